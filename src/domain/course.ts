@@ -1,0 +1,307 @@
+/**
+ * The loaded, validated course model. Content files under `courses/<id>/` are parsed and checked by
+ * `src/content/` into these shapes; everything downstream (quiz engine, learner pages, SCORM export,
+ * attestation) reads only these types, never the YAML.
+ *
+ * Every `id` in this file matches `ID_PATTERN`: letters, digits, `-` and `_` only. Ids are used as
+ * Mongo map keys, URL segments and SCORM interaction ids, so dots and `$` are forbidden.
+ * Ids are unique within their list (clauses, lessons, examples, questions, options of one question,
+ * tree nodes). All `clauses: string[]` fields hold ids of `Course.clauses` and are checked at load.
+ */
+
+export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
+
+// ---------------------------------------------------------------------------------------------
+// Policy
+
+export interface Clause {
+  /** Stable id, e.g. "SMP-01". */
+  id: string;
+  /** Display number as it appears in the policy, e.g. "1" or "4.2". */
+  number: string;
+  title: string;
+  /** The full clause wording (plain text, may contain line breaks). */
+  text: string;
+  /** One-line plain-language summary, used on the attestation page and in review screens. */
+  summary: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lessons
+
+export interface Lesson {
+  /** Slug, e.g. "think-before-you-post"; the file is `lessons/NN-<id>.md`. */
+  id: string;
+  title: string;
+  objectives: string[];
+  /** Clause ids this lesson teaches. */
+  clauses: string[];
+  /** Sanitised HTML rendered once at load. Headings start at h2 (the page owns h1). */
+  html: string;
+  /** Estimated reading time in minutes, if the author gave one. */
+  minutes?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Example posts
+
+export const PLATFORMS = [
+  'linkedin',
+  'x',
+  'facebook',
+  'instagram',
+  'tiktok',
+  'youtube',
+  'internal-chat',
+] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const POST_VERDICTS = ['acceptable', 'unacceptable'] as const;
+export type PostVerdict = (typeof POST_VERDICTS)[number];
+
+export interface Persona {
+  name: string;
+  /** Job title / team, shown under the name on the post card. */
+  role: string;
+}
+
+/** What a post card needs to draw a post. Shared by example posts and classify/spot questions. */
+export interface SocialPost {
+  platform: Platform;
+  persona: Persona;
+  text: string;
+  /** Description of an attached image (we draw a placeholder with this text, never load media). */
+  image?: string;
+}
+
+export interface ExamplePost extends SocialPost {
+  id: string;
+  verdict: PostVerdict;
+  /** Why the verdict is what it is; one short sentence each. */
+  reasons: string[];
+  clauses: string[];
+  /** A rewrite that would be acceptable. Always present when verdict is 'unacceptable'. */
+  betterVersion?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Can I share this?" decision tree
+
+export interface DecisionOption {
+  label: string;
+  /** Id of the next node (question or outcome). */
+  next: string;
+}
+
+export interface DecisionQuestion {
+  kind: 'question';
+  id: string;
+  question: string;
+  help?: string;
+  options: DecisionOption[];
+}
+
+export const SHARE_VERDICTS = ['share', 'dont-share', 'ask-first'] as const;
+export type ShareVerdict = (typeof SHARE_VERDICTS)[number];
+
+export interface DecisionOutcome {
+  kind: 'outcome';
+  id: string;
+  verdict: ShareVerdict;
+  title: string;
+  text: string;
+  clauses: string[];
+}
+
+export type DecisionNode = DecisionQuestion | DecisionOutcome;
+
+export interface DecisionTree {
+  /** Id of the first question. */
+  start: string;
+  /** Keyed by node id (each node's `id` equals its key). Every `next` points at a key here. */
+  nodes: Record<string, DecisionNode>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Question bank (discriminated on `type`)
+
+export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+export type Difficulty = (typeof DIFFICULTIES)[number];
+
+export const QUESTION_TYPES = ['single', 'truefalse', 'multiple', 'classify', 'spot'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+/** An answer option; also used for the reasons of a classify question. */
+export interface ChoiceOption {
+  id: string;
+  text: string;
+  correct: boolean;
+  /** Shown after answering, whether or not the learner picked it. */
+  feedback: string;
+}
+
+/** One clickable piece of a spot-the-problem post. */
+export interface SpotSegment {
+  id: string;
+  text: string;
+  problem: boolean;
+  feedback: string;
+}
+
+interface QuestionBase {
+  id: string;
+  prompt: string;
+  clauses: string[];
+  difficulty: Difficulty;
+  /** General explanation shown in review, after the per-option feedback. */
+  explanation: string;
+}
+
+/** Exactly one option is correct. */
+export interface SingleChoiceQuestion extends QuestionBase {
+  type: 'single';
+  options: ChoiceOption[];
+}
+
+/** Exactly two options, exactly one correct (conventionally "True" and "False"). */
+export interface TrueFalseQuestion extends QuestionBase {
+  type: 'truefalse';
+  options: ChoiceOption[];
+}
+
+/** At least one option is correct. */
+export interface MultipleChoiceQuestion extends QuestionBase {
+  type: 'multiple';
+  options: ChoiceOption[];
+  /** true: score = share of options judged right; false: all-or-nothing. */
+  partialCredit: boolean;
+}
+
+/** The learner picks a verdict, then the main reason. Exactly one reason is correct. */
+export interface ClassifyQuestion extends QuestionBase {
+  type: 'classify';
+  post: SocialPost;
+  verdict: PostVerdict;
+  reasons: ChoiceOption[];
+}
+
+/**
+ * The learner clicks the one problematic segment of the post. `post.text` is the segments' text
+ * joined with single spaces (the loader fills it in, authors write only segments).
+ */
+export interface SpotQuestion extends QuestionBase {
+  type: 'spot';
+  post: SocialPost;
+  segments: SpotSegment[];
+}
+
+export type Question =
+  | SingleChoiceQuestion
+  | TrueFalseQuestion
+  | MultipleChoiceQuestion
+  | ClassifyQuestion
+  | SpotQuestion;
+
+// ---------------------------------------------------------------------------------------------
+// Quiz and recertification settings (defaults are applied by the loader)
+
+export const REVIEW_LEVELS = ['full', 'scoreAndWeakClauses', 'scoreOnly'] as const;
+/** What the learner sees after an attempt: everything, score plus clauses to revisit, or score only. */
+export type ReviewLevel = (typeof REVIEW_LEVELS)[number];
+
+export interface QuizSettings {
+  questionsPerAttempt: number;
+  /** Percent, 0–100. */
+  passingScore: number;
+  /** Attempts per certification cycle. */
+  maxAttempts: number;
+  /** Wait between a failed attempt and the next one. */
+  cooldownMinutes: number;
+  timeLimitMinutes?: number;
+  review: {
+    afterPass: ReviewLevel;
+    /** After the last allowed attempt failed. */
+    afterFinalFail: ReviewLevel;
+    /** After a failed attempt that still leaves attempts (kept terse so retries are not answer-copying). */
+    afterFail: ReviewLevel;
+  };
+}
+
+export const QUIZ_DEFAULTS: QuizSettings = {
+  questionsPerAttempt: 10,
+  passingScore: 80,
+  maxAttempts: 3,
+  cooldownMinutes: 60,
+  review: { afterPass: 'full', afterFinalFail: 'full', afterFail: 'scoreAndWeakClauses' },
+};
+
+export type RecertificationCycle =
+  | { kind: 'rolling' }
+  /** Every year on this date; month 1–12, day 1–31 (clamped to the month's length by the rules). */
+  | { kind: 'calendar'; month: number; day: number };
+
+export interface RecertificationDefaults {
+  /** How long a completion stays valid. */
+  validityMonths: number;
+  /** The recertification window opens this many days before expiry. */
+  windowDays: number;
+  /** Count the new expiry from the completion date, or from the previous expiry (no lost days). */
+  expiryBasis: 'completion' | 'previousExpiry';
+  cycle: RecertificationCycle;
+  /** Days after the due date before an overdue certification counts as expired. */
+  graceDays: number;
+}
+
+export const RECERTIFICATION_DEFAULTS: RecertificationDefaults = {
+  validityMonths: 12,
+  windowDays: 30,
+  expiryBasis: 'completion',
+  cycle: { kind: 'rolling' },
+  graceDays: 14,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Course
+
+export interface Course {
+  /** Folder name, e.g. "social-media-policy". */
+  id: string;
+  title: string;
+  summary: string;
+  estimatedMinutes: number;
+  /** sha256 (hex) over every file in the course folder. Any edit gives a new version; attestations bind to it. */
+  version: string;
+  /** Title of the policy document the clauses belong to, e.g. "Social Media Policy". */
+  policyTitle: string;
+  clauses: Clause[];
+  /** In reading order. */
+  lessons: Lesson[];
+  examples: ExamplePost[];
+  decisionTree: DecisionTree;
+  questions: Question[];
+  quiz: QuizSettings;
+  recertification: RecertificationDefaults;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookup helpers (lists are small, a linear scan is fine)
+
+export function clauseById(course: Course, id: string): Clause | undefined {
+  return course.clauses.find((c) => c.id === id);
+}
+
+export function lessonById(course: Course, id: string): Lesson | undefined {
+  return course.lessons.find((l) => l.id === id);
+}
+
+export function exampleById(course: Course, id: string): ExamplePost | undefined {
+  return course.examples.find((e) => e.id === id);
+}
+
+export function questionById(course: Course, id: string): Question | undefined {
+  return course.questions.find((q) => q.id === id);
+}
+
+export function decisionNode(course: Course, id: string): DecisionNode | undefined {
+  return Object.hasOwn(course.decisionTree.nodes, id) ? course.decisionTree.nodes[id] : undefined;
+}
