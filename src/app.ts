@@ -1,0 +1,51 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import authPlugin from './plugins/auth.js';
+import dbPlugin from './plugins/db.js';
+import errorsPlugin from './plugins/errors.js';
+import securityPlugin from './plugins/security.js';
+import './plugins/types.js';
+import viewsPlugin from './plugins/views.js';
+import routes from './routes/index.js';
+
+export interface AppOptions {
+  config: Config;
+  /** MongoDB wire-protocol address: MongoDB, or the embedded/test FerretDB. */
+  mongoUri: string;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const REDACTED_LOG_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'password',
+  '*.password',
+];
+
+/** Builds the app without listening: server.ts listens, tests inject. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: opts.config.LOG_LEVEL, redact: REDACTED_LOG_PATHS },
+    trustProxy: opts.config.NODE_ENV === 'production',
+    bodyLimit: 256 * 1024,
+    // Quiz forms and CSV uploads never need deep nesting or prototype keys.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, useDefaults: true } },
+  });
+
+  app.decorate('config', opts.config);
+  app.decorate('clock', opts.clock ?? systemClock);
+
+  await app.register(errorsPlugin);
+  await app.register(dbPlugin, { mongoUri: opts.mongoUri });
+  await app.register(securityPlugin);
+  await app.register(authPlugin);
+  await app.register(viewsPlugin);
+  await app.register(routes);
+  return app;
+}

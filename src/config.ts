@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { envSchema } from 'env-schema';
+import { type Static, Type } from 'typebox';
+
+/** The one environment schema; the Config type is derived from it. */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  /** Production database. Unset: the app runs an embedded FerretDB under DATA_DIR. */
+  MONGODB_URI: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://' })),
+  DB_NAME: Type.String({ pattern: '^[A-Za-z0-9_-]{1,60}$', default: 'policy_training' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Required in production; in development it is generated once and kept under DATA_DIR. */
+  SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ default: 'Policy Training <training@localhost>' }),
+  /** Cron expression for the refresher sweep; "off" disables the in-process scheduler. */
+  SWEEP_SCHEDULE: Type.String({ default: '*/15 * * * *' }),
+  /** Create the demo organisation on first start against an empty database (never in production). */
+  DEMO_DATA: Type.Boolean({ default: true }),
+});
+
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config extends Omit<Env, 'SESSION_SECRET' | 'BASE_URL'> {
+  SESSION_SECRET: string;
+  BASE_URL: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment once; an invalid value stops start-up with a message naming the variable. */
+export function readEnv(source: NodeJS.ProcessEnv | Record<string, unknown> = process.env): Env {
+  try {
+    return envSchema<Env>({ schema: EnvSchema, data: source, dotenv: false });
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
+  }
+}
+
+async function developmentSecret(dataDir: string): Promise<string> {
+  const file = path.resolve(dataDir, 'session-secret');
+  try {
+    const existing = (await readFile(file, 'utf8')).trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // first start: generate below
+  }
+  const secret = randomBytes(32).toString('hex');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function loadConfig(source: NodeJS.ProcessEnv | Record<string, unknown> = process.env): Promise<Config> {
+  const env = readEnv(source);
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration: SESSION_SECRET is required when NODE_ENV=production');
+  }
+  const secret = env.SESSION_SECRET ?? (await developmentSecret(env.DATA_DIR));
+  return {
+    ...env,
+    SESSION_SECRET: secret,
+    BASE_URL: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+  };
+}

@@ -1,0 +1,61 @@
+import mongoose, { type Connection } from 'mongoose';
+import { defineModels, ensureIndexes, type Models } from './models/index.js';
+
+export interface Db {
+  conn: Connection;
+  models: Models;
+  /** True when the server answers a ping within the timeout. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openDb(uri: string, dbName: string): Promise<Db> {
+  const conn = mongoose.createConnection(uri, {
+    dbName,
+    // Fail fast while the database is down instead of queueing requests in memory.
+    bufferCommands: false,
+    serverSelectionTimeoutMS: 5_000,
+    autoIndex: false,
+    // FerretDB v1 has no transactions or retryable writes; all writes are acknowledged.
+    retryWrites: false,
+    writeConcern: { w: 1 },
+  });
+  await conn.asPromise();
+  const models = defineModels(conn);
+  await ensureIndexes(models);
+
+  return {
+    conn,
+    models,
+    async ping(timeoutMs = 1_500) {
+      const db = conn.db;
+      if (!db) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const ping = db
+        .admin()
+        .ping()
+        .then(() => true)
+        .catch(() => false);
+      const ok = await Promise.race([ping, timeout]);
+      clearTimeout(timer);
+      return ok;
+    },
+    async close() {
+      await conn.close();
+    },
+  };
+}
+
+/** Errors that mean "the database is unreachable right now" rather than a bug. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const name = (err as { name?: string }).name ?? '';
+  return /MongoNetwork|ServerSelection|MongoNotConnected|MongoTopologyClosed|PoolCleared/.test(name);
+}
+
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}

@@ -1,0 +1,55 @@
+import { Schema } from 'mongoose';
+
+import { ROLES, type Role } from '../../domain/roles.js';
+
+export interface UserDoc {
+  /** Hex ObjectId string: a stable natural key used inside composite ids such as `<userId>:<courseId>`. */
+  _id: string;
+  /** Stored lower-cased, so the unique index makes e-mail case-insensitive. */
+  email: string;
+  name: string;
+  employeeId?: string;
+  department: string;
+  managerId?: string | null;
+  role: Role;
+  active: boolean;
+  locale: string;
+  hireDate?: Date | null;
+  passwordHash?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const userSchema = new Schema<UserDoc>(
+  {
+    _id: { type: String, required: true },
+    email: { type: String, required: true, lowercase: true, trim: true },
+    name: { type: String, required: true, trim: true },
+    employeeId: { type: String, trim: true },
+    department: { type: String, default: '' },
+    managerId: { type: String, default: null },
+    role: { type: String, enum: ROLES, default: 'employee' },
+    active: { type: Boolean, default: true },
+    locale: { type: String, default: 'en' },
+    hireDate: { type: Date, default: null },
+    passwordHash: { type: String },
+  },
+  { collection: 'users', timestamps: true, versionKey: false },
+);
+userSchema.index({ email: 1 }, { unique: true });
+// Unique only when present: MongoDB honours `sparse`; FerretDB/SQLite treats missing values as distinct.
+userSchema.index({ employeeId: 1 }, { unique: true, sparse: true });
+
+/**
+ * Login lookup keyed by e-mail. FerretDB only uses an index for `_id`, so the hot
+ * login path reads this document by `_id` instead of scanning users by e-mail.
+ */
+export interface LoginKeyDoc {
+  _id: string;
+  userId: string;
+}
+
+export const loginKeySchema = new Schema<LoginKeyDoc>(
+  { _id: { type: String, required: true }, userId: { type: String, required: true } },
+  { collection: 'login_keys', versionKey: false },
+);

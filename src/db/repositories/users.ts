@@ -1,0 +1,85 @@
+import mongoose from 'mongoose';
+import { normaliseEmail } from '../../domain/roles.js';
+import { isDuplicateKey } from '../connection.js';
+import type { Models } from '../models/index.js';
+import type { UserDoc } from '../models/user.js';
+
+export type NewUser = Omit<UserDoc, '_id' | 'createdAt' | 'updatedAt'> & { _id?: string };
+
+export class DuplicateUserError extends Error {
+  constructor(public readonly field: 'email' | 'employeeId') {
+    super(
+      field === 'email'
+        ? 'A person with this e-mail address already exists.'
+        : 'A person with this employee ID already exists.',
+    );
+  }
+}
+
+function duplicateField(err: unknown): 'email' | 'employeeId' {
+  const text = JSON.stringify((err as { keyPattern?: unknown; message?: string }).keyPattern ?? '') + String(err);
+  return text.includes('employeeId') ? 'employeeId' : 'email';
+}
+
+export function newUserId(): string {
+  return new mongoose.Types.ObjectId().toHexString();
+}
+
+export function usersRepository(models: Models) {
+  const { User, LoginKey } = models;
+  return {
+    findById(id: string) {
+      return User.findById(id).lean<UserDoc>();
+    },
+
+    /** Reads the e-mail key by `_id` (indexed on every backend); falls back to a scan and repairs the key. */
+    async findByEmail(email: string): Promise<UserDoc | null> {
+      const key = normaliseEmail(email);
+      const login = await LoginKey.findById(key).lean();
+      if (login) {
+        const user = await User.findById(login.userId).lean<UserDoc>();
+        if (user && user.email === key) return user;
+      }
+      const user = await User.findOne({ email: key }).lean<UserDoc>();
+      if (user) await LoginKey.updateOne({ _id: key }, { $set: { userId: user._id } }, { upsert: true });
+      return user;
+    },
+
+    /** Inserts a person; the unique indexes on e-mail and employee ID reject duplicates. */
+    async insert(input: NewUser): Promise<UserDoc> {
+      const doc = { ...input, _id: input._id ?? newUserId(), email: normaliseEmail(input.email) };
+      try {
+        const created = await User.create(doc);
+        await LoginKey.updateOne({ _id: doc.email }, { $set: { userId: doc._id } }, { upsert: true });
+        return created.toObject() as UserDoc;
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new DuplicateUserError(duplicateField(err));
+        throw err;
+      }
+    },
+
+    /** Updates a person; keeps the e-mail login key in step when the address changes. */
+    async update(id: string, changes: Partial<NewUser>): Promise<UserDoc | null> {
+      const before = await User.findById(id).lean<UserDoc>();
+      if (!before) return null;
+      const set = { ...changes, ...(changes.email ? { email: normaliseEmail(changes.email) } : {}) };
+      try {
+        await User.updateOne({ _id: id }, { $set: set });
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new DuplicateUserError(duplicateField(err));
+        throw err;
+      }
+      if (set.email && set.email !== before.email) {
+        await LoginKey.updateOne({ _id: set.email }, { $set: { userId: id } }, { upsert: true });
+        await LoginKey.deleteOne({ _id: before.email, userId: id });
+      }
+      return User.findById(id).lean<UserDoc>();
+    },
+
+    count() {
+      return User.estimatedDocumentCount();
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof usersRepository>;

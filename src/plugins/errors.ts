@@ -1,0 +1,81 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '../db/connection.js';
+
+function wantsJson(request: FastifyRequest): boolean {
+  if (request.url.startsWith('/api/')) return true;
+  const accept = request.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Something in that request was not right',
+  403: 'You do not have access to this page',
+  404: 'Page not found',
+  409: 'That was already done',
+  413: 'That upload is too large',
+  415: 'That kind of upload is not supported',
+  429: 'Too many attempts',
+  503: 'Temporarily unavailable',
+};
+
+/** Turns schema-validation detail into a sentence a person can act on. */
+function validationMessage(err: FastifyError): string {
+  const first = err.validation?.[0];
+  if (!first) return 'The form was incomplete or malformed.';
+  const field = (first.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || String(first.params?.missingProperty ?? first.params?.additionalProperty ?? '');
+  return field ? `The field "${field}" ${first.message ?? 'is invalid'}.` : `The request ${first.message ?? 'is invalid'}.`;
+}
+
+async function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+): Promise<FastifyReply> {
+  reply.code(status);
+  if (wantsJson(request)) return reply.send({ statusCode: status, error: TITLES[status] ?? 'Error', message });
+  try {
+    const html = await reply.viewAsync('errors/error', {
+      status,
+      title: TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Request not accepted'),
+      message,
+      user: request.user,
+    });
+    return reply.type('text/html; charset=utf-8').send(html);
+  } catch {
+    return reply.type('text/plain; charset=utf-8').send(`${status} ${message}`);
+  }
+}
+
+/**
+ * The one error handler: HTML pages for browsers, JSON for API clients, never a stack
+ * trace or internal detail in a response. 5xx errors are logged with the request id.
+ */
+export default fp(
+  async function errors(app: FastifyInstance) {
+    app.setErrorHandler(async (err: FastifyError, request, reply) => {
+      if (isDatabaseUnavailable(err)) {
+        request.log.warn({ err: { name: err.name, message: err.message } }, 'database unavailable');
+        reply.header('retry-after', '10');
+        return send(request, reply, 503, 'The service is briefly unavailable. Your saved work is safe; please try again in a minute.');
+      }
+      if (err.validation) return send(request, reply, 400, validationMessage(err));
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+      if (status >= 500) {
+        request.log.error({ err }, 'request failed');
+        return send(request, reply, status, 'Something went wrong on our side. It has been logged; please try again.');
+      }
+      if (status === 403 && err.code?.startsWith('FST_CSRF')) {
+        return send(request, reply, 403, 'Your form expired or was not sent from this site. Please go back, reload and try again.');
+      }
+      if (status === 413) return send(request, reply, 413, 'The request body is larger than this form accepts.');
+      return send(request, reply, status, err.message);
+    });
+
+    app.setNotFoundHandler(async (request, reply) =>
+      send(request, reply, 404, 'There is nothing at this address. Check the link, or go back to your training.'),
+    );
+  },
+  { name: 'errors' },
+);

@@ -1,0 +1,33 @@
+import type { Config } from '../config.js';
+import type { Access } from '../domain/access.js';
+import type { Clock } from '../domain/clock.js';
+import type { SessionUser } from '../domain/roles.js';
+import type { Db } from '../db/connection.js';
+import type { AuditLog } from '../services/audit.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    clock: Clock;
+    db: Db;
+    audit: AuditLog;
+    /** Every registered route with its declared access, for the authorization matrix. */
+    routeTable: Array<{ method: string; url: string; access: Access }>;
+  }
+  interface FastifyRequest {
+    user: SessionUser | null;
+  }
+  interface FastifyReply {
+    /** Template data merged into every view (see plugins/views.ts). */
+    locals: Record<string, unknown>;
+  }
+  interface FastifyContextConfig {
+    /** Required on every route: who may use it (see domain/access.ts). */
+    access?: Access;
+    /** Set false only for state-changing routes that authenticate otherwise (none today). */
+    csrf?: boolean;
+  }
+  interface Session {
+    user?: SessionUser;
+  }
+}

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import { Eta } from 'eta';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const viewsDir = path.join(repoRoot, 'views');
+export const publicDir = path.join(repoRoot, 'public');
+
+/** One Eta configuration, shared by the web app and the SCORM builder (same partials, two outputs). */
+export function createEta(cache: boolean): Eta {
+  return new Eta({ views: viewsDir, cache, autoEscape: true, autoTrim: false });
+}
+
+/** Eta views with layouts and partials, static assets, and per-request template locals. */
+export default fp(
+  async function views(app: FastifyInstance) {
+    const production = app.config.NODE_ENV !== 'development';
+    await app.register(fastifyView, {
+      engine: { eta: createEta(production) },
+      templates: viewsDir,
+      production,
+    });
+    await app.register(fastifyStatic, {
+      root: publicDir,
+      prefix: '/static/',
+      maxAge: production ? '1d' : 0,
+    });
+
+    app.addHook('preHandler', async (request, reply) => {
+      const user = request.user;
+      reply.locals = {
+        user,
+        // Every signed-in page carries a logout form, so it needs a token.
+        csrfToken: user ? reply.generateCsrf() : undefined,
+        currentPath: request.url.split('?')[0],
+      };
+    });
+  },
+  { name: 'views', dependencies: ['auth'] },
+);

@@ -1,0 +1,10 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ADMIN_ROLES, HR_ROLES } from '../../domain/access.js';
+
+/** Role home pages. The learner's "My training" lives in routes/learn. */
+const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/hr', { config: { access: HR_ROLES } }, async (_request, reply) => reply.viewAsync('hr/home', {}));
+  app.get('/admin', { config: { access: ADMIN_ROLES } }, async (_request, reply) => reply.viewAsync('admin/home', {}));
+};
+
+export default homeRoutes;

@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import authRoutes from './auth/index.js';
+import healthRoutes from './health/index.js';
+import homeRoutes from './home/index.js';
+import learnRoutes from './learn/index.js';
+
+/** Each area is an encapsulated plugin (never wrapped in fastify-plugin). */
+export default async function routes(app: FastifyInstance) {
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(homeRoutes);
+  await app.register(learnRoutes);
+}

@@ -1,0 +1,39 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabaseServer } from './db/database-server.js';
+import { MissingGoError } from './db/ferretdb/build.js';
+import { usersRepository } from './db/repositories/users.js';
+import { demoLoginLines, seedDemo } from './services/seed-demo.js';
+
+/** The only file that listens: config, database, app, signals, graceful close. */
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  const log = (line: string) => console.log(line);
+  const database = await openDatabaseServer(config, log);
+  const app = await buildApp({ config, mongoUri: database.uri });
+
+  // Stop within 10 s on SIGTERM/SIGINT: server, database connection, then the FerretDB child.
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close().catch((e: unknown) => app.log.error({ err: e }, 'app close failed'));
+    await database.stop();
+  });
+
+  if (config.DEMO_DATA && config.NODE_ENV !== 'production') {
+    const created = await seedDemo(usersRepository(app.db.models), app.clock.now());
+    if (created) app.log.info('created the demo organisation');
+  }
+  await app.listen({ port: config.PORT, host: config.HOST });
+  if (config.NODE_ENV !== 'production') {
+    log(`\nPolicy Training is running at ${config.BASE_URL}`);
+    for (const line of demoLoginLines()) log(line);
+  }
+}
+
+main().catch((err: unknown) => {
+  const known = err instanceof ConfigError || err instanceof MissingGoError;
+  console.error(known ? (err as Error).message : err);
+  process.exit(1);
+});
