@@ -42,7 +42,7 @@ export class ConfigError extends Error {}
 /** Validates the environment once; an invalid value stops start-up with a message naming the variable. */
 export function readEnv(source: NodeJS.ProcessEnv | Record<string, unknown> = process.env): Env {
   try {
-    return envSchema<Env>({ schema: EnvSchema, data: source, dotenv: false });
+    return envSchema<Env>({ schema: EnvSchema, data: { ...source }, env: false, dotenv: false });
   } catch (err) {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }

@@ -1,6 +1,16 @@
 import type { Connection } from 'mongoose';
 import { type AuditEventDoc, auditEventSchema } from './audit-event.js';
 import { type SessionDoc, sessionSchema } from './session.js';
+import {
+  type AssignmentDoc,
+  assignmentSchema,
+  type CycleDoc,
+  cycleSchema,
+  type LessonViewDoc,
+  lessonViewSchema,
+  type ProgressDoc,
+  progressSchema,
+} from './training.js';
 import { type LoginKeyDoc, loginKeySchema, type UserDoc, userSchema } from './user.js';
 
 /** Every model, defined on one connection (never on the global mongoose instance). */
@@ -10,11 +20,18 @@ export function defineModels(conn: Connection) {
     LoginKey: conn.model<LoginKeyDoc>('LoginKey', loginKeySchema),
     Session: conn.model<SessionDoc>('Session', sessionSchema),
     AuditEvent: conn.model<AuditEventDoc>('AuditEvent', auditEventSchema),
+    Assignment: conn.model<AssignmentDoc>('Assignment', assignmentSchema),
+    Cycle: conn.model<CycleDoc>('Cycle', cycleSchema),
+    LessonView: conn.model<LessonViewDoc>('LessonView', lessonViewSchema),
+    Progress: conn.model<ProgressDoc>('Progress', progressSchema),
   };
 }
 
 export type Models = ReturnType<typeof defineModels>;
 
+/** Creates the declared indexes (the unique ones are what make inserts the idempotency guard). */
 export async function ensureIndexes(models: Models): Promise<void> {
-  await Promise.all(Object.values(models).map((m: { init(): Promise<unknown> }) => m.init()));
+  for (const model of Object.values(models) as Array<{ createIndexes(): Promise<unknown> }>) {
+    await model.createIndexes();
+  }
 }

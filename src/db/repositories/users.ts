@@ -16,10 +16,6 @@ export class DuplicateUserError extends Error {
   }
 }
 
-function duplicateField(err: unknown): 'email' | 'employeeId' {
-  const text = JSON.stringify((err as { keyPattern?: unknown; message?: string }).keyPattern ?? '') + String(err);
-  return text.includes('employeeId') ? 'employeeId' : 'email';
-}
 
 export function newUserId(): string {
   return new mongoose.Types.ObjectId().toHexString();
@@ -27,6 +23,14 @@ export function newUserId(): string {
 
 export function usersRepository(models: Models) {
   const { User, LoginKey } = models;
+
+  // FerretDB's duplicate-key error does not name the index (MongoDB's does), so ask which value is taken.
+  async function duplicateField(email: string | undefined, selfId: string): Promise<'email' | 'employeeId'> {
+    if (!email) return 'employeeId';
+    const holder = await User.findOne({ email }, { _id: 1 }).lean();
+    return holder && holder._id !== selfId ? 'email' : 'employeeId';
+  }
+
   return {
     findById(id: string) {
       return User.findById(id).lean<UserDoc>();
@@ -53,7 +57,7 @@ export function usersRepository(models: Models) {
         await LoginKey.updateOne({ _id: doc.email }, { $set: { userId: doc._id } }, { upsert: true });
         return created.toObject() as UserDoc;
       } catch (err) {
-        if (isDuplicateKey(err)) throw new DuplicateUserError(duplicateField(err));
+        if (isDuplicateKey(err)) throw new DuplicateUserError(await duplicateField(doc.email, doc._id));
         throw err;
       }
     },
@@ -66,7 +70,7 @@ export function usersRepository(models: Models) {
       try {
         await User.updateOne({ _id: id }, { $set: set });
       } catch (err) {
-        if (isDuplicateKey(err)) throw new DuplicateUserError(duplicateField(err));
+        if (isDuplicateKey(err)) throw new DuplicateUserError(await duplicateField(set.email, id));
         throw err;
       }
       if (set.email && set.email !== before.email) {

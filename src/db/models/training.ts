@@ -1,0 +1,151 @@
+import { Schema } from 'mongoose';
+
+/**
+ * Training records. Hot documents have natural `_id` keys (FerretDB only indexes `_id`):
+ *   assignment  `<userId>:<courseId>`            one per person and course: the current state, for dashboards
+ *   cycle       `<userId>:<courseId>:<n>`        one per certification cycle; never overwritten by a later cycle
+ *   lessonView  `<cycleId>:<lessonId>`           insert-once: the durable record that a lesson was viewed
+ *   progress    `<cycleId>`                      summary for fast pages: viewed lessons and where to resume
+ */
+
+export type AssignmentSource = 'self' | 'individual' | 'department' | 'everyone' | 'rule';
+export type CycleRequirement = 'full' | 'attest-only';
+
+export interface AssignmentDoc {
+  _id: string;
+  userId: string;
+  courseId: string;
+  /** Copied from the person when written, so reports filter without a join. */
+  department: string;
+  managerId: string | null;
+  source: AssignmentSource;
+  ruleId: string | null;
+  assignedAt: Date;
+  assignedBy: string | null;
+  /** False when HR removed the assignment or the person left; history stays. */
+  active: boolean;
+  /** Number of the current cycle (1-based). */
+  cycleNo: number;
+  /** Copied from the current cycle, so lists read one document per person. */
+  dueAt: Date | null;
+  /** Summary state from the cycle rules, maintained on write and by the sweep. */
+  state: string;
+  completedAt: Date | null;
+  expiresAt: Date | null;
+  updatedAt: Date;
+}
+
+export const assignmentSchema = new Schema<AssignmentDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    courseId: { type: String, required: true },
+    department: { type: String, default: '' },
+    managerId: { type: String, default: null },
+    source: { type: String, required: true },
+    ruleId: { type: String, default: null },
+    assignedAt: { type: Date, required: true },
+    assignedBy: { type: String, default: null },
+    active: { type: Boolean, default: true },
+    cycleNo: { type: Number, required: true, default: 1 },
+    dueAt: { type: Date, default: null },
+    state: { type: String, default: 'not-started' },
+    completedAt: { type: Date, default: null },
+    expiresAt: { type: Date, default: null },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'assignments', versionKey: false },
+);
+
+export interface CycleDoc {
+  _id: string;
+  userId: string;
+  courseId: string;
+  n: number;
+  openedAt: Date;
+  dueAt: Date | null;
+  /** A new policy version may ask only for re-attestation. */
+  requirement: CycleRequirement;
+  /** Content version the learner started this cycle on. */
+  contentVersion: string;
+  startedAt: Date | null;
+  /** Set once from the passing attempt (the attempt result insert is the exactly-once guard). */
+  passedAt: Date | null;
+  passedAttemptId: string | null;
+  score: number | null;
+  /** HR-granted attempts on top of the course's maximum (audited). */
+  extraAttempts: number;
+  attestedAt: Date | null;
+  attestedVersion: string | null;
+  completedAt: Date | null;
+  expiresAt: Date | null;
+  certificateCode: string | null;
+}
+
+export const cycleSchema = new Schema<CycleDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    courseId: { type: String, required: true },
+    n: { type: Number, required: true },
+    openedAt: { type: Date, required: true },
+    dueAt: { type: Date, default: null },
+    requirement: { type: String, default: 'full' },
+    contentVersion: { type: String, required: true },
+    startedAt: { type: Date, default: null },
+    passedAt: { type: Date, default: null },
+    passedAttemptId: { type: String, default: null },
+    score: { type: Number, default: null },
+    extraAttempts: { type: Number, default: 0 },
+    attestedAt: { type: Date, default: null },
+    attestedVersion: { type: String, default: null },
+    completedAt: { type: Date, default: null },
+    expiresAt: { type: Date, default: null },
+    certificateCode: { type: String, default: null },
+  },
+  { collection: 'cycles', versionKey: false },
+);
+
+export interface LessonViewDoc {
+  _id: string;
+  cycleId: string;
+  userId: string;
+  courseId: string;
+  lessonId: string;
+  at: Date;
+}
+
+export const lessonViewSchema = new Schema<LessonViewDoc>(
+  {
+    _id: { type: String, required: true },
+    cycleId: { type: String, required: true },
+    userId: { type: String, required: true },
+    courseId: { type: String, required: true },
+    lessonId: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'lesson_views', versionKey: false },
+);
+
+export interface ProgressDoc {
+  _id: string;
+  userId: string;
+  courseId: string;
+  /** lessonId → first viewed. A cache of lesson_views for one-read pages. */
+  viewed: Record<string, Date>;
+  /** Where "Resume" goes, e.g. `/learn/<course>/lessons/<lesson>` or `/learn/<course>/quiz`. */
+  lastLocation: string | null;
+  updatedAt: Date;
+}
+
+export const progressSchema = new Schema<ProgressDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    courseId: { type: String, required: true },
+    viewed: { type: Schema.Types.Mixed, default: {} },
+    lastLocation: { type: String, default: null },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'progress', versionKey: false, minimize: false },
+);

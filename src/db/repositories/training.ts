@@ -1,0 +1,60 @@
+import { isDuplicateKey } from '../connection.js';
+import type { Models } from '../models/index.js';
+import type { AssignmentDoc, CycleDoc } from '../models/training.js';
+
+export const assignmentKey = (userId: string, courseId: string) => `${userId}:${courseId}`;
+export const cycleKey = (userId: string, courseId: string, n: number) => `${userId}:${courseId}:${n}`;
+
+/**
+ * Inserts `doc` unless a document with its `_id` exists, and returns the stored one.
+ * The insert is the guard: concurrent callers (even in two processes) end up with the same document.
+ */
+export async function insertOnce<T extends { _id: string }>(
+  // biome-ignore lint/suspicious/noExplicitAny: any mongoose model keyed by a string _id
+  model: { create(doc: any): Promise<unknown>; findById(id: string): any },
+  doc: T,
+): Promise<T> {
+  try {
+    await model.create(doc);
+    return doc;
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const existing = (await model.findById(doc._id).lean()) as T | null;
+    if (!existing) throw err;
+    return existing;
+  }
+}
+
+export function trainingRepository(models: Models) {
+  const { Assignment, Cycle } = models;
+  return {
+    findAssignment(userId: string, courseId: string) {
+      return Assignment.findById(assignmentKey(userId, courseId)).lean<AssignmentDoc>();
+    },
+
+    findCycle(id: string) {
+      return Cycle.findById(id).lean<CycleDoc>();
+    },
+
+    /** Creates the assignment if the person has none for this course; returns the stored one. */
+    ensureAssignment(doc: AssignmentDoc): Promise<AssignmentDoc> {
+      return insertOnce<AssignmentDoc>(Assignment, doc);
+    },
+
+    /** Creates cycle n if it does not exist yet; returns the stored one. */
+    ensureCycle(doc: CycleDoc): Promise<CycleDoc> {
+      return insertOnce<CycleDoc>(Cycle, doc);
+    },
+
+    /** Single-document write of fields that belong to the assignment summary. */
+    async updateAssignment(id: string, set: Partial<AssignmentDoc>): Promise<void> {
+      await Assignment.updateOne({ _id: id }, { $set: set });
+    },
+
+    async updateCycle(id: string, set: Partial<CycleDoc>): Promise<void> {
+      await Cycle.updateOne({ _id: id }, { $set: set });
+    },
+  };
+}
+
+export type TrainingRepository = ReturnType<typeof trainingRepository>;

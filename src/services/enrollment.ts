@@ -1,0 +1,80 @@
+import type { Course } from '../domain/course.js';
+import type { Models } from '../db/models/index.js';
+import type { AssignmentDoc, CycleDoc } from '../db/models/training.js';
+import { assignmentKey, cycleKey, trainingRepository } from '../db/repositories/training.js';
+
+export interface Learner {
+  id: string;
+  department: string;
+}
+
+/**
+ * The cycle a learner is working on now for a course. A person who opens a course
+ * they were not assigned gets a self-enrolment (source "self", no due date), so
+ * learning never depends on HR having set something up first.
+ */
+export async function currentCycle(
+  models: Models,
+  learner: Learner,
+  course: Course,
+  now: Date,
+): Promise<{ assignment: AssignmentDoc; cycle: CycleDoc }> {
+  const repo = trainingRepository(models);
+  let assignment = await repo.findAssignment(learner.id, course.id);
+  if (!assignment) {
+    const person = await models.User.findById(learner.id, { managerId: 1 }).lean();
+    assignment = await repo.ensureAssignment({
+      _id: assignmentKey(learner.id, course.id),
+      userId: learner.id,
+      courseId: course.id,
+      department: learner.department,
+      managerId: person?.managerId ?? null,
+      source: 'self',
+      ruleId: null,
+      assignedAt: now,
+      assignedBy: learner.id,
+      active: true,
+      cycleNo: 1,
+      dueAt: null,
+      state: 'not-started',
+      completedAt: null,
+      expiresAt: null,
+      updatedAt: now,
+    });
+  }
+  const id = cycleKey(learner.id, course.id, assignment.cycleNo);
+  const cycle =
+    (await repo.findCycle(id)) ??
+    (await repo.ensureCycle(newCycle(learner.id, course, assignment.cycleNo, now, assignment.dueAt)));
+  return { assignment, cycle };
+}
+
+export function newCycle(
+  userId: string,
+  course: Course,
+  n: number,
+  now: Date,
+  dueAt: Date | null,
+  requirement: CycleDoc['requirement'] = 'full',
+): CycleDoc {
+  return {
+    _id: cycleKey(userId, course.id, n),
+    userId,
+    courseId: course.id,
+    n,
+    openedAt: now,
+    dueAt,
+    requirement,
+    contentVersion: course.version,
+    startedAt: null,
+    passedAt: null,
+    passedAttemptId: null,
+    score: null,
+    extraAttempts: 0,
+    attestedAt: null,
+    attestedVersion: null,
+    completedAt: null,
+    expiresAt: null,
+    certificateCode: null,
+  };
+}

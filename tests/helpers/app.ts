@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { type Config, readEnv } from '../../src/config.js';
+import type { NewUser } from '../../src/db/repositories/users.js';
+import { usersRepository } from '../../src/db/repositories/users.js';
+import { hashPassword } from '../../src/services/passwords.js';
+import { seedDemo } from '../../src/services/seed-demo.js';
+import { TestClock } from './clock.js';
+
+export const TEST_PASSWORD = 'demo-password';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...readEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SWEEP_SCHEDULE: 'off' }),
+    SESSION_SECRET: 'test-secret-'.padEnd(48, 'x'),
+    BASE_URL: 'http://localhost:3000',
+    ...overrides,
+  };
+}
+
+/** A database name unique to this test file (and run), so files never share data. */
+export function uniqueDbName(label: string): string {
+  return `t_${label.replace(/[^A-Za-z0-9]/g, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  clock: TestClock;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** Builds the real app on the run's FerretDB with its own database; seeds the demo organisation unless `seed: false`. */
+export async function createTestApp(
+  opts: { label?: string; seed?: boolean; clock?: TestClock; mongoUri?: string; config?: Partial<Config> } = {},
+): Promise<TestApp> {
+  const clock = opts.clock ?? new TestClock();
+  const config = testConfig({ DB_NAME: uniqueDbName(opts.label ?? 'app'), ...opts.config });
+  const app = await buildApp({ config, mongoUri: opts.mongoUri ?? inject('mongoUri'), clock, logger: false });
+  await app.ready();
+  if (opts.seed !== false) await seedDemo(usersRepository(app.db.models), clock.now());
+  return {
+    app,
+    clock,
+    config,
+    async close() {
+      await app.db.conn.dropDatabase().catch(() => {});
+      await app.close();
+    },
+  };
+}
+
+export async function createUser(app: FastifyInstance, input: Partial<NewUser> & { email: string }) {
+  return usersRepository(app.db.models).insert({
+    name: input.name ?? input.email.split('@')[0]!,
+    department: 'Sales',
+    role: 'employee',
+    active: true,
+    locale: 'en',
+    managerId: null,
+    hireDate: null,
+    passwordHash: await hashPassword(TEST_PASSWORD),
+    ...input,
+  });
+}
+
+function cookiesFrom(res: LightMyRequestResponse): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of res.cookies) out[c.name] = c.value;
+  return out;
+}
+
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('no CSRF token in page');
+  return m[1]!;
+}
+
+/**
+ * A signed-in browser-like client for `app.inject`: keeps the session cookie and
+ * fetches a CSRF token from any page for form posts.
+ */
+export class Session {
+  cookies: Record<string, string> = {};
+  constructor(readonly app: FastifyInstance) {}
+
+  async request(opts: InjectOptions): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({ ...opts, cookies: { ...this.cookies, ...(opts.cookies ?? {}) } });
+    Object.assign(this.cookies, cookiesFrom(res));
+    return res;
+  }
+
+  get(url: string, headers: Record<string, string> = {}) {
+    return this.request({ method: 'GET', url, headers });
+  }
+
+  /** A CSRF token valid for this session, taken from a page that renders one. */
+  async csrf(fromUrl = '/'): Promise<string> {
+    const res = await this.get(fromUrl);
+    return csrfFrom(res.body);
+  }
+
+  /** Posts an urlencoded form, adding a valid CSRF token unless `_csrf` is given (use null to omit it). */
+  async post(url: string, form: Record<string, string | string[] | null> = {}, csrfPage = '/') {
+    const body = new URLSearchParams();
+    const withToken = '_csrf' in form ? form : { ...form, _csrf: await this.csrf(csrfPage) };
+    for (const [k, v] of Object.entries(withToken)) {
+      if (v === null) continue;
+      for (const item of [v].flat()) body.append(k, item);
+    }
+    return this.request({
+      method: 'POST',
+      url,
+      payload: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+}
+
+/** Signs in through the real login form and returns the session. */
+export async function loginAs(app: FastifyInstance, email: string, password = TEST_PASSWORD): Promise<Session> {
+  const s = new Session(app);
+  const res = await s.post('/login', { email, password }, '/login');
+  if (res.statusCode !== 303) throw new Error(`login as ${email} failed: ${res.statusCode}`);
+  return s;
+}
