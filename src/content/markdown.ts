@@ -9,6 +9,10 @@ import sanitizeHtml from 'sanitize-html';
  */
 
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: true });
+// markdown-it would leave a `[text](javascript:…)` link as literal source text. Let every link
+// through instead: sanitize-html below drops any href that isn't http, https or mailto, so the
+// reader sees just the link text, and one place decides what a safe URL is.
+markdown.validateLink = () => true;
 
 // The lesson page owns the h1, so the highest heading in a lesson becomes h2 and the rest follow.
 markdown.core.ruler.push('shift_headings', (state) => {
