@@ -1,5 +1,11 @@
 import type { Connection } from 'mongoose';
 import { type AuditEventDoc, auditEventSchema } from './audit-event.js';
+import {
+  type ClassificationAnswerDoc,
+  classificationAnswerSchema,
+  type PolicyFeedbackDoc,
+  policyFeedbackSchema,
+} from './learning.js';
 import { type SessionDoc, sessionSchema } from './session.js';
 import {
   type AssignmentDoc,
@@ -24,6 +30,8 @@ export function defineModels(conn: Connection) {
     Cycle: conn.model<CycleDoc>('Cycle', cycleSchema),
     LessonView: conn.model<LessonViewDoc>('LessonView', lessonViewSchema),
     Progress: conn.model<ProgressDoc>('Progress', progressSchema),
+    ClassificationAnswer: conn.model<ClassificationAnswerDoc>('ClassificationAnswer', classificationAnswerSchema),
+    PolicyFeedback: conn.model<PolicyFeedbackDoc>('PolicyFeedback', policyFeedbackSchema),
   };
 }
 
