@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import type { Course } from './domain/course.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import authPlugin from './plugins/auth.js';
+import coursesPlugin from './plugins/courses.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
@@ -14,6 +16,8 @@ export interface AppOptions {
   /** MongoDB wire-protocol address: MongoDB, or the embedded/test FerretDB. */
   mongoUri: string;
   clock?: Clock;
+  /** Already-loaded courses (tests, CLI); by default they are loaded from courses/. */
+  courses?: Map<string, Course>;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -42,6 +46,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('clock', opts.clock ?? systemClock);
 
   await app.register(errorsPlugin);
+  await app.register(coursesPlugin, { courses: opts.courses });
   await app.register(dbPlugin, { mongoUri: opts.mongoUri });
   await app.register(securityPlugin);
   await app.register(authPlugin);
