@@ -6,6 +6,14 @@ import {
   type PolicyFeedbackDoc,
   policyFeedbackSchema,
 } from './learning.js';
+import {
+  type AttestationDoc,
+  attestationSchema,
+  type CertificateByCycleDoc,
+  type CertificateDoc,
+  certificateByCycleSchema,
+  certificateSchema,
+} from './records.js';
 import { type SessionDoc, sessionSchema } from './session.js';
 import {
   type AssignmentDoc,
@@ -30,6 +38,9 @@ export function defineModels(conn: Connection) {
     Cycle: conn.model<CycleDoc>('Cycle', cycleSchema),
     LessonView: conn.model<LessonViewDoc>('LessonView', lessonViewSchema),
     Progress: conn.model<ProgressDoc>('Progress', progressSchema),
+    Attestation: conn.model<AttestationDoc>('Attestation', attestationSchema),
+    CertificateByCycle: conn.model<CertificateByCycleDoc>('CertificateByCycle', certificateByCycleSchema),
+    Certificate: conn.model<CertificateDoc>('Certificate', certificateSchema),
     ClassificationAnswer: conn.model<ClassificationAnswerDoc>('ClassificationAnswer', classificationAnswerSchema),
     PolicyFeedback: conn.model<PolicyFeedbackDoc>('PolicyFeedback', policyFeedbackSchema),
   };

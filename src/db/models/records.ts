@@ -1,0 +1,97 @@
+import { Schema } from 'mongoose';
+
+/**
+ * Proof records. Each is written once by an insert whose `_id` is the natural key, so a
+ * replayed form or two concurrent completions can never produce a second record.
+ *   attestation          `<cycleId>`   the signed statement, bound to the content version
+ *   certificate_by_cycle `<cycleId>`   the completion facts and the code: the exactly-once guard
+ *   certificate          `<code>`      what the public verify page and the PDF read
+ */
+
+export interface AttestationDoc {
+  _id: string;
+  cycleId: string;
+  cycleNo: number;
+  userId: string;
+  courseId: string;
+  /** course.version (content hash) the learner signed. */
+  contentVersion: string;
+  policyTitle: string;
+  /** Exactly what the learner typed. */
+  typedName: string;
+  /** The statement they ticked, stored verbatim in case its wording changes later. */
+  statement: string;
+  at: Date;
+  ip: string;
+  userAgent: string;
+}
+
+export const attestationSchema = new Schema<AttestationDoc>(
+  {
+    _id: { type: String, required: true },
+    cycleId: { type: String, required: true },
+    cycleNo: { type: Number, required: true },
+    userId: { type: String, required: true },
+    courseId: { type: String, required: true },
+    contentVersion: { type: String, required: true },
+    policyTitle: { type: String, required: true },
+    typedName: { type: String, required: true },
+    statement: { type: String, required: true },
+    at: { type: Date, required: true },
+    ip: { type: String, default: '' },
+    userAgent: { type: String, default: '' },
+  },
+  { collection: 'attestations', versionKey: false },
+);
+
+export interface CertificateByCycleDoc {
+  _id: string;
+  code: string;
+  completedAt: Date;
+  expiresAt: Date | null;
+}
+
+export const certificateByCycleSchema = new Schema<CertificateByCycleDoc>(
+  {
+    _id: { type: String, required: true },
+    code: { type: String, required: true },
+    completedAt: { type: Date, required: true },
+    expiresAt: { type: Date, default: null },
+  },
+  { collection: 'certificate_by_cycle', versionKey: false },
+);
+
+export interface CertificateDoc {
+  /** The verification code, e.g. `K7QF-2MZD-9XRT-4HBC`. */
+  _id: string;
+  cycleId: string;
+  cycleNo: number;
+  userId: string;
+  courseId: string;
+  /** Snapshots at issue time: the certificate says what was true when it was earned. */
+  name: string;
+  courseTitle: string;
+  contentVersion: string;
+  score: number | null;
+  completedAt: Date;
+  expiresAt: Date | null;
+  issuedAt: Date;
+}
+
+export const certificateSchema = new Schema<CertificateDoc>(
+  {
+    _id: { type: String, required: true },
+    cycleId: { type: String, required: true },
+    cycleNo: { type: Number, required: true },
+    userId: { type: String, required: true },
+    courseId: { type: String, required: true },
+    name: { type: String, required: true },
+    courseTitle: { type: String, required: true },
+    contentVersion: { type: String, required: true },
+    score: { type: Number, default: null },
+    completedAt: { type: Date, required: true },
+    expiresAt: { type: Date, default: null },
+    issuedAt: { type: Date, required: true },
+  },
+  { collection: 'certificates', versionKey: false },
+);

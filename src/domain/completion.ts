@@ -1,0 +1,94 @@
+import type { Course, RecertificationDefaults } from './course.js';
+
+/** The cycle fields the completion rule reads (a subset of the stored cycle). */
+export interface CycleProgress {
+  requirement: 'full' | 'attest-only';
+  passedAt: Date | null;
+  attestedAt: Date | null;
+  attestedVersion: string | null;
+}
+
+export interface CompletionStatus {
+  lessonsTotal: number;
+  lessonsViewed: number;
+  /** Lesson ids still to read, in reading order. */
+  lessonsMissing: string[];
+  passed: boolean;
+  attested: boolean;
+  complete: boolean;
+}
+
+/**
+ * Where a cycle stands against the completion rule:
+ * - a full cycle needs every lesson viewed, the quiz passed and an attestation;
+ * - an attest-only cycle (a new policy version) needs only an attestation on the current version.
+ * The steps may happen in any order; the rule only looks at the end state.
+ */
+export function completionStatus(
+  course: Course,
+  cycle: CycleProgress,
+  viewedLessonIds: Iterable<string>,
+): CompletionStatus {
+  const viewed = new Set(viewedLessonIds);
+  const lessonsMissing = course.lessons.map((l) => l.id).filter((id) => !viewed.has(id));
+  if (cycle.requirement === 'attest-only') {
+    const attested = cycle.attestedAt !== null && cycle.attestedVersion === course.version;
+    return {
+      lessonsTotal: course.lessons.length,
+      lessonsViewed: course.lessons.length - lessonsMissing.length,
+      lessonsMissing: [],
+      passed: true,
+      attested,
+      complete: attested,
+    };
+  }
+  const passed = cycle.passedAt !== null;
+  const attested = cycle.attestedAt !== null;
+  return {
+    lessonsTotal: course.lessons.length,
+    lessonsViewed: course.lessons.length - lessonsMissing.length,
+    lessonsMissing,
+    passed,
+    attested,
+    complete: lessonsMissing.length === 0 && passed && attested,
+  };
+}
+
+export function isCycleComplete(
+  course: Course,
+  cycle: CycleProgress,
+  viewedLessonIds: Iterable<string>,
+): boolean {
+  return completionStatus(course, cycle, viewedLessonIds).complete;
+}
+
+/** May the learner attest now? After passing the quiz, or at once for an attest-only cycle. */
+export function canAttest(cycle: CycleProgress): boolean {
+  return cycle.requirement === 'attest-only' || cycle.passedAt !== null;
+}
+
+/**
+ * Adds calendar months in UTC, clamping to the last day of the target month
+ * (31 January + 1 month = 28/29 February), so a certificate never expires in the month after.
+ */
+export function addMonthsUtc(date: Date, months: number): Date {
+  const y = date.getUTCFullYear();
+  const m = date.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const result = new Date(date.getTime());
+  result.setUTCFullYear(y, m, Math.min(date.getUTCDate(), lastDay));
+  return result;
+}
+
+/** Fallback expiry when no recertification rule is available: completion plus the validity period. */
+export function simpleExpiry(
+  policy: Pick<RecertificationDefaults, 'validityMonths'>,
+  completedAt: Date,
+): Date | null {
+  return policy.validityMonths > 0 ? addMonthsUtc(completedAt, policy.validityMonths) : null;
+}
+
+/** A certificate is valid until its expiry instant (exclusive); one without expiry never expires. */
+export function certificateStatus(expiresAt: Date | null, now: Date): 'valid' | 'expired' {
+  return expiresAt !== null && now.getTime() >= expiresAt.getTime() ? 'expired' : 'valid';
+}
