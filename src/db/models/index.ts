@@ -6,6 +6,7 @@ import {
   type PolicyFeedbackDoc,
   policyFeedbackSchema,
 } from './learning.js';
+import { type AttemptDoc, type AttemptResultDoc, attemptResultSchema, attemptSchema } from './quiz.js';
 import {
   type AttestationDoc,
   attestationSchema,
@@ -38,6 +39,8 @@ export function defineModels(conn: Connection) {
     Cycle: conn.model<CycleDoc>('Cycle', cycleSchema),
     LessonView: conn.model<LessonViewDoc>('LessonView', lessonViewSchema),
     Progress: conn.model<ProgressDoc>('Progress', progressSchema),
+    Attempt: conn.model<AttemptDoc>('Attempt', attemptSchema),
+    AttemptResult: conn.model<AttemptResultDoc>('AttemptResult', attemptResultSchema),
     Attestation: conn.model<AttestationDoc>('Attestation', attestationSchema),
     CertificateByCycle: conn.model<CertificateByCycleDoc>('CertificateByCycle', certificateByCycleSchema),
     Certificate: conn.model<CertificateDoc>('Certificate', certificateSchema),

@@ -75,6 +75,8 @@ export interface CycleDoc {
   score: number | null;
   /** HR-granted attempts on top of the course's maximum (audited). */
   extraAttempts: number;
+  /** Set when the last allowed quiz attempt failed, so HR can flag the learner; cleared by a grant. */
+  exhaustedAt?: Date | null;
   attestedAt: Date | null;
   attestedVersion: string | null;
   completedAt: Date | null;
@@ -97,6 +99,7 @@ export const cycleSchema = new Schema<CycleDoc>(
     passedAttemptId: { type: String, default: null },
     score: { type: Number, default: null },
     extraAttempts: { type: Number, default: 0 },
+    exhaustedAt: { type: Date, default: null },
     attestedAt: { type: Date, default: null },
     attestedVersion: { type: String, default: null },
     completedAt: { type: Date, default: null },

@@ -1,0 +1,107 @@
+import { POST_VERDICTS, type PostVerdict, type Question } from '../course.js';
+import type { Draw, DrawnQuestion } from './draw.js';
+import type { Answers, GivenAnswer } from './grading.js';
+
+/**
+ * Choices are sent as their position in the attempt's shuffled order ("1", "2", ...), never as the
+ * course's option ids: authors often write the right option first as "a", so raw ids would leak it.
+ */
+export function choiceToken(index: number): string {
+  return String(index + 1);
+}
+
+function choiceIdForToken(drawn: DrawnQuestion, token: string): string | undefined {
+  if (!/^[1-9][0-9]?$/.test(token)) return undefined;
+  return drawn.choiceIds[Number(token) - 1];
+}
+
+/** The form as parsed flat by @fastify/formbody: `answers[<questionId>]` and `verdicts[<questionId>]`. */
+export type AnswerForm = Record<string, string | string[] | undefined>;
+
+export interface AnswerFormResult {
+  answers: Answers;
+  /** Tampered or impossible input (not something the page lets a person do): the whole form is refused. */
+  invalid: string[];
+  /** Draw question ids with no (complete) answer, in draw order. */
+  unanswered: string[];
+}
+
+const FIELD = /^(answers|verdicts)\[([A-Za-z0-9_-]+)\]$/;
+
+function asList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function isVerdict(value: string): value is PostVerdict {
+  return (POST_VERDICTS as readonly string[]).includes(value);
+}
+
+/** Reads one question's fields; returns an answer, 'blank', or an error message. */
+function readQuestion(
+  question: Question,
+  drawn: DrawnQuestion,
+  form: AnswerForm,
+): GivenAnswer | 'blank' | string {
+  const tokens = asList(form[`answers[${drawn.questionId}]`]);
+  const verdicts = asList(form[`verdicts[${drawn.questionId}]`]);
+  const multiple = question.type === 'multiple';
+  if (!multiple && tokens.length > 1)
+    return `Question "${drawn.questionId}" takes one answer, but several were sent.`;
+  if (new Set(tokens).size !== tokens.length) return `Question "${drawn.questionId}" has a repeated answer.`;
+  const choiceIds: string[] = [];
+  for (const token of tokens) {
+    const id = choiceIdForToken(drawn, token);
+    if (!id) return `"${token}" is not one of the choices of question "${drawn.questionId}".`;
+    choiceIds.push(id);
+  }
+  if (question.type !== 'classify') {
+    if (verdicts.length > 0) return `Question "${drawn.questionId}" does not take a verdict.`;
+    return choiceIds.length === 0 ? 'blank' : { choiceIds };
+  }
+  if (verdicts.length > 1) return `Question "${drawn.questionId}" takes one verdict, but several were sent.`;
+  const verdict = verdicts[0];
+  if (verdict !== undefined && !isVerdict(verdict)) return `"${verdict}" is not a verdict.`;
+  // Half an answer is kept when saving, and counts as unanswered when submitting.
+  if (verdict === undefined && choiceIds.length === 0) return 'blank';
+  return verdict === undefined ? { choiceIds } : { choiceIds, verdict };
+}
+
+function isComplete(question: Question, answer: GivenAnswer): boolean {
+  return question.type === 'classify' ? answer.verdict !== undefined && answer.choiceIds.length === 1 : true;
+}
+
+/**
+ * Checks a submitted answer form against the attempt's draw: every field must name a question of
+ * the draw, every choice must belong to its question, single-answer questions take one value.
+ */
+export function readAnswerForm(
+  questionsById: ReadonlyMap<string, Question>,
+  draw: Draw,
+  form: AnswerForm,
+): AnswerFormResult {
+  const invalid: string[] = [];
+  const inDraw = new Set(draw.map((d) => d.questionId));
+  for (const key of Object.keys(form)) {
+    if (key === '_csrf') continue;
+    const match = FIELD.exec(key);
+    if (!match) invalid.push(`"${key}" is not a field of this quiz.`);
+    else if (!inDraw.has(match[2]!)) invalid.push(`Question "${match[2]}" is not part of this attempt.`);
+  }
+  const answers: Answers = {};
+  const unanswered: string[] = [];
+  for (const drawn of draw) {
+    const question = questionsById.get(drawn.questionId);
+    if (!question) {
+      invalid.push(`Question "${drawn.questionId}" is no longer in the course.`);
+      continue;
+    }
+    const read = readQuestion(question, drawn, form);
+    if (typeof read === 'string' && read !== 'blank') invalid.push(read);
+    else if (read === 'blank') unanswered.push(drawn.questionId);
+    else {
+      answers[drawn.questionId] = read;
+      if (!isComplete(question, read)) unanswered.push(drawn.questionId);
+    }
+  }
+  return { answers, invalid, unanswered };
+}

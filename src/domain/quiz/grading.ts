@@ -1,0 +1,95 @@
+import type { MultipleChoiceQuestion, PostVerdict, Question } from '../course.js';
+import type { Draw } from './draw.js';
+
+/** What a learner answered to one question, in option/reason/segment ids (never display tokens). */
+export interface GivenAnswer {
+  choiceIds: string[];
+  /** Classify questions only. */
+  verdict?: PostVerdict;
+}
+
+export type Answers = Record<string, GivenAnswer>;
+
+export interface QuestionGrade {
+  questionId: string;
+  /** 0–1; partial credit for multiple choice and for a right verdict with the wrong reason. */
+  points: number;
+  correct: boolean;
+}
+
+export interface ClauseScore {
+  /** Sum of points earned on questions testing this clause (may be fractional). */
+  correct: number;
+  total: number;
+}
+
+export interface AttemptGrade {
+  /** Percent, rounded to one decimal. */
+  score: number;
+  passed: boolean;
+  questions: QuestionGrade[];
+  clauses: Record<string, ClauseScore>;
+}
+
+/** A classify answer with the right verdict but the wrong main reason earns half. */
+export const RIGHT_VERDICT_WRONG_REASON = 0.5;
+
+function gradeMultiple(question: MultipleChoiceQuestion, chosen: ReadonlySet<string>): number {
+  // A blank answer earns nothing, even though "leave all unticked" judges the wrong options right.
+  if (chosen.size === 0) return 0;
+  const judgedRight = question.options.filter((o) => chosen.has(o.id) === o.correct).length;
+  if (question.partialCredit) return judgedRight / question.options.length;
+  return judgedRight === question.options.length ? 1 : 0;
+}
+
+/** Points for one answer: 0–1. A missing answer scores 0. */
+export function gradeQuestion(question: Question, answer: GivenAnswer | undefined): number {
+  const chosen = new Set(answer?.choiceIds ?? []);
+  const onlyChoice = chosen.size === 1 ? [...chosen][0] : undefined;
+  switch (question.type) {
+    case 'single':
+    case 'truefalse':
+      return question.options.some((o) => o.correct && o.id === onlyChoice) ? 1 : 0;
+    case 'multiple':
+      return gradeMultiple(question, chosen);
+    case 'spot':
+      return question.segments.some((s) => s.problem && s.id === onlyChoice) ? 1 : 0;
+    case 'classify': {
+      if (answer?.verdict !== question.verdict) return 0;
+      return question.reasons.some((r) => r.correct && r.id === onlyChoice) ? 1 : RIGHT_VERDICT_WRONG_REASON;
+    }
+  }
+}
+
+/**
+ * Grades a whole attempt against the questions it served. Passing compares exact points, not the
+ * rounded percentage, so 79.96 % never rounds up to a pass of 80 %.
+ */
+export function gradeAttempt(
+  questionsById: ReadonlyMap<string, Question>,
+  draw: Draw,
+  answers: Answers,
+  passingScore: number,
+): AttemptGrade {
+  const questions: QuestionGrade[] = [];
+  const clauses: Record<string, ClauseScore> = {};
+  let earned = 0;
+  for (const { questionId } of draw) {
+    const question = questionsById.get(questionId);
+    if (!question) throw new Error(`question ${questionId} is not in the course`);
+    const points = gradeQuestion(question, answers[questionId]);
+    earned += points;
+    questions.push({ questionId, points, correct: points === 1 });
+    for (const clause of question.clauses) {
+      const entry = clauses[clause] ?? { correct: 0, total: 0 };
+      clauses[clause] = { correct: entry.correct + points, total: entry.total + 1 };
+    }
+  }
+  const ratio = draw.length === 0 ? 0 : earned / draw.length;
+  return {
+    score: Math.round(ratio * 1000) / 10,
+    passed: draw.length > 0 && ratio * 100 >= passingScore - 1e-9,
+    questions,
+    clauses,
+  };
+}

@@ -1,0 +1,77 @@
+import type { Question, QuestionType, SocialPost } from '../course.js';
+import { choiceToken } from './answer-form.js';
+import type { DrawnQuestion } from './draw.js';
+import type { GivenAnswer } from './grading.js';
+
+/**
+ * A question as the attempt page may show it: texts and display tokens only. Built field by field
+ * (never by spreading a course object), so correctness, feedback and explanations cannot slip
+ * into the HTML before grading.
+ */
+export interface QuestionView {
+  id: string;
+  number: number;
+  type: QuestionType;
+  prompt: string;
+  post: SocialPost | null;
+  /** Checkbox for "all that apply", radio otherwise. */
+  multiple: boolean;
+  /** Label above the choices: the options, the reasons, or the post's parts. */
+  choicesLegend: string;
+  choices: Array<{ token: string; text: string; checked: boolean }>;
+  /** Classify only: the verdict picked so far. */
+  verdict: string | null;
+}
+
+function choiceTexts(question: Question): Map<string, string> {
+  const list =
+    question.type === 'classify'
+      ? question.reasons
+      : question.type === 'spot'
+        ? question.segments
+        : question.options;
+  return new Map(list.map((c) => [c.id, c.text]));
+}
+
+function copyPost(post: SocialPost): SocialPost {
+  const copy: SocialPost = {
+    platform: post.platform,
+    persona: { name: post.persona.name, role: post.persona.role },
+    text: post.text,
+  };
+  if (post.image) copy.image = post.image;
+  return copy;
+}
+
+const LEGENDS: Record<QuestionType, string> = {
+  single: 'Choose one answer',
+  truefalse: 'Choose one answer',
+  multiple: 'Choose all that apply',
+  classify: 'Main reason',
+  spot: 'Which part of the post breaks the policy?',
+};
+
+export function presentQuestion(
+  question: Question,
+  drawn: DrawnQuestion,
+  number: number,
+  answer: GivenAnswer | undefined,
+): QuestionView {
+  const texts = choiceTexts(question);
+  const chosen = new Set(answer?.choiceIds ?? []);
+  return {
+    id: question.id,
+    number,
+    type: question.type,
+    prompt: question.prompt,
+    post: question.type === 'classify' || question.type === 'spot' ? copyPost(question.post) : null,
+    multiple: question.type === 'multiple',
+    choicesLegend: LEGENDS[question.type],
+    choices: drawn.choiceIds.map((id, i) => ({
+      token: choiceToken(i),
+      text: texts.get(id) ?? '',
+      checked: chosen.has(id),
+    })),
+    verdict: answer?.verdict ?? null,
+  };
+}

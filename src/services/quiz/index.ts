@@ -1,0 +1,11 @@
+/** Quiz use cases: start, save, submit, the learner's overview, and HR's view and grant. */
+export {
+  findLearnerAttempt,
+  type LearnerAttempt,
+  saveAnswers,
+  startAttempt,
+  submitAttempt,
+} from './attempts.js';
+export { type QuizDeps, QuizError, questionMap } from './deps.js';
+export { grantAttempts, listPersonAttempts, type PersonAttempts } from './hr.js';
+export { loadQuizContext, type QuizContext } from './overview.js';
