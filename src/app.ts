@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
-import type { Course } from './domain/course.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import type { Course } from './domain/course.js';
 import authPlugin from './plugins/auth.js';
 import coursesPlugin from './plugins/courses.js';
 import dbPlugin from './plugins/db.js';
@@ -39,7 +39,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Quiz forms and CSV uploads never need deep nesting or prototype keys.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, useDefaults: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, useDefaults: true },
+    },
   });
 
   app.decorate('config', opts.config);

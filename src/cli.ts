@@ -1,5 +1,5 @@
-import { commands } from './cli/registry.js';
 import { parseArgs } from './cli/parse-args.js';
+import { commands } from './cli/registry.js';
 import { type CliContext, CliUsageError } from './cli/types.js';
 import { ConfigError, loadConfig } from './config.js';
 import { ContentError, defaultCoursesDir, loadCourses } from './content/index.js';
@@ -70,7 +70,10 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const known =
-      err instanceof CliUsageError || err instanceof ConfigError || err instanceof MissingGoError || err instanceof ContentError;
+      err instanceof CliUsageError ||
+      err instanceof ConfigError ||
+      err instanceof MissingGoError ||
+      err instanceof ContentError;
     console.error(known ? `Error: ${(err as Error).message}` : err);
     process.exit(1);
   },

@@ -62,7 +62,9 @@ async function developmentSecret(dataDir: string): Promise<string> {
   return secret;
 }
 
-export async function loadConfig(source: NodeJS.ProcessEnv | Record<string, unknown> = process.env): Promise<Config> {
+export async function loadConfig(
+  source: NodeJS.ProcessEnv | Record<string, unknown> = process.env,
+): Promise<Config> {
   const env = readEnv(source);
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration: SESSION_SECRET is required when NODE_ENV=production');

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
+import type { Db } from '../db/connection.js';
 import type { Clock } from '../domain/clock.js';
 import type { Course } from '../domain/course.js';
-import type { Db } from '../db/connection.js';
 import type { AuditLog } from '../services/audit.js';
 
 export interface CliArgs {

@@ -9,7 +9,10 @@ export interface DatabaseServer {
 }
 
 /** Uses MONGODB_URI when set; otherwise starts the embedded FerretDB under DATA_DIR. */
-export async function openDatabaseServer(config: Config, log: (line: string) => void): Promise<DatabaseServer> {
+export async function openDatabaseServer(
+  config: Config,
+  log: (line: string) => void,
+): Promise<DatabaseServer> {
   if (config.MONGODB_URI) return { uri: config.MONGODB_URI, embedded: false, stop: async () => {} };
   const ferret = await startEmbeddedFerretdb({ dataDir: path.join(config.DATA_DIR, 'ferretdb'), log });
   log(`[ferretdb] embedded FerretDB listening on 127.0.0.1:${ferret.port} (data in ${config.DATA_DIR})`);

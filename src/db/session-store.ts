@@ -19,7 +19,9 @@ export function createSessionStore(models: Models, now: () => Date) {
         cookie?: { expires?: string };
         user?: { id?: string };
       };
-      const expires = plain.cookie?.expires ? new Date(plain.cookie.expires) : new Date(now().getTime() + DAY);
+      const expires = plain.cookie?.expires
+        ? new Date(plain.cookie.expires)
+        : new Date(now().getTime() + DAY);
       SessionModel.updateOne(
         { _id: sid },
         { $set: { data: plain, expiresAt: expires, userId: plain.user?.id ?? null } },

@@ -47,7 +47,8 @@ export function findChainBreak(
   let expectedSeq = start.seq + 1;
   let prev = start.hash;
   for (const e of events) {
-    if (e.seq !== expectedSeq) return { seq: expectedSeq, reason: `event ${expectedSeq} is missing (found ${e.seq})` };
+    if (e.seq !== expectedSeq)
+      return { seq: expectedSeq, reason: `event ${expectedSeq} is missing (found ${e.seq})` };
     if (e.prevHash !== prev) return { seq: e.seq, reason: 'does not link to the previous event' };
     const { prevHash: _p, hash: _h, ...fields } = e;
     if (auditHash(prev, fields) !== e.hash) return { seq: e.seq, reason: 'content does not match its hash' };

@@ -30,7 +30,8 @@ export default fp(
     app.addHook('onRoute', (route) => {
       let access: Access | undefined = route.config?.access;
       if (!access && route.url.startsWith('/static/')) access = 'public';
-      if (!access) throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
+      if (!access)
+        throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
       route.config = { ...route.config, access };
       for (const method of [route.method].flat()) {
         if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, access });

@@ -23,8 +23,12 @@ const TITLES: Record<number, string> = {
 function validationMessage(err: FastifyError): string {
   const first = err.validation?.[0];
   if (!first) return 'The form was incomplete or malformed.';
-  const field = (first.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || String(first.params?.missingProperty ?? first.params?.additionalProperty ?? '');
-  return field ? `The field "${field}" ${first.message ?? 'is invalid'}.` : `The request ${first.message ?? 'is invalid'}.`;
+  const field =
+    (first.instancePath || '').replace(/^\//, '').replace(/\//g, '.') ||
+    String(first.params?.missingProperty ?? first.params?.additionalProperty ?? '');
+  return field
+    ? `The field "${field}" ${first.message ?? 'is invalid'}.`
+    : `The request ${first.message ?? 'is invalid'}.`;
 }
 
 async function send(
@@ -34,7 +38,8 @@ async function send(
   message: string,
 ): Promise<FastifyReply> {
   reply.code(status);
-  if (wantsJson(request)) return reply.send({ statusCode: status, error: TITLES[status] ?? 'Error', message });
+  if (wantsJson(request))
+    return reply.send({ statusCode: status, error: TITLES[status] ?? 'Error', message });
   try {
     const html = await reply.viewAsync('errors/error', {
       status,
@@ -58,23 +63,44 @@ export default fp(
       if (isDatabaseUnavailable(err)) {
         request.log.warn({ err: { name: err.name, message: err.message } }, 'database unavailable');
         reply.header('retry-after', '10');
-        return send(request, reply, 503, 'The service is briefly unavailable. Your saved work is safe; please try again in a minute.');
+        return send(
+          request,
+          reply,
+          503,
+          'The service is briefly unavailable. Your saved work is safe; please try again in a minute.',
+        );
       }
       if (err.validation) return send(request, reply, 400, validationMessage(err));
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
       if (status >= 500) {
         request.log.error({ err }, 'request failed');
-        return send(request, reply, status, 'Something went wrong on our side. It has been logged; please try again.');
+        return send(
+          request,
+          reply,
+          status,
+          'Something went wrong on our side. It has been logged; please try again.',
+        );
       }
       if (status === 403 && err.code?.startsWith('FST_CSRF')) {
-        return send(request, reply, 403, 'Your form expired or was not sent from this site. Please go back, reload and try again.');
+        return send(
+          request,
+          reply,
+          403,
+          'Your form expired or was not sent from this site. Please go back, reload and try again.',
+        );
       }
-      if (status === 413) return send(request, reply, 413, 'The request body is larger than this form accepts.');
+      if (status === 413)
+        return send(request, reply, 413, 'The request body is larger than this form accepts.');
       return send(request, reply, status, err.message);
     });
 
     app.setNotFoundHandler(async (request, reply) =>
-      send(request, reply, 404, 'There is nothing at this address. Check the link, or go back to your training.'),
+      send(
+        request,
+        reply,
+        404,
+        'There is nothing at this address. Check the link, or go back to your training.',
+      ),
     );
   },
   { name: 'errors' },

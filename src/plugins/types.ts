@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
+import type { Db } from '../db/connection.js';
 import type { Access } from '../domain/access.js';
 import type { Clock } from '../domain/clock.js';
 import type { SessionUser } from '../domain/roles.js';
-import type { Db } from '../db/connection.js';
 import type { AuditLog } from '../services/audit.js';
 
 declare module 'fastify' {

@@ -5,7 +5,10 @@ import { type TProperties, Type } from 'typebox';
  * Unknown fields (including operator-injection keys such as `answer[$gt]`) are rejected with a 400.
  */
 export function formBody<P extends TProperties>(properties: P) {
-  return Type.Object({ ...properties, _csrf: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
+  return Type.Object(
+    { ...properties, _csrf: Type.Optional(Type.String({ maxLength: 200 })) },
+    { additionalProperties: false },
+  );
 }
 
 /** A short single-line text field. */

@@ -1,6 +1,6 @@
-import { type AuditFields, auditHash, GENESIS_HASH } from '../domain/audit-chain.js';
 import { isDuplicateKey } from '../db/connection.js';
 import type { Models } from '../db/models/index.js';
+import { type AuditFields, auditHash, GENESIS_HASH } from '../domain/audit-chain.js';
 
 export interface AuditInput {
   actorId: string | null;

@@ -1,6 +1,6 @@
-import type { SessionUser } from '../domain/roles.js';
 import type { UserDoc } from '../db/models/user.js';
 import type { UsersRepository } from '../db/repositories/users.js';
+import type { SessionUser } from '../domain/roles.js';
 import type { AuditLog } from './audit.js';
 import { verifyPassword } from './passwords.js';
 

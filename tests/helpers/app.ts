@@ -34,7 +34,13 @@ export interface TestApp {
 
 /** Builds the real app on the run's FerretDB with its own database; seeds the demo organisation unless `seed: false`. */
 export async function createTestApp(
-  opts: { label?: string; seed?: boolean; clock?: TestClock; mongoUri?: string; config?: Partial<Config> } = {},
+  opts: {
+    label?: string;
+    seed?: boolean;
+    clock?: TestClock;
+    mongoUri?: string;
+    config?: Partial<Config>;
+  } = {},
 ): Promise<TestApp> {
   const clock = opts.clock ?? new TestClock();
   const config = testConfig({ DB_NAME: uniqueDbName(opts.label ?? 'app'), ...opts.config });
@@ -120,7 +126,11 @@ export class Session {
 }
 
 /** Signs in through the real login form and returns the session. */
-export async function loginAs(app: FastifyInstance, email: string, password = TEST_PASSWORD): Promise<Session> {
+export async function loginAs(
+  app: FastifyInstance,
+  email: string,
+  password = TEST_PASSWORD,
+): Promise<Session> {
   const s = new Session(app);
   const res = await s.post('/login', { email, password }, '/login');
   if (res.statusCode !== 303) throw new Error(`login as ${email} failed: ${res.statusCode}`);

@@ -22,8 +22,16 @@ describe('login', () => {
   });
 
   it('rejects a wrong password and an unknown account with the same message', async () => {
-    const wrong = await new Session(t.app).post('/login', { email: 'hr@demo.test', password: 'nope' }, '/login');
-    const unknown = await new Session(t.app).post('/login', { email: 'ghost@demo.test', password: 'nope' }, '/login');
+    const wrong = await new Session(t.app).post(
+      '/login',
+      { email: 'hr@demo.test', password: 'nope' },
+      '/login',
+    );
+    const unknown = await new Session(t.app).post(
+      '/login',
+      { email: 'ghost@demo.test', password: 'nope' },
+      '/login',
+    );
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     const msg = (html: string) => /<p class="field-error"[^>]*>([^<]+)</.exec(html)?.[1];
@@ -72,7 +80,11 @@ describe('CSRF', () => {
   });
 
   it('rejects a login post without a token', async () => {
-    const res = await new Session(t.app).post('/login', { email: 'hr@demo.test', password: 'demo-password', _csrf: null });
+    const res = await new Session(t.app).post('/login', {
+      email: 'hr@demo.test',
+      password: 'demo-password',
+      _csrf: null,
+    });
     expect(res.statusCode).toBe(403);
   });
 });
@@ -113,17 +125,27 @@ describe('users', () => {
     const u = await createUser(t.app, { email: 'key@example.com' });
     await t.app.db.models.LoginKey.deleteOne({ _id: 'key@example.com' });
     expect((await users.findByEmail('Key@Example.com'))?._id).toBe(u._id);
-    expect(await t.app.db.models.LoginKey.findById('key@example.com').lean()).toMatchObject({ userId: u._id });
+    expect(await t.app.db.models.LoginKey.findById('key@example.com').lean()).toMatchObject({
+      userId: u._id,
+    });
   });
 });
 
 describe('errors', () => {
   it('renders a 404 page for browsers and JSON for API clients, without internals', async () => {
-    const html = await t.app.inject({ method: 'GET', url: '/no-such-page', headers: { accept: 'text/html' } });
+    const html = await t.app.inject({
+      method: 'GET',
+      url: '/no-such-page',
+      headers: { accept: 'text/html' },
+    });
     expect(html.statusCode).toBe(404);
     expect(html.headers['content-type']).toMatch(/text\/html/);
     expect(html.body).toContain('Page not found');
-    const json = await t.app.inject({ method: 'GET', url: '/no-such-page', headers: { accept: 'application/json' } });
+    const json = await t.app.inject({
+      method: 'GET',
+      url: '/no-such-page',
+      headers: { accept: 'application/json' },
+    });
     expect(json.json()).toMatchObject({ statusCode: 404 });
   });
 

@@ -7,7 +7,9 @@ export const command: CliCommand = {
   usage: 'seed:demo   create the demo organisation (only into an empty database)',
   async run(ctx) {
     const created = await seedDemo(usersRepository(ctx.db.models), ctx.clock.now());
-    ctx.out(created ? 'Created the demo organisation.' : 'The database already has people; nothing was changed.');
+    ctx.out(
+      created ? 'Created the demo organisation.' : 'The database already has people; nothing was changed.',
+    );
     for (const line of demoLoginLines()) ctx.out(line);
     return 0;
   },

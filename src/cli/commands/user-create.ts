@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { ROLES, type Role } from '../../domain/roles.js';
 import { DuplicateUserError, usersRepository } from '../../db/repositories/users.js';
+import { ROLES, type Role } from '../../domain/roles.js';
 import { hashPassword } from '../../services/passwords.js';
 import { type CliCommand, CliUsageError, requireFlag, stringFlag } from '../types.js';
 
@@ -24,8 +24,12 @@ export const command: CliCommand = {
     const name = requireFlag(args, 'name');
     const role = requireFlag(args, 'role') as Role;
     if (!ROLES.includes(role)) throw new CliUsageError(`--role must be one of ${ROLES.join(', ')}`);
-    const password = (process.stdin.isTTY ? await promptPassword() : await ctx.readStdin()).replace(/\r?\n$/, '');
-    if (password.length < MIN_PASSWORD) throw new CliUsageError(`the password must have at least ${MIN_PASSWORD} characters`);
+    const password = (process.stdin.isTTY ? await promptPassword() : await ctx.readStdin()).replace(
+      /\r?\n$/,
+      '',
+    );
+    if (password.length < MIN_PASSWORD)
+      throw new CliUsageError(`the password must have at least ${MIN_PASSWORD} characters`);
     try {
       const user = await usersRepository(ctx.db.models).insert({
         email,
@@ -39,7 +43,14 @@ export const command: CliCommand = {
         passwordHash: await hashPassword(password),
       });
       await ctx.audit.append(
-        { actorId: null, action: 'user.created', targetType: 'user', targetId: user._id, subjectId: user._id, details: { role, via: 'cli' } },
+        {
+          actorId: null,
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user._id,
+          subjectId: user._id,
+          details: { role, via: 'cli' },
+        },
         ctx.clock.now(),
       );
       ctx.out(`Created ${role} ${user.email} (${user._id})`);

@@ -56,7 +56,8 @@ async function reportsVersion(binary: string): Promise<boolean> {
  * a writable copy of the module source with that file written in.
  */
 export async function ensureFerretdbBinary(log: (line: string) => void = console.log): Promise<string> {
-  if ((await exists(ferretdbBinaryPath)) && (await reportsVersion(ferretdbBinaryPath))) return ferretdbBinaryPath;
+  if ((await exists(ferretdbBinaryPath)) && (await reportsVersion(ferretdbBinaryPath)))
+    return ferretdbBinaryPath;
 
   const go = await goVersion();
   log(`[ferretdb] building FerretDB ${FERRETDB_VERSION} with ${go} (first run only, about 2 minutes)…`);
@@ -84,7 +85,8 @@ export async function ensureFerretdbBinary(log: (line: string) => void = console
       env,
       maxBuffer: 10 * 1024 * 1024,
     });
-    if (!(await reportsVersion(partial))) throw new Error(`the FerretDB binary built at ${partial} does not start`);
+    if (!(await reportsVersion(partial)))
+      throw new Error(`the FerretDB binary built at ${partial} does not start`);
     // Rename is atomic, so a concurrent build never leaves a half-written binary behind.
     await rename(partial, ferretdbBinaryPath);
     log(`[ferretdb] ready: ${ferretdbBinaryPath}`);

@@ -28,8 +28,12 @@ async function pingUntilReady(uri: string, child: ChildProcess, timeoutMs: numbe
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`FerretDB exited with code ${child.exitCode} during start-up`);
-    const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+    if (child.exitCode !== null)
+      throw new Error(`FerretDB exited with code ${child.exitCode} during start-up`);
+    const client = new mongoose.mongo.MongoClient(uri, {
+      serverSelectionTimeoutMS: 500,
+      connectTimeoutMS: 500,
+    });
     try {
       await client.connect();
       await client.db('admin').command({ ping: 1 });

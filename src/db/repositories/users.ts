@@ -16,7 +16,6 @@ export class DuplicateUserError extends Error {
   }
 }
 
-
 export function newUserId(): string {
   return new mongoose.Types.ObjectId().toHexString();
 }

@@ -5,7 +5,10 @@ import { safeNextPath } from '../../plugins/auth.js';
 import { login } from '../../services/auth.js';
 import { formBody, Text } from '../form-schema.js';
 
-const LoginQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+const LoginQuery = Type.Object(
+  { next: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
 const LoginBody = formBody({
   email: Text(254, 1),
   password: Type.String({ minLength: 1, maxLength: 1024 }),
@@ -21,15 +24,19 @@ function homeFor(role: string): string {
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const users = usersRepository(app.db.models);
 
-  app.get('/login', { config: { access: 'public' }, schema: { querystring: LoginQuery } }, async (request, reply) => {
-    if (request.user) return reply.redirect(safeNextPath(request.query.next));
-    return reply.viewAsync('auth/login', {
-      csrfToken: reply.generateCsrf(),
-      next: safeNextPath(request.query.next),
-      email: '',
-      error: null,
-    });
-  });
+  app.get(
+    '/login',
+    { config: { access: 'public' }, schema: { querystring: LoginQuery } },
+    async (request, reply) => {
+      if (request.user) return reply.redirect(safeNextPath(request.query.next));
+      return reply.viewAsync('auth/login', {
+        csrfToken: reply.generateCsrf(),
+        next: safeNextPath(request.query.next),
+        email: '',
+        error: null,
+      });
+    },
+  );
 
   app.post(
     '/login',
@@ -42,14 +49,19 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         app.rateLimit({
           max: 10,
           timeWindow: LOGIN_WINDOW,
-          keyGenerator: (req) => `acct:${String((req.body as { email?: string })?.email ?? '').toLowerCase()}`,
+          keyGenerator: (req) =>
+            `acct:${String((req.body as { email?: string })?.email ?? '').toLowerCase()}`,
         }),
       ],
     },
     async (request, reply) => {
       const { email, password } = request.body;
       const next = safeNextPath(request.body.next);
-      const user = await login({ users, audit: app.audit }, { email, password, ip: request.ip }, app.clock.now());
+      const user = await login(
+        { users, audit: app.audit },
+        { email, password, ip: request.ip },
+        app.clock.now(),
+      );
       if (!user) {
         reply.code(401);
         return reply.viewAsync('auth/login', {
@@ -66,10 +78,14 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post('/logout', { config: { access: 'public' }, schema: { body: formBody({}) } }, async (request, reply) => {
-    await request.session.destroy();
-    return reply.redirect('/login', 303);
-  });
+  app.post(
+    '/logout',
+    { config: { access: 'public' }, schema: { body: formBody({}) } },
+    async (request, reply) => {
+      await request.session.destroy();
+      return reply.redirect('/login', 303);
+    },
+  );
 };
 
 export default authRoutes;

@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedFerretdb, freePort, startEmbeddedFerretdb } from '../../src/db/ferretdb/launcher.js';
+import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
+
+// This file runs its own FerretDB so it can stop and restart it without disturbing other files.
+let dir: string;
+let port: number;
+let ferret: EmbeddedFerretdb;
+let t: TestApp;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'outage-'));
+  port = await freePort();
+  ferret = await startEmbeddedFerretdb({ dataDir: dir, port });
+  t = await createTestApp({ label: 'outage', mongoUri: ferret.uri });
+});
+
+afterAll(async () => {
+  await t.close();
+  await ferret.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function readyStatus(): Promise<number> {
+  return (await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode;
+}
+
+describe('database outage', () => {
+  it('reports 503 while FerretDB is down, shows a friendly page, and recovers without a restart', async () => {
+    const employee = await loginAs(t.app, 'employee@demo.test');
+    expect(await readyStatus()).toBe(200);
+
+    await ferret.stop();
+    expect(await readyStatus()).toBe(503);
+    const page = await employee.get('/', { accept: 'text/html' });
+    expect(page.statusCode).toBe(503);
+    expect(page.body).toContain('Temporarily unavailable');
+    expect(page.body).not.toMatch(/Mongo|stack|at .*\.ts/);
+
+    ferret = await startEmbeddedFerretdb({ dataDir: dir, port });
+    let status = 0;
+    for (let i = 0; i < 60 && status !== 200; i += 1) {
+      status = await readyStatus();
+      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe(200);
+    // The same session (stored in the database) still works after the outage.
+    expect((await employee.get('/')).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,32 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, readEnv } from '../../../src/config.js';
+
+describe('config', () => {
+  it('applies defaults', () => {
+    const env = readEnv({});
+    expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', NODE_ENV: 'development' });
+  });
+
+  it('names the variable when a value is invalid', () => {
+    expect(() => readEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => readEnv({ MONGODB_URI: 'postgres://x' })).toThrow(/MONGODB_URI/);
+    expect(() => readEnv({ NODE_ENV: 'staging' })).toThrow(ConfigError);
+  });
+
+  it('requires SESSION_SECRET in production', async () => {
+    await expect(loadConfig({ NODE_ENV: 'production' })).rejects.toThrow(/SESSION_SECRET is required/);
+  });
+
+  it('generates a development secret once and keeps it under DATA_DIR', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cfg-'));
+    const a = await loadConfig({ DATA_DIR: dir });
+    const b = await loadConfig({ DATA_DIR: dir });
+    expect(a.SESSION_SECRET).toHaveLength(64);
+    expect(b.SESSION_SECRET).toBe(a.SESSION_SECRET);
+    expect((await readFile(path.join(dir, 'session-secret'), 'utf8')).trim()).toBe(a.SESSION_SECRET);
+    expect(a.BASE_URL).toBe('http://localhost:3000');
+  });
+});
