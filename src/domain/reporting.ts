@@ -1,0 +1,309 @@
+/**
+ * Pure reporting rules: which states exist, how summary cells are counted and filtered, the
+ * geometry of the completion bar chart, and how a CSV row is shaped and made safe for spreadsheets.
+ * Nothing here touches the database; every time-dependent function takes `now`.
+ */
+
+export const REPORT_STATES = ['not-started', 'in-progress', 'completed', 'due-soon', 'overdue', 'expired'] as const;
+export type ReportState = (typeof REPORT_STATES)[number];
+
+export const STATE_LABELS: Record<ReportState, string> = {
+  'not-started': 'Not started',
+  'in-progress': 'In progress',
+  completed: 'Completed',
+  'due-soon': 'Due soon',
+  overdue: 'Overdue',
+  expired: 'Expired',
+};
+
+export function isReportState(value: string): value is ReportState {
+  return (REPORT_STATES as readonly string[]).includes(value);
+}
+
+/** A summary stays fresh this long; older ones are refreshed in the background. */
+export const SUMMARY_MAX_AGE_MS = 10 * 60_000;
+
+export function isStale(asOf: Date, now: Date, maxAgeMs = SUMMARY_MAX_AGE_MS): boolean {
+  return now.getTime() - asOf.getTime() > maxAgeMs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary cells: counts per department × state × due month.
+
+/**
+ * One counter of the summary document. Department names are free text, so they are values in an
+ * array rather than object keys (no `$` or `.` in keys on FerretDB). `month` is the UTC due month
+ * (`YYYY-MM`), or '' when the assignment has no due date; it lets the dashboard filter by date
+ * without scanning assignments.
+ */
+export interface SummaryCell {
+  department: string;
+  state: string;
+  month: string;
+  n: number;
+}
+
+export function monthKey(date: Date | null | undefined): string {
+  if (!date) return '';
+  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+export const MONTH_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])$';
+
+/** Counts cells while streaming assignments; memory grows with departments × states × months, not people. */
+export class CellCounter {
+  private readonly counts = new Map<string, number>();
+
+  add(department: string, state: string, dueAt: Date | null | undefined): void {
+    const key = JSON.stringify([department, state, monthKey(dueAt)]);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  cells(): SummaryCell[] {
+    const out: SummaryCell[] = [];
+    for (const [key, n] of this.counts) {
+      const [department, state, month] = JSON.parse(key) as [string, string, string];
+      out.push({ department, state, month, n });
+    }
+    return out.sort((a, b) =>
+      a.department === b.department ? (a.state === b.state ? cmp(a.month, b.month) : cmp(a.state, b.state)) : cmp(a.department, b.department),
+    );
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface ReportFilter {
+  department?: string;
+  state?: ReportState;
+  /** Inclusive due-month range, `YYYY-MM`. */
+  fromMonth?: string;
+  toMonth?: string;
+}
+
+function inMonthRange(month: string, filter: ReportFilter): boolean {
+  if (!filter.fromMonth && !filter.toMonth) return true;
+  // With a date range, assignments without a due date are outside it.
+  if (!month) return false;
+  if (filter.fromMonth && month < filter.fromMonth) return false;
+  if (filter.toMonth && month > filter.toMonth) return false;
+  return true;
+}
+
+/** The state filter is deliberately not applied here: rates and state counts need every state. */
+function cellMatches(cell: SummaryCell, filter: ReportFilter): boolean {
+  if (filter.department !== undefined && cell.department !== filter.department) return false;
+  return inMonthRange(cell.month, filter);
+}
+
+export type StateCounts = Record<ReportState, number> & { total: number; other: number };
+
+export function countByState(cells: readonly SummaryCell[], filter: ReportFilter): StateCounts {
+  const counts = Object.fromEntries(REPORT_STATES.map((s) => [s, 0])) as Record<ReportState, number>;
+  let total = 0;
+  let other = 0;
+  for (const cell of cells) {
+    if (!cellMatches(cell, filter)) continue;
+    total += cell.n;
+    if (isReportState(cell.state)) counts[cell.state] += cell.n;
+    else other += cell.n;
+  }
+  return { ...counts, total, other };
+}
+
+export interface DepartmentRate {
+  department: string;
+  total: number;
+  completed: number;
+  /** 0..1; 0 for a department with nobody assigned. */
+  rate: number;
+}
+
+/** Completion rate: people whose completion is currently valid (state `completed`) out of all assigned. */
+export function completionByDepartment(cells: readonly SummaryCell[], filter: ReportFilter): DepartmentRate[] {
+  const byDept = new Map<string, { total: number; completed: number }>();
+  for (const cell of cells) {
+    if (!cellMatches(cell, filter)) continue;
+    const row = byDept.get(cell.department) ?? { total: 0, completed: 0 };
+    row.total += cell.n;
+    if (cell.state === 'completed') row.completed += cell.n;
+    byDept.set(cell.department, row);
+  }
+  return [...byDept.entries()]
+    .map(([department, r]) => ({ department, ...r, rate: r.total ? r.completed / r.total : 0 }))
+    .sort((a, b) => cmp(a.department, b.department));
+}
+
+export function departmentsOf(cells: readonly SummaryCell[]): string[] {
+  return [...new Set(cells.map((c) => c.department))].sort(cmp);
+}
+
+/** `YYYY-MM` bounds → the half-open dueAt range [start, end) used to query assignments. */
+export function dueRange(filter: ReportFilter): { from?: Date; before?: Date } {
+  const out: { from?: Date; before?: Date } = {};
+  if (filter.fromMonth) {
+    const [y, m] = filter.fromMonth.split('-').map(Number) as [number, number];
+    out.from = new Date(Date.UTC(y, m - 1, 1));
+  }
+  if (filter.toMonth) {
+    const [y, m] = filter.toMonth.split('-').map(Number) as [number, number];
+    out.before = new Date(Date.UTC(y, m, 1));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clause misses: which policy clauses learners get wrong most often.
+
+export interface ClauseMiss {
+  clauseId: string;
+  /** Answers touching this clause that were wrong. */
+  wrong: number;
+  /** All answers touching this clause. */
+  total: number;
+}
+
+export class ClauseMissCounter {
+  private readonly counts = new Map<string, { wrong: number; total: number }>();
+
+  add(clauseId: string, wrong: number, total: number): void {
+    const row = this.counts.get(clauseId) ?? { wrong: 0, total: 0 };
+    row.wrong += wrong;
+    row.total += total;
+    this.counts.set(clauseId, row);
+  }
+
+  list(): ClauseMiss[] {
+    return [...this.counts.entries()].map(([clauseId, r]) => ({ clauseId, ...r }));
+  }
+}
+
+/** Most-missed first (by count, then by miss rate, then id for a stable order). */
+export function topClauseMisses(misses: readonly ClauseMiss[], limit: number): ClauseMiss[] {
+  return misses
+    .filter((m) => m.wrong > 0)
+    .sort((a, b) => b.wrong - a.wrong || b.wrong / b.total - a.wrong / a.total || cmp(a.clauseId, b.clauseId))
+    .slice(0, limit);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SVG bar chart geometry (horizontal bars: department names can be long).
+
+export interface BarGeometry {
+  label: string;
+  valueLabel: string;
+  y: number;
+  barWidth: number;
+  textY: number;
+}
+
+export interface ChartGeometry {
+  width: number;
+  height: number;
+  labelWidth: number;
+  plotWidth: number;
+  barHeight: number;
+  bars: BarGeometry[];
+  /** Grid lines at 0, 25, 50, 75 and 100 %. */
+  ticks: Array<{ x: number; label: string }>;
+}
+
+export function barChart(rows: readonly DepartmentRate[], opts: { width?: number; labelWidth?: number } = {}): ChartGeometry {
+  const width = opts.width ?? 640;
+  const labelWidth = opts.labelWidth ?? 180;
+  const valueWidth = 56;
+  const plotWidth = width - labelWidth - valueWidth;
+  const barHeight = 22;
+  const gap = 10;
+  const top = 24;
+  const bars = rows.map((row, i) => {
+    const y = top + i * (barHeight + gap);
+    return {
+      label: truncate(row.department || '(no department)', 26),
+      valueLabel: `${Math.round(row.rate * 100)}%`,
+      y,
+      barWidth: Math.round(Math.max(0, Math.min(1, row.rate)) * plotWidth * 10) / 10,
+      textY: y + barHeight / 2 + 5,
+    };
+  });
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ x: labelWidth + Math.round(f * plotWidth), label: `${f * 100}%` }));
+  return { width, height: top + rows.length * (barHeight + gap) + 4, labelWidth, plotWidth, barHeight, bars, ticks };
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV export rows.
+
+export const STATUS_CSV_COLUMNS = [
+  'employee id',
+  'name',
+  'email',
+  'department',
+  'manager',
+  'course',
+  'cycle',
+  'state',
+  'due',
+  'completed',
+  'expires',
+  'score',
+] as const;
+
+/**
+ * Spreadsheets run a cell that starts with = + - @ (or a tab / carriage return before one) as a
+ * formula, so a person named `=HYPERLINK(...)` could attack whoever opens the export. Such cells
+ * get a leading apostrophe, which spreadsheets show as text.
+ */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export interface StatusRowInput {
+  employeeId?: string | null;
+  name: string;
+  email: string;
+  department: string;
+  manager: string;
+  course: string;
+  cycle: number;
+  state: string;
+  dueAt: Date | null;
+  completedAt: Date | null;
+  expiresAt: Date | null;
+  score: number | null;
+}
+
+const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
+
+export function statusCsvRow(r: StatusRowInput): string[] {
+  return [
+    r.employeeId ?? '',
+    r.name,
+    r.email,
+    r.department,
+    r.manager,
+    r.course,
+    String(r.cycle),
+    r.state,
+    isoDay(r.dueAt),
+    isoDay(r.completedAt),
+    isoDay(r.expiresAt),
+    r.score === null ? '' : String(r.score),
+  ].map(neutraliseCell);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pagination.
+
+export const PAGE_SIZE = 25;
+export const MAX_PAGE = 400;
+
+/** Fetch one more than a page to know whether a next page exists without counting. */
+export function pageOf<T>(fetched: readonly T[], page: number, size: number): { items: T[]; page: number; hasNext: boolean } {
+  return { items: fetched.slice(0, size), page, hasNext: fetched.length > size };
+}
