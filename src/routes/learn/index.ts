@@ -1,8 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import decideRoutes from './decide.js';
+import exampleRoutes from './examples.js';
+import lessonRoutes from './lessons.js';
+import myTrainingRoutes from './my-training.js';
+import overviewRoutes from './overview.js';
 
-/** The learner's area: "My training" at `/`. */
+/**
+ * The learner's area: "My training" at `/`, and per course under `/learn/:courseId` the overview,
+ * lessons (with feedback), the example gallery and the "Can I share this?" guide.
+ * The quiz and attestation pages under the same prefix belong to their own route plugins.
+ */
 const learnRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', { config: { access: 'authenticated' } }, async (_request, reply) => reply.viewAsync('learn/my-training', {}));
+  await app.register(myTrainingRoutes);
+  await app.register(overviewRoutes);
+  await app.register(lessonRoutes);
+  await app.register(exampleRoutes);
+  await app.register(decideRoutes);
 };
 
 export default learnRoutes;

@@ -1,0 +1,91 @@
+import type { Course } from '../../domain/course.js';
+import { isDuplicateKey } from '../connection.js';
+import type { Models } from '../models/index.js';
+import type { LessonViewDoc, ProgressDoc } from '../models/training.js';
+
+export const lessonViewKey = (cycleId: string, lessonId: string) => `${cycleId}:${lessonId}`;
+
+/**
+ * Lesson progress. `lesson_views` (insert-once per cycle and lesson) is the durable truth; the
+ * `progress` document is a summary for one-read pages and may miss an entry when two updates race
+ * (FerretDB rewrites the whole document), which the next view or overview repairs.
+ */
+export function progressRepository(models: Models) {
+  const { LessonView, Progress } = models;
+  return {
+    findProgress(cycleId: string) {
+      return Progress.findById(cycleId).lean<ProgressDoc>();
+    },
+
+    /**
+     * Moves the resume point and returns the summary after the write (created on first use).
+     * One round-trip; `viewed` is left alone so a stale read cannot drop entries written meanwhile
+     * by this operator (other fields of the document can still be rewritten by FerretDB).
+     */
+    async touch(cycleId: string, owner: { userId: string; courseId: string }, location: string, now: Date) {
+      const upsert = () =>
+        Progress.findOneAndUpdate(
+          { _id: cycleId },
+          {
+            $set: { lastLocation: location, updatedAt: now },
+            $setOnInsert: { userId: owner.userId, courseId: owner.courseId, viewed: {} },
+          },
+          { upsert: true, returnDocument: 'after' },
+        ).lean<ProgressDoc>();
+      let doc: ProgressDoc | null;
+      try {
+        doc = await upsert();
+      } catch (err) {
+        // Two first views racing: both try to insert, one gets a duplicate key. The document
+        // exists now, so the retry is a plain update.
+        if (!isDuplicateKey(err)) throw err;
+        doc = await upsert();
+      }
+      // With upsert and returnDocument 'after' the driver always returns a document.
+      return doc as ProgressDoc;
+    },
+
+    /** Adds lessons to the summary's viewed map (a cache of lesson_views). Ids match ID_PATTERN: no `.` or `$`. */
+    async markViewed(cycleId: string, viewed: Record<string, Date>): Promise<void> {
+      const set: Record<string, Date> = {};
+      for (const [lessonId, at] of Object.entries(viewed)) set[`viewed.${lessonId}`] = at;
+      if (Object.keys(set).length > 0) await Progress.updateOne({ _id: cycleId }, { $set: set });
+    },
+
+    /** Records that a lesson was viewed in a cycle. True only for the request that created the record. */
+    async insertLessonView(doc: LessonViewDoc): Promise<boolean> {
+      try {
+        await LessonView.create(doc);
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
+  };
+}
+
+export type ProgressRepository = ReturnType<typeof progressRepository>;
+
+/**
+ * The lessons of `course` viewed in a cycle, read from lesson_views (the durable record), each by
+ * `_id` in parallel: FerretDB uses its index only for a plain `_id` filter, not for `$in`.
+ * Returns lessonId → when it was first viewed.
+ */
+export async function viewedLessons(
+  models: Models,
+  cycleId: string,
+  course: Course,
+): Promise<Map<string, Date>> {
+  const docs = await Promise.all(
+    course.lessons.map((lesson) =>
+      models.LessonView.findById(lessonViewKey(cycleId, lesson.id), {
+        lessonId: 1,
+        at: 1,
+      }).lean<LessonViewDoc>(),
+    ),
+  );
+  const viewed = new Map<string, Date>();
+  for (const doc of docs) if (doc) viewed.set(doc.lessonId, doc.at);
+  return viewed;
+}

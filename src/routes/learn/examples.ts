@@ -1,0 +1,133 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { type Course, type ExamplePost, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
+import { classifyExample, recordedAnswers } from '../../services/classification.js';
+import { formBody } from '../form-schema.js';
+import { clauseList, LEARN_ASSETS, PLATFORM_NAMES } from './format.js';
+import { learnerOf, wantsJson } from './learner.js';
+import { findCourse, findExample } from './lookup.js';
+import { CourseParams, ExampleParams, NoQuery } from './schemas.js';
+
+// Optional so a learner who forgot to choose gets a form error; any other value is a forged post (400).
+const ClassifyBody = formBody({
+  answer: Type.Optional(Type.Union(POST_VERDICTS.map((v) => Type.Literal(v)))),
+});
+
+const examplePath = (courseId: string, exampleId: string) => `/learn/${courseId}/examples/${exampleId}`;
+
+function describe(example: ExamplePost) {
+  return `${PLATFORM_NAMES[example.platform] ?? example.platform} post by ${example.persona.name}`;
+}
+
+/** Everything the reveal shows after the learner answered: verdict, reasons, clauses, better version. */
+function revealData(
+  course: Course,
+  example: ExamplePost,
+  index: number,
+  answer: PostVerdict,
+  correct: boolean,
+) {
+  const next = course.examples[index + 1];
+  return {
+    answer,
+    correct,
+    verdict: example.verdict,
+    reasons: example.reasons,
+    clauses: clauseList(course, example.clauses),
+    better: example.betterVersion
+      ? { platform: example.platform, persona: example.persona, text: example.betterVersion }
+      : null,
+    next: next ? { href: examplePath(course.id, next.id), label: describe(next) } : null,
+    gallery: `/learn/${course.id}/examples`,
+    decide: `/learn/${course.id}/decide`,
+  };
+}
+
+function renderExample(
+  reply: FastifyReply,
+  course: Course,
+  example: ExamplePost,
+  index: number,
+  extra: { reveal?: ReturnType<typeof revealData>; errors?: Array<{ field: string; message: string }> },
+) {
+  const prev = course.examples[index - 1];
+  const next = course.examples[index + 1];
+  return reply.viewAsync('learn/example', {
+    ...LEARN_ASSETS,
+    course: { id: course.id, title: course.title },
+    example: { id: example.id, label: describe(example), post: example },
+    n: index + 1,
+    total: course.examples.length,
+    action: `${examplePath(course.id, example.id)}/classify`,
+    prev: prev ? { href: examplePath(course.id, prev.id), label: describe(prev) } : null,
+    next: next ? { href: examplePath(course.id, next.id), label: describe(next) } : null,
+    gallery: `/learn/${course.id}/examples`,
+    reveal: extra.reveal ?? null,
+    errors: extra.errors ?? [],
+  });
+}
+
+/** The example gallery and classify-then-reveal (plain form post, or JSON for the enhancing script). */
+const exampleRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/learn/:courseId/examples',
+    { config: { access: 'authenticated' }, schema: { params: CourseParams, querystring: NoQuery } },
+    async (request, reply) => {
+      const learner = learnerOf(request);
+      const course = findCourse(app, request.params.courseId);
+      const answers = await recordedAnswers(app.db.models, learner.id, course);
+      const examples = course.examples.map((example, i) => ({
+        n: i + 1,
+        label: describe(example),
+        href: examplePath(course.id, example.id),
+        post: example,
+        answered: answers.get(example.id)?.correct ?? null,
+      }));
+      return reply.viewAsync('learn/examples', {
+        ...LEARN_ASSETS,
+        course: { id: course.id, title: course.title },
+        examples,
+        answeredCount: answers.size,
+      });
+    },
+  );
+
+  app.get(
+    '/learn/:courseId/examples/:exampleId',
+    { config: { access: 'authenticated' }, schema: { params: ExampleParams, querystring: NoQuery } },
+    async (request, reply) => {
+      const course = findCourse(app, request.params.courseId);
+      const { example, index } = findExample(course, request.params.exampleId);
+      return renderExample(reply, course, example, index, {});
+    },
+  );
+
+  app.post(
+    '/learn/:courseId/examples/:exampleId/classify',
+    { config: { access: 'authenticated' }, schema: { params: ExampleParams, body: ClassifyBody } },
+    async (request, reply) => {
+      const learner = learnerOf(request);
+      const course = findCourse(app, request.params.courseId);
+      const { example, index } = findExample(course, request.params.exampleId);
+      const answer = request.body.answer;
+      if (!answer) {
+        const message = 'Choose whether the post is acceptable or unacceptable, then check your answer.';
+        reply.code(400);
+        if (wantsJson(request)) return { statusCode: 400, error: 'Answer missing', message };
+        return renderExample(reply, course, example, index, {
+          errors: [{ field: 'answer-acceptable', message }],
+        });
+      }
+      const result = await classifyExample(app.db.models, learner, course, example, answer, app.clock.now());
+      const reveal = revealData(course, example, index, answer, result.correct);
+      if (wantsJson(request)) {
+        const html = await reply.viewAsync('partials/example-reveal', { reveal });
+        return reply.type('application/json; charset=utf-8').send({ ...reveal, html });
+      }
+      return renderExample(reply, course, example, index, { reveal });
+    },
+  );
+};
+
+export default exampleRoutes;

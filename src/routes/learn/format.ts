@@ -1,0 +1,57 @@
+import type { Course } from '../../domain/course.js';
+
+const DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** "2 March 2026" (UTC, so every server renders the same day). */
+export function formatDate(date: Date | null | undefined): string | null {
+  return date ? DATE.format(new Date(date)) : null;
+}
+
+const STATES: Record<string, { label: string; tone: 'ok' | 'bad' | 'warn' | 'neutral' }> = {
+  'not-started': { label: 'Not started', tone: 'neutral' },
+  'in-progress': { label: 'In progress', tone: 'warn' },
+  due: { label: 'Due', tone: 'warn' },
+  'due-soon': { label: 'Due soon', tone: 'warn' },
+  overdue: { label: 'Overdue', tone: 'bad' },
+  expired: { label: 'Expired', tone: 'bad' },
+  completed: { label: 'Completed', tone: 'ok' },
+  'window-open': { label: 'Refresher open', tone: 'warn' },
+};
+
+/** Badge text and tone for an assignment state; unknown states are shown humanised rather than hidden. */
+export function stateBadge(state: string | null): { label: string; tone: string } {
+  if (!state) return { label: 'Available', tone: 'neutral' };
+  const known = STATES[state];
+  if (known) return known;
+  const label = state.replace(/[-_]+/g, ' ');
+  return { label: label.charAt(0).toUpperCase() + label.slice(1), tone: 'neutral' };
+}
+
+/** Clause ids to `{ id, number, title, summary }` in the order given (ids were checked at load). */
+export function clauseList(course: Course, ids: readonly string[]) {
+  return ids
+    .map((id) => course.clauses.find((c) => c.id === id))
+    .filter((c) => c !== undefined)
+    .map((c) => ({ id: c.id, number: c.number, title: c.title, summary: c.summary }));
+}
+
+export const PLATFORM_NAMES: Record<string, string> = {
+  linkedin: 'LinkedIn',
+  x: 'X',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  tiktok: 'TikTok',
+  youtube: 'YouTube',
+  'internal-chat': 'Internal chat',
+};
+
+/** Pages of the learner area share these assets (the layout links them). */
+export const LEARN_ASSETS = {
+  styles: ['/static/css/learn.css', '/static/css/posts.css'],
+  scripts: ['/static/js/forms.js', '/static/js/learn.js'],
+};

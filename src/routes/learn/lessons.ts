@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { FEEDBACK_KINDS } from '../../db/models/learning.js';
+import type { Course, Lesson } from '../../domain/course.js';
+import { submitFeedback } from '../../services/feedback.js';
+import { lessonPath, recordLessonView } from '../../services/progress.js';
+import { formBody } from '../form-schema.js';
+import { clauseList, LEARN_ASSETS } from './format.js';
+import { learnerOf } from './learner.js';
+import { findCourse, findLesson } from './lookup.js';
+import { LessonParams } from './schemas.js';
+
+export const FEEDBACK_MAX = 2000;
+
+const LessonQuery = Type.Object(
+  { feedback: Type.Optional(Type.Literal('sent')) },
+  { additionalProperties: false },
+);
+
+const FeedbackBody = formBody({
+  kind: Type.Union(FEEDBACK_KINDS.map((k) => Type.Literal(k))),
+  // Empty is allowed here so it can be answered with a form error rather than an error page.
+  message: Type.String({ maxLength: FEEDBACK_MAX }),
+  submissionId: Type.String({ pattern: '^[A-Za-z0-9-]{16,40}$' }),
+});
+
+interface FeedbackForm {
+  kind: string;
+  message: string;
+  submissionId: string;
+  sent: boolean;
+  errors: Array<{ field: string; message: string }>;
+}
+
+function renderLesson(
+  reply: FastifyReply,
+  course: Course,
+  lesson: Lesson,
+  index: number,
+  feedback: FeedbackForm,
+) {
+  const prev = course.lessons[index - 1];
+  const next = course.lessons[index + 1];
+  return reply.viewAsync('learn/lesson', {
+    ...LEARN_ASSETS,
+    course: { id: course.id, title: course.title },
+    lesson: {
+      id: lesson.id,
+      title: lesson.title,
+      objectives: lesson.objectives,
+      minutes: lesson.minutes ?? null,
+      html: lesson.html,
+      clauses: clauseList(course, lesson.clauses),
+      action: `${lessonPath(course.id, lesson.id)}/feedback`,
+    },
+    n: index + 1,
+    total: course.lessons.length,
+    prev: prev ? { title: prev.title, href: lessonPath(course.id, prev.id) } : null,
+    next: next ? { title: next.title, href: lessonPath(course.id, next.id) } : null,
+    afterLast: { examples: `/learn/${course.id}/examples`, quiz: `/learn/${course.id}/quiz` },
+    feedback,
+    feedbackMax: FEEDBACK_MAX,
+  });
+}
+
+const blankFeedback = (sent: boolean): FeedbackForm => ({
+  kind: 'question',
+  message: '',
+  submissionId: randomUUID(),
+  sent,
+  errors: [],
+});
+
+/** Lesson pages (viewing one records progress) and the feedback form on each of them. */
+const lessonRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/learn/:courseId/lessons/:lessonId',
+    { config: { access: 'authenticated' }, schema: { params: LessonParams, querystring: LessonQuery } },
+    async (request, reply) => {
+      const learner = learnerOf(request);
+      const course = findCourse(app, request.params.courseId);
+      const { lesson, index } = findLesson(course, request.params.lessonId);
+      const deps = { models: app.db.models, audit: app.audit, courses: app.courses };
+      await recordLessonView(deps, learner, course, lesson, app.clock.now());
+      return renderLesson(reply, course, lesson, index, blankFeedback(request.query.feedback === 'sent'));
+    },
+  );
+
+  app.post(
+    '/learn/:courseId/lessons/:lessonId/feedback',
+    { config: { access: 'authenticated' }, schema: { params: LessonParams, body: FeedbackBody } },
+    async (request, reply) => {
+      const learner = learnerOf(request);
+      const course = findCourse(app, request.params.courseId);
+      const { lesson, index } = findLesson(course, request.params.lessonId);
+      const { kind, message, submissionId } = request.body;
+      if (message.trim() === '') {
+        reply.code(400);
+        return renderLesson(reply, course, lesson, index, {
+          kind,
+          message,
+          submissionId,
+          sent: false,
+          errors: [
+            { field: 'feedback-message', message: 'Write your question or suggestion before sending it.' },
+          ],
+        });
+      }
+      await submitFeedback(
+        { models: app.db.models, audit: app.audit },
+        learner,
+        course,
+        lesson,
+        { kind, message, submissionId },
+        app.clock.now(),
+      );
+      // Post/redirect/get: reloading the confirmation does not resend the form.
+      return reply.redirect(`${lessonPath(course.id, lesson.id)}?feedback=sent#feedback`, 303);
+    },
+  );
+};
+
+export default lessonRoutes;

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { myTraining } from '../../services/progress.js';
+import { formatDate, LEARN_ASSETS, stateBadge } from './format.js';
+import { learnerOf } from './learner.js';
+import { NoQuery } from './schemas.js';
+
+/** `GET /` "My training": every course, with the learner's status, due date and progress. */
+const myTrainingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/',
+    { config: { access: 'authenticated' }, schema: { querystring: NoQuery } },
+    async (request, reply) => {
+      const learner = learnerOf(request);
+      const summaries = await myTraining(app.db.models, learner.id, app.courses.values());
+      const items = summaries.map(({ course, assignment, cycle, viewedCount, resume }) => ({
+        id: course.id,
+        title: course.title,
+        summary: course.summary,
+        minutes: course.estimatedMinutes,
+        href: `/learn/${course.id}`,
+        resume,
+        assigned: assignment !== null && assignment.source !== 'self',
+        started: viewedCount > 0,
+        badge: stateBadge(assignment?.state ?? null),
+        due: formatDate(assignment?.dueAt),
+        expires: formatDate(assignment?.expiresAt),
+        viewed: viewedCount,
+        total: course.lessons.length,
+        certificateUrl: cycle?.certificateCode
+          ? `/certificates/${encodeURIComponent(cycle.certificateCode)}.pdf`
+          : null,
+      }));
+      return reply.viewAsync('learn/my-training', { ...LEARN_ASSETS, items });
+    },
+  );
+};
+
+export default myTrainingRoutes;

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { courseProgress, lessonPath } from '../../services/progress.js';
+import { formatDate, LEARN_ASSETS, stateBadge } from './format.js';
+import { learnerOf } from './learner.js';
+import { findCourse } from './lookup.js';
+import { CourseParams, NoQuery } from './schemas.js';
+
+/** `GET /learn/:courseId`: summary, lessons with done marks, resume, and the course's activities. */
+const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/learn/:courseId',
+    { config: { access: 'authenticated' }, schema: { params: CourseParams, querystring: NoQuery } },
+    async (request, reply) => {
+      const learner = learnerOf(request);
+      const course = findCourse(app, request.params.courseId);
+      const standing = await courseProgress(app.db.models, learner.id, course);
+      const lessons = course.lessons.map((lesson, i) => ({
+        n: i + 1,
+        title: lesson.title,
+        minutes: lesson.minutes ?? null,
+        href: lessonPath(course.id, lesson.id),
+        done: standing.viewed.has(lesson.id),
+      }));
+      const cycle = standing.cycle;
+      return reply.viewAsync('learn/overview', {
+        ...LEARN_ASSETS,
+        course: {
+          id: course.id,
+          title: course.title,
+          summary: course.summary,
+          minutes: course.estimatedMinutes,
+        },
+        lessons,
+        viewedCount: standing.viewed.size,
+        resume: standing.resume,
+        started: standing.started,
+        badge: stateBadge(standing.assignment?.state ?? null),
+        due: formatDate(standing.assignment?.dueAt),
+        passed: Boolean(cycle?.passedAt),
+        attested: Boolean(cycle?.attestedAt),
+        certificateUrl: cycle?.certificateCode
+          ? `/certificates/${encodeURIComponent(cycle.certificateCode)}.pdf`
+          : null,
+        counts: { examples: course.examples.length, questions: course.quiz.questionsPerAttempt },
+      });
+    },
+  );
+};
+
+export default overviewRoutes;

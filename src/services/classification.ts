@@ -1,0 +1,85 @@
+import type { Models } from '../db/models/index.js';
+import type { ClassificationAnswerDoc } from '../db/models/learning.js';
+import { cycleKey, insertOnce, trainingRepository } from '../db/repositories/training.js';
+import type { Course, ExamplePost, PostVerdict } from '../domain/course.js';
+import type { Learner } from './enrollment.js';
+
+export const classificationKey = (userId: string, courseId: string, exampleId: string) =>
+  `${userId}:${courseId}:${exampleId}`;
+
+export interface ClassifyResult {
+  answer: PostVerdict;
+  correct: boolean;
+  /** The learner's first answer to this example (what HR's report counts), possibly from earlier. */
+  first: ClassificationAnswerDoc;
+}
+
+/**
+ * The learner judged an example post. Only the first answer per person and example is kept
+ * (insert-once), so later attempts after seeing the verdict do not hide real confusion.
+ */
+export async function classifyExample(
+  models: Models,
+  learner: Learner,
+  course: Course,
+  example: ExamplePost,
+  answer: PostVerdict,
+  now: Date,
+): Promise<ClassifyResult> {
+  const correct = answer === example.verdict;
+  const assignment = await trainingRepository(models).findAssignment(learner.id, course.id);
+  const first = await insertOnce<ClassificationAnswerDoc>(models.ClassificationAnswer, {
+    _id: classificationKey(learner.id, course.id, example.id),
+    userId: learner.id,
+    courseId: course.id,
+    exampleId: example.id,
+    cycleId: assignment ? cycleKey(learner.id, course.id, assignment.cycleNo) : null,
+    department: learner.department,
+    contentVersion: course.version,
+    answer,
+    correct,
+    clauses: [...example.clauses],
+    at: now,
+  });
+  return { answer, correct, first };
+}
+
+/** The learner's recorded first answers for these examples (by `_id`, in parallel). exampleId → answer. */
+export async function recordedAnswers(
+  models: Models,
+  userId: string,
+  course: Course,
+): Promise<Map<string, ClassificationAnswerDoc>> {
+  const docs = await Promise.all(
+    course.examples.map((e) =>
+      models.ClassificationAnswer.findById(
+        classificationKey(userId, course.id, e.id),
+      ).lean<ClassificationAnswerDoc>(),
+    ),
+  );
+  return new Map(docs.filter((d) => d !== null).map((d) => [d.exampleId, d]));
+}
+
+export interface ClauseConfusion {
+  clauseId: string;
+  answers: number;
+  wrong: number;
+}
+
+/**
+ * For HR: per clause, how many first answers involved it and how many were wrong, most-missed first.
+ * A scan of one course's answers, counted in code (FerretDB has no `$unwind`-friendly grouping we rely on).
+ */
+export async function clauseConfusion(models: Models, courseId: string): Promise<ClauseConfusion[]> {
+  const tally = new Map<string, ClauseConfusion>();
+  const cursor = models.ClassificationAnswer.find({ courseId }, { clauses: 1, correct: 1 }).lean().cursor();
+  for await (const doc of cursor) {
+    for (const clauseId of doc.clauses) {
+      const row = tally.get(clauseId) ?? { clauseId, answers: 0, wrong: 0 };
+      row.answers += 1;
+      if (!doc.correct) row.wrong += 1;
+      tally.set(clauseId, row);
+    }
+  }
+  return [...tally.values()].sort((a, b) => b.wrong / b.answers - a.wrong / a.answers || b.wrong - a.wrong);
+}

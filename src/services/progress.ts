@@ -1,0 +1,188 @@
+import type { Models } from '../db/models/index.js';
+import type { AssignmentDoc, CycleDoc, ProgressDoc } from '../db/models/training.js';
+import { lessonViewKey, progressRepository, viewedLessons } from '../db/repositories/progress.js';
+import { cycleKey, trainingRepository } from '../db/repositories/training.js';
+import type { Course, Lesson } from '../domain/course.js';
+import type { AuditLog } from './audit.js';
+import { evaluateCompletion } from './completion.js';
+import { currentCycle, type Learner } from './enrollment.js';
+
+export { viewedLessons };
+
+export interface ProgressDeps {
+  models: Models;
+  audit: AuditLog;
+  courses: Map<string, Course>;
+}
+
+export const lessonPath = (courseId: string, lessonId: string) => `/learn/${courseId}/lessons/${lessonId}`;
+
+/**
+ * Where "Resume" goes: the last place the learner was in this course, else the first lesson
+ * not yet viewed, else the first lesson. A stored location outside the course is ignored.
+ */
+export function resumeLocation(
+  course: Course,
+  lastLocation: string | null,
+  viewed: ReadonlySet<string>,
+): string {
+  if (lastLocation?.startsWith(`/learn/${course.id}/`)) return lastLocation;
+  const next = course.lessons.find((l) => !viewed.has(l.id)) ?? course.lessons[0];
+  return next ? lessonPath(course.id, next.id) : `/learn/${course.id}`;
+}
+
+/**
+ * Records that the learner opened a lesson, and moves their resume point there.
+ *
+ * Cost on a repeat view: 2 round-trips (the assignment by `_id`, then one findOneAndUpdate on the
+ * progress summary). Only when the summary does not list the lesson yet do we insert the durable
+ * lesson_views record (insert-once per cycle and lesson), repair the summary and, for a genuinely
+ * new view, audit it and re-check completion. The summary entry is written only AFTER the insert,
+ * so "listed in the summary" always implies "recorded in lesson_views".
+ */
+export async function recordLessonView(
+  deps: ProgressDeps,
+  learner: Learner,
+  course: Course,
+  lesson: Lesson,
+  now: Date,
+): Promise<{ cycleId: string; progress: ProgressDoc; firstView: boolean }> {
+  const { models } = deps;
+  const progressRepo = progressRepository(models);
+  const assignment =
+    (await trainingRepository(models).findAssignment(learner.id, course.id)) ??
+    // First visit to a course nobody assigned: self-enrol (creates the assignment and cycle 1).
+    (await currentCycle(models, learner, course, now)).assignment;
+  const cycleId = cycleKey(learner.id, course.id, assignment.cycleNo);
+
+  const progress = await progressRepo.touch(
+    cycleId,
+    { userId: learner.id, courseId: course.id },
+    lessonPath(course.id, lesson.id),
+    now,
+  );
+  if (progress.viewed?.[lesson.id]) return { cycleId, progress, firstView: false };
+
+  const firstView = await progressRepo.insertLessonView({
+    _id: lessonViewKey(cycleId, lesson.id),
+    cycleId,
+    userId: learner.id,
+    courseId: course.id,
+    lessonId: lesson.id,
+    at: now,
+  });
+  await progressRepo.markViewed(cycleId, { [lesson.id]: now });
+  progress.viewed = { ...progress.viewed, [lesson.id]: now };
+  if (firstView) {
+    await deps.audit.append(
+      {
+        actorId: learner.id,
+        subjectId: learner.id,
+        action: 'lesson.viewed',
+        targetType: 'cycle',
+        targetId: cycleId,
+        details: { courseId: course.id, lessonId: lesson.id, contentVersion: course.version },
+      },
+      now,
+    );
+    await evaluateCompletion(deps, cycleId, now);
+  }
+  return { cycleId, progress, firstView };
+}
+
+export interface CourseProgress {
+  assignment: AssignmentDoc | null;
+  cycle: CycleDoc | null;
+  /** Lesson ids viewed in the current cycle. */
+  viewed: Set<string>;
+  resume: string;
+  started: boolean;
+}
+
+/**
+ * The learner's standing in one course for the overview page, read from lesson_views (the truth).
+ * Reads only: a learner who has not started yet is not enrolled by looking.
+ * Repairs the progress summary when a racing update dropped an entry from it.
+ */
+export async function courseProgress(
+  models: Models,
+  userId: string,
+  course: Course,
+): Promise<CourseProgress> {
+  const training = trainingRepository(models);
+  const assignment = await training.findAssignment(userId, course.id);
+  if (!assignment) {
+    return {
+      assignment: null,
+      cycle: null,
+      viewed: new Set(),
+      resume: resumeLocation(course, null, new Set()),
+      started: false,
+    };
+  }
+  const cycleId = cycleKey(userId, course.id, assignment.cycleNo);
+  const progressRepo = progressRepository(models);
+  const [cycle, progress, views] = await Promise.all([
+    training.findCycle(cycleId),
+    progressRepo.findProgress(cycleId),
+    viewedLessons(models, cycleId, course),
+  ]);
+  const missing = [...views].filter(([lessonId]) => !progress?.viewed?.[lessonId]);
+  if (progress && missing.length > 0) await progressRepo.markViewed(cycleId, Object.fromEntries(missing));
+  const viewed = new Set(views.keys());
+  return {
+    assignment,
+    cycle,
+    viewed,
+    resume: resumeLocation(course, progress?.lastLocation ?? null, viewed),
+    started: progress !== null,
+  };
+}
+
+export interface TrainingSummary {
+  course: Course;
+  assignment: AssignmentDoc | null;
+  cycle: CycleDoc | null;
+  viewedCount: number;
+  resume: string;
+}
+
+/**
+ * "My training": every course with the learner's assignment, cycle and progress summary.
+ * Per course: the assignment by `_id`, then its cycle and progress summary in parallel.
+ */
+export async function myTraining(
+  models: Models,
+  userId: string,
+  courses: Iterable<Course>,
+): Promise<TrainingSummary[]> {
+  const training = trainingRepository(models);
+  const progressRepo = progressRepository(models);
+  return Promise.all(
+    [...courses].map(async (course): Promise<TrainingSummary> => {
+      const assignment = await training.findAssignment(userId, course.id);
+      if (!assignment) {
+        return {
+          course,
+          assignment: null,
+          cycle: null,
+          viewedCount: 0,
+          resume: resumeLocation(course, null, new Set()),
+        };
+      }
+      const cycleId = cycleKey(userId, course.id, assignment.cycleNo);
+      const [cycle, progress] = await Promise.all([
+        training.findCycle(cycleId),
+        progressRepo.findProgress(cycleId),
+      ]);
+      const viewed = new Set(course.lessons.filter((l) => progress?.viewed?.[l.id]).map((l) => l.id));
+      return {
+        course,
+        assignment,
+        cycle,
+        viewedCount: viewed.size,
+        resume: resumeLocation(course, progress?.lastLocation ?? null, viewed),
+      };
+    }),
+  );
+}
