@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Course } from '../domain/course.js';
+import { buildScoBank } from './bank.js';
+import { scoEta } from './eta.js';
+import { buildManifest } from './manifest.js';
+import type { ScoConfig } from './runtime/model.js';
+import { encodeData } from './runtime/obfuscate.js';
+import { runtimeBundle } from './runtime-bundle.js';
+import type { ScormBuildOptions } from './types.js';
+import { zipFiles } from './zip.js';
+
+/** The web app's stylesheets first (same look, same post cards), then the SCO's own layout. */
+const STYLESHEETS = ['../../public/css/app.css', '../../public/css/posts.css', './assets/sco.css'].map((p) =>
+  fileURLToPath(new URL(p, import.meta.url)),
+);
+
+async function stylesheet(): Promise<string> {
+  const parts = await Promise.all(STYLESHEETS.map((file) => readFile(file, 'utf8')));
+  return parts.join('\n');
+}
+
+/** A key per course version and option set: stable for the same content, so builds stay byte-identical. */
+function packageKey(course: Course, options: ScormBuildOptions): string {
+  return createHash('sha256')
+    .update(`${course.version}:${options.format}:${options.failStatus}`)
+    .digest('base64url')
+    .slice(0, 24);
+}
+
+function scoConfig(course: Course, options: ScormBuildOptions): ScoConfig {
+  const key = packageKey(course, options);
+  return {
+    format: options.format,
+    failStatus: options.failStatus,
+    courseId: course.id,
+    passingScore: course.quiz.passingScore,
+    questionsPerAttempt: Math.min(course.quiz.questionsPerAttempt, course.questions.length),
+    maxAttempts: course.quiz.maxAttempts,
+    review: course.quiz.review,
+    lessonIds: course.lessons.map((l) => l.id),
+    exampleCount: course.examples.length,
+    bank: encodeData(buildScoBank(course), key),
+    key,
+  };
+}
+
+function treeNodesInOrder(course: Course) {
+  const { start, nodes } = course.decisionTree;
+  return [nodes[start]!, ...Object.values(nodes).filter((n) => n.id !== start)];
+}
+
+/**
+ * Every file of the SCO except the manifest, by path: one page, one script, one stylesheet.
+ * The preview player serves these from memory; the zip adds the manifest.
+ */
+export async function buildScoFiles(
+  course: Course,
+  options: ScormBuildOptions,
+): Promise<Map<string, Buffer>> {
+  const html = scoEta.render('/scorm/sco', {
+    course,
+    treeNodes: treeNodesInOrder(course),
+    clauseTitles: Object.fromEntries(course.clauses.map((c) => [c.id, `${c.number} ${c.title}`])),
+  });
+  const script = `${await runtimeBundle()}\nScoRuntime.start(${JSON.stringify(scoConfig(course, options))});\n`;
+  return new Map([
+    ['index.html', Buffer.from(html)],
+    ['sco.css', Buffer.from(await stylesheet())],
+    ['sco.js', Buffer.from(script)],
+  ]);
+}
+
+/** All files of the package including `imsmanifest.xml`. */
+export async function buildScormFiles(
+  course: Course,
+  options: ScormBuildOptions,
+): Promise<Map<string, Buffer>> {
+  const files = await buildScoFiles(course, options);
+  files.set('imsmanifest.xml', Buffer.from(buildManifest(course, options.format, [...files.keys()])));
+  return files;
+}
+
+/** The zipped package, byte-identical for the same course version and options. */
+export async function buildScormPackage(course: Course, options: ScormBuildOptions): Promise<Buffer> {
+  return zipFiles(await buildScormFiles(course, options));
+}
+
+/** A download name such as `social-media-policy-scorm12-1a2b3c4d.zip`. */
+export function packageFileName(course: Course, options: ScormBuildOptions): string {
+  const fail = options.failStatus === 'incomplete' ? '-failincomplete' : '';
+  return `${course.id}-${options.format}${fail}-${course.version.slice(0, 8)}.zip`;
+}

@@ -1,0 +1,112 @@
+import { create } from 'xmlbuilder2';
+import type { Course } from '../domain/course.js';
+import type { ScormFormat } from './types.js';
+
+/** The single launchable file of the SCO. */
+export const LAUNCH_FILE = 'index.html';
+
+function identifiers(course: Course, format: ScormFormat) {
+  // xs:ID values: must not start with a digit; course ids are slugs, so prefix them.
+  const base = `course-${course.id}`;
+  return {
+    manifest: `${base}-${format}`,
+    organization: `${base}-org`,
+    item: `${base}-item`,
+    resource: `${base}-sco`,
+  };
+}
+
+/** `imsmanifest.xml` for SCORM 1.2: masteryscore carries the course's passing score. */
+function scorm12Manifest(course: Course, files: string[]): string {
+  const id = identifiers(course, 'scorm12');
+  const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(
+    'http://www.imsproject.org/xsd/imscp_rootv1p1p2',
+    'manifest',
+    {
+      identifier: id.manifest,
+      version: course.version.slice(0, 12),
+      'xmlns:adlcp': 'http://www.adlnet.org/xsd/adlcp_rootv1p2',
+      'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+      'xsi:schemaLocation':
+        'http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd ' +
+        'http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd ' +
+        'http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd',
+    },
+  );
+  doc.ele('metadata').ele('schema').txt('ADL SCORM').up().ele('schemaversion').txt('1.2');
+  const item = doc
+    .ele('organizations', { default: id.organization })
+    .ele('organization', { identifier: id.organization })
+    .ele('title')
+    .txt(course.title)
+    .up()
+    .ele('item', { identifier: id.item, identifierref: id.resource, isvisible: 'true' });
+  item.ele('title').txt(course.title);
+  item.ele('adlcp:masteryscore').txt(String(course.quiz.passingScore));
+  const resource = doc.ele('resources').ele('resource', {
+    identifier: id.resource,
+    type: 'webcontent',
+    'adlcp:scormtype': 'sco',
+    href: LAUNCH_FILE,
+  });
+  for (const file of files) resource.ele('file', { href: file });
+  return doc.end({ prettyPrint: true });
+}
+
+/**
+ * `imsmanifest.xml` for SCORM 2004 4th Edition. The primary objective is satisfied by measure, so an
+ * LMS that runs sequencing judges pass/fail from `cmi.score.scaled` against the passing score.
+ */
+function scorm2004Manifest(course: Course, files: string[]): string {
+  const id = identifiers(course, 'scorm2004');
+  const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(
+    'http://www.imsglobal.org/xsd/imscp_v1p1',
+    'manifest',
+    {
+      identifier: id.manifest,
+      version: course.version.slice(0, 12),
+      'xmlns:adlcp': 'http://www.adlnet.org/xsd/adlcp_v1p3',
+      'xmlns:adlseq': 'http://www.adlnet.org/xsd/adlseq_v1p3',
+      'xmlns:adlnav': 'http://www.adlnet.org/xsd/adlnav_v1p3',
+      'xmlns:imsss': 'http://www.imsglobal.org/xsd/imsss',
+      'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+      'xsi:schemaLocation':
+        'http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd ' +
+        'http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd ' +
+        'http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd ' +
+        'http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd ' +
+        'http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd',
+    },
+  );
+  doc.ele('metadata').ele('schema').txt('ADL SCORM').up().ele('schemaversion').txt('2004 4th Edition');
+  const organization = doc
+    .ele('organizations', { default: id.organization })
+    .ele('organization', { identifier: id.organization });
+  organization.ele('title').txt(course.title);
+  const item = organization.ele('item', {
+    identifier: id.item,
+    identifierref: id.resource,
+    isvisible: 'true',
+  });
+  item.ele('title').txt(course.title);
+  item
+    .ele('imsss:sequencing')
+    .ele('imsss:objectives')
+    .ele('imsss:primaryObjective', { objectiveID: 'passing-score', satisfiedByMeasure: 'true' })
+    .ele('imsss:minNormalizedMeasure')
+    .txt(String(course.quiz.passingScore / 100));
+  const resource = doc.ele('resources').ele('resource', {
+    identifier: id.resource,
+    type: 'webcontent',
+    'adlcp:scormType': 'sco',
+    href: LAUNCH_FILE,
+  });
+  for (const file of files) resource.ele('file', { href: file });
+  return doc.end({ prettyPrint: true });
+}
+
+/** The manifest for `format`, listing every file of the package (sorted, forward slashes). */
+export function buildManifest(course: Course, format: ScormFormat, files: string[]): string {
+  const sorted = [...files].sort();
+  return format === 'scorm12' ? scorm12Manifest(course, sorted) : scorm2004Manifest(course, sorted);
+}
