@@ -1,4 +1,4 @@
-import type { Course, RecertificationDefaults } from './course.js';
+import type { Course } from './course.js';
 
 /** The cycle fields the completion rule reads (a subset of the stored cycle). */
 export interface CycleProgress {
@@ -65,27 +65,6 @@ export function isCycleComplete(
 /** May the learner attest now? After passing the quiz, or at once for an attest-only cycle. */
 export function canAttest(cycle: CycleProgress): boolean {
   return cycle.requirement === 'attest-only' || cycle.passedAt !== null;
-}
-
-/**
- * Adds calendar months in UTC, clamping to the last day of the target month
- * (31 January + 1 month = 28/29 February), so a certificate never expires in the month after.
- */
-export function addMonthsUtc(date: Date, months: number): Date {
-  const y = date.getUTCFullYear();
-  const m = date.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  const result = new Date(date.getTime());
-  result.setUTCFullYear(y, m, Math.min(date.getUTCDate(), lastDay));
-  return result;
-}
-
-/** Fallback expiry when no recertification rule is available: completion plus the validity period. */
-export function simpleExpiry(
-  policy: Pick<RecertificationDefaults, 'validityMonths'>,
-  completedAt: Date,
-): Date | null {
-  return policy.validityMonths > 0 ? addMonthsUtc(completedAt, policy.validityMonths) : null;
 }
 
 /** A certificate is valid until its expiry instant (exclusive); one without expiry never expires. */

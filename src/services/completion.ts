@@ -1,8 +1,9 @@
 import type { Models } from '../db/models/index.js';
 import type { CycleDoc } from '../db/models/training.js';
 import { assignmentKey, cycleKey, trainingRepository } from '../db/repositories/training.js';
-import { type CompletionStatus, completionStatus, simpleExpiry } from '../domain/completion.js';
+import { type CompletionStatus, completionStatus } from '../domain/completion.js';
 import type { Course } from '../domain/course.js';
+import { expiryFor } from '../domain/recertification.js';
 import type { AuditLog } from './audit.js';
 import { issueCertificate } from './certificates.js';
 
@@ -38,10 +39,6 @@ async function previousExpiry(models: Models, cycle: CycleDoc): Promise<Date | n
   return previous?.expiresAt ?? null;
 }
 
-function expiryFor(course: Course, completedAt: Date, _previousExpiresAt: Date | null): Date | null {
-  return simpleExpiry(course.recertification, completedAt);
-}
-
 /**
  * Checks a cycle against the completion rule and, when it is met, completes it.
  * Called after every step (lesson viewed, quiz passed, attested), in whatever order they happen.
@@ -71,7 +68,7 @@ export async function evaluateCompletion(
   const completedAt = cycle.completedAt ?? now;
   const expiresAt = cycle.completedAt
     ? cycle.expiresAt
-    : expiryFor(course, completedAt, await previousExpiry(models, cycle));
+    : expiryFor(course.recertification, completedAt, await previousExpiry(models, cycle));
   const holder = await models.User.findById(cycle.userId, { name: 1 }).lean();
   const { certificate, created } = await issueCertificate(
     models,

@@ -1,0 +1,11 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import attestRoutes from './attest.js';
+import certificateRoutes from './certificates.js';
+
+/** Proof of training: attestation, certificates and public verification, evidence packs. */
+const recordsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(attestRoutes);
+  await app.register(certificateRoutes);
+};
+
+export default recordsRoutes;

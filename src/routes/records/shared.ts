@@ -1,0 +1,40 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Course } from '../../domain/course.js';
+import type { SessionUser } from '../../domain/roles.js';
+import { HttpError } from '../../plugins/auth.js';
+import { formatDay } from '../../services/certificate-pdf.js';
+import type { CompletionDeps } from '../../services/completion.js';
+
+export function courseOr404(app: FastifyInstance, courseId: string): Course {
+  const course = app.courses.get(courseId);
+  if (!course) throw new HttpError(404, 'There is no course at this address.');
+  return course;
+}
+
+/** Routes declared 'authenticated' always have a user; this narrows the type. */
+export function signedIn(request: FastifyRequest): SessionUser {
+  if (!request.user) throw new HttpError(404, 'There is nothing at this address.');
+  return request.user;
+}
+
+export function completionDeps(app: FastifyInstance): CompletionDeps {
+  return { models: app.db.models, audit: app.audit, courses: app.courses };
+}
+
+export const isHr = (user: SessionUser) => user.role === 'hr' || user.role === 'admin';
+
+const TIME = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short',
+});
+
+/** Date formatters handed to views (dates are shown in UTC so records read the same everywhere). */
+export const fmt = {
+  day: (d: Date | null | undefined) => (d ? formatDay(d) : ''),
+  time: (d: Date | null | undefined) => (d ? TIME.format(d) : ''),
+};

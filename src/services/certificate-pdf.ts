@@ -1,0 +1,102 @@
+import PDFDocument from 'pdfkit';
+import type { CertificateDoc } from '../db/models/records.js';
+import { certificateStatus } from '../domain/completion.js';
+
+const DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+export function formatDay(date: Date): string {
+  return DATE.format(date);
+}
+
+/** The first 12 hex digits identify a content version for people; the full hash is in the evidence pack. */
+export function shortVersion(version: string): string {
+  return version.slice(0, 12);
+}
+
+export interface PdfOptions {
+  verifyUrl: string;
+  now: Date;
+  /** Tests turn compression off so they can read the text without a PDF parser. */
+  compress?: boolean;
+}
+
+/**
+ * Draws the certificate: holder, course and version, dates, score and the verification code with
+ * the public URL that confirms it. Uses the built-in Helvetica, so no font files or network are needed.
+ */
+export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: 56,
+    compress: opts.compress ?? true,
+    info: {
+      Title: `Certificate of completion: ${cert.courseTitle}`,
+      Author: 'Policy Training',
+      Subject: cert._id,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const width = doc.page.width - 112;
+  doc
+    .lineWidth(3)
+    .strokeColor('#1f4e79')
+    .rect(28, 28, doc.page.width - 56, doc.page.height - 56)
+    .stroke();
+  doc.moveDown(2);
+  doc
+    .font('Helvetica')
+    .fontSize(14)
+    .fillColor('#444444')
+    .text('Certificate of completion', { align: 'center', width });
+  doc.moveDown(1);
+  doc.font('Helvetica-Bold').fontSize(32).fillColor('#000000').text(cert.name, { align: 'center', width });
+  doc.moveDown(0.5);
+  doc.font('Helvetica').fontSize(14).text('has completed the training', { align: 'center', width });
+  doc.moveDown(0.5);
+  doc.font('Helvetica-Bold').fontSize(22).text(cert.courseTitle, { align: 'center', width });
+  doc
+    .font('Helvetica')
+    .fontSize(11)
+    .fillColor('#444444')
+    .text(`Content version ${shortVersion(cert.contentVersion)}`, {
+      align: 'center',
+      width,
+    });
+  doc.moveDown(1.5);
+
+  const lines = [
+    `Completed: ${formatDay(cert.completedAt)}`,
+    cert.expiresAt ? `Expires: ${formatDay(cert.expiresAt)}` : 'Does not expire',
+    cert.score === null ? 'Score: not applicable (attestation only)' : `Score: ${cert.score}%`,
+  ];
+  doc.fillColor('#000000').fontSize(13);
+  for (const line of lines) doc.text(line, { align: 'center', width });
+  doc.moveDown(1.5);
+  doc.font('Helvetica-Bold').fontSize(13).text(`Verification code: ${cert._id}`, { align: 'center', width });
+  doc.font('Helvetica').fontSize(11).fillColor('#1f4e79').text(`Check it at ${opts.verifyUrl}`, {
+    align: 'center',
+    width,
+    link: opts.verifyUrl,
+  });
+  if (certificateStatus(cert.expiresAt, opts.now) === 'expired') {
+    doc
+      .moveDown(1)
+      .fillColor('#a00000')
+      .fontSize(12)
+      .text('This certificate has expired.', { align: 'center', width });
+  }
+  doc.end();
+  return done;
+}
