@@ -3,6 +3,7 @@ import authRoutes from './auth/index.js';
 import healthRoutes from './health/index.js';
 import homeRoutes from './home/index.js';
 import learnRoutes from './learn/index.js';
+import quizRoutes from './quiz/index.js';
 import recordsRoutes from './records/index.js';
 
 /** Each area is an encapsulated plugin (never wrapped in fastify-plugin). */
@@ -12,4 +13,5 @@ export default async function routes(app: FastifyInstance) {
   await app.register(homeRoutes);
   await app.register(learnRoutes);
   await app.register(recordsRoutes);
+  await app.register(quizRoutes);
 }

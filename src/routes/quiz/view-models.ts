@@ -1,0 +1,123 @@
+import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
+import type { Course, Question } from '../../domain/course.js';
+import {
+  type Answers,
+  attemptsAllowed,
+  fullReview,
+  minutesUntil,
+  presentQuestion,
+  type QuizStatus,
+  reviewLevelFor,
+  weakClauses,
+} from '../../domain/quiz/index.js';
+import type { QuizContext } from '../../services/quiz/index.js';
+import { formatDateTime, formatScore } from './format.js';
+
+export function quizBase(courseId: string): string {
+  return `/learn/${courseId}/quiz`;
+}
+
+/** The intro page: the rules, where the learner stands, and past attempts. */
+export function introView(ctx: QuizContext, now: Date) {
+  const { course, status } = ctx;
+  const s = status.state;
+  const byId = new Map(ctx.results.map((r) => [r._id, r]));
+  return {
+    course: { id: course.id, title: course.title },
+    base: quizBase(course.id),
+    rules: {
+      questions: course.quiz.questionsPerAttempt,
+      passingScore: course.quiz.passingScore,
+      allowed: status.allowed,
+      cooldownMinutes: course.quiz.cooldownMinutes,
+      timeLimitMinutes: course.quiz.timeLimitMinutes ?? null,
+    },
+    status: { kind: s.kind, used: status.used, left: status.left },
+    attemptNo: s.kind === 'open' ? s.attemptNo : s.kind === 'passed' ? s.attemptNo : null,
+    deadline: s.kind === 'open' ? formatDateTime(s.deadline) : null,
+    cooldown:
+      s.kind === 'cooldown'
+        ? { minutes: minutesUntil(s.availableAt, now), at: formatDateTime(s.availableAt) }
+        : null,
+    attempts: [...ctx.attempts]
+      .sort((a, b) => a.n - b.n)
+      .map((a) => {
+        const r = byId.get(a._id);
+        return {
+          n: a.n,
+          startedAt: formatDateTime(a.startedAt),
+          score: r ? formatScore(r.score) : null,
+          passed: r?.passed ?? null,
+          href: r
+            ? `${quizBase(course.id)}/attempts/${a.n}/result`
+            : `${quizBase(course.id)}/attempts/${a.n}`,
+        };
+      }),
+  };
+}
+
+/** The attempt page: questions rendered from the draw (texts and tokens only, never the key). */
+export function attemptView(
+  course: Course,
+  questionsById: ReadonlyMap<string, Question>,
+  attempt: AttemptDoc,
+  status: QuizStatus,
+  answers: Answers,
+  unanswered: string[] = [],
+) {
+  const missing = new Set(unanswered);
+  const questions = attempt.draw.flatMap((drawn, i) => {
+    const question = questionsById.get(drawn.questionId);
+    if (!question) return [];
+    return [
+      {
+        ...presentQuestion(question, drawn, i + 1, answers[drawn.questionId]),
+        missing: missing.has(question.id),
+      },
+    ];
+  });
+  const firstField = (q: (typeof questions)[number]) =>
+    q.type === 'classify' ? `q-${q.id}-verdict-acceptable` : `q-${q.id}-${q.choices[0]?.token ?? '1'}`;
+  return {
+    course: { id: course.id, title: course.title },
+    base: `${quizBase(course.id)}/attempts/${attempt.n}`,
+    n: attempt.n,
+    allowed: status.allowed,
+    deadline: formatDateTime(attempt.deadline),
+    deadlineIso: attempt.deadline ? new Date(attempt.deadline).toISOString() : null,
+    questions,
+    errors: questions
+      .filter((q) => q.missing)
+      .map((q) => ({ field: firstField(q), message: `Answer question ${q.number}` })),
+  };
+}
+
+/** The result page, as much of the review as the course settings allow for this outcome. */
+export function resultView(
+  ctx: QuizContext,
+  questionsById: ReadonlyMap<string, Question>,
+  attempt: AttemptDoc,
+  result: AttemptResultDoc,
+) {
+  const { course } = ctx;
+  const allowed = attemptsAllowed(course.quiz, ctx.cycle);
+  const isFinal = !result.passed && result.n >= allowed;
+  const level = reviewLevelFor(course.quiz, result.passed, isFinal);
+  const s = ctx.status.state;
+  return {
+    course: { id: course.id, title: course.title },
+    base: quizBase(course.id),
+    n: result.n,
+    score: formatScore(result.score),
+    passingScore: result.passingScore,
+    passed: result.passed,
+    timedOut: result.timedOut,
+    submittedAt: formatDateTime(result.submittedAt),
+    level,
+    next: s.kind,
+    attemptsLeft: ctx.status.left,
+    cooldown: s.kind === 'cooldown' ? formatDateTime(s.availableAt) : null,
+    weakClauses: level === 'scoreOnly' ? [] : weakClauses(course, result.clauses),
+    review: level === 'full' ? fullReview(questionsById, attempt.draw, result.answers, result.questions) : [],
+  };
+}

@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import type { AttemptDoc } from '../../src/db/models/quiz.js';
+import type { Course, QuizSettings } from '../../src/domain/course.js';
+import { choiceToken } from '../../src/domain/quiz/index.js';
+import { createUser, loginAs, type Session } from '../helpers/app.js';
+
+export const COURSE_ID = 'social-media-policy';
+
+/** Adds a copy of the real course under another id with different quiz settings (this test app only). */
+export function addCourseVariant(app: FastifyInstance, id: string, quiz: Partial<QuizSettings>): Course {
+  const base = app.courses.get(COURSE_ID);
+  if (!base) throw new Error('the social media course is not loaded');
+  const variant: Course = { ...base, id, quiz: { ...base.quiz, ...quiz } };
+  app.courses.set(id, variant);
+  return variant;
+}
+
+let counter = 0;
+/** A fresh employee with a session, so each test starts with no attempts. */
+export async function newLearner(
+  app: FastifyInstance,
+  label: string,
+): Promise<{ id: string; email: string; session: Session }> {
+  counter += 1;
+  const email = `${label}-${counter}@example.com`;
+  const user = await createUser(app, { email });
+  return { id: user._id, email, session: await loginAs(app, email) };
+}
+
+export function attemptId(userId: string, courseId: string, n: number, cycleNo = 1): string {
+  return `${userId}:${courseId}:${cycleNo}:${n}`;
+}
+
+export async function loadAttempt(
+  app: FastifyInstance,
+  userId: string,
+  courseId: string,
+  n: number,
+): Promise<AttemptDoc> {
+  const doc = await app.db.models.Attempt.findById(attemptId(userId, courseId, n)).lean<AttemptDoc>();
+  if (!doc) throw new Error(`no attempt ${n}`);
+  return doc;
+}
+
+type Form = Record<string, string | string[]>;
+
+/**
+ * The form a learner would send: right answers for the first `rightCount` questions of the draw,
+ * wrong answers for the rest (reads the key from the course, as only a test may).
+ */
+export function answerForm(course: Course, attempt: AttemptDoc, rightCount = Number.POSITIVE_INFINITY): Form {
+  const form: Form = {};
+  attempt.draw.forEach((drawn, i) => {
+    const right = i < rightCount;
+    const q = course.questions.find((x) => x.id === drawn.questionId)!;
+    const tokenOf = (id: string) => choiceToken(drawn.choiceIds.indexOf(id));
+    const key = `answers[${q.id}]`;
+    switch (q.type) {
+      case 'single':
+      case 'truefalse':
+        form[key] = tokenOf(q.options.find((o) => o.correct === right)!.id);
+        break;
+      case 'multiple': {
+        const pick = q.options.filter((o) => o.correct === right);
+        form[key] = (pick.length > 0 ? pick : q.options.slice(0, 1)).map((o) => tokenOf(o.id));
+        break;
+      }
+      case 'spot':
+        form[key] = tokenOf(q.segments.find((s) => s.problem === right)!.id);
+        break;
+      case 'classify':
+        form[`verdicts[${q.id}]`] = right
+          ? q.verdict
+          : q.verdict === 'acceptable'
+            ? 'unacceptable'
+            : 'acceptable';
+        form[key] = tokenOf(q.reasons.find((r) => r.correct === right)!.id);
+        break;
+    }
+  });
+  return form;
+}
+
+/** Starts an attempt through the app and returns its number. */
+export async function start(
+  session: Session,
+  courseId: string,
+  csrfPage = `/learn/${courseId}/quiz`,
+): Promise<number> {
+  const res = await session.post(`/learn/${courseId}/quiz/attempts`, {}, csrfPage);
+  if (res.statusCode !== 303) throw new Error(`start failed: ${res.statusCode} ${res.body.slice(0, 300)}`);
+  return Number(/attempts\/(\d+)$/.exec(res.headers.location as string)![1]);
+}
+
+/** HTML entities back to text, so rendered pages can be searched for course strings. */
+export function htmlText(html: string): string {
+  return html
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;|&#34;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
