@@ -23,7 +23,7 @@ async function newLearner(): Promise<{ s: Session; userId: string }> {
   return { s: await loginAs(t.app, email), userId: user._id };
 }
 
-const unescape = (html: string) =>
+const decodeHtml = (html: string) =>
   html
     .replaceAll('&#39;', "'")
     .replaceAll('&quot;', '"')
@@ -44,7 +44,7 @@ describe('example gallery', () => {
     expect(cards).toEqual(course.examples.map((e) => e.platform));
     expect(new Set(cards).size).toBeGreaterThanOrEqual(4);
     expect(res.body).toContain('href="/static/css/posts.css"');
-    expect(unescape(res.body)).toContain(course.examples[0]!.persona.name);
+    expect(decodeHtml(res.body)).toContain(course.examples[0]!.persona.name);
   });
 
   it('asks first and reveals nothing of the verdict before the learner answers', async () => {
@@ -54,8 +54,8 @@ describe('example gallery', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<legend>Is this post acceptable under the policy?</legend>');
     expect(res.body).toContain(`action="${examplePath(example)}/classify"`);
-    expect(unescape(res.body)).not.toContain(example.reasons[0]!);
-    expect(unescape(res.body)).not.toContain(example.betterVersion!);
+    expect(decodeHtml(res.body)).not.toContain(example.reasons[0]!);
+    expect(decodeHtml(res.body)).not.toContain(example.betterVersion!);
   });
 });
 
@@ -66,7 +66,7 @@ describe('classify then reveal', () => {
     const res = await s.post(`${examplePath(example)}/classify`, { answer: 'acceptable' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
-    const html = unescape(res.body);
+    const html = decodeHtml(res.body);
     expect(html).toContain('Not quite: this post is unacceptable');
     for (const reason of example.reasons) expect(html).toContain(reason);
     for (const id of example.clauses) expect(html).toContain(course.clauses.find((c) => c.id === id)!.title);
@@ -122,7 +122,7 @@ describe('classify then reveal', () => {
     await s.post(`${examplePath(example)}/classify`, { answer: 'acceptable' });
     t.clock.advanceMinutes(5);
     const second = await s.post(`${examplePath(example)}/classify`, { answer: 'unacceptable' });
-    expect(unescape(second.body)).toContain('Correct: this post is unacceptable');
+    expect(decodeHtml(second.body)).toContain('Correct: this post is unacceptable');
     const docs = await t.app.db.models.ClassificationAnswer.find({ userId }).lean();
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ answer: 'acceptable', correct: false });
@@ -196,7 +196,7 @@ describe('"Can I share this?" decision tree', () => {
     expect(res.statusCode).toBe(200);
     const start = course.decisionTree.nodes[course.decisionTree.start]!;
     expect(start.kind).toBe('question');
-    expect(unescape(res.body)).toContain(start.kind === 'question' ? start.question : '');
+    expect(decodeHtml(res.body)).toContain(start.kind === 'question' ? start.question : '');
 
     // Always take the first option; the tree is acyclic, so this ends at an outcome.
     const visited: string[] = [];
@@ -211,7 +211,7 @@ describe('"Can I share this?" decision tree', () => {
     const outcome = course.decisionTree.nodes[outcomeId]!;
     expect(outcome.kind).toBe('outcome');
     if (outcome.kind !== 'outcome') return;
-    const html = unescape(res.body);
+    const html = decodeHtml(res.body);
     expect(html).toContain(`<h1>${outcome.title}</h1>`);
     expect(html).toContain(outcome.text);
     for (const id of outcome.clauses) expect(html).toContain(course.clauses.find((c) => c.id === id)!.title);
@@ -226,7 +226,7 @@ describe('"Can I share this?" decision tree', () => {
     )!;
     const res = await s.get(`/learn/${COURSE}/decide/${confidential.id}`);
     expect(res.statusCode).toBe(200);
-    expect(unescape(res.body)).toContain("Don't share this");
+    expect(decodeHtml(res.body)).toContain("Don't share this");
   });
 
   it('answers 404 for an unknown node and 400 for a malformed one', async () => {
