@@ -1,0 +1,105 @@
+import { inflateSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import type { AttemptDoc } from '../../src/db/models/quiz.js';
+import type { Course, Question } from '../../src/domain/course.js';
+import type { Answers } from '../../src/domain/quiz/grading.js';
+import { currentCycle } from '../../src/services/enrollment.js';
+import { recordLessonView } from '../../src/services/progress.js';
+import { startAttempt } from '../../src/services/quiz/attempts.js';
+import { gradeAndRecord } from '../../src/services/quiz/record-result.js';
+
+export const COURSE_ID = 'social-media-policy';
+
+export function course(app: FastifyInstance): Course {
+  const c = app.courses.get(COURSE_ID);
+  if (!c) throw new Error('the social media course is not loaded');
+  return c;
+}
+
+export async function learnerByEmail(app: FastifyInstance, email: string) {
+  const u = await app.db.models.User.findOne({ email }).lean();
+  if (!u) throw new Error(`no user ${email}`);
+  return { id: u._id, name: u.name, department: u.department };
+}
+
+const deps = (app: FastifyInstance) => ({ models: app.db.models, audit: app.audit, courses: app.courses });
+
+export async function cycleOf(app: FastifyInstance, learner: { id: string; department: string }) {
+  return (await currentCycle(app.db.models, learner, course(app), app.clock.now())).cycle;
+}
+
+/** Views every lesson through the learner-pages service (which re-checks completion after each). */
+export async function viewAllLessons(app: FastifyInstance, learner: { id: string; department: string }) {
+  const c = course(app);
+  for (const lesson of c.lessons) await recordLessonView(deps(app), learner, c, lesson, app.clock.now());
+}
+
+function answerFor(q: Question, right: boolean) {
+  switch (q.type) {
+    case 'single':
+    case 'truefalse':
+    case 'multiple': {
+      const picked = q.options.filter((o) => o.correct === right);
+      return { choiceIds: (picked.length ? picked : q.options.slice(0, 1)).map((o) => o.id) };
+    }
+    case 'spot':
+      return { choiceIds: [q.segments.find((s) => s.problem === right)!.id] };
+    case 'classify':
+      return {
+        verdict: right
+          ? q.verdict
+          : q.verdict === 'acceptable'
+            ? ('unacceptable' as const)
+            : ('acceptable' as const),
+        choiceIds: [q.reasons.find((r) => r.correct === right)!.id],
+      };
+  }
+}
+
+/** Takes one quiz attempt through the quiz services, answering everything right or everything wrong. */
+export async function takeQuiz(
+  app: FastifyInstance,
+  learner: { id: string; department: string },
+  right: boolean,
+) {
+  const c = course(app);
+  const now = app.clock.now();
+  const n = await startAttempt(deps(app), learner, c.id, now);
+  const cycle = await cycleOf(app, learner);
+  const attempt = await app.db.models.Attempt.findById(`${cycle._id}:${n}`).lean<AttemptDoc>();
+  if (!attempt) throw new Error('attempt not stored');
+  const answers: Answers = {};
+  for (const d of attempt.draw)
+    answers[d.questionId] = answerFor(c.questions.find((q) => q.id === d.questionId)!, right);
+  return (await gradeAndRecord(deps(app), c, attempt, answers, now)).result;
+}
+
+/**
+ * The text drawn on a PDF's pages: inflates each content stream and decodes pdfkit's hex-string
+ * text operators (`[<48656c6c6f> 20 <...>] TJ`). Enough to check what a certificate says.
+ */
+export function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const out: string[] = [];
+  const streamRe = /<<([^]*?)>>\s*stream\r?\n/g;
+  for (let m = streamRe.exec(raw); m; m = streamRe.exec(raw)) {
+    const start = m.index + m[0].length;
+    const end = raw.indexOf('endstream', start);
+    let body = Buffer.from(raw.slice(start, end), 'latin1');
+    if (/FlateDecode/.test(m[1]!)) {
+      try {
+        body = inflateSync(body);
+      } catch {
+        continue;
+      }
+    }
+    const text = body.toString('latin1');
+    for (const tj of text.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
+      const pieces = [...tj[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((h) =>
+        Buffer.from(h[1]!, 'hex').toString('latin1'),
+      );
+      out.push(pieces.join(''));
+    }
+  }
+  return out.join('\n');
+}
