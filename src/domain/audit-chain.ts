@@ -36,24 +36,54 @@ export interface ChainBreak {
   reason: string;
 }
 
+export type ChainedEvent = AuditFields & { prevHash: string; hash: string };
+
 /**
- * Checks events in sequence order. Returns the first broken link, or null when intact.
- * `events` must be sorted by seq; a gap, a wrong prevHash or a wrong hash is a break.
+ * Checks events one at a time, in sequence order, so a caller can stream a long log through it
+ * without holding it in memory. `check` returns the first broken link (and keeps returning it),
+ * or null while the chain is intact so far; a gap, a wrong prevHash or a wrong hash is a break.
  */
-export function findChainBreak(
-  events: Iterable<AuditFields & { prevHash: string; hash: string }>,
-  start: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
-): ChainBreak | null {
+export function chainChecker(start: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH }) {
   let expectedSeq = start.seq + 1;
   let prev = start.hash;
+  let broken: ChainBreak | null = null;
+  return {
+    check(e: ChainedEvent): ChainBreak | null {
+      if (broken) return broken;
+      if (e.seq !== expectedSeq) {
+        broken = {
+          seq: expectedSeq,
+          reason: `event ${expectedSeq} is missing or out of order (found ${e.seq})`,
+        };
+      } else if (e.prevHash !== prev) {
+        broken = { seq: e.seq, reason: 'does not link to the previous event' };
+      } else {
+        const { prevHash: _p, hash: _h, ...fields } = e;
+        if (auditHash(prev, fields) !== e.hash)
+          broken = { seq: e.seq, reason: 'content does not match its hash' };
+      }
+      if (!broken) {
+        prev = e.hash;
+        expectedSeq += 1;
+      }
+      return broken;
+    },
+    /** How many events were verified intact. */
+    get verified(): number {
+      return expectedSeq - 1 - start.seq;
+    },
+  };
+}
+
+/** Checks a whole (sorted) list of events; returns the first broken link, or null when intact. */
+export function findChainBreak(
+  events: Iterable<ChainedEvent>,
+  start: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+): ChainBreak | null {
+  const checker = chainChecker(start);
   for (const e of events) {
-    if (e.seq !== expectedSeq)
-      return { seq: expectedSeq, reason: `event ${expectedSeq} is missing (found ${e.seq})` };
-    if (e.prevHash !== prev) return { seq: e.seq, reason: 'does not link to the previous event' };
-    const { prevHash: _p, hash: _h, ...fields } = e;
-    if (auditHash(prev, fields) !== e.hash) return { seq: e.seq, reason: 'content does not match its hash' };
-    prev = e.hash;
-    expectedSeq += 1;
+    const broken = checker.check(e);
+    if (broken) return broken;
   }
   return null;
 }
