@@ -173,7 +173,10 @@ class Scorm2004Session implements LmsSession {
 
   recordResult(r: QuizResult) {
     if (this.ended) return;
-    this.set('cmi.score.scaled', Math.round(r.score * 10) / 1000);
+    // An LMS judges success from score.scaled against the manifest's passing score (and overrides
+    // success_status with it), so a fail that must read as "incomplete" withholds the scaled score.
+    const reportAsIncomplete = !r.passed && r.failStatus === 'incomplete';
+    if (!reportAsIncomplete) this.set('cmi.score.scaled', Math.round(r.score * 10) / 1000);
     this.set('cmi.score.raw', r.score);
     this.set('cmi.score.min', 0);
     this.set('cmi.score.max', 100);

@@ -53,7 +53,7 @@ export function renderQuestion(
   const name = `q${pos}`;
   const box = el(
     'fieldset',
-    { class: 'quiz-question', 'data-pos': String(pos), id: `question-${pos}` },
+    { class: 'quiz-question', 'data-pos': String(pos), 'data-question': q.id, id: `question-${pos}` },
     el('legend', {}, `Question ${pos + 1} of ${total}`),
     el('p', { class: 'quiz-prompt' }, q.prompt),
   );

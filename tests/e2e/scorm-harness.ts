@@ -1,0 +1,193 @@
+/**
+ * An LMS stand-in for browser tests: a local HTTP server on 127.0.0.1 with a parent page that
+ * hosts scorm-again as window.API (1.2) or window.API_1484_11 (2004) and launches the SCO from
+ * the unzipped package in an iframe, directly or two frames down. Every API call is logged in
+ * the page (`window.scormLog`) so tests can check call order and formats.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import type { Frame, Page } from 'playwright-core';
+import yauzl from 'yauzl';
+import type { Course, Question } from '../../src/domain/course.js';
+import type { GivenAnswer } from '../../src/domain/quiz/grading.js';
+
+const require = createRequire(import.meta.url);
+const scormAgainDir = require.resolve('scorm-again/scorm12').replace(/scorm12\.js$/, '');
+
+export function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, archive) => {
+      if (err || !archive) return reject(err);
+      const files = new Map<string, Buffer>();
+      archive.on('entry', (entry: yauzl.Entry) => {
+        archive.openReadStream(entry, (streamErr, stream) => {
+          if (streamErr || !stream) return reject(streamErr);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            files.set(entry.fileName, Buffer.concat(chunks));
+            archive.readEntry();
+          });
+        });
+      });
+      archive.on('end', () => resolve(files));
+      archive.on('error', reject);
+      archive.readEntry();
+    });
+  });
+}
+
+const PLAYER_JS = `
+window.scormLog = [];
+window.launch = function (preload, nested) {
+  var is12 = typeof Scorm12API !== 'undefined';
+  var api = is12
+    ? new Scorm12API({ autocommit: false, lmsCommitUrl: false, logLevel: 5 })
+    : new Scorm2004API({ autocommit: false, lmsCommitUrl: false, logLevel: 5 });
+  if (preload) api.loadFromJSON(preload, '');
+  var names = is12 ? ['LMSInitialize', 'LMSCommit', 'LMSFinish'] : ['Initialize', 'Commit', 'Terminate'];
+  names.forEach(function (name) { api.on(name, function () { scormLog.push([name]); }); });
+  api.on((is12 ? 'LMSSetValue' : 'SetValue') + '.cmi.*', function (el, value) { scormLog.push(['set', el, value]); });
+  if (is12) window.API = api; else window.API_1484_11 = api;
+  var frame = document.createElement('iframe');
+  frame.id = 'launch-frame';
+  frame.title = 'Course';
+  frame.src = nested ? '/nested.html' : '/sco/index.html';
+  document.body.appendChild(frame);
+};
+window.cmi = function () { return (window.API || window.API_1484_11).renderCMIToJSONObject(); };
+`;
+
+const PAGES: Record<string, string> = {
+  '/player.html':
+    '<!doctype html><title>LMS</title><script src="/lib/scorm-api.js"></script><script src="/player.js"></script><body></body>',
+  '/nested.html':
+    '<!doctype html><title>LMS frame</title><iframe id="inner" title="Course" src="/sco/index.html"></iframe>',
+};
+
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  xml: 'application/xml',
+};
+
+export interface PlayerServer {
+  base: string;
+  close(): Promise<void>;
+}
+
+export async function startPlayerServer(files: Map<string, Buffer>, format: 'scorm12' | 'scorm2004') {
+  const api = readFileSync(`${scormAgainDir}${format === 'scorm12' ? 'scorm12' : 'scorm2004'}.min.js`);
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    let body: Buffer | string | undefined = PAGES[path];
+    if (path === '/player.js') body = PLAYER_JS;
+    if (path === '/lib/scorm-api.js') body = api;
+    if (path.startsWith('/sco/')) body = files.get(path.slice('/sco/'.length));
+    if (body === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.split('.').pop() ?? ''] ?? 'application/octet-stream' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  } satisfies PlayerServer;
+}
+
+/** Opens the player, launches the SCO (optionally with LMS data for a relaunch) and returns its frame. */
+export async function launch(page: Page, base: string, opts: { preload?: object; nested?: boolean } = {}) {
+  await page.goto(`${base}/player.html`);
+  await page.evaluate(([preload, nested]) => (window as any).launch(preload, nested), [
+    opts.preload ?? null,
+    opts.nested ?? false,
+  ] as const);
+  await page.waitForFunction(() => {
+    const frames = Array.from(document.querySelectorAll('iframe'));
+    return frames.length > 0;
+  });
+  let sco: Frame | undefined;
+  await expectEventually(() => {
+    sco = page.frames().find((f) => f.url().endsWith('/sco/index.html'));
+    return Boolean(sco);
+  });
+  await sco!.waitForSelector('[data-view]:not([hidden]) h1');
+  return sco!;
+}
+
+async function expectEventually(check: () => boolean, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The answer a test gives: the right one, or one that earns no points at all. */
+export function answerFor(q: Question, right: boolean): GivenAnswer {
+  switch (q.type) {
+    case 'single':
+    case 'truefalse':
+      return { choiceIds: [q.options.find((o) => o.correct === right)!.id] };
+    case 'multiple': {
+      const ids = q.options.filter((o) => o.correct === right).map((o) => o.id);
+      return { choiceIds: ids.length > 0 ? ids : [q.options[0]!.id] };
+    }
+    case 'spot':
+      return { choiceIds: [q.segments.find((s) => s.problem === right)!.id] };
+    case 'classify': {
+      const verdict = right ? q.verdict : q.verdict === 'acceptable' ? 'unacceptable' : 'acceptable';
+      return { verdict, choiceIds: [q.reasons.find((r) => r.correct === right)!.id] };
+    }
+  }
+}
+
+/** The question ids the SCO served, in order. */
+export async function servedQuestions(sco: Frame): Promise<string[]> {
+  return sco.$$eval('[data-question]', (boxes) => boxes.map((b) => (b as HTMLElement).dataset.question!));
+}
+
+/**
+ * Starts the quiz and answers the first `count` questions (all by default) through the UI.
+ * `right(i)` decides per position whether the answer is right. Returns the answers given by id.
+ */
+export async function answerQuiz(
+  sco: Frame,
+  course: Course,
+  right: (pos: number, q: Question) => boolean,
+  count = Number.POSITIVE_INFINITY,
+): Promise<{ served: string[]; answers: Record<string, GivenAnswer> }> {
+  if (await sco.isVisible('#quiz-start')) await sco.click('#quiz-start');
+  const served = await servedQuestions(sco);
+  const answers: Record<string, GivenAnswer> = {};
+  for (const [pos, id] of served.entries()) {
+    if (pos >= count) break;
+    const q = course.questions.find((x) => x.id === id)!;
+    const answer = answerFor(q, right(pos, q));
+    answers[id] = answer;
+    if (answer.verdict) await sco.check(`#q${pos}-verdict-${answer.verdict}`);
+    for (const choice of answer.choiceIds) await sco.check(`#q${pos}-${choice}`);
+  }
+  return { served, answers };
+}
+
+/** Every SetValue the SCO made, in order, as [element, value]. */
+export async function setCalls(page: Page): Promise<Array<[string, string]>> {
+  const log = (await page.evaluate(() => (window as any).scormLog)) as string[][];
+  return log.filter((e) => e[0] === 'set').map((e) => [e[1]!, e[2]!]);
+}
+
+export async function apiLog(page: Page): Promise<string[][]> {
+  return (await page.evaluate(() => (window as any).scormLog)) as string[][];
+}
+
+export async function cmiData(page: Page): Promise<any> {
+  return page.evaluate(() => (window as any).cmi());
+}
