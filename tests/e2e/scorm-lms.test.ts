@@ -27,7 +27,7 @@ async function player(format: 'scorm12' | 'scorm2004', failStatus: 'failed' | 'i
 
 const lastIndex = (calls: Array<[string, string]>, element: string) =>
   calls.map((c) => c[0]).lastIndexOf(element);
-const valueOf = (calls: Array<[string, string]>, element: string) =>
+const lastValue = (calls: Array<[string, string]>, element: string) =>
   calls.filter((c) => c[0] === element).at(-1)?.[1];
 
 describe('SCORM 1.2 package in scorm-again', () => {
@@ -53,7 +53,7 @@ describe('SCORM 1.2 package in scorm-again', () => {
 
     const calls = await setCalls(run.page);
     expect(lastIndex(calls, 'cmi.core.score.raw')).toBeLessThan(lastIndex(calls, 'cmi.core.lesson_status'));
-    expect(valueOf(calls, 'cmi.core.session_time')).toMatch(/^\d{4}:\d\d:\d\d\.\d\d$/);
+    expect(lastValue(calls, 'cmi.core.session_time')).toMatch(/^\d{4}:\d\d:\d\d\.\d\d$/);
     const log = (await apiLog(run.page)).filter((e) => e[0] !== 'set').map((e) => e[0]);
     expect(log[0]).toBe('LMSInitialize');
     expect(log.at(-1)).toBe('LMSFinish');
@@ -109,7 +109,7 @@ describe('SCORM 2004 package in scorm-again', () => {
     );
     expect(lastIndex(calls, 'cmi.score.scaled')).toBeLessThan(firstStatus);
     expect(lastIndex(calls, 'cmi.score.raw')).toBeLessThan(firstStatus);
-    expect(valueOf(calls, 'cmi.session_time')).toMatch(/^PT(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?$/);
+    expect(lastValue(calls, 'cmi.session_time')).toMatch(/^PT(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?$/);
     const log = (await apiLog(run.page)).filter((e) => e[0] !== 'set').map((e) => e[0]);
     expect(log[0]).toBe('Initialize');
     expect(log.at(-1)).toBe('Terminate');
@@ -131,8 +131,8 @@ describe('SCORM 2004 package in scorm-again', () => {
     await takeQuiz(run, course, () => false);
     const cmi = (await cmiData(run.page)).cmi;
     const calls = await setCalls(run.page);
-    expect(valueOf(calls, 'cmi.completion_status')).toBe('incomplete');
-    expect(valueOf(calls, 'cmi.success_status')).toBe('unknown');
+    expect(lastValue(calls, 'cmi.completion_status')).toBe('incomplete');
+    expect(lastValue(calls, 'cmi.success_status')).toBe('unknown');
     expect(cmi.completion_status).toBe('incomplete');
     // Without a scaled score the LMS cannot turn the fail back into "failed" from the passing score.
     expect(cmi.score.scaled).toBe('');
