@@ -1,0 +1,100 @@
+import type { Course } from '../domain/course.js';
+import type { AuditEventDoc } from '../db/models/audit-event.js';
+import type { Models } from '../db/models/index.js';
+import type { AttemptDoc, AttemptResultDoc } from '../db/models/quiz.js';
+import type { AttestationDoc, CertificateByCycleDoc, CertificateDoc } from '../db/models/records.js';
+import type { AssignmentDoc, CycleDoc } from '../db/models/training.js';
+import type { UserDoc } from '../db/models/user.js';
+import { assignmentKey, cycleKey } from '../db/repositories/training.js';
+
+export interface CycleHistory {
+  cycle: CycleDoc;
+  attempts: Array<{ attempt: AttemptDoc; result: AttemptResultDoc | null }>;
+  attestation: AttestationDoc | null;
+  certificate: CertificateDoc | null;
+}
+
+export interface CourseHistory {
+  course: Pick<Course, 'id' | 'title'>;
+  assignment: AssignmentDoc;
+  /** Newest cycle first. */
+  cycles: CycleHistory[];
+}
+
+export interface EmployeeHistory {
+  person: UserDoc;
+  manager: Pick<UserDoc, '_id' | 'name'> | null;
+  courses: CourseHistory[];
+  /** Newest first: reminders, extensions, grants and other audited events about this person. */
+  events: AuditEventDoc[];
+}
+
+const EVENT_LIMIT = 200;
+// Attempt numbers above the course's allowance can exist after HR grants; read a few beyond it.
+const ATTEMPT_SLACK = 5;
+
+/**
+ * Everything recorded about one person. Records are fetched by their natural `_id` keys (one
+ * `$in` read per collection); the audit log is scanned by subject, which is fine for one page.
+ */
+export async function employeeHistory(
+  models: Models,
+  courses: ReadonlyMap<string, Course>,
+  userId: string,
+): Promise<EmployeeHistory | null> {
+  const person = await models.User.findById(userId).lean<UserDoc>();
+  if (!person) return null;
+
+  const [manager, assignments, events] = await Promise.all([
+    person.managerId ? models.User.findById(person.managerId, { name: 1 }).lean<Pick<UserDoc, '_id' | 'name'>>() : null,
+    models.Assignment.find({ _id: { $in: [...courses.keys()].map((c) => assignmentKey(userId, c)) } })
+      .lean<AssignmentDoc[]>()
+      .exec(),
+    models.AuditEvent.find({ subjectId: userId }).sort({ _id: -1 }).limit(EVENT_LIMIT).lean<AuditEventDoc[]>().exec(),
+  ]);
+
+  const cycleIds = assignments.flatMap((a) =>
+    Array.from({ length: a.cycleNo }, (_, i) => cycleKey(userId, a.courseId, i + 1)),
+  );
+  const cycles = await models.Cycle.find({ _id: { $in: cycleIds } }).lean<CycleDoc[]>().exec();
+  const attemptIds = cycles.flatMap((c) => {
+    const allowed = (courses.get(c.courseId)?.quiz.maxAttempts ?? 3) + (c.extraAttempts ?? 0) + ATTEMPT_SLACK;
+    return Array.from({ length: allowed }, (_, i) => `${c._id}:${i + 1}`);
+  });
+  const [attempts, results, attestations, certByCycle] = await Promise.all([
+    models.Attempt.find({ _id: { $in: attemptIds } }).lean<AttemptDoc[]>().exec(),
+    models.AttemptResult.find({ _id: { $in: attemptIds } }).lean<AttemptResultDoc[]>().exec(),
+    models.Attestation.find({ _id: { $in: cycleIds } }).lean<AttestationDoc[]>().exec(),
+    models.CertificateByCycle.find({ _id: { $in: cycleIds } }).lean<CertificateByCycleDoc[]>().exec(),
+  ]);
+  const certificates = certByCycle.length
+    ? await models.Certificate.find({ _id: { $in: certByCycle.map((c) => c.code) } })
+        .lean<CertificateDoc[]>()
+        .exec()
+    : [];
+
+  const resultById = new Map(results.map((r) => [r._id, r]));
+  const attestationById = new Map(attestations.map((a) => [a._id, a]));
+  const certificateByCycle = new Map(certificates.map((c) => [c.cycleId, c]));
+
+  const courseHistories = assignments
+    .map((assignment) => ({
+      course: { id: assignment.courseId, title: courses.get(assignment.courseId)?.title ?? assignment.courseId },
+      assignment,
+      cycles: cycles
+        .filter((c) => c.courseId === assignment.courseId)
+        .sort((a, b) => b.n - a.n)
+        .map((cycle) => ({
+          cycle,
+          attempts: attempts
+            .filter((a) => a.cycleId === cycle._id)
+            .sort((a, b) => a.n - b.n)
+            .map((attempt) => ({ attempt, result: resultById.get(attempt._id) ?? null })),
+          attestation: attestationById.get(cycle._id) ?? null,
+          certificate: certificateByCycle.get(cycle._id) ?? null,
+        })),
+    }))
+    .sort((a, b) => a.course.title.localeCompare(b.course.title));
+
+  return { person, manager, courses: courseHistories, events };
+}
