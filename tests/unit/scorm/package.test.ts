@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultCoursesDir, loadCourse } from '../../../src/content/index.js';
+import type { Course } from '../../../src/domain/course.js';
+import { buildScormPackage, type ScormFormat } from '../../../src/scorm/index.js';
+import type { ScoBank, ScoConfig } from '../../../src/scorm/runtime/model.js';
+import { decodeData } from '../../../src/scorm/runtime/obfuscate.js';
+import { unzip } from '../../e2e/scorm-harness.js';
+
+// CI puts a copy of shared/ beside the clone.
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const xsdRoot = path.join(repoRoot, '..', 'shared', 'scorm-xsd');
+const SCHEMAS: Record<ScormFormat, string> = {
+  scorm12: path.join(xsdRoot, 'scorm12', '_all.xsd'),
+  scorm2004: path.join(xsdRoot, 'scorm2004_4th', '_all.xsd'),
+};
+
+let course: Course;
+beforeAll(async () => {
+  course = await loadCourse(path.join(defaultCoursesDir, 'social-media-policy'));
+});
+
+/** xmllint's verdict on a manifest; libxml2 reports success on stderr as "<file> validates". */
+function validate(manifest: Buffer, format: ScormFormat): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scorm-manifest-'));
+  const file = path.join(dir, 'imsmanifest.xml');
+  writeFileSync(file, manifest);
+  try {
+    execFileSync('/usr/bin/xmllint', ['--nonet', '--noout', '--schema', SCHEMAS[format], file], {
+      env: { ...process.env, XML_CATALOG_FILES: path.join(xsdRoot, 'catalog.xml') },
+      stdio: 'pipe',
+    });
+    return 'valid';
+  } catch (err) {
+    return String((err as { stderr?: Buffer }).stderr ?? err);
+  }
+}
+
+describe.each(['scorm12', 'scorm2004'] as const)('%s package', (format) => {
+  it('has a manifest at the root that validates against the official schemas', async () => {
+    const files = await unzip(await buildScormPackage(course, { format, failStatus: 'failed' }));
+    expect(validate(files.get('imsmanifest.xml')!, format)).toBe('valid');
+  });
+
+  it('lists every file it contains, with exact paths, and launches index.html', async () => {
+    const files = await unzip(await buildScormPackage(course, { format, failStatus: 'failed' }));
+    const manifest = files.get('imsmanifest.xml')!.toString();
+    const listed = [...manifest.matchAll(/<file href="([^"]+)"/g)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...files.keys()].filter((f) => f !== 'imsmanifest.xml').sort());
+    expect([...files.keys()].every((f) => !f.includes('\\') && !f.startsWith('/'))).toBe(true);
+    expect(manifest).toContain('href="index.html"');
+  });
+
+  it('is byte-identical when built twice from the same content', async () => {
+    const a = await buildScormPackage(course, { format, failStatus: 'failed' });
+    const b = await buildScormPackage(course, { format, failStatus: 'failed' });
+    expect(a.equals(b)).toBe(true);
+  });
+
+  it('builds in under a second and stays under 400 KB', async () => {
+    const started = performance.now();
+    const zip = await buildScormPackage(course, { format, failStatus: 'incomplete' });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(zip.length).toBeLessThan(400 * 1024);
+  });
+
+  it('references nothing outside the package and keeps the answer key out of plain sight', async () => {
+    const files = await unzip(await buildScormPackage(course, { format, failStatus: 'failed' }));
+    const html = files.get('index.html')!.toString();
+    const css = files.get('sco.css')!.toString();
+    const js = files.get('sco.js')!.toString();
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(css).not.toMatch(/url\(|@import/);
+    expect(js).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+    // Feedback text and "correct": true never appear in clear.
+    const someFeedback = course.questions.find((q) => q.type === 'single')!.options[0]!.feedback;
+    expect(js).not.toContain(someFeedback);
+    expect(js).not.toContain('"correct":true');
+    const config = JSON.parse(/ScoRuntime\.start\((.*)\);\s*$/s.exec(js)![1]!) as ScoConfig;
+    const bank = decodeData<ScoBank>(config.bank, config.key);
+    expect(bank.questions).toHaveLength(course.questions.length);
+  });
+});
+
+describe('manifest content', () => {
+  it('carries the passing score as 1.2 masteryscore and 2004 minNormalizedMeasure', async () => {
+    const m12 = (await unzip(await buildScormPackage(course, { format: 'scorm12', failStatus: 'failed' })))
+      .get('imsmanifest.xml')!
+      .toString();
+    const m04 = (await unzip(await buildScormPackage(course, { format: 'scorm2004', failStatus: 'failed' })))
+      .get('imsmanifest.xml')!
+      .toString();
+    expect(m12).toContain(`<adlcp:masteryscore>${course.quiz.passingScore}</adlcp:masteryscore>`);
+    expect(m12).toContain('adlcp:scormtype="sco"');
+    expect(m12).toContain('<schemaversion>1.2</schemaversion>');
+    expect(m04).toContain('adlcp:scormType="sco"');
+    expect(m04).toContain('<schemaversion>2004 4th Edition</schemaversion>');
+    expect(m04).toMatch(/satisfiedByMeasure="true"/);
+    expect(m04).toContain(`<imsss:minNormalizedMeasure>${course.quiz.passingScore / 100}</imsss:minNormalizedMeasure>`);
+  });
+
+  it('gives different bytes when the fail-status option differs (it is baked into the package)', async () => {
+    const a = await buildScormPackage(course, { format: 'scorm12', failStatus: 'failed' });
+    const b = await buildScormPackage(course, { format: 'scorm12', failStatus: 'incomplete' });
+    expect(a.equals(b)).toBe(false);
+  });
+});
