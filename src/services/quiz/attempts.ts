@@ -130,6 +130,8 @@ export async function saveAnswers(
   now: Date,
 ): Promise<SaveOutcome> {
   const { ctx, attempt, result } = await findLearnerAttempt(deps, learner, courseId, n, now);
+  // The time limit closed it (perhaps just now, on this very request): show the result, change nothing.
+  if (result?.timedOut) return { kind: 'timed-out', result };
   if (result)
     throw new QuizError(409, 'This attempt has already been submitted, so its answers can no longer change.');
   const read = readAnswerForm(questionMap(ctx.course), attempt.draw, form);

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Course } from '../../src/domain/course.js';
+import { createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { addCourseVariant, answerForm, htmlText, loadAttempt, newLearner, start } from './quiz-support.js';
+
+// Serves every question of the bank in one attempt, so the scan sees every question type and text.
+const COURSE = 'every-question';
+const base = `/learn/${COURSE}/quiz`;
+let t: TestApp;
+let course: Course;
+let session: Session;
+const pages: Array<[string, string]> = [];
+
+/** Texts a learner may legitimately see before grading (prompts, options, posts). */
+function visibleTexts(c: Course): string[] {
+  return c.questions.flatMap((q) => {
+    const own = [q.prompt];
+    if (q.type === 'classify') own.push(q.post.text, ...q.reasons.map((r) => r.text));
+    else if (q.type === 'spot') own.push(q.post.text, ...q.segments.map((s) => s.text));
+    else own.push(...q.options.map((o) => o.text));
+    return own;
+  });
+}
+
+/** Everything that is part of the answer key or only for the review. */
+function keyTexts(c: Course): string[] {
+  const visible = visibleTexts(c).join('\n');
+  return c.questions
+    .flatMap((q) => {
+      const choices = q.type === 'classify' ? q.reasons : q.type === 'spot' ? q.segments : q.options;
+      return [q.explanation, ...choices.map((x) => x.feedback)];
+    })
+    .filter((text) => text.length >= 12 && !visible.includes(text));
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ label: 'quiz-answer-key' });
+  course = addCourseVariant(t.app, COURSE, { questionsPerAttempt: 1000 });
+  const learner = await newLearner(t.app, 'scan');
+  session = learner.session;
+  pages.push(['intro before start', (await session.get(base)).body]);
+  await start(session, COURSE);
+  pages.push(['attempt page', (await session.get(`${base}/attempts/1`)).body]);
+  const attempt = await loadAttempt(t.app, learner.id, COURSE, 1);
+  const form = answerForm(course, attempt);
+  await session.post(`${base}/attempts/1/answers`, form, `${base}/attempts/1`);
+  pages.push(['attempt page with saved answers', (await session.get(`${base}/attempts/1?saved=1`)).body]);
+  const incomplete = { ...form };
+  delete incomplete[`answers[${attempt.draw[0]!.questionId}]`];
+  delete incomplete[`verdicts[${attempt.draw[0]!.questionId}]`];
+  pages.push([
+    'incomplete submit',
+    (await session.post(`${base}/attempts/1/submit`, incomplete, `${base}/attempts/1`)).body,
+  ]);
+  pages.push(['intro while in progress', (await session.get(base)).body]);
+});
+afterAll(async () => t.close());
+
+describe('the answer key never reaches the browser before grading', () => {
+  it('serves every question type in the scanned attempt', async () => {
+    const attemptPage = pages[1]![1];
+    for (const q of course.questions) expect(attemptPage).toContain(`name="answers[${q.id}]"`);
+    expect(new Set(course.questions.map((q) => q.type))).toEqual(
+      new Set(['single', 'truefalse', 'multiple', 'classify', 'spot']),
+    );
+  });
+
+  it('contains no feedback or explanation text', () => {
+    const key = keyTexts(course);
+    expect(key.length).toBeGreaterThan(100);
+    for (const [label, html] of pages) {
+      const text = htmlText(html);
+      for (const secret of key) expect(text.includes(secret), `${label}: "${secret}"`).toBe(false);
+    }
+  });
+
+  it('sends choices as positions, not option ids, and carries no flags in attributes or scripts', () => {
+    for (const [label, html] of pages) {
+      const values = [...html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)];
+      for (const [, name, value] of values) {
+        if (name === '_csrf') continue;
+        if (name!.startsWith('verdicts[')) expect(['acceptable', 'unacceptable'], label).toContain(value);
+        else expect(value, `${label}: ${name}`).toMatch(/^[1-9][0-9]?$/);
+      }
+      expect(html, label).not.toMatch(/\sdata-[a-z-]+=/);
+      expect(html, label).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+      // Question ids are not secret (one is "feedback-any-time"), so they are blanked before the check.
+      const ids = course.questions.map((q) => q.id).sort((a, b) => b.length - a.length);
+      const attributes = [...html.matchAll(/\s[a-z-]+="([^"]*)"/g)].map((m) =>
+        ids.reduce((value, id) => value.replaceAll(id, 'QID'), m[1]!),
+      );
+      for (const value of attributes)
+        expect(value, label).not.toMatch(/correct|problem|feedback|explanation|right-answer/i);
+    }
+  });
+
+  it('keeps both verdicts in one fixed order, whatever the right verdict is', () => {
+    const html = pages[1]![1];
+    for (const q of course.questions.filter((x) => x.type === 'classify')) {
+      const order = [...html.matchAll(new RegExp(`name="verdicts\\[${q.id}\\]" value="(\\w+)"`, 'g'))].map(
+        (m) => m[1],
+      );
+      expect(order).toEqual(['acceptable', 'unacceptable']);
+    }
+  });
+
+  it('ships no answer data in the quiz page scripts', async () => {
+    const scripts = new Set(
+      pages.flatMap(([, html]) => [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]!)),
+    );
+    for (const src of scripts) {
+      const js = (await session.get(src)).body;
+      for (const secret of keyTexts(course)) expect(js.includes(secret)).toBe(false);
+    }
+  });
+});
+
+describe('after grading', () => {
+  it('shows the key in the full review, so the scan above would notice it if it leaked', async () => {
+    const learner = await newLearner(t.app, 'scan-control');
+    await start(learner.session, COURSE);
+    const attempt = await loadAttempt(t.app, learner.id, COURSE, 1);
+    await learner.session.post(
+      `${base}/attempts/1/submit`,
+      answerForm(course, attempt),
+      `${base}/attempts/1`,
+    );
+    const review = htmlText((await learner.session.get(`${base}/attempts/1/result`)).body);
+    const shown = keyTexts(course).filter((text) => review.includes(text));
+    expect(shown.length).toBeGreaterThan(course.questions.length);
+  });
+});
