@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import type { Models } from '../db/models/index.js';
+import type { AttemptDoc, AttemptResultDoc } from '../db/models/quiz.js';
+import type { AttestationDoc, CertificateDoc } from '../db/models/records.js';
+import type { CycleDoc, LessonViewDoc } from '../db/models/training.js';
+import type { UserDoc } from '../db/models/user.js';
+import { assignmentKey, cycleKey, trainingRepository } from '../db/repositories/training.js';
+import { certificateStatus } from '../domain/completion.js';
+import type { Course, Question } from '../domain/course.js';
+
+export const EVIDENCE_FORMAT = 'policy-training-evidence/1';
+
+/** Audit actions about the export itself: left out of the pack, so exporting twice gives the same file. */
+const EXPORT_ACTIONS = new Set(['evidence.exported']);
+
+export interface EvidenceDeps {
+  models: Models;
+  courses: Map<string, Course>;
+}
+
+function choiceTexts(q: Question | undefined): Map<string, string> {
+  if (!q) return new Map();
+  const list = q.type === 'classify' ? q.reasons : q.type === 'spot' ? q.segments : q.options;
+  return new Map(list.map((c) => [c.id, c.text]));
+}
+
+function attemptEvidence(course: Course, attempt: AttemptDoc, result: AttemptResultDoc | null) {
+  const grades = new Map((result?.questions ?? []).map((g) => [g.questionId, g]));
+  const answers = result?.answers ?? attempt.answers ?? {};
+  // Question wording comes from the loaded content; it is only the wording served when the versions match.
+  const sameVersion = attempt.contentVersion === course.version;
+  return {
+    id: attempt._id,
+    n: attempt.n,
+    contentVersion: attempt.contentVersion,
+    questionTextFromSameVersion: sameVersion,
+    startedAt: attempt.startedAt,
+    deadline: attempt.deadline,
+    submittedAt: result?.submittedAt ?? null,
+    receivedAt: result?.receivedAt ?? null,
+    timedOut: result?.timedOut ?? false,
+    status: result ? 'graded' : 'not submitted',
+    score: result?.score ?? null,
+    passed: result?.passed ?? null,
+    passingScore: result?.passingScore ?? null,
+    questions: attempt.draw.map((drawn, i) => {
+      const q = course.questions.find((x) => x.id === drawn.questionId);
+      const texts = choiceTexts(q);
+      const grade = grades.get(drawn.questionId);
+      const given = answers[drawn.questionId];
+      return {
+        position: i + 1,
+        questionId: drawn.questionId,
+        prompt: q?.prompt ?? null,
+        clauses: q?.clauses ?? [],
+        choicesShown: drawn.choiceIds.map((id) => ({ id, text: texts.get(id) ?? null })),
+        answer: given ? { choiceIds: given.choiceIds, verdict: given.verdict ?? null } : null,
+        points: grade?.points ?? null,
+        correct: grade?.correct ?? null,
+      };
+    }),
+    clauseScores: result
+      ? Object.entries(result.clauses).map(([clauseId, s]) => ({
+          clauseId,
+          correct: s.correct,
+          total: s.total,
+        }))
+      : [],
+  };
+}
+
+/** Attempts `<cycleId>:1, :2, …` until the first missing one, with their results (all reads by `_id`). */
+async function attemptsOf(models: Models, cycleId: string) {
+  const out: Array<{ attempt: AttemptDoc; result: AttemptResultDoc | null }> = [];
+  for (let n = 1; ; n += 1) {
+    const id = `${cycleId}:${n}`;
+    const [attempt, result] = await Promise.all([
+      models.Attempt.findById(id).lean<AttemptDoc>(),
+      models.AttemptResult.findById(id).lean<AttemptResultDoc>(),
+    ]);
+    if (!attempt) return out;
+    out.push({ attempt, result });
+  }
+}
+
+/**
+ * Everything an auditor asks for about one person's cycle of one course: content version, lessons
+ * viewed, every attempt (questions served, answers, per-clause scores, timestamps), the attestation,
+ * the certificate and the related audit events. Returns null when the person or cycle does not exist.
+ * Deterministic for a given database state, so its SHA-256 identifies the exported file.
+ */
+export async function buildEvidencePack(deps: EvidenceDeps, userId: string, courseId: string, n: number) {
+  const { models } = deps;
+  const course = deps.courses.get(courseId);
+  if (!course) return null;
+  const cycleId = cycleKey(userId, courseId, n);
+  const [person, cycle] = await Promise.all([
+    models.User.findById(userId).lean<UserDoc>(),
+    trainingRepository(models).findCycle(cycleId),
+  ]);
+  if (!person || !cycle) return null;
+
+  const [views, attempts, attestation, certificate, events] = await Promise.all([
+    Promise.all(
+      course.lessons.map((l) => models.LessonView.findById(`${cycleId}:${l.id}`).lean<LessonViewDoc>()),
+    ),
+    attemptsOf(models, cycleId),
+    models.Attestation.findById(cycleId).lean<AttestationDoc>(),
+    cycle.certificateCode ? models.Certificate.findById(cycle.certificateCode).lean<CertificateDoc>() : null,
+    // A full scan by subject: acceptable for this rare export (FerretDB indexes only `_id`).
+    models.AuditEvent.find({ subjectId: userId }).sort({ _id: 1 }).lean(),
+  ]);
+
+  const related = (e: (typeof events)[number]) =>
+    !EXPORT_ACTIONS.has(e.action) &&
+    (e.targetId === cycleId ||
+      e.targetId.startsWith(`${cycleId}:`) ||
+      e.targetId === assignmentKey(userId, courseId) ||
+      (cycle.certificateCode !== null && e.targetId === cycle.certificateCode) ||
+      (e.details as { cycleId?: unknown })?.cycleId === cycleId);
+
+  return {
+    format: EVIDENCE_FORMAT,
+    person: {
+      id: person._id,
+      name: person.name,
+      email: person.email,
+      employeeId: person.employeeId ?? null,
+      department: person.department,
+    },
+    course: {
+      id: course.id,
+      title: course.title,
+      policyTitle: course.policyTitle,
+      currentContentVersion: course.version,
+    },
+    cycle: cycleEvidence(cycle),
+    lessonsViewed: views
+      .filter((v): v is LessonViewDoc => v !== null)
+      .map((v) => ({
+        lessonId: v.lessonId,
+        title: course.lessons.find((l) => l.id === v.lessonId)?.title ?? null,
+        at: v.at,
+      })),
+    lessonsTotal: course.lessons.length,
+    attempts: attempts.map(({ attempt, result }) => attemptEvidence(course, attempt, result)),
+    attestation: attestation
+      ? {
+          typedName: attestation.typedName,
+          statement: attestation.statement,
+          contentVersion: attestation.contentVersion,
+          policyTitle: attestation.policyTitle,
+          at: attestation.at,
+          ip: attestation.ip,
+          userAgent: attestation.userAgent,
+        }
+      : null,
+    certificate: certificate
+      ? {
+          code: certificate._id,
+          issuedAt: certificate.issuedAt,
+          completedAt: certificate.completedAt,
+          expiresAt: certificate.expiresAt,
+          score: certificate.score,
+          contentVersion: certificate.contentVersion,
+        }
+      : null,
+    auditEvents: events.filter(related).map((e) => ({
+      seq: e._id,
+      at: e.at,
+      actorId: e.actorId,
+      action: e.action,
+      targetType: e.targetType,
+      targetId: e.targetId,
+      details: e.details,
+      prevHash: e.prevHash,
+      hash: e.hash,
+    })),
+  };
+}
+
+function cycleEvidence(cycle: CycleDoc) {
+  return {
+    id: cycle._id,
+    n: cycle.n,
+    requirement: cycle.requirement,
+    contentVersionAtStart: cycle.contentVersion,
+    openedAt: cycle.openedAt,
+    dueAt: cycle.dueAt,
+    startedAt: cycle.startedAt,
+    passedAt: cycle.passedAt,
+    passedAttemptId: cycle.passedAttemptId,
+    score: cycle.score,
+    extraAttempts: cycle.extraAttempts ?? 0,
+    attestedAt: cycle.attestedAt,
+    attestedVersion: cycle.attestedVersion,
+    completedAt: cycle.completedAt,
+    expiresAt: cycle.expiresAt,
+    certificateCode: cycle.certificateCode,
+  };
+}
+
+export type EvidencePack = NonNullable<Awaited<ReturnType<typeof buildEvidencePack>>>;
+
+/** The exact bytes of the JSON download and their SHA-256 (shown on the printable page). */
+export function serialiseEvidence(pack: EvidencePack): { json: string; sha256: string } {
+  const json = `${JSON.stringify(pack, null, 2)}\n`;
+  return { json, sha256: createHash('sha256').update(json, 'utf8').digest('hex') };
+}
+
+/** Whether the certificate in a pack is still valid now (for the printable page). */
+export function packCertificateStatus(pack: EvidencePack, now: Date) {
+  return pack.certificate ? certificateStatus(pack.certificate.expiresAt, now) : null;
+}
