@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { Question } from '../../../src/domain/course.js';
+import { type Draw, presentQuestion, readAnswerForm } from '../../../src/domain/quiz/index.js';
+import { classify, multiple, single, spot } from './fixtures.js';
+
+const questions: Question[] = [single(), multiple(true), classify(), spot()];
+const byId = new Map(questions.map((q) => [q.id, q]));
+// Shuffled orders as a draw would store them.
+const draw: Draw = [
+  { questionId: 'single', choiceIds: ['c', 'a', 'b'] },
+  { questionId: 'multi', choiceIds: ['d', 'b', 'a', 'c'] },
+  { questionId: 'classify', choiceIds: ['r3', 'r2', 'r1'] },
+  { questionId: 'spot', choiceIds: ['s1', 's2'] },
+];
+const complete = {
+  'answers[single]': '2',
+  'answers[multi]': ['2', '3'],
+  'verdicts[classify]': 'unacceptable',
+  'answers[classify]': '2',
+  'answers[spot]': '2',
+  _csrf: 'token',
+};
+
+describe('readAnswerForm', () => {
+  it('maps position tokens back to option ids', () => {
+    expect(readAnswerForm(byId, draw, complete)).toEqual({
+      answers: {
+        single: { choiceIds: ['a'] },
+        multi: { choiceIds: ['b', 'a'] },
+        classify: { choiceIds: ['r2'], verdict: 'unacceptable' },
+        spot: { choiceIds: ['s2'] },
+      },
+      invalid: [],
+      unanswered: [],
+    });
+  });
+
+  it('lists unanswered questions in draw order, counting half a classify answer as unanswered', () => {
+    const read = readAnswerForm(byId, draw, { 'answers[multi]': '1', 'verdicts[classify]': 'acceptable' });
+    expect(read.unanswered).toEqual(['single', 'classify', 'spot']);
+    expect(read.answers.classify).toEqual({ choiceIds: [], verdict: 'acceptable' });
+    expect(read.invalid).toEqual([]);
+  });
+
+  it('refuses tampered input with a reason', () => {
+    const cases: Array<[Record<string, string | string[]>, RegExp]> = [
+      [{ 'answers[single]': ['1', '2'] }, /takes one answer/],
+      [{ 'answers[single]': '4' }, /not one of the choices/],
+      [{ 'answers[single]': 'a' }, /not one of the choices/],
+      [{ 'answers[single]': '0' }, /not one of the choices/],
+      [{ 'answers[other]': '1' }, /not part of this attempt/],
+      [{ 'answers[single][$gt]': '' }, /not a field of this quiz/],
+      [{ 'verdicts[single]': 'acceptable' }, /does not take a verdict/],
+      [{ 'verdicts[classify]': 'maybe' }, /not a verdict/],
+      [{ 'verdicts[classify]': ['acceptable', 'unacceptable'] }, /one verdict/],
+      [{ 'answers[multi]': ['1', '1'] }, /repeated/],
+    ];
+    for (const [form, message] of cases) {
+      const read = readAnswerForm(byId, draw, form);
+      expect(read.invalid.join(' '), JSON.stringify(form)).toMatch(message);
+    }
+  });
+});
+
+describe('presentQuestion', () => {
+  it('gives texts in draw order with tokens and checked state, and nothing of the key', () => {
+    const view = presentQuestion(classify(), draw[2]!, 3, { choiceIds: ['r2'], verdict: 'acceptable' });
+    expect(view.choices).toEqual([
+      { token: '1', text: 'Option r3', checked: false },
+      { token: '2', text: 'Option r2', checked: true },
+      { token: '3', text: 'Option r1', checked: false },
+    ]);
+    expect(view.verdict).toBe('acceptable');
+    expect(JSON.stringify(view)).not.toMatch(/correct|feedback|fb r|Explanation|"unacceptable"/);
+  });
+
+  it('does not pass through extra fields of the post or the question', () => {
+    const q = { ...spot(), post: { ...spot().post, secret: 'x' } } as unknown as Question;
+    expect(JSON.stringify(presentQuestion(q, draw[3]!, 4, undefined))).not.toMatch(/secret|problem|leak/);
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCoursesDir, loadCourse } from '../../../src/content/index.js';
+import { drawQuestions, seededRng } from '../../../src/domain/quiz/index.js';
+
+describe('the social media course bank', () => {
+  it('lets every 12-question attempt test every clause of the policy', async () => {
+    const course = await loadCourse(`${defaultCoursesDir}/social-media-policy`);
+    expect(course.questions.length).toBeGreaterThanOrEqual(30);
+    for (let s = 0; s < 100; s++) {
+      const draw = drawQuestions(course.questions, course.quiz.questionsPerAttempt, seededRng(`bank-${s}`));
+      const tested = new Set(
+        draw.flatMap((d) => course.questions.find((q) => q.id === d.questionId)!.clauses),
+      );
+      expect([...tested].sort(), `seed bank-${s}`).toEqual(course.clauses.map((c) => c.id).sort());
+    }
+  });
+});
