@@ -5,6 +5,7 @@ import homeRoutes from './home/index.js';
 import learnRoutes from './learn/index.js';
 import quizRoutes from './quiz/index.js';
 import recordsRoutes from './records/index.js';
+import scormRoutes from './scorm/index.js';
 
 /** Each area is an encapsulated plugin (never wrapped in fastify-plugin). */
 export default async function routes(app: FastifyInstance) {
@@ -14,4 +15,5 @@ export default async function routes(app: FastifyInstance) {
   await app.register(learnRoutes);
   await app.register(recordsRoutes);
   await app.register(quizRoutes);
+  await app.register(scormRoutes);
 }

@@ -1,0 +1,54 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { FORMAT_LABELS, packageFileName, SCORM_FORMATS } from '../../scorm/index.js';
+import { HR_ACCESS } from './access.js';
+import { courseOr404 } from './course-lookup.js';
+import type { createPackageCache } from './package-cache.js';
+import { CourseParams, PackageQuery } from './schemas.js';
+
+/** HR's SCORM page for a course, and the package download. */
+const scormExportRoutes: FastifyPluginAsyncTypebox<{ cache: ReturnType<typeof createPackageCache> }> = async (
+  app,
+  { cache },
+) => {
+  app.get(
+    '/hr/courses/:courseId/scorm',
+    { config: { access: HR_ACCESS }, schema: { params: CourseParams } },
+    async (request, reply) => {
+      const course = courseOr404(app, request.params.courseId);
+      return reply.viewAsync('scorm/export', {
+        course,
+        formats: SCORM_FORMATS.map((id) => ({ id, label: FORMAT_LABELS[id] })),
+      });
+    },
+  );
+
+  app.get(
+    '/hr/courses/:courseId/scorm/download',
+    { config: { access: HR_ACCESS }, schema: { params: CourseParams, querystring: PackageQuery } },
+    async (request, reply) => {
+      const course = courseOr404(app, request.params.courseId);
+      const options = {
+        format: request.query.format,
+        failStatus: request.query.failStatus ?? 'failed',
+      } as const;
+      const zip = await cache.zip(course, options);
+      await app.audit.append(
+        {
+          actorId: request.user?.id ?? null,
+          action: 'scorm.export',
+          targetType: 'course',
+          targetId: course.id,
+          details: { ...options, version: course.version },
+        },
+        app.clock.now(),
+      );
+      return reply
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="${packageFileName(course, options)}"`)
+        .header('cache-control', 'no-store')
+        .send(zip);
+    },
+  );
+};
+
+export default scormExportRoutes;
