@@ -1,0 +1,211 @@
+import type { FastifyInstance } from 'fastify';
+import type { UserDoc } from '../../src/db/models/user.js';
+import { type Access, decideAccess } from '../../src/domain/access.js';
+import type { Course } from '../../src/domain/course.js';
+import type { SessionUser } from '../../src/domain/roles.js';
+import { toSessionUser } from '../../src/services/auth.js';
+import { issueCertificate } from '../../src/services/certificates.js';
+import { currentCycle } from '../../src/services/enrollment.js';
+import { startAttempt } from '../../src/services/quiz/index.js';
+import { ACTOR_EMAILS, type Actor, type SignedInActor } from './actors.js';
+
+/**
+ * The ONE declared policy of the authorization matrix.
+ *
+ * Role access comes from each route's own `config.access` (app.routeTable). This file adds, per URL
+ * pattern, what the route table cannot know: concrete sample parameters, and for per-person resources
+ * who owns the sample and who else may see it. Every route must have an entry here: a route that is
+ * missing makes the matrix (and the CSRF and hostile-input suites) fail, so a new route cannot
+ * skip the question "whose data is this?".
+ */
+
+export interface SampleContext {
+  app: FastifyInstance;
+  course: Course;
+  /** Memoises fixture creation across routes and actors. */
+  once<T>(key: string, make: () => Promise<T>): Promise<T>;
+  user(name: SignedInActor): Promise<SessionUser>;
+}
+
+/** Sample context on one app: the first course, demo users by actor name, memoised fixtures. */
+export function sampleContext(app: FastifyInstance): SampleContext {
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, make: () => Promise<T>) => {
+    if (!memo.has(key)) memo.set(key, make());
+    return memo.get(key) as Promise<T>;
+  };
+  return {
+    app,
+    course: [...app.courses.values()][0]!,
+    once,
+    user: (name) =>
+      once(`user:${name}`, async () => {
+        const doc = await app.db.models.User.findOne({ email: ACTOR_EMAILS[name] }).lean<UserDoc>();
+        if (!doc) throw new Error(`no demo user for ${name}`);
+        return toSessionUser(doc);
+      }),
+  };
+}
+
+/** Fixtures: per-person resources owned by one actor, created through the services. */
+export const fixtures = {
+  /** An open quiz attempt of `name` on the sample course; returns its number. */
+  attempt: (ctx: SampleContext, name: SignedInActor) =>
+    ctx.once(`attempt:${name}`, async () => {
+      const deps = { models: ctx.app.db.models, audit: ctx.app.audit, courses: ctx.app.courses };
+      return startAttempt(deps, await ctx.user(name), ctx.course.id, ctx.app.clock.now());
+    }),
+  /** A certificate of `name` for the sample course; returns its code. */
+  certificate: (ctx: SampleContext, name: SignedInActor) =>
+    ctx.once(`certificate:${name}`, async () => {
+      const user = await ctx.user(name);
+      const now = ctx.app.clock.now();
+      const { cycle } = await currentCycle(ctx.app.db.models, user, ctx.course, now);
+      const { certificate } = await issueCertificate(
+        ctx.app.db.models,
+        ctx.course,
+        cycle,
+        user.name,
+        { completedAt: now, expiresAt: null },
+        now,
+      );
+      return certificate._id;
+    }),
+};
+
+export interface RouteSample {
+  /** Concrete values for the path parameters (by name). */
+  params?(ctx: SampleContext): Promise<Record<string, string>> | Record<string, string>;
+  /** The sample is a per-person resource of this actor: others get 404 (or 403). */
+  owner?: SignedInActor;
+  /** Besides the owner, these actors may reach the owner's resource (e.g. the person's manager). */
+  sharedWith?: readonly SignedInActor[];
+  /** Actors the route refuses although their role is allowed (e.g. a team page for a non-manager). */
+  refuses?: readonly SignedInActor[];
+  /** A valid form body for a state-changing route, so ownership is tested beyond body validation. */
+  body?(ctx: SampleContext, actor: Actor): Promise<Record<string, string>> | Record<string, string>;
+  /** Why this entry is shaped as it is (shown when an expectation fails). */
+  note?: string;
+}
+
+const courseId = ({ course }: SampleContext) => ({ courseId: course.id });
+const lessonParams = ({ course }: SampleContext) => ({
+  courseId: course.id,
+  lessonId: course.lessons[0]!.id,
+});
+const attemptParams = async (ctx: SampleContext) => ({
+  courseId: ctx.course.id,
+  n: String(await fixtures.attempt(ctx, 'employee')),
+});
+const personCourse = async (ctx: SampleContext) => ({
+  courseId: ctx.course.id,
+  userId: (await ctx.user('employee')).id,
+});
+const exampleParams = ({ course }: SampleContext) => ({
+  courseId: course.id,
+  exampleId: course.examples[0]!.id,
+});
+
+/** Keyed by `METHOD url` or by `url` (all methods). */
+export const ROUTE_SAMPLES: Record<string, RouteSample> = {
+  // foundation
+  '/healthz': {},
+  '/readyz': {},
+  '/login': {},
+  '/logout': {},
+  '/hr': {},
+  '/admin': {},
+  // learner (#3): the course is shared content; the learner is always the session user.
+  '/': {},
+  '/learn/:courseId': { params: courseId },
+  '/learn/:courseId/lessons/:lessonId': { params: lessonParams },
+  '/learn/:courseId/lessons/:lessonId/feedback': { params: lessonParams },
+  '/learn/:courseId/examples': { params: courseId },
+  '/learn/:courseId/examples/:exampleId': { params: exampleParams },
+  '/learn/:courseId/examples/:exampleId/classify': { params: exampleParams },
+  '/learn/:courseId/decide': { params: courseId },
+  '/learn/:courseId/decide/:nodeId': {
+    params: ({ course }) => ({ courseId: course.id, nodeId: course.decisionTree.start }),
+  },
+  // quiz (#4): attempts are addressed by number within the signed-in learner's own cycle, so another
+  // person asking for the employee's attempt number must get "not found", never the employee's attempt.
+  '/learn/:courseId/quiz': { params: courseId },
+  '/learn/:courseId/quiz/attempts': { params: courseId },
+  '/learn/:courseId/quiz/attempts/:n': { params: attemptParams, owner: 'employee' },
+  '/learn/:courseId/quiz/attempts/:n/answers': { params: attemptParams, owner: 'employee' },
+  '/learn/:courseId/quiz/attempts/:n/submit': { params: attemptParams, owner: 'employee' },
+  '/learn/:courseId/quiz/attempts/:n/result': { params: attemptParams, owner: 'employee' },
+  '/hr/people/:userId/courses/:courseId/attempts': { params: personCourse },
+  '/hr/people/:userId/courses/:courseId/attempts/grant': { params: personCourse },
+  // completion, certificates, evidence (#5)
+  '/learn/:courseId/attest': { params: courseId },
+  '/certificates/:file': {
+    params: async (ctx) => ({ file: `${await fixtures.certificate(ctx, 'employee')}.pdf` }),
+    owner: 'employee',
+    sharedWith: ['hr', 'admin'],
+    note: 'the holder and HR may download a certificate PDF; anyone else gets 404',
+  },
+  '/verify/:code': {
+    params: async (ctx) => ({ code: await fixtures.certificate(ctx, 'employee') }),
+    note: 'public by design: shows only name, course and dates',
+  },
+};
+
+export function sampleFor(method: string, url: string): RouteSample | undefined {
+  return ROUTE_SAMPLES[`${method} ${url}`] ?? ROUTE_SAMPLES[url];
+}
+
+/** Routes of the table with no entry in ROUTE_SAMPLES (static files excepted). */
+export function missingSamples(routes: ReadonlyArray<{ method: string; url: string }>): string[] {
+  return routes
+    .filter((r) => !r.url.startsWith('/static/') && !sampleFor(r.method, r.url))
+    .map((r) => `${r.method} ${r.url}`);
+}
+
+/** Fills `:name` segments; throws when a parameter has no sample value. */
+export function fillPath(url: string, params: Record<string, string>): string {
+  return url.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`no sample value for :${name} in ${url}`);
+    return encodeURIComponent(v);
+  });
+}
+
+export type Expected = 'ok' | 'login' | 'forbidden' | 'hidden';
+
+/** The expected outcome for one actor on one route, from the declared access and the ownership entry. */
+export function expectedOutcome(access: Access, sample: RouteSample, actor: Actor): Expected {
+  const decision = decideAccess(access, actor.role);
+  if (decision === 'login') return 'login';
+  if (decision === 'forbidden') return 'forbidden';
+  if (actor.name === 'anonymous') return 'ok';
+  if (sample.refuses?.includes(actor.name)) return 'hidden';
+  if (sample.owner && actor.name !== sample.owner && !sample.sharedWith?.includes(actor.name))
+    return 'hidden';
+  return 'ok';
+}
+
+/** Whether a response satisfies the expectation; `stateChanging` routes are sent without a valid body unless they declare one. */
+export function satisfies(
+  expected: Expected,
+  res: { statusCode: number; headers: Record<string, unknown> },
+  stateChanging: boolean,
+): boolean {
+  const s = res.statusCode;
+  const location = String(res.headers.location ?? '');
+  const toLogin = s >= 300 && s < 400 && location.startsWith('/login');
+  if (s >= 500) return false;
+  switch (expected) {
+    case 'login':
+      return s === 302 && toLogin;
+    case 'forbidden':
+      return s === 403;
+    case 'hidden':
+      return s === 403 || s === 404;
+    case 'ok':
+      if (toLogin && location !== '/login') return false;
+      // A state-changing route without a sample body answers 400 (validation) once access is granted.
+      if (stateChanging) return s !== 401 && s !== 403 && s !== 404;
+      return s >= 200 && s < 400;
+  }
+}
