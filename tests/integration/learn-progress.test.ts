@@ -121,6 +121,7 @@ describe('lesson pages', () => {
       false,
     ]);
     expect(overview.body).toContain('Lessons read: 3 of 8');
+    expect(overview.body).toContain('<span class="badge badge-warn">In progress</span>');
   });
 
   it('audit a first view once, and a repeat view costs 2 database round-trips besides the session', async () => {

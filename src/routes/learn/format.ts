@@ -23,9 +23,13 @@ const STATES: Record<string, { label: string; tone: 'ok' | 'bad' | 'warn' | 'neu
   'window-open': { label: 'Refresher open', tone: 'warn' },
 };
 
-/** Badge text and tone for an assignment state; unknown states are shown humanised rather than hidden. */
-export function stateBadge(state: string | null): { label: string; tone: string } {
-  if (!state) return { label: 'Available', tone: 'neutral' };
+/**
+ * Badge text and tone for an assignment state; unknown states are shown humanised rather than hidden.
+ * Nothing moves a stored state from "not-started" when a lesson is read, so `started` says so here.
+ */
+export function stateBadge(state: string | null, started = false): { label: string; tone: string } {
+  if (!state) return started ? STATES['in-progress']! : { label: 'Available', tone: 'neutral' };
+  if (state === 'not-started' && started) return STATES['in-progress']!;
   const known = STATES[state];
   if (known) return known;
   const label = state.replace(/[-_]+/g, ' ');

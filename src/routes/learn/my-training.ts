@@ -21,7 +21,7 @@ const myTrainingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         resume,
         assigned: assignment !== null && assignment.source !== 'self',
         started: viewedCount > 0,
-        badge: stateBadge(assignment?.state ?? null),
+        badge: stateBadge(assignment?.state ?? null, viewedCount > 0),
         due: formatDate(assignment?.dueAt),
         expires: formatDate(assignment?.expiresAt),
         viewed: viewedCount,

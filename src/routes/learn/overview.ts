@@ -34,7 +34,7 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         viewedCount: standing.viewed.size,
         resume: standing.resume,
         started: standing.started,
-        badge: stateBadge(standing.assignment?.state ?? null),
+        badge: stateBadge(standing.assignment?.state ?? null, standing.viewed.size > 0),
         due: formatDate(standing.assignment?.dueAt),
         passed: Boolean(cycle?.passedAt),
         attested: Boolean(cycle?.attestedAt),
