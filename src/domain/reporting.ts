@@ -4,7 +4,14 @@
  * Nothing here touches the database; every time-dependent function takes `now`.
  */
 
-export const REPORT_STATES = ['not-started', 'in-progress', 'completed', 'due-soon', 'overdue', 'expired'] as const;
+export const REPORT_STATES = [
+  'not-started',
+  'in-progress',
+  'completed',
+  'due-soon',
+  'overdue',
+  'expired',
+] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 
 export const STATE_LABELS: Record<ReportState, string> = {
@@ -66,7 +73,11 @@ export class CellCounter {
       out.push({ department, state, month, n });
     }
     return out.sort((a, b) =>
-      a.department === b.department ? (a.state === b.state ? cmp(a.month, b.month) : cmp(a.state, b.state)) : cmp(a.department, b.department),
+      a.department === b.department
+        ? a.state === b.state
+          ? cmp(a.month, b.month)
+          : cmp(a.state, b.state)
+        : cmp(a.department, b.department),
     );
   }
 }
@@ -122,7 +133,10 @@ export interface DepartmentRate {
 }
 
 /** Completion rate: people whose completion is currently valid (state `completed`) out of all assigned. */
-export function completionByDepartment(cells: readonly SummaryCell[], filter: ReportFilter): DepartmentRate[] {
+export function completionByDepartment(
+  cells: readonly SummaryCell[],
+  filter: ReportFilter,
+): DepartmentRate[] {
   const byDept = new Map<string, { total: number; completed: number }>();
   for (const cell of cells) {
     if (!cellMatches(cell, filter)) continue;
@@ -210,7 +224,10 @@ export interface ChartGeometry {
   ticks: Array<{ x: number; label: string }>;
 }
 
-export function barChart(rows: readonly DepartmentRate[], opts: { width?: number; labelWidth?: number } = {}): ChartGeometry {
+export function barChart(
+  rows: readonly DepartmentRate[],
+  opts: { width?: number; labelWidth?: number } = {},
+): ChartGeometry {
   const width = opts.width ?? 640;
   const labelWidth = opts.labelWidth ?? 180;
   const valueWidth = 56;
@@ -228,8 +245,19 @@ export function barChart(rows: readonly DepartmentRate[], opts: { width?: number
       textY: y + barHeight / 2 + 5,
     };
   });
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ x: labelWidth + Math.round(f * plotWidth), label: `${f * 100}%` }));
-  return { width, height: top + rows.length * (barHeight + gap) + 4, labelWidth, plotWidth, barHeight, bars, ticks };
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({
+    x: labelWidth + Math.round(f * plotWidth),
+    label: `${f * 100}%`,
+  }));
+  return {
+    width,
+    height: top + rows.length * (barHeight + gap) + 4,
+    labelWidth,
+    plotWidth,
+    barHeight,
+    bars,
+    ticks,
+  };
 }
 
 function truncate(text: string, max: number): string {
@@ -304,6 +332,10 @@ export const PAGE_SIZE = 25;
 export const MAX_PAGE = 400;
 
 /** Fetch one more than a page to know whether a next page exists without counting. */
-export function pageOf<T>(fetched: readonly T[], page: number, size: number): { items: T[]; page: number; hasNext: boolean } {
+export function pageOf<T>(
+  fetched: readonly T[],
+  page: number,
+  size: number,
+): { items: T[]; page: number; hasNext: boolean } {
   return { items: fetched.slice(0, size), page, hasNext: fetched.length > size };
 }

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { type ReportFilter, STATUS_CSV_COLUMNS, statusCsvRow } from '../domain/reporting.js';
 import type { Models } from '../db/models/index.js';
 import { cycleKey } from '../db/repositories/training.js';
+import { type ReportFilter, STATUS_CSV_COLUMNS, statusCsvRow } from '../domain/reporting.js';
 import { assignmentQuery } from './report-lists.js';
 
 const BATCH = 2000;
@@ -20,7 +20,9 @@ interface Person {
  */
 async function loadPeople(models: Models): Promise<Map<string, Person>> {
   const people = new Map<string, Person>();
-  const cursor = models.User.find({}, { name: 1, email: 1, employeeId: 1 }).lean().cursor({ batchSize: BATCH });
+  const cursor = models.User.find({}, { name: 1, email: 1, employeeId: 1 })
+    .lean()
+    .cursor({ batchSize: BATCH });
   for await (const u of cursor) people.set(u._id, { name: u.name, email: u.email, employeeId: u.employeeId });
   return people;
 }
@@ -38,7 +40,9 @@ async function* statusRecords(models: Models, courseId: string | undefined, filt
   // The header goes out before the joins load, so the download starts at once.
   yield [...STATUS_CSV_COLUMNS];
   const [people, scores] = await Promise.all([loadPeople(models), loadScores(models, courseId)]);
-  const cursor = models.Assignment.find(assignmentQuery(courseId, filter)).lean().cursor({ batchSize: BATCH });
+  const cursor = models.Assignment.find(assignmentQuery(courseId, filter))
+    .lean()
+    .cursor({ batchSize: BATCH });
   for await (const a of cursor) {
     const person = people.get(a.userId);
     yield statusCsvRow({
@@ -59,7 +63,11 @@ async function* statusRecords(models: Models, courseId: string | undefined, filt
 }
 
 /** The status report as a CSV byte stream (UTF-8 with a BOM so spreadsheets read accents correctly). */
-export function statusCsvStream(models: Models, courseId: string | undefined, filter: ReportFilter): Readable {
+export function statusCsvStream(
+  models: Models,
+  courseId: string | undefined,
+  filter: ReportFilter,
+): Readable {
   const csv = stringify({ bom: true, record_delimiter: 'windows' });
   const source = Readable.from(statusRecords(models, courseId, filter));
   source.on('error', (err) => csv.destroy(err));

@@ -1,4 +1,3 @@
-import type { Course } from '../domain/course.js';
 import type { AuditEventDoc } from '../db/models/audit-event.js';
 import type { Models } from '../db/models/index.js';
 import type { AttemptDoc, AttemptResultDoc } from '../db/models/quiz.js';
@@ -6,6 +5,7 @@ import type { AttestationDoc, CertificateByCycleDoc, CertificateDoc } from '../d
 import type { AssignmentDoc, CycleDoc } from '../db/models/training.js';
 import type { UserDoc } from '../db/models/user.js';
 import { assignmentKey, cycleKey } from '../db/repositories/training.js';
+import type { Course } from '../domain/course.js';
 
 export interface CycleHistory {
   cycle: CycleDoc;
@@ -46,26 +46,42 @@ export async function employeeHistory(
   if (!person) return null;
 
   const [manager, assignments, events] = await Promise.all([
-    person.managerId ? models.User.findById(person.managerId, { name: 1 }).lean<Pick<UserDoc, '_id' | 'name'>>() : null,
+    person.managerId
+      ? models.User.findById(person.managerId, { name: 1 }).lean<Pick<UserDoc, '_id' | 'name'>>()
+      : null,
     models.Assignment.find({ _id: { $in: [...courses.keys()].map((c) => assignmentKey(userId, c)) } })
       .lean<AssignmentDoc[]>()
       .exec(),
-    models.AuditEvent.find({ subjectId: userId }).sort({ _id: -1 }).limit(EVENT_LIMIT).lean<AuditEventDoc[]>().exec(),
+    models.AuditEvent.find({ subjectId: userId })
+      .sort({ _id: -1 })
+      .limit(EVENT_LIMIT)
+      .lean<AuditEventDoc[]>()
+      .exec(),
   ]);
 
   const cycleIds = assignments.flatMap((a) =>
     Array.from({ length: a.cycleNo }, (_, i) => cycleKey(userId, a.courseId, i + 1)),
   );
-  const cycles = await models.Cycle.find({ _id: { $in: cycleIds } }).lean<CycleDoc[]>().exec();
+  const cycles = await models.Cycle.find({ _id: { $in: cycleIds } })
+    .lean<CycleDoc[]>()
+    .exec();
   const attemptIds = cycles.flatMap((c) => {
     const allowed = (courses.get(c.courseId)?.quiz.maxAttempts ?? 3) + (c.extraAttempts ?? 0) + ATTEMPT_SLACK;
     return Array.from({ length: allowed }, (_, i) => `${c._id}:${i + 1}`);
   });
   const [attempts, results, attestations, certByCycle] = await Promise.all([
-    models.Attempt.find({ _id: { $in: attemptIds } }).lean<AttemptDoc[]>().exec(),
-    models.AttemptResult.find({ _id: { $in: attemptIds } }).lean<AttemptResultDoc[]>().exec(),
-    models.Attestation.find({ _id: { $in: cycleIds } }).lean<AttestationDoc[]>().exec(),
-    models.CertificateByCycle.find({ _id: { $in: cycleIds } }).lean<CertificateByCycleDoc[]>().exec(),
+    models.Attempt.find({ _id: { $in: attemptIds } })
+      .lean<AttemptDoc[]>()
+      .exec(),
+    models.AttemptResult.find({ _id: { $in: attemptIds } })
+      .lean<AttemptResultDoc[]>()
+      .exec(),
+    models.Attestation.find({ _id: { $in: cycleIds } })
+      .lean<AttestationDoc[]>()
+      .exec(),
+    models.CertificateByCycle.find({ _id: { $in: cycleIds } })
+      .lean<CertificateByCycleDoc[]>()
+      .exec(),
   ]);
   const certificates = certByCycle.length
     ? await models.Certificate.find({ _id: { $in: certByCycle.map((c) => c.code) } })
@@ -79,7 +95,10 @@ export async function employeeHistory(
 
   const courseHistories = assignments
     .map((assignment) => ({
-      course: { id: assignment.courseId, title: courses.get(assignment.courseId)?.title ?? assignment.courseId },
+      course: {
+        id: assignment.courseId,
+        title: courses.get(assignment.courseId)?.title ?? assignment.courseId,
+      },
       assignment,
       cycles: cycles
         .filter((c) => c.courseId === assignment.courseId)

@@ -1,6 +1,6 @@
-import { dueRange, monthKey, PAGE_SIZE, pageOf, type ReportFilter } from '../domain/reporting.js';
 import type { Models } from '../db/models/index.js';
 import type { ReportListChunkDoc, ReportListRow, ReportSummaryDoc } from '../db/models/reporting.js';
+import { dueRange, monthKey, PAGE_SIZE, pageOf, type ReportFilter } from '../domain/reporting.js';
 
 /** Rows per stored chunk: a multiple of the page size, so an unfiltered page reads exactly one chunk. */
 export const CHUNK_ROWS = PAGE_SIZE * 20;
@@ -109,7 +109,8 @@ function rowMatches(row: ReportListRow, filter: ReportFilter): boolean {
   if (filter.department !== undefined && row.department !== filter.department) return false;
   if (filter.fromMonth || filter.toMonth) {
     const m = monthKey(row.dueAt);
-    if (!m || (filter.fromMonth && m < filter.fromMonth) || (filter.toMonth && m > filter.toMonth)) return false;
+    if (!m || (filter.fromMonth && m < filter.fromMonth) || (filter.toMonth && m > filter.toMonth))
+      return false;
   }
   return true;
 }
@@ -129,7 +130,9 @@ export async function readActionList(
   const filtered = filter.department !== undefined || filter.fromMonth || filter.toMonth;
   if (!filtered) {
     const k = Math.floor(start / CHUNK_ROWS);
-    const chunk = await models.ReportListChunk.findById(`${summary.courseId}:${state}:${k}`).lean<ReportListChunkDoc>();
+    const chunk = await models.ReportListChunk.findById(
+      `${summary.courseId}:${state}:${k}`,
+    ).lean<ReportListChunkDoc>();
     const offset = start - k * CHUNK_ROWS;
     const items = chunk?.rows.slice(offset, offset + size) ?? [];
     return { items, page, hasNext: start + size < info.rows, total: info.rows };
@@ -141,7 +144,12 @@ export async function readActionList(
     .sort((a, b) => a.chunk - b.chunk)
     .flatMap((c) => c.rows)
     .filter((r) => rowMatches(r, filter));
-  return { items: rows.slice(start, start + size), page, hasNext: start + size < rows.length, total: rows.length };
+  return {
+    items: rows.slice(start, start + size),
+    page,
+    hasNext: start + size < rows.length,
+    total: rows.length,
+  };
 }
 
 /** Assignment query for a course and filter (states other than the action lists are read live). */

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
-import { HttpError } from '../../../plugins/auth.js';
 import { clauseById } from '../../../domain/course.js';
 import {
   barChart,
@@ -14,7 +13,13 @@ import {
   STATE_LABELS,
   topClauseMisses,
 } from '../../../domain/reporting.js';
-import { ACTION_STATES, type ListPage, liveStateList, readActionList } from '../../../services/report-lists.js';
+import { HttpError } from '../../../plugins/auth.js';
+import {
+  ACTION_STATES,
+  type ListPage,
+  liveStateList,
+  readActionList,
+} from '../../../services/report-lists.js';
 import { isRefreshing, refreshSummaries, summaryFor } from '../../../services/reports.js';
 import { formBody, Slug } from '../../form-schema.js';
 import { FilterQueryProps, filterParams, parseFilter } from '../reports/filter-query.js';
@@ -25,7 +30,10 @@ const DashboardQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const PAGE_PARAM: Record<string, 'overduePage' | 'dueSoonPage' | 'page'> = { overdue: 'overduePage', 'due-soon': 'dueSoonPage' };
+const PAGE_PARAM: Record<string, 'overduePage' | 'dueSoonPage' | 'page'> = {
+  overdue: 'overduePage',
+  'due-soon': 'dueSoonPage',
+};
 
 /** HR dashboard: one summary document per course, plus one or two list chunks per page. */
 const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -41,12 +49,24 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
 
       const listStates = filter.state ? [filter.state] : [...ACTION_STATES];
-      const lists: Array<{ state: string; label: string; list: ListPage; prev: string | null; next: string | null }> = [];
+      const lists: Array<{
+        state: string;
+        label: string;
+        list: ListPage;
+        prev: string | null;
+        next: string | null;
+      }> = [];
       for (const state of listStates) {
         const param = PAGE_PARAM[state] ?? 'page';
         const page = request.query[param] ?? 1;
         const list = (ACTION_STATES as readonly string[]).includes(state)
-          ? await readActionList(app.db.models, summary, state as (typeof ACTION_STATES)[number], filter, page)
+          ? await readActionList(
+              app.db.models,
+              summary,
+              state as (typeof ACTION_STATES)[number],
+              filter,
+              page,
+            )
           : await liveStateList(app.db.models, course.id, filter, page);
         const link = (p: number) => {
           const q = filterParams(course, filter);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { HR_ROLES } from '../../../domain/access.js';
 import { feedbackRepository } from '../../../db/repositories/feedback.js';
+import { HR_ROLES } from '../../../domain/access.js';
 import { HttpError } from '../../../plugins/auth.js';
 import { markFeedbackHandled } from '../../../services/report-feedback.js';
 import { formBody } from '../../form-schema.js';
@@ -15,26 +15,33 @@ const InboxQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-const ItemParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,160}$' }) }, { additionalProperties: false });
+const ItemParams = Type.Object(
+  { id: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,160}$' }) },
+  { additionalProperties: false },
+);
 
 /** HR's inbox of learners' questions and suggestions about the policy. */
 const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feedback = feedbackRepository(app.db.models);
 
-  app.get('/hr/feedback', { config: { access: HR_ROLES }, schema: { querystring: InboxQuery } }, async (request, reply) => {
-    const status = request.query.status ?? 'open';
-    const page = request.query.page ?? 1;
-    // One extra item tells whether a next page exists without counting the whole collection.
-    const items = await feedback.list({ status, skip: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE + 1 });
-    const courseTitle = (id: string) => app.courses.get(id)?.title ?? id;
-    return reply.viewAsync('hr/feedback/index', {
-      status,
-      page,
-      items: items.slice(0, PAGE_SIZE).map((f) => ({ ...f, courseTitle: courseTitle(f.courseId) })),
-      hasNext: items.length > PAGE_SIZE,
-      done: request.query.done ?? null,
-    });
-  });
+  app.get(
+    '/hr/feedback',
+    { config: { access: HR_ROLES }, schema: { querystring: InboxQuery } },
+    async (request, reply) => {
+      const status = request.query.status ?? 'open';
+      const page = request.query.page ?? 1;
+      // One extra item tells whether a next page exists without counting the whole collection.
+      const items = await feedback.list({ status, skip: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE + 1 });
+      const courseTitle = (id: string) => app.courses.get(id)?.title ?? id;
+      return reply.viewAsync('hr/feedback/index', {
+        status,
+        page,
+        items: items.slice(0, PAGE_SIZE).map((f) => ({ ...f, courseTitle: courseTitle(f.courseId) })),
+        hasNext: items.length > PAGE_SIZE,
+        done: request.query.done ?? null,
+      });
+    },
+  );
 
   app.post(
     '/hr/feedback/:id/handled',

@@ -1,6 +1,11 @@
 import { type Static, Type } from 'typebox';
 import type { Course } from '../../../domain/course.js';
-import { MONTH_PATTERN, type ReportFilter, REPORT_STATES, type ReportState } from '../../../domain/reporting.js';
+import {
+  MONTH_PATTERN,
+  REPORT_STATES,
+  type ReportFilter,
+  type ReportState,
+} from '../../../domain/reporting.js';
 import { HttpError } from '../../../plugins/auth.js';
 
 /** Report filters as sent by the filter form (empty fields mean "any"). */
@@ -21,7 +26,11 @@ export interface ParsedFilter {
 }
 
 /** Turns the form's query into a filter; a bad combination is a 400 with a sentence HR can act on. */
-export function parseFilter(query: FilterQuery, courses: ReadonlyMap<string, Course>, defaultCourse: boolean): ParsedFilter {
+export function parseFilter(
+  query: FilterQuery,
+  courses: ReadonlyMap<string, Course>,
+  defaultCourse: boolean,
+): ParsedFilter {
   let course: Course | undefined;
   if (query.course) {
     course = courses.get(query.course);
