@@ -8,6 +8,12 @@ import {
 } from './learning.js';
 import { type AttemptDoc, type AttemptResultDoc, attemptResultSchema, attemptSchema } from './quiz.js';
 import {
+  type ReportListChunkDoc,
+  type ReportSummaryDoc,
+  reportListChunkSchema,
+  reportSummarySchema,
+} from './reporting.js';
+import {
   type AttestationDoc,
   attestationSchema,
   type CertificateByCycleDoc,
@@ -46,6 +52,8 @@ export function defineModels(conn: Connection) {
     Certificate: conn.model<CertificateDoc>('Certificate', certificateSchema),
     ClassificationAnswer: conn.model<ClassificationAnswerDoc>('ClassificationAnswer', classificationAnswerSchema),
     PolicyFeedback: conn.model<PolicyFeedbackDoc>('PolicyFeedback', policyFeedbackSchema),
+    ReportSummary: conn.model<ReportSummaryDoc>('ReportSummary', reportSummarySchema),
+    ReportListChunk: conn.model<ReportListChunkDoc>('ReportListChunk', reportListChunkSchema),
   };
 }
 
