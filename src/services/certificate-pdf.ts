@@ -54,7 +54,8 @@ export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Pr
     .strokeColor('#1f4e79')
     .rect(28, 28, doc.page.width - 56, doc.page.height - 56)
     .stroke();
-  doc.moveDown(2);
+  // Start lower so the text sits near the middle of the landscape page.
+  doc.moveDown(5);
   doc
     .font('Helvetica')
     .fontSize(14)
