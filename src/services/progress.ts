@@ -5,7 +5,7 @@ import { cycleKey, trainingRepository } from '../db/repositories/training.js';
 import type { Course, Lesson } from '../domain/course.js';
 import type { AuditLog } from './audit.js';
 import { evaluateCompletion } from './completion.js';
-import { currentCycle, type Learner } from './enrollment.js';
+import { currentCycle, type Learner, markCycleStarted } from './enrollment.js';
 
 export { viewedLessons };
 
@@ -85,6 +85,7 @@ export async function recordLessonView(
       },
       now,
     );
+    await markCycleStarted(models, cycleId, now);
     await evaluateCompletion(deps, cycleId, now);
   }
   return { cycleId, progress, firstView };

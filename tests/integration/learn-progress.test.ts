@@ -95,6 +95,11 @@ describe('lesson pages', () => {
     const cycleId = cycleKey(userId, COURSE, 1);
     const progress = await t.app.db.models.Progress.findById(cycleId).lean();
     expect(progress?.lastLocation).toBe(lessonUrl(1));
+    // The first lesson view started the cycle, so HR reports see the person as in progress.
+    expect((await t.app.db.models.Cycle.findById(cycleId).lean())?.startedAt).toBeInstanceOf(Date);
+    expect((await t.app.db.models.Assignment.findById(`${userId}:${COURSE}`).lean())?.state).toBe(
+      'in-progress',
+    );
     expect(Object.keys(progress!.viewed).sort()).toEqual(
       course.lessons
         .slice(0, 3)
