@@ -201,4 +201,13 @@ describe('public verification', () => {
       expect(text(res.body)).toContain('Certificate not found');
     }
   });
+
+  it('limits scripted probing from one address', async () => {
+    const probe = () =>
+      t.app.inject({ method: 'GET', url: '/verify/ABCD-EFGH-JKMN-PQRS', remoteAddress: '10.99.0.1' });
+    for (let i = 0; i < 120; i += 1) expect((await probe()).statusCode).toBe(404);
+    expect((await probe()).statusCode).toBe(429);
+    // Other addresses are unaffected.
+    expect((await t.app.inject({ method: 'GET', url: '/verify/ABCD-EFGH-JKMN-PQRS' })).statusCode).toBe(404);
+  });
 });

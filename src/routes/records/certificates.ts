@@ -46,7 +46,13 @@ const certificateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/verify/:code',
     // A malformed code gets the same "not found" page as an unknown one rather than a validation error.
-    { config: { access: 'public' }, schema: { params: VerifyParams }, attachValidation: true },
+    {
+      config: { access: 'public' },
+      schema: { params: VerifyParams },
+      attachValidation: true,
+      // Codes carry 80 random bits, so guessing is hopeless anyway; the limit keeps scripted probing cheap for us.
+      preHandler: app.rateLimit({ max: 120, timeWindow: '1 minute' }),
+    },
     async (request, reply) => {
       const code = request.validationError ? null : normaliseCertificateCode(request.params.code);
       const cert = code ? await findCertificate(app.db.models, code) : null;
