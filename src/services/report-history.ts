@@ -1,4 +1,5 @@
 import type { AuditEventDoc } from '../db/models/audit-event.js';
+import type { ReminderDoc } from '../db/models/hr.js';
 import type { Models } from '../db/models/index.js';
 import type { AttemptDoc, AttemptResultDoc } from '../db/models/quiz.js';
 import type { AttestationDoc, CertificateByCycleDoc, CertificateDoc } from '../db/models/records.js';
@@ -25,7 +26,9 @@ export interface EmployeeHistory {
   person: UserDoc;
   manager: Pick<UserDoc, '_id' | 'name'> | null;
   courses: CourseHistory[];
-  /** Newest first: reminders, extensions, grants and other audited events about this person. */
+  /** Reminders recorded for this person (the exactly-once keys written before each send), newest first. */
+  reminders: ReminderDoc[];
+  /** Newest first: extensions, grants and other audited events about this person. */
   events: AuditEventDoc[];
 }
 
@@ -45,7 +48,7 @@ export async function employeeHistory(
   const person = await models.User.findById(userId).lean<UserDoc>();
   if (!person) return null;
 
-  const [manager, assignments, events] = await Promise.all([
+  const [manager, assignments, events, reminders] = await Promise.all([
     person.managerId
       ? models.User.findById(person.managerId, { name: 1 }).lean<Pick<UserDoc, '_id' | 'name'>>()
       : null,
@@ -57,6 +60,7 @@ export async function employeeHistory(
       .limit(EVENT_LIMIT)
       .lean<AuditEventDoc[]>()
       .exec(),
+    models.Reminder.find({ userId }).sort({ createdAt: -1 }).limit(EVENT_LIMIT).lean<ReminderDoc[]>().exec(),
   ]);
 
   const cycleIds = assignments.flatMap((a) =>
@@ -115,5 +119,5 @@ export async function employeeHistory(
     }))
     .sort((a, b) => a.course.title.localeCompare(b.course.title));
 
-  return { person, manager, courses: courseHistories, events };
+  return { person, manager, courses: courseHistories, reminders, events };
 }

@@ -318,6 +318,15 @@ describe('employee history', () => {
       expiresAt: null,
       issuedAt: at,
     });
+    await t.app.db.models.Reminder.create({
+      _id: `${u._id}:${COURSE}:2:before-due:2026-03-01`,
+      userId: u._id,
+      courseId: COURSE,
+      cycleNo: 2,
+      kind: 'before-due',
+      day: '2026-03-01',
+      createdAt: at,
+    });
     await t.app.audit.append(
       { actorId: null, action: 'reminder.sent', targetType: 'cycle', targetId: c1, subjectId: u._id },
       at,
@@ -334,6 +343,7 @@ describe('employee history', () => {
     expect(html).toContain(`signed “${u.name}”`);
     expect(html).toContain('K7QF-2MZD-9XRT-4HBC');
     expect(html).toContain('reminder.sent');
+    expect(html).toMatch(/<td>2026-03-01<\/td><td>before-due<\/td>/);
     expect(html).toContain(`/hr/people/${u._id}/evidence/${COURSE}/1`);
     expect(html).toContain(`/hr/people/${u._id}/courses/${COURSE}/attempts`);
     expect(html.indexOf('Cycle 2')).toBeLessThan(html.indexOf('Cycle 1<'));
