@@ -46,8 +46,8 @@ beforeAll(async () => {
   await session.post(`${base}/attempts/1/answers`, form, `${base}/attempts/1`);
   pages.push(['attempt page with saved answers', (await session.get(`${base}/attempts/1?saved=1`)).body]);
   const incomplete = { ...form };
-  delete incomplete[`answers[${attempt.draw[0]!.questionId}]`];
-  delete incomplete[`verdicts[${attempt.draw[0]!.questionId}]`];
+  delete incomplete['answers[q1]'];
+  delete incomplete['verdicts[q1]'];
   pages.push([
     'incomplete submit',
     (await session.post(`${base}/attempts/1/submit`, incomplete, `${base}/attempts/1`)).body,
@@ -59,10 +59,22 @@ afterAll(async () => t.close());
 describe('the answer key never reaches the browser before grading', () => {
   it('serves every question type in the scanned attempt', async () => {
     const attemptPage = pages[1]![1];
-    for (const q of course.questions) expect(attemptPage).toContain(`name="answers[${q.id}]"`);
+    course.questions.forEach((_, i) => expect(attemptPage).toContain(`name="answers[q${i + 1}]"`));
+    expect(attemptPage).not.toContain(`name="answers[q${course.questions.length + 1}]"`);
     expect(new Set(course.questions.map((q) => q.type))).toEqual(
       new Set(['single', 'truefalse', 'multiple', 'classify', 'spot']),
     );
+  });
+
+  it('never names a question by its course id, which could hint at the answer', () => {
+    for (const [label, html] of pages) {
+      // Ids such as "passwords" are ordinary words too, so look for them where markup would carry an id.
+      for (const q of course.questions) {
+        for (const form of [`[${q.id}]`, `"${q.id}"`, `"q-${q.id}`, `#${q.id}`]) {
+          expect(html.includes(form), `${label}: ${form}`).toBe(false);
+        }
+      }
+    }
   });
 
   it('contains no feedback or explanation text', () => {
@@ -96,12 +108,12 @@ describe('the answer key never reaches the browser before grading', () => {
 
   it('keeps both verdicts in one fixed order, whatever the right verdict is', () => {
     const html = pages[1]![1];
-    for (const q of course.questions.filter((x) => x.type === 'classify')) {
-      const order = [...html.matchAll(new RegExp(`name="verdicts\\[${q.id}\\]" value="(\\w+)"`, 'g'))].map(
-        (m) => m[1],
-      );
-      expect(order).toEqual(['acceptable', 'unacceptable']);
+    const groups = new Map<string, string[]>();
+    for (const m of html.matchAll(/name="verdicts\[(q\d+)\]" value="(\w+)"/g)) {
+      groups.set(m[1]!, [...(groups.get(m[1]!) ?? []), m[2]!]);
     }
+    expect(groups.size).toBe(course.questions.filter((q) => q.type === 'classify').length);
+    for (const order of groups.values()) expect(order).toEqual(['acceptable', 'unacceptable']);
   });
 
   it('ships no answer data in the quiz page scripts', async () => {

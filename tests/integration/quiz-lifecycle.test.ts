@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
-import { answerForm, COURSE_ID, loadAttempt, newLearner, start } from './quiz-support.js';
+import { answerForm, COURSE_ID, firstAnswers, loadAttempt, newLearner, start } from './quiz-support.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -170,11 +170,7 @@ describe('resume and the back button', () => {
     await start(session, COURSE_ID);
     const attempt = await loadAttempt(t.app, id, COURSE_ID, 1);
     const full = answerForm(course, attempt);
-    const firstTwo = Object.fromEntries(
-      Object.entries(full).filter(([k]) =>
-        attempt.draw.slice(0, 2).some((d) => k.endsWith(`[${d.questionId}]`)),
-      ),
-    );
+    const firstTwo = firstAnswers(full, 2);
     const saved = await session.post(`${base}/attempts/1/answers`, firstTwo, `${base}/attempts/1`);
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe(`${base}/attempts/1?saved=1`);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
 import type { Course, QuizSettings } from '../../src/domain/course.js';
-import { choiceToken } from '../../src/domain/quiz/index.js';
+import { choiceToken, questionKey } from '../../src/domain/quiz/index.js';
 import { createUser, loginAs, type Session } from '../helpers/app.js';
 
 export const COURSE_ID = 'social-media-policy';
@@ -54,7 +54,7 @@ export function answerForm(course: Course, attempt: AttemptDoc, rightCount = Num
     const right = i < rightCount;
     const q = course.questions.find((x) => x.id === drawn.questionId)!;
     const tokenOf = (id: string) => choiceToken(drawn.choiceIds.indexOf(id));
-    const key = `answers[${q.id}]`;
+    const key = `answers[${questionKey(i)}]`;
     switch (q.type) {
       case 'single':
       case 'truefalse':
@@ -69,7 +69,7 @@ export function answerForm(course: Course, attempt: AttemptDoc, rightCount = Num
         form[key] = tokenOf(q.segments.find((s) => s.problem === right)!.id);
         break;
       case 'classify':
-        form[`verdicts[${q.id}]`] = right
+        form[`verdicts[${questionKey(i)}]`] = right
           ? q.verdict
           : q.verdict === 'acceptable'
             ? 'unacceptable'
@@ -79,6 +79,12 @@ export function answerForm(course: Course, attempt: AttemptDoc, rightCount = Num
     }
   });
   return form;
+}
+
+/** The part of a form that answers the first `count` questions of the draw. */
+export function firstAnswers(form: Form, count: number): Form {
+  const keys = Array.from({ length: count }, (_, i) => `[${questionKey(i)}]`);
+  return Object.fromEntries(Object.entries(form).filter(([k]) => keys.some((key) => k.endsWith(key))));
 }
 
 /** Starts an attempt through the app and returns its number. */

@@ -3,9 +3,15 @@ import type { Draw, DrawnQuestion } from './draw.js';
 import type { Answers, GivenAnswer } from './grading.js';
 
 /**
- * Choices are sent as their position in the attempt's shuffled order ("1", "2", ...), never as the
- * course's option ids: authors often write the right option first as "a", so raw ids would leak it.
+ * The form names questions and choices by position, never by course ids: question ids are
+ * descriptive ("disclaimer-fixes-everything") and authors often write the right option first as
+ * "a", so either would hint at the answer. Question i of the draw is `q<i+1>`; its choices are
+ * "1", "2", … in the shuffled order stored with the attempt.
  */
+export function questionKey(index: number): string {
+  return `q${index + 1}`;
+}
+
 export function choiceToken(index: number): string {
   return String(index + 1);
 }
@@ -15,14 +21,15 @@ function choiceIdForToken(drawn: DrawnQuestion, token: string): string | undefin
   return drawn.choiceIds[Number(token) - 1];
 }
 
-/** The form as parsed flat by @fastify/formbody: `answers[<questionId>]` and `verdicts[<questionId>]`. */
+/** The form as parsed flat by @fastify/formbody: `answers[q<n>]` and `verdicts[q<n>]`. */
 export type AnswerForm = Record<string, string | string[] | undefined>;
 
 export interface AnswerFormResult {
+  /** Keyed by course question id, as stored and graded. */
   answers: Answers;
   /** Tampered or impossible input (not something the page lets a person do): the whole form is refused. */
   invalid: string[];
-  /** Draw question ids with no (complete) answer, in draw order. */
+  /** Course question ids with no (complete) answer, in draw order. */
   unanswered: string[];
 }
 
@@ -40,25 +47,27 @@ function isVerdict(value: string): value is PostVerdict {
 function readQuestion(
   question: Question,
   drawn: DrawnQuestion,
+  index: number,
   form: AnswerForm,
 ): GivenAnswer | 'blank' | string {
-  const tokens = asList(form[`answers[${drawn.questionId}]`]);
-  const verdicts = asList(form[`verdicts[${drawn.questionId}]`]);
+  const key = questionKey(index);
+  const label = `Question ${index + 1}`;
+  const tokens = asList(form[`answers[${key}]`]);
+  const verdicts = asList(form[`verdicts[${key}]`]);
   const multiple = question.type === 'multiple';
-  if (!multiple && tokens.length > 1)
-    return `Question "${drawn.questionId}" takes one answer, but several were sent.`;
-  if (new Set(tokens).size !== tokens.length) return `Question "${drawn.questionId}" has a repeated answer.`;
+  if (!multiple && tokens.length > 1) return `${label} takes one answer, but several were sent.`;
+  if (new Set(tokens).size !== tokens.length) return `${label} has a repeated answer.`;
   const choiceIds: string[] = [];
   for (const token of tokens) {
     const id = choiceIdForToken(drawn, token);
-    if (!id) return `"${token}" is not one of the choices of question "${drawn.questionId}".`;
+    if (!id) return `"${token}" is not one of the choices of question ${index + 1}.`;
     choiceIds.push(id);
   }
   if (question.type !== 'classify') {
-    if (verdicts.length > 0) return `Question "${drawn.questionId}" does not take a verdict.`;
+    if (verdicts.length > 0) return `${label} does not take a verdict.`;
     return choiceIds.length === 0 ? 'blank' : { choiceIds };
   }
-  if (verdicts.length > 1) return `Question "${drawn.questionId}" takes one verdict, but several were sent.`;
+  if (verdicts.length > 1) return `${label} takes one verdict, but several were sent.`;
   const verdict = verdicts[0];
   if (verdict !== undefined && !isVerdict(verdict)) return `"${verdict}" is not a verdict.`;
   // Half an answer is kept when saving, and counts as unanswered when submitting.
@@ -80,28 +89,28 @@ export function readAnswerForm(
   form: AnswerForm,
 ): AnswerFormResult {
   const invalid: string[] = [];
-  const inDraw = new Set(draw.map((d) => d.questionId));
+  const keys = new Set(draw.map((_, i) => questionKey(i)));
   for (const key of Object.keys(form)) {
     if (key === '_csrf') continue;
     const match = FIELD.exec(key);
     if (!match) invalid.push(`"${key}" is not a field of this quiz.`);
-    else if (!inDraw.has(match[2]!)) invalid.push(`Question "${match[2]}" is not part of this attempt.`);
+    else if (!keys.has(match[2]!)) invalid.push(`Question "${match[2]}" is not part of this attempt.`);
   }
   const answers: Answers = {};
   const unanswered: string[] = [];
-  for (const drawn of draw) {
+  draw.forEach((drawn, index) => {
     const question = questionsById.get(drawn.questionId);
     if (!question) {
-      invalid.push(`Question "${drawn.questionId}" is no longer in the course.`);
-      continue;
+      invalid.push(`Question ${index + 1} is no longer in the course.`);
+      return;
     }
-    const read = readQuestion(question, drawn, form);
-    if (typeof read === 'string' && read !== 'blank') invalid.push(read);
-    else if (read === 'blank') unanswered.push(drawn.questionId);
+    const read = readQuestion(question, drawn, index, form);
+    if (read === 'blank') unanswered.push(drawn.questionId);
+    else if (typeof read === 'string') invalid.push(read);
     else {
       answers[drawn.questionId] = read;
       if (!isComplete(question, read)) unanswered.push(drawn.questionId);
     }
-  }
+  });
   return { answers, invalid, unanswered };
 }

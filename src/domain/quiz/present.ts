@@ -1,5 +1,5 @@
 import type { Question, QuestionType, SocialPost } from '../course.js';
-import { choiceToken } from './answer-form.js';
+import { choiceToken, questionKey } from './answer-form.js';
 import type { DrawnQuestion } from './draw.js';
 import type { GivenAnswer } from './grading.js';
 
@@ -9,7 +9,8 @@ import type { GivenAnswer } from './grading.js';
  * into the HTML before grading.
  */
 export interface QuestionView {
-  id: string;
+  /** The question's form key (`q<n>`), not its course id, which could hint at the answer. */
+  key: string;
   number: number;
   type: QuestionType;
   prompt: string;
@@ -60,7 +61,7 @@ export function presentQuestion(
   const texts = choiceTexts(question);
   const chosen = new Set(answer?.choiceIds ?? []);
   return {
-    id: question.id,
+    key: questionKey(number - 1),
     number,
     type: question.type,
     prompt: question.prompt,

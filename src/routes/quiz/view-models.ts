@@ -77,7 +77,7 @@ export function attemptView(
     ];
   });
   const firstField = (q: (typeof questions)[number]) =>
-    q.type === 'classify' ? `q-${q.id}-verdict-acceptable` : `q-${q.id}-${q.choices[0]?.token ?? '1'}`;
+    q.type === 'classify' ? `${q.key}-verdict-acceptable` : `${q.key}-${q.choices[0]?.token ?? '1'}`;
   return {
     course: { id: course.id, title: course.title },
     base: `${quizBase(course.id)}/attempts/${attempt.n}`,

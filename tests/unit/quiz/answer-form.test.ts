@@ -12,12 +12,13 @@ const draw: Draw = [
   { questionId: 'classify', choiceIds: ['r3', 'r2', 'r1'] },
   { questionId: 'spot', choiceIds: ['s1', 's2'] },
 ];
+// Form keys are positions in the draw: q1 = single, q2 = multi, q3 = classify, q4 = spot.
 const complete = {
-  'answers[single]': '2',
-  'answers[multi]': ['2', '3'],
-  'verdicts[classify]': 'unacceptable',
-  'answers[classify]': '2',
-  'answers[spot]': '2',
+  'answers[q1]': '2',
+  'answers[q2]': ['2', '3'],
+  'verdicts[q3]': 'unacceptable',
+  'answers[q3]': '2',
+  'answers[q4]': '2',
   _csrf: 'token',
 };
 
@@ -36,7 +37,7 @@ describe('readAnswerForm', () => {
   });
 
   it('lists unanswered questions in draw order, counting half a classify answer as unanswered', () => {
-    const read = readAnswerForm(byId, draw, { 'answers[multi]': '1', 'verdicts[classify]': 'acceptable' });
+    const read = readAnswerForm(byId, draw, { 'answers[q2]': '1', 'verdicts[q3]': 'acceptable' });
     expect(read.unanswered).toEqual(['single', 'classify', 'spot']);
     expect(read.answers.classify).toEqual({ choiceIds: [], verdict: 'acceptable' });
     expect(read.invalid).toEqual([]);
@@ -44,16 +45,17 @@ describe('readAnswerForm', () => {
 
   it('refuses tampered input with a reason', () => {
     const cases: Array<[Record<string, string | string[]>, RegExp]> = [
-      [{ 'answers[single]': ['1', '2'] }, /takes one answer/],
-      [{ 'answers[single]': '4' }, /not one of the choices/],
-      [{ 'answers[single]': 'a' }, /not one of the choices/],
-      [{ 'answers[single]': '0' }, /not one of the choices/],
-      [{ 'answers[other]': '1' }, /not part of this attempt/],
-      [{ 'answers[single][$gt]': '' }, /not a field of this quiz/],
-      [{ 'verdicts[single]': 'acceptable' }, /does not take a verdict/],
-      [{ 'verdicts[classify]': 'maybe' }, /not a verdict/],
-      [{ 'verdicts[classify]': ['acceptable', 'unacceptable'] }, /one verdict/],
-      [{ 'answers[multi]': ['1', '1'] }, /repeated/],
+      [{ 'answers[q1]': ['1', '2'] }, /takes one answer/],
+      [{ 'answers[q1]': '4' }, /not one of the choices/],
+      [{ 'answers[q1]': 'a' }, /not one of the choices/],
+      [{ 'answers[q1]': '0' }, /not one of the choices/],
+      [{ 'answers[q5]': '1' }, /not part of this attempt/],
+      [{ 'answers[single]': '1' }, /not part of this attempt/],
+      [{ 'answers[q1][$gt]': '' }, /not a field of this quiz/],
+      [{ 'verdicts[q1]': 'acceptable' }, /does not take a verdict/],
+      [{ 'verdicts[q3]': 'maybe' }, /not a verdict/],
+      [{ 'verdicts[q3]': ['acceptable', 'unacceptable'] }, /one verdict/],
+      [{ 'answers[q2]': ['1', '1'] }, /repeated/],
     ];
     for (const [form, message] of cases) {
       const read = readAnswerForm(byId, draw, form);
@@ -71,6 +73,7 @@ describe('presentQuestion', () => {
       { token: '3', text: 'Option r1', checked: false },
     ]);
     expect(view.verdict).toBe('acceptable');
+    expect(view.key).toBe('q3');
     expect(JSON.stringify(view)).not.toMatch(/correct|feedback|fb r|Explanation|"unacceptable"/);
   });
 
