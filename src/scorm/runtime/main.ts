@@ -90,6 +90,9 @@ export function start(config: ScoConfig): void {
     }
     if (view === 'quiz') renderQuiz();
     if (view === 'result') showResult();
+    // On a phone the contents list sits above the page: keep it folded away until asked for.
+    if (window.matchMedia('(max-width: 760px)').matches)
+      byId<HTMLDetailsElement>('sco-contents').open = false;
     if (focus) document.querySelector<HTMLElement>(`[data-view="${view}"] h1`)?.focus();
     save(true);
   };
