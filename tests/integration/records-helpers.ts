@@ -81,7 +81,7 @@ export async function takeQuiz(
 export function pdfText(pdf: Buffer): string {
   const raw = pdf.toString('latin1');
   const out: string[] = [];
-  const streamRe = /<<([^]*?)>>\s*stream\r?\n/g;
+  const streamRe = /<<([\s\S]*?)>>\s*stream\r?\n/g;
   for (let m = streamRe.exec(raw); m; m = streamRe.exec(raw)) {
     const start = m.index + m[0].length;
     const end = raw.indexOf('endstream', start);
