@@ -112,4 +112,12 @@ describe('a whole attempt', () => {
     expect(grade.score).toBe(66.7);
     expect(grade.passed).toBe(false);
   });
+
+  it('grades the remaining questions when a content update removed one from the bank', () => {
+    const withGone = [...draw, { questionId: 'removed', choiceIds: [] }];
+    const answers = { q1: { choiceIds: ['a'] }, q2: { choiceIds: ['a'] }, q3: { choiceIds: ['a', 'b'] } };
+    const grade = gradeAttempt(byId, withGone, answers, 75);
+    expect(grade.questions.map((q) => q.questionId)).toEqual(['q1', 'q2', 'q3', 'q4']);
+    expect(grade).toMatchObject({ score: 75, passed: true });
+  });
 });
