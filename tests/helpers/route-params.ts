@@ -6,6 +6,7 @@ import type { SessionUser } from '../../src/domain/roles.js';
 import { toSessionUser } from '../../src/services/auth.js';
 import { issueCertificate } from '../../src/services/certificates.js';
 import { currentCycle } from '../../src/services/enrollment.js';
+import { submitFeedback } from '../../src/services/feedback.js';
 import { startAttempt } from '../../src/services/quiz/index.js';
 import { ACTOR_EMAILS, type Actor, type SignedInActor } from './actors.js';
 
@@ -55,6 +56,28 @@ export const fixtures = {
       const deps = { models: ctx.app.db.models, audit: ctx.app.audit, courses: ctx.app.courses };
       return startAttempt(deps, await ctx.user(name), ctx.course.id, ctx.app.clock.now());
     }),
+  /** Every signed-in actor enrolled in the sample course (self-enrolment, as opening a lesson does). */
+  enrolAll: (ctx: SampleContext) =>
+    ctx.once('enrol-all', async () => {
+      for (const name of Object.keys(ACTOR_EMAILS) as SignedInActor[]) {
+        await currentCycle(ctx.app.db.models, await ctx.user(name), ctx.course, ctx.app.clock.now());
+      }
+    }),
+  /** A question sent by `name` from the first lesson; returns the feedback id. */
+  feedback: (ctx: SampleContext, name: SignedInActor) =>
+    ctx.once(`feedback:${name}`, async () => {
+      const user = await ctx.user(name);
+      const submissionId = `matrix-${name}-0000000000`;
+      await submitFeedback(
+        { models: ctx.app.db.models, audit: ctx.app.audit },
+        user,
+        ctx.course,
+        ctx.course.lessons[0]!,
+        { kind: 'question', message: 'Sample question for the matrix', submissionId },
+        ctx.app.clock.now(),
+      );
+      return `${user.id}:${submissionId}`;
+    }),
   /** A certificate of `name` for the sample course; returns its code. */
   certificate: (ctx: SampleContext, name: SignedInActor) =>
     ctx.once(`certificate:${name}`, async () => {
@@ -74,7 +97,11 @@ export const fixtures = {
 };
 
 export interface RouteSample {
-  /** Concrete values for the path parameters (by name). */
+  /** Prepares data the route needs for every actor (runs before the requests). */
+  setup?(ctx: SampleContext): Promise<unknown>;
+  /** A query string (without `?`) the route requires. */
+  query?: string;
+  /** Concrete values for the path parameters (by name; `*` for a wildcard). */
   params?(ctx: SampleContext): Promise<Record<string, string>> | Record<string, string>;
   /** The sample is a per-person resource of this actor: others get 404 (or 403). */
   owner?: SignedInActor;
@@ -149,6 +176,39 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
     params: async (ctx) => ({ code: await fixtures.certificate(ctx, 'employee') }),
     note: 'public by design: shows only name, course and dates',
   },
+  // Evidence packs: the learner's own (the person is always the session user), and HR's view of anyone's.
+  '/learn/:courseId/evidence': { params: courseId, setup: fixtures.enrolAll },
+  '/learn/:courseId/evidence.json': { params: courseId, setup: fixtures.enrolAll },
+  '/hr/people/:userId/evidence/:courseId/:cycle': {
+    params: async (ctx) => ({ ...(await personCourse(ctx)), cycle: '1' }),
+    setup: fixtures.enrolAll,
+  },
+  // HR reports: role-restricted; /team shows only the manager's own reports, others get 403.
+  '/team': {
+    refuses: ['employee', 'otherEmployee', 'hr', 'admin'],
+    note: 'only people with direct reports have a team page',
+  },
+  '/hr/dashboard': {},
+  '/hr/dashboard/refresh': {},
+  '/hr/reports': {},
+  '/hr/reports/status.csv': {},
+  '/hr/employees': {},
+  '/hr/employees/:userId': { params: async (ctx) => ({ userId: (await ctx.user('employee')).id }) },
+  '/hr/feedback': {},
+  '/hr/feedback/:id/handled': { params: async (ctx) => ({ id: await fixtures.feedback(ctx, 'employee') }) },
+  // SCORM (#7): HR only.
+  '/hr/courses/:courseId/scorm': { params: courseId },
+  '/hr/courses/:courseId/scorm/download': { params: courseId, query: 'format=scorm12' },
+  '/hr/courses/:courseId/scorm/preview': { params: courseId, query: 'format=scorm12' },
+  '/hr/courses/:courseId/scorm/preview/:format/:failStatus/files/*': {
+    params: ({ course }) => ({
+      courseId: course.id,
+      format: 'scorm12',
+      failStatus: 'failed',
+      '*': 'index.html',
+    }),
+  },
+  '/hr/scorm/player/:build': { params: () => ({ build: 'scorm12.min.js' }) },
 };
 
 export function sampleFor(method: string, url: string): RouteSample | undefined {
@@ -163,12 +223,28 @@ export function missingSamples(routes: ReadonlyArray<{ method: string; url: stri
 }
 
 /** Fills `:name` segments; throws when a parameter has no sample value. */
-export function fillPath(url: string, params: Record<string, string>): string {
-  return url.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
-    const v = params[name];
-    if (v === undefined) throw new Error(`no sample value for :${name} in ${url}`);
-    return encodeURIComponent(v);
-  });
+export function fillPath(url: string, params: Record<string, string>, query?: string): string {
+  const path = url
+    .replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
+      const v = params[name];
+      if (v === undefined) throw new Error(`no sample value for :${name} in ${url}`);
+      return encodeURIComponent(v);
+    })
+    .replace(/\*$/, () => {
+      const v = params['*'];
+      if (v === undefined) throw new Error(`no sample value for * in ${url}`);
+      return v;
+    });
+  return query ? `${path}?${query}` : path;
+}
+
+/** The concrete URL of a route's sample, after its setup. */
+export async function sampleUrl(ctx: SampleContext, method: string, url: string): Promise<string> {
+  const sample = sampleFor(method, url);
+  if (!sample)
+    throw new Error(`no ROUTE_SAMPLES entry for ${method} ${url}: add one in tests/helpers/route-params.ts`);
+  await sample.setup?.(ctx);
+  return fillPath(url, sample.params ? await sample.params(ctx) : {}, sample.query);
 }
 
 export type Expected = 'ok' | 'login' | 'forbidden' | 'hidden';

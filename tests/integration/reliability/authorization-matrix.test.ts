@@ -3,10 +3,10 @@ import { ACTOR_NAMES, type Actor, signIn, signInActors, stillSignedIn } from '..
 import { createTestApp } from '../../helpers/app.js';
 import {
   expectedOutcome,
-  fillPath,
   missingSamples,
   sampleContext,
   sampleFor,
+  sampleUrl,
   satisfies,
 } from '../../helpers/route-params.js';
 import { isStateChanging, printReport, sendForm, tableRoutes } from './support.js';
@@ -44,7 +44,7 @@ describe('authorization matrix', () => {
     const sample = sampleFor(route.method, route.url);
     expect(sample, `no ROUTE_SAMPLES entry for ${route.method} ${route.url}`).toBeDefined();
     if (!sample) return;
-    const url = fillPath(route.url, sample.params ? await sample.params(ctx) : {});
+    const url = await sampleUrl(ctx, route.method, route.url);
     const changing = isStateChanging(route.method);
     // The owner goes last, so a state-changing sample body cannot spoil the other actors' checks.
     const order = [...ACTOR_NAMES].sort((a, b) => Number(a === sample.owner) - Number(b === sample.owner));

@@ -5,7 +5,7 @@ import type { Role } from '../../../src/domain/roles.js';
 import { ACTOR_EMAILS, ClientSession, signIn, stillSignedIn, userIdOf } from '../../helpers/actors.js';
 import { createTestApp, type Session, TEST_PASSWORD } from '../../helpers/app.js';
 import { changedCollections, snapshotDb } from '../../helpers/db-snapshot.js';
-import { fillPath, sampleContext, sampleFor } from '../../helpers/route-params.js';
+import { sampleContext, sampleFor, sampleUrl } from '../../helpers/route-params.js';
 import { isStateChanging, printReport, sendForm, tableRoutes } from './support.js';
 
 const t = await createTestApp({ label: 'sessions-headers' });
@@ -36,9 +36,7 @@ function sessionFor(access: (typeof routes)[number]['access']): { s: Session; cs
 }
 
 async function urlOf(route: { method: string; url: string }): Promise<string> {
-  const sample = sampleFor(route.method, route.url);
-  if (!sample) throw new Error(`no ROUTE_SAMPLES entry for ${route.method} ${route.url}`);
-  return fillPath(route.url, sample.params ? await sample.params(ctx) : {});
+  return sampleUrl(ctx, route.method, route.url);
 }
 
 const stateChanging = routes.filter((r) => isStateChanging(r.method));
@@ -101,7 +99,15 @@ describe('security headers on every HTML response', () => {
     const type = String(res.headers['content-type'] ?? '');
     // Every response carries the headers; HTML ones are the ones that matter and are counted.
     expectSecurityHeaders(url, res.headers);
-    if (type.includes('text/html')) counts.htmlResponses += 1;
+    if (type.includes('text/html')) {
+      counts.htmlResponses += 1;
+      // Course content and user data never put an inline script or a javascript: link on a page.
+      expect(res.body, `${url}: inline script`).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/i);
+      expect(res.body, `${url}: javascript: link`).not.toMatch(
+        /(href|src|action)\s*=\s*["']?\s*javascript:/i,
+      );
+      expect(res.body, `${url}: inline event handler`).not.toMatch(/<[a-z][^>]*\son[a-z]+\s*=/i);
+    }
   });
 
   it('error pages (404, 403, 400, CSRF 403, login redirect) carry them too', async () => {
