@@ -5,7 +5,7 @@ import type { Role } from '../../../src/domain/roles.js';
 import { ACTOR_EMAILS, ClientSession, signIn, stillSignedIn, userIdOf } from '../../helpers/actors.js';
 import { createTestApp, type Session, TEST_PASSWORD } from '../../helpers/app.js';
 import { changedCollections, snapshotDb } from '../../helpers/db-snapshot.js';
-import { sampleContext, sampleFor, sampleUrl } from '../../helpers/route-params.js';
+import { sampleContext, sampleUrl } from '../../helpers/route-params.js';
 import { isStateChanging, printReport, sendForm, tableRoutes } from './support.js';
 
 const t = await createTestApp({ label: 'sessions-headers' });
