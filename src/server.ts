@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
+import { startScheduler } from './jobs/scheduler.js';
 import { usersRepository } from './db/repositories/users.js';
 import { demoLoginLines, seedDemo } from './services/seed-demo.js';
 
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
     const created = await seedDemo(usersRepository(app.db.models), app.clock.now());
     if (created) app.log.info('created the demo organisation');
   }
+  // The refresher sweep (stopped by app.close through its onClose hook).
+  startScheduler(app);
   await app.listen({ port: config.PORT, host: config.HOST });
   if (config.NODE_ENV !== 'production') {
     log(`\nPolicy Training is running at ${config.BASE_URL}`);

@@ -1,9 +1,11 @@
 import { command as auditVerify } from './commands/audit-verify.js';
 import { command as contentCheck } from './commands/content-check.js';
+import { command as jobsRun } from './commands/jobs-run.js';
 import { command as scormExport } from './commands/scorm-export.js';
 import { command as seedDemo } from './commands/seed-demo.js';
 import { command as userCreate } from './commands/user-create.js';
+import { command as usersImport } from './commands/users-import.js';
 import type { CliCommand } from './types.js';
 
 /** Every operator command; one line each. */
-export const commands: CliCommand[] = [userCreate, seedDemo, contentCheck, auditVerify, scormExport];
+export const commands: CliCommand[] = [userCreate, seedDemo, contentCheck, auditVerify, scormExport, usersImport, jobsRun];

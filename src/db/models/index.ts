@@ -1,6 +1,18 @@
 import type { Connection } from 'mongoose';
 import { type AuditEventDoc, auditEventSchema } from './audit-event.js';
 import {
+  type AssignmentRuleDoc,
+  assignmentRuleSchema,
+  type CourseSettingsDoc,
+  courseSettingsSchema,
+  type ImportPreviewDoc,
+  importPreviewSchema,
+  type OutboxDoc,
+  outboxSchema,
+  type ReminderDoc,
+  reminderSchema,
+} from './hr.js';
+import {
   type ClassificationAnswerDoc,
   classificationAnswerSchema,
   type PolicyFeedbackDoc,
@@ -54,6 +66,11 @@ export function defineModels(conn: Connection) {
     PolicyFeedback: conn.model<PolicyFeedbackDoc>('PolicyFeedback', policyFeedbackSchema),
     ReportSummary: conn.model<ReportSummaryDoc>('ReportSummary', reportSummarySchema),
     ReportListChunk: conn.model<ReportListChunkDoc>('ReportListChunk', reportListChunkSchema),
+    CourseSettings: conn.model<CourseSettingsDoc>('CourseSettings', courseSettingsSchema),
+    AssignmentRule: conn.model<AssignmentRuleDoc>('AssignmentRule', assignmentRuleSchema),
+    Reminder: conn.model<ReminderDoc>('Reminder', reminderSchema),
+    Outbox: conn.model<OutboxDoc>('Outbox', outboxSchema),
+    ImportPreview: conn.model<ImportPreviewDoc>('ImportPreview', importPreviewSchema),
   };
 }
 

@@ -1,0 +1,291 @@
+import { parseDay } from './dates.js';
+import { isValidEmail, normaliseEmail } from './roles.js';
+
+/**
+ * Rules for the people CSV (email, name, employee id, department, manager email, hire date,
+ * locale, active) and the dry-run plan that compares it with the people we have. Pure: the caller
+ * parses the file and passes a snapshot of existing people.
+ */
+
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+export const MAX_IMPORT_ROWS = 20_000;
+
+export const COLUMNS = [
+  'email',
+  'name',
+  'employeeId',
+  'department',
+  'managerEmail',
+  'hireDate',
+  'locale',
+  'active',
+] as const;
+export type Column = (typeof COLUMNS)[number];
+
+/** Header spellings we accept, compared after lower-casing and removing spaces, dashes and underscores. */
+const HEADER_ALIASES: Record<string, Column> = {
+  email: 'email',
+  emailaddress: 'email',
+  name: 'name',
+  fullname: 'name',
+  employeeid: 'employeeId',
+  employeenumber: 'employeeId',
+  department: 'department',
+  manageremail: 'managerEmail',
+  manager: 'managerEmail',
+  hiredate: 'hireDate',
+  locale: 'locale',
+  language: 'locale',
+  active: 'active',
+};
+
+export class CsvFormatError extends Error {}
+
+/** Maps header cells to columns; unknown or repeated headers and missing email/name are errors. */
+export function mapHeader(cells: string[]): Column[] {
+  const seen = new Set<Column>();
+  const columns = cells.map((cell) => {
+    const key = cell
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, '');
+    const column = HEADER_ALIASES[key];
+    if (!column) throw new CsvFormatError(`Unknown column "${cell.trim().slice(0, 40)}" in the header row.`);
+    if (seen.has(column))
+      throw new CsvFormatError(`The column "${cell.trim()}" appears twice in the header row.`);
+    seen.add(column);
+    return column;
+  });
+  for (const required of ['email', 'name'] as const) {
+    if (!seen.has(required)) throw new CsvFormatError(`The header row has no "${required}" column.`);
+  }
+  return columns;
+}
+
+export interface ImportRow {
+  email: string;
+  name: string;
+  employeeId: string | null;
+  department: string;
+  managerEmail: string | null;
+  hireDate: Date | null;
+  locale: string;
+  active: boolean;
+}
+
+const EMPLOYEE_ID = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/;
+const LOCALE = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
+const TRUE = new Set(['', 'yes', 'y', 'true', '1', 'active']);
+const FALSE = new Set(['no', 'n', 'false', '0', 'inactive']);
+
+/** Validates one data row (cells keyed by column); returns the clean row or every reason it is rejected. */
+export function validateRow(
+  cells: Partial<Record<Column, string>>,
+): { row: ImportRow } | { reasons: string[] } {
+  const get = (c: Column) => (cells[c] ?? '').trim();
+  const reasons: string[] = [];
+  const email = normaliseEmail(get('email'));
+  if (!email) reasons.push('Email is missing.');
+  else if (!isValidEmail(email)) reasons.push(`"${email.slice(0, 80)}" is not a valid email address.`);
+  const name = get('name').replace(/\s+/g, ' ');
+  if (!name) reasons.push('Name is missing.');
+  else if (name.length > 200) reasons.push('Name is longer than 200 characters.');
+  const employeeId = get('employeeId');
+  if (employeeId && !EMPLOYEE_ID.test(employeeId)) {
+    reasons.push('Employee ID may use letters, digits, ".", "/", "_" and "-" (at most 40).');
+  }
+  const department = get('department').replace(/\s+/g, ' ');
+  if (department.length > 100) reasons.push('Department is longer than 100 characters.');
+  const managerEmail = normaliseEmail(get('managerEmail'));
+  if (managerEmail && !isValidEmail(managerEmail))
+    reasons.push(`Manager email "${managerEmail.slice(0, 80)}" is not valid.`);
+  if (managerEmail && managerEmail === email) reasons.push('A person cannot be their own manager.');
+  const hireText = get('hireDate');
+  const hireDate = hireText ? parseDay(hireText) : null;
+  if (hireText && !hireDate)
+    reasons.push(`Hire date "${hireText.slice(0, 20)}" is not a real date in the form YYYY-MM-DD.`);
+  const locale = get('locale') || 'en';
+  if (!LOCALE.test(locale))
+    reasons.push(`Locale "${locale.slice(0, 20)}" is not a language code such as en or fr-CA.`);
+  const activeText = get('active').toLowerCase();
+  if (!TRUE.has(activeText) && !FALSE.has(activeText))
+    reasons.push(`Active must be yes or no, not "${activeText.slice(0, 20)}".`);
+  if (reasons.length) return { reasons };
+  return {
+    row: {
+      email,
+      name,
+      employeeId: employeeId || null,
+      department,
+      managerEmail: managerEmail || null,
+      hireDate,
+      locale,
+      active: !FALSE.has(activeText),
+    },
+  };
+}
+
+export interface ExistingPerson {
+  _id: string;
+  email: string;
+  name: string;
+  employeeId?: string | null;
+  department: string;
+  managerId?: string | null;
+  hireDate?: Date | null;
+  locale: string;
+  active: boolean;
+  role: string;
+}
+
+export interface PlannedPerson {
+  email: string;
+  name: string;
+  employeeId: string | null;
+  department: string;
+  managerId: string | null;
+  hireDate: Date | null;
+  locale: string;
+  active: boolean;
+}
+
+export interface PlanChange {
+  line: number;
+  action: 'create' | 'update';
+  userId: string;
+  person: PlannedPerson;
+  fields: string[];
+}
+
+export interface ImportPlan {
+  changes: PlanChange[];
+  unchanged: number;
+  rejected: Array<{ line: number; email: string; reasons: string[] }>;
+  deactivate: Array<{ userId: string; email: string; name: string }>;
+}
+
+const sameDay = (a: Date | null | undefined, b: Date | null | undefined) =>
+  (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+function changedFields(before: ExistingPerson, after: PlannedPerson): string[] {
+  const fields: string[] = [];
+  if (before.email !== after.email) fields.push('email');
+  if (before.name !== after.name) fields.push('name');
+  if (after.employeeId !== null && (before.employeeId ?? null) !== after.employeeId)
+    fields.push('employeeId');
+  if (before.department !== after.department) fields.push('department');
+  if ((before.managerId ?? null) !== after.managerId) fields.push('managerId');
+  if (!sameDay(before.hireDate, after.hireDate)) fields.push('hireDate');
+  if (before.locale !== after.locale) fields.push('locale');
+  if (before.active !== after.active) fields.push('active');
+  return fields;
+}
+
+/**
+ * The dry run: which rows create or update someone, which change nothing, which are rejected and
+ * why, and (optionally) which active employees are missing from the file. People are matched by
+ * employee id, then by email. New people get their id now (`newId`), so applying the plan twice
+ * creates the same people, and managers created by the same file resolve to those ids.
+ */
+export function planImport(
+  rows: Array<{ line: number; cells: Partial<Record<Column, string>> }>,
+  existing: Iterable<ExistingPerson>,
+  opts: { deactivateMissing: boolean; newId: () => string },
+): ImportPlan {
+  const byEmail = new Map<string, ExistingPerson>();
+  const byEmployeeId = new Map<string, ExistingPerson>();
+  const everyone: ExistingPerson[] = [];
+  for (const p of existing) {
+    everyone.push(p);
+    byEmail.set(p.email, p);
+    if (p.employeeId) byEmployeeId.set(p.employeeId, p);
+  }
+
+  const rejected: ImportPlan['rejected'] = [];
+  const valid: Array<{ line: number; row: ImportRow; match: ExistingPerson | null }> = [];
+  const firstLineOfEmail = new Map<string, number>();
+  const firstLineOfEmployeeId = new Map<string, number>();
+
+  for (const { line, cells } of rows) {
+    const result = validateRow(cells);
+    const email = normaliseEmail(cells.email ?? '').slice(0, 254);
+    if ('reasons' in result) {
+      rejected.push({ line, email, reasons: result.reasons });
+      continue;
+    }
+    const { row } = result;
+    const reasons: string[] = [];
+    const dupEmail = firstLineOfEmail.get(row.email);
+    if (dupEmail !== undefined)
+      reasons.push(`Duplicate in the file: this email is also on line ${dupEmail}.`);
+    const dupId = row.employeeId ? firstLineOfEmployeeId.get(row.employeeId) : undefined;
+    if (dupId !== undefined)
+      reasons.push(`Duplicate in the file: this employee ID is also on line ${dupId}.`);
+    if (!firstLineOfEmail.has(row.email)) firstLineOfEmail.set(row.email, line);
+    if (row.employeeId && !firstLineOfEmployeeId.has(row.employeeId))
+      firstLineOfEmployeeId.set(row.employeeId, line);
+
+    const byId = row.employeeId ? (byEmployeeId.get(row.employeeId) ?? null) : null;
+    const emailHolder = byEmail.get(row.email) ?? null;
+    const match = byId ?? emailHolder;
+    if (byId && emailHolder && emailHolder._id !== byId._id) {
+      reasons.push(
+        `The email belongs to another person (${emailHolder.name}) than employee ID ${row.employeeId}.`,
+      );
+    }
+    if (reasons.length) rejected.push({ line, email: row.email, reasons });
+    else valid.push({ line, row, match });
+  }
+
+  // Managers must be known people or people this file creates or keeps; a rejected manager rejects
+  // their reports in turn, so repeat until nothing changes.
+  const ids = new Map<number, string>(valid.map((v) => [v.line, v.match?._id ?? opts.newId()]));
+  let accepted = valid;
+  for (;;) {
+    const inFile = new Map(accepted.map((v) => [v.row.email, ids.get(v.line)!]));
+    const next = accepted.filter((v) => {
+      const m = v.row.managerEmail;
+      if (!m || inFile.has(m) || byEmail.has(m)) return true;
+      rejected.push({
+        line: v.line,
+        email: v.row.email,
+        reasons: [`Unknown manager: nobody has the email ${m}.`],
+      });
+      return false;
+    });
+    if (next.length === accepted.length) break;
+    accepted = next;
+  }
+  const managerIds = new Map(accepted.map((v) => [v.row.email, ids.get(v.line)!]));
+
+  const changes: PlanChange[] = [];
+  let unchanged = 0;
+  const seen = new Set<string>();
+  for (const v of accepted) {
+    const userId = ids.get(v.line)!;
+    seen.add(userId);
+    const { managerEmail, ...rest } = v.row;
+    const managerId = managerEmail ? (managerIds.get(managerEmail) ?? byEmail.get(managerEmail)!._id) : null;
+    const person: PlannedPerson = { ...rest, managerId };
+    if (!v.match) {
+      changes.push({ line: v.line, action: 'create', userId, person, fields: [] });
+      continue;
+    }
+    const fields = changedFields(v.match, person);
+    if (fields.length) changes.push({ line: v.line, action: 'update', userId, person, fields });
+    else unchanged += 1;
+  }
+  // A person whose row was rejected is still "in the file": never deactivate them for it.
+  for (const r of rejected) {
+    const holder = byEmail.get(r.email);
+    if (holder) seen.add(holder._id);
+  }
+
+  const deactivate = opts.deactivateMissing
+    ? everyone
+        .filter((p) => p.active && p.role === 'employee' && !seen.has(p._id))
+        .map((p) => ({ userId: p._id, email: p.email, name: p.name }))
+    : [];
+  rejected.sort((a, b) => a.line - b.line);
+  return { changes, unchanged, rejected, deactivate };
+}

@@ -1,0 +1,113 @@
+import type { ReminderKind } from '../domain/reminders.js';
+
+/** Every message has a plain-text part and an HTML part, and links straight to the training. */
+export interface MessageBody {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+function formatDay(d: Date | null): string {
+  if (!d) return 'no fixed date';
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+function render(subject: string, paragraphs: string[], link: { href: string; label: string }): MessageBody {
+  const text = [...paragraphs, `${link.label}: ${link.href}`, '', '— Policy Training'].join('\n\n');
+  const html = [
+    '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">',
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>`,
+    `<p style="color:#555">If the link does not work, copy this address into your browser: ${escapeHtml(link.href)}</p>`,
+    '<p>— Policy Training</p></body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+export interface ReminderContext {
+  kind: ReminderKind;
+  personName: string;
+  courseTitle: string;
+  dueAt: Date | null;
+  cycleNo: number;
+  requirement: 'full' | 'attest-only';
+  /** `${BASE_URL}/learn/<courseId>` */
+  link: string;
+  /** Set when the message goes to (or is copied to) the manager. */
+  managerName?: string | null;
+}
+
+export function reminderMessage(c: ReminderContext): MessageBody {
+  const due = formatDay(c.dueAt);
+  const what = c.requirement === 'attest-only' ? 're-read and confirm' : c.cycleNo > 1 ? 'renew' : 'complete';
+  const link = { href: c.link, label: `Open ${c.courseTitle}` };
+  const hello = `Hello ${c.personName},`;
+  switch (c.kind) {
+    case 'assigned':
+      return render(
+        c.cycleNo > 1 ? `Time to ${what}: ${c.courseTitle}` : `New training: ${c.courseTitle}`,
+        [hello, `Please ${what} "${c.courseTitle}" by ${due}.`],
+        link,
+      );
+    case 'before-due':
+      return render(
+        `Reminder: ${c.courseTitle} is due on ${due}`,
+        [hello, `Please ${what} "${c.courseTitle}" by ${due}.`],
+        link,
+      );
+    case 'due-today':
+      return render(
+        `Due today: ${c.courseTitle}`,
+        [hello, `"${c.courseTitle}" is due today (${due}).`],
+        link,
+      );
+    case 'overdue':
+      return render(
+        `Overdue: ${c.courseTitle}`,
+        [
+          hello,
+          `"${c.courseTitle}" was due on ${due} and is not done yet. Please ${what} it as soon as you can.`,
+          ...(c.managerName ? [`Your manager, ${c.managerName}, receives a copy of this reminder.`] : []),
+        ],
+        link,
+      );
+    case 'escalation':
+      return render(
+        `Overdue in your team: ${c.personName} · ${c.courseTitle}`,
+        [
+          `Hello ${c.managerName ?? ''},`.replace(' ,', ','),
+          `${c.personName} has not yet completed "${c.courseTitle}", which was due on ${due}.`,
+          'Please remind them to finish it. They have received reminders of their own.',
+        ],
+        link,
+      );
+  }
+}
+
+export interface DigestCourseLine {
+  title: string;
+  counts: Record<string, number>;
+}
+
+export function digestMessage(week: string, lines: DigestCourseLine[], dashboardLink: string): MessageBody {
+  const paragraphs = [`Training status for the week of ${week}.`];
+  for (const l of lines) {
+    const c = (k: string) => l.counts[k] ?? 0;
+    paragraphs.push(
+      `${l.title}: ${c('completed')} completed, ${c('due-soon')} due soon, ${c('overdue')} overdue, ${c('expired')} expired, ` +
+        `${c('in-progress')} in progress, ${c('not-started')} not started.`,
+    );
+  }
+  if (lines.length === 0) paragraphs.push('No active courses.');
+  return render(`Weekly training digest · ${week}`, paragraphs, {
+    href: dashboardLink,
+    label: 'Open the HR dashboard',
+  });
+}

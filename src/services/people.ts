@@ -1,0 +1,206 @@
+import type { Models } from '../db/models/index.js';
+import type { UserDoc } from '../db/models/user.js';
+import { assignmentKey } from '../db/repositories/training.js';
+import { type NewUser, usersRepository } from '../db/repositories/users.js';
+import { sessionsRepository } from '../db/session-store.js';
+import type { Role } from '../domain/roles.js';
+import type { AuditLog } from './audit.js';
+
+export interface PeopleDeps {
+  models: Models;
+  audit: AuditLog;
+  /** Course ids, to reach a person's assignments by `_id` (`<userId>:<courseId>`) without a scan. */
+  courseIds: string[];
+}
+
+export interface PersonInput {
+  email: string;
+  name: string;
+  employeeId: string | null;
+  department: string;
+  managerId: string | null;
+  hireDate: Date | null;
+  locale: string;
+  active: boolean;
+  role?: Role;
+}
+
+/**
+ * Keeps the copies of a person's department, manager and active flag on their assignments in step,
+ * so reports filter assignments without a join. One write per course, each by `_id`.
+ */
+export async function syncAssignments(
+  models: Models,
+  courseIds: string[],
+  person: Pick<UserDoc, '_id' | 'department' | 'managerId' | 'active'>,
+  now: Date,
+): Promise<void> {
+  await Promise.all(
+    courseIds.map((courseId) =>
+      models.Assignment.updateOne(
+        { _id: assignmentKey(person._id, courseId) },
+        {
+          $set: {
+            department: person.department,
+            managerId: person.managerId ?? null,
+            active: person.active,
+            updatedAt: now,
+          },
+        },
+      ),
+    ),
+  );
+}
+
+function toUserFields(input: PersonInput): Partial<NewUser> & { employeeId?: string } {
+  const fields: Partial<NewUser> & { employeeId?: string } = {
+    email: input.email,
+    name: input.name,
+    department: input.department,
+    managerId: input.managerId,
+    hireDate: input.hireDate,
+    locale: input.locale,
+    active: input.active,
+  };
+  // An absent employee id is left out, never stored as null: the unique index is sparse.
+  if (input.employeeId) fields.employeeId = input.employeeId;
+  if (input.role) fields.role = input.role;
+  return fields;
+}
+
+export async function createPerson(
+  deps: PeopleDeps,
+  input: PersonInput & { _id?: string },
+  actorId: string | null,
+  now: Date,
+  opts: { audit?: boolean } = {},
+): Promise<UserDoc> {
+  const user = await usersRepository(deps.models).insert({
+    ...(toUserFields(input) as NewUser),
+    role: input.role ?? 'employee',
+    ...(input._id ? { _id: input._id } : {}),
+  });
+  if (opts.audit !== false) {
+    await deps.audit.append(
+      {
+        actorId,
+        action: 'person.created',
+        targetType: 'user',
+        targetId: user._id,
+        subjectId: user._id,
+        details: { email: user.email, department: user.department, role: user.role },
+      },
+      now,
+    );
+  }
+  return user;
+}
+
+/**
+ * Updates a person. A role change or a deactivation ends the person's other sessions (their cached
+ * role would otherwise live on) and is audited; department, manager and active status are copied
+ * to their assignments.
+ */
+export async function updatePerson(
+  deps: PeopleDeps,
+  userId: string,
+  input: Partial<PersonInput>,
+  actorId: string | null,
+  now: Date,
+  opts: { currentSessionId?: string; audit?: boolean } = {},
+): Promise<UserDoc | null> {
+  const users = usersRepository(deps.models);
+  const before = await users.findById(userId);
+  if (!before) return null;
+  const full: PersonInput = {
+    email: input.email ?? before.email,
+    name: input.name ?? before.name,
+    employeeId: input.employeeId === undefined ? (before.employeeId ?? null) : input.employeeId,
+    department: input.department ?? before.department,
+    managerId: input.managerId === undefined ? (before.managerId ?? null) : input.managerId,
+    hireDate: input.hireDate === undefined ? (before.hireDate ?? null) : input.hireDate,
+    locale: input.locale ?? before.locale,
+    active: input.active ?? before.active,
+    role: input.role ?? before.role,
+  };
+  const after = await users.update(userId, toUserFields(full));
+  if (!after) return null;
+
+  const roleChanged = before.role !== after.role;
+  const deactivated = before.active && !after.active;
+  if (roleChanged || deactivated) {
+    // The acting user keeps the session they are using when they edit themselves.
+    const except = actorId === userId ? opts.currentSessionId : undefined;
+    await sessionsRepository(deps.models).endSessionsOf(userId, except);
+  }
+  if (
+    before.department !== after.department ||
+    (before.managerId ?? null) !== (after.managerId ?? null) ||
+    before.active !== after.active
+  ) {
+    await syncAssignments(deps.models, deps.courseIds, after, now);
+  }
+  if (roleChanged) {
+    await deps.audit.append(
+      {
+        actorId,
+        action: 'role.changed',
+        targetType: 'user',
+        targetId: userId,
+        subjectId: userId,
+        details: { from: before.role, to: after.role },
+      },
+      now,
+    );
+  }
+  if (opts.audit !== false) {
+    const changed = (Object.keys(full) as Array<keyof PersonInput>).filter(
+      (k) =>
+        k !== 'role' && String(before[k as keyof UserDoc] ?? '') !== String(after[k as keyof UserDoc] ?? ''),
+    );
+    if (changed.length) {
+      await deps.audit.append(
+        {
+          actorId,
+          action: deactivated ? 'person.deactivated' : 'person.updated',
+          targetType: 'user',
+          targetId: userId,
+          subjectId: userId,
+          details: { fields: changed },
+        },
+        now,
+      );
+    }
+  }
+  return after;
+}
+
+export const PEOPLE_PAGE_SIZE = 25;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * One page of people, optionally filtered by a search over name, email, employee id and department.
+ * The search is a plain substring (escaped, never a user-supplied pattern or operator).
+ */
+export async function listPeople(
+  models: Models,
+  query: { q?: string; page: number },
+): Promise<{ people: UserDoc[]; hasNext: boolean }> {
+  const q = query.q?.trim();
+  const filter = q
+    ? {
+        $or: ['name', 'email', 'employeeId', 'department'].map((field) => ({
+          [field]: { $regex: escapeRegex(q), $options: 'i' },
+        })),
+      }
+    : {};
+  const rows = await models.User.find(filter, { passwordHash: 0 })
+    .sort({ name: 1, _id: 1 })
+    .skip((query.page - 1) * PEOPLE_PAGE_SIZE)
+    .limit(PEOPLE_PAGE_SIZE + 1)
+    .lean<UserDoc[]>();
+  return { people: rows.slice(0, PEOPLE_PAGE_SIZE), hasNext: rows.length > PEOPLE_PAGE_SIZE };
+}
