@@ -54,6 +54,9 @@ window.launch = function (preload, nested) {
   var frame = document.createElement('iframe');
   frame.id = 'launch-frame';
   frame.title = 'Course';
+  // LMS players give the course most of the screen; a default 300 px frame would get the phone layout.
+  frame.style.width = '1100px';
+  frame.style.height = '900px';
   frame.src = nested ? '/nested.html' : '/sco/index.html';
   document.body.appendChild(frame);
 };
@@ -64,7 +67,7 @@ const PAGES: Record<string, string> = {
   '/player.html':
     '<!doctype html><title>LMS</title><script src="/lib/scorm-api.js"></script><script src="/player.js"></script><body></body>',
   '/nested.html':
-    '<!doctype html><title>LMS frame</title><iframe id="inner" title="Course" src="/sco/index.html"></iframe>',
+    '<!doctype html><title>LMS frame</title><iframe id="inner" title="Course" src="/sco/index.html" style="width:1050px;height:850px"></iframe>',
 };
 
 const TYPES: Record<string, string> = {

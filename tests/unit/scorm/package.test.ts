@@ -100,7 +100,9 @@ describe('manifest content', () => {
     expect(m04).toContain('adlcp:scormType="sco"');
     expect(m04).toContain('<schemaversion>2004 4th Edition</schemaversion>');
     expect(m04).toMatch(/satisfiedByMeasure="true"/);
-    expect(m04).toContain(`<imsss:minNormalizedMeasure>${course.quiz.passingScore / 100}</imsss:minNormalizedMeasure>`);
+    expect(m04).toContain(
+      `<imsss:minNormalizedMeasure>${course.quiz.passingScore / 100}</imsss:minNormalizedMeasure>`,
+    );
   });
 
   it('gives different bytes when the fail-status option differs (it is baked into the package)', async () => {

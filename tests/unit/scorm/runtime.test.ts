@@ -52,7 +52,12 @@ describe('suspend_data bookmark', () => {
       view: 'quiz',
       attempt: 2,
       seed: 'abc123',
-      answers: [{ choices: [1] }, null, { choices: [0], verdict: 'acceptable' }, { choices: [], verdict: 'unacceptable' }],
+      answers: [
+        { choices: [1] },
+        null,
+        { choices: [0], verdict: 'acceptable' },
+        { choices: [], verdict: 'unacceptable' },
+      ],
     };
     state.lessonsSeen[2] = true;
     state.examples[4] = 'acceptable';
@@ -93,7 +98,11 @@ describe('interactions', () => {
     const classify = course.questions.find((q) => q.type === 'classify')!;
     const truefalse = course.questions.find((q) => q.type === 'truefalse')!;
     const answer = { choiceIds: choiceIdsOf(multiple).slice(0, 2) };
-    expect(interactionFor('scorm12', multiple, answer, 0)).toMatchObject({ type: 'choice', response: 'a,b', result: 'wrong' });
+    expect(interactionFor('scorm12', multiple, answer, 0)).toMatchObject({
+      type: 'choice',
+      response: 'a,b',
+      result: 'wrong',
+    });
     expect(interactionFor('scorm2004', multiple, answer, 0)).toMatchObject({
       response: `${answer.choiceIds[0]}[,]${answer.choiceIds[1]}`,
       result: 'incorrect',
