@@ -6,6 +6,7 @@ import type { Course } from '../domain/course.js';
 import { expiryFor } from '../domain/recertification.js';
 import type { AuditLog } from './audit.js';
 import { issueCertificate } from './certificates.js';
+import { recertificationPolicy } from './course-settings.js';
 
 export interface CompletionDeps {
   models: Models;
@@ -68,7 +69,12 @@ export async function evaluateCompletion(
   const completedAt = cycle.completedAt ?? now;
   const expiresAt = cycle.completedAt
     ? cycle.expiresAt
-    : expiryFor(course.recertification, completedAt, await previousExpiry(models, cycle));
+    : expiryFor(
+        // HR's saved settings for the course win over the content's defaults.
+        await recertificationPolicy(models, course, now),
+        completedAt,
+        await previousExpiry(models, cycle),
+      );
   const holder = await models.User.findById(cycle.userId, { name: 1 }).lean();
   const { certificate, created } = await issueCertificate(
     models,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignmentKey, trainingRepository } from '../../src/db/repositories/training.js';
 import { evaluateCompletion } from '../../src/services/completion.js';
+import { defaultSettings } from '../../src/services/course-settings.js';
 import { currentCycle, newCycle } from '../../src/services/enrollment.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 import { COURSE_ID, course, pdfText } from './records-helpers.js';
@@ -96,6 +97,31 @@ describe('evaluateCompletion', () => {
       cycleNo: 2,
       state: 'in-progress',
     });
+  });
+});
+
+describe('expiry', () => {
+  it("follows HR's saved course settings over the content defaults", async () => {
+    const c = course(t.app);
+    t.clock.set('2026-05-20T15:30:00Z');
+    await t.app.db.models.CourseSettings.create({ ...defaultSettings(c, t.clock.now()), validityMonths: 6 });
+    try {
+      const { cycle } = await readyCycle('six-months@example.com');
+      await trainingRepository(t.app.db.models).updateCycle(cycle._id, {
+        passedAt: t.clock.now(),
+        attestedAt: t.clock.now(),
+        attestedVersion: c.version,
+      });
+      await evaluateCompletion(deps(), cycle._id, t.clock.now());
+      const done = await trainingRepository(t.app.db.models).findCycle(cycle._id);
+      // Expiry is a calendar day (midnight UTC), six months after the completion day.
+      expect(done?.expiresAt?.toISOString()).toBe('2026-11-20T00:00:00.000Z');
+      expect(
+        (await t.app.db.models.Certificate.findById(done?.certificateCode).lean())?.expiresAt?.toISOString(),
+      ).toBe('2026-11-20T00:00:00.000Z');
+    } finally {
+      await t.app.db.models.CourseSettings.deleteOne({ _id: c.id });
+    }
   });
 });
 
