@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import authRoutes from './auth/index.js';
 import healthRoutes from './health/index.js';
+import hrAssignmentRoutes from './hr/assignments/index.js';
+import hrCourseSettingsRoutes from './hr/courses/settings/index.js';
+import hrOutboxRoutes from './hr/outbox/index.js';
+import hrPeopleRoutes from './hr/people/index.js';
 import reportingArea from './hr/reports/reporting-area.js';
 import homeRoutes from './home/index.js';
 import learnRoutes from './learn/index.js';
@@ -18,6 +22,10 @@ export default async function routes(app: FastifyInstance) {
   await app.register(recordsRoutes);
   await app.register(quizRoutes);
   await app.register(reportingArea);
+  await app.register(hrPeopleRoutes);
+  await app.register(hrAssignmentRoutes);
+  await app.register(hrOutboxRoutes);
+  await app.register(hrCourseSettingsRoutes);
   await app.register(teamRoutes);
   await app.register(scormRoutes);
 }
