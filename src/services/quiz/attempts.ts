@@ -12,10 +12,10 @@ import {
   readAnswerForm,
   seededRng,
 } from '../../domain/quiz/index.js';
-import type { Learner } from '../enrollment.js';
+import { type Learner, markCycleStarted } from '../enrollment.js';
 import { type QuizDeps, QuizError, questionMap } from './deps.js';
 import { loadQuizContext, type QuizContext } from './overview.js';
-import { applyResult, gradeAndRecord, markAssignmentStarted } from './record-result.js';
+import { applyResult, gradeAndRecord } from './record-result.js';
 
 /** Why a new attempt cannot start, in words a learner can act on. */
 function refusal(ctx: QuizContext, now: Date): string {
@@ -85,8 +85,7 @@ export async function startAttempt(
     },
     now,
   );
-  if (!cycle.startedAt) await trainingRepository(deps.models).updateCycle(cycle._id, { startedAt: now });
-  await markAssignmentStarted(deps, cycle, now);
+  await markCycleStarted(deps.models, cycle._id, now);
   return n;
 }
 

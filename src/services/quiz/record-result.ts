@@ -1,20 +1,11 @@
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
-import type { CycleDoc } from '../../db/models/training.js';
 import { attemptsRepository } from '../../db/repositories/attempts.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course } from '../../domain/course.js';
 import { type Answers, attemptsAllowed, gradeAttempt, submissionTime } from '../../domain/quiz/index.js';
 import { evaluateCompletion } from '../completion.js';
+import { markCycleStarted } from '../enrollment.js';
 import { type QuizDeps, questionMap } from './deps.js';
-
-/** Marks the learner's assignment as started; later states (overdue, completed…) belong to other rules. */
-export async function markAssignmentStarted(deps: QuizDeps, cycle: CycleDoc, now: Date): Promise<void> {
-  const repo = trainingRepository(deps.models);
-  const assignment = await repo.findAssignment(cycle.userId, cycle.courseId);
-  if (assignment && assignment.cycleNo === cycle.n && assignment.state === 'not-started') {
-    await repo.updateAssignment(assignment._id, { state: 'in-progress', updatedAt: now });
-  }
-}
 
 /**
  * Everything that follows a stored result: idempotent single-document writes, so they can be
@@ -45,7 +36,7 @@ export async function applyResult(
   ) {
     await training.updateCycle(cycle._id, { exhaustedAt: now });
   }
-  await markAssignmentStarted(deps, cycle, now);
+  await markCycleStarted(deps.models, cycle._id, now);
   await evaluateCompletion(deps, cycle._id, now);
 }
 
