@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CsvFormatError,
+  type ExistingPerson,
+  mapHeader,
+  planImport,
+  validateRow,
+} from '../../../src/domain/people-csv.js';
+
+describe('mapHeader', () => {
+  it('accepts the usual spellings in any order', () => {
+    expect(mapHeader(['Email', 'Full Name', 'employee_id', 'Manager Email', 'Hire-Date', 'active'])).toEqual([
+      'email',
+      'name',
+      'employeeId',
+      'managerEmail',
+      'hireDate',
+      'active',
+    ]);
+  });
+  it('rejects unknown, repeated and missing required columns', () => {
+    expect(() => mapHeader(['email', 'name', 'salary'])).toThrow(CsvFormatError);
+    expect(() => mapHeader(['email', 'name', 'E-mail'])).toThrow(/twice/);
+    expect(() => mapHeader(['email', 'department'])).toThrow(/no "name" column/);
+  });
+});
+
+describe('validateRow', () => {
+  it('cleans a good row', () => {
+    const r = validateRow({
+      email: ' Ana@Example.COM ',
+      name: ' Ana   Lima ',
+      hireDate: '2028-02-29',
+      active: 'No',
+      locale: 'pt-BR',
+    });
+    expect(r).toEqual({
+      row: {
+        email: 'ana@example.com',
+        name: 'Ana Lima',
+        employeeId: null,
+        department: '',
+        managerEmail: null,
+        hireDate: new Date('2028-02-29T00:00:00Z'),
+        locale: 'pt-BR',
+        active: false,
+      },
+    });
+  });
+  it('gives every reason a row is rejected', () => {
+    const r = validateRow({
+      email: 'bad',
+      name: '',
+      employeeId: 'has space',
+      hireDate: '2027-02-29',
+      active: 'perhaps',
+      locale: 'english!',
+    });
+    expect('reasons' in r && r.reasons.length).toBe(6);
+  });
+  it('rejects being one’s own manager', () => {
+    const r = validateRow({ email: 'a@x.test', name: 'A', managerEmail: 'A@x.test' });
+    expect('reasons' in r && r.reasons[0]).toMatch(/own manager/);
+  });
+});
+
+describe('planImport', () => {
+  let next = 0;
+  const newId = () => `new${++next}`;
+  const existing: ExistingPerson[] = [
+    {
+      _id: 'u1',
+      email: 'one@x.test',
+      name: 'One',
+      employeeId: 'E1',
+      department: 'Ops',
+      managerId: null,
+      hireDate: null,
+      locale: 'en',
+      active: true,
+      role: 'employee',
+    },
+    {
+      _id: 'u2',
+      email: 'two@x.test',
+      name: 'Two',
+      department: 'Ops',
+      managerId: 'u1',
+      hireDate: null,
+      locale: 'en',
+      active: true,
+      role: 'employee',
+    },
+    {
+      _id: 'hr',
+      email: 'hr@x.test',
+      name: 'HR',
+      department: 'People',
+      locale: 'en',
+      active: true,
+      role: 'hr',
+    },
+  ];
+  const row = (line: number, cells: Record<string, string>) => ({ line, cells });
+
+  it('matches by employee id first, then by email', () => {
+    const plan = planImport(
+      [
+        row(2, { email: 'renamed@x.test', name: 'One', employeeId: 'E1', department: 'Ops' }),
+        row(3, { email: 'two@x.test', name: 'Two', department: 'Ops', managerEmail: 'renamed@x.test' }),
+      ],
+      existing,
+      { deactivateMissing: false, newId },
+    );
+    expect(plan.changes).toEqual([
+      expect.objectContaining({ action: 'update', userId: 'u1', fields: ['email'] }),
+    ]);
+    expect(plan.unchanged).toBe(1); // manager resolves to the same person under the new email
+  });
+
+  it('rejects duplicates in the file, unknown managers and cascades a rejected manager', () => {
+    const plan = planImport(
+      [
+        row(2, { email: 'a@x.test', name: 'A' }),
+        row(3, { email: 'A@x.test', name: 'A again' }),
+        row(4, { email: 'boss@x.test', name: 'Boss', hireDate: 'yesterday' }),
+        row(5, { email: 'report@x.test', name: 'Report', managerEmail: 'boss@x.test' }),
+        row(6, { email: 'new@x.test', name: 'New', managerEmail: 'a@x.test' }),
+      ],
+      existing,
+      { deactivateMissing: false, newId },
+    );
+    expect(plan.rejected.map((r) => r.line)).toEqual([3, 4, 5]);
+    expect(plan.rejected[2]!.reasons[0]).toMatch(/Unknown manager/);
+    const created = plan.changes.filter((c) => c.action === 'create');
+    expect(created.map((c) => c.person.email)).toEqual(['a@x.test', 'new@x.test']);
+    expect(created[1]!.person.managerId).toBe(created[0]!.userId);
+  });
+
+  it('rejects an employee id and an email that belong to two different people', () => {
+    const plan = planImport([row(2, { email: 'two@x.test', name: 'Two', employeeId: 'E1' })], existing, {
+      deactivateMissing: false,
+      newId,
+    });
+    expect(plan.rejected[0]!.reasons[0]).toMatch(/belongs to another person/);
+  });
+
+  it('deactivates only active employees missing from the file, not rejected rows or HR', () => {
+    const plan = planImport([row(2, { email: 'two@x.test', name: 'Two', hireDate: 'bad' })], existing, {
+      deactivateMissing: true,
+      newId,
+    });
+    expect(plan.deactivate.map((d) => d.userId)).toEqual(['u1']);
+  });
+});
