@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import { attemptKey, attemptsRepository } from '../../db/repositories/attempts.js';
-import { trainingRepository } from '../../db/repositories/training.js';
 import {
   type AnswerForm,
   acceptsSubmittedAnswers,
