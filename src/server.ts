@@ -3,9 +3,10 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
-import { startScheduler } from './jobs/scheduler.js';
 import { usersRepository } from './db/repositories/users.js';
-import { demoLoginLines, seedDemo } from './services/seed-demo.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { createMailer } from './mail/transport.js';
+import { demoLoginLines, seedDemo, seedDemoTraining } from './services/seed-demo.js';
 
 /** The only file that listens: config, database, app, signals, graceful close. */
 async function main(): Promise<void> {
@@ -24,7 +25,19 @@ async function main(): Promise<void> {
 
   if (config.DEMO_DATA && config.NODE_ENV !== 'production') {
     const created = await seedDemo(usersRepository(app.db.models), app.clock.now());
-    if (created) app.log.info('created the demo organisation');
+    if (created) {
+      const mailer = createMailer(config, app.db.models);
+      const deps = {
+        models: app.db.models,
+        courses: app.courses,
+        mailer,
+        audit: app.audit,
+        baseUrl: config.BASE_URL,
+      };
+      await seedDemoTraining(deps, app.clock.now());
+      mailer.close();
+      app.log.info('created the demo organisation');
+    }
   }
   // The refresher sweep (stopped by app.close through its onClose hook).
   startScheduler(app);

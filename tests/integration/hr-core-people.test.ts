@@ -252,3 +252,35 @@ describe('HR person forms', () => {
     expect((await emp.get('/hr/outbox')).statusCode).toBe(403);
   });
 });
+
+describe('demo training data', () => {
+  it('assigns the course to everyone and gives a few people history', async () => {
+    const { seedDemoTraining } = await import('../../src/services/seed-demo.js');
+    const { outboxMailer } = await import('../../src/mail/transport.js');
+    // A fresh demo organisation: the import tests above deactivated most of this one.
+    const fresh = await createTestApp({ label: 'hr-core-demo' });
+    try {
+      const deps = {
+        models: fresh.app.db.models,
+        courses: fresh.app.courses,
+        mailer: outboxMailer(fresh.app.db.models),
+        audit: fresh.app.audit,
+        baseUrl: fresh.config.BASE_URL,
+      };
+      await seedDemoTraining(deps, fresh.clock.now());
+      const states = new Set(
+        (await fresh.app.db.models.Assignment.find({ active: true }, { state: 1 }).lean()).map(
+          (a) => a.state,
+        ),
+      );
+      expect([...states].sort()).toEqual(expect.arrayContaining(['completed', 'overdue', 'not-started']));
+      const dev = await usersRepository(fresh.app.db.models).findByEmail('dev.diallo@demo.test');
+      expect(
+        await fresh.app.db.models.Cycle.exists({ _id: `${dev!._id}:social-media-policy:2` }),
+      ).not.toBeNull();
+      expect(await fresh.app.db.models.Outbox.countDocuments()).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
