@@ -3,10 +3,12 @@ import type { UserDoc } from '../../src/db/models/user.js';
 import { type Access, decideAccess } from '../../src/domain/access.js';
 import type { Course } from '../../src/domain/course.js';
 import type { SessionUser } from '../../src/domain/roles.js';
+import { createRule } from '../../src/services/assignments.js';
 import { toSessionUser } from '../../src/services/auth.js';
 import { issueCertificate } from '../../src/services/certificates.js';
 import { currentCycle } from '../../src/services/enrollment.js';
 import { submitFeedback } from '../../src/services/feedback.js';
+import { previewImport } from '../../src/services/people-import.js';
 import { startAttempt } from '../../src/services/quiz/index.js';
 import { ACTOR_EMAILS, type Actor, type SignedInActor } from './actors.js';
 
@@ -50,6 +52,53 @@ export function sampleContext(app: FastifyInstance): SampleContext {
 
 /** Fixtures: per-person resources owned by one actor, created through the services. */
 export const fixtures = {
+  /** A stored CSV import preview (HR's dry run); returns its id. */
+  importPreview: (ctx: SampleContext) =>
+    ctx.once('import-preview', async () => {
+      const hr = await ctx.user('hr');
+      const csv =
+        'email,name,employee id,department,manager email,hire date,locale,active\nnew.person@demo.test,New Person,,Sales,,2026-01-05,en,true\n';
+      const preview = await previewImport(
+        ctx.app.db.models,
+        { csv, fileName: 'matrix.csv', deactivateMissing: false, actorId: hr.id },
+        ctx.app.clock.now(),
+      );
+      return preview._id;
+    }),
+  /** An assignment rule for the Sales department; returns its id. */
+  assignmentRule: (ctx: SampleContext) =>
+    ctx.once('assignment-rule', async () => {
+      const deps = { models: ctx.app.db.models, audit: ctx.app.audit, courses: ctx.app.courses };
+      const { rule } = await createRule(
+        deps,
+        {
+          courseId: ctx.course.id,
+          target: { kind: 'departments', departments: ['Sales'] },
+          due: { kind: 'after-assignment', days: 30 },
+          newHireWithinDays: null,
+        },
+        (await ctx.user('hr')).id,
+        ctx.app.clock.now(),
+      );
+      return rule._id;
+    }),
+  /** A message in the outbox; returns its id. */
+  outboxMessage: (ctx: SampleContext) =>
+    ctx.once('outbox-message', async () => {
+      const id = 'matrix-outbox-message';
+      await ctx.app.db.models.Outbox.create({
+        _id: id,
+        to: ['employee@demo.test'],
+        cc: [],
+        subject: 'Sample',
+        text: 'Sample',
+        html: '<p>Sample</p>',
+        kind: 'assigned',
+        reminderId: null,
+        createdAt: ctx.app.clock.now(),
+      });
+      return id;
+    }),
   /** An open quiz attempt of `name` on the sample course; returns its number. */
   attempt: (ctx: SampleContext, name: SignedInActor) =>
     ctx.once(`attempt:${name}`, async () => {
@@ -196,6 +245,20 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/employees/:userId': { params: async (ctx) => ({ userId: (await ctx.user('employee')).id }) },
   '/hr/feedback': {},
   '/hr/feedback/:id/handled': { params: async (ctx) => ({ id: await fixtures.feedback(ctx, 'employee') }) },
+  // HR core (#6): people, imports, assignments, course settings, outbox — HR and admin only.
+  '/hr/people': {},
+  '/hr/people/new': {},
+  '/hr/people/:id/edit': { params: async (ctx) => ({ id: (await ctx.user('employee')).id }) },
+  '/hr/people/import': {},
+  '/hr/people/import/:id': { params: async (ctx) => ({ id: await fixtures.importPreview(ctx) }) },
+  '/hr/people/import/:id/apply': { params: async (ctx) => ({ id: await fixtures.importPreview(ctx) }) },
+  '/hr/assignments': {},
+  '/hr/assignments/extend': {},
+  '/hr/assignments/:id/retire': { params: async (ctx) => ({ id: await fixtures.assignmentRule(ctx) }) },
+  '/hr/courses/:courseId/settings': { params: courseId },
+  '/hr/courses/:courseId/renewal': { params: courseId },
+  '/hr/outbox': {},
+  '/hr/outbox/:id': { params: async (ctx) => ({ id: await fixtures.outboxMessage(ctx) }) },
   // SCORM (#7): HR only.
   '/hr/courses/:courseId/scorm': { params: courseId },
   '/hr/courses/:courseId/scorm/download': { params: courseId, query: 'format=scorm12' },
