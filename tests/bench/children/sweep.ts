@@ -1,0 +1,76 @@
+/**
+ * Child process: one refresher sweep (the app's runSweep, as `jobs:run` runs it) over an existing
+ * database, then a second one at the same time (the idempotent re-run a 15-minute schedule mostly
+ * is). Prints one JSON line: wall and CPU time of each sweep, peak RSS, and where database time went
+ * per command and collection (from the driver's command monitoring).
+ */
+import mongoose from 'mongoose';
+import { defaultCoursesDir, loadCourses } from '../../../src/content/index.js';
+import { defineModels } from '../../../src/db/models/index.js';
+import { outboxMailer } from '../../../src/mail/transport.js';
+import { createAuditLog } from '../../../src/services/audit.js';
+import { runSweep } from '../../../src/services/sweep.js';
+
+interface Options {
+  mongoUri: string;
+  dbName: string;
+}
+
+type Tally = Record<string, { n: number; ms: number }>;
+
+async function main(): Promise<void> {
+  const opts = JSON.parse(process.env.BENCH_SWEEP ?? '{}') as Options;
+  // The same connection settings as db/connection.ts, plus command monitoring for the time split.
+  const conn = mongoose.createConnection(opts.mongoUri, {
+    dbName: opts.dbName,
+    bufferCommands: false,
+    autoIndex: false,
+    retryWrites: false,
+    writeConcern: { w: 1 },
+    monitorCommands: true,
+  });
+  await conn.asPromise();
+  const models = defineModels(conn);
+  const courses = await loadCourses(defaultCoursesDir);
+  const started = new Map<number, string>();
+  let tally: Tally = {};
+  const client = conn.getClient();
+  client.on('commandStarted', (e) => {
+    const target = e.command[e.commandName];
+    started.set(e.requestId, `${e.commandName} ${typeof target === 'string' ? target : ''}`.trim());
+  });
+  client.on('commandSucceeded', (e) => {
+    const key = started.get(e.requestId) ?? e.commandName;
+    started.delete(e.requestId);
+    const t = tally[key] ?? { n: 0, ms: 0 };
+    tally[key] = { n: t.n + 1, ms: t.ms + e.duration };
+  });
+  const deps = {
+    models,
+    courses,
+    mailer: outboxMailer(models),
+    audit: createAuditLog(models),
+    baseUrl: 'http://127.0.0.1:3000',
+  };
+  const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
+  const now = new Date();
+  const runs = [];
+  for (const label of ['first', 'repeat']) {
+    tally = {};
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    const report = await runSweep(deps, now);
+    const wallMs = performance.now() - t0;
+    const used = process.cpuUsage(cpu);
+    runs.push({ label, wallMs, nodeCpuMs: (used.user + used.system) / 1000, report, db: tally });
+    process.send?.({ type: 'sweep-done', label });
+  }
+  await conn.close();
+  const out = { rssBeforeMb, maxRssMb: process.resourceUsage().maxRSS / 1024, runs };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

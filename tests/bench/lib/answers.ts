@@ -1,0 +1,54 @@
+import type { Question } from '../../../src/domain/course.js';
+import { choiceToken, questionKey } from '../../../src/domain/quiz/answer-form.js';
+import type { DrawnQuestion } from '../../../src/domain/quiz/draw.js';
+import type { GivenAnswer } from '../../../src/domain/quiz/grading.js';
+
+/**
+ * Answers a simulated learner gives: right or wrong on purpose, so synthetic history and bench
+ * submissions have a realistic mix of passes and fails. Uses the answer key, which only the bench
+ * (like the server) can see; the browser form carries choice positions, see `answerFields`.
+ */
+export function answerFor(question: Question, right: boolean): GivenAnswer {
+  switch (question.type) {
+    case 'single':
+    case 'truefalse': {
+      const option = question.options.find((o) => o.correct === right) ?? question.options[0]!;
+      return { choiceIds: [option.id] };
+    }
+    case 'multiple': {
+      const ids = right
+        ? question.options.filter((o) => o.correct).map((o) => o.id)
+        : [(question.options.find((o) => !o.correct) ?? question.options[0]!).id];
+      return { choiceIds: ids };
+    }
+    case 'spot': {
+      const segment = question.segments.find((s) => s.problem === right) ?? question.segments[0]!;
+      return { choiceIds: [segment.id] };
+    }
+    case 'classify': {
+      const reason = question.reasons.find((r) => r.correct) ?? question.reasons[0]!;
+      const verdict = right
+        ? question.verdict
+        : question.verdict === 'acceptable'
+          ? 'unacceptable'
+          : 'acceptable';
+      return { choiceIds: [reason.id], verdict };
+    }
+  }
+}
+
+/**
+ * The quiz form fields for the answer to question `index` of a draw, named as the attempt page
+ * names them (by position, see domain/quiz/answer-form.ts).
+ */
+export function answerFields(
+  drawn: DrawnQuestion,
+  index: number,
+  answer: GivenAnswer,
+): Record<string, string | string[]> {
+  const key = questionKey(index);
+  const tokens = answer.choiceIds.map((id) => choiceToken(drawn.choiceIds.indexOf(id)));
+  const fields: Record<string, string | string[]> = { [`answers[${key}]`]: tokens };
+  if (answer.verdict) fields[`verdicts[${key}]`] = answer.verdict;
+  return fields;
+}

@@ -1,0 +1,90 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { openSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface AppProcess {
+  /** `http://127.0.0.1:<port>` of the real app. */
+  url: string;
+  /** `http://127.0.0.1:<port>` of the bare fastify server in the same process. */
+  bareUrl: string;
+  pid: number;
+  /** Makes the bare server answer `GET /` with these bytes. */
+  setBareHtml(html: string): Promise<void>;
+  /** The child's peak RSS so far (kB, from process.resourceUsage()). */
+  usage(): Promise<{ maxRssKb: number; rss: number }>;
+  close(): Promise<void>;
+}
+
+function nextMessage<T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => finish(new Error(`app child sent no "${type}" within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onMessage = (m: { type?: string }) => {
+      if (m?.type === type) finish(null, m as T);
+    };
+    const onExit = (code: number | null) => finish(new Error(`app child exited (${code}) before "${type}"`));
+    function finish(err: Error | null, value?: T) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(value as T);
+    }
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Starts the app (and the bare baseline server) in a child process on loopback ports. */
+export async function startAppProcess(opts: {
+  mongoUri: string;
+  dbName: string;
+  logLevel?: string;
+}): Promise<AppProcess> {
+  const child = fork(path.join(here, '../children/app-server.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_APP: JSON.stringify({ logLevel: 'warn', ...opts }) },
+    // stdout carries the app's logs: discarded, unless BENCH_APP_LOG names a file to keep them in.
+    stdio: [
+      'ignore',
+      process.env.BENCH_APP_LOG ? openSync(process.env.BENCH_APP_LOG, 'a') : 'ignore',
+      'inherit',
+      'ipc',
+    ],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let ready: { appPort: number; barePort: number };
+  try {
+    ready = await nextMessage(child, 'ready', 60_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    url: `http://127.0.0.1:${ready.appPort}`,
+    bareUrl: `http://127.0.0.1:${ready.barePort}`,
+    pid: child.pid!,
+    async setBareHtml(html) {
+      const done = nextMessage(child, 'bare-set', 10_000);
+      child.send({ type: 'bare', html });
+      await done;
+    },
+    async usage() {
+      const reply = nextMessage<{ maxRssKb: number; rss: number }>(child, 'usage', 10_000);
+      child.send({ type: 'usage' });
+      return reply;
+    },
+    async close() {
+      if (child.exitCode !== null) return;
+      child.send({ type: 'close' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import type { Models } from '../../../src/db/models/index.js';
+import type { UserDoc } from '../../../src/db/models/user.js';
+import { newUserId } from '../../../src/db/repositories/users.js';
+import type { SessionUser } from '../../../src/domain/roles.js';
+import { BatchWriter } from '../synthetic/writer.js';
+import { BENCH_DOMAIN } from '../synthetic-org.js';
+
+/**
+ * Fresh employees with no training history yet: each can start attempt 1 of the quiz, which the
+ * quiz and exam-day measurements need (a person gets at most three attempts, an hour apart).
+ */
+export async function addLearners(
+  models: Models,
+  count: number,
+  passwordHash: string,
+  label: string,
+): Promise<SessionUser[]> {
+  const writer = new BatchWriter(models, 1000);
+  const tag = `${label}-${randomBytes(3).toString('hex')}`;
+  const now = new Date();
+  const out: SessionUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const user: UserDoc = {
+      _id: newUserId(),
+      email: `${tag}-${i + 1}@${BENCH_DOMAIN}`,
+      name: `Learner ${tag} ${i + 1}`,
+      department: 'Exam day',
+      managerId: null,
+      role: 'employee',
+      active: true,
+      locale: 'en',
+      hireDate: now,
+      passwordHash,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await writer.add('User', [user]);
+    await writer.add('LoginKey', [{ _id: user.email, userId: user._id }]);
+    out.push({
+      id: user._id,
+      email: user.email,
+      name: user.name,
+      role: 'employee',
+      department: user.department,
+    });
+  }
+  await writer.flush();
+  return out;
+}

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+
+export const MEASURES = ['lesson', 'quiz', 'burst', 'sweep', 'hr', 'scorm', 'cold', 'lookups'] as const;
+export type MeasureId = (typeof MEASURES)[number];
+
+/** Sizes and durations for one run. `--quick` shrinks everything so a run takes a minute or two. */
+export interface BenchPlan {
+  quick: boolean;
+  only: Set<MeasureId>;
+  /** Employees in the organisation the web measurements (lesson, quiz, burst) run against. */
+  webOrg: number;
+  connections: number;
+  loadSeconds: number;
+  rounds: number;
+  quizSubmissions: number;
+  burstLearners: number;
+  burstWindowS: number;
+  burstThinkS: number;
+  loginSample: number;
+  sweepSizes: number[];
+  /** Per-size limit for one sweep child; it is killed and reported as not finished after this. */
+  sweepTimeoutS: number;
+  /** Audit log sizes (events) for the append timing. */
+  auditSizes: number[];
+  logLevel: string;
+}
+
+export function planFromArgs(argv: string[]): BenchPlan {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      sizes: { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const only = new Set<MeasureId>(
+    values.only
+      ? (values.only.split(',').filter((m) => (MEASURES as readonly string[]).includes(m)) as MeasureId[])
+      : MEASURES,
+  );
+  const sweepSizes = values.sizes
+    ? values.sizes
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 0)
+    : quick
+      ? [300, 3000]
+      : [1000, 10_000, 100_000];
+  return {
+    quick,
+    only,
+    webOrg: quick ? 500 : 10_000,
+    connections: 50,
+    loadSeconds: quick ? 3 : 10,
+    rounds: quick ? 1 : 2,
+    quizSubmissions: quick ? 300 : 3000,
+    burstLearners: quick ? 200 : 2000,
+    burstWindowS: 10,
+    burstThinkS: quick ? 5 : 10,
+    loginSample: quick ? 20 : 60,
+    sweepSizes,
+    sweepTimeoutS: quick ? 300 : 1800,
+    auditSizes: quick ? [500, 5000] : [1000, 20_000],
+    logLevel: values['log-level'] ?? 'info',
+  };
+}

@@ -1,0 +1,46 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+
+/**
+ * Linux /proc readings for processes we started (FerretDB, app children). Peak RSS of a child is
+ * its VmHWM; writing "5" to clear_refs resets that peak, so one phase can be measured on its own.
+ */
+
+/** The pid of the process whose command line contains `arg`, e.g. FerretDB's `--listen-addr=…`. */
+export async function findPidByArg(arg: string): Promise<number | null> {
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.split('\0').includes(arg)) return Number(entry);
+  }
+  return null;
+}
+
+/** Current and peak resident memory of `pid`, in bytes (null when /proc is unavailable). */
+export async function memoryOf(pid: number): Promise<{ rss: number; peak: number } | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
+  if (!status) return null;
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
+}
+
+/** Resets the peak-RSS counter of `pid`; returns false when the kernel refuses. */
+export async function resetPeak(pid: number): Promise<boolean> {
+  return writeFile(`/proc/${pid}/clear_refs`, '5').then(
+    () => true,
+    () => false,
+  );
+}
+
+/** CPU time (user + system) `pid` has used so far, in ms; null when /proc is unavailable. */
+export async function cpuMsOf(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (!stat) return null;
+  // Fields after the command name (which may contain spaces) start at index 2: utime is 14th, stime 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** USER_HZ: 100 on every Linux build this runs on (`getconf CLK_TCK`). */
+const CLOCK_TICKS = 100;

@@ -1,0 +1,203 @@
+import type http from 'node:http';
+import type { OrgFixture } from '../lib/context.js';
+import { BENCH_PASSWORD } from '../lib/context.js';
+import {
+  cookieHeader,
+  csrfTokenIn,
+  httpRequest,
+  loopbackAddress,
+  loopbackAgent,
+  postForm,
+  setCookies,
+} from '../lib/http.js';
+import { addLearners } from '../lib/learners.js';
+import { answerFormFromPage, quizPaths } from '../lib/quiz-flow.js';
+import { below, type MeasureResult } from '../lib/results.js';
+import { type BenchSession, createSessions } from '../lib/sessions.js';
+import { percentile, round } from '../lib/stats.js';
+import { inPool } from './quiz-submit.js';
+
+export interface ExamBurstOptions {
+  learners: number;
+  /** Every learner starts within this window (arrivals spread uniformly). */
+  windowS: number;
+  /** Time spent answering, spread uniformly in [0, thinkS]. */
+  thinkS: number;
+  /** Real password logins measured separately (argon2id), from distinct loopback addresses. */
+  loginSample: number;
+  /** Learners who first run the flow alone, one after another (the unloaded reference). */
+  soloLearners?: number;
+}
+
+interface Timings {
+  intro: number[];
+  start: number[];
+  page: number[];
+  submit: number[];
+  errors: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One learner's exam: open the quiz, start, load the attempt, think, answer everything, submit. */
+async function learnerFlow(
+  baseUrl: string,
+  courseId: string,
+  s: BenchSession,
+  agent: http.Agent,
+  thinkMs: number,
+  t: Timings,
+) {
+  const paths = quizPaths(courseId);
+  const get = (p: string) => httpRequest(`${baseUrl}${p}`, { agent, headers: { cookie: s.cookie } });
+  const intro = await get(paths.intro);
+  t.intro.push(intro.ms);
+  const csrf = csrfTokenIn(intro.body);
+  if (intro.status !== 200 || !csrf) throw new Error(`quiz page: HTTP ${intro.status}`);
+  const start = await postForm(
+    `${baseUrl}${paths.start}`,
+    { _csrf: csrf },
+    { agent, headers: { cookie: s.cookie } },
+  );
+  t.start.push(start.ms);
+  const location = start.headers.location;
+  if (start.status !== 303 || !location) throw new Error(`start: HTTP ${start.status}`);
+  const page = await get(location);
+  t.page.push(page.ms);
+  if (page.status !== 200) throw new Error(`attempt page: HTTP ${page.status}`);
+  await sleep(thinkMs);
+  const submit = await postForm(`${baseUrl}${location}/submit`, answerFormFromPage(page.body, csrf), {
+    agent,
+    headers: { cookie: s.cookie },
+  });
+  t.submit.push(submit.ms);
+  if (submit.status !== 303) throw new Error(`submit: HTTP ${submit.status}`);
+}
+
+/** Real logins through the form: GET /login for the token, POST the password (argon2id verify). */
+async function measureLogins(
+  fx: OrgFixture,
+  count: number,
+): Promise<{ ms: number[]; failures: number; perS: number }> {
+  const users = await addLearners(fx.db.models, count, fx.ctx.passwordHash, 'login');
+  const ms: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  await inPool(users, 20, async (u) => {
+    // At most 10 logins per source address: well inside the per-address limit of 30 per 15 minutes.
+    const agent = loopbackAgent(loopbackAddress(1000 + Math.floor(users.indexOf(u) / 10)), 1);
+    const form = await httpRequest(`${fx.app.url}/login`, { agent });
+    const csrf = csrfTokenIn(form.body);
+    const res = await postForm(
+      `${fx.app.url}/login`,
+      { _csrf: csrf ?? '', email: u.email, password: BENCH_PASSWORD },
+      { agent, headers: { cookie: cookieHeader(setCookies(form)) } },
+    );
+    agent.destroy();
+    if (res.status === 303) ms.push(res.ms);
+    else failures += 1;
+  });
+  return { ms, failures, perS: ms.length / ((performance.now() - started) / 1000) };
+}
+
+/**
+ * 6. Exam day: many learners start the quiz within the same few seconds, then answer and submit.
+ * Sessions are created directly (see lib/sessions.ts); login throughput is measured on a sample.
+ * Each learner connects from its own loopback address, as real learners have their own addresses.
+ */
+export async function measureExamBurst(fx: OrgFixture, opts: ExamBurstOptions): Promise<MeasureResult> {
+  const { course } = fx.ctx;
+  const measure = 'exam-day burst';
+  fx.ctx.log(`  login sample: ${opts.loginSample} password logins…`);
+  const logins = await measureLogins(fx, opts.loginSample);
+
+  const users = await addLearners(fx.db.models, opts.learners, fx.ctx.passwordHash, 'exam');
+  const sessions = await createSessions(fx.db.models, users);
+  // Unloaded reference: a few learners alone, one after another.
+  const solo: Timings = { intro: [], start: [], page: [], submit: [], errors: [] };
+  for (const s of sessions.splice(0, opts.soloLearners ?? 5)) {
+    await learnerFlow(fx.app.url, course.id, s, loopbackAgent('127.0.0.1', 1), 0, solo);
+  }
+
+  fx.ctx.log(`  burst: ${sessions.length} learners starting within ${opts.windowS} s…`);
+  const t: Timings = { intro: [], start: [], page: [], submit: [], errors: [] };
+  const began = performance.now();
+  await Promise.all(
+    sessions.map(async (s, i) => {
+      await sleep(Math.random() * opts.windowS * 1000);
+      const agent = loopbackAgent(loopbackAddress(i), 1);
+      try {
+        await learnerFlow(fx.app.url, course.id, s, agent, Math.random() * opts.thinkS * 1000, t);
+      } catch (err) {
+        t.errors.push((err as Error).message);
+      } finally {
+        agent.destroy();
+      }
+    }),
+  );
+  const tookS = (performance.now() - began) / 1000;
+  const p95 = (v: number[]) => round(percentile(v, 95));
+  const errorKinds: Record<string, number> = {};
+  for (const e of t.errors) errorKinds[e] = (errorKinds[e] ?? 0) + 1;
+  return {
+    id: 'exam-burst',
+    title: `Exam-day burst: ${sessions.length} learners start within ${opts.windowS} s, submit within ${opts.thinkS} s more`,
+    rows: [
+      {
+        measure,
+        metric: 'errors',
+        value: t.errors.length,
+        unit: `of ${sessions.length}`,
+        target: '0',
+        met: t.errors.length === 0,
+      },
+      below(
+        {
+          measure,
+          metric: 'start attempt p95',
+          value: p95(t.start),
+          unit: 'ms',
+          baseline: { label: 'alone', value: p95(solo.start) },
+        },
+        1000,
+      ),
+      below(
+        {
+          measure,
+          metric: 'submit p95',
+          value: p95(t.submit),
+          unit: 'ms',
+          baseline: { label: 'alone', value: p95(solo.submit) },
+        },
+        1000,
+      ),
+      {
+        measure,
+        metric: 'quiz page p95 / attempt page p95',
+        value: p95(t.intro),
+        unit: 'ms',
+        note: `attempt page ${p95(t.page)} ms`,
+      },
+      { measure, metric: 'burst wall time', value: round(tookS), unit: 's' },
+      {
+        measure,
+        metric: `password logins/s (${opts.loginSample}, 20 at a time)`,
+        value: round(logins.perS, 2),
+        unit: 'login/s',
+        note: `p95 ${p95(logins.ms)} ms, ${logins.failures} failed; ${sessions.length} logins would take ${round(sessions.length / Math.max(logins.perS, 0.001))} s`,
+      },
+    ],
+    details: {
+      errorKinds,
+      p50: {
+        intro: percentile(t.intro, 50),
+        start: percentile(t.start, 50),
+        page: percentile(t.page, 50),
+        submit: percentile(t.submit, 50),
+      },
+      p99: { start: percentile(t.start, 99), submit: percentile(t.submit, 99) },
+      solo,
+      logins: { ...logins, p50: percentile(logins.ms, 50), p95: percentile(logins.ms, 95) },
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { Models } from '../../../src/db/models/index.js';
+import type { SessionUser } from '../../../src/domain/roles.js';
+import type { BenchContext } from '../lib/context.js';
+import { type HttpResponse, httpRequest } from '../lib/http.js';
+import { below, type Row } from '../lib/results.js';
+import { createSessions } from '../lib/sessions.js';
+import { percentile, ratio, round } from '../lib/stats.js';
+
+export interface HrTimings {
+  employees: number;
+  /** Dashboard with the summary the sweep left (median of a few visits). */
+  dashboard: { ttfbMs: number; totalMs: number; status: number };
+  /** Dashboard when no summary exists yet (the page computes it). */
+  dashboardCold: { ttfbMs: number; totalMs: number; status: number };
+  csv: { ttfbMs: number; totalMs: number; status: number; bytes: number; rows: number };
+}
+
+/** 4. HR dashboard and status CSV for one organisation, through the app (at `appUrl`) on loopback. */
+export async function hrReportsAt(
+  ctx: BenchContext,
+  models: Models,
+  appUrl: string,
+  employees: number,
+  hr: SessionUser,
+): Promise<HrTimings> {
+  const [session] = await createSessions(models, [hr]);
+  const get = (p: string) =>
+    httpRequest(`${appUrl}${p}`, { headers: { cookie: session!.cookie }, timeoutMs: 600_000 });
+  {
+    const course = encodeURIComponent(ctx.course.id);
+    const visits: HttpResponse[] = [];
+    for (let i = 0; i < 3; i++) visits.push(await get(`/hr/dashboard?course=${course}`));
+    const median = (pick: (r: HttpResponse) => number) => percentile(visits.map(pick), 50);
+    const csv = await get(`/hr/reports/status.csv?course=${course}`);
+    await models.ReportSummary.deleteMany({});
+    const cold = await get(`/hr/dashboard?course=${course}`);
+    return {
+      employees,
+      dashboard: { ttfbMs: median((r) => r.ttfbMs), totalMs: median((r) => r.ms), status: visits[0]!.status },
+      dashboardCold: { ttfbMs: cold.ttfbMs, totalMs: cold.ms, status: cold.status },
+      csv: {
+        ttfbMs: csv.ttfbMs,
+        totalMs: csv.ms,
+        status: csv.status,
+        bytes: Buffer.byteLength(csv.body),
+        rows: Math.max(0, csv.body.split('\n').filter(Boolean).length - 1),
+      },
+    };
+  }
+}
+
+/** Rows for the largest organisation, each next to the smallest one measured in the same run. */
+export function hrRows(all: HrTimings[]): Row[] {
+  if (all.length === 0) return [];
+  const big = all.reduce((a, b) => (b.employees > a.employees ? b : a));
+  const small = all.reduce((a, b) => (b.employees < a.employees ? b : a));
+  const measure = `HR reports @${big.employees / 1000}k`;
+  const base = `${small.employees / 1000}k`;
+  const row = (metric: string, v: number, b: number, unit = 'ms'): Row => ({
+    measure,
+    metric,
+    value: round(v),
+    unit,
+    baseline: { label: base, value: round(b) },
+    ratio: ratio(v, b),
+  });
+  const failed = [big.dashboard.status, big.dashboardCold.status, big.csv.status].some((s) => s !== 200);
+  return [
+    below(row('dashboard: total', big.dashboard.totalMs, small.dashboard.totalMs), 1000),
+    row('dashboard: first byte', big.dashboard.ttfbMs, small.dashboard.ttfbMs),
+    row('dashboard, no summary yet: total', big.dashboardCold.totalMs, small.dashboardCold.totalMs),
+    below(row('CSV export: first byte', big.csv.ttfbMs, small.csv.ttfbMs), 1000),
+    row('CSV export: total', big.csv.totalMs, small.csv.totalMs),
+    {
+      measure,
+      metric: 'CSV export: rows / size',
+      value: big.csv.rows,
+      unit: 'rows',
+      note: `${round(big.csv.bytes / 2 ** 20, 1)} MB`,
+    },
+    { measure, metric: 'non-200 answers', value: failed ? 1 : 0, unit: 'count', target: '0', met: !failed },
+  ];
+}

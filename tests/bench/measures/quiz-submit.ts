@@ -1,0 +1,138 @@
+import type autocannon from 'autocannon';
+import { cycleKey } from '../../../src/db/repositories/training.js';
+import type { OrgFixture } from '../lib/context.js';
+import { addLearners } from '../lib/learners.js';
+import { runLoad } from '../lib/load.js';
+import { answerFormFor, quizPaths, startAttempt } from '../lib/quiz-flow.js';
+import { below, type MeasureResult } from '../lib/results.js';
+import { createSessions, withCsrf } from '../lib/sessions.js';
+import { percentile, ratio, round } from '../lib/stats.js';
+
+export interface QuizSubmitOptions {
+  connections: number;
+  /** Fresh learners, one graded attempt each: the upper bound on requests. */
+  submissions: number;
+  durationS: number;
+}
+
+/** urlencoded, with one pair per value of multi-answer fields. */
+function formBody(form: Record<string, string | string[]>): string {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(form)) for (const item of [v].flat()) body.append(k, item);
+  return body.toString();
+}
+
+export async function inPool<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+/**
+ * 2. Quiz submission: every request submits a different learner's fresh attempt (started
+ * beforehand), so each one is graded and stored. Baseline: the bare fastify server in the same
+ * process answering the same form posts with a redirect.
+ */
+export async function measureQuizSubmit(fx: OrgFixture, opts: QuizSubmitOptions): Promise<MeasureResult> {
+  const { course } = fx.ctx;
+  const paths = quizPaths(course.id);
+  fx.ctx.log(`  preparing ${opts.submissions} learners with a started attempt…`);
+  const users = await addLearners(fx.db.models, opts.submissions, fx.ctx.passwordHash, 'quiz');
+  const sessions = await createSessions(fx.db.models, users);
+  await withCsrf(fx.app.url, sessions, paths.intro);
+  const startMs: number[] = [];
+  await inPool(sessions, 4, async (s) => {
+    const res = await startAttempt(fx.app.url, course, s);
+    if (res.status !== 303) throw new Error(`starting an attempt answered ${res.status}`);
+    startMs.push(res.ms);
+  });
+  const forms = await Promise.all(
+    sessions.map(async (s) => ({ s, body: formBody(await answerFormFor(fx.db.models, course, s)) })),
+  );
+
+  let i = 0;
+  const submitRequests: autocannon.Request[] = [
+    {
+      method: 'POST',
+      path: paths.submit(1),
+      setupRequest: (req) => {
+        const f = forms[i++ % forms.length]!;
+        return {
+          ...req,
+          body: f.body,
+          headers: {
+            ...req.headers,
+            cookie: f.s.cookie,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+        };
+      },
+    },
+  ];
+  const bareBody = forms[0]!.body;
+  const bare = await runLoad({
+    url: `${fx.app.bareUrl}/submit`,
+    connections: opts.connections,
+    durationS: opts.durationS,
+    maxRequests: opts.submissions,
+    requests: [
+      { method: 'POST', body: bareBody, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    ],
+  });
+  const app = await runLoad({
+    url: fx.app.url,
+    connections: opts.connections,
+    durationS: opts.durationS,
+    // Each learner submits once: a second submission would only read the stored result.
+    maxRequests: forms.length,
+    requests: submitRequests,
+  });
+  const graded = app.statusCodes['303'] ?? 0;
+  const stored = await fx.db.models.AttemptResult.countDocuments({
+    _id: { $in: users.map((u) => `${cycleKey(u.id, course.id, 1)}:1`) },
+  });
+  const gradedPerS = graded / app.durationS;
+  const measure = 'quiz submit';
+  return {
+    id: 'quiz-submit',
+    title: `Quiz submission, ${opts.connections} connections, a fresh attempt per request`,
+    rows: [
+      {
+        measure,
+        metric: 'attempts graded+stored/s',
+        value: round(gradedPerS),
+        unit: 'req/s',
+        baseline: { label: 'bare fastify POST→303', value: round(bare.rps) },
+        ratio: ratio(gradedPerS, bare.rps),
+      },
+      below(
+        {
+          measure,
+          metric: `p99 latency @${opts.connections}`,
+          value: app.p99,
+          unit: 'ms',
+          baseline: { label: 'bare p99', value: bare.p99 },
+        },
+        100,
+      ),
+      {
+        measure,
+        metric: 'results stored / submitted',
+        value: stored,
+        unit: `of ${app.requests}`,
+        target: 'all',
+        met: stored === app.requests && app.requests > 0,
+      },
+      {
+        measure,
+        metric: 'attempt start (setup, 4 at a time) p95',
+        value: round(percentile(startMs, 95)),
+        unit: 'ms',
+      },
+    ],
+    details: { app, bare, statusCodes: app.statusCodes, startP50: percentile(startMs, 50) },
+  };
+}

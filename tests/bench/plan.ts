@@ -1,0 +1,148 @@
+import { openDb } from '../../src/db/connection.js';
+import { startAppProcess } from './lib/app-process.js';
+import { type BenchContext, openOrgFixture } from './lib/context.js';
+import { type BenchDatabase, benchDbName } from './lib/ferret.js';
+import type { BenchPlan } from './lib/options.js';
+import type { MeasureResult } from './lib/results.js';
+import { measureColdStart } from './measures/cold-start.js';
+import { measureExamBurst } from './measures/exam-burst.js';
+import { type HrTimings, hrReportsAt, hrRows } from './measures/hr-reports.js';
+import { measureLessonPage } from './measures/lesson-page.js';
+import { auditAppendAt, HOT_PATHS, type LookupTimings, lookupRows, lookupsAt } from './measures/lookups.js';
+import { measureQuizSubmit } from './measures/quiz-submit.js';
+import { measureScormExport } from './measures/scorm-export.js';
+import { type SweepOutcome, sweepInChild, sweepRows } from './measures/sweep.js';
+import { generateOrg } from './synthetic-org.js';
+
+type Report = (r: MeasureResult) => void;
+
+/** 1, 2, 6: the web measurements share one organisation and one app process, in this order. */
+async function webPhase(ctx: BenchContext, plan: BenchPlan, report: Report): Promise<void> {
+  ctx.log(`\n== web measurements on a ${plan.webOrg}-person organisation`);
+  const fx = await openOrgFixture(ctx, { label: 'web', employees: plan.webOrg, logLevel: plan.logLevel });
+  try {
+    if (plan.only.has('lesson')) {
+      report(
+        await measureLessonPage(fx, {
+          connections: plan.connections,
+          durationS: plan.loadSeconds,
+          sessions: 50,
+          rounds: plan.rounds,
+        }),
+      );
+    }
+    if (plan.only.has('quiz')) {
+      report(
+        await measureQuizSubmit(fx, {
+          connections: plan.connections,
+          submissions: plan.quizSubmissions,
+          durationS: plan.loadSeconds,
+        }),
+      );
+    }
+    if (plan.only.has('burst')) {
+      report(
+        await measureExamBurst(fx, {
+          learners: plan.burstLearners,
+          windowS: plan.burstWindowS,
+          thinkS: plan.burstThinkS,
+          loginSample: plan.loginSample,
+        }),
+      );
+    }
+  } finally {
+    await fx.close();
+  }
+}
+
+/** 3, 4 and the index check: one organisation per size, each in its own database, dropped after use. */
+async function scalePhase(
+  ctx: BenchContext,
+  plan: BenchPlan,
+  database: BenchDatabase,
+  report: Report,
+): Promise<void> {
+  const sweeps: SweepOutcome[] = [];
+  const hr: HrTimings[] = [];
+  const lookups: LookupTimings[] = [];
+  for (const employees of plan.sweepSizes) {
+    ctx.log(`\n== ${employees}-person organisation`);
+    const dbName = benchDbName(`org${employees}`);
+    const db = await openDb(ctx.mongoUri, dbName);
+    try {
+      const org = await generateOrg(db.models, {
+        employees,
+        course: ctx.course,
+        now: new Date(),
+        passwordHash: ctx.passwordHash,
+        // The sweep and the reports never read the audit log; it is measured on its own below.
+        audit: false,
+        sessionShare: 0.2,
+      });
+      ctx.log(`  generated in ${(org.ms / 1000).toFixed(1)} s: ${JSON.stringify(org.counts)}`);
+      if (plan.only.has('lookups'))
+        lookups.push(await lookupsAt(db.models, employees, org.sample, ctx.course.id));
+      if (plan.only.has('sweep')) {
+        ctx.log('  sweeping…');
+        const outcome = await sweepInChild(ctx, dbName, employees, database.pid, plan.sweepTimeoutS);
+        sweeps.push(outcome);
+        ctx.log(
+          `  sweep: ${outcome.finished ? `${(outcome.runs[0]!.wallMs / 1000).toFixed(1)} s` : 'did not finish'}`,
+        );
+      }
+      if (plan.only.has('hr')) {
+        ctx.log('  HR dashboard and CSV…');
+        const app = await startAppProcess({ mongoUri: ctx.mongoUri, dbName });
+        try {
+          hr.push(await hrReportsAt(ctx, db.models, app.url, employees, org.hr));
+        } finally {
+          await app.close();
+        }
+      }
+    } finally {
+      await db.conn.dropDatabase().catch(() => {});
+      await db.close();
+    }
+  }
+  if (sweeps.length)
+    report({
+      id: 'sweep',
+      title: 'Refresher sweep (jobs:run) per organisation size',
+      rows: sweepRows(sweeps, plan.sweepTimeoutS),
+      details: { sweeps },
+    });
+  if (hr.length)
+    report({ id: 'hr-reports', title: 'HR dashboard and status CSV', rows: hrRows(hr), details: { hr } });
+  if (plan.only.has('lookups')) {
+    const audits = [];
+    for (const events of plan.auditSizes) {
+      const db = await openDb(ctx.mongoUri, benchDbName(`audit${events}`));
+      try {
+        audits.push(await auditAppendAt(db.models, events));
+      } finally {
+        await db.conn.dropDatabase().catch(() => {});
+        await db.close();
+      }
+    }
+    report({
+      id: 'lookups',
+      title: 'Hot lookups by _id as data grows',
+      rows: lookupRows(lookups, audits),
+      details: { hotPaths: HOT_PATHS, lookups, audits },
+    });
+  }
+}
+
+/** The order of a run. Each result is reported as soon as it exists. */
+export async function runPlan(
+  ctx: BenchContext,
+  plan: BenchPlan,
+  database: BenchDatabase,
+  report: Report,
+): Promise<void> {
+  if (['lesson', 'quiz', 'burst'].some((m) => plan.only.has(m as never))) await webPhase(ctx, plan, report);
+  if (plan.only.has('scorm')) report(await measureScormExport(ctx.course, plan.quick ? 3 : 5));
+  if (['sweep', 'hr', 'lookups'].some((m) => plan.only.has(m as never)))
+    await scalePhase(ctx, plan, database, report);
+  if (plan.only.has('cold')) report(await measureColdStart());
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDb } from '../../src/db/connection.js';
+import { type BenchContext, createContext, type OrgFixture, openOrgFixture } from '../bench/lib/context.js';
+import { benchDbName } from '../bench/lib/ferret.js';
+import { formatTable, type MeasureResult } from '../bench/lib/results.js';
+import { measureColdStart } from '../bench/measures/cold-start.js';
+import { measureExamBurst } from '../bench/measures/exam-burst.js';
+import { hrReportsAt, hrRows } from '../bench/measures/hr-reports.js';
+import { measureLessonPage } from '../bench/measures/lesson-page.js';
+import { auditAppendAt, lookupRows, lookupsAt } from '../bench/measures/lookups.js';
+import { measureQuizSubmit } from '../bench/measures/quiz-submit.js';
+import { measureScormExport } from '../bench/measures/scorm-export.js';
+import { sweepInChild, sweepRows } from '../bench/measures/sweep.js';
+
+/**
+ * Every benchmark measurement at toy sizes, so the bench code cannot rot between full runs
+ * (`npm run bench`). Checks that each one runs end to end and reports sane rows; says nothing about speed.
+ */
+
+function expectRows(result: MeasureResult, ids: string[] = []) {
+  expect(result.rows.length).toBeGreaterThan(0);
+  for (const row of result.rows) expect(typeof row.value).toBe('number');
+  expect(formatTable([result])).toContain(result.rows[0]!.metric);
+  for (const id of ids) expect(result.rows.map((r) => r.metric).join('\n')).toContain(id);
+}
+
+describe.concurrent('bench smoke', () => {
+  let ctx: BenchContext;
+  let fx: OrgFixture;
+
+  beforeAll(async () => {
+    ctx = await createContext(inject('mongoUri'), () => {});
+    fx = await openOrgFixture(ctx, { label: 'smoke', employees: 30 });
+  });
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  it('runs the web measurements: lesson page, quiz submission, exam-day burst', async () => {
+    const lesson = await measureLessonPage(fx, {
+      connections: 4,
+      durationS: 1,
+      sessions: 3,
+      rounds: 1,
+      maxRequests: 20,
+    });
+    expectRows(lesson);
+    expect(lesson.rows.find((r) => r.metric === 'failed responses')?.value).toBe(0);
+
+    const quiz = await measureQuizSubmit(fx, { connections: 2, submissions: 4, durationS: 2 });
+    expectRows(quiz);
+    expect(quiz.rows.find((r) => r.metric === 'results stored / submitted')?.met).toBe(true);
+
+    const burst = await measureExamBurst(fx, {
+      learners: 6,
+      windowS: 0.3,
+      thinkS: 0.2,
+      loginSample: 2,
+      soloLearners: 1,
+    });
+    expectRows(burst);
+    expect(burst.rows.find((r) => r.metric === 'errors')?.value).toBe(0);
+    expect(burst.details?.logins).toMatchObject({ failures: 0 });
+  });
+
+  it('runs the scale measurements on the same organisation: lookups, sweep in a child, HR reports', async () => {
+    const { db, org } = fx;
+    expect(org.counts.Assignment).toBeGreaterThan(20);
+    expect(org.counts.AttemptResult).toBeGreaterThan(20);
+    const lookups = await lookupsAt(db.models, org.employees, org.sample, ctx.course.id);
+    const sweep = await sweepInChild(ctx, fx.dbName, org.employees, null, 60);
+    expect(sweep.finished).toBe(true);
+    expect(sweep.runs[0]?.report.assignments).toBeGreaterThan(20);
+    const hr = await hrReportsAt(ctx, db.models, fx.app.url, org.employees, org.hr);
+    expect([hr.dashboard.status, hr.csv.status, hr.dashboardCold.status]).toEqual([200, 200, 200]);
+    expect(hr.csv.rows).toBeGreaterThan(20);
+    expectRows({ id: 'sweep', title: '', rows: sweepRows([sweep], 60) });
+    expectRows({ id: 'hr', title: '', rows: hrRows([hr, hr]) });
+    const auditDb = await openDb(ctx.mongoUri, benchDbName('smoke_audit'));
+    try {
+      const audit = await auditAppendAt(auditDb.models, 50);
+      expectRows({ id: 'lookups', title: '', rows: lookupRows([lookups, lookups], [audit, audit]) });
+    } finally {
+      await auditDb.conn.dropDatabase().catch(() => {});
+      await auditDb.close();
+    }
+  });
+
+  it('runs the SCORM export measurement', async () => {
+    expectRows(await measureScormExport(ctx.course, 1), ['zipped size']);
+  });
+
+  it('runs the cold-start measurement', async () => {
+    const cold = await measureColdStart({ restart: false, baseline: false });
+    expect(cold.rows[0]!.value).toBeGreaterThan(0);
+  });
+});
