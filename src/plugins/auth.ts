@@ -34,7 +34,8 @@ export default fp(
         throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
       route.config = { ...route.config, access };
       for (const method of [route.method].flat()) {
-        if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, access });
+        if (method !== 'HEAD')
+          app.routeTable.push({ method, url: route.url, access, bodyLimit: route.bodyLimit });
       }
     });
 

@@ -12,7 +12,7 @@ declare module 'fastify' {
     db: Db;
     audit: AuditLog;
     /** Every registered route with its declared access, for the authorization matrix. */
-    routeTable: Array<{ method: string; url: string; access: Access }>;
+    routeTable: Array<{ method: string; url: string; access: Access; bodyLimit?: number }>;
   }
   interface FastifyRequest {
     user: SessionUser | null;
