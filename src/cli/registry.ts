@@ -8,4 +8,12 @@ import { command as usersImport } from './commands/users-import.js';
 import type { CliCommand } from './types.js';
 
 /** Every operator command; one line each. */
-export const commands: CliCommand[] = [userCreate, seedDemo, contentCheck, auditVerify, scormExport, usersImport, jobsRun];
+export const commands: CliCommand[] = [
+  userCreate,
+  seedDemo,
+  contentCheck,
+  auditVerify,
+  scormExport,
+  usersImport,
+  jobsRun,
+];

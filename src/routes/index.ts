@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import authRoutes from './auth/index.js';
 import healthRoutes from './health/index.js';
+import homeRoutes from './home/index.js';
 import hrAssignmentRoutes from './hr/assignments/index.js';
 import hrCourseSettingsRoutes from './hr/courses/settings/index.js';
 import hrOutboxRoutes from './hr/outbox/index.js';
 import hrPeopleRoutes from './hr/people/index.js';
 import reportingArea from './hr/reports/reporting-area.js';
-import homeRoutes from './home/index.js';
 import learnRoutes from './learn/index.js';
 import quizRoutes from './quiz/index.js';
 import recordsRoutes from './records/index.js';

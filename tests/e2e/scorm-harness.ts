@@ -105,10 +105,27 @@ export async function startPlayerServer(files: Map<string, Buffer>, format: 'sco
   } satisfies PlayerServer;
 }
 
+/** What the test player page exposes on `window` (see its script in this harness). */
+interface PlayerWindow {
+  launch(preload: object | null, nested: boolean): void;
+  scormLog: string[][];
+  cmi(): Cmi;
+}
+
+export interface CmiInteraction {
+  id: string;
+  result: string;
+  [element: string]: unknown;
+}
+
+/** The CMI tree as scorm-again reports it; its shape differs between SCORM 1.2 and 2004. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read both versions' trees by path
+export type Cmi = any;
+
 /** Opens the player, launches the SCO (optionally with LMS data for a relaunch) and returns its frame. */
 export async function launch(page: Page, base: string, opts: { preload?: object; nested?: boolean } = {}) {
   await page.goto(`${base}/player.html`);
-  await page.evaluate(([preload, nested]) => (window as any).launch(preload, nested), [
+  await page.evaluate(([preload, nested]) => (window as unknown as PlayerWindow).launch(preload, nested), [
     opts.preload ?? null,
     opts.nested ?? false,
   ] as const);
@@ -183,14 +200,14 @@ export async function answerQuiz(
 
 /** Every SetValue the SCO made, in order, as [element, value]. */
 export async function setCalls(page: Page): Promise<Array<[string, string]>> {
-  const log = (await page.evaluate(() => (window as any).scormLog)) as string[][];
+  const log = (await page.evaluate(() => (window as unknown as PlayerWindow).scormLog)) as string[][];
   return log.filter((e) => e[0] === 'set').map((e) => [e[1]!, e[2]!]);
 }
 
 export async function apiLog(page: Page): Promise<string[][]> {
-  return (await page.evaluate(() => (window as any).scormLog)) as string[][];
+  return (await page.evaluate(() => (window as unknown as PlayerWindow).scormLog)) as string[][];
 }
 
-export async function cmiData(page: Page): Promise<any> {
-  return page.evaluate(() => (window as any).cmi());
+export async function cmiData(page: Page): Promise<Cmi> {
+  return page.evaluate(() => (window as unknown as PlayerWindow).cmi());
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCoursesDir, loadCourse } from '../../src/content/index.js';
 import type { Course } from '../../src/domain/course.js';
 import { launchChromium } from '../helpers/browser.js';
-import { apiLog, cmiData, setCalls } from './scorm-harness.js';
+import { apiLog, type CmiInteraction, cmiData, setCalls } from './scorm-harness.js';
 import { allButOneRight, openPlayer, outsideRequests, type Run, takeQuiz } from './scorm-run.js';
 
 let course: Course;
@@ -42,7 +42,7 @@ describe('SCORM 1.2 package in scorm-again', () => {
     expect(cmi.core.lesson_status).toBe('passed');
     expect(cmi.core.score).toMatchObject({ raw: String(expected.score), min: '0', max: '100' });
     expect(cmi.core.exit).toBe('');
-    const interactions = Object.values(cmi.interactions) as any[];
+    const interactions = Object.values(cmi.interactions) as CmiInteraction[];
     expect(interactions.map((i) => i.id)).toEqual(served);
     expect(interactions.filter((i) => i.result === 'wrong')).toHaveLength(1);
     for (const i of interactions) {
@@ -73,7 +73,9 @@ describe('SCORM 1.2 package in scorm-again', () => {
     expect(cmi.core.lesson_status).toBe(status);
     // Attempts remain, so leaving now is a suspend: the learner can come back and retry.
     expect(cmi.core.exit).toBe('suspend');
-    expect((Object.values(cmi.interactions) as any[]).every((i) => i.result === 'wrong')).toBe(true);
+    expect((Object.values(cmi.interactions) as CmiInteraction[]).every((i) => i.result === 'wrong')).toBe(
+      true,
+    );
   });
 });
 
@@ -93,7 +95,7 @@ describe('SCORM 2004 package in scorm-again', () => {
       max: '100',
     });
     expect(cmi.exit).toBe('normal');
-    const interactions = Object.values(cmi.interactions) as any[];
+    const interactions = Object.values(cmi.interactions) as CmiInteraction[];
     expect(interactions.map((i) => i.id)).toEqual(served);
     expect(interactions.filter((i) => i.result === 'incorrect')).toHaveLength(1);
     for (const i of interactions) {

@@ -4,9 +4,13 @@ import { ADMIN_ROLES, HR_ROLES } from '../../domain/access.js';
 /** Role home pages. The learner's "My training" lives in routes/learn. */
 const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/hr', { config: { access: HR_ROLES } }, async (_request, reply) =>
-    reply.viewAsync('hr/home', { courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })) }),
+    reply.viewAsync('hr/home', {
+      courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),
+    }),
   );
-  app.get('/admin', { config: { access: ADMIN_ROLES } }, async (_request, reply) => reply.viewAsync('admin/home', {}));
+  app.get('/admin', { config: { access: ADMIN_ROLES } }, async (_request, reply) =>
+    reply.viewAsync('admin/home', {}),
+  );
 };
 
 export default homeRoutes;
