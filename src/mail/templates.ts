@@ -1,3 +1,4 @@
+import { formatDay } from '../domain/display-dates.js';
 import type { ReminderKind } from '../domain/reminders.js';
 
 /** Every message has a plain-text part and an HTML part, and links straight to the training. */
@@ -14,9 +15,8 @@ function escapeHtml(s: string): string {
   );
 }
 
-function formatDay(d: Date | null): string {
-  if (!d) return 'no fixed date';
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+function dueText(d: Date | null): string {
+  return d ? formatDay(d) : 'no fixed date';
 }
 
 function render(subject: string, paragraphs: string[], link: { href: string; label: string }): MessageBody {
@@ -45,7 +45,7 @@ export interface ReminderContext {
 }
 
 export function reminderMessage(c: ReminderContext): MessageBody {
-  const due = formatDay(c.dueAt);
+  const due = dueText(c.dueAt);
   const what = c.requirement === 'attest-only' ? 're-read and confirm' : c.cycleNo > 1 ? 'renew' : 'complete';
   const link = { href: c.link, label: `Open ${c.courseTitle}` };
   const hello = `Hello ${c.personName},`;

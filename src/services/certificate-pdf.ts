@@ -1,17 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { CertificateDoc } from '../db/models/records.js';
 import { certificateStatus } from '../domain/completion.js';
-
-const DATE = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-export function formatDay(date: Date): string {
-  return DATE.format(date);
-}
+import { formatDay } from '../domain/display-dates.js';
 
 /** The first 12 hex digits identify a content version for people; the full hash is in the evidence pack. */
 export function shortVersion(version: string): string {

@@ -1,15 +1,9 @@
 import type { Course } from '../../domain/course.js';
+import { formatDay } from '../../domain/display-dates.js';
 
-const DATE = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-/** "2 March 2026" (UTC, so every server renders the same day). */
+/** "2 March 2026", or null when there is no date. */
 export function formatDate(date: Date | null | undefined): string | null {
-  return date ? DATE.format(new Date(date)) : null;
+  return date ? formatDay(date) : null;
 }
 
 const STATES: Record<string, { label: string; tone: 'ok' | 'bad' | 'warn' | 'neutral' }> = {
@@ -25,7 +19,7 @@ const STATES: Record<string, { label: string; tone: 'ok' | 'bad' | 'warn' | 'neu
 
 /**
  * Badge text and tone for an assignment state; unknown states are shown humanised rather than hidden.
- * Nothing moves a stored state from "not-started" when a lesson is read, so `started` says so here.
+ * `started` covers the moment between a learner's first action and the summary write that follows it.
  */
 export function stateBadge(state: string | null, started = false): { label: string; tone: string } {
   if (!state) return started ? STATES['in-progress']! : { label: 'Available', tone: 'neutral' };

@@ -1,15 +1,8 @@
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-});
+import { formatDateTime as dateTime } from '../../domain/display-dates.js';
 
-/** "2 March 2026 at 09:00 UTC": one time zone, so every server renders the same text. */
+/** "2 March 2026 at 09:00 UTC", or null when there is no date. */
 export function formatDateTime(date: Date | null | undefined): string | null {
-  return date ? `${DATE_TIME.format(new Date(date))} UTC` : null;
+  return date ? dateTime(date) : null;
 }
 
 /** "80 %" with at most one decimal. */

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Course } from '../../domain/course.js';
+import { formatDateTime, formatDay } from '../../domain/display-dates.js';
 import type { SessionUser } from '../../domain/roles.js';
 import { HttpError } from '../../plugins/auth.js';
-import { formatDay } from '../../services/certificate-pdf.js';
 import type { CompletionDeps } from '../../services/completion.js';
 
 export function courseOr404(app: FastifyInstance, courseId: string): Course {
@@ -23,18 +23,8 @@ export function completionDeps(app: FastifyInstance): CompletionDeps {
 
 export const isHr = (user: SessionUser) => user.role === 'hr' || user.role === 'admin';
 
-const TIME = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-  timeZoneName: 'short',
-});
-
 /** Date formatters handed to views (dates are shown in UTC so records read the same everywhere). */
 export const fmt = {
   day: (d: Date | null | undefined) => (d ? formatDay(d) : ''),
-  time: (d: Date | null | undefined) => (d ? TIME.format(d) : ''),
+  time: (d: Date | null | undefined) => (d ? formatDateTime(d) : ''),
 };
