@@ -142,28 +142,22 @@ export class AssignmentError extends Error {}
 
 const PERSON_FIELDS = { department: 1, active: 1, hireDate: 1, managerId: 1 } as const;
 
-/** Everyone a target names today (active people only), streamed in batches. */
-async function* peopleFor(models: Models, target: RuleTarget): AsyncGenerator<AssignPerson[]> {
+/**
+ * Everyone a target names today (active people only). Read in full before anything is written:
+ * FerretDB (SQLite) blocks writes while a read cursor is open. A few fields per person keep this small.
+ */
+async function peopleFor(models: Models, target: RuleTarget): Promise<AssignPerson[]> {
   if (target.kind === 'individuals') {
     const found = await Promise.all(
       target.userIds.map((id) => models.User.findById(id, PERSON_FIELDS).lean()),
     );
-    yield found.filter((p): p is NonNullable<typeof p> => !!p && p.active) as AssignPerson[];
-    return;
+    return found.filter((p): p is NonNullable<typeof p> => !!p && p.active) as AssignPerson[];
   }
   const filter =
     target.kind === 'departments'
       ? { department: { $in: target.departments }, active: true }
       : { active: true };
-  let batch: AssignPerson[] = [];
-  for await (const p of models.User.find(filter, PERSON_FIELDS).lean().cursor({ batchSize: 1000 })) {
-    batch.push(p as unknown as AssignPerson);
-    if (batch.length === 1000) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length) yield batch;
+  return (await models.User.find(filter, PERSON_FIELDS).lean()) as unknown as AssignPerson[];
 }
 
 /** Creates an assignment rule and applies it to everyone it names now; audited as `assignment.created`. */
@@ -186,8 +180,9 @@ export async function createRule(
   };
   await deps.models.AssignmentRule.create(rule);
   let assigned = 0;
-  for await (const batch of peopleFor(deps.models, rule.target)) {
-    assigned += await assignPeople(deps, rule, batch, SOURCE_OF[rule.target.kind], now);
+  const people = await peopleFor(deps.models, rule.target);
+  for (let i = 0; i < people.length; i += 1000) {
+    assigned += await assignPeople(deps, rule, people.slice(i, i + 1000), SOURCE_OF[rule.target.kind], now);
   }
   await deps.audit.append(
     {

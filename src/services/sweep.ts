@@ -37,6 +37,7 @@ export interface SweepReport {
 }
 
 const BATCH = 1000;
+const BULK_UPDATES = 50;
 const SEND_CONCURRENCY = 8;
 
 const PROJECTION = {
@@ -100,17 +101,15 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport>
   const counts = new Map<string, Record<string, number>>();
   const known = new Set<string>();
 
-  let batch: SweepAssignment[] = [];
+  // FerretDB (SQLite) blocks writes while a read cursor is open, so the pass is split: the cursor
+  // only reads and plans (in memory, just the changes), and the writes run after it is closed.
+  const work: PlannedWork = { updates: [], cycles: [], reminders: [] };
   const cursor = models.Assignment.find({}, PROJECTION).lean<SweepAssignment>().cursor({ batchSize: BATCH });
   for await (const a of cursor) {
     known.add(a._id);
-    batch.push(a as SweepAssignment);
-    if (batch.length === BATCH) {
-      await processBatch(deps, settings, batch, now, report, counts);
-      batch = [];
-    }
+    planAssignment(deps, settings, a as SweepAssignment, now, report, counts, work);
   }
-  await processBatch(deps, settings, batch, now, report, counts);
+  await applyWork(deps, work, now, report);
 
   report.assignedByRules = await catchNewPeople(deps, known, now);
   report.sessionsDeleted = await sessionsRepository(models).deleteExpired(now);
@@ -120,102 +119,112 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport>
   return report;
 }
 
-async function processBatch(
+interface PlannedWork {
+  updates: AnyBulkWriteOperation<AssignmentDoc>[];
+  cycles: CycleDoc[];
+  reminders: PendingReminder[];
+}
+
+/** Decides what one assignment needs (state, next cycle, reminders) without writing anything. */
+function planAssignment(
   deps: SweepDeps,
   settings: Map<string, CourseSettingsDoc>,
-  batch: SweepAssignment[],
+  a: SweepAssignment,
   now: Date,
   report: SweepReport,
   counts: Map<string, Record<string, number>>,
-): Promise<void> {
-  if (batch.length === 0) return;
-  const updates: AnyBulkWriteOperation<AssignmentDoc>[] = [];
-  const cycles: CycleDoc[] = [];
-  const reminders: PendingReminder[] = [];
+  work: PlannedWork,
+): void {
+  report.assignments += 1;
+  const course = deps.courses.get(a.courseId);
+  const s = settings.get(a.courseId);
+  // Retired courses and people who left: no state changes, no cycles, no reminders.
+  if (!a.active || !course || !s || s.retired) return;
+  const policy = policyOf(s);
+  const facts = {
+    n: a.cycleNo,
+    dueAt: a.dueAt,
+    // The summary carries no start time; the learner side marks "in-progress" when work begins.
+    startedAt: a.state === 'in-progress' ? a.assignedAt : null,
+    completedAt: a.completedAt,
+    expiresAt: a.expiresAt,
+  };
+  let status = cycleState(policy, [facts], now);
+  let current = { cycleNo: a.cycleNo, dueAt: a.dueAt, assignedAt: a.assignedAt };
+  let requirement: CycleDoc['requirement'] = 'full';
 
-  for (const a of batch) {
-    report.assignments += 1;
-    const course = deps.courses.get(a.courseId);
-    const s = settings.get(a.courseId);
-    // Retired courses and people who left: no state changes, no cycles, no reminders.
-    if (!a.active || !course || !s || s.retired) continue;
-    const policy = policyOf(s);
-    const facts = {
-      n: a.cycleNo,
-      dueAt: a.dueAt,
-      // The summary carries no start time; the learner side marks "in-progress" when work begins.
-      startedAt: a.state === 'in-progress' ? a.assignedAt : null,
-      completedAt: a.completedAt,
-      expiresAt: a.expiresAt,
-    };
-    let status = cycleState(policy, [facts], now);
-    let current = { cycleNo: a.cycleNo, dueAt: a.dueAt, assignedAt: a.assignedAt };
-    let requirement: CycleDoc['requirement'] = 'full';
-
-    const campaign = s.campaign;
-    const renewForCampaign =
-      campaign !== null &&
-      !!a.completedAt &&
-      a.completedAt < campaign.createdAt &&
-      a.assignedAt < campaign.createdAt;
-    if (renewForCampaign || status.opensNextCycle) {
-      const n = a.cycleNo + 1;
-      const dueAt = renewForCampaign ? campaign!.dueAt : status.dueAt;
-      requirement = renewForCampaign ? campaign!.requirement : 'full';
-      cycles.push(newCycle(a.userId, course, n, now, dueAt, requirement));
-      const next = { n, dueAt, startedAt: null, completedAt: null, expiresAt: null };
-      status = cycleState(policy, [{ ...facts, expiresAt: a.expiresAt }, next], now);
-      current = { cycleNo: n, dueAt, assignedAt: now };
-      updates.push({
-        updateOne: {
-          filter: { _id: a._id },
-          update: {
-            $set: {
-              cycleNo: n,
-              dueAt,
-              assignedAt: now,
-              completedAt: null,
-              expiresAt: null,
-              state: status.state,
-              updatedAt: now,
-            },
+  const campaign = s.campaign;
+  const renewForCampaign =
+    campaign !== null &&
+    !!a.completedAt &&
+    a.completedAt < campaign.createdAt &&
+    a.assignedAt < campaign.createdAt;
+  if (renewForCampaign || status.opensNextCycle) {
+    const n = a.cycleNo + 1;
+    const dueAt = renewForCampaign ? campaign!.dueAt : status.dueAt;
+    requirement = renewForCampaign ? campaign!.requirement : 'full';
+    work.cycles.push(newCycle(a.userId, course, n, now, dueAt, requirement));
+    const next = { n, dueAt, startedAt: null, completedAt: null, expiresAt: null };
+    status = cycleState(policy, [facts, next], now);
+    current = { cycleNo: n, dueAt, assignedAt: now };
+    work.updates.push({
+      updateOne: {
+        filter: { _id: a._id },
+        update: {
+          $set: {
+            cycleNo: n,
+            dueAt,
+            assignedAt: now,
+            completedAt: null,
+            expiresAt: null,
+            state: status.state,
+            updatedAt: now,
           },
         },
-      });
-    } else if (status.state !== a.state) {
-      updates.push({
-        updateOne: { filter: { _id: a._id }, update: { $set: { state: status.state, updatedAt: now } } },
-      });
-      report.stateChanges += 1;
-    }
-    tally(counts, a.courseId, status.state);
-
-    for (const plan of planReminders(s.reminders, { state: status.state, ...current }, now)) {
-      const id = reminderKey(a.userId, a.courseId, current.cycleNo, plan);
-      reminders.push({
-        doc: {
-          _id: id,
-          userId: a.userId,
-          courseId: a.courseId,
-          cycleNo: current.cycleNo,
-          kind: plan.kind,
-          day: plan.day,
-          createdAt: now,
-        },
-        plan,
-        a,
-        dueAt: current.dueAt,
-        requirement,
-      });
-    }
+      },
+    });
+  } else if (status.state !== a.state) {
+    work.updates.push({
+      updateOne: { filter: { _id: a._id }, update: { $set: { state: status.state, updatedAt: now } } },
+    });
+    report.stateChanges += 1;
   }
+  tally(counts, a.courseId, status.state);
 
-  // The cycle first, then the summary that points at it: a crash in between leaves a cycle that
-  // the next sweep's insert finds already there.
-  const opened = await insertManyOnce(deps.models.Cycle, cycles);
-  report.cyclesOpened += opened.size;
-  if (updates.length) await deps.models.Assignment.bulkWrite(updates, { ordered: false });
-  await sendReminders(deps, reminders, now, report);
+  for (const plan of planReminders(s.reminders, { state: status.state, ...current }, now)) {
+    const id = reminderKey(a.userId, a.courseId, current.cycleNo, plan);
+    work.reminders.push({
+      doc: {
+        _id: id,
+        userId: a.userId,
+        courseId: a.courseId,
+        cycleNo: current.cycleNo,
+        kind: plan.kind,
+        day: plan.day,
+        createdAt: now,
+      },
+      plan,
+      a,
+      dueAt: current.dueAt,
+      requirement,
+    });
+  }
+}
+
+/** Writes the planned work in batches: cycles, then the summaries that point at them, then reminders. */
+async function applyWork(deps: SweepDeps, work: PlannedWork, now: Date, report: SweepReport): Promise<void> {
+  // The cycle before the summary that points at it: after a crash in between, the next sweep's
+  // insert finds the cycle already there and still writes the summary.
+  for (let i = 0; i < work.cycles.length; i += BATCH) {
+    report.cyclesOpened += (await insertManyOnce(deps.models.Cycle, work.cycles.slice(i, i + BATCH))).size;
+  }
+  // Small bulk writes: FerretDB v1.24 stalls on a bulk update of 100 or more operations (measured).
+  for (let i = 0; i < work.updates.length; i += BULK_UPDATES) {
+    await deps.models.Assignment.bulkWrite(work.updates.slice(i, i + BULK_UPDATES), { ordered: false });
+  }
+  for (let i = 0; i < work.reminders.length; i += BATCH) {
+    await sendReminders(deps, work.reminders.slice(i, i + BATCH), now, report);
+  }
 }
 
 function tally(counts: Map<string, Record<string, number>>, courseId: string, state: CycleState): void {
@@ -304,8 +313,8 @@ async function catchNewPeople(deps: SweepDeps, known: Set<string>, now: Date): P
     createdAt: now,
   };
   if ((await insertManyOnce(deps.models.Reminder, [marker])).size === 0) return 0;
-  let assigned = 0;
-  let batch: AssignPerson[] = [];
+  // Collect first, write after the cursor is closed (FerretDB blocks writes under an open cursor).
+  const candidates: AssignPerson[] = [];
   const cursor = deps.models.User.find(
     { active: true },
     { department: 1, active: 1, hireDate: 1, managerId: 1 },
@@ -313,13 +322,13 @@ async function catchNewPeople(deps: SweepDeps, known: Set<string>, now: Date): P
     .lean()
     .cursor({ batchSize: BATCH });
   for await (const p of cursor) {
-    batch.push(p as unknown as AssignPerson);
-    if (batch.length === BATCH) {
-      assigned += await applyRulesTo(deps, rules, batch, now, (id) => known.has(id));
-      batch = [];
-    }
+    const person = p as unknown as AssignPerson;
+    if (rules.some((r) => !known.has(`${person._id}:${r.courseId}`))) candidates.push(person);
   }
-  assigned += await applyRulesTo(deps, rules, batch, now, (id) => known.has(id));
+  let assigned = 0;
+  for (let i = 0; i < candidates.length; i += BATCH) {
+    assigned += await applyRulesTo(deps, rules, candidates.slice(i, i + BATCH), now, (id) => known.has(id));
+  }
   return assigned;
 }
 
