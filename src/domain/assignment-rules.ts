@@ -50,7 +50,7 @@ export function dueDateFor(due: RuleDue, person: RulePerson, assignedAt: Date): 
   if (due.kind === 'after-assignment') return addDays(assignedDay, due.days);
   const from = person.hireDate ? utcDay(person.hireDate) : assignedDay;
   const day = addDays(from, due.days);
-  return day < assignedDay ? assignedDay : day;
+  return Math.max(day, assignedDay);
 }
 
 export function describeTarget(target: RuleTarget, names: (id: string) => string = (id) => id): string {

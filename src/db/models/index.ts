@@ -20,12 +20,6 @@ import {
 } from './learning.js';
 import { type AttemptDoc, type AttemptResultDoc, attemptResultSchema, attemptSchema } from './quiz.js';
 import {
-  type ReportListChunkDoc,
-  type ReportSummaryDoc,
-  reportListChunkSchema,
-  reportSummarySchema,
-} from './reporting.js';
-import {
   type AttestationDoc,
   attestationSchema,
   type CertificateByCycleDoc,
@@ -33,6 +27,12 @@ import {
   certificateByCycleSchema,
   certificateSchema,
 } from './records.js';
+import {
+  type ReportListChunkDoc,
+  type ReportSummaryDoc,
+  reportListChunkSchema,
+  reportSummarySchema,
+} from './reporting.js';
 import { type SessionDoc, sessionSchema } from './session.js';
 import {
   type AssignmentDoc,
@@ -62,7 +62,10 @@ export function defineModels(conn: Connection) {
     Attestation: conn.model<AttestationDoc>('Attestation', attestationSchema),
     CertificateByCycle: conn.model<CertificateByCycleDoc>('CertificateByCycle', certificateByCycleSchema),
     Certificate: conn.model<CertificateDoc>('Certificate', certificateSchema),
-    ClassificationAnswer: conn.model<ClassificationAnswerDoc>('ClassificationAnswer', classificationAnswerSchema),
+    ClassificationAnswer: conn.model<ClassificationAnswerDoc>(
+      'ClassificationAnswer',
+      classificationAnswerSchema,
+    ),
     PolicyFeedback: conn.model<PolicyFeedbackDoc>('PolicyFeedback', policyFeedbackSchema),
     ReportSummary: conn.model<ReportSummaryDoc>('ReportSummary', reportSummarySchema),
     ReportListChunk: conn.model<ReportListChunkDoc>('ReportListChunk', reportListChunkSchema),
