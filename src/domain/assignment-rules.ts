@@ -50,7 +50,8 @@ export function dueDateFor(due: RuleDue, person: RulePerson, assignedAt: Date): 
   if (due.kind === 'after-assignment') return addDays(assignedDay, due.days);
   const from = person.hireDate ? utcDay(person.hireDate) : assignedDay;
   const day = addDays(from, due.days);
-  return Math.max(day, assignedDay);
+  // Never due before the person was assigned (a hire date long past).
+  return day.getTime() < assignedDay.getTime() ? assignedDay : day;
 }
 
 export function describeTarget(target: RuleTarget, names: (id: string) => string = (id) => id): string {
