@@ -138,6 +138,7 @@ export interface ExistingPerson {
   role: string;
 }
 
+/** The fields HR manages for a person (CSV import and the person form); `employeeId: null` keeps any existing id. */
 export interface PlannedPerson {
   email: string;
   name: string;

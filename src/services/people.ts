@@ -3,6 +3,7 @@ import type { UserDoc } from '../db/models/user.js';
 import { assignmentKey } from '../db/repositories/training.js';
 import { type NewUser, usersRepository } from '../db/repositories/users.js';
 import { sessionsRepository } from '../db/session-store.js';
+import type { PlannedPerson } from '../domain/people-csv.js';
 import type { Role } from '../domain/roles.js';
 import type { AuditLog } from './audit.js';
 
@@ -13,15 +14,7 @@ export interface PeopleDeps {
   courseIds: string[];
 }
 
-export interface PersonInput {
-  email: string;
-  name: string;
-  employeeId: string | null;
-  department: string;
-  managerId: string | null;
-  hireDate: Date | null;
-  locale: string;
-  active: boolean;
+export interface PersonInput extends PlannedPerson {
   role?: Role;
 }
 

@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import type { RuleDue, RuleTarget } from '../../domain/assignment-rules.js';
+import type { PlannedPerson } from '../../domain/people-csv.js';
 
 export type { RuleDue, RuleTarget };
 
@@ -169,17 +170,7 @@ export const outboxSchema = new Schema<OutboxDoc>(
 );
 
 /** A person's fields as the import will write them; the manager is already resolved to an id. */
-export interface ImportPerson {
-  email: string;
-  name: string;
-  /** Null: the row gave none, so an existing employee id is kept. */
-  employeeId: string | null;
-  department: string;
-  managerId: string | null;
-  hireDate: Date | null;
-  locale: string;
-  active: boolean;
-}
+export type ImportPerson = PlannedPerson;
 
 export interface ImportChange {
   line: number;
