@@ -1,6 +1,7 @@
 import { openDb } from '../../src/db/connection.js';
 import { startAppProcess } from './lib/app-process.js';
 import { type BenchContext, openOrgFixture } from './lib/context.js';
+import { waitForIdle } from './lib/cpu-split.js';
 import { type BenchDatabase, benchDbName } from './lib/ferret.js';
 import type { BenchPlan } from './lib/options.js';
 import type { MeasureResult } from './lib/results.js';
@@ -19,7 +20,12 @@ type Report = (r: MeasureResult) => void;
 /** 1, 2, 6: the web measurements share one organisation and one app process, in this order. */
 async function webPhase(ctx: BenchContext, plan: BenchPlan, report: Report): Promise<void> {
   ctx.log(`\n== web measurements on a ${plan.webOrg}-person organisation`);
-  const fx = await openOrgFixture(ctx, { label: 'web', employees: plan.webOrg, logLevel: plan.logLevel });
+  const fx = await openOrgFixture(ctx, {
+    label: 'web',
+    employees: plan.webOrg,
+    audit: plan.webAudit,
+    logLevel: plan.logLevel,
+  });
   try {
     if (plan.only.has('lesson')) {
       report(
@@ -37,6 +43,7 @@ async function webPhase(ctx: BenchContext, plan: BenchPlan, report: Report): Pro
           connections: plan.connections,
           submissions: plan.quizSubmissions,
           durationS: plan.loadSeconds,
+          drainS: plan.drainS,
         }),
       );
     }
@@ -47,6 +54,7 @@ async function webPhase(ctx: BenchContext, plan: BenchPlan, report: Report): Pro
           windowS: plan.burstWindowS,
           thinkS: plan.burstThinkS,
           loginSample: plan.loginSample,
+          deadlineS: plan.burstDeadlineS,
         }),
       );
     }
@@ -86,6 +94,7 @@ async function scalePhase(
         ctx.log('  sweeping…');
         const outcome = await sweepInChild(ctx, dbName, employees, database.pid, plan.sweepTimeoutS);
         sweeps.push(outcome);
+        if (!outcome.finished) await waitForIdle(database.pid, 600_000);
         ctx.log(
           `  sweep: ${outcome.finished ? `${(outcome.runs[0]!.wallMs / 1000).toFixed(1)} s` : 'did not finish'}`,
         );

@@ -22,10 +22,11 @@ async function main(): Promise<void> {
     `bench: ${plan.quick ? 'quick' : 'full'} run on ${machine.nproc} cores, node ${machine.node}, load ${machine.loadAverage.join(' ')}`,
   );
   const database = await startBenchDatabase();
+  if (database.binary) log(`FerretDB: ${database.binary} (BENCH_FERRETDB_BINARY)`);
   const results: MeasureResult[] = [];
   const started = Date.now();
   try {
-    const ctx = await createContext(database.uri, log);
+    const ctx = await createContext(database.uri, log, database.pid);
     await runPlan(ctx, plan, database, (r) => {
       results.push(r);
       log(`\n${formatTable([r])}\n`);
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     startedAt: new Date(started).toISOString(),
     tookS: Math.round((Date.now() - started) / 1000),
     machine: { ...machine, loadAverageAtEnd: describeMachine().loadAverage },
+    ferretdb: database.binary ?? 'project build (.cache/ferretdb)',
     plan: { ...plan, only: [...plan.only] },
     results,
   });

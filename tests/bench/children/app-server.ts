@@ -5,8 +5,16 @@
  * Talks to the parent over IPC: see lib/app-process.ts for the messages.
  */
 import Fastify from 'fastify';
+import mongoose from 'mongoose';
 import { buildApp } from '../../../src/app.js';
 import { benchConfig } from '../lib/bench-config.js';
+
+// Count the database commands the app sends, per command and collection, so the bench can say how
+// many round trips a request costs. The app's own connection options are kept; only monitoring is added.
+const createConnection = mongoose.createConnection.bind(mongoose);
+mongoose.createConnection = ((uri: string, options?: mongoose.ConnectOptions) =>
+  createConnection(uri, { ...options, monitorCommands: true })) as typeof mongoose.createConnection;
+let tally: Record<string, { n: number; ms: number }> = {};
 
 interface Options {
   mongoUri: string;
@@ -14,13 +22,25 @@ interface Options {
   logLevel: string;
 }
 
-type Message = { type: 'bare'; html: string } | { type: 'usage' } | { type: 'close' };
+type Message = { type: 'bare'; html: string } | { type: 'usage' } | { type: 'db-tally' } | { type: 'close' };
 
 async function main(): Promise<void> {
   const opts = JSON.parse(process.env.BENCH_APP ?? '{}') as Options;
   // Request logs go to this child's stdout, which the parent discards: the cost of logging stays in.
   const app = await buildApp({ config: benchConfig(opts.dbName, opts.logLevel), mongoUri: opts.mongoUri });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  const started = new Map<number, string>();
+  const client = app.db.conn.getClient();
+  client.on('commandStarted', (e) => {
+    const target = e.command[e.commandName];
+    started.set(e.requestId, `${e.commandName} ${typeof target === 'string' ? target : ''}`.trim());
+  });
+  client.on('commandSucceeded', (e) => {
+    const key = started.get(e.requestId) ?? e.commandName;
+    started.delete(e.requestId);
+    const t = tally[key] ?? { n: 0, ms: 0 };
+    tally[key] = { n: t.n + 1, ms: t.ms + e.duration };
+  });
 
   let bareHtml = Buffer.from('<!doctype html><title>not set</title>');
   const bare = Fastify({ logger: false });
@@ -39,6 +59,9 @@ async function main(): Promise<void> {
       send({ type: 'bare-set' });
     } else if (m.type === 'usage') {
       send({ type: 'usage', maxRssKb: process.resourceUsage().maxRSS, rss: process.memoryUsage().rss });
+    } else if (m.type === 'db-tally') {
+      send({ type: 'db-tally', tally });
+      tally = {};
     } else if (m.type === 'close') {
       Promise.all([app.close(), bare.close()]).finally(() => process.exit(0));
     }

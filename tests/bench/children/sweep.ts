@@ -32,15 +32,18 @@ async function main(): Promise<void> {
   await conn.asPromise();
   const models = defineModels(conn);
   const courses = await loadCourses(defaultCoursesDir);
-  const started = new Map<number, string>();
+  const started = new Map<number, { key: string; at: number }>();
   let tally: Tally = {};
   const client = conn.getClient();
   client.on('commandStarted', (e) => {
     const target = e.command[e.commandName];
-    started.set(e.requestId, `${e.commandName} ${typeof target === 'string' ? target : ''}`.trim());
+    started.set(e.requestId, {
+      key: `${e.commandName} ${typeof target === 'string' ? target : ''}`.trim(),
+      at: performance.now(),
+    });
   });
   client.on('commandSucceeded', (e) => {
-    const key = started.get(e.requestId) ?? e.commandName;
+    const key = started.get(e.requestId)?.key ?? e.commandName;
     started.delete(e.requestId);
     const t = tally[key] ?? { n: 0, ms: 0 };
     tally[key] = { n: t.n + 1, ms: t.ms + e.duration };
@@ -52,10 +55,18 @@ async function main(): Promise<void> {
     audit: createAuditLog(models),
     baseUrl: 'http://127.0.0.1:3000',
   };
+  // Progress every few seconds, so a sweep killed at the time limit still says where it was.
+  let label = 'first';
+  const progress = setInterval(() => {
+    const now = performance.now();
+    const inflight = [...started.values()].map((c) => ({ key: c.key, ageMs: Math.round(now - c.at) }));
+    process.send?.({ type: 'progress', label, tally, inflight });
+  }, 5000);
   const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
   const now = new Date();
   const runs = [];
-  for (const label of ['first', 'repeat']) {
+  for (const run of ['first', 'repeat']) {
+    label = run;
     tally = {};
     const cpu = process.cpuUsage();
     const t0 = performance.now();
@@ -65,6 +76,7 @@ async function main(): Promise<void> {
     runs.push({ label, wallMs, nodeCpuMs: (used.user + used.system) / 1000, report, db: tally });
     process.send?.({ type: 'sweep-done', label });
   }
+  clearInterval(progress);
   await conn.close();
   const out = { rssBeforeMb, maxRssMb: process.resourceUsage().maxRSS / 1024, runs };
   process.stdout.write(`${JSON.stringify(out)}\n`);

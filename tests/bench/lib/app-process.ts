@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+export type DbTally = Record<string, { n: number; ms: number }>;
+
 export interface AppProcess {
   /** `http://127.0.0.1:<port>` of the real app. */
   url: string;
@@ -13,6 +15,8 @@ export interface AppProcess {
   pid: number;
   /** Makes the bare server answer `GET /` with these bytes. */
   setBareHtml(html: string): Promise<void>;
+  /** Database commands the app sent since the last call, by command and collection (then resets). */
+  dbTally(): Promise<DbTally>;
   /** The child's peak RSS so far (kB, from process.resourceUsage()). */
   usage(): Promise<{ maxRssKb: number; rss: number }>;
   close(): Promise<void>;
@@ -74,6 +78,11 @@ export async function startAppProcess(opts: {
       child.send({ type: 'bare', html });
       await done;
     },
+    async dbTally() {
+      const reply = nextMessage<{ tally: DbTally }>(child, 'db-tally', 10_000);
+      child.send({ type: 'db-tally' });
+      return (await reply).tally;
+    },
     async usage() {
       const reply = nextMessage<{ maxRssKb: number; rss: number }>(child, 'usage', 10_000);
       child.send({ type: 'usage' });
@@ -87,4 +96,15 @@ export async function startAppProcess(opts: {
       clearTimeout(timer);
     },
   };
+}
+
+/** "12.0 commands per request: find sessions 1.0, update progress 1.0, …" from a tally over `requests`. */
+export function describeTally(tally: DbTally, requests: number, top = 5): string {
+  const per = (n: number) => Math.round((n / Math.max(1, requests)) * 10) / 10;
+  const total = Object.values(tally).reduce((a, t) => a + t.n, 0);
+  const parts = Object.entries(tally)
+    .sort((a, b) => b[1].n - a[1].n)
+    .slice(0, top)
+    .map(([k, t]) => `${k} ${per(t.n)}`);
+  return `${per(total)} DB commands per request (${parts.join(', ')})`;
 }

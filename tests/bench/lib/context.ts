@@ -16,14 +16,20 @@ export interface BenchContext {
   course: Course;
   /** A real argon2id hash of BENCH_PASSWORD, shared by all synthetic people. */
   passwordHash: string;
+  /** FerretDB's pid when the bench started it (CPU and memory readings); null otherwise. */
+  dbPid: number | null;
   log(line: string): void;
 }
 
-export async function createContext(mongoUri: string, log: (line: string) => void): Promise<BenchContext> {
+export async function createContext(
+  mongoUri: string,
+  log: (line: string) => void,
+  dbPid: number | null = null,
+): Promise<BenchContext> {
   const courses = await loadCourses(defaultCoursesDir);
   const course = courses.get(COURSE_ID);
   if (!course) throw new Error(`course ${COURSE_ID} not found`);
-  return { mongoUri, courses, course, passwordHash: await hashPassword(BENCH_PASSWORD), log };
+  return { mongoUri, courses, course, passwordHash: await hashPassword(BENCH_PASSWORD), dbPid, log };
 }
 
 /** A synthetic organisation in its own database, with the app serving it from a child process. */

@@ -1,24 +1,69 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedFerretdb } from '../../../src/db/ferretdb/launcher.js';
+import mongoose from 'mongoose';
+import { freePort, startEmbeddedFerretdb } from '../../../src/db/ferretdb/launcher.js';
 import { findPidByArg } from './proc.js';
 
 export interface BenchDatabase {
   uri: string;
   /** FerretDB's pid, for its memory readings (null if /proc is unavailable). */
   pid: number | null;
+  /** The binary, when not the project's own build (BENCH_FERRETDB_BINARY). */
+  binary: string | null;
   stop(): Promise<void>;
+}
+
+/**
+ * A different FerretDB build, to compare with the project's own (for example one patched to use
+ * its `_id` index). Same flags as src/db/ferretdb/launcher.ts.
+ */
+async function startCustomFerretdb(
+  binary: string,
+  dir: string,
+): Promise<{ uri: string; port: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    binary,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--state-dir=${dir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=error',
+    ],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 30_000 });
+  await conn.asPromise();
+  await conn.close();
+  return {
+    uri,
+    port,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** A FerretDB of its own for one bench run, in a temporary folder that is deleted afterwards. */
 export async function startBenchDatabase(): Promise<BenchDatabase> {
   const dir = await mkdtemp(path.join(tmpdir(), 'policy-training-bench-'));
-  const ferret = await startEmbeddedFerretdb({ dataDir: dir });
+  const binary = process.env.BENCH_FERRETDB_BINARY ?? null;
+  const ferret = binary
+    ? await startCustomFerretdb(binary, dir)
+    : await startEmbeddedFerretdb({ dataDir: dir });
   const pid = await findPidByArg(`--listen-addr=127.0.0.1:${ferret.port}`);
   return {
     uri: ferret.uri,
     pid,
+    binary,
     async stop() {
       await ferret.stop();
       await rm(dir, { recursive: true, force: true });

@@ -17,6 +17,16 @@ export interface BenchPlan {
   burstWindowS: number;
   burstThinkS: number;
   loginSample: number;
+  /** The burst is cut off after this many seconds. */
+  burstDeadlineS: number;
+  /** Longest wait for the app to finish submissions still in flight after the quiz load. */
+  drainS: number;
+  /**
+   * Whether the web organisation carries the audit log its two years of history would have left
+   * (`--web-audit=history`). Off by default: every append scans the log (see the audit-append
+   * measurement), which then dominates every write path and makes the web runs unbounded.
+   */
+  webAudit: boolean;
   sweepSizes: number[];
   /** Per-size limit for one sweep child; it is killed and reported as not finished after this. */
   sweepTimeoutS: number;
@@ -33,6 +43,7 @@ export function planFromArgs(argv: string[]): BenchPlan {
       only: { type: 'string' },
       sizes: { type: 'string' },
       'log-level': { type: 'string' },
+      'web-audit': { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
@@ -56,11 +67,14 @@ export function planFromArgs(argv: string[]): BenchPlan {
     connections: 50,
     loadSeconds: quick ? 3 : 10,
     rounds: quick ? 1 : 2,
-    quizSubmissions: quick ? 300 : 3000,
+    quizSubmissions: quick ? 300 : 1000,
     burstLearners: quick ? 200 : 2000,
     burstWindowS: 10,
     burstThinkS: quick ? 5 : 10,
     loginSample: quick ? 20 : 60,
+    burstDeadlineS: quick ? 90 : 300,
+    drainS: quick ? 60 : 300,
+    webAudit: values['web-audit'] === 'history',
     sweepSizes,
     sweepTimeoutS: quick ? 300 : 1800,
     auditSizes: quick ? [500, 5000] : [1000, 20_000],

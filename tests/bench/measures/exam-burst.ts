@@ -27,6 +27,8 @@ export interface ExamBurstOptions {
   loginSample: number;
   /** Learners who first run the flow alone, one after another (the unloaded reference). */
   soloLearners?: number;
+  /** The burst is cut off after this long; learners not done by then count as errors. */
+  deadlineS: number;
 }
 
 interface Timings {
@@ -39,6 +41,14 @@ interface Timings {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Where one learner is, so requests still open at the deadline count with the time they have waited. */
+interface Progress {
+  step: keyof Omit<Timings, 'errors'> | 'think' | 'done';
+  since: number;
+}
+
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /** One learner's exam: open the quiz, start, load the attempt, think, answer everything, submit. */
 async function learnerFlow(
   baseUrl: string,
@@ -47,31 +57,32 @@ async function learnerFlow(
   agent: http.Agent,
   thinkMs: number,
   t: Timings,
+  at: Progress,
 ) {
   const paths = quizPaths(courseId);
-  const get = (p: string) => httpRequest(`${baseUrl}${p}`, { agent, headers: { cookie: s.cookie } });
-  const intro = await get(paths.intro);
+  const step = (name: Progress['step']) => Object.assign(at, { step: name, since: performance.now() });
+  const opts = { agent, headers: { cookie: s.cookie }, timeoutMs: REQUEST_TIMEOUT_MS };
+  step('intro');
+  const intro = await httpRequest(`${baseUrl}${paths.intro}`, opts);
   t.intro.push(intro.ms);
   const csrf = csrfTokenIn(intro.body);
   if (intro.status !== 200 || !csrf) throw new Error(`quiz page: HTTP ${intro.status}`);
-  const start = await postForm(
-    `${baseUrl}${paths.start}`,
-    { _csrf: csrf },
-    { agent, headers: { cookie: s.cookie } },
-  );
+  step('start');
+  const start = await postForm(`${baseUrl}${paths.start}`, { _csrf: csrf }, opts);
   t.start.push(start.ms);
   const location = start.headers.location;
   if (start.status !== 303 || !location) throw new Error(`start: HTTP ${start.status}`);
-  const page = await get(location);
+  step('page');
+  const page = await httpRequest(`${baseUrl}${location}`, opts);
   t.page.push(page.ms);
   if (page.status !== 200) throw new Error(`attempt page: HTTP ${page.status}`);
+  step('think');
   await sleep(thinkMs);
-  const submit = await postForm(`${baseUrl}${location}/submit`, answerFormFromPage(page.body, csrf), {
-    agent,
-    headers: { cookie: s.cookie },
-  });
+  step('submit');
+  const submit = await postForm(`${baseUrl}${location}/submit`, answerFormFromPage(page.body, csrf), opts);
   t.submit.push(submit.ms);
   if (submit.status !== 303) throw new Error(`submit: HTTP ${submit.status}`);
+  step('done');
 }
 
 /** Real logins through the form: GET /login for the token, POST the password (argon2id verify). */
@@ -83,19 +94,24 @@ async function measureLogins(
   const ms: number[] = [];
   let failures = 0;
   const started = performance.now();
-  await inPool(users, 20, async (u) => {
+  const numbered = users.map((u, i) => ({ u, i }));
+  await inPool(numbered, 20, async ({ u, i }) => {
     // At most 10 logins per source address: well inside the per-address limit of 30 per 15 minutes.
-    const agent = loopbackAgent(loopbackAddress(1000 + Math.floor(users.indexOf(u) / 10)), 1);
-    const form = await httpRequest(`${fx.app.url}/login`, { agent });
-    const csrf = csrfTokenIn(form.body);
-    const res = await postForm(
-      `${fx.app.url}/login`,
-      { _csrf: csrf ?? '', email: u.email, password: BENCH_PASSWORD },
-      { agent, headers: { cookie: cookieHeader(setCookies(form)) } },
-    );
-    agent.destroy();
-    if (res.status === 303) ms.push(res.ms);
-    else failures += 1;
+    const agent = loopbackAgent(loopbackAddress(1000 + Math.floor(i / 10)), 1);
+    try {
+      const form = await httpRequest(`${fx.app.url}/login`, { agent, timeoutMs: REQUEST_TIMEOUT_MS });
+      const res = await postForm(
+        `${fx.app.url}/login`,
+        { _csrf: csrfTokenIn(form.body) ?? '', email: u.email, password: BENCH_PASSWORD },
+        { agent, headers: { cookie: cookieHeader(setCookies(form)) }, timeoutMs: REQUEST_TIMEOUT_MS },
+      );
+      if (res.status === 303) ms.push(res.ms);
+      else failures += 1;
+    } catch {
+      failures += 1;
+    } finally {
+      agent.destroy();
+    }
   });
   return { ms, failures, perS: ms.length / ((performance.now() - started) / 1000) };
 }
@@ -116,18 +132,32 @@ export async function measureExamBurst(fx: OrgFixture, opts: ExamBurstOptions): 
   // Unloaded reference: a few learners alone, one after another.
   const solo: Timings = { intro: [], start: [], page: [], submit: [], errors: [] };
   for (const s of sessions.splice(0, opts.soloLearners ?? 5)) {
-    await learnerFlow(fx.app.url, course.id, s, loopbackAgent('127.0.0.1', 1), 0, solo);
+    await learnerFlow(fx.app.url, course.id, s, loopbackAgent('127.0.0.1', 1), 0, solo, {
+      step: 'intro',
+      since: 0,
+    });
   }
 
   fx.ctx.log(`  burst: ${sessions.length} learners starting within ${opts.windowS} s…`);
   const t: Timings = { intro: [], start: [], page: [], submit: [], errors: [] };
   const began = performance.now();
-  await Promise.all(
+  const progress: Progress[] = sessions.map(() => ({ step: 'intro', since: began }));
+  const agents: http.Agent[] = [];
+  const flows = Promise.all(
     sessions.map(async (s, i) => {
       await sleep(Math.random() * opts.windowS * 1000);
       const agent = loopbackAgent(loopbackAddress(i), 1);
+      agents.push(agent);
       try {
-        await learnerFlow(fx.app.url, course.id, s, agent, Math.random() * opts.thinkS * 1000, t);
+        await learnerFlow(
+          fx.app.url,
+          course.id,
+          s,
+          agent,
+          Math.random() * opts.thinkS * 1000,
+          t,
+          progress[i]!,
+        );
       } catch (err) {
         t.errors.push((err as Error).message);
       } finally {
@@ -135,6 +165,24 @@ export async function measureExamBurst(fx: OrgFixture, opts: ExamBurstOptions): 
       }
     }),
   );
+  let timer: NodeJS.Timeout | undefined;
+  const cutOff = await Promise.race([
+    flows.then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), opts.deadlineS * 1000);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (cutOff) {
+    // Requests still waiting count with the time they had waited (a lower bound), and as errors.
+    const now = performance.now();
+    for (const p of progress) {
+      if (p.step === 'done') continue;
+      if (p.step !== 'think') t[p.step].push(now - p.since);
+      t.errors.push(`not done within ${opts.deadlineS} s (waiting on ${p.step})`);
+    }
+    for (const agent of agents) agent.destroy();
+  }
   const tookS = (performance.now() - began) / 1000;
   const p95 = (v: number[]) => round(percentile(v, 95));
   const errorKinds: Record<string, number> = {};

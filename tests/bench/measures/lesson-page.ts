@@ -1,5 +1,7 @@
 import type autocannon from 'autocannon';
+import { type DbTally, describeTally } from '../lib/app-process.js';
 import type { OrgFixture } from '../lib/context.js';
+import { type CpuSplit, describeSplit, startCpuSplit } from '../lib/cpu-split.js';
 import { httpRequest } from '../lib/http.js';
 import { type LoadResult, runLoad, warmUp } from '../lib/load.js';
 import { atLeast, type MeasureResult } from '../lib/results.js';
@@ -57,9 +59,15 @@ export async function measureLessonPage(fx: OrgFixture, opts: LessonPageOptions)
   await warmUp({ ...app, requests });
   const appRuns: LoadResult[] = [];
   const bareRuns: LoadResult[] = [];
+  let split: CpuSplit | null = null;
+  let tally: DbTally = {};
   for (let r = 0; r < opts.rounds; r++) {
     bareRuns.push(await runLoad(bare));
+    const stop = await startCpuSplit(fx.app.pid, fx.ctx.dbPid);
+    await fx.app.dbTally();
     appRuns.push(await runLoad({ ...app, requests }));
+    split = await stop();
+    tally = await fx.app.dbTally();
   }
   const appRps = mean(appRuns, (r) => r.rps);
   const bareRps = mean(bareRuns, (r) => r.rps);
@@ -78,6 +86,7 @@ export async function measureLessonPage(fx: OrgFixture, opts: LessonPageOptions)
           unit: 'req/s',
           baseline: { label: 'bare fastify, same bytes', value: round(bareRps) },
           ratio: ratio(appRps, bareRps),
+          note: `${split ? describeSplit(split) : ''}; ${describeTally(tally, appRuns.at(-1)?.requests ?? 0)}`,
         },
         0.5,
         'ratio ≥ 0.5',
@@ -99,6 +108,13 @@ export async function measureLessonPage(fx: OrgFixture, opts: LessonPageOptions)
         met: failures === 0,
       },
     ],
-    details: { path: lessonPath, htmlBytes: Buffer.byteLength(page.body), appRuns, bareRuns },
+    details: {
+      path: lessonPath,
+      htmlBytes: Buffer.byteLength(page.body),
+      appRuns,
+      bareRuns,
+      cpu: split,
+      dbCommands: tally,
+    },
   };
 }

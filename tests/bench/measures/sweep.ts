@@ -17,9 +17,17 @@ interface SweepRun {
   ferretCpuMs?: number | null;
 }
 
+interface SweepProgress {
+  label: string;
+  tally: SweepRun['db'];
+  inflight: Array<{ key: string; ageMs: number }>;
+}
+
 export interface SweepOutcome {
   employees: number;
   finished: boolean;
+  /** The last progress report of a sweep that did not finish: what it had done, what it waited on. */
+  lastProgress?: SweepProgress;
   rssBeforeMb?: number;
   maxRssMb?: number;
   ferretPeakMb?: number | null;
@@ -47,7 +55,9 @@ export async function sweepInChild(
   child.stdout?.on('data', (c: Buffer) => {
     stdout += c.toString();
   });
-  child.on('message', async (m: { type?: string }) => {
+  let lastProgress: SweepProgress | undefined;
+  child.on('message', async (m: { type?: string } & Partial<SweepProgress>) => {
+    if (m.type === 'progress') lastProgress = m as SweepProgress;
     if (m.type !== 'sweep-done' || !ferretPid) return;
     const nowCpu = await cpuMsOf(ferretPid);
     ferretCpuPerRun.push(nowCpu !== null && ferretCpu !== null ? nowCpu - ferretCpu : null);
@@ -57,7 +67,7 @@ export async function sweepInChild(
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
   const ferretPeakMb = ferretPid ? ((await memoryOf(ferretPid))?.peak ?? Number.NaN) / 2 ** 20 : null;
-  if (code !== 0) return { employees, finished: false, ferretPeakMb, runs };
+  if (code !== 0) return { employees, finished: false, ferretPeakMb, runs, lastProgress };
   const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as Omit<SweepOutcome, 'employees' | 'finished'>;
   out.runs.forEach((r, i) => {
     runs.push({ ...r, ferretCpuMs: ferretCpuPerRun[i] ?? null });
@@ -73,7 +83,7 @@ export async function sweepInChild(
 }
 
 /** The database commands that took most of a sweep's time, e.g. "update assignments 812×: 41.2 s". */
-export function topDbTime(run: SweepRun, n = 4): string {
+export function topDbTime(run: Pick<SweepRun, 'db'>, n = 4): string {
   return Object.entries(run.db)
     .sort((a, b) => b[1].ms - a[1].ms)
     .slice(0, n)
