@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     `bench: ${plan.quick ? 'quick' : 'full'} run on ${machine.nproc} cores, node ${machine.node}, load ${machine.loadAverage.join(' ')}`,
   );
   const database = await startBenchDatabase();
-  if (database.binary) log(`FerretDB: ${database.binary} (BENCH_FERRETDB_BINARY)`);
+  log(`FerretDB: ${database.binary ?? 'unknown binary'}`);
   const results: MeasureResult[] = [];
   const started = Date.now();
   try {
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     startedAt: new Date(started).toISOString(),
     tookS: Math.round((Date.now() - started) / 1000),
     machine: { ...machine, loadAverageAtEnd: describeMachine().loadAverage },
-    ferretdb: database.binary ?? 'project build (.cache/ferretdb)',
+    ferretdb: database.binary,
     plan: { ...plan, only: [...plan.only] },
     results,
   });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -10,7 +10,7 @@ export interface BenchDatabase {
   uri: string;
   /** FerretDB's pid, for its memory readings (null if /proc is unavailable). */
   pid: number | null;
-  /** The binary, when not the project's own build (BENCH_FERRETDB_BINARY). */
+  /** The FerretDB binary that runs (the project's build, or BENCH_FERRETDB_BINARY). */
   binary: string | null;
   stop(): Promise<void>;
 }
@@ -55,11 +55,13 @@ async function startCustomFerretdb(
 /** A FerretDB of its own for one bench run, in a temporary folder that is deleted afterwards. */
 export async function startBenchDatabase(): Promise<BenchDatabase> {
   const dir = await mkdtemp(path.join(tmpdir(), 'policy-training-bench-'));
-  const binary = process.env.BENCH_FERRETDB_BINARY ?? null;
-  const ferret = binary
-    ? await startCustomFerretdb(binary, dir)
+  const custom = process.env.BENCH_FERRETDB_BINARY;
+  const ferret = custom
+    ? await startCustomFerretdb(custom, dir)
     : await startEmbeddedFerretdb({ dataDir: dir });
   const pid = await findPidByArg(`--listen-addr=127.0.0.1:${ferret.port}`);
+  // Which build runs matters (src/db/ferretdb/build.ts patches the _id index unless FERRETDB_PRISTINE=1).
+  const binary = custom ?? (pid ? await readlink(`/proc/${pid}/exe`).catch(() => null) : null);
   return {
     uri: ferret.uri,
     pid,
