@@ -4,15 +4,11 @@
  * Nothing here touches the database; every time-dependent function takes `now`.
  */
 
-export const REPORT_STATES = [
-  'not-started',
-  'in-progress',
-  'completed',
-  'due-soon',
-  'overdue',
-  'expired',
-] as const;
-export type ReportState = (typeof REPORT_STATES)[number];
+import { CYCLE_STATES, type CycleState } from './recertification.js';
+
+/** Reports count people in exactly the states the refresher rules produce. */
+export const REPORT_STATES = CYCLE_STATES;
+export type ReportState = CycleState;
 
 export const STATE_LABELS: Record<ReportState, string> = {
   'not-started': 'Not started',
