@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const started = new Map<number, string>();
   const client = app.db.conn.getClient();
   client.on('commandStarted', (e) => {
-    const target = e.command[e.commandName];
+    // getMore carries the cursor id first and the collection in its own field.
+    const target = e.commandName === 'getMore' ? e.command.collection : e.command[e.commandName];
     started.set(e.requestId, `${e.commandName} ${typeof target === 'string' ? target : ''}`.trim());
   });
   client.on('commandSucceeded', (e) => {

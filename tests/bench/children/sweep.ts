@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   let tally: Tally = {};
   const client = conn.getClient();
   client.on('commandStarted', (e) => {
-    const target = e.command[e.commandName];
+    // getMore carries the cursor id first and the collection in its own field.
+    const target = e.commandName === 'getMore' ? e.command.collection : e.command[e.commandName];
     started.set(e.requestId, {
       key: `${e.commandName} ${typeof target === 'string' ? target : ''}`.trim(),
       at: performance.now(),

@@ -51,7 +51,14 @@ export async function startAppProcess(opts: {
   logLevel?: string;
 }): Promise<AppProcess> {
   const child = fork(path.join(here, '../children/app-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_APP_PROFILE=<dir> writes a V8 CPU profile of the app process when it exits.
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_APP_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_APP_PROFILE}`]
+        : []),
+    ],
     env: { ...process.env, BENCH_APP: JSON.stringify({ logLevel: 'warn', ...opts }) },
     // stdout carries the app's logs: discarded, unless BENCH_APP_LOG names a file to keep them in.
     stdio: [
@@ -98,13 +105,16 @@ export async function startAppProcess(opts: {
   };
 }
 
-/** "12.0 commands per request: find sessions 1.0, update progress 1.0, …" from a tally over `requests`. */
-export function describeTally(tally: DbTally, requests: number, top = 5): string {
+/**
+ * "27 DB commands per request; DB time per request: find audit_events 296 ms (1×), …" from a tally
+ * over `requests`. Times are as the driver saw them, so they include waiting in FerretDB's queue.
+ */
+export function describeTally(tally: DbTally, requests: number, top = 4): string {
   const per = (n: number) => Math.round((n / Math.max(1, requests)) * 10) / 10;
   const total = Object.values(tally).reduce((a, t) => a + t.n, 0);
   const parts = Object.entries(tally)
-    .sort((a, b) => b[1].n - a[1].n)
+    .sort((a, b) => b[1].ms - a[1].ms)
     .slice(0, top)
-    .map(([k, t]) => `${k} ${per(t.n)}`);
-  return `${per(total)} DB commands per request (${parts.join(', ')})`;
+    .map(([k, t]) => `${k} ${Math.round(t.ms / Math.max(1, requests))} ms (${per(t.n)}×)`);
+  return `${per(total)} DB commands per request; DB time per request: ${parts.join(', ')}`;
 }

@@ -54,6 +54,9 @@ async function startCustomFerretdb(
 
 /** A FerretDB of its own for one bench run, in a temporary folder that is deleted afterwards. */
 export async function startBenchDatabase(): Promise<BenchDatabase> {
+  // Production runs MongoDB: BENCH_MONGODB_URI points the whole bench at one (no /proc readings then).
+  const mongo = process.env.BENCH_MONGODB_URI;
+  if (mongo) return { uri: mongo, pid: null, binary: 'MongoDB (BENCH_MONGODB_URI)', stop: async () => {} };
   const dir = await mkdtemp(path.join(tmpdir(), 'policy-training-bench-'));
   const custom = process.env.BENCH_FERRETDB_BINARY;
   const ferret = custom

@@ -8,7 +8,7 @@ import { percentile, ratio, round } from '../lib/stats.js';
 
 export interface HrTimings {
   employees: number;
-  /** Dashboard with the summary the sweep left (median of a few visits). */
+  /** Dashboard with a fresh summary (median of a few visits). */
   dashboard: { ttfbMs: number; totalMs: number; status: number };
   /** Dashboard when no summary exists yet (the page computes it). */
   dashboardCold: { ttfbMs: number; totalMs: number; status: number };
@@ -26,27 +26,29 @@ export async function hrReportsAt(
   const [session] = await createSessions(models, [hr]);
   const get = (p: string) =>
     httpRequest(`${appUrl}${p}`, { headers: { cookie: session!.cookie }, timeoutMs: 600_000 });
-  {
-    const course = encodeURIComponent(ctx.course.id);
-    const visits: HttpResponse[] = [];
-    for (let i = 0; i < 3; i++) visits.push(await get(`/hr/dashboard?course=${course}`));
-    const median = (pick: (r: HttpResponse) => number) => percentile(visits.map(pick), 50);
-    const csv = await get(`/hr/reports/status.csv?course=${course}`);
-    await models.ReportSummary.deleteMany({});
-    const cold = await get(`/hr/dashboard?course=${course}`);
-    return {
-      employees,
-      dashboard: { ttfbMs: median((r) => r.ttfbMs), totalMs: median((r) => r.ms), status: visits[0]!.status },
-      dashboardCold: { ttfbMs: cold.ttfbMs, totalMs: cold.ms, status: cold.status },
-      csv: {
-        ttfbMs: csv.ttfbMs,
-        totalMs: csv.ms,
-        status: csv.status,
-        bytes: Buffer.byteLength(csv.body),
-        rows: Math.max(0, csv.body.split('\n').filter(Boolean).length - 1),
-      },
-    };
-  }
+  const course = encodeURIComponent(ctx.course.id);
+  // The export first: a dashboard visit that finds the summary stale starts a background
+  // refresh (a full pass), which would run under the export.
+  const csv = await get(`/hr/reports/status.csv?course=${course}`);
+  // Then the worst case: no summary yet, so the page computes it while HR waits.
+  await models.ReportSummary.deleteMany({});
+  const cold = await get(`/hr/dashboard?course=${course}`);
+  // Then the usual case: the summary exists and is fresh (the cold visit just wrote it).
+  const visits: HttpResponse[] = [];
+  for (let i = 0; i < 3; i++) visits.push(await get(`/hr/dashboard?course=${course}`));
+  const median = (pick: (r: HttpResponse) => number) => percentile(visits.map(pick), 50);
+  return {
+    employees,
+    dashboard: { ttfbMs: median((r) => r.ttfbMs), totalMs: median((r) => r.ms), status: visits[0]!.status },
+    dashboardCold: { ttfbMs: cold.ttfbMs, totalMs: cold.ms, status: cold.status },
+    csv: {
+      ttfbMs: csv.ttfbMs,
+      totalMs: csv.ms,
+      status: csv.status,
+      bytes: Buffer.byteLength(csv.body),
+      rows: Math.max(0, csv.body.split('\n').filter(Boolean).length - 1),
+    },
+  };
 }
 
 /** Rows for the largest organisation, each next to the smallest one measured in the same run. */
