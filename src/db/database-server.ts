@@ -14,7 +14,11 @@ export async function openDatabaseServer(
   log: (line: string) => void,
 ): Promise<DatabaseServer> {
   if (config.MONGODB_URI) return { uri: config.MONGODB_URI, embedded: false, stop: async () => {} };
-  const ferret = await startEmbeddedFerretdb({ dataDir: path.join(config.DATA_DIR, 'ferretdb'), log });
+  const ferret = await startEmbeddedFerretdb({
+    dataDir: path.join(config.DATA_DIR, 'ferretdb'),
+    sync: config.FERRETDB_SYNC,
+    log,
+  });
   log(`[ferretdb] embedded FerretDB listening on 127.0.0.1:${ferret.port} (data in ${config.DATA_DIR})`);
   return { uri: ferret.uri, embedded: true, stop: ferret.stop };
 }

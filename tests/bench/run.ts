@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     `bench: ${plan.quick ? 'quick' : 'full'} run on ${machine.nproc} cores, node ${machine.node}, load ${machine.loadAverage.join(' ')}`,
   );
   const database = await startBenchDatabase();
-  log(`FerretDB: ${database.binary ?? 'unknown binary'}`);
+  log(`FerretDB: ${database.binary ?? 'unknown binary'} (SQLite synchronous=${database.sync ?? 'n/a'})`);
   const results: MeasureResult[] = [];
   const started = Date.now();
   try {
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     tookS: Math.round((Date.now() - started) / 1000),
     machine: { ...machine, loadAverageAtEnd: describeMachine().loadAverage },
     ferretdb: database.binary,
+    ferretdbSync: database.sync,
     plan: { ...plan, only: [...plan.only] },
     results,
   });

@@ -3,7 +3,12 @@ import { mkdtemp, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { freePort, startEmbeddedFerretdb } from '../../../src/db/ferretdb/launcher.js';
+import {
+  freePort,
+  type SqliteSync,
+  sqliteUrl,
+  startEmbeddedFerretdb,
+} from '../../../src/db/ferretdb/launcher.js';
 import { findPidByArg } from './proc.js';
 
 export interface BenchDatabase {
@@ -12,6 +17,8 @@ export interface BenchDatabase {
   pid: number | null;
   /** The FerretDB binary that runs (the project's build, or BENCH_FERRETDB_BINARY). */
   binary: string | null;
+  /** SQLite durability the embedded FerretDB runs with (see sqliteUrl). */
+  sync: SqliteSync | null;
   stop(): Promise<void>;
 }
 
@@ -22,13 +29,14 @@ export interface BenchDatabase {
 async function startCustomFerretdb(
   binary: string,
   dir: string,
+  sync: SqliteSync,
 ): Promise<{ uri: string; port: number; stop(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     binary,
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${dir}/`,
+      `--sqlite-url=${sqliteUrl(dir, sync)}`,
       `--state-dir=${dir}`,
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
@@ -56,12 +64,15 @@ async function startCustomFerretdb(
 export async function startBenchDatabase(): Promise<BenchDatabase> {
   // Production runs MongoDB: BENCH_MONGODB_URI points the whole bench at one (no /proc readings then).
   const mongo = process.env.BENCH_MONGODB_URI;
-  if (mongo) return { uri: mongo, pid: null, binary: 'MongoDB (BENCH_MONGODB_URI)', stop: async () => {} };
+  if (mongo)
+    return { uri: mongo, pid: null, binary: 'MongoDB (BENCH_MONGODB_URI)', sync: null, stop: async () => {} };
   const dir = await mkdtemp(path.join(tmpdir(), 'policy-training-bench-'));
   const custom = process.env.BENCH_FERRETDB_BINARY;
+  // BENCH_FERRETDB_SYNC=full measures the embedded database with every commit synced to disk.
+  const sync: SqliteSync = process.env.BENCH_FERRETDB_SYNC === 'full' ? 'full' : 'normal';
   const ferret = custom
-    ? await startCustomFerretdb(custom, dir)
-    : await startEmbeddedFerretdb({ dataDir: dir });
+    ? await startCustomFerretdb(custom, dir, sync)
+    : await startEmbeddedFerretdb({ dataDir: dir, sync });
   const pid = await findPidByArg(`--listen-addr=127.0.0.1:${ferret.port}`);
   // Which build runs matters (src/db/ferretdb/build.ts patches the _id index unless FERRETDB_PRISTINE=1).
   const binary = custom ?? (pid ? await readlink(`/proc/${pid}/exe`).catch(() => null) : null);
@@ -69,6 +80,7 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
     uri: ferret.uri,
     pid,
     binary,
+    sync,
     async stop() {
       await ferret.stop();
       await rm(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, readEnv } from '../../../src/config.js';
+import { sqliteUrl } from '../../../src/db/ferretdb/launcher.js';
 
 describe('config', () => {
   it('applies defaults', () => {
@@ -14,6 +15,12 @@ describe('config', () => {
     expect(() => readEnv({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => readEnv({ MONGODB_URI: 'postgres://x' })).toThrow(/MONGODB_URI/);
     expect(() => readEnv({ NODE_ENV: 'staging' })).toThrow(ConfigError);
+    expect(() => readEnv({ FERRETDB_SYNC: 'off' })).toThrow(/FERRETDB_SYNC/);
+  });
+
+  it('runs the embedded database with immediate write locks and the chosen durability', () => {
+    expect(readEnv({}).FERRETDB_SYNC).toBe('normal');
+    expect(sqliteUrl('/data/db', 'full')).toBe('file:/data/db/?_txlock=immediate&_pragma=synchronous(full)');
   });
 
   it('requires SESSION_SECRET in production', async () => {
