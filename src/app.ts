@@ -7,6 +7,7 @@ import coursesPlugin from './plugins/courses.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
+import { ignoreUnknownQueryParams } from './plugins/tracking-params.js';
 import './plugins/types.js';
 import viewsPlugin from './plugins/views.js';
 import routes from './routes/index.js';
@@ -53,6 +54,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(securityPlugin);
   await app.register(authPlugin);
   await app.register(viewsPlugin);
+  app.addHook('onRoute', ignoreUnknownQueryParams);
   await app.register(routes);
   return app;
 }
