@@ -13,6 +13,7 @@ import {
   mapHeader,
   planImport,
 } from '../domain/people-csv.js';
+import { inPool } from '../domain/pool.js';
 import { activeRules, applyRulesTo } from './assignments.js';
 import { createPerson, type PeopleDeps, updatePerson } from './people.js';
 
@@ -128,18 +129,6 @@ export interface ApplyResult {
   updated: number;
   deactivated: number;
   failed: Array<{ line: number; email: string; reason: string }>;
-}
-
-/** Runs `work` over `items` with a few in flight at once (the database is the bottleneck, not us). */
-async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(workers);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { AttemptDoc, AttemptResultDoc } from '../db/models/quiz.js';
 import type { AttestationDoc, CertificateByCycleDoc, CertificateDoc } from '../db/models/records.js';
 import type { AssignmentDoc, CycleDoc } from '../db/models/training.js';
 import type { UserDoc } from '../db/models/user.js';
+import { findManyById } from '../db/repositories/by-id.js';
 import { assignmentKey, cycleKey } from '../db/repositories/training.js';
 import type { Course } from '../domain/course.js';
 
@@ -37,8 +38,9 @@ const EVENT_LIMIT = 200;
 const ATTEMPT_SLACK = 5;
 
 /**
- * Everything recorded about one person. Records are fetched by their natural `_id` keys (one
- * `$in` read per collection); the audit log is scanned by subject, which is fine for one page.
+ * Everything recorded about one person. Records are fetched by their natural `_id` keys, each on
+ * its own (findManyById: a `$in` would scan). The audit log and reminders are still read by
+ * subject, which scans those collections (see the README's notes on scale).
  */
 export async function employeeHistory(
   models: Models,
@@ -52,9 +54,10 @@ export async function employeeHistory(
     person.managerId
       ? models.User.findById(person.managerId, { name: 1 }).lean<Pick<UserDoc, '_id' | 'name'>>()
       : null,
-    models.Assignment.find({ _id: { $in: [...courses.keys()].map((c) => assignmentKey(userId, c)) } })
-      .lean<AssignmentDoc[]>()
-      .exec(),
+    findManyById<AssignmentDoc>(
+      models.Assignment,
+      [...courses.keys()].map((c) => assignmentKey(userId, c)),
+    ),
     models.AuditEvent.find({ subjectId: userId })
       .sort({ _id: -1 })
       .limit(EVENT_LIMIT)
@@ -66,32 +69,21 @@ export async function employeeHistory(
   const cycleIds = assignments.flatMap((a) =>
     Array.from({ length: a.cycleNo }, (_, i) => cycleKey(userId, a.courseId, i + 1)),
   );
-  const cycles = await models.Cycle.find({ _id: { $in: cycleIds } })
-    .lean<CycleDoc[]>()
-    .exec();
+  const cycles = await findManyById<CycleDoc>(models.Cycle, cycleIds);
   const attemptIds = cycles.flatMap((c) => {
     const allowed = (courses.get(c.courseId)?.quiz.maxAttempts ?? 3) + (c.extraAttempts ?? 0) + ATTEMPT_SLACK;
     return Array.from({ length: allowed }, (_, i) => `${c._id}:${i + 1}`);
   });
   const [attempts, results, attestations, certByCycle] = await Promise.all([
-    models.Attempt.find({ _id: { $in: attemptIds } })
-      .lean<AttemptDoc[]>()
-      .exec(),
-    models.AttemptResult.find({ _id: { $in: attemptIds } })
-      .lean<AttemptResultDoc[]>()
-      .exec(),
-    models.Attestation.find({ _id: { $in: cycleIds } })
-      .lean<AttestationDoc[]>()
-      .exec(),
-    models.CertificateByCycle.find({ _id: { $in: cycleIds } })
-      .lean<CertificateByCycleDoc[]>()
-      .exec(),
+    findManyById<AttemptDoc>(models.Attempt, attemptIds),
+    findManyById<AttemptResultDoc>(models.AttemptResult, attemptIds),
+    findManyById<AttestationDoc>(models.Attestation, cycleIds),
+    findManyById<CertificateByCycleDoc>(models.CertificateByCycle, cycleIds),
   ]);
-  const certificates = certByCycle.length
-    ? await models.Certificate.find({ _id: { $in: certByCycle.map((c) => c.code) } })
-        .lean<CertificateDoc[]>()
-        .exec()
-    : [];
+  const certificates = await findManyById<CertificateDoc>(
+    models.Certificate,
+    certByCycle.map((c) => c.code),
+  );
 
   const resultById = new Map(results.map((r) => [r._id, r]));
   const attestationById = new Map(attestations.map((a) => [a._id, a]));

@@ -1,5 +1,6 @@
 import type { Models } from '../db/models/index.js';
 import type { AssignmentDoc } from '../db/models/training.js';
+import { findManyById } from '../db/repositories/by-id.js';
 import { assignmentKey } from '../db/repositories/training.js';
 import type { Course } from '../domain/course.js';
 
@@ -33,9 +34,7 @@ export async function teamStatus(
   const members = people.slice(0, TEAM_LIMIT);
   if (members.length === 0) return { members: [], truncated: false };
   const ids = members.flatMap((p) => [...courses.keys()].map((c) => assignmentKey(p._id, c)));
-  const assignments = await models.Assignment.find({ _id: { $in: ids }, active: true })
-    .lean<AssignmentDoc[]>()
-    .exec();
+  const assignments = (await findManyById<AssignmentDoc>(models.Assignment, ids)).filter((a) => a.active);
   const byUser = new Map<string, Map<string, AssignmentDoc>>();
   for (const a of assignments) {
     const map = byUser.get(a.userId) ?? new Map<string, AssignmentDoc>();

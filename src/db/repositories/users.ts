@@ -3,6 +3,7 @@ import { normaliseEmail } from '../../domain/roles.js';
 import { isDuplicateKey } from '../connection.js';
 import type { Models } from '../models/index.js';
 import type { UserDoc } from '../models/user.js';
+import { findManyById } from './by-id.js';
 
 export type NewUser = Omit<UserDoc, '_id' | 'createdAt' | 'updatedAt'> & { _id?: string };
 
@@ -86,3 +87,14 @@ export function usersRepository(models: Models) {
 }
 
 export type UsersRepository = ReturnType<typeof usersRepository>;
+
+/** Some fields of many people by `_id` (see findManyById); people who do not exist are missing. */
+export async function usersByIds<K extends keyof UserDoc>(
+  models: Models,
+  ids: Iterable<string>,
+  fields: readonly K[],
+): Promise<Map<string, Pick<UserDoc, '_id' | K>>> {
+  const projection = Object.fromEntries(fields.map((f) => [f, 1] as const));
+  const people = await findManyById<Pick<UserDoc, '_id' | K>>(models.User, ids, projection);
+  return new Map(people.map((p) => [p._id, p]));
+}
