@@ -17,7 +17,27 @@ export interface OutgoingMail {
 export interface Mailer {
   readonly kind: 'smtp' | 'outbox';
   send(mail: OutgoingMail, now: Date): Promise<void>;
+  /**
+   * Sends many messages (the sweep's reminders). Like `send`, a message whose id was stored
+   * before counts as sent; an error means some messages may not have gone out.
+   */
+  sendMany(mails: readonly OutgoingMail[], now: Date): Promise<void>;
   close(): void;
+}
+
+/** Outbox documents per insert: one round trip instead of one per message (FerretDB serialises writes). */
+export const OUTBOX_BATCH = 500;
+
+function outboxDoc(mail: OutgoingMail, now: Date) {
+  const { id, ...rest } = mail;
+  return { _id: id, ...rest, createdAt: now };
+}
+
+/** Only duplicate keys (a message stored before, e.g. by a retried sweep) in an unordered insert. */
+function onlyDuplicates(err: unknown): boolean {
+  const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> })
+    .writeErrors;
+  return !!writeErrors?.length && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
 }
 
 /** Without an SMTP server, mail is kept in the `outbox` collection, which HR reads at /hr/outbox. */
@@ -25,11 +45,21 @@ export function outboxMailer(models: Models): Mailer {
   return {
     kind: 'outbox',
     async send(mail, now) {
-      const { id, ...rest } = mail;
       try {
-        await models.Outbox.create({ _id: id, ...rest, createdAt: now });
+        await models.Outbox.create(outboxDoc(mail, now));
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
+      }
+    },
+    async sendMany(mails, now) {
+      for (let i = 0; i < mails.length; i += OUTBOX_BATCH) {
+        const docs = mails.slice(i, i + OUTBOX_BATCH).map((m) => outboxDoc(m, now));
+        try {
+          // Unordered: a duplicate does not stop the rest of the batch.
+          await models.Outbox.insertMany(docs, { ordered: false });
+        } catch (err) {
+          if (!onlyDuplicates(err)) throw err;
+        }
       }
     },
     close() {},
@@ -38,7 +68,7 @@ export function outboxMailer(models: Models): Mailer {
 
 export function smtpMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport(smtpUrl);
-  return {
+  const mailer: Mailer = {
     kind: 'smtp',
     async send(mail) {
       await transport.sendMail({
@@ -53,10 +83,15 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
         headers: { 'X-Policy-Training-Kind': mail.kind },
       });
     },
+    // One by one: an SMTP server takes one message per transaction anyway.
+    async sendMany(mails, now) {
+      for (const mail of mails) await mailer.send(mail, now);
+    },
     close() {
       transport.close();
     },
   };
+  return mailer;
 }
 
 export function createMailer(config: { SMTP_URL?: string; MAIL_FROM: string }, models: Models): Mailer {
