@@ -82,6 +82,78 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** One overdue or due-soon person, waiting for names to be joined into an action list. */
+export interface PendingRow {
+  userId: string;
+  department: string;
+  managerId: string | null;
+  state: string;
+  dueAt: Date | null;
+  cycleNo: number;
+}
+
+/** The states that get a materialised action list (people HR should chase). */
+export const ACTION_STATES = ['overdue', 'due-soon'] as const;
+
+/** What the summary needs of one active assignment, in the state it has after the sweep. */
+export interface TalliedAssignment {
+  userId: string;
+  courseId: string;
+  department: string;
+  managerId?: string | null;
+  state: string;
+  dueAt?: Date | null;
+  cycleNo: number;
+}
+
+/**
+ * Everything a report summary counts, fed one active assignment at a time: cells, totals and
+ * the pending action-list rows per course. The sweep feeds it from its own pass (with the states
+ * it just computed) and the full recompute from a pass of its own, so both count the same way.
+ * Assignments of courses it was not built for (unloaded content) are ignored.
+ */
+export class SummaryTally {
+  private readonly courses = new Map<string, { cells: CellCounter; total: number; pending: PendingRow[] }>();
+
+  constructor(courseIds: Iterable<string>) {
+    for (const id of courseIds) this.courses.set(id, { cells: new CellCounter(), total: 0, pending: [] });
+  }
+
+  add(a: TalliedAssignment): void {
+    const course = this.courses.get(a.courseId);
+    if (!course) return;
+    course.cells.add(a.department, a.state, a.dueAt);
+    course.total += 1;
+    if ((ACTION_STATES as readonly string[]).includes(a.state)) {
+      course.pending.push({
+        userId: a.userId,
+        department: a.department,
+        managerId: a.managerId ?? null,
+        state: a.state,
+        dueAt: a.dueAt ?? null,
+        cycleNo: a.cycleNo,
+      });
+    }
+  }
+
+  courseIds(): string[] {
+    return [...this.courses.keys()];
+  }
+
+  total(courseId: string): number {
+    return this.courses.get(courseId)?.total ?? 0;
+  }
+
+  cells(courseId: string): SummaryCell[] {
+    return this.courses.get(courseId)?.cells.cells() ?? [];
+  }
+
+  /** Pending action-list rows per course (every course present, possibly with no rows). */
+  pending(): Map<string, PendingRow[]> {
+    return new Map([...this.courses].map(([id, c]) => [id, c.pending]));
+  }
+}
+
 export interface ReportFilter {
   department?: string;
   state?: ReportState;

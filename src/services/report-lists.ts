@@ -1,20 +1,20 @@
 import type { Models } from '../db/models/index.js';
 import type { ReportListChunkDoc, ReportListRow, ReportSummaryDoc } from '../db/models/reporting.js';
-import { dueRange, monthKey, PAGE_SIZE, pageOf, type ReportFilter } from '../domain/reporting.js';
+import { usersByIds } from '../db/repositories/users.js';
+import {
+  ACTION_STATES,
+  dueRange,
+  monthKey,
+  PAGE_SIZE,
+  type PendingRow,
+  pageOf,
+  type ReportFilter,
+} from '../domain/reporting.js';
+
+export { ACTION_STATES, type PendingRow };
 
 /** Rows per stored chunk: a multiple of the page size, so an unfiltered page reads exactly one chunk. */
 export const CHUNK_ROWS = PAGE_SIZE * 20;
-const IN_LIMIT = 200;
-export const ACTION_STATES = ['overdue', 'due-soon'] as const;
-
-export interface PendingRow {
-  userId: string;
-  department: string;
-  managerId: string | null;
-  state: string;
-  dueAt: Date | null;
-  cycleNo: number;
-}
 
 export interface ListPage {
   items: ReportListRow[];
@@ -24,30 +24,51 @@ export interface ListPage {
   total: number | null;
 }
 
-/**
- * Names and e-mails for a set of people in ONE pass over the users collection. Every lookup scans
- * on FerretDB (even by `_id`), so one scan for the whole set beats a lookup per person; the scan
- * stops as soon as everyone was found.
- */
+/** A person's name and e-mail as the lists show them; `email` is unknown for someone only seen as a manager. */
+export interface ListName {
+  name: string;
+  email?: string;
+}
+
+/** Names and e-mails for a set of people, each read once by `_id` (never a scan of everyone). */
 export async function peopleByIds(
   models: Models,
   ids: Iterable<string>,
 ): Promise<Map<string, { name: string; email: string; employeeId?: string }>> {
-  const wanted = new Set(ids);
-  const found = new Map<string, { name: string; email: string; employeeId?: string }>();
-  if (wanted.size === 0) return found;
-  // FerretDB matches `$in` by comparing each document with every listed id, so a long list
-  // costs more than reading everyone and picking in a Set.
-  const filter = wanted.size <= IN_LIMIT ? { _id: { $in: [...wanted] } } : {};
-  const cursor = models.User.find(filter, { name: 1, email: 1, employeeId: 1 })
-    .lean()
-    .cursor({ batchSize: 1000 });
-  for await (const u of cursor) {
-    if (!wanted.has(u._id)) continue;
-    found.set(u._id, { name: u.name, email: u.email, employeeId: u.employeeId });
-    if (found.size === wanted.size) break;
+  return usersByIds(models, ids, ['name', 'email', 'employeeId'] as const);
+}
+
+/**
+ * The names already shown in a summary's stored lists: a sweep every 15 minutes then looks up
+ * only the people who newly entered a list. Names change rarely; the nightly job rewrites the
+ * stored rows with current names, and a full recompute looks everyone up again.
+ */
+export async function storedListNames(
+  models: Models,
+  summaries: Iterable<Pick<ReportSummaryDoc, 'courseId' | 'lists'>>,
+): Promise<Map<string, ListName>> {
+  const names = new Map<string, ListName>();
+  for (const chunk of await readStoredChunks(models, summaries)) {
+    for (const r of chunk.rows) {
+      names.set(r.userId, { name: r.name, email: r.email });
+      if (r.managerId && !names.has(r.managerId)) names.set(r.managerId, { name: r.managerName });
+    }
   }
-  return found;
+  return names;
+}
+
+/** Every stored chunk of these summaries' lists, each read by its `_id`. */
+export async function readStoredChunks(
+  models: Models,
+  summaries: Iterable<Pick<ReportSummaryDoc, 'courseId' | 'lists'>>,
+): Promise<ReportListChunkDoc[]> {
+  const ids: string[] = [];
+  for (const s of summaries)
+    for (const l of s.lists) for (let k = 0; k < l.chunks; k += 1) ids.push(`${s.courseId}:${l.state}:${k}`);
+  const chunks = await Promise.all(
+    ids.map((id) => models.ReportListChunk.findById(id).lean<ReportListChunkDoc>()),
+  );
+  return chunks.filter((c): c is ReportListChunkDoc => c !== null);
 }
 
 function byMostOverdue(a: ReportListRow, b: ReportListRow): number {
@@ -56,19 +77,36 @@ function byMostOverdue(a: ReportListRow, b: ReportListRow): number {
   return da - db || a.name.localeCompare(b.name) || (a.userId < b.userId ? -1 : 1);
 }
 
-/** Joins names once, sorts, and stores each course's overdue and due-soon lists as chunk documents. */
+/** Looks up the people a list needs that `known` cannot name (learners need an e-mail too). */
+async function namesFor(
+  models: Models,
+  pending: Map<string, PendingRow[]>,
+  known: ReadonlyMap<string, ListName>,
+): Promise<{ names: Map<string, ListName>; lookedUp: number }> {
+  const missing = new Set<string>();
+  for (const rows of pending.values()) {
+    for (const r of rows) {
+      if (known.get(r.userId)?.email === undefined) missing.add(r.userId);
+      if (r.managerId && !known.has(r.managerId)) missing.add(r.managerId);
+    }
+  }
+  const names = new Map(known);
+  for (const [id, p] of await usersByIds(models, missing, ['name', 'email'] as const)) names.set(id, p);
+  return { names, lookedUp: missing.size };
+}
+
+/**
+ * Joins names, sorts, and stores each course's overdue and due-soon lists as chunk documents.
+ * `known` names people without a lookup (the sweep passes the names it already has); `lookedUp`
+ * counts the others.
+ */
 export async function buildActionLists(
   models: Models,
   pending: Map<string, PendingRow[]>,
-): Promise<Map<string, ReportSummaryDoc['lists']>> {
-  const ids = new Set<string>();
-  for (const rows of pending.values()) {
-    for (const r of rows) {
-      ids.add(r.userId);
-      if (r.managerId) ids.add(r.managerId);
-    }
-  }
-  const people = await peopleByIds(models, ids);
+  asOf: Date,
+  known: ReadonlyMap<string, ListName> = new Map(),
+): Promise<{ lists: Map<string, ReportSummaryDoc['lists']>; lookedUp: number }> {
+  const { names: people, lookedUp } = await namesFor(models, pending, known);
   const out = new Map<string, ReportSummaryDoc['lists']>();
   for (const [courseId, rows] of pending) {
     const lists: ReportSummaryDoc['lists'] = [];
@@ -86,23 +124,34 @@ export async function buildActionLists(
           cycleNo: r.cycleNo,
         }))
         .sort(byMostOverdue);
-      const chunks = Math.ceil(listRows.length / CHUNK_ROWS);
-      for (let k = 0; k < chunks; k += 1) {
-        const doc: ReportListChunkDoc = {
-          _id: `${courseId}:${state}:${k}`,
-          courseId,
-          state,
-          chunk: k,
-          rows: listRows.slice(k * CHUNK_ROWS, (k + 1) * CHUNK_ROWS),
-        };
-        await models.ReportListChunk.replaceOne({ _id: doc._id }, doc, { upsert: true });
-      }
-      await models.ReportListChunk.deleteMany({ courseId, state, chunk: { $gte: chunks } });
-      lists.push({ state, rows: listRows.length, chunks });
+      lists.push({ state, ...(await writeChunks(models, { courseId, state, asOf }, listRows)) });
     }
     out.set(courseId, lists);
   }
-  return out;
+  return { lists: out, lookedUp };
+}
+
+/** Stores one sorted list as chunks of CHUNK_ROWS rows and drops the chunks it no longer fills. */
+async function writeChunks(
+  models: Models,
+  list: { courseId: string; state: string; asOf: Date },
+  rows: ReportListRow[],
+): Promise<{ rows: number; chunks: number }> {
+  const { courseId, state, asOf } = list;
+  const chunks = Math.ceil(rows.length / CHUNK_ROWS);
+  for (let k = 0; k < chunks; k += 1) {
+    const doc: ReportListChunkDoc = {
+      _id: `${courseId}:${state}:${k}`,
+      courseId,
+      state,
+      chunk: k,
+      rows: rows.slice(k * CHUNK_ROWS, (k + 1) * CHUNK_ROWS),
+      asOf,
+    };
+    await models.ReportListChunk.replaceOne({ _id: doc._id }, doc, { upsert: true });
+  }
+  await models.ReportListChunk.deleteMany({ courseId, state, chunk: { $gte: chunks } });
+  return { rows: rows.length, chunks };
 }
 
 function rowMatches(row: ReportListRow, filter: ReportFilter): boolean {

@@ -1,12 +1,12 @@
 import type { Models } from '../db/models/index.js';
 import type { ReportSummaryDoc } from '../db/models/reporting.js';
 import type { Course } from '../domain/course.js';
-import { CellCounter, ClauseMissCounter, isStale } from '../domain/reporting.js';
-import { buildActionLists, type PendingRow } from './report-lists.js';
+import { type ClauseMiss, ClauseMissCounter, isStale, SummaryTally } from '../domain/reporting.js';
+import { buildActionLists, type ListName, storedListNames } from './report-lists.js';
 
 export type CourseSet = ReadonlyMap<string, Pick<Course, 'id'>> | Iterable<Pick<Course, 'id'>>;
 
-function courseIds(courses: CourseSet): string[] {
+export function courseIds(courses: CourseSet): string[] {
   const list =
     courses instanceof Map ? [...courses.values()] : [...(courses as Iterable<Pick<Course, 'id'>>)];
   return list.map((c) => c.id);
@@ -14,89 +14,158 @@ function courseIds(courses: CourseSet): string[] {
 
 const BATCH = 2000;
 
+/** The fields of an assignment a summary counts (the sweep adds them to its own projection). */
+export const SUMMARY_FIELDS = {
+  userId: 1,
+  courseId: 1,
+  department: 1,
+  managerId: 1,
+  state: 1,
+  dueAt: 1,
+  cycleNo: 1,
+} as const;
+
+export interface ClauseRollup {
+  misses: Map<string, ClauseMiss[]>;
+  /** Answers counted (quiz results and example answers), for the job report. */
+  answers: number;
+}
+
 /**
- * Rebuilds every course's report summary and action lists in one streaming pass over the
- * assignments (plus quiz results and example answers for the clause report). Memory grows with
- * departments × states × months and with the overdue/due-soon people, not with the whole org.
- * Called at the end of each sweep, and by the dashboard when a summary is missing or old.
+ * Which clauses learners get wrong, per course: one pass over every quiz result and every example
+ * answer. The slowest part of a summary at scale and slow-moving, so the nightly job runs it;
+ * the sweep keeps the stored figures.
  */
-export async function recomputeSummaries(
-  models: Models,
-  courses: CourseSet,
-  now: Date,
-): Promise<ReportSummaryDoc[]> {
-  const started = Date.now();
-  const ids = courseIds(courses);
-  const cells = new Map(ids.map((id) => [id, new CellCounter()]));
-  const misses = new Map(ids.map((id) => [id, new ClauseMissCounter()]));
-  const pending = new Map<string, PendingRow[]>(ids.map((id) => [id, []]));
-  const totals = new Map(ids.map((id) => [id, 0]));
-
-  const assignments = models.Assignment.find(
-    { active: true },
-    { userId: 1, courseId: 1, department: 1, managerId: 1, state: 1, dueAt: 1, cycleNo: 1 },
-  )
-    .lean()
-    .cursor({ batchSize: BATCH });
-  for await (const a of assignments) {
-    const counter = cells.get(a.courseId);
-    if (!counter) continue; // a retired course: nothing to report on the dashboard
-    counter.add(a.department, a.state, a.dueAt);
-    totals.set(a.courseId, (totals.get(a.courseId) ?? 0) + 1);
-    if (a.state === 'overdue' || a.state === 'due-soon') {
-      pending.get(a.courseId)!.push({
-        userId: a.userId,
-        department: a.department,
-        managerId: a.managerId ?? null,
-        state: a.state,
-        dueAt: a.dueAt ?? null,
-        cycleNo: a.cycleNo,
-      });
-    }
-  }
-
+export async function rollUpClauseMisses(models: Models, courses: CourseSet): Promise<ClauseRollup> {
+  const misses = new Map(courseIds(courses).map((id) => [id, new ClauseMissCounter()]));
+  let answers = 0;
   const results = models.AttemptResult.find({}, { courseId: 1, clauses: 1 })
     .lean()
     .cursor({ batchSize: BATCH });
   for await (const r of results) {
     const counter = misses.get(r.courseId);
     if (!counter) continue;
+    answers += 1;
     for (const [clauseId, s] of Object.entries(r.clauses ?? {}))
       counter.add(clauseId, s.total - s.correct, s.total);
   }
-
-  const answers = models.ClassificationAnswer.find({}, { courseId: 1, clauses: 1, correct: 1 })
+  const examples = models.ClassificationAnswer.find({}, { courseId: 1, clauses: 1, correct: 1 })
     .lean()
     .cursor({ batchSize: BATCH });
-  for await (const a of answers) {
+  for await (const a of examples) {
     const counter = misses.get(a.courseId);
     if (!counter) continue;
+    answers += 1;
     for (const clauseId of a.clauses ?? []) counter.add(clauseId, a.correct ? 0 : 1, 1);
   }
+  return { misses: new Map([...misses].map(([id, c]) => [id, c.list()])), answers };
+}
 
-  const lists = await buildActionLists(models, pending);
+/** Stores the clause figures of a rollup in the existing summaries (a missing one is built later, in full). */
+export async function storeClauseMisses(models: Models, rollup: ClauseRollup, now: Date): Promise<number> {
+  let stored = 0;
+  for (const [courseId, clauseMisses] of rollup.misses) {
+    const res = await models.ReportSummary.updateOne(
+      { _id: courseId },
+      { $set: { clauseMisses, clausesAsOf: now } },
+    );
+    stored += res.matchedCount;
+  }
+  return stored;
+}
 
-  const docs: ReportSummaryDoc[] = ids.map((id) => ({
-    _id: id,
-    courseId: id,
-    asOf: now,
-    total: totals.get(id) ?? 0,
-    cells: cells.get(id)!.cells(),
-    clauseMisses: misses.get(id)!.list(),
-    lists: lists.get(id) ?? [],
-    tookMs: Date.now() - started,
-  }));
-  for (const doc of docs) await models.ReportSummary.replaceOne({ _id: doc._id }, doc, { upsert: true });
-  return docs;
+export interface SummaryWrite {
+  now: Date;
+  /** When the pass started, for `tookMs`. */
+  started: number;
+  /** Fresh clause figures; without them each summary keeps the ones it has. */
+  clauses?: ClauseRollup;
+  /** People whose names are known already (the sweep's own lookups, the stored lists). */
+  names?: ReadonlyMap<string, ListName>;
+}
+
+/**
+ * Writes each course's summary and action lists from a finished tally. Without a rollup the
+ * stored clause figures stay untouched (`$setOnInsert` only creates empty ones), so a sweep and
+ * the nightly rollup never overwrite each other's part.
+ */
+export async function writeSummaries(
+  models: Models,
+  tally: SummaryTally,
+  w: SummaryWrite,
+): Promise<{ lookedUp: number }> {
+  const { lists, lookedUp } = await buildActionLists(models, tally.pending(), w.now, w.names);
+  for (const id of tally.courseIds()) {
+    const counted = {
+      courseId: id,
+      asOf: w.now,
+      total: tally.total(id),
+      cells: tally.cells(id),
+      lists: lists.get(id) ?? [],
+      tookMs: Date.now() - w.started,
+    };
+    const misses = w.clauses?.misses.get(id);
+    const update = misses
+      ? { $set: { ...counted, clauseMisses: misses, clausesAsOf: w.now } }
+      : { $set: counted, $setOnInsert: { clauseMisses: [], clausesAsOf: null } };
+    await models.ReportSummary.updateOne({ _id: id }, update, { upsert: true });
+  }
+  return { lookedUp };
+}
+
+/** The stored summaries of these courses, each read by `_id`. */
+export async function storedSummaries(models: Models, courses: CourseSet): Promise<ReportSummaryDoc[]> {
+  const docs = await Promise.all(
+    courseIds(courses).map((id) => models.ReportSummary.findById(id).lean<ReportSummaryDoc>()),
+  );
+  return docs.filter((d): d is ReportSummaryDoc => d !== null);
+}
+
+/** Names of the people in the stored lists, so a frequent pass looks up only newcomers. */
+export async function knownListNames(models: Models, courses: CourseSet): Promise<Map<string, ListName>> {
+  return storedListNames(models, await storedSummaries(models, courses));
+}
+
+/**
+ * Rebuilds every course's report summary and action lists in one streaming pass over the
+ * assignments, with fresh names. With `clauses: true` (the default) it also rolls up the clause
+ * misses (a pass over quiz results and example answers); otherwise the stored figures are kept.
+ * Memory grows with departments × states × months and with the overdue/due-soon people, not with
+ * the whole org. The sweep keeps summaries current with its own pass; this is for the dashboard
+ * when a summary is missing, old, or HR asks for a refresh.
+ */
+export async function recomputeSummaries(
+  models: Models,
+  courses: CourseSet,
+  now: Date,
+  opts: { clauses?: boolean } = {},
+): Promise<ReportSummaryDoc[]> {
+  const started = Date.now();
+  const tally = new SummaryTally(courseIds(courses));
+  const assignments = models.Assignment.find({ active: true }, SUMMARY_FIELDS)
+    .lean()
+    .cursor({ batchSize: BATCH });
+  for await (const a of assignments) tally.add(a);
+  const clauses = opts.clauses === false ? undefined : await rollUpClauseMisses(models, courses);
+  await writeSummaries(models, tally, { now, started, clauses });
+  return storedSummaries(models, courses);
 }
 
 // One refresh at a time per database: a second dashboard visit while a pass runs waits for it.
 const running = new WeakMap<Models, Promise<ReportSummaryDoc[]>>();
 
+/**
+ * Refreshes the summaries for the dashboard. When every course has one, only the assignment
+ * pass runs and the clause figures stay as the nightly rollup left them; a missing summary
+ * gets the full computation.
+ */
 export function refreshSummaries(models: Models, courses: CourseSet, now: Date): Promise<ReportSummaryDoc[]> {
   const inFlight = running.get(models);
   if (inFlight) return inFlight;
-  const pass = recomputeSummaries(models, courses, now).finally(() => running.delete(models));
+  const pass = (async () => {
+    const complete = (await storedSummaries(models, courses)).length === courseIds(courses).length;
+    return recomputeSummaries(models, courses, now, { clauses: !complete });
+  })().finally(() => running.delete(models));
   running.set(models, pass);
   return pass;
 }

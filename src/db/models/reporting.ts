@@ -2,9 +2,9 @@ import { Schema } from 'mongoose';
 import type { ClauseMiss, SummaryCell } from '../../domain/reporting.js';
 
 /**
- * Report summary per course (`_id = <courseId>`), rebuilt by one streaming pass over the
- * assignments at the end of each sweep (and by the dashboard when it is missing or old), so the
- * dashboard reads one document instead of aggregating every assignment.
+ * Report summary per course (`_id = <courseId>`), written by each sweep from its own pass over the
+ * assignments (and by the dashboard when it is missing or old), so the dashboard reads one
+ * document instead of aggregating every assignment. The clause figures come from the nightly job.
  * Counters are arrays of values, never maps: department names may contain `.` or `$`.
  */
 export interface ReportSummaryDoc {
@@ -15,6 +15,8 @@ export interface ReportSummaryDoc {
   total: number;
   cells: SummaryCell[];
   clauseMisses: ClauseMiss[];
+  /** When the clause figures were rolled up (nightly); null until the first rollup. */
+  clausesAsOf: Date | null;
   /** Materialised action lists (see ReportListChunkDoc): rows and chunks per state. */
   lists: Array<{ state: string; rows: number; chunks: number }>;
   /** How long the pass took, shown to HR and read by the benchmark. */
@@ -38,6 +40,7 @@ export const reportSummarySchema = new Schema<ReportSummaryDoc>(
     total: { type: Number, required: true },
     cells: { type: [cellSchema], default: [] },
     clauseMisses: { type: [clauseMissSchema], default: [] },
+    clausesAsOf: { type: Date, default: null },
     lists: { type: [{ _id: false, state: String, rows: Number, chunks: Number }], default: [] },
     tookMs: { type: Number, default: 0 },
   },
@@ -68,6 +71,8 @@ export interface ReportListChunkDoc {
   state: string;
   chunk: number;
   rows: ReportListRow[];
+  /** When the pass that wrote it ran (the nightly renaming only updates the chunk it read). */
+  asOf?: Date | null;
 }
 
 const listRowSchema = new Schema<ReportListRow>(
@@ -91,6 +96,7 @@ export const reportListChunkSchema = new Schema<ReportListChunkDoc>(
     state: { type: String, required: true },
     chunk: { type: Number, required: true },
     rows: { type: [listRowSchema], default: [] },
+    asOf: { type: Date, default: null },
   },
   { collection: 'report_list_chunks', versionKey: false },
 );

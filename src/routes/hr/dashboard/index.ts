@@ -95,6 +95,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
         counts: countByState(summary.cells, filter),
         rates,
         chart: barChart(rates),
+        clausesAsOf: summary.clausesAsOf ?? null,
         clauseMisses: topClauseMisses(summary.clauseMisses, 10).map((m) => ({
           ...m,
           clause: clauseById(course, m.clauseId) ?? null,
