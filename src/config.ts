@@ -32,6 +32,11 @@ export const EnvSchema = Type.Object({
   MAIL_FROM: Type.String({ default: 'Policy Training <training@localhost>' }),
   /** Cron expression for the refresher sweep; "off" disables the in-process scheduler. */
   SWEEP_SCHEDULE: Type.String({ default: '*/15 * * * *' }),
+  /**
+   * Cron expression (UTC) for the nightly job: clause report, new-hire catch-up, session clean-up,
+   * weekly digest; "off" disables it in this process (run it with `jobs:run --job nightly`).
+   */
+  NIGHTLY_SCHEDULE: Type.String({ default: '30 2 * * *' }),
   /** Create the demo organisation on first start against an empty database (never in production). */
   DEMO_DATA: Type.Boolean({ default: true }),
 });

@@ -5,6 +5,7 @@ import { addDays, utcDay } from '../domain/dates.js';
 import { expiryFor } from '../domain/recertification.js';
 import { createRule } from './assignments.js';
 import { recertificationPolicy } from './course-settings.js';
+import { runNightly } from './nightly.js';
 import { hashPassword } from './passwords.js';
 import { runSweep, type SweepDeps } from './sweep.js';
 
@@ -161,7 +162,8 @@ export function demoLoginLines(): string[] {
 /**
  * Demo training data for a freshly seeded organisation, so HR pages are not empty: the first
  * course assigned to everyone (due in 30 days), a few people with history (completed recently,
- * completed long ago and now due again, overdue), then one sweep so states and the outbox are filled.
+ * completed long ago and now due again, overdue), then one sweep and the nightly job, so states,
+ * the report summary (with its clause report) and the outbox are filled.
  */
 export async function seedDemoTraining(deps: SweepDeps, now: Date): Promise<void> {
   const course = [...deps.courses.values()][0];
@@ -217,4 +219,5 @@ export async function seedDemoTraining(deps: SweepDeps, now: Date): Promise<void
     }
   }
   await runSweep(deps, now);
+  await runNightly(deps, now);
 }

@@ -3,18 +3,19 @@ import type { CourseSettingsDoc, ReminderDoc } from '../db/models/hr.js';
 import type { Models } from '../db/models/index.js';
 import type { AssignmentDoc, CycleDoc } from '../db/models/training.js';
 import type { UserDoc } from '../db/models/user.js';
-import { sessionsRepository } from '../db/session-store.js';
+import { usersByIds } from '../db/repositories/users.js';
 import type { Course } from '../domain/course.js';
-import { dayKey, utcDay } from '../domain/dates.js';
-import { type CycleState, cycleState } from '../domain/recertification.js';
-import { digestWeek, type PlannedReminder, planReminders, reminderKey } from '../domain/reminders.js';
-import { digestMessage, reminderMessage } from '../mail/templates.js';
-import type { Mailer } from '../mail/transport.js';
-import { type AssignPerson, activeRules, applyRulesTo, insertManyOnce } from './assignments.js';
+import { cycleState } from '../domain/recertification.js';
+import { type PlannedReminder, planReminders, reminderKey } from '../domain/reminders.js';
+import { SummaryTally, type TalliedAssignment } from '../domain/reporting.js';
+import { reminderMessage } from '../mail/templates.js';
+import type { Mailer, OutgoingMail } from '../mail/transport.js';
+import { insertManyOnce } from './assignments.js';
 import type { AuditLog } from './audit.js';
 import { loadAllSettings, policyOf } from './course-settings.js';
 import { newCycle } from './enrollment.js';
-import { recomputeSummaries } from './reports.js';
+import type { ListName } from './report-lists.js';
+import { knownListNames, SUMMARY_FIELDS, writeSummaries } from './reports.js';
 
 export interface SweepDeps {
   models: Models;
@@ -30,24 +31,17 @@ export interface SweepReport {
   cyclesOpened: number;
   remindersSent: number;
   remindersAlreadySent: number;
-  assignedByRules: number;
-  sessionsDeleted: number;
-  digestsSent: number;
+  /** People looked up by `_id` for the reminders and for newcomers to the action lists. */
+  peopleLookedUp: number;
   ms: number;
 }
 
 const BATCH = 1000;
 const BULK_UPDATES = 50;
-const SEND_CONCURRENCY = 8;
 
 const PROJECTION = {
-  userId: 1,
-  courseId: 1,
-  managerId: 1,
+  ...SUMMARY_FIELDS,
   active: 1,
-  cycleNo: 1,
-  dueAt: 1,
-  state: 1,
   assignedAt: 1,
   completedAt: 1,
   expiresAt: 1,
@@ -58,6 +52,7 @@ type SweepAssignment = Pick<
   | '_id'
   | 'userId'
   | 'courseId'
+  | 'department'
   | 'managerId'
   | 'active'
   | 'cycleNo'
@@ -76,12 +71,42 @@ interface PendingReminder {
   requirement: CycleDoc['requirement'];
 }
 
+type Person = Pick<UserDoc, '_id' | 'email' | 'name' | 'active'>;
+
+/** People read during one sweep: each at most once, whichever batch of reminders needs them first. */
+class PeopleCache {
+  readonly found = new Map<string, Person | null>();
+  lookups = 0;
+
+  constructor(private readonly models: Models) {}
+
+  async load(ids: Iterable<string>): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.found.has(id));
+    const people = await usersByIds(this.models, missing, ['email', 'name', 'active'] as const);
+    for (const id of missing) this.found.set(id, people.get(id) ?? null);
+    this.lookups += missing.length;
+  }
+
+  get(id: string | null | undefined): Person | null {
+    return id ? (this.found.get(id) ?? null) : null;
+  }
+
+  names(): Map<string, ListName> {
+    const out = new Map<string, ListName>();
+    for (const [id, p] of this.found) if (p) out.set(id, { name: p.name, email: p.email });
+    return out;
+  }
+}
+
 /**
- * One pass of the refresher job at `now`. Streams the assignments (never loads them all), and per
- * batch: recomputes each summary state, opens the next cycle when a recertification window opens
- * (or HR asked everyone to renew), and sends the reminders that are due, each exactly once: its
- * unique key is inserted before the send, and a duplicate key means another sweep owns it.
- * Two sweeps at once, a crash and restart, or a repeated run never send a reminder twice.
+ * One pass of the refresher job at `now`. Streams the assignments once (never loads them all),
+ * and for each: recomputes the summary state, opens the next cycle when a recertification window
+ * opens (or HR asked everyone to renew), plans the reminders that are due, and counts it for the
+ * report summary with the state it will have. Then it writes: cycles, states, reminders (each
+ * exactly once: its unique key is inserted before the send, and a duplicate key means another
+ * sweep owns it), and the summaries. Two sweeps at once, a crash and restart, or a repeated run
+ * never send a reminder twice. Slow, slow-moving work (clause rollup, new-hire catch-up, session
+ * clean-up, weekly digest) is the nightly job's (services/nightly.ts).
  */
 export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport> {
   const started = Date.now();
@@ -92,29 +117,28 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport>
     cyclesOpened: 0,
     remindersSent: 0,
     remindersAlreadySent: 0,
-    assignedByRules: 0,
-    sessionsDeleted: 0,
-    digestsSent: 0,
+    peopleLookedUp: 0,
     ms: 0,
   };
   const settings = await loadAllSettings(models, deps.courses, now);
-  const counts = new Map<string, Record<string, number>>();
-  const known = new Set<string>();
+  const tally = new SummaryTally(deps.courses.keys());
 
   // FerretDB (SQLite) blocks writes while a read cursor is open, so the pass is split: the cursor
   // only reads and plans (in memory, just the changes), and the writes run after it is closed.
   const work: PlannedWork = { updates: [], cycles: [], reminders: [] };
   const cursor = models.Assignment.find({}, PROJECTION).lean<SweepAssignment>().cursor({ batchSize: BATCH });
   for await (const a of cursor) {
-    known.add(a._id);
-    planAssignment(deps, settings, a as SweepAssignment, now, report, counts, work);
+    const after = planAssignment(deps, settings, a as SweepAssignment, now, report, work);
+    if (a.active) tally.add(after);
   }
-  await applyWork(deps, work, now, report);
+  const people = new PeopleCache(models);
+  await applyWork(deps, work, now, report, people);
 
-  report.assignedByRules = await catchNewPeople(deps, known, now);
-  report.sessionsDeleted = await sessionsRepository(models).deleteExpired(now);
-  report.digestsSent = await sendWeeklyDigest(deps, settings, counts, now);
-  await recomputeSummaries(models, deps.courses, now);
+  // Names already in the lists, then this sweep's fresher lookups; only newcomers are looked up.
+  const names = await knownListNames(models, deps.courses);
+  for (const [id, n] of people.names()) names.set(id, n);
+  const summary = await writeSummaries(models, tally, { now, started, names });
+  report.peopleLookedUp = people.lookups + summary.lookedUp;
   report.ms = Date.now() - started;
   return report;
 }
@@ -125,21 +149,23 @@ interface PlannedWork {
   reminders: PendingReminder[];
 }
 
-/** Decides what one assignment needs (state, next cycle, reminders) without writing anything. */
+/**
+ * Decides what one assignment needs (state, next cycle, reminders) without writing anything, and
+ * returns the assignment as it will be once the plan is written (what the summary counts).
+ */
 function planAssignment(
   deps: SweepDeps,
   settings: Map<string, CourseSettingsDoc>,
   a: SweepAssignment,
   now: Date,
   report: SweepReport,
-  counts: Map<string, Record<string, number>>,
   work: PlannedWork,
-): void {
+): TalliedAssignment {
   report.assignments += 1;
   const course = deps.courses.get(a.courseId);
   const s = settings.get(a.courseId);
   // Retired courses and people who left: no state changes, no cycles, no reminders.
-  if (!a.active || !course || !s || s.retired) return;
+  if (!a.active || !course || !s || s.retired) return a;
   const policy = policyOf(s);
   const facts = {
     n: a.cycleNo,
@@ -189,7 +215,6 @@ function planAssignment(
     });
     report.stateChanges += 1;
   }
-  tally(counts, a.courseId, status.state);
 
   for (const plan of planReminders(s.reminders, { state: status.state, ...current }, now)) {
     const id = reminderKey(a.userId, a.courseId, current.cycleNo, plan);
@@ -209,10 +234,17 @@ function planAssignment(
       requirement,
     });
   }
+  return { ...a, state: status.state, dueAt: current.dueAt, cycleNo: current.cycleNo };
 }
 
 /** Writes the planned work in batches: cycles, then the summaries that point at them, then reminders. */
-async function applyWork(deps: SweepDeps, work: PlannedWork, now: Date, report: SweepReport): Promise<void> {
+async function applyWork(
+  deps: SweepDeps,
+  work: PlannedWork,
+  now: Date,
+  report: SweepReport,
+  people: PeopleCache,
+): Promise<void> {
   // The cycle before the summary that points at it: after a crash in between, the next sweep's
   // insert finds the cycle already there and still writes the summary.
   for (let i = 0; i < work.cycles.length; i += BATCH) {
@@ -223,31 +255,24 @@ async function applyWork(deps: SweepDeps, work: PlannedWork, now: Date, report: 
     await deps.models.Assignment.bulkWrite(work.updates.slice(i, i + BULK_UPDATES), { ordered: false });
   }
   for (let i = 0; i < work.reminders.length; i += BATCH) {
-    await sendReminders(deps, work.reminders.slice(i, i + BATCH), now, report);
+    await sendReminders(deps, work.reminders.slice(i, i + BATCH), now, report, people);
   }
 }
 
-function tally(counts: Map<string, Record<string, number>>, courseId: string, state: CycleState): void {
-  const c = counts.get(courseId) ?? {};
-  c[state] = (c[state] ?? 0) + 1;
-  counts.set(courseId, c);
-}
-
-async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(size, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
-
 /**
- * Claims each reminder by inserting its key, then sends only the ones this sweep claimed. A send
- * that fails after the claim is not retried (at most once beats twice for a reminder); it is logged
- * in the reminder's place by the next reminder in the cadence.
+ * Claims a batch of reminders by inserting their keys, then sends only the ones this sweep
+ * claimed: each person looked up once (by `_id`, a few at a time), the messages handed to the
+ * mailer together (the outbox stores them with a few inserts, not one per message). A send that
+ * fails after the claim is not retried (at most once beats twice for a reminder); the next
+ * reminder in the cadence follows.
  */
-async function sendReminders(deps: SweepDeps, pending: PendingReminder[], now: Date, report: SweepReport) {
+async function sendReminders(
+  deps: SweepDeps,
+  pending: PendingReminder[],
+  now: Date,
+  report: SweepReport,
+  people: PeopleCache,
+): Promise<void> {
   if (pending.length === 0) return;
   const claimed = await insertManyOnce(
     deps.models.Reminder,
@@ -255,118 +280,42 @@ async function sendReminders(deps: SweepDeps, pending: PendingReminder[], now: D
   );
   report.remindersAlreadySent += pending.length - claimed.size;
   const mine = pending.filter((_, i) => claimed.has(i));
-  const people = new Map<string, Pick<UserDoc, '_id' | 'email' | 'name' | 'active'> | null>();
-  const person = async (id: string) => {
-    if (!people.has(id))
-      people.set(id, await deps.models.User.findById(id, { email: 1, name: 1, active: 1 }).lean());
-    return people.get(id) ?? null;
-  };
-  await inPool(mine, SEND_CONCURRENCY, async (p) => {
-    const learner = await person(p.a.userId);
-    if (!learner?.active) return;
-    const manager = p.plan.toManager && p.a.managerId ? await person(p.a.managerId) : null;
-    const managerOk = manager?.active ? manager : null;
-    if (p.plan.kind === 'escalation' && !managerOk) return;
-    const course = deps.courses.get(p.a.courseId)!;
-    const body = reminderMessage({
-      kind: p.plan.kind,
-      personName: learner.name,
-      courseTitle: course.title,
-      dueAt: p.dueAt,
-      cycleNo: p.doc.cycleNo,
-      requirement: p.requirement,
-      link: `${deps.baseUrl}/learn/${course.id}`,
-      managerName: managerOk?.name ?? null,
-    });
-    const toManager = p.plan.kind === 'escalation';
-    await deps.mailer.send(
-      {
-        id: p.doc._id,
-        to: [toManager ? managerOk!.email : learner.email],
-        cc: managerOk ? [toManager ? learner.email : managerOk.email] : [],
-        ...body,
-        kind: p.plan.kind,
-        reminderId: p.doc._id,
-      },
-      now,
-    );
-    report.remindersSent += 1;
+  await people.load(
+    mine.flatMap((p) => (p.plan.toManager && p.a.managerId ? [p.a.userId, p.a.managerId] : [p.a.userId])),
+  );
+  const mails = mine.flatMap((p) => {
+    const mail = reminderMail(deps, p, people);
+    return mail ? [mail] : [];
   });
+  await deps.mailer.sendMany(mails, now);
+  report.remindersSent += mails.length;
 }
 
-/**
- * Once a day, rules catch people who have no assignment yet (added later, moved department, or
- * hired recently). HR forms and imports apply rules at once; this pass is the safety net and the
- * clock for "new hires within N days". The day's marker insert makes one sweep per day do it.
- */
-async function catchNewPeople(deps: SweepDeps, known: Set<string>, now: Date): Promise<number> {
-  const rules = (await activeRules(deps.models)).filter((r) => deps.courses.has(r.courseId));
-  if (rules.length === 0) return 0;
-  const day = dayKey(utcDay(now));
-  const marker = {
-    _id: `system:rules:${day}`,
-    userId: 'system',
-    courseId: '-',
-    cycleNo: 0,
-    kind: 'rules',
-    day,
-    createdAt: now,
+/** The message for one claimed reminder, or null when nobody active can receive it. */
+function reminderMail(deps: SweepDeps, p: PendingReminder, people: PeopleCache): OutgoingMail | null {
+  const learner = people.get(p.a.userId);
+  if (!learner?.active) return null;
+  const manager = p.plan.toManager ? people.get(p.a.managerId) : null;
+  const managerOk = manager?.active ? manager : null;
+  if (p.plan.kind === 'escalation' && !managerOk) return null;
+  const course = deps.courses.get(p.a.courseId)!;
+  const body = reminderMessage({
+    kind: p.plan.kind,
+    personName: learner.name,
+    courseTitle: course.title,
+    dueAt: p.dueAt,
+    cycleNo: p.doc.cycleNo,
+    requirement: p.requirement,
+    link: `${deps.baseUrl}/learn/${course.id}`,
+    managerName: managerOk?.name ?? null,
+  });
+  const toManager = p.plan.kind === 'escalation';
+  return {
+    id: p.doc._id,
+    to: [toManager ? managerOk!.email : learner.email],
+    cc: managerOk ? [toManager ? learner.email : managerOk.email] : [],
+    ...body,
+    kind: p.plan.kind,
+    reminderId: p.doc._id,
   };
-  if ((await insertManyOnce(deps.models.Reminder, [marker])).size === 0) return 0;
-  // Collect first, write after the cursor is closed (FerretDB blocks writes under an open cursor).
-  const candidates: AssignPerson[] = [];
-  const cursor = deps.models.User.find(
-    { active: true },
-    { department: 1, active: 1, hireDate: 1, managerId: 1 },
-  )
-    .lean()
-    .cursor({ batchSize: BATCH });
-  for await (const p of cursor) {
-    const person = p as unknown as AssignPerson;
-    if (rules.some((r) => !known.has(`${person._id}:${r.courseId}`))) candidates.push(person);
-  }
-  let assigned = 0;
-  for (let i = 0; i < candidates.length; i += BATCH) {
-    assigned += await applyRulesTo(deps, rules, candidates.slice(i, i + BATCH), now, (id) => known.has(id));
-  }
-  return assigned;
-}
-
-/** The weekly HR digest: one per HR person per week (Monday-based, UTC), claimed like a reminder. */
-async function sendWeeklyDigest(
-  deps: SweepDeps,
-  settings: Map<string, CourseSettingsDoc>,
-  counts: Map<string, Record<string, number>>,
-  now: Date,
-): Promise<number> {
-  const week = digestWeek(now);
-  const marker = {
-    _id: `system:digest:${week}`,
-    userId: 'system',
-    courseId: '-',
-    cycleNo: 0,
-    kind: 'digest',
-    day: week,
-    createdAt: now,
-  };
-  if ((await insertManyOnce(deps.models.Reminder, [marker])).size === 0) return 0;
-  const lines = [...deps.courses.values()]
-    .filter((c) => !settings.get(c.id)?.retired)
-    .map((c) => ({ title: c.title, counts: counts.get(c.id) ?? {} }));
-  const body = digestMessage(week, lines, `${deps.baseUrl}/hr/dashboard`);
-  const hr = await deps.models.User.find(
-    { role: { $in: ['hr', 'admin'] }, active: true },
-    { email: 1 },
-  ).lean();
-  let sent = 0;
-  for (const person of hr) {
-    const id = `${person._id}:all:0:digest:${week}`;
-    const claimed = await insertManyOnce(deps.models.Reminder, [
-      { _id: id, userId: person._id, courseId: 'all', cycleNo: 0, kind: 'digest', day: week, createdAt: now },
-    ]);
-    if (claimed.size === 0) continue;
-    await deps.mailer.send({ id, to: [person.email], cc: [], ...body, kind: 'digest', reminderId: id }, now);
-    sent += 1;
-  }
-  return sent;
 }

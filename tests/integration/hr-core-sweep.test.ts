@@ -5,6 +5,7 @@ import { usersRepository } from '../../src/db/repositories/users.js';
 import { expiryFor } from '../../src/domain/recertification.js';
 import { outboxMailer } from '../../src/mail/transport.js';
 import { recertificationPolicy, requestRenewal } from '../../src/services/course-settings.js';
+import { runNightly } from '../../src/services/nightly.js';
 import { runSweep } from '../../src/services/sweep.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 
@@ -33,7 +34,8 @@ async function signInAgain() {
   hr = await loginAs(t.app, 'hr@demo.test');
 }
 
-function sweep(at: string) {
+/** What `jobs:run` does: the refresher sweep, then the nightly job (which works once per UTC day). */
+async function sweep(at: string) {
   const deps = {
     models: t.app.db.models,
     courses: t.app.courses,
@@ -41,7 +43,8 @@ function sweep(at: string) {
     audit: t.app.audit,
     baseUrl: t.config.BASE_URL,
   };
-  return runSweep(deps, new Date(at));
+  const swept = await runSweep(deps, new Date(at));
+  return { ...swept, ...(await runNightly(deps, new Date(at))) };
 }
 
 const assignment = (userId: string) =>

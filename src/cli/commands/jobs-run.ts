@@ -1,30 +1,45 @@
 import { createMailer } from '../../mail/transport.js';
-import { runSweep } from '../../services/sweep.js';
+import { runNightly } from '../../services/nightly.js';
+import { runSweep, type SweepDeps } from '../../services/sweep.js';
 import { type CliCommand, CliUsageError, stringFlag } from '../types.js';
+
+const JOBS = ['all', 'sweep', 'nightly'] as const;
+type Job = (typeof JOBS)[number];
 
 export const command: CliCommand = {
   name: 'jobs:run',
   usage:
-    'jobs:run [--now <ISO date>]   run one refresher sweep (states, new cycles, reminders) as if at that time',
+    'jobs:run [--now <ISO date>] [--job all|sweep|nightly]   run the scheduled jobs once as if at that time:\n' +
+    '      sweep = refresher sweep (states, new cycles, reminders, report summaries);\n' +
+    '      nightly = clause report, new-hire catch-up, session clean-up, weekly digest (once per UTC day);\n' +
+    '      all (default) = the sweep, then the nightly job',
   async run(ctx, args) {
     const at = stringFlag(args, 'now');
     const now = at ? new Date(at) : ctx.clock.now();
     if (Number.isNaN(now.getTime()))
       throw new CliUsageError(`--now "${at}" is not a date (use e.g. 2027-01-31T09:00:00Z)`);
+    const job = (stringFlag(args, 'job') ?? 'all') as Job;
+    if (!JOBS.includes(job)) throw new CliUsageError(`--job must be one of ${JOBS.join(', ')}`);
     const mailer = createMailer(ctx.config, ctx.db.models);
-    try {
-      const report = await runSweep(
-        {
-          models: ctx.db.models,
-          courses: ctx.courses,
-          mailer,
-          audit: ctx.audit,
-          baseUrl: ctx.config.BASE_URL,
-        },
-        now,
-      );
-      ctx.out(`Sweep at ${now.toISOString()} (${mailer.kind === 'smtp' ? 'SMTP' : 'outbox'}):`);
+    const deps: SweepDeps = {
+      models: ctx.db.models,
+      courses: ctx.courses,
+      mailer,
+      audit: ctx.audit,
+      baseUrl: ctx.config.BASE_URL,
+    };
+    const via = mailer.kind === 'smtp' ? 'SMTP' : 'outbox';
+    const print = (title: string, report: object) => {
+      ctx.out(`${title} at ${now.toISOString()} (${via}):`);
       for (const [k, v] of Object.entries(report)) ctx.out(`  ${k.padEnd(22)} ${v}`);
+    };
+    try {
+      if (job !== 'nightly') print('Sweep', await runSweep(deps, now));
+      if (job !== 'sweep') {
+        const report = await runNightly(deps, now);
+        print('Nightly job', report);
+        if (!report.ran) ctx.out(`  (already done for ${report.day}: it runs once per UTC day)`);
+      }
       return 0;
     } finally {
       mailer.close();

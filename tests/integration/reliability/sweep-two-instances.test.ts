@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { outboxMailer } from '../../../src/mail/transport.js';
+import { runNightly } from '../../../src/services/nightly.js';
 import { seedDemoTraining } from '../../../src/services/seed-demo.js';
 import { runSweep } from '../../../src/services/sweep.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
@@ -19,6 +20,12 @@ const deps = (app: FastifyInstance) => ({
   baseUrl: 'http://localhost:3000',
 });
 
+/** What `jobs:run` does on one instance: the sweep, then the nightly job (digest, catch-up). */
+async function jobs(app: FastifyInstance, at: Date) {
+  const swept = await runSweep(deps(app), at);
+  return { ...swept, ...(await runNightly(deps(app), at)) };
+}
+
 beforeAll(async () => {
   t = await createTestApp({ label: 'sweep_twins' });
   twin = await buildApp({ config: t.config, mongoUri: inject('mongoUri'), clock: t.clock, logger: false });
@@ -33,12 +40,12 @@ afterAll(async () => {
 });
 
 describe('reminder sweep on two app instances', () => {
-  it('sends each reminder exactly once when both sweep at the same moment', async () => {
+  it('sends each reminder and digest exactly once when both run the jobs at the same moment', async () => {
     const models = t.app.db.models;
     const before = await models.Outbox.countDocuments();
     // Two months on: every demo assignment is overdue, so both instances find reminders to send.
     const at = new Date(t.clock.now().getTime() + 60 * 86_400_000);
-    const [a, b] = await Promise.all([runSweep(deps(t.app), at), runSweep(deps(twin), at)]);
+    const [a, b] = await Promise.all([jobs(t.app, at), jobs(twin, at)]);
 
     const sent = (await models.Outbox.countDocuments()) - before;
     expect(sent).toBeGreaterThan(0);
@@ -48,7 +55,7 @@ describe('reminder sweep on two app instances', () => {
     expect(new Set(keys).size).toBe(keys.length);
 
     // A restart of either instance sweeping again sends nothing new.
-    const again = await runSweep(deps(twin), at);
+    const again = await jobs(twin, at);
     expect(again.remindersSent).toBe(0);
     expect(await models.Outbox.countDocuments()).toBe(before + sent);
     console.log(

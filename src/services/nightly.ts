@@ -1,0 +1,252 @@
+import type { AssignmentRuleDoc } from '../db/models/hr.js';
+import type { Models } from '../db/models/index.js';
+import type { ReportListChunkDoc, ReportSummaryDoc } from '../db/models/reporting.js';
+import { findManyById } from '../db/repositories/by-id.js';
+import { assignmentKey } from '../db/repositories/training.js';
+import { sessionsRepository } from '../db/session-store.js';
+import { catchesLater, matchesTarget } from '../domain/assignment-rules.js';
+import { dayKey, utcDay } from '../domain/dates.js';
+import { digestWeek } from '../domain/reminders.js';
+import { countByState } from '../domain/reporting.js';
+import { type DigestCourseLine, digestMessage } from '../mail/templates.js';
+import { type AssignPerson, activeRules, applyRulesTo, insertManyOnce } from './assignments.js';
+import { loadAllSettings } from './course-settings.js';
+import { readStoredChunks } from './report-lists.js';
+import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from './reports.js';
+import type { SweepDeps } from './sweep.js';
+
+export interface NightlyReport {
+  /** The UTC day the run belongs to. */
+  day: string;
+  /** False when this day's nightly work was already done (another instance, or an earlier run). */
+  ran: boolean;
+  /** Quiz results and example answers counted for the clause report. */
+  clauseAnswers: number;
+  assignedByRules: number;
+  /** Action-list rows whose name or e-mail changed since they were stored. */
+  listRowsRenamed: number;
+  sessionsDeleted: number;
+  digestsSent: number;
+  ms: number;
+}
+
+const BATCH = 1000;
+/**
+ * Checking a candidate's assignment by `_id` costs about as much as streaming six assignments, so
+ * with more candidates than a sixth of the people, one pass over the assignments is cheaper.
+ */
+const LOOKUPS_PER_SCAN = 6;
+
+interface PersonRow extends AssignPerson {
+  name: string;
+  email: string;
+  role: string;
+}
+
+/** What the one pass over the people found. */
+interface PeoplePass {
+  scanned: number;
+  /** Active people some rule would catch, if they have no assignment for its course yet. */
+  candidates: AssignPerson[];
+  /** Current names of the people in the stored action lists. */
+  names: Map<string, { name: string; email: string }>;
+  /** Active HR and admin people (the digest's recipients). */
+  hr: Array<{ _id: string; email: string }>;
+}
+
+/**
+ * The nightly job at `now`: the slow, slow-moving work the 15-minute sweep must not do at scale,
+ * once per UTC day (a day marker, inserted first, makes exactly one run do it, across instances).
+ *  - the clause report: one pass over quiz results and example answers into the summaries;
+ *  - rules catch people who have no assignment yet (added later, moved department, or hired
+ *    recently); HR forms and imports apply rules at once, this is the safety net and the clock
+ *    for "new hires within N days";
+ *  - current names in the stored action lists (the sweep reuses them and looks up only newcomers);
+ *  - expired sessions deleted (the session store already refuses them);
+ *  - the weekly HR digest, from the summaries the sweep keeps current.
+ * Everything that needs the people comes from ONE pass over them. Reads first, each cursor closed,
+ * then writes: FerretDB (SQLite) blocks writes while a read cursor is open.
+ */
+export async function runNightly(deps: SweepDeps, now: Date): Promise<NightlyReport> {
+  const started = Date.now();
+  const { models } = deps;
+  const day = dayKey(utcDay(now));
+  const report: NightlyReport = {
+    day,
+    ran: false,
+    clauseAnswers: 0,
+    assignedByRules: 0,
+    listRowsRenamed: 0,
+    sessionsDeleted: 0,
+    digestsSent: 0,
+    ms: 0,
+  };
+  if (!(await claim(models, `system:nightly:${day}`, 'nightly', day, now))) {
+    report.ms = Date.now() - started;
+    return report;
+  }
+  report.ran = true;
+
+  // Reads.
+  const settings = await loadAllSettings(models, deps.courses, now);
+  const rollup = await rollUpClauseMisses(models, deps.courses);
+  const summaries = await storedSummaries(models, deps.courses);
+  const chunks = await readStoredChunks(models, summaries);
+  const rules = (await activeRules(models)).filter((r) => deps.courses.has(r.courseId));
+  const people = await passOverPeople(models, rules, listedPeople(chunks), now);
+  const assigned = await existingAssignments(models, rules, people);
+
+  // Writes.
+  report.clauseAnswers = rollup.answers;
+  await storeClauseMisses(models, rollup, now);
+  for (let i = 0; i < people.candidates.length; i += BATCH) {
+    const batch = people.candidates.slice(i, i + BATCH);
+    report.assignedByRules += await applyRulesTo(deps, rules, batch, now, (id) => assigned.has(id));
+  }
+  report.listRowsRenamed = await renameListRows(models, chunks, people.names);
+  report.sessionsDeleted = await sessionsRepository(models).deleteExpired(now);
+  const lines = [...deps.courses.values()]
+    .filter((c) => !settings.get(c.id)?.retired)
+    .map((c) => ({ title: c.title, counts: stateCounts(summaries.find((s) => s.courseId === c.id)) }));
+  report.digestsSent = await sendWeeklyDigest(deps, lines, people.hr, now);
+  report.ms = Date.now() - started;
+  return report;
+}
+
+/** Inserts a marker key; true when this run inserted it (owns the work), false when it existed. */
+async function claim(models: Models, id: string, kind: string, day: string, now: Date): Promise<boolean> {
+  const marker = { _id: id, userId: 'system', courseId: '-', cycleNo: 0, kind, day, createdAt: now };
+  return (await insertManyOnce(models.Reminder, [marker])).size === 1;
+}
+
+function listedPeople(chunks: ReportListChunkDoc[]): Set<string> {
+  const ids = new Set<string>();
+  for (const c of chunks) {
+    for (const r of c.rows) {
+      ids.add(r.userId);
+      if (r.managerId) ids.add(r.managerId);
+    }
+  }
+  return ids;
+}
+
+/** One streaming pass over everyone: rule candidates, the listed people's names, the HR recipients. */
+async function passOverPeople(
+  models: Models,
+  rules: AssignmentRuleDoc[],
+  listed: Set<string>,
+  now: Date,
+): Promise<PeoplePass> {
+  const pass: PeoplePass = { scanned: 0, candidates: [], names: new Map(), hr: [] };
+  const cursor = models.User.find(
+    {},
+    { name: 1, email: 1, role: 1, department: 1, active: 1, hireDate: 1, managerId: 1 },
+  )
+    .lean<PersonRow>()
+    .cursor({ batchSize: BATCH });
+  for await (const p of cursor) {
+    const person = p as PersonRow;
+    pass.scanned += 1;
+    if (listed.has(person._id)) pass.names.set(person._id, { name: person.name, email: person.email });
+    if (!person.active) continue;
+    if (person.role === 'hr' || person.role === 'admin')
+      pass.hr.push({ _id: person._id, email: person.email });
+    if (rules.some((r) => matchesTarget(r.target, person) && catchesLater(r.newHireWithinDays, person, now)))
+      pass.candidates.push({
+        _id: person._id,
+        department: person.department,
+        active: person.active,
+        hireDate: person.hireDate ?? null,
+        managerId: person.managerId ?? null,
+      });
+  }
+  return pass;
+}
+
+/**
+ * Which of the candidates' assignments (`<userId>:<courseId>`) exist already. A few candidates
+ * (new hires within N days): each checked by `_id`. Many (a rule for everyone): one pass over the
+ * assignments' keys. Read before anything is written.
+ */
+async function existingAssignments(
+  models: Models,
+  rules: AssignmentRuleDoc[],
+  people: PeoplePass,
+): Promise<Set<string>> {
+  const wanted = new Set<string>();
+  for (const p of people.candidates) for (const r of rules) wanted.add(assignmentKey(p._id, r.courseId));
+  const found = new Set<string>();
+  if (wanted.size === 0) return found;
+  if (wanted.size * LOOKUPS_PER_SCAN <= people.scanned) {
+    const existing = await findManyById<{ _id: string }>(models.Assignment, wanted, { _id: 1 });
+    return new Set(existing.map((a) => a._id));
+  }
+  const cursor = models.Assignment.find({}, { _id: 1 }).lean().cursor({ batchSize: BATCH });
+  for await (const a of cursor) if (wanted.has(a._id)) found.add(a._id);
+  return found;
+}
+
+/** Rewrites the stored list chunks whose people changed name or e-mail; returns the rows changed. */
+async function renameListRows(
+  models: Models,
+  chunks: ReportListChunkDoc[],
+  names: Map<string, { name: string; email: string }>,
+): Promise<number> {
+  let renamed = 0;
+  for (const chunk of chunks) {
+    let changed = 0;
+    const rows = chunk.rows.map((r) => {
+      const person = names.get(r.userId);
+      const manager = r.managerId ? names.get(r.managerId) : undefined;
+      const next = {
+        ...r,
+        name: person?.name ?? r.name,
+        email: person?.email ?? r.email,
+        managerName: manager?.name ?? r.managerName,
+      };
+      if (next.name !== r.name || next.email !== r.email || next.managerName !== r.managerName) changed += 1;
+      return next;
+    });
+    if (changed === 0) continue;
+    // Only the chunk as read: a sweep that rewrote it since then wrote other rows (and a new asOf).
+    const res = await models.ReportListChunk.updateOne(
+      { _id: chunk._id, asOf: chunk.asOf ?? null },
+      { $set: { rows } },
+    );
+    if (res.matchedCount === 1) renamed += changed;
+  }
+  return renamed;
+}
+
+/** People per state in a course's summary (none before its first sweep). */
+function stateCounts(summary: ReportSummaryDoc | undefined): Record<string, number> {
+  if (!summary) return {};
+  const { total: _total, other: _other, ...counts } = countByState(summary.cells, {});
+  return counts;
+}
+
+/**
+ * The weekly HR digest: one per HR person per week (Monday-based, UTC), each claimed like a
+ * reminder, with the counts of the summaries the sweep keeps current.
+ */
+async function sendWeeklyDigest(
+  deps: SweepDeps,
+  lines: DigestCourseLine[],
+  hr: PeoplePass['hr'],
+  now: Date,
+): Promise<number> {
+  const week = digestWeek(now);
+  if (!(await claim(deps.models, `system:digest:${week}`, 'digest', week, now))) return 0;
+  const body = digestMessage(week, lines, `${deps.baseUrl}/hr/dashboard`);
+  let sent = 0;
+  for (const person of hr) {
+    const id = `${person._id}:all:0:digest:${week}`;
+    const claimed = await insertManyOnce(deps.models.Reminder, [
+      { _id: id, userId: person._id, courseId: 'all', cycleNo: 0, kind: 'digest', day: week, createdAt: now },
+    ]);
+    if (claimed.size === 0) continue;
+    await deps.mailer.send({ id, to: [person.email], cc: [], ...body, kind: 'digest', reminderId: id }, now);
+    sent += 1;
+  }
+  return sent;
+}
