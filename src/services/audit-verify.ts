@@ -6,7 +6,7 @@ export type ChainReport = { ok: true; count: number } | { ok: false; count: numb
 
 export function toChainedEvent(doc: AuditEventDoc): ChainedEvent {
   return {
-    seq: doc._id,
+    seq: doc.seq,
     at: doc.at,
     actorId: doc.actorId,
     action: doc.action,

@@ -166,7 +166,7 @@ export async function buildEvidencePack(deps: EvidenceDeps, userId: string, cour
         }
       : null,
     auditEvents: events.filter(related).map((e) => ({
-      seq: e._id,
+      seq: e.seq,
       at: e.at,
       actorId: e.actorId,
       action: e.action,

@@ -1,3 +1,4 @@
+import { auditEventId } from '../../src/db/models/audit-event.js';
 import type { Models } from '../../src/db/models/index.js';
 import type { UserDoc } from '../../src/db/models/user.js';
 import { newUserId } from '../../src/db/repositories/users.js';
@@ -96,7 +97,7 @@ function sessionDoc(user: UserDoc, now: Date, rnd: () => number) {
   };
 }
 
-/** Appends audit records to the chain exactly as services/audit.ts would, seq = `_id`. */
+/** Appends audit records to the chain exactly as services/audit.ts would (`_id` = auditEventId(seq)). */
 class AuditChain {
   seq = 0;
   hash = GENESIS_HASH;
@@ -113,7 +114,7 @@ class AuditChain {
     };
     const hash = auditHash(this.hash, fields);
     const { seq, ...rest } = fields;
-    const doc = { _id: seq, ...rest, prevHash: this.hash, hash };
+    const doc = { _id: auditEventId(seq), seq, ...rest, prevHash: this.hash, hash };
     this.seq = seq;
     this.hash = hash;
     return doc;

@@ -1,6 +1,8 @@
+import type { mongo } from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { command as auditVerifyCommand } from '../../src/cli/commands/audit-verify.js';
 import type { CliContext } from '../../src/cli/types.js';
+import { auditEventId } from '../../src/db/models/audit-event.js';
 import { verifyAuditChain } from '../../src/services/audit-verify.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
@@ -27,8 +29,8 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 // Raw driver access: exactly what someone tampering with the database would do.
-const events = () => t.app.db.models.AuditEvent.collection;
-type Raw = Record<string, unknown> & { _id: number };
+const events = () => t.app.db.models.AuditEvent.collection as unknown as mongo.Collection<Raw>;
+type Raw = Record<string, unknown> & { _id: string };
 let originals: Raw[];
 
 beforeEach(async () => {
@@ -57,7 +59,7 @@ describe('audit:verify', () => {
   });
 
   it('detects an edited event at that event', async () => {
-    await events().updateOne({ _id: 3 } as never, { $set: { 'details.n': 99 } });
+    await events().updateOne({ _id: auditEventId(3) }, { $set: { 'details.n': 99 } });
     const report = await verifyAuditChain(t.app.db.models);
     expect(report).toMatchObject({
       ok: false,
@@ -83,9 +85,12 @@ describe('audit:verify', () => {
       subjectId: e3.subjectId as string,
       details: e3.details as Record<string, unknown>,
     };
-    await events().updateOne({ _id: 3 } as never, {
-      $set: { actorId: 'someone-else', hash: auditHash(e3.prevHash as string, forged) },
-    });
+    await events().updateOne(
+      { _id: auditEventId(3) },
+      {
+        $set: { actorId: 'someone-else', hash: auditHash(e3.prevHash as string, forged) },
+      },
+    );
     expect(await verifyAuditChain(t.app.db.models)).toMatchObject({
       ok: false,
       brokenAt: { seq: 4, reason: 'does not link to the previous event' },
@@ -93,7 +98,7 @@ describe('audit:verify', () => {
   });
 
   it('detects a deleted event as missing', async () => {
-    await events().deleteOne({ _id: 4 } as never);
+    await events().deleteOne({ _id: auditEventId(4) });
     const report = await verifyAuditChain(t.app.db.models);
     expect(report).toMatchObject({ ok: false, count: 3, brokenAt: { seq: 4 } });
     if (!report.ok) expect(report.brokenAt.reason).toMatch(/event 4 is missing/);
@@ -101,7 +106,7 @@ describe('audit:verify', () => {
   });
 
   it('detects a deleted first event', async () => {
-    await events().deleteOne({ _id: 1 } as never);
+    await events().deleteOne({ _id: auditEventId(1) });
     expect(await verifyAuditChain(t.app.db.models)).toMatchObject({
       ok: false,
       count: 0,
@@ -111,9 +116,10 @@ describe('audit:verify', () => {
 
   it('detects two events swapped in order', async () => {
     const [e2, e3] = [originals[1]!, originals[2]!];
-    const body = ({ _id: _ignored, ...rest }: Raw) => rest;
-    await events().replaceOne({ _id: 2 } as never, body(e3));
-    await events().replaceOne({ _id: 3 } as never, body(e2));
+    // Contents move; each slot keeps its `_id` and sequence number.
+    const body = ({ _id: _ignored, seq: _seq, ...rest }: Raw) => rest;
+    await events().replaceOne({ _id: auditEventId(2) }, { seq: 2, ...body(e3) });
+    await events().replaceOne({ _id: auditEventId(3) }, { seq: 3, ...body(e2) });
     expect(await verifyAuditChain(t.app.db.models)).toMatchObject({
       ok: false,
       count: 1,
@@ -123,5 +129,55 @@ describe('audit:verify', () => {
 
   it('is intact again once the original events are back (the checks are not stuck)', async () => {
     expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: TOTAL });
+  });
+});
+
+describe('appending after a restart', () => {
+  it('finds the end of the log by _id lookups alone and continues the chain', async () => {
+    const { createAuditLog } = await import('../../src/services/audit.js');
+    // Grow the log to an awkward length (not a power of two) through a fresh writer each time.
+    for (let i = TOTAL + 1; i <= 37; i += 1) {
+      await createAuditLog(t.app.db.models).append(
+        { actorId: null, action: 'bench.append', targetType: 't', targetId: String(i) },
+        t.clock.now(),
+      );
+    }
+    // Mongoose's debug hook sees every collection call with its arguments.
+    const calls: Array<{ method: string; filter: Record<string, unknown> }> = [];
+    t.app.db.conn.set('debug', (collection: string, method: string, filter: Record<string, unknown>) => {
+      if (collection === 'audit_events') calls.push({ method, filter });
+    });
+    const restarted = createAuditLog(t.app.db.models);
+    const seq = await restarted
+      .append({ actorId: null, action: 'after.restart', targetType: 't', targetId: 'x' }, t.clock.now())
+      .finally(() => t.app.db.conn.set('debug', false));
+    expect(seq).toBe(38);
+    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: 38 });
+    // Every read was a find by `_id` (no sort, no scan), about 2·log2(38) of them, plus one insert.
+    const finds = calls.filter((c) => c.method === 'findOne');
+    expect(finds.every((c) => typeof c.filter._id === 'string' && Object.keys(c.filter).length === 1)).toBe(
+      true,
+    );
+    expect(finds.length).toBeGreaterThan(0);
+    expect(finds.length).toBeLessThanOrEqual(14);
+    expect(calls.filter((c) => c.method === 'insertOne')).toHaveLength(1);
+    expect(calls).toHaveLength(finds.length + 1);
+  });
+
+  it('two writers with stale ends both append, and the chain stays intact', async () => {
+    const { createAuditLog } = await import('../../src/services/audit.js');
+    const a = createAuditLog(t.app.db.models);
+    const b = createAuditLog(t.app.db.models);
+    const event = (w: string) => ({ actorId: null, action: `writer.${w}`, targetType: 't', targetId: w });
+    await a.append(event('a'), t.clock.now());
+    await b.append(event('b'), t.clock.now()); // b's end is now newer than a's
+    const seqs = await Promise.all([
+      a.append(event('a'), t.clock.now()),
+      b.append(event('b'), t.clock.now()),
+      a.append(event('a'), t.clock.now()),
+    ]);
+    expect(new Set(seqs).size).toBe(3);
+    const report = await verifyAuditChain(t.app.db.models);
+    expect(report.ok).toBe(true);
   });
 });

@@ -135,8 +135,11 @@ describe("a learner's own evidence pack", () => {
 
 describe('evidence ownership', () => {
   it('never gives an employee anyone else’s pack', async () => {
-    // The learner route has no person parameter; trying to add one is rejected.
-    expect((await other.get(`${OWN}.json?user=${erin.id}`)).statusCode).toBe(400);
+    // The learner route has no person parameter; one added to the URL is ignored (like utm_*),
+    // so Ava still gets only her own record: none, a 404.
+    const added = await other.get(`${OWN}.json?user=${erin.id}`);
+    expect(added.statusCode).toBe(404);
+    expect(added.body).not.toContain(erin.name);
     // Ava has no record of her own for this course, so her own URL is a 404, not Erin's data.
     const own = await other.get(`${OWN}.json`);
     expect(own.statusCode).toBe(404);

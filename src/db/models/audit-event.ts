@@ -1,8 +1,16 @@
 import { Schema } from 'mongoose';
 
-/** One entry of the append-only audit log. `_id` is the sequence number. */
+/** `000000000042` for event 42: twelve digits sort like the numbers up to a trillion events. */
+export const auditEventId = (seq: number): string => String(seq).padStart(12, '0');
+
+/**
+ * One entry of the append-only audit log. `_id` is the sequence number as a zero-padded string
+ * (auditEventId): FerretDB v1 uses its `_id` index only for string and ObjectId values, so a
+ * numeric `_id` made every lookup a scan of the whole log. Padding keeps `_id` order = seq order.
+ */
 export interface AuditEventDoc {
-  _id: number;
+  _id: string;
+  seq: number;
   at: Date;
   actorId: string | null;
   action: string;
@@ -17,7 +25,8 @@ export interface AuditEventDoc {
 
 export const auditEventSchema = new Schema<AuditEventDoc>(
   {
-    _id: { type: Number, required: true },
+    _id: { type: String, required: true },
+    seq: { type: Number, required: true },
     at: { type: Date, required: true },
     actorId: { type: String, default: null },
     action: { type: String, required: true },

@@ -1,3 +1,4 @@
+import { auditEventId } from '../../../src/db/models/audit-event.js';
 import type { Models } from '../../../src/db/models/index.js';
 import { GENESIS_HASH } from '../../../src/domain/audit-chain.js';
 import type { SessionUser } from '../../../src/domain/roles.js';
@@ -69,8 +70,9 @@ export async function lookupsAt(
 }
 
 /**
- * The audit log's append (services/audit.ts) over a log of `events` entries: the sequence number
- * is a numeric `_id`, and each append first reads `seq + 1` to see whether another writer got there.
+ * The audit log's append (services/audit.ts) over a log of `events` entries: `_id` is the padded
+ * sequence number; the first append of a process finds the end by bisecting with `_id` lookups,
+ * later ones insert at the next number directly.
  */
 export async function auditAppendAt(
   models: Models,
@@ -81,7 +83,8 @@ export async function auditAppendAt(
     // Hash links are not checked here; only the shape and size of the log matter for the timing.
     await writer.add('AuditEvent', [
       {
-        _id: seq,
+        _id: auditEventId(seq),
+        seq,
         at: new Date(),
         actorId: null,
         action: 'login.success',
