@@ -54,6 +54,15 @@ export function completionStatus(
   };
 }
 
+/**
+ * Could the cycle's own facts (pass, attestation) complete it, if every lesson were viewed?
+ * When not, nobody needs to read which lessons were viewed to know the cycle is not complete.
+ */
+export function couldComplete(course: Course, cycle: CycleProgress): boolean {
+  const everyLesson = course.lessons.map((l) => l.id);
+  return completionStatus(course, cycle, everyLesson).complete;
+}
+
 export function isCycleComplete(
   course: Course,
   cycle: CycleProgress,

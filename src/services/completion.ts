@@ -1,7 +1,8 @@
 import type { Models } from '../db/models/index.js';
 import type { CycleDoc } from '../db/models/training.js';
+import { lessonViewKey, progressRepository } from '../db/repositories/progress.js';
 import { assignmentKey, cycleKey, trainingRepository } from '../db/repositories/training.js';
-import { type CompletionStatus, completionStatus } from '../domain/completion.js';
+import { type CompletionStatus, completionStatus, couldComplete } from '../domain/completion.js';
 import type { Course } from '../domain/course.js';
 import { expiryFor } from '../domain/recertification.js';
 import type { AuditLog } from './audit.js';
@@ -14,12 +15,20 @@ export interface CompletionDeps {
   courses: Map<string, Course>;
 }
 
-/** Lesson ids viewed in a cycle: one `findById` per lesson (FerretDB indexes only `_id`; never a scan). */
+/**
+ * Lesson ids viewed in a cycle. The progress summary comes first: a lesson it lists is recorded in
+ * lesson_views (the summary is written only after that insert). Only lessons it does not list are
+ * checked in lesson_views, one `findById` each (FerretDB indexes only `_id`; never a scan), since a
+ * racing summary write may have dropped them.
+ */
 export async function viewedLessonIds(models: Models, course: Course, cycleId: string): Promise<string[]> {
+  const listed = (await progressRepository(models).findProgress(cycleId))?.viewed ?? {};
+  const unlisted = course.lessons.filter((lesson) => !listed[lesson.id]);
   const found = await Promise.all(
-    course.lessons.map((lesson) => models.LessonView.exists({ _id: `${cycleId}:${lesson.id}` })),
+    unlisted.map((lesson) => models.LessonView.exists({ _id: lessonViewKey(cycleId, lesson.id) })),
   );
-  return course.lessons.filter((_, i) => found[i] !== null).map((l) => l.id);
+  const recorded = new Set(unlisted.filter((_, i) => found[i] !== null).map((l) => l.id));
+  return course.lessons.filter((l) => listed[l.id] || recorded.has(l.id)).map((l) => l.id);
 }
 
 /** The learner-facing checklist for a cycle (what is done, what is left). */
@@ -62,6 +71,8 @@ export async function evaluateCompletion(
   if (!course) return { completed: false };
 
   if (!cycle.completedAt) {
+    // Cheapest first: when the pass or attestation is missing, no lesson needs reading.
+    if (!couldComplete(course, cycle)) return { completed: false };
     const status = await cycleCompletionStatus(models, course, cycle);
     if (!status.complete) return { completed: false };
   }

@@ -4,6 +4,7 @@ import {
   canAttest,
   certificateStatus,
   completionStatus,
+  couldComplete,
   isCycleComplete,
 } from '../../../src/domain/completion.js';
 import { type Course, QUIZ_DEFAULTS, RECERTIFICATION_DEFAULTS } from '../../../src/domain/course.js';
@@ -125,6 +126,31 @@ describe('attest-only cycles (a new policy version)', () => {
     expect(canAttest(attestOnly(null))).toBe(true);
     expect(canAttest(fresh())).toBe(false);
     expect(canAttest({ ...fresh(), passedAt: at('2026-03-02T10:00:00Z') })).toBe(true);
+  });
+});
+
+describe('couldComplete: whether reading the viewed lessons can change the answer', () => {
+  it('is false until the quiz is passed and the policy attested, whatever was viewed', () => {
+    const cycle = fresh();
+    expect(couldComplete(course, cycle)).toBe(false);
+    cycle.passedAt = at('2026-03-02T10:00:00Z');
+    expect(couldComplete(course, cycle)).toBe(false);
+    cycle.attestedAt = at('2026-03-02T10:05:00Z');
+    cycle.attestedVersion = V1;
+    expect(couldComplete(course, cycle)).toBe(true);
+    // Lessons still decide: the rule itself is unchanged.
+    expect(isCycleComplete(course, cycle, ['intro'])).toBe(false);
+  });
+
+  it('for an attest-only cycle, follows the attestation of the current version alone', () => {
+    const cycle: CycleProgress = { ...fresh(), requirement: 'attest-only' };
+    expect(couldComplete(course, cycle)).toBe(false);
+    expect(
+      couldComplete(course, { ...cycle, attestedAt: at('2026-03-02T10:05:00Z'), attestedVersion: V2 }),
+    ).toBe(false);
+    expect(
+      couldComplete(course, { ...cycle, attestedAt: at('2026-03-02T10:05:00Z'), attestedVersion: V1 }),
+    ).toBe(true);
   });
 });
 
