@@ -2,6 +2,7 @@ import type { Models } from '../db/models/index.js';
 import type { AssignmentDoc, CycleDoc, ProgressDoc } from '../db/models/training.js';
 import { lessonViewKey, progressRepository, viewedLessons } from '../db/repositories/progress.js';
 import { cycleKey, trainingRepository } from '../db/repositories/training.js';
+import { couldComplete } from '../domain/completion.js';
 import type { Course, Lesson } from '../domain/course.js';
 import type { AuditLog } from './audit.js';
 import { evaluateCompletion } from './completion.js';
@@ -34,11 +35,12 @@ export function resumeLocation(
 /**
  * Records that the learner opened a lesson, and moves their resume point there.
  *
- * Cost on a repeat view: 2 round-trips (the assignment by `_id`, then one findOneAndUpdate on the
- * progress summary). Only when the summary does not list the lesson yet do we insert the durable
- * lesson_views record (insert-once per cycle and lesson), repair the summary and, for a genuinely
- * new view, audit it and re-check completion. The summary entry is written only AFTER the insert,
- * so "listed in the summary" always implies "recorded in lesson_views".
+ * A repeat view reads only: the assignment and the progress summary by `_id`, plus one write when
+ * the resume point moves (the learner went back to an earlier lesson). Only when the summary does
+ * not list the lesson yet do we insert the durable lesson_views record (insert-once per cycle and
+ * lesson), then list it in the summary and, for a genuinely new view, audit it and re-check
+ * completion. The summary entry is written only AFTER the insert, so "listed in the summary"
+ * always implies "recorded in lesson_views".
  */
 export async function recordLessonView(
   deps: ProgressDeps,
@@ -54,25 +56,34 @@ export async function recordLessonView(
     // First visit to a course nobody assigned: self-enrol (creates the assignment and cycle 1).
     (await currentCycle(models, learner, course, now)).assignment;
   const cycleId = cycleKey(learner.id, course.id, assignment.cycleNo);
+  const owner = { userId: learner.id, courseId: course.id };
+  const location = lessonPath(course.id, lesson.id);
 
-  const progress = await progressRepo.touch(
-    cycleId,
-    { userId: learner.id, courseId: course.id },
-    lessonPath(course.id, lesson.id),
-    now,
-  );
-  if (progress.viewed?.[lesson.id]) return { cycleId, progress, firstView: false };
+  const stored = await progressRepo.findProgress(cycleId);
+  if (stored?.viewed?.[lesson.id]) {
+    // Listed, so recorded: a repeat view. Write only to move the resume point: FerretDB serialises writes.
+    if (stored.lastLocation === location) return { cycleId, progress: stored, firstView: false };
+    await progressRepo.save(cycleId, owner, { lastLocation: location }, now);
+    return { cycleId, progress: { ...stored, lastLocation: location, updatedAt: now }, firstView: false };
+  }
 
+  // Not listed: a first view, or an entry that a racing write dropped from the summary.
   const firstView = await progressRepo.insertLessonView({
     _id: lessonViewKey(cycleId, lesson.id),
     cycleId,
-    userId: learner.id,
-    courseId: course.id,
+    ...owner,
     lessonId: lesson.id,
     at: now,
   });
-  await progressRepo.markViewed(cycleId, { [lesson.id]: now });
-  progress.viewed = { ...progress.viewed, [lesson.id]: now };
+  const viewed = { [lesson.id]: now };
+  await progressRepo.save(cycleId, owner, { lastLocation: location, viewed }, now);
+  const progress: ProgressDoc = {
+    _id: cycleId,
+    ...owner,
+    viewed: { ...stored?.viewed, ...viewed },
+    lastLocation: location,
+    updatedAt: now,
+  };
   if (firstView) {
     await deps.audit.append(
       {
@@ -85,8 +96,10 @@ export async function recordLessonView(
       },
       now,
     );
-    await markCycleStarted(models, cycleId, now);
-    await evaluateCompletion(deps, cycleId, now);
+    // Read after the lesson was recorded: a pass or attestation written later re-checks completion
+    // itself, so a cycle that lacks them here cannot be complete and needs no lesson reads.
+    const cycle = await markCycleStarted(models, cycleId, now);
+    if (cycle && couldComplete(course, cycle)) await evaluateCompletion(deps, cycleId, now);
   }
   return { cycleId, progress, firstView };
 }

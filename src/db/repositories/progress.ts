@@ -18,31 +18,34 @@ export function progressRepository(models: Models) {
     },
 
     /**
-     * Moves the resume point and returns the summary after the write (created on first use).
-     * One round-trip; `viewed` is left alone so a stale read cannot drop entries written meanwhile
-     * by this operator (other fields of the document can still be rewritten by FerretDB).
+     * Writes what changed in the summary, creating it on first use: the resume point and, once they
+     * are recorded in lesson_views, newly viewed lessons. One round-trip and no read back: callers
+     * read the summary first and write only when something changed. Entries of `viewed` are set
+     * one by one, so this never drops entries written meanwhile by this operator (FerretDB may
+     * still rewrite the whole document under a race; see above).
      */
-    async touch(cycleId: string, owner: { userId: string; courseId: string }, location: string, now: Date) {
+    async save(
+      cycleId: string,
+      owner: { userId: string; courseId: string },
+      change: { lastLocation: string; viewed?: Record<string, Date> },
+      now: Date,
+    ): Promise<void> {
+      const set: Record<string, unknown> = { lastLocation: change.lastLocation, updatedAt: now };
+      for (const [lessonId, at] of Object.entries(change.viewed ?? {})) set[`viewed.${lessonId}`] = at;
       const upsert = () =>
-        Progress.findOneAndUpdate(
+        Progress.updateOne(
           { _id: cycleId },
-          {
-            $set: { lastLocation: location, updatedAt: now },
-            $setOnInsert: { userId: owner.userId, courseId: owner.courseId, viewed: {} },
-          },
-          { upsert: true, returnDocument: 'after' },
-        ).lean<ProgressDoc>();
-      let doc: ProgressDoc | null;
+          { $set: set, $setOnInsert: { userId: owner.userId, courseId: owner.courseId } },
+          { upsert: true },
+        );
       try {
-        doc = await upsert();
+        await upsert();
       } catch (err) {
         // Two first views racing: both try to insert, one gets a duplicate key. The document
         // exists now, so the retry is a plain update.
         if (!isDuplicateKey(err)) throw err;
-        doc = await upsert();
+        await upsert();
       }
-      // With upsert and returnDocument 'after' the driver always returns a document.
-      return doc as ProgressDoc;
     },
 
     /** Adds lessons to the summary's viewed map (a cache of lesson_views). Ids match ID_PATTERN: no `.` or `$`. */
