@@ -211,3 +211,64 @@ describe('resume and the back button', () => {
     expect((await owner.session.get('/learn/no-such-course/quiz')).statusCode).toBe(404);
   });
 });
+
+describe('after a result is stored', () => {
+  it('repairs the follow-up writes when a crash came between the result insert and them', async () => {
+    const { id, session } = await newLearner(t.app, 'crash');
+    const course = t.app.courses.get(COURSE_ID)!;
+    await start(session, COURSE_ID);
+    const attempt = await loadAttempt(t.app, id, COURSE_ID, 1);
+    await session.post(`${base}/attempts/1/submit`, answerForm(course, attempt), `${base}/attempts/1`);
+    // As if the process died right after the result insert: attempt still open, cycle not passed.
+    const { Attempt, AttemptResult, Cycle } = t.app.db.models;
+    await Attempt.updateOne({ _id: attempt._id }, { $set: { status: 'open' } });
+    await Cycle.updateOne(
+      { _id: attempt.cycleId },
+      { $set: { passedAt: null, passedAttemptId: null, score: null } },
+    );
+
+    expect((await session.get(`${base}/attempts/1/result`)).statusCode).toBe(200);
+    const result = await AttemptResult.findById(attempt._id).lean();
+    expect((await Attempt.findById(attempt._id).lean())?.status).toBe('graded');
+    expect(await Cycle.findById(attempt.cycleId).lean()).toMatchObject({
+      passedAt: result?.submittedAt,
+      passedAttemptId: attempt._id,
+      score: result?.score,
+    });
+  });
+
+  it('does not flag the cycle as out of attempts when HR granted more while the last one was graded', async () => {
+    const { id, session } = await newLearner(t.app, 'grant-race');
+    const course = t.app.courses.get(COURSE_ID)!;
+    const { Attempt, AttemptResult, Cycle } = t.app.db.models;
+    for (let n = 1; n <= course.quiz.maxAttempts; n++) {
+      expect(await start(session, COURSE_ID)).toBe(n);
+      if (n === course.quiz.maxAttempts) break;
+      const attempt = await loadAttempt(t.app, id, COURSE_ID, n);
+      await session.post(`${base}/attempts/${n}/submit`, answerForm(course, attempt, 0), base);
+      t.clock.advanceMinutes(61);
+    }
+    const last = await loadAttempt(t.app, id, COURSE_ID, course.quiz.maxAttempts);
+    const csrf = await session.csrf(`${base}/attempts/${last.n}`);
+    // HR's grant lands after the submit read the cycle and before the result is applied.
+    const insertResult = AttemptResult.create.bind(AttemptResult);
+    AttemptResult.create = (async (...args: Parameters<typeof insertResult>) => {
+      await Cycle.updateOne({ _id: last.cycleId }, { $set: { extraAttempts: 1, exhaustedAt: null } });
+      return insertResult(...args);
+    }) as typeof AttemptResult.create;
+    try {
+      const res = await session.post(`${base}/attempts/${last.n}/submit`, {
+        ...answerForm(course, last, 0),
+        _csrf: csrf,
+      });
+      expect(res.statusCode).toBe(303);
+    } finally {
+      AttemptResult.create = insertResult;
+    }
+    expect(await AttemptResult.findById(last._id).lean()).toMatchObject({ passed: false });
+    expect((await Attempt.findById(last._id).lean())?.status).toBe('graded');
+    expect(await Cycle.findById(last.cycleId).lean()).toMatchObject({ extraAttempts: 1, exhaustedAt: null });
+    t.clock.advanceMinutes(61);
+    expect(await start(session, COURSE_ID)).toBe(course.quiz.maxAttempts + 1);
+  });
+});

@@ -71,7 +71,7 @@ export async function takeQuiz(
   const answers: Answers = {};
   for (const d of attempt.draw)
     answers[d.questionId] = answerFor(c.questions.find((q) => q.id === d.questionId)!, right);
-  return (await gradeAndRecord(deps(app), c, attempt, answers, now)).result;
+  return (await gradeAndRecord(deps(app), c, cycle, attempt, answers, now)).result;
 }
 
 /**

@@ -11,16 +11,6 @@ export const attemptKey = (cycleId: string, n: number) => `${cycleId}:${n}`;
 export function attemptsRepository(models: Models) {
   const { Attempt, AttemptResult } = models;
 
-  async function byIds<T>(
-    find: (id: string) => Promise<T | null>,
-    cycleId: string,
-    upTo: number,
-  ): Promise<T[]> {
-    const ids = Array.from({ length: upTo }, (_, i) => attemptKey(cycleId, i + 1));
-    const docs = await Promise.all(ids.map(find));
-    return docs.filter((d): d is Awaited<T> & {} => d !== null);
-  }
-
   return {
     findAttempt(id: string) {
       return Attempt.findById(id).lean<AttemptDoc>();
@@ -30,13 +20,31 @@ export function attemptsRepository(models: Models) {
       return AttemptResult.findById(id).lean<AttemptResultDoc>();
     },
 
-    /** Attempts 1..upTo of a cycle that exist. */
-    listAttempts(cycleId: string, upTo: number): Promise<AttemptDoc[]> {
-      return byIds((id) => Attempt.findById(id).lean<AttemptDoc>().exec(), cycleId, upTo);
-    },
-
-    listResults(cycleId: string, upTo: number): Promise<AttemptResultDoc[]> {
-      return byIds((id) => AttemptResult.findById(id).lean<AttemptResultDoc>().exec(), cycleId, upTo);
+    /**
+     * A cycle's attempts and their results, in order, reading attempt n and result n together.
+     * Attempt n+1 is only ever inserted after attempt n has a result (a new attempt starts only
+     * when none is open, numbered after those found), so the walk stops at the first attempt that
+     * is missing or has no result: nothing can follow it. A learner with one open attempt costs
+     * two finds. `upTo` bounds the walk.
+     */
+    async listAttempts(
+      cycleId: string,
+      upTo: number,
+    ): Promise<{ attempts: AttemptDoc[]; results: AttemptResultDoc[] }> {
+      const attempts: AttemptDoc[] = [];
+      const results: AttemptResultDoc[] = [];
+      for (let n = 1; n <= upTo; n += 1) {
+        const id = attemptKey(cycleId, n);
+        const [attempt, result] = await Promise.all([
+          Attempt.findById(id).lean<AttemptDoc>().exec(),
+          AttemptResult.findById(id).lean<AttemptResultDoc>().exec(),
+        ]);
+        if (!attempt) break;
+        attempts.push(attempt);
+        if (!result) break;
+        results.push(result);
+      }
+      return { attempts, results };
     },
 
     /** Inserts a new attempt; returns false if that attempt number already exists. */

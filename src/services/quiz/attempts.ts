@@ -84,7 +84,8 @@ export async function startAttempt(
     },
     now,
   );
-  await markCycleStarted(deps.models, cycle._id, now);
+  // Already started by a lesson view or an earlier attempt: no need to read the cycle again.
+  if (!cycle.startedAt) await markCycleStarted(deps.models, cycle._id, now);
   return n;
 }
 
@@ -108,7 +109,7 @@ export async function findLearnerAttempt(
   if (!attempt) throw new QuizError(404, 'There is no such attempt.');
   const result = ctx.results.find((r) => r._id === id) ?? null;
   // Repairs the follow-up writes if a crash came between the result insert and them.
-  if (result && attempt.status === 'open') await applyResult(deps, ctx.course, result, now);
+  if (result && attempt.status === 'open') await applyResult(deps, ctx.course, ctx.cycle, result, now);
   return { ctx, attempt, result };
 }
 
@@ -137,7 +138,10 @@ export async function saveAnswers(
   if (isPastDeadline(now, attempt.deadline)) {
     // Within the grace period the answers that just arrived are the learner's last word.
     const late = acceptsSubmittedAnswers(now, attempt.deadline) ? read.answers : attempt.answers;
-    return { kind: 'timed-out', result: (await gradeAndRecord(deps, ctx.course, attempt, late, now)).result };
+    return {
+      kind: 'timed-out',
+      result: (await gradeAndRecord(deps, ctx.course, ctx.cycle, attempt, late, now)).result,
+    };
   }
   await attemptsRepository(deps.models).saveAnswers(attempt._id, read.answers, now);
   return { kind: 'saved' };
@@ -167,5 +171,8 @@ export async function submitAttempt(
   if (!timeUp && read.unanswered.length > 0)
     return { kind: 'incomplete', unanswered: read.unanswered, answers: read.answers };
   const answers = acceptsSubmittedAnswers(now, attempt.deadline) ? read.answers : attempt.answers;
-  return { kind: 'graded', result: (await gradeAndRecord(deps, ctx.course, attempt, answers, now)).result };
+  return {
+    kind: 'graded',
+    result: (await gradeAndRecord(deps, ctx.course, ctx.cycle, attempt, answers, now)).result,
+  };
 }

@@ -35,19 +35,14 @@ export async function listPersonAttempts(
   const { course, person, cycle } = await currentCycleOf(deps, userId, courseId);
   const allowed = attemptsAllowed(course.quiz, cycle);
   const repo = attemptsRepository(deps.models);
-  const [attempts, results] = await Promise.all([
-    repo.listAttempts(cycle._id, allowed + 1),
-    repo.listResults(cycle._id, allowed + 1),
-  ]);
+  const { attempts, results } = await repo.listAttempts(cycle._id, allowed + 1);
   const byId = new Map(results.map((r) => [r._id, r]));
   return {
     person,
     course,
     cycle,
     allowed,
-    attempts: attempts
-      .sort((a, b) => a.n - b.n)
-      .map((attempt) => ({ attempt, result: byId.get(attempt._id) ?? null })),
+    attempts: attempts.map((attempt) => ({ attempt, result: byId.get(attempt._id) ?? null })),
   };
 }
 

@@ -43,11 +43,12 @@ function summaries(attempts: AttemptDoc[], results: AttemptResultDoc[]): Attempt
 export async function closeIfExpired(
   deps: QuizDeps,
   course: Course,
+  cycle: CycleDoc,
   attempt: AttemptDoc,
   now: Date,
 ): Promise<AttemptResultDoc | null> {
   if (acceptsSubmittedAnswers(now, attempt.deadline)) return null;
-  const { result } = await gradeAndRecord(deps, course, attempt, attempt.answers, now);
+  const { result } = await gradeAndRecord(deps, course, cycle, attempt, attempt.answers, now);
   return result;
 }
 
@@ -63,12 +64,12 @@ export async function loadQuizContext(
   const repo = attemptsRepository(deps.models);
   // Attempt numbers never exceed what was allowed when they started; +1 covers a grant being revoked.
   const upTo = attemptsAllowed(course.quiz, cycle) + 1;
-  const attempts = await repo.listAttempts(cycle._id, upTo);
-  let results = await repo.listResults(cycle._id, upTo);
+  const { attempts, results: found } = await repo.listAttempts(cycle._id, upTo);
+  let results = found;
   const graded = new Set(results.map((r) => r._id));
   for (const attempt of attempts) {
     if (graded.has(attempt._id)) continue;
-    const closed = await closeIfExpired(deps, course, attempt, now);
+    const closed = await closeIfExpired(deps, course, cycle, attempt, now);
     if (closed) results = [...results, closed];
   }
   const status = quizStatus(course.quiz, cycle, summaries(attempts, results), now);

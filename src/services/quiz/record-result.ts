@@ -1,6 +1,8 @@
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
+import type { CycleDoc } from '../../db/models/training.js';
 import { attemptsRepository } from '../../db/repositories/attempts.js';
 import { trainingRepository } from '../../db/repositories/training.js';
+import { couldComplete } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import { type Answers, attemptsAllowed, gradeAttempt, submissionTime } from '../../domain/quiz/index.js';
 import { evaluateCompletion } from '../completion.js';
@@ -11,33 +13,52 @@ import { type QuizDeps, questionMap } from './deps.js';
  * Everything that follows a stored result: idempotent single-document writes, so they can be
  * repeated safely when a crash interrupted them (the result page re-runs them for an attempt
  * still marked open).
+ *
+ * `cycle` is the attempt's cycle as this request read it, which saves reading it again: the pass
+ * writes the result's own values (the same on every repeat), and only this cycle's open attempt
+ * can be graded, so nothing else can have passed it meanwhile. Attempts granted by HR meanwhile
+ * matter only when this result would exhaust the cycle, so that case re-reads it.
  */
 export async function applyResult(
   deps: QuizDeps,
   course: Course,
+  cycle: CycleDoc,
   result: AttemptResultDoc,
   now: Date,
 ): Promise<void> {
-  const training = trainingRepository(deps.models);
+  if (cycle._id !== result.cycleId) throw new Error(`result ${result._id} is not of cycle ${cycle._id}`);
   await attemptsRepository(deps.models).markGraded(result._id);
-  const cycle = await training.findCycle(result.cycleId);
-  if (!cycle) return;
-  if (result.passed && !cycle.passedAt) {
-    await training.updateCycle(cycle._id, {
-      passedAt: result.submittedAt,
-      passedAttemptId: result._id,
-      score: result.score,
-    });
-  } else if (
-    !result.passed &&
-    !cycle.passedAt &&
-    result.n >= attemptsAllowed(course.quiz, cycle) &&
-    !cycle.exhaustedAt
-  ) {
-    await training.updateCycle(cycle._id, { exhaustedAt: now });
+  const after = await recordOutcome(deps, course, cycle, result, now);
+  if (!after) return;
+  // The first attempt started the cycle; this covers a crash between that attempt's insert and its start.
+  if (!after.startedAt) await markCycleStarted(deps.models, after._id, now);
+  // Completion also needs the attestation, which can only follow the pass and re-checks completion
+  // itself: so the lessons are read only when this cycle already has everything else.
+  if (couldComplete(course, after)) await evaluateCompletion(deps, after._id, now);
+}
+
+/** Writes what the result means for the cycle (passed, or out of attempts); returns the cycle as written. */
+async function recordOutcome(
+  deps: QuizDeps,
+  course: Course,
+  cycle: CycleDoc,
+  result: AttemptResultDoc,
+  now: Date,
+): Promise<CycleDoc | null> {
+  const training = trainingRepository(deps.models);
+  if (cycle.passedAt) return cycle;
+  if (result.passed) {
+    const passed = { passedAt: result.submittedAt, passedAttemptId: result._id, score: result.score };
+    await training.updateCycle(cycle._id, passed);
+    return { ...cycle, ...passed };
   }
-  await markCycleStarted(deps.models, cycle._id, now);
-  await evaluateCompletion(deps, cycle._id, now);
+  if (result.n < attemptsAllowed(course.quiz, cycle) || cycle.exhaustedAt) return cycle;
+  // Out of attempts as read at the start of the request: read again, HR may have granted more since.
+  const fresh = await training.findCycle(cycle._id);
+  if (!fresh || fresh.passedAt || fresh.exhaustedAt || result.n < attemptsAllowed(course.quiz, fresh))
+    return fresh;
+  await training.updateCycle(cycle._id, { exhaustedAt: now });
+  return { ...fresh, exhaustedAt: now };
 }
 
 /**
@@ -47,6 +68,7 @@ export async function applyResult(
 export async function gradeAndRecord(
   deps: QuizDeps,
   course: Course,
+  cycle: CycleDoc,
   attempt: AttemptDoc,
   answers: Answers,
   now: Date,
@@ -94,6 +116,6 @@ export async function gradeAndRecord(
     },
     now,
   );
-  await applyResult(deps, course, result, now);
+  await applyResult(deps, course, cycle, result, now);
   return { result, created: true };
 }
