@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Course } from '../../src/domain/course.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { commandsDuring, type DbCommand, isWrite, monitoredUri } from '../helpers/db-commands.js';
+import { answerForm, COURSE_ID, loadAttempt, newLearner, start } from './quiz-support.js';
+
+/**
+ * Upper bounds on the database commands of the learner's hot requests. FerretDB answers about
+ * 1,500 `_id` finds a second and serialises writes, so under load every command shows in the
+ * response time: a change that adds one should have to raise a bound here, on purpose.
+ */
+const BUDGET = {
+  /** Session, assignment and progress summary, all by `_id`; nothing written. */
+  repeatLessonView: 3,
+  /** Session, assignment, cycle, attempt 1 with its result, the result insert, the audit event
+   * (probe and insert), the attempt marked graded, and for a pass the cycle's passedAt. */
+  submitPass: 10,
+  submitFail: 9,
+};
+
+let t: TestApp;
+let course: Course;
+
+beforeAll(async () => {
+  t = await createTestApp({ label: 'learner-db-budget', mongoUri: monitoredUri(inject('mongoUri')) });
+  course = t.app.courses.get(COURSE_ID)!;
+});
+afterAll(async () => t.close());
+
+const lessonUrl = (i: number) => `/learn/${COURSE_ID}/lessons/${course.lessons[i]!.id}`;
+const quizUrl = `/learn/${COURSE_ID}/quiz`;
+const listed = (commands: DbCommand[]) => commands.join(', ');
+
+describe('database commands per learner request', () => {
+  it('a repeat lesson view only reads; going back to an earlier lesson writes once', async () => {
+    const { session } = await newLearner(t.app, 'lesson');
+    await session.get(lessonUrl(0));
+    const repeat = await commandsDuring(t.app, () => session.get(lessonUrl(0)));
+    expect(repeat.length, listed(repeat)).toBeLessThanOrEqual(BUDGET.repeatLessonView);
+    expect(repeat.filter(isWrite), listed(repeat)).toEqual([]);
+
+    await session.get(lessonUrl(1));
+    const back = await commandsDuring(t.app, () => session.get(lessonUrl(0)));
+    expect(back.length, listed(back)).toBeLessThanOrEqual(BUDGET.repeatLessonView + 1);
+    expect(back.filter(isWrite), listed(back)).toEqual(['update progress']);
+  });
+
+  for (const passing of [true, false]) {
+    it(`submitting attempt 1 (${passing ? 'a pass' : 'a fail'}) stays within its budget`, async () => {
+      const learner = await newLearner(t.app, passing ? 'pass' : 'fail');
+      await learner.session.get(lessonUrl(0));
+      expect(await start(learner.session, COURSE_ID)).toBe(1);
+      const attempt = await loadAttempt(t.app, learner.id, COURSE_ID, 1);
+      const form = {
+        ...answerForm(course, attempt, passing ? Number.POSITIVE_INFINITY : 0),
+        _csrf: await learner.session.csrf(`${quizUrl}/attempts/1`),
+      };
+      let status = 0;
+      const submit = await commandsDuring(t.app, async () => {
+        status = (await learner.session.post(`${quizUrl}/attempts/1/submit`, form)).statusCode;
+      });
+      expect(status).toBe(303);
+      const budget = passing ? BUDGET.submitPass : BUDGET.submitFail;
+      expect(submit.length, listed(submit)).toBeLessThanOrEqual(budget);
+      // The cycle cannot be complete without an attestation, so no lesson is read.
+      expect(
+        submit.filter((c) => c.endsWith(' lesson_views')),
+        listed(submit),
+      ).toEqual([]);
+
+      const result = await t.app.db.models.AttemptResult.findById(attempt._id).lean();
+      expect(result?.passed).toBe(passing);
+      const cycle = await t.app.db.models.Cycle.findById(attempt.cycleId).lean();
+      expect(cycle?.passedAt ?? null).toEqual(passing ? result?.submittedAt : null);
+      expect((await t.app.db.models.Attempt.findById(attempt._id).lean())?.status).toBe('graded');
+    });
+  }
+});
