@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ReportListChunkDoc, ReportSummaryDoc } from '../../src/db/models/reporting.js';
+import type { UserDoc } from '../../src/db/models/user.js';
+import { newUserId, usersRepository } from '../../src/db/repositories/users.js';
+import { addDays } from '../../src/domain/dates.js';
+import { outboxMailer } from '../../src/mail/transport.js';
+import { createRule } from '../../src/services/assignments.js';
+import { runNightly } from '../../src/services/nightly.js';
+import { recomputeSummaries } from '../../src/services/reports.js';
+import { runSweep, type SweepDeps } from '../../src/services/sweep.js';
+import { createTestApp, createUser, type TestApp } from '../helpers/app.js';
+
+/**
+ * The 15-minute sweep and the nightly job at scale: the sweep batches its reminders and writes
+ * the report summary from its own pass; the nightly job does the slow work once per UTC day.
+ */
+
+const COURSE = 'social-media-policy';
+const EXTRA = 300;
+let t: TestApp;
+let deps: SweepDeps;
+let hrId: string;
+let managerId: string;
+
+/** The run's FerretDB with the driver's command monitoring on (fixed when a connection opens). */
+function monitored(uri: string): string {
+  const [base = uri, query] = uri.split('?');
+  const withPath = /^[a-z+]+:\/\/[^/]+$/.test(base) ? `${base}/` : base;
+  return `${withPath}?${query ? `${query}&` : ''}monitorCommands=true`;
+}
+
+/** The database commands (e.g. "insert outbox") sent while `fn` runs. */
+async function commandsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
+  const client = t.app.db.conn.getClient();
+  const commands: string[] = [];
+  const listener = (e: { commandName: string; command: Record<string, unknown> }) => {
+    const target = e.commandName === 'getMore' ? e.command.collection : e.command[e.commandName];
+    commands.push(`${e.commandName} ${typeof target === 'string' ? target : '-'}`);
+  };
+  client.on('commandStarted', listener);
+  try {
+    return { result: await fn(), commands };
+  } finally {
+    client.off('commandStarted', listener);
+  }
+}
+
+const count = (commands: string[], name: string) => commands.filter((c) => c === name).length;
+const summary = () => t.app.db.models.ReportSummary.findById(COURSE).lean<ReportSummaryDoc>();
+
+async function listRows(state: string) {
+  const chunks = await t.app.db.models.ReportListChunk.find({ courseId: COURSE, state })
+    .lean<ReportListChunkDoc[]>()
+    .exec();
+  return chunks.sort((a, b) => a.chunk - b.chunk).flatMap((c) => c.rows);
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ label: 'jobs-nightly', mongoUri: monitored(inject('mongoUri')) });
+  t.clock.set('2026-03-02T09:00:00Z');
+  deps = {
+    models: t.app.db.models,
+    courses: t.app.courses,
+    mailer: outboxMailer(t.app.db.models),
+    audit: t.app.audit,
+    baseUrl: t.config.BASE_URL,
+  };
+  const users = usersRepository(t.app.db.models);
+  hrId = (await users.findByEmail('hr@demo.test'))!._id;
+  managerId = (await users.findByEmail('manager@demo.test'))!._id;
+  // A field team written in one go (as an HR system sync would), all reporting to one manager.
+  const now = t.clock.now();
+  const team: UserDoc[] = Array.from({ length: EXTRA }, (_, i) => ({
+    _id: newUserId(),
+    email: `field${i}@demo.test`,
+    name: `Field Person ${String(i).padStart(3, '0')}`,
+    department: 'Field',
+    managerId,
+    role: 'employee',
+    active: true,
+    locale: 'en',
+    hireDate: new Date('2020-01-01'),
+    createdAt: now,
+    updatedAt: now,
+  }));
+  await t.app.db.models.User.insertMany(team, { ordered: false });
+  await createRule(
+    deps,
+    {
+      courseId: COURSE,
+      target: { kind: 'everyone' },
+      due: { kind: 'fixed', date: new Date('2026-03-20T00:00:00Z') },
+      newHireWithinDays: null,
+    },
+    hrId,
+    now,
+  );
+});
+afterAll(async () => t.close());
+
+describe('the refresher sweep', () => {
+  it('sends N reminders with a few outbox inserts and reads each person once, by _id', async () => {
+    const { result, commands } = await commandsDuring(() => runSweep(deps, new Date('2026-03-02T10:00:00Z')));
+    expect(result.remindersSent).toBeGreaterThanOrEqual(EXTRA);
+    expect(count(commands, 'insert outbox')).toBeLessThanOrEqual(Math.ceil(result.remindersSent / 500));
+    expect(count(commands, 'insert reminders')).toBeLessThanOrEqual(Math.ceil(result.remindersSent / 1000));
+    // Each learner once; never a scan of the people.
+    expect(count(commands, 'find users')).toBe(result.peopleLookedUp);
+    expect(result.peopleLookedUp).toBeLessThanOrEqual(result.remindersSent);
+    expect(count(commands, 'find assignments')).toBe(1);
+    const mail = await t.app.db.models.Outbox.findById(
+      `${(await usersRepository(t.app.db.models).findByEmail('field7@demo.test'))!._id}:${COURSE}:1:assigned:2026-03-02`,
+    ).lean();
+    expect(mail).toMatchObject({ to: ['field7@demo.test'], kind: 'assigned' });
+
+    // The same sweep again: every reminder is claimed already, nothing is sent or looked up.
+    const again = await commandsDuring(() => runSweep(deps, new Date('2026-03-02T10:15:00Z')));
+    expect(again.result).toMatchObject({ remindersSent: 0, peopleLookedUp: 0 });
+    expect(count(again.commands, 'insert outbox')).toBe(0);
+  });
+
+  it('writes the summary a full recompute would, in the same pass, keeping the clause figures', async () => {
+    const { Assignment, ReportSummary } = t.app.db.models;
+    // A mix of states: some done, some due later (due soon), the rest overdue after 20 March.
+    const field = await Assignment.find({ department: 'Field' }, { _id: 1 }).lean();
+    const done = field.filter((_, i) => i % 3 === 0).map((a) => a._id);
+    const later = field.filter((_, i) => i % 3 === 1).map((a) => a._id);
+    const completedAt = new Date('2026-03-10T12:00:00Z');
+    await Assignment.updateMany(
+      { _id: { $in: done } },
+      { $set: { state: 'completed', completedAt, expiresAt: new Date('2027-03-10T00:00:00Z') } },
+    );
+    await Assignment.updateMany(
+      { _id: { $in: later } },
+      { $set: { dueAt: new Date('2026-03-28T00:00:00Z') } },
+    );
+    const clauseMisses = [{ clauseId: 'SMP-03', wrong: 2, total: 5 }];
+    const clausesAsOf = new Date('2026-03-20T02:30:00Z');
+    await ReportSummary.updateOne({ _id: COURSE }, { $set: { clauseMisses, clausesAsOf } });
+
+    const at = new Date('2026-03-23T06:00:00Z');
+    const { commands } = await commandsDuring(() => runSweep(deps, at));
+    // One pass over the assignments, none over quiz results, example answers or people.
+    expect(count(commands, 'find assignments')).toBe(1);
+    expect(count(commands, 'find quiz_attempt_results')).toBe(0);
+    expect(count(commands, 'find classification_answers')).toBe(0);
+    const swept = (await summary())!;
+    const sweptLists = { overdue: await listRows('overdue'), dueSoon: await listRows('due-soon') };
+    expect(swept.asOf).toEqual(at);
+    expect(swept.clauseMisses).toEqual(clauseMisses);
+    expect(swept.clausesAsOf).toEqual(clausesAsOf);
+    expect(sweptLists.overdue.length).toBeGreaterThan(100);
+    expect(sweptLists.dueSoon.length).toBeGreaterThan(50);
+
+    const [full] = await recomputeSummaries(t.app.db.models, t.app.courses, at, { clauses: false });
+    expect(full!.total).toBe(swept.total);
+    expect(full!.cells).toEqual(swept.cells);
+    expect(full!.lists).toEqual(swept.lists);
+    expect(await listRows('overdue')).toEqual(sweptLists.overdue);
+    expect(await listRows('due-soon')).toEqual(sweptLists.dueSoon);
+    expect(full!.clauseMisses).toEqual(clauseMisses);
+  });
+});
+
+describe('the nightly job', () => {
+  it('rolls up clause misses and catches new people once per UTC day', async () => {
+    const { AttemptResult } = t.app.db.models;
+    const someone = (await usersRepository(t.app.db.models).findByEmail('field1@demo.test'))!;
+    await AttemptResult.create({
+      _id: `${someone._id}:${COURSE}:1:1`,
+      userId: someone._id,
+      courseId: COURSE,
+      cycleId: `${someone._id}:${COURSE}:1`,
+      n: 1,
+      contentVersion: 'v',
+      score: 50,
+      passed: false,
+      passingScore: 80,
+      questions: [],
+      clauses: { 'SMP-02': { correct: 1, total: 4 } },
+      answers: {},
+      startedAt: t.clock.now(),
+      submittedAt: t.clock.now(),
+      receivedAt: t.clock.now(),
+      timedOut: false,
+    });
+    const first = await createUser(t.app, { email: 'joined.monday@demo.test', department: 'Field' });
+    const day = new Date('2026-03-23T02:30:00Z');
+    const { result, commands } = await commandsDuring(() => runNightly(deps, day));
+    expect(result).toMatchObject({ ran: true, day: '2026-03-23', assignedByRules: 1 });
+    expect(result.clauseAnswers).toBe(1);
+    expect(count(commands, 'find users')).toBe(1); // one pass over the people for everything
+    const s = (await summary())!;
+    expect(s.clauseMisses).toEqual([{ clauseId: 'SMP-02', wrong: 3, total: 4 }]);
+    expect(s.clausesAsOf).toEqual(day);
+    expect(await t.app.db.models.Assignment.exists({ _id: `${first._id}:${COURSE}` })).not.toBeNull();
+    // 23 March 2026 is a Monday: HR and admin get this week's digest, with the sweep's counts.
+    expect(result.digestsSent).toBe(2);
+    const digest = await t.app.db.models.Outbox.findById(`${hrId}:all:0:digest:2026-03-23`).lean();
+    const overdue = s.cells.filter((c) => c.state === 'overdue').reduce((n, c) => n + c.n, 0);
+    expect(digest?.text).toContain(`${overdue} overdue`);
+
+    // Later the same day (a second instance, a manual run): nothing again.
+    const second = await createUser(t.app, { email: 'joined.later@demo.test', department: 'Field' });
+    const again = await commandsDuring(() => runNightly(deps, new Date('2026-03-23T14:00:00Z')));
+    expect(again.result).toMatchObject({ ran: false, assignedByRules: 0, digestsSent: 0 });
+    expect(count(again.commands, 'find users')).toBe(0);
+    expect(count(again.commands, 'find quiz_attempt_results')).toBe(0);
+    expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE}` })).toBeNull();
+
+    // The next night catches them; the digest waits for next week.
+    const tuesday = await runNightly(deps, addDays(day, 1));
+    expect(tuesday).toMatchObject({ ran: true, assignedByRules: 1, digestsSent: 0 });
+    expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE}` })).not.toBeNull();
+  });
+
+  it('brings renamed people up to date in the stored action lists', async () => {
+    const users = usersRepository(t.app.db.models);
+    const listed = (await listRows('overdue'))[0]!;
+    await users.update(listed.userId, { name: 'Renamed Person', email: 'renamed@demo.test' });
+    // The sweep reuses the names already in the lists (it looks up only newcomers)…
+    await runSweep(deps, new Date('2026-03-25T06:00:00Z'));
+    expect((await listRows('overdue')).find((r) => r.userId === listed.userId)?.name).toBe(listed.name);
+    // …and the nightly job's pass over the people brings them up to date.
+    const report = await runNightly(deps, new Date('2026-03-26T02:30:00Z'));
+    expect(report.listRowsRenamed).toBeGreaterThanOrEqual(1);
+    expect((await listRows('overdue')).find((r) => r.userId === listed.userId)).toMatchObject({
+      name: 'Renamed Person',
+      email: 'renamed@demo.test',
+    });
+  });
+
+  it('jobs:run runs either job or both, and rejects an unknown job', async () => {
+    const { command } = await import('../../src/cli/commands/jobs-run.js');
+    const lines: string[] = [];
+    const ctx = {
+      config: t.config,
+      db: t.app.db,
+      courses: t.app.courses,
+      clock: t.clock,
+      audit: t.app.audit,
+      out: (l: string) => lines.push(l),
+      readStdin: async () => '',
+    };
+    const run = async (flags: Record<string, string>) => {
+      lines.length = 0;
+      expect(await command.run(ctx, { positionals: [], flags })).toBe(0);
+      return lines.join('\n');
+    };
+    const sweepOnly = await run({ now: '2026-03-27T06:00:00Z', job: 'sweep' });
+    expect(sweepOnly).toContain('Sweep at 2026-03-27T06:00:00.000Z');
+    expect(sweepOnly).not.toContain('Nightly job');
+    const nightly = await run({ now: '2026-03-27T06:00:00Z', job: 'nightly' });
+    expect(nightly).toContain('Nightly job at 2026-03-27T06:00:00.000Z');
+    expect(nightly).not.toContain('Sweep at');
+    const both = await run({ now: '2026-03-27T07:00:00Z' });
+    expect(both).toMatch(/Sweep at[\s\S]*Nightly job at[\s\S]*already done for 2026-03-27/);
+    await expect(command.run(ctx, { positionals: [], flags: { job: 'weekly' } })).rejects.toThrow(
+      /--job must be one of all, sweep, nightly/,
+    );
+  });
+});
