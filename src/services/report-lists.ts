@@ -77,12 +77,11 @@ function byMostOverdue(a: ReportListRow, b: ReportListRow): number {
   return da - db || a.name.localeCompare(b.name) || (a.userId < b.userId ? -1 : 1);
 }
 
-/** Looks up the people a list needs that `known` cannot name (learners need an e-mail too). */
-async function namesFor(
-  models: Models,
-  pending: Map<string, PendingRow[]>,
+/** The people the lists need that `known` cannot name (learners need an e-mail too). */
+export function unnamedPeople(
+  pending: ReadonlyMap<string, PendingRow[]>,
   known: ReadonlyMap<string, ListName>,
-): Promise<{ names: Map<string, ListName>; lookedUp: number }> {
+): Set<string> {
   const missing = new Set<string>();
   for (const rows of pending.values()) {
     for (const r of rows) {
@@ -90,6 +89,16 @@ async function namesFor(
       if (r.managerId && !known.has(r.managerId)) missing.add(r.managerId);
     }
   }
+  return missing;
+}
+
+/** Looks up the people a list needs that `known` cannot name. */
+async function namesFor(
+  models: Models,
+  pending: Map<string, PendingRow[]>,
+  known: ReadonlyMap<string, ListName>,
+): Promise<{ names: Map<string, ListName>; lookedUp: number }> {
+  const missing = unnamedPeople(pending, known);
   const names = new Map(known);
   for (const [id, p] of await usersByIds(models, missing, ['name', 'email'] as const)) names.set(id, p);
   return { names, lookedUp: missing.size };

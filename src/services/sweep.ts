@@ -14,7 +14,7 @@ import { insertManyOnce } from './assignments.js';
 import type { AuditLog } from './audit.js';
 import { loadAllSettings, policyOf } from './course-settings.js';
 import { newCycle } from './enrollment.js';
-import type { ListName } from './report-lists.js';
+import { type ListName, unnamedPeople } from './report-lists.js';
 import { knownListNames, SUMMARY_FIELDS, writeSummaries } from './reports.js';
 
 export interface SweepDeps {
@@ -33,6 +33,10 @@ export interface SweepReport {
   remindersAlreadySent: number;
   /** People looked up by `_id` for the reminders and for newcomers to the action lists. */
   peopleLookedUp: number;
+  /** Where the time went: the pass over the assignments, the writes (with the lookups), the summaries. */
+  passMs: number;
+  writeMs: number;
+  summaryMs: number;
   ms: number;
 }
 
@@ -73,18 +77,27 @@ interface PendingReminder {
 
 type Person = Pick<UserDoc, '_id' | 'email' | 'name' | 'active'>;
 
-/** People read during one sweep: each at most once, whichever batch of reminders needs them first. */
+/**
+ * People read during one sweep: each at most once, whichever part needs them first (a batch of
+ * reminders, the action lists), even when both ask at the same time.
+ */
 class PeopleCache {
-  readonly found = new Map<string, Person | null>();
+  private readonly found = new Map<string, Person | null>();
+  private readonly inFlight = new Map<string, Promise<void>>();
   lookups = 0;
 
   constructor(private readonly models: Models) {}
 
   async load(ids: Iterable<string>): Promise<void> {
-    const missing = [...new Set(ids)].filter((id) => !this.found.has(id));
-    const people = await usersByIds(this.models, missing, ['email', 'name', 'active'] as const);
-    for (const id of missing) this.found.set(id, people.get(id) ?? null);
-    this.lookups += missing.length;
+    const wanted = [...new Set(ids)];
+    const fresh = wanted.filter((id) => !this.found.has(id) && !this.inFlight.has(id));
+    const lookup = usersByIds(this.models, fresh, ['email', 'name', 'active'] as const).then((people) => {
+      for (const id of fresh) this.found.set(id, people.get(id) ?? null);
+    });
+    for (const id of fresh) this.inFlight.set(id, lookup);
+    this.lookups += fresh.length;
+    await Promise.all([lookup, ...wanted.map((id) => this.inFlight.get(id))]);
+    for (const id of fresh) this.inFlight.delete(id);
   }
 
   get(id: string | null | undefined): Person | null {
@@ -118,6 +131,9 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport>
     remindersSent: 0,
     remindersAlreadySent: 0,
     peopleLookedUp: 0,
+    passMs: 0,
+    writeMs: 0,
+    summaryMs: 0,
     ms: 0,
   };
   const settings = await loadAllSettings(models, deps.courses, now);
@@ -131,15 +147,22 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport>
     const after = planAssignment(deps, settings, a as SweepAssignment, now, report, work);
     if (a.active) tally.add(after);
   }
-  const people = new PeopleCache(models);
-  await applyWork(deps, work, now, report, people);
+  report.passMs = Date.now() - started;
 
-  // Names already in the lists, then this sweep's fresher lookups; only newcomers are looked up.
-  const names = await knownListNames(models, deps.courses);
+  // The lists reuse the names they already show; newcomers are looked up while the writes run.
+  const people = new PeopleCache(models);
+  const listNames = knownListNames(models, deps.courses).then(async (stored) => {
+    await people.load(unnamedPeople(tally.pending(), stored));
+    return stored;
+  });
+  const [names] = await Promise.all([listNames, applyWork(deps, work, now, report, people)]);
+  report.writeMs = Date.now() - started - report.passMs;
+
   for (const [id, n] of people.names()) names.set(id, n);
   const summary = await writeSummaries(models, tally, { now, started, names });
   report.peopleLookedUp = people.lookups + summary.lookedUp;
   report.ms = Date.now() - started;
+  report.summaryMs = report.ms - report.passMs - report.writeMs;
   return report;
 }
 
@@ -237,7 +260,12 @@ function planAssignment(
   return { ...a, state: status.state, dueAt: current.dueAt, cycleNo: current.cycleNo };
 }
 
-/** Writes the planned work in batches: cycles, then the summaries that point at them, then reminders. */
+/**
+ * Writes the planned work in two chains that run side by side: the cycles and states, and the
+ * reminders (claimed, their people looked up). The people lookups are reads, so they overlap the
+ * state writes instead of waiting for them. Mail goes out once both are done, so a message never
+ * points at a cycle that is not written yet.
+ */
 async function applyWork(
   deps: SweepDeps,
   work: PlannedWork,
@@ -245,6 +273,15 @@ async function applyWork(
   report: SweepReport,
   people: PeopleCache,
 ): Promise<void> {
+  const [, mails] = await Promise.all([
+    writeCyclesAndStates(deps, work, report),
+    claimReminders(deps, work.reminders, report, people),
+  ]);
+  await deps.mailer.sendMany(mails, now);
+  report.remindersSent += mails.length;
+}
+
+async function writeCyclesAndStates(deps: SweepDeps, work: PlannedWork, report: SweepReport): Promise<void> {
   // The cycle before the summary that points at it: after a crash in between, the next sweep's
   // insert finds the cycle already there and still writes the summary.
   for (let i = 0; i < work.cycles.length; i += BATCH) {
@@ -254,41 +291,39 @@ async function applyWork(
   for (let i = 0; i < work.updates.length; i += BULK_UPDATES) {
     await deps.models.Assignment.bulkWrite(work.updates.slice(i, i + BULK_UPDATES), { ordered: false });
   }
-  for (let i = 0; i < work.reminders.length; i += BATCH) {
-    await sendReminders(deps, work.reminders.slice(i, i + BATCH), now, report, people);
-  }
 }
 
 /**
- * Claims a batch of reminders by inserting their keys, then sends only the ones this sweep
- * claimed: each person looked up once (by `_id`, a few at a time), the messages handed to the
- * mailer together (the outbox stores them with a few inserts, not one per message). A send that
- * fails after the claim is not retried (at most once beats twice for a reminder); the next
- * reminder in the cadence follows.
+ * Claims the reminders in batches by inserting their keys, and returns the messages of the ones
+ * this sweep claimed (a duplicate key means another sweep owns it): each person looked up once
+ * (by `_id`, a few at a time), the messages handed to the mailer together (the outbox stores them
+ * with a few inserts, not one per message). A send that fails after the claim is not retried (at
+ * most once beats twice for a reminder); the next reminder in the cadence follows.
  */
-async function sendReminders(
+async function claimReminders(
   deps: SweepDeps,
   pending: PendingReminder[],
-  now: Date,
   report: SweepReport,
   people: PeopleCache,
-): Promise<void> {
-  if (pending.length === 0) return;
-  const claimed = await insertManyOnce(
-    deps.models.Reminder,
-    pending.map((p) => p.doc),
-  );
-  report.remindersAlreadySent += pending.length - claimed.size;
-  const mine = pending.filter((_, i) => claimed.has(i));
-  await people.load(
-    mine.flatMap((p) => (p.plan.toManager && p.a.managerId ? [p.a.userId, p.a.managerId] : [p.a.userId])),
-  );
-  const mails = mine.flatMap((p) => {
-    const mail = reminderMail(deps, p, people);
-    return mail ? [mail] : [];
-  });
-  await deps.mailer.sendMany(mails, now);
-  report.remindersSent += mails.length;
+): Promise<OutgoingMail[]> {
+  const mails: OutgoingMail[] = [];
+  for (let i = 0; i < pending.length; i += BATCH) {
+    const batch = pending.slice(i, i + BATCH);
+    const claimed = await insertManyOnce(
+      deps.models.Reminder,
+      batch.map((p) => p.doc),
+    );
+    report.remindersAlreadySent += batch.length - claimed.size;
+    const mine = batch.filter((_, k) => claimed.has(k));
+    await people.load(
+      mine.flatMap((p) => (p.plan.toManager && p.a.managerId ? [p.a.userId, p.a.managerId] : [p.a.userId])),
+    );
+    for (const p of mine) {
+      const mail = reminderMail(deps, p, people);
+      if (mail) mails.push(mail);
+    }
+  }
+  return mails;
 }
 
 /** The message for one claimed reminder, or null when nobody active can receive it. */
