@@ -95,8 +95,10 @@ async function scalePhase(
         const outcome = await sweepInChild(ctx, dbName, employees, database.pid, plan.sweepTimeoutS);
         sweeps.push(outcome);
         if (!outcome.finished) await waitForIdle(database.pid, 600_000);
+        const secs = (run?: { wallMs: number }) =>
+          run ? `${(run.wallMs / 1000).toFixed(1)} s` : 'did not finish';
         ctx.log(
-          `  sweep: ${outcome.finished ? `${(outcome.runs[0]!.wallMs / 1000).toFixed(1)} s` : 'did not finish'}`,
+          `  sweep: ${outcome.finished ? secs(outcome.runs[0]) : 'did not finish'}; nightly job: ${secs(outcome.nightly)}`,
         );
       }
       if (plan.only.has('hr')) {

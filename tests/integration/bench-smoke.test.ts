@@ -72,6 +72,7 @@ describe.concurrent('bench smoke', () => {
     const sweep = await sweepInChild(ctx, fx.dbName, org.employees, null, 60);
     expect(sweep.finished).toBe(true);
     expect(sweep.runs[0]?.report.assignments).toBeGreaterThan(20);
+    expect(sweep.nightly?.report).toMatchObject({ ran: true });
     const hr = await hrReportsAt(ctx, db.models, fx.app.url, org.employees, org.hr);
     expect([hr.dashboard.status, hr.csv.status, hr.dashboardCold.status]).toEqual([200, 200, 200]);
     expect(hr.csv.rows).toBeGreaterThan(20);

@@ -12,7 +12,7 @@ interface SweepRun {
   label: string;
   wallMs: number;
   nodeCpuMs: number;
-  report: Record<string, number>;
+  report: Record<string, number | string | boolean>;
   db: Record<string, { n: number; ms: number }>;
   ferretCpuMs?: number | null;
 }
@@ -25,13 +25,19 @@ interface SweepProgress {
 
 export interface SweepOutcome {
   employees: number;
+  /** Both sweeps finished (the target); the nightly job is reported on its own. */
   finished: boolean;
-  /** The last progress report of a sweep that did not finish: what it had done, what it waited on. */
+  /** The last progress report of a run that did not finish: what it had done, what it waited on. */
   lastProgress?: SweepProgress;
   rssBeforeMb?: number;
+  /** Peak RSS of the child after the two sweeps. */
   maxRssMb?: number;
   ferretPeakMb?: number | null;
   runs: SweepRun[];
+  /** The nightly job after the sweeps (missing when it did not finish in time). */
+  nightly?: SweepRun;
+  /** Peak RSS of the child after the nightly job too. */
+  nightlyMaxRssMb?: number;
 }
 
 /** Runs children/sweep.ts against `dbName`; kills it after `timeoutS`. */
@@ -56,29 +62,53 @@ export async function sweepInChild(
     stdout += c.toString();
   });
   let lastProgress: SweepProgress | undefined;
-  child.on('message', async (m: { type?: string } & Partial<SweepProgress>) => {
-    if (m.type === 'progress') lastProgress = m as SweepProgress;
-    if (m.type !== 'sweep-done' || !ferretPid) return;
-    const nowCpu = await cpuMsOf(ferretPid);
-    ferretCpuPerRun.push(nowCpu !== null && ferretCpu !== null ? nowCpu - ferretCpu : null);
-    ferretCpu = nowCpu;
-  });
+  let maxRssMb: number | undefined;
+  const done: SweepRun[] = [];
+  child.on(
+    'message',
+    async (m: { type?: string; run?: SweepRun; maxRssMb?: number } & Partial<SweepProgress>) => {
+      if (m.type === 'progress') lastProgress = m as SweepProgress;
+      if (m.type !== 'sweep-done' || !m.run) return;
+      if (m.run.label !== 'nightly') maxRssMb = m.maxRssMb;
+      done.push(m.run);
+      if (!ferretPid) return;
+      const nowCpu = await cpuMsOf(ferretPid);
+      ferretCpuPerRun.push(nowCpu !== null && ferretCpu !== null ? nowCpu - ferretCpu : null);
+      ferretCpu = nowCpu;
+    },
+  );
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
   const ferretPeakMb = ferretPid ? ((await memoryOf(ferretPid))?.peak ?? Number.NaN) / 2 ** 20 : null;
-  if (code !== 0) return { employees, finished: false, ferretPeakMb, runs, lastProgress };
-  const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as Omit<SweepOutcome, 'employees' | 'finished'>;
-  out.runs.forEach((r, i) => {
+  done.forEach((r, i) => {
     runs.push({ ...r, ferretCpuMs: ferretCpuPerRun[i] ?? null });
   });
+  const sweeps = runs.filter((r) => r.label !== 'nightly');
+  const nightly = runs.find((r) => r.label === 'nightly');
+  if (code !== 0)
+    return {
+      employees,
+      finished: sweeps.length === 2,
+      ferretPeakMb,
+      maxRssMb,
+      runs: sweeps,
+      nightly,
+      lastProgress,
+    };
+  const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as Pick<
+    SweepOutcome,
+    'rssBeforeMb' | 'maxRssMb' | 'nightlyMaxRssMb'
+  >;
   return {
     employees,
     finished: true,
     rssBeforeMb: out.rssBeforeMb,
     maxRssMb: out.maxRssMb,
+    nightlyMaxRssMb: out.nightlyMaxRssMb,
     ferretPeakMb,
-    runs,
+    runs: sweeps,
+    nightly,
   };
 }
 
@@ -89,6 +119,27 @@ export function topDbTime(run: Pick<SweepRun, 'db'>, n = 4): string {
     .slice(0, n)
     .map(([k, v]) => `${k} ${v.n}×: ${round(v.ms / 1000, 1)} s`)
     .join('; ');
+}
+
+/** The nightly job's row: time, CPU, peak RSS and where its database time went. */
+function nightlyRow(o: SweepOutcome, size: string, timeoutS: number): Row {
+  const metric = `${size}: nightly job (clauses, catch-up, names, sessions, digest)`;
+  const n = o.nightly;
+  if (!n)
+    return {
+      measure: 'refresher sweep',
+      metric,
+      value: Number.NaN,
+      unit: 's',
+      note: `did not finish within ${timeoutS} s`,
+    };
+  return {
+    measure: 'refresher sweep',
+    metric,
+    value: round(n.wallMs / 1000, 2),
+    unit: 's',
+    note: `peak RSS ${round(o.nightlyMaxRssMb ?? Number.NaN)} MB; node CPU ${round(n.nodeCpuMs / 1000, 1)} s, FerretDB CPU ${n.ferretCpuMs == null ? '?' : round(n.ferretCpuMs / 1000, 1)} s; ${topDbTime(n)}`,
+  };
 }
 
 /** Table rows for 3. Refresher sweep: one line per size, then the scaling ratio. */
@@ -136,6 +187,7 @@ export function sweepRows(outcomes: SweepOutcome[], timeoutS: number): Row[] {
       note: `FerretDB peak ${round(o.ferretPeakMb ?? Number.NaN)} MB`,
     };
     rows.push(o.employees >= 100_000 ? below(rss, 500, '< 500 MB') : rss);
+    rows.push(nightlyRow(o, size, timeoutS));
   }
   const at = (n: number) => outcomes.find((o) => o.employees === n && o.finished)?.runs[0]?.wallMs;
   const big = Math.max(...outcomes.map((o) => o.employees));
