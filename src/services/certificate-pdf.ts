@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { CertificateDoc } from '../db/models/records.js';
 import { certificateStatus } from '../domain/completion.js';
@@ -8,6 +9,13 @@ export function shortVersion(version: string): string {
   return version.slice(0, 12);
 }
 
+// DejaVu Sans (from the dejavu-fonts-ttf package) covers Latin, Greek, Cyrillic and more: the
+// built-in Helvetica is Latin-1 only and misprints names such as Łukasz, Dvořák or Ольга.
+// pdfkit embeds just the glyphs a certificate uses, so the file stays small.
+const fontFile = (name: string) => createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${name}`);
+const REGULAR = fontFile('DejaVuSans.ttf');
+const BOLD = fontFile('DejaVuSans-Bold.ttf');
+
 export interface PdfOptions {
   verifyUrl: string;
   now: Date;
@@ -17,7 +25,7 @@ export interface PdfOptions {
 
 /**
  * Draws the certificate: holder, course and version, dates, score and the verification code with
- * the public URL that confirms it. Uses the built-in Helvetica, so no font files or network are needed.
+ * the public URL that confirms it. No network is needed: the fonts come from node_modules.
  */
 export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Promise<Buffer> {
   const doc = new PDFDocument({
@@ -31,6 +39,8 @@ export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Pr
       Subject: cert._id,
     },
   });
+  doc.registerFont('regular', REGULAR);
+  doc.registerFont('bold', BOLD);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -47,18 +57,18 @@ export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Pr
   // Start lower so the text sits near the middle of the landscape page.
   doc.moveDown(5);
   doc
-    .font('Helvetica')
+    .font('regular')
     .fontSize(14)
     .fillColor('#444444')
     .text('Certificate of completion', { align: 'center', width });
   doc.moveDown(1);
-  doc.font('Helvetica-Bold').fontSize(32).fillColor('#000000').text(cert.name, { align: 'center', width });
+  doc.font('bold').fontSize(32).fillColor('#000000').text(cert.name, { align: 'center', width });
   doc.moveDown(0.5);
-  doc.font('Helvetica').fontSize(14).text('has completed the training', { align: 'center', width });
+  doc.font('regular').fontSize(14).text('has completed the training', { align: 'center', width });
   doc.moveDown(0.5);
-  doc.font('Helvetica-Bold').fontSize(22).text(cert.courseTitle, { align: 'center', width });
+  doc.font('bold').fontSize(22).text(cert.courseTitle, { align: 'center', width });
   doc
-    .font('Helvetica')
+    .font('regular')
     .fontSize(11)
     .fillColor('#444444')
     .text(`Content version ${shortVersion(cert.contentVersion)}`, {
@@ -75,8 +85,8 @@ export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Pr
   doc.fillColor('#000000').fontSize(13);
   for (const line of lines) doc.text(line, { align: 'center', width });
   doc.moveDown(1.5);
-  doc.font('Helvetica-Bold').fontSize(13).text(`Verification code: ${cert._id}`, { align: 'center', width });
-  doc.font('Helvetica').fontSize(11).fillColor('#1f4e79').text(`Check it at ${opts.verifyUrl}`, {
+  doc.font('bold').fontSize(13).text(`Verification code: ${cert._id}`, { align: 'center', width });
+  doc.font('regular').fontSize(11).fillColor('#1f4e79').text(`Check it at ${opts.verifyUrl}`, {
     align: 'center',
     width,
     link: opts.verifyUrl,

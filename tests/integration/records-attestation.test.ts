@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
-import {
-  COURSE_ID,
-  course,
-  cycleOf,
-  learnerByEmail,
-  pdfText,
-  takeQuiz,
-  viewAllLessons,
-} from './records-helpers.js';
+import { pdfText } from '../helpers/pdf-text.js';
+import { COURSE_ID, course, cycleOf, learnerByEmail, takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
 let erin: Awaited<ReturnType<typeof learnerByEmail>>;
@@ -147,7 +140,7 @@ describe('certificate PDF', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
-    const drawn = pdfText(res.rawPayload);
+    const drawn = await pdfText(res.rawPayload);
     expect(drawn).toContain(erin.name);
     expect(drawn).toContain(certificateCode);
     expect(drawn).toContain(`http://localhost:3000/verify/${certificateCode}`);

@@ -4,7 +4,8 @@ import { evaluateCompletion } from '../../src/services/completion.js';
 import { defaultSettings } from '../../src/services/course-settings.js';
 import { currentCycle, newCycle } from '../../src/services/enrollment.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
-import { COURSE_ID, course, pdfText } from './records-helpers.js';
+import { pdfText } from '../helpers/pdf-text.js';
+import { COURSE_ID, course } from './records-helpers.js';
 
 let t: TestApp;
 const deps = () => ({ models: t.app.db.models, audit: t.app.audit, courses: t.app.courses });
@@ -161,7 +162,7 @@ describe('an attest-only cycle (new policy version)', () => {
     expect(done?.completedAt).not.toBeNull();
     expect(done?.score).toBeNull();
     const pdf = await s.get(`/certificates/${done?.certificateCode}.pdf`);
-    expect(pdfText(pdf.rawPayload)).toContain('Score: not applicable (attestation only)');
+    expect(await pdfText(pdf.rawPayload)).toContain('Score: not applicable (attestation only)');
     expect(await repo.findAssignment(user._id, c.id)).toMatchObject({ state: 'completed' });
   });
 });

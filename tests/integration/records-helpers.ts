@@ -1,4 +1,3 @@
-import { inflateSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
 import type { Course, Question } from '../../src/domain/course.js';
@@ -72,34 +71,4 @@ export async function takeQuiz(
   for (const d of attempt.draw)
     answers[d.questionId] = answerFor(c.questions.find((q) => q.id === d.questionId)!, right);
   return (await gradeAndRecord(deps(app), c, cycle, attempt, answers, now)).result;
-}
-
-/**
- * The text drawn on a PDF's pages: inflates each content stream and decodes pdfkit's hex-string
- * text operators (`[<48656c6c6f> 20 <...>] TJ`). Enough to check what a certificate says.
- */
-export function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const out: string[] = [];
-  const streamRe = /<<([\s\S]*?)>>\s*stream\r?\n/g;
-  for (let m = streamRe.exec(raw); m; m = streamRe.exec(raw)) {
-    const start = m.index + m[0].length;
-    const end = raw.indexOf('endstream', start);
-    let body = Buffer.from(raw.slice(start, end), 'latin1');
-    if (/FlateDecode/.test(m[1]!)) {
-      try {
-        body = inflateSync(body);
-      } catch {
-        continue;
-      }
-    }
-    const text = body.toString('latin1');
-    for (const tj of text.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
-      const pieces = [...tj[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((h) =>
-        Buffer.from(h[1]!, 'hex').toString('latin1'),
-      );
-      out.push(pieces.join(''));
-    }
-  }
-  return out.join('\n');
 }
