@@ -11,6 +11,11 @@ describe('config', () => {
     expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', NODE_ENV: 'development' });
   });
 
+  it('schedules the sweep every 15 minutes and the nightly job at 02:30 UTC', () => {
+    expect(readEnv({})).toMatchObject({ SWEEP_SCHEDULE: '*/15 * * * *', NIGHTLY_SCHEDULE: '30 2 * * *' });
+    expect(readEnv({ NIGHTLY_SCHEDULE: 'off' }).NIGHTLY_SCHEDULE).toBe('off');
+  });
+
   it('names the variable when a value is invalid', () => {
     expect(() => readEnv({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => readEnv({ MONGODB_URI: 'postgres://x' })).toThrow(/MONGODB_URI/);
