@@ -16,18 +16,43 @@ export interface AuditLog {
   append(event: AuditInput, at: Date): Promise<number>;
 }
 
+/** Events written in one insert at most: FerretDB runs each insert as one SQLite transaction. */
+const MAX_BATCH = 50;
+
+interface Pending {
+  input: AuditInput;
+  at: Date;
+  resolve(seq: number): void;
+  reject(err: unknown): void;
+}
+
+type ChainEnd = { seq: number; hash: string };
+
+/**
+ * How many documents of an ordered insert went in before a duplicate key stopped it, or null for
+ * any other error. (Ordered inserts stop at the first failure: everything before it is stored.)
+ */
+function insertedBeforeDuplicate(err: unknown): number | null {
+  if (!isDuplicateKey(err)) return null;
+  const errors = (err as { writeErrors?: unknown }).writeErrors;
+  const first = (Array.isArray(errors) ? errors[0] : errors) as { index?: unknown } | undefined;
+  return typeof first?.index === 'number' ? first.index : 0;
+}
+
 /**
  * Append-only, hash-chained audit log.
  *
  * The sequence number is the `_id`, so the insert itself decides who owns each slot:
  * two writers (even in two app instances) racing for seq N get one success and one
  * duplicate-key error, and the loser moves on to N+1 with the winner's hash.
- * Appends from this process are queued, which keeps that contention rare.
+ * Appends from this process are queued and written in order; events that arrive while an insert
+ * is in flight go together in the next one (one round trip for many events under load).
  * Every read is by `_id` (indexed); nothing sorts or scans the log, however long it grows.
  */
 export function createAuditLog(models: Models): AuditLog {
-  let tail: { seq: number; hash: string } | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
+  let tail: ChainEnd | null = null;
+  let waiting: Pending[] = [];
+  let flushing = false;
 
   const hashAt = async (seq: number): Promise<string | null> =>
     (await models.AuditEvent.findById(auditEventId(seq), { hash: 1 }).lean())?.hash ?? null;
@@ -37,7 +62,7 @@ export function createAuditLog(models: Models): AuditLog {
    * double a bound until it is past the end, then bisect. A sort on `_id` would make FerretDB sort
    * the whole log in memory. Only the first append of a process pays this; then `tail` is kept.
    */
-  async function latestKnown(): Promise<{ seq: number; hash: string }> {
+  async function latestKnown(): Promise<ChainEnd> {
     if (tail) return tail;
     if ((await hashAt(1)) === null) return { seq: 0, hash: GENESIS_HASH };
     let present = 1;
@@ -54,51 +79,84 @@ export function createAuditLog(models: Models): AuditLog {
     return { seq: present, hash: (await hashAt(present)) ?? GENESIS_HASH };
   }
 
-  async function appendNow(input: AuditInput, at: Date): Promise<number> {
-    let { seq, hash } = await latestKnown();
-    for (;;) {
-      const fields: AuditFields = {
-        seq: seq + 1,
-        at,
-        actorId: input.actorId,
-        action: input.action,
-        targetType: input.targetType,
-        targetId: input.targetId,
-        subjectId: input.subjectId ?? null,
-        details: input.details ?? {},
-      };
-      const { seq: id, ...rest } = fields;
-      const eventHash = auditHash(hash, fields);
+  /** Steps past events other writers appended after `end`. */
+  async function walkForward(end: ChainEnd): Promise<ChainEnd> {
+    let { seq, hash } = end;
+    for (let next = await hashAt(seq + 1); next !== null; next = await hashAt(seq + 1)) {
+      seq += 1;
+      hash = next;
+    }
+    return { seq, hash };
+  }
+
+  /** Chains the events onto `end` and inserts them in order; resolves each one that is stored. */
+  async function writeBatch(batch: Pending[]): Promise<void> {
+    let pending = batch;
+    while (pending.length > 0) {
+      let { seq, hash } = await latestKnown();
+      const docs = pending.map(({ input, at }) => {
+        const fields: AuditFields = {
+          seq: seq + 1,
+          at,
+          actorId: input.actorId,
+          action: input.action,
+          targetType: input.targetType,
+          targetId: input.targetId,
+          subjectId: input.subjectId ?? null,
+          details: input.details ?? {},
+        };
+        const eventHash = auditHash(hash, fields);
+        const { seq: id, ...rest } = fields;
+        const doc = { _id: auditEventId(id), seq: id, ...rest, prevHash: hash, hash: eventHash };
+        seq = id;
+        hash = eventHash;
+        return doc;
+      });
+      let stored = docs.length;
       try {
-        await models.AuditEvent.create({
-          _id: auditEventId(id),
-          seq: id,
-          ...rest,
-          prevHash: hash,
-          hash: eventHash,
-        });
-        tail = { seq: id, hash: eventHash };
-        return id;
+        await models.AuditEvent.insertMany(docs, { ordered: true, lean: true });
       } catch (err) {
-        if (!isDuplicateKey(err)) {
+        const inserted = insertedBeforeDuplicate(err);
+        if (inserted === null) throw err;
+        stored = inserted;
+      }
+      docs.slice(0, stored).forEach((d, i) => {
+        pending[i]!.resolve(d.seq);
+      });
+      const last = docs[stored - 1];
+      tail = last ? { seq: last.seq, hash: last.hash } : tail;
+      if (stored === docs.length) return;
+      // Another writer took the next slot: continue after whatever it (and others) appended.
+      tail = await walkForward(await latestKnown());
+      pending = pending.slice(stored);
+    }
+  }
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.slice(0, MAX_BATCH);
+        waiting = waiting.slice(MAX_BATCH);
+        try {
+          await writeBatch(batch);
+        } catch (err) {
           tail = null;
-          throw err;
-        }
-        // Another writer took this slot: step past it with its hash and try the next one.
-        const taken = await hashAt(id);
-        if (taken !== null) {
-          seq = id;
-          hash = taken;
+          // A promise settles once: events already stored keep their number, the rest are refused.
+          for (const p of batch) p.reject(err);
         }
       }
+    } finally {
+      flushing = false;
     }
   }
 
   return {
-    append(event, at) {
-      const result = queue.then(() => appendNow(event, at));
-      queue = result.catch(() => {});
-      return result;
+    append(input, at) {
+      return new Promise<number>((resolve, reject) => {
+        waiting.push({ input, at, resolve, reject });
+        if (!flushing) void flush();
+      });
     },
   };
 }

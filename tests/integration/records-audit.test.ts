@@ -160,7 +160,7 @@ describe('appending after a restart', () => {
     );
     expect(finds.length).toBeGreaterThan(0);
     expect(finds.length).toBeLessThanOrEqual(14);
-    expect(calls.filter((c) => c.method === 'insertOne')).toHaveLength(1);
+    expect(calls.filter((c) => c.method === 'insertMany')).toHaveLength(1);
     expect(calls).toHaveLength(finds.length + 1);
   });
 
@@ -179,5 +179,49 @@ describe('appending after a restart', () => {
     expect(new Set(seqs).size).toBe(3);
     const report = await verifyAuditChain(t.app.db.models);
     expect(report.ok).toBe(true);
+  });
+
+  it('writes events that arrive together in one insert, in order, each with its own number', async () => {
+    const { createAuditLog } = await import('../../src/services/audit.js');
+    const log = createAuditLog(t.app.db.models);
+    const before = (await verifyAuditChain(t.app.db.models)).count;
+    const inserts: number[] = [];
+    t.app.db.conn.set('debug', (collection: string, method: string, docs: unknown) => {
+      if (collection === 'audit_events' && method === 'insertMany') inserts.push((docs as unknown[]).length);
+    });
+    const event = (i: number) => ({ actorId: null, action: 'burst', targetType: 't', targetId: String(i) });
+    const seqs = await Promise.all(Array.from({ length: 30 }, (_, i) => log.append(event(i), t.clock.now())));
+    t.app.db.conn.set('debug', false);
+    expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => before + 1 + i));
+    // The first event goes alone; the 29 queued behind it share one insert.
+    expect(inserts).toEqual([1, 29]);
+    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: before + 30 });
+    const stored = await events()
+      .find({ seq: { $gt: before } })
+      .toArray();
+    expect(stored.map((e) => e.targetId).sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: 30 }, (_, i) => String(i)),
+    );
+  });
+
+  it('keeps the events stored before a slot another writer took, and places the rest after it', async () => {
+    const { createAuditLog } = await import('../../src/services/audit.js');
+    const log = createAuditLog(t.app.db.models);
+    const event = (w: string) => ({ actorId: null, action: `writer.${w}`, targetType: 't', targetId: w });
+    const end = await log.append(event('first'), t.clock.now());
+    // Someone else takes the slot two ahead of this writer's end (no chain check here: slots only).
+    await events().insertOne({ _id: auditEventId(end + 2), seq: end + 2, hash: 'foreign' } as never);
+    const seqs = await Promise.all(['a', 'b', 'c'].map((w) => log.append(event(w), t.clock.now())));
+    // 'a' went into end+1; 'b' met the taken slot and moved on with 'c' behind it.
+    expect(seqs).toEqual([end + 1, end + 3, end + 4]);
+    const byTarget = Object.fromEntries(
+      (
+        await events()
+          .find({ seq: { $gt: end } })
+          .toArray()
+      ).map((e) => [e.targetId ?? 'foreign', e.seq]),
+    );
+    expect(byTarget).toEqual({ a: end + 1, foreign: end + 2, b: end + 3, c: end + 4 });
+    await events().deleteMany({ seq: { $gt: end } });
   });
 });
