@@ -11,7 +11,7 @@ import { countByState } from '../domain/reporting.js';
 import { type DigestCourseLine, digestMessage } from '../mail/templates.js';
 import { type AssignPerson, activeRules, applyRulesTo, insertManyOnce } from './assignments.js';
 import { loadAllSettings } from './course-settings.js';
-import { readStoredChunks } from './report-lists.js';
+import { readStoredLists } from './report-lists.js';
 import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from './reports.js';
 import type { SweepDeps } from './sweep.js';
 
@@ -91,7 +91,7 @@ export async function runNightly(deps: SweepDeps, now: Date): Promise<NightlyRep
   const settings = await loadAllSettings(models, deps.courses, now);
   const rollup = await rollUpClauseMisses(models, deps.courses);
   const summaries = await storedSummaries(models, deps.courses);
-  const chunks = await readStoredChunks(models, summaries);
+  const chunks = [...(await readStoredLists(models, summaries)).chunks.values()];
   const rules = (await activeRules(models)).filter((r) => deps.courses.has(r.courseId));
   const people = await passOverPeople(models, rules, listedPeople(chunks), now);
   const assigned = await existingAssignments(models, rules, people);

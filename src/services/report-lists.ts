@@ -38,37 +38,49 @@ export async function peopleByIds(
   return usersByIds(models, ids, ['name', 'email', 'employeeId'] as const);
 }
 
-/**
- * The names already shown in a summary's stored lists: a sweep every 15 minutes then looks up
- * only the people who newly entered a list. Names change rarely; the nightly job rewrites the
- * stored rows with current names, and a full recompute looks everyone up again.
- */
-export async function storedListNames(
+/** The stored action lists, as the stored summaries describe them. */
+export interface StoredLists {
+  /** Every stored chunk, by `_id`. */
+  chunks: Map<string, ReportListChunkDoc>;
+  /** How many chunks each list has, by `<courseId>:<state>`. */
+  chunkCounts: Map<string, number>;
+}
+
+/** Every stored chunk of these summaries' lists, each read by its `_id`. */
+export async function readStoredLists(
   models: Models,
   summaries: Iterable<Pick<ReportSummaryDoc, 'courseId' | 'lists'>>,
-): Promise<Map<string, ListName>> {
+): Promise<StoredLists> {
+  const ids: string[] = [];
+  const chunkCounts = new Map<string, number>();
+  for (const s of summaries) {
+    for (const l of s.lists) {
+      chunkCounts.set(`${s.courseId}:${l.state}`, l.chunks);
+      for (let k = 0; k < l.chunks; k += 1) ids.push(`${s.courseId}:${l.state}:${k}`);
+    }
+  }
+  const found = await Promise.all(
+    ids.map((id) => models.ReportListChunk.findById(id).lean<ReportListChunkDoc>()),
+  );
+  const chunks = new Map<string, ReportListChunkDoc>();
+  for (const c of found) if (c) chunks.set(c._id, c);
+  return { chunks, chunkCounts };
+}
+
+/**
+ * The names already shown in the stored lists: a sweep every 15 minutes then looks up only the
+ * people who newly entered a list. Names change rarely; the nightly job rewrites the stored rows
+ * with current names, and a full recompute looks everyone up again.
+ */
+export function namesIn(stored: StoredLists): Map<string, ListName> {
   const names = new Map<string, ListName>();
-  for (const chunk of await readStoredChunks(models, summaries)) {
+  for (const chunk of stored.chunks.values()) {
     for (const r of chunk.rows) {
       names.set(r.userId, { name: r.name, email: r.email });
       if (r.managerId && !names.has(r.managerId)) names.set(r.managerId, { name: r.managerName });
     }
   }
   return names;
-}
-
-/** Every stored chunk of these summaries' lists, each read by its `_id`. */
-export async function readStoredChunks(
-  models: Models,
-  summaries: Iterable<Pick<ReportSummaryDoc, 'courseId' | 'lists'>>,
-): Promise<ReportListChunkDoc[]> {
-  const ids: string[] = [];
-  for (const s of summaries)
-    for (const l of s.lists) for (let k = 0; k < l.chunks; k += 1) ids.push(`${s.courseId}:${l.state}:${k}`);
-  const chunks = await Promise.all(
-    ids.map((id) => models.ReportListChunk.findById(id).lean<ReportListChunkDoc>()),
-  );
-  return chunks.filter((c): c is ReportListChunkDoc => c !== null);
 }
 
 function byMostOverdue(a: ReportListRow, b: ReportListRow): number {
@@ -114,6 +126,7 @@ export async function buildActionLists(
   pending: Map<string, PendingRow[]>,
   asOf: Date,
   known: ReadonlyMap<string, ListName> = new Map(),
+  stored?: StoredLists,
 ): Promise<{ lists: Map<string, ReportSummaryDoc['lists']>; lookedUp: number }> {
   const { names: people, lookedUp } = await namesFor(models, pending, known);
   const out = new Map<string, ReportSummaryDoc['lists']>();
@@ -133,18 +146,44 @@ export async function buildActionLists(
           cycleNo: r.cycleNo,
         }))
         .sort(byMostOverdue);
-      lists.push({ state, ...(await writeChunks(models, { courseId, state, asOf }, listRows)) });
+      lists.push({ state, ...(await writeChunks(models, { courseId, state, asOf }, listRows, stored)) });
     }
     out.set(courseId, lists);
   }
   return { lists: out, lookedUp };
 }
 
-/** Stores one sorted list as chunks of CHUNK_ROWS rows and drops the chunks it no longer fills. */
+const sameDay = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+function sameRows(a: readonly ReportListRow[], b: readonly ReportListRow[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((r, i) => {
+      const o = b[i]!;
+      return (
+        r.userId === o.userId &&
+        r.name === o.name &&
+        r.email === o.email &&
+        r.department === o.department &&
+        (r.managerId ?? null) === (o.managerId ?? null) &&
+        r.managerName === o.managerName &&
+        sameDay(r.dueAt, o.dueAt) &&
+        r.cycleNo === o.cycleNo
+      );
+    })
+  );
+}
+
+/**
+ * Stores one sorted list as chunks of CHUNK_ROWS rows and drops the chunks it no longer fills.
+ * With the stored lists at hand, chunks that did not change are not written again and the
+ * leftovers are deleted by `_id` (a filter would make FerretDB decode every chunk).
+ */
 async function writeChunks(
   models: Models,
   list: { courseId: string; state: string; asOf: Date },
   rows: ReportListRow[],
+  stored?: StoredLists,
 ): Promise<{ rows: number; chunks: number }> {
   const { courseId, state, asOf } = list;
   const chunks = Math.ceil(rows.length / CHUNK_ROWS);
@@ -157,9 +196,17 @@ async function writeChunks(
       rows: rows.slice(k * CHUNK_ROWS, (k + 1) * CHUNK_ROWS),
       asOf,
     };
+    const before = stored?.chunks.get(doc._id);
+    if (before && sameRows(before.rows, doc.rows)) continue;
     await models.ReportListChunk.replaceOne({ _id: doc._id }, doc, { upsert: true });
   }
-  await models.ReportListChunk.deleteMany({ courseId, state, chunk: { $gte: chunks } });
+  const storedCount = stored?.chunkCounts.get(`${courseId}:${state}`);
+  if (storedCount === undefined) {
+    await models.ReportListChunk.deleteMany({ courseId, state, chunk: { $gte: chunks } });
+  } else {
+    for (let k = chunks; k < storedCount; k += 1)
+      await models.ReportListChunk.deleteOne({ _id: `${courseId}:${state}:${k}` });
+  }
   return { rows: rows.length, chunks };
 }
 

@@ -2,7 +2,7 @@ import type { Models } from '../db/models/index.js';
 import type { ReportSummaryDoc } from '../db/models/reporting.js';
 import type { Course } from '../domain/course.js';
 import { type ClauseMiss, ClauseMissCounter, isStale, SummaryTally } from '../domain/reporting.js';
-import { buildActionLists, type ListName, storedListNames } from './report-lists.js';
+import { buildActionLists, type ListName, readStoredLists, type StoredLists } from './report-lists.js';
 
 export type CourseSet = ReadonlyMap<string, Pick<Course, 'id'>> | Iterable<Pick<Course, 'id'>>;
 
@@ -82,6 +82,8 @@ export interface SummaryWrite {
   clauses?: ClauseRollup;
   /** People whose names are known already (the sweep's own lookups, the stored lists). */
   names?: ReadonlyMap<string, ListName>;
+  /** The lists as stored: unchanged chunks are not written again. */
+  stored?: StoredLists;
 }
 
 /**
@@ -94,7 +96,7 @@ export async function writeSummaries(
   tally: SummaryTally,
   w: SummaryWrite,
 ): Promise<{ lookedUp: number }> {
-  const { lists, lookedUp } = await buildActionLists(models, tally.pending(), w.now, w.names);
+  const { lists, lookedUp } = await buildActionLists(models, tally.pending(), w.now, w.names, w.stored);
   for (const id of tally.courseIds()) {
     const counted = {
       courseId: id,
@@ -121,9 +123,9 @@ export async function storedSummaries(models: Models, courses: CourseSet): Promi
   return docs.filter((d): d is ReportSummaryDoc => d !== null);
 }
 
-/** Names of the people in the stored lists, so a frequent pass looks up only newcomers. */
-export async function knownListNames(models: Models, courses: CourseSet): Promise<Map<string, ListName>> {
-  return storedListNames(models, await storedSummaries(models, courses));
+/** The stored lists of these courses (their names let a frequent pass look up only newcomers). */
+export async function storedLists(models: Models, courses: CourseSet): Promise<StoredLists> {
+  return readStoredLists(models, await storedSummaries(models, courses));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { CourseSettingsDoc, ReminderDoc } from '../db/models/hr.js';
 import type { Models } from '../db/models/index.js';
 import type { AssignmentDoc, CycleDoc } from '../db/models/training.js';
 import type { UserDoc } from '../db/models/user.js';
+import { readAhead } from '../db/read-ahead.js';
 import { usersByIds } from '../db/repositories/users.js';
 import type { Course } from '../domain/course.js';
 import { cycleState } from '../domain/recertification.js';
@@ -14,8 +15,8 @@ import { insertManyOnce } from './assignments.js';
 import type { AuditLog } from './audit.js';
 import { loadAllSettings, policyOf } from './course-settings.js';
 import { newCycle } from './enrollment.js';
-import { type ListName, unnamedPeople } from './report-lists.js';
-import { knownListNames, SUMMARY_FIELDS, writeSummaries } from './reports.js';
+import { type ListName, namesIn, unnamedPeople } from './report-lists.js';
+import { SUMMARY_FIELDS, storedLists, writeSummaries } from './reports.js';
 
 export interface SweepDeps {
   models: Models;
@@ -142,24 +143,31 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport>
   // FerretDB (SQLite) blocks writes while a read cursor is open, so the pass is split: the cursor
   // only reads and plans (in memory, just the changes), and the writes run after it is closed.
   const work: PlannedWork = { updates: [], cycles: [], reminders: [] };
-  const cursor = models.Assignment.find({}, PROJECTION).lean<SweepAssignment>().cursor({ batchSize: BATCH });
-  for await (const a of cursor) {
-    const after = planAssignment(deps, settings, a as SweepAssignment, now, report, work);
-    if (a.active) tally.add(after);
+  // The driver's own cursor (no per-document mongoose work), reading the next batch ahead.
+  const cursor = models.Assignment.collection.find<SweepAssignment>(
+    {},
+    { projection: PROJECTION, batchSize: BATCH },
+  );
+  for await (const batch of readAhead(cursor)) {
+    for (const a of batch) {
+      const after = planAssignment(deps, settings, a, now, report, work);
+      if (a.active) tally.add(after);
+    }
   }
   report.passMs = Date.now() - started;
 
   // The lists reuse the names they already show; newcomers are looked up while the writes run.
   const people = new PeopleCache(models);
-  const listNames = knownListNames(models, deps.courses).then(async (stored) => {
-    await people.load(unnamedPeople(tally.pending(), stored));
+  const lists = storedLists(models, deps.courses).then(async (stored) => {
+    await people.load(unnamedPeople(tally.pending(), namesIn(stored)));
     return stored;
   });
-  const [names] = await Promise.all([listNames, applyWork(deps, work, now, report, people)]);
+  const [stored] = await Promise.all([lists, applyWork(deps, work, now, report, people)]);
   report.writeMs = Date.now() - started - report.passMs;
 
+  const names = namesIn(stored);
   for (const [id, n] of people.names()) names.set(id, n);
-  const summary = await writeSummaries(models, tally, { now, started, names });
+  const summary = await writeSummaries(models, tally, { now, started, names, stored });
   report.peopleLookedUp = people.lookups + summary.lookedUp;
   report.ms = Date.now() - started;
   report.summaryMs = report.ms - report.passMs - report.writeMs;
