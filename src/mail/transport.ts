@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { isDuplicateKey } from '../db/connection.js';
+import { driverCollection } from '../db/driver-collection.js';
 import type { Models } from '../db/models/index.js';
 
 export interface OutgoingMail {
@@ -56,7 +57,8 @@ export function outboxMailer(models: Models): Mailer {
         const docs = mails.slice(i, i + OUTBOX_BATCH).map((m) => outboxDoc(m, now));
         try {
           // Unordered: a duplicate does not stop the rest of the batch.
-          await models.Outbox.insertMany(docs, { ordered: false });
+          // The driver directly: the documents are complete, mongoose's casting adds nothing.
+          await driverCollection(models.Outbox).insertMany(docs, { ordered: false });
         } catch (err) {
           if (!onlyDuplicates(err)) throw err;
         }

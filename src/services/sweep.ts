@@ -1,11 +1,13 @@
-import type { AnyBulkWriteOperation } from 'mongoose';
+import type { mongo } from 'mongoose';
+import { driverCollection } from '../db/driver-collection.js';
 import type { CourseSettingsDoc, ReminderDoc } from '../db/models/hr.js';
 import type { Models } from '../db/models/index.js';
 import type { AssignmentDoc, CycleDoc } from '../db/models/training.js';
 import type { UserDoc } from '../db/models/user.js';
 import { readAhead } from '../db/read-ahead.js';
-import { usersByIds } from '../db/repositories/users.js';
+import { LOOKUP_CONCURRENCY } from '../db/repositories/by-id.js';
 import type { Course } from '../domain/course.js';
+import { inPool } from '../domain/pool.js';
 import { cycleState } from '../domain/recertification.js';
 import { type PlannedReminder, planReminders, reminderKey } from '../domain/reminders.js';
 import { SummaryTally, type TalliedAssignment } from '../domain/reporting.js';
@@ -77,6 +79,7 @@ interface PendingReminder {
 }
 
 type Person = Pick<UserDoc, '_id' | 'email' | 'name' | 'active'>;
+const PERSON_FIELDS = { email: 1, name: 1, active: 1 } as const;
 
 /**
  * People read during one sweep: each at most once, whichever part needs them first (a batch of
@@ -92,8 +95,15 @@ class PeopleCache {
   async load(ids: Iterable<string>): Promise<void> {
     const wanted = [...new Set(ids)];
     const fresh = wanted.filter((id) => !this.found.has(id) && !this.inFlight.has(id));
-    const lookup = usersByIds(this.models, fresh, ['email', 'name', 'active'] as const).then((people) => {
-      for (const id of fresh) this.found.set(id, people.get(id) ?? null);
+    const lookup = inPool(fresh, LOOKUP_CONCURRENCY, async (id) => {
+      // The driver directly: thousands of reads by `_id`, none needing mongoose's casting.
+      const person = await driverCollection(this.models.User).findOne<Person>(
+        { _id: id },
+        {
+          projection: PERSON_FIELDS,
+        },
+      );
+      this.found.set(id, person);
     });
     for (const id of fresh) this.inFlight.set(id, lookup);
     this.lookups += fresh.length;
@@ -175,7 +185,7 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport>
 }
 
 interface PlannedWork {
-  updates: AnyBulkWriteOperation<AssignmentDoc>[];
+  updates: mongo.AnyBulkWriteOperation<AssignmentDoc>[];
   cycles: CycleDoc[];
   reminders: PendingReminder[];
 }
@@ -268,6 +278,10 @@ function planAssignment(
   return { ...a, state: status.state, dueAt: current.dueAt, cycleNo: current.cycleNo };
 }
 
+// The writes and lookups below use the driver's collections directly: the documents are built
+// here with their final types, and skipping mongoose's casting of tens of thousands of them
+// leaves the CPU to FerretDB (the two share this machine's cores).
+
 /**
  * Writes the planned work in two chains that run side by side: the cycles and states, and the
  * reminders (claimed, their people looked up). The people lookups are reads, so they overlap the
@@ -293,11 +307,15 @@ async function writeCyclesAndStates(deps: SweepDeps, work: PlannedWork, report: 
   // The cycle before the summary that points at it: after a crash in between, the next sweep's
   // insert finds the cycle already there and still writes the summary.
   for (let i = 0; i < work.cycles.length; i += BATCH) {
-    report.cyclesOpened += (await insertManyOnce(deps.models.Cycle, work.cycles.slice(i, i + BATCH))).size;
+    const batch = work.cycles.slice(i, i + BATCH);
+    report.cyclesOpened += (await insertManyOnce(driverCollection(deps.models.Cycle), batch)).size;
   }
-  // Small bulk writes: FerretDB v1.24 stalls on a bulk update of 100 or more operations (measured).
+  // Small bulk writes, one at a time: FerretDB v1.24 stalls on a bulk update of 100 or more
+  // operations, and on two bulk updates at once (both measured).
   for (let i = 0; i < work.updates.length; i += BULK_UPDATES) {
-    await deps.models.Assignment.bulkWrite(work.updates.slice(i, i + BULK_UPDATES), { ordered: false });
+    await driverCollection(deps.models.Assignment).bulkWrite(work.updates.slice(i, i + BULK_UPDATES), {
+      ordered: false,
+    });
   }
 }
 
@@ -318,7 +336,7 @@ async function claimReminders(
   for (let i = 0; i < pending.length; i += BATCH) {
     const batch = pending.slice(i, i + BATCH);
     const claimed = await insertManyOnce(
-      deps.models.Reminder,
+      driverCollection(deps.models.Reminder),
       batch.map((p) => p.doc),
     );
     report.remindersAlreadySent += batch.length - claimed.size;
