@@ -1,6 +1,8 @@
+import { driverCollection } from '../db/driver-collection.js';
 import type { AssignmentRuleDoc } from '../db/models/hr.js';
 import type { Models } from '../db/models/index.js';
 import type { ReportListChunkDoc, ReportSummaryDoc } from '../db/models/reporting.js';
+import { readAhead } from '../db/read-ahead.js';
 import { findManyById } from '../db/repositories/by-id.js';
 import { assignmentKey } from '../db/repositories/training.js';
 import { sessionsRepository } from '../db/session-store.js';
@@ -138,29 +140,38 @@ async function passOverPeople(
   now: Date,
 ): Promise<PeoplePass> {
   const pass: PeoplePass = { scanned: 0, candidates: [], names: new Map(), hr: [] };
-  const cursor = models.User.find(
+  const cursor = driverCollection(models.User).find<PersonRow>(
     {},
-    { name: 1, email: 1, role: 1, department: 1, active: 1, hireDate: 1, managerId: 1 },
-  )
-    .lean<PersonRow>()
-    .cursor({ batchSize: BATCH });
-  for await (const p of cursor) {
-    const person = p as PersonRow;
-    pass.scanned += 1;
-    if (listed.has(person._id)) pass.names.set(person._id, { name: person.name, email: person.email });
-    if (!person.active) continue;
-    if (person.role === 'hr' || person.role === 'admin')
-      pass.hr.push({ _id: person._id, email: person.email });
-    if (rules.some((r) => matchesTarget(r.target, person) && catchesLater(r.newHireWithinDays, person, now)))
-      pass.candidates.push({
-        _id: person._id,
-        department: person.department,
-        active: person.active,
-        hireDate: person.hireDate ?? null,
-        managerId: person.managerId ?? null,
-      });
-  }
+    {
+      projection: { name: 1, email: 1, role: 1, department: 1, active: 1, hireDate: 1, managerId: 1 },
+      batchSize: BATCH,
+    },
+  );
+  for await (const batch of readAhead(cursor))
+    for (const person of batch) notePerson(pass, person, rules, listed, now);
   return pass;
+}
+
+/** What one person means for the nightly work: a list name, a digest recipient, a rule candidate. */
+function notePerson(
+  pass: PeoplePass,
+  person: PersonRow,
+  rules: AssignmentRuleDoc[],
+  listed: Set<string>,
+  now: Date,
+): void {
+  pass.scanned += 1;
+  if (listed.has(person._id)) pass.names.set(person._id, { name: person.name, email: person.email });
+  if (!person.active) return;
+  if (person.role === 'hr' || person.role === 'admin') pass.hr.push({ _id: person._id, email: person.email });
+  if (rules.some((r) => matchesTarget(r.target, person) && catchesLater(r.newHireWithinDays, person, now)))
+    pass.candidates.push({
+      _id: person._id,
+      department: person.department,
+      active: person.active,
+      hireDate: person.hireDate ?? null,
+      managerId: person.managerId ?? null,
+    });
 }
 
 /**
@@ -181,8 +192,8 @@ async function existingAssignments(
     const existing = await findManyById<{ _id: string }>(models.Assignment, wanted, { _id: 1 });
     return new Set(existing.map((a) => a._id));
   }
-  const cursor = models.Assignment.find({}, { _id: 1 }).lean().cursor({ batchSize: BATCH });
-  for await (const a of cursor) if (wanted.has(a._id)) found.add(a._id);
+  const cursor = driverCollection(models.Assignment).find({}, { projection: { _id: 1 }, batchSize: BATCH });
+  for await (const batch of readAhead(cursor)) for (const a of batch) if (wanted.has(a._id)) found.add(a._id);
   return found;
 }
 

@@ -1,5 +1,9 @@
+import { driverCollection } from '../db/driver-collection.js';
 import type { Models } from '../db/models/index.js';
+import type { ClassificationAnswerDoc } from '../db/models/learning.js';
+import type { AttemptResultDoc } from '../db/models/quiz.js';
 import type { ReportSummaryDoc } from '../db/models/reporting.js';
+import { readAhead } from '../db/read-ahead.js';
 import type { Course } from '../domain/course.js';
 import { type ClauseMiss, ClauseMissCounter, isStale, SummaryTally } from '../domain/reporting.js';
 import { buildActionLists, type ListName, readStoredLists, type StoredLists } from './report-lists.js';
@@ -39,24 +43,30 @@ export interface ClauseRollup {
 export async function rollUpClauseMisses(models: Models, courses: CourseSet): Promise<ClauseRollup> {
   const misses = new Map(courseIds(courses).map((id) => [id, new ClauseMissCounter()]));
   let answers = 0;
-  const results = models.AttemptResult.find({}, { courseId: 1, clauses: 1 })
-    .lean()
-    .cursor({ batchSize: BATCH });
-  for await (const r of results) {
-    const counter = misses.get(r.courseId);
-    if (!counter) continue;
-    answers += 1;
-    for (const [clauseId, s] of Object.entries(r.clauses ?? {}))
-      counter.add(clauseId, s.total - s.correct, s.total);
+  // Long passes over big documents: the driver's cursor, reading the next batch ahead.
+  const results = driverCollection(models.AttemptResult).find<Pick<AttemptResultDoc, 'courseId' | 'clauses'>>(
+    {},
+    { projection: { courseId: 1, clauses: 1 }, batchSize: BATCH },
+  );
+  for await (const batch of readAhead(results)) {
+    for (const r of batch) {
+      const counter = misses.get(r.courseId);
+      if (!counter) continue;
+      answers += 1;
+      for (const [clauseId, s] of Object.entries(r.clauses ?? {}))
+        counter.add(clauseId, s.total - s.correct, s.total);
+    }
   }
-  const examples = models.ClassificationAnswer.find({}, { courseId: 1, clauses: 1, correct: 1 })
-    .lean()
-    .cursor({ batchSize: BATCH });
-  for await (const a of examples) {
-    const counter = misses.get(a.courseId);
-    if (!counter) continue;
-    answers += 1;
-    for (const clauseId of a.clauses ?? []) counter.add(clauseId, a.correct ? 0 : 1, 1);
+  const examples = driverCollection(models.ClassificationAnswer).find<
+    Pick<ClassificationAnswerDoc, 'courseId' | 'clauses' | 'correct'>
+  >({}, { projection: { courseId: 1, clauses: 1, correct: 1 }, batchSize: BATCH });
+  for await (const batch of readAhead(examples)) {
+    for (const a of batch) {
+      const counter = misses.get(a.courseId);
+      if (!counter) continue;
+      answers += 1;
+      for (const clauseId of a.clauses ?? []) counter.add(clauseId, a.correct ? 0 : 1, 1);
+    }
   }
   return { misses: new Map([...misses].map(([id, c]) => [id, c.list()])), answers };
 }
