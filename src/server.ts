@@ -5,6 +5,7 @@ import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
 import { usersRepository } from './db/repositories/users.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { LISTEN_BACKLOG } from './listen.js';
 import { createMailer } from './mail/transport.js';
 import { demoLoginLines, seedDemo, seedDemoTraining } from './services/seed-demo.js';
 
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   }
   // The refresher sweep (stopped by app.close through its onClose hook).
   startScheduler(app);
-  await app.listen({ port: config.PORT, host: config.HOST });
+  await app.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG });
   if (config.NODE_ENV !== 'production') {
     log(`\nPolicy Training is running at ${config.BASE_URL}`);
     for (const line of demoLoginLines()) log(line);

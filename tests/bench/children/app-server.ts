@@ -7,6 +7,7 @@
 import Fastify from 'fastify';
 import mongoose from 'mongoose';
 import { buildApp } from '../../../src/app.js';
+import { LISTEN_BACKLOG } from '../../../src/listen.js';
 import { benchConfig } from '../lib/bench-config.js';
 
 // Count the database commands the app sends, per command and collection, so the bench can say how
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const opts = JSON.parse(process.env.BENCH_APP ?? '{}') as Options;
   // Request logs go to this child's stdout, which the parent discards: the cost of logging stays in.
   const app = await buildApp({ config: benchConfig(opts.dbName, opts.logLevel), mongoUri: opts.mongoUri });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG });
   const started = new Map<number, string>();
   const client = app.db.conn.getClient();
   client.on('commandStarted', (e) => {
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
     done(null, body),
   );
   bare.post('/submit', async (_request, reply) => reply.redirect('/done', 303));
-  await bare.listen({ port: 0, host: '127.0.0.1' });
+  await bare.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG });
 
   const send = (m: Record<string, unknown>) => process.send?.(m);
   process.on('message', (m: Message) => {
