@@ -127,7 +127,8 @@ export async function measureExamBurst(fx: OrgFixture, opts: ExamBurstOptions): 
   fx.ctx.log(`  login sample: ${opts.loginSample} password logins…`);
   const logins = await measureLogins(fx, opts.loginSample);
 
-  const users = await addLearners(fx.db.models, opts.learners, fx.ctx.passwordHash, 'exam');
+  // Assigned beforehand, as HR does: exam day is about the quiz, not enrolment.
+  const users = await addLearners(fx.db.models, opts.learners, fx.ctx.passwordHash, 'exam', course);
   const sessions = await createSessions(fx.db.models, users);
   // Unloaded reference: a few learners alone, one after another.
   const solo: Timings = { intro: [], start: [], page: [], submit: [], errors: [] };
