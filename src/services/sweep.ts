@@ -99,9 +99,7 @@ class PeopleCache {
       // The driver directly: thousands of reads by `_id`, none needing mongoose's casting.
       const person = await driverCollection(this.models.User).findOne<Person>(
         { _id: id },
-        {
-          projection: PERSON_FIELDS,
-        },
+        { projection: PERSON_FIELDS },
       );
       this.found.set(id, person);
     });
@@ -152,9 +150,9 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport>
 
   // FerretDB (SQLite) blocks writes while a read cursor is open, so the pass is split: the cursor
   // only reads and plans (in memory, just the changes), and the writes run after it is closed.
-  const work: PlannedWork = { updates: [], cycles: [], reminders: [] };
   // The driver's own cursor (no per-document mongoose work), reading the next batch ahead.
-  const cursor = models.Assignment.collection.find<SweepAssignment>(
+  const work: PlannedWork = { updates: [], cycles: [], reminders: [] };
+  const cursor = driverCollection(models.Assignment).find<SweepAssignment>(
     {},
     { projection: PROJECTION, batchSize: BATCH },
   );
