@@ -49,11 +49,20 @@ export async function openDb(uri: string, dbName: string): Promise<Db> {
   };
 }
 
-/** Errors that mean "the database is unreachable right now" rather than a bug. */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
-  const name = (err as { name?: string }).name ?? '';
-  return /MongoNetwork|ServerSelection|MongoNotConnected|MongoTopologyClosed|PoolCleared/.test(name);
+/**
+ * Errors that mean "the database is unreachable right now" rather than a bug. A bulk write
+ * (insertMany) wraps the network error in its own MongoBulkWriteError, as `errorResponse`.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 3) return false;
+  const {
+    name = '',
+    errorResponse,
+    cause,
+  } = err as { name?: string; errorResponse?: unknown; cause?: unknown };
+  if (/MongoNetwork|ServerSelection|MongoNotConnected|MongoTopologyClosed|PoolCleared/.test(name))
+    return true;
+  return isDatabaseUnavailable(errorResponse, depth + 1) || isDatabaseUnavailable(cause, depth + 1);
 }
 
 export function isDuplicateKey(err: unknown): boolean {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable } from '../../src/db/connection.js';
 import { type EmbeddedFerretdb, freePort, startEmbeddedFerretdb } from '../../src/db/ferretdb/launcher.js';
 import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
 
@@ -39,6 +40,17 @@ describe('database outage', () => {
     expect(page.statusCode).toBe(503);
     expect(page.body).toContain('Temporarily unavailable');
     expect(page.body).not.toMatch(/Mongo|stack|at .*\.ts/);
+    // Learner pages too; and the audit log's batched insert (a bulk write, whose error wraps the
+    // network error) is recognised as an outage, so pages that append to it answer 503, not 500.
+    const lesson = [...t.app.courses.values()][0]!.lessons[2]!;
+    const view = await employee.get(`/learn/social-media-policy/lessons/${lesson.id}`, {
+      accept: 'text/html',
+    });
+    expect(view.statusCode).toBe(503);
+    const audit = await t.app.audit
+      .append({ actorId: null, action: 'outage.probe', targetType: 't', targetId: 'x' }, new Date())
+      .catch((err: unknown) => err);
+    expect(isDatabaseUnavailable(audit)).toBe(true);
 
     ferret = await startEmbeddedFerretdb({ dataDir: dir, port });
     let status = 0;
