@@ -23,8 +23,12 @@ export function isReportState(value: string): value is ReportState {
   return (REPORT_STATES as readonly string[]).includes(value);
 }
 
-/** A summary stays fresh this long; older ones are refreshed in the background. */
-export const SUMMARY_MAX_AGE_MS = 10 * 60_000;
+/**
+ * A summary stays fresh this long; a dashboard visit after that refreshes it in the background.
+ * Longer than the sweep's default 15-minute schedule, which rewrites the summaries: with the
+ * scheduler on, a visit never starts a second full pass (30 s of FerretDB time at 100k people).
+ */
+export const SUMMARY_MAX_AGE_MS = 20 * 60_000;
 
 export function isStale(asOf: Date, now: Date, maxAgeMs = SUMMARY_MAX_AGE_MS): boolean {
   return now.getTime() - asOf.getTime() > maxAgeMs;
