@@ -98,7 +98,7 @@ export interface SummaryWrite {
 
 /**
  * Writes each course's summary and action lists from a finished tally. Without a rollup the
- * stored clause figures stay untouched (`$setOnInsert` only creates empty ones), so a sweep and
+ * stored clause figures stay untouched (a second update only creates empty ones), so a sweep and
  * the nightly rollup never overwrite each other's part.
  */
 export async function writeSummaries(
@@ -117,10 +117,15 @@ export async function writeSummaries(
       tookMs: Date.now() - w.started,
     };
     const misses = w.clauses?.misses.get(id);
-    const update = misses
-      ? { $set: { ...counted, clauseMisses: misses, clausesAsOf: w.now } }
-      : { $set: counted, $setOnInsert: { clauseMisses: [], clausesAsOf: null } };
-    await models.ReportSummary.updateOne({ _id: id }, update, { upsert: true });
+    const set = misses ? { ...counted, clauseMisses: misses, clausesAsOf: w.now } : counted;
+    await models.ReportSummary.updateOne({ _id: id }, { $set: set }, { upsert: true });
+    // A new summary gets empty clause figures until the nightly job counts them. Not with
+    // `$setOnInsert`: FerretDB v1 ignores it on upsert. This update matches only a summary without them.
+    if (!misses)
+      await models.ReportSummary.updateOne(
+        { _id: id, clauseMisses: { $exists: false } },
+        { $set: { clauseMisses: [], clausesAsOf: null } },
+      );
   }
   return { lookedUp };
 }

@@ -8,7 +8,7 @@ import { createRule } from '../../src/services/assignments.js';
 import { runNightly } from '../../src/services/nightly.js';
 import { recomputeSummaries } from '../../src/services/reports.js';
 import { runSweep, type SweepDeps } from '../../src/services/sweep.js';
-import { createTestApp, createUser, type TestApp } from '../helpers/app.js';
+import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 
 /**
  * The 15-minute sweep and the nightly job at scale: the sweep batches its reminders and writes
@@ -159,6 +159,19 @@ describe('the refresher sweep', () => {
     expect(await listRows('overdue')).toEqual(sweptLists.overdue);
     expect(await listRows('due-soon')).toEqual(sweptLists.dueSoon);
     expect(full!.clauseMisses).toEqual(clauseMisses);
+  });
+
+  it('creates a missing summary with empty clause figures, which the dashboard shows', async () => {
+    await t.app.db.models.ReportSummary.deleteMany({});
+    await runSweep(deps, new Date('2026-03-23T06:30:00Z'));
+    const created = (await summary())!;
+    expect(created.total).toBeGreaterThan(EXTRA);
+    expect(created.clauseMisses).toEqual([]);
+    expect(created.clausesAsOf).toBeNull();
+    const hr = await loginAs(t.app, 'hr@demo.test');
+    const page = await hr.get(`/hr/dashboard?course=${COURSE}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Not counted yet: the nightly job counts them.');
   });
 });
 

@@ -35,7 +35,8 @@ export function progressRepository(models: Models) {
       const upsert = () =>
         Progress.updateOne(
           { _id: cycleId },
-          { $set: set, $setOnInsert: { userId: owner.userId, courseId: owner.courseId } },
+          // The owner goes in `$set` (it never changes for a cycle): FerretDB v1 ignores `$setOnInsert`.
+          { $set: { ...set, userId: owner.userId, courseId: owner.courseId } },
           { upsert: true },
         );
       try {

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxMailer } from '../../../src/mail/transport.js';
+import { runNightly } from '../../../src/services/nightly.js';
 import { runSweep } from '../../../src/services/sweep.js';
 import { launchChromium } from '../../helpers/browser.js';
 import { type E2EServer, startE2EServer } from '../support/app-server.js';
@@ -87,19 +88,19 @@ describe('staff journeys', () => {
     expect(await page.textContent('.notice-ok')).toContain('3 people assigned');
     await audit.check(page, 'created');
 
-    // Three weeks later the nightly sweep marks them overdue (and queues reminders).
+    // Three weeks later the scheduled jobs run, as `jobs:run` runs them: the sweep marks them
+    // overdue (and queues any reminders due), the nightly job queues the weekly HR digest.
     server.clock.advanceDays(21);
     const app = server.app;
-    await runSweep(
-      {
-        models: app.db.models,
-        courses: app.courses,
-        mailer: outboxMailer(app.db.models),
-        audit: app.audit,
-        baseUrl: app.config.BASE_URL,
-      },
-      server.clock.now(),
-    );
+    const jobs = {
+      models: app.db.models,
+      courses: app.courses,
+      mailer: outboxMailer(app.db.models),
+      audit: app.audit,
+      baseUrl: app.config.BASE_URL,
+    };
+    await runSweep(jobs, server.clock.now());
+    await runNightly(jobs, server.clock.now());
     await page.goto(`${base}/hr/dashboard?course=${COURSE_ID}`);
     const chart = page.locator('figure.chart svg[role="img"]');
     expect(await chart.locator('rect.chart-bar').count()).toBeGreaterThan(0);
