@@ -9,6 +9,7 @@ import { runNightly } from '../../src/services/nightly.js';
 import { recomputeSummaries } from '../../src/services/reports.js';
 import { runSweep, type SweepDeps } from '../../src/services/sweep.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
+import { commandsDuring as dbCommandsDuring, monitoredUri } from '../helpers/db-commands.js';
 
 /**
  * The 15-minute sweep and the nightly job at scale: the sweep batches its reminders and writes
@@ -22,27 +23,13 @@ let deps: SweepDeps;
 let hrId: string;
 let managerId: string;
 
-/** The run's FerretDB with the driver's command monitoring on (fixed when a connection opens). */
-function monitored(uri: string): string {
-  const [base = uri, query] = uri.split('?');
-  const withPath = /^[a-z+]+:\/\/[^/]+$/.test(base) ? `${base}/` : base;
-  return `${withPath}?${query ? `${query}&` : ''}monitorCommands=true`;
-}
-
-/** The database commands (e.g. "insert outbox") sent while `fn` runs. */
+/** The database commands (e.g. "insert outbox") sent while `fn` runs, and what it returned. */
 async function commandsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
-  const client = t.app.db.conn.getClient();
-  const commands: string[] = [];
-  const listener = (e: { commandName: string; command: Record<string, unknown> }) => {
-    const target = e.commandName === 'getMore' ? e.command.collection : e.command[e.commandName];
-    commands.push(`${e.commandName} ${typeof target === 'string' ? target : '-'}`);
-  };
-  client.on('commandStarted', listener);
-  try {
-    return { result: await fn(), commands };
-  } finally {
-    client.off('commandStarted', listener);
-  }
+  let result: T | undefined;
+  const commands = await dbCommandsDuring(t.app, async () => {
+    result = await fn();
+  });
+  return { result: result as T, commands };
 }
 
 const count = (commands: string[], name: string) => commands.filter((c) => c === name).length;
@@ -56,7 +43,7 @@ async function listRows(state: string) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ label: 'jobs-nightly', mongoUri: monitored(inject('mongoUri')) });
+  t = await createTestApp({ label: 'jobs-nightly', mongoUri: monitoredUri(inject('mongoUri')) });
   t.clock.set('2026-03-02T09:00:00Z');
   deps = {
     models: t.app.db.models,
