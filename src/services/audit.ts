@@ -28,6 +28,22 @@ interface Pending {
 
 type ChainEnd = { seq: number; hash: string };
 
+/** The stored event that follows `end` in the chain: the next sequence number, linked by hash. */
+export function chainedEvent(end: ChainEnd, input: AuditInput, at: Date) {
+  const fields: AuditFields = {
+    seq: end.seq + 1,
+    at,
+    actorId: input.actorId,
+    action: input.action,
+    targetType: input.targetType,
+    targetId: input.targetId,
+    subjectId: input.subjectId ?? null,
+    details: input.details ?? {},
+  };
+  const { seq, ...rest } = fields;
+  return { _id: auditEventId(seq), seq, ...rest, prevHash: end.hash, hash: auditHash(end.hash, fields) };
+}
+
 /**
  * How many documents of an ordered insert went in before a duplicate key stopped it, or null for
  * any other error. (Ordered inserts stop at the first failure: everything before it is stored.)
@@ -95,21 +111,9 @@ export function createAuditLog(models: Models): AuditLog {
     while (pending.length > 0) {
       let { seq, hash } = await latestKnown();
       const docs = pending.map(({ input, at }) => {
-        const fields: AuditFields = {
-          seq: seq + 1,
-          at,
-          actorId: input.actorId,
-          action: input.action,
-          targetType: input.targetType,
-          targetId: input.targetId,
-          subjectId: input.subjectId ?? null,
-          details: input.details ?? {},
-        };
-        const eventHash = auditHash(hash, fields);
-        const { seq: id, ...rest } = fields;
-        const doc = { _id: auditEventId(id), seq: id, ...rest, prevHash: hash, hash: eventHash };
-        seq = id;
-        hash = eventHash;
+        const doc = chainedEvent({ seq, hash }, input, at);
+        seq = doc.seq;
+        hash = doc.hash;
         return doc;
       });
       let stored = docs.length;

@@ -1,10 +1,10 @@
-import { auditEventId } from '../../src/db/models/audit-event.js';
 import type { Models } from '../../src/db/models/index.js';
 import type { UserDoc } from '../../src/db/models/user.js';
 import { newUserId } from '../../src/db/repositories/users.js';
-import { type AuditFields, auditHash, GENESIS_HASH } from '../../src/domain/audit-chain.js';
+import { GENESIS_HASH } from '../../src/domain/audit-chain.js';
 import type { Course, Question } from '../../src/domain/course.js';
 import type { SessionUser } from '../../src/domain/roles.js';
+import { chainedEvent } from '../../src/services/audit.js';
 import { chance, seeded } from './synthetic/random.js';
 import { type AuditRecord, type Person, personHistory } from './synthetic/timeline.js';
 import { BatchWriter } from './synthetic/writer.js';
@@ -102,21 +102,9 @@ class AuditChain {
   seq = 0;
   hash = GENESIS_HASH;
   next(r: AuditRecord) {
-    const fields: AuditFields = {
-      seq: this.seq + 1,
-      at: r.at,
-      actorId: r.actorId,
-      action: r.action,
-      targetType: r.targetType,
-      targetId: r.targetId,
-      subjectId: r.subjectId ?? null,
-      details: r.details ?? {},
-    };
-    const hash = auditHash(this.hash, fields);
-    const { seq, ...rest } = fields;
-    const doc = { _id: auditEventId(seq), seq, ...rest, prevHash: this.hash, hash };
-    this.seq = seq;
-    this.hash = hash;
+    const doc = chainedEvent(this, r, r.at);
+    this.seq = doc.seq;
+    this.hash = doc.hash;
     return doc;
   }
 }
