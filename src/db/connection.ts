@@ -68,3 +68,17 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
+
+/**
+ * Runs an upsert, once more after a duplicate-key error: two upserts racing on a new `_id` can
+ * both try to insert (on MongoDB as on FerretDB), and the loser's error means the document exists
+ * now, so the second try updates it.
+ */
+export async function upsertRacing<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return upsert();
+  }
+}

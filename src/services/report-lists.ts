@@ -1,3 +1,4 @@
+import { upsertRacing } from '../db/connection.js';
 import type { Models } from '../db/models/index.js';
 import type { ReportListChunkDoc, ReportListRow, ReportSummaryDoc } from '../db/models/reporting.js';
 import { usersByIds } from '../db/repositories/users.js';
@@ -198,7 +199,8 @@ async function writeChunks(
     };
     const before = stored?.chunks.get(doc._id);
     if (before && sameRows(before.rows, doc.rows)) continue;
-    await models.ReportListChunk.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    // Two sweeps at once may both create a chunk.
+    await upsertRacing(() => models.ReportListChunk.replaceOne({ _id: doc._id }, doc, { upsert: true }));
   }
   const storedCount = stored?.chunkCounts.get(`${courseId}:${state}`);
   if (storedCount === undefined) {

@@ -1,3 +1,4 @@
+import { upsertRacing } from '../db/connection.js';
 import { driverCollection } from '../db/driver-collection.js';
 import type { Models } from '../db/models/index.js';
 import type { ClassificationAnswerDoc } from '../db/models/learning.js';
@@ -118,7 +119,7 @@ export async function writeSummaries(
     };
     const misses = w.clauses?.misses.get(id);
     const set = misses ? { ...counted, clauseMisses: misses, clausesAsOf: w.now } : counted;
-    await models.ReportSummary.updateOne({ _id: id }, { $set: set }, { upsert: true });
+    await upsertRacing(() => models.ReportSummary.updateOne({ _id: id }, { $set: set }, { upsert: true }));
     // A new summary gets empty clause figures until the nightly job counts them. Not with
     // `$setOnInsert`: FerretDB v1 ignores it on upsert. This update matches only a summary without them.
     if (!misses)

@@ -1,5 +1,5 @@
 import type { Course } from '../../domain/course.js';
-import { isDuplicateKey } from '../connection.js';
+import { isDuplicateKey, upsertRacing } from '../connection.js';
 import type { Models } from '../models/index.js';
 import type { LessonViewDoc, ProgressDoc } from '../models/training.js';
 
@@ -32,21 +32,15 @@ export function progressRepository(models: Models) {
     ): Promise<void> {
       const set: Record<string, unknown> = { lastLocation: change.lastLocation, updatedAt: now };
       for (const [lessonId, at] of Object.entries(change.viewed ?? {})) set[`viewed.${lessonId}`] = at;
-      const upsert = () =>
+      // Two first views racing both try to insert: upsertRacing retries the loser as an update.
+      await upsertRacing(() =>
         Progress.updateOne(
           { _id: cycleId },
           // The owner goes in `$set` (it never changes for a cycle): FerretDB v1 ignores `$setOnInsert`.
           { $set: { ...set, userId: owner.userId, courseId: owner.courseId } },
           { upsert: true },
-        );
-      try {
-        await upsert();
-      } catch (err) {
-        // Two first views racing: both try to insert, one gets a duplicate key. The document
-        // exists now, so the retry is a plain update.
-        if (!isDuplicateKey(err)) throw err;
-        await upsert();
-      }
+        ),
+      );
     },
 
     /** Adds lessons to the summary's viewed map (a cache of lesson_views). Ids match ID_PATTERN: no `.` or `$`. */
