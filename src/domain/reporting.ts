@@ -89,6 +89,9 @@ function cmp(a: string, b: string): number {
 /** One overdue or due-soon person, waiting for names to be joined into an action list. */
 export interface PendingRow {
   userId: string;
+  /** Copied on the assignment; empty when it predates the copy (then looked up). */
+  name: string;
+  email: string;
   department: string;
   managerId: string | null;
   state: string;
@@ -103,6 +106,8 @@ export const ACTION_STATES = ['overdue', 'due-soon'] as const;
 export interface TalliedAssignment {
   userId: string;
   courseId: string;
+  name?: string;
+  email?: string;
   department: string;
   managerId?: string | null;
   state: string;
@@ -131,6 +136,8 @@ export class SummaryTally {
     if ((ACTION_STATES as readonly string[]).includes(a.state)) {
       course.pending.push({
         userId: a.userId,
+        name: a.name ?? '',
+        email: a.email ?? '',
         department: a.department,
         managerId: a.managerId ?? null,
         state: a.state,

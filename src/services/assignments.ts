@@ -26,6 +26,8 @@ export interface AssignmentDeps {
 
 export interface AssignPerson extends RulePerson {
   managerId?: string | null;
+  name: string;
+  email: string;
 }
 
 const SOURCE_OF: Record<RuleTarget['kind'], AssignmentSource> = {
@@ -47,6 +49,8 @@ export function newAssignmentDoc(
     courseId,
     department: person.department,
     managerId: person.managerId ?? null,
+    name: person.name,
+    email: person.email,
     source,
     ruleId: rule._id,
     assignedAt: now,
@@ -140,7 +144,7 @@ export interface RuleInput {
 
 export class AssignmentError extends Error {}
 
-const PERSON_FIELDS = { department: 1, active: 1, hireDate: 1, managerId: 1 } as const;
+const PERSON_FIELDS = { department: 1, active: 1, hireDate: 1, managerId: 1, name: 1, email: 1 } as const;
 
 /**
  * Everyone a target names today (active people only). Read in full before anything is written:

@@ -22,13 +22,15 @@ export async function currentCycle(
   const repo = trainingRepository(models);
   let assignment = await repo.findAssignment(learner.id, course.id);
   if (!assignment) {
-    const person = await models.User.findById(learner.id, { managerId: 1 }).lean();
+    const person = await models.User.findById(learner.id, { managerId: 1, name: 1, email: 1 }).lean();
     assignment = await repo.ensureAssignment({
       _id: assignmentKey(learner.id, course.id),
       userId: learner.id,
       courseId: course.id,
       department: learner.department,
       managerId: person?.managerId ?? null,
+      name: person?.name ?? '',
+      email: person?.email ?? '',
       source: 'self',
       ruleId: null,
       assignedAt: now,

@@ -171,6 +171,8 @@ function notePerson(
       active: person.active,
       hireDate: person.hireDate ?? null,
       managerId: person.managerId ?? null,
+      name: person.name,
+      email: person.email,
     });
 }
 

@@ -18,14 +18,30 @@ export interface PersonInput extends PlannedPerson {
   role?: Role;
 }
 
+type CopiedFields = '_id' | 'department' | 'managerId' | 'active' | 'name' | 'email';
+
+/** Whether an edit changed anything the assignments carry a copy of. */
+function copiedFieldsChanged(
+  before: Pick<UserDoc, CopiedFields>,
+  after: Pick<UserDoc, CopiedFields>,
+): boolean {
+  return (
+    before.department !== after.department ||
+    (before.managerId ?? null) !== (after.managerId ?? null) ||
+    before.active !== after.active ||
+    before.name !== after.name ||
+    before.email !== after.email
+  );
+}
+
 /**
- * Keeps the copies of a person's department, manager and active flag on their assignments in step,
- * so reports filter assignments without a join. One write per course, each by `_id`.
+ * Keeps the copies of a person's department, manager, active flag, name and e-mail on their
+ * assignments in step, so reports and reminders need no join. One write per course, each by `_id`.
  */
 export async function syncAssignments(
   models: Models,
   courseIds: string[],
-  person: Pick<UserDoc, '_id' | 'department' | 'managerId' | 'active'>,
+  person: Pick<UserDoc, CopiedFields>,
   now: Date,
 ): Promise<void> {
   await Promise.all(
@@ -37,6 +53,8 @@ export async function syncAssignments(
             department: person.department,
             managerId: person.managerId ?? null,
             active: person.active,
+            name: person.name,
+            email: person.email,
             updatedAt: now,
           },
         },
@@ -126,11 +144,7 @@ export async function updatePerson(
     const except = actorId === userId ? opts.currentSessionId : undefined;
     await sessionsRepository(deps.models).endSessionsOf(userId, except);
   }
-  if (
-    before.department !== after.department ||
-    (before.managerId ?? null) !== (after.managerId ?? null) ||
-    before.active !== after.active
-  ) {
+  if (copiedFieldsChanged(before, after)) {
     await syncAssignments(deps.models, deps.courseIds, after, now);
   }
   if (roleChanged) {

@@ -90,7 +90,10 @@ function byMostOverdue(a: ReportListRow, b: ReportListRow): number {
   return da - db || a.name.localeCompare(b.name) || (a.userId < b.userId ? -1 : 1);
 }
 
-/** The people the lists need that `known` cannot name (learners need an e-mail too). */
+/**
+ * The people the lists need that neither their rows nor `known` can name: managers, and learners
+ * whose assignment predates the copied name and e-mail (learners need an e-mail too).
+ */
 export function unnamedPeople(
   pending: ReadonlyMap<string, PendingRow[]>,
   known: ReadonlyMap<string, ListName>,
@@ -98,7 +101,7 @@ export function unnamedPeople(
   const missing = new Set<string>();
   for (const rows of pending.values()) {
     for (const r of rows) {
-      if (known.get(r.userId)?.email === undefined) missing.add(r.userId);
+      if (!r.email && known.get(r.userId)?.email === undefined) missing.add(r.userId);
       if (r.managerId && !known.has(r.managerId)) missing.add(r.managerId);
     }
   }
@@ -138,8 +141,9 @@ export async function buildActionLists(
         .filter((r) => r.state === state)
         .map((r) => ({
           userId: r.userId,
-          name: people.get(r.userId)?.name ?? '(unknown person)',
-          email: people.get(r.userId)?.email ?? '',
+          // The row's own copy is the freshest (kept in step on every edit of the person).
+          name: r.name || (people.get(r.userId)?.name ?? '(unknown person)'),
+          email: r.email || (people.get(r.userId)?.email ?? ''),
           department: r.department,
           managerId: r.managerId,
           managerName: r.managerId ? (people.get(r.managerId)?.name ?? '') : '',
@@ -283,6 +287,8 @@ export async function liveStateList(
 ): Promise<ListPage> {
   const found = await models.Assignment.find(assignmentQuery(courseId, filter), {
     userId: 1,
+    name: 1,
+    email: 1,
     department: 1,
     managerId: 1,
     dueAt: 1,
@@ -292,14 +298,15 @@ export async function liveStateList(
     .limit(size + 1)
     .lean()
     .exec();
+  // Only managers, and learners whose assignment predates the copied name, are looked up.
   const people = await peopleByIds(
     models,
-    found.flatMap((a) => (a.managerId ? [a.userId, a.managerId] : [a.userId])),
+    found.flatMap((a) => [...(a.email ? [] : [a.userId]), ...(a.managerId ? [a.managerId] : [])]),
   );
   const rows: ReportListRow[] = found.map((a) => ({
     userId: a.userId,
-    name: people.get(a.userId)?.name ?? '(unknown person)',
-    email: people.get(a.userId)?.email ?? '',
+    name: a.name || (people.get(a.userId)?.name ?? '(unknown person)'),
+    email: a.email || (people.get(a.userId)?.email ?? ''),
     department: a.department,
     managerId: a.managerId ?? null,
     managerName: a.managerId ? (people.get(a.managerId)?.name ?? '') : '',

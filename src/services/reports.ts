@@ -23,6 +23,8 @@ const BATCH = 2000;
 export const SUMMARY_FIELDS = {
   userId: 1,
   courseId: 1,
+  name: 1,
+  email: 1,
   department: 1,
   managerId: 1,
   state: 1,

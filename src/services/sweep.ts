@@ -59,6 +59,8 @@ type SweepAssignment = Pick<
   | '_id'
   | 'userId'
   | 'courseId'
+  | 'name'
+  | 'email'
   | 'department'
   | 'managerId'
   | 'active'
@@ -339,9 +341,7 @@ async function claimReminders(
     );
     report.remindersAlreadySent += batch.length - claimed.size;
     const mine = batch.filter((_, k) => claimed.has(k));
-    await people.load(
-      mine.flatMap((p) => (p.plan.toManager && p.a.managerId ? [p.a.userId, p.a.managerId] : [p.a.userId])),
-    );
+    await people.load(mine.flatMap(peopleToLookUp));
     for (const p of mine) {
       const mail = reminderMail(deps, p, people);
       if (mail) mails.push(mail);
@@ -350,9 +350,24 @@ async function claimReminders(
   return mails;
 }
 
+/**
+ * Whom a reminder needs read: the manager it copies, and the learner only when the assignment
+ * predates the copied name and e-mail. (A learner's assignment is active, or no reminder is planned.)
+ */
+function peopleToLookUp(p: PendingReminder): string[] {
+  const ids = p.a.email ? [] : [p.a.userId];
+  if (p.plan.toManager && p.a.managerId) ids.push(p.a.managerId);
+  return ids;
+}
+
+function learnerOf(p: PendingReminder, people: PeopleCache): Person | null {
+  const a = p.a;
+  return a.email ? { _id: a.userId, name: a.name, email: a.email, active: a.active } : people.get(a.userId);
+}
+
 /** The message for one claimed reminder, or null when nobody active can receive it. */
 function reminderMail(deps: SweepDeps, p: PendingReminder, people: PeopleCache): OutgoingMail | null {
-  const learner = people.get(p.a.userId);
+  const learner = learnerOf(p, people);
   if (!learner?.active) return null;
   const manager = p.plan.toManager ? people.get(p.a.managerId) : null;
   const managerOk = manager?.active ? manager : null;

@@ -54,16 +54,10 @@ function sessionUser(u: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'depar
   return { id: u._id, email: u.email, name: u.name, role: u.role, department: u.department };
 }
 
-function userDoc(
-  spec: OrgSpec,
-  p: Person,
-  email: string,
-  role: UserDoc['role'],
-  employeeNo: number,
-): UserDoc {
+function userDoc(spec: OrgSpec, p: Person, role: UserDoc['role'], employeeNo: number): UserDoc {
   return {
     _id: p.id,
-    email,
+    email: p.email,
     name: p.name,
     employeeId: `S${String(employeeNo).padStart(7, '0')}`,
     department: p.department,
@@ -127,13 +121,14 @@ export async function generateOrg(models: Models, spec: OrgSpec): Promise<OrgSum
     const p: Person = {
       id: newUserId(),
       name: `Bench ${role.toUpperCase()}`,
+      email: `${role}@${BENCH_DOMAIN}`,
       department,
       managerId: null,
       active: true,
       hireDate: start,
       rolloutAt: start,
     };
-    return userDoc(spec, p, `${role}@${BENCH_DOMAIN}`, role, role === 'hr' ? 1 : 2);
+    return userDoc(spec, p, role, role === 'hr' ? 1 : 2);
   };
   const hr = staff('hr', 'People');
   const admin = staff('admin', 'IT');
@@ -169,6 +164,7 @@ export async function generateOrg(models: Models, spec: OrgSpec): Promise<OrgSum
     const person: Person = {
       id,
       name: `Person ${i + 1}`,
+      email: `person${i + 1}@${BENCH_DOMAIN}`,
       department: deptName(dept),
       managerId: isManager ? null : managerId,
       active: isManager || !chance(rnd, 0.03),
@@ -176,7 +172,7 @@ export async function generateOrg(models: Models, spec: OrgSpec): Promise<OrgSum
       // Departments join in fortnightly waves over the first year, so cycles spread over the calendar.
       rolloutAt: new Date(start.getTime() + (dept % 26) * 14 * DAY),
     };
-    const user = userDoc(spec, person, `person${i + 1}@${BENCH_DOMAIN}`, 'employee', 100 + i);
+    const user = userDoc(spec, person, 'employee', 100 + i);
     await writer.add('User', [user]);
     await writer.add('LoginKey', [{ _id: user.email, userId: id }]);
     if (!isManager && person.active && eligible++ % stride === 0 && sample.length < 64)

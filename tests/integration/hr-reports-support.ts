@@ -6,7 +6,7 @@ export const COURSE = 'social-media-policy';
 
 /** An assignment with a known state, written directly (the HR-core services are not under test here). */
 export function assignment(
-  user: Pick<UserDoc, '_id' | 'department' | 'managerId'>,
+  user: Pick<UserDoc, '_id' | 'department' | 'managerId' | 'name' | 'email'>,
   state: string,
   over: Partial<AssignmentDoc> = {},
 ): AssignmentDoc {
@@ -17,6 +17,8 @@ export function assignment(
     courseId: COURSE,
     department: user.department,
     managerId: user.managerId ?? null,
+    name: user.name,
+    email: user.email,
     source: 'department',
     ruleId: null,
     assignedAt: new Date('2026-01-05T09:00:00Z'),

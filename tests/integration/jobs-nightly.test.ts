@@ -6,6 +6,7 @@ import { addDays } from '../../src/domain/dates.js';
 import { outboxMailer } from '../../src/mail/transport.js';
 import { createRule } from '../../src/services/assignments.js';
 import { runNightly } from '../../src/services/nightly.js';
+import { updatePerson } from '../../src/services/people.js';
 import { recomputeSummaries } from '../../src/services/reports.js';
 import { runSweep, type SweepDeps } from '../../src/services/sweep.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
@@ -86,19 +87,31 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 describe('the refresher sweep', () => {
-  it('sends N reminders with a few outbox inserts and reads each person once, by _id', async () => {
+  it('sends N reminders with a few outbox inserts, naming people from their assignments', async () => {
+    const users = usersRepository(t.app.db.models);
+    // An assignment written before assignments carried the name and e-mail: that person is read.
+    const legacy = (await users.findByEmail('field8@demo.test'))!;
+    await t.app.db.models.Assignment.updateOne(
+      { _id: `${legacy._id}:${COURSE}` },
+      { $set: { name: '', email: '' } },
+    );
     const { result, commands } = await commandsDuring(() => runSweep(deps, new Date('2026-03-02T10:00:00Z')));
     expect(result.remindersSent).toBeGreaterThanOrEqual(EXTRA);
     expect(count(commands, 'insert outbox')).toBeLessThanOrEqual(Math.ceil(result.remindersSent / 500));
     expect(count(commands, 'insert reminders')).toBeLessThanOrEqual(Math.ceil(result.remindersSent / 1000));
-    // Each learner once; never a scan of the people.
+    // Read by _id: the legacy assignment's person and the managers the lists name; never a scan.
+    const assignments = await t.app.db.models.Assignment.find({}, { managerId: 1 }).lean();
+    const managers = new Set(assignments.flatMap((a) => (a.managerId ? [a.managerId] : [])));
+    expect(result.peopleLookedUp).toBeGreaterThanOrEqual(1);
+    expect(result.peopleLookedUp).toBeLessThanOrEqual(1 + managers.size);
     expect(count(commands, 'find users')).toBe(result.peopleLookedUp);
-    expect(result.peopleLookedUp).toBeLessThanOrEqual(result.remindersSent);
     expect(count(commands, 'find assignments')).toBe(1);
-    const mail = await t.app.db.models.Outbox.findById(
-      `${(await usersRepository(t.app.db.models).findByEmail('field7@demo.test'))!._id}:${COURSE}:1:assigned:2026-03-02`,
-    ).lean();
-    expect(mail).toMatchObject({ to: ['field7@demo.test'], kind: 'assigned' });
+    const mailTo = async (email: string) =>
+      t.app.db.models.Outbox.findById(
+        `${(await users.findByEmail(email))!._id}:${COURSE}:1:assigned:2026-03-02`,
+      ).lean();
+    expect(await mailTo('field7@demo.test')).toMatchObject({ to: ['field7@demo.test'], kind: 'assigned' });
+    expect(await mailTo('field8@demo.test')).toMatchObject({ to: ['field8@demo.test'], kind: 'assigned' });
 
     // The same sweep again: every reminder is claimed already, nothing is sent or looked up.
     const again = await commandsDuring(() => runSweep(deps, new Date('2026-03-02T10:15:00Z')));
@@ -215,19 +228,30 @@ describe('the nightly job', () => {
   });
 
   it('brings renamed people up to date in the stored action lists', async () => {
-    const users = usersRepository(t.app.db.models);
-    const listed = (await listRows('overdue'))[0]!;
-    await users.update(listed.userId, { name: 'Renamed Person', email: 'renamed@demo.test' });
-    // The sweep reuses the names already in the lists (it looks up only newcomers)…
-    await runSweep(deps, new Date('2026-03-25T06:00:00Z'));
-    expect((await listRows('overdue')).find((r) => r.userId === listed.userId)?.name).toBe(listed.name);
-    // …and the nightly job's pass over the people brings them up to date.
-    const report = await runNightly(deps, new Date('2026-03-26T02:30:00Z'));
-    expect(report.listRowsRenamed).toBeGreaterThanOrEqual(1);
-    expect((await listRows('overdue')).find((r) => r.userId === listed.userId)).toMatchObject({
+    const peopleDeps = { models: t.app.db.models, audit: t.app.audit, courseIds: [...t.app.courses.keys()] };
+    const listed = (await listRows('overdue')).find((r) => r.managerId === managerId)!;
+    const managerName = listed.managerName;
+    const at = new Date('2026-03-25T06:00:00Z');
+    await updatePerson(
+      peopleDeps,
+      listed.userId,
+      { name: 'Renamed Person', email: 'renamed@demo.test' },
+      hrId,
+      at,
+    );
+    await updatePerson(peopleDeps, managerId, { name: 'Renamed Manager' }, hrId, at);
+    // A renamed learner shows at the next sweep: their assignment carries the new name. The
+    // manager's name in other people's rows is reused from the lists until the nightly pass.
+    await runSweep(deps, at);
+    const row = () => listRows('overdue').then((rows) => rows.find((r) => r.userId === listed.userId));
+    expect(await row()).toMatchObject({
       name: 'Renamed Person',
       email: 'renamed@demo.test',
+      managerName,
     });
+    const report = await runNightly(deps, new Date('2026-03-26T02:30:00Z'));
+    expect(report.listRowsRenamed).toBeGreaterThanOrEqual(1);
+    expect(await row()).toMatchObject({ name: 'Renamed Person', managerName: 'Renamed Manager' });
   });
 
   it('jobs:run runs either job or both, and rejects an unknown job', async () => {

@@ -138,6 +138,8 @@ describe('an attest-only cycle (new policy version)', () => {
       courseId: c.id,
       department: 'Sales',
       managerId: null,
+      name: user.name,
+      email: user.email,
       source: 'individual',
       ruleId: null,
       assignedAt: now,

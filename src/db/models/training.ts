@@ -18,6 +18,13 @@ export interface AssignmentDoc {
   /** Copied from the person when written, so reports filter without a join. */
   department: string;
   managerId: string | null;
+  /**
+   * The person's name and e-mail, copied like the department: the sweep's reminders and action
+   * lists then need no read of the person. Empty on assignments written before the copy existed;
+   * readers look those people up instead.
+   */
+  name: string;
+  email: string;
   source: AssignmentSource;
   ruleId: string | null;
   assignedAt: Date;
@@ -42,6 +49,8 @@ export const assignmentSchema = new Schema<AssignmentDoc>(
     courseId: { type: String, required: true },
     department: { type: String, default: '' },
     managerId: { type: String, default: null },
+    name: { type: String, default: '' },
+    email: { type: String, default: '' },
     source: { type: String, required: true },
     ruleId: { type: String, default: null },
     assignedAt: { type: Date, required: true },

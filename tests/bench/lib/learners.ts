@@ -54,6 +54,8 @@ export async function addLearners(
           courseId: assignTo.id,
           department: user.department,
           managerId: null,
+          name: user.name,
+          email: user.email,
           source: 'rule',
           ruleId: null,
           assignedAt: now,

@@ -37,6 +37,7 @@ export interface HistoryContext {
 export interface Person {
   id: string;
   name: string;
+  email: string;
   department: string;
   managerId: string | null;
   active: boolean;
@@ -349,6 +350,8 @@ export function personHistory(ctx: HistoryContext, person: Person, rnd: Random):
     courseId: course.id,
     department: person.department,
     managerId: person.managerId,
+    name: person.name,
+    email: person.email,
     source: person.hireDate.getTime() > person.rolloutAt.getTime() ? 'rule' : 'department',
     ruleId: null,
     assignedAt,
