@@ -39,7 +39,10 @@ export default fp(
     await app.register(fastifySession, {
       secret: app.config.SESSION_SECRET,
       cookieName: SESSION_COOKIE,
-      store: createSessionStore(app.db.models, () => app.clock.now()),
+      // Write-through, in-process copies for SESSION_CACHE_SECONDS (0: every request reads the database).
+      store: createSessionStore(app.db.models, () => app.clock.now(), {
+        cacheSeconds: app.config.SESSION_CACHE_SECONDS,
+      }),
       saveUninitialized: false,
       // Only write the session when it changes, not on every request.
       rolling: false,
