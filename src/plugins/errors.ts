@@ -62,6 +62,10 @@ export default fp(
     app.setErrorHandler(async (err: FastifyError, request, reply) => {
       if (isDatabaseUnavailable(err)) {
         request.log.warn({ err: { name: err.name, message: err.message } }, 'database unavailable');
+        // The session cannot be saved now either. Left in place, a changed session (read from the
+        // session cache, so it got this far) would fail to save after this handler, and fastify's
+        // fallback handler would answer with the raw driver error instead of this page.
+        (request as { session: unknown }).session = null;
         reply.header('retry-after', '10');
         return send(
           request,
