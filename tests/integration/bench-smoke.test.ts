@@ -75,6 +75,7 @@ describe.concurrent('bench smoke', () => {
     expect(sweep.nightly?.report).toMatchObject({ ran: true });
     const hr = await hrReportsAt(ctx, db.models, fx.app.url, org.employees, org.hr);
     expect([hr.dashboard.status, hr.csv.status, hr.dashboardCold.status]).toEqual([200, 200, 200]);
+    expect([hr.people.status, hr.peopleSearch.status]).toEqual([200, 200]);
     expect(hr.csv.rows).toBeGreaterThan(20);
     expectRows({ id: 'sweep', title: '', rows: sweepRows([sweep], 60) });
     expectRows({ id: 'hr', title: '', rows: hrRows([hr, hr]) });

@@ -13,6 +13,9 @@ export interface HrTimings {
   /** Dashboard when no summary exists yet (the page computes it). */
   dashboardCold: { ttfbMs: number; totalMs: number; status: number };
   csv: { ttfbMs: number; totalMs: number; status: number; bytes: number; rows: number };
+  /** The people directory, first page, and a search for one person by name (not indexed on FerretDB). */
+  people: { totalMs: number; status: number };
+  peopleSearch: { totalMs: number; status: number };
 }
 
 /** 4. HR dashboard and status CSV for one organisation, through the app (at `appUrl`) on loopback. */
@@ -37,6 +40,8 @@ export async function hrReportsAt(
   const visits: HttpResponse[] = [];
   for (let i = 0; i < 3; i++) visits.push(await get(`/hr/dashboard?course=${course}`));
   const median = (pick: (r: HttpResponse) => number) => percentile(visits.map(pick), 50);
+  const people = await get('/hr/people');
+  const search = await get(`/hr/people?q=${encodeURIComponent(`Person ${Math.ceil(employees / 2)}`)}`);
   return {
     employees,
     dashboard: { ttfbMs: median((r) => r.ttfbMs), totalMs: median((r) => r.ms), status: visits[0]!.status },
@@ -48,6 +53,8 @@ export async function hrReportsAt(
       bytes: Buffer.byteLength(csv.body),
       rows: Math.max(0, csv.body.split('\n').filter(Boolean).length - 1),
     },
+    people: { totalMs: people.ms, status: people.status },
+    peopleSearch: { totalMs: search.ms, status: search.status },
   };
 }
 
@@ -66,7 +73,13 @@ export function hrRows(all: HrTimings[]): Row[] {
     baseline: { label: base, value: round(b) },
     ratio: ratio(v, b),
   });
-  const failed = [big.dashboard.status, big.dashboardCold.status, big.csv.status].some((s) => s !== 200);
+  const failed = [
+    big.dashboard.status,
+    big.dashboardCold.status,
+    big.csv.status,
+    big.people.status,
+    big.peopleSearch.status,
+  ].some((s) => s !== 200);
   return [
     below(row('dashboard: total', big.dashboard.totalMs, small.dashboard.totalMs), 1000),
     row('dashboard: first byte', big.dashboard.ttfbMs, small.dashboard.ttfbMs),
@@ -80,6 +93,8 @@ export function hrRows(all: HrTimings[]): Row[] {
       unit: 'rows',
       note: `${round(big.csv.bytes / 2 ** 20, 1)} MB`,
     },
+    row('people directory, first page: total', big.people.totalMs, small.people.totalMs),
+    row('people search by name: total', big.peopleSearch.totalMs, small.peopleSearch.totalMs),
     { measure, metric: 'non-200 answers', value: failed ? 1 : 0, unit: 'count', target: '0', met: !failed },
   ];
 }
