@@ -147,8 +147,8 @@ export class AssignmentError extends Error {}
 const PERSON_FIELDS = { department: 1, active: 1, hireDate: 1, managerId: 1, name: 1, email: 1 } as const;
 
 /**
- * Everyone a target names today (active people only). Read in full before anything is written:
- * FerretDB (SQLite) blocks writes while a read cursor is open. A few fields per person keep this small.
+ * Everyone a target names today (active people only), read in full before anything is written.
+ * A few fields per person keep this small.
  */
 async function peopleFor(models: Models, target: RuleTarget): Promise<AssignPerson[]> {
   if (target.kind === 'individuals') {

@@ -67,7 +67,7 @@ interface PeoplePass {
  *  - expired sessions deleted (the session store already refuses them);
  *  - the weekly HR digest, from the summaries the sweep keeps current.
  * Everything that needs the people comes from ONE pass over them. Reads first, each cursor closed,
- * then writes: FerretDB (SQLite) blocks writes while a read cursor is open.
+ * then writes (simple to reason about; the writes are few).
  */
 export async function runNightly(deps: SweepDeps, now: Date): Promise<NightlyReport> {
   const started = Date.now();

@@ -126,13 +126,17 @@ class PeopleCache {
  * One pass of the refresher job at `now`. Streams the assignments once (never loads them all),
  * and for each: recomputes the summary state, opens the next cycle when a recertification window
  * opens (or HR asked everyone to renew), plans the reminders that are due, and counts it for the
- * report summary with the state it will have. Then it writes: cycles, states, reminders (each
- * exactly once: its unique key is inserted before the send, and a duplicate key means another
- * sweep owns it), and the summaries. Two sweeps at once, a crash and restart, or a repeated run
+ * report summary with the state it will have. Each batch's plan is written while the next batches
+ * are read: cycles, states, reminders (each exactly once: its unique key is inserted before the
+ * send, and a duplicate key means another sweep owns it); then the mail, and the summaries. Two sweeps at once, a crash and restart, or a repeated run
  * never send a reminder twice. Slow, slow-moving work (clause rollup, new-hire catch-up, session
  * clean-up, weekly digest) is the nightly job's (services/nightly.ts).
  */
-export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport> {
+export async function runSweep(
+  deps: SweepDeps,
+  now: Date,
+  { batchSize = BATCH }: { batchSize?: number } = {},
+): Promise<SweepReport> {
   const started = Date.now();
   const { models } = deps;
   const report: SweepReport = {
@@ -150,29 +154,35 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepReport>
   const settings = await loadAllSettings(models, deps.courses, now);
   const tally = new SummaryTally(deps.courses.keys());
 
-  // FerretDB (SQLite) blocks writes while a read cursor is open, so the pass is split: the cursor
-  // only reads and plans (in memory, just the changes), and the writes run after it is closed.
-  // The driver's own cursor (no per-document mongoose work), reading the next batch ahead.
-  const work: PlannedWork = { updates: [], cycles: [], reminders: [] };
+  // The driver's own cursor (no per-document mongoose work), reading the next batch ahead. Each
+  // batch's writes run while the cursor reads on: with the `_id` index fix, FerretDB takes writes
+  // during a scan without stalling (measured: 2,000 updates in 1 s during a 30,000-document scan).
+  const people = new PeopleCache(models);
+  const writer = new BatchWriter(deps, report, people);
   const cursor = driverCollection(models.Assignment).find<SweepAssignment>(
     {},
-    { projection: PROJECTION, batchSize: BATCH },
+    { projection: PROJECTION, batchSize },
   );
   for await (const batch of readAhead(cursor)) {
+    writer.throwIfFailed();
+    const work: PlannedWork = { updates: [], cycles: [], reminders: [] };
     for (const a of batch) {
       const after = planAssignment(deps, settings, a, now, report, work);
       if (a.active) tally.add(after);
     }
+    writer.add(work);
   }
   report.passMs = Date.now() - started;
 
-  // The lists reuse the names they already show; newcomers are looked up while the writes run.
-  const people = new PeopleCache(models);
+  // The lists reuse the names they already show; newcomers are looked up while the writes finish.
   const lists = storedLists(models, deps.courses).then(async (stored) => {
     await people.load(unnamedPeople(tally.pending(), namesIn(stored)));
     return stored;
   });
-  const [stored] = await Promise.all([lists, applyWork(deps, work, now, report, people)]);
+  const [stored, mails] = await Promise.all([lists, writer.finish()]);
+  // Mail goes out once every batch is written, so a message never points at a missing cycle.
+  await deps.mailer.sendMany(mails, now);
+  report.remindersSent += mails.length;
   report.writeMs = Date.now() - started - report.passMs;
 
   const names = namesIn(stored);
@@ -283,24 +293,49 @@ function planAssignment(
 // leaves the CPU to FerretDB (the two share this machine's cores).
 
 /**
- * Writes the planned work in two chains that run side by side: the cycles and states, and the
- * reminders (claimed, their people looked up). The people lookups are reads, so they overlap the
- * state writes instead of waiting for them. Mail goes out once both are done, so a message never
- * points at a cycle that is not written yet.
+ * Applies each batch's planned work in order, one batch at a time, while the pass goes on, and
+ * collects the messages of the reminders claimed. Within a batch, two chains run side by side: the
+ * cycles and states, and the reminders (claimed, their people looked up; reads, so they overlap
+ * the state writes instead of waiting for them). After a failure the rest is skipped and the
+ * sweep fails; the next sweep redoes what is missing (every write is idempotent).
  */
-async function applyWork(
-  deps: SweepDeps,
-  work: PlannedWork,
-  now: Date,
-  report: SweepReport,
-  people: PeopleCache,
-): Promise<void> {
-  const [, mails] = await Promise.all([
-    writeCyclesAndStates(deps, work, report),
-    claimReminders(deps, work.reminders, report, people),
-  ]);
-  await deps.mailer.sendMany(mails, now);
-  report.remindersSent += mails.length;
+class BatchWriter {
+  private chain: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
+  private readonly mails: OutgoingMail[] = [];
+
+  constructor(
+    private readonly deps: SweepDeps,
+    private readonly report: SweepReport,
+    private readonly people: PeopleCache,
+  ) {}
+
+  add(work: PlannedWork): void {
+    if (!work.updates.length && !work.cycles.length && !work.reminders.length) return;
+    this.chain = this.chain
+      .then(async () => {
+        if (this.failure) return;
+        const [, mails] = await Promise.all([
+          writeCyclesAndStates(this.deps, work, this.report),
+          claimReminders(this.deps, work.reminders, this.report, this.people),
+        ]);
+        this.mails.push(...mails);
+      })
+      // Kept, not thrown: the chain must never hold an unhandled rejection while the pass reads.
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+  }
+
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  async finish(): Promise<OutgoingMail[]> {
+    await this.chain;
+    this.throwIfFailed();
+    return this.mails;
+  }
 }
 
 async function writeCyclesAndStates(deps: SweepDeps, work: PlannedWork, report: SweepReport): Promise<void> {

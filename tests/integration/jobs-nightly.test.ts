@@ -139,7 +139,11 @@ describe('the refresher sweep', () => {
     await ReportSummary.updateOne({ _id: COURSE }, { $set: { clauseMisses, clausesAsOf } });
 
     const at = new Date('2026-03-23T06:00:00Z');
-    const { commands } = await commandsDuring(() => runSweep(deps, at));
+    // Small batches: each batch's state changes and reminders are written while the next are read.
+    const { result, commands } = await commandsDuring(() => runSweep(deps, at, { batchSize: 64 }));
+    expect(result.assignments).toBeGreaterThan(4 * 64);
+    expect(result.stateChanges).toBeGreaterThan(100);
+    expect(count(commands, 'update assignments')).toBeGreaterThan(1);
     // One pass over the assignments, none over quiz results, example answers or people.
     expect(count(commands, 'find assignments')).toBe(1);
     expect(count(commands, 'find quiz_attempt_results')).toBe(0);
@@ -159,6 +163,8 @@ describe('the refresher sweep', () => {
     expect(await listRows('overdue')).toEqual(sweptLists.overdue);
     expect(await listRows('due-soon')).toEqual(sweptLists.dueSoon);
     expect(full!.clauseMisses).toEqual(clauseMisses);
+    // Every state the pass decided is stored: a second sweep finds nothing left to change.
+    expect((await runSweep(deps, at)).stateChanges).toBe(0);
   });
 
   it('creates a missing summary with empty clause figures, which the dashboard shows', async () => {
