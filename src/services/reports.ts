@@ -194,9 +194,15 @@ export function isRefreshing(models: Models): boolean {
   return running.has(models);
 }
 
+/** Settles when the refresh running now (if any) ends, whether it succeeded or not. */
+export async function refreshSettled(models: Models): Promise<void> {
+  await running.get(models)?.catch(() => {});
+}
+
 /**
- * The summary the dashboard shows. Missing: computed now (first visit). Older than the limit:
- * returned as is while a background pass refreshes it, so the page never waits for 100k rows.
+ * The summary the dashboard shows, or null while the first count runs. Missing or older than the
+ * limit: a background pass (re)counts it, and the page never waits for it (the first count of
+ * 100k people, with the clause roll-up over every quiz result, takes minutes on FerretDB).
  */
 export async function summaryFor(
   models: Models,
@@ -204,14 +210,9 @@ export async function summaryFor(
   courseId: string,
   now: Date,
   onBackgroundError: (err: unknown) => void,
-): Promise<ReportSummaryDoc> {
+): Promise<ReportSummaryDoc | null> {
   const existing = await models.ReportSummary.findById(courseId).lean<ReportSummaryDoc>();
-  if (existing) {
-    if (isStale(existing.asOf, now)) refreshSummaries(models, courses, now).catch(onBackgroundError);
-    return existing;
-  }
-  const fresh = await refreshSummaries(models, courses, now);
-  const doc = fresh.find((d) => d._id === courseId);
-  if (!doc) throw new Error(`no summary computed for course ${courseId}`);
-  return doc;
+  if (!existing || isStale(existing.asOf, now))
+    refreshSummaries(models, courses, now).catch(onBackgroundError);
+  return existing;
 }

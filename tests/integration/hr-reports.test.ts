@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserDoc } from '../../src/db/models/user.js';
-import { recomputeSummaries } from '../../src/services/reports.js';
+import { recomputeSummaries, refreshSettled } from '../../src/services/reports.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { assignment, COURSE, cycle, demoDepartment, tableRow } from './hr-reports-support.js';
 
@@ -34,6 +34,18 @@ const stat = (html: string, label: string) =>
   );
 
 describe('dashboard', () => {
+  it('says the figures are being counted on a first visit, and shows them once counted', async () => {
+    expect(await t.app.db.models.ReportSummary.countDocuments()).toBe(0);
+    const first = await hr.get('/hr/dashboard');
+    expect(first.statusCode).toBe(200);
+    expect(first.body).toContain('being counted for the first time');
+    expect(first.body).toContain('href="/hr/dashboard?course=social-media-policy"');
+    // The visit started the count in the background; once it ends, the page shows the figures.
+    await refreshSettled(t.app.db.models);
+    expect(await t.app.db.models.ReportSummary.countDocuments()).toBe(1);
+    expect(stat((await hr.get('/hr/dashboard')).body, 'Assigned')).toBe(7);
+  });
+
   it('shows counts by state and completion by department for the seeded data', async () => {
     const res = await hr.get('/hr/dashboard');
     expect(res.statusCode).toBe(200);
@@ -108,6 +120,8 @@ describe('dashboard', () => {
     const html = (await hr.get('/hr/dashboard')).body;
     const res = await hr.post('/hr/dashboard/refresh', { course: COURSE }, '/hr/dashboard');
     expect(res.statusCode).toBe(303);
+    // The refresh runs in the background (HR is not kept waiting); the new figures follow it.
+    await refreshSettled(t.app.db.models);
     const after = (await hr.get('/hr/dashboard')).body;
     expect(stat(after, 'Overdue')).toBe(2);
     expect(after).toContain('Late Joiner');

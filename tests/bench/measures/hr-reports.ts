@@ -10,8 +10,8 @@ export interface HrTimings {
   employees: number;
   /** Dashboard with a fresh summary (median of a few visits). */
   dashboard: { ttfbMs: number; totalMs: number; status: number };
-  /** Dashboard when no summary exists yet (the page computes it). */
-  dashboardCold: { ttfbMs: number; totalMs: number; status: number };
+  /** Dashboard when no summary exists yet: the "being counted" page, and when the figures appear. */
+  dashboardCold: { ttfbMs: number; totalMs: number; status: number; countedAfterMs: number };
   csv: { ttfbMs: number; totalMs: number; status: number; bytes: number; rows: number };
   /** The people directory, first page, and a search for one person by name (not indexed on FerretDB). */
   people: { totalMs: number; status: number };
@@ -33,10 +33,14 @@ export async function hrReportsAt(
   // The export first: a dashboard visit that finds the summary stale starts a background
   // refresh (a full pass), which would run under the export.
   const csv = await get(`/hr/reports/status.csv?course=${course}`);
-  // Then the worst case: no summary yet, so the page computes it while HR waits.
+  // Then the worst case: no summary yet. The page says the figures are being counted (a
+  // background pass); HR checking again every few seconds sees them once it ends.
   await models.ReportSummary.deleteMany({});
+  const coldStart = performance.now();
   const cold = await get(`/hr/dashboard?course=${course}`);
-  // Then the usual case: the summary exists and is fresh (the cold visit just wrote it).
+  while ((await models.ReportSummary.countDocuments()) === 0) await new Promise((r) => setTimeout(r, 2000));
+  const countedAfterMs = performance.now() - coldStart;
+  // Then the usual case: the summary exists and is fresh (the cold visit's count just wrote it).
   const visits: HttpResponse[] = [];
   for (let i = 0; i < 3; i++) visits.push(await get(`/hr/dashboard?course=${course}`));
   const median = (pick: (r: HttpResponse) => number) => percentile(visits.map(pick), 50);
@@ -45,7 +49,7 @@ export async function hrReportsAt(
   return {
     employees,
     dashboard: { ttfbMs: median((r) => r.ttfbMs), totalMs: median((r) => r.ms), status: visits[0]!.status },
-    dashboardCold: { ttfbMs: cold.ttfbMs, totalMs: cold.ms, status: cold.status },
+    dashboardCold: { ttfbMs: cold.ttfbMs, totalMs: cold.ms, status: cold.status, countedAfterMs },
     csv: {
       ttfbMs: csv.ttfbMs,
       totalMs: csv.ms,
@@ -83,7 +87,12 @@ export function hrRows(all: HrTimings[]): Row[] {
   return [
     below(row('dashboard: total', big.dashboard.totalMs, small.dashboard.totalMs), 1000),
     row('dashboard: first byte', big.dashboard.ttfbMs, small.dashboard.ttfbMs),
-    row('dashboard, no summary yet: total', big.dashboardCold.totalMs, small.dashboardCold.totalMs),
+    row('dashboard, no summary yet: page total', big.dashboardCold.totalMs, small.dashboardCold.totalMs),
+    row(
+      'dashboard, no summary yet: figures shown after',
+      big.dashboardCold.countedAfterMs,
+      small.dashboardCold.countedAfterMs,
+    ),
     below(row('CSV export: first byte', big.csv.ttfbMs, small.csv.ttfbMs), 1000),
     row('CSV export: total', big.csv.totalMs, small.csv.totalMs),
     {

@@ -37,6 +37,8 @@ const PAGE_PARAM: Record<string, 'overduePage' | 'dueSoonPage' | 'page'> = {
 
 /** HR dashboard: one summary document per course, plus one or two list chunks per page. */
 const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const logRefreshError = (err: unknown) => app.log.error({ err }, 'report summary refresh failed');
+
   app.get(
     '/hr/dashboard',
     { config: { access: HR_ROLES }, schema: { querystring: DashboardQuery } },
@@ -44,9 +46,9 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { course, filter } = parseFilter(request.query, app.courses, true);
       if (!course) return reply.viewAsync('hr/dashboard/no-courses', {});
       const now = app.clock.now();
-      const summary = await summaryFor(app.db.models, app.courses, course.id, now, (err) =>
-        app.log.error({ err }, 'report summary refresh failed'),
-      );
+      const summary = await summaryFor(app.db.models, app.courses, course.id, now, logRefreshError);
+      if (!summary)
+        return reply.viewAsync('hr/dashboard/counting', { course: { id: course.id, title: course.title } });
 
       const listStates = filter.state ? [filter.state] : [...ACTION_STATES];
       const lists: Array<{
@@ -111,7 +113,8 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: { access: HR_ROLES }, schema: { body: formBody({ course: Slug }) } },
     async (request, reply) => {
       if (!app.courses.has(request.body.course)) throw new HttpError(404, 'There is no such course.');
-      await refreshSummaries(app.db.models, app.courses, app.clock.now());
+      // In the background: the dashboard says a refresh is running until it is done.
+      refreshSummaries(app.db.models, app.courses, app.clock.now()).catch(logRefreshError);
       return reply.redirect(`/hr/dashboard?course=${encodeURIComponent(request.body.course)}`, 303);
     },
   );
