@@ -64,6 +64,18 @@ export function sqliteUrl(dir: string, sync: SqliteSync): string {
 }
 
 /**
+ * Go garbage-collector settings for the FerretDB child, unless the environment sets its own.
+ * FerretDB v1 decodes every stored document from JSON into fresh objects, and at Go's default
+ * (GOGC=100) about a fifth of a scan's CPU went to collecting them. Collecting at 5× the live heap
+ * instead of 2× made the 100k-assignment pass 25 % faster and the nightly job 17 % faster (bench,
+ * 2026-12-04); FerretDB's peak memory rose from about 130 MB, and the soft limit keeps it below
+ * 512 MiB by collecting more often near it.
+ */
+function goGcEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { GOGC: '400', GOMEMLIMIT: '512MiB', ...env };
+}
+
+/**
  * Starts FerretDB v1 with its SQLite backend as a child process on 127.0.0.1.
  * Data lives in `<dataDir>` (SQLite files and FerretDB's state), so it survives restarts.
  */
@@ -89,7 +101,7 @@ export async function startEmbeddedFerretdb(opts: {
       '--telemetry=disable',
       '--log-level=error',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: goGcEnv(process.env) },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
