@@ -1,5 +1,6 @@
 import type { Models } from '../db/models/index.js';
 import type { UserDoc } from '../db/models/user.js';
+import { type DirectoryEntry, peopleDirectory } from '../db/people-directory.js';
 import { assignmentKey } from '../db/repositories/training.js';
 import { type NewUser, usersRepository } from '../db/repositories/users.js';
 import { sessionsRepository } from '../db/session-store.js';
@@ -184,30 +185,21 @@ export async function updatePerson(
 
 export const PEOPLE_PAGE_SIZE = 25;
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+/** How old the people list may be before a view reloads it: people written by another process show after this. */
+const DIRECTORY_MAX_AGE_MS = 60_000;
 
 /**
- * One page of people, optionally filtered by a search over name, email, employee id and department.
- * The search is a plain substring (escaped, never a user-supplied pattern or operator).
+ * One page of people, optionally filtered by a search over name, email, employee id and department
+ * (a plain, case-insensitive substring), from the process's copy of the directory.
  */
-export async function listPeople(
+export function listPeople(
   models: Models,
   query: { q?: string; page: number },
-): Promise<{ people: UserDoc[]; hasNext: boolean }> {
-  const q = query.q?.trim();
-  const filter = q
-    ? {
-        $or: ['name', 'email', 'employeeId', 'department'].map((field) => ({
-          [field]: { $regex: escapeRegex(q), $options: 'i' },
-        })),
-      }
-    : {};
-  const rows = await models.User.find(filter, { passwordHash: 0 })
-    .sort({ name: 1, _id: 1 })
-    .skip((query.page - 1) * PEOPLE_PAGE_SIZE)
-    .limit(PEOPLE_PAGE_SIZE + 1)
-    .lean<UserDoc[]>();
-  return { people: rows.slice(0, PEOPLE_PAGE_SIZE), hasNext: rows.length > PEOPLE_PAGE_SIZE };
+  now: Date,
+): Promise<{ people: DirectoryEntry[]; hasNext: boolean }> {
+  return peopleDirectory(models).page(
+    { q: query.q ?? '', page: query.page, size: PEOPLE_PAGE_SIZE },
+    now.getTime(),
+    DIRECTORY_MAX_AGE_MS,
+  );
 }

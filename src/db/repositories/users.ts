@@ -3,6 +3,7 @@ import { normaliseEmail } from '../../domain/roles.js';
 import { isDuplicateKey } from '../connection.js';
 import type { Models } from '../models/index.js';
 import type { UserDoc } from '../models/user.js';
+import { peopleDirectory } from '../people-directory.js';
 import { findManyById } from './by-id.js';
 
 export type NewUser = Omit<UserDoc, '_id' | 'createdAt' | 'updatedAt'> & { _id?: string };
@@ -55,7 +56,9 @@ export function usersRepository(models: Models) {
       try {
         const created = await User.create(doc);
         await LoginKey.updateOne({ _id: doc.email }, { $set: { userId: doc._id } }, { upsert: true });
-        return created.toObject() as UserDoc;
+        const person = created.toObject() as UserDoc;
+        peopleDirectory(models).put(person);
+        return person;
       } catch (err) {
         if (isDuplicateKey(err)) throw new DuplicateUserError(await duplicateField(doc.email, doc._id));
         throw err;
@@ -77,7 +80,9 @@ export function usersRepository(models: Models) {
         await LoginKey.updateOne({ _id: set.email }, { $set: { userId: id } }, { upsert: true });
         await LoginKey.deleteOne({ _id: before.email, userId: id });
       }
-      return User.findById(id).lean<UserDoc>();
+      const after = await User.findById(id).lean<UserDoc>();
+      if (after) peopleDirectory(models).put(after);
+      return after;
     },
 
     count() {

@@ -77,7 +77,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const page = request.query.page ?? 1;
       const q = request.query.q ?? '';
-      const { people, hasNext } = await listPeople(app.db.models, { q, page });
+      const { people, hasNext } = await listPeople(app.db.models, { q, page }, app.clock.now());
       return reply.viewAsync('hr/people/index', {
         people,
         page,

@@ -1,0 +1,119 @@
+import type { Models } from './models/index.js';
+import type { UserDoc } from './models/user.js';
+
+/** What the HR people list shows of a person. */
+export type DirectoryEntry = Pick<
+  UserDoc,
+  '_id' | 'name' | 'email' | 'employeeId' | 'department' | 'role' | 'active'
+>;
+
+const FIELDS = { name: 1, email: 1, employeeId: 1, department: 1, role: 1, active: 1 } as const;
+
+interface Held {
+  entry: DirectoryEntry;
+  /** The searchable fields, lower-cased once. */
+  text: string;
+}
+
+function held(p: DirectoryEntry): Held {
+  const entry: DirectoryEntry = {
+    _id: p._id,
+    name: p.name,
+    email: p.email,
+    employeeId: p.employeeId,
+    department: p.department ?? '',
+    role: p.role,
+    active: p.active,
+  };
+  const text = [entry.name, entry.email, entry.employeeId ?? '', entry.department].join('\n').toLowerCase();
+  return { entry, text };
+}
+
+const byNameThenId = (a: Held, b: Held) =>
+  a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : a.entry._id < b.entry._id ? -1 : 1;
+
+/**
+ * The people HR browses and searches, held in the process's memory. FerretDB answers a sorted,
+ * paged or searched list of people by decoding and sorting all of them (6.7 s a page at 100,000
+ * people, measured); from memory a page is a slice, and a search a substring test per person.
+ *
+ * Kept current: a person written through the users repository in this process is applied at once
+ * (also while a load runs). People written by another process (a second instance, the `lms` CLI)
+ * show once the copy is older than the caller's limit: the next view reloads it in the background
+ * and shows the copy it has until then. Only the first view after a start waits for a load.
+ */
+export class PeopleDirectory {
+  private byId: Map<string, Held> | null = null;
+  private sorted: Held[] | null = null;
+  private loadedAt = 0;
+  private loading: Promise<void> | null = null;
+  private writtenDuringLoad: Held[] = [];
+
+  constructor(private readonly models: Models) {}
+
+  /** One page of people sorted by name, whose name, e-mail, employee ID or department contains `q`. */
+  async page(
+    query: { q: string; page: number; size: number },
+    nowMs: number,
+    maxAgeMs: number,
+  ): Promise<{ people: DirectoryEntry[]; hasNext: boolean }> {
+    if (!this.byId) await this.load(nowMs);
+    else if (nowMs - this.loadedAt > maxAgeMs) {
+      // A failed reload keeps the copy; the next view tries again.
+      this.load(nowMs).catch(() => {});
+    }
+    this.sorted ??= [...this.byId!.values()].sort(byNameThenId);
+    const q = query.q.trim().toLowerCase();
+    const skip = (query.page - 1) * query.size;
+    const found: DirectoryEntry[] = [];
+    let matched = 0;
+    for (const h of this.sorted) {
+      if (q && !h.text.includes(q)) continue;
+      matched += 1;
+      if (matched <= skip) continue;
+      if (found.length === query.size) return { people: found, hasNext: true };
+      found.push(h.entry);
+    }
+    return { people: found, hasNext: false };
+  }
+
+  /** A person this process has just created or changed. */
+  put(person: DirectoryEntry): void {
+    const h = held(person);
+    if (this.loading) this.writtenDuringLoad.push(h);
+    this.apply(h);
+  }
+
+  private apply(h: Held): void {
+    if (!this.byId) return;
+    this.byId.set(h.entry._id, h);
+    this.sorted = null;
+  }
+
+  private load(nowMs: number): Promise<void> {
+    this.loading ??= (async () => {
+      this.writtenDuringLoad = [];
+      const people = await this.models.User.find({}, FIELDS).lean<DirectoryEntry[]>().exec();
+      this.byId = new Map(people.map((p) => [p._id, held(p)]));
+      this.sorted = null;
+      this.loadedAt = nowMs;
+      // Written after the load read them, perhaps: the newer copy wins.
+      for (const h of this.writtenDuringLoad) this.apply(h);
+    })().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+}
+
+const directories = new WeakMap<Models, PeopleDirectory>();
+
+/** The directory of one database's people (one per connection's models). */
+export function peopleDirectory(models: Models): PeopleDirectory {
+  let dir = directories.get(models);
+  if (!dir) {
+    dir = new PeopleDirectory(models);
+    directories.set(models, dir);
+  }
+  return dir;
+}
