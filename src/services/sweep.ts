@@ -128,8 +128,8 @@ class PeopleCache {
  * opens (or HR asked everyone to renew), plans the reminders that are due, and counts it for the
  * report summary with the state it will have. Each batch's plan is written while the next batches
  * are read: cycles, states, reminders (each exactly once: its unique key is inserted before the
- * send, and a duplicate key means another sweep owns it); then the mail, and the summaries. Two sweeps at once, a crash and restart, or a repeated run
- * never send a reminder twice. Slow, slow-moving work (clause rollup, new-hire catch-up, session
+ * send, and a duplicate key means another sweep owns it); then the mail, and the summaries. Two
+ * sweeps at once, a crash and restart, or a repeated run never send a reminder twice. Slow, slow-moving work (clause rollup, new-hire catch-up, session
  * clean-up, weekly digest) is the nightly job's (services/nightly.ts).
  */
 export async function runSweep(
@@ -163,14 +163,20 @@ export async function runSweep(
     {},
     { projection: PROJECTION, batchSize },
   );
-  for await (const batch of readAhead(cursor)) {
-    writer.throwIfFailed();
-    const work: PlannedWork = { updates: [], cycles: [], reminders: [] };
-    for (const a of batch) {
-      const after = planAssignment(deps, settings, a, now, report, work);
-      if (a.active) tally.add(after);
+  try {
+    for await (const batch of readAhead(cursor)) {
+      writer.throwIfFailed();
+      const work: PlannedWork = { updates: [], cycles: [], reminders: [] };
+      for (const a of batch) {
+        const after = planAssignment(deps, settings, a, now, report, work);
+        if (a.active) tally.add(after);
+      }
+      writer.add(work);
     }
-    writer.add(work);
+  } catch (err) {
+    // No writes left running behind a failed sweep (the next one could overlap them).
+    await writer.finish().catch(() => {});
+    throw err;
   }
   report.passMs = Date.now() - started;
 
