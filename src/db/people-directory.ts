@@ -1,5 +1,7 @@
+import { driverCollection } from './driver-collection.js';
 import type { Models } from './models/index.js';
 import type { UserDoc } from './models/user.js';
+import { readAhead } from './read-ahead.js';
 
 /** What the HR people list shows of a person. */
 export type DirectoryEntry = Pick<
@@ -93,8 +95,14 @@ export class PeopleDirectory {
   private load(nowMs: number): Promise<void> {
     this.loading ??= (async () => {
       this.writtenDuringLoad = [];
-      const people = await this.models.User.find({}, FIELDS).lean<DirectoryEntry[]>().exec();
-      this.byId = new Map(people.map((p) => [p._id, held(p)]));
+      // The driver's cursor, a batch read ahead: no mongoose work per person.
+      const cursor = driverCollection(this.models.User).find<DirectoryEntry>(
+        {},
+        { projection: FIELDS, batchSize: 1000 },
+      );
+      const byId = new Map<string, Held>();
+      for await (const batch of readAhead(cursor)) for (const p of batch) byId.set(p._id, held(p));
+      this.byId = byId;
       this.sorted = null;
       this.loadedAt = nowMs;
       // Written after the load read them, perhaps: the newer copy wins.
