@@ -17,6 +17,7 @@ interface Held {
   text: string;
 }
 
+/** Only the listed fields: `put` receives whole people, and the copy must never hold a password hash. */
 function held(p: DirectoryEntry): Held {
   const entry: DirectoryEntry = {
     _id: p._id,

@@ -172,7 +172,7 @@ export async function recomputeSummaries(
 }
 
 // One refresh at a time per database: a second dashboard visit while a pass runs waits for it.
-const running = new WeakMap<Models, Promise<ReportSummaryDoc[]>>();
+const running = new WeakMap<Models, Promise<void>>();
 
 /**
  * Refreshes the summaries for the dashboard. When every course has one, only the assignment
@@ -180,15 +180,13 @@ const running = new WeakMap<Models, Promise<ReportSummaryDoc[]>>();
  * gets its clause figures, after the states are written: the states take one pass over the
  * assignments (about 20 s at 100k people), the clauses one over every quiz result (minutes).
  */
-export function refreshSummaries(models: Models, courses: CourseSet, now: Date): Promise<ReportSummaryDoc[]> {
+export function refreshSummaries(models: Models, courses: CourseSet, now: Date): Promise<void> {
   const inFlight = running.get(models);
   if (inFlight) return inFlight;
   const pass = (async () => {
     const complete = (await storedSummaries(models, courses)).length === courseIds(courses).length;
-    const counted = await recomputeSummaries(models, courses, now, { clauses: false });
-    if (complete) return counted;
-    await storeClauseMisses(models, await rollUpClauseMisses(models, courses), now);
-    return storedSummaries(models, courses);
+    await recomputeSummaries(models, courses, now, { clauses: false });
+    if (!complete) await storeClauseMisses(models, await rollUpClauseMisses(models, courses), now);
   })().finally(() => running.delete(models));
   running.set(models, pass);
   return pass;

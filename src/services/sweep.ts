@@ -129,8 +129,9 @@ class PeopleCache {
  * report summary with the state it will have. Each batch's plan is written while the next batches
  * are read: cycles, states, reminders (each exactly once: its unique key is inserted before the
  * send, and a duplicate key means another sweep owns it); then the mail, and the summaries. Two
- * sweeps at once, a crash and restart, or a repeated run never send a reminder twice. Slow, slow-moving work (clause rollup, new-hire catch-up, session
- * clean-up, weekly digest) is the nightly job's (services/nightly.ts).
+ * sweeps at once, a crash and restart, or a repeated run never send a reminder twice. Slow,
+ * slow-moving work (clause rollup, new-hire catch-up, session clean-up, weekly digest) is the
+ * nightly job's (services/nightly.ts).
  */
 export async function runSweep(
   deps: SweepDeps,

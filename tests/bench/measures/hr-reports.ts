@@ -51,8 +51,11 @@ export async function hrReportsAt(
   const coldStart = performance.now();
   const cold = await get(`/hr/dashboard?course=${course}`);
   const storedAfter = async (done: (s: ReportSummaryDoc | null) => boolean) => {
-    while (!done(await models.ReportSummary.findById(ctx.course.id).lean<ReportSummaryDoc>()))
+    while (!done(await models.ReportSummary.findById(ctx.course.id).lean<ReportSummaryDoc>())) {
+      // A count that failed in the app never stores anything: give up rather than wait forever.
+      if (performance.now() - coldStart > 30 * 60_000) throw new Error('the first count never finished');
       await new Promise((r) => setTimeout(r, 2000));
+    }
     return performance.now() - coldStart;
   };
   const countedAfterMs = await storedAfter((s) => s !== null);
