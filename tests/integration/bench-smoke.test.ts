@@ -62,6 +62,8 @@ describe.concurrent('bench smoke', () => {
     expectRows(burst);
     expect(burst.rows.find((r) => r.metric === 'errors')?.value).toBe(0);
     expect(burst.details?.logins).toMatchObject({ failures: 0 });
+    // The app's listening socket was found in /proc/net/tcp (null would mean the reading broke).
+    expect(burst.details?.acceptQueuePeak).toBeGreaterThanOrEqual(0);
   });
 
   it('runs the scale measurements on the same organisation: lookups, sweep in a child, HR reports', async () => {

@@ -44,3 +44,40 @@ export async function cpuMsOf(pid: number): Promise<number | null> {
 
 /** USER_HZ: 100 on every Linux build this runs on (`getconf CLK_TCK`). */
 const CLOCK_TICKS = 100;
+
+/**
+ * Connections waiting for the process listening on `port` (IPv4) to accept them: for a listening
+ * socket, the rx_queue column of /proc/net/tcp is its accept queue. Null without /proc or socket.
+ */
+export async function acceptQueueOf(port: number): Promise<number | null> {
+  const table = await readFile('/proc/net/tcp', 'utf8').catch(() => null);
+  if (!table) return null;
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of table.split('\n').slice(1)) {
+    // sl local_address rem_address st tx_queue:rx_queue …; state 0A is LISTEN.
+    const [, localAddress, , state, queues] = line.trim().split(/\s+/);
+    if (state === '0A' && localAddress?.endsWith(local)) return Number.parseInt(queues!.split(':')[1]!, 16);
+  }
+  return null;
+}
+
+/** Samples `read` every `everyMs` until stopped; `stop()` returns the largest value seen (null: none). */
+export function samplePeak(
+  read: () => Promise<number | null>,
+  everyMs: number,
+): () => Promise<number | null> {
+  let peak: number | null = null;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const v = await read();
+      if (v !== null) peak = Math.max(peak ?? 0, v);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return peak;
+  };
+}
