@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   if (command.needsDatabase !== false) {
     const server = await openDatabaseServer(config, (line) => console.error(line));
     stopServer = server.stop;
-    db = await openDb(server.uri, config.DB_NAME);
+    db = await openDb(server.uri, config.DB_NAME, config.QUERY_INDEXES);
     audit = createAuditLog(db.models);
   }
 

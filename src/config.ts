@@ -30,6 +30,13 @@ export const EnvSchema = Type.Object({
    * several instances that need revocation to reach all of them at once).
    */
   SESSION_CACHE_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 20 }),
+  /**
+   * Secondary indexes for the queries not by `_id` (db/query-indexes.ts). "auto" creates them
+   * unless the server is FerretDB, which never uses them; "on" and "off" force the choice.
+   */
+  QUERY_INDEXES: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
+    default: 'auto',
+  }),
   /** Required in production; in development it is generated once and kept under DATA_DIR. */
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   LOG_LEVEL: Type.Union(

@@ -1,5 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import { defineModels, ensureIndexes, type Models } from './models/index.js';
+import { ensureQueryIndexes, type QueryIndexMode } from './query-indexes.js';
 
 export interface Db {
   conn: Connection;
@@ -9,7 +10,11 @@ export interface Db {
   close(): Promise<void>;
 }
 
-export async function openDb(uri: string, dbName: string): Promise<Db> {
+export async function openDb(
+  uri: string,
+  dbName: string,
+  queryIndexes: QueryIndexMode = 'auto',
+): Promise<Db> {
   const conn = mongoose.createConnection(uri, {
     dbName,
     // Fail fast while the database is down instead of queueing requests in memory.
@@ -23,6 +28,7 @@ export async function openDb(uri: string, dbName: string): Promise<Db> {
   await conn.asPromise();
   const models = defineModels(conn);
   await ensureIndexes(models);
+  await ensureQueryIndexes(models, queryIndexes);
 
   return {
     conn,

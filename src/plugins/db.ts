@@ -6,7 +6,7 @@ import { createAuditLog } from '../services/audit.js';
 /** Opens the database connection for this app instance and closes it when the app closes. */
 export default fp(
   async function db(app: FastifyInstance, opts: { mongoUri: string }) {
-    const db = await openDb(opts.mongoUri, app.config.DB_NAME);
+    const db = await openDb(opts.mongoUri, app.config.DB_NAME, app.config.QUERY_INDEXES);
     app.decorate('db', db);
     app.decorate('audit', createAuditLog(db.models));
     app.addHook('onClose', async () => {
