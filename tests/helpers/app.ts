@@ -40,11 +40,17 @@ export async function createTestApp(
     clock?: TestClock;
     mongoUri?: string;
     config?: Partial<Config>;
+    /** Receives each error the app logs (5xx causes), for tests that must explain a 500. */
+    onErrorLog?: (line: string) => void;
   } = {},
 ): Promise<TestApp> {
   const clock = opts.clock ?? new TestClock();
   const config = testConfig({ DB_NAME: uniqueDbName(opts.label ?? 'app'), ...opts.config });
-  const app = await buildApp({ config, mongoUri: opts.mongoUri ?? inject('mongoUri'), clock, logger: false });
+  const onErrorLog = opts.onErrorLog;
+  const logger = onErrorLog
+    ? { level: 'error', stream: { write: (line: string) => onErrorLog(line) } }
+    : false;
+  const app = await buildApp({ config, mongoUri: opts.mongoUri ?? inject('mongoUri'), clock, logger });
   await app.ready();
   if (opts.seed !== false) await seedDemo(usersRepository(app.db.models), clock.now());
   return {

@@ -18,12 +18,14 @@ let ferret: EmbeddedFerretdb;
 let t: TestApp;
 const report: string[] = [];
 let faults = 0;
+/** What the app logged as errors: the cause behind any unexpected 5xx. */
+const errorLog: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'reliability-faults-'));
   port = await freePort();
   ferret = await startEmbeddedFerretdb({ dataDir: dir, port });
-  t = await createTestApp({ label: 'faults', mongoUri: ferret.uri });
+  t = await createTestApp({ label: 'faults', mongoUri: ferret.uri, onErrorLog: (l) => errorLog.push(l) });
 });
 
 afterAll(async () => {
@@ -195,7 +197,10 @@ describe('FerretDB killed while learners work', () => {
       `statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`,
       `lost after recovery: ${missing.length}${missing.length ? ` (${missing.slice(0, 5).join(', ')})` : ''}`,
     );
-    expect(serverErrors, 'only 503 while the database was down, never another 5xx').toEqual([]);
+    expect(
+      serverErrors,
+      `only 503 while the database was down, never another 5xx; the app logged:\n${errorLog.join('')}`,
+    ).toEqual([]);
     expect(missing).toEqual([]);
     expect(stored).toBeGreaterThanOrEqual(acked.feedback.length);
     expect(stored, 'at most one record per submission sent').toBeLessThanOrEqual(feedbackSent);
