@@ -96,7 +96,16 @@ export interface DigestCourseLine {
   counts: Record<string, number>;
 }
 
-export function digestMessage(week: string, lines: DigestCourseLine[], dashboardLink: string): MessageBody {
+/**
+ * The weekly HR digest. `auditEnd` is the end of the audit chain that night: kept in HR's mailboxes,
+ * outside the database, it lets an auditor see that no event up to it was removed later.
+ */
+export function digestMessage(
+  week: string,
+  lines: DigestCourseLine[],
+  dashboardLink: string,
+  auditEnd: { seq: number; hash: string },
+): MessageBody {
   const paragraphs = [`Training status for the week of ${week}.`];
   for (const l of lines) {
     const c = (k: string) => l.counts[k] ?? 0;
@@ -106,6 +115,10 @@ export function digestMessage(week: string, lines: DigestCourseLine[], dashboard
     );
   }
   if (lines.length === 0) paragraphs.push('No active courses.');
+  paragraphs.push(
+    `Audit log: ${auditEnd.seq} events; fingerprint of event ${auditEnd.seq}: ${auditEnd.hash.slice(0, 16)}. ` +
+      'Keep this e-mail: an auditor can compare the fingerprint with that event later, to show that nothing up to it was removed or changed.',
+  );
   return render(`Weekly training digest · ${week}`, paragraphs, {
     href: dashboardLink,
     label: 'Open the HR dashboard',

@@ -1,8 +1,11 @@
-import type { AuditEventDoc } from '../db/models/audit-event.js';
+import type { AuditAnchorDoc, AuditEventDoc } from '../db/models/audit-event.js';
 import type { Models } from '../db/models/index.js';
 import { type ChainBreak, type ChainedEvent, chainChecker } from '../domain/audit-chain.js';
 
-export type ChainReport = { ok: true; count: number } | { ok: false; count: number; brokenAt: ChainBreak };
+/** `count`: events verified intact (all of them when ok); `anchors`: daily anchors the chain was checked against. */
+export type ChainReport =
+  | { ok: true; count: number; anchors: number }
+  | { ok: false; count: number; anchors: number; brokenAt: ChainBreak };
 
 export function toChainedEvent(doc: AuditEventDoc): ChainedEvent {
   return {
@@ -22,18 +25,43 @@ export function toChainedEvent(doc: AuditEventDoc): ChainedEvent {
 /**
  * Walks the whole audit chain in sequence (`_id`) order with a cursor, so memory stays flat however
  * long the log is. Stops at the first broken link. Read-only: it never changes an event.
- * `count` is the number of events verified intact before the break (all of them when ok).
+ *
+ * Then the daily anchors (one small document per day): the chain must still hold every anchored
+ * event with the hash it had that day. Without them, events removed from the end of the log would
+ * leave a shorter chain that is intact. Events after the latest anchor have no such check yet.
  */
 export async function verifyAuditChain(models: Models): Promise<ChainReport> {
+  const anchors = await models.AuditAnchor.find({}).lean<AuditAnchorDoc[]>();
+  const anchoredAt = new Map<number, AuditAnchorDoc>(anchors.map((a) => [a.seq, a]));
   const checker = chainChecker();
   const cursor = models.AuditEvent.find({}).sort({ _id: 1 }).lean<AuditEventDoc[]>().cursor();
+  const broken = (brokenAt: ChainBreak, count = checker.verified): ChainReport => ({
+    ok: false,
+    count,
+    anchors: anchors.length,
+    brokenAt,
+  });
   try {
     for await (const doc of cursor) {
-      const broken = checker.check(toChainedEvent(doc as AuditEventDoc));
-      if (broken) return { ok: false, count: checker.verified, brokenAt: broken };
+      const event = doc as AuditEventDoc;
+      const link = checker.check(toChainedEvent(event));
+      if (link) return broken(link);
+      const anchor = anchoredAt.get(event.seq);
+      if (anchor && anchor.hash !== event.hash)
+        return broken(
+          { seq: event.seq, reason: `differs from the event anchored on ${anchor._id}` },
+          event.seq - 1,
+        );
     }
   } finally {
     await cursor.close();
   }
-  return { ok: true, count: checker.verified };
+  const beyond = anchors.filter((a) => a.seq > checker.verified).sort((a, b) => b.seq - a.seq)[0];
+  if (beyond) {
+    return broken({
+      seq: checker.verified + 1,
+      reason: `the log ends at event ${checker.verified}, but on ${beyond._id} it reached event ${beyond.seq}: events were removed from its end`,
+    });
+  }
+  return { ok: true, count: checker.verified, anchors: anchors.length };
 }

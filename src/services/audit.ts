@@ -26,7 +26,7 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-type ChainEnd = { seq: number; hash: string };
+export type ChainEnd = { seq: number; hash: string };
 
 /** The stored event that follows `end` in the chain: the next sequence number, linked by hash. */
 export function chainedEvent(end: ChainEnd, input: AuditInput, at: Date) {
@@ -55,6 +55,47 @@ function insertedBeforeDuplicate(err: unknown): number | null {
   return typeof first?.index === 'number' ? first.index : 0;
 }
 
+const storedHash = async (models: Models, seq: number): Promise<string | null> =>
+  (await models.AuditEvent.findById(auditEventId(seq), { hash: 1 }).lean())?.hash ?? null;
+
+/**
+ * The last event, found with about 2·log2(n) indexed lookups (sequence numbers are contiguous):
+ * double a bound until it is past the end, then bisect. A sort on `_id` would make FerretDB sort
+ * the whole log in memory. An empty log ends at seq 0 with the genesis hash.
+ */
+export async function auditChainEnd(models: Models): Promise<ChainEnd> {
+  const hashAt = (seq: number) => storedHash(models, seq);
+  if ((await hashAt(1)) === null) return { seq: 0, hash: GENESIS_HASH };
+  let present = 1;
+  let absent = 2;
+  while ((await hashAt(absent)) !== null) {
+    present = absent;
+    absent *= 2;
+  }
+  while (absent - present > 1) {
+    const mid = Math.floor((present + absent) / 2);
+    if ((await hashAt(mid)) !== null) present = mid;
+    else absent = mid;
+  }
+  return { seq: present, hash: (await hashAt(present)) ?? GENESIS_HASH };
+}
+
+/**
+ * Records today's end of the chain as an anchor keyed by the UTC day (models/audit-event.ts);
+ * the insert is the guard, so one run per day stores it. Returns the end it anchored, or null
+ * when the day already had its anchor.
+ */
+export async function anchorAuditChain(models: Models, day: string, now: Date): Promise<ChainEnd | null> {
+  const end = await auditChainEnd(models);
+  try {
+    await models.AuditAnchor.create({ _id: day, seq: end.seq, hash: end.hash, at: now });
+    return end;
+  } catch (err) {
+    if (isDuplicateKey(err)) return null;
+    throw err;
+  }
+}
+
 /**
  * Append-only, hash-chained audit log.
  *
@@ -70,29 +111,11 @@ export function createAuditLog(models: Models): AuditLog {
   let waiting: Pending[] = [];
   let flushing = false;
 
-  const hashAt = async (seq: number): Promise<string | null> =>
-    (await models.AuditEvent.findById(auditEventId(seq), { hash: 1 }).lean())?.hash ?? null;
+  const hashAt = (seq: number) => storedHash(models, seq);
 
-  /**
-   * The last event, found with about 2·log2(n) indexed lookups (sequence numbers are contiguous):
-   * double a bound until it is past the end, then bisect. A sort on `_id` would make FerretDB sort
-   * the whole log in memory. Only the first append of a process pays this; then `tail` is kept.
-   */
+  /** The end this process appended last, or the stored end (only a process's first append searches). */
   async function latestKnown(): Promise<ChainEnd> {
-    if (tail) return tail;
-    if ((await hashAt(1)) === null) return { seq: 0, hash: GENESIS_HASH };
-    let present = 1;
-    let absent = 2;
-    while ((await hashAt(absent)) !== null) {
-      present = absent;
-      absent *= 2;
-    }
-    while (absent - present > 1) {
-      const mid = Math.floor((present + absent) / 2);
-      if ((await hashAt(mid)) !== null) present = mid;
-      else absent = mid;
-    }
-    return { seq: present, hash: (await hashAt(present)) ?? GENESIS_HASH };
+    return tail ?? auditChainEnd(models);
   }
 
   /** Steps past events other writers appended after `end`. */

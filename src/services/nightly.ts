@@ -12,6 +12,7 @@ import { digestWeek } from '../domain/reminders.js';
 import { countByState } from '../domain/reporting.js';
 import { type DigestCourseLine, digestMessage } from '../mail/templates.js';
 import { type AssignPerson, activeRules, applyRulesTo, insertManyOnce } from './assignments.js';
+import { anchorAuditChain, auditChainEnd, type ChainEnd } from './audit.js';
 import { loadAllSettings } from './course-settings.js';
 import { readStoredLists } from './report-lists.js';
 import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from './reports.js';
@@ -28,6 +29,8 @@ export interface NightlyReport {
   /** Action-list rows whose name or e-mail changed since they were stored. */
   listRowsRenamed: number;
   sessionsDeleted: number;
+  /** The end of the audit chain anchored for the day (null: the day had its anchor already). */
+  auditAnchor: { seq: number } | null;
   digestsSent: number;
   ms: number;
 }
@@ -65,7 +68,8 @@ interface PeoplePass {
  *    for "new hires within N days";
  *  - current names in the stored action lists (the sweep reuses them and looks up only newcomers);
  *  - expired sessions deleted (the session store already refuses them);
- *  - the weekly HR digest, from the summaries the sweep keeps current.
+ *  - the end of the audit chain anchored for the day (services/audit.ts);
+ *  - the weekly HR digest, from the summaries the sweep keeps current, with that end.
  * Everything that needs the people comes from ONE pass over them. Reads first, each cursor closed,
  * then writes (simple to reason about; the writes are few).
  */
@@ -80,6 +84,7 @@ export async function runNightly(deps: SweepDeps, now: Date): Promise<NightlyRep
     assignedByRules: 0,
     listRowsRenamed: 0,
     sessionsDeleted: 0,
+    auditAnchor: null,
     digestsSent: 0,
     ms: 0,
   };
@@ -110,7 +115,15 @@ export async function runNightly(deps: SweepDeps, now: Date): Promise<NightlyRep
   const lines = [...deps.courses.values()]
     .filter((c) => !settings.get(c.id)?.retired)
     .map((c) => ({ title: c.title, counts: stateCounts(summaries.find((s) => s.courseId === c.id)) }));
-  report.digestsSent = await sendWeeklyDigest(deps, lines, people.hr, now);
+  const anchored = await anchorAuditChain(models, day, now);
+  report.auditAnchor = anchored && { seq: anchored.seq };
+  report.digestsSent = await sendWeeklyDigest(
+    deps,
+    lines,
+    people.hr,
+    anchored ?? (await auditChainEnd(models)),
+    now,
+  );
   report.ms = Date.now() - started;
   return report;
 }
@@ -246,11 +259,12 @@ async function sendWeeklyDigest(
   deps: SweepDeps,
   lines: DigestCourseLine[],
   hr: PeoplePass['hr'],
+  auditEnd: ChainEnd,
   now: Date,
 ): Promise<number> {
   const week = digestWeek(now);
   if (!(await claim(deps.models, `system:digest:${week}`, 'digest', week, now))) return 0;
-  const body = digestMessage(week, lines, `${deps.baseUrl}/hr/dashboard`);
+  const body = digestMessage(week, lines, `${deps.baseUrl}/hr/dashboard`, auditEnd);
   let sent = 0;
   for (const person of hr) {
     const id = `${person._id}:all:0:digest:${week}`;

@@ -5,6 +5,7 @@ import { newUserId, usersRepository } from '../../src/db/repositories/users.js';
 import { addDays } from '../../src/domain/dates.js';
 import { outboxMailer } from '../../src/mail/transport.js';
 import { createRule } from '../../src/services/assignments.js';
+import { auditChainEnd } from '../../src/services/audit.js';
 import { runNightly } from '../../src/services/nightly.js';
 import { updatePerson } from '../../src/services/people.js';
 import { recomputeSummaries } from '../../src/services/reports.js';
@@ -218,11 +219,19 @@ describe('the nightly job', () => {
     const digest = await t.app.db.models.Outbox.findById(`${hrId}:all:0:digest:2026-03-23`).lean();
     const overdue = s.cells.filter((c) => c.state === 'overdue').reduce((n, c) => n + c.n, 0);
     expect(digest?.text).toContain(`${overdue} overdue`);
+    // The day's anchor is the end of the audit chain, and the digest carries its fingerprint.
+    const end = await auditChainEnd(t.app.db.models);
+    expect(end.seq).toBeGreaterThan(0);
+    expect(result.auditAnchor).toEqual({ seq: end.seq });
+    expect(await t.app.db.models.AuditAnchor.findById('2026-03-23').lean()).toMatchObject(end);
+    expect(digest?.text).toContain(
+      `Audit log: ${end.seq} events; fingerprint of event ${end.seq}: ${end.hash.slice(0, 16)}.`,
+    );
 
     // Later the same day (a second instance, a manual run): nothing again.
     const second = await createUser(t.app, { email: 'joined.later@demo.test', department: 'Field' });
     const again = await commandsDuring(() => runNightly(deps, new Date('2026-03-23T14:00:00Z')));
-    expect(again.result).toMatchObject({ ran: false, assignedByRules: 0, digestsSent: 0 });
+    expect(again.result).toMatchObject({ ran: false, assignedByRules: 0, digestsSent: 0, auditAnchor: null });
     expect(count(again.commands, 'find users')).toBe(0);
     expect(count(again.commands, 'find quiz_attempt_results')).toBe(0);
     expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE}` })).toBeNull();

@@ -1,8 +1,10 @@
 import type { mongo } from 'mongoose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { command as auditVerifyCommand } from '../../src/cli/commands/audit-verify.js';
 import type { CliContext } from '../../src/cli/types.js';
 import { auditEventId } from '../../src/db/models/audit-event.js';
+import { auditHash } from '../../src/domain/audit-chain.js';
+import { anchorAuditChain } from '../../src/services/audit.js';
 import { verifyAuditChain } from '../../src/services/audit-verify.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
@@ -52,10 +54,12 @@ async function cli(): Promise<{ code: number; lines: string[] }> {
 
 describe('audit:verify', () => {
   it('reports an intact chain with its length and exit code 0', async () => {
-    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: TOTAL });
+    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: TOTAL, anchors: 0 });
     const { code, lines } = await cli();
     expect(code).toBe(0);
-    expect(lines.join('\n')).toContain(`OK: audit chain intact (${TOTAL} events)`);
+    expect(lines.join('\n')).toContain(
+      `OK: audit chain intact (${TOTAL} events, checked against 0 daily anchors)`,
+    );
   });
 
   it('detects an edited event at that event', async () => {
@@ -127,8 +131,67 @@ describe('audit:verify', () => {
     });
   });
 
+  describe('daily anchors', () => {
+    const anchors = () => t.app.db.models.AuditAnchor;
+    afterEach(async () => {
+      await anchors().deleteMany({});
+    });
+
+    it('anchors the end of the chain once per day, and the chain checks out against it', async () => {
+      const at = new Date('2026-05-01T02:30:00Z');
+      const end = await anchorAuditChain(t.app.db.models, '2026-05-01', at);
+      expect(end).toEqual({ seq: TOTAL, hash: originals[TOTAL - 1]!.hash });
+      expect(await anchorAuditChain(t.app.db.models, '2026-05-01', at)).toBeNull();
+      expect(await anchors().countDocuments({})).toBe(1);
+      expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: TOTAL, anchors: 1 });
+    });
+
+    it('detects events removed from the end of the log, which the chain alone cannot', async () => {
+      await anchorAuditChain(t.app.db.models, '2026-05-01', new Date('2026-05-01T02:30:00Z'));
+      await events().deleteMany({ _id: { $in: [auditEventId(TOTAL - 1), auditEventId(TOTAL)] } });
+      const report = await verifyAuditChain(t.app.db.models);
+      expect(report).toMatchObject({ ok: false, count: TOTAL - 2, anchors: 1, brokenAt: { seq: TOTAL - 1 } });
+      if (!report.ok)
+        expect(report.brokenAt.reason).toBe(
+          `the log ends at event ${TOTAL - 2}, but on 2026-05-01 it reached event ${TOTAL}: events were removed from its end`,
+        );
+      const { code, lines } = await cli();
+      expect(code).toBe(1);
+      expect(lines[1]).toBe(`${TOTAL - 2} events before it verified intact (1 daily anchor).`);
+    });
+
+    it('detects the last event rewritten with a recomputed hash', async () => {
+      await anchorAuditChain(t.app.db.models, '2026-05-01', new Date('2026-05-01T02:30:00Z'));
+      // The forger rewrites the last event and its hash: no later event points at the old hash.
+      const last = originals[TOTAL - 1]!;
+      const fields = {
+        seq: TOTAL,
+        at: last.at as Date,
+        actorId: 'someone-else',
+        action: last.action as string,
+        targetType: last.targetType as string,
+        targetId: last.targetId as string,
+        subjectId: last.subjectId as string,
+        details: last.details as Record<string, unknown>,
+      };
+      await events().updateOne(
+        { _id: auditEventId(TOTAL) },
+        { $set: { actorId: 'someone-else', hash: auditHash(last.prevHash as string, fields) } },
+      );
+      // Without the anchor the chain is intact.
+      await anchors().updateOne({ _id: '2026-05-01' }, { $set: { seq: 0 } });
+      expect(await verifyAuditChain(t.app.db.models)).toMatchObject({ ok: true, count: TOTAL });
+      await anchors().updateOne({ _id: '2026-05-01' }, { $set: { seq: TOTAL } });
+      expect(await verifyAuditChain(t.app.db.models)).toMatchObject({
+        ok: false,
+        count: TOTAL - 1,
+        brokenAt: { seq: TOTAL, reason: 'differs from the event anchored on 2026-05-01' },
+      });
+    });
+  });
+
   it('is intact again once the original events are back (the checks are not stuck)', async () => {
-    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: TOTAL });
+    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: TOTAL, anchors: 0 });
   });
 });
 
@@ -152,7 +215,7 @@ describe('appending after a restart', () => {
       .append({ actorId: null, action: 'after.restart', targetType: 't', targetId: 'x' }, t.clock.now())
       .finally(() => t.app.db.conn.set('debug', false));
     expect(seq).toBe(38);
-    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: 38 });
+    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: 38, anchors: 0 });
     // Every read was a find by `_id` (no sort, no scan), about 2·log2(38) of them, plus one insert.
     const finds = calls.filter((c) => c.method === 'findOne');
     expect(finds.every((c) => typeof c.filter._id === 'string' && Object.keys(c.filter).length === 1)).toBe(
@@ -195,7 +258,7 @@ describe('appending after a restart', () => {
     expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => before + 1 + i));
     // The first event goes alone; the 29 queued behind it share one insert.
     expect(inserts).toEqual([1, 29]);
-    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: before + 30 });
+    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: before + 30, anchors: 0 });
     const stored = await events()
       .find({ seq: { $gt: before } })
       .toArray();

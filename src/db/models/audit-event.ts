@@ -39,3 +39,27 @@ export const auditEventSchema = new Schema<AuditEventDoc>(
   },
   { collection: 'audit_events', versionKey: false, minimize: false },
 );
+
+/**
+ * The end of the audit chain as the nightly job found it, one per UTC day (`_id` is the day). A hash
+ * chain shows an edited or removed event anywhere before its end, but not events removed from the
+ * end itself; an anchor makes that visible too: `audit:verify` checks that the chain still reaches
+ * every anchored event with the same hash. The weekly digest mails the latest one to HR, a copy
+ * outside the database.
+ */
+export interface AuditAnchorDoc {
+  _id: string;
+  seq: number;
+  hash: string;
+  at: Date;
+}
+
+export const auditAnchorSchema = new Schema<AuditAnchorDoc>(
+  {
+    _id: { type: String, required: true },
+    seq: { type: Number, required: true },
+    hash: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'audit_anchors', versionKey: false },
+);

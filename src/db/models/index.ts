@@ -1,5 +1,10 @@
 import type { Connection } from 'mongoose';
-import { type AuditEventDoc, auditEventSchema } from './audit-event.js';
+import {
+  type AuditAnchorDoc,
+  type AuditEventDoc,
+  auditAnchorSchema,
+  auditEventSchema,
+} from './audit-event.js';
 import {
   type AssignmentRuleDoc,
   assignmentRuleSchema,
@@ -53,6 +58,7 @@ export function defineModels(conn: Connection) {
     LoginKey: conn.model<LoginKeyDoc>('LoginKey', loginKeySchema),
     Session: conn.model<SessionDoc>('Session', sessionSchema),
     AuditEvent: conn.model<AuditEventDoc>('AuditEvent', auditEventSchema),
+    AuditAnchor: conn.model<AuditAnchorDoc>('AuditAnchor', auditAnchorSchema),
     Assignment: conn.model<AssignmentDoc>('Assignment', assignmentSchema),
     Cycle: conn.model<CycleDoc>('Cycle', cycleSchema),
     LessonView: conn.model<LessonViewDoc>('LessonView', lessonViewSchema),
