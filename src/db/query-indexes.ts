@@ -47,8 +47,8 @@ export function queryIndexName(keys: Record<string, IndexDirection>): string {
  */
 export async function ensureQueryIndexes(models: Models, mode: QueryIndexMode): Promise<string[]> {
   if (mode === 'off') return [];
-  const first = Object.values(models)[0];
-  if (mode === 'auto' && first?.db.db && isFerretdb(await first.db.db.admin().buildInfo())) return [];
+  const db = models.User.db.db;
+  if (mode === 'auto' && db && isFerretdb(await db.admin().buildInfo())) return [];
   const ensured: string[] = [];
   for (const [name, indexes] of Object.entries(QUERY_INDEXES)) {
     const model = models[name as keyof Models];
