@@ -17,6 +17,10 @@ const BUDGET = {
    * attempt marked graded, and for a pass the cycle's passedAt. */
   submitPass: 8,
   submitFail: 7,
+  /** Assignment, cycle, attempt 1 with its result; the attempt insert and its audit event; the
+   * cycle marked started and the assignment moved to in-progress, each by a guarded update
+   * (neither read again). */
+  startFirstAttempt: 8,
 };
 
 let t: TestApp;
@@ -44,6 +48,21 @@ describe('database commands per learner request', () => {
     const back = await commandsDuring(t.app, () => session.get(lessonUrl(0)));
     expect(back.length, listed(back)).toBeLessThanOrEqual(BUDGET.repeatLessonView + 1);
     expect(back.filter(isWrite), listed(back)).toEqual(['update progress']);
+  });
+
+  it('starting attempt 1 of a fresh cycle stays within its budget and starts the cycle', async () => {
+    const learner = await newLearner(t.app, 'start');
+    const csrf = await learner.session.csrf(quizUrl);
+    let status = 0;
+    const started = await commandsDuring(t.app, async () => {
+      status = (await learner.session.post(`${quizUrl}/attempts`, { _csrf: csrf })).statusCode;
+    });
+    expect(status).toBe(303);
+    expect(started.length, listed(started)).toBeLessThanOrEqual(BUDGET.startFirstAttempt);
+    const { Assignment, Cycle } = t.app.db.models;
+    const cycle = await Cycle.findOne({ userId: learner.id, courseId: COURSE_ID }).lean();
+    expect(cycle?.startedAt).toEqual(t.clock.now());
+    expect((await Assignment.findById(`${learner.id}:${COURSE_ID}`).lean())?.state).toBe('in-progress');
   });
 
   for (const passing of [true, false]) {

@@ -54,6 +54,21 @@ export function trainingRepository(models: Models) {
     async updateCycle(id: string, set: Partial<CycleDoc>): Promise<void> {
       await Cycle.updateOne({ _id: id }, { $set: set });
     },
+
+    /**
+     * Marks a cycle started, and its assignment in progress if it is still not started on that
+     * cycle. Each write is guarded by its filter, so no read comes first and a second start (a
+     * racing request, a repeat after a crash) changes nothing.
+     */
+    async startCycle(cycle: Pick<CycleDoc, '_id' | 'userId' | 'courseId' | 'n'>, now: Date): Promise<void> {
+      await Promise.all([
+        Cycle.updateOne({ _id: cycle._id, startedAt: null }, { $set: { startedAt: now } }),
+        Assignment.updateOne(
+          { _id: assignmentKey(cycle.userId, cycle.courseId), cycleNo: cycle.n, state: 'not-started' },
+          { $set: { state: 'in-progress', updatedAt: now } },
+        ),
+      ]);
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import { attemptKey, attemptsRepository } from '../../db/repositories/attempts.js';
+import { trainingRepository } from '../../db/repositories/training.js';
 import {
   type AnswerForm,
   acceptsSubmittedAnswers,
@@ -11,7 +12,7 @@ import {
   readAnswerForm,
   seededRng,
 } from '../../domain/quiz/index.js';
-import { type Learner, markCycleStarted } from '../enrollment.js';
+import type { Learner } from '../enrollment.js';
 import { type QuizDeps, QuizError, questionMap } from './deps.js';
 import { loadQuizContext, type QuizContext } from './overview.js';
 import { applyResult, gradeAndRecord } from './record-result.js';
@@ -84,8 +85,8 @@ export async function startAttempt(
     },
     now,
   );
-  // Already started by a lesson view or an earlier attempt: no need to read the cycle again.
-  if (!cycle.startedAt) await markCycleStarted(deps.models, cycle._id, now);
+  // Read at the start of this request: started already (a lesson view, an earlier attempt), or started now.
+  if (!cycle.startedAt) await trainingRepository(deps.models).startCycle(cycle, now);
   return n;
 }
 
