@@ -86,12 +86,12 @@ export function newCycle(
  * `startedAt` and a not-started assignment summary becomes in-progress. Later states (overdue,
  * completed…) belong to the cycle rules and the sweep, so only not-started is ever moved here.
  * Returns the cycle as it now stands (read after whatever the caller wrote first), or null.
- * A caller that has just read the cycle calls `trainingRepository(models).startCycle` instead.
+ * A caller that has just read the cycle and the assignment calls `trainingRepository(models).startCycle`.
  */
 export async function markCycleStarted(models: Models, cycleId: string, now: Date): Promise<CycleDoc | null> {
   const repo = trainingRepository(models);
   const cycle = await repo.findCycle(cycleId);
   if (!cycle || cycle.startedAt) return cycle;
-  await repo.startCycle(cycle, now);
+  await repo.startCycle(cycle, await repo.findAssignment(cycle.userId, cycle.courseId), now);
   return { ...cycle, startedAt: now };
 }

@@ -19,16 +19,40 @@ const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
 /** Whether a counted command changes data. */
 export const isWrite = (command: DbCommand) => WRITES.has(command.split(' ')[0]!);
 
+/** The filters a find, update or delete command carries. */
+function filtersOf(name: string, command: Record<string, unknown>): Record<string, unknown>[] {
+  const list = (key: string) =>
+    Array.isArray(command[key]) ? (command[key] as { q: Record<string, unknown> }[]) : [];
+  if (name === 'find') return [(command.filter ?? {}) as Record<string, unknown>];
+  if (name === 'update') return list('updates').map((u) => u.q);
+  if (name === 'delete') return list('deletes').map((d) => d.q);
+  return [];
+}
+
+/** `{_id: value}` and nothing else: the only filter FerretDB v1 answers from an index. */
+const isIdLookup = (filter: Record<string, unknown>) =>
+  Object.keys(filter).length === 1 && typeof filter._id === 'string';
+
 /**
  * Runs `fn` and returns the commands the app sent meanwhile, in order. Needs an app built with
  * `monitoredUri`. Commands from anything else running at the same time are counted too.
+ * With `scans`, every find, update or delete whose filter is not a plain `{_id: value}` (a scan of
+ * the whole collection on FerretDB v1) is added to it, with the filter's fields.
  */
-export async function commandsDuring(app: FastifyInstance, fn: () => Promise<unknown>): Promise<DbCommand[]> {
+export async function commandsDuring(
+  app: FastifyInstance,
+  fn: () => Promise<unknown>,
+  scans?: string[],
+): Promise<DbCommand[]> {
   const client = app.db.conn.getClient();
   const seen: DbCommand[] = [];
   const listener = (e: { commandName: string; command: Record<string, unknown> }) => {
     const target = e.commandName === 'getMore' ? e.command.collection : e.command[e.commandName];
-    seen.push(`${e.commandName} ${typeof target === 'string' ? target : '-'}`);
+    const command: DbCommand = `${e.commandName} ${typeof target === 'string' ? target : '-'}`;
+    seen.push(command);
+    for (const filter of filtersOf(e.commandName, e.command)) {
+      if (!isIdLookup(filter)) scans?.push(`${command} {${Object.keys(filter).join(', ')}}`);
+    }
   };
   client.on('commandStarted', listener);
   try {

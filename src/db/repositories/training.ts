@@ -57,16 +57,19 @@ export function trainingRepository(models: Models) {
 
     /**
      * Marks a cycle started, and its assignment in progress if it is still not started on that
-     * cycle. Each write is guarded by its filter, so no read comes first and a second start (a
-     * racing request, a repeat after a crash) changes nothing.
+     * cycle, from the documents as the caller just read them. Both writes are by `_id` alone: a
+     * filter with any other field makes FerretDB v1 scan the collection (checked with `explain`).
      */
-    async startCycle(cycle: Pick<CycleDoc, '_id' | 'userId' | 'courseId' | 'n'>, now: Date): Promise<void> {
+    async startCycle(cycle: CycleDoc, assignment: AssignmentDoc | null, now: Date): Promise<void> {
+      const moves = assignment?.cycleNo === cycle.n && assignment.state === 'not-started';
       await Promise.all([
-        Cycle.updateOne({ _id: cycle._id, startedAt: null }, { $set: { startedAt: now } }),
-        Assignment.updateOne(
-          { _id: assignmentKey(cycle.userId, cycle.courseId), cycleNo: cycle.n, state: 'not-started' },
-          { $set: { state: 'in-progress', updatedAt: now } },
-        ),
+        Cycle.updateOne({ _id: cycle._id }, { $set: { startedAt: now } }).exec(),
+        moves
+          ? Assignment.updateOne(
+              { _id: assignment._id },
+              { $set: { state: 'in-progress', updatedAt: now } },
+            ).exec()
+          : null,
       ]);
     },
   };

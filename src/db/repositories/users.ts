@@ -78,7 +78,10 @@ export function usersRepository(models: Models) {
       }
       if (set.email && set.email !== before.email) {
         await LoginKey.updateOne({ _id: set.email }, { $set: { userId: id } }, { upsert: true });
-        await LoginKey.deleteOne({ _id: before.email, userId: id });
+        // The old key goes only if it is still this person's. Read, then deleted by `_id` alone:
+        // a filter with another field makes FerretDB v1 scan every login key.
+        const old = await LoginKey.findById(before.email, { userId: 1 }).lean();
+        if (old?.userId === id) await LoginKey.deleteOne({ _id: before.email });
       }
       const after = await User.findById(id).lean<UserDoc>();
       if (after) peopleDirectory(models).put(after);

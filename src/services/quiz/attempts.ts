@@ -86,7 +86,7 @@ export async function startAttempt(
     now,
   );
   // Read at the start of this request: started already (a lesson view, an earlier attempt), or started now.
-  if (!cycle.startedAt) await trainingRepository(deps.models).startCycle(cycle, now);
+  if (!cycle.startedAt) await trainingRepository(deps.models).startCycle(cycle, ctx.assignment, now);
   return n;
 }
 

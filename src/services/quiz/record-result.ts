@@ -6,6 +6,7 @@ import { couldComplete } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import { type Answers, attemptsAllowed, gradeAttempt, submissionTime } from '../../domain/quiz/index.js';
 import { evaluateCompletion } from '../completion.js';
+import { markCycleStarted } from '../enrollment.js';
 import { type QuizDeps, questionMap } from './deps.js';
 
 /**
@@ -30,7 +31,7 @@ export async function applyResult(
   const after = await recordOutcome(deps, course, cycle, result, now);
   if (!after) return;
   // The first attempt started the cycle; this covers a crash between that attempt's insert and its start.
-  if (!after.startedAt) await trainingRepository(deps.models).startCycle(after, now);
+  if (!after.startedAt) await markCycleStarted(deps.models, after._id, now);
   // Completion also needs the attestation, which can only follow the pass and re-checks completion
   // itself: so the lessons are read only when this cycle already has everything else.
   if (couldComplete(course, after)) await evaluateCompletion(deps, after._id, now);
