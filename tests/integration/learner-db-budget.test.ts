@@ -52,6 +52,15 @@ describe('database commands per learner request', () => {
     expect(back.filter(isWrite), listed(back)).toEqual(['update progress']);
   });
 
+  it('the first page after signing in does not write the session: the login stored its CSRF secret', async () => {
+    const { session } = await newLearner(t.app, 'first-page');
+    const commands = await commandsDuring(t.app, () => session.get(quizUrl));
+    expect(
+      commands.filter((c) => c.endsWith(' sessions')),
+      listed(commands),
+    ).toEqual([]);
+  });
+
   it('starting attempt 1 of a fresh cycle stays within its budget and starts the cycle', async () => {
     const learner = await newLearner(t.app, 'start');
     const csrf = await learner.session.csrf(quizUrl);

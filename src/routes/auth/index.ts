@@ -69,6 +69,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // A fresh session id at login blocks session fixation.
       await request.session.regenerate();
       request.session.user = user;
+      // A fresh CSRF secret, saved with the new session: the first page after login then has nothing
+      // to write back (and no secret from before the login carries over).
+      reply.generateCsrf();
       return reply.redirect(next === '/' ? homeFor(user.role) : next, 303);
     },
   );

@@ -49,6 +49,8 @@ export async function createSessions(
         secure: false,
       },
       user,
+      // The CSRF secret a login stores with the new session (routes/auth), as @fastify/csrf makes it.
+      _csrf: randomBytes(18).toString('base64url'),
     };
     // The store takes @fastify/session's Session object; it only serialises it, so plain data is the same.
     const session = data as unknown as Parameters<typeof store.set>[1];
@@ -62,9 +64,9 @@ export async function createSessions(
 }
 
 /**
- * Loads one page per session to get a CSRF token (the first signed-in page also stores the
- * session's CSRF secret). Fails loudly if a session is not accepted, so a change in the session
- * format breaks the smoke test rather than silently measuring the login page.
+ * Loads one page per session to get a CSRF token (from the secret the session holds). Fails loudly
+ * if a session is not accepted, so a change in the session format breaks the smoke test rather than
+ * silently measuring the login page.
  */
 export async function withCsrf(baseUrl: string, sessions: BenchSession[], pagePath = '/'): Promise<void> {
   await inBatches(sessions, 16, async (s) => {
