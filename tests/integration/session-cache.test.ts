@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SessionCache, type SessionRecord } from '../../src/db/session-cache.js';
-import { sessionsRepository } from '../../src/db/session-store.js';
+import { createSessionStore, sessionsRepository } from '../../src/db/session-store.js';
 import { signIn } from '../helpers/actors.js';
 import { createTestApp, createUser, type Session, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
@@ -166,7 +166,17 @@ describe('session cache (SESSION_CACHE_SECONDS=20, the default)', () => {
 
   it('a request served from the copy of a session ended elsewhere does not bring it back', async () => {
     const { id, session } = await newPerson(t.app, 'no-resurrect');
-    // Ended elsewhere right after login, before the first page stores the CSRF secret (a session write).
+    // This process's copy of the session without a CSRF secret (as stored before logins kept one),
+    // written through the app's own store, so the next page has the secret to write.
+    const stored = (await t.app.db.models.Session.findOne({ userId: id }).lean())!;
+    const { _csrf: _secret, ...data } = stored.data as Record<string, unknown>;
+    const store = createSessionStore(t.app.db.models, () => t.clock.now(), {
+      cacheSeconds: t.config.SESSION_CACHE_SECONDS,
+    });
+    await new Promise<void>((resolve, reject) =>
+      store.set(stored._id, data as never, (err) => (err ? reject(err) : resolve())),
+    );
+    // Ended elsewhere; the next page is served from the copy and stores the secret (a session write).
     await t.app.db.models.Session.deleteMany({ userId: id });
     expect((await session.get('/')).statusCode).toBe(200);
     expect(await t.app.db.models.Session.countDocuments({ userId: id })).toBe(0);
