@@ -43,18 +43,15 @@ export function queryIndexName(keys: Record<string, IndexDirection>): string {
 
 /**
  * Creates the query indexes when `mode` says so (`auto`: unless the server is FerretDB). Creating
- * an index that exists is a no-op, so every start may call this. Returns the names it ensured.
+ * an index that exists is a no-op, so every start may call this.
  */
-export async function ensureQueryIndexes(models: Models, mode: QueryIndexMode): Promise<string[]> {
-  if (mode === 'off') return [];
+export async function ensureQueryIndexes(models: Models, mode: QueryIndexMode): Promise<void> {
+  if (mode === 'off') return;
   const db = models.User.db.db;
-  if (mode === 'auto' && db && isFerretdb(await db.admin().buildInfo())) return [];
-  const ensured: string[] = [];
+  if (mode === 'auto' && db && isFerretdb(await db.admin().buildInfo())) return;
   for (const [name, indexes] of Object.entries(QUERY_INDEXES)) {
     const model = models[name as keyof Models];
-    for (const keys of indexes ?? []) {
-      ensured.push(await model.collection.createIndex(keys, { name: queryIndexName(keys) }));
-    }
+    for (const keys of indexes ?? [])
+      await model.collection.createIndex(keys, { name: queryIndexName(keys) });
   }
-  return ensured;
 }

@@ -52,6 +52,25 @@ async function cli(): Promise<{ code: number; lines: string[] }> {
   return { code, lines };
 }
 
+/** What a careful forger does: changes event `seq`'s actor and recomputes that event's own hash. */
+async function forgeActor(seq: number): Promise<void> {
+  const e = originals[seq - 1]!;
+  const fields = {
+    seq,
+    at: e.at as Date,
+    actorId: 'someone-else',
+    action: e.action as string,
+    targetType: e.targetType as string,
+    targetId: e.targetId as string,
+    subjectId: e.subjectId as string,
+    details: e.details as Record<string, unknown>,
+  };
+  await events().updateOne(
+    { _id: auditEventId(seq) },
+    { $set: { actorId: 'someone-else', hash: auditHash(e.prevHash as string, fields) } },
+  );
+}
+
 describe('audit:verify', () => {
   it('reports an intact chain with its length and exit code 0', async () => {
     expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: TOTAL, anchors: 0 });
@@ -77,24 +96,7 @@ describe('audit:verify', () => {
 
   it('detects an edit whose own hash was recomputed, at the next event', async () => {
     // A careful forger rewrites event 3 and its hash; event 4 still points at the old hash.
-    const { auditHash } = await import('../../src/domain/audit-chain.js');
-    const e3 = originals[2]!;
-    const forged = {
-      seq: 3,
-      at: e3.at as Date,
-      actorId: 'someone-else',
-      action: e3.action as string,
-      targetType: e3.targetType as string,
-      targetId: e3.targetId as string,
-      subjectId: e3.subjectId as string,
-      details: e3.details as Record<string, unknown>,
-    };
-    await events().updateOne(
-      { _id: auditEventId(3) },
-      {
-        $set: { actorId: 'someone-else', hash: auditHash(e3.prevHash as string, forged) },
-      },
-    );
+    await forgeActor(3);
     expect(await verifyAuditChain(t.app.db.models)).toMatchObject({
       ok: false,
       brokenAt: { seq: 4, reason: 'does not link to the previous event' },
@@ -163,21 +165,7 @@ describe('audit:verify', () => {
     it('detects the last event rewritten with a recomputed hash', async () => {
       await anchorAuditChain(t.app.db.models, '2026-05-01', new Date('2026-05-01T02:30:00Z'));
       // The forger rewrites the last event and its hash: no later event points at the old hash.
-      const last = originals[TOTAL - 1]!;
-      const fields = {
-        seq: TOTAL,
-        at: last.at as Date,
-        actorId: 'someone-else',
-        action: last.action as string,
-        targetType: last.targetType as string,
-        targetId: last.targetId as string,
-        subjectId: last.subjectId as string,
-        details: last.details as Record<string, unknown>,
-      };
-      await events().updateOne(
-        { _id: auditEventId(TOTAL) },
-        { $set: { actorId: 'someone-else', hash: auditHash(last.prevHash as string, fields) } },
-      );
+      await forgeActor(TOTAL);
       // Without the anchor the chain is intact.
       await anchors().updateOne({ _id: '2026-05-01' }, { $set: { seq: 0 } });
       expect(await verifyAuditChain(t.app.db.models)).toMatchObject({ ok: true, count: TOTAL });
