@@ -1,12 +1,17 @@
 import type { UserDoc } from '../db/models/user.js';
-import { assignmentKey, cycleKey, trainingRepository } from '../db/repositories/training.js';
 import { newUserId, type UsersRepository, usersRepository } from '../db/repositories/users.js';
-import { addDays, utcDay } from '../domain/dates.js';
-import { expiryFor } from '../domain/recertification.js';
+import type { RuleTarget } from '../domain/assignment-rules.js';
+import type { Course } from '../domain/course.js';
+import { addDays } from '../domain/dates.js';
+import { rightAnswer } from '../domain/quiz/index.js';
 import { createRule } from './assignments.js';
-import { recertificationPolicy } from './course-settings.js';
+import { attest } from './attestation.js';
+import { currentCycle } from './enrollment.js';
 import { runNightly } from './nightly.js';
 import { hashPassword } from './passwords.js';
+import { recordLessonView } from './progress.js';
+import { findLearnerAttempt, questionMap, startAttempt } from './quiz/index.js';
+import { gradeAndRecord } from './quiz/record-result.js';
 import { runSweep, type SweepDeps } from './sweep.js';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -159,65 +164,116 @@ export function demoLoginLines(): string[] {
   ];
 }
 
+/** Someone who took the course on their own before HR assigned it, and when they finished. */
+interface DemoCompletion {
+  email: string;
+  completedDaysAgo: number;
+  /** Failed the first attempt and passed the second after the cooldown (HR sees both attempts). */
+  failedFirst?: boolean;
+}
+
+const EARLY_COMPLETIONS: DemoCompletion[] = [
+  { email: 'dev.diallo@demo.test', completedDaysAgo: 400 },
+  { email: 'chloe.costa@demo.test', completedDaysAgo: 350, failedFirst: true },
+  { email: 'ben.bauer@demo.test', completedDaysAgo: 45 },
+  { email: 'ava.adams@demo.test', completedDaysAgo: 20 },
+];
+
+/** Assigned by HR with 30 days to finish, and never started: overdue now. */
+const OVERDUE = ['elena.evans@demo.test', 'femi.fischer@demo.test'];
+const OVERDUE_ASSIGNED_DAYS_AGO = 40;
+
+const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
+
 /**
- * Demo training data for a freshly seeded organisation, so HR pages are not empty: the first
- * course assigned to everyone (due in 30 days), a few people with history (completed recently,
- * completed long ago and now due again, overdue), then one sweep and the nightly job, so states,
- * the report summary (with its clause report) and the outbox are filled.
+ * One person's whole course, through the services a learner's requests use, at past times that
+ * start 40 minutes before the day `completedDaysAgo` names: every lesson, the quiz (right answers;
+ * blank ones first if `failedFirst`) and the attestation, which completes the cycle and issues the
+ * certificate.
+ */
+async function takeCourse(deps: SweepDeps, course: Course, person: UserDoc, done: DemoCompletion, now: Date) {
+  const learner = { id: person._id, department: person.department };
+  let at = minutes(addDays(now, -done.completedDaysAgo), -40);
+  for (const lesson of course.lessons) {
+    await recordLessonView(deps, learner, course, lesson, at);
+    at = minutes(at, 3);
+  }
+  const questions = questionMap(course);
+  const sit = async (right: boolean) => {
+    const n = await startAttempt(deps, learner, course.id, at);
+    const { ctx, attempt } = await findLearnerAttempt(deps, learner, course.id, n, at);
+    const answers = Object.fromEntries(
+      attempt.draw.map((d) => [
+        d.questionId,
+        right ? rightAnswer(questions.get(d.questionId)!) : { choiceIds: [] },
+      ]),
+    );
+    at = minutes(at, 8);
+    await gradeAndRecord(deps, course, ctx.cycle, attempt, answers, at);
+  };
+  if (done.failedFirst) {
+    await sit(false);
+    at = minutes(at, course.quiz.cooldownMinutes + 5);
+  }
+  await sit(true);
+  const { cycle } = await currentCycle(deps.models, learner, course, at);
+  const attested = await attest(
+    deps,
+    {
+      userId: person._id,
+      course,
+      cycle,
+      typedName: person.name,
+      agreed: true,
+      ip: '127.0.0.1',
+      userAgent: 'demo data',
+    },
+    minutes(at, 2),
+  );
+  if (!attested.ok || !attested.completed) throw new Error(`demo history for ${done.email} did not complete`);
+}
+
+/**
+ * Demo training data for a freshly seeded organisation, so every page has something real to show,
+ * written in time order through the same services as live use:
+ * - four people took the course on their own months ago (lessons, quiz, attestation, certificate);
+ *   two of those completions are old enough that the refresher is now due;
+ * - HR assigned two people 40 days ago, who never started: overdue (inside the grace period);
+ * - today HR assigns the course to everyone, due in 30 days;
+ * then one sweep and the nightly job fill states, the report summary and the outbox.
  */
 export async function seedDemoTraining(deps: SweepDeps, now: Date): Promise<void> {
   const course = [...deps.courses.values()][0];
   if (!course) return;
-  const { models } = deps;
-  const hr = await usersRepository(models).findByEmail('hr@demo.test');
-  await createRule(
-    { models, audit: deps.audit, courses: deps.courses },
-    {
-      courseId: course.id,
-      target: { kind: 'everyone' },
-      due: { kind: 'after-assignment', days: 30 },
-      newHireWithinDays: null,
-    },
-    hr?._id ?? 'system',
-    now,
-  );
-  const policy = await recertificationPolicy(models, course, now);
-  const repo = trainingRepository(models);
-  const history: Array<[email: string, completedDaysAgo: number | null, dueDaysAgo?: number]> = [
-    ['ava.adams@demo.test', 20],
-    ['ben.bauer@demo.test', 45],
-    ['chloe.costa@demo.test', 350],
-    ['dev.diallo@demo.test', 400],
-    ['elena.evans@demo.test', null, 10],
-    ['femi.fischer@demo.test', null, 20],
+  const users = usersRepository(deps.models);
+  const hrId = (await users.findByEmail('hr@demo.test'))?._id ?? 'system';
+  const assignAt = async (target: RuleTarget, at: Date) =>
+    createRule(
+      deps,
+      { courseId: course.id, target, due: { kind: 'after-assignment', days: 30 }, newHireWithinDays: null },
+      hrId,
+      at,
+    );
+
+  const assignOverdue = async () => {
+    const people = await Promise.all(OVERDUE.map((email) => users.findByEmail(email)));
+    const userIds = people.flatMap((p) => (p ? [p._id] : []));
+    if (userIds.length > 0)
+      await assignAt({ kind: 'individuals', userIds }, addDays(now, -OVERDUE_ASSIGNED_DAYS_AGO));
+  };
+  const history = [
+    ...EARLY_COMPLETIONS.map((done) => ({
+      daysAgo: done.completedDaysAgo,
+      run: async () => {
+        const person = await users.findByEmail(done.email);
+        if (person) await takeCourse(deps, course, person, done, now);
+      },
+    })),
+    { daysAgo: OVERDUE_ASSIGNED_DAYS_AGO, run: assignOverdue },
   ];
-  for (const [email, completedDaysAgo, dueDaysAgo] of history) {
-    const person = await usersRepository(models).findByEmail(email);
-    if (!person) continue;
-    const id = assignmentKey(person._id, course.id);
-    const cycleId = cycleKey(person._id, course.id, 1);
-    if (completedDaysAgo !== null) {
-      const completedAt = addDays(now, -completedDaysAgo);
-      const expiresAt = expiryFor(policy, completedAt, null);
-      await repo.updateCycle(cycleId, {
-        startedAt: completedAt,
-        completedAt,
-        expiresAt,
-        openedAt: addDays(completedAt, -14),
-      });
-      await repo.updateAssignment(id, {
-        state: 'completed',
-        completedAt,
-        expiresAt,
-        assignedAt: addDays(completedAt, -14),
-        updatedAt: now,
-      });
-    } else {
-      const dueAt = utcDay(addDays(now, -(dueDaysAgo ?? 0)));
-      await repo.updateCycle(cycleId, { dueAt });
-      await repo.updateAssignment(id, { dueAt, assignedAt: addDays(dueAt, -30), updatedAt: now });
-    }
-  }
+  // Oldest first, so every record and audit event is written in time order.
+  for (const step of history.sort((a, b) => b.daysAgo - a.daysAgo)) await step.run();
+  await assignAt({ kind: 'everyone' }, now);
   await runSweep(deps, now);
   await runNightly(deps, now);
 }

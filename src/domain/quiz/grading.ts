@@ -95,3 +95,23 @@ export function gradeAttempt(
     clauses,
   };
 }
+
+/**
+ * The answer that earns full points. Server-side only: the demo organisation's history is written
+ * with it (and a unit test holds it to `gradeQuestion`); no page or package is ever given it.
+ */
+export function rightAnswer(question: Question): GivenAnswer {
+  switch (question.type) {
+    case 'single':
+    case 'truefalse':
+    case 'multiple':
+      return { choiceIds: question.options.filter((o) => o.correct).map((o) => o.id) };
+    case 'spot':
+      return { choiceIds: question.segments.filter((s) => s.problem).map((s) => s.id) };
+    case 'classify':
+      return {
+        verdict: question.verdict,
+        choiceIds: question.reasons.filter((r) => r.correct).map((r) => r.id),
+      };
+  }
+}

@@ -6,6 +6,15 @@ export function formatDate(date: Date | null | undefined): string | null {
   return date ? formatDay(date) : null;
 }
 
+/**
+ * The day a learner's completion counts from, while it is still the current state ("Completed"):
+ * pages then show it, and the expiry, instead of a due date. Null in every other state, including
+ * an open refresher window, where the due date is what matters.
+ */
+export function completedOn(assignment: { state: string; completedAt: Date | null } | null): string | null {
+  return assignment?.state === 'completed' ? formatDate(assignment.completedAt) : null;
+}
+
 const STATES: Record<string, { label: string; tone: 'ok' | 'bad' | 'warn' | 'neutral' }> = {
   'not-started': { label: 'Not started', tone: 'neutral' },
   'in-progress': { label: 'In progress', tone: 'warn' },

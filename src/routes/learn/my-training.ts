@@ -1,8 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { myTraining } from '../../services/progress.js';
-import { formatDate, LEARN_ASSETS, stateBadge } from './format.js';
+import { completedOn, formatDate, LEARN_ASSETS, stateBadge } from './format.js';
 import { learnerOf } from './learner.js';
 import { NoQuery } from './schemas.js';
+
+/** The card's main button: review a completed course from its overview, else carry on where they stopped. */
+function nextStep(overview: string, resume: string, started: boolean, completed: boolean) {
+  if (completed) return { label: 'Review', href: overview };
+  return started ? { label: 'Continue', href: resume } : { label: 'Start', href: overview };
+}
 
 /** `GET /` "My training": every course, with the learner's status, due date and progress. */
 const myTrainingRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -12,24 +18,27 @@ const myTrainingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const learner = learnerOf(request);
       const summaries = await myTraining(app.db.models, learner.id, app.courses.values());
-      const items = summaries.map(({ course, assignment, cycle, viewedCount, resume }) => ({
-        id: course.id,
-        title: course.title,
-        summary: course.summary,
-        minutes: course.estimatedMinutes,
-        href: `/learn/${course.id}`,
-        resume,
-        assigned: assignment !== null && assignment.source !== 'self',
-        started: viewedCount > 0,
-        badge: stateBadge(assignment?.state ?? null, viewedCount > 0),
-        due: formatDate(assignment?.dueAt),
-        expires: formatDate(assignment?.expiresAt),
-        viewed: viewedCount,
-        total: course.lessons.length,
-        certificateUrl: cycle?.certificateCode
-          ? `/certificates/${encodeURIComponent(cycle.certificateCode)}.pdf`
-          : null,
-      }));
+      const items = summaries.map(({ course, assignment, cycle, viewedCount, resume }) => {
+        const completed = completedOn(assignment);
+        return {
+          id: course.id,
+          title: course.title,
+          summary: course.summary,
+          minutes: course.estimatedMinutes,
+          href: `/learn/${course.id}`,
+          action: nextStep(`/learn/${course.id}`, resume, viewedCount > 0, completed !== null),
+          assigned: assignment !== null && assignment.source !== 'self',
+          badge: stateBadge(assignment?.state ?? null, viewedCount > 0),
+          due: formatDate(assignment?.dueAt),
+          completedOn: completed,
+          expires: formatDate(assignment?.expiresAt),
+          viewed: viewedCount,
+          total: course.lessons.length,
+          certificateUrl: cycle?.certificateCode
+            ? `/certificates/${encodeURIComponent(cycle.certificateCode)}.pdf`
+            : null,
+        };
+      });
       return reply.viewAsync('learn/my-training', { ...LEARN_ASSETS, items });
     },
   );

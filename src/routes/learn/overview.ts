@@ -1,9 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { courseProgress, lessonPath } from '../../services/progress.js';
-import { formatDate, LEARN_ASSETS, stateBadge } from './format.js';
+import { completedOn, formatDate, LEARN_ASSETS, stateBadge } from './format.js';
 import { learnerOf } from './learner.js';
 import { findCourse } from './lookup.js';
 import { CourseParams, NoQuery } from './schemas.js';
+
+function resumeLabel(started: boolean, completed: boolean): string {
+  if (completed) return 'Review the lessons';
+  return started ? 'Resume where you left off' : 'Start the first lesson';
+}
 
 /** `GET /learn/:courseId`: summary, lessons with done marks, resume, and the course's activities. */
 const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -22,6 +27,7 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         done: standing.viewed.has(lesson.id),
       }));
       const cycle = standing.cycle;
+      const completed = completedOn(standing.assignment);
       return reply.viewAsync('learn/overview', {
         ...LEARN_ASSETS,
         course: {
@@ -33,9 +39,11 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         lessons,
         viewedCount: standing.viewed.size,
         resume: standing.resume,
-        started: standing.started,
+        resumeLabel: resumeLabel(standing.started, completed !== null),
         badge: stateBadge(standing.assignment?.state ?? null, standing.viewed.size > 0),
         due: formatDate(standing.assignment?.dueAt),
+        completedOn: completed,
+        expires: formatDate(standing.assignment?.expiresAt),
         passed: Boolean(cycle?.passedAt),
         attested: Boolean(cycle?.attestedAt),
         certificateUrl: cycle?.certificateCode

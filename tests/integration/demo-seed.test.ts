@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, utcDay } from '../../src/domain/dates.js';
+import { outboxMailer } from '../../src/mail/transport.js';
+import { verifyAuditChain } from '../../src/services/audit-verify.js';
+import { seedDemoTraining } from '../../src/services/seed-demo.js';
+import { signIn, userIdOf } from '../helpers/actors.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+
+// What `npm start` shows on a first start: the demo organisation's training, written through the
+// learner's own services at past dates, so completed people have the records that completion needs.
+let t: TestApp;
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  t = await createTestApp({ label: 'demo_seed' });
+  const { app } = t;
+  const deps = {
+    models: app.db.models,
+    courses: app.courses,
+    mailer: outboxMailer(app.db.models),
+    audit: app.audit,
+    baseUrl: 'http://localhost:3000',
+  };
+  await seedDemoTraining(deps, t.clock.now());
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+const course = () => [...t.app.courses.values()][0]!;
+const cycleId = (userId: string, n: number) => `${userId}:${course().id}:${n}`;
+
+describe('demo training history', () => {
+  it('gives each early completer every lesson, a passed quiz, an attestation and a certificate', async () => {
+    const { LessonView, AttemptResult, Attestation, Certificate, Cycle, User } = t.app.db.models;
+    const now = t.clock.now().getTime();
+    const completers = { 'ava.adams@demo.test': 20, 'ben.bauer@demo.test': 45, 'chloe.costa@demo.test': 350 };
+    for (const [email, daysAgo] of Object.entries(completers)) {
+      const userId = await userIdOf(t.app, email);
+      const id = cycleId(userId, 1);
+      const cycle = await Cycle.findById(id).lean();
+      expect(cycle?.completedAt, email).toBeInstanceOf(Date);
+      expect((now - cycle!.completedAt!.getTime()) / DAY, email).toBeCloseTo(daysAgo, 0);
+      const views = await LessonView.find({ cycleId: id }).lean();
+      expect(views.map((v) => v.lessonId).sort(), email).toEqual(
+        course()
+          .lessons.map((l) => l.id)
+          .sort(),
+      );
+      const results = await AttemptResult.find({ cycleId: id }).sort({ n: 1 }).lean();
+      expect(results.at(-1)?.passed, email).toBe(true);
+      const person = await User.findById(userId).lean();
+      const attestation = await Attestation.findById(id).lean();
+      expect(attestation?.typedName, email).toBe(person!.name);
+      expect(attestation!.at.getTime(), email).toBe(cycle!.completedAt!.getTime());
+      const certificate = await Certificate.findById(cycle!.certificateCode).lean();
+      expect(certificate?.name, email).toBe(person!.name);
+    }
+    // Chloe failed once, then passed after the cooldown: HR sees both attempts.
+    const chloe = await userIdOf(t.app, 'chloe.costa@demo.test');
+    const chloeResults = await AttemptResult.find({ cycleId: cycleId(chloe, 1) })
+      .sort({ n: 1 })
+      .lean();
+    expect(chloeResults.map((r) => r.passed)).toEqual([false, true]);
+    const gapMinutes =
+      (chloeResults[1]!.startedAt.getTime() - chloeResults[0]!.submittedAt.getTime()) / 60_000;
+    expect(gapMinutes).toBeGreaterThanOrEqual(course().quiz.cooldownMinutes);
+  });
+
+  it('shows the states HR should see: refreshers due for old completions, overdue and newly assigned people', async () => {
+    const { Assignment } = t.app.db.models;
+    const stateOf = async (email: string) =>
+      (await Assignment.findById(`${await userIdOf(t.app, email)}:${course().id}`).lean())?.state;
+    expect(await stateOf('ava.adams@demo.test')).toBe('completed');
+    expect(await stateOf('ben.bauer@demo.test')).toBe('completed');
+    // Completed 400 and 350 days ago on a yearly cycle: expired, and a refresher due in 15 days.
+    expect(await stateOf('dev.diallo@demo.test')).toBe('expired');
+    expect(await stateOf('chloe.costa@demo.test')).toBe('due-soon');
+    expect(await stateOf('elena.evans@demo.test')).toBe('overdue');
+    expect(await stateOf('femi.fischer@demo.test')).toBe('overdue');
+    const fresh = await Assignment.findById(
+      `${await userIdOf(t.app, 'employee@demo.test')}:${course().id}`,
+    ).lean();
+    expect(fresh?.state).toBe('not-started');
+    expect(fresh?.dueAt).toEqual(utcDay(addDays(t.clock.now(), 30)));
+  });
+
+  it('writes an audit log that verifies and never goes back in time', async () => {
+    const report = await verifyAuditChain(t.app.db.models);
+    expect(report.ok).toBe(true);
+    const events = await t.app.db.models.AuditEvent.find({}, { seq: 1, at: 1 }).sort({ _id: 1 }).lean();
+    expect(events.length).toBe(report.count);
+    for (let i = 1; i < events.length; i += 1) {
+      expect(events[i]!.at.getTime(), `event ${events[i]!.seq}`).toBeGreaterThanOrEqual(
+        events[i - 1]!.at.getTime(),
+      );
+    }
+  });
+
+  it('shows a completed learner the completion date, a review button and the certificate instead of a due date', async () => {
+    const ava = await signIn(t.app, 'ava.adams@demo.test');
+    const home = await ava.get('/', { accept: 'text/html' });
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toMatch(/<dt>Completed<\/dt><dd>\d+ \w+ 20\d\d<\/dd>/);
+    expect(home.body).not.toContain('<dt>Due</dt>');
+    expect(home.body).toContain(`href="/learn/${course().id}">Review`);
+    expect(home.body).toMatch(/href="\/certificates\/[A-Z0-9-]+\.pdf"/);
+    const overview = await ava.get(`/learn/${course().id}`, { accept: 'text/html' });
+    expect(overview.body).toMatch(/Completed \d+ \w+ 20\d\d · Valid until \d+ \w+ 20\d\d/);
+    expect(overview.body).toContain('Review the lessons');
+
+    // Someone with a refresher open sees its due date again, not the old completion.
+    const chloe = await signIn(t.app, 'chloe.costa@demo.test');
+    const chloeHome = await chloe.get('/', { accept: 'text/html' });
+    expect(chloeHome.body).toContain('<dt>Due</dt>');
+    expect(chloeHome.body).not.toContain('<dt>Completed</dt>');
+  });
+});
