@@ -9,6 +9,9 @@ export interface LoginDeps {
   audit: AuditLog;
 }
 
+/** The audit target of a failed sign-in for an account that does not exist. */
+export const UNKNOWN_ACCOUNT = 'unknown-account';
+
 export function toSessionUser(user: UserDoc): SessionUser {
   return { id: user._id, email: user.email, name: user.name, role: user.role, department: user.department };
 }
@@ -25,15 +28,26 @@ export async function login(
   const user = await deps.users.findByEmail(input.email);
   const ok = await verifyPassword(user?.active ? user.passwordHash : null, input.password);
   if (!user || !ok) {
+    // For an unknown account only the fact is kept, never what was typed: a mistyped address is
+    // often someone's real address elsewhere, or a password typed into the wrong field.
     await deps.audit.append(
-      {
-        actorId: user?._id ?? null,
-        action: 'login.failure',
-        targetType: 'user',
-        targetId: user?._id ?? input.email.slice(0, 254).toLowerCase(),
-        subjectId: user?._id ?? null,
-        details: { ip: input.ip },
-      },
+      user
+        ? {
+            actorId: user._id,
+            action: 'login.failure',
+            targetType: 'user',
+            targetId: user._id,
+            subjectId: user._id,
+            details: { ip: input.ip },
+          }
+        : {
+            actorId: null,
+            action: 'login.failure',
+            targetType: 'user',
+            targetId: UNKNOWN_ACCOUNT,
+            subjectId: null,
+            details: { ip: input.ip, account: 'unknown' },
+          },
       now,
     );
     return null;
