@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config } from './config.js';
+import { type Config, trustedProxies } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { Course } from './domain/course.js';
 import authPlugin from './plugins/auth.js';
@@ -35,7 +35,7 @@ export const REDACTED_LOG_PATHS = [
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? { level: opts.config.LOG_LEVEL, redact: REDACTED_LOG_PATHS },
-    trustProxy: opts.config.NODE_ENV === 'production',
+    trustProxy: trustedProxies(opts.config.TRUST_PROXY),
     bodyLimit: 256 * 1024,
     // Quiz forms and CSV uploads never need deep nesting or prototype keys.
     onProtoPoisoning: 'error',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { envSchema } from 'env-schema';
 import { type Static, Type } from 'typebox';
@@ -37,6 +38,14 @@ export const EnvSchema = Type.Object({
   QUERY_INDEXES: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
     default: 'auto',
   }),
+  /**
+   * Which reverse proxies may set X-Forwarded-For (the client address used by rate limits, the
+   * audit log and attestation records): "off" (default: the socket's address, so no client can
+   * choose its own), a comma-separated list of proxy addresses or CIDR ranges (also "loopback",
+   * "linklocal", "uniquelocal"), or a hop count ("1": the nearest peer, whoever it is — only where
+   * the app cannot be reached except through the proxies).
+   */
+  TRUST_PROXY: Type.String({ default: 'off', maxLength: 2000 }),
   /** Required in production; in development it is generated once and kept under DATA_DIR. */
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   LOG_LEVEL: Type.Union(
@@ -67,11 +76,50 @@ export class ConfigError extends Error {}
 
 /** Validates the environment once; an invalid value stops start-up with a message naming the variable. */
 export function readEnv(source: NodeJS.ProcessEnv | Record<string, unknown> = process.env): Env {
+  let env: Env;
   try {
-    return envSchema<Env>({ schema: EnvSchema, data: { ...source }, env: false, dotenv: false });
+    env = envSchema<Env>({ schema: EnvSchema, data: { ...source }, env: false, dotenv: false });
   } catch (err) {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
+  trustedProxies(env.TRUST_PROXY);
+  return env;
+}
+
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(entry: string): boolean {
+  if (PROXY_PRESETS.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+export type TrustProxy = false | string[] | ((address: string, hop: number) => boolean);
+
+/**
+ * TRUST_PROXY as fastify's `trustProxy` option. Never `true`: trusting every hop would let any
+ * client choose the address that rate limits count and attestation records keep. A hop count is
+ * passed as a function because fastify fails closed on a number (it cannot tell whether the
+ * nearest peer is a proxy); it is only safe where the app is reachable through the proxies alone.
+ */
+export function trustedProxies(value: string): TrustProxy {
+  const text = value.trim().toLowerCase();
+  if (text === 'off' || text === 'false' || text === '') return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops >= 1 && hops <= 10) return (_address, hop) => hop < hops;
+  } else {
+    const entries = text.split(',').map((e) => e.trim());
+    if (entries.every(isAddressOrRange)) return entries;
+  }
+  throw new ConfigError(
+    'Invalid configuration: TRUST_PROXY must be "off", a hop count from 1 to 10, or a comma-separated ' +
+      `list of proxy addresses or CIDR ranges (got "${value.slice(0, 100)}")`,
+  );
 }
 
 async function developmentSecret(dataDir: string): Promise<string> {

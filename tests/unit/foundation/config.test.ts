@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, readEnv } from '../../../src/config.js';
+import { ConfigError, loadConfig, readEnv, trustedProxies } from '../../../src/config.js';
 import { sqliteUrl } from '../../../src/db/ferretdb/launcher.js';
 
 describe('config', () => {
@@ -40,5 +40,23 @@ describe('config', () => {
     expect(b.SESSION_SECRET).toBe(a.SESSION_SECRET);
     expect((await readFile(path.join(dir, 'session-secret'), 'utf8')).trim()).toBe(a.SESSION_SECRET);
     expect(a.BASE_URL).toBe('http://localhost:3000');
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('is off by default and never trusts every hop', () => {
+    expect(trustedProxies(readEnv({}).TRUST_PROXY)).toBe(false);
+    expect(() => readEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('takes a hop count or a list of addresses and ranges', () => {
+    const twoHops = trustedProxies('2') as (address: string, hop: number) => boolean;
+    expect([0, 1, 2].map((hop) => twoHops('10.0.0.1', hop))).toEqual([true, true, false]);
+    expect(trustedProxies('10.0.0.0/8, ::1, loopback')).toEqual(['10.0.0.0/8', '::1', 'loopback']);
+  });
+
+  it('names the variable for a bad value', () => {
+    for (const bad of ['0', '11', '10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/2', '-1'])
+      expect(() => readEnv({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
   });
 });
