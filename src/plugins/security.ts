@@ -50,6 +50,14 @@ export default fp(
     });
     await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
     await app.register(fastifyRateLimit, { global: false });
+
+    // Nothing shown to a signed-in person may stay in the browser's cache: after sign-out the back
+    // button must show nothing. Static assets, and replies that chose their own caching, keep it.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.user && !reply.hasHeader('cache-control') && !request.url.startsWith('/static/'))
+        reply.header('cache-control', 'private, no-store');
+      return payload;
+    });
   },
   { name: 'security', dependencies: ['db'] },
 );
