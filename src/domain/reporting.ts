@@ -362,12 +362,19 @@ export const STATUS_CSV_COLUMNS = [
 ] as const;
 
 /**
- * Spreadsheets run a cell that starts with = + - @ (or a tab / carriage return before one) as a
- * formula, so a person named `=HYPERLINK(...)` could attack whoever opens the export. Such cells
- * get a leading apostrophe, which spreadsheets show as text.
+ * The first characters that make a spreadsheet run a cell as a formula (OWASP "CSV injection"):
+ * = + - @, tab, carriage return and line feed, plus their full-width forms (＝ ＋ － ＠, which
+ * spreadsheets in East Asian locales accept as formula starts), the small forms (﹦ ﹢ ﹣ ﹫) and the
+ * minus sign (−), which some spreadsheets convert to their ASCII twins on input.
+ */
+const FORMULA_START = /^[=+\-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212]/;
+
+/**
+ * A person named `=HYPERLINK(...)` could attack whoever opens the export, so cells that start like
+ * a formula get a leading apostrophe, which spreadsheets show as text.
  */
 export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
 export interface StatusRowInput {

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
 import type { Course, Question } from '../../src/domain/course.js';
 import type { Answers } from '../../src/domain/quiz/grading.js';
+import { attest } from '../../src/services/attestation.js';
 import { currentCycle } from '../../src/services/enrollment.js';
 import { recordLessonView } from '../../src/services/progress.js';
 import { startAttempt } from '../../src/services/quiz/attempts.js';
@@ -71,4 +73,30 @@ export async function takeQuiz(
   for (const d of attempt.draw)
     answers[d.questionId] = answerFor(c.questions.find((q) => q.id === d.questionId)!, right);
   return (await gradeAndRecord(deps(app), c, cycle, attempt, answers, now)).result;
+}
+
+/** Lessons, a passed quiz and the attestation through the services: the cycle completes with a certificate. */
+export async function completeWithCertificate(
+  app: FastifyInstance,
+  learner: { id: string; name: string; department: string },
+) {
+  await viewAllLessons(app, learner);
+  expect((await takeQuiz(app, learner, true)).passed).toBe(true);
+  const res = await attest(
+    deps(app),
+    {
+      userId: learner.id,
+      course: course(app),
+      cycle: await cycleOf(app, learner),
+      typedName: learner.name,
+      agreed: true,
+      ip: '127.0.0.1',
+      userAgent: 'test',
+    },
+    app.clock.now(),
+  );
+  expect(res.ok).toBe(true);
+  const cycle = await cycleOf(app, learner);
+  if (!cycle.certificateCode) throw new Error('the completed cycle has no certificate');
+  return { cycle, code: cycle.certificateCode };
 }

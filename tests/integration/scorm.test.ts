@@ -17,7 +17,7 @@ describe('SCORM export for HR', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     expect(res.headers['content-disposition']).toMatch(
-      /^attachment; filename="social-media-policy-scorm2004-failincomplete-[0-9a-f]{8}\.zip"$/,
+      /^attachment; filename="social-media-policy-scorm2004-failincomplete-[0-9a-f]{8}\.zip"; filename\*=UTF-8''social-media-policy-scorm2004-failincomplete-[0-9a-f]{8}\.zip$/,
     );
     const files = await unzip(res.rawPayload);
     expect([...files.keys()].sort()).toEqual(['imsmanifest.xml', 'index.html', 'sco.css', 'sco.js']);

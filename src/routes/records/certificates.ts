@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CODE_PATTERN, normaliseCertificateCode } from '../../domain/certificate-code.js';
 import { certificateStatus } from '../../domain/completion.js';
+import { attachmentDisposition } from '../../domain/download-name.js';
 import { HttpError } from '../../plugins/auth.js';
 import { renderCertificatePdf } from '../../services/certificate-pdf.js';
 import { findCertificate } from '../../services/certificates.js';
@@ -37,7 +38,7 @@ const certificateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       return reply
         .type('application/pdf')
-        .header('content-disposition', `attachment; filename="certificate-${cert.courseId}-${cert._id}.pdf"`)
+        .header('content-disposition', attachmentDisposition(`certificate-${cert.courseId}-${cert._id}.pdf`))
         .header('cache-control', 'private, no-store')
         .send(pdf);
     },

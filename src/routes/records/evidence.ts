@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { trainingRepository } from '../../db/repositories/training.js';
+import { attachmentDisposition } from '../../domain/download-name.js';
 import type { SessionUser } from '../../domain/roles.js';
 import { HttpError } from '../../plugins/auth.js';
 import { shortVersion } from '../../services/certificate-pdf.js';
@@ -57,7 +58,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const file = `evidence-${target.courseId}-${pack.person.employeeId ?? target.userId}-cycle-${target.n}.json`;
       return reply
         .type('application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${file}"`)
+        .header('content-disposition', attachmentDisposition(file))
         .header('x-evidence-sha256', sha256)
         .send(json);
     }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { attachmentDisposition } from '../../domain/download-name.js';
 import { FORMAT_LABELS, packageFileName, SCORM_FORMATS } from '../../scorm/index.js';
 import { HR_ACCESS } from './access.js';
 import { courseOr404 } from './course-lookup.js';
@@ -44,7 +45,7 @@ const scormExportRoutes: FastifyPluginAsyncTypebox<{ cache: ReturnType<typeof cr
       );
       return reply
         .type('application/zip')
-        .header('content-disposition', `attachment; filename="${packageFileName(course, options)}"`)
+        .header('content-disposition', attachmentDisposition(packageFileName(course, options)))
         .header('cache-control', 'no-store')
         .send(zip);
     },

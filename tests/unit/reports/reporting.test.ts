@@ -121,6 +121,13 @@ describe('CSV cells', () => {
     for (const fine of ['Ava', 'a=b', '', ' =x']) expect(neutraliseCell(fine)).toBe(fine);
   });
 
+  it('neutralises full-width, small and minus-sign lookalikes and a leading line feed', () => {
+    for (const bad of ['＝1+1', '＋1', '－1', '＠SUM(A1)', '﹦1', '﹢1', '﹣1', '﹫A1', '−1', '\n=1']) {
+      expect(neutraliseCell(bad)).toBe(`'${bad}`);
+    }
+    for (const fine of ['Zoë', 'a＝b', '１２３']) expect(neutraliseCell(fine)).toBe(fine);
+  });
+
   it('shapes a status row with ISO days and an empty score when there is none', () => {
     const row = statusCsvRow({
       employeeId: 'E1',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
+import { attachmentDisposition } from '../../../domain/download-name.js';
 import { statusCsvStream } from '../../../services/report-export.js';
 import { FilterQueryProps, parseFilter } from './filter-query.js';
 
@@ -25,7 +26,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       request.log.info({ course: course?.id, filter }, 'status export started');
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('content-disposition', attachmentDisposition(name))
         .header('cache-control', 'no-store')
         .send(statusCsvStream(app.db.models, course?.id, filter));
     },
