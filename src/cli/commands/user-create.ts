@@ -1,10 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import { DuplicateUserError, usersRepository } from '../../db/repositories/users.js';
-import { ROLES, type Role } from '../../domain/roles.js';
-import { hashPassword } from '../../services/passwords.js';
+import { isValidEmail, normaliseEmail, ROLES, type Role } from '../../domain/roles.js';
+import { hashPassword, newPasswordProblem } from '../../services/passwords.js';
 import { type CliCommand, CliUsageError, requireFlag, stringFlag } from '../types.js';
-
-const MIN_PASSWORD = 12;
 
 async function promptPassword(): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
@@ -20,16 +18,20 @@ export const command: CliCommand = {
   usage:
     'user:create --email <email> --name "<name>" --role employee|hr|admin [--department <d>]  (password prompted, or piped on stdin)',
   async run(ctx, args) {
-    const email = requireFlag(args, 'email');
-    const name = requireFlag(args, 'name');
+    const email = normaliseEmail(requireFlag(args, 'email'));
+    if (!isValidEmail(email))
+      throw new CliUsageError(`--email "${email.slice(0, 80)}" is not a valid e-mail address`);
+    const name = requireFlag(args, 'name').trim();
+    if (!name) throw new CliUsageError('--name is required');
     const role = requireFlag(args, 'role') as Role;
     if (!ROLES.includes(role)) throw new CliUsageError(`--role must be one of ${ROLES.join(', ')}`);
     const password = (process.stdin.isTTY ? await promptPassword() : await ctx.readStdin()).replace(
       /\r?\n$/,
       '',
     );
-    if (password.length < MIN_PASSWORD)
-      throw new CliUsageError(`the password must have at least ${MIN_PASSWORD} characters`);
+    // NIST SP 800-63B: length in code points, not only spaces, not common or breached, not the e-mail.
+    const problem = await newPasswordProblem(password, email);
+    if (problem) throw new CliUsageError(problem);
     try {
       const user = await usersRepository(ctx.db.models).insert({
         email,

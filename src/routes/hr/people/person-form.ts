@@ -60,7 +60,10 @@ export function validatePersonForm(
   const locale = form.locale.trim() || 'en';
   if (!/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/.test(locale))
     errors.push({ field: 'locale', message: 'Enter a language code such as en or fr-CA.' });
-  if (form.managerEmail.trim() && !manager.found) {
+  const managerEmail = normaliseEmail(form.managerEmail);
+  if (managerEmail && !isValidEmail(managerEmail)) {
+    errors.push({ field: 'managerEmail', message: 'Enter a valid email address for the manager.' });
+  } else if (managerEmail && !manager.found) {
     errors.push({ field: 'managerEmail', message: 'Nobody has that email address. Add the manager first.' });
   }
   if (errors.length) return { errors };
