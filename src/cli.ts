@@ -7,7 +7,7 @@ import { type Db, openDb } from './db/connection.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
 import { systemClock } from './domain/clock.js';
-import { type AuditLog, createAuditLog } from './services/audit.js';
+import { type AuditLog, createAuditLog, signerFromKey } from './services/audit.js';
 
 function printUsage(): void {
   console.error('Usage: npm run lms -- <command> [flags]\n\nCommands:');
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     const server = await openDatabaseServer(config, (line) => console.error(line));
     stopServer = server.stop;
     db = await openDb(server.uri, config.DB_NAME, config.QUERY_INDEXES);
-    audit = createAuditLog(db.models);
+    audit = createAuditLog(db.models, signerFromKey(config.AUDIT_SIGNING_KEY));
   }
 
   const ctx: CliContext = {

@@ -4,6 +4,8 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { envSchema } from 'env-schema';
 import { type Static, Type } from 'typebox';
+import { AuditKeyError, resolveAuditSigningKey } from './audit-signing-key.js';
+import { parseSigningKey } from './domain/audit-anchor.js';
 
 /** The one environment schema; the Config type is derived from it. */
 export const EnvSchema = Type.Object({
@@ -63,6 +65,11 @@ export const EnvSchema = Type.Object({
   NIGHTLY_SCHEDULE: Type.String({ default: '30 2 * * *' }),
   /** Create the demo organisation on first start against an empty database (never in production). */
   DEMO_DATA: Type.Boolean({ default: true }),
+  /**
+   * Ed25519 private key signing the hourly audit anchors (PEM, or the base64 of its PKCS#8 DER).
+   * Unset: `DATA_DIR/audit-signing-key.pem`, created on first start with mode 0600.
+   */
+  AUDIT_SIGNING_KEY: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -83,6 +90,13 @@ export function readEnv(source: NodeJS.ProcessEnv | Record<string, unknown> = pr
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
   trustedProxies(env.TRUST_PROXY);
+  if (env.AUDIT_SIGNING_KEY !== undefined) {
+    try {
+      parseSigningKey(env.AUDIT_SIGNING_KEY);
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration: AUDIT_SIGNING_KEY ${(err as Error).message}`);
+    }
+  }
   return env;
 }
 
@@ -136,6 +150,16 @@ async function developmentSecret(dataDir: string): Promise<string> {
   return secret;
 }
 
+/** The audit anchors' signing key as PEM (audit-signing-key.ts); an unusable key stops the start. */
+async function auditSigningKey(env: Env): Promise<string> {
+  try {
+    return await resolveAuditSigningKey(env.AUDIT_SIGNING_KEY, env.DATA_DIR);
+  } catch (err) {
+    if (err instanceof AuditKeyError) throw new ConfigError(`Invalid configuration: ${err.message}`);
+    throw err;
+  }
+}
+
 export async function loadConfig(
   source: NodeJS.ProcessEnv | Record<string, unknown> = process.env,
 ): Promise<Config> {
@@ -147,6 +171,7 @@ export async function loadConfig(
   return {
     ...env,
     SESSION_SECRET: secret,
+    AUDIT_SIGNING_KEY: await auditSigningKey(env),
     BASE_URL: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
   };
 }

@@ -1,3 +1,4 @@
+import { formatFingerprint } from '../domain/audit-anchor.js';
 import { formatDay } from '../domain/display-dates.js';
 import type { ReminderKind } from '../domain/reminders.js';
 
@@ -96,15 +97,24 @@ export interface DigestCourseLine {
   counts: Record<string, number>;
 }
 
+/** The end of the audit chain the digest pins: the hour's signed anchor (keyId null without a key). */
+export interface DigestAuditEnd {
+  seq: number;
+  hash: string;
+  keyId: string | null;
+}
+
 /**
- * The weekly HR digest. `auditEnd` is the end of the audit chain that night: kept in HR's mailboxes,
- * outside the database, it lets an auditor see that no event up to it was removed later.
+ * The weekly HR digest. `auditEnd` is the end of the audit chain that night, as signed in the
+ * hour's anchor. Its fingerprint, kept in HR's mailboxes outside the database and the signing key,
+ * lets an auditor check later (`audit:verify --fingerprint`) that no event up to it was changed or
+ * removed, even by someone holding both.
  */
 export function digestMessage(
   week: string,
   lines: DigestCourseLine[],
   dashboardLink: string,
-  auditEnd: { seq: number; hash: string },
+  auditEnd: DigestAuditEnd,
 ): MessageBody {
   const paragraphs = [`Training status for the week of ${week}.`];
   for (const l of lines) {
@@ -115,9 +125,13 @@ export function digestMessage(
     );
   }
   if (lines.length === 0) paragraphs.push('No active courses.');
+  const fingerprint = formatFingerprint(auditEnd);
+  const signed = auditEnd.keyId ? `, anchored with signing key ${auditEnd.keyId}` : '';
   paragraphs.push(
-    `Audit log: ${auditEnd.seq} events; fingerprint of event ${auditEnd.seq}: ${auditEnd.hash.slice(0, 16)}. ` +
-      'Keep this e-mail: an auditor can compare the fingerprint with that event later, to show that nothing up to it was removed or changed.',
+    `Audit log: ${auditEnd.seq} events${signed}. Fingerprint: ${fingerprint}`,
+    "Keep this e-mail: it is a copy of the log's fingerprint outside the app. " +
+      `"npm run lms -- audit:verify --fingerprint ${fingerprint}" shows later that no event up to ` +
+      'this one was changed or removed.',
   );
   return render(`Weekly training digest · ${week}`, paragraphs, {
     href: dashboardLink,

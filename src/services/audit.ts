@@ -1,6 +1,7 @@
 import { isDuplicateKey } from '../db/connection.js';
-import { auditEventId } from '../db/models/audit-event.js';
+import { type AuditAnchorDoc, auditEventId } from '../db/models/audit-event.js';
 import type { Models } from '../db/models/index.js';
+import { type AnchorSigner, anchorHour, anchorSigner, parseSigningKey } from '../domain/audit-anchor.js';
 import { type AuditFields, auditHash, GENESIS_HASH } from '../domain/audit-chain.js';
 
 export interface AuditInput {
@@ -14,6 +15,14 @@ export interface AuditInput {
 
 export interface AuditLog {
   append(event: AuditInput, at: Date): Promise<number>;
+  /**
+   * The signed anchor of `now`'s UTC hour, written if no job wrote it yet (anchorAuditChain).
+   * Null for a log built without a signing key (tests and benches of the append path only: the
+   * app and the CLI always have a key, see config.ts).
+   */
+  anchor(now: Date): Promise<HourAnchor | null>;
+  /** keyIdOf the signing key, or null without one. */
+  readonly keyId: string | null;
 }
 
 /** Events written in one insert at most: FerretDB runs each insert as one SQLite transaction. */
@@ -80,19 +89,53 @@ export async function auditChainEnd(models: Models): Promise<ChainEnd> {
   return { seq: present, hash: (await hashAt(present)) ?? GENESIS_HASH };
 }
 
+/** The signer for the configured AUDIT_SIGNING_KEY (a PEM after config.ts resolved it), if any. */
+export function signerFromKey(pem: string | undefined): AnchorSigner | null {
+  return pem ? anchorSigner(parseSigningKey(pem)) : null;
+}
+
+/** An hour's anchor: the end of the chain it signed, and whether this call wrote it. */
+export interface HourAnchor {
+  hour: string;
+  seq: number;
+  hash: string;
+  keyId: string;
+  created: boolean;
+}
+
 /**
- * Records today's end of the chain as an anchor keyed by the UTC day (models/audit-event.ts);
- * the insert is the guard, so one run per day stores it. Returns the end it anchored, or null
- * when the day already had its anchor.
+ * Signs the end of the chain as the anchor of `now`'s UTC hour, once per hour: the sweep (every
+ * 15 minutes) and the nightly job both call it and whichever runs first in the hour writes it.
+ * The insert of the hour's `_id` is the guard, so two instances never write two. A later call in
+ * the same hour costs one read by `_id` and returns the stored anchor. Anchors are written every
+ * hour, with or without new events: an hour without one shows that no job ran, or that the anchor
+ * was deleted (audit:verify lists them).
  */
-export async function anchorAuditChain(models: Models, day: string, now: Date): Promise<ChainEnd | null> {
+export async function anchorAuditChain(models: Models, signer: AnchorSigner, now: Date): Promise<HourAnchor> {
+  const hour = anchorHour(now);
+  const stored = async (): Promise<HourAnchor | null> => {
+    const doc = await models.AuditAnchor.findById(hour).lean<AuditAnchorDoc>();
+    return doc && { hour, seq: doc.seq, hash: doc.hash, keyId: doc.keyId ?? '', created: false };
+  };
+  const existing = await stored();
+  if (existing) return existing;
   const end = await auditChainEnd(models);
+  const fields = { id: hour, seq: end.seq, hash: end.hash, at: now, keyId: signer.keyId };
   try {
-    await models.AuditAnchor.create({ _id: day, seq: end.seq, hash: end.hash, at: now });
-    return end;
+    await models.AuditAnchor.create({
+      _id: hour,
+      seq: end.seq,
+      hash: end.hash,
+      at: now,
+      keyId: signer.keyId,
+      signature: signer.sign(fields),
+    });
+    return { hour, ...end, keyId: signer.keyId, created: true };
   } catch (err) {
-    if (isDuplicateKey(err)) return null;
-    throw err;
+    if (!isDuplicateKey(err)) throw err;
+    const winner = await stored();
+    if (!winner) throw err;
+    return winner;
   }
 }
 
@@ -106,7 +149,7 @@ export async function anchorAuditChain(models: Models, day: string, now: Date): 
  * is in flight go together in the next one (one round trip for many events under load).
  * Every read is by `_id` (indexed); nothing sorts or scans the log, however long it grows.
  */
-export function createAuditLog(models: Models): AuditLog {
+export function createAuditLog(models: Models, signer: AnchorSigner | null = null): AuditLog {
   let tail: ChainEnd | null = null;
   let waiting: Pending[] = [];
   let flushing = false;
@@ -179,6 +222,8 @@ export function createAuditLog(models: Models): AuditLog {
   }
 
   return {
+    keyId: signer?.keyId ?? null,
+    anchor: (now) => (signer ? anchorAuditChain(models, signer, now) : Promise.resolve(null)),
     append(input, at) {
       return new Promise<number>((resolve, reject) => {
         waiting.push({ input, at, resolve, reject });

@@ -10,9 +10,9 @@ import { catchesLater, matchesTarget } from '../domain/assignment-rules.js';
 import { dayKey, utcDay } from '../domain/dates.js';
 import { digestWeek } from '../domain/reminders.js';
 import { countByState } from '../domain/reporting.js';
-import { type DigestCourseLine, digestMessage } from '../mail/templates.js';
+import { type DigestAuditEnd, type DigestCourseLine, digestMessage } from '../mail/templates.js';
 import { type AssignPerson, activeRules, applyRulesTo, insertManyOnce } from './assignments.js';
-import { anchorAuditChain, auditChainEnd, type ChainEnd } from './audit.js';
+import { auditChainEnd } from './audit.js';
 import { loadAllSettings } from './course-settings.js';
 import { readStoredLists } from './report-lists.js';
 import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from './reports.js';
@@ -29,8 +29,8 @@ export interface NightlyReport {
   /** Action-list rows whose name or e-mail changed since they were stored. */
   listRowsRenamed: number;
   sessionsDeleted: number;
-  /** The end of the audit chain anchored for the day (null: the day had its anchor already). */
-  auditAnchor: { seq: number } | null;
+  /** The hour this run anchored the audit chain for (null: a sweep anchored this hour already). */
+  auditAnchor: { hour: string; seq: number } | null;
   digestsSent: number;
   ms: number;
 }
@@ -68,8 +68,9 @@ interface PeoplePass {
  *    for "new hires within N days";
  *  - current names in the stored action lists (the sweep reuses them and looks up only newcomers);
  *  - expired sessions deleted (the session store already refuses them);
- *  - the end of the audit chain anchored for the day (services/audit.ts);
- *  - the weekly HR digest, from the summaries the sweep keeps current, with that end.
+ *  - the hour's signed audit anchor, if the sweep has not written it (services/audit.ts);
+ *  - the weekly HR digest, from the summaries the sweep keeps current, with that anchor's
+ *    fingerprint (a copy outside the database and the key).
  * Everything that needs the people comes from ONE pass over them. Reads first, each cursor closed,
  * then writes (simple to reason about; the writes are few).
  */
@@ -115,13 +116,13 @@ export async function runNightly(deps: SweepDeps, now: Date): Promise<NightlyRep
   const lines = [...deps.courses.values()]
     .filter((c) => !settings.get(c.id)?.retired)
     .map((c) => ({ title: c.title, counts: stateCounts(summaries.find((s) => s.courseId === c.id)) }));
-  const anchored = await anchorAuditChain(models, day, now);
-  report.auditAnchor = anchored && { seq: anchored.seq };
+  const anchored = await deps.audit.anchor(now);
+  report.auditAnchor = anchored?.created ? { hour: anchored.hour, seq: anchored.seq } : null;
   report.digestsSent = await sendWeeklyDigest(
     deps,
     lines,
     people.hr,
-    anchored ?? (await auditChainEnd(models)),
+    anchored ?? { ...(await auditChainEnd(models)), keyId: null },
     now,
   );
   report.ms = Date.now() - started;
@@ -259,7 +260,7 @@ async function sendWeeklyDigest(
   deps: SweepDeps,
   lines: DigestCourseLine[],
   hr: PeoplePass['hr'],
-  auditEnd: ChainEnd,
+  auditEnd: DigestAuditEnd,
   now: Date,
 ): Promise<number> {
   const week = digestWeek(now);

@@ -40,6 +40,8 @@ export interface SweepReport {
   passMs: number;
   writeMs: number;
   summaryMs: number;
+  /** The hour this sweep anchored the audit chain for (null: already anchored this hour). */
+  auditAnchor: string | null;
   ms: number;
 }
 
@@ -131,7 +133,8 @@ class PeopleCache {
  * send, and a duplicate key means another sweep owns it); then the mail, and the summaries. Two
  * sweeps at once, a crash and restart, or a repeated run never send a reminder twice. Slow,
  * slow-moving work (clause rollup, new-hire catch-up, session clean-up, weekly digest) is the
- * nightly job's (services/nightly.ts).
+ * nightly job's (services/nightly.ts). The first sweep of each UTC hour also writes the hour's
+ * signed audit anchor (services/audit.ts).
  */
 export async function runSweep(
   deps: SweepDeps,
@@ -150,8 +153,12 @@ export async function runSweep(
     passMs: 0,
     writeMs: 0,
     summaryMs: 0,
+    auditAnchor: null,
     ms: 0,
   };
+  // First, so the hour gets its signed anchor even if the pass below fails.
+  const anchor = await deps.audit.anchor(now);
+  report.auditAnchor = anchor?.created ? anchor.hour : null;
   const settings = await loadAllSettings(models, deps.courses, now);
   const tally = new SummaryTally(deps.courses.keys());
 

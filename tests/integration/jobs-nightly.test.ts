@@ -11,6 +11,7 @@ import { updatePerson } from '../../src/services/people.js';
 import { recomputeSummaries } from '../../src/services/reports.js';
 import { runSweep, type SweepDeps } from '../../src/services/sweep.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
+import { newAuditKeyPair } from '../helpers/audit-key.js';
 import { commandsDuring as dbCommandsDuring, monitoredUri } from '../helpers/db-commands.js';
 
 /**
@@ -45,7 +46,11 @@ async function listRows(state: string) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ label: 'jobs-nightly', mongoUri: monitoredUri(inject('mongoUri')) });
+  t = await createTestApp({
+    label: 'jobs-nightly',
+    mongoUri: monitoredUri(inject('mongoUri')),
+    config: { AUDIT_SIGNING_KEY: newAuditKeyPair().privatePem },
+  });
   t.clock.set('2026-03-02T09:00:00Z');
   deps = {
     models: t.app.db.models,
@@ -219,13 +224,14 @@ describe('the nightly job', () => {
     const digest = await t.app.db.models.Outbox.findById(`${hrId}:all:0:digest:2026-03-23`).lean();
     const overdue = s.cells.filter((c) => c.state === 'overdue').reduce((n, c) => n + c.n, 0);
     expect(digest?.text).toContain(`${overdue} overdue`);
-    // The day's anchor is the end of the audit chain, and the digest carries its fingerprint.
+    // No sweep ran in this hour: the nightly job signs the hour's anchor, and the digest carries
+    // its fingerprint.
     const end = await auditChainEnd(t.app.db.models);
     expect(end.seq).toBeGreaterThan(0);
-    expect(result.auditAnchor).toEqual({ seq: end.seq });
-    expect(await t.app.db.models.AuditAnchor.findById('2026-03-23').lean()).toMatchObject(end);
+    expect(result.auditAnchor).toEqual({ hour: '2026-03-23T02', seq: end.seq });
+    expect(await t.app.db.models.AuditAnchor.findById('2026-03-23T02').lean()).toMatchObject(end);
     expect(digest?.text).toContain(
-      `Audit log: ${end.seq} events; fingerprint of event ${end.seq}: ${end.hash.slice(0, 16)}.`,
+      `Audit log: ${end.seq} events, anchored with signing key ${t.app.audit.keyId}. Fingerprint: ${end.seq}:${end.hash.slice(0, 32)}`,
     );
 
     // Later the same day (a second instance, a manual run): nothing again.

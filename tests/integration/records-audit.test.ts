@@ -3,10 +3,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { command as auditVerifyCommand } from '../../src/cli/commands/audit-verify.js';
 import type { CliContext } from '../../src/cli/types.js';
 import { auditEventId } from '../../src/db/models/audit-event.js';
+import { anchorSigner, parseSigningKey } from '../../src/domain/audit-anchor.js';
 import { auditHash } from '../../src/domain/audit-chain.js';
 import { anchorAuditChain } from '../../src/services/audit.js';
 import { verifyAuditChain } from '../../src/services/audit-verify.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { newAuditKeyPair } from '../helpers/audit-key.js';
 
 let t: TestApp;
 const TOTAL = 6;
@@ -45,9 +47,14 @@ beforeEach(async () => {
   }
 });
 
-async function cli(): Promise<{ code: number; lines: string[] }> {
+async function cli(config = t.config): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
-  const ctx = { db: t.app.db, out: (l: string) => lines.push(l) } as unknown as CliContext;
+  const ctx = {
+    db: t.app.db,
+    config,
+    clock: t.clock,
+    out: (l: string) => lines.push(l),
+  } as unknown as CliContext;
   const code = await auditVerifyCommand.run(ctx, { positionals: [], flags: {} });
   return { code, lines };
 }
@@ -73,11 +80,15 @@ async function forgeActor(seq: number): Promise<void> {
 
 describe('audit:verify', () => {
   it('reports an intact chain with its length and exit code 0', async () => {
-    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: TOTAL, anchors: 0 });
+    expect(await verifyAuditChain(t.app.db.models)).toMatchObject({
+      ok: true,
+      count: TOTAL,
+      anchors: { signed: 0, unsigned: 0 },
+    });
     const { code, lines } = await cli();
     expect(code).toBe(0);
     expect(lines.join('\n')).toContain(
-      `OK: audit chain intact (${TOTAL} events, checked against 0 daily anchors)`,
+      `OK: audit chain intact (${TOTAL} events, checked against 0 signed anchors (no key), 0 unsigned from before signing)`,
     );
   });
 
@@ -107,7 +118,7 @@ describe('audit:verify', () => {
     await events().deleteOne({ _id: auditEventId(4) });
     const report = await verifyAuditChain(t.app.db.models);
     expect(report).toMatchObject({ ok: false, count: 3, brokenAt: { seq: 4 } });
-    if (!report.ok) expect(report.brokenAt.reason).toMatch(/event 4 is missing/);
+    expect(report.brokenAt?.reason).toMatch(/event 4 is missing/);
     expect((await cli()).code).toBe(1);
   });
 
@@ -133,53 +144,69 @@ describe('audit:verify', () => {
     });
   });
 
-  describe('daily anchors', () => {
+  describe('signed hourly anchors', () => {
     const anchors = () => t.app.db.models.AuditAnchor;
+    const key = newAuditKeyPair();
+    const signer = anchorSigner(parseSigningKey(key.privatePem));
+    const publicKey = parseSigningKey(key.privatePem);
+    const at = new Date('2026-05-01T02:30:00Z');
     afterEach(async () => {
       await anchors().deleteMany({});
     });
 
-    it('anchors the end of the chain once per day, and the chain checks out against it', async () => {
-      const at = new Date('2026-05-01T02:30:00Z');
-      const end = await anchorAuditChain(t.app.db.models, '2026-05-01', at);
-      expect(end).toEqual({ seq: TOTAL, hash: originals[TOTAL - 1]!.hash });
-      expect(await anchorAuditChain(t.app.db.models, '2026-05-01', at)).toBeNull();
+    it('anchors the end of the chain once per hour, and the chain checks out against it', async () => {
+      const end = await anchorAuditChain(t.app.db.models, signer, at);
+      expect(end).toEqual({
+        hour: '2026-05-01T02',
+        seq: TOTAL,
+        hash: originals[TOTAL - 1]!.hash,
+        keyId: signer.keyId,
+        created: true,
+      });
+      expect(await anchorAuditChain(t.app.db.models, signer, new Date('2026-05-01T02:59:00Z'))).toMatchObject(
+        {
+          seq: TOTAL,
+          created: false,
+        },
+      );
       expect(await anchors().countDocuments({})).toBe(1);
-      expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: TOTAL, anchors: 1 });
+      expect(await verifyAuditChain(t.app.db.models, { publicKey })).toMatchObject({
+        ok: true,
+        count: TOTAL,
+        anchors: { signed: 1, unsigned: 0 },
+      });
     });
 
     it('detects events removed from the end of the log, which the chain alone cannot', async () => {
-      await anchorAuditChain(t.app.db.models, '2026-05-01', new Date('2026-05-01T02:30:00Z'));
+      await anchorAuditChain(t.app.db.models, signer, at);
       await events().deleteMany({ _id: { $in: [auditEventId(TOTAL - 1), auditEventId(TOTAL)] } });
-      const report = await verifyAuditChain(t.app.db.models);
-      expect(report).toMatchObject({ ok: false, count: TOTAL - 2, anchors: 1, brokenAt: { seq: TOTAL - 1 } });
-      if (!report.ok)
-        expect(report.brokenAt.reason).toBe(
-          `the log ends at event ${TOTAL - 2}, but on 2026-05-01 it reached event ${TOTAL}: events were removed from its end`,
-        );
-      const { code, lines } = await cli();
+      const report = await verifyAuditChain(t.app.db.models, { publicKey });
+      expect(report).toMatchObject({ ok: false, count: TOTAL - 2, brokenAt: { seq: TOTAL - 1 } });
+      expect(report.brokenAt?.reason).toBe(
+        `the log ends at event ${TOTAL - 2}, but at 2026-05-01T02 it reached event ${TOTAL}: events were removed from its end`,
+      );
+      const { code, lines } = await cli({ ...t.config, AUDIT_SIGNING_KEY: key.privatePem });
       expect(code).toBe(1);
-      expect(lines[1]).toBe(`${TOTAL - 2} events before it verified intact (1 daily anchor).`);
+      expect(lines[0]).toBe(`BROKEN at event ${TOTAL - 1}: ${report.brokenAt?.reason}`);
+      expect(lines[1]).toBe(
+        `${TOTAL - 2} events before it verified intact (1 signed anchor (key ${signer.keyId}), 0 unsigned from before signing).`,
+      );
     });
 
     it('detects the last event rewritten with a recomputed hash', async () => {
-      await anchorAuditChain(t.app.db.models, '2026-05-01', new Date('2026-05-01T02:30:00Z'));
+      await anchorAuditChain(t.app.db.models, signer, at);
       // The forger rewrites the last event and its hash: no later event points at the old hash.
       await forgeActor(TOTAL);
-      // Without the anchor the chain is intact.
-      await anchors().updateOne({ _id: '2026-05-01' }, { $set: { seq: 0 } });
-      expect(await verifyAuditChain(t.app.db.models)).toMatchObject({ ok: true, count: TOTAL });
-      await anchors().updateOne({ _id: '2026-05-01' }, { $set: { seq: TOTAL } });
-      expect(await verifyAuditChain(t.app.db.models)).toMatchObject({
+      expect(await verifyAuditChain(t.app.db.models, { publicKey })).toMatchObject({
         ok: false,
         count: TOTAL - 1,
-        brokenAt: { seq: TOTAL, reason: 'differs from the event anchored on 2026-05-01' },
+        brokenAt: { seq: TOTAL, reason: 'differs from the event anchored at 2026-05-01T02' },
       });
     });
   });
 
   it('is intact again once the original events are back (the checks are not stuck)', async () => {
-    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: TOTAL, anchors: 0 });
+    expect(await verifyAuditChain(t.app.db.models)).toMatchObject({ ok: true, count: TOTAL });
   });
 });
 
@@ -203,7 +230,7 @@ describe('appending after a restart', () => {
       .append({ actorId: null, action: 'after.restart', targetType: 't', targetId: 'x' }, t.clock.now())
       .finally(() => t.app.db.conn.set('debug', false));
     expect(seq).toBe(38);
-    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: 38, anchors: 0 });
+    expect(await verifyAuditChain(t.app.db.models)).toMatchObject({ ok: true, count: 38 });
     // Every read was a find by `_id` (no sort, no scan), about 2·log2(38) of them, plus one insert.
     const finds = calls.filter((c) => c.method === 'findOne');
     expect(finds.every((c) => typeof c.filter._id === 'string' && Object.keys(c.filter).length === 1)).toBe(
@@ -246,7 +273,7 @@ describe('appending after a restart', () => {
     expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => before + 1 + i));
     // The first event goes alone; the 29 queued behind it share one insert.
     expect(inserts).toEqual([1, 29]);
-    expect(await verifyAuditChain(t.app.db.models)).toEqual({ ok: true, count: before + 30, anchors: 0 });
+    expect(await verifyAuditChain(t.app.db.models)).toMatchObject({ ok: true, count: before + 30 });
     const stored = await events()
       .find({ seq: { $gt: before } })
       .toArray();

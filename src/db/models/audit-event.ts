@@ -41,17 +41,24 @@ export const auditEventSchema = new Schema<AuditEventDoc>(
 );
 
 /**
- * The end of the audit chain as the nightly job found it, one per UTC day (`_id` is the day). A hash
- * chain shows an edited or removed event anywhere before its end, but not events removed from the
- * end itself; an anchor makes that visible too: `audit:verify` checks that the chain still reaches
- * every anchored event with the same hash. The weekly digest mails the latest one to HR, a copy
- * outside the database.
+ * The end of the audit chain as the first job of a UTC hour found it (`_id` is the hour,
+ * `2026-03-02T10`; the insert is the guard, so one per hour across instances). A hash chain shows
+ * an edited or removed event anywhere before its end, but whoever can write the database can
+ * recompute every hash after an edit, or cut the end off. The anchor's Ed25519 signature, made
+ * with a key kept outside the database (domain/audit-anchor.ts), pins the chain up to `seq`:
+ * `audit:verify` checks every signature and that the chain still reaches every anchored event
+ * with the same hash. Anchors written before signing was enabled (one per UTC day, `_id` the day)
+ * have no `keyId` or `signature`.
  */
 export interface AuditAnchorDoc {
   _id: string;
   seq: number;
   hash: string;
   at: Date;
+  /** keyIdOf(the signing key); absent on anchors from before signing. */
+  keyId?: string;
+  /** Base64 Ed25519 signature of anchorMessage(); absent on anchors from before signing. */
+  signature?: string;
 }
 
 export const auditAnchorSchema = new Schema<AuditAnchorDoc>(
@@ -60,6 +67,8 @@ export const auditAnchorSchema = new Schema<AuditAnchorDoc>(
     seq: { type: Number, required: true },
     hash: { type: String, required: true },
     at: { type: Date, required: true },
+    keyId: { type: String },
+    signature: { type: String },
   },
   { collection: 'audit_anchors', versionKey: false },
 );
