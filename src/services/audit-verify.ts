@@ -184,10 +184,14 @@ export async function verifyAuditChain(models: Models, opts: VerifyOptions = {})
       firstUncovered &&
       now.getTime() - hourStart(anchorHour(firstUncovered.at)).getTime() >= ANCHOR_DUE_MS
     ) {
+      const events = eventRange(firstUncovered.seq, lastSeq);
+      const anySigned = docs.some((a) => a.signature !== undefined || a.keyId !== undefined);
       failures.push(
         sorted.lastSigned
-          ? `${eventRange(firstUncovered.seq, lastSeq)} (from ${firstUncovered.at.toISOString()}) not covered by any signed anchor: the anchors after ${sorted.lastSigned._id} were deleted, or no sweep has run since`
-          : `no signed anchor covers ${eventRange(firstUncovered.seq, lastSeq)}: the log cannot be checked against rewriting until the sweep writes the first one (it runs every 15 minutes)`,
+          ? `${events} (from ${firstUncovered.at.toISOString()}) not covered by any signed anchor: the anchors after ${sorted.lastSigned._id} were deleted, or no sweep has run since`
+          : anySigned
+            ? `no anchor with a valid signature covers ${events}`
+            : `no signed anchor covers ${events}: the log cannot be checked against rewriting until the sweep writes the first one (it runs every 15 minutes)`,
       );
     } else if (firstUncovered) {
       notes.push(
