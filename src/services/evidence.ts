@@ -26,7 +26,10 @@ function choiceTexts(q: Question | undefined): Map<string, string> {
 
 function attemptEvidence(course: Course, attempt: AttemptDoc, result: AttemptResultDoc | null) {
   const grades = new Map((result?.questions ?? []).map((g) => [g.questionId, g]));
-  const answers = result?.answers ?? attempt.answers ?? {};
+  const answers = result?.answers ?? {};
+  // Until an attempt is graded its questions, options and saved answers stay on the server: the
+  // learner (or anyone they show the pack to) could otherwise read the bank's ids while answering.
+  const served = result ? attempt.draw : [];
   // Question wording comes from the loaded content; it is only the wording served when the versions match.
   const sameVersion = attempt.contentVersion === course.version;
   return {
@@ -43,7 +46,7 @@ function attemptEvidence(course: Course, attempt: AttemptDoc, result: AttemptRes
     score: result?.score ?? null,
     passed: result?.passed ?? null,
     passingScore: result?.passingScore ?? null,
-    questions: attempt.draw.map((drawn, i) => {
+    questions: served.map((drawn, i) => {
       const q = course.questions.find((x) => x.id === drawn.questionId);
       const texts = choiceTexts(q);
       const grade = grades.get(drawn.questionId);
@@ -111,6 +114,7 @@ export async function buildEvidencePack(deps: EvidenceDeps, userId: string, cour
     models.AuditEvent.find({ subjectId: userId }).sort({ _id: 1 }).lean(),
   ]);
 
+  const open = new Set(attempts.filter((a) => !a.result).map((a) => a.attempt._id));
   const related = (e: (typeof events)[number]) =>
     !EXPORT_ACTIONS.has(e.action) &&
     (e.targetId === cycleId ||
@@ -172,11 +176,22 @@ export async function buildEvidencePack(deps: EvidenceDeps, userId: string, cour
       action: e.action,
       targetType: e.targetType,
       targetId: e.targetId,
-      details: e.details,
+      ...eventDetails(e.details, open.has(e.targetId)),
       prevHash: e.prevHash,
       hash: e.hash,
     })),
   };
+}
+
+/**
+ * An event's details as the pack shows them. Versions before this one listed the drawn questions in
+ * an attempt's start event: while that attempt is open they are left out (and named as withheld, as
+ * the event's hash covers them), and shown again once it is graded.
+ */
+function eventDetails(details: Record<string, unknown>, aboutOpenAttempt: boolean) {
+  if (!aboutOpenAttempt || !Object.hasOwn(details, 'questions')) return { details };
+  const { questions: _withheld, ...rest } = details;
+  return { details: rest, detailsWithheld: ['questions'] };
 }
 
 function cycleEvidence(cycle: CycleDoc) {

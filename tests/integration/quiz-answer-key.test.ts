@@ -87,13 +87,21 @@ describe('the answer key never reaches the browser before grading', () => {
     }
   });
 
-  it('sends choices as positions, not option ids, and carries no flags in attributes or scripts', () => {
+  it('sends choices as opaque tokens, not option ids, and carries no flags in attributes or scripts', () => {
+    const optionIds = new Set(
+      course.questions.flatMap((q) =>
+        (q.type === 'classify' ? q.reasons : q.type === 'spot' ? q.segments : q.options).map((c) => c.id),
+      ),
+    );
     for (const [label, html] of pages) {
       const values = [...html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)];
       for (const [, name, value] of values) {
         if (name === '_csrf') continue;
         if (name!.startsWith('verdicts[')) expect(['acceptable', 'unacceptable'], label).toContain(value);
-        else expect(value, `${label}: ${name}`).toMatch(/^[1-9][0-9]?$/);
+        else {
+          expect(value, `${label}: ${name}`).toMatch(/^[A-Za-z0-9_-]{12}$/);
+          expect(optionIds.has(value!), `${label}: ${name}`).toBe(false);
+        }
       }
       expect(html, label).not.toMatch(/\sdata-[a-z-]+=/);
       expect(html, label).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);

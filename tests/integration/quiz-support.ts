@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
 import type { Course, QuizSettings } from '../../src/domain/course.js';
-import { choiceToken, questionKey } from '../../src/domain/quiz/index.js';
+import { questionKey } from '../../src/domain/quiz/index.js';
+import { choiceTokensFor } from '../../src/services/quiz/index.js';
 import { createUser, loginAs, type Session } from '../helpers/app.js';
 
 export const COURSE_ID = 'social-media-policy';
@@ -46,14 +47,16 @@ type Form = Record<string, string | string[]>;
 
 /**
  * The form a learner would send: right answers for the first `rightCount` questions of the draw,
- * wrong answers for the rest (reads the key from the course, as only a test may).
+ * wrong answers for the rest (reads the key from the course, as only a test may). Choices are named
+ * by the values the attempt page offers, through the app's own mapping.
  */
 export function answerForm(course: Course, attempt: AttemptDoc, rightCount = Number.POSITIVE_INFINITY): Form {
   const form: Form = {};
+  const tokens = choiceTokensFor(attempt);
   attempt.draw.forEach((drawn, i) => {
     const right = i < rightCount;
     const q = course.questions.find((x) => x.id === drawn.questionId)!;
-    const tokenOf = (id: string) => choiceToken(drawn.choiceIds.indexOf(id));
+    const tokenOf = (id: string) => tokens[i]![drawn.choiceIds.indexOf(id)]!;
     const key = `answers[${questionKey(i)}]`;
     switch (q.type) {
       case 'single':

@@ -28,6 +28,11 @@ export interface AttemptDoc {
   n: number;
   contentVersion: string;
   seed: string;
+  /**
+   * Random key of the opaque values that name this attempt's choices in the form
+   * (services/quiz/choice-tokens.ts). Absent on attempts stored before it existed.
+   */
+  choiceKey?: string;
   /** Questions served, in order, with the order their choices were shown in. No answer key. */
   draw: StoredDrawnQuestion[];
   /** questionId → answer saved so far. */
@@ -48,6 +53,7 @@ export const attemptSchema = new Schema<AttemptDoc>(
     n: { type: Number, required: true },
     contentVersion: { type: String, required: true },
     seed: { type: String, required: true },
+    choiceKey: { type: String },
     draw: { type: [{ _id: false, questionId: String, choiceIds: [String] }], default: [] },
     answers: { type: Schema.Types.Mixed, default: {} },
     startedAt: { type: Date, required: true },

@@ -3,22 +3,29 @@ import type { Draw, DrawnQuestion } from './draw.js';
 import type { Answers, GivenAnswer } from './grading.js';
 
 /**
- * The form names questions and choices by position, never by course ids: question ids are
- * descriptive ("disclaimer-fixes-everything") and authors often write the right option first as
- * "a", so either would hint at the answer. Question i of the draw is `q<i+1>`; its choices are
- * "1", "2", … in the shuffled order stored with the attempt.
+ * The form never names questions or choices by course ids: question ids are descriptive
+ * ("disclaimer-fixes-everything") and authors often write the right option first as "a", so either
+ * would hint at the answer. Question i of the draw is `q<i+1>` (the draw order is random per
+ * attempt). Choices are named by tokens the service derives per attempt (opaque, different in every
+ * attempt, see services/quiz/choice-tokens.ts), passed in here so these rules stay pure.
  */
 export function questionKey(index: number): string {
   return `q${index + 1}`;
 }
 
-export function choiceToken(index: number): string {
-  return String(index + 1);
-}
+/**
+ * The form value of each choice of an attempt: `tokens[i][j]` names `draw[i].choiceIds[j]`. Tokens
+ * of one question are distinct.
+ */
+export type ChoiceTokens = ReadonlyArray<readonly string[]>;
 
-function choiceIdForToken(drawn: DrawnQuestion, token: string): string | undefined {
-  if (!/^[1-9][0-9]?$/.test(token)) return undefined;
-  return drawn.choiceIds[Number(token) - 1];
+function choiceIdForToken(
+  drawn: DrawnQuestion,
+  offered: readonly string[],
+  token: string,
+): string | undefined {
+  const index = offered.indexOf(token);
+  return index < 0 ? undefined : drawn.choiceIds[index];
 }
 
 /** The form as parsed flat by @fastify/formbody: `answers[q<n>]` and `verdicts[q<n>]`. */
@@ -47,6 +54,7 @@ function isVerdict(value: string): value is PostVerdict {
 function readQuestion(
   question: Question,
   drawn: DrawnQuestion,
+  offered: readonly string[],
   index: number,
   form: AnswerForm,
 ): GivenAnswer | 'blank' | string {
@@ -59,7 +67,7 @@ function readQuestion(
   if (new Set(tokens).size !== tokens.length) return `${label} has a repeated answer.`;
   const choiceIds: string[] = [];
   for (const token of tokens) {
-    const id = choiceIdForToken(drawn, token);
+    const id = choiceIdForToken(drawn, offered, token);
     if (!id) return `"${token}" is not one of the choices of question ${index + 1}.`;
     choiceIds.push(id);
   }
@@ -81,11 +89,13 @@ function isComplete(question: Question, answer: GivenAnswer): boolean {
 
 /**
  * Checks a submitted answer form against the attempt's draw: every field must name a question of
- * the draw, every choice must belong to its question, single-answer questions take one value.
+ * the draw, every choice must be one of its question's tokens in this attempt, single-answer
+ * questions take one value. Bank option ids ("a") are not tokens, so they are refused.
  */
 export function readAnswerForm(
   questionsById: ReadonlyMap<string, Question>,
   draw: Draw,
+  tokens: ChoiceTokens,
   form: AnswerForm,
 ): AnswerFormResult {
   const invalid: string[] = [];
@@ -102,7 +112,7 @@ export function readAnswerForm(
     const question = questionsById.get(drawn.questionId);
     // Removed by a content update after the attempt started: nothing to answer (grading skips it too).
     if (!question) return;
-    const read = readQuestion(question, drawn, index, form);
+    const read = readQuestion(question, drawn, tokens[index] ?? [], index, form);
     if (read === 'blank') unanswered.push(drawn.questionId);
     else if (typeof read === 'string') invalid.push(read);
     else {

@@ -3,7 +3,8 @@ import { type Rng, randomIndex, shuffled } from './random.js';
 
 /**
  * One question as served in an attempt: which question, and the order its choices are shown in.
- * Holds ids only, never correctness, so it can be stored and rendered without leaking the key.
+ * Holds ids only, never correctness. The ids still hint at the key (the right option is often "a"),
+ * so they never reach the browser before grading: the form names choices by opaque tokens.
  */
 export interface DrawnQuestion {
   questionId: string;

@@ -1,5 +1,5 @@
 import type { Question, QuestionType, SocialPost } from '../course.js';
-import { choiceToken, questionKey } from './answer-form.js';
+import { questionKey } from './answer-form.js';
 import type { DrawnQuestion } from './draw.js';
 import type { GivenAnswer } from './grading.js';
 
@@ -19,6 +19,7 @@ export interface QuestionView {
   multiple: boolean;
   /** Label above the choices: the options, the reasons, or the post's parts. */
   choicesLegend: string;
+  /** `token` is the choice's opaque per-attempt form value, never its course id or position. */
   choices: Array<{ token: string; text: string; checked: boolean }>;
   /** Classify only: the verdict picked so far. */
   verdict: string | null;
@@ -52,9 +53,18 @@ const LEGENDS: Record<QuestionType, string> = {
   spot: 'Which part of the post breaks the policy?',
 };
 
+function tokenAt(tokens: readonly string[], index: number): string {
+  const token = tokens[index];
+  // A missing token would render a choice that cannot be answered: a bug, not a learner's error.
+  if (token === undefined) throw new Error(`no form token for choice ${index + 1}`);
+  return token;
+}
+
+/** `tokens` are the form values of `drawn.choiceIds`, in the same order (see ChoiceTokens). */
 export function presentQuestion(
   question: Question,
   drawn: DrawnQuestion,
+  tokens: readonly string[],
   number: number,
   answer: GivenAnswer | undefined,
 ): QuestionView {
@@ -69,7 +79,7 @@ export function presentQuestion(
     multiple: question.type === 'multiple',
     choicesLegend: LEGENDS[question.type],
     choices: drawn.choiceIds.map((id, i) => ({
-      token: choiceToken(i),
+      token: tokenAt(tokens, i),
       text: texts.get(id) ?? '',
       checked: chosen.has(id),
     })),

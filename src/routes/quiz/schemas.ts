@@ -13,8 +13,11 @@ export const AttemptQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** A choice is sent as its position in the shuffled order ("1".."99"), see domain/quiz/answer-form.ts. */
-const Token = Type.String({ pattern: '^[1-9][0-9]?$' });
+/**
+ * A choice is sent as its opaque per-attempt token (base64url, see services/quiz/choice-tokens.ts);
+ * whether it names a choice of the question is checked against the attempt.
+ */
+const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' });
 
 /**
  * The quiz form, flat as @fastify/formbody parses it: `answers[<questionId>]` (one token, or several

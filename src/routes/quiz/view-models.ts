@@ -10,7 +10,7 @@ import {
   reviewLevelFor,
   weakClauses,
 } from '../../domain/quiz/index.js';
-import type { QuizContext } from '../../services/quiz/index.js';
+import { choiceTokensFor, type QuizContext } from '../../services/quiz/index.js';
 import { formatDateTime, formatScore } from './format.js';
 
 export function quizBase(courseId: string): string {
@@ -56,7 +56,7 @@ export function introView(ctx: QuizContext, now: Date) {
   };
 }
 
-/** The attempt page: questions rendered from the draw (texts and tokens only, never the key). */
+/** The attempt page: questions rendered from the draw (texts and opaque tokens only, never the key). */
 export function attemptView(
   course: Course,
   questionsById: ReadonlyMap<string, Question>,
@@ -66,18 +66,19 @@ export function attemptView(
   unanswered: string[] = [],
 ) {
   const missing = new Set(unanswered);
+  const tokens = choiceTokensFor(attempt);
   const questions = attempt.draw.flatMap((drawn, i) => {
     const question = questionsById.get(drawn.questionId);
     if (!question) return [];
     return [
       {
-        ...presentQuestion(question, drawn, i + 1, answers[drawn.questionId]),
+        ...presentQuestion(question, drawn, tokens[i] ?? [], i + 1, answers[drawn.questionId]),
         missing: missing.has(question.id),
       },
     ];
   });
   const firstField = (q: (typeof questions)[number]) =>
-    q.type === 'classify' ? `${q.key}-verdict-acceptable` : `${q.key}-${q.choices[0]?.token ?? '1'}`;
+    q.type === 'classify' ? `${q.key}-verdict-acceptable` : `${q.key}-${q.choices[0]?.token ?? ''}`;
   return {
     course: { id: course.id, title: course.title },
     base: `${quizBase(course.id)}/attempts/${attempt.n}`,

@@ -13,6 +13,7 @@ import {
   seededRng,
 } from '../../domain/quiz/index.js';
 import type { Learner } from '../enrollment.js';
+import { choiceTokensFor, newChoiceKey } from './choice-tokens.js';
 import { type QuizDeps, QuizError, questionMap } from './deps.js';
 import { loadQuizContext, type QuizContext } from './overview.js';
 import { applyResult, gradeAndRecord } from './record-result.js';
@@ -60,6 +61,7 @@ export async function startAttempt(
     n,
     contentVersion: course.version,
     seed,
+    choiceKey: newChoiceKey(),
     draw: drawQuestions(course.questions, course.quiz.questionsPerAttempt, seededRng(seed)),
     answers: {},
     startedAt: now,
@@ -76,12 +78,9 @@ export async function startAttempt(
       targetType: 'attempt',
       targetId: attempt._id,
       subjectId: learner.id,
-      details: {
-        courseId: course.id,
-        n,
-        contentVersion: course.version,
-        questions: attempt.draw.map((d) => d.questionId),
-      },
+      // Not the questions drawn: the event shows in evidence packs while the attempt is open. The
+      // submission's event lists them.
+      details: { courseId: course.id, n, contentVersion: course.version },
     },
     now,
   );
@@ -134,7 +133,7 @@ export async function saveAnswers(
   if (result?.timedOut) return { kind: 'timed-out', result };
   if (result)
     throw new QuizError(409, 'This attempt has already been submitted, so its answers can no longer change.');
-  const read = readAnswerForm(questionMap(ctx.course), attempt.draw, form);
+  const read = readAnswerForm(questionMap(ctx.course), attempt.draw, choiceTokensFor(attempt), form);
   refuseInvalid(read.invalid);
   if (isPastDeadline(now, attempt.deadline)) {
     // Within the grace period the answers that just arrived are the learner's last word.
@@ -166,7 +165,7 @@ export async function submitAttempt(
 ): Promise<SubmitOutcome> {
   const { ctx, attempt, result } = await findLearnerAttempt(deps, learner, courseId, n, now);
   if (result) return { kind: 'graded', result };
-  const read = readAnswerForm(questionMap(ctx.course), attempt.draw, form);
+  const read = readAnswerForm(questionMap(ctx.course), attempt.draw, choiceTokensFor(attempt), form);
   refuseInvalid(read.invalid);
   const timeUp = isPastDeadline(now, attempt.deadline);
   if (!timeUp && read.unanswered.length > 0)

@@ -6,6 +6,7 @@ export {
   startAttempt,
   submitAttempt,
 } from './attempts.js';
+export { choiceTokensFor } from './choice-tokens.js';
 export { type QuizDeps, QuizError, questionMap } from './deps.js';
 export { grantAttempts, listPersonAttempts, type PersonAttempts } from './hr.js';
 export { loadQuizContext, type QuizContext } from './overview.js';

@@ -112,6 +112,8 @@ export async function gradeAndRecord(
         score: grade.score,
         passed: grade.passed,
         timedOut: result.timedOut,
+        // The questions served, recorded now rather than at the start (see startAttempt).
+        questions: attempt.draw.map((d) => d.questionId),
       },
     },
     now,

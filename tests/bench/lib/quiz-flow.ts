@@ -48,7 +48,7 @@ export async function answerFormFor(
   const form: Record<string, string | string[]> = { _csrf: s.csrf };
   attempt.draw.forEach((drawn, i) => {
     const right = (i + 1) / attempt.draw.length <= rightShare;
-    Object.assign(form, answerFields(drawn, i, answerFor(byId.get(drawn.questionId)!, right)));
+    Object.assign(form, answerFields(attempt, i, answerFor(byId.get(drawn.questionId)!, right)));
   });
   return form;
 }

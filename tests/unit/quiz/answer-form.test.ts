@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Question } from '../../../src/domain/course.js';
-import { type Draw, presentQuestion, readAnswerForm } from '../../../src/domain/quiz/index.js';
+import {
+  type ChoiceTokens,
+  type Draw,
+  presentQuestion,
+  readAnswerForm,
+} from '../../../src/domain/quiz/index.js';
 import { classify, multiple, single, spot } from './fixtures.js';
 
 const questions: Question[] = [single(), multiple(true), classify(), spot()];
@@ -12,19 +17,26 @@ const draw: Draw = [
   { questionId: 'classify', choiceIds: ['r3', 'r2', 'r1'] },
   { questionId: 'spot', choiceIds: ['s1', 's2'] },
 ];
+// The attempt's opaque choice values, in the draw's choice order (the service derives them).
+const tokens: ChoiceTokens = [
+  ['tC', 'tA', 'tB'],
+  ['tD', 'tB', 'tA', 'tC'],
+  ['r3x', 'r2x', 'r1x'],
+  ['s1x', 's2x'],
+];
 // Form keys are positions in the draw: q1 = single, q2 = multi, q3 = classify, q4 = spot.
 const complete = {
-  'answers[q1]': '2',
-  'answers[q2]': ['2', '3'],
+  'answers[q1]': 'tA',
+  'answers[q2]': ['tB', 'tA'],
   'verdicts[q3]': 'unacceptable',
-  'answers[q3]': '2',
-  'answers[q4]': '2',
+  'answers[q3]': 'r2x',
+  'answers[q4]': 's2x',
   _csrf: 'token',
 };
 
 describe('readAnswerForm', () => {
-  it('maps position tokens back to option ids', () => {
-    expect(readAnswerForm(byId, draw, complete)).toEqual({
+  it("maps the attempt's tokens back to option ids", () => {
+    expect(readAnswerForm(byId, draw, tokens, complete)).toEqual({
       answers: {
         single: { choiceIds: ['a'] },
         multi: { choiceIds: ['b', 'a'] },
@@ -37,7 +49,7 @@ describe('readAnswerForm', () => {
   });
 
   it('lists unanswered questions in draw order, counting half a classify answer as unanswered', () => {
-    const read = readAnswerForm(byId, draw, { 'answers[q2]': '1', 'verdicts[q3]': 'acceptable' });
+    const read = readAnswerForm(byId, draw, tokens, { 'answers[q2]': 'tD', 'verdicts[q3]': 'acceptable' });
     expect(read.unanswered).toEqual(['single', 'classify', 'spot']);
     expect(read.answers.classify).toEqual({ choiceIds: [], verdict: 'acceptable' });
     expect(read.invalid).toEqual([]);
@@ -45,20 +57,21 @@ describe('readAnswerForm', () => {
 
   it('refuses tampered input with a reason', () => {
     const cases: Array<[Record<string, string | string[]>, RegExp]> = [
-      [{ 'answers[q1]': ['1', '2'] }, /takes one answer/],
-      [{ 'answers[q1]': '4' }, /not one of the choices/],
+      [{ 'answers[q1]': ['tA', 'tB'] }, /takes one answer/],
+      [{ 'answers[q1]': 'tD' }, /not one of the choices/],
       [{ 'answers[q1]': 'a' }, /not one of the choices/],
-      [{ 'answers[q1]': '0' }, /not one of the choices/],
-      [{ 'answers[q5]': '1' }, /not part of this attempt/],
-      [{ 'answers[single]': '1' }, /not part of this attempt/],
+      [{ 'answers[q1]': '1' }, /not one of the choices/],
+      [{ 'answers[q1]': 'r2x' }, /not one of the choices/],
+      [{ 'answers[q5]': 'tA' }, /not part of this attempt/],
+      [{ 'answers[single]': 'tA' }, /not part of this attempt/],
       [{ 'answers[q1][$gt]': '' }, /not a field of this quiz/],
       [{ 'verdicts[q1]': 'acceptable' }, /does not take a verdict/],
       [{ 'verdicts[q3]': 'maybe' }, /not a verdict/],
       [{ 'verdicts[q3]': ['acceptable', 'unacceptable'] }, /one verdict/],
-      [{ 'answers[q2]': ['1', '1'] }, /repeated/],
+      [{ 'answers[q2]': ['tB', 'tB'] }, /repeated/],
     ];
     for (const [form, message] of cases) {
-      const read = readAnswerForm(byId, draw, form);
+      const read = readAnswerForm(byId, draw, tokens, form);
       expect(read.invalid.join(' '), JSON.stringify(form)).toMatch(message);
     }
   });
@@ -66,11 +79,14 @@ describe('readAnswerForm', () => {
 
 describe('presentQuestion', () => {
   it('gives texts in draw order with tokens and checked state, and nothing of the key', () => {
-    const view = presentQuestion(classify(), draw[2]!, 3, { choiceIds: ['r2'], verdict: 'acceptable' });
+    const view = presentQuestion(classify(), draw[2]!, tokens[2]!, 3, {
+      choiceIds: ['r2'],
+      verdict: 'acceptable',
+    });
     expect(view.choices).toEqual([
-      { token: '1', text: 'Option r3', checked: false },
-      { token: '2', text: 'Option r2', checked: true },
-      { token: '3', text: 'Option r1', checked: false },
+      { token: 'r3x', text: 'Option r3', checked: false },
+      { token: 'r2x', text: 'Option r2', checked: true },
+      { token: 'r1x', text: 'Option r1', checked: false },
     ]);
     expect(view.verdict).toBe('acceptable');
     expect(view.key).toBe('q3');
@@ -79,6 +95,8 @@ describe('presentQuestion', () => {
 
   it('does not pass through extra fields of the post or the question', () => {
     const q = { ...spot(), post: { ...spot().post, secret: 'x' } } as unknown as Question;
-    expect(JSON.stringify(presentQuestion(q, draw[3]!, 4, undefined))).not.toMatch(/secret|problem|leak/);
+    expect(JSON.stringify(presentQuestion(q, draw[3]!, tokens[3]!, 4, undefined))).not.toMatch(
+      /secret|problem|leak/,
+    );
   });
 });
