@@ -80,3 +80,13 @@ export function canAttest(cycle: CycleProgress): boolean {
 export function certificateStatus(expiresAt: Date | null, now: Date): 'valid' | 'expired' {
   return expiresAt !== null && now.getTime() >= expiresAt.getTime() ? 'expired' : 'valid';
 }
+
+export type CertificateValidity = 'valid' | 'expired' | 'revoked';
+
+/** Revocation wins over expiry: a revoked certificate is never valid again, whatever its dates say. */
+export function certificateValidity(
+  cert: { expiresAt: Date | null; revokedAt?: Date | null },
+  now: Date,
+): CertificateValidity {
+  return cert.revokedAt ? 'revoked' : certificateStatus(cert.expiresAt, now);
+}

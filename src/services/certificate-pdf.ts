@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { CertificateDoc } from '../db/models/records.js';
-import { certificateStatus } from '../domain/completion.js';
+import { certificateValidity } from '../domain/completion.js';
 import { formatDay } from '../domain/display-dates.js';
 
 /** The first 12 hex digits identify a content version for people; the full hash is in the evidence pack. */
@@ -21,6 +21,32 @@ export interface PdfOptions {
   now: Date;
   /** Tests turn compression off so they can read the text without a PDF parser. */
   compress?: boolean;
+}
+
+/**
+ * A revoked certificate is still served to its holder and HR (it is part of the record), but stamped
+ * across the page so a printed copy cannot pass for a valid one; the verify link says the same.
+ */
+function stampRevoked(doc: PDFKit.PDFDocument, revokedAt: Date, width: number) {
+  doc
+    .moveDown(1)
+    .font('bold')
+    .fillColor('#a00000')
+    .fontSize(13)
+    .text(`REVOKED on ${formatDay(revokedAt)}: this certificate is no longer valid.`, {
+      align: 'center',
+      width,
+    });
+  const { width: pageWidth, height: pageHeight } = doc.page;
+  doc.save();
+  doc.rotate(-25, { origin: [pageWidth / 2, pageHeight / 2] });
+  doc
+    .font('bold')
+    .fontSize(110)
+    .fillColor('#a00000')
+    .fillOpacity(0.18)
+    .text('REVOKED', 0, pageHeight / 2 - 70, { align: 'center', width: pageWidth, lineBreak: false });
+  doc.restore();
 }
 
 /**
@@ -91,13 +117,15 @@ export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Pr
     width,
     link: opts.verifyUrl,
   });
-  if (certificateStatus(cert.expiresAt, opts.now) === 'expired') {
+  const validity = certificateValidity(cert, opts.now);
+  if (validity === 'expired') {
     doc
       .moveDown(1)
       .fillColor('#a00000')
       .fontSize(12)
       .text('This certificate has expired.', { align: 'center', width });
   }
+  if (validity === 'revoked' && cert.revokedAt) stampRevoked(doc, cert.revokedAt, width);
   doc.end();
   return done;
 }

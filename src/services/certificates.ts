@@ -1,10 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Models } from '../db/models/index.js';
-import type { CertificateByCycleDoc, CertificateDoc } from '../db/models/records.js';
+import type {
+  CertificateByCycleDoc,
+  CertificateDoc,
+  CertificateRevocationDoc,
+} from '../db/models/records.js';
 import type { CycleDoc } from '../db/models/training.js';
-import { insertOnce } from '../db/repositories/training.js';
+import { assignmentKey, insertOnce, trainingRepository } from '../db/repositories/training.js';
 import { CODE_BYTES, formatCertificateCode } from '../domain/certificate-code.js';
+import { retakeDueAt } from '../domain/certificate-revocation.js';
 import type { Course } from '../domain/course.js';
+import { cycleState } from '../domain/recertification.js';
+import type { AuditLog } from './audit.js';
+import { recertificationPolicy } from './course-settings.js';
+import { newCycle } from './enrollment.js';
 
 export function newCertificateCode(): string {
   return formatCertificateCode(randomBytes(CODE_BYTES));
@@ -59,4 +68,112 @@ export async function issueCertificate(
 
 export function findCertificate(models: Models, code: string) {
   return models.Certificate.findById(code).lean<CertificateDoc>();
+}
+
+export interface RevocationDeps {
+  models: Models;
+  audit: AuditLog;
+  courses: Map<string, Course>;
+}
+
+export type RevocationOutcome =
+  | { outcome: 'not-found' }
+  | { outcome: 'revoked' | 'already-revoked'; revocation: CertificateRevocationDoc };
+
+/**
+ * HR revokes one person's certificate, exactly once.
+ *
+ * The `certificate_revocation` insert (`_id` = code) is the guard: of two revocations (a double
+ * submit, two HR people at once) one creates the record and writes the audit event; the other is
+ * told it was already revoked. The certificate then carries the revocation (written by `_id`, from
+ * the stored record, so a crash between the two writes is repaired by the next attempt).
+ *
+ * When the certificate was the person's current completion, they are no longer compliant: a new
+ * full cycle opens, due `RETAKE_DAYS` later, and the assignment leaves "completed" (the dashboard
+ * counts it from the next sweep or refresh). A certificate of an older cycle is only marked revoked.
+ */
+export async function revokeCertificate(
+  deps: RevocationDeps,
+  input: { code: string; userId: string; actorId: string; reason: string },
+  now: Date,
+): Promise<RevocationOutcome> {
+  const { models } = deps;
+  const cert = await findCertificate(models, input.code);
+  // Another person's certificate answers like a missing one: the URL names its holder.
+  if (!cert || cert.userId !== input.userId) return { outcome: 'not-found' };
+
+  const proposed: CertificateRevocationDoc = {
+    _id: cert._id,
+    userId: cert.userId,
+    cycleId: cert.cycleId,
+    courseId: cert.courseId,
+    revokedAt: now,
+    revokedBy: input.actorId,
+    reason: input.reason,
+    retakeCycleNo: null,
+  };
+  const stored = await insertOnce<CertificateRevocationDoc>(models.CertificateRevocation, proposed);
+  const created = stored === proposed;
+  await models.Certificate.updateOne(
+    { _id: cert._id },
+    { $set: { revokedAt: stored.revokedAt, revokedBy: stored.revokedBy, revokedReason: stored.reason } },
+  );
+  if (!created) return { outcome: 'already-revoked', revocation: stored };
+
+  const retakeCycleNo = await reopenForRetake(deps, cert, now);
+  if (retakeCycleNo !== null) {
+    stored.retakeCycleNo = retakeCycleNo;
+    await models.CertificateRevocation.updateOne({ _id: cert._id }, { $set: { retakeCycleNo } });
+  }
+  await deps.audit.append(
+    {
+      actorId: input.actorId,
+      action: 'certificate.revoked',
+      targetType: 'certificate',
+      targetId: cert._id,
+      subjectId: cert.userId,
+      details: {
+        cycleId: cert.cycleId,
+        courseId: cert.courseId,
+        reason: stored.reason,
+        retakeCycleNo,
+      },
+    },
+    now,
+  );
+  return { outcome: 'revoked', revocation: stored };
+}
+
+/**
+ * Opens the retake cycle when the revoked certificate is the completion the assignment stands on;
+ * returns its number, or null when the person has moved on to a later cycle (nothing to undo).
+ */
+async function reopenForRetake(
+  deps: RevocationDeps,
+  cert: CertificateDoc,
+  now: Date,
+): Promise<number | null> {
+  const repo = trainingRepository(deps.models);
+  const course = deps.courses.get(cert.courseId);
+  const assignment = await repo.findAssignment(cert.userId, cert.courseId);
+  if (!course || !assignment || assignment.cycleNo !== cert.cycleNo) return null;
+  const n = cert.cycleNo + 1;
+  const dueAt = retakeDueAt(now);
+  await repo.ensureCycle(newCycle(cert.userId, course, n, now, dueAt, 'full'));
+  const policy = await recertificationPolicy(deps.models, course, now);
+  const { state } = cycleState(
+    policy,
+    [{ n, dueAt, startedAt: null, completedAt: null, expiresAt: null }],
+    now,
+  );
+  await repo.updateAssignment(assignmentKey(cert.userId, cert.courseId), {
+    cycleNo: n,
+    dueAt,
+    assignedAt: now,
+    completedAt: null,
+    expiresAt: null,
+    state,
+    updatedAt: now,
+  });
+  return n;
 }

@@ -5,7 +5,7 @@ import type { AttestationDoc, CertificateDoc } from '../db/models/records.js';
 import type { CycleDoc, LessonViewDoc } from '../db/models/training.js';
 import type { UserDoc } from '../db/models/user.js';
 import { assignmentKey, cycleKey, trainingRepository } from '../db/repositories/training.js';
-import { certificateStatus } from '../domain/completion.js';
+import { certificateValidity } from '../domain/completion.js';
 import type { Course, Question } from '../domain/course.js';
 
 export const EVIDENCE_FORMAT = 'policy-training-evidence/1';
@@ -167,6 +167,9 @@ export async function buildEvidencePack(deps: EvidenceDeps, userId: string, cour
           expiresAt: certificate.expiresAt,
           score: certificate.score,
           contentVersion: certificate.contentVersion,
+          revokedAt: certificate.revokedAt ?? null,
+          revokedBy: certificate.revokedBy ?? null,
+          revokedReason: certificate.revokedReason ?? null,
         }
       : null,
     auditEvents: events.filter(related).map((e) => ({
@@ -223,7 +226,7 @@ export function serialiseEvidence(pack: EvidencePack): { json: string; sha256: s
   return { json, sha256: createHash('sha256').update(json, 'utf8').digest('hex') };
 }
 
-/** Whether the certificate in a pack is still valid now (for the printable page). */
+/** Whether the certificate in a pack is still valid now, expired or revoked (for the printable page). */
 export function packCertificateStatus(pack: EvidencePack, now: Date) {
-  return pack.certificate ? certificateStatus(pack.certificate.expiresAt, now) : null;
+  return pack.certificate ? certificateValidity(pack.certificate, now) : null;
 }

@@ -243,6 +243,13 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/reports/status.csv': {},
   '/hr/employees': {},
   '/hr/employees/:userId': { params: async (ctx) => ({ userId: (await ctx.user('employee')).id }) },
+  '/hr/employees/:userId/certificates/:code/revoke': {
+    params: async (ctx) => ({
+      userId: (await ctx.user('employee')).id,
+      code: await fixtures.certificate(ctx, 'employee'),
+    }),
+    note: 'HR and admin only; sent without a body here so the sample certificate stays valid for the other routes',
+  },
   '/hr/feedback': {},
   '/hr/feedback/:id/handled': { params: async (ctx) => ({ id: await fixtures.feedback(ctx, 'employee') }) },
   // HR core (#6): people, imports, assignments, course settings, outbox — HR and admin only.

@@ -29,7 +29,9 @@ import {
   attestationSchema,
   type CertificateByCycleDoc,
   type CertificateDoc,
+  type CertificateRevocationDoc,
   certificateByCycleSchema,
+  certificateRevocationSchema,
   certificateSchema,
 } from './records.js';
 import {
@@ -68,6 +70,10 @@ export function defineModels(conn: Connection) {
     Attestation: conn.model<AttestationDoc>('Attestation', attestationSchema),
     CertificateByCycle: conn.model<CertificateByCycleDoc>('CertificateByCycle', certificateByCycleSchema),
     Certificate: conn.model<CertificateDoc>('Certificate', certificateSchema),
+    CertificateRevocation: conn.model<CertificateRevocationDoc>(
+      'CertificateRevocation',
+      certificateRevocationSchema,
+    ),
     ClassificationAnswer: conn.model<ClassificationAnswerDoc>(
       'ClassificationAnswer',
       classificationAnswerSchema,

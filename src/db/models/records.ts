@@ -6,6 +6,7 @@ import { Schema } from 'mongoose';
  *   attestation          `<cycleId>`   the signed statement, bound to the content version
  *   certificate_by_cycle `<cycleId>`   the completion facts and the code: the exactly-once guard
  *   certificate          `<code>`      what the public verify page and the PDF read
+ *   certificate_revocation `<code>`    HR's revocation: the exactly-once guard (one audit event, one reopened cycle)
  */
 
 export interface AttestationDoc {
@@ -76,6 +77,11 @@ export interface CertificateDoc {
   completedAt: Date;
   expiresAt: Date | null;
   issuedAt: Date;
+  /** Copied from the certificate_revocation record when HR revokes it; null (or absent) while it stands. */
+  revokedAt?: Date | null;
+  revokedBy?: string | null;
+  /** HR's reason: internal (HR pages and evidence packs), never on the public verify page. */
+  revokedReason?: string | null;
 }
 
 export const certificateSchema = new Schema<CertificateDoc>(
@@ -92,6 +98,36 @@ export const certificateSchema = new Schema<CertificateDoc>(
     completedAt: { type: Date, required: true },
     expiresAt: { type: Date, default: null },
     issuedAt: { type: Date, required: true },
+    revokedAt: { type: Date, default: null },
+    revokedBy: { type: String, default: null },
+    revokedReason: { type: String, default: null },
   },
   { collection: 'certificates', versionKey: false },
+);
+
+export interface CertificateRevocationDoc {
+  /** The certificate code: a second revocation of the same certificate is a duplicate key. */
+  _id: string;
+  userId: string;
+  cycleId: string;
+  courseId: string;
+  revokedAt: Date;
+  revokedBy: string;
+  reason: string;
+  /** The cycle opened for the retake, when the revoked certificate was the person's current completion. */
+  retakeCycleNo: number | null;
+}
+
+export const certificateRevocationSchema = new Schema<CertificateRevocationDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    cycleId: { type: String, required: true },
+    courseId: { type: String, required: true },
+    revokedAt: { type: Date, required: true },
+    revokedBy: { type: String, required: true },
+    reason: { type: String, required: true },
+    retakeCycleNo: { type: Number, default: null },
+  },
+  { collection: 'certificate_revocations', versionKey: false },
 );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CODE_PATTERN, normaliseCertificateCode } from '../../domain/certificate-code.js';
-import { certificateStatus } from '../../domain/completion.js';
+import { certificateValidity } from '../../domain/completion.js';
 import { attachmentDisposition } from '../../domain/download-name.js';
 import { HttpError } from '../../plugins/auth.js';
 import { renderCertificatePdf } from '../../services/certificate-pdf.js';
@@ -65,14 +65,16 @@ const certificateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.viewAsync('records/verify', {
         found: true,
         fmt,
-        status: certificateStatus(cert.expiresAt, app.clock.now()),
-        // Only what a third party needs: no score, no user id, no e-mail.
+        status: certificateValidity(cert, app.clock.now()),
+        // Only what a third party needs: no score, no user id, no e-mail, and no revocation reason
+        // (HR's reason can be personal; the public answer is the common "revoked by the issuer").
         certificate: {
           code: cert._id,
           name: cert.name,
           courseTitle: cert.courseTitle,
           completedAt: cert.completedAt,
           expiresAt: cert.expiresAt,
+          revokedAt: cert.revokedAt ?? null,
         },
       });
     },

@@ -19,6 +19,24 @@ const certificate = (name: string): CertificateDoc => ({
 });
 
 describe('certificate PDF', () => {
+  it('stamps a revoked certificate across the page and under the code, on one page', async () => {
+    const revoked = {
+      ...certificate('Ava Adams'),
+      revokedAt: new Date('2026-03-20T09:00:00Z'),
+      revokedBy: 'hr1',
+      revokedReason: 'internal reason',
+    };
+    const pdf = await renderCertificatePdf(revoked, {
+      verifyUrl: 'https://training.example/verify/K7QF-2MZD-9XRT-4HBC',
+      now: new Date('2026-04-01T00:00:00Z'),
+    });
+    const text = await pdfText(pdf);
+    expect(text).toContain('REVOKED on 20 March 2026: this certificate is no longer valid.');
+    expect(text).toContain('REVOKED');
+    expect(text).not.toContain('internal reason');
+    expect(pdf.toString('latin1').match(/\/Type \/Page\b/g)).toHaveLength(1);
+  });
+
   it('prints names outside Latin-1 exactly (Polish, Czech, Greek, Cyrillic)', async () => {
     const names = ['Łukasz Wójcik', 'Antonín Dvořák', 'Νίκος Παπαδόπουλος', 'Ольга Петрова'];
     for (const name of names) {

@@ -1,16 +1,37 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
+import { CODE_PATTERN, normaliseCertificateCode } from '../../../domain/certificate-code.js';
+import {
+  REASON_MAX,
+  REASON_MIN,
+  RETAKE_DAYS,
+  revocationReason,
+} from '../../../domain/certificate-revocation.js';
+import { formatDay } from '../../../domain/display-dates.js';
 import { STATE_LABELS } from '../../../domain/reporting.js';
 import { HttpError } from '../../../plugins/auth.js';
+import { revokeCertificate } from '../../../services/certificates.js';
 import { employeeHistory } from '../../../services/report-history.js';
+import { formBody } from '../../form-schema.js';
 
-const Params = Type.Object(
-  { userId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) },
+const UserId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+const Params = Type.Object({ userId: UserId }, { additionalProperties: false });
+const ShowQuery = Type.Object(
+  { revoked: Type.Optional(Type.String({ pattern: CODE_PATTERN })) },
   { additionalProperties: false },
 );
+const RevokeParams = Type.Object(
+  { userId: UserId, code: Type.String({ pattern: CODE_PATTERN }) },
+  { additionalProperties: false },
+);
+const RevokeBody = formBody({
+  reason: Type.String({ minLength: REASON_MIN, maxLength: REASON_MAX }),
+  // The ticked box is the confirmation step: a stray click on the button alone revokes nothing.
+  confirm: Type.Literal('yes'),
+});
 
-/** One person's full training history, for HR and auditors. People are listed at /hr/people. */
+/** One person's full training history, for HR and auditors, and revoking their certificates. */
 const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/hr/employees', { config: { access: HR_ROLES } }, async (_request, reply) =>
     reply.redirect('/hr/people'),
@@ -18,11 +39,46 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/hr/employees/:userId',
-    { config: { access: HR_ROLES }, schema: { params: Params } },
+    { config: { access: HR_ROLES }, schema: { params: Params, querystring: ShowQuery } },
     async (request, reply) => {
       const history = await employeeHistory(app.db.models, app.courses, request.params.userId);
       if (!history) throw new HttpError(404, 'There is no person with that id.');
-      return reply.viewAsync('hr/employees/show', { ...history, stateLabels: STATE_LABELS });
+      return reply.viewAsync('hr/employees/show', {
+        ...history,
+        stateLabels: STATE_LABELS,
+        revokedNow: request.query.revoked ?? null,
+        revocation: { min: REASON_MIN, max: REASON_MAX, retakeDays: RETAKE_DAYS },
+      });
+    },
+  );
+
+  app.post(
+    '/hr/employees/:userId/certificates/:code/revoke',
+    { config: { access: HR_ROLES }, schema: { params: RevokeParams, body: RevokeBody } },
+    async (request, reply) => {
+      const { userId } = request.params;
+      const code = normaliseCertificateCode(request.params.code);
+      const reason = revocationReason(request.body.reason);
+      if (!reason)
+        throw new HttpError(
+          400,
+          `Give a reason of ${REASON_MIN} to ${REASON_MAX} characters for the revocation.`,
+        );
+      const actorId = request.user?.id;
+      if (!actorId) throw new Error('HR route without a user');
+      const result = await revokeCertificate(
+        { models: app.db.models, audit: app.audit, courses: app.courses },
+        { code, userId, actorId, reason },
+        app.clock.now(),
+      );
+      if (result.outcome === 'not-found')
+        throw new HttpError(404, 'This person has no certificate with that code.');
+      if (result.outcome === 'already-revoked')
+        throw new HttpError(
+          409,
+          `This certificate was already revoked on ${formatDay(result.revocation.revokedAt)}; nothing was changed.`,
+        );
+      return reply.redirect(`/hr/employees/${encodeURIComponent(userId)}?revoked=${code}`, 303);
     },
   );
 };
