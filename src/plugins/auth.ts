@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type Access, decideAccess } from '../domain/access.js';
+import { sameSitePath } from '../domain/redirect-target.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -11,11 +12,6 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
-}
-
-export function safeNextPath(next: unknown): string {
-  // Only same-site relative paths, so the login form cannot be used as an open redirect.
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
 }
 
 /**
@@ -45,8 +41,9 @@ export default fp(
       if (!access) return; // 404s have no route
       const decision = decideAccess(access, request.user?.role ?? null);
       if (decision === 'login') {
-        const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
-        return reply.redirect(`/login${next}`, 302);
+        // Back to this page after sign-in, if it is one the sign-in page would accept as `next`.
+        const back = request.method === 'GET' ? sameSitePath(request.url, app.config.BASE_URL) : null;
+        return reply.redirect(back ? `/login?next=${encodeURIComponent(back)}` : '/login', 302);
       }
       if (decision === 'forbidden') throw new HttpError(403, 'You do not have access to this page.');
     });

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db/connection.js';
+import { appendHeaderGuard } from './header-guard.js';
 
 function wantsJson(request: FastifyRequest): boolean {
   if (request.url.startsWith('/api/')) return true;
@@ -97,6 +98,9 @@ export default fp(
         return send(request, reply, 413, 'The request body is larger than this form accepts.');
       return send(request, reply, status, err.message);
     });
+
+    // Each route's last onSend hook: a header that cannot be sent becomes this handler's 500 page.
+    app.addHook('onRoute', appendHeaderGuard(app.config.BASE_URL));
 
     app.setNotFoundHandler(async (request, reply) =>
       send(

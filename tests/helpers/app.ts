@@ -42,6 +42,8 @@ export async function createTestApp(
     config?: Partial<Config>;
     /** Receives each error the app logs (5xx causes), for tests that must explain a 500. */
     onErrorLog?: (line: string) => void;
+    /** Adds test-only routes (or hooks) to the app before it is ready. */
+    extend?: (app: FastifyInstance) => void;
   } = {},
 ): Promise<TestApp> {
   const clock = opts.clock ?? new TestClock();
@@ -51,6 +53,7 @@ export async function createTestApp(
     ? { level: 'error', stream: { write: (line: string) => onErrorLog(line) } }
     : false;
   const app = await buildApp({ config, mongoUri: opts.mongoUri ?? inject('mongoUri'), clock, logger });
+  opts.extend?.(app);
   await app.ready();
   if (opts.seed !== false) await seedDemo(usersRepository(app.db.models), clock.now());
   return {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { usersRepository } from '../../db/repositories/users.js';
-import { safeNextPath } from '../../plugins/auth.js';
+import { safeRedirectPath } from '../../domain/redirect-target.js';
 import { login } from '../../services/auth.js';
 import { formBody, Text } from '../form-schema.js';
 import { accountLockout } from './account-lockout.js';
@@ -25,15 +25,17 @@ function homeFor(role: string): string {
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const users = usersRepository(app.db.models);
   const lockout = accountLockout(app, { maxFailures: 10, windowMs: LOGIN_WINDOW_MS });
+  // Where to go after sign-in: only a path on this site (domain/redirect-target.ts), else home.
+  const nextPath = (next: unknown) => safeRedirectPath(next, app.config.BASE_URL);
 
   app.get(
     '/login',
     { config: { access: 'public' }, schema: { querystring: LoginQuery } },
     async (request, reply) => {
-      if (request.user) return reply.redirect(safeNextPath(request.query.next));
+      if (request.user) return reply.redirect(nextPath(request.query.next));
       return reply.viewAsync('auth/login', {
         csrfToken: reply.generateCsrf(),
-        next: safeNextPath(request.query.next),
+        next: nextPath(request.query.next),
         email: '',
         error: null,
       });
@@ -50,7 +52,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const next = safeNextPath(request.body.next);
+      const next = nextPath(request.body.next);
       const user = await login(
         { users, audit: app.audit },
         { email, password, ip: request.ip },
