@@ -5,7 +5,7 @@ import type { Course } from './domain/course.js';
 import authPlugin from './plugins/auth.js';
 import coursesPlugin from './plugins/courses.js';
 import dbPlugin from './plugins/db.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { answerFrameworkError } from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import { ignoreUnknownQueryParams } from './plugins/tracking-params.js';
 import './plugins/types.js';
@@ -40,6 +40,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Quiz forms and CSV uploads never need deep nesting or prototype keys.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // A URL fastify cannot decode, or a path parameter past maxParamLength (414), gets the app's
+    // error page instead of fastify's JSON with its internal code.
+    frameworkErrors: answerFrameworkError,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, useDefaults: true },
     },
