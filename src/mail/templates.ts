@@ -138,3 +138,27 @@ export function digestMessage(
     label: 'Open the HR dashboard',
   });
 }
+
+/**
+ * To an account's owner when it sees many failed sign-ins in a short time (OWASP): says what
+ * happened and what to do, and nothing an attacker who reads it could use.
+ */
+export function failedSignInsMessage(c: {
+  personName: string;
+  failures: number;
+  minutes: number;
+  /** `${BASE_URL}/login` */
+  link: string;
+}): MessageBody {
+  return render(
+    'Failed sign-ins to your Policy Training account',
+    [
+      `Hello ${c.personName},`,
+      `Someone tried to sign in to your Policy Training account with a wrong password ${c.failures} times in ${c.minutes} minutes.`,
+      'If it was you, there is nothing to do: you can still sign in with your password from your usual device. ' +
+        'If it was not you, your account is safe while your password is strong; further attempts are being slowed down. ' +
+        'Tell your administrator if this keeps happening.',
+    ],
+    { href: c.link, label: 'Sign in to Policy Training' },
+  );
+}

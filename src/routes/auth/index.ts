@@ -3,8 +3,9 @@ import { Type } from 'typebox';
 import { usersRepository } from '../../db/repositories/users.js';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
 import { login } from '../../services/auth.js';
+import { loginAlerts } from '../../services/login-alerts.js';
 import { formBody, Text } from '../form-schema.js';
-import { accountLockout } from './account-lockout.js';
+import { loginThrottle } from './login-throttle.js';
 
 const LoginQuery = Type.Object(
   { next: Type.Optional(Type.String({ maxLength: 500 })) },
@@ -16,15 +17,24 @@ const LoginBody = formBody({
   next: Type.Optional(Type.String({ maxLength: 500 })),
 });
 
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-
 function homeFor(role: string): string {
   return role === 'admin' ? '/admin' : role === 'hr' ? '/hr' : '/';
 }
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const users = usersRepository(app.db.models);
-  const lockout = accountLockout(app, { maxFailures: 10, windowMs: LOGIN_WINDOW_MS });
+  // Failed sign-ins are slowed per (account, address) and capped per address; many failures on
+  // one account e-mail its owner and never lock them out (domain/login-throttle.ts).
+  const alerts = loginAlerts({ users, audit: app.audit, models: app.db.models, config: app.config });
+  app.addHook('onClose', () => alerts.close());
+  const throttle = loginThrottle({
+    now: () => app.clock.now(),
+    onRepeatedFailures: (account, failures, windowStart, minutes) => {
+      alerts.notify(account, failures, windowStart, minutes, app.clock.now(), (err) =>
+        app.log.error({ err }, 'failed sign-ins alert not sent'),
+      );
+    },
+  });
   // Where to go after sign-in: only a path on this site (domain/redirect-target.ts), else home.
   const nextPath = (next: unknown) => safeRedirectPath(next, app.config.BASE_URL);
 
@@ -47,19 +57,30 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: 'public' },
       schema: { body: LoginBody },
-      // Two limits: requests per client address, and failed sign-ins per account (account-lockout.ts).
-      preHandler: [app.rateLimit({ max: 30, timeWindow: LOGIN_WINDOW_MS }), lockout.check],
     },
     async (request, reply) => {
       const { email, password } = request.body;
+      const attempt = throttle.begin(email, request.ip);
+      if (!attempt.allowed) {
+        reply.code(429).header('retry-after', String(attempt.retryAfterSeconds));
+        return reply.viewAsync('auth/login', {
+          csrfToken: reply.generateCsrf(),
+          next: nextPath(request.body.next),
+          email,
+          error: attempt.message,
+        });
+      }
       const next = nextPath(request.body.next);
       const user = await login(
         { users, audit: app.audit },
         { email, password, ip: request.ip },
         app.clock.now(),
-      );
+      ).catch((err: unknown) => {
+        throttle.unfinished(attempt.attempt);
+        throw err;
+      });
       if (!user) {
-        await lockout.recordFailure(request);
+        throttle.failed(attempt.attempt);
         reply.code(401);
         return reply.viewAsync('auth/login', {
           csrfToken: reply.generateCsrf(),
@@ -68,6 +89,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           error: 'That e-mail and password combination did not work.',
         });
       }
+      throttle.succeeded(attempt.attempt);
       // A fresh session id at login blocks session fixation.
       await request.session.regenerate();
       request.session.user = user;

@@ -206,36 +206,31 @@ describe('sessions', () => {
 });
 
 describe('login rate limit', () => {
-  it('answers 429 after 10 failures for one account, even from many addresses', async () => {
+  it('failures for one account from many addresses never lock out the right password (login-throttle.test.ts)', async () => {
     const email = ACTOR_EMAILS.otherEmployee;
     const statuses: number[] = [];
     for (let i = 0; i < 11; i += 1) {
       const res = await new ClientSession(t.app).post('/login', { email, password: `wrong-${i}` }, '/login');
       statuses.push(res.statusCode);
     }
-    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
-    expect(statuses[10]).toBe(429);
-    // Even the right password is refused while the account is limited.
+    expect(statuses.every((s) => s === 401)).toBe(true);
     const right = await new ClientSession(t.app).post('/login', { email, password: TEST_PASSWORD }, '/login');
-    expect(right.statusCode).toBe(429);
+    expect(right.statusCode).toBe(303);
   });
 
-  it('the per-account limit cannot be sidestepped by spelling the address differently (case, spaces)', async () => {
+  it('answers 429 after 5 failures for one account from one address, however the address is spelled', async () => {
     const email = ACTOR_EMAILS.manager;
-    for (let i = 0; i < 10; i += 1) {
-      await new ClientSession(t.app).post('/login', { email, password: `wrong-${i}` }, '/login');
+    const s = new ClientSession(t.app);
+    for (let i = 0; i < 5; i += 1) {
+      expect((await s.post('/login', { email, password: `wrong-${i}` }, '/login')).statusCode).toBe(401);
     }
     for (const variant of ['MANAGER@demo.test', ` ${email}`, `${email} `, `  ${email}\t`]) {
-      const res = await new ClientSession(t.app).post(
-        '/login',
-        { email: variant, password: 'wrong' },
-        '/login',
-      );
+      const res = await s.post('/login', { email: variant, password: 'wrong' }, '/login');
       expect(res.statusCode, JSON.stringify(variant)).toBe(429);
     }
   });
 
-  it('answers 429 after 30 attempts from one address, whatever the accounts', async () => {
+  it('answers 429 after 30 failures from one address, whatever the accounts', async () => {
     const s = new ClientSession(t.app);
     const statuses: number[] = [];
     for (let i = 0; i < 31; i += 1) {
