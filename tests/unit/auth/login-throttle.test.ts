@@ -5,6 +5,7 @@ import {
   describeWait,
   LOGIN_THROTTLE_POLICY as P,
   pairDelayMs,
+  type WindowRecord,
 } from '../../../src/domain/login-throttle.js';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -44,7 +45,7 @@ describe('login throttle policy', () => {
   });
 
   it('accounts: the owner alert fires once, at the 10th failure in a window, and again in the next window', () => {
-    let account;
+    let account: WindowRecord | undefined;
     const alerts: number[] = [];
     for (let i = 1; i <= 25; i += 1) {
       const r = afterAccountFailure(account, P, T0 + i * 1000);
