@@ -1,14 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { ensureFerretdbBinary } from './build.js';
+import { type LeashedProcess, spawnLeashed } from './leashed-process.js';
 
 export interface EmbeddedFerretdb {
   uri: string;
   port: number;
-  /** Stops the child process; resolves once it has exited. */
+  /** Stops FerretDB; resolves once it has exited. */
   stop(): Promise<void>;
 }
 
@@ -22,30 +22,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function pingUntilReady(uri: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`FerretDB exited with code ${child.exitCode} during start-up`);
-    const client = new mongoose.mongo.MongoClient(uri, {
-      serverSelectionTimeoutMS: 500,
-      connectTimeoutMS: 500,
-    });
-    try {
-      await client.connect();
-      await client.db('admin').command({ ping: 1 });
-      return;
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      await client.close().catch(() => {});
-    }
-  }
-  throw new Error(`FerretDB did not answer ping within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
 export type SqliteSync = 'normal' | 'full';
@@ -75,9 +51,75 @@ function goGcEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { GOGC: '400', GOMEMLIMIT: '512MiB', ...env };
 }
 
+function ferretdbArgs(dir: string, port: number, sync: SqliteSync): string[] {
+  return [
+    '--handler=sqlite',
+    `--sqlite-url=${sqliteUrl(dir, sync)}`,
+    `--state-dir=${dir}`,
+    `--listen-addr=127.0.0.1:${port}`,
+    '--debug-addr=-',
+    '--telemetry=disable',
+    '--log-level=error',
+  ];
+}
+
+async function pingUntilReady(
+  uri: string,
+  ferret: LeashedProcess,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (!ferret.running()) throw new Error(`FerretDB ended during start-up: it ${await ferret.exited}`);
+    if (signal?.aborted) throw new Error('FerretDB start-up cancelled');
+    const client = new mongoose.mongo.MongoClient(uri, {
+      serverSelectionTimeoutMS: 500,
+      connectTimeoutMS: 500,
+    });
+    try {
+      await client.connect();
+      await client.db('admin').command({ ping: 1 });
+      return;
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await client.close().catch(() => {});
+    }
+  }
+  throw new Error(`FerretDB did not answer ping within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+/** Starts one FerretDB process under its leash and resolves once it answers a ping. */
+async function launch(
+  binary: string,
+  dir: string,
+  port: number,
+  sync: SqliteSync,
+  signal?: AbortSignal,
+): Promise<LeashedProcess> {
+  const ferret = spawnLeashed(
+    [binary, ...ferretdbArgs(dir, port, sync)],
+    goGcEnv(process.env),
+    `ferretdb@127.0.0.1:${port}`,
+  );
+  try {
+    await pingUntilReady(`mongodb://127.0.0.1:${port}/`, ferret, 30_000, signal);
+    return ferret;
+  } catch (err) {
+    // A FerretDB that ended says why in its exit; one that did not answer, in what it wrote.
+    const silent = ferret.running();
+    await ferret.stop();
+    throw silent ? new Error(`${(err as Error).message}\n${ferret.stderr()}`.trim()) : err;
+  }
+}
+
 /**
- * Starts FerretDB v1 with its SQLite backend as a child process on 127.0.0.1.
- * Data lives in `<dataDir>` (SQLite files and FerretDB's state), so it survives restarts.
+ * Starts FerretDB v1 with its SQLite backend on 127.0.0.1, under a leash that ends it whenever
+ * this process ends (see ./leash.mjs). Data lives in `<dataDir>` (SQLite files and FerretDB's
+ * state), so it survives restarts.
  */
 export async function startEmbeddedFerretdb(opts: {
   dataDir: string;
@@ -90,42 +132,7 @@ export async function startEmbeddedFerretdb(opts: {
   const dir = path.resolve(opts.dataDir);
   await mkdir(dir, { recursive: true });
   const port = opts.port ?? (await freePort());
-  const child = spawn(
-    binary,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=${sqliteUrl(dir, opts.sync ?? 'normal')}`,
-      `--state-dir=${dir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=error',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: goGcEnv(process.env) },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const uri = `mongodb://127.0.0.1:${port}/`;
-  try {
-    await pingUntilReady(uri, child, 30_000);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${stderr}`);
-  }
-
-  return {
-    uri,
-    port,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  const sync = opts.sync ?? 'normal';
+  const ferret = await launch(binary, dir, port, sync);
+  return { uri: `mongodb://127.0.0.1:${port}/`, port, stop: ferret.stop };
 }
