@@ -5,7 +5,10 @@ import { ensureQueryIndexes, type QueryIndexMode } from './query-indexes.js';
 export interface Db {
   conn: Connection;
   models: Models;
-  /** True when the server answers a ping within the timeout. */
+  /**
+   * True when the server answers a ping within the timeout; false at once while the driver knows
+   * no server is reachable (the ping still goes out, so the driver checks the server again).
+   */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -26,6 +29,13 @@ export async function openDb(
     writeConcern: { w: 1 },
   });
   await conn.asPromise();
+  // What the driver last learned: a network error or a failed heartbeat marks the server unknown
+  // at once, the next successful check marks it back. Without this a readiness probe during an
+  // outage would wait in server selection and answer 200 once the database came back.
+  let serverReachable = true;
+  conn.getClient().on('topologyDescriptionChanged', (event) => {
+    serverReachable = event.newDescription.hasDataBearingServers;
+  });
   const models = defineModels(conn);
   await ensureIndexes(models);
   await ensureQueryIndexes(models, queryIndexes);
@@ -36,15 +46,16 @@ export async function openDb(
     async ping(timeoutMs = 1_500) {
       const db = conn.db;
       if (!db) return false;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
       const ping = db
         .admin()
         .ping()
         .then(() => true)
         .catch(() => false);
+      if (!serverReachable) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
       const ok = await Promise.race([ping, timeout]);
       clearTimeout(timer);
       return ok;

@@ -8,7 +8,10 @@ export interface DatabaseServer {
   stop(): Promise<void>;
 }
 
-/** Uses MONGODB_URI when set; otherwise starts the embedded FerretDB under DATA_DIR. */
+/**
+ * Uses MONGODB_URI when set; otherwise starts the embedded FerretDB under DATA_DIR, on a leash
+ * that ends it with this process, and restarted whenever it dies (see ./ferretdb/).
+ */
 export async function openDatabaseServer(
   config: Config,
   log: (line: string) => void,
@@ -17,6 +20,7 @@ export async function openDatabaseServer(
   const ferret = await startEmbeddedFerretdb({
     dataDir: path.join(config.DATA_DIR, 'ferretdb'),
     sync: config.FERRETDB_SYNC,
+    restart: true,
     log,
   });
   log(`[ferretdb] embedded FerretDB listening on 127.0.0.1:${ferret.port} (data in ${config.DATA_DIR})`);

@@ -4,11 +4,12 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { ensureFerretdbBinary } from './build.js';
 import { type LeashedProcess, spawnLeashed } from './leashed-process.js';
+import { superviseDatabase } from './supervisor.js';
 
 export interface EmbeddedFerretdb {
   uri: string;
   port: number;
-  /** Stops FerretDB; resolves once it has exited. */
+  /** Stops FerretDB (and its supervision); resolves once it has exited. */
   stop(): Promise<void>;
 }
 
@@ -119,13 +120,16 @@ async function launch(
 /**
  * Starts FerretDB v1 with its SQLite backend on 127.0.0.1, under a leash that ends it whenever
  * this process ends (see ./leash.mjs). Data lives in `<dataDir>` (SQLite files and FerretDB's
- * state), so it survives restarts.
+ * state), so it survives restarts. With `restart`, a FerretDB that dies is started again on the
+ * same port and data folder (see ./supervisor.ts); the first start fails loudly instead.
  */
 export async function startEmbeddedFerretdb(opts: {
   dataDir: string;
   port?: number;
   /** SQLite durability; see sqliteUrl. */
   sync?: SqliteSync;
+  /** Start FerretDB again whenever it ends without stop(). */
+  restart?: boolean;
   log?: (line: string) => void;
 }): Promise<EmbeddedFerretdb> {
   const binary = await ensureFerretdbBinary(opts.log);
@@ -133,6 +137,14 @@ export async function startEmbeddedFerretdb(opts: {
   await mkdir(dir, { recursive: true });
   const port = opts.port ?? (await freePort());
   const sync = opts.sync ?? 'normal';
-  const ferret = await launch(binary, dir, port, sync);
-  return { uri: `mongodb://127.0.0.1:${port}/`, port, stop: ferret.stop };
+  const first = await launch(binary, dir, port, sync);
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  if (!opts.restart) return { uri, port, stop: first.stop };
+  const supervisor = superviseDatabase({
+    first,
+    relaunch: (signal) => launch(binary, dir, port, sync, signal),
+    log: opts.log ?? (() => {}),
+    where: `127.0.0.1:${port}`,
+  });
+  return { uri, port, stop: supervisor.stop };
 }
