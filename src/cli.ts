@@ -7,7 +7,7 @@ import { type Db, openDb } from './db/connection.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
 import { systemClock } from './domain/clock.js';
-import { type AuditLog, createAuditLog, signerFromKey } from './services/audit.js';
+import { type AuditLog, createAuditLog, signerFromKey } from './services/audit/log.js';
 
 function printUsage(): void {
   console.error('Usage: npm run lms -- <command> [flags]\n\nCommands:');

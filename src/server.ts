@@ -7,7 +7,7 @@ import { usersRepository } from './db/repositories/users.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { LISTEN_BACKLOG } from './listen.js';
 import { createMailer } from './mail/transport.js';
-import { demoLoginLines, seedDemo, seedDemoTraining } from './services/seed-demo.js';
+import { demoLoginLines, seedDemo, seedDemoTraining } from './services/demo/seed.js';
 
 /** The only file that listens: config, database, app, signals, graceful close. */
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { Clock } from '../domain/clock.js';
 import type { Course } from '../domain/course.js';
-import type { AuditLog } from '../services/audit.js';
+import type { AuditLog } from '../services/audit/log.js';
 
 export interface CliArgs {
   positionals: string[];

@@ -12,7 +12,7 @@ import type { Models } from './models/index.js';
  * with the schemas.
  */
 export const QUERY_INDEXES: Partial<Record<keyof Models, Array<Record<string, IndexDirection>>>> = {
-  // A person's history page: events about them, newest first (services/report-history.ts).
+  // A person's history page: events about them, newest first (services/reporting/history.ts).
   AuditEvent: [{ subjectId: 1, _id: -1 }],
   Reminder: [{ userId: 1, createdAt: -1 }],
   // A manager's team (report-team.ts) and the people a department rule names (assignments.ts).

@@ -1,8 +1,8 @@
 import { Cron } from 'croner';
 import type { FastifyInstance } from 'fastify';
 import { createMailer } from '../mail/transport.js';
-import { runNightly } from '../services/nightly.js';
-import { runSweep, type SweepDeps } from '../services/sweep.js';
+import { runNightly } from '../services/jobs/nightly.js';
+import { runSweep, type SweepDeps } from '../services/jobs/sweep.js';
 
 /**
  * Runs the refresher sweep on `config.SWEEP_SCHEDULE` and the nightly job on

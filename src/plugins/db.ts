@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { openDb } from '../db/connection.js';
-import { createAuditLog, signerFromKey } from '../services/audit.js';
+import { createAuditLog, signerFromKey } from '../services/audit/log.js';
 
 /** Opens the database connection for this app instance and closes it when the app closes. */
 export default fp(

@@ -3,7 +3,7 @@ import type { Db } from '../db/connection.js';
 import type { Access } from '../domain/access.js';
 import type { Clock } from '../domain/clock.js';
 import type { SessionUser } from '../domain/roles.js';
-import type { AuditLog } from '../services/audit.js';
+import type { AuditLog } from '../services/audit/log.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

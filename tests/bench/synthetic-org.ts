@@ -4,7 +4,7 @@ import { newUserId } from '../../src/db/repositories/users.js';
 import { GENESIS_HASH } from '../../src/domain/audit-chain.js';
 import type { Course, Question } from '../../src/domain/course.js';
 import type { SessionUser } from '../../src/domain/roles.js';
-import { chainedEvent } from '../../src/services/audit.js';
+import { chainedEvent } from '../../src/services/audit/log.js';
 import { chance, seeded } from './synthetic/random.js';
 import { type AuditRecord, type Person, personHistory } from './synthetic/timeline.js';
 import { BatchWriter } from './synthetic/writer.js';
@@ -91,7 +91,7 @@ function sessionDoc(user: UserDoc, now: Date, rnd: () => number) {
   };
 }
 
-/** Appends audit records to the chain exactly as services/audit.ts would (`_id` = auditEventId(seq)). */
+/** Appends audit records to the chain exactly as services/audit/log.ts would (`_id` = auditEventId(seq)). */
 class AuditChain {
   seq = 0;
   hash = GENESIS_HASH;

@@ -5,8 +5,8 @@ import { buildApp } from '../../src/app.js';
 import { type Config, readEnv } from '../../src/config.js';
 import type { NewUser } from '../../src/db/repositories/users.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
-import { hashPassword } from '../../src/services/passwords.js';
-import { seedDemo } from '../../src/services/seed-demo.js';
+import { seedDemo } from '../../src/services/demo/seed.js';
+import { hashPassword } from '../../src/services/identity/passwords.js';
 import { TestClock } from './clock.js';
 
 export const TEST_PASSWORD = 'demo-password';

@@ -3,13 +3,13 @@ import type { UserDoc } from '../../src/db/models/user.js';
 import { type Access, decideAccess } from '../../src/domain/access.js';
 import type { Course } from '../../src/domain/course.js';
 import type { SessionUser } from '../../src/domain/roles.js';
-import { createRule } from '../../src/services/assignments.js';
-import { toSessionUser } from '../../src/services/auth.js';
-import { issueCertificate } from '../../src/services/certificates.js';
-import { currentCycle } from '../../src/services/enrollment.js';
-import { submitFeedback } from '../../src/services/feedback.js';
-import { previewImport } from '../../src/services/people-import.js';
+import { createRule } from '../../src/services/assignments/assignments.js';
+import { currentCycle } from '../../src/services/assignments/enrollment.js';
+import { toSessionUser } from '../../src/services/identity/login.js';
+import { submitFeedback } from '../../src/services/learning/feedback.js';
+import { previewImport } from '../../src/services/people/import.js';
 import { startAttempt } from '../../src/services/quiz/index.js';
+import { issueCertificate } from '../../src/services/records/certificates.js';
 import { ACTOR_EMAILS, type Actor, type SignedInActor } from './actors.js';
 
 /**

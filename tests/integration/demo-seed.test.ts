@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, utcDay } from '../../src/domain/dates.js';
 import { outboxMailer } from '../../src/mail/transport.js';
-import { verifyAuditChain } from '../../src/services/audit-verify.js';
-import { seedDemoTraining } from '../../src/services/seed-demo.js';
+import { verifyAuditChain } from '../../src/services/audit/verify.js';
+import { seedDemoTraining } from '../../src/services/demo/seed.js';
 import { signIn, userIdOf } from '../helpers/actors.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 

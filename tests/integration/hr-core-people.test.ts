@@ -255,7 +255,7 @@ describe('HR person forms', () => {
 
 describe('demo training data', () => {
   it('assigns the course to everyone and gives a few people history', async () => {
-    const { seedDemoTraining } = await import('../../src/services/seed-demo.js');
+    const { seedDemoTraining } = await import('../../src/services/demo/seed.js');
     const { outboxMailer } = await import('../../src/mail/transport.js');
     // A fresh demo organisation: the import tests above deactivated most of this one.
     const fresh = await createTestApp({ label: 'hr-core-demo' });

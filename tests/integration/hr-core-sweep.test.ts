@@ -4,9 +4,9 @@ import type { AssignmentDoc, CycleDoc } from '../../src/db/models/training.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
 import { expiryFor } from '../../src/domain/recertification.js';
 import { outboxMailer } from '../../src/mail/transport.js';
-import { recertificationPolicy, requestRenewal } from '../../src/services/course-settings.js';
-import { runNightly } from '../../src/services/nightly.js';
-import { runSweep } from '../../src/services/sweep.js';
+import { recertificationPolicy, requestRenewal } from '../../src/services/assignments/course-settings.js';
+import { runNightly } from '../../src/services/jobs/nightly.js';
+import { runSweep } from '../../src/services/jobs/sweep.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 
 const COURSE = 'social-media-policy';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignmentDoc } from '../../src/db/models/training.js';
 import { newUserId } from '../../src/db/repositories/users.js';
 import { REPORT_STATES } from '../../src/domain/reporting.js';
-import { recomputeSummaries } from '../../src/services/reports.js';
+import { recomputeSummaries } from '../../src/services/reporting/summaries.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { assignment, COURSE } from './hr-reports-support.js';
 

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserDoc } from '../../src/db/models/user.js';
-import { recomputeSummaries, refreshSettled } from '../../src/services/reports.js';
+import { recomputeSummaries, refreshSettled } from '../../src/services/reporting/summaries.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { assignment, COURSE, cycle, demoDepartment, tableRow } from './hr-reports-support.js';
 

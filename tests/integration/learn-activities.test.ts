@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedbackRepository } from '../../src/db/repositories/feedback.js';
 import type { Course, ExamplePost } from '../../src/domain/course.js';
-import { clauseConfusion } from '../../src/services/classification.js';
+import { clauseConfusion } from '../../src/services/learning/classification.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 
 const COURSE = 'social-media-policy';

@@ -5,8 +5,8 @@ import type { CliContext } from '../../src/cli/types.js';
 import { auditEventId } from '../../src/db/models/audit-event.js';
 import { anchorSigner, parseSigningKey } from '../../src/domain/audit-anchor.js';
 import { auditHash } from '../../src/domain/audit-chain.js';
-import { anchorAuditChain } from '../../src/services/audit.js';
-import { verifyAuditChain } from '../../src/services/audit-verify.js';
+import { anchorAuditChain } from '../../src/services/audit/log.js';
+import { verifyAuditChain } from '../../src/services/audit/verify.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { newAuditKeyPair } from '../helpers/audit-key.js';
 
@@ -212,7 +212,7 @@ describe('audit:verify', () => {
 
 describe('appending after a restart', () => {
   it('finds the end of the log by _id lookups alone and continues the chain', async () => {
-    const { createAuditLog } = await import('../../src/services/audit.js');
+    const { createAuditLog } = await import('../../src/services/audit/log.js');
     // Grow the log to an awkward length (not a power of two) through a fresh writer each time.
     for (let i = TOTAL + 1; i <= 37; i += 1) {
       await createAuditLog(t.app.db.models).append(
@@ -243,7 +243,7 @@ describe('appending after a restart', () => {
   });
 
   it('two writers with stale ends both append, and the chain stays intact', async () => {
-    const { createAuditLog } = await import('../../src/services/audit.js');
+    const { createAuditLog } = await import('../../src/services/audit/log.js');
     const a = createAuditLog(t.app.db.models);
     const b = createAuditLog(t.app.db.models);
     const event = (w: string) => ({ actorId: null, action: `writer.${w}`, targetType: 't', targetId: w });
@@ -260,7 +260,7 @@ describe('appending after a restart', () => {
   });
 
   it('writes events that arrive together in one insert, in order, each with its own number', async () => {
-    const { createAuditLog } = await import('../../src/services/audit.js');
+    const { createAuditLog } = await import('../../src/services/audit/log.js');
     const log = createAuditLog(t.app.db.models);
     const before = (await verifyAuditChain(t.app.db.models)).count;
     const inserts: number[] = [];
@@ -283,7 +283,7 @@ describe('appending after a restart', () => {
   });
 
   it('keeps the events stored before a slot another writer took, and places the rest after it', async () => {
-    const { createAuditLog } = await import('../../src/services/audit.js');
+    const { createAuditLog } = await import('../../src/services/audit/log.js');
     const log = createAuditLog(t.app.db.models);
     const event = (w: string) => ({ actorId: null, action: `writer.${w}`, targetType: 't', targetId: w });
     const end = await log.append(event('first'), t.clock.now());

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignmentKey, trainingRepository } from '../../src/db/repositories/training.js';
-import { evaluateCompletion } from '../../src/services/completion.js';
-import { defaultSettings } from '../../src/services/course-settings.js';
-import { currentCycle, newCycle } from '../../src/services/enrollment.js';
+import { defaultSettings } from '../../src/services/assignments/course-settings.js';
+import { currentCycle, newCycle } from '../../src/services/assignments/enrollment.js';
+import { evaluateCompletion } from '../../src/services/records/completion.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { COURSE_ID, course } from './records-helpers.js';

@@ -3,11 +3,11 @@ import { expect } from 'vitest';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
 import type { Course, Question } from '../../src/domain/course.js';
 import type { Answers } from '../../src/domain/quiz/grading.js';
-import { attest } from '../../src/services/attestation.js';
-import { currentCycle } from '../../src/services/enrollment.js';
-import { recordLessonView } from '../../src/services/progress.js';
+import { currentCycle } from '../../src/services/assignments/enrollment.js';
+import { recordLessonView } from '../../src/services/learning/progress.js';
 import { startAttempt } from '../../src/services/quiz/attempts.js';
 import { gradeAndRecord } from '../../src/services/quiz/record-result.js';
+import { attest } from '../../src/services/records/attestation.js';
 
 export const COURSE_ID = 'social-media-policy';
 

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { keyIdOf, parseFingerprint, parsePublicKey, parseSigningKey } from '../../domain/audit-anchor.js';
-import { verifyAuditChain } from '../../services/audit-verify.js';
+import { verifyAuditChain } from '../../services/audit/verify.js';
 import type { CliCommand } from '../types.js';
 import { type CliContext, CliUsageError, stringFlag } from '../types.js';
 

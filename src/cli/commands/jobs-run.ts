@@ -1,6 +1,6 @@
 import { createMailer } from '../../mail/transport.js';
-import { runNightly } from '../../services/nightly.js';
-import { runSweep, type SweepDeps } from '../../services/sweep.js';
+import { runNightly } from '../../services/jobs/nightly.js';
+import { runSweep, type SweepDeps } from '../../services/jobs/sweep.js';
 import { type CliCommand, CliUsageError, stringFlag } from '../types.js';
 
 const JOBS = ['all', 'sweep', 'nightly'] as const;

@@ -1,5 +1,5 @@
 import { usersRepository } from '../../db/repositories/users.js';
-import { demoLoginLines, seedDemo } from '../../services/seed-demo.js';
+import { demoLoginLines, seedDemo } from '../../services/demo/seed.js';
 import type { CliCommand } from '../types.js';
 
 export const command: CliCommand = {

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { DuplicateUserError, usersRepository } from '../../db/repositories/users.js';
 import { isValidEmail, normaliseEmail, ROLES, type Role } from '../../domain/roles.js';
-import { hashPassword, newPasswordProblem } from '../../services/passwords.js';
+import { hashPassword, newPasswordProblem } from '../../services/identity/passwords.js';
 import { type CliCommand, CliUsageError, requireFlag, stringFlag } from '../types.js';
 
 async function promptPassword(): Promise<string> {

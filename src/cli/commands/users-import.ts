@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { MAX_IMPORT_BYTES } from '../../domain/people-csv.js';
-import { applyImport, CsvFormatError, previewImport } from '../../services/people-import.js';
+import { applyImport, CsvFormatError, previewImport } from '../../services/people/import.js';
 import { type CliCommand, CliUsageError } from '../types.js';
 
 export const command: CliCommand = {

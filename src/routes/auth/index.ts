@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { usersRepository } from '../../db/repositories/users.js';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
-import { login } from '../../services/auth.js';
-import { loginAlerts } from '../../services/login-alerts.js';
+import { login } from '../../services/identity/login.js';
+import { loginAlerts } from '../../services/identity/login-alerts.js';
 import { formBody, Text } from '../form-schema.js';
 import { loginThrottle } from './login-throttle.js';
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { type Course, type ExamplePost, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
-import { classifyExample, recordedAnswers } from '../../services/classification.js';
+import { classifyExample, recordedAnswers } from '../../services/learning/classification.js';
 import { formBody } from '../form-schema.js';
 import { clauseList, LEARN_ASSETS, PLATFORM_NAMES } from './format.js';
 import { learnerOf, wantsJson } from './learner.js';

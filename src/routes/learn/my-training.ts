@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { myTraining } from '../../services/progress.js';
+import { myTraining } from '../../services/learning/progress.js';
 import { completedOn, formatDate, LEARN_ASSETS, stateBadge } from './format.js';
 import { learnerOf } from './learner.js';
 import { NoQuery } from './schemas.js';

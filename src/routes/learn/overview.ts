@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { courseProgress, lessonPath } from '../../services/progress.js';
+import { courseProgress, lessonPath } from '../../services/learning/progress.js';
 import { completedOn, formatDate, LEARN_ASSETS, stateBadge } from './format.js';
 import { learnerOf } from './learner.js';
 import { findCourse } from './lookup.js';

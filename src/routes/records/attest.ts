@@ -4,10 +4,10 @@ import type { CycleDoc } from '../../db/models/training.js';
 import { canAttest } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import type { SessionUser } from '../../domain/roles.js';
-import { ATTESTATION_STATEMENT, attest, findAttestation } from '../../services/attestation.js';
-import { shortVersion } from '../../services/certificate-pdf.js';
-import { cycleCompletionStatus } from '../../services/completion.js';
-import { currentCycle } from '../../services/enrollment.js';
+import { currentCycle } from '../../services/assignments/enrollment.js';
+import { ATTESTATION_STATEMENT, attest, findAttestation } from '../../services/records/attestation.js';
+import { shortVersion } from '../../services/records/certificate-pdf.js';
+import { cycleCompletionStatus } from '../../services/records/completion.js';
 import { formBody, Slug, Text } from '../form-schema.js';
 import { completionDeps, courseOr404, fmt, signedIn } from './shared.js';
 

@@ -4,8 +4,8 @@ import { CODE_PATTERN, normaliseCertificateCode } from '../../domain/certificate
 import { certificateValidity } from '../../domain/completion.js';
 import { attachmentDisposition } from '../../domain/download-name.js';
 import { HttpError } from '../../plugins/auth.js';
-import { renderCertificatePdf } from '../../services/certificate-pdf.js';
-import { findCertificate } from '../../services/certificates.js';
+import { renderCertificatePdf } from '../../services/records/certificate-pdf.js';
+import { findCertificate } from '../../services/records/certificates.js';
 import { fmt, isHr, signedIn } from './shared.js';
 
 const CODE_BODY = CODE_PATTERN.slice(1, -1);

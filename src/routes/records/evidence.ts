@@ -5,8 +5,12 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import { attachmentDisposition } from '../../domain/download-name.js';
 import type { SessionUser } from '../../domain/roles.js';
 import { HttpError } from '../../plugins/auth.js';
-import { shortVersion } from '../../services/certificate-pdf.js';
-import { buildEvidencePack, packCertificateStatus, serialiseEvidence } from '../../services/evidence.js';
+import { shortVersion } from '../../services/records/certificate-pdf.js';
+import {
+  buildEvidencePack,
+  packCertificateStatus,
+  serialiseEvidence,
+} from '../../services/records/evidence.js';
 import { ObjectIdString, Slug } from '../form-schema.js';
 import { courseOr404, fmt, signedIn } from './shared.js';
 

@@ -3,7 +3,7 @@ import type { Course } from '../../domain/course.js';
 import { formatDateTime, formatDay } from '../../domain/display-dates.js';
 import type { SessionUser } from '../../domain/roles.js';
 import { HttpError } from '../../plugins/auth.js';
-import type { CompletionDeps } from '../../services/completion.js';
+import type { CompletionDeps } from '../../services/records/completion.js';
 
 export function courseOr404(app: FastifyInstance, courseId: string): Course {
   const course = app.courses.get(courseId);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { STATE_LABELS } from '../../domain/reporting.js';
-import { teamStatus } from '../../services/report-team.js';
+import { teamStatus } from '../../services/reporting/team.js';
 
 /**
  * "My team": a manager's direct reports and their training status, read-only. Any signed-in

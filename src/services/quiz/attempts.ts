@@ -12,7 +12,7 @@ import {
   readAnswerForm,
   seededRng,
 } from '../../domain/quiz/index.js';
-import type { Learner } from '../enrollment.js';
+import type { Learner } from '../assignments/enrollment.js';
 import { choiceTokensFor, newChoiceKey } from './choice-tokens.js';
 import { type QuizDeps, QuizError, questionMap } from './deps.js';
 import { loadQuizContext, type QuizContext } from './overview.js';

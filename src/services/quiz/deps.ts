@@ -1,6 +1,6 @@
 import type { Models } from '../../db/models/index.js';
 import type { Course, Question } from '../../domain/course.js';
-import type { AuditLog } from '../audit.js';
+import type { AuditLog } from '../audit/log.js';
 
 export interface QuizDeps {
   models: Models;

@@ -9,7 +9,7 @@ import {
   type QuizStatus,
   quizStatus,
 } from '../../domain/quiz/index.js';
-import { currentCycle, type Learner } from '../enrollment.js';
+import { currentCycle, type Learner } from '../assignments/enrollment.js';
 import { courseOr404, type QuizDeps } from './deps.js';
 import { gradeAndRecord } from './record-result.js';
 

@@ -5,8 +5,8 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import { couldComplete } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import { type Answers, attemptsAllowed, gradeAttempt, submissionTime } from '../../domain/quiz/index.js';
-import { evaluateCompletion } from '../completion.js';
-import { markCycleStarted } from '../enrollment.js';
+import { markCycleStarted } from '../assignments/enrollment.js';
+import { evaluateCompletion } from '../records/completion.js';
 import { type QuizDeps, questionMap } from './deps.js';
 
 /**

@@ -9,9 +9,9 @@ import mongoose from 'mongoose';
 import { defaultCoursesDir, loadCourses } from '../../../src/content/index.js';
 import { defineModels } from '../../../src/db/models/index.js';
 import { outboxMailer } from '../../../src/mail/transport.js';
-import { createAuditLog } from '../../../src/services/audit.js';
-import { runNightly } from '../../../src/services/nightly.js';
-import { runSweep } from '../../../src/services/sweep.js';
+import { createAuditLog } from '../../../src/services/audit/log.js';
+import { runNightly } from '../../../src/services/jobs/nightly.js';
+import { runSweep } from '../../../src/services/jobs/sweep.js';
 
 interface Options {
   mongoUri: string;

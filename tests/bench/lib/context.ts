@@ -1,7 +1,7 @@
 import { defaultCoursesDir, loadCourses } from '../../../src/content/index.js';
 import { type Db, openDb } from '../../../src/db/connection.js';
 import type { Course } from '../../../src/domain/course.js';
-import { hashPassword } from '../../../src/services/passwords.js';
+import { hashPassword } from '../../../src/services/identity/passwords.js';
 import { generateOrg, type OrgSummary } from '../synthetic-org.js';
 import { type AppProcess, startAppProcess } from './app-process.js';
 import { benchDbName } from './ferret.js';

@@ -7,7 +7,7 @@ import { newUserId } from '../../../src/db/repositories/users.js';
 import type { Course } from '../../../src/domain/course.js';
 import { addDays } from '../../../src/domain/dates.js';
 import type { SessionUser } from '../../../src/domain/roles.js';
-import { newCycle } from '../../../src/services/enrollment.js';
+import { newCycle } from '../../../src/services/assignments/enrollment.js';
 import { BatchWriter } from '../synthetic/writer.js';
 import { BENCH_DOMAIN } from '../synthetic-org.js';
 

@@ -2,7 +2,7 @@ import { auditEventId } from '../../../src/db/models/audit-event.js';
 import type { Models } from '../../../src/db/models/index.js';
 import { GENESIS_HASH } from '../../../src/domain/audit-chain.js';
 import type { SessionUser } from '../../../src/domain/roles.js';
-import { createAuditLog } from '../../../src/services/audit.js';
+import { createAuditLog } from '../../../src/services/audit/log.js';
 import type { Row } from '../lib/results.js';
 import { percentile, ratio, round } from '../lib/stats.js';
 import { BatchWriter } from '../synthetic/writer.js';
@@ -70,7 +70,7 @@ export async function lookupsAt(
 }
 
 /**
- * The audit log's append (services/audit.ts) over a log of `events` entries: `_id` is the padded
+ * The audit log's append (services/audit/log.ts) over a log of `events` entries: `_id` is the padded
  * sequence number; the first append of a process finds the end by bisecting with `_id` lookups,
  * later ones insert at the next number directly.
  */

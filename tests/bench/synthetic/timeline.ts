@@ -12,7 +12,7 @@ import { drawQuestions } from '../../../src/domain/quiz/draw.js';
 import { type Answers, gradeAttempt } from '../../../src/domain/quiz/grading.js';
 import { seededRng } from '../../../src/domain/quiz/random.js';
 import { cycleState, expiryFor, refresherDueAt, windowOpensAt } from '../../../src/domain/recertification.js';
-import type { AuditInput } from '../../../src/services/audit.js';
+import type { AuditInput } from '../../../src/services/audit/log.js';
 import { answerFor } from '../lib/answers.js';
 import { between, chance, type Random } from './random.js';
 

@@ -9,8 +9,8 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxMailer } from '../../../src/mail/transport.js';
-import { runNightly } from '../../../src/services/nightly.js';
-import { runSweep } from '../../../src/services/sweep.js';
+import { runNightly } from '../../../src/services/jobs/nightly.js';
+import { runSweep } from '../../../src/services/jobs/sweep.js';
 import { launchChromium } from '../../helpers/browser.js';
 import { type E2EServer, startE2EServer } from '../support/app-server.js';
 import {

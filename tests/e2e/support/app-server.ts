@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { usersRepository } from '../../../src/db/repositories/users.js';
-import { seedDemo } from '../../../src/services/seed-demo.js';
+import { seedDemo } from '../../../src/services/demo/seed.js';
 import { testConfig, uniqueDbName } from '../../helpers/app.js';
 import { TestClock } from '../../helpers/clock.js';
 

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { outboxMailer } from '../../../src/mail/transport.js';
-import { runNightly } from '../../../src/services/nightly.js';
-import { seedDemoTraining } from '../../../src/services/seed-demo.js';
-import { runSweep } from '../../../src/services/sweep.js';
+import { seedDemoTraining } from '../../../src/services/demo/seed.js';
+import { runNightly } from '../../../src/services/jobs/nightly.js';
+import { runSweep } from '../../../src/services/jobs/sweep.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 // Two app instances on one database, each with its own connection pool and audit writer, run the

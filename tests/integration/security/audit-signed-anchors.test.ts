@@ -12,8 +12,8 @@ import { auditEventId } from '../../../src/db/models/audit-event.js';
 import { anchorSigner, parseSigningKey } from '../../../src/domain/audit-anchor.js';
 import { type AuditFields, auditHash, GENESIS_HASH } from '../../../src/domain/audit-chain.js';
 import { outboxMailer } from '../../../src/mail/transport.js';
-import { runNightly } from '../../../src/services/nightly.js';
-import { runSweep } from '../../../src/services/sweep.js';
+import { runNightly } from '../../../src/services/jobs/nightly.js';
+import { runSweep } from '../../../src/services/jobs/sweep.js';
 import { createTestApp, createUser, type TestApp } from '../../helpers/app.js';
 import { newAuditKeyPair } from '../../helpers/audit-key.js';
 

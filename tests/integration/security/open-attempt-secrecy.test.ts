@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttemptDoc } from '../../../src/db/models/quiz.js';
 import type { Course, Question } from '../../../src/domain/course.js';
-import type { EvidencePack } from '../../../src/services/evidence.js';
+import type { EvidencePack } from '../../../src/services/records/evidence.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../../helpers/app.js';
 import { addCourseVariant, htmlText, loadAttempt, newLearner, start } from '../quiz-support.js';
 

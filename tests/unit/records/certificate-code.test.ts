@@ -5,7 +5,7 @@ import {
   formatCertificateCode,
   normaliseCertificateCode,
 } from '../../../src/domain/certificate-code.js';
-import { newCertificateCode } from '../../../src/services/certificates.js';
+import { newCertificateCode } from '../../../src/services/records/certificates.js';
 
 describe('certificate codes', () => {
   it('write 80 bits as four groups of four base32 characters', () => {

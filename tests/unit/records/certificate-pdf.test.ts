@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CertificateDoc } from '../../../src/db/models/records.js';
-import { renderCertificatePdf } from '../../../src/services/certificate-pdf.js';
+import { renderCertificatePdf } from '../../../src/services/records/certificate-pdf.js';
 import { pdfText } from '../../helpers/pdf-text.js';
 
 const certificate = (name: string): CertificateDoc => ({

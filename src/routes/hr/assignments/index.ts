@@ -11,7 +11,12 @@ import {
 } from '../../../domain/assignment-rules.js';
 import { parseDay } from '../../../domain/dates.js';
 import { HttpError } from '../../../plugins/auth.js';
-import { AssignmentError, createRule, extendDueDate, retireRule } from '../../../services/assignments.js';
+import {
+  AssignmentError,
+  createRule,
+  extendDueDate,
+  retireRule,
+} from '../../../services/assignments/assignments.js';
 import { formBody, Slug, Text } from '../../form-schema.js';
 
 const RuleBody = formBody({

@@ -19,8 +19,8 @@ import {
   type ListPage,
   liveStateList,
   readActionList,
-} from '../../../services/report-lists.js';
-import { isRefreshing, refreshSummaries, summaryFor } from '../../../services/reports.js';
+} from '../../../services/reporting/lists.js';
+import { isRefreshing, refreshSummaries, summaryFor } from '../../../services/reporting/summaries.js';
 import { formBody, Slug } from '../../form-schema.js';
 import { FilterQueryProps, filterParams, parseFilter } from '../reports/filter-query.js';
 

@@ -11,8 +11,8 @@ import {
 import { formatDay } from '../../../domain/display-dates.js';
 import { STATE_LABELS } from '../../../domain/reporting.js';
 import { HttpError } from '../../../plugins/auth.js';
-import { revokeCertificate } from '../../../services/certificates.js';
-import { employeeHistory } from '../../../services/report-history.js';
+import { revokeCertificate } from '../../../services/records/certificates.js';
+import { employeeHistory } from '../../../services/reporting/history.js';
 import { formBody } from '../../form-schema.js';
 
 const UserId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { feedbackRepository } from '../../../db/repositories/feedback.js';
 import { HR_ROLES } from '../../../domain/access.js';
 import { HttpError } from '../../../plugins/auth.js';
-import { markFeedbackHandled } from '../../../services/report-feedback.js';
+import { markFeedbackHandled } from '../../../services/reporting/feedback.js';
 import { formBody } from '../../form-schema.js';
 
 const PAGE_SIZE = 25;

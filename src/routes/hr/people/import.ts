@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../../domain/people-csv.js';
 import { HttpError } from '../../../plugins/auth.js';
-import { applyImport, CsvFormatError, findPreview, previewImport } from '../../../services/people-import.js';
+import { applyImport, CsvFormatError, findPreview, previewImport } from '../../../services/people/import.js';
 import { formBody, Text } from '../../form-schema.js';
 
 const ImportBody = formBody({

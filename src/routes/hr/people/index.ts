@@ -6,8 +6,8 @@ import { DuplicateUserError, usersRepository } from '../../../db/repositories/us
 import { HR_ROLES } from '../../../domain/access.js';
 import { dayKey } from '../../../domain/dates.js';
 import { HttpError } from '../../../plugins/auth.js';
-import { activeRules, applyRulesTo } from '../../../services/assignments.js';
-import { createPerson, listPeople, type PeopleDeps, updatePerson } from '../../../services/people.js';
+import { activeRules, applyRulesTo } from '../../../services/assignments/assignments.js';
+import { createPerson, listPeople, type PeopleDeps, updatePerson } from '../../../services/people/people.js';
 import { ObjectIdString } from '../../form-schema.js';
 import importRoutes from './import.js';
 import { type FieldError, PersonBody, type PersonForm, validatePersonForm } from './person-form.js';

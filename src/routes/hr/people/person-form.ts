@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { parseDay } from '../../../domain/dates.js';
 import { isValidEmail, normaliseEmail, ROLES, type Role } from '../../../domain/roles.js';
-import type { PersonInput } from '../../../services/people.js';
+import type { PersonInput } from '../../../services/people/people.js';
 import { formBody, Text } from '../../form-schema.js';
 
 export const PersonBody = formBody({

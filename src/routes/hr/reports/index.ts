@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { attachmentDisposition } from '../../../domain/download-name.js';
-import { statusCsvStream } from '../../../services/report-export.js';
+import { statusCsvStream } from '../../../services/reporting/export.js';
 import { FilterQueryProps, parseFilter } from './filter-query.js';
 
 const ExportQuery = Type.Object(FilterQueryProps, { additionalProperties: false });

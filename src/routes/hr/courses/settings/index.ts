@@ -8,7 +8,7 @@ import {
   requestRenewal,
   type SettingsInput,
   saveSettings,
-} from '../../../../services/course-settings.js';
+} from '../../../../services/assignments/course-settings.js';
 import { formBody, Slug, Text } from '../../../form-schema.js';
 
 const Params = Type.Object({ courseId: Slug }, { additionalProperties: false });

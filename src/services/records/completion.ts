@@ -1,13 +1,13 @@
-import type { Models } from '../db/models/index.js';
-import type { CycleDoc } from '../db/models/training.js';
-import { lessonViewKey, progressRepository } from '../db/repositories/progress.js';
-import { assignmentKey, cycleKey, trainingRepository } from '../db/repositories/training.js';
-import { type CompletionStatus, completionStatus, couldComplete } from '../domain/completion.js';
-import type { Course } from '../domain/course.js';
-import { expiryFor } from '../domain/recertification.js';
-import type { AuditLog } from './audit.js';
+import type { Models } from '../../db/models/index.js';
+import type { CycleDoc } from '../../db/models/training.js';
+import { lessonViewKey, progressRepository } from '../../db/repositories/progress.js';
+import { assignmentKey, cycleKey, trainingRepository } from '../../db/repositories/training.js';
+import { type CompletionStatus, completionStatus, couldComplete } from '../../domain/completion.js';
+import type { Course } from '../../domain/course.js';
+import { expiryFor } from '../../domain/recertification.js';
+import { recertificationPolicy } from '../assignments/course-settings.js';
+import type { AuditLog } from '../audit/log.js';
 import { issueCertificate } from './certificates.js';
-import { recertificationPolicy } from './course-settings.js';
 
 export interface CompletionDeps {
   models: Models;

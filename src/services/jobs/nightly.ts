@@ -1,21 +1,21 @@
-import { driverCollection } from '../db/driver-collection.js';
-import type { AssignmentRuleDoc } from '../db/models/hr.js';
-import type { Models } from '../db/models/index.js';
-import type { ReportListChunkDoc, ReportSummaryDoc } from '../db/models/reporting.js';
-import { readAhead } from '../db/read-ahead.js';
-import { findManyById } from '../db/repositories/by-id.js';
-import { assignmentKey } from '../db/repositories/training.js';
-import { sessionsRepository } from '../db/session-store.js';
-import { catchesLater, matchesTarget } from '../domain/assignment-rules.js';
-import { dayKey, utcDay } from '../domain/dates.js';
-import { digestWeek } from '../domain/reminders.js';
-import { countByState } from '../domain/reporting.js';
-import { type DigestAuditEnd, type DigestCourseLine, digestMessage } from '../mail/templates.js';
-import { type AssignPerson, activeRules, applyRulesTo, insertManyOnce } from './assignments.js';
-import { auditChainEnd } from './audit.js';
-import { loadAllSettings } from './course-settings.js';
-import { readStoredLists } from './report-lists.js';
-import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from './reports.js';
+import { driverCollection } from '../../db/driver-collection.js';
+import type { AssignmentRuleDoc } from '../../db/models/hr.js';
+import type { Models } from '../../db/models/index.js';
+import type { ReportListChunkDoc, ReportSummaryDoc } from '../../db/models/reporting.js';
+import { readAhead } from '../../db/read-ahead.js';
+import { findManyById } from '../../db/repositories/by-id.js';
+import { assignmentKey } from '../../db/repositories/training.js';
+import { sessionsRepository } from '../../db/session-store.js';
+import { catchesLater, matchesTarget } from '../../domain/assignment-rules.js';
+import { dayKey, utcDay } from '../../domain/dates.js';
+import { digestWeek } from '../../domain/reminders.js';
+import { countByState } from '../../domain/reporting.js';
+import { type DigestAuditEnd, type DigestCourseLine, digestMessage } from '../../mail/templates.js';
+import { type AssignPerson, activeRules, applyRulesTo, insertManyOnce } from '../assignments/assignments.js';
+import { loadAllSettings } from '../assignments/course-settings.js';
+import { auditChainEnd } from '../audit/log.js';
+import { readStoredLists } from '../reporting/lists.js';
+import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from '../reporting/summaries.js';
 import type { SweepDeps } from './sweep.js';
 
 export interface NightlyReport {
@@ -68,7 +68,7 @@ interface PeoplePass {
  *    for "new hires within N days";
  *  - current names in the stored action lists (the sweep reuses them and looks up only newcomers);
  *  - expired sessions deleted (the session store already refuses them);
- *  - the hour's signed audit anchor, if the sweep has not written it (services/audit.ts);
+ *  - the hour's signed audit anchor, if the sweep has not written it (services/audit/log.ts);
  *  - the weekly HR digest, from the summaries the sweep keeps current, with that anchor's
  *    fingerprint (a copy outside the database and the key).
  * Everything that needs the people comes from ONE pass over them. Reads first, each cursor closed,

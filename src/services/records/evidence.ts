@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Models } from '../db/models/index.js';
-import type { AttemptDoc, AttemptResultDoc } from '../db/models/quiz.js';
-import type { AttestationDoc, CertificateDoc } from '../db/models/records.js';
-import type { CycleDoc, LessonViewDoc } from '../db/models/training.js';
-import type { UserDoc } from '../db/models/user.js';
-import { assignmentKey, cycleKey, trainingRepository } from '../db/repositories/training.js';
-import { certificateValidity } from '../domain/completion.js';
-import type { Course, Question } from '../domain/course.js';
+import type { Models } from '../../db/models/index.js';
+import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
+import type { AttestationDoc, CertificateDoc } from '../../db/models/records.js';
+import type { CycleDoc, LessonViewDoc } from '../../db/models/training.js';
+import type { UserDoc } from '../../db/models/user.js';
+import { assignmentKey, cycleKey, trainingRepository } from '../../db/repositories/training.js';
+import { certificateValidity } from '../../domain/completion.js';
+import type { Course, Question } from '../../domain/course.js';
 
 export const EVIDENCE_FORMAT = 'policy-training-evidence/1';
 

@@ -1,18 +1,18 @@
-import type { UserDoc } from '../db/models/user.js';
-import { newUserId, type UsersRepository, usersRepository } from '../db/repositories/users.js';
-import type { RuleTarget } from '../domain/assignment-rules.js';
-import type { Course } from '../domain/course.js';
-import { addDays } from '../domain/dates.js';
-import { rightAnswer } from '../domain/quiz/index.js';
-import { createRule } from './assignments.js';
-import { attest } from './attestation.js';
-import { currentCycle } from './enrollment.js';
-import { runNightly } from './nightly.js';
-import { hashPassword } from './passwords.js';
-import { recordLessonView } from './progress.js';
-import { findLearnerAttempt, questionMap, startAttempt } from './quiz/index.js';
-import { gradeAndRecord } from './quiz/record-result.js';
-import { runSweep, type SweepDeps } from './sweep.js';
+import type { UserDoc } from '../../db/models/user.js';
+import { newUserId, type UsersRepository, usersRepository } from '../../db/repositories/users.js';
+import type { RuleTarget } from '../../domain/assignment-rules.js';
+import type { Course } from '../../domain/course.js';
+import { addDays } from '../../domain/dates.js';
+import { rightAnswer } from '../../domain/quiz/index.js';
+import { createRule } from '../assignments/assignments.js';
+import { currentCycle } from '../assignments/enrollment.js';
+import { hashPassword } from '../identity/passwords.js';
+import { runNightly } from '../jobs/nightly.js';
+import { runSweep, type SweepDeps } from '../jobs/sweep.js';
+import { recordLessonView } from '../learning/progress.js';
+import { findLearnerAttempt, questionMap, startAttempt } from '../quiz/index.js';
+import { gradeAndRecord } from '../quiz/record-result.js';
+import { attest } from '../records/attestation.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 

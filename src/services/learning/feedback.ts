@@ -1,8 +1,8 @@
-import type { Models } from '../db/models/index.js';
-import type { FeedbackKind, PolicyFeedbackDoc } from '../db/models/learning.js';
-import { feedbackRepository } from '../db/repositories/feedback.js';
-import type { Course, Lesson } from '../domain/course.js';
-import type { AuditLog } from './audit.js';
+import type { Models } from '../../db/models/index.js';
+import type { FeedbackKind, PolicyFeedbackDoc } from '../../db/models/learning.js';
+import { feedbackRepository } from '../../db/repositories/feedback.js';
+import type { Course, Lesson } from '../../domain/course.js';
+import type { AuditLog } from '../audit/log.js';
 
 export interface FeedbackInput {
   kind: FeedbackKind;

@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { normalisePassword, passwordProblem } from '../domain/password-policy.js';
+import { normalisePassword, passwordProblem } from '../../domain/password-policy.js';
 
 // argon2id with the library defaults (m=64 MiB, t=3, p=4), as OWASP recommends.
 // The password is NFKC-normalised first (NIST SP 800-63B), at hashing and at every check.

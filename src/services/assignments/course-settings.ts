@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { CourseSettingsDoc, PolicyCampaign } from '../db/models/hr.js';
-import type { Models } from '../db/models/index.js';
-import type { Course } from '../domain/course.js';
-import { utcDay } from '../domain/dates.js';
-import type { RecertificationPolicy } from '../domain/recertification.js';
-import { REMINDER_DEFAULTS } from '../domain/reminders.js';
-import type { AuditLog } from './audit.js';
+import type { CourseSettingsDoc, PolicyCampaign } from '../../db/models/hr.js';
+import type { Models } from '../../db/models/index.js';
+import type { Course } from '../../domain/course.js';
+import { utcDay } from '../../domain/dates.js';
+import type { RecertificationPolicy } from '../../domain/recertification.js';
+import { REMINDER_DEFAULTS } from '../../domain/reminders.js';
+import type { AuditLog } from '../audit/log.js';
 
 /** HR's settings for a course; until HR saves any, the course's own defaults. */
 export function defaultSettings(course: Course, now: Date): CourseSettingsDoc {

@@ -1,7 +1,7 @@
-import type { Models } from '../db/models/index.js';
-import type { AssignmentDoc, CycleDoc } from '../db/models/training.js';
-import { assignmentKey, cycleKey, trainingRepository } from '../db/repositories/training.js';
-import type { Course } from '../domain/course.js';
+import type { Models } from '../../db/models/index.js';
+import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
+import { assignmentKey, cycleKey, trainingRepository } from '../../db/repositories/training.js';
+import type { Course } from '../../domain/course.js';
 
 export interface Learner {
   id: string;

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import type { AuditAnchorDoc, AuditEventDoc } from '../db/models/audit-event.js';
-import type { Models } from '../db/models/index.js';
+import type { AuditAnchorDoc, AuditEventDoc } from '../../db/models/audit-event.js';
+import type { Models } from '../../db/models/index.js';
 import {
   type AnchorVerifier,
   anchorHour,
@@ -8,8 +8,8 @@ import {
   type Fingerprint,
   HOUR_MS,
   hourStart,
-} from '../domain/audit-anchor.js';
-import { type ChainBreak, type ChainedEvent, chainChecker } from '../domain/audit-chain.js';
+} from '../../domain/audit-anchor.js';
+import { type ChainBreak, type ChainedEvent, chainChecker } from '../../domain/audit-chain.js';
 
 export interface VerifyOptions {
   /** Checks each signed anchor's signature; without it every signed anchor is a failure. */

@@ -1,8 +1,8 @@
-import type { Models } from '../db/models/index.js';
-import type { UsersRepository } from '../db/repositories/users.js';
-import { failedSignInsMessage } from '../mail/templates.js';
-import { createMailer, type Mailer } from '../mail/transport.js';
-import type { AuditLog } from './audit.js';
+import type { Models } from '../../db/models/index.js';
+import type { UsersRepository } from '../../db/repositories/users.js';
+import { failedSignInsMessage } from '../../mail/templates.js';
+import { createMailer, type Mailer } from '../../mail/transport.js';
+import type { AuditLog } from '../audit/log.js';
 
 export interface LoginAlertDeps {
   users: UsersRepository;

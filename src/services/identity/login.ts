@@ -1,7 +1,7 @@
-import type { UserDoc } from '../db/models/user.js';
-import type { UsersRepository } from '../db/repositories/users.js';
-import type { SessionUser } from '../domain/roles.js';
-import type { AuditLog } from './audit.js';
+import type { UserDoc } from '../../db/models/user.js';
+import type { UsersRepository } from '../../db/repositories/users.js';
+import type { SessionUser } from '../../domain/roles.js';
+import type { AuditLog } from '../audit/log.js';
 import { verifyPassword } from './passwords.js';
 
 export interface LoginDeps {

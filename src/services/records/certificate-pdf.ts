@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import type { CertificateDoc } from '../db/models/records.js';
-import { certificateValidity } from '../domain/completion.js';
-import { formatDay } from '../domain/display-dates.js';
+import type { CertificateDoc } from '../../db/models/records.js';
+import { certificateValidity } from '../../domain/completion.js';
+import { formatDay } from '../../domain/display-dates.js';
 
 /** The first 12 hex digits identify a content version for people; the full hash is in the evidence pack. */
 export function shortVersion(version: string): string {

@@ -1,13 +1,13 @@
-import type { AuditEventDoc } from '../db/models/audit-event.js';
-import type { ReminderDoc } from '../db/models/hr.js';
-import type { Models } from '../db/models/index.js';
-import type { AttemptDoc, AttemptResultDoc } from '../db/models/quiz.js';
-import type { AttestationDoc, CertificateByCycleDoc, CertificateDoc } from '../db/models/records.js';
-import type { AssignmentDoc, CycleDoc } from '../db/models/training.js';
-import type { UserDoc } from '../db/models/user.js';
-import { findManyById } from '../db/repositories/by-id.js';
-import { assignmentKey, cycleKey } from '../db/repositories/training.js';
-import type { Course } from '../domain/course.js';
+import type { AuditEventDoc } from '../../db/models/audit-event.js';
+import type { ReminderDoc } from '../../db/models/hr.js';
+import type { Models } from '../../db/models/index.js';
+import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
+import type { AttestationDoc, CertificateByCycleDoc, CertificateDoc } from '../../db/models/records.js';
+import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
+import type { UserDoc } from '../../db/models/user.js';
+import { findManyById } from '../../db/repositories/by-id.js';
+import { assignmentKey, cycleKey } from '../../db/repositories/training.js';
+import type { Course } from '../../domain/course.js';
 
 export interface CycleHistory {
   cycle: CycleDoc;

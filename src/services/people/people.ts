@@ -1,12 +1,12 @@
-import type { Models } from '../db/models/index.js';
-import type { UserDoc } from '../db/models/user.js';
-import { type DirectoryEntry, peopleDirectory } from '../db/people-directory.js';
-import { assignmentKey } from '../db/repositories/training.js';
-import { type NewUser, usersRepository } from '../db/repositories/users.js';
-import { sessionsRepository } from '../db/session-store.js';
-import type { PlannedPerson } from '../domain/people-csv.js';
-import type { Role } from '../domain/roles.js';
-import type { AuditLog } from './audit.js';
+import type { Models } from '../../db/models/index.js';
+import type { UserDoc } from '../../db/models/user.js';
+import { type DirectoryEntry, peopleDirectory } from '../../db/people-directory.js';
+import { assignmentKey } from '../../db/repositories/training.js';
+import { type NewUser, usersRepository } from '../../db/repositories/users.js';
+import { sessionsRepository } from '../../db/session-store.js';
+import type { PlannedPerson } from '../../domain/people-csv.js';
+import type { Role } from '../../domain/roles.js';
+import type { AuditLog } from '../audit/log.js';
 
 export interface PeopleDeps {
   models: Models;

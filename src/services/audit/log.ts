@@ -1,8 +1,8 @@
-import { isDuplicateKey } from '../db/connection.js';
-import { type AuditAnchorDoc, auditEventId } from '../db/models/audit-event.js';
-import type { Models } from '../db/models/index.js';
-import { type AnchorSigner, anchorHour, anchorSigner, parseSigningKey } from '../domain/audit-anchor.js';
-import { type AuditFields, auditHash, GENESIS_HASH } from '../domain/audit-chain.js';
+import { isDuplicateKey } from '../../db/connection.js';
+import { type AuditAnchorDoc, auditEventId } from '../../db/models/audit-event.js';
+import type { Models } from '../../db/models/index.js';
+import { type AnchorSigner, anchorHour, anchorSigner, parseSigningKey } from '../../domain/audit-anchor.js';
+import { type AuditFields, auditHash, GENESIS_HASH } from '../../domain/audit-chain.js';
 
 export interface AuditInput {
   actorId: string | null;

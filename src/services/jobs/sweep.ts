@@ -1,24 +1,24 @@
 import type { mongo } from 'mongoose';
-import { driverCollection } from '../db/driver-collection.js';
-import type { CourseSettingsDoc, ReminderDoc } from '../db/models/hr.js';
-import type { Models } from '../db/models/index.js';
-import type { AssignmentDoc, CycleDoc } from '../db/models/training.js';
-import type { UserDoc } from '../db/models/user.js';
-import { readAhead } from '../db/read-ahead.js';
-import { LOOKUP_CONCURRENCY } from '../db/repositories/by-id.js';
-import type { Course } from '../domain/course.js';
-import { inPool } from '../domain/pool.js';
-import { cycleState } from '../domain/recertification.js';
-import { type PlannedReminder, planReminders, reminderKey } from '../domain/reminders.js';
-import { SummaryTally, type TalliedAssignment } from '../domain/reporting.js';
-import { reminderMessage } from '../mail/templates.js';
-import type { Mailer, OutgoingMail } from '../mail/transport.js';
-import { insertManyOnce } from './assignments.js';
-import type { AuditLog } from './audit.js';
-import { loadAllSettings, policyOf } from './course-settings.js';
-import { newCycle } from './enrollment.js';
-import { type ListName, namesIn, unnamedPeople } from './report-lists.js';
-import { SUMMARY_FIELDS, storedLists, writeSummaries } from './reports.js';
+import { driverCollection } from '../../db/driver-collection.js';
+import type { CourseSettingsDoc, ReminderDoc } from '../../db/models/hr.js';
+import type { Models } from '../../db/models/index.js';
+import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
+import type { UserDoc } from '../../db/models/user.js';
+import { readAhead } from '../../db/read-ahead.js';
+import { LOOKUP_CONCURRENCY } from '../../db/repositories/by-id.js';
+import type { Course } from '../../domain/course.js';
+import { inPool } from '../../domain/pool.js';
+import { cycleState } from '../../domain/recertification.js';
+import { type PlannedReminder, planReminders, reminderKey } from '../../domain/reminders.js';
+import { SummaryTally, type TalliedAssignment } from '../../domain/reporting.js';
+import { reminderMessage } from '../../mail/templates.js';
+import type { Mailer, OutgoingMail } from '../../mail/transport.js';
+import { insertManyOnce } from '../assignments/assignments.js';
+import { loadAllSettings, policyOf } from '../assignments/course-settings.js';
+import { newCycle } from '../assignments/enrollment.js';
+import type { AuditLog } from '../audit/log.js';
+import { type ListName, namesIn, unnamedPeople } from '../reporting/lists.js';
+import { SUMMARY_FIELDS, storedLists, writeSummaries } from '../reporting/summaries.js';
 
 export interface SweepDeps {
   models: Models;
@@ -133,8 +133,8 @@ class PeopleCache {
  * send, and a duplicate key means another sweep owns it); then the mail, and the summaries. Two
  * sweeps at once, a crash and restart, or a repeated run never send a reminder twice. Slow,
  * slow-moving work (clause rollup, new-hire catch-up, session clean-up, weekly digest) is the
- * nightly job's (services/nightly.ts). The first sweep of each UTC hour also writes the hour's
- * signed audit anchor (services/audit.ts).
+ * nightly job's (services/jobs/nightly.ts). The first sweep of each UTC hour also writes the hour's
+ * signed audit anchor (services/audit/log.ts).
  */
 export async function runSweep(
   deps: SweepDeps,

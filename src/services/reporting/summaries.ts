@@ -1,13 +1,13 @@
-import { upsertRacing } from '../db/connection.js';
-import { driverCollection } from '../db/driver-collection.js';
-import type { Models } from '../db/models/index.js';
-import type { ClassificationAnswerDoc } from '../db/models/learning.js';
-import type { AttemptResultDoc } from '../db/models/quiz.js';
-import type { ReportSummaryDoc } from '../db/models/reporting.js';
-import { readAhead } from '../db/read-ahead.js';
-import type { Course } from '../domain/course.js';
-import { type ClauseMiss, ClauseMissCounter, isStale, SummaryTally } from '../domain/reporting.js';
-import { buildActionLists, type ListName, readStoredLists, type StoredLists } from './report-lists.js';
+import { upsertRacing } from '../../db/connection.js';
+import { driverCollection } from '../../db/driver-collection.js';
+import type { Models } from '../../db/models/index.js';
+import type { ClassificationAnswerDoc } from '../../db/models/learning.js';
+import type { AttemptResultDoc } from '../../db/models/quiz.js';
+import type { ReportSummaryDoc } from '../../db/models/reporting.js';
+import { readAhead } from '../../db/read-ahead.js';
+import type { Course } from '../../domain/course.js';
+import { type ClauseMiss, ClauseMissCounter, isStale, SummaryTally } from '../../domain/reporting.js';
+import { buildActionLists, type ListName, readStoredLists, type StoredLists } from './lists.js';
 
 export type CourseSet = ReadonlyMap<string, Pick<Course, 'id'>> | Iterable<Pick<Course, 'id'>>;
 

@@ -1,9 +1,9 @@
-import type { AttestationDoc } from '../db/models/records.js';
-import type { CycleDoc } from '../db/models/training.js';
-import { insertOnce, trainingRepository } from '../db/repositories/training.js';
-import { canAttest } from '../domain/completion.js';
-import type { Course } from '../domain/course.js';
-import { normaliseName } from '../domain/roles.js';
+import type { AttestationDoc } from '../../db/models/records.js';
+import type { CycleDoc } from '../../db/models/training.js';
+import { insertOnce, trainingRepository } from '../../db/repositories/training.js';
+import { canAttest } from '../../domain/completion.js';
+import type { Course } from '../../domain/course.js';
+import { normaliseName } from '../../domain/roles.js';
 import { type CompletionDeps, evaluateCompletion } from './completion.js';
 
 export const ATTESTATION_STATEMENT = 'I have read, understood and will follow this policy.';

@@ -1,7 +1,7 @@
-import { upsertRacing } from '../db/connection.js';
-import type { Models } from '../db/models/index.js';
-import type { ReportListChunkDoc, ReportListRow, ReportSummaryDoc } from '../db/models/reporting.js';
-import { usersByIds } from '../db/repositories/users.js';
+import { upsertRacing } from '../../db/connection.js';
+import type { Models } from '../../db/models/index.js';
+import type { ReportListChunkDoc, ReportListRow, ReportSummaryDoc } from '../../db/models/reporting.js';
+import { usersByIds } from '../../db/repositories/users.js';
 import {
   ACTION_STATES,
   dueRange,
@@ -10,7 +10,7 @@ import {
   type PendingRow,
   pageOf,
   type ReportFilter,
-} from '../domain/reporting.js';
+} from '../../domain/reporting.js';
 
 export { ACTION_STATES, type PendingRow };
 

@@ -1,8 +1,8 @@
-import type { Models } from '../db/models/index.js';
-import type { AssignmentDoc } from '../db/models/training.js';
-import { findManyById } from '../db/repositories/by-id.js';
-import { assignmentKey } from '../db/repositories/training.js';
-import type { Course } from '../domain/course.js';
+import type { Models } from '../../db/models/index.js';
+import type { AssignmentDoc } from '../../db/models/training.js';
+import { findManyById } from '../../db/repositories/by-id.js';
+import { assignmentKey } from '../../db/repositories/training.js';
+import type { Course } from '../../domain/course.js';
 
 export interface TeamMemberStatus {
   userId: string;

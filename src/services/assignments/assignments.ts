@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { AssignmentRuleDoc } from '../db/models/hr.js';
-import type { Models } from '../db/models/index.js';
-import type { AssignmentDoc, AssignmentSource, CycleDoc } from '../db/models/training.js';
-import { assignmentKey, cycleKey } from '../db/repositories/training.js';
+import type { AssignmentRuleDoc } from '../../db/models/hr.js';
+import type { Models } from '../../db/models/index.js';
+import type { AssignmentDoc, AssignmentSource, CycleDoc } from '../../db/models/training.js';
+import { assignmentKey, cycleKey } from '../../db/repositories/training.js';
 import {
   catchesLater,
   dueDateFor,
@@ -10,11 +10,11 @@ import {
   type RuleDue,
   type RulePerson,
   type RuleTarget,
-} from '../domain/assignment-rules.js';
-import type { Course } from '../domain/course.js';
-import { utcDay } from '../domain/dates.js';
-import { cycleState } from '../domain/recertification.js';
-import type { AuditLog } from './audit.js';
+} from '../../domain/assignment-rules.js';
+import type { Course } from '../../domain/course.js';
+import { utcDay } from '../../domain/dates.js';
+import { cycleState } from '../../domain/recertification.js';
+import type { AuditLog } from '../audit/log.js';
 import { loadSettings, policyOf } from './course-settings.js';
 import { newCycle } from './enrollment.js';
 

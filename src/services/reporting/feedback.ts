@@ -1,5 +1,5 @@
-import type { FeedbackRepository } from '../db/repositories/feedback.js';
-import type { AuditLog } from './audit.js';
+import type { FeedbackRepository } from '../../db/repositories/feedback.js';
+import type { AuditLog } from '../audit/log.js';
 
 export type MarkHandledOutcome = 'handled' | 'already-handled' | 'not-found';
 

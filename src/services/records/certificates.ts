@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import type { Models } from '../db/models/index.js';
+import type { Models } from '../../db/models/index.js';
 import type {
   CertificateByCycleDoc,
   CertificateDoc,
   CertificateRevocationDoc,
-} from '../db/models/records.js';
-import type { CycleDoc } from '../db/models/training.js';
-import { assignmentKey, insertOnce, trainingRepository } from '../db/repositories/training.js';
-import { CODE_BYTES, formatCertificateCode } from '../domain/certificate-code.js';
-import { retakeDueAt } from '../domain/certificate-revocation.js';
-import type { Course } from '../domain/course.js';
-import { cycleState } from '../domain/recertification.js';
-import type { AuditLog } from './audit.js';
-import { recertificationPolicy } from './course-settings.js';
-import { newCycle } from './enrollment.js';
+} from '../../db/models/records.js';
+import type { CycleDoc } from '../../db/models/training.js';
+import { assignmentKey, insertOnce, trainingRepository } from '../../db/repositories/training.js';
+import { CODE_BYTES, formatCertificateCode } from '../../domain/certificate-code.js';
+import { retakeDueAt } from '../../domain/certificate-revocation.js';
+import type { Course } from '../../domain/course.js';
+import { cycleState } from '../../domain/recertification.js';
+import { recertificationPolicy } from '../assignments/course-settings.js';
+import { newCycle } from '../assignments/enrollment.js';
+import type { AuditLog } from '../audit/log.js';
 
 export function newCertificateCode(): string {
   return formatCertificateCode(randomBytes(CODE_BYTES));

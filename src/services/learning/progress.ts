@@ -1,12 +1,12 @@
-import type { Models } from '../db/models/index.js';
-import type { AssignmentDoc, CycleDoc, ProgressDoc } from '../db/models/training.js';
-import { lessonViewKey, progressRepository, viewedLessons } from '../db/repositories/progress.js';
-import { cycleKey, trainingRepository } from '../db/repositories/training.js';
-import { couldComplete } from '../domain/completion.js';
-import type { Course, Lesson } from '../domain/course.js';
-import type { AuditLog } from './audit.js';
-import { evaluateCompletion } from './completion.js';
-import { currentCycle, type Learner, markCycleStarted } from './enrollment.js';
+import type { Models } from '../../db/models/index.js';
+import type { AssignmentDoc, CycleDoc, ProgressDoc } from '../../db/models/training.js';
+import { lessonViewKey, progressRepository, viewedLessons } from '../../db/repositories/progress.js';
+import { cycleKey, trainingRepository } from '../../db/repositories/training.js';
+import { couldComplete } from '../../domain/completion.js';
+import type { Course, Lesson } from '../../domain/course.js';
+import { currentCycle, type Learner, markCycleStarted } from '../assignments/enrollment.js';
+import type { AuditLog } from '../audit/log.js';
+import { evaluateCompletion } from '../records/completion.js';
 
 export { viewedLessons };
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import type { ImportPreviewDoc } from '../db/models/hr.js';
-import type { Models } from '../db/models/index.js';
-import { DuplicateUserError, newUserId } from '../db/repositories/users.js';
-import type { Course } from '../domain/course.js';
+import type { ImportPreviewDoc } from '../../db/models/hr.js';
+import type { Models } from '../../db/models/index.js';
+import { DuplicateUserError, newUserId } from '../../db/repositories/users.js';
+import type { Course } from '../../domain/course.js';
 import {
   type Column,
   CsvFormatError,
@@ -12,9 +12,9 @@ import {
   MAX_IMPORT_ROWS,
   mapHeader,
   planImport,
-} from '../domain/people-csv.js';
-import { inPool } from '../domain/pool.js';
-import { activeRules, applyRulesTo } from './assignments.js';
+} from '../../domain/people-csv.js';
+import { inPool } from '../../domain/pool.js';
+import { activeRules, applyRulesTo } from '../assignments/assignments.js';
 import { createPerson, type PeopleDeps, updatePerson } from './people.js';
 
 export type ImportDeps = PeopleDeps & { courses: Map<string, Course> };
