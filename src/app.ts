@@ -7,6 +7,7 @@ import coursesPlugin from './plugins/courses.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin, { answerFrameworkError } from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
+import servicesPlugin from './plugins/services.js';
 import { ignoreUnknownQueryParams } from './plugins/tracking-params.js';
 import './plugins/types.js';
 import viewsPlugin from './plugins/views.js';
@@ -54,6 +55,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(coursesPlugin, { courses: opts.courses });
   await app.register(dbPlugin, { mongoUri: opts.mongoUri });
+  await app.register(servicesPlugin);
   await app.register(securityPlugin);
   await app.register(authPlugin);
   await app.register(viewsPlugin);

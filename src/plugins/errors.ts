@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db/connection.js';
+import { Conflict, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts } from '../domain/errors.js';
 import { appendHeaderGuard } from './header-guard.js';
 
 function wantsJson(request: FastifyRequest): boolean {
@@ -44,6 +45,15 @@ const FRAMEWORK_MESSAGES: Record<number, string> = {
   415: 'This page does not accept that kind of upload.',
 };
 const BAD_ADDRESS = 'That address is not valid. Check the link, or go back to your training.';
+
+/** The HTTP status of each error in the domain vocabulary (domain/errors.ts), mapped here only. */
+const DOMAIN_STATUS = new Map<unknown, number>([
+  [Invalid, 400],
+  [Forbidden, 403],
+  [NotFound, 404],
+  [Conflict, 409],
+  [TooManyAttempts, 429],
+]);
 
 function isFrameworkError(err: FastifyError): boolean {
   return typeof err.code === 'string' && /^FST_ERR_(CTP_|BAD_URL|MAX_PARAM_LENGTH)/.test(err.code);
@@ -97,6 +107,10 @@ async function answerError(err: FastifyError, request: FastifyRequest, reply: Fa
     );
   }
   if (err.validation) return send(request, reply, 400, validationMessage(err));
+  if (err instanceof DomainError) {
+    if (err instanceof TooManyAttempts) reply.header('retry-after', String(err.retryAfterSeconds));
+    return send(request, reply, DOMAIN_STATUS.get(err.constructor) ?? 400, err.message);
+  }
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
   if (status >= 500) {
     request.log.error({ err }, 'request failed');

@@ -1,0 +1,39 @@
+/**
+ * The one vocabulary for a request that cannot be done. Services and domain rules throw these;
+ * `plugins/errors.ts` maps each to its HTTP status once, so nothing below the routes knows HTTP.
+ * The message is shown to the person, so it says what to do, never an internal detail.
+ */
+export class DomainError extends Error {
+  override readonly name: string = 'DomainError';
+}
+
+/** The thing does not exist, or belongs to someone else (never say which). */
+export class NotFound extends DomainError {
+  override readonly name = 'NotFound';
+}
+
+/** The request contradicts the current state (already done, already revoked, a closed attempt). */
+export class Conflict extends DomainError {
+  override readonly name = 'Conflict';
+}
+
+/** The input breaks a rule the schema could not express (a reason too short once trimmed). */
+export class Invalid extends DomainError {
+  override readonly name = 'Invalid';
+}
+
+/** Signed in, but this person may not do this. */
+export class Forbidden extends DomainError {
+  override readonly name = 'Forbidden';
+}
+
+/** Too many attempts; `retryAfterSeconds` says when to try again. */
+export class TooManyAttempts extends DomainError {
+  override readonly name = 'TooManyAttempts';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,2 @@
+/** The audit area's commands, bound to the service context in services/index.ts. */
+export const auditCommands = {};

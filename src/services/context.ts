@@ -1,0 +1,33 @@
+import type { Models } from '../db/models/index.js';
+import type { Course } from '../domain/course.js';
+import type { Mailer } from '../mail/transport.js';
+import type { AuditLog } from './audit/log.js';
+
+/**
+ * What every service command works with, built once at start-up (plugins/services.ts, the CLI)
+ * and never per request. A command is `(ctx, input) => result` with one typed input object
+ * (`now` included), so call sites name every argument.
+ */
+export interface ServiceContext {
+  models: Models;
+  courses: Map<string, Course>;
+  audit: AuditLog;
+  mailer: Mailer;
+  /** Absolute address used in e-mails, certificates and verify links. */
+  baseUrl: string;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a command may take any input; Bound keeps its real type
+type Command = (ctx: ServiceContext, ...args: any[]) => unknown;
+
+/** An area's commands with the context already given: `services.quiz.startAttempt({ ... })`. */
+export type Bound<T extends Record<string, Command>> = {
+  [K in keyof T]: T[K] extends (ctx: ServiceContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+};
+
+export function bindCommands<T extends Record<string, Command>>(ctx: ServiceContext, commands: T): Bound<T> {
+  const bound: Record<string, unknown> = {};
+  for (const [name, command] of Object.entries(commands))
+    bound[name] = (...args: unknown[]) => command(ctx, ...args);
+  return bound as Bound<T>;
+}

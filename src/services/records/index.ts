@@ -1,0 +1,2 @@
+/** The records area's commands, bound to the service context in services/index.ts. */
+export const recordsCommands = {};
