@@ -41,11 +41,6 @@ export interface ReminderFacts {
   dueAt: Date | null;
 }
 
-/** The unique key of a reminder: person, course, cycle, kind and day. */
-export function reminderKey(userId: string, courseId: string, cycleNo: number, r: PlannedReminder): string {
-  return `${userId}:${courseId}:${cycleNo}:${r.kind}:${r.day}`;
-}
-
 /**
  * The reminders a sweep at `now` should make sure were sent for one person's current cycle.
  *

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cycleKey } from '../../src/db/repositories/training.js';
+import { cycleKey } from '../../src/db/keys.js';
 import type { Course } from '../../src/domain/course.js';
 import { viewedLessons } from '../../src/services/learning/progress.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';

@@ -2,7 +2,7 @@ import type { mongo } from 'mongoose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { command as auditVerifyCommand } from '../../src/cli/commands/audit-verify.js';
 import type { CliContext } from '../../src/cli/types.js';
-import { auditEventId } from '../../src/db/models/audit-event.js';
+import { auditEventId } from '../../src/db/keys.js';
 import { anchorSigner, parseSigningKey } from '../../src/domain/audit-anchor.js';
 import { auditHash } from '../../src/domain/audit-chain.js';
 import { anchorAuditChain } from '../../src/services/audit/log.js';

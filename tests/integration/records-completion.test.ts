@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assignmentKey, trainingRepository } from '../../src/db/repositories/training.js';
+import { assignmentKey } from '../../src/db/keys.js';
+import { trainingRepository } from '../../src/db/repositories/training.js';
 import { defaultSettings } from '../../src/services/assignments/course-settings.js';
 import { currentCycle, newCycle } from '../../src/services/assignments/enrollment.js';
 import { evaluateCompletion } from '../../src/services/records/completion.js';

@@ -1,7 +1,6 @@
 import { Schema } from 'mongoose';
 
 /** `000000000042` for event 42: twelve digits sort like the numbers up to a trillion events. */
-export const auditEventId = (seq: number): string => String(seq).padStart(12, '0');
 
 /**
  * One entry of the append-only audit log. `_id` is the sequence number as a zero-padded string

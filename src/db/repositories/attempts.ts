@@ -1,8 +1,7 @@
-import { isDuplicateKey } from '../connection.js';
+import { insertIfNew } from '../insert-once.js';
+import { attemptKey } from '../keys.js';
 import type { Models } from '../models/index.js';
 import type { AttemptDoc, AttemptResultDoc, StoredAnswer } from '../models/quiz.js';
-
-export const attemptKey = (cycleId: string, n: number) => `${cycleId}:${n}`;
 
 /**
  * Attempts and results are read by `_id` only (the one lookup FerretDB indexes): a cycle's attempts
@@ -48,25 +47,13 @@ export function attemptsRepository(models: Models) {
     },
 
     /** Inserts a new attempt; returns false if that attempt number already exists. */
-    async insertAttempt(doc: AttemptDoc): Promise<boolean> {
-      try {
-        await Attempt.create(doc);
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
+    insertAttempt(doc: AttemptDoc): Promise<boolean> {
+      return insertIfNew(Attempt, doc);
     },
 
     /** The exactly-once guard for grading: false if the attempt was already graded. */
-    async insertResult(doc: AttemptResultDoc): Promise<boolean> {
-      try {
-        await AttemptResult.create(doc);
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
+    insertResult(doc: AttemptResultDoc): Promise<boolean> {
+      return insertIfNew(AttemptResult, doc);
     },
 
     /** Replaces the saved answers (single-document write by `_id`; the caller checked the attempt is open). */

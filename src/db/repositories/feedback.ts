@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '../connection.js';
+import { insertIfNew } from '../insert-once.js';
 import type { Models } from '../models/index.js';
 import type { FeedbackStatus, PolicyFeedbackDoc } from '../models/learning.js';
 
@@ -19,14 +19,8 @@ export function feedbackRepository(models: Models) {
   const { PolicyFeedback } = models;
   return {
     /** Stores new feedback once per `_id`; returns false when it was already stored (a double submit). */
-    async insert(doc: PolicyFeedbackDoc): Promise<boolean> {
-      try {
-        await PolicyFeedback.create(doc);
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
+    insert(doc: PolicyFeedbackDoc): Promise<boolean> {
+      return insertIfNew(PolicyFeedback, doc);
     },
 
     findById(id: string) {

@@ -1,9 +1,9 @@
 import type { Course } from '../../domain/course.js';
-import { isDuplicateKey, upsertRacing } from '../connection.js';
+import { upsertRacing } from '../connection.js';
+import { insertIfNew } from '../insert-once.js';
+import { lessonViewKey } from '../keys.js';
 import type { Models } from '../models/index.js';
 import type { LessonViewDoc, ProgressDoc } from '../models/training.js';
-
-export const lessonViewKey = (cycleId: string, lessonId: string) => `${cycleId}:${lessonId}`;
 
 /**
  * Lesson progress. `lesson_views` (insert-once per cycle and lesson) is the durable truth; the
@@ -51,14 +51,8 @@ export function progressRepository(models: Models) {
     },
 
     /** Records that a lesson was viewed in a cycle. True only for the request that created the record. */
-    async insertLessonView(doc: LessonViewDoc): Promise<boolean> {
-      try {
-        await LessonView.create(doc);
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
+    insertLessonView(doc: LessonViewDoc): Promise<boolean> {
+      return insertIfNew(LessonView, doc);
     },
   };
 }

@@ -1,29 +1,7 @@
-import { isDuplicateKey } from '../connection.js';
+import { insertOnce } from '../insert-once.js';
+import { assignmentKey } from '../keys.js';
 import type { Models } from '../models/index.js';
 import type { AssignmentDoc, CycleDoc } from '../models/training.js';
-
-export const assignmentKey = (userId: string, courseId: string) => `${userId}:${courseId}`;
-export const cycleKey = (userId: string, courseId: string, n: number) => `${userId}:${courseId}:${n}`;
-
-/**
- * Inserts `doc` unless a document with its `_id` exists, and returns the stored one.
- * The insert is the guard: concurrent callers (even in two processes) end up with the same document.
- */
-export async function insertOnce<T extends { _id: string }>(
-  // biome-ignore lint/suspicious/noExplicitAny: any mongoose model keyed by a string _id
-  model: { create(doc: any): Promise<unknown>; findById(id: string): any },
-  doc: T,
-): Promise<T> {
-  try {
-    await model.create(doc);
-    return doc;
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    const existing = (await model.findById(doc._id).lean()) as T | null;
-    if (!existing) throw err;
-    return existing;
-  }
-}
 
 export function trainingRepository(models: Models) {
   const { Assignment, Cycle } = models;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { assignmentKey, cycleKey } from '../../db/keys.js';
 import type { AssignmentRuleDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
 import type { AssignmentDoc, AssignmentSource, CycleDoc } from '../../db/models/training.js';
-import { assignmentKey, cycleKey } from '../../db/repositories/training.js';
 import {
   catchesLater,
   dueDateFor,

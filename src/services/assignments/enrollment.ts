@@ -1,6 +1,7 @@
+import { assignmentKey, cycleKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
-import { assignmentKey, cycleKey, trainingRepository } from '../../db/repositories/training.js';
+import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course } from '../../domain/course.js';
 
 export interface Learner {

@@ -1,5 +1,6 @@
 import { isDuplicateKey } from '../../db/connection.js';
-import { type AuditAnchorDoc, auditEventId } from '../../db/models/audit-event.js';
+import { auditEventId } from '../../db/keys.js';
+import type { AuditAnchorDoc } from '../../db/models/audit-event.js';
 import type { Models } from '../../db/models/index.js';
 import { type AnchorSigner, anchorHour, anchorSigner, parseSigningKey } from '../../domain/audit-anchor.js';
 import { type AuditFields, auditHash, GENESIS_HASH } from '../../domain/audit-chain.js';

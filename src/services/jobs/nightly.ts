@@ -1,10 +1,10 @@
 import { driverCollection } from '../../db/driver-collection.js';
+import { assignmentKey } from '../../db/keys.js';
 import type { AssignmentRuleDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
 import type { ReportListChunkDoc, ReportSummaryDoc } from '../../db/models/reporting.js';
 import { readAhead } from '../../db/read-ahead.js';
 import { findManyById } from '../../db/repositories/by-id.js';
-import { assignmentKey } from '../../db/repositories/training.js';
 import { sessionsRepository } from '../../db/session-store.js';
 import { catchesLater, matchesTarget } from '../../domain/assignment-rules.js';
 import { dayKey, utcDay } from '../../domain/dates.js';

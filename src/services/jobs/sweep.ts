@@ -1,5 +1,6 @@
 import type { mongo } from 'mongoose';
 import { driverCollection } from '../../db/driver-collection.js';
+import { reminderKey } from '../../db/keys.js';
 import type { CourseSettingsDoc, ReminderDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
 import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
@@ -9,7 +10,7 @@ import { LOOKUP_CONCURRENCY } from '../../db/repositories/by-id.js';
 import type { Course } from '../../domain/course.js';
 import { inPool } from '../../domain/pool.js';
 import { cycleState } from '../../domain/recertification.js';
-import { type PlannedReminder, planReminders, reminderKey } from '../../domain/reminders.js';
+import { type PlannedReminder, planReminders } from '../../domain/reminders.js';
 import { SummaryTally, type TalliedAssignment } from '../../domain/reporting.js';
 import { reminderMessage } from '../../mail/templates.js';
 import type { Mailer, OutgoingMail } from '../../mail/transport.js';

@@ -1,11 +1,10 @@
+import { insertOnce } from '../../db/insert-once.js';
+import { classificationKey, cycleKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { ClassificationAnswerDoc } from '../../db/models/learning.js';
-import { cycleKey, insertOnce, trainingRepository } from '../../db/repositories/training.js';
+import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course, ExamplePost, PostVerdict } from '../../domain/course.js';
 import type { Learner } from '../assignments/enrollment.js';
-
-export const classificationKey = (userId: string, courseId: string, exampleId: string) =>
-  `${userId}:${courseId}:${exampleId}`;
 
 export interface ClassifyResult {
   answer: PostVerdict;

@@ -1,3 +1,4 @@
+import { feedbackKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { FeedbackKind, PolicyFeedbackDoc } from '../../db/models/learning.js';
 import { feedbackRepository } from '../../db/repositories/feedback.js';
@@ -30,7 +31,7 @@ export async function submitFeedback(
   now: Date,
 ): Promise<boolean> {
   const doc: PolicyFeedbackDoc = {
-    _id: `${author.id}:${input.submissionId}`,
+    _id: feedbackKey(author.id, input.submissionId),
     userId: author.id,
     userName: author.name,
     department: author.department,

@@ -1,7 +1,8 @@
+import { cycleKey, lessonViewKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { AssignmentDoc, CycleDoc, ProgressDoc } from '../../db/models/training.js';
-import { lessonViewKey, progressRepository, viewedLessons } from '../../db/repositories/progress.js';
-import { cycleKey, trainingRepository } from '../../db/repositories/training.js';
+import { progressRepository, viewedLessons } from '../../db/repositories/progress.js';
+import { trainingRepository } from '../../db/repositories/training.js';
 import { couldComplete } from '../../domain/completion.js';
 import type { Course, Lesson } from '../../domain/course.js';
 import { currentCycle, type Learner, markCycleStarted } from '../assignments/enrollment.js';

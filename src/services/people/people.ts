@@ -1,7 +1,7 @@
+import { assignmentKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { type DirectoryEntry, peopleDirectory } from '../../db/people-directory.js';
-import { assignmentKey } from '../../db/repositories/training.js';
 import { type NewUser, usersRepository } from '../../db/repositories/users.js';
 import { sessionsRepository } from '../../db/session-store.js';
 import type { PlannedPerson } from '../../domain/people-csv.js';

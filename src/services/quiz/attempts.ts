@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { attemptKey } from '../../db/keys.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
-import { attemptKey, attemptsRepository } from '../../db/repositories/attempts.js';
+import { attemptsRepository } from '../../db/repositories/attempts.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import {
   type AnswerForm,

@@ -1,8 +1,9 @@
+import { cycleKey } from '../../db/keys.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import type { CycleDoc } from '../../db/models/training.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { attemptsRepository } from '../../db/repositories/attempts.js';
-import { cycleKey, trainingRepository } from '../../db/repositories/training.js';
+import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course } from '../../domain/course.js';
 import { attemptsAllowed } from '../../domain/quiz/index.js';
 import { courseOr404, type QuizDeps, QuizError } from './deps.js';

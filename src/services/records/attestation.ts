@@ -1,6 +1,7 @@
+import { insertOnce } from '../../db/insert-once.js';
 import type { AttestationDoc } from '../../db/models/records.js';
 import type { CycleDoc } from '../../db/models/training.js';
-import { insertOnce, trainingRepository } from '../../db/repositories/training.js';
+import { trainingRepository } from '../../db/repositories/training.js';
 import { canAttest } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import { normaliseName } from '../../domain/roles.js';

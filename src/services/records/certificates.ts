@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { insertOnce } from '../../db/insert-once.js';
+import { assignmentKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type {
   CertificateByCycleDoc,
@@ -6,7 +8,7 @@ import type {
   CertificateRevocationDoc,
 } from '../../db/models/records.js';
 import type { CycleDoc } from '../../db/models/training.js';
-import { assignmentKey, insertOnce, trainingRepository } from '../../db/repositories/training.js';
+import { trainingRepository } from '../../db/repositories/training.js';
 import { CODE_BYTES, formatCertificateCode } from '../../domain/certificate-code.js';
 import { retakeDueAt } from '../../domain/certificate-revocation.js';
 import type { Course } from '../../domain/course.js';

@@ -1,7 +1,8 @@
+import { assignmentKey, cycleKey, lessonViewKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { CycleDoc } from '../../db/models/training.js';
-import { lessonViewKey, progressRepository } from '../../db/repositories/progress.js';
-import { assignmentKey, cycleKey, trainingRepository } from '../../db/repositories/training.js';
+import { progressRepository } from '../../db/repositories/progress.js';
+import { trainingRepository } from '../../db/repositories/training.js';
 import { type CompletionStatus, completionStatus, couldComplete } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import { expiryFor } from '../../domain/recertification.js';

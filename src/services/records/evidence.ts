@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { assignmentKey, attemptKey, cycleKey, lessonViewKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import type { AttestationDoc, CertificateDoc } from '../../db/models/records.js';
 import type { CycleDoc, LessonViewDoc } from '../../db/models/training.js';
 import type { UserDoc } from '../../db/models/user.js';
-import { assignmentKey, cycleKey, trainingRepository } from '../../db/repositories/training.js';
+import { trainingRepository } from '../../db/repositories/training.js';
 import { certificateValidity } from '../../domain/completion.js';
 import type { Course, Question } from '../../domain/course.js';
 
@@ -76,7 +77,7 @@ function attemptEvidence(course: Course, attempt: AttemptDoc, result: AttemptRes
 async function attemptsOf(models: Models, cycleId: string) {
   const out: Array<{ attempt: AttemptDoc; result: AttemptResultDoc | null }> = [];
   for (let n = 1; ; n += 1) {
-    const id = `${cycleId}:${n}`;
+    const id = attemptKey(cycleId, n);
     const [attempt, result] = await Promise.all([
       models.Attempt.findById(id).lean<AttemptDoc>(),
       models.AttemptResult.findById(id).lean<AttemptResultDoc>(),
@@ -105,7 +106,9 @@ export async function buildEvidencePack(deps: EvidenceDeps, userId: string, cour
 
   const [views, attempts, attestation, certificate, events] = await Promise.all([
     Promise.all(
-      course.lessons.map((l) => models.LessonView.findById(`${cycleId}:${l.id}`).lean<LessonViewDoc>()),
+      course.lessons.map((l) =>
+        models.LessonView.findById(lessonViewKey(cycleId, l.id)).lean<LessonViewDoc>(),
+      ),
     ),
     attemptsOf(models, cycleId),
     models.Attestation.findById(cycleId).lean<AttestationDoc>(),

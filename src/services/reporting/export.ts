@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { cycleKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
-import { cycleKey } from '../../db/repositories/training.js';
 import { type ReportFilter, STATUS_CSV_COLUMNS, statusCsvRow } from '../../domain/reporting.js';
 import { assignmentQuery } from './lists.js';
 

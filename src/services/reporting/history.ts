@@ -1,3 +1,4 @@
+import { assignmentKey, cycleKey } from '../../db/keys.js';
 import type { AuditEventDoc } from '../../db/models/audit-event.js';
 import type { ReminderDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
@@ -6,7 +7,6 @@ import type { AttestationDoc, CertificateByCycleDoc, CertificateDoc } from '../.
 import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { findManyById } from '../../db/repositories/by-id.js';
-import { assignmentKey, cycleKey } from '../../db/repositories/training.js';
 import type { Course } from '../../domain/course.js';
 
 export interface CycleHistory {

@@ -1,4 +1,5 @@
 import { upsertRacing } from '../../db/connection.js';
+import { reportListChunkKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { ReportListChunkDoc, ReportListRow, ReportSummaryDoc } from '../../db/models/reporting.js';
 import { usersByIds } from '../../db/repositories/users.js';
@@ -57,7 +58,7 @@ export async function readStoredLists(
   for (const s of summaries) {
     for (const l of s.lists) {
       chunkCounts.set(`${s.courseId}:${l.state}`, l.chunks);
-      for (let k = 0; k < l.chunks; k += 1) ids.push(`${s.courseId}:${l.state}:${k}`);
+      for (let k = 0; k < l.chunks; k += 1) ids.push(reportListChunkKey(s.courseId, l.state, k));
     }
   }
   const found = await Promise.all(
@@ -194,7 +195,7 @@ async function writeChunks(
   const chunks = Math.ceil(rows.length / CHUNK_ROWS);
   for (let k = 0; k < chunks; k += 1) {
     const doc: ReportListChunkDoc = {
-      _id: `${courseId}:${state}:${k}`,
+      _id: reportListChunkKey(courseId, state, k),
       courseId,
       state,
       chunk: k,
@@ -211,7 +212,7 @@ async function writeChunks(
     await models.ReportListChunk.deleteMany({ courseId, state, chunk: { $gte: chunks } });
   } else {
     for (let k = chunks; k < storedCount; k += 1)
-      await models.ReportListChunk.deleteOne({ _id: `${courseId}:${state}:${k}` });
+      await models.ReportListChunk.deleteOne({ _id: reportListChunkKey(courseId, state, k) });
   }
   return { rows: rows.length, chunks };
 }
@@ -242,7 +243,7 @@ export async function readActionList(
   if (!filtered) {
     const k = Math.floor(start / CHUNK_ROWS);
     const chunk = await models.ReportListChunk.findById(
-      `${summary.courseId}:${state}:${k}`,
+      reportListChunkKey(summary.courseId, state, k),
     ).lean<ReportListChunkDoc>();
     const offset = start - k * CHUNK_ROWS;
     const items = chunk?.rows.slice(offset, offset + size) ?? [];

@@ -1,7 +1,7 @@
+import { assignmentKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { AssignmentDoc } from '../../db/models/training.js';
 import { findManyById } from '../../db/repositories/by-id.js';
-import { assignmentKey } from '../../db/repositories/training.js';
 import type { Course } from '../../domain/course.js';
 
 export interface TeamMemberStatus {

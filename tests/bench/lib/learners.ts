@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { assignmentKey } from '../../../src/db/keys.js';
 import type { Models } from '../../../src/db/models/index.js';
 import type { AssignmentDoc } from '../../../src/db/models/training.js';
 import type { UserDoc } from '../../../src/db/models/user.js';
-import { assignmentKey } from '../../../src/db/repositories/training.js';
 import { newUserId } from '../../../src/db/repositories/users.js';
 import type { Course } from '../../../src/domain/course.js';
 import { addDays } from '../../../src/domain/dates.js';

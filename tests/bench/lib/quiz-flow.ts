@@ -1,6 +1,5 @@
+import { attemptKey, cycleKey } from '../../../src/db/keys.js';
 import type { Models } from '../../../src/db/models/index.js';
-import { attemptKey } from '../../../src/db/repositories/attempts.js';
-import { cycleKey } from '../../../src/db/repositories/training.js';
 import type { Course, Question } from '../../../src/domain/course.js';
 import { answerFields, answerFor } from './answers.js';
 import { type HttpRequest, type HttpResponse, postForm } from './http.js';

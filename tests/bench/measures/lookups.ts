@@ -1,4 +1,4 @@
-import { auditEventId } from '../../../src/db/models/audit-event.js';
+import { auditEventId } from '../../../src/db/keys.js';
 import type { Models } from '../../../src/db/models/index.js';
 import { GENESIS_HASH } from '../../../src/domain/audit-chain.js';
 import type { SessionUser } from '../../../src/domain/roles.js';

@@ -1,5 +1,5 @@
 import type autocannon from 'autocannon';
-import { cycleKey } from '../../../src/db/repositories/training.js';
+import { cycleKey } from '../../../src/db/keys.js';
 import { describeTally } from '../lib/app-process.js';
 import type { OrgFixture } from '../lib/context.js';
 import { describeSplit, startCpuSplit, waitUntilStable } from '../lib/cpu-split.js';

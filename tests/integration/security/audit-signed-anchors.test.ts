@@ -8,7 +8,7 @@ import { buildApp } from '../../../src/app.js';
 import { command as auditVerify } from '../../../src/cli/commands/audit-verify.js';
 import type { CliContext } from '../../../src/cli/types.js';
 import type { Config } from '../../../src/config.js';
-import { auditEventId } from '../../../src/db/models/audit-event.js';
+import { auditEventId } from '../../../src/db/keys.js';
 import { anchorSigner, parseSigningKey } from '../../../src/domain/audit-anchor.js';
 import { type AuditFields, auditHash, GENESIS_HASH } from '../../../src/domain/audit-chain.js';
 import { outboxMailer } from '../../../src/mail/transport.js';

@@ -1,0 +1,38 @@
+/**
+ * Every natural `_id` the data layer builds, in one place. Hot documents are keyed by what they
+ * belong to, so a reader finds them with a plain `{_id}` lookup (the only filter FerretDB v1
+ * serves from its index) and a second insert of the same thing is a duplicate-key error.
+ */
+
+/** A person's assignment to a course. */
+export const assignmentKey = (userId: string, courseId: string) => `${userId}:${courseId}`;
+
+/** The n-th certification cycle of an assignment (1-based). */
+export const cycleKey = (userId: string, courseId: string, n: number) => `${userId}:${courseId}:${n}`;
+
+/** The n-th quiz attempt in a cycle; its result shares the key. */
+export const attemptKey = (cycleId: string, n: number) => `${cycleId}:${n}`;
+
+/** A lesson seen in a cycle. */
+export const lessonViewKey = (cycleId: string, lessonId: string) => `${cycleId}:${lessonId}`;
+
+/** A learner's first answer to an example post (kept across cycles). */
+export const classificationKey = (userId: string, courseId: string, exampleId: string) =>
+  `${userId}:${courseId}:${exampleId}`;
+
+/** One feedback submission (the form's own id makes a double submit a duplicate). */
+export const feedbackKey = (authorId: string, submissionId: string) => `${authorId}:${submissionId}`;
+
+/** The k-th stored chunk of a dashboard list of people in one state. */
+export const reportListChunkKey = (courseId: string, state: string, k: number) => `${courseId}:${state}:${k}`;
+
+/** A reminder: person, course, cycle, kind and day, so a reminder is claimed and sent once. */
+export const reminderKey = (
+  userId: string,
+  courseId: string,
+  cycleNo: number,
+  reminder: { kind: string; day: string },
+) => `${userId}:${courseId}:${cycleNo}:${reminder.kind}:${reminder.day}`;
+
+/** An audit event by sequence number, zero-padded: FerretDB uses its `_id` index for strings only. */
+export const auditEventId = (seq: number): string => String(seq).padStart(12, '0');
