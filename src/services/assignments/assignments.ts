@@ -13,6 +13,7 @@ import {
 } from '../../domain/assignment-rules.js';
 import type { Course } from '../../domain/course.js';
 import { utcDay } from '../../domain/dates.js';
+import { personCopy } from '../../domain/person-copy.js';
 import { cycleState } from '../../domain/recertification.js';
 import type { AuditLog } from '../audit/log.js';
 import { loadSettings, policyOf } from './course-settings.js';
@@ -47,10 +48,7 @@ export function newAssignmentDoc(
     _id: assignmentKey(person._id, courseId),
     userId: person._id,
     courseId,
-    department: person.department,
-    managerId: person.managerId ?? null,
-    name: person.name,
-    email: person.email,
+    ...personCopy(person),
     source,
     ruleId: rule._id,
     assignedAt: now,

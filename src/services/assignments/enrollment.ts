@@ -3,6 +3,7 @@ import type { Models } from '../../db/models/index.js';
 import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course } from '../../domain/course.js';
+import { personCopy } from '../../domain/person-copy.js';
 
 export interface Learner {
   id: string;
@@ -28,10 +29,12 @@ export async function currentCycle(
       _id: assignmentKey(learner.id, course.id),
       userId: learner.id,
       courseId: course.id,
-      department: learner.department,
-      managerId: person?.managerId ?? null,
-      name: person?.name ?? '',
-      email: person?.email ?? '',
+      ...personCopy({
+        department: learner.department,
+        managerId: person?.managerId,
+        name: person?.name ?? '',
+        email: person?.email ?? '',
+      }),
       source: 'self',
       ruleId: null,
       assignedAt: now,

@@ -8,6 +8,7 @@ import type { UserDoc } from '../../db/models/user.js';
 import { readAhead } from '../../db/read-ahead.js';
 import { LOOKUP_CONCURRENCY } from '../../db/repositories/by-id.js';
 import type { Course } from '../../domain/course.js';
+import { hasPersonCopy } from '../../domain/person-copy.js';
 import { inPool } from '../../domain/pool.js';
 import { cycleState } from '../../domain/recertification.js';
 import { type PlannedReminder, planReminders } from '../../domain/reminders.js';
@@ -405,14 +406,16 @@ async function claimReminders(
  * predates the copied name and e-mail. (A learner's assignment is active, or no reminder is planned.)
  */
 function peopleToLookUp(p: PendingReminder): string[] {
-  const ids = p.a.email ? [] : [p.a.userId];
+  const ids = hasPersonCopy(p.a) ? [] : [p.a.userId];
   if (p.plan.toManager && p.a.managerId) ids.push(p.a.managerId);
   return ids;
 }
 
 function learnerOf(p: PendingReminder, people: PeopleCache): Person | null {
   const a = p.a;
-  return a.email ? { _id: a.userId, name: a.name, email: a.email, active: a.active } : people.get(a.userId);
+  return hasPersonCopy(a)
+    ? { _id: a.userId, name: a.name, email: a.email, active: a.active }
+    : people.get(a.userId);
 }
 
 /** The message for one claimed reminder, or null when nobody active can receive it. */

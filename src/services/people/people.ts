@@ -5,6 +5,7 @@ import { type DirectoryEntry, peopleDirectory } from '../../db/people-directory.
 import { type NewUser, usersRepository } from '../../db/repositories/users.js';
 import { sessionsRepository } from '../../db/session-store.js';
 import type { PlannedPerson } from '../../domain/people-csv.js';
+import { type CopiedPersonField, personCopy, personCopyChanged } from '../../domain/person-copy.js';
 import type { Role } from '../../domain/roles.js';
 import type { AuditLog } from '../audit/log.js';
 
@@ -19,21 +20,7 @@ export interface PersonInput extends PlannedPerson {
   role?: Role;
 }
 
-type CopiedFields = '_id' | 'department' | 'managerId' | 'active' | 'name' | 'email';
-
-/** Whether an edit changed anything the assignments carry a copy of. */
-function copiedFieldsChanged(
-  before: Pick<UserDoc, CopiedFields>,
-  after: Pick<UserDoc, CopiedFields>,
-): boolean {
-  return (
-    before.department !== after.department ||
-    (before.managerId ?? null) !== (after.managerId ?? null) ||
-    before.active !== after.active ||
-    before.name !== after.name ||
-    before.email !== after.email
-  );
-}
+type CopiedFields = '_id' | 'active' | CopiedPersonField;
 
 /**
  * Keeps the copies of a person's department, manager, active flag, name and e-mail on their
@@ -50,14 +37,7 @@ export async function syncAssignments(
       models.Assignment.updateOne(
         { _id: assignmentKey(person._id, courseId) },
         {
-          $set: {
-            department: person.department,
-            managerId: person.managerId ?? null,
-            active: person.active,
-            name: person.name,
-            email: person.email,
-            updatedAt: now,
-          },
+          $set: { ...personCopy(person), active: person.active, updatedAt: now },
         },
       ),
     ),
@@ -145,7 +125,7 @@ export async function updatePerson(
     const except = actorId === userId ? opts.currentSessionId : undefined;
     await sessionsRepository(deps.models).endSessionsOf(userId, except);
   }
-  if (copiedFieldsChanged(before, after)) {
+  if (personCopyChanged(before, after)) {
     await syncAssignments(deps.models, deps.courseIds, after, now);
   }
   if (roleChanged) {

@@ -3,6 +3,7 @@ import { reportListChunkKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { ReportListChunkDoc, ReportListRow, ReportSummaryDoc } from '../../db/models/reporting.js';
 import { usersByIds } from '../../db/repositories/users.js';
+import { hasPersonCopy, listedPerson } from '../../domain/person-copy.js';
 import {
   ACTION_STATES,
   dueRange,
@@ -102,7 +103,7 @@ export function unnamedPeople(
   const missing = new Set<string>();
   for (const rows of pending.values()) {
     for (const r of rows) {
-      if (!r.email && known.get(r.userId)?.email === undefined) missing.add(r.userId);
+      if (!hasPersonCopy(r) && known.get(r.userId)?.email === undefined) missing.add(r.userId);
       if (r.managerId && !known.has(r.managerId)) missing.add(r.managerId);
     }
   }
@@ -142,9 +143,7 @@ export async function buildActionLists(
         .filter((r) => r.state === state)
         .map((r) => ({
           userId: r.userId,
-          // The row's own copy is the freshest (kept in step on every edit of the person).
-          name: r.name || (people.get(r.userId)?.name ?? '(unknown person)'),
-          email: r.email || (people.get(r.userId)?.email ?? ''),
+          ...listedPerson(r, people.get(r.userId)),
           department: r.department,
           managerId: r.managerId,
           managerName: r.managerId ? (people.get(r.managerId)?.name ?? '') : '',
@@ -302,12 +301,11 @@ export async function liveStateList(
   // Only managers, and learners whose assignment predates the copied name, are looked up.
   const people = await peopleByIds(
     models,
-    found.flatMap((a) => [...(a.email ? [] : [a.userId]), ...(a.managerId ? [a.managerId] : [])]),
+    found.flatMap((a) => [...(hasPersonCopy(a) ? [] : [a.userId]), ...(a.managerId ? [a.managerId] : [])]),
   );
   const rows: ReportListRow[] = found.map((a) => ({
     userId: a.userId,
-    name: a.name || (people.get(a.userId)?.name ?? '(unknown person)'),
-    email: a.email || (people.get(a.userId)?.email ?? ''),
+    ...listedPerson(a, people.get(a.userId)),
     department: a.department,
     managerId: a.managerId ?? null,
     managerName: a.managerId ? (people.get(a.managerId)?.name ?? '') : '',
