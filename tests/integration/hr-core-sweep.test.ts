@@ -7,9 +7,9 @@ import { outboxMailer } from '../../src/mail/transport.js';
 import { recertificationPolicy, requestRenewal } from '../../src/services/assignments/course-settings.js';
 import { runNightly } from '../../src/services/jobs/nightly.js';
 import { runSweep } from '../../src/services/jobs/sweep.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 
-const COURSE = 'social-media-policy';
 let t: TestApp;
 let hr: Session;
 let erinId: string;
@@ -48,10 +48,10 @@ async function sweep(at: string) {
 }
 
 const assignment = (userId: string) =>
-  t.app.db.models.Assignment.findById(`${userId}:${COURSE}`).lean<AssignmentDoc>();
+  t.app.db.models.Assignment.findById(`${userId}:${COURSE_ID}`).lean<AssignmentDoc>();
 
 async function mailFor(userId: string): Promise<OutboxDoc[]> {
-  return t.app.db.models.Outbox.find({ _id: new RegExp(`^${userId}:${COURSE}:`) })
+  return t.app.db.models.Outbox.find({ _id: new RegExp(`^${userId}:${COURSE_ID}:`) })
     .sort({ _id: 1 })
     .lean<OutboxDoc[]>();
 }
@@ -59,12 +59,12 @@ async function mailFor(userId: string): Promise<OutboxDoc[]> {
 /** What the completion service does when a cycle's requirements are met (lessons, quiz, attestation). */
 async function complete(userId: string, at: string) {
   const a = (await assignment(userId))!;
-  const id = `${userId}:${COURSE}:${a.cycleNo}`;
+  const id = `${userId}:${COURSE_ID}:${a.cycleNo}`;
   const previous =
     a.cycleNo > 1
-      ? await t.app.db.models.Cycle.findById(`${userId}:${COURSE}:${a.cycleNo - 1}`).lean<CycleDoc>()
+      ? await t.app.db.models.Cycle.findById(`${userId}:${COURSE_ID}:${a.cycleNo - 1}`).lean<CycleDoc>()
       : null;
-  const policy = await recertificationPolicy(t.app.db.models, t.app.courses.get(COURSE)!);
+  const policy = await recertificationPolicy(t.app.db.models, t.app.courses.get(COURSE_ID)!);
   const completedAt = new Date(at);
   const expiresAt = expiryFor(policy, completedAt, previous?.expiresAt ?? null);
   await t.app.db.models.Cycle.updateOne({ _id: id }, { $set: { completedAt, expiresAt } });
@@ -79,7 +79,7 @@ describe('assignment rules', () => {
     const res = await hr.post(
       '/hr/assignments',
       {
-        courseId: COURSE,
+        courseId: COURSE_ID,
         targetKind: 'departments',
         departments: 'Sales',
         emails: '',
@@ -100,18 +100,18 @@ describe('assignment rules', () => {
       state: 'not-started',
     });
     expect(erin?.dueAt?.toISOString()).toBe('2026-04-01T00:00:00.000Z');
-    expect(await t.app.db.models.Cycle.exists({ _id: `${erinId}:${COURSE}:1` })).not.toBeNull();
+    expect(await t.app.db.models.Cycle.exists({ _id: `${erinId}:${COURSE_ID}:1` })).not.toBeNull();
     const engineer = await usersRepository(t.app.db.models).findByEmail('ben.bauer@demo.test');
     expect(await assignment(engineer!._id)).toBeNull();
     const audit = await t.app.db.models.AuditEvent.findOne({ action: 'assignment.created' }).lean();
-    expect(audit?.details).toMatchObject({ courseId: COURSE, assigned: 10 });
+    expect(audit?.details).toMatchObject({ courseId: COURSE_ID, assigned: 10 });
   });
 
   it('shows a clear error for a bad rule form', async () => {
     const res = await hr.post(
       '/hr/assignments',
       {
-        courseId: COURSE,
+        courseId: COURSE_ID,
         targetKind: 'departments',
         departments: '',
         emails: '',
@@ -131,7 +131,7 @@ describe('assignment rules', () => {
     const res = await hr.post(
       '/hr/assignments',
       {
-        courseId: COURSE,
+        courseId: COURSE_ID,
         targetKind: 'departments',
         departments: 'Support',
         emails: '',
@@ -176,8 +176,8 @@ describe('simulated years of refresher sweeps', () => {
     // The sweep at 10:00 on 2 March (above) already sent the assignment notice.
     let mail = await mailFor(erinId);
     expect(mail.map((m) => m.kind)).toEqual(['assigned']);
-    expect(mail[0]!.text).toContain(`${t.config.BASE_URL}/learn/${COURSE}`);
-    expect(mail[0]!.html).toContain(`href="${t.config.BASE_URL}/learn/${COURSE}"`);
+    expect(mail[0]!.text).toContain(`${t.config.BASE_URL}/learn/${COURSE_ID}`);
+    expect(mail[0]!.html).toContain(`href="${t.config.BASE_URL}/learn/${COURSE_ID}"`);
     expect(mail[0]!.to).toEqual(['employee@demo.test']);
 
     await sweep('2026-03-25T06:00:00Z');
@@ -219,12 +219,12 @@ describe('simulated years of refresher sweeps', () => {
     const renewed = await assignment(erinId);
     expect(renewed).toMatchObject({ cycleNo: 2, state: 'due-soon', completedAt: null });
     expect(renewed?.dueAt?.toISOString()).toBe('2027-04-19T00:00:00.000Z');
-    const first = await t.app.db.models.Cycle.findById(`${erinId}:${COURSE}:1`).lean<CycleDoc>();
+    const first = await t.app.db.models.Cycle.findById(`${erinId}:${COURSE_ID}:1`).lean<CycleDoc>();
     expect(first?.completedAt?.toISOString()).toBe('2026-04-20T14:00:00.000Z'); // history kept
-    const second = await t.app.db.models.Cycle.findById(`${erinId}:${COURSE}:2`).lean<CycleDoc>();
+    const second = await t.app.db.models.Cycle.findById(`${erinId}:${COURSE_ID}:2`).lean<CycleDoc>();
     expect(second).toMatchObject({ n: 2, requirement: 'full', completedAt: null });
     const opened = (await mailFor(erinId)).at(-1)!;
-    expect(opened._id).toBe(`${erinId}:${COURSE}:2:assigned:2027-03-21`);
+    expect(opened._id).toBe(`${erinId}:${COURSE_ID}:2:assigned:2027-03-21`);
     expect(opened.subject).toContain('Time to renew');
 
     await sweep('2027-04-20T06:00:00Z');
@@ -268,14 +268,14 @@ describe('extensions, retirement, inactive people, renewals', () => {
     const before = await assignment(erinId);
     const noReason = await hr.post(
       '/hr/assignments/extend',
-      { email: 'employee@demo.test', courseId: COURSE, dueDate: '2028-06-30', reason: ' ' },
+      { email: 'employee@demo.test', courseId: COURSE_ID, dueDate: '2028-06-30', reason: ' ' },
       '/hr/assignments',
     );
     expect(noReason.statusCode).toBe(400);
     expect(noReason.body).toContain('Give a reason');
     const ok = await hr.post(
       '/hr/assignments/extend',
-      { email: 'employee@demo.test', courseId: COURSE, dueDate: '2028-06-30', reason: 'Parental leave' },
+      { email: 'employee@demo.test', courseId: COURSE_ID, dueDate: '2028-06-30', reason: 'Parental leave' },
       '/hr/assignments',
     );
     expect(ok.statusCode).toBe(303);
@@ -283,14 +283,14 @@ describe('extensions, retirement, inactive people, renewals', () => {
     expect(after?.dueAt?.toISOString()).toBe('2028-06-30T00:00:00.000Z');
     expect(after?.state).toBe('not-started');
     const cycle = await t.app.db.models.Cycle.findById(
-      `${erinId}:${COURSE}:${before!.cycleNo}`,
+      `${erinId}:${COURSE_ID}:${before!.cycleNo}`,
     ).lean<CycleDoc>();
     expect(cycle?.dueAt?.toISOString()).toBe('2028-06-30T00:00:00.000Z');
     const event = await t.app.db.models.AuditEvent.findOne({
       action: 'assignment.extended',
       subjectId: erinId,
     }).lean();
-    expect(event?.details).toMatchObject({ reason: 'Parental leave', courseId: COURSE });
+    expect(event?.details).toMatchObject({ reason: 'Parental leave', courseId: COURSE_ID });
   });
 
   it('sends nothing to inactive people or for a retired course', async () => {
@@ -324,10 +324,10 @@ describe('extensions, retirement, inactive people, renewals', () => {
     expect(await countFor(person._id)).toBe(before);
 
     await signInAgain();
-    const settings = await hr.get(`/hr/courses/${COURSE}/settings`);
+    const settings = await hr.get(`/hr/courses/${COURSE_ID}/settings`);
     expect(settings.statusCode).toBe(200);
     const save = await hr.post(
-      `/hr/courses/${COURSE}/settings`,
+      `/hr/courses/${COURSE_ID}/settings`,
       {
         validityMonths: '12',
         windowDays: '30',
@@ -343,7 +343,7 @@ describe('extensions, retirement, inactive people, renewals', () => {
         escalateAfterDays: '14',
         retired: 'yes',
       },
-      `/hr/courses/${COURSE}/settings`,
+      `/hr/courses/${COURSE_ID}/settings`,
     );
     expect(save.statusCode).toBe(303);
     await signInAgain();
@@ -356,7 +356,7 @@ describe('extensions, retirement, inactive people, renewals', () => {
   it('a new policy version asks everyone who completed to re-attest, with its own due date', async () => {
     await signInAgain();
     await hr.post(
-      `/hr/courses/${COURSE}/settings`,
+      `/hr/courses/${COURSE_ID}/settings`,
       {
         validityMonths: '12',
         windowDays: '30',
@@ -371,21 +371,21 @@ describe('extensions, retirement, inactive people, renewals', () => {
         overdueEveryDays: '7',
         escalateAfterDays: '14',
       },
-      `/hr/courses/${COURSE}/settings`,
+      `/hr/courses/${COURSE_ID}/settings`,
     );
     await complete(erinId, '2028-04-05T10:00:00Z');
     await signInAgain();
     const bad = await hr.post(
-      `/hr/courses/${COURSE}/renewal`,
+      `/hr/courses/${COURSE_ID}/renewal`,
       { requirement: 'attest-only', dueDate: '2028-05-15', reason: '' },
-      `/hr/courses/${COURSE}/settings`,
+      `/hr/courses/${COURSE_ID}/settings`,
     );
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Say what changed');
     const hrId = (await usersRepository(t.app.db.models).findByEmail('hr@demo.test'))!._id;
     await requestRenewal(
       { models: t.app.db.models, audit: t.app.audit },
-      t.app.courses.get(COURSE)!,
+      t.app.courses.get(COURSE_ID)!,
       { requirement: 'attest-only', dueAt: new Date('2028-05-15'), reason: 'Clause 4 rewritten' },
       hrId,
       new Date('2028-04-10T09:00:00Z'),
@@ -393,7 +393,7 @@ describe('extensions, retirement, inactive people, renewals', () => {
     await sweep('2028-04-10T10:00:00Z');
     const a = await assignment(erinId);
     expect(a).toMatchObject({ cycleNo: 4, state: 'not-started' });
-    const cycle = await t.app.db.models.Cycle.findById(`${erinId}:${COURSE}:4`).lean<CycleDoc>();
+    const cycle = await t.app.db.models.Cycle.findById(`${erinId}:${COURSE_ID}:4`).lean<CycleDoc>();
     expect(cycle).toMatchObject({ requirement: 'attest-only' });
     expect(cycle?.dueAt?.toISOString()).toBe('2028-05-15T00:00:00.000Z');
     // Only once: the next sweep does not open cycle 5.

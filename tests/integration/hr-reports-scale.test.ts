@@ -4,8 +4,9 @@ import type { AssignmentDoc } from '../../src/db/models/training.js';
 import { newUserId } from '../../src/db/repositories/users.js';
 import { REPORT_STATES } from '../../src/domain/reporting.js';
 import { recomputeSummaries } from '../../src/services/reporting/summaries.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
-import { assignment, COURSE } from './hr-reports-support.js';
+import { assignment } from './hr-reports-support.js';
 
 // A small-scale smoke of the 100k design (the real timing is the benchmark's job):
 // 5,000 people and assignments inserted in bulk, then dashboard, paging and export.
@@ -95,7 +96,7 @@ describe(`reports over ${N} assignments`, () => {
 
   it('streams the full CSV export', async () => {
     const started = Date.now();
-    const res = await hr.get(`/hr/reports/status.csv?course=${COURSE}`);
+    const res = await hr.get(`/hr/reports/status.csv?course=${COURSE_ID}`);
     console.info(`[hr-reports-scale] export ${N} rows: ${Date.now() - started} ms`);
     expect(res.statusCode).toBe(200);
     const rows: string[][] = parse(res.body, { bom: true });

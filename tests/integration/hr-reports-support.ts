@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AssignmentDoc, CycleDoc } from '../../src/db/models/training.js';
 import type { UserDoc } from '../../src/db/models/user.js';
-
-export const COURSE = 'social-media-policy';
+import { COURSE_ID } from '../factories.js';
 
 /** An assignment with a known state, written directly (the HR-core services are not under test here). */
 export function assignment(
@@ -12,9 +11,9 @@ export function assignment(
 ): AssignmentDoc {
   const now = new Date('2026-03-02T09:00:00Z');
   return {
-    _id: `${user._id}:${COURSE}`,
+    _id: `${user._id}:${COURSE_ID}`,
     userId: user._id,
-    courseId: COURSE,
+    courseId: COURSE_ID,
     department: user.department,
     managerId: user.managerId ?? null,
     name: user.name,
@@ -36,9 +35,9 @@ export function assignment(
 
 export function cycle(userId: string, n: number, over: Partial<CycleDoc> = {}): CycleDoc {
   return {
-    _id: `${userId}:${COURSE}:${n}`,
+    _id: `${userId}:${COURSE_ID}:${n}`,
     userId,
-    courseId: COURSE,
+    courseId: COURSE_ID,
     n,
     openedAt: new Date('2026-01-05T09:00:00Z'),
     dueAt: new Date('2026-02-15T00:00:00Z'),

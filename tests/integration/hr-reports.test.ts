@@ -2,8 +2,9 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserDoc } from '../../src/db/models/user.js';
 import { recomputeSummaries, refreshSettled } from '../../src/services/reporting/summaries.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
-import { assignment, COURSE, cycle, demoDepartment, tableRow } from './hr-reports-support.js';
+import { assignment, cycle, demoDepartment, tableRow } from './hr-reports-support.js';
 
 let t: TestApp;
 let hr: Session;
@@ -118,7 +119,7 @@ describe('dashboard', () => {
     await t.app.db.models.Assignment.create(assignment(extra, 'overdue'));
     expect(stat((await hr.get('/hr/dashboard')).body, 'Overdue')).toBe(1);
     const html = (await hr.get('/hr/dashboard')).body;
-    const res = await hr.post('/hr/dashboard/refresh', { course: COURSE }, '/hr/dashboard');
+    const res = await hr.post('/hr/dashboard/refresh', { course: COURSE_ID }, '/hr/dashboard');
     expect(res.statusCode).toBe(303);
     // The refresh runs in the background (HR is not kept waiting); the new figures follow it.
     await refreshSettled(t.app.db.models);
@@ -126,7 +127,7 @@ describe('dashboard', () => {
     expect(stat(after, 'Overdue')).toBe(2);
     expect(after).toContain('Late Joiner');
     expect(html).toContain('Figures as of');
-    await t.app.db.models.Assignment.deleteOne({ _id: `${extra._id}:${COURSE}` });
+    await t.app.db.models.Assignment.deleteOne({ _id: `${extra._id}:${COURSE_ID}` });
     await recomputeSummaries(t.app.db.models, t.app.courses, t.clock.now());
   });
 
@@ -134,10 +135,10 @@ describe('dashboard', () => {
     const { AttemptResult, ClassificationAnswer } = t.app.db.models;
     const u = sales[0]!;
     await AttemptResult.create({
-      _id: `${u._id}:${COURSE}:1:1`,
+      _id: `${u._id}:${COURSE_ID}:1:1`,
       userId: u._id,
-      courseId: COURSE,
-      cycleId: `${u._id}:${COURSE}:1`,
+      courseId: COURSE_ID,
+      cycleId: `${u._id}:${COURSE_ID}:1`,
       n: 1,
       contentVersion: 'v',
       score: 50,
@@ -152,9 +153,9 @@ describe('dashboard', () => {
       timedOut: false,
     });
     await ClassificationAnswer.create({
-      _id: `${u._id}:${COURSE}:ex1`,
+      _id: `${u._id}:${COURSE_ID}:ex1`,
       userId: u._id,
-      courseId: COURSE,
+      courseId: COURSE_ID,
       exampleId: 'ex1',
       cycleId: null,
       department: 'Sales',
@@ -174,7 +175,7 @@ describe('dashboard', () => {
     const html = (await hr.get('/hr/dashboard')).body;
     const section = html.slice(html.indexOf('id="clauses-h"'));
     const rows = [...section.matchAll(/<th scope="row">([^<]+)<\/th>\s*<td class="num">([\d.]+)<\/td>/g)];
-    const title = (id: string) => t.app.courses.get(COURSE)!.clauses.find((c) => c.id === id)!.title;
+    const title = (id: string) => t.app.courses.get(COURSE_ID)!.clauses.find((c) => c.id === id)!.title;
     expect(rows.map((r) => r[2])).toEqual(['3', '1']);
     expect(rows[0]![1]).toContain(title('SMP-03'));
     expect(rows[1]![1]).toContain(title('SMP-01'));
@@ -183,7 +184,7 @@ describe('dashboard', () => {
   it('is for HR only', async () => {
     const employee = await loginAs(t.app, 'employee@demo.test');
     expect((await employee.get('/hr/dashboard')).statusCode).toBe(403);
-    expect((await employee.get(`/hr/reports/status.csv?course=${COURSE}`)).statusCode).toBe(403);
+    expect((await employee.get(`/hr/reports/status.csv?course=${COURSE_ID}`)).statusCode).toBe(403);
   });
 });
 
@@ -201,7 +202,7 @@ describe('status CSV export', () => {
     );
     await t.app.db.models.Cycle.create(cycle(evil._id, 2, { score: 92.5 }));
 
-    const res = await hr.get(`/hr/reports/status.csv?course=${COURSE}`);
+    const res = await hr.get(`/hr/reports/status.csv?course=${COURSE_ID}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toMatch(
@@ -230,7 +231,7 @@ describe('status CSV export', () => {
       'evil@example.com',
       "'+Ops",
       'Morgan Lee',
-      COURSE,
+      COURSE_ID,
       '2',
       'completed',
       '2026-02-15',
@@ -242,7 +243,7 @@ describe('status CSV export', () => {
   });
 
   it('filters by department and state, and rejects an unknown course', async () => {
-    const overdue = parse((await hr.get(`/hr/reports/status.csv?course=${COURSE}&state=overdue`)).body, {
+    const overdue = parse((await hr.get(`/hr/reports/status.csv?course=${COURSE_ID}&state=overdue`)).body, {
       bom: true,
     });
     expect(overdue.map((r: string[]) => r[1])).toEqual(['name', sales[2]!.name]);
@@ -260,15 +261,15 @@ describe('employee history', () => {
     const { Assignment, Cycle, Attempt, AttemptResult, Attestation, CertificateByCycle, Certificate } =
       t.app.db.models;
     const u = eng[0]!;
-    const c1 = `${u._id}:${COURSE}:1`;
-    await Assignment.updateOne({ _id: `${u._id}:${COURSE}` }, { $set: { cycleNo: 2 } });
+    const c1 = `${u._id}:${COURSE_ID}:1`;
+    await Assignment.updateOne({ _id: `${u._id}:${COURSE_ID}` }, { $set: { cycleNo: 2 } });
     await Cycle.create(cycle(u._id, 1, { passedAt: new Date('2025-02-01T00:00:00Z'), score: 90 }));
     await Cycle.create(cycle(u._id, 2, { requirement: 'attest-only' }));
     const at = new Date('2025-02-01T10:00:00Z');
     await Attempt.create({
       _id: `${c1}:1`,
       userId: u._id,
-      courseId: COURSE,
+      courseId: COURSE_ID,
       cycleId: c1,
       n: 1,
       contentVersion: 'v',
@@ -283,7 +284,7 @@ describe('employee history', () => {
     await AttemptResult.create({
       _id: `${c1}:1`,
       userId: u._id,
-      courseId: COURSE,
+      courseId: COURSE_ID,
       cycleId: c1,
       n: 1,
       contentVersion: 'v',
@@ -303,7 +304,7 @@ describe('employee history', () => {
       cycleId: c1,
       cycleNo: 1,
       userId: u._id,
-      courseId: COURSE,
+      courseId: COURSE_ID,
       contentVersion: 'abcdef1234567890',
       policyTitle: 'P',
       typedName: u.name,
@@ -323,7 +324,7 @@ describe('employee history', () => {
       cycleId: c1,
       cycleNo: 1,
       userId: u._id,
-      courseId: COURSE,
+      courseId: COURSE_ID,
       name: u.name,
       courseTitle: 'SMP',
       contentVersion: 'v',
@@ -333,9 +334,9 @@ describe('employee history', () => {
       issuedAt: at,
     });
     await t.app.db.models.Reminder.create({
-      _id: `${u._id}:${COURSE}:2:before-due:2026-03-01`,
+      _id: `${u._id}:${COURSE_ID}:2:before-due:2026-03-01`,
       userId: u._id,
-      courseId: COURSE,
+      courseId: COURSE_ID,
       cycleNo: 2,
       kind: 'before-due',
       day: '2026-03-01',
@@ -358,8 +359,8 @@ describe('employee history', () => {
     expect(html).toContain('K7QF-2MZD-9XRT-4HBC');
     expect(html).toContain('reminder.sent');
     expect(html).toMatch(/<td>2026-03-01<\/td><td>before-due<\/td>/);
-    expect(html).toContain(`/hr/people/${u._id}/evidence/${COURSE}/1`);
-    expect(html).toContain(`/hr/people/${u._id}/courses/${COURSE}/attempts`);
+    expect(html).toContain(`/hr/people/${u._id}/evidence/${COURSE_ID}/1`);
+    expect(html).toContain(`/hr/people/${u._id}/courses/${COURSE_ID}/attempts`);
     expect(html.indexOf('Cycle 2')).toBeLessThan(html.indexOf('Cycle 1<'));
   });
 
@@ -397,7 +398,7 @@ describe('feedback inbox', () => {
       userId: u._id,
       userName: u.name,
       department: 'Sales',
-      courseId: COURSE,
+      courseId: COURSE_ID,
       lessonId: 'think-before-you-post',
       contentVersion: 'v',
       kind: 'question',
@@ -445,7 +446,7 @@ describe('HR home', () => {
     ]) {
       expect(html).toContain(`href="${href}"`);
     }
-    expect(html).toContain(`/hr/courses/${COURSE}/scorm`);
-    expect(html).toContain(`/hr/courses/${COURSE}/settings`);
+    expect(html).toContain(`/hr/courses/${COURSE_ID}/scorm`);
+    expect(html).toContain(`/hr/courses/${COURSE_ID}/settings`);
   });
 });

@@ -10,6 +10,7 @@ import { runNightly } from '../../src/services/jobs/nightly.js';
 import { runSweep, type SweepDeps } from '../../src/services/jobs/sweep.js';
 import { updatePerson } from '../../src/services/people/people.js';
 import { recomputeSummaries } from '../../src/services/reporting/summaries.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 import { newAuditKeyPair } from '../helpers/audit-key.js';
 import { commandsDuring as dbCommandsDuring, monitoredUri } from '../helpers/db-commands.js';
@@ -19,7 +20,6 @@ import { commandsDuring as dbCommandsDuring, monitoredUri } from '../helpers/db-
  * the report summary from its own pass; the nightly job does the slow work once per UTC day.
  */
 
-const COURSE = 'social-media-policy';
 const EXTRA = 300;
 let t: TestApp;
 let deps: SweepDeps;
@@ -36,10 +36,10 @@ async function commandsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; com
 }
 
 const count = (commands: string[], name: string) => commands.filter((c) => c === name).length;
-const summary = () => t.app.db.models.ReportSummary.findById(COURSE).lean<ReportSummaryDoc>();
+const summary = () => t.app.db.models.ReportSummary.findById(COURSE_ID).lean<ReportSummaryDoc>();
 
 async function listRows(state: string) {
-  const chunks = await t.app.db.models.ReportListChunk.find({ courseId: COURSE, state })
+  const chunks = await t.app.db.models.ReportListChunk.find({ courseId: COURSE_ID, state })
     .lean<ReportListChunkDoc[]>()
     .exec();
   return chunks.sort((a, b) => a.chunk - b.chunk).flatMap((c) => c.rows);
@@ -81,7 +81,7 @@ beforeAll(async () => {
   await createRule(
     deps,
     {
-      courseId: COURSE,
+      courseId: COURSE_ID,
       target: { kind: 'everyone' },
       due: { kind: 'fixed', date: new Date('2026-03-20T00:00:00Z') },
       newHireWithinDays: null,
@@ -98,7 +98,7 @@ describe('the refresher sweep', () => {
     // An assignment written before assignments carried the name and e-mail: that person is read.
     const legacy = (await users.findByEmail('field8@demo.test'))!;
     await t.app.db.models.Assignment.updateOne(
-      { _id: `${legacy._id}:${COURSE}` },
+      { _id: `${legacy._id}:${COURSE_ID}` },
       { $set: { name: '', email: '' } },
     );
     const { result, commands } = await commandsDuring(() => runSweep(deps, new Date('2026-03-02T10:00:00Z')));
@@ -114,7 +114,7 @@ describe('the refresher sweep', () => {
     expect(count(commands, 'find assignments')).toBe(1);
     const mailTo = async (email: string) =>
       t.app.db.models.Outbox.findById(
-        `${(await users.findByEmail(email))!._id}:${COURSE}:1:assigned:2026-03-02`,
+        `${(await users.findByEmail(email))!._id}:${COURSE_ID}:1:assigned:2026-03-02`,
       ).lean();
     expect(await mailTo('field7@demo.test')).toMatchObject({ to: ['field7@demo.test'], kind: 'assigned' });
     expect(await mailTo('field8@demo.test')).toMatchObject({ to: ['field8@demo.test'], kind: 'assigned' });
@@ -142,7 +142,7 @@ describe('the refresher sweep', () => {
     );
     const clauseMisses = [{ clauseId: 'SMP-03', wrong: 2, total: 5 }];
     const clausesAsOf = new Date('2026-03-20T02:30:00Z');
-    await ReportSummary.updateOne({ _id: COURSE }, { $set: { clauseMisses, clausesAsOf } });
+    await ReportSummary.updateOne({ _id: COURSE_ID }, { $set: { clauseMisses, clausesAsOf } });
 
     const at = new Date('2026-03-23T06:00:00Z');
     // Small batches: each batch's state changes and reminders are written while the next are read.
@@ -181,7 +181,7 @@ describe('the refresher sweep', () => {
     expect(created.clauseMisses).toEqual([]);
     expect(created.clausesAsOf).toBeNull();
     const hr = await loginAs(t.app, 'hr@demo.test');
-    const page = await hr.get(`/hr/dashboard?course=${COURSE}`);
+    const page = await hr.get(`/hr/dashboard?course=${COURSE_ID}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Not counted yet: the nightly job counts them.');
   });
@@ -192,10 +192,10 @@ describe('the nightly job', () => {
     const { AttemptResult } = t.app.db.models;
     const someone = (await usersRepository(t.app.db.models).findByEmail('field1@demo.test'))!;
     await AttemptResult.create({
-      _id: `${someone._id}:${COURSE}:1:1`,
+      _id: `${someone._id}:${COURSE_ID}:1:1`,
       userId: someone._id,
-      courseId: COURSE,
-      cycleId: `${someone._id}:${COURSE}:1`,
+      courseId: COURSE_ID,
+      cycleId: `${someone._id}:${COURSE_ID}:1`,
       n: 1,
       contentVersion: 'v',
       score: 50,
@@ -218,7 +218,7 @@ describe('the nightly job', () => {
     const s = (await summary())!;
     expect(s.clauseMisses).toEqual([{ clauseId: 'SMP-02', wrong: 3, total: 4 }]);
     expect(s.clausesAsOf).toEqual(day);
-    expect(await t.app.db.models.Assignment.exists({ _id: `${first._id}:${COURSE}` })).not.toBeNull();
+    expect(await t.app.db.models.Assignment.exists({ _id: `${first._id}:${COURSE_ID}` })).not.toBeNull();
     // 23 March 2026 is a Monday: HR and admin get this week's digest, with the sweep's counts.
     expect(result.digestsSent).toBe(2);
     const digest = await t.app.db.models.Outbox.findById(`${hrId}:all:0:digest:2026-03-23`).lean();
@@ -240,12 +240,12 @@ describe('the nightly job', () => {
     expect(again.result).toMatchObject({ ran: false, assignedByRules: 0, digestsSent: 0, auditAnchor: null });
     expect(count(again.commands, 'find users')).toBe(0);
     expect(count(again.commands, 'find quiz_attempt_results')).toBe(0);
-    expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE}` })).toBeNull();
+    expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE_ID}` })).toBeNull();
 
     // The next night catches them; the digest waits for next week.
     const tuesday = await runNightly(deps, addDays(day, 1));
     expect(tuesday).toMatchObject({ ran: true, assignedByRules: 1, digestsSent: 0 });
-    expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE}` })).not.toBeNull();
+    expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE_ID}` })).not.toBeNull();
   });
 
   it('brings renamed people up to date in the stored action lists', async () => {

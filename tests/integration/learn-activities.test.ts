@@ -2,16 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedbackRepository } from '../../src/db/repositories/feedback.js';
 import type { Course, ExamplePost } from '../../src/domain/course.js';
 import { clauseConfusion } from '../../src/services/learning/classification.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 
-const COURSE = 'social-media-policy';
 let t: TestApp;
 let course: Course;
 let userSeq = 0;
 
 beforeAll(async () => {
   t = await createTestApp({ label: 'learn-activities' });
-  course = t.app.courses.get(COURSE)!;
+  course = t.app.courses.get(COURSE_ID)!;
 });
 afterAll(async () => t.close());
 
@@ -31,14 +31,14 @@ const decodeHtml = (html: string) =>
     .replaceAll('&gt;', '>')
     .replaceAll('&amp;', '&');
 
-const examplePath = (e: ExamplePost) => `/learn/${COURSE}/examples/${e.id}`;
+const examplePath = (e: ExamplePost) => `/learn/${COURSE_ID}/examples/${e.id}`;
 const unacceptable = () => course.examples.find((e) => e.verdict === 'unacceptable')!;
 const acceptable = () => course.examples.find((e) => e.verdict === 'acceptable')!;
 
 describe('example gallery', () => {
   it('draws every example as a post card for its platform', async () => {
     const { s } = await newLearner();
-    const res = await s.get(`/learn/${COURSE}/examples`);
+    const res = await s.get(`/learn/${COURSE_ID}/examples`);
     expect(res.statusCode).toBe(200);
     const cards = [...res.body.matchAll(/<article class="post-card post-([a-z-]+)"/g)].map((m) => m[1]);
     expect(cards).toEqual(course.examples.map((e) => e.platform));
@@ -75,11 +75,11 @@ describe('classify then reveal', () => {
     expect(res.body).not.toContain('class="classify-form"');
 
     const recorded = await t.app.db.models.ClassificationAnswer.findById(
-      `${userId}:${COURSE}:${example.id}`,
+      `${userId}:${COURSE_ID}:${example.id}`,
     ).lean();
     expect(recorded).toMatchObject({
       userId,
-      courseId: COURSE,
+      courseId: COURSE_ID,
       exampleId: example.id,
       answer: 'acceptable',
       correct: false,
@@ -127,7 +127,7 @@ describe('classify then reveal', () => {
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ answer: 'acceptable', correct: false });
 
-    const report = await clauseConfusion(t.app.db.models, COURSE);
+    const report = await clauseConfusion(t.app.db.models, COURSE_ID);
     const row = report.find((r) => r.clauseId === example.clauses[0]);
     expect(row?.wrong).toBeGreaterThanOrEqual(1);
     expect(row!.answers).toBeGreaterThanOrEqual(row!.wrong);
@@ -136,7 +136,7 @@ describe('classify then reveal', () => {
   it('marks judged posts in the gallery', async () => {
     const { s } = await newLearner();
     await s.post(`${examplePath(unacceptable())}/classify`, { answer: 'acceptable' });
-    const res = await s.get(`/learn/${COURSE}/examples`);
+    const res = await s.get(`/learn/${COURSE_ID}/examples`);
     expect(res.body).toContain(`You have judged 1 of ${course.examples.length} posts.`);
     expect(res.body).toContain('You missed this one');
   });
@@ -169,13 +169,14 @@ describe('classify then reveal', () => {
       expect(res.body).not.toMatch(/at .*\.ts:\d+/);
     }
     expect(
-      (await s.post(`/learn/${COURSE}/examples/no-such-post/classify`, { answer: 'acceptable' })).statusCode,
+      (await s.post(`/learn/${COURSE_ID}/examples/no-such-post/classify`, { answer: 'acceptable' }))
+        .statusCode,
     ).toBe(404);
     expect(
       (await s.post(`/learn/nope/examples/${acceptable().id}/classify`, { answer: 'acceptable' })).statusCode,
     ).toBe(404);
     expect(
-      (await s.post(`/learn/${COURSE}/examples/bad.id/classify`, { answer: 'acceptable' })).statusCode,
+      (await s.post(`/learn/${COURSE_ID}/examples/bad.id/classify`, { answer: 'acceptable' })).statusCode,
     ).toBe(400);
     expect((await s.post(url, { answer: 'acceptable', _csrf: null })).statusCode).toBe(403);
     expect(await t.app.db.models.ClassificationAnswer.countDocuments({ userId })).toBe(0);
@@ -183,7 +184,7 @@ describe('classify then reveal', () => {
 
   it('answers 404 for an unknown example page', async () => {
     const { s } = await newLearner();
-    const res = await s.get(`/learn/${COURSE}/examples/no-such-post`);
+    const res = await s.get(`/learn/${COURSE_ID}/examples/no-such-post`);
     expect(res.statusCode).toBe(404);
     expect(res.body).toContain('Page not found');
   });
@@ -192,7 +193,7 @@ describe('classify then reveal', () => {
 describe('"Can I share this?" decision tree', () => {
   it('walks one question per page to an outcome with verdict, text and clause titles, and starts again', async () => {
     const { s } = await newLearner();
-    let res = await s.get(`/learn/${COURSE}/decide`);
+    let res = await s.get(`/learn/${COURSE_ID}/decide`);
     expect(res.statusCode).toBe(200);
     const start = course.decisionTree.nodes[course.decisionTree.start]!;
     expect(start.kind).toBe('question');
@@ -216,7 +217,7 @@ describe('"Can I share this?" decision tree', () => {
     expect(html).toContain(outcome.text);
     for (const id of outcome.clauses) expect(html).toContain(course.clauses.find((c) => c.id === id)!.title);
     expect(html).toMatch(/class="badge badge-(ok|bad|warn)">/);
-    expect(res.body).toContain(`href="/learn/${COURSE}/decide">Start again`);
+    expect(res.body).toContain(`href="/learn/${COURSE_ID}/decide">Start again`);
   });
 
   it('reaches a "don\'t share" outcome by the confidential-information branch', async () => {
@@ -224,21 +225,21 @@ describe('"Can I share this?" decision tree', () => {
     const confidential = Object.values(course.decisionTree.nodes).find(
       (n) => n.kind === 'outcome' && n.verdict === 'dont-share',
     )!;
-    const res = await s.get(`/learn/${COURSE}/decide/${confidential.id}`);
+    const res = await s.get(`/learn/${COURSE_ID}/decide/${confidential.id}`);
     expect(res.statusCode).toBe(200);
     expect(decodeHtml(res.body)).toContain("Don't share this");
   });
 
   it('answers 404 for an unknown node and 400 for a malformed one', async () => {
     const { s } = await newLearner();
-    expect((await s.get(`/learn/${COURSE}/decide/no-such-node`)).statusCode).toBe(404);
-    expect((await s.get(`/learn/${COURSE}/decide/constructor`)).statusCode).toBe(404);
-    expect((await s.get(`/learn/${COURSE}/decide/a$b`)).statusCode).toBe(400);
+    expect((await s.get(`/learn/${COURSE_ID}/decide/no-such-node`)).statusCode).toBe(404);
+    expect((await s.get(`/learn/${COURSE_ID}/decide/constructor`)).statusCode).toBe(404);
+    expect((await s.get(`/learn/${COURSE_ID}/decide/a$b`)).statusCode).toBe(400);
   });
 });
 
 describe('lesson feedback', () => {
-  const lessonPath = () => `/learn/${COURSE}/lessons/${course.lessons[2]!.id}`;
+  const lessonPath = () => `/learn/${COURSE_ID}/lessons/${course.lessons[2]!.id}`;
 
   it('stores a question for HR with status open and shows a confirmation', async () => {
     const { s, userId } = await newLearner();
@@ -258,7 +259,7 @@ describe('lesson feedback', () => {
     const stored = await t.app.db.models.PolicyFeedback.find({ userId }).lean();
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
-      courseId: COURSE,
+      courseId: COURSE_ID,
       lessonId: course.lessons[2]!.id,
       kind: 'question',
       message: 'Can I like a client’s post from my personal account?',
@@ -282,7 +283,7 @@ describe('lesson feedback', () => {
     };
     await s.post(`${lessonPath()}/feedback`, form, lessonPath());
     const repo = feedbackRepository(t.app.db.models);
-    const open = await repo.list({ status: 'open', courseId: COURSE });
+    const open = await repo.list({ status: 'open', courseId: COURSE_ID });
     const mine = open.find((f) => f.userId === userId)!;
     expect(mine).toMatchObject({ kind: 'suggestion', userName: `Learner ${userSeq}` });
     expect(await repo.markHandled(mine._id, 'hr-user', t.clock.now())).toBe(true);
@@ -322,7 +323,7 @@ describe('lesson feedback', () => {
       expect(res.statusCode, Object.keys(form).join(',')).toBe(400);
     }
     expect(
-      (await s.post(`/learn/${COURSE}/lessons/no-such-lesson/feedback`, ok, lessonPath())).statusCode,
+      (await s.post(`/learn/${COURSE_ID}/lessons/no-such-lesson/feedback`, ok, lessonPath())).statusCode,
     ).toBe(404);
     expect(await t.app.db.models.PolicyFeedback.countDocuments({ userId })).toBe(0);
   });

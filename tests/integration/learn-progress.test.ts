@@ -2,19 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cycleKey } from '../../src/db/keys.js';
 import type { Course } from '../../src/domain/course.js';
 import { viewedLessons } from '../../src/services/learning/progress.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 
-const COURSE = 'social-media-policy';
 let t: TestApp;
 let course: Course;
 
 beforeAll(async () => {
   t = await createTestApp({ label: 'learn-progress' });
-  course = t.app.courses.get(COURSE)!;
+  course = t.app.courses.get(COURSE_ID)!;
 });
 afterAll(async () => t.close());
 
-const lessonUrl = (i: number) => `/learn/${COURSE}/lessons/${course.lessons[i]!.id}`;
+const lessonUrl = (i: number) => `/learn/${COURSE_ID}/lessons/${course.lessons[i]!.id}`;
 
 /** Lesson titles marked done / not done on the course overview. */
 function doneMarks(html: string): Map<string, boolean> {
@@ -41,7 +41,7 @@ describe('My training', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain(course.title);
     expect(res.body).toContain('Lessons read: 0 of 8');
-    expect(res.body).toContain(`href="/learn/${COURSE}">Start`);
+    expect(res.body).toContain(`href="/learn/${COURSE_ID}">Start`);
     // Looking does not enrol anybody.
     expect(
       await t.app.db.models.Assignment.countDocuments({ userId: await userIdOf('fresh@example.com') }),
@@ -53,9 +53,9 @@ describe('My training', () => {
     const userId = await userIdOf('assigned@example.com');
     const s = await loginAs(t.app, 'assigned@example.com');
     await s.get(lessonUrl(0)); // self-enrols and records one lesson
-    const cycleId = cycleKey(userId, COURSE, 1);
+    const cycleId = cycleKey(userId, COURSE_ID, 1);
     await t.app.db.models.Assignment.updateOne(
-      { _id: `${userId}:${COURSE}` },
+      { _id: `${userId}:${COURSE_ID}` },
       { $set: { state: 'overdue', dueAt: new Date('2026-04-15T00:00:00Z'), source: 'individual' } },
     );
     await t.app.db.models.Cycle.updateOne({ _id: cycleId }, { $set: { certificateCode: 'ABCD-1234' } });
@@ -92,12 +92,12 @@ describe('lesson pages', () => {
     for (const i of [0, 1, 2]) expect((await laptop.get(lessonUrl(i))).statusCode).toBe(200);
     await laptop.get(lessonUrl(1)); // went back to re-read lesson 2: that is where to resume
 
-    const cycleId = cycleKey(userId, COURSE, 1);
+    const cycleId = cycleKey(userId, COURSE_ID, 1);
     const progress = await t.app.db.models.Progress.findById(cycleId).lean();
     expect(progress?.lastLocation).toBe(lessonUrl(1));
     // The first lesson view started the cycle, so HR reports see the person as in progress.
     expect((await t.app.db.models.Cycle.findById(cycleId).lean())?.startedAt).toBeInstanceOf(Date);
-    expect((await t.app.db.models.Assignment.findById(`${userId}:${COURSE}`).lean())?.state).toBe(
+    expect((await t.app.db.models.Assignment.findById(`${userId}:${COURSE_ID}`).lean())?.state).toBe(
       'in-progress',
     );
     expect(Object.keys(progress!.viewed).sort()).toEqual(
@@ -110,7 +110,7 @@ describe('lesson pages', () => {
 
     const phone = await loginAs(t.app, 'twodevices@example.com');
     expect(phone.cookies.sid).not.toBe(laptop.cookies.sid);
-    const overview = await phone.get(`/learn/${COURSE}`);
+    const overview = await phone.get(`/learn/${COURSE_ID}`);
     expect(overview.statusCode).toBe(200);
     expect(overview.body).toContain(`href="${lessonUrl(1)}">Resume where you left off`);
     const marks = doneMarks(overview.body);
@@ -159,7 +159,7 @@ describe('lesson pages', () => {
       'progress.findOne',
       'progress.updateOne',
     ]);
-    const cycleId = cycleKey(userId, COURSE, 1);
+    const cycleId = cycleKey(userId, COURSE_ID, 1);
     expect((await t.app.db.models.Progress.findById(cycleId).lean())?.lastLocation).toBe(lessonUrl(4));
     expect(await opsOf(lessonUrl(4))).toEqual(['assignments.findOne', 'progress.findOne']);
     expect(await t.app.db.models.LessonView.countDocuments({ cycleId })).toBe(2);
@@ -172,12 +172,12 @@ describe('lesson pages', () => {
     const results = await Promise.all(course.lessons.map((_, i) => s.get(lessonUrl(i))));
     expect(results.map((r) => r.statusCode)).toEqual(course.lessons.map(() => 200));
 
-    const cycleId = cycleKey(await userIdOf('racer@example.com'), COURSE, 1);
+    const cycleId = cycleKey(await userIdOf('racer@example.com'), COURSE_ID, 1);
     expect(await t.app.db.models.LessonView.countDocuments({ cycleId })).toBe(8);
     const viewed = await viewedLessons(t.app.db.models, cycleId, course);
     expect([...viewed.keys()].sort()).toEqual(course.lessons.map((l) => l.id).sort());
     // The overview reads the durable record and repairs the summary if a racing write dropped an entry.
-    expect((await s.get(`/learn/${COURSE}`)).body).toContain('Lessons read: 8 of 8');
+    expect((await s.get(`/learn/${COURSE_ID}`)).body).toContain('Lessons read: 8 of 8');
     const progress = await t.app.db.models.Progress.findById(cycleId).lean();
     expect(Object.keys(progress!.viewed)).toHaveLength(8);
   });
@@ -200,7 +200,7 @@ describe('bad addresses', () => {
     const s = await loginAs(t.app, 'lost@example.com');
     for (const url of [
       '/learn/no-such-course',
-      `/learn/${COURSE}/lessons/no-such-lesson`,
+      `/learn/${COURSE_ID}/lessons/no-such-lesson`,
       '/learn/no-such-course/lessons/x',
     ]) {
       const res = await s.get(url);
@@ -208,9 +208,9 @@ describe('bad addresses', () => {
       expect(res.body).toContain('Page not found');
     }
     for (const url of [
-      `/learn/${COURSE}/lessons/a.b`,
+      `/learn/${COURSE_ID}/lessons/a.b`,
       '/learn/UPPER$',
-      `/learn/${COURSE}/lessons/${'x'.repeat(81)}`,
+      `/learn/${COURSE_ID}/lessons/${'x'.repeat(81)}`,
     ]) {
       const res = await s.get(url);
       expect(res.statusCode, url).toBe(400);

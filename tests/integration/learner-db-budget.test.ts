@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Course } from '../../src/domain/course.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { commandsDuring, type DbCommand, isWrite, monitoredUri } from '../helpers/db-commands.js';
-import { answerForm, COURSE_ID, loadAttempt, newLearner, start } from './quiz-support.js';
+import { answerForm, loadAttempt, newLearner, start } from './quiz-support.js';
 
 /**
  * Upper bounds on the database commands of the learner's hot requests, each by `_id` alone. FerretDB answers about

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
 import type { Course } from '../../src/domain/course.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/app.js';
-import { answerForm, COURSE_ID, loadAttempt, newLearner, start } from './quiz-support.js';
+import { answerForm, loadAttempt, newLearner, start } from './quiz-support.js';
 
 let t: TestApp;
 let session: Session;

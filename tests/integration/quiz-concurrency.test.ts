@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { answerForm, attemptId, COURSE_ID, loadAttempt, newLearner, start } from './quiz-support.js';
+import { answerForm, attemptId, loadAttempt, newLearner, start } from './quiz-support.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
-import { answerForm, COURSE_ID, firstAnswers, loadAttempt, newLearner, start } from './quiz-support.js';
+import { answerForm, firstAnswers, loadAttempt, newLearner, start } from './quiz-support.js';
 
 let t: TestApp;
 beforeAll(async () => {

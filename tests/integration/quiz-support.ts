@@ -3,9 +3,8 @@ import type { AttemptDoc } from '../../src/db/models/quiz.js';
 import type { Course, QuizSettings } from '../../src/domain/course.js';
 import { questionKey } from '../../src/domain/quiz/index.js';
 import { choiceTokensFor } from '../../src/services/quiz/index.js';
+import { COURSE_ID } from '../factories.js';
 import { createUser, loginAs, type Session } from '../helpers/app.js';
-
-export const COURSE_ID = 'social-media-policy';
 
 /** Adds a copy of the real course under another id with different quiz settings (this test app only). */
 export function addCourseVariant(app: FastifyInstance, id: string, quiz: Partial<QuizSettings>): Course {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { pdfText } from '../helpers/pdf-text.js';
-import { COURSE_ID, course, cycleOf, learnerByEmail, takeQuiz, viewAllLessons } from './records-helpers.js';
+import { course, cycleOf, learnerByEmail, takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
 let erin: Awaited<ReturnType<typeof learnerByEmail>>;

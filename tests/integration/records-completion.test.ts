@@ -4,9 +4,10 @@ import { trainingRepository } from '../../src/db/repositories/training.js';
 import { defaultSettings } from '../../src/services/assignments/course-settings.js';
 import { currentCycle, newCycle } from '../../src/services/assignments/enrollment.js';
 import { evaluateCompletion } from '../../src/services/records/completion.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 import { pdfText } from '../helpers/pdf-text.js';
-import { COURSE_ID, course } from './records-helpers.js';
+import { course } from './records-helpers.js';
 
 let t: TestApp;
 const deps = () => ({ models: t.app.db.models, audit: t.app.audit, courses: t.app.courses });

@@ -2,8 +2,9 @@ import { parse } from 'csv-parse/sync';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateDoc } from '../../src/db/models/records.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
-import { COURSE_ID, completeWithCertificate, learnerByEmail } from './records-helpers.js';
+import { completeWithCertificate, learnerByEmail } from './records-helpers.js';
 
 /**
  * Download names come from stored data that people type (an employee id): whatever it holds, the

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/services/audit/verify.js';
 import type { EvidencePack } from '../../src/services/records/evidence.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
-import { COURSE_ID, course, cycleOf, learnerByEmail, takeQuiz, viewAllLessons } from './records-helpers.js';
+import { course, cycleOf, learnerByEmail, takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
 let erin: Awaited<ReturnType<typeof learnerByEmail>>;

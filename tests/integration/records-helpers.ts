@@ -8,8 +8,7 @@ import { recordLessonView } from '../../src/services/learning/progress.js';
 import { startAttempt } from '../../src/services/quiz/attempts.js';
 import { gradeAndRecord } from '../../src/services/quiz/record-result.js';
 import { attest } from '../../src/services/records/attestation.js';
-
-export const COURSE_ID = 'social-media-policy';
+import { COURSE_ID } from '../factories.js';
 
 export function course(app: FastifyInstance): Course {
   const c = app.courses.get(COURSE_ID);

@@ -6,9 +6,10 @@ import { verifyAuditChain } from '../../src/services/audit/verify.js';
 import { revokeCertificate } from '../../src/services/records/certificates.js';
 import type { EvidencePack } from '../../src/services/records/evidence.js';
 import { recomputeSummaries } from '../../src/services/reporting/summaries.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { pdfText } from '../helpers/pdf-text.js';
-import { COURSE_ID, completeWithCertificate, learnerByEmail } from './records-helpers.js';
+import { completeWithCertificate, learnerByEmail } from './records-helpers.js';
 
 /**
  * HR revokes a certificate (issued in error, or the completion was not honest): exactly once, with

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unzip } from '../e2e/scorm-harness.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -8,12 +9,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const COURSE = 'social-media-policy';
-
 describe('SCORM export for HR', () => {
   it('gives HR a zip with a good filename, and records the export in the audit log', async () => {
     const hr = await loginAs(t.app, 'hr@demo.test');
-    const res = await hr.get(`/hr/courses/${COURSE}/scorm/download?format=scorm2004&failStatus=incomplete`);
+    const res = await hr.get(
+      `/hr/courses/${COURSE_ID}/scorm/download?format=scorm2004&failStatus=incomplete`,
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     expect(res.headers['content-disposition']).toMatch(
@@ -28,16 +29,18 @@ describe('SCORM export for HR', () => {
 
   it('refuses employees with 403 and rejects unknown formats and courses', async () => {
     const employee = await loginAs(t.app, 'employee@demo.test');
-    expect((await employee.get(`/hr/courses/${COURSE}/scorm/download?format=scorm12`)).statusCode).toBe(403);
-    expect((await employee.get(`/hr/courses/${COURSE}/scorm`)).statusCode).toBe(403);
+    expect((await employee.get(`/hr/courses/${COURSE_ID}/scorm/download?format=scorm12`)).statusCode).toBe(
+      403,
+    );
+    expect((await employee.get(`/hr/courses/${COURSE_ID}/scorm`)).statusCode).toBe(403);
     const hr = await loginAs(t.app, 'hr@demo.test');
-    expect((await hr.get(`/hr/courses/${COURSE}/scorm/download?format=scorm3`)).statusCode).toBe(400);
+    expect((await hr.get(`/hr/courses/${COURSE_ID}/scorm/download?format=scorm3`)).statusCode).toBe(400);
     expect((await hr.get('/hr/courses/no-such-course/scorm/download?format=scorm12')).statusCode).toBe(404);
   });
 
   it('shows the export page with download buttons per format and the fail-status option', async () => {
     const hr = await loginAs(t.app, 'hr@demo.test');
-    const page = await hr.get(`/hr/courses/${COURSE}/scorm`);
+    const page = await hr.get(`/hr/courses/${COURSE_ID}/scorm`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('name="format" value="scorm12"');
     expect(page.body).toContain('name="format" value="scorm2004"');
@@ -46,19 +49,19 @@ describe('SCORM export for HR', () => {
 
   it('serves the preview player, the package files from memory and scorm-again, same origin', async () => {
     const hr = await loginAs(t.app, 'hr@demo.test');
-    const page = await hr.get(`/hr/courses/${COURSE}/scorm/preview?format=scorm12&failStatus=failed`);
+    const page = await hr.get(`/hr/courses/${COURSE_ID}/scorm/preview?format=scorm12&failStatus=failed`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(
-      `data-launch="/hr/courses/${COURSE}/scorm/preview/scorm12/failed/files/index.html"`,
+      `data-launch="/hr/courses/${COURSE_ID}/scorm/preview/scorm12/failed/files/index.html"`,
     );
     expect(page.body).toContain('src="/hr/scorm/player/scorm12.min.js"');
-    const index = await hr.get(`/hr/courses/${COURSE}/scorm/preview/scorm12/failed/files/index.html`);
+    const index = await hr.get(`/hr/courses/${COURSE_ID}/scorm/preview/scorm12/failed/files/index.html`);
     expect(index.statusCode).toBe(200);
     expect(index.headers['content-type']).toMatch(/text\/html/);
-    const js = await hr.get(`/hr/courses/${COURSE}/scorm/preview/scorm12/failed/files/sco.js`);
+    const js = await hr.get(`/hr/courses/${COURSE_ID}/scorm/preview/scorm12/failed/files/sco.js`);
     expect(js.headers['content-type']).toMatch(/javascript/);
     expect(
-      (await hr.get(`/hr/courses/${COURSE}/scorm/preview/scorm12/failed/files/secret.txt`)).statusCode,
+      (await hr.get(`/hr/courses/${COURSE_ID}/scorm/preview/scorm12/failed/files/secret.txt`)).statusCode,
     ).toBe(404);
     const player = await hr.get('/hr/scorm/player/scorm12.min.js');
     expect(player.statusCode).toBe(200);

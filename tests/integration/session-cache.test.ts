@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SessionCache, type SessionRecord } from '../../src/db/session-cache.js';
 import { createSessionStore, sessionsRepository } from '../../src/db/session-store.js';
+import { COURSE_ID } from '../factories.js';
 import { signIn } from '../helpers/actors.js';
 import { createTestApp, createUser, type Session, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
 import { commandsDuring, type DbCommand, monitoredUri } from '../helpers/db-commands.js';
-import { COURSE_ID } from './quiz-support.js';
 
 /**
  * The in-process session cache (db/session-cache.ts) in front of the session store: a signed-in

@@ -2,12 +2,12 @@ import { defaultCoursesDir, loadCourses } from '../../../src/content/index.js';
 import { type Db, openDb } from '../../../src/db/connection.js';
 import type { Course } from '../../../src/domain/course.js';
 import { hashPassword } from '../../../src/services/identity/passwords.js';
+import { COURSE_ID } from '../../factories.js';
 import { generateOrg, type OrgSummary } from '../synthetic-org.js';
 import { type AppProcess, startAppProcess } from './app-process.js';
 import { benchDbName } from './ferret.js';
 
 export const BENCH_PASSWORD = 'bench-password';
-export const COURSE_ID = 'social-media-policy';
 
 /** What every measurement gets: where the database is, the course, and a logger. */
 export interface BenchContext {

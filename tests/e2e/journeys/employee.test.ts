@@ -5,13 +5,13 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COURSE_ID } from '../../factories.js';
 import { createUser } from '../../helpers/app.js';
 import { launchChromium } from '../../helpers/browser.js';
 import { type E2EServer, startE2EServer } from '../support/app-server.js';
 import { assertErrorAnnounced, runEmployeeJourney } from '../support/employee-journey.js';
 import {
   A11yAudit,
-  COURSE_ID,
   follow,
   PASSWORD,
   plannedAnswers,

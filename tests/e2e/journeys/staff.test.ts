@@ -11,17 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxMailer } from '../../../src/mail/transport.js';
 import { runNightly } from '../../../src/services/jobs/nightly.js';
 import { runSweep } from '../../../src/services/jobs/sweep.js';
+import { COURSE_ID } from '../../factories.js';
 import { launchChromium } from '../../helpers/browser.js';
 import { type E2EServer, startE2EServer } from '../support/app-server.js';
-import {
-  A11yAudit,
-  assertNoHorizontalScroll,
-  COURSE_ID,
-  follow,
-  screenshot,
-  signIn,
-  WAIT,
-} from '../support/journey.js';
+import { A11yAudit, assertNoHorizontalScroll, follow, screenshot, signIn, WAIT } from '../support/journey.js';
 
 let server: E2EServer;
 let browser: Browser;

@@ -7,11 +7,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { COURSE_ID } from '../../factories.js';
 import type { E2EServer } from './app-server.js';
 import {
   type A11yAudit,
   assertNoHorizontalScroll,
-  COURSE_ID,
   courseFromFiles,
   follow,
   plannedAnswers,

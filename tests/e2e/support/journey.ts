@@ -9,9 +9,9 @@ import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { defaultCoursesDir, loadCourse } from '../../../src/content/index.js';
 import type { Course, Question } from '../../../src/domain/course.js';
+import { COURSE_ID } from '../../factories.js';
 import { axeViolations } from './axe.js';
 
-export const COURSE_ID = 'social-media-policy';
 export const PASSWORD = 'demo-password';
 export const SCREENSHOT_DIR = path.resolve('test-artifacts/screenshots');
 
