@@ -28,3 +28,29 @@ export async function insertOnce<T extends { _id: string }>(model: KeyedModel, d
   if (!existing) throw new Error(`insertOnce: ${doc._id} was a duplicate but cannot be read back`);
   return existing;
 }
+
+/**
+ * Inserts many documents keyed by `_id` in one unordered write; existing ones are left alone.
+ * Returns the indexes of `docs` this call created (a duplicate key means "already done").
+ */
+export async function insertManyOnce(
+  // biome-ignore lint/suspicious/noExplicitAny: any mongoose model or driver collection keyed by a string _id
+  model: { insertMany(docs: any[], opts: any): Promise<unknown> },
+  docs: unknown[],
+): Promise<Set<number>> {
+  if (docs.length === 0) return new Set<number>();
+  const inserted = new Set(docs.map((_, i) => i));
+  try {
+    await model.insertMany(docs, { ordered: false });
+  } catch (err) {
+    const writeErrors = (
+      err as { writeErrors?: Array<{ index: number; code?: number; err?: { code?: number } }> }
+    ).writeErrors;
+    if (!writeErrors) throw err;
+    for (const e of writeErrors) {
+      if ((e.code ?? e.err?.code) !== 11000) throw err;
+      inserted.delete(e.index);
+    }
+  }
+  return inserted;
+}

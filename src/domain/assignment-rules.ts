@@ -1,4 +1,4 @@
-import { addDays, utcDay } from './dates.js';
+import { addDays, parseDay, utcDay } from './dates.js';
 
 /** Who a rule assigns a course to. */
 export type RuleTarget =
@@ -64,4 +64,153 @@ export function describeDue(due: RuleDue): string {
   if (due.kind === 'fixed') return `Due ${due.date.toISOString().slice(0, 10)}`;
   if (due.kind === 'after-assignment') return `Due ${due.days} days after assignment`;
   return `Due ${due.days} days after hire date`;
+}
+
+/** A form field and what to tell HR about it. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A rule as `createRule` takes it: who, which course, when due, and whether it catches only new hires. */
+export interface RuleInput {
+  courseId: string;
+  target: RuleTarget;
+  due: RuleDue;
+  newHireWithinDays: number | null;
+}
+
+/** The course must exist (the one check on `courseId`, for the form and for `createRule`). */
+export function courseProblem(courseExists: boolean): FieldError[] {
+  return courseExists ? [] : [{ field: 'courseId', message: 'Choose a course.' }];
+}
+
+/** A fixed due date cannot be in the past (the one check on `due`, for the form and for `createRule`). */
+export function dueProblem(due: RuleDue, now: Date): FieldError[] {
+  return due.kind === 'fixed' && utcDay(due.date) < utcDay(now)
+    ? [{ field: 'dueDate', message: 'A fixed due date cannot be in the past.' }]
+    : [];
+}
+
+/** Every check a new rule passes before anything is written, whoever creates it. */
+export function ruleProblems(rule: RuleInput, facts: { courseExists: boolean; now: Date }): FieldError[] {
+  return [...courseProblem(facts.courseExists), ...dueProblem(rule.due, facts.now)];
+}
+
+/** HR's "assign a course" form, as the browser sends it. */
+export interface RuleForm {
+  courseId: string;
+  targetKind: RuleTarget['kind'];
+  emails: string;
+  departments: string;
+  dueKind: RuleDue['kind'];
+  dueDate: string;
+  dueDays: string;
+  newHireWithinDays: string;
+}
+
+const MAX_EMAILS = 500;
+
+function wholeNumber(text: string, max: number): number | null {
+  return /^\d{1,4}$/.test(text.trim()) && Number(text) <= max ? Number(text) : null;
+}
+
+function listOf(text: string, separator: RegExp, normalise: (s: string) => string = (s) => s): string[] {
+  return [
+    ...new Set(
+      text
+        .split(separator)
+        .map((s) => normalise(s.trim()))
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/** The e-mail addresses an "individual people" form names (lower-cased, once each, at most 500 looked up). */
+export function ruleFormEmails(form: Pick<RuleForm, 'targetKind' | 'emails'>): string[] {
+  if (form.targetKind !== 'individuals') return [];
+  return listOf(form.emails, /[\s,;]+/, (e) => e.toLowerCase());
+}
+
+function parseTarget(
+  form: RuleForm,
+  userIdOf: (email: string) => string | undefined,
+  errors: FieldError[],
+): RuleTarget {
+  if (form.targetKind === 'departments') {
+    const departments = listOf(form.departments, /[\n,]/);
+    if (!departments.length) errors.push({ field: 'departments', message: 'Enter at least one department.' });
+    return { kind: 'departments', departments };
+  }
+  if (form.targetKind !== 'individuals') return { kind: 'everyone' };
+  const emails = ruleFormEmails(form);
+  if (!emails.length || emails.length > MAX_EMAILS)
+    errors.push({ field: 'emails', message: `Enter between 1 and ${MAX_EMAILS} email addresses.` });
+  const found = emails.slice(0, MAX_EMAILS).map(userIdOf);
+  const unknown = emails.filter((_, i) => !found[i]);
+  if (unknown.length)
+    errors.push({
+      field: 'emails',
+      message: `Nobody has these email addresses: ${unknown.slice(0, 10).join(', ')}.`,
+    });
+  return { kind: 'individuals', userIds: found.filter((id): id is string => !!id) };
+}
+
+function parseDue(form: RuleForm, errors: FieldError[]): RuleDue | null {
+  if (form.dueKind === 'fixed') {
+    const date = parseDay(form.dueDate);
+    if (date) return { kind: 'fixed', date };
+    errors.push({ field: 'dueDate', message: 'Enter the due date as YYYY-MM-DD.' });
+    return null;
+  }
+  const days = wholeNumber(form.dueDays, 3650);
+  if (days !== null) return { kind: form.dueKind, days };
+  errors.push({ field: 'dueDays', message: 'Enter a number of days between 0 and 3650.' });
+  return null;
+}
+
+/**
+ * Reads HR's rule form into a rule, or every field error at once (course, who, due date, new-hire
+ * limit, in form order). Pure: the caller looks up the e-mails (`ruleFormEmails`) and the course
+ * first. The due date's own check (`dueProblem`) comes last, once the rest of the form reads.
+ */
+export function parseRuleForm(
+  form: RuleForm,
+  facts: { courseExists: boolean; userIdOf: (email: string) => string | undefined; now: Date },
+): { rule: RuleInput } | { errors: FieldError[] } {
+  const errors = courseProblem(facts.courseExists);
+  const target = parseTarget(form, facts.userIdOf, errors);
+  const due = parseDue(form, errors);
+  const hireText = form.newHireWithinDays.trim();
+  const newHireWithinDays = hireText ? wholeNumber(hireText, 3650) : null;
+  if (hireText && newHireWithinDays === null)
+    errors.push({ field: 'newHireWithinDays', message: 'Enter a number of days, or leave it empty.' });
+  if (!errors.length && due) errors.push(...dueProblem(due, facts.now));
+  if (errors.length || !due) return { errors };
+  return { rule: { courseId: form.courseId, target, due, newHireWithinDays } };
+}
+
+/** HR's "extend one person's due date" form. */
+export interface ExtendForm {
+  email: string;
+  courseId: string;
+  dueDate: string;
+  reason: string;
+}
+
+/** Reads the extension form, given the person its e-mail names (null: nobody has it). */
+export function parseExtendForm(
+  form: ExtendForm,
+  personId: string | null,
+):
+  | { extension: { userId: string; courseId: string; dueAt: Date; reason: string } }
+  | { errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  if (!personId) errors.push({ field: 'extend-email', message: 'Nobody has that email address.' });
+  const dueAt = parseDay(form.dueDate);
+  if (!dueAt) errors.push({ field: 'extend-dueDate', message: 'Enter the new due date as YYYY-MM-DD.' });
+  if (!form.reason.trim())
+    errors.push({ field: 'extend-reason', message: 'Give a reason; it is kept in the audit log.' });
+  if (errors.length || !personId || !dueAt) return { errors };
+  return { extension: { userId: personId, courseId: form.courseId, dueAt, reason: form.reason.trim() } };
 }

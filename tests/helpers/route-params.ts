@@ -3,8 +3,6 @@ import type { UserDoc } from '../../src/db/models/user.js';
 import { type Access, decideAccess } from '../../src/domain/access.js';
 import type { Course } from '../../src/domain/course.js';
 import type { SessionUser } from '../../src/domain/roles.js';
-import { createRule } from '../../src/services/assignments/assignments.js';
-import { currentCycle } from '../../src/services/assignments/enrollment.js';
 import { toSessionUser } from '../../src/services/identity/login.js';
 import { submitFeedback } from '../../src/services/learning/feedback.js';
 import { previewImport } from '../../src/services/people/import.js';
@@ -68,18 +66,14 @@ export const fixtures = {
   /** An assignment rule for the Sales department; returns its id. */
   assignmentRule: (ctx: SampleContext) =>
     ctx.once('assignment-rule', async () => {
-      const deps = { models: ctx.app.db.models, audit: ctx.app.audit, courses: ctx.app.courses };
-      const { rule } = await createRule(
-        deps,
-        {
-          courseId: ctx.course.id,
-          target: { kind: 'departments', departments: ['Sales'] },
-          due: { kind: 'after-assignment', days: 30 },
-          newHireWithinDays: null,
-        },
-        (await ctx.user('hr')).id,
-        ctx.app.clock.now(),
-      );
+      const { rule } = await ctx.app.services.assignments.createRule({
+        courseId: ctx.course.id,
+        target: { kind: 'departments', departments: ['Sales'] },
+        due: { kind: 'after-assignment', days: 30 },
+        newHireWithinDays: null,
+        actorId: (await ctx.user('hr')).id,
+        now: ctx.app.clock.now(),
+      });
       return rule._id;
     }),
   /** A message in the outbox; returns its id. */
@@ -109,7 +103,11 @@ export const fixtures = {
   enrolAll: (ctx: SampleContext) =>
     ctx.once('enrol-all', async () => {
       for (const name of Object.keys(ACTOR_EMAILS) as SignedInActor[]) {
-        await currentCycle(ctx.app.db.models, await ctx.user(name), ctx.course, ctx.app.clock.now());
+        await ctx.app.services.assignments.ensureEnrolled({
+          learner: await ctx.user(name),
+          course: ctx.course,
+          now: ctx.app.clock.now(),
+        });
       }
     }),
   /** A question sent by `name` from the first lesson; returns the feedback id. */
@@ -132,7 +130,11 @@ export const fixtures = {
     ctx.once(`certificate:${name}`, async () => {
       const user = await ctx.user(name);
       const now = ctx.app.clock.now();
-      const { cycle } = await currentCycle(ctx.app.db.models, user, ctx.course, now);
+      const { cycle } = await ctx.app.services.assignments.ensureEnrolled({
+        learner: user,
+        course: ctx.course,
+        now,
+      });
       const { certificate } = await issueCertificate(
         ctx.app.db.models,
         ctx.course,

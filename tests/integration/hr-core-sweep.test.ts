@@ -4,7 +4,7 @@ import type { AssignmentDoc, CycleDoc } from '../../src/db/models/training.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
 import { expiryFor } from '../../src/domain/recertification.js';
 import { outboxMailer } from '../../src/mail/transport.js';
-import { recertificationPolicy, requestRenewal } from '../../src/services/assignments/course-settings.js';
+import { recertificationPolicy } from '../../src/services/assignments/course-settings.js';
 import { runNightly } from '../../src/services/jobs/nightly.js';
 import { runSweep } from '../../src/services/jobs/sweep.js';
 import { COURSE_ID } from '../factories.js';
@@ -64,7 +64,7 @@ async function complete(userId: string, at: string) {
     a.cycleNo > 1
       ? await t.app.db.models.Cycle.findById(`${userId}:${COURSE_ID}:${a.cycleNo - 1}`).lean<CycleDoc>()
       : null;
-  const policy = await recertificationPolicy(t.app.db.models, t.app.courses.get(COURSE_ID)!);
+  const policy = await recertificationPolicy(t.app.db.models, t.app.courses.get(COURSE_ID)!, new Date(at));
   const completedAt = new Date(at);
   const expiresAt = expiryFor(policy, completedAt, previous?.expiresAt ?? null);
   await t.app.db.models.Cycle.updateOne({ _id: id }, { $set: { completedAt, expiresAt } });
@@ -383,13 +383,14 @@ describe('extensions, retirement, inactive people, renewals', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Say what changed');
     const hrId = (await usersRepository(t.app.db.models).findByEmail('hr@demo.test'))!._id;
-    await requestRenewal(
-      { models: t.app.db.models, audit: t.app.audit },
-      t.app.courses.get(COURSE_ID)!,
-      { requirement: 'attest-only', dueAt: new Date('2028-05-15'), reason: 'Clause 4 rewritten' },
-      hrId,
-      new Date('2028-04-10T09:00:00Z'),
-    );
+    await t.app.services.assignments.requestRenewal({
+      actorId: hrId,
+      courseId: COURSE_ID,
+      requirement: 'attest-only',
+      dueAt: new Date('2028-05-15'),
+      reason: 'Clause 4 rewritten',
+      now: new Date('2028-04-10T09:00:00Z'),
+    });
     await sweep('2028-04-10T10:00:00Z');
     const a = await assignment(erinId);
     expect(a).toMatchObject({ cycleNo: 4, state: 'not-started' });

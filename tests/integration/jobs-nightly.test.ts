@@ -78,17 +78,14 @@ beforeAll(async () => {
     updatedAt: now,
   }));
   await t.app.db.models.User.insertMany(team, { ordered: false });
-  await createRule(
-    deps,
-    {
-      courseId: COURSE_ID,
-      target: { kind: 'everyone' },
-      due: { kind: 'fixed', date: new Date('2026-03-20T00:00:00Z') },
-      newHireWithinDays: null,
-    },
-    hrId,
+  await createRule(deps, {
+    courseId: COURSE_ID,
+    target: { kind: 'everyone' },
+    due: { kind: 'fixed', date: new Date('2026-03-20T00:00:00Z') },
+    newHireWithinDays: null,
+    actorId: hrId,
     now,
-  );
+  });
 });
 afterAll(async () => t.close());
 

@@ -1,29 +1,35 @@
 import { randomBytes } from 'node:crypto';
+import { insertManyOnce } from '../../db/insert-once.js';
 import { assignmentKey, cycleKey } from '../../db/keys.js';
 import type { AssignmentRuleDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
 import type { AssignmentDoc, AssignmentSource, CycleDoc } from '../../db/models/training.js';
+import { usersRepository } from '../../db/repositories/users.js';
 import {
   catchesLater,
   dueDateFor,
+  type ExtendForm,
+  type FieldError,
   matchesTarget,
-  type RuleDue,
+  parseExtendForm,
+  parseRuleForm,
+  type RuleForm,
+  type RuleInput,
   type RulePerson,
   type RuleTarget,
+  ruleFormEmails,
+  ruleProblems,
 } from '../../domain/assignment-rules.js';
-import type { Course } from '../../domain/course.js';
 import { utcDay } from '../../domain/dates.js';
-import { personCopy } from '../../domain/person-copy.js';
+import { Conflict, DomainError, Invalid, NotFound } from '../../domain/errors.js';
+import { COPIED_PERSON_FIELDS, personCopy } from '../../domain/person-copy.js';
 import { cycleState } from '../../domain/recertification.js';
-import type { AuditLog } from '../audit/log.js';
+import type { ServiceContext } from '../context.js';
 import { loadSettings, policyOf } from './course-settings.js';
 import { newCycle } from './enrollment.js';
 
-export interface AssignmentDeps {
-  models: Models;
-  audit: AuditLog;
-  courses: Map<string, Course>;
-}
+/** An assignment rule as the assignments page lists it. */
+export type AssignmentRule = AssignmentRuleDoc;
 
 export interface AssignPerson extends RulePerson {
   managerId?: string | null;
@@ -37,7 +43,7 @@ const SOURCE_OF: Record<RuleTarget['kind'], AssignmentSource> = {
   everyone: 'everyone',
 };
 
-export function newAssignmentDoc(
+function newAssignmentDoc(
   person: AssignPerson,
   courseId: string,
   rule: Pick<AssignmentRuleDoc, '_id' | 'due' | 'createdBy'>,
@@ -63,54 +69,29 @@ export function newAssignmentDoc(
   };
 }
 
-/** Inserts many documents keyed by `_id`; existing ones are left alone. Returns the indexes that were new. */
-export async function insertManyOnce(
-  // biome-ignore lint/suspicious/noExplicitAny: any mongoose model keyed by a string _id
-  model: { insertMany(docs: any[], opts: any): Promise<unknown> },
-  docs: unknown[],
-) {
-  if (docs.length === 0) return new Set<number>();
-  const inserted = new Set(docs.map((_, i) => i));
-  try {
-    await model.insertMany(docs, { ordered: false });
-  } catch (err) {
-    const writeErrors = (
-      err as { writeErrors?: Array<{ index: number; code?: number; err?: { code?: number } }> }
-    ).writeErrors;
-    if (!writeErrors) throw err;
-    for (const e of writeErrors) {
-      if ((e.code ?? e.err?.code) !== 11000) throw err;
-      inserted.delete(e.index);
-    }
-  }
-  return inserted;
-}
-
 /**
  * Assigns a course to these people through a rule: per person one assignment and its first
  * cycle, both insert-once, so applying a rule again (or two sweeps at once) changes nothing.
  * Someone who was already learning on their own (self-enrolled, no due date) gets the rule's
  * due date on their open cycle. Returns how many people were newly assigned.
  */
-export async function assignPeople(
-  deps: AssignmentDeps,
-  rule: AssignmentRuleDoc,
-  people: AssignPerson[],
-  source: AssignmentSource,
-  now: Date,
+async function assignPeople(
+  ctx: ServiceContext,
+  input: { rule: AssignmentRuleDoc; people: AssignPerson[]; source: AssignmentSource; now: Date },
 ): Promise<number> {
-  const course = deps.courses.get(rule.courseId);
+  const { rule, people, source, now } = input;
+  const course = ctx.courses.get(rule.courseId);
   if (!course || people.length === 0) return 0;
   const assignments = people.map((p) => newAssignmentDoc(p, course.id, rule, source, now));
-  const created = await insertManyOnce(deps.models.Assignment, assignments);
+  const created = await insertManyOnce(ctx.models.Assignment, assignments);
   const cycles: CycleDoc[] = [];
   const existing: AssignmentDoc[] = [];
   assignments.forEach((a, i) => {
     if (created.has(i)) cycles.push(newCycle(a.userId, course, 1, now, a.dueAt));
     else existing.push(a);
   });
-  await insertManyOnce(deps.models.Cycle, cycles);
-  await adoptSelfEnrolled(deps.models, existing, now);
+  await insertManyOnce(ctx.models.Cycle, cycles);
+  await adoptSelfEnrolled(ctx.models, existing, now);
   return created.size;
 }
 
@@ -133,16 +114,12 @@ async function adoptSelfEnrolled(models: Models, wanted: AssignmentDoc[], now: D
   }
 }
 
-export interface RuleInput {
-  courseId: string;
-  target: RuleTarget;
-  due: RuleDue;
-  newHireWithinDays: number | null;
-}
-
-export class AssignmentError extends Error {}
-
-const PERSON_FIELDS = { department: 1, active: 1, hireDate: 1, managerId: 1, name: 1, email: 1 } as const;
+/** What a rule reads of a person: the copied fields, and what decides whether the rule catches them. */
+const PERSON_FIELDS = {
+  ...Object.fromEntries(COPIED_PERSON_FIELDS.map((field) => [field, 1])),
+  active: 1,
+  hireDate: 1,
+};
 
 /**
  * Everyone a target names today (active people only), read in full before anything is written.
@@ -162,47 +139,76 @@ async function peopleFor(models: Models, target: RuleTarget): Promise<AssignPers
   return (await models.User.find(filter, PERSON_FIELDS).lean()) as unknown as AssignPerson[];
 }
 
-/** Creates an assignment rule and applies it to everyone it names now; audited as `assignment.created`. */
+/**
+ * Creates an assignment rule and applies it to everyone it names now; audited as `assignment.created`.
+ * A rule for no known course, or due on a fixed day already past, is `Invalid`.
+ */
 export async function createRule(
-  deps: AssignmentDeps,
-  input: RuleInput,
-  actorId: string,
-  now: Date,
+  ctx: ServiceContext,
+  input: RuleInput & { actorId: string; now: Date },
 ): Promise<{ rule: AssignmentRuleDoc; assigned: number }> {
-  if (!deps.courses.has(input.courseId)) throw new AssignmentError('There is no such course.');
-  if (input.due.kind === 'fixed' && utcDay(input.due.date) < utcDay(now)) {
-    throw new AssignmentError('A fixed due date cannot be in the past.');
-  }
+  const { actorId, now, courseId, target, due, newHireWithinDays } = input;
+  const [problem] = ruleProblems(input, { courseExists: ctx.courses.has(courseId), now });
+  if (problem) throw new Invalid(problem.message);
   const rule: AssignmentRuleDoc = {
     _id: randomBytes(12).toString('hex'),
-    ...input,
+    courseId,
+    target,
+    due,
+    newHireWithinDays,
     active: true,
     createdAt: now,
     createdBy: actorId,
   };
-  await deps.models.AssignmentRule.create(rule);
+  await ctx.models.AssignmentRule.create(rule);
   let assigned = 0;
-  const people = await peopleFor(deps.models, rule.target);
+  const people = await peopleFor(ctx.models, rule.target);
   for (let i = 0; i < people.length; i += 1000) {
-    assigned += await assignPeople(deps, rule, people.slice(i, i + 1000), SOURCE_OF[rule.target.kind], now);
+    const batch = people.slice(i, i + 1000);
+    assigned += await assignPeople(ctx, { rule, people: batch, source: SOURCE_OF[rule.target.kind], now });
   }
-  await deps.audit.append(
+  await ctx.audit.append(
     {
       actorId,
       action: 'assignment.created',
       targetType: 'assignment-rule',
       targetId: rule._id,
-      details: {
-        courseId: rule.courseId,
-        target: rule.target,
-        due: rule.due,
-        newHireWithinDays: rule.newHireWithinDays,
-        assigned,
-      },
+      details: { courseId, target, due, newHireWithinDays, assigned },
     },
     now,
   );
   return { rule, assigned };
+}
+
+/** What a form command answers: done, or the field errors to show on the form again. */
+export type FormResult<T = object> = ({ ok: true } & T) | { ok: false; errors: FieldError[] };
+
+/**
+ * HR's "assign a course" form: the e-mails it names are looked up, then the form is read and
+ * checked (domain `parseRuleForm`, with the same checks `createRule` makes) and the rule created.
+ */
+export async function createRuleFromForm(
+  ctx: ServiceContext,
+  input: { actorId: string; form: RuleForm; now: Date },
+): Promise<FormResult<{ assigned: number }>> {
+  const { form, now } = input;
+  const users = usersRepository(ctx.models);
+  const emails = ruleFormEmails(form).slice(0, 500);
+  const found = await Promise.all(emails.map((e) => users.findByEmail(e)));
+  const ids = new Map(emails.flatMap((e, i) => (found[i] ? [[e, found[i]._id] as const] : [])));
+  const parsed = parseRuleForm(form, {
+    courseExists: ctx.courses.has(form.courseId),
+    userIdOf: (email) => ids.get(email),
+    now,
+  });
+  if ('errors' in parsed) return { ok: false, errors: parsed.errors };
+  const { assigned } = await createRule(ctx, { ...parsed.rule, actorId: input.actorId, now });
+  return { ok: true, assigned };
+}
+
+/** The latest 100 rules, newest first, for the assignments page. */
+export function listRules(ctx: ServiceContext): Promise<AssignmentRule[]> {
+  return ctx.models.AssignmentRule.find({}).sort({ createdAt: -1 }).limit(100).lean<AssignmentRuleDoc[]>();
 }
 
 export function activeRules(models: Models): Promise<AssignmentRuleDoc[]> {
@@ -210,16 +216,20 @@ export function activeRules(models: Models): Promise<AssignmentRuleDoc[]> {
 }
 
 /**
- * Applies every rule to people who are new or changed (HR form, import, daily sweep): a person
- * who matches a rule and has no assignment for its course gets one. Retired courses are skipped.
+ * Applies these rules to people who are new or changed (import, daily sweep): a person who
+ * matches a rule and has no assignment for its course (`has` says which exist) gets one.
+ * Retired courses are skipped.
  */
 export async function applyRulesTo(
-  deps: AssignmentDeps,
-  rules: AssignmentRuleDoc[],
-  people: AssignPerson[],
-  now: Date,
-  has: (assignmentId: string) => boolean = () => false,
+  ctx: ServiceContext,
+  input: {
+    rules: AssignmentRuleDoc[];
+    people: AssignPerson[];
+    now: Date;
+    has?: (assignmentId: string) => boolean;
+  },
 ): Promise<number> {
+  const { rules, people, now, has = () => false } = input;
   let assigned = 0;
   for (const rule of rules) {
     const due = people.filter(
@@ -228,25 +238,23 @@ export async function applyRulesTo(
         catchesLater(rule.newHireWithinDays, p, now) &&
         !has(assignmentKey(p._id, rule.courseId)),
     );
-    assigned += await assignPeople(deps, rule, due, 'rule', now);
+    assigned += await assignPeople(ctx, { rule, people: due, source: 'rule', now });
   }
   return assigned;
 }
 
 /** HR removes a rule: it stops catching new people; existing assignments and history stay. */
 export async function retireRule(
-  deps: AssignmentDeps,
-  ruleId: string,
-  actorId: string,
-  now: Date,
-): Promise<boolean> {
-  const res = await deps.models.AssignmentRule.updateOne({ _id: ruleId }, { $set: { active: false } });
-  if (res.matchedCount === 0) return false;
-  await deps.audit.append(
+  ctx: ServiceContext,
+  input: { actorId: string; ruleId: string; now: Date },
+): Promise<void> {
+  const { actorId, ruleId, now } = input;
+  const res = await ctx.models.AssignmentRule.updateOne({ _id: ruleId }, { $set: { active: false } });
+  if (res.matchedCount === 0) throw new NotFound('There is no such assignment rule.');
+  await ctx.audit.append(
     { actorId, action: 'assignment.rule.retired', targetType: 'assignment-rule', targetId: ruleId },
     now,
   );
-  return true;
 }
 
 /**
@@ -254,35 +262,35 @@ export async function retireRule(
  * The cycle and the assignment summary get the same day, and the state is recomputed at once.
  */
 export async function extendDueDate(
-  deps: AssignmentDeps,
-  input: { userId: string; courseId: string; dueAt: Date; reason: string },
-  actorId: string,
-  now: Date,
+  ctx: ServiceContext,
+  input: { actorId: string; userId: string; courseId: string; dueAt: Date; reason: string; now: Date },
 ): Promise<AssignmentDoc> {
-  const course = deps.courses.get(input.courseId);
-  const a = await deps.models.Assignment.findById(
+  const { models } = ctx;
+  const { actorId, now } = input;
+  const course = ctx.courses.get(input.courseId);
+  const a = await models.Assignment.findById(
     assignmentKey(input.userId, input.courseId),
   ).lean<AssignmentDoc>();
-  if (!course || !a) throw new AssignmentError('This person has no assignment for that course.');
+  if (!course || !a) throw new NotFound('This person has no assignment for that course.');
   const cycleId = cycleKey(a.userId, a.courseId, a.cycleNo);
-  const cycle = await deps.models.Cycle.findById(cycleId).lean<CycleDoc>();
-  if (!cycle) throw new AssignmentError('This assignment has no open cycle.');
+  const cycle = await models.Cycle.findById(cycleId).lean<CycleDoc>();
+  if (!cycle) throw new NotFound('This assignment has no open cycle.');
   if (cycle.completedAt)
-    throw new AssignmentError('The current cycle is already complete; there is nothing to extend.');
+    throw new Conflict('The current cycle is already complete; there is nothing to extend.');
   const dueAt = utcDay(input.dueAt);
-  if (dueAt < utcDay(now)) throw new AssignmentError('The new due date cannot be in the past.');
+  if (dueAt < utcDay(now)) throw new Invalid('The new due date cannot be in the past.');
   if (a.dueAt && dueAt <= utcDay(a.dueAt))
-    throw new AssignmentError('The new due date must be later than the current one.');
+    throw new Invalid('The new due date must be later than the current one.');
 
   const previous =
     a.cycleNo > 1
-      ? await deps.models.Cycle.findById(cycleKey(a.userId, a.courseId, a.cycleNo - 1)).lean<CycleDoc>()
+      ? await models.Cycle.findById(cycleKey(a.userId, a.courseId, a.cycleNo - 1)).lean<CycleDoc>()
       : null;
-  const policy = policyOf(await loadSettings(deps.models, course, now));
+  const policy = policyOf(await loadSettings(models, course, now));
   const state = cycleState(policy, [...(previous ? [previous] : []), { ...cycle, dueAt }], now).state;
-  await deps.models.Cycle.updateOne({ _id: cycleId }, { $set: { dueAt } });
-  await deps.models.Assignment.updateOne({ _id: a._id }, { $set: { dueAt, state, updatedAt: now } });
-  await deps.audit.append(
+  await models.Cycle.updateOne({ _id: cycleId }, { $set: { dueAt } });
+  await models.Assignment.updateOne({ _id: a._id }, { $set: { dueAt, state, updatedAt: now } });
+  await ctx.audit.append(
     {
       actorId,
       action: 'assignment.extended',
@@ -294,4 +302,24 @@ export async function extendDueDate(
     now,
   );
   return { ...a, dueAt, state, updatedAt: now };
+}
+
+/**
+ * HR's "extend a due date" form: the person is found by e-mail, the form read (domain
+ * `parseExtendForm`), and what `extendDueDate` refuses is shown beside the new due date.
+ */
+export async function extendDueDateFromForm(
+  ctx: ServiceContext,
+  input: { actorId: string; form: ExtendForm; now: Date },
+): Promise<FormResult> {
+  const person = await usersRepository(ctx.models).findByEmail(input.form.email);
+  const parsed = parseExtendForm(input.form, person?._id ?? null);
+  if ('errors' in parsed) return { ok: false, errors: parsed.errors };
+  try {
+    await extendDueDate(ctx, { ...parsed.extension, actorId: input.actorId, now: input.now });
+    return { ok: true };
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    return { ok: false, errors: [{ field: 'extend-dueDate', message: err.message }] };
+  }
 }

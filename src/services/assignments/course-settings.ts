@@ -1,11 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import type { CourseSettingsDoc, PolicyCampaign } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
+import type { FieldError } from '../../domain/assignment-rules.js';
 import type { Course } from '../../domain/course.js';
+import {
+  type CourseSettingsInput,
+  parseRenewalForm,
+  parseSettingsForm,
+  type RenewalForm,
+  type RenewalRequirement,
+  type SettingsForm,
+} from '../../domain/course-settings.js';
 import { utcDay } from '../../domain/dates.js';
+import { NotFound } from '../../domain/errors.js';
 import type { RecertificationPolicy } from '../../domain/recertification.js';
 import { REMINDER_DEFAULTS } from '../../domain/reminders.js';
-import type { AuditLog } from '../audit/log.js';
+import type { ServiceContext } from '../context.js';
+
+/** A course's settings as the settings page shows them. */
+export type CourseSettings = CourseSettingsDoc;
 
 /** HR's settings for a course; until HR saves any, the course's own defaults. */
 export function defaultSettings(course: Course, now: Date): CourseSettingsDoc {
@@ -51,7 +64,7 @@ export async function loadSettings(models: Models, course: Course, now: Date): P
 export async function recertificationPolicy(
   models: Models,
   course: Course,
-  now = new Date(),
+  now: Date,
 ): Promise<RecertificationPolicy> {
   return policyOf(await loadSettings(models, course, now));
 }
@@ -68,33 +81,68 @@ export async function loadAllSettings(
   return new Map(entries);
 }
 
-export type SettingsInput = Omit<CourseSettingsDoc, '_id' | 'campaign' | 'updatedAt' | 'updatedBy'>;
+function settingsCourse(ctx: ServiceContext, courseId: string): Course {
+  const course = ctx.courses.get(courseId);
+  if (!course) throw new NotFound('There is no such course.');
+  return course;
+}
+
+/** A course and its settings, for the settings page. */
+export async function courseSettings(
+  ctx: ServiceContext,
+  input: { courseId: string; now: Date },
+): Promise<{ course: Course; settings: CourseSettings }> {
+  const course = settingsCourse(ctx, input.courseId);
+  return { course, settings: await loadSettings(ctx.models, course, input.now) };
+}
 
 /** Saves HR's settings (one document per course, replaced whole) and audits the change. */
 export async function saveSettings(
-  deps: { models: Models; audit: AuditLog },
-  course: Course,
-  input: SettingsInput,
-  actorId: string,
-  now: Date,
+  ctx: ServiceContext,
+  input: { actorId: string; courseId: string; settings: CourseSettingsInput; now: Date },
 ): Promise<void> {
-  const before = await loadSettings(deps.models, course, now);
-  await deps.models.CourseSettings.updateOne(
+  const { actorId, settings, now } = input;
+  const course = settingsCourse(ctx, input.courseId);
+  const before = await loadSettings(ctx.models, course, now);
+  await ctx.models.CourseSettings.updateOne(
     { _id: course.id },
     // The campaign is not part of the form: keep the stored one (or none).
-    { $set: { ...input, campaign: before.campaign, updatedAt: now, updatedBy: actorId } },
+    { $set: { ...settings, campaign: before.campaign, updatedAt: now, updatedBy: actorId } },
     { upsert: true },
   );
-  await deps.audit.append(
+  await ctx.audit.append(
     {
       actorId,
       action: 'course.settings.changed',
       targetType: 'course',
       targetId: course.id,
-      details: { before: { ...before, campaign: undefined }, after: input },
+      details: { before: { ...before, campaign: undefined }, after: settings },
     },
     now,
   );
+}
+
+/** What a settings page re-shows after a form with errors. */
+export type SettingsFormResult =
+  | { ok: true }
+  | { ok: false; course: Course; settings: CourseSettings; errors: FieldError[] };
+
+/**
+ * HR's settings form: saved when every field reads, else the errors and the settings as typed
+ * (over the stored ones) for the page to show again.
+ */
+export async function saveSettingsFromForm(
+  ctx: ServiceContext,
+  input: { actorId: string; courseId: string; form: SettingsForm; now: Date },
+): Promise<SettingsFormResult> {
+  const course = settingsCourse(ctx, input.courseId);
+  const { settings, errors } = parseSettingsForm(input.form);
+  if (errors.length) {
+    const stored = await loadSettings(ctx.models, course, input.now);
+    return { ok: false, course, settings: { ...stored, ...settings }, errors };
+  }
+  await saveSettings(ctx, { actorId: input.actorId, courseId: course.id, settings, now: input.now });
+  return { ok: true };
 }
 
 /**
@@ -103,13 +151,19 @@ export async function saveSettings(
  * opening time with the request's), so a 100k-person request is not done inside a web request.
  */
 export async function requestRenewal(
-  deps: { models: Models; audit: AuditLog },
-  course: Course,
-  input: { requirement: PolicyCampaign['requirement']; dueAt: Date; reason: string },
-  actorId: string,
-  now: Date,
+  ctx: ServiceContext,
+  input: {
+    actorId: string;
+    courseId: string;
+    requirement: RenewalRequirement;
+    dueAt: Date;
+    reason: string;
+    now: Date;
+  },
 ): Promise<PolicyCampaign> {
-  const settings = await loadSettings(deps.models, course, now);
+  const { actorId, now } = input;
+  const course = settingsCourse(ctx, input.courseId);
+  const settings = await loadSettings(ctx.models, course, now);
   const campaign: PolicyCampaign = {
     id: randomBytes(8).toString('hex'),
     requirement: input.requirement,
@@ -119,12 +173,12 @@ export async function requestRenewal(
     reason: input.reason,
   };
   const { _id, ...rest } = settings;
-  await deps.models.CourseSettings.updateOne(
+  await ctx.models.CourseSettings.updateOne(
     { _id: course.id },
     { $set: { ...rest, campaign, updatedAt: now, updatedBy: actorId } },
     { upsert: true },
   );
-  await deps.audit.append(
+  await ctx.audit.append(
     {
       actorId,
       action: 'course.renewal.requested',
@@ -140,4 +194,24 @@ export async function requestRenewal(
     now,
   );
   return campaign;
+}
+
+/** HR's renewal form: requested when it reads, else the errors and the stored settings for the page. */
+export async function requestRenewalFromForm(
+  ctx: ServiceContext,
+  input: { actorId: string; courseId: string; form: RenewalForm; now: Date },
+): Promise<SettingsFormResult> {
+  const course = settingsCourse(ctx, input.courseId);
+  const parsed = parseRenewalForm(input.form, input.now);
+  if ('errors' in parsed) {
+    const settings = await loadSettings(ctx.models, course, input.now);
+    return { ok: false, course, settings, errors: parsed.errors };
+  }
+  await requestRenewal(ctx, {
+    actorId: input.actorId,
+    courseId: course.id,
+    ...parsed.renewal,
+    now: input.now,
+  });
+  return { ok: true };
 }

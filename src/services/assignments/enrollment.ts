@@ -4,6 +4,7 @@ import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course } from '../../domain/course.js';
 import { personCopy } from '../../domain/person-copy.js';
+import type { ServiceContext } from '../context.js';
 
 export interface Learner {
   id: string;
@@ -11,16 +12,16 @@ export interface Learner {
 }
 
 /**
- * The cycle a learner is working on now for a course. A person who opens a course
- * they were not assigned gets a self-enrolment (source "self", no due date), so
- * learning never depends on HR having set something up first.
+ * Enrols a learner in a course if nobody has yet, and returns the cycle they are working on now.
+ * A person who opens a course they were not assigned gets a self-enrolment (source "self", no due
+ * date), so learning never depends on HR having set something up first.
  */
-export async function currentCycle(
-  models: Models,
-  learner: Learner,
-  course: Course,
-  now: Date,
+export async function ensureEnrolled(
+  ctx: ServiceContext,
+  input: { learner: Learner; course: Course; now: Date },
 ): Promise<{ assignment: AssignmentDoc; cycle: CycleDoc }> {
+  const { learner, course, now } = input;
+  const { models } = ctx;
   const repo = trainingRepository(models);
   let assignment = await repo.findAssignment(learner.id, course.id);
   if (!assignment) {

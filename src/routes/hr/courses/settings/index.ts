@@ -1,15 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
 import { HR_ROLES } from '../../../../domain/access.js';
-import { daysInMonth, parseDay } from '../../../../domain/dates.js';
-import { HttpError } from '../../../../plugins/auth.js';
-import {
-  loadSettings,
-  requestRenewal,
-  type SettingsInput,
-  saveSettings,
-} from '../../../../services/assignments/course-settings.js';
 import { formBody, Slug, Text } from '../../../form-schema.js';
+import { requireUser } from '../../../guards.js';
 
 const Params = Type.Object({ courseId: Slug }, { additionalProperties: false });
 const Query = Type.Object(
@@ -38,117 +32,86 @@ const RenewalBody = formBody({
   reason: Text(500),
 });
 
-type Errors = Array<{ field: string; message: string }>;
+type CourseParams = Static<typeof Params>;
+type ShowRequest = FastifyRequest<{ Params: CourseParams; Querystring: Static<typeof Query> }>;
+type SettingsRequest = FastifyRequest<{ Params: CourseParams; Body: Static<typeof SettingsBody> }>;
+type RenewalRequest = FastifyRequest<{ Params: CourseParams; Body: Static<typeof RenewalBody> }>;
 
-function int(errors: Errors, field: string, text: string, min: number, max: number, label: string): number {
-  const n = /^\d{1,4}$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!(n >= min && n <= max))
-    errors.push({ field, message: `${label} must be a whole number from ${min} to ${max}.` });
-  return n;
+/** `GET /hr/courses/:courseId/settings`: the refresher and reminder settings, and the renewal form. */
+async function showSettings(request: ShowRequest, reply: FastifyReply) {
+  const app = request.server;
+  const { course, settings } = await app.services.assignments.courseSettings({
+    courseId: request.params.courseId,
+    now: app.clock.now(),
+  });
+  return reply.viewAsync('hr/courses/settings', {
+    course,
+    s: settings,
+    errors: [],
+    renewalErrors: [],
+    saved: request.query.saved ?? null,
+  });
+}
+
+/** `POST /hr/courses/:courseId/settings`: saves the settings; a form with errors is shown again as typed (400). */
+async function saveSettings(request: SettingsRequest, reply: FastifyReply) {
+  const app = request.server;
+  const { courseId } = request.params;
+  const result = await app.services.assignments.saveSettingsFromForm({
+    actorId: requireUser(request).id,
+    courseId,
+    form: request.body,
+    now: app.clock.now(),
+  });
+  if (result.ok) return reply.redirect(`/hr/courses/${courseId}/settings?saved=settings`, 303);
+  reply.code(400);
+  return reply.viewAsync('hr/courses/settings', {
+    course: result.course,
+    s: { ...result.settings, form: request.body },
+    errors: result.errors,
+    renewalErrors: [],
+    saved: null,
+  });
+}
+
+/** `POST /hr/courses/:courseId/renewal`: everyone who completed must renew by a due date (400 with errors). */
+async function requestRenewal(request: RenewalRequest, reply: FastifyReply) {
+  const app = request.server;
+  const { courseId } = request.params;
+  const result = await app.services.assignments.requestRenewalFromForm({
+    actorId: requireUser(request).id,
+    courseId,
+    form: request.body,
+    now: app.clock.now(),
+  });
+  if (result.ok) return reply.redirect(`/hr/courses/${courseId}/settings?saved=renewal`, 303);
+  reply.code(400);
+  return reply.viewAsync('hr/courses/settings', {
+    course: result.course,
+    s: result.settings,
+    errors: [],
+    renewalErrors: result.errors,
+    saved: null,
+  });
 }
 
 /** Refresher and reminder settings per course, and "everyone must renew" after a policy change. */
 const courseSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const courseOf = (id: string) => {
-    const course = app.courses.get(id);
-    if (!course) throw new HttpError(404, 'There is no such course.');
-    return course;
-  };
-
+  const config = { access: HR_ROLES };
   app.get(
     '/hr/courses/:courseId/settings',
-    { config: { access: HR_ROLES }, schema: { params: Params, querystring: Query } },
-    async (request, reply) => {
-      const course = courseOf(request.params.courseId);
-      const s = await loadSettings(app.db.models, course, app.clock.now());
-      return reply.viewAsync('hr/courses/settings', {
-        course,
-        s,
-        errors: [],
-        renewalErrors: [],
-        saved: request.query.saved ?? null,
-      });
-    },
+    { config, schema: { params: Params, querystring: Query } },
+    showSettings,
   );
-
   app.post(
     '/hr/courses/:courseId/settings',
-    { config: { access: HR_ROLES }, schema: { params: Params, body: SettingsBody } },
-    async (request, reply) => {
-      const course = courseOf(request.params.courseId);
-      const f = request.body;
-      const errors: Errors = [];
-      const calendar = f.cycleKind === 'calendar';
-      const month = calendar ? int(errors, 'calendarMonth', f.calendarMonth, 1, 12, 'Month') : null;
-      const day = calendar ? int(errors, 'calendarDay', f.calendarDay, 1, 31, 'Day') : null;
-      if (calendar && month && day && day > daysInMonth(2028, month - 1))
-        errors.push({ field: 'calendarDay', message: 'That month has no such day.' });
-      const input: SettingsInput = {
-        validityMonths: int(errors, 'validityMonths', f.validityMonths, 1, 120, 'Validity'),
-        windowDays: int(errors, 'windowDays', f.windowDays, 0, 365, 'Window'),
-        graceDays: int(errors, 'graceDays', f.graceDays, 0, 365, 'Grace period'),
-        expiryBasis: f.expiryBasis,
-        cycleKind: f.cycleKind,
-        calendarMonth: month,
-        calendarDay: day,
-        reminders: {
-          onAssignment: f.onAssignment === 'yes',
-          daysBeforeDue: int(errors, 'daysBeforeDue', f.daysBeforeDue, 0, 365, 'Days before due'),
-          onDueDate: f.onDueDate === 'yes',
-          overdueEveryDays: int(errors, 'overdueEveryDays', f.overdueEveryDays, 0, 365, 'Overdue repeat'),
-          escalateAfterDays: int(errors, 'escalateAfterDays', f.escalateAfterDays, 0, 365, 'Escalation'),
-        },
-        retired: f.retired === 'yes',
-      };
-      if (errors.length) {
-        reply.code(400);
-        const s = { ...(await loadSettings(app.db.models, course, app.clock.now())), ...input, form: f };
-        return reply.viewAsync('hr/courses/settings', { course, s, errors, renewalErrors: [], saved: null });
-      }
-      await saveSettings(
-        { models: app.db.models, audit: app.audit },
-        course,
-        input,
-        request.user!.id,
-        app.clock.now(),
-      );
-      return reply.redirect(`/hr/courses/${course.id}/settings?saved=settings`, 303);
-    },
+    { config, schema: { params: Params, body: SettingsBody } },
+    saveSettings,
   );
-
   app.post(
     '/hr/courses/:courseId/renewal',
-    { config: { access: HR_ROLES }, schema: { params: Params, body: RenewalBody } },
-    async (request, reply) => {
-      const course = courseOf(request.params.courseId);
-      const now = app.clock.now();
-      const dueAt = parseDay(request.body.dueDate);
-      const renewalErrors: Errors = [];
-      if (!dueAt || dueAt < parseDay(now.toISOString().slice(0, 10))!) {
-        renewalErrors.push({
-          field: 'renewal-dueDate',
-          message: 'Enter a due date (YYYY-MM-DD) that is today or later.',
-        });
-      }
-      if (!request.body.reason.trim())
-        renewalErrors.push({
-          field: 'renewal-reason',
-          message: 'Say what changed; it is kept in the audit log.',
-        });
-      if (renewalErrors.length || !dueAt) {
-        reply.code(400);
-        const s = await loadSettings(app.db.models, course, now);
-        return reply.viewAsync('hr/courses/settings', { course, s, errors: [], renewalErrors, saved: null });
-      }
-      await requestRenewal(
-        { models: app.db.models, audit: app.audit },
-        course,
-        { requirement: request.body.requirement, dueAt, reason: request.body.reason.trim() },
-        request.user!.id,
-        now,
-      );
-      return reply.redirect(`/hr/courses/${course.id}/settings?saved=renewal`, 303);
-    },
+    { config, schema: { params: Params, body: RenewalBody } },
+    requestRenewal,
   );
 };
 

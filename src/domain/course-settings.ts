@@ -1,0 +1,109 @@
+import type { FieldError } from './assignment-rules.js';
+import { daysInMonth, parseDay } from './dates.js';
+import type { ReminderPlanSettings } from './reminders.js';
+
+/** HR's refresher and reminder settings for a course, as the settings form saves them. */
+export interface CourseSettingsInput {
+  validityMonths: number;
+  windowDays: number;
+  expiryBasis: 'completion' | 'previousExpiry';
+  cycleKind: 'rolling' | 'calendar';
+  calendarMonth: number | null;
+  calendarDay: number | null;
+  graceDays: number;
+  reminders: ReminderPlanSettings;
+  /** Retired courses get no reminders and no new cycles; history stays. */
+  retired: boolean;
+}
+
+/** The course settings form, as the browser sends it (check boxes are absent when unticked). */
+export interface SettingsForm {
+  validityMonths: string;
+  windowDays: string;
+  graceDays: string;
+  expiryBasis: CourseSettingsInput['expiryBasis'];
+  cycleKind: CourseSettingsInput['cycleKind'];
+  calendarMonth: string;
+  calendarDay: string;
+  onAssignment?: 'yes';
+  daysBeforeDue: string;
+  onDueDate?: 'yes';
+  overdueEveryDays: string;
+  escalateAfterDays: string;
+  retired?: 'yes';
+}
+
+function int(
+  errors: FieldError[],
+  field: string,
+  text: string,
+  min: number,
+  max: number,
+  label: string,
+): number {
+  const n = /^\d{1,4}$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!(n >= min && n <= max))
+    errors.push({ field, message: `${label} must be a whole number from ${min} to ${max}.` });
+  return n;
+}
+
+/**
+ * Reads the settings form. The settings come back even with errors: the page shows them again
+ * with the person's own text in each field.
+ */
+export function parseSettingsForm(f: SettingsForm): { settings: CourseSettingsInput; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const calendar = f.cycleKind === 'calendar';
+  const month = calendar ? int(errors, 'calendarMonth', f.calendarMonth, 1, 12, 'Month') : null;
+  const day = calendar ? int(errors, 'calendarDay', f.calendarDay, 1, 31, 'Day') : null;
+  // A leap year, so 29 February is a valid calendar day.
+  if (calendar && month && day && day > daysInMonth(2028, month - 1))
+    errors.push({ field: 'calendarDay', message: 'That month has no such day.' });
+  const settings: CourseSettingsInput = {
+    validityMonths: int(errors, 'validityMonths', f.validityMonths, 1, 120, 'Validity'),
+    windowDays: int(errors, 'windowDays', f.windowDays, 0, 365, 'Window'),
+    graceDays: int(errors, 'graceDays', f.graceDays, 0, 365, 'Grace period'),
+    expiryBasis: f.expiryBasis,
+    cycleKind: f.cycleKind,
+    calendarMonth: month,
+    calendarDay: day,
+    reminders: {
+      onAssignment: f.onAssignment === 'yes',
+      daysBeforeDue: int(errors, 'daysBeforeDue', f.daysBeforeDue, 0, 365, 'Days before due'),
+      onDueDate: f.onDueDate === 'yes',
+      overdueEveryDays: int(errors, 'overdueEveryDays', f.overdueEveryDays, 0, 365, 'Overdue repeat'),
+      escalateAfterDays: int(errors, 'escalateAfterDays', f.escalateAfterDays, 0, 365, 'Escalation'),
+    },
+    retired: f.retired === 'yes',
+  };
+  return { settings, errors };
+}
+
+/** A renewal every past completion must make: re-attest only, or retake in full. */
+export type RenewalRequirement = 'full' | 'attest-only';
+
+/** The "everyone must renew" form. */
+export interface RenewalForm {
+  requirement: RenewalRequirement;
+  dueDate: string;
+  reason: string;
+}
+
+/** Reads the renewal form: a due day today or later, and a reason for the audit log. */
+export function parseRenewalForm(
+  form: RenewalForm,
+  now: Date,
+): { renewal: { requirement: RenewalRequirement; dueAt: Date; reason: string } } | { errors: FieldError[] } {
+  const dueAt = parseDay(form.dueDate);
+  const errors: FieldError[] = [];
+  if (!dueAt || dueAt < parseDay(now.toISOString().slice(0, 10))!) {
+    errors.push({
+      field: 'renewal-dueDate',
+      message: 'Enter a due date (YYYY-MM-DD) that is today or later.',
+    });
+  }
+  if (!form.reason.trim())
+    errors.push({ field: 'renewal-reason', message: 'Say what changed; it is kept in the audit log.' });
+  if (errors.length || !dueAt) return { errors };
+  return { renewal: { requirement: form.requirement, dueAt, reason: form.reason.trim() } };
+}
