@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignmentKey } from '../../src/db/keys.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { pdfText } from '../helpers/pdf-text.js';
@@ -123,7 +124,7 @@ describe('complete in the order quiz → attest → lessons (real quiz and lesso
     expect(cycle.completedAt?.toISOString()).toBe(t.clock.now().toISOString());
     expect(cycle.expiresAt).not.toBeNull();
     expect(cycle.certificateCode).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
-    const assignment = await t.app.db.models.Assignment.findById(`${erin.id}:${COURSE_ID}`).lean();
+    const assignment = await t.app.db.models.Assignment.findById(assignmentKey(erin.id, COURSE_ID)).lean();
     expect(assignment).toMatchObject({ state: 'completed' });
     expect(assignment?.expiresAt?.toISOString()).toBe(cycle.expiresAt?.toISOString());
     expect(await t.app.db.models.Certificate.countDocuments({ cycleId: cycle._id })).toBe(1);

@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignmentKey } from '../../src/db/keys.js';
 import { trainingRepository } from '../../src/db/repositories/training.js';
 import { defaultSettings } from '../../src/services/assignments/course-settings.js';
-import { currentCycle, newCycle } from '../../src/services/assignments/enrollment.js';
-import { evaluateCompletion } from '../../src/services/records/completion.js';
+import { newCycle } from '../../src/services/assignments/enrollment.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { course } from './records-helpers.js';
 
 let t: TestApp;
-const deps = () => ({ models: t.app.db.models, audit: t.app.audit, courses: t.app.courses });
+const evaluateCompletion = (cycleId: string) =>
+  t.app.services.records.evaluateCompletion({ cycleId, now: t.clock.now() });
 
 beforeAll(async () => {
   t = await createTestApp({ label: 'records-completion', seed: false });
@@ -21,12 +21,11 @@ afterAll(async () => t.close());
 async function readyCycle(email: string) {
   const user = await createUser(t.app, { email, name: 'Casey Concurrent' });
   const c = course(t.app);
-  const { cycle } = await currentCycle(
-    t.app.db.models,
-    { id: user._id, department: 'Sales' },
-    c,
-    t.clock.now(),
-  );
+  const { cycle } = await t.app.services.assignments.ensureEnrolled({
+    learner: { id: user._id, department: 'Sales' },
+    course: c,
+    now: t.clock.now(),
+  });
   for (const lesson of c.lessons) {
     await t.app.db.models.LessonView.create({
       _id: `${cycle._id}:${lesson.id}`,
@@ -44,13 +43,13 @@ describe('evaluateCompletion', () => {
   it('does nothing while a step is missing', async () => {
     const { cycle } = await readyCycle('partial@example.com');
     await trainingRepository(t.app.db.models).updateCycle(cycle._id, { passedAt: t.clock.now(), score: 90 });
-    expect(await evaluateCompletion(deps(), cycle._id, t.clock.now())).toEqual({ completed: false });
+    expect(await evaluateCompletion(cycle._id)).toEqual({ completed: false });
     expect((await trainingRepository(t.app.db.models).findCycle(cycle._id))?.completedAt).toBeNull();
     expect(await t.app.db.models.CertificateByCycle.countDocuments({ _id: cycle._id })).toBe(0);
   });
 
   it('answers false for an unknown cycle', async () => {
-    expect(await evaluateCompletion(deps(), 'nobody:nothing:1', t.clock.now())).toEqual({ completed: false });
+    expect(await evaluateCompletion('nobody:nothing:1')).toEqual({ completed: false });
   });
 
   it('issues exactly one certificate and one audit event under concurrent completion', async () => {
@@ -61,9 +60,7 @@ describe('evaluateCompletion', () => {
       attestedAt: t.clock.now(),
       attestedVersion: course(t.app).version,
     });
-    const results = await Promise.all(
-      Array.from({ length: 6 }, () => evaluateCompletion(deps(), cycle._id, t.clock.now())),
-    );
+    const results = await Promise.all(Array.from({ length: 6 }, () => evaluateCompletion(cycle._id)));
     expect(results.every((r) => r.completed)).toBe(true);
     const certificates = await t.app.db.models.Certificate.find({ cycleId: cycle._id }).lean();
     expect(certificates).toHaveLength(1);
@@ -80,7 +77,7 @@ describe('evaluateCompletion', () => {
     ).toBe(1);
     // Running it again later changes nothing.
     t.clock.advanceDays(1);
-    await evaluateCompletion(deps(), cycle._id, t.clock.now());
+    await evaluateCompletion(cycle._id);
     expect((await trainingRepository(t.app.db.models).findCycle(cycle._id))?.completedAt?.toISOString()).toBe(
       stored?.completedAt?.toISOString(),
     );
@@ -95,7 +92,7 @@ describe('evaluateCompletion', () => {
       attestedAt: t.clock.now(),
       attestedVersion: 'x',
     });
-    expect(await evaluateCompletion(deps(), cycle._id, t.clock.now())).toEqual({ completed: true });
+    expect(await evaluateCompletion(cycle._id)).toEqual({ completed: true });
     expect(await repo.findAssignment(user._id, COURSE_ID)).toMatchObject({
       cycleNo: 2,
       state: 'in-progress',
@@ -115,7 +112,7 @@ describe('expiry', () => {
         attestedAt: t.clock.now(),
         attestedVersion: c.version,
       });
-      await evaluateCompletion(deps(), cycle._id, t.clock.now());
+      await evaluateCompletion(cycle._id);
       const done = await trainingRepository(t.app.db.models).findCycle(cycle._id);
       // Expiry is a calendar day (midnight UTC), six months after the completion day.
       expect(done?.expiresAt?.toISOString()).toBe('2026-11-20T00:00:00.000Z');

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignmentKey } from '../../src/db/keys.js';
 import type { AuditEventDoc } from '../../src/db/models/audit-event.js';
 import type { CertificateDoc } from '../../src/db/models/records.js';
 import type { AssignmentDoc } from '../../src/db/models/training.js';
 import { verifyAuditChain } from '../../src/services/audit/verify.js';
-import { revokeCertificate } from '../../src/services/records/certificates.js';
 import type { EvidencePack } from '../../src/services/records/evidence.js';
-import { recomputeSummaries } from '../../src/services/reporting/summaries.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { pdfText } from '../helpers/pdf-text.js';
@@ -36,7 +35,7 @@ async function revocationEvents(code: string) {
 }
 const certificate = (code: string) => t.app.db.models.Certificate.findById(code).lean<CertificateDoc>();
 const completedCount = async () =>
-  (await recomputeSummaries(t.app.db.models, t.app.courses, t.clock.now(), { clauses: false }))
+  (await t.app.services.reporting.recomputeSummaries({ now: t.clock.now(), clauses: false }))
     .find((s) => s.courseId === COURSE_ID)!
     .cells.filter((c) => c.state === 'completed')
     .reduce((n, c) => n + c.n, 0);
@@ -144,7 +143,7 @@ describe('revoking', () => {
 
   it('the person must retake: a new cycle due in 14 days, and the dashboard stops counting them complete', async () => {
     const assignment = await t.app.db.models.Assignment.findById(
-      `${ava.id}:${COURSE_ID}`,
+      assignmentKey(ava.id, COURSE_ID),
     ).lean<AssignmentDoc>();
     expect(assignment).toMatchObject({ cycleNo: 2, completedAt: null, expiresAt: null });
     expect(assignment?.state).not.toBe('completed');
@@ -191,17 +190,22 @@ describe('revoking', () => {
     expect(await certificate(avaCode)).toEqual(before);
     expect(await revocationEvents(avaCode)).toHaveLength(1);
     const assignment = await t.app.db.models.Assignment.findById(
-      `${ava.id}:${COURSE_ID}`,
+      assignmentKey(ava.id, COURSE_ID),
     ).lean<AssignmentDoc>();
     expect(assignment?.cycleNo).toBe(2);
   });
 
   it('two revocations at once: one wins, one audit event, one retake cycle', async () => {
-    const deps = { models: t.app.db.models, audit: t.app.audit, courses: t.app.courses };
     const now = t.clock.now();
     const outcomes = await Promise.all(
       ['first HR reason', 'second HR reason'].map((reason) =>
-        revokeCertificate(deps, { code: benCode, userId: ben.id, actorId: 'hr-x', reason }, now),
+        t.app.services.records.revokeCertificate({
+          code: benCode,
+          userId: ben.id,
+          actorId: 'hr-x',
+          reason,
+          now,
+        }),
       ),
     );
     expect(outcomes.map((o) => o.outcome).sort()).toEqual(['already-revoked', 'revoked']);

@@ -1,18 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { trainingRepository } from '../../db/repositories/training.js';
 import { attachmentDisposition } from '../../domain/download-name.js';
-import type { SessionUser } from '../../domain/roles.js';
-import { HttpError } from '../../plugins/auth.js';
 import { shortVersion } from '../../services/records/certificate-pdf.js';
-import {
-  buildEvidencePack,
-  packCertificateStatus,
-  serialiseEvidence,
-} from '../../services/records/evidence.js';
+import type { EvidenceTarget } from '../../services/records/evidence.js';
 import { ObjectIdString, Slug } from '../form-schema.js';
-import { courseOr404, fmt, signedIn } from './shared.js';
+import { requireUser } from '../guards.js';
+import { fmt } from './shared.js';
 
 const OwnParams = Type.Object({ courseId: Slug }, { additionalProperties: false });
 const OwnQuery = Type.Object(
@@ -24,7 +18,43 @@ const HrParams = Type.Object(
   { additionalProperties: false },
 );
 
-const NOT_FOUND = 'There is no training record at this address.';
+/** Where the page and the file of one cycle's pack live, for the links on the page. */
+type Links = (n: number) => { html: string; json: string };
+
+/** The printable page: the pack, the SHA-256 of its JSON file and links to both. */
+async function sendPage(app: FastifyInstance, reply: FastifyReply, target: EvidenceTarget, links: Links) {
+  const now = app.clock.now();
+  const { n, pack, sha256, certificateStatus } = await app.services.records.evidencePage({ ...target, now });
+  return reply.header('cache-control', 'private, no-store').viewAsync('records/evidence', {
+    pack,
+    sha256,
+    links: links(n),
+    fmt,
+    shortVersion,
+    certificateStatus,
+    generatedAt: now,
+  });
+}
+
+/** The JSON file (its export audited as done by the viewer), with its SHA-256 in a header. */
+async function sendFile(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  target: EvidenceTarget,
+) {
+  const { json, sha256, fileName } = await app.services.records.exportEvidence({
+    ...target,
+    actorId: requireUser(request).id,
+    now: app.clock.now(),
+  });
+  return reply
+    .header('cache-control', 'private, no-store')
+    .type('application/json; charset=utf-8')
+    .header('content-disposition', attachmentDisposition(fileName))
+    .header('x-evidence-sha256', sha256)
+    .send(json);
+}
 
 /**
  * Evidence packs: a learner's own (`/learn/:courseId/evidence`, `.json`) and HR's view of anyone's
@@ -32,91 +62,38 @@ const NOT_FOUND = 'There is no training record at this address.';
  * at all, so they can only ever return the signed-in person's own record.
  */
 const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const deps = { models: app.db.models, courses: app.courses };
+  const own = {
+    config: { access: 'authenticated' },
+    schema: { params: OwnParams, querystring: OwnQuery },
+  } as const;
+  const ownLinks = (courseId: string) => (n: number) => ({
+    html: `/learn/${courseId}/evidence?cycle=${n}`,
+    json: `/learn/${courseId}/evidence.json?cycle=${n}`,
+  });
 
-  async function send(
-    reply: FastifyReply,
-    viewer: SessionUser,
-    target: { userId: string; courseId: string; n: number },
-    as: 'html' | 'json',
-    links: { html: string; json: string },
-  ) {
-    courseOr404(app, target.courseId);
-    const pack = await buildEvidencePack(deps, target.userId, target.courseId, target.n);
-    if (!pack) throw new HttpError(404, NOT_FOUND);
-    const { json, sha256 } = serialiseEvidence(pack);
-    const now = app.clock.now();
-    reply.header('cache-control', 'private, no-store');
-    if (as === 'json') {
-      await app.audit.append(
-        {
-          actorId: viewer.id,
-          action: 'evidence.exported',
-          targetType: 'cycle',
-          targetId: pack.cycle.id,
-          subjectId: target.userId,
-          details: { courseId: target.courseId, cycleNo: target.n, sha256 },
-        },
-        now,
-      );
-      const file = `evidence-${target.courseId}-${pack.person.employeeId ?? target.userId}-cycle-${target.n}.json`;
-      return reply
-        .type('application/json; charset=utf-8')
-        .header('content-disposition', attachmentDisposition(file))
-        .header('x-evidence-sha256', sha256)
-        .send(json);
-    }
-    return reply.viewAsync('records/evidence', {
-      pack,
-      sha256,
-      links,
-      fmt,
-      shortVersion,
-      certificateStatus: packCertificateStatus(pack, now),
-      generatedAt: now,
-    });
-  }
+  app.get('/learn/:courseId/evidence', own, async (request, reply) => {
+    const { courseId } = request.params;
+    const target = { userId: requireUser(request).id, courseId, n: request.query.cycle };
+    return sendPage(app, reply, target, ownLinks(courseId));
+  });
 
-  async function ownCycleNo(
-    userId: string,
-    courseId: string,
-    requested: number | undefined,
-  ): Promise<number> {
-    if (requested) return requested;
-    const assignment = await trainingRepository(app.db.models).findAssignment(userId, courseId);
-    if (!assignment) throw new HttpError(404, 'You have no training record for this course yet.');
-    return assignment.cycleNo;
-  }
-
-  for (const as of ['html', 'json'] as const) {
-    app.get(
-      as === 'html' ? '/learn/:courseId/evidence' : '/learn/:courseId/evidence.json',
-      { config: { access: 'authenticated' }, schema: { params: OwnParams, querystring: OwnQuery } },
-      async (request, reply) => {
-        const user = signedIn(request);
-        const { courseId } = request.params;
-        const n = await ownCycleNo(user.id, courseId, request.query.cycle);
-        const base = `/learn/${courseId}/evidence`;
-        return send(reply, user, { userId: user.id, courseId, n }, as, {
-          html: `${base}?cycle=${n}`,
-          json: `${base}.json?cycle=${n}`,
-        });
-      },
-    );
-  }
+  app.get('/learn/:courseId/evidence.json', own, async (request, reply) =>
+    sendFile(app, request, reply, {
+      userId: requireUser(request).id,
+      courseId: request.params.courseId,
+      n: request.query.cycle,
+    }),
+  );
 
   app.get(
     '/hr/people/:userId/evidence/:courseId/:cycle',
     { config: { access: ['hr', 'admin'] }, schema: { params: HrParams } },
     async (request, reply) => {
       const { userId, courseId, cycle } = request.params;
-      const as = cycle.endsWith('.json') ? 'json' : 'html';
-      const n = Number.parseInt(cycle, 10);
-      const base = `/hr/people/${userId}/evidence/${courseId}/${n}`;
-      return send(reply, signedIn(request), { userId, courseId, n }, as, {
-        html: base,
-        json: `${base}.json`,
-      });
+      const target = { userId, courseId, n: Number.parseInt(cycle, 10) };
+      if (cycle.endsWith('.json')) return sendFile(app, request, reply, target);
+      const base = `/hr/people/${userId}/evidence/${courseId}/${target.n}`;
+      return sendPage(app, reply, target, () => ({ html: base, json: `${base}.json` }));
     },
   );
 };

@@ -1,13 +1,18 @@
 import { insertOnce } from '../../db/insert-once.js';
+import type { Models } from '../../db/models/index.js';
 import type { AttestationDoc } from '../../db/models/records.js';
 import type { CycleDoc } from '../../db/models/training.js';
 import { trainingRepository } from '../../db/repositories/training.js';
-import { canAttest } from '../../domain/completion.js';
+import { type CompletionStatus, canAttest } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import { normaliseName } from '../../domain/roles.js';
-import { type CompletionDeps, evaluateCompletion } from './completion.js';
+import { ensureEnrolled, type Learner } from '../assignments/enrollment.js';
+import type { ServiceContext } from '../context.js';
+import { cycleCompletionStatus, evaluateCompletion } from './completion.js';
 
 export const ATTESTATION_STATEMENT = 'I have read, understood and will follow this policy.';
+
+export type AttestationField = 'typedName' | 'agreed';
 
 export interface AttestInput {
   userId: string;
@@ -17,16 +22,17 @@ export interface AttestInput {
   agreed: boolean;
   ip: string;
   userAgent: string;
+  now: Date;
 }
 
 export type AttestResult =
   | { ok: true; attestation: AttestationDoc; created: boolean; completed: boolean }
   | { ok: false; reason: 'not-ready' | 'unknown-user' }
   /** Which fields failed: both are reported at once so the form shows every problem together. */
-  | { ok: false; reason: 'invalid'; fields: Array<'typedName' | 'agreed'> };
+  | { ok: false; reason: 'invalid'; fields: AttestationField[] };
 
-export function findAttestation(deps: Pick<CompletionDeps, 'models'>, cycleId: string) {
-  return deps.models.Attestation.findById(cycleId).lean<AttestationDoc>();
+function findAttestation(models: Models, cycleId: string) {
+  return models.Attestation.findById(cycleId).lean<AttestationDoc>();
 }
 
 /**
@@ -36,17 +42,17 @@ export function findAttestation(deps: Pick<CompletionDeps, 'models'>, cycleId: s
  * and gets the existing attestation back: never a second record and never an error page.
  * The typed name must match the profile name (ignoring case and extra spaces).
  */
-export async function attest(deps: CompletionDeps, input: AttestInput, now: Date): Promise<AttestResult> {
-  const { models, audit } = deps;
-  const { cycle, course } = input;
+export async function attest(ctx: ServiceContext, input: AttestInput): Promise<AttestResult> {
+  const { models, audit } = ctx;
+  const { cycle, course, now } = input;
 
-  const existing = await findAttestation(deps, cycle._id);
+  const existing = await findAttestation(models, cycle._id);
   if (existing) return finish(existing, false);
 
   if (!canAttest(cycle)) return { ok: false, reason: 'not-ready' };
   const person = await models.User.findById(input.userId, { name: 1 }).lean();
   if (!person) return { ok: false, reason: 'unknown-user' };
-  const fields: Array<'typedName' | 'agreed'> = [];
+  const fields: AttestationField[] = [];
   if (normaliseName(input.typedName) !== normaliseName(person.name)) fields.push('typedName');
   if (!input.agreed) fields.push('agreed');
   if (fields.length > 0) return { ok: false, reason: 'invalid', fields };
@@ -91,7 +97,66 @@ export async function attest(deps: CompletionDeps, input: AttestInput, now: Date
         attestedVersion: record.contentVersion,
       });
     }
-    const { completed } = await evaluateCompletion(deps, cycle._id, now);
+    const { completed } = await evaluateCompletion(ctx, { cycleId: cycle._id, now });
     return { ok: true, attestation: record, created: wasCreated, completed };
   }
+}
+
+/** The attestation page's facts about the learner's current cycle. */
+export interface AttestationPage {
+  /** Signed already, ready to sign, or not yet (the quiz is not passed). */
+  state: 'attested' | 'form' | 'not-ready';
+  attestation: AttestationDoc | null;
+  /** The cycle's certificate, once the attestation completed it. */
+  certificateCode: string | null;
+  status: CompletionStatus;
+}
+
+/** Reads what the attestation page shows for a cycle as this request read it. */
+async function pageFor(ctx: ServiceContext, course: Course, cycle: CycleDoc): Promise<AttestationPage> {
+  const attestation = await findAttestation(ctx.models, cycle._id);
+  // Signing may have completed the cycle since it was read: read it again for its certificate.
+  const fresh = attestation ? await ctx.models.Cycle.findById(cycle._id).lean<CycleDoc>() : cycle;
+  const status = await cycleCompletionStatus(ctx.models, course, fresh ?? cycle);
+  return {
+    state: attestation ? 'attested' : canAttest(cycle) ? 'form' : 'not-ready',
+    attestation,
+    certificateCode: fresh?.certificateCode ?? null,
+    status,
+  };
+}
+
+/** The attestation page for the learner's current cycle of a course (every state: signed, form, not ready). */
+export async function attestationPage(
+  ctx: ServiceContext,
+  input: { learner: Learner; course: Course; now: Date },
+): Promise<AttestationPage> {
+  const { cycle } = await ensureEnrolled(ctx, input);
+  return pageFor(ctx, input.course, cycle);
+}
+
+export type SignResult =
+  | { ok: true }
+  /** Not signed: what failed, and the page to show again with it. */
+  | {
+      ok: false;
+      reason: 'not-ready' | 'unknown-user' | 'invalid';
+      fields: AttestationField[];
+      page: AttestationPage;
+    };
+
+/**
+ * The learner signs the attestation form for their current cycle. When it is refused (a name that
+ * does not match, the box not ticked, the quiz not passed yet) the page comes back to show again.
+ */
+export async function signAttestation(
+  ctx: ServiceContext,
+  input: Omit<AttestInput, 'userId' | 'cycle'> & { learner: Learner },
+): Promise<SignResult> {
+  const { learner, ...form } = input;
+  const { cycle } = await ensureEnrolled(ctx, { learner, course: input.course, now: input.now });
+  const result = await attest(ctx, { ...form, userId: learner.id, cycle });
+  if (result.ok) return { ok: true };
+  const fields = result.reason === 'invalid' ? result.fields : [];
+  return { ok: false, reason: result.reason, fields, page: await pageFor(ctx, input.course, cycle) };
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { insertOnce } from '../../db/insert-once.js';
 import { assignmentKey } from '../../db/keys.js';
-import type { Models } from '../../db/models/index.js';
 import type {
   CertificateByCycleDoc,
   CertificateDoc,
@@ -9,17 +8,34 @@ import type {
 } from '../../db/models/records.js';
 import type { CycleDoc } from '../../db/models/training.js';
 import { trainingRepository } from '../../db/repositories/training.js';
-import { CODE_BYTES, formatCertificateCode } from '../../domain/certificate-code.js';
-import { retakeDueAt } from '../../domain/certificate-revocation.js';
+import { HR_ROLES } from '../../domain/access.js';
+import {
+  CODE_BYTES,
+  formatCertificateCode,
+  normaliseCertificateCode,
+} from '../../domain/certificate-code.js';
+import {
+  REASON_MAX,
+  REASON_MIN,
+  retakeDueAt,
+  revocationReason,
+} from '../../domain/certificate-revocation.js';
+import { type CertificateValidity, certificateValidity } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
+import { Invalid, NotFound } from '../../domain/errors.js';
 import { cycleState } from '../../domain/recertification.js';
+import type { Role } from '../../domain/roles.js';
 import { recertificationPolicy } from '../assignments/course-settings.js';
 import { newCycle } from '../assignments/enrollment.js';
-import type { AuditLog } from '../audit/log.js';
+import type { ServiceContext } from '../context.js';
+import { renderCertificatePdf } from './certificate-pdf.js';
 
 export function newCertificateCode(): string {
   return formatCertificateCode(randomBytes(CODE_BYTES));
 }
+
+/** The public address that confirms a certificate (printed on the PDF). */
+export const verifyUrl = (baseUrl: string, code: string) => `${baseUrl.replace(/\/+$/, '')}/verify/${code}`;
 
 export interface IssuedCertificate {
   certificate: CertificateDoc;
@@ -36,18 +52,23 @@ export interface IssuedCertificate {
  * is repaired by the next evaluation.
  */
 export async function issueCertificate(
-  models: Models,
-  course: Course,
-  cycle: CycleDoc,
-  holderName: string,
-  completion: { completedAt: Date; expiresAt: Date | null },
-  now: Date,
+  ctx: ServiceContext,
+  input: {
+    course: Course;
+    cycle: CycleDoc;
+    holderName: string;
+    completedAt: Date;
+    expiresAt: Date | null;
+    now: Date;
+  },
 ): Promise<IssuedCertificate> {
+  const { models } = ctx;
+  const { course, cycle } = input;
   const proposed: CertificateByCycleDoc = {
     _id: cycle._id,
     code: newCertificateCode(),
-    completedAt: completion.completedAt,
-    expiresAt: completion.expiresAt,
+    completedAt: input.completedAt,
+    expiresAt: input.expiresAt,
   };
   const stored = await insertOnce<CertificateByCycleDoc>(models.CertificateByCycle, proposed);
   const created = stored.code === proposed.code;
@@ -57,34 +78,85 @@ export async function issueCertificate(
     cycleNo: cycle.n,
     userId: cycle.userId,
     courseId: cycle.courseId,
-    name: holderName,
+    name: input.holderName,
     courseTitle: course.title,
     contentVersion: cycle.attestedVersion ?? course.version,
     score: cycle.score,
     completedAt: stored.completedAt,
     expiresAt: stored.expiresAt,
-    issuedAt: now,
+    issuedAt: input.now,
   });
   return { certificate, created };
 }
 
-export function findCertificate(models: Models, code: string) {
-  return models.Certificate.findById(code).lean<CertificateDoc>();
+/** The certificate with this code (as typed: any case, spaces around), or null. */
+export function findCertificate(ctx: ServiceContext, input: { code: string }) {
+  return ctx.models.Certificate.findById(normaliseCertificateCode(input.code)).lean<CertificateDoc>();
 }
 
-export interface RevocationDeps {
-  models: Models;
-  audit: AuditLog;
-  courses: Map<string, Course>;
+/**
+ * The certificate's PDF for its holder or HR. Someone else's certificate answers exactly like a
+ * missing one, so codes cannot be probed.
+ */
+export async function certificatePdf(
+  ctx: ServiceContext,
+  input: { code: string; viewer: { id: string; role: Role }; now: Date },
+): Promise<{ pdf: Buffer; fileName: string }> {
+  const cert = await findCertificate(ctx, input);
+  if (!cert || (cert.userId !== input.viewer.id && !HR_ROLES.includes(input.viewer.role)))
+    throw new NotFound('There is no certificate at this address.');
+  const pdf = await renderCertificatePdf(cert, {
+    verifyUrl: verifyUrl(ctx.baseUrl, cert._id),
+    now: input.now,
+  });
+  return { pdf, fileName: `certificate-${cert.courseId}-${cert._id}.pdf` };
 }
 
-export type RevocationOutcome =
-  | { outcome: 'not-found' }
-  | { outcome: 'revoked' | 'already-revoked'; revocation: CertificateRevocationDoc };
+/** What the public verification page shows of a certificate: no score, no user id, no e-mail. */
+export interface CertificateCheck {
+  status: CertificateValidity;
+  certificate: {
+    code: string;
+    name: string;
+    courseTitle: string;
+    completedAt: Date;
+    expiresAt: Date | null;
+    revokedAt: Date | null;
+  };
+}
+
+/**
+ * The public answer for a code (null when no certificate has it). No revocation reason either:
+ * HR's reason can be personal; the public answer is the common "revoked by the issuer".
+ */
+export async function verifyCertificate(
+  ctx: ServiceContext,
+  input: { code: string; now: Date },
+): Promise<CertificateCheck | null> {
+  const cert = await findCertificate(ctx, input);
+  if (!cert) return null;
+  return {
+    status: certificateValidity(cert, input.now),
+    certificate: {
+      code: cert._id,
+      name: cert.name,
+      courseTitle: cert.courseTitle,
+      completedAt: cert.completedAt,
+      expiresAt: cert.expiresAt,
+      revokedAt: cert.revokedAt ?? null,
+    },
+  };
+}
+
+export type RevocationOutcome = {
+  outcome: 'revoked' | 'already-revoked';
+  revocation: CertificateRevocationDoc;
+};
 
 /**
  * HR revokes one person's certificate, exactly once.
  *
+ * The reason is stored with its spaces collapsed; one too short or too long once trimmed is refused.
  * The `certificate_revocation` insert (`_id` = code) is the guard: of two revocations (a double
  * submit, two HR people at once) one creates the record and writes the audit event; the other is
  * told it was already revoked. The certificate then carries the revocation (written by `_id`, from
@@ -95,14 +167,18 @@ export type RevocationOutcome =
  * counts it from the next sweep or refresh). A certificate of an older cycle is only marked revoked.
  */
 export async function revokeCertificate(
-  deps: RevocationDeps,
-  input: { code: string; userId: string; actorId: string; reason: string },
-  now: Date,
+  ctx: ServiceContext,
+  input: { code: string; userId: string; actorId: string; reason: string; now: Date },
 ): Promise<RevocationOutcome> {
-  const { models } = deps;
-  const cert = await findCertificate(models, input.code);
+  const { models, audit } = ctx;
+  const { now } = input;
+  const reason = revocationReason(input.reason);
+  if (!reason)
+    throw new Invalid(`Give a reason of ${REASON_MIN} to ${REASON_MAX} characters for the revocation.`);
+  const cert = await findCertificate(ctx, input);
   // Another person's certificate answers like a missing one: the URL names its holder.
-  if (!cert || cert.userId !== input.userId) return { outcome: 'not-found' };
+  if (!cert || cert.userId !== input.userId)
+    throw new NotFound('This person has no certificate with that code.');
 
   const proposed: CertificateRevocationDoc = {
     _id: cert._id,
@@ -111,7 +187,7 @@ export async function revokeCertificate(
     courseId: cert.courseId,
     revokedAt: now,
     revokedBy: input.actorId,
-    reason: input.reason,
+    reason,
     retakeCycleNo: null,
   };
   const stored = await insertOnce<CertificateRevocationDoc>(models.CertificateRevocation, proposed);
@@ -122,12 +198,12 @@ export async function revokeCertificate(
   );
   if (!created) return { outcome: 'already-revoked', revocation: stored };
 
-  const retakeCycleNo = await reopenForRetake(deps, cert, now);
+  const retakeCycleNo = await reopenForRetake(ctx, cert, now);
   if (retakeCycleNo !== null) {
     stored.retakeCycleNo = retakeCycleNo;
     await models.CertificateRevocation.updateOne({ _id: cert._id }, { $set: { retakeCycleNo } });
   }
-  await deps.audit.append(
+  await audit.append(
     {
       actorId: input.actorId,
       action: 'certificate.revoked',
@@ -150,19 +226,15 @@ export async function revokeCertificate(
  * Opens the retake cycle when the revoked certificate is the completion the assignment stands on;
  * returns its number, or null when the person has moved on to a later cycle (nothing to undo).
  */
-async function reopenForRetake(
-  deps: RevocationDeps,
-  cert: CertificateDoc,
-  now: Date,
-): Promise<number | null> {
-  const repo = trainingRepository(deps.models);
-  const course = deps.courses.get(cert.courseId);
+async function reopenForRetake(ctx: ServiceContext, cert: CertificateDoc, now: Date): Promise<number | null> {
+  const repo = trainingRepository(ctx.models);
+  const course = ctx.courses.get(cert.courseId);
   const assignment = await repo.findAssignment(cert.userId, cert.courseId);
   if (!course || !assignment || assignment.cycleNo !== cert.cycleNo) return null;
   const n = cert.cycleNo + 1;
   const dueAt = retakeDueAt(now);
   await repo.ensureCycle(newCycle(cert.userId, course, n, now, dueAt, 'full'));
-  const policy = await recertificationPolicy(deps.models, course, now);
+  const policy = await recertificationPolicy(ctx.models, course, now);
   const { state } = cycleState(
     policy,
     [{ n, dueAt, startedAt: null, completedAt: null, expiresAt: null }],

@@ -1,5 +1,6 @@
 import { assignmentKey, cycleKey, lessonViewKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
+import type { CertificateDoc } from '../../db/models/records.js';
 import type { CycleDoc } from '../../db/models/training.js';
 import { progressRepository } from '../../db/repositories/progress.js';
 import { trainingRepository } from '../../db/repositories/training.js';
@@ -8,13 +9,8 @@ import type { Course } from '../../domain/course.js';
 import { expiryFor } from '../../domain/recertification.js';
 import { recertificationPolicy } from '../assignments/course-settings.js';
 import type { AuditLog } from '../audit/log.js';
+import type { ServiceContext } from '../context.js';
 import { issueCertificate } from './certificates.js';
-
-export interface CompletionDeps {
-  models: Models;
-  audit: AuditLog;
-  courses: Map<string, Course>;
-}
 
 /**
  * Lesson ids viewed in a cycle. The progress summary comes first: a lesson it lists is recorded in
@@ -50,6 +46,12 @@ async function previousExpiry(models: Models, cycle: CycleDoc): Promise<Date | n
   return previous?.expiresAt ?? null;
 }
 
+/** When the cycle completed and until when it counts: fixed once, by the first evaluation that completes it. */
+interface CompletionDates {
+  completedAt: Date;
+  expiresAt: Date | null;
+}
+
 /**
  * Checks a cycle against the completion rule and, when it is met, completes it.
  * Called after every step (lesson viewed, quiz passed, attested), in whatever order they happen.
@@ -59,51 +61,64 @@ async function previousExpiry(models: Models, cycle: CycleDoc): Promise<Date | n
  * so repeating or racing calls converge on one completion, one certificate and one audit event.
  */
 export async function evaluateCompletion(
-  deps: CompletionDeps,
-  cycleId: string,
-  now: Date,
+  ctx: ServiceContext,
+  input: { cycleId: string; now: Date },
 ): Promise<{ completed: boolean }> {
-  const { models, audit } = deps;
-  const repo = trainingRepository(models);
-  const cycle = await repo.findCycle(cycleId);
+  const { models } = ctx;
+  const { now } = input;
+  const cycle = await trainingRepository(models).findCycle(input.cycleId);
   if (!cycle) return { completed: false };
   if (cycle.completedAt && cycle.certificateCode) return { completed: true };
-  const course = deps.courses.get(cycle.courseId);
+  const course = ctx.courses.get(cycle.courseId);
   if (!course) return { completed: false };
+  if (!cycle.completedAt && !(await meetsCompletionRule(models, course, cycle))) return { completed: false };
 
-  if (!cycle.completedAt) {
-    // Cheapest first: when the pass or attestation is missing, no lesson needs reading.
-    if (!couldComplete(course, cycle)) return { completed: false };
-    const status = await cycleCompletionStatus(models, course, cycle);
-    if (!status.complete) return { completed: false };
-  }
-
-  const completedAt = cycle.completedAt ?? now;
-  const expiresAt = cycle.completedAt
-    ? cycle.expiresAt
-    : expiryFor(
-        // HR's saved settings for the course win over the content's defaults.
-        await recertificationPolicy(models, course, now),
-        completedAt,
-        await previousExpiry(models, cycle),
-      );
+  const dates = await completionDates(models, course, cycle, now);
   const holder = await models.User.findById(cycle.userId, { name: 1 }).lean();
-  const { certificate, created } = await issueCertificate(
-    models,
+  const { certificate, created } = await issueCertificate(ctx, {
     course,
     cycle,
-    holder?.name ?? cycle.userId,
-    { completedAt, expiresAt },
+    holderName: holder?.name ?? cycle.userId,
+    ...dates,
     now,
-  );
+  });
+  await recordCompletion(models, cycle, certificate, now);
+  if (created) await auditCompletion(ctx.audit, course, cycle, certificate, now);
+  return { completed: true };
+}
 
+/** Whether every step is done; cheapest first: when the pass or attestation is missing, no lesson is read. */
+async function meetsCompletionRule(models: Models, course: Course, cycle: CycleDoc): Promise<boolean> {
+  if (!couldComplete(course, cycle)) return false;
+  return (await cycleCompletionStatus(models, course, cycle)).complete;
+}
+
+/**
+ * The dates a completion proposes: those already on the cycle (a repeat after a crash), else now and
+ * the expiry by HR's saved settings for the course, which win over the content's defaults.
+ */
+async function completionDates(
+  models: Models,
+  course: Course,
+  cycle: CycleDoc,
+  now: Date,
+): Promise<CompletionDates> {
+  if (cycle.completedAt) return { completedAt: cycle.completedAt, expiresAt: cycle.expiresAt };
+  const policy = await recertificationPolicy(models, course, now);
+  return { completedAt: now, expiresAt: expiryFor(policy, now, await previousExpiry(models, cycle)) };
+}
+
+/**
+ * Copies the certificate's completion onto the cycle and, when it is the assignment's current cycle,
+ * onto the assignment: completing an old cycle late must not overwrite the state of a newer one.
+ */
+async function recordCompletion(models: Models, cycle: CycleDoc, certificate: CertificateDoc, now: Date) {
+  const repo = trainingRepository(models);
   await repo.updateCycle(cycle._id, {
     completedAt: certificate.completedAt,
     expiresAt: certificate.expiresAt,
     certificateCode: certificate._id,
   });
-  // Only the assignment's current cycle drives its summary; completing an old cycle late must not
-  // overwrite the state of a newer one.
   const assignment = await repo.findAssignment(cycle.userId, cycle.courseId);
   if (assignment && assignment.cycleNo === cycle.n) {
     await repo.updateAssignment(assignmentKey(cycle.userId, cycle.courseId), {
@@ -113,36 +128,42 @@ export async function evaluateCompletion(
       updatedAt: now,
     });
   }
+}
 
-  if (created) {
-    const base = { actorId: cycle.userId, subjectId: cycle.userId };
-    await audit.append(
-      {
-        ...base,
-        action: 'cycle.completed',
-        targetType: 'cycle',
-        targetId: cycle._id,
-        details: {
-          courseId: course.id,
-          cycleNo: cycle.n,
-          contentVersion: certificate.contentVersion,
-          score: cycle.score,
-          completedAt: certificate.completedAt,
-          expiresAt: certificate.expiresAt,
-        },
+/** The two audit events of a completion, written once, by the evaluation whose insert issued the certificate. */
+async function auditCompletion(
+  audit: AuditLog,
+  course: Course,
+  cycle: CycleDoc,
+  certificate: CertificateDoc,
+  now: Date,
+) {
+  const base = { actorId: cycle.userId, subjectId: cycle.userId };
+  await audit.append(
+    {
+      ...base,
+      action: 'cycle.completed',
+      targetType: 'cycle',
+      targetId: cycle._id,
+      details: {
+        courseId: course.id,
+        cycleNo: cycle.n,
+        contentVersion: certificate.contentVersion,
+        score: cycle.score,
+        completedAt: certificate.completedAt,
+        expiresAt: certificate.expiresAt,
       },
-      now,
-    );
-    await audit.append(
-      {
-        ...base,
-        action: 'certificate.issued',
-        targetType: 'certificate',
-        targetId: certificate._id,
-        details: { cycleId: cycle._id, courseId: course.id },
-      },
-      now,
-    );
-  }
-  return { completed: true };
+    },
+    now,
+  );
+  await audit.append(
+    {
+      ...base,
+      action: 'certificate.issued',
+      targetType: 'certificate',
+      targetId: certificate._id,
+      details: { cycleId: cycle._id, courseId: course.id },
+    },
+    now,
+  );
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assignmentKey, attemptKey, cycleKey, lessonViewKey } from '../../db/keys.js';
+import type { AuditEventDoc } from '../../db/models/audit-event.js';
 import type { Models } from '../../db/models/index.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import type { AttestationDoc, CertificateDoc } from '../../db/models/records.js';
@@ -8,16 +9,13 @@ import type { UserDoc } from '../../db/models/user.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import { certificateValidity } from '../../domain/completion.js';
 import type { Course, Question } from '../../domain/course.js';
+import { NotFound } from '../../domain/errors.js';
+import type { ServiceContext } from '../context.js';
 
 export const EVIDENCE_FORMAT = 'policy-training-evidence/1';
 
 /** Audit actions about the export itself: left out of the pack, so exporting twice gives the same file. */
 const EXPORT_ACTIONS = new Set(['evidence.exported']);
-
-export interface EvidenceDeps {
-  models: Models;
-  courses: Map<string, Course>;
-}
 
 function choiceTexts(q: Question | undefined): Map<string, string> {
   if (!q) return new Map();
@@ -87,23 +85,9 @@ async function attemptsOf(models: Models, cycleId: string) {
   }
 }
 
-/**
- * Everything an auditor asks for about one person's cycle of one course: content version, lessons
- * viewed, every attempt (questions served, answers, per-clause scores, timestamps), the attestation,
- * the certificate and the related audit events. Returns null when the person or cycle does not exist.
- * Deterministic for a given database state, so its SHA-256 identifies the exported file.
- */
-export async function buildEvidencePack(deps: EvidenceDeps, userId: string, courseId: string, n: number) {
-  const { models } = deps;
-  const course = deps.courses.get(courseId);
-  if (!course) return null;
-  const cycleId = cycleKey(userId, courseId, n);
-  const [person, cycle] = await Promise.all([
-    models.User.findById(userId).lean<UserDoc>(),
-    trainingRepository(models).findCycle(cycleId),
-  ]);
-  if (!person || !cycle) return null;
-
+/** The records of one cycle a pack is built from, each read by its `_id` (the audit log by subject). */
+async function cycleRecords(models: Models, course: Course, cycle: CycleDoc) {
+  const cycleId = cycle._id;
   const [views, attempts, attestation, certificate, events] = await Promise.all([
     Promise.all(
       course.lessons.map((l) =>
@@ -114,27 +98,34 @@ export async function buildEvidencePack(deps: EvidenceDeps, userId: string, cour
     models.Attestation.findById(cycleId).lean<AttestationDoc>(),
     cycle.certificateCode ? models.Certificate.findById(cycle.certificateCode).lean<CertificateDoc>() : null,
     // A full scan by subject: acceptable for this rare export (FerretDB indexes only `_id`).
-    models.AuditEvent.find({ subjectId: userId }).sort({ _id: 1 }).lean(),
+    models.AuditEvent.find({ subjectId: cycle.userId }).sort({ _id: 1 }).lean<AuditEventDoc[]>(),
   ]);
+  return { views, attempts, attestation, certificate, events };
+}
 
+/**
+ * Everything an auditor asks for about one person's cycle of one course: content version, lessons
+ * viewed, every attempt (questions served, answers, per-clause scores, timestamps), the attestation,
+ * the certificate and the related audit events. Returns null when the person or cycle does not exist.
+ * Deterministic for a given database state, so its SHA-256 identifies the exported file.
+ */
+export async function buildEvidencePack(
+  ctx: ServiceContext,
+  input: { userId: string; courseId: string; n: number },
+) {
+  const { models } = ctx;
+  const course = ctx.courses.get(input.courseId);
+  if (!course) return null;
+  const [person, cycle] = await Promise.all([
+    models.User.findById(input.userId).lean<UserDoc>(),
+    trainingRepository(models).findCycle(cycleKey(input.userId, input.courseId, input.n)),
+  ]);
+  if (!person || !cycle) return null;
+  const { views, attempts, attestation, certificate, events } = await cycleRecords(models, course, cycle);
   const open = new Set(attempts.filter((a) => !a.result).map((a) => a.attempt._id));
-  const related = (e: (typeof events)[number]) =>
-    !EXPORT_ACTIONS.has(e.action) &&
-    (e.targetId === cycleId ||
-      e.targetId.startsWith(`${cycleId}:`) ||
-      e.targetId === assignmentKey(userId, courseId) ||
-      (cycle.certificateCode !== null && e.targetId === cycle.certificateCode) ||
-      (e.details as { cycleId?: unknown })?.cycleId === cycleId);
-
   return {
     format: EVIDENCE_FORMAT,
-    person: {
-      id: person._id,
-      name: person.name,
-      email: person.email,
-      employeeId: person.employeeId ?? null,
-      department: person.department,
-    },
+    person: personEvidence(person),
     course: {
       id: course.id,
       title: course.title,
@@ -151,41 +142,76 @@ export async function buildEvidencePack(deps: EvidenceDeps, userId: string, cour
       })),
     lessonsTotal: course.lessons.length,
     attempts: attempts.map(({ attempt, result }) => attemptEvidence(course, attempt, result)),
-    attestation: attestation
-      ? {
-          typedName: attestation.typedName,
-          statement: attestation.statement,
-          contentVersion: attestation.contentVersion,
-          policyTitle: attestation.policyTitle,
-          at: attestation.at,
-          ip: attestation.ip,
-          userAgent: attestation.userAgent,
-        }
-      : null,
-    certificate: certificate
-      ? {
-          code: certificate._id,
-          issuedAt: certificate.issuedAt,
-          completedAt: certificate.completedAt,
-          expiresAt: certificate.expiresAt,
-          score: certificate.score,
-          contentVersion: certificate.contentVersion,
-          revokedAt: certificate.revokedAt ?? null,
-          revokedBy: certificate.revokedBy ?? null,
-          revokedReason: certificate.revokedReason ?? null,
-        }
-      : null,
-    auditEvents: events.filter(related).map((e) => ({
-      seq: e.seq,
-      at: e.at,
-      actorId: e.actorId,
-      action: e.action,
-      targetType: e.targetType,
-      targetId: e.targetId,
-      ...eventDetails(e.details, open.has(e.targetId)),
-      prevHash: e.prevHash,
-      hash: e.hash,
-    })),
+    attestation: attestation ? attestationEvidence(attestation) : null,
+    certificate: certificate ? certificateEvidence(certificate) : null,
+    auditEvents: events
+      .filter((e) => isAboutCycle(e, cycle))
+      .map((e) => eventEvidence(e, open.has(e.targetId))),
+  };
+}
+
+function personEvidence(person: UserDoc) {
+  return {
+    id: person._id,
+    name: person.name,
+    email: person.email,
+    employeeId: person.employeeId ?? null,
+    department: person.department,
+  };
+}
+
+function attestationEvidence(attestation: AttestationDoc) {
+  return {
+    typedName: attestation.typedName,
+    statement: attestation.statement,
+    contentVersion: attestation.contentVersion,
+    policyTitle: attestation.policyTitle,
+    at: attestation.at,
+    ip: attestation.ip,
+    userAgent: attestation.userAgent,
+  };
+}
+
+function certificateEvidence(certificate: CertificateDoc) {
+  return {
+    code: certificate._id,
+    issuedAt: certificate.issuedAt,
+    completedAt: certificate.completedAt,
+    expiresAt: certificate.expiresAt,
+    score: certificate.score,
+    contentVersion: certificate.contentVersion,
+    revokedAt: certificate.revokedAt ?? null,
+    revokedBy: certificate.revokedBy ?? null,
+    revokedReason: certificate.revokedReason ?? null,
+  };
+}
+
+/**
+ * The person's audit events about this cycle: the cycle, its lesson views and attempts, the
+ * assignment, the certificate, and events naming the cycle; never the exports of the pack itself.
+ */
+function isAboutCycle(e: AuditEventDoc, cycle: CycleDoc): boolean {
+  return (
+    !EXPORT_ACTIONS.has(e.action) &&
+    (e.targetId === cycle._id ||
+      e.targetId.startsWith(`${cycle._id}:`) ||
+      e.targetId === assignmentKey(cycle.userId, cycle.courseId) ||
+      (cycle.certificateCode !== null && e.targetId === cycle.certificateCode) ||
+      (e.details as { cycleId?: unknown })?.cycleId === cycle._id)
+  );
+}
+
+function eventEvidence(e: AuditEventDoc, aboutOpenAttempt: boolean) {
+  return {
+    seq: e.seq,
+    at: e.at,
+    actorId: e.actorId,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    ...eventDetails(e.details, aboutOpenAttempt),
+    prevHash: e.prevHash,
+    hash: e.hash,
   };
 }
 
@@ -232,4 +258,56 @@ export function serialiseEvidence(pack: EvidencePack): { json: string; sha256: s
 /** Whether the certificate in a pack is still valid now, expired or revoked (for the printable page). */
 export function packCertificateStatus(pack: EvidencePack, now: Date) {
   return pack.certificate ? certificateValidity(pack.certificate, now) : null;
+}
+
+/** Whose cycle a pack is about; without `n`, the person's current cycle of the course. */
+export interface EvidenceTarget {
+  userId: string;
+  courseId: string;
+  n?: number;
+}
+
+/** The pack of an existing cycle and its cycle number, or NotFound (the same for every missing part). */
+async function packFor(ctx: ServiceContext, target: EvidenceTarget) {
+  const n = target.n ?? (await currentCycleNo(ctx, target));
+  if (!ctx.courses.has(target.courseId)) throw new NotFound('There is no course at this address.');
+  const pack = await buildEvidencePack(ctx, { userId: target.userId, courseId: target.courseId, n });
+  if (!pack) throw new NotFound('There is no training record at this address.');
+  return { n, pack, ...serialiseEvidence(pack) };
+}
+
+async function currentCycleNo(ctx: ServiceContext, target: EvidenceTarget): Promise<number> {
+  const assignment = await trainingRepository(ctx.models).findAssignment(target.userId, target.courseId);
+  if (!assignment) throw new NotFound('You have no training record for this course yet.');
+  return assignment.cycleNo;
+}
+
+/** The printable evidence page: the pack, the SHA-256 of its JSON file and the certificate's status now. */
+export async function evidencePage(ctx: ServiceContext, input: EvidenceTarget & { now: Date }) {
+  const { n, pack, sha256 } = await packFor(ctx, input);
+  return { n, pack, sha256, certificateStatus: packCertificateStatus(pack, input.now) };
+}
+
+/**
+ * The JSON evidence file, its SHA-256 and download name; the export is audited (with that hash)
+ * as done by `actorId`, the person themself or HR.
+ */
+export async function exportEvidence(
+  ctx: ServiceContext,
+  input: EvidenceTarget & { actorId: string; now: Date },
+) {
+  const { n, pack, json, sha256 } = await packFor(ctx, input);
+  await ctx.audit.append(
+    {
+      actorId: input.actorId,
+      action: 'evidence.exported',
+      targetType: 'cycle',
+      targetId: pack.cycle.id,
+      subjectId: input.userId,
+      details: { courseId: input.courseId, cycleNo: n, sha256 },
+    },
+    input.now,
+  );
+  const fileName = `evidence-${input.courseId}-${pack.person.employeeId ?? input.userId}-cycle-${n}.json`;
+  return { n, json, sha256, fileName };
 }

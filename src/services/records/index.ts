@@ -1,2 +1,29 @@
-/** The records area's commands, bound to the service context in services/index.ts. */
-export const recordsCommands = {};
+import { attest, attestationPage, signAttestation } from './attestation.js';
+import {
+  certificatePdf,
+  findCertificate,
+  issueCertificate,
+  revokeCertificate,
+  verifyCertificate,
+} from './certificates.js';
+import { evaluateCompletion } from './completion.js';
+import { buildEvidencePack, evidencePage, exportEvidence } from './evidence.js';
+
+/**
+ * The records area: attestation, completion, certificates (their PDF, public check and revocation)
+ * and evidence packs. Bound to the service context in services/index.ts (`app.services.records`).
+ */
+export const recordsCommands = {
+  attest,
+  attestationPage,
+  signAttestation,
+  evaluateCompletion,
+  issueCertificate,
+  findCertificate,
+  certificatePdf,
+  verifyCertificate,
+  revokeCertificate,
+  buildEvidencePack,
+  evidencePage,
+  exportEvidence,
+};

@@ -2,18 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { CODE_PATTERN, normaliseCertificateCode } from '../../../domain/certificate-code.js';
-import {
-  REASON_MAX,
-  REASON_MIN,
-  RETAKE_DAYS,
-  revocationReason,
-} from '../../../domain/certificate-revocation.js';
+import { REASON_MAX, REASON_MIN, RETAKE_DAYS } from '../../../domain/certificate-revocation.js';
 import { formatDay } from '../../../domain/display-dates.js';
-import { STATE_LABELS } from '../../../domain/reporting.js';
-import { HttpError } from '../../../plugins/auth.js';
-import { revokeCertificate } from '../../../services/records/certificates.js';
-import { employeeHistory } from '../../../services/reporting/history.js';
+import { Conflict } from '../../../domain/errors.js';
+import { STATE_LABELS } from '../../../domain/state-labels.js';
 import { formBody } from '../../form-schema.js';
+import { requireUser } from '../../guards.js';
 
 const UserId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 const Params = Type.Object({ userId: UserId }, { additionalProperties: false });
@@ -41,8 +35,7 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/hr/employees/:userId',
     { config: { access: HR_ROLES }, schema: { params: Params, querystring: ShowQuery } },
     async (request, reply) => {
-      const history = await employeeHistory(app.db.models, app.courses, request.params.userId);
-      if (!history) throw new HttpError(404, 'There is no person with that id.');
+      const history = await app.services.reporting.employeeHistory({ userId: request.params.userId });
       return reply.viewAsync('hr/employees/show', {
         ...history,
         stateLabels: STATE_LABELS,
@@ -58,24 +51,15 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { userId } = request.params;
       const code = normaliseCertificateCode(request.params.code);
-      const reason = revocationReason(request.body.reason);
-      if (!reason)
-        throw new HttpError(
-          400,
-          `Give a reason of ${REASON_MIN} to ${REASON_MAX} characters for the revocation.`,
-        );
-      const actorId = request.user?.id;
-      if (!actorId) throw new Error('HR route without a user');
-      const result = await revokeCertificate(
-        { models: app.db.models, audit: app.audit, courses: app.courses },
-        { code, userId, actorId, reason },
-        app.clock.now(),
-      );
-      if (result.outcome === 'not-found')
-        throw new HttpError(404, 'This person has no certificate with that code.');
+      const result = await app.services.records.revokeCertificate({
+        code,
+        userId,
+        actorId: requireUser(request).id,
+        reason: request.body.reason,
+        now: app.clock.now(),
+      });
       if (result.outcome === 'already-revoked')
-        throw new HttpError(
-          409,
+        throw new Conflict(
           `This certificate was already revoked on ${formatDay(result.revocation.revokedAt)}; nothing was changed.`,
         );
       return reply.redirect(`/hr/employees/${encodeURIComponent(userId)}?revoked=${code}`, 303);
