@@ -1,23 +1,17 @@
 /**
- * Pure reporting rules: which states exist, how summary cells are counted and filtered, the
- * geometry of the completion bar chart, and how a CSV row is shaped and made safe for spreadsheets.
- * Nothing here touches the database; every time-dependent function takes `now`.
+ * Pure reporting rules: which states exist, how summary cells are counted and filtered, which
+ * filter a report query asks for, and which clauses learners miss. Nothing here touches the
+ * database; every time-dependent function takes `now`. (The chart's geometry is drawn by the
+ * dashboard's presenter, CSV rows are built by the reporting service; labels: state-labels.ts.)
  */
 
+import type { Course } from './course.js';
+import { Invalid } from './errors.js';
 import { CYCLE_STATES, type CycleState } from './recertification.js';
 
 /** Reports count people in exactly the states the refresher rules produce. */
 export const REPORT_STATES = CYCLE_STATES;
 export type ReportState = CycleState;
-
-export const STATE_LABELS: Record<ReportState, string> = {
-  'not-started': 'Not started',
-  'in-progress': 'In progress',
-  completed: 'Completed',
-  'due-soon': 'Due soon',
-  overdue: 'Overdue',
-  expired: 'Expired',
-};
 
 export function isReportState(value: string): value is ReportState {
   return (REPORT_STATES as readonly string[]).includes(value);
@@ -173,6 +167,48 @@ export interface ReportFilter {
   toMonth?: string;
 }
 
+/** A report query as the filter form sends it: every field optional, an empty one means "any". */
+export interface ReportQuery {
+  course?: string;
+  department?: string;
+  state?: string;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The course and filter a report query asks for; a bad combination is `Invalid`, with a sentence
+ * HR can act on. Without a course, `defaultCourse` picks the first one (the dashboard shows one
+ * course at a time; the export without one covers every course).
+ */
+export function parseReportQuery(
+  query: ReportQuery,
+  courses: ReadonlyMap<string, Course>,
+  defaultCourse: boolean,
+): { course: Course | undefined; filter: ReportFilter } {
+  let course: Course | undefined;
+  if (query.course) {
+    course = courses.get(query.course);
+    if (!course) throw new Invalid(`There is no course "${query.course}". Pick one from the list.`);
+  } else if (defaultCourse) {
+    course = courses.values().next().value;
+  }
+  const filter: ReportFilter = {};
+  if (query.department) filter.department = query.department;
+  if (query.state && isReportState(query.state)) filter.state = query.state;
+  if (query.from) filter.fromMonth = query.from;
+  if (query.to) filter.toMonth = query.to;
+  if (filter.fromMonth && filter.toMonth && filter.fromMonth > filter.toMonth) {
+    throw new Invalid('The "due from" month is after the "due to" month.');
+  }
+  return { course, filter };
+}
+
+/** The people lists a dashboard shows: the one state filtered on, else the action lists. */
+export function listedStates(filter: ReportFilter): ReportState[] {
+  return filter.state ? [filter.state] : [...ACTION_STATES];
+}
+
 function inMonthRange(month: string, filter: ReportFilter): boolean {
   if (!filter.fromMonth && !filter.toMonth) return true;
   // With a date range, assignments without a due date are outside it.
@@ -279,149 +315,4 @@ export function topClauseMisses(misses: readonly ClauseMiss[], limit: number): C
     .filter((m) => m.wrong > 0)
     .sort((a, b) => b.wrong - a.wrong || b.wrong / b.total - a.wrong / a.total || cmp(a.clauseId, b.clauseId))
     .slice(0, limit);
-}
-
-// ---------------------------------------------------------------------------------------------
-// SVG bar chart geometry (horizontal bars: department names can be long).
-
-export interface BarGeometry {
-  label: string;
-  valueLabel: string;
-  y: number;
-  barWidth: number;
-  textY: number;
-}
-
-export interface ChartGeometry {
-  width: number;
-  height: number;
-  labelWidth: number;
-  plotWidth: number;
-  barHeight: number;
-  bars: BarGeometry[];
-  /** Grid lines at 0, 25, 50, 75 and 100 %. */
-  ticks: Array<{ x: number; label: string }>;
-}
-
-export function barChart(
-  rows: readonly DepartmentRate[],
-  opts: { width?: number; labelWidth?: number } = {},
-): ChartGeometry {
-  const width = opts.width ?? 640;
-  const labelWidth = opts.labelWidth ?? 180;
-  const valueWidth = 56;
-  const plotWidth = width - labelWidth - valueWidth;
-  const barHeight = 22;
-  const gap = 10;
-  const top = 24;
-  const bars = rows.map((row, i) => {
-    const y = top + i * (barHeight + gap);
-    return {
-      label: truncate(row.department || '(no department)', 26),
-      valueLabel: `${Math.round(row.rate * 100)}%`,
-      y,
-      barWidth: Math.round(Math.max(0, Math.min(1, row.rate)) * plotWidth * 10) / 10,
-      textY: y + barHeight / 2 + 5,
-    };
-  });
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({
-    x: labelWidth + Math.round(f * plotWidth),
-    label: `${f * 100}%`,
-  }));
-  return {
-    width,
-    height: top + rows.length * (barHeight + gap) + 4,
-    labelWidth,
-    plotWidth,
-    barHeight,
-    bars,
-    ticks,
-  };
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV export rows.
-
-export const STATUS_CSV_COLUMNS = [
-  'employee id',
-  'name',
-  'email',
-  'department',
-  'manager',
-  'course',
-  'cycle',
-  'state',
-  'due',
-  'completed',
-  'expires',
-  'score',
-] as const;
-
-/**
- * The first characters that make a spreadsheet run a cell as a formula (OWASP "CSV injection"):
- * = + - @, tab, carriage return and line feed, plus their full-width forms (＝ ＋ － ＠, which
- * spreadsheets in East Asian locales accept as formula starts), the small forms (﹦ ﹢ ﹣ ﹫) and the
- * minus sign (−), which some spreadsheets convert to their ASCII twins on input.
- */
-const FORMULA_START = /^[=+\-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212]/;
-
-/**
- * A person named `=HYPERLINK(...)` could attack whoever opens the export, so cells that start like
- * a formula get a leading apostrophe, which spreadsheets show as text.
- */
-export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
-
-export interface StatusRowInput {
-  employeeId?: string | null;
-  name: string;
-  email: string;
-  department: string;
-  manager: string;
-  course: string;
-  cycle: number;
-  state: string;
-  dueAt: Date | null;
-  completedAt: Date | null;
-  expiresAt: Date | null;
-  score: number | null;
-}
-
-const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
-
-export function statusCsvRow(r: StatusRowInput): string[] {
-  return [
-    r.employeeId ?? '',
-    r.name,
-    r.email,
-    r.department,
-    r.manager,
-    r.course,
-    String(r.cycle),
-    r.state,
-    isoDay(r.dueAt),
-    isoDay(r.completedAt),
-    isoDay(r.expiresAt),
-    r.score === null ? '' : String(r.score),
-  ].map(neutraliseCell);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pagination.
-
-export const PAGE_SIZE = 25;
-export const MAX_PAGE = 400;
-
-/** Fetch one more than a page to know whether a next page exists without counting. */
-export function pageOf<T>(
-  fetched: readonly T[],
-  page: number,
-  size: number,
-): { items: T[]; page: number; hasNext: boolean } {
-  return { items: fetched.slice(0, size), page, hasNext: fetched.length > size };
 }

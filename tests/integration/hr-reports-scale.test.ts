@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignmentDoc } from '../../src/db/models/training.js';
 import { newUserId } from '../../src/db/repositories/users.js';
 import { REPORT_STATES } from '../../src/domain/reporting.js';
-import { recomputeSummaries } from '../../src/services/reporting/summaries.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { assignment } from './hr-reports-support.js';
@@ -52,7 +51,7 @@ afterAll(async () => t.close());
 describe(`reports over ${N} assignments`, () => {
   it('recomputes the summary in one pass', async () => {
     const started = Date.now();
-    const [summary] = await recomputeSummaries(t.app.db.models, t.app.courses, t.clock.now());
+    const [summary] = await t.app.services.reporting.recomputeSummaries({ now: t.clock.now() });
     console.info(`[hr-reports-scale] recompute ${N}: ${Date.now() - started} ms`);
     expect(summary!.total).toBe(N);
     expect(summary!.lists).toEqual([

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserDoc } from '../../src/db/models/user.js';
-import { recomputeSummaries, refreshSettled } from '../../src/services/reporting/summaries.js';
+import { refreshSettled } from '../../src/services/reporting/summaries.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { assignment, cycle, demoDepartment, tableRow } from './hr-reports-support.js';
@@ -128,7 +128,7 @@ describe('dashboard', () => {
     expect(after).toContain('Late Joiner');
     expect(html).toContain('Figures as of');
     await t.app.db.models.Assignment.deleteOne({ _id: `${extra._id}:${COURSE_ID}` });
-    await recomputeSummaries(t.app.db.models, t.app.courses, t.clock.now());
+    await t.app.services.reporting.recomputeSummaries({ now: t.clock.now() });
   });
 
   it('counts clause misses from quiz results and example answers', async () => {
@@ -165,7 +165,7 @@ describe('dashboard', () => {
       clauses: ['SMP-01'],
       at: t.clock.now(),
     });
-    const [summary] = await recomputeSummaries(t.app.db.models, t.app.courses, t.clock.now());
+    const [summary] = await t.app.services.reporting.recomputeSummaries({ now: t.clock.now() });
     expect(summary!.clauseMisses).toEqual(
       expect.arrayContaining([
         { clauseId: 'SMP-03', wrong: 3, total: 3 },

@@ -1,5 +1,6 @@
 import type { Course } from '../../domain/course.js';
 import { formatDay } from '../../domain/display-dates.js';
+import { STATE_LABELS } from '../../domain/state-labels.js';
 
 /** "2 March 2026", or null when there is no date. */
 export function formatDate(date: Date | null | undefined): string | null {
@@ -16,13 +17,13 @@ export function completedOn(assignment: { state: string; completedAt: Date | nul
 }
 
 const STATES: Record<string, { label: string; tone: 'ok' | 'bad' | 'warn' | 'neutral' }> = {
-  'not-started': { label: 'Not started', tone: 'neutral' },
-  'in-progress': { label: 'In progress', tone: 'warn' },
+  'not-started': { label: STATE_LABELS['not-started'], tone: 'neutral' },
+  'in-progress': { label: STATE_LABELS['in-progress'], tone: 'warn' },
   due: { label: 'Due', tone: 'warn' },
-  'due-soon': { label: 'Due soon', tone: 'warn' },
-  overdue: { label: 'Overdue', tone: 'bad' },
-  expired: { label: 'Expired', tone: 'bad' },
-  completed: { label: 'Completed', tone: 'ok' },
+  'due-soon': { label: STATE_LABELS['due-soon'], tone: 'warn' },
+  overdue: { label: STATE_LABELS.overdue, tone: 'bad' },
+  expired: { label: STATE_LABELS.expired, tone: 'bad' },
+  completed: { label: STATE_LABELS.completed, tone: 'ok' },
   'window-open': { label: 'Refresher open', tone: 'warn' },
 };
 

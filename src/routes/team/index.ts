@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { STATE_LABELS } from '../../domain/reporting.js';
-import { teamStatus } from '../../services/reporting/team.js';
+import { STATE_LABELS } from '../../domain/state-labels.js';
+import { requireUser } from '../guards.js';
 
 /**
  * "My team": a manager's direct reports and their training status, read-only. Any signed-in
@@ -8,8 +8,9 @@ import { teamStatus } from '../../services/reporting/team.js';
  */
 const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/team', { config: { access: 'authenticated' } }, async (request, reply) => {
-    const me = request.user!;
-    const { members, truncated } = await teamStatus(app.db.models, app.courses, me.id);
+    const { members, truncated } = await app.services.reporting.teamStatus({
+      managerId: requireUser(request).id,
+    });
     if (members.length === 0) {
       reply.code(403);
       return reply.viewAsync('team/no-team', {});

@@ -90,6 +90,18 @@ export async function auditChainEnd(models: Models): Promise<ChainEnd> {
   return { seq: present, hash: (await hashAt(present)) ?? GENESIS_HASH };
 }
 
+/** Steps past the events other writers appended after `end`. */
+async function walkForward(models: Models, end: ChainEnd): Promise<ChainEnd> {
+  let { seq, hash } = end;
+  let next = await storedHash(models, seq + 1);
+  while (next !== null) {
+    seq += 1;
+    hash = next;
+    next = await storedHash(models, seq + 1);
+  }
+  return { seq, hash };
+}
+
 /** The signer for the configured AUDIT_SIGNING_KEY (a PEM after config.ts resolved it), if any. */
 export function signerFromKey(pem: string | undefined): AnchorSigner | null {
   return pem ? anchorSigner(parseSigningKey(pem)) : null;
@@ -155,21 +167,9 @@ export function createAuditLog(models: Models, signer: AnchorSigner | null = nul
   let waiting: Pending[] = [];
   let flushing = false;
 
-  const hashAt = (seq: number) => storedHash(models, seq);
-
   /** The end this process appended last, or the stored end (only a process's first append searches). */
   async function latestKnown(): Promise<ChainEnd> {
     return tail ?? auditChainEnd(models);
-  }
-
-  /** Steps past events other writers appended after `end`. */
-  async function walkForward(end: ChainEnd): Promise<ChainEnd> {
-    let { seq, hash } = end;
-    for (let next = await hashAt(seq + 1); next !== null; next = await hashAt(seq + 1)) {
-      seq += 1;
-      hash = next;
-    }
-    return { seq, hash };
   }
 
   /** Chains the events onto `end` and inserts them in order; resolves each one that is stored. */
@@ -198,7 +198,7 @@ export function createAuditLog(models: Models, signer: AnchorSigner | null = nul
       tail = last ? { seq: last.seq, hash: last.hash } : tail;
       if (stored === docs.length) return;
       // Another writer took the next slot: continue after whatever it (and others) appended.
-      tail = await walkForward(await latestKnown());
+      tail = await walkForward(models, await latestKnown());
       pending = pending.slice(stored);
     }
   }

@@ -10,6 +10,7 @@ import {
   hourStart,
 } from '../../domain/audit-anchor.js';
 import { type ChainBreak, type ChainedEvent, chainChecker } from '../../domain/audit-chain.js';
+import type { ServiceContext } from '../context.js';
 
 export interface VerifyOptions {
   /** Checks each signed anchor's signature; without it every signed anchor is a failure. */
@@ -109,9 +110,145 @@ const eventRange = (from: number, to: number) => (from === to ? `event ${from}` 
 /** `2026-03-02T10 to 2026-03-02T13` or a single hour. */
 const hourRange = (from: string, to: string) => (from === to ? from : `${from} to ${to}`);
 
+/** What one pass over the events found. */
+interface ChainWalk {
+  /** Events linked intact (all of them when nothing broke). */
+  verified: number;
+  brokenAt: ChainBreak | null;
+  lastSeq: number;
+  firstEventAt: Date | null;
+  /** Hours (by event time) that had events after the first signed anchor. */
+  eventHours: Set<string>;
+  /** The first event after the last signed anchor. */
+  firstUncovered: { seq: number; at: Date } | null;
+  /** The hash of the event a fingerprint names, when the chain reaches it. */
+  fingerprintHash: string | null;
+}
+
 /**
- * Walks the whole audit chain in sequence (`_id`) order with a cursor, so memory stays flat however
- * long the log is, and stops at the first broken link. Read-only: it never changes an event.
+ * Walks the whole chain in sequence (`_id`) order with a cursor, so memory stays flat however long
+ * the log is, and stops at the first broken link or the first event that differs from an anchor.
+ */
+async function walkChain(models: Models, sorted: SortedAnchors, fingerprintSeq?: number): Promise<ChainWalk> {
+  const anchoredAt = new Map<number, Anchor[]>();
+  for (const a of sorted.trusted) anchoredAt.set(a.seq, [...(anchoredAt.get(a.seq) ?? []), a]);
+  const firstSignedSeq = sorted.firstSigned?.seq ?? Number.POSITIVE_INFINITY;
+  const coveredUpTo = sorted.lastSigned?.seq ?? 0;
+  const checker = chainChecker();
+  const walk: Omit<ChainWalk, 'verified'> = {
+    brokenAt: null,
+    lastSeq: 0,
+    firstEventAt: null,
+    eventHours: new Set<string>(),
+    firstUncovered: null,
+    fingerprintHash: null,
+  };
+  const cursor = models.AuditEvent.find({}).sort({ _id: 1 }).lean<AuditEventDoc[]>().cursor();
+  try {
+    for await (const doc of cursor) {
+      const event = doc as AuditEventDoc;
+      walk.lastSeq = event.seq;
+      walk.firstEventAt ??= event.at;
+      const link = checker.check(toChainedEvent(event));
+      if (link) {
+        walk.brokenAt = link;
+        break;
+      }
+      const differs = (anchoredAt.get(event.seq) ?? []).find((a) => a.hash !== event.hash);
+      if (differs) {
+        walk.brokenAt = { seq: event.seq, reason: `differs from the event anchored at ${differs._id}` };
+        break;
+      }
+      if (event.seq === fingerprintSeq) walk.fingerprintHash = event.hash;
+      if (event.seq > firstSignedSeq) walk.eventHours.add(anchorHour(event.at));
+      if (event.seq > coveredUpTo && !walk.firstUncovered)
+        walk.firstUncovered = { seq: event.seq, at: event.at };
+    }
+  } finally {
+    await cursor.close();
+  }
+  return { ...walk, verified: checker.verified };
+}
+
+/** An intact chain that ends before an anchor reached: events were removed from its end. */
+function truncatedEnd(sorted: SortedAnchors, count: number): ChainBreak | null {
+  const beyond = sorted.trusted.filter((a) => a.seq > count).sort((a, b) => b.seq - a.seq)[0];
+  if (!beyond) return null;
+  return {
+    seq: count + 1,
+    reason: `the log ends at event ${count}, but at ${beyond._id} it reached event ${beyond.seq}: events were removed from its end`,
+  };
+}
+
+/**
+ * With `now`: events whose hour ended over an hour ago but that no signed anchor covers fail
+ * (anchors deleted, or the jobs stopped); newer ones, and the hours without an anchor, are notes.
+ */
+function coverage(
+  sorted: SortedAnchors,
+  walk: ChainWalk,
+  anySigned: boolean,
+  now: Date,
+): { failures: string[]; notes: string[] } {
+  const failures: string[] = [];
+  const notes: string[] = [];
+  const { firstUncovered, lastSeq } = walk;
+  if (firstUncovered && now.getTime() - hourStart(anchorHour(firstUncovered.at)).getTime() >= ANCHOR_DUE_MS) {
+    const events = eventRange(firstUncovered.seq, lastSeq);
+    failures.push(
+      sorted.lastSigned
+        ? `${events} (from ${firstUncovered.at.toISOString()}) not covered by any signed anchor: the anchors after ${sorted.lastSigned._id} were deleted, or no sweep has run since`
+        : anySigned
+          ? `no anchor with a valid signature covers ${events}`
+          : `no signed anchor covers ${events}: the log cannot be checked against rewriting until the sweep writes the first one (it runs every 15 minutes)`,
+    );
+  } else if (firstUncovered) {
+    notes.push(
+      `${eventRange(firstUncovered.seq, lastSeq)} newer than the latest signed anchor (the next hour's first sweep anchors them)`,
+    );
+  }
+  if (sorted.firstSigned) notes.push(...missingHours(sorted, walk.eventHours, now));
+  return { failures, notes };
+}
+
+/** Signed anchors that begin well after the first event: what protects the events before them. */
+function lateSigningNote(sorted: SortedAnchors, firstEventAt: Date | null): string[] {
+  const first = sorted.firstSigned;
+  if (!first || !firstEventAt || hourStart(first._id).getTime() - firstEventAt.getTime() <= ANCHOR_DUE_MS)
+    return [];
+  return [
+    `signed anchors begin at ${first._id} (event ${first.seq}); the log goes back to ${firstEventAt.toISOString()}: ` +
+      'events before signing began are protected by the digest fingerprints only. If signing began earlier, signed anchors were deleted',
+  ];
+}
+
+/** A fingerprint from a digest e-mail: the chain must hold that event with that hash prefix. */
+function fingerprintCheck(
+  fingerprint: Fingerprint,
+  walk: ChainWalk,
+  brokenAt: ChainBreak | null,
+): { failure: string } | { note: string } {
+  const { seq, hashPrefix } = fingerprint;
+  const fp = `${seq}:${hashPrefix}`;
+  const hash = walk.fingerprintHash;
+  if (brokenAt && brokenAt.seq <= seq)
+    return {
+      failure: `fingerprint ${fp} cannot be checked: the chain breaks at event ${brokenAt.seq}, before it`,
+    };
+  if (hash === null)
+    return {
+      failure: `fingerprint ${fp} does not match: the log ends at event ${walk.lastSeq}, before event ${seq}`,
+    };
+  if (!hash.startsWith(hashPrefix))
+    return {
+      failure: `fingerprint ${fp} does not match: event ${seq} now has hash ${hash.slice(0, hashPrefix.length)}, so the log up to it was rewritten`,
+    };
+  return { note: `fingerprint ${fp} matches event ${seq}` };
+}
+
+/**
+ * Checks the whole audit chain, read-only: it never changes an event. The events in sequence
+ * order, stopping at the first broken link.
  *
  * Then the anchors (one small document per hour): each signed anchor's signature must verify with
  * the public key, and the chain must still hold every anchored event with the hash it had then.
@@ -129,103 +266,22 @@ export async function verifyAuditChain(models: Models, opts: VerifyOptions = {})
   const sorted = sortAnchors(docs, verifier);
   const failures = [...sorted.failures];
   const notes = [...sorted.notes];
-  const anchoredAt = new Map<number, Anchor[]>();
-  for (const a of sorted.trusted) anchoredAt.set(a.seq, [...(anchoredAt.get(a.seq) ?? []), a]);
-  const firstSignedSeq = sorted.firstSigned?.seq ?? Number.POSITIVE_INFINITY;
-  const coveredUpTo = sorted.lastSigned?.seq ?? 0;
-
-  const checker = chainChecker();
-  let brokenAt: ChainBreak | null = null;
-  let lastSeq = 0;
-  /** Hours (by event time) that had events after the first signed anchor. */
-  const eventHours = new Set<string>();
-  let firstUncovered: { seq: number; at: Date } | null = null;
-  let fingerprintHash: string | null = null;
-  let firstEventAt: Date | null = null;
-  const cursor = models.AuditEvent.find({}).sort({ _id: 1 }).lean<AuditEventDoc[]>().cursor();
-  try {
-    for await (const doc of cursor) {
-      const event = doc as AuditEventDoc;
-      lastSeq = event.seq;
-      firstEventAt ??= event.at;
-      const link = checker.check(toChainedEvent(event));
-      if (link) {
-        brokenAt = link;
-        break;
-      }
-      const differs = (anchoredAt.get(event.seq) ?? []).find((a) => a.hash !== event.hash);
-      if (differs) {
-        brokenAt = { seq: event.seq, reason: `differs from the event anchored at ${differs._id}` };
-        break;
-      }
-      if (event.seq === opts.fingerprint?.seq) fingerprintHash = event.hash;
-      if (event.seq > firstSignedSeq) eventHours.add(anchorHour(event.at));
-      if (event.seq > coveredUpTo && !firstUncovered) firstUncovered = { seq: event.seq, at: event.at };
-    }
-  } finally {
-    await cursor.close();
-  }
-  const count = brokenAt ? brokenAt.seq - 1 : checker.verified;
+  const walk = await walkChain(models, sorted, opts.fingerprint?.seq);
+  const count = walk.brokenAt ? walk.brokenAt.seq - 1 : walk.verified;
+  const brokenAt = walk.brokenAt ?? truncatedEnd(sorted, count);
   if (brokenAt) failures.unshift(`event ${brokenAt.seq}: ${brokenAt.reason}`);
-  else {
-    const beyond = sorted.trusted.filter((a) => a.seq > count).sort((a, b) => b.seq - a.seq)[0];
-    if (beyond) {
-      brokenAt = {
-        seq: count + 1,
-        reason: `the log ends at event ${count}, but at ${beyond._id} it reached event ${beyond.seq}: events were removed from its end`,
-      };
-      failures.unshift(`event ${brokenAt.seq}: ${brokenAt.reason}`);
-    }
-  }
-
   if (opts.now && !brokenAt) {
-    const now = opts.now;
-    if (
-      firstUncovered &&
-      now.getTime() - hourStart(anchorHour(firstUncovered.at)).getTime() >= ANCHOR_DUE_MS
-    ) {
-      const events = eventRange(firstUncovered.seq, lastSeq);
-      const anySigned = docs.some((a) => a.signature !== undefined || a.keyId !== undefined);
-      failures.push(
-        sorted.lastSigned
-          ? `${events} (from ${firstUncovered.at.toISOString()}) not covered by any signed anchor: the anchors after ${sorted.lastSigned._id} were deleted, or no sweep has run since`
-          : anySigned
-            ? `no anchor with a valid signature covers ${events}`
-            : `no signed anchor covers ${events}: the log cannot be checked against rewriting until the sweep writes the first one (it runs every 15 minutes)`,
-      );
-    } else if (firstUncovered) {
-      notes.push(
-        `${eventRange(firstUncovered.seq, lastSeq)} newer than the latest signed anchor (the next hour's first sweep anchors them)`,
-      );
-    }
-    if (sorted.firstSigned) notes.push(...missingHours(sorted, eventHours, now));
+    const anySigned = docs.some((a) => a.signature !== undefined || a.keyId !== undefined);
+    const found = coverage(sorted, walk, anySigned, opts.now);
+    failures.push(...found.failures);
+    notes.push(...found.notes);
   }
-
-  const first = sorted.firstSigned;
-  if (first && firstEventAt && hourStart(first._id).getTime() - firstEventAt.getTime() > ANCHOR_DUE_MS)
-    notes.push(
-      `signed anchors begin at ${first._id} (event ${first.seq}); the log goes back to ${firstEventAt.toISOString()}: ` +
-        'events before signing began are protected by the digest fingerprints only. If signing began earlier, signed anchors were deleted',
-    );
-
+  notes.push(...lateSigningNote(sorted, walk.firstEventAt));
   if (opts.fingerprint) {
-    const { seq, hashPrefix } = opts.fingerprint;
-    const fp = `${seq}:${hashPrefix}`;
-    if (brokenAt && brokenAt.seq <= seq)
-      failures.push(
-        `fingerprint ${fp} cannot be checked: the chain breaks at event ${brokenAt.seq}, before it`,
-      );
-    else if (fingerprintHash === null)
-      failures.push(
-        `fingerprint ${fp} does not match: the log ends at event ${lastSeq}, before event ${seq}`,
-      );
-    else if (!fingerprintHash.startsWith(hashPrefix))
-      failures.push(
-        `fingerprint ${fp} does not match: event ${seq} now has hash ${fingerprintHash.slice(0, hashPrefix.length)}, so the log up to it was rewritten`,
-      );
-    else notes.push(`fingerprint ${fp} matches event ${seq}`);
+    const checked = fingerprintCheck(opts.fingerprint, walk, brokenAt);
+    if ('failure' in checked) failures.push(checked.failure);
+    else notes.push(checked.note);
   }
-
   return {
     ok: failures.length === 0,
     count,
@@ -238,6 +294,17 @@ export async function verifyAuditChain(models: Models, opts: VerifyOptions = {})
     failures,
     notes,
   };
+}
+
+/**
+ * The `audit:verify` check as a command: the log against its signed anchors (with `publicKey`),
+ * anchors due by `now`, and a digest fingerprint when given.
+ */
+export function verifyAudit(
+  ctx: Pick<ServiceContext, 'models'>,
+  input: { publicKey: KeyObject | null; fingerprint?: Fingerprint; now: Date },
+): Promise<ChainReport> {
+  return verifyAuditChain(ctx.models, input);
 }
 
 /**

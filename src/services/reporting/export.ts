@@ -2,7 +2,9 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { cycleKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
-import { type ReportFilter, STATUS_CSV_COLUMNS, statusCsvRow } from '../../domain/reporting.js';
+import type { ReportFilter } from '../../domain/reporting.js';
+import type { ServiceContext } from '../context.js';
+import { STATUS_CSV_COLUMNS, statusCsvRow } from './csv-rows.js';
 import { assignmentQuery } from './lists.js';
 
 const BATCH = 2000;
@@ -62,14 +64,16 @@ async function* statusRecords(models: Models, courseId: string | undefined, filt
   }
 }
 
-/** The status report as a CSV byte stream (UTF-8 with a BOM so spreadsheets read accents correctly). */
-export function statusCsvStream(
-  models: Models,
-  courseId: string | undefined,
-  filter: ReportFilter,
+/**
+ * The status report as a CSV byte stream (UTF-8 with a BOM so spreadsheets read accents correctly):
+ * one row per person and course, of one course or (without `courseId`) every course.
+ */
+export function exportStatusCsv(
+  ctx: Pick<ServiceContext, 'models'>,
+  input: { courseId?: string; filter: ReportFilter },
 ): Readable {
   const csv = stringify({ bom: true, record_delimiter: 'windows' });
-  const source = Readable.from(statusRecords(models, courseId, filter));
+  const source = Readable.from(statusRecords(ctx.models, input.courseId, input.filter));
   source.on('error', (err) => csv.destroy(err));
   return source.pipe(csv);
 }

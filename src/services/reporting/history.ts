@@ -1,4 +1,4 @@
-import { assignmentKey, cycleKey } from '../../db/keys.js';
+import { assignmentKey, attemptKey, cycleKey } from '../../db/keys.js';
 import type { AuditEventDoc } from '../../db/models/audit-event.js';
 import type { ReminderDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
@@ -8,6 +8,8 @@ import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { findManyById } from '../../db/repositories/by-id.js';
 import type { Course } from '../../domain/course.js';
+import { NotFound } from '../../domain/errors.js';
+import type { ServiceContext } from '../context.js';
 
 export interface CycleHistory {
   cycle: CycleDoc;
@@ -37,19 +39,9 @@ const EVENT_LIMIT = 200;
 // Attempt numbers above the course's allowance can exist after HR grants; read a few beyond it.
 const ATTEMPT_SLACK = 5;
 
-/**
- * Everything recorded about one person. Records are fetched by their natural `_id` keys, each on
- * its own (findManyById: a `$in` would scan). The audit log and reminders are still read by
- * subject, which scans those collections (see the README's notes on scale).
- */
-export async function employeeHistory(
-  models: Models,
-  courses: ReadonlyMap<string, Course>,
-  userId: string,
-): Promise<EmployeeHistory | null> {
-  const person = await models.User.findById(userId).lean<UserDoc>();
-  if (!person) return null;
-
+/** The person's records that depend on nothing else: manager, assignments, audit events, reminders. */
+async function personRecords(models: Models, courses: ReadonlyMap<string, Course>, person: UserDoc) {
+  const userId = person._id;
   const [manager, assignments, events, reminders] = await Promise.all([
     person.managerId
       ? models.User.findById(person.managerId, { name: 1 }).lean<Pick<UserDoc, '_id' | 'name'>>()
@@ -65,14 +57,23 @@ export async function employeeHistory(
       .exec(),
     models.Reminder.find({ userId }).sort({ createdAt: -1 }).limit(EVENT_LIMIT).lean<ReminderDoc[]>().exec(),
   ]);
+  return { manager, assignments, events, reminders };
+}
 
+/** Every cycle of these assignments with its attempts, results, attestation and certificate. */
+async function cycleRecords(
+  models: Models,
+  courses: ReadonlyMap<string, Course>,
+  userId: string,
+  assignments: readonly AssignmentDoc[],
+) {
   const cycleIds = assignments.flatMap((a) =>
     Array.from({ length: a.cycleNo }, (_, i) => cycleKey(userId, a.courseId, i + 1)),
   );
   const cycles = await findManyById<CycleDoc>(models.Cycle, cycleIds);
   const attemptIds = cycles.flatMap((c) => {
     const allowed = (courses.get(c.courseId)?.quiz.maxAttempts ?? 3) + (c.extraAttempts ?? 0) + ATTEMPT_SLACK;
-    return Array.from({ length: allowed }, (_, i) => `${c._id}:${i + 1}`);
+    return Array.from({ length: allowed }, (_, i) => attemptKey(c._id, i + 1));
   });
   const [attempts, results, attestations, certByCycle] = await Promise.all([
     findManyById<AttemptDoc>(models.Attempt, attemptIds),
@@ -84,32 +85,53 @@ export async function employeeHistory(
     models.Certificate,
     certByCycle.map((c) => c.code),
   );
+  return { cycles, attempts, results, attestations, certificates };
+}
 
-  const resultById = new Map(results.map((r) => [r._id, r]));
-  const attestationById = new Map(attestations.map((a) => [a._id, a]));
-  const certificateByCycle = new Map(certificates.map((c) => [c.cycleId, c]));
+/** The records of one course, newest cycle first, each cycle's attempts in order. */
+function courseHistory(
+  assignment: AssignmentDoc,
+  title: string,
+  records: Awaited<ReturnType<typeof cycleRecords>>,
+): CourseHistory {
+  const resultById = new Map(records.results.map((r) => [r._id, r]));
+  const attestationById = new Map(records.attestations.map((a) => [a._id, a]));
+  const certificateByCycle = new Map(records.certificates.map((c) => [c.cycleId, c]));
+  return {
+    course: { id: assignment.courseId, title },
+    assignment,
+    cycles: records.cycles
+      .filter((c) => c.courseId === assignment.courseId)
+      .sort((a, b) => b.n - a.n)
+      .map((cycle) => ({
+        cycle,
+        attempts: records.attempts
+          .filter((a) => a.cycleId === cycle._id)
+          .sort((a, b) => a.n - b.n)
+          .map((attempt) => ({ attempt, result: resultById.get(attempt._id) ?? null })),
+        attestation: attestationById.get(cycle._id) ?? null,
+        certificate: certificateByCycle.get(cycle._id) ?? null,
+      })),
+  };
+}
 
+/**
+ * Everything recorded about one person; an unknown person is `NotFound`. Records are fetched by
+ * their natural `_id` keys, each on its own (findManyById: a `$in` would scan). The audit log and
+ * reminders are still read by subject, which scans those collections (see the README's notes on
+ * scale).
+ */
+export async function employeeHistory(
+  ctx: Pick<ServiceContext, 'models' | 'courses'>,
+  input: { userId: string },
+): Promise<EmployeeHistory> {
+  const { models, courses } = ctx;
+  const person = await models.User.findById(input.userId).lean<UserDoc>();
+  if (!person) throw new NotFound('There is no person with that id.');
+  const { manager, assignments, events, reminders } = await personRecords(models, courses, person);
+  const records = await cycleRecords(models, courses, person._id, assignments);
   const courseHistories = assignments
-    .map((assignment) => ({
-      course: {
-        id: assignment.courseId,
-        title: courses.get(assignment.courseId)?.title ?? assignment.courseId,
-      },
-      assignment,
-      cycles: cycles
-        .filter((c) => c.courseId === assignment.courseId)
-        .sort((a, b) => b.n - a.n)
-        .map((cycle) => ({
-          cycle,
-          attempts: attempts
-            .filter((a) => a.cycleId === cycle._id)
-            .sort((a, b) => a.n - b.n)
-            .map((attempt) => ({ attempt, result: resultById.get(attempt._id) ?? null })),
-          attestation: attestationById.get(cycle._id) ?? null,
-          certificate: certificateByCycle.get(cycle._id) ?? null,
-        })),
-    }))
+    .map((a) => courseHistory(a, courses.get(a.courseId)?.title ?? a.courseId, records))
     .sort((a, b) => a.course.title.localeCompare(b.course.title));
-
   return { person, manager, courses: courseHistories, reminders, events };
 }

@@ -1,2 +1,21 @@
+import { dashboard, refreshDashboard } from './dashboard.js';
+import { exportStatusCsv } from './export.js';
+import { listFeedback, markFeedbackHandled } from './feedback.js';
+import { employeeHistory } from './history.js';
+import { listOutbox, outboxMessage } from './outbox.js';
+import { recomputeSummaries } from './summaries.js';
+import { teamStatus } from './team.js';
+
 /** The reporting area's commands, bound to the service context in services/index.ts. */
-export const reportingCommands = {};
+export const reportingCommands = {
+  dashboard,
+  refreshDashboard,
+  recomputeSummaries,
+  exportStatusCsv,
+  employeeHistory,
+  teamStatus,
+  listFeedback,
+  markFeedbackHandled,
+  listOutbox,
+  outboxMessage,
+};

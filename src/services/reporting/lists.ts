@@ -8,13 +8,12 @@ import {
   ACTION_STATES,
   dueRange,
   monthKey,
-  PAGE_SIZE,
   type PendingRow,
-  pageOf,
   type ReportFilter,
 } from '../../domain/reporting.js';
+import { PAGE_SIZE, pageOf } from './paging.js';
 
-export { ACTION_STATES, type PendingRow };
+export { ACTION_STATES, type PendingRow, type ReportListRow };
 
 /** Rows per stored chunk: a multiple of the page size, so an unfiltered page reads exactly one chunk. */
 export const CHUNK_ROWS = PAGE_SIZE * 20;
@@ -226,11 +225,30 @@ function rowMatches(row: ReportListRow, filter: ReportFilter): boolean {
   return true;
 }
 
+export type ActionState = (typeof ACTION_STATES)[number];
+
+export function isActionState(state: string): state is ActionState {
+  return (ACTION_STATES as readonly string[]).includes(state);
+}
+
+/** A page of the people in one state: the materialised list for overdue and due soon, else a live read. */
+export function stateListPage(
+  models: Models,
+  summary: ReportSummaryDoc,
+  state: string,
+  filter: ReportFilter,
+  page: number,
+): Promise<ListPage> {
+  return isActionState(state)
+    ? readActionList(models, summary, state, filter, page)
+    : liveStateList(models, summary.courseId, filter, page);
+}
+
 /** A page of a materialised action list: one chunk read unfiltered, all of the state's chunks when filtered. */
 export async function readActionList(
   models: Models,
   summary: ReportSummaryDoc,
-  state: (typeof ACTION_STATES)[number],
+  state: ActionState,
   filter: ReportFilter,
   page: number,
   size = PAGE_SIZE,

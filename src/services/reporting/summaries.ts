@@ -7,6 +7,7 @@ import type { ReportSummaryDoc } from '../../db/models/reporting.js';
 import { readAhead } from '../../db/read-ahead.js';
 import type { Course } from '../../domain/course.js';
 import { type ClauseMiss, ClauseMissCounter, isStale, SummaryTally } from '../../domain/reporting.js';
+import type { ServiceContext } from '../context.js';
 import { buildActionLists, type ListName, readStoredLists, type StoredLists } from './lists.js';
 
 export type CourseSet = ReadonlyMap<string, Pick<Course, 'id'>> | Iterable<Pick<Course, 'id'>>;
@@ -146,6 +147,9 @@ export async function storedLists(models: Models, courses: CourseSet): Promise<S
   return readStoredLists(models, await storedSummaries(models, courses));
 }
 
+/** What a summary pass works with: the database and the loaded courses. */
+export type SummaryContext = Pick<ServiceContext, 'models' | 'courses'>;
+
 /**
  * Rebuilds every course's report summary and action lists in one streaming pass over the
  * assignments, with fresh names. With `clauses: true` (the default) it also rolls up the clause
@@ -155,23 +159,25 @@ export async function storedLists(models: Models, courses: CourseSet): Promise<S
  * when a summary is missing, old, or HR asks for a refresh.
  */
 export async function recomputeSummaries(
-  models: Models,
-  courses: CourseSet,
-  now: Date,
-  opts: { clauses?: boolean } = {},
+  ctx: SummaryContext,
+  input: { now: Date; clauses?: boolean },
 ): Promise<ReportSummaryDoc[]> {
+  const { models, courses } = ctx;
+  const { now } = input;
   const started = Date.now();
   const tally = new SummaryTally(courseIds(courses));
   const assignments = models.Assignment.find({ active: true }, SUMMARY_FIELDS)
     .lean()
     .cursor({ batchSize: BATCH });
   for await (const a of assignments) tally.add(a);
-  const clauses = opts.clauses === false ? undefined : await rollUpClauseMisses(models, courses);
+  const clauses = input.clauses === false ? undefined : await rollUpClauseMisses(models, courses);
   await writeSummaries(models, tally, { now, started, clauses });
   return storedSummaries(models, courses);
 }
 
 // One refresh at a time per database: a second dashboard visit while a pass runs waits for it.
+// Kept per process and keyed by the database's models rather than a service context, so every
+// context built on one database (the app's, a test's, the CLI's) shares the one pass.
 const running = new WeakMap<Models, Promise<void>>();
 
 /**
@@ -180,12 +186,13 @@ const running = new WeakMap<Models, Promise<void>>();
  * gets its clause figures, after the states are written: the states take one pass over the
  * assignments (about 20 s at 100k people), the clauses one over every quiz result (minutes).
  */
-export function refreshSummaries(models: Models, courses: CourseSet, now: Date): Promise<void> {
+export function refreshSummaries(ctx: SummaryContext, now: Date): Promise<void> {
+  const { models, courses } = ctx;
   const inFlight = running.get(models);
   if (inFlight) return inFlight;
   const pass = (async () => {
     const complete = (await storedSummaries(models, courses)).length === courseIds(courses).length;
-    await recomputeSummaries(models, courses, now, { clauses: false });
+    await recomputeSummaries(ctx, { now, clauses: false });
     if (!complete) await storeClauseMisses(models, await rollUpClauseMisses(models, courses), now);
   })().finally(() => running.delete(models));
   running.set(models, pass);
@@ -207,14 +214,12 @@ export async function refreshSettled(models: Models): Promise<void> {
  * 100k people, with the clause roll-up over every quiz result, takes minutes on FerretDB).
  */
 export async function summaryFor(
-  models: Models,
-  courses: CourseSet,
+  ctx: SummaryContext,
   courseId: string,
   now: Date,
   onBackgroundError: (err: unknown) => void,
 ): Promise<ReportSummaryDoc | null> {
-  const existing = await models.ReportSummary.findById(courseId).lean<ReportSummaryDoc>();
-  if (!existing || isStale(existing.asOf, now))
-    refreshSummaries(models, courses, now).catch(onBackgroundError);
+  const existing = await ctx.models.ReportSummary.findById(courseId).lean<ReportSummaryDoc>();
+  if (!existing || isStale(existing.asOf, now)) refreshSummaries(ctx, now).catch(onBackgroundError);
   return existing;
 }

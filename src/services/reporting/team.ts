@@ -1,8 +1,7 @@
 import { assignmentKey } from '../../db/keys.js';
-import type { Models } from '../../db/models/index.js';
 import type { AssignmentDoc } from '../../db/models/training.js';
 import { findManyById } from '../../db/repositories/by-id.js';
-import type { Course } from '../../domain/course.js';
+import type { ServiceContext } from '../context.js';
 
 export interface TeamMemberStatus {
   userId: string;
@@ -22,10 +21,11 @@ export const TEAM_LIMIT = 500;
  * no reports, which the route answers with a 403 page.
  */
 export async function teamStatus(
-  models: Models,
-  courses: ReadonlyMap<string, Course>,
-  managerId: string,
+  ctx: Pick<ServiceContext, 'models' | 'courses'>,
+  input: { managerId: string },
 ): Promise<{ members: TeamMemberStatus[]; truncated: boolean }> {
+  const { models, courses } = ctx;
+  const { managerId } = input;
   const people = await models.User.find({ managerId, active: true }, { name: 1, email: 1, department: 1 })
     .limit(TEAM_LIMIT + 1)
     .lean()

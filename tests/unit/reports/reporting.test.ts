@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  barChart,
   CellCounter,
   completionByDepartment,
   countByState,
   dueRange,
   isStale,
   monthKey,
-  neutraliseCell,
-  pageOf,
-  statusCsvRow,
   topClauseMisses,
 } from '../../../src/domain/reporting.js';
+import { barChart } from '../../../src/routes/hr/dashboard/chart.js';
+import { neutraliseCell, statusCsvRow } from '../../../src/services/reporting/csv-rows.js';
+import { pageOf } from '../../../src/services/reporting/paging.js';
 
 const d = (iso: string) => new Date(iso);
 

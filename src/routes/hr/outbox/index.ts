@@ -1,10 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { OutboxDoc } from '../../../db/models/hr.js';
 import { HR_ROLES } from '../../../domain/access.js';
-import { HttpError } from '../../../plugins/auth.js';
 
-const PAGE_SIZE = 20;
 const ListQuery = Type.Object(
   { page: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
   { additionalProperties: false },
@@ -21,15 +18,11 @@ const outboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: { access: HR_ROLES }, schema: { querystring: ListQuery } },
     async (request, reply) => {
       const page = request.query.page ?? 1;
-      const rows = await app.db.models.Outbox.find({}, { html: 0, text: 0 })
-        .sort({ createdAt: -1, _id: -1 })
-        .skip((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
-        .lean<OutboxDoc[]>();
+      const { messages, hasNext } = await app.services.reporting.listOutbox({ page });
       return reply.viewAsync('hr/outbox/index', {
-        messages: rows.slice(0, PAGE_SIZE),
+        messages,
         page,
-        hasNext: rows.length > PAGE_SIZE,
+        hasNext,
         smtp: !!app.config.SMTP_URL,
       });
     },
@@ -39,8 +32,7 @@ const outboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/hr/outbox/:id',
     { config: { access: HR_ROLES }, schema: { params: MessageParams } },
     async (request, reply) => {
-      const message = await app.db.models.Outbox.findById(request.params.id).lean<OutboxDoc>();
-      if (!message) throw new HttpError(404, 'There is no such message.');
+      const message = await app.services.reporting.outboxMessage({ id: request.params.id });
       return reply.viewAsync('hr/outbox/show', { message });
     },
   );

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { attachmentDisposition } from '../../../domain/download-name.js';
-import { statusCsvStream } from '../../../services/reporting/export.js';
-import { FilterQueryProps, parseFilter } from './filter-query.js';
+import { parseReportQuery } from '../../../domain/reporting.js';
+import { FilterQueryProps } from './filter-query.js';
 
 const ExportQuery = Type.Object(FilterQueryProps, { additionalProperties: false });
 
@@ -20,7 +20,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: { access: HR_ROLES }, schema: { querystring: ExportQuery } },
     async (request, reply) => {
       // No course means every course: one row per person and course.
-      const { course, filter } = parseFilter(request.query, app.courses, false);
+      const { course, filter } = parseReportQuery(request.query, app.courses, false);
       const day = app.clock.now().toISOString().slice(0, 10);
       const name = `training-status-${course?.id ?? 'all-courses'}-${day}.csv`;
       request.log.info({ course: course?.id, filter }, 'status export started');
@@ -28,7 +28,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .type('text/csv; charset=utf-8')
         .header('content-disposition', attachmentDisposition(name))
         .header('cache-control', 'no-store')
-        .send(statusCsvStream(app.db.models, course?.id, filter));
+        .send(app.services.reporting.exportStatusCsv({ courseId: course?.id, filter }));
     },
   );
 };
