@@ -1,13 +1,16 @@
 import { parseArgs } from './cli/parse-args.js';
 import { commands } from './cli/registry.js';
-import { type CliContext, CliUsageError } from './cli/types.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type CliCommand, type CliContext, CliUsageError } from './cli/types.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { ContentError, defaultCoursesDir, loadCourses } from './content/index.js';
 import { type Db, openDb } from './db/connection.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
 import { systemClock } from './domain/clock.js';
+import type { Course } from './domain/course.js';
+import { createMailer, type Mailer } from './mail/transport.js';
 import { type AuditLog, createAuditLog, signerFromKey } from './services/audit/log.js';
+import { createServices, type Services } from './services/index.js';
 
 function printUsage(): void {
   console.error('Usage: npm run lms -- <command> [flags]\n\nCommands:');
@@ -18,6 +21,70 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What a command that uses the database works with, opened once for the run. */
+interface Backend {
+  db: Db;
+  audit: AuditLog;
+  mailer: Mailer;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/**
+ * The database (the embedded server if configured), the audit log, the run's own mailer, and the
+ * services wired once on them (services/index.ts), as the app wires `app.services`.
+ */
+async function openBackend(config: Config, courses: Map<string, Course>): Promise<Backend> {
+  const server = await openDatabaseServer(config, (line) => console.error(line));
+  const db = await openDb(server.uri, config.DB_NAME, config.QUERY_INDEXES);
+  const audit = createAuditLog(db.models, signerFromKey(config.AUDIT_SIGNING_KEY));
+  const mailer = createMailer(config, db.models);
+  const services = createServices({ models: db.models, courses, audit, mailer, baseUrl: config.BASE_URL });
+  return {
+    db,
+    audit,
+    mailer,
+    services,
+    async close() {
+      mailer.close();
+      await db.close().catch(() => {});
+      await server.stop();
+    },
+  };
+}
+
+function contextFor(
+  command: CliCommand,
+  config: Config,
+  courses: Map<string, Course>,
+  backend: Backend | null,
+) {
+  const need = (): Backend => {
+    if (!backend) throw new Error(`${command.name} does not use the database`);
+    return backend;
+  };
+  const ctx: CliContext = {
+    config,
+    courses,
+    clock: systemClock,
+    out: (line) => console.log(line),
+    readStdin,
+    get db() {
+      return need().db;
+    },
+    get audit() {
+      return need().audit;
+    },
+    get services() {
+      return need().services;
+    },
+    get mailKind() {
+      return need().mailer.kind;
+    },
+  };
+  return ctx;
 }
 
 /** Operator commands: `npm run lms -- <command> [flags]`. */
@@ -32,37 +99,11 @@ async function main(argv: string[]): Promise<number> {
 
   const config = await loadConfig();
   const courses = command.needsCourses === false ? new Map() : await loadCourses(defaultCoursesDir);
-  let db: Db | null = null;
-  let audit: AuditLog | null = null;
-  let stopServer = async () => {};
-  if (command.needsDatabase !== false) {
-    const server = await openDatabaseServer(config, (line) => console.error(line));
-    stopServer = server.stop;
-    db = await openDb(server.uri, config.DB_NAME, config.QUERY_INDEXES);
-    audit = createAuditLog(db.models, signerFromKey(config.AUDIT_SIGNING_KEY));
-  }
-
-  const ctx: CliContext = {
-    config,
-    courses,
-    clock: systemClock,
-    out: (line) => console.log(line),
-    readStdin,
-    get db(): Db {
-      if (!db) throw new Error(`${command.name} does not use the database`);
-      return db;
-    },
-    get audit(): AuditLog {
-      if (!audit) throw new Error(`${command.name} does not use the database`);
-      return audit;
-    },
-  };
-
+  const backend = command.needsDatabase === false ? null : await openBackend(config, courses);
   try {
-    return await command.run(ctx, parseArgs(rest));
+    return await command.run(contextFor(command, config, courses, backend), parseArgs(rest));
   } finally {
-    await db?.close().catch(() => {});
-    await stopServer();
+    await backend?.close();
   }
 }
 

@@ -3,11 +3,9 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
-import { usersRepository } from './db/repositories/users.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { LISTEN_BACKLOG } from './listen.js';
-import { createMailer } from './mail/transport.js';
-import { demoLoginLines, seedDemo, seedDemoTraining } from './services/demo/seed.js';
+import { demoLoginLines } from './services/demo/index.js';
 
 /** The only file that listens: config, database, app, signals, graceful close. */
 async function main(): Promise<void> {
@@ -25,18 +23,9 @@ async function main(): Promise<void> {
   });
 
   if (config.DEMO_DATA && config.NODE_ENV !== 'production') {
-    const created = await seedDemo(usersRepository(app.db.models), app.clock.now());
-    if (created) {
-      const mailer = createMailer(config, app.db.models);
-      const deps = {
-        models: app.db.models,
-        courses: app.courses,
-        mailer,
-        audit: app.audit,
-        baseUrl: config.BASE_URL,
-      };
-      await seedDemoTraining(deps, app.clock.now());
-      mailer.close();
+    const { demo } = app.services;
+    if (await demo.seedDemo({ now: app.clock.now() })) {
+      await demo.seedDemoTraining({ now: app.clock.now() });
       app.log.info('created the demo organisation');
     }
   }

@@ -2,7 +2,9 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { Clock } from '../domain/clock.js';
 import type { Course } from '../domain/course.js';
+import type { Mailer } from '../mail/transport.js';
 import type { AuditLog } from '../services/audit/log.js';
+import type { Services } from '../services/index.js';
 
 export interface CliArgs {
   positionals: string[];
@@ -11,11 +13,15 @@ export interface CliArgs {
 
 export interface CliContext {
   config: Config;
-  /** Throws for commands declared with `needsDatabase: false`, which never start one. */
+  /** Throws (as `audit`, `services` and `mailKind` do) for commands declared with `needsDatabase: false`. */
   db: Db;
   courses: Map<string, Course>;
   clock: Clock;
   audit: AuditLog;
+  /** Every use case, wired once for the run (services/index.ts) with the run's own mailer. */
+  services: Services;
+  /** How the run's mail goes out: SMTP, or the outbox HR reads. */
+  mailKind: Mailer['kind'];
   out(line: string): void;
   /** Reads all of standard input (for piped passwords or files). */
   readStdin(): Promise<string>;

@@ -34,5 +34,8 @@ export const reminderKey = (
   reminder: { kind: string; day: string },
 ) => `${userId}:${courseId}:${cycleNo}:${reminder.kind}:${reminder.day}`;
 
+/** A scheduled job's marker for one period (the nightly job's UTC day, the digest's week): done once. */
+export const jobMarkerKey = (job: string, period: string) => `system:${job}:${period}`;
+
 /** An audit event by sequence number, zero-padded: FerretDB uses its `_id` index for strings only. */
 export const auditEventId = (seq: number): string => String(seq).padStart(12, '0');

@@ -1,8 +1,5 @@
 import { Cron } from 'croner';
 import type { FastifyInstance } from 'fastify';
-import { createMailer } from '../mail/transport.js';
-import { runNightly } from '../services/jobs/nightly.js';
-import { runSweep, type SweepDeps } from '../services/jobs/sweep.js';
 
 /**
  * Runs the refresher sweep on `config.SWEEP_SCHEDULE` and the nightly job on
@@ -10,19 +7,11 @@ import { runSweep, type SweepDeps } from '../services/jobs/sweep.js';
  * sweep is idempotent, every reminder is claimed by a unique insert, and the nightly job by a day
  * marker, so overlapping runs never double-send. Within one process the two jobs take turns (a
  * job's reads would otherwise hold up the other's writes on FerretDB), and `protect` skips a tick
- * while the same job is still busy or waiting its turn.
+ * while the same job is still busy or waiting its turn. The jobs are app.services' commands.
  */
 export function startScheduler(app: FastifyInstance): Cron[] {
   const { SWEEP_SCHEDULE, NIGHTLY_SCHEDULE } = app.config;
   if (SWEEP_SCHEDULE === 'off' && NIGHTLY_SCHEDULE === 'off') return [];
-  const mailer = createMailer(app.config, app.db.models);
-  const deps: SweepDeps = {
-    models: app.db.models,
-    courses: app.courses,
-    mailer,
-    audit: app.audit,
-    baseUrl: app.config.BASE_URL,
-  };
   let turn: Promise<void> = Promise.resolve();
   const inTurn = (key: string, name: string, run: () => Promise<object>) => () => {
     const mine = turn.then(async () => {
@@ -40,11 +29,12 @@ export function startScheduler(app: FastifyInstance): Cron[] {
     if (pattern === 'off') return;
     jobs.push(new Cron(pattern, { protect: true, timezone: 'UTC' }, inTurn(key, name, run)));
   };
-  schedule(SWEEP_SCHEDULE, 'sweep', 'refresher sweep', () => runSweep(deps, app.clock.now()));
-  schedule(NIGHTLY_SCHEDULE, 'nightly', 'nightly job', () => runNightly(deps, app.clock.now()));
+  const { runSweep, runNightly } = app.services.jobs;
+  schedule(SWEEP_SCHEDULE, 'sweep', 'refresher sweep', () => runSweep({ now: app.clock.now() }));
+  schedule(NIGHTLY_SCHEDULE, 'nightly', 'nightly job', () => runNightly({ now: app.clock.now() }));
+  // The jobs' mailer is app.services' own, closed with the app.
   app.addHook('onClose', async () => {
     for (const job of jobs) job.stop();
-    mailer.close();
   });
   return jobs;
 }

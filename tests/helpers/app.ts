@@ -5,7 +5,6 @@ import { buildApp } from '../../src/app.js';
 import { type Config, readEnv } from '../../src/config.js';
 import type { NewUser } from '../../src/db/repositories/users.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
-import { seedDemo } from '../../src/services/demo/seed.js';
 import { hashPassword } from '../../src/services/identity/passwords.js';
 import { TestClock } from './clock.js';
 
@@ -55,7 +54,7 @@ export async function createTestApp(
   const app = await buildApp({ config, mongoUri: opts.mongoUri ?? inject('mongoUri'), clock, logger });
   opts.extend?.(app);
   await app.ready();
-  if (opts.seed !== false) await seedDemo(usersRepository(app.db.models), clock.now());
+  if (opts.seed !== false) await app.services.demo.seedDemo({ now: clock.now() });
   return {
     app,
     clock,

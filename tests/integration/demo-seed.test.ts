@@ -21,7 +21,7 @@ beforeAll(async () => {
     audit: app.audit,
     baseUrl: 'http://localhost:3000',
   };
-  await seedDemoTraining(deps, t.clock.now());
+  await seedDemoTraining(deps, { now: t.clock.now() });
 });
 
 afterAll(async () => {

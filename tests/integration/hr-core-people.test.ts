@@ -141,6 +141,8 @@ describe('people CSV import', () => {
       courses: t.app.courses,
       clock: t.clock,
       audit: t.app.audit,
+      services: t.app.services,
+      mailKind: 'outbox' as const,
       out: (l: string) => lines.push(l),
       readStdin: async () => '',
     };
@@ -267,7 +269,7 @@ describe('demo training data', () => {
         audit: fresh.app.audit,
         baseUrl: fresh.config.BASE_URL,
       };
-      await seedDemoTraining(deps, fresh.clock.now());
+      await seedDemoTraining(deps, { now: fresh.clock.now() });
       const states = new Set(
         (await fresh.app.db.models.Assignment.find({ active: true }, { state: 1 }).lean()).map(
           (a) => a.state,

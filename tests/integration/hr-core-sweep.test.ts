@@ -6,9 +6,10 @@ import { expiryFor } from '../../src/domain/recertification.js';
 import { outboxMailer } from '../../src/mail/transport.js';
 import { recertificationPolicy } from '../../src/services/assignments/course-settings.js';
 import { runNightly } from '../../src/services/jobs/nightly.js';
-import { runSweep } from '../../src/services/jobs/sweep.js';
+import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { cliContext } from '../helpers/cli.js';
 
 let t: TestApp;
 let hr: Session;
@@ -43,8 +44,8 @@ async function sweep(at: string) {
     audit: t.app.audit,
     baseUrl: t.config.BASE_URL,
   };
-  const swept = await runSweep(deps, new Date(at));
-  return { ...swept, ...(await runNightly(deps, new Date(at))) };
+  const swept = await runSweep(deps, { now: new Date(at) });
+  return { ...swept, ...(await runNightly(deps, { now: new Date(at) })) };
 }
 
 const assignment = (userId: string) =>
@@ -406,16 +407,7 @@ describe('extensions, retirement, inactive people, renewals', () => {
 
   it('jobs:run runs one sweep at the given time and rejects a bad date', async () => {
     const { command } = await import('../../src/cli/commands/jobs-run.js');
-    const lines: string[] = [];
-    const ctx = {
-      config: t.config,
-      db: t.app.db,
-      courses: t.app.courses,
-      clock: t.clock,
-      audit: t.app.audit,
-      out: (l: string) => lines.push(l),
-      readStdin: async () => '',
-    };
+    const { ctx, lines } = cliContext(t);
     expect(await command.run(ctx, { positionals: [], flags: { now: '2028-04-11T06:00:00Z' } })).toBe(0);
     expect(lines.join('\n')).toContain('Sweep at 2028-04-11T06:00:00.000Z');
     await expect(command.run(ctx, { positionals: [], flags: { now: 'tomorrow-ish' } })).rejects.toThrow(

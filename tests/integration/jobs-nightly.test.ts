@@ -7,11 +7,14 @@ import { outboxMailer } from '../../src/mail/transport.js';
 import { createRule } from '../../src/services/assignments/assignments.js';
 import { auditChainEnd } from '../../src/services/audit/log.js';
 import { runNightly } from '../../src/services/jobs/nightly.js';
-import { runSweep, type SweepDeps } from '../../src/services/jobs/sweep.js';
+import type { ServiceContext } from '../../src/services/context.js';
+import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { updatePerson } from '../../src/services/people/people.js';
+import { recomputeSummaries } from '../../src/services/reporting/summaries.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 import { newAuditKeyPair } from '../helpers/audit-key.js';
+import { cliContext } from '../helpers/cli.js';
 import { commandsDuring as dbCommandsDuring, monitoredUri } from '../helpers/db-commands.js';
 
 /**
@@ -21,7 +24,7 @@ import { commandsDuring as dbCommandsDuring, monitoredUri } from '../helpers/db-
 
 const EXTRA = 300;
 let t: TestApp;
-let deps: SweepDeps;
+let deps: ServiceContext;
 let hrId: string;
 let managerId: string;
 
@@ -97,7 +100,9 @@ describe('the refresher sweep', () => {
       { _id: `${legacy._id}:${COURSE_ID}` },
       { $set: { name: '', email: '' } },
     );
-    const { result, commands } = await commandsDuring(() => runSweep(deps, new Date('2026-03-02T10:00:00Z')));
+    const { result, commands } = await commandsDuring(() =>
+      runSweep(deps, { now: new Date('2026-03-02T10:00:00Z') }),
+    );
     expect(result.remindersSent).toBeGreaterThanOrEqual(EXTRA);
     expect(count(commands, 'insert outbox')).toBeLessThanOrEqual(Math.ceil(result.remindersSent / 500));
     expect(count(commands, 'insert reminders')).toBeLessThanOrEqual(Math.ceil(result.remindersSent / 1000));
@@ -116,7 +121,7 @@ describe('the refresher sweep', () => {
     expect(await mailTo('field8@demo.test')).toMatchObject({ to: ['field8@demo.test'], kind: 'assigned' });
 
     // The same sweep again: every reminder is claimed already, nothing is sent or looked up.
-    const again = await commandsDuring(() => runSweep(deps, new Date('2026-03-02T10:15:00Z')));
+    const again = await commandsDuring(() => runSweep(deps, { now: new Date('2026-03-02T10:15:00Z') }));
     expect(again.result).toMatchObject({ remindersSent: 0, peopleLookedUp: 0 });
     expect(count(again.commands, 'insert outbox')).toBe(0);
   });
@@ -142,7 +147,7 @@ describe('the refresher sweep', () => {
 
     const at = new Date('2026-03-23T06:00:00Z');
     // Small batches: each batch's state changes and reminders are written while the next are read.
-    const { result, commands } = await commandsDuring(() => runSweep(deps, at, { batchSize: 64 }));
+    const { result, commands } = await commandsDuring(() => runSweep(deps, { now: at, batchSize: 64 }));
     expect(result.assignments).toBeGreaterThan(4 * 64);
     expect(result.stateChanges).toBeGreaterThan(100);
     expect(count(commands, 'update assignments')).toBeGreaterThan(1);
@@ -158,7 +163,7 @@ describe('the refresher sweep', () => {
     expect(sweptLists.overdue.length).toBeGreaterThan(100);
     expect(sweptLists.dueSoon.length).toBeGreaterThan(50);
 
-    const [full] = await t.app.services.reporting.recomputeSummaries({ now: at, clauses: false });
+    const [full] = await recomputeSummaries(t.app.db.models, t.app.courses, at, { clauses: false });
     expect(full!.total).toBe(swept.total);
     expect(full!.cells).toEqual(swept.cells);
     expect(full!.lists).toEqual(swept.lists);
@@ -166,12 +171,12 @@ describe('the refresher sweep', () => {
     expect(await listRows('due-soon')).toEqual(sweptLists.dueSoon);
     expect(full!.clauseMisses).toEqual(clauseMisses);
     // Every state the pass decided is stored: a second sweep finds nothing left to change.
-    expect((await runSweep(deps, at)).stateChanges).toBe(0);
+    expect((await runSweep(deps, { now: at })).stateChanges).toBe(0);
   });
 
   it('creates a missing summary with empty clause figures, which the dashboard shows', async () => {
     await t.app.db.models.ReportSummary.deleteMany({});
-    await runSweep(deps, new Date('2026-03-23T06:30:00Z'));
+    await runSweep(deps, { now: new Date('2026-03-23T06:30:00Z') });
     const created = (await summary())!;
     expect(created.total).toBeGreaterThan(EXTRA);
     expect(created.clauseMisses).toEqual([]);
@@ -207,7 +212,7 @@ describe('the nightly job', () => {
     });
     const first = await createUser(t.app, { email: 'joined.monday@demo.test', department: 'Field' });
     const day = new Date('2026-03-23T02:30:00Z');
-    const { result, commands } = await commandsDuring(() => runNightly(deps, day));
+    const { result, commands } = await commandsDuring(() => runNightly(deps, { now: day }));
     expect(result).toMatchObject({ ran: true, day: '2026-03-23', assignedByRules: 1 });
     expect(result.clauseAnswers).toBe(1);
     expect(count(commands, 'find users')).toBe(1); // one pass over the people for everything
@@ -232,14 +237,14 @@ describe('the nightly job', () => {
 
     // Later the same day (a second instance, a manual run): nothing again.
     const second = await createUser(t.app, { email: 'joined.later@demo.test', department: 'Field' });
-    const again = await commandsDuring(() => runNightly(deps, new Date('2026-03-23T14:00:00Z')));
+    const again = await commandsDuring(() => runNightly(deps, { now: new Date('2026-03-23T14:00:00Z') }));
     expect(again.result).toMatchObject({ ran: false, assignedByRules: 0, digestsSent: 0, auditAnchor: null });
     expect(count(again.commands, 'find users')).toBe(0);
     expect(count(again.commands, 'find quiz_attempt_results')).toBe(0);
     expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE_ID}` })).toBeNull();
 
     // The next night catches them; the digest waits for next week.
-    const tuesday = await runNightly(deps, addDays(day, 1));
+    const tuesday = await runNightly(deps, { now: addDays(day, 1) });
     expect(tuesday).toMatchObject({ ran: true, assignedByRules: 1, digestsSent: 0 });
     expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE_ID}` })).not.toBeNull();
   });
@@ -259,30 +264,21 @@ describe('the nightly job', () => {
     await updatePerson(peopleDeps, managerId, { name: 'Renamed Manager' }, hrId, at);
     // A renamed learner shows at the next sweep: their assignment carries the new name. The
     // manager's name in other people's rows is reused from the lists until the nightly pass.
-    await runSweep(deps, at);
+    await runSweep(deps, { now: at });
     const row = () => listRows('overdue').then((rows) => rows.find((r) => r.userId === listed.userId));
     expect(await row()).toMatchObject({
       name: 'Renamed Person',
       email: 'renamed@demo.test',
       managerName,
     });
-    const report = await runNightly(deps, new Date('2026-03-26T02:30:00Z'));
+    const report = await runNightly(deps, { now: new Date('2026-03-26T02:30:00Z') });
     expect(report.listRowsRenamed).toBeGreaterThanOrEqual(1);
     expect(await row()).toMatchObject({ name: 'Renamed Person', managerName: 'Renamed Manager' });
   });
 
   it('jobs:run runs either job or both, and rejects an unknown job', async () => {
     const { command } = await import('../../src/cli/commands/jobs-run.js');
-    const lines: string[] = [];
-    const ctx = {
-      config: t.config,
-      db: t.app.db,
-      courses: t.app.courses,
-      clock: t.clock,
-      audit: t.app.audit,
-      out: (l: string) => lines.push(l),
-      readStdin: async () => '',
-    };
+    const { ctx, lines } = cliContext(t);
     const run = async (flags: Record<string, string>) => {
       lines.length = 0;
       expect(await command.run(ctx, { positionals: [], flags })).toBe(0);

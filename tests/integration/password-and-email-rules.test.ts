@@ -25,6 +25,8 @@ function cliContext(password: string) {
       courses: t.app.courses,
       clock: t.clock,
       audit: t.app.audit,
+      services: t.app.services,
+      mailKind: 'outbox' as const,
       out: (l: string) => lines.push(l),
       readStdin: async () => `${password}\n`,
     },

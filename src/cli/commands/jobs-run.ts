@@ -1,6 +1,3 @@
-import { createMailer } from '../../mail/transport.js';
-import { runNightly } from '../../services/jobs/nightly.js';
-import { runSweep, type SweepDeps } from '../../services/jobs/sweep.js';
 import { type CliCommand, CliUsageError, stringFlag } from '../types.js';
 
 const JOBS = ['all', 'sweep', 'nightly'] as const;
@@ -20,29 +17,18 @@ export const command: CliCommand = {
       throw new CliUsageError(`--now "${at}" is not a date (use e.g. 2027-01-31T09:00:00Z)`);
     const job = (stringFlag(args, 'job') ?? 'all') as Job;
     if (!JOBS.includes(job)) throw new CliUsageError(`--job must be one of ${JOBS.join(', ')}`);
-    const mailer = createMailer(ctx.config, ctx.db.models);
-    const deps: SweepDeps = {
-      models: ctx.db.models,
-      courses: ctx.courses,
-      mailer,
-      audit: ctx.audit,
-      baseUrl: ctx.config.BASE_URL,
-    };
-    const via = mailer.kind === 'smtp' ? 'SMTP' : 'outbox';
+    const via = ctx.mailKind === 'smtp' ? 'SMTP' : 'outbox';
     const print = (title: string, report: object) => {
       ctx.out(`${title} at ${now.toISOString()} (${via}):`);
       for (const [k, v] of Object.entries(report)) ctx.out(`  ${k.padEnd(22)} ${v}`);
     };
-    try {
-      if (job !== 'nightly') print('Sweep', await runSweep(deps, now));
-      if (job !== 'sweep') {
-        const report = await runNightly(deps, now);
-        print('Nightly job', report);
-        if (!report.ran) ctx.out(`  (already done for ${report.day}: it runs once per UTC day)`);
-      }
-      return 0;
-    } finally {
-      mailer.close();
+    const { runSweep, runNightly } = ctx.services.jobs;
+    if (job !== 'nightly') print('Sweep', await runSweep({ now }));
+    if (job !== 'sweep') {
+      const report = await runNightly({ now });
+      print('Nightly job', report);
+      if (!report.ran) ctx.out(`  (already done for ${report.day}: it runs once per UTC day)`);
     }
+    return 0;
   },
 };

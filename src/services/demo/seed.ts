@@ -1,14 +1,16 @@
 import type { UserDoc } from '../../db/models/user.js';
-import { newUserId, type UsersRepository, usersRepository } from '../../db/repositories/users.js';
+import { peopleDirectory } from '../../db/people-directory.js';
+import { newUserId, usersRepository } from '../../db/repositories/users.js';
 import type { RuleTarget } from '../../domain/assignment-rules.js';
 import type { Course } from '../../domain/course.js';
 import { addDays } from '../../domain/dates.js';
 import { rightAnswer } from '../../domain/quiz/index.js';
 import { createRule } from '../assignments/assignments.js';
-import { currentCycle } from '../assignments/enrollment.js';
+import { ensureEnrolled } from '../assignments/enrollment.js';
+import type { ServiceContext } from '../context.js';
 import { hashPassword } from '../identity/passwords.js';
 import { runNightly } from '../jobs/nightly.js';
-import { runSweep, type SweepDeps } from '../jobs/sweep.js';
+import { runSweep } from '../jobs/sweep/index.js';
 import { recordLessonView } from '../learning/progress.js';
 import { findLearnerAttempt, questionMap, startAttempt } from '../quiz/index.js';
 import { gradeAndRecord } from '../quiz/record-result.js';
@@ -147,12 +149,14 @@ export function demoPeople(hireDateBase: Date): DemoPerson[] {
 }
 
 /** Creates the demo organisation when the database has no people yet. Returns false if it already had some. */
-export async function seedDemo(users: UsersRepository, now: Date): Promise<boolean> {
+export async function seedDemo(ctx: ServiceContext, { now }: { now: Date }): Promise<boolean> {
+  const users = usersRepository(ctx.models);
   if ((await users.count()) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const hireDate = new Date(Date.UTC(now.getUTCFullYear() - 1, 0, 15));
   for (const person of demoPeople(hireDate)) {
-    await users.insert({ ...person, passwordHash });
+    // The people directory of this process sees them at once, as for every write of a person.
+    peopleDirectory(ctx.models).put(await users.insert({ ...person, passwordHash }));
   }
   return true;
 }
@@ -191,17 +195,23 @@ const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
  * blank ones first if `failedFirst`) and the attestation, which completes the cycle and issues the
  * certificate.
  */
-async function takeCourse(deps: SweepDeps, course: Course, person: UserDoc, done: DemoCompletion, now: Date) {
+async function takeCourse(
+  ctx: ServiceContext,
+  course: Course,
+  person: UserDoc,
+  done: DemoCompletion,
+  now: Date,
+) {
   const learner = { id: person._id, department: person.department };
   let at = minutes(addDays(now, -done.completedDaysAgo), -40);
   for (const lesson of course.lessons) {
-    await recordLessonView(deps, learner, course, lesson, at);
+    await recordLessonView(ctx, { learner, course, lesson, now: at });
     at = minutes(at, 3);
   }
   const questions = questionMap(course);
   const sit = async (right: boolean) => {
-    const n = await startAttempt(deps, learner, course.id, at);
-    const { ctx, attempt } = await findLearnerAttempt(deps, learner, course.id, n, at);
+    const n = await startAttempt(ctx, { learner, courseId: course.id, now: at });
+    const { quiz, attempt } = await findLearnerAttempt(ctx, { learner, courseId: course.id, n, now: at });
     const answers = Object.fromEntries(
       attempt.draw.map((d) => [
         d.questionId,
@@ -209,27 +219,24 @@ async function takeCourse(deps: SweepDeps, course: Course, person: UserDoc, done
       ]),
     );
     at = minutes(at, 8);
-    await gradeAndRecord(deps, course, ctx.cycle, attempt, answers, at);
+    await gradeAndRecord(ctx, { course, cycle: quiz.cycle, attempt, answers, now: at });
   };
   if (done.failedFirst) {
     await sit(false);
     at = minutes(at, course.quiz.cooldownMinutes + 5);
   }
   await sit(true);
-  const { cycle } = await currentCycle(deps.models, learner, course, at);
-  const attested = await attest(
-    deps,
-    {
-      userId: person._id,
-      course,
-      cycle,
-      typedName: person.name,
-      agreed: true,
-      ip: '127.0.0.1',
-      userAgent: 'demo data',
-    },
-    minutes(at, 2),
-  );
+  const { cycle } = await ensureEnrolled(ctx, { learner, course, now: at });
+  const attested = await attest(ctx, {
+    userId: person._id,
+    course,
+    cycle,
+    typedName: person.name,
+    agreed: true,
+    ip: '127.0.0.1',
+    userAgent: 'demo data',
+    now: minutes(at, 2),
+  });
   if (!attested.ok || !attested.completed) throw new Error(`demo history for ${done.email} did not complete`);
 }
 
@@ -242,18 +249,20 @@ async function takeCourse(deps: SweepDeps, course: Course, person: UserDoc, done
  * - today HR assigns the course to everyone, due in 30 days;
  * then one sweep and the nightly job fill states, the report summary and the outbox.
  */
-export async function seedDemoTraining(deps: SweepDeps, now: Date): Promise<void> {
-  const course = [...deps.courses.values()][0];
+export async function seedDemoTraining(ctx: ServiceContext, { now }: { now: Date }): Promise<void> {
+  const course = [...ctx.courses.values()][0];
   if (!course) return;
-  const users = usersRepository(deps.models);
+  const users = usersRepository(ctx.models);
   const hrId = (await users.findByEmail('hr@demo.test'))?._id ?? 'system';
   const assignAt = async (target: RuleTarget, at: Date) =>
-    createRule(
-      deps,
-      { courseId: course.id, target, due: { kind: 'after-assignment', days: 30 }, newHireWithinDays: null },
-      hrId,
-      at,
-    );
+    createRule(ctx, {
+      courseId: course.id,
+      target,
+      due: { kind: 'after-assignment', days: 30 },
+      newHireWithinDays: null,
+      actorId: hrId,
+      now: at,
+    });
 
   const assignOverdue = async () => {
     const people = await Promise.all(OVERDUE.map((email) => users.findByEmail(email)));
@@ -266,7 +275,7 @@ export async function seedDemoTraining(deps: SweepDeps, now: Date): Promise<void
       daysAgo: done.completedDaysAgo,
       run: async () => {
         const person = await users.findByEmail(done.email);
-        if (person) await takeCourse(deps, course, person, done, now);
+        if (person) await takeCourse(ctx, course, person, done, now);
       },
     })),
     { daysAgo: OVERDUE_ASSIGNED_DAYS_AGO, run: assignOverdue },
@@ -274,6 +283,6 @@ export async function seedDemoTraining(deps: SweepDeps, now: Date): Promise<void
   // Oldest first, so every record and audit event is written in time order.
   for (const step of history.sort((a, b) => b.daysAgo - a.daysAgo)) await step.run();
   await assignAt({ kind: 'everyone' }, now);
-  await runSweep(deps, now);
-  await runNightly(deps, now);
+  await runSweep(ctx, { now });
+  await runNightly(ctx, { now });
 }

@@ -1,5 +1,6 @@
 import { driverCollection } from '../../db/driver-collection.js';
-import { assignmentKey } from '../../db/keys.js';
+import { insertManyOnce } from '../../db/insert-once.js';
+import { assignmentKey, jobMarkerKey, reminderKey } from '../../db/keys.js';
 import type { AssignmentRuleDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
 import type { ReportListChunkDoc, ReportSummaryDoc } from '../../db/models/reporting.js';
@@ -11,12 +12,12 @@ import { dayKey, utcDay } from '../../domain/dates.js';
 import { digestWeek } from '../../domain/reminders.js';
 import { countByState } from '../../domain/reporting.js';
 import { type DigestAuditEnd, type DigestCourseLine, digestMessage } from '../../mail/templates.js';
-import { type AssignPerson, activeRules, applyRulesTo, insertManyOnce } from '../assignments/assignments.js';
+import { type AssignPerson, activeRules, applyRulesTo } from '../assignments/assignments.js';
 import { loadAllSettings } from '../assignments/course-settings.js';
 import { auditChainEnd } from '../audit/log.js';
+import type { ServiceContext } from '../context.js';
 import { readStoredLists } from '../reporting/lists.js';
 import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from '../reporting/summaries.js';
-import type { SweepDeps } from './sweep.js';
 
 export interface NightlyReport {
   /** The UTC day the run belongs to. */
@@ -74,9 +75,9 @@ interface PeoplePass {
  * Everything that needs the people comes from ONE pass over them. Reads first, each cursor closed,
  * then writes (simple to reason about; the writes are few).
  */
-export async function runNightly(deps: SweepDeps, now: Date): Promise<NightlyReport> {
+export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): Promise<NightlyReport> {
   const started = Date.now();
-  const { models } = deps;
+  const { models } = ctx;
   const day = dayKey(utcDay(now));
   const report: NightlyReport = {
     day,
@@ -89,18 +90,18 @@ export async function runNightly(deps: SweepDeps, now: Date): Promise<NightlyRep
     digestsSent: 0,
     ms: 0,
   };
-  if (!(await claim(models, `system:nightly:${day}`, 'nightly', day, now))) {
+  if (!(await claim(models, 'nightly', day, now))) {
     report.ms = Date.now() - started;
     return report;
   }
   report.ran = true;
 
   // Reads.
-  const settings = await loadAllSettings(models, deps.courses, now);
-  const rollup = await rollUpClauseMisses(models, deps.courses);
-  const summaries = await storedSummaries(models, deps.courses);
+  const settings = await loadAllSettings(models, ctx.courses, now);
+  const rollup = await rollUpClauseMisses(models, ctx.courses);
+  const summaries = await storedSummaries(models, ctx.courses);
   const chunks = [...(await readStoredLists(models, summaries)).chunks.values()];
-  const rules = (await activeRules(models)).filter((r) => deps.courses.has(r.courseId));
+  const rules = (await activeRules(models)).filter((r) => ctx.courses.has(r.courseId));
   const people = await passOverPeople(models, rules, listedPeople(chunks), now);
   const assigned = await existingAssignments(models, rules, people);
 
@@ -109,17 +110,22 @@ export async function runNightly(deps: SweepDeps, now: Date): Promise<NightlyRep
   await storeClauseMisses(models, rollup, now);
   for (let i = 0; i < people.candidates.length; i += BATCH) {
     const batch = people.candidates.slice(i, i + BATCH);
-    report.assignedByRules += await applyRulesTo(deps, rules, batch, now, (id) => assigned.has(id));
+    report.assignedByRules += await applyRulesTo(ctx, {
+      rules,
+      people: batch,
+      now,
+      has: (id) => assigned.has(id),
+    });
   }
   report.listRowsRenamed = await renameListRows(models, chunks, people.names);
   report.sessionsDeleted = await sessionsRepository(models).deleteExpired(now);
-  const lines = [...deps.courses.values()]
+  const lines = [...ctx.courses.values()]
     .filter((c) => !settings.get(c.id)?.retired)
     .map((c) => ({ title: c.title, counts: stateCounts(summaries.find((s) => s.courseId === c.id)) }));
-  const anchored = await deps.audit.anchor(now);
+  const anchored = await ctx.audit.anchor(now);
   report.auditAnchor = anchored?.created ? { hour: anchored.hour, seq: anchored.seq } : null;
   report.digestsSent = await sendWeeklyDigest(
-    deps,
+    ctx,
     lines,
     people.hr,
     anchored ?? { ...(await auditChainEnd(models)), keyId: null },
@@ -129,9 +135,17 @@ export async function runNightly(deps: SweepDeps, now: Date): Promise<NightlyRep
   return report;
 }
 
-/** Inserts a marker key; true when this run inserted it (owns the work), false when it existed. */
-async function claim(models: Models, id: string, kind: string, day: string, now: Date): Promise<boolean> {
-  const marker = { _id: id, userId: 'system', courseId: '-', cycleNo: 0, kind, day, createdAt: now };
+/** Inserts the job's marker for the period; true when this run inserted it (owns the work), false when it existed. */
+async function claim(models: Models, kind: string, day: string, now: Date): Promise<boolean> {
+  const marker = {
+    _id: jobMarkerKey(kind, day),
+    userId: 'system',
+    courseId: '-',
+    cycleNo: 0,
+    kind,
+    day,
+    createdAt: now,
+  };
   return (await insertManyOnce(models.Reminder, [marker])).size === 1;
 }
 
@@ -257,23 +271,23 @@ function stateCounts(summary: ReportSummaryDoc | undefined): Record<string, numb
  * reminder, with the counts of the summaries the sweep keeps current.
  */
 async function sendWeeklyDigest(
-  deps: SweepDeps,
+  ctx: ServiceContext,
   lines: DigestCourseLine[],
   hr: PeoplePass['hr'],
   auditEnd: DigestAuditEnd,
   now: Date,
 ): Promise<number> {
   const week = digestWeek(now);
-  if (!(await claim(deps.models, `system:digest:${week}`, 'digest', week, now))) return 0;
-  const body = digestMessage(week, lines, `${deps.baseUrl}/hr/dashboard`, auditEnd);
+  if (!(await claim(ctx.models, 'digest', week, now))) return 0;
+  const body = digestMessage(week, lines, `${ctx.baseUrl}/hr/dashboard`, auditEnd);
   let sent = 0;
   for (const person of hr) {
-    const id = `${person._id}:all:0:digest:${week}`;
-    const claimed = await insertManyOnce(deps.models.Reminder, [
+    const id = reminderKey(person._id, 'all', 0, { kind: 'digest', day: week });
+    const claimed = await insertManyOnce(ctx.models.Reminder, [
       { _id: id, userId: person._id, courseId: 'all', cycleNo: 0, kind: 'digest', day: week, createdAt: now },
     ]);
     if (claimed.size === 0) continue;
-    await deps.mailer.send({ id, to: [person.email], cc: [], ...body, kind: 'digest', reminderId: id }, now);
+    await ctx.mailer.send({ id, to: [person.email], cc: [], ...body, kind: 'digest', reminderId: id }, now);
     sent += 1;
   }
   return sent;

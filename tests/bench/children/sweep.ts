@@ -11,7 +11,7 @@ import { defineModels } from '../../../src/db/models/index.js';
 import { outboxMailer } from '../../../src/mail/transport.js';
 import { createAuditLog } from '../../../src/services/audit/log.js';
 import { runNightly } from '../../../src/services/jobs/nightly.js';
-import { runSweep } from '../../../src/services/jobs/sweep.js';
+import { runSweep } from '../../../src/services/jobs/sweep/index.js';
 
 interface Options {
   mongoUri: string;
@@ -86,10 +86,10 @@ async function main(): Promise<void> {
     return result;
   };
   const runs = [];
-  for (const run of ['first', 'repeat']) runs.push(await timed(run, () => runSweep(deps, now)));
+  for (const run of ['first', 'repeat']) runs.push(await timed(run, () => runSweep(deps, { now })));
   // The peak so far is the sweep's; the nightly job may raise it (it is reported on its own).
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  const nightly = await timed('nightly', () => runNightly(deps, now));
+  const nightly = await timed('nightly', () => runNightly(deps, { now }));
   clearInterval(progress);
   await conn.close();
   const out = {

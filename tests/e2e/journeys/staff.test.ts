@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxMailer } from '../../../src/mail/transport.js';
 import { runNightly } from '../../../src/services/jobs/nightly.js';
-import { runSweep } from '../../../src/services/jobs/sweep.js';
+import { runSweep } from '../../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../../factories.js';
 import { launchChromium } from '../../helpers/browser.js';
 import { type E2EServer, startE2EServer } from '../support/app-server.js';
@@ -92,8 +92,8 @@ describe('staff journeys', () => {
       audit: app.audit,
       baseUrl: app.config.BASE_URL,
     };
-    await runSweep(jobs, server.clock.now());
-    await runNightly(jobs, server.clock.now());
+    await runSweep(jobs, { now: server.clock.now() });
+    await runNightly(jobs, { now: server.clock.now() });
     await page.goto(`${base}/hr/dashboard?course=${COURSE_ID}`);
     const chart = page.locator('figure.chart svg[role="img"]');
     expect(await chart.locator('rect.chart-bar').count()).toBeGreaterThan(0);

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../../src/app.js';
-import { usersRepository } from '../../../src/db/repositories/users.js';
-import { seedDemo } from '../../../src/services/demo/seed.js';
 import { testConfig, uniqueDbName } from '../../helpers/app.js';
 import { TestClock } from '../../helpers/clock.js';
 
@@ -19,7 +17,7 @@ export async function startE2EServer(label: string, start = '2026-03-02T09:00:00
   const clock = new TestClock(start);
   const config = testConfig({ DB_NAME: uniqueDbName(`e2e_${label}`) });
   const app = await buildApp({ config, mongoUri: inject('mongoUri'), clock, logger: false });
-  await seedDemo(usersRepository(app.db.models), clock.now());
+  await app.services.demo.seedDemo({ now: clock.now() });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -4,7 +4,7 @@ import { buildApp } from '../../../src/app.js';
 import { outboxMailer } from '../../../src/mail/transport.js';
 import { seedDemoTraining } from '../../../src/services/demo/seed.js';
 import { runNightly } from '../../../src/services/jobs/nightly.js';
-import { runSweep } from '../../../src/services/jobs/sweep.js';
+import { runSweep } from '../../../src/services/jobs/sweep/index.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 // Two app instances on one database, each with its own connection pool and audit writer, run the
@@ -22,8 +22,8 @@ const deps = (app: FastifyInstance) => ({
 
 /** What `jobs:run` does on one instance: the sweep, then the nightly job (digest, catch-up). */
 async function jobs(app: FastifyInstance, at: Date) {
-  const swept = await runSweep(deps(app), at);
-  return { ...swept, ...(await runNightly(deps(app), at)) };
+  const swept = await runSweep(deps(app), { now: at });
+  return { ...swept, ...(await runNightly(deps(app), { now: at })) };
 }
 
 beforeAll(async () => {
@@ -31,7 +31,7 @@ beforeAll(async () => {
   twin = await buildApp({ config: t.config, mongoUri: inject('mongoUri'), clock: t.clock, logger: false });
   await twin.ready();
   // Everyone assigned, due in 30 days, a few with history (the demo organisation's training).
-  await seedDemoTraining(deps(t.app), t.clock.now());
+  await seedDemoTraining(deps(t.app), { now: t.clock.now() });
 });
 
 afterAll(async () => {

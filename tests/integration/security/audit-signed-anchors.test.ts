@@ -13,7 +13,7 @@ import { anchorSigner, parseSigningKey } from '../../../src/domain/audit-anchor.
 import { type AuditFields, auditHash, GENESIS_HASH } from '../../../src/domain/audit-chain.js';
 import { outboxMailer } from '../../../src/mail/transport.js';
 import { runNightly } from '../../../src/services/jobs/nightly.js';
-import { runSweep } from '../../../src/services/jobs/sweep.js';
+import { runSweep } from '../../../src/services/jobs/sweep/index.js';
 import { createTestApp, createUser, type TestApp } from '../../helpers/app.js';
 import { newAuditKeyPair } from '../../helpers/audit-key.js';
 
@@ -128,12 +128,14 @@ afterAll(async () => {
 describe('hourly signed anchors', () => {
   it('two instances sweeping in the same hour write exactly one anchor; later sweeps in the hour none', async () => {
     const at = new Date('2026-03-02T10:00:00Z');
-    const [a, b] = await Promise.all([runSweep(deps(t.app), at), runSweep(deps(twin), at)]);
+    const [a, b] = await Promise.all([runSweep(deps(t.app), { now: at }), runSweep(deps(twin), { now: at })]);
     expect([a.auditAnchor, b.auditAnchor].filter(Boolean)).toEqual(['2026-03-02T10']);
     await append(4, '2026-03-02T10:10:00Z');
     await append(5, '2026-03-02T10:40:00Z');
-    expect((await runSweep(deps(twin), new Date('2026-03-02T10:45:00Z'))).auditAnchor).toBeNull();
-    expect((await runSweep(deps(t.app), new Date('2026-03-02T11:00:00Z'))).auditAnchor).toBe('2026-03-02T11');
+    expect((await runSweep(deps(twin), { now: new Date('2026-03-02T10:45:00Z') })).auditAnchor).toBeNull();
+    expect((await runSweep(deps(t.app), { now: new Date('2026-03-02T11:00:00Z') })).auditAnchor).toBe(
+      '2026-03-02T11',
+    );
     await append(6, '2026-03-02T11:20:00Z');
 
     const stored = await anchors().find({}).sort({ _id: 1 }).toArray();
@@ -240,7 +242,7 @@ describe('audit:verify against the signed anchors', () => {
   it('lists an hour without its anchor after an hour with events, when a later anchor covers them', async () => {
     await anchors().deleteOne({ _id: '2026-03-02T11' });
     t.clock.set('2026-03-02T12:05:00Z');
-    await runSweep(deps(t.app), t.clock.now());
+    await runSweep(deps(t.app), { now: t.clock.now() });
     const { code, text } = await verify('2026-03-02T13:30:00Z');
     expect(code, text).toBe(0);
     expect(text).toContain('note: no anchor for 2026-03-02T11, though the hour before had events');
@@ -264,7 +266,7 @@ describe('the fingerprint in the weekly digest', () => {
   /** Runs the nightly job on a Monday with one HR person and returns the fingerprint their digest shows. */
   async function digestFingerprint(app: TestApp, at: string, hrEmail: string): Promise<string> {
     await createUser(app.app, { email: hrEmail, role: 'hr' });
-    const report = await runNightly(deps(app.app), new Date(at));
+    const report = await runNightly(deps(app.app), { now: new Date(at) });
     expect(report.digestsSent).toBe(1);
     const mail = await app.app.db.models.Outbox.findOne({ kind: 'digest', to: hrEmail }).lean();
     const found = /Fingerprint: (\d+:[0-9a-f]{32})/.exec(mail?.text ?? '');

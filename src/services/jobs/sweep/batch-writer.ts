@@ -1,0 +1,140 @@
+import { driverCollection } from '../../../db/driver-collection.js';
+import { insertManyOnce } from '../../../db/insert-once.js';
+import type { Models } from '../../../db/models/index.js';
+import type { CycleDoc } from '../../../db/models/training.js';
+import type { Course } from '../../../domain/course.js';
+import type { OutgoingMail } from '../../../mail/transport.js';
+import type { PeopleCache } from './people-cache.js';
+import { type BatchWork, type PendingReminder, peopleToLookUp, reminderMail } from './plan.js';
+
+// The writes and lookups below use the driver's collections directly: the documents are built
+// with their final types, and skipping mongoose's casting of tens of thousands of them leaves the
+// CPU to FerretDB (the two share this machine's cores).
+
+/** Inserts (cycles, reminder claims) per insertMany. */
+const INSERT_BATCH = 1000;
+/**
+ * Operations per bulk update, one bulk write at a time: FerretDB v1.24 stalls on a bulk update of
+ * 100 or more operations, and on two bulk updates at once (both measured).
+ */
+const BULK_UPDATES = 50;
+
+/** What the batches wrote: the messages of the reminders this sweep claimed, and the counts. */
+export interface WrittenBatches {
+  mails: OutgoingMail[];
+  cyclesOpened: number;
+  remindersAlreadySent: number;
+}
+
+/** What the writer needs besides the database: the courses and the site address (for messages). */
+export interface WriterSite {
+  models: Models;
+  courses: Map<string, Course>;
+  baseUrl: string;
+}
+
+/**
+ * Applies each batch's planned work in order, one batch at a time, while the pass goes on, and
+ * collects the messages of the reminders claimed. Within a batch, two chains run side by side: the
+ * cycles then the states, and the reminders (claimed, their people looked up; reads, so they
+ * overlap the state writes instead of waiting for them). After a failure the rest is skipped and
+ * the sweep fails; the next sweep redoes what is missing (every write is idempotent).
+ */
+export class BatchWriter {
+  private chain: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
+  private readonly written: WrittenBatches = { mails: [], cyclesOpened: 0, remindersAlreadySent: 0 };
+
+  constructor(
+    private readonly site: WriterSite,
+    private readonly people: PeopleCache,
+  ) {}
+
+  /** Queues a batch's writes behind the batches before it. */
+  add(work: BatchWork): void {
+    if (!work.updates.length && !work.cycles.length && !work.reminders.length) return;
+    this.chain = this.chain
+      .then(async () => {
+        if (this.failure) return;
+        const [opened, claimed] = await Promise.all([
+          writeCyclesThenStates(this.site.models, work),
+          claimReminders(this.site, work.reminders, this.people),
+        ]);
+        this.written.cyclesOpened += opened;
+        this.written.remindersAlreadySent += claimed.alreadySent;
+        this.written.mails.push(...claimed.mails);
+      })
+      // Kept, not thrown: the chain must never hold an unhandled rejection while the pass reads.
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+  }
+
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** Waits for every queued batch; throws the first failure. */
+  async finish(): Promise<WrittenBatches> {
+    await this.chain;
+    this.throwIfFailed();
+    return this.written;
+  }
+}
+
+/** A batch's cycles, then its states; returns the cycles this sweep opened. */
+async function writeCyclesThenStates(models: Models, work: BatchWork): Promise<number> {
+  // The cycle before the summary that points at it: after a crash in between, the next sweep's
+  // insert finds the cycle already there and still writes the summary.
+  const opened = await insertCycles(models, work.cycles);
+  await writeStates(models, work.updates);
+  return opened;
+}
+
+async function insertCycles(models: Models, cycles: CycleDoc[]): Promise<number> {
+  let opened = 0;
+  for (let i = 0; i < cycles.length; i += INSERT_BATCH) {
+    const batch = cycles.slice(i, i + INSERT_BATCH);
+    opened += (await insertManyOnce(driverCollection(models.Cycle), batch)).size;
+  }
+  return opened;
+}
+
+async function writeStates(models: Models, updates: BatchWork['updates']): Promise<void> {
+  for (let i = 0; i < updates.length; i += BULK_UPDATES) {
+    await driverCollection(models.Assignment).bulkWrite(updates.slice(i, i + BULK_UPDATES), {
+      ordered: false,
+    });
+  }
+}
+
+/**
+ * Claims the reminders in batches by inserting their keys, and returns the messages of the ones
+ * this sweep claimed (a duplicate key means another sweep owns it): each person looked up once
+ * (by `_id`, a few at a time), the messages handed to the mailer together (the outbox stores them
+ * with a few inserts, not one per message). A send that fails after the claim is not retried (at
+ * most once beats twice for a reminder); the next reminder in the cadence follows.
+ */
+async function claimReminders(
+  site: WriterSite,
+  pending: PendingReminder[],
+  people: PeopleCache,
+): Promise<{ mails: OutgoingMail[]; alreadySent: number }> {
+  const mails: OutgoingMail[] = [];
+  let alreadySent = 0;
+  for (let i = 0; i < pending.length; i += INSERT_BATCH) {
+    const batch = pending.slice(i, i + INSERT_BATCH);
+    const claimed = await insertManyOnce(
+      driverCollection(site.models.Reminder),
+      batch.map((p) => p.doc),
+    );
+    alreadySent += batch.length - claimed.size;
+    const mine = batch.filter((_, k) => claimed.has(k));
+    await people.load(mine.flatMap(peopleToLookUp));
+    for (const p of mine) {
+      const mail = reminderMail(p, people, site);
+      if (mail) mails.push(mail);
+    }
+  }
+  return { mails, alreadySent };
+}

@@ -1,0 +1,268 @@
+import type { mongo } from 'mongoose';
+import { reminderKey } from '../../../db/keys.js';
+import type { CourseSettingsDoc, ReminderDoc } from '../../../db/models/hr.js';
+import type { AssignmentDoc, CycleDoc } from '../../../db/models/training.js';
+import type { Course } from '../../../domain/course.js';
+import { hasPersonCopy } from '../../../domain/person-copy.js';
+import { type CycleFacts, type CycleStatus, cycleState } from '../../../domain/recertification.js';
+import { type PlannedReminder, planReminders, type ReminderFacts } from '../../../domain/reminders.js';
+import type { TalliedAssignment } from '../../../domain/reporting.js';
+import { reminderMessage } from '../../../mail/templates.js';
+import type { OutgoingMail } from '../../../mail/transport.js';
+import { policyOf } from '../../assignments/course-settings.js';
+import { newCycle } from '../../assignments/enrollment.js';
+import { SUMMARY_FIELDS } from '../../reporting/summaries.js';
+import type { Person } from './people-cache.js';
+
+/**
+ * Planning, without writing anything: what one assignment needs (its state, the next cycle, the
+ * reminders due), and the message of a reminder once claimed. Everything here is pure.
+ */
+
+/** The assignment fields the sweep reads (its summary fields and the cycle's dates). */
+export const PROJECTION = {
+  ...SUMMARY_FIELDS,
+  active: 1,
+  assignedAt: 1,
+  completedAt: 1,
+  expiresAt: 1,
+} as const;
+
+export type SweepAssignment = Pick<
+  AssignmentDoc,
+  | '_id'
+  | 'userId'
+  | 'courseId'
+  | 'name'
+  | 'email'
+  | 'department'
+  | 'managerId'
+  | 'active'
+  | 'cycleNo'
+  | 'dueAt'
+  | 'state'
+  | 'assignedAt'
+  | 'completedAt'
+  | 'expiresAt'
+>;
+
+/** A reminder planned for an assignment: the key document that claims it, and what its message needs. */
+export interface PendingReminder {
+  doc: ReminderDoc;
+  plan: PlannedReminder;
+  a: SweepAssignment;
+  dueAt: Date | null;
+  requirement: CycleDoc['requirement'];
+}
+
+/** What the plans are made from: the courses and every course's settings, read once per sweep. */
+export interface SweepRules {
+  courses: Map<string, Course>;
+  settings: Map<string, CourseSettingsDoc>;
+}
+
+/** The writes one batch of assignments needs, in the order the writer applies them. */
+export interface BatchWork {
+  cycles: CycleDoc[];
+  updates: mongo.AnyBulkWriteOperation<AssignmentDoc>[];
+  reminders: PendingReminder[];
+}
+
+/** One batch planned: its writes, the assignments the summary counts, the state changes (report). */
+export interface BatchPlan {
+  work: BatchWork;
+  counted: TalliedAssignment[];
+  stateChanges: number;
+}
+
+/** Plans every assignment of a batch read by the pass. */
+export function planBatch(rules: SweepRules, batch: SweepAssignment[], now: Date): BatchPlan {
+  const out: BatchPlan = { work: { cycles: [], updates: [], reminders: [] }, counted: [], stateChanges: 0 };
+  for (const a of batch) {
+    const plan = planAssignment(rules, a, now);
+    if (plan.cycle) out.work.cycles.push(plan.cycle);
+    if (plan.update) out.work.updates.push(plan.update);
+    out.work.reminders.push(...plan.reminders);
+    if (plan.stateChange) out.stateChanges += 1;
+    if (a.active) out.counted.push(plan.after);
+  }
+  return out;
+}
+
+/** What one assignment needs. */
+export interface AssignmentPlan {
+  /** The assignment as it will be once the plan is written (what the summary counts). */
+  after: TalliedAssignment;
+  /** The next cycle, when a recertification window opens or HR asked everyone to renew. */
+  cycle: CycleDoc | null;
+  /** The assignment's new summary (a new cycle, or only a new state). */
+  update: mongo.AnyBulkWriteOperation<AssignmentDoc> | null;
+  /** A new state without a new cycle (what the report counts as a state change). */
+  stateChange: boolean;
+  reminders: PendingReminder[];
+}
+
+/** Where the reminders of an assignment's current cycle point. */
+interface CurrentCycle extends ReminderFacts {
+  cycleNo: number;
+  requirement: CycleDoc['requirement'];
+}
+
+/**
+ * Decides what one assignment needs (state, next cycle, reminders) without writing anything.
+ * Retired courses and people who left: no state changes, no cycles, no reminders.
+ */
+export function planAssignment(rules: SweepRules, a: SweepAssignment, now: Date): AssignmentPlan {
+  const course = rules.courses.get(a.courseId);
+  const s = rules.settings.get(a.courseId);
+  if (!a.active || !course || !s || s.retired)
+    return { after: a, cycle: null, update: null, stateChange: false, reminders: [] };
+  const policy = policyOf(s);
+  const facts: CycleFacts = {
+    n: a.cycleNo,
+    dueAt: a.dueAt,
+    // The summary carries no start time; the learner side marks "in-progress" when work begins.
+    startedAt: a.state === 'in-progress' ? a.assignedAt : null,
+    completedAt: a.completedAt,
+    expiresAt: a.expiresAt,
+  };
+  const status = cycleState(policy, [facts], now);
+  const next = nextCycle(s, a, status);
+  if (!next) {
+    const { state } = status;
+    const changed = state !== a.state;
+    return {
+      after: { ...a, state, dueAt: a.dueAt, cycleNo: a.cycleNo },
+      cycle: null,
+      update: changed ? updateOf(a, { state, updatedAt: now }) : null,
+      stateChange: changed,
+      reminders: remindersDue(
+        s,
+        a,
+        { state, cycleNo: a.cycleNo, dueAt: a.dueAt, assignedAt: a.assignedAt, requirement: 'full' },
+        now,
+      ),
+    };
+  }
+  const { n: cycleNo, dueAt, requirement } = next;
+  const opened = { n: cycleNo, dueAt, startedAt: null, completedAt: null, expiresAt: null };
+  const { state } = cycleState(policy, [facts, opened], now);
+  return {
+    after: { ...a, state, dueAt, cycleNo },
+    cycle: newCycle(a.userId, course, cycleNo, now, dueAt, requirement),
+    update: updateOf(a, {
+      cycleNo,
+      dueAt,
+      assignedAt: now,
+      completedAt: null,
+      expiresAt: null,
+      state,
+      updatedAt: now,
+    }),
+    stateChange: false,
+    reminders: remindersDue(s, a, { state, cycleNo, dueAt, assignedAt: now, requirement }, now),
+  };
+}
+
+function updateOf(
+  a: SweepAssignment,
+  $set: Partial<AssignmentDoc>,
+): mongo.AnyBulkWriteOperation<AssignmentDoc> {
+  return { updateOne: { filter: { _id: a._id }, update: { $set } } };
+}
+
+/** The cycle to open now, if any: HR's renewal campaign covers this completion, or the window opened. */
+function nextCycle(
+  s: CourseSettingsDoc,
+  a: SweepAssignment,
+  status: CycleStatus,
+): { n: number; dueAt: Date | null; requirement: CycleDoc['requirement'] } | null {
+  const campaign = s.campaign;
+  const renewForCampaign =
+    campaign !== null &&
+    !!a.completedAt &&
+    a.completedAt < campaign.createdAt &&
+    a.assignedAt < campaign.createdAt;
+  if (renewForCampaign) return { n: a.cycleNo + 1, dueAt: campaign.dueAt, requirement: campaign.requirement };
+  if (status.opensNextCycle) return { n: a.cycleNo + 1, dueAt: status.dueAt, requirement: 'full' };
+  return null;
+}
+
+/** The reminders due for the assignment's current cycle, each with the key that claims it. */
+function remindersDue(
+  s: CourseSettingsDoc,
+  a: SweepAssignment,
+  current: CurrentCycle,
+  now: Date,
+): PendingReminder[] {
+  return planReminders(s.reminders, current, now).map((plan) => ({
+    doc: {
+      _id: reminderKey(a.userId, a.courseId, current.cycleNo, plan),
+      userId: a.userId,
+      courseId: a.courseId,
+      cycleNo: current.cycleNo,
+      kind: plan.kind,
+      day: plan.day,
+      createdAt: now,
+    },
+    plan,
+    a,
+    dueAt: current.dueAt,
+    requirement: current.requirement,
+  }));
+}
+
+/**
+ * Whom a reminder needs read: the manager it copies, and the learner only when the assignment
+ * predates the copied name and e-mail. (A learner's assignment is active, or no reminder is planned.)
+ */
+export function peopleToLookUp(p: PendingReminder): string[] {
+  const ids = hasPersonCopy(p.a) ? [] : [p.a.userId];
+  if (p.plan.toManager && p.a.managerId) ids.push(p.a.managerId);
+  return ids;
+}
+
+/** People already read, by `_id` (the sweep's PeopleCache). */
+export interface PeopleLookup {
+  get(id: string | null | undefined): Person | null;
+}
+
+function learnerOf(p: PendingReminder, people: PeopleLookup): Person | null {
+  const a = p.a;
+  return hasPersonCopy(a)
+    ? { _id: a.userId, name: a.name, email: a.email, active: a.active }
+    : people.get(a.userId);
+}
+
+/** The message for one claimed reminder, or null when nobody active can receive it. */
+export function reminderMail(
+  p: PendingReminder,
+  people: PeopleLookup,
+  site: { courses: Map<string, Course>; baseUrl: string },
+): OutgoingMail | null {
+  const learner = learnerOf(p, people);
+  if (!learner?.active) return null;
+  const manager = p.plan.toManager ? people.get(p.a.managerId) : null;
+  const managerOk = manager?.active ? manager : null;
+  if (p.plan.kind === 'escalation' && !managerOk) return null;
+  const course = site.courses.get(p.a.courseId)!;
+  const body = reminderMessage({
+    kind: p.plan.kind,
+    personName: learner.name,
+    courseTitle: course.title,
+    dueAt: p.dueAt,
+    cycleNo: p.doc.cycleNo,
+    requirement: p.requirement,
+    link: `${site.baseUrl}/learn/${course.id}`,
+    managerName: managerOk?.name ?? null,
+  });
+  const toManager = p.plan.kind === 'escalation';
+  return {
+    id: p.doc._id,
+    to: [toManager ? managerOk!.email : learner.email],
+    cc: managerOk ? [toManager ? learner.email : managerOk.email] : [],
+    ...body,
+    kind: p.plan.kind,
+    reminderId: p.doc._id,
+  };
+}
