@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { attachmentDisposition } from '../../domain/download-name.js';
 import { FORMAT_LABELS, packageFileName, SCORM_FORMATS } from '../../scorm/index.js';
+import { requireCourse } from '../guards.js';
 import { HR_ACCESS } from './access.js';
-import { courseOr404 } from './course-lookup.js';
 import type { createPackageCache } from './package-cache.js';
 import { CourseParams, PackageQuery } from './schemas.js';
 
@@ -15,7 +15,7 @@ const scormExportRoutes: FastifyPluginAsyncTypebox<{ cache: ReturnType<typeof cr
     '/hr/courses/:courseId/scorm',
     { config: { access: HR_ACCESS }, schema: { params: CourseParams } },
     async (request, reply) => {
-      const course = courseOr404(app, request.params.courseId);
+      const course = requireCourse(app, request.params.courseId);
       return reply.viewAsync('scorm/export', {
         course,
         formats: SCORM_FORMATS.map((id) => ({ id, label: FORMAT_LABELS[id] })),
@@ -27,7 +27,7 @@ const scormExportRoutes: FastifyPluginAsyncTypebox<{ cache: ReturnType<typeof cr
     '/hr/courses/:courseId/scorm/download',
     { config: { access: HR_ACCESS }, schema: { params: CourseParams, querystring: PackageQuery } },
     async (request, reply) => {
-      const course = courseOr404(app, request.params.courseId);
+      const course = requireCourse(app, request.params.courseId);
       const options = {
         format: request.query.format,
         failStatus: request.query.failStatus ?? 'failed',

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FORMAT_LABELS } from '../../scorm/index.js';
+import { requireCourse } from '../guards.js';
 import { HR_ACCESS } from './access.js';
-import { courseOr404 } from './course-lookup.js';
 import type { createPackageCache } from './package-cache.js';
 import { CourseParams, PackageQuery, PlayerParams, PreviewFileParams } from './schemas.js';
 
@@ -29,7 +29,7 @@ const scormPreviewRoutes: FastifyPluginAsyncTypebox<{
     '/hr/courses/:courseId/scorm/preview',
     { config: { access: HR_ACCESS }, schema: { params: CourseParams, querystring: PackageQuery } },
     async (request, reply) => {
-      const course = courseOr404(app, request.params.courseId);
+      const course = requireCourse(app, request.params.courseId);
       const { format } = request.query;
       const failStatus = request.query.failStatus ?? 'failed';
       return reply.viewAsync('scorm/preview', {
@@ -49,7 +49,7 @@ const scormPreviewRoutes: FastifyPluginAsyncTypebox<{
     { config: { access: HR_ACCESS }, schema: { params: PreviewFileParams } },
     async (request, reply) => {
       const { courseId, format, failStatus } = request.params;
-      const course = courseOr404(app, courseId);
+      const course = requireCourse(app, courseId);
       const name = request.params['*'];
       const body = (await cache.files(course, { format, failStatus })).get(name);
       if (!body) return reply.callNotFound();

@@ -9,7 +9,7 @@ import {
 import { seededRng } from '../../domain/quiz/random.js';
 import { byId } from './dom.js';
 import { interactionFor } from './interactions.js';
-import { connectLms } from './lms.js';
+import { connectLms, type LmsSession } from './lms.js';
 import type { ScoBank, ScoConfig, ScoQuestion } from './model.js';
 import { decodeData } from './obfuscate.js';
 import { isComplete, readAnswer, renderQuestion } from './quiz-ui.js';
@@ -17,8 +17,36 @@ import { renderResult } from './result-ui.js';
 import { decodeState, encodeState, initialState, type ScoState } from './state.js';
 import { wireDecisionTree } from './tree-ui.js';
 
+/** One run of the SCO: its configuration, the decoded bank, the LMS session and the learner's state. */
+interface Sco {
+  config: ScoConfig;
+  bank: ScoBank;
+  questionsById: Map<string, ScoQuestion>;
+  lms: LmsSession;
+  state: ScoState;
+  startedAt: number;
+  /** Set once the session is terminated: nothing is saved after. */
+  ended: boolean;
+}
+
+/** Shows a view (a lesson, the quiz, the result), optionally moving focus to its heading. */
+type Show = (view: string, focus?: boolean) => void;
+
 /** Entry point of the SCO: called once by the package's script with its build-time configuration. */
 export function start(config: ScoConfig): void {
+  const sco = openSco(config);
+  const show = wireViews(sco);
+  wireExamples(sco);
+  wireDecisionTree(byId('decision-tree'));
+  wireQuiz(sco, show);
+  wireLeaving(sco);
+  show(sco.state.view, false);
+}
+
+// ---------------------------------------------------------------- session and quiz model
+
+/** Decodes the bank, connects to the LMS and resumes the learner's saved state (or starts afresh). */
+function openSco(config: ScoConfig): Sco {
   const bank = decodeData<ScoBank>(config.bank, config.key);
   const questionsById = new Map<string, ScoQuestion>(bank.questions.map((q) => [q.id, q]));
   const lessonCount = config.lessonIds.length;
@@ -30,71 +58,74 @@ export function start(config: ScoConfig): void {
   const state: ScoState =
     decodeState(boot.suspendData, lessonCount, config.exampleCount) ??
     initialState(lessonCount, config.exampleCount);
-  let ended = false;
+  return { config, bank, questionsById, lms, state, startedAt, ended: false };
+}
 
-  const save = (commit: boolean) => {
-    if (ended) return;
-    lms.saveBookmark(state.view, encodeState(state));
-    if (commit) lms.commit();
-  };
+function save(sco: Sco, commit: boolean): void {
+  if (sco.ended) return;
+  sco.lms.saveBookmark(sco.state.view, encodeState(sco.state));
+  if (commit) sco.lms.commit();
+}
 
-  const currentDraw = (): Draw =>
-    state.attempt === 0
-      ? []
-      : drawQuestions(bank.questions, config.questionsPerAttempt, seededRng(state.seed));
+function currentDraw(sco: Sco): Draw {
+  return sco.state.attempt === 0
+    ? []
+    : drawQuestions(sco.bank.questions, sco.config.questionsPerAttempt, seededRng(sco.state.seed));
+}
 
-  const givenAnswers = (draw: Draw): Array<GivenAnswer | undefined> =>
-    draw.map((d, i) => {
-      const answer = state.answers[i];
-      const q = questionsById.get(d.questionId)!;
-      if (!answer) return undefined;
-      const authorOrder = choiceIdsOf(q);
-      return {
-        choiceIds: answer.choices.map((c) => authorOrder[c]!).filter(Boolean),
-        ...(answer.verdict ? { verdict: answer.verdict } : {}),
-      };
-    });
+function question(sco: Sco, questionId: string): ScoQuestion {
+  return sco.questionsById.get(questionId)!;
+}
 
-  const grade = (draw: Draw): AttemptGrade => {
-    const answers: Record<string, GivenAnswer> = {};
-    givenAnswers(draw).forEach((a, i) => {
-      if (a) answers[draw[i]!.questionId] = a;
-    });
-    return gradeAttempt(questionsById, draw, answers, config.passingScore);
-  };
+/** The saved answers of the draw, as the grading rules take them (choice ids in author order). */
+function givenAnswers(sco: Sco, draw: Draw): Array<GivenAnswer | undefined> {
+  return draw.map((d, i) => {
+    const answer = sco.state.answers[i];
+    const q = question(sco, d.questionId);
+    if (!answer) return undefined;
+    const authorOrder = choiceIdsOf(q);
+    return {
+      choiceIds: answer.choices.map((c) => authorOrder[c]!).filter(Boolean),
+      ...(answer.verdict ? { verdict: answer.verdict } : {}),
+    };
+  });
+}
 
-  const isFinished = (): boolean => {
-    if (!state.submitted) return false;
-    return grade(currentDraw()).passed || state.attempt >= config.maxAttempts;
-  };
+function grade(sco: Sco, draw: Draw): AttemptGrade {
+  const answers: Record<string, GivenAnswer> = {};
+  givenAnswers(sco, draw).forEach((a, i) => {
+    if (a) answers[draw[i]!.questionId] = a;
+  });
+  return gradeAttempt(sco.questionsById, draw, answers, sco.config.passingScore);
+}
 
-  // ---------------------------------------------------------------- views
+function isFinished(sco: Sco): boolean {
+  if (!sco.state.submitted) return false;
+  return grade(sco, currentDraw(sco)).passed || sco.state.attempt >= sco.config.maxAttempts;
+}
+
+// ---------------------------------------------------------------- views
+
+/** The views and the contents list; returns `show`, which every part uses to move between views. */
+function wireViews(sco: Sco): Show {
+  const { state } = sco;
   const views = Array.from(document.querySelectorAll<HTMLElement>('[data-view]'));
   const navLinks = Array.from(document.querySelectorAll<HTMLAnchorElement>('a[data-goto]'));
 
-  const show = (view: string, focus = true) => {
+  const show: Show = (view, focus = true) => {
     if (view === 'quiz' && state.submitted) view = 'result';
     if (view === 'result' && !state.submitted) view = 'quiz';
     if (!views.some((v) => v.dataset.view === view)) view = 'l0';
     state.view = view;
     for (const section of views) section.hidden = section.dataset.view !== view;
-    for (const link of navLinks) {
-      const current = link.dataset.goto === view || (view === 'result' && link.dataset.goto === 'quiz');
-      if (current) link.setAttribute('aria-current', 'page');
-      else link.removeAttribute('aria-current');
-    }
-    const lesson = /^l(\d+)$/.exec(view);
-    if (lesson) state.lessonsSeen[Number(lesson[1])] = true;
-    for (const [i, link] of navLinks.filter((l) => /^l\d+$/.test(l.dataset.goto ?? '')).entries()) {
-      link.classList.toggle('seen', state.lessonsSeen[i] === true);
-    }
-    if (view === 'quiz') renderQuiz();
-    if (view === 'result') showResult();
+    markNavigation(state, navLinks, view);
+    if (view === 'quiz') renderQuiz(sco);
+    if (view === 'result') showResult(sco);
     // On a phone the contents list sits above the page: keep it folded away until asked for.
     if (window.matchMedia('(max-width: 760px)').matches)
       byId<HTMLDetailsElement>('sco-contents').open = false;
     if (focus) document.querySelector<HTMLElement>(`[data-view="${view}"] h1`)?.focus();
-    save(true);
+    save(sco, true);
   };
 
   document.addEventListener('click', (event) => {
@@ -103,61 +134,81 @@ export function start(config: ScoConfig): void {
     event.preventDefault();
     show(target.dataset.goto!);
   });
+  return show;
+}
 
-  // ---------------------------------------------------------------- example posts
-  const revealExample = (article: HTMLElement, chosen: PostVerdict) => {
-    const actual = article.dataset.verdict as PostVerdict;
-    for (const button of Array.from(article.querySelectorAll<HTMLButtonElement>('[data-verdict]'))) {
-      button.setAttribute('aria-pressed', String(button.dataset.verdict === chosen));
-    }
-    const outcome = article.querySelector<HTMLElement>('.example-outcome')!;
-    outcome.textContent = chosen === actual ? 'You got it right.' : 'Not quite: have a look at why.';
-    outcome.className = `example-outcome notice ${chosen === actual ? 'notice-ok' : 'notice-bad'}`;
-    article.querySelector<HTMLElement>('.example-reveal')!.hidden = false;
-  };
+/** Marks the current view in the contents list, and the lessons seen so far. */
+function markNavigation(state: ScoState, navLinks: HTMLAnchorElement[], view: string): void {
+  for (const link of navLinks) {
+    const current = link.dataset.goto === view || (view === 'result' && link.dataset.goto === 'quiz');
+    if (current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const lesson = /^l(\d+)$/.exec(view);
+  if (lesson) state.lessonsSeen[Number(lesson[1])] = true;
+  for (const [i, link] of navLinks.filter((l) => /^l\d+$/.test(l.dataset.goto ?? '')).entries()) {
+    link.classList.toggle('seen', state.lessonsSeen[i] === true);
+  }
+}
 
+// ---------------------------------------------------------------- example posts
+
+function revealExample(article: HTMLElement, chosen: PostVerdict): void {
+  const actual = article.dataset.verdict as PostVerdict;
+  for (const button of Array.from(article.querySelectorAll<HTMLButtonElement>('[data-verdict]'))) {
+    button.setAttribute('aria-pressed', String(button.dataset.verdict === chosen));
+  }
+  const outcome = article.querySelector<HTMLElement>('.example-outcome')!;
+  outcome.textContent = chosen === actual ? 'You got it right.' : 'Not quite: have a look at why.';
+  outcome.className = `example-outcome notice ${chosen === actual ? 'notice-ok' : 'notice-bad'}`;
+  article.querySelector<HTMLElement>('.example-reveal')!.hidden = false;
+}
+
+/** The example posts: saved verdicts shown again, a new verdict revealed and saved. */
+function wireExamples(sco: Sco): void {
   for (const article of Array.from(document.querySelectorAll<HTMLElement>('[data-example]'))) {
     const index = Number(article.dataset.example);
-    const saved = state.examples[index];
+    const saved = sco.state.examples[index];
     if (saved) revealExample(article, saved);
     article.addEventListener('click', (event) => {
       const button = (event.target as Element).closest<HTMLButtonElement>('[data-verdict]');
       if (!button) return;
       const chosen = button.dataset.verdict as PostVerdict;
-      state.examples[index] = chosen;
+      sco.state.examples[index] = chosen;
       revealExample(article, chosen);
-      save(true);
+      save(sco, true);
     });
   }
+}
 
-  wireDecisionTree(byId('decision-tree'));
+// ---------------------------------------------------------------- quiz
 
-  // ---------------------------------------------------------------- quiz
-  const quizForm = byId<HTMLFormElement>('quiz-form');
-  const quizIntro = byId('quiz-intro');
-  const quizErrors = byId('quiz-errors');
-
-  const renderQuiz = () => {
-    quizIntro.hidden = state.attempt > 0;
-    quizForm.hidden = state.attempt === 0;
-    quizErrors.hidden = true;
-    const holder = byId('quiz-questions');
-    const draw = currentDraw();
-    const given = givenAnswers(draw);
-    holder.replaceChildren(
-      ...draw.map((d, i) =>
-        renderQuestion(
-          questionsById.get(d.questionId)!,
-          d,
-          i,
-          draw.length,
-          given[i]?.choiceIds ?? [],
-          given[i]?.verdict,
-        ),
+/** The quiz view: the intro before a first attempt, else the drawn questions with saved answers. */
+function renderQuiz(sco: Sco): void {
+  const { state } = sco;
+  byId('quiz-intro').hidden = state.attempt > 0;
+  byId<HTMLFormElement>('quiz-form').hidden = state.attempt === 0;
+  byId('quiz-errors').hidden = true;
+  const draw = currentDraw(sco);
+  const given = givenAnswers(sco, draw);
+  byId('quiz-questions').replaceChildren(
+    ...draw.map((d, i) =>
+      renderQuestion(
+        question(sco, d.questionId),
+        d,
+        i,
+        draw.length,
+        given[i]?.choiceIds ?? [],
+        given[i]?.verdict,
       ),
-    );
-  };
+    ),
+  );
+}
 
+/** Starting, answering and submitting attempts. */
+function wireQuiz(sco: Sco, show: Show): void {
+  const { state, config } = sco;
+  const quizForm = byId<HTMLFormElement>('quiz-form');
   const startAttempt = () => {
     const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
     state.attempt += 1;
@@ -173,78 +224,92 @@ export function start(config: ScoConfig): void {
     const box = (event.target as Element).closest<HTMLElement>('[data-pos]');
     if (!box) return;
     const pos = Number(box.dataset.pos);
-    const d = currentDraw()[pos]!;
-    const q = questionsById.get(d.questionId)!;
-    state.answers[pos] = readAnswer(quizForm, pos, choiceIdsOf(q));
-    save(false);
+    const d = currentDraw(sco)[pos]!;
+    state.answers[pos] = readAnswer(quizForm, pos, choiceIdsOf(question(sco, d.questionId)));
+    save(sco, false);
   });
 
   quizForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    const draw = currentDraw();
+    const draw = currentDraw(sco);
     const missing = draw.flatMap((d, i) =>
-      isComplete(questionsById.get(d.questionId)!, state.answers[i] ?? null) ? [] : [i],
+      isComplete(question(sco, d.questionId), state.answers[i] ?? null) ? [] : [i],
     );
-    if (missing.length > 0) {
-      const list = byId('quiz-errors-list');
-      list.replaceChildren(
-        ...missing.map((i) => {
-          const item = document.createElement('li');
-          const link = document.createElement('a');
-          link.href = `#question-${i}`;
-          link.textContent = `Question ${i + 1} needs an answer`;
-          item.append(link);
-          return item;
-        }),
-      );
-      quizErrors.hidden = false;
-      quizErrors.focus();
-      return;
-    }
-    const result = grade(draw);
-    const given = givenAnswers(draw);
-    const interactions = draw.map((d, i) => {
-      const q = questionsById.get(d.questionId)!;
-      return interactionFor(config.format, q, given[i], gradeQuestion(q, given[i]));
-    });
-    state.submitted = true;
-    lms.saveBookmark('result', encodeState({ ...state, view: 'result' }));
-    lms.recordResult({
-      score: result.score,
-      passed: result.passed,
-      failStatus: config.failStatus,
-      interactions,
-      at: new Date(),
-    });
-    show('result');
+    if (missing.length > 0) showMissing(missing);
+    else submitAttempt(sco, draw, show);
   });
+}
 
-  const reviewLevel = (passed: boolean): ReviewLevel => {
-    if (passed) return config.review.afterPass;
-    return state.attempt >= config.maxAttempts ? config.review.afterFinalFail : config.review.afterFail;
-  };
+/** The error summary: a link to each question still without an answer. */
+function showMissing(missing: number[]): void {
+  byId('quiz-errors-list').replaceChildren(
+    ...missing.map((i) => {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = `#question-${i}`;
+      link.textContent = `Question ${i + 1} needs an answer`;
+      item.append(link);
+      return item;
+    }),
+  );
+  const quizErrors = byId('quiz-errors');
+  quizErrors.hidden = false;
+  quizErrors.focus();
+}
 
-  const showResult = () => {
-    const draw = currentDraw();
-    const result = grade(draw);
-    renderResult(byId('result-body'), {
-      grade: result,
-      served: draw.map((d) => questionsById.get(d.questionId)!),
-      answers: givenAnswers(draw),
-      level: reviewLevel(result.passed),
-      passingScore: config.passingScore,
-      attemptsLeft: Math.max(0, config.maxAttempts - state.attempt),
-      clauseTitles: bank.clauses,
-    });
-    byId('quiz-retake').hidden = result.passed || state.attempt >= config.maxAttempts;
-  };
+/** Grades the attempt, reports score, status and interactions to the LMS, and shows the result. */
+function submitAttempt(sco: Sco, draw: Draw, show: Show): void {
+  const { state, config, lms } = sco;
+  const result = grade(sco, draw);
+  const given = givenAnswers(sco, draw);
+  const interactions = draw.map((d, i) => {
+    const q = question(sco, d.questionId);
+    return interactionFor(config.format, q, given[i], gradeQuestion(q, given[i]));
+  });
+  state.submitted = true;
+  lms.saveBookmark('result', encodeState({ ...state, view: 'result' }));
+  lms.recordResult({
+    score: result.score,
+    passed: result.passed,
+    failStatus: config.failStatus,
+    interactions,
+    at: new Date(),
+  });
+  show('result');
+}
 
-  // ---------------------------------------------------------------- leaving
+function reviewLevel(sco: Sco, passed: boolean): ReviewLevel {
+  const { config } = sco;
+  if (passed) return config.review.afterPass;
+  return sco.state.attempt >= config.maxAttempts ? config.review.afterFinalFail : config.review.afterFail;
+}
+
+/** The result view: score, the review the course allows at this point, and a retake if one is left. */
+function showResult(sco: Sco): void {
+  const { state, config } = sco;
+  const draw = currentDraw(sco);
+  const result = grade(sco, draw);
+  renderResult(byId('result-body'), {
+    grade: result,
+    served: draw.map((d) => question(sco, d.questionId)),
+    answers: givenAnswers(sco, draw),
+    level: reviewLevel(sco, result.passed),
+    passingScore: config.passingScore,
+    attemptsLeft: Math.max(0, config.maxAttempts - state.attempt),
+    clauseTitles: sco.bank.clauses,
+  });
+  byId('quiz-retake').hidden = result.passed || state.attempt >= config.maxAttempts;
+}
+
+// ---------------------------------------------------------------- leaving
+
+/** Finishing, saving and exiting, and leaving the page: the session ends once. */
+function wireLeaving(sco: Sco): void {
   const finish = () => {
-    if (ended) return;
-    save(false);
-    lms.end(isFinished(), Date.now() - startedAt);
-    ended = true;
+    if (sco.ended) return;
+    save(sco, false);
+    sco.lms.end(isFinished(sco), Date.now() - sco.startedAt);
+    sco.ended = true;
     const notice = byId('sco-ended');
     notice.hidden = false;
     notice.focus();
@@ -253,15 +318,13 @@ export function start(config: ScoConfig): void {
   byId('save-exit').addEventListener('click', finish);
 
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') save(true);
+    if (document.visibilityState === 'hidden') save(sco, true);
   });
   // No Commit here: browsers block synchronous requests while a page unloads; Terminate saves.
   window.addEventListener('pagehide', () => {
-    if (ended) return;
-    lms.saveBookmark(state.view, encodeState(state));
-    lms.end(isFinished(), Date.now() - startedAt);
-    ended = true;
+    if (sco.ended) return;
+    sco.lms.saveBookmark(sco.state.view, encodeState(sco.state));
+    sco.lms.end(isFinished(sco), Date.now() - sco.startedAt);
+    sco.ended = true;
   });
-
-  show(state.view, false);
 }
