@@ -51,6 +51,7 @@ async function cli(config = t.config): Promise<{ code: number; lines: string[] }
   const lines: string[] = [];
   const ctx = {
     db: t.app.db,
+    services: t.app.services,
     config,
     clock: t.clock,
     out: (l: string) => lines.push(l),

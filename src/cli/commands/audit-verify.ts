@@ -1,7 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { keyIdOf, parseFingerprint, parsePublicKey, parseSigningKey } from '../../domain/audit-anchor.js';
-import { verifyAudit } from '../../services/audit/verify.js';
 import type { CliCommand } from '../types.js';
 import { type CliContext, CliUsageError, stringFlag } from '../types.js';
 
@@ -40,10 +39,7 @@ export const command: CliCommand = {
         `--fingerprint "${fingerprintText}" is not a fingerprint: use <event number>:<hex digits> as the digest e-mail shows it`,
       );
     const publicKey = await publicKeyFor(ctx, stringFlag(args, 'public-key'));
-    const report = await verifyAudit(
-      { models: ctx.db.models },
-      { publicKey, now: ctx.clock.now(), fingerprint },
-    );
+    const report = await ctx.services.audit.verifyAudit({ publicKey, now: ctx.clock.now(), fingerprint });
     const { signed, unsigned } = report.anchors;
     const key = publicKey ? `key ${keyIdOf(publicKey)}` : 'no key';
     const checked = `${signed} signed anchor${signed === 1 ? '' : 's'} (${key}), ${unsigned} unsigned from before signing`;

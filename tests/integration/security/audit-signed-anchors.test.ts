@@ -57,6 +57,7 @@ async function verify(now: string, flags: Record<string, string> = {}, config: P
   const lines: string[] = [];
   const ctx = {
     db: t.app.db,
+    services: t.app.services,
     config,
     clock: { now: () => new Date(now) },
     out: (l: string) => lines.push(l),
