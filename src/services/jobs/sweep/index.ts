@@ -26,6 +26,8 @@ export interface SweepReport {
   ms: number;
 }
 
+type StoredLists = Awaited<ReturnType<typeof storedLists>>;
+
 /** Assignments per cursor batch (and per planned batch of writes). */
 const BATCH = 1000;
 
@@ -53,21 +55,14 @@ export async function runSweep(
   { now, batchSize = BATCH }: { now: Date; batchSize?: number },
 ): Promise<SweepReport> {
   const started = Date.now();
-  // 1.
-  const anchor = await ctx.audit.anchor(now);
-  // 2.
+  const anchor = await ctx.audit.anchor(now); // 1.
   const people = new PeopleCache(ctx.models);
-  const pass = await passOverAssignments(ctx, people, { now, batchSize });
+  const pass = await passOverAssignments(ctx, people, { now, batchSize }); // 2.
   const passMs = Date.now() - started;
-  // 3.
-  const { stored, written } = await finishWrites(ctx, pass, people);
-  // 4.
-  await ctx.mailer.sendMany(written.mails, now);
+  const { stored, written } = await finishWrites(ctx, pass, people); // 3.
+  await ctx.mailer.sendMany(written.mails, now); // 4.
   const writeMs = Date.now() - started - passMs;
-  // 5.
-  const names = namesIn(stored);
-  for (const [id, n] of people.names()) names.set(id, n);
-  const summary = await writeSummaries(ctx.models, pass.tally, { now, started, names, stored });
+  const summary = await summarise(ctx, pass, people, { stored, now, started }); // 5.
   const ms = Date.now() - started;
   return {
     assignments: pass.assignments,
@@ -139,11 +134,23 @@ async function finishWrites(
   ctx: ServiceContext,
   pass: Pass,
   people: PeopleCache,
-): Promise<{ stored: Awaited<ReturnType<typeof storedLists>>; written: WrittenBatches }> {
+): Promise<{ stored: StoredLists; written: WrittenBatches }> {
   const lists = storedLists(ctx.models, ctx.courses).then(async (stored) => {
     await people.load(unnamedPeople(pass.tally.pending(), namesIn(stored)));
     return stored;
   });
   const [stored, written] = await Promise.all([lists, pass.writer.finish()]);
   return { stored, written };
+}
+
+/** The summaries and action lists, from the pass's tally; list names as stored, plus the people read. */
+async function summarise(
+  ctx: ServiceContext,
+  pass: Pass,
+  people: PeopleCache,
+  { stored, now, started }: { stored: StoredLists; now: Date; started: number },
+): Promise<{ lookedUp: number }> {
+  const names = namesIn(stored);
+  for (const [id, n] of people.names()) names.set(id, n);
+  return writeSummaries(ctx.models, pass.tally, { now, started, names, stored });
 }
