@@ -40,8 +40,8 @@ const byNameThenId = (a: Held, b: Held) =>
  * paged or searched list of people by decoding and sorting all of them (6.7 s a page at 100,000
  * people, measured); from memory a page is a slice, and a search a substring test per person.
  *
- * Kept current: a person written through the users repository in this process is applied at once
- * (also while a load runs). People written by another process (a second instance, the `lms` CLI)
+ * Kept current: the people service puts each person it writes (`put`, after the write) and it is
+ * applied at once (also while a load runs). People written by another process (a second instance, the `lms` CLI)
  * show once the copy is older than the caller's limit: the next view reloads it in the background
  * and shows the copy it has until then. Only the first view after a start waits for a load.
  */

@@ -75,6 +75,16 @@ export interface ImportRow {
 
 const EMPLOYEE_ID = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/;
 const LOCALE = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
+
+/** The one employee ID rule (CSV import and the person form): letters, digits, ".", "/", "_", "-"; at most 40. */
+export function isValidEmployeeId(employeeId: string): boolean {
+  return EMPLOYEE_ID.test(employeeId);
+}
+
+/** The one locale rule (CSV import and the person form): a language code such as en or fr-CA. */
+export function isValidLocale(locale: string): boolean {
+  return LOCALE.test(locale);
+}
 const TRUE = new Set(['', 'yes', 'y', 'true', '1', 'active']);
 const FALSE = new Set(['no', 'n', 'false', '0', 'inactive']);
 
@@ -91,7 +101,7 @@ export function validateRow(
   if (!name) reasons.push('Name is missing.');
   else if (name.length > 200) reasons.push('Name is longer than 200 characters.');
   const employeeId = get('employeeId');
-  if (employeeId && !EMPLOYEE_ID.test(employeeId)) {
+  if (employeeId && !isValidEmployeeId(employeeId)) {
     reasons.push('Employee ID may use letters, digits, ".", "/", "_" and "-" (at most 40).');
   }
   const department = get('department').replace(/\s+/g, ' ');
@@ -105,7 +115,7 @@ export function validateRow(
   if (hireText && !hireDate)
     reasons.push(`Hire date "${hireText.slice(0, 20)}" is not a real date in the form YYYY-MM-DD.`);
   const locale = get('locale') || 'en';
-  if (!LOCALE.test(locale))
+  if (!isValidLocale(locale))
     reasons.push(`Locale "${locale.slice(0, 20)}" is not a language code such as en or fr-CA.`);
   const activeText = get('active').toLowerCase();
   if (!TRUE.has(activeText) && !FALSE.has(activeText))
@@ -182,28 +192,40 @@ function changedFields(before: ExistingPerson, after: PlannedPerson): string[] {
   return fields;
 }
 
-/**
- * The dry run: which rows create or update someone, which change nothing, which are rejected and
- * why, and (optionally) which active employees are missing from the file. People are matched by
- * employee id, then by email. New people get their id now (`newId`), so applying the plan twice
- * creates the same people, and managers created by the same file resolve to those ids.
- */
-export function planImport(
-  rows: Array<{ line: number; cells: Partial<Record<Column, string>> }>,
-  existing: Iterable<ExistingPerson>,
-  opts: { deactivateMissing: boolean; newId: () => string },
-): ImportPlan {
-  const byEmail = new Map<string, ExistingPerson>();
-  const byEmployeeId = new Map<string, ExistingPerson>();
-  const everyone: ExistingPerson[] = [];
-  for (const p of existing) {
-    everyone.push(p);
-    byEmail.set(p.email, p);
-    if (p.employeeId) byEmployeeId.set(p.employeeId, p);
-  }
+interface ValidRow {
+  line: number;
+  row: ImportRow;
+  match: ExistingPerson | null;
+}
 
+/** The people we have, by e-mail and by employee id. */
+interface Known {
+  everyone: ExistingPerson[];
+  byEmail: Map<string, ExistingPerson>;
+  byEmployeeId: Map<string, ExistingPerson>;
+}
+
+function indexPeople(existing: Iterable<ExistingPerson>): Known {
+  const known: Known = { everyone: [], byEmail: new Map(), byEmployeeId: new Map() };
+  for (const p of existing) {
+    known.everyone.push(p);
+    known.byEmail.set(p.email, p);
+    if (p.employeeId) known.byEmployeeId.set(p.employeeId, p);
+  }
+  return known;
+}
+
+/**
+ * Validates every row and matches it to a known person (by employee id, then e-mail): rows that
+ * repeat an e-mail or employee id of an earlier row, or whose e-mail belongs to someone other than
+ * their employee id, are rejected.
+ */
+function checkRows(
+  rows: Array<{ line: number; cells: Partial<Record<Column, string>> }>,
+  known: Known,
+): { valid: ValidRow[]; rejected: ImportPlan['rejected'] } {
   const rejected: ImportPlan['rejected'] = [];
-  const valid: Array<{ line: number; row: ImportRow; match: ExistingPerson | null }> = [];
+  const valid: ValidRow[] = [];
   const firstLineOfEmail = new Map<string, number>();
   const firstLineOfEmployeeId = new Map<string, number>();
 
@@ -226,8 +248,8 @@ export function planImport(
     if (row.employeeId && !firstLineOfEmployeeId.has(row.employeeId))
       firstLineOfEmployeeId.set(row.employeeId, line);
 
-    const byId = row.employeeId ? (byEmployeeId.get(row.employeeId) ?? null) : null;
-    const emailHolder = byEmail.get(row.email) ?? null;
+    const byId = row.employeeId ? (known.byEmployeeId.get(row.employeeId) ?? null) : null;
+    const emailHolder = known.byEmail.get(row.email) ?? null;
     const match = byId ?? emailHolder;
     if (byId && emailHolder && emailHolder._id !== byId._id) {
       reasons.push(
@@ -237,16 +259,25 @@ export function planImport(
     if (reasons.length) rejected.push({ line, email: row.email, reasons });
     else valid.push({ line, row, match });
   }
+  return { valid, rejected };
+}
 
-  // Managers must be known people or people this file creates or keeps; a rejected manager rejects
-  // their reports in turn, so repeat until nothing changes.
-  const ids = new Map<number, string>(valid.map((v) => [v.line, v.match?._id ?? opts.newId()]));
+/**
+ * Managers must be known people or people this file creates or keeps; a rejected manager rejects
+ * their reports in turn, so repeat until nothing changes. Rejections are added to `rejected`.
+ */
+function withKnownManagers(
+  valid: ValidRow[],
+  ids: Map<number, string>,
+  known: Known,
+  rejected: ImportPlan['rejected'],
+): ValidRow[] {
   let accepted = valid;
   for (;;) {
     const inFile = new Map(accepted.map((v) => [v.row.email, ids.get(v.line)!]));
     const next = accepted.filter((v) => {
       const m = v.row.managerEmail;
-      if (!m || inFile.has(m) || byEmail.has(m)) return true;
+      if (!m || inFile.has(m) || known.byEmail.has(m)) return true;
       rejected.push({
         line: v.line,
         email: v.row.email,
@@ -254,11 +285,18 @@ export function planImport(
       });
       return false;
     });
-    if (next.length === accepted.length) break;
+    if (next.length === accepted.length) return accepted;
     accepted = next;
   }
-  const managerIds = new Map(accepted.map((v) => [v.row.email, ids.get(v.line)!]));
+}
 
+/** The creates and updates of the accepted rows, how many change nothing, and whom they name. */
+function planChanges(
+  accepted: ValidRow[],
+  ids: Map<number, string>,
+  known: Known,
+): { changes: PlanChange[]; unchanged: number; seen: Set<string> } {
+  const managerIds = new Map(accepted.map((v) => [v.row.email, ids.get(v.line)!]));
   const changes: PlanChange[] = [];
   let unchanged = 0;
   const seen = new Set<string>();
@@ -266,7 +304,9 @@ export function planImport(
     const userId = ids.get(v.line)!;
     seen.add(userId);
     const { managerEmail, ...rest } = v.row;
-    const managerId = managerEmail ? (managerIds.get(managerEmail) ?? byEmail.get(managerEmail)!._id) : null;
+    const managerId = managerEmail
+      ? (managerIds.get(managerEmail) ?? known.byEmail.get(managerEmail)!._id)
+      : null;
     const person: PlannedPerson = { ...rest, managerId };
     if (!v.match) {
       changes.push({ line: v.line, action: 'create', userId, person, fields: [] });
@@ -276,14 +316,32 @@ export function planImport(
     if (fields.length) changes.push({ line: v.line, action: 'update', userId, person, fields });
     else unchanged += 1;
   }
+  return { changes, unchanged, seen };
+}
+
+/**
+ * The dry run: which rows create or update someone, which change nothing, which are rejected and
+ * why, and (optionally) which active employees are missing from the file. People are matched by
+ * employee id, then by email. New people get their id now (`newId`), so applying the plan twice
+ * creates the same people, and managers created by the same file resolve to those ids.
+ */
+export function planImport(
+  rows: Array<{ line: number; cells: Partial<Record<Column, string>> }>,
+  existing: Iterable<ExistingPerson>,
+  opts: { deactivateMissing: boolean; newId: () => string },
+): ImportPlan {
+  const known = indexPeople(existing);
+  const { valid, rejected } = checkRows(rows, known);
+  const ids = new Map<number, string>(valid.map((v) => [v.line, v.match?._id ?? opts.newId()]));
+  const accepted = withKnownManagers(valid, ids, known, rejected);
+  const { changes, unchanged, seen } = planChanges(accepted, ids, known);
   // A person whose row was rejected is still "in the file": never deactivate them for it.
   for (const r of rejected) {
-    const holder = byEmail.get(r.email);
+    const holder = known.byEmail.get(r.email);
     if (holder) seen.add(holder._id);
   }
-
   const deactivate = opts.deactivateMissing
-    ? everyone
+    ? known.everyone
         .filter((p) => p.active && p.role === 'employee' && !seen.has(p._id))
         .map((p) => ({ userId: p._id, email: p.email, name: p.name }))
     : [];

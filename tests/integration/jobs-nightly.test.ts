@@ -9,7 +9,6 @@ import { auditChainEnd } from '../../src/services/audit/log.js';
 import { runNightly } from '../../src/services/jobs/nightly.js';
 import type { ServiceContext } from '../../src/services/context.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
-import { updatePerson } from '../../src/services/people/people.js';
 import { recomputeSummaries } from '../../src/services/reporting/summaries.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
@@ -250,18 +249,22 @@ describe('the nightly job', () => {
   });
 
   it('brings renamed people up to date in the stored action lists', async () => {
-    const peopleDeps = { models: t.app.db.models, audit: t.app.audit, courseIds: [...t.app.courses.keys()] };
+    const people = t.app.services.people;
     const listed = (await listRows('overdue')).find((r) => r.managerId === managerId)!;
     const managerName = listed.managerName;
     const at = new Date('2026-03-25T06:00:00Z');
-    await updatePerson(
-      peopleDeps,
-      listed.userId,
-      { name: 'Renamed Person', email: 'renamed@demo.test' },
-      hrId,
-      at,
-    );
-    await updatePerson(peopleDeps, managerId, { name: 'Renamed Manager' }, hrId, at);
+    await people.updatePerson({
+      userId: listed.userId,
+      changes: { name: 'Renamed Person', email: 'renamed@demo.test' },
+      actorId: hrId,
+      now: at,
+    });
+    await people.updatePerson({
+      userId: managerId,
+      changes: { name: 'Renamed Manager' },
+      actorId: hrId,
+      now: at,
+    });
     // A renamed learner shows at the next sweep: their assignment carries the new name. The
     // manager's name in other people's rows is reused from the lists until the nightly pass.
     await runSweep(deps, { now: at });

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { DuplicateUserError, usersRepository } from '../../db/repositories/users.js';
+import { DuplicateUserError } from '../../db/repositories/users.js';
 import { isValidEmail, normaliseEmail, ROLES, type Role } from '../../domain/roles.js';
 import { hashPassword, newPasswordProblem } from '../../services/identity/passwords.js';
 import { type CliCommand, CliUsageError, requireFlag, stringFlag } from '../types.js';
@@ -33,28 +33,25 @@ export const command: CliCommand = {
     const problem = await newPasswordProblem(password, email);
     if (problem) throw new CliUsageError(problem);
     try {
-      const user = await usersRepository(ctx.db.models).insert({
-        email,
-        name,
-        role,
-        department: stringFlag(args, 'department') ?? '',
-        active: true,
-        locale: 'en',
-        managerId: null,
-        hireDate: null,
-        passwordHash: await hashPassword(password),
-      });
-      await ctx.audit.append(
-        {
-          actorId: null,
-          action: 'user.created',
-          targetType: 'user',
-          targetId: user._id,
-          subjectId: user._id,
-          details: { role, via: 'cli' },
+      const passwordHash = await hashPassword(password);
+      // Through the people service, as HR's form does: audited as person.created (via the CLI).
+      const user = await ctx.services.people.createPerson({
+        person: {
+          email,
+          name,
+          role,
+          employeeId: null,
+          department: stringFlag(args, 'department') ?? '',
+          active: true,
+          locale: 'en',
+          managerId: null,
+          hireDate: null,
+          passwordHash,
         },
-        ctx.clock.now(),
-      );
+        actorId: null,
+        via: 'cli',
+        now: ctx.clock.now(),
+      });
       ctx.out(`Created ${role} ${user.email} (${user._id})`);
       return 0;
     } catch (err) {

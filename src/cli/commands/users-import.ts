@@ -1,7 +1,47 @@
 import { readFile, stat } from 'node:fs/promises';
 import { MAX_IMPORT_BYTES } from '../../domain/people-csv.js';
-import { applyImport, CsvFormatError, previewImport } from '../../services/people/import.js';
-import { type CliCommand, CliUsageError } from '../types.js';
+import { CsvFormatError } from '../../services/people/import.js';
+import { type CliArgs, type CliCommand, type CliContext, CliUsageError } from '../types.js';
+
+/** Previews the file, prints the preview, and applies it when asked. Returns the exit code. */
+async function importFile(cli: CliContext, file: string, args: CliArgs): Promise<number> {
+  const now = cli.clock.now();
+  const people = cli.services.people;
+  let preview: Awaited<ReturnType<typeof people.previewImport>>;
+  try {
+    preview = await people.previewImport({
+      csv: await readFile(file, 'utf8'),
+      fileName: file,
+      deactivateMissing: args.flags['deactivate-missing'] === true,
+      actorId: 'cli',
+      now,
+    });
+  } catch (err) {
+    if (!(err instanceof CsvFormatError)) throw err;
+    cli.out(`Nothing imported: ${err.message}`);
+    return 1;
+  }
+  const creates = preview.changes.filter((c) => c.action === 'create').length;
+  cli.out(`Preview of ${file}:`);
+  cli.out(`  create      ${creates}`);
+  cli.out(`  update      ${preview.changes.length - creates}`);
+  cli.out(`  unchanged   ${preview.unchanged}`);
+  cli.out(`  deactivate  ${preview.deactivate.length}`);
+  cli.out(`  rejected    ${preview.rejected.length}`);
+  for (const r of preview.rejected.slice(0, 50))
+    cli.out(`    line ${r.line} ${r.email}: ${r.reasons.join(' ')}`);
+  if (preview.rejected.length > 50) cli.out(`    … and ${preview.rejected.length - 50} more`);
+  if (args.flags.apply !== true) {
+    cli.out('Dry run only: add --apply to write these changes.');
+    return 0;
+  }
+  const { result } = await people.applyImport({ previewId: preview._id, actorId: 'cli', now });
+  cli.out(
+    `Applied: ${result.created} created, ${result.updated} updated, ${result.deactivated} deactivated.`,
+  );
+  for (const f of result.failed) cli.out(`  not applied: line ${f.line} ${f.email}: ${f.reason}`);
+  return result.failed.length ? 1 : 0;
+}
 
 export const command: CliCommand = {
   name: 'users:import',
@@ -15,48 +55,6 @@ export const command: CliCommand = {
       ctx.out(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files.`);
       return 1;
     }
-    const now = ctx.clock.now();
-    let preview: Awaited<ReturnType<typeof previewImport>>;
-    try {
-      preview = await previewImport(
-        ctx.db.models,
-        {
-          csv: await readFile(file, 'utf8'),
-          fileName: file,
-          deactivateMissing: args.flags['deactivate-missing'] === true,
-          actorId: 'cli',
-        },
-        now,
-      );
-    } catch (err) {
-      if (!(err instanceof CsvFormatError)) throw err;
-      ctx.out(`Nothing imported: ${err.message}`);
-      return 1;
-    }
-    const creates = preview.changes.filter((c) => c.action === 'create').length;
-    ctx.out(`Preview of ${file}:`);
-    ctx.out(`  create      ${creates}`);
-    ctx.out(`  update      ${preview.changes.length - creates}`);
-    ctx.out(`  unchanged   ${preview.unchanged}`);
-    ctx.out(`  deactivate  ${preview.deactivate.length}`);
-    ctx.out(`  rejected    ${preview.rejected.length}`);
-    for (const r of preview.rejected.slice(0, 50))
-      ctx.out(`    line ${r.line} ${r.email}: ${r.reasons.join(' ')}`);
-    if (preview.rejected.length > 50) ctx.out(`    … and ${preview.rejected.length - 50} more`);
-    if (args.flags.apply !== true) {
-      ctx.out('Dry run only: add --apply to write these changes.');
-      return 0;
-    }
-    const result = await applyImport(
-      { models: ctx.db.models, audit: ctx.audit, courses: ctx.courses, courseIds: [...ctx.courses.keys()] },
-      preview,
-      'cli',
-      now,
-    );
-    ctx.out(
-      `Applied: ${result.created} created, ${result.updated} updated, ${result.deactivated} deactivated.`,
-    );
-    for (const f of result.failed) ctx.out(`  not applied: line ${f.line} ${f.email}: ${f.reason}`);
-    return result.failed.length ? 1 : 0;
+    return importFile(ctx, file, args);
   },
 };

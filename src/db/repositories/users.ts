@@ -3,7 +3,6 @@ import { normaliseEmail } from '../../domain/roles.js';
 import { isDuplicateKey } from '../connection.js';
 import type { Models } from '../models/index.js';
 import type { UserDoc } from '../models/user.js';
-import { peopleDirectory } from '../people-directory.js';
 import { findManyById } from './by-id.js';
 
 export type NewUser = Omit<UserDoc, '_id' | 'createdAt' | 'updatedAt'> & { _id?: string };
@@ -50,15 +49,16 @@ export function usersRepository(models: Models) {
       return user;
     },
 
-    /** Inserts a person; the unique indexes on e-mail and employee ID reject duplicates. */
+    /**
+     * Inserts a person; the unique indexes on e-mail and employee ID reject duplicates. The people
+     * directory is the caller's to update (services/people `insertPerson`).
+     */
     async insert(input: NewUser): Promise<UserDoc> {
       const doc = { ...input, _id: input._id ?? newUserId(), email: normaliseEmail(input.email) };
       try {
         const created = await User.create(doc);
         await LoginKey.updateOne({ _id: doc.email }, { $set: { userId: doc._id } }, { upsert: true });
-        const person = created.toObject() as UserDoc;
-        peopleDirectory(models).put(person);
-        return person;
+        return created.toObject() as UserDoc;
       } catch (err) {
         if (isDuplicateKey(err)) throw new DuplicateUserError(await duplicateField(doc.email, doc._id));
         throw err;
@@ -83,9 +83,7 @@ export function usersRepository(models: Models) {
         const old = await LoginKey.findById(before.email, { userId: 1 }).lean();
         if (old?.userId === id) await LoginKey.deleteOne({ _id: before.email });
       }
-      const after = await User.findById(id).lean<UserDoc>();
-      if (after) peopleDirectory(models).put(after);
-      return after;
+      return User.findById(id).lean<UserDoc>();
     },
 
     count() {

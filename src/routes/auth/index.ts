@@ -1,9 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { usersRepository } from '../../db/repositories/users.js';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
-import { login } from '../../services/identity/login.js';
-import { loginAlerts } from '../../services/identity/login-alerts.js';
 import { formBody, Text } from '../form-schema.js';
 import { loginThrottle } from './login-throttle.js';
 
@@ -22,17 +19,21 @@ function homeFor(role: string): string {
 }
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const users = usersRepository(app.db.models);
   // Failed sign-ins are slowed per (account, address) and capped per address; many failures on
-  // one account e-mail its owner and never lock them out (domain/login-throttle.ts).
-  const alerts = loginAlerts({ users, audit: app.audit, models: app.db.models, config: app.config });
-  app.addHook('onClose', () => alerts.close());
+  // one account e-mail its owner and never lock them out (domain/login-throttle.ts). The alert is
+  // sent off the request path; closing the app waits for alerts under way.
+  const alerts = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...alerts]);
+  });
   const throttle = loginThrottle({
     now: () => app.clock.now(),
-    onRepeatedFailures: (account, failures, windowStart, minutes) => {
-      alerts.notify(account, failures, windowStart, minutes, app.clock.now(), (err) =>
-        app.log.error({ err }, 'failed sign-ins alert not sent'),
-      );
+    onRepeatedFailures: (account, failures, windowStart, windowMinutes) => {
+      const alert = app.services.identity
+        .sendLoginAlert({ account, failures, windowStart, windowMinutes, now: app.clock.now() })
+        .catch((err: unknown) => app.log.error({ err }, 'failed sign-ins alert not sent'));
+      alerts.add(alert);
+      void alert.finally(() => alerts.delete(alert));
     },
   });
   // Where to go after sign-in: only a path on this site (domain/redirect-target.ts), else home.
@@ -71,14 +72,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
       }
       const next = nextPath(request.body.next);
-      const user = await login(
-        { users, audit: app.audit },
-        { email, password, ip: request.ip },
-        app.clock.now(),
-      ).catch((err: unknown) => {
-        throttle.unfinished(attempt.attempt);
-        throw err;
-      });
+      const user = await app.services.identity
+        .login({ email, password, ip: request.ip, now: app.clock.now() })
+        .catch((err: unknown) => {
+          throttle.unfinished(attempt.attempt);
+          throw err;
+        });
       if (!user) {
         throttle.failed(attempt.attempt);
         reply.code(401);

@@ -1,3 +1,4 @@
+import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import type { Course, Question } from '../../domain/course.js';
 import {
   type Answers,
@@ -9,12 +10,7 @@ import {
   reviewLevelFor,
   weakClauses,
 } from '../../domain/quiz/index.js';
-import {
-  type AttemptDoc,
-  type AttemptResultDoc,
-  choiceTokensFor,
-  type QuizContext,
-} from '../../services/quiz/index.js';
+import { choiceTokensFor, type QuizContext } from '../../services/quiz/index.js';
 import { formatDateTime, formatScore } from './format.js';
 
 export function quizBase(courseId: string): string {

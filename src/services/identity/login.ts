@@ -1,13 +1,8 @@
 import type { UserDoc } from '../../db/models/user.js';
-import type { UsersRepository } from '../../db/repositories/users.js';
+import { usersRepository } from '../../db/repositories/users.js';
 import type { SessionUser } from '../../domain/roles.js';
-import type { AuditLog } from '../audit/log.js';
+import type { ServiceContext } from '../context.js';
 import { verifyPassword } from './passwords.js';
-
-export interface LoginDeps {
-  users: UsersRepository;
-  audit: AuditLog;
-}
 
 /** The audit target of a failed sign-in for an account that does not exist. */
 export const UNKNOWN_ACCOUNT = 'unknown-account';
@@ -21,16 +16,16 @@ export function toSessionUser(user: UserDoc): SessionUser {
  * saying why: unknown account, wrong password and inactive person look the same.
  */
 export async function login(
-  deps: LoginDeps,
-  input: { email: string; password: string; ip: string },
-  now: Date,
+  ctx: Pick<ServiceContext, 'models' | 'audit'>,
+  input: { email: string; password: string; ip: string; now: Date },
 ): Promise<SessionUser | null> {
-  const user = await deps.users.findByEmail(input.email);
+  const { now } = input;
+  const user = await usersRepository(ctx.models).findByEmail(input.email);
   const ok = await verifyPassword(user?.active ? user.passwordHash : null, input.password);
   if (!user || !ok) {
     // For an unknown account only the fact is kept, never what was typed: a mistyped address is
     // often someone's real address elsewhere, or a password typed into the wrong field.
-    await deps.audit.append(
+    await ctx.audit.append(
       user
         ? {
             actorId: user._id,
@@ -52,7 +47,7 @@ export async function login(
     );
     return null;
   }
-  await deps.audit.append(
+  await ctx.audit.append(
     {
       actorId: user._id,
       action: 'login.success',

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import type { ImportPreviewDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
 import { DuplicateUserError, newUserId } from '../../db/repositories/users.js';
-import type { Course } from '../../domain/course.js';
+import { NotFound } from '../../domain/errors.js';
 import {
   type Column,
   CsvFormatError,
@@ -14,10 +14,8 @@ import {
   planImport,
 } from '../../domain/people-csv.js';
 import { inPool } from '../../domain/pool.js';
-import { activeRules, applyRulesTo } from '../assignments/assignments.js';
-import { createPerson, type PeopleDeps, updatePerson } from './people.js';
-
-export type ImportDeps = PeopleDeps & { courses: Map<string, Course> };
+import type { ServiceContext } from '../context.js';
+import { applyRulesToPeople, changePerson, insertPerson, type PeopleContext } from './people.js';
 
 export { CsvFormatError };
 
@@ -95,33 +93,85 @@ async function existingPeople(models: Models): Promise<ExistingPerson[]> {
 
 /**
  * The dry run: parses and validates the whole file, compares it with the people we have, and
- * stores the plan under a random id, so "apply" writes exactly what HR saw.
+ * stores the plan under a random id, so "apply" writes exactly what HR saw. Throws CsvFormatError
+ * when the file as a whole is unusable.
  */
 export async function previewImport(
-  models: Models,
-  input: { csv: string; fileName: string; deactivateMissing: boolean; actorId: string },
-  now: Date,
+  ctx: Pick<ServiceContext, 'models'>,
+  input: { csv: string; fileName: string; deactivateMissing: boolean; actorId: string; now: Date },
 ): Promise<ImportPreviewDoc> {
   const rows = parsePeopleCsv(input.csv);
-  const plan = planImport(rows, await existingPeople(models), {
+  const plan = planImport(rows, await existingPeople(ctx.models), {
     deactivateMissing: input.deactivateMissing,
     newId: newUserId,
   });
   const doc: ImportPreviewDoc = {
     _id: randomBytes(16).toString('hex'),
     createdBy: input.actorId,
-    createdAt: now,
+    createdAt: input.now,
     fileName: input.fileName.slice(0, 200),
     deactivateMissing: input.deactivateMissing,
     ...plan,
     appliedAt: null,
   };
-  await models.ImportPreview.create(doc);
+  await ctx.models.ImportPreview.create(doc);
   return doc;
 }
 
-export function findPreview(models: Models, id: string): Promise<ImportPreviewDoc | null> {
-  return models.ImportPreview.findById(id).lean<ImportPreviewDoc>();
+/** Pasted CSV longer than this is not shown again with an error. */
+const ECHOED_CSV_CHARS = 200_000;
+
+/**
+ * HR's pasted CSV: the id of the stored preview, or the error to show with what to put back in
+ * the form (nothing is stored then).
+ */
+export async function previewPastedImport(
+  ctx: Pick<ServiceContext, 'models'>,
+  input: { csv: string; fileName?: string; deactivateMissing: boolean; actorId: string; now: Date },
+): Promise<{ previewId: string } | { errors: Array<{ field: 'csv'; message: string }>; csv: string }> {
+  if (!input.csv.trim())
+    return { errors: [{ field: 'csv', message: 'Paste the CSV, including its header row.' }], csv: '' };
+  try {
+    const preview = await previewImport(ctx, { ...input, fileName: input.fileName ?? 'pasted CSV' });
+    return { previewId: preview._id };
+  } catch (err) {
+    if (!(err instanceof CsvFormatError)) throw err;
+    return {
+      errors: [{ field: 'csv', message: `Nothing was imported. ${err.message}` }],
+      csv: input.csv.length <= ECHOED_CSV_CHARS ? input.csv : '',
+    };
+  }
+}
+
+async function findPreview(models: Models, id: string): Promise<ImportPreviewDoc> {
+  const preview = await models.ImportPreview.findById(id).lean<ImportPreviewDoc>();
+  if (!preview) throw new NotFound('That import preview does not exist.');
+  return preview;
+}
+
+/** Rows of each kind the preview page lists (the counts cover all of them). */
+export const PREVIEW_ROWS_SHOWN = 200;
+
+/** A stored preview as its page shows it: the counts, and the first rows of each kind. */
+export async function importPreview(ctx: Pick<ServiceContext, 'models'>, input: { previewId: string }) {
+  const preview = await findPreview(ctx.models, input.previewId);
+  const creates = preview.changes.filter((c) => c.action === 'create');
+  const updates = preview.changes.filter((c) => c.action === 'update');
+  return {
+    preview,
+    counts: {
+      create: creates.length,
+      update: updates.length,
+      unchanged: preview.unchanged,
+      rejected: preview.rejected.length,
+      deactivate: preview.deactivate.length,
+    },
+    creates: creates.slice(0, PREVIEW_ROWS_SHOWN),
+    updates: updates.slice(0, PREVIEW_ROWS_SHOWN),
+    rejected: preview.rejected.slice(0, PREVIEW_ROWS_SHOWN),
+    deactivate: preview.deactivate.slice(0, PREVIEW_ROWS_SHOWN),
+    shown: PREVIEW_ROWS_SHOWN,
+  };
 }
 
 export interface ApplyResult {
@@ -135,49 +185,25 @@ export interface ApplyResult {
  * Applies a stored preview. Every row is idempotent (creates use the id chosen at preview time, updates
  * set absolute values), so applying twice, or retrying after a crash, finishes the job without
  * duplicates. A row that can no longer be applied (someone took the email since) is reported.
+ * One `people.imported` event audits the whole import (no event per person).
  */
 export async function applyImport(
-  deps: ImportDeps,
-  preview: ImportPreviewDoc,
-  actorId: string,
-  now: Date,
-): Promise<ApplyResult> {
+  ctx: PeopleContext,
+  input: { previewId: string; actorId: string; now: Date },
+): Promise<{ preview: ImportPreviewDoc; result: ApplyResult }> {
+  const { actorId, now } = input;
+  const preview = await findPreview(ctx.models, input.previewId);
   const result: ApplyResult = { created: 0, updated: 0, deactivated: 0, failed: [] };
-  // Creates first, so reports' manager ids exist before anyone points at them.
-  const creates = preview.changes.filter((c) => c.action === 'create');
-  const updates = preview.changes.filter((c) => c.action === 'update');
-  await inPool(creates, 8, async (c) => {
-    try {
-      await createPerson(deps, { ...c.person, _id: c.userId }, actorId, now, { audit: false });
-      result.created += 1;
-    } catch (err) {
-      if (!(err instanceof DuplicateUserError)) throw err;
-      if (await deps.models.User.exists({ _id: c.userId })) return; // created by an earlier apply
-      result.failed.push({ line: c.line, email: c.person.email, reason: err.message });
-    }
-  });
-  await inPool(updates, 8, async (c) => {
-    const fields = Object.fromEntries(c.fields.map((f) => [f, c.person[f as keyof typeof c.person]]));
-    try {
-      await updatePerson(deps, c.userId, fields, actorId, now, { audit: false });
-      result.updated += 1;
-    } catch (err) {
-      if (!(err instanceof DuplicateUserError)) throw err;
-      result.failed.push({ line: c.line, email: c.person.email, reason: err.message });
-    }
-  });
-  await inPool(preview.deactivate, 8, async (d) => {
-    await updatePerson(deps, d.userId, { active: false }, actorId, now, { audit: false });
-    result.deactivated += 1;
-  });
+  await applyCreates(ctx.models, preview, result);
+  await applyUpdates(ctx, preview, result, actorId, now);
   // Assignment rules catch new and moved people now rather than at the next daily pass.
-  const rules = await activeRules(deps.models);
-  if (rules.length) {
-    const people = preview.changes.map((c) => ({ _id: c.userId, ...c.person }));
-    await applyRulesTo(deps, rules, people, now);
-  }
-  await deps.models.ImportPreview.updateOne({ _id: preview._id }, { $set: { appliedAt: now } });
-  await deps.audit.append(
+  await applyRulesToPeople(
+    ctx,
+    preview.changes.map((c) => ({ _id: c.userId, ...c.person })),
+    now,
+  );
+  await ctx.models.ImportPreview.updateOne({ _id: preview._id }, { $set: { appliedAt: now } });
+  await ctx.audit.append(
     {
       actorId,
       action: 'people.imported',
@@ -195,5 +221,45 @@ export async function applyImport(
     },
     now,
   );
-  return result;
+  return { preview, result };
+}
+
+/** Creates first, so reports' manager ids exist before anyone points at them. */
+async function applyCreates(models: Models, preview: ImportPreviewDoc, result: ApplyResult): Promise<void> {
+  const creates = preview.changes.filter((c) => c.action === 'create');
+  await inPool(creates, 8, async (c) => {
+    try {
+      await insertPerson(models, { ...c.person, _id: c.userId });
+      result.created += 1;
+    } catch (err) {
+      if (!(err instanceof DuplicateUserError)) throw err;
+      if (await models.User.exists({ _id: c.userId })) return; // created by an earlier apply
+      result.failed.push({ line: c.line, email: c.person.email, reason: err.message });
+    }
+  });
+}
+
+/** The updates, then the people missing from the file (when the preview deactivates them). */
+async function applyUpdates(
+  ctx: PeopleContext,
+  preview: ImportPreviewDoc,
+  result: ApplyResult,
+  actorId: string,
+  now: Date,
+): Promise<void> {
+  const updates = preview.changes.filter((c) => c.action === 'update');
+  await inPool(updates, 8, async (c) => {
+    const changes = Object.fromEntries(c.fields.map((f) => [f, c.person[f as keyof typeof c.person]]));
+    try {
+      await changePerson(ctx, { userId: c.userId, changes, actorId, now });
+      result.updated += 1;
+    } catch (err) {
+      if (!(err instanceof DuplicateUserError)) throw err;
+      result.failed.push({ line: c.line, email: c.person.email, reason: err.message });
+    }
+  });
+  await inPool(preview.deactivate, 8, async (d) => {
+    await changePerson(ctx, { userId: d.userId, changes: { active: false }, actorId, now });
+    result.deactivated += 1;
+  });
 }

@@ -1,2 +1,21 @@
-/** The people area's commands, bound to the service context in services/index.ts. */
-export const peopleCommands = {};
+import { addPerson, editPerson, personToEdit } from './forms.js';
+import { applyImport, importPreview, previewImport, previewPastedImport } from './import.js';
+import { createPerson, listPeople, updatePerson } from './people.js';
+
+/**
+ * The people area's commands, bound to the service context in services/index.ts: HR's people list
+ * and forms, the audited create and update, and the CSV import (preview, then apply exactly that).
+ * The importer's unaudited writes (`insertPerson`, `changePerson`) are internal, not commands.
+ */
+export const peopleCommands = {
+  listPeople,
+  personToEdit,
+  addPerson,
+  editPerson,
+  createPerson,
+  updatePerson,
+  previewImport,
+  previewPastedImport,
+  importPreview,
+  applyImport,
+};

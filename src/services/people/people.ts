@@ -7,18 +7,22 @@ import { sessionsRepository } from '../../db/session-store.js';
 import type { PlannedPerson } from '../../domain/people-csv.js';
 import { type CopiedPersonField, personCopy, personCopyChanged } from '../../domain/person-copy.js';
 import type { Role } from '../../domain/roles.js';
-import type { AuditLog } from '../audit/log.js';
+import { type AssignPerson, activeRules, applyRulesTo } from '../assignments/assignments.js';
+import type { ServiceContext } from '../context.js';
 
-export interface PeopleDeps {
-  models: Models;
-  audit: AuditLog;
-  /** Course ids, to reach a person's assignments by `_id` (`<userId>:<courseId>`) without a scan. */
-  courseIds: string[];
-}
+/** The service context (the name says which area's commands take it). */
+export type PeopleContext = ServiceContext;
+
+/** A person as stored, for the pages that show one. */
+export type Person = UserDoc;
+export type { DirectoryEntry };
 
 export interface PersonInput extends PlannedPerson {
   role?: Role;
 }
+
+/** A new person: HR's fields, and the id chosen ahead (import) or the password hash (user:create). */
+export type NewPerson = PersonInput & { _id?: string; passwordHash?: string };
 
 type CopiedFields = '_id' | 'active' | CopiedPersonField;
 
@@ -28,17 +32,15 @@ type CopiedFields = '_id' | 'active' | CopiedPersonField;
  */
 export async function syncAssignments(
   models: Models,
-  courseIds: string[],
+  courseIds: Iterable<string>,
   person: Pick<UserDoc, CopiedFields>,
   now: Date,
 ): Promise<void> {
   await Promise.all(
-    courseIds.map((courseId) =>
+    [...courseIds].map((courseId) =>
       models.Assignment.updateOne(
         { _id: assignmentKey(person._id, courseId) },
-        {
-          $set: { ...personCopy(person), active: person.active, updatedAt: now },
-        },
+        { $set: { ...personCopy(person), active: person.active, updatedAt: now } },
       ),
     ),
   );
@@ -60,76 +62,92 @@ function toUserFields(input: PersonInput): Partial<NewUser> & { employeeId?: str
   return fields;
 }
 
-export async function createPerson(
-  deps: PeopleDeps,
-  input: PersonInput & { _id?: string },
-  actorId: string | null,
-  now: Date,
-  opts: { audit?: boolean } = {},
-): Promise<UserDoc> {
-  const user = await usersRepository(deps.models).insert({
+/**
+ * Writes a new person, without an audit event (the importer audits the whole import), and puts
+ * them in this process's people directory at once. Throws DuplicateUserError for a taken e-mail
+ * or employee ID.
+ */
+export async function insertPerson(models: Models, input: NewPerson): Promise<UserDoc> {
+  const person = await usersRepository(models).insert({
     ...(toUserFields(input) as NewUser),
     role: input.role ?? 'employee',
     ...(input._id ? { _id: input._id } : {}),
+    ...(input.passwordHash ? { passwordHash: input.passwordHash } : {}),
   });
-  if (opts.audit !== false) {
-    await deps.audit.append(
-      {
-        actorId,
-        action: 'person.created',
-        targetType: 'user',
-        targetId: user._id,
-        subjectId: user._id,
-        details: { email: user.email, department: user.department, role: user.role },
+  peopleDirectory(models).put(person);
+  return person;
+}
+
+/** Creates a person and audits it (`person.created`; `via` names a channel other than HR's forms). */
+export async function createPerson(
+  ctx: PeopleContext,
+  input: { person: NewPerson; actorId: string | null; via?: 'cli'; now: Date },
+): Promise<UserDoc> {
+  const user = await insertPerson(ctx.models, input.person);
+  await ctx.audit.append(
+    {
+      actorId: input.actorId,
+      action: 'person.created',
+      targetType: 'user',
+      targetId: user._id,
+      subjectId: user._id,
+      details: {
+        email: user.email,
+        department: user.department,
+        role: user.role,
+        ...(input.via ? { via: input.via } : {}),
       },
-      now,
-    );
-  }
+    },
+    input.now,
+  );
   return user;
 }
 
+export interface PersonChange {
+  userId: string;
+  changes: Partial<PersonInput>;
+  actorId: string | null;
+  /** The acting user keeps this session when they edit themselves. */
+  currentSessionId?: string;
+  now: Date;
+}
+
 /**
- * Updates a person. A role change or a deactivation ends the person's other sessions (their cached
- * role would otherwise live on) and is audited; department, manager and active status are copied
- * to their assignments.
+ * Changes a person without a `person.updated` event (the importer audits the whole import; the
+ * audited command is `updatePerson`). A role change or a deactivation ends the person's other
+ * sessions (their cached role would otherwise live on), and a role change is audited; the copied
+ * fields go to their assignments; the people directory of this process sees the change at once.
  */
-export async function updatePerson(
-  deps: PeopleDeps,
-  userId: string,
-  input: Partial<PersonInput>,
-  actorId: string | null,
-  now: Date,
-  opts: { currentSessionId?: string; audit?: boolean } = {},
-): Promise<UserDoc | null> {
-  const users = usersRepository(deps.models);
-  const before = await users.findById(userId);
+export async function changePerson(
+  ctx: PeopleContext,
+  input: PersonChange,
+): Promise<{ before: UserDoc; after: UserDoc; full: PersonInput } | null> {
+  const { userId, changes, actorId, now } = input;
+  const before = await usersRepository(ctx.models).findById(userId);
   if (!before) return null;
   const full: PersonInput = {
-    email: input.email ?? before.email,
-    name: input.name ?? before.name,
-    employeeId: input.employeeId === undefined ? (before.employeeId ?? null) : input.employeeId,
-    department: input.department ?? before.department,
-    managerId: input.managerId === undefined ? (before.managerId ?? null) : input.managerId,
-    hireDate: input.hireDate === undefined ? (before.hireDate ?? null) : input.hireDate,
-    locale: input.locale ?? before.locale,
-    active: input.active ?? before.active,
-    role: input.role ?? before.role,
+    email: changes.email ?? before.email,
+    name: changes.name ?? before.name,
+    employeeId: changes.employeeId === undefined ? (before.employeeId ?? null) : changes.employeeId,
+    department: changes.department ?? before.department,
+    managerId: changes.managerId === undefined ? (before.managerId ?? null) : changes.managerId,
+    hireDate: changes.hireDate === undefined ? (before.hireDate ?? null) : changes.hireDate,
+    locale: changes.locale ?? before.locale,
+    active: changes.active ?? before.active,
+    role: changes.role ?? before.role,
   };
-  const after = await users.update(userId, toUserFields(full));
+  const after = await usersRepository(ctx.models).update(userId, toUserFields(full));
   if (!after) return null;
+  peopleDirectory(ctx.models).put(after);
 
   const roleChanged = before.role !== after.role;
-  const deactivated = before.active && !after.active;
-  if (roleChanged || deactivated) {
-    // The acting user keeps the session they are using when they edit themselves.
-    const except = actorId === userId ? opts.currentSessionId : undefined;
-    await sessionsRepository(deps.models).endSessionsOf(userId, except);
+  if (roleChanged || (before.active && !after.active)) {
+    const except = actorId === userId ? input.currentSessionId : undefined;
+    await sessionsRepository(ctx.models).endSessionsOf(userId, except);
   }
-  if (personCopyChanged(before, after)) {
-    await syncAssignments(deps.models, deps.courseIds, after, now);
-  }
+  if (personCopyChanged(before, after)) await syncAssignments(ctx.models, ctx.courses.keys(), after, now);
   if (roleChanged) {
-    await deps.audit.append(
+    await ctx.audit.append(
       {
         actorId,
         action: 'role.changed',
@@ -141,26 +159,45 @@ export async function updatePerson(
       now,
     );
   }
-  if (opts.audit !== false) {
-    const changed = (Object.keys(full) as Array<keyof PersonInput>).filter(
-      (k) =>
-        k !== 'role' && String(before[k as keyof UserDoc] ?? '') !== String(after[k as keyof UserDoc] ?? ''),
+  return { before, after, full };
+}
+
+/**
+ * Updates a person (see `changePerson`) and audits which fields changed: `person.deactivated`
+ * when the change deactivated them, `person.updated` otherwise, nothing when nothing changed.
+ */
+export async function updatePerson(ctx: PeopleContext, input: PersonChange): Promise<UserDoc | null> {
+  const changed = await changePerson(ctx, input);
+  if (!changed) return null;
+  const { before, after, full } = changed;
+  const fields = (Object.keys(full) as Array<keyof PersonInput>).filter(
+    (k) =>
+      k !== 'role' && String(before[k as keyof UserDoc] ?? '') !== String(after[k as keyof UserDoc] ?? ''),
+  );
+  if (fields.length) {
+    await ctx.audit.append(
+      {
+        actorId: input.actorId,
+        action: before.active && !after.active ? 'person.deactivated' : 'person.updated',
+        targetType: 'user',
+        targetId: input.userId,
+        subjectId: input.userId,
+        details: { fields },
+      },
+      input.now,
     );
-    if (changed.length) {
-      await deps.audit.append(
-        {
-          actorId,
-          action: deactivated ? 'person.deactivated' : 'person.updated',
-          targetType: 'user',
-          targetId: userId,
-          subjectId: userId,
-          details: { fields: changed },
-        },
-        now,
-      );
-    }
   }
   return after;
+}
+
+/** Applies every active assignment rule to these new or changed people now, not at the next sweep. */
+export async function applyRulesToPeople(
+  ctx: PeopleContext,
+  people: AssignPerson[],
+  now: Date,
+): Promise<void> {
+  const rules = await activeRules(ctx.models);
+  if (rules.length) await applyRulesTo(ctx, { rules, people, now });
 }
 
 export const PEOPLE_PAGE_SIZE = 25;
@@ -173,13 +210,12 @@ const DIRECTORY_MAX_AGE_MS = 60_000;
  * (a plain, case-insensitive substring), from the process's copy of the directory.
  */
 export function listPeople(
-  models: Models,
-  query: { q?: string; page: number },
-  now: Date,
+  ctx: Pick<ServiceContext, 'models'>,
+  input: { q?: string; page: number; now: Date },
 ): Promise<{ people: DirectoryEntry[]; hasNext: boolean }> {
-  return peopleDirectory(models).page(
-    { q: query.q ?? '', page: query.page, size: PEOPLE_PAGE_SIZE },
-    now.getTime(),
+  return peopleDirectory(ctx.models).page(
+    { q: input.q ?? '', page: input.page, size: PEOPLE_PAGE_SIZE },
+    input.now.getTime(),
     DIRECTORY_MAX_AGE_MS,
   );
 }

@@ -2,9 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../../domain/people-csv.js';
-import { HttpError } from '../../../plugins/auth.js';
-import { applyImport, CsvFormatError, findPreview, previewImport } from '../../../services/people/import.js';
 import { formBody, Text } from '../../form-schema.js';
+import { requireUser } from '../../guards.js';
 
 const ImportBody = formBody({
   csv: Type.String({ maxLength: MAX_IMPORT_BYTES }),
@@ -20,12 +19,10 @@ const PreviewQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const SHOWN = 200;
+const limits = { maxBytes: MAX_IMPORT_BYTES, maxRows: MAX_IMPORT_ROWS };
 
 /** CSV import: paste, preview (nothing written but the preview), then apply exactly that preview. */
 const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const limits = { maxBytes: MAX_IMPORT_BYTES, maxRows: MAX_IMPORT_ROWS };
-
   app.get('/hr/people/import', { config: { access: HR_ROLES } }, async (_request, reply) => {
     return reply.viewAsync('hr/people/import', { errors: [], csv: '', limits });
   });
@@ -39,36 +36,17 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       bodyLimit: MAX_IMPORT_BYTES * 3 + 64 * 1024,
     },
     async (request, reply) => {
-      const { csv, deactivateMissing } = request.body;
-      if (!csv.trim()) {
-        reply.code(400);
-        return reply.viewAsync('hr/people/import', {
-          errors: [{ field: 'csv', message: 'Paste the CSV, including its header row.' }],
-          csv: '',
-          limits,
-        });
-      }
-      try {
-        const preview = await previewImport(
-          app.db.models,
-          {
-            csv,
-            fileName: request.body.fileName ?? 'pasted CSV',
-            deactivateMissing: deactivateMissing === 'yes',
-            actorId: request.user!.id,
-          },
-          app.clock.now(),
-        );
-        return reply.redirect(`/hr/people/import/${preview._id}`, 303);
-      } catch (err) {
-        if (!(err instanceof CsvFormatError)) throw err;
-        reply.code(400);
-        return reply.viewAsync('hr/people/import', {
-          errors: [{ field: 'csv', message: `Nothing was imported. ${err.message}` }],
-          csv: csv.length <= 200_000 ? csv : '',
-          limits,
-        });
-      }
+      const { csv, fileName, deactivateMissing } = request.body;
+      const outcome = await app.services.people.previewPastedImport({
+        csv,
+        ...(fileName === undefined ? {} : { fileName }),
+        deactivateMissing: deactivateMissing === 'yes',
+        actorId: requireUser(request).id,
+        now: app.clock.now(),
+      });
+      if ('previewId' in outcome) return reply.redirect(`/hr/people/import/${outcome.previewId}`, 303);
+      reply.code(400);
+      return reply.viewAsync('hr/people/import', { errors: outcome.errors, csv: outcome.csv, limits });
     },
   );
 
@@ -76,25 +54,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/hr/people/import/:id',
     { config: { access: HR_ROLES }, schema: { params: PreviewParams, querystring: PreviewQuery } },
     async (request, reply) => {
-      const preview = await findPreview(app.db.models, request.params.id);
-      if (!preview) throw new HttpError(404, 'That import preview does not exist.');
-      const creates = preview.changes.filter((c) => c.action === 'create');
-      const updates = preview.changes.filter((c) => c.action === 'update');
-      return reply.viewAsync('hr/people/preview', {
-        preview,
-        counts: {
-          create: creates.length,
-          update: updates.length,
-          unchanged: preview.unchanged,
-          rejected: preview.rejected.length,
-          deactivate: preview.deactivate.length,
-        },
-        creates: creates.slice(0, SHOWN),
-        updates: updates.slice(0, SHOWN),
-        rejected: preview.rejected.slice(0, SHOWN),
-        deactivate: preview.deactivate.slice(0, SHOWN),
-        shown: SHOWN,
-      });
+      const view = await app.services.people.importPreview({ previewId: request.params.id });
+      return reply.viewAsync('hr/people/preview', view);
     },
   );
 
@@ -102,15 +63,12 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/hr/people/import/:id/apply',
     { config: { access: HR_ROLES }, schema: { params: PreviewParams, body: formBody({}) } },
     async (request, reply) => {
-      const preview = await findPreview(app.db.models, request.params.id);
-      if (!preview) throw new HttpError(404, 'That import preview does not exist.');
-      const result = await applyImport(
-        { models: app.db.models, audit: app.audit, courses: app.courses, courseIds: [...app.courses.keys()] },
-        preview,
-        request.user!.id,
-        app.clock.now(),
-      );
-      return reply.viewAsync('hr/people/applied', { preview, result });
+      const applied = await app.services.people.applyImport({
+        previewId: request.params.id,
+        actorId: requireUser(request).id,
+        now: app.clock.now(),
+      });
+      return reply.viewAsync('hr/people/applied', applied);
     },
   );
 };

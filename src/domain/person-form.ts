@@ -1,0 +1,103 @@
+import { dayKey, parseDay } from './dates.js';
+import { isValidEmployeeId, isValidLocale, type PlannedPerson } from './people-csv.js';
+import { isValidEmail, normaliseEmail, type Role } from './roles.js';
+
+/** HR's add/edit person form as posted (every field a string; the box `active` ticked or absent). */
+export type PersonForm = {
+  email: string;
+  name: string;
+  employeeId: string;
+  department: string;
+  managerEmail: string;
+  hireDate: string;
+  locale: string;
+  role: Role;
+  active?: 'yes';
+};
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The form filled in from a person (or empty for a new one). */
+export function formFromPerson(
+  person: {
+    email: string;
+    name: string;
+    employeeId?: string | null;
+    department: string;
+    hireDate?: Date | null;
+    locale: string;
+    role: Role;
+    active: boolean;
+  } | null,
+  managerEmail: string,
+): PersonForm {
+  return {
+    email: person?.email ?? '',
+    name: person?.name ?? '',
+    employeeId: person?.employeeId ?? '',
+    department: person?.department ?? '',
+    managerEmail,
+    hireDate: person?.hireDate ? dayKey(new Date(person.hireDate)) : '',
+    locale: person?.locale ?? 'en',
+    role: person?.role ?? 'employee',
+    ...(person?.active === false ? {} : { active: 'yes' as const }),
+  };
+}
+
+/** Only an administrator may grant or take away the administrator role. */
+export function adminRoleErrors(actorRole: string, wanted: string, current: string | null): FieldError[] {
+  if (actorRole === 'admin' || (wanted !== 'admin' && current !== 'admin')) return [];
+  return [{ field: 'role', message: 'Only an administrator can grant or remove the administrator role.' }];
+}
+
+/**
+ * Checks the add/edit form. The manager is looked up by the caller (`managerId` given here);
+ * returns the clean input or the field errors to show next to each field.
+ */
+export function validatePersonForm(
+  form: PersonForm,
+  manager: { id: string | null; found: boolean },
+): { input: PlannedPerson & { role: Role } } | { errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const email = normaliseEmail(form.email);
+  if (!isValidEmail(email))
+    errors.push({ field: 'email', message: 'Enter a valid email address, like name@example.com.' });
+  const name = form.name.trim().replace(/\s+/g, ' ');
+  if (!name) errors.push({ field: 'name', message: 'Enter the person’s name.' });
+  const employeeId = form.employeeId.trim();
+  if (employeeId && !isValidEmployeeId(employeeId)) {
+    errors.push({
+      field: 'employeeId',
+      message: 'Employee ID may use letters, digits, ".", "/", "_" and "-".',
+    });
+  }
+  const hireDate = form.hireDate.trim() ? parseDay(form.hireDate) : null;
+  if (form.hireDate.trim() && !hireDate)
+    errors.push({ field: 'hireDate', message: 'Enter the hire date as YYYY-MM-DD.' });
+  const locale = form.locale.trim() || 'en';
+  if (!isValidLocale(locale))
+    errors.push({ field: 'locale', message: 'Enter a language code such as en or fr-CA.' });
+  const managerEmail = normaliseEmail(form.managerEmail);
+  if (managerEmail && !isValidEmail(managerEmail)) {
+    errors.push({ field: 'managerEmail', message: 'Enter a valid email address for the manager.' });
+  } else if (managerEmail && !manager.found) {
+    errors.push({ field: 'managerEmail', message: 'Nobody has that email address. Add the manager first.' });
+  }
+  if (errors.length) return { errors };
+  return {
+    input: {
+      email,
+      name,
+      employeeId: employeeId || null,
+      department: form.department.trim(),
+      managerId: manager.id,
+      hireDate,
+      locale,
+      active: form.active === 'yes',
+      role: form.role,
+    },
+  };
+}
