@@ -4,8 +4,6 @@ import { type Access, decideAccess } from '../../src/domain/access.js';
 import type { Course } from '../../src/domain/course.js';
 import type { SessionUser } from '../../src/domain/roles.js';
 import { toSessionUser } from '../../src/services/identity/login.js';
-import { submitFeedback } from '../../src/services/learning/feedback.js';
-import { startAttempt } from '../../src/services/quiz/index.js';
 import { issueCertificate } from '../../src/services/records/certificates.js';
 import { ACTOR_EMAILS, type Actor, type SignedInActor } from './actors.js';
 
@@ -97,8 +95,11 @@ export const fixtures = {
   /** An open quiz attempt of `name` on the sample course; returns its number. */
   attempt: (ctx: SampleContext, name: SignedInActor) =>
     ctx.once(`attempt:${name}`, async () => {
-      const deps = { models: ctx.app.db.models, audit: ctx.app.audit, courses: ctx.app.courses };
-      return startAttempt(deps, await ctx.user(name), ctx.course.id, ctx.app.clock.now());
+      return ctx.app.services.quiz.startAttempt({
+        learner: await ctx.user(name),
+        courseId: ctx.course.id,
+        now: ctx.app.clock.now(),
+      });
     }),
   /** Every signed-in actor enrolled in the sample course (self-enrolment, as opening a lesson does). */
   enrolAll: (ctx: SampleContext) =>
@@ -116,14 +117,15 @@ export const fixtures = {
     ctx.once(`feedback:${name}`, async () => {
       const user = await ctx.user(name);
       const submissionId = `matrix-${name}-0000000000`;
-      await submitFeedback(
-        { models: ctx.app.db.models, audit: ctx.app.audit },
-        user,
-        ctx.course,
-        ctx.course.lessons[0]!,
-        { kind: 'question', message: 'Sample question for the matrix', submissionId },
-        ctx.app.clock.now(),
-      );
+      await ctx.app.services.learning.submitFeedback({
+        author: user,
+        course: ctx.course,
+        lesson: ctx.course.lessons[0]!,
+        kind: 'question',
+        message: 'Sample question for the matrix',
+        submissionId,
+        now: ctx.app.clock.now(),
+      });
       return `${user.id}:${submissionId}`;
     }),
   /** A certificate of `name` for the sample course; returns its code. */

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedbackRepository } from '../../src/db/repositories/feedback.js';
 import type { Course, ExamplePost } from '../../src/domain/course.js';
-import { clauseConfusion } from '../../src/services/learning/classification.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 
@@ -127,7 +126,7 @@ describe('classify then reveal', () => {
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ answer: 'acceptable', correct: false });
 
-    const report = await clauseConfusion(t.app.db.models, COURSE_ID);
+    const report = await t.app.services.learning.clauseConfusion({ courseId: COURSE_ID });
     const row = report.find((r) => r.clauseId === example.clauses[0]);
     expect(row?.wrong).toBeGreaterThanOrEqual(1);
     expect(row!.answers).toBeGreaterThanOrEqual(row!.wrong);

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type Course, type ExamplePost, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
-import { classifyExample, recordedAnswers } from '../../services/learning/classification.js';
 import { formBody } from '../form-schema.js';
+import { requireUser } from '../guards.js';
 import { clauseList, LEARN_ASSETS, PLATFORM_NAMES } from './format.js';
-import { learnerOf, wantsJson } from './learner.js';
 import { findCourse, findExample } from './lookup.js';
 import { CourseParams, ExampleParams, NoQuery } from './schemas.js';
 
@@ -13,6 +12,12 @@ import { CourseParams, ExampleParams, NoQuery } from './schemas.js';
 const ClassifyBody = formBody({
   answer: Type.Optional(Type.Union(POST_VERDICTS.map((v) => Type.Literal(v)))),
 });
+
+/** True when the client asked for JSON (the progressive-enhancement script does). */
+function wantsJson(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
 
 const examplePath = (courseId: string, exampleId: string) => `/learn/${courseId}/examples/${exampleId}`;
 
@@ -74,9 +79,9 @@ const exampleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/learn/:courseId/examples',
     { config: { access: 'authenticated' }, schema: { params: CourseParams, querystring: NoQuery } },
     async (request, reply) => {
-      const learner = learnerOf(request);
+      const learner = requireUser(request);
       const course = findCourse(app, request.params.courseId);
-      const answers = await recordedAnswers(app.db.models, learner.id, course);
+      const answers = await app.services.learning.recordedAnswers({ userId: learner.id, course });
       const examples = course.examples.map((example, i) => ({
         n: i + 1,
         label: describe(example),
@@ -107,7 +112,7 @@ const exampleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/learn/:courseId/examples/:exampleId/classify',
     { config: { access: 'authenticated' }, schema: { params: ExampleParams, body: ClassifyBody } },
     async (request, reply) => {
-      const learner = learnerOf(request);
+      const learner = requireUser(request);
       const course = findCourse(app, request.params.courseId);
       const { example, index } = findExample(course, request.params.exampleId);
       const answer = request.body.answer;
@@ -119,7 +124,13 @@ const exampleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ field: 'answer-acceptable', message }],
         });
       }
-      const result = await classifyExample(app.db.models, learner, course, example, answer, app.clock.now());
+      const result = await app.services.learning.classifyExample({
+        learner,
+        course,
+        example,
+        answer,
+        now: app.clock.now(),
+      });
       const reveal = revealData(course, example, index, answer, result.correct);
       if (wantsJson(request)) {
         const html = await reply.viewAsync('partials/example-reveal', { reveal });

@@ -1,5 +1,6 @@
 import type { Course } from '../../domain/course.js';
 import { formatDay } from '../../domain/display-dates.js';
+import type { CycleState } from '../../domain/recertification.js';
 import { STATE_LABELS } from '../../domain/state-labels.js';
 
 /** "2 March 2026", or null when there is no date. */
@@ -16,14 +17,23 @@ export function completedOn(assignment: { state: string; completedAt: Date | nul
   return assignment?.state === 'completed' ? formatDate(assignment.completedAt) : null;
 }
 
-const STATES: Record<string, { label: string; tone: 'ok' | 'bad' | 'warn' | 'neutral' }> = {
-  'not-started': { label: STATE_LABELS['not-started'], tone: 'neutral' },
-  'in-progress': { label: STATE_LABELS['in-progress'], tone: 'warn' },
+type Tone = 'ok' | 'bad' | 'warn' | 'neutral';
+
+const TONES: Record<CycleState, Tone> = {
+  'not-started': 'neutral',
+  'in-progress': 'warn',
+  'due-soon': 'warn',
+  overdue: 'bad',
+  expired: 'bad',
+  completed: 'ok',
+};
+
+/** Every cycle state by its one label (domain/state-labels.ts), plus two states only learners' badges name. */
+const STATES: Record<string, { label: string; tone: Tone }> = {
+  ...Object.fromEntries(
+    Object.entries(TONES).map(([state, tone]) => [state, { label: STATE_LABELS[state as CycleState], tone }]),
+  ),
   due: { label: 'Due', tone: 'warn' },
-  'due-soon': { label: STATE_LABELS['due-soon'], tone: 'warn' },
-  overdue: { label: STATE_LABELS.overdue, tone: 'bad' },
-  expired: { label: STATE_LABELS.expired, tone: 'bad' },
-  completed: { label: STATE_LABELS.completed, tone: 'ok' },
   'window-open': { label: 'Refresher open', tone: 'warn' },
 };
 

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
-import { Type } from 'typebox';
-import { FEEDBACK_KINDS } from '../../db/models/learning.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
 import type { Course, Lesson } from '../../domain/course.js';
-import { submitFeedback } from '../../services/learning/feedback.js';
-import { lessonPath, recordLessonView } from '../../services/learning/progress.js';
+import { Invalid } from '../../domain/errors.js';
+import { FEEDBACK_KINDS, lessonPath } from '../../services/learning/index.js';
 import { formBody } from '../form-schema.js';
+import { requireUser } from '../guards.js';
 import { clauseList, LEARN_ASSETS } from './format.js';
-import { learnerOf } from './learner.js';
 import { findCourse, findLesson } from './lookup.js';
 import { LessonParams } from './schemas.js';
 
@@ -73,52 +72,71 @@ const blankFeedback = (sent: boolean): FeedbackForm => ({
   errors: [],
 });
 
+type LessonRequest = FastifyRequest<{
+  Params: Static<typeof LessonParams>;
+  Querystring: Static<typeof LessonQuery>;
+}>;
+type FeedbackRequest = FastifyRequest<{
+  Params: Static<typeof LessonParams>;
+  Body: Static<typeof FeedbackBody>;
+}>;
+
+/** `GET /learn/:courseId/lessons/:lessonId`: the lesson, recorded as viewed (resume point, completion). */
+async function showLesson(request: LessonRequest, reply: FastifyReply) {
+  const learner = requireUser(request);
+  const course = findCourse(request.server, request.params.courseId);
+  const { lesson, index } = findLesson(course, request.params.lessonId);
+  await request.server.services.learning.recordLessonView({
+    learner,
+    course,
+    lesson,
+    now: request.server.clock.now(),
+  });
+  return renderLesson(reply, course, lesson, index, blankFeedback(request.query.feedback === 'sent'));
+}
+
+/** `POST .../feedback`: stores the question for HR; a blank message shows the form again with the error. */
+async function sendFeedback(request: FeedbackRequest, reply: FastifyReply) {
+  const learner = requireUser(request);
+  const course = findCourse(request.server, request.params.courseId);
+  const { lesson, index } = findLesson(course, request.params.lessonId);
+  const { kind, message, submissionId } = request.body;
+  try {
+    await request.server.services.learning.submitFeedback({
+      author: learner,
+      course,
+      lesson,
+      kind,
+      message,
+      submissionId,
+      now: request.server.clock.now(),
+    });
+  } catch (err) {
+    if (!(err instanceof Invalid)) throw err;
+    reply.code(400);
+    return renderLesson(reply, course, lesson, index, {
+      kind,
+      message,
+      submissionId,
+      sent: false,
+      errors: [{ field: 'feedback-message', message: err.message }],
+    });
+  }
+  // Post/redirect/get: reloading the confirmation does not resend the form.
+  return reply.redirect(`${lessonPath(course.id, lesson.id)}?feedback=sent#feedback`, 303);
+}
+
 /** Lesson pages (viewing one records progress) and the feedback form on each of them. */
 const lessonRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learn/:courseId/lessons/:lessonId',
     { config: { access: 'authenticated' }, schema: { params: LessonParams, querystring: LessonQuery } },
-    async (request, reply) => {
-      const learner = learnerOf(request);
-      const course = findCourse(app, request.params.courseId);
-      const { lesson, index } = findLesson(course, request.params.lessonId);
-      const deps = { models: app.db.models, audit: app.audit, courses: app.courses };
-      await recordLessonView(deps, learner, course, lesson, app.clock.now());
-      return renderLesson(reply, course, lesson, index, blankFeedback(request.query.feedback === 'sent'));
-    },
+    showLesson,
   );
-
   app.post(
     '/learn/:courseId/lessons/:lessonId/feedback',
     { config: { access: 'authenticated' }, schema: { params: LessonParams, body: FeedbackBody } },
-    async (request, reply) => {
-      const learner = learnerOf(request);
-      const course = findCourse(app, request.params.courseId);
-      const { lesson, index } = findLesson(course, request.params.lessonId);
-      const { kind, message, submissionId } = request.body;
-      if (message.trim() === '') {
-        reply.code(400);
-        return renderLesson(reply, course, lesson, index, {
-          kind,
-          message,
-          submissionId,
-          sent: false,
-          errors: [
-            { field: 'feedback-message', message: 'Write your question or suggestion before sending it.' },
-          ],
-        });
-      }
-      await submitFeedback(
-        { models: app.db.models, audit: app.audit },
-        learner,
-        course,
-        lesson,
-        { kind, message, submissionId },
-        app.clock.now(),
-      );
-      // Post/redirect/get: reloading the confirmation does not resend the form.
-      return reply.redirect(`${lessonPath(course.id, lesson.id)}?feedback=sent#feedback`, 303);
-    },
+    sendFeedback,
   );
 };
 

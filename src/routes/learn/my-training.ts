@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { myTraining } from '../../services/learning/progress.js';
+import { requireUser } from '../guards.js';
 import { completedOn, formatDate, LEARN_ASSETS, stateBadge } from './format.js';
-import { learnerOf } from './learner.js';
 import { NoQuery } from './schemas.js';
 
 /** The card's main button: review a completed course from its overview, else carry on where they stopped. */
@@ -16,8 +15,8 @@ const myTrainingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/',
     { config: { access: 'authenticated' }, schema: { querystring: NoQuery } },
     async (request, reply) => {
-      const learner = learnerOf(request);
-      const summaries = await myTraining(app.db.models, learner.id, app.courses.values());
+      const learner = requireUser(request);
+      const summaries = await app.services.learning.myTraining({ userId: learner.id });
       const items = summaries.map(({ course, assignment, cycle, viewedCount, resume }) => {
         const completed = completedOn(assignment);
         return {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { courseProgress, lessonPath } from '../../services/learning/progress.js';
+import { lessonPath } from '../../services/learning/index.js';
+import { requireUser } from '../guards.js';
 import { completedOn, formatDate, LEARN_ASSETS, stateBadge } from './format.js';
-import { learnerOf } from './learner.js';
 import { findCourse } from './lookup.js';
 import { CourseParams, NoQuery } from './schemas.js';
 
@@ -16,9 +16,9 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/learn/:courseId',
     { config: { access: 'authenticated' }, schema: { params: CourseParams, querystring: NoQuery } },
     async (request, reply) => {
-      const learner = learnerOf(request);
+      const learner = requireUser(request);
       const course = findCourse(app, request.params.courseId);
-      const standing = await courseProgress(app.db.models, learner.id, course);
+      const standing = await app.services.learning.courseProgress({ userId: learner.id, course });
       const lessons = course.lessons.map((lesson, i) => ({
         n: i + 1,
         title: lesson.title,

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
 import { HR_ROLES } from '../../domain/access.js';
-import {
-  grantAttempts,
-  listPersonAttempts,
-  type PersonAttempts,
-  type QuizDeps,
-} from '../../services/quiz/index.js';
+import { Invalid } from '../../domain/errors.js';
+import type { PersonAttempts } from '../../services/quiz/index.js';
+import { requireUser } from '../guards.js';
 import { formatDateTime, formatScore } from './format.js';
 import { GrantBody, GrantedQuery, MAX_GRANT, PersonCourseParams } from './schemas.js';
 
@@ -32,52 +31,61 @@ function personView(data: PersonAttempts) {
   };
 }
 
+type PersonCourse = Static<typeof PersonCourseParams>;
+type ListRequest = FastifyRequest<{ Params: PersonCourse; Querystring: Static<typeof GrantedQuery> }>;
+type GrantRequest = FastifyRequest<{ Params: PersonCourse; Body: Static<typeof GrantBody> }>;
+
+/** `GET /hr/people/:userId/courses/:courseId/attempts`: the person's attempts in their current cycle. */
+async function showAttempts(request: ListRequest, reply: FastifyReply) {
+  const data = await request.server.services.quiz.listPersonAttempts(request.params);
+  return reply.viewAsync('quiz/hr-attempts', {
+    styles: ['/static/css/quiz.css'],
+    hr: personView(data),
+    errors: [],
+    granted: request.query.granted === '1',
+  });
+}
+
+/** `POST .../attempts/grant`: grants extra attempts (audited); a blank reason shows the form again. */
+async function grant(request: GrantRequest, reply: FastifyReply) {
+  const { userId, courseId } = request.params;
+  const { quiz } = request.server.services;
+  try {
+    await quiz.grantAttempts({
+      actorId: requireUser(request).id,
+      userId,
+      courseId,
+      count: request.body.count,
+      reason: request.body.reason,
+      now: request.server.clock.now(),
+    });
+  } catch (err) {
+    if (!(err instanceof Invalid)) throw err;
+    const data = await quiz.listPersonAttempts({ userId, courseId });
+    reply.code(400);
+    return reply.viewAsync('quiz/hr-attempts', {
+      styles: ['/static/css/quiz.css'],
+      scripts: ['/static/js/forms.js'],
+      hr: personView(data),
+      errors: [{ field: 'grant-reason', message: err.message }],
+      granted: false,
+    });
+  }
+  return reply.redirect(`/hr/people/${userId}/courses/${courseId}/attempts?granted=1`, 303);
+}
+
 /** HR: a person's attempts for a course, and granting extra attempts (audited). */
 const hrQuizRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const deps = (): QuizDeps => ({ models: app.db.models, audit: app.audit, courses: app.courses });
   const config = { access: HR_ROLES };
-
   app.get(
     '/hr/people/:userId/courses/:courseId/attempts',
     { config, schema: { params: PersonCourseParams, querystring: GrantedQuery } },
-    async (request, reply) => {
-      const data = await listPersonAttempts(deps(), request.params.userId, request.params.courseId);
-      return reply.viewAsync('quiz/hr-attempts', {
-        styles: ['/static/css/quiz.css'],
-        hr: personView(data),
-        errors: [],
-        granted: request.query.granted === '1',
-      });
-    },
+    showAttempts,
   );
-
   app.post(
     '/hr/people/:userId/courses/:courseId/attempts/grant',
     { config, schema: { params: PersonCourseParams, body: GrantBody } },
-    async (request, reply) => {
-      const { userId, courseId } = request.params;
-      const reason = request.body.reason.trim();
-      if (reason.length === 0) {
-        const data = await listPersonAttempts(deps(), userId, courseId);
-        reply.code(400);
-        return reply.viewAsync('quiz/hr-attempts', {
-          styles: ['/static/css/quiz.css'],
-          scripts: ['/static/js/forms.js'],
-          hr: personView(data),
-          errors: [{ field: 'grant-reason', message: 'Give a reason for the extra attempts' }],
-          granted: false,
-        });
-      }
-      const actor = request.user?.id ?? null;
-      if (!actor) throw new Error('HR route without a user');
-      await grantAttempts(
-        deps(),
-        actor,
-        { userId, courseId, count: request.body.count, reason },
-        app.clock.now(),
-      );
-      return reply.redirect(`/hr/people/${userId}/courses/${courseId}/attempts?granted=1`, 303);
-    },
+    grant,
   );
 };
 

@@ -1,4 +1,3 @@
-import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import type { Course, Question } from '../../domain/course.js';
 import {
   type Answers,
@@ -10,7 +9,12 @@ import {
   reviewLevelFor,
   weakClauses,
 } from '../../domain/quiz/index.js';
-import { choiceTokensFor, type QuizContext } from '../../services/quiz/index.js';
+import {
+  type AttemptDoc,
+  type AttemptResultDoc,
+  choiceTokensFor,
+  type QuizContext,
+} from '../../services/quiz/index.js';
 import { formatDateTime, formatScore } from './format.js';
 
 export function quizBase(courseId: string): string {

@@ -1,10 +1,10 @@
 import { insertOnce } from '../../db/insert-once.js';
 import { classificationKey, cycleKey } from '../../db/keys.js';
-import type { Models } from '../../db/models/index.js';
 import type { ClassificationAnswerDoc } from '../../db/models/learning.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course, ExamplePost, PostVerdict } from '../../domain/course.js';
 import type { Learner } from '../assignments/enrollment.js';
+import type { ServiceContext } from '../context.js';
 
 export interface ClassifyResult {
   answer: PostVerdict;
@@ -18,16 +18,13 @@ export interface ClassifyResult {
  * (insert-once), so later attempts after seeing the verdict do not hide real confusion.
  */
 export async function classifyExample(
-  models: Models,
-  learner: Learner,
-  course: Course,
-  example: ExamplePost,
-  answer: PostVerdict,
-  now: Date,
+  ctx: ServiceContext,
+  input: { learner: Learner; course: Course; example: ExamplePost; answer: PostVerdict; now: Date },
 ): Promise<ClassifyResult> {
+  const { learner, course, example, answer, now } = input;
   const correct = answer === example.verdict;
-  const assignment = await trainingRepository(models).findAssignment(learner.id, course.id);
-  const first = await insertOnce<ClassificationAnswerDoc>(models.ClassificationAnswer, {
+  const assignment = await trainingRepository(ctx.models).findAssignment(learner.id, course.id);
+  const first = await insertOnce<ClassificationAnswerDoc>(ctx.models.ClassificationAnswer, {
     _id: classificationKey(learner.id, course.id, example.id),
     userId: learner.id,
     courseId: course.id,
@@ -45,13 +42,13 @@ export async function classifyExample(
 
 /** The learner's recorded first answers for these examples (by `_id`, in parallel). exampleId → answer. */
 export async function recordedAnswers(
-  models: Models,
-  userId: string,
-  course: Course,
+  ctx: ServiceContext,
+  input: { userId: string; course: Course },
 ): Promise<Map<string, ClassificationAnswerDoc>> {
+  const { userId, course } = input;
   const docs = await Promise.all(
     course.examples.map((e) =>
-      models.ClassificationAnswer.findById(
+      ctx.models.ClassificationAnswer.findById(
         classificationKey(userId, course.id, e.id),
       ).lean<ClassificationAnswerDoc>(),
     ),
@@ -69,9 +66,17 @@ export interface ClauseConfusion {
  * For HR: per clause, how many first answers involved it and how many were wrong, most-missed first.
  * A scan of one course's answers, counted in code (FerretDB has no `$unwind`-friendly grouping we rely on).
  */
-export async function clauseConfusion(models: Models, courseId: string): Promise<ClauseConfusion[]> {
+export async function clauseConfusion(
+  ctx: ServiceContext,
+  input: { courseId: string },
+): Promise<ClauseConfusion[]> {
   const tally = new Map<string, ClauseConfusion>();
-  const cursor = models.ClassificationAnswer.find({ courseId }, { clauses: 1, correct: 1 }).lean().cursor();
+  const cursor = ctx.models.ClassificationAnswer.find(
+    { courseId: input.courseId },
+    { clauses: 1, correct: 1 },
+  )
+    .lean()
+    .cursor();
   for await (const doc of cursor) {
     for (const clauseId of doc.clauses) {
       const row = tally.get(clauseId) ?? { clauseId, answers: 0, wrong: 0 };

@@ -1,2 +1,39 @@
-/** The learning area's commands, bound to the service context in services/index.ts. */
-export const learningCommands = {};
+/** Learning use cases: lesson views and progress, "My training", example posts, lesson feedback. */
+import { classifyExample, clauseConfusion, recordedAnswers } from './classification.js';
+import { submitFeedback } from './feedback.js';
+import { courseProgress, myTraining, recordLessonView } from './progress.js';
+
+export {
+  type ClassifyResult,
+  type ClauseConfusion,
+  classifyExample,
+  clauseConfusion,
+  recordedAnswers,
+} from './classification.js';
+export {
+  FEEDBACK_KINDS,
+  type FeedbackAuthor,
+  type FeedbackInput,
+  type FeedbackKind,
+  submitFeedback,
+} from './feedback.js';
+export {
+  type CourseProgress,
+  courseProgress,
+  lessonPath,
+  myTraining,
+  recordLessonView,
+  resumeLocation,
+  type TrainingSummary,
+} from './progress.js';
+
+/** The learning area's commands, bound to the service context in services/index.ts (`app.services.learning`). */
+export const learningCommands = {
+  recordLessonView,
+  courseProgress,
+  myTraining,
+  classifyExample,
+  recordedAnswers,
+  clauseConfusion,
+  submitFeedback,
+};

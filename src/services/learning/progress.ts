@@ -1,21 +1,14 @@
 import { cycleKey, lessonViewKey } from '../../db/keys.js';
-import type { Models } from '../../db/models/index.js';
 import type { AssignmentDoc, CycleDoc, ProgressDoc } from '../../db/models/training.js';
 import { progressRepository, viewedLessons } from '../../db/repositories/progress.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import { couldComplete } from '../../domain/completion.js';
 import type { Course, Lesson } from '../../domain/course.js';
-import { currentCycle, type Learner, markCycleStarted } from '../assignments/enrollment.js';
-import type { AuditLog } from '../audit/log.js';
+import { ensureEnrolled, type Learner, markCycleStarted } from '../assignments/enrollment.js';
+import type { ServiceContext } from '../context.js';
 import { evaluateCompletion } from '../records/completion.js';
 
 export { viewedLessons };
-
-export interface ProgressDeps {
-  models: Models;
-  audit: AuditLog;
-  courses: Map<string, Course>;
-}
 
 export const lessonPath = (courseId: string, lessonId: string) => `/learn/${courseId}/lessons/${lessonId}`;
 
@@ -44,18 +37,16 @@ export function resumeLocation(
  * always implies "recorded in lesson_views".
  */
 export async function recordLessonView(
-  deps: ProgressDeps,
-  learner: Learner,
-  course: Course,
-  lesson: Lesson,
-  now: Date,
+  ctx: ServiceContext,
+  input: { learner: Learner; course: Course; lesson: Lesson; now: Date },
 ): Promise<{ cycleId: string; progress: ProgressDoc; firstView: boolean }> {
-  const { models } = deps;
+  const { learner, course, lesson, now } = input;
+  const { models } = ctx;
   const progressRepo = progressRepository(models);
   const assignment =
     (await trainingRepository(models).findAssignment(learner.id, course.id)) ??
     // First visit to a course nobody assigned: self-enrol (creates the assignment and cycle 1).
-    (await currentCycle(models, learner, course, now)).assignment;
+    (await ensureEnrolled(ctx, { learner, course, now })).assignment;
   const cycleId = cycleKey(learner.id, course.id, assignment.cycleNo);
   const owner = { userId: learner.id, courseId: course.id };
   const location = lessonPath(course.id, lesson.id);
@@ -86,7 +77,7 @@ export async function recordLessonView(
     updatedAt: now,
   };
   if (firstView) {
-    await deps.audit.append(
+    await ctx.audit.append(
       {
         actorId: learner.id,
         subjectId: learner.id,
@@ -100,7 +91,7 @@ export async function recordLessonView(
     // Read after the lesson was recorded: a pass or attestation written later re-checks completion
     // itself, so a cycle that lacks them here cannot be complete and needs no lesson reads.
     const cycle = await markCycleStarted(models, cycleId, now);
-    if (cycle && couldComplete(course, cycle)) await evaluateCompletion(deps, cycleId, now);
+    if (cycle && couldComplete(course, cycle)) await evaluateCompletion(ctx, { cycleId, now });
   }
   return { cycleId, progress, firstView };
 }
@@ -120,10 +111,11 @@ export interface CourseProgress {
  * Repairs the progress summary when a racing update dropped an entry from it.
  */
 export async function courseProgress(
-  models: Models,
-  userId: string,
-  course: Course,
+  ctx: ServiceContext,
+  input: { userId: string; course: Course },
 ): Promise<CourseProgress> {
+  const { userId, course } = input;
+  const { models } = ctx;
   const training = trainingRepository(models);
   const assignment = await training.findAssignment(userId, course.id);
   if (!assignment) {
@@ -166,15 +158,12 @@ export interface TrainingSummary {
  * "My training": every course with the learner's assignment, cycle and progress summary.
  * Per course: the assignment by `_id`, then its cycle and progress summary in parallel.
  */
-export async function myTraining(
-  models: Models,
-  userId: string,
-  courses: Iterable<Course>,
-): Promise<TrainingSummary[]> {
-  const training = trainingRepository(models);
-  const progressRepo = progressRepository(models);
+export async function myTraining(ctx: ServiceContext, input: { userId: string }): Promise<TrainingSummary[]> {
+  const { userId } = input;
+  const training = trainingRepository(ctx.models);
+  const progressRepo = progressRepository(ctx.models);
   return Promise.all(
-    [...courses].map(async (course): Promise<TrainingSummary> => {
+    [...ctx.courses.values()].map(async (course): Promise<TrainingSummary> => {
       const assignment = await training.findAssignment(userId, course.id);
       if (!assignment) {
         return {

@@ -3,6 +3,7 @@ import { attemptKey } from '../../db/keys.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import { attemptsRepository } from '../../db/repositories/attempts.js';
 import { trainingRepository } from '../../db/repositories/training.js';
+import { Conflict, Invalid, NotFound } from '../../domain/errors.js';
 import {
   type AnswerForm,
   acceptsSubmittedAnswers,
@@ -14,14 +15,15 @@ import {
   seededRng,
 } from '../../domain/quiz/index.js';
 import type { Learner } from '../assignments/enrollment.js';
+import type { ServiceContext } from '../context.js';
 import { choiceTokensFor, newChoiceKey } from './choice-tokens.js';
-import { type QuizDeps, QuizError, questionMap } from './deps.js';
+import { questionMap } from './course.js';
 import { loadQuizContext, type QuizContext } from './overview.js';
 import { applyResult, gradeAndRecord } from './record-result.js';
 
 /** Why a new attempt cannot start, in words a learner can act on. */
-function refusal(ctx: QuizContext, now: Date): string {
-  const s = ctx.status.state;
+function refusal(quiz: QuizContext, now: Date): string {
+  const s = quiz.status.state;
   switch (s.kind) {
     case 'not-required':
       return 'This training cycle asks only for your attestation; the quiz is not required.';
@@ -36,25 +38,19 @@ function refusal(ctx: QuizContext, now: Date): string {
   }
 }
 
-/**
- * Starts the next attempt, or returns the open one. Attempt n is an insert keyed `<cycleId>:<n>`,
- * so a double click (or two tabs) that both try to start attempt n end up with the same attempt.
- */
-export async function startAttempt(
-  deps: QuizDeps,
-  learner: Learner,
-  courseId: string,
-  now: Date,
-): Promise<number> {
-  const ctx = await loadQuizContext(deps, learner, courseId, now);
-  const state = ctx.status.state;
-  if (state.kind === 'open') return state.attemptNo;
-  if (state.kind !== 'can-start') throw new QuizError(409, refusal(ctx, now));
+/** Which attempt of whose course, as every attempt command names it. */
+export interface AttemptRef {
+  learner: Learner;
+  courseId: string;
+  /** The attempt number in the learner's current cycle (1, 2, ...). */
+  n: number;
+  now: Date;
+}
 
-  const { course, cycle } = ctx;
+function newAttempt(quiz: QuizContext, learner: Learner, n: number, now: Date): AttemptDoc {
+  const { course, cycle } = quiz;
   const seed = randomBytes(8).toString('hex');
-  const n = state.nextAttemptNo;
-  const attempt: AttemptDoc = {
+  return {
     _id: attemptKey(cycle._id, n),
     userId: learner.id,
     courseId: course.id,
@@ -70,9 +66,28 @@ export async function startAttempt(
     savedAt: null,
     status: 'open',
   };
-  if (!(await attemptsRepository(deps.models).insertAttempt(attempt))) return n;
+}
 
-  await deps.audit.append(
+/**
+ * Starts the next attempt, or returns the open one. Attempt n is an insert keyed `<cycleId>:<n>`,
+ * so a double click (or two tabs) that both try to start attempt n end up with the same attempt.
+ */
+export async function startAttempt(
+  ctx: ServiceContext,
+  input: { learner: Learner; courseId: string; now: Date },
+): Promise<number> {
+  const { learner, now } = input;
+  const quiz = await loadQuizContext(ctx, input);
+  const state = quiz.status.state;
+  if (state.kind === 'open') return state.attemptNo;
+  if (state.kind !== 'can-start') throw new Conflict(refusal(quiz, now));
+
+  const { course, cycle } = quiz;
+  const n = state.nextAttemptNo;
+  const attempt = newAttempt(quiz, learner, n, now);
+  if (!(await attemptsRepository(ctx.models).insertAttempt(attempt))) return n;
+
+  await ctx.audit.append(
     {
       actorId: learner.id,
       action: 'attempt.started',
@@ -86,94 +101,93 @@ export async function startAttempt(
     now,
   );
   // Read at the start of this request: started already (a lesson view, an earlier attempt), or started now.
-  if (!cycle.startedAt) await trainingRepository(deps.models).startCycle(cycle, ctx.assignment, now);
+  if (!cycle.startedAt) await trainingRepository(ctx.models).startCycle(cycle, quiz.assignment, now);
   return n;
 }
 
 export interface LearnerAttempt {
-  ctx: QuizContext;
+  quiz: QuizContext;
   attempt: AttemptDoc;
   result: AttemptResultDoc | null;
 }
 
 /** One of the learner's own attempts in the current cycle (another person's attempt is simply not found). */
-export async function findLearnerAttempt(
-  deps: QuizDeps,
-  learner: Learner,
-  courseId: string,
-  n: number,
-  now: Date,
-): Promise<LearnerAttempt> {
-  const ctx = await loadQuizContext(deps, learner, courseId, now);
-  const id = attemptKey(ctx.cycle._id, n);
-  const attempt = ctx.attempts.find((a) => a._id === id);
-  if (!attempt) throw new QuizError(404, 'There is no such attempt.');
-  const result = ctx.results.find((r) => r._id === id) ?? null;
+export async function findLearnerAttempt(ctx: ServiceContext, input: AttemptRef): Promise<LearnerAttempt> {
+  const { n, now } = input;
+  const quiz = await loadQuizContext(ctx, input);
+  const id = attemptKey(quiz.cycle._id, n);
+  const attempt = quiz.attempts.find((a) => a._id === id);
+  if (!attempt) throw new NotFound('There is no such attempt.');
+  const result = quiz.results.find((r) => r._id === id) ?? null;
   // Repairs the follow-up writes if a crash came between the result insert and them.
-  if (result && attempt.status === 'open') await applyResult(deps, ctx.course, ctx.cycle, result, now);
-  return { ctx, attempt, result };
+  if (result && attempt.status === 'open')
+    await applyResult(ctx, { course: quiz.course, cycle: quiz.cycle, result, now });
+  return { quiz, attempt, result };
 }
 
-function refuseInvalid(invalid: string[]): void {
-  if (invalid.length > 0) throw new QuizError(400, invalid.join(' '));
+function readAnswers(quiz: QuizContext, attempt: AttemptDoc, form: AnswerForm) {
+  const read = readAnswerForm(questionMap(quiz.course), attempt.draw, choiceTokensFor(attempt), form);
+  if (read.invalid.length > 0) throw new Invalid(read.invalid.join(' '));
+  return read;
 }
 
 export type SaveOutcome = { kind: 'saved' } | { kind: 'timed-out'; result: AttemptResultDoc };
 
 /** Replaces the saved answers of an open attempt. Nothing is written if any field is invalid. */
 export async function saveAnswers(
-  deps: QuizDeps,
-  learner: Learner,
-  courseId: string,
-  n: number,
-  form: AnswerForm,
-  now: Date,
+  ctx: ServiceContext,
+  input: AttemptRef & { form: AnswerForm },
 ): Promise<SaveOutcome> {
-  const { ctx, attempt, result } = await findLearnerAttempt(deps, learner, courseId, n, now);
+  const { now } = input;
+  const { quiz, attempt, result } = await findLearnerAttempt(ctx, input);
   // The time limit closed it (perhaps just now, on this very request): show the result, change nothing.
   if (result?.timedOut) return { kind: 'timed-out', result };
   if (result)
-    throw new QuizError(409, 'This attempt has already been submitted, so its answers can no longer change.');
-  const read = readAnswerForm(questionMap(ctx.course), attempt.draw, choiceTokensFor(attempt), form);
-  refuseInvalid(read.invalid);
+    throw new Conflict('This attempt has already been submitted, so its answers can no longer change.');
+  const read = readAnswers(quiz, attempt, input.form);
   if (isPastDeadline(now, attempt.deadline)) {
     // Within the grace period the answers that just arrived are the learner's last word.
-    const late = acceptsSubmittedAnswers(now, attempt.deadline) ? read.answers : attempt.answers;
-    return {
-      kind: 'timed-out',
-      result: (await gradeAndRecord(deps, ctx.course, ctx.cycle, attempt, late, now)).result,
-    };
+    const answers = acceptsSubmittedAnswers(now, attempt.deadline) ? read.answers : attempt.answers;
+    const graded = await gradeAndRecord(ctx, {
+      course: quiz.course,
+      cycle: quiz.cycle,
+      attempt,
+      answers,
+      now,
+    });
+    return { kind: 'timed-out', result: graded.result };
   }
-  await attemptsRepository(deps.models).saveAnswers(attempt._id, read.answers, now);
+  await attemptsRepository(ctx.models).saveAnswers(attempt._id, read.answers, now);
   return { kind: 'saved' };
 }
 
 export type SubmitOutcome =
   | { kind: 'graded'; result: AttemptResultDoc }
-  | { kind: 'incomplete'; unanswered: string[]; answers: ReturnType<typeof readAnswerForm>['answers'] };
+  | {
+      kind: 'incomplete';
+      unanswered: string[];
+      answers: ReturnType<typeof readAnswerForm>['answers'];
+      /** The attempt as read, so the page can be shown again without reading it twice. */
+      attempt: LearnerAttempt;
+    };
 
 /**
  * Submits an attempt: every question must be answered (unless the time is up, when blanks score 0).
  * Re-submitting a graded attempt returns its result unchanged.
  */
 export async function submitAttempt(
-  deps: QuizDeps,
-  learner: Learner,
-  courseId: string,
-  n: number,
-  form: AnswerForm,
-  now: Date,
+  ctx: ServiceContext,
+  input: AttemptRef & { form: AnswerForm },
 ): Promise<SubmitOutcome> {
-  const { ctx, attempt, result } = await findLearnerAttempt(deps, learner, courseId, n, now);
+  const { now } = input;
+  const found = await findLearnerAttempt(ctx, input);
+  const { quiz, attempt, result } = found;
   if (result) return { kind: 'graded', result };
-  const read = readAnswerForm(questionMap(ctx.course), attempt.draw, choiceTokensFor(attempt), form);
-  refuseInvalid(read.invalid);
+  const read = readAnswers(quiz, attempt, input.form);
   const timeUp = isPastDeadline(now, attempt.deadline);
   if (!timeUp && read.unanswered.length > 0)
-    return { kind: 'incomplete', unanswered: read.unanswered, answers: read.answers };
+    return { kind: 'incomplete', unanswered: read.unanswered, answers: read.answers, attempt: found };
   const answers = acceptsSubmittedAnswers(now, attempt.deadline) ? read.answers : attempt.answers;
-  return {
-    kind: 'graded',
-    result: (await gradeAndRecord(deps, ctx.course, ctx.cycle, attempt, answers, now)).result,
-  };
+  const graded = await gradeAndRecord(ctx, { course: quiz.course, cycle: quiz.cycle, attempt, answers, now });
+  return { kind: 'graded', result: graded.result };
 }

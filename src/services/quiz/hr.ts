@@ -5,8 +5,10 @@ import type { UserDoc } from '../../db/models/user.js';
 import { attemptsRepository } from '../../db/repositories/attempts.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course } from '../../domain/course.js';
+import { Conflict, Invalid, NotFound } from '../../domain/errors.js';
 import { attemptsAllowed } from '../../domain/quiz/index.js';
-import { courseOr404, type QuizDeps, QuizError } from './deps.js';
+import type { ServiceContext } from '../context.js';
+import { quizCourse } from './course.js';
 
 export interface PersonAttempts {
   person: UserDoc;
@@ -16,26 +18,25 @@ export interface PersonAttempts {
   attempts: Array<{ attempt: AttemptDoc; result: AttemptResultDoc | null }>;
 }
 
-async function currentCycleOf(deps: QuizDeps, userId: string, courseId: string) {
-  const course = courseOr404(deps, courseId);
-  const person = await deps.models.User.findById(userId).lean<UserDoc>();
-  if (!person) throw new QuizError(404, 'There is no such person.');
-  const training = trainingRepository(deps.models);
+async function currentCycleOf(ctx: ServiceContext, userId: string, courseId: string) {
+  const course = quizCourse(ctx.courses, courseId);
+  const person = await ctx.models.User.findById(userId).lean<UserDoc>();
+  if (!person) throw new NotFound('There is no such person.');
+  const training = trainingRepository(ctx.models);
   const assignment = await training.findAssignment(userId, courseId);
   const cycle = assignment ? await training.findCycle(cycleKey(userId, courseId, assignment.cycleNo)) : null;
-  if (!cycle) throw new QuizError(404, 'This person has not started this course.');
+  if (!cycle) throw new NotFound('This person has not started this course.');
   return { course, person, cycle };
 }
 
-/** A person's attempts in their current cycle of a course, for HR. */
+/** A person's attempts in their current cycle of a course, for HR. Reads only, so it takes no time. */
 export async function listPersonAttempts(
-  deps: QuizDeps,
-  userId: string,
-  courseId: string,
+  ctx: ServiceContext,
+  input: { userId: string; courseId: string },
 ): Promise<PersonAttempts> {
-  const { course, person, cycle } = await currentCycleOf(deps, userId, courseId);
+  const { course, person, cycle } = await currentCycleOf(ctx, input.userId, input.courseId);
   const allowed = attemptsAllowed(course.quiz, cycle);
-  const repo = attemptsRepository(deps.models);
+  const repo = attemptsRepository(ctx.models);
   const { attempts, results } = await repo.listAttempts(cycle._id, allowed + 1);
   const byId = new Map(results.map((r) => [r._id, r]));
   return {
@@ -50,25 +51,28 @@ export async function listPersonAttempts(
 /**
  * HR grants extra attempts in the person's current cycle. A single-document `$set` of the new
  * total: two grants racing could lose one, which HR sees on the page and both are in the audit log.
+ * A reason that is blank once trimmed is `Invalid`, checked before anything is read (HR's page
+ * then shows the form again, and answers 404 for an unknown person as it did before).
  */
 export async function grantAttempts(
-  deps: QuizDeps,
-  actorId: string,
-  input: { userId: string; courseId: string; count: number; reason: string },
-  now: Date,
+  ctx: ServiceContext,
+  input: { actorId: string; userId: string; courseId: string; count: number; reason: string; now: Date },
 ): Promise<{ extraAttempts: number }> {
-  const { cycle } = await currentCycleOf(deps, input.userId, input.courseId);
-  if (cycle.passedAt) throw new QuizError(409, 'This person has already passed the quiz in this cycle.');
-  const extraAttempts = (cycle.extraAttempts ?? 0) + input.count;
-  await trainingRepository(deps.models).updateCycle(cycle._id, { extraAttempts, exhaustedAt: null });
-  await deps.audit.append(
+  const { actorId, userId, courseId, count, now } = input;
+  const reason = input.reason.trim();
+  if (reason.length === 0) throw new Invalid('Give a reason for the extra attempts');
+  const { cycle } = await currentCycleOf(ctx, userId, courseId);
+  if (cycle.passedAt) throw new Conflict('This person has already passed the quiz in this cycle.');
+  const extraAttempts = (cycle.extraAttempts ?? 0) + count;
+  await trainingRepository(ctx.models).updateCycle(cycle._id, { extraAttempts, exhaustedAt: null });
+  await ctx.audit.append(
     {
       actorId,
       action: 'attempts.granted',
       targetType: 'cycle',
       targetId: cycle._id,
-      subjectId: input.userId,
-      details: { courseId: input.courseId, count: input.count, extraAttempts, reason: input.reason },
+      subjectId: userId,
+      details: { courseId, count, extraAttempts, reason },
     },
     now,
   );

@@ -9,8 +9,9 @@ import {
   type QuizStatus,
   quizStatus,
 } from '../../domain/quiz/index.js';
-import { currentCycle, type Learner } from '../assignments/enrollment.js';
-import { courseOr404, type QuizDeps } from './deps.js';
+import { ensureEnrolled, type Learner } from '../assignments/enrollment.js';
+import type { ServiceContext } from '../context.js';
+import { quizCourse } from './course.js';
 import { gradeAndRecord } from './record-result.js';
 
 export interface QuizContext {
@@ -40,28 +41,27 @@ function summaries(attempts: AttemptDoc[], results: AttemptResultDoc[]): Attempt
  * before the limit, as submitted at the limit. Done whenever the learner comes back, so an
  * abandoned timed attempt never blocks the next one.
  */
-export async function closeIfExpired(
-  deps: QuizDeps,
+async function closeIfExpired(
+  ctx: ServiceContext,
   course: Course,
   cycle: CycleDoc,
   attempt: AttemptDoc,
   now: Date,
 ): Promise<AttemptResultDoc | null> {
   if (acceptsSubmittedAnswers(now, attempt.deadline)) return null;
-  const { result } = await gradeAndRecord(deps, course, cycle, attempt, attempt.answers, now);
+  const { result } = await gradeAndRecord(ctx, { course, cycle, attempt, answers: attempt.answers, now });
   return result;
 }
 
 /** The learner's quiz situation in their current cycle, after closing any expired attempt. */
 export async function loadQuizContext(
-  deps: QuizDeps,
-  learner: Learner,
-  courseId: string,
-  now: Date,
+  ctx: ServiceContext,
+  input: { learner: Learner; courseId: string; now: Date },
 ): Promise<QuizContext> {
-  const course = courseOr404(deps, courseId);
-  const { assignment, cycle } = await currentCycle(deps.models, learner, course, now);
-  const repo = attemptsRepository(deps.models);
+  const { learner, now } = input;
+  const course = quizCourse(ctx.courses, input.courseId);
+  const { assignment, cycle } = await ensureEnrolled(ctx, { learner, course, now });
+  const repo = attemptsRepository(ctx.models);
   // Attempt numbers never exceed what was allowed when they started; +1 covers a grant being revoked.
   const upTo = attemptsAllowed(course.quiz, cycle) + 1;
   const { attempts, results: found } = await repo.listAttempts(cycle._id, upTo);
@@ -69,7 +69,7 @@ export async function loadQuizContext(
   const graded = new Set(results.map((r) => r._id));
   for (const attempt of attempts) {
     if (graded.has(attempt._id)) continue;
-    const closed = await closeIfExpired(deps, course, cycle, attempt, now);
+    const closed = await closeIfExpired(ctx, course, cycle, attempt, now);
     if (closed) results = [...results, closed];
   }
   const status = quizStatus(course.quiz, cycle, summaries(attempts, results), now);

@@ -1,3 +1,4 @@
+import type { Models } from '../../db/models/index.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import type { CycleDoc } from '../../db/models/training.js';
 import { attemptsRepository } from '../../db/repositories/attempts.js';
@@ -6,8 +7,9 @@ import { couldComplete } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import { type Answers, attemptsAllowed, gradeAttempt, submissionTime } from '../../domain/quiz/index.js';
 import { markCycleStarted } from '../assignments/enrollment.js';
+import type { ServiceContext } from '../context.js';
 import { evaluateCompletion } from '../records/completion.js';
-import { type QuizDeps, questionMap } from './deps.js';
+import { questionMap } from './course.js';
 
 /**
  * Everything that follows a stored result: idempotent single-document writes, so they can be
@@ -20,32 +22,30 @@ import { type QuizDeps, questionMap } from './deps.js';
  * matter only when this result would exhaust the cycle, so that case re-reads it.
  */
 export async function applyResult(
-  deps: QuizDeps,
-  course: Course,
-  cycle: CycleDoc,
-  result: AttemptResultDoc,
-  now: Date,
+  ctx: ServiceContext,
+  input: { course: Course; cycle: CycleDoc; result: AttemptResultDoc; now: Date },
 ): Promise<void> {
+  const { course, cycle, result, now } = input;
   if (cycle._id !== result.cycleId) throw new Error(`result ${result._id} is not of cycle ${cycle._id}`);
-  await attemptsRepository(deps.models).markGraded(result._id);
-  const after = await recordOutcome(deps, course, cycle, result, now);
+  await attemptsRepository(ctx.models).markGraded(result._id);
+  const after = await recordOutcome(ctx.models, course, cycle, result, now);
   if (!after) return;
   // The first attempt started the cycle; this covers a crash between that attempt's insert and its start.
-  if (!after.startedAt) await markCycleStarted(deps.models, after._id, now);
+  if (!after.startedAt) await markCycleStarted(ctx.models, after._id, now);
   // Completion also needs the attestation, which can only follow the pass and re-checks completion
   // itself: so the lessons are read only when this cycle already has everything else.
-  if (couldComplete(course, after)) await evaluateCompletion(deps, after._id, now);
+  if (couldComplete(course, after)) await evaluateCompletion(ctx, { cycleId: after._id, now });
 }
 
 /** Writes what the result means for the cycle (passed, or out of attempts); returns the cycle as written. */
 async function recordOutcome(
-  deps: QuizDeps,
+  models: Models,
   course: Course,
   cycle: CycleDoc,
   result: AttemptResultDoc,
   now: Date,
 ): Promise<CycleDoc | null> {
-  const training = trainingRepository(deps.models);
+  const training = trainingRepository(models);
   if (cycle.passedAt) return cycle;
   if (result.passed) {
     const passed = { passedAt: result.submittedAt, passedAttemptId: result._id, score: result.score };
@@ -66,14 +66,11 @@ async function recordOutcome(
  * number of concurrent submissions, one insert succeeds; the others read and return that result.
  */
 export async function gradeAndRecord(
-  deps: QuizDeps,
-  course: Course,
-  cycle: CycleDoc,
-  attempt: AttemptDoc,
-  answers: Answers,
-  now: Date,
+  ctx: ServiceContext,
+  input: { course: Course; cycle: CycleDoc; attempt: AttemptDoc; answers: Answers; now: Date },
 ): Promise<{ result: AttemptResultDoc; created: boolean }> {
-  const attempts = attemptsRepository(deps.models);
+  const { course, cycle, attempt, answers, now } = input;
+  const attempts = attemptsRepository(ctx.models);
   const grade = gradeAttempt(questionMap(course), attempt.draw, answers, course.quiz.passingScore);
   const submittedAt = submissionTime(now, attempt.deadline);
   const result: AttemptResultDoc = {
@@ -99,7 +96,7 @@ export async function gradeAndRecord(
     if (!existing) throw new Error(`attempt ${attempt._id}: duplicate result but none found`);
     return { result: existing, created: false };
   }
-  await deps.audit.append(
+  await ctx.audit.append(
     {
       actorId: attempt.userId,
       action: 'attempt.submitted',
@@ -118,6 +115,6 @@ export async function gradeAndRecord(
     },
     now,
   );
-  await applyResult(deps, course, cycle, result, now);
+  await applyResult(ctx, { course, cycle, result, now });
   return { result, created: true };
 }

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { usersRepository } from '../../../src/db/repositories/users.js';
 import { hashPassword } from '../../../src/services/identity/passwords.js';
-import { courseProgress } from '../../../src/services/learning/progress.js';
 import { type ClientSession, signIn } from '../../helpers/actors.js';
 import { createTestApp, csrfFrom, TEST_PASSWORD, type TestApp } from '../../helpers/app.js';
 import { firstChoices } from '../../helpers/quiz-form.js';
@@ -160,7 +159,7 @@ describe('progress under concurrent lesson views', () => {
       (await Progress.findOne({ userId: user!._id, courseId: course.id }).lean())?.viewed ?? {},
     );
     // What the pages read: the durable records, with the summary repaired on read.
-    const standing = await courseProgress(t.app.db.models, user!._id, course);
+    const standing = await t.app.services.learning.courseProgress({ userId: user!._id, course });
     expect(standing.viewed.size).toBe(course.lessons.length);
     const progress = await Progress.findOne({ userId: user!._id, courseId: course.id }).lean();
     const summarised = Object.keys(progress?.viewed ?? {});
