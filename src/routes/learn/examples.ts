@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { type Course, type ExamplePost, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
 import { formBody } from '../form-schema.js';
 import { requireUser } from '../guards.js';
@@ -73,71 +73,87 @@ function renderExample(
   });
 }
 
+type GalleryRequest = FastifyRequest<{ Params: Static<typeof CourseParams> }>;
+type ExampleRequest = FastifyRequest<{ Params: Static<typeof ExampleParams> }>;
+type ClassifyRequest = FastifyRequest<{
+  Params: Static<typeof ExampleParams>;
+  Body: Static<typeof ClassifyBody>;
+}>;
+
+/** `GET /learn/:courseId/examples`: every example as a post card, with the learner's first answers. */
+async function showGallery(request: GalleryRequest, reply: FastifyReply) {
+  const learner = requireUser(request);
+  const course = findCourse(request.server, request.params.courseId);
+  const answers = await request.server.services.learning.recordedAnswers({ userId: learner.id, course });
+  const examples = course.examples.map((example, i) => ({
+    n: i + 1,
+    label: describe(example),
+    href: examplePath(course.id, example.id),
+    post: example,
+    answered: answers.get(example.id)?.correct ?? null,
+  }));
+  return reply.viewAsync('learn/examples', {
+    ...LEARN_ASSETS,
+    course: { id: course.id, title: course.title },
+    examples,
+    answeredCount: answers.size,
+  });
+}
+
+/** `GET .../examples/:exampleId`: one post, asking for a verdict. */
+async function showExample(request: ExampleRequest, reply: FastifyReply) {
+  const course = findCourse(request.server, request.params.courseId);
+  const { example, index } = findExample(course, request.params.exampleId);
+  return renderExample(reply, course, example, index, {});
+}
+
+/** `POST .../classify`: records the first answer and reveals the verdict (a page, or JSON for the script). */
+async function classify(request: ClassifyRequest, reply: FastifyReply) {
+  const learner = requireUser(request);
+  const course = findCourse(request.server, request.params.courseId);
+  const { example, index } = findExample(course, request.params.exampleId);
+  const answer = request.body.answer;
+  if (!answer) {
+    const message = 'Choose whether the post is acceptable or unacceptable, then check your answer.';
+    reply.code(400);
+    if (wantsJson(request)) return { statusCode: 400, error: 'Answer missing', message };
+    return renderExample(reply, course, example, index, {
+      errors: [{ field: 'answer-acceptable', message }],
+    });
+  }
+  const result = await request.server.services.learning.classifyExample({
+    learner,
+    course,
+    example,
+    answer,
+    now: request.server.clock.now(),
+  });
+  const reveal = revealData(course, example, index, answer, result.correct);
+  if (wantsJson(request)) {
+    const html = await reply.viewAsync('partials/example-reveal', { reveal });
+    return reply.type('application/json; charset=utf-8').send({ ...reveal, html });
+  }
+  return renderExample(reply, course, example, index, { reveal });
+}
+
+const config = { access: 'authenticated' } as const;
+
 /** The example gallery and classify-then-reveal (plain form post, or JSON for the enhancing script). */
 const exampleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/learn/:courseId/examples',
-    { config: { access: 'authenticated' }, schema: { params: CourseParams, querystring: NoQuery } },
-    async (request, reply) => {
-      const learner = requireUser(request);
-      const course = findCourse(app, request.params.courseId);
-      const answers = await app.services.learning.recordedAnswers({ userId: learner.id, course });
-      const examples = course.examples.map((example, i) => ({
-        n: i + 1,
-        label: describe(example),
-        href: examplePath(course.id, example.id),
-        post: example,
-        answered: answers.get(example.id)?.correct ?? null,
-      }));
-      return reply.viewAsync('learn/examples', {
-        ...LEARN_ASSETS,
-        course: { id: course.id, title: course.title },
-        examples,
-        answeredCount: answers.size,
-      });
-    },
+    { config, schema: { params: CourseParams, querystring: NoQuery } },
+    showGallery,
   );
-
   app.get(
     '/learn/:courseId/examples/:exampleId',
-    { config: { access: 'authenticated' }, schema: { params: ExampleParams, querystring: NoQuery } },
-    async (request, reply) => {
-      const course = findCourse(app, request.params.courseId);
-      const { example, index } = findExample(course, request.params.exampleId);
-      return renderExample(reply, course, example, index, {});
-    },
+    { config, schema: { params: ExampleParams, querystring: NoQuery } },
+    showExample,
   );
-
   app.post(
     '/learn/:courseId/examples/:exampleId/classify',
-    { config: { access: 'authenticated' }, schema: { params: ExampleParams, body: ClassifyBody } },
-    async (request, reply) => {
-      const learner = requireUser(request);
-      const course = findCourse(app, request.params.courseId);
-      const { example, index } = findExample(course, request.params.exampleId);
-      const answer = request.body.answer;
-      if (!answer) {
-        const message = 'Choose whether the post is acceptable or unacceptable, then check your answer.';
-        reply.code(400);
-        if (wantsJson(request)) return { statusCode: 400, error: 'Answer missing', message };
-        return renderExample(reply, course, example, index, {
-          errors: [{ field: 'answer-acceptable', message }],
-        });
-      }
-      const result = await app.services.learning.classifyExample({
-        learner,
-        course,
-        example,
-        answer,
-        now: app.clock.now(),
-      });
-      const reveal = revealData(course, example, index, answer, result.correct);
-      if (wantsJson(request)) {
-        const html = await reply.viewAsync('partials/example-reveal', { reveal });
-        return reply.type('application/json; charset=utf-8').send({ ...reveal, html });
-      }
-      return renderExample(reply, course, example, index, { reveal });
-    },
+    { config, schema: { params: ExampleParams, body: ClassifyBody } },
+    classify,
   );
 };
 
