@@ -3,13 +3,13 @@ import { commands } from './cli/registry.js';
 import { type CliCommand, type CliContext, CliUsageError } from './cli/types.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { ContentError, defaultCoursesDir, loadCourses } from './content/index.js';
-import { type Db, openDb } from './db/connection.js';
+import { openDb } from './db/connection.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
 import { systemClock } from './domain/clock.js';
 import type { Course } from './domain/course.js';
 import { createMailer, type Mailer } from './mail/transport.js';
-import { type AuditLog, createAuditLog, signerFromKey } from './services/audit/log.js';
+import { createAuditLog, signerFromKey } from './services/audit/log.js';
 import { createServices, type Services } from './services/index.js';
 
 function printUsage(): void {
@@ -25,8 +25,6 @@ async function readStdin(): Promise<string> {
 
 /** What a command that uses the database works with, opened once for the run. */
 interface Backend {
-  db: Db;
-  audit: AuditLog;
   mailer: Mailer;
   services: Services;
   close(): Promise<void>;
@@ -43,8 +41,6 @@ async function openBackend(config: Config, courses: Map<string, Course>): Promis
   const mailer = createMailer(config, db.models);
   const services = createServices({ models: db.models, courses, audit, mailer, baseUrl: config.BASE_URL });
   return {
-    db,
-    audit,
     mailer,
     services,
     async close() {
@@ -71,12 +67,6 @@ function contextFor(
     clock: systemClock,
     out: (line) => console.log(line),
     readStdin,
-    get db() {
-      return need().db;
-    },
-    get audit() {
-      return need().audit;
-    },
     get services() {
       return need().services;
     },

@@ -1,9 +1,7 @@
 import type { Config } from '../config.js';
-import type { Db } from '../db/connection.js';
 import type { Clock } from '../domain/clock.js';
 import type { Course } from '../domain/course.js';
 import type { Mailer } from '../mail/transport.js';
-import type { AuditLog } from '../services/audit/log.js';
 import type { Services } from '../services/index.js';
 
 export interface CliArgs {
@@ -13,12 +11,13 @@ export interface CliArgs {
 
 export interface CliContext {
   config: Config;
-  /** Throws (as `audit`, `services` and `mailKind` do) for commands declared with `needsDatabase: false`. */
-  db: Db;
   courses: Map<string, Course>;
   clock: Clock;
-  audit: AuditLog;
-  /** Every use case, wired once for the run (services/index.ts) with the run's own mailer. */
+  /**
+   * Every use case, wired once for the run on its database, audit log and own mailer
+   * (services/index.ts), as the app wires `app.services`. Throws, as `mailKind` does, for commands
+   * declared with `needsDatabase: false`, which never start a database.
+   */
   services: Services;
   /** How the run's mail goes out: SMTP, or the outbox HR reads. */
   mailKind: Mailer['kind'];
