@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { feedbackKey } from '../../src/db/keys.js';
 import type { UserDoc } from '../../src/db/models/user.js';
 import { type Access, decideAccess } from '../../src/domain/access.js';
 import type { Course } from '../../src/domain/course.js';
@@ -126,7 +127,7 @@ export const fixtures = {
         submissionId,
         now: ctx.app.clock.now(),
       });
-      return `${user.id}:${submissionId}`;
+      return feedbackKey(user.id, submissionId);
     }),
   /** A certificate of `name` for the sample course; returns its code. */
   certificate: (ctx: SampleContext, name: SignedInActor) =>

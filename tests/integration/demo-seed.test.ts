@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignmentKey, cycleKey } from '../../src/db/keys.js';
 import { addDays, utcDay } from '../../src/domain/dates.js';
 import { outboxMailer } from '../../src/mail/transport.js';
 import { verifyAuditChain } from '../../src/services/audit/verify.js';
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 const course = () => [...t.app.courses.values()][0]!;
-const cycleId = (userId: string, n: number) => `${userId}:${course().id}:${n}`;
+const cycleId = (userId: string, n: number) => cycleKey(userId, course().id, n);
 
 describe('demo training history', () => {
   it('gives each early completer every lesson, a passed quiz, an attestation and a certificate', async () => {
@@ -71,7 +72,7 @@ describe('demo training history', () => {
   it('shows the states HR should see: refreshers due for old completions, overdue and newly assigned people', async () => {
     const { Assignment } = t.app.db.models;
     const stateOf = async (email: string) =>
-      (await Assignment.findById(`${await userIdOf(t.app, email)}:${course().id}`).lean())?.state;
+      (await Assignment.findById(assignmentKey(await userIdOf(t.app, email), course().id)).lean())?.state;
     expect(await stateOf('ava.adams@demo.test')).toBe('completed');
     expect(await stateOf('ben.bauer@demo.test')).toBe('completed');
     // Completed 400 and 350 days ago on a yearly cycle: expired, and a refresher due in 15 days.
@@ -80,7 +81,7 @@ describe('demo training history', () => {
     expect(await stateOf('elena.evans@demo.test')).toBe('overdue');
     expect(await stateOf('femi.fischer@demo.test')).toBe('overdue');
     const fresh = await Assignment.findById(
-      `${await userIdOf(t.app, 'employee@demo.test')}:${course().id}`,
+      assignmentKey(await userIdOf(t.app, 'employee@demo.test'), course().id),
     ).lean();
     expect(fresh?.state).toBe('not-started');
     expect(fresh?.dueAt).toEqual(utcDay(addDays(t.clock.now(), 30)));

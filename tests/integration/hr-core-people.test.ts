@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cycleKey } from '../../src/db/keys.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
+import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -278,7 +280,7 @@ describe('demo training data', () => {
       expect([...states].sort()).toEqual(expect.arrayContaining(['completed', 'overdue', 'not-started']));
       const dev = await usersRepository(fresh.app.db.models).findByEmail('dev.diallo@demo.test');
       expect(
-        await fresh.app.db.models.Cycle.exists({ _id: `${dev!._id}:social-media-policy:2` }),
+        await fresh.app.db.models.Cycle.exists({ _id: cycleKey(dev!._id, COURSE_ID, 2) }),
       ).not.toBeNull();
       expect(await fresh.app.db.models.Outbox.countDocuments()).toBeGreaterThan(0);
     } finally {

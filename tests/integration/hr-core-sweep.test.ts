@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignmentKey, cycleKey, reminderKey } from '../../src/db/keys.js';
 import type { OutboxDoc } from '../../src/db/models/hr.js';
 import type { AssignmentDoc, CycleDoc } from '../../src/db/models/training.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
@@ -49,10 +50,10 @@ async function sweep(at: string) {
 }
 
 const assignment = (userId: string) =>
-  t.app.db.models.Assignment.findById(`${userId}:${COURSE_ID}`).lean<AssignmentDoc>();
+  t.app.db.models.Assignment.findById(assignmentKey(userId, COURSE_ID)).lean<AssignmentDoc>();
 
 async function mailFor(userId: string): Promise<OutboxDoc[]> {
-  return t.app.db.models.Outbox.find({ _id: new RegExp(`^${userId}:${COURSE_ID}:`) })
+  return t.app.db.models.Outbox.find({ _id: new RegExp(`^${assignmentKey(userId, COURSE_ID)}:`) })
     .sort({ _id: 1 })
     .lean<OutboxDoc[]>();
 }
@@ -60,10 +61,10 @@ async function mailFor(userId: string): Promise<OutboxDoc[]> {
 /** What the completion service does when a cycle's requirements are met (lessons, quiz, attestation). */
 async function complete(userId: string, at: string) {
   const a = (await assignment(userId))!;
-  const id = `${userId}:${COURSE_ID}:${a.cycleNo}`;
+  const id = cycleKey(userId, COURSE_ID, a.cycleNo);
   const previous =
     a.cycleNo > 1
-      ? await t.app.db.models.Cycle.findById(`${userId}:${COURSE_ID}:${a.cycleNo - 1}`).lean<CycleDoc>()
+      ? await t.app.db.models.Cycle.findById(cycleKey(userId, COURSE_ID, a.cycleNo - 1)).lean<CycleDoc>()
       : null;
   const policy = await recertificationPolicy(t.app.db.models, t.app.courses.get(COURSE_ID)!, new Date(at));
   const completedAt = new Date(at);
@@ -101,7 +102,7 @@ describe('assignment rules', () => {
       state: 'not-started',
     });
     expect(erin?.dueAt?.toISOString()).toBe('2026-04-01T00:00:00.000Z');
-    expect(await t.app.db.models.Cycle.exists({ _id: `${erinId}:${COURSE_ID}:1` })).not.toBeNull();
+    expect(await t.app.db.models.Cycle.exists({ _id: cycleKey(erinId, COURSE_ID, 1) })).not.toBeNull();
     const engineer = await usersRepository(t.app.db.models).findByEmail('ben.bauer@demo.test');
     expect(await assignment(engineer!._id)).toBeNull();
     const audit = await t.app.db.models.AuditEvent.findOne({ action: 'assignment.created' }).lean();
@@ -220,12 +221,12 @@ describe('simulated years of refresher sweeps', () => {
     const renewed = await assignment(erinId);
     expect(renewed).toMatchObject({ cycleNo: 2, state: 'due-soon', completedAt: null });
     expect(renewed?.dueAt?.toISOString()).toBe('2027-04-19T00:00:00.000Z');
-    const first = await t.app.db.models.Cycle.findById(`${erinId}:${COURSE_ID}:1`).lean<CycleDoc>();
+    const first = await t.app.db.models.Cycle.findById(cycleKey(erinId, COURSE_ID, 1)).lean<CycleDoc>();
     expect(first?.completedAt?.toISOString()).toBe('2026-04-20T14:00:00.000Z'); // history kept
-    const second = await t.app.db.models.Cycle.findById(`${erinId}:${COURSE_ID}:2`).lean<CycleDoc>();
+    const second = await t.app.db.models.Cycle.findById(cycleKey(erinId, COURSE_ID, 2)).lean<CycleDoc>();
     expect(second).toMatchObject({ n: 2, requirement: 'full', completedAt: null });
     const opened = (await mailFor(erinId)).at(-1)!;
-    expect(opened._id).toBe(`${erinId}:${COURSE_ID}:2:assigned:2027-03-21`);
+    expect(opened._id).toBe(reminderKey(erinId, COURSE_ID, 2, { kind: 'assigned', day: '2027-03-21' }));
     expect(opened.subject).toContain('Time to renew');
 
     await sweep('2027-04-20T06:00:00Z');
@@ -284,7 +285,7 @@ describe('extensions, retirement, inactive people, renewals', () => {
     expect(after?.dueAt?.toISOString()).toBe('2028-06-30T00:00:00.000Z');
     expect(after?.state).toBe('not-started');
     const cycle = await t.app.db.models.Cycle.findById(
-      `${erinId}:${COURSE_ID}:${before!.cycleNo}`,
+      cycleKey(erinId, COURSE_ID, before!.cycleNo),
     ).lean<CycleDoc>();
     expect(cycle?.dueAt?.toISOString()).toBe('2028-06-30T00:00:00.000Z');
     const event = await t.app.db.models.AuditEvent.findOne({
@@ -395,7 +396,7 @@ describe('extensions, retirement, inactive people, renewals', () => {
     await sweep('2028-04-10T10:00:00Z');
     const a = await assignment(erinId);
     expect(a).toMatchObject({ cycleNo: 4, state: 'not-started' });
-    const cycle = await t.app.db.models.Cycle.findById(`${erinId}:${COURSE_ID}:4`).lean<CycleDoc>();
+    const cycle = await t.app.db.models.Cycle.findById(cycleKey(erinId, COURSE_ID, 4)).lean<CycleDoc>();
     expect(cycle).toMatchObject({ requirement: 'attest-only' });
     expect(cycle?.dueAt?.toISOString()).toBe('2028-05-15T00:00:00.000Z');
     // Only once: the next sweep does not open cycle 5.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UserDoc } from '../../src/db/models/user.js';
-import { newUserId } from '../../src/db/repositories/users.js';
+import { buildPerson } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 
 /**
@@ -14,21 +14,15 @@ let hr: Session;
 /** People written straight to the database, as another process (an HR system sync) would. */
 function outsider(i: number, extra: Partial<UserDoc> = {}): UserDoc {
   const now = t.clock.now();
-  return {
-    _id: newUserId(),
+  return buildPerson({
     email: `crew${i}@demo.test`,
     name: `Crew ${String(i).padStart(2, '0')}`,
     employeeId: `C${1000 + i}`,
     department: i % 2 ? 'Night Shift' : 'Day Shift',
-    managerId: null,
-    role: 'employee',
-    active: true,
-    locale: 'en',
-    hireDate: null,
     createdAt: now,
     updatedAt: now,
     ...extra,
-  };
+  });
 }
 
 /** The names in the list's table, in order. */

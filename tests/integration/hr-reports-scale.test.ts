@@ -1,9 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignmentDoc } from '../../src/db/models/training.js';
-import { newUserId } from '../../src/db/repositories/users.js';
 import { REPORT_STATES } from '../../src/domain/reporting.js';
-import { COURSE_ID } from '../factories.js';
+import { buildPerson, COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { assignment } from './hr-reports-support.js';
 
@@ -23,18 +22,15 @@ const rowsIn = (html: string, state: string) => {
 beforeAll(async () => {
   t = await createTestApp({ label: 'hr-reports-scale' });
   const now = t.clock.now();
-  const people = Array.from({ length: N }, (_, i) => ({
-    _id: newUserId(),
-    email: `p${i}@scale.test`,
-    name: `Person ${String(i).padStart(4, '0')}`,
-    department: `D${i % 10}`,
-    managerId: null,
-    role: 'employee' as const,
-    active: true,
-    locale: 'en',
-    createdAt: now,
-    updatedAt: now,
-  }));
+  const people = Array.from({ length: N }, (_, i) =>
+    buildPerson({
+      email: `p${i}@scale.test`,
+      name: `Person ${String(i).padStart(4, '0')}`,
+      department: `D${i % 10}`,
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
   const docs: AssignmentDoc[] = people.map((p, i) =>
     assignment(p, REPORT_STATES[i % REPORT_STATES.length]!, {
       dueAt: new Date(Date.UTC(2026, 0, 1) + (i % 90) * DAY),

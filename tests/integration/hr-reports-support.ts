@@ -1,60 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import type { AssignmentDoc, CycleDoc } from '../../src/db/models/training.js';
+import type { AssignmentDoc } from '../../src/db/models/training.js';
 import type { UserDoc } from '../../src/db/models/user.js';
-import { COURSE_ID } from '../factories.js';
+import { type AssignedPerson, buildAssignment } from '../factories.js';
 
 /** An assignment with a known state, written directly (the HR-core services are not under test here). */
 export function assignment(
-  user: Pick<UserDoc, '_id' | 'department' | 'managerId' | 'name' | 'email'>,
+  user: AssignedPerson,
   state: string,
   over: Partial<AssignmentDoc> = {},
 ): AssignmentDoc {
-  const now = new Date('2026-03-02T09:00:00Z');
-  return {
-    _id: `${user._id}:${COURSE_ID}`,
-    userId: user._id,
-    courseId: COURSE_ID,
-    department: user.department,
-    managerId: user.managerId ?? null,
-    name: user.name,
-    email: user.email,
-    source: 'department',
-    ruleId: null,
-    assignedAt: new Date('2026-01-05T09:00:00Z'),
-    assignedBy: null,
-    active: true,
-    cycleNo: 1,
-    dueAt: new Date('2026-02-15T00:00:00Z'),
+  const completed = state === 'completed';
+  return buildAssignment(user, {
     state,
-    completedAt: state === 'completed' ? new Date('2026-02-01T10:00:00Z') : null,
-    expiresAt: state === 'completed' ? new Date('2027-02-01T10:00:00Z') : null,
-    updatedAt: now,
+    completedAt: completed ? new Date('2026-02-01T10:00:00Z') : null,
+    expiresAt: completed ? new Date('2027-02-01T10:00:00Z') : null,
     ...over,
-  };
-}
-
-export function cycle(userId: string, n: number, over: Partial<CycleDoc> = {}): CycleDoc {
-  return {
-    _id: `${userId}:${COURSE_ID}:${n}`,
-    userId,
-    courseId: COURSE_ID,
-    n,
-    openedAt: new Date('2026-01-05T09:00:00Z'),
-    dueAt: new Date('2026-02-15T00:00:00Z'),
-    requirement: 'full',
-    contentVersion: 'v-test',
-    startedAt: null,
-    passedAt: null,
-    passedAttemptId: null,
-    score: null,
-    extraAttempts: 0,
-    attestedAt: null,
-    attestedVersion: null,
-    completedAt: null,
-    expiresAt: null,
-    certificateCode: null,
-    ...over,
-  };
+  });
 }
 
 export async function peopleByEmail(app: FastifyInstance): Promise<Map<string, UserDoc>> {

@@ -1,10 +1,17 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignmentKey, reminderKey } from '../../src/db/keys.js';
 import type { UserDoc } from '../../src/db/models/user.js';
 import { refreshSettled } from '../../src/services/reporting/summaries.js';
-import { COURSE_ID } from '../factories.js';
+import {
+  buildAttempt,
+  buildAttemptResult,
+  buildClassificationAnswer,
+  buildCycle,
+  COURSE_ID,
+} from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
-import { assignment, cycle, demoDepartment, tableRow } from './hr-reports-support.js';
+import { assignment, demoDepartment, tableRow } from './hr-reports-support.js';
 
 let t: TestApp;
 let hr: Session;
@@ -127,44 +134,26 @@ describe('dashboard', () => {
     expect(stat(after, 'Overdue')).toBe(2);
     expect(after).toContain('Late Joiner');
     expect(html).toContain('Figures as of');
-    await t.app.db.models.Assignment.deleteOne({ _id: `${extra._id}:${COURSE_ID}` });
+    await t.app.db.models.Assignment.deleteOne({ _id: assignmentKey(extra._id, COURSE_ID) });
     await t.app.services.reporting.recomputeSummaries({ now: t.clock.now() });
   });
 
   it('counts clause misses from quiz results and example answers', async () => {
     const { AttemptResult, ClassificationAnswer } = t.app.db.models;
     const u = sales[0]!;
-    await AttemptResult.create({
-      _id: `${u._id}:${COURSE_ID}:1:1`,
-      userId: u._id,
-      courseId: COURSE_ID,
-      cycleId: `${u._id}:${COURSE_ID}:1`,
-      n: 1,
-      contentVersion: 'v',
-      score: 50,
-      passed: false,
-      passingScore: 80,
-      questions: [],
-      clauses: { 'SMP-03': { correct: 0, total: 3 }, 'SMP-01': { correct: 2, total: 2 } },
-      answers: {},
-      startedAt: t.clock.now(),
-      submittedAt: t.clock.now(),
-      receivedAt: t.clock.now(),
-      timedOut: false,
-    });
-    await ClassificationAnswer.create({
-      _id: `${u._id}:${COURSE_ID}:ex1`,
-      userId: u._id,
-      courseId: COURSE_ID,
-      exampleId: 'ex1',
-      cycleId: null,
-      department: 'Sales',
-      contentVersion: 'v',
-      answer: 'acceptable',
-      correct: false,
-      clauses: ['SMP-01'],
-      at: t.clock.now(),
-    });
+    await AttemptResult.create(
+      buildAttemptResult(buildCycle(u, 1), 1, {
+        contentVersion: 'v',
+        score: 50,
+        clauses: { 'SMP-03': { correct: 0, total: 3 }, 'SMP-01': { correct: 2, total: 2 } },
+        startedAt: t.clock.now(),
+        submittedAt: t.clock.now(),
+        receivedAt: t.clock.now(),
+      }),
+    );
+    await ClassificationAnswer.create(
+      buildClassificationAnswer(u, 'ex1', { contentVersion: 'v', clauses: ['SMP-01'], at: t.clock.now() }),
+    );
     const [summary] = await t.app.services.reporting.recomputeSummaries({ now: t.clock.now() });
     expect(summary!.clauseMisses).toEqual(
       expect.arrayContaining([
@@ -200,7 +189,7 @@ describe('status CSV export', () => {
     await t.app.db.models.Assignment.create(
       assignment(evil, 'completed', { cycleNo: 2, completedAt: new Date('2026-02-20T12:00:00Z') }),
     );
-    await t.app.db.models.Cycle.create(cycle(evil._id, 2, { score: 92.5 }));
+    await t.app.db.models.Cycle.create(buildCycle(evil, 2, { score: 92.5 }));
 
     const res = await hr.get(`/hr/reports/status.csv?course=${COURSE_ID}`);
     expect(res.statusCode).toBe(200);
@@ -261,44 +250,25 @@ describe('employee history', () => {
     const { Assignment, Cycle, Attempt, AttemptResult, Attestation, CertificateByCycle, Certificate } =
       t.app.db.models;
     const u = eng[0]!;
-    const c1 = `${u._id}:${COURSE_ID}:1`;
-    await Assignment.updateOne({ _id: `${u._id}:${COURSE_ID}` }, { $set: { cycleNo: 2 } });
-    await Cycle.create(cycle(u._id, 1, { passedAt: new Date('2025-02-01T00:00:00Z'), score: 90 }));
-    await Cycle.create(cycle(u._id, 2, { requirement: 'attest-only' }));
+    const first = buildCycle(u, 1, { passedAt: new Date('2025-02-01T00:00:00Z'), score: 90 });
+    const c1 = first._id;
+    await Assignment.updateOne({ _id: assignmentKey(u._id, COURSE_ID) }, { $set: { cycleNo: 2 } });
+    await Cycle.create(first);
+    await Cycle.create(buildCycle(u, 2, { requirement: 'attest-only' }));
     const at = new Date('2025-02-01T10:00:00Z');
-    await Attempt.create({
-      _id: `${c1}:1`,
-      userId: u._id,
-      courseId: COURSE_ID,
-      cycleId: c1,
-      n: 1,
-      contentVersion: 'v',
-      seed: 's',
-      draw: [],
-      answers: {},
-      startedAt: at,
-      deadline: null,
-      savedAt: null,
-      status: 'graded',
-    });
-    await AttemptResult.create({
-      _id: `${c1}:1`,
-      userId: u._id,
-      courseId: COURSE_ID,
-      cycleId: c1,
-      n: 1,
-      contentVersion: 'v',
-      score: 90,
-      passed: true,
-      passingScore: 80,
-      questions: [],
-      clauses: {},
-      answers: {},
-      startedAt: at,
-      submittedAt: at,
-      receivedAt: at,
-      timedOut: false,
-    });
+    await Attempt.create(
+      buildAttempt(first, 1, { contentVersion: 'v', seed: 's', startedAt: at, status: 'graded' }),
+    );
+    await AttemptResult.create(
+      buildAttemptResult(first, 1, {
+        contentVersion: 'v',
+        score: 90,
+        passed: true,
+        startedAt: at,
+        submittedAt: at,
+        receivedAt: at,
+      }),
+    );
     await Attestation.create({
       _id: c1,
       cycleId: c1,
@@ -334,7 +304,7 @@ describe('employee history', () => {
       issuedAt: at,
     });
     await t.app.db.models.Reminder.create({
-      _id: `${u._id}:${COURSE_ID}:2:before-due:2026-03-01`,
+      _id: reminderKey(u._id, COURSE_ID, 2, { kind: 'before-due', day: '2026-03-01' }),
       userId: u._id,
       courseId: COURSE_ID,
       cycleNo: 2,

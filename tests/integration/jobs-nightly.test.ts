@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { assignmentKey, reminderKey } from '../../src/db/keys.js';
 import type { ReportListChunkDoc, ReportSummaryDoc } from '../../src/db/models/reporting.js';
 import type { UserDoc } from '../../src/db/models/user.js';
-import { newUserId, usersRepository } from '../../src/db/repositories/users.js';
+import { usersRepository } from '../../src/db/repositories/users.js';
 import { addDays } from '../../src/domain/dates.js';
 import { outboxMailer } from '../../src/mail/transport.js';
 import { createRule } from '../../src/services/assignments/assignments.js';
 import { auditChainEnd } from '../../src/services/audit/log.js';
-import { runNightly } from '../../src/services/jobs/nightly.js';
 import type { ServiceContext } from '../../src/services/context.js';
+import { runNightly } from '../../src/services/jobs/nightly.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { recomputeSummaries } from '../../src/services/reporting/summaries.js';
-import { COURSE_ID } from '../factories.js';
+import { buildAttemptResult, buildCycle, buildPerson, COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 import { newAuditKeyPair } from '../helpers/audit-key.js';
 import { cliContext } from '../helpers/cli.js';
@@ -65,19 +66,17 @@ beforeAll(async () => {
   managerId = (await users.findByEmail('manager@demo.test'))!._id;
   // A field team written in one go (as an HR system sync would), all reporting to one manager.
   const now = t.clock.now();
-  const team: UserDoc[] = Array.from({ length: EXTRA }, (_, i) => ({
-    _id: newUserId(),
-    email: `field${i}@demo.test`,
-    name: `Field Person ${String(i).padStart(3, '0')}`,
-    department: 'Field',
-    managerId,
-    role: 'employee',
-    active: true,
-    locale: 'en',
-    hireDate: new Date('2020-01-01'),
-    createdAt: now,
-    updatedAt: now,
-  }));
+  const team: UserDoc[] = Array.from({ length: EXTRA }, (_, i) =>
+    buildPerson({
+      email: `field${i}@demo.test`,
+      name: `Field Person ${String(i).padStart(3, '0')}`,
+      department: 'Field',
+      managerId,
+      hireDate: new Date('2020-01-01'),
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
   await t.app.db.models.User.insertMany(team, { ordered: false });
   await createRule(deps, {
     courseId: COURSE_ID,
@@ -96,7 +95,7 @@ describe('the refresher sweep', () => {
     // An assignment written before assignments carried the name and e-mail: that person is read.
     const legacy = (await users.findByEmail('field8@demo.test'))!;
     await t.app.db.models.Assignment.updateOne(
-      { _id: `${legacy._id}:${COURSE_ID}` },
+      { _id: assignmentKey(legacy._id, COURSE_ID) },
       { $set: { name: '', email: '' } },
     );
     const { result, commands } = await commandsDuring(() =>
@@ -114,7 +113,10 @@ describe('the refresher sweep', () => {
     expect(count(commands, 'find assignments')).toBe(1);
     const mailTo = async (email: string) =>
       t.app.db.models.Outbox.findById(
-        `${(await users.findByEmail(email))!._id}:${COURSE_ID}:1:assigned:2026-03-02`,
+        reminderKey((await users.findByEmail(email))!._id, COURSE_ID, 1, {
+          kind: 'assigned',
+          day: '2026-03-02',
+        }),
       ).lean();
     expect(await mailTo('field7@demo.test')).toMatchObject({ to: ['field7@demo.test'], kind: 'assigned' });
     expect(await mailTo('field8@demo.test')).toMatchObject({ to: ['field8@demo.test'], kind: 'assigned' });
@@ -191,24 +193,16 @@ describe('the nightly job', () => {
   it('rolls up clause misses and catches new people once per UTC day', async () => {
     const { AttemptResult } = t.app.db.models;
     const someone = (await usersRepository(t.app.db.models).findByEmail('field1@demo.test'))!;
-    await AttemptResult.create({
-      _id: `${someone._id}:${COURSE_ID}:1:1`,
-      userId: someone._id,
-      courseId: COURSE_ID,
-      cycleId: `${someone._id}:${COURSE_ID}:1`,
-      n: 1,
-      contentVersion: 'v',
-      score: 50,
-      passed: false,
-      passingScore: 80,
-      questions: [],
-      clauses: { 'SMP-02': { correct: 1, total: 4 } },
-      answers: {},
-      startedAt: t.clock.now(),
-      submittedAt: t.clock.now(),
-      receivedAt: t.clock.now(),
-      timedOut: false,
-    });
+    await AttemptResult.create(
+      buildAttemptResult(buildCycle(someone, 1), 1, {
+        contentVersion: 'v',
+        score: 50,
+        clauses: { 'SMP-02': { correct: 1, total: 4 } },
+        startedAt: t.clock.now(),
+        submittedAt: t.clock.now(),
+        receivedAt: t.clock.now(),
+      }),
+    );
     const first = await createUser(t.app, { email: 'joined.monday@demo.test', department: 'Field' });
     const day = new Date('2026-03-23T02:30:00Z');
     const { result, commands } = await commandsDuring(() => runNightly(deps, { now: day }));
@@ -218,7 +212,9 @@ describe('the nightly job', () => {
     const s = (await summary())!;
     expect(s.clauseMisses).toEqual([{ clauseId: 'SMP-02', wrong: 3, total: 4 }]);
     expect(s.clausesAsOf).toEqual(day);
-    expect(await t.app.db.models.Assignment.exists({ _id: `${first._id}:${COURSE_ID}` })).not.toBeNull();
+    expect(
+      await t.app.db.models.Assignment.exists({ _id: assignmentKey(first._id, COURSE_ID) }),
+    ).not.toBeNull();
     // 23 March 2026 is a Monday: HR and admin get this week's digest, with the sweep's counts.
     expect(result.digestsSent).toBe(2);
     const digest = await t.app.db.models.Outbox.findById(`${hrId}:all:0:digest:2026-03-23`).lean();
@@ -240,12 +236,14 @@ describe('the nightly job', () => {
     expect(again.result).toMatchObject({ ran: false, assignedByRules: 0, digestsSent: 0, auditAnchor: null });
     expect(count(again.commands, 'find users')).toBe(0);
     expect(count(again.commands, 'find quiz_attempt_results')).toBe(0);
-    expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE_ID}` })).toBeNull();
+    expect(await t.app.db.models.Assignment.exists({ _id: assignmentKey(second._id, COURSE_ID) })).toBeNull();
 
     // The next night catches them; the digest waits for next week.
     const tuesday = await runNightly(deps, { now: addDays(day, 1) });
     expect(tuesday).toMatchObject({ ran: true, assignedByRules: 1, digestsSent: 0 });
-    expect(await t.app.db.models.Assignment.exists({ _id: `${second._id}:${COURSE_ID}` })).not.toBeNull();
+    expect(
+      await t.app.db.models.Assignment.exists({ _id: assignmentKey(second._id, COURSE_ID) }),
+    ).not.toBeNull();
   });
 
   it('brings renamed people up to date in the stored action lists', async () => {

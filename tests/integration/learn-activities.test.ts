@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classificationKey } from '../../src/db/keys.js';
 import { feedbackRepository } from '../../src/db/repositories/feedback.js';
 import type { Course, ExamplePost } from '../../src/domain/course.js';
 import { COURSE_ID } from '../factories.js';
@@ -74,7 +75,7 @@ describe('classify then reveal', () => {
     expect(res.body).not.toContain('class="classify-form"');
 
     const recorded = await t.app.db.models.ClassificationAnswer.findById(
-      `${userId}:${COURSE_ID}:${example.id}`,
+      classificationKey(userId, COURSE_ID, example.id),
     ).lean();
     expect(recorded).toMatchObject({
       userId,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cycleKey } from '../../src/db/keys.js';
+import { assignmentKey, cycleKey } from '../../src/db/keys.js';
 import type { Course } from '../../src/domain/course.js';
 import { viewedLessons } from '../../src/services/learning/progress.js';
 import { COURSE_ID } from '../factories.js';
@@ -55,7 +55,7 @@ describe('My training', () => {
     await s.get(lessonUrl(0)); // self-enrols and records one lesson
     const cycleId = cycleKey(userId, COURSE_ID, 1);
     await t.app.db.models.Assignment.updateOne(
-      { _id: `${userId}:${COURSE_ID}` },
+      { _id: assignmentKey(userId, COURSE_ID) },
       { $set: { state: 'overdue', dueAt: new Date('2026-04-15T00:00:00Z'), source: 'individual' } },
     );
     await t.app.db.models.Cycle.updateOne({ _id: cycleId }, { $set: { certificateCode: 'ABCD-1234' } });
@@ -97,7 +97,7 @@ describe('lesson pages', () => {
     expect(progress?.lastLocation).toBe(lessonUrl(1));
     // The first lesson view started the cycle, so HR reports see the person as in progress.
     expect((await t.app.db.models.Cycle.findById(cycleId).lean())?.startedAt).toBeInstanceOf(Date);
-    expect((await t.app.db.models.Assignment.findById(`${userId}:${COURSE_ID}`).lean())?.state).toBe(
+    expect((await t.app.db.models.Assignment.findById(assignmentKey(userId, COURSE_ID)).lean())?.state).toBe(
       'in-progress',
     );
     expect(Object.keys(progress!.viewed).sort()).toEqual(

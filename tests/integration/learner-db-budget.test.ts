@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { assignmentKey } from '../../src/db/keys.js';
 import type { Course } from '../../src/domain/course.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -80,7 +81,9 @@ describe('database commands per learner request', () => {
     const { Assignment, Cycle } = t.app.db.models;
     const cycle = await Cycle.findOne({ userId: learner.id, courseId: COURSE_ID }).lean();
     expect(cycle?.startedAt).toEqual(t.clock.now());
-    expect((await Assignment.findById(`${learner.id}:${COURSE_ID}`).lean())?.state).toBe('in-progress');
+    expect((await Assignment.findById(assignmentKey(learner.id, COURSE_ID)).lean())?.state).toBe(
+      'in-progress',
+    );
   });
 
   for (const passing of [true, false]) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cycleKey } from '../../src/db/keys.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { answerForm, attemptId, loadAttempt, newLearner, start } from './quiz-support.js';
@@ -28,14 +29,14 @@ describe('exactly-once under concurrency', () => {
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe(`${base}/attempts/1/result`);
     }
-    const results = await t.app.db.models.AttemptResult.find({ cycleId: `${id}:${COURSE_ID}:1` }).lean();
+    const results = await t.app.db.models.AttemptResult.find({ cycleId: cycleKey(id, COURSE_ID, 1) }).lean();
     expect(results).toHaveLength(1);
     const submitted = await t.app.db.models.AuditEvent.countDocuments({
       action: 'attempt.submitted',
       subjectId: id,
     });
     expect(submitted).toBe(1);
-    const cycle = await t.app.db.models.Cycle.findById(`${id}:${COURSE_ID}:1`).lean();
+    const cycle = await t.app.db.models.Cycle.findById(cycleKey(id, COURSE_ID, 1)).lean();
     expect(cycle?.passedAt !== null).toBe(results[0]!.passed);
   });
 

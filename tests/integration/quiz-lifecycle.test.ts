@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignmentKey, attemptKey, cycleKey } from '../../src/db/keys.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
 import { answerForm, firstAnswers, loadAttempt, newLearner, start } from './quiz-support.js';
@@ -43,13 +44,15 @@ describe('passing the quiz', () => {
     expect(result.body).toContain(`/learn/${COURSE_ID}/attest`);
     expect(result.body).toContain('Review of your answers');
 
-    const cycle = await t.app.db.models.Cycle.findById(`${id}:${COURSE_ID}:1`).lean();
-    expect(cycle).toMatchObject({ score: 100, passedAttemptId: `${id}:${COURSE_ID}:1:1` });
+    const cycle = await t.app.db.models.Cycle.findById(cycleKey(id, COURSE_ID, 1)).lean();
+    expect(cycle).toMatchObject({ score: 100, passedAttemptId: attemptKey(cycleKey(id, COURSE_ID, 1), 1) });
     expect(cycle?.passedAt).toEqual(t.clock.now());
-    const assignment = await t.app.db.models.Assignment.findById(`${id}:${COURSE_ID}`).lean();
+    const assignment = await t.app.db.models.Assignment.findById(assignmentKey(id, COURSE_ID)).lean();
     expect(assignment?.state).not.toBe('not-started');
 
-    const stored = await t.app.db.models.AttemptResult.findById(`${id}:${COURSE_ID}:1:1`).lean();
+    const stored = await t.app.db.models.AttemptResult.findById(
+      attemptKey(cycleKey(id, COURSE_ID, 1), 1),
+    ).lean();
     expect(stored).toMatchObject({ score: 100, passed: true, passingScore: 80 });
     expect(Object.keys(stored!.clauses).length).toBeGreaterThan(0);
 
@@ -111,7 +114,7 @@ describe('failing, cooldown and the attempt limit', () => {
     // The final failed attempt gets the full review (course default afterFinalFail: full).
     expect((await session.get(`${base}/attempts/3/result`)).body).toContain('Review of your answers');
 
-    const cycleId = `${id}:${COURSE_ID}:1`;
+    const cycleId = cycleKey(id, COURSE_ID, 1);
     expect((await t.app.db.models.Cycle.findById(cycleId).lean())?.exhaustedAt).toBeInstanceOf(Date);
 
     const hrUrl = `/hr/people/${id}/courses/${COURSE_ID}/attempts`;
@@ -156,7 +159,7 @@ describe('failing, cooldown and the attempt limit', () => {
     const { id, session } = await newLearner(t.app, 'attest-only');
     await session.get(base);
     await t.app.db.models.Cycle.updateOne(
-      { _id: `${id}:${COURSE_ID}:1` },
+      { _id: cycleKey(id, COURSE_ID, 1) },
       { $set: { requirement: 'attest-only' } },
     );
     expect((await session.get(base)).body).toContain('The quiz is not needed this time');

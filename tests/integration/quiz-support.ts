@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { attemptKey, cycleKey } from '../../src/db/keys.js';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
 import type { Course, QuizSettings } from '../../src/domain/course.js';
 import { questionKey } from '../../src/domain/quiz/index.js';
@@ -28,7 +29,7 @@ export async function newLearner(
 }
 
 export function attemptId(userId: string, courseId: string, n: number, cycleNo = 1): string {
-  return `${userId}:${courseId}:${cycleNo}:${n}`;
+  return attemptKey(cycleKey(userId, courseId, cycleNo), n);
 }
 
 export async function loadAttempt(

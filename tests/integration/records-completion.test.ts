@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assignmentKey } from '../../src/db/keys.js';
+import { assignmentKey, lessonViewKey } from '../../src/db/keys.js';
 import { trainingRepository } from '../../src/db/repositories/training.js';
 import { defaultSettings } from '../../src/services/assignments/course-settings.js';
 import { newCycle } from '../../src/services/assignments/enrollment.js';
@@ -28,7 +28,7 @@ async function readyCycle(email: string) {
   });
   for (const lesson of c.lessons) {
     await t.app.db.models.LessonView.create({
-      _id: `${cycle._id}:${lesson.id}`,
+      _id: lessonViewKey(cycle._id, lesson.id),
       cycleId: cycle._id,
       userId: user._id,
       courseId: c.id,

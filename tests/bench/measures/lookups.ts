@@ -1,4 +1,4 @@
-import { auditEventId } from '../../../src/db/keys.js';
+import { assignmentKey, attemptKey, auditEventId, cycleKey } from '../../../src/db/keys.js';
 import type { Models } from '../../../src/db/models/index.js';
 import { GENESIS_HASH } from '../../../src/domain/audit-chain.js';
 import type { SessionUser } from '../../../src/domain/roles.js';
@@ -55,9 +55,13 @@ export async function lookupsAt(
       models.LoginKey.findById(people[i % people.length]!.email).lean(),
     ),
     [HOT_PATHS[2]]: await medianMs(reps, (i) => models.User.findById(at(i)).lean()),
-    [HOT_PATHS[3]]: await medianMs(reps, (i) => models.Assignment.findById(`${at(i)}:${courseId}`).lean()),
-    [HOT_PATHS[4]]: await medianMs(reps, (i) => models.Cycle.findById(`${at(i)}:${courseId}:1`).lean()),
-    [HOT_PATHS[5]]: await medianMs(reps, (i) => models.Attempt.findById(`${at(i)}:${courseId}:1:1`).lean()),
+    [HOT_PATHS[3]]: await medianMs(reps, (i) =>
+      models.Assignment.findById(assignmentKey(at(i), courseId)).lean(),
+    ),
+    [HOT_PATHS[4]]: await medianMs(reps, (i) => models.Cycle.findById(cycleKey(at(i), courseId, 1)).lean()),
+    [HOT_PATHS[5]]: await medianMs(reps, (i) =>
+      models.Attempt.findById(attemptKey(cycleKey(at(i), courseId, 1), 1)).lean(),
+    ),
   };
   const scanMs = await medianMs(3, (i) =>
     models.User.findOne({ email: people[i % people.length]!.email }, { _id: 1 }).lean(),

@@ -1,3 +1,4 @@
+import { assignmentKey, attemptKey, cycleKey } from '../../../src/db/keys.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../../src/db/models/quiz.js';
 import type {
   AttestationDoc,
@@ -86,7 +87,7 @@ function attempt(
   });
   const grade = gradeAttempt(ctx.questionsById, draw, answers, course.quiz.passingScore);
   const submittedAt = at(startedAt.getTime() + between(rnd, 12, 35) * MIN);
-  const id = `${cycle._id}:${n}`;
+  const id = attemptKey(cycle._id, n);
   const base = { _id: id, userId: cycle.userId, courseId: course.id, cycleId: cycle._id, n };
   return {
     doc: {
@@ -133,7 +134,7 @@ function emptyHistory(): PersonHistory {
 
 function newCycleDoc(ctx: HistoryContext, person: Person, n: number, openedAt: Date, dueAt: Date): CycleDoc {
   return {
-    _id: `${person.id}:${ctx.course.id}:${n}`,
+    _id: cycleKey(person.id, ctx.course.id, n),
     userId: person.id,
     courseId: ctx.course.id,
     n,
@@ -345,7 +346,7 @@ export function personHistory(ctx: HistoryContext, person: Person, rnd: Random):
   const latest = out.cycles.at(-1)!;
   const lastDone = out.cycles.filter((c) => c.completedAt).at(-1) ?? null;
   out.assignment = {
-    _id: `${person.id}:${course.id}`,
+    _id: assignmentKey(person.id, course.id),
     userId: person.id,
     courseId: course.id,
     department: person.department,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedFerretdb, freePort, startEmbeddedFerretdb } from '../../../src/db/ferretdb/launcher.js';
+import { feedbackKey } from '../../../src/db/keys.js';
 import { type ClientSession, signIn, userIdOf } from '../../helpers/actors.js';
 import { createTestApp, csrfFrom, type TestApp, uniqueDbName } from '../../helpers/app.js';
 import { ferretPidOnPort, isAlive } from '../../helpers/ferret-control.js';
@@ -178,7 +179,7 @@ describe('FerretDB killed while learners work', () => {
     const { PolicyFeedback, LessonView, AttemptResult } = t.app.db.models;
     const missing: string[] = [];
     for (const f of acked.feedback) {
-      if (!(await PolicyFeedback.exists({ _id: `${f.userId}:${f.submissionId}` })))
+      if (!(await PolicyFeedback.exists({ _id: feedbackKey(f.userId, f.submissionId) })))
         missing.push(`feedback ${f.submissionId}`);
     }
     for (const v of acked.views) {

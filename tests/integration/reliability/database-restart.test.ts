@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseServer, openDatabaseServer } from '../../../src/db/database-server.js';
+import { feedbackKey } from '../../../src/db/keys.js';
 import { type ClientSession, signIn, userIdOf } from '../../helpers/actors.js';
 import { createTestApp, csrfFrom, type TestApp, testConfig } from '../../helpers/app.js';
 import { ferretPidOnPort, isAlive } from '../../helpers/ferret-control.js';
@@ -85,7 +86,7 @@ describe('the embedded FerretDB is killed under load', () => {
         submissionId,
       });
       if (note(l.name, `POST ${url}/feedback`, fb.statusCode))
-        acked.feedback.push(`${l.userId}:${submissionId}`);
+        acked.feedback.push(feedbackKey(l.userId, submissionId));
     }
 
     async function hrStep() {

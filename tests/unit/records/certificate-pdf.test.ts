@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { cycleKey } from '../../../src/db/keys.js';
 import type { CertificateDoc } from '../../../src/db/models/records.js';
 import { renderCertificatePdf } from '../../../src/services/records/certificate-pdf.js';
+import { COURSE_ID } from '../../factories.js';
 import { pdfText } from '../../helpers/pdf-text.js';
 
 const certificate = (name: string): CertificateDoc => ({
   _id: 'K7QF-2MZD-9XRT-4HBC',
-  cycleId: 'u1:social-media-policy:1',
+  cycleId: cycleKey('u1', COURSE_ID, 1),
   cycleNo: 1,
   userId: 'u1',
-  courseId: 'social-media-policy',
+  courseId: COURSE_ID,
   name,
   courseTitle: 'Social media at Kestrel Works',
   contentVersion: 'a'.repeat(64),
