@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
 import { formBody, Text } from '../form-schema.js';
@@ -18,15 +19,22 @@ function homeFor(role: string): string {
   return role === 'admin' ? '/admin' : role === 'hr' ? '/hr' : '/';
 }
 
-const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Failed sign-ins are slowed per (account, address) and capped per address; many failures on
-  // one account e-mail its owner and never lock them out (domain/login-throttle.ts). The alert is
-  // sent off the request path; closing the app waits for alerts under way.
+/** The sign-in page, with what was typed and why it did not work. */
+function renderLogin(reply: FastifyReply, data: { next: string; email: string; error: string | null }) {
+  return reply.viewAsync('auth/login', { csrfToken: reply.generateCsrf(), ...data });
+}
+
+/**
+ * Failed sign-ins are slowed per (account, address) and capped per address; many failures on one
+ * account e-mail its owner and never lock them out (domain/login-throttle.ts). The alert is sent
+ * off the request path; closing the app waits for alerts under way.
+ */
+function signInThrottle(app: FastifyInstance) {
   const alerts = new Set<Promise<void>>();
   app.addHook('onClose', async () => {
     await Promise.allSettled([...alerts]);
   });
-  const throttle = loginThrottle({
+  return loginThrottle({
     now: () => app.clock.now(),
     onRepeatedFailures: (account, failures, windowStart, windowMinutes) => {
       const alert = app.services.identity
@@ -36,6 +44,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       void alert.finally(() => alerts.delete(alert));
     },
   });
+}
+
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const throttle = signInThrottle(app);
   // Where to go after sign-in: only a path on this site (domain/redirect-target.ts), else home.
   const nextPath = (next: unknown) => safeRedirectPath(next, app.config.BASE_URL);
 
@@ -44,12 +56,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: { access: 'public' }, schema: { querystring: LoginQuery } },
     async (request, reply) => {
       if (request.user) return reply.redirect(nextPath(request.query.next));
-      return reply.viewAsync('auth/login', {
-        csrfToken: reply.generateCsrf(),
-        next: nextPath(request.query.next),
-        email: '',
-        error: null,
-      });
+      return renderLogin(reply, { next: nextPath(request.query.next), email: '', error: null });
     },
   );
 
@@ -64,12 +71,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const attempt = throttle.begin(email, request.ip);
       if (!attempt.allowed) {
         reply.code(429).header('retry-after', String(attempt.retryAfterSeconds));
-        return reply.viewAsync('auth/login', {
-          csrfToken: reply.generateCsrf(),
-          next: nextPath(request.body.next),
-          email,
-          error: attempt.message,
-        });
+        return renderLogin(reply, { next: nextPath(request.body.next), email, error: attempt.message });
       }
       const next = nextPath(request.body.next);
       const user = await app.services.identity
@@ -81,8 +83,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!user) {
         throttle.failed(attempt.attempt);
         reply.code(401);
-        return reply.viewAsync('auth/login', {
-          csrfToken: reply.generateCsrf(),
+        return renderLogin(reply, {
           next,
           email,
           error: 'That e-mail and password combination did not work.',
