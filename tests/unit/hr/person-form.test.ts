@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+  adminRoleErrors,
+  formFromPerson,
+  type PersonForm,
+  validatePersonForm,
+} from '../../../src/domain/person-form.js';
+
+const form: PersonForm = {
+  email: ' Ann@Example.com ',
+  name: '  Ann   Lee ',
+  employeeId: 'E-1',
+  department: ' Sales ',
+  managerEmail: '',
+  hireDate: '2026-01-05',
+  locale: 'fr-CA',
+  role: 'employee',
+  active: 'yes',
+};
+
+describe('HR person form rules', () => {
+  it('cleans a good form into the person', () => {
+    const checked = validatePersonForm(form, { id: null, found: true });
+    expect(checked).toEqual({
+      input: {
+        email: 'ann@example.com',
+        name: 'Ann Lee',
+        employeeId: 'E-1',
+        department: 'Sales',
+        managerId: null,
+        hireDate: new Date('2026-01-05T00:00:00Z'),
+        locale: 'fr-CA',
+        active: true,
+        role: 'employee',
+      },
+    });
+  });
+
+  it('uses the same employee ID and locale rules as the CSV import', () => {
+    const checked = validatePersonForm(
+      { ...form, employeeId: '-bad', locale: 'english' },
+      { id: null, found: true },
+    );
+    expect('errors' in checked && checked.errors.map((e) => e.field)).toEqual(['employeeId', 'locale']);
+  });
+
+  it('lets only an administrator grant or take away the administrator role', () => {
+    expect(adminRoleErrors('hr', 'admin', null)).toHaveLength(1);
+    expect(adminRoleErrors('hr', 'employee', 'admin')).toHaveLength(1);
+    expect(adminRoleErrors('hr', 'hr', 'employee')).toEqual([]);
+    expect(adminRoleErrors('admin', 'admin', 'employee')).toEqual([]);
+  });
+
+  it('fills the form from a person, an inactive one without the box ticked', () => {
+    const person = {
+      email: 'a@x.io',
+      name: 'A',
+      department: 'Ops',
+      hireDate: new Date('2026-02-03T00:00:00Z'),
+      locale: 'en',
+      role: 'hr' as const,
+      active: false,
+    };
+    expect(formFromPerson(person, 'm@x.io')).toEqual({
+      email: 'a@x.io',
+      name: 'A',
+      employeeId: '',
+      department: 'Ops',
+      managerEmail: 'm@x.io',
+      hireDate: '2026-02-03',
+      locale: 'en',
+      role: 'hr',
+    });
+  });
+});
