@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { attemptKey, cycleKey } from '../../src/db/keys.js';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
-import type { Course, QuizSettings } from '../../src/domain/course.js';
-import { questionKey } from '../../src/domain/quiz/index.js';
+import type { Course, Question, QuizSettings } from '../../src/domain/course.js';
+import { type GivenAnswer, questionKey, rightAnswer } from '../../src/domain/quiz/index.js';
 import { choiceTokensFor } from '../../src/services/quiz/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createUser, loginAs, type Session } from '../helpers/app.js';
@@ -45,41 +45,40 @@ export async function loadAttempt(
 
 type Form = Record<string, string | string[]>;
 
+/** An answer that earns nothing: the first wrong choice (every wrong one when several may be ticked). */
+function wrongAnswer(q: Question): GivenAnswer {
+  switch (q.type) {
+    case 'single':
+    case 'truefalse':
+      return { choiceIds: [q.options.find((o) => !o.correct)!.id] };
+    case 'multiple': {
+      const pick = q.options.filter((o) => !o.correct);
+      return { choiceIds: (pick.length > 0 ? pick : q.options.slice(0, 1)).map((o) => o.id) };
+    }
+    case 'spot':
+      return { choiceIds: [q.segments.find((s) => !s.problem)!.id] };
+    case 'classify':
+      return {
+        verdict: q.verdict === 'acceptable' ? 'unacceptable' : 'acceptable',
+        choiceIds: [q.reasons.find((r) => !r.correct)!.id],
+      };
+  }
+}
+
 /**
- * The form a learner would send: right answers for the first `rightCount` questions of the draw,
- * wrong answers for the rest (reads the key from the course, as only a test may). Choices are named
- * by the values the attempt page offers, through the app's own mapping.
+ * The form a learner would send: the app's own right answer for the first `rightCount` questions of
+ * the draw, wrong answers for the rest (reads the key from the course, as only a test may). Choices
+ * are named by the values the attempt page offers, through the app's own mapping.
  */
 export function answerForm(course: Course, attempt: AttemptDoc, rightCount = Number.POSITIVE_INFINITY): Form {
   const form: Form = {};
   const tokens = choiceTokensFor(attempt);
   attempt.draw.forEach((drawn, i) => {
-    const right = i < rightCount;
     const q = course.questions.find((x) => x.id === drawn.questionId)!;
-    const tokenOf = (id: string) => tokens[i]![drawn.choiceIds.indexOf(id)]!;
-    const key = `answers[${questionKey(i)}]`;
-    switch (q.type) {
-      case 'single':
-      case 'truefalse':
-        form[key] = tokenOf(q.options.find((o) => o.correct === right)!.id);
-        break;
-      case 'multiple': {
-        const pick = q.options.filter((o) => o.correct === right);
-        form[key] = (pick.length > 0 ? pick : q.options.slice(0, 1)).map((o) => tokenOf(o.id));
-        break;
-      }
-      case 'spot':
-        form[key] = tokenOf(q.segments.find((s) => s.problem === right)!.id);
-        break;
-      case 'classify':
-        form[`verdicts[${questionKey(i)}]`] = right
-          ? q.verdict
-          : q.verdict === 'acceptable'
-            ? 'unacceptable'
-            : 'acceptable';
-        form[key] = tokenOf(q.reasons.find((r) => r.correct === right)!.id);
-        break;
-    }
+    const answer = i < rightCount ? rightAnswer(q) : wrongAnswer(q);
+    const picked = answer.choiceIds.map((id) => tokens[i]![drawn.choiceIds.indexOf(id)]!);
+    if (answer.verdict) form[`verdicts[${questionKey(i)}]`] = answer.verdict;
+    form[`answers[${questionKey(i)}]`] = q.type === 'multiple' ? picked : picked[0]!;
   });
   return form;
 }
