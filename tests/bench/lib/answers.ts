@@ -1,39 +1,35 @@
 import type { AttemptDoc } from '../../../src/db/models/quiz.js';
 import type { Question } from '../../../src/domain/course.js';
 import { questionKey } from '../../../src/domain/quiz/answer-form.js';
-import type { GivenAnswer } from '../../../src/domain/quiz/grading.js';
+import { type GivenAnswer, rightAnswer } from '../../../src/domain/quiz/grading.js';
 import { choiceTokensFor } from '../../../src/services/quiz/choice-tokens.js';
 
 /**
  * Answers a simulated learner gives: right or wrong on purpose, so synthetic history and bench
- * submissions have a realistic mix of passes and fails. Uses the answer key, which only the bench
- * (like the server) can see; the browser form carries opaque choice tokens, see `answerFields`.
+ * submissions have a realistic mix of passes and fails. A right answer is the app's own
+ * `rightAnswer`, from the answer key, which only the bench (like the server) can see; the browser
+ * form carries opaque choice tokens, see `answerFields`.
  */
 export function answerFor(question: Question, right: boolean): GivenAnswer {
+  if (right) return rightAnswer(question);
   switch (question.type) {
     case 'single':
     case 'truefalse': {
-      const option = question.options.find((o) => o.correct === right) ?? question.options[0]!;
+      const option = question.options.find((o) => !o.correct) ?? question.options[0]!;
       return { choiceIds: [option.id] };
     }
-    case 'multiple': {
-      const ids = right
-        ? question.options.filter((o) => o.correct).map((o) => o.id)
-        : [(question.options.find((o) => !o.correct) ?? question.options[0]!).id];
-      return { choiceIds: ids };
-    }
+    case 'multiple':
+      return { choiceIds: [(question.options.find((o) => !o.correct) ?? question.options[0]!).id] };
     case 'spot': {
-      const segment = question.segments.find((s) => s.problem === right) ?? question.segments[0]!;
+      const segment = question.segments.find((s) => !s.problem) ?? question.segments[0]!;
       return { choiceIds: [segment.id] };
     }
     case 'classify': {
       const reason = question.reasons.find((r) => r.correct) ?? question.reasons[0]!;
-      const verdict = right
-        ? question.verdict
-        : question.verdict === 'acceptable'
-          ? 'unacceptable'
-          : 'acceptable';
-      return { choiceIds: [reason.id], verdict };
+      return {
+        choiceIds: [reason.id],
+        verdict: question.verdict === 'acceptable' ? 'unacceptable' : 'acceptable',
+      };
     }
   }
 }
