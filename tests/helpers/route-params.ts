@@ -5,7 +5,6 @@ import { type Access, decideAccess } from '../../src/domain/access.js';
 import type { Course } from '../../src/domain/course.js';
 import type { SessionUser } from '../../src/domain/roles.js';
 import { toSessionUser } from '../../src/services/identity/login.js';
-import { issueCertificate } from '../../src/services/records/certificates.js';
 import { ACTOR_EMAILS, type Actor, type SignedInActor } from './actors.js';
 
 /**
@@ -139,14 +138,14 @@ export const fixtures = {
         course: ctx.course,
         now,
       });
-      const { certificate } = await issueCertificate(
-        ctx.app.db.models,
-        ctx.course,
+      const { certificate } = await ctx.app.services.records.issueCertificate({
+        course: ctx.course,
         cycle,
-        user.name,
-        { completedAt: now, expiresAt: null },
+        holderName: user.name,
+        completedAt: now,
+        expiresAt: null,
         now,
-      );
+      });
       return certificate._id;
     }),
 };

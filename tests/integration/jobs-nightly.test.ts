@@ -10,7 +10,6 @@ import { auditChainEnd } from '../../src/services/audit/log.js';
 import type { ServiceContext } from '../../src/services/context.js';
 import { runNightly } from '../../src/services/jobs/nightly.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
-import { recomputeSummaries } from '../../src/services/reporting/summaries.js';
 import { buildAttemptResult, buildCycle, buildPerson, COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 import { newAuditKeyPair } from '../helpers/audit-key.js';
@@ -164,7 +163,7 @@ describe('the refresher sweep', () => {
     expect(sweptLists.overdue.length).toBeGreaterThan(100);
     expect(sweptLists.dueSoon.length).toBeGreaterThan(50);
 
-    const [full] = await recomputeSummaries(t.app.db.models, t.app.courses, at, { clauses: false });
+    const [full] = await t.app.services.reporting.recomputeSummaries({ now: at, clauses: false });
     expect(full!.total).toBe(swept.total);
     expect(full!.cells).toEqual(swept.cells);
     expect(full!.lists).toEqual(swept.lists);
