@@ -109,16 +109,7 @@ function buildCourse(
   issues: ContentIssue[],
 ): Course | undefined {
   const { texts } = files;
-  for (const relative of texts.keys()) {
-    if (!KNOWN_FILES.has(relative) && !relative.startsWith('lessons/')) {
-      issues.push({
-        file: display(relative),
-        line: 0,
-        field: '',
-        message: 'unexpected file in a course folder',
-      });
-    }
-  }
+  reportUnexpectedFiles(texts, display, issues);
 
   const source = (relative: string): YamlSource | undefined => {
     const text = texts.get(relative);
@@ -161,14 +152,7 @@ function buildCourse(
   const recertification = recertificationDefaults(courseFile, courseSource, issues);
 
   if (policy && policySource && lessons.length === courseFile.lessons.length) {
-    const taught = new Set(lessons.flatMap((l) => l.clauses));
-    policy.clauses.forEach((clause, index) => {
-      if (!taught.has(clause.id)) {
-        issues.push(
-          policySource.issue(['clauses', index, 'id'], `clause "${clause.id}" is not taught by any lesson`),
-        );
-      }
-    });
+    reportUntaughtClauses(policy, policySource, lessons, issues);
   }
 
   if (issues.length > 0 || !policy || !decisionTree) return undefined;
@@ -187,6 +171,40 @@ function buildCourse(
     quiz,
     recertification,
   };
+}
+
+function reportUnexpectedFiles(
+  texts: CourseFiles['texts'],
+  display: (relative: string) => string,
+  issues: ContentIssue[],
+): void {
+  for (const relative of texts.keys()) {
+    if (!KNOWN_FILES.has(relative) && !relative.startsWith('lessons/')) {
+      issues.push({
+        file: display(relative),
+        line: 0,
+        field: '',
+        message: 'unexpected file in a course folder',
+      });
+    }
+  }
+}
+
+/** Every policy clause must be taught by some lesson (checked once all lessons parsed). */
+function reportUntaughtClauses(
+  policy: PolicyFile,
+  source: YamlSource,
+  lessons: Course['lessons'],
+  issues: ContentIssue[],
+): void {
+  const taught = new Set(lessons.flatMap((l) => l.clauses));
+  policy.clauses.forEach((clause, index) => {
+    if (!taught.has(clause.id)) {
+      issues.push(
+        source.issue(['clauses', index, 'id'], `clause "${clause.id}" is not taught by any lesson`),
+      );
+    }
+  });
 }
 
 function checkPolicy(policy: PolicyFile, source: YamlSource, issues: ContentIssue[]): void {

@@ -1,18 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type Access, decideAccess } from '../domain/access.js';
+import { Forbidden } from '../domain/errors.js';
 import { sameSitePath } from '../domain/redirect-target.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-export class HttpError extends Error {
-  constructor(
-    public readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Enforces the access each route declares, and CSRF on every state-changing request.
@@ -45,7 +37,7 @@ export default fp(
         const back = request.method === 'GET' ? sameSitePath(request.url, app.config.BASE_URL) : null;
         return reply.redirect(back ? `/login?next=${encodeURIComponent(back)}` : '/login', 302);
       }
-      if (decision === 'forbidden') throw new HttpError(403, 'You do not have access to this page.');
+      if (decision === 'forbidden') throw new Forbidden('You do not have access to this page.');
     });
 
     // After the body is parsed but before it is validated, so a forged request gets a
