@@ -56,6 +56,11 @@ export async function ensureEnrolled(
   return { assignment, cycle };
 }
 
+/** What an assignment says once it moves into a new, unstarted cycle `cycleNo`. */
+export function openedCycleFields(cycleNo: number, dueAt: Date | null, state: string, now: Date) {
+  return { cycleNo, dueAt, assignedAt: now, completedAt: null, expiresAt: null, state, updatedAt: now };
+}
+
 export function newCycle(
   userId: string,
   course: Course,

@@ -26,7 +26,7 @@ import { Invalid, NotFound } from '../../domain/errors.js';
 import { cycleState } from '../../domain/recertification.js';
 import type { Role } from '../../domain/roles.js';
 import { recertificationPolicy } from '../assignments/course-settings.js';
-import { newCycle } from '../assignments/enrollment.js';
+import { newCycle, openedCycleFields } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { renderCertificatePdf } from './certificate-pdf.js';
 
@@ -240,14 +240,9 @@ async function reopenForRetake(ctx: ServiceContext, cert: CertificateDoc, now: D
     [{ n, dueAt, startedAt: null, completedAt: null, expiresAt: null }],
     now,
   );
-  await repo.updateAssignment(assignmentKey(cert.userId, cert.courseId), {
-    cycleNo: n,
-    dueAt,
-    assignedAt: now,
-    completedAt: null,
-    expiresAt: null,
-    state,
-    updatedAt: now,
-  });
+  await repo.updateAssignment(
+    assignmentKey(cert.userId, cert.courseId),
+    openedCycleFields(n, dueAt, state, now),
+  );
   return n;
 }

@@ -10,7 +10,7 @@ import type { TalliedAssignment } from '../../../domain/reporting.js';
 import { reminderMessage } from '../../../mail/templates.js';
 import type { OutgoingMail } from '../../../mail/transport.js';
 import { policyOf } from '../../assignments/course-settings.js';
-import { newCycle } from '../../assignments/enrollment.js';
+import { newCycle, openedCycleFields } from '../../assignments/enrollment.js';
 import { SUMMARY_FIELDS } from '../../reporting/summaries.js';
 import type { Person } from './people-cache.js';
 
@@ -150,15 +150,7 @@ export function planAssignment(rules: SweepRules, a: SweepAssignment, now: Date)
   return {
     after: { ...a, state, dueAt, cycleNo },
     cycle: newCycle(a.userId, course, cycleNo, now, dueAt, requirement),
-    update: updateOf(a, {
-      cycleNo,
-      dueAt,
-      assignedAt: now,
-      completedAt: null,
-      expiresAt: null,
-      state,
-      updatedAt: now,
-    }),
+    update: updateOf(a, openedCycleFields(cycleNo, dueAt, state, now)),
     stateChange: false,
     reminders: remindersDue(s, a, { state, cycleNo, dueAt, assignedAt: now, requirement }, now),
   };
