@@ -9,6 +9,7 @@ import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { defaultCoursesDir, loadCourse } from '../../../src/content/index.js';
 import type { Course, Question } from '../../../src/domain/course.js';
+import { rightAnswer } from '../../../src/domain/quiz/grading.js';
 import { COURSE_ID } from '../../factories.js';
 import { axeViolations } from './axe.js';
 
@@ -126,9 +127,9 @@ interface RenderedQuestion {
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-function optionsOf(q: Question): Array<{ text: string; correct: boolean }> {
+function optionsOf(q: Question): Array<{ id: string; text: string }> {
   if (q.type === 'classify') return q.reasons;
-  if (q.type === 'spot') return q.segments.map((s) => ({ text: s.text, correct: s.problem }));
+  if (q.type === 'spot') return q.segments;
   return q.options;
 }
 
@@ -173,14 +174,21 @@ export async function plannedAnswers(page: Page, pass: boolean): Promise<string[
   expect(shown.length).toBe(course.quiz.questionsPerAttempt);
   return shown.map((s) => {
     const q = identify(course, s);
-    const correct = new Map(optionsOf(q).map((o) => [norm(o.text), o.correct]));
+    // The app's own answer key, matched to the page by the choices' texts.
+    const key = rightAnswer(q);
+    const rightIds = new Set(key.choiceIds);
+    const rightTexts = new Set(
+      optionsOf(q)
+        .filter((o) => rightIds.has(o.id))
+        .map((o) => norm(o.text)),
+    );
     const ids: string[] = [];
     if (q.type === 'classify') {
-      const verdict = s.verdicts.find((v) => (v.value === q.verdict) === pass);
+      const verdict = s.verdicts.find((v) => (v.value === key.verdict) === pass);
       ids.push(verdict!.id);
     }
-    const right = s.choices.filter((c) => correct.get(norm(c.text)));
-    const wrong = s.choices.filter((c) => !correct.get(norm(c.text)));
+    const right = s.choices.filter((c) => rightTexts.has(norm(c.text)));
+    const wrong = s.choices.filter((c) => !rightTexts.has(norm(c.text)));
     if (pass) ids.push(...right.map((c) => c.id));
     else ids.push(wrong[0]!.id);
     return ids;
