@@ -11,9 +11,8 @@ import type { ScoBank, ScoConfig } from '../../../src/scorm/runtime/model.js';
 import { decodeData } from '../../../src/scorm/runtime/obfuscate.js';
 import { unzip } from '../../e2e/scorm-harness.js';
 
-// CI puts a copy of shared/ beside the clone.
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const xsdRoot = path.join(repoRoot, '..', 'shared', 'scorm-xsd');
+// The official SCORM schemas, copied into the project (tests/fixtures/scorm-xsd/SOURCES.md).
+const xsdRoot = fileURLToPath(new URL('../../fixtures/scorm-xsd', import.meta.url));
 const SCHEMAS: Record<ScormFormat, string> = {
   scorm12: path.join(xsdRoot, 'scorm12', '_all.xsd'),
   scorm2004: path.join(xsdRoot, 'scorm2004_4th', '_all.xsd'),
