@@ -66,19 +66,26 @@ export async function openDb(
   };
 }
 
+/** Socket errors the driver can let through unwrapped when the server dies mid-command. */
+const SOCKET_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED']);
+
 /**
  * Errors that mean "the database is unreachable right now" rather than a bug. A bulk write
- * (insertMany) wraps the network error in its own MongoBulkWriteError, as `errorResponse`.
+ * (insertMany) wraps the network error in its own MongoBulkWriteError, as `errorResponse`; a
+ * command written to a socket the server just closed fails with the bare socket error (EPIPE,
+ * "This socket has been ended by the other party"), seen when FerretDB was killed under load.
  */
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 3) return false;
   const {
     name = '',
+    code,
     errorResponse,
     cause,
-  } = err as { name?: string; errorResponse?: unknown; cause?: unknown };
+  } = err as { name?: string; code?: unknown; errorResponse?: unknown; cause?: unknown };
   if (/MongoNetwork|ServerSelection|MongoNotConnected|MongoTopologyClosed|PoolCleared/.test(name))
     return true;
+  if (typeof code === 'string' && SOCKET_GONE.has(code)) return true;
   return isDatabaseUnavailable(errorResponse, depth + 1) || isDatabaseUnavailable(cause, depth + 1);
 }
 
