@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import type { Course } from '../domain/course.js';
 import { buildScoBank } from './bank.js';
 import { scoEta } from './eta.js';
-import { buildManifest } from './manifest.js';
+import { buildManifest, SCHEMA_FILES } from './manifest.js';
 import type { ScoConfig } from './runtime/model.js';
 import { encodeData } from './runtime/obfuscate.js';
 import { runtimeBundle } from './runtime-bundle.js';
-import type { ScormBuildOptions } from './types.js';
+import type { ScormBuildOptions, ScormFormat } from './types.js';
 import { zipFiles } from './zip.js';
 
 /** The web app's stylesheets first (same look, same post cards), then the SCO's own layout. */
@@ -19,6 +19,24 @@ const STYLESHEETS = ['../../public/css/app.css', '../../public/css/posts.css', '
 async function stylesheet(): Promise<string> {
   const parts = await Promise.all(STYLESHEETS.map((file) => readFile(file, 'utf8')));
   return parts.join('\n');
+}
+
+/** The schema control files for `format`, by package path (read once per process). */
+const schemaFiles = new Map<ScormFormat, Promise<Array<[string, Buffer]>>>();
+function packagedSchemas(format: ScormFormat): Promise<Array<[string, Buffer]>> {
+  let hit = schemaFiles.get(format);
+  if (!hit) {
+    const { set, files } = SCHEMA_FILES[format];
+    hit = Promise.all(
+      files.map(async (name): Promise<[string, Buffer]> => {
+        const bytes = await readFile(fileURLToPath(new URL(`./xsd/${set}/${name}`, import.meta.url)));
+        return [name, bytes];
+      }),
+    );
+    hit.catch(() => schemaFiles.delete(format));
+    schemaFiles.set(format, hit);
+  }
+  return hit;
 }
 
 /** A key per course version and option set: stable for the same content, so builds stay byte-identical. */
@@ -72,13 +90,17 @@ export async function buildScoFiles(
   ]);
 }
 
-/** All files of the package including `imsmanifest.xml`. */
+/**
+ * All files of the package: the SCO's files, `imsmanifest.xml` and beside it the schema control
+ * files its `xsi:schemaLocation` names (control files, so not listed in the SCO's resource).
+ */
 export async function buildScormFiles(
   course: Course,
   options: ScormBuildOptions,
 ): Promise<Map<string, Buffer>> {
   const files = await buildScoFiles(course, options);
-  files.set('imsmanifest.xml', Buffer.from(buildManifest(course, options.format, [...files.keys()])));
+  files.set('imsmanifest.xml', Buffer.from(buildManifest(course, options, [...files.keys()])));
+  for (const [name, bytes] of await packagedSchemas(options.format)) files.set(name, bytes);
   return files;
 }
 

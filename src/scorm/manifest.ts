@@ -1,9 +1,41 @@
 import { create } from 'xmlbuilder2';
 import type { Course } from '../domain/course.js';
-import type { ScormFormat } from './types.js';
+import type { ScormBuildOptions, ScormFormat } from './types.js';
 
 /** The single launchable file of the SCO. */
 export const LAUNCH_FILE = 'index.html';
+
+/**
+ * The schema control files each package carries at its root (some LMSs validate the manifest against
+ * the packaged copies and refuse a package without them): the ones `xsi:schemaLocation` names, plus
+ * what those import or include. Copies of the official files in `xsd/<set>/` (see xsd/SOURCES.md).
+ */
+export const SCHEMA_FILES: Record<ScormFormat, { set: string; files: readonly string[] }> = {
+  scorm12: {
+    set: 'scorm12',
+    files: ['imscp_rootv1p1p2.xsd', 'imsmd_rootv1p2p1.xsd', 'adlcp_rootv1p2.xsd', 'ims_xml.xsd'],
+  },
+  scorm2004: {
+    set: 'scorm2004_4th',
+    files: [
+      'imscp_v1p1.xsd',
+      'adlcp_v1p3.xsd',
+      'adlseq_v1p3.xsd',
+      'adlnav_v1p3.xsd',
+      'imsss_v1p0.xsd',
+      'xml.xsd',
+      'imsss_v1p0auxresource.xsd',
+      'imsss_v1p0control.xsd',
+      'imsss_v1p0delivery.xsd',
+      'imsss_v1p0limit.xsd',
+      'imsss_v1p0objective.xsd',
+      'imsss_v1p0random.xsd',
+      'imsss_v1p0rollup.xsd',
+      'imsss_v1p0seqrule.xsd',
+      'imsss_v1p0util.xsd',
+    ],
+  },
+};
 
 function identifiers(course: Course, format: ScormFormat) {
   // xs:ID values: must not start with a digit; course ids are slugs, so prefix them.
@@ -16,8 +48,13 @@ function identifiers(course: Course, format: ScormFormat) {
   };
 }
 
-/** `imsmanifest.xml` for SCORM 1.2: masteryscore carries the course's passing score. */
-function scorm12Manifest(course: Course, files: string[]): string {
+/**
+ * `imsmanifest.xml` for SCORM 1.2: masteryscore carries the course's passing score, except in the
+ * "incomplete on fail" variant. An LMS that finds a masteryscore sets lesson_status itself at
+ * LMSFinish (passed/failed from score.raw, as Moodle's scorm_12.js does), which would turn the SCO's
+ * "incomplete" back into "failed"; without it the status the SCO sends is the one stored.
+ */
+function scorm12Manifest(course: Course, options: ScormBuildOptions, files: string[]): string {
   const id = identifiers(course, 'scorm12');
   const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(
     'http://www.imsproject.org/xsd/imscp_rootv1p1p2',
@@ -42,7 +79,7 @@ function scorm12Manifest(course: Course, files: string[]): string {
     .up()
     .ele('item', { identifier: id.item, identifierref: id.resource, isvisible: 'true' });
   item.ele('title').txt(course.title);
-  item.ele('adlcp:masteryscore').txt(String(course.quiz.passingScore));
+  if (options.failStatus === 'failed') item.ele('adlcp:masteryscore').txt(String(course.quiz.passingScore));
   const resource = doc.ele('resources').ele('resource', {
     identifier: id.resource,
     type: 'webcontent',
@@ -105,8 +142,10 @@ function scorm2004Manifest(course: Course, files: string[]): string {
   return doc.end({ prettyPrint: true });
 }
 
-/** The manifest for `format`, listing every file of the package (sorted, forward slashes). */
-export function buildManifest(course: Course, format: ScormFormat, files: string[]): string {
+/** The manifest for `options.format`, listing every file of the SCO (sorted, forward slashes). */
+export function buildManifest(course: Course, options: ScormBuildOptions, files: string[]): string {
   const sorted = [...files].sort();
-  return format === 'scorm12' ? scorm12Manifest(course, sorted) : scorm2004Manifest(course, sorted);
+  return options.format === 'scorm12'
+    ? scorm12Manifest(course, options, sorted)
+    : scorm2004Manifest(course, sorted);
 }

@@ -21,7 +21,15 @@ describe('SCORM export for HR', () => {
       /^attachment; filename="social-media-policy-scorm2004-failincomplete-[0-9a-f]{8}\.zip"; filename\*=UTF-8''social-media-policy-scorm2004-failincomplete-[0-9a-f]{8}\.zip$/,
     );
     const files = await unzip(res.rawPayload);
-    expect([...files.keys()].sort()).toEqual(['imsmanifest.xml', 'index.html', 'sco.css', 'sco.js']);
+    const names = [...files.keys()];
+    expect(names.filter((f) => !f.endsWith('.xsd')).sort()).toEqual([
+      'imsmanifest.xml',
+      'index.html',
+      'sco.css',
+      'sco.js',
+    ]);
+    // The schema control files the manifest names sit beside it (src/scorm/xsd).
+    expect(names).toEqual(expect.arrayContaining(['imscp_v1p1.xsd', 'adlcp_v1p3.xsd', 'imsss_v1p0.xsd']));
     expect(files.get('imsmanifest.xml')!.toString()).toContain('2004 4th Edition');
     const audit = await t.app.db.models.AuditEvent.find({ action: 'scorm.export' }).lean();
     expect(audit).toHaveLength(1);

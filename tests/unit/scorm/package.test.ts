@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +11,8 @@ import type { ScoBank, ScoConfig } from '../../../src/scorm/runtime/model.js';
 import { decodeData } from '../../../src/scorm/runtime/obfuscate.js';
 import { unzip } from '../../e2e/scorm-harness.js';
 
-// The official SCORM schemas, copied into the project (tests/fixtures/scorm-xsd/SOURCES.md).
-const xsdRoot = fileURLToPath(new URL('../../fixtures/scorm-xsd', import.meta.url));
+// The official SCORM schemas, kept in the project beside the packager (src/scorm/xsd/SOURCES.md).
+const xsdRoot = fileURLToPath(new URL('../../../src/scorm/xsd', import.meta.url));
 const SCHEMAS: Record<ScormFormat, string> = {
   scorm12: path.join(xsdRoot, 'scorm12', '_all.xsd'),
   scorm2004: path.join(xsdRoot, 'scorm2004_4th', '_all.xsd'),
@@ -39,17 +39,76 @@ function validate(manifest: Buffer, format: ScormFormat): string {
   }
 }
 
+/** The [namespace, file] pairs of a manifest's xsi:schemaLocation. */
+function schemaLocations(manifest: string): Array<[string, string]> {
+  const value = /xsi:schemaLocation="([^"]+)"/.exec(manifest)![1]!.trim().split(/\s+/);
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < value.length; i += 2) pairs.push([value[i]!, value[i + 1]!]);
+  return pairs;
+}
+
+/**
+ * Unpacks the package and validates its manifest the way an LMS that checks the packaged control
+ * files does: against the schemas named in xsi:schemaLocation, read from the package itself.
+ */
+function validateInPackage(files: Map<string, Buffer>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scorm-package-'));
+  for (const [name, bytes] of files) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), bytes);
+  }
+  const imports = schemaLocations(files.get('imsmanifest.xml')!.toString())
+    .map(([ns, file]) => `<xs:import namespace="${ns}" schemaLocation="${file}"/>`)
+    .join('');
+  writeFileSync(
+    path.join(dir, 'all-named.xsd'),
+    `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:test:wrapper">${imports}</xs:schema>`,
+  );
+  try {
+    execFileSync(
+      '/usr/bin/xmllint',
+      ['--nonet', '--noout', '--schema', path.join(dir, 'all-named.xsd'), path.join(dir, 'imsmanifest.xml')],
+      { env: { ...process.env, XML_CATALOG_FILES: '' }, stdio: 'pipe' },
+    );
+    return 'valid';
+  } catch (err) {
+    return String((err as { stderr?: Buffer }).stderr ?? err);
+  }
+}
+
 describe.each(['scorm12', 'scorm2004'] as const)('%s package', (format) => {
   it('has a manifest at the root that validates against the official schemas', async () => {
     const files = await unzip(await buildScormPackage(course, { format, failStatus: 'failed' }));
     expect(validate(files.get('imsmanifest.xml')!, format)).toBe('valid');
   });
 
+  it('packages every schema the manifest names in xsi:schemaLocation, and what those import', async () => {
+    const files = await unzip(await buildScormPackage(course, { format, failStatus: 'failed' }));
+    const named = schemaLocations(files.get('imsmanifest.xml')!.toString()).map(([, file]) => file);
+    expect(named).toHaveLength(format === 'scorm12' ? 3 : 5);
+    for (const file of named) expect([...files.keys()]).toContain(file);
+    for (const [name, bytes] of files) {
+      if (!name.endsWith('.xsd')) continue;
+      for (const [, ref] of bytes
+        .toString()
+        .matchAll(/<xs[d]?:(?:import|include)[^>]*schemaLocation\s*=\s*"([^"]+)"/g)) {
+        expect([...files.keys()], `${name} refers to ${ref}`).toContain(ref);
+      }
+    }
+  });
+
+  it('validates against the schema files inside the package alone (no network, no catalog)', async () => {
+    const files = await unzip(await buildScormPackage(course, { format, failStatus: 'incomplete' }));
+    expect(validateInPackage(files)).toBe('valid');
+  });
+
   it('lists every file it contains, with exact paths, and launches index.html', async () => {
     const files = await unzip(await buildScormPackage(course, { format, failStatus: 'failed' }));
     const manifest = files.get('imsmanifest.xml')!.toString();
     const listed = [...manifest.matchAll(/<file href="([^"]+)"/g)].map((m) => m[1]);
-    expect(listed.sort()).toEqual([...files.keys()].filter((f) => f !== 'imsmanifest.xml').sort());
+    // The schema control files sit beside the manifest and are not part of the SCO's resource.
+    const content = [...files.keys()].filter((f) => f !== 'imsmanifest.xml' && !f.endsWith('.xsd'));
+    expect(listed.sort()).toEqual(content.sort());
     expect([...files.keys()].every((f) => !f.includes('\\') && !f.startsWith('/'))).toBe(true);
     expect(manifest).toContain('href="index.html"');
   });
@@ -102,6 +161,19 @@ describe('manifest content', () => {
     expect(m04).toContain(
       `<imsss:minNormalizedMeasure>${course.quiz.passingScore / 100}</imsss:minNormalizedMeasure>`,
     );
+  });
+
+  it('leaves the 1.2 mastery score out of the "incomplete on fail" variant, so the SCO decides the status', async () => {
+    const failed = (await unzip(await buildScormPackage(course, { format: 'scorm12', failStatus: 'failed' })))
+      .get('imsmanifest.xml')!
+      .toString();
+    const incomplete = (
+      await unzip(await buildScormPackage(course, { format: 'scorm12', failStatus: 'incomplete' }))
+    )
+      .get('imsmanifest.xml')!
+      .toString();
+    expect(failed).toContain('<adlcp:masteryscore>');
+    expect(incomplete).not.toContain('masteryscore');
   });
 
   it('gives different bytes when the fail-status option differs (it is baked into the package)', async () => {
