@@ -14,8 +14,19 @@ export interface DrawnQuestion {
 
 export type Draw = DrawnQuestion[];
 
+/**
+ * What drawing needs of a question: its type, clauses and choice ids. A domain `Question` is one,
+ * and so is the SCORM package's question, which carries no correct flags.
+ */
+export type DrawableQuestion = Pick<Question, 'id' | 'clauses'> &
+  (
+    | { type: 'single' | 'truefalse' | 'multiple'; options: ReadonlyArray<{ id: string }> }
+    | { type: 'classify'; reasons: ReadonlyArray<{ id: string }> }
+    | { type: 'spot'; segments: ReadonlyArray<{ id: string }> }
+  );
+
 /** The ids a learner chooses between, in the author's order. */
-export function choiceIdsOf(question: Question): string[] {
+export function choiceIdsOf(question: DrawableQuestion): string[] {
   switch (question.type) {
     case 'classify':
       return question.reasons.map((r) => r.id);
@@ -30,7 +41,7 @@ export function choiceIdsOf(question: Question): string[] {
  * Which choices keep the author's order: true/false reads oddly as "False, True", and spot segments
  * are sentences of one post, which would stop making sense shuffled.
  */
-function keepsOrder(question: Question): boolean {
+function keepsOrder(question: DrawableQuestion): boolean {
   return question.type === 'truefalse' || question.type === 'spot';
 }
 
@@ -39,9 +50,9 @@ function keepsOrder(question: Question): boolean {
  * order and each uncovered one gets a random question that tests it. Remaining places are filled
  * at random. Returns the picks in random order.
  */
-function pickQuestions(bank: readonly Question[], count: number, rng: Rng): Question[] {
+function pickQuestions<Q extends DrawableQuestion>(bank: readonly Q[], count: number, rng: Rng): Q[] {
   const remaining = shuffled(bank, rng);
-  const picked: Question[] = [];
+  const picked: Q[] = [];
   const covered = new Set<string>();
   const take = (index: number) => {
     const [q] = remaining.splice(index, 1);
@@ -61,7 +72,7 @@ function pickQuestions(bank: readonly Question[], count: number, rng: Rng): Ques
 }
 
 /** Draws `count` questions (or the whole bank if smaller) with shuffled question and choice order. */
-export function drawQuestions(bank: readonly Question[], count: number, rng: Rng): Draw {
+export function drawQuestions(bank: readonly DrawableQuestion[], count: number, rng: Rng): Draw {
   return pickQuestions(bank, count, rng).map((q) => ({
     questionId: q.id,
     choiceIds: keepsOrder(q) ? choiceIdsOf(q) : shuffled(choiceIdsOf(q), rng),

@@ -61,28 +61,26 @@ export function gradeQuestion(question: Question, answer: GivenAnswer | undefine
   }
 }
 
+/** One served question's points, with the clauses it tests: what an attempt's grade is made of. */
+export interface GradedQuestion {
+  questionId: string;
+  points: number;
+  clauses: readonly string[];
+}
+
 /**
- * Grades a whole attempt against the questions it served. Passing compares exact points, not the
- * rounded percentage, so 79.96 % never rounds up to a pass of 80 %.
+ * Totals an attempt from its questions' points. Passing compares exact points, not the rounded
+ * percentage, so 79.96 % never rounds up to a pass of 80 %. The SCORM package grades with it too,
+ * from points it looks up rather than computes, so both give the same score.
  */
-export function gradeAttempt(
-  questionsById: ReadonlyMap<string, Question>,
-  draw: Draw,
-  answers: Answers,
-  passingScore: number,
-): AttemptGrade {
+export function tallyAttempt(graded: readonly GradedQuestion[], passingScore: number): AttemptGrade {
   const questions: QuestionGrade[] = [];
   const clauses: Record<string, ClauseScore> = {};
   let earned = 0;
-  for (const { questionId } of draw) {
-    const question = questionsById.get(questionId);
-    // A content update removed it after the attempt started: grade the questions that remain
-    // rather than failing the learner's submission.
-    if (!question) continue;
-    const points = gradeQuestion(question, answers[questionId]);
+  for (const { questionId, points, clauses: tested } of graded) {
     earned += points;
     questions.push({ questionId, points, correct: points === 1 });
-    for (const clause of question.clauses) {
+    for (const clause of tested) {
       const entry = clauses[clause] ?? { correct: 0, total: 0 };
       clauses[clause] = { correct: entry.correct + points, total: entry.total + 1 };
     }
@@ -94,6 +92,23 @@ export function gradeAttempt(
     questions,
     clauses,
   };
+}
+
+/** Grades a whole attempt against the questions it served. */
+export function gradeAttempt(
+  questionsById: ReadonlyMap<string, Question>,
+  draw: Draw,
+  answers: Answers,
+  passingScore: number,
+): AttemptGrade {
+  // A content update removed a question after the attempt started: grade the questions that
+  // remain rather than failing the learner's submission.
+  const graded = draw.flatMap(({ questionId }): GradedQuestion[] => {
+    const question = questionsById.get(questionId);
+    if (!question) return [];
+    return [{ questionId, points: gradeQuestion(question, answers[questionId]), clauses: question.clauses }];
+  });
+  return tallyAttempt(graded, passingScore);
 }
 
 /**

@@ -121,7 +121,6 @@ class Scorm12Session implements LmsSession {
       this.set(`${p}id`, i.id);
       this.set(`${p}type`, i.type);
       this.set(`${p}time`, scorm12Time(r.at));
-      this.set(`${p}correct_responses.0.pattern`, i.correctPattern);
       this.set(`${p}student_response`, i.response);
       this.set(`${p}result`, i.result);
       n++;
@@ -188,7 +187,6 @@ class Scorm2004Session implements LmsSession {
       this.set(`${p}type`, i.type);
       this.set(`${p}description`, i.description);
       this.set(`${p}timestamp`, scorm2004Timestamp(r.at));
-      this.set(`${p}correct_responses.0.pattern`, i.correctPattern);
       this.set(`${p}learner_response`, i.response);
       this.set(`${p}result`, i.result);
       n++;

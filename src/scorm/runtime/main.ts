@@ -1,12 +1,8 @@
 import type { PostVerdict, ReviewLevel } from '../../domain/course.js';
 import { choiceIdsOf, type Draw, drawQuestions } from '../../domain/quiz/draw.js';
-import {
-  type AttemptGrade,
-  type GivenAnswer,
-  gradeAttempt,
-  gradeQuestion,
-} from '../../domain/quiz/grading.js';
+import { type AttemptGrade, type GivenAnswer, tallyAttempt } from '../../domain/quiz/grading.js';
 import { seededRng } from '../../domain/quiz/random.js';
+import { pointsFor } from './answer-key.js';
 import { byId } from './dom.js';
 import { interactionFor } from './interactions.js';
 import { connectLms, type LmsSession } from './lms.js';
@@ -91,12 +87,23 @@ function givenAnswers(sco: Sco, draw: Draw): Array<GivenAnswer | undefined> {
   });
 }
 
-function grade(sco: Sco, draw: Draw): AttemptGrade {
-  const answers: Record<string, GivenAnswer> = {};
-  givenAnswers(sco, draw).forEach((a, i) => {
-    if (a) answers[draw[i]!.questionId] = a;
+/** Points per served question, looked up in the package's hashed answer key (see answer-key.ts). */
+function questionPoints(sco: Sco, draw: Draw): number[] {
+  const given = givenAnswers(sco, draw);
+  return draw.map((d, i) => {
+    const key = sco.bank.answerKeys[d.questionId];
+    return key ? pointsFor(key, given[i]) : 0;
   });
-  return gradeAttempt(sco.questionsById, draw, answers, sco.config.passingScore);
+}
+
+function grade(sco: Sco, draw: Draw): AttemptGrade {
+  const points = questionPoints(sco, draw);
+  const graded = draw.map((d, i) => ({
+    questionId: d.questionId,
+    points: points[i]!,
+    clauses: question(sco, d.questionId).clauses,
+  }));
+  return tallyAttempt(graded, sco.config.passingScore);
 }
 
 function isFinished(sco: Sco): boolean {
@@ -262,10 +269,9 @@ function submitAttempt(sco: Sco, draw: Draw, show: Show): void {
   const { state, config, lms } = sco;
   const result = grade(sco, draw);
   const given = givenAnswers(sco, draw);
-  const interactions = draw.map((d, i) => {
-    const q = question(sco, d.questionId);
-    return interactionFor(config.format, q, given[i], gradeQuestion(q, given[i]));
-  });
+  const interactions = draw.map((d, i) =>
+    interactionFor(config.format, question(sco, d.questionId), given[i], result.questions[i]!.points),
+  );
   state.submitted = true;
   lms.saveBookmark('result', encodeState({ ...state, view: 'result' }));
   lms.recordResult({

@@ -1,8 +1,10 @@
-import type { Question, ReviewLevel } from '../../domain/course.js';
+import type { ReviewLevel } from '../../domain/course.js';
+import type { ScoAnswerKey } from './answer-key.js';
 
 /**
  * What the builder hands the SCO runtime (shared by both sides so they cannot drift).
- * Everything here ships inside the package; the question bank is obfuscated (see obfuscate.ts).
+ * Everything here ships inside the package; the question bank is obfuscated (see obfuscate.ts) and
+ * carries no correct flags: answers are checked against salted digests (see answer-key.ts).
  */
 export interface ScoConfig {
   format: 'scorm12' | 'scorm2004';
@@ -20,11 +22,34 @@ export interface ScoConfig {
   key: string;
 }
 
-/** A bank question as the SCO sees it: the domain question plus its post card pre-rendered. */
-export type ScoQuestion = Question & { postHtml?: string };
+/** A choice as the SCO sees it: what the learner reads, never whether it is right. */
+export interface ScoChoice {
+  id: string;
+  text: string;
+}
+
+interface ScoQuestionBase {
+  id: string;
+  prompt: string;
+  clauses: string[];
+  /** Only when the course can show a full review; it may well name the right answer. */
+  explanation?: string;
+  /** Classify and spot: the post card, pre-rendered by the builder with the web app's partial. */
+  postHtml?: string;
+}
+
+/** A bank question as the SCO sees it: the domain question without correct flags or feedback. */
+export type ScoQuestion = ScoQuestionBase &
+  (
+    | { type: 'single' | 'truefalse' | 'multiple'; options: ScoChoice[] }
+    | { type: 'classify'; reasons: ScoChoice[] }
+    | { type: 'spot'; segments: ScoChoice[] }
+  );
 
 export interface ScoBank {
   questions: ScoQuestion[];
+  /** Question id → how its answers are graded. */
+  answerKeys: Record<string, ScoAnswerKey>;
   /** Clause id → "4.2 Title", for the "clauses to revisit" review. */
   clauses: Record<string, string>;
 }

@@ -1,7 +1,7 @@
 /**
- * Keeps the quiz answers out of plain sight inside the package: UTF-8 JSON XORed with a
- * per-package key, then base64. This is obfuscation, not security: SCORM grades in the browser,
- * so a determined learner with developer tools can always recover the key.
+ * Keeps the question bank's text out of plain sight inside the package: UTF-8 JSON XORed with a
+ * per-package key, then base64. This is obfuscation, not security: the key ships beside it. The
+ * bank therefore holds no correct flags; answers are checked against salted digests (answer-key.ts).
  * Runs in Node (builder) and in the browser (SCO), so it uses only TextEncoder, btoa and atob.
  */
 

@@ -1,4 +1,4 @@
-import type { ChoiceOption, PostVerdict } from '../../domain/course.js';
+import type { PostVerdict } from '../../domain/course.js';
 import type { DrawnQuestion } from '../../domain/quiz/draw.js';
 import { el } from './dom.js';
 import type { ScoQuestion } from './model.js';
@@ -61,12 +61,12 @@ export function renderQuestion(
   switch (q.type) {
     case 'single':
     case 'truefalse':
-      box.append(choiceList(name, 'radio', inOrder<ChoiceOption>(q.options, drawn.choiceIds), chosenIds));
+      box.append(choiceList(name, 'radio', inOrder(q.options, drawn.choiceIds), chosenIds));
       break;
     case 'multiple':
       box.append(
         el('p', { class: 'hint' }, 'Select all that apply.'),
-        choiceList(name, 'checkbox', inOrder<ChoiceOption>(q.options, drawn.choiceIds), chosenIds),
+        choiceList(name, 'checkbox', inOrder(q.options, drawn.choiceIds), chosenIds),
       );
       break;
     case 'spot':

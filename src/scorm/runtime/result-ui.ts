@@ -1,7 +1,7 @@
 import type { ReviewLevel } from '../../domain/course.js';
 import type { AttemptGrade, GivenAnswer } from '../../domain/quiz/grading.js';
 import { el } from './dom.js';
-import type { ScoQuestion } from './model.js';
+import type { ScoChoice, ScoQuestion } from './model.js';
 
 export interface ResultView {
   grade: AttemptGrade;
@@ -13,14 +13,14 @@ export interface ResultView {
   clauseTitles: Record<string, string>;
 }
 
-function choicesOf(q: ScoQuestion): Array<{ id: string; text: string; right: boolean }> {
+function choicesOf(q: ScoQuestion): ScoChoice[] {
   switch (q.type) {
     case 'classify':
-      return q.reasons.map((r) => ({ id: r.id, text: r.text, right: r.correct }));
+      return q.reasons;
     case 'spot':
-      return q.segments.map((s) => ({ id: s.id, text: s.text, right: s.problem }));
+      return q.segments;
     default:
-      return q.options.map((o) => ({ id: o.id, text: o.text, right: o.correct }));
+      return q.options;
   }
 }
 
@@ -33,13 +33,6 @@ function answerSummary(q: ScoQuestion, given: GivenAnswer | undefined): string {
     .map((c) => c.text);
   const parts = q.type === 'classify' ? [verdictText(given?.verdict), ...picked] : picked;
   return parts.join('; ') || 'No answer';
-}
-
-function rightSummary(q: ScoQuestion): string {
-  const right = choicesOf(q)
-    .filter((c) => c.right)
-    .map((c) => c.text);
-  return (q.type === 'classify' ? [verdictText(q.verdict), ...right] : right).join('; ');
 }
 
 function fullReview(view: ResultView): HTMLElement {
@@ -58,8 +51,8 @@ function fullReview(view: ResultView): HTMLElement {
         { class: 'card review-item' },
         el('p', { class: 'quiz-prompt' }, q.prompt, ' ', badge),
         el('p', {}, el('strong', {}, 'Your answer: '), answerSummary(q, view.answers[i])),
-        el('p', {}, el('strong', {}, 'Right answer: '), rightSummary(q)),
-        el('p', { class: 'muted' }, q.explanation),
+        // No "right answer" line: the package does not know it (see answer-key.ts).
+        ...(q.explanation ? [el('p', { class: 'muted' }, q.explanation)] : []),
       ),
     );
   });
