@@ -106,6 +106,18 @@ function grade(sco: Sco, draw: Draw): AttemptGrade {
   return tallyAttempt(graded, sco.config.passingScore);
 }
 
+/**
+ * Whether a new attempt may start. This is the rule, not the retake button's visibility: never after
+ * a pass (a later fail would overwrite it in the LMS), never past the attempt limit, never while an
+ * attempt is open, never once the session has ended.
+ */
+function mayStartAttempt(sco: Sco): boolean {
+  const { state, config } = sco;
+  if (sco.ended || state.attempt >= config.maxAttempts) return false;
+  if (state.attempt === 0) return true;
+  return state.submitted && !grade(sco, currentDraw(sco)).passed;
+}
+
 function isFinished(sco: Sco): boolean {
   if (!sco.state.submitted) return false;
   return grade(sco, currentDraw(sco)).passed || sco.state.attempt >= sco.config.maxAttempts;
@@ -120,6 +132,8 @@ function wireViews(sco: Sco): Show {
   const navLinks = Array.from(document.querySelectorAll<HTMLAnchorElement>('a[data-goto]'));
 
   const show: Show = (view, focus = true) => {
+    // After Save and exit / Finish the course is closed: the LMS would never hear of anything more.
+    if (sco.ended) return;
     if (view === 'quiz' && state.submitted) view = 'result';
     if (view === 'result' && !state.submitted) view = 'quiz';
     if (!views.some((v) => v.dataset.view === view)) view = 'l0';
@@ -217,6 +231,7 @@ function wireQuiz(sco: Sco, show: Show): void {
   const { state, config } = sco;
   const quizForm = byId<HTMLFormElement>('quiz-form');
   const startAttempt = () => {
+    if (!mayStartAttempt(sco)) return;
     const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
     state.attempt += 1;
     state.seed = seed.toString(36);
@@ -267,6 +282,8 @@ function showMissing(missing: number[]): void {
 /** Grades the attempt, reports score, status and interactions to the LMS, and shows the result. */
 function submitAttempt(sco: Sco, draw: Draw, show: Show): void {
   const { state, config, lms } = sco;
+  // One result per attempt, and none after the session ended.
+  if (sco.ended || state.submitted || state.attempt === 0) return;
   const result = grade(sco, draw);
   const given = givenAnswers(sco, draw);
   const interactions = draw.map((d, i) =>
@@ -304,10 +321,26 @@ function showResult(sco: Sco): void {
     attemptsLeft: Math.max(0, config.maxAttempts - state.attempt),
     clauseTitles: sco.bank.clauses,
   });
-  byId('quiz-retake').hidden = result.passed || state.attempt >= config.maxAttempts;
+  byId('quiz-retake').hidden = !mayStartAttempt(sco);
 }
 
 // ---------------------------------------------------------------- leaving
+
+/**
+ * After Terminate / LMSFinish nothing the learner does can reach the LMS, so the course is put out
+ * of reach (hidden and inert) and only the "You can close this window" notice is left.
+ */
+function closeCourse(): void {
+  const course = document.querySelector<HTMLElement>('.sco-layout')!;
+  course.inert = true;
+  course.hidden = true;
+  for (const control of Array.from(document.querySelectorAll<HTMLElement>('#save-exit, .skip-link'))) {
+    control.hidden = true;
+  }
+  const notice = byId('sco-ended');
+  notice.hidden = false;
+  notice.focus();
+}
 
 /** Finishing, saving and exiting, and leaving the page: the session ends once. */
 function wireLeaving(sco: Sco): void {
@@ -316,9 +349,7 @@ function wireLeaving(sco: Sco): void {
     save(sco, false);
     sco.lms.end(isFinished(sco), Date.now() - sco.startedAt);
     sco.ended = true;
-    const notice = byId('sco-ended');
-    notice.hidden = false;
-    notice.focus();
+    closeCourse();
   };
   byId('sco-finish').addEventListener('click', finish);
   byId('save-exit').addEventListener('click', finish);
