@@ -41,7 +41,7 @@ export function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
 
 const PLAYER_JS = `
 window.scormLog = [];
-window.launch = function (preload, nested) {
+window.launch = function (preload, nested, wrap, noApi) {
   var is12 = typeof Scorm12API !== 'undefined';
   var api = is12
     ? new Scorm12API({ autocommit: false, lmsCommitUrl: false, logLevel: 5 })
@@ -50,7 +50,9 @@ window.launch = function (preload, nested) {
   var names = is12 ? ['LMSInitialize', 'LMSCommit', 'LMSFinish'] : ['Initialize', 'Commit', 'Terminate'];
   names.forEach(function (name) { api.on(name, function () { scormLog.push([name]); }); });
   api.on((is12 ? 'LMSSetValue' : 'SetValue') + '.cmi.*', function (el, value) { scormLog.push(['set', el, value]); });
-  if (is12) window.API = api; else window.API_1484_11 = api;
+  // A test's fault injection: replaces or wraps API methods (see apiFaults in the harness).
+  if (wrap) new Function('api', 'is12', wrap)(api, is12);
+  if (!noApi) { if (is12) window.API = api; else window.API_1484_11 = api; }
   var frame = document.createElement('iframe');
   frame.id = 'launch-frame';
   frame.title = 'Course';
@@ -107,7 +109,7 @@ export async function startPlayerServer(files: Map<string, Buffer>, format: 'sco
 
 /** What the test player page exposes on `window` (see its script in this harness). */
 interface PlayerWindow {
-  launch(preload: object | null, nested: boolean): void;
+  launch(preload: object | null, nested: boolean, wrap: string | null, noApi: boolean): void;
   scormLog: string[][];
   cmi(): Cmi;
 }
@@ -122,13 +124,24 @@ export interface CmiInteraction {
 // biome-ignore lint/suspicious/noExplicitAny: tests read both versions' trees by path
 export type Cmi = any;
 
+export interface LaunchOptions {
+  /** LMS data for a relaunch. */
+  preload?: object;
+  nested?: boolean;
+  /** Script run with `api` (and `is12`) before the API is published: an {@link apiFaults} fault. */
+  wrap?: string;
+  /** Publish no API at all, as a plain web server would. */
+  noApi?: boolean;
+}
+
 /** Opens the player, launches the SCO (optionally with LMS data for a relaunch) and returns its frame. */
-export async function launch(page: Page, base: string, opts: { preload?: object; nested?: boolean } = {}) {
+export async function launch(page: Page, base: string, opts: LaunchOptions = {}) {
   await page.goto(`${base}/player.html`);
-  await page.evaluate(([preload, nested]) => (window as unknown as PlayerWindow).launch(preload, nested), [
-    opts.preload ?? null,
-    opts.nested ?? false,
-  ] as const);
+  await page.evaluate(
+    ([preload, nested, wrap, noApi]) =>
+      (window as unknown as PlayerWindow).launch(preload, nested, wrap, noApi),
+    [opts.preload ?? null, opts.nested ?? false, opts.wrap ?? null, opts.noApi ?? false] as const,
+  );
   await page.waitForFunction(() => {
     const frames = Array.from(document.querySelectorAll('iframe'));
     return frames.length > 0;
@@ -211,3 +224,55 @@ export async function apiLog(page: Page): Promise<string[][]> {
 export async function cmiData(page: Page): Promise<Cmi> {
   return page.evaluate(() => (window as unknown as PlayerWindow).cmi());
 }
+
+/**
+ * Misbehaving LMS APIs for `launch({ wrap })`. Method names are the version's own (LMSCommit or
+ * Commit...). A refused call is logged in `scormLog` as ['refused', method, element?] so tests can
+ * count attempts; the real method is not called.
+ */
+export const apiFaults = {
+  /** `method` answers "false" every time. */
+  refuses: (method: string) =>
+    `api[${JSON.stringify(method)}] = function (el) { scormLog.push(['refused', ${JSON.stringify(method)}, el]); return 'false'; };`,
+  /** A SetValue / LMSSetValue for `element` answers "false"; other elements are stored. */
+  refusesElement: (method: string, element: string) => `
+    var real = api[${JSON.stringify(method)}].bind(api);
+    api[${JSON.stringify(method)}] = function (el, value) {
+      if (el === ${JSON.stringify(element)}) { scormLog.push(['refused', ${JSON.stringify(method)}, el]); return 'false'; }
+      return real(el, value);
+    };`,
+  /** `method` answers "false" its first `times` calls, then works again (an LMS that recovers). */
+  refusesFirst: (method: string, times: number) => `
+    var real = api[${JSON.stringify(method)}].bind(api), refusals = 0;
+    api[${JSON.stringify(method)}] = function (el) {
+      if (refusals < ${times}) { refusals++; scormLog.push(['refused', ${JSON.stringify(method)}, el]); return 'false'; }
+      return real(el);
+    };`,
+  /** Every listed method throws instead of answering. */
+  throws: (methods: string[]) =>
+    `${JSON.stringify(methods)}.forEach(function (m) { api[m] = function () { throw new Error('LMS broke: ' + m); }; });`,
+};
+
+/** Every API method of a version, for a fully broken API. */
+export const API_METHODS = {
+  scorm12: [
+    'LMSInitialize',
+    'LMSGetValue',
+    'LMSSetValue',
+    'LMSCommit',
+    'LMSFinish',
+    'LMSGetLastError',
+    'LMSGetErrorString',
+    'LMSGetDiagnostic',
+  ],
+  scorm2004: [
+    'Initialize',
+    'GetValue',
+    'SetValue',
+    'Commit',
+    'Terminate',
+    'GetLastError',
+    'GetErrorString',
+    'GetDiagnostic',
+  ],
+} as const;

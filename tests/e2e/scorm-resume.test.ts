@@ -107,7 +107,7 @@ it('works without an LMS and says that progress is not recorded', async () => {
   const run = await player('scorm12');
   await run.page.goto(`${run.base}/sco/index.html`);
   await run.page.waitForSelector('#lms-notice:not([hidden])');
-  expect(await run.page.textContent('#lms-notice')).toContain('not being recorded');
+  expect(await run.page.textContent('#lms-notice')).toContain('Your LMS is not recording this session');
   await run.page.click('a[data-goto="quiz"]');
   await run.page.click('#quiz-start');
   expect(await run.page.locator('[data-question]').count()).toBe(course.quiz.questionsPerAttempt);

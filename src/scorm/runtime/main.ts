@@ -5,7 +5,7 @@ import { seededRng } from '../../domain/quiz/random.js';
 import { pointsFor } from './answer-key.js';
 import { byId } from './dom.js';
 import { interactionFor } from './interactions.js';
-import { connectLms, type LmsSession } from './lms.js';
+import { connectLms, type LmsHealth, type LmsSession } from './lms.js';
 import type { ScoBank, ScoConfig, ScoQuestion } from './model.js';
 import { decodeData } from './obfuscate.js';
 import { isComplete, readAnswer, renderQuestion } from './quiz-ui.js';
@@ -48,19 +48,30 @@ function openSco(config: ScoConfig): Sco {
   const lessonCount = config.lessonIds.length;
   const startedAt = Date.now();
   const lms = connectLms(window, config.format);
-  if (!lms.connected) byId('lms-notice').hidden = false;
-
+  lms.onHealthChange = showLmsHealth;
   const boot = lms.start();
+  showLmsHealth(lms.health);
   const state: ScoState =
     decodeState(boot.suspendData, lessonCount, config.exampleCount) ??
     initialState(lessonCount, config.exampleCount);
   return { config, bank, questionsById, lms, state, startedAt, ended: false };
 }
 
+/** Tells the learner plainly when the LMS is not recording or not saving their progress. */
+function showLmsHealth(health: LmsHealth): void {
+  byId('lms-notice').hidden = health !== 'not-recording';
+  byId('lms-saving').hidden = health !== 'not-saving';
+}
+
+/**
+ * Stores the bookmark. `commit` marks a meaningful point (a lesson reached for the first time,
+ * leaving) that is committed at once; other changes are committed at most every 30 seconds.
+ */
 function save(sco: Sco, commit: boolean): void {
   if (sco.ended) return;
   sco.lms.saveBookmark(sco.state.view, encodeState(sco.state));
   if (commit) sco.lms.commit();
+  else sco.lms.commitSoon();
 }
 
 function currentDraw(sco: Sco): Draw {
@@ -138,6 +149,8 @@ function wireViews(sco: Sco): Show {
     if (view === 'result' && !state.submitted) view = 'quiz';
     if (!views.some((v) => v.dataset.view === view)) view = 'l0';
     state.view = view;
+    const lesson = /^l(\d+)$/.exec(view);
+    const lessonReached = lesson !== null && !state.lessonsSeen[Number(lesson[1])];
     for (const section of views) section.hidden = section.dataset.view !== view;
     markNavigation(state, navLinks, view);
     if (view === 'quiz') renderQuiz(sco);
@@ -146,7 +159,7 @@ function wireViews(sco: Sco): Show {
     if (window.matchMedia('(max-width: 760px)').matches)
       byId<HTMLDetailsElement>('sco-contents').open = false;
     if (focus) document.querySelector<HTMLElement>(`[data-view="${view}"] h1`)?.focus();
-    save(sco, true);
+    save(sco, lessonReached);
   };
 
   document.addEventListener('click', (event) => {
@@ -197,7 +210,7 @@ function wireExamples(sco: Sco): void {
       const chosen = button.dataset.verdict as PostVerdict;
       sco.state.examples[index] = chosen;
       revealExample(article, chosen);
-      save(sco, true);
+      save(sco, false);
     });
   }
 }
@@ -347,8 +360,16 @@ function wireLeaving(sco: Sco): void {
   const finish = () => {
     if (sco.ended) return;
     save(sco, false);
-    sco.lms.end(isFinished(sco), Date.now() - sco.startedAt);
+    const saved = sco.lms.end(isFinished(sco), Date.now() - sco.startedAt);
     sco.ended = true;
+    const notice = byId('sco-ended');
+    // Never claim a save the LMS did not confirm.
+    if (!saved) {
+      notice.className = 'notice notice-warn';
+      notice.textContent = sco.lms.connected
+        ? 'Your LMS did not confirm that it saved your progress, so your latest progress and results may not be recorded. You can close this window.'
+        : 'Your LMS is not recording this session, so nothing was saved. You can close this window.';
+    }
     closeCourse();
   };
   byId('sco-finish').addEventListener('click', finish);
