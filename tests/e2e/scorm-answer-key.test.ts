@@ -5,25 +5,17 @@
  * app's own grading of the same answers.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCoursesDir, loadCourse } from '../../src/content/index.js';
+import { describe, expect, it } from 'vitest';
 import type { Course, Question } from '../../src/domain/course.js';
 import type { GivenAnswer } from '../../src/domain/quiz/grading.js';
-import { launchChromium } from '../helpers/browser.js';
 import { cmiData, launch, servedQuestions } from './scorm-harness.js';
-import { expectedGrade, lmsData, openPlayer, type Run } from './scorm-run.js';
+import { expectedGrade, lmsData, openPlayer, useScoBrowser } from './scorm-run.js';
 
 let course: Course;
 let browser: Browser;
-const runs: Run[] = [];
-
-beforeAll(async () => {
-  course = await loadCourse(`${defaultCoursesDir}/social-media-policy`);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(runs.map((r) => r.server.close()));
+const runs = useScoBrowser((c, b) => {
+  course = c;
+  browser = b;
 });
 
 /** Right where only all-or-nothing is possible; partly right where the grading gives part points. */

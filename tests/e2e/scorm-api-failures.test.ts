@@ -4,24 +4,16 @@
  * Playwright's fake clock, so commit back-off and the 30-second commit interval take no real time.
  */
 import type { Browser, Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCoursesDir, loadCourse } from '../../src/content/index.js';
+import { describe, expect, it } from 'vitest';
 import type { Course } from '../../src/domain/course.js';
-import { launchChromium } from '../helpers/browser.js';
 import { API_METHODS, answerQuiz, apiFaults, apiLog, cmiData, launch } from './scorm-harness.js';
-import { allButOneRight, lmsData, openPlayer, type Run } from './scorm-run.js';
+import { allButOneRight, lmsData, openPlayer, useScoBrowser } from './scorm-run.js';
 
 let course: Course;
 let browser: Browser;
-const runs: Run[] = [];
-
-beforeAll(async () => {
-  course = await loadCourse(`${defaultCoursesDir}/social-media-policy`);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(runs.map((r) => r.server.close()));
+const runs = useScoBrowser((c, b) => {
+  course = c;
+  browser = b;
 });
 
 const NOT_RECORDING = 'Your LMS is not recording this session';

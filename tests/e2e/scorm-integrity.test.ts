@@ -5,25 +5,17 @@
  * Chromium with scorm-again as the LMS API, both formats, frame depth 1.
  */
 import type { Browser, Frame } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCoursesDir, loadCourse } from '../../src/content/index.js';
+import { describe, expect, it } from 'vitest';
 import type { Course, Question } from '../../src/domain/course.js';
 import type { ScormFormat } from '../../src/scorm/index.js';
-import { launchChromium } from '../helpers/browser.js';
 import { answerQuiz, apiLog, type Cmi, cmiData, launch, setCalls } from './scorm-harness.js';
-import { lmsData, openPlayer, type Run, takeQuiz } from './scorm-run.js';
+import { lmsData, openPlayer, takeQuiz, useScoBrowser } from './scorm-run.js';
 
 let course: Course;
 let browser: Browser;
-const runs: Run[] = [];
-
-beforeAll(async () => {
-  course = await loadCourse(`${defaultCoursesDir}/social-media-policy`);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(runs.map((r) => r.server.close()));
+const runs = useScoBrowser((c, b) => {
+  course = c;
+  browser = b;
 });
 
 async function player(format: ScormFormat) {

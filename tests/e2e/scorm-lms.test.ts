@@ -1,22 +1,14 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCoursesDir, loadCourse } from '../../src/content/index.js';
+import { describe, expect, it } from 'vitest';
 import type { Course } from '../../src/domain/course.js';
-import { launchChromium } from '../helpers/browser.js';
 import { apiLog, type CmiInteraction, cmiData, setCalls } from './scorm-harness.js';
-import { allButOneRight, openPlayer, outsideRequests, type Run, takeQuiz } from './scorm-run.js';
+import { allButOneRight, openPlayer, outsideRequests, takeQuiz, useScoBrowser } from './scorm-run.js';
 
 let course: Course;
 let browser: Browser;
-const runs: Run[] = [];
-
-beforeAll(async () => {
-  course = await loadCourse(`${defaultCoursesDir}/social-media-policy`);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(runs.map((r) => r.server.close()));
+const runs = useScoBrowser((c, b) => {
+  course = c;
+  browser = b;
 });
 
 async function player(format: 'scorm12' | 'scorm2004', failStatus: 'failed' | 'incomplete') {

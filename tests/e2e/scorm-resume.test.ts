@@ -1,8 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCoursesDir, loadCourse } from '../../src/content/index.js';
+import { describe, expect, it } from 'vitest';
 import type { Course } from '../../src/domain/course.js';
-import { launchChromium } from '../helpers/browser.js';
 import { answerQuiz, apiLog, cmiData, launch, servedQuestions } from './scorm-harness.js';
 import {
   allButOneRight,
@@ -10,21 +8,15 @@ import {
   lmsData,
   openPlayer,
   outsideRequests,
-  type Run,
   takeQuiz,
+  useScoBrowser,
 } from './scorm-run.js';
 
 let course: Course;
 let browser: Browser;
-const runs: Run[] = [];
-
-beforeAll(async () => {
-  course = await loadCourse(`${defaultCoursesDir}/social-media-policy`);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(runs.map((r) => r.server.close()));
+const runs = useScoBrowser((c, b) => {
+  course = c;
+  browser = b;
 });
 
 async function player(format: 'scorm12' | 'scorm2004') {

@@ -1,8 +1,11 @@
 /** Shared setup for the SCORM browser tests: a package in the local player, with requests recorded. */
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { defaultCoursesDir, loadCourse } from '../../src/content/index.js';
 import type { Course, Question } from '../../src/domain/course.js';
 import { type GivenAnswer, gradeAttempt } from '../../src/domain/quiz/grading.js';
 import { buildScormPackage, type FailStatus, type ScormFormat } from '../../src/scorm/index.js';
+import { launchChromium } from '../helpers/browser.js';
 import { answerQuiz, launch, type PlayerServer, startPlayerServer, unzip } from './scorm-harness.js';
 
 export interface Run {
@@ -80,4 +83,23 @@ export function outsideRequests(run: Run): string[] {
     .filter((r) => r.frame.includes('/sco/') || !r.url.startsWith(run.base))
     .filter((r) => !r.url.startsWith(`${run.base}/sco/`))
     .map((r) => r.url);
+}
+
+/**
+ * The shared hooks of a SCORM browser test file: the real course and one Chromium before, and the
+ * browser and every player opened (push it onto the returned list) closed after.
+ */
+export function useScoBrowser(ready: (course: Course, browser: Browser) => void): Run[] {
+  const runs: Run[] = [];
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const course = await loadCourse(`${defaultCoursesDir}/social-media-policy`);
+    browser = await launchChromium();
+    ready(course, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(runs.map((r) => r.server.close()));
+  });
+  return runs;
 }
