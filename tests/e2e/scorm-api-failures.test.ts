@@ -6,7 +6,16 @@
 import type { Browser, Frame, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Course } from '../../src/domain/course.js';
-import { API_METHODS, answerQuiz, apiFaults, apiLog, cmiData, launch } from './scorm-harness.js';
+import {
+  API_METHODS,
+  answerQuiz,
+  apiFaults,
+  apiLog,
+  cmiData,
+  launch,
+  OTHER_PLACEMENTS,
+  type Placement,
+} from './scorm-harness.js';
 import { allButOneRight, lmsData, openPlayer, useScoBrowser } from './scorm-run.js';
 
 let course: Course;
@@ -23,7 +32,8 @@ async function player(format: 'scorm12' | 'scorm2004') {
   const run = await openPlayer(browser, course, format, 'failed');
   runs.push(run);
   const console: string[] = [];
-  run.page.on('console', (m) => console.push(m.text()));
+  // The context's console: a popup's messages too.
+  run.page.context().on('console', (m) => console.push(m.text()));
   await run.page.clock.install();
   return { ...run, console };
 }
@@ -56,13 +66,47 @@ async function passQuiz(sco: Frame) {
 const commits = async (page: Page, name: string) =>
   (await apiLog(page)).filter((e) => e[0] === name || (e[0] === 'refused' && e[1] === name)).length;
 
-describe.each(['scorm12', 'scorm2004'] as const)('%s', (format) => {
+const methods = (format: 'scorm12' | 'scorm2004') => {
   const is12 = format === 'scorm12';
-  const m = {
+  return {
     init: is12 ? 'LMSInitialize' : 'Initialize',
     set: is12 ? 'LMSSetValue' : 'SetValue',
     commit: is12 ? 'LMSCommit' : 'Commit',
   };
+};
+
+async function noApi(format: 'scorm12' | 'scorm2004', where: Placement = {}) {
+  const run = await player(format);
+  const sco = await launch(run.page, run.base, { preload: lmsData(format, course), noApi: true, ...where });
+  expect(await visibleText(sco, '#lms-notice')).toContain(NOT_RECORDING);
+  await navigate(sco);
+  await passQuiz(sco);
+  expect(await finish(sco)).not.toMatch(/has been saved/i);
+}
+
+async function commitRefused(format: 'scorm12' | 'scorm2004', where: Placement = {}) {
+  const m = methods(format);
+  const run = await player(format);
+  const sco = await launch(run.page, run.base, {
+    preload: lmsData(format, course),
+    wrap: apiFaults.refuses(m.commit),
+    ...where,
+  });
+  expect(await commits(run.page, m.commit)).toBe(1);
+  await run.page.clock.runFor(10_000);
+  // The first commit and three retries, then the learner is told.
+  expect(await commits(run.page, m.commit)).toBe(4);
+  expect(await visibleText(sco, '#lms-saving')).toContain(NOT_SAVING);
+  expect(run.console.join('\n')).toMatch(new RegExp(`${m.commit}.*(refused|false)`, 'i'));
+  await navigate(sco);
+  expect(await visibleText(sco, '#lms-saving')).toContain(NOT_SAVING);
+  await passQuiz(sco);
+  expect(await finish(sco)).not.toMatch(/has been saved/i);
+}
+
+describe.each(['scorm12', 'scorm2004'] as const)('%s', (format) => {
+  const is12 = format === 'scorm12';
+  const m = methods(format);
 
   it('Initialize refused: says the LMS is not recording, stays usable, never claims a save', async () => {
     const run = await player(format);
@@ -79,14 +123,7 @@ describe.each(['scorm12', 'scorm2004'] as const)('%s', (format) => {
     expect((await apiLog(run.page)).filter((e) => e[0] !== 'refused')).toEqual([]);
   });
 
-  it('no API at all: says the LMS is not recording and stays usable', async () => {
-    const run = await player(format);
-    const sco = await launch(run.page, run.base, { preload: lmsData(format, course), noApi: true });
-    expect(await visibleText(sco, '#lms-notice')).toContain(NOT_RECORDING);
-    await navigate(sco);
-    await passQuiz(sco);
-    expect(await finish(sco)).not.toMatch(/has been saved/i);
-  });
+  it('no API at all: says the LMS is not recording and stays usable', () => noApi(format));
 
   it('an API whose every method throws: start-up survives, navigation works, no save claimed', async () => {
     const run = await player(format);
@@ -116,23 +153,8 @@ describe.each(['scorm12', 'scorm2004'] as const)('%s', (format) => {
     expect(await finish(sco)).not.toMatch(/has been saved/i);
   });
 
-  it('Commit refused: retried with back-off, then the plain message; never "saved"', async () => {
-    const run = await player(format);
-    const sco = await launch(run.page, run.base, {
-      preload: lmsData(format, course),
-      wrap: apiFaults.refuses(m.commit),
-    });
-    expect(await commits(run.page, m.commit)).toBe(1);
-    await run.page.clock.runFor(10_000);
-    // The first commit and three retries, then the learner is told.
-    expect(await commits(run.page, m.commit)).toBe(4);
-    expect(await visibleText(sco, '#lms-saving')).toContain(NOT_SAVING);
-    expect(run.console.join('\n')).toMatch(new RegExp(`${m.commit}.*(refused|false)`, 'i'));
-    await navigate(sco);
-    expect(await visibleText(sco, '#lms-saving')).toContain(NOT_SAVING);
-    await passQuiz(sco);
-    expect(await finish(sco)).not.toMatch(/has been saved/i);
-  });
+  it('Commit refused: retried with back-off, then the plain message; never "saved"', () =>
+    commitRefused(format));
 
   it('Terminate / LMSFinish refused: no "saved" at the end', async () => {
     const run = await player(format);
@@ -186,4 +208,13 @@ describe.each(['scorm12', 'scorm2004'] as const)('%s', (format) => {
     // Issue 18 measured about 35 commits for a full pass (one per page or example click).
     expect(await commits(run.page, m.commit)).toBeLessThanOrEqual(course.lessons.length + 4);
   });
+});
+
+describe.each(['scorm12', 'scorm2004'] as const)('%s at another placement', (format) => {
+  it.each(OTHER_PLACEMENTS)('no API in %s: not recording, stays usable', (_name, where) =>
+    noApi(format, where),
+  );
+  it.each(OTHER_PLACEMENTS)('Commit refused in %s: retried, then the plain message', (_name, where) =>
+    commitRefused(format, where),
+  );
 });

@@ -1,7 +1,8 @@
 /**
  * An LMS stand-in for browser tests: a local HTTP server on 127.0.0.1 with a parent page that
  * hosts scorm-again as window.API (1.2) or window.API_1484_11 (2004) and launches the SCO from
- * the unzipped package in an iframe, directly or two frames down. Every API call is logged in
+ * the unzipped package in an iframe, directly or up to any number of frames down, or in a popup the
+ * player page opens (the API then found through window.opener). Every API call is logged in
  * the page (`window.scormLog`) so tests can check call order and formats.
  */
 import { readFileSync } from 'node:fs';
@@ -41,7 +42,7 @@ export function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
 
 const PLAYER_JS = `
 window.scormLog = [];
-window.launch = function (preload, nested, wrap, noApi) {
+window.launch = function (preload, depth, wrap, noApi, popup) {
   var is12 = typeof Scorm12API !== 'undefined';
   var api = is12
     ? new Scorm12API({ autocommit: false, lmsCommitUrl: false, logLevel: 5 })
@@ -53,13 +54,16 @@ window.launch = function (preload, nested, wrap, noApi) {
   // A test's fault injection: replaces or wraps API methods (see apiFaults in the harness).
   if (wrap) new Function('api', 'is12', wrap)(api, is12);
   if (!noApi) { if (is12) window.API = api; else window.API_1484_11 = api; }
+  // Depth 1 is the SCO itself; every level above it is one more frame between the SCO and the API.
+  var src = depth > 1 ? '/nest.html?left=' + (depth - 1) : '/sco/index.html';
+  if (popup) { window.open(src, 'course', 'width=1100,height=900'); return; }
   var frame = document.createElement('iframe');
   frame.id = 'launch-frame';
   frame.title = 'Course';
   // LMS players give the course most of the screen; a default 300 px frame would get the phone layout.
   frame.style.width = '1100px';
   frame.style.height = '900px';
-  frame.src = nested ? '/nested.html' : '/sco/index.html';
+  frame.src = src;
   document.body.appendChild(frame);
 };
 window.cmi = function () { return (window.API || window.API_1484_11).renderCMIToJSONObject(); };
@@ -68,8 +72,9 @@ window.cmi = function () { return (window.API || window.API_1484_11).renderCMITo
 const PAGES: Record<string, string> = {
   '/player.html':
     '<!doctype html><title>LMS</title><script src="/lib/scorm-api.js"></script><script src="/player.js"></script><body></body>',
-  '/nested.html':
-    '<!doctype html><title>LMS frame</title><iframe id="inner" title="Course" src="/sco/index.html" style="width:1050px;height:850px"></iframe>',
+  // One LMS frame level; ?left=n says how many levels (this one included) are above the SCO.
+  '/nest.html':
+    '<!doctype html><title>LMS frame</title><body><script>var left = Number(new URLSearchParams(location.search).get("left")); var f = document.createElement("iframe"); f.title = "Course"; f.style.width = "1050px"; f.style.height = "850px"; f.src = left > 1 ? "/nest.html?left=" + (left - 1) : "/sco/index.html"; document.body.appendChild(f);</script></body>',
 };
 
 const TYPES: Record<string, string> = {
@@ -109,7 +114,7 @@ export async function startPlayerServer(files: Map<string, Buffer>, format: 'sco
 
 /** What the test player page exposes on `window` (see its script in this harness). */
 interface PlayerWindow {
-  launch(preload: object | null, nested: boolean, wrap: string | null, noApi: boolean): void;
+  launch(preload: object | null, depth: number, wrap: string | null, noApi: boolean, popup: boolean): void;
   scormLog: string[][];
   cmi(): Cmi;
 }
@@ -127,30 +132,47 @@ export type Cmi = any;
 export interface LaunchOptions {
   /** LMS data for a relaunch. */
   preload?: object;
+  /** Two frames down (the same as `depth: 2`). */
   nested?: boolean;
+  /** Frames from the API's window to the SCO: 1 (default) is the SCO directly in the player page. */
+  depth?: number;
+  /** The player page opens the SCO (at `depth`) in a popup window instead of a frame. */
+  popup?: boolean;
   /** Script run with `api` (and `is12`) before the API is published: an {@link apiFaults} fault. */
   wrap?: string;
   /** Publish no API at all, as a plain web server would. */
   noApi?: boolean;
 }
 
+/** Where the SCO runs relative to the API's window: frames in between, or a popup. */
+export type Placement = Pick<LaunchOptions, 'depth' | 'popup'>;
+
+/** The placements beyond depth 1 that LMSs use, for a representative subset of the tests. */
+export const OTHER_PLACEMENTS: Array<[string, Placement]> = [
+  ['frame depth 7', { depth: 7 }],
+  ['a popup', { popup: true }],
+];
+
 /** Opens the player, launches the SCO (optionally with LMS data for a relaunch) and returns its frame. */
 export async function launch(page: Page, base: string, opts: LaunchOptions = {}) {
   await page.goto(`${base}/player.html`);
+  const depth = opts.depth ?? (opts.nested ? 2 : 1);
+  const popup = opts.popup ? page.waitForEvent('popup') : undefined;
   await page.evaluate(
-    ([preload, nested, wrap, noApi]) =>
-      (window as unknown as PlayerWindow).launch(preload, nested, wrap, noApi),
-    [opts.preload ?? null, opts.nested ?? false, opts.wrap ?? null, opts.noApi ?? false] as const,
+    ([preload, depth, wrap, noApi, popup]) =>
+      (window as unknown as PlayerWindow).launch(preload, depth, wrap, noApi, popup),
+    [opts.preload ?? null, depth, opts.wrap ?? null, opts.noApi ?? false, opts.popup ?? false] as const,
   );
-  await page.waitForFunction(() => {
-    const frames = Array.from(document.querySelectorAll('iframe'));
-    return frames.length > 0;
-  });
+  const host = popup ? await popup : page;
   let sco: Frame | undefined;
   await expectEventually(() => {
-    sco = page.frames().find((f) => f.url().endsWith('/sco/index.html'));
+    sco = host.frames().find((f) => f.url().endsWith('/sco/index.html'));
     return Boolean(sco);
   });
+  // The SCO really is `depth` windows below the one that holds the API (a popup's top counts as one).
+  let levels = popup ? 1 : 0;
+  for (let f = sco!.parentFrame(); f; f = f.parentFrame()) levels++;
+  if (levels !== depth) throw new Error(`SCO launched ${levels} frames deep, not ${depth}`);
   await sco!.waitForSelector('[data-view]:not([hidden]) h1');
   return sco!;
 }

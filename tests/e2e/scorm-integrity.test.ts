@@ -2,13 +2,23 @@
  * The record a SCO leaves in the LMS can be trusted: a pass is never overwritten by a later
  * attempt, the attempt limit holds even when the retake button is pressed by a script, and once
  * the learner saved and exited the course stops (no more results the LMS would never receive).
- * Chromium with scorm-again as the LMS API, both formats, frame depth 1.
+ * Chromium with scorm-again as the LMS API, both formats, frame depth 1 (the pass also at depth 7 and
+ * in a popup).
  */
 import type { Browser, Frame } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Course, Question } from '../../src/domain/course.js';
 import type { ScormFormat } from '../../src/scorm/index.js';
-import { answerQuiz, apiLog, type Cmi, cmiData, launch, setCalls } from './scorm-harness.js';
+import {
+  answerQuiz,
+  apiLog,
+  type Cmi,
+  cmiData,
+  launch,
+  OTHER_PLACEMENTS,
+  type Placement,
+  setCalls,
+} from './scorm-harness.js';
 import { lmsData, openPlayer, takeQuiz, useScoBrowser } from './scorm-run.js';
 
 let course: Course;
@@ -45,24 +55,56 @@ const statusOf = (format: ScormFormat, cmi: Cmi) =>
     ? { status: cmi.core.lesson_status, raw: cmi.core.score.raw }
     : { status: cmi.success_status, raw: cmi.score.raw };
 
-describe.each(['scorm12', 'scorm2004'] as const)('%s: the LMS record stays trustworthy', (format) => {
-  it('keeps a pass: the retake is hidden, and pressing it anyway sends no lower result', async () => {
-    const run = await player(format);
-    const sco = await launch(run.page, run.base, { preload: lmsData(format, course) });
-    await sco.click('a[data-goto="quiz"]');
-    await attempt(sco, () => true);
-    expect(statusOf(format, (await cmiData(run.page)).cmi)).toEqual({ status: 'passed', raw: '100' });
-    expect(await sco.$eval('#quiz-retake', (b) => getComputedStyle(b).display)).toBe('none');
-    expect(await sco.isVisible('#quiz-retake')).toBe(false);
+/** A pass, then the hidden retake pressed anyway and failed: the LMS keeps the pass. */
+async function keepsPass(format: ScormFormat, where: Placement = {}) {
+  const run = await player(format);
+  const sco = await launch(run.page, run.base, { preload: lmsData(format, course), ...where });
+  await sco.click('a[data-goto="quiz"]');
+  await attempt(sco, () => true);
+  expect(statusOf(format, (await cmiData(run.page)).cmi)).toEqual({ status: 'passed', raw: '100' });
+  expect(await sco.$eval('#quiz-retake', (b) => getComputedStyle(b).display)).toBe('none');
+  expect(await sco.isVisible('#quiz-retake')).toBe(false);
 
+  await forceRetake(sco, () => false);
+  await sco.click('#sco-finish');
+  await sco.waitForSelector('#sco-ended:not([hidden])');
+
+  expect(statusOf(format, (await cmiData(run.page)).cmi)).toEqual({ status: 'passed', raw: '100' });
+  const calls = await setCalls(run.page);
+  expect(calls.filter(([, value]) => value === 'failed')).toEqual([]);
+  expect(calls.filter(([el]) => el.endsWith('score.raw')).map(([, v]) => v)).toEqual(['100']);
+}
+
+describe.each(['scorm12', 'scorm2004'] as const)('%s: the LMS record stays trustworthy', (format) => {
+  it('keeps a pass: the retake is hidden, and pressing it anyway sends no lower result', () =>
+    keepsPass(format));
+
+  it('respects a pass stored in the LMS even when the bookmark is lost: no attempt, nothing lower sent', async () => {
+    const run = await player(format);
+    const stored =
+      format === 'scorm12'
+        ? { core: { lesson_status: 'passed', score: { raw: '90' } }, suspend_data: '' }
+        : {
+            completion_status: 'completed',
+            success_status: 'passed',
+            score: { scaled: '0.9', raw: '90' },
+            suspend_data: '',
+          };
+    const sco = await launch(run.page, run.base, { preload: lmsData(format, course, stored) });
+    await sco.click('a[data-goto="quiz"]');
+    await sco.evaluate(() => document.getElementById('quiz-start')!.click());
+    expect(await sco.isVisible('#quiz-form')).toBe(false);
+    expect(await sco.isVisible('#quiz-passed')).toBe(true);
     await forceRetake(sco, () => false);
-    await sco.click('#sco-finish');
+    await sco.click('#save-exit');
     await sco.waitForSelector('#sco-ended:not([hidden])');
 
-    expect(statusOf(format, (await cmiData(run.page)).cmi)).toEqual({ status: 'passed', raw: '100' });
+    expect(statusOf(format, (await cmiData(run.page)).cmi)).toEqual({ status: 'passed', raw: '90' });
     const calls = await setCalls(run.page);
-    expect(calls.filter(([, value]) => value === 'failed')).toEqual([]);
-    expect(calls.filter(([el]) => el.endsWith('score.raw')).map(([, v]) => v)).toEqual(['100']);
+    expect(
+      calls.filter(([el]) => /(lesson_status|success_status|completion_status|score\.)/.test(el)),
+    ).toEqual([]);
+    expect(calls.filter(([el]) => el.startsWith('cmi.interactions'))).toEqual([]);
   });
 
   it('refuses a fourth attempt after three fails', async () => {
@@ -124,4 +166,8 @@ describe.each(['scorm12', 'scorm2004'] as const)('%s: the LMS record stays trust
     expect(await sco.isVisible('#quiz-form')).toBe(false);
     expect((await apiLog(run.page)).length).toBe(callsAtExit);
   });
+});
+
+describe.each(['scorm12', 'scorm2004'] as const)('%s at another placement', (format) => {
+  it.each(OTHER_PLACEMENTS)('keeps a pass in %s', (_name, where) => keepsPass(format, where));
 });

@@ -11,7 +11,16 @@ import { defaultCoursesDir, loadCourse } from '../../src/content/index.js';
 import type { Course } from '../../src/domain/course.js';
 import { buildScormPackage, type FailStatus, type ScormFormat } from '../../src/scorm/index.js';
 import { launchChromium } from '../helpers/browser.js';
-import { answerQuiz, cmiData, launch, type PlayerServer, startPlayerServer, unzip } from './scorm-harness.js';
+import {
+  answerQuiz,
+  cmiData,
+  launch,
+  OTHER_PLACEMENTS,
+  type Placement,
+  type PlayerServer,
+  startPlayerServer,
+  unzip,
+} from './scorm-harness.js';
 
 let course: Course;
 let browser: Browser;
@@ -44,14 +53,19 @@ function launchDataFromManifest(format: ScormFormat, manifest: string) {
 }
 
 /** Opens the package in the LMS stand-in, takes the quiz (all right or all wrong) and finishes. */
-async function storedRecord(format: ScormFormat, failStatus: FailStatus, pass: boolean) {
+async function storedRecord(
+  format: ScormFormat,
+  failStatus: FailStatus,
+  pass: boolean,
+  where: Placement = {},
+) {
   const files = await unzip(await buildScormPackage(course, { format, failStatus }));
   const server = await startPlayerServer(files, format);
   servers.push(server);
   const page: Page = await browser.newPage();
   try {
     const preload = launchDataFromManifest(format, files.get('imsmanifest.xml')!.toString());
-    const sco = await launch(page, server.base, { preload });
+    const sco = await launch(page, server.base, { preload, ...where });
     await sco.click('a[data-goto="quiz"]');
     await answerQuiz(sco, course, () => pass);
     await sco.click('#quiz-submit');
@@ -101,6 +115,14 @@ describe('SCORM 1.2: the record the LMS stores after applying the mastery score 
     // The score is still recorded for reports, whichever status the variant gives.
     expect(cmi.core.score.raw).not.toBe('');
   });
+
+  it.each(OTHER_PLACEMENTS)(
+    'fail-status incomplete, learner fails, in %s → lesson_status incomplete',
+    async (_n, where) => {
+      const cmi = await storedRecord('scorm12', 'incomplete', false, where);
+      expect(cmi.core.lesson_status).toBe('incomplete');
+    },
+  );
 });
 
 describe('SCORM 2004: the record the LMS stores with the scaled passing score from the manifest', () => {

@@ -14,8 +14,11 @@ export interface LmsSession {
   readonly health: LmsHealth;
   /** Called whenever `health` changes. */
   onHealthChange: (health: LmsHealth) => void;
-  /** Initialize, then read the bookmark. Marks a first launch as incomplete. */
-  start(): { suspendData: string; location: string };
+  /**
+   * Initialize, then read the bookmark and whether the LMS already holds a pass (which stands even
+   * when the bookmark was lost). Marks a first launch as incomplete.
+   */
+  start(): LmsBoot;
   /** Stores the bookmark (SetValue only; commits happen at meaningful points). */
   saveBookmark(location: string, suspendData: string): void;
   /** Commits now: a meaningful point (lesson completed, quiz submitted, leaving). */
@@ -28,6 +31,14 @@ export interface LmsSession {
    * LMS accepted everything: the learner is told "saved" only then.
    */
   end(finished: boolean, elapsedMs: number): boolean;
+}
+
+/** What the LMS hands the SCO at start-up. */
+export interface LmsBoot {
+  suspendData: string;
+  location: string;
+  /** The LMS's stored status says passed (1.2 lesson_status, 2004 success_status). */
+  passed: boolean;
 }
 
 export interface QuizResult {
@@ -115,7 +126,7 @@ function offlineSession(): LmsSession {
     connected: false,
     health: 'not-recording',
     onHealthChange() {},
-    start: () => ({ suspendData: '', location: '' }),
+    start: () => ({ suspendData: '', location: '', passed: false }),
     saveBookmark() {},
     commit() {},
     commitSoon() {},
@@ -264,7 +275,7 @@ abstract class ApiSession implements LmsSession {
     return finished && allSent && this.health === 'recording';
   }
 
-  abstract start(): { suspendData: string; location: string };
+  abstract start(): LmsBoot;
   abstract saveBookmark(location: string, suspendData: string): void;
   abstract recordResult(result: QuizResult): void;
   abstract end(finished: boolean, elapsedMs: number): boolean;
@@ -276,7 +287,7 @@ class Scorm12Session extends ApiSession {
   }
 
   start() {
-    if (!this.initialize()) return { suspendData: '', location: '' };
+    if (!this.initialize()) return { suspendData: '', location: '', passed: false };
     const status = this.get('cmi.core.lesson_status');
     if (status === 'not attempted' || status === '') {
       this.set('cmi.core.lesson_status', 'incomplete');
@@ -285,6 +296,7 @@ class Scorm12Session extends ApiSession {
     return {
       suspendData: this.get('cmi.suspend_data'),
       location: this.get('cmi.core.lesson_location'),
+      passed: status === 'passed',
     };
   }
 
@@ -327,7 +339,7 @@ class Scorm2004Session extends ApiSession {
   }
 
   start() {
-    if (!this.initialize()) return { suspendData: '', location: '' };
+    if (!this.initialize()) return { suspendData: '', location: '', passed: false };
     const completion = this.get('cmi.completion_status');
     if (completion === 'unknown' || completion === 'not attempted' || completion === '') {
       this.set('cmi.completion_status', 'incomplete');
@@ -336,6 +348,7 @@ class Scorm2004Session extends ApiSession {
     return {
       suspendData: this.get('cmi.suspend_data'),
       location: this.get('cmi.location'),
+      passed: this.get('cmi.success_status') === 'passed',
     };
   }
 

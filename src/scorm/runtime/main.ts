@@ -20,6 +20,8 @@ interface Sco {
   questionsById: Map<string, ScoQuestion>;
   lms: LmsSession;
   state: ScoState;
+  /** The LMS already holds a pass: no new attempt, and no result is sent that could lower it. */
+  passedInLms: boolean;
   startedAt: number;
   /** Set once the session is terminated: nothing is saved after. */
   ended: boolean;
@@ -54,7 +56,7 @@ function openSco(config: ScoConfig): Sco {
   const state: ScoState =
     decodeState(boot.suspendData, lessonCount, config.exampleCount) ??
     initialState(lessonCount, config.exampleCount);
-  return { config, bank, questionsById, lms, state, startedAt, ended: false };
+  return { config, bank, questionsById, lms, state, passedInLms: boot.passed, startedAt, ended: false };
 }
 
 /** Tells the learner plainly when the LMS is not recording or not saving their progress. */
@@ -124,12 +126,13 @@ function grade(sco: Sco, draw: Draw): AttemptGrade {
  */
 function mayStartAttempt(sco: Sco): boolean {
   const { state, config } = sco;
-  if (sco.ended || state.attempt >= config.maxAttempts) return false;
+  if (sco.ended || sco.passedInLms || state.attempt >= config.maxAttempts) return false;
   if (state.attempt === 0) return true;
   return state.submitted && !grade(sco, currentDraw(sco)).passed;
 }
 
 function isFinished(sco: Sco): boolean {
+  if (sco.passedInLms) return true;
   if (!sco.state.submitted) return false;
   return grade(sco, currentDraw(sco)).passed || sco.state.attempt >= sco.config.maxAttempts;
 }
@@ -221,6 +224,8 @@ function wireExamples(sco: Sco): void {
 function renderQuiz(sco: Sco): void {
   const { state } = sco;
   byId('quiz-intro').hidden = state.attempt > 0;
+  byId('quiz-start').hidden = !mayStartAttempt(sco);
+  byId('quiz-passed').hidden = !sco.passedInLms;
   byId<HTMLFormElement>('quiz-form').hidden = state.attempt === 0;
   byId('quiz-errors').hidden = true;
   const draw = currentDraw(sco);
@@ -295,8 +300,8 @@ function showMissing(missing: number[]): void {
 /** Grades the attempt, reports score, status and interactions to the LMS, and shows the result. */
 function submitAttempt(sco: Sco, draw: Draw, show: Show): void {
   const { state, config, lms } = sco;
-  // One result per attempt, and none after the session ended.
-  if (sco.ended || state.submitted || state.attempt === 0) return;
+  // One result per attempt, none after the session ended, none that could lower a pass the LMS holds.
+  if (sco.ended || sco.passedInLms || state.submitted || state.attempt === 0) return;
   const result = grade(sco, draw);
   const given = givenAnswers(sco, draw);
   const interactions = draw.map((d, i) =>
