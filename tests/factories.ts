@@ -107,12 +107,8 @@ export function buildCycle(of: CycleOwner, n: number, overrides: Partial<CycleDo
 export type AttemptCycle = Pick<CycleDoc, '_id' | 'userId' | 'courseId'> &
   Partial<Pick<CycleDoc, 'contentVersion'>>;
 
-/** Quiz attempt n of a cycle, open, with nothing drawn or answered. */
-export function buildAttempt(
-  cycle: AttemptCycle,
-  n: number,
-  overrides: Partial<AttemptDoc> = {},
-): AttemptDoc {
+/** The fields an attempt and its result share: the key and what they belong to. */
+function attemptOf(cycle: AttemptCycle, n: number) {
   return {
     _id: attemptKey(cycle._id, n),
     userId: cycle.userId,
@@ -120,6 +116,17 @@ export function buildAttempt(
     cycleId: cycle._id,
     n,
     contentVersion: cycle.contentVersion ?? 'v-test',
+  };
+}
+
+/** Quiz attempt n of a cycle, open, with nothing drawn or answered. */
+export function buildAttempt(
+  cycle: AttemptCycle,
+  n: number,
+  overrides: Partial<AttemptDoc> = {},
+): AttemptDoc {
+  return {
+    ...attemptOf(cycle, n),
     seed: 'seed',
     draw: [],
     answers: {},
@@ -138,12 +145,7 @@ export function buildAttemptResult(
   overrides: Partial<AttemptResultDoc> = {},
 ): AttemptResultDoc {
   return {
-    _id: attemptKey(cycle._id, n),
-    userId: cycle.userId,
-    courseId: cycle.courseId,
-    cycleId: cycle._id,
-    n,
-    contentVersion: cycle.contentVersion ?? 'v-test',
+    ...attemptOf(cycle, n),
     score: 0,
     passed: false,
     passingScore: 80,

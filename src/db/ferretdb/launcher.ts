@@ -52,7 +52,8 @@ function goGcEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { GOGC: '400', GOMEMLIMIT: '512MiB', ...env };
 }
 
-function ferretdbArgs(dir: string, port: number, sync: SqliteSync): string[] {
+/** FerretDB's command line for a data folder and port (the bench starts it the same way). */
+export function ferretdbArgs(dir: string, port: number, sync: SqliteSync): string[] {
   return [
     '--handler=sqlite',
     `--sqlite-url=${sqliteUrl(dir, sync)}`,

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import {
+  ferretdbArgs,
   freePort,
   type SqliteSync,
-  sqliteUrl,
   startEmbeddedFerretdb,
 } from '../../../src/db/ferretdb/launcher.js';
 import { findPidByArg } from './proc.js';
@@ -32,19 +32,7 @@ async function startCustomFerretdb(
   sync: SqliteSync,
 ): Promise<{ uri: string; port: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    binary,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=${sqliteUrl(dir, sync)}`,
-      `--state-dir=${dir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=error',
-    ],
-    { stdio: 'ignore' },
-  );
+  const child: ChildProcess = spawn(binary, ferretdbArgs(dir, port, sync), { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const uri = `mongodb://127.0.0.1:${port}/`;
   const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 30_000 });
