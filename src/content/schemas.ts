@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import {
+  DECISION_TOPICS,
   DIFFICULTIES,
   ID_PATTERN,
   PLATFORMS,
@@ -172,6 +173,7 @@ export const DecisionQuestionSchema = Type.Object(
     kind: Type.Literal('question'),
     question: Text,
     help: Type.Optional(Text),
+    topic: Type.Optional(Type.Enum([...DECISION_TOPICS])),
     options: Type.Array(Type.Object({ label: ShortText, next: Id }, strict), { minItems: 2, maxItems: 10 }),
   },
   strict,
@@ -208,6 +210,9 @@ const questionBase = {
   clauses: ClauseRefs,
   difficulty: Type.Enum([...DIFFICULTIES]),
   explanation: Text,
+  fixedOrder: Type.Optional(ShortText),
+  recall: Type.Optional(Type.Boolean()),
+  lengthReason: Type.Optional(ShortText),
 };
 
 export const QuestionSchemas = {

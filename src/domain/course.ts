@@ -53,10 +53,22 @@ export const PLATFORMS = [
   'tiktok',
   'youtube',
   'internal-chat',
+  'reddit',
+  'glassdoor',
+  'whatsapp',
+  'slack',
+  'teams',
+  'github',
+  'threads',
+  'bluesky',
 ] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-export const POST_VERDICTS = ['acceptable', 'unacceptable'] as const;
+/**
+ * `ask-first`: whether the post is fine depends on a fact the employee must check before posting
+ * (is the client on the reference list, may this site be photographed).
+ */
+export const POST_VERDICTS = ['acceptable', 'ask-first', 'unacceptable'] as const;
 export type PostVerdict = (typeof POST_VERDICTS)[number];
 
 export interface Persona {
@@ -93,11 +105,16 @@ export interface DecisionOption {
   next: string;
 }
 
+/** What a tree question asks about, where a check depends on it (the start must ask about rights). */
+export const DECISION_TOPICS = ['protected-rights'] as const;
+export type DecisionTopic = (typeof DECISION_TOPICS)[number];
+
 export interface DecisionQuestion {
   kind: 'question';
   id: string;
   question: string;
   help?: string;
+  topic?: DecisionTopic;
   options: DecisionOption[];
 }
 
@@ -155,6 +172,15 @@ interface QuestionBase {
   difficulty: Difficulty;
   /** General explanation shown in review, after the per-option feedback. */
   explanation: string;
+  /**
+   * Why the choices must keep the author's order (for example a spot post whose sentences answer
+   * one another). Without it, options, reasons and segments are shuffled per attempt.
+   */
+  fixedOrder?: string;
+  /** A fact to recall rather than a situation to judge: at most one is drawn per attempt. */
+  recall?: boolean;
+  /** Why one option may be much longer than the others (the bank linter flags it otherwise). */
+  lengthReason?: string;
 }
 
 /** Exactly one option is correct. */

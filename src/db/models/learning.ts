@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
 
 /**
  * What learners tell us while learning (both are growing lists, so each is its own collection):
@@ -17,7 +18,7 @@ export interface ClassificationAnswerDoc {
   cycleId: string | null;
   department: string;
   contentVersion: string;
-  answer: 'acceptable' | 'unacceptable';
+  answer: PostVerdict;
   correct: boolean;
   /** The example's clause ids at the time of answering (copied: reports need no content join). */
   clauses: string[];
@@ -33,7 +34,7 @@ export const classificationAnswerSchema = new Schema<ClassificationAnswerDoc>(
     cycleId: { type: String, default: null },
     department: { type: String, default: '' },
     contentVersion: { type: String, required: true },
-    answer: { type: String, required: true, enum: ['acceptable', 'unacceptable'] },
+    answer: { type: String, required: true, enum: [...POST_VERDICTS] },
     correct: { type: Boolean, required: true },
     clauses: { type: [String], default: [] },
     at: { type: Date, required: true },
