@@ -76,6 +76,15 @@ function checkQuestionRules(
       if (!question.options.some((o) => o.correct)) {
         issues.push(source.issue([...path, 'options'], 'must have at least one option with correct: true'));
       }
+      // Scoring is right ticks minus wrong ticks: with no wrong option, ticking everything wins.
+      if (question.options.every((o) => o.correct)) {
+        issues.push(
+          source.issue(
+            [...path, 'options'],
+            'must have at least one option with correct: false (ticking every option would earn full points)',
+          ),
+        );
+      }
       break;
     }
     case 'spot': {

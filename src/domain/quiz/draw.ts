@@ -15,11 +15,15 @@ export interface DrawnQuestion {
 export type Draw = DrawnQuestion[];
 
 /**
- * What drawing needs of a question: its type, clauses and choice ids. A domain `Question` is one,
- * and so is the SCORM package's question, which carries no correct flags.
+ * What drawing needs of a question: its type, clauses, choice ids, whether its author fixed the
+ * choice order (`fixedOrder`, the reason, or just `true` where only its presence travels, as in
+ * the SCORM package) and whether it is a recall question. A domain `Question` is one, and so is the
+ * SCORM package's question, which carries no correct flags.
  */
-export type DrawableQuestion = Pick<Question, 'id' | 'clauses'> &
-  (
+export type DrawableQuestion = Pick<Question, 'id' | 'clauses'> & {
+  fixedOrder?: string | boolean;
+  recall?: boolean;
+} & (
     | { type: 'single' | 'truefalse' | 'multiple'; options: ReadonlyArray<{ id: string }> }
     | { type: 'classify'; reasons: ReadonlyArray<{ id: string }> }
     | { type: 'spot'; segments: ReadonlyArray<{ id: string }> }
@@ -38,26 +42,30 @@ export function choiceIdsOf(question: DrawableQuestion): string[] {
 }
 
 /**
- * Which choices keep the author's order: true/false reads oddly as "False, True", and spot segments
- * are sentences of one post, which would stop making sense shuffled.
+ * Which choices keep the author's order: true/false always ("False, True" reads oddly and gives
+ * nothing away), any other question only when its file says why order matters. Everything else is
+ * shuffled, spot segments included: a problem sentence that always sits in the middle is a
+ * giveaway, so segments are written to read on their own.
  */
 function keepsOrder(question: DrawableQuestion): boolean {
-  return question.type === 'truefalse' || question.type === 'spot';
+  return question.type === 'truefalse' || Boolean(question.fixedOrder);
 }
 
 /**
  * Picks questions so every clause is tested where the bank allows it: clauses are visited in random
  * order and each uncovered one gets a random question that tests it. Remaining places are filled
- * at random. Returns the picks in random order.
+ * at random. At most one recall question is picked: once one is in, the others leave the pool.
+ * Returns the picks in random order.
  */
 function pickQuestions<Q extends DrawableQuestion>(bank: readonly Q[], count: number, rng: Rng): Q[] {
-  const remaining = shuffled(bank, rng);
+  let remaining = shuffled(bank, rng);
   const picked: Q[] = [];
   const covered = new Set<string>();
   const take = (index: number) => {
     const [q] = remaining.splice(index, 1);
     picked.push(q!);
     for (const c of q!.clauses) covered.add(c);
+    if (q!.recall) remaining = remaining.filter((other) => !other.recall);
   };
 
   const clauses = shuffled([...new Set(bank.flatMap((q) => q.clauses))], rng);
@@ -65,13 +73,20 @@ function pickQuestions<Q extends DrawableQuestion>(bank: readonly Q[], count: nu
     if (picked.length >= count) break;
     if (covered.has(clause)) continue;
     const candidates = remaining.flatMap((q, i) => (q.clauses.includes(clause) ? [i] : []));
-    if (candidates.length > 0) take(candidates[randomIndex(rng, candidates.length)]!);
+    // A judgement question covers a clause as well as a recall one and keeps the recall place free.
+    const judgement = candidates.filter((i) => !remaining[i]!.recall);
+    const pool = judgement.length > 0 ? judgement : candidates;
+    if (pool.length > 0) take(pool[randomIndex(rng, pool.length)]!);
   }
   while (picked.length < count && remaining.length > 0) take(randomIndex(rng, remaining.length));
   return shuffled(picked, rng);
 }
 
-/** Draws `count` questions (or the whole bank if smaller) with shuffled question and choice order. */
+/**
+ * Draws `count` questions (or as many as the bank allows) with shuffled question and choice order.
+ * The draw is stored with the attempt (the web app) or recomputed from the stored seed by this same
+ * code (the SCORM package), so a resumed attempt shows the same order.
+ */
 export function drawQuestions(bank: readonly DrawableQuestion[], count: number, rng: Rng): Draw {
   return pickQuestions(bank, count, rng).map((q) => ({
     questionId: q.id,

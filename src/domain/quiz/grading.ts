@@ -12,7 +12,7 @@ export type Answers = Record<string, GivenAnswer>;
 
 export interface QuestionGrade {
   questionId: string;
-  /** 0–1; partial credit for multiple choice and for a right verdict with the wrong reason. */
+  /** 0–1; part points for multiple response and for a right verdict with the wrong reason. */
   points: number;
   correct: boolean;
 }
@@ -34,12 +34,21 @@ export interface AttemptGrade {
 /** A classify answer with the right verdict but the wrong main reason earns half. */
 export const RIGHT_VERDICT_WRONG_REASON = 0.5;
 
+/**
+ * Multiple response. All-or-nothing: 1 only for exactly the right set. With partial credit: the
+ * share of right options ticked minus the share of wrong options ticked, floored at 0, so ticking
+ * everything (1 − 1) and ticking nothing (0 − 0) both earn 0, and a guess costs as much as it can
+ * gain. Every multiple question has at least one right and one wrong option (a loader rule).
+ */
 function gradeMultiple(question: MultipleChoiceQuestion, chosen: ReadonlySet<string>): number {
-  // A blank answer earns nothing, even though "leave all unticked" judges the wrong options right.
-  if (chosen.size === 0) return 0;
-  const judgedRight = question.options.filter((o) => chosen.has(o.id) === o.correct).length;
-  if (question.partialCredit) return judgedRight / question.options.length;
-  return judgedRight === question.options.length ? 1 : 0;
+  const right = question.options.filter((o) => o.correct);
+  const wrong = question.options.filter((o) => !o.correct);
+  const hits = right.filter((o) => chosen.has(o.id)).length;
+  const wrongTicks = wrong.filter((o) => chosen.has(o.id)).length;
+  if (!question.partialCredit) return hits === right.length && wrongTicks === 0 ? 1 : 0;
+  const hitShare = right.length === 0 ? 0 : hits / right.length;
+  const wrongShare = wrong.length === 0 ? 0 : wrongTicks / wrong.length;
+  return Math.max(0, hitShare - wrongShare);
 }
 
 /** Points for one answer: 0–1. A missing answer scores 0. */

@@ -76,20 +76,85 @@ describe('drawQuestions', () => {
     expect(optionOrders.size).toBe(6);
   });
 
-  it('keeps true/false and spot segments in reading order, and shuffles reasons and multiple-choice options', () => {
-    const questions = [trueFalse(), spot(), classify(), multiple(true)];
-    const reasonOrders = new Set<string>();
-    const multiOrders = new Set<string>();
-    for (let s = 0; s < 30; s++) {
-      const draw = drawQuestions(questions, 4, seededRng(`k${s}`));
+  it('keeps true/false in reading order, and shuffles options, reasons and spot segments', () => {
+    const questions = [trueFalse(), spot(), classify(), multiple(true), single()];
+    const orders = { spot: new Set<string>(), classify: new Set<string>(), multi: new Set<string>() };
+    const singleOrders = new Set<string>();
+    for (let s = 0; s < 40; s++) {
+      const draw = drawQuestions(questions, 5, seededRng(`k${s}`));
       const of = (id: string) => draw.find((d) => d.questionId === id)!.choiceIds;
       expect(of('tf')).toEqual(['true', 'false']);
-      expect(of('spot')).toEqual(['s1', 's2']);
-      reasonOrders.add(of('classify').join());
-      multiOrders.add(of('multi').join());
+      for (const id of ['spot', 'classify', 'multi'] as const) orders[id].add(of(id).join());
+      singleOrders.add(of('single').join());
     }
-    expect(reasonOrders.size).toBeGreaterThan(1);
-    expect(multiOrders.size).toBeGreaterThan(1);
+    expect(orders.spot).toEqual(
+      new Set(['s1,s2,s3', 's1,s3,s2', 's2,s1,s3', 's2,s3,s1', 's3,s1,s2', 's3,s2,s1']),
+    );
+    expect(orders.classify.size).toBe(6);
+    expect(orders.multi.size).toBeGreaterThan(12);
+    expect(singleOrders.size).toBe(6);
+  });
+
+  it("keeps the author's order of every type when the question says why order matters", () => {
+    const fixed = 'the sentences answer one another';
+    const questions = [
+      { ...spot(), fixedOrder: fixed },
+      { ...classify(), fixedOrder: fixed },
+      { ...multiple(true), fixedOrder: fixed },
+      { ...single(), fixedOrder: fixed },
+    ];
+    for (let s = 0; s < 30; s++) {
+      const draw = drawQuestions(questions, 4, seededRng(`f${s}`));
+      const of = (id: string) => draw.find((d) => d.questionId === id)!.choiceIds;
+      expect(of('spot')).toEqual(['s1', 's2', 's3']);
+      expect(of('classify')).toEqual(['r1', 'r2', 'r3']);
+      expect(of('multi')).toEqual(['a', 'b', 'c', 'd']);
+      expect(of('single')).toEqual(['a', 'b', 'c']);
+    }
+  });
+
+  it('gives the same question and choice order for the same seed', () => {
+    const questions = [
+      ...bank(12, 4),
+      spot('sp', ['K1']),
+      classify('cl', ['K2']),
+      multiple(true, 'mu', ['K3']),
+    ];
+    for (let s = 0; s < 20; s++) {
+      const seed = `same-${s}`;
+      expect(drawQuestions(questions, 8, seededRng(seed))).toEqual(
+        drawQuestions(questions, 8, seededRng(seed)),
+      );
+    }
+  });
+
+  it('draws at most one recall question per attempt, and still covers every clause', () => {
+    const recall = (id: string, clause: string) => ({ ...single(id, [clause]), recall: true });
+    // Half the bank is recall; K0 and K1 are each tested by one judgement question too.
+    const questions = [
+      ...bank(12, 6),
+      recall('r0', 'K0'),
+      recall('r1', 'K1'),
+      recall('r2', 'K2'),
+      recall('r3', 'K3'),
+      recall('r4', 'K4'),
+      recall('r5', 'K5'),
+      recall('r6', 'K0'),
+      recall('r7', 'K1'),
+    ];
+    const recallIds = new Set(questions.filter((q) => 'recall' in q).map((q) => q.id));
+    let drewOne = 0;
+    for (let s = 0; s < 200; s++) {
+      const draw = drawQuestions(questions, 10, seededRng(`recall-${s}`));
+      const drawnRecall = draw.filter((d) => recallIds.has(d.questionId)).length;
+      expect(drawnRecall, `recall-${s}`).toBeLessThanOrEqual(1);
+      if (drawnRecall === 1) drewOne++;
+      expect(draw).toHaveLength(10);
+      const clauses = new Set(draw.flatMap((d) => questions.find((q) => q.id === d.questionId)!.clauses));
+      expect(clauses.size, `recall-${s}`).toBe(6);
+    }
+    // A recall question is still drawn now and then: the rule caps them, it does not ban them.
+    expect(drewOne).toBeGreaterThan(20);
   });
 
   it('stores ids only: no correctness or feedback in the draw', () => {

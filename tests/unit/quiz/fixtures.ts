@@ -58,6 +58,7 @@ export const spot = (id = 'spot', clauses = ['C3']): SpotQuestion => ({
   segments: [
     { id: 's1', text: 'Hello', problem: false, feedback: 'fine' },
     { id: 's2', text: 'world', problem: true, feedback: 'leak' },
+    { id: 's3', text: 'again', problem: false, feedback: 'fine too' },
   ],
 });
 

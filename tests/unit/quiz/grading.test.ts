@@ -26,22 +26,45 @@ describe('multiple choice', () => {
     expect(gradeQuestion(multiple(false), { choiceIds: ['a', 'b', 'c'] })).toBe(0);
   });
 
-  it('gives the share of options judged right with partial credit', () => {
+  it('gives the share of right options found minus the share of wrong options ticked, with partial credit', () => {
+    // a and b are right, c and d wrong.
     expect(gradeQuestion(multiple(true), { choiceIds: ['b', 'a'] })).toBe(1);
-    // a right, b missed, c and d rightly left: 3 of 4.
-    expect(gradeQuestion(multiple(true), { choiceIds: ['a'] })).toBe(0.75);
-    // a and b right, c wrongly ticked, d rightly left.
-    expect(gradeQuestion(multiple(true), { choiceIds: ['a', 'b', 'c'] })).toBe(0.75);
+    // Half the right options, no wrong one.
+    expect(gradeQuestion(multiple(true), { choiceIds: ['a'] })).toBe(0.5);
+    // Every right option and half the wrong ones.
+    expect(gradeQuestion(multiple(true), { choiceIds: ['a', 'b', 'c'] })).toBe(0.5);
+    // One right, one wrong: they cancel out.
+    expect(gradeQuestion(multiple(true), { choiceIds: ['a', 'c'] })).toBe(0);
   });
 
-  it('scores ticking everything by the same rule: the wrong options count against it', () => {
-    expect(gradeQuestion(multiple(true), { choiceIds: ['a', 'b', 'c', 'd'] })).toBe(0.5);
+  it('never goes below 0', () => {
+    expect(gradeQuestion(multiple(true), { choiceIds: ['c', 'd'] })).toBe(0);
+    expect(gradeQuestion(multiple(true), { choiceIds: ['a', 'c', 'd'] })).toBe(0);
+  });
+
+  it('weighs right and wrong options by how many of each there are', () => {
+    const threeRight = {
+      ...multiple(true),
+      options: ['a', 'b', 'c', 'd', 'e'].map((id, i) => ({ id, text: id, correct: i < 3, feedback: '' })),
+    };
+    // 2 of 3 right, 1 of 2 wrong: 2/3 − 1/2.
+    expect(gradeQuestion(threeRight, { choiceIds: ['a', 'b', 'd'] })).toBeCloseTo(1 / 6, 12);
+    expect(gradeQuestion(threeRight, { choiceIds: ['a', 'b', 'c', 'd'] })).toBe(0.5);
+  });
+
+  it('scores ticking every option 0, with or without partial credit', () => {
+    expect(gradeQuestion(multiple(true), { choiceIds: ['a', 'b', 'c', 'd'] })).toBe(0);
     expect(gradeQuestion(multiple(false), { choiceIds: ['a', 'b', 'c', 'd'] })).toBe(0);
   });
 
-  it('scores a blank answer 0, even with partial credit', () => {
+  it('scores ticking nothing 0, with or without partial credit', () => {
     expect(gradeQuestion(multiple(true), { choiceIds: [] })).toBe(0);
     expect(gradeQuestion(multiple(true), undefined)).toBe(0);
+    expect(gradeQuestion(multiple(false), { choiceIds: [] })).toBe(0);
+  });
+
+  it('ignores ids that are not options of the question', () => {
+    expect(gradeQuestion(multiple(true), { choiceIds: ['a', 'b', 'zzz'] })).toBe(1);
   });
 });
 
@@ -58,7 +81,16 @@ describe('classify', () => {
 
   it('gives nothing for the wrong verdict or no verdict, whatever the reason', () => {
     expect(gradeQuestion(classify(), { verdict: 'acceptable', choiceIds: ['r2'] })).toBe(0);
+    expect(gradeQuestion(classify(), { verdict: 'ask-first', choiceIds: ['r2'] })).toBe(0);
     expect(gradeQuestion(classify(), { choiceIds: ['r2'] })).toBe(0);
+  });
+
+  it('grades ask-first like any other verdict', () => {
+    const askFirst = { ...classify(), verdict: 'ask-first' as const };
+    expect(gradeQuestion(askFirst, { verdict: 'ask-first', choiceIds: ['r2'] })).toBe(1);
+    expect(gradeQuestion(askFirst, { verdict: 'ask-first', choiceIds: ['r3'] })).toBe(0.5);
+    expect(gradeQuestion(askFirst, { verdict: 'acceptable', choiceIds: ['r2'] })).toBe(0);
+    expect(gradeQuestion(askFirst, { verdict: 'unacceptable', choiceIds: ['r2'] })).toBe(0);
   });
 });
 
@@ -87,13 +119,13 @@ describe('a whole attempt', () => {
       { q1: { choiceIds: ['a'] }, q2: { choiceIds: ['b'] }, q3: { choiceIds: ['a'] } },
       50,
     );
-    expect(grade.questions.map((q) => q.points)).toEqual([1, 0, 0.75, 0]);
+    expect(grade.questions.map((q) => q.points)).toEqual([1, 0, 0.5, 0]);
     expect(grade.questions.map((q) => q.correct)).toEqual([true, false, false, false]);
-    expect(grade.score).toBe(43.8);
+    expect(grade.score).toBe(37.5);
     expect(grade.passed).toBe(false);
     expect(grade.clauses).toEqual({
       C1: { correct: 1, total: 2 },
-      C2: { correct: 0.75, total: 2 },
+      C2: { correct: 0.5, total: 2 },
       C3: { correct: 0, total: 1 },
     });
   });

@@ -75,3 +75,51 @@ describe('hashed answer key', () => {
     });
   }
 });
+
+describe('hashed answer key on the scoring rules the real bank may not exercise yet', () => {
+  const opt = (id: string, correct: boolean) => ({ id, text: id, correct, feedback: '' });
+  const base = { prompt: 'p', clauses: ['C1'], difficulty: 'easy' as const, explanation: '' };
+  const post = { platform: 'slack' as const, persona: { name: 'A', role: 'B' }, text: 't' };
+  const fixtures: Question[] = [
+    // Right ticks minus wrong ticks, with uneven counts (3 right, 2 wrong) so fractions appear.
+    {
+      ...base,
+      id: 'multi-uneven',
+      type: 'multiple',
+      partialCredit: true,
+      options: [opt('a', true), opt('b', true), opt('c', true), opt('d', false), opt('e', false)],
+    },
+    {
+      ...base,
+      id: 'multi-strict',
+      type: 'multiple',
+      partialCredit: false,
+      options: [opt('a', true), opt('b', false), opt('c', true)],
+    },
+    {
+      ...base,
+      id: 'classify-ask-first',
+      type: 'classify',
+      post,
+      verdict: 'ask-first',
+      reasons: [opt('r1', false), opt('r2', false), opt('r3', true), opt('r4', false)],
+    },
+  ];
+
+  it('gives exactly the web app’s points for every answer, including tick all, tick none and each verdict', () => {
+    for (const q of fixtures) {
+      const key = buildAnswerKey(q, `salt-${q.id}`);
+      for (const answer of [undefined, ...everyAnswer(q)]) {
+        expect(pointsFor(key, answer), `${q.id} ${JSON.stringify(answer)}`).toBe(gradeQuestion(q, answer));
+      }
+    }
+    const [uneven, , askFirst] = fixtures.map((q) => buildAnswerKey(q, `salt-${q.id}`));
+    expect(pointsFor(uneven!, { choiceIds: ['a', 'b', 'c', 'd', 'e'] })).toBe(0);
+    expect(pointsFor(uneven!, { choiceIds: [] })).toBe(0);
+    expect(pointsFor(uneven!, { choiceIds: ['a', 'b', 'd'] })).toBeCloseTo(1 / 6, 12);
+    expect(pointsFor(askFirst!, { verdict: 'ask-first', choiceIds: ['r3'] })).toBe(1);
+    expect(pointsFor(askFirst!, { verdict: 'ask-first', choiceIds: ['r1'] })).toBe(0.5);
+    expect(pointsFor(askFirst!, { verdict: 'acceptable', choiceIds: ['r3'] })).toBe(0);
+    expect(pointsFor(askFirst!, { verdict: 'unacceptable', choiceIds: ['r3'] })).toBe(0);
+  });
+});
