@@ -23,7 +23,7 @@ import { classify, multiple, single, spot, trueFalse } from './fixtures.js';
  * y = total − x, from the sums: r = (nΣxy − ΣxΣy) / √((nΣx² − (Σx)²)(nΣy² − (Σy)²)).
  *
  * q1: x = 1,1,0,0; y = 3,2,1,2. n=4, Σx=2, Σy=8, Σxy=5, Σx²=2, Σy²=18.
- *     r = (20 − 16) / √((8 − 4)(72 − 64)) = 4/√32 = 0.70711. Correct 2/4 = 0.5, mean 0.5.
+ *     r = (20 − 16) / √((8 − 4)(72 − 64)) = 4/√32 = 1/√2 = 0.70711. Correct 2/4 = 0.5, mean 0.5.
  *     Picks a 2, b 2, c 0: c is a distractor nobody picked.
  * q2: x = 1,1,0,0.5; y = 3,2,1,1.5. Σx=2.5, Σy=7.5, Σxy=3+2+0+0.75=5.75, Σx²=2.25, Σy²=16.25.
  *     r = (23 − 18.75) / √((9 − 6.25)(65 − 56.25)) = 4.25/√(2.75 × 8.75) = 4.25/4.905354 = 0.86640.
@@ -96,7 +96,7 @@ describe('item statistics against the hand-worked data set', () => {
     expect(q1.drawn).toBe(4);
     expect(q1.shareCorrect).toBe(0.5);
     expect(q1.meanPoints).toBe(0.5);
-    expect(q1.discrimination).toBeCloseTo(0.70711, 5);
+    expect(q1.discrimination).toBeCloseTo(Math.SQRT1_2, 10);
 
     const q2 = itemStatistics(byId.get('q2')!, tally.sums('q2'), SMALL);
     expect(q2.shareCorrect).toBe(0.5);
@@ -108,7 +108,7 @@ describe('item statistics against the hand-worked data set', () => {
     expect(q4.flags).toEqual(['negative-discrimination']);
 
     const q5 = itemStatistics(byId.get('q5')!, tally.sums('q5'), SMALL);
-    expect(q5.discrimination).toBeCloseTo(0.70711, 5);
+    expect(q5.discrimination).toBeCloseTo(Math.SQRT1_2, 10);
     expect(q5.blank).toBe(1);
   });
 
