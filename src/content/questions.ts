@@ -1,4 +1,4 @@
-import type { ChoiceOption, Question } from '../domain/course.js';
+import type { ChoiceOption, Question, QuestionSource } from '../domain/course.js';
 import type { ContentIssue, DataPath } from './issues.js';
 import { checkClauseRefs, countWhere, idOf, type KnownClauses, reportDuplicateIds } from './rules.js';
 import { checkSchema } from './schema-issues.js';
@@ -19,7 +19,7 @@ export function parseQuestions(source: YamlSource, known: KnownClauses, issues: 
     if (!checkSchema(QuestionTypeSchema, item, source, path, issues)) return;
     const type = (item as { type: keyof QuestionFile }).type;
     if (!checkSchema(QuestionSchemas[type], item, source, path, issues)) return;
-    const question = toQuestion(item as QuestionFile[typeof type]);
+    const question = toQuestion(item as QuestionFile[typeof type], sourceOf(source, path));
     checkQuestionRules(question, source, path, issues);
     checkClauseRefs(question.clauses, known, source, [...path, 'clauses'], issues);
     questions.push(question);
@@ -29,10 +29,15 @@ export function parseQuestions(source: YamlSource, known: KnownClauses, issues: 
   return questions;
 }
 
+/** Where a question starts: the file's name in the course folder and the line of its entry. */
+function sourceOf(source: YamlSource, path: DataPath): QuestionSource {
+  return { file: source.file.split('/').pop() ?? source.file, line: source.lineOf(path) };
+}
+
 /** Spot questions: authors write only segments; the post text is derived from them. */
-function toQuestion(item: QuestionFile[keyof QuestionFile]): Question {
-  if (item.type !== 'spot') return item;
-  return { ...item, post: { ...item.post, text: item.segments.map((s) => s.text).join(' ') } };
+function toQuestion(item: QuestionFile[keyof QuestionFile], source: QuestionSource): Question {
+  if (item.type !== 'spot') return { ...item, source };
+  return { ...item, source, post: { ...item.post, text: item.segments.map((s) => s.text).join(' ') } };
 }
 
 function checkQuestionRules(

@@ -181,6 +181,13 @@ interface QuestionBase {
   recall?: boolean;
   /** Why one option may be much longer than the others (the bank linter flags it otherwise). */
   lengthReason?: string;
+  /** Where the question is written (file in the course folder, 1-based line), for HR's item statistics. */
+  source?: QuestionSource;
+}
+
+export interface QuestionSource {
+  file: string;
+  line: number;
 }
 
 /** Exactly one option is correct. */
