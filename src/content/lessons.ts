@@ -95,7 +95,7 @@ function parseLessonFile(
     title: front.title,
     objectives: front.objectives,
     clauses: front.clauses,
-    html: renderLessonMarkdown(split.body),
+    html: renderLessonMarkdown(split.body, { file, firstLine: split.bodyFirstLine, lessonId: id, issues }),
     minutes: front.minutes ?? Math.max(1, Math.ceil(countWords(split.body) / WORDS_PER_MINUTE)),
   };
 }

@@ -1,5 +1,8 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import type { ContentIssue } from './issues.js';
+import { parseScenario } from './scenario.js';
+import { renderScenario, type ScenarioText } from './scenario-html.js';
 
 /**
  * Lesson Markdown → safe HTML, done once at load. Authors may use a little inline HTML (e.g.
@@ -88,8 +91,70 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   },
 };
 
-export function renderLessonMarkdown(source: string): string {
-  return sanitizeHtml(markdown.render(source), SANITIZE_OPTIONS);
+const sanitize = (html: string) => sanitizeHtml(html, SANITIZE_OPTIONS);
+
+/** Scenario fields go through the same Markdown and sanitiser as the rest of the lesson. */
+const SCENARIO_TEXT: ScenarioText = {
+  block: (source) => sanitize(markdown.render(source)),
+  inline: (source) => sanitize(markdown.renderInline(source)),
+  escape: (text) => markdown.utils.escapeHtml(text),
+};
+
+/** Where a lesson body comes from, so a scenario block's problems name the file and line. */
+export interface LessonRenderContext {
+  file: string;
+  /** File line of the body's first line. */
+  firstLine: number;
+  lessonId: string;
+  issues: ContentIssue[];
+}
+
+const SCENARIO_INFO = 'scenario';
+
+/**
+ * Lesson Markdown → sanitised HTML. A top-level ```scenario fence becomes a branching scenario
+ * (scenario.ts, scenario-html.ts): the Markdown around it is rendered and sanitised in pieces, and
+ * the scenario's own markup (ids, classes the sanitiser would strip from authors) is built by us
+ * around its sanitised text. Problems in a block are pushed to `context.issues`.
+ */
+export function renderLessonMarkdown(
+  source: string,
+  context: LessonRenderContext = { file: 'lesson.md', firstLine: 1, lessonId: 'lesson', issues: [] },
+): string {
+  const tokens = markdown.parse(source, {});
+  const parts: string[] = [];
+  const ids = new Set<string>();
+  let start = 0;
+  let headingLevel = 1;
+  const flush = (end: number) => {
+    if (end > start)
+      parts.push(sanitize(markdown.renderer.render(tokens.slice(start, end), markdown.options, {})));
+  };
+  const issue = (line: number, message: string) =>
+    context.issues.push({ file: context.file, line, field: '', message });
+  tokens.forEach((token, index) => {
+    if (token.type === 'heading_open') headingLevel = Number(token.tag.slice(1));
+    if (token.type !== 'fence' || token.info.trim() !== SCENARIO_INFO) return;
+    const line = context.firstLine + (token.map?.[0] ?? 0);
+    if (token.level > 0) {
+      issue(line, 'a scenario block must stand on its own, not inside a list or a quote');
+      return;
+    }
+    flush(index);
+    start = index + 1;
+    const scenario = parseScenario(token.content, context.file, line + 1, context.issues);
+    if (!scenario) return;
+    if (ids.has(scenario.id)) {
+      issue(line, `duplicate scenario id "${scenario.id}" in this lesson`);
+      return;
+    }
+    ids.add(scenario.id);
+    parts.push(
+      renderScenario(scenario, { lessonId: context.lessonId, level: headingLevel + 1 }, SCENARIO_TEXT),
+    );
+  });
+  flush(tokens.length);
+  return parts.join('');
 }
 
 /** Word count of the Markdown body, for the reading-time estimate. */
@@ -103,11 +168,19 @@ export interface FrontMatterSplit {
   body: string;
   /** 1-based line of the first YAML line (the opening `---` is line 1). */
   frontMatterFirstLine: number;
+  /** 1-based line of the body's first line. */
+  bodyFirstLine: number;
 }
 
 /** Splits `---\n<yaml>\n---\n<markdown>`; undefined when the file has no front matter block. */
 export function splitFrontMatter(text: string): FrontMatterSplit | undefined {
   const match = /^---[ \t]*\n([\s\S]*?\n)?---[ \t]*(?:\n|$)/.exec(text);
   if (!match) return undefined;
-  return { frontMatter: match[1] ?? '', body: text.slice(match[0].length), frontMatterFirstLine: 2 };
+  const bodyFirstLine = match[0].split('\n').length;
+  return {
+    frontMatter: match[1] ?? '',
+    body: text.slice(match[0].length),
+    frontMatterFirstLine: 2,
+    bodyFirstLine,
+  };
 }

@@ -11,10 +11,13 @@ import { runtimeBundle } from './runtime-bundle.js';
 import type { ScormBuildOptions, ScormFormat } from './types.js';
 import { zipFiles } from './zip.js';
 
-/** The web app's stylesheets first (same look, same post cards), then the SCO's own layout. */
-const STYLESHEETS = ['../../public/css/app.css', '../../public/css/posts.css', './assets/sco.css'].map((p) =>
-  fileURLToPath(new URL(p, import.meta.url)),
-);
+/** The web app's stylesheets first (same look, same post cards, lesson scenarios), then the SCO's own layout. */
+const STYLESHEETS = [
+  '../../public/css/app.css',
+  '../../public/css/posts.css',
+  '../../public/css/scenario.css',
+  './assets/sco.css',
+].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 
 async function stylesheet(): Promise<string> {
   const parts = await Promise.all(STYLESHEETS.map((file) => readFile(file, 'utf8')));

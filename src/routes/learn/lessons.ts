@@ -44,6 +44,8 @@ function renderLesson(
   const next = course.lessons[index + 1];
   return reply.viewAsync('learn/lesson', {
     ...LEARN_ASSETS,
+    // Lessons may hold branching scenarios (src/content/scenario-html.ts); the SCO packages this file too.
+    styles: [...LEARN_ASSETS.styles, '/static/css/scenario.css'],
     course: { id: course.id, title: course.title },
     lesson: {
       id: lesson.id,
