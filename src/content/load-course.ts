@@ -33,7 +33,17 @@ const POLICY_FILE = 'policy.yaml';
 const EXAMPLES_FILE = 'examples.yaml';
 const TREE_FILE = 'decision-tree.yaml';
 const QUIZ_FILE = 'quiz.yaml';
-const KNOWN_FILES = new Set([COURSE_FILE, POLICY_FILE, EXAMPLES_FILE, TREE_FILE, QUIZ_FILE, 'README.md']);
+// README.md and CHANGES.md (what changed in the policy, for a customer's counsel) are notes for people:
+// tolerated, not parsed, and hashed like every other file so the version names the notes that came with it.
+const KNOWN_FILES = new Set([
+  COURSE_FILE,
+  POLICY_FILE,
+  EXAMPLES_FILE,
+  TREE_FILE,
+  QUIZ_FILE,
+  'README.md',
+  'CHANGES.md',
+]);
 
 /**
  * Loads and validates one course folder. Throws a ContentError listing every problem found (file,
