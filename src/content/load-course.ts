@@ -248,8 +248,11 @@ function checkExamples(
     if (example.verdict === 'unacceptable' && example.betterVersion === undefined) {
       issues.push(source.issue([...path, 'betterVersion'], 'required when verdict is unacceptable'));
     }
+    // An ask-first post may offer a version that needs no check (the client left out, say).
     if (example.verdict === 'acceptable' && example.betterVersion !== undefined) {
-      issues.push(source.issue([...path, 'betterVersion'], 'only allowed when verdict is unacceptable'));
+      issues.push(
+        source.issue([...path, 'betterVersion'], 'only allowed when verdict is unacceptable or ask-first'),
+      );
     }
   });
   return file.examples;

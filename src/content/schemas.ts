@@ -127,7 +127,13 @@ const Persona = Type.Object({ name: ShortText, role: ShortText }, strict);
 const Platform = Type.Enum([...PLATFORMS]);
 
 const PostSchema = Type.Object(
-  { platform: Platform, persona: Persona, text: Text, image: Type.Optional(Text) },
+  {
+    platform: Platform,
+    persona: Persona,
+    text: Text,
+    image: Type.Optional(Text),
+    where: Type.Optional(ShortText),
+  },
   strict,
 );
 
@@ -141,6 +147,7 @@ export const ExamplesFileSchema = Type.Object(
           persona: Persona,
           text: Text,
           image: Type.Optional(Text),
+          where: Type.Optional(ShortText),
           verdict: Type.Enum([...POST_VERDICTS]),
           reasons: Type.Array(Text, { minItems: 1, maxItems: 10 }),
           clauses: ClauseRefs,
@@ -244,7 +251,10 @@ export const QuestionSchemas = {
     {
       ...questionBase,
       type: Type.Literal('spot'),
-      post: Type.Object({ platform: Platform, persona: Persona, image: Type.Optional(Text) }, strict),
+      post: Type.Object(
+        { platform: Platform, persona: Persona, image: Type.Optional(Text), where: Type.Optional(ShortText) },
+        strict,
+      ),
       segments: Type.Array(
         Type.Object({ id: Id, text: Text, problem: Type.Boolean(), feedback: Text }, strict),
         { minItems: 2, maxItems: 12 },

@@ -84,6 +84,11 @@ export interface SocialPost {
   text: string;
   /** Description of an attached image (we draw a placeholder with this text, never load media). */
   image?: string;
+  /**
+   * Where the post appears, drawn on its card: a subreddit ("r/cscareerquestionsUK"), a chat
+   * channel or group ("#team-platform", "Leeds Office Crew"), a repository ("kestrel/sensor-sdk").
+   */
+  where?: string;
 }
 
 export interface ExamplePost extends SocialPost {
@@ -92,7 +97,10 @@ export interface ExamplePost extends SocialPost {
   /** Why the verdict is what it is; one short sentence each. */
   reasons: string[];
   clauses: string[];
-  /** A rewrite that would be acceptable. Always present when verdict is 'unacceptable'. */
+  /**
+   * A rewrite that would be acceptable. Always present when verdict is 'unacceptable'; optional for
+   * 'ask-first' (a version that needs no check, such as one that leaves the client out).
+   */
   betterVersion?: string;
 }
 

@@ -41,7 +41,12 @@ function revealData(
     reasons: example.reasons,
     clauses: clauseList(course, example.clauses),
     better: example.betterVersion
-      ? { platform: example.platform, persona: example.persona, text: example.betterVersion }
+      ? {
+          platform: example.platform,
+          persona: example.persona,
+          where: example.where,
+          text: example.betterVersion,
+        }
       : null,
     next: next ? { href: examplePath(course.id, next.id), label: describe(next) } : null,
     gallery: `/learn/${course.id}/examples`,

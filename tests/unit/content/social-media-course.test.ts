@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultCoursesDir, loadCourse, loadCourses } from '../../../src/content/index.js';
 import { countWords, splitFrontMatter } from '../../../src/content/markdown.js';
 import type { Course, DecisionNode, Question } from '../../../src/domain/course.js';
-import { clauseById } from '../../../src/domain/course.js';
+import { clauseById, PLATFORMS } from '../../../src/domain/course.js';
 
 // The real course must load and meet the content targets of issue 3.
 
@@ -123,5 +123,88 @@ describe('social-media-policy course', () => {
       ...course.questions.flatMap((q) => q.clauses),
     ];
     for (const ref of refs) expect(clauseById(course, ref), ref).toBeDefined();
+  });
+});
+
+// Issue 20: practice the hard cases (grey areas, more platforms, more roles) and a rights-first tree.
+describe('social-media-policy examples and tree after issue 20', () => {
+  /** The example ids before issue 20; at least 10 examples must be new. */
+  const ISSUE_19_EXAMPLE_IDS = [
+    'new-job-announcement',
+    'roadmap-teaser',
+    'outage-blame-reply',
+    'open-data-opinion',
+    'stocktake-rant',
+    'charity-run',
+    'whiteboard-selfie',
+    'flow-lab',
+    'day-in-the-life',
+    'door-code-tiktok',
+    'launch-reshare',
+    'undisclosed-prize-draw',
+    'support-ticket-screenshot',
+    'asking-comms-first',
+    'earnings-hint',
+    'anonymous-comparison',
+    'leak-detection-explainer',
+    'outage-statement',
+    'congratulate-competitor',
+  ];
+
+  it('has at least 30 examples, at least 10 of them new', () => {
+    expect(course.examples.length).toBeGreaterThanOrEqual(30);
+    const added = course.examples.filter((e) => !ISSUE_19_EXAMPLE_IDS.includes(e.id));
+    expect(added.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('has at least 6 ask-first examples, each saying what to check', () => {
+    const askFirst = course.examples.filter((e) => e.verdict === 'ask-first');
+    expect(askFirst.length).toBeGreaterThanOrEqual(6);
+    for (const example of askFirst) {
+      expect(
+        example.reasons.some((r) => /^Check\b/.test(r)),
+        example.id,
+      ).toBe(true);
+    }
+  });
+
+  it('draws examples on every supported platform', () => {
+    expect(new Set(course.examples.map((e) => e.platform))).toEqual(new Set(PLATFORMS));
+  });
+
+  it('has executives, managers and contractors among the authors', () => {
+    const roles = course.examples.map((e) => e.persona.role).join('\n');
+    expect(roles).toMatch(/Chief|Director|Vice President/);
+    expect(roles).toMatch(/Manager|Team Lead/);
+    expect(roles).toMatch(/contractor/i);
+  });
+
+  it('tags every clause on at least 2 examples', () => {
+    for (const clause of course.clauses) {
+      const count = course.examples.filter((e) => e.clauses.includes(clause.id)).length;
+      expect(count, clause.id).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('puts the disclosure up front in every endorsement that may be posted', () => {
+    const disclosure = /#ad\b|I work (at|for|in)|I received|I'm (a|an|the) .* at Kestrel Works|Disclosure/i;
+    for (const example of course.examples.filter((e) => e.clauses.includes('SMP-09'))) {
+      const posts = example.verdict === 'acceptable' ? [example.text] : [];
+      if (example.betterVersion) posts.push(example.betterVersion);
+      for (const post of posts) expect(post.slice(0, 90), example.id).toMatch(disclosure);
+    }
+  });
+
+  it('opens the decision tree with the protected-rights question, leading to a protected outcome', () => {
+    const start = course.decisionTree.nodes[course.decisionTree.start];
+    expect(start?.kind).toBe('question');
+    if (start?.kind !== 'question') return;
+    expect(start.topic).toBe('protected-rights');
+    const outcomes = start.options
+      .map((o) => course.decisionTree.nodes[o.next])
+      .filter((n) => n?.kind === 'outcome');
+    expect(outcomes.map((n) => n?.kind === 'outcome' && n.clauses)).toContainEqual(
+      expect.arrayContaining(['SMP-01']),
+    );
   });
 });

@@ -76,7 +76,7 @@ describe('schema errors', () => {
       file: 'minimal/examples.yaml',
       line,
       field: 'examples[1].verdict',
-      message: 'must be one of acceptable, unacceptable',
+      message: 'must be one of acceptable, ask-first, unacceptable',
     });
   });
 
@@ -353,6 +353,31 @@ describe('per-type and cross-file rules', () => {
       field: 'examples[1].betterVersion',
       message: 'required when verdict is unacceptable',
     });
+  });
+
+  it('refuses a better version on an acceptable example', async () => {
+    await course.edit(
+      'examples.yaml',
+      '    verdict: acceptable\n',
+      '    verdict: acceptable\n    betterVersion: Even happier now.\n',
+    );
+    const line = await course.lineOf('examples.yaml', 'betterVersion: Even happier now.');
+    expectIssue(await load(), {
+      file: 'minimal/examples.yaml',
+      line,
+      field: 'examples[0].betterVersion',
+      message: 'only allowed when verdict is unacceptable or ask-first',
+    });
+  });
+
+  it('lets an ask-first example offer a version that needs no check, or none', async () => {
+    await course.edit('examples.yaml', 'verdict: unacceptable', 'verdict: ask-first');
+    expect((await loadCourse(course.dir)).examples[1]).toMatchObject({
+      verdict: 'ask-first',
+      betterVersion: 'Proud of the team this week.',
+    });
+    await course.edit('examples.yaml', '    betterVersion: Proud of the team this week.\n', '');
+    expect((await loadCourse(course.dir)).examples[1]?.betterVersion).toBeUndefined();
   });
 
   it('requires the course id to match its folder', async () => {
