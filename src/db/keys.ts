@@ -26,6 +26,9 @@ export const feedbackKey = (authorId: string, submissionId: string) => `${author
 /** The k-th stored chunk of a dashboard list of people in one state. */
 export const reportListChunkKey = (courseId: string, state: string, k: number) => `${courseId}:${state}:${k}`;
 
+/** One quiz question's item statistics (a nightly summary document). */
+export const itemStatsKey = (courseId: string, questionId: string) => `${courseId}:${questionId}`;
+
 /** A reminder: person, course, cycle, kind and day, so a reminder is claimed and sent once. */
 export const reminderKey = (
   userId: string,

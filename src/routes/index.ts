@@ -3,6 +3,7 @@ import authRoutes from './auth/index.js';
 import healthRoutes from './health/index.js';
 import homeRoutes from './home/index.js';
 import hrAssignmentRoutes from './hr/assignments/index.js';
+import hrItemStatsRoutes from './hr/courses/questions/index.js';
 import hrCourseSettingsRoutes from './hr/courses/settings/index.js';
 import hrOutboxRoutes from './hr/outbox/index.js';
 import hrPeopleRoutes from './hr/people/index.js';
@@ -26,6 +27,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(hrAssignmentRoutes);
   await app.register(hrOutboxRoutes);
   await app.register(hrCourseSettingsRoutes);
+  await app.register(hrItemStatsRoutes);
   await app.register(teamRoutes);
   await app.register(scormRoutes);
 }

@@ -269,6 +269,9 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/assignments/:id/retire': { params: async (ctx) => ({ id: await fixtures.assignmentRule(ctx) }) },
   '/hr/courses/:courseId/settings': { params: courseId },
   '/hr/courses/:courseId/renewal': { params: courseId },
+  // Item statistics (#19): HR and admin only.
+  '/hr/courses/:courseId/questions': { params: courseId },
+  '/hr/courses/:courseId/questions.csv': { params: courseId },
   '/hr/outbox': {},
   '/hr/outbox/:id': { params: async (ctx) => ({ id: await fixtures.outboxMessage(ctx) }) },
   // SCORM (#7): HR only.

@@ -99,6 +99,35 @@ describe('demo training history', () => {
     }
   });
 
+  it('has enough graded attempts from strong and weak former staff for HR to see question statistics', async () => {
+    const { AttemptResult, ItemStats, User, Assignment } = t.app.db.models;
+    const results = await AttemptResult.find({ courseId: course().id }, { score: 1, userId: 1 }).lean();
+    expect(results.length).toBeGreaterThanOrEqual(40);
+    const scores = results.map((r) => r.score);
+    expect(Math.min(...scores)).toBeLessThan(60);
+    expect(Math.max(...scores)).toBeGreaterThanOrEqual(90);
+    // The people who sat those attempts have left: inactive, and off the dashboard's counts.
+    const leavers = await User.find({ email: /@former\.demo\.test$/ }, { active: 1 }).lean();
+    expect(leavers.length).toBe(36);
+    expect(leavers.every((p) => p.active === false)).toBe(true);
+    expect(await Assignment.countDocuments({ userId: leavers[0]!._id, active: true })).toBe(0);
+
+    // The nightly job of the seed counted them: one document per question of the bank.
+    const stats = await ItemStats.find({ courseId: course().id }).lean();
+    expect(stats.length).toBe(course().questions.length);
+    expect(stats.every((s) => s.computedAt.getTime() === t.clock.now().getTime())).toBe(true);
+    const drawn = stats.reduce((sum, s) => sum + s.drawn, 0);
+    expect(drawn).toBe(results.length * course().quiz.questionsPerAttempt);
+    // Real figures: most questions drawn several times, with a discrimination to show.
+    expect(stats.filter((s) => s.discrimination !== null).length).toBeGreaterThan(stats.length / 2);
+
+    const hr = await signIn(t.app, 'hr@demo.test');
+    const page = await hr.get(`/hr/courses/${course().id}/questions`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('No statistics yet');
+    expect(page.body).toContain('quiz.yaml:');
+  });
+
   it('shows a completed learner the completion date, a review button and the certificate instead of a due date', async () => {
     const ava = await signIn(t.app, 'ava.adams@demo.test');
     const home = await ava.get('/', { accept: 'text/html' });

@@ -8,7 +8,7 @@ export const command: CliCommand = {
   usage:
     'jobs:run [--now <ISO date>] [--job all|sweep|nightly]   run the scheduled jobs once as if at that time:\n' +
     '      sweep = refresher sweep (states, new cycles, reminders, report summaries);\n' +
-    '      nightly = clause report, new-hire catch-up, session clean-up, weekly digest (once per UTC day);\n' +
+    '      nightly = clause report, item statistics, new-hire catch-up, session clean-up, weekly digest (once per UTC day);\n' +
     '      all (default) = the sweep, then the nightly job',
   async run(ctx, args) {
     const at = stringFlag(args, 'now');

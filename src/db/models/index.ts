@@ -23,6 +23,7 @@ import {
   type PolicyFeedbackDoc,
   policyFeedbackSchema,
 } from './learning.js';
+import { type ItemStatsDoc, itemStatsSchema } from './item-stats.js';
 import { type AttemptDoc, type AttemptResultDoc, attemptResultSchema, attemptSchema } from './quiz.js';
 import {
   type AttestationDoc,
@@ -81,6 +82,7 @@ export function defineModels(conn: Connection) {
     PolicyFeedback: conn.model<PolicyFeedbackDoc>('PolicyFeedback', policyFeedbackSchema),
     ReportSummary: conn.model<ReportSummaryDoc>('ReportSummary', reportSummarySchema),
     ReportListChunk: conn.model<ReportListChunkDoc>('ReportListChunk', reportListChunkSchema),
+    ItemStats: conn.model<ItemStatsDoc>('ItemStats', itemStatsSchema),
     CourseSettings: conn.model<CourseSettingsDoc>('CourseSettings', courseSettingsSchema),
     AssignmentRule: conn.model<AssignmentRuleDoc>('AssignmentRule', assignmentRuleSchema),
     Reminder: conn.model<ReminderDoc>('Reminder', reminderSchema),

@@ -15,6 +15,7 @@ import { recordLessonView } from '../learning/progress.js';
 import { findLearnerAttempt, questionMap, startAttempt } from '../quiz/index.js';
 import { gradeAndRecord } from '../quiz/record-result.js';
 import { attest } from '../records/attestation.js';
+import { leaverSteps } from './quiz-history.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -246,8 +247,11 @@ async function takeCourse(
  * - four people took the course on their own months ago (lessons, quiz, attestation, certificate);
  *   two of those completions are old enough that the refresher is now due;
  * - HR assigned two people 40 days ago, who never started: overdue (inside the grace period);
+ * - 36 former staff, strong and weak, sat the quiz over the past year and have since left
+ *   (quiz-history.ts), so HR's question statistics have real attempts to count;
  * - today HR assigns the course to everyone, due in 30 days;
- * then one sweep and the nightly job fill states, the report summary and the outbox.
+ * then one sweep and the nightly job fill states, the report summary, the question statistics and
+ * the outbox.
  */
 export async function seedDemoTraining(ctx: ServiceContext, { now }: { now: Date }): Promise<void> {
   const course = [...ctx.courses.values()][0];
@@ -279,6 +283,8 @@ export async function seedDemoTraining(ctx: ServiceContext, { now }: { now: Date
       },
     })),
     { daysAgo: OVERDUE_ASSIGNED_DAYS_AGO, run: assignOverdue },
+    // Former staff who sat the quiz and left: the attempts behind HR's question statistics.
+    ...leaverSteps(ctx, course, now),
   ];
   // Oldest first, so every record and audit event is written in time order.
   for (const step of history.sort((a, b) => b.daysAgo - a.daysAgo)) await step.run();

@@ -16,6 +16,7 @@ import { type AssignPerson, activeRules, applyRulesTo } from '../assignments/ass
 import { loadAllSettings } from '../assignments/course-settings.js';
 import { auditChainEnd } from '../audit/log.js';
 import type { ServiceContext } from '../context.js';
+import { computeItemStats } from '../reporting/item-stats.js';
 import { readStoredLists } from '../reporting/lists.js';
 import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from '../reporting/summaries.js';
 
@@ -26,6 +27,10 @@ export interface NightlyReport {
   ran: boolean;
   /** Quiz results and example answers counted for the clause report. */
   clauseAnswers: number;
+  /** Graded attempts counted for the item statistics (one document per question written). */
+  itemStatsAttempts: number;
+  /** How long the item statistics took (their pass over the quiz results and the writes). */
+  itemStatsMs: number;
   assignedByRules: number;
   /** Action-list rows whose name or e-mail changed since they were stored. */
   listRowsRenamed: number;
@@ -64,6 +69,8 @@ interface PeoplePass {
  * The nightly job at `now`: the slow, slow-moving work the 15-minute sweep must not do at scale,
  * once per UTC day (a day marker, inserted first, makes exactly one run do it, across instances).
  *  - the clause report: one pass over quiz results and example answers into the summaries;
+ *  - item statistics: one more pass over the quiz results into a document per question
+ *    (reporting/item-stats.ts), for HR's page on how each question performs;
  *  - rules catch people who have no assignment yet (added later, moved department, or hired
  *    recently); HR forms and imports apply rules at once, this is the safety net and the clock
  *    for "new hires within N days";
@@ -83,6 +90,8 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
     day,
     ran: false,
     clauseAnswers: 0,
+    itemStatsAttempts: 0,
+    itemStatsMs: 0,
     assignedByRules: 0,
     listRowsRenamed: 0,
     sessionsDeleted: 0,
@@ -108,6 +117,9 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   // Writes.
   report.clauseAnswers = rollup.answers;
   await storeClauseMisses(models, rollup, now);
+  const itemsStarted = Date.now();
+  report.itemStatsAttempts = (await computeItemStats(ctx, { now })).attempts;
+  report.itemStatsMs = Date.now() - itemsStarted;
   for (let i = 0; i < people.candidates.length; i += BATCH) {
     const batch = people.candidates.slice(i, i + BATCH);
     report.assignedByRules += await applyRulesTo(ctx, {

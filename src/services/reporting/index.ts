@@ -2,6 +2,7 @@ import { dashboard, refreshDashboard } from './dashboard.js';
 import { exportStatusCsv } from './export.js';
 import { listFeedback, markFeedbackHandled } from './feedback.js';
 import { employeeHistory } from './history.js';
+import { computeItemStats, itemStatsCsv, itemStatsPage } from './item-stats.js';
 import { listOutbox, outboxMessage } from './outbox.js';
 import { recomputeSummaries } from './summaries.js';
 import { teamStatus } from './team.js';
@@ -18,4 +19,7 @@ export const reportingCommands = {
   markFeedbackHandled,
   listOutbox,
   outboxMessage,
+  computeItemStats,
+  itemStatsPage,
+  itemStatsCsv,
 };

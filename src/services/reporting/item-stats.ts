@@ -1,0 +1,163 @@
+import { stringify } from 'csv-stringify/sync';
+import { driverCollection } from '../../db/driver-collection.js';
+import { itemStatsKey } from '../../db/keys.js';
+import type { Models } from '../../db/models/index.js';
+import type { ItemStatsDoc } from '../../db/models/item-stats.js';
+import type { AttemptResultDoc } from '../../db/models/quiz.js';
+import { readAhead } from '../../db/read-ahead.js';
+import { findManyById } from '../../db/repositories/by-id.js';
+import type { Course } from '../../domain/course.js';
+import { NotFound } from '../../domain/errors.js';
+import { ItemTally, itemStatistics } from '../../domain/quiz/item-stats.js';
+import type { ServiceContext } from '../context.js';
+import {
+  ITEM_STATS_CSV_COLUMNS,
+  type ItemStatsRow,
+  itemStatsCsvRow,
+  itemStatsRow,
+} from './item-stats-rows.js';
+
+const BATCH = 2000;
+/** Upserts per bulk write. */
+const BULK = 500;
+
+export interface ItemStatsReport {
+  /** Graded attempts counted, over every course. */
+  attempts: number;
+  /** Summary documents written (one per question of each loaded course). */
+  written: number;
+}
+
+/**
+ * One streaming pass over the graded attempts (quiz results carry each question's points and the
+ * answers graded), adding each to its course's running sums: memory grows with the questions,
+ * never with the attempts. Results of a course no longer loaded are skipped.
+ */
+export async function tallyItems(
+  models: Models,
+  courseIds: Iterable<string>,
+): Promise<{
+  tallies: Map<string, ItemTally>;
+  attempts: number;
+}> {
+  const tallies = new Map([...courseIds].map((id) => [id, new ItemTally()]));
+  let attempts = 0;
+  const cursor = driverCollection(models.AttemptResult).find<
+    Pick<AttemptResultDoc, 'courseId' | 'questions' | 'answers'>
+  >({}, { projection: { _id: 0, courseId: 1, questions: 1, answers: 1 }, batchSize: BATCH });
+  for await (const batch of readAhead(cursor)) {
+    for (const r of batch) {
+      const tally = tallies.get(r.courseId);
+      if (!tally) continue;
+      attempts += 1;
+      tally.add({ questions: r.questions ?? [], answers: r.answers ?? {} });
+    }
+  }
+  return { tallies, attempts };
+}
+
+/** The summary document of one question of a course, from its tally. */
+function statsDoc(course: Course, tally: ItemTally, questionId: string, now: Date): ItemStatsDoc | null {
+  const question = course.questions.find((q) => q.id === questionId);
+  if (!question) return null;
+  const sums = tally.sums(questionId);
+  const s = itemStatistics(question, sums);
+  return {
+    _id: itemStatsKey(course.id, questionId),
+    courseId: course.id,
+    questionId,
+    computedAt: now,
+    drawn: s.drawn,
+    blank: s.blank,
+    correct: sums.correct,
+    shareCorrect: s.shareCorrect,
+    meanPoints: s.meanPoints,
+    discrimination: s.discrimination,
+    sums: { n: sums.n, x: sums.x, y: sums.y, xy: sums.xy, xx: sums.xx, yy: sums.yy },
+    picks: s.choices.map((c) => ({ id: c.id, n: c.picks })),
+    verdicts: s.verdicts.map((v) => ({ id: v.id, n: v.picks })),
+    flags: s.flags,
+    unpicked: s.unpicked,
+  };
+}
+
+/**
+ * The nightly item statistics: one pass over the graded attempts, then one summary document per
+ * question of every loaded course (never drawn: zero counts), upserted by `_id` in bulk writes.
+ * No transaction: each document is whole on its own, and a rerun rewrites the same figures.
+ */
+export async function computeItemStats(
+  ctx: Pick<ServiceContext, 'models' | 'courses'>,
+  { now }: { now: Date },
+): Promise<ItemStatsReport> {
+  const { tallies, attempts } = await tallyItems(ctx.models, ctx.courses.keys());
+  const docs: ItemStatsDoc[] = [];
+  for (const course of ctx.courses.values()) {
+    const tally = tallies.get(course.id) ?? new ItemTally();
+    for (const q of course.questions) {
+      const doc = statsDoc(course, tally, q.id, now);
+      if (doc) docs.push(doc);
+    }
+  }
+  const collection = driverCollection(ctx.models.ItemStats);
+  for (let i = 0; i < docs.length; i += BULK) {
+    const ops = docs.slice(i, i + BULK).map(({ _id, ...fields }) => ({
+      updateOne: { filter: { _id }, update: { $set: fields }, upsert: true },
+    }));
+    await collection.bulkWrite(ops, { ordered: false });
+  }
+  return { attempts, written: docs.length };
+}
+
+export interface ItemStatsPage {
+  course: Pick<Course, 'id' | 'title'>;
+  /** When the nightly job counted them; null when no statistics exist yet. */
+  computedAt: Date | null;
+  /** One per question of the bank with stored figures: flagged first, then in file order. */
+  rows: ItemStatsRow[];
+}
+
+function courseOf(ctx: Pick<ServiceContext, 'courses'>, courseId: string): Course {
+  const course = ctx.courses.get(courseId);
+  if (!course) throw new NotFound('There is no course at this address.');
+  return course;
+}
+
+/**
+ * HR's item statistics for a course: the stored document of each question of the loaded bank
+ * (each read by `_id`), flagged questions first, then in the order of the file.
+ */
+export async function itemStatsPage(
+  ctx: Pick<ServiceContext, 'models' | 'courses'>,
+  { courseId }: { courseId: string },
+): Promise<ItemStatsPage> {
+  const course = courseOf(ctx, courseId);
+  const docs = await findManyById<ItemStatsDoc>(
+    ctx.models.ItemStats,
+    course.questions.map((q) => itemStatsKey(course.id, q.id)),
+  );
+  const byQuestion = new Map(docs.map((d) => [d.questionId, d]));
+  const rows = course.questions.flatMap((q) => {
+    const doc = byQuestion.get(q.id);
+    return doc ? [itemStatsRow(q, doc)] : [];
+  });
+  // Stable sort: flagged first, each group in the order of the file.
+  rows.sort((a, b) => Number(b.flags.length > 0) - Number(a.flags.length > 0));
+  const computedAt = docs.reduce<Date | null>(
+    (latest, d) => (latest === null || d.computedAt > latest ? d.computedAt : latest),
+    null,
+  );
+  return { course: { id: course.id, title: course.title }, computedAt, rows };
+}
+
+/** The same rows as a CSV file (UTF-8 with a BOM, cells that look like formulas neutralised). */
+export async function itemStatsCsv(
+  ctx: Pick<ServiceContext, 'models' | 'courses'>,
+  input: { courseId: string },
+): Promise<string> {
+  const page = await itemStatsPage(ctx, input);
+  return stringify([[...ITEM_STATS_CSV_COLUMNS], ...page.rows.map(itemStatsCsvRow)], {
+    bom: true,
+    record_delimiter: 'windows',
+  });
+}
