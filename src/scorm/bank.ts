@@ -14,6 +14,9 @@ function blind(q: Question, withExplanation: boolean): ScoQuestion {
     id: q.id,
     prompt: q.prompt,
     clauses: q.clauses,
+    // What the shared draw needs, as flags: the author's reason for a fixed order stays out.
+    ...(q.fixedOrder ? { fixedOrder: true as const } : {}),
+    ...(q.recall ? { recall: true as const } : {}),
     ...(withExplanation ? { explanation: q.explanation } : {}),
   };
   switch (q.type) {

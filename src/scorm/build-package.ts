@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Course } from '../domain/course.js';
+import { POST_VERDICT_LABELS, verdictChoices } from '../domain/verdict-labels.js';
 import { buildScoBank } from './bank.js';
 import { scoEta } from './eta.js';
 import { buildManifest, SCHEMA_FILES } from './manifest.js';
@@ -84,6 +85,8 @@ export async function buildScoFiles(
     course,
     treeNodes: treeNodesInOrder(course),
     clauseTitles: Object.fromEntries(course.clauses.map((c) => [c.id, `${c.number} ${c.title}`])),
+    verdicts: verdictChoices(),
+    verdictLabels: POST_VERDICT_LABELS,
   });
   const script = `${await runtimeBundle()}\nScoRuntime.start(${JSON.stringify(scoConfig(course, options))});\n`;
   return new Map([

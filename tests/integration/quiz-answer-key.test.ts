@@ -97,7 +97,8 @@ describe('the answer key never reaches the browser before grading', () => {
       const values = [...html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)];
       for (const [, name, value] of values) {
         if (name === '_csrf') continue;
-        if (name!.startsWith('verdicts[')) expect(['acceptable', 'unacceptable'], label).toContain(value);
+        if (name!.startsWith('verdicts['))
+          expect(['acceptable', 'ask-first', 'unacceptable'], label).toContain(value);
         else {
           expect(value, `${label}: ${name}`).toMatch(/^[A-Za-z0-9_-]{12}$/);
           expect(optionIds.has(value!), `${label}: ${name}`).toBe(false);

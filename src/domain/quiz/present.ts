@@ -1,4 +1,5 @@
-import type { Question, QuestionType, SocialPost } from '../course.js';
+import type { PostVerdict, Question, QuestionType, SocialPost } from '../course.js';
+import { verdictChoices } from '../verdict-labels.js';
 import { questionKey } from './answer-form.js';
 import type { DrawnQuestion } from './draw.js';
 import type { GivenAnswer } from './grading.js';
@@ -23,6 +24,8 @@ export interface QuestionView {
   choices: Array<{ token: string; text: string; checked: boolean }>;
   /** Classify only: the verdict picked so far. */
   verdict: string | null;
+  /** Classify only: the verdicts to choose from (acceptable, ask first, not acceptable); else empty. */
+  verdicts: Array<{ value: PostVerdict; label: string; checked: boolean }>;
 }
 
 function choiceTexts(question: Question): Map<string, string> {
@@ -84,5 +87,9 @@ export function presentQuestion(
       checked: chosen.has(id),
     })),
     verdict: answer?.verdict ?? null,
+    verdicts:
+      question.type === 'classify'
+        ? verdictChoices().map(({ value, label }) => ({ value, label, checked: answer?.verdict === value }))
+        : [],
   };
 }

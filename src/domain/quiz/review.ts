@@ -1,4 +1,5 @@
-import type { Course, Question, QuizSettings, ReviewLevel, SocialPost } from '../course.js';
+import type { Course, PostVerdict, Question, QuizSettings, ReviewLevel, SocialPost } from '../course.js';
+import { POST_VERDICT_LABELS } from '../verdict-labels.js';
 import type { Draw } from './draw.js';
 import type { Answers, ClauseScore, QuestionGrade } from './grading.js';
 
@@ -52,7 +53,13 @@ export interface ReviewQuestion {
   points: number;
   correct: boolean;
   answered: boolean;
-  verdict: { given: string | null; right: string } | null;
+  /** Classify only: the verdicts given and right, with their display labels. */
+  verdict: {
+    given: PostVerdict | null;
+    right: PostVerdict;
+    givenLabel: string | null;
+    rightLabel: string;
+  } | null;
   choices: ReviewChoice[];
   explanation: string;
 }
@@ -86,7 +93,14 @@ export function fullReview(
         correct: grade?.correct ?? false,
         answered: answer !== undefined,
         verdict:
-          question.type === 'classify' ? { given: answer?.verdict ?? null, right: question.verdict } : null,
+          question.type === 'classify'
+            ? {
+                given: answer?.verdict ?? null,
+                right: question.verdict,
+                givenLabel: answer?.verdict ? POST_VERDICT_LABELS[answer.verdict] : null,
+                rightLabel: POST_VERDICT_LABELS[question.verdict],
+              }
+            : null,
         choices: drawn.choiceIds.flatMap((id) => {
           const c = byId.get(id);
           return c ? [{ text: c.text, chosen: chosen.has(id), right: c.right, feedback: c.feedback }] : [];

@@ -2,6 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { type Course, type ExamplePost, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
+import {
+  POST_VERDICT_HEADLINES,
+  POST_VERDICT_LABELS,
+  POST_VERDICT_TONES,
+  verdictChoices,
+} from '../../domain/verdict-labels.js';
 import { formBody } from '../form-schema.js';
 import { requireUser } from '../guards.js';
 import { clauseList, LEARN_ASSETS, PLATFORM_NAMES } from './format.js';
@@ -36,8 +42,12 @@ function revealData(
   const next = course.examples[index + 1];
   return {
     answer,
+    answerLabel: POST_VERDICT_LABELS[answer],
     correct,
     verdict: example.verdict,
+    verdictLabel: POST_VERDICT_LABELS[example.verdict],
+    verdictTone: POST_VERDICT_TONES[example.verdict],
+    headline: POST_VERDICT_HEADLINES[example.verdict],
     reasons: example.reasons,
     clauses: clauseList(course, example.clauses),
     better: example.betterVersion
@@ -70,6 +80,7 @@ function renderExample(
     n: index + 1,
     total: course.examples.length,
     action: `${examplePath(course.id, example.id)}/classify`,
+    verdicts: verdictChoices(),
     prev: prev ? { href: examplePath(course.id, prev.id), label: describe(prev) } : null,
     next: next ? { href: examplePath(course.id, next.id), label: describe(next) } : null,
     gallery: `/learn/${course.id}/examples`,
@@ -119,7 +130,7 @@ async function classify(request: ClassifyRequest, reply: FastifyReply) {
   const { example, index } = findExample(course, request.params.exampleId);
   const answer = request.body.answer;
   if (!answer) {
-    const message = 'Choose whether the post is acceptable or unacceptable, then check your answer.';
+    const message = 'Choose acceptable, ask first or not acceptable, then check your answer.';
     reply.code(400);
     if (wantsJson(request)) return { statusCode: 400, error: 'Answer missing', message };
     return renderExample(reply, course, example, index, {

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { POST_VERDICTS } from '../../domain/course.js';
 import { ObjectIdString, Slug } from '../form-schema.js';
 
 export const CourseParams = Type.Object({ courseId: Slug }, { additionalProperties: false });
@@ -34,10 +35,7 @@ export const AnswerBody = Type.Object(
         Token,
         Type.Array(Token, { minItems: 1, maxItems: 20 }),
       ]),
-      '^verdicts\\[[A-Za-z0-9_-]{1,80}\\]$': Type.Union([
-        Type.Literal('acceptable'),
-        Type.Literal('unacceptable'),
-      ]),
+      '^verdicts\\[[A-Za-z0-9_-]{1,80}\\]$': Type.Union(POST_VERDICTS.map((v) => Type.Literal(v))),
     },
   },
 );

@@ -1,3 +1,4 @@
+import type { PostVerdict } from '../../domain/course.js';
 import { choiceIdsOf } from '../../domain/quiz/draw.js';
 import type { GivenAnswer } from '../../domain/quiz/grading.js';
 import type { ScoQuestion } from './model.js';
@@ -24,11 +25,18 @@ function givenIds(answer: GivenAnswer | undefined): string[] {
 
 /**
  * SCORM 1.2 choice responses are single characters (0–9, a–z), so option ids become letters by
- * their position in the author's order, and a classify verdict becomes 0 (acceptable) or 1.
+ * their position in the author's order, and a classify verdict a digit: 0 acceptable,
+ * 1 unacceptable, 2 ask first (the first two kept from before ask-first existed, so LMS reports
+ * read the same across package versions).
  */
+const SCORM12_VERDICTS: Record<PostVerdict, string> = {
+  acceptable: '0',
+  unacceptable: '1',
+  'ask-first': '2',
+};
+
 function scorm12Token(q: ScoQuestion, id: string): string {
-  if (id === 'acceptable') return '0';
-  if (id === 'unacceptable') return '1';
+  if (Object.hasOwn(SCORM12_VERDICTS, id)) return SCORM12_VERDICTS[id as PostVerdict];
   return String.fromCharCode(97 + choiceIdsOf(q).indexOf(id));
 }
 

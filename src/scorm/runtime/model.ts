@@ -32,6 +32,13 @@ interface ScoQuestionBase {
   id: string;
   prompt: string;
   clauses: string[];
+  /**
+   * The author fixed the choice order (the draw keeps it). The package ships `true`, never the
+   * author's reason; a domain question (reason text) is accepted where tests pass one directly.
+   */
+  fixedOrder?: boolean | string;
+  /** A recall question: the draw takes at most one per attempt. */
+  recall?: boolean;
   /** Only when the course can show a full review; it may well name the right answer. */
   explanation?: string;
   /** Classify and spot: the post card, pre-rendered by the builder with the web app's partial. */

@@ -1,5 +1,6 @@
 import type { PostVerdict } from '../../domain/course.js';
 import type { DrawnQuestion } from '../../domain/quiz/draw.js';
+import { verdictChoices } from '../../domain/verdict-labels.js';
 import { el } from './dom.js';
 import type { ScoQuestion } from './model.js';
 import type { ScoAnswer } from './state.js';
@@ -36,10 +37,8 @@ function inOrder<T extends { id: string }>(items: T[], order: string[]): T[] {
   return order.map((id) => items.find((item) => item.id === id)!).filter(Boolean);
 }
 
-const VERDICT_CHOICES = [
-  { id: 'acceptable', text: 'Acceptable under the policy' },
-  { id: 'unacceptable', text: 'Not acceptable under the policy' },
-];
+/** The three verdicts, in the web app's order and words. */
+const VERDICT_CHOICES = verdictChoices().map(({ value, label }) => ({ id: value, text: label }));
 
 /** Draws one served question as a fieldset. Choice ids (never correctness) are the input values. */
 export function renderQuestion(
@@ -80,7 +79,7 @@ export function renderQuestion(
         el(
           'fieldset',
           { class: 'quiz-sub' },
-          el('legend', {}, 'Is this post acceptable?'),
+          el('legend', {}, 'Verdict'),
           choiceList(`${name}-verdict`, 'radio', VERDICT_CHOICES, verdict ? [verdict] : []),
         ),
         el(

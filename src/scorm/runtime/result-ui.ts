@@ -1,5 +1,6 @@
-import type { ReviewLevel } from '../../domain/course.js';
+import type { PostVerdict, ReviewLevel } from '../../domain/course.js';
 import type { AttemptGrade, GivenAnswer } from '../../domain/quiz/grading.js';
+import { POST_VERDICT_LABELS } from '../../domain/verdict-labels.js';
 import { el } from './dom.js';
 import type { ScoChoice, ScoQuestion } from './model.js';
 
@@ -24,8 +25,7 @@ function choicesOf(q: ScoQuestion): ScoChoice[] {
   }
 }
 
-const verdictText = (v: string | undefined) =>
-  v === 'acceptable' ? 'Acceptable' : v === 'unacceptable' ? 'Not acceptable' : 'No verdict';
+const verdictText = (v: PostVerdict | undefined) => (v ? POST_VERDICT_LABELS[v] : 'No verdict');
 
 function answerSummary(q: ScoQuestion, given: GivenAnswer | undefined): string {
   const picked = choicesOf(q)

@@ -30,7 +30,12 @@ export interface ScoState {
 
 const FORMAT_VERSION = '1';
 const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
-const VERDICT_CODES: Record<string, PostVerdict> = { a: 'acceptable', u: 'unacceptable' };
+/**
+ * One character per verdict. `k` (as*k* first) was added after `a` and `u`: bookmarks saved before
+ * it still read the same, so the format version did not change.
+ */
+const VERDICT_CODES: Record<string, PostVerdict> = { a: 'acceptable', u: 'unacceptable', k: 'ask-first' };
+const CODE_OF: Record<PostVerdict, string> = { acceptable: 'a', unacceptable: 'u', 'ask-first': 'k' };
 const VIEW_PATTERN = /^(l\d{1,3}|examples|tree|quiz|result)$/;
 const SEED_PATTERN = /^[0-9a-z]{1,13}$/;
 
@@ -47,7 +52,7 @@ export function initialState(lessonCount: number, exampleCount: number): ScoStat
 }
 
 function verdictCode(verdict: PostVerdict | null | undefined): string {
-  return verdict === 'acceptable' ? 'a' : verdict === 'unacceptable' ? 'u' : '-';
+  return verdict ? CODE_OF[verdict] : '-';
 }
 
 function encodeAnswer(answer: ScoAnswer | null): string {
@@ -63,7 +68,7 @@ function decodeAnswer(code: string): ScoAnswer | null | undefined {
   const hi = DIGITS.indexOf(code[0]!);
   const lo = DIGITS.indexOf(code[1]!);
   const v = code[2]!;
-  if (hi < 0 || lo < 0 || !(v === '-' || v in VERDICT_CODES)) return undefined;
+  if (hi < 0 || lo < 0 || !(v === '-' || Object.hasOwn(VERDICT_CODES, v))) return undefined;
   const mask = hi * 64 + lo;
   const choices: number[] = [];
   for (let i = 0; i < MAX_CHOICES; i++) if (mask & (1 << i)) choices.push(i);
@@ -94,7 +99,7 @@ export function decodeState(text: string, lessonCount: number, exampleCount: num
   if (parts.length !== 8 || parts[0] !== FORMAT_VERSION) return null;
   const [, view, lessons, examples, attempt, seed, answers, submitted] = parts as [string, ...string[]];
   if (!VIEW_PATTERN.test(view!) || !SEED_PATTERN.test(seed!) || !/^\d{1,3}$/.test(attempt!)) return null;
-  if (!/^[01]*$/.test(lessons!) || !/^[-au]*$/.test(examples!) || answers!.length % 3 !== 0) return null;
+  if (!/^[01]*$/.test(lessons!) || !/^[-auk]*$/.test(examples!) || answers!.length % 3 !== 0) return null;
   const decodedAnswers: Array<ScoAnswer | null> = [];
   for (let i = 0; i < answers!.length; i += 3) {
     const answer = decodeAnswer(answers!.slice(i, i + 3));

@@ -21,6 +21,8 @@ let hr: Session;
 beforeAll(async () => {
   t = await createTestApp({ label: 'open-attempt-secrecy' });
   course = addCourseVariant(t.app, COURSE, { questionsPerAttempt: 1000, cooldownMinutes: 0 });
+  // At most one recall question is drawn per attempt: unmarked here, so every question is served.
+  course.questions = course.questions.map(({ recall: _recall, ...q }) => q as Question);
   hr = await loginAs(t.app, 'hr@demo.test');
 });
 afterAll(async () => t.close());

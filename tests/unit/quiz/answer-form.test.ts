@@ -90,7 +90,14 @@ describe('presentQuestion', () => {
     ]);
     expect(view.verdict).toBe('acceptable');
     expect(view.key).toBe('q3');
-    expect(JSON.stringify(view)).not.toMatch(/correct|feedback|fb r|Explanation|"unacceptable"/);
+    // The three verdicts are always offered in the same order, so they say nothing of the key.
+    expect(view.verdicts).toEqual([
+      { value: 'acceptable', label: 'Acceptable', checked: true },
+      { value: 'ask-first', label: 'Ask first', checked: false },
+      { value: 'unacceptable', label: 'Not acceptable', checked: false },
+    ]);
+    const { verdicts: _offered, ...rest } = view;
+    expect(JSON.stringify(rest)).not.toMatch(/correct|feedback|fb r|Explanation|"unacceptable"/);
   });
 
   it('does not pass through extra fields of the post or the question', () => {

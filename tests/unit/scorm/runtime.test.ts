@@ -64,6 +64,34 @@ describe('suspend_data bookmark', () => {
     expect(decodeState(encodeState(state), course.lessons.length, course.examples.length)).toEqual(state);
   });
 
+  it('bookmarks an ask-first verdict, for an example and a classify answer', () => {
+    const state: ScoState = {
+      ...initialState(course.lessons.length, course.examples.length),
+      view: 'quiz',
+      attempt: 1,
+      seed: 'k9',
+      answers: [{ choices: [2], verdict: 'ask-first' }, { choices: [], verdict: 'ask-first' }, null],
+    };
+    state.examples[0] = 'ask-first';
+    state.examples[1] = 'unacceptable';
+    state.examples[2] = 'acceptable';
+    expect(decodeState(encodeState(state), course.lessons.length, course.examples.length)).toEqual(state);
+  });
+
+  it('still reads a bookmark saved before ask-first existed', () => {
+    // Written by the previous runtime: 3 lessons, examples a/u/unanswered, one classify answer.
+    const old = '1|quiz|110|au-|1|abc|01a00-|0';
+    expect(decodeState(old, 3, 3)).toEqual({
+      view: 'quiz',
+      lessonsSeen: [true, true, false],
+      examples: ['acceptable', 'unacceptable', null],
+      attempt: 1,
+      seed: 'abc',
+      answers: [{ choices: [0], verdict: 'acceptable' }, null],
+      submitted: false,
+    });
+  });
+
   it('starts fresh (null) on a damaged or foreign bookmark', () => {
     for (const bad of ['', 'garbage', '2|l0|1|-|0|0||0', '1|../x|1|-|0|0||0', '1|quiz|1|-|0|0|ab|0']) {
       expect(decodeState(bad, 8, 19)).toBeNull();
@@ -116,6 +144,19 @@ describe('interactions', () => {
       response: 'f',
     });
     expect(interactionFor('scorm2004', truefalse, { choiceIds: ['true'] }, 0).response).toBe('true');
+  });
+
+  it('records each of the three verdicts distinctly in both versions', () => {
+    const classify = course.questions.find((q) => q.type === 'classify')!;
+    const reason = choiceIdsOf(classify)[0]!;
+    const response = (
+      format: 'scorm12' | 'scorm2004',
+      verdict: 'acceptable' | 'ask-first' | 'unacceptable',
+    ) => interactionFor(format, classify, { verdict, choiceIds: [reason] }, 0).response;
+    expect(
+      ['acceptable', 'unacceptable', 'ask-first'].map((v) => response('scorm12', v as 'acceptable')),
+    ).toEqual(['0,a', '1,a', '2,a']);
+    expect(response('scorm2004', 'ask-first')).toBe(`ask-first[,]${reason}`);
   });
 });
 
