@@ -16,6 +16,9 @@ export const attemptKey = (cycleId: string, n: number) => `${cycleId}:${n}`;
 /** A lesson seen in a cycle. */
 export const lessonViewKey = (cycleId: string, lessonId: string) => `${cycleId}:${lessonId}`;
 
+/** The policy text of one course version, kept once when the first person attests it. */
+export const policyTextKey = (courseId: string, version: string) => `${courseId}:${version}`;
+
 /** A learner's first answer to an example post (kept across cycles). */
 export const classificationKey = (userId: string, courseId: string, exampleId: string) =>
   `${userId}:${courseId}:${exampleId}`;

@@ -128,6 +128,30 @@ export const fixtures = {
       });
       return feedbackKey(user.id, submissionId);
     }),
+  /** An attestation of `name` in their first cycle of the sample course, bound to its current version. */
+  attestation: (ctx: SampleContext, name: SignedInActor) =>
+    ctx.once(`attestation:${name}`, async () => {
+      const user = await ctx.user(name);
+      const now = ctx.app.clock.now();
+      const { cycle } = await ctx.app.services.assignments.ensureEnrolled({
+        learner: user,
+        course: ctx.course,
+        now,
+      });
+      await ctx.app.db.models.Attestation.create({
+        _id: cycle._id,
+        cycleId: cycle._id,
+        cycleNo: cycle.n,
+        userId: user.id,
+        courseId: ctx.course.id,
+        contentVersion: ctx.course.version,
+        policyTitle: ctx.course.policyTitle,
+        typedName: user.name,
+        statement: 'I have read, understood and will follow this policy.',
+        at: now,
+      });
+      return cycle.n;
+    }),
   /** A certificate of `name` for the sample course; returns its code. */
   certificate: (ctx: SampleContext, name: SignedInActor) =>
     ctx.once(`certificate:${name}`, async () => {
@@ -236,6 +260,25 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/people/:userId/evidence/:courseId/:cycle': {
     params: async (ctx) => ({ ...(await personCourse(ctx)), cycle: '1' }),
     setup: fixtures.enrolAll,
+  },
+  // The policy text (#20): the current policy's PDF for everyone assigned the course; the text of an
+  // attestation as signed, the learner's own (no person parameter: the others have none, 404) and HR's view.
+  '/learn/:courseId/policy.pdf': { params: courseId, setup: fixtures.enrolAll },
+  '/learn/:courseId/attested': {
+    params: courseId,
+    setup: (ctx) => fixtures.attestation(ctx, 'employee'),
+    owner: 'employee',
+    note: "the learner's own record only: other actors have no attestation, so theirs is a 404",
+  },
+  '/learn/:courseId/attested.pdf': {
+    params: courseId,
+    setup: (ctx) => fixtures.attestation(ctx, 'employee'),
+    owner: 'employee',
+    note: "the learner's own record only: other actors have no attestation, so theirs is a 404",
+  },
+  '/hr/people/:userId/attested/:courseId/:cycle': {
+    params: async (ctx) => ({ ...(await personCourse(ctx)), cycle: '1' }),
+    setup: (ctx) => fixtures.attestation(ctx, 'employee'),
   },
   // HR reports: role-restricted; /team shows only the manager's own reports, others get 403.
   '/team': {

@@ -17,13 +17,13 @@ import {
   type ReminderDoc,
   reminderSchema,
 } from './hr.js';
+import { type ItemStatsDoc, itemStatsSchema } from './item-stats.js';
 import {
   type ClassificationAnswerDoc,
   classificationAnswerSchema,
   type PolicyFeedbackDoc,
   policyFeedbackSchema,
 } from './learning.js';
-import { type ItemStatsDoc, itemStatsSchema } from './item-stats.js';
 import { type AttemptDoc, type AttemptResultDoc, attemptResultSchema, attemptSchema } from './quiz.js';
 import {
   type AttestationDoc,
@@ -34,6 +34,8 @@ import {
   certificateByCycleSchema,
   certificateRevocationSchema,
   certificateSchema,
+  type PolicyTextDoc,
+  policyTextSchema,
 } from './records.js';
 import {
   type ReportListChunkDoc,
@@ -75,6 +77,7 @@ export function defineModels(conn: Connection) {
       'CertificateRevocation',
       certificateRevocationSchema,
     ),
+    PolicyText: conn.model<PolicyTextDoc>('PolicyText', policyTextSchema),
     ClassificationAnswer: conn.model<ClassificationAnswerDoc>(
       'ClassificationAnswer',
       classificationAnswerSchema,

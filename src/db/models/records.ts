@@ -7,6 +7,7 @@ import { Schema } from 'mongoose';
  *   certificate_by_cycle `<cycleId>`   the completion facts and the code: the exactly-once guard
  *   certificate          `<code>`      what the public verify page and the PDF read
  *   certificate_revocation `<code>`    HR's revocation: the exactly-once guard (one audit event, one reopened cycle)
+ *   policy_text          `<courseId>:<version>`  the clauses of a content version as people attested them
  */
 
 export interface AttestationDoc {
@@ -130,4 +131,52 @@ export const certificateRevocationSchema = new Schema<CertificateRevocationDoc>(
     retakeCycleNo: { type: Number, default: null },
   },
   { collection: 'certificate_revocations', versionKey: false },
+);
+
+/** One clause as it was shown to the people who attested a version. */
+export interface PolicyTextClause {
+  id: string;
+  number: string;
+  title: string;
+  summary: string;
+  text: string;
+}
+
+/**
+ * The policy text of one content version, content-addressed by the version hash: inserted once, by
+ * the first attestation of that version, and never changed, so an attestation can always be shown
+ * with the words it was signed against, whatever the course files say today.
+ */
+export interface PolicyTextDoc {
+  _id: string;
+  courseId: string;
+  version: string;
+  courseTitle: string;
+  policyTitle: string;
+  clauses: PolicyTextClause[];
+  keptAt: Date;
+}
+
+const policyTextClauseSchema = new Schema<PolicyTextClause>(
+  {
+    id: { type: String, required: true },
+    number: { type: String, required: true },
+    title: { type: String, required: true },
+    summary: { type: String, required: true },
+    text: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+export const policyTextSchema = new Schema<PolicyTextDoc>(
+  {
+    _id: { type: String, required: true },
+    courseId: { type: String, required: true },
+    version: { type: String, required: true },
+    courseTitle: { type: String, required: true },
+    policyTitle: { type: String, required: true },
+    clauses: { type: [policyTextClauseSchema], required: true },
+    keptAt: { type: Date, required: true },
+  },
+  { collection: 'policy_texts', versionKey: false },
 );

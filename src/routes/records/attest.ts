@@ -8,6 +8,7 @@ import {
   type AttestationPage,
 } from '../../services/records/attestation.js';
 import { shortVersion } from '../../services/records/certificate-pdf.js';
+import { paragraphsOf } from '../../services/records/policy-pdf.js';
 import { formBody, Slug, Text } from '../form-schema.js';
 import { requireCourse, requireUser } from '../guards.js';
 import { fmt } from './shared.js';
@@ -39,6 +40,10 @@ function attestView(
     attestation: page.attestation,
     signedVersion: page.attestation ? shortVersion(page.attestation.contentVersion) : null,
     currentVersion: shortVersion(course.version),
+    // Every clause in full: what the signature binds to is the text on this page (and in the PDF).
+    clauses: course.clauses.map((c) => ({ ...c, paragraphs: paragraphsOf(c.text) })),
+    policyPdfHref: `/learn/${course.id}/policy.pdf`,
+    attestedHref: page.attestation ? `/learn/${course.id}/attested?cycle=${page.attestation.cycleNo}` : null,
     certificateCode: page.certificateCode,
     status: page.status,
     statement: ATTESTATION_STATEMENT,

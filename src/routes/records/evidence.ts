@@ -18,8 +18,8 @@ const HrParams = Type.Object(
   { additionalProperties: false },
 );
 
-/** Where the page and the file of one cycle's pack live, for the links on the page. */
-type Links = (n: number) => { html: string; json: string };
+/** Where the page and the file of one cycle's pack, and the policy text attested in it, live. */
+type Links = (n: number) => { html: string; json: string; attested: string };
 
 /** The printable page: the pack, the SHA-256 of its JSON file and links to both. */
 async function sendPage(app: FastifyInstance, reply: FastifyReply, target: EvidenceTarget, links: Links) {
@@ -69,6 +69,7 @@ const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ownLinks = (courseId: string) => (n: number) => ({
     html: `/learn/${courseId}/evidence?cycle=${n}`,
     json: `/learn/${courseId}/evidence.json?cycle=${n}`,
+    attested: `/learn/${courseId}/attested?cycle=${n}`,
   });
 
   app.get('/learn/:courseId/evidence', own, async (request, reply) => {
@@ -93,7 +94,8 @@ const evidenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const target = { userId, courseId, n: Number.parseInt(cycle, 10) };
       if (cycle.endsWith('.json')) return sendFile(app, request, reply, target);
       const base = `/hr/people/${userId}/evidence/${courseId}/${target.n}`;
-      return sendPage(app, reply, target, () => ({ html: base, json: `${base}.json` }));
+      const attested = `/hr/people/${userId}/attested/${courseId}/${target.n}`;
+      return sendPage(app, reply, target, () => ({ html: base, json: `${base}.json`, attested }));
     },
   );
 };

@@ -9,6 +9,7 @@ import { normaliseName } from '../../domain/roles.js';
 import { ensureEnrolled, type Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { cycleCompletionStatus, evaluateCompletion } from './completion.js';
+import { keepPolicyText } from './policy-text.js';
 
 export const ATTESTATION_STATEMENT = 'I have read, understood and will follow this policy.';
 
@@ -57,6 +58,8 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
   if (!input.agreed) fields.push('agreed');
   if (fields.length > 0) return { ok: false, reason: 'invalid', fields };
 
+  // The text first: an attestation of this version never exists without the words it binds to.
+  await keepPolicyText(ctx, { course, now });
   const proposed: AttestationDoc = {
     _id: cycle._id,
     cycleId: cycle._id,

@@ -16,6 +16,22 @@ const fontFile = (name: string) => createRequire(import.meta.url).resolve(`dejav
 const REGULAR = fontFile('DejaVuSans.ttf');
 const BOLD = fontFile('DejaVuSans-Bold.ttf');
 
+/** Registers the fonts every PDF of the app draws with, as 'regular' and 'bold'. */
+export function registerPdfFonts(doc: PDFKit.PDFDocument): void {
+  doc.registerFont('regular', REGULAR);
+  doc.registerFont('bold', BOLD);
+}
+
+/** The bytes of a pdfkit document once it has been ended. */
+export function pdfBytes(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}
+
 export interface PdfOptions {
   verifyUrl: string;
   now: Date;
@@ -65,14 +81,8 @@ export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Pr
       Subject: cert._id,
     },
   });
-  doc.registerFont('regular', REGULAR);
-  doc.registerFont('bold', BOLD);
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  registerPdfFonts(doc);
+  const done = pdfBytes(doc);
 
   const width = doc.page.width - 112;
   doc

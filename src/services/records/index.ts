@@ -8,6 +8,7 @@ import {
 } from './certificates.js';
 import { evaluateCompletion } from './completion.js';
 import { buildEvidencePack, evidencePage, exportEvidence } from './evidence.js';
+import { attestedPolicyPdf, attestedText, policyPdf } from './policy-text.js';
 
 /**
  * The records area: attestation, completion, certificates (their PDF, public check and revocation)
@@ -26,4 +27,7 @@ export const recordsCommands = {
   buildEvidencePack,
   evidencePage,
   exportEvidence,
+  policyPdf,
+  attestedText,
+  attestedPolicyPdf,
 };
