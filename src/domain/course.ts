@@ -210,11 +210,11 @@ export interface TrueFalseQuestion extends QuestionBase {
   options: ChoiceOption[];
 }
 
-/** At least one option is correct. */
+/** At least one option is correct and at least one is not (courses/quiz-format.md). */
 export interface MultipleChoiceQuestion extends QuestionBase {
   type: 'multiple';
   options: ChoiceOption[];
-  /** true: score = share of options judged right; false: all-or-nothing. */
+  /** true: max(0, right ticked / right options − wrong ticked / wrong options); false: all-or-nothing. */
   partialCredit: boolean;
 }
 
