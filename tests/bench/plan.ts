@@ -8,6 +8,7 @@ import type { MeasureResult } from './lib/results.js';
 import { measureColdStart } from './measures/cold-start.js';
 import { measureExamBurst } from './measures/exam-burst.js';
 import { type HrTimings, hrReportsAt, hrRows } from './measures/hr-reports.js';
+import { measureItemStats } from './measures/item-stats.js';
 import { measureLessonPage } from './measures/lesson-page.js';
 import { auditAppendAt, HOT_PATHS, type LookupTimings, lookupRows, lookupsAt } from './measures/lookups.js';
 import { measureQuizSubmit } from './measures/quiz-submit.js';
@@ -155,5 +156,6 @@ export async function runPlan(
   if (plan.only.has('scorm')) report(await measureScormExport(ctx.course, plan.quick ? 3 : 5));
   if (['sweep', 'hr', 'lookups'].some((m) => plan.only.has(m as never)))
     await scalePhase(ctx, plan, database, report);
+  if (plan.only.has('items')) report(await measureItemStats(ctx, plan.itemStatsSizes));
   if (plan.only.has('cold')) report(await measureColdStart());
 }

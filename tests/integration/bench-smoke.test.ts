@@ -6,6 +6,7 @@ import { formatTable, type MeasureResult } from '../bench/lib/results.js';
 import { measureColdStart } from '../bench/measures/cold-start.js';
 import { measureExamBurst } from '../bench/measures/exam-burst.js';
 import { hrReportsAt, hrRows } from '../bench/measures/hr-reports.js';
+import { itemStatsAt, itemStatsRows } from '../bench/measures/item-stats.js';
 import { measureLessonPage } from '../bench/measures/lesson-page.js';
 import { auditAppendAt, lookupRows, lookupsAt } from '../bench/measures/lookups.js';
 import { measureQuizSubmit } from '../bench/measures/quiz-submit.js';
@@ -89,6 +90,13 @@ describe.concurrent('bench smoke', () => {
       await auditDb.conn.dropDatabase().catch(() => {});
       await auditDb.close();
     }
+  });
+
+  it('runs the item statistics measurement', async () => {
+    const small = await itemStatsAt(ctx, 20);
+    expect(small.written).toBe(ctx.course.questions.length);
+    expect(small.computeMs).toBeGreaterThan(0);
+    expectRows({ id: 'items', title: '', rows: itemStatsRows([small, small]) }, ['graded attempts']);
   });
 
   it('runs the SCORM export measurement', async () => {

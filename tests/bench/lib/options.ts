@@ -1,6 +1,16 @@
 import { parseArgs } from 'node:util';
 
-export const MEASURES = ['lesson', 'quiz', 'burst', 'sweep', 'hr', 'scorm', 'cold', 'lookups'] as const;
+export const MEASURES = [
+  'lesson',
+  'quiz',
+  'burst',
+  'sweep',
+  'hr',
+  'scorm',
+  'cold',
+  'lookups',
+  'items',
+] as const;
 export type MeasureId = (typeof MEASURES)[number];
 
 /** Sizes and durations for one run. `--quick` shrinks everything so a run takes a minute or two. */
@@ -32,6 +42,8 @@ export interface BenchPlan {
   sweepTimeoutS: number;
   /** Audit log sizes (events) for the append timing. */
   auditSizes: number[];
+  /** Graded attempts for the nightly item statistics timing. */
+  itemStatsSizes: number[];
   logLevel: string;
 }
 
@@ -78,6 +90,7 @@ export function planFromArgs(argv: string[]): BenchPlan {
     sweepSizes,
     sweepTimeoutS: quick ? 300 : 1800,
     auditSizes: quick ? [500, 5000] : [1000, 20_000],
+    itemStatsSizes: quick ? [1000, 10_000] : [10_000, 100_000],
     logLevel: values['log-level'] ?? 'info',
   };
 }
