@@ -92,7 +92,7 @@ export async function runEmployeeJourney(o: JourneyOptions): Promise<{ pagesWith
     await visit('question');
     // The first answer right, the next one wrong: both kinds of reveal are seen.
     const right = i % 2 === 0;
-    const answer = right === (example.verdict === 'acceptable') ? 'acceptable' : 'unacceptable';
+    const answer = right ? example.verdict : example.verdict === 'acceptable' ? 'unacceptable' : 'acceptable';
     if (o.mobile) await page.tap(`label[for="answer-${answer}"]`);
     else await page.check(`#answer-${answer}`);
     if (o.js) {
@@ -106,6 +106,22 @@ export async function runEmployeeJourney(o: JourneyOptions): Promise<{ pagesWith
     await visit('revealed', i === 0 ? 'example-revealed' : undefined);
     if (i < o.examples - 1) await follow(page, '.reveal a.button', /\/examples\/[^/]+$/);
   }
+
+  // A grey-area post: its right answer is the third verdict, "Ask first".
+  const askFirst = authored.examples.find((e) => e.verdict === 'ask-first');
+  expect(askFirst, 'the course has an ask-first example').toBeDefined();
+  const askUrl = `${base}${course}/examples/${askFirst!.id}`;
+  await page.goto(askUrl);
+  if (o.mobile) await page.tap('label[for="answer-ask-first"]');
+  else await page.check('#answer-ask-first');
+  if (o.js) {
+    await page.click('.classify-form button[type="submit"]');
+    await page.waitForFunction(() => document.activeElement?.id === 'reveal-heading', undefined, WAIT);
+  } else {
+    await follow(page, '.classify-form button[type="submit"]', `${askUrl}/classify`);
+  }
+  expect(await page.textContent('#reveal-heading')).toContain('Correct: check first');
+  await visit('revealed-ask-first');
 
   // "Can I share this?": always the first option, until an outcome.
   await follow(page, `.reveal a[href="${course}/decide"]`, `${base}${course}/decide`);
