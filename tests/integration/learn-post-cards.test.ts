@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS, type Platform } from '../../src/domain/course.js';
 import { COURSE_ID } from '../factories.js';
-import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
+import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 
 // Every platform the course may use is drawn as its own card, with the platform's name as text
 // (not only a colour or a logo), in the web gallery and in the SCORM package built from the same
@@ -57,6 +57,8 @@ describe('post cards', () => {
     expect(res.statusCode).toBe(200);
     for (const platform of PLATFORMS)
       expect(platformLine(res.body, platform), platform).toBe(NAMES[platform]);
+    // An ask-first post's rewrite is offered as one that needs no check, as in the web app.
+    expect(res.body).toContain('<strong>A version that needs no check:</strong>');
   });
 
   it('draw the platform-specific parts of the new cards', async () => {
@@ -72,5 +74,20 @@ describe('post cards', () => {
     expect(cardOf('teams')).toMatch(/class="post-channel"/);
     expect(cardOf('threads')).toMatch(/<strong class="post-name">[a-z0-9]+<\/strong>/);
     expect(cardOf('bluesky')).toMatch(/@[a-z0-9]+\.bsky\.social/);
+  });
+
+  it("show an ask-first post's rewrite as a version that needs no check, on its own platform", async () => {
+    const course = t.app.courses.get(COURSE_ID)!;
+    const example = course.examples.find((e) => e.verdict === 'ask-first' && e.betterVersion && e.where)!;
+    await createUser(t.app, { email: 'ask-first@example.com', name: 'Ask First' });
+    const learner = await loginAs(t.app, 'ask-first@example.com');
+    const res = await learner.post(`/learn/${COURSE_ID}/examples/${example.id}/classify`, {
+      answer: 'ask-first',
+    });
+    expect(res.statusCode).toBe(200);
+    const better = res.body.split('A version that needs no check</h3>')[1] ?? '';
+    expect(better).toContain(`<article class="post-card post-${example.platform}"`);
+    expect(better).toContain(example.where!);
+    expect(res.body).not.toContain('A better version</h3>');
   });
 });
