@@ -158,7 +158,10 @@ function buildCourse(
     issues.push(courseSource.issue(['id'], `must equal the folder name "${folderName}"`));
   }
   const lessons = parseLessons({ texts, listed: courseFile.lessons, courseSource, known, display }, issues);
-  const quiz = quizSettings(courseFile, courseSource, questions.length, quizSource !== undefined, issues);
+  // An attempt draws at most one recall question: the others cannot fill its places.
+  const recallCount = questions.filter((q) => q.recall).length;
+  const drawable = questions.length - Math.max(0, recallCount - 1);
+  const quiz = quizSettings(courseFile, courseSource, drawable, quizSource !== undefined, issues);
   const recertification = recertificationDefaults(courseFile, courseSource, issues);
 
   if (policy && policySource && lessons.length === courseFile.lessons.length) {
@@ -279,7 +282,7 @@ function quizSettings(
     issues.push(
       source.issue(
         ['quiz', 'questionsPerAttempt'],
-        `is ${settings.questionsPerAttempt} but quiz.yaml has only ${questionCount} valid questions`,
+        `is ${settings.questionsPerAttempt} but quiz.yaml has only ${questionCount} valid questions that one attempt can draw (at most one recall question)`,
       ),
     );
   }
