@@ -14,6 +14,8 @@ import { type CourseFiles, CourseFolderError, readCourseFiles } from './course-f
 import { parseDecisionTree } from './decision-tree.js';
 import { ContentError, type ContentIssue } from './issues.js';
 import { parseLessons } from './lessons.js';
+import { type LoadedCourse, lessonTexts } from './loaded-course.js';
+import { checkQuality, QUALITY_CHECKS_DEFAULT, type QualityMode } from './quality.js';
 import { parseQuestions } from './questions.js';
 import { checkClauseRefs, type KnownClauses, reportDuplicateIds } from './rules.js';
 import { checkSchema } from './schema-issues.js';
@@ -45,11 +47,26 @@ const KNOWN_FILES = new Set([
   'CHANGES.md',
 ]);
 
+export interface LoadOptions {
+  /** Whether the quality checks (bank linter, guessing check, coverage) refuse a course. */
+  quality?: QualityMode;
+}
+
 /**
  * Loads and validates one course folder. Throws a ContentError listing every problem found (file,
  * line, field); never returns a partly valid course.
  */
-export async function loadCourse(dir: string): Promise<Course> {
+export async function loadCourse(dir: string, options: LoadOptions = {}): Promise<Course> {
+  const loaded = await readCourse(dir);
+  if ((options.quality ?? QUALITY_CHECKS_DEFAULT) === 'enforce') {
+    const { issues } = checkQuality(loaded);
+    if (issues.length > 0) throw new ContentError(issues);
+  }
+  return loaded.course;
+}
+
+/** Loads one course folder with its parsed files (schema and reference checks only). */
+export async function readCourse(dir: string): Promise<LoadedCourse> {
   const absoluteDir = path.resolve(dir);
   const display = (relative: string) => displayPath(path.join(absoluteDir, relative));
   let files: CourseFiles;
@@ -64,16 +81,33 @@ export async function loadCourse(dir: string): Promise<Course> {
     throw error;
   }
   const issues: ContentIssue[] = [];
-  const course = buildCourse(files, path.basename(absoluteDir), display, issues);
-  if (issues.length > 0 || !course) throw new ContentError(issues);
-  return course;
+  const loaded = buildCourse(files, path.basename(absoluteDir), display, issues);
+  if (issues.length > 0 || !loaded) throw new ContentError(issues);
+  return loaded;
 }
 
 /**
  * Loads every course under `rootDir` (one sub-folder per course; folders starting with "." or "_"
  * are skipped). All problems from all courses are reported together.
  */
-export async function loadCourses(rootDir: string): Promise<Map<string, Course>> {
+export function loadCourses(rootDir: string, options: LoadOptions = {}): Promise<Map<string, Course>> {
+  return eachCourse(
+    rootDir,
+    (dir) => loadCourse(dir, options),
+    (course) => course.id,
+  );
+}
+
+/** Every course under `rootDir` with its parsed files (schema and reference checks only). */
+export function readCourses(rootDir: string): Promise<Map<string, LoadedCourse>> {
+  return eachCourse(rootDir, readCourse, (loaded) => loaded.course.id);
+}
+
+async function eachCourse<T>(
+  rootDir: string,
+  load: (dir: string) => Promise<T>,
+  idOf: (loaded: T) => string,
+): Promise<Map<string, T>> {
   const absoluteRoot = path.resolve(rootDir);
   const isDir = await stat(absoluteRoot).then(
     (s) => s.isDirectory(),
@@ -90,12 +124,12 @@ export async function loadCourses(rootDir: string): Promise<Map<string, Course>>
     .map((e) => e.name)
     .sort();
 
-  const courses = new Map<string, Course>();
+  const courses = new Map<string, T>();
   const issues: ContentIssue[] = [];
   for (const folder of folders) {
     try {
-      const course = await loadCourse(path.join(absoluteRoot, folder));
-      courses.set(course.id, course);
+      const loaded = await load(path.join(absoluteRoot, folder));
+      courses.set(idOf(loaded), loaded);
     } catch (error) {
       if (!(error instanceof ContentError)) throw error;
       issues.push(...error.issues);
@@ -117,7 +151,7 @@ function buildCourse(
   folderName: string,
   display: (relative: string) => string,
   issues: ContentIssue[],
-): Course | undefined {
+): LoadedCourse | undefined {
   const { texts } = files;
   reportUnexpectedFiles(texts, display, issues);
 
@@ -168,8 +202,10 @@ function buildCourse(
     reportUntaughtClauses(policy, policySource, lessons, issues);
   }
 
-  if (issues.length > 0 || !policy || !decisionTree) return undefined;
-  return {
+  if (issues.length > 0 || !policy || !policySource || !decisionTree || !treeSource) return undefined;
+  if (!examplesSource || !quizSource) return undefined;
+  const sources = { policy: policySource, examples: examplesSource, tree: treeSource, quiz: quizSource };
+  const course: Course = {
     id: courseFile.id,
     title: courseFile.title,
     summary: courseFile.summary,
@@ -184,6 +220,7 @@ function buildCourse(
     quiz,
     recertification,
   };
+  return { course, sources: { ...sources, lessons: lessonTexts(texts, display) } };
 }
 
 function reportUnexpectedFiles(

@@ -3,10 +3,16 @@ import type { CliCommand } from '../types.js';
 
 export const command: CliCommand = {
   name: 'content:check',
-  usage: 'content:check [dir]   validate every course under courses/ (or dir)',
+  usage:
+    'content:check [dir] [--strict]   validate every course under courses/ (or dir): schema, bank linter, ' +
+    'coverage and the blind-guesser table (--strict: fail on the quality checks while the app only reports them)',
   needsDatabase: false,
   needsCourses: false,
   async run(ctx, args) {
-    return (await checkContent(args.positionals[0] ?? defaultCoursesDir, ctx.out)) ? 0 : 1;
+    // `--strict dir` reads as a flag with a value: the value is the folder.
+    const flag = args.flags.strict;
+    const dir = args.positionals[0] ?? (typeof flag === 'string' ? flag : defaultCoursesDir);
+    const options = flag === undefined ? {} : { strict: true };
+    return (await checkContent(dir, ctx.out, options)) ? 0 : 1;
   },
 };

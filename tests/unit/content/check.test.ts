@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkContent, defaultCoursesDir } from '../../../src/content/index.js';
-import { fixturesDir, TempCourse } from './temp-course.js';
+import { FULL_CHECK } from './quality-helpers.js';
+import { soundCourse } from './sound-course.js';
+import { TempCourse } from './temp-course.js';
 
 let temp: TempCourse | undefined;
 afterEach(async () => {
@@ -14,16 +16,46 @@ function collect() {
 }
 
 describe('checkContent', () => {
-  it('prints a summary per course and succeeds for valid content', async () => {
-    const { lines, out } = collect();
-    expect(await checkContent(fixturesDir, out)).toBe(true);
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(
-      /^✓ minimal: 2 lessons, 2 examples, 5 questions, 2 clauses, .*version [0-9a-f]{16}$/,
-    );
-  });
+  it(
+    'prints a summary, the guessing table and the verdict, and succeeds for a sound course',
+    FULL_CHECK,
+    async () => {
+      temp = await soundCourse();
+      const { lines, out } = collect();
+      expect(await checkContent(temp.root, out, { strict: true })).toBe(true);
+      expect(lines[0]).toMatch(
+        /^✓ minimal: 2 lessons, 4 examples, 24 questions, 2 clauses, .*version [0-9a-f]{16}$/,
+      );
+      expect(lines[1]).toMatch(/^ {2}Blind guessers: 20,000 simulated attempts each/);
+      expect(lines.filter((l) => /^ {2}(random|always \w+|tick \w+|test-wise) +\d/.test(l))).toHaveLength(10);
+      expect(lines.at(-1)).toBe('✓ minimal: bank linter, coverage checks and guessing check pass');
+    },
+  );
 
-  it('accepts the real courses folder', async () => {
+  it(
+    'prints quality findings with file and line; --strict fails on them, otherwise they are reported',
+    FULL_CHECK,
+    async () => {
+      temp = await soundCourse();
+      await temp.edit('quiz.yaml', '"Choice b for case 3 fits"', '"All of the above"');
+      const finding =
+        /minimal\/quiz\.yaml:\d+ questions\[3\]\.options\[1\]\.text: option "b" says "All of the above"/;
+
+      const strict = collect();
+      expect(await checkContent(temp.root, strict.out, { strict: true })).toBe(false);
+      expect(strict.lines.some((l) => finding.test(l))).toBe(true);
+      expect(strict.lines.at(-1)).toBe(
+        '✗ minimal: 1 quality problem (bank linter, coverage, guessing check)',
+      );
+
+      const lenient = collect();
+      expect(await checkContent(temp.root, lenient.out, { strict: false })).toBe(true);
+      expect(lenient.lines.some((l) => finding.test(l))).toBe(true);
+      expect(lenient.lines.at(-1)).toMatch(/^⚠ minimal: 1 quality problem .*--strict/);
+    },
+  );
+
+  it('accepts the real courses folder', FULL_CHECK, async () => {
     const { lines, out } = collect();
     expect(await checkContent(defaultCoursesDir, out)).toBe(true);
     expect(lines.join('\n')).toMatch(/✓ social-media-policy: \d+ lessons/);

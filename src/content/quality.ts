@@ -1,0 +1,48 @@
+import { lintBank } from './bank-lint.js';
+import { checkCoverage } from './coverage-check.js';
+import {
+  type GuessingOptions,
+  type GuessingReport,
+  guessingFailures,
+  simulateGuessers,
+} from './guessing-check.js';
+import type { ContentIssue } from './issues.js';
+import type { LoadedCourse } from './loaded-course.js';
+
+/**
+ * The quality checks of issues #19 and #20, run on a course that already passed the schema and
+ * reference checks: the bank linter, the blind-guesser simulation and the coverage checks.
+ *
+ * `enforce`: the loader refuses a course that fails them (server start, every CLI command), as it
+ * refuses schema errors. `report`: the loader skips them and only `content:check` prints them.
+ */
+export type QualityMode = 'enforce' | 'report';
+
+/**
+ * The loader's default. It stays `report` while the shipped course is being rewritten to pass the
+ * new rules (issue #19, step 5): switching it to `enforce` is the one change that makes the app
+ * refuse to start on a course that fails them. `content:check --strict` fails on them already.
+ */
+export const QUALITY_CHECKS_DEFAULT: QualityMode = 'report';
+
+export interface QualityReport {
+  /** Linter and coverage findings, then one issue per guessing strategy over a limit. */
+  issues: ContentIssue[];
+  guessing: GuessingReport;
+}
+
+export function checkQuality(loaded: LoadedCourse, guessing: GuessingOptions = {}): QualityReport {
+  const { course, sources } = loaded;
+  const report = simulateGuessers(course, guessing);
+  const guessingIssues = guessingFailures(report).map((failure) =>
+    sources.quiz.issue(['questions'], `guessing check: ${failure}`),
+  );
+  return {
+    issues: [
+      ...lintBank(course.questions, sources.quiz),
+      ...checkCoverage({ course, ...sources }),
+      ...guessingIssues,
+    ],
+    guessing: report,
+  };
+}
