@@ -104,7 +104,7 @@ export function itemStatsRow(q: Question, doc: ItemStatsDoc): ItemStatsRow {
     share: share(c.n),
   });
   const labels = new Map<string, string>();
-  for (const [id, text] of texts) labels.set(id, shorten(text, 60));
+  for (const [id, text] of texts) labels.set(id, shorten(text, 48));
   for (const [id, text] of Object.entries(VERDICT_LABELS)) labels.set(id, text);
   return {
     questionId: q.id,
