@@ -54,11 +54,13 @@ export interface LoadOptions {
 
 /**
  * Loads and validates one course folder. Throws a ContentError listing every problem found (file,
- * line, field); never returns a partly valid course.
+ * line, field); never returns a partly valid course. The quality checks run only when asked for
+ * (`quality: 'enforce'`): tests and tools read single folders, some of them fixtures too small to
+ * pass a guessing check; the app and the CLI load through `loadCourses`, which enforces them.
  */
 export async function loadCourse(dir: string, options: LoadOptions = {}): Promise<Course> {
   const loaded = await readCourse(dir);
-  if ((options.quality ?? QUALITY_CHECKS_DEFAULT) === 'enforce') {
+  if (options.quality === 'enforce') {
     const { issues } = checkQuality(loaded);
     if (issues.length > 0) throw new ContentError(issues);
   }
@@ -88,12 +90,15 @@ export async function readCourse(dir: string): Promise<LoadedCourse> {
 
 /**
  * Loads every course under `rootDir` (one sub-folder per course; folders starting with "." or "_"
- * are skipped). All problems from all courses are reported together.
+ * are skipped). All problems from all courses are reported together. This is how the server's
+ * start and every CLI command load content, so by default (QUALITY_CHECKS_DEFAULT) a course that
+ * fails the quality checks is refused here, as a schema error is.
  */
 export function loadCourses(rootDir: string, options: LoadOptions = {}): Promise<Map<string, Course>> {
+  const quality = options.quality ?? QUALITY_CHECKS_DEFAULT;
   return eachCourse(
     rootDir,
-    (dir) => loadCourse(dir, options),
+    (dir) => loadCourse(dir, { quality }),
     (course) => course.id,
   );
 }

@@ -19,9 +19,10 @@ import type { LoadedCourse } from './loaded-course.js';
 export type QualityMode = 'enforce' | 'report';
 
 /**
- * The loader's default. It stays `report` while the shipped course is being rewritten to pass the
- * new rules (issue #19, step 5): switching it to `enforce` is the one change that makes the app
- * refuse to start on a course that fails them. `content:check --strict` fails on them already.
+ * What `loadCourses` (the server's start, every CLI command) and `content:check` do by default.
+ * It stays `report` while the shipped course is being rewritten to pass the new rules (issue #19,
+ * step 5): switching it to `enforce` is the one change that makes the app refuse to start on a
+ * course that fails them. `content:check --strict` fails on them already.
  */
 export const QUALITY_CHECKS_DEFAULT: QualityMode = 'report';
 
