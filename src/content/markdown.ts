@@ -157,9 +157,19 @@ export function renderLessonMarkdown(
   return parts.join('');
 }
 
-/** Word count of the Markdown body, for the reading-time estimate. */
+/** A top-level ```scenario fence, from its opening line to its closing one. */
+const SCENARIO_FENCE = /^```scenario[ \t]*\n[\s\S]*?^```[ \t]*$/gm;
+
+/**
+ * Word count of the Markdown body's reading text, for the reading-time estimate. Scenario blocks
+ * are left out: they are practice the learner steps through (opening a few consequences, like the
+ * example posts), not text read from top to bottom, and their YAML keys are not words at all.
+ */
 export function countWords(source: string): number {
-  return source.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  return source
+    .replace(SCENARIO_FENCE, ' ')
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
 export interface FrontMatterSplit {

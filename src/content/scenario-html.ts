@@ -35,7 +35,7 @@ export function renderScenario(
   );
   return [
     `<section class="scenario" aria-labelledby="${base}-title">`,
-    `<${titleTag} id="${base}-title" class="scenario-title"><span class="scenario-kind">Scenario: </span>${text.escape(scenario.title)}</${titleTag}>`,
+    `<${titleTag} id="${base}-title" class="scenario-title">${text.escape(scenario.title)}</${titleTag}>`,
     `<div class="scenario-situation">${text.block(scenario.situation)}</div>`,
     ...steps,
     '</section>',

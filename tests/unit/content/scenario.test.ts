@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCourse, renderLessonMarkdown } from '../../../src/content/index.js';
 import type { ContentIssue } from '../../../src/content/issues.js';
+import { countWords } from '../../../src/content/markdown.js';
 import { SCENARIO } from './scenario-fixture.js';
 import { contentErrorOf, expectIssue, TempCourse } from './temp-course.js';
 
@@ -24,7 +25,7 @@ describe('scenario blocks in lesson Markdown', () => {
     expect(html).toContain('<section class="scenario" aria-labelledby="sc-basics-meetup-slide-title">');
     // The lesson's "# Think first" is its h2 and "## Try it" an h3, so the title is an h4 and its steps h5.
     expect(html).toMatch(
-      /<h4 id="sc-basics-meetup-slide-title" class="scenario-title">.*The meetup slide<\/h4>/,
+      /<h4 id="sc-basics-meetup-slide-title" class="scenario-title">The meetup slide<\/h4>/,
     );
     expect(html).toContain('<em>roadmap</em>');
     expect(html).toMatch(
@@ -156,5 +157,12 @@ describe('renderLessonMarkdown with a scenario', () => {
     const issues: ContentIssue[] = [];
     renderLessonMarkdown(`${SCENARIO}\n${SCENARIO}`, { file: 'x.md', firstLine: 1, lessonId: 'l1', issues });
     expect(issues.map((i) => i.message)).toContain('duplicate scenario id "meetup-slide" in this lesson');
+  });
+});
+
+describe('reading time', () => {
+  it('counts the prose around a scenario, not the block (practice, like the example posts)', () => {
+    expect(countWords(SCENARIO)).toBe(countWords('## Try it\n\nA short case before the summary.\n'));
+    expect(countWords(`${SCENARIO}\nOne more line.`)).toBe(11);
   });
 });
