@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Course } from '../../src/domain/course.js';
+import type { Course, Question } from '../../src/domain/course.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/app.js';
 import { addCourseVariant, answerForm, htmlText, loadAttempt, newLearner, start } from './quiz-support.js';
 
@@ -36,6 +36,8 @@ function keyTexts(c: Course): string[] {
 beforeAll(async () => {
   t = await createTestApp({ label: 'quiz-answer-key' });
   course = addCourseVariant(t.app, COURSE, { questionsPerAttempt: 1000 });
+  // At most one recall question is drawn per attempt: unmarked here, so every question is served.
+  course.questions = course.questions.map(({ recall: _recall, ...q }) => q as Question);
   const learner = await newLearner(t.app, 'scan');
   session = learner.session;
   pages.push(['intro before start', (await session.get(base)).body]);

@@ -14,7 +14,11 @@ beforeAll(async () => {
   const loaded = await loadCourse(path.join(defaultCoursesDir, 'social-media-policy'));
   const firstSpot = loaded.questions.findIndex((q) => q.type === 'spot');
   const questions: Question[] = loaded.questions.map((q, i) =>
-    i === firstSpot ? { ...q, fixedOrder: FIXED } : i % 5 === 0 ? { ...q, recall: true } : q,
+    i === firstSpot
+      ? { ...q, fixedOrder: FIXED }
+      : i % 5 === 0 && q.type !== 'spot'
+        ? { ...q, recall: true }
+        : q,
   );
   course = { ...loaded, questions };
 });
@@ -50,15 +54,19 @@ describe('the SCORM bank and the draw', () => {
     const fixedId = bank.questions.find((q) => q.fixedOrder)!.id;
     const fixedAuthorOrder = course.questions.find((q) => q.id === fixedId)!;
     const moved = new Set<string>();
+    const drawnSpots = new Set<string>();
     for (let s = 0; s < 200; s++) {
       for (const drawn of drawQuestions(bank.questions, bank.questions.length, seededRng(`p${s}`))) {
         const q = course.questions.find((x) => x.id === drawn.questionId)!;
+        if (q.type === 'spot' && drawn.questionId !== fixedId) drawnSpots.add(q.id);
         const author = q.type === 'spot' ? q.segments.map((x) => x.id) : null;
         if (drawn.questionId === fixedId && fixedAuthorOrder.type === 'spot') {
           expect(drawn.choiceIds).toEqual(fixedAuthorOrder.segments.map((x) => x.id));
         } else if (author && drawn.choiceIds.join() !== author.join()) moved.add(drawn.questionId);
       }
     }
+    // Every spot question was drawn, and seen out of author order.
+    expect(drawnSpots.size).toBe(spots.length);
     expect([...moved].sort()).toEqual([...spots].sort());
   });
 });
