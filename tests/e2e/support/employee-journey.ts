@@ -2,7 +2,9 @@
  * The employee's whole course in the browser, shared by the desktop, no-JavaScript and mobile
  * journeys: sign in, every lesson through "Next", classify example posts, walk "Can I share this?"
  * to an outcome, fail the quiz, wait out the cooldown on the app clock, pass, attest (after a
- * wrong name, which must be announced), download the certificate and open its verify link.
+ * wrong name, which must be announced, after opening a clause of the full policy), download the
+ * certificate, reopen the policy text signed and open the certificate's verify link. A lesson with a
+ * branching scenario gets one choice made on the way.
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +22,11 @@ import {
   tickAnswers,
   WAIT,
 } from './journey.js';
+import {
+  playScenarioChoice,
+  readPolicyBeforeSigning,
+  reopenAttestedText,
+} from './policy-and-scenario-steps.js';
 
 export interface JourneyOptions {
   server: E2EServer;
@@ -77,6 +84,8 @@ export async function runEmployeeJourney(o: JourneyOptions): Promise<{ pagesWith
   for (;;) {
     lessons.push(new URL(page.url()).pathname);
     await visit('', lessons.length === 1 ? 'lesson' : undefined);
+    // A branching scenario (lessons 3 and 7): a choice opens on its consequence and leads to a step.
+    if ((await page.locator('section.scenario').count()) > 0) await playScenarioChoice(page, o.mobile, visit);
     if ((await page.locator('a.pager-next[rel="next"]').count()) === 0) break;
     await follow(page, 'a.pager-next[rel="next"]', /\/lessons\//);
   }
@@ -153,6 +162,7 @@ export async function runEmployeeJourney(o: JourneyOptions): Promise<{ pagesWith
   // Attestation: a wrong name is refused and announced, then the profile name signs.
   await follow(page, `a[href="${course}/attest"]`, `${base}${course}/attest`);
   await visit('form');
+  await readPolicyBeforeSigning(page, { base, course, mobile: o.mobile, authored, visit });
   await page.fill('#typedName', `${o.name}son`);
   await page.check('#agreed');
   await follow(page, 'form[action$="/attest"] button[type="submit"]');
@@ -181,6 +191,7 @@ export async function runEmployeeJourney(o: JourneyOptions): Promise<{ pagesWith
   // The training record, then the verify link in a signed-out browser, as a third party would.
   await follow(page, `a[href="${course}/evidence"]`, `${base}${course}/evidence`);
   await visit();
+  await reopenAttestedText(page, { base, course, authored, visit });
   const verifier = await o.browser.newContext({
     viewport: page.viewportSize(),
     javaScriptEnabled: o.js,
