@@ -151,6 +151,7 @@ describe('reopening the attested text from the records', () => {
     expectEveryClause(flat(byHr.body), shown.clauses);
     expect(flat(byHr.body)).toContain(erin.name);
     expect((await hr.get(`/hr/people/${erin.id}/evidence/${COURSE_ID}/1`)).body).toContain(`href="${hrUrl}"`);
+    expect((await hr.get(`/hr/employees/${erin.id}`)).body).toContain(`href="${hrUrl}"`);
     expect((await hr.get(`${hrUrl}.pdf`)).statusCode).toBe(200);
 
     const elena = await loginAs(t.app, 'elena.evans@demo.test');
