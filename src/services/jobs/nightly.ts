@@ -16,7 +16,7 @@ import { type AssignPerson, activeRules, applyRulesTo } from '../assignments/ass
 import { loadAllSettings } from '../assignments/course-settings.js';
 import { auditChainEnd } from '../audit/log.js';
 import type { ServiceContext } from '../context.js';
-import { computeItemStats } from '../reporting/item-stats.js';
+import { CourseItemTallies, storeItemStats } from '../reporting/item-stats.js';
 import { readStoredLists } from '../reporting/lists.js';
 import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from '../reporting/summaries.js';
 
@@ -29,7 +29,7 @@ export interface NightlyReport {
   clauseAnswers: number;
   /** Graded attempts counted for the item statistics (one document per question written). */
   itemStatsAttempts: number;
-  /** How long the item statistics took (their pass over the quiz results and the writes). */
+  /** How long writing the item statistics took (they are counted in the clause report's pass). */
   itemStatsMs: number;
   assignedByRules: number;
   /** Action-list rows whose name or e-mail changed since they were stored. */
@@ -69,8 +69,8 @@ interface PeoplePass {
  * The nightly job at `now`: the slow, slow-moving work the 15-minute sweep must not do at scale,
  * once per UTC day (a day marker, inserted first, makes exactly one run do it, across instances).
  *  - the clause report: one pass over quiz results and example answers into the summaries;
- *  - item statistics: one more pass over the quiz results into a document per question
- *    (reporting/item-stats.ts), for HR's page on how each question performs;
+ *  - item statistics, counted in the same pass over the quiz results, into a document per
+ *    question (reporting/item-stats.ts), for HR's page on how each question performs;
  *  - rules catch people who have no assignment yet (added later, moved department, or hired
  *    recently); HR forms and imports apply rules at once, this is the safety net and the clock
  *    for "new hires within N days";
@@ -107,7 +107,9 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
 
   // Reads.
   const settings = await loadAllSettings(models, ctx.courses, now);
-  const rollup = await rollUpClauseMisses(models, ctx.courses);
+  // The item statistics ride on the clause report's pass over the quiz results.
+  const items = new CourseItemTallies(ctx.courses.keys());
+  const rollup = await rollUpClauseMisses(models, ctx.courses, (r) => items.add(r));
   const summaries = await storedSummaries(models, ctx.courses);
   const chunks = [...(await readStoredLists(models, summaries)).chunks.values()];
   const rules = (await activeRules(models)).filter((r) => ctx.courses.has(r.courseId));
@@ -118,7 +120,7 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   report.clauseAnswers = rollup.answers;
   await storeClauseMisses(models, rollup, now);
   const itemsStarted = Date.now();
-  report.itemStatsAttempts = (await computeItemStats(ctx, { now })).attempts;
+  report.itemStatsAttempts = (await storeItemStats(ctx, { tallies: items, now })).attempts;
   report.itemStatsMs = Date.now() - itemsStarted;
   for (let i = 0; i < people.candidates.length; i += BATCH) {
     const batch = people.candidates.slice(i, i + BATCH);

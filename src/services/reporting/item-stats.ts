@@ -28,32 +28,36 @@ export interface ItemStatsReport {
   written: number;
 }
 
+/** Running sums per loaded course, fed one graded attempt at a time. */
+export class CourseItemTallies {
+  readonly tallies: Map<string, ItemTally>;
+  attempts = 0;
+
+  constructor(courseIds: Iterable<string>) {
+    this.tallies = new Map([...courseIds].map((id) => [id, new ItemTally()]));
+  }
+
+  /** Adds one quiz result (its questions' points and the answers graded); other courses are skipped. */
+  add(r: Pick<AttemptResultDoc, 'courseId' | 'questions' | 'answers'>): void {
+    const tally = this.tallies.get(r.courseId);
+    if (!tally) return;
+    this.attempts += 1;
+    tally.add({ questions: r.questions ?? [], answers: r.answers ?? {} });
+  }
+}
+
 /**
  * One streaming pass over the graded attempts (quiz results carry each question's points and the
- * answers graded), adding each to its course's running sums: memory grows with the questions,
- * never with the attempts. Results of a course no longer loaded are skipped.
+ * answers graded) into running sums: memory grows with the questions, never with the attempts.
+ * The nightly job does not call this: it feeds the same tallies from the clause report's pass.
  */
-export async function tallyItems(
-  models: Models,
-  courseIds: Iterable<string>,
-): Promise<{
-  tallies: Map<string, ItemTally>;
-  attempts: number;
-}> {
-  const tallies = new Map([...courseIds].map((id) => [id, new ItemTally()]));
-  let attempts = 0;
+export async function tallyItems(models: Models, courseIds: Iterable<string>): Promise<CourseItemTallies> {
+  const tallies = new CourseItemTallies(courseIds);
   const cursor = driverCollection(models.AttemptResult).find<
     Pick<AttemptResultDoc, 'courseId' | 'questions' | 'answers'>
   >({}, { projection: { _id: 0, courseId: 1, questions: 1, answers: 1 }, batchSize: BATCH });
-  for await (const batch of readAhead(cursor)) {
-    for (const r of batch) {
-      const tally = tallies.get(r.courseId);
-      if (!tally) continue;
-      attempts += 1;
-      tally.add({ questions: r.questions ?? [], answers: r.answers ?? {} });
-    }
-  }
-  return { tallies, attempts };
+  for await (const batch of readAhead(cursor)) for (const r of batch) tallies.add(r);
+  return tallies;
 }
 
 /** The summary document of one question of a course, from its tally. */
@@ -82,15 +86,15 @@ function statsDoc(course: Course, tally: ItemTally, questionId: string, now: Dat
 }
 
 /**
- * The nightly item statistics: one pass over the graded attempts, then one summary document per
- * question of every loaded course (never drawn: zero counts), upserted by `_id` in bulk writes.
- * No transaction: each document is whole on its own, and a rerun rewrites the same figures.
+ * Stores the item statistics of finished tallies: one summary document per question of every
+ * loaded course (never drawn: zero counts), upserted by `_id` in bulk writes. No transaction: each
+ * document is whole on its own, and a rerun rewrites the same figures.
  */
-export async function computeItemStats(
+export async function storeItemStats(
   ctx: Pick<ServiceContext, 'models' | 'courses'>,
-  { now }: { now: Date },
+  { tallies: counted, now }: { tallies: CourseItemTallies; now: Date },
 ): Promise<ItemStatsReport> {
-  const { tallies, attempts } = await tallyItems(ctx.models, ctx.courses.keys());
+  const { tallies, attempts } = counted;
   const docs: ItemStatsDoc[] = [];
   for (const course of ctx.courses.values()) {
     const tally = tallies.get(course.id) ?? new ItemTally();
@@ -107,6 +111,14 @@ export async function computeItemStats(
     await collection.bulkWrite(ops, { ordered: false });
   }
   return { attempts, written: docs.length };
+}
+
+/** The item statistics on their own: a pass over the graded attempts, then the summary documents. */
+export async function computeItemStats(
+  ctx: Pick<ServiceContext, 'models' | 'courses'>,
+  { now }: { now: Date },
+): Promise<ItemStatsReport> {
+  return storeItemStats(ctx, { tallies: await tallyItems(ctx.models, ctx.courses.keys()), now });
 }
 
 export interface ItemStatsPage {

@@ -39,19 +39,29 @@ export interface ClauseRollup {
   answers: number;
 }
 
+/** A graded attempt as another pass over the quiz results sees it (the nightly item statistics). */
+export type ResultVisit = (r: Pick<AttemptResultDoc, 'courseId' | 'questions' | 'answers'>) => void;
+
 /**
  * Which clauses learners get wrong, per course: one pass over every quiz result and every example
  * answer. The slowest part of a summary at scale and slow-moving, so the nightly job runs it;
- * the sweep keeps the stored figures.
+ * the sweep keeps the stored figures. `visit` sees each quiz result of a loaded course in the same
+ * pass (FerretDB decodes every document of a pass, so a second pass would cost as much again).
  */
-export async function rollUpClauseMisses(models: Models, courses: CourseSet): Promise<ClauseRollup> {
+export async function rollUpClauseMisses(
+  models: Models,
+  courses: CourseSet,
+  visit?: ResultVisit,
+): Promise<ClauseRollup> {
   const misses = new Map(courseIds(courses).map((id) => [id, new ClauseMissCounter()]));
   let answers = 0;
   // Long passes over big documents: the driver's cursor, reading the next batch ahead.
-  const results = driverCollection(models.AttemptResult).find<Pick<AttemptResultDoc, 'courseId' | 'clauses'>>(
-    {},
-    { projection: { courseId: 1, clauses: 1 }, batchSize: BATCH },
-  );
+  const projection = visit
+    ? { courseId: 1, clauses: 1, questions: 1, answers: 1 }
+    : { courseId: 1, clauses: 1 };
+  const results = driverCollection(models.AttemptResult).find<
+    Pick<AttemptResultDoc, 'courseId' | 'clauses' | 'questions' | 'answers'>
+  >({}, { projection, batchSize: BATCH });
   for await (const batch of readAhead(results)) {
     for (const r of batch) {
       const counter = misses.get(r.courseId);
@@ -59,6 +69,7 @@ export async function rollUpClauseMisses(models: Models, courses: CourseSet): Pr
       answers += 1;
       for (const [clauseId, s] of Object.entries(r.clauses ?? {}))
         counter.add(clauseId, s.total - s.correct, s.total);
+      visit?.(r);
     }
   }
   const examples = driverCollection(models.ClassificationAnswer).find<
