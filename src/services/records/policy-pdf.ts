@@ -45,7 +45,7 @@ export function renderPolicyPdf(policy: PolicyText, opts: { compress?: boolean }
     .fillColor('#444444')
     .text(`Version ${shortVersion(policy.version)}; the full version hash:`, { width })
     .text(policy.version, { width });
-  doc.text(`The wording attested in the training "${policy.courseTitle}".`, { width });
+  doc.text(`The full text presented for attestation in the training "${policy.courseTitle}".`, { width });
   for (const clause of policy.clauses) {
     doc.moveDown(1);
     doc.font('bold').fontSize(12).fillColor('#000000').text(`${clause.number}. ${clause.title}`, { width });
