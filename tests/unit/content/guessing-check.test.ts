@@ -228,6 +228,25 @@ describe('how each strategy answers', () => {
     });
   });
 
+  it('"always longest" and "always shortest" go by the shown texts; a tie goes to the first shown', () => {
+    const tied: Question = {
+      ...tfQuestion,
+      id: 's',
+      type: 'single',
+      options: [
+        { id: 'o1', text: 'same', correct: false, feedback: '' },
+        { id: 'o2', text: 'longer one', correct: true, feedback: '' },
+        { id: 'o3', text: 'tied', correct: false, feedback: '' },
+      ],
+    };
+    expect(answerBy(strategy('always longest').single, tied, shown(tied, ['o1', 'o2', 'o3']), rng)).toEqual({
+      choiceIds: ['o2'],
+    });
+    expect(answerBy(strategy('always shortest').single, tied, shown(tied, ['o3', 'o2', 'o1']), rng)).toEqual({
+      choiceIds: ['o3'],
+    });
+  });
+
   it('"tick all" and "tick none" on multiple response; habits for one type guess at random elsewhere', () => {
     expect(strategy('tick all').multiple).toEqual({ kind: 'tick', which: 'all' });
     expect(strategy('tick none').multiple).toEqual({ kind: 'tick', which: 'none' });
