@@ -6,7 +6,7 @@ import type { ItemStatsDoc } from '../../db/models/item-stats.js';
 import type { AttemptResultDoc } from '../../db/models/quiz.js';
 import { readAhead } from '../../db/read-ahead.js';
 import { findManyById } from '../../db/repositories/by-id.js';
-import type { Course } from '../../domain/course.js';
+import type { Course, Question } from '../../domain/course.js';
 import { NotFound } from '../../domain/errors.js';
 import { ItemTally, itemStatistics } from '../../domain/quiz/item-stats.js';
 import type { ServiceContext } from '../context.js';
@@ -61,14 +61,13 @@ export async function tallyItems(models: Models, courseIds: Iterable<string>): P
 }
 
 /** The summary document of one question of a course, from its tally. */
-function statsDoc(course: Course, tally: ItemTally, questionId: string, now: Date): ItemStatsDoc | null {
-  const question = course.questions.find((q) => q.id === questionId);
-  if (!question) return null;
+function statsDoc(courseId: string, question: Question, tally: ItemTally, now: Date): ItemStatsDoc {
+  const questionId = question.id;
   const sums = tally.sums(questionId);
   const s = itemStatistics(question, sums);
   return {
-    _id: itemStatsKey(course.id, questionId),
-    courseId: course.id,
+    _id: itemStatsKey(courseId, questionId),
+    courseId,
     questionId,
     computedAt: now,
     drawn: s.drawn,
@@ -98,10 +97,7 @@ export async function storeItemStats(
   const docs: ItemStatsDoc[] = [];
   for (const course of ctx.courses.values()) {
     const tally = tallies.get(course.id) ?? new ItemTally();
-    for (const q of course.questions) {
-      const doc = statsDoc(course, tally, q.id, now);
-      if (doc) docs.push(doc);
-    }
+    for (const q of course.questions) docs.push(statsDoc(course.id, q, tally, now));
   }
   const collection = driverCollection(ctx.models.ItemStats);
   for (let i = 0; i < docs.length; i += BULK) {
