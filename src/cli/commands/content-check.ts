@@ -5,7 +5,7 @@ export const command: CliCommand = {
   name: 'content:check',
   usage:
     'content:check [dir] [--strict]   validate every course under courses/ (or dir): schema, bank linter, ' +
-    'coverage and the blind-guesser table (--strict: fail on the quality checks while the app only reports them)',
+    'coverage and the blind-guesser table (--strict: fail on the quality checks even where the loader only reports them)',
   needsDatabase: false,
   needsCourses: false,
   async run(ctx, args) {

@@ -48,6 +48,10 @@ describe('checkContent', () => {
         '✗ minimal: 1 quality problem (bank linter, coverage, guessing check)',
       );
 
+      const byDefault = collect();
+      expect(await checkContent(temp.root, byDefault.out)).toBe(false);
+      expect(byDefault.lines.at(-1)).toMatch(/^✗ minimal: 1 quality problem/);
+
       const lenient = collect();
       expect(await checkContent(temp.root, lenient.out, { strict: false })).toBe(true);
       expect(lenient.lines.some((l) => finding.test(l))).toBe(true);

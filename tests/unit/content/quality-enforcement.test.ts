@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadCourse, loadCourses } from '../../../src/content/index.js';
+import { defaultCoursesDir, loadCourse, loadCourses } from '../../../src/content/index.js';
 import { FULL_CHECK } from './quality-helpers.js';
 import { soundCourse } from './sound-course.js';
 import { contentErrorOf, expectIssue, type TempCourse } from './temp-course.js';
@@ -39,5 +39,19 @@ describe('the loader with quality checks enforced', FULL_CHECK, () => {
 
   it("in 'report' mode loads the failing course (content:check still prints the findings)", async () => {
     expect((await loadCourse(course.dir, { quality: 'report' })).questions).toHaveLength(24);
+  });
+});
+
+describe('the loader the app starts with', FULL_CHECK, () => {
+  it('refuses a failing course by default: loadCourses is what the server start and the CLI call', async () => {
+    const error = await contentErrorOf(loadCourses(course.root));
+    expect(error.message).toMatch(
+      /minimal\/quiz\.yaml:\d+ questions\[3\]\.options\[1\]\.text: option "b" says "All of the above"/,
+    );
+  });
+
+  it('loads the shipped course, which passes every quality check', async () => {
+    const courses = await loadCourses(defaultCoursesDir);
+    expect([...courses.keys()]).toContain('social-media-policy');
   });
 });
