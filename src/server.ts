@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { ContentError } from './content/index.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
 import { startScheduler } from './jobs/scheduler.js';
@@ -39,7 +40,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof MissingGoError;
+  // Known refusals (bad settings, no Go, course content that fails its checks) are messages for the
+  // operator, not stack traces.
+  const known = err instanceof ConfigError || err instanceof MissingGoError || err instanceof ContentError;
   console.error(known ? (err as Error).message : err);
   process.exit(1);
 });

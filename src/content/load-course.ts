@@ -15,7 +15,7 @@ import { parseDecisionTree } from './decision-tree.js';
 import { ContentError, type ContentIssue } from './issues.js';
 import { parseLessons } from './lessons.js';
 import { type LoadedCourse, lessonTexts } from './loaded-course.js';
-import { checkQuality, QUALITY_CHECKS_DEFAULT, type QualityMode } from './quality.js';
+import { checkQuality, QUALITY_CHECKS_DEFAULT, type QualityMode, START_GUESSING_OPTIONS } from './quality.js';
 import { parseQuestions } from './questions.js';
 import { checkClauseRefs, type KnownClauses, reportDuplicateIds } from './rules.js';
 import { checkSchema } from './schema-issues.js';
@@ -61,7 +61,7 @@ export interface LoadOptions {
 export async function loadCourse(dir: string, options: LoadOptions = {}): Promise<Course> {
   const loaded = await readCourse(dir);
   if (options.quality === 'enforce') {
-    const { issues } = checkQuality(loaded);
+    const { issues } = checkQuality(loaded, START_GUESSING_OPTIONS);
     if (issues.length > 0) throw new ContentError(issues);
   }
   return loaded.course;
