@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Course, Question } from '../../src/domain/course.js';
+import { POST_VERDICT_LABELS } from '../../src/domain/verdict-labels.js';
 import { verifyAuditChain } from '../../src/services/audit/verify.js';
 import type { EvidencePack } from '../../src/services/records/evidence.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { answerForm, htmlText, loadAttempt, newLearner, start } from './quiz-support.js';
 import { course, cycleOf, learnerByEmail, takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
@@ -169,6 +172,48 @@ describe('evidence ownership', () => {
     expect((await hr.get(`/hr/people/${erin.id}/evidence/${COURSE_ID}/3.json`)).statusCode).toBe(404);
     expect((await hr.get(`/hr/people/${erin.id}/evidence/${COURSE_ID}/0`)).statusCode).toBe(400);
     expect((await hr.get(`/hr/people/not-an-id/evidence/${COURSE_ID}/1`)).statusCode).toBe(400);
+  });
+});
+
+describe('verdicts in the evidence pack', () => {
+  const WHOLE = 'smp-evidence-whole-bank';
+
+  it('shows a person the verdict given by its label ("Ask first"), the JSON file keeps the id', async () => {
+    // Every question drawn (recall ones unmarked: an attempt draws one), so the bank's ask-first
+    // classify questions are all served and answered with their right verdict.
+    const base = course(t.app);
+    const questions = base.questions.map(({ recall: _recall, ...q }) => q as Question);
+    const whole: Course = {
+      ...base,
+      id: WHOLE,
+      questions,
+      quiz: { ...base.quiz, questionsPerAttempt: questions.length },
+    };
+    t.app.courses.set(WHOLE, whole);
+    const { id, session } = await newLearner(t.app, 'evidence-verdicts');
+    await start(session, WHOLE);
+    const attempt = await loadAttempt(t.app, id, WHOLE, 1);
+    const submitted = await session.post(
+      `/learn/${WHOLE}/quiz/attempts/1/submit`,
+      answerForm(whole, attempt),
+      `/learn/${WHOLE}/quiz/attempts/1`,
+    );
+    expect(submitted.statusCode).toBe(303);
+
+    const file: EvidencePack = JSON.parse((await session.get(`/learn/${WHOLE}/evidence.json`)).body);
+    const given = file.attempts[0]!.questions.map((q) => q.answer?.verdict).filter((v) => v);
+    expect(new Set(given)).toEqual(new Set(['acceptable', 'ask-first', 'unacceptable']));
+
+    const page = await session.get(`/learn/${WHOLE}/evidence`);
+    expect(page.statusCode).toBe(200);
+    const text = htmlText(page.body);
+    const askFirst = questions.find((q) => q.type === 'classify' && q.verdict === 'ask-first');
+    if (askFirst?.type !== 'classify') throw new Error('the bank has no ask-first classify question');
+    const reason = askFirst.reasons.find((r) => r.correct)!.text;
+    expect(text).toContain(`<td>${POST_VERDICT_LABELS['ask-first']}: ${reason}</td>`);
+    expect(text).toContain(`<td>${POST_VERDICT_LABELS.unacceptable}: `);
+    expect(text).toContain(`<td>${POST_VERDICT_LABELS.acceptable}: `);
+    expect(text).not.toMatch(/<td>(acceptable|ask-first|unacceptable):/);
   });
 });
 

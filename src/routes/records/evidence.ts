@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { attachmentDisposition } from '../../domain/download-name.js';
 import { shortVersion } from '../../services/records/certificate-pdf.js';
 import type { EvidenceTarget } from '../../services/records/evidence.js';
+import { answerGivenText } from '../../services/records/evidence-answer.js';
 import { ObjectIdString, Slug } from '../form-schema.js';
 import { requireUser } from '../guards.js';
 import { fmt } from './shared.js';
@@ -31,6 +32,7 @@ async function sendPage(app: FastifyInstance, reply: FastifyReply, target: Evide
     links: links(n),
     fmt,
     shortVersion,
+    answerGivenText,
     certificateStatus,
     generatedAt: now,
   });

@@ -11,6 +11,7 @@ import {
   TOO_EASY_ABOVE,
   TOO_HARD_BELOW,
 } from '../../domain/quiz/item-stats.js';
+import { POST_VERDICT_LABELS } from '../../domain/verdict-labels.js';
 import { neutraliseCell } from './csv-rows.js';
 
 export const QUESTION_TYPE_LABELS: Record<QuestionType, string> = {
@@ -19,12 +20,6 @@ export const QUESTION_TYPE_LABELS: Record<QuestionType, string> = {
   multiple: 'Multiple response',
   classify: 'Classify a post',
   spot: 'Spot the problem',
-};
-
-const VERDICT_LABELS: Record<string, string> = {
-  acceptable: 'Verdict: acceptable',
-  'ask-first': 'Verdict: ask first',
-  unacceptable: 'Verdict: unacceptable',
 };
 
 export interface PickRow {
@@ -105,7 +100,8 @@ export function itemStatsRow(q: Question, doc: ItemStatsDoc): ItemStatsRow {
   });
   const labels = new Map<string, string>();
   for (const [id, text] of texts) labels.set(id, shorten(text, 48));
-  for (const [id, text] of Object.entries(VERDICT_LABELS)) labels.set(id, text);
+  // The verdicts by the labels the learner saw (one list for every page), marked as verdicts here.
+  for (const [id, label] of Object.entries(POST_VERDICT_LABELS)) labels.set(id, `Verdict: ${label}`);
   return {
     questionId: q.id,
     prompt: shorten(q.prompt, 120),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ItemStatsDoc } from '../../../src/db/models/item-stats.js';
+import { POST_VERDICT_LABELS } from '../../../src/domain/verdict-labels.js';
 import { itemStatsCsvRow, itemStatsRow, shorten } from '../../../src/services/reporting/item-stats-rows.js';
 import { classify, single } from '../quiz/fixtures.js';
 
@@ -51,7 +52,7 @@ describe('item statistics rows', () => {
     ]);
   });
 
-  it('lists a classify question’s verdicts before its reasons, the key marked', () => {
+  it('lists a classify question’s verdicts before its reasons, by the labels every page uses, the key marked', () => {
     const row = itemStatsRow(
       classify('k'),
       doc({
@@ -67,8 +68,16 @@ describe('item statistics rows', () => {
         ],
       }),
     );
+    expect(row.picks.map((p) => p.label)).toEqual([
+      `Verdict: ${POST_VERDICT_LABELS.acceptable}`,
+      `Verdict: ${POST_VERDICT_LABELS['ask-first']}`,
+      `Verdict: ${POST_VERDICT_LABELS.unacceptable}`,
+      'Option r1',
+      'Option r2',
+      'Option r3',
+    ]);
     expect(row.picks.filter((p) => p.correct).map((p) => p.label)).toEqual([
-      'Verdict: unacceptable',
+      `Verdict: ${POST_VERDICT_LABELS.unacceptable}`,
       'Option r2',
     ]);
   });

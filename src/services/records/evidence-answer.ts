@@ -1,0 +1,17 @@
+import { POST_VERDICT_LABELS } from '../../domain/verdict-labels.js';
+import type { EvidencePack } from './evidence.js';
+
+type EvidenceQuestion = EvidencePack['attempts'][number]['questions'][number];
+
+/**
+ * An answer in an evidence pack as a person reads it on the printable page: the verdict by the
+ * label every page uses ("Ask first: …"), then the texts of the choices picked (an id only when the
+ * content no longer has its text). The JSON file keeps the ids: it is for machines and auditors' tools.
+ * Null when the question was left unanswered.
+ */
+export function answerGivenText(q: EvidenceQuestion): string | null {
+  if (!q.answer) return null;
+  const texts = new Map(q.choicesShown.map((c) => [c.id, c.text]));
+  const choices = q.answer.choiceIds.map((id) => texts.get(id) || id).join('; ');
+  return q.answer.verdict ? `${POST_VERDICT_LABELS[q.answer.verdict]}: ${choices}` : choices;
+}
