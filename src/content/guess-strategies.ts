@@ -1,6 +1,6 @@
 import { POST_VERDICTS, type PostVerdict, type Question, type QuestionType } from '../domain/course.js';
 import type { DrawnQuestion, GivenAnswer, Rng } from '../domain/quiz/index.js';
-import { randomIndex } from '../domain/quiz/index.js';
+import { randomIndex, shownChoiceTexts } from '../domain/quiz/index.js';
 
 /**
  * How a learner who knows nothing about the policy answers, from what the page shows: the order of
@@ -97,25 +97,6 @@ export function describeRule(rule: AnswerRule): string {
   }
 }
 
-const textsById = new WeakMap<Question, Map<string, string>>();
-
-/** A question's choice texts in the order the attempt shows them. */
-export function shownTexts(question: Question, drawn: DrawnQuestion): string[] {
-  let byId = textsById.get(question);
-  if (!byId) {
-    const list =
-      question.type === 'classify'
-        ? question.reasons
-        : question.type === 'spot'
-          ? question.segments
-          : question.options;
-    byId = new Map(list.map((c) => [c.id, c.text]));
-    textsById.set(question, byId);
-  }
-  const map = byId;
-  return drawn.choiceIds.map((id) => map.get(id) ?? '');
-}
-
 function pickIndex(rule: PickRule, texts: readonly string[], rng: Rng): number {
   switch (rule) {
     case 'first':
@@ -156,7 +137,7 @@ function truefalseOption(question: Question, value: boolean): string {
 
 /**
  * The answer `rule` gives to `question` as drawn (choice order from the attempt's draw). `texts`
- * are its shown choice texts when the caller has them already (see shownTexts).
+ * are its shown choice texts when the caller has them already (see shownChoiceTexts).
  */
 export function answerBy(
   rule: AnswerRule,
@@ -166,7 +147,7 @@ export function answerBy(
   texts?: readonly string[],
 ): GivenAnswer {
   const ids = drawn.choiceIds;
-  const shown = () => texts ?? shownTexts(question, drawn);
+  const shown = () => texts ?? shownChoiceTexts(question, drawn);
   switch (rule.kind) {
     case 'pick':
       return { choiceIds: [ids[pickIndex(rule.pick, shown(), rng)]!] };

@@ -6,6 +6,7 @@ import {
   gradeQuestion,
   type Rng,
   seededRng,
+  shownChoiceTexts,
   tallyAttempt,
 } from '../domain/quiz/index.js';
 import {
@@ -15,7 +16,6 @@ import {
   candidateRules,
   describeRule,
   type Strategy,
-  shownTexts,
 } from './guess-strategies.js';
 
 /**
@@ -111,7 +111,7 @@ function drawAttempts(course: Course, attempts: number, seed: string): ServedQue
         order = orders.size;
         orders.set(key, order);
       }
-      served.push({ question, drawn, texts: shownTexts(question, drawn), order });
+      served.push({ question, drawn, texts: shownChoiceTexts(question, drawn), order });
     }
     out.push(served);
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Course, POST_VERDICTS, type Question } from '../domain/course.js';
+import { postCard } from '../domain/post-card.js';
 import { choiceIdsOf } from '../domain/quiz/draw.js';
 import { type GivenAnswer, gradeQuestion } from '../domain/quiz/grading.js';
 import { scoEta } from './eta.js';
@@ -25,14 +26,14 @@ function blind(q: Question, withExplanation: boolean): ScoQuestion {
         ...base,
         type: q.type,
         reasons: q.reasons.map(choice),
-        postHtml: scoEta.render('/partials/post-card', { post: q.post }),
+        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post) }),
       };
     case 'spot':
       return {
         ...base,
         type: q.type,
         segments: q.segments.map(choice),
-        postHtml: scoEta.render('/partials/post-card', { post: q.post }),
+        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post) }),
       };
     default:
       return { ...base, type: q.type, options: q.options.map(choice) };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Course } from '../domain/course.js';
+import { postCard } from '../domain/post-card.js';
 import { POST_VERDICT_LABELS, verdictChoices } from '../domain/verdict-labels.js';
 import { buildScoBank } from './bank.js';
 import { scoEta } from './eta.js';
@@ -84,6 +85,7 @@ export async function buildScoFiles(
   const html = scoEta.render('/scorm/sco', {
     course,
     treeNodes: treeNodesInOrder(course),
+    exampleCards: course.examples.map((example) => postCard(example)),
     clauseTitles: Object.fromEntries(course.clauses.map((c) => [c.id, `${c.number} ${c.title}`])),
     verdicts: verdictChoices(),
     verdictLabels: POST_VERDICT_LABELS,

@@ -1,4 +1,5 @@
-import type { PostVerdict, Question, QuestionType, SocialPost } from '../course.js';
+import type { PostVerdict, Question, QuestionType } from '../course.js';
+import { type PostCardView, postCard } from '../post-card.js';
 import { verdictChoices } from '../verdict-labels.js';
 import { questionKey } from './answer-form.js';
 import type { DrawnQuestion } from './draw.js';
@@ -15,7 +16,8 @@ export interface QuestionView {
   number: number;
   type: QuestionType;
   prompt: string;
-  post: SocialPost | null;
+  /** Classify and spot: the post, as its card shows it. */
+  card: PostCardView | null;
   /** Checkbox for "all that apply", radio otherwise. */
   multiple: boolean;
   /** Label above the choices: the options, the reasons, or the post's parts. */
@@ -28,24 +30,30 @@ export interface QuestionView {
   verdicts: Array<{ value: PostVerdict; label: string; checked: boolean }>;
 }
 
-function choiceTexts(question: Question): Map<string, string> {
-  const list =
-    question.type === 'classify'
-      ? question.reasons
-      : question.type === 'spot'
-        ? question.segments
-        : question.options;
-  return new Map(list.map((c) => [c.id, c.text]));
+// Loaded questions are never changed, so each one's map is built once (the guessing check asks
+// for the same questions thousands of times).
+const textsById = new WeakMap<Question, ReadonlyMap<string, string>>();
+
+/** A question's choice texts by choice id: its options, its reasons (classify) or its segments (spot). */
+export function choiceTexts(question: Question): ReadonlyMap<string, string> {
+  let byId = textsById.get(question);
+  if (!byId) {
+    const list =
+      question.type === 'classify'
+        ? question.reasons
+        : question.type === 'spot'
+          ? question.segments
+          : question.options;
+    byId = new Map(list.map((c) => [c.id, c.text]));
+    textsById.set(question, byId);
+  }
+  return byId;
 }
 
-function copyPost(post: SocialPost): SocialPost {
-  const copy: SocialPost = {
-    platform: post.platform,
-    persona: { name: post.persona.name, role: post.persona.role },
-    text: post.text,
-  };
-  if (post.image) copy.image = post.image;
-  return copy;
+/** A question's choice texts in the order the attempt shows them. */
+export function shownChoiceTexts(question: Question, drawn: DrawnQuestion): string[] {
+  const texts = choiceTexts(question);
+  return drawn.choiceIds.map((id) => texts.get(id) ?? '');
 }
 
 const LEGENDS: Record<QuestionType, string> = {
@@ -71,19 +79,19 @@ export function presentQuestion(
   number: number,
   answer: GivenAnswer | undefined,
 ): QuestionView {
-  const texts = choiceTexts(question);
+  const texts = shownChoiceTexts(question, drawn);
   const chosen = new Set(answer?.choiceIds ?? []);
   return {
     key: questionKey(number - 1),
     number,
     type: question.type,
     prompt: question.prompt,
-    post: question.type === 'classify' || question.type === 'spot' ? copyPost(question.post) : null,
+    card: question.type === 'classify' || question.type === 'spot' ? postCard(question.post) : null,
     multiple: question.type === 'multiple',
     choicesLegend: LEGENDS[question.type],
     choices: drawn.choiceIds.map((id, i) => ({
       token: tokenAt(tokens, i),
-      text: texts.get(id) ?? '',
+      text: texts[i] ?? '',
       checked: chosen.has(id),
     })),
     verdict: answer?.verdict ?? null,

@@ -1,4 +1,5 @@
-import type { Course, PostVerdict, Question, QuizSettings, ReviewLevel, SocialPost } from '../course.js';
+import type { Course, PostVerdict, Question, QuizSettings, ReviewLevel } from '../course.js';
+import { type PostCardView, postCard } from '../post-card.js';
 import { POST_VERDICT_LABELS } from '../verdict-labels.js';
 import type { Draw } from './draw.js';
 import type { Answers, ClauseScore, QuestionGrade } from './grading.js';
@@ -49,7 +50,8 @@ export interface ReviewChoice {
 export interface ReviewQuestion {
   number: number;
   prompt: string;
-  post: SocialPost | null;
+  /** Classify and spot: the post, as its card shows it. */
+  card: PostCardView | null;
   points: number;
   correct: boolean;
   answered: boolean;
@@ -88,7 +90,7 @@ export function fullReview(
       {
         number: i + 1,
         prompt: question.prompt,
-        post: question.type === 'classify' || question.type === 'spot' ? question.post : null,
+        card: question.type === 'classify' || question.type === 'spot' ? postCard(question.post) : null,
         points: grade?.points ?? 0,
         correct: grade?.correct ?? false,
         answered: answer !== undefined,

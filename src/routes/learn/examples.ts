@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { type Course, type ExamplePost, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
+import { postCard, postLabel } from '../../domain/post-card.js';
 import {
   POST_VERDICT_HEADLINES,
   POST_VERDICT_LABELS,
@@ -10,7 +11,7 @@ import {
 } from '../../domain/verdict-labels.js';
 import { formBody } from '../form-schema.js';
 import { requireUser } from '../guards.js';
-import { clauseList, LEARN_ASSETS, PLATFORM_NAMES } from './format.js';
+import { clauseList, LEARN_ASSETS } from './format.js';
 import { findCourse, findExample } from './lookup.js';
 import { CourseParams, ExampleParams, NoQuery } from './schemas.js';
 
@@ -26,10 +27,6 @@ function wantsJson(request: FastifyRequest): boolean {
 }
 
 const examplePath = (courseId: string, exampleId: string) => `/learn/${courseId}/examples/${exampleId}`;
-
-function describe(example: ExamplePost) {
-  return `${PLATFORM_NAMES[example.platform] ?? example.platform} post by ${example.persona.name}`;
-}
 
 /** Everything the reveal shows after the learner answered: verdict, reasons, clauses, better version. */
 function revealData(
@@ -50,15 +47,21 @@ function revealData(
     headline: POST_VERDICT_HEADLINES[example.verdict],
     reasons: example.reasons,
     clauses: clauseList(course, example.clauses),
+    // An ask-first post's rewrite is one that needs no check (the client left out, say).
     better: example.betterVersion
-      ? {
-          platform: example.platform,
-          persona: example.persona,
-          where: example.where,
-          text: example.betterVersion,
-        }
+      ? postCard(
+          {
+            platform: example.platform,
+            persona: example.persona,
+            where: example.where,
+            text: example.betterVersion,
+          },
+          example.verdict === 'ask-first'
+            ? 'A version of the post that needs no check'
+            : 'A better version of the post',
+        )
       : null,
-    next: next ? { href: examplePath(course.id, next.id), label: describe(next) } : null,
+    next: next ? { href: examplePath(course.id, next.id), label: postLabel(next) } : null,
     gallery: `/learn/${course.id}/examples`,
     decide: `/learn/${course.id}/decide`,
   };
@@ -76,13 +79,13 @@ function renderExample(
   return reply.viewAsync('learn/example', {
     ...LEARN_ASSETS,
     course: { id: course.id, title: course.title },
-    example: { id: example.id, label: describe(example), post: example },
+    example: { id: example.id, label: postLabel(example), card: postCard(example) },
     n: index + 1,
     total: course.examples.length,
     action: `${examplePath(course.id, example.id)}/classify`,
     verdicts: verdictChoices(),
-    prev: prev ? { href: examplePath(course.id, prev.id), label: describe(prev) } : null,
-    next: next ? { href: examplePath(course.id, next.id), label: describe(next) } : null,
+    prev: prev ? { href: examplePath(course.id, prev.id), label: postLabel(prev) } : null,
+    next: next ? { href: examplePath(course.id, next.id), label: postLabel(next) } : null,
     gallery: `/learn/${course.id}/examples`,
     reveal: extra.reveal ?? null,
     errors: extra.errors ?? [],
@@ -103,9 +106,9 @@ async function showGallery(request: GalleryRequest, reply: FastifyReply) {
   const answers = await request.server.services.learning.recordedAnswers({ userId: learner.id, course });
   const examples = course.examples.map((example, i) => ({
     n: i + 1,
-    label: describe(example),
+    label: postLabel(example),
     href: examplePath(course.id, example.id),
-    post: example,
+    card: postCard(example),
     answered: answers.get(example.id)?.correct ?? null,
   }));
   return reply.viewAsync('learn/examples', {

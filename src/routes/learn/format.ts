@@ -1,4 +1,4 @@
-import type { Course, Platform } from '../../domain/course.js';
+import type { Course } from '../../domain/course.js';
 import { formatDay } from '../../domain/display-dates.js';
 import type { CycleState } from '../../domain/recertification.js';
 import { STATE_LABELS } from '../../domain/state-labels.js';
@@ -57,25 +57,6 @@ export function clauseList(course: Course, ids: readonly string[]) {
     .filter((c) => c !== undefined)
     .map((c) => ({ id: c.id, number: c.number, title: c.title, summary: c.summary }));
 }
-
-/** Names shown to people; views/partials/post-card.eta draws the same names (tests/integration/learn-post-cards). */
-export const PLATFORM_NAMES: Record<Platform, string> = {
-  linkedin: 'LinkedIn',
-  x: 'X',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  tiktok: 'TikTok',
-  youtube: 'YouTube',
-  'internal-chat': 'Internal chat',
-  reddit: 'Reddit',
-  glassdoor: 'Glassdoor',
-  whatsapp: 'WhatsApp',
-  slack: 'Slack',
-  teams: 'Microsoft Teams',
-  github: 'GitHub',
-  threads: 'Threads',
-  bluesky: 'Bluesky',
-};
 
 /** Pages of the learner area share these assets (the layout links them). */
 export const LEARN_ASSETS = {

@@ -1,0 +1,123 @@
+import type { Persona, Platform, SocialPost } from './course.js';
+
+/** What each platform is called on every page and in the SCORM package: one definition. */
+export const PLATFORM_NAMES: Record<Platform, string> = {
+  linkedin: 'LinkedIn',
+  x: 'X',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  tiktok: 'TikTok',
+  youtube: 'YouTube',
+  'internal-chat': 'Internal chat',
+  reddit: 'Reddit',
+  glassdoor: 'Glassdoor',
+  whatsapp: 'WhatsApp',
+  slack: 'Slack',
+  teams: 'Microsoft Teams',
+  github: 'GitHub',
+  threads: 'Threads',
+  bluesky: 'Bluesky',
+};
+
+/** Where a post appears when the author did not say: cards of these platforms always show a place. */
+const DEFAULT_PLACES: Partial<Record<Platform, string>> = {
+  'internal-chat': '#general',
+  slack: '#general',
+  teams: 'General',
+  reddit: 'r/AskUK',
+  whatsapp: 'Group chat',
+  github: 'kestrelworks/docs',
+  glassdoor: 'Kestrel Works reviews',
+};
+
+/** Platforms whose card is all picture: it shows this when the post describes no image. */
+const MEDIA_PLACEHOLDERS: Partial<Record<Platform, string>> = {
+  tiktok: 'Short video',
+  youtube: 'Video',
+  instagram: 'Photo',
+};
+
+/** Platforms drawn as a chat message in a channel rather than as a feed post. */
+const CHAT_PLATFORMS: ReadonlySet<Platform> = new Set(['internal-chat', 'slack']);
+
+/** The number of avatar colours in public/css/posts.css (`avatar-tone-0` … `-5`). */
+const AVATAR_TONES = 6;
+
+/** Everything views/partials/post-card.eta prints, so the partial holds no logic. */
+export interface PostCardView {
+  platform: Platform;
+  platformName: string;
+  /** Accessible name of the card. */
+  label: string;
+  /** The subreddit, channel, group or repository shown; '' where the platform shows none. */
+  where: string;
+  /** Drawn as a chat message (internal chat, Slack). */
+  chatLike: boolean;
+  persona: Persona;
+  /** Up to two capital letters for the avatar ("?" for a nameless persona). */
+  initials: string;
+  /** A username made from the name: lowercase letters and digits, at most 15. */
+  handle: string;
+  /** Avatar colour class, the same for the same name on every card. */
+  tone: string;
+  text: string;
+  /** The attached image's description, or null. */
+  image: string | null;
+  /** The description a video or photo card shows: the image's, else a placeholder ('' elsewhere). */
+  media: string;
+  /** The audience line of a LinkedIn-style card (Facebook posts go to friends). */
+  audience: string;
+}
+
+/** "LinkedIn post by Priya Shah": a post's name for screen readers, page titles and links. */
+export function postLabel(post: SocialPost): string {
+  return `${PLATFORM_NAMES[post.platform] ?? post.platform} post by ${post.persona.name}`;
+}
+
+function initialsOf(name: string): string {
+  const words = name.trim().split(/\s+/);
+  const first = (words[0] || '?')[0] ?? '';
+  const last = words.length > 1 ? (words[words.length - 1]?.[0] ?? '') : '';
+  return (first + last).toUpperCase();
+}
+
+function handleOf(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 15) || 'user'
+  );
+}
+
+/** A small string hash, so a persona keeps its colour wherever it appears. */
+function toneOf(name: string): string {
+  let hash = 0;
+  for (const ch of name) hash = (hash * 31 + ch.charCodeAt(0)) % 997;
+  return `avatar-tone-${hash % AVATAR_TONES}`;
+}
+
+/**
+ * A post as its card shows it. Built field by field from the post (never spread), so whatever else
+ * the object carries (an example's verdict, a question's key) cannot reach the page.
+ * `label` replaces the default accessible name ("<Platform> post by <name>") when not empty.
+ */
+export function postCard(post: SocialPost, label?: string): PostCardView {
+  const { name, role } = post.persona;
+  return {
+    platform: post.platform,
+    platformName: PLATFORM_NAMES[post.platform] ?? post.platform,
+    label: label || postLabel(post),
+    where: post.where || DEFAULT_PLACES[post.platform] || '',
+    chatLike: CHAT_PLATFORMS.has(post.platform),
+    persona: { name, role },
+    initials: initialsOf(name),
+    handle: handleOf(name),
+    tone: toneOf(name),
+    text: post.text,
+    image: post.image || null,
+    media: post.image || MEDIA_PLACEHOLDERS[post.platform] || '',
+    audience: post.platform === 'facebook' ? '2 h · Friends' : '2h · Public',
+  };
+}
