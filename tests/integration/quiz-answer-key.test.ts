@@ -108,7 +108,7 @@ describe('the answer key never reaches the browser before grading', () => {
       }
       expect(html, label).not.toMatch(/\sdata-[a-z-]+=/);
       expect(html, label).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
-      // Question ids are not secret (one is "feedback-any-time"), so they are blanked before the check.
+      // Question ids are not secret (an id such as "feedback-form-route" would trip the check), so they are blanked before it.
       const ids = course.questions.map((q) => q.id).sort((a, b) => b.length - a.length);
       const attributes = [...html.matchAll(/\s[a-z-]+="([^"]*)"/g)].map((m) =>
         ids.reduce((value, id) => value.replaceAll(id, 'QID'), m[1]!),
