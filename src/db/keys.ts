@@ -45,3 +45,9 @@ export const jobMarkerKey = (job: string, period: string) => `system:${job}:${pe
 
 /** An audit event by sequence number, zero-padded: FerretDB uses its `_id` index for strings only. */
 export const auditEventId = (seq: number): string => String(seq).padStart(12, '0');
+
+/** The organisation profile and its saved logo: one document each. */
+export const ORG_PROFILE_ID = 'org-profile';
+export const ORG_LOGO_ID = 'org-logo';
+/** A logo waiting on an admin's preview page, until saved or expired. */
+export const orgLogoDraftKey = (draftId: string) => `org-logo-draft:${draftId}`;

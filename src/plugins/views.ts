@@ -37,6 +37,8 @@ export default fp(
         // Every signed-in page carries a logout form, so it needs a token.
         csrfToken: user ? reply.generateCsrf() : undefined,
         currentPath: request.url.split('?')[0],
+        // The organisation's name, logo and colour for the header (kept in memory by the service).
+        org: await app.services.organisation.currentProfile().catch(() => undefined),
       };
     });
   },

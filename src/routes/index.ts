@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import organisationRoutes from './admin/organisation.js';
 import authRoutes from './auth/index.js';
 import healthRoutes from './health/index.js';
 import homeRoutes from './home/index.js';
@@ -30,4 +31,5 @@ export default async function routes(app: FastifyInstance) {
   await app.register(hrItemStatsRoutes);
   await app.register(teamRoutes);
   await app.register(scormRoutes);
+  await app.register(organisationRoutes);
 }

@@ -5,6 +5,7 @@ import { demoCommands } from './demo/index.js';
 import { identityCommands } from './identity/index.js';
 import { jobsCommands } from './jobs/index.js';
 import { learningCommands } from './learning/index.js';
+import { organisationCommands } from './organisation/index.js';
 import { peopleCommands } from './people/index.js';
 import { quizCommands } from './quiz/index.js';
 import { recordsCommands } from './records/index.js';
@@ -27,6 +28,7 @@ export function createServices(ctx: ServiceContext) {
     audit: bindCommands(ctx, auditCommands),
     jobs: bindCommands(ctx, jobsCommands),
     demo: bindCommands(ctx, demoCommands),
+    organisation: bindCommands(ctx, organisationCommands),
   };
 }
 

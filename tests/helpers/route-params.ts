@@ -3,6 +3,7 @@ import { feedbackKey } from '../../src/db/keys.js';
 import type { UserDoc } from '../../src/db/models/user.js';
 import { type Access, decideAccess } from '../../src/domain/access.js';
 import type { Course } from '../../src/domain/course.js';
+import { profileToForm } from '../../src/domain/org-profile.js';
 import type { SessionUser } from '../../src/domain/roles.js';
 import { toSessionUser } from '../../src/services/identity/login.js';
 import { ACTOR_EMAILS, type Actor, type SignedInActor } from './actors.js';
@@ -211,6 +212,23 @@ const exampleParams = ({ course }: SampleContext) => ({
   exampleId: course.examples[0]!.id,
 });
 
+/** An admin's profile preview with a pending logo (the demo profile's values, renamed). */
+const orgDraft = (ctx: SampleContext) =>
+  ctx.once('org-draft', async () => {
+    const admin = await ctx.user('admin');
+    const current = await ctx.app.services.organisation.currentProfile();
+    const outcome = await ctx.app.services.organisation.previewProfile({
+      actorId: admin.id,
+      form: { ...profileToForm(current), name: 'Matrix Works' },
+      upload: Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
+      ),
+      now: ctx.app.clock.now(),
+    });
+    if (!outcome.ok) throw new Error(`org draft refused: ${JSON.stringify(outcome.errors)}`);
+    return { id: outcome.draftId };
+  });
+
 /** Keyed by `METHOD url` or by `url` (all methods). */
 export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   // foundation
@@ -330,6 +348,14 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
     }),
   },
   '/hr/scorm/player/:build': { params: () => ({ build: 'scorm12.min.js' }) },
+  // Organisation profile (#22): admin only; the brand (logo, colour) is public for the sign-in page.
+  '/admin/organisation': {},
+  '/admin/organisation/preview/:id': { params: orgDraft },
+  '/admin/organisation/preview/:id/logo': { params: orgDraft },
+  '/admin/organisation/preview/:id/brand.css': { params: orgDraft },
+  '/admin/organisation/preview/:id/save': { params: orgDraft },
+  '/organisation/logo': {},
+  '/organisation/brand.css': {},
 };
 
 export function sampleFor(method: string, url: string): RouteSample | undefined {

@@ -24,6 +24,14 @@ import {
   type PolicyFeedbackDoc,
   policyFeedbackSchema,
 } from './learning.js';
+import {
+  type OrgLogoDoc,
+  type OrgProfileDoc,
+  type OrgProfileDraftDoc,
+  orgLogoSchema,
+  orgProfileDraftSchema,
+  orgProfileSchema,
+} from './organisation.js';
 import { type AttemptDoc, type AttemptResultDoc, attemptResultSchema, attemptSchema } from './quiz.js';
 import {
   type AttestationDoc,
@@ -91,6 +99,9 @@ export function defineModels(conn: Connection) {
     Reminder: conn.model<ReminderDoc>('Reminder', reminderSchema),
     Outbox: conn.model<OutboxDoc>('Outbox', outboxSchema),
     ImportPreview: conn.model<ImportPreviewDoc>('ImportPreview', importPreviewSchema),
+    OrgProfile: conn.model<OrgProfileDoc>('OrgProfile', orgProfileSchema),
+    OrgLogo: conn.model<OrgLogoDoc>('OrgLogo', orgLogoSchema),
+    OrgProfileDraft: conn.model<OrgProfileDraftDoc>('OrgProfileDraft', orgProfileDraftSchema),
   };
 }
 

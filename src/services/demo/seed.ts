@@ -15,6 +15,7 @@ import { recordLessonView } from '../learning/progress.js';
 import { findLearnerAttempt, questionMap, startAttempt } from '../quiz/index.js';
 import { gradeAndRecord } from '../quiz/record-result.js';
 import { attest } from '../records/attestation.js';
+import { seedDemoProfile } from './organisation.js';
 import { leaverSteps } from './quiz-history.js';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -155,10 +156,14 @@ export async function seedDemo(ctx: ServiceContext, { now }: { now: Date }): Pro
   if ((await users.count()) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const hireDate = new Date(Date.UTC(now.getUTCFullYear() - 1, 0, 15));
-  for (const person of demoPeople(hireDate)) {
+  const people = demoPeople(hireDate);
+  for (const person of people) {
     // The people directory of this process sees them at once, as for every write of a person.
     peopleDirectory(ctx.models).put(await users.insert({ ...person, passwordHash }));
   }
+  const admin = people.find((p) => p.role === 'admin');
+  // Dated at the hire date, before every training event, so the audit log stays in time order.
+  if (admin) await seedDemoProfile(ctx, { actorId: admin._id, now: hireDate });
   return true;
 }
 

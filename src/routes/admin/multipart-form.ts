@@ -1,0 +1,66 @@
+import { Busboy } from '@fastify/busboy';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/**
+ * A `multipart/form-data` body parser for one encapsulated route plugin: text fields become strings
+ * (repeated names an array), the one file field a Buffer. It runs in fastify's parsing phase, so
+ * the CSRF check (preValidation) and the TypeBox body schema see the fields like any other form.
+ * A file over `maxFileBytes` is cut off and the request is marked (see `fileTooLarge`), so the
+ * route can show the form again with a 413 and a message next to the field.
+ */
+const tooLarge = new WeakSet<FastifyRequest>();
+
+export function fileTooLarge(request: FastifyRequest): boolean {
+  return tooLarge.has(request);
+}
+
+export function multipartForm(app: FastifyInstance, opts: { fileField: string; maxFileBytes: number }) {
+  app.addContentTypeParser('multipart/form-data', (request, payload, done) => {
+    const body: Record<string, string | string[] | Buffer> = {};
+    let failed = false;
+    const fail = (message: string) => {
+      if (failed) return;
+      failed = true;
+      payload.unpipe();
+      payload.resume();
+      done(Object.assign(new Error(message), { statusCode: 400 }), undefined);
+    };
+    let parser: ReturnType<typeof Busboy>;
+    try {
+      parser = Busboy({
+        headers: request.headers as { 'content-type': string },
+        limits: { fileSize: opts.maxFileBytes, files: 1, fields: 60, fieldSize: 2000, parts: 62 },
+      });
+    } catch {
+      return done(Object.assign(new Error('The form could not be read.'), { statusCode: 400 }), undefined);
+    }
+    const add = (name: string, value: string) => {
+      const prior = body[name];
+      if (prior === undefined) body[name] = value;
+      else if (typeof prior === 'string') body[name] = [prior, value];
+      else if (Array.isArray(prior)) prior.push(value);
+    };
+    parser.on('field', (name, value, _nameTruncated, valueTruncated) => {
+      if (valueTruncated) return fail('A form field is too long.');
+      add(name, value);
+    });
+    parser.on('file', (name, stream) => {
+      // Any other file field is an unknown key: keep it (empty) so the schema refuses it with a 400.
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => {
+        if (name === opts.fileField) chunks.push(chunk);
+      });
+      stream.on('limit', () => tooLarge.add(request));
+      stream.on('end', () => {
+        body[name] = tooLarge.has(request) ? Buffer.alloc(0) : Buffer.concat(chunks);
+      });
+    });
+    for (const limit of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const)
+      parser.on(limit, () => fail('The form has too many fields.'));
+    parser.on('error', () => fail('The form could not be read.'));
+    parser.on('finish', () => {
+      if (!failed) done(null, body);
+    });
+    payload.pipe(parser);
+  });
+}

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { logoKind, MAX_LOGO_BYTES } from '../../domain/logo-file.js';
+import type { LogoInfo } from '../../domain/org-profile.js';
+import { sanitiseSvgLogo } from './svg-logo.js';
+
+export interface CheckedLogo {
+  info: LogoInfo;
+  /** The bytes to store and serve: the PNG as uploaded, or the sanitised SVG. */
+  data: Buffer;
+}
+
+/** Checks an uploaded logo by its content: a PNG, or an SVG that passes the sanitiser; ≤ 200 KB. */
+export function checkLogo(upload: Buffer): { ok: true; logo: CheckedLogo } | { ok: false; message: string } {
+  if (upload.length === 0) return { ok: false, message: 'The logo file is empty.' };
+  if (upload.length > MAX_LOGO_BYTES)
+    return {
+      ok: false,
+      message: `The logo is larger than ${MAX_LOGO_BYTES / 1024} KB. Upload a smaller file.`,
+    };
+  const kind = logoKind(upload);
+  if (kind === null) return { ok: false, message: 'The logo must be a PNG or an SVG image.' };
+  let data = upload;
+  if (kind === 'svg') {
+    const checked = sanitiseSvgLogo(upload.toString('utf8'));
+    if (!checked.ok) return { ok: false, message: checked.message };
+    data = Buffer.from(checked.svg, 'utf8');
+  }
+  const contentType = kind === 'png' ? 'image/png' : 'image/svg+xml';
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  return { ok: true, logo: { info: { contentType, sha256, bytes: data.length }, data } };
+}
