@@ -181,6 +181,12 @@ describe('organisation profile', () => {
   it('needs a CSRF token', async () => {
     const res = await admin.post('/admin/organisation', { ...FORM, _csrf: null });
     expect(res.statusCode).toBe(403);
+    const forged = await multipart(
+      admin,
+      { ...FORM, _csrf: 'forged' },
+      { data: Buffer.from(SVG()), type: 'image/svg+xml' },
+    );
+    expect(forged.statusCode).toBe(403);
   });
 
   it('is for admins only: HR and employees get 403', async () => {
@@ -191,6 +197,20 @@ describe('organisation profile', () => {
       expect(res.statusCode).toBe(403);
     }
     expect(await profile()).toMatchObject({ name: 'Harrier Logistics' });
+  });
+
+  it('keeps the pending logo when the admin goes back to edit and previews again without a file', async () => {
+    const first = await multipart(admin, FORM, {
+      data: Buffer.from(SVG('<circle r="3"/>')),
+      type: 'image/svg+xml',
+    });
+    const firstId = (first.headers.location as string).split('/').pop() as string;
+    const again = await multipart(admin, { ...FORM, shortName: 'HL', previousDraftId: firstId });
+    const url = again.headers.location as string;
+    expect((await admin.get(`${url}/logo`)).body).toBe(SVG('<circle r="3"/>'));
+    await admin.post(`${url}/save`, {}, url);
+    expect((await admin.get('/organisation/logo')).body).toBe(SVG('<circle r="3"/>'));
+    expect((await profile())?.shortName).toBe('HL');
   });
 
   it("keeps one admin's preview from another admin and expires it after an hour", async () => {
