@@ -1,12 +1,12 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { openDb } from '../../../src/db/connection.js';
-import { attemptKey } from '../../../src/db/keys.js';
 import type { AttemptResultDoc } from '../../../src/db/models/quiz.js';
 import type { Course, Question } from '../../../src/domain/course.js';
 import { type Answers, drawQuestions, gradeAttempt, seededRng } from '../../../src/domain/quiz/index.js';
 import { CourseItemTallies, storeItemStats } from '../../../src/services/reporting/item-stats.js';
 import { rollUpClauseMisses } from '../../../src/services/reporting/summaries.js';
+import { buildAttemptResult } from '../../factories.js';
 import { answerFor } from '../lib/answers.js';
 import type { BenchContext } from '../lib/context.js';
 import { benchDbName } from '../lib/ferret.js';
@@ -39,14 +39,8 @@ function syntheticResult(
   for (const d of draw) answers[d.questionId] = answerFor(byId.get(d.questionId)!, rng() < ability);
   const grade = gradeAttempt(byId, draw, answers, course.quiz.passingScore);
   const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000);
-  const cycleId = `bench-${i}:${course.id}:1`;
-  return {
-    _id: attemptKey(cycleId, 1),
-    userId: `bench-${i}`,
-    courseId: course.id,
-    cycleId,
-    n: 1,
-    contentVersion: course.version,
+  const cycle = { _id: `bench-${i}:${course.id}:1`, userId: `bench-${i}`, courseId: course.id };
+  return buildAttemptResult({ ...cycle, contentVersion: course.version }, 1, {
     score: grade.score,
     passed: grade.passed,
     passingScore: course.quiz.passingScore,
@@ -56,8 +50,7 @@ function syntheticResult(
     startedAt: at,
     submittedAt: at,
     receivedAt: at,
-    timedOut: false,
-  };
+  });
 }
 
 /** V8's collector on demand (the bench is not started with --expose-gc). */
