@@ -1,156 +1,82 @@
-import { type ChildNode, type Element, isTag } from 'domhandler';
-import { DomUtils, ElementType, parseDocument } from 'htmlparser2';
+import { createRequire } from 'node:module';
+import type { Config, DOMPurify } from 'dompurify';
+import type { DOMWindow } from 'jsdom';
 
 /**
- * SVG logo sanitiser: parses the file as XML (htmlparser2), REFUSES anything that could run code or
- * load something from elsewhere (scripts, event handlers, foreignObject, external href/url(), entity
- * declarations) with a message the admin can act on, drops unknown elements and attributes
- * (editor metadata), and serialises only what it kept. The served file also carries a CSP that
- * forbids scripts, so a gap here is not enough on its own to run code.
+ * SVG logo sanitiser in two steps on one parse (jsdom's DOMParser, XML mode):
+ * 1. REFUSE, with a message the admin can act on, anything that could run code or load something
+ *    from elsewhere (scripts, event handlers, foreignObject, animation, external href/url(), entity
+ *    declarations): silently dropping it would leave a logo that differs from what they drew.
+ * 2. Build the output with DOMPurify's SVG profile (the field's maintained sanitiser) rather than a
+ *    hand-written allow-list; it also drops editor metadata. The served file carries a CSP that
+ *    forbids scripts, so a gap in either step is not enough on its own to run code.
  */
 export type SvgCheck = { ok: true; svg: string } | { ok: false; message: string };
 
-const ELEMENTS = new Set([
-  'svg',
-  'g',
-  'defs',
-  'title',
-  'desc',
-  'path',
-  'rect',
-  'circle',
-  'ellipse',
-  'line',
-  'polyline',
-  'polygon',
-  'text',
-  'tspan',
-  'textPath',
-  'linearGradient',
-  'radialGradient',
-  'stop',
-  'clipPath',
-  'mask',
-  'pattern',
-  'use',
-  'symbol',
-  'style',
-  'filter',
-  'feGaussianBlur',
-  'feOffset',
-  'feBlend',
-  'feColorMatrix',
-  'feFlood',
-  'feComposite',
-  'feMerge',
-  'feMergeNode',
-  'marker',
-]);
-const ATTRIBUTES = new Set([
-  'xmlns',
-  'xmlns:xlink',
-  'version',
-  'id',
-  'class',
-  'style',
-  'viewBox',
-  'width',
-  'height',
-  'x',
-  'y',
-  'x1',
-  'x2',
-  'y1',
-  'y2',
-  'cx',
-  'cy',
-  'r',
-  'rx',
-  'ry',
-  'fx',
-  'fy',
-  'd',
-  'points',
-  'transform',
-  'fill',
-  'fill-opacity',
-  'fill-rule',
-  'stroke',
-  'stroke-width',
-  'stroke-linecap',
-  'stroke-linejoin',
-  'stroke-miterlimit',
-  'stroke-dasharray',
-  'stroke-dashoffset',
-  'stroke-opacity',
-  'opacity',
-  'clip-path',
-  'clip-rule',
-  'mask',
-  'filter',
-  'offset',
-  'stop-color',
-  'stop-opacity',
-  'gradientUnits',
-  'gradientTransform',
-  'spreadMethod',
-  'patternUnits',
-  'patternTransform',
-  'preserveAspectRatio',
-  'font-family',
-  'font-size',
-  'font-weight',
-  'font-style',
-  'text-anchor',
-  'dominant-baseline',
-  'letter-spacing',
-  'dx',
-  'dy',
-  'role',
-  'aria-label',
-  'aria-hidden',
-  'focusable',
-  'xml:space',
-  'href',
-  'xlink:href',
-  'stdDeviation',
-  'in',
-  'in2',
-  'result',
-  'mode',
-  'values',
-  'type',
-  'operator',
-  'flood-color',
-  'flood-opacity',
-  'markerWidth',
-  'markerHeight',
-  'refX',
-  'refY',
-  'orient',
-  'markerUnits',
-  'display',
-  'visibility',
-  'color',
-]);
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * jsdom and DOMPurify are loaded on the first SVG, not at start-up: importing jsdom costs about half
+ * a second, which every server start and test file would pay for a rare admin upload.
+ */
+const load = createRequire(import.meta.url);
+let tools: { window: DOMWindow; purify: DOMPurify } | undefined;
+function sanitiserTools(): { window: DOMWindow; purify: DOMPurify } {
+  if (tools) return tools;
+  const { JSDOM } = load('jsdom') as typeof import('jsdom');
+  const createDOMPurify = load('dompurify') as typeof import('dompurify').default;
+  const { window } = new JSDOM('');
+  const purify = createDOMPurify(window);
+  // Defence in depth: whatever the checks let through, a reference may only point inside the file.
+  purify.addHook('uponSanitizeAttribute', (_node, data) => {
+    if (data.attrName.replace(/^xlink:/, '') === 'href' && !data.attrValue.trim().startsWith('#'))
+      data.keepAttr = false;
+  });
+  tools = { window, purify };
+  return tools;
+}
+const PURIFY_CONFIG = {
+  USE_PROFILES: { svg: true, svgFilters: true },
+  ADD_TAGS: ['use'], // left out of the profile for its external references, which the hook removes
+  ADD_ATTR: ['role'], // role="img" with aria-label names the logo; the profile keeps only aria-*
+  FORBID_TAGS: ['foreignObject', 'metadata'],
+  ALLOW_DATA_ATTR: false,
+  RETURN_DOM: true as const,
+} satisfies Config;
+
+const SCRIPT = 'The SVG contains a script. Logos may not contain scripts: export it again without them.';
+const IMAGE = 'The SVG embeds an image. Use a PNG logo or export the SVG as plain shapes.';
+const ANIMATION = 'The SVG contains animation. Export a still logo.';
 const REFUSED_ELEMENTS: Record<string, string> = {
-  script: 'The SVG contains a script. Logos may not contain scripts: export it again without them.',
+  script: SCRIPT,
+  handler: SCRIPT,
   foreignobject: 'The SVG contains a foreignObject (embedded HTML). Export the logo as plain shapes instead.',
   iframe: 'The SVG embeds another page. Export the logo as plain shapes instead.',
-  image: 'The SVG embeds an image. Use a PNG logo or export the SVG as plain shapes.',
+  image: IMAGE,
+  feimage: IMAGE,
   a: 'The SVG contains a link. Logos may not link anywhere: remove the link.',
-  animate: 'The SVG contains animation. Export a still logo.',
-  set: 'The SVG contains animation. Export a still logo.',
-  animatetransform: 'The SVG contains animation. Export a still logo.',
-  handler: 'The SVG contains a script. Logos may not contain scripts: export it again without them.',
-  feimage: 'The SVG embeds an image. Use a PNG logo or export the SVG as plain shapes.',
+  animate: ANIMATION,
+  set: ANIMATION,
+  animatetransform: ANIMATION,
+  animatemotion: ANIMATION,
+  animatecolor: ANIMATION,
+  discard: ANIMATION,
 };
-
 const EXTERNAL =
   'The SVG refers to something outside the file (an external link or url()). Logos must be self-contained: only references to #ids in the same file are allowed.';
 
+/** Undoes CSS escapes (`u\72l(` is `url(`) so the checks below see what the browser sees. */
+function cssUnescape(css: string): string {
+  return css
+    .replace(/\\([0-9a-f]{1,6})[ \t\n\r\f]?/gi, (_m, hex: string) =>
+      String.fromCodePoint(Number.parseInt(hex, 16) || 0xfffd),
+    )
+    .replace(/\\(.)/gs, '$1');
+}
+
 /** Every url(...) in a value points inside the file (`url(#id)`), and there is no @import or script URL. */
-function cssIsLocal(css: string): boolean {
+function cssIsLocal(raw: string): boolean {
+  const css = cssUnescape(raw);
   if (/@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding/i.test(css)) return false;
   const urls = [...css.matchAll(/url\s*\(\s*(['"]?)([^'")]*)\1\s*\)/gi)].map((m) => m[2]!.trim());
   const bareUrls = (css.match(/url\s*\(/gi) ?? []).length;
@@ -159,59 +85,70 @@ function cssIsLocal(css: string): boolean {
 
 /** Checks one element and its attributes; returns a refusal message, or null when it may stay. */
 function checkElement(el: Element): string | null {
-  const refused = REFUSED_ELEMENTS[el.name.toLowerCase()];
+  const refused = REFUSED_ELEMENTS[el.localName.toLowerCase()];
   if (refused) return refused;
-  for (const [name, value] of Object.entries(el.attribs) as Array<[string, string]>) {
-    if (/^on/i.test(name))
-      return `The SVG has an event handler (${name}). Logos may not contain scripts: remove it.`;
-    if (/^(xlink:)?href$/i.test(name) && !value.trim().startsWith('#')) return EXTERNAL;
-    if (/url\s*\(|@import|javascript:/i.test(value) && !cssIsLocal(value)) return EXTERNAL;
+  for (const { localName, value } of Array.from(el.attributes)) {
+    if (/^on/i.test(localName))
+      return `The SVG has an event handler (${localName}). Logos may not contain scripts: remove it.`;
+    if (localName.toLowerCase() === 'href' && !value.trim().startsWith('#')) return EXTERNAL;
+    if (/url\s*\(|@import|javascript:|\\/i.test(value) && !cssIsLocal(value)) return EXTERNAL;
   }
-  if (el.name === 'style' && !cssIsLocal(DomUtils.textContent(el))) return EXTERNAL;
+  if (el.localName.toLowerCase() === 'style' && !cssIsLocal(el.textContent ?? '')) return EXTERNAL;
   return null;
 }
 
-/** Walks the tree: refuses (returns a message) or prunes in place what is not on the allowlists. */
-function sanitiseChildren(parent: { children: ChildNode[] }): string | null {
-  for (const node of [...parent.children]) {
-    if (node.type === ElementType.Directive || node.type === ElementType.Comment) {
-      DomUtils.removeElement(node);
-      continue;
-    }
-    if (node.type === ElementType.Text || node.type === ElementType.CDATA) continue;
-    if (!isTag(node)) {
-      DomUtils.removeElement(node);
-      continue;
-    }
-    const refusal = checkElement(node);
+/** The first refusal message for the root or any element under it, or null. */
+function firstRefusal(root: Element): string | null {
+  for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) {
+    const refusal = checkElement(el);
     if (refusal) return refusal;
-    if (!ELEMENTS.has(node.name)) {
-      DomUtils.removeElement(node); // editor metadata such as <metadata> or <sodipodi:namedview>
-      continue;
-    }
-    for (const name of Object.keys(node.attribs)) if (!ATTRIBUTES.has(name)) delete node.attribs[name];
-    const inner = sanitiseChildren(node);
-    if (inner) return inner;
   }
   return null;
+}
+
+/** Parses the text as XML; the root `<svg>` element, or a refusal message. */
+function parseSvg(window: DOMWindow, text: string): Element | string {
+  if (/<!ENTITY/i.test(text)) return 'The SVG declares entities. Export it again as plain SVG.';
+  const root = parseXmlRoot(window, text);
+  // Hand-written files often leave out xmlns; declaring it puts every element in the SVG namespace.
+  if (root?.localName === 'svg' && root.namespaceURI === null)
+    return checkRoot(parseXmlRoot(window, text.replace(/<svg(?=[\s/>])/, `<svg xmlns="${SVG_NS}"`)));
+  return checkRoot(root);
+}
+
+/** The document element of the text parsed as XML (a parse error gives a <parsererror> element). */
+function parseXmlRoot(window: DOMWindow, text: string): Element | null {
+  return new window.DOMParser().parseFromString(text.replace(/^\uFEFF/, ''), 'image/svg+xml').documentElement;
+}
+
+/** The root when it is a readable <svg> in the SVG namespace, else the message saying why not. */
+function checkRoot(root: Element | null): Element | string {
+  if (!root || root.getElementsByTagName('parsererror').length > 0 || root.localName === 'parsererror')
+    return 'The SVG file could not be read.';
+  if (root.localName !== 'svg') return 'The file is not an SVG image (its top element must be <svg>).';
+  if (root.namespaceURI !== SVG_NS)
+    return `The file is not an SVG image (its <svg> element needs xmlns="${SVG_NS}"). Export it again as plain SVG.`;
+  return root;
+}
+
+/** CDATA sections (editors wrap `<style>` in them) become text: DOMPurify works in an HTML document. */
+function cdataToText(window: DOMWindow, root: Element): void {
+  const walker = root.ownerDocument.createTreeWalker(root, window.NodeFilter.SHOW_CDATA_SECTION);
+  const sections: Node[] = [];
+  while (walker.nextNode()) sections.push(walker.currentNode);
+  for (const node of sections)
+    node.parentNode?.replaceChild(root.ownerDocument.createTextNode(node.nodeValue ?? ''), node);
 }
 
 /** Sanitises an uploaded SVG logo, or says why it is refused. */
 export function sanitiseSvgLogo(text: string): SvgCheck {
-  if (/<!ENTITY/i.test(text))
-    return { ok: false, message: 'The SVG declares entities. Export it again as plain SVG.' };
-  let doc: ReturnType<typeof parseDocument>;
-  try {
-    doc = parseDocument(text.replace(/^\uFEFF/, ''), { xmlMode: true, recognizeCDATA: true });
-  } catch {
-    return { ok: false, message: 'The SVG file could not be read.' };
-  }
-  const roots = doc.children.filter(isTag);
-  if (roots.length !== 1 || roots[0]!.name !== 'svg')
-    return { ok: false, message: 'The file is not an SVG image (its top element must be <svg>).' };
-  const refusal = sanitiseChildren(doc);
+  const { window, purify } = sanitiserTools();
+  const root = parseSvg(window, text);
+  if (typeof root === 'string') return { ok: false, message: root };
+  const refusal = firstRefusal(root);
   if (refusal) return { ok: false, message: refusal };
-  const svg = roots[0]!;
-  svg.attribs.xmlns = 'http://www.w3.org/2000/svg';
-  return { ok: true, svg: DomUtils.getOuterHTML(svg, { xmlMode: true }) };
+  cdataToText(window, root);
+  const clean = purify.sanitize(root, PURIFY_CONFIG).firstElementChild;
+  if (clean?.localName !== 'svg') return { ok: false, message: 'The SVG file could not be read.' };
+  return { ok: true, svg: new window.XMLSerializer().serializeToString(clean) };
 }

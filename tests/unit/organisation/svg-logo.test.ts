@@ -52,6 +52,63 @@ describe('SVG logo sanitiser', () => {
     expect(out.ok).toBe(false);
     if (!out.ok) expect(out.message).toMatch(message);
   });
+
+  // Payloads that slip past a check by name: each must be refused or come out with nothing that
+  // runs or loads from elsewhere (the xmlns URIs are the only absolute URLs allowed in the output).
+  const tricky: Array<[string, string]> = [
+    ['a CSS-escaped url() in a <style>', wrap('<style>rect{fill:u\\72l(https://evil.example/a)}</style>')],
+    [
+      'a CSS-escaped url() in a style attribute',
+      wrap('<rect style="fill:u\\72 l(https://evil.example/a)"/>'),
+    ],
+    ['@namespace with a remote URL', wrap('<style>@namespace x url(https://evil.example/);</style>')],
+    [
+      'a data: <use> inside <defs>',
+      wrap('<defs><use href="data:image/svg+xml,&lt;svg onload=alert(1)&gt;"/></defs>'),
+    ],
+    ['a mixed-case script element', wrap('<ScRiPt>alert(1)</ScRiPt>')],
+    ['a prefixed script element', wrap('<s:script xmlns:s="http://www.w3.org/2000/svg">alert(1)</s:script>')],
+    [
+      'an href under another prefix',
+      wrap('<use xmlns:l="http://www.w3.org/1999/xlink" l:href="https://evil.example/x#a"/>'),
+    ],
+    ['an animate that rewrites href', wrap('<animate attributeName="href" to="javascript:alert(1)"/>')],
+    ['an animateMotion', wrap('<circle r="1"><animateMotion dur="1s" path="M0 0H9"/></circle>')],
+    ['an HTML element in the SVG namespace', wrap('<iframe src="javascript:alert(1)"/>')],
+  ];
+  const executableOrExternal =
+    /<script|javascript:|\son[a-z]+\s*=|foreignObject|<animate|<set|<iframe|\bhref="(?!#)|data:|https?:\/\/(?!www\.w3\.org\/)|\\/i;
+  it.each(tricky)('refuses %s, or keeps nothing executable or external', (_name, svg) => {
+    const out = sanitiseSvgLogo(svg);
+    if (out.ok) expect(out.svg).not.toMatch(executableOrExternal);
+  });
+
+  it('refuses animation it has no specific name for, with the animation message', () => {
+    const out = sanitiseSvgLogo(wrap('<circle r="1"><animateMotion dur="1s" path="M0 0H9"/></circle>'));
+    expect(out).toEqual({ ok: false, message: expect.stringMatching(/animation/) });
+  });
+
+  it('refuses a CSS escape that hides a remote url()', () => {
+    const out = sanitiseSvgLogo(wrap('<style>rect{fill:u\\72l(https://evil.example/a)}</style>'));
+    expect(out).toEqual({ ok: false, message: expect.stringMatching(/outside the file/) });
+  });
+
+  it('declares the SVG namespace when a hand-written file leaves it out', () => {
+    expect(sanitiseSvgLogo('<svg viewBox="0 0 1 1"><rect width="1" height="1"/></svg>')).toEqual({
+      ok: true,
+      svg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
+    });
+  });
+
+  it('drops Inkscape and Sodipodi attributes and elements, keeping an XML-valid SVG', () => {
+    const out = sanitiseSvgLogo(
+      `<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" viewBox="0 0 10 10" inkscape:version="1.3"><sodipodi:namedview id="nv" inkscape:zoom="2"/><g inkscape:label="Layer 1" inkscape:groupmode="layer"><path d="M0 0H9" sodipodi:nodetypes="cc"/></g></svg>`,
+    );
+    expect(out).toEqual({
+      ok: true,
+      svg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><g><path d="M0 0H9"/></g></svg>',
+    });
+  });
 });
 
 describe('logo file kind', () => {
