@@ -10,7 +10,9 @@ import type { AttemptDoc, AttemptResultDoc } from '../src/db/models/quiz.js';
 import type { AssignmentDoc, CycleDoc } from '../src/db/models/training.js';
 import type { UserDoc } from '../src/db/models/user.js';
 import { newUserId } from '../src/db/repositories/users.js';
+import type { Question } from '../src/domain/course.js';
 import { type CopySource, personCopy } from '../src/domain/person-copy.js';
+import type { GivenAnswer } from '../src/domain/quiz/grading.js';
 
 /** The course every test runs on: the real social media policy course in `courses/`. */
 export const COURSE_ID = 'social-media-policy';
@@ -181,4 +183,26 @@ export function buildClassificationAnswer(
     at: new Date(NOW),
     ...overrides,
   };
+}
+
+/**
+ * An answer that earns no points under the app's grading: a wrong option, every wrong option of a
+ * multiple-response question (hits 0, so the score floors at 0), a sound segment, or the wrong
+ * verdict with a wrong reason. The right answer is the app's own `rightAnswer`.
+ */
+export function wrongAnswer(q: Question): GivenAnswer {
+  switch (q.type) {
+    case 'single':
+    case 'truefalse':
+      return { choiceIds: [q.options.find((o) => !o.correct)!.id] };
+    case 'multiple':
+      return { choiceIds: q.options.filter((o) => !o.correct).map((o) => o.id) };
+    case 'spot':
+      return { choiceIds: [q.segments.find((s) => !s.problem)!.id] };
+    case 'classify':
+      return {
+        verdict: q.verdict === 'acceptable' ? 'unacceptable' : 'acceptable',
+        choiceIds: [q.reasons.find((r) => !r.correct)!.id],
+      };
+  }
 }

@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import type { Frame, Page } from 'playwright-core';
 import yauzl from 'yauzl';
 import type { Course, Question } from '../../src/domain/course.js';
-import type { GivenAnswer } from '../../src/domain/quiz/grading.js';
+import { type GivenAnswer, rightAnswer } from '../../src/domain/quiz/grading.js';
+import { wrongAnswer } from '../factories.js';
 
 const require = createRequire(import.meta.url);
 const scormAgainDir = require.resolve('scorm-again/scorm12').replace(/scorm12\.js$/, '');
@@ -187,21 +188,7 @@ async function expectEventually(check: () => boolean, timeoutMs = 10_000) {
 
 /** The answer a test gives: the right one, or one that earns no points at all. */
 export function answerFor(q: Question, right: boolean): GivenAnswer {
-  switch (q.type) {
-    case 'single':
-    case 'truefalse':
-      return { choiceIds: [q.options.find((o) => o.correct === right)!.id] };
-    case 'multiple': {
-      const ids = q.options.filter((o) => o.correct === right).map((o) => o.id);
-      return { choiceIds: ids.length > 0 ? ids : [q.options[0]!.id] };
-    }
-    case 'spot':
-      return { choiceIds: [q.segments.find((s) => s.problem === right)!.id] };
-    case 'classify': {
-      const verdict = right ? q.verdict : q.verdict === 'acceptable' ? 'unacceptable' : 'acceptable';
-      return { verdict, choiceIds: [q.reasons.find((r) => r.correct === right)!.id] };
-    }
-  }
+  return right ? rightAnswer(q) : wrongAnswer(q);
 }
 
 /** The question ids the SCO served, in order. */

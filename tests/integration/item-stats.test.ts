@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemStatsKey } from '../../src/db/keys.js';
 import type { ItemStatsDoc } from '../../src/db/models/item-stats.js';
-import type { Course, Question } from '../../src/domain/course.js';
-import { type GivenAnswer, questionKey, rightAnswer } from '../../src/domain/quiz/index.js';
+import type { Course } from '../../src/domain/course.js';
+import { questionKey, rightAnswer } from '../../src/domain/quiz/index.js';
 import { choiceTokensFor } from '../../src/services/quiz/index.js';
-import { COURSE_ID } from '../factories.js';
+import { COURSE_ID, wrongAnswer } from '../factories.js';
 import { signIn } from '../helpers/actors.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { addCourseVariant, loadAttempt, newLearner, start } from './quiz-support.js';
@@ -17,22 +17,6 @@ let course: Course;
 const STATS_COURSE = 'item-stats-course';
 
 /** An answer that earns 0 points on any question type. */
-function wrongAnswer(q: Question): GivenAnswer {
-  switch (q.type) {
-    case 'single':
-    case 'truefalse':
-      return { choiceIds: [q.options.find((o) => !o.correct)!.id] };
-    case 'multiple':
-      return { choiceIds: q.options.filter((o) => !o.correct).map((o) => o.id) };
-    case 'spot':
-      return { choiceIds: [q.segments.find((s) => !s.problem)!.id] };
-    case 'classify':
-      return {
-        verdict: q.verdict === 'acceptable' ? 'unacceptable' : 'acceptable',
-        choiceIds: [q.reasons.find((r) => !r.correct)!.id],
-      };
-  }
-}
 
 /*
  * Five answer patterns over the four questions (R right = 1 point, W wrong = 0), each sat by two

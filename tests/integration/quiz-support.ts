@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { attemptKey, cycleKey } from '../../src/db/keys.js';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
-import type { Course, Question, QuizSettings } from '../../src/domain/course.js';
-import { type GivenAnswer, questionKey, rightAnswer } from '../../src/domain/quiz/index.js';
+import type { Course, QuizSettings } from '../../src/domain/course.js';
+import { questionKey, rightAnswer } from '../../src/domain/quiz/index.js';
 import { choiceTokensFor } from '../../src/services/quiz/index.js';
-import { COURSE_ID } from '../factories.js';
+import { COURSE_ID, wrongAnswer } from '../factories.js';
 import { createUser, loginAs, type Session } from '../helpers/app.js';
 
 /** Adds a copy of the real course under another id with different quiz settings (this test app only). */
@@ -46,24 +46,6 @@ export async function loadAttempt(
 type Form = Record<string, string | string[]>;
 
 /** An answer that earns nothing: the first wrong choice (every wrong one when several may be ticked). */
-function wrongAnswer(q: Question): GivenAnswer {
-  switch (q.type) {
-    case 'single':
-    case 'truefalse':
-      return { choiceIds: [q.options.find((o) => !o.correct)!.id] };
-    case 'multiple': {
-      const pick = q.options.filter((o) => !o.correct);
-      return { choiceIds: (pick.length > 0 ? pick : q.options.slice(0, 1)).map((o) => o.id) };
-    }
-    case 'spot':
-      return { choiceIds: [q.segments.find((s) => !s.problem)!.id] };
-    case 'classify':
-      return {
-        verdict: q.verdict === 'acceptable' ? 'unacceptable' : 'acceptable',
-        choiceIds: [q.reasons.find((r) => !r.correct)!.id],
-      };
-  }
-}
 
 /**
  * The form a learner would send: the app's own right answer for the first `rightCount` questions of

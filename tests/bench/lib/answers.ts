@@ -3,6 +3,7 @@ import type { Question } from '../../../src/domain/course.js';
 import { questionKey } from '../../../src/domain/quiz/answer-form.js';
 import { type GivenAnswer, rightAnswer } from '../../../src/domain/quiz/grading.js';
 import { choiceTokensFor } from '../../../src/services/quiz/choice-tokens.js';
+import { wrongAnswer } from '../../factories.js';
 
 /**
  * Answers a simulated learner gives: right or wrong on purpose, so synthetic history and bench
@@ -11,27 +12,7 @@ import { choiceTokensFor } from '../../../src/services/quiz/choice-tokens.js';
  * form carries opaque choice tokens, see `answerFields`.
  */
 export function answerFor(question: Question, right: boolean): GivenAnswer {
-  if (right) return rightAnswer(question);
-  switch (question.type) {
-    case 'single':
-    case 'truefalse': {
-      const option = question.options.find((o) => !o.correct) ?? question.options[0]!;
-      return { choiceIds: [option.id] };
-    }
-    case 'multiple':
-      return { choiceIds: [(question.options.find((o) => !o.correct) ?? question.options[0]!).id] };
-    case 'spot': {
-      const segment = question.segments.find((s) => !s.problem) ?? question.segments[0]!;
-      return { choiceIds: [segment.id] };
-    }
-    case 'classify': {
-      const reason = question.reasons.find((r) => r.correct) ?? question.reasons[0]!;
-      return {
-        choiceIds: [reason.id],
-        verdict: question.verdict === 'acceptable' ? 'unacceptable' : 'acceptable',
-      };
-    }
-  }
+  return right ? rightAnswer(question) : wrongAnswer(question);
 }
 
 /**
