@@ -2,15 +2,7 @@ import { formatGuessingTable } from './guessing-check.js';
 import { ContentError, formatIssue, sortIssues } from './issues.js';
 import { readCourses } from './load-course.js';
 import type { LoadedCourse } from './loaded-course.js';
-import { checkQuality, QUALITY_CHECKS_DEFAULT } from './quality.js';
-
-export interface CheckOptions {
-  /**
-   * Fail on the quality checks (bank linter, guessing check, coverage) as well as on schema
-   * errors. Defaults to what the loader does: while the loader only reports them, so does this.
-   */
-  strict?: boolean;
-}
+import { checkQuality } from './quality.js';
 
 /**
  * Validates every course under `rootDir` and prints a summary per course, the blind-guesser table
@@ -18,12 +10,7 @@ export interface CheckOptions {
  * and the server's start use the same loader and checks, so a passing check means the server will
  * accept the content.
  */
-export async function checkContent(
-  rootDir: string,
-  out: (line: string) => void,
-  options: CheckOptions = {},
-): Promise<boolean> {
-  const strict = options.strict ?? QUALITY_CHECKS_DEFAULT === 'enforce';
+export async function checkContent(rootDir: string, out: (line: string) => void): Promise<boolean> {
   let courses: Map<string, LoadedCourse>;
   try {
     courses = await readCourses(rootDir);
@@ -40,7 +27,7 @@ export async function checkContent(
   let ok = true;
   for (const loaded of courses.values()) {
     out(summaryOf(loaded));
-    if (!checkCourseQuality(loaded, out, strict)) ok = false;
+    if (!checkCourseQuality(loaded, out)) ok = false;
   }
   return ok;
 }
@@ -54,8 +41,8 @@ function summaryOf({ course }: LoadedCourse): string {
   );
 }
 
-/** Prints the guessing table and the quality findings; false when they fail a strict check. */
-function checkCourseQuality(loaded: LoadedCourse, out: (line: string) => void, strict: boolean): boolean {
+/** Prints the guessing table and the quality findings; false when there are findings. */
+function checkCourseQuality(loaded: LoadedCourse, out: (line: string) => void): boolean {
   const { id } = loaded.course;
   const report = checkQuality(loaded);
   for (const line of formatGuessingTable(report.guessing)) out(`  ${line}`);
@@ -65,15 +52,8 @@ function checkCourseQuality(loaded: LoadedCourse, out: (line: string) => void, s
   }
   for (const issue of sortIssues(report.issues)) out(formatIssue(issue));
   const count = `${report.issues.length} quality problem${plural(report.issues.length)}`;
-  if (strict) {
-    out(`✗ ${id}: ${count} (bank linter, coverage, guessing check)`);
-    return false;
-  }
-  out(
-    `⚠ ${id}: ${count} (bank linter, coverage, guessing check); not yet enforced: ` +
-      'run with --strict to fail on them',
-  );
-  return true;
+  out(`✗ ${id}: ${count} (bank linter, coverage, guessing check)`);
+  return false;
 }
 
 function plural(n: number): string {

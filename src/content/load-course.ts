@@ -15,7 +15,7 @@ import { parseDecisionTree } from './decision-tree.js';
 import { ContentError, type ContentIssue } from './issues.js';
 import { parseLessons } from './lessons.js';
 import { type LoadedCourse, lessonTexts } from './loaded-course.js';
-import { checkQuality, QUALITY_CHECKS_DEFAULT, type QualityMode, START_GUESSING_OPTIONS } from './quality.js';
+import { checkQuality, type QualityMode, START_GUESSING_OPTIONS } from './quality.js';
 import { parseQuestions } from './questions.js';
 import { checkClauseRefs, type KnownClauses, reportDuplicateIds } from './rules.js';
 import { checkSchema } from './schema-issues.js';
@@ -91,11 +91,11 @@ export async function readCourse(dir: string): Promise<LoadedCourse> {
 /**
  * Loads every course under `rootDir` (one sub-folder per course; folders starting with "." or "_"
  * are skipped). All problems from all courses are reported together. This is how the server's
- * start and every CLI command load content, so by default (QUALITY_CHECKS_DEFAULT) a course that
+ * start and every CLI command load content, so unless told `quality: 'report'` a course that
  * fails the quality checks is refused here, as a schema error is.
  */
 export function loadCourses(rootDir: string, options: LoadOptions = {}): Promise<Map<string, Course>> {
-  const quality = options.quality ?? QUALITY_CHECKS_DEFAULT;
+  const quality = options.quality ?? 'enforce';
   return eachCourse(
     rootDir,
     (dir) => loadCourse(dir, { quality }),

@@ -19,13 +19,6 @@ import type { LoadedCourse } from './loaded-course.js';
 export type QualityMode = 'enforce' | 'report';
 
 /**
- * What `loadCourses` (the server's start, every CLI command) and `content:check` do by default:
- * refuse a course that fails the quality checks, as they refuse a schema error. `report` keeps a
- * course loading while its authors work through the findings (content:check still prints them).
- */
-export const QUALITY_CHECKS_DEFAULT: QualityMode = 'enforce';
-
-/**
  * The guessing check as the loader runs it at every start and CLI command: the first 4,000 of the
  * same seeded attempts `content:check` plays (20,000), so a start costs about 0.4 s instead of 2 s.
  * `content:check` stays the authority; only a bank within a hair of a limit could pass one and not

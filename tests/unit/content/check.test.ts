@@ -22,7 +22,7 @@ describe('checkContent', () => {
     async () => {
       temp = await soundCourse();
       const { lines, out } = collect();
-      expect(await checkContent(temp.root, out, { strict: true })).toBe(true);
+      expect(await checkContent(temp.root, out)).toBe(true);
       expect(lines[0]).toMatch(
         /^✓ minimal: 2 lessons, 4 examples, 24 questions, 2 clauses, .*version [0-9a-f]{16}$/,
       );
@@ -32,32 +32,17 @@ describe('checkContent', () => {
     },
   );
 
-  it(
-    'prints quality findings with file and line; --strict fails on them, otherwise they are reported',
-    FULL_CHECK,
-    async () => {
-      temp = await soundCourse();
-      await temp.edit('quiz.yaml', '"Choice b for case 3 fits"', '"All of the above"');
-      const finding =
-        /minimal\/quiz\.yaml:\d+ questions\[3\]\.options\[1\]\.text: option "b" says "All of the above"/;
+  it('prints quality findings with file and line and fails on them', FULL_CHECK, async () => {
+    temp = await soundCourse();
+    await temp.edit('quiz.yaml', '"Choice b for case 3 fits"', '"All of the above"');
+    const finding =
+      /minimal\/quiz\.yaml:\d+ questions\[3\]\.options\[1\]\.text: option "b" says "All of the above"/;
 
-      const strict = collect();
-      expect(await checkContent(temp.root, strict.out, { strict: true })).toBe(false);
-      expect(strict.lines.some((l) => finding.test(l))).toBe(true);
-      expect(strict.lines.at(-1)).toBe(
-        '✗ minimal: 1 quality problem (bank linter, coverage, guessing check)',
-      );
-
-      const byDefault = collect();
-      expect(await checkContent(temp.root, byDefault.out)).toBe(false);
-      expect(byDefault.lines.at(-1)).toMatch(/^✗ minimal: 1 quality problem/);
-
-      const lenient = collect();
-      expect(await checkContent(temp.root, lenient.out, { strict: false })).toBe(true);
-      expect(lenient.lines.some((l) => finding.test(l))).toBe(true);
-      expect(lenient.lines.at(-1)).toMatch(/^⚠ minimal: 1 quality problem .*--strict/);
-    },
-  );
+    const { lines, out } = collect();
+    expect(await checkContent(temp.root, out)).toBe(false);
+    expect(lines.some((l) => finding.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe('✗ minimal: 1 quality problem (bank linter, coverage, guessing check)');
+  });
 
   it('accepts the real courses folder', FULL_CHECK, async () => {
     const { lines, out } = collect();
