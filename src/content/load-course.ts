@@ -10,6 +10,7 @@ import {
   type RecertificationCycle,
   type RecertificationDefaults,
 } from '../domain/course.js';
+import { BASELINE_POLICY_VERSION } from '../domain/policy-version.js';
 import { type CourseFiles, CourseFolderError, readCourseFiles } from './course-files.js';
 import { parseDecisionTree } from './decision-tree.js';
 import { ContentError, type ContentIssue } from './issues.js';
@@ -216,6 +217,7 @@ function buildCourse(
     summary: courseFile.summary,
     estimatedMinutes: courseFile.estimatedMinutes,
     version: files.version,
+    policyVersion: BASELINE_POLICY_VERSION,
     policyTitle: policy.title,
     clauses: policy.clauses,
     lessons,

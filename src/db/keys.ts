@@ -51,3 +51,6 @@ export const ORG_PROFILE_ID = 'org-profile';
 export const ORG_LOGO_ID = 'org-logo';
 /** A logo waiting on an admin's preview page, until saved or expired. */
 export const orgLogoDraftKey = (draftId: string) => `org-logo-draft:${draftId}`;
+
+/** A published policy version: `<courseId>:<n>` (insert-once, so a version number is taken once). */
+export const policyVersionKey = (courseId: string, n: number) => `${courseId}:${n}`;

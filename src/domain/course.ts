@@ -310,8 +310,14 @@ export interface Course {
   title: string;
   summary: string;
   estimatedMinutes: number;
-  /** sha256 (hex) over every file in the course folder. Any edit gives a new version; attestations bind to it. */
+  /**
+   * sha256 (hex) content version. As loaded: over every file in the course folder. As served
+   * (services/courses/): over the files' version, the profile's placeholder values and the published
+   * policy overlay. Any change gives a new version; attestations bind to it.
+   */
   version: string;
+  /** The published policy version number (domain/policy-version.ts); 1 = the course files as they are. */
+  policyVersion: number;
   /** Title of the policy document the clauses belong to, e.g. "Social Media Policy". */
   policyTitle: string;
   clauses: Clause[];

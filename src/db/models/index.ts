@@ -32,6 +32,14 @@ import {
   orgProfileDraftSchema,
   orgProfileSchema,
 } from './organisation.js';
+import {
+  type PolicyDraftDoc,
+  type PolicyHeadDoc,
+  type PolicyVersionDoc,
+  policyDraftSchema,
+  policyHeadSchema,
+  policyVersionSchema,
+} from './policy.js';
 import { type AttemptDoc, type AttemptResultDoc, attemptResultSchema, attemptSchema } from './quiz.js';
 import {
   type AttestationDoc,
@@ -102,6 +110,9 @@ export function defineModels(conn: Connection) {
     OrgProfile: conn.model<OrgProfileDoc>('OrgProfile', orgProfileSchema),
     OrgLogo: conn.model<OrgLogoDoc>('OrgLogo', orgLogoSchema),
     OrgProfileDraft: conn.model<OrgProfileDraftDoc>('OrgProfileDraft', orgProfileDraftSchema),
+    PolicyVersion: conn.model<PolicyVersionDoc>('PolicyVersion', policyVersionSchema),
+    PolicyHead: conn.model<PolicyHeadDoc>('PolicyHead', policyHeadSchema),
+    PolicyDraft: conn.model<PolicyDraftDoc>('PolicyDraft', policyDraftSchema),
   };
 }
 

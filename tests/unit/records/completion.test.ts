@@ -19,6 +19,7 @@ function courseWith(lessonIds: string[], version = V1): Course {
     summary: '',
     estimatedMinutes: 10,
     version,
+    policyVersion: 1,
     policyTitle: 'Policy',
     clauses: [],
     lessons: lessonIds.map((id) => ({ id, title: id, objectives: [], clauses: [], html: '' })),
