@@ -198,15 +198,21 @@ export function profileChanges(
   return changes;
 }
 
+/** The name as one word for hashtags, handles and repository owners (`#{{org.tag}}Life`): letters and digits only. */
+function orgTag(name: string): string {
+  return name.normalize('NFC').replace(/[^\p{L}\p{N}]/gu, '');
+}
+
 /**
  * Every placeholder name a course file may use, with its value from the profile: `org.name`,
- * `org.shortName`, `org.clientListUrl`, `org.regions`, `contact.<kind>` (the channel) and
+ * `org.shortName`, `org.tag`, `org.clientListUrl`, `org.regions`, `contact.<kind>` (the channel) and
  * `contact.<kind>.name`. Values are plain text; whoever renders them escapes them.
  */
 export function placeholderValues(profile: OrgProfileValues): ReadonlyMap<string, string> {
   const values = new Map<string, string>([
     ['org.name', profile.name],
     ['org.shortName', profile.shortName],
+    ['org.tag', orgTag(profile.name)],
     ['org.clientListUrl', profile.clientListUrl],
     ['org.regions', profile.regions.map((r) => REGION_LABELS[r]).join(', ')],
   ]);

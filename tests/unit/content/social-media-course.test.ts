@@ -70,10 +70,10 @@ describe('social-media-policy course', () => {
     for (const example of course.examples) expect(example.reasons.length, example.id).toBeGreaterThan(0);
   });
 
-  it('uses one fictional company name throughout', () => {
+  it("names the organisation only through its placeholder, never a company's own name", () => {
     const texts = [...course.examples.map((e) => e.text), ...course.lessons.map((l) => l.html)].join('\n');
-    expect(texts).toContain('Kestrel Works');
-    expect(texts).not.toMatch(/Northwind|Contoso/);
+    expect(texts).toContain('{{org.name}}');
+    expect(texts).not.toMatch(/Kestrel|Northwind|Contoso/i);
   });
 
   it('has a decision tree with at least 5 questions and every verdict among its outcomes', () => {
@@ -188,7 +188,8 @@ describe('social-media-policy examples and tree after issue 20', () => {
   });
 
   it('puts the disclosure up front in every endorsement that may be posted', () => {
-    const disclosure = /#ad\b|I work (at|for|in)|I received|I'm (a|an|the) .* at Kestrel Works|Disclosure/i;
+    const disclosure =
+      /#ad\b|I work (at|for|in)|I received|I'm (a|an|the) .* at \{\{org\.name\}\}|Disclosure/i;
     for (const example of course.examples.filter((e) => e.clauses.includes('SMP-09'))) {
       const posts = example.verdict === 'acceptable' ? [example.text] : [];
       if (example.betterVersion) posts.push(example.betterVersion);
