@@ -1,4 +1,5 @@
 import type { Course } from '../domain/course.js';
+import { everyoneQuestions } from '../domain/jurisdictions.js';
 import type { ContentIssue } from './issues.js';
 import { containsRun, lessonSentences, wordsOf } from './lesson-sentences.js';
 import type { YamlSource } from './yaml-source.js';
@@ -48,7 +49,8 @@ function clauseCoverage({ course, policy }: CoverageInput): ContentIssue[] {
         ),
       );
     }
-    const questions = course.questions.filter((q) => q.clauses.includes(clause.id));
+    // Questions marked for some jurisdictions are extra: only those every learner can draw count.
+    const questions = everyoneQuestions(course.questions).filter((q) => q.clauses.includes(clause.id));
     const judgement = questions.filter((q) => !q.recall).length;
     if (judgement < MIN_JUDGEMENT_QUESTIONS_PER_CLAUSE) {
       issues.push(

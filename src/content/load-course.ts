@@ -10,6 +10,7 @@ import {
   type RecertificationCycle,
   type RecertificationDefaults,
 } from '../domain/course.js';
+import { everyoneQuestions } from '../domain/jurisdictions.js';
 import { BASELINE_POLICY_VERSION } from '../domain/policy-version.js';
 import { type CourseFiles, CourseFolderError, readCourseFiles } from './course-files.js';
 import { parseDecisionTree } from './decision-tree.js';
@@ -198,9 +199,11 @@ function buildCourse(
     issues.push(courseSource.issue(['id'], `must equal the folder name "${folderName}"`));
   }
   const lessons = parseLessons({ texts, listed: courseFile.lessons, courseSource, known, display }, issues);
-  // An attempt draws at most one recall question: the others cannot fill its places.
-  const recallCount = questions.filter((q) => q.recall).length;
-  const drawable = questions.length - Math.max(0, recallCount - 1);
+  // An attempt draws at most one recall question: the others cannot fill its places. Questions marked
+  // for some jurisdictions are extra: an attempt must fill up without them.
+  const everyone = everyoneQuestions(questions);
+  const recallCount = everyone.filter((q) => q.recall).length;
+  const drawable = everyone.length - Math.max(0, recallCount - 1);
   const quiz = quizSettings(courseFile, courseSource, drawable, quizSource !== undefined, issues);
   const recertification = recertificationDefaults(courseFile, courseSource, issues);
 

@@ -1,6 +1,8 @@
 import MarkdownIt from 'markdown-it';
+import container from 'markdown-it-container';
 import sanitizeHtml from 'sanitize-html';
 import type { ContentIssue } from './issues.js';
+import { NOTICE_INFO, noticeCodes, renderNotice } from './notice-blocks.js';
 import { parseScenario } from './scenario.js';
 import { renderScenario, type ScenarioText } from './scenario-html.js';
 
@@ -11,11 +13,15 @@ import { renderScenario, type ScenarioText } from './scenario-html.js';
  * (script, style, iframe, event handlers, javascript: URLs, images) is dropped.
  */
 
+type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
+
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: true });
 // markdown-it would leave a `[text](javascript:…)` link as literal source text. Let every link
 // through instead: sanitize-html below drops any href that isn't http, https or mailto, so the
 // reader sees just the link text, and one place decides what a safe URL is.
 markdown.validateLink = () => true;
+// `::: notice us uk` … `:::` marks a lesson section for some jurisdictions (notice-blocks.ts).
+markdown.use(container, NOTICE_INFO);
 
 // The lesson page owns the h1, so the highest heading in a lesson becomes h2 and the rest follow.
 markdown.core.ruler.push('shift_headings', (state) => {
@@ -122,22 +128,42 @@ export function renderLessonMarkdown(
   context: LessonRenderContext = { file: 'lesson.md', firstLine: 1, lessonId: 'lesson', issues: [] },
 ): string {
   const tokens = markdown.parse(source, {});
+  const lines = source.split('\n');
   const parts: string[] = [];
   const ids = new Set<string>();
   let start = 0;
   let headingLevel = 1;
+  let notice: { codes: string[] } | null = null;
+  const render = (from: number, to: number) =>
+    sanitize(markdown.renderer.render(tokens.slice(from, to), markdown.options, {}));
   const flush = (end: number) => {
-    if (end > start)
-      parts.push(sanitize(markdown.renderer.render(tokens.slice(start, end), markdown.options, {})));
+    if (end > start) parts.push(render(start, end));
   };
   const issue = (line: number, message: string) =>
     context.issues.push({ file: context.file, line, field: '', message });
+  const lineOf = (token: Token) => context.firstLine + (token.map?.[0] ?? 0);
   tokens.forEach((token, index) => {
     if (token.type === 'heading_open') headingLevel = Number(token.tag.slice(1));
+    if (token.type === `container_${NOTICE_INFO}_open`) {
+      if (token.level > 0) {
+        issue(lineOf(token), 'a notice block cannot sit inside another block');
+        return;
+      }
+      flush(index);
+      start = index + 1;
+      notice = { codes: noticeCodes(token, lines, lineOf(token), issue) };
+      return;
+    }
+    if (token.type === `container_${NOTICE_INFO}_close` && token.level === 0 && notice) {
+      parts.push(renderNotice(notice.codes, render(start, index)));
+      start = index + 1;
+      notice = null;
+      return;
+    }
     if (token.type !== 'fence' || token.info.trim() !== SCENARIO_INFO) return;
-    const line = context.firstLine + (token.map?.[0] ?? 0);
+    const line = lineOf(token);
     if (token.level > 0) {
-      issue(line, 'a scenario block must stand on its own, not inside a list or a quote');
+      issue(line, 'a scenario block must stand on its own, not inside a list, a quote or a notice');
       return;
     }
     flush(index);

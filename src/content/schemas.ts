@@ -9,6 +9,7 @@ import {
   REVIEW_LEVELS,
   SHARE_VERDICTS,
 } from '../domain/course.js';
+import { REGIONS } from '../domain/org-profile.js';
 
 /**
  * The shape of each content file, as authors write it. Every object rejects unknown fields so a
@@ -23,6 +24,12 @@ const Text = Type.String({ minLength: 1, maxLength: 4000 });
 const ShortText = Type.String({ minLength: 1, maxLength: 300 });
 const ClauseRefs = Type.Array(Id, { minItems: 1, maxItems: 20 });
 const PositiveInt = (maximum: number) => Type.Integer({ minimum: 1, maximum });
+/** Jurisdiction codes are the organisation profile's regions (`us`, `uk`, `eu`, `ca`, `au`, `other`). */
+const Jurisdictions = Type.Array(Type.Enum([...REGIONS]), {
+  minItems: 1,
+  maxItems: REGIONS.length,
+  uniqueItems: true,
+});
 
 // ----------------------------------------------------------------------------- course.yaml
 
@@ -98,6 +105,13 @@ export const PolicyFileSchema = Type.Object(
           title: ShortText,
           summary: ShortText,
           text: Text,
+          /** Paragraphs shown after the text only to learners in one of their jurisdictions. */
+          notices: Type.Optional(
+            Type.Array(Type.Object({ jurisdictions: Jurisdictions, text: Text }, strict), {
+              minItems: 1,
+              maxItems: 20,
+            }),
+          ),
         },
         strict,
       ),
@@ -220,6 +234,8 @@ const questionBase = {
   fixedOrder: Type.Optional(ShortText),
   recall: Type.Optional(Type.Boolean()),
   lengthReason: Type.Optional(ShortText),
+  /** Drawn only for learners in one of these jurisdictions. */
+  jurisdictions: Type.Optional(Jurisdictions),
 };
 
 export const QuestionSchemas = {

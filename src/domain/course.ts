@@ -9,6 +9,8 @@
  * tree nodes). All `clauses: string[]` fields hold ids of `Course.clauses` and are checked at load.
  */
 
+import type { Region } from './org-profile.js';
+
 export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
 
 // ---------------------------------------------------------------------------------------------
@@ -24,6 +26,18 @@ export interface Clause {
   text: string;
   /** One-line plain-language summary, used on the attestation page and in review screens. */
   summary: string;
+  /**
+   * Extra paragraphs that apply only in some jurisdictions (a legal notice such as the US NLRA
+   * Section 7 notice), shown after the clause text to learners in one of them (domain/jurisdictions.ts).
+   */
+  notices?: ClauseNotice[];
+}
+
+/** A clause paragraph for some jurisdictions (codes of the profile's REGIONS, at least one). */
+export interface ClauseNotice {
+  jurisdictions: Region[];
+  /** Plain text; a blank line starts a new paragraph, as in the clause text. */
+  text: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -36,7 +50,11 @@ export interface Lesson {
   objectives: string[];
   /** Clause ids this lesson teaches. */
   clauses: string[];
-  /** Sanitised HTML rendered once at load. Headings start at h2 (the page owns h1). */
+  /**
+   * Sanitised HTML rendered once at load. Headings start at h2 (the page owns h1). A `::: notice us uk`
+   * block becomes a section between `<!--notice:us,uk-->` and `<!--/notice-->` markers, which
+   * `lessonHtmlFor` (domain/jurisdictions.ts) keeps or drops per learner.
+   */
   html: string;
   /** Estimated reading time in minutes, if the author gave one. */
   minutes?: number;
@@ -191,6 +209,11 @@ interface QuestionBase {
   lengthReason?: string;
   /** Where the question is written (file in the course folder, 1-based line), for HR's item statistics. */
   source?: QuestionSource;
+  /**
+   * Drawn only for learners in one of these jurisdictions (a question on a local notice). Absent: any
+   * learner may draw it. Such questions are extra: the course checks count only the others.
+   */
+  jurisdictions?: Region[];
 }
 
 export interface QuestionSource {
