@@ -10,6 +10,7 @@ import { systemClock } from './domain/clock.js';
 import type { Course } from './domain/course.js';
 import { createMailer, type Mailer } from './mail/transport.js';
 import { createAuditLog, signerFromKey } from './services/audit/log.js';
+import { createCatalogue } from './services/courses/index.js';
 import { createServices, type Services } from './services/index.js';
 
 function printUsage(): void {
@@ -32,14 +33,25 @@ interface Backend {
 
 /**
  * The database (the embedded server if configured), the audit log, the run's own mailer, and the
- * services wired once on them (services/index.ts), as the app wires `app.services`.
+ * services wired once on them (services/index.ts), as the app wires `app.services`. The courses are
+ * resolved (services/courses/) before the command runs, so every command sees them as served.
  */
 async function openBackend(config: Config, courses: Map<string, Course>): Promise<Backend> {
   const server = await openDatabaseServer(config, (line) => console.error(line));
   const db = await openDb(server.uri, config.DB_NAME, config.QUERY_INDEXES);
   const audit = createAuditLog(db.models, signerFromKey(config.AUDIT_SIGNING_KEY));
   const mailer = createMailer(config, db.models);
-  const services = createServices({ models: db.models, courses, audit, mailer, baseUrl: config.BASE_URL });
+  const catalogue = createCatalogue({ models: db.models, served: courses, clock: systemClock });
+  const services = createServices({
+    models: db.models,
+    courses,
+    catalogue,
+    audit,
+    mailer,
+    baseUrl: config.BASE_URL,
+  });
+  // The run's courses as served: the saved profile's values and the published policy versions.
+  if (courses.size > 0) await catalogue.refresh({ force: true });
   return {
     mailer,
     services,

@@ -5,7 +5,11 @@ import type { Course } from '../domain/course.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Validated course content, parsed once at start-up. Invalid content stops the start. */
+    /**
+     * The courses as served, parsed once at start-up (invalid content stops the start) and resolved in
+     * place by `app.catalogue` (services/courses/): placeholders filled from the organisation profile,
+     * the published policy overlay applied. Always this one Map object.
+     */
     courses: Map<string, Course>;
   }
 }

@@ -1,29 +1,41 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createMailer } from '../mail/transport.js';
+import { type Catalogue, createCatalogue } from '../services/courses/index.js';
 import { createServices, type Services } from '../services/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every use case, wired once at start-up (services/index.ts). */
     services: Services;
+    /** The course templates and the refresh that keeps `app.courses` resolved (services/courses/). */
+    catalogue: Catalogue;
   }
 }
 
-/** Builds `app.services` from the app's database, courses, audit log and one mailer. */
+/**
+ * Builds `app.services` from the app's database, courses, audit log and one mailer. `app.courses`
+ * is resolved before the app is ready and refreshed at the start of each request: free while fresh
+ * (services/courses/catalogue.ts REFRESH_MS), two small reads when stale.
+ */
 export default fp(
   async function services(app: FastifyInstance) {
     const mailer = createMailer(app.config, app.db.models);
+    const catalogue = createCatalogue({ models: app.db.models, served: app.courses, clock: app.clock });
+    app.decorate('catalogue', catalogue);
     app.decorate(
       'services',
       createServices({
         models: app.db.models,
         courses: app.courses,
+        catalogue,
         audit: app.audit,
         mailer,
         baseUrl: app.config.BASE_URL,
       }),
     );
+    app.addHook('onReady', async () => catalogue.refresh({ force: true }));
+    app.addHook('onRequest', async () => catalogue.refresh());
     app.addHook('onClose', async () => mailer.close());
   },
   { name: 'services', dependencies: ['db', 'courses'] },

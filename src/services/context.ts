@@ -2,6 +2,7 @@ import type { Models } from '../db/models/index.js';
 import type { Course } from '../domain/course.js';
 import type { Mailer } from '../mail/transport.js';
 import type { AuditLog } from './audit/log.js';
+import type { Catalogue } from './courses/catalogue.js';
 
 /**
  * What every service command works with, built once at start-up (plugins/services.ts, the CLI)
@@ -10,7 +11,10 @@ import type { AuditLog } from './audit/log.js';
  */
 export interface ServiceContext {
   models: Models;
+  /** The courses as served (placeholders filled, published policy applied), re-resolved in place by `catalogue`. */
   courses: Map<string, Course>;
+  /** The course templates, and the refresh that keeps `courses` current with the profile and published policy. */
+  catalogue: Catalogue;
   audit: AuditLog;
   mailer: Mailer;
   /** Absolute address used in e-mails, certificates and verify links. */

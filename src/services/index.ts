@@ -1,12 +1,14 @@
 import { assignmentsCommands } from './assignments/index.js';
 import { auditCommands } from './audit/index.js';
 import { bindCommands, type ServiceContext } from './context.js';
+import { coursesCommands } from './courses/index.js';
 import { demoCommands } from './demo/index.js';
 import { identityCommands } from './identity/index.js';
 import { jobsCommands } from './jobs/index.js';
 import { learningCommands } from './learning/index.js';
 import { organisationCommands } from './organisation/index.js';
 import { peopleCommands } from './people/index.js';
+import { policyCommands } from './policy/index.js';
 import { quizCommands } from './quiz/index.js';
 import { recordsCommands } from './records/index.js';
 import { reportingCommands } from './reporting/index.js';
@@ -29,6 +31,8 @@ export function createServices(ctx: ServiceContext) {
     jobs: bindCommands(ctx, jobsCommands),
     demo: bindCommands(ctx, demoCommands),
     organisation: bindCommands(ctx, organisationCommands),
+    policy: bindCommands(ctx, policyCommands),
+    courses: bindCommands(ctx, coursesCommands),
   };
 }
 

@@ -18,6 +18,7 @@ beforeAll(async () => {
   const deps = {
     models: app.db.models,
     courses: app.courses,
+    catalogue: app.catalogue,
     mailer: outboxMailer(app.db.models),
     audit: app.audit,
     baseUrl: 'http://localhost:3000',

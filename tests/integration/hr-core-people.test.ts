@@ -141,6 +141,7 @@ describe('people CSV import', () => {
       config: t.config,
       db: t.app.db,
       courses: t.app.courses,
+      catalogue: t.app.catalogue,
       clock: t.clock,
       audit: t.app.audit,
       services: t.app.services,
@@ -267,6 +268,7 @@ describe('demo training data', () => {
       const deps = {
         models: fresh.app.db.models,
         courses: fresh.app.courses,
+        catalogue: fresh.app.catalogue,
         mailer: outboxMailer(fresh.app.db.models),
         audit: fresh.app.audit,
         baseUrl: fresh.config.BASE_URL,

@@ -41,6 +41,7 @@ async function sweep(at: string) {
   const deps = {
     models: t.app.db.models,
     courses: t.app.courses,
+    catalogue: t.app.catalogue,
     mailer: outboxMailer(t.app.db.models),
     audit: t.app.audit,
     baseUrl: t.config.BASE_URL,

@@ -56,6 +56,7 @@ beforeAll(async () => {
   deps = {
     models: t.app.db.models,
     courses: t.app.courses,
+    catalogue: t.app.catalogue,
     mailer: outboxMailer(t.app.db.models),
     audit: t.app.audit,
     baseUrl: t.config.BASE_URL,

@@ -25,6 +25,7 @@ export async function learnerByEmail(app: FastifyInstance, email: string) {
 const context = (app: FastifyInstance): ServiceContext => ({
   models: app.db.models,
   courses: app.courses,
+  catalogue: app.catalogue,
   audit: app.audit,
   mailer: outboxMailer(app.db.models),
   baseUrl: app.config.BASE_URL,

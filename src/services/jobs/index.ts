@@ -1,3 +1,4 @@
+import type { ServiceContext } from '../context.js';
 import { runNightly } from './nightly.js';
 import { runSweep } from './sweep/index.js';
 
@@ -5,7 +6,21 @@ export type { NightlyReport } from './nightly.js';
 export type { SweepReport } from './sweep/index.js';
 
 /**
+ * A job that first re-reads the organisation profile and the published policy versions, so its
+ * e-mails and checks use the courses as served now, whichever process published the change.
+ */
+function withCoursesRefreshed<I, R>(job: (ctx: ServiceContext, input: I) => Promise<R>) {
+  return async (ctx: ServiceContext, input: I): Promise<R> => {
+    await ctx.catalogue.refresh({ force: true });
+    return job(ctx, input);
+  };
+}
+
+/**
  * The jobs area's commands, bound to the service context in services/index.ts: the refresher
  * sweep (every 15 minutes) and the nightly job (once per UTC day), run by the scheduler and `jobs:run`.
  */
-export const jobsCommands = { runSweep, runNightly };
+export const jobsCommands = {
+  runSweep: withCoursesRefreshed(runSweep),
+  runNightly: withCoursesRefreshed(runNightly),
+};

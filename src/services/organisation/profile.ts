@@ -24,7 +24,8 @@ export const DRAFT_MINUTES = 60;
 const CACHE_MS = 30_000;
 const cache = new WeakMap<Models, { profile: OrgProfile; readAt: number }>();
 
-function fromDoc(doc: OrgProfileDoc | null): OrgProfile {
+/** The profile a stored document holds (the neutral default when none is saved). */
+export function profileFromDoc(doc: OrgProfileDoc | null): OrgProfile {
   if (!doc) return DEFAULT_PROFILE;
   const { _id, ...profile } = doc;
   return profile;
@@ -37,7 +38,9 @@ export async function currentProfile(
 ): Promise<OrgProfile> {
   const hit = cache.get(ctx.models);
   if (hit && performance.now() - hit.readAt < CACHE_MS) return hit.profile;
-  const profile = fromDoc(await ctx.models.OrgProfile.findOne({ _id: ORG_PROFILE_ID }).lean<OrgProfileDoc>());
+  const profile = profileFromDoc(
+    await ctx.models.OrgProfile.findOne({ _id: ORG_PROFILE_ID }).lean<OrgProfileDoc>(),
+  );
   cache.set(ctx.models, { profile, readAt: performance.now() });
   return profile;
 }
@@ -74,6 +77,8 @@ export async function saveProfile(
     { upsert: true },
   );
   cache.set(ctx.models, { profile, readAt: performance.now() });
+  // The courses as served name the organisation: this process shows the new values at once.
+  await ctx.catalogue.refresh({ force: true });
   await ctx.audit.append(
     {
       actorId,

@@ -8,8 +8,10 @@
 import mongoose from 'mongoose';
 import { defaultCoursesDir, loadCourses } from '../../../src/content/index.js';
 import { defineModels } from '../../../src/db/models/index.js';
+import { systemClock } from '../../../src/domain/clock.js';
 import { outboxMailer } from '../../../src/mail/transport.js';
 import { createAuditLog } from '../../../src/services/audit/log.js';
+import { createCatalogue } from '../../../src/services/courses/index.js';
 import { runNightly } from '../../../src/services/jobs/nightly.js';
 import { runSweep } from '../../../src/services/jobs/sweep/index.js';
 
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   const deps = {
     models,
     courses,
+    catalogue: createCatalogue({ models, served: courses, clock: systemClock }),
     mailer: outboxMailer(models),
     audit: createAuditLog(models),
     baseUrl: 'http://127.0.0.1:3000',

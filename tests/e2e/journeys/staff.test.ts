@@ -88,6 +88,7 @@ describe('staff journeys', () => {
     const jobs = {
       models: app.db.models,
       courses: app.courses,
+      catalogue: app.catalogue,
       mailer: outboxMailer(app.db.models),
       audit: app.audit,
       baseUrl: app.config.BASE_URL,

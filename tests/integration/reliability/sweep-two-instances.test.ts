@@ -15,6 +15,7 @@ let twin: FastifyInstance;
 const deps = (app: FastifyInstance) => ({
   models: app.db.models,
   courses: app.courses,
+  catalogue: app.catalogue,
   mailer: outboxMailer(app.db.models),
   audit: app.audit,
   baseUrl: 'http://localhost:3000',

@@ -1,0 +1,110 @@
+import { ORG_PROFILE_ID } from '../../db/keys.js';
+import type { Models } from '../../db/models/index.js';
+import type { PolicyHeadDoc } from '../../db/models/policy.js';
+import type { Clock } from '../../domain/clock.js';
+import type { Course } from '../../domain/course.js';
+import { resolveCourse, servedPlaceholderValues } from '../../domain/course-resolve.js';
+import { DEFAULT_PROFILE } from '../../domain/org-profile.js';
+import { BASELINE_OVERLAY, type PolicyOverlay } from '../../domain/policy-version.js';
+import { profileFromDoc } from '../organisation/profile.js';
+
+/**
+ * The courses as served. `templates` are the course files as loaded (placeholders unfilled); the
+ * served Map (`app.courses` / `ctx.courses`, the one object 60+ readers hold) is re-resolved IN
+ * PLACE from them whenever the organisation profile or a published policy version (`policy_heads`)
+ * changes. Every process re-reads both at most every REFRESH_MS (the `onRequest` hook, the jobs and
+ * the CLI call `refresh()`; a fresh catalogue costs no database read), and at once after its own
+ * profile save or policy publish (`refresh({ force: true })`). Another process follows within REFRESH_MS.
+ */
+export const REFRESH_MS = 5_000;
+
+export interface Catalogue {
+  /** The course files as loaded: placeholders unfilled, no overlay. */
+  readonly templates: ReadonlyMap<string, Course>;
+  /** Re-reads the profile and the published versions if stale (or `force`), and re-resolves the served Map if they changed. */
+  refresh(options?: { force?: boolean }): Promise<void>;
+  /** A course resolved with a draft overlay and/or other values (defaults: the current ones); nothing is stored. */
+  preview(
+    courseId: string,
+    options: { overlay?: PolicyOverlay; values?: ReadonlyMap<string, string> },
+  ): Promise<Course | undefined>;
+  /** The overlay a course is served with now (the baseline before any publish). */
+  overlayOf(courseId: string): PolicyOverlay;
+}
+
+interface State {
+  values: ReadonlyMap<string, string>;
+  overlays: Map<string, PolicyOverlay>;
+  /** The values and overlays as one string: an unchanged read re-resolves nothing. */
+  key: string;
+}
+
+function overlayFromHead(head: PolicyHeadDoc): PolicyOverlay {
+  return { n: head.n, clauses: head.overlay ?? {}, publishedAt: head.publishedAt, note: head.note ?? '' };
+}
+
+async function readState(models: Models): Promise<State> {
+  const [doc, heads] = await Promise.all([
+    models.OrgProfile.findOne({ _id: ORG_PROFILE_ID }).lean(),
+    models.PolicyHead.find({}).lean<PolicyHeadDoc[]>(),
+  ]);
+  const values = servedPlaceholderValues(doc ? profileFromDoc(doc) : DEFAULT_PROFILE);
+  const overlays = new Map(heads.map((h) => [h._id, overlayFromHead(h)]));
+  const sortedHeads = heads.map((h) => [h._id, h.n, h.overlay]).sort();
+  return { values, overlays, key: JSON.stringify([[...values], sortedHeads]) };
+}
+
+/**
+ * The catalogue over `served` (whose entries, as given, become the templates). Until the first
+ * refresh the served Map holds the templates as they are.
+ */
+export function createCatalogue(deps: {
+  models: Models;
+  served: Map<string, Course>;
+  clock: Clock;
+}): Catalogue {
+  const { models, served, clock } = deps;
+  const templates: ReadonlyMap<string, Course> = new Map(served);
+  let state: State | null = null;
+  let readAt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<void> | null = null;
+
+  const overlayOf = (courseId: string) => state?.overlays.get(courseId) ?? BASELINE_OVERLAY;
+  const apply = (next: State) => {
+    if (state?.key === next.key) return;
+    state = next;
+    for (const [id, template] of templates)
+      served.set(id, resolveCourse(template, { values: next.values, overlay: overlayOf(id) }));
+  };
+  const reread = () => {
+    inFlight ??= (async () => {
+      try {
+        const next = await readState(models);
+        readAt = clock.now().getTime();
+        apply(next);
+      } finally {
+        inFlight = null;
+      }
+    })();
+    return inFlight;
+  };
+
+  return {
+    templates,
+    overlayOf,
+    async refresh(options = {}) {
+      // The test clock may be moved back: any distance from the last read beyond the TTL is stale.
+      const fresh = Math.abs(clock.now().getTime() - readAt) < REFRESH_MS;
+      if (fresh && !options.force) return;
+      if (options.force && inFlight) await inFlight; // a read already under way may predate the change
+      await reread();
+    },
+    async preview(courseId, options) {
+      const template = templates.get(courseId);
+      if (!template) return undefined;
+      await this.refresh();
+      const values = options.values ?? state?.values ?? servedPlaceholderValues(DEFAULT_PROFILE);
+      return resolveCourse(template, { values, overlay: options.overlay ?? overlayOf(courseId) });
+    },
+  };
+}
