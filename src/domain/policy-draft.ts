@@ -5,7 +5,7 @@
  * Wording is kept as written, placeholders unfilled: the course resolver fills them when served.
  */
 import type { FieldError } from './assignment-rules.js';
-import { addDays, utcDay } from './dates.js';
+import { addDays, parseDay, utcDay } from './dates.js';
 import { unknownPlaceholders } from './placeholders.js';
 import {
   BASELINE_POLICY_VERSION,
@@ -218,4 +218,18 @@ export function buildNextVersion(
     changes,
     strongest: strongestKind(changes.map((c) => c.kind)),
   };
+}
+
+/**
+ * The due date the approver chose (`YYYY-MM-DD`, from a date input), or the default when left
+ * empty; refused if it is not a date or is before today.
+ */
+export function approvalDueDate(text: string, now: Date): { dueAt: Date } | { errors: FieldError[] } {
+  if (text.trim() === '') return { dueAt: defaultDueDate(now) };
+  const dueAt = parseDay(text);
+  if (!dueAt || dueAt < utcDay(now))
+    return {
+      errors: [{ field: 'dueDate', message: 'Enter a due date (YYYY-MM-DD) that is today or later.' }],
+    };
+  return { dueAt };
 }

@@ -8,6 +8,7 @@ import hrItemStatsRoutes from './hr/courses/questions/index.js';
 import hrCourseSettingsRoutes from './hr/courses/settings/index.js';
 import hrOutboxRoutes from './hr/outbox/index.js';
 import hrPeopleRoutes from './hr/people/index.js';
+import hrPolicyRoutes from './hr/policy/index.js';
 import reportingArea from './hr/reports/reporting-area.js';
 import learnRoutes from './learn/index.js';
 import quizRoutes from './quiz/index.js';
@@ -29,6 +30,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(hrOutboxRoutes);
   await app.register(hrCourseSettingsRoutes);
   await app.register(hrItemStatsRoutes);
+  await app.register(hrPolicyRoutes);
   await app.register(teamRoutes);
   await app.register(scormRoutes);
   await app.register(organisationRoutes);

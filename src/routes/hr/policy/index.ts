@@ -1,0 +1,169 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import { ADMIN_ROLES, HR_ROLES } from '../../../domain/access.js';
+import type { FieldError } from '../../../domain/assignment-rules.js';
+import { approvalDueDate } from '../../../domain/policy-draft.js';
+import { paragraphsOf } from '../../../services/records/policy-pdf.js';
+import { requireUser } from '../../guards.js';
+import {
+  ApproveBody,
+  ClauseBody,
+  EditBody,
+  EditQuery,
+  EmptyBody,
+  PageQuery,
+  Params,
+  SubmitBody,
+  VersionParams,
+} from './schemas.js';
+
+type P = Static<typeof Params>;
+type Req<Body = unknown, Query = unknown> = FastifyRequest<{ Params: P; Body: Body; Querystring: Query }>;
+const pageUrl = (courseId: string) => `/hr/courses/${courseId}/policy`;
+
+/** The policy page, with the errors of a form posted from it (submit, approve) when there are some. */
+async function renderPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  courseId: string,
+  extra: { done?: string | null; submitErrors?: FieldError[]; approveErrors?: FieldError[] } = {},
+) {
+  const app = request.server;
+  const user = requireUser(request);
+  const page = await app.services.policy.policyPage({
+    courseId,
+    viewer: { id: user.id, role: user.role },
+    now: app.clock.now(),
+  });
+  return reply.viewAsync('hr/policy/index', {
+    ...page,
+    done: extra.done ?? null,
+    submitErrors: extra.submitErrors ?? [],
+    approveErrors: extra.approveErrors ?? [],
+  });
+}
+
+async function editClause(request: Req<Static<typeof EditBody>>, reply: FastifyReply) {
+  const app = request.server;
+  const { courseId } = request.params;
+  const { clauseId, kind, title, summary, text } = request.body;
+  const result = await app.services.policy.editClause({
+    actorId: requireUser(request).id,
+    courseId,
+    clauseId,
+    wording: { title, summary, text },
+    kind,
+    now: app.clock.now(),
+  });
+  if (result.ok) return reply.redirect(`${pageUrl(courseId)}?done=edited`, 303);
+  reply.code(400);
+  return reply.viewAsync('hr/policy/edit', { courseId, form: result.form, errors: result.errors });
+}
+
+async function submitDraft(request: Req<Static<typeof SubmitBody>>, reply: FastifyReply) {
+  const app = request.server;
+  const result = await app.services.policy.submitDraft({
+    actorId: requireUser(request).id,
+    courseId: request.params.courseId,
+    note: request.body.note,
+    now: app.clock.now(),
+  });
+  if (result.ok) return reply.redirect(`${pageUrl(request.params.courseId)}?done=submitted`, 303);
+  reply.code(400);
+  return renderPage(request, reply, request.params.courseId, { submitErrors: result.errors });
+}
+
+async function approve(request: Req<Static<typeof ApproveBody>>, reply: FastifyReply) {
+  const app = request.server;
+  const user = requireUser(request);
+  const now = app.clock.now();
+  const due = approvalDueDate(request.body.dueDate, now);
+  if ('errors' in due) {
+    reply.code(400);
+    return renderPage(request, reply, request.params.courseId, { approveErrors: due.errors });
+  }
+  await app.services.policy.approveAndPublish({
+    approver: { id: user.id, role: user.role },
+    courseId: request.params.courseId,
+    dueAt: due.dueAt,
+    now,
+  });
+  return reply.redirect(`${pageUrl(request.params.courseId)}?done=published`, 303);
+}
+
+/**
+ * Policy versions per course: HR (or an admin) drafts clause wording, previews it as learners would
+ * see it and submits it with a change note; an admin who did not edit approves, which publishes it.
+ */
+const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const read = { access: HR_ROLES };
+  const edit = { access: HR_ROLES };
+  const approveAccess = { access: ADMIN_ROLES };
+  const base = '/hr/courses/:courseId/policy';
+
+  app.get(base, { config: read, schema: { params: Params, querystring: PageQuery } }, (request, reply) =>
+    renderPage(request, reply, request.params.courseId, { done: request.query.done ?? null }),
+  );
+  app.get(
+    `${base}/edit`,
+    { config: edit, schema: { params: Params, querystring: EditQuery } },
+    async (request, reply) => {
+      const form = await app.services.policy.clauseForm({
+        courseId: request.params.courseId,
+        clauseId: request.query.clauseId,
+      });
+      return reply.viewAsync('hr/policy/edit', { courseId: request.params.courseId, form, errors: [] });
+    },
+  );
+  app.post(`${base}/edit`, { config: edit, schema: { params: Params, body: EditBody } }, editClause);
+  app.post(
+    `${base}/revert`,
+    { config: edit, schema: { params: Params, body: ClauseBody } },
+    async (request, reply) => {
+      await app.services.policy.revertClause({
+        actorId: requireUser(request).id,
+        courseId: request.params.courseId,
+        clauseId: request.body.clauseId,
+        now: app.clock.now(),
+      });
+      return reply.redirect(`${pageUrl(request.params.courseId)}?done=reverted`, 303);
+    },
+  );
+  app.post(`${base}/submit`, { config: edit, schema: { params: Params, body: SubmitBody } }, submitDraft);
+  app.post(
+    `${base}/discard`,
+    { config: edit, schema: { params: Params, body: EmptyBody } },
+    async (request, reply) => {
+      await app.services.policy.discardDraft({
+        actorId: requireUser(request).id,
+        courseId: request.params.courseId,
+        now: app.clock.now(),
+      });
+      return reply.redirect(`${pageUrl(request.params.courseId)}?done=discarded`, 303);
+    },
+  );
+  app.get(`${base}/preview`, { config: read, schema: { params: Params } }, async (request, reply) => {
+    const preview = await app.services.policy.previewDraft({ courseId: request.params.courseId });
+    const clauses = preview.course.clauses.map((c) => ({ ...c, paragraphs: paragraphsOf(c.text) }));
+    return reply.viewAsync('hr/policy/preview', { ...preview, clauses, changed: [...preview.changed] });
+  });
+  app.post(
+    `${base}/approve`,
+    { config: approveAccess, schema: { params: Params, body: ApproveBody } },
+    approve,
+  );
+  app.get(
+    `${base}/versions/:n`,
+    { config: read, schema: { params: VersionParams } },
+    async (request, reply) => {
+      const page = await app.services.policy.versionPage({
+        courseId: request.params.courseId,
+        n: Number(request.params.n),
+      });
+      return reply.viewAsync('hr/policy/version', page);
+    },
+  );
+};
+
+export default policyRoutes;
