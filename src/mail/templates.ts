@@ -1,5 +1,6 @@
 import { formatFingerprint } from '../domain/audit-anchor.js';
 import { formatDay } from '../domain/display-dates.js';
+import type { OrgProfile } from '../domain/org-profile.js';
 import type { ReminderKind } from '../domain/reminders.js';
 
 /** Every message has a plain-text part and an HTML part, and links straight to the training. */
@@ -20,14 +21,39 @@ function dueText(d: Date | null): string {
   return d ? formatDay(d) : 'no fixed date';
 }
 
-function render(subject: string, paragraphs: string[], link: { href: string; label: string }): MessageBody {
-  const text = [...paragraphs, `${link.label}: ${link.href}`, '', '— Policy Training'].join('\n\n');
+/** Who sends the training's e-mails, and whom to ask about them: from the organisation profile. */
+export interface MailOrganisation {
+  name: string;
+  /** The HR contact's name and channel; empty before an admin saves a profile. */
+  hrName: string;
+  hrChannel: string;
+}
+
+export function mailOrganisation(profile: OrgProfile): MailOrganisation {
+  return { name: profile.name, hrName: profile.contacts.hr.name, hrChannel: profile.contacts.hr.channel };
+}
+
+/** The closing line every message has: whom to ask, then the organisation's name as the signature. */
+function askLine(org: MailOrganisation): string {
+  if (org.hrName && org.hrChannel) return `Questions? Ask ${org.hrName} at ${org.hrChannel}.`;
+  return org.hrName ? `Questions? Ask ${org.hrName}.` : 'Questions? Ask your HR team.';
+}
+
+function render(
+  subject: string,
+  paragraphs: string[],
+  link: { href: string; label: string },
+  org: MailOrganisation,
+): MessageBody {
+  const ask = askLine(org);
+  const text = [...paragraphs, `${link.label}: ${link.href}`, ask, '', `— ${org.name}`].join('\n\n');
   const html = [
     '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">',
     ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
     `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>`,
     `<p style="color:#555">If the link does not work, copy this address into your browser: ${escapeHtml(link.href)}</p>`,
-    '<p>— Policy Training</p></body></html>',
+    `<p>${escapeHtml(ask)}</p>`,
+    `<p>— ${escapeHtml(org.name)}</p></body></html>`,
   ].join('\n');
   return { subject, text, html };
 }
@@ -39,35 +65,56 @@ export interface ReminderContext {
   dueAt: Date | null;
   cycleNo: number;
   requirement: 'full' | 'attest-only';
+  /** The published policy version (course.policyVersion): an attest-only reminder names it. */
+  policyVersion?: number;
   /** `${BASE_URL}/learn/<courseId>` */
   link: string;
   /** Set when the message goes to (or is copied to) the manager. */
   managerName?: string | null;
+  /** The sender's name and HR contact (mailOrganisation). */
+  org: MailOrganisation;
+}
+
+/**
+ * What a re-attestation asks, said in every reminder of an attest-only cycle: the policy changed
+ * (which version), only a re-read of what changed and an attestation are needed, and by when.
+ */
+function reattestLines(c: ReminderContext, due: string): string[] {
+  const version = c.policyVersion ? ` (version ${c.policyVersion})` : '';
+  return [
+    `The policy in "${c.courseTitle}" has changed${version}.`,
+    `You only need to read what changed and attest again, without retaking the course or the quiz: it takes a few minutes. It is due by ${due}.`,
+  ];
 }
 
 export function reminderMessage(c: ReminderContext): MessageBody {
   const due = dueText(c.dueAt);
-  const what = c.requirement === 'attest-only' ? 're-read and confirm' : c.cycleNo > 1 ? 'renew' : 'complete';
+  const reattest = c.requirement === 'attest-only';
+  const what = reattest ? 're-read and confirm' : c.cycleNo > 1 ? 'renew' : 'complete';
   const link = { href: c.link, label: `Open ${c.courseTitle}` };
   const hello = `Hello ${c.personName},`;
+  const ask = (plain: string) => (reattest ? reattestLines(c, due) : [plain]);
   switch (c.kind) {
     case 'assigned':
       return render(
         c.cycleNo > 1 ? `Time to ${what}: ${c.courseTitle}` : `New training: ${c.courseTitle}`,
-        [hello, `Please ${what} "${c.courseTitle}" by ${due}.`],
+        [hello, ...ask(`Please ${what} "${c.courseTitle}" by ${due}.`)],
         link,
+        c.org,
       );
     case 'before-due':
       return render(
         `Reminder: ${c.courseTitle} is due on ${due}`,
-        [hello, `Please ${what} "${c.courseTitle}" by ${due}.`],
+        [hello, ...ask(`Please ${what} "${c.courseTitle}" by ${due}.`)],
         link,
+        c.org,
       );
     case 'due-today':
       return render(
         `Due today: ${c.courseTitle}`,
-        [hello, `"${c.courseTitle}" is due today (${due}).`],
+        [hello, `"${c.courseTitle}" is due today (${due}).`, ...(reattest ? reattestLines(c, due) : [])],
         link,
+        c.org,
       );
     case 'overdue':
       return render(
@@ -75,9 +122,11 @@ export function reminderMessage(c: ReminderContext): MessageBody {
         [
           hello,
           `"${c.courseTitle}" was due on ${due} and is not done yet. Please ${what} it as soon as you can.`,
+          ...(reattest ? reattestLines(c, due) : []),
           ...(c.managerName ? [`Your manager, ${c.managerName}, receives a copy of this reminder.`] : []),
         ],
         link,
+        c.org,
       );
     case 'escalation':
       return render(
@@ -88,6 +137,7 @@ export function reminderMessage(c: ReminderContext): MessageBody {
           'Please remind them to finish it. They have received reminders of their own.',
         ],
         link,
+        c.org,
       );
   }
 }
@@ -115,6 +165,7 @@ export function digestMessage(
   lines: DigestCourseLine[],
   dashboardLink: string,
   auditEnd: DigestAuditEnd,
+  org: MailOrganisation,
 ): MessageBody {
   const paragraphs = [`Training status for the week of ${week}.`];
   for (const l of lines) {
@@ -133,10 +184,12 @@ export function digestMessage(
       `"npm run lms -- audit:verify --fingerprint ${fingerprint}" shows later that no event up to ` +
       'this one was changed or removed.',
   );
-  return render(`Weekly training digest · ${week}`, paragraphs, {
-    href: dashboardLink,
-    label: 'Open the HR dashboard',
-  });
+  return render(
+    `Weekly training digest · ${week}`,
+    paragraphs,
+    { href: dashboardLink, label: 'Open the HR dashboard' },
+    org,
+  );
 }
 
 /**
@@ -149,6 +202,7 @@ export function failedSignInsMessage(c: {
   minutes: number;
   /** `${BASE_URL}/login` */
   link: string;
+  org: MailOrganisation;
 }): MessageBody {
   return render(
     'Failed sign-ins to your Policy Training account',
@@ -160,5 +214,6 @@ export function failedSignInsMessage(c: {
         'Tell your administrator if this keeps happening.',
     ],
     { href: c.link, label: 'Sign in to Policy Training' },
+    c.org,
   );
 }

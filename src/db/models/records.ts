@@ -18,6 +18,14 @@ export interface AttestationDoc {
   courseId: string;
   /** course.version (content hash) the learner signed. */
   contentVersion: string;
+  /**
+   * The published policy version signed (course.policyVersion), and the version and hash of the
+   * person's previous attestation of the course that this one replaces (null on a first one).
+   * Absent on attestations stored before versions were recorded: read them with `attestedVersions`.
+   */
+  policyVersion?: number;
+  replacesVersion?: number | null;
+  replacesContentVersion?: string | null;
   policyTitle: string;
   /** Exactly what the learner typed. */
   typedName: string;
@@ -36,6 +44,9 @@ export const attestationSchema = new Schema<AttestationDoc>(
     userId: { type: String, required: true },
     courseId: { type: String, required: true },
     contentVersion: { type: String, required: true },
+    policyVersion: { type: Number },
+    replacesVersion: { type: Number, default: null },
+    replacesContentVersion: { type: String, default: null },
     policyTitle: { type: String, required: true },
     typedName: { type: String, required: true },
     statement: { type: String, required: true },
@@ -74,6 +85,12 @@ export interface CertificateDoc {
   name: string;
   courseTitle: string;
   contentVersion: string;
+  /**
+   * The policy version attested, and for a re-attestation (an attest-only cycle) the version it
+   * replaced. Absent on certificates issued before versions were recorded (version 1, nothing replaced).
+   */
+  policyVersion?: number;
+  replacesVersion?: number | null;
   score: number | null;
   completedAt: Date;
   expiresAt: Date | null;
@@ -95,6 +112,8 @@ export const certificateSchema = new Schema<CertificateDoc>(
     name: { type: String, required: true },
     courseTitle: { type: String, required: true },
     contentVersion: { type: String, required: true },
+    policyVersion: { type: Number },
+    replacesVersion: { type: Number, default: null },
     score: { type: Number, default: null },
     completedAt: { type: Date, required: true },
     expiresAt: { type: Date, default: null },

@@ -19,13 +19,18 @@ const myTrainingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const summaries = await app.services.learning.myTraining({ userId: learner.id });
       const items = summaries.map(({ course, assignment, cycle, viewedCount, resume }) => {
         const completed = completedOn(assignment);
+        // A new policy version to re-attest after a completion: the course page shows what changed.
+        const reattest = cycle?.requirement === 'attest-only' && !cycle.attestedAt && cycle.n > 1;
         return {
           id: course.id,
           title: course.title,
           summary: course.summary,
           minutes: course.estimatedMinutes,
           href: `/learn/${course.id}`,
-          action: nextStep(`/learn/${course.id}`, resume, viewedCount > 0, completed !== null),
+          action: reattest
+            ? { label: 'Re-attest', href: `/learn/${course.id}` }
+            : nextStep(`/learn/${course.id}`, resume, viewedCount > 0, completed !== null),
+          reattest,
           assigned: assignment !== null && assignment.source !== 'self',
           badge: stateBadge(assignment?.state ?? null, viewedCount > 0),
           due: formatDate(assignment?.dueAt),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { lessonPath } from '../../services/learning/index.js';
 import { requireUser } from '../guards.js';
+import { attestPageView } from '../records/attest-view.js';
 import { completedOn, formatDate, LEARN_ASSETS, stateBadge } from './format.js';
 import { findCourse } from './lookup.js';
 import { CourseParams, NoQuery } from './schemas.js';
@@ -19,6 +20,14 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const learner = requireUser(request);
       const course = findCourse(app, request.params.courseId);
       const standing = await app.services.learning.courseProgress({ userId: learner.id, course });
+      // A new policy version to re-attest: the page is what changed and the form, not the course.
+      if (standing.cycle?.requirement === 'attest-only' && !standing.cycle.attestedAt) {
+        const page = await app.services.records.attestationPage({ learner, course, now: app.clock.now() });
+        if (page.reattestation) {
+          const view = attestPageView(learner, course, page, { typedName: '', errors: [] });
+          return reply.viewAsync(view.template, view.data);
+        }
+      }
       const lessons = course.lessons.map((lesson, i) => ({
         n: i + 1,
         title: lesson.title,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { attachmentDisposition } from '../../domain/download-name.js';
+import { versionLine } from '../../domain/reattestation.js';
 import { shortVersion } from '../../services/records/certificate-pdf.js';
 import type { EvidenceTarget } from '../../services/records/evidence.js';
 import { answerGivenText } from '../../services/records/evidence-answer.js';
@@ -32,6 +33,7 @@ async function sendPage(app: FastifyInstance, reply: FastifyReply, target: Evide
     links: links(n),
     fmt,
     shortVersion,
+    versionLine,
     answerGivenText,
     certificateStatus,
     generatedAt: now,

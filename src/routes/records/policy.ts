@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { attachmentDisposition } from '../../domain/download-name.js';
+import { versionLine } from '../../domain/reattestation.js';
 import { shortVersion } from '../../services/records/certificate-pdf.js';
 import { paragraphsOf } from '../../services/records/policy-pdf.js';
 import type { AttestedTextTarget } from '../../services/records/policy-text.js';
@@ -43,6 +44,7 @@ async function sendAttestedPage(
     person,
     attestation,
     signedVersion: shortVersion(attestation.contentVersion),
+    versionLine: versionLine(attestation),
     currentVersion: changedSince ? shortVersion(changedSince) : null,
     policy: policy && {
       ...policy,

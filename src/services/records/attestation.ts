@@ -5,11 +5,13 @@ import type { CycleDoc } from '../../db/models/training.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import { type CompletionStatus, canAttest } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
+import { attestedVersions } from '../../domain/reattestation.js';
 import { normaliseName } from '../../domain/roles.js';
 import { ensureEnrolled, type Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { cycleCompletionStatus, evaluateCompletion } from './completion.js';
 import { keepPolicyText } from './policy-text.js';
+import { previousAttestation, type Reattestation, reattestationFor } from './reattestation.js';
 
 export const ATTESTATION_STATEMENT = 'I have read, understood and will follow this policy.';
 
@@ -60,6 +62,7 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
 
   // The text first: an attestation of this version never exists without the words it binds to.
   await keepPolicyText(ctx, { course, now });
+  const replaced = await previousAttestation(models, cycle);
   const proposed: AttestationDoc = {
     _id: cycle._id,
     cycleId: cycle._id,
@@ -67,6 +70,9 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
     userId: input.userId,
     courseId: course.id,
     contentVersion: course.version,
+    policyVersion: course.policyVersion,
+    replacesVersion: replaced ? attestedVersions(replaced).policyVersion : null,
+    replacesContentVersion: replaced?.contentVersion ?? null,
     policyTitle: course.policyTitle,
     typedName: input.typedName.trim().replace(/\s+/g, ' '),
     statement: ATTESTATION_STATEMENT,
@@ -84,7 +90,14 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
         targetType: 'cycle',
         targetId: cycle._id,
         subjectId: input.userId,
-        details: { courseId: course.id, cycleNo: cycle.n, contentVersion: course.version, ip: proposed.ip },
+        details: {
+          courseId: course.id,
+          cycleNo: cycle.n,
+          contentVersion: course.version,
+          policyVersion: proposed.policyVersion,
+          replacesVersion: proposed.replacesVersion,
+          ip: proposed.ip,
+        },
       },
       now,
     );
@@ -113,6 +126,8 @@ export interface AttestationPage {
   /** The cycle's certificate, once the attestation completed it. */
   certificateCode: string | null;
   status: CompletionStatus;
+  /** For a learner re-attesting a new policy version, what changed since they last attested (else null). */
+  reattestation: Reattestation | null;
 }
 
 /** Reads what the attestation page shows for a cycle as this request read it. */
@@ -121,11 +136,13 @@ async function pageFor(ctx: ServiceContext, course: Course, cycle: CycleDoc): Pr
   // Signing may have completed the cycle since it was read: read it again for its certificate.
   const fresh = attestation ? await ctx.models.Cycle.findById(cycle._id).lean<CycleDoc>() : cycle;
   const status = await cycleCompletionStatus(ctx.models, course, fresh ?? cycle);
+  const state = attestation ? 'attested' : canAttest(cycle) ? 'form' : 'not-ready';
   return {
-    state: attestation ? 'attested' : canAttest(cycle) ? 'form' : 'not-ready',
+    state,
     attestation,
     certificateCode: fresh?.certificateCode ?? null,
     status,
+    reattestation: state === 'form' ? await reattestationFor(ctx, { course, cycle }) : null,
   };
 }
 

@@ -3,6 +3,7 @@ import PDFDocument from 'pdfkit';
 import type { CertificateDoc } from '../../db/models/records.js';
 import { certificateValidity } from '../../domain/completion.js';
 import { formatDay } from '../../domain/display-dates.js';
+import { versionLine } from '../../domain/reattestation.js';
 
 /** The first 12 hex digits identify a content version for people; the full hash is in the evidence pack. */
 export function shortVersion(version: string): string {
@@ -35,6 +36,8 @@ export function pdfBytes(doc: PDFKit.PDFDocument): Promise<Buffer> {
 export interface PdfOptions {
   verifyUrl: string;
   now: Date;
+  /** The organisation that issues it (the profile's name); the product's name without one. */
+  issuer?: string;
   /** Tests turn compression off so they can read the text without a PDF parser. */
   compress?: boolean;
 }
@@ -77,7 +80,7 @@ export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Pr
     compress: opts.compress ?? true,
     info: {
       Title: `Certificate of completion: ${cert.courseTitle}`,
-      Author: 'Policy Training',
+      Author: opts.issuer ?? 'Policy Training',
       Subject: cert._id,
     },
   });
@@ -107,10 +110,11 @@ export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Pr
     .font('regular')
     .fontSize(11)
     .fillColor('#444444')
-    .text(`Content version ${shortVersion(cert.contentVersion)}`, {
+    .text(`${versionLine(cert)} · content ${shortVersion(cert.contentVersion)}`, {
       align: 'center',
       width,
     });
+  if (opts.issuer) doc.text(`Issued by ${opts.issuer}`, { align: 'center', width });
   doc.moveDown(1.5);
 
   const lines = [

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { insertOnce } from '../../db/insert-once.js';
 import { assignmentKey } from '../../db/keys.js';
 import type {
+  AttestationDoc,
   CertificateByCycleDoc,
   CertificateDoc,
   CertificateRevocationDoc,
@@ -23,11 +24,13 @@ import {
 import { type CertificateValidity, certificateValidity } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import { Invalid, NotFound } from '../../domain/errors.js';
+import { attestedVersions, versionLine } from '../../domain/reattestation.js';
 import { cycleState } from '../../domain/recertification.js';
 import type { Role } from '../../domain/roles.js';
 import { recertificationPolicy } from '../assignments/course-settings.js';
 import { newCycle, openedCycleFields } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
+import { currentProfile } from '../organisation/profile.js';
 import { renderCertificatePdf } from './certificate-pdf.js';
 
 export function newCertificateCode(): string {
@@ -72,6 +75,9 @@ export async function issueCertificate(
   };
   const stored = await insertOnce<CertificateByCycleDoc>(models.CertificateByCycle, proposed);
   const created = stored.code === proposed.code;
+  // The certificate names the policy version signed, and for a re-attestation the one it replaced.
+  const attestation = await models.Attestation.findById(cycle._id).lean<AttestationDoc>();
+  const versions = attestedVersions(attestation ?? { policyVersion: course.policyVersion });
   const certificate = await insertOnce<CertificateDoc>(models.Certificate, {
     _id: stored.code,
     cycleId: cycle._id,
@@ -81,6 +87,8 @@ export async function issueCertificate(
     name: input.holderName,
     courseTitle: course.title,
     contentVersion: cycle.attestedVersion ?? course.version,
+    policyVersion: versions.policyVersion,
+    replacesVersion: versions.replacesVersion,
     score: cycle.score,
     completedAt: stored.completedAt,
     expiresAt: stored.expiresAt,
@@ -108,6 +116,7 @@ export async function certificatePdf(
   const pdf = await renderCertificatePdf(cert, {
     verifyUrl: verifyUrl(ctx.baseUrl, cert._id),
     now: input.now,
+    issuer: (await currentProfile(ctx)).name,
   });
   return { pdf, fileName: `certificate-${cert.courseId}-${cert._id}.pdf` };
 }
@@ -118,7 +127,12 @@ export interface CertificateCheck {
   certificate: {
     code: string;
     name: string;
+    /** The issuing organisation: the profile's name now (certificates do not keep it). */
+    issuer: string;
     courseTitle: string;
+    /** "Policy version N" (or "re-attested version N, replacing version M") and the content hash. */
+    versionLine: string;
+    contentVersion: string;
     completedAt: Date;
     expiresAt: Date | null;
     revokedAt: Date | null;
@@ -140,7 +154,10 @@ export async function verifyCertificate(
     certificate: {
       code: cert._id,
       name: cert.name,
+      issuer: (await currentProfile(ctx)).name,
       courseTitle: cert.courseTitle,
+      versionLine: versionLine(cert),
+      contentVersion: cert.contentVersion,
       completedAt: cert.completedAt,
       expiresAt: cert.expiresAt,
       revokedAt: cert.revokedAt ?? null,

@@ -10,6 +10,7 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import { certificateValidity } from '../../domain/completion.js';
 import type { Course, Question } from '../../domain/course.js';
 import { NotFound } from '../../domain/errors.js';
+import { attestedVersions, versionsSince } from '../../domain/reattestation.js';
 import type { ServiceContext } from '../context.js';
 
 export const EVIDENCE_FORMAT = 'policy-training-evidence/1';
@@ -121,7 +122,10 @@ export async function buildEvidencePack(
     trainingRepository(models).findCycle(cycleKey(input.userId, input.courseId, input.n)),
   ]);
   if (!person || !cycle) return null;
-  const { views, attempts, attestation, certificate, events } = await cycleRecords(models, course, cycle);
+  const [{ views, attempts, attestation, certificate, events }, attestations] = await Promise.all([
+    cycleRecords(models, course, cycle),
+    attestationHistory(models, cycle),
+  ]);
   const open = new Set(attempts.filter((a) => !a.result).map((a) => a.attempt._id));
   return {
     format: EVIDENCE_FORMAT,
@@ -143,11 +147,41 @@ export async function buildEvidencePack(
     lessonsTotal: course.lessons.length,
     attempts: attempts.map(({ attempt, result }) => attemptEvidence(course, attempt, result)),
     attestation: attestation ? attestationEvidence(attestation) : null,
+    attestations,
     certificate: certificate ? certificateEvidence(certificate) : null,
     auditEvents: events
       .filter((e) => isAboutCycle(e, cycle))
       .map((e) => eventEvidence(e, open.has(e.targetId))),
   };
+}
+
+/**
+ * Every cycle up to this one with the policy version attested in it, so a re-attestation's pack
+ * shows the version it replaced next to the new one. Two queries by `_id` (cycles, attestations).
+ */
+async function attestationHistory(models: Models, cycle: CycleDoc) {
+  const ids = versionsSince(0, cycle.n).map((n) => cycleKey(cycle.userId, cycle.courseId, n));
+  const [cycles, attestations] = await Promise.all([
+    models.Cycle.find({ _id: { $in: ids } }).lean<CycleDoc[]>(),
+    models.Attestation.find({ _id: { $in: ids } }).lean<AttestationDoc[]>(),
+  ]);
+  const signed = new Map(attestations.map((a) => [a._id, a]));
+  return cycles
+    .sort((a, b) => a.n - b.n)
+    .map((c) => {
+      const a = signed.get(c._id);
+      return {
+        cycleNo: c.n,
+        requirement: c.requirement,
+        attestedAt: a?.at ?? null,
+        contentVersion: a?.contentVersion ?? null,
+        ...(a
+          ? attestedVersions(a)
+          : { policyVersion: null, replacesVersion: null, replacesContentVersion: null }),
+        completedAt: c.completedAt,
+        certificateCode: c.certificateCode,
+      };
+    });
 }
 
 function personEvidence(person: UserDoc) {
@@ -165,6 +199,7 @@ function attestationEvidence(attestation: AttestationDoc) {
     typedName: attestation.typedName,
     statement: attestation.statement,
     contentVersion: attestation.contentVersion,
+    ...attestedVersions(attestation),
     policyTitle: attestation.policyTitle,
     at: attestation.at,
     ip: attestation.ip,
@@ -180,6 +215,8 @@ function certificateEvidence(certificate: CertificateDoc) {
     expiresAt: certificate.expiresAt,
     score: certificate.score,
     contentVersion: certificate.contentVersion,
+    policyVersion: attestedVersions(certificate).policyVersion,
+    replacesVersion: attestedVersions(certificate).replacesVersion,
     revokedAt: certificate.revokedAt ?? null,
     revokedBy: certificate.revokedBy ?? null,
     revokedReason: certificate.revokedReason ?? null,

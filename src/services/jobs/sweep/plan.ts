@@ -7,7 +7,7 @@ import { hasPersonCopy } from '../../../domain/person-copy.js';
 import { type CycleFacts, type CycleStatus, cycleState } from '../../../domain/recertification.js';
 import { type PlannedReminder, planReminders, type ReminderFacts } from '../../../domain/reminders.js';
 import type { TalliedAssignment } from '../../../domain/reporting.js';
-import { reminderMessage } from '../../../mail/templates.js';
+import { type MailOrganisation, reminderMessage } from '../../../mail/templates.js';
 import type { OutgoingMail } from '../../../mail/transport.js';
 import { policyOf } from '../../assignments/course-settings.js';
 import { newCycle, openedCycleFields } from '../../assignments/enrollment.js';
@@ -230,7 +230,7 @@ function learnerOf(p: PendingReminder, people: PeopleLookup): Person | null {
 export function reminderMail(
   p: PendingReminder,
   people: PeopleLookup,
-  site: { courses: Map<string, Course>; baseUrl: string },
+  site: { courses: Map<string, Course>; baseUrl: string; org: MailOrganisation },
 ): OutgoingMail | null {
   const learner = learnerOf(p, people);
   if (!learner?.active) return null;
@@ -245,8 +245,10 @@ export function reminderMail(
     dueAt: p.dueAt,
     cycleNo: p.doc.cycleNo,
     requirement: p.requirement,
+    policyVersion: course.policyVersion,
     link: `${site.baseUrl}/learn/${course.id}`,
     managerName: managerOk?.name ?? null,
+    org: site.org,
   });
   const toManager = p.plan.kind === 'escalation';
   return {

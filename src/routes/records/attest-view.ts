@@ -1,0 +1,94 @@
+import type { Course } from '../../domain/course.js';
+import { versionLine } from '../../domain/reattestation.js';
+import type { SessionUser } from '../../domain/roles.js';
+import {
+  ATTESTATION_STATEMENT,
+  type AttestationField,
+  type AttestationPage,
+} from '../../services/records/attestation.js';
+import { shortVersion } from '../../services/records/certificate-pdf.js';
+import { paragraphsOf } from '../../services/records/policy-pdf.js';
+import type { Reattestation } from '../../services/records/reattestation.js';
+import { fmt } from './shared.js';
+
+const MESSAGES = {
+  typedName:
+    'The name you typed does not match the name on your profile. Type your full name as shown above.',
+  agreed: 'Tick the box to confirm that you have read, understood and will follow this policy.',
+} as const;
+
+/** The attestation form as typed, with a message per failed field. */
+export interface AttestForm {
+  typedName: string;
+  errors: AttestationField[];
+}
+
+/** What both attestation views share: the course, who signs, the statement and the form as typed. */
+function formView(user: SessionUser, course: Course, form: AttestForm) {
+  return {
+    fmt,
+    course,
+    profileName: user.name,
+    statement: ATTESTATION_STATEMENT,
+    typedName: form.typedName,
+    errors: form.errors.map((field) => ({ field, message: MESSAGES[field] })),
+    fieldErrors: Object.fromEntries(form.errors.map((field) => [field, MESSAGES[field]])),
+  };
+}
+
+/** The attestation view: every state of the page (signed, the full policy and the form, not ready). */
+function attestView(user: SessionUser, course: Course, page: AttestationPage, form: AttestForm) {
+  return {
+    ...formView(user, course, form),
+    state: page.state,
+    attestation: page.attestation,
+    signedVersion: page.attestation ? shortVersion(page.attestation.contentVersion) : null,
+    signedVersionLine: page.attestation ? versionLine(page.attestation) : null,
+    currentVersion: shortVersion(course.version),
+    // Every clause in full: what the signature binds to is the text on this page (and in the PDF).
+    clauses: course.clauses.map((c) => ({ ...c, paragraphs: paragraphsOf(c.text) })),
+    policyPdfHref: `/learn/${course.id}/policy.pdf`,
+    attestedHref: page.attestation ? `/learn/${course.id}/attested?cycle=${page.attestation.cycleNo}` : null,
+    certificateCode: page.certificateCode,
+    status: page.status,
+  };
+}
+
+/**
+ * The "what changed" view for a learner re-attesting: each version's note, every clause to read
+ * again in full (the wording attested before behind <details>), minor changes one line each, and
+ * the form. Nothing else: no lesson, quiz or example is asked of them.
+ */
+function reattestView(user: SessionUser, course: Course, r: Reattestation, form: AttestForm) {
+  const number = (id: string) => course.clauses.find((c) => c.id === id)?.number ?? id;
+  return {
+    ...formView(user, course, form),
+    fromVersion: r.attested.policyVersion,
+    attestedAt: r.attested.at,
+    toVersion: r.policyVersion,
+    currentVersion: shortVersion(course.version),
+    notes: r.changes.notes.filter((n) => n.note.trim() !== ''),
+    clauses: r.clauses.map((c) => ({
+      id: c.clauseId,
+      number: c.now.number,
+      title: c.now.title,
+      summary: c.now.summary,
+      paragraphs: paragraphsOf(c.now.text),
+      before: { title: c.before.title, paragraphs: paragraphsOf(c.before.text) },
+      versions: c.versions.join(', '),
+    })),
+    minor: r.changes.minor.map((m) => ({
+      number: number(m.clauseId),
+      title: m.title,
+      versions: m.versions.join(', '),
+    })),
+    policyPdfHref: `/learn/${course.id}/policy.pdf`,
+  };
+}
+
+/** The template and data for the learner's attestation page: "what changed" when re-attesting, else the full policy. */
+export function attestPageView(user: SessionUser, course: Course, page: AttestationPage, form: AttestForm) {
+  return page.reattestation
+    ? { template: 'records/reattest', data: reattestView(user, course, page.reattestation, form) }
+    : { template: 'records/attest', data: attestView(user, course, page, form) };
+}
