@@ -17,6 +17,7 @@ import { parseDecisionTree } from './decision-tree.js';
 import { ContentError, type ContentIssue } from './issues.js';
 import { parseLessons } from './lessons.js';
 import { type LoadedCourse, lessonTexts } from './loaded-course.js';
+import { collectPlaceholders, type PlaceholderCollector } from './placeholder-check.js';
 import { checkQuality, type QualityMode, START_GUESSING_OPTIONS } from './quality.js';
 import { parseQuestions } from './questions.js';
 import { checkClauseRefs, type KnownClauses, reportDuplicateIds } from './rules.js';
@@ -161,15 +162,9 @@ function buildCourse(
 ): LoadedCourse | undefined {
   const { texts } = files;
   reportUnexpectedFiles(texts, display, issues);
-
-  const source = (relative: string): YamlSource | undefined => {
-    const text = texts.get(relative);
-    if (text === undefined) {
-      issues.push({ file: display(relative), line: 0, field: '', message: 'file is missing' });
-      return undefined;
-    }
-    return parseYaml(text, display(relative), issues);
-  };
+  // Every string of every file is checked for placeholders; the sites go to content:check.
+  const placeholders = collectPlaceholders(issues);
+  const source = (relative: string) => readYamlFile(texts, relative, display, placeholders, issues);
   const validated = <T>(src: YamlSource | undefined, schema: TSchema): T | undefined =>
     src && checkSchema(schema, src.data, src, [], issues) ? (src.data as T) : undefined;
 
@@ -199,6 +194,7 @@ function buildCourse(
     issues.push(courseSource.issue(['id'], `must equal the folder name "${folderName}"`));
   }
   const lessons = parseLessons({ texts, listed: courseFile.lessons, courseSource, known, display }, issues);
+  for (const lesson of lessonTexts(texts, display)) placeholders.lesson(lesson.file, lesson.text);
   // An attempt draws at most one recall question: the others cannot fill its places. Questions marked
   // for some jurisdictions are extra: an attempt must fill up without them.
   const everyone = everyoneQuestions(questions);
@@ -230,7 +226,29 @@ function buildCourse(
     quiz,
     recertification,
   };
-  return { course, sources: { ...sources, lessons: lessonTexts(texts, display) } };
+  return {
+    course,
+    sources: { ...sources, lessons: lessonTexts(texts, display) },
+    placeholders: placeholders.sites,
+  };
+}
+
+/** One YAML file of the course, parsed and its placeholders checked; a missing file is an issue. */
+function readYamlFile(
+  texts: CourseFiles['texts'],
+  relative: string,
+  display: (relative: string) => string,
+  placeholders: PlaceholderCollector,
+  issues: ContentIssue[],
+): YamlSource | undefined {
+  const text = texts.get(relative);
+  if (text === undefined) {
+    issues.push({ file: display(relative), line: 0, field: '', message: 'file is missing' });
+    return undefined;
+  }
+  const source = parseYaml(text, display(relative), issues);
+  if (source) placeholders.yaml(source, text);
+  return source;
 }
 
 function reportUnexpectedFiles(

@@ -1,5 +1,6 @@
 import type { Course } from '../domain/course.js';
 import type { LessonText } from './coverage-check.js';
+import type { PlaceholderSite } from './placeholder-check.js';
 import type { YamlSource } from './yaml-source.js';
 
 /**
@@ -17,6 +18,8 @@ export interface CourseSources {
 export interface LoadedCourse {
   course: Course;
   sources: CourseSources;
+  /** Every well-formed, known placeholder the files use, with where (content:check's demo-value check). */
+  placeholders: PlaceholderSite[];
 }
 
 /** The lesson files' full texts (front matter included, so lines match the file). */
