@@ -1,7 +1,10 @@
+import { DEMO_PROFILE } from '../domain/demo-organisation.js';
+import { placeholderValues } from '../domain/org-profile.js';
 import { formatGuessingTable } from './guessing-check.js';
 import { ContentError, formatIssue, sortIssues } from './issues.js';
 import { readCourses } from './load-course.js';
 import type { LoadedCourse } from './loaded-course.js';
+import { demoValueIssues } from './placeholder-check.js';
 import { checkQuality } from './quality.js';
 
 /**
@@ -10,7 +13,17 @@ import { checkQuality } from './quality.js';
  * and the server's start use the same loader and checks, so a passing check means the server will
  * accept the content.
  */
-export async function checkContent(rootDir: string, out: (line: string) => void): Promise<boolean> {
+export interface CheckOptions {
+  /** The values every used placeholder must have: the demo organisation's unless a test says otherwise. */
+  demoValues?: ReadonlyMap<string, string>;
+}
+
+export async function checkContent(
+  rootDir: string,
+  out: (line: string) => void,
+  options: CheckOptions = {},
+): Promise<boolean> {
+  const demoValues = options.demoValues ?? placeholderValues(DEMO_PROFILE);
   let courses: Map<string, LoadedCourse>;
   try {
     courses = await readCourses(rootDir);
@@ -27,6 +40,7 @@ export async function checkContent(rootDir: string, out: (line: string) => void)
   let ok = true;
   for (const loaded of courses.values()) {
     out(summaryOf(loaded));
+    if (!checkDemoValues(loaded, demoValues, out)) ok = false;
     if (!checkCourseQuality(loaded, out)) ok = false;
   }
   return ok;
@@ -39,6 +53,19 @@ function summaryOf({ course }: LoadedCourse): string {
     `${course.questions.length} questions, ${course.clauses.length} clauses, ` +
     `${treeQuestions} decision-tree questions, version ${course.version.slice(0, 16)}`
   );
+}
+
+/** Prints every placeholder the course uses that the demo profile cannot fill; false when there is one. */
+function checkDemoValues(
+  loaded: LoadedCourse,
+  values: ReadonlyMap<string, string>,
+  out: (line: string) => void,
+) {
+  const issues = demoValueIssues(loaded.placeholders, values);
+  for (const issue of issues) out(formatIssue(issue));
+  if (issues.length > 0)
+    out(`✗ ${loaded.course.id}: ${issues.length} placeholder${plural(issues.length)} without a demo value`);
+  return issues.length === 0;
 }
 
 /** Prints the guessing table and the quality findings; false when there are findings. */

@@ -249,3 +249,30 @@ function safeDecode(uri: string): string {
     return uri;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The demo organisation
+
+/**
+ * A used placeholder the demo profile leaves empty: reported once per name, at its first use, so
+ * `seed:demo` always shows a course whose every placeholder reads as text.
+ */
+export function demoValueIssues(
+  sites: readonly PlaceholderSite[],
+  values: ReadonlyMap<string, string>,
+): ContentIssue[] {
+  const issues: ContentIssue[] = [];
+  const seen = new Set<string>();
+  for (const site of sites) {
+    if (seen.has(site.name)) continue;
+    seen.add(site.name);
+    if ((values.get(site.name) ?? '').trim() !== '') continue;
+    issues.push({
+      file: site.file,
+      line: site.line,
+      field: site.field,
+      message: `{{${site.name}}} has no value in the demo organisation profile (src/domain/demo-organisation.ts)`,
+    });
+  }
+  return issues;
+}

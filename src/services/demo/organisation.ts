@@ -1,40 +1,18 @@
-import type { OrgProfileValues } from '../../domain/org-profile.js';
+import { DEMO_LOGO_SVG, DEMO_PROFILE } from '../../domain/demo-organisation.js';
 import type { ServiceContext } from '../context.js';
 import { checkLogo } from '../organisation/logo.js';
 import { saveProfile } from '../organisation/profile.js';
 
-/** The demo organisation, Kestrel Works, as profile data: the contacts its course text names today. */
-export const KESTREL_PROFILE: OrgProfileValues = {
-  name: 'Kestrel Works',
-  shortName: 'Kestrel',
-  brandColour: '#1d4e5f',
-  contacts: {
-    comms: { name: 'Communications team', channel: 'comms@kestrelworks.example' },
-    hr: { name: 'People team', channel: '#people-questions' },
-    security: { name: 'Security team', channel: 'security@kestrelworks.example' },
-    privacy: { name: 'Data protection officer', channel: 'privacy@kestrelworks.example' },
-    whistleblowing: { name: 'Speak-up line', channel: 'https://speakup.kestrelworks.example' },
-  },
-  clientListUrl: 'https://intranet.kestrelworks.example/approved-client-references',
-  regions: ['us', 'uk'],
-};
-
-/** A kestrel's wing over a sun disc, drawn by hand: plain shapes only. */
-export const KESTREL_LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img" aria-label="Kestrel Works">
-  <circle cx="32" cy="32" r="30" fill="#f4a259"/>
-  <path d="M8 38 C20 22 34 18 56 14 C46 24 40 30 36 40 C30 36 20 36 8 38 Z" fill="#ffffff"/>
-  <path d="M36 40 L44 52 L30 44 Z" fill="#ffffff"/>
-  <circle cx="47" cy="19" r="2" fill="#1d4e5f"/>
-</svg>
-`;
+/** The demo organisation's data lives in domain/demo-organisation.ts (content:check reads it too). */
+export { DEMO_LOGO_SVG as KESTREL_LOGO_SVG, DEMO_PROFILE as KESTREL_PROFILE };
 
 /** Saves Kestrel Works' profile and logo through the same command the admin's Save uses. */
 export async function seedDemoProfile(ctx: ServiceContext, input: { actorId: string; now: Date }) {
-  const logo = checkLogo(Buffer.from(KESTREL_LOGO_SVG, 'utf8'));
+  const logo = checkLogo(Buffer.from(DEMO_LOGO_SVG, 'utf8'));
   if (!logo.ok) throw new Error(`demo logo refused: ${logo.message}`);
   return saveProfile(ctx, {
     actorId: input.actorId,
-    values: KESTREL_PROFILE,
+    values: DEMO_PROFILE,
     logo: logo.logo,
     now: input.now,
   });
