@@ -11,6 +11,7 @@ import { type HrTimings, hrReportsAt, hrRows } from './measures/hr-reports.js';
 import { measureItemStats } from './measures/item-stats.js';
 import { measureLessonPage } from './measures/lesson-page.js';
 import { auditAppendAt, HOT_PATHS, type LookupTimings, lookupRows, lookupsAt } from './measures/lookups.js';
+import { type PolicyPublishTimings, policyPublishAt, policyPublishRows } from './measures/policy-publish.js';
 import { measureQuizSubmit } from './measures/quiz-submit.js';
 import { measureScormExport } from './measures/scorm-export.js';
 import { type SweepOutcome, sweepInChild, sweepRows } from './measures/sweep.js';
@@ -74,6 +75,7 @@ async function scalePhase(
   const sweeps: SweepOutcome[] = [];
   const hr: HrTimings[] = [];
   const lookups: LookupTimings[] = [];
+  const publishes: PolicyPublishTimings[] = [];
   for (const employees of plan.sweepSizes) {
     ctx.log(`\n== ${employees}-person organisation`);
     const dbName = benchDbName(`org${employees}`);
@@ -111,6 +113,11 @@ async function scalePhase(
           await app.close();
         }
       }
+      // Last on this organisation: each publish leaves a renewal campaign on the course settings.
+      if (plan.only.has('policy')) {
+        ctx.log('  publishing policy versions…');
+        publishes.push(await policyPublishAt(ctx, dbName, employees, plan.quick ? 3 : 5));
+      }
     } finally {
       await db.conn.dropDatabase().catch(() => {});
       await db.close();
@@ -125,6 +132,13 @@ async function scalePhase(
     });
   if (hr.length)
     report({ id: 'hr-reports', title: 'HR dashboard and status CSV', rows: hrRows(hr), details: { hr } });
+  if (publishes.length)
+    report({
+      id: 'policy-publish',
+      title: 'Publishing a re-attest policy version (no scan per person)',
+      rows: policyPublishRows(publishes),
+      details: { publishes },
+    });
   if (plan.only.has('lookups')) {
     const audits = [];
     for (const events of plan.auditSizes) {
@@ -154,7 +168,7 @@ export async function runPlan(
 ): Promise<void> {
   if (['lesson', 'quiz', 'burst'].some((m) => plan.only.has(m as never))) await webPhase(ctx, plan, report);
   if (plan.only.has('scorm')) report(await measureScormExport(ctx.course, plan.quick ? 3 : 5));
-  if (['sweep', 'hr', 'lookups'].some((m) => plan.only.has(m as never)))
+  if (['sweep', 'hr', 'lookups', 'policy'].some((m) => plan.only.has(m as never)))
     await scalePhase(ctx, plan, database, report);
   if (plan.only.has('items')) report(await measureItemStats(ctx, plan.itemStatsSizes));
   if (plan.only.has('cold')) report(await measureColdStart());

@@ -9,9 +9,11 @@ import { hrReportsAt, hrRows } from '../bench/measures/hr-reports.js';
 import { itemStatsAt, itemStatsRows } from '../bench/measures/item-stats.js';
 import { measureLessonPage } from '../bench/measures/lesson-page.js';
 import { auditAppendAt, lookupRows, lookupsAt } from '../bench/measures/lookups.js';
+import { policyPublishAt, policyPublishRows } from '../bench/measures/policy-publish.js';
 import { measureQuizSubmit } from '../bench/measures/quiz-submit.js';
 import { measureScormExport } from '../bench/measures/scorm-export.js';
 import { sweepInChild, sweepRows } from '../bench/measures/sweep.js';
+import { generateOrg } from '../bench/synthetic-org.js';
 
 /**
  * Every benchmark measurement at toy sizes, so the bench code cannot rot between full runs
@@ -97,6 +99,31 @@ describe.concurrent('bench smoke', () => {
     expect(small.written).toBe(ctx.course.questions.length);
     expect(small.computeMs).toBeGreaterThan(0);
     expectRows({ id: 'items', title: '', rows: itemStatsRows([small, small]) }, ['graded attempts']);
+  });
+
+  it('runs the policy publish measurement on an organisation of its own', async () => {
+    const dbName = benchDbName('smoke_policy');
+    const db = await openDb(ctx.mongoUri, dbName);
+    try {
+      await generateOrg(db.models, {
+        employees: 40,
+        course: ctx.course,
+        now: new Date(),
+        passwordHash: ctx.passwordHash,
+        audit: false,
+        sessionShare: 0,
+      });
+      const publish = await policyPublishAt(ctx, dbName, 40, 1);
+      expect(publish.perPersonCommands).toBe(0);
+      expect(publish.reattestCommands).toHaveProperty('update course_settings');
+      expect(await db.models.PolicyVersion.countDocuments()).toBe(2);
+      expectRows({ id: 'policy', title: '', rows: policyPublishRows([publish, publish]) }, [
+        're-attest publish',
+      ]);
+    } finally {
+      await db.conn.dropDatabase().catch(() => {});
+      await db.close();
+    }
   });
 
   it('runs the SCORM export measurement', async () => {

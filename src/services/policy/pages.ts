@@ -1,5 +1,6 @@
 import { policyVersionKey } from '../../db/keys.js';
 import type { PolicyVersionDoc } from '../../db/models/policy.js';
+import type { Course } from '../../domain/course.js';
 import { dayKey } from '../../domain/dates.js';
 import { NotFound } from '../../domain/errors.js';
 import {
@@ -17,6 +18,9 @@ import { wordingDiff } from './diff.js';
 import { baselineOf, courseTemplate, loadDraft, loadHead, loadVersions, namesOf } from './state.js';
 
 type Viewer = { id: string; role: Role };
+
+/** Titles as learners read them (placeholders filled); clause wording on these pages stays as written. */
+const servedOrTemplate = (ctx: ServiceContext, template: Course) => ctx.courses.get(template.id) ?? template;
 
 /** `/hr/courses/<course>/policy`: what is published, each clause, the draft, the approval, the history. */
 export async function policyPage(
@@ -38,7 +42,7 @@ export async function policyPage(
   const wording = publishedWording(baselineOf(template), head.overlay);
   const approval: ApprovalDecision | null = draft ? canApprove(draft, input.viewer) : null;
   return {
-    course: template,
+    course: servedOrTemplate(ctx, template),
     current: {
       n: head.n,
       publishedAt: head.publishedAt,
@@ -100,7 +104,12 @@ export async function previewDraft(ctx: ServiceContext, input: { courseId: strin
 export async function versionPage(ctx: ServiceContext, input: { courseId: string; n: number }) {
   const template = courseTemplate(ctx, input.courseId);
   if (input.n === BASELINE_POLICY_VERSION)
-    return { course: template, n: input.n, baseline: baselineOf(template), version: null };
+    return {
+      course: servedOrTemplate(ctx, template),
+      n: input.n,
+      baseline: baselineOf(template),
+      version: null,
+    };
   const doc = await ctx.models.PolicyVersion.findById(
     policyVersionKey(input.courseId, input.n),
   ).lean<PolicyVersionDoc>();
@@ -108,7 +117,7 @@ export async function versionPage(ctx: ServiceContext, input: { courseId: string
   const names = await namesOf(ctx, [...doc.editedBy, doc.approvedBy]);
   const numbers = new Map(template.clauses.map((c) => [c.id, c.number]));
   return {
-    course: template,
+    course: servedOrTemplate(ctx, template),
     n: doc.n,
     baseline: null,
     version: {

@@ -10,6 +10,7 @@ export const MEASURES = [
   'cold',
   'lookups',
   'items',
+  'policy',
 ] as const;
 export type MeasureId = (typeof MEASURES)[number];
 
