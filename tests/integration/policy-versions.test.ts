@@ -134,6 +134,8 @@ describe('policy versions: draft, two-person approval, publish with each kind of
     expect(injected.statusCode).toBe(400);
     const badKind = await edit(setup.hr, 'SMP-02', { text: 'New words.', kind: 'urgent' });
     expect(badKind.statusCode).toBe(400);
+    const noToken = await edit(setup.hr, 'SMP-02', { text: 'New words.', _csrf: null } as never);
+    expect(noToken.statusCode).toBe(403);
     expect(await setup.t.app.db.models.PolicyDraft.findById(COURSE_ID).lean()).toBeNull();
   });
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  approvalDueDate,
   type BaselineClause,
   buildNextVersion,
   CLAUSE_LIMITS,
   canApprove,
   clauseEditProblems,
   defaultDueDate,
+  noteProblems,
   type PolicyDraft,
   publishedWording,
   renewalFor,
@@ -139,6 +141,21 @@ describe('the draft', () => {
 
   it('the default due date is 14 days after now, at UTC midnight', () => {
     expect(defaultDueDate(now).toISOString()).toBe('2027-01-24T00:00:00.000Z');
+  });
+
+  it("reads the approver's due date: empty is the default, a past or malformed date is refused", () => {
+    expect(approvalDueDate('', now)).toEqual({ dueAt: defaultDueDate(now) });
+    expect(approvalDueDate('2027-01-10', now)).toEqual({ dueAt: new Date('2027-01-10T00:00:00Z') });
+    for (const bad of ['2027-01-09', '2027-02-30', 'soon'])
+      expect(approvalDueDate(bad, now)).toEqual({
+        errors: [{ field: 'dueDate', message: expect.any(String) }],
+      });
+  });
+
+  it('needs a change note of bounded length', () => {
+    expect(noteProblems('Clause 5 tightened')).toEqual([]);
+    expect(noteProblems('  ')[0]!.field).toBe('note');
+    expect(noteProblems('x'.repeat(1001))[0]!.message).toContain('1000');
   });
 });
 
