@@ -10,7 +10,7 @@ import { buildManifest, SCHEMA_FILES } from './manifest.js';
 import type { ScoConfig } from './runtime/model.js';
 import { encodeData } from './runtime/obfuscate.js';
 import { runtimeBundle } from './runtime-bundle.js';
-import type { ScormBuildOptions, ScormFormat } from './types.js';
+import { logoFileName, type ScormBuildOptions, type ScormFormat } from './types.js';
 import { zipFiles } from './zip.js';
 
 /** The web app's stylesheets first (same look, same post cards, lesson scenarios), then the SCO's own layout. */
@@ -44,10 +44,16 @@ function packagedSchemas(format: ScormFormat): Promise<Array<[string, Buffer]>> 
   return hit;
 }
 
-/** A key per course version and option set: stable for the same content, so builds stay byte-identical. */
-function packageKey(course: Course, options: ScormBuildOptions): string {
+/**
+ * A key per course version, option set and branding: stable for the same content, so builds stay
+ * byte-identical. The course version already covers the profile values the course text uses.
+ */
+export function packageKey(course: Course, options: ScormBuildOptions): string {
+  const brand = options.branding
+    ? `:${options.branding.organisation}:${options.branding.logo?.sha256 ?? ''}`
+    : '';
   return createHash('sha256')
-    .update(`${course.version}:${options.format}:${options.failStatus}`)
+    .update(`${course.version}:${options.format}:${options.failStatus}${brand}`)
     .digest('base64url')
     .slice(0, 24);
 }
@@ -82,8 +88,11 @@ export async function buildScoFiles(
   course: Course,
   options: ScormBuildOptions,
 ): Promise<Map<string, Buffer>> {
+  const logo = options.branding?.logo ?? null;
   const html = scoEta.render('/scorm/sco', {
     course,
+    organisation: options.branding?.organisation ?? null,
+    logoPath: logo ? logoFileName(logo) : null,
     treeNodes: treeNodesInOrder(course),
     exampleCards: course.examples.map((example) => postCard(example)),
     clauseTitles: Object.fromEntries(course.clauses.map((c) => [c.id, `${c.number} ${c.title}`])),
@@ -91,11 +100,13 @@ export async function buildScoFiles(
     verdictLabels: POST_VERDICT_LABELS,
   });
   const script = `${await runtimeBundle()}\nScoRuntime.start(${JSON.stringify(scoConfig(course, options))});\n`;
-  return new Map([
+  const files = new Map<string, Buffer>([
     ['index.html', Buffer.from(html)],
     ['sco.css', Buffer.from(await stylesheet())],
     ['sco.js', Buffer.from(script)],
   ]);
+  if (logo) files.set(logoFileName(logo), logo.data);
+  return files;
 }
 
 /**

@@ -37,6 +37,15 @@ export const SCHEMA_FILES: Record<ScormFormat, { set: string; files: readonly st
   },
 };
 
+/**
+ * The package's title as an LMS lists it: the course, the organisation it is branded for and the
+ * published policy version it was built from (the item inside keeps the plain course title).
+ */
+export function packageTitle(course: Course, options: ScormBuildOptions): string {
+  const organisation = options.branding ? ` · ${options.branding.organisation}` : '';
+  return `${course.title}${organisation} · policy version ${course.policyVersion}`;
+}
+
 function identifiers(course: Course, format: ScormFormat) {
   // xs:ID values: must not start with a digit; course ids are slugs, so prefix them.
   const base = `course-${course.id}`;
@@ -75,7 +84,7 @@ function scorm12Manifest(course: Course, options: ScormBuildOptions, files: stri
     .ele('organizations', { default: id.organization })
     .ele('organization', { identifier: id.organization })
     .ele('title')
-    .txt(course.title)
+    .txt(packageTitle(course, options))
     .up()
     .ele('item', { identifier: id.item, identifierref: id.resource, isvisible: 'true' });
   item.ele('title').txt(course.title);
@@ -94,7 +103,7 @@ function scorm12Manifest(course: Course, options: ScormBuildOptions, files: stri
  * `imsmanifest.xml` for SCORM 2004 4th Edition. The primary objective is satisfied by measure, so an
  * LMS that runs sequencing judges pass/fail from `cmi.score.scaled` against the passing score.
  */
-function scorm2004Manifest(course: Course, files: string[]): string {
+function scorm2004Manifest(course: Course, options: ScormBuildOptions, files: string[]): string {
   const id = identifiers(course, 'scorm2004');
   const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(
     'http://www.imsglobal.org/xsd/imscp_v1p1',
@@ -119,7 +128,7 @@ function scorm2004Manifest(course: Course, files: string[]): string {
   const organization = doc
     .ele('organizations', { default: id.organization })
     .ele('organization', { identifier: id.organization });
-  organization.ele('title').txt(course.title);
+  organization.ele('title').txt(packageTitle(course, options));
   const item = organization.ele('item', {
     identifier: id.item,
     identifierref: id.resource,
@@ -147,5 +156,5 @@ export function buildManifest(course: Course, options: ScormBuildOptions, files:
   const sorted = [...files].sort();
   return options.format === 'scorm12'
     ? scorm12Manifest(course, options, sorted)
-    : scorm2004Manifest(course, sorted);
+    : scorm2004Manifest(course, options, sorted);
 }

@@ -9,9 +9,29 @@ export type ScormFormat = (typeof SCORM_FORMATS)[number];
 export const FAIL_STATUSES = ['failed', 'incomplete'] as const;
 export type FailStatus = (typeof FAIL_STATUSES)[number];
 
+/** The organisation's logo as packaged beside the SCO page. */
+export interface ScormLogo {
+  contentType: 'image/png' | 'image/svg+xml';
+  sha256: string;
+  data: Buffer;
+}
+
+/** Whose package it is: the profile's name, and its logo when one is saved. */
+export interface ScormBranding {
+  organisation: string;
+  logo: ScormLogo | null;
+}
+
 export interface ScormBuildOptions {
   format: ScormFormat;
   failStatus: FailStatus;
+  /** Without it the package is unbranded (the product's name, no logo). */
+  branding?: ScormBranding;
+}
+
+/** The package path of a packaged logo. */
+export function logoFileName(logo: ScormLogo): string {
+  return logo.contentType === 'image/png' ? 'logo.png' : 'logo.svg';
 }
 
 export const FORMAT_LABELS: Record<ScormFormat, string> = {

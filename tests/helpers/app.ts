@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { type Config, readEnv } from '../../src/config.js';
 import type { NewUser } from '../../src/db/repositories/users.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
+import type { Course } from '../../src/domain/course.js';
 import { hashPassword } from '../../src/services/identity/passwords.js';
 import { TestClock } from './clock.js';
 
@@ -43,6 +44,8 @@ export async function createTestApp(
     onErrorLog?: (line: string) => void;
     /** Adds test-only routes (or hooks) to the app before it is ready. */
     extend?: (app: FastifyInstance) => void;
+    /** The course templates to serve instead of courses/ (the app resolves them with the saved profile). */
+    courses?: Map<string, Course>;
   } = {},
 ): Promise<TestApp> {
   const clock = opts.clock ?? new TestClock();
@@ -51,7 +54,13 @@ export async function createTestApp(
   const logger = onErrorLog
     ? { level: 'error', stream: { write: (line: string) => onErrorLog(line) } }
     : false;
-  const app = await buildApp({ config, mongoUri: opts.mongoUri ?? inject('mongoUri'), clock, logger });
+  const app = await buildApp({
+    config,
+    mongoUri: opts.mongoUri ?? inject('mongoUri'),
+    clock,
+    logger,
+    courses: opts.courses,
+  });
   opts.extend?.(app);
   await app.ready();
   if (opts.seed !== false) await app.services.demo.seedDemo({ now: clock.now() });

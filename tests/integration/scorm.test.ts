@@ -22,12 +22,15 @@ describe('SCORM export for HR', () => {
     );
     const files = await unzip(res.rawPayload);
     const names = [...files.keys()];
+    // The demo profile's logo is packaged beside the page (seed:demo saves one).
     expect(names.filter((f) => !f.endsWith('.xsd')).sort()).toEqual([
       'imsmanifest.xml',
       'index.html',
+      'logo.svg',
       'sco.css',
       'sco.js',
     ]);
+    expect(files.get('index.html')!.toString()).toContain('<img class="brand-logo" src="logo.svg"');
     // The schema control files the manifest names sit beside it (src/scorm/xsd).
     expect(names).toEqual(expect.arrayContaining(['imscp_v1p1.xsd', 'adlcp_v1p3.xsd', 'imsss_v1p0.xsd']));
     expect(files.get('imsmanifest.xml')!.toString()).toContain('2004 4th Edition');

@@ -19,7 +19,8 @@ export const command: CliCommand = {
   name: 'scorm:export',
   usage:
     'scorm:export <courseId> --format scorm12|scorm2004 [--fail-status failed|incomplete] --out <file.zip>   write a SCORM package',
-  needsDatabase: false,
+  // The package is the course as served: the saved profile's values and the published policy version
+  // (cli.ts resolves the courses on the database before the command runs), with the profile's branding.
   async run(ctx, args) {
     const courseId = args.positionals[0];
     if (!courseId) throw new CliUsageError('give the course id, e.g. scorm:export social-media-policy');
@@ -35,11 +36,13 @@ export const command: CliCommand = {
     const out = requireFlag(args, 'out');
 
     const started = performance.now();
-    const zip = await buildScormPackage(course, { format, failStatus });
+    const branding = await ctx.services.courses.scormBranding({});
+    const zip = await buildScormPackage(course, { format, failStatus, branding });
     await writeFile(out, zip);
     const ms = Math.round(performance.now() - started);
     ctx.out(
-      `Wrote ${out}: ${format}, fails report "${failStatus}", ${(zip.length / 1024).toFixed(1)} KB in ${ms} ms.`,
+      `Wrote ${out}: ${format}, fails report "${failStatus}", policy version ${course.policyVersion} for ${branding.organisation}, ` +
+        `${(zip.length / 1024).toFixed(1)} KB in ${ms} ms.`,
     );
     return 0;
   },

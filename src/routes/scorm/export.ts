@@ -32,14 +32,15 @@ const scormExportRoutes: FastifyPluginAsyncTypebox<{ cache: ReturnType<typeof cr
         format: request.query.format,
         failStatus: request.query.failStatus ?? 'failed',
       } as const;
-      const zip = await cache.zip(course, options);
+      const branding = await app.services.courses.scormBranding({});
+      const zip = await cache.zip(course, { ...options, branding });
       await app.audit.append(
         {
           actorId: request.user?.id ?? null,
           action: 'scorm.export',
           targetType: 'course',
           targetId: course.id,
-          details: { ...options, version: course.version },
+          details: { ...options, version: course.version, policyVersion: course.policyVersion },
         },
         app.clock.now(),
       );

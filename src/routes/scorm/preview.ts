@@ -16,7 +16,11 @@ const CONTENT_TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
   xml: 'application/xml; charset=utf-8',
+  png: 'image/png',
+  svg: 'image/svg+xml',
 };
+// A packaged SVG logo opened on its own runs no script (as /organisation/logo): a sandboxed document.
+const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 /**
  * The preview player: scorm-again plays the package as an LMS would, with the package's files
@@ -51,8 +55,10 @@ const scormPreviewRoutes: FastifyPluginAsyncTypebox<{
       const { courseId, format, failStatus } = request.params;
       const course = requireCourse(app, courseId);
       const name = request.params['*'];
-      const body = (await cache.files(course, { format, failStatus })).get(name);
+      const branding = await app.services.courses.scormBranding({});
+      const body = (await cache.files(course, { format, failStatus, branding })).get(name);
       if (!body) return reply.callNotFound();
+      if (name.endsWith('.svg')) reply.header('content-security-policy', SVG_CSP);
       return reply
         .type(CONTENT_TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream')
         .header('cache-control', 'no-store')

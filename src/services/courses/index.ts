@@ -1,5 +1,6 @@
 import type { PolicyOverlay } from '../../domain/policy-version.js';
 import type { ServiceContext } from '../context.js';
+import { scormBranding } from './scorm-branding.js';
 
 export { type Catalogue, createCatalogue, REFRESH_MS } from './catalogue.js';
 
@@ -16,5 +17,5 @@ function previewCourse(
   return ctx.catalogue.preview(input.courseId, { overlay: input.overlay, values: input.values });
 }
 
-/** The courses area's commands, bound in services/index.ts: the served courses' refresh and previews. */
-export const coursesCommands = { refreshCourses, previewCourse };
+/** The courses area's commands, bound in services/index.ts: the served courses' refresh and previews, SCORM branding. */
+export const coursesCommands = { refreshCourses, previewCourse, scormBranding };

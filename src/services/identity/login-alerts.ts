@@ -1,6 +1,7 @@
 import { usersRepository } from '../../db/repositories/users.js';
-import { failedSignInsMessage } from '../../mail/templates.js';
+import { failedSignInsMessage, mailOrganisation } from '../../mail/templates.js';
 import type { ServiceContext } from '../context.js';
+import { currentProfile } from '../organisation/profile.js';
 
 /**
  * E-mails an account's owner that it saw many failed sign-ins, and audits that it did; for an
@@ -21,6 +22,7 @@ export async function sendLoginAlert(
     failures,
     minutes: input.windowMinutes,
     link: `${ctx.baseUrl}/login`,
+    org: mailOrganisation(await currentProfile(ctx)),
   });
   await ctx.mailer.send(
     { id, to: [user.email], cc: [], ...body, kind: 'login-alert', reminderId: null },

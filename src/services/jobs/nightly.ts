@@ -11,11 +11,17 @@ import { catchesLater, matchesTarget } from '../../domain/assignment-rules.js';
 import { dayKey, utcDay } from '../../domain/dates.js';
 import { digestWeek } from '../../domain/reminders.js';
 import { countByState } from '../../domain/reporting.js';
-import { type DigestAuditEnd, type DigestCourseLine, digestMessage } from '../../mail/templates.js';
+import {
+  type DigestAuditEnd,
+  type DigestCourseLine,
+  digestMessage,
+  mailOrganisation,
+} from '../../mail/templates.js';
 import { type AssignPerson, activeRules, applyRulesTo } from '../assignments/assignments.js';
 import { loadAllSettings } from '../assignments/course-settings.js';
 import { auditChainEnd } from '../audit/log.js';
 import type { ServiceContext } from '../context.js';
+import { currentProfile } from '../organisation/profile.js';
 import { CourseItemTallies, storeItemStats } from '../reporting/item-stats.js';
 import { readStoredLists } from '../reporting/lists.js';
 import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from '../reporting/summaries.js';
@@ -293,7 +299,8 @@ async function sendWeeklyDigest(
 ): Promise<number> {
   const week = digestWeek(now);
   if (!(await claim(ctx.models, 'digest', week, now))) return 0;
-  const body = digestMessage(week, lines, `${ctx.baseUrl}/hr/dashboard`, auditEnd);
+  const org = mailOrganisation(await currentProfile(ctx));
+  const body = digestMessage(week, lines, `${ctx.baseUrl}/hr/dashboard`, auditEnd, org);
   let sent = 0;
   for (const person of hr) {
     const id = reminderKey(person._id, 'all', 0, { kind: 'digest', day: week });

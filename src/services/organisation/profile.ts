@@ -33,7 +33,7 @@ export function profileFromDoc(doc: OrgProfileDoc | null): OrgProfile {
 
 /** The saved profile (the neutral default before an admin saves one). */
 export async function currentProfile(
-  ctx: ServiceContext,
+  ctx: Pick<ServiceContext, 'models'>,
   _input: Record<string, never> = {},
 ): Promise<OrgProfile> {
   const hit = cache.get(ctx.models);

@@ -3,6 +3,7 @@ import { insertManyOnce } from '../../../db/insert-once.js';
 import type { Models } from '../../../db/models/index.js';
 import type { CycleDoc } from '../../../db/models/training.js';
 import type { Course } from '../../../domain/course.js';
+import type { MailOrganisation } from '../../../mail/templates.js';
 import type { OutgoingMail } from '../../../mail/transport.js';
 import type { PeopleCache } from './people-cache.js';
 import { type BatchWork, type PendingReminder, peopleToLookUp, reminderMail } from './plan.js';
@@ -31,6 +32,8 @@ export interface WriterSite {
   models: Models;
   courses: Map<string, Course>;
   baseUrl: string;
+  /** Who the reminders come from and whom they say to ask (the organisation profile). */
+  org: MailOrganisation;
 }
 
 /**

@@ -1,8 +1,10 @@
 import { driverCollection } from '../../../db/driver-collection.js';
 import { readAhead } from '../../../db/read-ahead.js';
 import { SummaryTally } from '../../../domain/reporting.js';
+import { mailOrganisation } from '../../../mail/templates.js';
 import { loadAllSettings } from '../../assignments/course-settings.js';
 import type { ServiceContext } from '../../context.js';
+import { currentProfile } from '../../organisation/profile.js';
 import { namesIn, unnamedPeople } from '../../reporting/lists.js';
 import { storedLists, writeSummaries } from '../../reporting/summaries.js';
 import { BatchWriter, type WrittenBatches } from './batch-writer.js';
@@ -103,7 +105,7 @@ async function passOverAssignments(
     assignments: 0,
     stateChanges: 0,
     tally: new SummaryTally(ctx.courses.keys()),
-    writer: new BatchWriter(ctx, people),
+    writer: new BatchWriter({ ...ctx, org: mailOrganisation(await currentProfile(ctx)) }, people),
   };
   const cursor = driverCollection(ctx.models.Assignment).find<SweepAssignment>(
     {},
