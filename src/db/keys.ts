@@ -17,7 +17,12 @@ export const attemptKey = (cycleId: string, n: number) => `${cycleId}:${n}`;
 export const lessonViewKey = (cycleId: string, lessonId: string) => `${cycleId}:${lessonId}`;
 
 /** The policy text of one course version, kept once when the first person attests it. */
-export const policyTextKey = (courseId: string, version: string) => `${courseId}:${version}`;
+/**
+ * A kept policy text: the version's text, `:<hash>` of the jurisdiction notices shown when any
+ * were (two learners shown different notices signed different texts).
+ */
+export const policyTextKey = (courseId: string, version: string, noticesHash?: string) =>
+  noticesHash ? `${courseId}:${version}:${noticesHash}` : `${courseId}:${version}`;
 
 /** A learner's first answer to an example post (kept across cycles). */
 export const classificationKey = (userId: string, courseId: string, exampleId: string) =>

@@ -1,4 +1,5 @@
 import { parseDay } from './dates.js';
+import { REGIONS, type Region } from './org-profile.js';
 import { isValidEmail, normaliseEmail } from './roles.js';
 
 /**
@@ -19,6 +20,7 @@ export const COLUMNS = [
   'hireDate',
   'locale',
   'active',
+  'region',
 ] as const;
 export type Column = (typeof COLUMNS)[number];
 
@@ -37,6 +39,8 @@ const HEADER_ALIASES: Record<string, Column> = {
   locale: 'locale',
   language: 'locale',
   active: 'active',
+  region: 'region',
+  country: 'region',
 };
 
 export class CsvFormatError extends Error {}
@@ -71,6 +75,8 @@ export interface ImportRow {
   hireDate: Date | null;
   locale: string;
   active: boolean;
+  /** Absent when the file has no region column (the person's region stays); null when the cell is empty. */
+  region?: Region | null;
 }
 
 const EMPLOYEE_ID = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/;
@@ -79,6 +85,17 @@ const LOCALE = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
 /** The one employee ID rule (CSV import and the person form): letters, digits, ".", "/", "_", "-"; at most 40. */
 export function isValidEmployeeId(employeeId: string): boolean {
   return EMPLOYEE_ID.test(employeeId);
+}
+
+/**
+ * The one region rule (CSV import and the person form): empty (null: the person sees the notices of
+ * every region the profile enables) or one of the profile's region codes, in any case.
+ */
+export function parseRegion(text: string): { region: Region | null } | { error: string } {
+  const code = text.trim().toLowerCase();
+  if (code === '') return { region: null };
+  if ((REGIONS as readonly string[]).includes(code)) return { region: code as Region };
+  return { error: `Region "${text.trim().slice(0, 20)}" is not one of ${REGIONS.join(', ')}.` };
 }
 
 /** The one locale rule (CSV import and the person form): a language code such as en or fr-CA. */
@@ -120,6 +137,8 @@ export function validateRow(
   const activeText = get('active').toLowerCase();
   if (!TRUE.has(activeText) && !FALSE.has(activeText))
     reasons.push(`Active must be yes or no, not "${activeText.slice(0, 20)}".`);
+  const region = cells.region === undefined ? undefined : parseRegion(cells.region);
+  if (region && 'error' in region) reasons.push(region.error);
   if (reasons.length) return { reasons };
   return {
     row: {
@@ -131,6 +150,7 @@ export function validateRow(
       hireDate,
       locale,
       active: !FALSE.has(activeText),
+      ...(region && 'region' in region ? { region: region.region } : {}),
     },
   };
 }
@@ -146,6 +166,7 @@ export interface ExistingPerson {
   locale: string;
   active: boolean;
   role: string;
+  region?: string | null;
 }
 
 /** The fields HR manages for a person (CSV import and the person form); `employeeId: null` keeps any existing id. */
@@ -158,6 +179,8 @@ export interface PlannedPerson {
   hireDate: Date | null;
   locale: string;
   active: boolean;
+  /** Absent: keep the person's region (a CSV without the column); null: none. */
+  region?: Region | null;
 }
 
 export interface PlanChange {
@@ -189,6 +212,7 @@ function changedFields(before: ExistingPerson, after: PlannedPerson): string[] {
   if (!sameDay(before.hireDate, after.hireDate)) fields.push('hireDate');
   if (before.locale !== after.locale) fields.push('locale');
   if (before.active !== after.active) fields.push('active');
+  if (after.region !== undefined && (before.region ?? null) !== after.region) fields.push('region');
   return fields;
 }
 

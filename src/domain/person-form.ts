@@ -1,5 +1,5 @@
 import { dayKey, parseDay } from './dates.js';
-import { isValidEmployeeId, isValidLocale, type PlannedPerson } from './people-csv.js';
+import { isValidEmployeeId, isValidLocale, type PlannedPerson, parseRegion } from './people-csv.js';
 import { isValidEmail, normaliseEmail, type Role } from './roles.js';
 
 /** HR's add/edit person form as posted (every field a string; the box `active` ticked or absent). */
@@ -11,6 +11,8 @@ export type PersonForm = {
   managerEmail: string;
   hireDate: string;
   locale: string;
+  /** A profile region code, or empty: the jurisdiction notices of every region the profile enables. */
+  region?: string;
   role: Role;
   active?: 'yes';
 };
@@ -29,6 +31,7 @@ export function formFromPerson(
     department: string;
     hireDate?: Date | null;
     locale: string;
+    region?: string | null;
     role: Role;
     active: boolean;
   } | null,
@@ -42,6 +45,7 @@ export function formFromPerson(
     managerEmail,
     hireDate: person?.hireDate ? dayKey(new Date(person.hireDate)) : '',
     locale: person?.locale ?? 'en',
+    region: person?.region ?? '',
     role: person?.role ?? 'employee',
     ...(person?.active === false ? {} : { active: 'yes' as const }),
   };
@@ -80,13 +84,15 @@ export function validatePersonForm(
   const locale = form.locale.trim() || 'en';
   if (!isValidLocale(locale))
     errors.push({ field: 'locale', message: 'Enter a language code such as en or fr-CA.' });
+  const region = parseRegion(form.region ?? '');
+  if ('error' in region) errors.push({ field: 'region', message: `Choose one of the listed regions.` });
   const managerEmail = normaliseEmail(form.managerEmail);
   if (managerEmail && !isValidEmail(managerEmail)) {
     errors.push({ field: 'managerEmail', message: 'Enter a valid email address for the manager.' });
   } else if (managerEmail && !manager.found) {
     errors.push({ field: 'managerEmail', message: 'Nobody has that email address. Add the manager first.' });
   }
-  if (errors.length) return { errors };
+  if (errors.length || 'error' in region) return { errors };
   return {
     input: {
       email,
@@ -97,6 +103,7 @@ export function validatePersonForm(
       hireDate,
       locale,
       active: form.active === 'yes',
+      region: region.region,
       role: form.role,
     },
   };

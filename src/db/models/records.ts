@@ -7,7 +7,8 @@ import { Schema } from 'mongoose';
  *   certificate_by_cycle `<cycleId>`   the completion facts and the code: the exactly-once guard
  *   certificate          `<code>`      what the public verify page and the PDF read
  *   certificate_revocation `<code>`    HR's revocation: the exactly-once guard (one audit event, one reopened cycle)
- *   policy_text          `<courseId>:<version>`  the clauses of a content version as people attested them
+ *   policy_text          `<courseId>:<version>[:<notices hash>]`  the clauses of a content version as people
+ *                        attested them, with the jurisdiction notices they were shown (domain/jurisdictions.ts)
  */
 
 export interface AttestationDoc {
@@ -27,6 +28,12 @@ export interface AttestationDoc {
   replacesVersion?: number | null;
   replacesContentVersion?: string | null;
   policyTitle: string;
+  /**
+   * The kept text signed (`policy_texts` `_id`) and the jurisdictions whose notices it showed.
+   * Absent on attestations from before notices: their text is `<courseId>:<contentVersion>`.
+   */
+  policyTextId?: string;
+  jurisdictions?: string[];
   /** Exactly what the learner typed. */
   typedName: string;
   /** The statement they ticked, stored verbatim in case its wording changes later. */
@@ -48,6 +55,8 @@ export const attestationSchema = new Schema<AttestationDoc>(
     replacesVersion: { type: Number, default: null },
     replacesContentVersion: { type: String, default: null },
     policyTitle: { type: String, required: true },
+    policyTextId: { type: String },
+    jurisdictions: { type: [String], default: undefined },
     typedName: { type: String, required: true },
     statement: { type: String, required: true },
     at: { type: Date, required: true },
@@ -152,6 +161,12 @@ export const certificateRevocationSchema = new Schema<CertificateRevocationDoc>(
   { collection: 'certificate_revocations', versionKey: false },
 );
 
+/** A jurisdiction notice of a clause, as shown (its jurisdictions, and its text). */
+export interface PolicyTextNotice {
+  jurisdictions: string[];
+  text: string;
+}
+
 /** One clause as it was shown to the people who attested a version. */
 export interface PolicyTextClause {
   id: string;
@@ -159,6 +174,8 @@ export interface PolicyTextClause {
   title: string;
   summary: string;
   text: string;
+  /** The notices shown after the text (absent: none). */
+  notices?: PolicyTextNotice[];
 }
 
 /**
@@ -173,6 +190,8 @@ export interface PolicyTextDoc {
   courseTitle: string;
   policyTitle: string;
   clauses: PolicyTextClause[];
+  /** The jurisdictions whose notices this text shows (absent on texts kept before notices). */
+  jurisdictions?: string[];
   keptAt: Date;
 }
 
@@ -183,6 +202,15 @@ const policyTextClauseSchema = new Schema<PolicyTextClause>(
     title: { type: String, required: true },
     summary: { type: String, required: true },
     text: { type: String, required: true },
+    notices: {
+      type: [
+        new Schema<PolicyTextNotice>(
+          { jurisdictions: { type: [String], required: true }, text: { type: String, required: true } },
+          { _id: false },
+        ),
+      ],
+      default: undefined,
+    },
   },
   { _id: false },
 );
@@ -195,6 +223,7 @@ export const policyTextSchema = new Schema<PolicyTextDoc>(
     courseTitle: { type: String, required: true },
     policyTitle: { type: String, required: true },
     clauses: { type: [policyTextClauseSchema], required: true },
+    jurisdictions: { type: [String], default: undefined },
     keptAt: { type: Date, required: true },
   },
   { collection: 'policy_texts', versionKey: false },

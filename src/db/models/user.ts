@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 
+import { REGIONS, type Region } from '../../domain/org-profile.js';
 import { ROLES, type Role } from '../../domain/roles.js';
 
 export interface UserDoc {
@@ -15,6 +16,8 @@ export interface UserDoc {
   active: boolean;
   locale: string;
   hireDate?: Date | null;
+  /** Where the person works (a profile region): narrows the jurisdiction notices they see. */
+  region?: Region | null;
   passwordHash?: string;
   createdAt: Date;
   updatedAt: Date;
@@ -32,6 +35,7 @@ export const userSchema = new Schema<UserDoc>(
     active: { type: Boolean, default: true },
     locale: { type: String, default: 'en' },
     hireDate: { type: Date, default: null },
+    region: { type: String, enum: [...REGIONS, null], default: null },
     passwordHash: { type: String },
   },
   { collection: 'users', timestamps: true, versionKey: false },

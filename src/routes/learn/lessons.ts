@@ -88,13 +88,18 @@ async function showLesson(request: LessonRequest, reply: FastifyReply) {
   const learner = requireUser(request);
   const course = findCourse(request.server, request.params.courseId);
   const { lesson, index } = findLesson(course, request.params.lessonId);
-  await request.server.services.learning.recordLessonView({
-    learner,
-    course,
-    lesson,
-    now: request.server.clock.now(),
-  });
-  return renderLesson(reply, course, lesson, index, blankFeedback(request.query.feedback === 'sent'));
+  const [shown] = await Promise.all([
+    request.server.services.learning.courseForLearner({ userId: learner.id, course }),
+    request.server.services.learning.recordLessonView({
+      learner,
+      course,
+      lesson,
+      now: request.server.clock.now(),
+    }),
+  ]);
+  // The lesson as this learner sees it: only the notice sections for their jurisdictions.
+  const seen = shown.course.lessons[index] ?? lesson;
+  return renderLesson(reply, shown.course, seen, index, blankFeedback(request.query.feedback === 'sent'));
 }
 
 /** `POST .../feedback`: stores the question for HR; a blank message shows the form again with the error. */
@@ -116,7 +121,8 @@ async function sendFeedback(request: FeedbackRequest, reply: FastifyReply) {
   } catch (err) {
     if (!(err instanceof Invalid)) throw err;
     reply.code(400);
-    return renderLesson(reply, course, lesson, index, {
+    const shown = await request.server.services.learning.courseForLearner({ userId: learner.id, course });
+    return renderLesson(reply, shown.course, shown.course.lessons[index] ?? lesson, index, {
       kind,
       message,
       submissionId,

@@ -9,7 +9,7 @@ import {
 import { shortVersion } from '../../services/records/certificate-pdf.js';
 import { paragraphsOf } from '../../services/records/policy-pdf.js';
 import type { Reattestation } from '../../services/records/reattestation.js';
-import { fmt } from './shared.js';
+import { clauseView, fmt } from './shared.js';
 
 const MESSAGES = {
   typedName:
@@ -46,7 +46,8 @@ function attestView(user: SessionUser, course: Course, page: AttestationPage, fo
     signedVersionLine: page.attestation ? versionLine(page.attestation) : null,
     currentVersion: shortVersion(course.version),
     // Every clause in full: what the signature binds to is the text on this page (and in the PDF).
-    clauses: course.clauses.map((c) => ({ ...c, paragraphs: paragraphsOf(c.text) })),
+    // `course` is the learner's view of it (learning.courseForLearner): only their notices.
+    clauses: course.clauses.map(clauseView),
     policyPdfHref: `/learn/${course.id}/policy.pdf`,
     attestedHref: page.attestation ? `/learn/${course.id}/attested?cycle=${page.attestation.cycleNo}` : null,
     certificateCode: page.certificateCode,

@@ -18,12 +18,11 @@ const attestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const user = requireUser(request);
       const course = requireCourse(app, request.params.courseId);
-      const page = await app.services.records.attestationPage({
-        learner: user,
-        course,
-        now: app.clock.now(),
-      });
-      const view = attestPageView(user, course, page, { typedName: '', errors: [] });
+      const [page, shown] = await Promise.all([
+        app.services.records.attestationPage({ learner: user, course, now: app.clock.now() }),
+        app.services.learning.courseForLearner({ userId: user.id, course }),
+      ]);
+      const view = attestPageView(user, shown.course, page, { typedName: '', errors: [] });
       return reply.viewAsync(view.template, view.data);
     },
   );
@@ -47,7 +46,8 @@ const attestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // A form to correct (400), or not passed yet / the account vanished (409): the page says what to do.
       const invalid = result.reason === 'invalid';
       reply.code(invalid ? 400 : 409);
-      const view = attestPageView(user, course, result.page, {
+      const shown = await app.services.learning.courseForLearner({ userId: user.id, course });
+      const view = attestPageView(user, shown.course, result.page, {
         typedName: invalid ? request.body.typedName : '',
         errors: result.fields,
       });

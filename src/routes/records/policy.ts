@@ -4,11 +4,10 @@ import { Type } from 'typebox';
 import { attachmentDisposition } from '../../domain/download-name.js';
 import { versionLine } from '../../domain/reattestation.js';
 import { shortVersion } from '../../services/records/certificate-pdf.js';
-import { paragraphsOf } from '../../services/records/policy-pdf.js';
 import type { AttestedTextTarget } from '../../services/records/policy-text.js';
 import { ObjectIdString, Slug } from '../form-schema.js';
 import { requireCourse, requireUser } from '../guards.js';
-import { fmt } from './shared.js';
+import { clauseView, fmt } from './shared.js';
 
 const CourseParams = Type.Object({ courseId: Slug }, { additionalProperties: false });
 const CycleQuery = Type.Object(
@@ -48,7 +47,7 @@ async function sendAttestedPage(
     currentVersion: changedSince ? shortVersion(changedSince) : null,
     policy: policy && {
       ...policy,
-      clauses: policy.clauses.map((c) => ({ ...c, paragraphs: paragraphsOf(c.text) })),
+      clauses: policy.clauses.map(clauseView),
     },
   });
 }

@@ -83,6 +83,7 @@ async function existingPeople(models: Models): Promise<ExistingPerson[]> {
       locale: 1,
       active: 1,
       role: 1,
+      region: 1,
     },
   )
     .lean<ExistingPerson>()

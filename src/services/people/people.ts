@@ -56,6 +56,7 @@ function toUserFields(input: PersonInput): Partial<NewUser> & { employeeId?: str
     locale: input.locale,
     active: input.active,
   };
+  if (input.region !== undefined) fields.region = input.region;
   // An absent employee id is left out, never stored as null: the unique index is sparse.
   if (input.employeeId) fields.employeeId = input.employeeId;
   if (input.role) fields.role = input.role;
@@ -135,6 +136,7 @@ export async function changePerson(
     locale: changes.locale ?? before.locale,
     active: changes.active ?? before.active,
     role: changes.role ?? before.role,
+    region: changes.region === undefined ? (before.region ?? null) : changes.region,
   };
   const after = await usersRepository(ctx.models).update(userId, toUserFields(full));
   if (!after) return null;

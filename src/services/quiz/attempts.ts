@@ -4,6 +4,8 @@ import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import { attemptsRepository } from '../../db/repositories/attempts.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import { Conflict, Invalid, NotFound } from '../../domain/errors.js';
+import { courseForJurisdictions } from '../../domain/jurisdictions.js';
+import type { Region } from '../../domain/org-profile.js';
 import {
   type AnswerForm,
   acceptsSubmittedAnswers,
@@ -16,6 +18,7 @@ import {
 } from '../../domain/quiz/index.js';
 import type { Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
+import { jurisdictionsOf } from '../learning/jurisdictions.js';
 import { choiceTokensFor, newChoiceKey } from './choice-tokens.js';
 import { questionMap } from './course.js';
 import { loadQuizContext, type QuizContext } from './overview.js';
@@ -47,8 +50,16 @@ export interface AttemptRef {
   now: Date;
 }
 
-function newAttempt(quiz: QuizContext, learner: Learner, n: number, now: Date): AttemptDoc {
+function newAttempt(
+  quiz: QuizContext,
+  learner: Learner,
+  n: number,
+  now: Date,
+  jurisdictions: readonly Region[],
+): AttemptDoc {
   const { course, cycle } = quiz;
+  // Questions marked for other jurisdictions never enter this learner's pool.
+  const pool = courseForJurisdictions(course, jurisdictions).questions;
   const seed = randomBytes(8).toString('hex');
   return {
     _id: attemptKey(cycle._id, n),
@@ -59,7 +70,7 @@ function newAttempt(quiz: QuizContext, learner: Learner, n: number, now: Date): 
     contentVersion: course.version,
     seed,
     choiceKey: newChoiceKey(),
-    draw: drawQuestions(course.questions, course.quiz.questionsPerAttempt, seededRng(seed)),
+    draw: drawQuestions(pool, course.quiz.questionsPerAttempt, seededRng(seed)),
     answers: {},
     startedAt: now,
     deadline: deadlineFor(course.quiz, now),
@@ -84,7 +95,8 @@ export async function startAttempt(
 
   const { course, cycle } = quiz;
   const n = state.nextAttemptNo;
-  const attempt = newAttempt(quiz, learner, n, now);
+  const jurisdictions = await jurisdictionsOf(ctx, { userId: learner.id });
+  const attempt = newAttempt(quiz, learner, n, now, jurisdictions);
   if (!(await attemptsRepository(ctx.models).insertAttempt(attempt))) return n;
 
   await ctx.audit.append(

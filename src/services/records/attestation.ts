@@ -9,6 +9,7 @@ import { attestedVersions } from '../../domain/reattestation.js';
 import { normaliseName } from '../../domain/roles.js';
 import { ensureEnrolled, type Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
+import { courseForLearner } from '../learning/jurisdictions.js';
 import { cycleCompletionStatus, evaluateCompletion } from './completion.js';
 import { keepPolicyText } from './policy-text.js';
 import { previousAttestation, type Reattestation, reattestationFor } from './reattestation.js';
@@ -61,7 +62,9 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
   if (fields.length > 0) return { ok: false, reason: 'invalid', fields };
 
   // The text first: an attestation of this version never exists without the words it binds to.
-  await keepPolicyText(ctx, { course, now });
+  // The text as this learner was shown it: only the notices of their jurisdictions, kept per distinct text.
+  const shown = await courseForLearner(ctx, { userId: input.userId, course });
+  const policyTextId = await keepPolicyText(ctx, { ...shown, now });
   const replaced = await previousAttestation(models, cycle);
   const proposed: AttestationDoc = {
     _id: cycle._id,
@@ -74,6 +77,8 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
     replacesVersion: replaced ? attestedVersions(replaced).policyVersion : null,
     replacesContentVersion: replaced?.contentVersion ?? null,
     policyTitle: course.policyTitle,
+    policyTextId,
+    jurisdictions: shown.jurisdictions,
     typedName: input.typedName.trim().replace(/\s+/g, ' '),
     statement: ATTESTATION_STATEMENT,
     at: now,

@@ -3,7 +3,7 @@ import { assignmentKey, attemptKey, cycleKey, lessonViewKey } from '../../db/key
 import type { AuditEventDoc } from '../../db/models/audit-event.js';
 import type { Models } from '../../db/models/index.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
-import type { AttestationDoc, CertificateDoc } from '../../db/models/records.js';
+import type { AttestationDoc, CertificateDoc, PolicyTextDoc } from '../../db/models/records.js';
 import type { CycleDoc, LessonViewDoc } from '../../db/models/training.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { trainingRepository } from '../../db/repositories/training.js';
@@ -127,6 +127,7 @@ export async function buildEvidencePack(
     attestationHistory(models, cycle),
   ]);
   const open = new Set(attempts.filter((a) => !a.result).map((a) => a.attempt._id));
+  const notices = attestation ? await noticesSigned(models, attestation) : [];
   return {
     format: EVIDENCE_FORMAT,
     person: personEvidence(person),
@@ -146,7 +147,7 @@ export async function buildEvidencePack(
       })),
     lessonsTotal: course.lessons.length,
     attempts: attempts.map(({ attempt, result }) => attemptEvidence(course, attempt, result)),
-    attestation: attestation ? attestationEvidence(attestation) : null,
+    attestation: attestation ? { ...attestationEvidence(attestation), noticesShown: notices } : null,
     attestations,
     certificate: certificate ? certificateEvidence(certificate) : null,
     auditEvents: events
@@ -194,6 +195,15 @@ function personEvidence(person: UserDoc) {
   };
 }
 
+/** The jurisdiction notices on the text signed, clause by clause (none for texts kept before notices). */
+async function noticesSigned(models: Models, attestation: AttestationDoc) {
+  if (!attestation.policyTextId) return [];
+  const kept = await models.PolicyText.findById(attestation.policyTextId).lean<PolicyTextDoc>();
+  return (kept?.clauses ?? []).flatMap((c) =>
+    (c.notices ?? []).map((n) => ({ clauseId: c.id, jurisdictions: n.jurisdictions, text: n.text })),
+  );
+}
+
 function attestationEvidence(attestation: AttestationDoc) {
   return {
     typedName: attestation.typedName,
@@ -201,6 +211,9 @@ function attestationEvidence(attestation: AttestationDoc) {
     contentVersion: attestation.contentVersion,
     ...attestedVersions(attestation),
     policyTitle: attestation.policyTitle,
+    // The kept text signed and the jurisdictions whose notices it showed (absent before notices).
+    policyTextId: attestation.policyTextId ?? null,
+    jurisdictions: attestation.jurisdictions ?? null,
     at: attestation.at,
     ip: attestation.ip,
     userAgent: attestation.userAgent,

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
-import type { PolicyTextClause } from '../../db/models/records.js';
+import type { PolicyTextClause, PolicyTextNotice } from '../../db/models/records.js';
+import { jurisdictionNames } from '../../domain/jurisdictions.js';
 import { pdfBytes, registerPdfFonts, shortVersion } from './certificate-pdf.js';
 
 /** A policy's wording as one content version states it. */
@@ -8,6 +9,8 @@ export interface PolicyText {
   policyTitle: string;
   version: string;
   clauses: PolicyTextClause[];
+  /** The jurisdictions whose notices the text shows (absent on texts kept before notices). */
+  jurisdictions?: string[];
 }
 
 /** Clause text is plain text; a blank line starts a new paragraph. */
@@ -16,6 +19,28 @@ export function paragraphsOf(text: string): string[] {
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter((p) => p !== '');
+}
+
+/** A clause's jurisdiction notice: who it is for, in bold, then its paragraphs, indented. */
+function writeNotice(doc: PDFKit.PDFDocument, notice: PolicyTextNotice, width: number) {
+  const indent = 12;
+  doc
+    .font('bold')
+    .fontSize(10)
+    .text(noticeHeading(notice.jurisdictions), 56 + indent, doc.y, {
+      width: width - indent,
+    });
+  doc.font('regular').fontSize(10.5);
+  for (const paragraph of paragraphsOf(notice.text)) {
+    doc.text(paragraph, 56 + indent, doc.y, { width: width - indent });
+    doc.moveDown(0.4);
+  }
+  doc.x = 56;
+}
+
+/** "Notice for staff in the United States": the heading of a clause notice, on the page and in the PDF. */
+export function noticeHeading(jurisdictions: readonly string[]): string {
+  return `Notice for staff in ${jurisdictionNames(jurisdictions)}`;
 }
 
 /**
@@ -46,6 +71,11 @@ export function renderPolicyPdf(policy: PolicyText, opts: { compress?: boolean }
     .text(`Version ${shortVersion(policy.version)}; the full version hash:`, { width })
     .text(policy.version, { width });
   doc.text(`The full text presented for attestation in the training "${policy.courseTitle}".`, { width });
+  if (policy.jurisdictions) {
+    const names =
+      policy.jurisdictions.length > 0 ? jurisdictionNames(policy.jurisdictions) : 'no jurisdiction';
+    doc.text(`With the jurisdiction notices for staff in ${names}.`, { width });
+  }
   for (const clause of policy.clauses) {
     doc.moveDown(1);
     doc.font('bold').fontSize(12).fillColor('#000000').text(`${clause.number}. ${clause.title}`, { width });
@@ -56,6 +86,7 @@ export function renderPolicyPdf(policy: PolicyText, opts: { compress?: boolean }
       doc.text(paragraph, { width });
       doc.moveDown(0.4);
     }
+    for (const notice of clause.notices ?? []) writeNotice(doc, notice, width);
   }
   doc.end();
   return done;

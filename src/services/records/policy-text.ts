@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { insertIfNew } from '../../db/insert-once.js';
 import { cycleKey, policyTextKey } from '../../db/keys.js';
 import type { AttestationDoc, PolicyTextDoc } from '../../db/models/records.js';
@@ -6,43 +7,68 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import { HR_ROLES } from '../../domain/access.js';
 import type { Course } from '../../domain/course.js';
 import { NotFound } from '../../domain/errors.js';
+import { courseForJurisdictions } from '../../domain/jurisdictions.js';
+import type { Region } from '../../domain/org-profile.js';
 import type { Role } from '../../domain/roles.js';
 import type { ServiceContext } from '../context.js';
+import { courseForLearner } from '../learning/jurisdictions.js';
 import { shortVersion } from './certificate-pdf.js';
 import { type PolicyText, renderPolicyPdf } from './policy-pdf.js';
 
-/** The policy as the loaded course states it: what the attestation page shows and the PDF prints. */
-export function policyTextOf(course: Course): PolicyText {
+/**
+ * The policy as a course states it: what the attestation page shows and the PDF prints. Pass the
+ * course as the learner sees it (`courseForLearner`): its clauses carry only their notices.
+ */
+export function policyTextOf(course: Course, jurisdictions?: readonly string[]): PolicyText {
   return {
     courseTitle: course.title,
     policyTitle: course.policyTitle,
     version: course.version,
-    clauses: course.clauses.map(({ id, number, title, summary, text }) => ({
+    clauses: course.clauses.map(({ id, number, title, summary, text, notices }) => ({
       id,
       number,
       title,
       summary,
       text,
+      ...(notices && notices.length > 0
+        ? { notices: notices.map((n) => ({ jurisdictions: [...n.jurisdictions], text: n.text })) }
+        : {}),
     })),
+    ...(jurisdictions ? { jurisdictions: [...jurisdictions] } : {}),
   };
 }
 
 /**
- * Keeps the course's current policy text under its version hash, once: the first attestation of a
- * version inserts it, every later one hits the duplicate key (already kept). Written before the
- * attestation, so no attestation of this version exists without its text.
+ * Where a text is kept: the version's key, plus a hash of the notices shown when there are any. The
+ * version hash covers every word of the course as served; the notices shown are what differ between
+ * learners of one version, so equal keys mean equal texts.
+ */
+export function keptTextKey(courseId: string, text: PolicyText): string {
+  const shown = text.clauses.flatMap((c) => (c.notices ? [[c.id, c.notices]] : []));
+  if (shown.length === 0) return policyTextKey(courseId, text.version);
+  const hash = createHash('sha256').update(JSON.stringify(shown)).digest('hex').slice(0, 16);
+  return policyTextKey(courseId, text.version, hash);
+}
+
+/**
+ * Keeps the policy text a learner is shown (the course narrowed to their jurisdictions), once per
+ * distinct text: the first attestation of it inserts it, every later one hits the duplicate key
+ * (already kept). Written before the attestation, so no attestation exists without its words.
+ * Returns the kept text's id, which the attestation stores.
  */
 export async function keepPolicyText(
   ctx: ServiceContext,
-  input: { course: Course; now: Date },
-): Promise<void> {
-  const text = policyTextOf(input.course);
+  input: { course: Course; jurisdictions: readonly string[]; now: Date },
+): Promise<string> {
+  const text = policyTextOf(input.course, input.jurisdictions);
+  const _id = keptTextKey(input.course.id, text);
   await insertIfNew<PolicyTextDoc>(ctx.models.PolicyText, {
-    _id: policyTextKey(input.course.id, text.version),
+    _id,
     courseId: input.course.id,
     ...text,
     keptAt: input.now,
   });
+  return _id;
 }
 
 const pdfName = (courseId: string, version: string) => `${courseId}-policy-${shortVersion(version)}.pdf`;
@@ -60,7 +86,11 @@ export async function policyPdf(
     const assignment = await trainingRepository(ctx.models).findAssignment(viewer.id, course.id);
     if (!assignment) throw new NotFound('This course is not assigned to you.');
   }
-  return { pdf: await renderPolicyPdf(policyTextOf(course)), fileName: pdfName(course.id, course.version) };
+  const shown = await courseForLearner(ctx, { userId: viewer.id, course });
+  return {
+    pdf: await renderPolicyPdf(policyTextOf(shown.course, shown.jurisdictions)),
+    fileName: pdfName(course.id, course.version),
+  };
 }
 
 /** Whose attestation: a person's cycle of a course; without `n`, their current cycle. */
@@ -96,17 +126,21 @@ export async function attestedText(ctx: ServiceContext, target: AttestedTextTarg
   ]);
   if (!attestation || !person) throw new NotFound('There is no attestation at this address.');
   const kept = await ctx.models.PolicyText.findById(
-    policyTextKey(course.id, attestation.contentVersion),
+    attestation.policyTextId ?? policyTextKey(course.id, attestation.contentVersion),
   ).lean<PolicyTextDoc>();
+  // Without a kept copy (signed before copies were kept) the current course stands in while its
+  // version is the one signed, with the notices of the jurisdictions recorded (none before notices).
+  const signed = attestation.jurisdictions ?? [];
   const policy = kept
     ? {
         courseTitle: kept.courseTitle,
         policyTitle: kept.policyTitle,
         version: kept.version,
         clauses: kept.clauses,
+        ...(kept.jurisdictions ? { jurisdictions: kept.jurisdictions } : {}),
       }
     : attestation.contentVersion === course.version
-      ? policyTextOf(course)
+      ? policyTextOf(courseForJurisdictions(course, signed as Region[]), attestation.jurisdictions)
       : null;
   return {
     person: { id: person._id, name: person.name },

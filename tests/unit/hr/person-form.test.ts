@@ -31,9 +31,17 @@ describe('HR person form rules', () => {
         hireDate: new Date('2026-01-05T00:00:00Z'),
         locale: 'fr-CA',
         active: true,
+        region: null,
         role: 'employee',
       },
     });
+  });
+
+  it('takes a region code in any case, and refuses one that is not a profile region', () => {
+    const checked = validatePersonForm({ ...form, region: 'UK' }, { id: null, found: true });
+    expect('input' in checked && checked.input.region).toBe('uk');
+    const refused = validatePersonForm({ ...form, region: 'fr' }, { id: null, found: true });
+    expect('errors' in refused && refused.errors.map((e) => e.field)).toEqual(['region']);
   });
 
   it('uses the same employee ID and locale rules as the CSV import', () => {
@@ -69,6 +77,7 @@ describe('HR person form rules', () => {
       managerEmail: 'm@x.io',
       hireDate: '2026-02-03',
       locale: 'en',
+      region: '',
       role: 'hr',
     });
   });

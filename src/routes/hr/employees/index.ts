@@ -5,6 +5,7 @@ import { CODE_PATTERN, normaliseCertificateCode } from '../../../domain/certific
 import { REASON_MAX, REASON_MIN, RETAKE_DAYS } from '../../../domain/certificate-revocation.js';
 import { formatDay } from '../../../domain/display-dates.js';
 import { Conflict } from '../../../domain/errors.js';
+import { REGION_LABELS } from '../../../domain/org-profile.js';
 import { STATE_LABELS } from '../../../domain/state-labels.js';
 import { formBody } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
@@ -39,6 +40,8 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.viewAsync('hr/employees/show', {
         ...history,
         stateLabels: STATE_LABELS,
+        // Which legal notices the person sees: their region narrows the organisation's regions.
+        regionLabel: history.person.region ? REGION_LABELS[history.person.region] : null,
         revokedNow: request.query.revoked ?? null,
         revocation: { min: REASON_MIN, max: REASON_MAX, retakeDays: RETAKE_DAYS },
       });

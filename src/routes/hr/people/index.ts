@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
+import { REGION_LABELS, REGIONS } from '../../../domain/org-profile.js';
 import { type FieldError, formFromPerson, type PersonForm } from '../../../domain/person-form.js';
 import type { Person } from '../../../services/people/people.js';
 import { ObjectIdString } from '../../form-schema.js';
@@ -25,8 +26,11 @@ function renderForm(
   data: { user: Person | null; form: PersonForm; errors: FieldError[] },
 ) {
   if (data.errors.length) reply.code(400);
-  return reply.viewAsync('hr/people/form', data);
+  return reply.viewAsync('hr/people/form', { ...data, regions: REGION_CHOICES });
 }
+
+/** The region choices: the codes with their names (the form's select), in the profile's order. */
+const REGION_CHOICES = REGIONS.map((code) => ({ code, label: REGION_LABELS[code] }));
 
 /** After a save: back to the list, which says it was saved. */
 const SAVED = '/hr/people?saved=1';
@@ -54,7 +58,7 @@ const listRoutes: FastifyPluginAsyncTypebox = async (app) => {
 /** Add and edit one person: the checks, the write and the assignment rules are the people service's. */
 const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/hr/people/new', { config: { access: HR_ROLES } }, async (_request, reply) => {
-    return reply.viewAsync('hr/people/form', { user: null, form: formFromPerson(null, ''), errors: [] });
+    return renderForm(reply, { user: null, form: formFromPerson(null, ''), errors: [] });
   });
 
   app.post(
@@ -74,7 +78,7 @@ const formRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: { access: HR_ROLES }, schema: { params: IdParams } },
     async (request, reply) => {
       const { person, form } = await app.services.people.personToEdit({ userId: request.params.id });
-      return reply.viewAsync('hr/people/form', { user: person, form, errors: [] });
+      return renderForm(reply, { user: person, form, errors: [] });
     },
   );
 

@@ -11,6 +11,8 @@ export const PersonBody = formBody({
   managerEmail: Text(254),
   hireDate: Text(10),
   locale: Text(20),
+  // Optional so a form (or a client) from before regions existed still posts; empty = not set.
+  region: Type.Optional(Text(20)),
   role: Type.Union(ROLES.map((r) => Type.Literal(r))),
   active: Type.Optional(Type.Literal('yes')),
 });
