@@ -130,6 +130,17 @@ describe('re-attesting a new policy version', () => {
     expect(body).toContain('15 April 2026');
   });
 
+  it("a later sweep's reminder of the re-attest cycle says the same", async () => {
+    await sweep('2026-04-08T10:00:00Z'); // 7 days before it is due
+    const [reminder] = await t.app.db.models.Outbox.find({
+      _id: new RegExp(`^${assignmentKey(erin.id, COURSE_ID)}:2:before-due:`),
+    }).lean<OutboxDoc[]>();
+    const body = reminder!.text.replace(/\s+/g, ' ');
+    expect(body).toContain('has changed (version 2)');
+    expect(body).toContain('only need to read what changed and attest again');
+    expect(body).not.toContain('Please renew');
+  });
+
   it('the course page shows what changed and the form, nothing else', async () => {
     s = await loginAs(t.app, 'employee@demo.test');
     const res = await s.get(LEARN);

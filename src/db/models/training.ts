@@ -35,6 +35,11 @@ export interface AssignmentDoc {
   cycleNo: number;
   /** Copied from the current cycle, so lists read one document per person. */
   dueAt: Date | null;
+  /**
+   * The current cycle's requirement, copied when the sweep opens it, so its later reminders of an
+   * attest-only cycle ask for a re-attestation. Absent on assignments from before the copy: 'full'.
+   */
+  requirement?: CycleRequirement;
   /** Summary state from the cycle rules, maintained on write and by the sweep. */
   state: string;
   completedAt: Date | null;
@@ -58,6 +63,7 @@ export const assignmentSchema = new Schema<AssignmentDoc>(
     active: { type: Boolean, default: true },
     cycleNo: { type: Number, required: true, default: 1 },
     dueAt: { type: Date, default: null },
+    requirement: { type: String },
     state: { type: String, default: 'not-started' },
     completedAt: { type: Date, default: null },
     expiresAt: { type: Date, default: null },

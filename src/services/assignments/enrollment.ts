@@ -57,8 +57,23 @@ export async function ensureEnrolled(
 }
 
 /** What an assignment says once it moves into a new, unstarted cycle `cycleNo`. */
-export function openedCycleFields(cycleNo: number, dueAt: Date | null, state: string, now: Date) {
-  return { cycleNo, dueAt, assignedAt: now, completedAt: null, expiresAt: null, state, updatedAt: now };
+export function openedCycleFields(
+  cycleNo: number,
+  dueAt: Date | null,
+  state: string,
+  now: Date,
+  requirement: CycleDoc['requirement'] = 'full',
+) {
+  return {
+    cycleNo,
+    dueAt,
+    requirement,
+    assignedAt: now,
+    completedAt: null,
+    expiresAt: null,
+    state,
+    updatedAt: now,
+  };
 }
 
 export function newCycle(

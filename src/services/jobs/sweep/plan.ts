@@ -26,6 +26,7 @@ export const PROJECTION = {
   assignedAt: 1,
   completedAt: 1,
   expiresAt: 1,
+  requirement: 1,
 } as const;
 
 export type SweepAssignment = Pick<
@@ -44,6 +45,7 @@ export type SweepAssignment = Pick<
   | 'assignedAt'
   | 'completedAt'
   | 'expiresAt'
+  | 'requirement'
 >;
 
 /** A reminder planned for an assignment: the key document that claims it, and what its message needs. */
@@ -139,7 +141,13 @@ export function planAssignment(rules: SweepRules, a: SweepAssignment, now: Date)
       reminders: remindersDue(
         s,
         a,
-        { state, cycleNo: a.cycleNo, dueAt: a.dueAt, assignedAt: a.assignedAt, requirement: 'full' },
+        {
+          state,
+          cycleNo: a.cycleNo,
+          dueAt: a.dueAt,
+          assignedAt: a.assignedAt,
+          requirement: a.requirement ?? 'full',
+        },
         now,
       ),
     };
@@ -150,7 +158,7 @@ export function planAssignment(rules: SweepRules, a: SweepAssignment, now: Date)
   return {
     after: { ...a, state, dueAt, cycleNo },
     cycle: newCycle(a.userId, course, cycleNo, now, dueAt, requirement),
-    update: updateOf(a, openedCycleFields(cycleNo, dueAt, state, now)),
+    update: updateOf(a, openedCycleFields(cycleNo, dueAt, state, now, requirement)),
     stateChange: false,
     reminders: remindersDue(s, a, { state, cycleNo, dueAt, assignedAt: now, requirement }, now),
   };
