@@ -26,8 +26,7 @@ const DEFAULT_PLACES: Partial<Record<Platform, string>> = {
   teams: 'General',
   reddit: 'r/AskUK',
   whatsapp: 'Group chat',
-  github: 'kestrelworks/docs',
-  glassdoor: 'Kestrel Works reviews',
+  github: 'team/handbook',
 };
 
 /** Platforms whose card is all picture: it shows this when the post describes no image. */
@@ -43,13 +42,40 @@ const CHAT_PLATFORMS: ReadonlySet<Platform> = new Set(['internal-chat', 'slack']
 /** The number of avatar colours in public/css/posts.css (`avatar-tone-0` … `-5`). */
 const AVATAR_TONES = 6;
 
+/**
+ * The organisation as a card draws it where the real platform shows the company: a Teams or Slack
+ * workspace, Glassdoor's company line. The partial's `org` input; without one it names no company.
+ */
+export interface PostCardOrg {
+  name: string;
+  /** A small logo beside the name (decorative, alt=""), or null. */
+  logoUrl: string | null;
+}
+
+/**
+ * The web app's card organisation from the saved profile (view locals' `org`): the logo at the
+ * same URL as the header's, so the browser fetches it once.
+ */
+export function postCardOrg(
+  profile: { name: string; logo: { sha256: string } | null } | null | undefined,
+): PostCardOrg | null {
+  if (!profile) return null;
+  return {
+    name: profile.name,
+    logoUrl: profile.logo ? `/organisation/logo?v=${profile.logo.sha256.slice(0, 12)}` : null,
+  };
+}
+
 /** Everything views/partials/post-card.eta prints, so the partial holds no logic. */
 export interface PostCardView {
   platform: Platform;
   platformName: string;
   /** Accessible name of the card. */
   label: string;
-  /** The subreddit, channel, group or repository shown; '' where the platform shows none. */
+  /**
+   * The subreddit, channel, group or repository shown; '' where the platform shows none. A Glassdoor
+   * card without one shows the organisation's name (the partial's `org`).
+   */
   where: string;
   /** Drawn as a chat message (internal chat, Slack). */
   chatLike: boolean;

@@ -5,6 +5,7 @@ import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { postCardOrg } from '../domain/post-card.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const viewsDir = path.join(repoRoot, 'views');
@@ -32,13 +33,16 @@ export default fp(
 
     app.addHook('preHandler', async (request, reply) => {
       const user = request.user;
+      const org = await app.services.organisation.currentProfile().catch(() => undefined);
       reply.locals = {
         user,
         // Every signed-in page carries a logout form, so it needs a token.
         csrfToken: user ? reply.generateCsrf() : undefined,
         currentPath: request.url.split('?')[0],
         // The organisation's name, logo and colour for the header (kept in memory by the service).
-        org: await app.services.organisation.currentProfile().catch(() => undefined),
+        org,
+        // The same organisation as post cards draw it (views/partials/post-card.eta's `org`).
+        cardOrg: postCardOrg(org),
       };
     });
   },
