@@ -35,7 +35,10 @@ export default fp(
       }),
     );
     app.addHook('onReady', async () => catalogue.refresh({ force: true }));
-    app.addHook('onRequest', async () => catalogue.refresh());
+    // A failed re-read keeps the courses as they were (the page's own reads report an outage).
+    app.addHook('onRequest', async (request) => {
+      await catalogue.refresh().catch((err: unknown) => request.log.warn({ err }, 'courses not refreshed'));
+    });
     app.addHook('onClose', async () => mailer.close());
   },
   { name: 'services', dependencies: ['db', 'courses'] },

@@ -2,16 +2,20 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
 import { command as scormExport } from '../../src/cli/commands/scorm-export.js';
 import { defaultCoursesDir, loadCourse, loadCourses } from '../../src/content/index.js';
 import { assignmentKey } from '../../src/db/keys.js';
 import type { OutboxDoc } from '../../src/db/models/hr.js';
 import type { OrgProfileValues } from '../../src/domain/org-profile.js';
+import { REFRESH_MS } from '../../src/services/courses/index.js';
 import { unzip } from '../e2e/scorm-harness.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { cliContext } from '../helpers/cli.js';
+import { TestClock } from '../helpers/clock.js';
+import { commandsDuring, monitoredUri } from '../helpers/db-commands.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { answerForm, loadAttempt, newLearner, start } from './quiz-support.js';
 
@@ -232,5 +236,51 @@ describe('placeholders on every surface', () => {
     const page = (await unzip(res.rawPayload)).get('index.html')!.toString();
     expect(page).toContain('Acme Renamed');
     expect(Buffer.compare(zipBefore, res.rawPayload)).not.toBe(0);
+  });
+});
+
+const onCatalogue = (c: string) => c.endsWith(' org_profile') || c.endsWith(' policy_heads');
+
+describe('another process on the same database', () => {
+  it('follows a saved profile and a published policy version within the refresh interval, reading nothing while fresh', async () => {
+    const clock = new TestClock();
+    clock.set(t.clock.now());
+    const courses = new Map([[ID, t.app.catalogue.templates.get(ID)!]]);
+    const other = await buildApp({
+      config: { ...t.config },
+      mongoUri: monitoredUri(inject('mongoUri')),
+      clock,
+      logger: false,
+      courses,
+    });
+    await other.ready();
+    try {
+      await other.inject({ method: 'GET', url: '/healthz' }); // the header's own profile cache is warm too
+      await saveProfile({ ...ACME, name: 'Acme Elsewhere' });
+      const fresh = await commandsDuring(other, () => other.inject({ method: 'GET', url: '/healthz' }));
+      expect(fresh.filter(onCatalogue)).toEqual([]);
+      expect(other.courses.get(ID)!.title).not.toContain('Acme Elsewhere');
+
+      await t.app.db.models.PolicyHead.create({
+        _id: ID,
+        n: 2,
+        overlay: {
+          'PH-02': { title: 'Clients at {{org.shortName}}', summary: 'Ask.', text: 'Ask {{contact.comms}}.' },
+        },
+        publishedAt: t.clock.now(),
+        note: 'Shorter',
+      });
+      clock.advance(REFRESH_MS);
+      const reads = await commandsDuring(other, () => other.inject({ method: 'GET', url: '/healthz' }));
+      expect(reads.filter(onCatalogue).sort()).toEqual(['find org_profile', 'find policy_heads']);
+      const served = other.courses.get(ID)!;
+      expect(served.title).toBe('Posting at Acme Elsewhere');
+      expect(served.policyVersion).toBe(2);
+      expect(served.clauses[1]).toMatchObject({ title: 'Clients at Acme', text: 'Ask #press.' });
+      expect(other.courses).toBe(courses);
+    } finally {
+      await t.app.db.models.PolicyHead.deleteOne({ _id: ID });
+      await other.close();
+    }
   });
 });

@@ -79,10 +79,10 @@ export function createCatalogue(deps: {
   const reread = () => {
     inFlight ??= (async () => {
       try {
-        const next = await readState(models);
-        readAt = clock.now().getTime();
-        apply(next);
+        apply(await readState(models));
       } finally {
+        // A failed read is retried after the TTL too, not on every request while the database is down.
+        readAt = clock.now().getTime();
         inFlight = null;
       }
     })();
