@@ -10,7 +10,7 @@ import { MAX_CHOICES, type ScoBank, type ScoChoice, type ScoQuestion } from './r
 const choice = ({ id, text }: ScoChoice): ScoChoice => ({ id, text });
 
 /** What the SCO shows of a question: no correct flags, no per-option feedback (it names them). */
-function blind(q: Question, withExplanation: boolean): ScoQuestion {
+function blind(q: Question, withExplanation: boolean, org: ScoCardOrg | null): ScoQuestion {
   const base = {
     id: q.id,
     prompt: q.prompt,
@@ -26,14 +26,14 @@ function blind(q: Question, withExplanation: boolean): ScoQuestion {
         ...base,
         type: q.type,
         reasons: q.reasons.map(choice),
-        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post) }),
+        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post), org }),
       };
     case 'spot':
       return {
         ...base,
         type: q.type,
         segments: q.segments.map(choice),
-        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post) }),
+        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post), org }),
       };
     default:
       return { ...base, type: q.type, options: q.options.map(choice) };
@@ -91,8 +91,17 @@ export function buildAnswerKey(q: Question, salt: string): ScoAnswerKey {
   return { salt, points };
 }
 
-/** The question bank as the SCO needs it: post cards drawn with the web app's partial, no key. */
-export function buildScoBank(course: Course): ScoBank {
+/** The organisation a post card names (its logo as the packaged file), as the web app's partial takes it. */
+export interface ScoCardOrg {
+  name: string;
+  logoUrl: string | null;
+}
+
+/**
+ * The question bank as the SCO needs it: post cards drawn with the web app's partial (naming the
+ * organisation of a branded package), no key.
+ */
+export function buildScoBank(course: Course, org: ScoCardOrg | null = null): ScoBank {
   for (const q of course.questions) {
     if (choiceIdsOf(q).length > MAX_CHOICES) {
       throw new Error(
@@ -103,7 +112,7 @@ export function buildScoBank(course: Course): ScoBank {
   const { review } = course.quiz;
   const fullReview = [review.afterPass, review.afterFail, review.afterFinalFail].includes('full');
   return {
-    questions: course.questions.map((q) => blind(q, fullReview)),
+    questions: course.questions.map((q) => blind(q, fullReview, org)),
     answerKeys: Object.fromEntries(
       course.questions.map((q) => [q.id, buildAnswerKey(q, saltFor(course, q))]),
     ),

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Course } from '../domain/course.js';
 import { postCard } from '../domain/post-card.js';
 import { POST_VERDICT_LABELS, verdictChoices } from '../domain/verdict-labels.js';
-import { buildScoBank } from './bank.js';
+import { buildScoBank, type ScoCardOrg } from './bank.js';
 import { scoEta } from './eta.js';
 import { buildManifest, SCHEMA_FILES } from './manifest.js';
 import type { ScoConfig } from './runtime/model.js';
@@ -58,6 +58,13 @@ export function packageKey(course: Course, options: ScormBuildOptions): string {
     .slice(0, 24);
 }
 
+/** The organisation post cards name in a branded package, with the packaged logo's path. */
+function cardOrg(options: ScormBuildOptions): ScoCardOrg | null {
+  const { branding } = options;
+  if (!branding) return null;
+  return { name: branding.organisation, logoUrl: branding.logo ? logoFileName(branding.logo) : null };
+}
+
 function scoConfig(course: Course, options: ScormBuildOptions): ScoConfig {
   const key = packageKey(course, options);
   return {
@@ -70,7 +77,7 @@ function scoConfig(course: Course, options: ScormBuildOptions): ScoConfig {
     review: course.quiz.review,
     lessonIds: course.lessons.map((l) => l.id),
     exampleCount: course.examples.length,
-    bank: encodeData(buildScoBank(course), key),
+    bank: encodeData(buildScoBank(course, cardOrg(options)), key),
     key,
   };
 }
@@ -93,6 +100,7 @@ export async function buildScoFiles(
     course,
     organisation: options.branding?.organisation ?? null,
     logoPath: logo ? logoFileName(logo) : null,
+    cardOrg: cardOrg(options),
     treeNodes: treeNodesInOrder(course),
     exampleCards: course.examples.map((example) => postCard(example)),
     clauseTitles: Object.fromEntries(course.clauses.map((c) => [c.id, `${c.number} ${c.title}`])),
