@@ -4,8 +4,8 @@ import type { Static } from 'typebox';
 import { ADMIN_ROLES, HR_ROLES } from '../../../domain/access.js';
 import type { FieldError } from '../../../domain/assignment-rules.js';
 import { approvalDueDate } from '../../../domain/policy-draft.js';
-import { paragraphsOf } from '../../../services/records/policy-pdf.js';
 import { requireUser } from '../../guards.js';
+import { clauseView } from '../../records/shared.js';
 import {
   ApproveBody,
   ClauseBody,
@@ -145,7 +145,8 @@ const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
   app.get(`${base}/preview`, { config: read, schema: { params: Params } }, async (request, reply) => {
     const preview = await app.services.policy.previewDraft({ courseId: request.params.courseId });
-    const clauses = preview.course.clauses.map((c) => ({ ...c, paragraphs: paragraphsOf(c.text) }));
+    // The learner's attest page's clause view (paragraphs and jurisdiction notices), every clause open.
+    const clauses = preview.course.clauses.map(clauseView);
     return reply.viewAsync('hr/policy/preview', { ...preview, clauses, changed: [...preview.changed] });
   });
   app.post(
