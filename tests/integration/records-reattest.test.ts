@@ -4,7 +4,7 @@
  * full, the minor one as a line) and the form; the signature records both versions, and the
  * certificate, the verify page, the attested pages and the evidence pack show them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { assignmentKey, cycleKey } from '../../src/db/keys.js';
 import type { OutboxDoc } from '../../src/db/models/hr.js';
 import type { AttestationDoc, CertificateDoc } from '../../src/db/models/records.js';
@@ -13,6 +13,7 @@ import { outboxMailer } from '../../src/mail/transport.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { commandsDuring, isWrite, monitoredUri } from '../helpers/db-commands.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { completeWithCertificate, course, learnerByEmail } from './records-helpers.js';
 
@@ -34,7 +35,7 @@ const text = (html: string) =>
     .replace(/\s+/g, ' ');
 
 beforeAll(async () => {
-  t = await createTestApp({ label: 'records-reattest' });
+  t = await createTestApp({ label: 'records-reattest', mongoUri: monitoredUri(inject('mongoUri')) });
   t.clock.set('2026-03-02T09:00:00Z');
   erin = await learnerByEmail(t.app, 'employee@demo.test');
   const done = await completeWithCertificate(t.app, erin);
@@ -143,8 +144,18 @@ describe('re-attesting a new policy version', () => {
 
   it('the course page shows what changed and the form, nothing else', async () => {
     s = await loginAs(t.app, 'employee@demo.test');
-    const res = await s.get(LEARN);
+    await s.get(LEARN);
+    // A small page to serve: reads by _id, no write, and one query for the versions published since.
+    const scans: string[] = [];
+    let res = await s.get(LEARN);
+    const commands = await commandsDuring(t.app, async () => (res = await s.get(LEARN)), scans);
     expect(res.statusCode).toBe(200);
+    expect(commands.filter(isWrite)).toEqual([]);
+    expect(scans).toEqual(['find policy_versions {_id}']);
+    // The overview's own reads (assignment, cycle, progress, one lesson view each for a cycle without
+    // a progress summary yet), then the attestation before this cycle and the versions since.
+    expect(commands.slice(-2)).toEqual(['find attestations', 'find policy_versions']);
+    expect(commands.length).toBeLessThanOrEqual(13);
     const page = text(res.body);
     expect(page).toContain('What changed');
     expect(page).toContain('version 1');

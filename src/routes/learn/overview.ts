@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { lessonPath } from '../../services/learning/index.js';
 import { requireUser } from '../guards.js';
-import { attestPageView } from '../records/attest-view.js';
+import { reattestPageView } from '../records/attest-view.js';
 import { completedOn, formatDate, LEARN_ASSETS, stateBadge } from './format.js';
 import { findCourse } from './lookup.js';
 import { CourseParams, NoQuery } from './schemas.js';
@@ -21,10 +21,11 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const course = findCourse(app, request.params.courseId);
       const standing = await app.services.learning.courseProgress({ userId: learner.id, course });
       // A new policy version to re-attest: the page is what changed and the form, not the course.
-      if (standing.cycle?.requirement === 'attest-only' && !standing.cycle.attestedAt) {
-        const page = await app.services.records.attestationPage({ learner, course, now: app.clock.now() });
-        if (page.reattestation) {
-          const view = attestPageView(learner, course, page, { typedName: '', errors: [] });
+      const cycle = standing.cycle;
+      if (cycle?.requirement === 'attest-only' && !cycle.attestedAt) {
+        const changes = await app.services.records.reattestation({ course, cycle });
+        if (changes) {
+          const view = reattestPageView(learner, course, changes, { typedName: '', errors: [] });
           return reply.viewAsync(view.template, view.data);
         }
       }
@@ -35,7 +36,6 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         href: lessonPath(course.id, lesson.id),
         done: standing.viewed.has(lesson.id),
       }));
-      const cycle = standing.cycle;
       const completed = completedOn(standing.assignment);
       return reply.viewAsync('learn/overview', {
         ...LEARN_ASSETS,

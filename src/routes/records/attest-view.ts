@@ -87,9 +87,14 @@ function reattestView(user: SessionUser, course: Course, r: Reattestation, form:
   };
 }
 
+/** The "what changed" page of a learner re-attesting (the course overview shows it too). */
+export function reattestPageView(user: SessionUser, course: Course, r: Reattestation, form: AttestForm) {
+  return { template: 'records/reattest', data: reattestView(user, course, r, form) };
+}
+
 /** The template and data for the learner's attestation page: "what changed" when re-attesting, else the full policy. */
 export function attestPageView(user: SessionUser, course: Course, page: AttestationPage, form: AttestForm) {
   return page.reattestation
-    ? { template: 'records/reattest', data: reattestView(user, course, page.reattestation, form) }
+    ? reattestPageView(user, course, page.reattestation, form)
     : { template: 'records/attest', data: attestView(user, course, page, form) };
 }

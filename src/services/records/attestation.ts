@@ -3,7 +3,7 @@ import type { Models } from '../../db/models/index.js';
 import type { AttestationDoc } from '../../db/models/records.js';
 import type { CycleDoc } from '../../db/models/training.js';
 import { trainingRepository } from '../../db/repositories/training.js';
-import { type CompletionStatus, canAttest } from '../../domain/completion.js';
+import { type CompletionStatus, canAttest, completionStatus } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import { attestedVersions } from '../../domain/reattestation.js';
 import { normaliseName } from '../../domain/roles.js';
@@ -140,7 +140,12 @@ async function pageFor(ctx: ServiceContext, course: Course, cycle: CycleDoc): Pr
   const attestation = await findAttestation(ctx.models, cycle._id);
   // Signing may have completed the cycle since it was read: read it again for its certificate.
   const fresh = attestation ? await ctx.models.Cycle.findById(cycle._id).lean<CycleDoc>() : cycle;
-  const status = await cycleCompletionStatus(ctx.models, course, fresh ?? cycle);
+  const read = fresh ?? cycle;
+  // An attest-only cycle asks for no lesson: its status needs no read of the lessons viewed.
+  const status =
+    read.requirement === 'attest-only'
+      ? completionStatus(course, read, [])
+      : await cycleCompletionStatus(ctx.models, course, read);
   const state = attestation ? 'attested' : canAttest(cycle) ? 'form' : 'not-ready';
   return {
     state,

@@ -158,31 +158,33 @@ export async function buildEvidencePack(
 
 /**
  * Every cycle up to this one with the policy version attested in it, so a re-attestation's pack
- * shows the version it replaced next to the new one. Two queries by `_id` (cycles, attestations).
+ * shows the version it replaced next to the new one. Each cycle and attestation is read by `_id`
+ * (a person has a few cycles; FerretDB would scan the whole collection for an `$in`).
  */
 async function attestationHistory(models: Models, cycle: CycleDoc) {
   const ids = versionsSince(0, cycle.n).map((n) => cycleKey(cycle.userId, cycle.courseId, n));
   const [cycles, attestations] = await Promise.all([
-    models.Cycle.find({ _id: { $in: ids } }).lean<CycleDoc[]>(),
-    models.Attestation.find({ _id: { $in: ids } }).lean<AttestationDoc[]>(),
+    Promise.all(ids.map((id) => models.Cycle.findById(id).lean<CycleDoc>())),
+    Promise.all(ids.map((id) => models.Attestation.findById(id).lean<AttestationDoc>())),
   ]);
-  const signed = new Map(attestations.map((a) => [a._id, a]));
-  return cycles
-    .sort((a, b) => a.n - b.n)
-    .map((c) => {
-      const a = signed.get(c._id);
-      return {
+  return cycles.flatMap((c, i) => {
+    if (!c) return [];
+    const a = attestations[i];
+    const versions = a
+      ? attestedVersions(a)
+      : { policyVersion: null, replacesVersion: null, replacesContentVersion: null };
+    return [
+      {
         cycleNo: c.n,
         requirement: c.requirement,
         attestedAt: a?.at ?? null,
         contentVersion: a?.contentVersion ?? null,
-        ...(a
-          ? attestedVersions(a)
-          : { policyVersion: null, replacesVersion: null, replacesContentVersion: null }),
+        ...versions,
         completedAt: c.completedAt,
         certificateCode: c.certificateCode,
-      };
-    });
+      },
+    ];
+  });
 }
 
 function personEvidence(person: UserDoc) {

@@ -9,6 +9,7 @@ import {
 import { evaluateCompletion } from './completion.js';
 import { buildEvidencePack, evidencePage, exportEvidence } from './evidence.js';
 import { attestedPolicyPdf, attestedText, policyPdf } from './policy-text.js';
+import { reattestationFor } from './reattestation.js';
 
 /**
  * The records area: attestation, completion, certificates (their PDF, public check and revocation)
@@ -17,6 +18,8 @@ import { attestedPolicyPdf, attestedText, policyPdf } from './policy-text.js';
 export const recordsCommands = {
   attest,
   attestationPage,
+  /** What changed since a re-attesting learner's last attestation, for a cycle already read. */
+  reattestation: reattestationFor,
   signAttestation,
   evaluateCompletion,
   issueCertificate,

@@ -14,20 +14,20 @@ import {
 import type { ServiceContext } from '../context.js';
 
 /**
- * The person's latest attestation of the course before this cycle (null on a first one): one query
- * by `_id` over the earlier cycles' keys (an attestation's `_id` is its cycle's), usually a cycle or two.
+ * The person's latest attestation of the course before this cycle (null on a first one). An
+ * attestation's `_id` is its cycle's, so it is read by `_id`, newest cycle first: usually one read
+ * (FerretDB answers only a plain `{_id}` from its index; an `$in` would scan every attestation).
  */
 export async function previousAttestation(
   models: Models,
   cycle: Pick<CycleDoc, 'userId' | 'courseId' | 'n'>,
 ): Promise<AttestationDoc | null> {
-  if (cycle.n <= 1) return null;
-  const ids = versionsSince(0, cycle.n - 1).map((n) => cycleKey(cycle.userId, cycle.courseId, n));
-  const found = await models.Attestation.find({ _id: { $in: ids } }).lean<AttestationDoc[]>();
-  return found.reduce<AttestationDoc | null>(
-    (latest, a) => (!latest || a.cycleNo > latest.cycleNo ? a : latest),
-    null,
-  );
+  for (let n = cycle.n - 1; n >= 1; n -= 1) {
+    const id = cycleKey(cycle.userId, cycle.courseId, n);
+    const found = await models.Attestation.findById(id).lean<AttestationDoc>();
+    if (found) return found;
+  }
+  return null;
 }
 
 /** A clause to read again: what changed about it, and its wording now (what the learner signs). */
@@ -62,6 +62,7 @@ export async function reattestationFor(
   const theirs = attestedVersions(previous).policyVersion;
   const ids = versionsSince(theirs, course.policyVersion).map((n) => policyVersionKey(course.id, n));
   if (ids.length === 0) return null;
+  // One query: policy_versions holds a handful of documents per course, so even a scan is small.
   const versions = await ctx.models.PolicyVersion.find({ _id: { $in: ids } }).lean<PolicyVersionDoc[]>();
   const changes = whatChanged(versions, theirs);
   const clauses = changes.required.flatMap((change) => {
