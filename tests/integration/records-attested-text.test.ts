@@ -10,6 +10,8 @@ import { readCourseFiles } from '../../src/content/course-files.js';
 import { defaultCoursesDir } from '../../src/content/index.js';
 import { policyTextKey } from '../../src/db/keys.js';
 import type { Course } from '../../src/domain/course.js';
+import { courseForJurisdictions } from '../../src/domain/jurisdictions.js';
+import type { Region } from '../../src/domain/org-profile.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { pdfText } from '../helpers/pdf-text.js';
@@ -101,11 +103,21 @@ describe('signing binds the record to exactly the text shown', () => {
     const onDisk = await readCourseFiles(path.join(defaultCoursesDir, COURSE_ID));
     expect(record?.contentVersion).toBe(onDisk.version);
     expect(record?.contentVersion).toBe(shown.version);
-    // The text kept under that version is the text the page showed.
-    const kept = await t.app.db.models.PolicyText.findById(policyTextKey(COURSE_ID, shown.version)).lean();
+    // The text kept for that version is the text the page showed: every clause, with the
+    // jurisdiction notices of the learner's jurisdictions (jurisdiction-notices.test.ts has the rest).
+    expect(record?.policyTextId?.startsWith(policyTextKey(COURSE_ID, shown.version))).toBe(true);
+    const kept = await t.app.db.models.PolicyText.findById(record?.policyTextId).lean();
     expect(kept?.policyTitle).toBe(shown.policyTitle);
+    const seen = courseForJurisdictions(shown, (record?.jurisdictions ?? []) as Region[]);
     expect(kept?.clauses).toEqual(
-      shown.clauses.map(({ id, number, title, summary, text }) => ({ id, number, title, summary, text })),
+      seen.clauses.map(({ id, number, title, summary, text, notices }) => ({
+        id,
+        number,
+        title,
+        summary,
+        text,
+        ...(notices ? { notices } : {}),
+      })),
     );
   });
 
@@ -187,7 +199,7 @@ describe('reopening the attested text from the records', () => {
 
       // A signature from before texts were kept: the version is named, and the page says plainly
       // that its wording is not on record rather than showing today's text in its place.
-      await t.app.db.models.PolicyText.deleteOne({ _id: policyTextKey(COURSE_ID, shown.version) });
+      await t.app.db.models.PolicyText.deleteMany({ courseId: COURSE_ID, version: shown.version });
       const lost = flat((await s.get(OWN_TEXT)).body);
       expect(lost).toContain(shown.version.slice(0, 12));
       expect(lost).toContain('was not kept');
