@@ -75,12 +75,30 @@ export function servedPlaceholderValues(profile: OrgProfile): ReadonlyMap<string
 // Filling
 
 const FALLBACK_VALUES = new Set(PLACEHOLDER_FALLBACKS.values());
-/** Text before a placeholder that ends a sentence (or nothing at all, or an opening tag). */
-const SENTENCE_START = /(?:^|[.!?]["”’)]?\s+|>\s*|\n\s*[-*]?\s*)$/;
+/** Inline tags, which do not start a sentence: `<em>on behalf of</em> your organisation` stays lower case. */
+const INLINE_TAG = /<\/?(?:a|abbr|b|code|del|em|i|kbd|s|span|strong|sub|sup)\b[^>]*>/gi;
+/**
+ * Text before a placeholder that starts a sentence: nothing, a full stop or colon, a block tag, a
+ * blank line or list item in plain text, an opening quote. (A lone line break is the source's wrapping.)
+ */
+const SENTENCE_START = /(?:^|[.!?:]["”’)]?\s+|>\s*|\n\s*\n\s*|\n\s*[-*]\s+|^["“‘]|\s["“‘])$/;
+/** A determiner before the name ("every your organisation employee" reads "every organisation employee"). */
+const DETERMINER = /\b(?:the|every|each|any|a|an|this|that|our)\s+$/i;
+
+/**
+ * A fallback phrase fitted to the text before it: without its "your" after a determiner, and with
+ * a capital at a sentence's start. Real profile values are used exactly as the admin typed them.
+ */
+function fitted(value: string, before: string): string {
+  if (!FALLBACK_VALUES.has(value)) return value;
+  const tail = before.slice(-200).replace(INLINE_TAG, '');
+  const phrase = value.startsWith('your ') && DETERMINER.test(tail) ? value.slice('your '.length) : value;
+  return SENTENCE_START.test(tail) ? phrase.charAt(0).toUpperCase() + phrase.slice(1) : phrase;
+}
 
 /**
  * Replaces every known placeholder in `text` with `encode(value)`; unknown names stay as written
- * (content:check refuses them). A fallback phrase at the start of a sentence gets a capital.
+ * (content:check refuses them). A fallback phrase is fitted to its place in the sentence.
  */
 function fill(text: string, values: ReadonlyMap<string, string>, encode: (v: string) => string): string {
   if (!text.includes('{{')) return text;
@@ -90,11 +108,7 @@ function fill(text: string, values: ReadonlyMap<string, string>, encode: (v: str
     const end = text.indexOf('}}', use.index) + 2;
     const value = values.get(use.name);
     out += text.slice(at, use.index);
-    if (value === undefined) out += text.slice(use.index, end);
-    else {
-      const atStart = FALLBACK_VALUES.has(value) && SENTENCE_START.test(out);
-      out += encode(atStart ? value.charAt(0).toUpperCase() + value.slice(1) : value);
-    }
+    out += value === undefined ? text.slice(use.index, end) : encode(fitted(value, out));
     at = end;
   }
   return out + text.slice(at);

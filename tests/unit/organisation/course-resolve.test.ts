@@ -175,6 +175,23 @@ describe('servedPlaceholderValues', () => {
     expect(v.get('contact.hr')).toBe('people@acme.example');
   });
 
+  it('a fallback fits its place: lower case after inline tags and wrapped lines, no "your" after a determiner', () => {
+    const lesson = {
+      ...template.lessons[0]!,
+      html: '<p>Speak <em>on behalf of</em> {{org.name}}. {{org.name}} is here and\n{{org.name}} helps every {{org.name}} employee.</p><li>{{contact.hr.name}}</li>',
+    };
+    const served = resolveCourse(
+      { ...template, lessons: [lesson] },
+      {
+        values: servedPlaceholderValues(DEFAULT_PROFILE),
+        overlay: BASELINE_OVERLAY,
+      },
+    );
+    expect(served.lessons[0]!.html).toBe(
+      '<p>Speak <em>on behalf of</em> your organisation. Your organisation is here and\nyour organisation helps every organisation employee.</p><li>Your HR team</li>',
+    );
+  });
+
   it('a fallback at the start of a sentence gets a capital', () => {
     const served = resolveCourse(template, {
       values: servedPlaceholderValues(DEFAULT_PROFILE),
