@@ -1,4 +1,5 @@
-import { diffWords } from 'diff';
+import { diffArrays } from 'diff';
+import { placeholdersIn } from '../../domain/placeholders.js';
 import type { ClauseWording } from '../../domain/policy-version.js';
 
 /** A run of text on one side of a diff: unchanged, or removed (old side) / added (new side). */
@@ -13,15 +14,44 @@ export interface SideBySide {
   changed: boolean;
 }
 
-/** Old and new text word by word (jsdiff's diffWords): the old side marks what went, the new side what came. */
+/** A word, a run of whitespace, or one punctuation mark. */
+const WORD_TOKEN = /[\p{L}\p{N}_'’-]+|\s+|[^\p{L}\p{N}_'’\s-]/gu;
+
+/**
+ * The text as diff tokens: each placeholder (`{{contact.comms}}`, `{{ org.name }}`) is ONE token,
+ * so a changed placeholder is marked whole, never as `{{contact.` + `comms` + `}}`; the text between
+ * placeholders is split into words, whitespace and punctuation as jsdiff's diffWords would.
+ */
+export function diffTokens(text: string): string[] {
+  const tokens: string[] = [];
+  let from = 0;
+  for (const use of placeholdersIn(text)) {
+    tokens.push(...(text.slice(from, use.index).match(WORD_TOKEN) ?? []));
+    const end = text.indexOf('}}', use.index) + 2;
+    tokens.push(text.slice(use.index, end));
+    from = end;
+  }
+  tokens.push(...(text.slice(from).match(WORD_TOKEN) ?? []));
+  return tokens;
+}
+
+/** Appends `text` to a side, joining it to the last segment when the mark is the same. */
+function push(side: Segment[], text: string, mark: Segment['mark']) {
+  const last = side[side.length - 1];
+  if (last && last.mark === mark) last.text += text;
+  else side.push({ text, mark });
+}
+
+/** Old and new text token by token (jsdiff's diffArrays): the old side marks what went, the new side what came. */
 export function sideBySide(before: string, after: string): SideBySide {
   const out: SideBySide = { before: [], after: [], changed: before !== after };
-  for (const part of diffWords(before, after)) {
-    if (part.removed) out.before.push({ text: part.value, mark: 'del' });
-    else if (part.added) out.after.push({ text: part.value, mark: 'ins' });
+  for (const part of diffArrays(diffTokens(before), diffTokens(after))) {
+    const text = part.value.join('');
+    if (part.removed) push(out.before, text, 'del');
+    else if (part.added) push(out.after, text, 'ins');
     else {
-      out.before.push({ text: part.value, mark: 'same' });
-      out.after.push({ text: part.value, mark: 'same' });
+      push(out.before, text, 'same');
+      push(out.after, text, 'same');
     }
   }
   return out;
