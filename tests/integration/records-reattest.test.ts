@@ -21,6 +21,8 @@ let t: TestApp;
 let erin: Awaited<ReturnType<typeof learnerByEmail>>;
 let v1Hash: string;
 let v1Code: string;
+/** A second learner who completed version 1 and re-attests only after version 3. */
+let sam: { id: string; name: string; department: string };
 const LEARN = `/learn/${COURSE_ID}`;
 const ATTEST = `${LEARN}/attest`;
 const NEW_SMP04 =
@@ -41,6 +43,9 @@ beforeAll(async () => {
   const done = await completeWithCertificate(t.app, erin);
   v1Hash = course(t.app).version;
   v1Code = done.code;
+  const samDoc = await createUser(t.app, { email: 'sam.later@demo.test', name: 'Sam Later' });
+  sam = { id: samDoc._id, name: samDoc.name, department: samDoc.department };
+  await completeWithCertificate(t.app, sam);
 });
 afterAll(async () => t.close());
 
@@ -59,40 +64,45 @@ async function sweep(at: string) {
   );
 }
 
-/** Version 2: HR rewrites SMP-04 (re-attest) and rewords SMP-08 (minor); the admin approves and publishes. */
-async function publishVersion2(now: Date) {
-  const template = t.app.catalogue.templates.get(COURSE_ID)!;
-  const wording = (id: string) => {
-    const clause = template.clauses.find((x) => x.id === id)!;
-    return { title: clause.title, summary: clause.summary, text: clause.text };
-  };
+/** A clause's wording in the course files (placeholders unfilled), as HR's editor starts from it. */
+function fileWording(clauseId: string) {
+  const clause = t.app.catalogue.templates.get(COURSE_ID)!.clauses.find((x) => x.id === clauseId)!;
+  return { title: clause.title, summary: clause.summary, text: clause.text };
+}
+
+/** HR edits clauses and submits them with a note; the admin approves, which publishes the next version. */
+async function publish(
+  now: Date,
+  note: string,
+  edits: Array<{ clauseId: string; text: string; kind: 'minor' | 're-attest' }>,
+) {
   const hr = (await t.app.db.models.User.findOne({ email: 'hr@demo.test' }).lean())!;
   const admin = (await t.app.db.models.User.findOne({ email: 'admin@demo.test' }).lean())!;
   const policy = t.app.services.policy;
-  const edit = (clauseId: string, text: string, kind: 'minor' | 're-attest') =>
-    policy.editClause({
+  for (const { clauseId, text, kind } of edits) {
+    const wording = { ...fileWording(clauseId), text };
+    const edited = await policy.editClause({
       actorId: hr._id,
       courseId: COURSE_ID,
       clauseId,
-      wording: { ...wording(clauseId), text },
+      wording,
       kind,
       now,
     });
-  expect(await edit('SMP-04', NEW_SMP04, 're-attest')).toEqual({ ok: true });
-  expect(
-    await edit('SMP-08', wording('SMP-08').text.replace('hold it back', 'keep it back'), 'minor'),
-  ).toEqual({
-    ok: true,
-  });
-  expect(await policy.submitDraft({ actorId: hr._id, courseId: COURSE_ID, note: NOTE, now })).toEqual({
-    ok: true,
-  });
-  const published = await policy.approveAndPublish({
-    approver: { id: admin._id, role: 'admin' },
-    courseId: COURSE_ID,
-    dueAt: new Date('2026-04-15'),
-    now,
-  });
+    expect(edited).toEqual({ ok: true });
+  }
+  expect(await policy.submitDraft({ actorId: hr._id, courseId: COURSE_ID, note, now })).toEqual({ ok: true });
+  const approver = { id: admin._id, role: 'admin' as const };
+  return policy.approveAndPublish({ approver, courseId: COURSE_ID, dueAt: new Date('2026-04-15'), now });
+}
+
+/** Version 2: SMP-04 rewritten (re-attest), SMP-08 reworded (minor). */
+async function publishVersion2(now: Date) {
+  const smp08 = fileWording('SMP-08').text.replace('hold it back', 'keep it back');
+  const published = await publish(now, NOTE, [
+    { clauseId: 'SMP-04', text: NEW_SMP04, kind: 're-attest' },
+    { clauseId: 'SMP-08', text: smp08, kind: 'minor' },
+  ]);
   expect(published.n).toBe(2);
 }
 
@@ -298,5 +308,34 @@ describe('re-attesting a new policy version', () => {
     expect(page.statusCode).toBe(200);
     expect(text(page.body)).not.toContain('What changed');
     expect(page.body).toContain(`${LEARN}/lessons/`);
+  });
+});
+
+describe('several versions published since the last attestation', () => {
+  const NOTE_3 = 'Clause 2 asks you to wait a day before posting when upset.';
+  const NEW_SMP02 =
+    'Before posting anything connected with work, wait a day if you are upset, then reread it.';
+
+  it('shows every version since, with all its re-attest clauses, read in one query', async () => {
+    t.clock.set('2026-03-20T09:00:00Z');
+    const published = await publish(t.clock.now(), NOTE_3, [
+      { clauseId: 'SMP-02', text: NEW_SMP02, kind: 're-attest' },
+    ]);
+    expect(published.n).toBe(3);
+    const ss = await loginAs(t.app, 'sam.later@demo.test');
+    const page = text((await ss.get(LEARN)).body);
+    expect(page).toContain('attested version 1');
+    expect(page).toContain(NOTE);
+    expect(page).toContain(NOTE_3);
+    expect(page).toContain(NEW_SMP04);
+    expect(page).toContain(NEW_SMP02);
+    expect(page).toContain('When in doubt, ask first (version 2)');
+    expect(page).not.toContain('keep it back');
+    const res = await ss.post(ATTEST, { typedName: sam.name, agreed: 'yes' }, ATTEST);
+    expect(res.statusCode).toBe(303);
+    const signed = await t.app.db.models.Attestation.findById(
+      cycleKey(sam.id, COURSE_ID, 2),
+    ).lean<AttestationDoc>();
+    expect(signed).toMatchObject({ policyVersion: 3, replacesVersion: 1 });
   });
 });
