@@ -198,6 +198,9 @@ describe('placeholders on every surface', () => {
   });
 
   it('the SCORM package holds the filled, escaped values, the organisation and the policy version', async () => {
+    expect((await hr.get(`/hr/courses/${ID}/scorm`)).body).toContain(
+      'Policy version 1, the current published version',
+    );
     const res = await hr.get(`/hr/courses/${ID}/scorm/download?format=scorm12`);
     expect(res.statusCode).toBe(200);
     const files = await unzip(res.rawPayload);
