@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Course } from '../domain/course.js';
+import { courseForJurisdictions } from '../domain/jurisdictions.js';
 import { postCard } from '../domain/post-card.js';
 import { POST_VERDICT_LABELS, verdictChoices } from '../domain/verdict-labels.js';
 import { buildScoBank, type ScoCardOrg } from './bank.js';
@@ -50,7 +51,7 @@ function packagedSchemas(format: ScormFormat): Promise<Array<[string, Buffer]>> 
  */
 export function packageKey(course: Course, options: ScormBuildOptions): string {
   const brand = options.branding
-    ? `:${options.branding.organisation}:${options.branding.logo?.sha256 ?? ''}`
+    ? `:${options.branding.organisation}:${options.branding.logo?.sha256 ?? ''}:${options.branding.jurisdictions?.join(',') ?? '*'}`
     : '';
   return createHash('sha256')
     .update(`${course.version}:${options.format}:${options.failStatus}${brand}`)
@@ -87,14 +88,18 @@ function treeNodesInOrder(course: Course) {
   return [nodes[start]!, ...Object.values(nodes).filter((n) => n.id !== start)];
 }
 
+/** The course with only the jurisdiction notices and questions of the branding's regions (the draw runs on its bank). */
+function packagedCourse(course: Course, options: ScormBuildOptions): Course {
+  const regions = options.branding?.jurisdictions;
+  return regions ? courseForJurisdictions(course, regions) : course;
+}
+
 /**
  * Every file of the SCO except the manifest, by path: one page, one script, one stylesheet.
  * The preview player serves these from memory; the zip adds the manifest.
  */
-export async function buildScoFiles(
-  course: Course,
-  options: ScormBuildOptions,
-): Promise<Map<string, Buffer>> {
+export async function buildScoFiles(given: Course, options: ScormBuildOptions): Promise<Map<string, Buffer>> {
+  const course = packagedCourse(given, options);
   const logo = options.branding?.logo ?? null;
   const html = scoEta.render('/scorm/sco', {
     course,

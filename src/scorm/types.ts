@@ -1,3 +1,5 @@
+import type { Region } from '../domain/org-profile.js';
+
 /** The two SCORM editions we export. */
 export const SCORM_FORMATS = ['scorm12', 'scorm2004'] as const;
 export type ScormFormat = (typeof SCORM_FORMATS)[number];
@@ -20,6 +22,11 @@ export interface ScormLogo {
 export interface ScormBranding {
   organisation: string;
   logo: ScormLogo | null;
+  /**
+   * The regions whose jurisdiction notices and questions the package carries (the profile's, all
+   * while it names none: domain/jurisdictions.ts). Absent: the course as given, every notice.
+   */
+  jurisdictions?: Region[];
 }
 
 export interface ScormBuildOptions {

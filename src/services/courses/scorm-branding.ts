@@ -1,3 +1,4 @@
+import { enabledJurisdictions } from '../../domain/jurisdictions.js';
 import type { ScormBranding } from '../../scorm/index.js';
 import type { ServiceContext } from '../context.js';
 import { currentProfile, logoFile } from '../organisation/profile.js';
@@ -11,10 +12,13 @@ export async function scormBranding(
   _input: Record<string, never> = {},
 ): Promise<ScormBranding> {
   const profile = await currentProfile(ctx);
-  if (!profile.logo) return { organisation: profile.name, logo: null };
+  // A package has no person: it carries the notices and questions of every region the profile enables.
+  const jurisdictions = enabledJurisdictions(profile.regions);
+  if (!profile.logo) return { organisation: profile.name, logo: null, jurisdictions };
   const logo = await logoFile(ctx, {});
   return {
     organisation: profile.name,
     logo: { contentType: logo.contentType, sha256: logo.sha256, data: logo.data },
+    jurisdictions,
   };
 }
