@@ -25,7 +25,8 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (cycle?.requirement === 'attest-only' && !cycle.attestedAt) {
         const changes = await app.services.records.reattestation({ course, cycle });
         if (changes) {
-          const view = reattestPageView(learner, course, changes, { typedName: '', errors: [] });
+          const shown = await app.services.learning.courseForLearner({ userId: learner.id, course });
+          const view = reattestPageView(learner, shown.course, changes, { typedName: '', errors: [] });
           return reply.viewAsync(view.template, view.data);
         }
       }

@@ -69,15 +69,15 @@ function reattestView(user: SessionUser, course: Course, r: Reattestation, form:
     toVersion: r.policyVersion,
     currentVersion: shortVersion(course.version),
     notes: r.changes.notes.filter((n) => n.note.trim() !== ''),
-    clauses: r.clauses.map((c) => ({
-      id: c.clauseId,
-      number: c.now.number,
-      title: c.now.title,
-      summary: c.now.summary,
-      paragraphs: paragraphsOf(c.now.text),
-      before: { title: c.before.title, paragraphs: paragraphsOf(c.before.text) },
-      versions: c.versions.join(', '),
-    })),
+    clauses: r.clauses.map((c) => {
+      // The clause as this learner is shown it: with the notices of their jurisdictions only.
+      const shown = clauseView(course.clauses.find((x) => x.id === c.clauseId) ?? c.now);
+      return {
+        ...shown,
+        before: { title: c.before.title, paragraphs: paragraphsOf(c.before.text) },
+        versions: c.versions.join(', '),
+      };
+    }),
     minor: r.changes.minor.map((m) => ({
       number: number(m.clauseId),
       title: m.title,
