@@ -64,7 +64,7 @@ export async function editClause(
   },
 ): Promise<EditResult> {
   const template = courseTemplate(ctx, input.courseId);
-  const head = await loadHead(ctx, input.courseId);
+  const [head, draft] = await Promise.all([loadHead(ctx, input.courseId), loadDraft(ctx, input.courseId)]);
   const published = publishedWording(baselineOf(template), head.overlay);
   const errors = clauseEditProblems(input, published, PLACEHOLDER_NAMES);
   if (errors.length) {
@@ -81,6 +81,7 @@ export async function editClause(
     };
     return { ok: false, form, errors };
   }
+  const after = trimWording(input.wording);
   await ctx.models.PolicyDraft.updateOne(
     { _id: input.courseId },
     {
@@ -88,7 +89,7 @@ export async function editClause(
       $set: {
         courseId: input.courseId,
         basedOn: head.n,
-        [`edits.${input.clauseId}`]: { wording: trimWording(input.wording), kind: input.kind },
+        [`edits.${input.clauseId}`]: { wording: after, kind: input.kind },
         submittedAt: null,
         submittedBy: null,
         updatedAt: input.now,
@@ -97,15 +98,38 @@ export async function editClause(
     },
     { upsert: true },
   );
+  // Before: the draft's wording when the clause was already in it, else the published wording.
+  const before = draft?.edits[input.clauseId]?.wording ?? published.get(input.clauseId)!;
+  await auditDraft(ctx, input, 'policy.draft.edited', {
+    clauseId: input.clauseId,
+    kind: input.kind,
+    before,
+    after,
+  });
   return { ok: true };
 }
 
-/** Takes one clause out of the draft: it keeps its published wording. */
+/** One audit event about the course's draft, by the person who changed it. */
+function auditDraft(
+  ctx: ServiceContext,
+  input: { actorId: string; courseId: string; now: Date },
+  action: 'policy.draft.edited' | 'policy.draft.reverted' | 'policy.draft.submitted',
+  details: Record<string, unknown>,
+) {
+  return ctx.audit.append(
+    { actorId: input.actorId, action, targetType: 'course', targetId: input.courseId, details },
+    input.now,
+  );
+}
+
+/** Takes one clause out of the draft (audited with the wording dropped): it keeps its published wording. */
 export async function revertClause(
   ctx: ServiceContext,
   input: { actorId: string; courseId: string; clauseId: string; now: Date },
 ): Promise<void> {
   courseTemplate(ctx, input.courseId);
+  const draft = await loadDraft(ctx, input.courseId);
+  if (!draft) throw new NotFound('There is no draft to change.');
   const res = await ctx.models.PolicyDraft.updateOne(
     { _id: input.courseId },
     {
@@ -115,6 +139,12 @@ export async function revertClause(
     },
   );
   if (res.matchedCount === 0) throw new NotFound('There is no draft to change.');
+  const dropped = draft.edits[input.clauseId];
+  await auditDraft(ctx, input, 'policy.draft.reverted', {
+    clauseId: input.clauseId,
+    kind: dropped?.kind ?? null,
+    dropped: dropped?.wording ?? null,
+  });
 }
 
 export type SubmitResult = { ok: true } | { ok: false; errors: FieldError[] };
@@ -142,6 +172,11 @@ export async function submitDraft(
       $addToSet: { editors: input.actorId },
     },
   );
+  await auditDraft(ctx, input, 'policy.draft.submitted', {
+    note: input.note.trim(),
+    basedOn: draft.basedOn,
+    clauses: Object.keys(draft.edits),
+  });
   return { ok: true };
 }
 

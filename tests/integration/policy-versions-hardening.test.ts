@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEventDoc } from '../../src/db/models/audit-event.js';
+import { verifyAuditChain } from '../../src/services/audit/verify.js';
+import { COURSE_ID } from '../factories.js';
+import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+
+/**
+ * Policy versions under stress (issue #22): the draft's edits and submissions are audited, an
+ * approval of a draft that changed since the page was opened is refused, the preview shows the
+ * notices the organisation's learners see, and a publish cut short between the version insert
+ * and the head move heals itself.
+ */
+
+const base = `/hr/courses/${COURSE_ID}/policy`;
+let t: TestApp;
+let hr: Session;
+let admin: Session;
+let admin2: Session;
+
+async function edit(s: Session, clauseId: string, change: Record<string, string>, kind = 'minor') {
+  const form = await t.app.services.policy.clauseForm({ courseId: COURSE_ID, clauseId });
+  return s.post(`${base}/edit`, { clauseId, kind, ...form.wording, ...change }, base);
+}
+const submit = (s: Session, note: string) => s.post(`${base}/submit`, { note }, base);
+const events = (action: string) =>
+  t.app.db.models.AuditEvent.find({ action }).sort({ seq: 1 }).lean<AuditEventDoc[]>();
+
+beforeAll(async () => {
+  t = await createTestApp({ label: 'policy-hardening' });
+  t.clock.set('2026-03-02T09:00:00Z');
+  await createUser(t.app, { email: 'admin2@demo.test', name: 'Admin 2', role: 'admin' });
+  hr = await loginAs(t.app, 'hr@demo.test');
+  admin = await loginAs(t.app, 'admin@demo.test');
+  admin2 = await loginAs(t.app, 'admin2@demo.test');
+});
+afterAll(async () => t.close());
+
+describe('the draft is audited', () => {
+  it('edits (clause, kind, before and after wording), reverts and submissions (note) are in the audit log, which verifies', async () => {
+    const published = (await t.app.services.policy.clauseForm({ courseId: COURSE_ID, clauseId: 'SMP-02' }))
+      .wording;
+    expect((await edit(hr, 'SMP-02', { text: 'First rewording.' })).statusCode).toBe(303);
+    expect((await edit(hr, 'SMP-02', { text: 'Second rewording.' }, 're-attest')).statusCode).toBe(303);
+    expect((await hr.post(`${base}/revert`, { clauseId: 'SMP-02' }, base)).statusCode).toBe(303);
+    expect((await edit(hr, 'SMP-03', { title: 'A new title' })).statusCode).toBe(303);
+    expect((await submit(hr, 'Tidy the titles')).statusCode).toBe(303);
+
+    const edited = await events('policy.draft.edited');
+    expect(edited.map((e) => e.details)).toMatchObject([
+      {
+        clauseId: 'SMP-02',
+        kind: 'minor',
+        before: published,
+        after: { ...published, text: 'First rewording.' },
+      },
+      {
+        clauseId: 'SMP-02',
+        kind: 're-attest',
+        before: { text: 'First rewording.' },
+        after: { text: 'Second rewording.' },
+      },
+      { clauseId: 'SMP-03', kind: 'minor', after: { title: 'A new title' } },
+    ]);
+    expect(edited[0]).toMatchObject({ targetType: 'course', targetId: COURSE_ID });
+    const [reverted] = await events('policy.draft.reverted');
+    expect(reverted!.details).toMatchObject({ clauseId: 'SMP-02', dropped: { text: 'Second rewording.' } });
+    const [submitted] = await events('policy.draft.submitted');
+    expect(submitted!.details).toMatchObject({ note: 'Tidy the titles', clauses: ['SMP-03'] });
+    expect(await verifyAuditChain(t.app.db.models)).toMatchObject({ ok: true });
+  });
+});
