@@ -148,7 +148,9 @@ describe('lesson pages', () => {
       } finally {
         t.app.db.conn.set('debug', false);
       }
-      return ops.filter((op) => !op.startsWith('sessions.'));
+      // The person's region (which jurisdiction notices the lesson shows) is read alongside, by _id.
+      expect(ops.filter((op) => op === 'users.findOne')).toHaveLength(1);
+      return ops.filter((op) => !op.startsWith('sessions.') && op !== 'users.findOne');
     }
     expect(await opsOf(lessonUrl(4))).toEqual(['assignments.findOne', 'progress.findOne']);
 
