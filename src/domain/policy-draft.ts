@@ -6,6 +6,7 @@
  */
 import type { FieldError } from './assignment-rules.js';
 import { addDays, parseDay, utcDay } from './dates.js';
+import { Conflict } from './errors.js';
 import { unknownPlaceholders } from './placeholders.js';
 import {
   BASELINE_POLICY_VERSION,
@@ -184,6 +185,16 @@ export function canApprove(draft: PolicyDraft, approver: { id: string; role: Rol
       message: 'You edited this draft, so another admin must approve it (two different people).',
     };
   return { ok: true };
+}
+
+/**
+ * The draft changed (an edit, a revert, a new submission) after the approver opened the page: what
+ * they reviewed is not what would be published, so nothing is.
+ */
+export class DraftChanged extends Conflict {
+  constructor() {
+    super('The draft changed after you opened it: review it again, then approve.');
+  }
 }
 
 export interface NextVersion {

@@ -69,3 +69,41 @@ describe('the draft is audited', () => {
     expect(await verifyAuditChain(t.app.db.models)).toMatchObject({ ok: true });
   });
 });
+
+/** The revision the approve form on the policy page carries, as `viewer` opened it. */
+async function openedRevision(s: Session) {
+  const page = await s.get(base);
+  const revision = /name="revision" value="(\d+)"/.exec(page.body)?.[1];
+  expect(revision).toBeDefined();
+  return { revision: revision!, _csrf: await s.csrf(base) };
+}
+
+describe('an approval of a draft that changed since the page was opened', () => {
+  it('is refused with a clear message and publishes nothing; approved again once reviewed', async () => {
+    const opened = await openedRevision(admin2);
+    // HR changes the draft and submits it again while the admin reads the page.
+    expect((await edit(hr, 'SMP-04', { text: 'A late change nobody reviewed.' })).statusCode).toBe(303);
+    expect((await submit(hr, 'Tidy the titles, and clause 4')).statusCode).toBe(303);
+    const stale = await admin2.post(`${base}/approve`, { dueDate: '', ...opened });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('The draft changed after you opened it: review it again');
+    // The page shown again lists the clause edited meanwhile, for the admin to review.
+    expect(stale.body).toContain('SMP-04: Minor');
+    expect(await t.app.db.models.PolicyVersion.countDocuments({ courseId: COURSE_ID })).toBe(0);
+    expect(t.app.courses.get(COURSE_ID)!.policyVersion).toBe(1);
+    const draft = await t.app.db.models.PolicyDraft.findById(COURSE_ID).lean<{ edits: object }>();
+    expect(Object.keys(draft!.edits).sort()).toEqual(['SMP-03', 'SMP-04']);
+    // A form without its revision is refused outright.
+    const noRevision = await admin2.post(`${base}/approve`, { dueDate: '' }, base);
+    expect(noRevision.statusCode).toBe(400);
+
+    const reviewed = await openedRevision(admin2);
+    expect(reviewed.revision).not.toBe(opened.revision);
+    const ok = await admin2.post(`${base}/approve`, { dueDate: '', ...reviewed });
+    expect(ok.statusCode).toBe(303);
+    expect(t.app.courses.get(COURSE_ID)!.clauses.find((c) => c.id === 'SMP-04')!.text).toBe(
+      'A late change nobody reviewed.',
+    );
+    expect(await t.app.db.models.PolicyDraft.findById(COURSE_ID).lean()).toBeNull();
+  });
+});

@@ -41,7 +41,11 @@ async function edit(s: Session, clauseId: string, change: Record<string, string>
 }
 
 const submit = (s: Session, note: string) => s.post(`${base}/submit`, { note }, base);
-const approve = (s: Session, dueDate = '') => s.post(`${base}/approve`, { dueDate }, base);
+/** The approve form as `s` opened it: the draft revision shown (none when the page has no approve form). */
+const revisionOn = async (s: Session) =>
+  /name="revision" value="(\d+)"/.exec((await s.get(base)).body)?.[1] ?? '0';
+const approve = async (s: Session, dueDate = '') =>
+  s.post(`${base}/approve`, { dueDate, revision: await revisionOn(s) }, base);
 
 async function userId(email: string) {
   return (await usersRepository(setup.t.app.db.models).findByEmail(email))!._id;
@@ -259,8 +263,10 @@ describe('policy versions: draft, two-person approval, publish with each kind of
     setup.t.clock.set('2026-03-03T09:00:00Z');
     let status = 0;
     const _csrf = await setup.admin2.csrf(base);
+    const revision = await revisionOn(setup.admin2);
     const commands = await commandsDuring(setup.t.app, async () => {
-      status = (await setup.admin2.post(`${base}/approve`, { dueDate: '2026-03-20', _csrf })).statusCode;
+      status = (await setup.admin2.post(`${base}/approve`, { dueDate: '2026-03-20', revision, _csrf }))
+        .statusCode;
     });
     expect(status).toBe(303);
     const v3 = await version(3);

@@ -83,6 +83,8 @@ export interface PolicyDraftDoc {
   submittedAt: Date | null;
   submittedBy: string | null;
   updatedAt: Date;
+  /** Counts every change (edit, revert, submit): an approval names the revision the admin reviewed. */
+  revision: number;
 }
 
 export const policyDraftSchema = new Schema<PolicyDraftDoc>(
@@ -96,6 +98,7 @@ export const policyDraftSchema = new Schema<PolicyDraftDoc>(
     submittedAt: { type: Date, default: null },
     submittedBy: { type: String, default: null },
     updatedAt: { type: Date, required: true },
+    revision: { type: Number, default: 0 },
   },
   { collection: 'policy_drafts', versionKey: false, minimize: false },
 );

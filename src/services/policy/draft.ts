@@ -15,7 +15,8 @@ import { baselineOf, courseTemplate, loadDraft, loadHead } from './state.js';
  * HR's (or an admin's) edits to the one open draft of a course. Each write touches only its own
  * clause (`edits.<clauseId>`) and adds the writer to `editors`, so two people editing different
  * clauses at once lose nothing. Any change reopens a submitted draft: the approver approves what
- * was submitted. Clause ids match ID_PATTERN (no dots or `$`), so they are safe as field names.
+ * was submitted, and every change counts a revision: an admin approves the revision they reviewed.
+ * Each change is audited (policy.draft.edited / reverted / submitted). Clause ids match ID_PATTERN (no dots or `$`), so they are safe as field names.
  */
 
 export interface ClauseForm {
@@ -95,6 +96,7 @@ export async function editClause(
         updatedAt: input.now,
       },
       $addToSet: { editors: input.actorId },
+      $inc: { revision: 1 },
     },
     { upsert: true },
   );
@@ -136,6 +138,7 @@ export async function revertClause(
       $unset: { [`edits.${input.clauseId}`]: '' },
       $set: { submittedAt: null, submittedBy: null, updatedAt: input.now },
       $addToSet: { editors: input.actorId },
+      $inc: { revision: 1 },
     },
   );
   if (res.matchedCount === 0) throw new NotFound('There is no draft to change.');
@@ -170,6 +173,7 @@ export async function submitDraft(
         updatedAt: input.now,
       },
       $addToSet: { editors: input.actorId },
+      $inc: { revision: 1 },
     },
   );
   await auditDraft(ctx, input, 'policy.draft.submitted', {

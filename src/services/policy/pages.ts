@@ -57,6 +57,7 @@ export async function policyPage(
     })),
     draft: draft && {
       basedOn: draft.basedOn,
+      revision: draft.revision,
       note: draft.note,
       editors: draft.editors.map((id) => names.get(id)!),
       submittedAt: draft.submittedAt,

@@ -2,7 +2,7 @@ import { insertIfNew } from '../../db/insert-once.js';
 import { policyVersionKey } from '../../db/keys.js';
 import type { PolicyVersionDoc } from '../../db/models/policy.js';
 import { Conflict, Forbidden, NotFound } from '../../domain/errors.js';
-import { buildNextVersion, canApprove, renewalFor } from '../../domain/policy-draft.js';
+import { buildNextVersion, canApprove, DraftChanged, renewalFor } from '../../domain/policy-draft.js';
 import type { PolicyOverlay } from '../../domain/policy-version.js';
 import type { Role } from '../../domain/roles.js';
 import { requestRenewal } from '../assignments/course-settings.js';
@@ -15,7 +15,8 @@ export interface Published {
 }
 
 /**
- * An admin who did not edit the draft approves it, which publishes version n + 1:
+ * An admin who did not edit the draft approves the revision of it they reviewed (a draft changed
+ * since is refused: DraftChanged), which publishes version n + 1:
  * 1. `policy_versions <courseId>:<n+1>` is inserted once: of two approvals racing, exactly one
  *    inserts, the other is told it was already published (409);
  * 2. the strongest change kind asks for the renewal (retrain: a full cycle; re-attest: attest
@@ -26,7 +27,14 @@ export interface Published {
  */
 export async function approveAndPublish(
   ctx: ServiceContext,
-  input: { approver: { id: string; role: Role }; courseId: string; dueAt: Date; now: Date },
+  input: {
+    approver: { id: string; role: Role };
+    courseId: string;
+    /** The draft revision the approver reviewed (the approve form carries it); absent: the draft as it is. */
+    revision?: number;
+    dueAt: Date;
+    now: Date;
+  },
 ): Promise<Published> {
   const { approver, courseId, now } = input;
   const template = courseTemplate(ctx, courseId);
@@ -37,6 +45,7 @@ export async function approveAndPublish(
     throw decision.reason === 'role' || decision.reason === 'editor'
       ? new Forbidden(decision.message)
       : new Conflict(decision.message);
+  if (input.revision !== undefined && input.revision !== draft.revision) throw new DraftChanged();
   const head = await loadHead(ctx, courseId);
   if (draft.basedOn !== head.n)
     throw new Conflict(

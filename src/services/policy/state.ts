@@ -43,6 +43,8 @@ export async function loadHead(ctx: ServiceContext, courseId: string): Promise<P
 
 export interface StoredDraft extends PolicyDraft {
   updatedAt: Date;
+  /** Every change adds one (0: a draft from before revisions were counted). */
+  revision: number;
 }
 
 export async function loadDraft(ctx: ServiceContext, courseId: string): Promise<StoredDraft | null> {
@@ -56,6 +58,7 @@ export async function loadDraft(ctx: ServiceContext, courseId: string): Promise<
     submittedAt: doc.submittedAt ?? null,
     submittedBy: doc.submittedBy ?? null,
     updatedAt: doc.updatedAt,
+    revision: doc.revision ?? 0,
   };
 }
 

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { ADMIN_ROLES, HR_ROLES } from '../../../domain/access.js';
 import type { FieldError } from '../../../domain/assignment-rules.js';
-import { approvalDueDate } from '../../../domain/policy-draft.js';
+import { approvalDueDate, DraftChanged } from '../../../domain/policy-draft.js';
 import { requireUser } from '../../guards.js';
 import { clauseView } from '../../records/shared.js';
 import {
@@ -83,12 +83,22 @@ async function approve(request: Req<Static<typeof ApproveBody>>, reply: FastifyR
     reply.code(400);
     return renderPage(request, reply, request.params.courseId, { approveErrors: due.errors });
   }
-  await app.services.policy.approveAndPublish({
-    approver: { id: user.id, role: user.role },
-    courseId: request.params.courseId,
-    dueAt: due.dueAt,
-    now,
-  });
+  try {
+    await app.services.policy.approveAndPublish({
+      approver: { id: user.id, role: user.role },
+      courseId: request.params.courseId,
+      revision: Number(request.body.revision),
+      dueAt: due.dueAt,
+      now,
+    });
+  } catch (err) {
+    if (!(err instanceof DraftChanged)) throw err;
+    // The page again, as the draft is now, with the refusal above the approve form.
+    reply.code(409);
+    return renderPage(request, reply, request.params.courseId, {
+      approveErrors: [{ field: '', message: err.message }],
+    });
+  }
   return reply.redirect(`${pageUrl(request.params.courseId)}?done=published`, 303);
 }
 

@@ -38,4 +38,8 @@ export const EditBody = formBody({
 export const ClauseBody = formBody({ clauseId: ClauseId });
 export const SubmitBody = formBody({ note: Text(5000) });
 export const EmptyBody = formBody({});
-export const ApproveBody = formBody({ dueDate: Text(10) });
+/** `revision`: the draft revision the approver reviewed (policy page's hidden field). */
+export const ApproveBody = formBody({
+  dueDate: Text(10),
+  revision: Type.String({ pattern: '^[0-9]{1,9}$' }),
+});
