@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEventDoc } from '../../src/db/models/audit-event.js';
+import { usersRepository } from '../../src/db/repositories/users.js';
+import type { Region } from '../../src/domain/org-profile.js';
 import { verifyAuditChain } from '../../src/services/audit/verify.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
@@ -105,5 +107,48 @@ describe('an approval of a draft that changed since the page was opened', () => 
       'A late change nobody reviewed.',
     );
     expect(await t.app.db.models.PolicyDraft.findById(COURSE_ID).lean()).toBeNull();
+  });
+});
+
+describe('the preview shows the notices the organisation shows', () => {
+  const NLRA = 'Section 7 of the National Labor Relations Act';
+  const PIDA = 'Public Interest Disclosure Act 1998';
+
+  async function setRegions(regions: Region[]) {
+    const {
+      logo: _l,
+      updatedAt: _a,
+      updatedBy: _b,
+      ...values
+    } = await t.app.services.organisation.currentProfile();
+    const adminUser = await usersRepository(t.app.db.models).findByEmail('admin@demo.test');
+    await t.app.services.organisation.saveProfile({
+      actorId: adminUser!._id,
+      values: { ...values, regions },
+      logo: null,
+      now: t.app.clock.now(),
+    });
+  }
+  const flat = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+  it("every region's while the profile names none; only the profile's regions once it does, saying which", async () => {
+    expect((await edit(hr, 'SMP-05', { title: 'Clause five, previewed' })).statusCode).toBe(303);
+    await setRegions([]);
+    const all = flat((await hr.get(`${base}/preview`)).body);
+    expect(all).toContain(NLRA);
+    expect(all).toContain(PIDA);
+    expect(all).toContain(
+      'Jurisdiction notices shown: every region’s, as the organisation profile names no region',
+    );
+
+    await setRegions(['uk', 'eu']);
+    const res = await hr.get(`${base}/preview`);
+    expect(res.statusCode).toBe(200);
+    const ukEu = flat(res.body);
+    expect(ukEu).toContain(PIDA);
+    expect(ukEu).not.toContain(NLRA);
+    expect(ukEu).toContain(
+      'Jurisdiction notices shown: those for staff in the United Kingdom and the EU and EEA, the regions the organisation profile enables',
+    );
   });
 });

@@ -4,6 +4,11 @@ import type { Course } from '../../domain/course.js';
 import { dayKey } from '../../domain/dates.js';
 import { NotFound } from '../../domain/errors.js';
 import {
+  courseForJurisdictions,
+  enabledJurisdictions,
+  jurisdictionNames,
+} from '../../domain/jurisdictions.js';
+import {
   type ApprovalDecision,
   buildNextVersion,
   canApprove,
@@ -14,6 +19,7 @@ import {
 import { BASELINE_POLICY_VERSION, type ChangeKind } from '../../domain/policy-version.js';
 import type { Role } from '../../domain/roles.js';
 import type { ServiceContext } from '../context.js';
+import { currentProfile } from '../organisation/profile.js';
 import { wordingDiff } from './diff.js';
 import { baselineOf, courseTemplate, loadDraft, loadHead, loadVersions, namesOf } from './state.js';
 
@@ -88,17 +94,32 @@ export async function policyPage(
   };
 }
 
-/** The draft as a learner would see the policy once published (nothing stored, nothing served). */
+/**
+ * The draft as a learner would see the policy once published (nothing stored, nothing served), with
+ * the jurisdiction notices of a learner whose record names no region: those of the regions the
+ * organisation profile enables, every region's while it names none (domain/jurisdictions.ts).
+ */
 export async function previewDraft(ctx: ServiceContext, input: { courseId: string }) {
   const template = courseTemplate(ctx, input.courseId);
-  const [head, draft] = await Promise.all([loadHead(ctx, input.courseId), loadDraft(ctx, input.courseId)]);
+  const [head, draft, profile] = await Promise.all([
+    loadHead(ctx, input.courseId),
+    loadDraft(ctx, input.courseId),
+    currentProfile(ctx),
+  ]);
   if (!draft) throw new NotFound('There is no draft to preview.');
   const next = buildNextVersion(baselineOf(template), head, draft);
   const course = await ctx.catalogue.preview(input.courseId, {
     overlay: { n: next.n, clauses: next.overlay, publishedAt: null, note: draft.note },
   });
   if (!course) throw new NotFound('There is no such course.');
-  return { course, n: next.n, changed: new Set(next.changes.map((c) => c.clauseId)) };
+  const jurisdictions = enabledJurisdictions(profile.regions);
+  return {
+    course: courseForJurisdictions(course, jurisdictions),
+    n: next.n,
+    changed: new Set(next.changes.map((c) => c.clauseId)),
+    /** Whose notices are shown: null while the profile names no region (every region's). */
+    noticesFor: profile.regions.length > 0 ? jurisdictionNames(jurisdictions) : null,
+  };
 }
 
 /** One version's page: for n ≥ 2 the changes from n − 1 side by side; version 1 is the course files. */
