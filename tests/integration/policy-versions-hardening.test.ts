@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { policyVersionKey } from '../../src/db/keys.js';
 import type { AuditEventDoc } from '../../src/db/models/audit-event.js';
+import type { PolicyDraftDoc, PolicyHeadDoc, PolicyVersionDoc } from '../../src/db/models/policy.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
 import type { Region } from '../../src/domain/org-profile.js';
+import { buildNextVersion } from '../../src/domain/policy-draft.js';
 import { verifyAuditChain } from '../../src/services/audit/verify.js';
+import { renewalCampaignId } from '../../src/services/policy/publish.js';
+import { baselineOf } from '../../src/services/policy/state.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 
@@ -16,7 +21,6 @@ import { createTestApp, createUser, loginAs, type Session, type TestApp } from '
 const base = `/hr/courses/${COURSE_ID}/policy`;
 let t: TestApp;
 let hr: Session;
-let admin: Session;
 let admin2: Session;
 
 async function edit(s: Session, clauseId: string, change: Record<string, string>, kind = 'minor') {
@@ -32,7 +36,6 @@ beforeAll(async () => {
   t.clock.set('2026-03-02T09:00:00Z');
   await createUser(t.app, { email: 'admin2@demo.test', name: 'Admin 2', role: 'admin' });
   hr = await loginAs(t.app, 'hr@demo.test');
-  admin = await loginAs(t.app, 'admin@demo.test');
   admin2 = await loginAs(t.app, 'admin2@demo.test');
 });
 afterAll(async () => t.close());
@@ -150,5 +153,115 @@ describe('the preview shows the notices the organisation shows', () => {
     expect(ukEu).toContain(
       'Jurisdiction notices shown: those for staff in the United Kingdom and the EU and EEA, the regions the organisation profile enables',
     );
+  });
+});
+
+describe('a publish cut short between the version insert and the head move heals itself', () => {
+  /**
+   * What approveAndPublish writes first, and all a process that died next would have written: the
+   * version document of the submitted draft (no campaign yet). policy_heads is not moved.
+   */
+  async function insertVersionOnly(dueAt: string) {
+    const models = t.app.db.models;
+    const template = t.app.catalogue.templates.get(COURSE_ID)!;
+    const head = (await models.PolicyHead.findById(COURSE_ID).lean<PolicyHeadDoc>())!;
+    const draft = (await models.PolicyDraft.findById(COURSE_ID).lean<PolicyDraftDoc>())!;
+    const next = buildNextVersion(baselineOf(template), head, draft);
+    const now = t.app.clock.now();
+    const overlay = { n: next.n, clauses: next.overlay, publishedAt: now, note: draft.note };
+    const version: PolicyVersionDoc = {
+      _id: policyVersionKey(COURSE_ID, next.n),
+      courseId: COURSE_ID,
+      n: next.n,
+      overlay: next.overlay,
+      changes: next.changes,
+      note: draft.note,
+      contentHash: (await t.app.catalogue.preview(COURSE_ID, { overlay }))!.version,
+      baseVersion: template.version,
+      editedBy: draft.editors,
+      approvedBy: (await usersRepository(models).findByEmail('admin2@demo.test'))!._id,
+      publishedAt: now,
+      campaignId: null,
+      renewalDueAt: new Date(dueAt),
+      draftRevision: draft.revision,
+    };
+    await models.PolicyVersion.create(version);
+    return version;
+  }
+  const head = async () => (await t.app.db.models.PolicyHead.findById(COURSE_ID).lean<PolicyHeadDoc>())!.n;
+  const renewalRequests = async () => (await events('course.renewal.requested')).length;
+  const settings = () =>
+    t.app.db.models.CourseSettings.findById(COURSE_ID).lean<{
+      campaign: { id: string; requirement: string; dueAt: Date } | null;
+    }>();
+
+  it('the policy page moves the head to the version, asks for its campaign once, drops the published draft and audits it', async () => {
+    t.clock.set('2026-03-04T09:00:00Z');
+    expect((await edit(hr, 'SMP-06', { text: 'Clause six, re-attest.' }, 're-attest')).statusCode).toBe(303);
+    expect((await submit(hr, 'Clause six')).statusCode).toBe(303);
+    const requestsBefore = await renewalRequests();
+    const v3 = await insertVersionOnly('2026-03-25');
+    expect(v3.n).toBe(3);
+    expect(await head()).toBe(2);
+
+    const page = await admin2.get(base);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Version 3');
+    expect(await head()).toBe(3);
+    const served = t.app.courses.get(COURSE_ID)!;
+    expect(served.policyVersion).toBe(3);
+    expect(served.version).toBe(v3.contentHash);
+    expect(served.clauses.find((c) => c.id === 'SMP-06')!.text).toBe('Clause six, re-attest.');
+    const stored = await t.app.db.models.PolicyVersion.findById(v3._id).lean<PolicyVersionDoc>();
+    expect(stored!.campaignId).toMatch(/^[a-f0-9]{16}$/);
+    expect((await settings())!.campaign).toMatchObject({
+      id: stored!.campaignId,
+      requirement: 'attest-only',
+      dueAt: new Date('2026-03-25T00:00:00Z'),
+    });
+    expect(await t.app.db.models.PolicyDraft.findById(COURSE_ID).lean()).toBeNull();
+    const published = (await events('policy.version.published')).filter((e) => e.details?.n === 3);
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ actorId: v3.approvedBy, details: { repaired: true } });
+
+    // Seen again (another page, an approval of nothing): no second campaign, no second audit.
+    await admin2.get(base);
+    const again = await admin2.post(`${base}/approve`, { dueDate: '', revision: '0' }, base);
+    expect(again.statusCode).toBe(409);
+    expect(await renewalRequests()).toBe(requestsBefore + 1);
+    expect((await settings())!.campaign!.id).toBe(stored!.campaignId);
+    expect((await events('policy.version.published')).filter((e) => e.details?.n === 3)).toHaveLength(1);
+  });
+
+  it('approving again after the crash completes the publish instead of a dead end, and a campaign asked before the crash is not asked twice', async () => {
+    t.clock.set('2026-03-05T09:00:00Z');
+    expect((await edit(hr, 'SMP-07', { text: 'Clause seven, re-attest.' }, 're-attest')).statusCode).toBe(
+      303,
+    );
+    expect((await submit(hr, 'Clause seven')).statusCode).toBe(303);
+    const { revision, _csrf } = await openedRevision(admin2);
+    const v4 = await insertVersionOnly('2026-03-26');
+    // The process died after asking for the campaign but before recording it on the version.
+    const requestsBefore = await renewalRequests();
+    await t.app.services.assignments.requestRenewal({
+      actorId: v4.approvedBy,
+      courseId: COURSE_ID,
+      id: renewalCampaignId(v4),
+      requirement: 'attest-only',
+      dueAt: v4.renewalDueAt!,
+      reason: `Policy version 4: ${v4.note}`,
+      now: v4.publishedAt,
+    });
+
+    const res = await admin2.post(`${base}/approve`, { dueDate: '', revision, _csrf });
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('already published');
+    expect(await head()).toBe(4);
+    expect(t.app.courses.get(COURSE_ID)!.policyVersion).toBe(4);
+    expect(await renewalRequests()).toBe(requestsBefore + 1);
+    const stored = await t.app.db.models.PolicyVersion.findById(v4._id).lean<PolicyVersionDoc>();
+    expect(stored!.campaignId).toBe(renewalCampaignId(v4));
+    expect((await settings())!.campaign!.id).toBe(renewalCampaignId(v4));
+    expect(await t.app.db.models.PolicyVersion.findById(policyVersionKey(COURSE_ID, 5)).lean()).toBeNull();
   });
 });

@@ -27,6 +27,13 @@ export interface PolicyVersionDoc {
   publishedAt: Date;
   /** The renewal campaign the publish asked for (re-attest or retrain), if any. */
   campaignId: string | null;
+  /**
+   * What the publish still has to do once the version is inserted, kept on it so that a publish cut
+   * short can be completed (services/policy/publish.ts repairPublished): the renewal's due date and
+   * the draft revision published (that draft is deleted, a later one kept). Absent on older versions.
+   */
+  renewalDueAt?: Date | null;
+  draftRevision?: number;
 }
 
 export const policyVersionSchema = new Schema<PolicyVersionDoc>(
@@ -43,6 +50,8 @@ export const policyVersionSchema = new Schema<PolicyVersionDoc>(
     approvedBy: { type: String, required: true },
     publishedAt: { type: Date, required: true },
     campaignId: { type: String, default: null },
+    renewalDueAt: { type: Date, default: null },
+    draftRevision: { type: Number },
   },
   { collection: 'policy_versions', versionKey: false, minimize: false },
 );

@@ -159,13 +159,15 @@ export async function requestRenewal(
     dueAt: Date;
     reason: string;
     now: Date;
+    /** A caller that may repeat the request (a policy publish completed after a crash) names the campaign. */
+    id?: string;
   },
 ): Promise<PolicyCampaign> {
   const { actorId, now } = input;
   const course = settingsCourse(ctx, input.courseId);
   const settings = await loadSettings(ctx.models, course, now);
   const campaign: PolicyCampaign = {
-    id: randomBytes(8).toString('hex'),
+    id: input.id ?? randomBytes(8).toString('hex'),
     requirement: input.requirement,
     dueAt: utcDay(input.dueAt),
     createdAt: now,

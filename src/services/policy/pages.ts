@@ -21,6 +21,7 @@ import type { Role } from '../../domain/roles.js';
 import type { ServiceContext } from '../context.js';
 import { currentProfile } from '../organisation/profile.js';
 import { wordingDiff } from './diff.js';
+import { repairPublished } from './publish.js';
 import { baselineOf, courseTemplate, loadDraft, loadHead, loadVersions, namesOf } from './state.js';
 
 type Viewer = { id: string; role: Role };
@@ -28,14 +29,17 @@ type Viewer = { id: string; role: Role };
 /** Titles as learners read them (placeholders filled); clause wording on these pages stays as written. */
 const servedOrTemplate = (ctx: ServiceContext, template: Course) => ctx.courses.get(template.id) ?? template;
 
-/** `/hr/courses/<course>/policy`: what is published, each clause, the draft, the approval, the history. */
+/**
+ * `/hr/courses/<course>/policy`: what is published, each clause, the draft, the approval, the history.
+ * A publish cut short (the version inserted, the head not moved) is completed first.
+ */
 export async function policyPage(
   ctx: ServiceContext,
   input: { courseId: string; viewer: Viewer; now: Date },
 ) {
   const template = courseTemplate(ctx, input.courseId);
-  const [head, draft, versions] = await Promise.all([
-    loadHead(ctx, input.courseId),
+  const head = await repairPublished(ctx, { courseId: input.courseId });
+  const [draft, versions] = await Promise.all([
     loadDraft(ctx, input.courseId),
     loadVersions(ctx, input.courseId),
   ]);

@@ -1,13 +1,21 @@
+import { createHash } from 'node:crypto';
 import { insertIfNew } from '../../db/insert-once.js';
 import { policyVersionKey } from '../../db/keys.js';
 import type { PolicyVersionDoc } from '../../db/models/policy.js';
 import { Conflict, Forbidden, NotFound } from '../../domain/errors.js';
-import { buildNextVersion, canApprove, DraftChanged, renewalFor } from '../../domain/policy-draft.js';
+import {
+  buildNextVersion,
+  canApprove,
+  DraftChanged,
+  defaultDueDate,
+  renewalFor,
+  strongestKind,
+} from '../../domain/policy-draft.js';
 import type { PolicyOverlay } from '../../domain/policy-version.js';
 import type { Role } from '../../domain/roles.js';
 import { requestRenewal } from '../assignments/course-settings.js';
 import type { ServiceContext } from '../context.js';
-import { baselineOf, courseTemplate, loadDraft, loadHead } from './state.js';
+import { baselineOf, courseTemplate, loadDraft, loadHead, type PublishedHead } from './state.js';
 
 export interface Published {
   n: number;
@@ -17,13 +25,13 @@ export interface Published {
 /**
  * An admin who did not edit the draft approves the revision of it they reviewed (a draft changed
  * since is refused: DraftChanged), which publishes version n + 1:
- * 1. `policy_versions <courseId>:<n+1>` is inserted once: of two approvals racing, exactly one
- *    inserts, the other is told it was already published (409);
- * 2. the strongest change kind asks for the renewal (retrain: a full cycle; re-attest: attest
- *    only; minor: none) as a campaign on the course settings, whose id goes on the version;
- * 3. `policy_heads <courseId>` moves to the new version, the draft goes, the publish is audited,
- *    and this process serves the new wording at once (others within the catalogue's refresh time).
- * A fixed handful of writes whatever the number of people: the sweep opens the cycles later.
+ * 1. `policy_versions <courseId>:<n+1>` is inserted once, carrying everything the rest needs (overlay,
+ *    note, publishedAt, the renewal's due date, the draft revision): of two approvals racing, exactly
+ *    one inserts, the other is told it was already published (409);
+ * 2. completePublish: the renewal campaign, the head moved, the draft deleted, the audit.
+ * Without transactions a process can die between 1 and 2: repairPublished, run first by the approval
+ * and the policy page, finds the inserted version by `_id` and completes it. A fixed handful of
+ * writes whatever the number of people: the sweep opens the cycles later.
  */
 export async function approveAndPublish(
   ctx: ServiceContext,
@@ -38,6 +46,7 @@ export async function approveAndPublish(
 ): Promise<Published> {
   const { approver, courseId, now } = input;
   const template = courseTemplate(ctx, courseId);
+  const head = await repairPublished(ctx, { courseId });
   const draft = await loadDraft(ctx, courseId);
   if (!draft) throw new Conflict('There is no draft to approve: it was already published or discarded.');
   const decision = canApprove(draft, approver);
@@ -46,7 +55,6 @@ export async function approveAndPublish(
       ? new Forbidden(decision.message)
       : new Conflict(decision.message);
   if (input.revision !== undefined && input.revision !== draft.revision) throw new DraftChanged();
-  const head = await loadHead(ctx, courseId);
   if (draft.basedOn !== head.n)
     throw new Conflict(
       `Version ${head.n} was already published after this draft was started. Discard the draft and edit again.`,
@@ -68,60 +76,137 @@ export async function approveAndPublish(
     approvedBy: approver.id,
     publishedAt: now,
     campaignId: null,
+    renewalDueAt: input.dueAt,
+    draftRevision: draft.revision,
   };
   if (!(await insertIfNew(ctx.models.PolicyVersion, version)))
     throw new Conflict(
       `Version ${next.n} was already published by another approval. Reload the policy page.`,
     );
-  const campaignId = await askForRenewal(ctx, {
-    version,
-    requirement: renewalFor(next.strongest),
-    dueAt: input.dueAt,
-  });
-  await ctx.models.PolicyHead.updateOne(
-    { _id: courseId },
-    { $set: { n: next.n, overlay: next.overlay, publishedAt: now, note: draft.note } },
-    { upsert: true },
-  );
-  await ctx.models.PolicyDraft.deleteOne({ _id: courseId });
-  await ctx.audit.append(
-    {
-      actorId: approver.id,
-      action: 'policy.version.published',
-      targetType: 'course',
-      targetId: courseId,
-      details: {
-        n: next.n,
-        changes: next.changes.map((c) => ({ clauseId: c.clauseId, kind: c.kind })),
-        note: draft.note,
-        editedBy: draft.editors,
-        approvedBy: approver.id,
-        contentHash: version.contentHash,
-        renewal: renewalFor(next.strongest),
-        campaignId,
-      },
-    },
-    now,
-  );
+  const { campaignId } = await completePublish(ctx, { version, previous: head, repaired: false });
   await ctx.catalogue.refresh({ force: true });
   return { n: next.n, campaignId };
 }
 
-/** The renewal campaign the version asks for (none for minor changes), recorded on the version. */
-async function askForRenewal(
+/**
+ * Completes every version inserted beyond the head (a publish cut short after step 1): while
+ * `<courseId>:<head.n + 1>` exists (a plain `_id` read, none usually), its publish is completed and
+ * the head moves on. Returns the head as it is then. Safe to run at any time, in any process, as
+ * often as wanted: each step is idempotent.
+ */
+export async function repairPublished(
   ctx: ServiceContext,
-  input: { version: PolicyVersionDoc; requirement: 'attest-only' | 'full' | null; dueAt: Date },
-): Promise<string | null> {
-  const { version, requirement } = input;
+  input: { courseId: string },
+): Promise<PublishedHead> {
+  let head = await loadHead(ctx, input.courseId);
+  let repaired = false;
+  for (;;) {
+    const version = await ctx.models.PolicyVersion.findById(
+      policyVersionKey(input.courseId, head.n + 1),
+    ).lean<PolicyVersionDoc>();
+    if (!version) break;
+    await completePublish(ctx, { version, previous: head, repaired: true });
+    head = { n: version.n, overlay: version.overlay, publishedAt: version.publishedAt, note: version.note };
+    repaired = true;
+  }
+  if (repaired) await ctx.catalogue.refresh({ force: true });
+  return head;
+}
+
+/**
+ * Everything a publish does after inserting the version, each step safe to repeat: the campaign
+ * (named after the version, asked once), the head moved from the previous version to this one
+ * (compare-and-set on n, so a late repair never moves it back), then, by whoever moved it, the
+ * published draft revision deleted and the publish audited.
+ */
+async function completePublish(
+  ctx: ServiceContext,
+  input: { version: PolicyVersionDoc; previous: PublishedHead; repaired: boolean },
+): Promise<{ moved: boolean; campaignId: string | null }> {
+  const { version, previous } = input;
+  const courseId = version.courseId;
+  const campaignId = await askForRenewal(ctx, version);
+  const moved = await moveHead(ctx, version, previous.n);
+  if (moved) {
+    await ctx.models.PolicyDraft.deleteOne({
+      _id: courseId,
+      basedOn: previous.n,
+      ...(version.draftRevision ? { revision: version.draftRevision } : {}),
+    });
+    await ctx.audit.append(
+      {
+        actorId: version.approvedBy,
+        action: 'policy.version.published',
+        targetType: 'course',
+        targetId: courseId,
+        details: {
+          n: version.n,
+          changes: version.changes.map((c) => ({ clauseId: c.clauseId, kind: c.kind })),
+          note: version.note,
+          editedBy: version.editedBy,
+          approvedBy: version.approvedBy,
+          contentHash: version.contentHash,
+          renewal: renewalOf(version),
+          campaignId,
+          repaired: input.repaired,
+        },
+      },
+      version.publishedAt,
+    );
+  }
+  return { moved, campaignId };
+}
+
+const renewalOf = (version: PolicyVersionDoc) =>
+  renewalFor(strongestKind(version.changes.map((c) => c.kind)));
+
+/** The head moves from version `from` to `version` only if it is still at `from`; true if this call moved it. */
+async function moveHead(ctx: ServiceContext, version: PolicyVersionDoc, from: number): Promise<boolean> {
+  const fields = {
+    n: version.n,
+    overlay: version.overlay,
+    publishedAt: version.publishedAt,
+    note: version.note,
+  };
+  // Before the first publish there is no head document (version 1 is the course files).
+  if (from <= 1) return insertIfNew(ctx.models.PolicyHead, { _id: version.courseId, ...fields });
+  const res = await ctx.models.PolicyHead.updateOne({ _id: version.courseId, n: from }, { $set: fields });
+  return res.modifiedCount === 1;
+}
+
+/** The campaign id a version's renewal gets: the same in every process and every retry. */
+export function renewalCampaignId(version: Pick<PolicyVersionDoc, '_id' | 'publishedAt'>): string {
+  return createHash('sha256')
+    .update(`${version._id}:${new Date(version.publishedAt).toISOString()}`)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
+ * The renewal campaign the version asks for (none for minor changes), recorded on the version. Asked
+ * once: a version that records its campaign, or whose campaign the course settings hold already (the
+ * process died before recording it), asks nothing; nor does one a later campaign has replaced.
+ */
+async function askForRenewal(ctx: ServiceContext, version: PolicyVersionDoc): Promise<string | null> {
+  const requirement = renewalOf(version);
   if (!requirement) return null;
-  const campaign = await requestRenewal(ctx, {
-    actorId: version.approvedBy,
-    courseId: version.courseId,
-    requirement,
-    dueAt: input.dueAt,
-    reason: `Policy version ${version.n}: ${version.note}`,
-    now: version.publishedAt,
-  });
-  await ctx.models.PolicyVersion.updateOne({ _id: version._id }, { $set: { campaignId: campaign.id } });
-  return campaign.id;
+  if (version.campaignId) return version.campaignId;
+  const id = renewalCampaignId(version);
+  const settings = await ctx.models.CourseSettings.findById(version.courseId, { campaign: 1 }).lean<{
+    campaign?: { id: string; createdAt: Date } | null;
+  }>();
+  const current = settings?.campaign ?? null;
+  if (current && current.id !== id && current.createdAt > version.publishedAt) return null;
+  if (current?.id !== id)
+    await requestRenewal(ctx, {
+      actorId: version.approvedBy,
+      courseId: version.courseId,
+      id,
+      requirement,
+      dueAt: version.renewalDueAt ?? defaultDueDate(version.publishedAt),
+      reason: `Policy version ${version.n}: ${version.note}`,
+      now: version.publishedAt,
+    });
+  await ctx.models.PolicyVersion.updateOne({ _id: version._id }, { $set: { campaignId: id } });
+  return id;
 }
