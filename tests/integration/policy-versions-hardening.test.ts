@@ -156,38 +156,39 @@ describe('the preview shows the notices the organisation shows', () => {
   });
 });
 
+/**
+ * What approveAndPublish writes first, and all a process that died next would have written: the
+ * version document of the submitted draft (no campaign yet). policy_heads is not moved.
+ */
+async function insertVersionOnly(dueAt: string) {
+  const models = t.app.db.models;
+  const template = t.app.catalogue.templates.get(COURSE_ID)!;
+  const head = (await models.PolicyHead.findById(COURSE_ID).lean<PolicyHeadDoc>())!;
+  const draft = (await models.PolicyDraft.findById(COURSE_ID).lean<PolicyDraftDoc>())!;
+  const next = buildNextVersion(baselineOf(template), head, draft);
+  const now = t.app.clock.now();
+  const overlay = { n: next.n, clauses: next.overlay, publishedAt: now, note: draft.note };
+  const version: PolicyVersionDoc = {
+    _id: policyVersionKey(COURSE_ID, next.n),
+    courseId: COURSE_ID,
+    n: next.n,
+    overlay: next.overlay,
+    changes: next.changes,
+    note: draft.note,
+    contentHash: (await t.app.catalogue.preview(COURSE_ID, { overlay }))!.version,
+    baseVersion: template.version,
+    editedBy: draft.editors,
+    approvedBy: (await usersRepository(models).findByEmail('admin2@demo.test'))!._id,
+    publishedAt: now,
+    campaignId: null,
+    renewalDueAt: new Date(dueAt),
+    draftRevision: draft.revision,
+  };
+  await models.PolicyVersion.create(version);
+  return version;
+}
+
 describe('a publish cut short between the version insert and the head move heals itself', () => {
-  /**
-   * What approveAndPublish writes first, and all a process that died next would have written: the
-   * version document of the submitted draft (no campaign yet). policy_heads is not moved.
-   */
-  async function insertVersionOnly(dueAt: string) {
-    const models = t.app.db.models;
-    const template = t.app.catalogue.templates.get(COURSE_ID)!;
-    const head = (await models.PolicyHead.findById(COURSE_ID).lean<PolicyHeadDoc>())!;
-    const draft = (await models.PolicyDraft.findById(COURSE_ID).lean<PolicyDraftDoc>())!;
-    const next = buildNextVersion(baselineOf(template), head, draft);
-    const now = t.app.clock.now();
-    const overlay = { n: next.n, clauses: next.overlay, publishedAt: now, note: draft.note };
-    const version: PolicyVersionDoc = {
-      _id: policyVersionKey(COURSE_ID, next.n),
-      courseId: COURSE_ID,
-      n: next.n,
-      overlay: next.overlay,
-      changes: next.changes,
-      note: draft.note,
-      contentHash: (await t.app.catalogue.preview(COURSE_ID, { overlay }))!.version,
-      baseVersion: template.version,
-      editedBy: draft.editors,
-      approvedBy: (await usersRepository(models).findByEmail('admin2@demo.test'))!._id,
-      publishedAt: now,
-      campaignId: null,
-      renewalDueAt: new Date(dueAt),
-      draftRevision: draft.revision,
-    };
-    await models.PolicyVersion.create(version);
-    return version;
-  }
   const head = async () => (await t.app.db.models.PolicyHead.findById(COURSE_ID).lean<PolicyHeadDoc>())!.n;
   const renewalRequests = async () => (await events('course.renewal.requested')).length;
   const settings = () =>
@@ -263,5 +264,23 @@ describe('a publish cut short between the version insert and the head move heals
     expect(stored!.campaignId).toBe(renewalCampaignId(v4));
     expect((await settings())!.campaign!.id).toBe(renewalCampaignId(v4));
     expect(await t.app.db.models.PolicyVersion.findById(policyVersionKey(COURSE_ID, 5)).lean()).toBeNull();
+  });
+});
+
+describe('the sweep completes a publish cut short before it runs', () => {
+  it('the next sweep serves the version and asks for its campaign, with nobody opening the policy page', async () => {
+    t.clock.set('2026-03-06T09:00:00Z');
+    expect((await edit(hr, 'SMP-08', { text: 'Clause eight, re-attest.' }, 're-attest')).statusCode).toBe(
+      303,
+    );
+    expect((await submit(hr, 'Clause eight')).statusCode).toBe(303);
+    const v5 = await insertVersionOnly('2026-03-27');
+    await t.app.services.jobs.runSweep({ now: new Date('2026-03-06T09:15:00Z') });
+    expect(t.app.courses.get(COURSE_ID)!.policyVersion).toBe(5);
+    const settings = await t.app.db.models.CourseSettings.findById(COURSE_ID).lean<{
+      campaign: { id: string } | null;
+    }>();
+    expect(settings!.campaign!.id).toBe(renewalCampaignId(v5));
+    expect(await t.app.db.models.PolicyDraft.findById(COURSE_ID).lean()).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../context.js';
+import { repairPublishedCourses } from '../policy/publish.js';
 import { runNightly } from './nightly.js';
 import { runSweep } from './sweep/index.js';
 
@@ -7,10 +8,13 @@ export type { SweepReport } from './sweep/index.js';
 
 /**
  * A job that first re-reads the organisation profile and the published policy versions, so its
- * e-mails and checks use the courses as served now, whichever process published the change.
+ * e-mails and checks use the courses as served now, whichever process published the change. A
+ * publish cut short by a crash (version inserted, head not moved) is completed first, so its
+ * campaign is there for the sweep.
  */
 function withCoursesRefreshed<I, R>(job: (ctx: ServiceContext, input: I) => Promise<R>) {
   return async (ctx: ServiceContext, input: I): Promise<R> => {
+    await repairPublishedCourses(ctx);
     await ctx.catalogue.refresh({ force: true });
     return job(ctx, input);
   };

@@ -29,8 +29,8 @@ export interface Published {
  *    note, publishedAt, the renewal's due date, the draft revision): of two approvals racing, exactly
  *    one inserts, the other is told it was already published (409);
  * 2. completePublish: the renewal campaign, the head moved, the draft deleted, the audit.
- * Without transactions a process can die between 1 and 2: repairPublished, run first by the approval
- * and the policy page, finds the inserted version by `_id` and completes it. A fixed handful of
+ * Without transactions a process can die between 1 and 2: repairPublished, run first by the approval,
+ * the policy page and every sweep and nightly job (repairPublishedCourses), finds the inserted version by `_id` and completes it. A fixed handful of
  * writes whatever the number of people: the sweep opens the cycles later.
  */
 export async function approveAndPublish(
@@ -111,6 +111,11 @@ export async function repairPublished(
   }
   if (repaired) await ctx.catalogue.refresh({ force: true });
   return head;
+}
+
+/** repairPublished for every course (one `_id` read each when nothing is to repair): the jobs run it first. */
+export async function repairPublishedCourses(ctx: ServiceContext): Promise<void> {
+  for (const courseId of ctx.catalogue.templates.keys()) await repairPublished(ctx, { courseId });
 }
 
 /**
