@@ -100,6 +100,11 @@ export interface CertificateDoc {
    */
   policyVersion?: number;
   replacesVersion?: number | null;
+  /**
+   * The issuing organisation's name when it was issued, so a later rename does not rewrite it.
+   * Absent on certificates issued before it was kept: they show the profile's name now.
+   */
+  issuerName?: string;
   score: number | null;
   completedAt: Date;
   expiresAt: Date | null;
@@ -123,6 +128,7 @@ export const certificateSchema = new Schema<CertificateDoc>(
     contentVersion: { type: String, required: true },
     policyVersion: { type: Number },
     replacesVersion: { type: Number, default: null },
+    issuerName: { type: String },
     score: { type: Number, default: null },
     completedAt: { type: Date, required: true },
     expiresAt: { type: Date, default: null },

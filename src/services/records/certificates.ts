@@ -78,6 +78,8 @@ export async function issueCertificate(
   // The certificate names the policy version signed, and for a re-attestation the one it replaced.
   const attestation = await models.Attestation.findById(cycle._id).lean<AttestationDoc>();
   const versions = attestedVersions(attestation ?? { policyVersion: course.policyVersion });
+  // The issuer as named today: a later rename of the organisation must not rewrite this certificate.
+  const issuerName = (await currentProfile(ctx)).name;
   const certificate = await insertOnce<CertificateDoc>(models.Certificate, {
     _id: stored.code,
     cycleId: cycle._id,
@@ -89,12 +91,18 @@ export async function issueCertificate(
     contentVersion: cycle.attestedVersion ?? course.version,
     policyVersion: versions.policyVersion,
     replacesVersion: versions.replacesVersion,
+    issuerName,
     score: cycle.score,
     completedAt: stored.completedAt,
     expiresAt: stored.expiresAt,
     issuedAt: input.now,
   });
   return { certificate, created };
+}
+
+/** The organisation named on a certificate: kept at issue; the profile's name now for older ones. */
+async function issuerOf(ctx: ServiceContext, cert: CertificateDoc): Promise<string> {
+  return cert.issuerName ?? (await currentProfile(ctx)).name;
 }
 
 /** The certificate with this code (as typed: any case, spaces around), or null. */
@@ -116,7 +124,7 @@ export async function certificatePdf(
   const pdf = await renderCertificatePdf(cert, {
     verifyUrl: verifyUrl(ctx.baseUrl, cert._id),
     now: input.now,
-    issuer: (await currentProfile(ctx)).name,
+    issuer: await issuerOf(ctx, cert),
   });
   return { pdf, fileName: `certificate-${cert.courseId}-${cert._id}.pdf` };
 }
@@ -127,7 +135,7 @@ export interface CertificateCheck {
   certificate: {
     code: string;
     name: string;
-    /** The issuing organisation: the profile's name now (certificates do not keep it). */
+    /** The issuing organisation as named when it was issued (the profile's name now for older ones). */
     issuer: string;
     courseTitle: string;
     /** "Policy version N" (or "re-attested version N, replacing version M") and the content hash. */
@@ -154,7 +162,7 @@ export async function verifyCertificate(
     certificate: {
       code: cert._id,
       name: cert.name,
-      issuer: (await currentProfile(ctx)).name,
+      issuer: await issuerOf(ctx, cert),
       courseTitle: cert.courseTitle,
       versionLine: versionLine(cert),
       contentVersion: cert.contentVersion,
