@@ -179,7 +179,7 @@ export interface RouteSample {
   /** Prepares data the route needs for every actor (runs before the requests). */
   setup?(ctx: SampleContext): Promise<unknown>;
   /** A query string (without `?`) the route requires. */
-  query?: string;
+  query?: string | ((ctx: SampleContext) => string);
   /** Concrete values for the path parameters (by name; `*` for a wildcard). */
   params?(ctx: SampleContext): Promise<Record<string, string>> | Record<string, string>;
   /** The sample is a per-person resource of this actor: others get 404 (or 403). */
@@ -227,6 +227,26 @@ const orgDraft = (ctx: SampleContext) =>
     });
     if (!outcome.ok) throw new Error(`org draft refused: ${JSON.stringify(outcome.errors)}`);
     return { id: outcome.draftId };
+  });
+
+/**
+ * An open policy draft of the sample course: HR's minor change to the first clause's summary. Never
+ * published here: a new version would change the course every other sample is served.
+ */
+const policyDraft = (ctx: SampleContext) =>
+  ctx.once('policy-draft', async () => {
+    const hr = await ctx.user('hr');
+    const clauseId = ctx.course.clauses[0]!.id;
+    const form = await ctx.app.services.policy.clauseForm({ courseId: ctx.course.id, clauseId });
+    const outcome = await ctx.app.services.policy.editClause({
+      actorId: hr.id,
+      courseId: ctx.course.id,
+      clauseId,
+      wording: { ...form.published, summary: 'Matrix draft summary.' },
+      kind: 'minor',
+      now: ctx.app.clock.now(),
+    });
+    if (!outcome.ok) throw new Error(`policy edit refused: ${JSON.stringify(outcome.errors)}`);
   });
 
 /** Keyed by `METHOD url` or by `url` (all methods). */
@@ -354,6 +374,35 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/admin/organisation/preview/:id/logo': { params: orgDraft },
   '/admin/organisation/preview/:id/brand.css': { params: orgDraft },
   '/admin/organisation/preview/:id/save': { params: orgDraft },
+  // Policy versions (#22): HR and admin draft, preview and read versions; only an admin approves
+  // (the service also refuses an admin who edited the draft). Course-wide, not per person.
+  '/hr/courses/:courseId/policy': { params: courseId },
+  'GET /hr/courses/:courseId/policy/edit': {
+    params: courseId,
+    query: ({ course }) => `clauseId=${encodeURIComponent(course.clauses[0]!.id)}`,
+  },
+  'POST /hr/courses/:courseId/policy/edit': { params: courseId },
+  '/hr/courses/:courseId/policy/revert': { params: courseId, setup: policyDraft },
+  '/hr/courses/:courseId/policy/submit': { params: courseId, setup: policyDraft },
+  '/hr/courses/:courseId/policy/discard': {
+    params: courseId,
+    setup: policyDraft,
+    note: 'discarding is idempotent: the second actor finds no draft and is sent back to the page',
+  },
+  '/hr/courses/:courseId/policy/preview': {
+    params: courseId,
+    setup: policyDraft,
+    note: 'the preview needs an open draft',
+  },
+  '/hr/courses/:courseId/policy/approve': {
+    params: courseId,
+    setup: policyDraft,
+    note: 'admin only; sent without a body here so the draft is not published',
+  },
+  '/hr/courses/:courseId/policy/versions/:n': {
+    params: (ctx) => ({ ...courseId(ctx), n: '1' }),
+    note: 'version 1 (the course files): publishing one here would change the course the other samples are served',
+  },
   '/organisation/logo': {},
   '/organisation/brand.css': {},
 };
@@ -391,7 +440,8 @@ export async function sampleUrl(ctx: SampleContext, method: string, url: string)
   if (!sample)
     throw new Error(`no ROUTE_SAMPLES entry for ${method} ${url}: add one in tests/helpers/route-params.ts`);
   await sample.setup?.(ctx);
-  return fillPath(url, sample.params ? await sample.params(ctx) : {}, sample.query);
+  const query = typeof sample.query === 'function' ? sample.query(ctx) : sample.query;
+  return fillPath(url, sample.params ? await sample.params(ctx) : {}, query);
 }
 
 export type Expected = 'ok' | 'login' | 'forbidden' | 'hidden';
