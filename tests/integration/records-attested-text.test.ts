@@ -10,11 +10,12 @@ import { readCourseFiles } from '../../src/content/course-files.js';
 import { defaultCoursesDir } from '../../src/content/index.js';
 import { policyTextKey } from '../../src/db/keys.js';
 import type { Course } from '../../src/domain/course.js';
+import { resolveCourse, servedPlaceholderValues } from '../../src/domain/course-resolve.js';
 import { courseForJurisdictions } from '../../src/domain/jurisdictions.js';
 import type { Region } from '../../src/domain/org-profile.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
-import { pdfText } from '../helpers/pdf-text.js';
+import { pdfFlowedText } from '../helpers/pdf-text.js';
 import { course, cycleOf, learnerByEmail, takeQuiz } from './records-helpers.js';
 
 let t: TestApp;
@@ -77,7 +78,7 @@ describe('the attestation page before signing', () => {
     expect(res.headers['content-disposition']).toBe(
       `attachment; filename="${COURSE_ID}-policy-${shown.version.slice(0, 12)}.pdf"; filename*=UTF-8''${COURSE_ID}-policy-${shown.version.slice(0, 12)}.pdf`,
     );
-    const text = words(await pdfText(res.rawPayload));
+    const text = await pdfFlowedText(res.rawPayload);
     expect(text).toContain(shown.policyTitle);
     expect(text).toContain(shown.version);
     for (const clause of shown.clauses) expect(text, clause.id).toContain(words(clause.text));
@@ -95,19 +96,33 @@ describe('the attestation page before signing', () => {
 });
 
 describe('signing binds the record to exactly the text shown', () => {
-  it('stores the version hash of the files the clauses on the page came from, and a copy of that text', async () => {
+  it('stores the version of the course as served (its files, the profile values filled in, the published policy) and a copy of that filled text', async () => {
     const res = await s.post(ATTEST, { typedName: erin.name, agreed: 'yes' }, ATTEST);
     expect(res.statusCode).toBe(303);
     const cycle = await cycleOf(t.app, erin);
     const record = await t.app.db.models.Attestation.findById(cycle._id).lean();
-    const onDisk = await readCourseFiles(path.join(defaultCoursesDir, COURSE_ID));
-    expect(record?.contentVersion).toBe(onDisk.version);
+    const served = t.app.courses.get(COURSE_ID)!;
+    expect(record?.contentVersion).toBe(served.version);
     expect(record?.contentVersion).toBe(shown.version);
-    // The text kept for that version is the text the page showed: every clause, with the
-    // jurisdiction notices of the learner's jurisdictions (jurisdiction-notices.test.ts has the rest).
+    // That version is the hash over the files' version, the profile's values and the overlay: the
+    // files on disk resolved with them give it, and the files' own version is not it.
+    const onDisk = await readCourseFiles(path.join(defaultCoursesDir, COURSE_ID));
+    const template = t.app.catalogue.templates.get(COURSE_ID)!;
+    expect(template.version).toBe(onDisk.version);
+    const values = servedPlaceholderValues(await t.app.services.organisation.currentProfile());
+    const overlay = t.app.catalogue.overlayOf(COURSE_ID);
+    expect(resolveCourse(template, { values, overlay }).version).toBe(record?.contentVersion);
+    expect(record?.contentVersion).not.toBe(onDisk.version);
+    // The text kept for that version is the text the page showed: every clause as served, its
+    // placeholders filled, with the jurisdiction notices of the learner's jurisdictions
+    // (jurisdiction-notices.test.ts has the rest).
     expect(record?.policyTextId?.startsWith(policyTextKey(COURSE_ID, shown.version))).toBe(true);
     const kept = await t.app.db.models.PolicyText.findById(record?.policyTextId).lean();
-    expect(kept?.policyTitle).toBe(shown.policyTitle);
+    expect(kept?.policyTitle).toBe(served.policyTitle);
+    const clientList = values.get('org.clientListUrl')!;
+    expect(template.clauses.find((c) => c.id === 'SMP-07')?.text).toContain('{{org.clientListUrl}}');
+    expect(kept?.clauses.find((c) => c.id === 'SMP-07')?.text).toContain(clientList);
+    expect(JSON.stringify(kept?.clauses)).not.toContain('{{');
     const seen = courseForJurisdictions(shown, (record?.jurisdictions ?? []) as Region[]);
     expect(kept?.clauses).toEqual(
       seen.clauses.map(({ id, number, title, summary, text, notices }) => ({
@@ -192,7 +207,7 @@ describe('reopening the attested text from the records', () => {
       expect(text).toContain('The policy has changed since you signed');
       const pdf = await s.get(`/learn/${COURSE_ID}/attested.pdf?cycle=1`);
       expect(pdf.statusCode).toBe(200);
-      const drawn = words(await pdfText(pdf.rawPayload));
+      const drawn = await pdfFlowedText(pdf.rawPayload);
       for (const clause of shown.clauses) expect(drawn, clause.id).toContain(words(clause.text));
       expect(drawn).toContain(shown.version);
       expect(drawn).not.toContain('Rewritten wording');
