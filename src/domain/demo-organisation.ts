@@ -17,7 +17,8 @@ export const DEMO_PROFILE: OrgProfileValues = {
     whistleblowing: { name: 'Speak-up line', channel: 'https://speakup.kestrelworks.example' },
   },
   clientListUrl: 'https://intranet.kestrelworks.example/approved-client-references',
-  regions: ['us', 'uk'],
+  // Headquartered in the UK, with staff in the US and the EU (in the order the profile form saves).
+  regions: ['us', 'uk', 'eu'],
 };
 
 /** A kestrel's wing over a sun disc, drawn by hand: plain shapes only. */

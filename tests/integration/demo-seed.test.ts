@@ -3,6 +3,7 @@ import { assignmentKey, cycleKey } from '../../src/db/keys.js';
 import { addDays, utcDay } from '../../src/domain/dates.js';
 import { outboxMailer } from '../../src/mail/transport.js';
 import { verifyAuditChain } from '../../src/services/audit/verify.js';
+import { DEMO_PEOPLE_REGIONS } from '../../src/services/demo/regions.js';
 import { seedDemoTraining } from '../../src/services/demo/seed.js';
 import { signIn, userIdOf } from '../helpers/actors.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -146,5 +147,46 @@ describe('demo training history', () => {
     const chloeHome = await chloe.get('/', { accept: 'text/html' });
     expect(chloeHome.body).toContain('<dt>Due</dt>');
     expect(chloeHome.body).not.toContain('<dt>Completed</dt>');
+  });
+});
+
+describe('demo jurisdictions', () => {
+  // Words only one notice says: the US NLRA notice and the UK PIDA notice of clause 1 and lesson 1.
+  const NLRA = 'National Labor Relations Act';
+  const PIDA = 'Public Interest Disclosure Act 1998';
+
+  it('the profile names the UK, the EU and the US, and a few people work in one of them', async () => {
+    const profile = await t.app.services.organisation.currentProfile();
+    expect([...profile.regions].sort()).toEqual(['eu', 'uk', 'us']);
+    const { User } = t.app.db.models;
+    const placed = await User.find({ region: { $ne: null } }, { email: 1, region: 1 }).lean();
+    const byEmail = Object.fromEntries(placed.map((p) => [p.email, p.region]));
+    expect(byEmail).toEqual(DEMO_PEOPLE_REGIONS);
+    expect(new Set(Object.values(byEmail))).toEqual(new Set(['uk', 'eu', 'us']));
+    // The demo logins stay without one: they see every notice the organisation enables.
+    expect(
+      await User.countDocuments({ email: /^(admin|hr|manager|employee)@demo\.test$/, region: null }),
+    ).toBe(4);
+  });
+
+  it("HR sees a person's region, and that person sees only their region's notices", async () => {
+    const hr = await signIn(t.app, 'hr@demo.test');
+    const [ukEmail] = Object.entries(DEMO_PEOPLE_REGIONS).find(([, r]) => r === 'uk')!;
+    const [usEmail] = Object.entries(DEMO_PEOPLE_REGIONS).find(([, r]) => r === 'us')!;
+    const page = await hr.get(`/hr/employees/${await userIdOf(t.app, ukEmail)}`, { accept: 'text/html' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<dt>Region</dt><dd>United Kingdom</dd>');
+
+    const lesson = `/learn/${course().id}/lessons/why-this-policy`;
+    const uk = await (await signIn(t.app, ukEmail)).get(lesson, { accept: 'text/html' });
+    expect(uk.statusCode).toBe(200);
+    expect(uk.body).toContain(PIDA);
+    expect(uk.body).not.toContain(NLRA);
+    const us = await (await signIn(t.app, usEmail)).get(lesson, { accept: 'text/html' });
+    expect(us.body).toContain(NLRA);
+    expect(us.body).not.toContain(PIDA);
+    const everyone = await (await signIn(t.app, 'employee@demo.test')).get(lesson, { accept: 'text/html' });
+    expect(everyone.body).toContain(NLRA);
+    expect(everyone.body).toContain(PIDA);
   });
 });

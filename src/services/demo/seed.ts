@@ -17,6 +17,7 @@ import { gradeAndRecord } from '../quiz/record-result.js';
 import { attest } from '../records/attestation.js';
 import { seedDemoProfile } from './organisation.js';
 import { leaverSteps } from './quiz-history.js';
+import { DEMO_PEOPLE_REGIONS } from './regions.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -87,7 +88,7 @@ export interface DemoPerson extends Omit<UserDoc, 'createdAt' | 'updatedAt' | 'p
 /**
  * The demo organisation, as plain data: three departments each with a manager, HR and
  * admin accounts, the demo employee in Sales (managed by manager@demo.test), and 24
- * more employees. Deterministic, so tests and screenshots see the same people.
+ * more employees, a few of them with a region (regions.ts). Deterministic, so tests and screenshots see the same people.
  */
 export function demoPeople(hireDateBase: Date): DemoPerson[] {
   const people: DemoPerson[] = [];
@@ -136,11 +137,13 @@ export function demoPeople(hireDateBase: Date): DemoPerson[] {
   });
   for (let i = 0; i < 24; i += 1) {
     const dept = i % DEPARTMENTS.length;
+    const email = `${FIRST[i]!.toLowerCase()}.${LAST[i]!.toLowerCase()}@demo.test`;
     people.push({
       ...base,
       _id: newUserId(),
-      email: `${FIRST[i]!.toLowerCase()}.${LAST[i]!.toLowerCase()}@demo.test`,
+      email,
       name: `${FIRST[i]} ${LAST[i]}`,
+      region: DEMO_PEOPLE_REGIONS[email] ?? null,
       role: 'employee',
       department: DEPARTMENTS[dept]!,
       managerId: managers[dept]!._id,
