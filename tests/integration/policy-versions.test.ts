@@ -331,3 +331,46 @@ describe('policy versions: retrain', () => {
     expect(cycle!.dueAt?.toISOString()).toBe('2026-03-17T00:00:00.000Z');
   });
 });
+
+describe('policy versions: a retrain published while a re-attest cycle is open', () => {
+  beforeAll(async () => {
+    Object.assign(setup, await start('policy-retrain-open'));
+  });
+  afterAll(async () => setup.t.close());
+
+  it('opens a full cycle over the attest-only one, keeping its history, and reminds for the new one', async () => {
+    const ann = setup.completed[0]!;
+    await edit(setup.hr, 'SMP-06', { text: 'Clause six, reworded to re-attest.', kind: 're-attest' });
+    await submit(setup.hr, 'Re-attest');
+    setup.t.clock.set('2026-03-03T09:00:00Z');
+    expect((await approve(setup.admin)).statusCode).toBe(303);
+    await sweep('2026-03-03T10:00:00Z');
+    expect(await assignment(ann)).toMatchObject({
+      cycleNo: 2,
+      requirement: 'attest-only',
+      completedAt: null,
+    });
+
+    await edit(setup.hr, 'SMP-05', { text: 'A new rule everyone must learn.', kind: 'retrain' });
+    await submit(setup.hr, 'New rule');
+    setup.t.clock.set('2026-03-05T09:00:00Z');
+    expect((await approve(setup.admin)).statusCode).toBe(303);
+    await sweep('2026-03-05T10:00:00Z');
+    await sweep('2026-03-05T10:15:00Z');
+
+    expect(await assignment(ann)).toMatchObject({ cycleNo: 3, requirement: 'full', completedAt: null });
+    const cycle = (n: number) =>
+      setup.t.app.db.models.Cycle.findById(cycleKey(ann, COURSE_ID, n)).lean<CycleDoc>();
+    expect(await cycle(2)).toMatchObject({ requirement: 'attest-only' });
+    expect(await cycle(3)).toMatchObject({ requirement: 'full' });
+    // The reminders follow the new cycle, each once.
+    const mail = await mailFor(ann);
+    expect(mail.filter((m) => m._id.includes(':3:'))).toHaveLength(1);
+    expect(mail.filter((m) => m._id.includes(':3:'))[0]!.text).not.toContain(
+      'only need to read what changed',
+    );
+    // A third sweep opens nothing more.
+    await sweep('2026-03-05T10:30:00Z');
+    expect((await assignment(ann))!.cycleNo).toBe(3);
+  });
+});

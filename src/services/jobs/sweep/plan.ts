@@ -171,21 +171,41 @@ function updateOf(
   return { updateOne: { filter: { _id: a._id }, update: { $set } } };
 }
 
-/** The cycle to open now, if any: HR's renewal campaign covers this completion, or the window opened. */
+/**
+ * The cycle to open now, if any: HR's renewal campaign covers this completion, or asks for the full
+ * course while the open cycle asks only for an attestation, or the window opened.
+ */
 function nextCycle(
   s: CourseSettingsDoc,
   a: SweepAssignment,
   status: CycleStatus,
 ): { n: number; dueAt: Date | null; requirement: CycleDoc['requirement'] } | null {
   const campaign = s.campaign;
-  const renewForCampaign =
-    campaign !== null &&
-    !!a.completedAt &&
-    a.completedAt < campaign.createdAt &&
-    a.assignedAt < campaign.createdAt;
-  if (renewForCampaign) return { n: a.cycleNo + 1, dueAt: campaign.dueAt, requirement: campaign.requirement };
+  if (campaign && (renewsCompletion(campaign, a) || upgradesOpenCycle(campaign, a)))
+    return { n: a.cycleNo + 1, dueAt: campaign.dueAt, requirement: campaign.requirement };
   if (status.opensNextCycle) return { n: a.cycleNo + 1, dueAt: status.dueAt, requirement: 'full' };
   return null;
+}
+
+type Campaign = NonNullable<CourseSettingsDoc['campaign']>;
+
+/** The campaign came after this completion (and after the cycle it completed was opened). */
+function renewsCompletion(campaign: Campaign, a: SweepAssignment): boolean {
+  return !!a.completedAt && a.completedAt < campaign.createdAt && a.assignedAt < campaign.createdAt;
+}
+
+/**
+ * A retrain published after an attest-only cycle was opened and before it was completed: attesting
+ * that cycle would skip the course the new version asks for, so a full cycle replaces it (the next
+ * n, the attest-only cycle kept as history). The summary's `assignedAt` is when the open cycle opened.
+ */
+function upgradesOpenCycle(campaign: Campaign, a: SweepAssignment): boolean {
+  return (
+    campaign.requirement === 'full' &&
+    a.requirement === 'attest-only' &&
+    !a.completedAt &&
+    a.assignedAt < campaign.createdAt
+  );
 }
 
 /** The reminders due for the assignment's current cycle, each with the key that claims it. */
