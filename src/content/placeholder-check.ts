@@ -8,7 +8,8 @@ import type { YamlSource } from './yaml-source.js';
  * The placeholder checks (issue 22). Course files speak through `{{org.name}}`, `{{contact.comms}}`…
  * (domain/placeholders.ts); the loader refuses, at the file and the exact line, a name that is not in
  * PLACEHOLDER_NAMES, a malformed one (`{{ org.name }`, `{{}}`), one in an id, and one where Markdown
- * would mangle it (inside a longer link target, a bare web address or an HTML tag). The sites it
+ * would mangle it (inside a longer link target, a bare web address or an HTML tag), and "a"/"an"
+ * directly before an `{{org.*}}` one (the article that fits depends on the name). The sites it
  * finds go to content:check, which checks that the demo organisation has a value for each name.
  */
 
@@ -75,6 +76,25 @@ function problemWith(found: Found, known: readonly string[]): string | null {
   return null;
 }
 
+/** "a" or "an" ending the text before a placeholder (a word of its own: not "Ana", not "data"). */
+const ARTICLE_BEFORE = /(?:^|[^\p{L}\p{N}_])(an?)\s+$/iu;
+
+/**
+ * An article directly before an organisation value reads wrongly once filled ("a Atkins client
+ * project", "a Ærø & Sons developer"): which article fits depends on the name. `before` is the text
+ * up to the placeholder.
+ */
+function articleProblem(found: Found, before: string): string | null {
+  if (!found.name?.startsWith('org.')) return null;
+  const article = ARTICLE_BEFORE.exec(before.slice(-40))?.[1];
+  if (!article) return null;
+  return (
+    `article "${article}" before {{${found.name}}}: it reads wrongly for some names once filled ` +
+    '("a Atkins client project"); put the name after the noun, for example "a developer at {{org.name}}", ' +
+    '"a client project for {{org.name}}"'
+  );
+}
+
 /** Fields that hold ids or refer to them: never a placeholder (ids go into URLs, keys and records). */
 const ID_FIELDS = new Set(['id', 'next', 'start', 'clauses', 'lessons', 'clause']);
 
@@ -112,7 +132,7 @@ export function scanYamlPlaceholders(
     for (const found of findAll(value)) {
       cursor = locate(lines, found.raw, cursor) ?? cursor;
       const line = cursor.line;
-      const problem = problemWith(found, known);
+      const problem = problemWith(found, known) ?? articleProblem(found, value.slice(0, found.index));
       if (problem) scan.issues.push({ file: source.file, line, field, message: problem });
       else scan.sites.push({ name: found.name!, file: source.file, line, field });
     }
@@ -183,7 +203,9 @@ export function scanLessonPlaceholders(
   const lines = text.split('\n');
   lines.forEach((lineText, i) => {
     for (const found of findAll(lineText)) {
-      const problem = problemWith(found, known);
+      // The line before too: a paragraph may break between the article and the placeholder.
+      const before = `${lines[i - 1] ?? ''}\n${lineText.slice(0, found.index)}`;
+      const problem = problemWith(found, known) ?? articleProblem(found, before);
       if (problem) scan.issues.push({ file, line: i + 1, field: '', message: problem });
       else scan.sites.push({ name: found.name!, file, line: i + 1, field: '' });
     }

@@ -82,8 +82,12 @@ const INLINE_TAG = /<\/?(?:a|abbr|b|code|del|em|i|kbd|s|span|strong|sub|sup)\b[^
  * blank line or list item in plain text, an opening quote. (A lone line break is the source's wrapping.)
  */
 const SENTENCE_START = /(?:^|[.!?:]["”’)]?\s+|>\s*|\n\s*\n\s*|\n\s*[-*]\s+|^["“‘]|\s["“‘])$/;
-/** A determiner before the name ("every your organisation employee" reads "every organisation employee"). */
-const DETERMINER = /\b(?:the|every|each|any|a|an|this|that|our)\s+$/i;
+/**
+ * A determiner before the name ("every your organisation employee" reads "every organisation
+ * employee"). Not "a"/"an": content:check refuses them before an organisation placeholder, and
+ * dropping "your" after one made "a organisation developer".
+ */
+const DETERMINER = /\b(?:the|every|each|any|this|that|our)\s+$/i;
 
 /**
  * A fallback phrase fitted to the text before it: without its "your" after a determiner, and with

@@ -219,3 +219,51 @@ describe('known placeholders', () => {
     expect(html).not.toMatch(/%7B|&#123;|&lbrace;/i);
   });
 });
+
+describe('an article before an organisation placeholder', () => {
+  // "a {{org.name}} developer" reads "a Atkins developer", "a Ærø & Sons developer" once filled.
+  const ARTICLE = /article "an?" before \{\{org\.(name|shortName)\}\}.*"a developer at \{\{org\.name\}\}"/i;
+
+  it('is refused in YAML and in a lesson (also across a line break), at the exact line', async () => {
+    await course.edit('examples.yaml', 'role: Engineer }', 'role: "Engineer, a {{org.name}} developer" }');
+    await course.edit(
+      'quiz.yaml',
+      'text: Hurry, correct: false, feedback: No. }',
+      'text: Hurry, correct: false, feedback: "No, An {{ org.shortName }} rule." }',
+    );
+    await course.edit(
+      'lessons/01-basics.md',
+      'Pause before you post. Read it as a stranger would.',
+      'Pause before you post. Read it as an\n{{org.shortName}} customer would.',
+    );
+    const error = await load();
+    expectIssue(error, {
+      file: 'minimal/examples.yaml',
+      line: await course.lineOf('examples.yaml', 'a {{org.name}} developer'),
+      field: 'examples[0].persona.role',
+      message: ARTICLE,
+    });
+    expectIssue(error, {
+      file: 'minimal/quiz.yaml',
+      line: await course.lineOf('quiz.yaml', 'An {{ org.shortName }}'),
+      field: 'questions[0].options[1].feedback',
+      message: ARTICLE,
+    });
+    expectIssue(error, {
+      file: 'minimal/lessons/01-basics.md',
+      line: await course.lineOf('lessons/01-basics.md', '{{org.shortName}} customer'),
+      field: '',
+      message: ARTICLE,
+    });
+  });
+
+  it('allows the name after other words, an article before a contact, and "Ana" or "data"', async () => {
+    await course.edit('examples.yaml', 'role: Engineer }', 'role: "A developer at {{org.name}}" }');
+    await course.edit(
+      'lessons/01-basics.md',
+      'Pause before you post. Read it as a stranger would.',
+      'Ask Ana {{org.name}} or a {{contact.comms}} person; data {{org.name}} keeps; a #{{org.tag}}Life post.',
+    );
+    await loadCourse(course.dir);
+  });
+});

@@ -203,3 +203,22 @@ describe('servedPlaceholderValues', () => {
     expect(explanation).toBe('Your communications team or your manager.');
   });
 });
+
+describe('no article before the organisation name in the served course', () => {
+  // "a Atkins client project", and with no saved profile "a organisation developer".
+  it.each([
+    ['no saved profile', DEFAULT_PROFILE, 'your organisation'],
+    ['Atkins', { ...ACME, name: 'Atkins', shortName: 'Atkins' }, 'Atkins'],
+    ['Ærø & Sons', { ...ACME, name: 'Ærø & Sons', shortName: 'Ærø' }, 'Ærø & Sons'],
+  ])('%s', async (_label, profile, name) => {
+    const real = await loadCourse(
+      fileURLToPath(new URL('../../../courses/social-media-policy', import.meta.url)),
+    );
+    const served = JSON.stringify(
+      resolveCourse(real, { values: servedPlaceholderValues(profile), overlay: BASELINE_OVERLAY }),
+    );
+    expect(served).not.toMatch(/\ban? (organisation|Atkins|Ærø)\b/);
+    expect(served).toContain(`a developer at ${name}`);
+    expect(served).toContain(`a client project for ${name}`);
+  });
+});
