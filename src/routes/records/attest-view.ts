@@ -8,6 +8,7 @@ import {
 } from '../../services/records/attestation.js';
 import { shortVersion } from '../../services/records/certificate-pdf.js';
 import { paragraphsOf } from '../../services/records/policy-pdf.js';
+import { shownTextKey } from '../../services/records/policy-text.js';
 import type { Reattestation } from '../../services/records/reattestation.js';
 import { clauseView, fmt } from './shared.js';
 
@@ -15,15 +16,20 @@ const MESSAGES = {
   typedName:
     'The name you typed does not match the name on your profile. Type your full name as shown above.',
   agreed: 'Tick the box to confirm that you have read, understood and will follow this policy.',
+  changed: 'The policy changed while you were reading it: read the current version, then attest.',
 } as const;
 
 /** The attestation form as typed, with a message per failed field. */
 export interface AttestForm {
   typedName: string;
-  errors: AttestationField[];
+  /** `changed`: the text changed since the page was read (shown again as it is now). */
+  errors: Array<AttestationField | 'changed'>;
 }
 
-/** What both attestation views share: the course, who signs, the statement and the form as typed. */
+/**
+ * What both attestation views share: the course (as this learner is shown it), who signs, the
+ * statement, the form as typed and the text it signs.
+ */
 function formView(user: SessionUser, course: Course, form: AttestForm) {
   return {
     fmt,
@@ -31,7 +37,13 @@ function formView(user: SessionUser, course: Course, form: AttestForm) {
     profileName: user.name,
     statement: ATTESTATION_STATEMENT,
     typedName: form.typedName,
-    errors: form.errors.map((field) => ({ field, message: MESSAGES[field] })),
+    // The text this page shows, carried by the form: signing refuses it once it is no longer served.
+    contentVersion: course.version,
+    textKey: shownTextKey(course),
+    errors: form.errors.map((field) => ({
+      field: field === 'changed' ? null : field,
+      message: MESSAGES[field],
+    })),
     fieldErrors: Object.fromEntries(form.errors.map((field) => [field, MESSAGES[field]])),
   };
 }
