@@ -1,10 +1,14 @@
+import type { Region } from './org-profile.js';
+
 /**
  * The person fields an assignment carries a copy of, so reports filter and reminders address people
  * without a join. One definition for every writer (a new assignment, a self-enrolment, an edit of
  * the person) and every reader that falls back to the person for assignments written before the
  * name and e-mail were copied. Adding a field means adding it here (and to the assignment schema).
+ * The region (issue #22) is copied so the learner's pages, which read the assignment anyway, know
+ * which jurisdiction notices to show without reading the person.
  */
-export const COPIED_PERSON_FIELDS = ['department', 'managerId', 'name', 'email'] as const;
+export const COPIED_PERSON_FIELDS = ['department', 'managerId', 'name', 'email', 'region'] as const;
 
 export type CopiedPersonField = (typeof COPIED_PERSON_FIELDS)[number];
 
@@ -14,14 +18,23 @@ export interface PersonCopy {
   managerId: string | null;
   name: string;
   email: string;
+  /**
+   * An assignment without the field means the person has no region: the person's region and this
+   * copy are new in the same release, so no person had a region while assignments lacked the copy.
+   */
+  region: Region | null;
 }
 
-/** A person as the copy is taken from (a missing manager is stored as null). */
+/**
+ * A person as the copy is taken from (a missing manager or region is stored as null). Pass the
+ * region the person has: a writer that leaves it out copies "no region".
+ */
 export interface CopySource {
   department: string;
   managerId?: string | null;
   name: string;
   email: string;
+  region?: Region | null;
 }
 
 /** The copy of a person's fields that an assignment stores. */
@@ -31,6 +44,7 @@ export function personCopy(person: CopySource): PersonCopy {
     managerId: person.managerId ?? null,
     name: person.name,
     email: person.email,
+    region: person.region ?? null,
   };
 }
 

@@ -269,3 +269,63 @@ describe('HR sets a person’s region', () => {
     expect(rhea?.region).toBe('eu');
   });
 });
+
+describe('the region travels with the assignment (issue #22: no read of the person per page)', () => {
+  /** The lesson page's text and the collection methods it called, besides the session's own. */
+  async function lessonAndReads(session: Session): Promise<{ page: string; ops: string[] }> {
+    const ops: string[] = [];
+    t.app.db.conn.set('debug', (collection: string, method: string) => ops.push(`${collection}.${method}`));
+    try {
+      const res = await session.get(LESSON);
+      expect(res.statusCode).toBe(200);
+      return { page: flat(res.body), ops: ops.filter((op) => !op.startsWith('sessions.')) };
+    } finally {
+      t.app.db.conn.set('debug', false);
+    }
+  }
+  const copiedRegion = async (userId: string) =>
+    (await t.app.db.models.Assignment.findById(`${userId}:${COURSE_ID}`).lean())?.region ?? null;
+
+  it('HR sets the region on the person form, then by CSV: the copy follows and the lesson shows that region only', async () => {
+    const mover = await person('mo.ver@demo.test', null);
+    await mover.session.get(LESSON); // the session is cached, as for any learner's next page
+    expect(await copiedRegion(mover.user._id)).toBeNull();
+
+    const form = {
+      email: mover.user.email,
+      name: mover.user.name,
+      employeeId: '',
+      department: mover.user.department,
+      managerEmail: '',
+      hireDate: '',
+      locale: 'en',
+      role: 'employee',
+      active: 'yes',
+      region: 'uk',
+    };
+    const edit = `/hr/people/${mover.user._id}/edit`;
+    expect((await hr.post(edit, form, edit)).statusCode).toBe(303);
+    expect(await copiedRegion(mover.user._id)).toBe('uk');
+    const asUk = await lessonAndReads(mover.session);
+    expect(asUk.page).toContain(PIDA);
+    expect(asUk.page).not.toContain(NLRA);
+    expect(asUk.ops.filter((op) => op.startsWith('users.'))).toEqual([]);
+
+    const csv = ['email,name,department,region', `${mover.user.email},${mover.user.name},Ops,us`].join('\n');
+    const res = await hr.post('/hr/people/import', { csv }, '/hr/people/import');
+    const at = res.headers.location as string;
+    expect((await hr.post(`${at}/apply`, {}, at)).statusCode).toBe(200);
+    expect(await copiedRegion(mover.user._id)).toBe('us');
+    const asUs = await lessonAndReads(mover.session);
+    expect(asUs.page).toContain(NLRA);
+    expect(asUs.page).not.toContain(PIDA);
+    expect(asUs.ops.filter((op) => op.startsWith('users.'))).toEqual([]);
+
+    // A file without the region column keeps the region, on the person and on the copy.
+    const keep = ['email,name,department', `${mover.user.email},${mover.user.name},Sales`].join('\n');
+    const again = (await hr.post('/hr/people/import', { csv: keep }, '/hr/people/import')).headers
+      .location as string;
+    await hr.post(`${again}/apply`, {}, again);
+    expect(await copiedRegion(mover.user._id)).toBe('us');
+  });
+});

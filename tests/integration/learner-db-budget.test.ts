@@ -14,17 +14,17 @@ import { answerForm, loadAttempt, newLearner, start } from './quiz-support.js';
 const BUDGET = {
   /** Assignment and progress summary, by `_id`; nothing written. The session comes from the
    * process's session cache (SESSION_CACHE_SECONDS): the learner's previous request put it there.
-   * Plus the person's region (issue #22: which jurisdiction notices the lesson shows), by `_id`. */
-  repeatLessonView: 3,
+   * The person's region (issue #22: which jurisdiction notices show) comes with the assignment. */
+  repeatLessonView: 2,
   /** Assignment, cycle, attempt 1 with its result, the result insert, the audit event, the
    * attempt marked graded, and for a pass the cycle's passedAt. */
   submitPass: 8,
   submitFail: 7,
   /** Assignment, cycle, attempt 1 with its result; the attempt insert and its audit event; the
    * cycle marked started and the assignment moved to in-progress, each by a guarded update
-   * (neither read again). Plus the person's region (issue #22: no question for another
-   * jurisdiction enters the draw), by `_id`. */
-  startFirstAttempt: 9,
+   * (neither read again). The person's region (issue #22: no question for another jurisdiction
+   * enters the draw) comes with the assignment. */
+  startFirstAttempt: 8,
 };
 
 let t: TestApp;

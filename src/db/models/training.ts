@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { REGIONS, type Region } from '../../domain/org-profile.js';
 
 /**
  * Training records. Hot documents have natural `_id` keys (FerretDB only indexes `_id`):
@@ -25,6 +26,12 @@ export interface AssignmentDoc {
    */
   name: string;
   email: string;
+  /**
+   * The person's region, copied like the department: the learner's pages show the jurisdiction
+   * notices from it without reading the person. Absent means no region: the field is as new as
+   * the person's region (domain/person-copy.ts).
+   */
+  region?: Region | null;
   source: AssignmentSource;
   ruleId: string | null;
   assignedAt: Date;
@@ -56,6 +63,7 @@ export const assignmentSchema = new Schema<AssignmentDoc>(
     managerId: { type: String, default: null },
     name: { type: String, default: '' },
     email: { type: String, default: '' },
+    region: { type: String, enum: [...REGIONS, null], default: null },
     source: { type: String, required: true },
     ruleId: { type: String, default: null },
     assignedAt: { type: Date, required: true },

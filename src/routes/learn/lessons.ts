@@ -88,16 +88,18 @@ async function showLesson(request: LessonRequest, reply: FastifyReply) {
   const learner = requireUser(request);
   const course = findCourse(request.server, request.params.courseId);
   const { lesson, index } = findLesson(course, request.params.lessonId);
-  const [shown] = await Promise.all([
-    request.server.services.learning.courseForLearner({ userId: learner.id, course }),
-    request.server.services.learning.recordLessonView({
-      learner,
-      course,
-      lesson,
-      now: request.server.clock.now(),
-    }),
-  ]);
-  // The lesson as this learner sees it: only the notice sections for their jurisdictions.
+  const { assignment } = await request.server.services.learning.recordLessonView({
+    learner,
+    course,
+    lesson,
+    now: request.server.clock.now(),
+  });
+  // The lesson as this learner sees it: only the notice sections for their jurisdictions (the
+  // assignment just read carries the person's region).
+  const shown = await request.server.services.learning.courseForLearner({
+    region: assignment.region,
+    course,
+  });
   const seen = shown.course.lessons[index] ?? lesson;
   return renderLesson(reply, shown.course, seen, index, blankFeedback(request.query.feedback === 'sent'));
 }
@@ -121,7 +123,7 @@ async function sendFeedback(request: FeedbackRequest, reply: FastifyReply) {
   } catch (err) {
     if (!(err instanceof Invalid)) throw err;
     reply.code(400);
-    const shown = await request.server.services.learning.courseForLearner({ userId: learner.id, course });
+    const shown = await request.server.services.learning.courseForLearnerOf({ userId: learner.id, course });
     return renderLesson(reply, shown.course, shown.course.lessons[index] ?? lesson, index, {
       kind,
       message,

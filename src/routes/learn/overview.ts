@@ -25,7 +25,9 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (cycle?.requirement === 'attest-only' && !cycle.attestedAt) {
         const changes = await app.services.records.reattestation({ course, cycle });
         if (changes) {
-          const shown = await app.services.learning.courseForLearner({ userId: learner.id, course });
+          // The assignment read for the standing carries the person's region.
+          const region = standing.assignment?.region;
+          const shown = await app.services.learning.courseForLearner({ region, course });
           const view = reattestPageView(learner, shown.course, changes, { typedName: '', errors: [] });
           return reply.viewAsync(view.template, view.data);
         }

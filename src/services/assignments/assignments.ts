@@ -22,6 +22,7 @@ import {
 } from '../../domain/assignment-rules.js';
 import { utcDay } from '../../domain/dates.js';
 import { Conflict, DomainError, Invalid, NotFound } from '../../domain/errors.js';
+import type { Region } from '../../domain/org-profile.js';
 import { COPIED_PERSON_FIELDS, personCopy } from '../../domain/person-copy.js';
 import { cycleState } from '../../domain/recertification.js';
 import type { ServiceContext } from '../context.js';
@@ -35,6 +36,8 @@ export interface AssignPerson extends RulePerson {
   managerId?: string | null;
   name: string;
   email: string;
+  /** Copied to the assignment: leaving it out copies "no region" (person-copy.ts). */
+  region?: Region | null;
 }
 
 const SOURCE_OF: Record<RuleTarget['kind'], AssignmentSource> = {

@@ -25,7 +25,12 @@ export async function ensureEnrolled(
   const repo = trainingRepository(models);
   let assignment = await repo.findAssignment(learner.id, course.id);
   if (!assignment) {
-    const person = await models.User.findById(learner.id, { managerId: 1, name: 1, email: 1 }).lean();
+    const person = await models.User.findById(learner.id, {
+      managerId: 1,
+      name: 1,
+      email: 1,
+      region: 1,
+    }).lean();
     assignment = await repo.ensureAssignment({
       _id: assignmentKey(learner.id, course.id),
       userId: learner.id,
@@ -35,6 +40,7 @@ export async function ensureEnrolled(
         managerId: person?.managerId,
         name: person?.name ?? '',
         email: person?.email ?? '',
+        region: person?.region ?? null,
       }),
       source: 'self',
       ruleId: null,

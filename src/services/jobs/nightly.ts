@@ -191,7 +191,16 @@ async function passOverPeople(
   const cursor = driverCollection(models.User).find<PersonRow>(
     {},
     {
-      projection: { name: 1, email: 1, role: 1, department: 1, active: 1, hireDate: 1, managerId: 1 },
+      projection: {
+        name: 1,
+        email: 1,
+        role: 1,
+        department: 1,
+        active: 1,
+        hireDate: 1,
+        managerId: 1,
+        region: 1,
+      },
       batchSize: BATCH,
     },
   );
@@ -221,6 +230,7 @@ function notePerson(
       managerId: person.managerId ?? null,
       name: person.name,
       email: person.email,
+      region: person.region ?? null,
     });
 }
 

@@ -1,7 +1,7 @@
 /** Learning use cases: lesson views and progress, "My training", example posts, lesson feedback. */
 import { classifyExample, clauseConfusion, recordedAnswers } from './classification.js';
 import { submitFeedback } from './feedback.js';
-import { courseForLearner } from './jurisdictions.js';
+import { courseForLearner, courseForLearnerOf } from './jurisdictions.js';
 import { courseProgress, myTraining, recordLessonView } from './progress.js';
 
 export {
@@ -18,7 +18,7 @@ export {
   type FeedbackKind,
   submitFeedback,
 } from './feedback.js';
-export { courseForLearner, jurisdictionsOf } from './jurisdictions.js';
+export { courseForLearner, courseForLearnerOf, jurisdictionsOf } from './jurisdictions.js';
 export {
   type CourseProgress,
   courseProgress,
@@ -39,4 +39,5 @@ export const learningCommands = {
   clauseConfusion,
   submitFeedback,
   courseForLearner,
+  courseForLearnerOf,
 };

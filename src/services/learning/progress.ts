@@ -27,7 +27,8 @@ export function resumeLocation(
 }
 
 /**
- * Records that the learner opened a lesson, and moves their resume point there.
+ * Records that the learner opened a lesson, and moves their resume point there. Returns the
+ * assignment read, whose copy of the person's region decides the notices the lesson shows.
  *
  * A repeat view reads only: the assignment and the progress summary by `_id`, plus one write when
  * the resume point moves (the learner went back to an earlier lesson). Only when the summary does
@@ -39,7 +40,7 @@ export function resumeLocation(
 export async function recordLessonView(
   ctx: ServiceContext,
   input: { learner: Learner; course: Course; lesson: Lesson; now: Date },
-): Promise<{ cycleId: string; progress: ProgressDoc; firstView: boolean }> {
+): Promise<{ cycleId: string; progress: ProgressDoc; firstView: boolean; assignment: AssignmentDoc }> {
   const { learner, course, lesson, now } = input;
   const { models } = ctx;
   const progressRepo = progressRepository(models);
@@ -54,9 +55,10 @@ export async function recordLessonView(
   const stored = await progressRepo.findProgress(cycleId);
   if (stored?.viewed?.[lesson.id]) {
     // Listed, so recorded: a repeat view. Write only to move the resume point: FerretDB serialises writes.
-    if (stored.lastLocation === location) return { cycleId, progress: stored, firstView: false };
+    if (stored.lastLocation === location) return { cycleId, progress: stored, firstView: false, assignment };
     await progressRepo.save(cycleId, owner, { lastLocation: location }, now);
-    return { cycleId, progress: { ...stored, lastLocation: location, updatedAt: now }, firstView: false };
+    const moved = { ...stored, lastLocation: location, updatedAt: now };
+    return { cycleId, progress: moved, firstView: false, assignment };
   }
 
   // Not listed: a first view, or an entry that a racing write dropped from the summary.
@@ -93,7 +95,7 @@ export async function recordLessonView(
     const cycle = await markCycleStarted(models, cycleId, now);
     if (cycle && couldComplete(course, cycle)) await evaluateCompletion(ctx, { cycleId, now });
   }
-  return { cycleId, progress, firstView };
+  return { cycleId, progress, firstView, assignment };
 }
 
 export interface CourseProgress {

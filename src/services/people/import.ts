@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { ImportPreviewDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
+import type { UserDoc } from '../../db/models/user.js';
 import { DuplicateUserError, newUserId } from '../../db/repositories/users.js';
 import { NotFound } from '../../domain/errors.js';
 import {
@@ -196,11 +197,13 @@ export async function applyImport(
   const preview = await findPreview(ctx.models, input.previewId);
   const result: ApplyResult = { created: 0, updated: 0, deactivated: 0, failed: [] };
   await applyCreates(ctx.models, preview, result);
-  await applyUpdates(ctx, preview, result, actorId, now);
-  // Assignment rules catch new and moved people now rather than at the next daily pass.
+  const updated = await applyUpdates(ctx, preview, result, actorId, now);
+  // Assignment rules catch new and moved people now rather than at the next daily pass. An updated
+  // person as stored after the update: a file without the region column kept their region, and
+  // their new assignments copy it.
   await applyRulesToPeople(
     ctx,
-    preview.changes.map((c) => ({ _id: c.userId, ...c.person })),
+    preview.changes.map((c) => updated.get(c.userId) ?? { _id: c.userId, ...c.person }),
     now,
   );
   await ctx.models.ImportPreview.updateOne({ _id: preview._id }, { $set: { appliedAt: now } });
@@ -240,19 +243,24 @@ async function applyCreates(models: Models, preview: ImportPreviewDoc, result: A
   });
 }
 
-/** The updates, then the people missing from the file (when the preview deactivates them). */
+/**
+ * The updates, then the people missing from the file (when the preview deactivates them). Returns
+ * the updated people as stored.
+ */
 async function applyUpdates(
   ctx: PeopleContext,
   preview: ImportPreviewDoc,
   result: ApplyResult,
   actorId: string,
   now: Date,
-): Promise<void> {
+): Promise<Map<string, UserDoc>> {
+  const updated = new Map<string, UserDoc>();
   const updates = preview.changes.filter((c) => c.action === 'update');
   await inPool(updates, 8, async (c) => {
     const changes = Object.fromEntries(c.fields.map((f) => [f, c.person[f as keyof typeof c.person]]));
     try {
-      await changePerson(ctx, { userId: c.userId, changes, actorId, now });
+      const changed = await changePerson(ctx, { userId: c.userId, changes, actorId, now });
+      if (changed) updated.set(c.userId, changed.after);
       result.updated += 1;
     } catch (err) {
       if (!(err instanceof DuplicateUserError)) throw err;
@@ -263,4 +271,5 @@ async function applyUpdates(
     await changePerson(ctx, { userId: d.userId, changes: { active: false }, actorId, now });
     result.deactivated += 1;
   });
+  return updated;
 }

@@ -27,8 +27,8 @@ export type NewPerson = PersonInput & { _id?: string; passwordHash?: string };
 type CopiedFields = '_id' | 'active' | CopiedPersonField;
 
 /**
- * Keeps the copies of a person's department, manager, active flag, name and e-mail on their
- * assignments in step, so reports and reminders need no join. One write per course, each by `_id`.
+ * Keeps the copies of a person's department, manager, active flag, name, e-mail and region on
+ * their assignments in step, so reports and reminders need no join. One write per course, each by `_id`.
  */
 export async function syncAssignments(
   models: Models,

@@ -95,7 +95,8 @@ export async function startAttempt(
 
   const { course, cycle } = quiz;
   const n = state.nextAttemptNo;
-  const jurisdictions = await jurisdictionsOf(ctx, { userId: learner.id });
+  // The assignment read above carries the person's region: no read of the person.
+  const jurisdictions = await jurisdictionsOf(ctx, { region: quiz.assignment.region });
   const attempt = newAttempt(quiz, learner, n, now, jurisdictions);
   if (!(await attemptsRepository(ctx.models).insertAttempt(attempt))) return n;
 

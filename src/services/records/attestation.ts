@@ -1,17 +1,18 @@
 import { insertOnce } from '../../db/insert-once.js';
 import type { Models } from '../../db/models/index.js';
 import type { AttestationDoc } from '../../db/models/records.js';
-import type { CycleDoc } from '../../db/models/training.js';
+import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import { type CompletionStatus, canAttest, completionStatus } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
+import type { Region } from '../../domain/org-profile.js';
 import { attestedVersions } from '../../domain/reattestation.js';
 import { normaliseName } from '../../domain/roles.js';
 import { ensureEnrolled, type Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { courseForLearner } from '../learning/jurisdictions.js';
 import { cycleCompletionStatus, evaluateCompletion } from './completion.js';
-import { keepPolicyText, shownTextKey } from './policy-text.js';
+import { keepPolicyText } from './policy-text.js';
 import { previousAttestation, type Reattestation, reattestationFor } from './reattestation.js';
 
 export const ATTESTATION_STATEMENT = 'I have read, understood and will follow this policy.';
@@ -27,23 +28,11 @@ export interface AttestInput {
   ip: string;
   userAgent: string;
   now: Date;
-  /**
-   * The text the form was served with (`contentVersion` and `shownTextKey`): a signature is refused
-   * when the learner would be shown other words now. Absent (a service caller): the text served now.
-   */
-  read?: ReadText;
-}
-
-/** What the learner read: the course version and the kept-text key of the page the form was on. */
-export interface ReadText {
-  contentVersion: string;
-  textKey: string;
 }
 
 export type AttestResult =
   | { ok: true; attestation: AttestationDoc; created: boolean; completed: boolean }
-  /** `changed`: the text changed between the page and the signature (nothing stored). */
-  | { ok: false; reason: 'not-ready' | 'unknown-user' | 'changed' }
+  | { ok: false; reason: 'not-ready' | 'unknown-user' }
   /** Which fields failed: both are reported at once so the form shows every problem together. */
   | { ok: false; reason: 'invalid'; fields: AttestationField[] };
 
@@ -66,18 +55,17 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
   if (existing) return finish(existing, false);
 
   if (!canAttest(cycle)) return { ok: false, reason: 'not-ready' };
-  const person = await models.User.findById(input.userId, { name: 1 }).lean();
+  // The region with the name: this read is needed for the name check anyway.
+  const person = await models.User.findById(input.userId, { name: 1, region: 1 }).lean();
   if (!person) return { ok: false, reason: 'unknown-user' };
-  // The text as this learner is shown it now: only the notices of their jurisdictions.
-  const shown = await courseForLearner(ctx, { userId: input.userId, course });
-  if (input.read && textChanged(input.read, shown.course)) return { ok: false, reason: 'changed' };
   const fields: AttestationField[] = [];
   if (normaliseName(input.typedName) !== normaliseName(person.name)) fields.push('typedName');
   if (!input.agreed) fields.push('agreed');
   if (fields.length > 0) return { ok: false, reason: 'invalid', fields };
 
   // The text first: an attestation of this version never exists without the words it binds to.
-  // Kept per distinct text.
+  // The text as this learner was shown it: only the notices of their jurisdictions, kept per distinct text.
+  const shown = await courseForLearner(ctx, { region: person.region, course });
   const policyTextId = await keepPolicyText(ctx, { ...shown, now });
   const replaced = await previousAttestation(models, cycle);
   const proposed: AttestationDoc = {
@@ -147,10 +135,17 @@ export interface AttestationPage {
   status: CompletionStatus;
   /** For a learner re-attesting a new policy version, what changed since they last attested (else null). */
   reattestation: Reattestation | null;
+  /** The person's region as their assignment copies it: whose notices the page shows (`courseForLearner`). */
+  region: Region | null;
 }
 
 /** Reads what the attestation page shows for a cycle as this request read it. */
-async function pageFor(ctx: ServiceContext, course: Course, cycle: CycleDoc): Promise<AttestationPage> {
+async function pageFor(
+  ctx: ServiceContext,
+  course: Course,
+  cycle: CycleDoc,
+  assignment: AssignmentDoc,
+): Promise<AttestationPage> {
   const attestation = await findAttestation(ctx.models, cycle._id);
   // Signing may have completed the cycle since it was read: read it again for its certificate.
   const fresh = attestation ? await ctx.models.Cycle.findById(cycle._id).lean<CycleDoc>() : cycle;
@@ -167,6 +162,7 @@ async function pageFor(ctx: ServiceContext, course: Course, cycle: CycleDoc): Pr
     certificateCode: fresh?.certificateCode ?? null,
     status,
     reattestation: state === 'form' ? await reattestationFor(ctx, { course, cycle }) : null,
+    region: assignment.region ?? null,
   };
 }
 
@@ -175,13 +171,8 @@ export async function attestationPage(
   ctx: ServiceContext,
   input: { learner: Learner; course: Course; now: Date },
 ): Promise<AttestationPage> {
-  const { cycle } = await ensureEnrolled(ctx, input);
-  return pageFor(ctx, input.course, cycle);
-}
-
-/** Does the learner's page differ from what they would be shown now (a new version, profile values or notices)? */
-function textChanged(read: ReadText, shown: Course): boolean {
-  return read.contentVersion !== shown.version || read.textKey !== shownTextKey(shown);
+  const { cycle, assignment } = await ensureEnrolled(ctx, input);
+  return pageFor(ctx, input.course, cycle, assignment);
 }
 
 export type SignResult =
@@ -189,7 +180,7 @@ export type SignResult =
   /** Not signed: what failed, and the page to show again with it. */
   | {
       ok: false;
-      reason: 'not-ready' | 'unknown-user' | 'invalid' | 'changed';
+      reason: 'not-ready' | 'unknown-user' | 'invalid';
       fields: AttestationField[];
       page: AttestationPage;
     };
@@ -203,9 +194,14 @@ export async function signAttestation(
   input: Omit<AttestInput, 'userId' | 'cycle'> & { learner: Learner },
 ): Promise<SignResult> {
   const { learner, ...form } = input;
-  const { cycle } = await ensureEnrolled(ctx, { learner, course: input.course, now: input.now });
+  const { cycle, assignment } = await ensureEnrolled(ctx, { learner, course: input.course, now: input.now });
   const result = await attest(ctx, { ...form, userId: learner.id, cycle });
   if (result.ok) return { ok: true };
   const fields = result.reason === 'invalid' ? result.fields : [];
-  return { ok: false, reason: result.reason, fields, page: await pageFor(ctx, input.course, cycle) };
+  return {
+    ok: false,
+    reason: result.reason,
+    fields,
+    page: await pageFor(ctx, input.course, cycle, assignment),
+  };
 }

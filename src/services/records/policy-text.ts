@@ -51,14 +51,6 @@ export function keptTextKey(courseId: string, text: PolicyText): string {
 }
 
 /**
- * The kept-text key of the policy as a learner is shown it (pass the course narrowed by
- * `courseForLearner`): the attestation form carries it, so a signature never binds to other words.
- */
-export function shownTextKey(course: Course): string {
-  return keptTextKey(course.id, policyTextOf(course));
-}
-
-/**
  * Keeps the policy text a learner is shown (the course narrowed to their jurisdictions), once per
  * distinct text: the first attestation of it inserts it, every later one hits the duplicate key
  * (already kept). Written before the attestation, so no attestation exists without its words.
@@ -83,18 +75,19 @@ const pdfName = (courseId: string, version: string) => `${courseId}-policy-${sho
 
 /**
  * The current policy as a PDF, for HR and for learners assigned the course (anyone else: 404, as
- * for a missing page).
+ * for a missing page), with the notices of the viewer's jurisdictions.
  */
 export async function policyPdf(
   ctx: ServiceContext,
   input: { viewer: { id: string; role: Role }; course: Course },
 ): Promise<{ pdf: Buffer; fileName: string }> {
   const { viewer, course } = input;
-  if (!HR_ROLES.includes(viewer.role)) {
-    const assignment = await trainingRepository(ctx.models).findAssignment(viewer.id, course.id);
-    if (!assignment) throw new NotFound('This course is not assigned to you.');
-  }
-  const shown = await courseForLearner(ctx, { userId: viewer.id, course });
+  // The viewer's assignment: whether a learner may have the PDF, and (its copy of their region)
+  // whose notices it prints. HR without one gets those of every region the profile enables.
+  const assignment = await trainingRepository(ctx.models).findAssignment(viewer.id, course.id);
+  if (!assignment && !HR_ROLES.includes(viewer.role))
+    throw new NotFound('This course is not assigned to you.');
+  const shown = await courseForLearner(ctx, { region: assignment?.region, course });
   return {
     pdf: await renderPolicyPdf(policyTextOf(shown.course, shown.jurisdictions)),
     fileName: pdfName(course.id, course.version),

@@ -16,10 +16,12 @@ const person = {
 };
 
 describe('person copy on assignments', () => {
-  it('copies exactly the listed fields, a missing manager as null', () => {
+  it('copies exactly the listed fields, a missing manager or region as null', () => {
     const copy = personCopy(person);
     expect(Object.keys(copy)).toEqual([...COPIED_PERSON_FIELDS]);
     expect(copy.managerId).toBeNull();
+    expect(copy.region).toBeNull();
+    expect(personCopy({ ...person, region: 'eu' }).region).toBe('eu');
   });
 
   it('sees a change in a copied field or the active flag, and nothing else', () => {
@@ -27,6 +29,8 @@ describe('person copy on assignments', () => {
     expect(personCopyChanged(person, { ...person, managerId: null })).toBe(false);
     expect(personCopyChanged(person, { ...person, name: 'Anne' })).toBe(true);
     expect(personCopyChanged(person, { ...person, managerId: 'm1' })).toBe(true);
+    expect(personCopyChanged(person, { ...person, region: null })).toBe(false);
+    expect(personCopyChanged(person, { ...person, region: 'uk' })).toBe(true);
     expect(personCopyChanged(person, { ...person, active: false })).toBe(true);
   });
 
