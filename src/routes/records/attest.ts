@@ -8,7 +8,18 @@ const Params = Type.Object({ courseId: Slug }, { additionalProperties: false });
 const AttestBody = formBody({
   typedName: Text(200),
   agreed: Type.Optional(Type.Literal('yes')),
+  // The text the page showed (hidden fields): the version hash and the kept-text key.
+  contentVersion: Type.Optional(Type.String({ pattern: '^[a-f0-9]{1,64}$' })),
+  textKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:_-]{1,200}$' })),
 });
+
+/** The text the form was served with; a form without it (an older page) signs the text served now. */
+function readText(body: { contentVersion?: string; textKey?: string }) {
+  const { contentVersion, textKey } = body;
+  return contentVersion !== undefined || textKey !== undefined
+    ? { contentVersion: contentVersion ?? '', textKey: textKey ?? '' }
+    : undefined;
+}
 
 /** Typed-name policy attestation for the learner's current cycle (GET shows every state; POST signs). */
 const attestRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -41,18 +52,20 @@ const attestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         course,
         typedName: request.body.typedName,
         agreed: request.body.agreed === 'yes',
+        read: readText(request.body),
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? '',
         now: app.clock.now(),
       });
       if (result.ok) return reply.redirect(`/learn/${course.id}/attest`, 303);
-      // A form to correct (400), or not passed yet / the account vanished (409): the page says what to do.
+      // A form to correct (400); not passed yet, the account vanished or the text changed since the
+      // page was read (409): the page, with the text as it is now, says what to do.
       const invalid = result.reason === 'invalid';
       reply.code(invalid ? 400 : 409);
       const shown = await app.services.learning.courseForLearner({ region: result.page.region, course });
       const view = attestPageView(user, shown.course, result.page, {
         typedName: invalid ? request.body.typedName : '',
-        errors: result.fields,
+        errors: result.reason === 'changed' ? ['changed'] : result.fields,
       });
       return reply.viewAsync(view.template, view.data);
     },

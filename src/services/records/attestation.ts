@@ -12,7 +12,7 @@ import { ensureEnrolled, type Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { courseForLearner } from '../learning/jurisdictions.js';
 import { cycleCompletionStatus, evaluateCompletion } from './completion.js';
-import { keepPolicyText } from './policy-text.js';
+import { keepPolicyText, shownTextKey } from './policy-text.js';
 import { previousAttestation, type Reattestation, reattestationFor } from './reattestation.js';
 
 export const ATTESTATION_STATEMENT = 'I have read, understood and will follow this policy.';
@@ -28,11 +28,23 @@ export interface AttestInput {
   ip: string;
   userAgent: string;
   now: Date;
+  /**
+   * The text the form was served with (`contentVersion` and `shownTextKey`): a signature is refused
+   * when the learner would be shown other words now. Absent (a service caller): the text served now.
+   */
+  read?: ReadText;
+}
+
+/** What the learner read: the course version and the kept-text key of the page the form was on. */
+export interface ReadText {
+  contentVersion: string;
+  textKey: string;
 }
 
 export type AttestResult =
   | { ok: true; attestation: AttestationDoc; created: boolean; completed: boolean }
-  | { ok: false; reason: 'not-ready' | 'unknown-user' }
+  /** `changed`: the text changed between the page and the signature (nothing stored). */
+  | { ok: false; reason: 'not-ready' | 'unknown-user' | 'changed' }
   /** Which fields failed: both are reported at once so the form shows every problem together. */
   | { ok: false; reason: 'invalid'; fields: AttestationField[] };
 
@@ -58,14 +70,16 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
   // The region with the name: this read is needed for the name check anyway.
   const person = await models.User.findById(input.userId, { name: 1, region: 1 }).lean();
   if (!person) return { ok: false, reason: 'unknown-user' };
+  // The text as this learner is shown it now: only the notices of their jurisdictions.
+  const shown = await courseForLearner(ctx, { region: person.region, course });
+  if (input.read && textChanged(input.read, shown.course)) return { ok: false, reason: 'changed' };
   const fields: AttestationField[] = [];
   if (normaliseName(input.typedName) !== normaliseName(person.name)) fields.push('typedName');
   if (!input.agreed) fields.push('agreed');
   if (fields.length > 0) return { ok: false, reason: 'invalid', fields };
 
   // The text first: an attestation of this version never exists without the words it binds to.
-  // The text as this learner was shown it: only the notices of their jurisdictions, kept per distinct text.
-  const shown = await courseForLearner(ctx, { region: person.region, course });
+  // Kept per distinct text.
   const policyTextId = await keepPolicyText(ctx, { ...shown, now });
   const replaced = await previousAttestation(models, cycle);
   const proposed: AttestationDoc = {
@@ -175,12 +189,17 @@ export async function attestationPage(
   return pageFor(ctx, input.course, cycle, assignment);
 }
 
+/** Does the learner's page differ from what they would be shown now (a new version, profile values or notices)? */
+function textChanged(read: ReadText, shown: Course): boolean {
+  return read.contentVersion !== shown.version || read.textKey !== shownTextKey(shown);
+}
+
 export type SignResult =
   | { ok: true }
   /** Not signed: what failed, and the page to show again with it. */
   | {
       ok: false;
-      reason: 'not-ready' | 'unknown-user' | 'invalid';
+      reason: 'not-ready' | 'unknown-user' | 'invalid' | 'changed';
       fields: AttestationField[];
       page: AttestationPage;
     };

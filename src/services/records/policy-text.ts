@@ -51,6 +51,14 @@ export function keptTextKey(courseId: string, text: PolicyText): string {
 }
 
 /**
+ * The kept-text key of the policy as a learner is shown it (pass the course narrowed by
+ * `courseForLearner`): the attestation form carries it, so a signature never binds to other words.
+ */
+export function shownTextKey(course: Course): string {
+  return keptTextKey(course.id, policyTextOf(course));
+}
+
+/**
  * Keeps the policy text a learner is shown (the course narrowed to their jurisdictions), once per
  * distinct text: the first attestation of it inserts it, every later one hits the duplicate key
  * (already kept). Written before the attestation, so no attestation exists without its words.
