@@ -118,6 +118,14 @@ function fill(text: string, values: ReadonlyMap<string, string>, encode: (v: str
   return out + text.slice(at);
 }
 
+/**
+ * Plain text filled as the served course's plain-text fields are (values as typed, fallbacks
+ * fitted): for words kept outside the course, such as a published version's recorded changes.
+ */
+export function fillPlainText(text: string, values: ReadonlyMap<string, string>): string {
+  return fill(text, values, (v) => v);
+}
+
 /** markdown-it percent-encodes a link target, so `[list]({{org.clientListUrl}})` reaches the HTML like this. */
 const ENCODED_IN_HREF = /%7B%7B(?:%20)*([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)(?:%20)*%7D%7D/gi;
 const SAFE_LINK = /^(?:https?:\/\/|mailto:)/i;
@@ -143,7 +151,7 @@ const isHtmlField = (key: string) => key === 'html' || key.endsWith('Html');
 
 /** Every string in a course value filled (a deep copy). Ids never contain braces, so they come out as they went in. */
 function fillDeep(value: unknown, values: ReadonlyMap<string, string>, html: boolean): unknown {
-  if (typeof value === 'string') return html ? fillHtml(value, values) : fill(value, values, (v) => v);
+  if (typeof value === 'string') return html ? fillHtml(value, values) : fillPlainText(value, values);
   if (Array.isArray(value)) return value.map((item) => fillDeep(item, values, html));
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   const out: Record<string, unknown> = {};

@@ -1,3 +1,4 @@
+import { fillPlainText } from './course-resolve.js';
 import type { ChangeKind, ClauseChange, ClauseWording } from './policy-version.js';
 
 /**
@@ -76,6 +77,23 @@ export function whatChanged(versions: PublishedChanges[], attested: number): Wha
     notes: since.map(({ n, note, publishedAt }) => ({ n, note, publishedAt })),
     required: [...required.values()],
     minor: [...minor.values()],
+  };
+}
+
+/**
+ * What changed as a learner reads it: the recorded wordings keep their placeholders as authors wrote
+ * them (HR's diff shows them so), so the wording attested before and a minor change's title are
+ * filled with the values the course is served with now.
+ */
+export function filledChanges(changes: WhatChanged, values: ReadonlyMap<string, string>): WhatChanged {
+  const fill = (text: string) => fillPlainText(text, values);
+  return {
+    ...changes,
+    required: changes.required.map((r) => ({
+      ...r,
+      before: { title: fill(r.before.title), summary: fill(r.before.summary), text: fill(r.before.text) },
+    })),
+    minor: changes.minor.map((m) => ({ ...m, title: fill(m.title) })),
   };
 }
 

@@ -208,6 +208,20 @@ describe('the what-changed page of a learner re-attesting', () => {
     page = (await session.get(ATTEST)).body;
   });
 
+  it('shows the wording attested before and a minor title with the placeholders filled', () => {
+    expect(flat(page)).toContain('What changed');
+    expect(flat(page)).toContain('Criticising how Kestrel Works or a manager treats staff');
+    expect(flat(page)).toContain('When in doubt, ask Kestrel first');
+    expect(page).not.toContain('{{');
+  });
+
+  it("HR's diff of the version keeps the placeholders as the authors wrote them", async () => {
+    const diff = await hr.get(`/hr/courses/${COURSE_ID}/policy/versions/2`);
+    expect(diff.statusCode).toBe(200);
+    expect(diff.body).toContain('{{org.name}}');
+    expect(diff.body).toContain('{{org.shortName}}');
+  });
+
   it('a profile save that changes the text between opening and signing: 409 on the what-changed page', async () => {
     const fields = hiddenFields(page);
     await renameOrganisation('Kestrel Group');

@@ -30,6 +30,8 @@ export interface Catalogue {
   ): Promise<Course | undefined>;
   /** The overlay a course is served with now (the baseline before any publish). */
   overlayOf(courseId: string): PolicyOverlay;
+  /** The placeholder values the courses are served with now (the fallbacks before the first read). */
+  values(): ReadonlyMap<string, string>;
 }
 
 interface State {
@@ -92,6 +94,7 @@ export function createCatalogue(deps: {
   return {
     templates,
     overlayOf,
+    values: () => state?.values ?? servedPlaceholderValues(DEFAULT_PROFILE),
     async refresh(options = {}) {
       // The test clock may be moved back: any distance from the last read beyond the TTL is stale.
       const fresh = Math.abs(clock.now().getTime() - readAt) < REFRESH_MS;

@@ -6,6 +6,7 @@ import type { CycleDoc } from '../../db/models/training.js';
 import { type Clause, type Course, clauseById } from '../../domain/course.js';
 import {
   attestedVersions,
+  filledChanges,
   type RequiredChange,
   versionsSince,
   type WhatChanged,
@@ -64,7 +65,8 @@ export async function reattestationFor(
   if (ids.length === 0) return null;
   // One query: policy_versions holds a handful of documents per course, so even a scan is small.
   const versions = await ctx.models.PolicyVersion.find({ _id: { $in: ids } }).lean<PolicyVersionDoc[]>();
-  const changes = whatChanged(versions, theirs);
+  // Filled with the values the course is served with: the learner never reads a raw placeholder.
+  const changes = filledChanges(whatChanged(versions, theirs), ctx.catalogue.values());
   const clauses = changes.required.flatMap((change) => {
     const now = clauseById(course, change.clauseId);
     return now ? [{ ...change, now }] : [];
