@@ -9,7 +9,8 @@ import { REGIONS, type Region } from './org-profile.js';
  * - the regions the profile enables, or every region while the profile names none (a new install
  *   shows every notice rather than none);
  * - narrowed to the person's own region when their record has one (HR's person form or the CSV
- *   `region` column). A person whose region the profile does not enable sees no notice.
+ *   `region` column, which accept only regions the profile enables). A person whose region the
+ *   profile no longer enables sees the enabled regions' notices, as if they had none.
  *
  * A SCORM package has no person: it carries the notices of every region the profile enables.
  */
@@ -34,7 +35,10 @@ export function learnerJurisdictions(
 ): Region[] {
   const enabled = enabledJurisdictions(profileRegions);
   if (!personRegion || !isRegion(personRegion)) return enabled;
-  return enabled.filter((r) => r === personRegion);
+  const own = enabled.filter((r) => r === personRegion);
+  // HR's form and the import accept only enabled regions; one the profile stopped enabling later
+  // would leave no notice at all, so the person sees the enabled regions' notices instead.
+  return own.length > 0 ? own : enabled;
 }
 
 /** Whether something marked for `marked` (absent or empty: everyone) is shown to a learner in `shown`. */
@@ -52,11 +56,11 @@ const IN_WORDS: Record<Region, string> = {
   other: 'other countries',
 };
 
-/** "the United States and the United Kingdom": who a notice is for, in words. */
-export function jurisdictionNames(codes: readonly string[]): string {
+/** "the United States and the United Kingdom": who a notice is for, in words ("or" for a choice). */
+export function jurisdictionNames(codes: readonly string[], joiner: 'and' | 'or' = 'and'): string {
   const names = ordered(codes).map((r) => IN_WORDS[r]);
   if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${names.slice(0, -1).join(', ')} ${joiner} ${names[names.length - 1]}`;
 }
 
 // ------------------------------------------------------------------------- lesson notice markers

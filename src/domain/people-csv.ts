@@ -1,4 +1,5 @@
 import { parseDay } from './dates.js';
+import { jurisdictionNames } from './jurisdictions.js';
 import { REGIONS, type Region } from './org-profile.js';
 import { isValidEmail, normaliseEmail } from './roles.js';
 
@@ -89,13 +90,26 @@ export function isValidEmployeeId(employeeId: string): boolean {
 
 /**
  * The one region rule (CSV import and the person form): empty (null: the person sees the notices of
- * every region the profile enables) or one of the profile's region codes, in any case.
+ * every region the profile enables) or a region code, in any case, that the organisation profile
+ * enables (`enabled`; any region while it names none). `notEnabled` names a region code the profile
+ * does not enable.
  */
-export function parseRegion(text: string): { region: Region | null } | { error: string } {
+export function parseRegion(
+  text: string,
+  enabled: readonly Region[] = [],
+): { region: Region | null } | { error: string; notEnabled?: Region } {
   const code = text.trim().toLowerCase();
   if (code === '') return { region: null };
-  if ((REGIONS as readonly string[]).includes(code)) return { region: code as Region };
-  return { error: `Region "${text.trim().slice(0, 20)}" is not one of ${REGIONS.join(', ')}.` };
+  const shown = text.trim().slice(0, 20);
+  if (!(REGIONS as readonly string[]).includes(code))
+    return { error: `Region "${shown}" is not one of ${REGIONS.join(', ')}.` };
+  const region = code as Region;
+  if (enabled.length === 0 || enabled.includes(region)) return { region };
+  const named = REGIONS.filter((r) => enabled.includes(r)).map((r) => `${r} (${jurisdictionNames([r])})`);
+  return {
+    error: `Region "${shown}" is not enabled in the organisation profile, which enables only ${named.join(', ')}.`,
+    notEnabled: region,
+  };
 }
 
 /** The one locale rule (CSV import and the person form): a language code such as en or fr-CA. */
@@ -108,6 +122,7 @@ const FALSE = new Set(['no', 'n', 'false', '0', 'inactive']);
 /** Validates one data row (cells keyed by column); returns the clean row or every reason it is rejected. */
 export function validateRow(
   cells: Partial<Record<Column, string>>,
+  regions: readonly Region[] = [],
 ): { row: ImportRow } | { reasons: string[] } {
   const get = (c: Column) => (cells[c] ?? '').trim();
   const reasons: string[] = [];
@@ -137,7 +152,7 @@ export function validateRow(
   const activeText = get('active').toLowerCase();
   if (!TRUE.has(activeText) && !FALSE.has(activeText))
     reasons.push(`Active must be yes or no, not "${activeText.slice(0, 20)}".`);
-  const region = cells.region === undefined ? undefined : parseRegion(cells.region);
+  const region = cells.region === undefined ? undefined : parseRegion(cells.region, regions);
   if (region && 'error' in region) reasons.push(region.error);
   if (reasons.length) return { reasons };
   return {
@@ -247,6 +262,7 @@ function indexPeople(existing: Iterable<ExistingPerson>): Known {
 function checkRows(
   rows: Array<{ line: number; cells: Partial<Record<Column, string>> }>,
   known: Known,
+  regions: readonly Region[],
 ): { valid: ValidRow[]; rejected: ImportPlan['rejected'] } {
   const rejected: ImportPlan['rejected'] = [];
   const valid: ValidRow[] = [];
@@ -254,7 +270,7 @@ function checkRows(
   const firstLineOfEmployeeId = new Map<string, number>();
 
   for (const { line, cells } of rows) {
-    const result = validateRow(cells);
+    const result = validateRow(cells, regions);
     const email = normaliseEmail(cells.email ?? '').slice(0, 254);
     if ('reasons' in result) {
       rejected.push({ line, email, reasons: result.reasons });
@@ -352,10 +368,15 @@ function planChanges(
 export function planImport(
   rows: Array<{ line: number; cells: Partial<Record<Column, string>> }>,
   existing: Iterable<ExistingPerson>,
-  opts: { deactivateMissing: boolean; newId: () => string },
+  opts: {
+    deactivateMissing: boolean;
+    newId: () => string;
+    /** The regions the organisation profile enables (none: any region is accepted). */
+    regions?: readonly Region[];
+  },
 ): ImportPlan {
   const known = indexPeople(existing);
-  const { valid, rejected } = checkRows(rows, known);
+  const { valid, rejected } = checkRows(rows, known, opts.regions ?? []);
   const ids = new Map<number, string>(valid.map((v) => [v.line, v.match?._id ?? opts.newId()]));
   const accepted = withKnownManagers(valid, ids, known, rejected);
   const { changes, unchanged, seen } = planChanges(accepted, ids, known);

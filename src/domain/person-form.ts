@@ -1,4 +1,6 @@
 import { dayKey, parseDay } from './dates.js';
+import { jurisdictionNames } from './jurisdictions.js';
+import type { Region } from './org-profile.js';
 import { isValidEmployeeId, isValidLocale, type PlannedPerson, parseRegion } from './people-csv.js';
 import { isValidEmail, normaliseEmail, type Role } from './roles.js';
 
@@ -57,13 +59,24 @@ export function adminRoleErrors(actorRole: string, wanted: string, current: stri
   return [{ field: 'role', message: 'Only an administrator can grant or remove the administrator role.' }];
 }
 
+/** The region error: a region the organisation profile does not enable names the ones it does. */
+function regionMessage(notEnabled: Region | undefined, regions: readonly Region[]): string {
+  if (!notEnabled) return 'Choose one of the listed regions.';
+  return (
+    `The organisation profile does not enable ${jurisdictionNames([notEnabled])}. ` +
+    `Choose one of its regions (${jurisdictionNames(regions, 'or')}), or leave it not set.`
+  );
+}
+
 /**
- * Checks the add/edit form. The manager is looked up by the caller (`managerId` given here);
+ * Checks the add/edit form. The manager is looked up by the caller (`managerId` given here), and
+ * `regions` are the ones the organisation profile enables (none: any region);
  * returns the clean input or the field errors to show next to each field.
  */
 export function validatePersonForm(
   form: PersonForm,
   manager: { id: string | null; found: boolean },
+  regions: readonly Region[] = [],
 ): { input: PlannedPerson & { role: Role } } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
   const email = normaliseEmail(form.email);
@@ -84,8 +97,8 @@ export function validatePersonForm(
   const locale = form.locale.trim() || 'en';
   if (!isValidLocale(locale))
     errors.push({ field: 'locale', message: 'Enter a language code such as en or fr-CA.' });
-  const region = parseRegion(form.region ?? '');
-  if ('error' in region) errors.push({ field: 'region', message: `Choose one of the listed regions.` });
+  const region = parseRegion(form.region ?? '', regions);
+  if ('error' in region) errors.push({ field: 'region', message: regionMessage(region.notEnabled, regions) });
   const managerEmail = normaliseEmail(form.managerEmail);
   if (managerEmail && !isValidEmail(managerEmail)) {
     errors.push({ field: 'managerEmail', message: 'Enter a valid email address for the manager.' });

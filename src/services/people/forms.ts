@@ -1,6 +1,7 @@
 import type { Models } from '../../db/models/index.js';
 import { DuplicateUserError, usersRepository } from '../../db/repositories/users.js';
 import { NotFound } from '../../domain/errors.js';
+import type { Region } from '../../domain/org-profile.js';
 import {
   adminRoleErrors,
   type FieldError,
@@ -9,6 +10,7 @@ import {
   validatePersonForm,
 } from '../../domain/person-form.js';
 import type { Role } from '../../domain/roles.js';
+import { currentProfile } from '../organisation/profile.js';
 import { applyRulesToPeople, createPerson, type PeopleContext, type Person, updatePerson } from './people.js';
 
 /** HR's add and edit forms: the checks, the write, and the assignment rules for the person. */
@@ -24,6 +26,11 @@ async function managerOf(models: Models, email: string): Promise<{ id: string | 
   if (!email.trim()) return { id: null, found: true };
   const m = await usersRepository(models).findByEmail(email);
   return { id: m?._id ?? null, found: !!m };
+}
+
+/** The regions a person's region may be: the organisation profile's (none: any region). */
+async function enabledRegions(ctx: PeopleContext): Promise<Region[]> {
+  return (await currentProfile(ctx)).regions;
 }
 
 async function findPerson(models: Models, userId: string): Promise<Person> {
@@ -57,7 +64,11 @@ export async function addPerson(
   input: { form: PersonForm; actor: FormActor; now: Date },
 ): Promise<{ errors: FieldError[] }> {
   const { form, actor, now } = input;
-  const checked = validatePersonForm(form, await managerOf(ctx.models, form.managerEmail));
+  const [manager, regions] = await Promise.all([
+    managerOf(ctx.models, form.managerEmail),
+    enabledRegions(ctx),
+  ]);
+  const checked = validatePersonForm(form, manager, regions);
   const errors = [
     ...('errors' in checked ? checked.errors : []),
     ...adminRoleErrors(actor.role, form.role, null),
@@ -83,8 +94,11 @@ export async function editPerson(
 ): Promise<{ person: Person; errors: FieldError[] }> {
   const { form, actor, now } = input;
   const person = await findPerson(ctx.models, input.userId);
-  const manager = await managerOf(ctx.models, form.managerEmail);
-  const checked = validatePersonForm(form, manager);
+  const [manager, regions] = await Promise.all([
+    managerOf(ctx.models, form.managerEmail),
+    enabledRegions(ctx),
+  ]);
+  const checked = validatePersonForm(form, manager, regions);
   const errors = [
     ...('errors' in checked ? checked.errors : []),
     ...adminRoleErrors(actor.role, form.role, person.role),

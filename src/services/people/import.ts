@@ -16,6 +16,7 @@ import {
 } from '../../domain/people-csv.js';
 import { inPool } from '../../domain/pool.js';
 import type { ServiceContext } from '../context.js';
+import { currentProfile } from '../organisation/profile.js';
 import { applyRulesToPeople, changePerson, insertPerson, type PeopleContext } from './people.js';
 
 export { CsvFormatError };
@@ -103,9 +104,12 @@ export async function previewImport(
   input: { csv: string; fileName: string; deactivateMissing: boolean; actorId: string; now: Date },
 ): Promise<ImportPreviewDoc> {
   const rows = parsePeopleCsv(input.csv);
-  const plan = planImport(rows, await existingPeople(ctx.models), {
+  const [existing, profile] = await Promise.all([existingPeople(ctx.models), currentProfile(ctx)]);
+  const plan = planImport(rows, existing, {
     deactivateMissing: input.deactivateMissing,
     newId: newUserId,
+    // A region column accepts only the regions the organisation profile enables.
+    regions: profile.regions,
   });
   const doc: ImportPreviewDoc = {
     _id: randomBytes(16).toString('hex'),

@@ -160,7 +160,10 @@ describe('which jurisdictions a learner sees', () => {
   it('profile regions, narrowed by the person; every region while the profile names none', () => {
     expect(learnerJurisdictions(['us', 'uk'], null)).toEqual(['us', 'uk']);
     expect(learnerJurisdictions(['uk', 'us'], 'us')).toEqual(['us']);
-    expect(learnerJurisdictions(['uk'], 'us')).toEqual([]);
+    // A region the profile no longer enables (changed after the person's was set): the profile's
+    // regions' notices, never none ("the notices below…" with nothing below).
+    expect(learnerJurisdictions(['uk'], 'us')).toEqual(['uk']);
+    expect(learnerJurisdictions(['eu', 'uk'], 'ca')).toEqual(['uk', 'eu']);
     expect(learnerJurisdictions([], null)).toEqual(['us', 'uk', 'eu', 'ca', 'au', 'other']);
     expect(learnerJurisdictions([], 'uk')).toEqual(['uk']);
   });

@@ -145,6 +145,27 @@ describe('planImport', () => {
     expect(plan.rejected[0]!.reasons[0]).toMatch(/belongs to another person/);
   });
 
+  it('rejects a region the organisation profile does not enable, naming the ones it does; any while it names none', () => {
+    const rows = [
+      row(2, { email: 'us@x.test', name: 'Us', region: 'US' }),
+      row(3, { email: 'uk@x.test', name: 'Uk', region: 'uk' }),
+      row(4, { email: 'none@x.test', name: 'None', region: '' }),
+    ];
+    const plan = planImport(rows, existing, { deactivateMissing: false, newId, regions: ['uk'] });
+    expect(plan.rejected).toEqual([
+      {
+        line: 2,
+        email: 'us@x.test',
+        reasons: [
+          'Region "US" is not enabled in the organisation profile, which enables only uk (the United Kingdom).',
+        ],
+      },
+    ]);
+    expect(plan.changes.map((c) => c.person.region)).toEqual(['uk', null]);
+    const open = planImport(rows, existing, { deactivateMissing: false, newId, regions: [] });
+    expect(open.rejected).toEqual([]);
+  });
+
   it('deactivates only active employees missing from the file, not rejected rows or HR', () => {
     const plan = planImport([row(2, { email: 'two@x.test', name: 'Two', hireDate: 'bad' })], existing, {
       deactivateMissing: true,

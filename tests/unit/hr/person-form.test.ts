@@ -44,6 +44,23 @@ describe('HR person form rules', () => {
     expect('errors' in refused && refused.errors.map((e) => e.field)).toEqual(['region']);
   });
 
+  it('refuses a region the organisation profile does not enable, naming the ones it does; any while it names none', () => {
+    const refused = validatePersonForm({ ...form, region: 'us' }, { id: null, found: true }, ['uk', 'eu']);
+    expect('errors' in refused && refused.errors).toEqual([
+      {
+        field: 'region',
+        message:
+          'The organisation profile does not enable the United States. Choose one of its regions (the United Kingdom or the EU and EEA), or leave it not set.',
+      },
+    ]);
+    const ok = validatePersonForm({ ...form, region: 'EU' }, { id: null, found: true }, ['uk', 'eu']);
+    expect('input' in ok && ok.input.region).toBe('eu');
+    const unset = validatePersonForm({ ...form, region: '' }, { id: null, found: true }, ['uk']);
+    expect('input' in unset && unset.input.region).toBe(null);
+    const anyWhileNone = validatePersonForm({ ...form, region: 'us' }, { id: null, found: true }, []);
+    expect('input' in anyWhileNone && anyWhileNone.input.region).toBe('us');
+  });
+
   it('uses the same employee ID and locale rules as the CSV import', () => {
     const checked = validatePersonForm(
       { ...form, employeeId: '-bad', locale: 'english' },

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
-import { REGION_LABELS, REGIONS } from '../../../domain/org-profile.js';
+import { enabledJurisdictions } from '../../../domain/jurisdictions.js';
+import { REGION_LABELS, REGIONS, type Region } from '../../../domain/org-profile.js';
 import { type FieldError, formFromPerson, type PersonForm } from '../../../domain/person-form.js';
 import type { Person } from '../../../services/people/people.js';
 import { ObjectIdString } from '../../form-schema.js';
@@ -21,16 +22,28 @@ const ListQuery = Type.Object(
 const IdParams = Type.Object({ id: ObjectIdString }, { additionalProperties: false });
 
 /** The add/edit form, with a 400 when it shows errors. */
-function renderForm(
+async function renderForm(
   reply: FastifyReply,
   data: { user: Person | null; form: PersonForm; errors: FieldError[] },
 ) {
   if (data.errors.length) reply.code(400);
-  return reply.viewAsync('hr/people/form', { ...data, regions: REGION_CHOICES });
+  const profile = await reply.server.services.organisation.currentProfile();
+  return reply.viewAsync('hr/people/form', {
+    ...data,
+    regions: regionChoices(profile.regions, data.form.region),
+  });
 }
 
-/** The region choices: the codes with their names (the form's select), in the profile's order. */
-const REGION_CHOICES = REGIONS.map((code) => ({ code, label: REGION_LABELS[code] }));
+/**
+ * The region choices (the form's select): the regions the organisation profile enables (every one
+ * while it names none), and the person's current region if the profile no longer enables it, so the
+ * form shows it and its error rather than silently changing it.
+ */
+function regionChoices(profileRegions: readonly Region[], current: string | undefined) {
+  const enabled = enabledJurisdictions(profileRegions);
+  const codes = REGIONS.filter((r) => enabled.includes(r) || r === current);
+  return codes.map((code) => ({ code, label: REGION_LABELS[code] }));
+}
 
 /** After a save: back to the list, which says it was saved. */
 const SAVED = '/hr/people?saved=1';
