@@ -6,18 +6,21 @@
  * wording attested before and a minor change's title with placeholders filled, as served.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cycleKey } from '../../src/db/keys.js';
+import { assignmentKey, cycleKey } from '../../src/db/keys.js';
 import type { AttestationDoc } from '../../src/db/models/records.js';
 import type { CycleDoc } from '../../src/db/models/training.js';
 import { outboxMailer } from '../../src/mail/transport.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { attestFormFields } from '../helpers/attest-form.js';
 import { completeWithCertificate, course, takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
 let hr: Session;
 const ATTEST = `/learn/${COURSE_ID}/attest`;
+const UNREAD =
+  'This form did not say which version of the policy you read: read the policy below, then attest.';
 const CHANGED = 'The policy changed while you were reading it: read the current version, then attest.';
 const NEW_SMP04 =
   'Treat everyone with courtesy online; criticising how {{org.name}} treats staff stays protected.';
@@ -29,14 +32,6 @@ const flat = (html: string) =>
     .replace(/&#39;/g, "'")
     .replace(/&quot;/g, '"')
     .replace(/\s+/g, ' ');
-
-/** The hidden fields of the attestation form on a page (the CSRF token included). */
-function hiddenFields(html: string): Record<string, string> {
-  const form = /<form method="post" action="[^"]*\/attest"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
-  return Object.fromEntries(
-    [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
-  );
-}
 
 /** A learner who passed the quiz and has the attestation form in front of them. */
 async function learnerAtForm(email: string, name: string) {
@@ -51,7 +46,7 @@ async function learnerAtForm(email: string, name: string) {
 async function openForm(session: Session) {
   const res = await session.get(ATTEST);
   expect(res.statusCode).toBe(200);
-  const fields = hiddenFields(res.body);
+  const fields = attestFormFields(res.body);
   expect(Object.keys(fields).sort()).toEqual(['_csrf', 'contentVersion', 'textKey']);
   return fields;
 }
@@ -145,7 +140,7 @@ describe('the signature binds to the text the learner was shown', () => {
     expect(flat(res.body)).toContain('criticising how Kestrel Works treats staff stays protected');
     expect(await attestationOf(vic.id)).toBeNull();
     // The page shown again carries the version it shows: signing from it records version 2.
-    const again = hiddenFields(res.body);
+    const again = attestFormFields(res.body);
     expect(again.contentVersion).toBe(course(t.app).version);
     const signed = await sign(vic.session, again, vic.name);
     expect(signed.statusCode).toBe(303);
@@ -182,7 +177,42 @@ describe('the signature binds to the text the learner was shown', () => {
     expect(res.statusCode).toBe(409);
     expect(flat(res.body)).toContain(CHANGED);
     expect(await attestationOf(rae.id)).toBeNull();
-    expect(hiddenFields(res.body).textKey).not.toBe(fields.textKey);
+    expect(attestFormFields(res.body).textKey).not.toBe(fields.textKey);
+  });
+});
+
+describe('the form must say what it was served with', () => {
+  it('a POST without the version and text key: 400, the page again with why, nothing stored', async () => {
+    const ned = await learnerAtForm('ned.noform@demo.test', 'Ned Noform');
+    const { _csrf } = await openForm(ned.session);
+    for (const partial of [{}, { contentVersion: course(t.app).version }] as Record<string, string>[]) {
+      const res = await sign(ned.session, { _csrf: _csrf!, ...partial }, ned.name);
+      expect(res.statusCode).toBe(400);
+      expect(flat(res.body)).toContain(UNREAD);
+      expect(res.body).not.toMatch(/at .*\.(ts|js):\d+/);
+      expect(await attestationOf(ned.id)).toBeNull();
+      // The page shown again carries the text it shows: signing from it is accepted.
+      expect(Object.keys(attestFormFields(res.body)).sort()).toEqual(['_csrf', 'contentVersion', 'textKey']);
+    }
+  });
+});
+
+describe('the region comes from the assignment copy, as on every page', () => {
+  it('a person whose user record and assignment copy disagree signs what the page showed', async () => {
+    const uma = await learnerAtForm('uma.copy@demo.test', 'Uma Copy');
+    // Written directly: the copy says UK, the user record says no region (a copy the writers keep in step).
+    await t.app.db.models.Assignment.updateOne(
+      { _id: assignmentKey(uma.id, COURSE_ID) },
+      { $set: { region: 'uk' } },
+    );
+    await t.app.db.models.User.updateOne({ _id: uma.id }, { $set: { region: null } });
+    const fields = await openForm(uma.session);
+    const res = await sign(uma.session, fields, uma.name);
+    expect(res.statusCode).toBe(303);
+    expect(await attestationOf(uma.id)).toMatchObject({
+      policyTextId: fields.textKey,
+      jurisdictions: ['uk'],
+    });
   });
 });
 
@@ -223,7 +253,7 @@ describe('the what-changed page of a learner re-attesting', () => {
   });
 
   it('a profile save that changes the text between opening and signing: 409 on the what-changed page', async () => {
-    const fields = hiddenFields(page);
+    const fields = attestFormFields(page);
     await renameOrganisation('Kestrel Group');
     const res = await sign(session, fields, early.name);
     expect(res.statusCode).toBe(409);
@@ -231,7 +261,7 @@ describe('the what-changed page of a learner re-attesting', () => {
     expect(flat(res.body)).toContain(CHANGED);
     expect(flat(res.body)).toContain('criticising how Kestrel Group treats staff stays protected');
     expect(await attestationOf(early.id, 2)).toBeNull();
-    const signed = await sign(session, hiddenFields(res.body), early.name);
+    const signed = await sign(session, attestFormFields(res.body), early.name);
     expect(signed.statusCode).toBe(303);
     expect(await attestationOf(early.id, 2)).toMatchObject({ policyVersion: 2, replacesVersion: 1 });
   });

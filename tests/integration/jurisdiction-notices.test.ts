@@ -13,6 +13,7 @@ import type { Region } from '../../src/domain/org-profile.js';
 import { drawQuestions, seededRng } from '../../src/domain/quiz/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { postAttestForm } from '../helpers/attest-form.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { course, cycleOf, takeQuiz } from './records-helpers.js';
 
@@ -179,7 +180,7 @@ describe('the attestation keeps exactly the notices shown', () => {
     const page = flat((await who.session.get(ATTEST)).body);
     for (const words of sees) expect(page).toContain(words);
     for (const words of doesNotSee) expect(page).not.toContain(words);
-    const res = await who.session.post(ATTEST, { typedName: who.user.name, agreed: 'yes' }, ATTEST);
+    const res = await postAttestForm(who.session, ATTEST, { typedName: who.user.name, agreed: 'yes' });
     expect(res.statusCode).toBe(303);
     const cycle = await cycleOf(t.app, learner);
     const attestation = await t.app.db.models.Attestation.findById(cycle._id).lean<AttestationDoc>();

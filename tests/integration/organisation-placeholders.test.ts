@@ -13,6 +13,7 @@ import { REFRESH_MS } from '../../src/services/courses/index.js';
 import { unzip } from '../e2e/scorm-harness.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { postAttestForm } from '../helpers/attest-form.js';
 import { cliContext } from '../helpers/cli.js';
 import { TestClock } from '../helpers/clock.js';
 import { commandsDuring, monitoredUri } from '../helpers/db-commands.js';
@@ -146,11 +147,7 @@ describe('placeholders on every surface', () => {
     expect(attestPage.body).toContain(`Speaking for ${ESCAPED}`);
     expect(attestPage.body).toContain('Ask at #press.');
     const name = (await t.app.db.models.User.findById(learner.id).lean())!.name;
-    const attested = await s.post(
-      `/learn/${ID}/attest`,
-      { typedName: name, agreed: 'yes' },
-      `/learn/${ID}/attest`,
-    );
+    const attested = await postAttestForm(s, `/learn/${ID}/attest`, { typedName: name, agreed: 'yes' });
     expect(attested.statusCode).toBe(303);
 
     const cert = await t.app.db.models.Certificate.findOne({ userId: learner.id, courseId: ID }).lean();

@@ -11,6 +11,7 @@ import { outboxMailer } from '../../src/mail/transport.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
+import { postAttestForm } from '../helpers/attest-form.js';
 import { completeWithCertificate, course, cycleOf, takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
@@ -123,7 +124,7 @@ describe('what changed, for a US learner', () => {
 
   it('the signature keeps the US notice of the clause', async () => {
     const s = await loginAs(t.app, signer.email);
-    const res = await s.post(ATTEST, { typedName: signer.name, agreed: 'yes' }, ATTEST);
+    const res = await postAttestForm(s, ATTEST, { typedName: signer.name, agreed: 'yes' });
     expect(res.statusCode).toBe(303);
     const attestation = await t.app.db.models.Attestation.findById(
       (await cycleOf(t.app, signer))._id,

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignmentKey } from '../../src/db/keys.js';
+import { shownTextKey } from '../../src/services/records/policy-text.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { attestFormFields, postAttestForm } from '../helpers/attest-form.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { course, cycleOf, learnerByEmail, takeQuiz, viewAllLessons } from './records-helpers.js';
 
@@ -33,13 +35,19 @@ describe('attestation before passing', () => {
   });
 
   it('refuses a signature with 409 and stores nothing', async () => {
-    const res = await s.post(ATTEST, { typedName: erin.name, agreed: 'yes' }, ATTEST);
+    // No form on the page yet: a forged POST with the text as it is served (no region: every notice).
+    const shown = await t.app.services.learning.courseForLearner({ region: null, course: course(t.app) });
+    const read = { contentVersion: shown.course.version, textKey: shownTextKey(shown.course) };
+    const res = await s.post(ATTEST, { ...read, typedName: erin.name, agreed: 'yes' }, ATTEST);
     expect(res.statusCode).toBe(409);
     expect(await t.app.db.models.Attestation.countDocuments({})).toBe(0);
   });
 });
 
 describe('complete in the order quiz → attest → lessons (real quiz and lesson services)', () => {
+  /** The form as the page gave it when Erin signed (its CSRF token included). */
+  let signedForm: Record<string, string>;
+
   it('shows the clauses and the form once the quiz is passed', async () => {
     const result = await takeQuiz(t.app, erin, true);
     expect(result.passed).toBe(true);
@@ -52,7 +60,7 @@ describe('complete in the order quiz → attest → lessons (real quiz and lesso
   });
 
   it('rejects a name that does not match the profile with an accessible 400 form', async () => {
-    const res = await s.post(ATTEST, { typedName: 'Someone Else', agreed: 'yes' }, ATTEST);
+    const res = await postAttestForm(s, ATTEST, { typedName: 'Someone Else', agreed: 'yes' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('id="error-summary"');
     expect(res.body).toContain('aria-invalid="true"');
@@ -62,27 +70,32 @@ describe('complete in the order quiz → attest → lessons (real quiz and lesso
   });
 
   it('rejects a missing tick with 400, even with the right name', async () => {
-    const res = await s.post(ATTEST, { typedName: erin.name }, ATTEST);
+    const res = await postAttestForm(s, ATTEST, { typedName: erin.name });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('id="agreed-error"');
     expect(await t.app.db.models.Attestation.countDocuments({})).toBe(0);
   });
 
   it('rejects unknown form fields with 400', async () => {
-    const res = await s.post(ATTEST, { typedName: erin.name, agreed: 'yes', 'typedName[$ne]': 'x' }, ATTEST);
+    const res = await postAttestForm(s, ATTEST, {
+      typedName: erin.name,
+      agreed: 'yes',
+      'typedName[$ne]': 'x',
+    });
     expect(res.statusCode).toBe(400);
   });
 
   it('accepts the name ignoring case and extra spaces, and records version, IP and user agent', async () => {
     const sloppy = `  ${erin.name.toUpperCase().replace(' ', '   ')} `;
+    signedForm = attestFormFields((await s.get(ATTEST)).body);
     const res = await s.request({
       method: 'POST',
       url: ATTEST,
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'RecordsTest/1.0' },
       payload: new URLSearchParams({
+        ...signedForm,
         typedName: sloppy,
         agreed: 'yes',
-        _csrf: await s.csrf(ATTEST),
       }).toString(),
     });
     expect(res.statusCode).toBe(303);
@@ -107,9 +120,10 @@ describe('complete in the order quiz → attest → lessons (real quiz and lesso
   });
 
   it('treats a replayed submission as already done: same record, no second audit event', async () => {
-    const again = await s.post(ATTEST, { typedName: erin.name, agreed: 'yes' }, ATTEST);
+    // The form signed before, sent again (the page no longer shows one).
+    const again = await s.post(ATTEST, { ...signedForm, typedName: erin.name, agreed: 'yes' });
     expect(again.statusCode).toBe(303);
-    const wrongName = await s.post(ATTEST, { typedName: 'Someone Else', agreed: 'yes' }, ATTEST);
+    const wrongName = await s.post(ATTEST, { ...signedForm, typedName: 'Someone Else', agreed: 'yes' });
     expect(wrongName.statusCode).toBe(303);
     expect(await t.app.db.models.Attestation.countDocuments({})).toBe(1);
     expect(await t.app.db.models.AuditEvent.countDocuments({ action: 'attested' })).toBe(1);

@@ -15,6 +15,7 @@ import { courseForJurisdictions } from '../../src/domain/jurisdictions.js';
 import type { Region } from '../../src/domain/org-profile.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { postAttestForm } from '../helpers/attest-form.js';
 import { pdfFlowedText } from '../helpers/pdf-text.js';
 import { course, cycleOf, learnerByEmail, takeQuiz } from './records-helpers.js';
 
@@ -97,7 +98,7 @@ describe('the attestation page before signing', () => {
 
 describe('signing binds the record to exactly the text shown', () => {
   it('stores the version of the course as served (its files, the profile values filled in, the published policy) and a copy of that filled text', async () => {
-    const res = await s.post(ATTEST, { typedName: erin.name, agreed: 'yes' }, ATTEST);
+    const res = await postAttestForm(s, ATTEST, { typedName: erin.name, agreed: 'yes' });
     expect(res.statusCode).toBe(303);
     const cycle = await cycleOf(t.app, erin);
     const record = await t.app.db.models.Attestation.findById(cycle._id).lean();

@@ -5,6 +5,7 @@ import { defaultSettings } from '../../src/services/assignments/course-settings.
 import { newCycle } from '../../src/services/assignments/enrollment.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
+import { postAttestForm } from '../helpers/attest-form.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { course } from './records-helpers.js';
 
@@ -157,7 +158,9 @@ describe('an attest-only cycle (new policy version)', () => {
     const url = `/learn/${c.id}/attest`;
     const form = await s.get(url);
     expect(form.body).toContain('name="typedName"');
-    expect((await s.post(url, { typedName: 'riley  reattest', agreed: 'yes' }, url)).statusCode).toBe(303);
+    expect((await postAttestForm(s, url, { typedName: 'riley  reattest', agreed: 'yes' })).statusCode).toBe(
+      303,
+    );
 
     const done = await repo.findCycle(cycle._id);
     expect(done?.completedAt).not.toBeNull();

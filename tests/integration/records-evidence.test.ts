@@ -6,6 +6,7 @@ import { verifyAuditChain } from '../../src/services/audit/verify.js';
 import type { EvidencePack } from '../../src/services/records/evidence.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { postAttestForm } from '../helpers/attest-form.js';
 import { answerForm, htmlText, loadAttempt, newLearner, start } from './quiz-support.js';
 import { course, cycleOf, learnerByEmail, takeQuiz, viewAllLessons } from './records-helpers.js';
 
@@ -31,11 +32,7 @@ beforeAll(async () => {
   t.clock.advanceMinutes(course(t.app).quiz.cooldownMinutes + 1);
   expect((await takeQuiz(t.app, erin, true)).passed).toBe(true);
   t.clock.advanceMinutes(2);
-  const res = await s.post(
-    `/learn/${COURSE_ID}/attest`,
-    { typedName: erin.name, agreed: 'yes' },
-    `/learn/${COURSE_ID}/attest`,
-  );
+  const res = await postAttestForm(s, `/learn/${COURSE_ID}/attest`, { typedName: erin.name, agreed: 'yes' });
   expect(res.statusCode).toBe(303);
 });
 afterAll(async () => t.close());

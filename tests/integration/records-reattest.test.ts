@@ -13,6 +13,7 @@ import { outboxMailer } from '../../src/mail/transport.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { postAttestForm } from '../helpers/attest-form.js';
 import { commandsDuring, isWrite, monitoredUri } from '../helpers/db-commands.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { completeWithCertificate, course, learnerByEmail } from './records-helpers.js';
@@ -199,7 +200,7 @@ describe('re-attesting a new policy version', () => {
   });
 
   it('a refused signature shows the what-changed page again with the message', async () => {
-    const res = await s.post(ATTEST, { typedName: 'Someone Else', agreed: 'yes' }, ATTEST);
+    const res = await postAttestForm(s, ATTEST, { typedName: 'Someone Else', agreed: 'yes' });
     expect(res.statusCode).toBe(400);
     expect(text(res.body)).toContain('What changed');
     expect(text(res.body)).toContain(NEW_SMP04);
@@ -209,7 +210,7 @@ describe('re-attesting a new policy version', () => {
 
   it('attesting completes the cycle with version 2, replacing version 1', async () => {
     t.clock.set('2026-03-11T08:00:00Z');
-    const res = await s.post(ATTEST, { typedName: erin.name, agreed: 'yes' }, ATTEST);
+    const res = await postAttestForm(s, ATTEST, { typedName: erin.name, agreed: 'yes' });
     expect(res.statusCode).toBe(303);
     expect(await attestation(2)).toMatchObject({
       policyVersion: 2,
@@ -333,7 +334,7 @@ describe('several versions published since the last attestation', () => {
     expect(page).toContain(NEW_SMP02);
     expect(page).toContain('When in doubt, ask first (version 2)');
     expect(page).not.toContain('keep it back');
-    const res = await ss.post(ATTEST, { typedName: sam.name, agreed: 'yes' }, ATTEST);
+    const res = await postAttestForm(ss, ATTEST, { typedName: sam.name, agreed: 'yes' });
     expect(res.statusCode).toBe(303);
     const signed = await t.app.db.models.Attestation.findById(
       cycleKey(sam.id, COURSE_ID, 2),

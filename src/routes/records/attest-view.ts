@@ -17,13 +17,17 @@ const MESSAGES = {
     'The name you typed does not match the name on your profile. Type your full name as shown above.',
   agreed: 'Tick the box to confirm that you have read, understood and will follow this policy.',
   changed: 'The policy changed while you were reading it: read the current version, then attest.',
+  unread: 'This form did not say which version of the policy you read: read the policy below, then attest.',
 } as const;
 
 /** The attestation form as typed, with a message per failed field. */
 export interface AttestForm {
   typedName: string;
-  /** `changed`: the text changed since the page was read (shown again as it is now). */
-  errors: Array<AttestationField | 'changed'>;
+  /**
+   * `changed`: the text changed since the page was read; `unread`: the form did not say which text
+   * it was served with. Either way the page is shown again as it is now.
+   */
+  errors: Array<AttestationField | 'changed' | 'unread'>;
 }
 
 /**
@@ -41,7 +45,7 @@ function formView(user: SessionUser, course: Course, form: AttestForm) {
     contentVersion: course.version,
     textKey: shownTextKey(course),
     errors: form.errors.map((field) => ({
-      field: field === 'changed' ? null : field,
+      field: field === 'changed' || field === 'unread' ? null : field,
       message: MESSAGES[field],
     })),
     fieldErrors: Object.fromEntries(form.errors.map((field) => [field, MESSAGES[field]])),

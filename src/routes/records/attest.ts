@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifySchemaValidationError } from 'fastify';
 import { Type } from 'typebox';
 import { formBody, Slug, Text } from '../form-schema.js';
 import { requireCourse, requireUser } from '../guards.js';
@@ -8,17 +9,24 @@ const Params = Type.Object({ courseId: Slug }, { additionalProperties: false });
 const AttestBody = formBody({
   typedName: Text(200),
   agreed: Type.Optional(Type.Literal('yes')),
-  // The text the page showed (hidden fields): the version hash and the kept-text key.
-  contentVersion: Type.Optional(Type.String({ pattern: '^[a-f0-9]{1,64}$' })),
-  textKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:_-]{1,200}$' })),
+  // The text the page showed (hidden fields): the version hash and the kept-text key. Required: a
+  // form without them would sign whatever is served now, not what the learner read.
+  contentVersion: Type.String({ pattern: '^[a-f0-9]{1,64}$' }),
+  textKey: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,200}$' }),
 });
+const READ_FIELDS = new Set(['contentVersion', 'textKey']);
 
-/** The text the form was served with; a form without it (an older page) signs the text served now. */
-function readText(body: { contentVersion?: string; textKey?: string }) {
-  const { contentVersion, textKey } = body;
-  return contentVersion !== undefined || textKey !== undefined
-    ? { contentVersion: contentVersion ?? '', textKey: textKey ?? '' }
-    : undefined;
+/**
+ * Is the only thing wrong with the form that it lacks the text it was served with (a page from
+ * before the form carried it)? Then the page is shown again to read and sign; any other invalid
+ * body gets the app's 400 page.
+ */
+function lacksOnlyReadText(error: { validation?: FastifySchemaValidationError[] }): boolean {
+  const problems = error.validation ?? [];
+  return (
+    problems.length > 0 &&
+    problems.every((p) => p.keyword === 'required' && READ_FIELDS.has(String(p.params.missingProperty)))
+  );
 }
 
 /** Typed-name policy attestation for the learner's current cycle (GET shows every state; POST signs). */
@@ -43,16 +51,33 @@ const attestRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/learn/:courseId/attest',
-    { config: { access: 'authenticated' }, schema: { params: Params, body: AttestBody } },
+    {
+      config: { access: 'authenticated' },
+      schema: { params: Params, body: AttestBody },
+      attachValidation: true,
+    },
     async (request, reply) => {
+      const badForm = request.validationError;
+      if (badForm && !lacksOnlyReadText(badForm)) throw badForm;
       const user = requireUser(request);
       const course = requireCourse(app, request.params.courseId);
+      if (badForm) {
+        const page = await app.services.records.attestationPage({
+          learner: user,
+          course,
+          now: app.clock.now(),
+        });
+        const shown = await app.services.learning.courseForLearner({ region: page.region, course });
+        const view = attestPageView(user, shown.course, page, { typedName: '', errors: ['unread'] });
+        return reply.code(400).viewAsync(view.template, view.data);
+      }
+      const { contentVersion, textKey } = request.body;
       const result = await app.services.records.signAttestation({
         learner: user,
         course,
         typedName: request.body.typedName,
         agreed: request.body.agreed === 'yes',
-        read: readText(request.body),
+        read: { contentVersion, textKey },
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? '',
         now: app.clock.now(),

@@ -235,11 +235,12 @@ async function takeCourse(
     at = minutes(at, course.quiz.cooldownMinutes + 5);
   }
   await sit(true);
-  const { cycle } = await ensureEnrolled(ctx, { learner, course, now: at });
+  const { cycle, assignment } = await ensureEnrolled(ctx, { learner, course, now: at });
   const attested = await attest(ctx, {
     userId: person._id,
     course,
     cycle,
+    assignment,
     typedName: person.name,
     agreed: true,
     ip: '127.0.0.1',

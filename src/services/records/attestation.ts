@@ -1,4 +1,5 @@
 import { insertOnce } from '../../db/insert-once.js';
+import { assignmentKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { AttestationDoc } from '../../db/models/records.js';
 import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
@@ -33,6 +34,11 @@ export interface AttestInput {
    * when the learner would be shown other words now. Absent (a service caller): the text served now.
    */
   read?: ReadText;
+  /**
+   * The learner's assignment as the caller read it: its person copy's region says whose notices the
+   * pages showed, so the check reads the same source. Absent: read by its key.
+   */
+  assignment?: Pick<AssignmentDoc, 'region'>;
 }
 
 /** What the learner read: the course version and the kept-text key of the page the form was on. */
@@ -67,11 +73,12 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
   if (existing) return finish(existing, false);
 
   if (!canAttest(cycle)) return { ok: false, reason: 'not-ready' };
-  // The region with the name: this read is needed for the name check anyway.
-  const person = await models.User.findById(input.userId, { name: 1, region: 1 }).lean();
+  const person = await models.User.findById(input.userId, { name: 1 }).lean();
   if (!person) return { ok: false, reason: 'unknown-user' };
-  // The text as this learner is shown it now: only the notices of their jurisdictions.
-  const shown = await courseForLearner(ctx, { region: person.region, course });
+  // The text as this learner is shown it now: only the notices of their jurisdictions, from the
+  // region every page takes (the assignment's person copy), so page and check never disagree.
+  const region = await assignmentRegion(models, input);
+  const shown = await courseForLearner(ctx, { region, course });
   if (input.read && textChanged(input.read, shown.course)) return { ok: false, reason: 'changed' };
   const fields: AttestationField[] = [];
   if (normaliseName(input.typedName) !== normaliseName(person.name)) fields.push('typedName');
@@ -137,6 +144,16 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
     const { completed } = await evaluateCompletion(ctx, { cycleId: cycle._id, now });
     return { ok: true, attestation: record, created: wasCreated, completed };
   }
+}
+
+/** The region on the learner's assignment copy: the caller's read, else one `_id` read. */
+async function assignmentRegion(models: Models, input: AttestInput): Promise<Region | null> {
+  const assignment =
+    input.assignment ??
+    (await models.Assignment.findById(assignmentKey(input.userId, input.course.id), { region: 1 }).lean<
+      Pick<AssignmentDoc, 'region'>
+    >());
+  return assignment?.region ?? null;
 }
 
 /** The attestation page's facts about the learner's current cycle. */
@@ -210,11 +227,11 @@ export type SignResult =
  */
 export async function signAttestation(
   ctx: ServiceContext,
-  input: Omit<AttestInput, 'userId' | 'cycle'> & { learner: Learner },
+  input: Omit<AttestInput, 'userId' | 'cycle' | 'assignment'> & { learner: Learner },
 ): Promise<SignResult> {
   const { learner, ...form } = input;
   const { cycle, assignment } = await ensureEnrolled(ctx, { learner, course: input.course, now: input.now });
-  const result = await attest(ctx, { ...form, userId: learner.id, cycle });
+  const result = await attest(ctx, { ...form, userId: learner.id, cycle, assignment });
   if (result.ok) return { ok: true };
   const fields = result.reason === 'invalid' ? result.fields : [];
   return {
