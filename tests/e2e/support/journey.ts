@@ -127,6 +127,18 @@ interface RenderedQuestion {
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+/**
+ * Does a text on the page read as the authored text? The files speak through `{{…}}` placeholders
+ * the server fills from its organisation profile, so each one matches any words.
+ */
+export function reads(authored: string, shown: string, within = false): boolean {
+  const pattern = norm(authored)
+    .split(/\{\{\s*[\w.]+\s*\}\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.+?');
+  return new RegExp(within ? pattern : `^${pattern}$`, 's').test(norm(shown));
+}
+
 function optionsOf(q: Question): Array<{ id: string; text: string }> {
   if (q.type === 'classify') return q.reasons;
   if (q.type === 'spot') return q.segments;
@@ -136,10 +148,10 @@ function optionsOf(q: Question): Array<{ id: string; text: string }> {
 /** The bank question a rendered fieldset shows: same prompt, same choice texts, same post. */
 function identify(course: Course, shown: RenderedQuestion): Question {
   const matches = course.questions.filter((q) => {
-    if (norm(q.prompt) !== norm(shown.prompt)) return false;
-    const texts = new Set(optionsOf(q).map((o) => norm(o.text)));
-    if (!shown.choices.every((c) => texts.has(norm(c.text)))) return false;
-    if (q.type === 'classify' || q.type === 'spot') return norm(shown.post).includes(norm(q.post.text));
+    if (!reads(q.prompt, shown.prompt)) return false;
+    const texts = optionsOf(q).map((o) => o.text);
+    if (!shown.choices.every((c) => texts.some((text) => reads(text, c.text)))) return false;
+    if (q.type === 'classify' || q.type === 'spot') return reads(q.post.text, shown.post, true);
     return true;
   });
   if (matches.length !== 1) throw new Error(`question not identified (${matches.length}): ${shown.prompt}`);
@@ -177,18 +189,17 @@ export async function plannedAnswers(page: Page, pass: boolean): Promise<string[
     // The app's own answer key, matched to the page by the choices' texts.
     const key = rightAnswer(q);
     const rightIds = new Set(key.choiceIds);
-    const rightTexts = new Set(
-      optionsOf(q)
-        .filter((o) => rightIds.has(o.id))
-        .map((o) => norm(o.text)),
-    );
+    const rightTexts = optionsOf(q)
+      .filter((o) => rightIds.has(o.id))
+      .map((o) => o.text);
+    const isRight = (c: { text: string }) => rightTexts.some((text) => reads(text, c.text));
     const ids: string[] = [];
     if (q.type === 'classify') {
       const verdict = s.verdicts.find((v) => (v.value === key.verdict) === pass);
       ids.push(verdict!.id);
     }
-    const right = s.choices.filter((c) => rightTexts.has(norm(c.text)));
-    const wrong = s.choices.filter((c) => !rightTexts.has(norm(c.text)));
+    const right = s.choices.filter(isRight);
+    const wrong = s.choices.filter((c) => !isRight(c));
     if (pass) ids.push(...right.map((c) => c.id));
     else ids.push(wrong[0]!.id);
     return ids;
