@@ -1,6 +1,7 @@
 import { command as auditVerify } from './commands/audit-verify.js';
 import { command as contentCheck } from './commands/content-check.js';
 import { command as jobsRun } from './commands/jobs-run.js';
+import { command as scimToken } from './commands/scim-token.js';
 import { command as scormExport } from './commands/scorm-export.js';
 import { command as seedDemo } from './commands/seed-demo.js';
 import { command as userCreate } from './commands/user-create.js';
@@ -16,4 +17,5 @@ export const commands: CliCommand[] = [
   scormExport,
   usersImport,
   jobsRun,
+  scimToken,
 ];

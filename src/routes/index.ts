@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import organisationRoutes from './admin/organisation.js';
+import ssoAdminRoutes from './admin/sso.js';
 import authRoutes from './auth/index.js';
+import oidcRoutes from './auth/oidc.js';
 import healthRoutes from './health/index.js';
 import homeRoutes from './home/index.js';
 import hrAssignmentRoutes from './hr/assignments/index.js';
@@ -13,6 +15,7 @@ import reportingArea from './hr/reports/reporting-area.js';
 import learnRoutes from './learn/index.js';
 import quizRoutes from './quiz/index.js';
 import recordsRoutes from './records/index.js';
+import scimRoutes from './scim/index.js';
 import scormRoutes from './scorm/index.js';
 import teamRoutes from './team/index.js';
 
@@ -20,6 +23,7 @@ import teamRoutes from './team/index.js';
 export default async function routes(app: FastifyInstance) {
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(oidcRoutes);
   await app.register(homeRoutes);
   await app.register(learnRoutes);
   await app.register(recordsRoutes);
@@ -34,4 +38,6 @@ export default async function routes(app: FastifyInstance) {
   await app.register(teamRoutes);
   await app.register(scormRoutes);
   await app.register(organisationRoutes);
+  await app.register(ssoAdminRoutes);
+  await app.register(scimRoutes, { prefix: '/scim/v2' });
 }

@@ -59,7 +59,16 @@ import {
   reportListChunkSchema,
   reportSummarySchema,
 } from './reporting.js';
+import {
+  type ScimDeletedDoc,
+  type ScimGroupDoc,
+  type ScimTokenDoc,
+  scimDeletedSchema,
+  scimGroupSchema,
+  scimTokenSchema,
+} from './scim.js';
 import { type SessionDoc, sessionSchema } from './session.js';
+import { type SsoConfigDoc, type SsoUsedCodeDoc, ssoConfigSchema, ssoUsedCodeSchema } from './sso.js';
 import {
   type AssignmentDoc,
   assignmentSchema,
@@ -78,6 +87,8 @@ export function defineModels(conn: Connection) {
     User: conn.model<UserDoc>('User', userSchema),
     LoginKey: conn.model<LoginKeyDoc>('LoginKey', loginKeySchema),
     Session: conn.model<SessionDoc>('Session', sessionSchema),
+    SsoConfig: conn.model<SsoConfigDoc>('SsoConfig', ssoConfigSchema),
+    SsoUsedCode: conn.model<SsoUsedCodeDoc>('SsoUsedCode', ssoUsedCodeSchema),
     AuditEvent: conn.model<AuditEventDoc>('AuditEvent', auditEventSchema),
     AuditAnchor: conn.model<AuditAnchorDoc>('AuditAnchor', auditAnchorSchema),
     Assignment: conn.model<AssignmentDoc>('Assignment', assignmentSchema),
@@ -113,6 +124,9 @@ export function defineModels(conn: Connection) {
     PolicyVersion: conn.model<PolicyVersionDoc>('PolicyVersion', policyVersionSchema),
     PolicyHead: conn.model<PolicyHeadDoc>('PolicyHead', policyHeadSchema),
     PolicyDraft: conn.model<PolicyDraftDoc>('PolicyDraft', policyDraftSchema),
+    ScimToken: conn.model<ScimTokenDoc>('ScimToken', scimTokenSchema),
+    ScimGroup: conn.model<ScimGroupDoc>('ScimGroup', scimGroupSchema),
+    ScimDeleted: conn.model<ScimDeletedDoc>('ScimDeleted', scimDeletedSchema),
   };
 }
 

@@ -19,6 +19,10 @@ export interface UserDoc {
   /** Where the person works (a profile region): narrows the jurisdiction notices they see. */
   region?: Region | null;
   passwordHash?: string;
+  /** Single sign-on: `<issuer>|<sub>`, the provider's stable id for this person (absent until linked). */
+  ssoSubject?: string;
+  /** The identity provider's id for this person (SCIM `externalId`); the SCIM `id` is `_id`. */
+  externalId?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,12 +41,16 @@ export const userSchema = new Schema<UserDoc>(
     hireDate: { type: Date, default: null },
     region: { type: String, enum: [...REGIONS, null], default: null },
     passwordHash: { type: String },
+    ssoSubject: { type: String },
+    externalId: { type: String, default: null },
   },
   { collection: 'users', timestamps: true, versionKey: false },
 );
 userSchema.index({ email: 1 }, { unique: true });
 // Unique only when present: MongoDB honours `sparse`; FerretDB/SQLite treats missing values as distinct.
 userSchema.index({ employeeId: 1 }, { unique: true, sparse: true });
+// One person per provider subject; absent (not linked) is not a value, as for employeeId.
+userSchema.index({ ssoSubject: 1 }, { unique: true, sparse: true });
 
 /**
  * Login lookup keyed by e-mail. FerretDB only uses an index for `_id`, so the hot

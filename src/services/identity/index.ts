@@ -1,5 +1,7 @@
 import { login } from './login.js';
 import { sendLoginAlert } from './login-alerts.js';
+import { scimCommands } from './scim/index.js';
+import { ssoCommands } from './sso/index.js';
 
 /** The identity area's commands, bound to the service context in services/index.ts: sign-in and its alerts. */
-export const identityCommands = { login, sendLoginAlert };
+export const identityCommands = { login, sendLoginAlert, ...scimCommands, ...ssoCommands };

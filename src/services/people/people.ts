@@ -19,6 +19,8 @@ export type { DirectoryEntry };
 
 export interface PersonInput extends PlannedPerson {
   role?: Role;
+  /** The identity provider's id (SCIM); absent: kept as it is. */
+  externalId?: string | null;
 }
 
 /** A new person: HR's fields, and the id chosen ahead (import) or the password hash (user:create). */
@@ -60,6 +62,7 @@ function toUserFields(input: PersonInput): Partial<NewUser> & { employeeId?: str
   // An absent employee id is left out, never stored as null: the unique index is sparse.
   if (input.employeeId) fields.employeeId = input.employeeId;
   if (input.role) fields.role = input.role;
+  if (input.externalId !== undefined) fields.externalId = input.externalId;
   return fields;
 }
 
@@ -82,7 +85,7 @@ export async function insertPerson(models: Models, input: NewPerson): Promise<Us
 /** Creates a person and audits it (`person.created`; `via` names a channel other than HR's forms). */
 export async function createPerson(
   ctx: PeopleContext,
-  input: { person: NewPerson; actorId: string | null; via?: 'cli'; now: Date },
+  input: { person: NewPerson; actorId: string | null; via?: 'cli' | 'scim'; now: Date },
 ): Promise<UserDoc> {
   const user = await insertPerson(ctx.models, input.person);
   await ctx.audit.append(
@@ -137,6 +140,7 @@ export async function changePerson(
     active: changes.active ?? before.active,
     role: changes.role ?? before.role,
     region: changes.region === undefined ? (before.region ?? null) : changes.region,
+    externalId: changes.externalId === undefined ? (before.externalId ?? null) : changes.externalId,
   };
   const after = await usersRepository(ctx.models).update(userId, toUserFields(full));
   if (!after) return null;

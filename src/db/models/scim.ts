@@ -1,0 +1,71 @@
+import { Schema } from 'mongoose';
+
+/**
+ * A SCIM bearer token. The secret is shown once by `scim:token` and only its SHA-256 is kept:
+ * the secret is 32 random bytes, so a fast hash is enough (nothing to brute-force), and the hot
+ * path reads the token by `_id` (the id is part of the bearer value).
+ */
+export interface ScimTokenDoc {
+  _id: string;
+  secretHash: string;
+  label: string;
+  createdAt: Date;
+  createdBy: string;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+export const scimTokenSchema = new Schema<ScimTokenDoc>(
+  {
+    _id: { type: String, required: true },
+    secretHash: { type: String, required: true },
+    label: { type: String, default: '' },
+    createdAt: { type: Date, required: true },
+    createdBy: { type: String, required: true },
+    revokedAt: { type: Date, default: null },
+    lastUsedAt: { type: Date, default: null },
+  },
+  { collection: 'scim_tokens', versionKey: false },
+);
+
+/**
+ * A SCIM Group as the identity provider pushed it: a name and its members (person ids). Stored as
+ * it is rather than mapped onto departments: a person has one department (set by the enterprise
+ * extension) but belongs to many IdP groups ("All staff", "Managers"…), so a group push must not
+ * move people between departments.
+ */
+export interface ScimGroupDoc {
+  _id: string;
+  displayName: string;
+  externalId: string | null;
+  members: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const scimGroupSchema = new Schema<ScimGroupDoc>(
+  {
+    _id: { type: String, required: true },
+    displayName: { type: String, required: true },
+    externalId: { type: String, default: null },
+    members: { type: [String], default: [] },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'scim_groups', versionKey: false },
+);
+scimGroupSchema.index({ displayName: 1 }, { unique: true });
+
+/**
+ * A person SCIM deleted. RFC 7644 §3.6 lets the provider keep the resource but requires 404 for it
+ * afterwards; the person stays (deactivated, records kept) and this mark hides them from SCIM.
+ */
+export interface ScimDeletedDoc {
+  _id: string;
+  deletedAt: Date;
+}
+
+export const scimDeletedSchema = new Schema<ScimDeletedDoc>(
+  { _id: { type: String, required: true }, deletedAt: { type: Date, required: true } },
+  { collection: 'scim_deleted_users', versionKey: false },
+);

@@ -1,0 +1,198 @@
+import { ScimError, scimPatch } from 'scim-patch';
+import type { UserDoc } from '../../../db/models/user.js';
+import { DuplicateUserError, usersRepository } from '../../../db/repositories/users.js';
+import { NotFound } from '../../../domain/errors.js';
+import { MAX_RESULTS } from '../../../domain/scim/discovery.js';
+import { ScimProblem } from '../../../domain/scim/errors.js';
+import { pageWindow, parseEqFilter } from '../../../domain/scim/filter.js';
+import { normalisePatch } from '../../../domain/scim/patch.js';
+import {
+  type PersonFromScim,
+  personFromScimUser,
+  type ScimUser,
+  toScimUser,
+} from '../../../domain/scim/user-resource.js';
+import type { ServiceContext } from '../../context.js';
+import { applyRulesToPeople, createPerson, updatePerson } from '../../people/people.js';
+
+/** Who a SCIM write is audited as: the token, never a person. */
+export const scimActor = (tokenId: string) => `scim:${tokenId}`;
+
+const USER_FILTERS = ['userName', 'externalId', 'emails.value', 'emails'] as const;
+
+export interface ScimWrite {
+  tokenId: string;
+  now: Date;
+}
+
+async function isDeleted(ctx: ServiceContext, id: string): Promise<boolean> {
+  return Boolean(await ctx.models.ScimDeleted.findById(id, { _id: 1 }).lean());
+}
+
+/** The person behind a SCIM id; NotFound for no such person or one SCIM deleted (RFC 7644 §3.6). */
+async function personOrNotFound(ctx: ServiceContext, id: string): Promise<UserDoc> {
+  const user = await usersRepository(ctx.models).findById(id);
+  if (!user || (await isDeleted(ctx, id))) throw new NotFound(`No User with id ${id}.`);
+  return user;
+}
+
+/** An unknown manager id is refused rather than stored: it would make the person their own root. */
+async function checkManager(ctx: ServiceContext, fields: PersonFromScim, selfId?: string): Promise<void> {
+  if (!fields.managerId) return;
+  if (fields.managerId === selfId)
+    throw new ScimProblem('invalidValue', 'A person cannot be their own manager.');
+  const manager = await usersRepository(ctx.models).findById(fields.managerId);
+  if (!manager)
+    throw new ScimProblem('invalidValue', `The manager ${fields.managerId} is not a known User id.`);
+}
+
+function uniqueness(err: unknown): never {
+  if (err instanceof DuplicateUserError)
+    throw new ScimProblem(
+      'uniqueness',
+      err.field === 'email'
+        ? 'A User with this userName already exists.'
+        : 'A User with this employeeNumber already exists.',
+    );
+  throw err;
+}
+
+export async function scimGetUser(ctx: ServiceContext, input: { id: string }): Promise<ScimUser> {
+  return toScimUser(await personOrNotFound(ctx, input.id), ctx.baseUrl);
+}
+
+/** One page of Users, optionally narrowed by one `eq` filter (userName, externalId, emails.value). */
+export async function scimListUsers(
+  ctx: ServiceContext,
+  input: { filter?: string; startIndex?: number; count?: number },
+): Promise<{ total: number; startIndex: number; resources: ScimUser[] }> {
+  const { skip, limit } = pageWindow(input.startIndex, input.count, MAX_RESULTS);
+  const deleted = (await ctx.models.ScimDeleted.find({}, { _id: 1 }).lean()).map((d) => d._id);
+  let people: UserDoc[];
+  let total: number;
+  if (input.filter) {
+    const { attribute, value } = parseEqFilter(input.filter, USER_FILTERS);
+    const found =
+      attribute === 'externalId'
+        ? await ctx.models.User.find({ externalId: value }).lean<UserDoc[]>()
+        : [await usersRepository(ctx.models).findByEmail(value)].filter((u): u is UserDoc => u !== null);
+    const live = found.filter((u) => !deleted.includes(u._id));
+    total = live.length;
+    people = live.slice(skip, skip + limit);
+  } else {
+    const where = deleted.length ? { _id: { $nin: deleted } } : {};
+    total = await ctx.models.User.countDocuments(where);
+    people = limit
+      ? await ctx.models.User.find(where).sort({ _id: 1 }).skip(skip).limit(limit).lean<UserDoc[]>()
+      : [];
+  }
+  return { total, startIndex: skip + 1, resources: people.map((p) => toScimUser(p, ctx.baseUrl)) };
+}
+
+/**
+ * Creates a person through the people service (directory, assignment rules) and audits it as the
+ * token. A userName of a person SCIM deleted brings that person back (their records were kept).
+ */
+export async function scimCreateUser(
+  ctx: ServiceContext,
+  input: ScimWrite & { body: unknown },
+): Promise<ScimUser> {
+  const fields = personFromScimUser(input.body);
+  await checkManager(ctx, fields);
+  const existing = await usersRepository(ctx.models).findByEmail(fields.email ?? '');
+  if (existing && (await isDeleted(ctx, existing._id))) {
+    await ctx.models.ScimDeleted.deleteOne({ _id: existing._id });
+    return scimApply(ctx, { ...input, user: existing, fields: { active: true, ...fields } });
+  }
+  if (existing) throw new ScimProblem('uniqueness', 'A User with this userName already exists.');
+  const person = await createPerson(ctx, {
+    person: {
+      email: fields.email ?? '',
+      name: fields.name ?? fields.email ?? '',
+      employeeId: fields.employeeId ?? null,
+      department: fields.department ?? '',
+      managerId: fields.managerId ?? null,
+      hireDate: null,
+      locale: 'en',
+      active: fields.active ?? true,
+      externalId: fields.externalId ?? null,
+    },
+    actorId: scimActor(input.tokenId),
+    via: 'scim',
+    now: input.now,
+  }).catch(uniqueness);
+  await applyRulesToPeople(ctx, [person], input.now);
+  return toScimUser(person, ctx.baseUrl);
+}
+
+/** Writes the changes through `updatePerson` (sessions end on deactivation, assignments follow). */
+async function scimApply(
+  ctx: ServiceContext,
+  input: ScimWrite & { user: UserDoc; fields: PersonFromScim },
+): Promise<ScimUser> {
+  await checkManager(ctx, input.fields, input.user._id);
+  const updated = await updatePerson(ctx, {
+    userId: input.user._id,
+    changes: input.fields,
+    actorId: scimActor(input.tokenId),
+    now: input.now,
+  }).catch(uniqueness);
+  if (!updated) throw new NotFound(`No User with id ${input.user._id}.`);
+  if (updated.active) await applyRulesToPeople(ctx, [updated], input.now);
+  return toScimUser(updated, ctx.baseUrl);
+}
+
+/** PUT: the attributes given replace the person's; those left out are kept (RFC 7644 §3.5.1). */
+export async function scimReplaceUser(
+  ctx: ServiceContext,
+  input: ScimWrite & { id: string; body: unknown },
+): Promise<ScimUser> {
+  const user = await personOrNotFound(ctx, input.id);
+  return scimApply(ctx, { ...input, user, fields: personFromScimUser(input.body) });
+}
+
+/** PATCH: the clients' dialects evened out, applied by `scim-patch` to the User, then written. */
+export async function scimPatchUser(
+  ctx: ServiceContext,
+  input: ScimWrite & { id: string; body: unknown },
+): Promise<ScimUser> {
+  const user = await personOrNotFound(ctx, input.id);
+  const before = toScimUser(user, ctx.baseUrl);
+  const ops = normalisePatch(input.body);
+  let patched: ScimUser;
+  try {
+    // biome-ignore lint/suspicious/noExplicitAny: scim-patch's operation type is looser than ours
+    patched = scimPatch(structuredClone(before), ops as any);
+  } catch (err) {
+    if (err instanceof ScimError)
+      throw new ScimProblem(err.scimCode === 'noTarget' ? 'noTarget' : 'invalidPath', err.message);
+    throw err;
+  }
+  return scimApply(ctx, { ...input, user, fields: personFromScimUser(patched, before) });
+}
+
+/** DELETE: the person is deactivated and hidden from SCIM; their records are kept. */
+export async function scimDeleteUser(ctx: ServiceContext, input: ScimWrite & { id: string }): Promise<void> {
+  const user = await personOrNotFound(ctx, input.id);
+  await updatePerson(ctx, {
+    userId: user._id,
+    changes: { active: false },
+    actorId: scimActor(input.tokenId),
+    now: input.now,
+  });
+  await ctx.models.ScimDeleted.updateOne(
+    { _id: user._id },
+    { $set: { deletedAt: input.now } },
+    { upsert: true },
+  );
+  await ctx.audit.append(
+    {
+      actorId: scimActor(input.tokenId),
+      action: 'scim.user.deleted',
+      targetType: 'user',
+      targetId: user._id,
+      subjectId: user._id,
+    },
+    input.now,
+  );
+}
