@@ -48,6 +48,19 @@ function expandPathless(op: 'add' | 'replace', value: Json): PatchOperation[] {
 }
 
 /**
+ * Entra removes group members by value (`{"op":"Remove","path":"members","value":[{"value":"id"}]}`);
+ * each becomes a filter path, so the member goes whatever else its stored entry carries.
+ */
+function removeByValue(path: string, value: unknown): PatchOperation[] {
+  if (value === undefined) return [{ op: 'remove', path }];
+  const items = Array.isArray(value) ? value : [value];
+  const ids = items.map((v) => (isObject(v) ? v.value : undefined));
+  if (!/^[A-Za-z]+$/.test(path) || ids.some((v) => typeof v !== 'string'))
+    return [{ op: 'remove', path, value }];
+  return (ids as string[]).map((id) => ({ op: 'remove', path: `${path}[value eq ${JSON.stringify(id)}]` }));
+}
+
+/**
  * Checks a PatchOp body and evens out the clients' dialects before `scim-patch` applies it:
  * `op` in any case ("Replace"), string booleans ("False"), a bare manager id, path-less values.
  */
@@ -67,7 +80,7 @@ export function normalisePatch(body: unknown): PatchOperation[] {
     const path = typeof raw.path === 'string' && raw.path.trim() !== '' ? raw.path.trim() : undefined;
     if (op === 'remove') {
       if (!path) throw new ScimProblem('noTarget', 'A remove operation needs a path.');
-      out.push(raw.value === undefined ? { op, path } : { op, path, value: raw.value });
+      out.push(...removeByValue(path, raw.value));
     } else if (!path) {
       if (!isObject(raw.value))
         throw new ScimProblem('invalidSyntax', `An ${op} operation without a path needs an object value.`);
