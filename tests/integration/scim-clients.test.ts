@@ -3,7 +3,7 @@ import { entraUserSequence, type ReplayStep } from '../fixtures/scim/entra.js';
 import { oktaSequence } from '../fixtures/scim/okta.js';
 import { ACTOR_EMAILS, userIdOf } from '../helpers/actors.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { ENTERPRISE, newToken, scimClient } from './scim-support.js';
+import { ENTERPRISE, newToken, type ScimJson, scimClient } from './scim-support.js';
 
 let t: TestApp;
 let scim: ReturnType<typeof scimClient>;
@@ -19,7 +19,7 @@ const fill = (value: unknown, vars: Record<string, string>): unknown =>
 
 /** Sends each step in order; returns each response body by step name, and fails at the first unexpected status. */
 async function replay(steps: ReplayStep[], vars: Record<string, string>) {
-  const bodies = new Map<string, Record<string, unknown> & { [k: string]: any }>();
+  const bodies = new Map<string, ScimJson>();
   for (const step of steps) {
     const res = await scim(
       step.method,

@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 /** A SCIM response body, read loosely as the clients do. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary SCIM JSON
-type ScimJson = any;
+export type ScimJson = any;
 
 export const SCIM_JSON = 'application/scim+json';
 export const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
