@@ -6,6 +6,7 @@ import { envSchema } from 'env-schema';
 import { type Static, Type } from 'typebox';
 import { AuditKeyError, resolveAuditSigningKey } from './audit-signing-key.js';
 import { parseSigningKey } from './domain/audit-anchor.js';
+import { decodeKey32 } from './domain/sso/key.js';
 
 /** The one environment schema; the Config type is derived from it. */
 export const EnvSchema = Type.Object({
@@ -70,6 +71,31 @@ export const EnvSchema = Type.Object({
    * Unset: `DATA_DIR/audit-signing-key.pem`, created on first start with mode 0600.
    */
   AUDIT_SIGNING_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Single sign-on by environment (automated deployments): set OIDC_ISSUER, OIDC_CLIENT_ID and
+   * OIDC_CLIENT_SECRET and the connection is fixed here (the admin page shows it read-only).
+   */
+  OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 500 })),
+  OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+  OIDC_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  /** The name on the sign-in button ("Sign in with …"). */
+  OIDC_PROVIDER_NAME: Type.String({ minLength: 1, maxLength: 100, default: 'single sign-on' }),
+  OIDC_SCOPES: Type.String({
+    pattern: '(^|\\s)openid(\\s|$)',
+    maxLength: 500,
+    default: 'openid email profile',
+  }),
+  /** Create a person on their first single sign-on when no one matches (just-in-time accounts). */
+  OIDC_JIT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'off' }),
+  /**
+   * 32 random bytes (64 hex characters or base64) encrypting the SSO client secret stored in the
+   * database. Unset: `DATA_DIR/sso-encryption-key`, created on first use with mode 0600.
+   */
+  SSO_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** "off" refuses password sign-in except for PASSWORD_LOGIN_BREAK_GLASS admins; unset: the admin page decides. */
+  PASSWORD_LOGIN: Type.Optional(Type.Union([Type.Literal('on'), Type.Literal('off')])),
+  /** Comma-separated admin e-mails still allowed to sign in with a password when it is off. */
+  PASSWORD_LOGIN_BREAK_GLASS: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -90,6 +116,7 @@ export function readEnv(source: NodeJS.ProcessEnv | Record<string, unknown> = pr
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
   trustedProxies(env.TRUST_PROXY);
+  checkSsoEnv(env);
   if (env.AUDIT_SIGNING_KEY !== undefined) {
     try {
       parseSigningKey(env.AUDIT_SIGNING_KEY);
@@ -98,6 +125,19 @@ export function readEnv(source: NodeJS.ProcessEnv | Record<string, unknown> = pr
     }
   }
   return env;
+}
+
+/** The SSO variables must come as a set, and the encryption key must be 32 bytes. */
+function checkSsoEnv(env: Env): void {
+  const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+  if (oidc.some((v) => v !== undefined) && oidc.some((v) => v === undefined))
+    throw new ConfigError(
+      'Invalid configuration: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together',
+    );
+  if (env.SSO_ENCRYPTION_KEY !== undefined && decodeKey32(env.SSO_ENCRYPTION_KEY) === null)
+    throw new ConfigError(
+      'Invalid configuration: SSO_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64 (openssl rand -hex 32)',
+    );
 }
 
 const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);

@@ -20,7 +20,10 @@ function headerProblems(reply: FastifyReply, baseUrl: string): Map<string, strin
       continue;
     }
     // Every redirect the app makes stays on its own site; one that does not is a bug, not a link.
-    if (name === 'location' && sameSitePath(String(value), baseUrl) === null)
+    // The only exception: the routes that send the browser to the identity provider say so.
+    const offSiteAllowed =
+      reply.routeOptions.config.offSiteRedirect === true && /^https?:\/\//.test(String(value));
+    if (name === 'location' && !offSiteAllowed && sameSitePath(String(value), baseUrl) === null)
       problems.set(name, 'not a path on this site');
   }
   return problems;

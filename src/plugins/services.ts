@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createMailer } from '../mail/transport.js';
 import { type Catalogue, createCatalogue } from '../services/courses/index.js';
+import { ssoEnvironment } from '../services/identity/sso/environment.js';
 import { createServices, type Services } from '../services/index.js';
 
 declare module 'fastify' {
@@ -32,6 +33,7 @@ export default fp(
         audit: app.audit,
         mailer,
         baseUrl: app.config.BASE_URL,
+        sso: ssoEnvironment(app.config),
       }),
     );
     app.addHook('onReady', async () => catalogue.refresh({ force: true }));

@@ -26,6 +26,8 @@ declare module 'fastify' {
     access?: Access;
     /** Set false only for state-changing routes that authenticate otherwise (none today). */
     csrf?: boolean;
+    /** Set true only where a redirect must leave the site: to the identity provider (routes/auth/oidc.ts). */
+    offSiteRedirect?: boolean;
   }
   interface Session {
     user?: SessionUser;

@@ -3,6 +3,7 @@ import type { Course } from '../domain/course.js';
 import type { Mailer } from '../mail/transport.js';
 import type { AuditLog } from './audit/log.js';
 import type { Catalogue } from './courses/catalogue.js';
+import type { SsoEnvironment } from './identity/sso/settings.js';
 
 /**
  * What every service command works with, built once at start-up (plugins/services.ts, the CLI)
@@ -19,6 +20,8 @@ export interface ServiceContext {
   mailer: Mailer;
   /** Absolute address used in e-mails, certificates and verify links. */
   baseUrl: string;
+  /** Single sign-on settings from the environment and where its encryption key is (identity/sso). */
+  sso?: SsoEnvironment;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a command may take any input; Bound keeps its real type

@@ -256,6 +256,9 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/readyz': {},
   '/login': {},
   '/logout': {},
+  // single sign-on (#24): the sign-in flow is public; without SSO set up both go back to /login.
+  '/auth/oidc/start': {},
+  '/auth/oidc/callback': {},
   '/hr': {},
   '/admin': {},
   // learner (#3): the course is shared content; the learner is always the session user.
@@ -370,6 +373,10 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/scorm/player/:build': { params: () => ({ build: 'scorm12.min.js' }) },
   // Organisation profile (#22): admin only; the brand (logo, colour) is public for the sign-in page.
   '/admin/organisation': {},
+  '/admin/sso': {},
+  '/admin/sso/mapping': {},
+  '/admin/sso/password': {},
+  '/admin/sso/test': {},
   '/admin/organisation/preview/:id': { params: orgDraft },
   '/admin/organisation/preview/:id/logo': { params: orgDraft },
   '/admin/organisation/preview/:id/brand.css': { params: orgDraft },

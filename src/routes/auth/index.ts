@@ -19,9 +19,10 @@ function homeFor(role: string): string {
   return role === 'admin' ? '/admin' : role === 'hr' ? '/hr' : '/';
 }
 
-/** The sign-in page, with what was typed and why it did not work. */
-function renderLogin(reply: FastifyReply, data: { next: string; email: string; error: string | null }) {
-  return reply.viewAsync('auth/login', { csrfToken: reply.generateCsrf(), ...data });
+/** The sign-in page, with what was typed and why it did not work, and the single sign-on button. */
+async function renderLogin(reply: FastifyReply, data: { next: string; email: string; error: string | null }) {
+  const options = await reply.server.services.identity.signInOptions();
+  return reply.viewAsync('auth/login', { csrfToken: reply.generateCsrf(), ...options, ...data });
 }
 
 /**
@@ -74,6 +75,21 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return renderLogin(reply, { next: nextPath(request.body.next), email, error: attempt.message });
       }
       const next = nextPath(request.body.next);
+      // Switched off for everyone but the break-glass admins: refused here, not only hidden.
+      const gate = await app.services.identity.checkPasswordSignIn({
+        email,
+        ip: request.ip,
+        now: app.clock.now(),
+      });
+      if (!gate.allowed) {
+        throttle.failed(attempt.attempt);
+        reply.code(403);
+        return renderLogin(reply, {
+          next,
+          email,
+          error: `Password sign-in is switched off. Use "Sign in with ${gate.providerName ?? 'single sign-on'}".`,
+        });
+      }
       const user = await app.services.identity
         .login({ email, password, ip: request.ip, now: app.clock.now() })
         .catch((err: unknown) => {
@@ -102,10 +118,15 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/logout',
-    { config: { access: 'public' }, schema: { body: formBody({}) } },
+    { config: { access: 'public', offSiteRedirect: true }, schema: { body: formBody({}) } },
     async (request, reply) => {
+      // After an SSO sign-in, also end the provider's session where it supports RP-initiated logout.
+      const idToken = request.session.oidcIdToken;
+      const providerLogout = idToken
+        ? await app.services.identity.ssoLogoutUrl({ idToken, now: app.clock.now() })
+        : null;
       await request.session.destroy();
-      return reply.redirect('/login', 303);
+      return reply.redirect(providerLogout ?? '/login', 303);
     },
   );
 };

@@ -1,0 +1,56 @@
+/** Why a single sign-on attempt was refused: kept in the audit log, mapped to a message and status. */
+export const SSO_FAILURE_REASONS = [
+  'not_configured',
+  'no_pending_flow',
+  'state_mismatch',
+  'nonce_mismatch',
+  'code_replay',
+  'token_expired',
+  'provider_error',
+  'invalid_response',
+  'no_subject',
+  'email_not_verified',
+  'no_matching_account',
+  'inactive_person',
+  'not_admin',
+] as const;
+export type SsoFailureReason = (typeof SSO_FAILURE_REASONS)[number];
+
+/** A refused sign-in; `reason` goes to the audit log, never the provider's raw message to the page. */
+export class SsoFailure extends Error {
+  constructor(
+    readonly reason: SsoFailureReason,
+    detail?: string,
+    /** The person the attempt was for, when known (an inactive person, an unverified e-mail). */
+    readonly userId?: string,
+  ) {
+    super(detail ? `${reason}: ${detail}` : reason);
+  }
+}
+
+/** Tampering or a stale browser tab (400) versus a valid sign-in of someone not let in (403). */
+export function failureStatus(reason: SsoFailureReason): 400 | 403 {
+  return ['email_not_verified', 'no_matching_account', 'inactive_person', 'not_admin'].includes(reason)
+    ? 403
+    : 400;
+}
+
+const MESSAGES: Record<SsoFailureReason, string> = {
+  not_configured: 'Single sign-on is not set up. Sign in with your password, or ask an administrator.',
+  no_pending_flow: 'This sign-in link has expired or was already used. Start again.',
+  state_mismatch: 'This sign-in response did not match the one this browser started. Start again.',
+  nonce_mismatch: 'The identity provider’s answer did not match this sign-in. Start again.',
+  code_replay: 'This sign-in response was already used. Start again.',
+  token_expired: 'The identity provider’s answer has expired. Start again.',
+  provider_error: 'The identity provider did not sign you in. Start again, or ask an administrator.',
+  invalid_response: 'The identity provider’s answer could not be checked. Ask an administrator.',
+  no_subject: 'The identity provider’s answer could not be checked. Ask an administrator.',
+  email_not_verified: 'Your identity provider has not verified your e-mail address. Ask an administrator.',
+  no_matching_account: 'There is no account for you here yet. Ask HR to add you.',
+  inactive_person: 'Your account is not active. Ask HR if this is a mistake.',
+  not_admin: 'Only an administrator can test the connection.',
+};
+
+export function failureMessage(reason: SsoFailureReason): string {
+  return MESSAGES[reason];
+}

@@ -1,0 +1,136 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { ADMIN_ROLES } from '../../domain/access.js';
+import { Invalid } from '../../domain/errors.js';
+import { failureMessage, failureStatus, SsoFailure } from '../../domain/sso/failure.js';
+import { formatPairs } from '../../domain/sso/mapping.js';
+import { formBody, Text } from '../form-schema.js';
+import { requireUser } from '../guards.js';
+
+const Checkbox = Type.Optional(Type.Literal('on'));
+const ConnectionBody = formBody({
+  providerName: Text(100),
+  issuer: Text(500, 1),
+  clientId: Text(300, 1),
+  clientSecret: Text(2000),
+  scopes: Text(500, 1),
+  enabled: Checkbox,
+  jitCreate: Checkbox,
+});
+const MappingBody = formBody({
+  groupsClaim: Text(100),
+  departmentClaim: Text(100),
+  employeeIdClaim: Text(100),
+  managerClaim: Text(100),
+  roleGroups: Text(5000),
+  departmentGroups: Text(20000),
+});
+const PasswordBody = formBody({
+  passwordLogin: Type.Union([Type.Literal('on'), Type.Literal('off')]),
+  breakGlass: Text(2000),
+});
+const PageQuery = Type.Object(
+  {
+    saved: Type.Optional(
+      Type.Union([Type.Literal('connection'), Type.Literal('mapping'), Type.Literal('password')]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+async function showPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  extra: { saved?: string; error?: string },
+) {
+  const settings = await request.server.services.identity.ssoSettings();
+  return reply.viewAsync('admin/sso', {
+    settings,
+    roleGroups: formatPairs(settings.mapping.roleByGroup),
+    departmentGroups: formatPairs(settings.mapping.departmentByGroup),
+    callbackUrl: `${request.server.config.BASE_URL}/auth/oidc/callback`,
+    logoutUrl: `${request.server.config.BASE_URL}/login`,
+    saved: extra.saved ?? null,
+    error: extra.error ?? null,
+    csrfToken: reply.generateCsrf(),
+  });
+}
+
+/** Saves one section; a rule the service refuses shows the page again with its message (400). */
+async function saveThen(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  section: string,
+  save: () => Promise<void>,
+) {
+  try {
+    await save();
+  } catch (err) {
+    if (!(err instanceof Invalid)) throw err;
+    reply.code(400);
+    return showPage(request, reply, { error: err.message });
+  }
+  return reply.redirect(`/admin/sso?saved=${section}`, 303);
+}
+
+/** The admin's single sign-on page: connection, claim mapping, password switch, connection test. */
+const ssoAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const admin = { access: ADMIN_ROLES };
+
+  app.get('/admin/sso', { config: admin, schema: { querystring: PageQuery } }, async (request, reply) =>
+    showPage(request, reply, { saved: request.query.saved }),
+  );
+
+  app.post('/admin/sso', { config: admin, schema: { body: ConnectionBody } }, async (request, reply) => {
+    const { _csrf, enabled, jitCreate, ...fields } = request.body;
+    return saveThen(request, reply, 'connection', () =>
+      app.services.identity.saveSsoConnection({
+        actorId: requireUser(request).id,
+        form: { ...fields, enabled: enabled === 'on', jitCreate: jitCreate === 'on' },
+        now: app.clock.now(),
+      }),
+    );
+  });
+
+  app.post('/admin/sso/mapping', { config: admin, schema: { body: MappingBody } }, async (request, reply) => {
+    const { _csrf, ...form } = request.body;
+    return saveThen(request, reply, 'mapping', () =>
+      app.services.identity.saveSsoMapping({ actorId: requireUser(request).id, form, now: app.clock.now() }),
+    );
+  });
+
+  app.post('/admin/sso/password', { config: admin, schema: { body: PasswordBody } }, async (request, reply) =>
+    saveThen(request, reply, 'password', () =>
+      app.services.identity.saveSsoPasswordPolicy({
+        actorId: requireUser(request).id,
+        passwordLogin: request.body.passwordLogin,
+        breakGlass: request.body.breakGlass,
+        now: app.clock.now(),
+      }),
+    ),
+  );
+
+  // "Test connection": a real sign-in at the provider whose claims are shown, not signed in with.
+  app.post(
+    '/admin/sso/test',
+    { config: { ...admin, offSiteRedirect: true }, schema: { body: formBody({}) } },
+    async (request, reply) => {
+      try {
+        const { url, pending } = await app.services.identity.beginOidcSignIn({
+          purpose: 'test',
+          next: '/admin/sso',
+          now: app.clock.now(),
+        });
+        request.session.oidc = pending;
+        return reply.redirect(url, 303);
+      } catch (err) {
+        if (!(err instanceof SsoFailure)) throw err;
+        reply.code(failureStatus(err.reason));
+        return showPage(request, reply, { error: failureMessage(err.reason) });
+      }
+    },
+  );
+};
+
+export default ssoAdminRoutes;

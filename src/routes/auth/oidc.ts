@@ -1,0 +1,104 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { safeRedirectPath } from '../../domain/redirect-target.js';
+import { failureMessage, failureStatus, SsoFailure } from '../../domain/sso/failure.js';
+import type { PendingOidcFlow } from '../../services/identity/sso/index.js';
+
+declare module 'fastify' {
+  interface Session {
+    /** The sign-in this browser started at the provider (state, nonce, PKCE verifier). */
+    oidc?: PendingOidcFlow;
+    /** The ID token of an SSO sign-in, kept for the provider's logout (`id_token_hint`). */
+    oidcIdToken?: string;
+  }
+}
+
+const StartQuery = Type.Object(
+  { next: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+// The provider's answer: any of these, each bounded; anything else is refused with 400.
+const CallbackQuery = Type.Object(
+  {
+    code: Type.Optional(Type.String({ maxLength: 4096 })),
+    state: Type.Optional(Type.String({ maxLength: 512 })),
+    iss: Type.Optional(Type.String({ maxLength: 500 })),
+    session_state: Type.Optional(Type.String({ maxLength: 512 })),
+    scope: Type.Optional(Type.String({ maxLength: 1000 })),
+    error: Type.Optional(Type.String({ maxLength: 200 })),
+    error_description: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+function homeFor(role: string): string {
+  return role === 'admin' ? '/admin' : role === 'hr' ? '/hr' : '/';
+}
+
+function showFailure(reply: FastifyReply, err: SsoFailure) {
+  // Not set up (or switched off since the page was shown): the sign-in page, which then has no button.
+  if (err.reason === 'not_configured') return reply.redirect('/login', 303);
+  reply.code(failureStatus(err.reason));
+  return reply.viewAsync('auth/sso-failed', { message: failureMessage(err.reason), reason: err.reason });
+}
+
+/** OpenID Connect sign-in: `/auth/oidc/start` sends the browser to the provider, the callback signs in. */
+const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/auth/oidc/start',
+    { config: { access: 'public', offSiteRedirect: true }, schema: { querystring: StartQuery } },
+    async (request, reply) => {
+      const next = safeRedirectPath(request.query.next, app.config.BASE_URL);
+      try {
+        const { url, pending } = await app.services.identity.beginOidcSignIn({
+          purpose: 'signin',
+          next,
+          now: app.clock.now(),
+        });
+        request.session.oidc = pending;
+        return reply.redirect(url, 302);
+      } catch (err) {
+        if (err instanceof SsoFailure) return showFailure(reply, err);
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/auth/oidc/callback',
+    { config: { access: 'public' }, schema: { querystring: CallbackQuery } },
+    async (request, reply) => {
+      const pending = request.session.oidc;
+      // One answer per start: whatever happens next, this flow cannot be completed twice.
+      request.session.oidc = undefined;
+      try {
+        const outcome = await app.services.identity.completeOidcSignIn({
+          callbackUrl: new URL(request.url, app.config.BASE_URL).toString(),
+          pending,
+          ip: request.ip,
+          now: app.clock.now(),
+        });
+        if (outcome.kind === 'test') {
+          if (request.user?.role !== 'admin') return showFailure(reply, new SsoFailure('not_admin'));
+          return reply.viewAsync('admin/sso-test', {
+            claims: JSON.stringify(outcome.claims, null, 2),
+            mapped: outcome.mapped,
+          });
+        }
+        // As the password sign-in: a fresh session id (no fixation), then a fresh CSRF secret.
+        await request.session.regenerate();
+        request.session.user = outcome.user;
+        if (outcome.idToken) request.session.oidcIdToken = outcome.idToken;
+        reply.generateCsrf();
+        const next = pending?.next ?? '/';
+        return reply.redirect(next === '/' ? homeFor(outcome.user.role) : next, 303);
+      } catch (err) {
+        if (err instanceof SsoFailure) return showFailure(reply, err);
+        throw err;
+      }
+    },
+  );
+};
+
+export default oidcRoutes;

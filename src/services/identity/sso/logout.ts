@@ -1,0 +1,28 @@
+import * as client from 'openid-client';
+import { relyingParty } from './oidc-client.js';
+import { clientSecret, type SsoContext, ssoSettings } from './settings.js';
+
+/**
+ * RP-initiated logout: the provider's end-session URL (with the ID token as a hint and the sign-in
+ * page to come back to), or null when the provider offers none or SSO is off. Never throws: signing
+ * out of the app must work while the provider is unreachable.
+ */
+export async function ssoLogoutUrl(
+  ctx: SsoContext,
+  input: { idToken: string | null; now: Date },
+): Promise<string | null> {
+  try {
+    const settings = await ssoSettings(ctx);
+    if (!settings.enabled || !settings.issuer) return null;
+    const config = await relyingParty(settings, await clientSecret(ctx), input.now);
+    if (!config.serverMetadata().end_session_endpoint) return null;
+    return client
+      .buildEndSessionUrl(config, {
+        post_logout_redirect_uri: `${ctx.baseUrl}/login`,
+        ...(input.idToken ? { id_token_hint: input.idToken } : {}),
+      })
+      .toString();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,43 @@
+import { usersRepository } from '../../../db/repositories/users.js';
+import { passwordSignInAllowed } from '../../../domain/sso/password-policy.js';
+import { type SsoContext, ssoSettings } from './settings.js';
+
+/**
+ * Whether this account may try a password now (domain/sso/password-policy.ts). Refused attempts
+ * are audited as `login.failure` with reason `password_sign_in_off`; the password is not checked.
+ */
+export async function checkPasswordSignIn(
+  ctx: SsoContext,
+  input: { email: string; ip: string; now: Date },
+): Promise<{ allowed: boolean; providerName: string | null }> {
+  const settings = await ssoSettings(ctx);
+  const providerName = settings.enabled ? settings.providerName : null;
+  if (settings.passwordLogin === 'on') return { allowed: true, providerName };
+  const user = await usersRepository(ctx.models).findByEmail(input.email);
+  const allowed = passwordSignInAllowed(settings, user?.active ? user : null);
+  if (!allowed)
+    await ctx.audit.append(
+      {
+        actorId: user?._id ?? null,
+        action: 'login.failure',
+        targetType: 'user',
+        targetId: user?._id ?? 'unknown-account',
+        subjectId: user?._id ?? null,
+        details: { ip: input.ip, reason: 'password_sign_in_off', ...(user ? {} : { account: 'unknown' }) },
+      },
+      input.now,
+    );
+  return { allowed, providerName };
+}
+
+/** What the sign-in page offers: the SSO button's label, and whether the password form is shown. */
+export async function signInOptions(
+  ctx: SsoContext,
+): Promise<{ ssoName: string | null; passwordShown: boolean }> {
+  const settings = await ssoSettings(ctx);
+  return {
+    ssoName: settings.enabled && settings.issuer ? settings.providerName : null,
+    // Shown while off too, behind a "break-glass" disclosure, so the named admins can still use it.
+    passwordShown: settings.passwordLogin === 'on',
+  };
+}

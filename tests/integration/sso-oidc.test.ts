@@ -1,0 +1,279 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, loginAs, Session, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
+import { TestClock } from '../helpers/clock.js';
+import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
+
+const BASE = 'http://localhost:3000';
+const KEY = 'a'.repeat(64);
+let t: TestApp;
+let op: TestProvider;
+let adminId: string;
+
+beforeAll(async () => {
+  op = await startOidcProvider({
+    redirectUri: `${BASE}/auth/oidc/callback`,
+    postLogoutRedirectUri: `${BASE}/login`,
+    accounts: [
+      { sub: 'sub-new', email: 'new.person@demo.test', name: 'New Person' },
+      { sub: 'sub-emp', email: 'employee@demo.test', name: 'Emp Loyee' },
+      { sub: 'sub-unverified', email: 'hr@demo.test', name: 'Not Verified', emailVerified: false },
+      {
+        sub: 'sub-grouped',
+        email: 'grouped@demo.test',
+        name: 'Grouped Person',
+        groups: ['LMS-HR', 'Dept-Finance'],
+        employeeId: 'E-9001',
+      },
+      { sub: 'sub-other', email: 'other@demo.test', name: 'Other' },
+    ],
+  });
+  // The provider stamps tokens with the real time: the app's clock starts there.
+  t = await createTestApp({
+    label: 'sso-oidc',
+    clock: new TestClock(new Date()),
+    config: { SSO_ENCRYPTION_KEY: KEY },
+    onErrorLog: (line) => console.error(line.slice(0, 1500)),
+  });
+  adminId = (await t.app.db.models.User.findOne({ email: 'admin@demo.test' }).lean())!._id;
+  await t.app.services.identity.saveSsoConnection({
+    actorId: adminId,
+    form: {
+      providerName: 'Test IdP',
+      issuer: op.issuer,
+      clientId: op.clientId,
+      clientSecret: op.clientSecret,
+      scopes: 'openid email profile',
+      enabled: true,
+      jitCreate: true,
+    },
+    now: t.clock.now(),
+  });
+  await t.app.services.identity.saveSsoMapping({
+    actorId: adminId,
+    form: {
+      groupsClaim: 'groups',
+      departmentClaim: 'department',
+      employeeIdClaim: 'employee_id',
+      managerClaim: '',
+      roleGroups: 'LMS-HR = hr\nLMS-Admins = admin',
+      departmentGroups: 'Dept-Finance = Finance',
+    },
+    now: t.clock.now(),
+  });
+}, 60_000);
+afterAll(async () => {
+  await t?.close();
+  await op?.close();
+});
+
+/** Starts at the app, signs in on the provider's page, returns the URL the provider sent back. */
+async function providerRoundTrip(s: Session, login: string, tamper?: (authUrl: URL) => void): Promise<URL> {
+  const start = await s.get('/auth/oidc/start');
+  expect(start.statusCode).toBe(302);
+  const authUrl = new URL(start.headers.location as string);
+  expect(authUrl.origin).toBe(op.issuer);
+  expect(authUrl.searchParams.get('code_challenge_method')).toBe('S256');
+  expect(authUrl.searchParams.get('state')).toBeTruthy();
+  expect(authUrl.searchParams.get('nonce')).toBeTruthy();
+  tamper?.(authUrl);
+  return op.signIn(authUrl.toString(), login);
+}
+
+const callback = (s: Session, url: URL) => s.get(`${url.pathname}${url.search}`);
+
+async function lastFailure() {
+  const [event] = await t.app.db.models.AuditEvent.find({ action: 'login.sso.failure' })
+    .sort({ seq: -1 })
+    .limit(1)
+    .lean();
+  return event?.details as Record<string, unknown> | undefined;
+}
+
+async function signedInEmail(s: Session): Promise<string | null> {
+  const res = await s.get('/');
+  if (res.statusCode !== 200) return null;
+  return /data-user-email="([^"]+)"/.exec(res.body)?.[1] ?? (res.body.includes('Sign out') ? 'yes' : null);
+}
+
+describe('OpenID Connect sign-in against a real provider', () => {
+  beforeEach(() => {
+    t.clock.set(new Date());
+  });
+
+  it('creates a new person just in time and lands on My training', async () => {
+    const s = new Session(t.app);
+    const back = await providerRoundTrip(s, 'sub-new');
+    expect(back.pathname).toBe('/auth/oidc/callback');
+    const res = await callback(s, back);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/');
+    const home = await s.get('/');
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('My training');
+    const user = await t.app.db.models.User.findOne({ email: 'new.person@demo.test' }).lean();
+    expect(user).toMatchObject({ name: 'New Person', role: 'employee', active: true });
+    expect(user!.ssoSubject).toBe(`${op.issuer}|sub-new`);
+    const ok = await t.app.db.models.AuditEvent.findOne({
+      action: 'login.sso.success',
+      targetId: user!._id,
+    }).lean();
+    expect(ok?.details).toMatchObject({ account: 'created' });
+  });
+
+  it('links an existing person by verified e-mail, then finds them by subject', async () => {
+    const s = new Session(t.app);
+    const res = await callback(s, await providerRoundTrip(s, 'sub-emp'));
+    expect(res.statusCode).toBe(303);
+    const user = await t.app.db.models.User.findOne({ email: 'employee@demo.test' }).lean();
+    expect(user!.ssoSubject).toBe(`${op.issuer}|sub-emp`);
+    expect(await signedInEmail(s)).not.toBeNull();
+
+    // The provider's e-mail changes; the stable subject still finds the same person.
+    op.accounts.get('sub-emp')!.email = 'renamed@demo.test';
+    const s2 = new Session(t.app);
+    const again = await callback(s2, await providerRoundTrip(s2, 'sub-emp'));
+    expect(again.statusCode).toBe(303);
+    const events = await t.app.db.models.AuditEvent.find({
+      action: 'login.sso.success',
+      targetId: user!._id,
+    }).lean();
+    expect(events.map((e) => (e.details as { account: string }).account)).toEqual(['linked', 'subject']);
+    expect(await t.app.db.models.User.countDocuments({ email: 'renamed@demo.test' })).toBe(0);
+  });
+
+  it('never links by an unverified e-mail', async () => {
+    const s = new Session(t.app);
+    const res = await callback(s, await providerRoundTrip(s, 'sub-unverified'));
+    expect(res.statusCode).toBe(403);
+    expect(await lastFailure()).toMatchObject({ reason: 'email_not_verified' });
+    expect(await signedInEmail(s)).toBeNull();
+  });
+
+  it('refuses a wrong state', async () => {
+    const s = new Session(t.app);
+    const back = await providerRoundTrip(s, 'sub-other');
+    back.searchParams.set('state', 'forged-state-value');
+    const res = await callback(s, back);
+    expect(res.statusCode).toBe(400);
+    expect(await lastFailure()).toMatchObject({ reason: 'state_mismatch' });
+    expect(await signedInEmail(s)).toBeNull();
+  });
+
+  it('refuses a replayed authorization code', async () => {
+    const s = new Session(t.app);
+    const first = await providerRoundTrip(s, 'sub-other');
+    expect((await callback(s, first)).statusCode).toBe(303);
+    // A second browser starts its own flow and is handed the used code with its own state.
+    const s2 = new Session(t.app);
+    const own = await providerRoundTrip(s2, 'sub-other');
+    const replay = new URL(first);
+    replay.searchParams.set('state', own.searchParams.get('state')!);
+    const res = await callback(s2, replay);
+    expect(res.statusCode).toBe(400);
+    expect(await lastFailure()).toMatchObject({ reason: 'code_replay' });
+    expect(await signedInEmail(s2)).toBeNull();
+  });
+
+  it('refuses an ID token with a wrong nonce', async () => {
+    const s = new Session(t.app);
+    const back = await providerRoundTrip(s, 'sub-other', (u) =>
+      u.searchParams.set('nonce', 'not-the-apps-nonce'),
+    );
+    const res = await callback(s, back);
+    expect(res.statusCode).toBe(400);
+    expect(await lastFailure()).toMatchObject({ reason: 'nonce_mismatch' });
+    expect(await signedInEmail(s)).toBeNull();
+  });
+
+  it('refuses an expired ID token', async () => {
+    const s = new Session(t.app);
+    const back = await providerRoundTrip(s, 'sub-other');
+    t.clock.advanceMinutes(10);
+    const res = await callback(s, back);
+    expect(res.statusCode).toBe(400);
+    expect(await lastFailure()).toMatchObject({ reason: 'token_expired' });
+    expect(await signedInEmail(s)).toBeNull();
+  });
+
+  it('maps groups and claims to role, department and employee id', async () => {
+    const s = new Session(t.app);
+    expect((await callback(s, await providerRoundTrip(s, 'sub-grouped'))).statusCode).toBe(303);
+    const user = await t.app.db.models.User.findOne({ email: 'grouped@demo.test' }).lean();
+    expect(user).toMatchObject({ role: 'hr', department: 'Finance', employeeId: 'E-9001' });
+  });
+
+  it('refuses an inactive person', async () => {
+    await t.app.db.models.User.updateOne({ email: 'new.person@demo.test' }, { $set: { active: false } });
+    const s = new Session(t.app);
+    const res = await callback(s, await providerRoundTrip(s, 'sub-new'));
+    expect(res.statusCode).toBe(403);
+    expect(await lastFailure()).toMatchObject({ reason: 'inactive_person' });
+  });
+});
+
+describe('SSO administration', () => {
+  it('keeps the client secret encrypted: the stored document does not contain it', async () => {
+    const raw = await t.app.db.conn.db!.collection('sso_config').find({}).toArray();
+    expect(raw).toHaveLength(1);
+    expect(JSON.stringify(raw)).not.toContain(op.clientSecret);
+    const admin = await loginAs(t.app, 'admin@demo.test');
+    const page = await admin.get('/admin/sso');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(op.issuer);
+    expect(page.body).not.toContain(op.clientSecret);
+  });
+
+  it('audits a configuration change without the secret, and needs a CSRF token', async () => {
+    const admin = await loginAs(t.app, 'admin@demo.test');
+    const form = {
+      providerName: 'Renamed IdP',
+      issuer: op.issuer,
+      clientId: op.clientId,
+      clientSecret: '',
+      scopes: 'openid email profile',
+      enabled: 'on',
+      jitCreate: 'on',
+    };
+    const forged = await admin.post('/admin/sso', { ...form, _csrf: null });
+    expect(forged.statusCode).toBe(403);
+    const res = await admin.post('/admin/sso', form, '/admin/sso');
+    expect(res.statusCode).toBe(303);
+    const event = await t.app.db.models.AuditEvent.findOne({ action: 'sso.config.changed' })
+      .sort({ seq: -1 })
+      .lean();
+    expect(event?.details).toMatchObject({ section: 'connection' });
+    expect(JSON.stringify(event)).not.toContain(op.clientSecret);
+    // A blank secret keeps the stored one: sign-in still works.
+    const s = new Session(t.app);
+    t.clock.set(new Date());
+    expect((await callback(s, await providerRoundTrip(s, 'sub-other'))).statusCode).toBe(303);
+    const login = await new Session(t.app).get('/login');
+    expect(login.body).toContain('Sign in with Renamed IdP');
+  });
+
+  it('refuses password sign-in when switched off, except for a break-glass admin', async () => {
+    const admin = await loginAs(t.app, 'admin@demo.test');
+    const off = await admin.post(
+      '/admin/sso/password',
+      { passwordLogin: 'off', breakGlass: 'admin@demo.test\nemployee@demo.test' },
+      '/admin/sso',
+    );
+    expect(off.statusCode).toBe(303);
+    const employee = new Session(t.app);
+    const refused = await employee.post(
+      '/login',
+      { email: 'employee@demo.test', password: TEST_PASSWORD },
+      '/login',
+    );
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('Sign in with');
+    const failure = await t.app.db.models.AuditEvent.findOne({ action: 'login.failure' })
+      .sort({ seq: -1 })
+      .lean();
+    expect(failure?.details).toMatchObject({ reason: 'password_sign_in_off' });
+    // The break-glass list only counts admins: the employee listed there is still refused (above).
+    const glass = new Session(t.app);
+    const ok = await glass.post('/login', { email: 'admin@demo.test', password: TEST_PASSWORD }, '/login');
+    expect(ok.statusCode).toBe(303);
+  });
+});
