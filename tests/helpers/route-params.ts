@@ -192,6 +192,8 @@ export interface RouteSample {
   body?(ctx: SampleContext, actor: Actor): Promise<Record<string, string>> | Record<string, string>;
   /** Why this entry is shaped as it is (shown when an expectation fails). */
   note?: string;
+  /** A bearer-token API (SCIM): no session opens it, so every actor gets 401 and CSRF does not apply. */
+  bearer?: true;
 }
 
 const courseId = ({ course }: SampleContext) => ({ courseId: course.id });
@@ -410,6 +412,20 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
     params: (ctx) => ({ ...courseId(ctx), n: '1' }),
     note: 'version 1 (the course files): publishing one here would change the course the other samples are served',
   },
+  // SCIM (#24): a bearer-token API; sessions never open it (tests/integration/scim-api.test.ts has the tokens).
+  ...Object.fromEntries(
+    [
+      '/scim/v2/ServiceProviderConfig',
+      '/scim/v2/ResourceTypes',
+      '/scim/v2/ResourceTypes/:id',
+      '/scim/v2/Schemas',
+      '/scim/v2/Schemas/:id',
+      '/scim/v2/Users',
+      '/scim/v2/Users/:id',
+      '/scim/v2/Groups',
+      '/scim/v2/Groups/:id',
+    ].map((url) => [url, { bearer: true, params: () => ({ id: 'User' }) }] as const),
+  ),
   '/organisation/logo': {},
   '/organisation/brand.css': {},
 };
@@ -451,10 +467,11 @@ export async function sampleUrl(ctx: SampleContext, method: string, url: string)
   return fillPath(url, sample.params ? await sample.params(ctx) : {}, query);
 }
 
-export type Expected = 'ok' | 'login' | 'forbidden' | 'hidden';
+export type Expected = 'ok' | 'login' | 'forbidden' | 'hidden' | 'token';
 
 /** The expected outcome for one actor on one route, from the declared access and the ownership entry. */
 export function expectedOutcome(access: Access, sample: RouteSample, actor: Actor): Expected {
+  if (sample.bearer) return 'token';
   const decision = decideAccess(access, actor.role);
   if (decision === 'login') return 'login';
   if (decision === 'forbidden') return 'forbidden';
@@ -482,6 +499,8 @@ export function satisfies(
       return s === 403;
     case 'hidden':
       return s === 403 || s === 404;
+    case 'token':
+      return s === 401;
     case 'ok':
       if (toLogin && location !== '/login') return false;
       // A state-changing route without a sample body answers 400 (validation) once access is granted.

@@ -15,6 +15,12 @@ const t = await createTestApp({ label: 'hostile-input' });
 const ctx = sampleContext(t.app);
 const targets = tableRoutes(t.app).filter((r) => isStateChanging(r.method));
 const tried = { generated: 0, fixed: 0 };
+/** Bearer-token routes (SCIM) are attacked with a valid token, so the hostile bodies reach the handler. */
+const scimToken = (
+  await t.app.services.identity.createScimToken({ createdBy: 'hostile-input', now: t.clock.now() })
+).token;
+const authFor = (route: { method: string; url: string }): Record<string, string> =>
+  sampleFor(route.method, route.url)?.bearer ? { authorization: `Bearer ${scimToken}` } : {};
 const statusCounts = new Map<number, number>();
 
 afterAll(async () => {
@@ -46,13 +52,19 @@ async function requiredFields(
   method: string,
   url: string,
   token: string,
+  extra: Record<string, string> = {},
 ): Promise<string[]> {
   const known: string[] = [];
   for (let i = 0; i < 10; i += 1) {
     const res = await s.request({
       method: method as 'POST',
       url,
-      headers: { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': token },
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        'x-csrf-token': token,
+        ...extra,
+      },
       payload: JSON.stringify({ _csrf: token, ...Object.fromEntries(known.map((k) => [k, {}])) }),
     });
     const missing = /required property '([^']+)'/.exec(res.body);
@@ -171,7 +183,7 @@ describe('hostile input on every state-changing route', () => {
     const url = await sampleUrl(ctx, route.method, route.url);
     let { s, csrfPage, email } = await clientFor(route.access);
     let token = await s.csrf(csrfPage);
-    const fields = await requiredFields(s, route.method, url, token);
+    const fields = await requiredFields(s, route.method, url, token, authFor(route));
     // The probe may have completed a valid request (e.g. a logout): start again from a fresh session.
     if (email && !(await stillSignedIn(s))) ({ s, csrfPage, email } = await clientFor(route.access));
     token = await s.csrf(csrfPage);
@@ -180,7 +192,13 @@ describe('hostile input on every state-changing route', () => {
         method: route.method as 'POST',
         url,
         payload,
-        headers: { 'content-type': contentType, 'x-csrf-token': token, accept: 'text/html', ...extra },
+        headers: {
+          'content-type': contentType,
+          'x-csrf-token': token,
+          accept: 'text/html',
+          ...authFor(route),
+          ...extra,
+        },
       });
 
     const before = await snapshotDb(t.app.db.conn);

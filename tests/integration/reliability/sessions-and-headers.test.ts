@@ -5,7 +5,7 @@ import type { Role } from '../../../src/domain/roles.js';
 import { ACTOR_EMAILS, ClientSession, signIn, stillSignedIn, userIdOf } from '../../helpers/actors.js';
 import { createTestApp, type Session, TEST_PASSWORD } from '../../helpers/app.js';
 import { changedCollections, snapshotDb } from '../../helpers/db-snapshot.js';
-import { sampleContext, sampleUrl } from '../../helpers/route-params.js';
+import { sampleContext, sampleFor, sampleUrl } from '../../helpers/route-params.js';
 import { isStateChanging, printReport, sendForm, tableRoutes } from './support.js';
 
 const t = await createTestApp({ label: 'sessions-headers' });
@@ -39,7 +39,24 @@ async function urlOf(route: { method: string; url: string }): Promise<string> {
   return sampleUrl(ctx, route.method, route.url);
 }
 
-const stateChanging = routes.filter((r) => isStateChanging(r.method));
+const isBearer = (r: { method: string; url: string }) => sampleFor(r.method, r.url)?.bearer === true;
+const stateChanging = routes.filter((r) => isStateChanging(r.method) && !isBearer(r));
+const bearerChanging = routes.filter((r) => isStateChanging(r.method) && isBearer(r));
+
+describe('bearer-token routes (SCIM) take no session and so need no CSRF token', () => {
+  it.each(bearerChanging.map((r) => [`${r.method} ${r.url}`, r] as const))(
+    '%s refuses a signed-in admin with a valid CSRF token (401), database unchanged',
+    async (_n, route) => {
+      const url = await urlOf(route);
+      const before = await snapshotDb(t.app.db.conn, { ignore: ['sessions'] });
+      const res = await sendForm(sessions.admin!, route.method, url, { probe: 'x' }, '/');
+      expect(res.statusCode, `${route.method} ${url}`).toBe(401);
+      expect(changedCollections(before, await snapshotDb(t.app.db.conn, { ignore: ['sessions'] }))).toEqual(
+        [],
+      );
+    },
+  );
+});
 
 describe('CSRF on every state-changing route', () => {
   it('the route table has state-changing routes to check', () => {
