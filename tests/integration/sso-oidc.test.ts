@@ -211,6 +211,58 @@ describe('OpenID Connect sign-in against a real provider', () => {
   });
 });
 
+describe('test connection and sign-out', () => {
+  it('shows the admin the claims received without signing in as that person', async () => {
+    t.clock.set(new Date());
+    const admin = await loginAs(t.app, 'admin@demo.test');
+    const start = await admin.post('/admin/sso/test', {}, '/admin/sso');
+    expect(start.statusCode).toBe(303);
+    const back = await op.signIn(start.headers.location as string, 'sub-grouped');
+    const res = await callback(admin, back);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Claims received');
+    expect(res.body).toContain('grouped@demo.test');
+    expect(res.body).toContain('Dept-Finance');
+    // Still the admin: the test never signed anyone in.
+    expect((await admin.get('/admin/sso')).statusCode).toBe(200);
+  });
+
+  it("offers the provider's end-session URL on sign-out after an SSO sign-in", async () => {
+    t.clock.set(new Date());
+    const s = new Session(t.app);
+    expect((await callback(s, await providerRoundTrip(s, 'sub-other'))).statusCode).toBe(303);
+    const out = await s.post('/logout', {}, '/');
+    expect(out.statusCode).toBe(200);
+    const link = /id="provider-logout" href="([^"]+)"/.exec(out.body)?.[1]?.replace(/&amp;/g, '&');
+    const url = new URL(link!);
+    expect(url.origin).toBe(op.issuer);
+    expect(url.searchParams.get('id_token_hint')).toBeTruthy();
+    expect(url.searchParams.get('post_logout_redirect_uri')).toBe(`${BASE}/login`);
+    expect((await s.get('/')).statusCode).toBe(302);
+  });
+
+  it('refuses a person no one matches while just-in-time accounts are off', async () => {
+    const admin = await loginAs(t.app, 'admin@demo.test');
+    const form = {
+      providerName: 'Test IdP',
+      issuer: op.issuer,
+      clientId: op.clientId,
+      clientSecret: '',
+      scopes: 'openid email profile',
+      enabled: 'on',
+    };
+    expect((await admin.post('/admin/sso', form, '/admin/sso')).statusCode).toBe(303);
+    op.accounts.set('sub-stranger', { sub: 'sub-stranger', email: 'stranger@demo.test', name: 'Stranger' });
+    t.clock.set(new Date());
+    const s = new Session(t.app);
+    const res = await callback(s, await providerRoundTrip(s, 'sub-stranger'));
+    expect(res.statusCode).toBe(403);
+    expect(await lastFailure()).toMatchObject({ reason: 'no_matching_account' });
+    expect(await t.app.db.models.User.countDocuments({ email: 'stranger@demo.test' })).toBe(0);
+    await admin.post('/admin/sso', { ...form, jitCreate: 'on' }, '/admin/sso');
+  });
+});
+
 describe('SSO administration', () => {
   it('keeps the client secret encrypted: the stored document does not contain it', async () => {
     const raw = await t.app.db.conn.db!.collection('sso_config').find({}).toArray();
@@ -275,5 +327,42 @@ describe('SSO administration', () => {
     const glass = new Session(t.app);
     const ok = await glass.post('/login', { email: 'admin@demo.test', password: TEST_PASSWORD }, '/login');
     expect(ok.statusCode).toBe(303);
+  });
+});
+
+describe('connection set by environment variables', () => {
+  it('signs in with OIDC_* settings and shows them read-only to the admin', async () => {
+    const envApp = await createTestApp({
+      label: 'sso-oidc-env',
+      clock: new TestClock(new Date()),
+      config: {
+        SSO_ENCRYPTION_KEY: KEY,
+        OIDC_ISSUER: op.issuer,
+        OIDC_CLIENT_ID: op.clientId,
+        OIDC_CLIENT_SECRET: op.clientSecret,
+        OIDC_PROVIDER_NAME: 'Env IdP',
+        OIDC_JIT: 'on',
+      },
+    });
+    try {
+      const s = new Session(envApp.app);
+      const start = await s.get('/auth/oidc/start');
+      const back = await op.signIn(start.headers.location as string, 'sub-other');
+      expect((await s.get(`${back.pathname}${back.search}`)).statusCode).toBe(303);
+      expect(await envApp.app.db.models.User.countDocuments({ email: 'other@demo.test' })).toBe(1);
+      const admin = await loginAs(envApp.app, 'admin@demo.test');
+      const page = await admin.get('/admin/sso');
+      expect(page.body).toContain('set by environment variables');
+      expect(page.body).toContain('Env IdP');
+      const refused = await admin.post(
+        '/admin/sso',
+        { providerName: 'x', issuer: op.issuer, clientId: 'x', clientSecret: '', scopes: 'openid' },
+        '/admin/sso',
+      );
+      expect(refused.statusCode).toBe(400);
+      expect(await envApp.app.db.conn.db!.collection('sso_config').countDocuments()).toBe(0);
+    } finally {
+      await envApp.close();
+    }
   });
 });

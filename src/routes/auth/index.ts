@@ -118,7 +118,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/logout',
-    { config: { access: 'public', offSiteRedirect: true }, schema: { body: formBody({}) } },
+    { config: { access: 'public' }, schema: { body: formBody({}) } },
     async (request, reply) => {
       // After an SSO sign-in, also end the provider's session where it supports RP-initiated logout.
       const idToken = request.session.oidcIdToken;
@@ -126,7 +126,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ? await app.services.identity.ssoLogoutUrl({ idToken, now: app.clock.now() })
         : null;
       await request.session.destroy();
-      return reply.redirect(providerLogout ?? '/login', 303);
+      if (!providerLogout) return reply.redirect('/login', 303);
+      // A link, not a redirect: the CSP's form-action 'self' stops a form's redirect to another site.
+      return reply.viewAsync('auth/signed-out', providerLogout);
     },
   );
 };

@@ -10,18 +10,17 @@ import { clientSecret, type SsoContext, ssoSettings } from './settings.js';
 export async function ssoLogoutUrl(
   ctx: SsoContext,
   input: { idToken: string | null; now: Date },
-): Promise<string | null> {
+): Promise<{ url: string; providerName: string } | null> {
   try {
     const settings = await ssoSettings(ctx);
     if (!settings.enabled || !settings.issuer) return null;
     const config = await relyingParty(settings, await clientSecret(ctx), input.now);
     if (!config.serverMetadata().end_session_endpoint) return null;
-    return client
-      .buildEndSessionUrl(config, {
-        post_logout_redirect_uri: `${ctx.baseUrl}/login`,
-        ...(input.idToken ? { id_token_hint: input.idToken } : {}),
-      })
-      .toString();
+    const url = client.buildEndSessionUrl(config, {
+      post_logout_redirect_uri: `${ctx.baseUrl}/login`,
+      ...(input.idToken ? { id_token_hint: input.idToken } : {}),
+    });
+    return { url: url.toString(), providerName: settings.providerName };
   } catch {
     return null;
   }

@@ -1,0 +1,93 @@
+/**
+ * Single sign-on in Chromium: the sign-in page's "Sign in with …" button, the real provider's own
+ * login page (oidc-provider's devInteractions), and back to My training as a person created just in
+ * time; signing out also ends the provider's session (RP-initiated logout) and returns to /login.
+ */
+import { createServer } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { testConfig, uniqueDbName } from '../helpers/app.js';
+import { launchChromium } from '../helpers/browser.js';
+import { TestClock } from '../helpers/clock.js';
+import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
+import { WAIT } from './support/journey.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let browser: Browser;
+let op: TestProvider;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let base: string;
+
+beforeAll(async () => {
+  // The app answers on "localhost", the provider on 127.0.0.1: two hosts, so their cookies never mix.
+  const port = await freePort();
+  base = `http://localhost:${port}`;
+  op = await startOidcProvider({
+    redirectUri: `${base}/auth/oidc/callback`,
+    postLogoutRedirectUri: `${base}/login`,
+    accounts: [{ sub: 'e2e-person', email: 'sso.person@demo.test', name: 'Sam Single-Sign-On' }],
+  });
+  const clock = new TestClock(new Date());
+  app = await buildApp({
+    config: testConfig({
+      DB_NAME: uniqueDbName('e2e_sso'),
+      BASE_URL: base,
+      SSO_ENCRYPTION_KEY: 'b'.repeat(64),
+    }),
+    mongoUri: inject('mongoUri'),
+    clock,
+    logger: false,
+  });
+  await app.services.demo.seedDemo({ now: clock.now() });
+  const admin = await app.db.models.User.findOne({ email: 'admin@demo.test' }).lean();
+  await app.services.identity.saveSsoConnection({
+    actorId: admin!._id,
+    form: {
+      providerName: 'Test IdP',
+      issuer: op.issuer,
+      clientId: op.clientId,
+      clientSecret: op.clientSecret,
+      scopes: 'openid email profile',
+      enabled: true,
+      jitCreate: true,
+    },
+    now: clock.now(),
+  });
+  await app.listen({ port, host: '127.0.0.1' });
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.db.conn.dropDatabase().catch(() => {});
+  await app?.close();
+  await op?.close();
+});
+
+describe('single sign-on in the browser', () => {
+  it("signs in on the provider's own login page and lands on My training", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/login`);
+    await Promise.all([page.waitForURL(`${op.issuer}/**`, WAIT), page.click('text=Sign in with Test IdP')]);
+    await page.fill('input[name="login"]', 'e2e-person');
+    await page.fill('input[name="password"]', 'any password');
+    await Promise.all([page.waitForURL(`${base}/`, WAIT), page.click('button[type="submit"]')]);
+    expect(await page.textContent('h1')).toContain('My training');
+    expect(await app.db.models.User.countDocuments({ email: 'sso.person@demo.test' })).toBe(1);
+
+    // Sign-out ends the app's session, then offers the provider's (RP-initiated logout), whose
+    // confirmation page leads back to the sign-in page.
+    await Promise.all([page.waitForURL(`${base}/logout`, WAIT), page.click('.logout-form button')]);
+    expect(await page.textContent('h1')).toContain('You are signed out');
+    await Promise.all([page.waitForURL(`${op.issuer}/**`, WAIT), page.click('#provider-logout')]);
+    await Promise.all([page.waitForURL(`${base}/login`, WAIT), page.click('button[type="submit"]')]);
+    expect(await page.textContent('h1')).toContain('Sign in');
+  });
+});
