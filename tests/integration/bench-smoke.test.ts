@@ -11,6 +11,7 @@ import { measureLessonPage } from '../bench/measures/lesson-page.js';
 import { auditAppendAt, lookupRows, lookupsAt } from '../bench/measures/lookups.js';
 import { policyPublishAt, policyPublishRows } from '../bench/measures/policy-publish.js';
 import { measureQuizSubmit } from '../bench/measures/quiz-submit.js';
+import { scimProvisioningAt, scimRows } from '../bench/measures/scim.js';
 import { measureScormExport } from '../bench/measures/scorm-export.js';
 import { sweepInChild, sweepRows } from '../bench/measures/sweep.js';
 import { generateOrg } from '../bench/synthetic-org.js';
@@ -128,6 +129,15 @@ describe.concurrent('bench smoke', () => {
 
   it('runs the SCORM export measurement', async () => {
     expectRows(await measureScormExport(ctx.course, 1), ['zipped size']);
+  });
+
+  it('runs the SCIM provisioning measurement (create then update over HTTP)', async () => {
+    const timings = await scimProvisioningAt(ctx, 12, 3);
+    expect(timings.create.failures).toBe(0);
+    expect(timings.update.failures).toBe(0);
+    expect(timings.get.failures).toBe(0);
+    expect(timings.updatedInDb).toBe(12);
+    expectRows({ id: 'scim', title: 'SCIM', rows: scimRows(timings) });
   });
 
   it('runs the cold-start measurement', async () => {

@@ -11,6 +11,7 @@ export const MEASURES = [
   'lookups',
   'items',
   'policy',
+  'scim',
 ] as const;
 export type MeasureId = (typeof MEASURES)[number];
 
