@@ -366,3 +366,25 @@ describe('connection set by environment variables', () => {
     }
   });
 });
+
+describe('provider down', () => {
+  it('answers 502 with a page, not a stack trace, when discovery fails', async () => {
+    const down = await createTestApp({
+      label: 'sso-oidc-down',
+      seed: false,
+      config: {
+        OIDC_ISSUER: 'http://127.0.0.1:9',
+        OIDC_CLIENT_ID: 'id',
+        OIDC_CLIENT_SECRET: 'secret',
+      },
+    });
+    try {
+      const res = await new Session(down.app).get('/auth/oidc/start');
+      expect(res.statusCode).toBe(502);
+      expect(res.body).toContain('could not be reached');
+      expect(res.body).not.toContain('ECONNREFUSED');
+    } finally {
+      await down.close();
+    }
+  });
+});

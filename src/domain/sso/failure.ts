@@ -7,6 +7,7 @@ export const SSO_FAILURE_REASONS = [
   'code_replay',
   'token_expired',
   'provider_error',
+  'provider_unreachable',
   'invalid_response',
   'no_subject',
   'email_not_verified',
@@ -29,7 +30,8 @@ export class SsoFailure extends Error {
 }
 
 /** Tampering or a stale browser tab (400) versus a valid sign-in of someone not let in (403). */
-export function failureStatus(reason: SsoFailureReason): 400 | 403 {
+export function failureStatus(reason: SsoFailureReason): 400 | 403 | 502 {
+  if (reason === 'provider_unreachable') return 502;
   return ['email_not_verified', 'no_matching_account', 'inactive_person', 'not_admin'].includes(reason)
     ? 403
     : 400;
@@ -43,6 +45,8 @@ const MESSAGES: Record<SsoFailureReason, string> = {
   code_replay: 'This sign-in response was already used. Start again.',
   token_expired: 'The identity provider’s answer has expired. Start again.',
   provider_error: 'The identity provider did not sign you in. Start again, or ask an administrator.',
+  provider_unreachable:
+    'The identity provider could not be reached. Try again in a minute; if it is down, an administrator can still sign in with a password.',
   invalid_response: 'The identity provider’s answer could not be checked. Ask an administrator.',
   no_subject: 'The identity provider’s answer could not be checked. Ask an administrator.',
   email_not_verified: 'Your identity provider has not verified your e-mail address. Ask an administrator.',

@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { SsoFailure } from '../../../domain/sso/failure.js';
 import type { SsoSettings } from './settings.js';
 
 const DISCOVERY_TTL_MS = 60 * 60 * 1000;
@@ -24,13 +25,17 @@ export async function relyingParty(
   const insecure = isLoopback(settings.issuer);
   let cached = discovered.get(settings.issuer);
   if (!cached || Date.now() - cached.at > DISCOVERY_TTL_MS) {
-    const found = await client.discovery(
-      new URL(settings.issuer),
-      settings.clientId,
-      undefined,
-      client.ClientSecretBasic(secret),
-      insecure ? { execute: [client.allowInsecureRequests] } : undefined,
-    );
+    const found = await client
+      .discovery(
+        new URL(settings.issuer),
+        settings.clientId,
+        undefined,
+        client.ClientSecretBasic(secret),
+        insecure ? { execute: [client.allowInsecureRequests] } : undefined,
+      )
+      .catch((err: unknown) => {
+        throw new SsoFailure('provider_unreachable', (err as Error).message);
+      });
     cached = { metadata: found.serverMetadata(), at: Date.now() };
     discovered.set(settings.issuer, cached);
   }
