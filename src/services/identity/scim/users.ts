@@ -99,7 +99,9 @@ export async function scimCreateUser(
 ): Promise<ScimUser> {
   const fields = personFromScimUser(input.body);
   await checkManager(ctx, fields);
-  const existing = await usersRepository(ctx.models).findByEmail(fields.email ?? '');
+  // By the e-mail key alone (its `_id`): a miss is left to the unique index, not a scan of users.
+  const key = await ctx.models.LoginKey.findById(fields.email ?? '', { userId: 1 }).lean();
+  const existing = key ? await usersRepository(ctx.models).findById(key.userId) : null;
   if (existing && (await isDeleted(ctx, existing._id))) {
     await ctx.models.ScimDeleted.deleteOne({ _id: existing._id });
     return scimApply(ctx, { ...input, user: existing, fields: { active: true, ...fields } });
