@@ -270,6 +270,44 @@ describe('SCIM Users', () => {
   });
 });
 
+describe('SCIM Groups', () => {
+  it('stores a group with members, pages and filters it, and answers its errors', async () => {
+    const hrId = await userIdOf(t.app, ACTOR_EMAILS.hr);
+    const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+    const created = await scim('POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'Auditors',
+      externalId: 'g-ext',
+      members: [{ value: hrId }],
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.data.members).toEqual([
+      { value: hrId, $ref: `http://localhost:3000/scim/v2/Users/${hrId}`, type: 'User' },
+    ]);
+    const byName = await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Auditors"')}`);
+    expect(byName.data.Resources.map((g: { id: string }) => g.id)).toEqual([created.data.id]);
+    const put = await scim('PUT', `/Groups/${created.data.id}`, {
+      schemas: [GROUP],
+      displayName: 'Auditors',
+      members: [],
+    });
+    expect(put.data.members).toEqual([]);
+    const dup = await scim('POST', '/Groups', { schemas: [GROUP], displayName: 'Auditors' });
+    expect([dup.statusCode, dup.data.scimType]).toEqual([409, 'uniqueness']);
+    const unknown = await scim('POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'Ghosts',
+      members: [{ value: 'nobody' }],
+    });
+    expect([unknown.statusCode, unknown.data.scimType]).toEqual([400, 'invalidValue']);
+    const badFilter = await scim('GET', `/Groups?filter=${encodeURIComponent('members eq "x"')}`);
+    expect([badFilter.statusCode, badFilter.data.scimType]).toEqual([400, 'invalidFilter']);
+    expect((await scim('GET', '/Groups/nope')).statusCode).toBe(404);
+    expect((await scim('DELETE', `/Groups/${created.data.id}`)).statusCode).toBe(204);
+    expect((await scim('DELETE', `/Groups/${created.data.id}`)).statusCode).toBe(404);
+  });
+});
+
 describe('the full provisioning sequence', () => {
   it('create, update department, change manager, deactivate (sessions end, assignments stop), reactivate', async () => {
     const managerId = await userIdOf(t.app, ACTOR_EMAILS.manager);
