@@ -383,6 +383,8 @@ describe('provider down', () => {
       expect(res.statusCode).toBe(502);
       expect(res.body).toContain('could not be reached');
       expect(res.body).not.toContain('ECONNREFUSED');
+      const event = await down.app.db.models.AuditEvent.findOne({ action: 'login.sso.failure' }).lean();
+      expect(event?.details).toMatchObject({ reason: 'provider_unreachable' });
     } finally {
       await down.close();
     }

@@ -120,6 +120,7 @@ const ssoAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const { url, pending } = await app.services.identity.beginOidcSignIn({
           purpose: 'test',
           next: '/admin/sso',
+          ip: request.ip,
           now: app.clock.now(),
         });
         request.session.oidc = pending;

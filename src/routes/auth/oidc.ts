@@ -54,6 +54,7 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const { url, pending } = await app.services.identity.beginOidcSignIn({
           purpose: 'signin',
           next,
+          ip: request.ip,
           now: app.clock.now(),
         });
         request.session.oidc = pending;

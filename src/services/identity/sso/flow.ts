@@ -26,11 +26,16 @@ export const callbackPath = '/auth/oidc/callback';
 /** Starts a sign-in (or an admin's connection test): the provider's URL, with PKCE, state and nonce. */
 export async function beginOidcSignIn(
   ctx: SsoContext,
-  input: { purpose: 'signin' | 'test'; next: string; now: Date },
+  input: { purpose: 'signin' | 'test'; next: string; ip: string; now: Date },
 ): Promise<{ url: string; pending: PendingOidcFlow }> {
   const settings = await ssoSettings(ctx);
   if (!settings.enabled || !settings.issuer) throw new SsoFailure('not_configured');
-  const config = await relyingParty(settings, await clientSecret(ctx), input.now);
+  const config = await relyingParty(settings, await clientSecret(ctx), input.now).catch(
+    async (err: unknown) => {
+      await auditFailure(ctx, err, input);
+      throw err;
+    },
+  );
   const pending: PendingOidcFlow = {
     state: client.randomState(),
     nonce: client.randomNonce(),
@@ -91,20 +96,31 @@ export async function completeOidcSignIn(
   try {
     return await complete(ctx, input);
   } catch (err) {
-    const reason = err instanceof SsoFailure ? err.reason : reasonOf(err);
-    await ctx.audit.append(
-      {
-        actorId: null,
-        action: 'login.sso.failure',
-        targetType: 'user',
-        targetId: err instanceof SsoFailure && err.userId ? err.userId : 'unknown-account',
-        subjectId: err instanceof SsoFailure && err.userId ? err.userId : null,
-        details: { reason, ip: input.ip, protocol: 'oidc' },
-      },
-      input.now,
-    );
+    const reason = await auditFailure(ctx, err, input);
     throw err instanceof SsoFailure ? err : new SsoFailure(reason, (err as Error).message);
   }
+}
+
+/** `login.sso.failure` with its reason code (and the person, when the refusal is about one). */
+async function auditFailure(
+  ctx: SsoContext,
+  err: unknown,
+  input: { ip: string; now: Date },
+): Promise<SsoFailureReason> {
+  const reason = err instanceof SsoFailure ? err.reason : reasonOf(err);
+  const userId = err instanceof SsoFailure ? err.userId : undefined;
+  await ctx.audit.append(
+    {
+      actorId: null,
+      action: 'login.sso.failure',
+      targetType: 'user',
+      targetId: userId ?? 'unknown-account',
+      subjectId: userId ?? null,
+      details: { reason, ip: input.ip, protocol: 'oidc' },
+    },
+    input.now,
+  );
+  return reason;
 }
 
 async function complete(
