@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command as scimTokenCommand } from '../../src/cli/commands/scim-token.js';
 import { hashPassword } from '../../src/services/identity/passwords.js';
-import { buildAssignment } from '../factories.js';
 import { ACTOR_EMAILS, signIn, userIdOf } from '../helpers/actors.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 import { cliContext } from '../helpers/cli.js';
@@ -312,20 +311,29 @@ describe('the full provisioning sequence', () => {
   it('create, update department, change manager, deactivate (sessions end, assignments stop), reactivate', async () => {
     const managerId = await userIdOf(t.app, ACTOR_EMAILS.manager);
     const otherManagerId = await userIdOf(t.app, ACTOR_EMAILS.otherManager);
+    // HR's rule for the department: a person SCIM creates there is assigned at once.
+    const hrId = await userIdOf(t.app, ACTOR_EMAILS.hr);
+    const courseId = [...t.app.courses.keys()][0]!;
+    await t.app.services.assignments.createRule({
+      courseId,
+      target: { kind: 'departments', departments: ['Provisioned'] },
+      due: { kind: 'after-assignment', days: 30 },
+      newHireWithinDays: null,
+      actorId: hrId,
+      now: t.clock.now(),
+    });
     const created = await scim(
       'POST',
       '/Users',
       newUserBody('grace.hopper@demo.test', {
-        [ENTERPRISE]: { department: 'Sales', manager: { value: managerId } },
+        [ENTERPRISE]: { department: 'Provisioned', manager: { value: managerId } },
       }),
     );
     expect(created.statusCode).toBe(201);
     const employeeId: string = created.data.id;
     const newManager = otherManagerId;
     const email = 'grace.hopper@demo.test';
-    // HR assigns a course, and the person has a password as well (single sign-on comes later).
-    const person = (await t.app.db.models.User.findById(employeeId).lean())!;
-    await t.app.db.models.Assignment.create(buildAssignment(person));
+    // The person has a password as well (single sign-on comes later).
     await t.app.db.models.User.updateOne(
       { _id: employeeId },
       { $set: { passwordHash: await hashPassword(TEST_PASSWORD) } },
@@ -357,6 +365,20 @@ describe('the full provisioning sequence', () => {
     expect(off.data.active).toBe(false);
     expect((await session.get('/')).statusCode).toBe(302);
     expect((await assignments()).every((a) => a.active === false)).toBe(true);
+    // The sweep chases the overdue assignment of an active colleague, and not the leaver's.
+    const control = await scim(
+      'POST',
+      '/Users',
+      newUserBody('control.person@demo.test', { [ENTERPRISE]: { department: 'Provisioned' } }),
+    );
+    expect(await t.app.db.models.Assignment.countDocuments({ userId: control.data.id, active: true })).toBe(
+      1,
+    );
+    await t.app.services.jobs.runSweep({ now: new Date(t.clock.now().getTime() + 40 * 86_400_000) });
+    const mailTo = (userId: string) =>
+      t.app.db.models.Outbox.countDocuments({ _id: new RegExp(`^${userId}:`) });
+    expect(await mailTo(control.data.id)).toBeGreaterThan(0);
+    expect(await mailTo(employeeId)).toBe(0);
     const records = await t.app.db.models.Attestation.countDocuments({ userId: employeeId });
     const on = await scim('PATCH', `/Users/${employeeId}`, {
       schemas: [PATCH_OP],
