@@ -195,6 +195,15 @@ describe('OpenID Connect sign-in against a real provider', () => {
     expect(await signedInEmail(s)).toBeNull();
   });
 
+  it('two first sign-ins at once make one person', async () => {
+    op.accounts.set('sub-twice', { sub: 'sub-twice', email: 'twice@demo.test', name: 'Twice' });
+    const [a, b] = [new Session(t.app), new Session(t.app)];
+    const [backA, backB] = [await providerRoundTrip(a, 'sub-twice'), await providerRoundTrip(b, 'sub-twice')];
+    const [resA, resB] = await Promise.all([callback(a, backA), callback(b, backB)]);
+    expect([resA.statusCode, resB.statusCode]).toEqual([303, 303]);
+    expect(await t.app.db.models.User.countDocuments({ email: 'twice@demo.test' })).toBe(1);
+  });
+
   it('maps groups and claims to role, department and employee id', async () => {
     const s = new Session(t.app);
     expect((await callback(s, await providerRoundTrip(s, 'sub-grouped'))).statusCode).toBe(303);

@@ -1,5 +1,5 @@
 import type { UserDoc } from '../../../db/models/user.js';
-import { usersRepository } from '../../../db/repositories/users.js';
+import { DuplicateUserError, usersRepository } from '../../../db/repositories/users.js';
 import type { SessionUser } from '../../../domain/roles.js';
 import { SsoFailure } from '../../../domain/sso/failure.js';
 import type { MappedIdentity } from '../../../domain/sso/mapping.js';
@@ -30,7 +30,9 @@ async function findOrCreate(
     const byEmail = await usersRepository(ctx.models).findByEmail(mapped.email);
     if (byEmail) {
       if (!mapped.emailVerified) throw new SsoFailure('email_not_verified', undefined, byEmail._id);
-      // Linked to another subject already: a second provider account may not take it over.
+      // Linked by a sign-in racing this one (same subject): that person. Linked to another subject:
+      // a second provider account may not take it over.
+      if (byEmail.ssoSubject === input.subject) return { user: byEmail, how: 'subject' };
       if (byEmail.ssoSubject)
         throw new SsoFailure('no_matching_account', 'linked to another subject', byEmail._id);
       await ctx.models.User.updateOne({ _id: byEmail._id }, { $set: { ssoSubject: input.subject } });
@@ -93,7 +95,13 @@ export async function signInPerson(
     : null;
   const managerId = manager?._id ?? null;
   const subject = subjectKey(input.issuer, mapped.subject);
-  const found = await findOrCreate(ctx, { subject, mapped, jitCreate: input.jitCreate, managerId, now });
+  const lookup = { subject, mapped, jitCreate: input.jitCreate, managerId, now };
+  // Two first sign-ins at once (two tabs): the second create hits the unique e-mail; it then finds
+  // the person the first one created, as a repeat sign-in would.
+  const found = await findOrCreate(ctx, lookup).catch((err: unknown) => {
+    if (!(err instanceof DuplicateUserError)) throw err;
+    return findOrCreate(ctx, { ...lookup, jitCreate: false });
+  });
   if (!found.user.active) throw new SsoFailure('inactive_person', undefined, found.user._id);
   let user = found.user;
   const changes = found.how === 'created' ? {} : mappedChanges(user, mapped, managerId);
