@@ -61,9 +61,11 @@ import {
 } from './reporting.js';
 import {
   type ScimDeletedDoc,
+  type ScimExternalIdDoc,
   type ScimGroupDoc,
   type ScimTokenDoc,
   scimDeletedSchema,
+  scimExternalIdSchema,
   scimGroupSchema,
   scimTokenSchema,
 } from './scim.js';
@@ -127,6 +129,7 @@ export function defineModels(conn: Connection) {
     ScimToken: conn.model<ScimTokenDoc>('ScimToken', scimTokenSchema),
     ScimGroup: conn.model<ScimGroupDoc>('ScimGroup', scimGroupSchema),
     ScimDeleted: conn.model<ScimDeletedDoc>('ScimDeleted', scimDeletedSchema),
+    ScimExternalId: conn.model<ScimExternalIdDoc>('ScimExternalId', scimExternalIdSchema),
   };
 }
 

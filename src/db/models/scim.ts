@@ -69,3 +69,18 @@ export const scimDeletedSchema = new Schema<ScimDeletedDoc>(
   { _id: { type: String, required: true }, deletedAt: { type: Date, required: true } },
   { collection: 'scim_deleted_users', versionKey: false },
 );
+
+/**
+ * The person holding an identity provider's `externalId`: read by `_id` for the clients'
+ * `externalId eq` lookups (a filter on the user's field would read every person on FerretDB v1),
+ * and inserted once, so two people cannot hold the same one.
+ */
+export interface ScimExternalIdDoc {
+  _id: string;
+  userId: string;
+}
+
+export const scimExternalIdSchema = new Schema<ScimExternalIdDoc>(
+  { _id: { type: String, required: true }, userId: { type: String, required: true } },
+  { collection: 'scim_external_ids', versionKey: false },
+);

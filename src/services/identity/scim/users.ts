@@ -1,7 +1,8 @@
 import { ScimError, scimPatch } from 'scim-patch';
 import type { UserDoc } from '../../../db/models/user.js';
-import { DuplicateUserError, usersRepository } from '../../../db/repositories/users.js';
+import { DuplicateUserError, newUserId, usersRepository } from '../../../db/repositories/users.js';
 import { NotFound } from '../../../domain/errors.js';
+import { normaliseEmail } from '../../../domain/roles.js';
 import { MAX_RESULTS } from '../../../domain/scim/discovery.js';
 import { ScimProblem } from '../../../domain/scim/errors.js';
 import { pageWindow, parseEqFilter } from '../../../domain/scim/filter.js';
@@ -14,6 +15,7 @@ import {
 } from '../../../domain/scim/user-resource.js';
 import type { ServiceContext } from '../../context.js';
 import { applyRulesToPeople, createPerson, updatePerson } from '../../people/people.js';
+import { claimExternalId, personByExternalId, releaseExternalId } from './external-ids.js';
 
 /** Who a SCIM write is audited as: the token, never a person. */
 export const scimActor = (tokenId: string) => `scim:${tokenId}`;
@@ -57,6 +59,18 @@ function uniqueness(err: unknown): never {
   throw err;
 }
 
+/**
+ * The person whose e-mail is `userName`, by the login key's `_id` alone. Every person gets that key
+ * when created or re-addressed (users repository), so a miss means no such person; a person
+ * without one (written before keys existed) is caught by the e-mail's unique index on create.
+ */
+async function personByUserName(ctx: ServiceContext, userName: string): Promise<UserDoc | null> {
+  const email = normaliseEmail(userName);
+  const key = await ctx.models.LoginKey.findById(email, { userId: 1 }).lean();
+  const person = key ? await usersRepository(ctx.models).findById(key.userId) : null;
+  return person?.email === email ? person : null;
+}
+
 export async function scimGetUser(ctx: ServiceContext, input: { id: string }): Promise<ScimUser> {
   return toScimUser(await personOrNotFound(ctx, input.id), ctx.baseUrl);
 }
@@ -67,19 +81,18 @@ export async function scimListUsers(
   input: { filter?: string; startIndex?: number; count?: number },
 ): Promise<{ total: number; startIndex: number; resources: ScimUser[] }> {
   const { skip, limit } = pageWindow(input.startIndex, input.count, MAX_RESULTS);
-  const deleted = (await ctx.models.ScimDeleted.find({}, { _id: 1 }).lean()).map((d) => d._id);
   let people: UserDoc[];
   let total: number;
   if (input.filter) {
     const { attribute, value } = parseEqFilter(input.filter, USER_FILTERS);
-    const found =
-      attribute === 'externalId'
-        ? await ctx.models.User.find({ externalId: value }).lean<UserDoc[]>()
-        : [await usersRepository(ctx.models).findByEmail(value)].filter((u): u is UserDoc => u !== null);
-    const live = found.filter((u) => !deleted.includes(u._id));
+    const found = await (attribute === 'externalId'
+      ? personByExternalId(ctx, value)
+      : personByUserName(ctx, value));
+    const live = found && !(await isDeleted(ctx, found._id)) ? [found] : [];
     total = live.length;
     people = live.slice(skip, skip + limit);
   } else {
+    const deleted = (await ctx.models.ScimDeleted.find({}, { _id: 1 }).lean()).map((d) => d._id);
     const where = deleted.length ? { _id: { $nin: deleted } } : {};
     total = await ctx.models.User.countDocuments(where);
     people = limit
@@ -99,16 +112,17 @@ export async function scimCreateUser(
 ): Promise<ScimUser> {
   const fields = personFromScimUser(input.body);
   await checkManager(ctx, fields);
-  // By the e-mail key alone (its `_id`): a miss is left to the unique index, not a scan of users.
-  const key = await ctx.models.LoginKey.findById(fields.email ?? '', { userId: 1 }).lean();
-  const existing = key ? await usersRepository(ctx.models).findById(key.userId) : null;
+  const existing = await personByUserName(ctx, fields.email ?? '');
   if (existing && (await isDeleted(ctx, existing._id))) {
     await ctx.models.ScimDeleted.deleteOne({ _id: existing._id });
     return scimApply(ctx, { ...input, user: existing, fields: { active: true, ...fields } });
   }
   if (existing) throw new ScimProblem('uniqueness', 'A User with this userName already exists.');
+  const userId = newUserId();
+  if (fields.externalId) await claimExternalId(ctx, fields.externalId, userId);
   const person = await createPerson(ctx, {
     person: {
+      _id: userId,
       email: fields.email ?? '',
       name: fields.name ?? fields.email ?? '',
       employeeId: fields.employeeId ?? null,
@@ -122,7 +136,14 @@ export async function scimCreateUser(
     actorId: scimActor(input.tokenId),
     via: 'scim',
     now: input.now,
-  }).catch(uniqueness);
+  }).catch(async (err) => {
+    if (fields.externalId) await releaseExternalId(ctx, fields.externalId, userId);
+    // A person with this e-mail but no login key: findByEmail's fallback writes the key, so the
+    // client's next userName lookup finds them (this scan runs only on that conflict).
+    if (err instanceof DuplicateUserError && err.field === 'email')
+      await usersRepository(ctx.models).findByEmail(fields.email ?? '');
+    return uniqueness(err);
+  });
   await applyRulesToPeople(ctx, [person], input.now);
   return toScimUser(person, ctx.baseUrl);
 }
@@ -132,14 +153,23 @@ async function scimApply(
   ctx: ServiceContext,
   input: ScimWrite & { user: UserDoc; fields: PersonFromScim },
 ): Promise<ScimUser> {
-  await checkManager(ctx, input.fields, input.user._id);
+  const userId = input.user._id;
+  await checkManager(ctx, input.fields, userId);
+  const before = input.user.externalId ?? null;
+  const after = input.fields.externalId === undefined ? before : input.fields.externalId;
+  const moved = after !== before;
+  if (moved && after) await claimExternalId(ctx, after, userId);
   const updated = await updatePerson(ctx, {
-    userId: input.user._id,
+    userId,
     changes: input.fields,
     actorId: scimActor(input.tokenId),
     now: input.now,
-  }).catch(uniqueness);
-  if (!updated) throw new NotFound(`No User with id ${input.user._id}.`);
+  }).catch(async (err) => {
+    if (moved && after) await releaseExternalId(ctx, after, userId);
+    return uniqueness(err);
+  });
+  if (!updated) throw new NotFound(`No User with id ${userId}.`);
+  if (moved && before) await releaseExternalId(ctx, before, userId);
   if (updated.active) await applyRulesToPeople(ctx, [updated], input.now);
   return toScimUser(updated, ctx.baseUrl);
 }
