@@ -277,6 +277,22 @@ describe('the nightly job', () => {
     expect(await row()).toMatchObject({ name: 'Renamed Person', managerName: 'Renamed Manager' });
   });
 
+  it('prunes used SSO authorization codes older than a day, in one delete command', async () => {
+    const { SsoUsedCode } = t.app.db.models;
+    const now = new Date('2026-03-28T03:00:00Z');
+    await SsoUsedCode.insertMany([
+      { _id: 'code-old', usedAt: new Date('2026-03-26T02:59:00Z') },
+      { _id: 'code-just-over-a-day', usedAt: new Date('2026-03-27T02:59:59Z') },
+      { _id: 'code-recent', usedAt: new Date('2026-03-27T03:00:01Z') },
+    ]);
+    const { result, commands } = await commandsDuring(() => t.app.services.jobs.runNightly({ now }));
+    expect(result.ran).toBe(true);
+    expect(result.ssoCodesPruned).toBe(2);
+    expect(count(commands, 'delete sso_used_codes')).toBe(1);
+    const left = await SsoUsedCode.find({}, { _id: 1 }).lean();
+    expect(left.map((c) => c._id)).toEqual(['code-recent']);
+  });
+
   it('jobs:run runs either job or both, and rejects an unknown job', async () => {
     const { command } = await import('../../src/cli/commands/jobs-run.js');
     const { ctx, lines } = cliContext(t);

@@ -21,6 +21,7 @@ import { type AssignPerson, activeRules, applyRulesTo } from '../assignments/ass
 import { loadAllSettings } from '../assignments/course-settings.js';
 import { auditChainEnd } from '../audit/log.js';
 import type { ServiceContext } from '../context.js';
+import { pruneUsedCodes } from '../identity/sso/used-codes.js';
 import { currentProfile } from '../organisation/profile.js';
 import { CourseItemTallies, storeItemStats } from '../reporting/item-stats.js';
 import { readStoredLists } from '../reporting/lists.js';
@@ -41,6 +42,8 @@ export interface NightlyReport {
   /** Action-list rows whose name or e-mail changed since they were stored. */
   listRowsRenamed: number;
   sessionsDeleted: number;
+  /** Used SSO authorization code records past their bound, deleted. */
+  ssoCodesPruned: number;
   /** The hour this run anchored the audit chain for (null: a sweep anchored this hour already). */
   auditAnchor: { hour: string; seq: number } | null;
   digestsSent: number;
@@ -81,7 +84,8 @@ interface PeoplePass {
  *    recently); HR forms and imports apply rules at once, this is the safety net and the clock
  *    for "new hires within N days";
  *  - current names in the stored action lists (the sweep reuses them and looks up only newcomers);
- *  - expired sessions deleted (the session store already refuses them);
+ *  - expired sessions deleted (the session store already refuses them), and used SSO
+ *    authorization codes older than a day (identity/sso/used-codes.ts);
  *  - the hour's signed audit anchor, if the sweep has not written it (services/audit/log.ts);
  *  - the weekly HR digest, from the summaries the sweep keeps current, with that anchor's
  *    fingerprint (a copy outside the database and the key).
@@ -101,6 +105,7 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
     assignedByRules: 0,
     listRowsRenamed: 0,
     sessionsDeleted: 0,
+    ssoCodesPruned: 0,
     auditAnchor: null,
     digestsSent: 0,
     ms: 0,
@@ -139,6 +144,7 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   }
   report.listRowsRenamed = await renameListRows(models, chunks, people.names);
   report.sessionsDeleted = await sessionsRepository(models).deleteExpired(now);
+  report.ssoCodesPruned = await pruneUsedCodes(models, now);
   const lines = [...ctx.courses.values()]
     .filter((c) => !settings.get(c.id)?.retired)
     .map((c) => ({ title: c.title, counts: stateCounts(summaries.find((s) => s.courseId === c.id)) }));
