@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Conflict } from '../../src/domain/errors.js';
 import { createTestApp, loginAs, Session, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
@@ -202,6 +203,43 @@ describe('OpenID Connect sign-in against a real provider', () => {
     const [resA, resB] = await Promise.all([callback(a, backA), callback(b, backB)]);
     expect([resA.statusCode, resB.statusCode]).toEqual([303, 303]);
     expect(await t.app.db.models.User.countDocuments({ email: 'twice@demo.test' })).toBe(1);
+    const twice = (await t.app.db.models.User.findOne({ email: 'twice@demo.test' }).lean())!;
+    expect(twice.ssoSubject).toBe(`${op.issuer}|sub-twice`);
+    expect(
+      await t.app.db.models.AuditEvent.countDocuments({ action: 'person.sso.linked', targetId: twice._id }),
+    ).toBe(1);
+  });
+
+  it('links the subject through the people service: audited, one subject per person', async () => {
+    for (const email of ['new.person@demo.test', 'employee@demo.test']) {
+      const user = (await t.app.db.models.User.findOne({ email }).lean())!;
+      const linked = await t.app.db.models.AuditEvent.find({
+        action: 'person.sso.linked',
+        targetId: user._id,
+      }).lean();
+      expect(linked).toHaveLength(1);
+      expect(linked[0]!.details).toMatchObject({ subject: user.ssoSubject });
+    }
+    const people = t.app.services.people;
+    const hr = (await t.app.db.models.User.findOne({ email: 'hr@demo.test' }).lean())!;
+    const now = t.clock.now();
+    // Another person's subject, or a second subject for a linked person: refused, nothing written.
+    await expect(
+      people.linkSsoSubject({ userId: hr._id, subject: `${op.issuer}|sub-new`, actorId: null, now }),
+    ).rejects.toThrow(Conflict);
+    const emp = (await t.app.db.models.User.findOne({ email: 'employee@demo.test' }).lean())!;
+    await expect(
+      people.linkSsoSubject({ userId: emp._id, subject: `${op.issuer}|someone-else`, actorId: null, now }),
+    ).rejects.toThrow(Conflict);
+    expect((await t.app.db.models.User.findById(hr._id).lean())!.ssoSubject).toBeUndefined();
+    expect((await t.app.db.models.User.findById(emp._id).lean())!.ssoSubject).toBe(`${op.issuer}|sub-emp`);
+    // Linking the same subject again changes nothing and audits nothing.
+    expect(
+      await people.linkSsoSubject({ userId: emp._id, subject: `${op.issuer}|sub-emp`, actorId: null, now }),
+    ).toBe(false);
+    expect(
+      await t.app.db.models.AuditEvent.countDocuments({ action: 'person.sso.linked', targetId: emp._id }),
+    ).toBe(1);
   });
 
   it('maps groups and claims to role, department and employee id', async () => {

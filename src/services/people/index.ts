@@ -1,6 +1,7 @@
 import { addPerson, editPerson, personToEdit } from './forms.js';
 import { applyImport, importPreview, previewImport, previewPastedImport } from './import.js';
 import { createPerson, listPeople, updatePerson } from './people.js';
+import { linkSsoSubject } from './sso-link.js';
 
 /**
  * The people area's commands, bound to the service context in services/index.ts: HR's people list
@@ -14,6 +15,7 @@ export const peopleCommands = {
   editPerson,
   createPerson,
   updatePerson,
+  linkSsoSubject,
   previewImport,
   previewPastedImport,
   importPreview,

@@ -1,10 +1,12 @@
 import type { UserDoc } from '../../../db/models/user.js';
 import { DuplicateUserError, usersRepository } from '../../../db/repositories/users.js';
+import { Conflict } from '../../../domain/errors.js';
 import type { SessionUser } from '../../../domain/roles.js';
 import { SsoFailure } from '../../../domain/sso/failure.js';
 import type { MappedIdentity } from '../../../domain/sso/mapping.js';
 import type { ServiceContext } from '../../context.js';
 import { createPerson, type PersonInput, updatePerson } from '../../people/people.js';
+import { linkSsoSubject } from '../../people/sso-link.js';
 import { toSessionUser } from '../login.js';
 
 /** `<issuer>|<sub>`: `sub` is unique only per issuer (OpenID Connect Core 2). */
@@ -35,7 +37,13 @@ async function findOrCreate(
       if (byEmail.ssoSubject === input.subject) return { user: byEmail, how: 'subject' };
       if (byEmail.ssoSubject)
         throw new SsoFailure('no_matching_account', 'linked to another subject', byEmail._id);
-      await ctx.models.User.updateOne({ _id: byEmail._id }, { $set: { ssoSubject: input.subject } });
+      const link = { userId: byEmail._id, subject: input.subject, actorId: byEmail._id, now: input.now };
+      // Linked to another subject by a sign-in racing this one: refused as above.
+      await linkSsoSubject(ctx, link).catch((err: unknown) => {
+        if (err instanceof Conflict)
+          throw new SsoFailure('no_matching_account', 'linked to another subject', byEmail._id);
+        throw err;
+      });
       return { user: { ...byEmail, ssoSubject: input.subject }, how: 'linked' };
     }
   }
@@ -56,8 +64,8 @@ async function findOrCreate(
     actorId: null,
     now: input.now,
   });
-  await ctx.models.User.updateOne({ _id: user._id }, { $set: { ssoSubject: input.subject } });
-  return { user, how: 'created' };
+  await linkSsoSubject(ctx, { userId: user._id, subject: input.subject, actorId: user._id, now: input.now });
+  return { user: { ...user, ssoSubject: input.subject }, how: 'created' };
 }
 
 /** The mapped fields that differ from the person's: the provider is the source for what it maps. */
