@@ -5,9 +5,10 @@ import type { PeopleContext } from './people.js';
 
 /**
  * Links a person to their identity provider's stable subject id (`<issuer>|<sub>`, or SAML's
- * NameID), audited `person.sso.linked`. Written only while the person has no subject, so two
- * sign-ins racing to link the same person make one link; the users' unique subject index refuses
- * a subject another person already has. False when the person already had this subject (nothing
+ * NameID), audited `person.sso.linked`. Written only while the person has no subject; the users'
+ * unique subject index refuses a subject another person already has. (FerretDB v1 checks an
+ * update's filter outside the write: two sign-ins racing to link one person may both write and
+ * audit the same subject.) False when the person already had this subject (nothing
  * written); Conflict when they have another one or the subject belongs to someone else.
  */
 export async function linkSsoSubject(
