@@ -9,12 +9,14 @@ import { formBody, Text } from '../form-schema.js';
 import { requireUser } from '../guards.js';
 
 const Checkbox = Type.Optional(Type.Literal('on'));
+// Empty fields reach the service, which answers with the form and a message saying what to enter
+// (a schema refusal would be a bare 400 page).
 const ConnectionBody = formBody({
   providerName: Text(100),
-  issuer: Text(500, 1),
-  clientId: Text(300, 1),
+  issuer: Text(500),
+  clientId: Text(300),
   clientSecret: Text(2000),
-  scopes: Text(500, 1),
+  scopes: Text(500),
   enabled: Checkbox,
   jitCreate: Checkbox,
 });
