@@ -136,6 +136,8 @@ describe.concurrent('bench smoke', () => {
     expect(timings.create.failures).toBe(0);
     expect(timings.update.failures).toBe(0);
     expect(timings.get.failures).toBe(0);
+    expect(timings.missByUserName.failures).toBe(0);
+    expect(timings.hitByExternalId.failures).toBe(0);
     expect(timings.updatedInDb).toBe(12);
     expectRows({ id: 'scim', title: 'SCIM', rows: scimRows(timings) });
   });

@@ -22,6 +22,10 @@ export interface ScimTimings {
   create: { wallMs: number; p50: number; p95: number; failures: number };
   update: { wallMs: number; p50: number; p95: number; failures: number };
   get: { wallMs: number; p50: number; p95: number; failures: number };
+  /** Entra's lookup before a create: `userName eq` of someone not there yet (a miss). */
+  missByUserName: { wallMs: number; p50: number; p95: number; failures: number };
+  /** `externalId eq` of each person created (a hit). */
+  hitByExternalId: { wallMs: number; p50: number; p95: number; failures: number };
   /** The same number of people created by the people service in this process, without HTTP or SCIM. */
   serviceCreateWallMs: number;
   updatedInDb: number;
@@ -117,6 +121,15 @@ export async function scimProvisioningAt(
       await res.arrayBuffer();
       return res.status === 200;
     });
+    const lookup = (filter: string, expected: number) => async () => {
+      const res = await fetch(`${app.url}/scim/v2/Users?filter=${encodeURIComponent(filter)}`, { headers });
+      const body = (await res.json()) as { totalResults?: number };
+      return res.status === 200 && body.totalResults === expected;
+    };
+    const missByUserName = await load(users, concurrency, (i) =>
+      lookup(`userName eq "scim.new${i}@bench.test"`, 0)(),
+    );
+    const hitByExternalId = await load(users, concurrency, (i) => lookup(`externalId eq "ext-${i}"`, 1)());
     const updatedInDb = await db.models.User.countDocuments({ department: 'Moved' });
     const serviceStart = performance.now();
     for (let i = 0; i < users; i++) {
@@ -136,7 +149,17 @@ export async function scimProvisioningAt(
       });
     }
     const serviceCreateWallMs = performance.now() - serviceStart;
-    return { users, concurrency, create, update, get, serviceCreateWallMs, updatedInDb };
+    return {
+      users,
+      concurrency,
+      create,
+      update,
+      get,
+      missByUserName,
+      hitByExternalId,
+      serviceCreateWallMs,
+      updatedInDb,
+    };
   } finally {
     await app.close();
     await db.conn.dropDatabase().catch(() => {});
@@ -185,6 +208,20 @@ export function scimRows(t: ScimTimings): Row[] {
       ratio: ratio(t.update.p50, t.get.p50),
       note: `p95 ${round(t.update.p95, 1)} ms`,
     },
+    ...(
+      [
+        ['lookup userName eq, a miss (p50)', t.missByUserName],
+        ['lookup externalId eq, a hit (p50)', t.hitByExternalId],
+      ] as const
+    ).map(([metric, l]) => ({
+      measure,
+      metric,
+      value: round(l.p50, 1),
+      unit: 'ms',
+      baseline: { label: 'GET /Users/:id p50', value: round(t.get.p50, 1) },
+      ratio: ratio(l.p50, t.get.p50),
+      note: `p95 ${round(l.p95, 1)} ms; ${l.failures} failures; ${round(l.wallMs / 1000, 2)} s for ${t.users}`,
+    })),
   ];
 }
 
