@@ -471,3 +471,68 @@ describe('provider down', () => {
     }
   });
 });
+
+describe('linking and roles on people who already exist', () => {
+  beforeEach(() => {
+    t.clock.set(new Date());
+  });
+
+  it('never links an admin or HR account by e-mail: refused, audited, told to ask an admin', async () => {
+    const boss = await createUser(t.app, { email: 'boss@demo.test', role: 'admin' });
+    op.accounts.set('sub-boss', { sub: 'sub-boss', email: 'boss@demo.test', name: 'Boss' });
+    const s = new Session(t.app);
+    const res = await callback(s, await providerRoundTrip(s, 'sub-boss'));
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('Ask an administrator');
+    expect(await lastFailure()).toMatchObject({ reason: 'privileged-account-not-linked' });
+    expect((await t.app.db.models.User.findById(boss._id).lean())!.ssoSubject ?? null).toBeNull();
+    expect(await signedInEmail(s)).toBeNull();
+  });
+
+  it('checks active before linking: an inactive person is neither linked nor audited as linked', async () => {
+    const gone = await createUser(t.app, { email: 'gone@demo.test', active: false });
+    op.accounts.set('sub-gone', { sub: 'sub-gone', email: 'gone@demo.test', name: 'Gone' });
+    const s = new Session(t.app);
+    const res = await callback(s, await providerRoundTrip(s, 'sub-gone'));
+    expect(res.statusCode).toBe(403);
+    expect(await lastFailure()).toMatchObject({ reason: 'inactive_person' });
+    expect((await t.app.db.models.User.findById(gone._id).lean())!.ssoSubject ?? null).toBeNull();
+    expect(
+      await t.app.db.models.AuditEvent.countDocuments({ action: 'person.sso.linked', targetId: gone._id }),
+    ).toBe(0);
+  });
+
+  it('takes the admin role away when the person leaves the mapped group', async () => {
+    op.accounts.set('sub-lead', {
+      sub: 'sub-lead',
+      email: 'lead@demo.test',
+      name: 'Lead',
+      groups: ['LMS-Admins'],
+    });
+    const s = new Session(t.app);
+    expect((await callback(s, await providerRoundTrip(s, 'sub-lead'))).statusCode).toBe(303);
+    expect((await t.app.db.models.User.findOne({ email: 'lead@demo.test' }).lean())!.role).toBe('admin');
+    op.accounts.get('sub-lead')!.groups = [];
+    const s2 = new Session(t.app);
+    expect((await callback(s2, await providerRoundTrip(s2, 'sub-lead'))).statusCode).toBe(303);
+    expect((await t.app.db.models.User.findOne({ email: 'lead@demo.test' }).lean())!.role).toBe('employee');
+  });
+
+  it('never changes the role of a break-glass account', async () => {
+    const glass = await createUser(t.app, { email: 'glass@demo.test', role: 'admin' });
+    await t.app.db.models.User.updateOne(
+      { _id: glass._id },
+      { $set: { ssoSubject: `${op.issuer}|sub-glass` } },
+    );
+    await t.app.services.identity.saveSsoPasswordPolicy({
+      actorId: adminId,
+      passwordLogin: 'on',
+      breakGlass: 'glass@demo.test',
+      now: t.clock.now(),
+    });
+    op.accounts.set('sub-glass', { sub: 'sub-glass', email: 'glass@demo.test', name: 'Glass', groups: [] });
+    const s = new Session(t.app);
+    expect((await callback(s, await providerRoundTrip(s, 'sub-glass'))).statusCode).toBe(303);
+    expect((await t.app.db.models.User.findById(glass._id).lean())!.role).toBe('admin');
+  });
+});

@@ -13,7 +13,7 @@ export interface ClaimMapping {
   employeeIdClaim: string;
   /** The claim holding the manager's work e-mail. */
   managerClaim: string;
-  /** First matching line wins; no match leaves a new person an employee. */
+  /** First matching line wins; when lines are set and none matches, the person is an employee. */
   roleByGroup: Array<{ group: string; role: Role }>;
   departmentByGroup: Array<{ group: string; department: string }>;
 }
@@ -71,8 +71,9 @@ export function mapClaims(
     name: text(claims.name) ?? null,
     groups,
   };
-  const role = mapping.roleByGroup.find((r) => has(r.group))?.role;
-  if (role) mapped.role = role;
+  // With a mapping set the provider's groups decide the role: leaving the admin group demotes.
+  if (mapping.roleByGroup.length)
+    mapped.role = mapping.roleByGroup.find((r) => has(r.group))?.role ?? 'employee';
   const department =
     mapping.departmentByGroup.find((d) => has(d.group))?.department ??
     (mapping.departmentClaim ? text(claims[mapping.departmentClaim]) : undefined);

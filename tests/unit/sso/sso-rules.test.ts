@@ -42,6 +42,11 @@ describe('claim mapping', () => {
     });
   });
 
+  it('falls back to employee when role lines are set and none matches; no lines leave the role alone', () => {
+    expect(mapClaims('s2', { groups: ['Other'] }, mapping).role).toBe('employee');
+    expect(mapClaims('s2', { groups: ['Other'] }, { ...mapping, roleByGroup: [] }).role).toBeUndefined();
+  });
+
   it('counts an e-mail as verified only when the provider says true', () => {
     expect(mapClaims('s', { email: 'a@b.example' }, mapping).emailVerified).toBe(false);
     expect(mapClaims('s', { email: 'a@b.example', email_verified: false }, mapping).emailVerified).toBe(

@@ -1,7 +1,7 @@
 import type { UserDoc } from '../../../db/models/user.js';
 import { DuplicateUserError, usersRepository } from '../../../db/repositories/users.js';
 import { Conflict } from '../../../domain/errors.js';
-import type { SessionUser } from '../../../domain/roles.js';
+import { normaliseEmail, type SessionUser } from '../../../domain/roles.js';
 import { SsoFailure } from '../../../domain/sso/failure.js';
 import type { MappedIdentity } from '../../../domain/sso/mapping.js';
 import type { ServiceContext } from '../../context.js';
@@ -37,6 +37,12 @@ async function findOrCreate(
       if (byEmail.ssoSubject === input.subject) return { user: byEmail, how: 'subject' };
       if (byEmail.ssoSubject)
         throw new SsoFailure('no_matching_account', 'linked to another subject', byEmail._id);
+      // Checked before linking, so an inactive person is never linked (nor audited as linked).
+      if (!byEmail.active) throw new SsoFailure('inactive_person', undefined, byEmail._id);
+      // Whoever the provider vouches for by e-mail would take over the account: too much for the
+      // admin and HR accounts (break-glass admins among them), which an administrator links instead.
+      if (byEmail.role !== 'employee')
+        throw new SsoFailure('privileged-account-not-linked', undefined, byEmail._id);
       const link = { userId: byEmail._id, subject: input.subject, actorId: byEmail._id, now: input.now };
       // Linked to another subject by a sign-in racing this one: refused as above.
       await linkSsoSubject(ctx, link).catch((err: unknown) => {
@@ -73,9 +79,12 @@ function mappedChanges(
   user: UserDoc,
   mapped: MappedIdentity,
   managerId: string | null,
+  breakGlass: readonly string[],
 ): Partial<PersonInput> {
   const changes: Partial<PersonInput> = {};
-  if (mapped.role && mapped.role !== user.role) changes.role = mapped.role;
+  // A group change at the provider must never lock out the admins kept for when it is down.
+  const roleKept = breakGlass.includes(normaliseEmail(user.email));
+  if (mapped.role && mapped.role !== user.role && !roleKept) changes.role = mapped.role;
   if (mapped.department && mapped.department !== user.department) changes.department = mapped.department;
   if (mapped.employeeId && mapped.employeeId !== user.employeeId) changes.employeeId = mapped.employeeId;
   if (managerId && managerId !== user.managerId) changes.managerId = managerId;
@@ -93,6 +102,8 @@ export async function signInPerson(
     issuer: string;
     mapped: MappedIdentity;
     jitCreate: boolean;
+    /** Break-glass addresses: SSO never changes their role. */
+    breakGlass: readonly string[];
     ip: string;
     now: Date;
   },
@@ -112,7 +123,7 @@ export async function signInPerson(
   });
   if (!found.user.active) throw new SsoFailure('inactive_person', undefined, found.user._id);
   let user = found.user;
-  const changes = found.how === 'created' ? {} : mappedChanges(user, mapped, managerId);
+  const changes = found.how === 'created' ? {} : mappedChanges(user, mapped, managerId, input.breakGlass);
   if (Object.keys(changes).length)
     user = (await updatePerson(ctx, { userId: user._id, changes, actorId: null, now })) ?? user;
   await ctx.audit.append(

@@ -165,6 +165,7 @@ async function complete(
     issuer: settings.issuer,
     mapped,
     jitCreate: settings.jitCreate,
+    breakGlass: settings.breakGlass,
     ip: input.ip,
     now,
   });
