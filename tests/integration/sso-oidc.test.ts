@@ -398,7 +398,7 @@ describe('SSO administration', () => {
       { email: 'employee@demo.test', password: TEST_PASSWORD },
       '/login',
     );
-    expect(refused.statusCode).toBe(403);
+    expect(refused.statusCode).toBe(401);
     expect(refused.body).toContain('Sign in with');
     const failure = await t.app.db.models.AuditEvent.findOne({ action: 'login.failure' })
       .sort({ seq: -1 })
@@ -408,6 +408,28 @@ describe('SSO administration', () => {
     const glass = new Session(t.app);
     const ok = await glass.post('/login', { email: 'admin@demo.test', password: TEST_PASSWORD }, '/login');
     expect(ok.statusCode).toBe(303);
+  });
+
+  it('does not reveal who is break-glass: a refused account answers like a wrong password', async () => {
+    const errorOf = (body: string) => /id="email-error">([^<]*)</.exec(body)?.[1];
+    const tries = [
+      { email: 'admin@demo.test', password: 'wrong-password-1' },
+      { email: 'employee@demo.test', password: TEST_PASSWORD },
+      { email: 'nobody-here@demo.test', password: 'wrong-password-1' },
+    ];
+    const answers = [];
+    for (const body of tries) {
+      const res = await new Session(t.app).post('/login', body, '/login');
+      answers.push({
+        status: res.statusCode,
+        error: errorOf(res.body),
+        switchedOff: res.body.includes('switched off'),
+      });
+    }
+    expect(answers[0]).toMatchObject({ status: 401, switchedOff: false });
+    expect(answers[0]!.error).toBeTruthy();
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
   });
 });
 

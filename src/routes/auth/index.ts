@@ -15,6 +15,8 @@ const LoginBody = formBody({
   next: Type.Optional(Type.String({ maxLength: 500 })),
 });
 
+const WRONG_PASSWORD = 'That e-mail and password combination did not work.';
+
 function homeFor(role: string): string {
   return role === 'admin' ? '/admin' : role === 'hr' ? '/hr' : '/';
 }
@@ -75,20 +77,18 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return renderLogin(reply, { next: nextPath(request.body.next), email, error: attempt.message });
       }
       const next = nextPath(request.body.next);
-      // Switched off for everyone but the break-glass admins: refused here, not only hidden.
+      // Switched off for everyone but the break-glass admins: refused here, not only hidden, with the
+      // wrong-password answer, so the sign-in form does not tell which addresses are break-glass.
       const gate = await app.services.identity.checkPasswordSignIn({
         email,
+        password,
         ip: request.ip,
         now: app.clock.now(),
       });
       if (!gate.allowed) {
         throttle.failed(attempt.attempt);
-        reply.code(403);
-        return renderLogin(reply, {
-          next,
-          email,
-          error: `Password sign-in is switched off. Use "Sign in with ${gate.providerName ?? 'single sign-on'}".`,
-        });
+        reply.code(401);
+        return renderLogin(reply, { next, email, error: WRONG_PASSWORD });
       }
       const user = await app.services.identity
         .login({ email, password, ip: request.ip, now: app.clock.now() })
@@ -99,11 +99,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!user) {
         throttle.failed(attempt.attempt);
         reply.code(401);
-        return renderLogin(reply, {
-          next,
-          email,
-          error: 'That e-mail and password combination did not work.',
-        });
+        return renderLogin(reply, { next, email, error: WRONG_PASSWORD });
       }
       throttle.succeeded(attempt.attempt);
       // A fresh session id at login blocks session fixation.
