@@ -1,4 +1,5 @@
 import { ScimProblem } from './errors.js';
+import { refusePrototypeKeys } from './safe-keys.js';
 
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
@@ -44,6 +45,7 @@ export function groupFromScim(body: unknown): {
 } {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new ScimProblem('invalidSyntax', 'The request body must be a SCIM Group object.');
+  refusePrototypeKeys(body, 'A Group');
   const b = body as Record<string, unknown>;
   if (typeof b.displayName !== 'string' || !b.displayName.trim())
     throw new ScimProblem('invalidValue', `'displayName' is required.`);

@@ -1,4 +1,6 @@
 import { ScimProblem } from './errors.js';
+import { checkPatchPath, type ScimResourceType } from './patch-paths.js';
+import { refusePrototypeKeys } from './safe-keys.js';
 
 export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -63,8 +65,10 @@ function removeByValue(path: string, value: unknown): PatchOperation[] {
 /**
  * Checks a PatchOp body and evens out the clients' dialects before `scim-patch` applies it:
  * `op` in any case ("Replace"), string booleans ("False"), a bare manager id, path-less values.
+ * Every resulting path must name a known attribute of `resource` and no value may carry a
+ * prototype key (patch-paths.ts): `scim-patch` assigns along the path it is given.
  */
-export function normalisePatch(body: unknown): PatchOperation[] {
+export function normalisePatch(body: unknown, resource: ScimResourceType): PatchOperation[] {
   if (!isObject(body) || !Array.isArray(body.schemas) || !body.schemas.includes(PATCH_SCHEMA))
     throw new ScimProblem('invalidSyntax', `A PATCH body must name the schema ${PATCH_SCHEMA}.`);
   const operations = body.Operations ?? body.operations;
@@ -78,6 +82,8 @@ export function normalisePatch(body: unknown): PatchOperation[] {
     if (op !== 'add' && op !== 'replace' && op !== 'remove')
       throw new ScimProblem('invalidSyntax', `Unknown operation "${raw.op}"; use add, replace or remove.`);
     const path = typeof raw.path === 'string' && raw.path.trim() !== '' ? raw.path.trim() : undefined;
+    if (path) checkPatchPath(path, resource);
+    refusePrototypeKeys(raw.value, 'A PATCH value');
     if (op === 'remove') {
       if (!path) throw new ScimProblem('noTarget', 'A remove operation needs a path.');
       out.push(...removeByValue(path, raw.value));
@@ -89,5 +95,6 @@ export function normalisePatch(body: unknown): PatchOperation[] {
       out.push({ op, path, value: fixValue(path, raw.value) });
     }
   }
+  for (const o of out) if (o.path) checkPatchPath(o.path, resource);
   return out;
 }

@@ -1,5 +1,6 @@
 import { isValidEmail, normaliseEmail } from '../roles.js';
 import { ScimProblem } from './errors.js';
+import { refusePrototypeKeys } from './safe-keys.js';
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -116,6 +117,7 @@ const nameParts = (u: Json) =>
  */
 export function personFromScimUser(body: unknown, previous?: ScimUser): PersonFromScim {
   if (!isObject(body)) throw new ScimProblem('invalidSyntax', 'The request body must be a SCIM User object.');
+  refusePrototypeKeys(body, 'A User');
   const out: PersonFromScim = {};
   const prev = previous as unknown as Json | undefined;
   let email = typeof body.userName === 'string' ? body.userName : undefined;

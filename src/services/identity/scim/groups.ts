@@ -111,11 +111,11 @@ export async function scimPatchGroup(
   input: ScimWrite & { id: string; body: unknown },
 ): Promise<ScimGroup> {
   const before = await groupOrNotFound(ctx, input.id);
-  const ops = normalisePatch(input.body);
+  const ops = normalisePatch(input.body, 'Group');
   let patched: ScimGroup;
   try {
     // biome-ignore lint/suspicious/noExplicitAny: scim-patch's operation type is looser than ours
-    patched = scimPatch(toScimGroup(before, ctx.baseUrl), ops as any);
+    patched = scimPatch(structuredClone(toScimGroup(before, ctx.baseUrl)), ops as any);
   } catch (err) {
     if (err instanceof ScimError)
       throw new ScimProblem(err.scimCode === 'noTarget' ? 'noTarget' : 'invalidPath', err.message);

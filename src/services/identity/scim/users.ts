@@ -190,7 +190,7 @@ export async function scimPatchUser(
 ): Promise<ScimUser> {
   const user = await personOrNotFound(ctx, input.id);
   const before = toScimUser(user, ctx.baseUrl);
-  const ops = normalisePatch(input.body);
+  const ops = normalisePatch(input.body, 'User');
   let patched: ScimUser;
   try {
     // biome-ignore lint/suspicious/noExplicitAny: scim-patch's operation type is looser than ours
