@@ -7,6 +7,7 @@ import { type Static, Type } from 'typebox';
 import { AuditKeyError, resolveAuditSigningKey } from './audit-signing-key.js';
 import { parseSigningKey } from './domain/audit-anchor.js';
 import { decodeKey32 } from './domain/sso/key.js';
+import { parseEmailList } from './domain/sso/password-policy.js';
 
 /** The one environment schema; the Config type is derived from it. */
 export const EnvSchema = Type.Object({
@@ -133,6 +134,11 @@ function checkSsoEnv(env: Env): void {
   if (oidc.some((v) => v !== undefined) && oidc.some((v) => v === undefined))
     throw new ConfigError(
       'Invalid configuration: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together',
+    );
+  // Off with no one named would leave no way in when the identity provider is down.
+  if (env.PASSWORD_LOGIN === 'off' && parseEmailList(env.PASSWORD_LOGIN_BREAK_GLASS ?? '').length === 0)
+    throw new ConfigError(
+      'Invalid configuration: PASSWORD_LOGIN=off needs PASSWORD_LOGIN_BREAK_GLASS to name at least one admin e-mail, or no one could sign in while the identity provider is down',
     );
   if (env.SSO_ENCRYPTION_KEY !== undefined && decodeKey32(env.SSO_ENCRYPTION_KEY) === null)
     throw new ConfigError(

@@ -386,9 +386,24 @@ describe('SSO administration', () => {
 
   it('refuses password sign-in when switched off, except for a break-glass admin', async () => {
     const admin = await loginAs(t.app, 'admin@demo.test');
-    const off = await admin.post(
+    const notAdmin = await admin.post(
       '/admin/sso/password',
       { passwordLogin: 'off', breakGlass: 'admin@demo.test\nemployee@demo.test' },
+      '/admin/sso',
+    );
+    expect(notAdmin.statusCode).toBe(400);
+    expect(notAdmin.body).toContain('employee@demo.test is not an active admin account');
+    expect(notAdmin.body).toContain('id="breakGlass-error"');
+    const nobody = await admin.post(
+      '/admin/sso/password',
+      { passwordLogin: 'off', breakGlass: 'ghost@demo.test' },
+      '/admin/sso',
+    );
+    expect(nobody.statusCode).toBe(400);
+    expect(nobody.body).toContain('ghost@demo.test is not an active admin account');
+    const off = await admin.post(
+      '/admin/sso/password',
+      { passwordLogin: 'off', breakGlass: 'admin@demo.test' },
       '/admin/sso',
     );
     expect(off.statusCode).toBe(303);
@@ -404,7 +419,6 @@ describe('SSO administration', () => {
       .sort({ seq: -1 })
       .lean();
     expect(failure?.details).toMatchObject({ reason: 'password_sign_in_off' });
-    // The break-glass list only counts admins: the employee listed there is still refused (above).
     const glass = new Session(t.app);
     const ok = await glass.post('/login', { email: 'admin@demo.test', password: TEST_PASSWORD }, '/login');
     expect(ok.statusCode).toBe(303);

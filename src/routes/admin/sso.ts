@@ -44,7 +44,7 @@ const PageQuery = Type.Object(
 async function showPage(
   request: FastifyRequest,
   reply: FastifyReply,
-  extra: { saved?: string; error?: string },
+  extra: { saved?: string; error?: string; field?: string },
 ) {
   const settings = await request.server.services.identity.ssoSettings();
   return reply.viewAsync('admin/sso', {
@@ -55,6 +55,7 @@ async function showPage(
     logoutUrl: `${request.server.config.BASE_URL}/login`,
     saved: extra.saved ?? null,
     error: extra.error ?? null,
+    errorField: extra.field ?? null,
     csrfToken: reply.generateCsrf(),
   });
 }
@@ -65,13 +66,14 @@ async function saveThen(
   reply: FastifyReply,
   section: string,
   save: () => Promise<void>,
+  field?: string,
 ) {
   try {
     await save();
   } catch (err) {
     if (!(err instanceof Invalid)) throw err;
     reply.code(400);
-    return showPage(request, reply, { error: err.message });
+    return showPage(request, reply, { error: err.message, ...(field ? { field } : {}) });
   }
   return reply.redirect(`/admin/sso?saved=${section}`, 303);
 }
@@ -103,13 +105,18 @@ const ssoAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/admin/sso/password', { config: admin, schema: { body: PasswordBody } }, async (request, reply) =>
-    saveThen(request, reply, 'password', () =>
-      app.services.identity.saveSsoPasswordPolicy({
-        actorId: requireUser(request).id,
-        passwordLogin: request.body.passwordLogin,
-        breakGlass: request.body.breakGlass,
-        now: app.clock.now(),
-      }),
+    saveThen(
+      request,
+      reply,
+      'password',
+      () =>
+        app.services.identity.saveSsoPasswordPolicy({
+          actorId: requireUser(request).id,
+          passwordLogin: request.body.passwordLogin,
+          breakGlass: request.body.breakGlass,
+          now: app.clock.now(),
+        }),
+      'breakGlass',
     ),
   );
 

@@ -99,17 +99,23 @@ describe('SSO environment variables', () => {
   it('needs issuer, client id and secret together, and a 32-byte key', () => {
     expect(() => readEnv({ OIDC_ISSUER: 'https://login.example.com' })).toThrow(ConfigError);
     expect(() => readEnv({ SSO_ENCRYPTION_KEY: 'short' })).toThrow(/SSO_ENCRYPTION_KEY/);
+    expect(() => readEnv({ PASSWORD_LOGIN: 'off' })).toThrow(/PASSWORD_LOGIN_BREAK_GLASS/);
+    expect(() => readEnv({ PASSWORD_LOGIN: 'off', PASSWORD_LOGIN_BREAK_GLASS: ' , ' })).toThrow(
+      /PASSWORD_LOGIN_BREAK_GLASS/,
+    );
     const env = readEnv({
       OIDC_ISSUER: 'https://login.example.com',
       OIDC_CLIENT_ID: 'id',
       OIDC_CLIENT_SECRET: 'secret',
       SSO_ENCRYPTION_KEY: 'd'.repeat(64),
       PASSWORD_LOGIN: 'off',
+      PASSWORD_LOGIN_BREAK_GLASS: 'admin@example.com',
     });
     expect(env).toMatchObject({
       OIDC_SCOPES: 'openid email profile',
       OIDC_JIT: 'off',
       PASSWORD_LOGIN: 'off',
+      PASSWORD_LOGIN_BREAK_GLASS: 'admin@example.com',
     });
   });
 });

@@ -1,5 +1,6 @@
 import { insertIfNew } from '../../../db/insert-once.js';
 import { SSO_CONFIG_ID, type SsoConfigDoc } from '../../../db/models/sso.js';
+import { usersRepository } from '../../../db/repositories/users.js';
 import { Invalid } from '../../../domain/errors.js';
 import {
   type ClaimMapping,
@@ -233,8 +234,15 @@ export async function saveSsoPasswordPolicy(
   if (ctx.sso?.passwordLogin)
     throw new Invalid('Password sign-in is set by the PASSWORD_LOGIN environment variable.');
   const breakGlass = parseEmailList(input.breakGlass);
+  // Only active admins may be listed: anyone else could not get back in, and would think they could.
+  const users = usersRepository(ctx.models);
+  for (const email of breakGlass) {
+    const user = await users.findByEmail(email);
+    if (!user?.active || user.role !== 'admin')
+      throw new Invalid(`${email} is not an active admin account: list only active admins.`);
+  }
   if (input.passwordLogin === 'off' && breakGlass.length === 0)
-    throw new Invalid('Name at least one break-glass admin before switching password sign-in off.');
+    throw new Invalid('Name at least one active admin account before switching password sign-in off.');
   await writeSection(ctx, {
     actorId: input.actorId,
     section: 'password',
