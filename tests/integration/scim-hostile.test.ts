@@ -109,3 +109,11 @@ describe('SCIM PATCH cannot reach shared prototypes', () => {
     unpolluted();
   });
 });
+
+describe('SCIM filters with bad escapes', () => {
+  it('answers userName eq "\\q" with 400 invalidFilter', async () => {
+    const res = await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "\\q"')}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.data.scimType).toBe('invalidFilter');
+  });
+});

@@ -31,8 +31,16 @@ export function parseEqFilter(filter: string, allowed: readonly string[]): EqFil
       'invalidFilter',
       `Filtering on '${attr}' is not supported; use ${allowed.join(', ')}.`,
     );
-  const value = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
-  return { attribute, value };
+  return { attribute, value: raw.startsWith('"') ? unquote(raw) : raw };
+}
+
+/** A filter's quoted string, with JSON's escapes (RFC 7644 §3.4.2.2); any other escape is `invalidFilter`. */
+function unquote(quoted: string): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    throw new ScimProblem('invalidFilter', `The filter value ${quoted} has an escape that is not allowed.`);
+  }
 }
 
 /** RFC 7644 §3.4.2.4: `startIndex` is 1-based (below 1 means 1), `count` below 0 means 0, capped at `max`. */

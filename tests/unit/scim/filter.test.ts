@@ -44,3 +44,14 @@ describe('pageWindow', () => {
     expect(pageWindow(1, 5000, 200)).toEqual({ skip: 0, limit: 200 });
   });
 });
+
+describe('parseEqFilter: bad escapes', () => {
+  it('refuses an escape JSON does not know as invalidFilter, and reads the ones it does', () => {
+    for (const filter of ['userName eq "\\q"', 'userName eq "\\u12"', 'userName eq "a\\x41"']) {
+      expect(() => parseEqFilter(filter, ['userName'])).toThrow(
+        expect.objectContaining({ name: 'ScimProblem', scimType: 'invalidFilter' }),
+      );
+    }
+    expect(parseEqFilter('userName eq "a\\"b\\\\c"', ['userName']).value).toBe('a"b\\c');
+  });
+});
