@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Conflict } from '../../src/domain/errors.js';
+import { seal } from '../../src/services/identity/sso/secret-box.js';
 import { createTestApp, createUser, loginAs, Session, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
@@ -570,5 +571,28 @@ describe('linking and roles on people who already exist', () => {
     const s = new Session(t.app);
     expect((await callback(s, await providerRoundTrip(s, 'sub-glass'))).statusCode).toBe(303);
     expect((await t.app.db.models.User.findById(glass._id).lean())!.role).toBe('admin');
+  });
+});
+
+describe('a stored secret this key cannot read', () => {
+  it('answers 503 with a page and audits secret-unreadable', async () => {
+    const before = await t.app.db.models.SsoConfig.findOne().lean();
+    const sealedOther = seal(Buffer.alloc(32, 7), 'another key sealed this');
+    await t.app.db.models.SsoConfig.updateOne(
+      { _id: before!._id },
+      { $set: { 'oidc.clientSecretSealed': sealedOther } },
+    );
+    try {
+      const res = await new Session(t.app).get('/auth/oidc/start');
+      expect(res.statusCode).toBe(503);
+      expect(res.body).toContain('cannot be read');
+      expect(res.body).not.toContain('Unsupported state');
+      expect(await lastFailure()).toMatchObject({ reason: 'secret-unreadable' });
+    } finally {
+      await t.app.db.models.SsoConfig.updateOne(
+        { _id: before!._id },
+        { $set: { 'oidc.clientSecretSealed': before!.oidc.clientSecretSealed } },
+      );
+    }
   });
 });

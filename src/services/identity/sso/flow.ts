@@ -30,12 +30,13 @@ export async function beginOidcSignIn(
 ): Promise<{ url: string; pending: PendingOidcFlow }> {
   const settings = await ssoSettings(ctx);
   if (!settings.enabled || !settings.issuer) throw new SsoFailure('not_configured');
-  const config = await relyingParty(settings, await clientSecret(ctx), input.now).catch(
-    async (err: unknown) => {
+  // The secret is read inside the audited part: a key that cannot open it is a refusal, not a 500.
+  const config = await clientSecret(ctx)
+    .then((secret) => relyingParty(settings, secret, input.now))
+    .catch(async (err: unknown) => {
       await auditFailure(ctx, err, input);
       throw err;
-    },
-  );
+    });
   const pending: PendingOidcFlow = {
     state: client.randomState(),
     nonce: client.randomNonce(),

@@ -2,6 +2,7 @@ import { insertIfNew } from '../../../db/insert-once.js';
 import { SSO_CONFIG_ID, type SsoConfigDoc } from '../../../db/models/sso.js';
 import { usersRepository } from '../../../db/repositories/users.js';
 import { Invalid } from '../../../domain/errors.js';
+import { SsoFailure } from '../../../domain/sso/failure.js';
 import {
   type ClaimMapping,
   DEFAULT_MAPPING,
@@ -94,7 +95,13 @@ export async function clientSecret(ctx: SsoContext): Promise<string> {
   if (ctx.sso?.oidc) return ctx.sso.oidc.clientSecret;
   const sealed = (await storedDoc(ctx))?.oidc.clientSecretSealed;
   if (!sealed) return '';
-  return open(await resolveSsoKey(ctx.sso?.encryptionKey, ctx.sso?.dataDir ?? './data'), sealed);
+  const key = await resolveSsoKey(ctx.sso?.encryptionKey, ctx.sso?.dataDir ?? './data');
+  try {
+    return open(key, sealed);
+  } catch (err) {
+    // Another key than the one that sealed it (a changed SSO_ENCRYPTION_KEY, a lost key file).
+    throw new SsoFailure('secret-unreadable', (err as Error).message);
+  }
 }
 
 function emptyConfig(now: Date): SsoConfigDoc {
