@@ -203,12 +203,16 @@ export async function scimPatchUser(
   return scimApply(ctx, { ...input, user, fields: personFromScimUser(patched, before) });
 }
 
-/** DELETE: the person is deactivated and hidden from SCIM; their records are kept. */
+/**
+ * DELETE: the person is deactivated and hidden from SCIM; their records are kept. Their externalId
+ * is given up (field and key): the identity provider may create the same person again as a new
+ * User with it, and a `externalId eq` lookup must then find that one.
+ */
 export async function scimDeleteUser(ctx: ServiceContext, input: ScimWrite & { id: string }): Promise<void> {
   const user = await personOrNotFound(ctx, input.id);
   await updatePerson(ctx, {
     userId: user._id,
-    changes: { active: false },
+    changes: { active: false, ...(user.externalId ? { externalId: null } : {}) },
     actorId: scimActor(input.tokenId),
     now: input.now,
   });
@@ -217,6 +221,7 @@ export async function scimDeleteUser(ctx: ServiceContext, input: ScimWrite & { i
     { $set: { deletedAt: input.now } },
     { upsert: true },
   );
+  if (user.externalId) await releaseExternalId(ctx, user.externalId, user._id);
   await ctx.audit.append(
     {
       actorId: scimActor(input.tokenId),
