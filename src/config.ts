@@ -108,6 +108,20 @@ export interface Config extends Omit<Env, 'SESSION_SECRET' | 'BASE_URL'> {
 
 export class ConfigError extends Error {}
 
+/**
+ * Settings that work but are unwise, logged at start. In production without SSO_ENCRYPTION_KEY the
+ * SSO key file is kept in DATA_DIR beside the embedded database: one backup of DATA_DIR would hold
+ * both the sealed client secret and the key that opens it.
+ */
+export function startupWarnings(
+  env: Pick<Env, 'NODE_ENV' | 'SSO_ENCRYPTION_KEY' | 'MONGODB_URI' | 'DATA_DIR'>,
+): string[] {
+  if (env.NODE_ENV !== 'production' || env.SSO_ENCRYPTION_KEY !== undefined || env.MONGODB_URI) return [];
+  return [
+    `SSO_ENCRYPTION_KEY is not set: the single sign-on key file is kept in DATA_DIR (${env.DATA_DIR}) beside the embedded database, so one backup holds both the sealed client secret and its key. Set SSO_ENCRYPTION_KEY (openssl rand -hex 32) from a secret store.`,
+  ];
+}
+
 /** Validates the environment once; an invalid value stops start-up with a message naming the variable. */
 export function readEnv(source: NodeJS.ProcessEnv | Record<string, unknown> = process.env): Env {
   let env: Env;

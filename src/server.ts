@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, startupWarnings } from './config.js';
 import { ContentError } from './content/index.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   const database = await openDatabaseServer(config, log);
   const app = await buildApp({ config, mongoUri: database.uri });
+  for (const warning of startupWarnings(config)) app.log.warn(warning);
 
   // Stop within 10 s on SIGTERM/SIGINT: server, database connection, then the FerretDB child.
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

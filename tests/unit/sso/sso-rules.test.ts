@@ -2,7 +2,7 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readEnv } from '../../../src/config.js';
+import { ConfigError, readEnv, startupWarnings } from '../../../src/config.js';
 import { DEFAULT_MAPPING, mapClaims, parseRoleGroups } from '../../../src/domain/sso/mapping.js';
 import { parseEmailList, passwordSignInAllowed } from '../../../src/domain/sso/password-policy.js';
 import { open, resolveSsoKey, seal } from '../../../src/services/identity/sso/secret-box.js';
@@ -117,5 +117,15 @@ describe('SSO environment variables', () => {
       PASSWORD_LOGIN: 'off',
       PASSWORD_LOGIN_BREAK_GLASS: 'admin@example.com',
     });
+  });
+});
+
+describe('start-up warnings', () => {
+  it('warns in production when the SSO key file would sit beside the embedded database', () => {
+    const prod = { NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) };
+    expect(startupWarnings(readEnv(prod)).join('\n')).toMatch(/SSO_ENCRYPTION_KEY/);
+    expect(startupWarnings(readEnv({ ...prod, SSO_ENCRYPTION_KEY: 'd'.repeat(64) }))).toEqual([]);
+    expect(startupWarnings(readEnv({ ...prod, MONGODB_URI: 'mongodb://db.example/app' }))).toEqual([]);
+    expect(startupWarnings(readEnv({ NODE_ENV: 'development' }))).toEqual([]);
   });
 });
