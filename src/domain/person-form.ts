@@ -4,6 +4,20 @@ import type { Region } from './org-profile.js';
 import { isValidEmployeeId, isValidLocale, type PlannedPerson, parseRegion } from './people-csv.js';
 import { isValidEmail, normaliseEmail, type Role } from './roles.js';
 
+/**
+ * The longest value each person field may hold, as HR's form allows it (its schema uses these);
+ * SCIM provisioning holds people to the same limits.
+ */
+export const PERSON_FIELD_MAX = {
+  email: 254,
+  name: 200,
+  employeeId: 40,
+  department: 100,
+  hireDate: 10,
+  locale: 20,
+  region: 20,
+} as const;
+
 /** HR's add/edit person form as posted (every field a string; the box `active` ticked or absent). */
 export type PersonForm = {
   email: string;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { newToken, newUserBody, PATCH_OP, scimClient } from './scim-support.js';
+import { ENTERPRISE, newToken, newUserBody, PATCH_OP, scimClient } from './scim-support.js';
 
 let t: TestApp;
 let scim: ReturnType<typeof scimClient>;
@@ -115,5 +115,42 @@ describe('SCIM filters with bad escapes', () => {
     const res = await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "\\q"')}`);
     expect(res.statusCode).toBe(400);
     expect(res.data.scimType).toBe('invalidFilter');
+  });
+});
+
+describe('SCIM attribute lengths are capped as on HR person form', () => {
+  it('refuses an overlong name, department, employeeNumber or userName with 400 invalidValue naming it', async () => {
+    const long = 'x'.repeat(250_000);
+    const user = await scim('POST', '/Users', newUserBody('long@example.com'));
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['displayName', { displayName: long }],
+      ['department', { [ENTERPRISE]: { department: long } }],
+      ['employeeNumber', { [ENTERPRISE]: { employeeNumber: 'e'.repeat(500) } }],
+      ['userName', { userName: `${'a'.repeat(300)}@example.com` }],
+    ];
+    for (const [attribute, extra] of cases) {
+      const post = await scim('POST', '/Users', { ...newUserBody('long2@example.com'), ...extra });
+      expect(post.statusCode, attribute).toBe(400);
+      expect(post.data.scimType).toBe('invalidValue');
+      expect(post.data.detail).toContain(attribute);
+      const put = await scim('PUT', `/Users/${user.data.id}`, {
+        ...newUserBody('long@example.com'),
+        ...extra,
+      });
+      expect(put.statusCode, attribute).toBe(400);
+    }
+    const patch = await scim('PATCH', `/Users/${user.data.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'name.familyName', value: long }],
+    });
+    expect(patch.statusCode).toBe(400);
+    expect(patch.data.detail).toContain('name');
+    const group = await scim('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: long,
+    });
+    expect(group.statusCode).toBe(400);
+    const after = await scim('GET', `/Users/${user.data.id}`);
+    expect(after.data.displayName).toBe('Ada Lovelace');
   });
 });

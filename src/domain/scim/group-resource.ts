@@ -1,3 +1,4 @@
+import { PERSON_FIELD_MAX } from '../person-form.js';
 import { ScimProblem } from './errors.js';
 import { refusePrototypeKeys } from './safe-keys.js';
 
@@ -57,6 +58,11 @@ export function groupFromScim(body: unknown): {
       throw new ScimProblem('invalidValue', 'Each member needs a "value" (a User id).');
     return v;
   });
+  if (b.displayName.trim().length > PERSON_FIELD_MAX.department)
+    throw new ScimProblem(
+      'invalidValue',
+      `'displayName' may be at most ${PERSON_FIELD_MAX.department} characters (a department's limit).`,
+    );
   const externalId = typeof b.externalId === 'string' && b.externalId ? b.externalId : null;
   return { displayName: b.displayName.trim(), externalId, members: [...new Set(members)] };
 }

@@ -1,3 +1,4 @@
+import { PERSON_FIELD_MAX } from '../person-form.js';
 import { isValidEmail, normaliseEmail } from '../roles.js';
 import { ScimProblem } from './errors.js';
 import { refusePrototypeKeys } from './safe-keys.js';
@@ -139,7 +140,25 @@ export function personFromScimUser(body: unknown, previous?: ScimUser): PersonFr
   if (body.active !== undefined && body.active !== null) out.active = scimBoolean(body.active, 'active');
   if ('externalId' in body || prev) out.externalId = optionalString(body.externalId, 'externalId');
   Object.assign(out, enterpriseFields(body[ENTERPRISE_SCHEMA], Boolean(prev)));
+  checkLengths(out);
   return out;
+}
+
+/** Each field's SCIM attribute name and HR's limit for it (person-form.ts), for the error's detail. */
+const LIMITS: Array<[keyof PersonFromScim, string, number]> = [
+  ['email', 'userName', PERSON_FIELD_MAX.email],
+  ['name', 'displayName (or name)', PERSON_FIELD_MAX.name],
+  ['department', 'department', PERSON_FIELD_MAX.department],
+  ['employeeId', 'employeeNumber', PERSON_FIELD_MAX.employeeId],
+];
+
+/** Overlong values would flow into the directory, reports and certificates: refused as HR's form does. */
+function checkLengths(fields: PersonFromScim): void {
+  for (const [field, attribute, max] of LIMITS) {
+    const v = fields[field];
+    if (typeof v === 'string' && v.length > max)
+      throw new ScimProblem('invalidValue', `'${attribute}' may be at most ${max} characters.`);
+  }
 }
 
 function enterpriseFields(ext: unknown, clearAbsent: boolean): PersonFromScim {
