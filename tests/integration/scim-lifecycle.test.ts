@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { newToken, newUserBody, scimClient } from './scim-support.js';
+import { ENTERPRISE, newToken, newUserBody, PATCH_OP, scimClient } from './scim-support.js';
 
 let t: TestApp;
 let scim: ReturnType<typeof scimClient>;
@@ -34,5 +34,46 @@ describe('SCIM DELETE releases the externalId', () => {
     expect(back.data.id).toBe(first.data.id);
     expect(back.data.externalId).toBeUndefined();
     expect((await byExternalId('ext-77')).data.Resources[0].id).toBe(again.data.id);
+  });
+});
+
+describe('SCIM leaves break-glass admins able to sign in', () => {
+  it('refuses to deactivate, delete or re-address a break-glass admin with 400 mutability', async () => {
+    const admin = await t.app.db.models.User.findOne({ email: 'admin@demo.test' }).lean();
+    if (!admin) throw new Error('no demo admin');
+    await t.app.services.identity.saveSsoPasswordPolicy({
+      actorId: admin._id,
+      passwordLogin: 'off',
+      breakGlass: 'admin@demo.test',
+      now: new Date(),
+    });
+    const id = admin._id;
+    const refused = [
+      await scim('PATCH', `/Users/${id}`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+      }),
+      await scim('PATCH', `/Users/${id}`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'moved@demo.test' }],
+      }),
+      await scim('PUT', `/Users/${id}`, newUserBody('moved@demo.test')),
+      await scim('PUT', `/Users/${id}`, newUserBody('admin@demo.test', { active: false })),
+      await scim('DELETE', `/Users/${id}`),
+    ];
+    for (const res of refused) {
+      expect(res.statusCode).toBe(400);
+      expect(res.data.scimType).toBe('mutability');
+      expect(res.data.detail).toMatch(/break-glass/);
+    }
+    const after = await scim('GET', `/Users/${id}`);
+    expect(after.statusCode).toBe(200);
+    expect(after.data).toMatchObject({ userName: 'admin@demo.test', active: true });
+    // Other attributes still follow the directory.
+    const dept = await scim('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: `${ENTERPRISE}:department`, value: 'IT' }],
+    });
+    expect(dept.statusCode).toBe(200);
   });
 });

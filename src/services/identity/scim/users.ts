@@ -3,6 +3,7 @@ import type { UserDoc } from '../../../db/models/user.js';
 import { DuplicateUserError, newUserId, usersRepository } from '../../../db/repositories/users.js';
 import { NotFound } from '../../../domain/errors.js';
 import { normaliseEmail } from '../../../domain/roles.js';
+import { refuseBreakGlassChange } from '../../../domain/scim/break-glass.js';
 import { MAX_RESULTS } from '../../../domain/scim/discovery.js';
 import { ScimProblem } from '../../../domain/scim/errors.js';
 import { pageWindow, parseEqFilter } from '../../../domain/scim/filter.js';
@@ -15,6 +16,7 @@ import {
 } from '../../../domain/scim/user-resource.js';
 import type { ServiceContext } from '../../context.js';
 import { applyRulesToPeople, createPerson, updatePerson } from '../../people/people.js';
+import { ssoSettings } from '../sso/settings.js';
 import { claimExternalId, personByExternalId, releaseExternalId } from './external-ids.js';
 
 /** Who a SCIM write is audited as: the token, never a person. */
@@ -154,6 +156,7 @@ async function scimApply(
   input: ScimWrite & { user: UserDoc; fields: PersonFromScim },
 ): Promise<ScimUser> {
   const userId = input.user._id;
+  refuseBreakGlassChange(input.user, input.fields, (await ssoSettings(ctx)).breakGlass);
   await checkManager(ctx, input.fields, userId);
   const before = input.user.externalId ?? null;
   const after = input.fields.externalId === undefined ? before : input.fields.externalId;
@@ -210,6 +213,7 @@ export async function scimPatchUser(
  */
 export async function scimDeleteUser(ctx: ServiceContext, input: ScimWrite & { id: string }): Promise<void> {
   const user = await personOrNotFound(ctx, input.id);
+  refuseBreakGlassChange(user, 'delete', (await ssoSettings(ctx)).breakGlass);
   await updatePerson(ctx, {
     userId: user._id,
     changes: { active: false, ...(user.externalId ? { externalId: null } : {}) },
