@@ -526,6 +526,32 @@ describe('linking and roles on people who already exist', () => {
     expect(await signedInEmail(s)).toBeNull();
   });
 
+  it('links an admin from their own signed-in session, after which single sign-on finds them', async () => {
+    const chief = await createUser(t.app, { email: 'chief@demo.test', role: 'admin' });
+    op.accounts.set('sub-chief', { sub: 'sub-chief', email: 'chief@demo.test', name: 'Chief' });
+    // Linking starts from a password sign-in (an earlier test switched password sign-in off).
+    await t.app.services.identity.saveSsoPasswordPolicy({
+      actorId: adminId,
+      passwordLogin: 'on',
+      breakGlass: '',
+      now: t.clock.now(),
+    });
+    const me = await loginAs(t.app, 'chief@demo.test');
+    const start = await me.post('/auth/oidc/link', {}, '/admin/sso');
+    expect(start.statusCode).toBe(302);
+    const back = await op.signIn(start.headers.location as string, 'sub-chief');
+    const linked = await callback(me, back);
+    expect(linked.statusCode).toBe(303);
+    expect((await t.app.db.models.User.findById(chief._id).lean())!.ssoSubject).toBe(
+      `${op.issuer}|sub-chief`,
+    );
+    const s = new Session(t.app);
+    expect((await callback(s, await providerRoundTrip(s, 'sub-chief'))).statusCode).toBe(303);
+    // Without a signed-in session there is nothing to link to: not sent to the provider.
+    const anon = await new Session(t.app).post('/auth/oidc/link', {}, '/login');
+    expect(String(anon.headers.location ?? '')).not.toContain(op.issuer);
+  });
+
   it('checks active before linking: an inactive person is neither linked nor audited as linked', async () => {
     const gone = await createUser(t.app, { email: 'gone@demo.test', active: false });
     op.accounts.set('sub-gone', { sub: 'sub-gone', email: 'gone@demo.test', name: 'Gone' });

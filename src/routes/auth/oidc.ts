@@ -4,6 +4,8 @@ import { Type } from 'typebox';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
 import { failureMessage, failureStatus, SsoFailure } from '../../domain/sso/failure.js';
 import type { PendingOidcFlow } from '../../services/identity/sso/index.js';
+import { formBody } from '../form-schema.js';
+import { requireUser } from '../guards.js';
 
 declare module 'fastify' {
   interface Session {
@@ -66,6 +68,29 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  // A signed-in person links their account to the provider (admin and HR accounts are never linked
+  // by e-mail): the provider's sign-in page, then the callback links the subject to this session.
+  app.post(
+    '/auth/oidc/link',
+    { config: { access: 'authenticated', offSiteRedirect: true }, schema: { body: formBody({}) } },
+    async (request, reply) => {
+      try {
+        const { url, pending } = await app.services.identity.beginOidcSignIn({
+          purpose: 'link',
+          linkUserId: requireUser(request).id,
+          next: '/',
+          ip: request.ip,
+          now: app.clock.now(),
+        });
+        request.session.oidc = pending;
+        return reply.redirect(url, 302);
+      } catch (err) {
+        if (err instanceof SsoFailure) return showFailure(reply, err);
+        throw err;
+      }
+    },
+  );
+
   app.get(
     '/auth/oidc/callback',
     { config: { access: 'public' }, schema: { querystring: CallbackQuery } },
@@ -77,9 +102,11 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const outcome = await app.services.identity.completeOidcSignIn({
           callbackUrl: new URL(request.url, app.config.BASE_URL).toString(),
           pending,
+          sessionUserId: request.user?.id ?? null,
           ip: request.ip,
           now: app.clock.now(),
         });
+        if (outcome.kind === 'linked') return reply.redirect(homeFor(request.user?.role ?? ''), 303);
         if (outcome.kind === 'test') {
           if (request.user?.role !== 'admin') return showFailure(reply, new SsoFailure('not_admin'));
           return reply.viewAsync('admin/sso-test', {

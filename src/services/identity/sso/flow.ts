@@ -1,10 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as client from 'openid-client';
 import { insertIfNew } from '../../../db/insert-once.js';
+import { Conflict } from '../../../domain/errors.js';
 import type { SessionUser } from '../../../domain/roles.js';
 import { SsoFailure, type SsoFailureReason } from '../../../domain/sso/failure.js';
 import { type MappedIdentity, mapClaims } from '../../../domain/sso/mapping.js';
-import { signInPerson } from './accounts.js';
+import { linkSsoSubject } from '../../people/sso-link.js';
+import { signInPerson, subjectKey } from './accounts.js';
 import { relyingParty } from './oidc-client.js';
 import { clientSecret, type SsoContext, ssoSettings } from './settings.js';
 
@@ -16,7 +18,9 @@ export interface PendingOidcFlow {
   state: string;
   nonce: string;
   codeVerifier: string;
-  purpose: 'signin' | 'test';
+  purpose: 'signin' | 'test' | 'link';
+  /** For 'link': the signed-in person the provider's subject is to be linked to. */
+  linkUserId?: string;
   next: string;
   startedAt: string;
 }
@@ -26,7 +30,7 @@ export const callbackPath = '/auth/oidc/callback';
 /** Starts a sign-in (or an admin's connection test): the provider's URL, with PKCE, state and nonce. */
 export async function beginOidcSignIn(
   ctx: SsoContext,
-  input: { purpose: 'signin' | 'test'; next: string; ip: string; now: Date },
+  input: { purpose: PendingOidcFlow['purpose']; linkUserId?: string; next: string; ip: string; now: Date },
 ): Promise<{ url: string; pending: PendingOidcFlow }> {
   const settings = await ssoSettings(ctx);
   if (!settings.enabled || !settings.issuer) throw new SsoFailure('not_configured');
@@ -42,6 +46,7 @@ export async function beginOidcSignIn(
     nonce: client.randomNonce(),
     codeVerifier: client.randomPKCECodeVerifier(),
     purpose: input.purpose,
+    ...(input.linkUserId ? { linkUserId: input.linkUserId } : {}),
     next: input.next,
     startedAt: input.now.toISOString(),
   };
@@ -52,7 +57,7 @@ export async function beginOidcSignIn(
     nonce: pending.nonce,
     code_challenge: await client.calculatePKCECodeChallenge(pending.codeVerifier),
     code_challenge_method: 'S256',
-    ...(input.purpose === 'test' ? { prompt: 'login' } : {}),
+    ...(input.purpose !== 'signin' ? { prompt: 'login' } : {}),
   });
   return { url: url.toString(), pending };
 }
@@ -82,7 +87,8 @@ function reasonOf(err: unknown): SsoFailureReason {
 
 export type OidcOutcome =
   | { kind: 'signed-in'; user: SessionUser; idToken: string | null }
-  | { kind: 'test'; claims: Record<string, unknown>; mapped: MappedIdentity };
+  | { kind: 'test'; claims: Record<string, unknown>; mapped: MappedIdentity }
+  | { kind: 'linked' };
 
 /**
  * Checks the provider's answer and signs the person in: the flow this browser started (state,
@@ -92,7 +98,13 @@ export type OidcOutcome =
  */
 export async function completeOidcSignIn(
   ctx: SsoContext,
-  input: { callbackUrl: string; pending: PendingOidcFlow | undefined; ip: string; now: Date },
+  input: {
+    callbackUrl: string;
+    pending: PendingOidcFlow | undefined;
+    sessionUserId: string | null;
+    ip: string;
+    now: Date;
+  },
 ): Promise<OidcOutcome> {
   try {
     return await complete(ctx, input);
@@ -126,7 +138,13 @@ async function auditFailure(
 
 async function complete(
   ctx: SsoContext,
-  input: { callbackUrl: string; pending: PendingOidcFlow | undefined; ip: string; now: Date },
+  input: {
+    callbackUrl: string;
+    pending: PendingOidcFlow | undefined;
+    sessionUserId: string | null;
+    ip: string;
+    now: Date;
+  },
 ): Promise<OidcOutcome> {
   const { pending, now } = input;
   const settings = await ssoSettings(ctx);
@@ -161,6 +179,16 @@ async function complete(
   }
   const mapped = mapClaims(idClaims.sub, claims, settings.mapping);
   if (pending.purpose === 'test') return { kind: 'test', claims, mapped };
+  if (pending.purpose === 'link') {
+    await linkSignedInPerson(ctx, {
+      pending,
+      sessionUserId: input.sessionUserId,
+      issuer: settings.issuer,
+      sub: idClaims.sub,
+      now,
+    });
+    return { kind: 'linked' };
+  }
   const user = await signInPerson(ctx, {
     protocol: 'oidc',
     issuer: settings.issuer,
@@ -171,4 +199,23 @@ async function complete(
     now,
   });
   return { kind: 'signed-in', user, idToken: tokens.id_token ?? null };
+}
+
+/**
+ * Links the provider's subject to the person who started the link from their signed-in session
+ * (how admin and HR accounts, never linked by e-mail, come to use single sign-on). The session at
+ * the callback must still be theirs.
+ */
+async function linkSignedInPerson(
+  ctx: SsoContext,
+  input: { pending: PendingOidcFlow; sessionUserId: string | null; issuer: string; sub: string; now: Date },
+): Promise<void> {
+  const userId = input.pending.linkUserId;
+  if (!userId || userId !== input.sessionUserId) throw new SsoFailure('no_pending_flow', 'session changed');
+  const subject = subjectKey(input.issuer, input.sub);
+  await linkSsoSubject(ctx, { userId, subject, actorId: userId, now: input.now }).catch((err: unknown) => {
+    if (err instanceof Conflict)
+      throw new SsoFailure('no_matching_account', 'linked to another subject', userId);
+    throw err;
+  });
 }
