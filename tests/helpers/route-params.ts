@@ -261,6 +261,8 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   // single sign-on (#24): the sign-in flow is public; without SSO set up both go back to /login.
   '/auth/oidc/start': {},
   '/auth/oidc/callback': {},
+  // Any signed-in person may start linking their own account; without SSO set up it goes back with a message.
+  '/auth/oidc/link': {},
   '/hr': {},
   '/admin': {},
   // learner (#3): the course is shared content; the learner is always the session user.

@@ -521,7 +521,7 @@ describe('linking and roles on people who already exist', () => {
     const res = await callback(s, await providerRoundTrip(s, 'sub-boss'));
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('Ask an administrator');
-    expect(await lastFailure()).toMatchObject({ reason: 'privileged-account-not-linked' });
+    expect(await lastFailure()).toMatchObject({ reason: 'privileged_account_not_linked' });
     expect((await t.app.db.models.User.findById(boss._id).lean())!.ssoSubject ?? null).toBeNull();
     expect(await signedInEmail(s)).toBeNull();
   });
@@ -601,7 +601,7 @@ describe('linking and roles on people who already exist', () => {
 });
 
 describe('a stored secret this key cannot read', () => {
-  it('answers 503 with a page and audits secret-unreadable', async () => {
+  it('answers 503 with a page and audits secret_unreadable', async () => {
     const before = await t.app.db.models.SsoConfig.findOne().lean();
     const sealedOther = seal(Buffer.alloc(32, 7), 'another key sealed this');
     await t.app.db.models.SsoConfig.updateOne(
@@ -613,7 +613,7 @@ describe('a stored secret this key cannot read', () => {
       expect(res.statusCode).toBe(503);
       expect(res.body).toContain('cannot be read');
       expect(res.body).not.toContain('Unsupported state');
-      expect(await lastFailure()).toMatchObject({ reason: 'secret-unreadable' });
+      expect(await lastFailure()).toMatchObject({ reason: 'secret_unreadable' });
     } finally {
       await t.app.db.models.SsoConfig.updateOne(
         { _id: before!._id },

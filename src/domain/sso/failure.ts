@@ -14,8 +14,8 @@ export const SSO_FAILURE_REASONS = [
   'no_matching_account',
   'inactive_person',
   'not_admin',
-  'privileged-account-not-linked',
-  'secret-unreadable',
+  'privileged_account_not_linked',
+  'secret_unreadable',
 ] as const;
 export type SsoFailureReason = (typeof SSO_FAILURE_REASONS)[number];
 
@@ -34,13 +34,13 @@ export class SsoFailure extends Error {
 /** Tampering or a stale browser tab (400) versus a valid sign-in of someone not let in (403). */
 export function failureStatus(reason: SsoFailureReason): 400 | 403 | 502 | 503 {
   if (reason === 'provider_unreachable') return 502;
-  if (reason === 'secret-unreadable') return 503;
+  if (reason === 'secret_unreadable') return 503;
   return [
     'email_not_verified',
     'no_matching_account',
     'inactive_person',
     'not_admin',
-    'privileged-account-not-linked',
+    'privileged_account_not_linked',
   ].includes(reason)
     ? 403
     : 400;
@@ -62,9 +62,9 @@ const MESSAGES: Record<SsoFailureReason, string> = {
   no_matching_account: 'There is no account for you here yet. Ask HR to add you.',
   inactive_person: 'Your account is not active. Ask HR if this is a mistake.',
   not_admin: 'Only an administrator can test the connection.',
-  'privileged-account-not-linked':
+  'privileged_account_not_linked':
     'Administrator and HR accounts are not linked to single sign-on by e-mail. Sign in with your password and choose “Link my account to single sign-on” on the Single sign-on page, or Ask an administrator to link your account.',
-  'secret-unreadable':
+  'secret_unreadable':
     'Single sign-on is unavailable: the stored client secret cannot be read with this server’s encryption key. Ask an administrator to enter the client secret again; administrators can still sign in with a password.',
 };
 

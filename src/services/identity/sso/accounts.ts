@@ -42,7 +42,7 @@ async function findOrCreate(
       // Whoever the provider vouches for by e-mail would take over the account: too much for the
       // admin and HR accounts (break-glass admins among them), which an administrator links instead.
       if (byEmail.role !== 'employee')
-        throw new SsoFailure('privileged-account-not-linked', undefined, byEmail._id);
+        throw new SsoFailure('privileged_account_not_linked', undefined, byEmail._id);
       const link = { userId: byEmail._id, subject: input.subject, actorId: byEmail._id, now: input.now };
       // Linked to another subject by a sign-in racing this one: refused as above.
       await linkSsoSubject(ctx, link).catch((err: unknown) => {

@@ -100,7 +100,7 @@ export async function clientSecret(ctx: SsoContext): Promise<string> {
     return open(key, sealed);
   } catch (err) {
     // Another key than the one that sealed it (a changed SSO_ENCRYPTION_KEY, a lost key file).
-    throw new SsoFailure('secret-unreadable', (err as Error).message);
+    throw new SsoFailure('secret_unreadable', (err as Error).message);
   }
 }
 
