@@ -62,9 +62,9 @@ const MESSAGES: Record<SsoFailureReason, string> = {
   no_matching_account: 'There is no account for you here yet. Ask HR to add you.',
   inactive_person: 'Your account is not active. Ask HR if this is a mistake.',
   not_admin: 'Only an administrator can test the connection.',
-  'privileged_account_not_linked':
-    'Administrator and HR accounts are not linked to single sign-on by e-mail. Sign in with your password and choose “Link my account to single sign-on” on the Single sign-on page, or Ask an administrator to link your account.',
-  'secret_unreadable':
+  privileged_account_not_linked:
+    'Administrator and HR accounts are not linked to single sign-on by e-mail. Sign in with your password and choose “Link my account to single sign-on” on the Single sign-on page, or ask an administrator to link your account.',
+  secret_unreadable:
     'Single sign-on is unavailable: the stored client secret cannot be read with this server’s encryption key. Ask an administrator to enter the client secret again; administrators can still sign in with a password.',
 };
 
