@@ -520,7 +520,7 @@ describe('linking and roles on people who already exist', () => {
     const s = new Session(t.app);
     const res = await callback(s, await providerRoundTrip(s, 'sub-boss'));
     expect(res.statusCode).toBe(403);
-    expect(res.body).toContain('Ask an administrator');
+    expect(res.body).toContain('ask an administrator to link your account');
     expect(await lastFailure()).toMatchObject({ reason: 'privileged_account_not_linked' });
     expect((await t.app.db.models.User.findById(boss._id).lean())!.ssoSubject ?? null).toBeNull();
     expect(await signedInEmail(s)).toBeNull();

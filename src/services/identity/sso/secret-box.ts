@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeKey32 as decodeKey } from '../../../domain/sso/key.js';
+import { readOrCreateSecretFile } from '../../../secret-file.js';
 
 export const SSO_KEY_FILE = 'sso-encryption-key';
 
@@ -18,33 +18,11 @@ export async function resolveSsoKey(fromEnv: string | undefined, dataDir: string
     return key;
   }
   const file = path.resolve(dataDir, SSO_KEY_FILE);
-  const existing = await readKeyFile(file);
-  if (existing) return existing;
-  const key = randomBytes(32);
-  await mkdir(path.dirname(file), { recursive: true });
-  try {
-    // 'wx': two processes starting at once never overwrite each other's key.
-    await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-    return key;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return (await readKeyFile(file)) ?? key;
-  }
-}
-
-async function readKeyFile(file: string): Promise<Buffer | null> {
-  let mode: number;
-  try {
-    mode = (await stat(file)).mode;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  if (process.platform !== 'win32' && (mode & 0o077) !== 0)
-    throw new Error(
-      `the SSO key file ${file} is readable by group or others; restrict it with "chmod 600 ${file}"`,
-    );
-  const key = decodeKey(await readFile(file, 'utf8'));
+  const text = await readOrCreateSecretFile(file, () => `${randomBytes(32).toString('hex')}\n`, {
+    name: 'the SSO key file',
+    orSet: ', or set SSO_ENCRYPTION_KEY',
+  });
+  const key = decodeKey(text);
   if (!key) throw new Error(`the SSO key file ${file} does not hold 32 bytes as hex`);
   return key;
 }
