@@ -3,23 +3,15 @@
  * errors, saved), the sign-in page with its "Sign in with …" button, and the signed-out page
  * with the provider's sign-out link after an SSO sign-in.
  */
-import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { freePort } from '../../src/db/ferretdb/launcher.js';
 import { testConfig, uniqueDbName } from '../helpers/app.js';
 import { launchChromium } from '../helpers/browser.js';
 import { TestClock } from '../helpers/clock.js';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { A11yAudit, follow, signIn, WAIT } from './support/journey.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let browser: Browser;
 let op: TestProvider;

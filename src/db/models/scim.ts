@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { StoredGroup } from '../../domain/scim/group-resource.js';
 
 /**
  * A SCIM bearer token. The secret is shown once by `scim:token` and only its SHA-256 is kept:
@@ -34,14 +35,8 @@ export const scimTokenSchema = new Schema<ScimTokenDoc>(
  * extension) but belongs to many IdP groups ("All staff", "Managers"…), so a group push must not
  * move people between departments.
  */
-export interface ScimGroupDoc {
-  _id: string;
-  displayName: string;
-  externalId: string | null;
-  members: string[];
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** The stored group is the domain's shape (domain/scim/group-resource.ts maps it to and from SCIM). */
+export type ScimGroupDoc = StoredGroup;
 
 export const scimGroupSchema = new Schema<ScimGroupDoc>(
   {

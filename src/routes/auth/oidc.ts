@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
 import { failureMessage, failureStatus, SsoFailure } from '../../domain/sso/failure.js';
@@ -47,24 +47,32 @@ function showFailure(reply: FastifyReply, err: SsoFailure) {
 
 /** OpenID Connect sign-in: `/auth/oidc/start` sends the browser to the provider, the callback signs in. */
 const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** Starts a flow (sign-in or link): the pending state goes into the session, the browser to the provider. */
+  async function toProvider(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    flow: { purpose: 'signin' | 'link'; next: string; linkUserId?: string },
+  ) {
+    try {
+      const { url, pending } = await app.services.identity.beginOidcSignIn({
+        ...flow,
+        ip: request.ip,
+        now: app.clock.now(),
+      });
+      request.session.oidc = pending;
+      return reply.redirect(url, 302);
+    } catch (err) {
+      if (err instanceof SsoFailure) return showFailure(reply, err);
+      throw err;
+    }
+  }
+
   app.get(
     '/auth/oidc/start',
     { config: { access: 'public', offSiteRedirect: true }, schema: { querystring: StartQuery } },
     async (request, reply) => {
       const next = safeRedirectPath(request.query.next, app.config.BASE_URL);
-      try {
-        const { url, pending } = await app.services.identity.beginOidcSignIn({
-          purpose: 'signin',
-          next,
-          ip: request.ip,
-          now: app.clock.now(),
-        });
-        request.session.oidc = pending;
-        return reply.redirect(url, 302);
-      } catch (err) {
-        if (err instanceof SsoFailure) return showFailure(reply, err);
-        throw err;
-      }
+      return toProvider(request, reply, { purpose: 'signin', next });
     },
   );
 
@@ -73,22 +81,8 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/oidc/link',
     { config: { access: 'authenticated', offSiteRedirect: true }, schema: { body: formBody({}) } },
-    async (request, reply) => {
-      try {
-        const { url, pending } = await app.services.identity.beginOidcSignIn({
-          purpose: 'link',
-          linkUserId: requireUser(request).id,
-          next: '/',
-          ip: request.ip,
-          now: app.clock.now(),
-        });
-        request.session.oidc = pending;
-        return reply.redirect(url, 302);
-      } catch (err) {
-        if (err instanceof SsoFailure) return showFailure(reply, err);
-        throw err;
-      }
-    },
+    async (request, reply) =>
+      toProvider(request, reply, { purpose: 'link', linkUserId: requireUser(request).id, next: '/' }),
   );
 
   app.get(

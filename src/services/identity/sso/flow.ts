@@ -90,22 +90,22 @@ export type OidcOutcome =
   | { kind: 'test'; claims: Record<string, unknown>; mapped: MappedIdentity }
   | { kind: 'linked' };
 
+/** What the callback brings: its URL, the flow this session started, who is signed in. */
+interface CallbackInput {
+  callbackUrl: string;
+  pending: PendingOidcFlow | undefined;
+  sessionUserId: string | null;
+  ip: string;
+  now: Date;
+}
+
 /**
  * Checks the provider's answer and signs the person in: the flow this browser started (state,
  * constant-time), the code used once (insert-once record, before the code leaves the app), then
  * openid-client's checks (PKCE, state, nonce, issuer, audience, signature, expiry on the app's clock).
  * Every refusal is audited as `login.sso.failure` with its reason.
  */
-export async function completeOidcSignIn(
-  ctx: SsoContext,
-  input: {
-    callbackUrl: string;
-    pending: PendingOidcFlow | undefined;
-    sessionUserId: string | null;
-    ip: string;
-    now: Date;
-  },
-): Promise<OidcOutcome> {
+export async function completeOidcSignIn(ctx: SsoContext, input: CallbackInput): Promise<OidcOutcome> {
   try {
     return await complete(ctx, input);
   } catch (err) {
@@ -136,16 +136,7 @@ async function auditFailure(
   return reason;
 }
 
-async function complete(
-  ctx: SsoContext,
-  input: {
-    callbackUrl: string;
-    pending: PendingOidcFlow | undefined;
-    sessionUserId: string | null;
-    ip: string;
-    now: Date;
-  },
-): Promise<OidcOutcome> {
+async function complete(ctx: SsoContext, input: CallbackInput): Promise<OidcOutcome> {
   const { pending, now } = input;
   const settings = await ssoSettings(ctx);
   if (!settings.enabled || !settings.issuer) throw new SsoFailure('not_configured');
