@@ -90,12 +90,20 @@ function parseLessonFile(
     issues.push({ file, line: 1, field: '', message: 'lesson has no content after the front matter' });
     return undefined;
   }
+  const html = renderLessonMarkdown(split.body, {
+    file,
+    firstLine: split.bodyFirstLine,
+    lessonId: id,
+    issues,
+  });
   return {
     id,
     title: front.title,
     objectives: front.objectives,
     clauses: front.clauses,
-    html: renderLessonMarkdown(split.body, { file, firstLine: split.bodyFirstLine, lessonId: id, issues }),
+    html,
+    // One section until lessons are cut at their headings (issue #23, content/lesson-sections.ts).
+    sections: [{ id: '', heading: '', clauses: front.clauses, html }],
     minutes: front.minutes ?? Math.max(1, Math.ceil(countWords(split.body) / WORDS_PER_MINUTE)),
   };
 }

@@ -59,3 +59,12 @@ export const orgLogoDraftKey = (draftId: string) => `org-logo-draft:${draftId}`;
 
 /** A published policy version: `<courseId>:<n>` (insert-once, so a version number is taken once). */
 export const policyVersionKey = (courseId: string, n: number) => `${courseId}:${n}`;
+
+/** A learner's clause memory for a course (issue #23): one summary document. */
+export const clauseMemoryKey = (userId: string, courseId: string) => `${userId}:${courseId}`;
+
+/** A refresher cycle's test-out pre-assessment: one per cycle, beside the numbered attempts. */
+export const pretestAttemptKey = (cycleId: string) => `${cycleId}:pretest`;
+
+/** The clause-by-department mastery table at a quarter's end, e.g. `social-media-policy:2026-Q4`. */
+export const masterySnapshotKey = (courseId: string, quarter: string) => `${courseId}:${quarter}`;

@@ -56,8 +56,24 @@ export interface Lesson {
    * `lessonHtmlFor` (domain/jurisdictions.ts) keeps or drops per learner.
    */
   html: string;
+  /**
+   * The lesson cut at its `##` headings, in order (the text before the first heading, if any, is a
+   * section with heading ''). Each names the clauses it teaches (the author's tag on the heading, else
+   * the lesson's `clauses`), so a refresher can show only the sections for the clauses a learner
+   * still has to study. Joining every section's `html` gives `html` back.
+   */
+  sections: LessonSection[];
   /** Estimated reading time in minutes, if the author gave one. */
   minutes?: number;
+}
+
+export interface LessonSection {
+  /** Slug of the heading, unique in the lesson ('' for the text before the first heading). */
+  id: string;
+  heading: string;
+  clauses: string[];
+  /** Sanitised HTML of the section, heading included (same markers as `Lesson.html`). */
+  html: string;
 }
 
 // ---------------------------------------------------------------------------------------------

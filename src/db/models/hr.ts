@@ -47,6 +47,13 @@ export interface CourseSettingsDoc {
   /** Retired courses get no reminders and no new cycles; history stays. */
   retired: boolean;
   campaign: PolicyCampaign | null;
+  /**
+   * Refresher cycles start with a test-out pre-assessment (issue #23): clauses the learner still
+   * knows are skipped. Absent = on.
+   */
+  testOut?: boolean;
+  /** Months between five-minute spaced refreshers between cycles; 0 or absent = off. */
+  spacedEveryMonths?: number;
   updatedAt: Date;
   updatedBy: string | null;
 }
@@ -87,6 +94,8 @@ export const courseSettingsSchema = new Schema<CourseSettingsDoc>(
     reminders: { type: reminderSettingsSchema, required: true },
     retired: { type: Boolean, default: false },
     campaign: { type: campaignSchema, default: null },
+    testOut: { type: Boolean, default: true },
+    spacedEveryMonths: { type: Number, default: 0 },
     updatedAt: { type: Date, required: true },
     updatedBy: { type: String, default: null },
   },

@@ -25,6 +25,12 @@ import {
   policyFeedbackSchema,
 } from './learning.js';
 import {
+  type ClauseMemoryDoc,
+  clauseMemorySchema,
+  type MasterySnapshotDoc,
+  masterySnapshotSchema,
+} from './mastery.js';
+import {
   type OrgLogoDoc,
   type OrgProfileDoc,
   type OrgProfileDraftDoc,
@@ -130,6 +136,8 @@ export function defineModels(conn: Connection) {
     ScimGroup: conn.model<ScimGroupDoc>('ScimGroup', scimGroupSchema),
     ScimDeleted: conn.model<ScimDeletedDoc>('ScimDeleted', scimDeletedSchema),
     ScimExternalId: conn.model<ScimExternalIdDoc>('ScimExternalId', scimExternalIdSchema),
+    ClauseMemory: conn.model<ClauseMemoryDoc>('ClauseMemory', clauseMemorySchema),
+    MasterySnapshot: conn.model<MasterySnapshotDoc>('MasterySnapshot', masterySnapshotSchema),
   };
 }
 

@@ -42,7 +42,16 @@ export interface AttemptDoc {
   savedAt: Date | null;
   /** A cache of "a result exists"; the result document is the authority. */
   status: AttemptStatus;
+  /**
+   * 'pretest': a refresher's test-out pre-assessment (`_id` `<cycleId>:pretest`, not counted against
+   * the attempt limit, never passes or fails the cycle). Absent = 'quiz'.
+   */
+  purpose?: AttemptPurpose;
+  /** Clause ids the draw was limited to (a refresher's study clauses, a pretest's clauses). */
+  scope?: string[] | null;
 }
+
+export type AttemptPurpose = 'quiz' | 'pretest';
 
 export const attemptSchema = new Schema<AttemptDoc>(
   {
@@ -60,6 +69,8 @@ export const attemptSchema = new Schema<AttemptDoc>(
     deadline: { type: Date, default: null },
     savedAt: { type: Date, default: null },
     status: { type: String, default: 'open' },
+    purpose: { type: String, default: 'quiz' },
+    scope: { type: [String], default: null },
   },
   { collection: 'quiz_attempts', versionKey: false, minimize: false },
 );
@@ -88,6 +99,8 @@ export interface AttemptResultDoc {
   receivedAt: Date;
   /** True when the time limit ended the attempt. */
   timedOut: boolean;
+  /** Copied from the attempt; absent = 'quiz'. */
+  purpose?: AttemptPurpose;
 }
 
 export const attemptResultSchema = new Schema<AttemptResultDoc>(
@@ -108,6 +121,7 @@ export const attemptResultSchema = new Schema<AttemptResultDoc>(
     submittedAt: { type: Date, required: true },
     receivedAt: { type: Date, required: true },
     timedOut: { type: Boolean, default: false },
+    purpose: { type: String, default: 'quiz' },
   },
   { collection: 'quiz_attempt_results', versionKey: false, minimize: false },
 );

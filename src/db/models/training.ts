@@ -105,6 +105,26 @@ export interface CycleDoc {
   completedAt: Date | null;
   expiresAt: Date | null;
   certificateCode: string | null;
+  /** A refresher cycle's path (issue #23); absent on a first cycle or with test-out off. */
+  refresher?: RefresherRecord | null;
+}
+
+/**
+ * Why a refresher cycle was short or long, kept on the cycle for the learner's path and the
+ * evidence pack: which clauses the pre-assessment showed the learner still knows, and which they
+ * studied (the weak ones and those changed since their last attestation).
+ */
+export interface RefresherRecord {
+  /** 'pending' until the pre-assessment is graded; 'decided' after. */
+  status: 'pending' | 'decided';
+  /** The pre-assessment attempt (a quiz attempt with purpose 'pretest'). */
+  pretestAttemptId: string | null;
+  /** Clauses whose text changed since the learner's last attestation: always studied, never tested. */
+  changed: string[];
+  testedOut: string[];
+  /** Weak and changed clauses, in course order: the lessons' sections and the quiz draw cover these. */
+  study: string[];
+  decidedAt: Date | null;
 }
 
 export const cycleSchema = new Schema<CycleDoc>(
@@ -128,6 +148,7 @@ export const cycleSchema = new Schema<CycleDoc>(
     completedAt: { type: Date, default: null },
     expiresAt: { type: Date, default: null },
     certificateCode: { type: String, default: null },
+    refresher: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'cycles', versionKey: false },
 );

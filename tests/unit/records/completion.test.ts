@@ -22,7 +22,7 @@ function courseWith(lessonIds: string[], version = V1): Course {
     policyVersion: 1,
     policyTitle: 'Policy',
     clauses: [],
-    lessons: lessonIds.map((id) => ({ id, title: id, objectives: [], clauses: [], html: '' })),
+    lessons: lessonIds.map((id) => ({ id, title: id, objectives: [], clauses: [], html: '', sections: [] })),
     examples: [],
     decisionTree: { start: 'q', nodes: {} },
     questions: [],
