@@ -76,8 +76,10 @@ export function addRecall<C>(
   for (const [clauseId, card] of Object.entries(clauses)) {
     const r = recall(card);
     if (!(r >= 0 && r <= 1)) continue;
-    cells[dept] ??= {};
-    const cell = (cells[dept][clauseId] ??= { learners: 0, recallSum: 0 });
+    const row = cells[dept] ?? {};
+    cells[dept] = row;
+    const cell = row[clauseId] ?? { learners: 0, recallSum: 0 };
+    row[clauseId] = cell;
     cell.learners += 1;
     cell.recallSum += r;
   }
@@ -88,14 +90,14 @@ export function addRefresher(
   counts: RefresherCounts,
   refresher: { testedOut: readonly string[]; study: readonly string[] },
 ): void {
-  for (const clauseId of new Set(refresher.testedOut)) {
-    const c = (counts[clauseId] ??= { testedOut: 0, studied: 0 });
-    c.testedOut += 1;
-  }
-  for (const clauseId of new Set(refresher.study)) {
-    const c = (counts[clauseId] ??= { testedOut: 0, studied: 0 });
-    c.studied += 1;
-  }
+  for (const clauseId of new Set(refresher.testedOut)) countFor(counts, clauseId).testedOut += 1;
+  for (const clauseId of new Set(refresher.study)) countFor(counts, clauseId).studied += 1;
+}
+
+function countFor(counts: RefresherCounts, clauseId: string): { testedOut: number; studied: number } {
+  const c = counts[clauseId] ?? { testedOut: 0, studied: 0 };
+  counts[clauseId] = c;
+  return c;
 }
 
 /**
@@ -195,7 +197,7 @@ export function refresherRanking(
   const total: RefresherCounts = {};
   for (const counts of perQuarter)
     for (const [clauseId, c] of Object.entries(counts)) {
-      const t = (total[clauseId] ??= { testedOut: 0, studied: 0 });
+      const t = countFor(total, clauseId);
       t.testedOut += c.testedOut;
       t.studied += c.studied;
     }
