@@ -1,4 +1,5 @@
 import type { Course } from './course.js';
+import { lessonsToStudy, onShortPath, type RefresherState } from './mastery/refresher-path.js';
 
 /** The cycle fields the completion rule reads (a subset of the stored cycle). */
 export interface CycleProgress {
@@ -6,6 +7,8 @@ export interface CycleProgress {
   passedAt: Date | null;
   attestedAt: Date | null;
   attestedVersion: string | null;
+  /** A refresher cycle's path (issue #23); absent or null on other cycles. */
+  refresher?: RefresherState | null;
 }
 
 export interface CompletionStatus {
@@ -21,7 +24,10 @@ export interface CompletionStatus {
 /**
  * Where a cycle stands against the completion rule:
  * - a full cycle needs every lesson viewed, the quiz passed and an attestation;
- * - an attest-only cycle (a new policy version) needs only an attestation on the current version.
+ * - an attest-only cycle (a new policy version) needs only an attestation on the current version;
+ * - a refresher cycle after its pre-assessment needs only the lessons teaching the clauses left to
+ *   study, the quiz on them and the attestation; with nothing to study the pre-assessment stands as
+ *   the cycle's assessment (it sets the pass) and only the attestation is left.
  * The steps may happen in any order; the rule only looks at the end state.
  */
 export function completionStatus(
@@ -30,7 +36,10 @@ export function completionStatus(
   viewedLessonIds: Iterable<string>,
 ): CompletionStatus {
   const viewed = new Set(viewedLessonIds);
-  const lessonsMissing = course.lessons.map((l) => l.id).filter((id) => !viewed.has(id));
+  const required = onShortPath(cycle.refresher)
+    ? lessonsToStudy(course, cycle.refresher.study)
+    : course.lessons;
+  const lessonsMissing = required.map((l) => l.id).filter((id) => !viewed.has(id));
   if (cycle.requirement === 'attest-only') {
     const attested = cycle.attestedAt !== null && cycle.attestedVersion === course.version;
     return {
@@ -45,8 +54,8 @@ export function completionStatus(
   const passed = cycle.passedAt !== null;
   const attested = cycle.attestedAt !== null;
   return {
-    lessonsTotal: course.lessons.length,
-    lessonsViewed: course.lessons.length - lessonsMissing.length,
+    lessonsTotal: required.length,
+    lessonsViewed: required.length - lessonsMissing.length,
     lessonsMissing,
     passed,
     attested,

@@ -1,4 +1,5 @@
 import type { QuizSettings } from '../course.js';
+import { needsOnlyAttestation, type RefresherState } from '../mastery/refresher-path.js';
 
 /** What the rules need to know about one attempt of the current cycle. */
 export interface AttemptSummary {
@@ -12,6 +13,8 @@ export interface AttemptSummary {
 export interface CycleFacts {
   requirement: 'full' | 'attest-only';
   extraAttempts: number;
+  /** A refresher cycle's path: a pre-assessment that left nothing to study makes the quiz unnecessary. */
+  refresher?: RefresherState | null;
 }
 
 export type QuizState =
@@ -78,7 +81,8 @@ export function quizStatus(
   const allowed = attemptsAllowed(settings, cycle);
   const used = attempts.length;
   const counts = { allowed, used, left: Math.max(0, allowed - used) };
-  if (cycle.requirement === 'attest-only') return { ...counts, state: { kind: 'not-required' } };
+  if (cycle.requirement === 'attest-only' || needsOnlyAttestation(cycle.refresher))
+    return { ...counts, state: { kind: 'not-required' } };
 
   const sorted = [...attempts].sort((a, b) => a.n - b.n);
   const pass = sorted.find((a) => a.result?.passed);

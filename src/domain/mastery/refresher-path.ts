@@ -1,0 +1,182 @@
+import type { Course, Lesson, LessonSection, Question } from '../course.js';
+import { type Draw, type DrawableQuestion, drawQuestions } from '../quiz/draw.js';
+import type { ClauseScore, GradedQuestion } from '../quiz/grading.js';
+import { type Rng, shuffled } from '../quiz/random.js';
+import type { PublishedChanges } from '../reattestation.js';
+
+/**
+ * A refresher cycle's path (issue #23): a short pre-assessment decides which clauses the learner
+ * still knows; they study only the others and the clauses changed since their last attestation.
+ * Pure: the services read the cycle, the previous attempt and the published versions.
+ */
+
+/** A cycle after the first, asking for the whole course, of someone who attested before. */
+export function isRefresherCycle(
+  cycle: { n: number; requirement: 'full' | 'attest-only' },
+  attestedBefore: boolean,
+): boolean {
+  return cycle.n > 1 && cycle.requirement === 'full' && attestedBefore;
+}
+
+/**
+ * Clauses changed by any version published after the one the learner last attested, minor
+ * rewordings included (they read the new words either way), in course order.
+ */
+export function changedSince(
+  course: Pick<Course, 'clauses'>,
+  versions: readonly PublishedChanges[],
+  attestedVersion: number,
+): string[] {
+  const changed = new Set(
+    versions.filter((v) => v.n > attestedVersion).flatMap((v) => v.changes.map((c) => c.clauseId)),
+  );
+  return course.clauses.map((c) => c.id).filter((id) => changed.has(id));
+}
+
+/** What the pre-assessment needs of the learner's last graded quiz attempt. */
+export interface LastAttempt {
+  questionIds: readonly string[];
+  clauses: Readonly<Record<string, ClauseScore>>;
+}
+
+/** Clauses the last attempt missed: fewer points than questions (a half-right answer is a miss). */
+export function missedClauses(last: LastAttempt | null): Set<string> {
+  const missed = Object.entries(last?.clauses ?? {}).filter(([, s]) => s.correct < s.total - 1e-9);
+  return new Set(missed.map(([id]) => id));
+}
+
+export interface PretestItem {
+  clauseId: string;
+  /** 1, or 2 when the learner's last graded attempt missed the clause. */
+  count: number;
+}
+
+/** The clauses the pre-assessment tests (every unchanged one, in course order) and how many questions each. */
+export function pretestPlan(
+  course: Pick<Course, 'clauses'>,
+  changed: readonly string[],
+  last: LastAttempt | null,
+): PretestItem[] {
+  const missed = missedClauses(last);
+  return course.clauses
+    .filter((c) => !changed.includes(c.id))
+    .map((c) => ({ clauseId: c.id, count: missed.has(c.id) ? 2 : 1 }));
+}
+
+/**
+ * The pre-assessment's questions: for each planned clause, judgement (non-recall) questions that
+ * test it, preferring ones outside the last attempt and ones that test no clause outside the plan,
+ * each question once. Only when the bank leaves no other way is a question of the last attempt
+ * drawn again. Question and choice order are shuffled like a quiz draw's.
+ */
+export function drawPretest(
+  bank: readonly Question[],
+  plan: readonly PretestItem[],
+  last: LastAttempt | null,
+  rng: Rng,
+): Draw {
+  const seen = new Set(last?.questionIds ?? []);
+  const planned = new Set(plan.map((p) => p.clauseId));
+  const judgement = shuffled(
+    bank.filter((q) => !q.recall),
+    rng,
+  );
+  // Unseen questions on planned clauses only, then unseen ones touching other clauses, then seen ones.
+  const rank = (q: Question) => (seen.has(q.id) ? 2 : 0) + (q.clauses.every((c) => planned.has(c)) ? 0 : 1);
+  const ordered = [...judgement].sort((a, b) => rank(a) - rank(b));
+  const picked = new Set<Question>();
+  for (const { clauseId, count } of plan) {
+    for (const q of ordered.filter((x) => x.clauses.includes(clauseId) && !picked.has(x)).slice(0, count))
+      picked.add(q);
+  }
+  return drawQuestions([...picked], picked.size, rng);
+}
+
+export interface PathDecision {
+  /** Clauses the pre-assessment showed the learner still knows, in course order. */
+  testedOut: string[];
+  /** The changed clauses and those not tested out, in course order. */
+  study: string[];
+}
+
+/**
+ * A clause is tested out only when every pre-assessment question testing it earned full points
+ * (and at least one did test it); changed clauses are always studied.
+ */
+export function decidePath(
+  course: Pick<Course, 'clauses'>,
+  changed: readonly string[],
+  graded: readonly GradedQuestion[],
+): PathDecision {
+  const testedOut = course.clauses
+    .map((c) => c.id)
+    .filter((id) => {
+      if (changed.includes(id)) return false;
+      const on = graded.filter((g) => g.clauses.includes(id));
+      return on.length > 0 && on.every((g) => g.points >= 1 - 1e-9);
+    });
+  return {
+    testedOut,
+    study: course.clauses.map((c) => c.id).filter((id) => !testedOut.includes(id)),
+  };
+}
+
+/** The learner declined the pre-assessment: the full path, every clause studied. */
+export function declinedPath(course: Pick<Course, 'clauses'>): PathDecision {
+  return { testedOut: [], study: course.clauses.map((c) => c.id) };
+}
+
+/** The cycle fields the path rules read (a subset of the stored refresher record). */
+export interface RefresherState {
+  status: 'pending' | 'decided';
+  pretestAttemptId: string | null;
+  study: readonly string[];
+}
+
+/** A decided pre-assessment: the short path (a decline, with no pre-assessment, is the full one). */
+export function onShortPath(refresher: RefresherState | null | undefined): refresher is RefresherState {
+  return refresher?.status === 'decided' && refresher.pretestAttemptId !== null;
+}
+
+/** The clauses the quiz draws from: the study clauses on the short path; null for the whole bank. */
+export function quizScope(refresher: RefresherState | null | undefined): string[] | null {
+  return onShortPath(refresher) && refresher.study.length > 0 ? [...refresher.study] : null;
+}
+
+/** Nothing left to study after the pre-assessment: the cycle needs only the attestation. */
+export function needsOnlyAttestation(refresher: RefresherState | null | undefined): boolean {
+  return onShortPath(refresher) && refresher.study.length === 0;
+}
+
+/** Questions testing a scope clause, each naming only its scope clauses (so the draw covers those). */
+export function scopedBank<Q extends DrawableQuestion>(bank: readonly Q[], scope: readonly string[]): Q[] {
+  return bank.flatMap((q) => {
+    const clauses = q.clauses.filter((c) => scope.includes(c));
+    return clauses.length > 0 ? [{ ...q, clauses }] : [];
+  });
+}
+
+/**
+ * Questions in a scoped quiz: the course's questions per attempt in proportion to the share of
+ * clauses studied, at least one per study clause, at most what the scoped bank holds.
+ */
+export function scopedQuestionCount(
+  course: Pick<Course, 'clauses' | 'quiz'>,
+  scope: readonly string[],
+  available: number,
+): number {
+  const share = Math.ceil(
+    (course.quiz.questionsPerAttempt * scope.length) / Math.max(1, course.clauses.length),
+  );
+  return Math.min(available, Math.max(scope.length, share));
+}
+
+/** The sections of a lesson that teach a study clause. */
+export function sectionsToStudy(lesson: Lesson, study: readonly string[]): LessonSection[] {
+  return lesson.sections.filter((s) => s.clauses.some((c) => study.includes(c)));
+}
+
+/** Lessons with at least one section to study, in reading order. */
+export function lessonsToStudy(course: Pick<Course, 'lessons'>, study: readonly string[]): Lesson[] {
+  return course.lessons.filter((l) => sectionsToStudy(l, study).length > 0);
+}
