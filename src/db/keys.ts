@@ -68,3 +68,16 @@ export const pretestAttemptKey = (cycleId: string) => `${cycleId}:pretest`;
 
 /** The clause-by-department mastery table at a quarter's end, e.g. `social-media-policy:2026-Q4`. */
 export const masterySnapshotKey = (courseId: string, quarter: string) => `${courseId}:${quarter}`;
+
+/** A graded answer kept for clause memory: an example in a cycle, an item of a practice session. */
+export const clauseAnswerKey = (
+  userId: string,
+  courseId: string,
+  source: 'example' | 'practice',
+  scope: string,
+  itemId: string,
+) => `${userId}:${courseId}:${source}:${scope}:${itemId}`;
+
+/** A learner's spaced practice between cycles: one per course and UTC day. */
+export const practiceSessionKey = (userId: string, courseId: string, day: string) =>
+  `${userId}:${courseId}:${day}`;

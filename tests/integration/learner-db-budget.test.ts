@@ -17,9 +17,11 @@ const BUDGET = {
    * The person's region (issue #22: which jurisdiction notices show) comes with the assignment. */
   repeatLessonView: 2,
   /** Assignment, cycle, attempt 1 with its result, the result insert, the audit event, the
-   * attempt marked graded, and for a pass the cycle's passedAt. */
-  submitPass: 8,
-  submitFail: 7,
+   * attempt marked graded, and for a pass the cycle's passedAt. Clause memory (issue #23): the
+   * learner's summary read, and written (the first time with the department read from the
+   * assignment: 3 commands; later results 2). */
+  submitPass: 11,
+  submitFail: 10,
   /** Assignment, cycle, attempt 1 with its result; the attempt insert and its audit event; the
    * cycle marked started and the assignment moved to in-progress, each by a guarded update
    * (neither read again). The person's region (issue #22: no question for another jurisdiction

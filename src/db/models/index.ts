@@ -46,6 +46,12 @@ import {
   policyHeadSchema,
   policyVersionSchema,
 } from './policy.js';
+import {
+  type ClauseAnswerDoc,
+  clauseAnswerSchema,
+  type PracticeSessionDoc,
+  practiceSessionSchema,
+} from './practice.js';
 import { type AttemptDoc, type AttemptResultDoc, attemptResultSchema, attemptSchema } from './quiz.js';
 import {
   type AttestationDoc,
@@ -138,6 +144,8 @@ export function defineModels(conn: Connection) {
     ScimExternalId: conn.model<ScimExternalIdDoc>('ScimExternalId', scimExternalIdSchema),
     ClauseMemory: conn.model<ClauseMemoryDoc>('ClauseMemory', clauseMemorySchema),
     MasterySnapshot: conn.model<MasterySnapshotDoc>('MasterySnapshot', masterySnapshotSchema),
+    ClauseAnswer: conn.model<ClauseAnswerDoc>('ClauseAnswer', clauseAnswerSchema),
+    PracticeSession: conn.model<PracticeSessionDoc>('PracticeSession', practiceSessionSchema),
   };
 }
 

@@ -5,6 +5,7 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course, ExamplePost, PostVerdict } from '../../domain/course.js';
 import type { Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
+import { recordClauseAnswer } from './mastery.js';
 
 export interface ClassifyResult {
   answer: PostVerdict;
@@ -36,6 +37,19 @@ export async function classifyExample(
     correct,
     clauses: [...example.clauses],
     at: now,
+  });
+  // Clause memory (issue #23): the first answer to this example in each cycle is a review (before
+  // any assignment, in the cycle 1 that enrolment will open).
+  await recordClauseAnswer(ctx, {
+    userId: learner.id,
+    courseId: course.id,
+    department: learner.department,
+    source: 'example',
+    scope: cycleKey(learner.id, course.id, assignment?.cycleNo ?? 1),
+    itemId: example.id,
+    clauses: example.clauses,
+    correct,
+    now,
   });
   return { answer, correct, first };
 }

@@ -2,6 +2,14 @@
 import { classifyExample, clauseConfusion, recordedAnswers } from './classification.js';
 import { submitFeedback } from './feedback.js';
 import { courseForLearner, courseForLearnerOf } from './jurisdictions.js';
+import {
+  clauseHistory,
+  clauseMemoryOf,
+  rebuildClauseMemory,
+  recordClauseAnswer,
+  recordClauseReviews,
+  recordQuizResult,
+} from './mastery.js';
 import { courseProgress, myTraining, recordLessonView } from './progress.js';
 
 export {
@@ -19,6 +27,16 @@ export {
   submitFeedback,
 } from './feedback.js';
 export { courseForLearner, courseForLearnerOf, jurisdictionsOf } from './jurisdictions.js';
+export {
+  clauseHistory,
+  clauseMemoryOf,
+  rebuildClauseMemory,
+  recordClauseAnswer,
+  recordClauseReviews,
+  recordQuizResult,
+  reviewsOfAnswer,
+  reviewsOfResult,
+} from './mastery.js';
 export {
   type CourseProgress,
   courseProgress,
@@ -40,4 +58,10 @@ export const learningCommands = {
   submitFeedback,
   courseForLearner,
   courseForLearnerOf,
+  recordClauseReviews,
+  recordQuizResult,
+  recordClauseAnswer,
+  clauseMemoryOf,
+  clauseHistory,
+  rebuildClauseMemory,
 };

@@ -8,6 +8,7 @@ import type { Course } from '../../domain/course.js';
 import { type Answers, attemptsAllowed, gradeAttempt, submissionTime } from '../../domain/quiz/index.js';
 import { markCycleStarted } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
+import { recordQuizResult } from '../learning/mastery.js';
 import { evaluateCompletion } from '../records/completion.js';
 import { questionMap } from './course.js';
 
@@ -28,6 +29,8 @@ export async function applyResult(
   const { course, cycle, result, now } = input;
   if (cycle._id !== result.cycleId) throw new Error(`result ${result._id} is not of cycle ${cycle._id}`);
   await attemptsRepository(ctx.models).markGraded(result._id);
+  // Clause memory (issue #23), for every purpose (quiz or pre-assessment); once per result.
+  await recordQuizResult(ctx, { result, now });
   const after = await recordOutcome(ctx.models, course, cycle, result, now);
   if (!after) return;
   // The first attempt started the cycle; this covers a crash between that attempt's insert and its start.
