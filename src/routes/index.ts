@@ -7,6 +7,7 @@ import healthRoutes from './health/index.js';
 import homeRoutes from './home/index.js';
 import hrAssignmentRoutes from './hr/assignments/index.js';
 import hrItemStatsRoutes from './hr/courses/questions/index.js';
+import hrKnowledgeRoutes from './hr/courses/knowledge/index.js';
 import hrCourseSettingsRoutes from './hr/courses/settings/index.js';
 import hrOutboxRoutes from './hr/outbox/index.js';
 import hrPeopleRoutes from './hr/people/index.js';
@@ -34,6 +35,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(hrOutboxRoutes);
   await app.register(hrCourseSettingsRoutes);
   await app.register(hrItemStatsRoutes);
+  await app.register(hrKnowledgeRoutes);
   await app.register(hrPolicyRoutes);
   await app.register(teamRoutes);
   await app.register(scormRoutes);

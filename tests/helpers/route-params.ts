@@ -360,6 +360,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   // Item statistics (#19): HR and admin only.
   '/hr/courses/:courseId/questions': { params: courseId },
   '/hr/courses/:courseId/questions.csv': { params: courseId },
+  '/hr/courses/:courseId/knowledge': { params: courseId },
   '/hr/outbox': {},
   '/hr/outbox/:id': { params: async (ctx) => ({ id: await fixtures.outboxMessage(ctx) }) },
   // SCORM (#7): HR only.

@@ -24,6 +24,7 @@ import type { ServiceContext } from '../context.js';
 import { pruneUsedCodes } from '../identity/sso/used-codes.js';
 import { currentProfile } from '../organisation/profile.js';
 import { CourseItemTallies, storeItemStats } from '../reporting/item-stats.js';
+import { storeMasterySnapshots } from '../reporting/knowledge.js';
 import { readStoredLists } from '../reporting/lists.js';
 import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from '../reporting/summaries.js';
 
@@ -38,6 +39,9 @@ export interface NightlyReport {
   itemStatsAttempts: number;
   /** How long writing the item statistics took (they are counted in the clause report's pass). */
   itemStatsMs: number;
+  /** Clause memories counted into this quarter's mastery snapshots; past quarters backfilled (issue #23). */
+  masteryMemories: number;
+  masteryBackfilled: string[];
   assignedByRules: number;
   /** Action-list rows whose name or e-mail changed since they were stored. */
   listRowsRenamed: number;
@@ -80,6 +84,8 @@ interface PeoplePass {
  *  - the clause report: one pass over quiz results and example answers into the summaries;
  *  - item statistics, counted in the same pass over the quiz results, into a document per
  *    question (reporting/item-stats.ts), for HR's page on how each question performs;
+ *  - the quarter's clause-by-department mastery snapshot (reporting/knowledge.ts), and past
+ *    quarters' snapshots backfilled by replaying history where they are missing;
  *  - rules catch people who have no assignment yet (added later, moved department, or hired
  *    recently); HR forms and imports apply rules at once, this is the safety net and the clock
  *    for "new hires within N days";
@@ -102,6 +108,8 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
     clauseAnswers: 0,
     itemStatsAttempts: 0,
     itemStatsMs: 0,
+    masteryMemories: 0,
+    masteryBackfilled: [],
     assignedByRules: 0,
     listRowsRenamed: 0,
     sessionsDeleted: 0,
@@ -133,6 +141,9 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   const itemsStarted = Date.now();
   report.itemStatsAttempts = (await storeItemStats(ctx, { tallies: items, now })).attempts;
   report.itemStatsMs = Date.now() - itemsStarted;
+  const mastery = await storeMasterySnapshots(ctx, { now });
+  report.masteryMemories = mastery.memories;
+  report.masteryBackfilled = mastery.backfilled;
   for (let i = 0; i < people.candidates.length; i += BATCH) {
     const batch = people.candidates.slice(i, i + BATCH);
     report.assignedByRules += await applyRulesTo(ctx, {

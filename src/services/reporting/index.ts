@@ -3,6 +3,7 @@ import { exportStatusCsv } from './export.js';
 import { listFeedback, markFeedbackHandled } from './feedback.js';
 import { employeeHistory } from './history.js';
 import { computeItemStats, itemStatsCsv, itemStatsPage } from './item-stats.js';
+import { knowledgePage, storeMasterySnapshots } from './knowledge.js';
 import { listOutbox, outboxMessage } from './outbox.js';
 import { recomputeSummaries } from './summaries.js';
 import { teamStatus } from './team.js';
@@ -22,4 +23,6 @@ export const reportingCommands = {
   computeItemStats,
   itemStatsPage,
   itemStatsCsv,
+  knowledgePage,
+  storeMasterySnapshots,
 };
