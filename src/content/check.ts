@@ -74,12 +74,12 @@ function checkCourseQuality(loaded: LoadedCourse, out: (line: string) => void): 
   const report = checkQuality(loaded);
   for (const line of formatGuessingTable(report.guessing)) out(`  ${line}`);
   if (report.issues.length === 0) {
-    out(`✓ ${id}: bank linter, coverage checks and guessing check pass`);
+    out(`✓ ${id}: bank linter, coverage checks, refresher material and guessing check pass`);
     return true;
   }
   for (const issue of sortIssues(report.issues)) out(formatIssue(issue));
   const count = `${report.issues.length} quality problem${plural(report.issues.length)}`;
-  out(`✗ ${id}: ${count} (bank linter, coverage, guessing check)`);
+  out(`✗ ${id}: ${count} (bank linter, coverage, refresher material, guessing check)`);
   return false;
 }
 

@@ -1,3 +1,4 @@
+import { withoutClauseTag } from './lesson-sections.js';
 import { splitFrontMatter } from './markdown.js';
 
 /**
@@ -64,7 +65,7 @@ export function lessonSentences(fileText: string): LessonSentence[] {
     if (inFence || BLOCK_START.test(raw) || (quote && !inQuote)) finish();
     inQuote = quote;
     if (inFence) return;
-    for (const token of stripMarkup(raw).split(/\s+/)) {
+    for (const token of stripMarkup(withoutClauseTag(raw)).split(/\s+/)) {
       const word = normaliseWord(token);
       if (word !== '') {
         current ??= { line, words: [] };

@@ -1,6 +1,6 @@
-import type { Lesson } from '../domain/course.js';
+import type { Lesson, LessonSection } from '../domain/course.js';
 import type { ContentIssue } from './issues.js';
-import { countWords, renderLessonMarkdown, splitFrontMatter } from './markdown.js';
+import { countWords, type RenderedSection, renderLessonSections, splitFrontMatter } from './markdown.js';
 import { checkClauseRefs, type KnownClauses, reportDuplicateIds } from './rules.js';
 import { checkSchema } from './schema-issues.js';
 import { type LessonFrontMatter, LessonFrontMatterSchema } from './schemas.js';
@@ -90,20 +90,70 @@ function parseLessonFile(
     issues.push({ file, line: 1, field: '', message: 'lesson has no content after the front matter' });
     return undefined;
   }
-  const html = renderLessonMarkdown(split.body, {
+  const rendered = renderLessonSections(split.body, {
     file,
     firstLine: split.bodyFirstLine,
     lessonId: id,
     issues,
   });
+  const sections = lessonSections(rendered, front.clauses, known, file, issues);
   return {
     id,
     title: front.title,
     objectives: front.objectives,
     clauses: front.clauses,
-    html,
-    // One section until lessons are cut at their headings (issue #23, content/lesson-sections.ts).
-    sections: [{ id: '', heading: '', clauses: front.clauses, html }],
+    html: sections.map((s) => s.html).join(''),
+    sections,
     minutes: front.minutes ?? Math.max(1, Math.ceil(countWords(split.body) / WORDS_PER_MINUTE)),
   };
+}
+
+/**
+ * The lesson's sections with their clauses: the heading's tag, else the lesson's own `clauses`.
+ * A tag may name only clauses of policy.yaml that the lesson's front matter lists, at most once,
+ * and at least one; every clause the front matter lists must be taught by some section.
+ */
+function lessonSections(
+  rendered: readonly RenderedSection[],
+  lessonClauses: readonly string[],
+  known: KnownClauses,
+  file: string,
+  issues: ContentIssue[],
+): LessonSection[] {
+  const issue = (line: number, message: string) => issues.push({ file, line, field: '', message });
+  const sections = rendered.map(({ id, heading, tag, line, html }) => {
+    if (tag) checkTag(tag, lessonClauses, known, (message) => issue(line, message));
+    const clauses = tag && tag.length > 0 ? [...new Set(tag)] : [...lessonClauses];
+    return { id, heading, clauses, html };
+  });
+  const taught = new Set(sections.flatMap((s) => s.clauses));
+  // An unknown clause in the front matter is reported once, by checkClauseRefs.
+  const untaught = lessonClauses.filter((c) => !taught.has(c) && (!known || known.has(c)));
+  if (untaught.length > 0) {
+    const first = rendered.find((s) => s.tag)?.line ?? 1;
+    issue(
+      first,
+      `the front matter lists ${untaught.map((c) => `"${c}"`).join(', ')} but no section teaches ` +
+        "it: name it in a heading's {clauses: …} tag, leave a section untagged, or take it out of clauses",
+    );
+  }
+  return sections;
+}
+
+function checkTag(
+  tag: readonly string[],
+  lessonClauses: readonly string[],
+  known: KnownClauses,
+  issue: (message: string) => void,
+): void {
+  if (tag.length === 0) issue('empty {clauses: } tag: name at least one clause, or drop the tag');
+  const seen = new Set<string>();
+  for (const clause of tag) {
+    if (seen.has(clause)) issue(`the {clauses: …} tag names "${clause}" twice`);
+    seen.add(clause);
+    if (known && !known.has(clause))
+      issue(`unknown clause "${clause}" in a {clauses: …} tag (not in policy.yaml)`);
+    else if (!lessonClauses.includes(clause))
+      issue(`clause "${clause}" in a {clauses: …} tag is not in this lesson's front matter clauses`);
+  }
 }

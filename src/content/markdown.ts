@@ -2,6 +2,7 @@ import MarkdownIt from 'markdown-it';
 import container from 'markdown-it-container';
 import sanitizeHtml from 'sanitize-html';
 import type { ContentIssue } from './issues.js';
+import { clauseTagPlugin, type HeadingMeta, headingSlug, withoutClauseTag } from './lesson-sections.js';
 import { NOTICE_INFO, noticeCodes, renderNotice } from './notice-blocks.js';
 import { parseScenario } from './scenario.js';
 import { renderScenario, type ScenarioText } from './scenario-html.js';
@@ -22,6 +23,8 @@ const markdown = new MarkdownIt({ html: true, linkify: true, typographer: true }
 markdown.validateLink = () => true;
 // `::: notice us uk` … `:::` marks a lesson section for some jurisdictions (notice-blocks.ts).
 markdown.use(container, NOTICE_INFO);
+// `## Heading {clauses: SMP-04}` names the clauses of the section it starts (lesson-sections.ts).
+markdown.use(clauseTagPlugin);
 
 // The lesson page owns the h1, so the highest heading in a lesson becomes h2 and the rest follow.
 markdown.core.ruler.push('shift_headings', (state) => {
@@ -117,6 +120,19 @@ export interface LessonRenderContext {
 
 const SCENARIO_INFO = 'scenario';
 
+/** One section of a rendered lesson (a top-level `##` heading and what follows, up to the next). */
+export interface RenderedSection {
+  /** Slug of the heading, unique in the lesson; '' for the text before the first heading. */
+  id: string;
+  /** The heading's plain text, its clause tag taken off; '' for the text before the first heading. */
+  heading: string;
+  /** The clause ids of the heading's tag as written, or undefined when it has none. */
+  tag?: string[];
+  /** File line of the heading (of the body's first line for the text before it). */
+  line: number;
+  html: string;
+}
+
 /**
  * Lesson Markdown → sanitised HTML. A top-level ```scenario fence becomes a branching scenario
  * (scenario.ts, scenario-html.ts): the Markdown around it is rendered and sanitised in pieces, and
@@ -127,23 +143,54 @@ export function renderLessonMarkdown(
   source: string,
   context: LessonRenderContext = { file: 'lesson.md', firstLine: 1, lessonId: 'lesson', issues: [] },
 ): string {
+  return renderLessonSections(source, context)
+    .map((s) => s.html)
+    .join('');
+}
+
+/**
+ * The same HTML cut into sections at the lesson's top headings (`##`, or whatever level becomes h2)
+ * that stand outside any block: a heading inside a notice block, a quote or a list never starts a
+ * section, and a scenario is one token, so no cut falls inside either. Joining the sections' HTML
+ * gives the lesson's HTML: each piece is rendered and sanitised on its own, as before, only the
+ * places where pieces start now also include those headings.
+ */
+export function renderLessonSections(
+  source: string,
+  context: LessonRenderContext = { file: 'lesson.md', firstLine: 1, lessonId: 'lesson', issues: [] },
+): RenderedSection[] {
   const tokens = markdown.parse(source, {});
   const lines = source.split('\n');
-  const parts: string[] = [];
+  const sections: RenderedSection[] = [{ id: '', heading: '', line: context.firstLine, html: '' }];
+  const slugs = new Set<string>();
   const ids = new Set<string>();
   let start = 0;
   let headingLevel = 1;
   let notice: { codes: string[] } | null = null;
   const render = (from: number, to: number) =>
     sanitize(markdown.renderer.render(tokens.slice(from, to), markdown.options, {}));
+  const emit = (html: string) => {
+    sections[sections.length - 1]!.html += html;
+  };
   const flush = (end: number) => {
-    if (end > start) parts.push(render(start, end));
+    if (end > start) emit(render(start, end));
   };
   const issue = (line: number, message: string) =>
     context.issues.push({ file: context.file, line, field: '', message });
   const lineOf = (token: Token) => context.firstLine + (token.map?.[0] ?? 0);
   tokens.forEach((token, index) => {
-    if (token.type === 'heading_open') headingLevel = Number(token.tag.slice(1));
+    if (token.type === 'heading_open') {
+      headingLevel = Number(token.tag.slice(1));
+      const tag = (token.meta as HeadingMeta | null)?.clauseTag;
+      if (token.level === 0 && token.tag === 'h2') {
+        flush(index);
+        start = index;
+        const heading = plainText(tokens[index + 1]);
+        sections.push({ id: headingSlug(heading, slugs), heading, tag, line: lineOf(token), html: '' });
+      } else if (tag) {
+        issue(lineOf(token), 'a {clauses: …} tag belongs on a top-level ## heading, where a section starts');
+      }
+    }
     if (token.type === `container_${NOTICE_INFO}_open`) {
       if (token.level > 0) {
         issue(lineOf(token), 'a notice block cannot sit inside another block');
@@ -155,7 +202,7 @@ export function renderLessonMarkdown(
       return;
     }
     if (token.type === `container_${NOTICE_INFO}_close` && token.level === 0 && notice) {
-      parts.push(renderNotice(notice.codes, render(start, index)));
+      emit(renderNotice(notice.codes, render(start, index)));
       start = index + 1;
       notice = null;
       return;
@@ -175,12 +222,21 @@ export function renderLessonMarkdown(
       return;
     }
     ids.add(scenario.id);
-    parts.push(
-      renderScenario(scenario, { lessonId: context.lessonId, level: headingLevel + 1 }, SCENARIO_TEXT),
-    );
+    emit(renderScenario(scenario, { lessonId: context.lessonId, level: headingLevel + 1 }, SCENARIO_TEXT));
   });
   flush(tokens.length);
-  return parts.join('');
+  // The text before the first heading is a section only when there is some.
+  return sections[0]!.html === '' ? sections.slice(1) : sections;
+}
+
+/** A heading's text as a reader sees it, without Markdown marks or HTML. */
+function plainText(inline: Token | undefined): string {
+  const parts = (inline?.children ?? []).map((child) => {
+    if (child.type === 'text' || child.type === 'code_inline') return child.content;
+    if (child.type === 'softbreak' || child.type === 'hardbreak') return ' ';
+    return '';
+  });
+  return parts.join('').replace(/\s+/g, ' ').trim();
 }
 
 /** A top-level ```scenario fence, from its opening line to its closing one. */
@@ -194,6 +250,9 @@ const SCENARIO_FENCE = /^```scenario[ \t]*\n[\s\S]*?^```[ \t]*$/gm;
 export function countWords(source: string): number {
   return source
     .replace(SCENARIO_FENCE, ' ')
+    .split('\n')
+    .map(withoutClauseTag)
+    .join('\n')
     .split(/\s+/)
     .filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }

@@ -9,10 +9,12 @@ import {
 } from './guessing-check.js';
 import type { ContentIssue } from './issues.js';
 import type { LoadedCourse } from './loaded-course.js';
+import { checkRefresherMaterial } from './refresher-check.js';
 
 /**
- * The quality checks of issues #19 and #20, run on a course that already passed the schema and
- * reference checks: the bank linter, the blind-guesser simulation and the coverage checks.
+ * The quality checks of issues #19, #20 and #23, run on a course that already passed the schema and
+ * reference checks: the bank linter, the blind-guesser simulation, the coverage checks and the
+ * refresher material (pre-assessment and study path per clause, refresher-check.ts).
  *
  * `enforce`: the loader refuses a course that fails them (server start, every CLI command), as it
  * refuses schema errors. `report`: the loader skips them and only `content:check` prints them.
@@ -44,6 +46,7 @@ export function checkQuality(loaded: LoadedCourse, guessing: GuessingOptions = {
     issues: [
       ...lintBank(course.questions, sources.quiz),
       ...checkCoverage({ course, ...sources }),
+      ...checkRefresherMaterial({ course, ...sources }),
       ...guessingIssues,
     ],
     guessing: report,

@@ -94,7 +94,10 @@ export function clauseFor(clause: Clause, shown: readonly Region[]): Clause {
 
 const lessonFor = (lesson: Lesson, shown: readonly Region[]): Lesson => {
   const html = lessonHtmlFor(lesson.html, shown);
-  return html === lesson.html ? lesson : { ...lesson, html };
+  if (html === lesson.html) return lesson;
+  // The sections too: a refresher shows some of them, and they hold the same notice sections.
+  const sections = lesson.sections.map((s) => ({ ...s, html: lessonHtmlFor(s.html, shown) }));
+  return { ...lesson, html, sections };
 };
 
 /** The questions any learner can be drawn, whatever their jurisdiction (what the course checks count). */

@@ -28,7 +28,9 @@ describe('checkContent', () => {
       );
       expect(lines[1]).toMatch(/^ {2}Blind guessers: 20,000 simulated attempts each/);
       expect(lines.filter((l) => /^ {2}(random|always \w+|tick \w+|test-wise) +\d/.test(l))).toHaveLength(10);
-      expect(lines.at(-1)).toBe('✓ minimal: bank linter, coverage checks and guessing check pass');
+      expect(lines.at(-1)).toBe(
+        '✓ minimal: bank linter, coverage checks, refresher material and guessing check pass',
+      );
     },
   );
 
@@ -41,7 +43,9 @@ describe('checkContent', () => {
     const { lines, out } = collect();
     expect(await checkContent(temp.root, out)).toBe(false);
     expect(lines.some((l) => finding.test(l))).toBe(true);
-    expect(lines.at(-1)).toBe('✗ minimal: 1 quality problem (bank linter, coverage, guessing check)');
+    expect(lines.at(-1)).toBe(
+      '✗ minimal: 1 quality problem (bank linter, coverage, refresher material, guessing check)',
+    );
   });
 
   it('accepts the real courses folder', FULL_CHECK, async () => {
