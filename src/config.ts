@@ -8,6 +8,7 @@ import { AuditKeyError, resolveAuditSigningKey } from './audit-signing-key.js';
 import { parseSigningKey } from './domain/audit-anchor.js';
 import { decodeKey32 } from './domain/sso/key.js';
 import { parseEmailList } from './domain/sso/password-policy.js';
+import { parseCertificates } from './domain/sso/saml-metadata.js';
 
 /** The one environment schema; the Config type is derived from it. */
 export const EnvSchema = Type.Object({
@@ -89,6 +90,20 @@ export const EnvSchema = Type.Object({
   /** Create a person on their first single sign-on when no one matches (just-in-time accounts). */
   OIDC_JIT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'off' }),
   /**
+   * SAML 2.0 single sign-on by environment (instead of OIDC_*, never both): SAML_IDP_METADATA_URL
+   * (read when first needed, then hourly), or SAML_IDP_ENTITY_ID + SAML_IDP_SSO_URL (HTTP-Redirect) +
+   * SAML_IDP_CERT (PEM; several for a key rotation).
+   */
+  SAML_IDP_METADATA_URL: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 1000 })),
+  SAML_IDP_ENTITY_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  SAML_IDP_SSO_URL: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 1000 })),
+  SAML_IDP_CERT: Type.Optional(Type.String({ minLength: 1, maxLength: 20000 })),
+  SAML_PROVIDER_NAME: Type.String({ minLength: 1, maxLength: 100, default: 'single sign-on' }),
+  SAML_JIT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'off' }),
+  /** Attribute names holding the e-mail and display name ('' = the common Entra/Okta/Google names). */
+  SAML_EMAIL_ATTRIBUTE: Type.String({ maxLength: 300, default: '' }),
+  SAML_NAME_ATTRIBUTE: Type.String({ maxLength: 300, default: '' }),
+  /**
    * 32 random bytes (64 hex characters or base64) encrypting the SSO client secret stored in the
    * database. Unset: `DATA_DIR/sso-encryption-key`, created on first use with mode 0600.
    */
@@ -149,6 +164,10 @@ function checkSsoEnv(env: Env): void {
     throw new ConfigError(
       'Invalid configuration: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together',
     );
+  checkSamlEnv(
+    env,
+    oidc.some((v) => v !== undefined),
+  );
   // Off with no one named would leave no way in when the identity provider is down.
   if (env.PASSWORD_LOGIN === 'off' && parseEmailList(env.PASSWORD_LOGIN_BREAK_GLASS ?? '').length === 0)
     throw new ConfigError(
@@ -157,6 +176,28 @@ function checkSsoEnv(env: Env): void {
   if (env.SSO_ENCRYPTION_KEY !== undefined && decodeKey32(env.SSO_ENCRYPTION_KEY) === null)
     throw new ConfigError(
       'Invalid configuration: SSO_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64 (openssl rand -hex 32)',
+    );
+}
+
+/** One connection at a time: SAML by metadata URL, or by entity id + SSO URL + certificate, never with OIDC. */
+function checkSamlEnv(env: Env, oidcSet: boolean): void {
+  const manual = [env.SAML_IDP_ENTITY_ID, env.SAML_IDP_SSO_URL, env.SAML_IDP_CERT];
+  const samlSet = env.SAML_IDP_METADATA_URL !== undefined || manual.some((v) => v !== undefined);
+  if (samlSet && oidcSet)
+    throw new ConfigError(
+      'Invalid configuration: OIDC_* and SAML_IDP_* are both set; single sign-on uses one protocol at a time, so set only one of them',
+    );
+  if (env.SAML_IDP_METADATA_URL !== undefined && manual.some((v) => v !== undefined))
+    throw new ConfigError(
+      'Invalid configuration: set SAML_IDP_METADATA_URL, or SAML_IDP_ENTITY_ID, SAML_IDP_SSO_URL and SAML_IDP_CERT, not both',
+    );
+  if (manual.some((v) => v !== undefined) && manual.some((v) => v === undefined))
+    throw new ConfigError(
+      'Invalid configuration: SAML_IDP_ENTITY_ID, SAML_IDP_SSO_URL and SAML_IDP_CERT must be set together',
+    );
+  if (env.SAML_IDP_CERT !== undefined && !parseCertificates(env.SAML_IDP_CERT).ok)
+    throw new ConfigError(
+      'Invalid configuration: SAML_IDP_CERT must hold the identity provider’s X.509 signing certificate(s) as PEM',
     );
 }
 

@@ -24,7 +24,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Required on every route: who may use it (see domain/access.ts). */
     access?: Access;
-    /** Set false only for state-changing routes that authenticate otherwise (none today). */
+    /**
+     * Set false only for state-changing routes that authenticate otherwise: the SCIM bearer API, and
+     * the SAML ACS (a cross-site POST from the IdP whose signed answer, bound to the session's request,
+     * is the protection; routes/auth/saml.ts).
+     */
     csrf?: boolean;
     /** Set true only where a redirect must leave the site: to the identity provider (routes/auth/oidc.ts). */
     offSiteRedirect?: boolean;

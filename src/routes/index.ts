@@ -3,6 +3,7 @@ import organisationRoutes from './admin/organisation.js';
 import ssoAdminRoutes from './admin/sso.js';
 import authRoutes from './auth/index.js';
 import oidcRoutes from './auth/oidc.js';
+import samlRoutes from './auth/saml.js';
 import healthRoutes from './health/index.js';
 import homeRoutes from './home/index.js';
 import hrAssignmentRoutes from './hr/assignments/index.js';
@@ -25,6 +26,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(oidcRoutes);
+  await app.register(samlRoutes);
   await app.register(homeRoutes);
   await app.register(learnRoutes);
   await app.register(recordsRoutes);

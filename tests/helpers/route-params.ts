@@ -194,6 +194,11 @@ export interface RouteSample {
   note?: string;
   /** A bearer-token API (SCIM): no session opens it, so every actor gets 401 and CSRF does not apply. */
   bearer?: true;
+  /**
+   * A POST that arrives cross-site by design (the SAML ACS, posted by the identity provider): no CSRF
+   * token; a forged post must change nothing and sign no one in (sessions-and-headers suite).
+   */
+  crossSitePost?: true;
 }
 
 const courseId = ({ course }: SampleContext) => ({ courseId: course.id });
@@ -263,6 +268,12 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/auth/oidc/callback': {},
   // Any signed-in person may start linking their own account; without SSO set up it goes back with a message.
   '/auth/oidc/link': {},
+  // SAML (#24): metadata and start are public; the ACS takes the IdP's cross-site POST (no CSRF
+  // token: the signed assertion bound to the session's request is the protection).
+  '/auth/saml/metadata': {},
+  '/auth/saml/start': {},
+  '/auth/saml/acs': { crossSitePost: true },
+  '/auth/saml/link': {},
   '/hr': {},
   '/admin': {},
   // learner (#3): the course is shared content; the learner is always the session user.
@@ -379,6 +390,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   // Organisation profile (#22): admin only; the brand (logo, colour) is public for the sign-in page.
   '/admin/organisation': {},
   '/admin/sso': {},
+  '/admin/sso/saml': {},
   '/admin/sso/mapping': {},
   '/admin/sso/password': {},
   '/admin/sso/test': {},

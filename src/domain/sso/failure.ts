@@ -16,6 +16,14 @@ export const SSO_FAILURE_REASONS = [
   'not_admin',
   'privileged_account_not_linked',
   'secret_unreadable',
+  // SAML 2.0: what a signed response may fail on (the library's message stays in the audit detail only).
+  'signature_invalid',
+  'response_unsigned',
+  'audience_mismatch',
+  'recipient_mismatch',
+  'assertion_expired',
+  'assertion_replayed',
+  'unsolicited_response',
 ] as const;
 export type SsoFailureReason = (typeof SSO_FAILURE_REASONS)[number];
 
@@ -66,6 +74,15 @@ const MESSAGES: Record<SsoFailureReason, string> = {
     'Administrator and HR accounts are not linked to single sign-on by e-mail. Sign in with your password and choose “Link my account to single sign-on” on the Single sign-on page, or ask an administrator to link your account.',
   secret_unreadable:
     'Single sign-on is unavailable: the stored client secret cannot be read with this server’s encryption key. Ask an administrator to enter the client secret again; administrators can still sign in with a password.',
+  signature_invalid: 'The identity provider’s answer was not signed with its key. Ask an administrator.',
+  response_unsigned: 'The identity provider’s answer was not signed. Ask an administrator.',
+  audience_mismatch:
+    'The identity provider’s answer was meant for another application. Ask an administrator.',
+  recipient_mismatch: 'The identity provider’s answer was sent for another address. Ask an administrator.',
+  assertion_expired: 'The identity provider’s answer has expired or is not valid yet. Start again.',
+  assertion_replayed: 'This sign-in response was already used. Start again.',
+  unsolicited_response:
+    'This sign-in did not start here, or was started in another browser tab. Sign in from this site’s sign-in page.',
 };
 
 export function failureMessage(reason: SsoFailureReason): string {

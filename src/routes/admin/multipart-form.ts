@@ -14,7 +14,11 @@ export function fileTooLarge(request: FastifyRequest): boolean {
   return tooLarge.has(request);
 }
 
-export function multipartForm(app: FastifyInstance, opts: { fileField: string; maxFileBytes: number }) {
+export function multipartForm(
+  app: FastifyInstance,
+  /** `maxFieldBytes`: the longest text field (default 2,000 characters). */
+  opts: { fileField: string; maxFileBytes: number; maxFieldBytes?: number },
+) {
   app.addContentTypeParser('multipart/form-data', (request, payload, done) => {
     const body: Record<string, string | string[] | Buffer> = {};
     let failed = false;
@@ -29,7 +33,13 @@ export function multipartForm(app: FastifyInstance, opts: { fileField: string; m
     try {
       parser = Busboy({
         headers: request.headers as { 'content-type': string },
-        limits: { fileSize: opts.maxFileBytes, files: 1, fields: 60, fieldSize: 2000, parts: 62 },
+        limits: {
+          fileSize: opts.maxFileBytes,
+          files: 1,
+          fields: 60,
+          fieldSize: opts.maxFieldBytes ?? 2000,
+          parts: 62,
+        },
       });
     } catch {
       return done(Object.assign(new Error('The form could not be read.'), { statusCode: 400 }), undefined);

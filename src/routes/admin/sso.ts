@@ -7,6 +7,10 @@ import { failureMessage, failureStatus, SsoFailure } from '../../domain/sso/fail
 import { formatPairs } from '../../domain/sso/mapping.js';
 import { formBody, Text } from '../form-schema.js';
 import { requireUser } from '../guards.js';
+import { fileTooLarge, multipartForm } from './multipart-form.js';
+
+/** IdP metadata, pasted or uploaded: Entra's with several keys is ~30 KB; this is far past any. */
+const METADATA_MAX = 256 * 1024;
 
 const Checkbox = Type.Optional(Type.Literal('on'));
 // Empty fields reach the service, which answers with the form and a message saying what to enter
@@ -28,6 +32,20 @@ const MappingBody = formBody({
   roleGroups: Text(5000),
   departmentGroups: Text(20000),
 });
+// The SAML connection: metadata (pasted, uploaded as `metadataFile`, or a URL) or the IdP typed in.
+const SamlBody = formBody({
+  providerName: Text(100),
+  metadataXml: Text(METADATA_MAX),
+  metadataFile: Type.Optional(Type.Unknown()),
+  metadataUrl: Text(1000),
+  entityId: Text(500),
+  ssoUrl: Text(1000),
+  certificates: Text(40_000),
+  emailAttribute: Text(300),
+  nameAttribute: Text(300),
+  enabled: Checkbox,
+  jitCreate: Checkbox,
+});
 const PasswordBody = formBody({
   passwordLogin: Type.Union([Type.Literal('on'), Type.Literal('off')]),
   breakGlass: Text(2000),
@@ -35,7 +53,12 @@ const PasswordBody = formBody({
 const PageQuery = Type.Object(
   {
     saved: Type.Optional(
-      Type.Union([Type.Literal('connection'), Type.Literal('mapping'), Type.Literal('password')]),
+      Type.Union([
+        Type.Literal('connection'),
+        Type.Literal('saml'),
+        Type.Literal('mapping'),
+        Type.Literal('password'),
+      ]),
     ),
   },
   { additionalProperties: false },
@@ -52,6 +75,8 @@ async function showPage(
     roleGroups: formatPairs(settings.mapping.roleByGroup),
     departmentGroups: formatPairs(settings.mapping.departmentByGroup),
     callbackUrl: `${request.server.config.BASE_URL}/auth/oidc/callback`,
+    spEntityId: `${request.server.config.BASE_URL}/auth/saml/metadata`,
+    acsUrl: `${request.server.config.BASE_URL}/auth/saml/acs`,
     logoutUrl: `${request.server.config.BASE_URL}/login`,
     saved: extra.saved ?? null,
     error: extra.error ?? null,
@@ -81,6 +106,8 @@ async function saveThen(
 /** The admin's single sign-on page: connection, claim mapping, password switch, connection test. */
 const ssoAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const admin = { access: ADMIN_ROLES };
+  // The SAML form uploads a metadata file; the pasted XML is a long text field.
+  multipartForm(app, { fileField: 'metadataFile', maxFileBytes: METADATA_MAX, maxFieldBytes: METADATA_MAX });
 
   app.get('/admin/sso', { config: admin, schema: { querystring: PageQuery } }, async (request, reply) =>
     showPage(request, reply, { saved: request.query.saved }),
@@ -95,6 +122,27 @@ const ssoAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         now: app.clock.now(),
       }),
     );
+  });
+
+  app.post('/admin/sso/saml', { config: admin, schema: { body: SamlBody } }, async (request, reply) => {
+    const { _csrf, enabled, jitCreate, metadataFile, ...fields } = request.body;
+    const upload = Buffer.isBuffer(metadataFile) && metadataFile.length ? metadataFile.toString('utf8') : '';
+    return saveThen(request, reply, 'saml', async () => {
+      if (fileTooLarge(request))
+        throw new Invalid(
+          `The metadata file is larger than ${METADATA_MAX / 1024} KB: this is not IdP metadata.`,
+        );
+      await app.services.identity.saveSamlConnection({
+        actorId: requireUser(request).id,
+        form: {
+          ...fields,
+          metadataXml: upload || fields.metadataXml,
+          enabled: enabled === 'on',
+          jitCreate: jitCreate === 'on',
+        },
+        now: app.clock.now(),
+      });
+    });
   });
 
   app.post('/admin/sso/mapping', { config: admin, schema: { body: MappingBody } }, async (request, reply) => {
@@ -126,12 +174,14 @@ const ssoAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: { ...admin, offSiteRedirect: true }, schema: { body: formBody({}) } },
     async (request, reply) => {
       try {
-        const { url, pending } = await app.services.identity.beginOidcSignIn({
-          purpose: 'test',
-          next: '/admin/sso',
-          ip: request.ip,
-          now: app.clock.now(),
-        });
+        const flow = { purpose: 'test' as const, next: '/admin/sso', ip: request.ip, now: app.clock.now() };
+        const { protocol } = await app.services.identity.ssoSettings();
+        if (protocol === 'saml') {
+          const { url, pending } = await app.services.identity.beginSamlSignIn(flow);
+          request.session.saml = pending;
+          return reply.redirect(url, 303);
+        }
+        const { url, pending } = await app.services.identity.beginOidcSignIn(flow);
         request.session.oidc = pending;
         return reply.redirect(url, 303);
       } catch (err) {

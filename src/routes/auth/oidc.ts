@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
-import { failureMessage, failureStatus, SsoFailure } from '../../domain/sso/failure.js';
+import { SsoFailure } from '../../domain/sso/failure.js';
 import type { PendingOidcFlow } from '../../services/identity/sso/index.js';
 import { formBody } from '../form-schema.js';
 import { requireUser } from '../guards.js';
+import { homeFor, showFailure } from './sso-pages.js';
 
 declare module 'fastify' {
   interface Session {
@@ -33,17 +34,6 @@ const CallbackQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-function homeFor(role: string): string {
-  return role === 'admin' ? '/admin' : role === 'hr' ? '/hr' : '/';
-}
-
-function showFailure(reply: FastifyReply, err: SsoFailure) {
-  // Not set up (or switched off since the page was shown): the sign-in page, which then has no button.
-  if (err.reason === 'not_configured') return reply.redirect('/login', 303);
-  reply.code(failureStatus(err.reason));
-  return reply.viewAsync('auth/sso-failed', { message: failureMessage(err.reason), reason: err.reason });
-}
 
 /** OpenID Connect sign-in: `/auth/oidc/start` sends the browser to the provider, the callback signs in. */
 const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {

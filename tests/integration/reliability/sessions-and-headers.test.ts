@@ -40,7 +40,10 @@ async function urlOf(route: { method: string; url: string }): Promise<string> {
 }
 
 const isBearer = (r: { method: string; url: string }) => sampleFor(r.method, r.url)?.bearer === true;
-const stateChanging = routes.filter((r) => isStateChanging(r.method) && !isBearer(r));
+const isCrossSite = (r: { method: string; url: string }) =>
+  sampleFor(r.method, r.url)?.crossSitePost === true;
+const stateChanging = routes.filter((r) => isStateChanging(r.method) && !isBearer(r) && !isCrossSite(r));
+const crossSitePosts = routes.filter((r) => isStateChanging(r.method) && isCrossSite(r));
 const bearerChanging = routes.filter((r) => isStateChanging(r.method) && isBearer(r));
 
 describe('bearer-token routes (SCIM) take no session and so need no CSRF token', () => {
@@ -54,6 +57,36 @@ describe('bearer-token routes (SCIM) take no session and so need no CSRF token',
       expect(changedCollections(before, await snapshotDb(t.app.db.conn, { ignore: ['sessions'] }))).toEqual(
         [],
       );
+    },
+  );
+});
+
+describe('cross-site posts by design (SAML ACS) take no CSRF token and trust only a signed answer', () => {
+  it('the route table has them', () => {
+    expect(crossSitePosts.length).toBeGreaterThan(0);
+  });
+  it.each(crossSitePosts.map((r) => [`${r.method} ${r.url}`, r] as const))(
+    '%s: a forged post signs no one in and changes nothing but the audit log',
+    async (_n, route) => {
+      const url = await urlOf(route);
+      const s = sessions.employee!;
+      const before = await snapshotDb(t.app.db.conn, { ignore: ['sessions', 'audit_events'] });
+      const forged = Buffer.from(
+        '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>',
+      ).toString('base64');
+      const bodies: Array<Record<string, string>> = [
+        {},
+        { SAMLResponse: forged },
+        { SAMLResponse: forged, resubmitted: '1' },
+      ];
+      for (const body of bodies) {
+        const res = await sendForm(s, route.method, url, { ...body, _csrf: null }, '/');
+        expect(res.statusCode, `${route.method} ${url} ${JSON.stringify(body)}`).toBeLessThan(500);
+      }
+      expect(
+        changedCollections(before, await snapshotDb(t.app.db.conn, { ignore: ['sessions', 'audit_events'] })),
+      ).toEqual([]);
+      expect(await stillSignedIn(s)).toBe(true);
     },
   );
 });

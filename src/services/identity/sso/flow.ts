@@ -33,7 +33,8 @@ export async function beginOidcSignIn(
   input: { purpose: PendingOidcFlow['purpose']; linkUserId?: string; next: string; ip: string; now: Date },
 ): Promise<{ url: string; pending: PendingOidcFlow }> {
   const settings = await ssoSettings(ctx);
-  if (!settings.enabled || !settings.issuer) throw new SsoFailure('not_configured');
+  if (!settings.enabled || settings.protocol !== 'oidc' || !settings.issuer)
+    throw new SsoFailure('not_configured');
   // The secret is read inside the audited part: a key that cannot open it is a refusal, not a 500.
   const config = await clientSecret(ctx)
     .then((secret) => relyingParty(settings, secret, input.now))
@@ -115,10 +116,11 @@ export async function completeOidcSignIn(ctx: SsoContext, input: CallbackInput):
 }
 
 /** `login.sso.failure` with its reason code (and the person, when the refusal is about one). */
-async function auditFailure(
+export async function auditFailure(
   ctx: SsoContext,
   err: unknown,
   input: { ip: string; now: Date },
+  protocol: 'oidc' | 'saml' = 'oidc',
 ): Promise<SsoFailureReason> {
   const reason = err instanceof SsoFailure ? err.reason : reasonOf(err);
   const userId = err instanceof SsoFailure ? err.userId : undefined;
@@ -129,7 +131,7 @@ async function auditFailure(
       targetType: 'user',
       targetId: userId ?? 'unknown-account',
       subjectId: userId ?? null,
-      details: { reason, ip: input.ip, protocol: 'oidc' },
+      details: { reason, ip: input.ip, protocol },
     },
     input.now,
   );
@@ -139,7 +141,8 @@ async function auditFailure(
 async function complete(ctx: SsoContext, input: CallbackInput): Promise<OidcOutcome> {
   const { pending, now } = input;
   const settings = await ssoSettings(ctx);
-  if (!settings.enabled || !settings.issuer) throw new SsoFailure('not_configured');
+  if (!settings.enabled || settings.protocol !== 'oidc' || !settings.issuer)
+    throw new SsoFailure('not_configured');
   const url = new URL(input.callbackUrl);
   if (url.searchParams.get('error'))
     throw new SsoFailure('provider_error', url.searchParams.get('error') ?? '');
@@ -197,9 +200,15 @@ async function complete(ctx: SsoContext, input: CallbackInput): Promise<OidcOutc
  * (how admin and HR accounts, never linked by e-mail, come to use single sign-on). The session at
  * the callback must still be theirs.
  */
-async function linkSignedInPerson(
+export async function linkSignedInPerson(
   ctx: SsoContext,
-  input: { pending: PendingOidcFlow; sessionUserId: string | null; issuer: string; sub: string; now: Date },
+  input: {
+    pending: { linkUserId?: string };
+    sessionUserId: string | null;
+    issuer: string;
+    sub: string;
+    now: Date;
+  },
 ): Promise<void> {
   const userId = input.pending.linkUserId;
   if (!userId || userId !== input.sessionUserId) throw new SsoFailure('no_pending_flow', 'session changed');

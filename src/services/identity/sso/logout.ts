@@ -13,7 +13,8 @@ export async function ssoLogoutUrl(
 ): Promise<{ url: string; providerName: string } | null> {
   try {
     const settings = await ssoSettings(ctx);
-    if (!settings.enabled || !settings.issuer) return null;
+    // SAML: no single logout (the app's session ends; the IdP's is the IdP's).
+    if (!settings.enabled || settings.protocol !== 'oidc' || !settings.issuer) return null;
     const config = await relyingParty(settings, await clientSecret(ctx), input.now);
     if (!config.serverMetadata().end_session_endpoint) return null;
     const url = client.buildEndSessionUrl(config, {

@@ -1,7 +1,7 @@
 import { usersRepository } from '../../../db/repositories/users.js';
 import { passwordSignInAllowed } from '../../../domain/sso/password-policy.js';
 import { verifyPassword } from '../passwords.js';
-import { type SsoContext, ssoSettings } from './settings.js';
+import { type SsoContext, ssoReady, ssoSettings, ssoStartPath } from './settings.js';
 
 /**
  * Whether this account may try a password now (domain/sso/password-policy.ts). Refused attempts
@@ -37,10 +37,12 @@ export async function checkPasswordSignIn(
 /** What the sign-in page offers: the SSO button's label, and whether the password form is shown. */
 export async function signInOptions(
   ctx: SsoContext,
-): Promise<{ ssoName: string | null; passwordShown: boolean }> {
+): Promise<{ ssoName: string | null; ssoStart: string; passwordShown: boolean }> {
   const settings = await ssoSettings(ctx);
   return {
-    ssoName: settings.enabled && settings.issuer ? settings.providerName : null,
+    ssoName: ssoReady(settings) ? settings.providerName : null,
+    // The button goes to the start route of the connection in use.
+    ssoStart: ssoStartPath(settings),
     // Shown while off too, behind a "break-glass" disclosure, so the named admins can still use it.
     passwordShown: settings.passwordLogin === 'on',
   };

@@ -24,6 +24,18 @@ export interface SsoEnvironment {
     scopes: string;
     jitCreate: boolean;
   } | null;
+  /** Set when SAML_IDP_* are (never with `oidc`): SAML fixed by the environment. */
+  saml?: {
+    /** Read when first needed (and hourly), when the IdP is not given by the three variables. */
+    metadataUrl: string;
+    idpEntityId: string;
+    ssoUrl: string;
+    certificates: string[];
+    providerName: string;
+    jitCreate: boolean;
+    emailAttribute: string;
+    nameAttribute: string;
+  } | null;
   passwordLogin?: PasswordLogin;
   breakGlass?: string[];
   encryptionKey?: string;
@@ -35,6 +47,8 @@ export type SsoContext = ServiceContext;
 /** The settings in force: the environment's where it sets them, else the admin's saved ones. */
 export interface SsoSettings {
   source: 'environment' | 'admin';
+  /** The one connection in use (the environment's, else the last one the admin saved). */
+  protocol: 'oidc' | 'saml';
   enabled: boolean;
   providerName: string;
   jitCreate: boolean;
@@ -42,10 +56,34 @@ export interface SsoSettings {
   clientId: string;
   hasSecret: boolean;
   scopes: string;
+  saml: SamlIdpSettings;
   mapping: ClaimMapping;
   passwordLogin: PasswordLogin;
   breakGlass: string[];
   passwordFromEnvironment: boolean;
+}
+
+export type SamlIdpSettings = SsoConfigDoc['saml'];
+
+const NO_SAML: SamlIdpSettings = {
+  idpEntityId: '',
+  ssoUrl: '',
+  certificates: [],
+  metadataUrl: '',
+  emailAttribute: '',
+  nameAttribute: '',
+};
+
+/** Whether the connection in use is complete enough to offer (SAML from the environment may read its metadata later). */
+export function ssoReady(s: SsoSettings): boolean {
+  if (!s.enabled) return false;
+  if (s.protocol === 'oidc') return Boolean(s.issuer);
+  return Boolean((s.saml.idpEntityId && s.saml.ssoUrl && s.saml.certificates.length) || s.saml.metadataUrl);
+}
+
+/** The route that starts a sign-in with the connection in use. */
+export function ssoStartPath(s: SsoSettings): string {
+  return s.protocol === 'saml' ? '/auth/saml/start' : '/auth/oidc/start';
 }
 
 async function storedDoc(ctx: SsoContext): Promise<SsoConfigDoc | null> {
@@ -69,15 +107,35 @@ export async function ssoSettings(ctx: SsoContext): Promise<SsoSettings> {
     const { clientSecret: _secret, ...oidc } = env.oidc;
     return {
       source: 'environment',
+      protocol: 'oidc',
       enabled: true,
       hasSecret: true,
       ...oidc,
+      saml: NO_SAML,
+      mapping: mappingOf(doc),
+      ...password,
+    };
+  }
+  if (env?.saml) {
+    const { providerName, jitCreate, ...saml } = env.saml;
+    return {
+      source: 'environment',
+      protocol: 'saml',
+      enabled: true,
+      providerName,
+      jitCreate,
+      issuer: '',
+      clientId: '',
+      hasSecret: false,
+      scopes: '',
+      saml,
       mapping: mappingOf(doc),
       ...password,
     };
   }
   return {
     source: 'admin',
+    protocol: doc?.protocol ?? 'oidc',
     enabled: doc?.enabled ?? false,
     providerName: doc?.providerName ?? '',
     jitCreate: doc?.jitCreate ?? false,
@@ -85,6 +143,7 @@ export async function ssoSettings(ctx: SsoContext): Promise<SsoSettings> {
     clientId: doc?.oidc.clientId ?? '',
     hasSecret: Boolean(doc?.oidc.clientSecretSealed),
     scopes: doc?.oidc.scopes ?? 'openid email profile',
+    saml: { ...NO_SAML, ...doc?.saml },
     mapping: mappingOf(doc),
     ...password,
   };
@@ -111,6 +170,8 @@ function emptyConfig(now: Date): SsoConfigDoc {
     providerName: '',
     jitCreate: false,
     oidc: { issuer: '', clientId: '', clientSecretSealed: '', scopes: 'openid email profile' },
+    protocol: 'oidc',
+    saml: { ...NO_SAML },
     mapping: { ...DEFAULT_MAPPING },
     passwordLogin: 'on',
     breakGlass: [],
@@ -119,7 +180,7 @@ function emptyConfig(now: Date): SsoConfigDoc {
   };
 }
 
-async function writeSection(
+export async function writeSection(
   ctx: SsoContext,
   input: {
     actorId: string;
@@ -165,7 +226,8 @@ export async function saveSsoConnection(
   input: { actorId: string; form: ConnectionForm; now: Date },
 ): Promise<void> {
   const f = input.form;
-  if (ctx.sso?.oidc) throw new Invalid('The connection is set by environment variables (OIDC_ISSUER…).');
+  if (ctx.sso?.oidc || ctx.sso?.saml)
+    throw new Invalid('The connection is set by environment variables (OIDC_* or SAML_IDP_*).');
   const errors: string[] = [];
   if (!/^https?:\/\/[^\s]+$/.test(f.issuer.trim()))
     errors.push('Enter the issuer URL, starting with https://.');
@@ -177,6 +239,8 @@ export async function saveSsoConnection(
   if (errors.length) throw new Invalid(errors.join(' '));
   const set: Record<string, unknown> = {
     providerName: f.providerName.trim() || 'single sign-on',
+    // Saving a connection makes it the one in use: one connection at a time.
+    protocol: 'oidc',
     enabled: f.enabled,
     jitCreate: f.jitCreate,
     'oidc.issuer': f.issuer.trim().replace(/\/$/, ''),

@@ -1,0 +1,92 @@
+/**
+ * SAML single sign-on in Chromium: the sign-in page's button sends an AuthnRequest (HTTP-Redirect)
+ * to a loopback test IdP on another site, which auto-posts a signed Response to the ACS — a
+ * cross-site POST that carries no SameSite=Lax session cookie. The app's same-site re-post brings
+ * the cookie, the InResponseTo check passes against the session's pending request, and the person
+ * lands signed in on My training.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { freePort } from '../../src/db/ferretdb/launcher.js';
+import { testConfig, uniqueDbName } from '../helpers/app.js';
+import { launchChromium } from '../helpers/browser.js';
+import { TestClock } from '../helpers/clock.js';
+import { idpMetadataXml, startTestIdp, type TestIdp } from '../helpers/saml-idp.js';
+import { WAIT } from './support/journey.js';
+
+let browser: Browser;
+let idp: TestIdp;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let base: string;
+
+beforeAll(async () => {
+  // The app answers on "localhost", the IdP on 127.0.0.1: two sites, so the IdP's POST is cross-site.
+  const port = await freePort();
+  base = `http://localhost:${port}`;
+  idp = await startTestIdp({
+    audience: `${base}/auth/saml/metadata`,
+    person: {
+      nameId: 'e2e-saml-person',
+      attributes: { email: 'saml.person@demo.test', displayName: 'Sam Assertion' },
+    },
+  });
+  const clock = new TestClock(new Date());
+  app = await buildApp({
+    config: testConfig({
+      DB_NAME: uniqueDbName('e2e_saml'),
+      BASE_URL: base,
+      SSO_ENCRYPTION_KEY: 'd'.repeat(64),
+    }),
+    mongoUri: inject('mongoUri'),
+    clock,
+    logger: false,
+  });
+  await app.services.demo.seedDemo({ now: clock.now() });
+  const admin = await app.db.models.User.findOne({ email: 'admin@demo.test' }).lean();
+  await app.services.identity.saveSamlConnection({
+    actorId: admin!._id,
+    form: {
+      providerName: 'Test SAML IdP',
+      metadataXml: idpMetadataXml({ ssoUrl: idp.ssoUrl }),
+      metadataUrl: '',
+      entityId: '',
+      ssoUrl: '',
+      certificates: '',
+      emailAttribute: '',
+      nameAttribute: '',
+      enabled: true,
+      jitCreate: true,
+    },
+    now: clock.now(),
+  });
+  await app.listen({ port, host: '127.0.0.1' });
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.db.conn.dropDatabase().catch(() => {});
+  await app?.close();
+  await idp?.close();
+});
+
+describe('SAML single sign-on in the browser', () => {
+  it('signs in through the IdP’s cross-site POST and lands on My training', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Whether each POST to the ACS carried the session cookie (as Chromium sent it).
+    const acsPosts: Array<Promise<boolean>> = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url() === `${base}/auth/saml/acs`)
+        acsPosts.push(r.allHeaders().then((h) => /(^|;\s*)sid=/.test(h.cookie ?? '')));
+    });
+    await page.goto(`${base}/login`);
+    await Promise.all([page.waitForURL(`${base}/`, WAIT), page.click('text=Sign in with Test SAML IdP')]);
+    expect(await page.textContent('h1')).toContain('My training');
+    expect(idp.requests).toHaveLength(1);
+    expect(await app.db.models.User.countDocuments({ email: 'saml.person@demo.test' })).toBe(1);
+    // The IdP's post came without the Lax session cookie; the app's same-site re-post had it.
+    expect(await Promise.all(acsPosts)).toEqual([false, true]);
+    await context.close();
+  });
+});
