@@ -89,4 +89,20 @@ describe('SAML single sign-on in the browser', () => {
     expect(await Promise.all(acsPosts)).toEqual([false, true]);
     await context.close();
   });
+
+  it('works without JavaScript: the re-post page has its own Continue button', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    // The test IdP's page, then the app's same-site re-post page, each with a Continue button.
+    await Promise.all([
+      page.waitForURL(`${idp.url}/**`, WAIT),
+      page.click('text=Sign in with Test SAML IdP'),
+    ]);
+    await Promise.all([page.waitForURL(`${base}/auth/saml/acs`, WAIT), page.click('button[type="submit"]')]);
+    expect(await page.textContent('h1')).toContain('Signing you in');
+    await Promise.all([page.waitForURL(`${base}/`, WAIT), page.click('button[type="submit"]')]);
+    expect(await page.textContent('h1')).toContain('My training');
+    await context.close();
+  });
 });

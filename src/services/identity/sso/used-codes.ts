@@ -1,9 +1,10 @@
 import type { Models } from '../../../db/models/index.js';
 
 /**
- * How long a redeemed authorization code is remembered. Codes live minutes at the provider and a
- * sign-in must finish within the flow's window; a day is far past both (and any ID token's
- * lifetime), so a code older than that cannot be replayed into a sign-in anyway.
+ * How long a redeemed authorization code, or an accepted SAML assertion (`saml:` records), is
+ * remembered. Codes live minutes at the provider, assertions are valid for minutes, and a sign-in
+ * must finish within the flow's window; a day is far past all of them (and any ID token's
+ * lifetime), so a code or assertion older than that cannot be replayed into a sign-in anyway.
  */
 export const USED_CODE_DAYS = 1;
 
