@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createTestApp, createUser, csrfFrom, loginAs, Session, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
 import {
@@ -446,6 +446,13 @@ describe('SAML administration', () => {
 
   it('refuses bad metadata, a bad certificate or a non-http URL with a 400 message; nothing saved', async () => {
     const admin = await loginAs(t.app, 'admin@demo.test');
+    // An answer larger than any metadata is cut off as it streams in.
+    const big = await startTestIdp({
+      person: { nameId: 'x', attributes: {} },
+      audience: SP_ENTITY,
+      metadataBody: () => `<x>${' '.repeat(600 * 1024)}</x>`,
+    });
+    onTestFinished(() => big.close());
     const before = await stored();
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ metadataXml: '<not-metadata/>' }, /metadata/i],
@@ -455,6 +462,7 @@ describe('SAML administration', () => {
       [{ entityId: IDP_ENTITY_ID, ssoUrl: 'ftp://idp.test/sso', certificates: IDP_CERT }, /SSO URL/i],
       [{ metadataUrl: 'file:///etc/passwd' }, /metadata URL/i],
       [{ metadataUrl: `${idp.url}/missing` }, /metadata URL/i],
+      [{ metadataUrl: big.metadataUrl }, /more than 512 KB/],
     ];
     for (const [fields, message] of cases) {
       const res = await saveSaml(admin, fields);
