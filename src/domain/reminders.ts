@@ -24,7 +24,8 @@ export const REMINDER_DEFAULTS: ReminderPlanSettings = {
  */
 export const CATCH_UP_DAYS = 2;
 
-export type ReminderKind = 'assigned' | 'before-due' | 'due-today' | 'overdue' | 'escalation';
+/** `spaced`: a five-minute practice between cycles (issue #23, domain/mastery/spaced.ts), not a deadline. */
+export type ReminderKind = 'assigned' | 'before-due' | 'due-today' | 'overdue' | 'escalation' | 'spaced';
 
 export interface PlannedReminder {
   kind: ReminderKind;

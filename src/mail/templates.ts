@@ -73,6 +73,8 @@ export interface ReminderContext {
   managerName?: string | null;
   /** The sender's name and HR contact (mailOrganisation). */
   org: MailOrganisation;
+  /** Spaced refresher: the clauses most due for review (their titles), and the practice's address. */
+  spaced?: { clauseTitles: string[]; link: string } | null;
 }
 
 /**
@@ -126,6 +128,18 @@ export function reminderMessage(c: ReminderContext): MessageBody {
           ...(c.managerName ? [`Your manager, ${c.managerName}, receives a copy of this reminder.`] : []),
         ],
         link,
+        c.org,
+      );
+    case 'spaced':
+      return render(
+        `Five minutes to keep "${c.courseTitle}" fresh`,
+        [
+          hello,
+          'Here is a short practice: a few example posts and questions on the parts of the policy you are most likely to have forgotten by now.',
+          ...(c.spaced?.clauseTitles.length ? [`This time: ${c.spaced.clauseTitles.join('; ')}.`] : []),
+          'It takes about five minutes. Nothing is due and there is nothing to sign.',
+        ],
+        { href: c.spaced?.link ?? c.link, label: 'Start the practice' },
         c.org,
       );
     case 'escalation':

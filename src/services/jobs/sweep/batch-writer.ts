@@ -1,8 +1,14 @@
 import { driverCollection } from '../../../db/driver-collection.js';
 import { insertManyOnce } from '../../../db/insert-once.js';
+import { clauseMemoryKey } from '../../../db/keys.js';
 import type { Models } from '../../../db/models/index.js';
+import type { ClauseMemoryDoc } from '../../../db/models/mastery.js';
 import type { CycleDoc } from '../../../db/models/training.js';
+import { LOOKUP_CONCURRENCY } from '../../../db/repositories/by-id.js';
 import type { Course } from '../../../domain/course.js';
+import { mostDue } from '../../../domain/mastery/memory.js';
+import { SPACED_CLAUSE_COUNT } from '../../../domain/mastery/spaced.js';
+import { inPool } from '../../../domain/pool.js';
 import type { MailOrganisation } from '../../../mail/templates.js';
 import type { OutgoingMail } from '../../../mail/transport.js';
 import type { PeopleCache } from './people-cache.js';
@@ -112,6 +118,27 @@ async function writeStates(models: Models, updates: BatchWork['updates']): Promi
 }
 
 /**
+ * For each spaced refresher this sweep claimed (issue #23), the clauses most due for review at the
+ * sweep's time: the learner's memory read by `_id` (a few at a time), only for the few whose
+ * refresher falls today, never for everyone.
+ */
+async function spacedPicks(site: WriterSite, claimed: PendingReminder[]): Promise<Map<string, string[]>> {
+  const picks = new Map<string, string[]>();
+  const spaced = claimed.filter((p) => p.plan.kind === 'spaced');
+  await inPool(spaced, LOOKUP_CONCURRENCY, async (p) => {
+    const course = site.courses.get(p.a.courseId);
+    if (!course) return;
+    const memory = await driverCollection(site.models.ClauseMemory).findOne<Pick<ClauseMemoryDoc, 'clauses'>>(
+      { _id: clauseMemoryKey(p.a.userId, p.a.courseId) },
+      { projection: { clauses: 1 } },
+    );
+    const ids = course.clauses.map((c) => c.id);
+    picks.set(p.doc._id, mostDue(memory?.clauses ?? {}, ids, p.doc.createdAt, SPACED_CLAUSE_COUNT));
+  });
+  return picks;
+}
+
+/**
  * Claims the reminders in batches by inserting their keys, and returns the messages of the ones
  * this sweep claimed (a duplicate key means another sweep owns it): each person looked up once
  * (by `_id`, a few at a time), the messages handed to the mailer together (the outbox stores them
@@ -133,9 +160,12 @@ async function claimReminders(
     );
     alreadySent += batch.length - claimed.size;
     const mine = batch.filter((_, k) => claimed.has(k));
-    await people.load(mine.flatMap(peopleToLookUp));
+    const [, spaced] = await Promise.all([
+      people.load(mine.flatMap(peopleToLookUp)),
+      spacedPicks(site, mine),
+    ]);
     for (const p of mine) {
-      const mail = reminderMail(p, people, site);
+      const mail = reminderMail(p, people, site, spaced.get(p.doc._id));
       if (mail) mails.push(mail);
     }
   }

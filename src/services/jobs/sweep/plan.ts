@@ -3,6 +3,7 @@ import { reminderKey } from '../../../db/keys.js';
 import type { CourseSettingsDoc, ReminderDoc } from '../../../db/models/hr.js';
 import type { AssignmentDoc, CycleDoc } from '../../../db/models/training.js';
 import type { Course } from '../../../domain/course.js';
+import { spacedRefresherDue } from '../../../domain/mastery/spaced.js';
 import { hasPersonCopy } from '../../../domain/person-copy.js';
 import { type CycleFacts, type CycleStatus, cycleState } from '../../../domain/recertification.js';
 import { type PlannedReminder, planReminders, type ReminderFacts } from '../../../domain/reminders.js';
@@ -138,18 +139,21 @@ export function planAssignment(rules: SweepRules, a: SweepAssignment, now: Date)
       cycle: null,
       update: changed ? updateOf(a, { state, updatedAt: now }) : null,
       stateChange: changed,
-      reminders: remindersDue(
-        s,
-        a,
-        {
-          state,
-          cycleNo: a.cycleNo,
-          dueAt: a.dueAt,
-          assignedAt: a.assignedAt,
-          requirement: a.requirement ?? 'full',
-        },
-        now,
-      ),
+      reminders: [
+        ...remindersDue(
+          s,
+          a,
+          {
+            state,
+            cycleNo: a.cycleNo,
+            dueAt: a.dueAt,
+            assignedAt: a.assignedAt,
+            requirement: a.requirement ?? 'full',
+          },
+          now,
+        ),
+        ...spacedDue(s, course, a, state, now),
+      ],
     };
   }
   const { n: cycleNo, dueAt, requirement } = next;
@@ -233,6 +237,33 @@ function remindersDue(
 }
 
 /**
+ * The spaced refresher between cycles (issue #23), when the course has one and it falls now: only
+ * for a completed cycle, keyed like a reminder on its own day, so it is claimed and sent once.
+ */
+function spacedDue(
+  s: CourseSettingsDoc,
+  course: Course,
+  a: SweepAssignment,
+  state: TalliedAssignment['state'],
+  now: Date,
+): PendingReminder[] {
+  if (state !== 'completed' || !s.spacedEveryMonths || !course.clauses.length) return [];
+  const due = spacedRefresherDue({ completedAt: a.completedAt, everyMonths: s.spacedEveryMonths }, now);
+  if (!due) return [];
+  const plan: PlannedReminder = { kind: 'spaced', day: due.day, toManager: false };
+  const doc = {
+    _id: reminderKey(a.userId, a.courseId, a.cycleNo, plan),
+    userId: a.userId,
+    courseId: a.courseId,
+    cycleNo: a.cycleNo,
+    kind: plan.kind,
+    day: plan.day,
+    createdAt: now,
+  };
+  return [{ doc, plan, a, dueAt: null, requirement: a.requirement ?? 'full' }];
+}
+
+/**
  * Whom a reminder needs read: the manager it copies, and the learner only when the assignment
  * predates the copied name and e-mail. (A learner's assignment is active, or no reminder is planned.)
  */
@@ -259,6 +290,7 @@ export function reminderMail(
   p: PendingReminder,
   people: PeopleLookup,
   site: { courses: Map<string, Course>; baseUrl: string; org: MailOrganisation },
+  spacedClauses: readonly string[] = [],
 ): OutgoingMail | null {
   const learner = learnerOf(p, people);
   if (!learner?.active) return null;
@@ -277,6 +309,13 @@ export function reminderMail(
     link: `${site.baseUrl}/learn/${course.id}`,
     managerName: managerOk?.name ?? null,
     org: site.org,
+    spaced:
+      p.plan.kind === 'spaced'
+        ? {
+            clauseTitles: clauseTitles(course, spacedClauses),
+            link: `${site.baseUrl}/learn/${course.id}/practice`,
+          }
+        : null,
   });
   const toManager = p.plan.kind === 'escalation';
   return {
@@ -287,4 +326,8 @@ export function reminderMail(
     kind: p.plan.kind,
     reminderId: p.doc._id,
   };
+}
+
+function clauseTitles(course: Course, ids: readonly string[]): string[] {
+  return ids.map((id) => course.clauses.find((c) => c.id === id)?.title ?? id);
 }
