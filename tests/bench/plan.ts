@@ -13,6 +13,7 @@ import { measureLessonPage } from './measures/lesson-page.js';
 import { auditAppendAt, HOT_PATHS, type LookupTimings, lookupRows, lookupsAt } from './measures/lookups.js';
 import { type PolicyPublishTimings, policyPublishAt, policyPublishRows } from './measures/policy-publish.js';
 import { measureQuizSubmit } from './measures/quiz-submit.js';
+import { measureRefresher } from './measures/refresher.js';
 import { measureScim } from './measures/scim.js';
 import { measureScormExport } from './measures/scorm-export.js';
 import { type SweepOutcome, sweepInChild, sweepRows } from './measures/sweep.js';
@@ -172,6 +173,7 @@ export async function runPlan(
   if (['sweep', 'hr', 'lookups', 'policy'].some((m) => plan.only.has(m as never)))
     await scalePhase(ctx, plan, database, report);
   if (plan.only.has('items')) report(await measureItemStats(ctx, plan.itemStatsSizes));
+  if (plan.only.has('refresher')) report(await measureRefresher(ctx, plan.refresherSizes));
   if (plan.only.has('scim')) report(await measureScim(ctx, plan.quick ? 200 : 1000));
   if (plan.only.has('cold')) report(await measureColdStart());
 }

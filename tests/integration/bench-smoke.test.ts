@@ -11,6 +11,7 @@ import { measureLessonPage } from '../bench/measures/lesson-page.js';
 import { auditAppendAt, lookupRows, lookupsAt } from '../bench/measures/lookups.js';
 import { policyPublishAt, policyPublishRows } from '../bench/measures/policy-publish.js';
 import { measureQuizSubmit } from '../bench/measures/quiz-submit.js';
+import { refresherAt, refresherRows } from '../bench/measures/refresher.js';
 import { scimProvisioningAt, scimRows } from '../bench/measures/scim.js';
 import { measureScormExport } from '../bench/measures/scorm-export.js';
 import { sweepInChild, sweepRows } from '../bench/measures/sweep.js';
@@ -100,6 +101,14 @@ describe.concurrent('bench smoke', () => {
     expect(small.written).toBe(ctx.course.questions.length);
     expect(small.computeMs).toBeGreaterThan(0);
     expectRows({ id: 'items', title: '', rows: itemStatsRows([small, small]) }, ['graded attempts']);
+  });
+
+  it('runs the refresher measurements (spaced selection, path from stored state)', async () => {
+    const small = await refresherAt(ctx, 20);
+    const large = await refresherAt(ctx, 40);
+    expect(large.due).toBeGreaterThan(0);
+    expect(large.pathMs.p50).toBeGreaterThan(0);
+    expectRows({ id: 'refresher', title: 'refreshers', rows: refresherRows([small, large]) }, ['40/20 time']);
   });
 
   it('runs the policy publish measurement on an organisation of its own', async () => {

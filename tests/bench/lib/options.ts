@@ -12,6 +12,7 @@ export const MEASURES = [
   'items',
   'policy',
   'scim',
+  'refresher',
 ] as const;
 export type MeasureId = (typeof MEASURES)[number];
 
@@ -46,6 +47,8 @@ export interface BenchPlan {
   auditSizes: number[];
   /** Graded attempts for the nightly item statistics timing. */
   itemStatsSizes: number[];
+  /** Learners for the refresher measurements (issue #23). */
+  refresherSizes: number[];
   logLevel: string;
 }
 
@@ -93,6 +96,7 @@ export function planFromArgs(argv: string[]): BenchPlan {
     sweepTimeoutS: quick ? 300 : 1800,
     auditSizes: quick ? [500, 5000] : [1000, 20_000],
     itemStatsSizes: quick ? [1000, 10_000] : [10_000, 100_000],
+    refresherSizes: quick ? [1000, 10_000] : [10_000, 100_000],
     logLevel: values['log-level'] ?? 'info',
   };
 }
