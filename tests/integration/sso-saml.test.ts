@@ -433,6 +433,23 @@ describe('SAML administration', () => {
     });
   });
 
+  it('follows a key rotation published at the saved metadata URL', async () => {
+    // The IdP publishes the old key at save, then rotates to the key it signs with now.
+    let published = [OTHER_CERT];
+    const rotating = await startTestIdp({
+      person: { nameId: 'x', attributes: {} },
+      audience: SP_ENTITY,
+      metadataBody: () => idpMetadataXml({ ssoUrl: SSO_URL, certs: published }),
+    });
+    onTestFinished(() => rotating.close());
+    const admin = await loginAs(t.app, 'admin@demo.test');
+    expect((await saveSaml(admin, { metadataUrl: rotating.metadataUrl })).statusCode).toBe(303);
+    published = [IDP_CERT];
+    const s = new Session(t.app);
+    const res = await postToAcs(s, response((await start(s)).id).samlResponse);
+    expect(res.statusCode).toBe(303);
+  });
+
   it('configures by hand: entity id, SSO URL and certificate', async () => {
     const admin = await loginAs(t.app, 'admin@demo.test');
     const res = await saveSaml(admin, { entityId: IDP_ENTITY_ID, ssoUrl: SSO_URL, certificates: IDP_CERT });

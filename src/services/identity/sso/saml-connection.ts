@@ -1,4 +1,5 @@
 import { Invalid } from '../../../domain/errors.js';
+import { SsoFailure } from '../../../domain/sso/failure.js';
 import {
   type IdpDetails,
   isHttpUrl,
@@ -43,6 +44,26 @@ export async function fetchMetadata(url: string): Promise<Read<string>> {
   }
 }
 
+const fetched = new Map<string, { idp: IdpDetails; at: number }>();
+const METADATA_TTL_MS = 60 * 60 * 1000;
+
+/** Keeps `idp` as what `url` says for the next hour (on this instance). */
+export function rememberMetadata(url: string, idp: IdpDetails): void {
+  fetched.set(url, { idp, at: Date.now() });
+}
+
+/** The IdP's metadata at `url`, read at most hourly per instance. */
+export async function metadataAt(url: string): Promise<IdpDetails> {
+  const cached = fetched.get(url);
+  if (cached && Date.now() - cached.at < METADATA_TTL_MS) return cached.idp;
+  const text = await fetchMetadata(url);
+  if (!text.ok) throw new SsoFailure('provider_unreachable', text.error);
+  const read = readIdpMetadata(text.value);
+  if (!read.ok) throw new SsoFailure('provider_unreachable', read.error);
+  rememberMetadata(url, read.value);
+  return read.value;
+}
+
 /** What the admin's SAML form sends (an uploaded file arrives as `metadataXml`). */
 export interface SamlConnectionForm {
   providerName: string;
@@ -69,9 +90,11 @@ async function idpFrom(f: SamlConnectionForm): Promise<IdpDetails & { metadataUr
   if (f.metadataXml.trim()) return { ...fromXml(f.metadataXml), metadataUrl: '' };
   const url = f.metadataUrl.trim();
   if (url) {
-    const fetched = await fetchMetadata(url);
-    if (!fetched.ok) return fail(fetched.error);
-    return { ...fromXml(fetched.value), metadataUrl: url };
+    const text = await fetchMetadata(url);
+    if (!text.ok) return fail(text.error);
+    // The next sign-in reads the URL afresh, not what an earlier save left for the hour.
+    fetched.delete(url);
+    return { ...fromXml(text.value), metadataUrl: url };
   }
   const errors: string[] = [];
   if (!f.entityId.trim()) errors.push('Give the IdP metadata, or enter the IdP entity ID.');

@@ -6,10 +6,10 @@ import { insertIfNew } from '../../../db/insert-once.js';
 import type { SessionUser } from '../../../domain/roles.js';
 import { SsoFailure, type SsoFailureReason } from '../../../domain/sso/failure.js';
 import { type MappedIdentity, mapClaims } from '../../../domain/sso/mapping.js';
-import { type IdpDetails, readIdpMetadata, samlClaims } from '../../../domain/sso/saml-metadata.js';
+import { type IdpDetails, samlClaims } from '../../../domain/sso/saml-metadata.js';
 import { signInPerson } from './accounts.js';
 import { auditFailure, linkSignedInPerson } from './flow.js';
-import { fetchMetadata } from './saml-connection.js';
+import { metadataAt, rememberMetadata } from './saml-connection.js';
 import { type SsoContext, type SsoSettings, ssoSettings } from './settings.js';
 
 /** A pending flow lasts this long: the time to sign in at the IdP (as OIDC's). */
@@ -94,23 +94,29 @@ export function samlServiceProviderMetadata(ctx: SsoContext): string {
   return serviceProvider(ctx, null, new PendingFlowCache()).generateServiceProviderMetadata(null);
 }
 
-const fetched = new Map<string, { idp: IdpDetails; at: number }>();
-const METADATA_TTL_MS = 60 * 60 * 1000;
-
-/** The IdP in force: typed or saved details, or (SAML_IDP_METADATA_URL) its metadata read hourly. */
+/**
+ * The IdP in force. With a metadata URL (the admin's, or SAML_IDP_METADATA_URL) its metadata is
+ * re-read hourly, so a key the IdP rotates there is followed without a new save; while the URL
+ * cannot be read, the details saved with it are used (and kept for the hour, so a down metadata
+ * host does not slow every sign-in). Without one, the saved or typed details.
+ */
 async function idpOf(settings: SsoSettings): Promise<IdpDetails> {
   const s = settings.saml;
-  if (s.idpEntityId && s.ssoUrl && s.certificates.length)
-    return { entityId: s.idpEntityId, ssoUrl: s.ssoUrl, certificates: s.certificates };
-  if (!s.metadataUrl) throw new SsoFailure('not_configured');
-  const cached = fetched.get(s.metadataUrl);
-  if (cached && Date.now() - cached.at < METADATA_TTL_MS) return cached.idp;
-  const text = await fetchMetadata(s.metadataUrl);
-  if (!text.ok) throw new SsoFailure('provider_unreachable', text.error);
-  const read = readIdpMetadata(text.value);
-  if (!read.ok) throw new SsoFailure('provider_unreachable', read.error);
-  fetched.set(s.metadataUrl, { idp: read.value, at: Date.now() });
-  return read.value;
+  const saved =
+    s.idpEntityId && s.ssoUrl && s.certificates.length
+      ? { entityId: s.idpEntityId, ssoUrl: s.ssoUrl, certificates: s.certificates }
+      : null;
+  if (!s.metadataUrl) {
+    if (saved) return saved;
+    throw new SsoFailure('not_configured');
+  }
+  try {
+    return await metadataAt(s.metadataUrl);
+  } catch (err) {
+    if (!saved) throw err;
+    rememberMetadata(s.metadataUrl, saved);
+    return saved;
+  }
 }
 
 async function samlSettings(ctx: SsoContext): Promise<SsoSettings> {
