@@ -173,7 +173,8 @@ export async function runPlan(
   if (['sweep', 'hr', 'lookups', 'policy'].some((m) => plan.only.has(m as never)))
     await scalePhase(ctx, plan, database, report);
   if (plan.only.has('items')) report(await measureItemStats(ctx, plan.itemStatsSizes));
-  if (plan.only.has('refresher')) report(await measureRefresher(ctx, plan.refresherSizes));
+  if (plan.only.has('refresher'))
+    report(await measureRefresher(ctx, plan.refresherSizes, plan.sweepSizes.slice(-2), plan.sweepTimeoutS));
   if (plan.only.has('scim')) report(await measureScim(ctx, plan.quick ? 200 : 1000));
   if (plan.only.has('cold')) report(await measureColdStart());
 }

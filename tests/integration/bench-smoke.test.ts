@@ -11,7 +11,7 @@ import { measureLessonPage } from '../bench/measures/lesson-page.js';
 import { auditAppendAt, lookupRows, lookupsAt } from '../bench/measures/lookups.js';
 import { policyPublishAt, policyPublishRows } from '../bench/measures/policy-publish.js';
 import { measureQuizSubmit } from '../bench/measures/quiz-submit.js';
-import { refresherAt, refresherRows } from '../bench/measures/refresher.js';
+import { refresherAt, refresherRows, spacedSweepAt, spacedSweepRows } from '../bench/measures/refresher.js';
 import { scimProvisioningAt, scimRows } from '../bench/measures/scim.js';
 import { measureScormExport } from '../bench/measures/scorm-export.js';
 import { sweepInChild, sweepRows } from '../bench/measures/sweep.js';
@@ -109,6 +109,12 @@ describe.concurrent('bench smoke', () => {
     expect(large.due).toBeGreaterThan(0);
     expect(large.pathMs.p50).toBeGreaterThan(0);
     expectRows({ id: 'refresher', title: 'refreshers', rows: refresherRows([small, large]) }, ['40/20 time']);
+    const sweep = await spacedSweepAt(ctx, 30, 120);
+    expect(sweep.outcome.runs.map((r) => r.label)).toEqual(['first', 'repeat', 'repeat-spaced-off']);
+    expect(sweep.memories).toBeGreaterThan(20);
+    expectRows({ id: 'refresher', title: 'spaced sweep', rows: spacedSweepRows([sweep], 120) }, [
+      '30: first sweep',
+    ]);
   });
 
   it('runs the policy publish measurement on an organisation of its own', async () => {

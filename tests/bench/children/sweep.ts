@@ -18,6 +18,13 @@ import { runSweep } from '../../../src/services/jobs/sweep/index.js';
 interface Options {
   mongoUri: string;
   dbName: string;
+  /**
+   * Issue #23: after the repeat sweep, turn every course's spaced refreshers off and sweep once
+   * more ('repeat-spaced-off'), the same-process baseline for the spaced step's cost.
+   */
+  spacedOffRepeat?: boolean;
+  /** False: skip the nightly job (measured elsewhere). */
+  nightly?: boolean;
 }
 
 type Tally = Record<string, { n: number; ms: number }>;
@@ -90,9 +97,14 @@ async function main(): Promise<void> {
   };
   const runs = [];
   for (const run of ['first', 'repeat']) runs.push(await timed(run, () => runSweep(deps, { now })));
+  if (opts.spacedOffRepeat) {
+    await models.CourseSettings.updateMany({}, { $set: { spacedEveryMonths: 0 } });
+    runs.push(await timed('repeat-spaced-off', () => runSweep(deps, { now })));
+  }
   // The peak so far is the sweep's; the nightly job may raise it (it is reported on its own).
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  const nightly = await timed('nightly', () => runNightly(deps, { now }));
+  const nightly =
+    opts.nightly === false ? undefined : await timed('nightly', () => runNightly(deps, { now }));
   clearInterval(progress);
   await conn.close();
   const out = {

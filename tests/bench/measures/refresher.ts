@@ -19,12 +19,15 @@ import {
 } from '../../../src/domain/mastery/refresher-path.js';
 import { SPACED_CLAUSE_COUNT, spacedRefresherDue } from '../../../src/domain/mastery/spaced.js';
 import { seededRng } from '../../../src/domain/quiz/random.js';
+import { defaultSettings } from '../../../src/services/assignments/course-settings.js';
 import { buildAssignment, buildAttempt, buildAttemptResult, buildCycle } from '../../factories.js';
 import type { BenchContext } from '../lib/context.js';
 import { benchDbName } from '../lib/ferret.js';
 import { below, type MeasureResult, type Row } from '../lib/results.js';
 import { percentile, ratio, round, timed } from '../lib/stats.js';
 import { BatchWriter } from '../synthetic/writer.js';
+import { generateOrg } from '../synthetic-org.js';
+import { type SweepOutcome, sweepInChild, topDbTime } from './sweep.js';
 
 /**
  * Issue #23's two speed targets, on learners whose stored state is written straight to a database
@@ -292,15 +295,159 @@ export function refresherRows(timings: RefresherTiming[]): Row[] {
   return rows;
 }
 
-/** Both refresher measurements at each size, each in its own database. */
-export async function measureRefresher(ctx: BenchContext, sizes: number[]): Promise<MeasureResult> {
-  ctx.log('\n== refreshers: spaced selection and the path from stored state');
+export interface SpacedSweepTiming {
+  employees: number;
+  generateMs: number;
+  memories: number;
+  outcome: SweepOutcome;
+  /** Spaced refresher e-mails the first sweep claimed and sent. */
+  spacedSent: number;
+}
+
+/** 100 distinct memory states, shared round-robin (replaying 100k histories would dominate the setup). */
+function memoryStates(course: Course, now: Date): ClauseMemoryDoc['clauses'][] {
+  return Array.from({ length: 100 }, (_, i) => memoryFrom(historyOf(course, i, now)));
+}
+
+/** A clause memory for every assigned person of the course (the states round-robin). */
+async function writeMemories(models: Models, course: Course, now: Date): Promise<number> {
+  const states = memoryStates(course, now);
+  const writer = new BatchWriter(models);
+  let memories = 0;
+  const cursor = driverCollection(models.Assignment).find<Pick<AssignmentDoc, 'userId' | 'department'>>(
+    { courseId: course.id },
+    { projection: { _id: 0, userId: 1, department: 1 }, batchSize: 2000 },
+  );
+  for await (const batch of readAhead(cursor))
+    for (const a of batch) {
+      const doc: ClauseMemoryDoc = {
+        _id: clauseMemoryKey(a.userId, course.id),
+        userId: a.userId,
+        courseId: course.id,
+        department: a.department,
+        clauses: states[memories % states.length]!,
+        applied: ['q0', 'q1'],
+        updatedAt: now,
+      };
+      await writer.add('ClauseMemory', [doc]);
+      memories += 1;
+    }
+  await writer.flush();
+  return memories;
+}
+
+/**
+ * The real refresher sweep (children/sweep.ts, what `jobs:run --job sweep` runs) on a synthetic
+ * organisation (synthetic-org.ts: two years of cycles) whose course has a spaced refresher every 3
+ * months and a clause memory for every assigned person: the first sweep with spaced refreshers on,
+ * the repeat, and the repeat again with them off (the same process's baseline). No nightly job.
+ */
+export async function spacedSweepAt(
+  ctx: BenchContext,
+  employees: number,
+  timeoutS: number,
+): Promise<SpacedSweepTiming> {
+  const dbName = benchDbName(`spaced${employees}`);
+  const db = await openDb(ctx.mongoUri, dbName);
+  const course = ctx.course;
+  const now = new Date();
+  try {
+    const org = await generateOrg(db.models, {
+      employees,
+      course,
+      now,
+      passwordHash: ctx.passwordHash,
+      audit: false,
+      sessionShare: 0,
+    });
+    await db.models.CourseSettings.updateOne(
+      { _id: course.id },
+      { $set: { ...defaultSettings(course, now), spacedEveryMonths: 3 } },
+      { upsert: true },
+    );
+    const memories = await writeMemories(db.models, course, now);
+    ctx.log(
+      `  ${employees}: organisation in ${round(org.ms / 1000, 1)} s, ${memories} clause memories; sweeping…`,
+    );
+    const outcome = await sweepInChild(ctx, dbName, employees, ctx.dbPid, timeoutS, {
+      spacedOffRepeat: true,
+      nightly: false,
+    });
+    const spacedSent = await db.models.Reminder.countDocuments({ kind: 'spaced' });
+    ctx.log(
+      `  ${employees}: first sweep ${round((outcome.runs[0]?.wallMs ?? Number.NaN) / 1000, 1)} s, ${spacedSent} spaced e-mails`,
+    );
+    return { employees, generateMs: org.ms, memories, outcome, spacedSent };
+  } finally {
+    await db.conn.dropDatabase().catch(() => {});
+    await db.close();
+  }
+}
+
+export function spacedSweepRows(timings: SpacedSweepTiming[], timeoutS: number): Row[] {
+  const measure = 'spaced refreshers in the sweep (issue #23)';
+  const rows: Row[] = [];
+  const run = (t: SpacedSweepTiming | undefined, label: string) =>
+    t?.outcome.runs.find((r) => r.label === label);
+  for (const t of timings) {
+    const [first, repeat, off] = ['first', 'repeat', 'repeat-spaced-off'].map((l) => run(t, l));
+    rows.push(
+      below(
+        {
+          measure,
+          metric: `${t.employees}: first sweep, spaced refreshers on`,
+          value: first ? round(first.wallMs / 1000, 2) : Number.NaN,
+          unit: 's',
+          note: first
+            ? `${t.spacedSent} spaced e-mails; ${t.memories} memories; top DB time: ${topDbTime(first, 3)}`
+            : `did not finish within ${timeoutS} s`,
+        },
+        30,
+      ),
+      {
+        measure,
+        metric: `${t.employees}: repeat sweep, spaced on`,
+        value: repeat ? round(repeat.wallMs / 1000, 2) : Number.NaN,
+        unit: 's',
+        baseline: {
+          label: 'the same repeat, spaced off',
+          value: off ? round(off.wallMs / 1000, 2) : Number.NaN,
+        },
+        ratio: repeat && off ? ratio(repeat.wallMs, off.wallMs) : Number.NaN,
+      },
+    );
+  }
+  const [small, large] = [timings[0], timings.at(-1)];
+  const [fs, fl] = [run(small, 'first'), run(large, 'first')];
+  if (small && large && large !== small && fs && fl)
+    rows.push({
+      measure,
+      metric: `first sweep ${large.employees}/${small.employees} time`,
+      value: ratio(fl.wallMs, fs.wallMs),
+      unit: '×',
+      note: `${large.employees / small.employees}× the people: linear is ${large.employees / small.employees}× or less`,
+    });
+  return rows;
+}
+
+/** The refresher measurements: path and selection at `sizes` learners, the sweep at `sweepSizes` people. */
+export async function measureRefresher(
+  ctx: BenchContext,
+  sizes: number[],
+  sweepSizes: number[],
+  sweepTimeoutS: number,
+): Promise<MeasureResult> {
+  ctx.log(
+    '\n== refreshers: the path from stored state, the spaced selection, the sweep with spaced refreshers',
+  );
   const timings: RefresherTiming[] = [];
   for (const learners of sizes) timings.push(await refresherAt(ctx, learners));
+  const sweeps: SpacedSweepTiming[] = [];
+  for (const employees of sweepSizes) sweeps.push(await spacedSweepAt(ctx, employees, sweepTimeoutS));
   return {
     id: 'refresher',
     title: 'Refreshers (issue #23)',
-    rows: refresherRows(timings),
-    details: { timings },
+    rows: [...refresherRows(timings), ...spacedSweepRows(sweeps, sweepTimeoutS)],
+    details: { timings, sweeps },
   };
 }

@@ -47,6 +47,8 @@ export async function sweepInChild(
   employees: number,
   ferretPid: number | null,
   timeoutS: number,
+  /** Extra options for children/sweep.ts (e.g. the refresher measurement's spaced-off repeat). */
+  childOptions: { spacedOffRepeat?: boolean; nightly?: boolean } = {},
 ): Promise<SweepOutcome> {
   if (ferretPid) await resetPeak(ferretPid);
   let ferretCpu = ferretPid ? await cpuMsOf(ferretPid) : null;
@@ -54,7 +56,7 @@ export async function sweepInChild(
   const ferretCpuPerRun: Array<number | null> = [];
   const child = fork(path.join(here, '../children/sweep.ts'), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_SWEEP: JSON.stringify({ mongoUri: ctx.mongoUri, dbName }) },
+    env: { ...process.env, BENCH_SWEEP: JSON.stringify({ mongoUri: ctx.mongoUri, dbName, ...childOptions }) },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   let stdout = '';
@@ -89,7 +91,7 @@ export async function sweepInChild(
   if (code !== 0)
     return {
       employees,
-      finished: sweeps.length === 2,
+      finished: sweeps.length >= 2,
       ferretPeakMb,
       maxRssMb,
       runs: sweeps,
