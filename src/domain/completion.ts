@@ -1,5 +1,5 @@
 import type { Course } from './course.js';
-import { lessonsToStudy, onShortPath, type RefresherState } from './mastery/refresher-path.js';
+import { lessonsToStudy, type RefresherState, shortPathStudy } from './mastery/refresher-path.js';
 
 /** The cycle fields the completion rule reads (a subset of the stored cycle). */
 export interface CycleProgress {
@@ -36,9 +36,8 @@ export function completionStatus(
   viewedLessonIds: Iterable<string>,
 ): CompletionStatus {
   const viewed = new Set(viewedLessonIds);
-  const required = onShortPath(cycle.refresher)
-    ? lessonsToStudy(course, cycle.refresher.study)
-    : course.lessons;
+  const study = shortPathStudy(cycle.refresher);
+  const required = study ? lessonsToStudy(course, study) : course.lessons;
   const lessonsMissing = required.map((l) => l.id).filter((id) => !viewed.has(id));
   if (cycle.requirement === 'attest-only') {
     const attested = cycle.attestedAt !== null && cycle.attestedVersion === course.version;

@@ -14,6 +14,8 @@ export interface CourseSettingsInput {
   reminders: ReminderPlanSettings;
   /** Retired courses get no reminders and no new cycles; history stays. */
   retired: boolean;
+  /** Refresher cycles start with the check of what the learner still knows (issue #23). */
+  testOut: boolean;
 }
 
 /** The course settings form, as the browser sends it (check boxes are absent when unticked). */
@@ -31,6 +33,7 @@ export interface SettingsForm {
   overdueEveryDays: string;
   escalateAfterDays: string;
   retired?: 'yes';
+  testOut?: 'yes';
 }
 
 function int(
@@ -75,6 +78,7 @@ export function parseSettingsForm(f: SettingsForm): { settings: CourseSettingsIn
       escalateAfterDays: int(errors, 'escalateAfterDays', f.escalateAfterDays, 0, 365, 'Escalation'),
     },
     retired: f.retired === 'yes',
+    testOut: f.testOut === 'yes',
   };
   return { settings, errors };
 }

@@ -288,8 +288,18 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/learn/:courseId/decide/:nodeId': {
     params: ({ course }) => ({ courseId: course.id, nodeId: course.decisionTree.start }),
   },
+  // The spaced practice (issue #23): today's practice of the session user, never a URL id.
+  '/learn/:courseId/practice': { params: courseId },
+  '/learn/:courseId/practice/:n': { params: ({ course }) => ({ courseId: course.id, n: '1' }) },
   // quiz (#4): attempts are addressed by number within the signed-in learner's own cycle, so another
   // person asking for the employee's attempt number must get "not found", never the employee's attempt.
+  // A refresher's start (issue #23): each person's own cycle, found from the session, never a URL id.
+  '/learn/:courseId/refresher': { params: courseId },
+  '/learn/:courseId/refresher/pretest': { params: courseId },
+  '/learn/:courseId/refresher/pretest/answers': { params: courseId },
+  '/learn/:courseId/refresher/pretest/submit': { params: courseId },
+  '/learn/:courseId/refresher/decline': { params: courseId },
+  '/learn/:courseId/refresher/result': { params: courseId },
   '/learn/:courseId/quiz': { params: courseId },
   '/learn/:courseId/quiz/attempts': { params: courseId },
   '/learn/:courseId/quiz/attempts/:n': { params: attemptParams, owner: 'employee' },

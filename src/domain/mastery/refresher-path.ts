@@ -65,8 +65,8 @@ export function pretestPlan(
 
 /**
  * The pre-assessment's questions: for each planned clause, judgement (non-recall) questions that
- * test it, preferring ones outside the last attempt and ones that test no clause outside the plan,
- * each question once. Only when the bank leaves no other way is a question of the last attempt
+ * test it, preferring ones outside the last attempt, then ones that test no clause outside the
+ * plan, then ones that test a single clause; each question once. Only when the bank leaves no other way is a question of the last attempt
  * drawn again. Question and choice order are shuffled like a quiz draw's.
  */
 export function drawPretest(
@@ -81,8 +81,12 @@ export function drawPretest(
     bank.filter((q) => !q.recall),
     rng,
   );
-  // Unseen questions on planned clauses only, then unseen ones touching other clauses, then seen ones.
-  const rank = (q: Question) => (seen.has(q.id) ? 2 : 0) + (q.clauses.every((c) => planned.has(c)) ? 0 : 1);
+  // Unseen before seen; then questions on planned clauses only; then one clause each, so a wrong
+  // answer sends as few other clauses as possible back to study.
+  const rank = (q: Question) =>
+    (seen.has(q.id) ? 4 : 0) +
+    (q.clauses.every((c) => planned.has(c)) ? 0 : 2) +
+    (q.clauses.length > 1 ? 1 : 0);
   const ordered = [...judgement].sort((a, b) => rank(a) - rank(b));
   const picked = new Set<Question>();
   for (const { clauseId, count } of plan) {
@@ -134,18 +138,24 @@ export interface RefresherState {
 }
 
 /** A decided pre-assessment: the short path (a decline, with no pre-assessment, is the full one). */
-export function onShortPath(refresher: RefresherState | null | undefined): refresher is RefresherState {
+export function onShortPath(refresher: RefresherState | null | undefined): boolean {
   return refresher?.status === 'decided' && refresher.pretestAttemptId !== null;
+}
+
+/** The clauses to study on the short path; null on any other path (the whole course). */
+export function shortPathStudy(refresher: RefresherState | null | undefined): readonly string[] | null {
+  return refresher && onShortPath(refresher) ? refresher.study : null;
 }
 
 /** The clauses the quiz draws from: the study clauses on the short path; null for the whole bank. */
 export function quizScope(refresher: RefresherState | null | undefined): string[] | null {
-  return onShortPath(refresher) && refresher.study.length > 0 ? [...refresher.study] : null;
+  const study = shortPathStudy(refresher);
+  return study && study.length > 0 ? [...study] : null;
 }
 
 /** Nothing left to study after the pre-assessment: the cycle needs only the attestation. */
 export function needsOnlyAttestation(refresher: RefresherState | null | undefined): boolean {
-  return onShortPath(refresher) && refresher.study.length === 0;
+  return shortPathStudy(refresher)?.length === 0;
 }
 
 /** Questions testing a scope clause, each naming only its scope clauses (so the draw covers those). */
@@ -179,4 +189,16 @@ export function sectionsToStudy(lesson: Lesson, study: readonly string[]): Lesso
 /** Lessons with at least one section to study, in reading order. */
 export function lessonsToStudy(course: Pick<Course, 'lessons'>, study: readonly string[]): Lesson[] {
   return course.lessons.filter((l) => sectionsToStudy(l, study).length > 0);
+}
+
+/** What a quiz attempt of the cycle draws from: the whole pool, or the study clauses' share of it. */
+export function quizDrawPlan<Q extends DrawableQuestion>(
+  course: Pick<Course, 'clauses' | 'quiz'>,
+  pool: readonly Q[],
+  refresher: RefresherState | null | undefined,
+): { bank: readonly Q[]; count: number; scope: string[] | null } {
+  const scope = quizScope(refresher);
+  if (!scope) return { bank: pool, count: course.quiz.questionsPerAttempt, scope: null };
+  const bank = scopedBank(pool, scope);
+  return { bank, count: scopedQuestionCount(course, scope, bank.length), scope };
 }

@@ -4,10 +4,13 @@ import exampleRoutes from './examples.js';
 import lessonRoutes from './lessons.js';
 import myTrainingRoutes from './my-training.js';
 import overviewRoutes from './overview.js';
+import practiceRoutes from './practice.js';
+import refresherRoutes from './refresher.js';
 
 /**
  * The learner's area: "My training" at `/`, and per course under `/learn/:courseId` the overview,
- * lessons (with feedback), the example gallery and the "Can I share this?" guide.
+ * lessons (with feedback), the example gallery, the "Can I share this?" guide and a refresher's start
+ * (the check of what the learner still knows).
  * The quiz and attestation pages under the same prefix belong to their own route plugins.
  */
 const learnRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -16,6 +19,8 @@ const learnRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(lessonRoutes);
   await app.register(exampleRoutes);
   await app.register(decideRoutes);
+  await app.register(practiceRoutes);
+  await app.register(refresherRoutes);
 };
 
 export default learnRoutes;

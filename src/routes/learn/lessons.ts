@@ -4,6 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { Course, Lesson } from '../../domain/course.js';
 import { Invalid } from '../../domain/errors.js';
+import { lessonHtmlFor } from '../../domain/jurisdictions.js';
+import { lessonsToStudy, sectionsToStudy } from '../../domain/mastery/refresher-path.js';
+import type { Region } from '../../domain/org-profile.js';
 import { FEEDBACK_KINDS, lessonPath } from '../../services/learning/index.js';
 import { formBody } from '../form-schema.js';
 import { requireUser } from '../guards.js';
@@ -14,7 +17,7 @@ import { LessonParams } from './schemas.js';
 export const FEEDBACK_MAX = 2000;
 
 const LessonQuery = Type.Object(
-  { feedback: Type.Optional(Type.Literal('sent')) },
+  { feedback: Type.Optional(Type.Literal('sent')), whole: Type.Optional(Type.Literal('1')) },
   { additionalProperties: false },
 );
 
@@ -33,15 +36,28 @@ interface FeedbackForm {
   errors: Array<{ field: string; message: string }>;
 }
 
+/**
+ * On a refresher's short path (issue #23): the lessons to study, and for this one only the sections
+ * teaching a study clause unless the learner asked for the whole lesson. Null: the whole course.
+ */
+interface StudyPath {
+  lessons: Lesson[];
+  /** The sections' HTML (notices narrowed for the learner), or null when the whole lesson shows. */
+  html: string | null;
+}
+
 function renderLesson(
   reply: FastifyReply,
   course: Course,
   lesson: Lesson,
   index: number,
   feedback: FeedbackForm,
+  path: StudyPath | null = null,
 ) {
-  const prev = course.lessons[index - 1];
-  const next = course.lessons[index + 1];
+  const sequence = path?.lessons.includes(course.lessons[index]!) ? path.lessons : course.lessons;
+  const at = sequence === course.lessons ? index : sequence.indexOf(course.lessons[index]!);
+  const prev = sequence[at - 1];
+  const next = sequence[at + 1];
   return reply.viewAsync('learn/lesson', {
     ...LEARN_ASSETS,
     // Lessons may hold branching scenarios (src/content/scenario-html.ts); the SCO packages this file too.
@@ -52,8 +68,10 @@ function renderLesson(
       title: lesson.title,
       objectives: lesson.objectives,
       minutes: lesson.minutes ?? null,
-      html: lesson.html,
+      html: path?.html ?? lesson.html,
       clauses: clauseList(course, lesson.clauses),
+      // Only the study sections: say so, and offer the rest.
+      wholeHref: path?.html ? `${lessonPath(course.id, lesson.id)}?whole=1` : null,
       action: `${lessonPath(course.id, lesson.id)}/feedback`,
     },
     n: index + 1,
@@ -61,6 +79,7 @@ function renderLesson(
     prev: prev ? { title: prev.title, href: lessonPath(course.id, prev.id) } : null,
     next: next ? { title: next.title, href: lessonPath(course.id, next.id) } : null,
     afterLast: { examples: `/learn/${course.id}/examples`, quiz: `/learn/${course.id}/quiz` },
+    studyPath: sequence !== course.lessons,
     feedback,
     feedbackMax: FEEDBACK_MAX,
   });
@@ -73,6 +92,22 @@ const blankFeedback = (sent: boolean): FeedbackForm => ({
   sent,
   errors: [],
 });
+
+function studyPath(
+  course: Course,
+  lesson: Lesson,
+  study: readonly string[],
+  shown: readonly Region[],
+  whole: boolean,
+): StudyPath {
+  const sections = sectionsToStudy(lesson, study);
+  // Every section is for study (or none is, a lesson the learner tested out of): the whole lesson shows.
+  const partial = !whole && sections.length > 0 && sections.length < lesson.sections.length;
+  return {
+    lessons: lessonsToStudy(course, study),
+    html: partial ? sections.map((s) => lessonHtmlFor(s.html, shown)).join('\n') : null,
+  };
+}
 
 type LessonRequest = FastifyRequest<{
   Params: Static<typeof LessonParams>;
@@ -101,7 +136,18 @@ async function showLesson(request: LessonRequest, reply: FastifyReply) {
     course,
   });
   const seen = shown.course.lessons[index] ?? lesson;
-  return renderLesson(reply, shown.course, seen, index, blankFeedback(request.query.feedback === 'sent'));
+  const study = await request.server.services.learning.studyClausesOf({ assignment });
+  const path = study
+    ? studyPath(shown.course, seen, study, shown.jurisdictions, request.query.whole === '1')
+    : null;
+  return renderLesson(
+    reply,
+    shown.course,
+    seen,
+    index,
+    blankFeedback(request.query.feedback === 'sent'),
+    path,
+  );
 }
 
 /** `POST .../feedback`: stores the question for HR; a blank message shows the form again with the error. */

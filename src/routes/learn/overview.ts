@@ -1,10 +1,33 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { lessonPath } from '../../services/learning/index.js';
+import type { Course, Lesson } from '../../domain/course.js';
+import { lessonsToStudy } from '../../domain/mastery/refresher-path.js';
+import { lessonPath, type RefresherStanding } from '../../services/learning/index.js';
 import { requireUser } from '../guards.js';
 import { reattestPageView } from '../records/attest-view.js';
-import { completedOn, formatDate, LEARN_ASSETS, stateBadge } from './format.js';
+import { clauseList, completedOn, formatDate, LEARN_ASSETS, stateBadge } from './format.js';
 import { findCourse } from './lookup.js';
 import { CourseParams, NoQuery } from './schemas.js';
+
+/** The refresher panel: the offer, the check under way, or the short path's clauses. */
+function refresherView(course: Course, standing: RefresherStanding) {
+  if (!standing) return null;
+  const base = `/learn/${course.id}/refresher`;
+  if (standing.kind === 'offer') return { kind: 'offer', offer: { ...standing, base } };
+  if (standing.kind === 'pending') return { kind: 'pending', href: `${base}/pretest` };
+  const { testedOut, study } = standing.refresher;
+  return {
+    kind: 'short',
+    href: `${base}/result`,
+    testedOut: testedOut.length,
+    study: clauseList(course, study),
+  };
+}
+
+/** On the short path: the first lesson to study not read yet, else the quiz on the study clauses. */
+function studyResume(course: Course, toStudy: readonly Lesson[], viewed: ReadonlySet<string>): string {
+  const next = toStudy.find((l) => !viewed.has(l.id));
+  return next ? lessonPath(course.id, next.id) : `/learn/${course.id}/quiz`;
+}
 
 function resumeLabel(started: boolean, completed: boolean): string {
   if (completed) return 'Review the lessons';
@@ -32,8 +55,17 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return reply.viewAsync(view.template, view.data);
         }
       }
-      const lessons = course.lessons.map((lesson, i) => ({
-        n: i + 1,
+      // A refresher's start offers the check of what the learner still knows; after it, the
+      // lessons listed are only those teaching the clauses left to study (issue #23).
+      const refresher = await app.services.learning.refresherStanding({
+        course,
+        cycle,
+        now: app.clock.now(),
+      });
+      const study = refresher?.kind === 'short' ? refresher.refresher.study : null;
+      const listed = study ? lessonsToStudy(course, study) : course.lessons;
+      const lessons = listed.map((lesson) => ({
+        n: course.lessons.indexOf(lesson) + 1,
         title: lesson.title,
         minutes: lesson.minutes ?? null,
         href: lessonPath(course.id, lesson.id),
@@ -49,8 +81,9 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           minutes: course.estimatedMinutes,
         },
         lessons,
-        viewedCount: standing.viewed.size,
-        resume: standing.resume,
+        viewedCount: listed.filter((l) => standing.viewed.has(l.id)).length,
+        refresher: refresherView(course, refresher),
+        resume: study ? studyResume(course, listed, standing.viewed) : standing.resume,
         resumeLabel: resumeLabel(standing.started, completed !== null),
         badge: stateBadge(standing.assignment?.state ?? null, standing.viewed.size > 0),
         due: formatDate(standing.assignment?.dueAt),

@@ -1,4 +1,5 @@
 import type { Course, Question } from '../../domain/course.js';
+import { quizDrawPlan } from '../../domain/mastery/refresher-path.js';
 import {
   type Answers,
   attemptsAllowed,
@@ -30,13 +31,16 @@ export function introView(ctx: QuizContext, now: Date) {
     course: { id: course.id, title: course.title },
     base: quizBase(course.id),
     rules: {
-      questions: course.quiz.questionsPerAttempt,
+      // A refresher's short path asks fewer questions, on the clauses left to study.
+      questions: quizDrawPlan(course, course.questions, ctx.cycle.refresher).count,
       passingScore: course.quiz.passingScore,
       allowed: status.allowed,
       cooldownMinutes: course.quiz.cooldownMinutes,
       timeLimitMinutes: course.quiz.timeLimitMinutes ?? null,
     },
     status: { kind: s.kind, used: status.used, left: status.left },
+    /** Not required because a refresher's check covered every clause (issue #23), not an attest-only cycle. */
+    testedOut: s.kind === 'not-required' && ctx.cycle.requirement === 'full',
     attemptNo: s.kind === 'open' ? s.attemptNo : s.kind === 'passed' ? s.attemptNo : null,
     deadline: s.kind === 'open' ? formatDateTime(s.deadline) : null,
     cooldown:

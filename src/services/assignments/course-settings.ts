@@ -34,6 +34,7 @@ export function defaultSettings(course: Course, now: Date): CourseSettingsDoc {
     graceDays: r.graceDays,
     reminders: { ...REMINDER_DEFAULTS },
     retired: false,
+    testOut: true,
     campaign: null,
     updatedAt: now,
     updatedBy: null,

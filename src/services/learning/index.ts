@@ -10,7 +10,9 @@ import {
   recordClauseReviews,
   recordQuizResult,
 } from './mastery.js';
+import { answerPractice, openPractice } from './practice.js';
 import { courseProgress, myTraining, recordLessonView } from './progress.js';
+import { declineTestOut, refresherStanding, studyClausesOf } from './refresher.js';
 
 export {
   type ClassifyResult,
@@ -37,6 +39,7 @@ export {
   reviewsOfAnswer,
   reviewsOfResult,
 } from './mastery.js';
+export { answerPractice, openPractice, type PracticeAnswer, type PracticeState } from './practice.js';
 export {
   type CourseProgress,
   courseProgress,
@@ -46,6 +49,7 @@ export {
   resumeLocation,
   type TrainingSummary,
 } from './progress.js';
+export { declineTestOut, type RefresherStanding, refresherStanding, studyClausesOf } from './refresher.js';
 
 /** The learning area's commands, bound to the service context in services/index.ts (`app.services.learning`). */
 export const learningCommands = {
@@ -58,10 +62,15 @@ export const learningCommands = {
   submitFeedback,
   courseForLearner,
   courseForLearnerOf,
+  refresherStanding,
+  declineTestOut,
+  studyClausesOf,
   recordClauseReviews,
   recordQuizResult,
   recordClauseAnswer,
   clauseMemoryOf,
   clauseHistory,
   rebuildClauseMemory,
+  openPractice,
+  answerPractice,
 };

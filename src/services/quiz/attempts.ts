@@ -5,6 +5,7 @@ import { attemptsRepository } from '../../db/repositories/attempts.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import { Conflict, Invalid, NotFound } from '../../domain/errors.js';
 import { courseForJurisdictions } from '../../domain/jurisdictions.js';
+import { quizDrawPlan } from '../../domain/mastery/refresher-path.js';
 import type { Region } from '../../domain/org-profile.js';
 import {
   type AnswerForm,
@@ -29,7 +30,9 @@ function refusal(quiz: QuizContext, now: Date): string {
   const s = quiz.status.state;
   switch (s.kind) {
     case 'not-required':
-      return 'This training cycle asks only for your attestation; the quiz is not required.';
+      return quiz.cycle.requirement === 'attest-only'
+        ? 'This training cycle asks only for your attestation; the quiz is not required.'
+        : 'Your check of what you still know covered every clause: only your attestation is left.';
     case 'passed':
       return 'You have already passed this quiz.';
     case 'cooldown':
@@ -60,6 +63,8 @@ function newAttempt(
   const { course, cycle } = quiz;
   // Questions marked for other jurisdictions never enter this learner's pool.
   const pool = courseForJurisdictions(course, jurisdictions).questions;
+  // A refresher's short path draws from the clauses left to study (issue #23).
+  const plan = quizDrawPlan(course, pool, cycle.refresher);
   const seed = randomBytes(8).toString('hex');
   return {
     _id: attemptKey(cycle._id, n),
@@ -70,12 +75,14 @@ function newAttempt(
     contentVersion: course.version,
     seed,
     choiceKey: newChoiceKey(),
-    draw: drawQuestions(pool, course.quiz.questionsPerAttempt, seededRng(seed)),
+    draw: drawQuestions(plan.bank, plan.count, seededRng(seed)),
     answers: {},
     startedAt: now,
     deadline: deadlineFor(course.quiz, now),
     savedAt: null,
     status: 'open',
+    purpose: 'quiz',
+    scope: plan.scope,
   };
 }
 

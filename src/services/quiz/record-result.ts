@@ -11,6 +11,7 @@ import type { ServiceContext } from '../context.js';
 import { recordQuizResult } from '../learning/mastery.js';
 import { evaluateCompletion } from '../records/completion.js';
 import { questionMap } from './course.js';
+import { recordPretestOutcome } from './pretest-outcome.js';
 
 /**
  * Everything that follows a stored result: idempotent single-document writes, so they can be
@@ -24,14 +25,25 @@ import { questionMap } from './course.js';
  */
 export async function applyResult(
   ctx: ServiceContext,
-  input: { course: Course; cycle: CycleDoc; result: AttemptResultDoc; now: Date },
+  input: {
+    course: Course;
+    cycle: CycleDoc;
+    result: AttemptResultDoc;
+    now: Date;
+    /** The request that inserted the result (not a repair): it audits a pre-assessment's decision. */
+    created?: boolean;
+  },
 ): Promise<void> {
   const { course, cycle, result, now } = input;
   if (cycle._id !== result.cycleId) throw new Error(`result ${result._id} is not of cycle ${cycle._id}`);
   await attemptsRepository(ctx.models).markGraded(result._id);
   // Clause memory (issue #23), for every purpose (quiz or pre-assessment); once per result.
   await recordQuizResult(ctx, { result, now });
-  const after = await recordOutcome(ctx.models, course, cycle, result, now);
+  // A refresher's pre-assessment decides the path instead of passing or failing (issue #23).
+  const after =
+    result.purpose === 'pretest'
+      ? await recordPretestOutcome(ctx, { course, cycle, result, now, announce: input.created === true })
+      : await recordOutcome(ctx.models, course, cycle, result, now);
   if (!after) return;
   // The first attempt started the cycle; this covers a crash between that attempt's insert and its start.
   if (!after.startedAt) await markCycleStarted(ctx.models, after._id, now);
@@ -93,6 +105,7 @@ export async function gradeAndRecord(
     submittedAt,
     receivedAt: now,
     timedOut: attempt.deadline !== null && now > attempt.deadline,
+    purpose: attempt.purpose ?? 'quiz',
   };
   if (!(await attempts.insertResult(result))) {
     const existing = await attempts.findResult(attempt._id);
@@ -112,12 +125,13 @@ export async function gradeAndRecord(
         score: grade.score,
         passed: grade.passed,
         timedOut: result.timedOut,
+        ...(result.purpose === 'pretest' ? { purpose: 'pretest' } : {}),
         // The questions served, recorded now rather than at the start (see startAttempt).
         questions: attempt.draw.map((d) => d.questionId),
       },
     },
     now,
   );
-  await applyResult(ctx, { course, cycle, result, now });
+  await applyResult(ctx, { course, cycle, result, now, created: true });
   return { result, created: true };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { assignmentKey, attemptKey, cycleKey, lessonViewKey } from '../../db/keys.js';
+import { assignmentKey, attemptKey, cycleKey, lessonViewKey, pretestAttemptKey } from '../../db/keys.js';
 import type { AuditEventDoc } from '../../db/models/audit-event.js';
 import type { Models } from '../../db/models/index.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
@@ -89,7 +89,8 @@ async function attemptsOf(models: Models, cycleId: string) {
 /** The records of one cycle a pack is built from, each read by its `_id` (the audit log by subject). */
 async function cycleRecords(models: Models, course: Course, cycle: CycleDoc) {
   const cycleId = cycle._id;
-  const [views, attempts, attestation, certificate, events] = await Promise.all([
+  const pretestId = pretestAttemptKey(cycleId);
+  const [views, attempts, attestation, certificate, events, pretest] = await Promise.all([
     Promise.all(
       course.lessons.map((l) =>
         models.LessonView.findById(lessonViewKey(cycleId, l.id)).lean<LessonViewDoc>(),
@@ -100,8 +101,15 @@ async function cycleRecords(models: Models, course: Course, cycle: CycleDoc) {
     cycle.certificateCode ? models.Certificate.findById(cycle.certificateCode).lean<CertificateDoc>() : null,
     // A full scan by subject: acceptable for this rare export (FerretDB indexes only `_id`).
     models.AuditEvent.find({ subjectId: cycle.userId }).sort({ _id: 1 }).lean<AuditEventDoc[]>(),
+    // A refresher's pre-assessment, beside the numbered attempts.
+    cycle.refresher?.pretestAttemptId
+      ? Promise.all([
+          models.Attempt.findById(pretestId).lean<AttemptDoc>(),
+          models.AttemptResult.findById(pretestId).lean<AttemptResultDoc>(),
+        ])
+      : null,
   ]);
-  return { views, attempts, attestation, certificate, events };
+  return { views, attempts, attestation, certificate, events, pretest };
 }
 
 /**
@@ -122,11 +130,12 @@ export async function buildEvidencePack(
     trainingRepository(models).findCycle(cycleKey(input.userId, input.courseId, input.n)),
   ]);
   if (!person || !cycle) return null;
-  const [{ views, attempts, attestation, certificate, events }, attestations] = await Promise.all([
+  const [{ views, attempts, attestation, certificate, events, pretest }, attestations] = await Promise.all([
     cycleRecords(models, course, cycle),
     attestationHistory(models, cycle),
   ]);
   const open = new Set(attempts.filter((a) => !a.result).map((a) => a.attempt._id));
+  if (pretest?.[0] && !pretest[1]) open.add(pretest[0]._id);
   const notices = attestation ? await noticesSigned(models, attestation) : [];
   return {
     format: EVIDENCE_FORMAT,
@@ -147,6 +156,9 @@ export async function buildEvidencePack(
       })),
     lessonsTotal: course.lessons.length,
     attempts: attempts.map(({ attempt, result }) => attemptEvidence(course, attempt, result)),
+    pretest: pretest?.[0]
+      ? { ...attemptEvidence(course, pretest[0], pretest[1]), purpose: 'pretest' as const }
+      : null,
     attestation: attestation ? { ...attestationEvidence(attestation), noticesShown: notices } : null,
     attestations,
     certificate: certificate ? certificateEvidence(certificate) : null,
@@ -182,6 +194,9 @@ async function attestationHistory(models: Models, cycle: CycleDoc) {
         ...versions,
         completedAt: c.completedAt,
         certificateCode: c.certificateCode,
+        // A refresher's path: how many clauses the learner tested out of and studied (issue #23).
+        testedOut: c.refresher?.status === 'decided' ? c.refresher.testedOut.length : null,
+        studied: c.refresher?.status === 'decided' ? c.refresher.study.length : null,
       },
     ];
   });
@@ -296,6 +311,25 @@ function cycleEvidence(cycle: CycleDoc) {
     completedAt: cycle.completedAt,
     expiresAt: cycle.expiresAt,
     certificateCode: cycle.certificateCode,
+    refresher: refresherEvidence(cycle),
+  };
+}
+
+/**
+ * Why a refresher was short or long: the clauses the pre-assessment showed the learner still knows,
+ * those studied, those changed since their last attestation, or that they declined the check.
+ */
+function refresherEvidence(cycle: CycleDoc) {
+  const r = cycle.refresher;
+  if (!r) return null;
+  return {
+    status: r.status,
+    declined: r.status === 'decided' && r.pretestAttemptId === null,
+    pretestAttemptId: r.pretestAttemptId,
+    changed: r.changed,
+    testedOut: r.testedOut,
+    studied: r.study,
+    decidedAt: r.decidedAt,
   };
 }
 

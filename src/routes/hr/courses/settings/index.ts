@@ -25,6 +25,7 @@ const SettingsBody = formBody({
   overdueEveryDays: Num,
   escalateAfterDays: Num,
   retired: Type.Optional(Type.Literal('yes')),
+  testOut: Type.Optional(Type.Literal('yes')),
 });
 const RenewalBody = formBody({
   requirement: Type.Union([Type.Literal('attest-only'), Type.Literal('full')]),
