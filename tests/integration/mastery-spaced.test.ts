@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cycleKey } from '../../src/db/keys.js';
+import { clauseMemoryKey, cycleKey, practiceSessionKey } from '../../src/db/keys.js';
 import type { OutboxDoc } from '../../src/db/models/hr.js';
+import type { ClauseMemoryDoc } from '../../src/db/models/mastery.js';
+import type { PracticeSessionDoc } from '../../src/db/models/practice.js';
 import type { Course } from '../../src/domain/course.js';
 import { outboxMailer } from '../../src/mail/transport.js';
 import { defaultSettings } from '../../src/services/assignments/course-settings.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { buildAssignment, buildCycle, COURSE_ID } from '../factories.js';
-import { createTestApp, createUser, type TestApp } from '../helpers/app.js';
+import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 
 /** Spaced refreshers between cycles (issue #23): the sweep's one e-mail per learner per period. */
 
@@ -102,5 +104,112 @@ describe('spaced refresher sweep', () => {
     await sweep('2026-04-10T06:00:00Z');
     await sweep('2026-07-10T06:00:00Z');
     expect(await spacedMail(learner.email)).toHaveLength(0);
+  });
+});
+
+/** HTML entities back to text. */
+const text = (html: string) =>
+  html
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/** The right form for the item on the page: the example's verdict, or the shown positions of the right options. */
+function rightAnswer(
+  html: string,
+  session: PracticeSessionDoc,
+  index: number,
+): Record<string, string | string[]> {
+  const item = session.items[index]!;
+  if (item.kind === 'example') return { answer: course.examples.find((e) => e.id === item.id)!.verdict };
+  const q = course.questions.find((x) => x.id === item.id)!;
+  if (!('options' in q)) throw new Error('not a choice question');
+  const shown = [...text(html).matchAll(/name="choice" value="(\d+)">\s*<label[^>]*>([^<]*)<\/label>/g)];
+  const right = shown
+    .filter(([, , label]) => q.options.find((o) => o.text === label)?.correct)
+    .map(([, v]) => v!);
+  return { choice: right.length === 1 ? right[0]! : right };
+}
+
+describe('the practice page', () => {
+  it('asks the most-due clauses one item at a time, checks each answer on the server, and feeds memory once', async () => {
+    const weak = course.clauses[2]!;
+    const learner = await completedLearner(weak.id);
+    t.clock.set('2026-04-10T08:00:00Z');
+    const session = await loginAs(t.app, learner.email);
+    const url = `/learn/${COURSE_ID}/practice`;
+
+    const first = await session.get(url);
+    expect(first.statusCode).toBe(200);
+    const practice = await t.app.db.models.PracticeSession.findById(
+      practiceSessionKey(learner._id, COURSE_ID, '2026-04-10'),
+    ).lean<PracticeSessionDoc>();
+    expect(practice!.clauses).toHaveLength(3);
+    expect(practice!.clauses[0]).toBe(weak.id);
+    expect(practice!.items.length).toBeGreaterThanOrEqual(3);
+    expect(first.body).toContain(`Item 1 of ${practice!.items.length}`);
+    // Nothing of the answer before the learner answers.
+    const item0 = practice!.items[0]!;
+    const example0 = course.examples.find((e) => e.id === item0.id);
+    if (item0.kind === 'example') expect(text(first.body)).not.toContain(example0!.reasons[0]!);
+    expect(first.body).not.toContain('Correct');
+
+    const memoryBefore = await t.app.db.models.ClauseMemory.findById(
+      clauseMemoryKey(learner._id, COURSE_ID),
+    ).lean<ClauseMemoryDoc>();
+    let page = first.body;
+    for (let i = 0; i < practice!.items.length; i += 1) {
+      const res = await session.post(`${url}/${i + 1}`, rightAnswer(page, practice!, i), url);
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      expect(res.body).toContain('Correct');
+      page = (await session.get(url)).body;
+    }
+    expect(page).toContain("You have finished today's practice");
+
+    const memory = await t.app.db.models.ClauseMemory.findById(
+      clauseMemoryKey(learner._id, COURSE_ID),
+    ).lean<ClauseMemoryDoc>();
+    expect(memory!.applied.length).toBe(memoryBefore!.applied.length + practice!.items.length);
+    expect(memory!.clauses[weak.id]!.reps).toBeGreaterThan(memoryBefore!.clauses[weak.id]!.reps);
+
+    // Answering an item again changes nothing: the first answer counts.
+    const again = await session.post(`${url}/1`, rightAnswer(first.body, practice!, 0), url);
+    expect(again.body).toContain('your first answer is the one that counts');
+    const after = await t.app.db.models.ClauseMemory.findById(
+      clauseMemoryKey(learner._id, COURSE_ID),
+    ).lean<ClauseMemoryDoc>();
+    expect(after!.applied).toEqual(memory!.applied);
+  });
+
+  it('a wrong answer is marked wrong with the reason, and an empty answer asks again', async () => {
+    const learner = await completedLearner(course.clauses[0]!.id);
+    t.clock.set('2026-04-10T08:00:00Z');
+    const session = await loginAs(t.app, learner.email);
+    const url = `/learn/${COURSE_ID}/practice`;
+    await session.get(url);
+    const empty = await session.post(`${url}/1`, {}, url);
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('Choose an answer, then check it.');
+    const practice = await t.app.db.models.PracticeSession.findById(
+      practiceSessionKey(learner._id, COURSE_ID, '2026-04-10'),
+    ).lean<PracticeSessionDoc>();
+    const item = practice!.items[0]!;
+    const wrong: Record<string, string> =
+      item.kind === 'example'
+        ? {
+            answer:
+              course.examples.find((e) => e.id === item.id)!.verdict === 'acceptable'
+                ? 'unacceptable'
+                : 'acceptable',
+          }
+        : { choice: '99' };
+    const res = await session.post(`${url}/1`, wrong, url);
+    if (item.kind === 'example') {
+      expect(res.body).toContain('Not quite');
+      expect(text(res.body)).toContain(course.examples.find((e) => e.id === item.id)!.reasons[0]!);
+    } else expect(res.statusCode).toBe(400);
+    expect((await session.post(`${url}/40`, { answer: 'acceptable' }, url)).statusCode).toBe(404);
   });
 });

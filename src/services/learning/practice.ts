@@ -1,0 +1,176 @@
+import { insertOnce } from '../../db/insert-once.js';
+import { clauseAnswerKey, practiceSessionKey } from '../../db/keys.js';
+import type { ClauseAnswerDoc, PracticeSessionDoc } from '../../db/models/practice.js';
+import type { ChoiceOption, Course, ExamplePost, PostVerdict, Question } from '../../domain/course.js';
+import { dayKey } from '../../domain/dates.js';
+import { Invalid, NotFound } from '../../domain/errors.js';
+import { mostDue } from '../../domain/mastery/memory.js';
+import { type PracticeItemRef, practiceItems, SPACED_CLAUSE_COUNT } from '../../domain/mastery/spaced.js';
+import { gradeQuestion } from '../../domain/quiz/grading.js';
+import { seededRng, shuffled } from '../../domain/quiz/random.js';
+import type { ServiceContext } from '../context.js';
+import { clauseMemoryOf, recordClauseAnswer } from './mastery.js';
+
+/**
+ * The five-minute spaced practice between cycles (issue #23): the clauses most due for review in
+ * the learner's memory, an example post and a choice question for each, one at a time, graded on
+ * the server with feedback after each answer. It feeds clause memory; it asks for no attestation.
+ * One practice per learner, course and UTC day (`practice_sessions`, insert-once), so the draw
+ * stays put while the learner works through it.
+ */
+
+export interface PracticeLearner {
+  id: string;
+  department: string;
+}
+
+export interface PracticeState {
+  session: PracticeSessionDoc;
+  /** Index of the first item not answered yet; null when every item is. */
+  next: number | null;
+  answered: number;
+}
+
+const itemKey = (item: PracticeItemRef) => `${item.kind}-${item.id}`;
+
+/** Today's practice (drawn now if it is the first visit today) and how far the learner is. */
+export async function openPractice(
+  ctx: ServiceContext,
+  input: { learner: PracticeLearner; course: Course; now: Date },
+): Promise<PracticeState> {
+  const session = await todaysSession(ctx, input);
+  const answers = await answersOf(ctx, session);
+  const next = answers.indexOf(null);
+  return { session, next: next === -1 ? null : next, answered: answers.filter(Boolean).length };
+}
+
+async function todaysSession(
+  ctx: ServiceContext,
+  input: { learner: PracticeLearner; course: Course; now: Date },
+): Promise<PracticeSessionDoc> {
+  const { learner, course, now } = input;
+  const _id = practiceSessionKey(learner.id, course.id, dayKey(now));
+  const existing = await ctx.models.PracticeSession.findById(_id).lean<PracticeSessionDoc>();
+  if (existing) return existing;
+  const memory = await clauseMemoryOf(ctx, { userId: learner.id, courseId: course.id });
+  const clauses = mostDue(
+    memory,
+    course.clauses.map((c) => c.id),
+    now,
+    SPACED_CLAUSE_COUNT,
+  );
+  return insertOnce<PracticeSessionDoc>(ctx.models.PracticeSession, {
+    _id,
+    userId: learner.id,
+    courseId: course.id,
+    day: dayKey(now),
+    contentVersion: course.version,
+    clauses,
+    items: practiceItems(course, clauses, _id),
+    createdAt: now,
+  });
+}
+
+async function answersOf(
+  ctx: ServiceContext,
+  session: PracticeSessionDoc,
+): Promise<(ClauseAnswerDoc | null)[]> {
+  return Promise.all(
+    session.items.map((item) =>
+      ctx.models.ClauseAnswer.findById(
+        clauseAnswerKey(session.userId, session.courseId, 'practice', session._id, itemKey(item)),
+      ).lean<ClauseAnswerDoc>(),
+    ),
+  );
+}
+
+/** The options of a practice question in the order shown (fixed per practice and question). */
+export function shownOptions(session: PracticeSessionDoc, question: Question): ChoiceOption[] {
+  if (question.type !== 'single' && question.type !== 'truefalse' && question.type !== 'multiple') return [];
+  return question.fixedOrder
+    ? question.options
+    : shuffled(question.options, seededRng(`${session._id}:${question.id}`));
+}
+
+/** What the page shows for one item: the example or the question, from the course. */
+export function itemContent(
+  course: Course,
+  item: PracticeItemRef,
+): { example: ExamplePost; question: null } | { example: null; question: Question } {
+  if (item.kind === 'example') {
+    const example = course.examples.find((e) => e.id === item.id);
+    if (example) return { example, question: null };
+  } else {
+    const question = course.questions.find((q) => q.id === item.id);
+    if (question) return { example: null, question };
+  }
+  throw new NotFound('This practice item is no longer in the course. Open the practice again tomorrow.');
+}
+
+export interface PracticeAnswer {
+  session: PracticeSessionDoc;
+  index: number;
+  item: PracticeItemRef;
+  correct: boolean;
+  /** False when the item had been answered before: the first answer is the one that counts. */
+  recorded: boolean;
+}
+
+/**
+ * Grades one answer of today's practice and records it (once per item: a repeated post changes
+ * nothing). `verdict` answers an example; `choices` (positions in the order shown) a question.
+ */
+export async function answerPractice(
+  ctx: ServiceContext,
+  input: {
+    learner: PracticeLearner;
+    course: Course;
+    index: number;
+    verdict?: PostVerdict;
+    choices?: number[];
+    now: Date;
+  },
+): Promise<PracticeAnswer> {
+  const { learner, course, index, now } = input;
+  const session = await ctx.models.PracticeSession.findById(
+    practiceSessionKey(learner.id, course.id, dayKey(now)),
+  ).lean<PracticeSessionDoc>();
+  const item = session?.items[index];
+  if (!session || !item) throw new NotFound('There is no such practice item today. Open the practice again.');
+  const content = itemContent(course, item);
+  const correct = content.example
+    ? gradeExample(content.example, input.verdict)
+    : gradeChoices(session, content.question, input.choices);
+  const clauses = content.example ? content.example.clauses : content.question.clauses;
+  const { recorded, answer } = await recordClauseAnswer(ctx, {
+    userId: learner.id,
+    courseId: course.id,
+    department: learner.department,
+    source: 'practice',
+    scope: session._id,
+    itemId: itemKey(item),
+    clauses,
+    correct,
+    now,
+  });
+  return { session, index, item, correct: recorded ? correct : answer.correct, recorded };
+}
+
+function gradeExample(example: ExamplePost, verdict: PostVerdict | undefined): boolean {
+  if (!verdict) throw new Invalid('Choose acceptable, ask first or not acceptable, then check your answer.');
+  return verdict === example.verdict;
+}
+
+function gradeChoices(
+  session: PracticeSessionDoc,
+  question: Question,
+  choices: number[] | undefined,
+): boolean {
+  const shown = shownOptions(session, question);
+  const picked = [...new Set(choices ?? [])];
+  if (!picked.length) throw new Invalid('Choose an answer, then check it.');
+  if (picked.some((i) => !Number.isInteger(i) || i < 0 || i >= shown.length))
+    throw new Invalid('That answer is not one of the choices.');
+  if (question.type !== 'multiple' && picked.length > 1) throw new Invalid('Choose one answer.');
+  return gradeQuestion(question, { choiceIds: picked.map((i) => shown[i]!.id) }) === 1;
+}
