@@ -16,6 +16,8 @@ export interface CourseSettingsInput {
   retired: boolean;
   /** Refresher cycles start with the check of what the learner still knows (issue #23). */
   testOut: boolean;
+  /** Months between five-minute spaced refreshers between cycles (issue #23); 0 = off. */
+  spacedEveryMonths: number;
 }
 
 /** The course settings form, as the browser sends it (check boxes are absent when unticked). */
@@ -34,6 +36,8 @@ export interface SettingsForm {
   escalateAfterDays: string;
   retired?: 'yes';
   testOut?: 'yes';
+  /** Absent (a form from before the setting) or empty: off. */
+  spacedEveryMonths?: string;
 }
 
 function int(
@@ -79,6 +83,9 @@ export function parseSettingsForm(f: SettingsForm): { settings: CourseSettingsIn
     },
     retired: f.retired === 'yes',
     testOut: f.testOut === 'yes',
+    spacedEveryMonths: f.spacedEveryMonths?.trim()
+      ? int(errors, 'spacedEveryMonths', f.spacedEveryMonths, 0, 12, 'Spaced refreshers')
+      : 0,
   };
   return { settings, errors };
 }

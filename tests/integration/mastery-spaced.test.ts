@@ -213,3 +213,54 @@ describe('the practice page', () => {
     expect((await session.post(`${url}/40`, { answer: 'acceptable' }, url)).statusCode).toBe(404);
   });
 });
+
+describe("HR's spaced refresher setting", () => {
+  const settingsUrl = `/hr/courses/${COURSE_ID}/settings`;
+  const form = (spacedEveryMonths: string) => ({
+    validityMonths: '12',
+    windowDays: '30',
+    graceDays: '14',
+    expiryBasis: 'completion',
+    cycleKind: 'rolling',
+    calendarMonth: '',
+    calendarDay: '',
+    onAssignment: 'yes',
+    daysBeforeDue: '7',
+    onDueDate: 'yes',
+    overdueEveryDays: '7',
+    escalateAfterDays: '14',
+    testOut: 'yes',
+    spacedEveryMonths,
+  });
+
+  it('is set per course on the settings page, checked, and the sweep follows it', async () => {
+    await setSpaced(0);
+    t.clock.set('2026-03-02T09:00:00Z');
+    await createUser(t.app, { email: 'hr-spaced@example.com', role: 'hr' });
+    const hr = await loginAs(t.app, 'hr-spaced@example.com');
+    const page = await hr.get(settingsUrl);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('name="spacedEveryMonths" inputmode="numeric" value="0"');
+
+    const bad = await hr.post(settingsUrl, form('13'), settingsUrl);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Spaced refreshers must be a whole number from 0 to 12.');
+    expect(bad.body).toContain('value="13"');
+
+    expect((await hr.post(settingsUrl, form('3'), settingsUrl)).statusCode).toBe(303);
+    const stored = await t.app.db.models.CourseSettings.findById(COURSE_ID).lean();
+    expect(stored!.spacedEveryMonths).toBe(3);
+    expect((await hr.get(settingsUrl)).body).toContain(
+      'name="spacedEveryMonths" inputmode="numeric" value="3"',
+    );
+
+    const learner = await completedLearner(course.clauses[1]!.id);
+    await sweep('2026-04-10T06:00:00Z');
+    expect(await spacedMail(learner.email)).toHaveLength(1);
+
+    // A form without the field (older pages, other tests) leaves spaced refreshers off.
+    const { spacedEveryMonths: _omit, ...without } = form('3');
+    expect((await hr.post(settingsUrl, without, settingsUrl)).statusCode).toBe(303);
+    expect((await t.app.db.models.CourseSettings.findById(COURSE_ID).lean())!.spacedEveryMonths).toBe(0);
+  });
+});

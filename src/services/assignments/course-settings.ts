@@ -35,6 +35,7 @@ export function defaultSettings(course: Course, now: Date): CourseSettingsDoc {
     reminders: { ...REMINDER_DEFAULTS },
     retired: false,
     testOut: true,
+    spacedEveryMonths: 0,
     campaign: null,
     updatedAt: now,
     updatedBy: null,

@@ -26,6 +26,7 @@ const SettingsBody = formBody({
   escalateAfterDays: Num,
   retired: Type.Optional(Type.Literal('yes')),
   testOut: Type.Optional(Type.Literal('yes')),
+  spacedEveryMonths: Type.Optional(Num),
 });
 const RenewalBody = formBody({
   requirement: Type.Union([Type.Literal('attest-only'), Type.Literal('full')]),
