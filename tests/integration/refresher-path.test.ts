@@ -174,6 +174,10 @@ describe('a refresher cycle with test-out', () => {
     expect(c.passedAt).toEqual(pretest!.submittedAt);
     const result = await l.session!.get(`${REFRESHER}/result`);
     expect(result.body).toContain('You still know every clause');
+    const overview = await l.session!.get(LEARN);
+    expect(overview.body).toContain('only signing the full current policy is left');
+    expect(overview.body).toContain('No lessons to study in this refresher');
+    expect(overview.body).not.toContain(`${LEARN}/lessons/`);
     const quiz = await l.session!.get(`${LEARN}/quiz`);
     expect(quiz.body).toMatch(/only your attestation is left/i);
     const started = await l.session!.post(`${LEARN}/quiz/attempts`, {}, `${LEARN}/quiz`);

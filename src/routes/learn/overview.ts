@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Course, Lesson } from '../../domain/course.js';
-import { lessonsToStudy } from '../../domain/mastery/refresher-path.js';
+import { lessonsToStudy, quizDrawPlan } from '../../domain/mastery/refresher-path.js';
 import { lessonPath, type RefresherStanding } from '../../services/learning/index.js';
 import { requireUser } from '../guards.js';
 import { reattestPageView } from '../records/attest-view.js';
@@ -94,7 +94,11 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         certificateUrl: cycle?.certificateCode
           ? `/certificates/${encodeURIComponent(cycle.certificateCode)}.pdf`
           : null,
-        counts: { examples: course.examples.length, questions: course.quiz.questionsPerAttempt },
+        counts: {
+          examples: course.examples.length,
+          // A refresher's short path asks fewer questions, on the clauses left to study.
+          questions: quizDrawPlan(course, course.questions, cycle?.refresher).count,
+        },
       });
     },
   );

@@ -84,8 +84,10 @@ export async function startPretest(
     purpose: 'pretest',
     scope: plan.map((p) => p.clauseId),
   };
-  // A second click finds the first one's attempt: the insert is keyed by the cycle.
-  if (!(await attemptsRepository(ctx.models).insertAttempt(attempt))) return;
+  // A second click finds the first one's attempt: the insert is keyed by the cycle. The pending
+  // record is written again only when the cycle, as read, lacks it (a start cut short after the insert).
+  const inserted = await attemptsRepository(ctx.models).insertAttempt(attempt);
+  if (!inserted && cycle.refresher) return;
   const refresher: RefresherRecord = {
     status: 'pending',
     pretestAttemptId: attempt._id,
@@ -96,6 +98,7 @@ export async function startPretest(
   };
   const training = trainingRepository(ctx.models);
   await training.updateCycle(cycle._id, { refresher });
+  if (!inserted) return;
   await ctx.audit.append(
     {
       actorId: learner.id,
