@@ -17,6 +17,7 @@ import { gradeAndRecord } from '../quiz/record-result.js';
 import { attest } from '../records/attestation.js';
 import { seedDemoProfile } from './organisation.js';
 import { leaverSteps } from './quiz-history.js';
+import { REFRESHER_PEOPLE, seedRefreshers } from './refreshers.js';
 import { DEMO_PEOPLE_REGIONS } from './regions.js';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -190,6 +191,8 @@ const EARLY_COMPLETIONS: DemoCompletion[] = [
   { email: 'chloe.costa@demo.test', completedDaysAgo: 350, failedFirst: true },
   { email: 'ben.bauer@demo.test', completedDaysAgo: 45 },
   { email: 'ava.adams@demo.test', completedDaysAgo: 20 },
+  // Their refresher cycles open at the seed's sweep; refreshers.ts takes each down one path.
+  ...REFRESHER_PEOPLE.map(({ email, completedDaysAgo }) => ({ email, completedDaysAgo })),
 ];
 
 /** Assigned by HR with 30 days to finish, and never started: overdue now. */
@@ -259,7 +262,9 @@ async function takeCourse(
  * - 36 former staff, strong and weak, sat the quiz over the past year and have since left
  *   (quiz-history.ts), so HR's question statistics have real attempts to count;
  * - today HR assigns the course to everyone, due in 30 days;
- * then one sweep and the nightly job fill states, the report summary, the question statistics and
+ * then one sweep (which opens the refresher cycles of completions about a year old), three people's
+ * refreshers (refreshers.ts: tested out of everything, a few weak clauses, the check declined), and
+ * the nightly job fill states, the report summary, the question statistics, the knowledge page and
  * the outbox.
  */
 export async function seedDemoTraining(ctx: ServiceContext, { now }: { now: Date }): Promise<void> {
@@ -299,5 +304,6 @@ export async function seedDemoTraining(ctx: ServiceContext, { now }: { now: Date
   for (const step of history.sort((a, b) => b.daysAgo - a.daysAgo)) await step.run();
   await assignAt({ kind: 'everyone' }, now);
   await runSweep(ctx, { now });
+  await seedRefreshers(ctx, course, now);
   await runNightly(ctx, { now });
 }
