@@ -211,6 +211,10 @@ describe('a refresher cycle with test-out', () => {
     expect(pack.pretest).toMatchObject({ score: 100, purpose: 'pretest' });
     const row = pack.attestations.find((a: { cycleNo: number }) => a.cycleNo === 2);
     expect(row).toMatchObject({ testedOut: 13, studied: 0 });
+    const page = await l.session!.get(`${LEARN}/evidence`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Tested out of 13 clauses');
+    expect(page.body).toContain('check score 100%');
   });
 
   it('weak clauses are exactly what is studied: their lessons, a quiz on them, then the attestation', async () => {
