@@ -37,13 +37,14 @@ export async function applyResult(
   const { course, cycle, result, now } = input;
   if (cycle._id !== result.cycleId) throw new Error(`result ${result._id} is not of cycle ${cycle._id}`);
   await attemptsRepository(ctx.models).markGraded(result._id);
-  // Clause memory (issue #23), for every purpose (quiz or pre-assessment); once per result.
-  await recordQuizResult(ctx, { result, now });
   // A refresher's pre-assessment decides the path instead of passing or failing (issue #23).
   const after =
     result.purpose === 'pretest'
       ? await recordPretestOutcome(ctx, { course, cycle, result, now, announce: input.created === true })
       : await recordOutcome(ctx.models, course, cycle, result, now);
+  // Clause memory (issue #23), for every purpose (quiz or pre-assessment); once per result. After
+  // the outcome, so a failure here never keeps a pass from being recorded.
+  await recordQuizResult(ctx, { result, now });
   if (!after) return;
   // The first attempt started the cycle; this covers a crash between that attempt's insert and its start.
   if (!after.startedAt) await markCycleStarted(ctx.models, after._id, now);
