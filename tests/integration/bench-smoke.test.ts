@@ -114,6 +114,7 @@ describe.concurrent('bench smoke', () => {
     expect(sweep.memories).toBeGreaterThan(20);
     expectRows({ id: 'refresher', title: 'spaced sweep', rows: spacedSweepRows([sweep], 120) }, [
       '30: first sweep',
+      '30: nightly knowledge snapshots',
     ]);
   });
 

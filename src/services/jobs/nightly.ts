@@ -42,6 +42,8 @@ export interface NightlyReport {
   /** Clause memories counted into this quarter's mastery snapshots; past quarters backfilled (issue #23). */
   masteryMemories: number;
   masteryBackfilled: string[];
+  /** How long the mastery snapshots took (a pass over the clause memories, plus any backfill). */
+  masteryMs: number;
   assignedByRules: number;
   /** Action-list rows whose name or e-mail changed since they were stored. */
   listRowsRenamed: number;
@@ -110,6 +112,7 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
     itemStatsMs: 0,
     masteryMemories: 0,
     masteryBackfilled: [],
+    masteryMs: 0,
     assignedByRules: 0,
     listRowsRenamed: 0,
     sessionsDeleted: 0,
@@ -141,9 +144,11 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   const itemsStarted = Date.now();
   report.itemStatsAttempts = (await storeItemStats(ctx, { tallies: items, now })).attempts;
   report.itemStatsMs = Date.now() - itemsStarted;
+  const masteryStarted = Date.now();
   const mastery = await storeMasterySnapshots(ctx, { now });
   report.masteryMemories = mastery.memories;
   report.masteryBackfilled = mastery.backfilled;
+  report.masteryMs = Date.now() - masteryStarted;
   for (let i = 0; i < people.candidates.length; i += BATCH) {
     const batch = people.candidates.slice(i, i + BATCH);
     report.assignedByRules += await applyRulesTo(ctx, {
