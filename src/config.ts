@@ -8,7 +8,7 @@ import { AuditKeyError, resolveAuditSigningKey } from './audit-signing-key.js';
 import { parseSigningKey } from './domain/audit-anchor.js';
 import { decodeKey32 } from './domain/sso/key.js';
 import { parseEmailList } from './domain/sso/password-policy.js';
-import { parseCertificates } from './domain/sso/saml-metadata.js';
+import { isMetadataUrl, parseCertificates } from './domain/sso/saml-metadata.js';
 
 /** The one environment schema; the Config type is derived from it. */
 export const EnvSchema = Type.Object({
@@ -198,6 +198,11 @@ function checkSamlEnv(env: Env, oidcSet: boolean): void {
   if (env.SAML_IDP_CERT !== undefined && !parseCertificates(env.SAML_IDP_CERT).ok)
     throw new ConfigError(
       'Invalid configuration: SAML_IDP_CERT must hold the identity provider’s X.509 signing certificate(s) as PEM',
+    );
+  // The metadata carries the signing keys: over plain http anyone on the path could swap them.
+  if (env.SAML_IDP_METADATA_URL !== undefined && !isMetadataUrl(env.SAML_IDP_METADATA_URL))
+    throw new ConfigError(
+      'Invalid configuration: SAML_IDP_METADATA_URL must start with https:// (http:// only for 127.0.0.1, ::1 or localhost)',
     );
 }
 

@@ -132,6 +132,16 @@ async function lastFailure() {
   return event?.details as Record<string, unknown> | undefined;
 }
 
+/** What a refused response must leave as it was: people, SSO links and used-assertion records. */
+async function stores() {
+  const m = t.app.db.models;
+  return {
+    users: await m.User.countDocuments({}),
+    linked: await m.User.countDocuments({ ssoSubject: { $exists: true, $ne: null } }),
+    used: await m.SsoUsedCode.countDocuments({}),
+  };
+}
+
 async function signedIn(s: Session): Promise<boolean> {
   return (await s.get('/')).statusCode === 200;
 }
@@ -266,6 +276,61 @@ describe('SAML sign-in with signed responses', () => {
     ],
     ['unsolicited (IdP-initiated)', () => response(null).samlResponse, 'unsolicited_response'],
     [
+      'unsolicited, re-wrapped in a Response naming this request',
+      (id) =>
+        response(null, {
+          tamper: (x) => x.replace('<samlp:Response ', `<samlp:Response InResponseTo="${id}" `),
+        }).samlResponse,
+      'unsolicited_response',
+    ],
+    [
+      'with an unsigned assertion injected before the signed one (signature wrapping)',
+      (id) =>
+        response(id, {
+          tamper: (x) => {
+            const signed = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(x)![0];
+            const forged = signed
+              .replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '')
+              .replace(/ID="[^"]+"/, 'ID="_forged"')
+              .replace('saml.other@demo.test', 'admin@demo.test');
+            return x.replace('<saml:Assertion ', `${forged}<saml:Assertion `);
+          },
+        }).samlResponse,
+      'signature_invalid',
+    ],
+    [
+      'whose signed assertion is hidden in Extensions behind a forged one (signature wrapping)',
+      (id) =>
+        response(id, {
+          tamper: (x) => {
+            const signed = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(x)![0];
+            const forged = signed
+              .replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '')
+              .replace('saml.other@demo.test', 'admin@demo.test');
+            return x.replace(signed, `<samlp:Extensions>${signed}</samlp:Extensions>${forged}`);
+          },
+        }).samlResponse,
+      'signature_invalid',
+    ],
+    [
+      'carrying a DOCTYPE',
+      (id) =>
+        response(id, {
+          tamper: (x) => `<!DOCTYPE samlp:Response [<!ENTITY who "admin@demo.test">]>${x}`,
+        }).samlResponse,
+      'invalid_response',
+    ],
+    [
+      'with a transient NameID (a new one each sign-in, never a lasting subject)',
+      (id) =>
+        response(id, {
+          nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
+          nameId: '_transient-1234',
+          attributes: { [MAIL]: 'saml.transient@demo.test' },
+        }).samlResponse,
+      'nameid_not_persistent',
+    ],
+    [
       'from another issuer signing with the trusted key',
       (id) => response(id, { issuer: 'https://evil.test/' }).samlResponse,
       'invalid_response',
@@ -275,12 +340,15 @@ describe('SAML sign-in with signed responses', () => {
     it(`refuses a response ${what}: ${reason}, audited, not signed in`, async () => {
       const s = new Session(t.app);
       const req = await start(s);
+      const before = await stores();
       const res = await postToAcs(s, make(req.id));
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain('Sign-in did not work');
       expect(res.body).not.toMatch(/at .*\.js:\d+|node-saml|Invalid signature|xml/i);
       expect(await lastFailure()).toMatchObject({ reason, protocol: 'saml' });
       expect(await signedIn(s)).toBe(false);
+      // Nobody created or linked, and no assertion recorded as used.
+      expect(await stores()).toEqual(before);
     });
   }
 
@@ -304,7 +372,44 @@ describe('SAML sign-in with signed responses', () => {
     expect((await postToAcs(s, r.samlResponse)).statusCode).toBe(303);
     const res = await postToAcs(s, r.samlResponse);
     expect(res.statusCode).toBe(400);
+    expect(await lastFailure()).toMatchObject({ reason: 'no_pending_flow' });
     expect(await signedIn(s)).toBe(true);
+  });
+
+  it('a junk post to the ACS does not cancel the sign-in this browser started', async () => {
+    const s = new Session(t.app);
+    const req = await start(s);
+    // Another site can make the browser post here (the re-post page re-submits it same-site).
+    const junk = await s.request({
+      method: 'POST',
+      url: '/auth/saml/acs',
+      payload: 'SAMLResponse=AAAA&resubmitted=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(junk.statusCode).toBe(400);
+    const another = await postToAcs(s, response('_someone-elses-request').samlResponse);
+    expect(another.statusCode).toBe(400);
+    const res = await postToAcs(s, response(req.id).samlResponse);
+    expect(res.statusCode).toBe(303);
+    expect(await signedIn(s)).toBe(true);
+  });
+
+  it('a transient NameID links nothing and creates nobody, and the page says what to change', async () => {
+    const s = new Session(t.app);
+    const req = await start(s);
+    const res = await postToAcs(
+      s,
+      response(req.id, {
+        nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
+        nameId: '_transient-employee',
+        attributes: { [MAIL]: 'employee@demo.test' },
+      }).samlResponse,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/persistent/i);
+    expect(await lastFailure()).toMatchObject({ reason: 'nameid_not_persistent' });
+    const employee = await t.app.db.models.User.findOne({ email: 'employee@demo.test' }).lean();
+    expect(employee?.ssoSubject ?? '').not.toContain('_transient');
   });
 
   it('refuses a pending flow older than ten minutes', async () => {

@@ -24,6 +24,7 @@ export const SSO_FAILURE_REASONS = [
   'assertion_expired',
   'assertion_replayed',
   'unsolicited_response',
+  'nameid_not_persistent',
 ] as const;
 export type SsoFailureReason = (typeof SSO_FAILURE_REASONS)[number];
 
@@ -83,6 +84,8 @@ const MESSAGES: Record<SsoFailureReason, string> = {
   assertion_replayed: 'This sign-in response was already used. Start again.',
   unsolicited_response:
     'This sign-in did not start here, or was started in another browser tab. Sign in from this site’s sign-in page.',
+  nameid_not_persistent:
+    'The identity provider sent a temporary (transient) name identifier, which changes at every sign-in. An administrator must set the NameID format to persistent or e-mail address at the identity provider.',
 };
 
 export function failureMessage(reason: SsoFailureReason): string {

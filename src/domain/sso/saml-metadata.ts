@@ -14,7 +14,8 @@ export interface IdpDetails {
 export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
-const NOT_METADATA = 'This is not SAML metadata: paste the identity provider’s federation metadata XML.';
+export const NOT_METADATA =
+  'This is not SAML metadata: paste the identity provider’s federation metadata XML.';
 
 const select = xpath.useNamespaces({
   md: 'urn:oasis:names:tc:SAML:2.0:metadata',
@@ -29,6 +30,27 @@ export function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * A URL metadata may be read from: https, since the document carries the keys every signature is
+ * checked with (over plain http anyone on the path could swap them); plain http only for a loopback
+ * host, which never leaves this machine (a local IdP, the tests).
+ */
+export function isMetadataUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+/** SHA-256 fingerprints of PEM certificates (as `openssl x509 -fingerprint -sha256` shows them), for the audit log. */
+export function certificateFingerprints(pems: string[]): string[] {
+  return pems.map((pem) => new X509Certificate(pem).fingerprint256);
 }
 
 /** One certificate (PEM block or bare base64 DER) as PEM, or null when it is not an X.509 certificate. */

@@ -2,11 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
-import { SsoFailure } from '../../domain/sso/failure.js';
 import type { PendingOidcFlow } from '../../services/identity/sso/index.js';
 import { formBody } from '../form-schema.js';
 import { requireUser } from '../guards.js';
-import { homeFor, showFailure } from './sso-pages.js';
+import { finishSsoFlow, startSsoFlow } from './sso-pages.js';
 
 declare module 'fastify' {
   interface Session {
@@ -38,24 +37,20 @@ const CallbackQuery = Type.Object(
 /** OpenID Connect sign-in: `/auth/oidc/start` sends the browser to the provider, the callback signs in. */
 const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** Starts a flow (sign-in or link): the pending state goes into the session, the browser to the provider. */
-  async function toProvider(
+  const toProvider = (
     request: FastifyRequest,
     reply: FastifyReply,
     flow: { purpose: 'signin' | 'link'; next: string; linkUserId?: string },
-  ) {
-    try {
-      const { url, pending } = await app.services.identity.beginOidcSignIn({
+  ) =>
+    startSsoFlow(reply, async () => {
+      const begun = await app.services.identity.beginOidcSignIn({
         ...flow,
         ip: request.ip,
         now: app.clock.now(),
       });
-      request.session.oidc = pending;
-      return reply.redirect(url, 302);
-    } catch (err) {
-      if (err instanceof SsoFailure) return showFailure(reply, err);
-      throw err;
-    }
-  }
+      request.session.oidc = begun.pending;
+      return begun;
+    });
 
   app.get(
     '/auth/oidc/start',
@@ -82,33 +77,15 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const pending = request.session.oidc;
       // One answer per start: whatever happens next, this flow cannot be completed twice.
       request.session.oidc = undefined;
-      try {
-        const outcome = await app.services.identity.completeOidcSignIn({
+      return finishSsoFlow(request, reply, pending?.next ?? '/', () =>
+        app.services.identity.completeOidcSignIn({
           callbackUrl: new URL(request.url, app.config.BASE_URL).toString(),
           pending,
           sessionUserId: request.user?.id ?? null,
           ip: request.ip,
           now: app.clock.now(),
-        });
-        if (outcome.kind === 'linked') return reply.redirect(homeFor(request.user?.role ?? ''), 303);
-        if (outcome.kind === 'test') {
-          if (request.user?.role !== 'admin') return showFailure(reply, new SsoFailure('not_admin'));
-          return reply.viewAsync('admin/sso-test', {
-            claims: JSON.stringify(outcome.claims, null, 2),
-            mapped: outcome.mapped,
-          });
-        }
-        // As the password sign-in: a fresh session id (no fixation), then a fresh CSRF secret.
-        await request.session.regenerate();
-        request.session.user = outcome.user;
-        if (outcome.idToken) request.session.oidcIdToken = outcome.idToken;
-        reply.generateCsrf();
-        const next = pending?.next ?? '/';
-        return reply.redirect(next === '/' ? homeFor(outcome.user.role) : next, 303);
-      } catch (err) {
-        if (err instanceof SsoFailure) return showFailure(reply, err);
-        throw err;
-      }
+        }),
+      );
     },
   );
 };

@@ -2,11 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
-import { SsoFailure } from '../../domain/sso/failure.js';
-import type { PendingSamlFlow } from '../../services/identity/sso/index.js';
+import { answersPendingFlow, type PendingSamlFlow } from '../../services/identity/sso/index.js';
 import { formBody } from '../form-schema.js';
 import { requireUser } from '../guards.js';
-import { homeFor, showFailure } from './sso-pages.js';
+import { finishSsoFlow, startSsoFlow } from './sso-pages.js';
 
 declare module 'fastify' {
   interface Session {
@@ -41,24 +40,20 @@ const samlRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   /** Starts a flow: the pending request goes into the session, the browser to the IdP. */
-  async function toIdp(
+  const toIdp = (
     request: FastifyRequest,
     reply: FastifyReply,
     flow: { purpose: PendingSamlFlow['purpose']; next: string; linkUserId?: string },
-  ) {
-    try {
-      const { url, pending } = await app.services.identity.beginSamlSignIn({
+  ) =>
+    startSsoFlow(reply, async () => {
+      const begun = await app.services.identity.beginSamlSignIn({
         ...flow,
         ip: request.ip,
         now: app.clock.now(),
       });
-      request.session.saml = pending;
-      return reply.redirect(url, 302);
-    } catch (err) {
-      if (err instanceof SsoFailure) return showFailure(reply, err);
-      throw err;
-    }
-  }
+      request.session.saml = begun.pending;
+      return begun;
+    });
 
   app.get(
     '/auth/saml/start',
@@ -100,34 +95,19 @@ const samlRoutes: FastifyPluginAsyncTypebox = async (app) => {
           relayState: RelayState ?? '',
         });
       const pending = request.session.saml;
-      // One answer per start: whatever happens next, this flow cannot be completed twice.
-      request.session.saml = undefined;
-      try {
-        const outcome = await app.services.identity.completeSamlSignIn({
+      // One answer per start: a response claiming to answer this flow ends it, whatever the check
+      // says. Anything else (junk, another flow's answer) leaves it: another site can make this
+      // browser post here, and must not cancel the sign-in it is in the middle of.
+      if (answersPendingFlow(SAMLResponse, pending)) request.session.saml = undefined;
+      return finishSsoFlow(request, reply, pending?.next ?? '/', () =>
+        app.services.identity.completeSamlSignIn({
           samlResponse: SAMLResponse,
           pending,
           sessionUserId: request.user?.id ?? null,
           ip: request.ip,
           now: app.clock.now(),
-        });
-        if (outcome.kind === 'linked') return reply.redirect(homeFor(request.user?.role ?? ''), 303);
-        if (outcome.kind === 'test') {
-          if (request.user?.role !== 'admin') return showFailure(reply, new SsoFailure('not_admin'));
-          return reply.viewAsync('admin/sso-test', {
-            claims: JSON.stringify(outcome.claims, null, 2),
-            mapped: outcome.mapped,
-          });
-        }
-        // As the password sign-in: a fresh session id (no fixation), then a fresh CSRF secret.
-        await request.session.regenerate();
-        request.session.user = outcome.user;
-        reply.generateCsrf();
-        const next = pending?.next ?? '/';
-        return reply.redirect(next === '/' ? homeFor(outcome.user.role) : next, 303);
-      } catch (err) {
-        if (err instanceof SsoFailure) return showFailure(reply, err);
-        throw err;
-      }
+        }),
+      );
     },
   );
 };

@@ -122,6 +122,12 @@ describe('SAML environment variables', () => {
       SAML_IDP_CERT: IDP_CERT,
     });
     expect(env.SAML_JIT).toBe('off');
+    // Metadata carries the keys every signature is checked with: https, or http on this machine only.
+    expect(() => readEnv({ SAML_IDP_METADATA_URL: 'http://idp.test/metadata' })).toThrow(/https/);
+    for (const host of ['127.0.0.1:8080', '[::1]', 'localhost'])
+      expect(
+        readEnv({ SAML_IDP_METADATA_URL: `http://${host}/metadata` }).SAML_IDP_METADATA_URL,
+      ).toBeTruthy();
     expect(readEnv({ SAML_IDP_METADATA_URL: 'https://idp.test/metadata' }).SAML_PROVIDER_NAME).toBe(
       'single sign-on',
     );

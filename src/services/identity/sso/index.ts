@@ -6,7 +6,13 @@ import { saveSamlConnection } from './saml-connection.js';
 import { saveSsoConnection, saveSsoMapping, saveSsoPasswordPolicy, ssoSettings } from './settings.js';
 
 export { callbackPath, type OidcOutcome, type PendingOidcFlow } from './flow.js';
-export { type PendingSamlFlow, type SamlOutcome, samlAcsPath, samlMetadataPath } from './saml.js';
+export {
+  answersPendingFlow,
+  type PendingSamlFlow,
+  type SamlOutcome,
+  samlAcsPath,
+  samlMetadataPath,
+} from './saml.js';
 export type { SsoEnvironment, SsoSettings } from './settings.js';
 
 /** Single sign-on commands (part of the identity area). */

@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
+import { insertIfNew } from '../../../db/insert-once.js';
+import { SSO_CONFIG_ID } from '../../../db/models/sso.js';
 import { Invalid } from '../../../domain/errors.js';
 import { SsoFailure } from '../../../domain/sso/failure.js';
 import {
+  certificateFingerprints,
   type IdpDetails,
   isHttpUrl,
+  isMetadataUrl,
+  NOT_METADATA,
   parseCertificates,
   type Read,
   readIdpMetadata,
@@ -12,56 +18,179 @@ import { type SsoContext, writeSection } from './settings.js';
 /** Metadata documents are a few kilobytes (Entra's with several keys ~ 30 KB); more is not metadata. */
 export const METADATA_MAX_BYTES = 512 * 1024;
 const FETCH_TIMEOUT_MS = 5_000;
+/** Redirects followed, each only to the same scheme and host (a moved path, not another server). */
+const MAX_REDIRECTS = 3;
+const TLS_ERROR = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/;
+
+type Refuse = (why: string) => Read<string>;
+
+/** The body, read as it streams with a size cap, so an endless answer cannot fill the memory. */
+async function readCapped(body: ReadableStream<Uint8Array>, refuse: Refuse): Promise<Read<string>> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (let part = await reader.read(); !part.done; part = await reader.read()) {
+    size += part.value.byteLength;
+    if (size > METADATA_MAX_BYTES) {
+      await reader.cancel();
+      return refuse(`answered with more than ${METADATA_MAX_BYTES / 1024} KB`);
+    }
+    chunks.push(part.value);
+  }
+  return { ok: true, value: Buffer.concat(chunks).toString('utf8') };
+}
+
+/** Why the request failed, in words an admin can act on (timeout, TLS, or no connection). */
+function networkError(err: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return `did not answer within ${FETCH_TIMEOUT_MS / 1000} seconds`;
+  const cause = (err as { cause?: { code?: string } }).cause;
+  const code = cause?.code ?? (err as Error).name;
+  if (TLS_ERROR.test(code)) return `has a TLS certificate this server does not trust (${code})`;
+  return `could not connect (${code})`;
+}
 
 /**
- * Fetches IdP metadata from an http(s) URL: a timeout, no redirect to another scheme (fetch follows
- * http(s) redirects only), and a size cap read as it streams, so a slow or endless answer cannot hold
- * the request or the memory.
+ * Fetches IdP metadata: https only (http for a loopback host), a timeout over the whole exchange,
+ * redirects followed only to the same scheme and host (at most three; a redirect elsewhere is
+ * refused, naming where it goes, so the admin can give that address), and a size cap.
  */
 export async function fetchMetadata(url: string): Promise<Read<string>> {
-  const refuse = (why: string): Read<string> => ({ ok: false, error: `The metadata URL ${why}.` });
-  if (!isHttpUrl(url)) return refuse('must start with https:// (or http://)');
+  const refuse: Refuse = (why) => ({ ok: false, error: `The metadata URL ${why}.` });
+  if (!isMetadataUrl(url))
+    return refuse('must start with https:// (http:// only for 127.0.0.1, ::1 or localhost)');
+  const origin = new URL(url).origin;
+  const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+  const headers = { accept: 'application/samlmetadata+xml, application/xml, text/xml' };
   try {
-    const res = await fetch(url, {
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-      headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' },
-    });
-    if (!res.ok || !res.body) return refuse(`answered ${res.status}`);
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = res.body.getReader();
-    for (let part = await reader.read(); !part.done; part = await reader.read()) {
-      size += part.value.byteLength;
-      if (size > METADATA_MAX_BYTES) {
-        await reader.cancel();
-        return refuse(`answered with more than ${METADATA_MAX_BYTES / 1024} KB`);
+    let at = url;
+    for (let hop = 0; ; hop++) {
+      const res = await fetch(at, { signal, headers, redirect: 'manual' });
+      if (res.status < 300 || res.status >= 400) {
+        if (!res.ok || !res.body) return refuse(`answered HTTP ${res.status}`);
+        return await readCapped(res.body, refuse);
       }
-      chunks.push(part.value);
+      const location = res.headers.get('location');
+      const next = location ? new URL(location, at) : null;
+      if (!next || next.origin !== origin)
+        return refuse(`redirects to another address (${next?.origin ?? 'none'}): give that address instead`);
+      if (hop >= MAX_REDIRECTS) return refuse(`redirects more than ${MAX_REDIRECTS} times`);
+      at = next.href;
     }
-    return { ok: true, value: Buffer.concat(chunks).toString('utf8') };
-  } catch {
-    return refuse(`could not be read within ${FETCH_TIMEOUT_MS / 1000} seconds`);
+  } catch (err) {
+    return refuse(networkError(err, signal));
   }
+}
+
+/** The IdP details in a fetched document, or what is wrong with it. */
+function metadataFrom(text: Read<string>): Read<IdpDetails> {
+  if (!text.ok) return text;
+  const read = readIdpMetadata(text.value);
+  if (read.ok || read.error !== NOT_METADATA) return read;
+  return { ok: false, error: 'The metadata URL answered with something that is not SAML metadata.' };
 }
 
 const fetched = new Map<string, { idp: IdpDetails; at: number }>();
 const METADATA_TTL_MS = 60 * 60 * 1000;
+/** A failed read is kept this long, so a down host does not make every sign-in wait for the timeout. */
+const FAILURE_TTL_MS = 60 * 1000;
+const failed = new Map<string, { failure: SsoFailure; at: number }>();
 
 /** Keeps `idp` as what `url` says for the next hour (on this instance). */
 export function rememberMetadata(url: string, idp: IdpDetails): void {
   fetched.set(url, { idp, at: Date.now() });
 }
 
-/** The IdP's metadata at `url`, read at most hourly per instance. */
+/** The IdP's metadata at `url`, read at most hourly per instance (a failure kept for a minute). */
 export async function metadataAt(url: string): Promise<IdpDetails> {
   const cached = fetched.get(url);
   if (cached && Date.now() - cached.at < METADATA_TTL_MS) return cached.idp;
-  const text = await fetchMetadata(url);
-  if (!text.ok) throw new SsoFailure('provider_unreachable', text.error);
-  const read = readIdpMetadata(text.value);
-  if (!read.ok) throw new SsoFailure('provider_unreachable', read.error);
+  const down = failed.get(url);
+  if (down && Date.now() - down.at < FAILURE_TTL_MS) throw down.failure;
+  const read = metadataFrom(await fetchMetadata(url));
+  if (!read.ok) {
+    const failure = new SsoFailure('provider_unreachable', read.error);
+    failed.set(url, { failure, at: Date.now() });
+    throw failure;
+  }
+  failed.delete(url);
   rememberMetadata(url, read.value);
   return read.value;
+}
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Audits, once across instances (insert-once key), that the metadata URL now names another IdP. */
+async function refuseOtherIdp(
+  ctx: SsoContext,
+  input: { url: string; saved: IdpDetails; published: IdpDetails; now: Date },
+): Promise<void> {
+  const { url, saved, published, now } = input;
+  console.warn(
+    `SAML metadata at ${url} now names the IdP ${published.entityId}, not the saved ${saved.entityId}: the saved details stay in use`,
+  );
+  const key = `saml-metadata:${createHash('sha256').update(`${url}\n${saved.entityId}\n${published.entityId}`).digest('base64url')}`;
+  if (!(await insertIfNew(ctx.models.SsoUsedCode, { _id: key, usedAt: now }))) return;
+  await ctx.audit.append(
+    {
+      actorId: null,
+      action: 'sso.config.refresh_refused',
+      targetType: 'sso',
+      targetId: SSO_CONFIG_ID,
+      subjectId: null,
+      details: { metadataUrl: url, savedEntityId: saved.entityId, publishedEntityId: published.entityId },
+    },
+    now,
+  );
+}
+
+/**
+ * What the hourly re-read of the admin's metadata URL may change. Another IdP entity id is refused
+ * (a takeover of the URL must not swap the IdP: re-saving the connection does that); a new key or
+ * SSO URL is followed, saved (so it is the fallback while the URL is down) and audited once, with
+ * the certificates' fingerprints, by whichever instance saves it first.
+ */
+export async function followMetadataRefresh(
+  ctx: SsoContext,
+  input: { url: string; saved: IdpDetails; published: IdpDetails; now: Date },
+): Promise<IdpDetails> {
+  const { url, saved, published, now } = input;
+  if (published.entityId !== saved.entityId) {
+    rememberMetadata(url, saved);
+    await refuseOtherIdp(ctx, input);
+    return saved;
+  }
+  if (sameList(saved.certificates, published.certificates) && saved.ssoUrl === published.ssoUrl)
+    return published;
+  // Compare-and-set on what this instance saw saved: one instance saves and audits the change.
+  const changed = await ctx.models.SsoConfig.updateOne(
+    {
+      _id: SSO_CONFIG_ID,
+      'saml.idpEntityId': saved.entityId,
+      'saml.ssoUrl': saved.ssoUrl,
+      'saml.certificates': saved.certificates,
+    },
+    {
+      $set: { 'saml.ssoUrl': published.ssoUrl, 'saml.certificates': published.certificates, updatedAt: now },
+    },
+  );
+  if (changed.modifiedCount !== 1) return published;
+  await ctx.audit.append(
+    {
+      actorId: null,
+      action: 'sso.config.refreshed',
+      targetType: 'sso',
+      targetId: SSO_CONFIG_ID,
+      subjectId: null,
+      details: {
+        metadataUrl: url,
+        ssoUrl: published.ssoUrl,
+        previousFingerprints: certificateFingerprints(saved.certificates),
+        certificateFingerprints: certificateFingerprints(published.certificates),
+      },
+    },
+    now,
+  );
+  return published;
 }
 
 /** What the admin's SAML form sends (an uploaded file arrives as `metadataXml`). */
@@ -90,11 +219,12 @@ async function idpFrom(f: SamlConnectionForm): Promise<IdpDetails & { metadataUr
   if (f.metadataXml.trim()) return { ...fromXml(f.metadataXml), metadataUrl: '' };
   const url = f.metadataUrl.trim();
   if (url) {
-    const text = await fetchMetadata(url);
-    if (!text.ok) return fail(text.error);
+    const read = metadataFrom(await fetchMetadata(url));
+    if (!read.ok) return fail(read.error);
     // The next sign-in reads the URL afresh, not what an earlier save left for the hour.
     fetched.delete(url);
-    return { ...fromXml(text.value), metadataUrl: url };
+    failed.delete(url);
+    return { ...read.value, metadataUrl: url };
   }
   const errors: string[] = [];
   if (!f.entityId.trim()) errors.push('Give the IdP metadata, or enter the IdP entity ID.');
@@ -136,7 +266,12 @@ export async function saveSamlConnection(
     actorId: input.actorId,
     section: 'saml',
     set: { ...settings, protocol: 'saml', saml },
-    details: { ...settings, ...shown, certificates: certificates.length },
+    details: {
+      ...settings,
+      ...shown,
+      certificates: certificates.length,
+      certificateFingerprints: certificateFingerprints(certificates),
+    },
     now: input.now,
   });
 }

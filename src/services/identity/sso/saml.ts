@@ -9,7 +9,7 @@ import { type MappedIdentity, mapClaims } from '../../../domain/sso/mapping.js';
 import { type IdpDetails, samlClaims } from '../../../domain/sso/saml-metadata.js';
 import { signInPerson } from './accounts.js';
 import { auditFailure, linkSignedInPerson } from './flow.js';
-import { metadataAt, rememberMetadata } from './saml-connection.js';
+import { followMetadataRefresh, metadataAt, rememberMetadata } from './saml-connection.js';
 import { type SsoContext, type SsoSettings, ssoSettings } from './settings.js';
 
 /** A pending flow lasts this long: the time to sign in at the IdP (as OIDC's). */
@@ -100,7 +100,7 @@ export function samlServiceProviderMetadata(ctx: SsoContext): string {
  * cannot be read, the details saved with it are used (and kept for the hour, so a down metadata
  * host does not slow every sign-in). Without one, the saved or typed details.
  */
-async function idpOf(settings: SsoSettings): Promise<IdpDetails> {
+async function idpOf(ctx: SsoContext, settings: SsoSettings, now: Date): Promise<IdpDetails> {
   const s = settings.saml;
   const saved =
     s.idpEntityId && s.ssoUrl && s.certificates.length
@@ -110,13 +110,16 @@ async function idpOf(settings: SsoSettings): Promise<IdpDetails> {
     if (saved) return saved;
     throw new SsoFailure('not_configured');
   }
+  let published: IdpDetails;
   try {
-    return await metadataAt(s.metadataUrl);
+    published = await metadataAt(s.metadataUrl);
   } catch (err) {
     if (!saved) throw err;
     rememberMetadata(s.metadataUrl, saved);
     return saved;
   }
+  if (!saved || settings.source !== 'admin') return published;
+  return followMetadataRefresh(ctx, { url: s.metadataUrl, saved, published, now });
 }
 
 async function samlSettings(ctx: SsoContext): Promise<SsoSettings> {
@@ -131,7 +134,7 @@ export async function beginSamlSignIn(
   input: { purpose: PendingSamlFlow['purpose']; linkUserId?: string; next: string; ip: string; now: Date },
 ): Promise<{ url: string; pending: PendingSamlFlow }> {
   const settings = await samlSettings(ctx);
-  const idp = await idpOf(settings).catch(async (err: unknown) => {
+  const idp = await idpOf(ctx, settings, input.now).catch(async (err: unknown) => {
     await auditFailure(ctx, err, input, 'saml');
     throw err;
   });
@@ -211,22 +214,68 @@ function reasonOf(err: Error, responseXml: string): SsoFailureReason {
   return 'invalid_response';
 }
 
-/** The bearer confirmation's Recipient (in the signed assertion) and the Response's Destination must be the ACS. */
-function checkRecipient(profile: Profile, responseXml: string, acs: string): void {
-  type Confirmation = { SubjectConfirmationData?: Array<{ $?: { Recipient?: string } }> };
+type Confirmation = {
+  SubjectConfirmationData?: Array<{ $?: { Recipient?: string; InResponseTo?: string } }>;
+};
+
+/** The signed assertion's bearer SubjectConfirmationData (node-saml parsed it from the verified XML only). */
+function confirmationsOf(profile: Profile) {
   const assertion = profile.getAssertion?.() as
     | { Assertion?: { Subject?: Array<{ SubjectConfirmation?: Confirmation[] }> } }
     | undefined;
   const confirmations = assertion?.Assertion?.Subject?.[0]?.SubjectConfirmation ?? [];
-  const recipients = confirmations.map((c) => c.SubjectConfirmationData?.[0]?.$?.Recipient);
+  return confirmations.map((c) => c.SubjectConfirmationData?.[0]?.$ ?? {});
+}
+
+/** The bearer confirmation's Recipient (in the signed assertion) and the Response's Destination must be the ACS. */
+function checkRecipient(profile: Profile, responseXml: string, acs: string): void {
+  const recipients = confirmationsOf(profile).map((c) => c.Recipient);
   if (!recipients.includes(acs)) throw new SsoFailure('recipient_mismatch', String(recipients));
   const destination = select("/*[local-name()='Response']/@Destination", responseXml)[0]?.nodeValue;
   if (destination && destination !== acs) throw new SsoFailure('recipient_mismatch', destination);
 }
 
+/**
+ * The signed assertion must answer this session's request. node-saml reads InResponseTo from the
+ * outer Response, which the IdP need not sign: an unsolicited (IdP-initiated) assertion re-wrapped
+ * in a Response naming the request would pass it. The bearer confirmation inside the signature
+ * cannot be re-wrapped.
+ */
+function checkSolicited(profile: Profile, requestId: string): void {
+  const answered = confirmationsOf(profile).map((c) => c.InResponseTo ?? '');
+  if (!answered.some((id) => same(id, requestId)))
+    throw new SsoFailure('unsolicited_response', `assertion answers ${answered.join(',') || 'nothing'}`);
+}
+
+const TRANSIENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient';
+
+/**
+ * The InResponseTo a posted response claims (the Response's, else its assertion's), unverified;
+ * null when it is not a SAML response at all. Only says whether a post is about a given flow.
+ */
+export function claimedInResponseTo(samlResponse: string): string | null {
+  const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
+  if (/<!DOCTYPE/i.test(xml)) return null;
+  const found =
+    select("/*[local-name()='Response']/@InResponseTo", xml)[0] ??
+    select(
+      "/*[local-name()='Response']/*[local-name()='Assertion']//*[local-name()='SubjectConfirmationData']/@InResponseTo",
+      xml,
+    )[0];
+  return found?.nodeValue ?? null;
+}
+
+/** Whether a posted response claims to answer this pending flow (then the flow ends, whatever the check says). */
+export function answersPendingFlow(samlResponse: string, pending: PendingSamlFlow | undefined): boolean {
+  const claimed = claimedInResponseTo(samlResponse);
+  return Boolean(pending && claimed && same(claimed, pending.requestId));
+}
+
 async function validated(ctx: SsoContext, input: AcsInput, idp: IdpDetails): Promise<Profile> {
   const sp = serviceProvider(ctx, idp, new PendingFlowCache(input.pending));
   const xml = Buffer.from(input.samlResponse, 'base64').toString('utf8');
+  // A DTD could expand entities or reach outside, and no IdP sends one (as for metadata).
+  if (/<!DOCTYPE/i.test(xml)) throw new SsoFailure('invalid_response', 'DOCTYPE in response');
   const result = await sp
     .validatePostResponseAsync({ SAMLResponse: input.samlResponse })
     .catch((err: Error) => {
@@ -237,7 +286,10 @@ async function validated(ctx: SsoContext, input: AcsInput, idp: IdpDetails): Pro
   // node-saml checks the issuer of logout messages only: the assertion must come from this IdP.
   if (profile.issuer !== idp.entityId) throw new SsoFailure('invalid_response', `issuer ${profile.issuer}`);
   checkRecipient(profile, xml, spUrls(ctx).acs);
+  checkSolicited(profile, input.pending?.requestId ?? '');
   if (!profile.nameID) throw new SsoFailure('no_subject');
+  // A transient NameID changes at every sign-in: stored as the subject, it would match no one next time.
+  if (profile.nameIDFormat === TRANSIENT) throw new SsoFailure('nameid_not_persistent');
   // Used once: a captured assertion is refused even while it is still valid.
   const assertionId = (profile.getAssertion?.() as { Assertion?: { $?: { ID?: string } } })?.Assertion?.$?.ID;
   if (!assertionId) throw new SsoFailure('invalid_response', 'assertion without ID');
@@ -252,7 +304,7 @@ async function complete(ctx: SsoContext, input: AcsInput): Promise<SamlOutcome> 
   const settings = await samlSettings(ctx);
   if (!pending || now.getTime() - Date.parse(pending.startedAt) > FLOW_MINUTES * 60_000)
     throw new SsoFailure('no_pending_flow');
-  const idp = await idpOf(settings);
+  const idp = await idpOf(ctx, settings, now);
   const profile = await validated(ctx, input, idp);
   const claims = samlClaims(
     {
