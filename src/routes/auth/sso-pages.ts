@@ -23,10 +23,7 @@ export type SsoOutcome =
   | { kind: 'linked' };
 
 /** Sends the browser to the IdP once the flow is started, or shows why it could not start. */
-export async function startSsoFlow(
-  reply: FastifyReply,
-  begin: () => Promise<{ url: string }>,
-) {
+export async function startSsoFlow(reply: FastifyReply, begin: () => Promise<{ url: string }>) {
   try {
     return reply.redirect((await begin()).url, 302);
   } catch (err) {
