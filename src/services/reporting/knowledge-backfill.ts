@@ -28,22 +28,65 @@ async function stream<T extends { _id: string }>(
 }
 
 /**
- * Every learner's graded history of a course before `until`, as clause reviews grouped by learner:
- * one streaming pass each over the quiz results, the kept clause answers and the first example
- * answers (the same events services/learning/mastery.ts replays; an example answer kept in both
- * places has the same event id, and memoryFrom counts each event once).
+ * A learner's reviews, packed: four numbers per review (time, clause index, score, event index) and
+ * each event id once. A course's whole history is held during a backfill, and review objects cost
+ * several times more (the 10k-person bench: about 130 MB of objects).
+ */
+class PackedHistory {
+  readonly rows: number[] = [];
+  readonly events: string[] = [];
+  readonly sources: ClauseReview['source'][] = [];
+
+  add(reviews: ClauseReview[], clauseIndex: Map<string, number>): void {
+    let event = -1;
+    for (const r of reviews) {
+      if (event < 0 || this.events[event] !== r.eventId) {
+        event = this.events.push(r.eventId) - 1;
+        this.sources.push(r.source);
+      }
+      const clause = clauseIndex.get(r.clauseId) ?? clauseIndex.size;
+      if (clause === clauseIndex.size) clauseIndex.set(r.clauseId, clause);
+      this.rows.push(r.at.getTime(), clause, r.score, event);
+    }
+  }
+
+  /** The reviews dated before `end`, as objects again (one learner at a time). */
+  before(end: number, clauseIds: readonly string[]): ClauseReview[] {
+    const out: ClauseReview[] = [];
+    for (let i = 0; i < this.rows.length; i += 4) {
+      const at = this.rows[i]!;
+      if (at >= end) continue;
+      const event = this.rows[i + 3]!;
+      out.push({
+        eventId: this.events[event]!,
+        clauseId: clauseIds[this.rows[i + 1]!]!,
+        at: new Date(at),
+        score: this.rows[i + 2]!,
+        source: this.sources[event]!,
+      });
+    }
+    return out;
+  }
+}
+
+/**
+ * Every learner's graded history of a course before `until`, grouped by learner: one streaming
+ * pass each over the quiz results, the kept clause answers and the first example answers (the
+ * same events services/learning/mastery.ts replays; an example answer kept in both places has the
+ * same event id, and memoryFrom counts each event once).
  */
 async function historiesBefore(
   ctx: Ctx,
   courseId: string,
   until: Date,
-): Promise<Map<string, ClauseReview[]>> {
-  const byUser = new Map<string, ClauseReview[]>();
+): Promise<{ byUser: Map<string, PackedHistory>; clauseIds: string[] }> {
+  const byUser = new Map<string, PackedHistory>();
+  const clauseIndex = new Map<string, number>();
   const add = (userId: string, reviews: ClauseReview[]) => {
     if (reviews.length === 0) return;
-    const list = byUser.get(userId) ?? [];
-    byUser.set(userId, list);
-    list.push(...reviews);
+    const history = byUser.get(userId) ?? new PackedHistory();
+    byUser.set(userId, history);
+    history.add(reviews, clauseIndex);
   };
   await stream<AttemptResultDoc>(
     ctx.models.AttemptResult,
@@ -73,7 +116,7 @@ async function historiesBefore(
         }),
       ),
   );
-  return byUser;
+  return { byUser, clauseIds: [...clauseIndex.keys()] };
 }
 
 /** userId → department, from the course's assignments (the copy of the person's department). */
@@ -104,10 +147,11 @@ export async function replayQuarterCells(
   if (quarters.length === 0) return out;
   const ends = quarters.map((q) => ({ q, end: quarterEnd(q) }));
   const until = new Date(Math.max(...ends.map((e) => e.end.getTime())));
-  const [histories, depts] = [await historiesBefore(ctx, courseId, until), await departments(ctx, courseId)];
-  for (const [userId, reviews] of histories)
+  const { byUser, clauseIds } = await historiesBefore(ctx, courseId, until);
+  const depts = await departments(ctx, courseId);
+  for (const [userId, history] of byUser)
     for (const { q, end } of ends) {
-      const before = reviews.filter((r) => r.at.getTime() < end.getTime());
+      const before = history.before(end.getTime(), clauseIds);
       if (before.length === 0) continue;
       addRecall(out.get(q)!, depts.get(userId) ?? '', memoryFrom(before), (card) => recall(card, end));
     }
