@@ -175,6 +175,9 @@ export const fixtures = {
     }),
 };
 
+/** Every signed-in actor (a route open to nobody in the sample organisation's state). */
+const SIGNED_IN_ALL = ['employee', 'otherEmployee', 'manager', 'otherManager', 'hr', 'admin'] as const;
+
 export interface RouteSample {
   /** Prepares data the route needs for every actor (runs before the requests). */
   setup?(ctx: SampleContext): Promise<unknown>;
@@ -289,8 +292,14 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
     params: ({ course }) => ({ courseId: course.id, nodeId: course.decisionTree.start }),
   },
   // The spaced practice (issue #23): today's practice of the session user, never a URL id.
-  '/learn/:courseId/practice': { params: courseId },
-  '/learn/:courseId/practice/:n': { params: ({ course }) => ({ courseId: course.id, n: '1' }) },
+  // Open only between cycles, to a learner whose cycle is completed, when the course has spaced
+  // refreshers on (off in the demo): everyone here is refused (the open case: mastery-spaced.test.ts).
+  '/learn/:courseId/practice': { params: courseId, refuses: SIGNED_IN_ALL, note: 'spaced refreshers off' },
+  '/learn/:courseId/practice/:n': {
+    params: ({ course }) => ({ courseId: course.id, n: '1' }),
+    refuses: SIGNED_IN_ALL,
+    note: 'spaced refreshers off',
+  },
   // quiz (#4): attempts are addressed by number within the signed-in learner's own cycle, so another
   // person asking for the employee's attempt number must get "not found", never the employee's attempt.
   // A refresher's start (issue #23): each person's own cycle, found from the session, never a URL id.

@@ -134,6 +134,8 @@ function rightAnswer(
 }
 
 describe('the practice page', () => {
+  beforeAll(async () => setSpaced(3));
+
   it('asks the most-due clauses one item at a time, checks each answer on the server, and feeds memory once', async () => {
     const weak = course.clauses[2]!;
     const learner = await completedLearner(weak.id);
@@ -214,6 +216,114 @@ describe('the practice page', () => {
   });
 });
 
+/** Today's practice session of a learner (the page drew it). */
+const practiceOf = (userId: string, day: string) =>
+  t.app.db.models.PracticeSession.findById(
+    practiceSessionKey(userId, COURSE_ID, day),
+  ).lean<PracticeSessionDoc>();
+
+describe('who may practise, and what (review fix 1)', () => {
+  const url = `/learn/${COURSE_ID}/practice`;
+
+  it('refuses a learner whose refresher cycle is open, a learner with no assignment, and a course with spaced refreshers off', async () => {
+    await setSpaced(3);
+    t.clock.set('2026-04-10T08:00:00Z');
+    const open = await completedLearner(course.clauses[0]!.id);
+    await t.app.db.models.Assignment.updateOne(
+      { userId: open._id, courseId: COURSE_ID },
+      { $set: { cycleNo: 2, state: 'in-progress', completedAt: null } },
+    );
+    await t.app.db.models.Cycle.create(
+      buildCycle({ userId: open._id, courseId: COURSE_ID }, 2, {
+        startedAt: new Date('2026-04-01T00:00:00Z'),
+      }),
+    );
+    const fresh = await createUser(t.app, { email: `spaced-new-${seq}@example.com` });
+    const done = await completedLearner(course.clauses[0]!.id);
+    for (const who of [open, fresh]) {
+      const s = await loginAs(t.app, who.email);
+      expect((await s.get(url)).statusCode).toBe(404);
+      expect((await s.post(`${url}/1`, { answer: 'acceptable' }, `/learn/${COURSE_ID}`)).statusCode).toBe(
+        404,
+      );
+      expect(await practiceOf(who._id, '2026-04-10')).toBeNull();
+    }
+    await setSpaced(0);
+    const off = await loginAs(t.app, done.email);
+    expect((await off.get(url)).statusCode).toBe(404);
+    expect(await practiceOf(done._id, '2026-04-10')).toBeNull();
+    await setSpaced(3);
+    expect((await off.get(url)).statusCode).toBe(200);
+  });
+
+  it('never draws a question for another jurisdiction', async () => {
+    await setSpaced(3);
+    const learner = await completedLearner('SMP-06');
+    await t.app.db.models.Assignment.updateOne(
+      { userId: learner._id, courseId: COURSE_ID },
+      { $set: { region: 'uk' } },
+    );
+    const s = await loginAs(t.app, learner.email);
+    const drawn = new Set<string>();
+    for (let d = 0; d < 30; d += 1) {
+      const day = new Date(Date.UTC(2026, 3, 10 + d, 8));
+      t.clock.set(day.toISOString());
+      expect((await s.get(url)).statusCode).toBe(200);
+      const p = await practiceOf(learner._id, day.toISOString().slice(0, 10));
+      for (const item of p!.items) if (item.kind === 'question') drawn.add(item.id);
+    }
+    const foreign = course.questions.filter(
+      (q) => q.jurisdictions?.length && !q.jurisdictions.includes('uk'),
+    );
+    expect(foreign.length).toBeGreaterThan(0);
+    for (const q of foreign) expect(drawn.has(q.id), q.id).toBe(false);
+  });
+
+  it('practises the clauses the e-mail named, even when memory changed since', async () => {
+    await setSpaced(3);
+    const weak = course.clauses[5]!;
+    const learner = await completedLearner(weak.id);
+    await sweep('2026-04-10T06:00:00Z');
+    const mail = (await spacedMail(learner.email))[0]!;
+    const reminder = await t.app.db.models.Reminder.findOne({ userId: learner._id, kind: 'spaced' }).lean();
+    const named = (reminder as { clauses?: string[] } | null)?.clauses ?? [];
+    expect(named).toHaveLength(3);
+    for (const id of named) expect(mail.text).toContain(course.clauses.find((c) => c.id === id)!.title);
+    // The weak clause is learnt well after the e-mail: today's memory would pick other clauses.
+    const at = new Date('2026-04-10T07:00:00Z');
+    for (let i = 0; i < 4; i += 1) {
+      const eventId = `attempt:later-${learner._id}-${i}`;
+      const reviews = [
+        {
+          eventId,
+          clauseId: weak.id,
+          at: new Date(at.getTime() + i * 86_400_000),
+          score: 1,
+          source: 'quiz' as const,
+        },
+      ];
+      await t.app.services.learning.recordClauseReviews({
+        userId: learner._id,
+        courseId: COURSE_ID,
+        eventId,
+        reviews,
+        now: at,
+      });
+    }
+    t.clock.set('2026-04-11T09:00:00Z');
+    const s = await loginAs(t.app, learner.email);
+    expect((await s.get(url)).statusCode).toBe(200);
+    expect((await practiceOf(learner._id, '2026-04-11'))!.clauses).toEqual(named);
+  });
+
+  it('two sweeps at once send one spaced e-mail', async () => {
+    await setSpaced(3);
+    const learner = await completedLearner(course.clauses[3]!.id);
+    await Promise.all([sweep('2026-04-10T06:00:00Z'), sweep('2026-04-10T06:00:00Z')]);
+    expect(await spacedMail(learner.email)).toHaveLength(1);
+  });
+});
+
 describe("HR's spaced refresher setting", () => {
   const settingsUrl = `/hr/courses/${COURSE_ID}/settings`;
   const form = (spacedEveryMonths: string) => ({
@@ -262,5 +372,27 @@ describe("HR's spaced refresher setting", () => {
     const { spacedEveryMonths: _omit, ...without } = form('3');
     expect((await hr.post(settingsUrl, without, settingsUrl)).statusCode).toBe(303);
     expect((await t.app.db.models.CourseSettings.findById(COURSE_ID).lean())!.spacedEveryMonths).toBe(0);
+  });
+});
+
+describe('questions seen in practice (for the pre-assessment draw)', () => {
+  it('lists the question ids of every practice the learner was shown', async () => {
+    await setSpaced(3);
+    const learner = await completedLearner(course.clauses[1]!.id);
+    t.clock.set('2026-04-12T08:00:00Z');
+    const s = await loginAs(t.app, learner.email);
+    expect((await s.get(`/learn/${COURSE_ID}/practice`)).statusCode).toBe(200);
+    const p = await practiceOf(learner._id, '2026-04-12');
+    const seen = await t.app.services.learning.practiceQuestionsSeen({
+      userId: learner._id,
+      courseId: COURSE_ID,
+    });
+    expect([...seen].sort()).toEqual(
+      p!.items
+        .filter((i) => i.kind === 'question')
+        .map((i) => i.id)
+        .sort(),
+    );
+    expect(seen.size).toBeGreaterThan(0);
   });
 });

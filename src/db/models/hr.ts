@@ -135,6 +135,8 @@ export interface ReminderDoc {
   cycleNo: number;
   kind: string;
   day: string;
+  /** A spaced refresher's clauses, as its e-mail named them (the practice page draws from them). */
+  clauses?: string[];
   createdAt: Date;
 }
 
@@ -146,6 +148,7 @@ export const reminderSchema = new Schema<ReminderDoc>(
     cycleNo: { type: Number, required: true },
     kind: { type: String, required: true },
     day: { type: String, required: true },
+    clauses: { type: [String], default: undefined },
     createdAt: { type: Date, required: true },
   },
   { collection: 'reminders', versionKey: false },

@@ -22,6 +22,19 @@ export function spacedRefresherDue(
   input: { completedAt: Date | null; everyMonths: number | undefined | null },
   now: Date,
 ): { n: number; day: string } | null {
+  const latest = latestSpacedRefresher(input, now);
+  if (!latest || daysBetween(latest.date, utcDay(now)) > CATCH_UP_DAYS) return null;
+  return { n: latest.n, day: latest.day };
+}
+
+/**
+ * The latest spaced refresher day not after `now` (however long ago), if any: the practice page
+ * finds the e-mail it answers (its reminder key) from it.
+ */
+export function latestSpacedRefresher(
+  input: { completedAt: Date | null; everyMonths: number | undefined | null },
+  now: Date,
+): { n: number; day: string; date: Date } | null {
   const { completedAt, everyMonths } = input;
   if (!completedAt || !everyMonths || everyMonths <= 0) return null;
   const start = utcDay(completedAt);
@@ -30,9 +43,9 @@ export function spacedRefresherDue(
   // Month lengths differ: step back or forward to the latest one not after today.
   while (n > 1 && addMonthsClamped(start, n * everyMonths) > today) n -= 1;
   while (addMonthsClamped(start, (n + 1) * everyMonths) <= today) n += 1;
-  const day = addMonthsClamped(start, n * everyMonths);
-  if (day > today || daysBetween(day, today) > CATCH_UP_DAYS) return null;
-  return { n, day: dayKey(day) };
+  const date = addMonthsClamped(start, n * everyMonths);
+  if (date > today) return null;
+  return { n, day: dayKey(date), date };
 }
 
 function monthsBetween(a: Date, b: Date): number {

@@ -126,7 +126,7 @@ async function showPractice(request: PageRequest, reply: FastifyReply) {
     course,
     now: request.server.clock.now(),
   });
-  return render(reply, course, state, {});
+  return render(reply, state.course, state, {});
 }
 
 /** `POST /learn/:courseId/practice/:n`: checks the answer to item n, records it once, shows why. */
@@ -139,9 +139,9 @@ async function answer(request: AnswerRequest, reply: FastifyReply) {
   const choices = choice === undefined ? [] : (Array.isArray(choice) ? choice : [choice]).map(Number);
   if (!verdict && !choices.length) {
     const state = await request.server.services.learning.openPractice({ learner, course, now });
-    if (!state.session.items[index]) return render(reply.code(404), course, state, {});
+    if (!state.session.items[index]) return render(reply.code(404), state.course, state, {});
     reply.code(400);
-    return render(reply, course, state, {
+    return render(reply, state.course, state, {
       index,
       errors: [{ field: 'practice-answer', message: 'Choose an answer, then check it.' }],
     });
@@ -155,7 +155,7 @@ async function answer(request: AnswerRequest, reply: FastifyReply) {
     now,
   });
   const state = { session: result.session, next: null, answered: 0 };
-  return render(reply, course, state, { index, feedback: feedbackOf(course, result, verdict) });
+  return render(reply, result.course, state, { index, feedback: feedbackOf(result.course, result, verdict) });
 }
 
 const config = { access: 'authenticated' } as const;

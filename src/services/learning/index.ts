@@ -10,7 +10,7 @@ import {
   recordClauseReviews,
   recordQuizResult,
 } from './mastery.js';
-import { answerPractice, openPractice } from './practice.js';
+import { answerPractice, openPractice, practiceQuestionsSeen } from './practice.js';
 import { courseProgress, myTraining, recordLessonView } from './progress.js';
 import { declineTestOut, refresherStanding, studyClausesOf } from './refresher.js';
 
@@ -39,7 +39,13 @@ export {
   reviewsOfAnswer,
   reviewsOfResult,
 } from './mastery.js';
-export { answerPractice, openPractice, type PracticeAnswer, type PracticeState } from './practice.js';
+export {
+  answerPractice,
+  openPractice,
+  type PracticeAnswer,
+  type PracticeState,
+  practiceQuestionsSeen,
+} from './practice.js';
 export {
   type CourseProgress,
   courseProgress,
@@ -73,4 +79,5 @@ export const learningCommands = {
   rebuildClauseMemory,
   openPractice,
   answerPractice,
+  practiceQuestionsSeen,
 };

@@ -1,14 +1,22 @@
 import { insertOnce } from '../../db/insert-once.js';
-import { clauseAnswerKey, practiceSessionKey } from '../../db/keys.js';
+import { assignmentKey, clauseAnswerKey, cycleKey, practiceSessionKey, reminderKey } from '../../db/keys.js';
+import type { CourseSettingsDoc, ReminderDoc } from '../../db/models/hr.js';
 import type { ClauseAnswerDoc, PracticeSessionDoc } from '../../db/models/practice.js';
+import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import type { ChoiceOption, Course, ExamplePost, PostVerdict, Question } from '../../domain/course.js';
 import { dayKey } from '../../domain/dates.js';
 import { Invalid, NotFound } from '../../domain/errors.js';
 import { mostDue } from '../../domain/mastery/memory.js';
-import { type PracticeItemRef, practiceItems, SPACED_CLAUSE_COUNT } from '../../domain/mastery/spaced.js';
+import {
+  latestSpacedRefresher,
+  type PracticeItemRef,
+  practiceItems,
+  SPACED_CLAUSE_COUNT,
+} from '../../domain/mastery/spaced.js';
 import { gradeQuestion } from '../../domain/quiz/grading.js';
 import { seededRng, shuffled } from '../../domain/quiz/random.js';
 import type { ServiceContext } from '../context.js';
+import { courseForLearner } from './jurisdictions.js';
 import { clauseMemoryOf, recordClauseAnswer } from './mastery.js';
 
 /**
@@ -17,6 +25,10 @@ import { clauseMemoryOf, recordClauseAnswer } from './mastery.js';
  * the server with feedback after each answer. It feeds clause memory; it asks for no attestation.
  * One practice per learner, course and UTC day (`practice_sessions`, insert-once), so the draw
  * stays put while the learner works through it.
+ *
+ * Only between cycles: the course has spaced refreshers on, and the learner's current cycle is
+ * completed (no open cycle, whose quiz this would give away). The questions are those of the
+ * learner's jurisdictions, and the clauses those the spaced e-mail named (kept on its reminder).
  */
 
 export interface PracticeLearner {
@@ -26,6 +38,8 @@ export interface PracticeLearner {
 
 export interface PracticeState {
   session: PracticeSessionDoc;
+  /** The course as this learner sees it (their jurisdictions' questions only). */
+  course: Course;
   /** Index of the first item not answered yet; null when every item is. */
   next: number | null;
   answered: number;
@@ -38,27 +52,77 @@ export async function openPractice(
   ctx: ServiceContext,
   input: { learner: PracticeLearner; course: Course; now: Date },
 ): Promise<PracticeState> {
-  const session = await todaysSession(ctx, input);
+  const open = await practiceOpen(ctx, { userId: input.learner.id, course: input.course, now: input.now });
+  const session = await todaysSession(ctx, { ...input, ...open });
   const answers = await answersOf(ctx, session);
   const next = answers.indexOf(null);
-  return { session, next: next === -1 ? null : next, answered: answers.filter(Boolean).length };
+  return {
+    session,
+    course: open.course,
+    next: next === -1 ? null : next,
+    answered: answers.filter(Boolean).length,
+  };
+}
+
+const NO_PRACTICE =
+  'There is no practice for this course right now: it opens between refreshers, after you complete the course, when your organisation has spaced refreshers on.';
+
+/**
+ * Whether the learner may practise now (else NotFound): spaced refreshers on for the course, the
+ * learner's assignment active and its current cycle completed. Returns the course narrowed to their
+ * jurisdictions and the clauses the latest spaced e-mail named (null when none was sent). Reads by
+ * `_id` only.
+ */
+async function practiceOpen(
+  ctx: ServiceContext,
+  input: { userId: string; course: Course; now: Date },
+): Promise<{ course: Course; named: string[] | null }> {
+  const { userId, course, now } = input;
+  const [settings, a] = await Promise.all([
+    ctx.models.CourseSettings.findById(course.id, { spacedEveryMonths: 1 }).lean<
+      Pick<CourseSettingsDoc, 'spacedEveryMonths'>
+    >(),
+    ctx.models.Assignment.findById(assignmentKey(userId, course.id)).lean<AssignmentDoc>(),
+  ]);
+  const everyMonths = settings?.spacedEveryMonths ?? 0;
+  if (!everyMonths || !a?.active || a.state !== 'completed' || !a.completedAt)
+    throw new NotFound(NO_PRACTICE);
+  const latest = latestSpacedRefresher({ completedAt: a.completedAt, everyMonths }, now);
+  const [cycle, reminder] = await Promise.all([
+    ctx.models.Cycle.findById(cycleKey(userId, course.id, a.cycleNo), { completedAt: 1 }).lean<
+      Pick<CycleDoc, 'completedAt'>
+    >(),
+    latest
+      ? ctx.models.Reminder.findById(
+          reminderKey(userId, course.id, a.cycleNo, { kind: 'spaced', day: latest.day }),
+          { clauses: 1 },
+        ).lean<Pick<ReminderDoc, 'clauses'>>()
+      : null,
+  ]);
+  if (!cycle?.completedAt) throw new NotFound(NO_PRACTICE);
+  const shown = await courseForLearner(ctx, { region: a.region, course });
+  const known = new Set(course.clauses.map((c) => c.id));
+  const named = reminder?.clauses?.filter((id) => known.has(id)) ?? [];
+  return { course: shown.course, named: named.length ? named : null };
 }
 
 async function todaysSession(
   ctx: ServiceContext,
-  input: { learner: PracticeLearner; course: Course; now: Date },
+  input: { learner: PracticeLearner; course: Course; named: string[] | null; now: Date },
 ): Promise<PracticeSessionDoc> {
   const { learner, course, now } = input;
   const _id = practiceSessionKey(learner.id, course.id, dayKey(now));
   const existing = await ctx.models.PracticeSession.findById(_id).lean<PracticeSessionDoc>();
   if (existing) return existing;
-  const memory = await clauseMemoryOf(ctx, { userId: learner.id, courseId: course.id });
-  const clauses = mostDue(
-    memory,
-    course.clauses.map((c) => c.id),
-    now,
-    SPACED_CLAUSE_COUNT,
-  );
+  // The clauses the e-mail named; without one (practice opened before any was sent), the most due.
+  const clauses =
+    input.named ??
+    mostDue(
+      await clauseMemoryOf(ctx, { userId: learner.id, courseId: course.id }),
+      course.clauses.map((c) => c.id),
+      now,
+      SPACED_CLAUSE_COUNT,
+    );
   return insertOnce<PracticeSessionDoc>(ctx.models.PracticeSession, {
     _id,
     userId: learner.id,
@@ -109,6 +173,8 @@ export function itemContent(
 
 export interface PracticeAnswer {
   session: PracticeSessionDoc;
+  /** The course as this learner sees it. */
+  course: Course;
   index: number;
   item: PracticeItemRef;
   correct: boolean;
@@ -131,7 +197,8 @@ export async function answerPractice(
     now: Date;
   },
 ): Promise<PracticeAnswer> {
-  const { learner, course, index, now } = input;
+  const { learner, index, now } = input;
+  const { course } = await practiceOpen(ctx, { userId: learner.id, course: input.course, now });
   const session = await ctx.models.PracticeSession.findById(
     practiceSessionKey(learner.id, course.id, dayKey(now)),
   ).lean<PracticeSessionDoc>();
@@ -153,7 +220,7 @@ export async function answerPractice(
     correct,
     now,
   });
-  return { session, index, item, correct: recorded ? correct : answer.correct, recorded };
+  return { session, course, index, item, correct: recorded ? correct : answer.correct, recorded };
 }
 
 function gradeExample(example: ExamplePost, verdict: PostVerdict | undefined): boolean {
@@ -173,4 +240,19 @@ function gradeChoices(
     throw new Invalid('That answer is not one of the choices.');
   if (question.type !== 'multiple' && picked.length > 1) throw new Invalid('Choose one answer.');
   return gradeQuestion(question, { choiceIds: picked.map((i) => shown[i]!.id) }) === 1;
+}
+
+/**
+ * The ids of the questions a learner was shown in spaced practice for a course (any day): the
+ * pre-assessment draw leaves them out, since their answers were shown after each one.
+ */
+export async function practiceQuestionsSeen(
+  ctx: ServiceContext,
+  input: { userId: string; courseId: string },
+): Promise<Set<string>> {
+  const sessions = await ctx.models.PracticeSession.find(
+    { userId: input.userId, courseId: input.courseId },
+    { items: 1 },
+  ).lean<Pick<PracticeSessionDoc, 'items'>[]>();
+  return new Set(sessions.flatMap((s) => s.items.filter((i) => i.kind === 'question').map((i) => i.id)));
 }

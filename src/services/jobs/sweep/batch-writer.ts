@@ -135,6 +135,12 @@ async function spacedPicks(site: WriterSite, claimed: PendingReminder[]): Promis
     const ids = course.clauses.map((c) => c.id);
     picks.set(p.doc._id, mostDue(memory?.clauses ?? {}, ids, p.doc.createdAt, SPACED_CLAUSE_COUNT));
   });
+  // Kept with the claimed reminder before the e-mail goes, so the practice page it links to asks
+  // about the clauses it names (services/learning/practice.ts).
+  const writes = [...picks].map(([_id, clauses]) => ({
+    updateOne: { filter: { _id }, update: { $set: { clauses } } },
+  }));
+  if (writes.length) await driverCollection(site.models.Reminder).bulkWrite(writes, { ordered: false });
   return picks;
 }
 
