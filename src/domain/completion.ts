@@ -1,5 +1,10 @@
 import type { Course } from './course.js';
-import { lessonsToStudy, type RefresherState, shortPathStudy } from './mastery/refresher-path.js';
+import {
+  isStaleShortPath,
+  lessonsToStudy,
+  type RefresherState,
+  shortPathStudy,
+} from './mastery/refresher-path.js';
 
 /** The cycle fields the completion rule reads (a subset of the stored cycle). */
 export interface CycleProgress {
@@ -27,7 +32,9 @@ export interface CompletionStatus {
  * - an attest-only cycle (a new policy version) needs only an attestation on the current version;
  * - a refresher cycle after its pre-assessment needs only the lessons teaching the clauses left to
  *   study, the quiz on them and the attestation; with nothing to study the pre-assessment stands as
- *   the cycle's assessment (it sets the pass) and only the attestation is left.
+ *   the cycle's assessment (it sets the pass) and only the attestation is left. A short path decided
+ *   against an older policy version than the one published now never completes: a clause may have
+ *   changed since, and the path must be worked out again (services/learning/refresher.ts).
  * The steps may happen in any order; the rule only looks at the end state.
  */
 export function completionStatus(
@@ -58,7 +65,7 @@ export function completionStatus(
     lessonsMissing,
     passed,
     attested,
-    complete: lessonsMissing.length === 0 && passed && attested,
+    complete: lessonsMissing.length === 0 && passed && attested && !isStaleShortPath(course, cycle.refresher),
   };
 }
 
@@ -79,8 +86,12 @@ export function isCycleComplete(
   return completionStatus(course, cycle, viewedLessonIds).complete;
 }
 
-/** May the learner attest now? After passing the quiz, or at once for an attest-only cycle. */
-export function canAttest(cycle: CycleProgress): boolean {
+/**
+ * May the learner attest now? After passing the quiz, or at once for an attest-only cycle; never on a
+ * refresher's short path decided against an older policy version (given the course).
+ */
+export function canAttest(cycle: CycleProgress, course?: Pick<Course, 'policyVersion'>): boolean {
+  if (course && isStaleShortPath(course, cycle.refresher)) return false;
   return cycle.requirement === 'attest-only' || cycle.passedAt !== null;
 }
 

@@ -215,6 +215,12 @@ describe('a refresher cycle with test-out', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Tested out of 13 clauses');
     expect(page.body).toContain('check score 100%');
+    // A short cycle never reads as a skipped one: no "Passed (0 attempts)", no "0 of 8 lessons viewed".
+    expect(pack).toMatchObject({ lessonsToStudy: 0, passedBy: 'pretest' });
+    expect(page.body).toContain('Tested out of all 13 clauses in the pre-assessment (score 100%');
+    expect(page.body).toContain(`0 of ${course(t.app).lessons.length} (all clauses tested out)`);
+    expect(page.body).not.toContain('(0 attempts)');
+    expect(page.body).not.toContain('Lessons viewed</dt>');
   });
 
   it('weak clauses are exactly what is studied: their lessons, a quiz on them, then the attestation', async () => {

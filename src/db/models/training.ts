@@ -125,6 +125,13 @@ export interface RefresherRecord {
   /** Weak and changed clauses, in course order: the lessons' sections and the quiz draw cover these. */
   study: string[];
   decidedAt: Date | null;
+  /**
+   * The course's published policy version when `changed` was worked out (absent on records written
+   * before it was kept): a newer one means clauses may have changed since, to be studied.
+   */
+  policyVersion?: number;
+  /** Test-out was off when the pre-assessment was graded: the full path, the check kept as evidence. */
+  fullPath?: boolean;
 }
 
 export const cycleSchema = new Schema<CycleDoc>(

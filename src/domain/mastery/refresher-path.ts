@@ -135,11 +135,57 @@ export interface RefresherState {
   status: 'pending' | 'decided';
   pretestAttemptId: string | null;
   study: readonly string[];
+  /** The published policy version the decision was made against (absent on older records). */
+  policyVersion?: number;
+  /** Test-out was switched off before the pre-assessment was graded: the full path. */
+  fullPath?: boolean;
 }
 
-/** A decided pre-assessment: the short path (a decline, with no pre-assessment, is the full one). */
+/**
+ * A decided pre-assessment: the short path (a decline, with no pre-assessment, is the full one, and
+ * so is a check graded after HR switched test-out off).
+ */
 export function onShortPath(refresher: RefresherState | null | undefined): boolean {
-  return refresher?.status === 'decided' && refresher.pretestAttemptId !== null;
+  return (
+    refresher?.status === 'decided' && refresher.pretestAttemptId !== null && refresher.fullPath !== true
+  );
+}
+
+/**
+ * A short path decided against an older policy version than the one published now: a clause may
+ * have changed since, so the path must be worked out again before the cycle can complete.
+ */
+export function isStaleShortPath(
+  course: Pick<Course, 'policyVersion'>,
+  refresher: RefresherState | null | undefined,
+): boolean {
+  return (
+    onShortPath(refresher) &&
+    typeof refresher?.policyVersion === 'number' &&
+    refresher.policyVersion < course.policyVersion
+  );
+}
+
+/**
+ * A decided path brought up to date with the clauses changed since the learner's last attestation
+ * as published now: a newly changed clause moves from tested out to study (it is always studied).
+ * `added` lists the clauses that moved.
+ */
+export function withChangedClauses(
+  course: Pick<Course, 'clauses'>,
+  decided: { changed: readonly string[]; testedOut: readonly string[] },
+  changedNow: readonly string[],
+): { changed: string[]; testedOut: string[]; study: string[]; added: string[] } {
+  const changed = new Set([...decided.changed, ...changedNow]);
+  const testedOut = decided.testedOut.filter((id) => !changed.has(id));
+  const added = decided.testedOut.filter((id) => changed.has(id));
+  const ids = course.clauses.map((c) => c.id);
+  return {
+    changed: ids.filter((id) => changed.has(id)),
+    testedOut,
+    study: ids.filter((id) => !testedOut.includes(id)),
+    added,
+  };
 }
 
 /** The clauses to study on the short path; null on any other path (the whole course). */
@@ -196,9 +242,31 @@ export function quizDrawPlan<Q extends DrawableQuestion>(
   course: Pick<Course, 'clauses' | 'quiz'>,
   pool: readonly Q[],
   refresher: RefresherState | null | undefined,
+  /** Questions the learner was just asked (this cycle's pre-assessment): drawn only when nothing else will do. */
+  seen: ReadonlySet<string> = new Set(),
 ): { bank: readonly Q[]; count: number; scope: string[] | null } {
   const scope = quizScope(refresher);
-  if (!scope) return { bank: pool, count: course.quiz.questionsPerAttempt, scope: null };
+  if (!scope) {
+    const count = course.quiz.questionsPerAttempt;
+    return { bank: preferUnseen(pool, count, seen), count, scope: null };
+  }
   const bank = scopedBank(pool, scope);
-  return { bank, count: scopedQuestionCount(course, scope, bank.length), scope };
+  const count = scopedQuestionCount(course, scope, bank.length);
+  return { bank: preferUnseen(bank, count, seen), count, scope };
+}
+
+/**
+ * The bank without the questions already seen, when it still fills the draw and tests every clause
+ * the whole bank tests; else the whole bank (the rule: reuse only when there is no other way).
+ */
+export function preferUnseen<Q extends DrawableQuestion>(
+  bank: readonly Q[],
+  count: number,
+  seen: ReadonlySet<string>,
+): readonly Q[] {
+  if (seen.size === 0) return bank;
+  const unseen = bank.filter((q) => !seen.has(q.id));
+  const covered = new Set(unseen.flatMap((q) => q.clauses));
+  const enough = unseen.length >= count && bank.every((q) => q.clauses.every((c) => covered.has(c)));
+  return enough ? unseen : bank;
 }

@@ -1,4 +1,4 @@
-import { attemptKey, cycleKey, policyVersionKey } from '../../db/keys.js';
+import { attemptKey, cycleKey, policyVersionKey, pretestAttemptKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { PolicyVersionDoc } from '../../db/models/policy.js';
 import type { AssignmentDoc, CycleDoc, RefresherRecord } from '../../db/models/training.js';
@@ -12,6 +12,7 @@ import {
   onShortPath,
   pretestPlan,
   shortPathStudy,
+  withChangedClauses,
 } from '../../domain/mastery/refresher-path.js';
 import { attestedVersions, versionsSince } from '../../domain/reattestation.js';
 import { loadSettings } from '../assignments/course-settings.js';
@@ -31,6 +32,59 @@ export async function changedClausesFor(models: Models, course: Course, attested
   if (ids.length === 0) return [];
   const versions = await models.PolicyVersion.find({ _id: { $in: ids } }).lean<PolicyVersionDoc[]>();
   return changedSince(course, versions, attested);
+}
+
+/** Clauses changed since the learner's last attestation, as the course is published now. */
+export async function changedClausesNow(models: Models, course: Course, cycle: CycleDoc): Promise<string[]> {
+  const previous = await previousAttestation(models, cycle);
+  if (!previous) return [];
+  return changedClausesFor(models, course, attestedVersions(previous).policyVersion);
+}
+
+/**
+ * Brings a decided short path up to the policy version published now (a version may be published
+ * while the cycle is open): clauses changed since the learner's last attestation move from tested
+ * out to study, and a pass the pre-assessment gave no longer counts once there is something to
+ * study (the learner studies those sections and takes the quiz on them). One write by `_id`, only
+ * when the record names an older version (or none, on records written before it was kept).
+ */
+export async function refreshForPolicyVersion(
+  ctx: ServiceContext,
+  input: { course: Course; cycle: CycleDoc; now: Date },
+): Promise<CycleDoc> {
+  const { course, cycle, now } = input;
+  const r = cycle.refresher;
+  if (!r || !onShortPath(r) || cycle.completedAt || r.policyVersion === course.policyVersion) return cycle;
+  const next = withChangedClauses(course, r, await changedClausesNow(ctx.models, course, cycle));
+  const refresher: RefresherRecord = {
+    ...r,
+    changed: next.changed,
+    testedOut: next.testedOut,
+    study: next.study,
+    policyVersion: course.policyVersion,
+  };
+  const set: Partial<CycleDoc> = { refresher };
+  if (next.added.length > 0 && cycle.passedAt && cycle.passedAttemptId === r.pretestAttemptId)
+    Object.assign(set, { passedAt: null, passedAttemptId: null, score: null });
+  await trainingRepository(ctx.models).updateCycle(cycle._id, set);
+  if (next.added.length > 0)
+    await ctx.audit.append(
+      {
+        actorId: cycle.userId,
+        action: 'refresher.changed',
+        targetType: 'cycle',
+        targetId: cycle._id,
+        subjectId: cycle.userId,
+        details: {
+          courseId: course.id,
+          policyVersion: course.policyVersion,
+          added: next.added,
+          study: next.study,
+        },
+      },
+      now,
+    );
+  return { ...cycle, ...set };
 }
 
 /** Where a refresher stands before the pre-assessment: allowed (with the learner's last attested version) or why not. */
@@ -77,8 +131,12 @@ export async function refresherStanding(
   ctx: ServiceContext,
   input: { course: Course; cycle: CycleDoc | null; now: Date },
 ): Promise<RefresherStanding> {
-  const { course, cycle, now } = input;
-  if (cycle?.refresher && onShortPath(cycle.refresher)) return { kind: 'short', refresher: cycle.refresher };
+  const { course, now } = input;
+  let cycle = input.cycle;
+  if (cycle?.refresher && onShortPath(cycle.refresher)) {
+    cycle = await refreshForPolicyVersion(ctx, { course, cycle, now });
+    return { kind: 'short', refresher: cycle.refresher! };
+  }
   if (!cycle || cycle.n <= 1 || cycle.requirement !== 'full' || cycle.completedAt) return null;
   if (cycle.refresher?.status === 'pending') return { kind: 'pending' };
   const eligible = await pretestEligibility(ctx, { course, cycle, now });
@@ -102,19 +160,35 @@ export async function declineTestOut(
   if (!course) throw new Conflict('There is no such course.');
   const { cycle } = await ensureEnrolled(ctx, { learner, course, now });
   if (cycle.refresher?.status === 'decided' && cycle.refresher.pretestAttemptId === null) return;
-  if (cycle.refresher)
-    throw new Conflict('Your check of what you still know has begun: finish it to see your path.');
+  const begun = new Conflict('Your check of what you still know has begun: finish it to see your path.');
+  // The check's attempt insert is the guard: once it exists (even before its record), no decline.
+  const checkExists = () => ctx.models.Attempt.exists({ _id: pretestAttemptKey(cycle._id) });
+  if (cycle.refresher || (await checkExists())) throw begun;
   const eligible = await pretestEligibility(ctx, { course, cycle, now });
   if (!eligible.ok) throw new Conflict(eligible.reason);
   const changed = await changedClausesFor(ctx.models, course, eligible.attestedVersion);
+  const path = { changed, decidedAt: now, policyVersion: course.policyVersion };
   const refresher: RefresherRecord = {
     status: 'decided',
     pretestAttemptId: null,
-    changed,
     ...declinedPath(course),
-    decidedAt: now,
+    ...path,
   };
-  await trainingRepository(ctx.models).updateCycle(cycle._id, { refresher });
+  const training = trainingRepository(ctx.models);
+  await training.updateCycle(cycle._id, { refresher });
+  // A check started at the same moment wins (its insert is the guard): put its pending record back.
+  if (await checkExists()) {
+    const pending: RefresherRecord = {
+      status: 'pending',
+      pretestAttemptId: pretestAttemptKey(cycle._id),
+      testedOut: [],
+      study: [],
+      ...path,
+      decidedAt: null,
+    };
+    await training.updateCycle(cycle._id, { refresher: pending });
+    throw begun;
+  }
   await ctx.audit.append(
     {
       actorId: learner.id,

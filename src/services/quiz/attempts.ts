@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { attemptKey } from '../../db/keys.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
+import type { CycleDoc } from '../../db/models/training.js';
 import { attemptsRepository } from '../../db/repositories/attempts.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import { Conflict, Invalid, NotFound } from '../../domain/errors.js';
 import { courseForJurisdictions } from '../../domain/jurisdictions.js';
-import { quizDrawPlan } from '../../domain/mastery/refresher-path.js';
+import { isStaleShortPath, quizDrawPlan } from '../../domain/mastery/refresher-path.js';
 import type { Region } from '../../domain/org-profile.js';
 import {
   type AnswerForm,
@@ -20,6 +21,7 @@ import {
 import type { Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { jurisdictionsOf } from '../learning/jurisdictions.js';
+import { refreshForPolicyVersion } from '../learning/refresher.js';
 import { choiceTokensFor, newChoiceKey } from './choice-tokens.js';
 import { questionMap } from './course.js';
 import { loadQuizContext, type QuizContext } from './overview.js';
@@ -59,12 +61,13 @@ function newAttempt(
   n: number,
   now: Date,
   jurisdictions: readonly Region[],
+  seen: ReadonlySet<string>,
 ): AttemptDoc {
   const { course, cycle } = quiz;
   // Questions marked for other jurisdictions never enter this learner's pool.
   const pool = courseForJurisdictions(course, jurisdictions).questions;
-  // A refresher's short path draws from the clauses left to study (issue #23).
-  const plan = quizDrawPlan(course, pool, cycle.refresher);
+  // A refresher's short path draws from the clauses left to study (issue #23), not the check's questions.
+  const plan = quizDrawPlan(course, pool, cycle.refresher, seen);
   const seed = randomBytes(8).toString('hex');
   return {
     _id: attemptKey(cycle._id, n),
@@ -86,6 +89,14 @@ function newAttempt(
   };
 }
 
+/** The questions of this cycle's pre-assessment (none without one): one read by `_id`. */
+async function pretestQuestions(ctx: ServiceContext, cycle: CycleDoc): Promise<Set<string>> {
+  const id = cycle.refresher?.pretestAttemptId;
+  if (!id) return new Set();
+  const pretest = await attemptsRepository(ctx.models).findAttempt(id);
+  return new Set(pretest?.draw.map((d) => d.questionId) ?? []);
+}
+
 /**
  * Starts the next attempt, or returns the open one. Attempt n is an insert keyed `<cycleId>:<n>`,
  * so a double click (or two tabs) that both try to start attempt n end up with the same attempt.
@@ -95,16 +106,28 @@ export async function startAttempt(
   input: { learner: Learner; courseId: string; now: Date },
 ): Promise<number> {
   const { learner, now } = input;
-  const quiz = await loadQuizContext(ctx, input);
+  let quiz = await loadQuizContext(ctx, input);
+  // A policy version published since the refresher's path was decided may add clauses to study.
+  if (isStaleShortPath(quiz.course, quiz.cycle.refresher)) {
+    await refreshForPolicyVersion(ctx, { course: quiz.course, cycle: quiz.cycle, now });
+    quiz = await loadQuizContext(ctx, input);
+  }
   const state = quiz.status.state;
   if (state.kind === 'open') return state.attemptNo;
+  if (quiz.cycle.refresher?.status === 'pending')
+    throw new Conflict(
+      'Finish your check of what you still know first: it decides what the quiz asks about.',
+    );
   if (state.kind !== 'can-start') throw new Conflict(refusal(quiz, now));
 
   const { course, cycle } = quiz;
   const n = state.nextAttemptNo;
   // The assignment read above carries the person's region: no read of the person.
-  const jurisdictions = await jurisdictionsOf(ctx, { region: quiz.assignment.region });
-  const attempt = newAttempt(quiz, learner, n, now, jurisdictions);
+  const [jurisdictions, seen] = await Promise.all([
+    jurisdictionsOf(ctx, { region: quiz.assignment.region }),
+    pretestQuestions(ctx, cycle),
+  ]);
+  const attempt = newAttempt(quiz, learner, n, now, jurisdictions, seen);
   if (!(await attemptsRepository(ctx.models).insertAttempt(attempt))) return n;
 
   await ctx.audit.append(

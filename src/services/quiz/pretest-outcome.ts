@@ -2,8 +2,10 @@ import type { AttemptResultDoc } from '../../db/models/quiz.js';
 import type { CycleDoc, RefresherRecord } from '../../db/models/training.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course } from '../../domain/course.js';
-import { decidePath } from '../../domain/mastery/refresher-path.js';
+import { decidePath, declinedPath } from '../../domain/mastery/refresher-path.js';
+import { loadSettings } from '../assignments/course-settings.js';
 import type { ServiceContext } from '../context.js';
+import { changedClausesNow } from '../learning/refresher.js';
 import { questionMap } from './course.js';
 
 /**
@@ -24,14 +26,24 @@ export async function recordPretestOutcome(
     points: g.points,
     clauses: questions.get(g.questionId)?.clauses ?? [],
   }));
-  const changed = cycle.refresher?.changed ?? [];
-  const decision = decidePath(course, changed, graded);
+  // A version published since the check began may have changed more clauses: work them out again.
+  const [changed, settings] = await Promise.all([
+    cycle.refresher?.policyVersion === course.policyVersion
+      ? cycle.refresher.changed
+      : changedClausesNow(ctx.models, course, cycle),
+    loadSettings(ctx.models, course, now),
+  ]);
+  // HR switched test-out off while the check was open: the full path, the check kept as evidence.
+  const fullPath = settings.testOut === false;
+  const decision = fullPath ? declinedPath(course) : decidePath(course, changed, graded);
   const refresher: RefresherRecord = {
     status: 'decided',
     pretestAttemptId: result._id,
     changed,
     ...decision,
     decidedAt: result.submittedAt,
+    policyVersion: course.policyVersion,
+    ...(fullPath ? { fullPath: true } : {}),
   };
   const set: Partial<CycleDoc> = { refresher };
   if (decision.study.length === 0 && !cycle.passedAt)
@@ -51,6 +63,7 @@ export async function recordPretestOutcome(
           score: result.score,
           changed,
           ...decision,
+          ...(fullPath ? { fullPath: true } : {}),
         },
       },
       now,

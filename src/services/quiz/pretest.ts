@@ -28,18 +28,25 @@ import { applyResult, gradeAndRecord } from './record-result.js';
 /** How many earlier attempts of a cycle to look through for its last graded one. */
 const ATTEMPT_WALK = 20;
 
-/** The learner's last graded quiz attempt before this cycle: the questions it served and its clause scores. */
+/**
+ * The learner's last graded attempt before this cycle, quiz or pre-assessment: the questions served
+ * (the last quiz's and that cycle's pre-assessment's, both seen lately) and its clause scores.
+ */
 async function lastGradedAttempt(models: Models, cycle: CycleDoc): Promise<LastAttempt | null> {
   const repo = attemptsRepository(models);
   for (let n = cycle.n - 1; n >= 1; n -= 1) {
-    const { attempts, results } = await repo.listAttempts(
-      cycleKey(cycle.userId, cycle.courseId, n),
-      ATTEMPT_WALK,
-    );
+    const id = cycleKey(cycle.userId, cycle.courseId, n);
+    const [{ attempts, results }, pretest, pretestResult] = await Promise.all([
+      repo.listAttempts(id, ATTEMPT_WALK),
+      repo.findAttempt(pretestAttemptKey(id)),
+      repo.findResult(pretestAttemptKey(id)),
+    ]);
+    const checked = pretest?.draw.map((d) => d.questionId) ?? [];
     const result = results.at(-1);
     const attempt = result && attempts.find((a) => a._id === result._id);
     if (result && attempt)
-      return { questionIds: attempt.draw.map((d) => d.questionId), clauses: result.clauses };
+      return { questionIds: [...attempt.draw.map((d) => d.questionId), ...checked], clauses: result.clauses };
+    if (pretestResult) return { questionIds: checked, clauses: pretestResult.clauses };
   }
   return null;
 }
@@ -84,8 +91,10 @@ export async function startPretest(
     purpose: 'pretest',
     scope: plan.map((p) => p.clauseId),
   };
-  // A second click finds the first one's attempt: the insert is keyed by the cycle. The pending
-  // record is written again only when the cycle, as read, lacks it (a start cut short after the insert).
+  // A second click finds the first one's attempt: the insert is keyed by the cycle, and is the
+  // guard against a decline at the same moment (which, seeing it, writes this pending record back).
+  // The pending record is written again only when the cycle, as read, lacks it (a start cut short
+  // after the insert).
   const inserted = await attemptsRepository(ctx.models).insertAttempt(attempt);
   if (!inserted && cycle.refresher) return;
   const refresher: RefresherRecord = {
@@ -95,6 +104,7 @@ export async function startPretest(
     testedOut: [],
     study: [],
     decidedAt: null,
+    policyVersion: course.policyVersion,
   };
   const training = trainingRepository(ctx.models);
   await training.updateCycle(cycle._id, { refresher });

@@ -72,7 +72,7 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
   const existing = await findAttestation(models, cycle._id);
   if (existing) return finish(existing, false);
 
-  if (!canAttest(cycle)) return { ok: false, reason: 'not-ready' };
+  if (!canAttest(cycle, course)) return { ok: false, reason: 'not-ready' };
   const person = await models.User.findById(input.userId, { name: 1 }).lean();
   if (!person) return { ok: false, reason: 'unknown-user' };
   // The text as this learner is shown it now: only the notices of their jurisdictions, from the
@@ -186,7 +186,7 @@ async function pageFor(
     read.requirement === 'attest-only'
       ? completionStatus(course, read, [])
       : await cycleCompletionStatus(ctx.models, course, read);
-  const state = attestation ? 'attested' : canAttest(cycle) ? 'form' : 'not-ready';
+  const state = attestation ? 'attested' : canAttest(cycle, course) ? 'form' : 'not-ready';
   return {
     state,
     attestation,

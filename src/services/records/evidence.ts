@@ -10,6 +10,7 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import { certificateValidity } from '../../domain/completion.js';
 import type { Course, Question } from '../../domain/course.js';
 import { NotFound } from '../../domain/errors.js';
+import { lessonsToStudy, shortPathStudy } from '../../domain/mastery/refresher-path.js';
 import { attestedVersions, versionsSince } from '../../domain/reattestation.js';
 import type { ServiceContext } from '../context.js';
 
@@ -155,6 +156,7 @@ export async function buildEvidencePack(
         at: v.at,
       })),
     lessonsTotal: course.lessons.length,
+    ...refresherShape(course, cycle),
     attempts: attempts.map(({ attempt, result }) => attemptEvidence(course, attempt, result)),
     pretest: pretest?.[0]
       ? { ...attemptEvidence(course, pretest[0], pretest[1]), purpose: 'pretest' as const }
@@ -325,11 +327,28 @@ function refresherEvidence(cycle: CycleDoc) {
   return {
     status: r.status,
     declined: r.status === 'decided' && r.pretestAttemptId === null,
+    // HR switched test-out off while the check was open: the full course, the check kept.
+    testOutOff: r.fullPath === true,
     pretestAttemptId: r.pretestAttemptId,
     changed: r.changed,
     testedOut: r.testedOut,
     studied: r.study,
     decidedAt: r.decidedAt,
+  };
+}
+
+/**
+ * What a refresher's short path asked of the learner, so a short cycle never reads as a skipped
+ * one: how many lessons were left to study (null: the whole course) and whether the pass came from
+ * the pre-assessment (every clause tested out) or a quiz.
+ */
+function refresherShape(course: Course, cycle: CycleDoc) {
+  const study = shortPathStudy(cycle.refresher);
+  const fromCheck =
+    cycle.passedAttemptId !== null && cycle.passedAttemptId === cycle.refresher?.pretestAttemptId;
+  return {
+    lessonsToStudy: study ? lessonsToStudy(course, study).length : null,
+    passedBy: cycle.passedAt ? (fromCheck ? ('pretest' as const) : ('quiz' as const)) : null,
   };
 }
 

@@ -1,0 +1,286 @@
+/**
+ * A refresher cycle whose circumstances change while it is open (issue #23, review): a policy
+ * version published after the check, test-out switched off during it, a quiz or a decline racing
+ * the check, and questions the learner has just seen coming back.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { attemptKey, cycleKey, pretestAttemptKey } from '../../src/db/keys.js';
+import type { AttemptDoc } from '../../src/db/models/quiz.js';
+import type { CycleDoc } from '../../src/db/models/training.js';
+import { lessonsToStudy } from '../../src/domain/mastery/refresher-path.js';
+import { outboxMailer } from '../../src/mail/transport.js';
+import { runSweep } from '../../src/services/jobs/sweep/index.js';
+import { COURSE_ID } from '../factories.js';
+import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { postAttestForm } from '../helpers/attest-form.js';
+import { monitoredUri } from '../helpers/db-commands.js';
+import { answerForm } from './quiz-support.js';
+import { completeWithCertificate, course } from './records-helpers.js';
+
+let t: TestApp;
+const LEARN = `/learn/${COURSE_ID}`;
+const REFRESHER = `${LEARN}/refresher`;
+type Learner = { id: string; name: string; department: string; email: string; session?: Session };
+const people: Record<string, Learner> = {};
+const NAMES = ['offmid', 'quizfirst', 'declined', 'race', 'weak', 'again', 'midpub', 'midcheck'] as const;
+const SETTINGS: Record<string, string> = {
+  validityMonths: '12',
+  windowDays: '30',
+  graceDays: '0',
+  expiryBasis: 'completion',
+  cycleKind: 'rolling',
+  calendarMonth: '',
+  calendarDay: '',
+  daysBeforeDue: '7',
+  overdueEveryDays: '7',
+  escalateAfterDays: '14',
+};
+
+const cycle = (l: Learner, n = 2) =>
+  t.app.db.models.Cycle.findById(cycleKey(l.id, COURSE_ID, n)).lean<CycleDoc>();
+const pretestOf = (l: Learner, n = 2) =>
+  t.app.db.models.Attempt.findById(pretestAttemptKey(cycleKey(l.id, COURSE_ID, n))).lean<AttemptDoc>();
+const quizAttempt = (l: Learner, n = 1) =>
+  t.app.db.models.Attempt.findById(attemptKey(cycleKey(l.id, COURSE_ID, 2), n)).lean<AttemptDoc>();
+const clausesOf = (questionId: string) => course(t.app).questions.find((q) => q.id === questionId)!.clauses;
+const allClauses = () => course(t.app).clauses.map((c) => c.id);
+
+async function sweep(at: string) {
+  const ctx = {
+    models: t.app.db.models,
+    courses: t.app.courses,
+    catalogue: t.app.catalogue,
+    mailer: outboxMailer(t.app.db.models),
+    audit: t.app.audit,
+    baseUrl: t.config.BASE_URL,
+  };
+  return runSweep(ctx, { now: new Date(at) });
+}
+
+async function renew(at: string) {
+  const hr = (await t.app.db.models.User.findOne({ email: 'hr@demo.test' }).lean())!;
+  await t.app.services.assignments.requestRenewal({
+    actorId: hr._id,
+    courseId: COURSE_ID,
+    requirement: 'full',
+    dueAt: new Date(new Date(at).getTime() + 50 * 86_400_000),
+    reason: 'Yearly refresher',
+    now: t.app.clock.now(),
+  });
+  await sweep(at);
+}
+
+const startPretest = (l: Learner) => l.session!.post(`${REFRESHER}/pretest`, {}, LEARN);
+
+/** Submits the pre-assessment, answering right except the questions `wrong` says. */
+async function submitPretest(l: Learner, wrong: (questionId: string) => boolean = () => false, n = 2) {
+  const attempt = (await pretestOf(l, n))!;
+  const right = answerForm(course(t.app), attempt);
+  const none = answerForm(course(t.app), attempt, 0);
+  const form = Object.fromEntries(
+    Object.keys(right).map((k) => {
+      const i = Number(/\[q(\d+)\]$/.exec(k)![1]) - 1;
+      return [k, wrong(attempt.draw[i]!.questionId) ? none[k]! : right[k]!];
+    }),
+  );
+  return l.session!.post(`${REFRESHER}/pretest/submit`, form, `${REFRESHER}/pretest`);
+}
+
+async function publishSmp04Change() {
+  const hr = (await t.app.db.models.User.findOne({ email: 'hr@demo.test' }).lean())!;
+  const admin = (await t.app.db.models.User.findOne({ email: 'admin@demo.test' }).lean())!;
+  const now = t.app.clock.now();
+  const file = t.app.catalogue.templates.get(COURSE_ID)!.clauses.find((x) => x.id === 'SMP-04')!;
+  const wording = {
+    title: file.title,
+    summary: file.summary,
+    text: `${file.text} Reposting abuse counts too.`,
+  };
+  const policy = t.app.services.policy;
+  await policy.editClause({
+    actorId: hr._id,
+    courseId: COURSE_ID,
+    clauseId: 'SMP-04',
+    wording,
+    kind: 'retrain',
+    now,
+  });
+  await policy.submitDraft({ actorId: hr._id, courseId: COURSE_ID, note: 'SMP-04', now });
+  await policy.approveAndPublish({
+    approver: { id: admin._id, role: 'admin' },
+    courseId: COURSE_ID,
+    dueAt: new Date('2026-03-15'),
+    now,
+  });
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ label: 'refresher-changes', mongoUri: monitoredUri(inject('mongoUri')) });
+  t.clock.set('2025-01-10T09:00:00Z');
+  for (const name of NAMES) {
+    const email = `${name}.changes@demo.test`;
+    const doc = await createUser(t.app, { email, name: `${name} Learner` });
+    people[name] = { id: doc._id, name: doc.name, department: doc.department, email };
+    await completeWithCertificate(t.app, people[name]!);
+  }
+  t.clock.set('2026-01-10T09:00:00Z');
+  await renew('2026-01-10T09:05:00Z');
+  t.clock.set('2026-01-11T09:00:00Z');
+  for (const name of NAMES) people[name]!.session = await loginAs(t.app, people[name]!.email);
+}, 120_000);
+afterAll(async () => t.close());
+
+describe('a refresher cycle that changes while it is open', () => {
+  it('test-out switched off while the check is open: the submitted check gives the full path', async () => {
+    const l = people.offmid!;
+    expect((await startPretest(l)).statusCode).toBe(303);
+    const hr = await loginAs(t.app, 'hr@demo.test');
+    const path = `/hr/courses/${COURSE_ID}/settings`;
+    expect((await hr.post(path, SETTINGS, path)).statusCode).toBe(303);
+    try {
+      expect((await submitPretest(l)).statusCode).toBe(303);
+    } finally {
+      expect((await hr.post(path, { ...SETTINGS, testOut: 'yes' }, path)).statusCode).toBe(303);
+    }
+    const c = (await cycle(l))!;
+    expect(c.refresher).toMatchObject({ status: 'decided', testedOut: [], study: allClauses() });
+    expect(c.refresher!.pretestAttemptId).toBe(pretestAttemptKey(c._id));
+    expect(c.passedAt).toBeNull();
+    await l.session!.post(`${LEARN}/quiz/attempts`, {}, `${LEARN}/quiz`);
+    const quiz = (await quizAttempt(l))!;
+    expect(quiz.scope ?? null).toBeNull();
+    expect(quiz.draw).toHaveLength(course(t.app).quiz.questionsPerAttempt);
+    const pack = JSON.parse((await l.session!.get(`${LEARN}/evidence.json`)).body);
+    expect(pack.pretest).toMatchObject({ purpose: 'pretest' });
+    expect(pack.cycle.refresher).toMatchObject({ testOutOff: true });
+  });
+
+  it('the quiz cannot start while the check is pending, nor can the check be declined', async () => {
+    const l = people.quizfirst!;
+    expect((await startPretest(l)).statusCode).toBe(303);
+    const quiz = await l.session!.post(`${LEARN}/quiz/attempts`, {}, `${LEARN}/quiz`);
+    expect(quiz.statusCode).toBe(409);
+    expect(await quizAttempt(l)).toBeNull();
+    expect((await l.session!.post(`${REFRESHER}/decline`, {}, LEARN)).statusCode).toBe(409);
+    expect((await cycle(l))!.refresher).toMatchObject({ status: 'pending' });
+  });
+
+  it('a decline is refused once the check attempt exists, even before its pending record', async () => {
+    const l = people.declined!;
+    expect((await startPretest(l)).statusCode).toBe(303);
+    // A start cut short after its insert: the attempt exists, the cycle has no record yet.
+    await t.app.db.models.Cycle.updateOne(
+      { _id: cycleKey(l.id, COURSE_ID, 2) },
+      { $set: { refresher: null } },
+    );
+    expect((await l.session!.post(`${REFRESHER}/decline`, {}, LEARN)).statusCode).toBe(409);
+    expect((await cycle(l))!.refresher ?? null).toBeNull();
+  });
+
+  it('a decline and a check started at the same moment leave one consistent path', async () => {
+    const l = people.race!;
+    const [declined, started] = await Promise.all([
+      l.session!.post(`${REFRESHER}/decline`, {}, LEARN),
+      startPretest(l),
+    ]);
+    const c = (await cycle(l))!;
+    const attempt = await pretestOf(l);
+    if (attempt) {
+      expect(c.refresher).toMatchObject({ status: 'pending', pretestAttemptId: attempt._id });
+      expect(started.statusCode).toBe(303);
+    } else {
+      expect(c.refresher).toMatchObject({ status: 'decided', pretestAttemptId: null });
+      expect(declined.statusCode).toBe(303);
+      expect(started.statusCode).toBe(409);
+    }
+    // Afterwards the other choice is refused.
+    const again = attempt ? await l.session!.post(`${REFRESHER}/decline`, {}, LEARN) : await startPretest(l);
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('the scoped quiz does not ask the questions of the check just taken', async () => {
+    const l = people.weak!;
+    expect((await startPretest(l)).statusCode).toBe(303);
+    const check = (await pretestOf(l))!;
+    const checked = check.draw.map((d) => d.questionId);
+    await submitPretest(l, (id) => clausesOf(id).includes('SMP-04'));
+    const c = (await cycle(l))!;
+    expect(c.refresher!.study).toContain('SMP-04');
+    const lessons = lessonsToStudy(course(t.app), c.refresher!.study);
+    for (const lesson of lessons) await l.session!.get(`${LEARN}/lessons/${lesson.id}`);
+    const res = await l.session!.post(`${LEARN}/quiz/attempts`, {}, `${LEARN}/quiz`);
+    expect(res.statusCode).toBe(303);
+    const quiz = (await quizAttempt(l))!;
+    expect(quiz.scope).toEqual(c.refresher!.study);
+    expect(quiz.draw.map((d) => d.questionId).filter((id) => checked.includes(id))).toEqual([]);
+  });
+
+  it("the next refresher's check does not repeat the last cycle's check", async () => {
+    const l = people.again!;
+    expect((await startPretest(l)).statusCode).toBe(303);
+    const first = (await pretestOf(l))!.draw.map((d) => d.questionId);
+    await submitPretest(l);
+    const signed = await postAttestForm(l.session!, `${LEARN}/attest`, { typedName: l.name, agreed: 'yes' });
+    expect(signed.statusCode).toBe(303);
+    expect((await cycle(l))!.completedAt).not.toBeNull();
+    t.clock.set('2026-06-10T09:00:00Z');
+    await renew('2026-06-10T09:05:00Z');
+    t.clock.set('2026-06-11T09:00:00Z');
+    expect((await startPretest(l)).statusCode).toBe(303);
+    const second = (await pretestOf(l, 3))!.draw.map((d) => d.questionId);
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.filter((id) => first.includes(id))).toEqual([]);
+  });
+});
+
+describe('a policy version published while a refresher is open', () => {
+  it('a clause changed after the learner tested out of it is studied before they may attest', async () => {
+    const l = people.midpub!;
+    const other = people.midcheck!;
+    expect((await startPretest(l)).statusCode).toBe(303);
+    expect((await startPretest(other)).statusCode).toBe(303);
+    await submitPretest(l);
+    expect((await cycle(l))!.refresher!.study).toEqual([]);
+    await publishSmp04Change();
+    expect(course(t.app).policyVersion).toBe(2);
+
+    // The attestation page no longer offers the form, and a signature is refused.
+    const page = await l.session!.get(`${LEARN}/attest`);
+    expect(page.body).not.toContain('name="typedName"');
+    const signed = await t.app.services.records.attest({
+      userId: l.id,
+      course: course(t.app),
+      cycle: (await cycle(l))!,
+      typedName: l.name,
+      agreed: true,
+      ip: '127.0.0.1',
+      userAgent: 'test',
+      now: t.app.clock.now(),
+    });
+    expect(signed).toEqual({ ok: false, reason: 'not-ready' });
+    let c = (await cycle(l))!;
+    expect(c.completedAt).toBeNull();
+    expect(c.attestedAt).toBeNull();
+
+    const overview = await l.session!.get(LEARN);
+    expect(overview.statusCode).toBe(200);
+    c = (await cycle(l))!;
+    expect(c.refresher).toMatchObject({ study: ['SMP-04'], changed: ['SMP-04'], policyVersion: 2 });
+    expect(c.refresher!.testedOut).not.toContain('SMP-04');
+    expect(c.passedAt).toBeNull();
+    const lessons = lessonsToStudy(course(t.app), ['SMP-04']);
+    expect(lessons.length).toBeGreaterThan(0);
+    expect(overview.body).toContain(`${LEARN}/lessons/${lessons[0]!.id}`);
+    const res = await l.session!.post(`${LEARN}/quiz/attempts`, {}, `${LEARN}/quiz`);
+    expect(res.statusCode).toBe(303);
+    expect((await quizAttempt(l))!.scope).toEqual(['SMP-04']);
+  });
+
+  it('a check open when the version is published is graded with the clause it changed to study', async () => {
+    const l = people.midcheck!;
+    await submitPretest(l);
+    const c = (await cycle(l))!;
+    expect(c.refresher).toMatchObject({ study: ['SMP-04'], changed: ['SMP-04'], policyVersion: 2 });
+    expect(c.passedAt).toBeNull();
+  });
+});
