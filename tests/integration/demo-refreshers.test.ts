@@ -46,7 +46,22 @@ describe('demo refreshers', () => {
     expect(study.length).toBeGreaterThan(0);
     expect(study.length).toBeLessThanOrEqual(4);
     expect(study).toContain('SMP-04');
+    expect(study).toContain('SMP-07');
     expect([...study, ...cycle.refresher!.testedOut].sort()).toEqual([...allClauses()].sort());
+  });
+
+  it('has someone who finished a short refresher: tested out, attested, certificate', async () => {
+    const cycle = await refresherOf('omar.okafor@demo.test');
+    expect(cycle.refresher).toMatchObject({ status: 'decided', testedOut: allClauses(), study: [] });
+    expect(cycle.passedAttemptId).toBe(cycle.refresher!.pretestAttemptId);
+    expect(cycle.attestedAt).toBeInstanceOf(Date);
+    expect(cycle.completedAt).toBeInstanceOf(Date);
+    expect(cycle.certificateCode).toBeTruthy();
+    const certificate = await t.app.db.models.Certificate.findById(cycle.certificateCode).lean();
+    expect(certificate).not.toBeNull();
+    const omar = await signIn(t.app, 'omar.okafor@demo.test');
+    const evidence = await omar.get(`/learn/${COURSE}/evidence`);
+    expect(evidence.body).toContain(`Tested out of all ${allClauses().length} clauses in the pre-assessment`);
   });
 
   it('has someone who declined the check: the full path, every clause studied', async () => {

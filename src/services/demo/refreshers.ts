@@ -6,6 +6,7 @@ import type { ServiceContext } from '../context.js';
 import { declineTestOut } from '../learning/refresher.js';
 import { findPretest, startPretest } from '../quiz/pretest.js';
 import { gradeAndRecord } from '../quiz/record-result.js';
+import { attest } from '../records/attestation.js';
 
 /**
  * Demo people whose refresher cycle (issue #23) shows each path. They completed the course about
@@ -14,13 +15,18 @@ import { gradeAndRecord } from '../quiz/record-result.js';
  *  - `knows`: the check of what they still know, every answer right: every clause tested out,
  *    only the attestation left (the five-minute refresher);
  *  - `weak`: the same check with the questions on `weak` clauses answered wrong: they study those;
- *  - `declined`: they skip the check: the full path, every clause studied.
- * Chloe Costa's refresher (seed.ts) stays untouched: the offer to take the check.
+ *  - `declined`: they skip the check: the full path, every clause studied;
+ *  - `finished`: every clause tested out, then the attestation of the full current policy: the
+ *    five-minute refresher done, with its certificate.
+ * Chloe Costa's refresher (seed.ts) stays untouched: the offer to take the check. No demo shows a
+ * clause changed since the last attestation: that needs a published policy version, which would
+ * change the course (and open a re-attestation) for every other demo person too.
  */
 export const REFRESHER_PEOPLE = [
   { email: 'liam.lopez@demo.test', completedDaysAgo: 345, path: 'knows' },
   { email: 'maya.moreau@demo.test', completedDaysAgo: 340, path: 'weak', weak: ['SMP-04', 'SMP-07'] },
   { email: 'noah.nakamura@demo.test', completedDaysAgo: 335, path: 'declined' },
+  { email: 'omar.okafor@demo.test', completedDaysAgo: 342, path: 'finished' },
 ] as const;
 
 type RefresherPerson = (typeof REFRESHER_PEOPLE)[number];
@@ -49,6 +55,25 @@ async function takeCheck(
   await gradeAndRecord(ctx, { course, cycle: found.cycle, attempt: found.attempt, answers, now });
 }
 
+/** Signs the full current policy after testing out of every clause: the cycle completes, with its certificate. */
+async function attestAfterCheck(ctx: ServiceContext, course: Course, person: UserDoc, now: Date) {
+  const learner = { id: person._id, department: person.department };
+  const found = await findPretest(ctx, { learner, courseId: course.id, now });
+  if (!found) throw new Error(`demo refresher for ${person.email}: no check taken`);
+  const signed = await attest(ctx, {
+    userId: person._id,
+    course,
+    cycle: found.cycle,
+    typedName: person.name,
+    agreed: true,
+    ip: '127.0.0.1',
+    userAgent: 'demo seed',
+    now,
+  });
+  if (!signed.ok)
+    throw new Error(`demo refresher for ${person.email}: attestation refused (${signed.reason})`);
+}
+
 /** Each refresher person's path, at `now` (after the sweep that opened their refresher cycle). */
 export async function seedRefreshers(ctx: ServiceContext, course: Course, now: Date): Promise<void> {
   const users = usersRepository(ctx.models);
@@ -64,5 +89,6 @@ export async function seedRefreshers(ctx: ServiceContext, course: Course, now: D
       continue;
     }
     await takeCheck(ctx, course, person, 'weak' in p ? p.weak : [], now);
+    if (p.path === 'finished') await attestAfterCheck(ctx, course, person, now);
   }
 }
