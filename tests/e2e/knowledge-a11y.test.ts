@@ -4,11 +4,12 @@
  * the nightly job), the heatmap is one image named by its title and description, and on a phone
  * the page does not scroll sideways (the heatmap scales, the table scrolls in its own region).
  */
+
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clauseMemoryKey } from '../../src/db/keys.js';
 import { type ClauseReview, memoryFrom } from '../../src/domain/mastery/memory.js';
-import { buildCycle, COURSE_ID } from '../factories.js';
+import { buildAssignment, buildCycle, COURSE_ID } from '../factories.js';
 import { launchChromium } from '../helpers/browser.js';
 import { type E2EServer, startE2EServer } from './support/app-server.js';
 import { A11yAudit, assertNoHorizontalScroll, follow, screenshot, signIn } from './support/journey.js';
@@ -37,6 +38,9 @@ async function writeFigures(): Promise<void> {
   const now = server.clock.now();
   const clauses = server.app.courses.get(COURSE_ID)!.clauses.map((c) => c.id);
   const people = await models.User.find({ role: { $ne: 'admin' } }).lean();
+  // The page counts people with an active assignment of the course, in the department it copies.
+  await models.Assignment.deleteMany({ courseId: COURSE_ID });
+  await models.Assignment.insertMany(people.map((p) => buildAssignment(p, { department: p.department })));
   const docs = people.map((p, i) => {
     const reviews: ClauseReview[] = clauses.map((clauseId, j) => ({
       eventId: `seed-${i}`,
@@ -59,7 +63,7 @@ async function writeFigures(): Promise<void> {
   await models.ClauseMemory.insertMany(docs);
   const refresher = (i: number) => ({
     status: 'decided' as const,
-    pretestAttemptId: null,
+    pretestAttemptId: `check-${i}:pretest`,
     changed: [],
     testedOut: clauses.slice(0, 3 + (i % 5)),
     study: clauses.slice(3 + (i % 5)),

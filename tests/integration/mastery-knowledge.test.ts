@@ -51,7 +51,7 @@ const HISTORIES: Array<{ department: string; reviews: ClauseReview[] }> = [
 
 const decided = (testedOut: string[], study: string[], at: Date): RefresherRecord => ({
   status: 'decided',
-  pretestAttemptId: null,
+  pretestAttemptId: 'some-cycle:pretest',
   changed: [],
   testedOut,
   study,
@@ -72,6 +72,10 @@ async function writeMemories(): Promise<ClauseMemoryDoc[]> {
     };
   });
   await t.app.db.models.ClauseMemory.insertMany(docs);
+  // Counted: people with an active assignment of the course (in the department it copies).
+  await t.app.db.models.Assignment.insertMany(
+    docs.map((d) => buildAssignment({ ...buildPerson(), _id: d.userId }, { department: d.department })),
+  );
   return docs;
 }
 
@@ -173,9 +177,9 @@ describe('HR knowledge page', () => {
     });
     // Refreshers decided in the quarter only; the Q1 one belongs to Q1's snapshot.
     expect(snap!.refreshers).toEqual({
-      'SMP-01': { testedOut: 2, studied: 0 },
-      'SMP-02': { testedOut: 1, studied: 1 },
-      'SMP-03': { testedOut: 0, studied: 2 },
+      'SMP-01': { testedOut: 2, studied: 0, changed: 0 },
+      'SMP-02': { testedOut: 1, studied: 1, changed: 0 },
+      'SMP-03': { testedOut: 0, studied: 2, changed: 0 },
     });
   });
 
@@ -262,8 +266,8 @@ describe('HR knowledge page', () => {
     // A stored past quarter keeps its cells; its refresher counts are recounted from the cycles.
     expect(q1!.cells).toEqual(q1Cells);
     expect(q1!.refreshers).toEqual({
-      'SMP-01': { testedOut: 1, studied: 0 },
-      'SMP-03': { testedOut: 0, studied: 1 },
+      'SMP-01': { testedOut: 1, studied: 0, changed: 0 },
+      'SMP-03': { testedOut: 0, studied: 1, changed: 0 },
     });
     t.clock.set(later);
     const hr = await signIn(t.app, 'hr@knowledge.test');
@@ -277,5 +281,47 @@ describe('HR knowledge page', () => {
     expect((await learner.get(`/hr/courses/${COURSE_ID}/knowledge`)).statusCode).toBe(403);
     const hr = await signIn(t.app, 'hr@knowledge.test');
     expect((await hr.get('/hr/courses/no-such-course/knowledge')).statusCode).toBe(404);
+  });
+
+  it('counts only people still active with an active assignment, in their current department (review fix 2)', async () => {
+    const hrUser = (await t.app.db.models.User.findOne({ email: 'hr@knowledge.test' }).lean())!;
+    const people = [];
+    for (const name of ['legal-a', 'legal-b', 'legal-c']) {
+      const p = await createUser(t.app, { email: `${name}@knowledge.test`, department: 'Legal' });
+      await t.app.db.models.Assignment.insertMany([buildAssignment(p, { department: 'Legal' })]);
+      const reviews = [review(`q-${name}`, 'SMP-07', '2026-06-01T10:00:00Z', 1)];
+      await t.app.services.learning.recordClauseReviews({
+        userId: p._id,
+        courseId: COURSE_ID,
+        eventId: reviews[0]!.eventId,
+        reviews,
+        now: NOW,
+      });
+      people.push(p);
+    }
+    const cell = async (day: string, department: string) => {
+      const report = await t.app.services.jobs.runNightly({ now: new Date(day) });
+      expect(report.ran).toBe(true);
+      const snap = await t.app.db.models.MasterySnapshot.findById(
+        masterySnapshotKey(COURSE_ID, '2026-Q2'),
+      ).lean<MasterySnapshotDoc>();
+      return snap!.cells[department]?.['SMP-07']?.learners ?? 0;
+    };
+    expect(await cell('2026-06-11T09:00:00Z', 'Legal')).toBe(3);
+    const now = new Date('2026-06-11T12:00:00Z');
+    await t.app.services.people.updatePerson({
+      userId: people[0]!._id,
+      changes: { active: false },
+      actorId: hrUser._id,
+      now,
+    });
+    await t.app.services.people.updatePerson({
+      userId: people[1]!._id,
+      changes: { department: 'Finance' },
+      actorId: hrUser._id,
+      now,
+    });
+    expect(await cell('2026-06-12T09:00:00Z', 'Legal')).toBe(1);
+    expect(await cell('2026-06-13T09:00:00Z', 'Finance')).toBe(1);
   });
 });

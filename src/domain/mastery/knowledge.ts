@@ -18,7 +18,12 @@ export interface RecallCell {
 export type RecallCells = Record<string, Record<string, RecallCell>>;
 
 /** clauseId → refresher cycles that tested out of / studied it. */
-export type RefresherCounts = Record<string, { testedOut: number; studied: number }>;
+/**
+ * Per clause: decided refresher checks that tested out of it, that studied it because it was weak,
+ * and that studied it because it changed since the learner last attested (`changed` is absent
+ * from snapshots stored before it was counted apart).
+ */
+export type RefresherCounts = Record<string, { testedOut: number; studied: number; changed?: number }>;
 
 /** The row for people whose record names no department: kept, never dropped. */
 export const NO_DEPARTMENT = '(no department)';
@@ -88,16 +93,30 @@ export function addRecall<C>(
 /** Adds one decided refresher cycle: each clause counted once, as tested out of or studied. */
 export function addRefresher(
   counts: RefresherCounts,
-  refresher: { testedOut: readonly string[]; study: readonly string[] },
+  refresher: {
+    pretestAttemptId: string | null;
+    testedOut: readonly string[];
+    study: readonly string[];
+    changed: readonly string[];
+  },
 ): void {
+  // A declined check says nothing about what the learner knew: the full path, every clause "studied".
+  if (refresher.pretestAttemptId === null) return;
+  const changed = new Set(refresher.changed);
   for (const clauseId of new Set(refresher.testedOut)) countFor(counts, clauseId).testedOut += 1;
-  for (const clauseId of new Set(refresher.study)) countFor(counts, clauseId).studied += 1;
+  for (const clauseId of new Set(refresher.study))
+    if (changed.has(clauseId)) countFor(counts, clauseId).changed += 1;
+    else countFor(counts, clauseId).studied += 1;
 }
 
-function countFor(counts: RefresherCounts, clauseId: string): { testedOut: number; studied: number } {
-  const c = counts[clauseId] ?? { testedOut: 0, studied: 0 };
+function countFor(
+  counts: RefresherCounts,
+  clauseId: string,
+): { testedOut: number; studied: number; changed: number } {
+  const c = counts[clauseId] ?? { testedOut: 0, studied: 0, changed: 0 };
+  c.changed ??= 0;
   counts[clauseId] = c;
-  return c;
+  return c as { testedOut: number; studied: number; changed: number };
 }
 
 /**
@@ -189,23 +208,31 @@ export interface RankedClause {
   of: number;
 }
 
-/** Refresher counts summed over quarters, the `top` clauses most often tested out of and most often studied. */
+/**
+ * Refresher counts summed over quarters, the `top` clauses most often tested out of, most often
+ * studied as weak, and most often studied as changed.
+ */
 export function refresherRanking(
   perQuarter: readonly RefresherCounts[],
   top: number,
-): { testedOut: RankedClause[]; studied: RankedClause[] } {
+): { testedOut: RankedClause[]; studied: RankedClause[]; changed: RankedClause[] } {
   const total: RefresherCounts = {};
   for (const counts of perQuarter)
     for (const [clauseId, c] of Object.entries(counts)) {
       const t = countFor(total, clauseId);
       t.testedOut += c.testedOut;
       t.studied += c.studied;
+      t.changed += c.changed ?? 0;
     }
-  const ranked = (key: 'testedOut' | 'studied') =>
+  const ranked = (key: 'testedOut' | 'studied' | 'changed') =>
     Object.entries(total)
-      .filter(([, c]) => c[key] > 0)
-      .map(([clauseId, c]) => ({ clauseId, count: c[key], of: c.testedOut + c.studied }))
+      .map(([clauseId, c]) => ({
+        clauseId,
+        count: c[key] ?? 0,
+        of: c.testedOut + c.studied + (c.changed ?? 0),
+      }))
+      .filter((r) => r.count > 0)
       .sort((a, b) => b.count - a.count || a.clauseId.localeCompare(b.clauseId))
       .slice(0, top);
-  return { testedOut: ranked('testedOut'), studied: ranked('studied') };
+  return { testedOut: ranked('testedOut'), studied: ranked('studied'), changed: ranked('changed') };
 }

@@ -1,7 +1,7 @@
 import { driverCollection } from '../../db/driver-collection.js';
 import { masterySnapshotKey } from '../../db/keys.js';
 import type { ClauseMemoryDoc, MasterySnapshotDoc } from '../../db/models/mastery.js';
-import type { CycleDoc } from '../../db/models/training.js';
+import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import { readAhead } from '../../db/read-ahead.js';
 import { findManyById } from '../../db/repositories/by-id.js';
 import type { Course } from '../../domain/course.js';
@@ -44,21 +44,40 @@ export interface SnapshotReport {
   backfilled: string[];
 }
 
-/** Recall at `now` per department and clause, per course: one pass over the clause memories. */
+/**
+ * Recall at `now` per department and clause, per course: one pass over the clause memories,
+ * counting only people with an active assignment of the course (a person who left, or whose
+ * assignment HR removed, is not in the figures) and placing each in the department their
+ * assignment copies from the people directory now (the memory's copy is only as new as its last write).
+ */
 async function currentCells(ctx: Ctx, now: Date): Promise<{ cells: Map<string, RecallCells>; n: number }> {
+  const departments = await activeAssignmentDepartments(ctx);
   const cells = new Map<string, RecallCells>([...ctx.courses.keys()].map((id) => [id, {}]));
   let n = 0;
   const cursor = driverCollection(ctx.models.ClauseMemory).find<
-    Pick<ClauseMemoryDoc, 'courseId' | 'department' | 'clauses'>
-  >({}, { projection: { _id: 0, courseId: 1, department: 1, clauses: 1 }, batchSize: BATCH });
+    Pick<ClauseMemoryDoc, '_id' | 'courseId' | 'clauses'>
+  >({}, { projection: { _id: 1, courseId: 1, clauses: 1 }, batchSize: BATCH });
   for await (const batch of readAhead(cursor))
     for (const m of batch) {
       const course = cells.get(m.courseId);
-      if (!course) continue;
+      // The memory's `_id` is the assignment's (`<userId>:<courseId>`).
+      const department = departments.get(m._id);
+      if (!course || department === undefined) continue;
       n += 1;
-      addRecall(course, m.department ?? '', m.clauses ?? {}, (card) => recall(card, now));
+      addRecall(course, department, m.clauses ?? {}, (card) => recall(card, now));
     }
   return { cells, n };
+}
+
+/** Active assignment `_id` → the department it copies: one projected pass over the assignments. */
+async function activeAssignmentDepartments(ctx: Ctx): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const cursor = driverCollection(ctx.models.Assignment).find<Pick<AssignmentDoc, '_id' | 'department'>>(
+    { active: true },
+    { projection: { _id: 1, department: 1 }, batchSize: BATCH },
+  );
+  for await (const batch of readAhead(cursor)) for (const a of batch) out.set(a._id, a.department ?? '');
+  return out;
 }
 
 /** courseId → quarter → refresher counts, from one pass over the cycles decided since `from`. */
@@ -82,7 +101,12 @@ async function refresherCounts(
       const q = quarterOf(new Date(r.decidedAt));
       const quarter = byQuarter.get(q) ?? {};
       byQuarter.set(q, quarter);
-      addRefresher(quarter, { testedOut: r.testedOut ?? [], study: r.study ?? [] });
+      addRefresher(quarter, {
+        pretestAttemptId: r.pretestAttemptId ?? null,
+        testedOut: r.testedOut ?? [],
+        study: r.study ?? [],
+        changed: r.changed ?? [],
+      });
     }
   return { counts, n };
 }
@@ -151,6 +175,8 @@ export interface KnowledgePage {
   change: QuarterChange;
   testedOut: RankedClause[];
   studied: RankedClause[];
+  /** Studied because the clause changed since the learner last attested. */
+  changed: RankedClause[];
 }
 
 /**

@@ -113,13 +113,14 @@ describe('change over the last four quarters', () => {
 describe('tested out versus studied', () => {
   it('counts each decided refresher once per clause and ranks clauses by each count', () => {
     const counts = {};
-    addRefresher(counts, { testedOut: ['a', 'b'], study: ['c'] });
-    addRefresher(counts, { testedOut: ['a'], study: ['b', 'c'] });
-    addRefresher(counts, { testedOut: ['a'], study: ['c', 'c'] });
+    const checked = { pretestAttemptId: 'x:pretest', changed: [] };
+    addRefresher(counts, { ...checked, testedOut: ['a', 'b'], study: ['c'] });
+    addRefresher(counts, { ...checked, testedOut: ['a'], study: ['b', 'c'] });
+    addRefresher(counts, { ...checked, testedOut: ['a'], study: ['c', 'c'] });
     expect(counts).toEqual({
-      a: { testedOut: 3, studied: 0 },
-      b: { testedOut: 1, studied: 1 },
-      c: { testedOut: 0, studied: 3 },
+      a: { testedOut: 3, studied: 0, changed: 0 },
+      b: { testedOut: 1, studied: 1, changed: 0 },
+      c: { testedOut: 0, studied: 3, changed: 0 },
     });
     const ranking = refresherRanking([counts, { b: { testedOut: 2, studied: 0 } }], 2);
     expect(ranking.testedOut.map((r) => [r.clauseId, r.count, r.of])).toEqual([
@@ -130,6 +131,33 @@ describe('tested out versus studied', () => {
       ['c', 3],
       ['b', 1],
     ]);
+  });
+});
+
+describe('tested out versus studied: declines and changed clauses (review fix 4)', () => {
+  it('leaves a declined check out and counts a changed clause as changed, not studied', () => {
+    const counts = {};
+    // Declined the check: the full path, nothing learnt about what the learner knows.
+    addRefresher(counts, {
+      pretestAttemptId: null,
+      testedOut: [],
+      study: ['SMP-01', 'SMP-02', 'SMP-04'],
+      changed: [],
+    });
+    addRefresher(counts, {
+      pretestAttemptId: 'c:pretest',
+      testedOut: ['SMP-01'],
+      study: ['SMP-02', 'SMP-04'],
+      changed: ['SMP-04'],
+    });
+    expect(counts).toEqual({
+      'SMP-01': { testedOut: 1, studied: 0, changed: 0 },
+      'SMP-02': { testedOut: 0, studied: 1, changed: 0 },
+      'SMP-04': { testedOut: 0, studied: 0, changed: 1 },
+    });
+    const ranking = refresherRanking([counts], 5);
+    expect(ranking.studied.map((r) => r.clauseId)).toEqual(['SMP-02']);
+    expect(ranking.changed.map((r) => [r.clauseId, r.count, r.of])).toEqual([['SMP-04', 1, 1]]);
   });
 });
 

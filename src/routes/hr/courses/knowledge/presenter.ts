@@ -103,5 +103,6 @@ export function presentKnowledge(page: KnowledgePage) {
     },
     testedOut: page.testedOut.map((r) => ({ ...clause(r.clauseId), count: r.count, of: r.of })),
     studied: page.studied.map((r) => ({ ...clause(r.clauseId), count: r.count, of: r.of })),
+    changed: page.changed.map((r) => ({ ...clause(r.clauseId), count: r.count, of: r.of })),
   };
 }
