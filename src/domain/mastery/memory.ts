@@ -95,7 +95,8 @@ function fromFsrs(card: Card): ClauseCard {
 
 /**
  * The state after one review. A review dated before the card's last one (events recorded out of
- * order) is taken at the last review's time: memory never runs backwards.
+ * order) is taken at the last review's time: memory never runs backwards. (The service never
+ * folds such a late event: it rebuilds the learner with memoryFrom, so incremental == rebuild.)
  */
 export function applyReview(state: MemoryState, review: ClauseReview): MemoryState {
   const current = state[review.clauseId];

@@ -22,6 +22,7 @@ import { loadAllSettings } from '../assignments/course-settings.js';
 import { auditChainEnd } from '../audit/log.js';
 import type { ServiceContext } from '../context.js';
 import { pruneUsedCodes } from '../identity/sso/used-codes.js';
+import { repairClauseMemories } from '../learning/mastery-repair.js';
 import { currentProfile } from '../organisation/profile.js';
 import { CourseItemTallies, storeItemStats } from '../reporting/item-stats.js';
 import { storeMasterySnapshots } from '../reporting/knowledge.js';
@@ -44,6 +45,8 @@ export interface NightlyReport {
   masteryBackfilled: string[];
   /** How long the mastery snapshots took (a pass over the clause memories, plus any backfill). */
   masteryMs: number;
+  /** Learners whose clause memory missed an event graded since the previous run, rebuilt (mastery-repair.ts). */
+  masteryRepaired: number;
   assignedByRules: number;
   /** Action-list rows whose name or e-mail changed since they were stored. */
   listRowsRenamed: number;
@@ -113,6 +116,7 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
     masteryMemories: 0,
     masteryBackfilled: [],
     masteryMs: 0,
+    masteryRepaired: 0,
     assignedByRules: 0,
     listRowsRenamed: 0,
     sessionsDeleted: 0,
@@ -145,6 +149,9 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   report.itemStatsAttempts = (await storeItemStats(ctx, { tallies: items, now })).attempts;
   report.itemStatsMs = Date.now() - itemsStarted;
   const masteryStarted = Date.now();
+  // Repaired first, so the snapshot counts the repaired memories.
+  const since = await previousRunAt(models, now);
+  report.masteryRepaired = (await repairClauseMemories(ctx, { since, now })).rebuilt;
   const mastery = await storeMasterySnapshots(ctx, { now });
   report.masteryMemories = mastery.memories;
   report.masteryBackfilled = mastery.backfilled;
@@ -175,6 +182,27 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   );
   report.ms = Date.now() - started;
   return report;
+}
+
+/** Days back the memory repair looks for the previous run's marker (by `_id`, one read a day). */
+const REPAIR_LOOKBACK_DAYS = 7;
+/** Slack before the previous run: an event is dated when it was graded, written a moment later. */
+const REPAIR_SLACK_MS = 60 * 60_000;
+
+/**
+ * When the previous nightly run started (its day marker, looked up by `_id` for the last week),
+ * less an hour of slack; a week and a day ago when none is found.
+ */
+async function previousRunAt(models: Models, now: Date): Promise<Date> {
+  const today = utcDay(now);
+  for (let back = 1; back <= REPAIR_LOOKBACK_DAYS; back += 1) {
+    const day = dayKey(new Date(today.getTime() - back * 86_400_000));
+    const marker = await models.Reminder.findById(jobMarkerKey('nightly', day), { createdAt: 1 }).lean<{
+      createdAt: Date;
+    }>();
+    if (marker) return new Date(marker.createdAt.getTime() - REPAIR_SLACK_MS);
+  }
+  return new Date(today.getTime() - (REPAIR_LOOKBACK_DAYS + 1) * 86_400_000);
 }
 
 /** Inserts the job's marker for the period; true when this run inserted it (owns the work), false when it existed. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { insertIfNew } from '../../db/insert-once.js';
 import {
   assignmentKey,
@@ -27,12 +28,28 @@ import type { ServiceContext } from '../context.js';
  * MongoDB that also keeps two different events at once from losing one. FerretDB v1 does not make
  * a filtered update atomic (measured: 8 writers at once, one update in five rounds lost), so there
  * two different events for one learner in the same few milliseconds can still lose one; the
- * summary is a cache, and rebuildClauseMemory replays the history to repair it.
+ * summary is a cache, and the nightly job rebuilds every learner whose events of the day are
+ * missing from `applied` (repairClauseMemories, mastery-repair.ts).
+ *
+ * `applied` holds short ids (appliedId: 16 characters of the event id's SHA-256), the last 300:
+ * every read of the summary (the sweep's, the nightly pass's) decodes it whole.
+ *
+ * An event dated before a clause's last review (a late delivery) is not folded in: the learner is
+ * rebuilt from the history in time order, so the incremental memory always equals the rebuild.
  */
 
-/** Event ids kept in `applied` (newest last): far more than a learner produces between rebuilds. */
-const APPLIED_KEPT = 1000;
+/** Event ids kept in `applied` (newest last): far more than a learner produces between nightly repairs. */
+export const APPLIED_KEPT = 300;
 const RETRIES = 8;
+
+/** The short id `applied` keeps for an event: 96 bits of its SHA-256, base64url. */
+export function appliedId(eventId: string): string {
+  return createHash('sha256').update(eventId).digest('base64url').slice(0, 16);
+}
+
+/** Whether the summary lists the event (short id, or the full id written before short ones). */
+const listed = (applied: readonly string[], eventId: string) =>
+  applied.includes(appliedId(eventId)) || applied.includes(eventId);
 
 export type EventSource = ClauseReview['source'];
 
@@ -64,6 +81,31 @@ export function reviewsOfAnswer(a: Pick<ClauseAnswerDoc, '_id' | 'source' | 'cla
 }
 
 /**
+ * A first example answer (ClassificationAnswer) as reviews, with the event id the live hook gives
+ * it (classification.ts keeps it as a clause answer scoped to the cycle, cycle 1 before any
+ * assignment): the replay, the repair and the knowledge backfill all name it this way.
+ */
+export function reviewsOfFirstExample(
+  userId: string,
+  courseId: string,
+  d: Pick<ClassificationAnswerDoc, 'exampleId' | 'cycleId' | 'clauses' | 'correct' | 'at'>,
+): ClauseReview[] {
+  return reviewsOfAnswer({
+    _id: clauseAnswerKey(
+      userId,
+      courseId,
+      'example',
+      d.cycleId ?? cycleKey(userId, courseId, 1),
+      d.exampleId,
+    ),
+    source: 'example',
+    clauses: d.clauses,
+    correct: d.correct,
+    at: d.at,
+  });
+}
+
+/**
  * Folds one event's reviews into the learner's memory unless it is there already. Returns false
  * when the event had been applied (a replay). `department` is copied when given (else kept, or read
  * from the assignment when the summary is first written).
@@ -84,9 +126,14 @@ export async function recordClauseReviews(
   const _id = clauseMemoryKey(userId, courseId);
   for (let i = 0; i < RETRIES; i += 1) {
     const doc = await ctx.models.ClauseMemory.findById(_id).lean<ClauseMemoryDoc>();
-    if (doc?.applied.includes(eventId)) return false;
+    if (doc && listed(doc.applied, eventId)) return false;
+    const course = ctx.courses.get(courseId);
+    if (doc && course && isLate(doc.clauses, reviews)) {
+      await rebuildClauseMemory(ctx, { userId, course, now, extra: reviews });
+      return true;
+    }
     const clauses = reviews.reduce<MemoryState>((s, r) => applyReview(s, r), doc?.clauses ?? {});
-    const applied = [...(doc?.applied ?? []), eventId].slice(-APPLIED_KEPT);
+    const applied = [...(doc?.applied ?? []), appliedId(eventId)].slice(-APPLIED_KEPT);
     if (!doc) {
       const department = input.department ?? (await departmentOf(ctx, userId, courseId));
       const fresh = { _id, userId, courseId, department, clauses, applied, updatedAt: now };
@@ -100,6 +147,14 @@ export async function recordClauseReviews(
     if (res.matchedCount === 1) return true;
   }
   throw new Error(`clause memory ${_id}: gave up after ${RETRIES} concurrent writes`);
+}
+
+/** Whether a review is dated before its clause's last review (folding it would reorder history). */
+function isLate(clauses: MemoryState, reviews: readonly ClauseReview[]): boolean {
+  return reviews.some((r) => {
+    const last = clauses[r.clauseId]?.lastReview;
+    return last != null && new Date(last).getTime() > r.at.getTime();
+  });
 }
 
 async function departmentOf(ctx: ServiceContext, userId: string, courseId: string): Promise<string> {
@@ -197,25 +252,11 @@ export async function clauseHistory(
   ]);
   // First example answers from before clause answers were kept: the same event ids, so a first
   // answer kept in both places counts once (memoryFrom keeps each event and clause once).
-  const legacy = firstExamples
-    .filter((d): d is ClassificationAnswerDoc => d !== null)
-    .map((d) => ({
-      _id: clauseAnswerKey(
-        userId,
-        course.id,
-        'example',
-        d.cycleId ?? cycleKey(userId, course.id, 1),
-        d.exampleId,
-      ),
-      source: 'example' as const,
-      clauses: d.clauses,
-      correct: d.correct,
-      at: d.at,
-    }));
+  const legacy = firstExamples.filter((d): d is ClassificationAnswerDoc => d !== null);
   return [
     ...results.flatMap(reviewsOfResult),
     ...answers.flatMap(reviewsOfAnswer),
-    ...legacy.flatMap(reviewsOfAnswer),
+    ...legacy.flatMap((d) => reviewsOfFirstExample(userId, course.id, d)),
   ];
 }
 
@@ -225,13 +266,13 @@ export async function clauseHistory(
  */
 export async function rebuildClauseMemory(
   ctx: ServiceContext,
-  input: { userId: string; course: Course; now: Date },
+  input: { userId: string; course: Course; now: Date; extra?: readonly ClauseReview[] },
 ): Promise<MemoryState> {
   const { userId, course, now } = input;
-  const history = await clauseHistory(ctx, { userId, course });
+  const history = [...(await clauseHistory(ctx, { userId, course })), ...(input.extra ?? [])];
   const clauses = memoryFrom(history);
   const sorted = [...history].sort((a, b) => a.at.getTime() - b.at.getTime());
-  const applied = [...new Set(sorted.map((r) => r.eventId))].slice(-APPLIED_KEPT);
+  const applied = [...new Set(sorted.map((r) => appliedId(r.eventId)))].slice(-APPLIED_KEPT);
   const _id = clauseMemoryKey(userId, course.id);
   const department = await departmentOf(ctx, userId, course.id);
   await ctx.models.ClauseMemory.replaceOne(

@@ -1,5 +1,4 @@
 import { driverCollection } from '../../db/driver-collection.js';
-import { clauseAnswerKey } from '../../db/keys.js';
 import type { ClassificationAnswerDoc } from '../../db/models/learning.js';
 import type { ClauseAnswerDoc } from '../../db/models/practice.js';
 import type { AttemptResultDoc } from '../../db/models/quiz.js';
@@ -8,7 +7,7 @@ import { readAhead } from '../../db/read-ahead.js';
 import { addRecall, type Quarter, quarterEnd, type RecallCells } from '../../domain/mastery/knowledge.js';
 import { type ClauseReview, memoryFrom, recall } from '../../domain/mastery/memory.js';
 import type { ServiceContext } from '../context.js';
-import { reviewsOfAnswer, reviewsOfResult } from '../learning/mastery.js';
+import { reviewsOfAnswer, reviewsOfFirstExample, reviewsOfResult } from '../learning/mastery.js';
 
 const BATCH = 2000;
 
@@ -104,17 +103,7 @@ async function historiesBefore(
     ctx.models.ClassificationAnswer,
     { courseId, at: { $lt: until } },
     { _id: 1, userId: 1, exampleId: 1, cycleId: 1, clauses: 1, correct: 1, at: 1 },
-    (d) =>
-      add(
-        d.userId,
-        reviewsOfAnswer({
-          _id: clauseAnswerKey(d.userId, courseId, 'example', d.cycleId ?? 'none', d.exampleId),
-          source: 'example',
-          clauses: d.clauses,
-          correct: d.correct,
-          at: d.at,
-        }),
-      ),
+    (d) => add(d.userId, reviewsOfFirstExample(d.userId, courseId, d)),
   );
   return { byUser, clauseIds: [...clauseIndex.keys()] };
 }

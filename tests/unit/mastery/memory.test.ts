@@ -13,6 +13,9 @@ const DAY = 86_400_000;
 const T0 = new Date('2026-01-05T09:00:00Z');
 const at = (days: number) => new Date(T0.getTime() + days * DAY);
 
+/** ts-fsrs 5 with the FSRS-6 default weights, retention 0.9, no fuzz, no short-term steps. */
+const FIRST_GOOD = { stability: 2.3065, difficulty: 2.11810397, due: '2026-01-08T09:00:00.000Z' };
+
 function review(eventId: string, clauseId: string, days: number, score: number): ClauseReview {
   return { eventId, clauseId, at: at(days), score, source: 'quiz' };
 }
@@ -71,11 +74,40 @@ describe('applyReview', () => {
     expect(a).toEqual(b);
   });
 
+  // The pure fold's rule; the service never folds a late event (it rebuilds the learner from the
+  // history in time order, so incremental == rebuild: tests/integration/mastery-memory.test.ts).
   it("a review dated before the card's last one is folded in at the last review, never backwards", () => {
     const s = applyReview({}, review('e1', 'c1', 10, 1));
     const late = applyReview(s, review('e0', 'c1', 3, 1));
     expect(late.c1?.lastReview?.toISOString()).toBe(at(10).toISOString());
     expect(late.c1?.reps).toBe(2);
+  });
+});
+
+describe('pinned FSRS values (a change of ts-fsrs default weights or of our parameters fails here)', () => {
+  it('a first right answer: stability, difficulty and due date exactly', () => {
+    const card = applyReview({}, review('e1', 'c1', 0, 1)).c1!;
+    expect(card.stability).toBe(FIRST_GOOD.stability);
+    expect(card.difficulty).toBe(FIRST_GOOD.difficulty);
+    expect(card.due.toISOString()).toBe(FIRST_GOOD.due);
+  });
+
+  it('right, partly right at day 20, wrong at day 60, right at day 70: the card exactly', () => {
+    const history = [
+      review('e0', 'c1', 0, 1),
+      review('e1', 'c1', 20, 0.6),
+      review('e2', 'c1', 60, 0),
+      review('e3', 'c1', 70, 1),
+    ];
+    expect(memoryFrom(history).c1).toEqual({
+      due: new Date('2026-03-25T09:00:00.000Z'),
+      stability: 9.00752363,
+      difficulty: 8.24749648,
+      reps: 4,
+      lapses: 1,
+      state: 2,
+      lastReview: new Date('2026-03-16T09:00:00.000Z'),
+    });
   });
 });
 

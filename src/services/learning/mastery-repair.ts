@@ -1,0 +1,79 @@
+import { driverCollection } from '../../db/driver-collection.js';
+import { clauseMemoryKey } from '../../db/keys.js';
+import type { ClauseMemoryDoc } from '../../db/models/mastery.js';
+import type { ClauseAnswerDoc } from '../../db/models/practice.js';
+import type { AttemptResultDoc } from '../../db/models/quiz.js';
+import { readAhead } from '../../db/read-ahead.js';
+import { findManyById } from '../../db/repositories/by-id.js';
+import type { ServiceContext } from '../context.js';
+import { appliedId, rebuildClauseMemory, reviewsOfAnswer, reviewsOfResult } from './mastery.js';
+
+/**
+ * The nightly repair of clause memory (issue #23, review fix 3). Two different events for one
+ * learner at the same moment can lose one on FerretDB v1 (its filtered update is not atomic, so the
+ * compare-and-set in mastery.ts can let both writers win). Each night, every event graded since the
+ * previous run (quiz and pre-assessment results, example and practice answers) is looked up in its
+ * learner's `applied` list; a learner missing one is rebuilt from the stored history (a pure replay).
+ * Reads: the day's results and answers (by date), then the touched summaries by `_id`.
+ */
+
+const BATCH = 1000;
+
+export interface RepairReport {
+  /** Learners with events graded since `since`. */
+  checked: number;
+  /** Of those, rebuilt because an event was missing from their memory. */
+  rebuilt: number;
+}
+
+export async function repairClauseMemories(
+  ctx: ServiceContext,
+  { since, now }: { since: Date; now: Date },
+): Promise<RepairReport> {
+  const events = new Map<string, { userId: string; courseId: string; ids: Set<string> }>();
+  const add = (userId: string, courseId: string, eventId: string) => {
+    if (!ctx.courses.has(courseId)) return;
+    const key = clauseMemoryKey(userId, courseId);
+    const entry = events.get(key) ?? { userId, courseId, ids: new Set<string>() };
+    events.set(key, entry);
+    entry.ids.add(appliedId(eventId));
+  };
+  const results = driverCollection(ctx.models.AttemptResult).find<AttemptResultDoc>(
+    { receivedAt: { $gte: since } },
+    {
+      projection: { _id: 1, userId: 1, courseId: 1, clauses: 1, submittedAt: 1, purpose: 1 },
+      batchSize: BATCH,
+    },
+  );
+  for await (const batch of readAhead(results))
+    for (const r of batch) {
+      const first = reviewsOfResult(r)[0];
+      if (first) add(r.userId, r.courseId, first.eventId);
+    }
+  const answers = driverCollection(ctx.models.ClauseAnswer).find<ClauseAnswerDoc>(
+    { at: { $gte: since } },
+    {
+      projection: { _id: 1, userId: 1, courseId: 1, source: 1, clauses: 1, correct: 1, at: 1 },
+      batchSize: BATCH,
+    },
+  );
+  for await (const batch of readAhead(answers))
+    for (const a of batch) {
+      const first = reviewsOfAnswer(a)[0];
+      if (first) add(a.userId, a.courseId, first.eventId);
+    }
+  const docs = await findManyById<Pick<ClauseMemoryDoc, '_id' | 'applied'>>(
+    ctx.models.ClauseMemory,
+    events.keys(),
+    { applied: 1 },
+  );
+  const stored = new Map(docs.map((d) => [d._id, new Set(d.applied ?? [])]));
+  let rebuilt = 0;
+  for (const [key, { userId, courseId, ids }] of events) {
+    const applied = stored.get(key);
+    if (applied && [...ids].every((id) => applied.has(id))) continue;
+    await rebuildClauseMemory(ctx, { userId, course: ctx.courses.get(courseId)!, now });
+    rebuilt += 1;
+  }
+  return { checked: events.size, rebuilt };
+}
