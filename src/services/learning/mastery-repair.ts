@@ -36,10 +36,10 @@ export async function repairClauseMemories(
     const key = clauseMemoryKey(userId, courseId);
     const entry = events.get(key) ?? { userId, courseId, ids: new Set<string>() };
     events.set(key, entry);
-    entry.ids.add(appliedId(eventId));
+    entry.ids.add(eventId);
   };
   const results = driverCollection(ctx.models.AttemptResult).find<AttemptResultDoc>(
-    { receivedAt: { $gte: since } },
+    { receivedAt: { $gte: since, $lte: now } },
     {
       projection: { _id: 1, userId: 1, courseId: 1, clauses: 1, submittedAt: 1, purpose: 1 },
       batchSize: BATCH,
@@ -51,7 +51,7 @@ export async function repairClauseMemories(
       if (first) add(r.userId, r.courseId, first.eventId);
     }
   const answers = driverCollection(ctx.models.ClauseAnswer).find<ClauseAnswerDoc>(
-    { at: { $gte: since } },
+    { at: { $gte: since, $lte: now } },
     {
       projection: { _id: 1, userId: 1, courseId: 1, source: 1, clauses: 1, correct: 1, at: 1 },
       batchSize: BATCH,
@@ -71,7 +71,8 @@ export async function repairClauseMemories(
   let rebuilt = 0;
   for (const [key, { userId, courseId, ids }] of events) {
     const applied = stored.get(key);
-    if (applied && [...ids].every((id) => applied.has(id))) continue;
+    // A summary written before short ids lists the full ones.
+    if (applied && [...ids].every((id) => applied.has(appliedId(id)) || applied.has(id))) continue;
     await rebuildClauseMemory(ctx, { userId, course: ctx.courses.get(courseId)!, now });
     rebuilt += 1;
   }

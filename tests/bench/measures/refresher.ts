@@ -20,6 +20,7 @@ import {
 import { SPACED_CLAUSE_COUNT, spacedRefresherDue } from '../../../src/domain/mastery/spaced.js';
 import { seededRng } from '../../../src/domain/quiz/random.js';
 import { defaultSettings } from '../../../src/services/assignments/course-settings.js';
+import { APPLIED_KEPT, appliedId } from '../../../src/services/learning/mastery.js';
 import { buildAssignment, buildAttempt, buildAttemptResult, buildCycle } from '../../factories.js';
 import type { BenchContext } from '../lib/context.js';
 import { benchDbName } from '../lib/ferret.js';
@@ -122,11 +123,28 @@ function learnerDocs(course: Course, i: number, now: Date) {
       courseId: course.id,
       department: person.department,
       clauses: memoryFrom(reviews),
-      applied: ['q0', 'q1'],
+      applied: appliedOf(userId),
       updatedAt: now,
     } satisfies ClauseMemoryDoc,
   };
 }
+
+/**
+ * A realistic `applied` list: a year's graded events of one learner (two quiz results, the course's
+ * example answers in two cycles, a few practices), as the short ids the service keeps.
+ * BENCH_LONG_APPLIED=1 keeps the full ids instead (what was stored before short ids), to compare.
+ */
+const APPLIED_EVENTS = 60;
+function appliedOf(userId: string): string[] {
+  const full = Array.from(
+    { length: APPLIED_EVENTS },
+    (_, k) =>
+      `example:${userId}:social-media-policy:example:${userId}:social-media-policy:${1 + (k % 2)}:ex-${k}`,
+  );
+  return full.map(appliedKept);
+}
+const appliedKept = (eventId: string) =>
+  process.env.BENCH_LONG_APPLIED === '1' ? eventId : appliedId(eventId);
 
 async function seed(models: Models, course: Course, learners: number, now: Date): Promise<void> {
   const writer = new BatchWriter(models);
@@ -314,6 +332,15 @@ function memoryStates(course: Course, now: Date): ClauseMemoryDoc['clauses'][] {
 /** A clause memory for every assigned person of the course (the states round-robin). */
 async function writeMemories(models: Models, course: Course, now: Date): Promise<number> {
   const states = memoryStates(course, now);
+  // The learners' quiz results are in their memory already (as the live hook leaves it), so the
+  // nightly repair finds nothing missing, as on a healthy night.
+  const results = new Map<string, string[]>();
+  const resultCursor = driverCollection(models.AttemptResult).find<Pick<AttemptResultDoc, '_id' | 'userId'>>(
+    { courseId: course.id },
+    { projection: { _id: 1, userId: 1 }, batchSize: 2000 },
+  );
+  for await (const batch of readAhead(resultCursor))
+    for (const r of batch) results.set(r.userId, [...(results.get(r.userId) ?? []), `attempt:${r._id}`]);
   const writer = new BatchWriter(models);
   let memories = 0;
   const cursor = driverCollection(models.Assignment).find<Pick<AssignmentDoc, 'userId' | 'department'>>(
@@ -328,7 +355,9 @@ async function writeMemories(models: Models, course: Course, now: Date): Promise
         courseId: course.id,
         department: a.department,
         clauses: states[memories % states.length]!,
-        applied: ['q0', 'q1'],
+        applied: [...appliedOf(a.userId), ...(results.get(a.userId) ?? []).map(appliedKept)].slice(
+          -APPLIED_KEPT,
+        ),
         updatedAt: now,
       };
       await writer.add('ClauseMemory', [doc]);
@@ -435,7 +464,7 @@ export function spacedSweepRows(timings: SpacedSweepTiming[], timeoutS: number):
           value: round((n.wallMs - masteryMs) / 1000, 2),
         },
         ratio: ratio(masteryMs, n.wallMs - masteryMs),
-        note: `${n.report.masteryMemories} memories; a later night (nothing to backfill) is one pass over them`,
+        note: `${n.report.masteryMemories} memories, ${n.report.masteryRepaired ?? 0} rebuilt by the repair; a later night (nothing to backfill) is one pass over them`,
       });
   }
   const [small, large] = [timings[0], timings.at(-1)];
