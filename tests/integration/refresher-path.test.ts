@@ -23,7 +23,7 @@ const LEARN = `/learn/${COURSE_ID}`;
 const REFRESHER = `${LEARN}/refresher`;
 type Learner = { id: string; name: string; department: string; email: string; session?: Session };
 const people: Record<string, Learner> = {};
-const NAMES = ['perfect', 'weak', 'missed', 'decline', 'race', 'off', 'changed'] as const;
+const NAMES = ['perfect', 'weak', 'missed', 'decline', 'race', 'off', 'changed', 'practised'] as const;
 
 const cycle = (l: Learner, n = 2) =>
   t.app.db.models.Cycle.findById(cycleKey(l.id, COURSE_ID, n)).lean<CycleDoc>();
@@ -286,6 +286,33 @@ describe('a refresher cycle with test-out', () => {
     expect((await cycle(l))!.completedAt).toBeNull();
     await postAttestForm(l.session!, `${LEARN}/attest`, { typedName: l.name, agreed: 'yes' });
     expect((await cycle(l))!.completedAt).toEqual(t.app.clock.now());
+  });
+
+  it('avoids the questions the learner met in spaced practice as well as those of their last attempt', async () => {
+    const l = people.practised!;
+    const lastAttempt = new Set((await quizAttempt(l, 1, 1)).draw.map((d) => d.questionId));
+    // Per clause, keep one unseen single-clause judgement question fresh and "practise" the others.
+    const practised: string[] = [];
+    for (const clause of course(t.app).clauses) {
+      const unseen = course(t.app).questions.filter(
+        (q) => !q.recall && q.clauses.length === 1 && q.clauses[0] === clause.id && !lastAttempt.has(q.id),
+      );
+      practised.push(...unseen.slice(1).map((q) => q.id));
+    }
+    expect(practised.length).toBeGreaterThan(5);
+    await t.app.db.models.PracticeSession.create({
+      _id: `${l.id}:${COURSE_ID}:2025-07-10`,
+      userId: l.id,
+      courseId: COURSE_ID,
+      day: '2025-07-10',
+      contentVersion: course(t.app).version,
+      clauses: [],
+      items: practised.map((id) => ({ kind: 'question', id, clauseId: clausesOf(id)[0] })),
+      createdAt: new Date('2025-07-10T09:00:00Z'),
+    });
+    const drawn = (await startPretest(l)).draw.map((d) => d.questionId);
+    expect(drawn.filter((id) => practised.includes(id))).toEqual([]);
+    expect(drawn.filter((id) => lastAttempt.has(id))).toEqual([]);
   });
 
   it('a clause the last attempt missed gets two questions', async () => {

@@ -13,6 +13,7 @@ import { type AnswerForm, readAnswerForm, seededRng } from '../../domain/quiz/in
 import { ensureEnrolled, type Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { jurisdictionsOf } from '../learning/jurisdictions.js';
+import { practiceQuestionsSeen } from '../learning/practice.js';
 import { changedClausesFor, pretestEligibility } from '../learning/refresher.js';
 import { choiceTokensFor, newChoiceKey } from './choice-tokens.js';
 import { questionMap, quizCourse } from './course.js';
@@ -65,12 +66,18 @@ export async function startPretest(
   if (cycle.refresher?.pretestAttemptId) return;
   const eligible = await pretestEligibility(ctx, { course, cycle, now });
   if (!eligible.ok) throw new Conflict(eligible.reason);
-  const [changed, last, jurisdictions] = await Promise.all([
+  const [changed, last, jurisdictions, practised] = await Promise.all([
     changedClausesFor(ctx.models, course, eligible.attestedVersion),
     lastGradedAttempt(ctx.models, cycle),
     jurisdictionsOf(ctx, { region: assignment.region }),
+    practiceQuestionsSeen(ctx, { userId: learner.id, courseId: course.id }),
   ]);
   const plan = pretestPlan(course, changed, last);
+  // Spaced practice showed its questions' answers: they are as "seen" as the last attempt's.
+  const seen: LastAttempt = {
+    questionIds: [...(last?.questionIds ?? []), ...practised],
+    clauses: last?.clauses ?? {},
+  };
   const pool = courseForJurisdictions(course, jurisdictions).questions;
   const seed = randomBytes(8).toString('hex');
   const attempt: AttemptDoc = {
@@ -82,7 +89,7 @@ export async function startPretest(
     contentVersion: course.version,
     seed,
     choiceKey: newChoiceKey(),
-    draw: drawPretest(pool, plan, last, seededRng(seed)),
+    draw: drawPretest(pool, plan, seen, seededRng(seed)),
     answers: {},
     startedAt: now,
     deadline: null,
