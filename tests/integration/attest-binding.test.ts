@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignmentKey, cycleKey } from '../../src/db/keys.js';
 import type { AttestationDoc } from '../../src/db/models/records.js';
 import type { CycleDoc } from '../../src/db/models/training.js';
-import { outboxMailer } from '../../src/mail/transport.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { attestFormFields } from '../helpers/attest-form.js';
+import { jobContext } from '../helpers/jobs.js';
 import { completeWithCertificate, course, takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
@@ -221,17 +221,7 @@ describe('the what-changed page of a learner re-attesting', () => {
   let page: string;
 
   beforeAll(async () => {
-    await runSweep(
-      {
-        models: t.app.db.models,
-        courses: t.app.courses,
-        catalogue: t.app.catalogue,
-        mailer: outboxMailer(t.app.db.models),
-        audit: t.app.audit,
-        baseUrl: t.config.BASE_URL,
-      },
-      { now: t.clock.now() },
-    );
+    await runSweep(jobContext(t), { now: t.clock.now() });
     const cycle = await t.app.db.models.Cycle.findById(cycleKey(early.id, COURSE_ID, 2)).lean<CycleDoc>();
     expect(cycle?.requirement).toBe('attest-only');
     session = await loginAs(t.app, 'erla.early@demo.test');

@@ -4,13 +4,13 @@ import type { OutboxDoc } from '../../src/db/models/hr.js';
 import type { AssignmentDoc, CycleDoc } from '../../src/db/models/training.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
 import { expiryFor } from '../../src/domain/recertification.js';
-import { outboxMailer } from '../../src/mail/transport.js';
 import { recertificationPolicy } from '../../src/services/assignments/course-settings.js';
 import { runNightly } from '../../src/services/jobs/nightly.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { cliContext } from '../helpers/cli.js';
+import { jobContext } from '../helpers/jobs.js';
 
 let t: TestApp;
 let hr: Session;
@@ -38,14 +38,7 @@ async function signInAgain() {
 
 /** What `jobs:run` does: the refresher sweep, then the nightly job (which works once per UTC day). */
 async function sweep(at: string) {
-  const deps = {
-    models: t.app.db.models,
-    courses: t.app.courses,
-    catalogue: t.app.catalogue,
-    mailer: outboxMailer(t.app.db.models),
-    audit: t.app.audit,
-    baseUrl: t.config.BASE_URL,
-  };
+  const deps = jobContext(t);
   const swept = await runSweep(deps, { now: new Date(at) });
   return { ...swept, ...(await runNightly(deps, { now: new Date(at) })) };
 }

@@ -4,7 +4,6 @@ import type { ReportListChunkDoc, ReportSummaryDoc } from '../../src/db/models/r
 import type { UserDoc } from '../../src/db/models/user.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
 import { addDays } from '../../src/domain/dates.js';
-import { outboxMailer } from '../../src/mail/transport.js';
 import { createRule } from '../../src/services/assignments/assignments.js';
 import { auditChainEnd } from '../../src/services/audit/log.js';
 import type { ServiceContext } from '../../src/services/context.js';
@@ -15,6 +14,7 @@ import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app
 import { newAuditKeyPair } from '../helpers/audit-key.js';
 import { cliContext } from '../helpers/cli.js';
 import { commandsDuring as dbCommandsDuring, monitoredUri } from '../helpers/db-commands.js';
+import { jobContext } from '../helpers/jobs.js';
 
 /**
  * The 15-minute sweep and the nightly job at scale: the sweep batches its reminders and writes
@@ -53,14 +53,7 @@ beforeAll(async () => {
     config: { AUDIT_SIGNING_KEY: newAuditKeyPair().privatePem },
   });
   t.clock.set('2026-03-02T09:00:00Z');
-  deps = {
-    models: t.app.db.models,
-    courses: t.app.courses,
-    catalogue: t.app.catalogue,
-    mailer: outboxMailer(t.app.db.models),
-    audit: t.app.audit,
-    baseUrl: t.config.BASE_URL,
-  };
+  deps = jobContext(t);
   const users = usersRepository(t.app.db.models);
   hrId = (await users.findByEmail('hr@demo.test'))!._id;
   managerId = (await users.findByEmail('manager@demo.test'))!._id;

@@ -4,11 +4,10 @@ import type { OutboxDoc } from '../../src/db/models/hr.js';
 import type { ClauseMemoryDoc } from '../../src/db/models/mastery.js';
 import type { PracticeSessionDoc } from '../../src/db/models/practice.js';
 import type { Course } from '../../src/domain/course.js';
-import { outboxMailer } from '../../src/mail/transport.js';
 import { defaultSettings } from '../../src/services/assignments/course-settings.js';
-import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { buildAssignment, buildCycle, COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
+import { sweepAt } from '../helpers/jobs.js';
 
 /** Spaced refreshers between cycles (issue #23): the sweep's one e-mail per learner per period. */
 
@@ -22,17 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-async function sweep(at: string) {
-  const deps = {
-    models: t.app.db.models,
-    courses: t.app.courses,
-    catalogue: t.app.catalogue,
-    mailer: outboxMailer(t.app.db.models),
-    audit: t.app.audit,
-    baseUrl: t.config.BASE_URL,
-  };
-  return runSweep(deps, { now: new Date(at) });
-}
+const sweep = (at: string) => sweepAt(t, at);
 
 async function setSpaced(everyMonths: number) {
   await t.app.db.models.CourseSettings.deleteOne({ _id: COURSE_ID });

@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttestationDoc, PolicyTextDoc } from '../../src/db/models/records.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
-import { outboxMailer } from '../../src/mail/transport.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 import { postAttestForm } from '../helpers/attest-form.js';
+import { jobContext } from '../helpers/jobs.js';
 import { completeWithCertificate, course, cycleOf, takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
@@ -82,17 +82,7 @@ beforeAll(async () => {
   const approver = { id: admin._id, role: 'admin' as const };
   await policy.approveAndPublish({ approver, courseId: COURSE_ID, dueAt: new Date('2026-04-15'), now });
   expect(course(t.app).policyVersion).toBe(2);
-  await runSweep(
-    {
-      models: t.app.db.models,
-      courses: t.app.courses,
-      catalogue: t.app.catalogue,
-      mailer: outboxMailer(t.app.db.models),
-      audit: t.app.audit,
-      baseUrl: t.config.BASE_URL,
-    },
-    { now: new Date('2026-03-10T10:00:00Z') },
-  );
+  await runSweep(jobContext(t), { now: new Date('2026-03-10T10:00:00Z') });
   expect(await cycleOf(t.app, signer)).toMatchObject({ n: 2, requirement: 'attest-only' });
   // A US person signing version 2 for the first time: the attest page shows them every clause.
   firstTimer = await usPerson('fred.states@demo.test');

@@ -9,12 +9,12 @@ import { assignmentKey, cycleKey } from '../../src/db/keys.js';
 import type { OutboxDoc } from '../../src/db/models/hr.js';
 import type { AttestationDoc, CertificateDoc } from '../../src/db/models/records.js';
 import type { CycleDoc } from '../../src/db/models/training.js';
-import { outboxMailer } from '../../src/mail/transport.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { postAttestForm } from '../helpers/attest-form.js';
 import { commandsDuring, isWrite, monitoredUri } from '../helpers/db-commands.js';
+import { jobContext } from '../helpers/jobs.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { completeWithCertificate, course, learnerByEmail } from './records-helpers.js';
 
@@ -52,17 +52,7 @@ afterAll(async () => t.close());
 
 /** What `jobs:run --job sweep` does, at a pinned time. */
 async function sweep(at: string) {
-  return runSweep(
-    {
-      models: t.app.db.models,
-      courses: t.app.courses,
-      catalogue: t.app.catalogue,
-      mailer: outboxMailer(t.app.db.models),
-      audit: t.app.audit,
-      baseUrl: t.config.BASE_URL,
-    },
-    { now: new Date(at) },
-  );
+  return runSweep(jobContext(t), { now: new Date(at) });
 }
 
 /** A clause's wording in the course files (placeholders unfilled), as HR's editor starts from it. */

@@ -8,33 +8,26 @@ import { attemptKey, cycleKey, pretestAttemptKey } from '../../src/db/keys.js';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
 import type { CycleDoc } from '../../src/db/models/training.js';
 import { lessonsToStudy } from '../../src/domain/mastery/refresher-path.js';
-import { outboxMailer } from '../../src/mail/transport.js';
-import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
-import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
 import { postAttestForm } from '../helpers/attest-form.js';
 import { monitoredUri } from '../helpers/db-commands.js';
-import { answerForm } from './quiz-support.js';
-import { completeWithCertificate, course } from './records-helpers.js';
+import { sweepAt } from '../helpers/jobs.js';
+import { course } from './records-helpers.js';
+import {
+  completedLearners,
+  type Learner,
+  pretestForm,
+  requestFullRenewal,
+  TEST_OUT_OFF_SETTINGS,
+} from './refresher-support.js';
 
 let t: TestApp;
 const LEARN = `/learn/${COURSE_ID}`;
 const REFRESHER = `${LEARN}/refresher`;
-type Learner = { id: string; name: string; department: string; email: string; session?: Session };
-const people: Record<string, Learner> = {};
+let people: Record<string, Learner> = {};
 const NAMES = ['offmid', 'quizfirst', 'declined', 'race', 'weak', 'again', 'midpub', 'midcheck'] as const;
-const SETTINGS: Record<string, string> = {
-  validityMonths: '12',
-  windowDays: '30',
-  graceDays: '0',
-  expiryBasis: 'completion',
-  cycleKind: 'rolling',
-  calendarMonth: '',
-  calendarDay: '',
-  daysBeforeDue: '7',
-  overdueEveryDays: '7',
-  escalateAfterDays: '14',
-};
+const SETTINGS = TEST_OUT_OFF_SETTINGS;
 
 const cycle = (l: Learner, n = 2) =>
   t.app.db.models.Cycle.findById(cycleKey(l.id, COURSE_ID, n)).lean<CycleDoc>();
@@ -45,28 +38,10 @@ const quizAttempt = (l: Learner, n = 1) =>
 const clausesOf = (questionId: string) => course(t.app).questions.find((q) => q.id === questionId)!.clauses;
 const allClauses = () => course(t.app).clauses.map((c) => c.id);
 
-async function sweep(at: string) {
-  const ctx = {
-    models: t.app.db.models,
-    courses: t.app.courses,
-    catalogue: t.app.catalogue,
-    mailer: outboxMailer(t.app.db.models),
-    audit: t.app.audit,
-    baseUrl: t.config.BASE_URL,
-  };
-  return runSweep(ctx, { now: new Date(at) });
-}
+const sweep = (at: string) => sweepAt(t, at);
 
 async function renew(at: string) {
-  const hr = (await t.app.db.models.User.findOne({ email: 'hr@demo.test' }).lean())!;
-  await t.app.services.assignments.requestRenewal({
-    actorId: hr._id,
-    courseId: COURSE_ID,
-    requirement: 'full',
-    dueAt: new Date(new Date(at).getTime() + 50 * 86_400_000),
-    reason: 'Yearly refresher',
-    now: t.app.clock.now(),
-  });
+  await requestFullRenewal(t.app, new Date(new Date(at).getTime() + 50 * 86_400_000));
   await sweep(at);
 }
 
@@ -74,15 +49,7 @@ const startPretest = (l: Learner) => l.session!.post(`${REFRESHER}/pretest`, {},
 
 /** Submits the pre-assessment, answering right except the questions `wrong` says. */
 async function submitPretest(l: Learner, wrong: (questionId: string) => boolean = () => false, n = 2) {
-  const attempt = (await pretestOf(l, n))!;
-  const right = answerForm(course(t.app), attempt);
-  const none = answerForm(course(t.app), attempt, 0);
-  const form = Object.fromEntries(
-    Object.keys(right).map((k) => {
-      const i = Number(/\[q(\d+)\]$/.exec(k)![1]) - 1;
-      return [k, wrong(attempt.draw[i]!.questionId) ? none[k]! : right[k]!];
-    }),
-  );
+  const form = pretestForm(course(t.app), (await pretestOf(l, n))!, wrong);
   return l.session!.post(`${REFRESHER}/pretest/submit`, form, `${REFRESHER}/pretest`);
 }
 
@@ -117,12 +84,7 @@ async function publishSmp04Change() {
 beforeAll(async () => {
   t = await createTestApp({ label: 'refresher-changes', mongoUri: monitoredUri(inject('mongoUri')) });
   t.clock.set('2025-01-10T09:00:00Z');
-  for (const name of NAMES) {
-    const email = `${name}.changes@demo.test`;
-    const doc = await createUser(t.app, { email, name: `${name} Learner` });
-    people[name] = { id: doc._id, name: doc.name, department: doc.department, email };
-    await completeWithCertificate(t.app, people[name]!);
-  }
+  people = await completedLearners(t, NAMES, '.changes@demo.test');
   t.clock.set('2026-01-10T09:00:00Z');
   await renew('2026-01-10T09:05:00Z');
   t.clock.set('2026-01-11T09:00:00Z');

@@ -9,20 +9,25 @@ import { attemptKey, cycleKey, pretestAttemptKey } from '../../src/db/keys.js';
 import type { AttemptDoc, AttemptResultDoc } from '../../src/db/models/quiz.js';
 import type { CycleDoc } from '../../src/db/models/training.js';
 import { lessonsToStudy } from '../../src/domain/mastery/refresher-path.js';
-import { outboxMailer } from '../../src/mail/transport.js';
-import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
-import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
 import { postAttestForm } from '../helpers/attest-form.js';
 import { monitoredUri } from '../helpers/db-commands.js';
+import { sweepAt } from '../helpers/jobs.js';
 import { answerForm } from './quiz-support.js';
 import { completeWithCertificate, course, cycleOf, viewAllLessons } from './records-helpers.js';
+import {
+  completedLearners,
+  type Learner,
+  pretestForm,
+  requestFullRenewal,
+  TEST_OUT_OFF_SETTINGS,
+} from './refresher-support.js';
 
 let t: TestApp;
 const LEARN = `/learn/${COURSE_ID}`;
 const REFRESHER = `${LEARN}/refresher`;
-type Learner = { id: string; name: string; department: string; email: string; session?: Session };
-const people: Record<string, Learner> = {};
+let people: Record<string, Learner> = {};
 const NAMES = ['perfect', 'weak', 'missed', 'decline', 'race', 'off', 'changed', 'practised'] as const;
 
 const cycle = (l: Learner, n = 2) =>
@@ -37,17 +42,7 @@ const quizAttempt = async (l: Learner, n = 1, cycleNo = 2) =>
   ).lean<AttemptDoc>())!;
 const clausesOf = (questionId: string) => course(t.app).questions.find((q) => q.id === questionId)!.clauses;
 
-async function sweep(at: string) {
-  const ctx = {
-    models: t.app.db.models,
-    courses: t.app.courses,
-    catalogue: t.app.catalogue,
-    mailer: outboxMailer(t.app.db.models),
-    audit: t.app.audit,
-    baseUrl: t.config.BASE_URL,
-  };
-  return runSweep(ctx, { now: new Date(at) });
-}
+const sweep = (at: string) => sweepAt(t, at);
 
 /** Cycle 1 passed with every answer right except the last question's (still a pass). */
 async function completeMissingOne(l: Learner) {
@@ -81,38 +76,18 @@ async function startPretest(l: Learner) {
 
 /** Submits the pre-assessment, answering right except the questions `wrong` says. */
 async function submitPretest(l: Learner, wrong: (questionId: string) => boolean = () => false) {
-  const attempt = await pretestOf(l);
-  const right = answerForm(course(t.app), attempt);
-  const none = answerForm(course(t.app), attempt, 0);
-  const form = Object.fromEntries(
-    Object.keys(right).map((k) => {
-      const i = Number(/\[q(\d+)\]$/.exec(k)![1]) - 1;
-      return [k, wrong(attempt.draw[i]!.questionId) ? none[k]! : right[k]!];
-    }),
-  );
+  const form = pretestForm(course(t.app), await pretestOf(l), wrong);
   return l.session!.post(`${REFRESHER}/pretest/submit`, form, `${REFRESHER}/pretest`);
 }
 
 beforeAll(async () => {
   t = await createTestApp({ label: 'refresher-path', mongoUri: monitoredUri(inject('mongoUri')) });
   t.clock.set('2025-01-10T09:00:00Z');
-  for (const name of NAMES) {
-    const email = `${name}.refresher@demo.test`;
-    const doc = await createUser(t.app, { email, name: `${name} Learner` });
-    people[name] = { id: doc._id, name: doc.name, department: doc.department, email };
-    if (name === 'missed') await completeMissingOne(people[name]!);
-    else await completeWithCertificate(t.app, people[name]!);
-  }
+  people = await completedLearners(t, NAMES, '.refresher@demo.test', (l) =>
+    l.email.startsWith('missed.') ? completeMissingOne(l) : completeWithCertificate(t.app, l),
+  );
   t.clock.set('2026-01-10T09:00:00Z');
-  const hr = (await t.app.db.models.User.findOne({ email: 'hr@demo.test' }).lean())!;
-  await t.app.services.assignments.requestRenewal({
-    actorId: hr._id,
-    courseId: COURSE_ID,
-    requirement: 'full',
-    dueAt: new Date('2026-03-01'),
-    reason: 'Yearly refresher',
-    now: t.app.clock.now(),
-  });
+  await requestFullRenewal(t.app, new Date('2026-03-01'));
   await sweep('2026-01-10T09:05:00Z');
   t.clock.set('2026-01-11T09:00:00Z');
   for (const name of NAMES) people[name]!.session = await loginAs(t.app, people[name]!.email);
@@ -373,18 +348,7 @@ describe('HR switches test-out off for the course', () => {
     const hr = await loginAs(t.app, 'hr@demo.test');
     const page = await hr.get(`/hr/courses/${COURSE_ID}/settings`);
     expect(page.body).toMatch(/name="testOut" value="yes"[^>]*checked/);
-    const form: Record<string, string> = {
-      validityMonths: '12',
-      windowDays: '30',
-      graceDays: '0',
-      expiryBasis: 'completion',
-      cycleKind: 'rolling',
-      calendarMonth: '',
-      calendarDay: '',
-      daysBeforeDue: '7',
-      overdueEveryDays: '7',
-      escalateAfterDays: '14',
-    };
+    const form = { ...TEST_OUT_OFF_SETTINGS };
     const saved = await hr.post(
       `/hr/courses/${COURSE_ID}/settings`,
       form,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canAttest, completionStatus } from '../../../src/domain/completion.js';
-import { type Course, QUIZ_DEFAULTS, RECERTIFICATION_DEFAULTS } from '../../../src/domain/course.js';
+import { QUIZ_DEFAULTS } from '../../../src/domain/course.js';
 import {
   isStaleShortPath,
   onShortPath,
@@ -9,36 +9,14 @@ import {
   withChangedClauses,
 } from '../../../src/domain/mastery/refresher-path.js';
 import { single } from '../quiz/fixtures.js';
+import { CLAUSES, threeClauseCourse } from './course-fixture.js';
 
 /** A refresher whose circumstances change while it is open (issue #23, review). */
-const CLAUSES = ['C1', 'C2', 'C3'];
-const section = (id: string, clauses: string[]) => ({ id, heading: id, clauses, html: '' });
-const course: Course = {
-  id: 'policy',
-  title: 'Policy',
-  summary: '',
-  estimatedMinutes: 10,
-  version: 'a'.repeat(64),
+const course = threeClauseCourse({
   policyVersion: 2,
-  policyTitle: 'Policy',
-  clauses: CLAUSES.map((id) => ({ id, number: id, title: id, text: id, summary: id })),
-  lessons: [
-    { id: 'l1', title: 'l1', objectives: [], clauses: ['C1'], html: '', sections: [section('a', ['C1'])] },
-    {
-      id: 'l2',
-      title: 'l2',
-      objectives: [],
-      clauses: ['C2', 'C3'],
-      html: '',
-      sections: [section('b', ['C2', 'C3'])],
-    },
-  ],
-  examples: [],
-  decisionTree: { start: 'q', nodes: {} },
   questions: CLAUSES.flatMap((c) => [single(`${c}-0`, [c]), single(`${c}-1`, [c]), single(`${c}-2`, [c])]),
   quiz: { ...QUIZ_DEFAULTS, questionsPerAttempt: 6 },
-  recertification: RECERTIFICATION_DEFAULTS,
-};
+});
 const at = new Date('2027-03-02T10:00:00Z');
 const testedOutOfAll = (policyVersion?: number) => ({
   status: 'decided' as const,

@@ -1,35 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type CycleProgress, canAttest, completionStatus } from '../../../src/domain/completion.js';
-import { type Course, QUIZ_DEFAULTS, RECERTIFICATION_DEFAULTS } from '../../../src/domain/course.js';
 import { quizStatus } from '../../../src/domain/quiz/index.js';
+import { threeClauseCourse } from './course-fixture.js';
 
-const section = (id: string, clauses: string[]) => ({ id, heading: id, clauses, html: '' });
-const course: Course = {
-  id: 'policy',
-  title: 'Policy',
-  summary: '',
-  estimatedMinutes: 10,
-  version: 'a'.repeat(64),
-  policyVersion: 1,
-  policyTitle: 'Policy',
-  clauses: ['C1', 'C2', 'C3'].map((id) => ({ id, number: id, title: id, text: id, summary: id })),
-  lessons: [
-    { id: 'l1', title: 'l1', objectives: [], clauses: ['C1'], html: '', sections: [section('a', ['C1'])] },
-    {
-      id: 'l2',
-      title: 'l2',
-      objectives: [],
-      clauses: ['C2', 'C3'],
-      html: '',
-      sections: [section('b', ['C2']), section('c', ['C3'])],
-    },
-  ],
-  examples: [],
-  decisionTree: { start: 'q', nodes: {} },
-  questions: [],
-  quiz: QUIZ_DEFAULTS,
-  recertification: RECERTIFICATION_DEFAULTS,
-};
+const course = threeClauseCourse({}, { splitL2: true });
 const at = new Date('2027-03-02T10:00:00Z');
 const refresher = (study: string[], pretestAttemptId: string | null = 'u:c:2:pretest') => ({
   status: 'decided' as const,

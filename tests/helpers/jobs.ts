@@ -1,0 +1,21 @@
+import { outboxMailer } from '../../src/mail/transport.js';
+import type { ServiceContext } from '../../src/services/context.js';
+import { runSweep } from '../../src/services/jobs/sweep/index.js';
+import type { TestApp } from './app.js';
+
+/** The context `jobs:run` gives the jobs, on the test app: mail goes to the outbox collection. */
+export function jobContext(t: TestApp): ServiceContext {
+  return {
+    models: t.app.db.models,
+    courses: t.app.courses,
+    catalogue: t.app.catalogue,
+    mailer: outboxMailer(t.app.db.models),
+    audit: t.app.audit,
+    baseUrl: t.config.BASE_URL,
+  };
+}
+
+/** One refresher sweep at the given instant. */
+export function sweepAt(t: TestApp, at: string | Date) {
+  return runSweep(jobContext(t), { now: new Date(at) });
+}
