@@ -4,48 +4,30 @@
  * with the provider's sign-out link after an SSO sign-in.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { freePort } from '../../src/db/ferretdb/launcher.js';
-import { testConfig, uniqueDbName } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
-import { TestClock } from '../helpers/clock.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { A11yAudit, follow, signIn, WAIT } from './support/journey.js';
+import { localhostBase, type SsoBrowserApp, startSsoBrowserApp } from './support/sso-app.js';
 
 let browser: Browser;
 let op: TestProvider;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let env: SsoBrowserApp;
+let app: SsoBrowserApp['app'];
 let base: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://localhost:${port}`;
+  const at = await localhostBase();
+  base = at.base;
   op = await startOidcProvider({
     redirectUri: `${base}/auth/oidc/callback`,
     postLogoutRedirectUri: `${base}/login`,
     accounts: [{ sub: 'a11y-person', email: 'a11y.person@demo.test', name: 'Ada Eleven' }],
   });
-  // The provider stamps tokens with the real time: the app's clock starts there.
-  const clock = new TestClock(new Date());
-  app = await buildApp({
-    config: testConfig({
-      DB_NAME: uniqueDbName('e2e_sso_a11y'),
-      BASE_URL: base,
-      SSO_ENCRYPTION_KEY: 'c'.repeat(64),
-    }),
-    mongoUri: inject('mongoUri'),
-    clock,
-    logger: false,
-  });
-  await app.services.demo.seedDemo({ now: clock.now() });
-  await app.listen({ port, host: '127.0.0.1' });
-  browser = await launchChromium();
+  env = await startSsoBrowserApp({ ...at, dbLabel: 'e2e_sso_a11y', encryptionKey: 'c'.repeat(64) });
+  ({ app, browser } = env);
 }, 60_000);
 afterAll(async () => {
-  await browser?.close();
-  await app?.db.conn.dropDatabase().catch(() => {});
-  await app?.close();
+  await env?.close();
   await op?.close();
 });
 

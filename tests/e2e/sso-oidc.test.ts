@@ -4,62 +4,49 @@
  * time; signing out also ends the provider's session (RP-initiated logout) and returns to /login.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { freePort } from '../../src/db/ferretdb/launcher.js';
-import { testConfig, uniqueDbName } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
-import { TestClock } from '../helpers/clock.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { WAIT } from './support/journey.js';
+import { localhostBase, type SsoBrowserApp, startSsoBrowserApp } from './support/sso-app.js';
 
 let browser: Browser;
 let op: TestProvider;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let env: SsoBrowserApp;
+let app: SsoBrowserApp['app'];
 let base: string;
 
 beforeAll(async () => {
   // The app answers on "localhost", the provider on 127.0.0.1: two hosts, so their cookies never mix.
-  const port = await freePort();
-  base = `http://localhost:${port}`;
+  const at = await localhostBase();
+  base = at.base;
   op = await startOidcProvider({
     redirectUri: `${base}/auth/oidc/callback`,
     postLogoutRedirectUri: `${base}/login`,
     accounts: [{ sub: 'e2e-person', email: 'sso.person@demo.test', name: 'Sam Single-Sign-On' }],
   });
-  const clock = new TestClock(new Date());
-  app = await buildApp({
-    config: testConfig({
-      DB_NAME: uniqueDbName('e2e_sso'),
-      BASE_URL: base,
-      SSO_ENCRYPTION_KEY: 'b'.repeat(64),
-    }),
-    mongoUri: inject('mongoUri'),
-    clock,
-    logger: false,
+  env = await startSsoBrowserApp({
+    ...at,
+    dbLabel: 'e2e_sso',
+    encryptionKey: 'b'.repeat(64),
+    connect: (a, actorId, now) =>
+      a.services.identity.saveSsoConnection({
+        actorId,
+        form: {
+          providerName: 'Test IdP',
+          issuer: op.issuer,
+          clientId: op.clientId,
+          clientSecret: op.clientSecret,
+          scopes: 'openid email profile',
+          enabled: true,
+          jitCreate: true,
+        },
+        now,
+      }),
   });
-  await app.services.demo.seedDemo({ now: clock.now() });
-  const admin = await app.db.models.User.findOne({ email: 'admin@demo.test' }).lean();
-  await app.services.identity.saveSsoConnection({
-    actorId: admin!._id,
-    form: {
-      providerName: 'Test IdP',
-      issuer: op.issuer,
-      clientId: op.clientId,
-      clientSecret: op.clientSecret,
-      scopes: 'openid email profile',
-      enabled: true,
-      jitCreate: true,
-    },
-    now: clock.now(),
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  browser = await launchChromium();
+  ({ app, browser } = env);
 }, 60_000);
 afterAll(async () => {
-  await browser?.close();
-  await app?.db.conn.dropDatabase().catch(() => {});
-  await app?.close();
+  await env?.close();
   await op?.close();
 });
 

@@ -6,24 +6,21 @@
  * lands signed in on My training.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { freePort } from '../../src/db/ferretdb/launcher.js';
-import { testConfig, uniqueDbName } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
-import { TestClock } from '../helpers/clock.js';
-import { idpMetadataXml, startTestIdp, type TestIdp } from '../helpers/saml-idp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idpMetadataXml, samlConnectionForm, startTestIdp, type TestIdp } from '../helpers/saml-idp.js';
 import { WAIT } from './support/journey.js';
+import { localhostBase, type SsoBrowserApp, startSsoBrowserApp } from './support/sso-app.js';
 
 let browser: Browser;
 let idp: TestIdp;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let env: SsoBrowserApp;
+let app: SsoBrowserApp['app'];
 let base: string;
 
 beforeAll(async () => {
   // The app answers on "localhost", the IdP on 127.0.0.1: two sites, so the IdP's POST is cross-site.
-  const port = await freePort();
-  base = `http://localhost:${port}`;
+  const at = await localhostBase();
+  base = at.base;
   idp = await startTestIdp({
     audience: `${base}/auth/saml/metadata`,
     person: {
@@ -31,42 +28,21 @@ beforeAll(async () => {
       attributes: { email: 'saml.person@demo.test', displayName: 'Sam Assertion' },
     },
   });
-  const clock = new TestClock(new Date());
-  app = await buildApp({
-    config: testConfig({
-      DB_NAME: uniqueDbName('e2e_saml'),
-      BASE_URL: base,
-      SSO_ENCRYPTION_KEY: 'd'.repeat(64),
-    }),
-    mongoUri: inject('mongoUri'),
-    clock,
-    logger: false,
+  env = await startSsoBrowserApp({
+    ...at,
+    dbLabel: 'e2e_saml',
+    encryptionKey: 'd'.repeat(64),
+    connect: (a, actorId, now) =>
+      a.services.identity.saveSamlConnection({
+        actorId,
+        form: samlConnectionForm({ metadataXml: idpMetadataXml({ ssoUrl: idp.ssoUrl }) }),
+        now,
+      }),
   });
-  await app.services.demo.seedDemo({ now: clock.now() });
-  const admin = await app.db.models.User.findOne({ email: 'admin@demo.test' }).lean();
-  await app.services.identity.saveSamlConnection({
-    actorId: admin!._id,
-    form: {
-      providerName: 'Test SAML IdP',
-      metadataXml: idpMetadataXml({ ssoUrl: idp.ssoUrl }),
-      metadataUrl: '',
-      entityId: '',
-      ssoUrl: '',
-      certificates: '',
-      emailAttribute: '',
-      nameAttribute: '',
-      enabled: true,
-      jitCreate: true,
-    },
-    now: clock.now(),
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  browser = await launchChromium();
+  ({ app, browser } = env);
 }, 60_000);
 afterAll(async () => {
-  await browser?.close();
-  await app?.db.conn.dropDatabase().catch(() => {});
-  await app?.close();
+  await env?.close();
   await idp?.close();
 });
 

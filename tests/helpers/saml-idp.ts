@@ -221,3 +221,18 @@ export async function startTestIdp(opts: {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The admin's SAML connection form, empty but for the provider's name and JIT on; `over` fills fields. */
+export const samlConnectionForm = (over: Record<string, string> = {}) => ({
+  providerName: 'Test SAML IdP',
+  metadataXml: '',
+  metadataUrl: '',
+  entityId: '',
+  ssoUrl: '',
+  certificates: '',
+  emailAttribute: '',
+  nameAttribute: '',
+  enabled: true,
+  jitCreate: true,
+  ...over,
+});

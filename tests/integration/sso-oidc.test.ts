@@ -4,6 +4,7 @@ import { seal } from '../../src/services/identity/sso/secret-box.js';
 import { createTestApp, createUser, loginAs, Session, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
+import { createSsoTestApp, saveGroupMapping } from './sso-support.js';
 
 const BASE = 'http://localhost:3000';
 const KEY = 'a'.repeat(64);
@@ -29,14 +30,7 @@ beforeAll(async () => {
       { sub: 'sub-other', email: 'other@demo.test', name: 'Other' },
     ],
   });
-  // The provider stamps tokens with the real time: the app's clock starts there.
-  t = await createTestApp({
-    label: 'sso-oidc',
-    clock: new TestClock(new Date()),
-    config: { SSO_ENCRYPTION_KEY: KEY },
-    onErrorLog: (line) => console.error(line.slice(0, 1500)),
-  });
-  adminId = (await t.app.db.models.User.findOne({ email: 'admin@demo.test' }).lean())!._id;
+  ({ t, adminId } = await createSsoTestApp('sso-oidc', { encryptionKey: KEY }));
   await t.app.services.identity.saveSsoConnection({
     actorId: adminId,
     form: {
@@ -50,17 +44,10 @@ beforeAll(async () => {
     },
     now: t.clock.now(),
   });
-  await t.app.services.identity.saveSsoMapping({
-    actorId: adminId,
-    form: {
-      groupsClaim: 'groups',
-      departmentClaim: 'department',
-      employeeIdClaim: 'employee_id',
-      managerClaim: '',
-      roleGroups: 'LMS-HR = hr\nLMS-Admins = admin',
-      departmentGroups: 'Dept-Finance = Finance',
-    },
-    now: t.clock.now(),
+  await saveGroupMapping(t, adminId, {
+    groupsClaim: 'groups',
+    departmentClaim: 'department',
+    employeeIdClaim: 'employee_id',
   });
 }, 60_000);
 afterAll(async () => {

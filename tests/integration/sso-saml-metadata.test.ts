@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createTestApp, Session, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
-import { IDP_CERT, IDP_ENTITY_ID, idpMetadataXml, OTHER_CERT } from '../helpers/saml-idp.js';
+import {
+  IDP_CERT,
+  IDP_ENTITY_ID,
+  idpMetadataXml,
+  OTHER_CERT,
+  samlConnectionForm,
+} from '../helpers/saml-idp.js';
+import { createSsoTestApp } from './sso-support.js';
 
 /**
  * The IdP metadata the app reads from a URL: only https (http for loopback hosts, as these tests
@@ -32,18 +39,7 @@ async function serve(handle: (req: IncomingMessage, res: ServerResponse, base: s
   return served;
 }
 
-const form = (metadataUrl: string) => ({
-  providerName: 'Test SAML IdP',
-  metadataXml: '',
-  metadataUrl,
-  entityId: '',
-  ssoUrl: '',
-  certificates: '',
-  emailAttribute: '',
-  nameAttribute: '',
-  enabled: true,
-  jitCreate: true,
-});
+const form = (metadataUrl: string) => samlConnectionForm({ metadataUrl });
 
 const save = (metadataUrl: string) =>
   t.app.services.identity.saveSamlConnection({
@@ -57,12 +53,10 @@ async function events(action: string) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({
-    label: 'sso-saml-metadata',
-    clock: new TestClock(new Date()),
-    config: { SSO_ENCRYPTION_KEY: 'c'.repeat(64) },
-  });
-  adminId = (await t.app.db.models.User.findOne({ email: 'admin@demo.test' }).lean())!._id;
+  ({ t, adminId } = await createSsoTestApp('sso-saml-metadata', {
+    encryptionKey: 'c'.repeat(64),
+    logErrors: false,
+  }));
 }, 60_000);
 afterAll(async () => {
   await t?.close();

@@ -11,9 +11,11 @@ import {
   OTHER_KEY,
   type ResponseOptions,
   readAuthnRequest,
+  samlConnectionForm,
   startTestIdp,
   type TestIdp,
 } from '../helpers/saml-idp.js';
+import { createSsoTestApp, saveGroupMapping } from './sso-support.js';
 
 const BASE = 'http://localhost:3000';
 const SP_ENTITY = `${BASE}/auth/saml/metadata`;
@@ -26,46 +28,20 @@ let t: TestApp;
 let idp: TestIdp;
 let adminId: string;
 
-const samlForm = (over: Record<string, string> = {}) => ({
-  providerName: 'Test SAML IdP',
-  metadataXml: '',
-  metadataUrl: '',
-  entityId: '',
-  ssoUrl: '',
-  certificates: '',
-  emailAttribute: '',
-  nameAttribute: '',
-  enabled: true,
-  jitCreate: true,
-  ...over,
-});
+const samlForm = samlConnectionForm;
 
 beforeAll(async () => {
-  // node-saml checks assertion times on the real clock: the app's clock starts there too.
-  t = await createTestApp({
-    label: 'sso-saml',
-    clock: new TestClock(new Date()),
-    config: { SSO_ENCRYPTION_KEY: 'c'.repeat(64) },
-    onErrorLog: (line) => console.error(line.slice(0, 1500)),
-  });
-  adminId = (await t.app.db.models.User.findOne({ email: 'admin@demo.test' }).lean())!._id;
+  ({ t, adminId } = await createSsoTestApp('sso-saml', { encryptionKey: 'c'.repeat(64) }));
   idp = await startTestIdp({ person: { nameId: 'x', attributes: {} }, audience: SP_ENTITY });
   await t.app.services.identity.saveSamlConnection({
     actorId: adminId,
     form: { ...samlForm(), metadataXml: idpMetadataXml({ ssoUrl: SSO_URL }) },
     now: t.clock.now(),
   });
-  await t.app.services.identity.saveSsoMapping({
-    actorId: adminId,
-    form: {
-      groupsClaim: GROUPS,
-      departmentClaim: '',
-      employeeIdClaim: 'employeeid',
-      managerClaim: '',
-      roleGroups: 'LMS-HR = hr\nLMS-Admins = admin',
-      departmentGroups: 'Dept-Finance = Finance',
-    },
-    now: t.clock.now(),
+  await saveGroupMapping(t, adminId, {
+    groupsClaim: GROUPS,
+    departmentClaim: '',
+    employeeIdClaim: 'employeeid',
   });
 }, 60_000);
 afterAll(async () => {
