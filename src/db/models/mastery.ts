@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { ClauseCard } from '../../domain/mastery/memory.js';
 
 /**
  * Clause mastery (issue #23): what each learner still knows of each clause, as FSRS memory states
@@ -20,16 +21,8 @@ export interface ClauseMemoryDoc {
   updatedAt: Date;
 }
 
-export interface StoredClauseCard {
-  due: Date;
-  stability: number;
-  difficulty: number;
-  reps: number;
-  lapses: number;
-  /** ts-fsrs State: 0 new, 1 learning, 2 review, 3 relearning. */
-  state: number;
-  lastReview: Date | null;
-}
+/** A clause's FSRS card as stored: the domain's card, field for field. */
+export type StoredClauseCard = ClauseCard;
 
 export const clauseMemorySchema = new Schema<ClauseMemoryDoc>(
   {

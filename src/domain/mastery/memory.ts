@@ -36,8 +36,8 @@ export interface ClauseReview {
 }
 
 /**
- * A clause's memory state, field for field the `StoredClauseCard` of the learner's ClauseMemory
- * summary (db/models/mastery.ts; the domain imports nothing from the data layer).
+ * A clause's memory state, stored as it is in the learner's ClauseMemory summary
+ * (db/models/mastery.ts `StoredClauseCard`, which is this type).
  */
 export interface ClauseCard {
   due: Date;
