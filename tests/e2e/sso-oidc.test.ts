@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
+import { oidcConnectionForm, startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { WAIT } from './support/journey.js';
 import { localhostBase, type SsoBrowserApp, startSsoBrowserApp } from './support/sso-app.js';
 
@@ -31,15 +31,7 @@ beforeAll(async () => {
     connect: (a, actorId, now) =>
       a.services.identity.saveSsoConnection({
         actorId,
-        form: {
-          providerName: 'Test IdP',
-          issuer: op.issuer,
-          clientId: op.clientId,
-          clientSecret: op.clientSecret,
-          scopes: 'openid email profile',
-          enabled: true,
-          jitCreate: true,
-        },
+        form: oidcConnectionForm(op),
         now,
       }),
   });

@@ -147,3 +147,14 @@ export async function startOidcProvider(opts: {
       }),
   };
 }
+
+/** The admin's OIDC connection form for this test provider, enabled with JIT accounts on. */
+export const oidcConnectionForm = (op: TestProvider) => ({
+  providerName: 'Test IdP',
+  issuer: op.issuer,
+  clientId: op.clientId,
+  clientSecret: op.clientSecret,
+  scopes: 'openid email profile',
+  enabled: true,
+  jitCreate: true,
+});

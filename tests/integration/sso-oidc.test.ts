@@ -3,7 +3,7 @@ import { Conflict } from '../../src/domain/errors.js';
 import { seal } from '../../src/services/identity/sso/secret-box.js';
 import { createTestApp, createUser, loginAs, Session, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
-import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
+import { oidcConnectionForm, startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { createSsoTestApp, saveGroupMapping } from './sso-support.js';
 
 const BASE = 'http://localhost:3000';
@@ -33,15 +33,7 @@ beforeAll(async () => {
   ({ t, adminId } = await createSsoTestApp('sso-oidc', { encryptionKey: KEY }));
   await t.app.services.identity.saveSsoConnection({
     actorId: adminId,
-    form: {
-      providerName: 'Test IdP',
-      issuer: op.issuer,
-      clientId: op.clientId,
-      clientSecret: op.clientSecret,
-      scopes: 'openid email profile',
-      enabled: true,
-      jitCreate: true,
-    },
+    form: oidcConnectionForm(op),
     now: t.clock.now(),
   });
   await saveGroupMapping(t, adminId, {

@@ -441,14 +441,7 @@ describe('SAML administration', () => {
     return s.post('/admin/sso/saml', { _csrf: csrfFrom(page.body), ...samlFields(fields) });
   }
   const samlFields = (over: Record<string, string>) => ({
-    providerName: 'Test SAML IdP',
-    metadataXml: '',
-    metadataUrl: '',
-    entityId: '',
-    ssoUrl: '',
-    certificates: '',
-    emailAttribute: '',
-    nameAttribute: '',
+    ...samlConnectionForm(),
     enabled: 'on',
     jitCreate: 'on',
     ...over,
