@@ -10,6 +10,7 @@ import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { cliContext } from '../helpers/cli.js';
+import { courseSettingsForm } from '../helpers/course-settings-form.js';
 import { jobContext } from '../helpers/jobs.js';
 
 let t: TestApp;
@@ -324,21 +325,7 @@ describe('extensions, retirement, inactive people, renewals', () => {
     expect(settings.statusCode).toBe(200);
     const save = await hr.post(
       `/hr/courses/${COURSE_ID}/settings`,
-      {
-        validityMonths: '12',
-        windowDays: '30',
-        graceDays: '14',
-        expiryBasis: 'completion',
-        cycleKind: 'rolling',
-        calendarMonth: '',
-        calendarDay: '',
-        onAssignment: 'yes',
-        daysBeforeDue: '7',
-        onDueDate: 'yes',
-        overdueEveryDays: '1',
-        escalateAfterDays: '14',
-        retired: 'yes',
-      },
+      courseSettingsForm({ overdueEveryDays: '1', retired: 'yes' }),
       `/hr/courses/${COURSE_ID}/settings`,
     );
     expect(save.statusCode).toBe(303);
@@ -353,20 +340,7 @@ describe('extensions, retirement, inactive people, renewals', () => {
     await signInAgain();
     await hr.post(
       `/hr/courses/${COURSE_ID}/settings`,
-      {
-        validityMonths: '12',
-        windowDays: '30',
-        graceDays: '14',
-        expiryBasis: 'completion',
-        cycleKind: 'rolling',
-        calendarMonth: '',
-        calendarDay: '',
-        onAssignment: 'yes',
-        daysBeforeDue: '7',
-        onDueDate: 'yes',
-        overdueEveryDays: '7',
-        escalateAfterDays: '14',
-      },
+      courseSettingsForm(),
       `/hr/courses/${COURSE_ID}/settings`,
     );
     await complete(erinId, '2028-04-05T10:00:00Z');

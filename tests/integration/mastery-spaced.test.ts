@@ -7,6 +7,7 @@ import type { Course } from '../../src/domain/course.js';
 import { defaultSettings } from '../../src/services/assignments/course-settings.js';
 import { buildAssignment, buildCycle, COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
+import { courseSettingsForm } from '../helpers/course-settings-form.js';
 import { sweepAt } from '../helpers/jobs.js';
 
 /** Spaced refreshers between cycles (issue #23): the sweep's one e-mail per learner per period. */
@@ -315,22 +316,7 @@ describe('who may practise, and what (review fix 1)', () => {
 
 describe("HR's spaced refresher setting", () => {
   const settingsUrl = `/hr/courses/${COURSE_ID}/settings`;
-  const form = (spacedEveryMonths: string) => ({
-    validityMonths: '12',
-    windowDays: '30',
-    graceDays: '14',
-    expiryBasis: 'completion',
-    cycleKind: 'rolling',
-    calendarMonth: '',
-    calendarDay: '',
-    onAssignment: 'yes',
-    daysBeforeDue: '7',
-    onDueDate: 'yes',
-    overdueEveryDays: '7',
-    escalateAfterDays: '14',
-    testOut: 'yes',
-    spacedEveryMonths,
-  });
+  const form = (spacedEveryMonths: string) => courseSettingsForm({ testOut: 'yes', spacedEveryMonths });
 
   it('is set per course on the settings page, checked, and the sweep follows it', async () => {
     await setSpaced(0);
