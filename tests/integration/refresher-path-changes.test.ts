@@ -4,9 +4,7 @@
  * the check, and questions the learner has just seen coming back.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { attemptKey, cycleKey, pretestAttemptKey } from '../../src/db/keys.js';
-import type { AttemptDoc } from '../../src/db/models/quiz.js';
-import type { CycleDoc } from '../../src/db/models/training.js';
+import { cycleKey, pretestAttemptKey } from '../../src/db/keys.js';
 import { lessonsToStudy } from '../../src/domain/mastery/refresher-path.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
@@ -15,9 +13,13 @@ import { monitoredUri } from '../helpers/db-commands.js';
 import { sweepAt } from '../helpers/jobs.js';
 import { course } from './records-helpers.js';
 import {
+  clausesOfQuestion,
   completedLearners,
+  cycleNo,
   type Learner,
+  pretestOf as pretestAttempt,
   pretestForm,
+  quizAttemptOf,
   requestFullRenewal,
   TEST_OUT_OFF_SETTINGS,
 } from './refresher-support.js';
@@ -29,13 +31,10 @@ let people: Record<string, Learner> = {};
 const NAMES = ['offmid', 'quizfirst', 'declined', 'race', 'weak', 'again', 'midpub', 'midcheck'] as const;
 const SETTINGS = TEST_OUT_OFF_SETTINGS;
 
-const cycle = (l: Learner, n = 2) =>
-  t.app.db.models.Cycle.findById(cycleKey(l.id, COURSE_ID, n)).lean<CycleDoc>();
-const pretestOf = (l: Learner, n = 2) =>
-  t.app.db.models.Attempt.findById(pretestAttemptKey(cycleKey(l.id, COURSE_ID, n))).lean<AttemptDoc>();
-const quizAttempt = (l: Learner, n = 1) =>
-  t.app.db.models.Attempt.findById(attemptKey(cycleKey(l.id, COURSE_ID, 2), n)).lean<AttemptDoc>();
-const clausesOf = (questionId: string) => course(t.app).questions.find((q) => q.id === questionId)!.clauses;
+const cycle = (l: Learner, n = 2) => cycleNo(t.app, l, n);
+const pretestOf = (l: Learner, n = 2) => pretestAttempt(t.app, l, n);
+const quizAttempt = (l: Learner, n = 1) => quizAttemptOf(t.app, l, n);
+const clausesOf = (questionId: string) => clausesOfQuestion(course(t.app), questionId);
 const allClauses = () => course(t.app).clauses.map((c) => c.id);
 
 const sweep = (at: string) => sweepAt(t, at);

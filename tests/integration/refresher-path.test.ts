@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { attemptKey, cycleKey, pretestAttemptKey } from '../../src/db/keys.js';
-import type { AttemptDoc, AttemptResultDoc } from '../../src/db/models/quiz.js';
-import type { CycleDoc } from '../../src/db/models/training.js';
+import type { AttemptResultDoc } from '../../src/db/models/quiz.js';
 import { lessonsToStudy } from '../../src/domain/mastery/refresher-path.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
@@ -17,9 +16,13 @@ import { sweepAt } from '../helpers/jobs.js';
 import { answerForm } from './quiz-support.js';
 import { completeWithCertificate, course, cycleOf, viewAllLessons } from './records-helpers.js';
 import {
+  clausesOfQuestion,
   completedLearners,
+  cycleNo,
   type Learner,
+  pretestOf as pretestAttempt,
   pretestForm,
+  quizAttemptOf,
   requestFullRenewal,
   TEST_OUT_OFF_SETTINGS,
 } from './refresher-support.js';
@@ -30,17 +33,10 @@ const REFRESHER = `${LEARN}/refresher`;
 let people: Record<string, Learner> = {};
 const NAMES = ['perfect', 'weak', 'missed', 'decline', 'race', 'off', 'changed', 'practised'] as const;
 
-const cycle = (l: Learner, n = 2) =>
-  t.app.db.models.Cycle.findById(cycleKey(l.id, COURSE_ID, n)).lean<CycleDoc>();
-const pretestOf = async (l: Learner) =>
-  (await t.app.db.models.Attempt.findById(
-    pretestAttemptKey(cycleKey(l.id, COURSE_ID, 2)),
-  ).lean<AttemptDoc>())!;
-const quizAttempt = async (l: Learner, n = 1, cycleNo = 2) =>
-  (await t.app.db.models.Attempt.findById(
-    attemptKey(cycleKey(l.id, COURSE_ID, cycleNo), n),
-  ).lean<AttemptDoc>())!;
-const clausesOf = (questionId: string) => course(t.app).questions.find((q) => q.id === questionId)!.clauses;
+const cycle = (l: Learner, n = 2) => cycleNo(t.app, l, n);
+const pretestOf = async (l: Learner) => (await pretestAttempt(t.app, l))!;
+const quizAttempt = async (l: Learner, n = 1, cycle = 2) => (await quizAttemptOf(t.app, l, n, cycle))!;
+const clausesOf = (questionId: string) => clausesOfQuestion(course(t.app), questionId);
 
 const sweep = (at: string) => sweepAt(t, at);
 

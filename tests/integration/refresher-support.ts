@@ -1,6 +1,8 @@
 /** What the refresher-cycle tests share: learners with a completed first cycle, HR's renewal, the check's form. */
 import type { FastifyInstance } from 'fastify';
+import { attemptKey, cycleKey, pretestAttemptKey } from '../../src/db/keys.js';
 import type { AttemptDoc } from '../../src/db/models/quiz.js';
+import type { CycleDoc } from '../../src/db/models/training.js';
 import type { Course } from '../../src/domain/course.js';
 import { COURSE_ID } from '../factories.js';
 import { createUser, type Session, type TestApp } from '../helpers/app.js';
@@ -68,3 +70,19 @@ export function pretestForm(
     }),
   );
 }
+
+/** The learner's cycle `n` (2: the refresher) of the course. */
+export const cycleNo = (app: FastifyInstance, l: Learner, n = 2) =>
+  app.db.models.Cycle.findById(cycleKey(l.id, COURSE_ID, n)).lean<CycleDoc>();
+
+/** The pre-assessment of the learner's cycle `n`. */
+export const pretestOf = (app: FastifyInstance, l: Learner, n = 2) =>
+  app.db.models.Attempt.findById(pretestAttemptKey(cycleKey(l.id, COURSE_ID, n))).lean<AttemptDoc>();
+
+/** Quiz attempt `n` of the learner's cycle `cycle`. */
+export const quizAttemptOf = (app: FastifyInstance, l: Learner, n = 1, cycle = 2) =>
+  app.db.models.Attempt.findById(attemptKey(cycleKey(l.id, COURSE_ID, cycle), n)).lean<AttemptDoc>();
+
+/** The clauses a question of the course tests. */
+export const clausesOfQuestion = (course: Course, questionId: string) =>
+  course.questions.find((q) => q.id === questionId)!.clauses;
