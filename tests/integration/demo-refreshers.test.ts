@@ -82,5 +82,7 @@ describe('demo refreshers', () => {
     const page = await hr.get(`/hr/courses/${COURSE}/knowledge`);
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('No refresher pre-assessments decided yet');
+    // The demo publishes no policy version, so no clause was studied because it changed.
+    expect(page.body).toContain('No clause was studied because a new policy version changed it.');
   });
 });

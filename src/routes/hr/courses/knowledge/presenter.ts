@@ -101,8 +101,31 @@ export function presentKnowledge(page: KnowledgePage) {
         change: points(r.change),
       })),
     },
-    testedOut: page.testedOut.map((r) => ({ ...clause(r.clauseId), count: r.count, of: r.of })),
-    studied: page.studied.map((r) => ({ ...clause(r.clauseId), count: r.count, of: r.of })),
-    changed: page.changed.map((r) => ({ ...clause(r.clauseId), count: r.count, of: r.of })),
+    refresherLists: REFRESHER_LISTS.map((list) => ({
+      ...list,
+      rows: page[list.key].map((r) => ({ ...clause(r.clauseId), count: r.count, of: r.of })),
+    })),
   };
 }
+
+const NONE_DECIDED = 'No refresher pre-assessments decided yet.';
+
+/** The three refresher rankings, each with what to say when it is empty. */
+const REFRESHER_LISTS = [
+  {
+    key: 'testedOut',
+    id: 'tested-out',
+    title: 'Most often tested out of',
+    word: 'tested out',
+    empty: NONE_DECIDED,
+  },
+  { key: 'studied', id: 'studied', title: 'Most often studied', word: 'studied', empty: NONE_DECIDED },
+  {
+    key: 'changed',
+    id: 'changed',
+    title: 'Most often studied because the clause changed',
+    word: 'changed',
+    // Decided refreshers may exist with no changed clause: "none decided" would be false here.
+    empty: 'No clause was studied because a new policy version changed it.',
+  },
+] as const;
