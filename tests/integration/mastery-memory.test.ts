@@ -226,6 +226,26 @@ describe('the nightly repair of lost memory updates (review fix 3)', () => {
   });
 });
 
+describe('the nightly repair of a lost quiz result', () => {
+  it('finds the result in the nightly pass over every result and rebuilds the memory', async () => {
+    t.clock.set('2026-05-01T10:00:00Z');
+    const { id, session } = await newLearner(t.app, 'lost-quiz');
+    const result = await passQuiz(session, id);
+    // A lost update: the summary holds nothing of the result.
+    await t.app.db.models.ClauseMemory.updateOne(
+      { _id: clauseMemoryKey(id, COURSE_ID) },
+      { $set: { clauses: {}, applied: [] } },
+    );
+    const report = await t.app.services.jobs.runNightly({ now: new Date('2026-05-02T02:00:00Z') });
+    expect(report.masteryRepaired).toBeGreaterThanOrEqual(1);
+    const doc = await memoryDoc(id);
+    expect(doc!.applied).toContain(appliedId(`attempt:${result._id}`));
+    const history = await t.app.services.learning.clauseHistory({ userId: id, course });
+    expect(Object.keys(doc!.clauses).sort()).toEqual(Object.keys(result.clauses).sort());
+    expect(doc!.clauses).toEqual(memoryFrom(history));
+  });
+});
+
 describe('one event id for a first example answer (review fix 5)', () => {
   it('the knowledge backfill and the live memory name it alike, so it counts once in both', async () => {
     const person = buildPerson({ department: 'Audit' });

@@ -22,7 +22,7 @@ import { loadAllSettings } from '../assignments/course-settings.js';
 import { auditChainEnd } from '../audit/log.js';
 import type { ServiceContext } from '../context.js';
 import { pruneUsedCodes } from '../identity/sso/used-codes.js';
-import { repairClauseMemories } from '../learning/mastery-repair.js';
+import { RecentEvents, repairClauseMemories } from '../learning/mastery-repair.js';
 import { currentProfile } from '../organisation/profile.js';
 import { CourseItemTallies, storeItemStats } from '../reporting/item-stats.js';
 import { storeMasterySnapshots } from '../reporting/knowledge.js';
@@ -133,9 +133,14 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
 
   // Reads.
   const settings = await loadAllSettings(models, ctx.courses, now);
-  // The item statistics ride on the clause report's pass over the quiz results.
+  // The item statistics and the memory repair's recent results ride on the clause report's pass
+  // over the quiz results.
   const items = new CourseItemTallies(ctx.courses.keys());
-  const rollup = await rollUpClauseMisses(models, ctx.courses, (r) => items.add(r));
+  const recent = new RecentEvents(ctx.courses, await previousRunAt(models, now), now);
+  const rollup = await rollUpClauseMisses(models, ctx.courses, (r) => {
+    items.add(r);
+    recent.addResult(r);
+  });
   const summaries = await storedSummaries(models, ctx.courses);
   const chunks = [...(await readStoredLists(models, summaries)).chunks.values()];
   const rules = (await activeRules(models)).filter((r) => ctx.courses.has(r.courseId));
@@ -150,8 +155,7 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   report.itemStatsMs = Date.now() - itemsStarted;
   const masteryStarted = Date.now();
   // Repaired first, so the snapshot counts the repaired memories.
-  const since = await previousRunAt(models, now);
-  report.masteryRepaired = (await repairClauseMemories(ctx, { since, now })).rebuilt;
+  report.masteryRepaired = (await repairClauseMemories(ctx, { recent })).rebuilt;
   const mastery = await storeMasterySnapshots(ctx, { now });
   report.masteryMemories = mastery.memories;
   report.masteryBackfilled = mastery.backfilled;

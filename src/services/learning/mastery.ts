@@ -54,12 +54,15 @@ const listed = (applied: readonly string[], eventId: string) =>
 export type EventSource = ClauseReview['source'];
 
 /** A quiz or pre-assessment result's per-clause reviews (score = share right). */
+/** A graded attempt's event id in the clause memory. */
+export const resultEventId = (resultId: string) => `attempt:${resultId}`;
+
 export function reviewsOfResult(result: AttemptResultDoc): ClauseReview[] {
   const source: EventSource = result.purpose === 'pretest' ? 'pretest' : 'quiz';
   return Object.entries(result.clauses ?? {})
     .filter(([, c]) => c.total > 0)
     .map(([clauseId, c]) => ({
-      eventId: `attempt:${result._id}`,
+      eventId: resultEventId(result._id),
       clauseId,
       at: result.submittedAt,
       score: Math.min(1, Math.max(0, c.correct / c.total)),
@@ -171,7 +174,7 @@ export async function recordQuizResult(
 ): Promise<boolean> {
   const { result, now } = input;
   const reviews = reviewsOfResult(result);
-  const eventId = reviews[0]?.eventId ?? `attempt:${result._id}`;
+  const eventId = reviews[0]?.eventId ?? resultEventId(result._id);
   return recordClauseReviews(ctx, {
     userId: result.userId,
     courseId: result.courseId,

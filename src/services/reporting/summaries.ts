@@ -40,7 +40,13 @@ export interface ClauseRollup {
 }
 
 /** A graded attempt as another pass over the quiz results sees it (the nightly item statistics). */
-export type ResultVisit = (r: Pick<AttemptResultDoc, 'courseId' | 'questions' | 'answers'>) => void;
+export type ResultVisit = (r: VisitedResult) => void;
+
+/** The fields a visit sees: the item statistics' and the clause-memory repair's (mastery-repair.ts). */
+export type VisitedResult = Pick<
+  AttemptResultDoc,
+  '_id' | 'userId' | 'courseId' | 'clauses' | 'questions' | 'answers' | 'receivedAt'
+>;
 
 /**
  * Which clauses learners get wrong, per course: one pass over every quiz result and every example
@@ -57,11 +63,12 @@ export async function rollUpClauseMisses(
   let answers = 0;
   // Long passes over big documents: the driver's cursor, reading the next batch ahead.
   const projection = visit
-    ? { courseId: 1, clauses: 1, questions: 1, answers: 1 }
+    ? { userId: 1, courseId: 1, clauses: 1, questions: 1, answers: 1, receivedAt: 1 }
     : { courseId: 1, clauses: 1 };
-  const results = driverCollection(models.AttemptResult).find<
-    Pick<AttemptResultDoc, 'courseId' | 'clauses' | 'questions' | 'answers'>
-  >({}, { projection, batchSize: BATCH });
+  const results = driverCollection(models.AttemptResult).find<VisitedResult>(
+    {},
+    { projection, batchSize: BATCH },
+  );
   for await (const batch of readAhead(results)) {
     for (const r of batch) {
       const counter = misses.get(r.courseId);
