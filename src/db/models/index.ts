@@ -68,8 +68,10 @@ import {
 import {
   type ReportListChunkDoc,
   type ReportSummaryDoc,
+  type ReportTrendDoc,
   reportListChunkSchema,
   reportSummarySchema,
+  reportTrendSchema,
 } from './reporting.js';
 import {
   type ScimDeletedDoc,
@@ -126,6 +128,7 @@ export function defineModels(conn: Connection) {
     PolicyFeedback: conn.model<PolicyFeedbackDoc>('PolicyFeedback', policyFeedbackSchema),
     ReportSummary: conn.model<ReportSummaryDoc>('ReportSummary', reportSummarySchema),
     ReportListChunk: conn.model<ReportListChunkDoc>('ReportListChunk', reportListChunkSchema),
+    ReportTrend: conn.model<ReportTrendDoc>('ReportTrend', reportTrendSchema),
     ItemStats: conn.model<ItemStatsDoc>('ItemStats', itemStatsSchema),
     CourseSettings: conn.model<CourseSettingsDoc>('CourseSettings', courseSettingsSchema),
     AssignmentRule: conn.model<AssignmentRuleDoc>('AssignmentRule', assignmentRuleSchema),

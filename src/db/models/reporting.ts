@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { TrendCell, TrendWeek } from '../../domain/reporting/trend.js';
 import type { ClauseMiss, SummaryCell } from '../../domain/reporting.js';
 
 /**
@@ -99,4 +100,34 @@ export const reportListChunkSchema = new Schema<ReportListChunkDoc>(
     asOf: { type: Date, default: null },
   },
   { collection: 'report_list_chunks', versionKey: false },
+);
+
+/**
+ * The weekly completion-rate trend of a course (`_id = <courseId>`): per department and week, who
+ * was assigned and who held a valid completion at the week's end (domain/reporting/trend.ts).
+ * Counted from the assignments and completed cycles in one pass, at most hourly, so the dashboard
+ * reads one document; the department filter picks cells from it.
+ */
+export interface ReportTrendDoc {
+  _id: string;
+  courseId: string;
+  asOf: Date;
+  weeks: TrendWeek[];
+  cells: TrendCell[];
+  tookMs: number;
+}
+
+export const reportTrendSchema = new Schema<ReportTrendDoc>(
+  {
+    _id: { type: String, required: true },
+    courseId: { type: String, required: true },
+    asOf: { type: Date, required: true },
+    weeks: { type: [{ _id: false, week: String, asOf: Date }], default: [] },
+    cells: {
+      type: [{ _id: false, department: String, week: String, assigned: Number, completed: Number }],
+      default: [],
+    },
+    tookMs: { type: Number, default: 0 },
+  },
+  { collection: 'report_trends', versionKey: false },
 );

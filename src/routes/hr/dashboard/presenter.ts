@@ -17,6 +17,7 @@ import type { ListPage } from '../../../services/reporting/lists.js';
 import { MAX_PAGE } from '../../../services/reporting/paging.js';
 import { filterParams } from '../reports/filter-query.js';
 import { barChart } from './chart.js';
+import { trendView } from './trend-presenter.js';
 
 /** The query parameter that pages each list: the two action lists page on their own. */
 export type PageParam = 'overduePage' | 'dueSoonPage' | 'page';
@@ -100,6 +101,7 @@ export function dashboardPage(input: {
     clausesAsOf: summary.clausesAsOf ? moment(summary.clausesAsOf) : null,
     clauseMisses: clauseMissesView(course, data),
     lists: data.lists.map(({ state, list }) => listView(course, filter, state, list)),
+    trend: trendView(data.trend, filter.department, course.title),
     exportHref: `/hr/reports/status.csv?${filterParams(course, filter).toString()}`,
   };
 }
