@@ -70,6 +70,26 @@ describe('demo refreshers', () => {
     expect(cycle.refresher?.study).toEqual(allClauses());
   });
 
+  it('has someone who last attested version 1: the clause version 2 changed is studied, though every answer was right', async () => {
+    const course = t.app.courses.get(COURSE)!;
+    expect(course.policyVersion).toBe(2);
+    const cycle = await refresherOf('dev.diallo@demo.test');
+    expect(cycle.refresher).toMatchObject({
+      status: 'decided',
+      changed: ['SMP-02'],
+      study: ['SMP-02'],
+      policyVersion: 2,
+    });
+    expect(cycle.refresher?.pretestAttemptId).not.toBeNull();
+    expect(cycle.refresher?.testedOut).toEqual(allClauses().filter((c) => c !== 'SMP-02'));
+    // Studying is left: the pre-assessment's pass does not count while a clause must be studied.
+    expect(cycle.passedAt).toBeNull();
+    const dev = await signIn(t.app, 'dev.diallo@demo.test');
+    const page = await dev.get(`/learn/${COURSE}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Pause before you post');
+  });
+
   it("keeps each refresher person's clause memory and shows the decisions on HR's knowledge page", async () => {
     const liam = await userIdOf(t.app, 'liam.lopez@demo.test');
     const memory = await t.app.db.models.ClauseMemory.findById(clauseMemoryKey(liam, COURSE)).lean();
@@ -82,7 +102,8 @@ describe('demo refreshers', () => {
     const page = await hr.get(`/hr/courses/${COURSE}/knowledge`);
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('No refresher pre-assessments decided yet');
-    // The demo publishes no policy version, so no clause was studied because it changed.
-    expect(page.body).toContain('No clause was studied because a new policy version changed it.');
+    // Dev Diallo studied clause 2 because version 2 changed it after his last attestation.
+    expect(page.body).not.toContain('No clause was studied because a new policy version changed it.');
+    expect(page.body).toMatch(/Pause before you post/);
   });
 });

@@ -119,14 +119,17 @@ async function sitQuiz(ctx: ServiceContext, course: Course, leaver: Leaver, now:
   }
 }
 
-/** The history steps (each on its own day) that the demo seed runs in time order with its others. */
+/**
+ * The history steps (each on its own day) that the demo seed runs in time order with its others;
+ * `course` gives the course as served when a step runs (a policy version is published part-way).
+ */
 export function leaverSteps(
   ctx: ServiceContext,
-  course: Course,
+  course: () => Course,
   now: Date,
 ): Array<{ daysAgo: number; run: () => Promise<void> }> {
   return demoLeavers().flatMap((leaver) => [
-    { daysAgo: leaver.quizDaysAgo, run: () => sitQuiz(ctx, course, leaver, now) },
+    { daysAgo: leaver.quizDaysAgo, run: () => sitQuiz(ctx, course(), leaver, now) },
     {
       daysAgo: leaver.leftDaysAgo,
       run: async () => {

@@ -10,23 +10,24 @@ import { attest } from '../records/attestation.js';
 
 /**
  * Demo people whose refresher cycle (issue #23) shows each path. They completed the course about
- * eleven months ago (their cycle 1 is written with the other early completions), so the seed's
- * sweep opens their refresher cycle; then, at the seed's time, through the learner's services:
+ * eleven months ago or more (their cycle 1 is written with the other early completions), so the
+ * seed's sweep opens their refresher cycle; then, at the seed's time, through the learner's services:
  *  - `knows`: the check of what they still know, every answer right: every clause tested out,
  *    only the attestation left (the five-minute refresher);
  *  - `weak`: the same check with the questions on `weak` clauses answered wrong: they study those;
  *  - `declined`: they skip the check: the full path, every clause studied;
  *  - `finished`: every clause tested out, then the attestation of the full current policy: the
- *    five-minute refresher done, with its certificate.
- * Chloe Costa's refresher (seed.ts) stays untouched: the offer to take the check. No demo shows a
- * clause changed since the last attestation: that needs a published policy version, which would
- * change the course (and open a re-attestation) for every other demo person too.
+ *    five-minute refresher done, with its certificate;
+ *  - `changed`: every answer right too, but they last attested version 1, before the demo's
+ *    version 2 changed clause 2 (policy-update.ts): they study that clause all the same.
+ * Chloe Costa's refresher (seed.ts) stays untouched: the offer to take the check.
  */
 export const REFRESHER_PEOPLE = [
   { email: 'liam.lopez@demo.test', completedDaysAgo: 345, path: 'knows' },
   { email: 'maya.moreau@demo.test', completedDaysAgo: 340, path: 'weak', weak: ['SMP-04', 'SMP-07'] },
   { email: 'noah.nakamura@demo.test', completedDaysAgo: 335, path: 'declined' },
   { email: 'omar.okafor@demo.test', completedDaysAgo: 342, path: 'finished' },
+  { email: 'dev.diallo@demo.test', completedDaysAgo: 400, path: 'changed' },
 ] as const;
 
 type RefresherPerson = (typeof REFRESHER_PEOPLE)[number];

@@ -16,6 +16,7 @@ import { findLearnerAttempt, questionMap, startAttempt } from '../quiz/index.js'
 import { gradeAndRecord } from '../quiz/record-result.js';
 import { attest } from '../records/attestation.js';
 import { seedDemoProfile } from './organisation.js';
+import { POLICY_UPDATE_DAYS_AGO, publishDemoPolicyUpdate } from './policy-update.js';
 import { leaverSteps } from './quiz-history.js';
 import { REFRESHER_PEOPLE, seedRefreshers } from './refreshers.js';
 import { DEMO_PEOPLE_REGIONS } from './regions.js';
@@ -187,7 +188,6 @@ interface DemoCompletion {
 }
 
 const EARLY_COMPLETIONS: DemoCompletion[] = [
-  { email: 'dev.diallo@demo.test', completedDaysAgo: 400 },
   { email: 'chloe.costa@demo.test', completedDaysAgo: 350, failedFirst: true },
   { email: 'ben.bauer@demo.test', completedDaysAgo: 45 },
   { email: 'ava.adams@demo.test', completedDaysAgo: 20 },
@@ -268,13 +268,15 @@ async function takeCourse(
  * the outbox.
  */
 export async function seedDemoTraining(ctx: ServiceContext, { now }: { now: Date }): Promise<void> {
-  const course = [...ctx.courses.values()][0];
-  if (!course) return;
+  const first = [...ctx.courses.values()][0];
+  if (!first) return;
+  // The course as served at each step: the demo publishes a policy version part-way through.
+  const current = () => ctx.courses.get(first.id) ?? first;
   const users = usersRepository(ctx.models);
   const hrId = (await users.findByEmail('hr@demo.test'))?._id ?? 'system';
   const assignAt = async (target: RuleTarget, at: Date) =>
     createRule(ctx, {
-      courseId: course.id,
+      courseId: first.id,
       target,
       due: { kind: 'after-assignment', days: 30 },
       newHireWithinDays: null,
@@ -293,17 +295,18 @@ export async function seedDemoTraining(ctx: ServiceContext, { now }: { now: Date
       daysAgo: done.completedDaysAgo,
       run: async () => {
         const person = await users.findByEmail(done.email);
-        if (person) await takeCourse(ctx, course, person, done, now);
+        if (person) await takeCourse(ctx, current(), person, done, now);
       },
     })),
+    { daysAgo: POLICY_UPDATE_DAYS_AGO, run: () => publishDemoPolicyUpdate(ctx, current(), now) },
     { daysAgo: OVERDUE_ASSIGNED_DAYS_AGO, run: assignOverdue },
     // Former staff who sat the quiz and left: the attempts behind HR's question statistics.
-    ...leaverSteps(ctx, course, now),
+    ...leaverSteps(ctx, current, now),
   ];
   // Oldest first, so every record and audit event is written in time order.
   for (const step of history.sort((a, b) => b.daysAgo - a.daysAgo)) await step.run();
   await assignAt({ kind: 'everyone' }, now);
   await runSweep(ctx, { now });
-  await seedRefreshers(ctx, course, now);
+  await seedRefreshers(ctx, current(), now);
   await runNightly(ctx, { now });
 }

@@ -3,7 +3,8 @@
  * organisation and uploads a PNG logo (preview, then save); HR edits a clause and submits it; a
  * second person (the admin) approves and publishes it as "re-attest"; the sweep runs at a pinned
  * time; an employee who had completed sees what changed under the new name, attests in under a
- * minute without any lesson or quiz; HR's evidence pack for her shows version 1 and version 2.
+ * minute without any lesson or quiz; HR's evidence pack for her shows version 2 and version 3 (the
+ * demo's history already holds a minor version 2).
  */
 import { deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
@@ -22,7 +23,7 @@ let base: string;
 beforeAll(async () => {
   [server, browser] = await Promise.all([startE2EServer('policy_version'), launchChromium()]);
   base = server.baseUrl;
-  // The demo's history: Ava Adams completed the course (version 1) 20 days ago, as a learner would.
+  // The demo's history: Ava Adams completed the course (version 2) 20 days ago, as a learner would.
   await server.app.services.demo.seedDemoTraining({ now: server.clock.now() });
 });
 afterAll(async () => {
@@ -127,11 +128,11 @@ describe('adopting the course and re-attesting a changed policy', () => {
     await follow(hr, `form[action="${POLICY}/submit"] button[type="submit"]`);
     expect(await mainText(hr)).toContain(NOTE);
 
-    // A second person, the admin, approves: version 2 is published as re-attest.
+    // A second person, the admin, approves: version 3 is published as re-attest.
     await admin.goto(`${base}${POLICY}`);
     await admin.fill('#dueDate', '2026-04-15');
     await follow(admin, `form[action="${POLICY}/approve"] button[type="submit"]`);
-    expect(await mainText(admin)).toContain('Version 2');
+    expect(await mainText(admin)).toContain('Version 3');
 
     // The scheduled sweep runs an hour later and opens Ava's re-attestation.
     server.clock.advanceMinutes(60);
@@ -164,7 +165,7 @@ describe('adopting the course and re-attesting a changed policy', () => {
       `${base}/learn/${COURSE_ID}/attest`,
     );
     const attested = await page.evaluate(() => Date.now());
-    expect(await mainText(page)).toContain('re-attested version 2, replacing version 1');
+    expect(await mainText(page)).toContain('re-attested version 3, replacing version 2');
     expect(attested - landed, 'landing to attested, in the browser').toBeLessThan(60_000);
     if (process.env.E2E_TIMING)
       process.stderr.write(`re-attestation, landing to attested: ${attested - landed} ms\n`);
@@ -177,8 +178,8 @@ describe('adopting the course and re-attesting a changed policy', () => {
     const latest = hrefs.sort((a, b) => Number(a.split('/').pop()) - Number(b.split('/').pop())).at(-1)!;
     await follow(hr, `a[href="${latest}"]`, `${base}${latest}`);
     const pack = await mainText(hr);
-    expect(pack).toContain('Policy version 1');
-    expect(pack).toContain('re-attested version 2, replacing version 1');
+    expect(pack).toContain('Policy version 2');
+    expect(pack).toContain('re-attested version 3, replacing version 2');
     await audit.check(hr, 'evidence');
     await screenshot(hr, 'desktop-hr-evidence-two-versions');
     audit.assertClean();
