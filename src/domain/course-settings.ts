@@ -40,14 +40,22 @@ export interface SettingsForm {
   spacedEveryMonths?: string;
 }
 
-function int(
-  errors: FieldError[],
-  field: string,
-  text: string,
-  min: number,
-  max: number,
-  label: string,
-): number {
+/** The whole-number range each numeric settings field accepts; the form's min/max come from here too. */
+export const SETTINGS_LIMITS = {
+  validityMonths: { min: 1, max: 120 },
+  windowDays: { min: 0, max: 365 },
+  graceDays: { min: 0, max: 365 },
+  calendarMonth: { min: 1, max: 12 },
+  calendarDay: { min: 1, max: 31 },
+  daysBeforeDue: { min: 0, max: 365 },
+  overdueEveryDays: { min: 0, max: 365 },
+  escalateAfterDays: { min: 0, max: 365 },
+  spacedEveryMonths: { min: 0, max: 12 },
+} as const;
+type LimitedField = keyof typeof SETTINGS_LIMITS;
+
+function int(errors: FieldError[], field: LimitedField, text: string, label: string): number {
+  const { min, max } = SETTINGS_LIMITS[field];
   const n = /^\d{1,4}$/.test(text.trim()) ? Number(text) : Number.NaN;
   if (!(n >= min && n <= max))
     errors.push({ field, message: `${label} must be a whole number from ${min} to ${max}.` });
@@ -61,30 +69,30 @@ function int(
 export function parseSettingsForm(f: SettingsForm): { settings: CourseSettingsInput; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const calendar = f.cycleKind === 'calendar';
-  const month = calendar ? int(errors, 'calendarMonth', f.calendarMonth, 1, 12, 'Month') : null;
-  const day = calendar ? int(errors, 'calendarDay', f.calendarDay, 1, 31, 'Day') : null;
+  const month = calendar ? int(errors, 'calendarMonth', f.calendarMonth, 'Month') : null;
+  const day = calendar ? int(errors, 'calendarDay', f.calendarDay, 'Day') : null;
   // A leap year, so 29 February is a valid calendar day.
   if (calendar && month && day && day > daysInMonth(2028, month - 1))
     errors.push({ field: 'calendarDay', message: 'That month has no such day.' });
   const settings: CourseSettingsInput = {
-    validityMonths: int(errors, 'validityMonths', f.validityMonths, 1, 120, 'Validity'),
-    windowDays: int(errors, 'windowDays', f.windowDays, 0, 365, 'Window'),
-    graceDays: int(errors, 'graceDays', f.graceDays, 0, 365, 'Grace period'),
+    validityMonths: int(errors, 'validityMonths', f.validityMonths, 'Validity'),
+    windowDays: int(errors, 'windowDays', f.windowDays, 'Window'),
+    graceDays: int(errors, 'graceDays', f.graceDays, 'Grace period'),
     expiryBasis: f.expiryBasis,
     cycleKind: f.cycleKind,
     calendarMonth: month,
     calendarDay: day,
     reminders: {
       onAssignment: f.onAssignment === 'yes',
-      daysBeforeDue: int(errors, 'daysBeforeDue', f.daysBeforeDue, 0, 365, 'Days before due'),
+      daysBeforeDue: int(errors, 'daysBeforeDue', f.daysBeforeDue, 'Days before due'),
       onDueDate: f.onDueDate === 'yes',
-      overdueEveryDays: int(errors, 'overdueEveryDays', f.overdueEveryDays, 0, 365, 'Overdue repeat'),
-      escalateAfterDays: int(errors, 'escalateAfterDays', f.escalateAfterDays, 0, 365, 'Escalation'),
+      overdueEveryDays: int(errors, 'overdueEveryDays', f.overdueEveryDays, 'Overdue repeat'),
+      escalateAfterDays: int(errors, 'escalateAfterDays', f.escalateAfterDays, 'Escalation'),
     },
     retired: f.retired === 'yes',
     testOut: f.testOut === 'yes',
     spacedEveryMonths: f.spacedEveryMonths?.trim()
-      ? int(errors, 'spacedEveryMonths', f.spacedEveryMonths, 0, 12, 'Spaced refreshers')
+      ? int(errors, 'spacedEveryMonths', f.spacedEveryMonths, 'Spaced refreshers')
       : 0,
   };
   return { settings, errors };

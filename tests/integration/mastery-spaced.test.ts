@@ -325,7 +325,7 @@ describe("HR's spaced refresher setting", () => {
     const hr = await loginAs(t.app, 'hr-spaced@example.com');
     const page = await hr.get(settingsUrl);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('name="spacedEveryMonths" inputmode="numeric" value="0"');
+    expect(page.body).toContain('name="spacedEveryMonths" type="number" value="0"');
 
     const bad = await hr.post(settingsUrl, form('13'), settingsUrl);
     expect(bad.statusCode).toBe(400);
@@ -336,7 +336,7 @@ describe("HR's spaced refresher setting", () => {
     const stored = await t.app.db.models.CourseSettings.findById(COURSE_ID).lean();
     expect(stored!.spacedEveryMonths).toBe(3);
     expect((await hr.get(settingsUrl)).body).toContain(
-      'name="spacedEveryMonths" inputmode="numeric" value="3"',
+      'name="spacedEveryMonths" type="number" value="3"',
     );
 
     const learner = await completedLearner(course.clauses[1]!.id);

@@ -343,7 +343,7 @@ describe('HR switches test-out off for the course', () => {
   it('the settings page saves the switch, and a refresher is the full path', async () => {
     const hr = await loginAs(t.app, 'hr@demo.test');
     const page = await hr.get(`/hr/courses/${COURSE_ID}/settings`);
-    expect(page.body).toMatch(/name="testOut" value="yes"[^>]*checked/);
+    expect(page.body).toMatch(/name="testOut" type="checkbox" value="yes"[^>]*checked/);
     const form = { ...TEST_OUT_OFF_SETTINGS };
     const saved = await hr.post(
       `/hr/courses/${COURSE_ID}/settings`,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { HR_ROLES } from '../../../../domain/access.js';
+import { SETTINGS_LIMITS } from '../../../../domain/course-settings.js';
 import { formBody, Slug, Text } from '../../../form-schema.js';
 import { requireUser } from '../../../guards.js';
 
@@ -47,6 +48,7 @@ async function showSettings(request: ShowRequest, reply: FastifyReply) {
     now: app.clock.now(),
   });
   return reply.viewAsync('hr/courses/settings', {
+    limits: SETTINGS_LIMITS,
     course,
     s: settings,
     errors: [],
@@ -68,6 +70,7 @@ async function saveSettings(request: SettingsRequest, reply: FastifyReply) {
   if (result.ok) return reply.redirect(`/hr/courses/${courseId}/settings?saved=settings`, 303);
   reply.code(400);
   return reply.viewAsync('hr/courses/settings', {
+    limits: SETTINGS_LIMITS,
     course: result.course,
     s: { ...result.settings, form: request.body },
     errors: result.errors,
@@ -89,6 +92,7 @@ async function requestRenewal(request: RenewalRequest, reply: FastifyReply) {
   if (result.ok) return reply.redirect(`/hr/courses/${courseId}/settings?saved=renewal`, 303);
   reply.code(400);
   return reply.viewAsync('hr/courses/settings', {
+    limits: SETTINGS_LIMITS,
     course: result.course,
     s: result.settings,
     errors: [],
