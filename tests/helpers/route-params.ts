@@ -366,6 +366,9 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/reports/status.csv': {},
   '/hr/employees': {},
   '/hr/employees/:userId': { params: async (ctx) => ({ userId: (await ctx.user('employee')).id }) },
+  '/hr/employees/:userId/history.csv': {
+    params: async (ctx) => ({ userId: (await ctx.user('employee')).id }),
+  },
   '/hr/employees/:userId/certificates/:code/revoke': {
     params: async (ctx) => ({
       userId: (await ctx.user('employee')).id,

@@ -10,6 +10,7 @@ import { findManyById } from '../../db/repositories/by-id.js';
 import type { Course } from '../../domain/course.js';
 import { NotFound } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';
+import { type HistoryEntry, historyCsv, historyTimeline } from './history-timeline.js';
 
 export interface CycleHistory {
   cycle: CycleDoc;
@@ -33,6 +34,8 @@ export interface EmployeeHistory {
   reminders: ReminderDoc[];
   /** Newest first: extensions, grants and other audited events about this person. */
   events: AuditEventDoc[];
+  /** The events and reminders as plain sentences with links, newest first (issue #28). */
+  timeline: HistoryEntry[];
 }
 
 const EVENT_LIMIT = 200;
@@ -133,5 +136,18 @@ export async function employeeHistory(
   const courseHistories = assignments
     .map((a) => courseHistory(a, courses.get(a.courseId)?.title ?? a.courseId, records))
     .sort((a, b) => a.course.title.localeCompare(b.course.title));
-  return { person, manager, courses: courseHistories, reminders, events };
+  const timeline = await historyTimeline(models, courses, { events, reminders });
+  return { person, manager, courses: courseHistories, reminders, events, timeline };
+}
+
+/** The person's readable history as CSV, with the action codes, ids and details; unknown person `NotFound`. */
+export async function employeeHistoryCsv(
+  ctx: Pick<ServiceContext, 'models' | 'courses'>,
+  input: { userId: string },
+): Promise<{ csv: string; person: Pick<UserDoc, '_id' | 'name' | 'employeeId'> }> {
+  const { models, courses } = ctx;
+  const person = await models.User.findById(input.userId, { name: 1, employeeId: 1 }).lean<UserDoc>();
+  if (!person) throw new NotFound('There is no person with that id.');
+  const { events, reminders } = await personRecords(models, courses, person);
+  return { csv: historyCsv(await historyTimeline(models, courses, { events, reminders })), person };
 }

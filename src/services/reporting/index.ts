@@ -1,7 +1,7 @@
 import { dashboard, refreshDashboard } from './dashboard.js';
 import { exportStatusCsv } from './export.js';
 import { listFeedback, markFeedbackHandled } from './feedback.js';
-import { employeeHistory } from './history.js';
+import { employeeHistory, employeeHistoryCsv } from './history.js';
 import { computeItemStats, itemStatsCsv, itemStatsPage } from './item-stats.js';
 import { knowledgePage, storeMasterySnapshots } from './knowledge.js';
 import { listOutbox, outboxMessage } from './outbox.js';
@@ -15,6 +15,7 @@ export const reportingCommands = {
   recomputeSummaries,
   exportStatusCsv,
   employeeHistory,
+  employeeHistoryCsv,
   teamStatus,
   listFeedback,
   markFeedbackHandled,

@@ -4,6 +4,7 @@ import { HR_ROLES } from '../../../domain/access.js';
 import { CODE_PATTERN, normaliseCertificateCode } from '../../../domain/certificate-code.js';
 import { REASON_MAX, REASON_MIN, RETAKE_DAYS } from '../../../domain/certificate-revocation.js';
 import { formatDay } from '../../../domain/display-dates.js';
+import { attachmentDisposition } from '../../../domain/download-name.js';
 import { Conflict } from '../../../domain/errors.js';
 import { REGION_LABELS } from '../../../domain/org-profile.js';
 import { STATE_LABELS } from '../../../domain/state-labels.js';
@@ -45,6 +46,26 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         revokedNow: request.query.revoked ?? null,
         revocation: { min: REASON_MIN, max: REASON_MAX, retakeDays: RETAKE_DAYS },
       });
+    },
+  );
+
+  // The same history with the action codes, ids and details, for auditors and spreadsheets.
+  app.get(
+    '/hr/employees/:userId/history.csv',
+    { config: { access: HR_ROLES }, schema: { params: Params } },
+    async (request, reply) => {
+      const { csv, person } = await app.services.reporting.employeeHistoryCsv({
+        userId: request.params.userId,
+      });
+      const day = app.clock.now().toISOString().slice(0, 10);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          attachmentDisposition(`history-${person.employeeId || person._id}-${day}.csv`),
+        )
+        .header('cache-control', 'no-store')
+        .send(csv);
     },
   );
 
