@@ -6,9 +6,12 @@ import { demoCommands } from './demo/index.js';
 import { identityCommands } from './identity/index.js';
 import { jobsCommands } from './jobs/index.js';
 import { learningCommands } from './learning/index.js';
+import { backupCommands } from './operations/backup/index.js';
+import { metricsCommands } from './operations/metrics.js';
 import { organisationCommands } from './organisation/index.js';
 import { peopleCommands } from './people/index.js';
 import { policyCommands } from './policy/index.js';
+import { privacyCommands } from './privacy/index.js';
 import { quizCommands } from './quiz/index.js';
 import { recordsCommands } from './records/index.js';
 import { reportingCommands } from './reporting/index.js';
@@ -33,6 +36,9 @@ export function createServices(ctx: ServiceContext) {
     organisation: bindCommands(ctx, organisationCommands),
     policy: bindCommands(ctx, policyCommands),
     courses: bindCommands(ctx, coursesCommands),
+    metrics: bindCommands(ctx, metricsCommands),
+    privacy: bindCommands(ctx, privacyCommands),
+    backup: bindCommands(ctx, backupCommands),
   };
 }
 

@@ -52,6 +52,7 @@ import {
   type PracticeSessionDoc,
   practiceSessionSchema,
 } from './practice.js';
+import { type RetentionSettingsDoc, retentionSettingsSchema } from './privacy.js';
 import { type AttemptDoc, type AttemptResultDoc, attemptResultSchema, attemptSchema } from './quiz.js';
 import {
   type AttestationDoc,
@@ -107,6 +108,7 @@ export function defineModels(conn: Connection) {
     SsoUsedCode: conn.model<SsoUsedCodeDoc>('SsoUsedCode', ssoUsedCodeSchema),
     AuditEvent: conn.model<AuditEventDoc>('AuditEvent', auditEventSchema),
     AuditAnchor: conn.model<AuditAnchorDoc>('AuditAnchor', auditAnchorSchema),
+    RetentionSettings: conn.model<RetentionSettingsDoc>('RetentionSettings', retentionSettingsSchema),
     Assignment: conn.model<AssignmentDoc>('Assignment', assignmentSchema),
     Cycle: conn.model<CycleDoc>('Cycle', cycleSchema),
     LessonView: conn.model<LessonViewDoc>('LessonView', lessonViewSchema),

@@ -23,6 +23,13 @@ export interface UserDoc {
   ssoSubject?: string;
   /** The identity provider's id for this person (SCIM `externalId`); the SCIM `id` is `_id`. */
   externalId?: string | null;
+  /**
+   * When the person left (was deactivated, by HR, a CSV import or SCIM); cleared when reactivated.
+   * The records retention period runs from it (domain/retention.ts).
+   */
+  leftAt?: Date | null;
+  /** Set when the person was erased (services/privacy/erase.ts): their personal fields are a pseudonym. */
+  erasedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -43,6 +50,8 @@ export const userSchema = new Schema<UserDoc>(
     passwordHash: { type: String },
     ssoSubject: { type: String },
     externalId: { type: String, default: null },
+    leftAt: { type: Date, default: null },
+    erasedAt: { type: Date, default: null },
   },
   { collection: 'users', timestamps: true, versionKey: false },
 );

@@ -1,0 +1,12 @@
+import { erasePerson, erasureDutyFor } from './erase.js';
+import { loadRetentionSettings } from './settings.js';
+
+/**
+ * The privacy area's commands, bound in services/index.ts: retention settings, erasure (on request
+ * or by the nightly retention run) and the duty that refuses it.
+ */
+export const privacyCommands = {
+  loadRetentionSettings,
+  erasureDutyFor,
+  erasePerson,
+};
