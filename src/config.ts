@@ -27,6 +27,13 @@ export const EnvSchema = Type.Object({
    * and makes writes about 2.5× slower under load (measured in tests/bench).
    */
   FERRETDB_SYNC: Type.Union([Type.Literal('normal'), Type.Literal('full')], { default: 'normal' }),
+  /**
+   * Cron expression (UTC) for the nightly backup into DATA_DIR/backups; "off" disables it. Unset:
+   * "0 2 * * *" on the embedded database, "off" on MONGODB_URI (whose operator backs it up).
+   */
+  BACKUP_SCHEDULE: Type.Optional(Type.String({ minLength: 1 })),
+  /** How many nightly backups DATA_DIR/backups keeps (the oldest are deleted after each new one). */
+  BACKUP_KEEP: Type.Integer({ minimum: 1, maximum: 1000, default: 7 }),
   BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /**
    * Seconds a signed-in session is served from this process's memory before it is read from the

@@ -1,6 +1,8 @@
 import { command as auditVerify } from './commands/audit-verify.js';
+import { command as backup } from './commands/backup.js';
 import { command as contentCheck } from './commands/content-check.js';
 import { command as jobsRun } from './commands/jobs-run.js';
+import { command as restore } from './commands/restore.js';
 import { command as scimToken } from './commands/scim-token.js';
 import { command as scormExport } from './commands/scorm-export.js';
 import { command as seedDemo } from './commands/seed-demo.js';
@@ -18,4 +20,6 @@ export const commands: CliCommand[] = [
   usersImport,
   jobsRun,
   scimToken,
+  backup,
+  restore,
 ];

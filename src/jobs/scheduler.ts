@@ -1,17 +1,20 @@
 import { Cron } from 'croner';
 import type { FastifyInstance } from 'fastify';
+import { backupDirectory, backupSchedule } from '../services/operations/backup/index.js';
 
 /**
- * Runs the refresher sweep on `config.SWEEP_SCHEDULE` and the nightly job on
- * `config.NIGHTLY_SCHEDULE` ("off" disables either). Several app instances may each run them: the
- * sweep is idempotent, every reminder is claimed by a unique insert, and the nightly job by a day
+ * Runs the refresher sweep on `config.SWEEP_SCHEDULE`, the nightly job on
+ * `config.NIGHTLY_SCHEDULE` and the nightly backup on `BACKUP_SCHEDULE` ("off" disables any).
+ * Several app instances may each run them: the sweep is
+ * idempotent, every reminder is claimed by a unique insert, and the nightly job by a day
  * marker, so overlapping runs never double-send. Within one process the two jobs take turns (a
  * job's reads would otherwise hold up the other's writes on FerretDB), and `protect` skips a tick
  * while the same job is still busy or waiting its turn. The jobs are app.services' commands.
  */
 export function startScheduler(app: FastifyInstance): Cron[] {
   const { SWEEP_SCHEDULE, NIGHTLY_SCHEDULE } = app.config;
-  if (SWEEP_SCHEDULE === 'off' && NIGHTLY_SCHEDULE === 'off') return [];
+  const BACKUP_SCHEDULE = backupSchedule(app.config);
+  if (SWEEP_SCHEDULE === 'off' && NIGHTLY_SCHEDULE === 'off' && BACKUP_SCHEDULE === 'off') return [];
   let turn: Promise<void> = Promise.resolve();
   const inTurn = (key: string, name: string, run: () => Promise<object>) => () => {
     const mine = turn.then(async () => {
@@ -32,6 +35,11 @@ export function startScheduler(app: FastifyInstance): Cron[] {
   const { runSweep, runNightly } = app.services.jobs;
   schedule(SWEEP_SCHEDULE, 'sweep', 'refresher sweep', () => runSweep({ now: app.clock.now() }));
   schedule(NIGHTLY_SCHEDULE, 'nightly', 'nightly job', () => runNightly({ now: app.clock.now() }));
+  // In turn with the jobs, so no sweep or nightly writes while the collections are read.
+  const backup = { dir: backupDirectory(app.config.DATA_DIR), keep: app.config.BACKUP_KEEP };
+  schedule(BACKUP_SCHEDULE, 'backup', 'nightly backup', () =>
+    app.services.backup.runScheduledBackup({ ...backup, now: app.clock.now() }),
+  );
   // The jobs' mailer is app.services' own, closed with the app.
   app.addHook('onClose', async () => {
     for (const job of jobs) job.stop();

@@ -6,6 +6,7 @@ import { demoCommands } from './demo/index.js';
 import { identityCommands } from './identity/index.js';
 import { jobsCommands } from './jobs/index.js';
 import { learningCommands } from './learning/index.js';
+import { backupCommands } from './operations/backup/index.js';
 import { organisationCommands } from './organisation/index.js';
 import { peopleCommands } from './people/index.js';
 import { policyCommands } from './policy/index.js';
@@ -34,6 +35,7 @@ export function createServices(ctx: ServiceContext) {
     organisation: bindCommands(ctx, organisationCommands),
     policy: bindCommands(ctx, policyCommands),
     courses: bindCommands(ctx, coursesCommands),
+    backup: bindCommands(ctx, backupCommands),
     privacy: bindCommands(ctx, privacyCommands),
   };
 }
