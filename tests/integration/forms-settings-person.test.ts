@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshSettled } from '../../src/services/reporting/summaries.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { courseSettingsForm } from '../helpers/course-settings-form.js';
@@ -124,5 +125,21 @@ describe('the person form (shared partials)', () => {
     const res = await hr.post('/hr/people/new', person({ role: 'admin' }), '/hr/people/new');
     expect(res.statusCode).toBe(400);
     expectLinkedError(res.body, 'role', 'Only an administrator can grant or remove the administrator role.');
+  });
+});
+
+describe('the dashboard filters (shared partials)', () => {
+  it('keep the chosen course and state selected, and the months as month inputs', async () => {
+    await hr.get('/hr/dashboard'); // the first visit starts the count in the background
+    await refreshSettled(t.app.db.models);
+    const page = await hr.get(`/hr/dashboard?course=${COURSE_ID}&state=overdue&from=2026-01`);
+    expect(page.statusCode).toBe(200);
+    const doc = pageDoc(page.body);
+    const selected = (id: string) => doc.querySelector(`#${id} option[selected]`)?.getAttribute('value');
+    expect(selected('f-course')).toBe(COURSE_ID);
+    expect(selected('f-state')).toBe('overdue');
+    expect(inputShape(page.body, 'f-from')?.type).toBe('month');
+    expect(doc.getElementById('f-from')?.getAttribute('value')).toBe('2026-01');
+    expect(doc.querySelector('label.label[for="f-to"]')?.textContent).toBe('Due to (month)');
   });
 });
