@@ -3,6 +3,7 @@ import { openDb } from '../../src/db/connection.js';
 import { type BenchContext, createContext, type OrgFixture, openOrgFixture } from '../bench/lib/context.js';
 import { benchDbName } from '../bench/lib/ferret.js';
 import { formatTable, type MeasureResult } from '../bench/lib/results.js';
+import { backupAt, backupRows } from '../bench/measures/backup.js';
 import { measureColdStart } from '../bench/measures/cold-start.js';
 import { measureExamBurst } from '../bench/measures/exam-burst.js';
 import { hrReportsAt, hrRows } from '../bench/measures/hr-reports.js';
@@ -156,6 +157,13 @@ describe.concurrent('bench smoke', () => {
     expect(timings.hitByExternalId.failures).toBe(0);
     expect(timings.updatedInDb).toBe(12);
     expectRows({ id: 'scim', title: 'SCIM', rows: scimRows(timings) });
+  });
+
+  it('runs the backup and restore measurement (each in a child process)', async () => {
+    const timing = await backupAt(ctx, 20);
+    expect(timing.restore.documents).toBe(timing.documents);
+    expect(timing.backup.peakMb).toBeGreaterThan(0);
+    expectRows({ id: 'backup', title: 'Backup', rows: backupRows([timing, timing]) }, ['backup peak RSS']);
   });
 
   it('runs the cold-start measurement', async () => {

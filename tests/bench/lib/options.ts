@@ -13,6 +13,7 @@ export const MEASURES = [
   'policy',
   'scim',
   'refresher',
+  'backup',
 ] as const;
 export type MeasureId = (typeof MEASURES)[number];
 
@@ -49,6 +50,8 @@ export interface BenchPlan {
   itemStatsSizes: number[];
   /** Learners for the refresher measurements (issue #23). */
   refresherSizes: number[];
+  /** Employees for the backup and restore measurement (issue #25). */
+  backupSizes: number[];
   logLevel: string;
 }
 
@@ -97,6 +100,7 @@ export function planFromArgs(argv: string[]): BenchPlan {
     auditSizes: quick ? [500, 5000] : [1000, 20_000],
     itemStatsSizes: quick ? [1000, 10_000] : [10_000, 100_000],
     refresherSizes: quick ? [1000, 10_000] : [10_000, 100_000],
+    backupSizes: quick ? [1000, 10_000] : [10_000, 100_000],
     logLevel: values['log-level'] ?? 'info',
   };
 }

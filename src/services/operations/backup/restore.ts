@@ -95,7 +95,9 @@ export async function restoreBackup({ db, file, replace }: RestoreInput): Promis
   const manifest = await verifyArchive(file);
   const occupied = await collectionsWithData(db);
   if (occupied.length > 0 && !replace) {
-    const listed = occupied.map((c) => `${c.name}: ${c.count} documents`).join(', ');
+    const listed = occupied
+      .map((c) => `${c.name}: ${c.count} document${c.count === 1 ? '' : 's'}`)
+      .join(', ');
     throw new Conflict(
       `Refused ${file}: the database "${db.databaseName}" is not empty (${listed}${occupied.length === 5 ? ', …' : ''}). ` +
         'Restore into an empty database, or add --replace to drop its collections first. Nothing was restored.',
