@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer';
 import { isDuplicateKey } from '../db/connection.js';
 import { driverCollection } from '../db/driver-collection.js';
 import type { Models } from '../db/models/index.js';
+import { recordingFailures } from './failures.js';
 
 export interface OutgoingMail {
   /** Stable id: a reminder's key, so storing the same reminder twice is impossible. */
@@ -96,6 +97,8 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
   return mailer;
 }
 
+/** The configured mailer; a message that fails to go out is recorded for HR (see failures.ts). */
 export function createMailer(config: { SMTP_URL?: string; MAIL_FROM: string }, models: Models): Mailer {
-  return config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : outboxMailer(models);
+  const inner = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : outboxMailer(models);
+  return recordingFailures(inner, models);
 }

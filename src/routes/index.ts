@@ -10,6 +10,7 @@ import hrAssignmentRoutes from './hr/assignments/index.js';
 import hrKnowledgeRoutes from './hr/courses/knowledge/index.js';
 import hrItemStatsRoutes from './hr/courses/questions/index.js';
 import hrCourseSettingsRoutes from './hr/courses/settings/index.js';
+import hrFailedMailRoutes from './hr/outbox/failed.js';
 import hrOutboxRoutes from './hr/outbox/index.js';
 import hrPeopleRoutes from './hr/people/index.js';
 import hrPolicyRoutes from './hr/policy/index.js';
@@ -34,6 +35,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(reportingArea);
   await app.register(hrPeopleRoutes);
   await app.register(hrAssignmentRoutes);
+  await app.register(hrFailedMailRoutes);
   await app.register(hrOutboxRoutes);
   await app.register(hrCourseSettingsRoutes);
   await app.register(hrItemStatsRoutes);

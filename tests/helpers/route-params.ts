@@ -395,6 +395,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/courses/:courseId/questions.csv': { params: courseId },
   '/hr/courses/:courseId/knowledge': { params: courseId },
   '/hr/outbox': {},
+  '/hr/outbox/failed': {},
   '/hr/outbox/:id': { params: async (ctx) => ({ id: await fixtures.outboxMessage(ctx) }) },
   // SCORM (#7): HR only.
   '/hr/courses/:courseId/scorm': { params: courseId },

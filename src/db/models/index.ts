@@ -96,6 +96,7 @@ import {
   type ProgressDoc,
   progressSchema,
 } from './training.js';
+import { type MailFailureDoc, mailFailureSchema } from './mail-failure.js';
 import { type LoginKeyDoc, loginKeySchema, type UserDoc, userSchema } from './user.js';
 
 /** Every model, defined on one connection (never on the global mongoose instance). */
@@ -136,6 +137,7 @@ export function defineModels(conn: Connection) {
     AssignmentRule: conn.model<AssignmentRuleDoc>('AssignmentRule', assignmentRuleSchema),
     Reminder: conn.model<ReminderDoc>('Reminder', reminderSchema),
     Outbox: conn.model<OutboxDoc>('Outbox', outboxSchema),
+    MailFailure: conn.model<MailFailureDoc>('MailFailure', mailFailureSchema),
     ImportPreview: conn.model<ImportPreviewDoc>('ImportPreview', importPreviewSchema),
     OrgProfile: conn.model<OrgProfileDoc>('OrgProfile', orgProfileSchema),
     OrgLogo: conn.model<OrgLogoDoc>('OrgLogo', orgLogoSchema),

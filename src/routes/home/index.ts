@@ -6,6 +6,7 @@ const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/hr', { config: { access: HR_ROLES } }, async (_request, reply) =>
     reply.viewAsync('hr/home', {
       courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),
+      needs: await app.services.reporting.needsMe({ now: app.clock.now() }),
     }),
   );
   app.get('/admin', { config: { access: ADMIN_ROLES } }, async (_request, reply) =>

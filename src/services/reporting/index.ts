@@ -4,6 +4,8 @@ import { listFeedback, markFeedbackHandled } from './feedback.js';
 import { employeeHistory, employeeHistoryCsv } from './history.js';
 import { computeItemStats, itemStatsCsv, itemStatsPage } from './item-stats.js';
 import { knowledgePage, storeMasterySnapshots } from './knowledge.js';
+import { listMailFailures } from './mail-failures.js';
+import { needsMe } from './needs-me.js';
 import { listOutbox, outboxMessage } from './outbox.js';
 import { recomputeSummaries } from './summaries.js';
 import { teamStatus } from './team.js';
@@ -16,6 +18,8 @@ export const reportingCommands = {
   exportStatusCsv,
   employeeHistory,
   employeeHistoryCsv,
+  needsMe,
+  listMailFailures,
   teamStatus,
   listFeedback,
   markFeedbackHandled,
