@@ -227,6 +227,7 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
   'certificate.issued': withLink(() => 'Certificate issued', certificateLink),
   'certificate.revoked': withLink((e) => `Certificate revoked${quoted(str(e, 'reason'))}`, certificateLink),
   'evidence.exported': withLink(() => 'Evidence pack downloaded', cyclePage('evidence', 'Evidence pack')),
+  'report.compliance.exported': plain('Compliance report downloaded'),
   // Policy versions and the organisation
   'policy.draft.edited': withLink(() => 'Policy draft: a clause was edited', policyLink),
   'policy.draft.reverted': withLink(() => 'Policy draft: a clause was put back as published', policyLink),

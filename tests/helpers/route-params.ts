@@ -364,6 +364,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/dashboard/refresh': {},
   '/hr/reports': {},
   '/hr/reports/status.csv': {},
+  '/hr/reports/compliance.pdf': {},
   '/hr/employees': {},
   '/hr/employees/:userId': { params: async (ctx) => ({ userId: (await ctx.user('employee')).id }) },
   '/hr/employees/:userId/history.csv': {

@@ -1,3 +1,4 @@
+import { complianceReportPdf, reportDepartments } from './compliance-report.js';
 import { dashboard, refreshDashboard } from './dashboard.js';
 import { exportStatusCsv } from './export.js';
 import { listFeedback, markFeedbackHandled } from './feedback.js';
@@ -16,6 +17,8 @@ export const reportingCommands = {
   refreshDashboard,
   recomputeSummaries,
   exportStatusCsv,
+  complianceReportPdf,
+  reportDepartments,
   employeeHistory,
   employeeHistoryCsv,
   needsMe,

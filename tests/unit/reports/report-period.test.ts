@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dueDateOn, type Extension, overdueOn } from '../../../src/domain/reporting/compliance.js';
 import { lastQuarter, parseReportPeriod } from '../../../src/domain/reporting/period.js';
 
 const d = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -46,5 +47,37 @@ describe('parseReportPeriod', () => {
       ok: false,
       errors: [{ field: 'to', message: 'The end date cannot be in the future' }],
     });
+  });
+});
+
+describe('dueDateOn and overdueOn', () => {
+  const ext = (at: string, from: string, to: string, cycleNo = 1): Extension => ({
+    at: new Date(at),
+    cycleNo,
+    from: d(from),
+    to: d(to),
+  });
+  const extensions = [
+    ext('2026-03-10T10:00:00Z', '2026-02-15', '2026-03-20'),
+    ext('2026-04-02T10:00:00Z', '2026-03-20', '2026-05-01'),
+    ext('2026-03-01T10:00:00Z', '2026-01-01', '2026-09-09', 2),
+  ];
+
+  it('gives the due date in force on a past day, before later extensions moved it', () => {
+    expect(dueDateOn(d('2026-05-01'), 1, extensions, d('2026-04-01'))).toEqual(d('2026-03-20'));
+    expect(dueDateOn(d('2026-05-01'), 1, extensions, d('2026-03-01'))).toEqual(d('2026-02-15'));
+    expect(dueDateOn(d('2026-05-01'), 1, extensions, d('2026-04-10'))).toEqual(d('2026-05-01'));
+  });
+
+  it('is overdue from the day after the due day until completed', () => {
+    const open = { openedAt: d('2026-01-05'), completedAt: null };
+    expect(overdueOn(open, d('2026-03-20'), d('2026-03-21'))).toBe(true);
+    expect(overdueOn(open, d('2026-03-20'), new Date('2026-03-20T23:59:00Z'))).toBe(false);
+    expect(overdueOn({ ...open, completedAt: d('2026-03-25') }, d('2026-03-20'), d('2026-04-01'))).toBe(
+      false,
+    );
+    expect(overdueOn({ ...open, completedAt: d('2026-04-05') }, d('2026-03-20'), d('2026-04-01'))).toBe(true);
+    expect(overdueOn({ ...open, openedAt: d('2026-04-02') }, d('2026-03-20'), d('2026-04-01'))).toBe(false);
+    expect(overdueOn(open, null, d('2026-04-01'))).toBe(false);
   });
 });
