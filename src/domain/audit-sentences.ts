@@ -15,6 +15,8 @@ export interface AuditFacts {
   targetId: string;
   subjectId: string | null;
   details: Record<string, unknown>;
+  /** The event's erasable personal part (domain/audit-personal.ts), e.g. HR's reason; gone once erased. */
+  personal?: Record<string, unknown> | null;
 }
 
 export interface SentenceLink {
@@ -31,7 +33,7 @@ type Phrase = (e: AuditFacts) => AuditSentence;
 
 // Detail readers: a detail of an unexpected type reads as absent, never as "undefined".
 const str = (e: AuditFacts, key: string): string => {
-  const v = e.details[key];
+  const v = e.details[key] ?? e.personal?.[key];
   return typeof v === 'string' ? v : '';
 };
 const num = (e: AuditFacts, key: string): number | null => {
@@ -163,6 +165,13 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
   ),
   'person.updated': say((e) => `Details changed: ${fieldNames(e) || 'none listed'}`),
   'person.deactivated': plain('Deactivated'),
+  'person.erased': say((e) =>
+    str(e, 'reason') === 'retention'
+      ? 'Personal data erased: the records retention period after leaving ran out'
+      : 'Personal data erased on request',
+  ),
+  'retention.applied': plain('Retention rules applied: expired personal data removed'),
+  'retention.settings.changed': plain('Retention settings changed'),
   'person.sso.linked': plain('Linked to a single sign-on account'),
   'role.changed': say((e) => `Role changed from ${str(e, 'from') || 'none'} to ${str(e, 'to') || 'none'}`),
   'people.imported': say(
@@ -177,6 +186,12 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
   'assignment.extended': say(
     (e) => `Due date moved from ${day(e, 'from')} to ${day(e, 'to')}${quoted(str(e, 'reason'))}`,
   ),
+  'assignment.assigned': say((e) => `Training assigned, due ${day(e, 'dueAt')}`),
+  'reminder.sent': say((e) => {
+    const first = list(e, 'reminders')[0] as { kind?: unknown } | undefined;
+    return reminderSentence(typeof first?.kind === 'string' ? first.kind : '');
+  }),
+  'person.exported': plain('Included in a CSV export of people'),
   'course.settings.changed': withLink(() => 'Course settings changed', courseSettingsLink),
   'course.renewal.requested': withLink(
     (e) => `Renewal requested from everyone, due ${day(e, 'dueAt')}${quoted(str(e, 'reason'))}`,
