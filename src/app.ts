@@ -1,11 +1,14 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { type Config, trustedProxies } from './config.js';
+import type { DatabaseStatus } from './db/database-server.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { Course } from './domain/course.js';
+import { readableRequestId } from './domain/request-id.js';
 import authPlugin from './plugins/auth.js';
 import coursesPlugin from './plugins/courses.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin, { answerFrameworkError } from './plugins/errors.js';
+import metricsPlugin from './plugins/metrics.js';
 import securityPlugin from './plugins/security.js';
 import servicesPlugin from './plugins/services.js';
 import { ignoreUnknownQueryParams } from './plugins/tracking-params.js';
@@ -21,7 +24,12 @@ export interface AppOptions {
   /** Already-loaded courses (tests, CLI); by default they are loaded from courses/. */
   courses?: Map<string, Course>;
   logger?: FastifyServerOptions['logger'];
+  /** The embedded database's supervision (server.ts passes openDatabaseServer's); default: none. */
+  databaseStatus?: DatabaseStatus;
 }
+
+/** No supervision (MONGODB_URI, tests, the CLI): never restarting, never restarted. */
+const UNSUPERVISED: DatabaseStatus = { restarting: () => false, restarts: () => 0 };
 
 export const REDACTED_LOG_PATHS = [
   'req.headers.cookie',
@@ -44,6 +52,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // A URL fastify cannot decode, or a path parameter past maxParamLength (414), gets the app's
     // error page instead of fastify's JSON with its internal code.
     frameworkErrors: answerFrameworkError,
+    // Every log line of a request carries its reqId, which the error page shows as its reference.
+    // Never taken from a client's header: a chosen id could make one request pass for another.
+    genReqId: readableRequestId,
+    requestIdHeader: false,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, useDefaults: true },
     },
@@ -51,11 +63,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('config', opts.config);
   app.decorate('clock', opts.clock ?? systemClock);
+  app.decorate('databaseStatus', opts.databaseStatus ?? UNSUPERVISED);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
 
   await app.register(errorsPlugin);
   await app.register(coursesPlugin, { courses: opts.courses });
   await app.register(dbPlugin, { mongoUri: opts.mongoUri });
   await app.register(servicesPlugin);
+  await app.register(metricsPlugin, { databaseStatus: app.databaseStatus });
   await app.register(securityPlugin);
   await app.register(authPlugin);
   await app.register(viewsPlugin);

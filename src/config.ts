@@ -73,6 +73,18 @@ export const EnvSchema = Type.Object({
    * weekly digest; "off" disables it in this process (run it with `jobs:run --job nightly`).
    */
   NIGHTLY_SCHEDULE: Type.String({ default: '30 2 * * *' }),
+  /**
+   * Bearer token for GET /metrics on the app's port (Prometheus `authorization: {credentials: …}`).
+   * Unset: /metrics answers 404 there.
+   */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 24, maxLength: 500, pattern: '^[\\x21-\\x7e]+$' })),
+  /**
+   * A separate port serving only /metrics (for a scraper on a private network; the token is asked
+   * there too when METRICS_TOKEN is set). Unset: no separate listener.
+   */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  /** Where METRICS_PORT listens; default HOST. */
+  METRICS_HOST: Type.Optional(Type.String({ minLength: 1 })),
   /** Create the demo organisation on first start against an empty database (never in production). */
   DEMO_DATA: Type.Boolean({ default: true }),
   /**

@@ -27,6 +27,8 @@ export async function openDb(
     // FerretDB v1 has no transactions or retryable writes; all writes are acknowledged.
     retryWrites: false,
     writeConcern: { w: 1 },
+    // Command started/succeeded/failed events: /metrics times database commands by name.
+    monitorCommands: true,
   });
   await conn.asPromise();
   // What the driver last learned: a network error or a failed heartbeat marks the server unknown

@@ -3,6 +3,20 @@ import type { FastifyInstance } from 'fastify';
 import { backupDirectory, backupSchedule } from '../services/operations/backup/index.js';
 
 /**
+ * A finished (or failed: `report` null) run in /metrics: its duration and result, and the
+ * reminders a sweep sent. A nightly run that found the day's work done is "skipped".
+ */
+function recordJob(app: FastifyInstance, key: string, report: object | null, startedMs: number): void {
+  const metrics = app.metrics;
+  if (!metrics || (key !== 'sweep' && key !== 'nightly' && key !== 'backup')) return;
+  const seconds = (performance.now() - startedMs) / 1000;
+  const result = report === null ? 'failed' : 'ran' in report && report.ran === false ? 'skipped' : 'ok';
+  metrics.observeJob(key, result, seconds, app.clock.now());
+  if (report && 'remindersSent' in report && typeof report.remindersSent === 'number')
+    metrics.countReminders(report.remindersSent);
+}
+
+/**
  * Runs the refresher sweep on `config.SWEEP_SCHEDULE`, the nightly job on
  * `config.NIGHTLY_SCHEDULE` and the nightly backup on `BACKUP_SCHEDULE` ("off" disables any).
  * Several app instances may each run them: the sweep is
@@ -18,10 +32,14 @@ export function startScheduler(app: FastifyInstance): Cron[] {
   let turn: Promise<void> = Promise.resolve();
   const inTurn = (key: string, name: string, run: () => Promise<object>) => () => {
     const mine = turn.then(async () => {
+      const started = performance.now();
       try {
-        app.log.info({ [key]: await run() }, `${name} finished`);
+        const report = await run();
+        app.log.info({ [key]: report }, `${name} finished`);
+        recordJob(app, key, report, started);
       } catch (err) {
         app.log.error({ err }, `${name} failed`);
+        recordJob(app, key, null, started);
       }
     });
     turn = mine;

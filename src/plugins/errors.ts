@@ -66,10 +66,13 @@ async function send(
   message: string,
 ): Promise<FastifyReply> {
   reply.code(status);
+  // The request id is in every log line of this request: quoted to support, it finds them.
+  const reference = request.id;
   if (wantsJson(request))
-    return reply.send({ statusCode: status, error: TITLES[status] ?? 'Error', message });
+    return reply.send({ statusCode: status, error: TITLES[status] ?? 'Error', message, reference });
   const page = {
     status,
+    reference,
     title: TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Request not accepted'),
     message,
     user: request.user ?? null,
@@ -89,7 +92,8 @@ async function send(
 
 /**
  * The one error handler: HTML pages for browsers, JSON for API clients, never a stack
- * trace or internal detail in a response. 5xx errors are logged with the request id.
+ * trace or internal detail in a response. 5xx errors are logged with the request id, which every
+ * error answer shows as its reference.
  */
 async function answerError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (isDatabaseUnavailable(err)) {

@@ -1,9 +1,11 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
+import type { DatabaseStatus } from '../db/database-server.js';
 import type { Access } from '../domain/access.js';
 import type { Clock } from '../domain/clock.js';
 import type { SessionUser } from '../domain/roles.js';
 import type { AuditLog } from '../services/audit/log.js';
+import type { Metrics } from '../services/operations/metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,6 +13,10 @@ declare module 'fastify' {
     clock: Clock;
     db: Db;
     audit: AuditLog;
+    /** The embedded database's supervision (never restarting with MONGODB_URI), for /readyz. */
+    databaseStatus: DatabaseStatus;
+    /** This app's Prometheus metrics (plugins/metrics.ts); null when metrics are off. */
+    metrics: Metrics | null;
     /** Every registered route with its declared access, for the authorization matrix. */
     routeTable: Array<{ method: string; url: string; access: Access; bodyLimit?: number }>;
   }

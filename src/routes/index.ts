@@ -16,6 +16,7 @@ import hrPeopleRoutes from './hr/people/index.js';
 import hrPolicyRoutes from './hr/policy/index.js';
 import reportingArea from './hr/reports/reporting-area.js';
 import learnRoutes from './learn/index.js';
+import operationsRoutes from './operations/index.js';
 import quizRoutes from './quiz/index.js';
 import recordsRoutes from './records/index.js';
 import scimRoutes from './scim/index.js';
@@ -25,6 +26,7 @@ import teamRoutes from './team/index.js';
 /** Each area is an encapsulated plugin (never wrapped in fastify-plugin). */
 export default async function routes(app: FastifyInstance) {
   await app.register(healthRoutes);
+  await app.register(operationsRoutes);
   await app.register(authRoutes);
   await app.register(oidcRoutes);
   await app.register(samlRoutes);

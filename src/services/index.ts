@@ -7,6 +7,7 @@ import { identityCommands } from './identity/index.js';
 import { jobsCommands } from './jobs/index.js';
 import { learningCommands } from './learning/index.js';
 import { backupCommands } from './operations/backup/index.js';
+import { metricsCommands } from './operations/metrics.js';
 import { organisationCommands } from './organisation/index.js';
 import { peopleCommands } from './people/index.js';
 import { policyCommands } from './policy/index.js';
@@ -35,8 +36,9 @@ export function createServices(ctx: ServiceContext) {
     organisation: bindCommands(ctx, organisationCommands),
     policy: bindCommands(ctx, policyCommands),
     courses: bindCommands(ctx, coursesCommands),
-    backup: bindCommands(ctx, backupCommands),
+    metrics: bindCommands(ctx, metricsCommands),
     privacy: bindCommands(ctx, privacyCommands),
+    backup: bindCommands(ctx, backupCommands),
   };
 }
 

@@ -3,6 +3,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { type Config, readEnv } from '../../src/config.js';
+import type { DatabaseStatus } from '../../src/db/database-server.js';
 import type { NewUser } from '../../src/db/repositories/users.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
 import type { Course } from '../../src/domain/course.js';
@@ -46,6 +47,8 @@ export async function createTestApp(
     extend?: (app: FastifyInstance) => void;
     /** The course templates to serve instead of courses/ (the app resolves them with the saved profile). */
     courses?: Map<string, Course>;
+    /** The embedded database's supervision state (server.ts passes openDatabaseServer's), for /readyz and /metrics. */
+    databaseStatus?: DatabaseStatus;
   } = {},
 ): Promise<TestApp> {
   const clock = opts.clock ?? new TestClock();
@@ -60,6 +63,7 @@ export async function createTestApp(
     clock,
     logger,
     courses: opts.courses,
+    databaseStatus: opts.databaseStatus,
   });
   opts.extend?.(app);
   await app.ready();

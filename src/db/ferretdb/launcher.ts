@@ -4,13 +4,15 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { ensureFerretdbBinary } from './build.js';
 import { type LeashedProcess, spawnLeashed } from './leashed-process.js';
-import { superviseDatabase } from './supervisor.js';
+import { type SupervisionStatus, superviseDatabase } from './supervisor.js';
 
 export interface EmbeddedFerretdb {
   uri: string;
   port: number;
   /** Stops FerretDB (and its supervision); resolves once it has exited. */
   stop(): Promise<void>;
+  /** Present when started with `restart`: whether it is restarting now, and how often it was. */
+  status?: SupervisionStatus;
 }
 
 export async function freePort(): Promise<number> {
@@ -147,5 +149,5 @@ export async function startEmbeddedFerretdb(opts: {
     log: opts.log ?? (() => {}),
     where: `127.0.0.1:${port}`,
   });
-  return { uri, port, stop: supervisor.stop };
+  return { uri, port, stop: supervisor.stop, status: supervisor.status };
 }

@@ -7,6 +7,14 @@ export interface Supervisable {
   stop(): Promise<void>;
 }
 
+/** What /readyz and /metrics read from the supervision. */
+export interface SupervisionStatus {
+  /** True from the moment the process is seen to end until it answers again. */
+  restarting(): boolean;
+  /** Restarts that succeeded since the app started. */
+  restarts(): number;
+}
+
 /** Back-off between restarts: 0.5 s, 1 s, 2 s … capped at 30 s; reset after a minute of running. */
 export const RESTART_BACKOFF = { firstMs: 500, maxMs: 30_000, stableMs: 60_000 } as const;
 
@@ -31,10 +39,12 @@ export function superviseDatabase(opts: {
   where: string;
   /** The back-off schedule (tests shorten it). */
   delayMs?: (failures: number) => number;
-}): { stop(): Promise<void> } {
+}): { stop(): Promise<void>; status: SupervisionStatus } {
   const delayMs = opts.delayMs ?? restartDelayMs;
   const stopping = new AbortController();
   let current = opts.first;
+  let down = false;
+  let restarts = 0;
 
   async function keepRunning(): Promise<void> {
     let failures = 0;
@@ -42,6 +52,7 @@ export function superviseDatabase(opts: {
       const upSince = Date.now();
       let reason = await current.exited;
       if (stopping.signal.aborted) return;
+      down = true;
       if (Date.now() - upSince >= RESTART_BACKOFF.stableMs) failures = 0;
       const downSince = Date.now();
       for (;;) {
@@ -54,6 +65,8 @@ export function superviseDatabase(opts: {
           const next = await opts.relaunch(stopping.signal);
           current = next;
           if (stopping.signal.aborted) return void (await next.stop());
+          down = false;
+          restarts += 1;
           const downS = ((Date.now() - downSince) / 1000).toFixed(1);
           opts.log(`[ferretdb] FerretDB restarted on ${opts.where} (down ${downS} s)`);
           break;
@@ -69,6 +82,7 @@ export function superviseDatabase(opts: {
     opts.log(`[ferretdb] supervision ended by an error: ${String(err)}`);
   });
   return {
+    status: { restarting: () => down, restarts: () => restarts },
     async stop() {
       stopping.abort();
       await current.stop();
