@@ -7,11 +7,12 @@ import { readAhead } from './read-ahead.js';
 export type DirectoryEntry = Pick<
   UserDoc,
   '_id' | 'name' | 'email' | 'employeeId' | 'department' | 'role' | 'active'
->;
+> & { managerId?: string | null };
 
-const FIELDS = { name: 1, email: 1, employeeId: 1, department: 1, role: 1, active: 1 } as const;
+const FIELDS = { name: 1, email: 1, employeeId: 1, department: 1, role: 1, active: 1, managerId: 1 } as const;
 
-interface Held {
+/** A person held, with their searchable text (HR's filtered people list matches on it). */
+export interface Held {
   entry: DirectoryEntry;
   /** The searchable fields, lower-cased once. */
   text: string;
@@ -27,6 +28,7 @@ function held(p: DirectoryEntry): Held {
     department: p.department ?? '',
     role: p.role,
     active: p.active,
+    managerId: p.managerId ?? null,
   };
   const text = [entry.name, entry.email, entry.employeeId ?? '', entry.department].join('\n').toLowerCase();
   return { entry, text };
@@ -78,6 +80,14 @@ export class PeopleDirectory {
       found.push(h.entry);
     }
     return { people: found, hasNext: false };
+  }
+
+  /** Everyone, sorted by name (the filtered people list walks them; reloads as `page` does). */
+  async everyone(nowMs: number, maxAgeMs: number): Promise<readonly Held[]> {
+    if (!this.byId) await this.load(nowMs);
+    else if (nowMs - this.loadedAt > maxAgeMs) this.load(nowMs).catch(() => {});
+    this.sorted ??= [...this.byId!.values()].sort(byNameThenId);
+    return this.sorted;
   }
 
   /** A person this process has just created or changed. */

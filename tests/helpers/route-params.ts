@@ -63,6 +63,18 @@ export const fixtures = {
       });
       return preview._id;
     }),
+  /** A previewed bulk action (export) on one person from HR's people list; returns its id. */
+  bulkJob: (ctx: SampleContext) =>
+    ctx.once('bulk-job', async () => {
+      const { jobId } = await ctx.app.services.people.previewBulk({
+        actorId: (await ctx.user('hr')).id,
+        action: 'export',
+        filters: { q: '', department: '', manager: '', state: '', course: '', active: 'all', sort: 'name' },
+        ids: [(await ctx.user('employee')).id],
+        now: ctx.app.clock.now(),
+      });
+      return jobId;
+    }),
   /** An assignment rule for the Sales department; returns its id. */
   assignmentRule: (ctx: SampleContext) =>
     ctx.once('assignment-rule', async () => {
@@ -264,9 +276,6 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   // foundation
   '/healthz': {},
   '/readyz': {},
-  // Prometheus (#25): registered only when METRICS_TOKEN is set (the suites' apps set none); behind
-  // its bearer token every session gets 401 (tests/integration/operations-metrics.test.ts).
-  '/metrics': { bearer: true },
   '/login': {},
   '/logout': {},
   // single sign-on (#24): the sign-in flow is public; without SSO set up both go back to /login.
@@ -389,6 +398,8 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/people/import': {},
   '/hr/people/import/:id': { params: async (ctx) => ({ id: await fixtures.importPreview(ctx) }) },
   '/hr/people/import/:id/apply': { params: async (ctx) => ({ id: await fixtures.importPreview(ctx) }) },
+  '/hr/people/bulk': {},
+  '/hr/people/bulk/:id': { params: async (ctx) => ({ id: await fixtures.bulkJob(ctx) }) },
   '/hr/assignments': {},
   '/hr/assignments/extend': {},
   '/hr/assignments/:id/retire': { params: async (ctx) => ({ id: await fixtures.assignmentRule(ctx) }) },

@@ -5,6 +5,7 @@ import {
   auditAnchorSchema,
   auditEventSchema,
 } from './audit-event.js';
+import { type BulkJobDoc, bulkJobSchema } from './bulk-job.js';
 import {
   type AssignmentRuleDoc,
   assignmentRuleSchema,
@@ -24,6 +25,7 @@ import {
   type PolicyFeedbackDoc,
   policyFeedbackSchema,
 } from './learning.js';
+import { type MailFailureDoc, mailFailureSchema } from './mail-failure.js';
 import {
   type ClauseMemoryDoc,
   clauseMemorySchema,
@@ -96,7 +98,6 @@ import {
   type ProgressDoc,
   progressSchema,
 } from './training.js';
-import { type MailFailureDoc, mailFailureSchema } from './mail-failure.js';
 import { type LoginKeyDoc, loginKeySchema, type UserDoc, userSchema } from './user.js';
 
 /** Every model, defined on one connection (never on the global mongoose instance). */
@@ -153,6 +154,7 @@ export function defineModels(conn: Connection) {
     MasterySnapshot: conn.model<MasterySnapshotDoc>('MasterySnapshot', masterySnapshotSchema),
     ClauseAnswer: conn.model<ClauseAnswerDoc>('ClauseAnswer', clauseAnswerSchema),
     PracticeSession: conn.model<PracticeSessionDoc>('PracticeSession', practiceSessionSchema),
+    BulkJob: conn.model<BulkJobDoc>('BulkJob', bulkJobSchema),
   };
 }
 

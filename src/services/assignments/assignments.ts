@@ -78,7 +78,7 @@ function newAssignmentDoc(
  * Someone who was already learning on their own (self-enrolled, no due date) gets the rule's
  * due date on their open cycle. Returns how many people were newly assigned.
  */
-async function assignPeople(
+export async function assignPeople(
   ctx: ServiceContext,
   input: { rule: AssignmentRuleDoc; people: AssignPerson[]; source: AssignmentSource; now: Date },
 ): Promise<number> {

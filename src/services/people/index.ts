@@ -1,5 +1,7 @@
+import { bulkJob, confirmBulk, previewBulk, waitForBulkJob } from './bulk.js';
 import { addPerson, editPerson, personToEdit } from './forms.js';
 import { applyImport, importPreview, previewImport, previewPastedImport } from './import.js';
+import { peopleView } from './list-view.js';
 import { createPerson, listPeople, updatePerson } from './people.js';
 import { linkSsoSubject } from './sso-link.js';
 
@@ -10,6 +12,11 @@ import { linkSsoSubject } from './sso-link.js';
  */
 export const peopleCommands = {
   listPeople,
+  peopleView,
+  previewBulk,
+  bulkJob,
+  confirmBulk,
+  waitForBulkJob,
   personToEdit,
   addPerson,
   editPerson,

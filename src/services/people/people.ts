@@ -209,7 +209,7 @@ export async function applyRulesToPeople(
 export const PEOPLE_PAGE_SIZE = 25;
 
 /** How old the people list may be before a view reloads it: people written by another process show after this. */
-const DIRECTORY_MAX_AGE_MS = 60_000;
+export const DIRECTORY_MAX_AGE_MS = 60_000;
 
 /**
  * One page of people, optionally filtered by a search over name, email, employee id and department

@@ -4,21 +4,25 @@ import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { enabledJurisdictions } from '../../../domain/jurisdictions.js';
 import { REGION_LABELS, REGIONS, type Region } from '../../../domain/org-profile.js';
+import {
+  filterQuery,
+  isFiltered,
+  matchSentence,
+  PEOPLE_SORTS,
+  type PeopleFilters,
+  type PeopleSort,
+  TRAINING_STATES,
+} from '../../../domain/people/list-filters.js';
 import { type FieldError, formFromPerson, type PersonForm } from '../../../domain/person-form.js';
+import { STATE_LABELS } from '../../../domain/state-labels.js';
 import type { Person } from '../../../services/people/people.js';
 import { ObjectIdString } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
+import bulkRoutes from './bulk.js';
 import importRoutes from './import.js';
+import { filtersOf, ListQuery } from './list-query.js';
 import { PersonBody } from './person-form.js';
 
-const ListQuery = Type.Object(
-  {
-    q: Type.Optional(Type.String({ maxLength: 100 })),
-    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
-    saved: Type.Optional(Type.Literal('1')),
-  },
-  { additionalProperties: false },
-);
 const IdParams = Type.Object({ id: ObjectIdString }, { additionalProperties: false });
 
 /** The add/edit form, with a 400 when it shows errors. */
@@ -48,20 +52,34 @@ function regionChoices(profileRegions: readonly Region[], current: string | unde
 /** After a save: back to the list, which says it was saved. */
 const SAVED = '/hr/people?saved=1';
 
-/** The people list, searched and paged. */
+const SORT_LABELS: Record<PeopleSort, string> = { name: 'Name', department: 'Department', due: 'Due date' };
+
+/** What the list's filter form and bulk form offer, from the filters in force. */
+function listChoices(filters: PeopleFilters, courses: Map<string, { id: string; title: string }>) {
+  return {
+    states: TRAINING_STATES.map((s) => ({ value: s, label: STATE_LABELS[s] })),
+    courseChoices: [...courses.values()].map((c) => ({ value: c.id, label: c.title })),
+    sorts: PEOPLE_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s], current: s === filters.sort })),
+    hiddenFilters: [...new URLSearchParams(filterQuery(filters)).entries()],
+    filtered: isFiltered(filters),
+  };
+}
+
+/** The people list: filtered by a GET query (works without JavaScript), sorted, paged, with the training column. */
 const listRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/hr/people',
     { config: { access: HR_ROLES }, schema: { querystring: ListQuery } },
     async (request, reply) => {
       const page = request.query.page ?? 1;
-      const q = request.query.q ?? '';
-      const { people, hasNext } = await app.services.people.listPeople({ q, page, now: app.clock.now() });
+      const filters = filtersOf(request.query);
+      const view = await app.services.people.peopleView({ filters, page, now: app.clock.now() });
       return reply.viewAsync('hr/people/index', {
-        people,
-        page,
-        hasNext,
-        q,
+        ...view,
+        ...listChoices(filters, app.courses),
+        filters,
+        matches: matchSentence(view.total),
+        query: (extra: { page?: number; sort?: PeopleSort }) => filterQuery(filters, extra),
         saved: request.query.saved === '1',
       });
     },
@@ -118,6 +136,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(listRoutes);
   await app.register(formRoutes);
   await app.register(importRoutes);
+  await app.register(bulkRoutes);
 };
 
 export default peopleRoutes;

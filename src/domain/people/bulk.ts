@@ -1,0 +1,143 @@
+import { dueProblem, type FieldError } from '../assignment-rules.js';
+import { parseDay, utcDay } from '../dates.js';
+import type { ReminderKind } from '../reminders.js';
+
+/**
+ * Bulk actions on the people HR selected in the people list: what each one is called, what its
+ * confirm form must say, and which reminder a "remind now" sends. Pure.
+ */
+
+export const BULK_ACTIONS = ['assign', 'remind', 'extend', 'export'] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+/** Selections larger than this run in the background with a progress page; smaller ones at once. */
+export const BULK_INLINE_MAX = 500;
+
+/** People handled per step of a run (one progress update, one batch of audit events). */
+export const BULK_STEP = 250;
+
+/** The sentence of the preview: "This will <what> for N people". */
+export function bulkWhat(action: BulkAction): string {
+  switch (action) {
+    case 'assign':
+      return 'assign a course';
+    case 'remind':
+      return 'send a reminder now';
+    case 'extend':
+      return 'extend the due date';
+    case 'export':
+      return 'export a CSV';
+  }
+}
+
+export const peopleCount = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'person' : 'people'}`;
+
+/** The confirm form's fields (the ones an action does not use are ignored). */
+export interface BulkForm {
+  courseId?: string;
+  dueDate?: string;
+  reason?: string;
+}
+
+/** What a confirmed action needs, checked. */
+export interface BulkParams {
+  courseId: string | null;
+  dueAt: Date | null;
+  reason: string;
+}
+
+/**
+ * Reads the confirm form of an action: a course for assign and extend (remind: optional, every
+ * open course otherwise), a due day not in the past for assign and extend, a reason for extend.
+ * The messages are the assignments page's own.
+ */
+export function parseBulkForm(
+  action: BulkAction,
+  form: BulkForm,
+  ctx: { courseExists: (id: string) => boolean; now: Date },
+): { params: BulkParams } | { errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const courseId = form.courseId?.trim() || null;
+  const needsCourse = action === 'assign' || action === 'extend';
+  if ((needsCourse || courseId) && (!courseId || !ctx.courseExists(courseId)))
+    errors.push({ field: 'courseId', message: 'Choose a course.' });
+  let dueAt: Date | null = null;
+  if (action === 'assign' || action === 'extend') {
+    dueAt = parseDay(form.dueDate ?? '');
+    if (!dueAt) errors.push({ field: 'dueDate', message: 'Enter the due date as YYYY-MM-DD.' });
+    else
+      errors.push(
+        ...dueProblem({ kind: 'fixed', date: dueAt }, ctx.now).map((e) => ({
+          ...e,
+          message: 'The due date cannot be in the past.',
+        })),
+      );
+  }
+  const reason = (form.reason ?? '').trim();
+  if (action === 'extend' && !reason)
+    errors.push({ field: 'reason', message: 'Give a reason; it is kept in the audit log.' });
+  if (errors.length) return { errors };
+  return { params: { courseId, dueAt: dueAt && utcDay(dueAt), reason } };
+}
+
+/** The reminder HR's "remind now" sends for an assignment in this state (null: nothing to remind). */
+export function reminderKindFor(state: string): ReminderKind | null {
+  if (state === 'completed') return null;
+  if (state === 'overdue' || state === 'expired') return 'overdue';
+  return 'before-due';
+}
+
+/** What a finished run did, in words ("3 reminded; 1 already reminded today or with nothing to remind"). */
+export function bulkOutcome(action: BulkAction, changed: number, skipped: number): string {
+  const skip = (why: string) => (skipped ? `; ${skipped.toLocaleString('en-GB')} ${why}` : '');
+  const n = changed.toLocaleString('en-GB');
+  switch (action) {
+    case 'assign':
+      return `${n} assigned${skip('already had the course or have left')}`;
+    case 'remind':
+      return `${n} reminded${skip('already reminded today or with nothing to remind')}`;
+    case 'extend':
+      return `${n} extended${skip('skipped: no open assignment, or the new date is not later than theirs')}`;
+    case 'export':
+      return `${n} exported`;
+  }
+}
+
+/** A course the confirm form offers, with how many of the selected people it concerns. */
+export interface BulkCourseChoice {
+  value: string;
+  label: string;
+  hint: string;
+  checked: boolean;
+}
+
+/**
+ * The course choices of a confirm form: for assign, how many already have it; for remind and
+ * extend, how many have it open (remind also offers every course at once, the default).
+ */
+export function bulkCourseChoices(
+  action: BulkAction,
+  courses: readonly { id: string; title: string; assigned: number; open: number }[],
+  chosen: string | undefined,
+): BulkCourseChoice[] {
+  const items: BulkCourseChoice[] = courses.map((c) => ({
+    value: c.id,
+    label: c.title,
+    hint:
+      action === 'assign'
+        ? `${peopleCount(c.assigned)} already ${c.assigned === 1 ? 'has' : 'have'} it`
+        : `${peopleCount(c.open)} with it still open`,
+    checked: chosen === c.id || (!chosen && action !== 'remind' && courses.length === 1),
+  }));
+  if (action !== 'remind') return items;
+  const open = courses.reduce((sum, c) => sum + c.open, 0);
+  return [
+    {
+      value: '',
+      label: 'Every course they have open',
+      hint: `${open.toLocaleString('en-GB')} open assignments`,
+      checked: !chosen,
+    },
+    ...items,
+  ];
+}

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import type { BulkJobDoc } from '../../db/models/bulk-job.js';
+import { peopleDirectory } from '../../db/people-directory.js';
+import type { FieldError } from '../../domain/assignment-rules.js';
+import { NotFound } from '../../domain/errors.js';
+import {
+  BULK_INLINE_MAX,
+  BULK_STEP,
+  type BulkAction,
+  type BulkForm,
+  type BulkParams,
+  parseBulkForm,
+} from '../../domain/people/bulk.js';
+import { filterQuery, type PeopleFilters } from '../../domain/people/list-filters.js';
+import type { ServiceContext } from '../context.js';
+import { exportCsv } from './bulk-export.js';
+import { assignStep, type BulkStep, extendStep, remindStep, type StepContext } from './bulk-steps.js';
+import { selectPeople, trainingOf } from './list-view.js';
+import { DIRECTORY_MAX_AGE_MS } from './people.js';
+
+/**
+ * Bulk actions on people from HR's list: a preview stores exactly the people selected (ticked, or
+ * everyone the filters match) and what they have assigned; the confirm runs the action on exactly
+ * them, at once for a few hundred, in the background past BULK_INLINE_MAX with its progress on the
+ * job document (the status page reads it by `_id`). A job left "running" by a restart is shown
+ * as such; every step is idempotent, so HR can start the same action again.
+ */
+
+export type BulkJobView = Omit<BulkJobDoc, 'userIds'>;
+
+/** The background runs of this process, so tests and the bench can wait for one without polling. */
+const running = new Map<string, Promise<void>>();
+
+/** The people a preview names: the ticked ones that exist, or everyone the filters select. */
+async function chosenPeople(
+  ctx: ServiceContext,
+  input: { filters: PeopleFilters; ids: readonly string[]; now: Date },
+): Promise<string[]> {
+  if (!input.ids.length) return (await selectPeople(ctx, input)).people.map((p) => p._id);
+  const everyone = await peopleDirectory(ctx.models).everyone(input.now.getTime(), DIRECTORY_MAX_AGE_MS);
+  const known = new Set(everyone.map((h) => h.entry._id));
+  return [...new Set(input.ids)].filter((id) => known.has(id));
+}
+
+/** Stores the preview of a bulk action and returns its id (the preview and status page's address). */
+export async function previewBulk(
+  ctx: ServiceContext,
+  input: { actorId: string; action: BulkAction; filters: PeopleFilters; ids: readonly string[]; now: Date },
+): Promise<{ jobId: string }> {
+  const userIds = await chosenPeople(ctx, input);
+  const courseIds = [...ctx.courses.keys()];
+  const training = await trainingOf(ctx.models, userIds, courseIds);
+  const courses = courseIds.map((courseId) => ({ courseId, assigned: 0, open: 0 }));
+  for (const a of training.values()) {
+    const c = courses.find((x) => x.courseId === a.courseId);
+    if (!c || !a.active) continue;
+    c.assigned += 1;
+    if (a.state !== 'completed') c.open += 1;
+  }
+  const job: BulkJobDoc = {
+    _id: randomBytes(12).toString('hex'),
+    action: input.action,
+    status: 'preview',
+    createdBy: input.actorId,
+    createdAt: input.now,
+    filterQuery: filterQuery(input.filters),
+    scope: input.ids.length ? 'selected' : 'filtered',
+    userIds,
+    total: userIds.length,
+    courses,
+    params: null,
+    done: 0,
+    changed: 0,
+    skipped: 0,
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+  };
+  await ctx.models.BulkJob.create(job);
+  return { jobId: job._id };
+}
+
+/** A job as its page shows it (without its list of people). */
+export async function bulkJob(ctx: ServiceContext, input: { jobId: string }): Promise<BulkJobView> {
+  const job = await ctx.models.BulkJob.findById(input.jobId, { userIds: 0 }).lean<BulkJobView>();
+  if (!job) throw new NotFound('There is no such bulk action.');
+  return job;
+}
+
+const STEPS: Record<Exclude<BulkAction, 'export'>, (s: StepContext) => Promise<BulkStep>> = {
+  assign: assignStep,
+  remind: remindStep,
+  extend: extendStep,
+};
+
+/** Runs the job's steps in order, keeping its progress on the job document. */
+async function run(ctx: ServiceContext, job: BulkJobDoc, params: BulkParams, now: Date): Promise<void> {
+  const Job = ctx.models.BulkJob;
+  try {
+    const step = await STEPS[job.action as keyof typeof STEPS]({
+      ctx,
+      jobId: job._id,
+      actorId: job.createdBy,
+      params,
+      now,
+    });
+    for (let i = 0; i < job.userIds.length; i += BULK_STEP) {
+      const slice = job.userIds.slice(i, i + BULK_STEP);
+      const r = await step(slice);
+      await Job.updateOne(
+        { _id: job._id },
+        { $inc: { done: slice.length, changed: r.changed, skipped: r.skipped } },
+      );
+    }
+    await Job.updateOne({ _id: job._id }, { $set: { status: 'done', finishedAt: now } });
+  } catch (err) {
+    await Job.updateOne(
+      { _id: job._id },
+      {
+        $set: {
+          status: 'failed',
+          error: 'The action stopped part way; start it again to finish it (nobody is acted on twice).',
+        },
+      },
+    );
+    throw err;
+  }
+}
+
+export type ConfirmResult =
+  | { ok: true; csv?: string }
+  | { ok: false; errors: FieldError[]; job: BulkJobView };
+
+/**
+ * Confirms a previewed job with its form: checked (domain `parseBulkForm`), claimed (only a job
+ * still in preview starts: a second click changes nothing), then run. Export answers the CSV.
+ */
+export async function confirmBulk(
+  ctx: ServiceContext,
+  input: { jobId: string; form: BulkForm; now: Date },
+): Promise<ConfirmResult> {
+  const job = await ctx.models.BulkJob.findById(input.jobId).lean<BulkJobDoc>();
+  if (!job) throw new NotFound('There is no such bulk action.');
+  if (job.status !== 'preview') return { ok: true };
+  const action = job.action as BulkAction;
+  const parsed = parseBulkForm(action, input.form, {
+    courseExists: (id) => ctx.courses.has(id),
+    now: input.now,
+  });
+  if ('errors' in parsed) {
+    const { userIds: _, ...view } = job;
+    return { ok: false, errors: parsed.errors, job: view };
+  }
+  const claim = await ctx.models.BulkJob.updateOne(
+    { _id: job._id, status: 'preview' },
+    { $set: { status: 'running', params: parsed.params, startedAt: input.now } },
+  );
+  if (claim.modifiedCount === 0) return { ok: true };
+  if (action === 'export') {
+    const csv = await exportCsv(ctx, {
+      jobId: job._id,
+      actorId: job.createdBy,
+      userIds: job.userIds,
+      now: input.now,
+    });
+    await ctx.models.BulkJob.updateOne(
+      { _id: job._id },
+      { $set: { status: 'done', done: job.total, changed: job.total, finishedAt: input.now } },
+    );
+    return { ok: true, csv };
+  }
+  const work = run(ctx, job, parsed.params, input.now);
+  if (job.total <= BULK_INLINE_MAX) {
+    await work;
+    return { ok: true };
+  }
+  const background = work
+    .catch(() => {}) // kept on the job document as `failed`
+    .finally(() => running.delete(job._id));
+  running.set(job._id, background);
+  return { ok: true };
+}
+
+/** Resolves when this process's background run of the job has finished (at once if none). */
+export async function waitForBulkJob(_ctx: ServiceContext, input: { jobId: string }): Promise<void> {
+  await running.get(input.jobId);
+}
