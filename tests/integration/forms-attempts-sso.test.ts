@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COURSE_ID } from '../factories.js';
-import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { createTestApp, loginAs, Session, type TestApp } from '../helpers/app.js';
 import { expectLinkedError, pageDoc } from '../helpers/form-errors.js';
 import { newLearner, start } from './quiz-support.js';
 
@@ -56,5 +56,22 @@ describe('the single sign-on page (shared partials)', () => {
       expect(doc.querySelector(`#${id} + label.checkboxes-label`), id).not.toBeNull();
     expect(doc.querySelector('#jitCreate')?.getAttribute('name')).toBe('jitCreate');
     expect(doc.querySelector('#saml-providerName')?.getAttribute('name')).toBe('providerName');
+  });
+});
+
+describe('the sign-in form (shared partials)', () => {
+  it('links a failed sign-in’s message to the e-mail field', async () => {
+    const res = await new Session(t.app).post(
+      '/login',
+      { email: 'hr@demo.test', password: 'wrong-password' },
+      '/login',
+    );
+    expect(res.statusCode).toBe(401);
+    const message = pageDoc(res.body).getElementById('email-error')?.textContent ?? '';
+    expect(message).not.toBe('');
+    expectLinkedError(res.body, 'email', message);
+    expect(pageDoc(res.body).getElementById('password')?.getAttribute('autocomplete')).toBe(
+      'current-password',
+    );
   });
 });
