@@ -97,12 +97,19 @@ export function ruleProblems(rule: RuleInput, facts: { courseExists: boolean; no
   return [...courseProblem(facts.courseExists), ...dueProblem(rule.due, facts.now)];
 }
 
-/** HR's "assign a course" form, as the browser sends it. */
+/**
+ * HR's "assign a course" form, as the browser sends it. A field of ticked checkboxes is absent when
+ * none is ticked, one value, or several. People are e-mails (the picker's checkboxes, or typed,
+ * separated by spaces, commas or semicolons); departments are the ticked `department` boxes, each
+ * value whole (a department's name may hold a comma), and/or typed `departments` text, one per line
+ * or comma-separated.
+ */
 export interface RuleForm {
   courseId: string;
   targetKind: RuleTarget['kind'];
-  emails: string;
-  departments: string;
+  emails?: string | string[];
+  department?: string | string[];
+  departments?: string | string[];
   dueKind: RuleDue['kind'];
   dueDate: string;
   dueDays: string;
@@ -115,11 +122,16 @@ function wholeNumber(text: string, max: number): number | null {
   return /^\d{1,4}$/.test(text.trim()) && Number(text) <= max ? Number(text) : null;
 }
 
-function listOf(text: string, separator: RegExp, normalise: (s: string) => string = (s) => s): string[] {
+function listOf(
+  values: string | string[] | undefined,
+  separator: RegExp,
+  normalise: (s: string) => string = (s) => s,
+): string[] {
   return [
     ...new Set(
-      text
-        .split(separator)
+      [values ?? '']
+        .flat()
+        .flatMap((text) => text.split(separator))
         .map((s) => normalise(s.trim()))
         .filter(Boolean),
     ),
@@ -138,7 +150,8 @@ function parseTarget(
   errors: FieldError[],
 ): RuleTarget {
   if (form.targetKind === 'departments') {
-    const departments = listOf(form.departments, /[\n,]/);
+    const picked = listOf(form.department, /\n/);
+    const departments = [...new Set([...picked, ...listOf(form.departments, /[\n,]/)])];
     if (!departments.length) errors.push({ field: 'departments', message: 'Enter at least one department.' });
     return { kind: 'departments', departments };
   }
@@ -192,7 +205,8 @@ export function parseRuleForm(
 
 /** HR's "extend one person's due date" form. */
 export interface ExtendForm {
-  email: string;
+  /** The picked person (absent when nobody is picked). */
+  email?: string;
   courseId: string;
   dueDate: string;
   reason: string;

@@ -400,6 +400,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/people/import/:id/apply': { params: async (ctx) => ({ id: await fixtures.importPreview(ctx) }) },
   '/hr/people/bulk': {},
   '/hr/people/bulk/:id': { params: async (ctx) => ({ id: await fixtures.bulkJob(ctx) }) },
+  '/hr/people/search': { query: 'q=erin' },
   '/hr/assignments': {},
   '/hr/assignments/extend': {},
   '/hr/assignments/:id/retire': { params: async (ctx) => ({ id: await fixtures.assignmentRule(ctx) }) },

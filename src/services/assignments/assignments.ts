@@ -315,7 +315,8 @@ export async function extendDueDateFromForm(
   ctx: ServiceContext,
   input: { actorId: string; form: ExtendForm; now: Date },
 ): Promise<FormResult> {
-  const person = await usersRepository(ctx.models).findByEmail(input.form.email);
+  const { email } = input.form;
+  const person = email ? await usersRepository(ctx.models).findByEmail(email) : null;
   const parsed = parseExtendForm(input.form, person?._id ?? null);
   if ('errors' in parsed) return { ok: false, errors: parsed.errors };
   try {

@@ -3,6 +3,7 @@ import { addPerson, editPerson, personToEdit } from './forms.js';
 import { applyImport, importPreview, previewImport, previewPastedImport } from './import.js';
 import { peopleView } from './list-view.js';
 import { createPerson, listPeople, updatePerson } from './people.js';
+import { departmentNames, pickedPeople, searchPeople } from './search.js';
 import { linkSsoSubject } from './sso-link.js';
 
 /**
@@ -27,4 +28,7 @@ export const peopleCommands = {
   previewPastedImport,
   importPreview,
   applyImport,
+  searchPeople,
+  departmentNames,
+  pickedPeople,
 };

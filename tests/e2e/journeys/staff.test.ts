@@ -74,10 +74,10 @@ describe('staff journeys', () => {
     await audit.check(page);
     await page.selectOption('#courseId', COURSE_ID);
     await page.check('#target-departments');
-    await page.fill('#departments', 'Support');
+    await page.check('input[name="department"][value="Support"]');
     await page.check('#due-after-assignment');
     await page.fill('#dueDays', '14');
-    await follow(page, 'form[action="/hr/assignments"] button[type="submit"]', /done=created/);
+    await follow(page, 'form[action="/hr/assignments"] > button[type="submit"]', /done=created/);
     expect(await page.textContent('.notice-ok')).toContain('3 people assigned');
     await audit.check(page, 'created');
 

@@ -1,26 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
-import { describeDue, describeTarget, type FieldError } from '../../../domain/assignment-rules.js';
-import { formBody, Slug, Text } from '../../form-schema.js';
+import { formBody } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
+import { ExtendBody, assignmentsPage as page, RuleBody } from './page.js';
 
-const RuleBody = formBody({
-  courseId: Slug,
-  targetKind: Type.Union([
-    Type.Literal('individuals'),
-    Type.Literal('departments'),
-    Type.Literal('everyone'),
-  ]),
-  emails: Text(20_000),
-  departments: Text(5_000),
-  dueKind: Type.Union([Type.Literal('fixed'), Type.Literal('after-assignment'), Type.Literal('after-hire')]),
-  dueDate: Text(10),
-  dueDays: Text(4),
-  newHireWithinDays: Text(4),
-});
-const ExtendBody = formBody({ email: Text(254, 1), courseId: Slug, dueDate: Text(10, 1), reason: Text(500) });
 const RuleParams = Type.Object(
   { id: Type.String({ pattern: '^[a-f0-9]{24}$' }) },
   { additionalProperties: false },
@@ -35,47 +20,6 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const EMPTY_FORM = {
-  courseId: '',
-  targetKind: 'everyone',
-  emails: '',
-  departments: '',
-  dueKind: 'after-assignment',
-  dueDate: '',
-  dueDays: '30',
-  newHireWithinDays: '',
-};
-const EMPTY_EXTEND = { email: '', courseId: '', dueDate: '', reason: '' };
-
-interface PageData {
-  form?: typeof EMPTY_FORM;
-  errors?: FieldError[];
-  extend?: typeof EMPTY_EXTEND;
-  extendErrors?: FieldError[];
-  done?: string | null;
-  n?: number | null;
-}
-
-/** The assignments page: the forms (as typed, with their errors) and the latest rules. */
-async function page(app: FastifyInstance, data: PageData) {
-  const rules = await app.services.assignments.listRules();
-  return {
-    courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),
-    rules: rules.map((r) => ({
-      ...r,
-      courseTitle: app.courses.get(r.courseId)?.title ?? r.courseId,
-      targetText: describeTarget(r.target, (id) => id),
-      dueText: describeDue(r.due),
-    })),
-    form: data.form ?? EMPTY_FORM,
-    errors: data.errors ?? [],
-    extend: data.extend ?? EMPTY_EXTEND,
-    extendErrors: data.extendErrors ?? [],
-    done: data.done ?? null,
-    n: data.n ?? null,
-  };
-}
-
 type ListRequest = FastifyRequest<{ Querystring: Static<typeof ListQuery> }>;
 type RuleRequest = FastifyRequest<{ Body: Static<typeof RuleBody> }>;
 type RetireRequest = FastifyRequest<{ Params: Static<typeof RuleParams> }>;
@@ -87,9 +31,14 @@ async function showAssignments(request: ListRequest, reply: FastifyReply) {
   return reply.viewAsync('hr/assignments/index', await page(request.server, { done, n }));
 }
 
-/** `POST /hr/assignments`: creates a rule and assigns it now; a form with errors is shown again (400). */
+/**
+ * `POST /hr/assignments`: creates a rule and assigns it now; a form with errors is shown again (400).
+ * The picker's search button (no script) shows the form again as filled, with the people found.
+ */
 async function createRule(request: RuleRequest, reply: FastifyReply) {
   const app = request.server;
+  if (request.body.intent === 'search')
+    return reply.viewAsync('hr/assignments/index', await page(app, { form: request.body }));
   const result = await app.services.assignments.createRuleFromForm({
     actorId: requireUser(request).id,
     form: request.body,
@@ -114,9 +63,14 @@ async function retireRule(request: RetireRequest, reply: FastifyReply) {
   return reply.redirect('/hr/assignments?done=retired', 303);
 }
 
-/** `POST /hr/assignments/extend`: one person's later due date, with a reason; errors show the form again (400). */
+/**
+ * `POST /hr/assignments/extend`: one person's later due date, with a reason; errors show the form
+ * again (400), as does the picker's search button (200, with the people found).
+ */
 async function extendDueDate(request: ExtendRequest, reply: FastifyReply) {
   const app = request.server;
+  if (request.body.intent === 'search')
+    return reply.viewAsync('hr/assignments/index', await page(app, { extend: request.body }));
   const result = await app.services.assignments.extendDueDateFromForm({
     actorId: requireUser(request).id,
     form: request.body,

@@ -22,6 +22,7 @@ import bulkRoutes from './bulk.js';
 import importRoutes from './import.js';
 import { filtersOf, ListQuery } from './list-query.js';
 import { PersonBody } from './person-form.js';
+import personSearchRoutes from './search.js';
 
 const IdParams = Type.Object({ id: ObjectIdString }, { additionalProperties: false });
 
@@ -137,6 +138,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(formRoutes);
   await app.register(importRoutes);
   await app.register(bulkRoutes);
+  await app.register(personSearchRoutes);
 };
 
 export default peopleRoutes;

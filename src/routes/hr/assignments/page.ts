@@ -1,0 +1,142 @@
+/**
+ * The assignments page's view model: both forms as filled in (with their errors), the departments
+ * to tick, the people picked so far and, after a search without a script, the people it found.
+ */
+import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from 'typebox';
+import { describeDue, describeTarget, type FieldError } from '../../../domain/assignment-rules.js';
+import type { PersonMatch } from '../../../services/people/search.js';
+import { formBody, Slug, Text } from '../../form-schema.js';
+
+/** A field of checkboxes: absent (none ticked), one value, or several. */
+const Ticked = (maxLength: number, maxItems: number) =>
+  Type.Optional(Type.Union([Text(maxLength), Type.Array(Text(maxLength), { maxItems })]));
+
+/** The no-script search button's value: show the form again with the people found. */
+const Intent = Type.Optional(Type.Literal('search'));
+/**
+ * Numbers and dates are checked by the domain with its own messages; the schema only bounds their
+ * length, generously, so a number typed too long gets that message rather than a bare 400.
+ */
+const Typed = Text(20);
+
+export const RuleBody = formBody({
+  courseId: Slug,
+  targetKind: Type.Union([
+    Type.Literal('individuals'),
+    Type.Literal('departments'),
+    Type.Literal('everyone'),
+  ]),
+  // Typed addresses (older clients, one string) or the picker's ticked people (one value each).
+  emails: Ticked(20_000, 1_000),
+  department: Ticked(200, 1_000),
+  departments: Type.Optional(Text(5_000)),
+  peopleQuery: Type.Optional(Text(100)),
+  dueKind: Type.Union([Type.Literal('fixed'), Type.Literal('after-assignment'), Type.Literal('after-hire')]),
+  dueDate: Typed,
+  dueDays: Typed,
+  newHireWithinDays: Typed,
+  intent: Intent,
+});
+export const ExtendBody = formBody({
+  email: Type.Optional(Text(254)),
+  extendQuery: Type.Optional(Text(100)),
+  courseId: Slug,
+  dueDate: Typed,
+  reason: Text(500),
+  intent: Intent,
+});
+export type RuleBodyType = Static<typeof RuleBody>;
+export type ExtendBodyType = Static<typeof ExtendBody>;
+
+const EMPTY_RULE: RuleBodyType = {
+  courseId: '',
+  targetKind: 'everyone',
+  dueKind: 'after-assignment',
+  dueDate: '',
+  dueDays: '30',
+  newHireWithinDays: '',
+};
+const EMPTY_EXTEND: ExtendBodyType = { courseId: '', dueDate: '', reason: '' };
+
+export interface PageData {
+  form?: RuleBodyType;
+  errors?: FieldError[];
+  extend?: ExtendBodyType;
+  extendErrors?: FieldError[];
+  done?: string | null;
+  n?: number | null;
+}
+
+const listed = (v: string | string[] | undefined) =>
+  [v ?? []]
+    .flat()
+    .flatMap((s) => s.split(/[\s,;]+/))
+    .filter(Boolean);
+
+/** A picker's state: who is picked, and (after a search) who was found that is not picked yet. */
+interface Picker {
+  query: string;
+  picked: PersonMatch[];
+  found: PersonMatch[] | null;
+  /** What the search found, in words (the status line; the script writes the same). */
+  status: string;
+}
+
+function searchStatus(query: string, found: number, more: boolean): string {
+  if (!query.trim()) return 'Type part of a name, email or employee ID, then search.';
+  if (!found) return `Nobody matches “${query.trim()}”.`;
+  const count = found === 1 ? '1 person matches.' : `${found} people match.`;
+  return more ? `${count} Only the first ${found} are shown: type more of the name to narrow it.` : count;
+}
+
+async function picker(
+  app: FastifyInstance,
+  emails: string[],
+  query: string,
+  search: boolean,
+): Promise<Picker> {
+  const now = app.clock.now();
+  const picked = await app.services.people.pickedPeople({ emails, now });
+  if (!search) return { query, picked, found: null, status: '' };
+  const result = await app.services.people.searchPeople({ q: query, now });
+  const isPicked = new Set(picked.map((p) => p.email));
+  const found = result.people.filter((p) => !isPicked.has(p.email));
+  return { query, picked, found, status: searchStatus(query, result.people.length, result.more) };
+}
+
+/** Everything the page shows. */
+export async function assignmentsPage(app: FastifyInstance, data: PageData) {
+  const form = data.form ?? EMPTY_RULE;
+  const extend = data.extend ?? EMPTY_EXTEND;
+  const [rules, departments, people, extendPeople] = await Promise.all([
+    app.services.assignments.listRules(),
+    app.services.people.departmentNames({ now: app.clock.now() }),
+    picker(app, listed(form.emails), form.peopleQuery ?? '', form.intent === 'search'),
+    picker(app, listed(extend.email), extend.extendQuery ?? '', extend.intent === 'search'),
+  ]);
+  const ticked = [form.department ?? []].flat();
+  return {
+    courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),
+    rules: rules.map((r) => ({
+      ...r,
+      courseTitle: app.courses.get(r.courseId)?.title ?? r.courseId,
+      whoText:
+        r.target.kind === 'individuals' ? `${r.target.userIds.length} people` : describeTarget(r.target),
+      dueText: describeDue(r.due),
+    })),
+    form,
+    // A ticked department nobody is in any more stays offered (and ticked) rather than vanishing.
+    departments: [...new Set([...departments, ...ticked])].map((name) => ({
+      name,
+      checked: ticked.includes(name),
+    })),
+    people,
+    errors: data.errors ?? [],
+    extend,
+    extendPeople,
+    extendErrors: data.extendErrors ?? [],
+    done: data.done ?? null,
+    n: data.n ?? null,
+  };
+}
