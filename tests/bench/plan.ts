@@ -6,6 +6,7 @@ import { type BenchDatabase, benchDbName } from './lib/ferret.js';
 import type { BenchPlan } from './lib/options.js';
 import type { MeasureResult } from './lib/results.js';
 import { measureBackup } from './measures/backup.js';
+import { measureBulk } from './measures/bulk.js';
 import { measureColdStart } from './measures/cold-start.js';
 import { measureExamBurst } from './measures/exam-burst.js';
 import { type HrTimings, hrReportsAt, hrRows } from './measures/hr-reports.js';
@@ -178,5 +179,6 @@ export async function runPlan(
     report(await measureRefresher(ctx, plan.refresherSizes, plan.sweepSizes.slice(-2), plan.sweepTimeoutS));
   if (plan.only.has('scim')) report(await measureScim(ctx, plan.quick ? 200 : 1000));
   if (plan.only.has('backup')) report(await measureBackup(ctx, plan.backupSizes));
+  if (plan.only.has('bulk')) report(await measureBulk(ctx, plan.bulkSizes));
   if (plan.only.has('cold')) report(await measureColdStart());
 }

@@ -4,6 +4,7 @@ import { type BenchContext, createContext, type OrgFixture, openOrgFixture } fro
 import { benchDbName } from '../bench/lib/ferret.js';
 import { formatTable, type MeasureResult } from '../bench/lib/results.js';
 import { backupAt, backupRows } from '../bench/measures/backup.js';
+import { measureBulk } from '../bench/measures/bulk.js';
 import { measureColdStart } from '../bench/measures/cold-start.js';
 import { measureExamBurst } from '../bench/measures/exam-burst.js';
 import { hrReportsAt, hrRows } from '../bench/measures/hr-reports.js';
@@ -142,6 +143,11 @@ describe.concurrent('bench smoke', () => {
       await db.conn.dropDatabase().catch(() => {});
       await db.close();
     }
+  });
+
+  it('runs the people list and bulk actions measurement (preview, background run, progress)', async () => {
+    const bulk = await measureBulk(ctx, [40]);
+    expectRows(bulk, ['preview', 'run to the end', 'filtered by state']);
   });
 
   it('runs the SCORM export measurement', async () => {

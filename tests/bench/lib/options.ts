@@ -14,6 +14,7 @@ export const MEASURES = [
   'scim',
   'refresher',
   'backup',
+  'bulk',
 ] as const;
 export type MeasureId = (typeof MEASURES)[number];
 
@@ -52,6 +53,8 @@ export interface BenchPlan {
   refresherSizes: number[];
   /** Employees for the backup and restore measurement (issue #25). */
   backupSizes: number[];
+  /** Organisation sizes for the people list and bulk actions (issue #28: 10k selected). */
+  bulkSizes: number[];
   logLevel: string;
 }
 
@@ -101,6 +104,7 @@ export function planFromArgs(argv: string[]): BenchPlan {
     itemStatsSizes: quick ? [1000, 10_000] : [10_000, 100_000],
     refresherSizes: quick ? [1000, 10_000] : [10_000, 100_000],
     backupSizes: quick ? [1000, 10_000] : [10_000, 100_000],
+    bulkSizes: values.sizes ? sweepSizes : quick ? [1000] : [10_000],
     logLevel: values['log-level'] ?? 'info',
   };
 }
