@@ -105,7 +105,7 @@ export const reportListChunkSchema = new Schema<ReportListChunkDoc>(
 /**
  * The weekly completion-rate trend of a course (`_id = <courseId>`): per department and week, who
  * was assigned and who held a valid completion at the week's end (domain/reporting/trend.ts).
- * Counted from the assignments and completed cycles in one pass, at most hourly, so the dashboard
+ * Counted from the assignments and completed cycles in one pass, at most every 6 hours, so the dashboard
  * reads one document; the department filter picks cells from it.
  */
 export interface ReportTrendDoc {

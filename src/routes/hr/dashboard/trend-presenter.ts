@@ -1,5 +1,5 @@
 import type { ReportTrendDoc } from '../../../db/models/reporting.js';
-import { formatDay } from '../../../domain/display-dates.js';
+import { formatDateTime, formatDay } from '../../../domain/display-dates.js';
 import { trendRates, type WeekRate } from '../../../domain/reporting/trend.js';
 import { lineChart, pct } from './trend-chart.js';
 
@@ -26,6 +26,7 @@ export function trendView(trend: ReportTrendDoc | null, department: string | und
   const scope = department === undefined ? courseTitle : `${courseTitle}, ${department || '(no department)'}`;
   return {
     title: `Weekly completion rate, ${scope}`,
+    asOf: { iso: trend.asOf.toISOString(), text: formatDateTime(trend.asOf) },
     desc: describe(rates),
     chart: lineChart(rates),
     rows: rates.map((r) => ({
