@@ -150,6 +150,22 @@ describe('compliance report PDF', () => {
     });
   });
 
+  it('says so when the audit log was edited, naming the first broken event', async () => {
+    // Raw driver access, as someone editing the database would: HR's reason rewritten.
+    const extension = await t.app.db.models.AuditEvent.findOne({ action: 'assignment.extended' })
+      .sort({ seq: 1 })
+      .lean();
+    await t.app.db.models.AuditEvent.collection.updateOne(
+      { _id: extension!._id as never },
+      { $set: { 'details.to': new Date('2026-12-31T00:00:00Z') } },
+    );
+    const res = await hr.get('/hr/reports/compliance.pdf?from=2026-01-01&to=2026-03-31');
+    const text = await pdfFlowedText(res.rawPayload);
+    expect(text).toContain('Audit log verification FAILED');
+    expect(text).toContain(`event ${extension!.seq}: content does not match its hash`);
+    expect(text).not.toContain('Audit log verified: intact');
+  });
+
   it('shows the reports page again with each wrong date linked to its field', async () => {
     const res = await hr.get('/hr/reports/compliance.pdf?from=2026-02-30&to=2026-03-31&department=');
     expect(res.statusCode).toBe(400);
