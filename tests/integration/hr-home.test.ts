@@ -48,13 +48,27 @@ beforeAll(async () => {
     assignment(sales[4]!, 'completed', { expiresAt: inDays(-3) }), // already expired: not "expiring"
     assignment(eng[3]!, 'in-progress', { cycleNo: 1 }),
     assignment(eng[4]!, 'in-progress', { cycleNo: 2 }),
+    // The refresher cycle is open: the summary forgot the expiry, the completed cycle has it.
+    assignment(eng[5]!, 'due-soon', { cycleNo: 2 }),
+    // Renewed already: the old certificate's expiry is no longer HR's problem.
+    assignment(sales[5]!, 'completed', { cycleNo: 2, expiresAt: inDays(360) }),
   ]);
+  const completed = (u: UserDoc, n: number, expiresInDays: number) =>
+    buildCycle(u, n, { completedAt: inDays(expiresInDays - 365), expiresAt: inDays(expiresInDays) });
   await Cycle.insertMany([
     // Used every attempt in the current cycle and waits for HR's decision.
     buildCycle(eng[3]!, 1, { exhaustedAt: inDays(-1), passedAt: null }),
     // An old cycle's exhaustion does not count once a later cycle is current.
     buildCycle(eng[4]!, 1, { exhaustedAt: inDays(-200), passedAt: null }),
     buildCycle(eng[4]!, 2),
+    completed(sales[2]!, 1, 10),
+    completed(eng[2]!, 1, 29),
+    completed(sales[3]!, 1, 45),
+    completed(sales[4]!, 1, -3),
+    completed(eng[5]!, 1, 5),
+    buildCycle(eng[5]!, 2),
+    completed(sales[5]!, 1, 7),
+    completed(sales[5]!, 2, 360),
   ]);
   await PolicyFeedback.insertMany([
     feedback(sales[0]!, 1, 'open'),
@@ -104,7 +118,11 @@ describe('HR home: what needs me today', () => {
     expect(fb.n).toBe(2);
     expect(fb.hrefs).toContain('/hr/feedback?status=open');
     const expiring = item(html, 'needs-expiring');
-    expect(expiring.n).toBe(2);
+    expect(expiring.n).toBe(3);
+    expect(expiring.text).toContain(eng[5]!.name);
+    expect(expiring.text).not.toContain(sales[5]!.name);
+    expect(expiring.text).not.toContain(sales[3]!.name);
+    expect(expiring.hrefs).toContain(`/hr/employees/${eng[5]!._id}`);
     expect(expiring.hrefs.length).toBeGreaterThan(0);
     for (const href of [...fb.hrefs, ...expiring.hrefs, ...item(html, 'needs-overdue').hrefs])
       expect((await hr.get(href)).statusCode, href).toBe(200);
