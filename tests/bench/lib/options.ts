@@ -103,7 +103,7 @@ export function planFromArgs(argv: string[]): BenchPlan {
     auditSizes: quick ? [500, 5000] : [1000, 20_000],
     itemStatsSizes: quick ? [1000, 10_000] : [10_000, 100_000],
     refresherSizes: quick ? [1000, 10_000] : [10_000, 100_000],
-    backupSizes: quick ? [1000, 10_000] : [10_000, 100_000],
+    backupSizes: values.sizes ? sweepSizes : quick ? [1000, 10_000] : [10_000, 100_000],
     bulkSizes: values.sizes ? sweepSizes : quick ? [1000] : [10_000],
     logLevel: values['log-level'] ?? 'info',
   };

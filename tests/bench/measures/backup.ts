@@ -68,9 +68,13 @@ export async function backupAt(ctx: BenchContext, employees: number): Promise<Ba
     });
     ctx.log(`  generated ${employees} employees in ${(org.ms / 1000).toFixed(1)} s; backing up…`);
     const backup = await runChild({ mode: 'backup', mongoUri: ctx.mongoUri, dbName: source, file });
-    ctx.log(`  backup: ${(backup.ms / 1000).toFixed(1)} s, ${backup.documents} documents; restoring…`);
+    ctx.log(
+      `  backup: ${(backup.ms / 1000).toFixed(1)} s (raw read alone ${(backup.baselineMs / 1000).toFixed(1)} s), ${backup.documents} documents, peak RSS ${Math.round(backup.peakMb)} MB (${Math.round(backup.rssBeforeMb)} MB connected); restoring…`,
+    );
     const restore = await runChild({ mode: 'restore', mongoUri: ctx.mongoUri, dbName: target, file });
-    ctx.log(`  restore: ${(restore.ms / 1000).toFixed(1)} s`);
+    ctx.log(
+      `  restore: ${(restore.ms / 1000).toFixed(1)} s (checksum pass alone ${(restore.baselineMs / 1000).toFixed(1)} s), peak RSS ${Math.round(restore.peakMb)} MB`,
+    );
     return { employees, documents: backup.documents, backup, restore };
   } finally {
     await db.conn.dropDatabase().catch(() => {});

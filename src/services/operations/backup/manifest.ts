@@ -42,6 +42,8 @@ function isCollection(v: unknown): v is ManifestCollection {
   return (
     isRecord(v) &&
     typeof v.name === 'string' &&
+    // The app's own collection names: never a system collection, never a path.
+    /^[a-z][a-z0-9_]{0,99}$/.test(v.name) &&
     v.entry === entryName(v.name) &&
     Number.isSafeInteger(v.count) &&
     Number.isSafeInteger(v.bytes) &&
