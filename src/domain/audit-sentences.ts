@@ -29,7 +29,12 @@ export interface AuditSentence {
   link: SentenceLink | null;
 }
 
-type Phrase = (e: AuditFacts) => AuditSentence;
+/** Names the log stores only as ids, looked up by the caller (the course files). */
+export interface SentenceNames {
+  lessonTitle?(courseId: string, lessonId: string): string | undefined;
+}
+
+type Phrase = (e: AuditFacts, names: SentenceNames) => AuditSentence;
 
 // Detail readers: a detail of an unexpected type reads as absent, never as "undefined".
 const str = (e: AuditFacts, key: string): string => {
@@ -199,7 +204,10 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
   ),
   'scorm.export': say((e) => `SCORM package downloaded (${str(e, 'format') || 'SCORM'})`),
   // Learning
-  'lesson.viewed': plain('Read a lesson'),
+  'lesson.viewed': (e, names) => {
+    const title = names.lessonTitle?.(str(e, 'courseId'), str(e, 'lessonId'));
+    return { text: title ? `Read the lesson “${title}”` : 'Read a lesson', link: null };
+  },
   'feedback.submitted': withLink(
     (e) =>
       str(e, 'kind') === 'question' ? 'Asked a question about a lesson' : 'Suggested a change to a lesson',
@@ -256,9 +264,9 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
 };
 
 /** The sentence for one stored event; an action without an entry reads neutrally (never its code). */
-export function auditSentence(event: AuditFacts): AuditSentence {
+export function auditSentence(event: AuditFacts, names: SentenceNames = {}): AuditSentence {
   const phrase = AUDIT_SENTENCES[event.action];
-  return phrase ? phrase(event) : { text: 'Something was recorded', link: null };
+  return phrase ? phrase(event, names) : { text: 'Something was recorded', link: null };
 }
 
 const REMINDER_SENTENCES: Record<string, string> = {

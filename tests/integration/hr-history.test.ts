@@ -64,6 +64,8 @@ describe('readable history', () => {
     expect(text).toMatch(/Attested policy version \d+/);
     expect(text).toContain('Certificate issued');
     expect(text).toContain('Completed the training');
+    const firstLesson = t.app.courses.get(COURSE_ID)!.lessons[0]!;
+    expect(text).toContain(`Read the lesson “${firstLesson.title}”`);
     expect(text).toContain('Reminder sent: overdue');
     expect(text).toContain('Details changed: department, manager');
     expect(text).toContain(`by ${hrUser.name}`);

@@ -33,19 +33,23 @@ async function actorNames(models: Models, events: readonly AuditEventDoc[]): Pro
 /** Audit events and recorded reminders as one readable list, newest first. */
 export async function historyTimeline(
   models: Models,
-  courses: ReadonlyMap<string, Pick<Course, 'title'>>,
+  courses: ReadonlyMap<string, Pick<Course, 'title' | 'lessons'>>,
   input: { events: readonly AuditEventDoc[]; reminders: readonly ReminderDoc[] },
 ): Promise<HistoryEntry[]> {
-  const names = await actorNames(models, input.events);
+  const actors = await actorNames(models, input.events);
+  const names = {
+    lessonTitle: (courseId: string, lessonId: string) =>
+      courses.get(courseId)?.lessons.find((l) => l.id === lessonId)?.title,
+  };
   const titleOf = (courseId: unknown) =>
     typeof courseId === 'string' ? (courses.get(courseId)?.title ?? null) : null;
   const fromEvents = input.events.map((e): HistoryEntry => {
-    const sentence = auditSentence(e);
+    const sentence = auditSentence(e, names);
     return {
       at: e.at,
       ...sentence,
       courseTitle: titleOf(e.details?.courseId),
-      by: e.actorId && e.actorId !== e.subjectId ? (names.get(e.actorId) ?? null) : null,
+      by: e.actorId && e.actorId !== e.subjectId ? (actors.get(e.actorId) ?? null) : null,
       code: {
         action: e.action,
         targetType: e.targetType,

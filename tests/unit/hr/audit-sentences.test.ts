@@ -125,6 +125,13 @@ describe('audit sentences', () => {
       ).text,
     ).toBe('Due date moved from 1 March 2027 to 15 March 2027: “Leave”');
     expect(reminderSentence('overdue')).toBe('Reminder sent: overdue');
+    const lesson = facts('lesson.viewed', { courseId: 'c', lessonId: 'think' });
+    expect(
+      auditSentence(lesson, {
+        lessonTitle: (c, l) => (c === 'c' && l === 'think' ? 'Think first' : undefined),
+      }).text,
+    ).toBe('Read the lesson “Think first”');
+    expect(auditSentence(lesson).text).toBe('Read a lesson');
   });
 
   it('says something readable for an action it does not know, without the code', () => {
