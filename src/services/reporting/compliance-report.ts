@@ -24,15 +24,6 @@ type Person = Pick<
   'userId' | 'courseId' | 'name' | 'email' | 'department' | 'assignedAt' | 'cycleNo'
 >;
 
-/**
- * Departments of the people with an active assignment: the report form's choices. One distinct
- * over the assignments (a scan on FerretDB, about a second at 100k; the reports page is rare).
- */
-export async function reportDepartments(ctx: Pick<ServiceContext, 'models'>): Promise<string[]> {
-  const names: string[] = await ctx.models.Assignment.distinct('department', { active: true });
-  return names.filter(Boolean).sort((a, b) => a.localeCompare(b));
-}
-
 /** Active assignments started before the period ended, in the department when one is asked for. */
 async function assignedPeople(models: Models, end: Date, department: string | null): Promise<Person[]> {
   const people = await models.Assignment.find(

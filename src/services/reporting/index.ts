@@ -1,4 +1,4 @@
-import { complianceReportPdf, reportDepartments } from './compliance-report.js';
+import { complianceReportPdf } from './compliance-report.js';
 import { dashboard, refreshDashboard } from './dashboard.js';
 import { exportStatusCsv } from './export.js';
 import { listFeedback, markFeedbackHandled } from './feedback.js';
@@ -18,7 +18,6 @@ export const reportingCommands = {
   recomputeSummaries,
   exportStatusCsv,
   complianceReportPdf,
-  reportDepartments,
   employeeHistory,
   employeeHistoryCsv,
   needsMe,

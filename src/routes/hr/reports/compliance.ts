@@ -29,7 +29,7 @@ const complianceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const q = request.query;
       const parsed = parseReportPeriod(q, now);
       if (!parsed.ok) {
-        const departments = await app.services.reporting.reportDepartments();
+        const departments = await app.services.people.departmentNames({ now });
         const values = { from: q.from ?? '', to: q.to ?? '', department: q.department ?? '' };
         return reply.code(400).viewAsync('hr/reports/index', {
           courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),

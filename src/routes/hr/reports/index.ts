@@ -12,7 +12,7 @@ const ExportQuery = Type.Object(FilterQueryProps, { additionalProperties: false 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/hr/reports', { config: { access: HR_ROLES } }, async (_request, reply) => {
     const now = app.clock.now();
-    const departments = await app.services.reporting.reportDepartments();
+    const departments = await app.services.people.departmentNames({ now });
     return reply.viewAsync('hr/reports/index', {
       courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),
       compliance: complianceFormView(defaultComplianceValues(now), departments, now),
