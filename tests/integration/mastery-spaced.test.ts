@@ -335,9 +335,7 @@ describe("HR's spaced refresher setting", () => {
     expect((await hr.post(settingsUrl, form('3'), settingsUrl)).statusCode).toBe(303);
     const stored = await t.app.db.models.CourseSettings.findById(COURSE_ID).lean();
     expect(stored!.spacedEveryMonths).toBe(3);
-    expect((await hr.get(settingsUrl)).body).toContain(
-      'name="spacedEveryMonths" type="number" value="3"',
-    );
+    expect((await hr.get(settingsUrl)).body).toContain('name="spacedEveryMonths" type="number" value="3"');
 
     const learner = await completedLearner(course.clauses[1]!.id);
     await sweep('2026-04-10T06:00:00Z');

@@ -55,7 +55,9 @@ describe('SCORM export for HR', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('name="format" value="scorm12"');
     expect(page.body).toContain('name="format" value="scorm2004"');
-    expect(page.body).toContain('id="download-fail-incomplete" name="failStatus" type="radio" value="incomplete"');
+    expect(page.body).toContain(
+      'id="download-fail-incomplete" name="failStatus" type="radio" value="incomplete"',
+    );
   });
 
   it('serves the preview player, the package files from memory and scorm-again, same origin', async () => {
