@@ -11,6 +11,12 @@ export interface AuditFields {
   targetId: string;
   subjectId: string | null;
   details: Record<string, unknown>;
+  /**
+   * sha256(salt ‖ canonicalJson(personal)) of the event's personal part (domain/audit-personal.ts),
+   * absent on events without one and on events written before commitments: `canonicalJson` leaves an
+   * absent field out, so their hashes are what they always were.
+   */
+  personalDigest?: string;
 }
 
 /** JSON with object keys sorted at every depth, so the hash does not depend on key order in storage. */
@@ -26,6 +32,15 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/**
+ * The commitment to an event's personal part. The random per-event salt makes the digest useless for
+ * guessing (an IP address has few enough values to try them all otherwise); deleting the personal
+ * part and the salt leaves a digest that proves nothing about the person and still links the chain.
+ */
+export function personalDigest(salt: string, personal: Record<string, unknown>): string {
+  return createHash('sha256').update(salt).update(canonicalJson(personal)).digest('hex');
+}
+
 /** Each event's hash covers its own fields and the previous event's hash: editing, deleting or reordering breaks the chain. */
 export function auditHash(prevHash: string, fields: AuditFields): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(fields)).digest('hex');
@@ -36,7 +51,19 @@ export interface ChainBreak {
   reason: string;
 }
 
-export type ChainedEvent = AuditFields & { prevHash: string; hash: string };
+/** A stored event: its hashed fields, its links, and its personal part and salt until they are erased. */
+export type ChainedEvent = AuditFields & {
+  prevHash: string;
+  hash: string;
+  personal?: Record<string, unknown> | null;
+  salt?: string | null;
+};
+
+/** Whether a personal part still held matches the digest the hash covers (an erased one has nothing to check). */
+function personalMatches(e: ChainedEvent): boolean {
+  if (e.personal == null) return true;
+  return typeof e.salt === 'string' && e.personalDigest === personalDigest(e.salt, e.personal);
+}
 
 /**
  * Checks events one at a time, in sequence order, so a caller can stream a long log through it
@@ -58,9 +85,11 @@ export function chainChecker(start: { seq: number; hash: string } = { seq: 0, ha
       } else if (e.prevHash !== prev) {
         broken = { seq: e.seq, reason: 'does not link to the previous event' };
       } else {
-        const { prevHash: _p, hash: _h, ...fields } = e;
+        const { prevHash: _p, hash: _h, personal: _pd, salt: _s, ...fields } = e;
         if (auditHash(prev, fields) !== e.hash)
           broken = { seq: e.seq, reason: 'content does not match its hash' };
+        else if (!personalMatches(e))
+          broken = { seq: e.seq, reason: 'personal data does not match its commitment' };
       }
       if (!broken) {
         prev = e.hash;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * How long personal data is kept, and what has expired at `now`. Pure: the settings document, the
  * people and the clock come in; dates and decisions go out. The nightly retention run
@@ -134,4 +136,31 @@ export function withRetentionDefaults(
     if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) out[key] = v;
   }
   return out;
+}
+
+/**
+ * The `leftAt` write that goes with a change of the active flag: the day someone is deactivated
+ * (by HR, a CSV import or SCIM) starts the records period; reactivating them clears it.
+ */
+export function leftAtChange(wasActive: boolean, isActive: boolean, now: Date): { leftAt?: Date | null } {
+  if (wasActive && !isActive) return { leftAt: now };
+  if (!wasActive && isActive) return { leftAt: null };
+  return {};
+}
+
+/**
+ * Whether a session started before `cutoff`. Sessions do not roll (plugins/security.ts), so one
+ * started `maxAgeMs` before it expires.
+ */
+export function sessionStartedBefore(session: { expiresAt: Date; maxAgeMs: number }, cutoff: Date): boolean {
+  return session.expiresAt.getTime() - session.maxAgeMs < cutoff.getTime();
+}
+
+/**
+ * The stable pseudonym an erased person's records carry: derived from their id (already in every
+ * record), so it adds nothing about them and stays the same if the erasure runs again.
+ */
+export function pseudonymFor(userId: string): { name: string; email: string } {
+  const tag = createHash('sha256').update(userId).digest('hex').slice(0, 10);
+  return { name: `Erased person ${tag}`, email: `erased-${tag}@erased.invalid` };
 }

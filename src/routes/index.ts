@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import organisationRoutes from './admin/organisation.js';
+import retentionRoutes from './admin/retention.js';
 import ssoAdminRoutes from './admin/sso.js';
 import authRoutes from './auth/index.js';
 import oidcRoutes from './auth/oidc.js';
@@ -47,5 +48,6 @@ export default async function routes(app: FastifyInstance) {
   await app.register(scormRoutes);
   await app.register(organisationRoutes);
   await app.register(ssoAdminRoutes);
+  await app.register(retentionRoutes);
   await app.register(scimRoutes, { prefix: '/scim/v2' });
 }

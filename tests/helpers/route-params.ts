@@ -433,6 +433,8 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/admin/sso/mapping': {},
   '/admin/sso/password': {},
   '/admin/sso/test': {},
+  // Retention and personal data (#25): admin only.
+  '/admin/retention': {},
   '/admin/organisation/preview/:id': { params: orgDraft },
   '/admin/organisation/preview/:id/logo': { params: orgDraft },
   '/admin/organisation/preview/:id/brand.css': { params: orgDraft },

@@ -287,7 +287,9 @@ describe('extensions, retirement, inactive people, renewals', () => {
       action: 'assignment.extended',
       subjectId: erinId,
     }).lean();
-    expect(event?.details).toMatchObject({ reason: 'Parental leave', courseId: COURSE_ID });
+    expect(event?.details).toMatchObject({ courseId: COURSE_ID });
+    // HR's reason is about one person: in the event's erasable personal part (issue #25).
+    expect(event?.personal).toEqual({ reason: 'Parental leave' });
   });
 
   it('sends nothing to inactive people or for a retired course', async () => {

@@ -128,7 +128,9 @@ describe('revoking', () => {
     const events = await revocationEvents(avaCode);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorId: hrUser.id, subjectId: ava.id, targetType: 'certificate' });
-    expect(events[0]!.details).toMatchObject({ reason: REASON, courseId: COURSE_ID, retakeCycleNo: 2 });
+    expect(events[0]!.details).toMatchObject({ courseId: COURSE_ID, retakeCycleNo: 2 });
+    // HR's reason is about one person: in the event's erasable personal part (issue #25).
+    expect(events[0]!.personal).toEqual({ reason: REASON });
     expect((await verifyAuditChain(t.app.db.models)).ok).toBe(true);
   });
 

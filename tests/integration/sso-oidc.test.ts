@@ -191,7 +191,8 @@ describe('OpenID Connect sign-in against a real provider', () => {
       targetId: twice._id,
     }).lean();
     expect(links.length).toBeGreaterThanOrEqual(1);
-    for (const l of links) expect(l.details).toEqual({ subject: `${op.issuer}|sub-twice` });
+    // The provider's id for the person is personal data: in the event's erasable part (issue #25).
+    for (const l of links) expect(l.personal).toEqual({ subject: `${op.issuer}|sub-twice` });
   });
 
   it('links the subject through the people service: audited, one subject per person', async () => {
@@ -202,7 +203,7 @@ describe('OpenID Connect sign-in against a real provider', () => {
         targetId: user._id,
       }).lean();
       expect(linked).toHaveLength(1);
-      expect(linked[0]!.details).toMatchObject({ subject: user.ssoSubject });
+      expect(linked[0]!.personal).toMatchObject({ subject: user.ssoSubject });
     }
     const people = t.app.services.people;
     const hr = (await t.app.db.models.User.findOne({ email: 'hr@demo.test' }).lean())!;

@@ -18,6 +18,16 @@ export interface AuditEventDoc {
   /** Person the event concerns, so per-person history can find it. */
   subjectId: string | null;
   details: Record<string, unknown>;
+  /**
+   * The event's personal data (domain/audit-personal.ts), outside the hash: the hash covers
+   * `personalDigest` = sha256(salt ‖ canonicalJson(personal)). Erasure deletes `personal` and `salt`
+   * and sets `personalErasedAt`; the digest stays, so the chain still verifies. All absent on events
+   * without personal data and on events written before commitments.
+   */
+  personal?: Record<string, unknown> | null;
+  salt?: string | null;
+  personalDigest?: string;
+  personalErasedAt?: Date | null;
   prevHash: string;
   hash: string;
 }
@@ -33,6 +43,10 @@ export const auditEventSchema = new Schema<AuditEventDoc>(
     targetId: { type: String, required: true },
     subjectId: { type: String, default: null },
     details: { type: Schema.Types.Mixed, default: {} },
+    personal: { type: Schema.Types.Mixed },
+    salt: { type: String },
+    personalDigest: { type: String },
+    personalErasedAt: { type: Date },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
   },

@@ -49,6 +49,8 @@ export interface AttemptDoc {
   purpose?: AttemptPurpose;
   /** Clause ids the draw was limited to (a refresher's study clauses, a pretest's clauses). */
   scope?: string[] | null;
+  /** When the retention rule (or an erasure) removed `answers`. */
+  answersErasedAt?: Date | null;
 }
 
 export type AttemptPurpose = 'quiz' | 'pretest';
@@ -71,6 +73,7 @@ export const attemptSchema = new Schema<AttemptDoc>(
     status: { type: String, default: 'open' },
     purpose: { type: String, default: 'quiz' },
     scope: { type: [String], default: null },
+    answersErasedAt: { type: Date },
   },
   { collection: 'quiz_attempts', versionKey: false, minimize: false },
 );
@@ -101,6 +104,8 @@ export interface AttemptResultDoc {
   timedOut: boolean;
   /** Copied from the attempt; absent = 'quiz'. */
   purpose?: AttemptPurpose;
+  /** When the retention rule (or an erasure) removed `answers`; the score and per-question points stay. */
+  answersErasedAt?: Date | null;
 }
 
 export const attemptResultSchema = new Schema<AttemptResultDoc>(
@@ -122,6 +127,7 @@ export const attemptResultSchema = new Schema<AttemptResultDoc>(
     receivedAt: { type: Date, required: true },
     timedOut: { type: Boolean, default: false },
     purpose: { type: String, default: 'quiz' },
+    answersErasedAt: { type: Date },
   },
   { collection: 'quiz_attempt_results', versionKey: false, minimize: false },
 );

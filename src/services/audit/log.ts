@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { isDuplicateKey } from '../../db/connection.js';
 import { auditEventId } from '../../db/keys.js';
 import type { AuditAnchorDoc } from '../../db/models/audit-event.js';
 import type { Models } from '../../db/models/index.js';
 import { type AnchorSigner, anchorHour, anchorSigner, parseSigningKey } from '../../domain/audit-anchor.js';
-import { type AuditFields, auditHash, GENESIS_HASH } from '../../domain/audit-chain.js';
+import { type AuditFields, auditHash, GENESIS_HASH, personalDigest } from '../../domain/audit-chain.js';
+import { splitPersonal } from '../../domain/audit-personal.js';
 
 export interface AuditInput {
   actorId: string | null;
@@ -12,6 +14,11 @@ export interface AuditInput {
   targetId: string;
   subjectId?: string | null;
   details?: Record<string, unknown>;
+  /**
+   * Personal data to keep outside the hash (committed to by a salted digest). Detail keys in the
+   * inventory (domain/audit-personal.ts: ip, e-mail, names, …) are moved here on their own.
+   */
+  personal?: Record<string, unknown>;
 }
 
 export interface AuditLog {
@@ -40,6 +47,8 @@ export type ChainEnd = { seq: number; hash: string };
 
 /** The stored event that follows `end` in the chain: the next sequence number, linked by hash. */
 export function chainedEvent(end: ChainEnd, input: AuditInput, at: Date) {
+  const { details, personal } = splitPersonal(input.action, input.details ?? {}, input.personal);
+  const salt = personal ? randomBytes(16).toString('hex') : undefined;
   const fields: AuditFields = {
     seq: end.seq + 1,
     at,
@@ -48,10 +57,18 @@ export function chainedEvent(end: ChainEnd, input: AuditInput, at: Date) {
     targetType: input.targetType,
     targetId: input.targetId,
     subjectId: input.subjectId ?? null,
-    details: input.details ?? {},
+    details,
+    ...(personal && salt ? { personalDigest: personalDigest(salt, personal) } : {}),
   };
   const { seq, ...rest } = fields;
-  return { _id: auditEventId(seq), seq, ...rest, prevHash: end.hash, hash: auditHash(end.hash, fields) };
+  return {
+    _id: auditEventId(seq),
+    seq,
+    ...rest,
+    ...(personal ? { personal, salt } : {}),
+    prevHash: end.hash,
+    hash: auditHash(end.hash, fields),
+  };
 }
 
 /**

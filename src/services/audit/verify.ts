@@ -47,6 +47,8 @@ export function toChainedEvent(doc: AuditEventDoc): ChainedEvent {
     targetId: doc.targetId,
     subjectId: doc.subjectId,
     details: doc.details ?? {},
+    ...(doc.personalDigest ? { personalDigest: doc.personalDigest } : {}),
+    ...(doc.personal ? { personal: doc.personal, salt: doc.salt ?? null } : {}),
     prevHash: doc.prevHash,
     hash: doc.hash,
   };

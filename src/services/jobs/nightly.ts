@@ -24,6 +24,7 @@ import type { ServiceContext } from '../context.js';
 import { pruneUsedCodes } from '../identity/sso/used-codes.js';
 import { RecentEvents, repairClauseMemories } from '../learning/mastery-repair.js';
 import { currentProfile } from '../organisation/profile.js';
+import { applyRetention, type RetentionReport } from '../privacy/retention.js';
 import { CourseItemTallies, storeItemStats } from '../reporting/item-stats.js';
 import { storeMasterySnapshots } from '../reporting/knowledge.js';
 import { readStoredLists } from '../reporting/lists.js';
@@ -56,6 +57,8 @@ export interface NightlyReport {
   /** The hour this run anchored the audit chain for (null: a sweep anchored this hour already). */
   auditAnchor: { hour: string; seq: number } | null;
   digestsSent: number;
+  /** The retention rules applied this run (services/privacy/retention.ts); null when the day had run. */
+  retention: RetentionReport | null;
   ms: number;
 }
 
@@ -86,6 +89,8 @@ interface PeoplePass {
 /**
  * The nightly job at `now`: the slow, slow-moving work the 15-minute sweep must not do at scale,
  * once per UTC day (a day marker, inserted first, makes exactly one run do it, across instances).
+ *  - first, the retention rules (services/privacy/retention.ts): leavers past the records period
+ *    pseudonymised, old quiz answers, sessions and outbox mails removed, one audit event;
  *  - the clause report: one pass over quiz results and example answers into the summaries;
  *  - item statistics, counted in the same pass over the quiz results, into a document per
  *    question (reporting/item-stats.ts), for HR's page on how each question performs;
@@ -123,6 +128,7 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
     ssoCodesPruned: 0,
     auditAnchor: null,
     digestsSent: 0,
+    retention: null,
     ms: 0,
   };
   if (!(await claim(models, 'nightly', day, now))) {
@@ -130,6 +136,8 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
     return report;
   }
   report.ran = true;
+  // First: everything read below (people, action lists) then sees leavers already pseudonymised.
+  report.retention = await applyRetention(ctx, { now });
 
   // Reads.
   const settings = await loadAllSettings(models, ctx.courses, now);

@@ -6,6 +6,7 @@ import { type NewUser, usersRepository } from '../../db/repositories/users.js';
 import { sessionsRepository } from '../../db/session-store.js';
 import type { PlannedPerson } from '../../domain/people-csv.js';
 import { type CopiedPersonField, personCopy, personCopyChanged } from '../../domain/person-copy.js';
+import { leftAtChange } from '../../domain/retention.js';
 import type { Role } from '../../domain/roles.js';
 import { type AssignPerson, activeRules, applyRulesTo } from '../assignments/assignments.js';
 import type { ServiceContext } from '../context.js';
@@ -142,7 +143,11 @@ export async function changePerson(
     region: changes.region === undefined ? (before.region ?? null) : changes.region,
     externalId: changes.externalId === undefined ? (before.externalId ?? null) : changes.externalId,
   };
-  const after = await usersRepository(ctx.models).update(userId, toUserFields(full));
+  const after = await usersRepository(ctx.models).update(userId, {
+    ...toUserFields(full),
+    // The records retention period runs from the day someone leaves (domain/retention.ts).
+    ...leftAtChange(before.active, full.active, now),
+  });
   if (!after) return null;
   peopleDirectory(ctx.models).put(after);
 

@@ -1,5 +1,6 @@
 import { erasePerson, erasureDutyFor } from './erase.js';
-import { loadRetentionSettings } from './settings.js';
+import { applyRetention } from './retention.js';
+import { loadRetentionSettings, retentionPage, saveRetentionSettings } from './settings.js';
 
 /**
  * The privacy area's commands, bound in services/index.ts: retention settings, erasure (on request
@@ -9,4 +10,7 @@ export const privacyCommands = {
   loadRetentionSettings,
   erasureDutyFor,
   erasePerson,
+  applyRetention,
+  saveRetentionSettings,
+  retentionPage,
 };

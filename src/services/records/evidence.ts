@@ -279,6 +279,10 @@ function eventEvidence(e: AuditEventDoc, aboutOpenAttempt: boolean) {
     targetType: e.targetType,
     targetId: e.targetId,
     ...eventDetails(e.details, aboutOpenAttempt),
+    // The hash covers the digest of the personal part; with the part and its salt an auditor can
+    // recompute both. After erasure only the digest is left, and the link still checks.
+    ...(e.personalDigest ? { personalDigest: e.personalDigest } : {}),
+    ...(e.personal ? { personal: e.personal, salt: e.salt } : {}),
     prevHash: e.prevHash,
     hash: e.hash,
   };

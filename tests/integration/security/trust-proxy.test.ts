@@ -34,7 +34,8 @@ async function addressRecordedFor(config: Partial<Config>, remoteAddress: string
     action: 'login.success',
     actorId: user._id,
   }).lean();
-  return String((event?.details as { ip?: string } | undefined)?.ip);
+  // The address is personal data: in the event's erasable part (issue #25).
+  return String((event?.personal as { ip?: string } | undefined)?.ip);
 }
 
 describe('TRUST_PROXY decides who may set the client address', () => {

@@ -1,0 +1,150 @@
+import { driverCollection } from '../../db/driver-collection.js';
+import { RETENTION_SETTINGS_ID, type RetentionLastRun } from '../../db/models/privacy.js';
+import type { SessionDoc } from '../../db/models/session.js';
+import type { UserDoc } from '../../db/models/user.js';
+import { sessionsRepository } from '../../db/session-store.js';
+import {
+  type RetentionCutoffs,
+  type RetentionRule,
+  type RetentionSettings,
+  retentionCutoffs,
+  sessionStartedBefore,
+} from '../../domain/retention.js';
+import type { ServiceContext } from '../context.js';
+import { erasePersonNow } from './erase-steps.js';
+import { loadRetentionSettings } from './settings.js';
+
+/** What one retention run did: documents changed or deleted per rule and collection. */
+export interface RetentionReport {
+  settings: RetentionSettings;
+  /** Inactive people without a leaving day, given the day they were last changed. */
+  leftAtBackfilled: number;
+  /** Leavers pseudonymised because the records period ran out. */
+  erased: number;
+  rules: Record<RetentionRule, Record<string, number>>;
+  /** The `retention.applied` audit event's sequence number. */
+  auditSeq: number;
+  ms: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * People deactivated before `leftAt` existed (or created inactive) have none: the last change to
+ * their record is the best day known, and the period runs from it. One query, and only once each.
+ */
+async function backfillLeftAt(ctx: ServiceContext): Promise<number> {
+  const users = driverCollection(ctx.models.User);
+  const cursor = users.find<Pick<UserDoc, '_id' | 'updatedAt'>>(
+    { active: false, leftAt: null },
+    { projection: { updatedAt: 1 } },
+  );
+  let n = 0;
+  for await (const u of cursor) {
+    await users.updateOne({ _id: u._id }, { $set: { leftAt: u.updatedAt } });
+    n += 1;
+  }
+  return n;
+}
+
+/** Leavers past the records period, pseudonymised one by one (each erasure writes its own audit event). */
+async function eraseExpiredLeavers(ctx: ServiceContext, cut: RetentionCutoffs, now: Date) {
+  const expired = await ctx.models.User.find(
+    { active: false, erasedAt: null, leftAt: { $ne: null, $lte: cut.leftBefore } },
+    { _id: 1 },
+  ).lean<Pick<UserDoc, '_id'>[]>();
+  const totals: Record<string, number> = {};
+  for (const { _id } of expired) {
+    const { counts } = await erasePersonNow(ctx, { userId: _id, actorId: null, reason: 'retention', now });
+    for (const [k, v] of Object.entries(counts)) totals[k] = (totals[k] ?? 0) + v;
+  }
+  return { erased: expired.length, totals };
+}
+
+/** Quiz answers submitted before the cutoff: removed; the score and per-question points stay. */
+async function eraseOldAnswers(ctx: ServiceContext, cut: RetentionCutoffs, now: Date) {
+  const { models } = ctx;
+  const results = await models.AttemptResult.updateMany(
+    { submittedAt: { $lt: cut.answersBefore }, answersErasedAt: { $exists: false } },
+    { $set: { answers: {}, answersErasedAt: now } },
+  );
+  const attempts = await models.Attempt.updateMany(
+    { status: 'graded', startedAt: { $lt: cut.answersBefore }, answersErasedAt: { $exists: false } },
+    { $set: { answers: {}, answersErasedAt: now } },
+  );
+  return { quiz_attempt_results: results.modifiedCount, quiz_attempts: attempts.modifiedCount };
+}
+
+/** Sessions started before the cutoff (sessions do not roll: started = expiry − max age). */
+async function deleteOldSessions(ctx: ServiceContext, cut: RetentionCutoffs, now: Date) {
+  const sessions = driverCollection(ctx.models.Session);
+  const cursor = sessions.find<Pick<SessionDoc, '_id' | 'expiresAt' | 'data'>>(
+    {},
+    { projection: { expiresAt: 1, 'data.cookie.originalMaxAge': 1 } },
+  );
+  const old: string[] = [];
+  for await (const s of cursor) {
+    const maxAge = (s.data as { cookie?: { originalMaxAge?: unknown } })?.cookie?.originalMaxAge;
+    const maxAgeMs = typeof maxAge === 'number' ? maxAge : DAY_MS;
+    if (sessionStartedBefore({ expiresAt: s.expiresAt, maxAgeMs }, cut.sessionsBefore)) old.push(s._id);
+  }
+  let deleted = 0;
+  for (let i = 0; i < old.length; i += 500)
+    deleted += (await sessions.deleteMany({ _id: { $in: old.slice(i, i + 500) } })).deletedCount;
+  // Expired ones go too (the nightly did this before retention settings existed).
+  await sessionsRepository(ctx.models).deleteExpired(now);
+  return { sessions: deleted };
+}
+
+/**
+ * Applies every retention rule at `now` (the nightly job calls it once a day): backfills leaving
+ * days, pseudonymises leavers past the records period, removes old quiz answers, deletes old sessions
+ * and outbox mails, then writes one `retention.applied` audit event with the counts and the
+ * settings applied, and no personal data.
+ */
+export async function applyRetention(ctx: ServiceContext, input: { now: Date }): Promise<RetentionReport> {
+  const started = Date.now();
+  const { now } = input;
+  const settings = await loadRetentionSettings(ctx);
+  const cut = retentionCutoffs(settings, now);
+  const leftAtBackfilled = await backfillLeftAt(ctx);
+  const leavers = await eraseExpiredLeavers(ctx, cut, now);
+  const rules: RetentionReport['rules'] = {
+    'records-after-leaving': leavers.totals,
+    'quiz-answers': await eraseOldAnswers(ctx, cut, now),
+    sessions: await deleteOldSessions(ctx, cut, now),
+    outbox: {
+      outbox: (await ctx.models.Outbox.deleteMany({ createdAt: { $lt: cut.outboxBefore } })).deletedCount,
+    },
+  };
+  const auditSeq = await ctx.audit.append(
+    {
+      actorId: null,
+      action: 'retention.applied',
+      targetType: 'retention',
+      targetId: 'retention',
+      subjectId: null,
+      details: {
+        settings: { ...settings },
+        cutoffs: { ...cut },
+        leftAtBackfilled,
+        peopleErased: leavers.erased,
+        rules,
+      },
+    },
+    now,
+  );
+  const lastRun: RetentionLastRun = {
+    at: now,
+    peopleErased: leavers.erased,
+    answersRemoved: rules['quiz-answers'].quiz_attempt_results ?? 0,
+    sessionsDeleted: rules.sessions.sessions ?? 0,
+    outboxDeleted: rules.outbox.outbox ?? 0,
+  };
+  await ctx.models.RetentionSettings.updateOne(
+    { _id: RETENTION_SETTINGS_ID },
+    { $set: { lastRun } },
+    { upsert: true },
+  );
+  return { settings, leftAtBackfilled, erased: leavers.erased, rules, auditSeq, ms: Date.now() - started };
+}
