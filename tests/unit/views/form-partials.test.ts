@@ -110,3 +110,47 @@ describe('the shared form partials', () => {
     expect(area.querySelector('textarea')?.getAttribute('aria-describedby')).toBe('reason-error');
   });
 });
+
+describe('public/js/forms.js on a conditional reveal', () => {
+  it('adds aria-controls, keeps each panel’s hidden state and a checkbox’s aria-expanded in step', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const script = await readFile(new URL('../../../public/js/forms.js', import.meta.url), 'utf8');
+    const html = [
+      eta.render('/partials/form/radios', {
+        name: 'kind',
+        legend: 'Kind',
+        items: [
+          { value: 'a', label: 'A', checked: true },
+          { value: 'b', label: 'B', conditional: '<p>More about B</p>' },
+        ],
+      }),
+      eta.render('/partials/form/checkboxes', {
+        name: 'extra',
+        legend: 'Extra',
+        items: [{ value: 'yes', label: 'Extra', conditional: '<p>Extra details</p>' }],
+      }),
+    ].join('');
+    const dom = new JSDOM(`<form>${html}</form>`, { runScripts: 'outside-only' });
+    dom.window.eval(script);
+    const doc = dom.window.document;
+    doc.dispatchEvent(new dom.window.Event('DOMContentLoaded'));
+    const b = doc.getElementById('kind-2') as HTMLInputElement;
+    const extra = doc.getElementById('extra') as HTMLInputElement;
+    expect(b.getAttribute('aria-controls')).toBe('conditional-kind-2');
+    expect(b.hasAttribute('aria-expanded')).toBe(false); // ARIA does not allow it on a radio
+    expect(doc.getElementById('conditional-kind-2')?.hidden).toBe(true);
+    expect(extra.getAttribute('aria-expanded')).toBe('false');
+
+    b.checked = true;
+    b.dispatchEvent(new dom.window.Event('change', { bubbles: true }));
+    expect(doc.getElementById('conditional-kind-2')?.hidden).toBe(false);
+    extra.checked = true;
+    extra.dispatchEvent(new dom.window.Event('change', { bubbles: true }));
+    expect(extra.getAttribute('aria-expanded')).toBe('true');
+    expect(doc.getElementById('conditional-extra')?.hidden).toBe(false);
+
+    (doc.getElementById('kind') as HTMLInputElement).checked = true;
+    doc.getElementById('kind')?.dispatchEvent(new dom.window.Event('change', { bubbles: true }));
+    expect(doc.getElementById('conditional-kind-2')?.hidden).toBe(true);
+  });
+});
