@@ -11,11 +11,11 @@ import {
   type BulkParams,
   parseBulkForm,
 } from '../../domain/people/bulk.js';
-import { filterQuery, type PeopleFilters } from '../../domain/people/list-filters.js';
+import { filterQuery, type PeopleFilters, type TrainingSummary } from '../../domain/people/list-filters.js';
 import type { ServiceContext } from '../context.js';
 import { exportCsv } from './bulk-export.js';
 import { assignStep, type BulkStep, extendStep, remindStep, type StepContext } from './bulk-steps.js';
-import { selectPeople, trainingOf } from './list-view.js';
+import { pickTraining, selectPeople, trainingOf } from './list-view.js';
 import { DIRECTORY_MAX_AGE_MS } from './people.js';
 
 /**
@@ -31,15 +31,28 @@ export type BulkJobView = Omit<BulkJobDoc, 'userIds'>;
 /** The background runs of this process, so tests and the bench can wait for one without polling. */
 const running = new Map<string, Promise<void>>();
 
-/** The people a preview names: the ticked ones that exist, or everyone the filters select. */
+/**
+ * The people a preview names (the ticked ones that exist, or everyone the filters select) and
+ * their assignments to these courses: from the selection's own pass over the assignments when it
+ * made one for every course (a state filter), else read for them.
+ */
 async function chosenPeople(
   ctx: ServiceContext,
   input: { filters: PeopleFilters; ids: readonly string[]; now: Date },
-): Promise<string[]> {
-  if (!input.ids.length) return (await selectPeople(ctx, input)).people.map((p) => p._id);
-  const everyone = await peopleDirectory(ctx.models).everyone(input.now.getTime(), DIRECTORY_MAX_AGE_MS);
-  const known = new Set(everyone.map((h) => h.entry._id));
-  return [...new Set(input.ids)].filter((id) => known.has(id));
+  courseIds: readonly string[],
+): Promise<{ userIds: string[]; training: Map<string, TrainingSummary> }> {
+  let userIds: string[];
+  if (input.ids.length) {
+    const everyone = await peopleDirectory(ctx.models).everyone(input.now.getTime(), DIRECTORY_MAX_AGE_MS);
+    const known = new Set(everyone.map((h) => h.entry._id));
+    userIds = [...new Set(input.ids)].filter((id) => known.has(id));
+  } else {
+    const selected = await selectPeople(ctx, input);
+    userIds = selected.people.map((p) => p._id);
+    if (selected.training && !input.filters.course)
+      return { userIds, training: pickTraining(selected.training, userIds, courseIds) };
+  }
+  return { userIds, training: await trainingOf(ctx.models, userIds, courseIds) };
 }
 
 /** Stores the preview of a bulk action and returns its id (the preview and status page's address). */
@@ -47,9 +60,8 @@ export async function previewBulk(
   ctx: ServiceContext,
   input: { actorId: string; action: BulkAction; filters: PeopleFilters; ids: readonly string[]; now: Date },
 ): Promise<{ jobId: string }> {
-  const userIds = await chosenPeople(ctx, input);
   const courseIds = [...ctx.courses.keys()];
-  const training = await trainingOf(ctx.models, userIds, courseIds);
+  const { userIds, training } = await chosenPeople(ctx, input, courseIds);
   const courses = courseIds.map((courseId) => ({ courseId, assigned: 0, open: 0 }));
   for (const a of training.values()) {
     const c = courses.find((x) => x.courseId === a.courseId);
@@ -94,13 +106,18 @@ const STEPS: Record<Exclude<BulkAction, 'export'>, (s: StepContext) => Promise<B
 };
 
 /** Runs the job's steps in order, keeping its progress on the job document. */
-async function run(ctx: ServiceContext, job: BulkJobDoc, params: BulkParams, now: Date): Promise<void> {
+async function run(
+  ctx: ServiceContext,
+  job: BulkJobDoc,
+  confirmed: { actorId: string; params: BulkParams; now: Date },
+): Promise<void> {
+  const { actorId, params, now } = confirmed;
   const Job = ctx.models.BulkJob;
   try {
     const step = await STEPS[job.action as keyof typeof STEPS]({
       ctx,
       jobId: job._id,
-      actorId: job.createdBy,
+      actorId,
       params,
       now,
     });
@@ -133,11 +150,12 @@ export type ConfirmResult =
 
 /**
  * Confirms a previewed job with its form: checked (domain `parseBulkForm`), claimed (only a job
- * still in preview starts: a second click changes nothing), then run. Export answers the CSV.
+ * still in preview starts: a second click changes nothing), then run on behalf of whoever confirmed
+ * it (the audit's actor). Export answers the CSV.
  */
 export async function confirmBulk(
   ctx: ServiceContext,
-  input: { jobId: string; form: BulkForm; now: Date },
+  input: { jobId: string; actorId: string; form: BulkForm; now: Date },
 ): Promise<ConfirmResult> {
   const job = await ctx.models.BulkJob.findById(input.jobId).lean<BulkJobDoc>();
   if (!job) throw new NotFound('There is no such bulk action.');
@@ -159,7 +177,7 @@ export async function confirmBulk(
   if (action === 'export') {
     const csv = await exportCsv(ctx, {
       jobId: job._id,
-      actorId: job.createdBy,
+      actorId: input.actorId,
       userIds: job.userIds,
       now: input.now,
     });
@@ -169,7 +187,7 @@ export async function confirmBulk(
     );
     return { ok: true, csv };
   }
-  const work = run(ctx, job, parsed.params, input.now);
+  const work = run(ctx, job, { actorId: input.actorId, params: parsed.params, now: input.now });
   if (job.total <= BULK_INLINE_MAX) {
     await work;
     return { ok: true };

@@ -71,12 +71,26 @@ export async function selectPeople(
   return { people, training };
 }
 
+/** The assignments of these people and courses, by assignment key, from a pass's summaries by person. */
+export function pickTraining(
+  byPerson: ReadonlyMap<string, readonly TrainingSummary[]>,
+  userIds: readonly string[],
+  courseIds: readonly string[],
+): Map<string, TrainingSummary> {
+  const courses = new Set(courseIds);
+  const found = new Map<string, TrainingSummary>();
+  for (const id of userIds)
+    for (const a of byPerson.get(id) ?? [])
+      if (courses.has(a.courseId)) found.set(assignmentKey(a.userId, a.courseId), a);
+  return found;
+}
+
 /** Above this many look-ups, one pass over the assignments beats reading each by `_id`. */
 const BY_ID_MAX = 2000;
 
 /**
- * Each person's assignment to each course, by assignment key: read by `_id` for a page or a small
- * selection, in one pass over the assignments for a large one.
+ * Each person's active assignment to each course, by assignment key (inactive ones may be left
+ * out): read by `_id` for a page or a small selection, in one pass over the active assignments for a large one.
  */
 export async function trainingOf(
   models: Models,
@@ -84,17 +98,8 @@ export async function trainingOf(
   courseIds: readonly string[],
 ): Promise<Map<string, TrainingSummary>> {
   const found = new Map<string, TrainingSummary>();
-  if (userIds.length * courseIds.length > BY_ID_MAX) {
-    const wanted = new Set(userIds);
-    const courses = new Set(courseIds);
-    const cursor = driverCollection(models.Assignment).find<TrainingSummary>(
-      {},
-      { projection: TRAINING_FIELDS, batchSize: 2000 },
-    );
-    for await (const a of cursor)
-      if (wanted.has(a.userId) && courses.has(a.courseId)) found.set(assignmentKey(a.userId, a.courseId), a);
-    return found;
-  }
+  if (userIds.length * courseIds.length > BY_ID_MAX)
+    return pickTraining(await trainingByPerson(models, ''), userIds, courseIds);
   const keys = userIds.flatMap((id) => courseIds.map((c) => assignmentKey(id, c)));
   await inPool(keys, LOOKUP_CONCURRENCY, async (_id) => {
     const a = await driverCollection(models.Assignment).findOne<TrainingSummary>(

@@ -76,7 +76,7 @@ async function runAction(
       await new Promise((r) => setTimeout(r, 500));
     }
   })();
-  const result = await confirmBulk(ctx, { jobId, form, now: new Date() });
+  const result = await confirmBulk(ctx, { jobId, actorId, form, now: new Date() });
   if (!result.ok) throw new Error(`bench ${action}: ${JSON.stringify(result.errors)}`);
   await waitForBulkJob(ctx, { jobId });
   const runMs = performance.now() - t1;

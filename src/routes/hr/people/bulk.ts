@@ -94,10 +94,11 @@ const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/hr/people/bulk/:id',
     { config: { access: HR_ROLES }, schema: { params: JobParams, body: ConfirmBody } },
     async (request, reply) => {
-      requireUser(request);
+      const actor = requireUser(request);
       const form = request.body as BulkForm;
       const result = await app.services.people.confirmBulk({
         jobId: request.params.id,
+        actorId: actor.id,
         form,
         now: app.clock.now(),
       });
