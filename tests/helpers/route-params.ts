@@ -276,6 +276,9 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   // foundation
   '/healthz': {},
   '/readyz': {},
+  // Prometheus (#25): registered only when METRICS_TOKEN is set (the suites' apps set none); behind
+  // its bearer token every session gets 401 (tests/integration/operations-metrics.test.ts).
+  '/metrics': { bearer: true },
   '/login': {},
   '/logout': {},
   // single sign-on (#24): the sign-in flow is public; without SSO set up both go back to /login.
