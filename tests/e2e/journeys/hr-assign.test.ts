@@ -107,6 +107,48 @@ describe('HR assigns by picking', () => {
     audit.assertClean();
   });
 
+  it('with JavaScript, people ticked in one search stay ticked through the next', async () => {
+    const page = await hrPage();
+    await page.goto(`${base}/hr/assignments`);
+    await page.check('#target-individuals');
+    await page.fill('#emails', 'ava a');
+    const ava = 'input[name="emails"][value="ava.adams@demo.test"]';
+    await page.locator(ava).waitFor(WAIT);
+    await page.check(ava);
+    await page.fill('#emails', 'E0100');
+    const erin = 'input[name="emails"][value="employee@demo.test"]';
+    await page.locator(erin).waitFor(WAIT);
+    // Ava moved to the picked list when the new matches came; she is still ticked.
+    expect(await page.isChecked(`#emails-picker [data-picker-picked] ${ava}`)).toBe(true);
+    expect(await page.locator(`#emails-picker [data-picker-found] ${ava}`).count()).toBe(0);
+    await page.check(erin);
+    // Enter in the search box searches; it does not submit the form.
+    await page.fill('#emails', 'nobody-at-all');
+    await page.press('#emails', 'Enter');
+    await expect
+      .poll(() => page.textContent('#emails-picker [role="status"]'), WAIT)
+      .toBe('Nobody matches “nobody-at-all”.');
+    expect(new URL(page.url()).pathname).toBe('/hr/assignments');
+    await Promise.all([
+      page.waitForURL(/done=created/, WAIT),
+      page.click('form[action="/hr/assignments"] > button[type="submit"]'),
+    ]);
+    const rules = await models()
+      .AssignmentRule.find({ 'target.kind': 'individuals' })
+      .lean<AssignmentRuleDoc[]>();
+    const ids = await Promise.all(
+      ['ava.adams@demo.test', 'employee@demo.test'].map(
+        async (e) => (await usersRepository(models()).findByEmail(e))!._id,
+      ),
+    );
+    expect(
+      rules.some(
+        (r) =>
+          r.target.kind === 'individuals' && [...r.target.userIds].sort().join() === [...ids].sort().join(),
+      ),
+    ).toBe(true);
+  });
+
   it('works without JavaScript: the Search button lists matches to tick, the form keeps what was filled', async () => {
     const page = await hrPage({ javaScriptEnabled: false });
     const audit = new A11yAudit('hr-assign no-js', { twinContext: contexts[0]! });
@@ -133,7 +175,7 @@ describe('HR assigns by picking', () => {
       page.click('form[action="/hr/assignments"] > button[type="submit"]'),
     ]);
     const rule = await models()
-      .AssignmentRule.findOne({ 'target.kind': 'individuals' })
+      .AssignmentRule.findOne({ 'target.kind': 'individuals', 'due.days': 21 })
       .lean<AssignmentRuleDoc>();
     expect(rule?.target.kind === 'individuals' && rule.target.userIds.length).toBe(2);
     expect(rule?.due).toEqual({ kind: 'after-assignment', days: 21 });
