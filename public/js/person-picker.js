@@ -118,6 +118,14 @@ function enhance(root) {
   button.addEventListener('click', (event) => {
     if (failed) return;
     event.preventDefault();
+    // Enter in another field of the form "clicks" its first submit button, which is this one: the
+    // person meant the form's own submit button (the last one), so submit with that instead.
+    const implicit = event.detail === 0 && document.activeElement !== button;
+    if (implicit && document.activeElement !== box) {
+      const submits = button.form.querySelectorAll('button[type="submit"]:not([data-picker-search])');
+      if (submits.length) button.form.requestSubmit(submits[submits.length - 1]);
+      return;
+    }
     clearTimeout(timer);
     search();
   });

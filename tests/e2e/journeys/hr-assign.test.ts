@@ -129,10 +129,8 @@ describe('HR assigns by picking', () => {
       .poll(() => page.textContent('#emails-picker [role="status"]'), WAIT)
       .toBe('Nobody matches “nobody-at-all”.');
     expect(new URL(page.url()).pathname).toBe('/hr/assignments');
-    await Promise.all([
-      page.waitForURL(/done=created/, WAIT),
-      page.click('form[action="/hr/assignments"] > button[type="submit"]'),
-    ]);
+    // Enter in another field submits the form (Assign), not the picker's Search button.
+    await Promise.all([page.waitForURL(/done=created/, WAIT), page.press('#dueDays', 'Enter')]);
     const rules = await models()
       .AssignmentRule.find({ 'target.kind': 'individuals' })
       .lean<AssignmentRuleDoc[]>();
