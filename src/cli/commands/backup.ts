@@ -3,10 +3,14 @@ import { DomainError } from '../../domain/errors.js';
 import type { CliCommand } from '../types.js';
 import { requireFlag } from '../types.js';
 
-/** One line per collection: its name and count, aligned. */
+/** One line per collection holding documents (its name and count, aligned), then how many are empty. */
 export function countLines(counts: Array<{ name: string; count: number }>): string[] {
-  const width = Math.max(...counts.map((c) => c.name.length), 10);
-  return counts.map((c) => `  ${c.name.padEnd(width)} ${c.count}`);
+  const full = counts.filter((c) => c.count > 0);
+  const width = Math.max(...full.map((c) => c.name.length), 10);
+  const lines = full.map((c) => `  ${c.name.padEnd(width)} ${c.count}`);
+  const empty = counts.length - full.length;
+  if (empty > 0) lines.push(`  and ${empty} empty collection${empty === 1 ? '' : 's'}`);
+  return lines;
 }
 
 export const command: CliCommand = {
