@@ -18,8 +18,11 @@ export interface BulkJobDoc {
   scope: 'selected' | 'filtered';
   userIds: string[];
   total: number;
-  /** Per course: how many of these people have it assigned, and how many of those are still open. */
-  courses: { courseId: string; assigned: number; open: number }[];
+  /**
+   * Per course: how many of these people have it assigned, and how many of those are still open
+   * (`counted` false: a large selection made without reading assignments; not counted).
+   */
+  courses: { courseId: string; assigned: number; open: number; counted?: boolean }[];
   params: { courseId: string | null; dueAt: Date | null; reason: string } | null;
   done: number;
   changed: number;

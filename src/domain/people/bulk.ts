@@ -117,14 +117,16 @@ export interface BulkCourseChoice {
  */
 export function bulkCourseChoices(
   action: BulkAction,
-  courses: readonly { id: string; title: string; assigned: number; open: number }[],
+  courses: readonly { id: string; title: string; assigned: number; open: number; counted?: boolean }[],
   chosen: string | undefined,
 ): BulkCourseChoice[] {
+  const counted = courses.every((c) => c.counted !== false);
   const items: BulkCourseChoice[] = courses.map((c) => ({
     value: c.id,
     label: c.title,
-    hint:
-      action === 'assign'
+    hint: !counted
+      ? ''
+      : action === 'assign'
         ? `${peopleCount(c.assigned)} already ${c.assigned === 1 ? 'has' : 'have'} it`
         : `${peopleCount(c.open)} with it still open`,
     checked: chosen === c.id || (!chosen && action !== 'remind' && courses.length === 1),
@@ -135,7 +137,7 @@ export function bulkCourseChoices(
     {
       value: '',
       label: 'Every course they have open',
-      hint: `${open.toLocaleString('en-GB')} open assignments`,
+      hint: counted ? `${open.toLocaleString('en-GB')} open assignments` : '',
       checked: !chosen,
     },
     ...items,

@@ -15,7 +15,7 @@ import { filterQuery, type PeopleFilters, type TrainingSummary } from '../../dom
 import type { ServiceContext } from '../context.js';
 import { exportCsv } from './bulk-export.js';
 import { assignStep, type BulkStep, extendStep, remindStep, type StepContext } from './bulk-steps.js';
-import { pickTraining, selectPeople, trainingOf } from './list-view.js';
+import { BY_ID_MAX, pickTraining, selectPeople, trainingOf } from './list-view.js';
 import { DIRECTORY_MAX_AGE_MS } from './people.js';
 
 /**
@@ -40,7 +40,7 @@ async function chosenPeople(
   ctx: ServiceContext,
   input: { filters: PeopleFilters; ids: readonly string[]; now: Date },
   courseIds: readonly string[],
-): Promise<{ userIds: string[]; training: Map<string, TrainingSummary> }> {
+): Promise<{ userIds: string[]; training: Map<string, TrainingSummary> | null }> {
   let userIds: string[];
   if (input.ids.length) {
     const everyone = await peopleDirectory(ctx.models).everyone(input.now.getTime(), DIRECTORY_MAX_AGE_MS);
@@ -52,6 +52,9 @@ async function chosenPeople(
     if (selected.training && !input.filters.course)
       return { userIds, training: pickTraining(selected.training, userIds, courseIds) };
   }
+  // A large selection the filters made without reading assignments is not counted per course:
+  // a pass over every assignment would cost more than the preview may (the run counts who it skips).
+  if (userIds.length * courseIds.length > BY_ID_MAX) return { userIds, training: null };
   return { userIds, training: await trainingOf(ctx.models, userIds, courseIds) };
 }
 
@@ -62,8 +65,13 @@ export async function previewBulk(
 ): Promise<{ jobId: string }> {
   const courseIds = [...ctx.courses.keys()];
   const { userIds, training } = await chosenPeople(ctx, input, courseIds);
-  const courses = courseIds.map((courseId) => ({ courseId, assigned: 0, open: 0 }));
-  for (const a of training.values()) {
+  const courses = courseIds.map((courseId) => ({
+    courseId,
+    assigned: 0,
+    open: 0,
+    counted: training !== null,
+  }));
+  for (const a of training?.values() ?? []) {
     const c = courses.find((x) => x.courseId === a.courseId);
     if (!c || !a.active) continue;
     c.assigned += 1;

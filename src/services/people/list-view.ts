@@ -86,7 +86,7 @@ export function pickTraining(
 }
 
 /** Above this many look-ups, one pass over the assignments beats reading each by `_id`. */
-const BY_ID_MAX = 2000;
+export const BY_ID_MAX = 2000;
 
 /**
  * Each person's active assignment to each course, by assignment key (inactive ones may be left
