@@ -15,6 +15,7 @@ import hrFailedMailRoutes from './hr/outbox/failed.js';
 import hrOutboxRoutes from './hr/outbox/index.js';
 import hrPeopleRoutes from './hr/people/index.js';
 import hrPolicyRoutes from './hr/policy/index.js';
+import hrPrivacyRoutes from './hr/privacy/index.js';
 import reportingArea from './hr/reports/reporting-area.js';
 import learnRoutes from './learn/index.js';
 import operationsRoutes from './operations/index.js';
@@ -44,6 +45,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(hrItemStatsRoutes);
   await app.register(hrKnowledgeRoutes);
   await app.register(hrPolicyRoutes);
+  await app.register(hrPrivacyRoutes);
   await app.register(teamRoutes);
   await app.register(scormRoutes);
   await app.register(organisationRoutes);

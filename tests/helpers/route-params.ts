@@ -382,6 +382,13 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/reports/compliance.pdf': {},
   '/hr/employees': {},
   '/hr/employees/:userId': { params: async (ctx) => ({ userId: (await ctx.user('employee')).id }) },
+  // Personal-data requests (#25): HR and admin for anyone. The erase form has no sample body on
+  // purpose: a valid one would erase the sample employee the other routes need (the flow is in
+  // tests/integration/privacy-requests.test.ts).
+  '/hr/people/:id/privacy': { params: async (ctx) => ({ id: (await ctx.user('employee')).id }) },
+  '/hr/people/:id/privacy/export.json': { params: async (ctx) => ({ id: (await ctx.user('employee')).id }) },
+  '/hr/people/:id/privacy/export.pdf': { params: async (ctx) => ({ id: (await ctx.user('employee')).id }) },
+  '/hr/people/:id/privacy/erase': { params: async (ctx) => ({ id: (await ctx.user('employee')).id }) },
   '/hr/employees/:userId/history.csv': {
     params: async (ctx) => ({ userId: (await ctx.user('employee')).id }),
   },

@@ -1,4 +1,5 @@
 import { erasePerson, erasureDutyFor } from './erase.js';
+import { eraseOnRequest, exportSubject, privacyPage } from './requests.js';
 import { applyRetention } from './retention.js';
 import { loadRetentionSettings, retentionPage, saveRetentionSettings } from './settings.js';
 
@@ -13,4 +14,8 @@ export const privacyCommands = {
   applyRetention,
   saveRetentionSettings,
   retentionPage,
+  // Personal-data requests (GDPR Art. 15 and 17): HR's page, the export, erasure after confirmation.
+  privacyPage,
+  exportSubject,
+  eraseOnRequest,
 };

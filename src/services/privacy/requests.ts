@@ -1,0 +1,151 @@
+import type { UserDoc } from '../../db/models/user.js';
+import type { FieldError } from '../../domain/assignment-rules.js';
+import { formatDay } from '../../domain/display-dates.js';
+import { attachmentDisposition, safeFileName } from '../../domain/download-name.js';
+import { erasureConfirmationErrors } from '../../domain/erasure-confirmation.js';
+import { Conflict, Forbidden, NotFound } from '../../domain/errors.js';
+import type { ErasureDuty } from '../../domain/retention.js';
+import type { ServiceContext } from '../context.js';
+import { currentProfile } from '../organisation/profile.js';
+import { type ErasureResult, erasePerson, erasureDutyFor } from './erase.js';
+import { collectSubjectData } from './subject-export.js';
+import { renderSubjectExportPdf } from './subject-export-pdf.js';
+
+/** HR's view of one person's data requests: who, how much is held, and whether erasure is allowed. */
+export interface PrivacyPage {
+  person: Pick<UserDoc, 'name' | 'email' | 'department' | 'active'> & {
+    id: string;
+    employeeId: string | null;
+    leftAt: Date | null;
+    erasedAt: Date | null;
+  };
+  /** Documents held per kind, so HR sees the size of the record before downloading it. */
+  held: Array<{ label: string; n: number }>;
+  duty: ErasureDuty;
+  /** HR looking at their own page: they may export, never erase themselves. */
+  self: boolean;
+}
+
+async function heldCounts(ctx: ServiceContext, user: UserDoc) {
+  const { models } = ctx;
+  const mine = { userId: user._id };
+  const [assignments, cycles, attempts, attestations, certificates, feedback, mails, audit] =
+    await Promise.all([
+      models.Assignment.countDocuments(mine),
+      models.Cycle.countDocuments(mine),
+      models.Attempt.countDocuments(mine),
+      models.Attestation.countDocuments(mine),
+      models.Certificate.countDocuments(mine),
+      models.PolicyFeedback.countDocuments(mine),
+      models.Outbox.countDocuments({ $or: [{ to: user.email }, { cc: user.email }] }),
+      models.AuditEvent.countDocuments({ $or: [{ subjectId: user._id }, { actorId: user._id }] }),
+    ]);
+  return [
+    { label: 'Courses assigned', n: assignments },
+    { label: 'Training cycles', n: cycles },
+    { label: 'Quiz attempts', n: attempts },
+    { label: 'Policy attestations', n: attestations },
+    { label: 'Certificates', n: certificates },
+    { label: 'Questions and suggestions', n: feedback },
+    { label: 'E-mails in the outbox', n: mails },
+    { label: 'Audit events', n: audit },
+  ];
+}
+
+export async function privacyPage(
+  ctx: ServiceContext,
+  input: { userId: string; actorId: string; now: Date },
+): Promise<PrivacyPage> {
+  const user = await ctx.models.User.findById(input.userId, { passwordHash: 0 }).lean<UserDoc>();
+  if (!user) throw new NotFound('There is no such person.');
+  return {
+    person: {
+      id: user._id,
+      name: user.name,
+      email: user.email,
+      department: user.department,
+      active: user.active,
+      employeeId: user.employeeId ?? null,
+      leftAt: user.leftAt ?? null,
+      erasedAt: user.erasedAt ?? null,
+    },
+    held: await heldCounts(ctx, user),
+    duty: await erasureDutyFor(ctx, input),
+    self: input.actorId === user._id,
+  };
+}
+
+export type ExportFormat = 'json' | 'pdf';
+
+/** One download of the export, audited (format only: the event itself holds no personal data). */
+export async function exportSubject(
+  ctx: ServiceContext,
+  input: { userId: string; actorId: string; format: ExportFormat; now: Date },
+): Promise<{ body: Buffer | string; contentType: string; disposition: string }> {
+  const { user, data } = await collectSubjectData(ctx, input);
+  const body =
+    input.format === 'json'
+      ? JSON.stringify(data, null, 2)
+      : await renderSubjectExportPdf(data, { name: user.name, issuer: (await currentProfile(ctx)).name });
+  await ctx.audit.append(
+    {
+      actorId: input.actorId,
+      action: 'person.exported',
+      targetType: 'user',
+      targetId: user._id,
+      subjectId: user._id,
+      details: { format: input.format },
+    },
+    input.now,
+  );
+  const day = input.now.toISOString().slice(0, 10);
+  const fileName = safeFileName(`personal-data-${user.employeeId || user._id}-${day}.${input.format}`);
+  return {
+    body,
+    contentType: input.format === 'json' ? 'application/json; charset=utf-8' : 'application/pdf',
+    disposition: attachmentDisposition(fileName),
+  };
+}
+
+export type EraseRequestOutcome =
+  | { kind: 'erased'; result: ErasureResult }
+  | { kind: 'invalid'; errors: FieldError[] }
+  /** A retention duty applies (the message names the rule and until when) or the person is already erased. */
+  | { kind: 'refused'; message: string };
+
+/**
+ * Erasure on the person's request (GDPR Art. 17), after the confirmation step. HR cannot erase
+ * themselves (their own account would vanish mid-request). The duty check and the audit event are
+ * erasePerson's.
+ */
+export async function eraseOnRequest(
+  ctx: ServiceContext,
+  input: { userId: string; actorId: string; typedName: string; confirmed: boolean; now: Date },
+): Promise<EraseRequestOutcome> {
+  if (input.actorId === input.userId) throw new Forbidden('You cannot erase your own account.');
+  const user = await ctx.models.User.findById(input.userId, { name: 1, erasedAt: 1 }).lean<
+    Pick<UserDoc, 'name' | 'erasedAt'>
+  >();
+  if (!user) throw new NotFound('There is no such person.');
+  if (user.erasedAt) {
+    return { kind: 'refused', message: `This person was already erased on ${formatDay(user.erasedAt)}.` };
+  }
+  const errors = erasureConfirmationErrors({
+    personName: user.name,
+    typedName: input.typedName,
+    confirmed: input.confirmed,
+  });
+  if (errors.length > 0) return { kind: 'invalid', errors };
+  try {
+    const result = await erasePerson(ctx, {
+      userId: input.userId,
+      actorId: input.actorId,
+      reason: 'request',
+      now: input.now,
+    });
+    return { kind: 'erased', result };
+  } catch (err) {
+    if (err instanceof Conflict) return { kind: 'refused', message: err.message };
+    throw err;
+  }
+}
