@@ -8,6 +8,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserDoc } from '../../src/db/models/user.js';
+import { needsMeSettled, recountNeedsMe } from '../../src/services/reporting/needs-me.js';
 import { launchChromium } from '../helpers/browser.js';
 import { type E2EServer, startE2EServer } from './support/app-server.js';
 import { A11yAudit, assertNoHorizontalScroll, follow, screenshot, signIn } from './support/journey.js';
@@ -20,6 +21,9 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startE2EServer('hr-home-history'), launchChromium()]);
   await server.app.services.demo.seedDemoTraining({ now: server.clock.now() });
   ava = (await server.app.db.models.User.findOne({ email: 'ava.adams@demo.test' }).lean<UserDoc>())!;
+  // HR home's figures are counted in the background; count them once before the pages are read.
+  await recountNeedsMe({ models: server.app.db.models, courses: server.app.courses }, server.clock.now());
+  await needsMeSettled(server.app.db.models);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

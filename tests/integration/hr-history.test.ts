@@ -107,6 +107,21 @@ describe('readable history', () => {
     expect(rows.find((r) => r.action === 'person.updated')?.by).toBe(hrUser.name);
   });
 
+  it("shows HR's reason from the event's personal part, and who gave it", async () => {
+    const elena = (await t.app.db.models.User.findOne({ email: 'elena.evans@demo.test' }).lean<UserDoc>())!;
+    await t.app.services.assignments.extendDueDate({
+      actorId: hrUser._id,
+      userId: elena._id,
+      courseId: COURSE_ID,
+      dueAt: new Date('2026-04-30T00:00:00Z'),
+      reason: 'Parental leave',
+      now: t.clock.now(),
+    });
+    const text = visibleHistory((await hr.get(`/hr/employees/${elena._id}`)).body);
+    expect(text).toMatch(/Due date moved from \d+ \w+ 2026 to 30 April 2026: “Parental leave”\s+by /);
+    expect(text).toContain(`by ${hrUser.name}`);
+  });
+
   it('refuses the CSV to an employee', async () => {
     const employee = await loginAs(t.app, 'employee@demo.test');
     expect((await employee.get(`/hr/employees/${ava._id}/history.csv`)).statusCode).toBe(403);

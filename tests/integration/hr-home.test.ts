@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserDoc } from '../../src/db/models/user.js';
 import { createMailer, type OutgoingMail } from '../../src/mail/transport.js';
+import { needsMeSettled } from '../../src/services/reporting/needs-me.js';
 import { buildCycle, COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { assignment, demoDepartment } from './hr-reports-support.js';
@@ -92,6 +93,15 @@ function item(html: string, id: string) {
 }
 
 describe('HR home: what needs me today', () => {
+  it('says the figures are being counted on a first visit, and shows them once counted', async () => {
+    const first = (await hr.get('/hr')).body;
+    expect(first).toContain('being counted for the first time');
+    expect(first).not.toContain('id="needs-overdue"');
+    expect(first).toContain('id="needs-feedback"'); // live figures need no pass
+    await needsMeSettled(t.app.db.models);
+    expect((await hr.get('/hr')).body).toContain('id="needs-overdue"');
+  });
+
   it('counts overdue people by department, each linking to the filtered people list', async () => {
     const html = (await hr.get('/hr')).body;
     const overdue = item(html, 'needs-overdue');
@@ -166,7 +176,21 @@ describe('HR home: what needs me today', () => {
     // A week later the figure has moved on.
     t.clock.advance(8 * DAY);
     expect(item((await hr.get('/hr')).body, 'needs-mail').n).toBe(0);
+    await needsMeSettled(t.app.db.models);
     t.clock.advance(-8 * DAY);
+    // Back in time, the stored count is from the future: the next visit recounts it.
+    await hr.get('/hr');
+    await needsMeSettled(t.app.db.models);
+  });
+
+  it('recounts stored figures in the background once they are old, showing the old ones meanwhile', async () => {
+    const { Assignment } = t.app.db.models;
+    await Assignment.updateOne({ _id: `${sales[2]!._id}:${COURSE_ID}` }, { $set: { state: 'overdue' } });
+    expect(item((await hr.get('/hr')).body, 'needs-overdue').n).toBe(3); // still the stored count
+    t.clock.advance(11 * 60_000);
+    expect(item((await hr.get('/hr')).body, 'needs-overdue').n).toBe(3); // stale: shown while recounting
+    await needsMeSettled(t.app.db.models);
+    expect(item((await hr.get('/hr')).body, 'needs-overdue').n).toBe(4);
   });
 
   it('still links to every HR area', async () => {

@@ -32,6 +32,7 @@ import {
   type MasterySnapshotDoc,
   masterySnapshotSchema,
 } from './mastery.js';
+import { type NeedsMeDoc, needsMeSchema } from './needs-me.js';
 import {
   type OrgLogoDoc,
   type OrgProfileDoc,
@@ -139,6 +140,7 @@ export function defineModels(conn: Connection) {
     Reminder: conn.model<ReminderDoc>('Reminder', reminderSchema),
     Outbox: conn.model<OutboxDoc>('Outbox', outboxSchema),
     MailFailure: conn.model<MailFailureDoc>('MailFailure', mailFailureSchema),
+    NeedsMe: conn.model<NeedsMeDoc>('NeedsMe', needsMeSchema),
     ImportPreview: conn.model<ImportPreviewDoc>('ImportPreview', importPreviewSchema),
     OrgProfile: conn.model<OrgProfileDoc>('OrgProfile', orgProfileSchema),
     OrgLogo: conn.model<OrgLogoDoc>('OrgLogo', orgLogoSchema),

@@ -6,7 +6,10 @@ const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/hr', { config: { access: HR_ROLES } }, async (_request, reply) =>
     reply.viewAsync('hr/home', {
       courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),
-      needs: await app.services.reporting.needsMe({ now: app.clock.now() }),
+      needs: await app.services.reporting.needsMe({
+        now: app.clock.now(),
+        onBackgroundError: (err: unknown) => app.log.error({ err }, 'HR home figures not counted'),
+      }),
     }),
   );
   app.get('/admin', { config: { access: ADMIN_ROLES } }, async (_request, reply) =>

@@ -1,5 +1,7 @@
 import { assignmentKey } from '../../db/keys.js';
+import type { Models } from '../../db/models/index.js';
 import type { PolicyFeedbackDoc } from '../../db/models/learning.js';
+import type { NeedsMeDoc } from '../../db/models/needs-me.js';
 import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import { findManyById } from '../../db/repositories/by-id.js';
 import { addDays } from '../../domain/dates.js';
@@ -94,21 +96,69 @@ async function cycleFigures(ctx: Pick<ServiceContext, 'models' | 'courses'>, now
   };
 }
 
-/** HR home's "what needs me today": each figure with what the page needs to link to its list. */
+/** The figures counted in the background: a pass over the overdue assignments and the cycles. */
+export interface CountedFigures {
+  asOf: Date;
+  overdue: NeedsMe['overdue'];
+  attemptsUsedUp: NeedsMe['attemptsUsedUp'];
+  expiring: NeedsMe['expiring'];
+}
+
+const NEEDS_ME_ID = 'hr-home';
+/** Stored figures older than this are recounted in the background (the page shows them meanwhile). */
+export const NEEDS_ME_MAX_AGE_MS = 10 * 60_000;
+
+// One count at a time per database (as the report summaries): a visit during a count waits for nothing.
+const counting = new WeakMap<Models, Promise<void>>();
+
+/** Counts the pass figures and stores them; a count already running is the one returned. */
+export function recountNeedsMe(ctx: Pick<ServiceContext, 'models' | 'courses'>, now: Date): Promise<void> {
+  const { models } = ctx;
+  const inFlight = counting.get(models);
+  if (inFlight) return inFlight;
+  const pass = (async () => {
+    const started = Date.now();
+    const [overdue, fromCycles] = await Promise.all([overdueFigures(ctx), cycleFigures(ctx, now)]);
+    await models.NeedsMe.updateOne(
+      { _id: NEEDS_ME_ID },
+      { $set: { asOf: now, overdue, ...fromCycles, tookMs: Date.now() - started } },
+      { upsert: true },
+    );
+  })().finally(() => counting.delete(models));
+  counting.set(models, pass);
+  return pass;
+}
+
+/** Settles when the count running now (if any) ends, whether it succeeded or not. */
+export async function needsMeSettled(models: Models): Promise<void> {
+  await counting.get(models)?.catch(() => {});
+}
+
+/**
+ * HR home's "what needs me today". Feedback and failed mail are counted live (small collections);
+ * the figures that need a pass come from the stored count (null while the first one runs), which a
+ * background pass renews when it is older than NEEDS_ME_MAX_AGE_MS: the page never waits for it.
+ */
 export async function needsMe(
   ctx: Pick<ServiceContext, 'models' | 'courses'>,
-  input: { now: Date },
-): Promise<NeedsMe> {
+  input: { now: Date; onBackgroundError: (err: unknown) => void },
+): Promise<
+  { counted: CountedFigures | null; counting: boolean } & Pick<
+    NeedsMe,
+    'openFeedback' | 'failedMail' | 'days'
+  >
+> {
   const { models } = ctx;
-  const [overdue, fromCycles, openFeedback, failedMail] = await Promise.all([
-    overdueFigures(ctx),
-    cycleFigures(ctx, input.now),
+  const [stored, openFeedback, failedMail] = await Promise.all([
+    models.NeedsMe.findById(NEEDS_ME_ID).lean<NeedsMeDoc>(),
     models.PolicyFeedback.countDocuments({ status: 'open' } satisfies Partial<PolicyFeedbackDoc>),
     models.MailFailure.countDocuments({ failedAt: { $gte: addDays(input.now, -MAIL_FAILURES_WITHIN_DAYS) } }),
   ]);
+  const age = stored ? input.now.getTime() - new Date(stored.asOf).getTime() : Number.POSITIVE_INFINITY;
+  if (age > NEEDS_ME_MAX_AGE_MS || age < 0) recountNeedsMe(ctx, input.now).catch(input.onBackgroundError);
   return {
-    overdue,
-    ...fromCycles,
+    counted: stored ? (stored as unknown as CountedFigures) : null,
+    counting: counting.has(models),
     openFeedback,
     failedMail,
     days: { expiring: EXPIRING_WITHIN_DAYS, failedMail: MAIL_FAILURES_WITHIN_DAYS },

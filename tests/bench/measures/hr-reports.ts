@@ -27,6 +27,9 @@ export interface HrTimings {
   people: { totalMs: number; status: number };
   peopleAgain: { totalMs: number; status: number };
   peopleSearch: { totalMs: number; status: number };
+  /** HR home's "what needs me today" (issue #28) and one person's readable history. */
+  home: { totalMs: number; status: number; countedAfterMs: number };
+  history: { totalMs: number; status: number };
 }
 
 /** 4. HR dashboard and status CSV for one organisation, through the app (at `appUrl`) on loopback. */
@@ -67,6 +70,15 @@ export async function hrReportsAt(
   const people = await get('/hr/people');
   const peopleAgain = await get('/hr/people');
   const search = await get(`/hr/people?q=${encodeURIComponent(`Person ${Math.ceil(employees / 2)}`)}`);
+  // HR home: the first visit starts the background count of its figures; the page never waits.
+  await models.NeedsMe.deleteMany({});
+  const homeStart = performance.now();
+  const homes: HttpResponse[] = [];
+  for (let i = 0; i < 3; i++) homes.push(await get('/hr'));
+  while (!(await models.NeedsMe.findById('hr-home').lean())) await new Promise((r) => setTimeout(r, 500));
+  const homeCountedAfterMs = performance.now() - homeStart;
+  const someone = await models.User.findOne({ role: 'employee' }, { _id: 1 }).lean();
+  const history = await get(`/hr/employees/${encodeURIComponent(String(someone?._id ?? 'none'))}`);
   return {
     employees,
     dashboard: { ttfbMs: median((r) => r.ttfbMs), totalMs: median((r) => r.ms), status: visits[0]!.status },
@@ -87,6 +99,15 @@ export async function hrReportsAt(
     people: { totalMs: people.ms, status: people.status },
     peopleAgain: { totalMs: peopleAgain.ms, status: peopleAgain.status },
     peopleSearch: { totalMs: search.ms, status: search.status },
+    home: {
+      totalMs: percentile(
+        homes.map((r) => r.ms),
+        50,
+      ),
+      status: homes[0]!.status,
+      countedAfterMs: homeCountedAfterMs,
+    },
+    history: { totalMs: history.ms, status: history.status },
   };
 }
 
@@ -112,6 +133,8 @@ export function hrRows(all: HrTimings[]): Row[] {
     big.people.status,
     big.peopleAgain.status,
     big.peopleSearch.status,
+    big.home.status,
+    big.history.status,
   ].some((s) => s !== 200);
   return [
     below(row('dashboard: total', big.dashboard.totalMs, small.dashboard.totalMs), 1000),
@@ -139,6 +162,9 @@ export function hrRows(all: HrTimings[]): Row[] {
     row('people directory, first view (loads the copy)', big.people.totalMs, small.people.totalMs),
     row('people directory, first page again', big.peopleAgain.totalMs, small.peopleAgain.totalMs),
     row('people search by name: total', big.peopleSearch.totalMs, small.peopleSearch.totalMs),
+    below(row('HR home (what needs me today): total', big.home.totalMs, small.home.totalMs), 1000),
+    row('HR home: figures counted (background) after', big.home.countedAfterMs, small.home.countedAfterMs),
+    row("one person's readable history: total", big.history.totalMs, small.history.totalMs),
     { measure, metric: 'non-200 answers', value: failed ? 1 : 0, unit: 'count', target: '0', met: !failed },
   ];
 }
