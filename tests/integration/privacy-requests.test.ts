@@ -142,6 +142,36 @@ describe('the export (Art. 15)', () => {
     expect(JSON.stringify(event)).not.toContain(avaEmail);
   });
 
+  it("an HR user's export withholds what their events and copied mails say about colleagues", async () => {
+    const hrUser = await learnerByEmail(t.app, 'hr@demo.test');
+    const ben = await learnerByEmail(t.app, 'ben.bauer@demo.test');
+    await t.app.services.people.updatePerson({
+      userId: ben.id,
+      changes: { name: 'Benedikt Bauer-Secret' },
+      actorId: hrUser.id,
+      now: t.clock.now(),
+    });
+    await models().Outbox.create({
+      _id: 'privacy-mail-cc-hr',
+      to: ['ben.bauer@demo.test'],
+      cc: ['hr@demo.test'],
+      subject: 'Overdue: Benedikt',
+      text: 'Benedikt Bauer-Secret is overdue.',
+      html: '<p>Benedikt Bauer-Secret is overdue.</p>',
+      kind: 'reminder',
+      reminderId: null,
+      createdAt: t.clock.now(),
+    });
+    const res = await hr.get(`${page(hrUser.id)}/export.json`);
+    expect(res.statusCode).toBe(200);
+    const data = JSON.parse(res.body);
+    expect(data.auditEvents.some((e: { targetId: string }) => e.targetId === ben.id)).toBe(true);
+    expect(data.mails.find((m: { _id: string }) => m._id === 'privacy-mail-cc-hr')).toMatchObject({
+      copiedOnly: true,
+    });
+    expect(res.body).not.toContain('Bauer-Secret');
+  });
+
   it('the PDF reads as a report of the same record', async () => {
     const res = await hr.get(`${page(ava.id)}/export.pdf`);
     expect(res.statusCode).toBe(200);

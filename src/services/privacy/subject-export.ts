@@ -1,4 +1,5 @@
 import type { AuditEventDoc } from '../../db/models/audit-event.js';
+import type { OutboxDoc } from '../../db/models/hr.js';
 import type { SessionDoc } from '../../db/models/session.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { NotFound } from '../../domain/errors.js';
@@ -33,7 +34,7 @@ export interface SubjectExport {
     clauseMemory: unknown[];
   };
   reminders: unknown[];
-  /** Mails queued to or copied to the person's e-mail address. */
+  /** Mails queued to the person's e-mail address; those they were only copied on, without the text. */
   mails: unknown[];
   sessions: Array<{ startedAt: Date | null; expiresAt: Date }>;
   /** Events about the person or done by them, with their personal part while it is kept. */
@@ -98,7 +99,25 @@ async function auditEventsOf(ctx: ServiceContext, userId: string) {
   )
     .sort({ _id: 1 })
     .lean<AuditEventDoc[]>();
-  return docs.map(({ _id, ...rest }) => rest);
+  // An event the person did to someone else (HR editing a colleague) carries that colleague's
+  // personal part: it is theirs, not this person's (GDPR Art. 15(4)), so only the action is shown.
+  return docs.map(({ _id, personal, ...rest }) =>
+    rest.subjectId === userId || !personal
+      ? { ...rest, personal }
+      : { ...rest, personal: 'withheld: about another person' },
+  );
+}
+
+/** Mails to the person whole; mails they were only copied on (a report's reminder) are about someone else. */
+async function mailsOf(ctx: ServiceContext, email: string) {
+  const docs = await ctx.models.Outbox.find({ $or: [{ to: email }, { cc: email }] })
+    .sort({ createdAt: 1 })
+    .lean<OutboxDoc[]>();
+  return docs.map((m) =>
+    m.to.includes(email)
+      ? m
+      : { _id: m._id, kind: m.kind, subject: m.subject, createdAt: m.createdAt, copiedOnly: true },
+  );
 }
 
 /** Reads every collection that holds something about `userId`. */
@@ -127,14 +146,11 @@ export async function collectSubjectData(
     models.PolicyFeedback.find(mine).sort(byId).lean(),
     models.Reminder.find(mine).sort(byId).lean(),
   ]);
-  const [classificationAnswers, clauseAnswers, practiceSessions, clauseMemory, mails] = await Promise.all([
+  const [classificationAnswers, clauseAnswers, practiceSessions, clauseMemory] = await Promise.all([
     models.ClassificationAnswer.find(mine).sort(byId).lean(),
     models.ClauseAnswer.find(mine).sort(byId).lean(),
     models.PracticeSession.find(mine).sort(byId).lean(),
     models.ClauseMemory.find(mine).sort(byId).lean(),
-    models.Outbox.find({ $or: [{ to: user.email }, { cc: user.email }] })
-      .sort({ createdAt: 1 })
-      .lean(),
   ]);
   const data: SubjectExport = {
     format: 'lms-subject-export/1',
@@ -152,7 +168,7 @@ export async function collectSubjectData(
     feedback,
     learningActivity: { classificationAnswers, clauseAnswers, practiceSessions, clauseMemory },
     reminders,
-    mails,
+    mails: await mailsOf(ctx, user.email),
     sessions: await sessionsOf(ctx, userId),
     auditEvents: await auditEventsOf(ctx, userId),
   };
