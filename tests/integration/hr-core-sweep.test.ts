@@ -21,6 +21,9 @@ let managerEmail: string;
 beforeAll(async () => {
   t = await createTestApp({ label: 'hr-core-sweep', clock: undefined });
   t.clock.set('2026-03-02T09:00:00Z');
+  // These tests read every mail the simulated years sent: the nightly retention rule would delete
+  // outbox mails after 90 days (tested in privacy-retention.test.ts), so the outbox keeps 10 years.
+  await t.app.db.models.RetentionSettings.create({ _id: 'retention', outboxDays: 3650 });
   hr = await loginAs(t.app, 'hr@demo.test');
   const users = usersRepository(t.app.db.models);
   erinId = (await users.findByEmail('employee@demo.test'))!._id;

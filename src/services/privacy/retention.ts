@@ -4,6 +4,7 @@ import type { SessionDoc } from '../../db/models/session.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { sessionsRepository } from '../../db/session-store.js';
 import {
+  leaverExpired,
   type RetentionCutoffs,
   type RetentionRule,
   type RetentionSettings,
@@ -30,35 +31,36 @@ export interface RetentionReport {
 const DAY_MS = 86_400_000;
 
 /**
- * People deactivated before `leftAt` existed (or created inactive) have none: the last change to
- * their record is the best day known, and the period runs from it. One query, and only once each.
+ * One query over the people not active and not yet erased: those without a leaving day (deactivated
+ * before `leftAt` existed, or created inactive) get the day of their last change, and the period runs
+ * from it; those past the records period are pseudonymised one by one (each erasure writes its own
+ * audit event). FerretDB reads every person for it once a night, as the nightly's own pass does.
  */
-async function backfillLeftAt(ctx: ServiceContext): Promise<number> {
+async function applyRecordsRule(ctx: ServiceContext, settings: RetentionSettings, now: Date) {
   const users = driverCollection(ctx.models.User);
-  const cursor = users.find<Pick<UserDoc, '_id' | 'updatedAt'>>(
-    { active: false, leftAt: null },
-    { projection: { updatedAt: 1 } },
-  );
-  let n = 0;
-  for await (const u of cursor) {
-    await users.updateOne({ _id: u._id }, { $set: { leftAt: u.updatedAt } });
-    n += 1;
+  const leavers = await users
+    .find<Pick<UserDoc, '_id' | 'leftAt' | 'updatedAt'>>(
+      { active: false, erasedAt: null },
+      { projection: { leftAt: 1, updatedAt: 1 } },
+    )
+    .toArray();
+  let backfilled = 0;
+  const expired: string[] = [];
+  for (const u of leavers) {
+    let leftAt = u.leftAt ?? null;
+    if (!leftAt) {
+      leftAt = u.updatedAt;
+      await users.updateOne({ _id: u._id }, { $set: { leftAt } });
+      backfilled += 1;
+    }
+    if (leaverExpired(leftAt, settings, now)) expired.push(u._id);
   }
-  return n;
-}
-
-/** Leavers past the records period, pseudonymised one by one (each erasure writes its own audit event). */
-async function eraseExpiredLeavers(ctx: ServiceContext, cut: RetentionCutoffs, now: Date) {
-  const expired = await ctx.models.User.find(
-    { active: false, erasedAt: null, leftAt: { $ne: null, $lte: cut.leftBefore } },
-    { _id: 1 },
-  ).lean<Pick<UserDoc, '_id'>[]>();
   const totals: Record<string, number> = {};
-  for (const { _id } of expired) {
-    const { counts } = await erasePersonNow(ctx, { userId: _id, actorId: null, reason: 'retention', now });
+  for (const userId of expired) {
+    const { counts } = await erasePersonNow(ctx, { userId, actorId: null, reason: 'retention', now });
     for (const [k, v] of Object.entries(counts)) totals[k] = (totals[k] ?? 0) + v;
   }
-  return { erased: expired.length, totals };
+  return { backfilled, erased: expired.length, totals };
 }
 
 /** Quiz answers submitted before the cutoff: removed; the score and per-question points stay. */
@@ -107,8 +109,8 @@ export async function applyRetention(ctx: ServiceContext, input: { now: Date }):
   const { now } = input;
   const settings = await loadRetentionSettings(ctx);
   const cut = retentionCutoffs(settings, now);
-  const leftAtBackfilled = await backfillLeftAt(ctx);
-  const leavers = await eraseExpiredLeavers(ctx, cut, now);
+  const leavers = await applyRecordsRule(ctx, settings, now);
+  const leftAtBackfilled = leavers.backfilled;
   const rules: RetentionReport['rules'] = {
     'records-after-leaving': leavers.totals,
     'quiz-answers': await eraseOldAnswers(ctx, cut, now),
