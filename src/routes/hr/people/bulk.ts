@@ -31,6 +31,11 @@ const ConfirmBody = formBody({
   reason: Type.Optional(Text(500)),
 });
 const JobParams = Type.Object({ id: ObjectIdString }, { additionalProperties: false });
+/** `refresh=off`: the running job's page stops refreshing itself (WCAG 2.2.1: a refresh can be turned off). */
+const JobQuery = Type.Object(
+  { refresh: Type.Optional(Type.Literal('off')) },
+  { additionalProperties: false },
+);
 
 /** Seconds between refreshes of a running job's page (no JavaScript needed). */
 const REFRESH_SECONDS = 3;
@@ -38,7 +43,7 @@ const REFRESH_SECONDS = 3;
 /** The preview (with its confirm form) or the progress and outcome of a bulk action. */
 async function renderJob(
   reply: FastifyReply,
-  data: { job: BulkJobView; errors: FieldError[]; form: BulkForm },
+  data: { job: BulkJobView; errors: FieldError[]; form: BulkForm; refreshOff?: boolean },
 ) {
   if (data.errors.length) reply.code(400);
   const app = reply.server;
@@ -58,7 +63,7 @@ async function renderJob(
     outcome: bulkOutcome(action, job.changed, job.skipped),
     listUrl: `/hr/people${job.filterQuery ? `?${job.filterQuery}` : ''}`,
     today: utcDay(app.clock.now()).toISOString().slice(0, 10),
-    refreshSeconds: job.status === 'running' ? REFRESH_SECONDS : 0,
+    refreshSeconds: job.status === 'running' && !data.refreshOff ? REFRESH_SECONDS : 0,
   });
 }
 
@@ -83,10 +88,11 @@ const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/hr/people/bulk/:id',
-    { config: { access: HR_ROLES }, schema: { params: JobParams } },
+    { config: { access: HR_ROLES }, schema: { params: JobParams, querystring: JobQuery } },
     async (request, reply) => {
       const job = await app.services.people.bulkJob({ jobId: request.params.id });
-      return renderJob(reply, { job, errors: [], form: {} });
+      const refreshOff = request.query.refresh === 'off';
+      return renderJob(reply, { job, errors: [], form: {}, refreshOff });
     },
   );
 
