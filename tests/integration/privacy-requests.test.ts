@@ -240,11 +240,16 @@ describe('erasure (Art. 17)', () => {
     expect((await user(quinn._id)).erasedAt ?? null).toBeNull();
   });
 
-  it('HR cannot erase themselves', async () => {
+  it('HR cannot erase themselves, nor an administrator', async () => {
     const me = await learnerByEmail(t.app, 'hr@demo.test');
     const res = await hr.post(`${page(me.id)}/erase`, { typedName: me.name, confirm: 'yes' });
     expect(res.statusCode).toBe(403);
     expect((await user(me.id)).erasedAt ?? null).toBeNull();
+    const boss = await createUser(t.app, { email: 'sam.admin@demo.test', name: 'Sam Admin', role: 'admin' });
+    expect((await hr.get(page(boss._id))).body).toContain('only an administrator can erase it');
+    const refused = await hr.post(`${page(boss._id)}/erase`, { typedName: 'Sam Admin', confirm: 'yes' });
+    expect(refused.statusCode).toBe(403);
+    expect((await user(boss._id)).erasedAt ?? null).toBeNull();
   });
 
   it('erases a person without records: gone from every collection, audited, and the chain verifies', async () => {

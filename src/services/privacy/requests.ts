@@ -24,6 +24,8 @@ export interface PrivacyPage {
   duty: ErasureDuty;
   /** HR looking at their own page: they may export, never erase themselves. */
   self: boolean;
+  /** An administrator's account seen by HR: only an administrator may erase it. */
+  adminOnly: boolean;
 }
 
 async function heldCounts(ctx: ServiceContext, user: UserDoc) {
@@ -56,7 +58,10 @@ export async function privacyPage(
   ctx: ServiceContext,
   input: { userId: string; actorId: string; now: Date },
 ): Promise<PrivacyPage> {
-  const user = await ctx.models.User.findById(input.userId, { passwordHash: 0 }).lean<UserDoc>();
+  const [user, actor] = await Promise.all([
+    ctx.models.User.findById(input.userId, { passwordHash: 0 }).lean<UserDoc>(),
+    ctx.models.User.findById(input.actorId, { role: 1 }).lean<Pick<UserDoc, 'role'>>(),
+  ]);
   if (!user) throw new NotFound('There is no such person.');
   return {
     person: {
@@ -72,6 +77,7 @@ export async function privacyPage(
     held: await heldCounts(ctx, user),
     duty: await erasureDutyFor(ctx, input),
     self: input.actorId === user._id,
+    adminOnly: user.role === 'admin' && actor?.role !== 'admin',
   };
 }
 
@@ -115,7 +121,7 @@ export type EraseRequestOutcome =
 
 /**
  * Erasure on the person's request (GDPR Art. 17), after the confirmation step. HR cannot erase
- * themselves (their own account would vanish mid-request). The duty check and the audit event are
+ * themselves (their own account would vanish mid-request), nor an administrator. The duty check and the audit event are
  * erasePerson's.
  */
 export async function eraseOnRequest(
@@ -123,10 +129,17 @@ export async function eraseOnRequest(
   input: { userId: string; actorId: string; typedName: string; confirmed: boolean; now: Date },
 ): Promise<EraseRequestOutcome> {
   if (input.actorId === input.userId) throw new Forbidden('You cannot erase your own account.');
-  const user = await ctx.models.User.findById(input.userId, { name: 1, erasedAt: 1 }).lean<
-    Pick<UserDoc, 'name' | 'erasedAt'>
-  >();
+  const [user, actor] = await Promise.all([
+    ctx.models.User.findById(input.userId, { name: 1, erasedAt: 1, role: 1 }).lean<
+      Pick<UserDoc, 'name' | 'erasedAt' | 'role'>
+    >(),
+    ctx.models.User.findById(input.actorId, { role: 1 }).lean<Pick<UserDoc, 'role'>>(),
+  ]);
   if (!user) throw new NotFound('There is no such person.');
+  // Erasing an account that can change the system is an administrator's call, not HR's.
+  if (user.role === 'admin' && actor?.role !== 'admin') {
+    throw new Forbidden('Only an administrator can erase an administrator account.');
+  }
   if (user.erasedAt) {
     return { kind: 'refused', message: `This person was already erased on ${formatDay(user.erasedAt)}.` };
   }
