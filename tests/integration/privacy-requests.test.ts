@@ -78,6 +78,12 @@ describe('the privacy page', () => {
     expect(res.body).not.toContain(`action="/hr/people/${ava.id}/privacy/erase"`);
   });
 
+  it("is linked from the person's page", async () => {
+    const res = await hr.get(`/hr/employees/${ava.id}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(`href="/hr/people/${ava.id}/privacy"`);
+  });
+
   it('is for HR and admin only', async () => {
     for (const email of [avaEmail, 'employee@demo.test', 'manager@demo.test']) {
       const s = await loginAs(t.app, email);
