@@ -192,10 +192,7 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
     (e) => `Due date moved from ${day(e, 'from')} to ${day(e, 'to')}${quoted(str(e, 'reason'))}`,
   ),
   'assignment.assigned': say((e) => `Training assigned, due ${day(e, 'dueAt')}`),
-  'reminder.sent': say((e) => {
-    const first = list(e, 'reminders')[0] as { kind?: unknown } | undefined;
-    return reminderSentence(typeof first?.kind === 'string' ? first.kind : '');
-  }),
+  'reminder.sent': say((e) => remindersSentence(list(e, 'reminders'))),
   'person.exported': plain('Included in a CSV export of people'),
   'course.settings.changed': withLink(() => 'Course settings changed', courseSettingsLink),
   'course.renewal.requested': withLink(
@@ -281,4 +278,23 @@ const REMINDER_SENTENCES: Record<string, string> = {
 /** A reminder the sweep recorded (its exactly-once key), as the history lists it. */
 export function reminderSentence(kind: string): string {
   return REMINDER_SENTENCES[kind] ?? 'Reminder sent';
+}
+
+/**
+ * One `reminder.sent` event: a bulk "remind now" records every course a person was reminded of in
+ * one event, so each distinct kind is named, not only the first.
+ */
+function remindersSentence(reminders: readonly unknown[]): string {
+  const kinds = reminders.map((r) => {
+    const kind = (r as { kind?: unknown } | null)?.kind;
+    return typeof kind === 'string' ? kind : '';
+  });
+  if (kinds.length <= 1) return reminderSentence(kinds[0] ?? '');
+  const prefix = 'Reminder sent: ';
+  const named = kinds
+    .map((k) => REMINDER_SENTENCES[k])
+    .filter((s): s is string => s !== undefined)
+    .map((s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s.toLowerCase()));
+  const what = [...new Set(named)].join('; ');
+  return `Reminders sent for ${plural(kinds.length, 'course')}${what ? `: ${what}` : ''}`;
 }

@@ -134,6 +134,21 @@ describe('audit sentences', () => {
     expect(auditSentence(lesson).text).toBe('Read a lesson');
   });
 
+  it('names every kind of a reminder event that covered several courses', () => {
+    const reminders = (...kinds: string[]) =>
+      facts('reminder.sent', {
+        reminders: kinds.map((kind, i) => ({ courseId: `c${i}`, kind, day: '2026-03-02' })),
+      });
+    expect(auditSentence(reminders('overdue')).text).toBe('Reminder sent: overdue');
+    expect(auditSentence(reminders('overdue', 'before-due')).text).toBe(
+      'Reminders sent for 2 courses: overdue; due soon',
+    );
+    expect(auditSentence(reminders('overdue', 'overdue', 'escalation')).text).toBe(
+      'Reminders sent for 3 courses: overdue; overdue, copied to the manager',
+    );
+    expect(auditSentence(reminders()).text).toBe('Reminder sent');
+  });
+
   it('says something readable for an action it does not know, without the code', () => {
     expect(auditSentence(facts('made.up')).text).toBe('Something was recorded');
   });
