@@ -111,14 +111,8 @@ export async function bulkAt(
     const t1 = performance.now();
     await peopleView(ctx, { filters: { ...NO_FILTERS, state: 'overdue' }, page: 1, now: new Date() });
     const listFilteredMs = performance.now() - t1;
-    const courseId = bench.course.id;
-    const later = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
-    const runs = [
-      await runAction(ctx, actorId, 'remind', {}),
-      await runAction(ctx, actorId, 'export', {}),
-      await runAction(ctx, actorId, 'extend', { courseId, dueDate: later, reason: 'bench' }),
-    ];
-    // HR home's link: everyone overdue (the selection itself is a pass over the assignment summaries).
+    // HR home's link, before the runs change the states: everyone overdue (the selection is a
+    // pass over the assignment summaries).
     const t2 = performance.now();
     const overdue = await previewBulk(ctx, {
       actorId,
@@ -129,6 +123,13 @@ export async function bulkAt(
     });
     const overduePreviewMs = performance.now() - t2;
     const overdueSelected = (await bulkJob(ctx, { jobId: overdue.jobId })).total;
+    const courseId = bench.course.id;
+    const later = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
+    const runs = [
+      await runAction(ctx, actorId, 'remind', {}),
+      await runAction(ctx, actorId, 'export', {}),
+      await runAction(ctx, actorId, 'extend', { courseId, dueDate: later, reason: 'bench' }),
+    ];
     return {
       employees,
       listFirstMs: round(listFirstMs),
