@@ -129,9 +129,11 @@ export async function erasePersonNow(ctx: ServiceContext, input: ErasePersonInpu
   if (user.erasedAt)
     throw new Conflict(`This person was already erased on ${user.erasedAt.toISOString().slice(0, 10)}.`);
   const pseudonym = pseudonymFor(user._id);
+  // The person's own document last: `erasedAt` marks the erasure done, so a run that stopped
+  // half-way (a crash) is simply run again; every step before it can be repeated.
   const counts = await stripRecords(ctx, user, pseudonym, input.now);
-  await pseudonymisePerson(models, user, pseudonym, input.now);
   const audit = await erasePersonalAuditParts(models, user._id, input.now);
+  await pseudonymisePerson(models, user, pseudonym, input.now);
   const auditSeq = await ctx.audit.append(
     {
       actorId: input.actorId,

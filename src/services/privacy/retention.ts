@@ -22,6 +22,8 @@ export interface RetentionReport {
   leftAtBackfilled: number;
   /** Leavers pseudonymised because the records period ran out. */
   erased: number;
+  /** Leavers past the period left for the next runs (more than MAX_ERASURES_PER_RUN were due). */
+  erasuresWaiting: number;
   rules: Record<RetentionRule, Record<string, number>>;
   /** The `retention.applied` audit event's sequence number. */
   auditSeq: number;
@@ -29,6 +31,8 @@ export interface RetentionReport {
 }
 
 const DAY_MS = 86_400_000;
+/** Leavers pseudonymised per nightly run at most; the rest wait for the next nights. */
+export const MAX_ERASURES_PER_RUN = 200;
 
 /**
  * One query over the people not active and not yet erased: those without a leaving day (deactivated
@@ -56,11 +60,14 @@ async function applyRecordsRule(ctx: ServiceContext, settings: RetentionSettings
     if (leaverExpired(leftAt, settings, now)) expired.push(u._id);
   }
   const totals: Record<string, number> = {};
-  for (const userId of expired) {
+  // Each erasure reads every collection that holds people's data (FerretDB uses no index but
+  // `_id`): a first run on years of leavers is spread over nights instead of one long night.
+  for (const userId of expired.slice(0, MAX_ERASURES_PER_RUN)) {
     const { counts } = await erasePersonNow(ctx, { userId, actorId: null, reason: 'retention', now });
     for (const [k, v] of Object.entries(counts)) totals[k] = (totals[k] ?? 0) + v;
   }
-  return { backfilled, erased: expired.length, totals };
+  const erased = Math.min(expired.length, MAX_ERASURES_PER_RUN);
+  return { backfilled, erased, waiting: expired.length - erased, totals };
 }
 
 /** Quiz answers submitted before the cutoff: removed; the score and per-question points stay. */
@@ -131,6 +138,7 @@ export async function applyRetention(ctx: ServiceContext, input: { now: Date }):
         cutoffs: { ...cut },
         leftAtBackfilled,
         peopleErased: leavers.erased,
+        erasuresWaiting: leavers.waiting,
         rules,
       },
     },
@@ -148,5 +156,13 @@ export async function applyRetention(ctx: ServiceContext, input: { now: Date }):
     { $set: { lastRun } },
     { upsert: true },
   );
-  return { settings, leftAtBackfilled, erased: leavers.erased, rules, auditSeq, ms: Date.now() - started };
+  return {
+    settings,
+    leftAtBackfilled,
+    erased: leavers.erased,
+    erasuresWaiting: leavers.waiting,
+    rules,
+    auditSeq,
+    ms: Date.now() - started,
+  };
 }
