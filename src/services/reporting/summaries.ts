@@ -119,6 +119,18 @@ export interface SummaryWrite {
 }
 
 /**
+ * A new summary is written with empty clause figures in the same write (a page reading it between
+ * two writes would find none: `.lean()` skips the model default). Not with `$setOnInsert`: FerretDB
+ * v1 ignores it on upsert. An existing summary keeps the figures the nightly rollup counted.
+ */
+async function withEmptyClausesIfNew<T extends object>(models: Models, id: string, counted: T) {
+  const stored = await models.ReportSummary.findById(id, { clausesAsOf: 1, clauseMisses: 1 }).lean<{
+    clauseMisses?: unknown;
+  }>();
+  return stored?.clauseMisses ? counted : { ...counted, clauseMisses: [], clausesAsOf: null };
+}
+
+/**
  * Writes each course's summary and action lists from a finished tally. Without a rollup the
  * stored clause figures stay untouched (a second update only creates empty ones), so a sweep and
  * the nightly rollup never overwrite each other's part.
@@ -139,15 +151,12 @@ export async function writeSummaries(
       tookMs: Date.now() - w.started,
     };
     const misses = w.clauses?.misses.get(id);
-    const set = misses ? { ...counted, clauseMisses: misses, clausesAsOf: w.now } : counted;
+    const set = misses
+      ? { ...counted, clauseMisses: misses, clausesAsOf: w.now }
+      : await withEmptyClausesIfNew(models, id, counted);
     await upsertRacing(() => models.ReportSummary.updateOne({ _id: id }, { $set: set }, { upsert: true }));
-    // A new summary gets empty clause figures until the nightly job counts them. Not with
-    // `$setOnInsert`: FerretDB v1 ignores it on upsert. This update matches only a summary without them.
-    if (!misses)
-      await models.ReportSummary.updateOne(
-        { _id: id, clauseMisses: { $exists: false } },
-        { $set: { clauseMisses: [], clausesAsOf: null } },
-      );
+    // A rollup that wrote its figures between the read above and this write lost them to the
+    // empty ones only if the summary was new; the next nightly rollup writes them again.
   }
   return { lookedUp };
 }

@@ -62,7 +62,8 @@ function ratesView(rates: readonly DepartmentRate[]) {
 }
 
 function clauseMissesView(course: Course, data: DashboardData) {
-  return topClauseMisses(data.summary.clauseMisses, 10).map((m) => {
+  // A summary read between its two first writes (or written by an older version) has none yet.
+  return topClauseMisses(data.summary.clauseMisses ?? [], 10).map((m) => {
     const clause = clauseById(course, m.clauseId);
     return {
       label: clause ? `${clause.number}. ${clause.title}` : m.clauseId,
