@@ -9,7 +9,7 @@ import {
   HOUR_MS,
   hourStart,
 } from '../../domain/audit-anchor.js';
-import { type ChainBreak, type ChainedEvent, chainChecker } from '../../domain/audit-chain.js';
+import { type ChainBreak, type ChainedEvent, chainChecker, GENESIS_HASH } from '../../domain/audit-chain.js';
 import type { ServiceContext } from '../context.js';
 
 export interface VerifyOptions {
@@ -31,6 +31,11 @@ export interface ChainReport {
   anchors: { signed: number; unsigned: number };
   /** The key the signatures were checked with. */
   keyId: string | null;
+  /**
+   * The last event verified intact (seq 0 and the genesis hash for an empty log): a fingerprint
+   * taken from it describes exactly the chain this report checked.
+   */
+  end: { seq: number; hash: string };
   /** Every reason the log fails verification (empty when ok). */
   failures: string[];
   /** Facts worth knowing that do not fail it (hours without an anchor, events not yet anchored). */
@@ -118,6 +123,8 @@ interface ChainWalk {
   verified: number;
   brokenAt: ChainBreak | null;
   lastSeq: number;
+  /** The last event linked intact. */
+  intactEnd: { seq: number; hash: string };
   firstEventAt: Date | null;
   /** Hours (by event time) that had events after the first signed anchor. */
   eventHours: Set<string>;
@@ -140,6 +147,7 @@ async function walkChain(models: Models, sorted: SortedAnchors, fingerprintSeq?:
   const walk: Omit<ChainWalk, 'verified'> = {
     brokenAt: null,
     lastSeq: 0,
+    intactEnd: { seq: 0, hash: GENESIS_HASH },
     firstEventAt: null,
     eventHours: new Set<string>(),
     firstUncovered: null,
@@ -161,6 +169,7 @@ async function walkChain(models: Models, sorted: SortedAnchors, fingerprintSeq?:
         walk.brokenAt = { seq: event.seq, reason: `differs from the event anchored at ${differs._id}` };
         break;
       }
+      walk.intactEnd = { seq: event.seq, hash: event.hash };
       if (event.seq === fingerprintSeq) walk.fingerprintHash = event.hash;
       if (event.seq > firstSignedSeq) walk.eventHours.add(anchorHour(event.at));
       if (event.seq > coveredUpTo && !walk.firstUncovered)
@@ -293,6 +302,7 @@ export async function verifyAuditChain(models: Models, opts: VerifyOptions = {})
       unsigned: sorted.trusted.filter((a) => a.kind === 'unsigned').length,
     },
     keyId: verifier?.keyId ?? null,
+    end: walk.intactEnd,
     failures,
     notes,
   };
