@@ -20,6 +20,8 @@ export interface TrendWeek {
 export interface TrendPerson {
   department: string;
   assignedAt: Date;
+  /** When they left (or the assignment ended): counted in the weeks that ended before, not after. */
+  leftAt?: Date | null;
   completions: ReadonlyArray<{ completedAt: Date; expiresAt: Date | null }>;
 }
 
@@ -61,15 +63,16 @@ function heldAt(person: TrendPerson, t: number): boolean {
   );
 }
 
-/** Per department and week: assigned before the week's end, and holding a valid completion then. */
+/** Per department and week: assigned before the week's end and not left by it, and holding a valid completion then. */
 export function countTrend(people: Iterable<TrendPerson>, weeks: readonly TrendWeek[]): TrendCell[] {
   const cells = new Map<string, TrendCell>();
   const ends = weeks.map((w) => w.asOf.getTime());
   for (const person of people) {
     const assignedAt = person.assignedAt.getTime();
+    const leftAt = person.leftAt ? person.leftAt.getTime() : Number.POSITIVE_INFINITY;
     for (let i = 0; i < weeks.length; i += 1) {
       const t = ends[i]!;
-      if (assignedAt >= t) continue;
+      if (assignedAt >= t || leftAt <= t) continue;
       const key = `${person.department}\u0000${weeks[i]!.week}`;
       let cell = cells.get(key);
       if (!cell) {

@@ -1,6 +1,7 @@
 import type { Models } from '../../db/models/index.js';
 import type { ReportTrendDoc } from '../../db/models/reporting.js';
 import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
+import type { UserDoc } from '../../db/models/user.js';
 import { countTrend, type TrendPerson, trendWeeks } from '../../domain/reporting/trend.js';
 
 /**
@@ -11,10 +12,24 @@ export const TREND_MAX_AGE_MS = 6 * 60 * 60 * 1000;
 
 type Completion = { completedAt: Date; expiresAt: Date | null };
 
+/** When each person who left did, from one pass over the inactive people. */
+async function leavingDays(models: Models): Promise<Map<string, Date>> {
+  const left = new Map<string, Date>();
+  const leavers = models.User.find({ active: false }, { leftAt: 1 }).lean<
+    Pick<UserDoc, '_id' | 'leftAt'>[]
+  >();
+  for await (const u of leavers.cursor()) if (u.leftAt) left.set(u._id, u.leftAt);
+  return left;
+}
+
+type TrendAssignment = Pick<AssignmentDoc, 'userId' | 'department' | 'assignedAt' | 'active' | 'updatedAt'>;
+
 /**
- * Counts a course's weekly trend in one pass over its active assignments and one over its completed
- * cycles (every completion, not only the current one, so past weeks count renewals that lapsed),
- * and stores it. Leavers' assignments (inactive) are left out of every week.
+ * Counts a course's weekly trend in one pass over its assignments, one over its completed cycles
+ * (every completion, not only the current one, so past weeks count renewals that lapsed) and one
+ * over the leavers, and stores it. A leaver counts in the weeks that ended before they left (the
+ * person's `leftAt`; else, for an assignment ended otherwise, its last update, which is when it was
+ * made inactive: the sweep does not write inactive assignments), so past weeks never change.
  */
 export async function countCourseTrend(models: Models, courseId: string, now: Date): Promise<ReportTrendDoc> {
   const started = Date.now();
@@ -28,15 +43,17 @@ export async function countCourseTrend(models: Models, courseId: string, now: Da
     list.push({ completedAt: c.completedAt!, expiresAt: c.expiresAt ?? null });
     completions.set(c.userId, list);
   }
+  const left = await leavingDays(models);
   const people: TrendPerson[] = [];
   const assignments = models.Assignment.find(
-    { courseId, active: true },
-    { userId: 1, department: 1, assignedAt: 1 },
-  ).lean<Pick<AssignmentDoc, 'userId' | 'department' | 'assignedAt'>[]>();
+    { courseId },
+    { userId: 1, department: 1, assignedAt: 1, active: 1, updatedAt: 1 },
+  ).lean<TrendAssignment[]>();
   for await (const a of assignments.cursor())
     people.push({
       department: a.department ?? '',
       assignedAt: a.assignedAt,
+      leftAt: a.active ? null : (left.get(a.userId) ?? a.updatedAt ?? null),
       completions: completions.get(a.userId) ?? [],
     });
   const weeks = trendWeeks(now);

@@ -64,6 +64,19 @@ describe('countTrend and trendRates', () => {
     expect(eng.at(-1)).toMatchObject({ assigned: 1, completed: 0, rate: 0 });
   });
 
+  it('counts a leaver in the weeks that ended before they left, not after', () => {
+    const leaver = sales({ leftAt: new Date('2026-02-18T10:00:00Z') });
+    const rates = trendRates(countTrend([leaver], weeks), weeks);
+    expect(rates.map((r) => [r.week, r.assigned])).toEqual([
+      ['2026-01-26', 0],
+      ['2026-02-02', 1],
+      ['2026-02-09', 1],
+      ['2026-02-16', 0],
+      ['2026-02-23', 0],
+      ['2026-03-02', 0],
+    ]);
+  });
+
   it('counts a renewal that overlaps the previous completion once', () => {
     const renewed = sales({
       assignedAt: d('2025-01-06'),
