@@ -11,7 +11,12 @@ interface PersonRow {
   email: string;
   department: string;
   assignedAt: Date;
+  /** When they left, if they have: named and marked, so a past period's report never changes. */
+  leftAt?: Date | null;
 }
+
+/** A person's name, marked when they have left since (or during) the period. */
+const nameOf = (p: PersonRow) => (p.leftAt ? `${p.name} (left ${formatDay(p.leftAt)})` : p.name);
 
 export interface ComplianceReport {
   period: ReportPeriod;
@@ -133,7 +138,7 @@ function courseSection(doc: Doc, course: ComplianceReport['courses'][number], ov
         { header: 'Department', width: 110 },
         { header: 'Assigned on', width: 89 },
       ],
-      course.assigned.map((p) => [p.name, p.email, p.department || '(none)', formatDay(p.assignedAt)]),
+      course.assigned.map((p) => [nameOf(p), p.email, p.department || '(none)', formatDay(p.assignedAt)]),
     );
   heading(doc, `Completed (${course.completed.length})`, 11);
   none(course.completed);
@@ -148,7 +153,7 @@ function courseSection(doc: Doc, course: ComplianceReport['courses'][number], ov
         { header: 'Certificate', width: 89 },
       ],
       course.completed.map(({ certificate: c, ...p }) => [
-        p.name,
+        nameOf(p),
         p.email,
         formatDay(c.completedAt),
         `Policy version ${c.policyVersion ?? 1}`,
@@ -166,7 +171,7 @@ function courseSection(doc: Doc, course: ComplianceReport['courses'][number], ov
         { header: 'Department', width: 110 },
         { header: 'Due date then', width: 89 },
       ],
-      course.overdue.map((p) => [p.name, p.email, p.department || '(none)', `due ${formatDay(p.dueAt)}`]),
+      course.overdue.map((p) => [nameOf(p), p.email, p.department || '(none)', `due ${formatDay(p.dueAt)}`]),
     );
   heading(doc, `Exceptions granted (${course.exceptions.length})`, 11);
   note(
@@ -186,7 +191,7 @@ function courseSection(doc: Doc, course: ComplianceReport['courses'][number], ov
       ],
       course.exceptions.map((e) => [
         formatDay(e.at),
-        e.name,
+        nameOf(e),
         exceptionText(e.action, e.details),
         e.reason || '(erased)',
         e.grantedBy,

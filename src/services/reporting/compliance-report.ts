@@ -21,25 +21,55 @@ const EXCEPTION_ACTIONS = ['assignment.extended', 'attempts.granted'] as const;
 type Person = Pick<
   AssignmentDoc,
   'userId' | 'courseId' | 'name' | 'email' | 'department' | 'assignedAt' | 'cycleNo'
->;
+> & {
+  /** When they left (null: still here): the report names leavers, so a past period never changes. */
+  leftAt: Date | null;
+};
 
-/** Active assignments started before the period ended, in the department when one is asked for. */
-async function assignedPeople(models: Models, end: Date, department: string | null): Promise<Person[]> {
-  const people = await models.Assignment.find(
-    { active: true, assignedAt: { $lt: end }, ...(department === null ? {} : { department }) },
-    { userId: 1, courseId: 1, name: 1, email: 1, department: 1, assignedAt: 1, cycleNo: 1 },
-  ).lean<Person[]>();
-  // Assignments written before names were copied onto them: look those people up.
-  const unnamed = [...new Set(people.filter((p) => !p.name).map((p) => p.userId))];
-  if (unnamed.length > 0) {
-    const users = await models.User.find({ _id: { $in: unnamed } }, { name: 1, email: 1 }).lean<UserDoc[]>();
-    const byId = new Map(users.map((u) => [u._id, u]));
-    for (const p of people)
-      if (!p.name)
-        Object.assign(p, {
-          name: byId.get(p.userId)?.name ?? p.userId,
-          email: byId.get(p.userId)?.email ?? '',
-        });
+type Stored = Omit<Person, 'leftAt'> & Pick<AssignmentDoc, 'active' | 'updatedAt'>;
+
+/**
+ * Assignments started before the period ended and not ended before it began, leavers' included, in
+ * the department when one is asked for. A leaver left on their `leftAt`; else (an assignment ended
+ * otherwise) on its last update, when it was made inactive: the sweep does not write inactive ones.
+ */
+async function assignedPeople(
+  models: Models,
+  period: ReportPeriod,
+  department: string | null,
+): Promise<Person[]> {
+  const stored = await models.Assignment.find(
+    { assignedAt: { $lt: periodEnd(period) }, ...(department === null ? {} : { department }) },
+    {
+      userId: 1,
+      courseId: 1,
+      name: 1,
+      email: 1,
+      department: 1,
+      assignedAt: 1,
+      cycleNo: 1,
+      active: 1,
+      updatedAt: 1,
+    },
+  ).lean<Stored[]>();
+  // Assignments written before names were copied onto them, and leavers: look those people up.
+  const lookUp = [...new Set(stored.filter((p) => !p.name || !p.active).map((p) => p.userId))];
+  const users =
+    lookUp.length > 0
+      ? await models.User.find({ _id: { $in: lookUp } }, { name: 1, email: 1, leftAt: 1 }).lean<UserDoc[]>()
+      : [];
+  const byId = new Map(users.map((u) => [u._id, u]));
+  const people: Person[] = [];
+  for (const { active, updatedAt, ...p } of stored) {
+    const user = byId.get(p.userId);
+    const leftAt = active ? null : (user?.leftAt ?? updatedAt ?? null);
+    if (leftAt && leftAt < period.from) continue;
+    people.push({
+      ...p,
+      name: p.name || (user?.name ?? p.userId),
+      email: p.name ? p.email : (user?.email ?? ''),
+      leftAt,
+    });
   }
   return people.sort((a, b) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email));
 }
@@ -84,7 +114,8 @@ async function overdueAt(
   const rows: ComplianceReport['courses'][number]['overdue'] = [];
   for (const c of cycles) {
     const person = byKey.get(key(c.userId, c.courseId));
-    if (!person) continue;
+    // Someone who had left by then was no longer overdue.
+    if (!person || (person.leftAt && person.leftAt <= asAt)) continue;
     const due = dueDateOn(
       c.dueAt,
       c.n,
@@ -110,7 +141,7 @@ export async function complianceReportData(
   const { period, department, now } = input;
   const end = periodEnd(period);
   const asAt = new Date(Math.min(end.getTime(), now.getTime()));
-  const people = await assignedPeople(models, end, department);
+  const people = await assignedPeople(models, period, department);
   const byKey = new Map(people.map((p) => [key(p.userId, p.courseId), p]));
   const events = await models.AuditEvent.find({
     action: { $in: EXCEPTION_ACTIONS },
