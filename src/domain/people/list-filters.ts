@@ -18,6 +18,14 @@ export const TRAINING_STATES = [
 ] as const satisfies readonly CycleState[];
 export type TrainingState = (typeof TRAINING_STATES)[number];
 
+/**
+ * The state filter's values: a training state of the assignment summaries, or `expiring` (a
+ * completion whose certificate ends within EXPIRING_WITHIN_DAYS, read from the cycles as HR
+ * home counts it: see domain/expiring.ts).
+ */
+export const LIST_STATES = [...TRAINING_STATES, 'expiring'] as const;
+export type ListState = (typeof LIST_STATES)[number];
+
 export const PEOPLE_SORTS = ['name', 'department', 'due'] as const;
 export type PeopleSort = (typeof PEOPLE_SORTS)[number];
 
@@ -30,7 +38,7 @@ export interface PeopleFilters {
   department: string;
   /** The manager's user id. */
   manager: string;
-  state: TrainingState | '';
+  state: ListState | '';
   course: string;
   active: ActiveChoice;
   sort: PeopleSort;
@@ -55,7 +63,7 @@ export function filtersFrom(query: Partial<Record<keyof PeopleFilters, string>>)
     q: (query.q ?? '').trim(),
     department: query.department ?? '',
     manager: query.manager ?? '',
-    state: isOneOf(TRAINING_STATES, query.state) ? query.state : '',
+    state: isOneOf(LIST_STATES, query.state) ? query.state : '',
     course: query.course ?? '',
     active: isOneOf(ACTIVE_CHOICES, query.active) ? query.active : 'all',
     sort: isOneOf(PEOPLE_SORTS, query.sort) ? query.sort : 'name',
@@ -115,9 +123,12 @@ export function relevantTraining(f: PeopleFilters, own: readonly TrainingSummary
   return own.filter((a) => a.active && (!f.course || a.courseId === f.course));
 }
 
-/** The state filter: some relevant assignment is in the state asked (no state asked: everyone). */
+/**
+ * The state filter: some relevant assignment is in the state asked (no state asked: everyone;
+ * `expiring` is decided from the cycles by the service, not the summaries).
+ */
 export function trainingMatches(f: PeopleFilters, own: readonly TrainingSummary[]): boolean {
-  if (!f.state) return true;
+  if (!f.state || f.state === 'expiring') return true;
   return relevantTraining(f, own).some((a) => a.state === f.state);
 }
 

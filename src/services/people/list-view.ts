@@ -1,8 +1,10 @@
 import { driverCollection } from '../../db/driver-collection.js';
 import { assignmentKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
+import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import { type Held, peopleDirectory } from '../../db/people-directory.js';
-import { LOOKUP_CONCURRENCY } from '../../db/repositories/by-id.js';
+import { findManyById, LOOKUP_CONCURRENCY } from '../../db/repositories/by-id.js';
+import { expiringWindow, isExpiringCompletion } from '../../domain/expiring.js';
 import {
   comparePeople,
   earliestDue,
@@ -42,6 +44,33 @@ async function trainingByPerson(models: Models, courseId: string): Promise<Map<s
   return byPerson;
 }
 
+type ExpiringFacts = Pick<CycleDoc, 'userId' | 'courseId' | 'n' | 'expiresAt'>;
+
+/**
+ * The people with a certificate expiring soon (of one course, when the filters name one), by the
+ * rule HR home counts them with: cycles whose expiry falls in the window, their assignments by `_id`.
+ */
+async function expiringPeople(models: Models, courseId: string, now: Date): Promise<Set<string>> {
+  const { from, to } = expiringWindow(now);
+  const cycles = await models.Cycle.find(
+    { expiresAt: { $gte: from, $lte: to }, ...(courseId ? { courseId } : {}) },
+    { userId: 1, courseId: 1, n: 1, expiresAt: 1 },
+  ).lean<ExpiringFacts[]>();
+  const assignments = new Map(
+    (
+      await findManyById<AssignmentDoc>(
+        models.Assignment,
+        cycles.map((c) => assignmentKey(c.userId, c.courseId)),
+      )
+    ).map((a) => [a._id, a]),
+  );
+  const people = new Set<string>();
+  for (const c of cycles)
+    if (isExpiringCompletion(c, assignments.get(assignmentKey(c.userId, c.courseId)), now))
+      people.add(c.userId);
+  return people;
+}
+
 const listed = (h: Held): ListedPerson => ({
   ...h.entry,
   department: h.entry.department ?? '',
@@ -55,13 +84,17 @@ export async function selectPeople(
 ): Promise<{ people: ListedPerson[]; training: Map<string, TrainingSummary[]> | null }> {
   const f = input.filters;
   const everyone = await peopleDirectory(ctx.models).everyone(input.now.getTime(), DIRECTORY_MAX_AGE_MS);
-  const needsTraining = f.state !== '' || f.sort === 'due';
-  const training = needsTraining ? await trainingByPerson(ctx.models, f.course) : null;
+  const needsTraining = (f.state !== '' && f.state !== 'expiring') || f.sort === 'due';
+  const [training, expiring] = await Promise.all([
+    needsTraining ? trainingByPerson(ctx.models, f.course) : null,
+    f.state === 'expiring' ? expiringPeople(ctx.models, f.course, input.now) : null,
+  ]);
   const people: ListedPerson[] = [];
   for (const h of everyone) {
     const p = listed(h);
     if (!personMatches(f, p, h.text)) continue;
     if (training && !trainingMatches(f, training.get(p._id) ?? [])) continue;
+    if (expiring && !expiring.has(p._id)) continue;
     people.push(p);
   }
   if (f.sort !== 'name') {

@@ -5,10 +5,10 @@ import type { NeedsMeDoc } from '../../db/models/needs-me.js';
 import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import { findManyById } from '../../db/repositories/by-id.js';
 import { addDays } from '../../domain/dates.js';
+import { EXPIRING_WITHIN_DAYS, expiringWindow, isExpiringCompletion } from '../../domain/expiring.js';
 import type { ServiceContext } from '../context.js';
 
-/** How far ahead HR home looks for completions that expire, and how far back for failed mail. */
-export const EXPIRING_WITHIN_DAYS = 30;
+/** How far back HR home looks for failed mail. */
 export const MAIL_FAILURES_WITHIN_DAYS = 7;
 /** People named on the home page under a figure; the figure counts them all. */
 const NAMES_SHOWN = 10;
@@ -59,7 +59,7 @@ type CycleFacts = Pick<CycleDoc, 'userId' | 'courseId' | 'n' | 'exhaustedAt' | '
  */
 async function cycleFigures(ctx: Pick<ServiceContext, 'models' | 'courses'>, now: Date) {
   const { models, courses } = ctx;
-  const horizon = addDays(now, EXPIRING_WITHIN_DAYS);
+  const { to: horizon } = expiringWindow(now);
   const cycles = await models.Cycle.find(
     { $or: [{ exhaustedAt: { $ne: null }, passedAt: null }, { expiresAt: { $gte: now, $lte: horizon } }] },
     { userId: 1, courseId: 1, n: 1, exhaustedAt: 1, passedAt: 1, expiresAt: 1 },
@@ -84,9 +84,7 @@ async function cycleFigures(ctx: Pick<ServiceContext, 'models' | 'courses'>, now
       courseTitle: courses.get(c.courseId)?.title ?? c.courseId,
     };
     if (c.exhaustedAt && !c.passedAt && a.cycleNo === c.n) used.push(named);
-    const renewed = a.cycleNo > c.n && !!a.completedAt;
-    if (c.expiresAt && c.expiresAt >= now && c.expiresAt <= horizon && !renewed)
-      expiring.push({ ...named, expiresAt: c.expiresAt });
+    if (c.expiresAt && isExpiringCompletion(c, a, now)) expiring.push({ ...named, expiresAt: c.expiresAt });
   }
   expiring.sort((x, y) => x.expiresAt.getTime() - y.expiresAt.getTime());
   const people = (list: Named[]) => new Set(list.map((x) => x.userId)).size;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
+import { EXPIRING_WITHIN_DAYS } from '../../../domain/expiring.js';
 import { enabledJurisdictions } from '../../../domain/jurisdictions.js';
 import { REGION_LABELS, REGIONS, type Region } from '../../../domain/org-profile.js';
 import {
@@ -58,7 +59,10 @@ const SORT_LABELS: Record<PeopleSort, string> = { name: 'Name', department: 'Dep
 /** What the list's filter form and bulk form offer, from the filters in force. */
 function listChoices(filters: PeopleFilters, courses: Map<string, { id: string; title: string }>) {
   return {
-    states: TRAINING_STATES.map((s) => ({ value: s, label: STATE_LABELS[s] })),
+    states: [
+      ...TRAINING_STATES.map((s) => ({ value: s, label: STATE_LABELS[s] })),
+      { value: 'expiring', label: `Certificate expiring within ${EXPIRING_WITHIN_DAYS} days` },
+    ],
     courseChoices: [...courses.values()].map((c) => ({ value: c.id, label: c.title })),
     sorts: PEOPLE_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s], current: s === filters.sort })),
     hiddenFilters: [...new URLSearchParams(filterQuery(filters)).entries()],

@@ -2,9 +2,9 @@ import { Type } from 'typebox';
 import {
   ACTIVE_CHOICES,
   filtersFrom,
+  LIST_STATES,
   PEOPLE_SORTS,
   type PeopleFilters,
-  TRAINING_STATES,
 } from '../../../domain/people/list-filters.js';
 import { ObjectIdString, Slug } from '../../form-schema.js';
 
@@ -21,7 +21,7 @@ export const FilterFields = {
   q: Type.Optional(Type.String({ maxLength: 100 })),
   department: Type.Optional(Type.String({ maxLength: 100 })),
   manager: anyOr(ObjectIdString),
-  state: Type.Optional(Type.Union([Type.Literal(''), oneOf(TRAINING_STATES)])),
+  state: Type.Optional(Type.Union([Type.Literal(''), oneOf(LIST_STATES)])),
   course: anyOr(Slug),
   active: Type.Optional(oneOf(ACTIVE_CHOICES)),
   sort: Type.Optional(oneOf(PEOPLE_SORTS)),
