@@ -64,4 +64,17 @@ describe('HR home links lead to the people they count', () => {
     expect(list.body).toContain('Links Renewing');
     expect(list.body).not.toContain('Links Later');
   });
+
+  it('overdue people without a department: the row links to them', async () => {
+    const html = (await hr.get('/hr')).body;
+    const row =
+      /<tr><th scope="row"><a href="([^"]+)">No department<\/a><\/th><td class="num">(\d+)<\/td><\/tr>/.exec(
+        html,
+      );
+    expect(row).not.toBeNull();
+    const list = await hr.get(row![1]!.replaceAll('&amp;', '&'));
+    expect(list.statusCode).toBe(200);
+    expect(matching(list.body)).toBe(Number(row![2]));
+    expect(list.body).toContain('Links Nowhere');
+  });
 });

@@ -44,6 +44,9 @@ export interface PeopleFilters {
   sort: PeopleSort;
 }
 
+/** The department filter's reserved value for people with no department (HR home's "No department" row). */
+export const NO_DEPARTMENT = '(none)';
+
 export const NO_FILTERS: PeopleFilters = {
   q: '',
   department: '',
@@ -111,7 +114,9 @@ export interface TrainingSummary {
 /** The filters that need only the person. `text` is the person's searchable text, lower-cased. */
 export function personMatches(f: PeopleFilters, p: ListedPerson, text: string): boolean {
   if (f.q && !text.includes(f.q.toLowerCase())) return false;
-  if (f.department && p.department !== f.department) return false;
+  if (f.department === NO_DEPARTMENT) {
+    if (p.department) return false;
+  } else if (f.department && p.department !== f.department) return false;
   if (f.manager && p.managerId !== f.manager) return false;
   if (f.active === 'yes' && !p.active) return false;
   if (f.active === 'no' && p.active) return false;

@@ -6,6 +6,7 @@ import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import { findManyById } from '../../db/repositories/by-id.js';
 import { addDays } from '../../domain/dates.js';
 import { EXPIRING_WITHIN_DAYS, expiringWindow, isExpiringCompletion } from '../../domain/expiring.js';
+import { NO_DEPARTMENT } from '../../domain/people/list-filters.js';
 import type { ServiceContext } from '../context.js';
 
 /** How far back HR home looks for failed mail. */
@@ -21,6 +22,7 @@ interface Named {
 }
 
 export interface NeedsMe {
+  /** By department: NO_DEPARTMENT (the people list's filter value) for people without one. */
   overdue: { people: number; byDepartment: Array<{ department: string; people: number }> };
   /** People whose current cycle used every quiz attempt without a pass: HR grants more or talks to them. */
   attemptsUsedUp: { people: number; shown: Named[] };
@@ -40,7 +42,7 @@ async function overdueFigures(ctx: Pick<ServiceContext, 'models'>) {
   ).lean<Array<Pick<AssignmentDoc, 'userId' | 'department'>>>();
   const byDept = new Map<string, Set<string>>();
   for (const a of rows) {
-    const department = a.department || 'No department';
+    const department = a.department || NO_DEPARTMENT;
     byDept.set(department, (byDept.get(department) ?? new Set()).add(a.userId));
   }
   const byDepartment = [...byDept]
