@@ -83,7 +83,10 @@ export const EnvSchema = Type.Object({
    * there too when METRICS_TOKEN is set). Unset: no separate listener.
    */
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
-  /** Where METRICS_PORT listens; default HOST. */
+  /**
+   * Where METRICS_PORT listens. Default: HOST when METRICS_TOKEN is set, otherwise 127.0.0.1, since
+   * without a token anyone who reaches the port reads the metrics (HOST is often 0.0.0.0).
+   */
   METRICS_HOST: Type.Optional(Type.String({ minLength: 1 })),
   /** Create the demo organisation on first start against an empty database (never in production). */
   DEMO_DATA: Type.Boolean({ default: true }),
@@ -166,6 +169,8 @@ export function readEnv(source: NodeJS.ProcessEnv | Record<string, unknown> = pr
   }
   trustedProxies(env.TRUST_PROXY);
   checkSsoEnv(env);
+  if (env.METRICS_HOST === undefined)
+    env.METRICS_HOST = env.METRICS_TOKEN === undefined ? '127.0.0.1' : env.HOST;
   if (env.AUDIT_SIGNING_KEY !== undefined) {
     try {
       parseSigningKey(env.AUDIT_SIGNING_KEY);
