@@ -103,6 +103,14 @@ export function bulkOutcome(action: BulkAction, changed: number, skipped: number
   }
 }
 
+/**
+ * The course the people list was filtered by when the action started (from the job's list query),
+ * the confirm form's default: "remind the people overdue on course X" reminds about X only.
+ */
+export function listCourseOf(filterQuery: string): string | undefined {
+  return new URLSearchParams(filterQuery).get('course') || undefined;
+}
+
 /** A course the confirm form offers, with how many of the selected people it concerns. */
 export interface BulkCourseChoice {
   value: string;
@@ -113,7 +121,8 @@ export interface BulkCourseChoice {
 
 /**
  * The course choices of a confirm form: for assign, how many already have it; for remind and
- * extend, how many have it open (remind also offers every course at once, the default).
+ * extend, how many have it open (remind also offers every course at once). `chosen` is the
+ * form's choice or else the list's course; none: every course for remind.
  */
 export function bulkCourseChoices(
   action: BulkAction,

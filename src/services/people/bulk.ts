@@ -9,6 +9,7 @@ import {
   type BulkAction,
   type BulkForm,
   type BulkParams,
+  listCourseOf,
   parseBulkForm,
 } from '../../domain/people/bulk.js';
 import { filterQuery, type PeopleFilters, type TrainingSummary } from '../../domain/people/list-filters.js';
@@ -169,7 +170,9 @@ export async function confirmBulk(
   if (!job) throw new NotFound('There is no such bulk action.');
   if (job.status !== 'preview') return { ok: true };
   const action = job.action as BulkAction;
-  const parsed = parseBulkForm(action, input.form, {
+  // A form without a course choice (not the form's own "every course") means the list's course.
+  const form = { ...input.form, courseId: input.form.courseId ?? listCourseOf(job.filterQuery) };
+  const parsed = parseBulkForm(action, form, {
     courseExists: (id) => ctx.courses.has(id),
     now: input.now,
   });

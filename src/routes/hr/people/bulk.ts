@@ -12,6 +12,7 @@ import {
   bulkCourseChoices,
   bulkOutcome,
   bulkWhat,
+  listCourseOf,
   peopleCount,
 } from '../../../domain/people/bulk.js';
 import type { BulkJobView } from '../../../services/people/bulk.js';
@@ -59,7 +60,7 @@ async function renderJob(
     action,
     what: bulkWhat(action),
     people: peopleCount(job.total),
-    courseItems: bulkCourseChoices(action, courses, data.form.courseId),
+    courseItems: bulkCourseChoices(action, courses, data.form.courseId ?? listCourseOf(job.filterQuery)),
     outcome: bulkOutcome(action, job.changed, job.skipped),
     listUrl: `/hr/people${job.filterQuery ? `?${job.filterQuery}` : ''}`,
     today: utcDay(app.clock.now()).toISOString().slice(0, 10),
