@@ -47,7 +47,7 @@ async function dumpCollection(db: mongo.Db, name: string, file: string): Promise
   const collection = db.collection(name);
   const indexes = await indexesOf(collection);
   const hash = createHash('sha256');
-  const out = createWriteStream(file);
+  const out = createWriteStream(file, { mode: ARCHIVE_MODE });
   let count = 0;
   let bytes = 0;
   const cursor = collection.find({}, { raw: true, batchSize: 1000 });
@@ -77,6 +77,9 @@ function addEntry(pack: tar.Pack, name: string, size: number, source: NodeJS.Rea
   });
 }
 
+/** Owner read/write only, for the archive, its `.partial` and the temporary collection files. */
+const ARCHIVE_MODE = 0o600;
+
 export interface BackupInput {
   db: mongo.Db;
   /** The archive to write (a `.tar.gz`); written beside it under a temporary name, then renamed. */
@@ -94,8 +97,12 @@ export interface BackupInput {
 export async function writeBackup({ db, file, appVersion, now }: BackupInput): Promise<Manifest> {
   const work = await mkdtemp(path.join(path.dirname(path.resolve(file)), '.backup-'));
   const partial = `${file}.partial`;
+  // The archive holds personal data and password hashes: its owner alone may read it. A `.partial`
+  // left by a crash is removed first, since opening an existing file keeps that file's mode.
+  await rm(partial, { force: true });
   const pack = tar.pack();
-  const written = pipeline(pack, createGzip({ level: 6 }), createWriteStream(partial));
+  const out = createWriteStream(partial, { mode: ARCHIVE_MODE, flags: 'wx' });
+  const written = pipeline(pack, createGzip({ level: 6 }), out);
   try {
     const collections: ManifestCollection[] = [];
     for (const name of await collectionNames(db)) {
