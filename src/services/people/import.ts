@@ -4,11 +4,12 @@ import type { ImportPreviewDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { DuplicateUserError, newUserId } from '../../db/repositories/users.js';
-import { NotFound } from '../../domain/errors.js';
+import { Conflict, NotFound } from '../../domain/errors.js';
 import {
   type Column,
   CsvFormatError,
   type ExistingPerson,
+  type ImportPlan,
   MAX_IMPORT_BYTES,
   MAX_IMPORT_ROWS,
   mapHeader,
@@ -17,7 +18,13 @@ import {
 import { inPool } from '../../domain/pool.js';
 import type { ServiceContext } from '../context.js';
 import { currentProfile } from '../organisation/profile.js';
-import { applyRulesToPeople, changePerson, insertPerson, type PeopleContext } from './people.js';
+import {
+  applyRulesToPeople,
+  changePerson,
+  insertPerson,
+  type PeopleContext,
+  personErased,
+} from './people.js';
 
 export { CsvFormatError };
 
@@ -95,6 +102,31 @@ async function existingPeople(models: Models): Promise<ExistingPerson[]> {
 }
 
 /**
+ * A row that would change an erased person is rejected: writing a name or e-mail back would undo
+ * the erasure (changePerson refuses it too, should someone be erased between preview and apply).
+ */
+async function refuseErasedPeople(models: Models, plan: ImportPlan): Promise<ImportPlan> {
+  const ids = [...plan.changes, ...plan.deactivate].map((c) => c.userId);
+  if (!ids.length) return plan;
+  const erased = new Map(
+    (
+      await models.User.find({ _id: { $in: ids }, erasedAt: { $ne: null } }, { erasedAt: 1 }).lean<
+        Pick<UserDoc, '_id' | 'erasedAt'>[]
+      >()
+    ).map((u) => [u._id, u.erasedAt as Date]),
+  );
+  if (!erased.size) return plan;
+  const rejected = [...plan.rejected];
+  const changes = plan.changes.filter((c) => {
+    const at = erased.get(c.userId);
+    if (at) rejected.push({ line: c.line, email: c.person.email, reasons: [personErased(at).message] });
+    return !at;
+  });
+  rejected.sort((a, b) => a.line - b.line);
+  return { ...plan, changes, rejected, deactivate: plan.deactivate.filter((d) => !erased.has(d.userId)) };
+}
+
+/**
  * The dry run: parses and validates the whole file, compares it with the people we have, and
  * stores the plan under a random id, so "apply" writes exactly what HR saw. Throws CsvFormatError
  * when the file as a whole is unusable.
@@ -105,12 +137,15 @@ export async function previewImport(
 ): Promise<ImportPreviewDoc> {
   const rows = parsePeopleCsv(input.csv);
   const [existing, profile] = await Promise.all([existingPeople(ctx.models), currentProfile(ctx)]);
-  const plan = planImport(rows, existing, {
-    deactivateMissing: input.deactivateMissing,
-    newId: newUserId,
-    // A region column accepts only the regions the organisation profile enables.
-    regions: profile.regions,
-  });
+  const plan = await refuseErasedPeople(
+    ctx.models,
+    planImport(rows, existing, {
+      deactivateMissing: input.deactivateMissing,
+      newId: newUserId,
+      // A region column accepts only the regions the organisation profile enables.
+      regions: profile.regions,
+    }),
+  );
   const doc: ImportPreviewDoc = {
     _id: randomBytes(16).toString('hex'),
     createdBy: input.actorId,
@@ -267,13 +302,18 @@ async function applyUpdates(
       if (changed) updated.set(c.userId, changed.after);
       result.updated += 1;
     } catch (err) {
-      if (!(err instanceof DuplicateUserError)) throw err;
+      if (!(err instanceof DuplicateUserError || err instanceof Conflict)) throw err;
       result.failed.push({ line: c.line, email: c.person.email, reason: err.message });
     }
   });
   await inPool(preview.deactivate, 8, async (d) => {
-    await changePerson(ctx, { userId: d.userId, changes: { active: false }, actorId, now });
-    result.deactivated += 1;
+    try {
+      await changePerson(ctx, { userId: d.userId, changes: { active: false }, actorId, now });
+      result.deactivated += 1;
+    } catch (err) {
+      // Erased since the preview: already inactive, and left as the erasure left them.
+      if (!(err instanceof Conflict)) throw err;
+    }
   });
   return updated;
 }

@@ -4,6 +4,7 @@ import type { UserDoc } from '../../db/models/user.js';
 import { type DirectoryEntry, peopleDirectory } from '../../db/people-directory.js';
 import { type NewUser, usersRepository } from '../../db/repositories/users.js';
 import { sessionsRepository } from '../../db/session-store.js';
+import { Conflict } from '../../domain/errors.js';
 import type { PlannedPerson } from '../../domain/people-csv.js';
 import { type CopiedPersonField, personCopy, personCopyChanged } from '../../domain/person-copy.js';
 import { leftAtChange } from '../../domain/retention.js';
@@ -108,6 +109,16 @@ export async function createPerson(
   return user;
 }
 
+/**
+ * A change to a person whose personal data was erased: refused on every write path (HR's form,
+ * the CSV import, SCIM, sign-in), because writing a name or e-mail back would undo the erasure.
+ */
+export function personErased(erasedAt: Date): Conflict {
+  return new Conflict(
+    `This person was erased on ${erasedAt.toISOString().slice(0, 10)}: their record can no longer be changed.`,
+  );
+}
+
 export interface PersonChange {
   userId: string;
   changes: Partial<PersonInput>;
@@ -130,6 +141,7 @@ export async function changePerson(
   const { userId, changes, actorId, now } = input;
   const before = await usersRepository(ctx.models).findById(userId);
   if (!before) return null;
+  if (before.erasedAt) throw personErased(before.erasedAt);
   const full: PersonInput = {
     email: changes.email ?? before.email,
     name: changes.name ?? before.name,

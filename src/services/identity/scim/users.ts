@@ -33,10 +33,11 @@ async function isDeleted(ctx: ServiceContext, id: string): Promise<boolean> {
   return Boolean(await ctx.models.ScimDeleted.findById(id, { _id: 1 }).lean());
 }
 
-/** The person behind a SCIM id; NotFound for no such person or one SCIM deleted (RFC 7644 §3.6). */
+/** The person behind a SCIM id; NotFound for no such person, one SCIM deleted (RFC 7644 §3.6) or one erased. */
 async function personOrNotFound(ctx: ServiceContext, id: string): Promise<UserDoc> {
   const user = await usersRepository(ctx.models).findById(id);
-  if (!user || (await isDeleted(ctx, id))) throw new NotFound(`No User with id ${id}.`);
+  // An erased person is gone for SCIM as a deleted User is: a PUT must not bring their identity back.
+  if (!user || user.erasedAt || (await isDeleted(ctx, id))) throw new NotFound(`No User with id ${id}.`);
   return user;
 }
 
@@ -90,12 +91,13 @@ export async function scimListUsers(
     const found = await (attribute === 'externalId'
       ? personByExternalId(ctx, value)
       : personByUserName(ctx, value));
-    const live = found && !(await isDeleted(ctx, found._id)) ? [found] : [];
+    const live = found && !found.erasedAt && !(await isDeleted(ctx, found._id)) ? [found] : [];
     total = live.length;
     people = live.slice(skip, skip + limit);
   } else {
     const deleted = (await ctx.models.ScimDeleted.find({}, { _id: 1 }).lean()).map((d) => d._id);
-    const where = deleted.length ? { _id: { $nin: deleted } } : {};
+    // Erased people are left out as deleted ones are (`erasedAt: null` also matches no field).
+    const where = deleted.length ? { _id: { $nin: deleted }, erasedAt: null } : { erasedAt: null };
     total = await ctx.models.User.countDocuments(where);
     people = limit
       ? await ctx.models.User.find(where).sort({ _id: 1 }).skip(skip).limit(limit).lean<UserDoc[]>()
