@@ -69,4 +69,19 @@ describe('remind now', () => {
     const claimed = await t.app.db.models.Reminder.find({ userId: twoCourses._id }).lean();
     expect(claimed.map((r) => r.courseId)).toEqual([SECOND]);
   });
+
+  it('counts and audits only the people actually mailed', async () => {
+    const job = await startBulk({ action: 'remind', ids: [gone._id, here._id], course: COURSE_ID });
+    const preview = await hr.get(job);
+    await hr.post(job, defaults(preview.body), job);
+    expect(await mailsTo(here.email)).toBe(1);
+    expect(await mailsTo(gone.email)).toBe(0);
+    const events = await t.app.db.models.AuditEvent.find({ action: 'reminder.sent' }).lean<
+      { subjectId: string }[]
+    >();
+    expect(events.map((e) => e.subjectId)).toContain(here._id);
+    expect(events.map((e) => e.subjectId)).not.toContain(gone._id);
+    expect(await t.app.db.models.Reminder.countDocuments({ userId: gone._id })).toBe(0);
+    expect((await hr.get(job)).body).toContain('1 reminded; 1 already reminded');
+  });
 });

@@ -10,7 +10,6 @@ import { DomainError } from '../../domain/errors.js';
 import { type BulkParams, reminderKindFor } from '../../domain/people/bulk.js';
 import { inPool } from '../../domain/pool.js';
 import { mailOrganisation } from '../../mail/templates.js';
-import type { OutgoingMail } from '../../mail/transport.js';
 import { type AssignPerson, assignPeople, extendDueDate } from '../assignments/assignments.js';
 import type { ServiceContext } from '../context.js';
 import { type PendingReminder, PROJECTION, reminderMail, type SweepAssignment } from '../jobs/sweep/plan.js';
@@ -124,6 +123,7 @@ function pendingReminders(assignments: readonly SweepAssignment[], now: Date): P
  * Remind now: each open assignment (of the course chosen, or every course) gets the reminder its
  * state calls for, claimed by the sweep's own key for today (person, course, cycle, kind, day), so
  * neither a second click nor today's sweep sends it twice; the messages go through the outbox.
+ * Only reminders with someone to mail are claimed, counted and audited.
  */
 export async function remindStep(s: StepContext): Promise<BulkStep> {
   const org = mailOrganisation(await currentProfile(s.ctx));
@@ -132,25 +132,28 @@ export async function remindStep(s: StepContext): Promise<BulkStep> {
   return async (userIds) => {
     const keys = userIds.flatMap((id) => courseIds.map((c) => assignmentKey(id, c)));
     const pending = pendingReminders(await assignmentsById(s.ctx.models, keys), s.now);
-    const claimed = await insertManyOnce(
-      driverCollection(s.ctx.models.Reminder),
-      pending.map((p) => p.doc),
-    );
-    const mine = pending.filter((_, i) => claimed.has(i));
-    const people = await usersByIds(s.ctx.models, new Set(mine.map((p) => p.a.userId)), [
+    // The message first: someone nobody can mail (left, say) is neither claimed, counted nor audited.
+    const people = await usersByIds(s.ctx.models, new Set(pending.map((p) => p.a.userId)), [
       'name',
       'email',
       'active',
     ] as const);
-    const mails = mine.map((p) =>
-      reminderMail(p, { get: (id) => (id ? (people.get(id) ?? null) : null) }, site),
+    const lookup = { get: (id: string | null | undefined) => (id ? (people.get(id) ?? null) : null) };
+    const mailable = pending.flatMap((p) => {
+      const mail = reminderMail(p, lookup, site);
+      return mail ? [{ p, mail }] : [];
+    });
+    const claimed = await insertManyOnce(
+      driverCollection(s.ctx.models.Reminder),
+      mailable.map((m) => m.p.doc),
     );
+    const mine = mailable.filter((_, i) => claimed.has(i));
     await s.ctx.mailer.sendMany(
-      mails.filter((m): m is OutgoingMail => m !== null),
+      mine.map((m) => m.mail),
       s.now,
     );
     const byPerson = new Map<string, PendingReminder[]>();
-    for (const p of mine) byPerson.set(p.a.userId, [...(byPerson.get(p.a.userId) ?? []), p]);
+    for (const { p } of mine) byPerson.set(p.a.userId, [...(byPerson.get(p.a.userId) ?? []), p]);
     await Promise.all(
       [...byPerson].map(([userId, sent]) =>
         s.ctx.audit.append(
