@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { FastifyInstance } from 'fastify';
-import { backupDirectory, backupSchedule } from '../services/operations/backup/index.js';
+import { backupDirectory, backupSchedule, ledgerFile } from '../services/operations/backup/index.js';
 
 /**
  * A finished (or failed: `report` null) run in /metrics: its duration and result, and the
@@ -54,7 +54,11 @@ export function startScheduler(app: FastifyInstance): Cron[] {
   schedule(SWEEP_SCHEDULE, 'sweep', 'refresher sweep', () => runSweep({ now: app.clock.now() }));
   schedule(NIGHTLY_SCHEDULE, 'nightly', 'nightly job', () => runNightly({ now: app.clock.now() }));
   // In turn with the jobs, so no sweep or nightly writes while the collections are read.
-  const backup = { dir: backupDirectory(app.config.DATA_DIR), keep: app.config.BACKUP_KEEP };
+  const backup = {
+    dir: backupDirectory(app.config.DATA_DIR),
+    keep: app.config.BACKUP_KEEP,
+    ledger: ledgerFile(app.config.DATA_DIR),
+  };
   schedule(BACKUP_SCHEDULE, 'backup', 'nightly backup', () =>
     app.services.backup.runScheduledBackup({ ...backup, now: app.clock.now() }),
   );

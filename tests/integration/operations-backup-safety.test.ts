@@ -2,6 +2,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserDoc } from '../../src/db/models/user.js';
+import { verifyAuditChain } from '../../src/services/audit/verify.js';
 import { buildPerson } from '../factories.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { runLms } from './operations-backup-support.js';
@@ -10,6 +12,7 @@ import { runLms } from './operations-backup-support.js';
 // archive must not bring back the people erased since it was written.
 let t: TestApp;
 let dataDir: string;
+let dbName: string;
 let archive: string;
 const person = buildPerson({ name: 'Erin Erased', email: 'erin.erased@example.test' });
 
@@ -17,6 +20,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'lms-backup-safety-'));
   archive = path.join(dataDir, 'before-erasure.tar.gz');
   t = await createTestApp({ label: 'backup_safety', config: { DATA_DIR: dataDir } });
+  dbName = t.config.DB_NAME;
   await t.app.db.models.User.create(person);
 }, 120_000);
 
@@ -25,10 +29,46 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** Restores with the app stopped, as the README says: a new app (no audit chain end in memory). */
+async function restoreInFreshApp(args: string[]): Promise<string> {
+  await t.app.close(); // the database stays: a restore replaces it
+  t = await createTestApp({ seed: false, config: { DB_NAME: dbName, DATA_DIR: dataDir } });
+  const restore = await runLms(t, 'restore', args);
+  expect(restore.code, restore.lines.join('\n')).toBe(0);
+  return restore.lines.join('\n');
+}
+
+async function expectErasedAgain(output: string): Promise<void> {
+  expect(output).toMatch(/ERASED AGAIN: 1 person /);
+  const user = await t.app.db.models.User.findById(person._id).lean<UserDoc>();
+  expect(user?.erasedAt).toBeInstanceOf(Date);
+  expect(user?.email).not.toBe(person.email);
+  expect(user?.name).not.toBe(person.name);
+  const chain = await verifyAuditChain(t.app.db.models);
+  expect(chain.brokenAt).toBeNull();
+  expect(chain.ok).toBe(true);
+}
+
 describe('backup archives and erasures', () => {
   it('writes the archive readable by its owner only', async () => {
     const backup = await runLms(t, 'backup', ['--out', archive]);
     expect(backup.code, backup.lines.join('\n')).toBe(0);
     expect((await stat(archive)).mode & 0o777).toBe(0o600);
+  });
+
+  it('erases again, on restoring an older archive, a person erased since it was written', async () => {
+    t.clock.advance(3600_000);
+    await t.app.services.privacy.erasePerson({
+      userId: person._id,
+      actorId: null,
+      reason: 'request',
+      now: t.clock.now(),
+    });
+    await expectErasedAgain(await restoreInFreshApp([archive, '--replace']));
+  });
+
+  it('erases them again from the ledger in DATA_DIR when the database itself was lost', async () => {
+    await t.app.db.conn.dropDatabase();
+    await expectErasedAgain(await restoreInFreshApp([archive]));
   });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DomainError } from '../../domain/errors.js';
+import { ledgerFile } from '../../services/operations/backup/index.js';
 import type { CliCommand } from '../types.js';
 import { requireFlag } from '../types.js';
 
@@ -18,13 +19,18 @@ export const command: CliCommand = {
   usage:
     'backup --out <file.tar.gz>\n' +
     '      write every collection (BSON, one tar entry each, gzip) and a manifest of counts, indexes\n' +
-    '      and SHA-256 checksums; streamed, so memory stays flat; restore it with `restore`',
+    '      and SHA-256 checksums; streamed, so memory stays flat; restore it with `restore`. The archive\n' +
+    "      is readable by its owner only (0600); the database's erasures go to DATA_DIR/erasures.jsonl",
   needsCourses: false,
   async run(ctx, args) {
     const file = path.resolve(requireFlag(args, 'out'));
     const started = Date.now();
     try {
-      const manifest = await ctx.services.backup.backup({ file, now: ctx.clock.now() });
+      const manifest = await ctx.services.backup.backup({
+        file,
+        ledger: ledgerFile(ctx.config.DATA_DIR),
+        now: ctx.clock.now(),
+      });
       const total = manifest.collections.reduce((n, c) => n + c.count, 0);
       ctx.out(`Backed up ${total} documents in ${manifest.collections.length} collections to ${file}`);
       for (const line of countLines(manifest.collections)) ctx.out(line);
