@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAssignment, buildPerson, COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { sweepAt } from '../helpers/jobs.js';
 
 /** HR's "remind now" from the people list (issue #28): which course, whom, and which reminder. */
 let t: TestApp;
@@ -83,5 +84,14 @@ describe('remind now', () => {
     expect(events.map((e) => e.subjectId)).not.toContain(gone._id);
     expect(await t.app.db.models.Reminder.countDocuments({ userId: gone._id })).toBe(0);
     expect((await hr.get(job)).body).toContain('1 reminded; 1 already reminded');
+  });
+
+  it('on the due day sends the reminder the sweep would, so the sweep sends no second one', async () => {
+    const job = await startBulk({ action: 'remind', department: 'Remind Today' });
+    const preview = await hr.get(job);
+    await hr.post(job, defaults(preview.body), job);
+    expect(await mailsTo(dueToday.email)).toBe(1);
+    await sweepAt(t, NOW);
+    expect(await mailsTo(dueToday.email)).toBe(1);
   });
 });

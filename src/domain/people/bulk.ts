@@ -80,10 +80,15 @@ export function parseBulkForm(
   return { params: { courseId, dueAt: dueAt && utcDay(dueAt), reason } };
 }
 
-/** The reminder HR's "remind now" sends for an assignment in this state (null: nothing to remind). */
-export function reminderKindFor(state: string): ReminderKind | null {
+/**
+ * The reminder HR's "remind now" sends for an assignment in this state (null: nothing to remind).
+ * On the due day it is the sweep's own `due-today` (its key is the same day's), so remind now and
+ * that day's sweep send one message between them, not two.
+ */
+export function reminderKindFor(state: string, dueAt?: Date | null, now?: Date): ReminderKind | null {
   if (state === 'completed') return null;
   if (state === 'overdue' || state === 'expired') return 'overdue';
+  if (dueAt && now && utcDay(dueAt).getTime() === utcDay(now).getTime()) return 'due-today';
   return 'before-due';
 }
 

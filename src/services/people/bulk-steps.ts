@@ -103,7 +103,7 @@ export async function assignStep(s: StepContext): Promise<BulkStep> {
 function pendingReminders(assignments: readonly SweepAssignment[], now: Date): PendingReminder[] {
   const day = dayKey(now);
   return assignments.flatMap((a) => {
-    const kind = a.active ? reminderKindFor(a.state) : null;
+    const kind = a.active ? reminderKindFor(a.state, a.dueAt, now) : null;
     if (!kind) return [];
     const plan = { kind, day, toManager: false };
     const doc: ReminderDoc = {

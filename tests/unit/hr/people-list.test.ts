@@ -79,6 +79,9 @@ describe('bulk action forms', () => {
     expect(reminderKindFor('overdue')).toBe('overdue');
     expect(reminderKindFor('due-soon')).toBe('before-due');
     expect(reminderKindFor('completed')).toBeNull();
+    const due = new Date('2026-03-02T00:00:00Z');
+    expect(reminderKindFor('due-soon', due, new Date('2026-03-02T17:00:00Z'))).toBe('due-today');
+    expect(reminderKindFor('due-soon', due, new Date('2026-03-01T17:00:00Z'))).toBe('before-due');
     expect(bulkOutcome('remind', 3, 1)).toBe(
       '3 reminded; 1 already reminded today or with nothing to remind',
     );
