@@ -149,11 +149,22 @@ export function leftAtChange(wasActive: boolean, isActive: boolean, now: Date): 
 }
 
 /**
- * Whether a session started before `cutoff`. Sessions do not roll (plugins/security.ts), so one
- * started `maxAgeMs` before it expires.
+ * The day a person left, for the records rule: `leftAt`, or for someone inactive without one
+ * (deactivated before `leftAt` existed, or created inactive) the day they were last changed. The
+ * nightly backfill stores this day; the erasure duty uses it before the backfill has run.
  */
-export function sessionStartedBefore(session: { expiresAt: Date; maxAgeMs: number }, cutoff: Date): boolean {
-  return session.expiresAt.getTime() - session.maxAgeMs < cutoff.getTime();
+export function leavingDay(person: { active: boolean; leftAt?: Date | null; updatedAt: Date }): Date | null {
+  if (person.leftAt) return person.leftAt;
+  return person.active ? null : person.updatedAt;
+}
+
+/**
+ * When a session started: sessions do not roll (plugins/security.ts), so `originalMaxAge` (the
+ * cookie's, in ms) before it expires; a session without one had the default of one day.
+ */
+export function sessionStartedAt(expiresAt: Date, originalMaxAge: unknown): Date {
+  const maxAgeMs = typeof originalMaxAge === 'number' ? originalMaxAge : DAY_MS;
+  return new Date(expiresAt.getTime() - maxAgeMs);
 }
 
 /**

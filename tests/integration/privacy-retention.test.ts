@@ -139,6 +139,52 @@ describe('leftAt', () => {
   });
 });
 
+describe('a person deactivated before leftAt existed, before the first nightly backfill', () => {
+  async function oldLeaver(id: string, updatedAt: string): Promise<string> {
+    await models().User.collection.insertOne({
+      _id: id,
+      email: `${id}@demo.test`,
+      name: 'Pre Backfill',
+      department: 'Sales',
+      role: 'employee',
+      active: false,
+      locale: 'en',
+      createdAt: at('2018-01-01T00:00:00Z'),
+      updatedAt: at(updatedAt),
+    } as never);
+    // Training records, so a duty may apply.
+    await models().Attestation.create({
+      _id: `${id}:att`,
+      cycleId: `${id}:cycle`,
+      cycleNo: 1,
+      userId: id,
+      courseId: COURSE_ID,
+      contentVersion: 'v1',
+      policyTitle: 'Social media policy',
+      typedName: 'Pre Backfill',
+      statement: 'I have read it',
+      at: at('2018-02-01T00:00:00Z'),
+      ip: '',
+      userAgent: '',
+    });
+    return id;
+  }
+
+  it('gets the duty from the day the backfill would give them, not "has not left"', async () => {
+    const recent = await oldLeaver('c'.repeat(24), '2024-01-10T12:00:00Z');
+    const duty = await t.app.services.privacy.erasureDutyFor({ userId: recent, now: at(T0) });
+    expect(duty).toMatchObject({ kind: 'keep', until: at('2030-01-10T12:00:00Z') });
+    if (duty.kind === 'keep') expect(duty.reason).toContain('until 2030-01-10');
+    const longGone = await oldLeaver('d'.repeat(24), '2019-06-30T12:00:00Z');
+    expect(await t.app.services.privacy.erasureDutyFor({ userId: longGone, now: at(T0) })).toEqual({
+      kind: 'none',
+    });
+    // Gone again, so the nightly runs of the tests below count only their own leavers.
+    await models().User.deleteMany({ _id: { $in: [recent, longGone] } });
+    await models().Attestation.deleteMany({ userId: { $in: [recent, longGone] } });
+  });
+});
+
 describe('each retention rule at a pinned date', () => {
   it('removes quiz answers submitted more than 24 months ago and keeps the scores', async () => {
     const owner = await userByEmail('employee@demo.test');

@@ -5,11 +5,12 @@ import type { UserDoc } from '../../db/models/user.js';
 import { sessionsRepository } from '../../db/session-store.js';
 import {
   leaverExpired,
+  leavingDay,
   type RetentionCutoffs,
   type RetentionRule,
   type RetentionSettings,
   retentionCutoffs,
-  sessionStartedBefore,
+  sessionStartedAt,
 } from '../../domain/retention.js';
 import type { ServiceContext } from '../context.js';
 import { erasePersonNow } from './erase-steps.js';
@@ -30,7 +31,6 @@ export interface RetentionReport {
   ms: number;
 }
 
-const DAY_MS = 86_400_000;
 /** Leavers pseudonymised per nightly run at most; the rest wait for the next nights. */
 export const MAX_ERASURES_PER_RUN = 200;
 
@@ -51,9 +51,8 @@ async function applyRecordsRule(ctx: ServiceContext, settings: RetentionSettings
   let backfilled = 0;
   const expired: string[] = [];
   for (const u of leavers) {
-    let leftAt = u.leftAt ?? null;
-    if (!leftAt) {
-      leftAt = u.updatedAt;
+    const leftAt = leavingDay({ active: false, leftAt: u.leftAt, updatedAt: u.updatedAt });
+    if (!u.leftAt) {
       await users.updateOne({ _id: u._id }, { $set: { leftAt } });
       backfilled += 1;
     }
@@ -94,8 +93,7 @@ async function deleteOldSessions(ctx: ServiceContext, cut: RetentionCutoffs, now
   const old: string[] = [];
   for await (const s of cursor) {
     const maxAge = (s.data as { cookie?: { originalMaxAge?: unknown } })?.cookie?.originalMaxAge;
-    const maxAgeMs = typeof maxAge === 'number' ? maxAge : DAY_MS;
-    if (sessionStartedBefore({ expiresAt: s.expiresAt, maxAgeMs }, cut.sessionsBefore)) old.push(s._id);
+    if (sessionStartedAt(s.expiresAt, maxAge) < cut.sessionsBefore) old.push(s._id);
   }
   let deleted = 0;
   for (let i = 0; i < old.length; i += 500)

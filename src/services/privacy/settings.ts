@@ -4,6 +4,7 @@ import type { FieldError } from '../../domain/person-form.js';
 import {
   DEFAULT_RETENTION,
   type ErasureSubject,
+  leavingDay,
   RETENTION_LIMITS,
   type RetentionSettings,
   withRetentionDefaults,
@@ -31,8 +32,8 @@ export async function loadErasureSubject(
   userId: string,
 ): Promise<ErasureSubject | null> {
   const { models } = ctx;
-  const user = await models.User.findById(userId, { active: 1, leftAt: 1 }).lean<
-    Pick<UserDoc, 'active' | 'leftAt'>
+  const user = await models.User.findById(userId, { active: 1, leftAt: 1, updatedAt: 1 }).lean<
+    Pick<UserDoc, 'active' | 'leftAt' | 'updatedAt'>
   >();
   if (!user) return null;
   const [cycle, attestation, certificate] = await Promise.all([
@@ -42,7 +43,8 @@ export async function loadErasureSubject(
   ]);
   return {
     active: user.active,
-    leftAt: user.leftAt ?? null,
+    // Before the nightly backfill has given an old leaver a leaving day, the day it will give them.
+    leftAt: leavingDay(user),
     hasTrainingRecords: Boolean(cycle || attestation || certificate),
   };
 }

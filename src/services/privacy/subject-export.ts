@@ -3,6 +3,7 @@ import type { OutboxDoc } from '../../db/models/hr.js';
 import type { SessionDoc } from '../../db/models/session.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { NotFound } from '../../domain/errors.js';
+import { sessionStartedAt } from '../../domain/retention.js';
 import type { ServiceContext } from '../context.js';
 
 /**
@@ -61,8 +62,6 @@ export const EXPORT_SECTIONS = [
   'auditEvents',
 ] as const;
 
-const DAY_MS = 86_400_000;
-
 /** The profile without secrets, with the manager named (their id alone means nothing to the person). */
 async function profileOf(ctx: ServiceContext, user: UserDoc): Promise<Record<string, unknown>> {
   const { _id, passwordHash: _secret, ...rest } = user;
@@ -86,8 +85,7 @@ async function sessionsOf(ctx: ServiceContext, userId: string) {
     .lean<Array<Pick<SessionDoc, 'expiresAt' | 'data'>>>();
   return docs.map((s) => {
     const maxAge = (s.data as { cookie?: { originalMaxAge?: unknown } } | undefined)?.cookie?.originalMaxAge;
-    const ms = typeof maxAge === 'number' ? maxAge : DAY_MS;
-    return { startedAt: new Date(s.expiresAt.getTime() - ms), expiresAt: s.expiresAt };
+    return { startedAt: sessionStartedAt(s.expiresAt, maxAge), expiresAt: s.expiresAt };
   });
 }
 

@@ -4,10 +4,11 @@ import {
   DEFAULT_RETENTION,
   erasureDuty,
   leaverExpired,
+  leavingDay,
   leftAtChange,
   recordsKeptUntil,
   retentionCutoffs,
-  sessionStartedBefore,
+  sessionStartedAt,
   withRetentionDefaults,
 } from '../../../src/domain/retention.js';
 
@@ -48,12 +49,8 @@ describe('retention rules at a pinned date', () => {
   it('count a session from when it started (it expires maxAge after)', () => {
     const cutoff = d('2026-01-31T09:00:00Z');
     const hour = 3_600_000;
-    expect(sessionStartedBefore({ expiresAt: d('2026-01-31T16:00:00Z'), maxAgeMs: 8 * hour }, cutoff)).toBe(
-      true,
-    );
-    expect(sessionStartedBefore({ expiresAt: d('2026-01-31T18:00:00Z'), maxAgeMs: 8 * hour }, cutoff)).toBe(
-      false,
-    );
+    expect(sessionStartedAt(d('2026-01-31T16:00:00Z'), 8 * hour) < cutoff).toBe(true);
+    expect(sessionStartedAt(d('2026-01-31T18:00:00Z'), 8 * hour) < cutoff).toBe(false);
   });
 });
 
@@ -113,5 +110,23 @@ describe('withRetentionDefaults', () => {
       ...DEFAULT_RETENTION,
       sessionDays: 7,
     });
+  });
+});
+
+describe('the leaving day and the session start, one rule each', () => {
+  it('a leaver without leftAt left when last changed (the backfill and the erasure duty agree)', () => {
+    const updatedAt = d('2024-01-10T12:00:00Z');
+    expect(leavingDay({ active: false, leftAt: null, updatedAt })).toEqual(updatedAt);
+    expect(leavingDay({ active: false, leftAt: d('2025-01-01T00:00:00Z'), updatedAt })).toEqual(
+      d('2025-01-01T00:00:00Z'),
+    );
+    expect(leavingDay({ active: true, leftAt: null, updatedAt })).toBeNull();
+  });
+
+  it('a session started its max age before it expires; one day when the cookie does not say', () => {
+    const expiresAt = d('2026-03-02T09:00:00Z');
+    expect(sessionStartedAt(expiresAt, 3_600_000)).toEqual(d('2026-03-02T08:00:00Z'));
+    expect(sessionStartedAt(expiresAt, undefined)).toEqual(d('2026-03-01T09:00:00Z'));
+    expect(sessionStartedAt(expiresAt, 'x')).toEqual(d('2026-03-01T09:00:00Z'));
   });
 });
