@@ -4,7 +4,8 @@ import { command as auditVerifyCommand } from '../../src/cli/commands/audit-veri
 import type { CliContext } from '../../src/cli/types.js';
 import { assignmentKey } from '../../src/db/keys.js';
 import type { AuditEventDoc } from '../../src/db/models/audit-event.js';
-import type { AttemptResultDoc } from '../../src/db/models/quiz.js';
+import type { ClassificationAnswerDoc } from '../../src/db/models/learning.js';
+import type { AttemptDoc, AttemptResultDoc } from '../../src/db/models/quiz.js';
 import type { UserDoc } from '../../src/db/models/user.js';
 import { auditHash } from '../../src/domain/audit-chain.js';
 import { Conflict } from '../../src/domain/errors.js';
@@ -12,7 +13,14 @@ import { auditChainEnd } from '../../src/services/audit/log.js';
 import { verifyAuditChain } from '../../src/services/audit/verify.js';
 import { hashPassword } from '../../src/services/identity/passwords.js';
 import { runNightly } from '../../src/services/jobs/nightly.js';
-import { buildAssignment, buildAttemptResult, buildCycle, COURSE_ID } from '../factories.js';
+import {
+  buildAssignment,
+  buildAttempt,
+  buildAttemptResult,
+  buildClassificationAnswer,
+  buildCycle,
+  COURSE_ID,
+} from '../factories.js';
 import { createTestApp, loginAs, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 import { newAuditKeyPair } from '../helpers/audit-key.js';
 import { jobContext } from '../helpers/jobs.js';
@@ -204,6 +212,31 @@ describe('each retention rule at a pinned date', () => {
     );
     expect(a).toMatchObject({ answers: {}, score: 75 });
     expect(b).toMatchObject({ answers, score: 90 });
+  });
+
+  it('removes the saved answers of an abandoned open attempt and the verdict of an example answered more than 24 months ago', async () => {
+    const owner = await userByEmail('employee@demo.test');
+    const cycle = buildCycle(owner, 91);
+    const answers = { q1: { choiceIds: ['a'] } };
+    const abandoned = buildAttempt(cycle, 1, { answers, startedAt: at('2024-02-02T09:00:00Z') });
+    const recent = buildAttempt(cycle, 2, { answers, startedAt: at('2024-04-02T09:00:00Z') });
+    await models().Attempt.insertMany([abandoned, recent]);
+    const oldExample = buildClassificationAnswer(owner, 'retention-old', { at: at('2024-02-02T09:00:00Z') });
+    const newExample = buildClassificationAnswer(owner, 'retention-new', { at: at('2024-04-02T09:00:00Z') });
+    await models().ClassificationAnswer.insertMany([oldExample, newExample]);
+    await t.app.services.privacy.applyRetention({ now: at(T0) });
+    const attempt = async (id: string) => models().Attempt.findById(id).lean<AttemptDoc>();
+    const left = await attempt(abandoned._id);
+    expect(left?.answers).toEqual({});
+    expect(left?.status).toBe('open');
+    expect(await attempt(recent._id)).toMatchObject({ answers });
+    const example = async (id: string) =>
+      models().ClassificationAnswer.findById(id).lean<ClassificationAnswerDoc>();
+    // The verdict the person chose goes; whether it was right stays (clause memory is rebuilt from it).
+    const stripped = await example(oldExample._id);
+    expect(stripped?.answer).toBeUndefined();
+    expect(stripped).toMatchObject({ correct: false, exampleId: 'retention-old' });
+    expect(await example(newExample._id)).toMatchObject({ answer: 'acceptable' });
   });
 
   it('deletes sessions started more than 30 days ago, even while still valid, and keeps newer ones', async () => {

@@ -18,7 +18,8 @@ export interface ClassificationAnswerDoc {
   cycleId: string | null;
   department: string;
   contentVersion: string;
-  answer: PostVerdict;
+  /** The verdict chosen; removed by the quiz-answer retention rule (services/privacy/retention.ts). */
+  answer?: PostVerdict;
   correct: boolean;
   /** The example's clause ids at the time of answering (copied: reports need no content join). */
   clauses: string[];

@@ -69,7 +69,12 @@ async function applyRecordsRule(ctx: ServiceContext, settings: RetentionSettings
   return { backfilled, erased, waiting: expired.length - erased, totals };
 }
 
-/** Quiz answers submitted before the cutoff: removed; the score and per-question points stay. */
+/**
+ * Answer detail older than the cutoff: quiz answers submitted, or saved in an attempt started (an
+ * abandoned open attempt too), and the verdict chosen on an example post. The score, the
+ * per-question points and whether an example was answered right stay: clause memory is rebuilt
+ * from them. Clause answers hold no answer detail (the item, its clauses, right or wrong, when).
+ */
 async function eraseOldAnswers(ctx: ServiceContext, cut: RetentionCutoffs, now: Date) {
   const { models } = ctx;
   const results = await models.AttemptResult.updateMany(
@@ -77,10 +82,18 @@ async function eraseOldAnswers(ctx: ServiceContext, cut: RetentionCutoffs, now: 
     { $set: { answers: {}, answersErasedAt: now } },
   );
   const attempts = await models.Attempt.updateMany(
-    { status: 'graded', startedAt: { $lt: cut.answersBefore }, answersErasedAt: { $exists: false } },
+    { startedAt: { $lt: cut.answersBefore }, answersErasedAt: { $exists: false } },
     { $set: { answers: {}, answersErasedAt: now } },
   );
-  return { quiz_attempt_results: results.modifiedCount, quiz_attempts: attempts.modifiedCount };
+  const examples = await models.ClassificationAnswer.updateMany(
+    { at: { $lt: cut.answersBefore }, answer: { $exists: true } },
+    { $unset: { answer: 1 } },
+  );
+  return {
+    quiz_attempt_results: results.modifiedCount,
+    quiz_attempts: attempts.modifiedCount,
+    classification_answers: examples.modifiedCount,
+  };
 }
 
 /** Sessions started before the cutoff (sessions do not roll: started = expiry − max age). */
