@@ -12,6 +12,7 @@ import { createMailer, type Mailer } from './mail/transport.js';
 import { createAuditLog, signerFromKey } from './services/audit/log.js';
 import { createCatalogue } from './services/courses/index.js';
 import { createServices, type Services } from './services/index.js';
+import { ledgerFile } from './services/operations/backup/index.js';
 
 function printUsage(): void {
   console.error('Usage: npm run lms -- <command> [flags]\n\nCommands:');
@@ -49,6 +50,7 @@ async function openBackend(config: Config, courses: Map<string, Course>): Promis
     audit,
     mailer,
     baseUrl: config.BASE_URL,
+    erasureLedger: ledgerFile(config.DATA_DIR, config.DB_NAME),
   });
   // The run's courses as served: the saved profile's values and the published policy versions.
   if (courses.size > 0) await catalogue.refresh({ force: true });

@@ -57,7 +57,7 @@ export function startScheduler(app: FastifyInstance): Cron[] {
   const backup = {
     dir: backupDirectory(app.config.DATA_DIR),
     keep: app.config.BACKUP_KEEP,
-    ledger: ledgerFile(app.config.DATA_DIR),
+    ledger: ledgerFile(app.config.DATA_DIR, app.config.DB_NAME),
   };
   schedule(BACKUP_SCHEDULE, 'backup', 'nightly backup', () =>
     app.services.backup.runScheduledBackup({ ...backup, now: app.clock.now() }),

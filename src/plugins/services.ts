@@ -4,6 +4,7 @@ import { createMailer } from '../mail/transport.js';
 import { type Catalogue, createCatalogue } from '../services/courses/index.js';
 import { ssoEnvironment } from '../services/identity/sso/environment.js';
 import { createServices, type Services } from '../services/index.js';
+import { ledgerFile } from '../services/operations/backup/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,6 +35,7 @@ export default fp(
         mailer,
         baseUrl: app.config.BASE_URL,
         sso: ssoEnvironment(app.config),
+        erasureLedger: ledgerFile(app.config.DATA_DIR, app.config.DB_NAME),
       }),
     );
     app.addHook('onReady', async () => catalogue.refresh({ force: true }));

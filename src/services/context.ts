@@ -20,6 +20,8 @@ export interface ServiceContext {
   mailer: Mailer;
   /** Absolute address used in e-mails, certificates and verify links. */
   baseUrl: string;
+  /** The erasure ledger file (DATA_DIR/erasures/<DB_NAME>.jsonl) an erasure is added to; unset: none written. */
+  erasureLedger?: string;
   /** Single sign-on settings from the environment and where its encryption key is (identity/sso). */
   sso?: SsoEnvironment;
 }

@@ -15,13 +15,14 @@ let dataDir: string;
 let dbName: string;
 let archive: string;
 const person = buildPerson({ name: 'Erin Erased', email: 'erin.erased@example.test' });
+const later = buildPerson({ name: 'Lee Later', email: 'lee.later@example.test' });
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'lms-backup-safety-'));
   archive = path.join(dataDir, 'before-erasure.tar.gz');
   t = await createTestApp({ label: 'backup_safety', config: { DATA_DIR: dataDir } });
   dbName = t.config.DB_NAME;
-  await t.app.db.models.User.create(person);
+  await t.app.db.models.User.create([person, later]);
 }, 120_000);
 
 afterAll(async () => {
@@ -38,12 +39,14 @@ async function restoreInFreshApp(args: string[]): Promise<string> {
   return restore.lines.join('\n');
 }
 
-async function expectErasedAgain(output: string): Promise<void> {
-  expect(output).toMatch(/ERASED AGAIN: 1 person /);
-  const user = await t.app.db.models.User.findById(person._id).lean<UserDoc>();
-  expect(user?.erasedAt).toBeInstanceOf(Date);
-  expect(user?.email).not.toBe(person.email);
-  expect(user?.name).not.toBe(person.name);
+async function expectErasedAgain(output: string, who: UserDoc[], count = '1 person'): Promise<void> {
+  expect(output).toContain(`ERASED AGAIN: ${count} `);
+  for (const p of who) {
+    const user = await t.app.db.models.User.findById(p._id).lean<UserDoc>();
+    expect(user?.erasedAt).toBeInstanceOf(Date);
+    expect(user?.email).not.toBe(p.email);
+    expect(user?.name).not.toBe(p.name);
+  }
   const chain = await verifyAuditChain(t.app.db.models);
   expect(chain.brokenAt).toBeNull();
   expect(chain.ok).toBe(true);
@@ -64,11 +67,23 @@ describe('backup archives and erasures', () => {
       reason: 'request',
       now: t.clock.now(),
     });
-    await expectErasedAgain(await restoreInFreshApp([archive, '--replace']));
+    await expectErasedAgain(await restoreInFreshApp([archive, '--replace']), [person]);
   });
 
-  it('erases them again from the ledger in DATA_DIR when the database itself was lost', async () => {
+  it('erases them again from the ledger in DATA_DIR/erasures when the database itself was lost', async () => {
     await t.app.db.conn.dropDatabase();
-    await expectErasedAgain(await restoreInFreshApp([archive]));
+    await expectErasedAgain(await restoreInFreshApp([archive]), [person]);
+  });
+
+  it('erases again a person erased after the last backup and restore, once the database is lost', async () => {
+    // The erasure itself writes the ledger: no backup ran between it and the loss.
+    await t.app.services.privacy.erasePerson({
+      userId: later._id,
+      actorId: null,
+      reason: 'request',
+      now: t.clock.now(),
+    });
+    await t.app.db.conn.dropDatabase();
+    await expectErasedAgain(await restoreInFreshApp([archive]), [person, later], '2 people');
   });
 });

@@ -20,7 +20,7 @@ export const command: CliCommand = {
     'backup --out <file.tar.gz>\n' +
     '      write every collection (BSON, one tar entry each, gzip) and a manifest of counts, indexes\n' +
     '      and SHA-256 checksums; streamed, so memory stays flat; restore it with `restore`. The archive\n' +
-    "      is readable by its owner only (0600); the database's erasures go to DATA_DIR/erasures.jsonl",
+    '      is readable by its owner only (0600); the erasures go to DATA_DIR/erasures/<DB_NAME>.jsonl',
   needsCourses: false,
   async run(ctx, args) {
     const file = path.resolve(requireFlag(args, 'out'));
@@ -28,7 +28,7 @@ export const command: CliCommand = {
     try {
       const manifest = await ctx.services.backup.backup({
         file,
-        ledger: ledgerFile(ctx.config.DATA_DIR),
+        ledger: ledgerFile(ctx.config.DATA_DIR, ctx.config.DB_NAME),
         now: ctx.clock.now(),
       });
       const total = manifest.collections.reduce((n, c) => n + c.count, 0);

@@ -12,8 +12,8 @@ export const command: CliCommand = {
     'restore <file.tar.gz> [--replace] [--erasures <ledger.jsonl>]\n' +
     '      check every checksum of a `backup` archive, then restore it into an empty database (with the\n' +
     '      app stopped); --replace drops the collections of a database that holds documents first.\n' +
-    '      Everyone erased since the archive was written (the current database, DATA_DIR/erasures.jsonl\n' +
-    '      and --erasures) is erased again',
+    '      Everyone erased since the archive was written (by the current database, the erasure ledger\n' +
+    '      DATA_DIR/erasures/<DB_NAME>.jsonl and --erasures) is erased again',
   needsCourses: false,
   async run(ctx, args) {
     const [given, ...extra] = args.positionals;
@@ -30,7 +30,7 @@ export const command: CliCommand = {
       const report = await ctx.services.backup.restore({
         file,
         replace: args.flags.replace === true,
-        ledger: ledgerFile(ctx.config.DATA_DIR),
+        ledger: ledgerFile(ctx.config.DATA_DIR, ctx.config.DB_NAME),
         moreLedgers: more === undefined ? [] : [path.resolve(more)],
         now: ctx.clock.now(),
       });

@@ -1,6 +1,7 @@
 import { Conflict, NotFound } from '../../domain/errors.js';
 import { type ErasureDuty, erasureDuty } from '../../domain/retention.js';
 import type { ServiceContext } from '../context.js';
+import { addToLedger } from '../operations/backup/erasure-ledger.js';
 import { erasePersonNow } from './erase-steps.js';
 import { loadErasureSubject, loadRetentionSettings } from './settings.js';
 
@@ -54,5 +55,13 @@ export async function erasePerson(ctx: ServiceContext, input: ErasePersonInput):
     const duty = await erasureDutyFor(ctx, input);
     if (duty.kind === 'keep') throw new Conflict(duty.reason);
   }
-  return erasePersonNow(ctx, input);
+  const result = await erasePersonNow(ctx, input);
+  // Also outside the database, so that restoring an older archive erases this person again
+  // (operations/backup/erasure-ledger.ts). Backups add every person.erased event to the ledger too,
+  // so a write that fails here (a full disk) is made good by the next backup: the erasure stands.
+  if (ctx.erasureLedger)
+    await addToLedger(ctx.erasureLedger, [
+      { userId: result.userId, reason: input.reason, at: input.now.toISOString() },
+    ]).catch(() => {});
+  return result;
 }

@@ -1,4 +1,4 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { UserDoc } from '../../../db/models/user.js';
 import type { ServiceContext } from '../../context.js';
@@ -7,7 +7,7 @@ import { erasePersonNow } from '../../privacy/erase-steps.js';
 
 /**
  * The erasure ledger: one JSON line per erased person (`{"userId":…,"reason":…,"at":…}`, an id and
- * never personal data) in `DATA_DIR/erasures.jsonl`, outside the database, so that restoring an
+ * never personal data) in `DATA_DIR/erasures/<DB_NAME>.jsonl`, outside the database, so that restoring an
  * archive older than an erasure can erase that person again. Backups and restores add the
  * `person.erased` events of the database they read; a restore re-applies every line.
  */
@@ -17,8 +17,12 @@ export interface ErasureEntry {
   at: string;
 }
 
-export function ledgerFile(dataDir: string): string {
-  return path.resolve(dataDir, 'erasures.jsonl');
+/**
+ * One ledger per database (`DATA_DIR/erasures/<DB_NAME>.jsonl`): a restore reads the ledger of the
+ * database it replaces, and databases sharing a DATA_DIR (tests, staging) never erase each other's people.
+ */
+export function ledgerFile(dataDir: string, dbName: string): string {
+  return path.resolve(dataDir, 'erasures', `${dbName.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`);
 }
 
 /** Every erasure the database's audit log records (a few per month: read whole). */
@@ -65,7 +69,9 @@ export async function addToLedger(file: string, entries: ErasureEntry[]): Promis
     known.add(e.userId);
     lines.push(`${JSON.stringify(e)}\n`);
   }
-  if (lines.length > 0) await appendFile(file, lines.join(''), { mode: 0o600 });
+  if (lines.length === 0) return;
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await appendFile(file, lines.join(''), { mode: 0o600 });
 }
 
 /**

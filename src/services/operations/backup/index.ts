@@ -40,7 +40,7 @@ async function backupWithLedger(
 export interface RestoreInput {
   file: string;
   replace: boolean;
-  /** The erasure ledger (DATA_DIR/erasures.jsonl): read, and given the current database's erasures first. */
+  /** The erasure ledger (DATA_DIR/erasures/<DB_NAME>.jsonl): read, and given the current database's erasures first. */
   ledger: string | null;
   /** More ledgers to honour (`--erasures <file>`, e.g. copied from the machine that was lost). */
   moreLedgers: string[];
