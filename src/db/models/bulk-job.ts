@@ -28,6 +28,8 @@ export interface BulkJobDoc {
   changed: number;
   skipped: number;
   startedAt: Date | null;
+  /** When the run last recorded progress: a running job without any for BULK_STALL_MS was cut off (a restart). */
+  progressAt?: Date | null;
   finishedAt: Date | null;
   error: string | null;
 }
@@ -49,6 +51,7 @@ export const bulkJobSchema = new Schema<BulkJobDoc>(
     changed: { type: Number, default: 0 },
     skipped: { type: Number, default: 0 },
     startedAt: { type: Date, default: null },
+    progressAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
     error: { type: String, default: null },
   },

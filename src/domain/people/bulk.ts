@@ -16,6 +16,21 @@ export const BULK_INLINE_MAX = 500;
 /** People handled per step of a run (one progress update, one batch of audit events). */
 export const BULK_STEP = 250;
 
+/**
+ * A running job with no progress for this long was cut off (the process restarted): a step of
+ * BULK_STEP people takes seconds, so minutes without one means nobody is running it.
+ */
+export const BULK_STALL_MS = 5 * 60_000;
+
+/** Whether a job says "running" but nobody runs it any more. */
+export function isInterrupted(
+  job: { status: string; progressAt?: Date | null; startedAt: Date | null },
+  now: Date,
+): boolean {
+  const last = job.progressAt ?? job.startedAt;
+  return job.status === 'running' && !!last && now.getTime() - new Date(last).getTime() > BULK_STALL_MS;
+}
+
 /** The sentence of the preview: "This will <what> for N people". */
 export function bulkWhat(action: BulkAction): string {
   switch (action) {

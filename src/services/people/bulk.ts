@@ -9,6 +9,7 @@ import {
   type BulkAction,
   type BulkForm,
   type BulkParams,
+  isInterrupted,
   listCourseOf,
   parseBulkForm,
 } from '../../domain/people/bulk.js';
@@ -27,7 +28,7 @@ import { DIRECTORY_MAX_AGE_MS } from './people.js';
  * as such; every step is idempotent, so HR can start the same action again.
  */
 
-export type BulkJobView = Omit<BulkJobDoc, 'userIds'>;
+export type BulkJobView = Omit<BulkJobDoc, 'userIds'> & { interrupted?: boolean };
 
 /** The background runs of this process, so tests and the bench can wait for one without polling. */
 const running = new Map<string, Promise<void>>();
@@ -101,11 +102,14 @@ export async function previewBulk(
   return { jobId: job._id };
 }
 
-/** A job as its page shows it (without its list of people). */
-export async function bulkJob(ctx: ServiceContext, input: { jobId: string }): Promise<BulkJobView> {
+/** A job as its page shows it (without its list of people), and whether a restart cut it off. */
+export async function bulkJob(
+  ctx: ServiceContext,
+  input: { jobId: string; now?: Date },
+): Promise<BulkJobView> {
   const job = await ctx.models.BulkJob.findById(input.jobId, { userIds: 0 }).lean<BulkJobView>();
   if (!job) throw new NotFound('There is no such bulk action.');
-  return job;
+  return { ...job, interrupted: !!input.now && isInterrupted(job, input.now) };
 }
 
 const STEPS: Record<Exclude<BulkAction, 'export'>, (s: StepContext) => Promise<BulkStep>> = {
@@ -122,6 +126,9 @@ async function run(
 ): Promise<void> {
   const { actorId, params, now } = confirmed;
   const Job = ctx.models.BulkJob;
+  // Progress is stamped on the confirm's clock plus the time the run has taken (the run has no clock of its own).
+  const wallStart = Date.now();
+  const progressAt = () => new Date(now.getTime() + (Date.now() - wallStart));
   try {
     const step = await STEPS[job.action as keyof typeof STEPS]({
       ctx,
@@ -135,7 +142,10 @@ async function run(
       const r = await step(slice);
       await Job.updateOne(
         { _id: job._id },
-        { $inc: { done: slice.length, changed: r.changed, skipped: r.skipped } },
+        {
+          $inc: { done: slice.length, changed: r.changed, skipped: r.skipped },
+          $set: { progressAt: progressAt() },
+        },
       );
     }
     await Job.updateOne({ _id: job._id }, { $set: { status: 'done', finishedAt: now } });
@@ -164,12 +174,12 @@ export type ConfirmResult =
  */
 export async function confirmBulk(
   ctx: ServiceContext,
-  input: { jobId: string; actorId: string; form: BulkForm; now: Date },
+  input: { jobId: string; actorId: string; form: BulkForm; now: Date; onBackgroundError?: OnError },
 ): Promise<ConfirmResult> {
   const job = await ctx.models.BulkJob.findById(input.jobId).lean<BulkJobDoc>();
   if (!job) throw new NotFound('There is no such bulk action.');
-  if (job.status !== 'preview') return { ok: true };
   const action = job.action as BulkAction;
+  if (job.status !== 'preview') return restartBulk(ctx, job, input);
   // A form without a course choice (not the form's own "every course") means the list's course.
   const form = { ...input.form, courseId: input.form.courseId ?? listCourseOf(job.filterQuery) };
   const parsed = parseBulkForm(action, form, {
@@ -182,7 +192,7 @@ export async function confirmBulk(
   }
   const claim = await ctx.models.BulkJob.updateOne(
     { _id: job._id, status: 'preview' },
-    { $set: { status: 'running', params: parsed.params, startedAt: input.now } },
+    { $set: { status: 'running', params: parsed.params, startedAt: input.now, progressAt: input.now } },
   );
   if (claim.modifiedCount === 0) return { ok: true };
   if (action === 'export') {
@@ -198,16 +208,67 @@ export async function confirmBulk(
     );
     return { ok: true, csv };
   }
-  const work = run(ctx, job, { actorId: input.actorId, params: parsed.params, now: input.now });
+  return start(
+    ctx,
+    job,
+    { actorId: input.actorId, params: parsed.params, now: input.now },
+    input.onBackgroundError,
+  );
+}
+
+type OnError = (err: unknown, jobId: string) => void;
+
+/** Runs a claimed job: at once for a few hundred people, else in the background (a failure logged). */
+async function start(
+  ctx: ServiceContext,
+  job: BulkJobDoc,
+  confirmed: { actorId: string; params: BulkParams; now: Date },
+  onBackgroundError: OnError = () => {},
+): Promise<ConfirmResult> {
+  const work = run(ctx, job, confirmed);
   if (job.total <= BULK_INLINE_MAX) {
     await work;
     return { ok: true };
   }
   const background = work
-    .catch(() => {}) // kept on the job document as `failed`
+    .catch((err) => onBackgroundError(err, job._id)) // and kept on the job document as `failed`
     .finally(() => running.delete(job._id));
   running.set(job._id, background);
   return { ok: true };
+}
+
+/**
+ * Starts a failed or interrupted job again with its confirmed parameters (every step is
+ * idempotent: nobody is acted on twice); a job running or done is left alone.
+ */
+async function restartBulk(
+  ctx: ServiceContext,
+  job: BulkJobDoc,
+  input: { actorId: string; now: Date; onBackgroundError?: OnError },
+): Promise<ConfirmResult> {
+  const stopped = job.status === 'failed' || isInterrupted(job, input.now);
+  if (!stopped || !job.params || job.action === 'export') return { ok: true };
+  const claim = await ctx.models.BulkJob.updateOne(
+    { _id: job._id, status: job.status, progressAt: job.progressAt ?? null },
+    {
+      $set: {
+        status: 'running',
+        startedAt: input.now,
+        progressAt: input.now,
+        done: 0,
+        changed: 0,
+        skipped: 0,
+        error: null,
+      },
+    },
+  );
+  if (claim.modifiedCount === 0) return { ok: true };
+  return start(
+    ctx,
+    job,
+    { actorId: input.actorId, params: job.params, now: input.now },
+    input.onBackgroundError,
+  );
 }
 
 /** Resolves when this process's background run of the job has finished (at once if none). */

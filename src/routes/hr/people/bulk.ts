@@ -64,7 +64,7 @@ async function renderJob(
     outcome: bulkOutcome(action, job.changed, job.skipped),
     listUrl: `/hr/people${job.filterQuery ? `?${job.filterQuery}` : ''}`,
     today: utcDay(app.clock.now()).toISOString().slice(0, 10),
-    refreshSeconds: job.status === 'running' && !data.refreshOff ? REFRESH_SECONDS : 0,
+    refreshSeconds: job.status === 'running' && !job.interrupted && !data.refreshOff ? REFRESH_SECONDS : 0,
   });
 }
 
@@ -91,7 +91,7 @@ const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/hr/people/bulk/:id',
     { config: { access: HR_ROLES }, schema: { params: JobParams, querystring: JobQuery } },
     async (request, reply) => {
-      const job = await app.services.people.bulkJob({ jobId: request.params.id });
+      const job = await app.services.people.bulkJob({ jobId: request.params.id, now: app.clock.now() });
       const refreshOff = request.query.refresh === 'off';
       return renderJob(reply, { job, errors: [], form: {}, refreshOff });
     },
@@ -108,6 +108,7 @@ const bulkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         actorId: actor.id,
         form,
         now: app.clock.now(),
+        onBackgroundError: (err, jobId) => app.log.error({ err, jobId }, 'bulk action failed'),
       });
       if (!result.ok) return renderJob(reply, { job: result.job, errors: result.errors, form });
       if (result.csv !== undefined) {
