@@ -68,6 +68,111 @@ async function sessionUser(id: string) {
   return toSessionUser(await user(id));
 }
 
+/**
+ * Copies of a person's name and e-mail the erasure must reach: a failed mail, an import preview, a
+ * revoked certificate with HR's reason, an action list naming them as a manager, the HR home
+ * summary, a bulk job selected by a search for them. A leaver for years, so no duty applies.
+ */
+async function seedCopiesOf(person: UserDoc): Promise<void> {
+  const { _id: userId, name, email } = person;
+  await models().MailFailure.create({
+    _id: `fail-${userId}`,
+    to: [email],
+    subject: `Reminder for ${name}`,
+    kind: 'reminder',
+    reminderId: null,
+    error: `550 mailbox ${email} unavailable`,
+    failedAt: t.clock.now(),
+  });
+  await models().ImportPreview.create({
+    _id: `preview-${userId}`,
+    createdBy: 'hr',
+    createdAt: t.clock.now(),
+    fileName: 'people.csv',
+    deactivateMissing: true,
+    changes: [],
+    unchanged: 0,
+    rejected: [{ line: 2, email, reasons: [`${email} is listed twice`] }],
+    deactivate: [{ userId, email, name }],
+    appliedAt: null,
+  });
+  const cycleId = `${userId}:cycle`;
+  await models().Certificate.create({
+    _id: `CERT-${userId.slice(0, 4)}-RAE1-RAE2`,
+    cycleId,
+    cycleNo: 1,
+    userId,
+    courseId: 'course',
+    name,
+    courseTitle: 'Social media',
+    contentVersion: 'v1',
+    score: 90,
+    completedAt: t.clock.now(),
+    expiresAt: null,
+    issuedAt: t.clock.now(),
+    revokedAt: t.clock.now(),
+    revokedReason: `${name} shared the answers`,
+  });
+  await models().CertificateRevocation.create({
+    _id: `CERT-${userId.slice(0, 4)}-RAE1-RAE2`,
+    userId,
+    cycleId,
+    courseId: 'course',
+    revokedAt: t.clock.now(),
+    revokedBy: 'hr',
+    reason: `${name} shared the answers`,
+    retakeCycleNo: null,
+  });
+  await models().ReportListChunk.create({
+    _id: `course:overdue:${userId}`,
+    courseId: 'course',
+    state: 'overdue',
+    chunk: 0,
+    rows: [
+      {
+        userId: 'someone-else',
+        name: 'Someone Else',
+        email: 'someone.else@demo.test',
+        department: 'Sales',
+        managerId: userId,
+        managerName: name,
+        dueAt: null,
+        cycleNo: 1,
+      },
+    ],
+  });
+  await models().NeedsMe.create({
+    _id: `needs-${userId}`,
+    asOf: t.clock.now(),
+    overdue: [{ userId, name, email }],
+    attemptsUsedUp: [],
+    expiring: [],
+  });
+  await models().BulkJob.create({
+    _id: `bulk-${userId}`,
+    action: 'assign',
+    status: 'done',
+    createdBy: 'hr',
+    createdAt: t.clock.now(),
+    filterQuery: `q=${encodeURIComponent(name)}`,
+    scope: 'filtered',
+    userIds: [userId],
+    total: 1,
+    courses: [],
+    params: null,
+    done: 1,
+    changed: 1,
+    skipped: 0,
+    startedAt: t.clock.now(),
+    finishedAt: t.clock.now(),
+    error: null,
+  });
+  await models().User.updateOne(
+    { _id: userId },
+    { $set: { active: false, leftAt: new Date('2019-01-01T00:00:00Z') } },
+  );
+}
+
 describe('the privacy page', () => {
   it('offers both downloads and, for a person with records who has not left, names the rule instead of an erase form', async () => {
     const res = await hr.get(page(ava.id));
@@ -258,10 +363,11 @@ describe('erasure (Art. 17)', () => {
     expect((await user(boss._id)).erasedAt ?? null).toBeNull();
   });
 
-  it('erases a person without records: gone from every collection, audited, and the chain verifies', async () => {
+  it('erases a leaver no duty keeps: gone from every collection (failed mails, import previews, revocation reasons, action lists, HR home, bulk jobs), audited, and the chain verifies', async () => {
     const rae = await createUser(t.app, { email: 'rae.request@demo.test', name: 'Rae Request' });
     const raeSession = await loginAs(t.app, 'rae.request@demo.test');
     expect((await raeSession.get('/')).statusCode).toBe(200);
+    await seedCopiesOf(rae);
     await hr.get(`${page(rae._id)}/export.json`);
     const res = await hr.post(`${page(rae._id)}/erase`, { typedName: ' rae request ', confirm: 'yes' });
     expect(res.statusCode).toBe(303);
@@ -278,7 +384,13 @@ describe('erasure (Art. 17)', () => {
       const text = JSON.stringify(await model.find({}).lean());
       expect(text).not.toContain('rae.request@demo.test');
       expect(text).not.toContain('Rae Request');
+      expect(text).not.toContain('Rae%20Request');
     }
+    // The fact and day of the revocation stay; HR's words about the person do not.
+    const revoked = await models().CertificateRevocation.findOne({ userId: rae._id }).lean();
+    expect(revoked).toMatchObject({ reason: 'erased', revokedAt: t.clock.now() });
+    const cert = await models().Certificate.findOne({ userId: rae._id }).lean();
+    expect(cert).toMatchObject({ revokedReason: 'erased', revokedAt: t.clock.now() });
     const [erased] = await eventsOf('person.erased', rae._id);
     expect(erased).toMatchObject({ details: expect.objectContaining({ reason: 'request' }) });
     const verified = await verifyAuditChain(models(), { publicKey: createPublicKey(keys.publicPem) });

@@ -1,7 +1,6 @@
 import { driverCollection } from '../../db/driver-collection.js';
 import type { AuditEventDoc } from '../../db/models/audit-event.js';
 import type { Models } from '../../db/models/index.js';
-import type { ReportListChunkDoc } from '../../db/models/reporting.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { peopleDirectory } from '../../db/people-directory.js';
 import { sessionsRepository } from '../../db/session-store.js';
@@ -10,6 +9,7 @@ import { Conflict, NotFound } from '../../domain/errors.js';
 import { pseudonymFor } from '../../domain/retention.js';
 import type { ServiceContext } from '../context.js';
 import type { ErasePersonInput, ErasureResult } from './erase.js';
+import { eraseCopies } from './erase-copies.js';
 
 type Counts = Record<string, number>;
 type Pseudonym = ReturnType<typeof pseudonymFor>;
@@ -83,18 +83,8 @@ async function stripRecords(ctx: ServiceContext, user: UserDoc, p: Pseudonym, no
     scim_external_ids: externalIds,
     outbox,
     sessions: await sessionsRepository(models).endSessionsOf(userId),
-    report_list_chunks: await renameInActionLists(models, userId, p),
+    ...(await eraseCopies(models, user, p)),
   };
-}
-
-/** The stored overdue and due-soon lists name the person until their next rewrite: rename them now. */
-async function renameInActionLists(models: Models, userId: string, p: Pseudonym): Promise<number> {
-  const chunks = await models.ReportListChunk.find({ 'rows.userId': userId }).lean<ReportListChunkDoc[]>();
-  for (const chunk of chunks) {
-    const rows = chunk.rows.map((r) => (r.userId === userId ? { ...r, name: p.name, email: p.email } : r));
-    await models.ReportListChunk.updateOne({ _id: chunk._id }, { $set: { rows } });
-  }
-  return chunks.length;
 }
 
 /**
