@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -12,9 +15,24 @@ import { TestClock } from './clock.js';
 
 export const TEST_PASSWORD = 'demo-password';
 
+/**
+ * What the app keeps beside its database (the erasure ledger, generated key files) goes to a folder of
+ * this test process, never the developer's ./data; removed when the process ends.
+ */
+let testDataDir: string | null = null;
+function testDataFolder(): string {
+  if (!testDataDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'lms-test-data-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    testDataDir = dir;
+  }
+  return testDataDir;
+}
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...readEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SWEEP_SCHEDULE: 'off' }),
+    DATA_DIR: testDataFolder(),
     SESSION_SECRET: 'test-secret-'.padEnd(48, 'x'),
     BASE_URL: 'http://localhost:3000',
     ...overrides,
