@@ -1,5 +1,6 @@
 import type { AuditEventDoc } from '../../db/models/audit-event.js';
 import type { OutboxDoc } from '../../db/models/hr.js';
+import type { AttemptDoc } from '../../db/models/quiz.js';
 import type { SessionDoc } from '../../db/models/session.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { NotFound } from '../../domain/errors.js';
@@ -99,11 +100,28 @@ async function auditEventsOf(ctx: ServiceContext, userId: string) {
     .lean<AuditEventDoc[]>();
   // An event the person did to someone else (HR editing a colleague) carries that colleague's
   // personal part: it is theirs, not this person's (GDPR Art. 15(4)), so only the action is shown.
-  return docs.map(({ _id, personal, ...rest }) =>
-    rest.subjectId === userId || !personal
-      ? { ...rest, personal }
-      : { ...rest, personal: 'withheld: about another person' },
-  );
+  return docs.map(({ _id, personal, ...rest }) => {
+    const event = { ...rest, details: withoutDrawnQuestions(rest) };
+    return rest.subjectId === userId || !personal
+      ? { ...event, personal }
+      : { ...event, personal: 'withheld: about another person' };
+  });
+}
+
+/** Versions before issue #21's fix wrote an attempt's drawn question ids into `attempt.started`. */
+function withoutDrawnQuestions(e: Pick<AuditEventDoc, 'action' | 'details'>): Record<string, unknown> {
+  const { questions: _drawn, ...rest } = e.details ?? {};
+  return e.action === 'attempt.started' ? rest : (e.details ?? {});
+}
+
+/**
+ * An attempt still open keeps its questions, options and saved answers on the server until it is
+ * graded (issue #21), even from HR's export: only that it exists, and when it started.
+ */
+function exportedAttempt(a: AttemptDoc) {
+  if (a.status !== 'open') return a;
+  const { _id, courseId, cycleId, n, status, startedAt } = a;
+  return { _id, courseId, cycleId, n, status, startedAt, questions: 'withheld until the attempt is graded' };
 }
 
 /** Mails to the person whole; mails they were only copied on (a report's reminder) are about someone else. */
@@ -134,7 +152,7 @@ export async function collectSubjectData(
     models.Cycle.find(mine).sort(byId).lean(),
     models.Progress.find(mine).sort(byId).lean(),
     models.LessonView.find(mine).sort(byId).lean(),
-    models.Attempt.find(mine).sort(byId).lean(),
+    models.Attempt.find(mine).sort(byId).lean<AttemptDoc[]>(),
     models.AttemptResult.find(mine).sort(byId).lean(),
   ]);
   const [attestations, certificates, certificateRevocations, feedback, reminders] = await Promise.all([
@@ -158,7 +176,7 @@ export async function collectSubjectData(
     cycles,
     lessonProgress,
     lessonViews,
-    quizAttempts,
+    quizAttempts: quizAttempts.map(exportedAttempt),
     quizResults,
     attestations,
     certificates,

@@ -54,7 +54,7 @@ export async function historyTimeline(
         action: e.action,
         targetType: e.targetType,
         targetId: e.targetId,
-        details: canonicalJson(e.details ?? {}),
+        details: canonicalJson(shownDetails(e)),
       },
     };
   });
@@ -74,6 +74,15 @@ export async function historyTimeline(
     }),
   );
   return [...fromEvents, ...fromReminders].sort((a, b) => b.at.getTime() - a.at.getTime());
+}
+
+/**
+ * Versions before issue #21's fix wrote the drawn question ids into `attempt.started`: they are never
+ * shown, on the page or in the CSV (an open attempt's questions stay on the server).
+ */
+function shownDetails(e: AuditEventDoc): Record<string, unknown> {
+  const { questions: _drawn, ...rest } = e.details ?? {};
+  return e.action === 'attempt.started' ? rest : (e.details ?? {});
 }
 
 export const HISTORY_CSV_COLUMNS = [

@@ -125,6 +125,8 @@ describe('while an attempt is open', () => {
       [hr, `/hr/employees/${uid}`],
       [hr, `/hr/people/${uid}/evidence/${COURSE}/1`],
       [hr, `/hr/people/${uid}/evidence/${COURSE}/1.json`],
+      [hr, `/hr/employees/${uid}/history.csv`],
+      [hr, `/hr/people/${uid}/privacy/export.json`],
     ];
     for (const [session, url] of views) {
       const res = await session.get(url);
