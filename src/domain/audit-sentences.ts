@@ -298,3 +298,14 @@ function remindersSentence(reminders: readonly unknown[]): string {
   const what = [...new Set(named)].join('; ');
   return `Reminders sent for ${plural(kinds.length, 'course')}${what ? `: ${what}` : ''}`;
 }
+
+/**
+ * An event's details as HR's history and the personal-data export show them. Versions before issue
+ * #21's fix wrote an attempt's drawn question ids into `attempt.started`: never shown there (an
+ * open attempt's questions stay on the server). The evidence pack keeps its own rule: it names them
+ * as withheld and shows them once the attempt is graded.
+ */
+export function shownAuditDetails(e: Pick<AuditFacts, 'action' | 'details'>): Record<string, unknown> {
+  const { questions: _drawn, ...rest } = e.details ?? {};
+  return e.action === 'attempt.started' ? rest : (e.details ?? {});
+}

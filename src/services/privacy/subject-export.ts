@@ -3,6 +3,7 @@ import type { OutboxDoc } from '../../db/models/hr.js';
 import type { AttemptDoc } from '../../db/models/quiz.js';
 import type { SessionDoc } from '../../db/models/session.js';
 import type { UserDoc } from '../../db/models/user.js';
+import { shownAuditDetails } from '../../domain/audit-sentences.js';
 import { NotFound } from '../../domain/errors.js';
 import { sessionStartedAt } from '../../domain/retention.js';
 import type { ServiceContext } from '../context.js';
@@ -101,17 +102,11 @@ async function auditEventsOf(ctx: ServiceContext, userId: string) {
   // An event the person did to someone else (HR editing a colleague) carries that colleague's
   // personal part: it is theirs, not this person's (GDPR Art. 15(4)), so only the action is shown.
   return docs.map(({ _id, personal, ...rest }) => {
-    const event = { ...rest, details: withoutDrawnQuestions(rest) };
+    const event = { ...rest, details: shownAuditDetails(rest) };
     return rest.subjectId === userId || !personal
       ? { ...event, personal }
       : { ...event, personal: 'withheld: about another person' };
   });
-}
-
-/** Versions before issue #21's fix wrote an attempt's drawn question ids into `attempt.started`. */
-function withoutDrawnQuestions(e: Pick<AuditEventDoc, 'action' | 'details'>): Record<string, unknown> {
-  const { questions: _drawn, ...rest } = e.details ?? {};
-  return e.action === 'attempt.started' ? rest : (e.details ?? {});
 }
 
 /**

@@ -5,7 +5,12 @@ import type { Models } from '../../db/models/index.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { findManyById } from '../../db/repositories/by-id.js';
 import { canonicalJson } from '../../domain/audit-chain.js';
-import { auditSentence, reminderSentence, type SentenceLink } from '../../domain/audit-sentences.js';
+import {
+  auditSentence,
+  reminderSentence,
+  type SentenceLink,
+  shownAuditDetails,
+} from '../../domain/audit-sentences.js';
 import type { Course } from '../../domain/course.js';
 import { neutraliseCell } from './csv-rows.js';
 
@@ -54,7 +59,7 @@ export async function historyTimeline(
         action: e.action,
         targetType: e.targetType,
         targetId: e.targetId,
-        details: canonicalJson(shownDetails(e)),
+        details: canonicalJson(shownAuditDetails(e)),
       },
     };
   });
@@ -74,15 +79,6 @@ export async function historyTimeline(
     }),
   );
   return [...fromEvents, ...fromReminders].sort((a, b) => b.at.getTime() - a.at.getTime());
-}
-
-/**
- * Versions before issue #21's fix wrote the drawn question ids into `attempt.started`: they are never
- * shown, on the page or in the CSV (an open attempt's questions stay on the server).
- */
-function shownDetails(e: AuditEventDoc): Record<string, unknown> {
-  const { questions: _drawn, ...rest } = e.details ?? {};
-  return e.action === 'attempt.started' ? rest : (e.details ?? {});
 }
 
 export const HISTORY_CSV_COLUMNS = [
