@@ -13,6 +13,7 @@ import securityPlugin from './plugins/security.js';
 import servicesPlugin from './plugins/services.js';
 import { ignoreUnknownQueryParams } from './plugins/tracking-params.js';
 import './plugins/types.js';
+import i18nPlugin from './plugins/i18n.js';
 import viewsPlugin from './plugins/views.js';
 import routes from './routes/index.js';
 
@@ -75,6 +76,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsPlugin, { databaseStatus: app.databaseStatus });
   await app.register(securityPlugin);
   await app.register(authPlugin);
+  await app.register(i18nPlugin);
   await app.register(viewsPlugin);
   app.addHook('onRoute', ignoreUnknownQueryParams);
   await app.register(routes);

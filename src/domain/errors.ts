@@ -1,10 +1,21 @@
 /**
  * The one vocabulary for a request that cannot be done. Services and domain rules throw these;
  * `plugins/errors.ts` maps each to its HTTP status once, so nothing below the routes knows HTTP.
- * The message is shown to the person, so it says what to do, never an internal detail.
+ * The message is shown to the person, so it says what to do, never an internal detail. It is a
+ * message key of the interface catalogues ("quiz.errors.attemptClosed", src/i18n/messages/), shown
+ * in the person's language with `values` filled in; older messages still written in English are
+ * shown as they are.
  */
+export type ErrorValues = Record<string, string | number | Date>;
+
 export class DomainError extends Error {
   override readonly name: string = 'DomainError';
+  constructor(
+    message: string,
+    readonly values?: ErrorValues,
+  ) {
+    super(message);
+  }
 }
 
 /** The thing does not exist, or belongs to someone else (never say which). */
@@ -33,7 +44,8 @@ export class TooManyAttempts extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    values?: ErrorValues,
   ) {
-    super(message);
+    super(message, values);
   }
 }

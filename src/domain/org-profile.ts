@@ -42,6 +42,8 @@ export interface OrgProfileValues {
   contacts: Record<ContactKind, Contact>;
   clientListUrl: string;
   regions: Region[];
+  /** The language for people who chose none and whose browser asks for none we ship. */
+  defaultLanguage?: string;
 }
 
 export interface LogoInfo {

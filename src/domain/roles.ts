@@ -8,6 +8,8 @@ export interface SessionUser {
   name: string;
   role: Role;
   department: string;
+  /** The person's chosen language (a shipped language code); absent or empty when never chosen. */
+  language?: string;
 }
 
 /** Compares typed names ignoring case and extra spaces (attestation, search). */

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { Conflict, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts } from '../domain/errors.js';
 import { appendHeaderGuard } from './header-guard.js';
+import { requestTranslator } from './i18n.js';
 
 function wantsJson(request: FastifyRequest): boolean {
   if (request.url.startsWith('/api/')) return true;
@@ -113,7 +114,9 @@ async function answerError(err: FastifyError, request: FastifyRequest, reply: Fa
   if (err.validation) return send(request, reply, 400, validationMessage(err));
   if (err instanceof DomainError) {
     if (err instanceof TooManyAttempts) reply.header('retry-after', String(err.retryAfterSeconds));
-    return send(request, reply, DOMAIN_STATUS.get(err.constructor) ?? 400, err.message);
+    const i18n = requestTranslator(request);
+    const message = i18n.has(err.message) ? i18n.t(err.message, (err as DomainError).values) : err.message;
+    return send(request, reply, DOMAIN_STATUS.get(err.constructor) ?? 400, message);
   }
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
   if (status >= 500) {

@@ -4,6 +4,7 @@ import type { DatabaseStatus } from '../db/database-server.js';
 import type { Access } from '../domain/access.js';
 import type { Clock } from '../domain/clock.js';
 import type { SessionUser } from '../domain/roles.js';
+import type { Translator } from '../i18n/translator.js';
 import type { AuditLog } from '../services/audit/log.js';
 import type { Metrics } from '../services/operations/metrics.js';
 
@@ -22,6 +23,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     user: SessionUser | null;
+    /** The page language's messages and formats (plugins/i18n.ts); null before the preHandler. */
+    i18n: Translator | null;
   }
   interface FastifyReply {
     /** Template data merged into every view (see plugins/views.ts). */

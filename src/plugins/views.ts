@@ -6,6 +6,8 @@ import { Eta } from 'eta';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { postCardOrg } from '../domain/post-card.js';
+import type { MessageValues } from '../i18n/translator.js';
+import { requestTranslator } from './i18n.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const viewsDir = path.join(repoRoot, 'views');
@@ -33,9 +35,16 @@ export default fp(
 
     app.addHook('preHandler', async (request, reply) => {
       const user = request.user;
+      const i18n = request.i18n ?? requestTranslator(request);
       const org = await app.services.organisation.currentProfile().catch(() => undefined);
       reply.locals = {
         user,
+        // Every template's messages (it.t('learn.lesson.next')), dates (it.i18n.day(d)) and the
+        // page's language and direction for <html lang dir>.
+        t: (key: string, values?: MessageValues) => i18n.t(key, values),
+        i18n,
+        lang: i18n.lang,
+        dir: i18n.dir,
         // Every signed-in page carries a logout form, so it needs a token.
         csrfToken: user ? reply.generateCsrf() : undefined,
         currentPath: request.url.split('?')[0],
@@ -46,5 +55,5 @@ export default fp(
       };
     });
   },
-  { name: 'views', dependencies: ['auth'] },
+  { name: 'views', dependencies: ['auth', 'i18n'] },
 );
