@@ -1,6 +1,7 @@
 import { command as auditVerify } from './commands/audit-verify.js';
 import { command as backup } from './commands/backup.js';
 import { command as contentCheck } from './commands/content-check.js';
+import { command as i18nCheck } from './commands/i18n-check.js';
 import { command as jobsRun } from './commands/jobs-run.js';
 import { command as restore } from './commands/restore.js';
 import { command as scimToken } from './commands/scim-token.js';
@@ -15,6 +16,7 @@ export const commands: CliCommand[] = [
   userCreate,
   seedDemo,
   contentCheck,
+  i18nCheck,
   auditVerify,
   scormExport,
   usersImport,
