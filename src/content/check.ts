@@ -1,11 +1,15 @@
+import path from 'node:path';
+import { translationFallback } from '../domain/course-translation.js';
 import { DEMO_PROFILE } from '../domain/demo-organisation.js';
 import { placeholderValues } from '../domain/org-profile.js';
+import { BASELINE_POLICY_VERSION } from '../domain/policy-version.js';
 import { formatGuessingTable } from './guessing-check.js';
 import { ContentError, formatIssue, sortIssues } from './issues.js';
 import { readCourses } from './load-course.js';
 import type { LoadedCourse } from './loaded-course.js';
 import { demoValueIssues } from './placeholder-check.js';
 import { checkQuality } from './quality.js';
+import { readTranslations } from './translation/index.js';
 
 /**
  * Validates every course under `rootDir` and prints a summary per course, the blind-guesser table
@@ -42,8 +46,35 @@ export async function checkContent(
     out(summaryOf(loaded));
     if (!checkDemoValues(loaded, demoValues, out)) ok = false;
     if (!checkCourseQuality(loaded, out)) ok = false;
+    if (!(await checkTranslations(path.join(rootDir, loaded.course.id), loaded, out))) ok = false;
   }
   return ok;
+}
+
+/**
+ * Each translation's structure against the source (file:line per difference; fails the check), then
+ * its state: current, partial, or out of date (printed, not a failure: learners get the source
+ * course with a notice until a translator updates it and its translatedFrom).
+ */
+async function checkTranslations(dir: string, loaded: LoadedCourse, out: (line: string) => void) {
+  const { translations, issues } = await readTranslations(dir);
+  for (const issue of sortIssues(issues)) out(formatIssue(issue));
+  const { id, version } = loaded.course;
+  for (const t of translations) {
+    const fallback = translationFallback(t, {
+      filesVersion: version,
+      policyVersion: BASELINE_POLICY_VERSION,
+    });
+    if (fallback === undefined) out(`✓ ${id} [${t.language}]: complete and current`);
+    else if (fallback === 'partial')
+      out(`  ${id} [${t.language}]: partial (lessons ${t.lessons.join(', ')}); learners get the source`);
+    else
+      out(
+        `! ${id} [${t.language}]: out of date (translated from ${t.translatedFrom.slice(0, 16)}…, the source is now ${version}); learners get the source`,
+      );
+  }
+  if (issues.length > 0) out(`✗ ${id}: ${issues.length} translation problem${plural(issues.length)}`);
+  return issues.length === 0;
 }
 
 function summaryOf({ course }: LoadedCourse): string {

@@ -27,8 +27,17 @@ export class CourseFolderError extends Error {
   }
 }
 
+/** The folder of a course's translations (`i18n/<lang>/`): read by content/translation/, not part of the course. */
+export const TRANSLATIONS_FOLDER = 'i18n';
+
+/**
+ * Reads a course folder. The translations folder is left out: the source course's version must not
+ * change when a translation is added or edited (each translation has its own version).
+ */
 export async function readCourseFiles(dir: string): Promise<CourseFiles> {
-  const relativePaths = (await listFiles(dir, '')).sort();
+  const relativePaths = (await listFiles(dir, ''))
+    .filter((relative) => !relative.startsWith(`${TRANSLATIONS_FOLDER}/`))
+    .sort();
   if (relativePaths.length > MAX_FILES) throw new CourseFolderError('', `more than ${MAX_FILES} files`);
   const texts = new Map<string, string>();
   const hash = createHash('sha256');

@@ -10,6 +10,7 @@ import {
   type RecertificationCycle,
   type RecertificationDefaults,
 } from '../domain/course.js';
+import { SOURCE_LANGUAGE } from '../domain/i18n/languages.js';
 import { everyoneQuestions } from '../domain/jurisdictions.js';
 import { BASELINE_POLICY_VERSION } from '../domain/policy-version.js';
 import { type CourseFiles, CourseFolderError, readCourseFiles } from './course-files.js';
@@ -73,7 +74,7 @@ export async function loadCourse(dir: string, options: LoadOptions = {}): Promis
 /** Loads one course folder with its parsed files (schema and reference checks only). */
 export async function readCourse(dir: string): Promise<LoadedCourse> {
   const absoluteDir = path.resolve(dir);
-  const display = (relative: string) => displayPath(path.join(absoluteDir, relative));
+  const display = displayIn(absoluteDir);
   let files: CourseFiles;
   try {
     files = await readCourseFiles(absoluteDir);
@@ -147,6 +148,11 @@ async function eachCourse<T>(
   return courses;
 }
 
+/** A course folder's relative paths as content:check prints them. */
+export function displayIn(absoluteDir: string): (relative: string) => string {
+  return (relative) => displayPath(path.join(absoluteDir, relative));
+}
+
 /** Relative to the working directory when inside it (clickable in a terminal), else absolute. */
 function displayPath(absolute: string): string {
   const relative = path.relative(process.cwd(), absolute);
@@ -154,7 +160,8 @@ function displayPath(absolute: string): string {
   return relative.split(path.sep).join('/');
 }
 
-function buildCourse(
+/** Parses and validates a course's files (also a complete translation's, merged: content/translation/). */
+export function buildCourse(
   files: CourseFiles,
   folderName: string,
   display: (relative: string) => string,
@@ -212,6 +219,7 @@ function buildCourse(
   const sources = { policy: policySource, examples: examplesSource, tree: treeSource, quiz: quizSource };
   const course: Course = {
     id: courseFile.id,
+    language: SOURCE_LANGUAGE,
     title: courseFile.title,
     summary: courseFile.summary,
     estimatedMinutes: courseFile.estimatedMinutes,

@@ -9,6 +9,7 @@
  * tree nodes). All `clauses: string[]` fields hold ids of `Course.clauses` and are checked at load.
  */
 
+import type { Language } from './i18n/languages.js';
 import type { Region } from './org-profile.js';
 
 export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
@@ -346,6 +347,11 @@ export const RECERTIFICATION_DEFAULTS: RecertificationDefaults = {
 export interface Course {
   /** Folder name, e.g. "social-media-policy". */
   id: string;
+  /**
+   * The language of the course's text: the source language (en) for the course files, the
+   * translation's for a course served from `i18n/<lang>/` (content/translation/). Absent = source.
+   */
+  language?: Language;
   title: string;
   summary: string;
   estimatedMinutes: number;

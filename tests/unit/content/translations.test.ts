@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readCourseFiles } from '../../../src/content/course-files.js';
+import { formatIssue, loadCourse } from '../../../src/content/index.js';
+import { sortIssues } from '../../../src/content/issues.js';
+import { readTranslations } from '../../../src/content/translation/index.js';
+import { fixturesDir, TempCourse } from './temp-course.js';
+
+let temp: TempCourse | undefined;
+afterEach(async () => {
+  await temp?.cleanup();
+  temp = undefined;
+});
+
+/** Issues as content:check prints them, with the temp folder cut off (…/<fixture>/i18n/…). */
+async function problemsOf(dir: string): Promise<string[]> {
+  const { issues } = await readTranslations(dir);
+  return sortIssues(issues).map((i) => formatIssue(i).replace(/^.*?\/(?=[^/]+\/i18n\/)/, ''));
+}
+
+describe('course translations (courses/<id>/i18n/<lang>/)', () => {
+  it('loads a complete translation as the same course in its language, and a partial one as lessons only', async () => {
+    const dir = path.join(fixturesDir, 'translated');
+    const source = await loadCourse(dir);
+    const { translations, issues } = await readTranslations(dir);
+    expect(issues).toEqual([]);
+    const es = translations.find((t) => t.language === 'es')!;
+    const ar = translations.find((t) => t.language === 'ar')!;
+    expect(es.status).toBe('complete');
+    expect(es.course?.language).toBe('es');
+    expect(es.course?.title).toBe('Publicar en {{org.name}}');
+    expect(es.course?.lessons.map((l) => l.id)).toEqual(source.lessons.map((l) => l.id));
+    // Answer keys identical, so grading stored ids works in any language.
+    const key = (c: typeof source) =>
+      c.questions.map((q) => JSON.stringify([q.id, q.type, q.clauses, 'options' in q ? q.options : null]));
+    expect(key(es.course!).length).toBe(source.questions.length);
+    expect(es.course!.questions.map((q) => q.id)).toEqual(source.questions.map((q) => q.id));
+    expect(es.course!.version).not.toBe(source.version);
+    expect(ar).toMatchObject({ status: 'partial', lessons: ['basics'] });
+    expect(ar.course).toBeUndefined();
+  });
+
+  it('keeps i18n/ out of the source course: same version, no unknown-file complaint', async () => {
+    temp = await TempCourse.copyOf('translated');
+    const withTranslations = await loadCourse(temp.dir);
+    await temp.remove('i18n/es/quiz.yaml');
+    await temp.write('i18n/es/notes.txt', 'anything');
+    expect((await loadCourse(temp.dir)).version).toBe(withTranslations.version);
+    expect((await readCourseFiles(temp.dir)).texts.has('i18n/es/course.yaml')).toBe(false);
+  });
+
+  it('names every structural difference with file:line', async () => {
+    expect(await problemsOf(path.join(fixturesDir, 'translation-broken'))).toEqual([
+      'translation-broken/i18n/es/decision-tree.yaml:2 nodes: tree node "ask" is missing (the source has it)',
+      `translation-broken/i18n/es/examples.yaml:9 examples[0].clauses: is ["MP-02"] but the source has ["MP-01"] (keep the source's value)`,
+      'translation-broken/i18n/es/lessons/01-basics.md:8: is a level-2 heading with {clauses: MP-01} but the source has a level-1 heading without a clause tag here (tests/fixtures/courses/translation-broken/lessons/01-basics.md:8)',
+      'translation-broken/i18n/es/lessons/02-sharing.md: file is missing (the source has it)',
+      'translation-broken/i18n/es/lessons/03-extra.md: file is extra (not in the source)',
+      'translation-broken/i18n/es/policy.yaml:1 title: placeholders differ from the source: {{org.name}} is missing',
+      'translation-broken/i18n/es/policy.yaml:2 clauses: clause "MP-02" is missing (the source has it)',
+      'translation-broken/i18n/es/quiz.yaml:8 questions[0].options: option "b" is missing (the source has it)',
+      `translation-broken/i18n/es/quiz.yaml:18 questions[1].options[1].correct: is false but the source has true (keep the source's value)`,
+      `translation-broken/i18n/es/quiz.yaml:20 questions[2].type: is "single" but the source has "multiple" (keep the source's value)`,
+      `translation-broken/i18n/es/quiz.yaml:40 questions[3].verdict: is "acceptable" but the source has "unacceptable" (keep the source's value)`,
+      'translation-broken/i18n/es/quiz.yaml:56 questions[5].id: question "q-extra" is extra (not in the source)',
+    ]);
+  });
+
+  it('checks placeholders per lesson section and the translation.yaml itself', async () => {
+    temp = await TempCourse.copyOf('translated');
+    await temp.edit(
+      'i18n/es/lessons/01-basics.md',
+      'publicar sobre {{org.name}}',
+      'publicar sobre {{org.shortName}}',
+    );
+    await temp.edit('i18n/ar/translation.yaml', 'lessons: [basics]', 'lessons: [basics, nowhere]');
+    expect(await problemsOf(temp.dir)).toEqual([
+      'translated/i18n/ar/translation.yaml lessons: the source has no lesson "nowhere"',
+      "translated/i18n/es/lessons/01-basics.md:8: this section's placeholders differ from the source: {{org.name}} is missing, {{org.shortName}} is not in the source",
+    ]);
+  });
+
+  it('lets a partial translation leave out what its lessons do not need, but not what they cite', async () => {
+    temp = await TempCourse.copyOf('translated');
+    await temp.edit('i18n/ar/translation.yaml', 'lessons: [basics]', 'lessons: [basics, sharing]');
+    expect(await problemsOf(temp.dir)).toEqual([
+      'translated/i18n/ar/lessons/02-sharing.md: file is missing (the source has it)',
+      'translated/i18n/ar/policy.yaml:2 clauses: clause "MP-02" is missing (the source has it)',
+    ]);
+  });
+
+  it('does not hold a translation to the source bank quality rules (option lengths)', async () => {
+    temp = await TempCourse.copyOf('translated');
+    await temp.edit(
+      'i18n/es/quiz.yaml',
+      'text: Pensar, correct: true',
+      'text: Pensar con calma en quién leerá la publicación y qué podría deducir de ella, correct: true',
+    );
+    expect(await problemsOf(temp.dir)).toEqual([]);
+  });
+});
