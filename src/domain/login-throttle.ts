@@ -125,10 +125,9 @@ export function afterAccountFailure(
   return { account: alert ? { ...next, alerted: true } : next, alert };
 }
 
-/** "45 seconds", "1 minute", "15 minutes": a wait as a person reads it, rounded up. */
-export function describeWait(ms: number): string {
+/** A wait as a person reads it, rounded up to whole seconds under a minute, else whole minutes ("45 seconds", "15 minutes" in auth.throttle.*). */
+export function describeWait(ms: number): { wait: number; unit: 'second' | 'minute' } {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  if (seconds < 60) return { wait: seconds, unit: 'second' };
+  return { wait: Math.ceil(seconds / 60), unit: 'minute' };
 }

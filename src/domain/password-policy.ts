@@ -44,24 +44,31 @@ export interface PasswordContext {
   isCommon(lowercased: string): boolean;
 }
 
-/** Why this password is refused, as a sentence for the person choosing it; null when it is acceptable. */
-export function passwordProblem(password: string, ctx: PasswordContext): string | null {
+/** Why a password is refused: a message key of the interface catalogues ("auth.password.*") and its values. */
+export interface PasswordProblem {
+  key: string;
+  values?: Record<string, number>;
+}
+
+const problem = (rule: string, values?: Record<string, number>): PasswordProblem => ({
+  key: `auth.password.${rule}`,
+  values,
+});
+
+/** Why this password is refused, for the person choosing it (shown in their language); null when it is acceptable. */
+export function passwordProblem(password: string, ctx: PasswordContext): PasswordProblem | null {
   const normal = normalisePassword(password);
   const chars = codePoints(normal);
-  if (normal.trim() === '') return 'The password cannot be only spaces.';
+  if (normal.trim() === '') return problem('onlySpaces');
   if (chars.length < MIN_PASSWORD_CODE_POINTS)
-    return `The password must have at least ${MIN_PASSWORD_CODE_POINTS} characters (it has ${chars.length}).`;
-  if (chars.length > MAX_PASSWORD_CODE_POINTS)
-    return `The password can have at most ${MAX_PASSWORD_CODE_POINTS} characters.`;
+    return problem('tooShort', { min: MIN_PASSWORD_CODE_POINTS, count: chars.length });
+  if (chars.length > MAX_PASSWORD_CODE_POINTS) return problem('tooLong', { max: MAX_PASSWORD_CODE_POINTS });
   const lower = normal.toLowerCase();
   const lowerChars = codePoints(lower.trim());
-  if (isRepetitive(lowerChars) || isSequential(lowerChars))
-    return 'The password is a repeated or sequential run of characters; choose something less predictable.';
-  if (ctx.isCommon(lower) || ctx.isCommon(lower.trim()))
-    return 'That password is on a list of common or breached passwords; choose another.';
+  if (isRepetitive(lowerChars) || isSequential(lowerChars)) return problem('predictable');
+  if (ctx.isCommon(lower) || ctx.isCommon(lower.trim())) return problem('common');
   const lettersAndDigits = (s: string) => s.replace(/[^\p{L}\p{N}]/gu, '');
   const local = lettersAndDigits(ctx.email?.split('@')[0]?.toLowerCase() ?? '');
-  if (local.length >= 4 && lettersAndDigits(lower).includes(local))
-    return 'The password must not contain your e-mail address.';
+  if (local.length >= 4 && lettersAndDigits(lower).includes(local)) return problem('containsEmail');
   return null;
 }

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { DuplicateUserError } from '../../db/repositories/users.js';
 import { isValidEmail, normaliseEmail, ROLES, type Role } from '../../domain/roles.js';
+import { translator } from '../../i18n/translator.js';
 import { hashPassword, newPasswordProblem } from '../../services/identity/passwords.js';
 import { type CliCommand, CliUsageError, requireFlag, stringFlag } from '../types.js';
 
@@ -31,7 +32,8 @@ export const command: CliCommand = {
     );
     // NIST SP 800-63B: length in code points, not only spaces, not common or breached, not the e-mail.
     const problem = await newPasswordProblem(password, email);
-    if (problem) throw new CliUsageError(problem);
+    // The command line speaks English (the operator's tool); the rule's message is the catalogue's.
+    if (problem) throw new CliUsageError(translator('en').t(problem.key, problem.values));
     try {
       const passwordHash = await hashPassword(password);
       // Through the people service, as HR's form does: audited as person.created (via the CLI).

@@ -187,7 +187,7 @@ const ssoAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (err) {
         if (!(err instanceof SsoFailure)) throw err;
         reply.code(failureStatus(err.reason));
-        return showPage(request, reply, { error: failureMessage(err.reason) });
+        return showPage(request, reply, { error: request.i18n!.t(failureMessage(err.reason)) });
       }
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
+import type { MessageValues } from '../../i18n/translator.js';
 import { formBody, Text } from '../form-schema.js';
 import { loginThrottle } from './login-throttle.js';
 
@@ -15,16 +16,20 @@ const LoginBody = formBody({
   next: Type.Optional(Type.String({ maxLength: 500 })),
 });
 
-const WRONG_PASSWORD = 'That e-mail and password combination did not work.';
+const WRONG_PASSWORD = 'auth.signIn.wrongPassword';
 
 function homeFor(role: string): string {
   return role === 'admin' ? '/admin' : role === 'hr' ? '/hr' : '/';
 }
 
 /** The sign-in page, with what was typed and why it did not work, and the single sign-on button. */
-async function renderLogin(reply: FastifyReply, data: { next: string; email: string; error: string | null }) {
+async function renderLogin(
+  reply: FastifyReply,
+  data: { next: string; email: string; error: { key: string; values?: MessageValues } | null },
+) {
   const options = await reply.server.services.identity.signInOptions();
-  return reply.viewAsync('auth/login', { csrfToken: reply.generateCsrf(), ...options, ...data });
+  const error = data.error && reply.request.i18n!.t(data.error.key, data.error.values);
+  return reply.viewAsync('auth/login', { csrfToken: reply.generateCsrf(), ...options, ...data, error });
 }
 
 /**
@@ -88,7 +93,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!gate.allowed) {
         throttle.failed(attempt.attempt);
         reply.code(401);
-        return renderLogin(reply, { next, email, error: WRONG_PASSWORD });
+        return renderLogin(reply, { next, email, error: { key: WRONG_PASSWORD } });
       }
       const user = await app.services.identity
         .login({ email, password, ip: request.ip, now: app.clock.now() })
@@ -99,7 +104,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!user) {
         throttle.failed(attempt.attempt);
         reply.code(401);
-        return renderLogin(reply, { next, email, error: WRONG_PASSWORD });
+        return renderLogin(reply, { next, email, error: { key: WRONG_PASSWORD } });
       }
       throttle.succeeded(attempt.attempt);
       // A fresh session id at login blocks session fixation.

@@ -30,7 +30,13 @@ export interface Attempt {
 
 export type AttemptResult =
   | { allowed: true; attempt: Attempt }
-  | { allowed: false; message: string; retryAfterSeconds: number };
+  | { allowed: false; message: RefusalMessage; retryAfterSeconds: number };
+
+/** Why a sign-in is refused for now: a catalogue key and the wait, told in the visitor's language. */
+export interface RefusalMessage {
+  key: 'auth.throttle.pair' | 'auth.throttle.network';
+  values: { wait: number; unit: 'second' | 'minute' };
+}
 
 export function loginThrottle(opts: {
   now: () => Date;
@@ -55,14 +61,13 @@ export function loginThrottle(opts: {
         nowMs(),
       );
       if (!decision.allowed) {
-        const wait = describeWait(decision.retryAfterMs);
         return {
           allowed: false,
           retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
-          message:
-            decision.reason === 'pair'
-              ? `Too many failed sign-ins for this e-mail from here. Please try again in ${wait}.`
-              : `Too many failed sign-ins from your network. Please try again in ${wait}.`,
+          message: {
+            key: decision.reason === 'pair' ? 'auth.throttle.pair' : 'auth.throttle.network',
+            values: describeWait(decision.retryAfterMs),
+          },
         };
       }
       pairs.set(pairKey, decision.pair);

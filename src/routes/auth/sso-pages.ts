@@ -13,7 +13,8 @@ export function showFailure(reply: FastifyReply, err: SsoFailure) {
   // Not set up (or switched off since the page was shown): the sign-in page, which then has no button.
   if (err.reason === 'not_configured') return reply.redirect('/login', 303);
   reply.code(failureStatus(err.reason));
-  return reply.viewAsync('auth/sso-failed', { message: failureMessage(err.reason), reason: err.reason });
+  const message = reply.request.i18n!.t(failureMessage(err.reason));
+  return reply.viewAsync('auth/sso-failed', { message, reason: err.reason });
 }
 
 /** What a checked answer from the IdP leads to, for OIDC and SAML alike. */

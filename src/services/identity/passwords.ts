@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { normalisePassword, passwordProblem } from '../../domain/password-policy.js';
+import { normalisePassword, type PasswordProblem, passwordProblem } from '../../domain/password-policy.js';
 
 // argon2id with the library defaults (m=64 MiB, t=3, p=4), as OWASP recommends.
 // The password is NFKC-normalised first (NIST SP 800-63B), at hashing and at every check.
@@ -36,8 +36,8 @@ function loadCommonPasswords(): Promise<Set<string>> {
   return commonPasswords;
 }
 
-/** Why a new password is refused (a sentence for the person), or null: use before every hashPassword of a chosen password. */
-export async function newPasswordProblem(password: string, email?: string): Promise<string | null> {
+/** Why a new password is refused (a message key and values), or null: use before every hashPassword of a chosen password. */
+export async function newPasswordProblem(password: string, email?: string): Promise<PasswordProblem | null> {
   const common = await loadCommonPasswords();
   return passwordProblem(password, { email, isCommon: (p) => common.has(p) });
 }

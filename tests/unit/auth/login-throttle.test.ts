@@ -7,6 +7,7 @@ import {
   pairDelayMs,
   type WindowRecord,
 } from '../../../src/domain/login-throttle.js';
+import { translator } from '../../../src/i18n/translator.js';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 
@@ -62,7 +63,12 @@ describe('login throttle policy', () => {
   });
 
   it('describes waits as a person reads them', () => {
-    expect([1, 999, 1000, 30_000, 59_001, 60_000, 61_000, 900_000].map(describeWait)).toEqual([
+    const english = (ms: number) => translator('en').t('auth.throttle.network', describeWait(ms));
+    expect(
+      [1, 999, 1000, 30_000, 59_001, 60_000, 61_000, 900_000].map(
+        (ms) => /try again in (.*)\.$/.exec(english(ms))![1],
+      ),
+    ).toEqual([
       '1 second',
       '1 second',
       '1 second',

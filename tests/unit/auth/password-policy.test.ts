@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { normalisePassword, passwordProblem } from '../../../src/domain/password-policy.js';
+import {
+  normalisePassword,
+  type PasswordContext,
+  passwordProblem as problemOf,
+} from '../../../src/domain/password-policy.js';
+import { translator } from '../../../src/i18n/translator.js';
+
+/** The rule's message as an English reader sees it (the rule gives a catalogue key and values). */
+function passwordProblem(password: string, ctx: PasswordContext): string | null {
+  const problem = problemOf(password, ctx);
+  return problem && translator('en').t(problem.key, problem.values);
+}
 
 const noList = { isCommon: () => false };
 
