@@ -3,6 +3,7 @@ import { type Config, trustedProxies } from './config.js';
 import type { DatabaseStatus } from './db/database-server.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { Course } from './domain/course.js';
+import type { CourseTranslation } from './domain/course-translation.js';
 import { readableRequestId } from './domain/request-id.js';
 import authPlugin from './plugins/auth.js';
 import coursesPlugin from './plugins/courses.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Already-loaded courses (tests, CLI); by default they are loaded from courses/. */
   courses?: Map<string, Course>;
+  /** Their translations (content/translation/); by default none with given courses, else courses/'s. */
+  translations?: Map<string, CourseTranslation[]>;
   logger?: FastifyServerOptions['logger'];
   /** The embedded database's supervision (server.ts passes openDatabaseServer's); default: none. */
   databaseStatus?: DatabaseStatus;
@@ -70,7 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
-  await app.register(coursesPlugin, { courses: opts.courses });
+  await app.register(coursesPlugin, { courses: opts.courses, translations: opts.translations });
   await app.register(dbPlugin, { mongoUri: opts.mongoUri });
   await app.register(servicesPlugin);
   await app.register(metricsPlugin, { databaseStatus: app.databaseStatus });

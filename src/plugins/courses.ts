@@ -1,22 +1,87 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { defaultCoursesDir, loadCourses } from '../content/index.js';
+import { defaultCoursesDir, formatIssue, loadCourses } from '../content/index.js';
+import { readTranslations } from '../content/translation/index.js';
 import type { Course } from '../domain/course.js';
+import type { CourseTranslation, LanguageFallback } from '../domain/course-translation.js';
+import { SOURCE_LANGUAGE } from '../domain/i18n/languages.js';
+import { type CourseLanguageScope, runInCourseLanguage } from '../services/courses/course-language.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /**
      * The courses as served, parsed once at start-up (invalid content stops the start) and resolved in
      * place by `app.catalogue` (services/courses/): placeholders filled from the organisation profile,
-     * the published policy overlay applied. Always this one Map object.
+     * the published policy overlay applied. Always this one Map object. Inside a learner page
+     * (`/learn/…`) its `get` answers in the page language (services/courses/course-language.ts).
      */
     courses: Map<string, Course>;
+    /** Course id → its translations that passed the structural check (content/translation/). */
+    courseTranslations: Map<string, CourseTranslation[]>;
+  }
+  interface FastifyRequest {
+    /** Set on learner pages: the page language for course lookups and the fallbacks made. */
+    courseLanguage?: CourseLanguageScope;
   }
 }
 
+/** Learner pages: every course they show comes in the page language when a current translation exists. */
+const LEARNER_PAGES = '/learn/';
+
 export default fp(
-  async function courses(app: FastifyInstance, opts: { courses?: Map<string, Course> }) {
-    app.decorate('courses', opts.courses ?? (await loadCourses(defaultCoursesDir)));
+  async function courses(
+    app: FastifyInstance,
+    opts: { courses?: Map<string, Course>; translations?: Map<string, CourseTranslation[]> },
+  ) {
+    const courses = opts.courses ?? (await loadCourses(defaultCoursesDir));
+    app.decorate('courses', courses);
+    const translations =
+      opts.translations ?? (opts.courses ? new Map() : await shippedTranslations(app, courses));
+    app.decorate('courseTranslations', translations);
+
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (!request.url.startsWith(LEARNER_PAGES)) return done();
+      const scope: CourseLanguageScope = { language: () => request.i18n?.lang, fallbacks: new Map() };
+      request.courseLanguage = scope;
+      runInCourseLanguage(scope, done);
+    });
+    // Re-entered before the handler: body parsing may have left the request's async context.
+    app.addHook('preHandler', (request, _reply, done) => {
+      if (!request.courseLanguage) return done();
+      runInCourseLanguage(request.courseLanguage, done);
+    });
   },
   { name: 'courses' },
 );
+
+/**
+ * The translations under courses/. A translation with structural problems is left out (logged), not a
+ * reason to refuse the start: learners get the source course with a notice, and content:check names
+ * each problem with file and line. A translator's work in progress never stops the app.
+ */
+async function shippedTranslations(app: FastifyInstance, courses: Map<string, Course>) {
+  const out = new Map<string, CourseTranslation[]>();
+  for (const id of courses.keys()) {
+    const { translations, issues } = await readTranslations(`${defaultCoursesDir}/${id}`);
+    if (issues.length > 0)
+      app.log.warn({ issues: issues.slice(0, 20).map(formatIssue) }, 'course translations left out');
+    if (translations.length > 0) out.set(id, translations);
+  }
+  return out;
+}
+
+export interface CourseNotice {
+  fallback: LanguageFallback;
+  /** The page language and the source language, named in the page language ("inglés"). */
+  language: string;
+  source: string;
+}
+
+/** Why the course on this learner page is in the source language, if it is (views/partials/course-language-notice.eta). */
+export function courseNoticeOf(request: FastifyRequest): CourseNotice | undefined {
+  const fallback = request.courseLanguage?.fallbacks.values().next().value;
+  const lang = request.i18n?.lang;
+  if (!fallback || !lang) return undefined;
+  const names = new Intl.DisplayNames([lang], { type: 'language' });
+  return { fallback, language: names.of(lang) ?? lang, source: names.of(SOURCE_LANGUAGE) ?? SOURCE_LANGUAGE };
+}

@@ -23,7 +23,12 @@ declare module 'fastify' {
 export default fp(
   async function services(app: FastifyInstance) {
     const mailer = createMailer(app.config, app.db.models);
-    const catalogue = createCatalogue({ models: app.db.models, served: app.courses, clock: app.clock });
+    const catalogue = createCatalogue({
+      models: app.db.models,
+      served: app.courses,
+      clock: app.clock,
+      translations: app.courseTranslations,
+    });
     app.decorate('catalogue', catalogue);
     app.decorate(
       'services',

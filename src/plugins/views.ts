@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { postCardOrg } from '../domain/post-card.js';
 import type { MessageValues } from '../i18n/translator.js';
+import { courseNoticeOf } from './courses.js';
 import { requestTranslator } from './i18n.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -52,6 +53,10 @@ export default fp(
         org,
         // The same organisation as post cards draw it (views/partials/post-card.eta's `org`).
         cardOrg: postCardOrg(org),
+        // Read when the page renders, after the handler looked the course up (plugins/courses.ts).
+        get courseNotice() {
+          return courseNoticeOf(request);
+        },
       };
     });
   },

@@ -10,6 +10,7 @@ import type { DatabaseStatus } from '../../src/db/database-server.js';
 import type { NewUser } from '../../src/db/repositories/users.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
 import type { Course } from '../../src/domain/course.js';
+import type { CourseTranslation } from '../../src/domain/course-translation.js';
 import { hashPassword } from '../../src/services/identity/passwords.js';
 import { TestClock } from './clock.js';
 
@@ -65,6 +66,8 @@ export async function createTestApp(
     extend?: (app: FastifyInstance) => void;
     /** The course templates to serve instead of courses/ (the app resolves them with the saved profile). */
     courses?: Map<string, Course>;
+    /** Translations of those courses (content/translation/ readTranslations). */
+    translations?: Map<string, CourseTranslation[]>;
     /** The embedded database's supervision state (server.ts passes openDatabaseServer's), for /readyz and /metrics. */
     databaseStatus?: DatabaseStatus;
   } = {},
@@ -81,6 +84,7 @@ export async function createTestApp(
     clock,
     logger,
     courses: opts.courses,
+    translations: opts.translations,
     databaseStatus: opts.databaseStatus,
   });
   opts.extend?.(app);
@@ -103,7 +107,7 @@ export async function createUser(app: FastifyInstance, input: Partial<NewUser> &
     department: 'Sales',
     role: 'employee',
     active: true,
-    locale: 'en',
+    locale: '',
     managerId: null,
     hireDate: null,
     passwordHash: await hashPassword(TEST_PASSWORD),

@@ -4,9 +4,16 @@ import type { PolicyHeadDoc } from '../../db/models/policy.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Course } from '../../domain/course.js';
 import { resolveCourse, servedPlaceholderValues } from '../../domain/course-resolve.js';
+import {
+  type CourseTranslation,
+  type LanguageFallback,
+  translationFallback,
+} from '../../domain/course-translation.js';
+import type { Language } from '../../domain/i18n/languages.js';
 import { DEFAULT_PROFILE } from '../../domain/org-profile.js';
 import { BASELINE_OVERLAY, type PolicyOverlay } from '../../domain/policy-version.js';
 import { profileFromDoc } from '../organisation/profile.js';
+import { answerInScopeLanguage } from './course-language.js';
 
 /**
  * The courses as served. `templates` are the course files as loaded (placeholders unfilled); the
@@ -32,6 +39,20 @@ export interface Catalogue {
   overlayOf(courseId: string): PolicyOverlay;
   /** The placeholder values the courses are served with now (the fallbacks before the first read). */
   values(): ReadonlyMap<string, string>;
+  /**
+   * The course as served in `lang`: its complete, current translation resolved like the source (same
+   * placeholder values), or the fallback saying why the learner gets the source course.
+   */
+  inLanguage(courseId: string, lang: Language): { course?: Course; fallback?: LanguageFallback };
+  /** Every translation of a course with its state now (for HR: which are out of date or partial). */
+  translationsOf(courseId: string): TranslationState[];
+}
+
+export interface TranslationState {
+  language: Language;
+  /** undefined: complete and current, served to learners in that language. */
+  fallback: LanguageFallback | undefined;
+  lessons: number;
 }
 
 interface State {
@@ -64,17 +85,46 @@ export function createCatalogue(deps: {
   models: Models;
   served: Map<string, Course>;
   clock: Clock;
+  /** Course id → its translations (content/translation/); none by default. */
+  translations?: ReadonlyMap<string, readonly CourseTranslation[]>;
 }): Catalogue {
   const { models, served, clock } = deps;
+  const translations = deps.translations ?? new Map<string, readonly CourseTranslation[]>();
   const templates: ReadonlyMap<string, Course> = new Map(served);
   let state: State | null = null;
   let readAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | null = null;
 
   const overlayOf = (courseId: string) => state?.overlays.get(courseId) ?? BASELINE_OVERLAY;
+  const currentValues = () => state?.values ?? servedPlaceholderValues(DEFAULT_PROFILE);
+  /** Translated courses resolved with the current values, made when first asked for after each change. */
+  const translated = new Map<string, Course>();
+  const fallbackOf = (courseId: string, translation: CourseTranslation | undefined) => {
+    const template = templates.get(courseId);
+    if (!template) return 'missing' as const;
+    return translationFallback(translation, {
+      filesVersion: template.version,
+      policyVersion: overlayOf(courseId).n,
+    });
+  };
+  const inLanguage = (courseId: string, lang: Language) => {
+    const translation = translations.get(courseId)?.find((t) => t.language === lang);
+    const fallback = fallbackOf(courseId, translation);
+    if (fallback || !translation?.course) return { fallback: fallback ?? 'missing' };
+    const key = `${courseId}\n${lang}`;
+    let course = translated.get(key);
+    if (!course) {
+      // A current translation is of the baseline policy only (fallbackOf): no overlay to apply.
+      course = resolveCourse(translation.course, { values: currentValues(), overlay: BASELINE_OVERLAY });
+      translated.set(key, course);
+    }
+    return { course };
+  };
+  answerInScopeLanguage(served, inLanguage);
   const apply = (next: State) => {
     if (state?.key === next.key) return;
     state = next;
+    translated.clear();
     for (const [id, template] of templates)
       served.set(id, resolveCourse(template, { values: next.values, overlay: overlayOf(id) }));
   };
@@ -94,7 +144,14 @@ export function createCatalogue(deps: {
   return {
     templates,
     overlayOf,
-    values: () => state?.values ?? servedPlaceholderValues(DEFAULT_PROFILE),
+    values: currentValues,
+    inLanguage,
+    translationsOf: (courseId) =>
+      (translations.get(courseId) ?? []).map((t) => ({
+        language: t.language,
+        fallback: fallbackOf(courseId, t),
+        lessons: t.lessons.length,
+      })),
     async refresh(options = {}) {
       // The test clock may be moved back: any distance from the last read beyond the TTL is stale.
       const fresh = Math.abs(clock.now().getTime() - readAt) < REFRESH_MS;

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCourse } from '../../src/content/index.js';
+import { readTranslations } from '../../src/content/translation/index.js';
+import { REFRESH_MS } from '../../src/services/courses/index.js';
+import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { fixturesDir } from '../unit/content/temp-course.js';
+
+/**
+ * The learner gets the course in their page language when a complete, current translation exists,
+ * else the source course with a notice, never a mix (fixture: tests/fixtures/courses/translated,
+ * Spanish complete, Arabic partial).
+ */
+const ID = 'translated';
+let t: TestApp;
+
+beforeAll(async () => {
+  const dir = path.join(fixturesDir, ID);
+  const courses = new Map([[ID, await loadCourse(dir)]]);
+  const translations = new Map([[ID, (await readTranslations(dir)).translations]]);
+  t = await createTestApp({ label: 'course-translations', courses, translations });
+  t.clock.set('2026-03-02T09:00:00Z');
+});
+afterAll(async () => t.close());
+
+let counter = 0;
+async function learnerIn(lang: string): Promise<{ get: (url: string) => ReturnType<Session['get']> }> {
+  counter += 1;
+  const email = `translated-${lang}-${counter}@example.com`;
+  await createUser(t.app, { email, locale: lang });
+  const session = await loginAs(t.app, email);
+  return { get: (url) => session.get(url, { 'accept-language': lang }) };
+}
+
+const SPANISH_NOTICE_OUTDATED = 'La política cambió después de traducir este curso al español';
+
+describe('a course in the learner’s language', () => {
+  it('a Spanish learner reads the Spanish lesson and the Spanish guide', async () => {
+    const es = await learnerIn('es');
+    const lesson = await es.get(`/learn/${ID}/lessons/basics`);
+    expect(lesson.statusCode).toBe(200);
+    expect(lesson.body).toContain('Haz una pausa antes de publicar');
+    expect(lesson.body).not.toContain('Pause before you post');
+    expect(lesson.body).not.toContain('{{');
+    const guide = await es.get(`/learn/${ID}/decide`);
+    expect(guide.body).toContain('¿Trata del trabajo?');
+  });
+
+  it('an English learner still reads the source, and HR pages use the source course', async () => {
+    const en = await learnerIn('en');
+    const lesson = await en.get(`/learn/${ID}/lessons/basics`);
+    expect(lesson.body).toContain('Pause before you post');
+    expect(t.app.courses.get(ID)!.language).toBe('en');
+  });
+
+  it('an Arabic learner gets the whole source course with a notice: the Arabic translation is partial', async () => {
+    const ar = await learnerIn('ar');
+    const lesson = await ar.get(`/learn/${ID}/lessons/basics`);
+    expect(lesson.statusCode).toBe(200);
+    expect(lesson.body).toContain('Pause before you post');
+    expect(lesson.body).not.toContain('توقّف قبل أن تنشر');
+    expect(lesson.body).toContain('لم تُترجم هذه الدورة إلى اللغة العربية إلا جزئيًا');
+  });
+
+  it('after a policy version is published the Spanish learner reads the source with a notice; HR sees it out of date', async () => {
+    expect(t.app.catalogue.translationsOf(ID)).toEqual([
+      { language: 'ar', fallback: 'partial', lessons: 1 },
+      { language: 'es', fallback: undefined, lessons: 2 },
+    ]);
+    await t.app.db.models.PolicyHead.create({
+      _id: ID,
+      n: 2,
+      overlay: {
+        'MP-01': { title: 'Think twice', summary: 'Think again.', text: 'Think twice before posting.' },
+      },
+      publishedAt: t.clock.now(),
+      note: 'Stricter',
+    });
+    t.clock.advance(REFRESH_MS);
+    try {
+      const es = await learnerIn('es');
+      const lesson = await es.get(`/learn/${ID}/lessons/basics`);
+      expect(lesson.body).toContain('Pause before you post');
+      expect(lesson.body).not.toContain('Haz una pausa');
+      expect(lesson.body).toContain(SPANISH_NOTICE_OUTDATED);
+      expect(t.app.catalogue.translationsOf(ID)[1]).toEqual({
+        language: 'es',
+        fallback: 'outdated',
+        lessons: 2,
+      });
+    } finally {
+      await t.app.db.models.PolicyHead.deleteOne({ _id: ID });
+      t.clock.advance(REFRESH_MS);
+    }
+  });
+});
