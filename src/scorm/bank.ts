@@ -3,7 +3,7 @@ import { type Course, POST_VERDICTS, type Question } from '../domain/course.js';
 import { postCard } from '../domain/post-card.js';
 import { choiceIdsOf } from '../domain/quiz/draw.js';
 import { type GivenAnswer, gradeQuestion } from '../domain/quiz/grading.js';
-import { scoEta } from './eta.js';
+import { scoEta, scoText } from './eta.js';
 import { answerDigest, type ScoAnswerKey, verdictDigest } from './runtime/answer-key.js';
 import { MAX_CHOICES, type ScoBank, type ScoChoice, type ScoQuestion } from './runtime/model.js';
 
@@ -26,14 +26,14 @@ function blind(q: Question, withExplanation: boolean, org: ScoCardOrg | null): S
         ...base,
         type: q.type,
         reasons: q.reasons.map(choice),
-        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post), org }),
+        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post), org, t: scoText }),
       };
     case 'spot':
       return {
         ...base,
         type: q.type,
         segments: q.segments.map(choice),
-        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post), org }),
+        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post), org, t: scoText }),
       };
     default:
       return { ...base, type: q.type, options: q.options.map(choice) };

@@ -6,7 +6,7 @@ import { courseForJurisdictions } from '../domain/jurisdictions.js';
 import { postCard } from '../domain/post-card.js';
 import { POST_VERDICT_LABELS, verdictChoices } from '../domain/verdict-labels.js';
 import { buildScoBank, type ScoCardOrg } from './bank.js';
-import { scoEta } from './eta.js';
+import { scoEta, scoText } from './eta.js';
 import { buildManifest, SCHEMA_FILES } from './manifest.js';
 import type { ScoConfig } from './runtime/model.js';
 import { encodeData } from './runtime/obfuscate.js';
@@ -111,6 +111,7 @@ export async function buildScoFiles(given: Course, options: ScormBuildOptions): 
     clauseTitles: Object.fromEntries(course.clauses.map((c) => [c.id, `${c.number} ${c.title}`])),
     verdicts: verdictChoices(),
     verdictLabels: POST_VERDICT_LABELS,
+    t: scoText,
   });
   const script = `${await runtimeBundle()}\nScoRuntime.start(${JSON.stringify(scoConfig(course, options))});\n`;
   const files = new Map<string, Buffer>([

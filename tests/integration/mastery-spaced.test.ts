@@ -158,7 +158,7 @@ describe('the practice page', () => {
       expect(res.body).toContain('Correct');
       page = (await session.get(url)).body;
     }
-    expect(page).toContain("You have finished today's practice");
+    expect(text(page)).toContain("You have finished today's practice");
 
     const memory = await t.app.db.models.ClauseMemory.findById(
       clauseMemoryKey(learner._id, COURSE_ID),

@@ -6,9 +6,9 @@ import { findCourse, findNode } from './lookup.js';
 import { CourseParams, NodeParams, NoQuery } from './schemas.js';
 
 const VERDICTS = {
-  share: { label: 'Go ahead and share', tone: 'ok' },
-  'dont-share': { label: "Don't share this", tone: 'bad' },
-  'ask-first': { label: 'Ask before you post', tone: 'warn' },
+  share: { labelKey: 'learn.decide.verdict.share', tone: 'ok' },
+  'dont-share': { labelKey: 'learn.decide.verdict.dontShare', tone: 'bad' },
+  'ask-first': { labelKey: 'learn.decide.verdict.askFirst', tone: 'warn' },
 } as const;
 
 function renderNode(reply: FastifyReply, course: Course, nodeId: string) {

@@ -3,12 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { type Course, type ExamplePost, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
 import { postCard, postLabel } from '../../domain/post-card.js';
-import {
-  POST_VERDICT_HEADLINES,
-  POST_VERDICT_LABELS,
-  POST_VERDICT_TONES,
-  verdictChoices,
-} from '../../domain/verdict-labels.js';
+import { POST_VERDICT_TONES, verdictChoices } from '../../domain/verdict-labels.js';
+import type { Translator } from '../../i18n/translator.js';
 import { formBody } from '../form-schema.js';
 import { requireUser } from '../guards.js';
 import { clauseList, LEARN_ASSETS } from './format.js';
@@ -35,16 +31,17 @@ function revealData(
   index: number,
   answer: PostVerdict,
   correct: boolean,
+  i18n: Translator,
 ) {
   const next = course.examples[index + 1];
   return {
     answer,
-    answerLabel: POST_VERDICT_LABELS[answer],
+    answerLabel: i18n.t(`learn.verdict.${answer}.label`),
     correct,
     verdict: example.verdict,
-    verdictLabel: POST_VERDICT_LABELS[example.verdict],
+    verdictLabel: i18n.t(`learn.verdict.${example.verdict}.label`),
     verdictTone: POST_VERDICT_TONES[example.verdict],
-    headline: POST_VERDICT_HEADLINES[example.verdict],
+    headline: i18n.t(`learn.verdict.${example.verdict}.headline`),
     reasons: example.reasons,
     clauses: clauseList(course, example.clauses),
     // An ask-first post's rewrite is one that needs no check (the client left out, say).
@@ -56,9 +53,7 @@ function revealData(
             where: example.where,
             text: example.betterVersion,
           },
-          example.verdict === 'ask-first'
-            ? 'A version of the post that needs no check'
-            : 'A better version of the post',
+          i18n.t(example.verdict === 'ask-first' ? 'learn.reveal.noCheckLabel' : 'learn.reveal.betterLabel'),
         )
       : null,
     next: next ? { href: examplePath(course.id, next.id), label: postLabel(next) } : null,
@@ -133,7 +128,7 @@ async function classify(request: ClassifyRequest, reply: FastifyReply) {
   const { example, index } = findExample(course, request.params.exampleId);
   const answer = request.body.answer;
   if (!answer) {
-    const message = 'Choose acceptable, ask first or not acceptable, then check your answer.';
+    const message = request.i18n!.t('learn.example.chooseVerdict');
     reply.code(400);
     if (wantsJson(request)) return { statusCode: 400, error: 'Answer missing', message };
     return renderExample(reply, course, example, index, {
@@ -147,7 +142,7 @@ async function classify(request: ClassifyRequest, reply: FastifyReply) {
     answer,
     now: request.server.clock.now(),
   });
-  const reveal = revealData(course, example, index, answer, result.correct);
+  const reveal = revealData(course, example, index, answer, result.correct, request.i18n!);
   if (wantsJson(request)) {
     const html = await reply.viewAsync('partials/example-reveal', { reveal });
     return reply.type('application/json; charset=utf-8').send({ ...reveal, html });

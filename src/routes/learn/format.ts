@@ -1,11 +1,10 @@
 import type { Course } from '../../domain/course.js';
-import { formatDay } from '../../domain/display-dates.js';
 import type { CycleState } from '../../domain/recertification.js';
-import { STATE_LABELS } from '../../domain/state-labels.js';
+import type { Translator } from '../../i18n/translator.js';
 
-/** "2 March 2026", or null when there is no date. */
-export function formatDate(date: Date | null | undefined): string | null {
-  return date ? formatDay(date) : null;
+/** "2 March 2026" ("2 de marzo de 2026"…) in the page's language, or null when there is no date. */
+export function formatDate(date: Date | null | undefined, i18n: Translator): string | null {
+  return date ? i18n.day(date) : null;
 }
 
 /**
@@ -13,8 +12,11 @@ export function formatDate(date: Date | null | undefined): string | null {
  * pages then show it, and the expiry, instead of a due date. Null in every other state, including
  * an open refresher window, where the due date is what matters.
  */
-export function completedOn(assignment: { state: string; completedAt: Date | null } | null): string | null {
-  return assignment?.state === 'completed' ? formatDate(assignment.completedAt) : null;
+export function completedOn(
+  assignment: { state: string; completedAt: Date | null } | null,
+  i18n: Translator,
+): string | null {
+  return assignment?.state === 'completed' ? formatDate(assignment.completedAt, i18n) : null;
 }
 
 type Tone = 'ok' | 'bad' | 'warn' | 'neutral';
@@ -28,25 +30,27 @@ const TONES: Record<CycleState, Tone> = {
   completed: 'ok',
 };
 
-/** Every cycle state by its one label (domain/state-labels.ts), plus two states only learners' badges name. */
-const STATES: Record<string, { label: string; tone: Tone }> = {
-  ...Object.fromEntries(
-    Object.entries(TONES).map(([state, tone]) => [state, { label: STATE_LABELS[state as CycleState], tone }]),
-  ),
-  due: { label: 'Due', tone: 'warn' },
-  'window-open': { label: 'Refresher open', tone: 'warn' },
-};
+/**
+ * The tone of every cycle state, plus two states only learners' badges name. Each is called
+ * learn.state.<state> in the catalogue (the same English words as domain/state-labels.ts).
+ */
+const STATES: Record<string, Tone> = { ...TONES, due: 'warn', 'window-open': 'warn' };
 
 /**
  * Badge text and tone for an assignment state; unknown states are shown humanised rather than hidden.
  * `started` covers the moment between a learner's first action and the summary write that follows it.
  */
-export function stateBadge(state: string | null, started = false): { label: string; tone: string } {
-  if (!state) return started ? STATES['in-progress']! : { label: 'Available', tone: 'neutral' };
-  if (state === 'not-started' && started) return STATES['in-progress']!;
-  const known = STATES[state];
-  if (known) return known;
-  const label = state.replace(/[-_]+/g, ' ');
+export function stateBadge(
+  state: string | null,
+  started: boolean,
+  i18n: Translator,
+): { label: string; tone: string } {
+  const shown =
+    !state || (state === 'not-started' && started) ? (started ? 'in-progress' : 'available') : state;
+  if (shown === 'available') return { label: i18n.t('learn.state.available'), tone: 'neutral' };
+  const tone = STATES[shown];
+  if (tone) return { label: i18n.t(`learn.state.${shown}`), tone };
+  const label = shown.replace(/[-_]+/g, ' ');
   return { label: label.charAt(0).toUpperCase() + label.slice(1), tone: 'neutral' };
 }
 

@@ -175,7 +175,7 @@ async function sendFeedback(request: FeedbackRequest, reply: FastifyReply) {
       message,
       submissionId,
       sent: false,
-      errors: [{ field: 'feedback-message', message: err.message }],
+      errors: [{ field: 'feedback-message', message: request.i18n!.t(err.message, err.values) }],
     });
   }
   // Post/redirect/get: reloading the confirmation does not resend the form.

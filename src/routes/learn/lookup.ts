@@ -16,30 +16,24 @@ import { NotFound } from '../../domain/errors.js';
  */
 export function findCourse(app: FastifyInstance, courseId: string): Course {
   const course = app.courses.get(courseId);
-  if (!course)
-    throw new NotFound('There is no course at this address. Go back to My training to see your courses.');
+  if (!course) throw new NotFound('learn.notFound.course');
   return course;
 }
 
 export function findLesson(course: Course, lessonId: string): { lesson: Lesson; index: number } {
   const lesson = lessonById(course, lessonId);
-  if (!lesson)
-    throw new NotFound(`"${course.title}" has no such lesson. Open the course overview to see its lessons.`);
+  if (!lesson) throw new NotFound('learn.notFound.lesson', { course: course.title });
   return { lesson, index: course.lessons.indexOf(lesson) };
 }
 
 export function findExample(course: Course, exampleId: string): { example: ExamplePost; index: number } {
   const example = exampleById(course, exampleId);
-  if (!example)
-    throw new NotFound('There is no such example post. Open the examples gallery to see them all.');
+  if (!example) throw new NotFound('learn.notFound.example');
   return { example, index: course.examples.indexOf(example) };
 }
 
 export function findNode(course: Course, nodeId: string): DecisionNode {
   const node = decisionNode(course, nodeId);
-  if (!node)
-    throw new NotFound(
-      'That step of the "Can I share this?" guide does not exist. Start again from the first question.',
-    );
+  if (!node) throw new NotFound('learn.notFound.decide');
   return node;
 }

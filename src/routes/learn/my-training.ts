@@ -5,8 +5,10 @@ import { NoQuery } from './schemas.js';
 
 /** The card's main button: review a completed course from its overview, else carry on where they stopped. */
 function nextStep(overview: string, resume: string, started: boolean, completed: boolean) {
-  if (completed) return { label: 'Review', href: overview };
-  return started ? { label: 'Continue', href: resume } : { label: 'Start', href: overview };
+  if (completed) return { labelKey: 'learn.myTraining.review', href: overview };
+  return started
+    ? { labelKey: 'learn.myTraining.continue', href: resume }
+    : { labelKey: 'learn.myTraining.start', href: overview };
 }
 
 /** `GET /` "My training": every course, with the learner's status, due date and progress. */
@@ -18,7 +20,7 @@ const myTrainingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const learner = requireUser(request);
       const summaries = await app.services.learning.myTraining({ userId: learner.id });
       const items = summaries.map(({ course, assignment, cycle, viewedCount, resume }) => {
-        const completed = completedOn(assignment);
+        const completed = completedOn(assignment, request.i18n!);
         // A new policy version to re-attest after a completion: the course page shows what changed.
         const reattest = cycle?.requirement === 'attest-only' && !cycle.attestedAt && cycle.n > 1;
         return {
@@ -28,14 +30,14 @@ const myTrainingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           minutes: course.estimatedMinutes,
           href: `/learn/${course.id}`,
           action: reattest
-            ? { label: 'Re-attest', href: `/learn/${course.id}` }
+            ? { labelKey: 'learn.myTraining.reattestAction', href: `/learn/${course.id}` }
             : nextStep(`/learn/${course.id}`, resume, viewedCount > 0, completed !== null),
           reattest,
           assigned: assignment !== null && assignment.source !== 'self',
-          badge: stateBadge(assignment?.state ?? null, viewedCount > 0),
-          due: formatDate(assignment?.dueAt),
+          badge: stateBadge(assignment?.state ?? null, viewedCount > 0, request.i18n!),
+          due: formatDate(assignment?.dueAt, request.i18n!),
           completedOn: completed,
-          expires: formatDate(assignment?.expiresAt),
+          expires: formatDate(assignment?.expiresAt, request.i18n!),
           viewed: viewedCount,
           total: course.lessons.length,
           certificateUrl: cycle?.certificateCode

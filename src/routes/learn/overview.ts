@@ -29,9 +29,9 @@ function studyResume(course: Course, toStudy: readonly Lesson[], viewed: Readonl
   return next ? lessonPath(course.id, next.id) : `/learn/${course.id}/quiz`;
 }
 
-function resumeLabel(started: boolean, completed: boolean): string {
-  if (completed) return 'Review the lessons';
-  return started ? 'Resume where you left off' : 'Start the first lesson';
+function resumeLabelKey(started: boolean, completed: boolean): string {
+  if (completed) return 'learn.overview.reviewLessons';
+  return started ? 'learn.overview.resume' : 'learn.overview.startFirst';
 }
 
 /** `GET /learn/:courseId`: summary, lessons with done marks, resume, and the course's activities. */
@@ -71,7 +71,7 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         href: lessonPath(course.id, lesson.id),
         done: standing.viewed.has(lesson.id),
       }));
-      const completed = completedOn(standing.assignment);
+      const completed = completedOn(standing.assignment, request.i18n!);
       return reply.viewAsync('learn/overview', {
         ...LEARN_ASSETS,
         course: {
@@ -84,11 +84,11 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         viewedCount: listed.filter((l) => standing.viewed.has(l.id)).length,
         refresher: refresherView(course, refresher),
         resume: study ? studyResume(course, listed, standing.viewed) : standing.resume,
-        resumeLabel: resumeLabel(standing.started, completed !== null),
-        badge: stateBadge(standing.assignment?.state ?? null, standing.viewed.size > 0),
-        due: formatDate(standing.assignment?.dueAt),
+        resumeLabelKey: resumeLabelKey(standing.started, completed !== null),
+        badge: stateBadge(standing.assignment?.state ?? null, standing.viewed.size > 0, request.i18n!),
+        due: formatDate(standing.assignment?.dueAt, request.i18n!),
         completedOn: completed,
-        expires: formatDate(standing.assignment?.expiresAt),
+        expires: formatDate(standing.assignment?.expiresAt, request.i18n!),
         passed: Boolean(cycle?.passedAt),
         attested: Boolean(cycle?.attestedAt),
         certificateUrl: cycle?.certificateCode

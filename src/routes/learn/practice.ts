@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { type Course, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
 import { postCard } from '../../domain/post-card.js';
-import { POST_VERDICT_LABELS, verdictChoices } from '../../domain/verdict-labels.js';
+import { verdictChoices } from '../../domain/verdict-labels.js';
 import {
   itemContent,
   type PracticeAnswer,
@@ -69,8 +69,9 @@ function feedbackOf(course: Course, a: PracticeAnswer, verdict: PostVerdict | un
     return {
       correct: a.correct,
       recorded: a.recorded,
-      verdict: POST_VERDICT_LABELS[content.example.verdict],
-      answer: verdict ? POST_VERDICT_LABELS[verdict] : null,
+      // Verdict values: the page names them in its language (learn.verdict.<value>.label).
+      verdict: content.example.verdict,
+      answer: verdict ?? null,
       reasons: content.example.reasons,
       right: [],
       explanation: null,
@@ -143,7 +144,7 @@ async function answer(request: AnswerRequest, reply: FastifyReply) {
     reply.code(400);
     return render(reply, state.course, state, {
       index,
-      errors: [{ field: 'practice-answer', message: 'Choose an answer, then check it.' }],
+      errors: [{ field: 'practice-answer', message: request.i18n!.t('learn.practice.chooseAnswer') }],
     });
   }
   const result = await request.server.services.learning.answerPractice({

@@ -4,6 +4,7 @@ import type { Static } from 'typebox';
 import type { Course } from '../../domain/course.js';
 import { lessonsToStudy } from '../../domain/mastery/refresher-path.js';
 import { type AnswerForm, type Answers, presentQuestion } from '../../domain/quiz/index.js';
+import type { Translator } from '../../i18n/translator.js';
 import { lessonPath } from '../../services/learning/index.js';
 import {
   type AttemptDoc,
@@ -39,7 +40,13 @@ function learnerInput(request: CourseRequest) {
 }
 
 /** The pre-assessment's questions as the page shows them: texts and opaque tokens, never the key. */
-function pretestView(course: Course, attempt: AttemptDoc, answers: Answers, unanswered: string[] = []) {
+function pretestView(
+  i18n: Translator,
+  course: Course,
+  attempt: AttemptDoc,
+  answers: Answers,
+  unanswered: string[] = [],
+) {
   const missing = new Set(unanswered);
   const questions = questionMap(course);
   const tokens = choiceTokensFor(attempt);
@@ -57,7 +64,10 @@ function pretestView(course: Course, attempt: AttemptDoc, answers: Answers, unan
     questions: shown,
     errors: shown
       .filter((q) => q.missing)
-      .map((q) => ({ field: firstField(q), message: `Answer question ${q.number}` })),
+      .map((q) => ({
+        field: firstField(q),
+        message: i18n.t('learn.refresher.answerQuestion', { n: q.number }),
+      })),
   };
 }
 
@@ -121,7 +131,7 @@ async function showPretest(request: PretestPageRequest, reply: FastifyReply) {
   reply.header('cache-control', 'no-store');
   return reply.viewAsync('quiz/pretest', {
     ...QUIZ_ASSETS,
-    quiz: pretestView(course, attempt, attempt.answers),
+    quiz: pretestView(request.i18n!, course, attempt, attempt.answers),
     saved: request.query.saved === '1',
   });
 }
@@ -146,7 +156,7 @@ async function submit(request: AnswerRequest, reply: FastifyReply) {
   reply.code(400).header('cache-control', 'no-store');
   return reply.viewAsync('quiz/pretest', {
     ...QUIZ_ASSETS,
-    quiz: pretestView(course, attempt, outcome.answers, outcome.unanswered),
+    quiz: pretestView(request.i18n!, course, attempt, outcome.answers, outcome.unanswered),
     saved: false,
   });
 }

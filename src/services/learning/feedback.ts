@@ -32,7 +32,7 @@ export interface FeedbackInput {
 export async function submitFeedback(ctx: ServiceContext, input: FeedbackInput): Promise<boolean> {
   const { author, course, lesson, kind, now } = input;
   const message = input.message.trim();
-  if (message === '') throw new Invalid('Write your question or suggestion before sending it.');
+  if (message === '') throw new Invalid('learn.lessonFeedback.empty');
   const doc: PolicyFeedbackDoc = {
     _id: feedbackKey(author.id, input.submissionId),
     userId: author.id,

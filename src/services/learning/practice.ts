@@ -64,8 +64,7 @@ export async function openPractice(
   };
 }
 
-const NO_PRACTICE =
-  'There is no practice for this course right now: it opens between refreshers, after you complete the course, when your organisation has spaced refreshers on.';
+const NO_PRACTICE = 'learn.practice.none';
 
 /**
  * Whether the learner may practise now (else NotFound): spaced refreshers on for the course, the
@@ -168,7 +167,7 @@ export function itemContent(
     const question = course.questions.find((q) => q.id === item.id);
     if (question) return { example: null, question };
   }
-  throw new NotFound('This practice item is no longer in the course. Open the practice again tomorrow.');
+  throw new NotFound('learn.practice.itemGone');
 }
 
 export interface PracticeAnswer {
@@ -203,7 +202,7 @@ export async function answerPractice(
     practiceSessionKey(learner.id, course.id, dayKey(now)),
   ).lean<PracticeSessionDoc>();
   const item = session?.items[index];
-  if (!session || !item) throw new NotFound('There is no such practice item today. Open the practice again.');
+  if (!session || !item) throw new NotFound('learn.practice.noItem');
   const content = itemContent(course, item);
   const correct = content.example
     ? gradeExample(content.example, input.verdict)
@@ -224,7 +223,7 @@ export async function answerPractice(
 }
 
 function gradeExample(example: ExamplePost, verdict: PostVerdict | undefined): boolean {
-  if (!verdict) throw new Invalid('Choose acceptable, ask first or not acceptable, then check your answer.');
+  if (!verdict) throw new Invalid('learn.example.chooseVerdict');
   return verdict === example.verdict;
 }
 
@@ -235,10 +234,10 @@ function gradeChoices(
 ): boolean {
   const shown = shownOptions(session, question);
   const picked = [...new Set(choices ?? [])];
-  if (!picked.length) throw new Invalid('Choose an answer, then check it.');
+  if (!picked.length) throw new Invalid('learn.practice.chooseAnswer');
   if (picked.some((i) => !Number.isInteger(i) || i < 0 || i >= shown.length))
-    throw new Invalid('That answer is not one of the choices.');
-  if (question.type !== 'multiple' && picked.length > 1) throw new Invalid('Choose one answer.');
+    throw new Invalid('learn.practice.notAChoice');
+  if (question.type !== 'multiple' && picked.length > 1) throw new Invalid('learn.practice.chooseOne');
   return gradeQuestion(question, { choiceIds: picked.map((i) => shown[i]!.id) }) === 1;
 }
 

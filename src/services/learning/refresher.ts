@@ -88,6 +88,7 @@ export async function refreshForPolicyVersion(
 }
 
 /** Where a refresher stands before the pre-assessment: allowed (with the learner's last attested version) or why not. */
+/** `reason` is a message key (learn.refresher.*): the error the learner sees when the check is refused. */
 export type PretestEligibility = { ok: true; attestedVersion: number } | { ok: false; reason: string };
 
 /**
@@ -100,19 +101,17 @@ export async function pretestEligibility(
 ): Promise<PretestEligibility> {
   const { course, cycle, now } = input;
   const no = (reason: string): PretestEligibility => ({ ok: false, reason });
-  if (cycle.n <= 1 || cycle.requirement !== 'full') return no('This training cycle is not a refresher.');
-  if (cycle.refresher?.status === 'decided')
-    return no('You have already chosen your path for this refresher.');
-  if (cycle.completedAt || cycle.passedAt) return no('You have already finished the quiz in this cycle.');
+  if (cycle.n <= 1 || cycle.requirement !== 'full') return no('learn.refresher.notRefresher');
+  if (cycle.refresher?.status === 'decided') return no('learn.refresher.alreadyChosen');
+  if (cycle.completedAt || cycle.passedAt) return no('learn.refresher.alreadyFinished');
   const [settings, quizBegun, previous] = await Promise.all([
     loadSettings(ctx.models, course, now),
     ctx.models.Attempt.exists({ _id: attemptKey(cycle._id, 1) }),
     previousAttestation(ctx.models, cycle),
   ]);
-  if (settings.testOut === false)
-    return no('This course has no check of what you still know: take the full course.');
-  if (quizBegun) return no('You have started the full quiz in this cycle, so it continues on the full path.');
-  if (!isRefresherCycle(cycle, previous !== null)) return no('This training cycle is not a refresher.');
+  if (settings.testOut === false) return no('learn.refresher.noTestOut');
+  if (quizBegun) return no('learn.refresher.quizBegun');
+  if (!isRefresherCycle(cycle, previous !== null)) return no('learn.refresher.notRefresher');
   return { ok: true, attestedVersion: attestedVersions(previous!).policyVersion };
 }
 
@@ -157,10 +156,10 @@ export async function declineTestOut(
 ): Promise<void> {
   const { learner, now } = input;
   const course = ctx.courses.get(input.courseId);
-  if (!course) throw new Conflict('There is no such course.');
+  if (!course) throw new Conflict('learn.notFound.noSuchCourse');
   const { cycle } = await ensureEnrolled(ctx, { learner, course, now });
   if (cycle.refresher?.status === 'decided' && cycle.refresher.pretestAttemptId === null) return;
-  const begun = new Conflict('Your check of what you still know has begun: finish it to see your path.');
+  const begun = new Conflict('learn.refresher.begun');
   // The check's attempt insert is the guard: once it exists (even before its record), no decline.
   const checkExists = () => ctx.models.Attempt.exists({ _id: pretestAttemptKey(cycle._id) });
   if (cycle.refresher || (await checkExists())) throw begun;
