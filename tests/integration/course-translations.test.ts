@@ -67,6 +67,10 @@ describe('a course in the learner’s language', () => {
       { language: 'ar', fallback: 'partial', lessons: 1 },
       { language: 'es', fallback: undefined, lessons: 2 },
     ]);
+    const hr = await loginAs(t.app, 'hr@demo.test');
+    const before = await hr.get(`/hr/courses/${ID}/settings`);
+    expect(before.body).toContain('Spanish: up to date; learners who use Spanish get it.');
+    expect(before.body).toContain('Arabic: partial (1 lesson); learners who use Arabic get English.');
     await t.app.db.models.PolicyHead.create({
       _id: ID,
       n: 2,

@@ -5,6 +5,7 @@ import { HR_ROLES } from '../../../../domain/access.js';
 import { SETTINGS_LIMITS } from '../../../../domain/course-settings.js';
 import { formBody, Slug, Text } from '../../../form-schema.js';
 import { requireUser } from '../../../guards.js';
+import { translationStatus } from '../translation-status.js';
 
 const Params = Type.Object({ courseId: Slug }, { additionalProperties: false });
 const Query = Type.Object(
@@ -54,6 +55,7 @@ async function showSettings(request: ShowRequest, reply: FastifyReply) {
     errors: [],
     renewalErrors: [],
     saved: request.query.saved ?? null,
+    translations: translationStatus(app, request.params.courseId, request.i18n!.lang),
   });
 }
 
@@ -76,6 +78,7 @@ async function saveSettings(request: SettingsRequest, reply: FastifyReply) {
     errors: result.errors,
     renewalErrors: [],
     saved: null,
+    translations: translationStatus(app, request.params.courseId, request.i18n!.lang),
   });
 }
 
@@ -98,6 +101,7 @@ async function requestRenewal(request: RenewalRequest, reply: FastifyReply) {
     errors: [],
     renewalErrors: result.errors,
     saved: null,
+    translations: translationStatus(app, request.params.courseId, request.i18n!.lang),
   });
 }
 
