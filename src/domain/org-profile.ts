@@ -1,4 +1,5 @@
 import { normaliseHexColour, whiteTextReadable } from './brand-colour.js';
+import { isLanguage } from './i18n/languages.js';
 import { isValidEmail } from './roles.js';
 
 /**
@@ -60,9 +61,11 @@ export interface OrgProfile extends OrgProfileValues {
 
 /** The flat form an admin submits: `commsName`, `commsChannel`, …, `regions` (one or many). */
 export type OrgProfileForm = Record<string, string | string[] | undefined>;
+/** A field's problem: a message key of the admin catalogue ("admin.org.errors.*") and its values. */
 export interface FieldError {
   field: string;
   message: string;
+  values?: Record<string, string | number>;
 }
 
 /** Before an admin saves a profile: a neutral name, the default header colour, no contacts. */
@@ -103,23 +106,36 @@ const text = (form: OrgProfileForm, field: string) => {
   return typeof v === 'string' ? v.normalize('NFC').trim() : '';
 };
 
-function requiredText(form: OrgProfileForm, field: string, label: string, max: number, errors: FieldError[]) {
+/** A required text of at most `max` characters, with the messages (catalogue keys) for missing and too long. */
+function requiredText(
+  form: OrgProfileForm,
+  field: string,
+  message: { required: string; tooLong: string; values?: Record<string, string> },
+  max: number,
+  errors: FieldError[],
+) {
   const v = text(form, field);
-  if (!v) errors.push({ field, message: `Enter the ${label}.` });
-  else if (v.length > max) errors.push({ field, message: `The ${label} must be at most ${max} characters.` });
+  if (!v) errors.push({ field, message: message.required, values: message.values });
+  else if (v.length > max)
+    errors.push({ field, message: message.tooLong, values: { ...message.values, max } });
   return v;
 }
+
+const CONTACT_NAME = {
+  required: 'admin.org.errors.contactNameRequired',
+  tooLong: 'admin.org.errors.contactNameTooLong',
+};
 
 function readContacts(form: OrgProfileForm, errors: FieldError[]): Record<ContactKind, Contact> {
   const contacts = {} as Record<ContactKind, Contact>;
   for (const kind of CONTACT_KINDS) {
-    const label = CONTACT_LABELS[kind].toLowerCase();
-    const name = requiredText(form, `${kind}Name`, `name of the ${label} contact`, 120, errors);
+    const name = requiredText(form, `${kind}Name`, { ...CONTACT_NAME, values: { kind } }, 120, errors);
     const channel = text(form, `${kind}Channel`);
     if (!isValidChannel(channel) || channel.length > 200)
       errors.push({
         field: `${kind}Channel`,
-        message: `Enter an e-mail address, a web address (https://…) or a chat channel (#name) for the ${label} contact.`,
+        message: 'admin.org.errors.contactChannel',
+        values: { kind },
       });
     contacts[kind] = { name, channel };
   }
@@ -130,7 +146,7 @@ function readRegions(form: OrgProfileForm, errors: FieldError[]): Region[] {
   const ticked = [form.regions ?? []].flat();
   const regions = REGIONS.filter((r) => ticked.includes(r));
   if (regions.length === 0 || regions.length !== new Set(ticked).size)
-    errors.push({ field: 'regions', message: 'Tick at least one region where staff work.' });
+    errors.push({ field: 'regions', message: 'admin.org.errors.regions' });
   return regions;
 }
 
@@ -139,29 +155,44 @@ export function parseProfileForm(
   form: OrgProfileForm,
 ): { ok: true; values: OrgProfileValues } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const name = requiredText(form, 'name', 'organisation name', 120, errors);
-  const shortName = requiredText(form, 'shortName', 'short name', 40, errors);
+  const name = requiredText(
+    form,
+    'name',
+    { required: 'admin.org.errors.nameRequired', tooLong: 'admin.org.errors.nameTooLong' },
+    120,
+    errors,
+  );
+  const shortName = requiredText(
+    form,
+    'shortName',
+    { required: 'admin.org.errors.shortNameRequired', tooLong: 'admin.org.errors.shortNameTooLong' },
+    40,
+    errors,
+  );
   const colourText = text(form, 'brandColour');
   const brandColour = normaliseHexColour(colourText);
-  if (!brandColour)
-    errors.push({ field: 'brandColour', message: 'Enter the brand colour as a hex code such as #1d3557.' });
+  if (!brandColour) errors.push({ field: 'brandColour', message: 'admin.org.errors.brandColour' });
   else if (!whiteTextReadable(brandColour))
     errors.push({
       field: 'brandColour',
-      message: 'White header text on this colour is below the 4.5:1 contrast ratio. Choose a darker colour.',
+      message: 'admin.org.errors.contrast',
     });
   const contacts = readContacts(form, errors);
   const clientListUrl = text(form, 'clientListUrl');
   if (!isWebUrl(clientListUrl) || clientListUrl.length > 500)
     errors.push({
       field: 'clientListUrl',
-      message: 'Enter the web address (https://…) of the approved client reference list.',
+      message: 'admin.org.errors.clientListUrl',
     });
   const regions = readRegions(form, errors);
+  // The organisation's default language: one the product ships, or none (English then).
+  const defaultLanguage = text(form, 'defaultLanguage');
+  if (defaultLanguage !== '' && !isLanguage(defaultLanguage))
+    errors.push({ field: 'defaultLanguage', message: 'account.language.invalid' });
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    values: { name, shortName, brandColour: brandColour!, contacts, clientListUrl, regions },
+    values: { name, shortName, brandColour: brandColour!, contacts, clientListUrl, regions, defaultLanguage },
   };
 }
 
@@ -173,6 +204,7 @@ export function profileToForm(values: OrgProfileValues): Record<string, string |
     brandColour: values.brandColour,
     clientListUrl: values.clientListUrl,
     regions: [...values.regions],
+    defaultLanguage: values.defaultLanguage ?? '',
   };
   for (const kind of CONTACT_KINDS) {
     form[`${kind}Name`] = values.contacts[kind].name;

@@ -5,13 +5,13 @@ import { ADMIN_ROLES } from '../../domain/access.js';
 import { MAX_LOGO_BYTES } from '../../domain/logo-file.js';
 import {
   CONTACT_KINDS,
-  CONTACT_LABELS,
   type FieldError,
   type OrgProfileForm,
   profileToForm,
-  REGION_LABELS,
   REGIONS,
 } from '../../domain/org-profile.js';
+import type { Translator } from '../../i18n/translator.js';
+import { localisedErrors } from '../field-errors.js';
 import { formBody, Text } from '../form-schema.js';
 import { requireUser } from '../guards.js';
 import { fileTooLarge, multipartForm } from './multipart-form.js';
@@ -28,6 +28,7 @@ const ProfileBody = formBody({
   shortName: Text(300),
   brandColour: Text(30),
   clientListUrl: Text(600),
+  defaultLanguage: Type.Optional(Text(20)),
   ...contactFields,
   regions: Type.Optional(Type.Union([Text(20), Type.Array(Text(20), { maxItems: REGIONS.length + 1 })])),
   // The uploaded file (a Buffer from the multipart parser); anything else is ignored.
@@ -44,13 +45,19 @@ const VersionQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const labels = {
-  contactKinds: CONTACT_KINDS,
-  contactLabels: CONTACT_LABELS,
-  regions: REGIONS,
-  regionLabels: REGION_LABELS,
-  maxLogoKb: MAX_LOGO_BYTES / 1024,
-};
+/** The contact kinds and regions as the admin reads them, in their language. */
+function labels(i18n: Translator) {
+  return {
+    contactKinds: CONTACT_KINDS,
+    contactFields: Object.fromEntries(
+      CONTACT_KINDS.map((k) => [k, { name: `${k}Name`, channel: `${k}Channel` }]),
+    ),
+    contactLabels: Object.fromEntries(CONTACT_KINDS.map((k) => [k, i18n.t(`admin.org.contact.${k}`)])),
+    regions: REGIONS,
+    regionLabels: Object.fromEntries(REGIONS.map((r) => [r, i18n.t(`admin.org.region.${r}`)])),
+    maxLogoKb: MAX_LOGO_BYTES / 1024,
+  };
+}
 // The app's CSP with `sandbox` added: opened on its own, the SVG is an opaque-origin document that
 // may run no script at all, whatever got through the sanitiser; inline styles inside it still apply.
 const LOGO_CSP = [
@@ -81,7 +88,7 @@ async function showForm(request: EditRequest, reply: FastifyReply) {
       })
     : null;
   return reply.viewAsync('admin/organisation', {
-    ...labels,
+    ...labels(request.i18n!),
     form: profileToForm(pending?.values ?? current),
     current,
     previousDraftId: pending?.logo ? pending.draftId : null,
@@ -95,11 +102,11 @@ function showErrors(request: PreviewRequest, reply: FastifyReply, status: number
   reply.code(status);
   return request.server.services.organisation.currentProfile().then((current) =>
     reply.viewAsync('admin/organisation', {
-      ...labels,
+      ...labels(request.i18n!),
       form,
       current,
       previousDraftId: request.body.previousDraftId ?? null,
-      errors,
+      errors: localisedErrors(request.i18n!, errors),
       saved: false,
     }),
   );
@@ -112,7 +119,8 @@ async function preview(request: PreviewRequest, reply: FastifyReply) {
     return showErrors(request, reply, 413, [
       {
         field: 'logo',
-        message: `The logo is larger than ${MAX_LOGO_BYTES / 1024} KB. Upload a smaller file.`,
+        message: 'admin.org.errors.logoTooLarge',
+        values: { kb: MAX_LOGO_BYTES / 1024 },
       },
     ]);
   const { logo, _csrf, previousDraftId, ...fields } = request.body;
@@ -139,7 +147,7 @@ async function showPreview(request: DraftRequest, reply: FastifyReply) {
     : draft.current.logo
       ? `/organisation/logo?v=${draft.current.logo.sha256.slice(0, 12)}`
       : null;
-  return reply.viewAsync('admin/organisation-preview', { ...labels, draft, logoUrl });
+  return reply.viewAsync('admin/organisation-preview', { ...labels(request.i18n!), draft, logoUrl });
 }
 
 /** A logo file with headers that keep an SVG inert even if opened on its own. */

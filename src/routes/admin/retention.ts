@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ADMIN_ROLES } from '../../domain/access.js';
-import type { FieldError } from '../../domain/person-form.js';
+import { type KeyedFieldError, localisedErrors } from '../field-errors.js';
 import { formBody, Text } from '../form-schema.js';
 import { requireUser } from '../guards.js';
 
@@ -19,7 +19,7 @@ const PageQuery = Type.Object({ saved: Type.Optional(Type.Literal('1')) }, { add
 async function showPage(
   request: FastifyRequest,
   reply: FastifyReply,
-  extra: { saved?: boolean; form?: Record<string, string>; errors?: FieldError[] },
+  extra: { saved?: boolean; form?: Record<string, string>; errors?: KeyedFieldError[] },
 ) {
   const page = await request.server.services.privacy.retentionPage();
   const form =
@@ -27,7 +27,7 @@ async function showPage(
   return reply.viewAsync('admin/retention', {
     ...page,
     form,
-    errors: extra.errors ?? [],
+    errors: localisedErrors(request.i18n!, extra.errors ?? []),
     saved: extra.saved ?? false,
     csrfToken: reply.generateCsrf(),
   });

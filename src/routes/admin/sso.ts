@@ -98,7 +98,8 @@ async function saveThen(
   } catch (err) {
     if (!(err instanceof Invalid)) throw err;
     reply.code(400);
-    return showPage(request, reply, { error: err.message, ...(field ? { field } : {}) });
+    const error = request.i18n!.has(err.message) ? request.i18n!.t(err.message, err.values) : err.message;
+    return showPage(request, reply, { error, ...(field ? { field } : {}) });
   }
   return reply.redirect(`/admin/sso?saved=${section}`, 303);
 }
@@ -128,10 +129,7 @@ const ssoAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { _csrf, enabled, jitCreate, metadataFile, ...fields } = request.body;
     const upload = Buffer.isBuffer(metadataFile) && metadataFile.length ? metadataFile.toString('utf8') : '';
     return saveThen(request, reply, 'saml', async () => {
-      if (fileTooLarge(request))
-        throw new Invalid(
-          `The metadata file is larger than ${METADATA_MAX / 1024} KB: this is not IdP metadata.`,
-        );
+      if (fileTooLarge(request)) throw new Invalid('admin.sso.metadataTooLarge', { kb: METADATA_MAX / 1024 });
       await app.services.identity.saveSamlConnection({
         actorId: requireUser(request).id,
         form: {

@@ -10,15 +10,14 @@ export interface CheckedLogo {
 }
 
 /** Checks an uploaded logo by its content: a PNG, or an SVG that passes the sanitiser; ≤ 200 KB. */
-export function checkLogo(upload: Buffer): { ok: true; logo: CheckedLogo } | { ok: false; message: string } {
-  if (upload.length === 0) return { ok: false, message: 'The logo file is empty.' };
+export function checkLogo(
+  upload: Buffer,
+): { ok: true; logo: CheckedLogo } | { ok: false; message: string; values?: Record<string, number> } {
+  if (upload.length === 0) return { ok: false, message: 'admin.org.errors.logoEmpty' };
   if (upload.length > MAX_LOGO_BYTES)
-    return {
-      ok: false,
-      message: `The logo is larger than ${MAX_LOGO_BYTES / 1024} KB. Upload a smaller file.`,
-    };
+    return { ok: false, message: 'admin.org.errors.logoTooLarge', values: { kb: MAX_LOGO_BYTES / 1024 } };
   const kind = logoKind(upload);
-  if (kind === null) return { ok: false, message: 'The logo must be a PNG or an SVG image.' };
+  if (kind === null) return { ok: false, message: 'admin.org.errors.logoType' };
   let data = upload;
   if (kind === 'svg') {
     const checked = sanitiseSvgLogo(upload.toString('utf8'));

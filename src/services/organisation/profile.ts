@@ -112,7 +112,8 @@ export async function previewProfile(
   const parsed = parseProfileForm(input.form);
   const errors = parsed.ok ? [] : [...parsed.errors];
   const checked = input.upload && input.upload.length > 0 ? checkLogo(input.upload) : null;
-  if (checked && !checked.ok) errors.push({ field: 'logo', message: checked.message });
+  if (checked && !checked.ok)
+    errors.push({ field: 'logo', message: checked.message, values: checked.values });
   if (!parsed.ok || errors.length > 0) return { ok: false, errors };
   await dropExpiredDrafts(ctx.models, now);
   const draftId = randomBytes(16).toString('hex');
@@ -163,7 +164,7 @@ export async function profileDraft(
   const draft = await ctx.models.OrgProfileDraft.findOne({ _id: input.draftId }).lean();
   const expired = draft && input.now.getTime() - draft.createdAt.getTime() > DRAFT_MINUTES * 60_000;
   if (!draft || draft.createdBy !== input.actorId || expired)
-    throw new NotFound('This preview has expired or does not exist. Fill in the form again.');
+    throw new NotFound('admin.org.errors.previewGone');
   return { draftId: draft._id, values: draft.values, logo: draft.logo, current: await currentProfile(ctx) };
 }
 
@@ -176,7 +177,7 @@ export async function saveProfileDraft(
   let logo: CheckedLogo | null = null;
   if (draft.logo) {
     const bytes = await ctx.models.OrgLogo.findOne({ _id: orgLogoDraftKey(draft.draftId) }).lean();
-    if (!bytes) throw new NotFound('This preview has expired or does not exist. Fill in the form again.');
+    if (!bytes) throw new NotFound('admin.org.errors.previewGone');
     logo = { info: draft.logo, data: bytesOf(bytes.data) };
   }
   const profile = await saveProfile(ctx, {
@@ -198,6 +199,6 @@ export async function logoFile(
   if (input.draft) await profileDraft(ctx, input.draft);
   const id = input.draft ? orgLogoDraftKey(input.draft.draftId) : ORG_LOGO_ID;
   const doc = await ctx.models.OrgLogo.findOne({ _id: id }).lean();
-  if (!doc) throw new NotFound('There is no logo.');
+  if (!doc) throw new NotFound('admin.org.errors.noLogo');
   return { contentType: doc.contentType, sha256: doc.sha256, data: bytesOf(doc.data) };
 }

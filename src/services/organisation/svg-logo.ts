@@ -149,6 +149,6 @@ export function sanitiseSvgLogo(text: string): SvgCheck {
   if (refusal) return { ok: false, message: refusal };
   cdataToText(window, root);
   const clean = purify.sanitize(root, PURIFY_CONFIG).firstElementChild;
-  if (clean?.localName !== 'svg') return { ok: false, message: 'The SVG file could not be read.' };
+  if (clean?.localName !== 'svg') return { ok: false, message: 'admin.org.errors.svgUnreadable' };
   return { ok: true, svg: new window.XMLSerializer().serializeToString(clean) };
 }

@@ -52,7 +52,9 @@ export async function loadErasureSubject(
 /** The settings page's fields as typed (strings), so a refused form is shown again as it was sent. */
 export type RetentionForm = Record<keyof RetentionSettings, string>;
 
-export type RetentionFormResult = { ok: true } | { ok: false; errors: FieldError[] };
+/** A field's problem: a message key of the admin catalogue and its values. */
+export type RetentionFieldError = FieldError & { values?: Record<string, string | number> };
+export type RetentionFormResult = { ok: true } | { ok: false; errors: RetentionFieldError[] };
 
 const FIELD_UNITS: Record<keyof RetentionSettings, string> = {
   recordsYearsAfterLeaving: 'years',
@@ -64,8 +66,8 @@ const FIELD_UNITS: Record<keyof RetentionSettings, string> = {
 /** Each field a whole number within its bounds, or the errors to show next to the fields. */
 export function parseRetentionForm(
   form: RetentionForm,
-): { settings: RetentionSettings } | { errors: FieldError[] } {
-  const errors: FieldError[] = [];
+): { settings: RetentionSettings } | { errors: RetentionFieldError[] } {
+  const errors: RetentionFieldError[] = [];
   const settings = { ...DEFAULT_RETENTION };
   for (const key of Object.keys(DEFAULT_RETENTION) as Array<keyof RetentionSettings>) {
     const { min, max } = RETENTION_LIMITS[key];
@@ -75,7 +77,8 @@ export function parseRetentionForm(
     else
       errors.push({
         field: key,
-        message: `Enter a whole number of ${FIELD_UNITS[key]} from ${min} to ${max}.`,
+        message: 'admin.retention.errors.range',
+        values: { unit: FIELD_UNITS[key], min, max },
       });
   }
   return errors.length ? { errors } : { settings };

@@ -63,7 +63,7 @@ async function findOrCreate(
       department: mapped.department ?? '',
       managerId: input.managerId,
       hireDate: null,
-      locale: 'en',
+      locale: '',
       active: true,
       role: mapped.role ?? 'employee',
     },

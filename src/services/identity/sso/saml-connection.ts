@@ -244,8 +244,7 @@ export async function saveSamlConnection(
   ctx: SsoContext,
   input: { actorId: string; form: SamlConnectionForm; now: Date },
 ): Promise<void> {
-  if (ctx.sso?.oidc || ctx.sso?.saml)
-    throw new Invalid('The connection is set by environment variables (OIDC_* or SAML_IDP_*).');
+  if (ctx.sso?.oidc || ctx.sso?.saml) throw new Invalid('admin.sso.errors.fixedByEnvironment');
   const f = input.form;
   const idp = await idpFrom(f);
   const saml = {

@@ -226,8 +226,7 @@ export async function saveSsoConnection(
   input: { actorId: string; form: ConnectionForm; now: Date },
 ): Promise<void> {
   const f = input.form;
-  if (ctx.sso?.oidc || ctx.sso?.saml)
-    throw new Invalid('The connection is set by environment variables (OIDC_* or SAML_IDP_*).');
+  if (ctx.sso?.oidc || ctx.sso?.saml) throw new Invalid('admin.sso.errors.fixedByEnvironment');
   const errors: string[] = [];
   if (!/^https?:\/\/[^\s]+$/.test(f.issuer.trim()))
     errors.push('Enter the issuer URL, starting with https://.');
@@ -302,18 +301,17 @@ export async function saveSsoPasswordPolicy(
   ctx: SsoContext,
   input: { actorId: string; passwordLogin: PasswordLogin; breakGlass: string; now: Date },
 ) {
-  if (ctx.sso?.passwordLogin)
-    throw new Invalid('Password sign-in is set by the PASSWORD_LOGIN environment variable.');
+  if (ctx.sso?.passwordLogin) throw new Invalid('admin.sso.errors.passwordFromEnvironment');
   const breakGlass = parseEmailList(input.breakGlass);
   // Only active admins may be listed: anyone else could not get back in, and would think they could.
   const users = usersRepository(ctx.models);
   for (const email of breakGlass) {
     const user = await users.findByEmail(email);
     if (!user?.active || user.role !== 'admin')
-      throw new Invalid(`${email} is not an active admin account: list only active admins.`);
+      throw new Invalid('admin.sso.errors.notActiveAdmin', { email });
   }
   if (input.passwordLogin === 'off' && breakGlass.length === 0)
-    throw new Invalid('Name at least one active admin account before switching password sign-in off.');
+    throw new Invalid('admin.sso.errors.noBreakGlass');
   await writeSection(ctx, {
     actorId: input.actorId,
     section: 'password',
