@@ -1,11 +1,11 @@
-import { formatDay } from './display-dates.js';
-
 /**
  * Plain-language sentences for the audit log (issue #28): what HR reads on a person's history
  * instead of action codes and ids. One entry per action the code writes (a unit test scans src/
  * and fails when an action has none); codes, ids and details stay in the page's details toggle
  * and the CSV. Links point at the HR page about the thing the event concerns. Sentences are plain
- * text: the view escapes them.
+ * text: the view escapes them. Each is a catalogue message (people.json, "people.audit.*") in the
+ * reader's language, through the `Wording` the caller hands in (the page's translator), so this
+ * file needs no i18n library.
  */
 
 /** The stored event fields a sentence reads. */
@@ -34,7 +34,15 @@ export interface SentenceNames {
   lessonTitle?(courseId: string, lessonId: string): string | undefined;
 }
 
-type Phrase = (e: AuditFacts, names: SentenceNames) => AuditSentence;
+/** The reader's language: messages by key and days (the page's translator satisfies it). */
+export interface Wording {
+  t(key: string, values?: Record<string, string | number | Date>): string;
+  day(date: Date): string;
+}
+
+type Phrase = (e: AuditFacts, names: SentenceNames, w: Wording) => AuditSentence;
+
+const K = 'people.audit.';
 
 // Detail readers: a detail of an unexpected type reads as absent, never as "undefined".
 const str = (e: AuditFacts, key: string): string => {
@@ -45,258 +53,259 @@ const num = (e: AuditFacts, key: string): number | null => {
   const v = e.details[key];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 };
-const day = (e: AuditFacts, key: string): string => {
+const day = (e: AuditFacts, key: string, w: Wording): string => {
   const v = e.details[key];
   const d = v instanceof Date || typeof v === 'string' ? new Date(v) : null;
-  return d && !Number.isNaN(d.getTime()) ? formatDay(d) : 'an unknown day';
+  return d && !Number.isNaN(d.getTime()) ? w.day(d) : w.t(`${K}unknownDay`);
 };
 const list = (e: AuditFacts, key: string): unknown[] => {
   const v = e.details[key];
   return Array.isArray(v) ? v : [];
 };
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const quoted = (text: string) => (text ? `: “${text}”` : '');
+/** HR's reason or a label, quoted after the sentence: ': “Leave”', or nothing. */
+const quoted = (text: string, w: Wording) => (text ? w.t(`${K}quoted`, { text }) : '');
 const enc = encodeURIComponent;
 
+/** A sentence that reads the same whatever the event holds. */
 const plain =
-  (text: string): Phrase =>
-  () => ({ text, link: null });
+  (key: string): Phrase =>
+  (_e, _n, w) => ({ text: w.t(K + key), link: null });
 const say =
-  (text: (e: AuditFacts) => string): Phrase =>
-  (e) => ({ text: text(e), link: null });
+  (text: (e: AuditFacts, w: Wording) => string): Phrase =>
+  (e, _n, w) => ({ text: text(e, w), link: null });
 const withLink =
-  (text: (e: AuditFacts) => string, link: (e: AuditFacts) => SentenceLink | null): Phrase =>
-  (e) => ({ text: text(e), link: link(e) });
+  (
+    text: (e: AuditFacts, w: Wording) => string,
+    link: (e: AuditFacts, w: Wording) => SentenceLink | null,
+  ): Phrase =>
+  (e, _n, w) => ({ text: text(e, w), link: link(e, w) });
+const fixed = (key: string) => (_e: AuditFacts, w: Wording) => w.t(K + key);
 
 // The HR pages an event can point at; null when the event lacks what the address needs.
 const person = (e: AuditFacts) => (e.subjectId ? `/hr/people/${enc(e.subjectId)}` : null);
 const cycleNo = (e: AuditFacts) => num(e, 'cycleNo') ?? Number(e.targetId.split(':').pop());
-const attemptsLink = (e: AuditFacts): SentenceLink | null => {
+const attemptsLink = (e: AuditFacts, w: Wording): SentenceLink | null => {
   const p = person(e);
   const course = str(e, 'courseId');
-  return p && course ? { href: `${p}/courses/${enc(course)}/attempts`, label: 'Quiz attempts' } : null;
+  return p && course
+    ? { href: `${p}/courses/${enc(course)}/attempts`, label: w.t(`${K}link.attempts`) }
+    : null;
 };
 const cyclePage =
-  (page: 'attested' | 'evidence', label: string) =>
-  (e: AuditFacts): SentenceLink | null => {
+  (page: 'attested' | 'evidence', labelKey: string) =>
+  (e: AuditFacts, w: Wording): SentenceLink | null => {
     const p = person(e);
     const course = str(e, 'courseId');
     const n = cycleNo(e);
-    return p && course && Number.isInteger(n) ? { href: `${p}/${page}/${enc(course)}/${n}`, label } : null;
+    return p && course && Number.isInteger(n)
+      ? { href: `${p}/${page}/${enc(course)}/${n}`, label: w.t(K + labelKey) }
+      : null;
   };
-const certificateLink = (e: AuditFacts): SentenceLink => ({
+const certificateLink = (e: AuditFacts, w: Wording): SentenceLink => ({
   href: `/verify/${enc(e.targetId)}`,
-  label: 'Certificate check',
+  label: w.t(`${K}link.certificate`),
 });
-const policyLink = (e: AuditFacts): SentenceLink => ({
+const policyLink = (e: AuditFacts, w: Wording): SentenceLink => ({
   href: `/hr/courses/${enc(e.targetId)}/policy`,
-  label: 'Policy versions',
+  label: w.t(`${K}link.policy`),
 });
-const feedbackLink = (): SentenceLink => ({ href: '/hr/feedback', label: 'Policy feedback' });
-const courseSettingsLink = (e: AuditFacts): SentenceLink => ({
+const feedbackLink = (_e: AuditFacts, w: Wording): SentenceLink => ({
+  href: '/hr/feedback',
+  label: w.t(`${K}link.feedback`),
+});
+const courseSettingsLink = (e: AuditFacts, w: Wording): SentenceLink => ({
   href: `/hr/courses/${enc(e.targetId)}/settings`,
-  label: 'Course settings',
+  label: w.t(`${K}link.courseSettings`),
 });
 
-const FIELD_NAMES: Record<string, string> = {
-  name: 'name',
-  email: 'e-mail',
-  employeeId: 'employee ID',
-  department: 'department',
-  managerId: 'manager',
-  active: 'status',
-  hireDate: 'hire date',
-  region: 'region',
-  locale: 'language',
+const FIELD_KEYS: Record<string, string> = {
+  name: 'field.name',
+  email: 'field.email',
+  employeeId: 'field.employeeId',
+  department: 'field.department',
+  managerId: 'field.manager',
+  active: 'field.status',
+  hireDate: 'field.hireDate',
+  region: 'field.region',
+  locale: 'field.language',
 };
-const fieldNames = (e: AuditFacts) =>
+const fieldNames = (e: AuditFacts, w: Wording) =>
   list(e, 'fields')
-    .map((f) => FIELD_NAMES[String(f)] ?? 'other details')
+    .map((f) => w.t(K + (FIELD_KEYS[String(f)] ?? 'field.other')))
     .filter((f, i, all) => all.indexOf(f) === i)
     .join(', ');
 
-function submitted(e: AuditFacts): string {
+function submitted(e: AuditFacts, w: Wording): string {
   const score = num(e, 'score') ?? 0;
-  const late = e.details.timedOut === true ? ' (time ran out)' : '';
-  if (str(e, 'purpose') === 'pretest') return `Finished the refresher check with ${score} %${late}`;
+  const late = e.details.timedOut === true ? 'yes' : 'no';
+  if (str(e, 'purpose') === 'pretest') return w.t(`${K}pretestFinished`, { score, late });
   const n = num(e, 'n');
-  if (e.details.passed === true) return `Passed the quiz with ${score} %${n ? ` (attempt ${n})` : ''}${late}`;
-  return `Failed quiz attempt ${n ?? ''} with ${score} %${late}`.replace('attempt  ', 'attempt ');
+  if (e.details.passed === true)
+    return w.t(`${K}quizPassed`, { score, late, hasN: n ? 'yes' : 'no', n: n ?? 0 });
+  return w.t(`${K}quizFailed`, { score, late, n: n ?? '' }).replace('  ', ' ');
 }
 
-function decided(e: AuditFacts): string {
+function decided(e: AuditFacts, w: Wording): string {
   const study = list(e, 'study').length;
-  if (study === 0) return 'Refresher check decided: tested out of every clause';
-  return `Refresher check decided: studies ${plural(study, 'clause')}, tested out of ${list(e, 'testedOut').length}`;
+  if (study === 0) return w.t(`${K}refresherAllOut`);
+  return w.t(`${K}refresherDecided`, { study, testedOut: list(e, 'testedOut').length });
 }
 
 const SSO_SECTIONS: Record<string, string> = {
-  connection: 'connection',
-  mapping: 'claim mapping',
-  password: 'password sign-in switch',
+  connection: 'sso.connection',
+  mapping: 'sso.mapping',
+  password: 'sso.password',
 };
 
 export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
   // Signing in
-  'login.success': plain('Signed in'),
-  'login.failure': say((e) =>
-    str(e, 'reason') === 'password_sign_in_off'
-      ? 'Sign-in refused: password sign-in is switched off'
-      : 'Sign-in failed: wrong password',
+  'login.success': plain('signedIn'),
+  'login.failure': say((e, w) =>
+    w.t(K + (str(e, 'reason') === 'password_sign_in_off' ? 'signInRefused' : 'signInFailed')),
   ),
-  'login.failures-alert': say(
-    (e) => `Warned by e-mail after ${plural(num(e, 'failures') ?? 0, 'failed sign-in')}`,
+  'login.failures-alert': say((e, w) => w.t(`${K}failuresAlert`, { count: num(e, 'failures') ?? 0 })),
+  'login.sso.success': plain('signedInSso'),
+  'login.sso.failure': plain('ssoFailed'),
+  'sso.config.changed': say((e, w) =>
+    w.t(`${K}ssoChanged`, { section: w.t(K + (SSO_SECTIONS[str(e, 'section')] ?? 'sso.settings')) }),
   ),
-  'login.sso.success': plain('Signed in with single sign-on'),
-  'login.sso.failure': plain('Single sign-on failed'),
-  'sso.config.changed': say(
-    (e) => `Changed the single sign-on ${SSO_SECTIONS[str(e, 'section')] ?? 'settings'}`,
-  ),
-  'sso.config.refreshed': plain("Single sign-on certificates updated from the identity provider's metadata"),
-  'sso.config.refresh_refused': plain('Refused a metadata update that named a different identity provider'),
+  'sso.config.refreshed': plain('ssoRefreshed'),
+  'sso.config.refresh_refused': plain('ssoRefreshRefused'),
   // Directory (SCIM) and people
-  'scim.user.deleted': plain('Removed by the company directory'),
-  'scim.group.created': say((e) => `Directory group “${str(e, 'displayName')}” created`),
-  'scim.group.updated': say((e) => `Directory group “${str(e, 'displayName')}” updated`),
-  'scim.group.deleted': say((e) => `Directory group “${str(e, 'displayName')}” deleted`),
-  'scim.token.created': say((e) => `Directory access token created${quoted(str(e, 'label'))}`),
-  'scim.token.revoked': plain('Directory access token revoked'),
-  'person.created': say((e) =>
-    str(e, 'via') === 'scim'
-      ? 'Added by the company directory'
-      : str(e, 'via') === 'cli'
-        ? 'Added from the command line'
-        : 'Added',
+  'scim.user.deleted': plain('scimUserDeleted'),
+  'scim.group.created': say((e, w) => w.t(`${K}scimGroupCreated`, { name: str(e, 'displayName') })),
+  'scim.group.updated': say((e, w) => w.t(`${K}scimGroupUpdated`, { name: str(e, 'displayName') })),
+  'scim.group.deleted': say((e, w) => w.t(`${K}scimGroupDeleted`, { name: str(e, 'displayName') })),
+  'scim.token.created': say((e, w) => w.t(`${K}scimTokenCreated`) + quoted(str(e, 'label'), w)),
+  'scim.token.revoked': plain('scimTokenRevoked'),
+  'person.created': say((e, w) =>
+    w.t(K + (str(e, 'via') === 'scim' ? 'addedScim' : str(e, 'via') === 'cli' ? 'addedCli' : 'added')),
   ),
-  'person.updated': say((e) => `Details changed: ${fieldNames(e) || 'none listed'}`),
-  'person.deactivated': plain('Deactivated'),
-  'person.erased': say((e) =>
-    str(e, 'reason') === 'retention'
-      ? 'Personal data erased: the records retention period after leaving ran out'
-      : 'Personal data erased on request',
+  'person.updated': say((e, w) =>
+    w.t(`${K}detailsChanged`, { fields: fieldNames(e, w) || w.t(`${K}noneListed`) }),
   ),
-  'retention.applied': plain('Retention rules applied: expired personal data removed'),
-  'retention.settings.changed': plain('Retention settings changed'),
-  'person.sso.linked': plain('Linked to a single sign-on account'),
-  'role.changed': say((e) => `Role changed from ${str(e, 'from') || 'none'} to ${str(e, 'to') || 'none'}`),
-  'people.imported': say(
-    (e) =>
-      `People imported from ${str(e, 'fileName') || 'a file'}: ${num(e, 'created') ?? 0} added, ${num(e, 'updated') ?? 0} updated`,
+  'person.deactivated': plain('deactivated'),
+  'person.erased': say((e, w) =>
+    w.t(K + (str(e, 'reason') === 'retention' ? 'erasedRetention' : 'erasedRequest')),
+  ),
+  'retention.applied': plain('retentionApplied'),
+  'retention.settings.changed': plain('retentionChanged'),
+  'person.sso.linked': plain('ssoLinked'),
+  'role.changed': say((e, w) =>
+    w.t(`${K}roleChanged`, {
+      from: str(e, 'from') || w.t(`${K}none`),
+      to: str(e, 'to') || w.t(`${K}none`),
+    }),
+  ),
+  'people.imported': say((e, w) =>
+    w.t(`${K}peopleImported`, {
+      file: str(e, 'fileName') || w.t(`${K}aFile`),
+      created: num(e, 'created') ?? 0,
+      updated: num(e, 'updated') ?? 0,
+    }),
   ),
   // Assignments and course settings
-  'assignment.created': say(
-    (e) => `Training assigned by a new rule to ${plural(num(e, 'assigned') ?? 0, 'person', 'people')}`,
-  ),
-  'assignment.rule.retired': plain('Assignment rule retired'),
+  'assignment.created': say((e, w) => w.t(`${K}ruleAssigned`, { count: num(e, 'assigned') ?? 0 })),
+  'assignment.rule.retired': plain('ruleRetired'),
   'assignment.extended': say(
-    (e) => `Due date moved from ${day(e, 'from')} to ${day(e, 'to')}${quoted(str(e, 'reason'))}`,
+    (e, w) =>
+      w.t(`${K}dueMoved`, { from: day(e, 'from', w), to: day(e, 'to', w) }) + quoted(str(e, 'reason'), w),
   ),
-  'assignment.assigned': say((e) => `Training assigned, due ${day(e, 'dueAt')}`),
-  'reminder.sent': say((e) => remindersSentence(list(e, 'reminders'))),
-  'person.exported': plain('Included in a CSV export of people'),
-  'course.settings.changed': withLink(() => 'Course settings changed', courseSettingsLink),
+  'assignment.assigned': say((e, w) => w.t(`${K}assigned`, { due: day(e, 'dueAt', w) })),
+  'reminder.sent': say((e, w) => remindersSentence(list(e, 'reminders'), w)),
+  'person.exported': plain('exported'),
+  'course.settings.changed': withLink(fixed('courseSettingsChanged'), courseSettingsLink),
   'course.renewal.requested': withLink(
-    (e) => `Renewal requested from everyone, due ${day(e, 'dueAt')}${quoted(str(e, 'reason'))}`,
+    (e, w) => w.t(`${K}renewalRequested`, { due: day(e, 'dueAt', w) }) + quoted(str(e, 'reason'), w),
     courseSettingsLink,
   ),
-  'scorm.export': say((e) => `SCORM package downloaded (${str(e, 'format') || 'SCORM'})`),
+  'scorm.export': say((e, w) => w.t(`${K}scormExport`, { format: str(e, 'format') || 'SCORM' })),
   // Learning
-  'lesson.viewed': (e, names) => {
+  'lesson.viewed': (e, names, w) => {
     const title = names.lessonTitle?.(str(e, 'courseId'), str(e, 'lessonId'));
-    return { text: title ? `Read the lesson “${title}”` : 'Read a lesson', link: null };
+    return { text: title ? w.t(`${K}lessonRead`, { title }) : w.t(`${K}aLessonRead`), link: null };
   },
   'feedback.submitted': withLink(
-    (e) =>
-      str(e, 'kind') === 'question' ? 'Asked a question about a lesson' : 'Suggested a change to a lesson',
+    (e, w) => w.t(K + (str(e, 'kind') === 'question' ? 'feedbackQuestion' : 'feedbackSuggestion')),
     feedbackLink,
   ),
-  'feedback.handled': withLink(() => 'Feedback marked as handled', feedbackLink),
+  'feedback.handled': withLink(fixed('feedbackHandled'), feedbackLink),
   'refresher.decided': withLink(decided, attemptsLink),
-  'refresher.changed': say(
-    (e) => `Refresher updated after a policy change: ${plural(list(e, 'added').length, 'clause')} added`,
-  ),
-  'refresher.declined': plain('Skipped the refresher check: takes the full course'),
+  'refresher.changed': say((e, w) => w.t(`${K}refresherChanged`, { count: list(e, 'added').length })),
+  'refresher.declined': plain('refresherDeclined'),
   // Quiz
   'attempt.started': withLink(
-    (e) =>
+    (e, w) =>
       str(e, 'purpose') === 'pretest'
-        ? 'Started the refresher check'
-        : `Started quiz attempt ${num(e, 'n') ?? ''}`.trim(),
+        ? w.t(`${K}pretestStarted`)
+        : w.t(`${K}attemptStarted`, { n: num(e, 'n') ?? '' }).trim(),
     attemptsLink,
   ),
   'attempt.submitted': withLink(submitted, attemptsLink),
   'attempts.granted': withLink(
-    (e) => `Given ${plural(num(e, 'count') ?? 0, 'extra quiz attempt')}${quoted(str(e, 'reason'))}`,
+    (e, w) => w.t(`${K}attemptsGranted`, { count: num(e, 'count') ?? 0 }) + quoted(str(e, 'reason'), w),
     attemptsLink,
   ),
   // Records
   attested: withLink(
-    (e) => {
+    (e, w) => {
       const version = num(e, 'policyVersion');
-      return `Attested policy version ${version ?? `${str(e, 'contentVersion').slice(0, 4)}…`}`;
+      return w.t(`${K}attested`, { version: version ?? `${str(e, 'contentVersion').slice(0, 4)}…` });
     },
-    cyclePage('attested', 'The policy text signed'),
+    cyclePage('attested', 'link.attested'),
   ),
   'cycle.completed': withLink(
-    (e) => {
+    (e, w) => {
       const score = num(e, 'score');
-      return `Completed the training${score === null ? '' : ` with ${score} %`}`;
+      return w.t(`${K}completed`, { hasScore: score === null ? 'no' : 'yes', score: score ?? 0 });
     },
-    cyclePage('evidence', 'Evidence pack'),
+    cyclePage('evidence', 'link.evidence'),
   ),
-  'certificate.issued': withLink(() => 'Certificate issued', certificateLink),
-  'certificate.revoked': withLink((e) => `Certificate revoked${quoted(str(e, 'reason'))}`, certificateLink),
-  'evidence.exported': withLink(() => 'Evidence pack downloaded', cyclePage('evidence', 'Evidence pack')),
-  'report.compliance.exported': plain('Compliance report downloaded'),
+  'certificate.issued': withLink(fixed('certificateIssued'), certificateLink),
+  'certificate.revoked': withLink(
+    (e, w) => w.t(`${K}certificateRevoked`) + quoted(str(e, 'reason'), w),
+    certificateLink,
+  ),
+  'evidence.exported': withLink(fixed('evidenceExported'), cyclePage('evidence', 'link.evidence')),
+  'report.compliance.exported': plain('complianceExported'),
   // Policy versions and the organisation
-  'policy.draft.edited': withLink(() => 'Policy draft: a clause was edited', policyLink),
-  'policy.draft.reverted': withLink(() => 'Policy draft: a clause was put back as published', policyLink),
-  'policy.draft.submitted': withLink(() => 'Policy draft submitted for approval', policyLink),
-  'policy.draft.discarded': withLink(() => 'Policy draft discarded', policyLink),
+  'policy.draft.edited': withLink(fixed('draftEdited'), policyLink),
+  'policy.draft.reverted': withLink(fixed('draftReverted'), policyLink),
+  'policy.draft.submitted': withLink(fixed('draftSubmitted'), policyLink),
+  'policy.draft.discarded': withLink(fixed('draftDiscarded'), policyLink),
   'policy.version.published': withLink(
-    (e) => `Policy version ${num(e, 'n') ?? ''} published`.replace('  ', ' '),
+    (e, w) => w.t(`${K}versionPublished`, { n: num(e, 'n') ?? '' }).replace('  ', ' '),
     policyLink,
   ),
-  'org.profile.changed': plain('Organisation profile changed'),
+  'org.profile.changed': plain('orgProfileChanged'),
 };
 
 /** The sentence for one stored event; an action without an entry reads neutrally (never its code). */
-export function auditSentence(event: AuditFacts, names: SentenceNames = {}): AuditSentence {
+export function auditSentence(event: AuditFacts, names: SentenceNames, w: Wording): AuditSentence {
   const phrase = AUDIT_SENTENCES[event.action];
-  return phrase ? phrase(event, names) : { text: 'Something was recorded', link: null };
+  return phrase ? phrase(event, names, w) : { text: w.t(`${K}somethingRecorded`), link: null };
 }
 
-const REMINDER_SENTENCES: Record<string, string> = {
-  assigned: 'Reminder sent: newly assigned',
-  'before-due': 'Reminder sent: due soon',
-  'due-today': 'Reminder sent: due today',
-  overdue: 'Reminder sent: overdue',
-  escalation: 'Reminder sent: overdue, copied to the manager',
-  spaced: 'Practice reminder sent',
-};
+const REMINDER_KINDS = new Set(['assigned', 'before-due', 'due-today', 'overdue', 'escalation', 'spaced']);
 
 /** A reminder the sweep recorded (its exactly-once key), as the history lists it. */
-export function reminderSentence(kind: string): string {
-  return REMINDER_SENTENCES[kind] ?? 'Reminder sent';
+export function reminderSentence(kind: string, w: Wording): string {
+  return REMINDER_KINDS.has(kind) ? w.t(`${K}reminder.${kind}`) : w.t(`${K}reminderSent`);
 }
 
 /**
  * One `reminder.sent` event: a bulk "remind now" records every course a person was reminded of in
  * one event, so each distinct kind is named, not only the first.
  */
-function remindersSentence(reminders: readonly unknown[]): string {
+function remindersSentence(reminders: readonly unknown[], w: Wording): string {
   const kinds = reminders.map((r) => {
     const kind = (r as { kind?: unknown } | null)?.kind;
     return typeof kind === 'string' ? kind : '';
   });
-  if (kinds.length <= 1) return reminderSentence(kinds[0] ?? '');
-  const prefix = 'Reminder sent: ';
-  const named = kinds
-    .map((k) => REMINDER_SENTENCES[k])
-    .filter((s): s is string => s !== undefined)
-    .map((s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s.toLowerCase()));
+  if (kinds.length <= 1) return reminderSentence(kinds[0] ?? '', w);
+  const named = kinds.filter((k) => REMINDER_KINDS.has(k)).map((k) => w.t(`${K}reminderKind.${k}`));
   const what = [...new Set(named)].join('; ');
-  return `Reminders sent for ${plural(kinds.length, 'course')}${what ? `: ${what}` : ''}`;
+  return w.t(`${K}remindersSent`, { count: kinds.length, what, hasWhat: what ? 'yes' : 'no' });
 }
 
 /**

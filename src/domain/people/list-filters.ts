@@ -1,6 +1,6 @@
 import { formatDay } from '../display-dates.js';
 import type { CycleState } from '../recertification.js';
-import { STATE_LABELS } from '../state-labels.js';
+import { STATE_LABEL_KEYS, STATE_LABELS } from '../state-labels.js';
 
 /**
  * The HR people list as a working view: which people a set of filters selects, how they sort, and
@@ -160,32 +160,54 @@ export function comparePeople(
   return byName;
 }
 
-/** What one training cell of the list says: the state's name and, where it matters, its date. */
+/**
+ * What one training cell of the list says: the state's name and, where it matters, its date. `label`
+ * is the English text (the CSV export's); pages show the catalogue message `key` with `{ day }`.
+ */
 export interface TrainingCell {
   state: string;
   label: string;
+  key: string;
+  day: Date | null;
 }
+
+const DUE_KEYS: Partial<Record<string, string>> = {
+  overdue: 'states.overdueDue',
+  'due-soon': 'states.dueSoonDue',
+  'not-started': 'states.notStartedDue',
+  'in-progress': 'states.inProgressDue',
+};
 
 export function trainingCell(
   a: Pick<TrainingSummary, 'state' | 'dueAt' | 'expiresAt' | 'active'> | null,
 ): TrainingCell {
-  if (!a?.active) return { state: 'none', label: 'Not assigned' };
+  if (!a?.active) return { state: 'none', label: 'Not assigned', key: 'states.notAssigned', day: null };
   const name = STATE_LABELS[a.state as CycleState] ?? a.state;
+  const key = STATE_LABEL_KEYS[a.state as CycleState] ?? 'states.notAssigned';
   if (a.state === 'completed' && a.expiresAt)
-    return { state: a.state, label: `Completed until ${formatDay(a.expiresAt)}` };
+    return {
+      state: a.state,
+      label: `Completed until ${formatDay(a.expiresAt)}`,
+      key: 'states.completedUntil',
+      day: new Date(a.expiresAt),
+    };
   if (a.state === 'expired' && a.expiresAt)
-    return { state: a.state, label: `Expired on ${formatDay(a.expiresAt)}` };
-  if (
-    (a.state === 'overdue' ||
-      a.state === 'due-soon' ||
-      a.state === 'not-started' ||
-      a.state === 'in-progress') &&
-    a.dueAt
-  )
-    return { state: a.state, label: `${name}, due ${formatDay(a.dueAt)}` };
-  return { state: a.state, label: name };
+    return {
+      state: a.state,
+      label: `Expired on ${formatDay(a.expiresAt)}`,
+      key: 'states.expiredOn',
+      day: new Date(a.expiresAt),
+    };
+  const dueKey = DUE_KEYS[a.state];
+  if (dueKey && a.dueAt)
+    return {
+      state: a.state,
+      label: `${name}, due ${formatDay(a.dueAt)}`,
+      key: dueKey,
+      day: new Date(a.dueAt),
+    };
+  return { state: a.state, label: name, key, day: null };
 }
 
-/** "3 people match", "1 person matches". */
-export const matchSentence = (n: number) =>
-  `${n.toLocaleString('en-GB')} ${n === 1 ? 'person matches' : 'people match'}`;
+/** "3 people match", "1 person matches": the catalogue message and its count. */
+export const matchSentence = (n: number) => ({ key: 'people.list.matches', values: { count: n } });

@@ -8,6 +8,7 @@ export interface ReportPeriod {
 
 export interface PeriodError {
   field: 'from' | 'to';
+  /** The catalogue message (reports.json); pages show it in the reader's language. */
   message: string;
 }
 
@@ -40,12 +41,10 @@ export function parseReportPeriod(
   const from = parseDay(fromText);
   const to = parseDay(toText);
   const errors: PeriodError[] = [];
-  if (!from)
-    errors.push({ field: 'from', message: 'Enter the start date as a real date, for example 2026-01-01' });
-  if (!to) errors.push({ field: 'to', message: 'Enter the end date as a real date, for example 2026-03-31' });
-  else if (to > utcDay(now)) errors.push({ field: 'to', message: 'The end date cannot be in the future' });
-  else if (from && to < from)
-    errors.push({ field: 'to', message: 'The end date must be on or after the start date' });
+  if (!from) errors.push({ field: 'from', message: 'reports.errors.fromDate' });
+  if (!to) errors.push({ field: 'to', message: 'reports.errors.toDate' });
+  else if (to > utcDay(now)) errors.push({ field: 'to', message: 'reports.errors.future' });
+  else if (from && to < from) errors.push({ field: 'to', message: 'reports.errors.order' });
   if (errors.length > 0 || !from || !to) return { ok: false, errors };
   return { ok: true, period: { from, to } };
 }

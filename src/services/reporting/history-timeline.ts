@@ -10,6 +10,7 @@ import {
   reminderSentence,
   type SentenceLink,
   shownAuditDetails,
+  type Wording,
 } from '../../domain/audit-sentences.js';
 import type { Course } from '../../domain/course.js';
 import { neutraliseCell } from './csv-rows.js';
@@ -40,6 +41,7 @@ export async function historyTimeline(
   models: Models,
   courses: ReadonlyMap<string, Pick<Course, 'title' | 'lessons'>>,
   input: { events: readonly AuditEventDoc[]; reminders: readonly ReminderDoc[] },
+  wording: Wording,
 ): Promise<HistoryEntry[]> {
   const actors = await actorNames(models, input.events);
   const names = {
@@ -49,7 +51,7 @@ export async function historyTimeline(
   const titleOf = (courseId: unknown) =>
     typeof courseId === 'string' ? (courses.get(courseId)?.title ?? null) : null;
   const fromEvents = input.events.map((e): HistoryEntry => {
-    const sentence = auditSentence(e, names);
+    const sentence = auditSentence(e, names, wording);
     return {
       at: e.at,
       ...sentence,
@@ -66,7 +68,7 @@ export async function historyTimeline(
   const fromReminders = input.reminders.map(
     (r): HistoryEntry => ({
       at: r.createdAt,
-      text: reminderSentence(r.kind),
+      text: reminderSentence(r.kind, wording),
       link: null,
       courseTitle: titleOf(r.courseId),
       by: null,

@@ -7,8 +7,11 @@ import type { AttestationDoc, CertificateByCycleDoc, CertificateDoc } from '../.
 import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { findManyById } from '../../db/repositories/by-id.js';
+import type { Wording } from '../../domain/audit-sentences.js';
 import type { Course } from '../../domain/course.js';
 import { NotFound } from '../../domain/errors.js';
+import { SOURCE_LANGUAGE } from '../../domain/i18n/languages.js';
+import { translator } from '../../i18n/translator.js';
 import type { ServiceContext } from '../context.js';
 import { type HistoryEntry, historyCsv, historyTimeline } from './history-timeline.js';
 
@@ -126,17 +129,17 @@ function courseHistory(
  */
 export async function employeeHistory(
   ctx: Pick<ServiceContext, 'models' | 'courses'>,
-  input: { userId: string },
+  input: { userId: string; wording: Wording },
 ): Promise<EmployeeHistory> {
   const { models, courses } = ctx;
   const person = await models.User.findById(input.userId).lean<UserDoc>();
-  if (!person) throw new NotFound('There is no person with that id.');
+  if (!person) throw new NotFound('people.errors.noPerson');
   const { manager, assignments, events, reminders } = await personRecords(models, courses, person);
   const records = await cycleRecords(models, courses, person._id, assignments);
   const courseHistories = assignments
     .map((a) => courseHistory(a, courses.get(a.courseId)?.title ?? a.courseId, records))
     .sort((a, b) => a.course.title.localeCompare(b.course.title));
-  const timeline = await historyTimeline(models, courses, { events, reminders });
+  const timeline = await historyTimeline(models, courses, { events, reminders }, input.wording);
   return { person, manager, courses: courseHistories, reminders, events, timeline };
 }
 
@@ -147,7 +150,9 @@ export async function employeeHistoryCsv(
 ): Promise<{ csv: string; person: Pick<UserDoc, '_id' | 'name' | 'employeeId'> }> {
   const { models, courses } = ctx;
   const person = await models.User.findById(input.userId, { name: 1, employeeId: 1 }).lean<UserDoc>();
-  if (!person) throw new NotFound('There is no person with that id.');
+  if (!person) throw new NotFound('people.errors.noPerson');
   const { events, reminders } = await personRecords(models, courses, person);
-  return { csv: historyCsv(await historyTimeline(models, courses, { events, reminders })), person };
+  // The CSV is the auditors' machine-readable copy: its sentences stay in English, like its headers.
+  const timeline = await historyTimeline(models, courses, { events, reminders }, translator(SOURCE_LANGUAGE));
+  return { csv: historyCsv(timeline), person };
 }

@@ -4,9 +4,16 @@ import { describe, expect, it } from 'vitest';
 import {
   AUDIT_SENTENCES,
   type AuditFacts,
-  auditSentence,
-  reminderSentence,
+  reminderSentence as reminderIn,
+  type SentenceNames,
+  auditSentence as sentenceIn,
 } from '../../../src/domain/audit-sentences.js';
+import { translator } from '../../../src/i18n/translator.js';
+
+// The sentences are catalogue messages: these read them in English, as HR's history shows them
+// without a language choice (the German test at the end reads the same events in German).
+const auditSentence = (e: AuditFacts, names: SentenceNames = {}) => sentenceIn(e, names, translator('en'));
+const reminderSentence = (kind: string) => reminderIn(kind, translator('en'));
 
 const SRC = join(import.meta.dirname, '../../../src');
 const ACTION_NAME = /^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$/;
@@ -158,5 +165,30 @@ describe('audit sentences', () => {
       facts('evidence.exported', { courseId: 'a/b', cycleNo: 1 }, { subjectId: 'x y' }),
     );
     expect(s.link?.href).toBe('/hr/people/x%20y/evidence/a%2Fb/1');
+  });
+
+  it('reads in the page language, plurals included', () => {
+    const de = translator('de');
+    const reminders = facts('reminder.sent', {
+      reminders: ['overdue', 'before-due'].map((kind, i) => ({ courseId: `c${i}`, kind, day: '2026-03-02' })),
+    });
+    expect(sentenceIn(reminders, {}, de).text).toBe(
+      'Erinnerungen für 2 Kurse gesendet: überfällig; bald fällig',
+    );
+    expect(sentenceIn(facts('attempts.granted', { courseId: 'c', count: 1 }), {}, de).text).toBe(
+      '1 zusätzlicher Quizversuch gewährt',
+    );
+    expect(
+      sentenceIn(
+        facts('assignment.extended', { from: '2027-03-01T00:00:00Z', to: '2027-03-15T00:00:00Z' }),
+        {},
+        translator('es'),
+      ).text,
+    ).toBe('Fecha límite cambiada del 1 de marzo de 2027 al 15 de marzo de 2027');
+    for (const action of Object.keys(AUDIT_SENTENCES))
+      expect(
+        sentenceIn(facts(action), {}, translator('ar')).text.replaceAll('SCORM', ''),
+        action,
+      ).not.toMatch(/[A-Za-z]{4}/);
   });
 });

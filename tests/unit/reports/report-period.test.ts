@@ -37,15 +37,15 @@ describe('parseReportPeriod', () => {
   it('links each wrong date to its field', () => {
     expect(parseReportPeriod({ from: '2026-02-30', to: '2026-01-01' }, now)).toEqual({
       ok: false,
-      errors: [{ field: 'from', message: 'Enter the start date as a real date, for example 2026-01-01' }],
+      errors: [{ field: 'from', message: 'reports.errors.fromDate' }],
     });
     expect(parseReportPeriod({ from: '2026-02-01', to: '2026-01-01' }, now)).toEqual({
       ok: false,
-      errors: [{ field: 'to', message: 'The end date must be on or after the start date' }],
+      errors: [{ field: 'to', message: 'reports.errors.order' }],
     });
     expect(parseReportPeriod({ from: '2026-02-01', to: '2026-04-01' }, now)).toEqual({
       ok: false,
-      errors: [{ field: 'to', message: 'The end date cannot be in the future' }],
+      errors: [{ field: 'to', message: 'reports.errors.future' }],
     });
   });
 });

@@ -3,11 +3,10 @@ import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { CODE_PATTERN, normaliseCertificateCode } from '../../../domain/certificate-code.js';
 import { REASON_MAX, REASON_MIN, RETAKE_DAYS } from '../../../domain/certificate-revocation.js';
-import { formatDay } from '../../../domain/display-dates.js';
 import { attachmentDisposition } from '../../../domain/download-name.js';
 import { Conflict } from '../../../domain/errors.js';
 import { REGION_LABELS } from '../../../domain/org-profile.js';
-import { STATE_LABELS } from '../../../domain/state-labels.js';
+import { stateLabels } from '../../../domain/state-labels.js';
 import { formBody } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
 
@@ -37,10 +36,13 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/hr/employees/:userId',
     { config: { access: HR_ROLES }, schema: { params: Params, querystring: ShowQuery } },
     async (request, reply) => {
-      const history = await app.services.reporting.employeeHistory({ userId: request.params.userId });
+      const history = await app.services.reporting.employeeHistory({
+        userId: request.params.userId,
+        wording: request.i18n!,
+      });
       return reply.viewAsync('hr/employees/show', {
         ...history,
-        stateLabels: STATE_LABELS,
+        stateLabels: stateLabels((key, values) => request.i18n!.t(key, values)),
         // Which legal notices the person sees: their region narrows the organisation's regions.
         regionLabel: history.person.region ? REGION_LABELS[history.person.region] : null,
         revokedNow: request.query.revoked ?? null,
@@ -83,9 +85,7 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         now: app.clock.now(),
       });
       if (result.outcome === 'already-revoked')
-        throw new Conflict(
-          `This certificate was already revoked on ${formatDay(result.revocation.revokedAt)}; nothing was changed.`,
-        );
+        throw new Conflict('people.errors.alreadyRevoked', { day: result.revocation.revokedAt });
       return reply.redirect(`/hr/employees/${encodeURIComponent(userId)}?revoked=${code}`, 303);
     },
   );

@@ -16,7 +16,7 @@ import {
   TRAINING_STATES,
 } from '../../../domain/people/list-filters.js';
 import { type FieldError, formFromPerson, type PersonForm } from '../../../domain/person-form.js';
-import { STATE_LABELS } from '../../../domain/state-labels.js';
+import { stateLabels, type Translate } from '../../../domain/state-labels.js';
 import type { Person } from '../../../services/people/people.js';
 import { ObjectIdString } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
@@ -55,17 +55,26 @@ function regionChoices(profileRegions: readonly Region[], current: string | unde
 /** After a save: back to the list, which says it was saved. */
 const SAVED = '/hr/people?saved=1';
 
-const SORT_LABELS: Record<PeopleSort, string> = { name: 'Name', department: 'Department', due: 'Due date' };
+const SORT_KEYS: Record<PeopleSort, string> = {
+  name: 'people.list.sort.name',
+  department: 'people.list.sort.department',
+  due: 'people.list.sort.due',
+};
 
-/** What the list's filter form and bulk form offer, from the filters in force. */
-function listChoices(filters: PeopleFilters, courses: Map<string, { id: string; title: string }>) {
+/** What the list's filter form and bulk form offer, from the filters in force, in the page's language. */
+function listChoices(
+  filters: PeopleFilters,
+  courses: Map<string, { id: string; title: string }>,
+  t: Translate,
+) {
+  const labels = stateLabels(t);
   return {
     states: [
-      ...TRAINING_STATES.map((s) => ({ value: s, label: STATE_LABELS[s] })),
-      { value: 'expiring', label: `Certificate expiring within ${EXPIRING_WITHIN_DAYS} days` },
+      ...TRAINING_STATES.map((s) => ({ value: s, label: labels[s] })),
+      { value: 'expiring', label: t('people.list.expiringState', { days: EXPIRING_WITHIN_DAYS }) },
     ],
     courseChoices: [...courses.values()].map((c) => ({ value: c.id, label: c.title })),
-    sorts: PEOPLE_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s], current: s === filters.sort })),
+    sorts: PEOPLE_SORTS.map((s) => ({ value: s, label: t(SORT_KEYS[s]), current: s === filters.sort })),
     hiddenFilters: [...new URLSearchParams(filterQuery(filters)).entries()],
     filtered: isFiltered(filters),
   };
@@ -82,7 +91,7 @@ const listRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const view = await app.services.people.peopleView({ filters, page, now: app.clock.now() });
       return reply.viewAsync('hr/people/index', {
         ...view,
-        ...listChoices(filters, app.courses),
+        ...listChoices(filters, app.courses, (key, values) => request.i18n!.t(key, values)),
         filters,
         noDepartment: NO_DEPARTMENT,
         matches: matchSentence(view.total),

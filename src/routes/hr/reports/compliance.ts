@@ -5,8 +5,9 @@ import { parseSigningKey } from '../../../domain/audit-anchor.js';
 import { dayKey } from '../../../domain/dates.js';
 import { attachmentDisposition } from '../../../domain/download-name.js';
 import { parseReportPeriod } from '../../../domain/reporting/period.js';
+import type { Translate } from '../../../domain/state-labels.js';
 import { requireUser } from '../../guards.js';
-import { complianceFormView } from './compliance-form.js';
+import { complianceFormView, reportStates, translatedErrors } from './compliance-form.js';
 
 // Dates as `<input type="date">` sends them; anything else is checked by parseReportPeriod, whose
 // messages the form shows beside the field (a schema error would only give a bare 400).
@@ -29,12 +30,14 @@ const complianceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const q = request.query;
       const parsed = parseReportPeriod(q, now);
       if (!parsed.ok) {
+        const t: Translate = (key, values) => request.i18n!.t(key, values);
         const departments = await app.services.people.departmentNames({ now });
         const values = { from: q.from ?? '', to: q.to ?? '', department: q.department ?? '' };
         return reply.code(400).viewAsync('hr/reports/index', {
           courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),
-          compliance: complianceFormView(values, departments, now, parsed.errors),
-          errors: parsed.errors,
+          states: reportStates(t),
+          compliance: complianceFormView(values, departments, now, t, parsed.errors),
+          errors: translatedErrors(parsed.errors, t),
         });
       }
       const department = q.department?.trim() ? q.department.trim() : null;

@@ -3,19 +3,22 @@ import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { attachmentDisposition } from '../../../domain/download-name.js';
 import { parseReportQuery } from '../../../domain/reporting.js';
-import { complianceFormView, defaultComplianceValues } from './compliance-form.js';
+import type { Translate } from '../../../domain/state-labels.js';
+import { complianceFormView, defaultComplianceValues, reportStates } from './compliance-form.js';
 import { FilterQueryProps } from './filter-query.js';
 
 const ExportQuery = Type.Object(FilterQueryProps, { additionalProperties: false });
 
 /** Downloadable reports. The status CSV streams, so 100k rows never sit in memory as text. */
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/hr/reports', { config: { access: HR_ROLES } }, async (_request, reply) => {
+  app.get('/hr/reports', { config: { access: HR_ROLES } }, async (request, reply) => {
     const now = app.clock.now();
     const departments = await app.services.people.departmentNames({ now });
+    const t: Translate = (key, values) => request.i18n!.t(key, values);
     return reply.viewAsync('hr/reports/index', {
       courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),
-      compliance: complianceFormView(defaultComplianceValues(now), departments, now),
+      states: reportStates(t),
+      compliance: complianceFormView(defaultComplianceValues(now), departments, now, t),
     });
   });
 
