@@ -11,6 +11,7 @@ import hrAssignmentRoutes from './hr/assignments/index.js';
 import hrKnowledgeRoutes from './hr/courses/knowledge/index.js';
 import hrItemStatsRoutes from './hr/courses/questions/index.js';
 import hrCourseSettingsRoutes from './hr/courses/settings/index.js';
+import hrTranslationPreviewRoutes from './hr/courses/translations/index.js';
 import hrFailedMailRoutes from './hr/outbox/failed.js';
 import hrOutboxRoutes from './hr/outbox/index.js';
 import hrPeopleRoutes from './hr/people/index.js';
@@ -42,6 +43,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(hrFailedMailRoutes);
   await app.register(hrOutboxRoutes);
   await app.register(hrCourseSettingsRoutes);
+  await app.register(hrTranslationPreviewRoutes);
   await app.register(hrItemStatsRoutes);
   await app.register(hrKnowledgeRoutes);
   await app.register(hrPolicyRoutes);

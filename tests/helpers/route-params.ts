@@ -420,6 +420,11 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/hr/courses/:courseId/questions': { params: courseId },
   '/hr/courses/:courseId/questions.csv': { params: courseId },
   '/hr/courses/:courseId/knowledge': { params: courseId },
+  // Translation preview (#26): HR and admin only; the Arabic translation is partial (learners never get it).
+  '/hr/courses/:courseId/translations/:lang': { params: (ctx) => ({ courseId: ctx.course.id, lang: 'ar' }) },
+  '/hr/courses/:courseId/translations/:lang/lessons/:lessonId': {
+    params: (ctx) => ({ courseId: ctx.course.id, lang: 'ar', lessonId: 'why-this-policy' }),
+  },
   '/hr/outbox': {},
   '/hr/outbox/failed': {},
   '/hr/outbox/:id': { params: async (ctx) => ({ id: await fixtures.outboxMessage(ctx) }) },

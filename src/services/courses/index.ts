@@ -1,6 +1,7 @@
 import type { PolicyOverlay } from '../../domain/policy-version.js';
 import type { ServiceContext } from '../context.js';
 import { scormBranding } from './scorm-branding.js';
+import { translationPreview } from './translation-preview.js';
 
 export { type Catalogue, createCatalogue, REFRESH_MS } from './catalogue.js';
 
@@ -17,5 +18,8 @@ function previewCourse(
   return ctx.catalogue.preview(input.courseId, { overlay: input.overlay, values: input.values });
 }
 
-/** The courses area's commands, bound in services/index.ts: the served courses' refresh and previews, SCORM branding. */
-export const coursesCommands = { refreshCourses, previewCourse, scormBranding };
+/**
+ * The courses area's commands, bound in services/index.ts: the served courses' refresh and previews, SCORM
+ * branding, HR's preview of a translation's lessons.
+ */
+export const coursesCommands = { refreshCourses, previewCourse, scormBranding, translationPreview };
