@@ -56,12 +56,13 @@ export function shownChoiceTexts(question: Question, drawn: DrawnQuestion): stri
   return drawn.choiceIds.map((id) => texts.get(id) ?? '');
 }
 
+/** The message key (quiz catalogue) of the hint above each type's choices. */
 const LEGENDS: Record<QuestionType, string> = {
-  single: 'Choose one answer',
-  truefalse: 'Choose one answer',
-  multiple: 'Choose all that apply',
-  classify: 'Main reason',
-  spot: 'Which part of the post breaks the policy?',
+  single: 'quiz.legend.single',
+  truefalse: 'quiz.legend.single',
+  multiple: 'quiz.legend.multiple',
+  classify: 'quiz.legend.classify',
+  spot: 'quiz.legend.spot',
 };
 
 function tokenAt(tokens: readonly string[], index: number): string {

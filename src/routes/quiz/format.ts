@@ -1,8 +1,8 @@
-import { formatDateTime as dateTime } from '../../domain/display-dates.js';
+import type { Translator } from '../../i18n/translator.js';
 
-/** "2 March 2026 at 09:00 UTC", or null when there is no date. */
-export function formatDateTime(date: Date | null | undefined): string | null {
-  return date ? dateTime(date) : null;
+/** "2 March 2026 at 09:00 UTC" in the page's language, or null when there is no date. */
+export function formatDateTime(date: Date | null | undefined, i18n: Translator): string | null {
+  return date ? i18n.dateTime(date) : null;
 }
 
 /** "80 %" with at most one decimal. */

@@ -3,12 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { HR_ROLES } from '../../domain/access.js';
 import { Invalid } from '../../domain/errors.js';
+import type { Translator } from '../../i18n/translator.js';
 import type { PersonAttempts } from '../../services/quiz/index.js';
 import { requireUser } from '../guards.js';
 import { formatDateTime, formatScore } from './format.js';
 import { GrantBody, GrantedQuery, MAX_GRANT, PersonCourseParams } from './schemas.js';
 
-function personView(data: PersonAttempts) {
+function personView(data: PersonAttempts, i18n: Translator) {
   const { person, course, cycle } = data;
   return {
     person: { id: person._id, name: person.name, email: person.email, department: person.department },
@@ -17,13 +18,13 @@ function personView(data: PersonAttempts) {
     cycleNo: cycle.n,
     allowed: data.allowed,
     extraAttempts: cycle.extraAttempts ?? 0,
-    passedAt: formatDateTime(cycle.passedAt),
-    exhaustedAt: formatDateTime(cycle.exhaustedAt),
+    passedAt: formatDateTime(cycle.passedAt, i18n),
+    exhaustedAt: formatDateTime(cycle.exhaustedAt, i18n),
     maxGrant: MAX_GRANT,
     attempts: data.attempts.map(({ attempt, result }) => ({
       n: attempt.n,
-      startedAt: formatDateTime(attempt.startedAt),
-      submittedAt: formatDateTime(result?.submittedAt),
+      startedAt: formatDateTime(attempt.startedAt, i18n),
+      submittedAt: formatDateTime(result?.submittedAt, i18n),
       score: result ? formatScore(result.score) : null,
       passed: result?.passed ?? null,
       timedOut: result?.timedOut ?? false,
@@ -40,7 +41,7 @@ async function showAttempts(request: ListRequest, reply: FastifyReply) {
   const data = await request.server.services.quiz.listPersonAttempts(request.params);
   return reply.viewAsync('quiz/hr-attempts', {
     styles: ['/static/css/quiz.css'],
-    hr: personView(data),
+    hr: personView(data, request.i18n!),
     errors: [],
     granted: request.query.granted === '1',
   });
@@ -66,8 +67,8 @@ async function grant(request: GrantRequest, reply: FastifyReply) {
     return reply.viewAsync('quiz/hr-attempts', {
       styles: ['/static/css/quiz.css'],
       scripts: ['/static/js/forms.js'],
-      hr: personView(data),
-      errors: [{ field: 'grant-reason', message: err.message }],
+      hr: personView(data, request.i18n!),
+      errors: [{ field: 'grant-reason', message: request.i18n!.t(err.message, err.values) }],
       granted: false,
     });
   }

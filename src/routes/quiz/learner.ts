@@ -37,7 +37,7 @@ async function showIntro(request: CourseRequest, reply: FastifyReply) {
     courseId: request.params.courseId,
     now,
   });
-  return reply.viewAsync('quiz/intro', { ...QUIZ_ASSETS, quiz: introView(quiz, now) });
+  return reply.viewAsync('quiz/intro', { ...QUIZ_ASSETS, quiz: introView(quiz, now, request.i18n!) });
 }
 
 /** `POST /learn/:courseId/quiz/attempts`: starts the next attempt (or finds the open one) and goes to it. */
@@ -60,7 +60,14 @@ async function showAttempt(request: AttemptPageRequest, reply: FastifyReply) {
   // A graded attempt never reopens (back button, old tab): it shows its result instead.
   if (result) return reply.redirect(resultUrl(courseId, n), 303);
   reply.header('cache-control', 'no-store');
-  const view = attemptView(quiz.course, questionMap(quiz.course), attempt, quiz.status, attempt.answers);
+  const view = attemptView(
+    quiz.course,
+    questionMap(quiz.course),
+    attempt,
+    quiz.status,
+    attempt.answers,
+    request.i18n!,
+  );
   return reply.viewAsync('quiz/attempt', { ...QUIZ_ASSETS, quiz: view, saved: request.query.saved === '1' });
 }
 
@@ -90,6 +97,7 @@ async function submit(request: AnswerRequest, reply: FastifyReply) {
     attempt,
     quiz.status,
     outcome.answers,
+    request.i18n!,
     outcome.unanswered,
   );
   reply.code(400).header('cache-control', 'no-store');
@@ -105,7 +113,7 @@ async function showResult(request: AttemptRequest, reply: FastifyReply) {
   if (!result) return reply.redirect(attemptUrl(courseId, n), 303);
   return reply.viewAsync('quiz/result', {
     ...QUIZ_ASSETS,
-    quiz: resultView(quiz, questionMap(quiz.course), attempt, result),
+    quiz: resultView(quiz, questionMap(quiz.course), attempt, result, request.i18n!),
   });
 }
 

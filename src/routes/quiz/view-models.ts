@@ -10,6 +10,7 @@ import {
   reviewLevelFor,
   weakClauses,
 } from '../../domain/quiz/index.js';
+import type { Translator } from '../../i18n/translator.js';
 import {
   type AttemptDoc,
   type AttemptResultDoc,
@@ -23,7 +24,7 @@ export function quizBase(courseId: string): string {
 }
 
 /** The intro page: the rules, where the learner stands, and past attempts. */
-export function introView(ctx: QuizContext, now: Date) {
+export function introView(ctx: QuizContext, now: Date, i18n: Translator) {
   const { course, status } = ctx;
   const s = status.state;
   const byId = new Map(ctx.results.map((r) => [r._id, r]));
@@ -42,10 +43,10 @@ export function introView(ctx: QuizContext, now: Date) {
     /** Not required because a refresher's check covered every clause (issue #23), not an attest-only cycle. */
     testedOut: s.kind === 'not-required' && ctx.cycle.requirement === 'full',
     attemptNo: s.kind === 'open' ? s.attemptNo : s.kind === 'passed' ? s.attemptNo : null,
-    deadline: s.kind === 'open' ? formatDateTime(s.deadline) : null,
+    deadline: s.kind === 'open' ? formatDateTime(s.deadline, i18n) : null,
     cooldown:
       s.kind === 'cooldown'
-        ? { minutes: minutesUntil(s.availableAt, now), at: formatDateTime(s.availableAt) }
+        ? { minutes: minutesUntil(s.availableAt, now), at: formatDateTime(s.availableAt, i18n) }
         : null,
     attempts: [...ctx.attempts]
       .sort((a, b) => a.n - b.n)
@@ -53,7 +54,7 @@ export function introView(ctx: QuizContext, now: Date) {
         const r = byId.get(a._id);
         return {
           n: a.n,
-          startedAt: formatDateTime(a.startedAt),
+          startedAt: formatDateTime(a.startedAt, i18n),
           score: r ? formatScore(r.score) : null,
           passed: r?.passed ?? null,
           href: r
@@ -71,6 +72,7 @@ export function attemptView(
   attempt: AttemptDoc,
   status: QuizStatus,
   answers: Answers,
+  i18n: Translator,
   unanswered: string[] = [],
 ) {
   const missing = new Set(unanswered);
@@ -92,12 +94,15 @@ export function attemptView(
     base: `${quizBase(course.id)}/attempts/${attempt.n}`,
     n: attempt.n,
     allowed: status.allowed,
-    deadline: formatDateTime(attempt.deadline),
+    deadline: formatDateTime(attempt.deadline, i18n),
     deadlineIso: attempt.deadline ? new Date(attempt.deadline).toISOString() : null,
     questions,
     errors: questions
       .filter((q) => q.missing)
-      .map((q) => ({ field: firstField(q), message: `Answer question ${q.number}` })),
+      .map((q) => ({
+        field: firstField(q),
+        message: i18n.t('learn.refresher.answerQuestion', { n: q.number }),
+      })),
   };
 }
 
@@ -107,6 +112,7 @@ export function resultView(
   questionsById: ReadonlyMap<string, Question>,
   attempt: AttemptDoc,
   result: AttemptResultDoc,
+  i18n: Translator,
 ) {
   const { course } = ctx;
   const allowed = attemptsAllowed(course.quiz, ctx.cycle);
@@ -121,11 +127,11 @@ export function resultView(
     passingScore: result.passingScore,
     passed: result.passed,
     timedOut: result.timedOut,
-    submittedAt: formatDateTime(result.submittedAt),
+    submittedAt: formatDateTime(result.submittedAt, i18n),
     level,
     next: s.kind,
     attemptsLeft: ctx.status.left,
-    cooldown: s.kind === 'cooldown' ? formatDateTime(s.availableAt) : null,
+    cooldown: s.kind === 'cooldown' ? formatDateTime(s.availableAt, i18n) : null,
     weakClauses: level === 'scoreOnly' ? [] : weakClauses(course, result.clauses),
     review: level === 'full' ? fullReview(questionsById, attempt.draw, result.answers, result.questions) : [],
   };

@@ -28,21 +28,21 @@ import { loadQuizContext, type QuizContext } from './overview.js';
 import { applyResult, gradeAndRecord } from './record-result.js';
 
 /** Why a new attempt cannot start, in words a learner can act on. */
-function refusal(quiz: QuizContext, now: Date): string {
+function refusal(quiz: QuizContext, now: Date): Conflict {
   const s = quiz.status.state;
   switch (s.kind) {
     case 'not-required':
-      return quiz.cycle.requirement === 'attest-only'
-        ? 'This training cycle asks only for your attestation; the quiz is not required.'
-        : 'Your check of what you still know covered every clause: only your attestation is left.';
+      return new Conflict(
+        quiz.cycle.requirement === 'attest-only' ? 'quiz.errors.attestOnly' : 'quiz.errors.testedOut',
+      );
     case 'passed':
-      return 'You have already passed this quiz.';
+      return new Conflict('quiz.errors.passed');
     case 'cooldown':
-      return `You can try again in ${minutesUntil(s.availableAt, now)} minutes.`;
+      return new Conflict('quiz.errors.cooldown', { minutes: minutesUntil(s.availableAt, now) });
     case 'exhausted':
-      return 'You have used all your attempts. Please contact HR or your manager.';
+      return new Conflict('quiz.errors.exhausted');
     default:
-      return 'A new attempt cannot start now.';
+      return new Conflict('quiz.errors.cannotStart');
   }
 }
 
@@ -114,11 +114,8 @@ export async function startAttempt(
   }
   const state = quiz.status.state;
   if (state.kind === 'open') return state.attemptNo;
-  if (quiz.cycle.refresher?.status === 'pending')
-    throw new Conflict(
-      'Finish your check of what you still know first: it decides what the quiz asks about.',
-    );
-  if (state.kind !== 'can-start') throw new Conflict(refusal(quiz, now));
+  if (quiz.cycle.refresher?.status === 'pending') throw new Conflict('quiz.errors.pretestFirst');
+  if (state.kind !== 'can-start') throw refusal(quiz, now);
 
   const { course, cycle } = quiz;
   const n = state.nextAttemptNo;
@@ -160,7 +157,7 @@ export async function findLearnerAttempt(ctx: ServiceContext, input: AttemptRef)
   const quiz = await loadQuizContext(ctx, input);
   const id = attemptKey(quiz.cycle._id, n);
   const attempt = quiz.attempts.find((a) => a._id === id);
-  if (!attempt) throw new NotFound('There is no such attempt.');
+  if (!attempt) throw new NotFound('quiz.errors.noAttempt');
   const result = quiz.results.find((r) => r._id === id) ?? null;
   // Repairs the follow-up writes if a crash came between the result insert and them.
   if (result && attempt.status === 'open')
@@ -185,8 +182,7 @@ export async function saveAnswers(
   const { quiz, attempt, result } = await findLearnerAttempt(ctx, input);
   // The time limit closed it (perhaps just now, on this very request): show the result, change nothing.
   if (result?.timedOut) return { kind: 'timed-out', result };
-  if (result)
-    throw new Conflict('This attempt has already been submitted, so its answers can no longer change.');
+  if (result) throw new Conflict('quiz.errors.submitted');
   const read = readAnswers(quiz, attempt, input.form);
   if (isPastDeadline(now, attempt.deadline)) {
     // Within the grace period the answers that just arrived are the learner's last word.

@@ -4,7 +4,7 @@ import { NotFound } from '../../domain/errors.js';
 /** The course a quiz URL names (a 404 for an unknown id). */
 export function quizCourse(courses: ReadonlyMap<string, Course>, courseId: string): Course {
   const course = courses.get(courseId);
-  if (!course) throw new NotFound('There is no course at this address.');
+  if (!course) throw new NotFound('quiz.errors.noCourse');
   return course;
 }
 

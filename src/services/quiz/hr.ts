@@ -21,11 +21,11 @@ export interface PersonAttempts {
 async function currentCycleOf(ctx: ServiceContext, userId: string, courseId: string) {
   const course = quizCourse(ctx.courses, courseId);
   const person = await ctx.models.User.findById(userId).lean<UserDoc>();
-  if (!person) throw new NotFound('There is no such person.');
+  if (!person) throw new NotFound('quiz.errors.noPerson');
   const training = trainingRepository(ctx.models);
   const assignment = await training.findAssignment(userId, courseId);
   const cycle = assignment ? await training.findCycle(cycleKey(userId, courseId, assignment.cycleNo)) : null;
-  if (!cycle) throw new NotFound('This person has not started this course.');
+  if (!cycle) throw new NotFound('quiz.errors.notStarted');
   return { course, person, cycle };
 }
 
@@ -60,9 +60,9 @@ export async function grantAttempts(
 ): Promise<{ extraAttempts: number }> {
   const { actorId, userId, courseId, count, now } = input;
   const reason = input.reason.trim();
-  if (reason.length === 0) throw new Invalid('Give a reason for the extra attempts');
+  if (reason.length === 0) throw new Invalid('quiz.errors.reason');
   const { cycle } = await currentCycleOf(ctx, userId, courseId);
-  if (cycle.passedAt) throw new Conflict('This person has already passed the quiz in this cycle.');
+  if (cycle.passedAt) throw new Conflict('quiz.errors.alreadyPassed');
   const extraAttempts = (cycle.extraAttempts ?? 0) + count;
   await trainingRepository(ctx.models).updateCycle(cycle._id, { extraAttempts, exhaustedAt: null });
   await ctx.audit.append(

@@ -163,7 +163,7 @@ async function pretestToAnswer(
   input: { learner: Learner; courseId: string; now: Date },
 ): Promise<LearnerPretest> {
   const found = await findPretest(ctx, input);
-  if (!found) throw new Conflict('You have not started a check of what you still know in this cycle.');
+  if (!found) throw new Conflict('quiz.errors.noPretest');
   return found;
 }
 
@@ -179,8 +179,7 @@ export async function savePretestAnswers(
   input: { learner: Learner; courseId: string; form: AnswerForm; now: Date },
 ): Promise<void> {
   const { course, attempt, result } = await pretestToAnswer(ctx, input);
-  if (result)
-    throw new Conflict('This check has already been submitted, so its answers can no longer change.');
+  if (result) throw new Conflict('quiz.errors.pretestSubmitted');
   const read = readAnswers(course, attempt, input.form);
   await attemptsRepository(ctx.models).saveAnswers(attempt._id, read.answers, input.now);
 }

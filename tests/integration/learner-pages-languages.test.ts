@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Course } from '../../src/domain/course.js';
+import { COURSE_ID } from '../factories.js';
+import { createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { answerForm, htmlText, loadAttempt, newLearner, start } from './quiz-support.js';
+
+// The learner's pages in the language the browser asks for (issue #26): a lesson, My training, the
+// quiz intro, an attempt, its result and the attestation page, each fetched with Accept-Language.
+const base = `/learn/${COURSE_ID}`;
+let t: TestApp;
+let course: Course;
+let session: Session;
+let attemptUrl = '';
+let resultUrl = '';
+
+beforeAll(async () => {
+  t = await createTestApp({ label: 'learner-languages' });
+  course = t.app.courses.get(COURSE_ID)!;
+  const learner = await newLearner(t.app, 'polyglot');
+  session = learner.session;
+  await start(session, COURSE_ID);
+  attemptUrl = `${base}/quiz/attempts/1`;
+  const attempt = await loadAttempt(t.app, learner.id, COURSE_ID, 1);
+  const submitted = await session.post(`${attemptUrl}/submit`, answerForm(course, attempt), attemptUrl);
+  expect(submitted.statusCode).toBe(303);
+  resultUrl = submitted.headers.location as string;
+  // A second learner's open attempt: the attempt page with its questions, before any grading.
+  const other = await newLearner(t.app, 'polyglot-open');
+  await start(other.session, COURSE_ID);
+  session = other.session;
+  secondLearner = learner.session;
+});
+afterAll(async () => t.close());
+
+let secondLearner: Session;
+
+const lessonUrl = () => `${base}/lessons/${course.lessons[0]!.id}`;
+
+async function page(who: () => Session, url: () => string, lang: string): Promise<string> {
+  const res = await who().get(url(), { 'accept-language': lang });
+  expect(res.statusCode, url()).toBe(200);
+  expect(res.body).toContain(`lang="${lang}"`);
+  return htmlText(res.body);
+}
+
+const open = () => session;
+const passed = () => secondLearner;
+
+// [page, who fetches it, its address, Spanish phrases, German phrases, English phrases that must be gone]
+const PAGES: Array<[string, () => Session, () => string, string[], string[], string[]]> = [
+  [
+    'lesson',
+    open,
+    lessonUrl,
+    ['Lección 1 de', 'En esta lección', 'Siguiente'],
+    ['Lektion 1 von', 'In dieser Lektion', 'Weiter'],
+    ['Lesson 1 of', 'In this lesson you will', 'Questions or suggestions about the policy?'],
+  ],
+  [
+    'my training',
+    open,
+    () => '/',
+    ['Mi formación', 'Lecciones leídas'],
+    ['Meine Schulungen', 'Gelesene Lektionen'],
+    ['Here is the training assigned to you', 'Lessons read:'],
+  ],
+  [
+    'quiz intro',
+    open,
+    () => `${base}/quiz`,
+    ['Cómo funciona el cuestionario', 'Reanudar el cuestionario'],
+    ['So funktioniert das Quiz', 'Quiz fortsetzen'],
+    ['How the quiz works', 'Resume the quiz', 'Where you are'],
+  ],
+  [
+    'quiz attempt',
+    open,
+    () => attemptUrl,
+    ['Pregunta 1 de', 'Enviar respuestas'],
+    ['Frage 1 von', 'Antworten absenden'],
+    ['Question 1 of', 'Submit answers', 'Save and finish later'],
+  ],
+  [
+    'quiz result',
+    passed,
+    () => resultUrl,
+    ['Tu resultado: intento 1', 'Has aprobado'],
+    ['Ihr Ergebnis: Versuch 1', 'Bestanden'],
+    ['Your result', 'You passed', 'Review of your answers'],
+  ],
+  [
+    'attestation',
+    passed,
+    () => `${base}/attest`,
+    ['Tu declaración', 'Firmar la declaración'],
+    ['Ihre Erklärung', 'Erklärung unterschreiben'],
+    ['Your attestation', 'Sign the attestation', 'Your full name'],
+  ],
+];
+
+describe.each([
+  ['es', 3],
+  ['de', 4],
+] as const)('learner pages in %s', (lang, column) => {
+  it.each(PAGES.map((p) => [p[0], p] as const))('%s shows the interface in that language', async (_, p) => {
+    const html = await page(p[1], p[2], lang);
+    for (const phrase of p[column]) expect(html, `${p[0]}: ${phrase}`).toContain(phrase);
+    for (const english of p[5]) expect(html, `${p[0]}: ${english}`).not.toContain(english);
+  });
+
+  it('keeps the answer key off the translated attempt page', async () => {
+    const res = await session.get(attemptUrl, { 'accept-language': lang });
+    const html = htmlText(res.body);
+    const secrets = course.questions.flatMap((q) => [q.explanation]).filter((s) => s.length >= 12);
+    for (const secret of secrets) expect(html.includes(secret), secret).toBe(false);
+    expect(res.body).not.toMatch(/\sdata-[a-z-]+=/);
+    for (const [, name, value] of res.body.matchAll(
+      /<input[^>]*name="(answers\[[^"]+)"[^>]*value="([^"]*)"/g,
+    ))
+      expect(value, name).toMatch(/^[A-Za-z0-9_-]{12}$/);
+  });
+});
+
+describe('with no language asked for', () => {
+  it('the quiz attempt page stays English', async () => {
+    const res = await session.get(attemptUrl);
+    expect(res.body).toContain('lang="en"');
+    expect(htmlText(res.body)).toContain('Submit answers');
+  });
+});
