@@ -42,6 +42,25 @@ describe('HR preview of a course translation', () => {
     expect(res.body).toContain('Preview of the complete Spanish translation');
   });
 
+  it('says a complete translation is out of date once a policy version is published', async () => {
+    await t.app.db.models.PolicyHead.create({
+      _id: COURSE_ID,
+      n: 2,
+      overlay: { 'SMP-01': { title: 'Scope', summary: 'Scope.', text: 'The policy applies to everyone.' } },
+      publishedAt: t.clock.now(),
+      note: 'Reworded',
+    });
+    await t.app.catalogue.refresh({ force: true });
+    try {
+      const res = await hr.get(preview('es', 'why-this-policy'));
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('Preview of an out-of-date Spanish translation');
+    } finally {
+      await t.app.db.models.PolicyHead.deleteOne({ _id: COURSE_ID });
+      await t.app.catalogue.refresh({ force: true });
+    }
+  });
+
   it('starts at the first translated lesson', async () => {
     const res = await hr.get(`/hr/courses/${COURSE_ID}/translations/ar`);
     expect(res.statusCode).toBe(303);
