@@ -35,7 +35,7 @@ export function buildPerson(overrides: Partial<UserDoc> = {}): UserDoc {
     managerId: null,
     role: 'employee',
     active: true,
-    locale: 'en',
+    locale: '',
     hireDate: null,
     createdAt: new Date(NOW),
     updatedAt: new Date(NOW),

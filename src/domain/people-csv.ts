@@ -1,4 +1,5 @@
 import { parseDay } from './dates.js';
+import { LANGUAGES, type Language, shippedLanguage } from './i18n/languages.js';
 import { jurisdictionNames } from './jurisdictions.js';
 import { REGIONS, type Region } from './org-profile.js';
 import { isValidEmail, normaliseEmail } from './roles.js';
@@ -74,14 +75,14 @@ export interface ImportRow {
   department: string;
   managerEmail: string | null;
   hireDate: Date | null;
-  locale: string;
+  /** A shipped language code or '' (not chosen); absent when the file has no language column (it stays). */
+  locale?: string;
   active: boolean;
   /** Absent when the file has no region column (the person's region stays); null when the cell is empty. */
   region?: Region | null;
 }
 
 const EMPLOYEE_ID = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/;
-const LOCALE = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
 
 /** The one employee ID rule (CSV import and the person form): letters, digits, ".", "/", "_", "-"; at most 40. */
 export function isValidEmployeeId(employeeId: string): boolean {
@@ -112,9 +113,19 @@ export function parseRegion(
   };
 }
 
-/** The one locale rule (CSV import and the person form): a language code such as en or fr-CA. */
-export function isValidLocale(locale: string): boolean {
-  return LOCALE.test(locale);
+/**
+ * The one language rule (CSV import and the person form): empty (not chosen: the browser's language
+ * or the organisation's default applies) or a language the product ships, in any case; a regional
+ * code of a shipped language ("es-MX") is that language.
+ */
+export function parseLanguage(text: string): { language: Language | '' } | { error: string } {
+  const code = text.trim();
+  if (code === '') return { language: '' };
+  const language = shippedLanguage(code);
+  if (language) return { language };
+  return {
+    error: `Language "${code.slice(0, 20)}" is not one the product ships: use ${LANGUAGES.join(', ')}, or leave it empty.`,
+  };
 }
 const TRUE = new Set(['', 'yes', 'y', 'true', '1', 'active']);
 const FALSE = new Set(['no', 'n', 'false', '0', 'inactive']);
@@ -146,9 +157,8 @@ export function validateRow(
   const hireDate = hireText ? parseDay(hireText) : null;
   if (hireText && !hireDate)
     reasons.push(`Hire date "${hireText.slice(0, 20)}" is not a real date in the form YYYY-MM-DD.`);
-  const locale = get('locale') || 'en';
-  if (!isValidLocale(locale))
-    reasons.push(`Locale "${locale.slice(0, 20)}" is not a language code such as en or fr-CA.`);
+  const language = cells.locale === undefined ? undefined : parseLanguage(cells.locale);
+  if (language && 'error' in language) reasons.push(language.error);
   const activeText = get('active').toLowerCase();
   if (!TRUE.has(activeText) && !FALSE.has(activeText))
     reasons.push(`Active must be yes or no, not "${activeText.slice(0, 20)}".`);
@@ -163,7 +173,7 @@ export function validateRow(
       department,
       managerEmail: managerEmail || null,
       hireDate,
-      locale,
+      ...(language && 'language' in language ? { locale: language.language } : {}),
       active: !FALSE.has(activeText),
       ...(region && 'region' in region ? { region: region.region } : {}),
     },
@@ -347,7 +357,8 @@ function planChanges(
     const managerId = managerEmail
       ? (managerIds.get(managerEmail) ?? known.byEmail.get(managerEmail)!._id)
       : null;
-    const person: PlannedPerson = { ...rest, managerId };
+    // No language column: the person's language stays as it is.
+    const person: PlannedPerson = { ...rest, locale: rest.locale ?? v.match?.locale ?? '', managerId };
     if (!v.match) {
       changes.push({ line: v.line, action: 'create', userId, person, fields: [] });
       continue;

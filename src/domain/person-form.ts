@@ -1,7 +1,7 @@
 import { dayKey, parseDay } from './dates.js';
 import { jurisdictionNames } from './jurisdictions.js';
 import type { Region } from './org-profile.js';
-import { isValidEmployeeId, isValidLocale, type PlannedPerson, parseRegion } from './people-csv.js';
+import { isValidEmployeeId, type PlannedPerson, parseLanguage, parseRegion } from './people-csv.js';
 import { isValidEmail, normaliseEmail, type Role } from './roles.js';
 
 /**
@@ -60,7 +60,7 @@ export function formFromPerson(
     department: person?.department ?? '',
     managerEmail,
     hireDate: person?.hireDate ? dayKey(new Date(person.hireDate)) : '',
-    locale: person?.locale ?? 'en',
+    locale: person?.locale ?? '',
     region: person?.region ?? '',
     role: person?.role ?? 'employee',
     ...(person?.active === false ? {} : { active: 'yes' as const }),
@@ -108,9 +108,10 @@ export function validatePersonForm(
   const hireDate = form.hireDate.trim() ? parseDay(form.hireDate) : null;
   if (form.hireDate.trim() && !hireDate)
     errors.push({ field: 'hireDate', message: 'Enter the hire date as YYYY-MM-DD.' });
-  const locale = form.locale.trim() || 'en';
-  if (!isValidLocale(locale))
-    errors.push({ field: 'locale', message: 'Enter a language code such as en or fr-CA.' });
+  // The form offers the shipped languages and "not set"; anything else was not chosen from it.
+  const language = parseLanguage(form.locale);
+  if ('error' in language)
+    errors.push({ field: 'locale', message: 'Choose one of the listed languages, or leave it not set.' });
   const region = parseRegion(form.region ?? '', regions);
   if ('error' in region) errors.push({ field: 'region', message: regionMessage(region.notEnabled, regions) });
   const managerEmail = normaliseEmail(form.managerEmail);
@@ -119,7 +120,7 @@ export function validatePersonForm(
   } else if (managerEmail && !manager.found) {
     errors.push({ field: 'managerEmail', message: 'Nobody has that email address. Add the manager first.' });
   }
-  if (errors.length || 'error' in region) return { errors };
+  if (errors.length || 'error' in region || 'error' in language) return { errors };
   return {
     input: {
       email,
@@ -128,7 +129,7 @@ export function validatePersonForm(
       department: form.department.trim(),
       managerId: manager.id,
       hireDate,
-      locale,
+      locale: language.language,
       active: form.active === 'yes',
       region: region.region,
       role: form.role,

@@ -37,7 +37,7 @@ export default fp(
         const back = request.method === 'GET' ? sameSitePath(request.url, app.config.BASE_URL) : null;
         return reply.redirect(back ? `/login?next=${encodeURIComponent(back)}` : '/login', 302);
       }
-      if (decision === 'forbidden') throw new Forbidden('You do not have access to this page.');
+      if (decision === 'forbidden') throw new Forbidden('errors.forbidden');
     });
 
     // After the body is parsed but before it is validated, so a forged request gets a

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { Conflict, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts } from '../domain/errors.js';
+import type { MessageValues } from '../i18n/translator.js';
 import { appendHeaderGuard } from './header-guard.js';
 import { requestTranslator } from './i18n.js';
 
@@ -11,28 +12,26 @@ function wantsJson(request: FastifyRequest): boolean {
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Something in that request was not right',
-  403: 'You do not have access to this page',
-  404: 'Page not found',
-  409: 'That was already done',
-  413: 'That upload is too large',
-  414: 'That address is too long',
-  415: 'That kind of upload is not supported',
-  429: 'Too many attempts',
-  503: 'Temporarily unavailable',
-};
+/** The statuses with a title of their own (errors.title.<status>); others get a general one. */
+const TITLED = new Set([400, 403, 404, 409, 413, 414, 415, 429, 503]);
 
-/** Turns schema-validation detail into a sentence a person can act on. */
-function validationMessage(err: FastifyError): string {
+/** A message of the errors catalogue, with its values. */
+interface ErrorText {
+  key: string;
+  values?: MessageValues;
+}
+
+/**
+ * Turns schema-validation detail into a sentence a person can act on: which field. The validator's
+ * own wording is English for developers, so only the field's name is shown.
+ */
+function validationMessage(err: FastifyError): ErrorText {
   const first = err.validation?.[0];
-  if (!first) return 'The form was incomplete or malformed.';
+  if (!first) return { key: 'errors.validation.malformed' };
   const field =
     (first.instancePath || '').replace(/^\//, '').replace(/\//g, '.') ||
     String(first.params?.missingProperty ?? first.params?.additionalProperty ?? '');
-  return field
-    ? `The field "${field}" ${first.message ?? 'is invalid'}.`
-    : `The request ${first.message ?? 'is invalid'}.`;
+  return field ? { key: 'errors.validation.field', values: { field } } : { key: 'errors.validation.request' };
 }
 
 /**
@@ -40,12 +39,11 @@ function validationMessage(err: FastifyError): string {
  * read): its own messages are for developers and name internal codes.
  */
 const FRAMEWORK_MESSAGES: Record<number, string> = {
-  400: 'The page could not read what your browser sent. Please go back, reload the page and try again.',
-  413: 'The request body is larger than this form accepts.',
-  414: 'That address is too long. Check the link, or go back to your training.',
-  415: 'This page does not accept that kind of upload.',
+  400: 'errors.framework.unreadable',
+  413: 'errors.framework.tooLarge',
+  414: 'errors.framework.addressTooLong',
+  415: 'errors.framework.unsupportedUpload',
 };
-const BAD_ADDRESS = 'That address is not valid. Check the link, or go back to your training.';
 
 /** The HTTP status of each error in the domain vocabulary (domain/errors.ts), mapped here only. */
 const DOMAIN_STATUS = new Map<unknown, number>([
@@ -64,19 +62,32 @@ async function send(
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,
-  message: string,
+  text: ErrorText | string,
 ): Promise<FastifyReply> {
   reply.code(status);
+  // The page's language, also for errors raised before the i18n preHandler ran.
+  const i18n = requestTranslator(request);
+  const message = typeof text === 'string' ? text : i18n.t(text.key, text.values);
+  const title = i18n.t(
+    TITLED.has(status)
+      ? `errors.title.${status}`
+      : status >= 500
+        ? 'errors.title.server'
+        : 'errors.title.other',
+  );
   // The request id is in every log line of this request: quoted to support, it finds them.
   const reference = request.id;
-  if (wantsJson(request))
-    return reply.send({ statusCode: status, error: TITLES[status] ?? 'Error', message, reference });
+  if (wantsJson(request)) return reply.send({ statusCode: status, error: title, message, reference });
   const page = {
     status,
     reference,
-    title: TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Request not accepted'),
+    title,
     message,
     user: request.user ?? null,
+    t: (key: string, values?: MessageValues) => i18n.t(key, values),
+    i18n,
+    lang: i18n.lang,
+    dir: i18n.dir,
   };
   try {
     // fastify answers framework errors (before routing) with its undecorated Reply, which has no
@@ -104,41 +115,27 @@ async function answerError(err: FastifyError, request: FastifyRequest, reply: Fa
     // fallback handler would answer with the raw driver error instead of this page.
     (request as { session: unknown }).session = null;
     reply.header('retry-after', '10');
-    return send(
-      request,
-      reply,
-      503,
-      'The service is briefly unavailable. Your saved work is safe; please try again in a minute.',
-    );
+    return send(request, reply, 503, { key: 'errors.unavailable' });
   }
   if (err.validation) return send(request, reply, 400, validationMessage(err));
   if (err instanceof DomainError) {
     if (err instanceof TooManyAttempts) reply.header('retry-after', String(err.retryAfterSeconds));
-    const i18n = requestTranslator(request);
-    const message = i18n.has(err.message) ? i18n.t(err.message, (err as DomainError).values) : err.message;
-    return send(request, reply, DOMAIN_STATUS.get(err.constructor) ?? 400, message);
+    // The message is a catalogue key, or (older code) a sentence shown as it is.
+    const known = requestTranslator(request).has(err.message);
+    const text = known ? { key: err.message, values: (err as DomainError).values } : err.message;
+    return send(request, reply, DOMAIN_STATUS.get(err.constructor) ?? 400, text);
   }
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
   if (status >= 500) {
     request.log.error({ err }, 'request failed');
-    return send(
-      request,
-      reply,
-      status,
-      'Something went wrong on our side. It has been logged; please try again.',
-    );
+    return send(request, reply, status, { key: 'errors.server' });
   }
   if (status === 403 && err.code?.startsWith('FST_CSRF')) {
-    return send(
-      request,
-      reply,
-      403,
-      'Your form expired or was not sent from this site. Please go back, reload and try again.',
-    );
+    return send(request, reply, 403, { key: 'errors.csrf' });
   }
-  if (err.code === 'FST_ERR_BAD_URL') return send(request, reply, 400, BAD_ADDRESS);
+  if (err.code === 'FST_ERR_BAD_URL') return send(request, reply, 400, { key: 'errors.badAddress' });
   if (status === 413 || isFrameworkError(err))
-    return send(request, reply, status, FRAMEWORK_MESSAGES[status] ?? FRAMEWORK_MESSAGES[400]!);
+    return send(request, reply, status, { key: FRAMEWORK_MESSAGES[status] ?? FRAMEWORK_MESSAGES[400]! });
   return send(request, reply, status, err.message);
 }
 
@@ -161,14 +158,7 @@ export default fp(
     // Each route's last onSend hook: a header that cannot be sent becomes this handler's 500 page.
     app.addHook('onRoute', appendHeaderGuard(app.config.BASE_URL));
 
-    app.setNotFoundHandler(async (request, reply) =>
-      send(
-        request,
-        reply,
-        404,
-        'There is nothing at this address. Check the link, or go back to your training.',
-      ),
-    );
+    app.setNotFoundHandler(async (request, reply) => send(request, reply, 404, { key: 'errors.notFound' }));
   },
   { name: 'errors' },
 );

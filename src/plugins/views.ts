@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { LANGUAGE_NAMES, LANGUAGES } from '../domain/i18n/languages.js';
 import { postCardOrg } from '../domain/post-card.js';
 import type { MessageValues } from '../i18n/translator.js';
 import { courseNoticeOf } from './courses.js';
@@ -17,6 +18,15 @@ export const publicDir = path.join(repoRoot, 'public');
 /** One Eta configuration, shared by the web app and the SCORM builder (same partials, two outputs). */
 export function createEta(cache: boolean): Eta {
   return new Eta({ views: viewsDir, cache, autoEscape: true, autoTrim: false });
+}
+
+/** `reply.generateCsrf()` once, on first use (`known` is a token made already, if any). */
+function lazyCsrf(reply: FastifyReply, known: string | undefined): () => string {
+  let token = known;
+  return () => {
+    token ??= reply.generateCsrf();
+    return token;
+  };
 }
 
 /** Eta views with layouts and partials, static assets, and per-request template locals. */
@@ -38,6 +48,7 @@ export default fp(
       const user = request.user;
       const i18n = request.i18n ?? requestTranslator(request);
       const org = await app.services.organisation.currentProfile().catch(() => undefined);
+      const csrfToken = user ? reply.generateCsrf() : undefined;
       reply.locals = {
         user,
         // Every template's messages (it.t('learn.lesson.next')), dates (it.i18n.day(d)) and the
@@ -47,8 +58,14 @@ export default fp(
         lang: i18n.lang,
         dir: i18n.dir,
         // Every signed-in page carries a logout form, so it needs a token.
-        csrfToken: user ? reply.generateCsrf() : undefined,
+        csrfToken,
+        // A token made on demand, for forms an anonymous page may carry (the language switcher):
+        // it starts a session, so only pages that show such a form make one.
+        csrf: lazyCsrf(reply, csrfToken),
         currentPath: request.url.split('?')[0],
+        // Where the language switcher sends the browser back to: this page, or its path after a POST.
+        returnTo: request.method === 'GET' ? request.url : request.url.split('?')[0],
+        languages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
         // The organisation's name, logo and colour for the header (kept in memory by the service).
         org,
         // The same organisation as post cards draw it (views/partials/post-card.eta's `org`).

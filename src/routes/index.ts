@@ -18,6 +18,7 @@ import hrPeopleRoutes from './hr/people/index.js';
 import hrPolicyRoutes from './hr/policy/index.js';
 import hrPrivacyRoutes from './hr/privacy/index.js';
 import reportingArea from './hr/reports/reporting-area.js';
+import languageRoutes from './language/index.js';
 import learnRoutes from './learn/index.js';
 import operationsRoutes from './operations/index.js';
 import quizRoutes from './quiz/index.js';
@@ -34,6 +35,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(oidcRoutes);
   await app.register(samlRoutes);
   await app.register(homeRoutes);
+  await app.register(languageRoutes);
   await app.register(learnRoutes);
   await app.register(recordsRoutes);
   await app.register(quizRoutes);

@@ -16,7 +16,7 @@ const HEADER = 'email,name,employee id,department,manager email,hire date,locale
 const GOOD = [
   HEADER,
   'ana.new@demo.test,Ana New,E9001,Support,ana.boss@demo.test,2026-02-01,en,yes',
-  'ana.boss@demo.test,Ana Boss,E9000,Support,,2020-05-01,fr-CA,yes',
+  'ana.boss@demo.test,Ana Boss,E9000,Support,,2020-05-01,de-CH,yes',
   'erin.renamed@demo.test,Erin Example,E0100,Sales,manager@demo.test,2025-01-15,en,yes',
 ].join('\n');
 
@@ -51,7 +51,7 @@ describe('people CSV import', () => {
     const ana = await users.findByEmail('ana.new@demo.test');
     const boss = await users.findByEmail('ana.boss@demo.test');
     expect(ana?.managerId).toBe(boss?._id);
-    expect(boss?.locale).toBe('fr-CA');
+    expect(boss?.locale).toBe('de');
     expect(ana?.hireDate?.toISOString()).toBe('2026-02-01T00:00:00.000Z');
     expect((await users.findByEmail('erin.renamed@demo.test'))?.employeeId).toBe('E0100');
     // The old email no longer signs in; the new one does.

@@ -45,7 +45,7 @@ export const command: CliCommand = {
           employeeId: null,
           department: stringFlag(args, 'department') ?? '',
           active: true,
-          locale: 'en',
+          locale: '',
           managerId: null,
           hireDate: null,
           passwordHash,

@@ -20,6 +20,7 @@ export const orgProfileSchema = new Schema<OrgProfileDoc>(
     contacts: { type: Schema.Types.Mixed, required: true },
     clientListUrl: { type: String, required: true },
     regions: { type: [String], default: [] },
+    defaultLanguage: { type: String, default: '' },
     logo: { type: Schema.Types.Mixed, default: null },
     updatedAt: { type: Date, required: true },
     updatedBy: { type: String, required: true },

@@ -14,6 +14,7 @@ export interface UserDoc {
   managerId?: string | null;
   role: Role;
   active: boolean;
+  /** The person's chosen language (a shipped code, domain/i18n/languages.ts), '' when never chosen. */
   locale: string;
   hireDate?: Date | null;
   /** Where the person works (a profile region): narrows the jurisdiction notices they see. */
@@ -44,7 +45,7 @@ export const userSchema = new Schema<UserDoc>(
     managerId: { type: String, default: null },
     role: { type: String, enum: ROLES, default: 'employee' },
     active: { type: Boolean, default: true },
-    locale: { type: String, default: 'en' },
+    locale: { type: String, default: '' },
     hireDate: { type: Date, default: null },
     region: { type: String, enum: [...REGIONS, null], default: null },
     passwordHash: { type: String },

@@ -85,7 +85,7 @@ async function sitQuiz(ctx: ServiceContext, course: Course, leaver: Leaver, now:
       department: leaver.department,
       managerId: null,
       hireDate,
-      locale: 'en',
+      locale: '',
       active: true,
     },
     actorId: null,

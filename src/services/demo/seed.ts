@@ -94,7 +94,7 @@ export interface DemoPerson extends Omit<UserDoc, 'createdAt' | 'updatedAt' | 'p
  */
 export function demoPeople(hireDateBase: Date): DemoPerson[] {
   const people: DemoPerson[] = [];
-  const base = { active: true, locale: 'en', hireDate: hireDateBase } as const;
+  const base = { active: true, locale: '', hireDate: hireDateBase } as const;
   const admin = {
     ...base,
     _id: newUserId(),

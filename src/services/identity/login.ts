@@ -1,5 +1,6 @@
 import type { UserDoc } from '../../db/models/user.js';
 import { usersRepository } from '../../db/repositories/users.js';
+import { isLanguage } from '../../domain/i18n/languages.js';
 import type { SessionUser } from '../../domain/roles.js';
 import type { ServiceContext } from '../context.js';
 import { verifyPassword } from './passwords.js';
@@ -7,8 +8,19 @@ import { verifyPassword } from './passwords.js';
 /** The audit target of a failed sign-in for an account that does not exist. */
 export const UNKNOWN_ACCOUNT = 'unknown-account';
 
+/**
+ * What the session keeps about a person: with their chosen language when they (or HR) chose one,
+ * so every page is in it from the sign-in on.
+ */
 export function toSessionUser(user: UserDoc): SessionUser {
-  return { id: user._id, email: user.email, name: user.name, role: user.role, department: user.department };
+  const base = {
+    id: user._id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    department: user.department,
+  };
+  return isLanguage(user.locale) ? { ...base, language: user.locale } : base;
 }
 
 /**

@@ -32,7 +32,7 @@ describe('validateRow', () => {
       name: ' Ana   Lima ',
       hireDate: '2028-02-29',
       active: 'No',
-      locale: 'pt-BR',
+      locale: 'es-MX',
     });
     expect(r).toEqual({
       row: {
@@ -42,7 +42,7 @@ describe('validateRow', () => {
         department: '',
         managerEmail: null,
         hireDate: new Date('2028-02-29T00:00:00Z'),
-        locale: 'pt-BR',
+        locale: 'es',
         active: false,
       },
     });
@@ -57,6 +57,16 @@ describe('validateRow', () => {
       locale: 'english!',
     });
     expect('reasons' in r && r.reasons.length).toBe(6);
+  });
+  it('takes a shipped language or none, and names the shipped ones for any other', () => {
+    expect(validateRow({ email: 'a@x.test', name: 'A', locale: 'AR' })).toMatchObject({
+      row: { locale: 'ar' },
+    });
+    expect(validateRow({ email: 'a@x.test', name: 'A', locale: ' ' })).toMatchObject({ row: { locale: '' } });
+    expect(validateRow({ email: 'a@x.test', name: 'A' })).not.toHaveProperty('row.locale');
+    expect(validateRow({ email: 'a@x.test', name: 'A', locale: 'fr-CA' })).toEqual({
+      reasons: ['Language "fr-CA" is not one the product ships: use en, es, de, ar, or leave it empty.'],
+    });
   });
   it('rejects being one’s own manager', () => {
     const r = validateRow({ email: 'a@x.test', name: 'A', managerEmail: 'A@x.test' });

@@ -133,7 +133,7 @@ export async function scimCreateUser(
       department: fields.department ?? '',
       managerId: fields.managerId ?? null,
       hireDate: null,
-      locale: 'en',
+      locale: '',
       active: fields.active ?? true,
       externalId: fields.externalId ?? null,
     },
