@@ -26,7 +26,9 @@ const CODE_LITERAL = /(t\(\s*|include(?:Async)?\(\s*|layout\(\s*)?(['"`])((?:\\.
 function codeIssues(file: string, source: string): I18nIssue[] {
   const issues: I18nIssue[] = [];
   for (const code of source.matchAll(/<%[\s\S]*?%>/g)) {
-    for (const lit of code[0].matchAll(CODE_LITERAL)) {
+    // A comment's words ("the item's id") are for the next developer, not the page.
+    const withoutComments = blank(code[0], /\/\*[\s\S]*?\*\//g);
+    for (const lit of withoutComments.matchAll(CODE_LITERAL)) {
       if (lit[1] || !isProseLiteral(lit[3]!)) continue;
       const at = code.index + lit.index;
       issues.push({
