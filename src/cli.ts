@@ -3,6 +3,7 @@ import { commands } from './cli/registry.js';
 import { type CliCommand, type CliContext, CliUsageError } from './cli/types.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { ContentError, defaultCoursesDir, loadCourses } from './content/index.js';
+import { servableTranslations } from './content/translation/index.js';
 import { openDb } from './db/connection.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
@@ -42,7 +43,11 @@ async function openBackend(config: Config, courses: Map<string, Course>): Promis
   const db = await openDb(server.uri, config.DB_NAME, config.QUERY_INDEXES);
   const audit = createAuditLog(db.models, signerFromKey(config.AUDIT_SIGNING_KEY));
   const mailer = createMailer(config, db.models);
-  const catalogue = createCatalogue({ models: db.models, served: courses, clock: systemClock });
+  // The translations learners get are the ones scorm:export --lang may package.
+  const translations = await servableTranslations(defaultCoursesDir, courses.keys(), (problems) =>
+    console.error(`course translations left out:\n${problems.join('\n')}`),
+  );
+  const catalogue = createCatalogue({ models: db.models, served: courses, clock: systemClock, translations });
   const services = createServices({
     models: db.models,
     courses,

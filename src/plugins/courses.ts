@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { defaultCoursesDir, formatIssue, loadCourses } from '../content/index.js';
-import { readTranslations } from '../content/translation/index.js';
+import { defaultCoursesDir, loadCourses } from '../content/index.js';
+import { servableTranslations } from '../content/translation/index.js';
 import type { Course } from '../domain/course.js';
 import type { CourseTranslation, LanguageFallback } from '../domain/course-translation.js';
 import { SOURCE_LANGUAGE } from '../domain/i18n/languages.js';
@@ -54,20 +54,11 @@ export default fp(
   { name: 'courses' },
 );
 
-/**
- * The translations under courses/. A translation with structural problems is left out (logged), not a
- * reason to refuse the start: learners get the source course with a notice, and content:check names
- * each problem with file and line. A translator's work in progress never stops the app.
- */
-async function shippedTranslations(app: FastifyInstance, courses: Map<string, Course>) {
-  const out = new Map<string, CourseTranslation[]>();
-  for (const id of courses.keys()) {
-    const { translations, issues } = await readTranslations(`${defaultCoursesDir}/${id}`);
-    if (issues.length > 0)
-      app.log.warn({ issues: issues.slice(0, 20).map(formatIssue) }, 'course translations left out');
-    if (translations.length > 0) out.set(id, translations);
-  }
-  return out;
+/** The translations under courses/ that pass the structural check (a broken one is logged and left out). */
+function shippedTranslations(app: FastifyInstance, courses: Map<string, Course>) {
+  return servableTranslations(defaultCoursesDir, courses.keys(), (problems) =>
+    app.log.warn({ problems: problems.slice(0, 20) }, 'course translations left out'),
+  );
 }
 
 export interface CourseNotice {

@@ -7,10 +7,12 @@ import { scoEta, scoText } from './eta.js';
 import { answerDigest, type ScoAnswerKey, verdictDigest } from './runtime/answer-key.js';
 import { MAX_CHOICES, type ScoBank, type ScoChoice, type ScoQuestion } from './runtime/model.js';
 
+type ScoText = ReturnType<typeof scoText>;
+
 const choice = ({ id, text }: ScoChoice): ScoChoice => ({ id, text });
 
 /** What the SCO shows of a question: no correct flags, no per-option feedback (it names them). */
-function blind(q: Question, withExplanation: boolean, org: ScoCardOrg | null): ScoQuestion {
+function blind(q: Question, withExplanation: boolean, org: ScoCardOrg | null, t: ScoText): ScoQuestion {
   const base = {
     id: q.id,
     prompt: q.prompt,
@@ -26,14 +28,14 @@ function blind(q: Question, withExplanation: boolean, org: ScoCardOrg | null): S
         ...base,
         type: q.type,
         reasons: q.reasons.map(choice),
-        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post), org, t: scoText }),
+        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post), org, t }),
       };
     case 'spot':
       return {
         ...base,
         type: q.type,
         segments: q.segments.map(choice),
-        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post), org, t: scoText }),
+        postHtml: scoEta.render('/partials/post-card', { card: postCard(q.post), org, t }),
       };
     default:
       return { ...base, type: q.type, options: q.options.map(choice) };
@@ -112,7 +114,7 @@ export function buildScoBank(course: Course, org: ScoCardOrg | null = null): Sco
   const { review } = course.quiz;
   const fullReview = [review.afterPass, review.afterFail, review.afterFinalFail].includes('full');
   return {
-    questions: course.questions.map((q) => blind(q, fullReview, org)),
+    questions: course.questions.map((q) => blind(q, fullReview, org, scoText(course))),
     answerKeys: Object.fromEntries(
       course.questions.map((q) => [q.id, buildAnswerKey(q, saltFor(course, q))]),
     ),

@@ -6,7 +6,7 @@ import { courseForJurisdictions } from '../domain/jurisdictions.js';
 import { postCard } from '../domain/post-card.js';
 import { POST_VERDICT_LABELS, verdictChoices } from '../domain/verdict-labels.js';
 import { buildScoBank, type ScoCardOrg } from './bank.js';
-import { scoEta, scoText } from './eta.js';
+import { scoEta, scoText, scoTranslator } from './eta.js';
 import { buildManifest, SCHEMA_FILES } from './manifest.js';
 import type { ScoConfig } from './runtime/model.js';
 import { encodeData } from './runtime/obfuscate.js';
@@ -101,8 +101,12 @@ function packagedCourse(course: Course, options: ScormBuildOptions): Course {
 export async function buildScoFiles(given: Course, options: ScormBuildOptions): Promise<Map<string, Buffer>> {
   const course = packagedCourse(given, options);
   const logo = options.branding?.logo ?? null;
+  // The package speaks the course's language: a translated course (i18n/<lang>/) gives a package in it.
+  const text = scoTranslator(course);
   const html = scoEta.render('/scorm/sco', {
     course,
+    lang: text.lang,
+    dir: text.dir,
     organisation: options.branding?.organisation ?? null,
     logoPath: logo ? logoFileName(logo) : null,
     cardOrg: cardOrg(options),
@@ -111,7 +115,7 @@ export async function buildScoFiles(given: Course, options: ScormBuildOptions): 
     clauseTitles: Object.fromEntries(course.clauses.map((c) => [c.id, `${c.number} ${c.title}`])),
     verdicts: verdictChoices(),
     verdictLabels: POST_VERDICT_LABELS,
-    t: scoText,
+    t: scoText(course),
   });
   const script = `${await runtimeBundle()}\nScoRuntime.start(${JSON.stringify(scoConfig(course, options))});\n`;
   const files = new Map<string, Buffer>([

@@ -1,9 +1,15 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command as scormExport } from '../../src/cli/commands/scorm-export.js';
+import { CliUsageError } from '../../src/cli/types.js';
 import { loadCourse } from '../../src/content/index.js';
 import { readTranslations } from '../../src/content/translation/index.js';
 import { REFRESH_MS } from '../../src/services/courses/index.js';
+import { unzip } from '../e2e/scorm-harness.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { cliContext } from '../helpers/cli.js';
 import { fixturesDir } from '../unit/content/temp-course.js';
 
 /**
@@ -94,7 +100,34 @@ describe('a course in the learner’s language', () => {
       });
     } finally {
       await t.app.db.models.PolicyHead.deleteOne({ _id: ID });
-      t.clock.advance(REFRESH_MS);
+      await t.app.catalogue.refresh({ force: true });
     }
+  });
+});
+
+describe('scorm:export --lang', () => {
+  const exportIn = async (lang: string) => {
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'scorm-lang-')), 'package.zip');
+    const { ctx } = cliContext(t);
+    await scormExport.run(ctx, { positionals: [ID], flags: { format: 'scorm2004', out, lang } });
+    return unzip(await readFile(out));
+  };
+
+  it('builds the package in a complete, current translation: its text, <html lang dir>', async () => {
+    const files = await exportIn('es');
+    const page = files.get('index.html')!.toString();
+    expect(page).toContain('<html lang="es" dir="ltr">');
+    expect(page).toContain('Haz una pausa antes de publicar');
+    expect(page).not.toContain('Pause before you post');
+    expect(page).toContain('Guardar y salir');
+  });
+
+  it('refuses a partial, unknown or source-only language with a clear message', async () => {
+    await expect(exportIn('ar')).rejects.toThrow(
+      new CliUsageError(
+        'the ar translation of "translated" is partial (only some lessons); a package must be all one language',
+      ),
+    );
+    await expect(exportIn('fr')).rejects.toThrow(new CliUsageError('--lang must be one of: en, es, de, ar'));
   });
 });

@@ -1,4 +1,7 @@
 import { writeFile } from 'node:fs/promises';
+import type { Course } from '../../domain/course.js';
+import type { LanguageFallback } from '../../domain/course-translation.js';
+import { LANGUAGES, type Language, SOURCE_LANGUAGE } from '../../domain/i18n/languages.js';
 import {
   buildScormPackage,
   FAIL_STATUSES,
@@ -6,7 +9,8 @@ import {
   SCORM_FORMATS,
   type ScormFormat,
 } from '../../scorm/index.js';
-import { type CliCommand, CliUsageError, requireFlag, stringFlag } from '../types.js';
+import { runInCourseLanguage } from '../../services/courses/course-language.js';
+import { type CliCommand, type CliContext, CliUsageError, requireFlag, stringFlag } from '../types.js';
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if (!(allowed as readonly string[]).includes(value)) {
@@ -18,15 +22,16 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
 export const command: CliCommand = {
   name: 'scorm:export',
   usage:
-    'scorm:export <courseId> --format scorm12|scorm2004 [--fail-status failed|incomplete] --out <file.zip>   write a SCORM package',
+    'scorm:export <courseId> --format scorm12|scorm2004 [--fail-status failed|incomplete] [--lang en|es|de|ar] --out <file.zip>   write a SCORM package (in a complete, current translation with --lang)',
   // The package is the course as served: the saved profile's values and the published policy version
   // (cli.ts resolves the courses on the database before the command runs), with the profile's branding.
   async run(ctx, args) {
     const courseId = args.positionals[0];
     if (!courseId) throw new CliUsageError('give the course id, e.g. scorm:export social-media-policy');
-    const course = ctx.courses.get(courseId);
-    if (!course)
+    if (!ctx.courses.has(courseId))
       throw new CliUsageError(`no course "${courseId}"; known: ${[...ctx.courses.keys()].join(', ')}`);
+    const lang = oneOf<Language>(stringFlag(args, 'lang') ?? SOURCE_LANGUAGE, LANGUAGES, 'lang');
+    const course = courseIn(ctx, courseId, lang);
     const format = oneOf<ScormFormat>(requireFlag(args, 'format'), SCORM_FORMATS, 'format');
     const failStatus = oneOf<FailStatus>(
       stringFlag(args, 'fail-status') ?? 'failed',
@@ -41,9 +46,24 @@ export const command: CliCommand = {
     await writeFile(out, zip);
     const ms = Math.round(performance.now() - started);
     ctx.out(
-      `Wrote ${out}: ${format}, fails report "${failStatus}", policy version ${course.policyVersion} for ${branding.organisation}, ` +
+      `Wrote ${out}: ${format}, ${lang}, fails report "${failStatus}", policy version ${course.policyVersion} for ${branding.organisation}, ` +
         `${(zip.length / 1024).toFixed(1)} KB in ${ms} ms.`,
     );
     return 0;
   },
 };
+
+const WHY_NOT: Record<LanguageFallback, string> = {
+  missing: 'has no translation that can be served (run npm run content:check)',
+  partial: 'is partial (only some lessons); a package must be all one language',
+  outdated: 'is out of date (the source or the published policy changed since it was translated)',
+};
+
+/** The course as served in `lang`: looked up as a learner's page does, refused when not complete and current. */
+function courseIn(ctx: CliContext, courseId: string, lang: Language): Course {
+  const scope = { language: () => lang, fallbacks: new Map<string, LanguageFallback>() };
+  const course = runInCourseLanguage(scope, () => ctx.courses.get(courseId))!;
+  const fallback = scope.fallbacks.get(courseId);
+  if (fallback) throw new CliUsageError(`the ${lang} translation of "${courseId}" ${WHY_NOT[fallback]}`);
+  return course;
+}

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CourseTranslation } from '../../domain/course-translation.js';
-import { ContentError, type ContentIssue } from '../issues.js';
+import { ContentError, type ContentIssue, formatIssue, sortIssues } from '../issues.js';
 import { readTranslations } from './load-translations.js';
 
 export { readTranslations, TRANSLATION_FILE, type TranslationsRead } from './load-translations.js';
@@ -21,5 +21,25 @@ export async function loadTranslations(
     if (read.translations.length > 0) out.set(id, read.translations);
   }
   if (issues.length > 0) throw new ContentError(issues);
+  return out;
+}
+
+/**
+ * The translations the app and the CLI serve: those that pass the structural check. One with problems
+ * is left out (`warn` gets its problems), not a reason to refuse the start: learners get the source
+ * course with a notice, and content:check names each problem with file and line, so a translator's
+ * work in progress never stops the app.
+ */
+export async function servableTranslations(
+  rootDir: string,
+  courseIds: Iterable<string>,
+  warn: (problems: string[]) => void,
+): Promise<Map<string, CourseTranslation[]>> {
+  const out = new Map<string, CourseTranslation[]>();
+  for (const id of courseIds) {
+    const { translations, issues } = await readTranslations(path.join(rootDir, id));
+    if (issues.length > 0) warn(sortIssues(issues).map(formatIssue));
+    if (translations.length > 0) out.set(id, translations);
+  }
   return out;
 }
