@@ -30,12 +30,14 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 let counter = 0;
-async function learnerIn(lang: string): Promise<{ get: (url: string) => ReturnType<Session['get']> }> {
+async function learnerIn(
+  lang: string,
+): Promise<{ get: (url: string) => ReturnType<Session['get']>; session: Session }> {
   counter += 1;
   const email = `translated-${lang}-${counter}@example.com`;
   await createUser(t.app, { email, locale: lang });
   const session = await loginAs(t.app, email);
-  return { get: (url) => session.get(url, { 'accept-language': lang }) };
+  return { get: (url) => session.get(url, { 'accept-language': lang }), session };
 }
 
 const SPANISH_NOTICE_OUTDATED = 'La política cambió después de traducir este curso al español';
@@ -50,6 +52,29 @@ describe('a course in the learner’s language', () => {
     expect(lesson.body).not.toContain('{{');
     const guide = await es.get(`/learn/${ID}/decide`);
     expect(guide.body).toContain('¿Trata del trabajo?');
+  });
+
+  it('a Spanish learner’s quiz attempt shows the Spanish questions (ids stored, so grading is the same)', async () => {
+    const es = await learnerIn('es');
+    const started = await es.session.post(`/learn/${ID}/quiz/attempts`, {}, `/learn/${ID}/quiz`);
+    expect(started.statusCode).toBe(303);
+    const page = (await es.get(`/learn/${ID}/quiz/attempts/1`)).body;
+    const spanish = [
+      '¿Qué debes hacer',
+      'Se pueden compartir',
+      '¿Qué es confidencial?',
+      '¿Es aceptable',
+      '¿Qué parte',
+    ];
+    const english = [
+      'What should you do',
+      'Unpublished dates may',
+      'Which are confidential?',
+      'Is this post acceptable?',
+      'Which part is',
+    ];
+    expect(spanish.filter((p) => page.includes(p)).length).toBe(3);
+    expect(english.filter((p) => page.includes(p))).toEqual([]);
   });
 
   it('an English learner still reads the source, and HR pages use the source course', async () => {
