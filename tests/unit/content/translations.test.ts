@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readCourseFiles } from '../../../src/content/course-files.js';
-import { formatIssue, loadCourse } from '../../../src/content/index.js';
+import { defaultCoursesDir, formatIssue, loadCourse } from '../../../src/content/index.js';
 import { sortIssues } from '../../../src/content/issues.js';
 import { readTranslations } from '../../../src/content/translation/index.js';
 import { fixturesDir, TempCourse } from './temp-course.js';
@@ -97,5 +97,18 @@ describe('course translations (courses/<id>/i18n/<lang>/)', () => {
       'text: Pensar con calma en quién leerá la publicación y qué podría deducir de ella, correct: true',
     );
     expect(await problemsOf(temp.dir)).toEqual([]);
+  });
+
+  it('the shipped translations pass: Spanish and German complete, Arabic partial (lessons 1–3)', async () => {
+    const { translations, issues } = await readTranslations(
+      path.join(defaultCoursesDir, 'social-media-policy'),
+    );
+    expect(issues.map(formatIssue)).toEqual([]);
+    const summary = translations.map((t) => [t.language, t.status, t.lessons.length, t.course?.language]);
+    expect(summary).toEqual([
+      ['ar', 'partial', 3, undefined],
+      ['de', 'complete', 8, 'de'],
+      ['es', 'complete', 8, 'es'],
+    ]);
   });
 });
