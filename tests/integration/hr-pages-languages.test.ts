@@ -79,6 +79,13 @@ const PAGES: Array<[string, () => string, string[], string[], string[]]> = [
     ['Training', 'History', 'Cycle 1', 'Hire date', 'Evidence pack for this cycle'],
   ],
   [
+    'dashboard',
+    () => '/hr/dashboard',
+    ['Schulungsübersicht', 'Personen nach Status', 'Abschlussquote nach Abteilung', 'Abgeschlossen'],
+    ['Panel de formación', 'Personas por estado', 'Tasa de finalización por departamento', 'Completado'],
+    ['Training dashboard', 'People by state', 'Completion rate by department', 'Apply filters'],
+  ],
+  [
     'reports',
     () => '/hr/reports',
     ['Berichte', 'Compliance-Bericht (PDF)', 'Schulungsstand (CSV)', 'CSV herunterladen'],

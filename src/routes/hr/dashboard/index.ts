@@ -39,7 +39,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.viewAsync('hr/dashboard/counting', { course: { id: course.id, title: course.title } });
       return reply.viewAsync(
         'hr/dashboard/index',
-        dashboardPage({ courses: app.courses, course, filter, data, now }),
+        dashboardPage({ courses: app.courses, course, filter, data, now, wording: request.i18n! }),
       );
     },
   );

@@ -11,13 +11,13 @@ import {
   type ReportState,
   topClauseMisses,
 } from '../../../domain/reporting.js';
-import { STATE_LABELS } from '../../../domain/state-labels.js';
+import { stateLabels } from '../../../domain/state-labels.js';
 import type { DashboardData } from '../../../services/reporting/dashboard.js';
 import type { ListPage } from '../../../services/reporting/lists.js';
 import { MAX_PAGE } from '../../../services/reporting/paging.js';
 import { filterParams } from '../reports/filter-query.js';
 import { barChart } from './chart.js';
-import { trendView } from './trend-presenter.js';
+import { type PageWording, trendView } from './trend-presenter.js';
 
 /** The query parameter that pages each list: the two action lists page on their own. */
 export type PageParam = 'overduePage' | 'dueSoonPage' | 'page';
@@ -33,9 +33,8 @@ const moment = (d: Date) => {
   const iso = new Date(d).toISOString();
   return { iso, text: `${iso.slice(0, 16).replace('T', ' ')} UTC` };
 };
-const departmentLabel = (department: string) => department || '(no department)';
 
-function listView(course: Course, filter: ReportFilter, state: ReportState, list: ListPage) {
+function listView(course: Course, filter: ReportFilter, state: ReportState, list: ListPage, label: string) {
   const param = pageParam(state);
   const link = (p: number) => {
     const q = filterParams(course, filter);
@@ -45,16 +44,16 @@ function listView(course: Course, filter: ReportFilter, state: ReportState, list
   const { page } = list;
   return {
     state,
-    label: STATE_LABELS[state],
+    label,
     list: { page, total: list.total, items: list.items.map((p) => ({ ...p, due: day(p.dueAt) })) },
     prev: page > 1 ? link(page - 1) : null,
     next: list.hasNext && page < MAX_PAGE ? link(page + 1) : null,
   };
 }
 
-function ratesView(rates: readonly DepartmentRate[]) {
+function ratesView(rates: readonly DepartmentRate[], w: PageWording) {
   return rates.map((r) => ({
-    department: departmentLabel(r.department),
+    department: r.department || w.t('hr.dashboard.noDepartment'),
     total: r.total,
     completed: r.completed,
     rate: pct(r.rate),
@@ -81,16 +80,18 @@ export function dashboardPage(input: {
   filter: ReportFilter;
   data: DashboardData;
   now: Date;
+  wording: PageWording;
 }) {
-  const { course, filter, data } = input;
+  const { course, filter, data, wording: w } = input;
+  const labels = stateLabels((key, values) => w.t(key, values));
   const { summary } = data;
   const rates = completionByDepartment(summary.cells, filter);
-  const rateRows = ratesView(rates);
+  const rateRows = ratesView(rates, w);
   return {
     courses: [...input.courses.values()].map((c) => ({ id: c.id, title: c.title })),
     course: { id: course.id, title: course.title },
     filter,
-    states: REPORT_STATES.map((s) => ({ id: s, label: STATE_LABELS[s] })),
+    states: REPORT_STATES.map((s) => ({ id: s, label: labels[s] })),
     departments: departmentsOf(summary.cells),
     asOf: moment(summary.asOf),
     stale: isStale(summary.asOf, input.now),
@@ -101,8 +102,8 @@ export function dashboardPage(input: {
     chartSummary: rateRows.map((r) => `${r.department} ${r.rate}`).join(', '),
     clausesAsOf: summary.clausesAsOf ? moment(summary.clausesAsOf) : null,
     clauseMisses: clauseMissesView(course, data),
-    lists: data.lists.map(({ state, list }) => listView(course, filter, state, list)),
-    trend: trendView(data.trend, filter.department, course.title),
+    lists: data.lists.map(({ state, list }) => listView(course, filter, state, list, labels[state])),
+    trend: trendView(data.trend, filter.department, course.title, w),
     exportHref: `/hr/reports/status.csv?${filterParams(course, filter).toString()}`,
   };
 }

@@ -1,4 +1,7 @@
+import { SOURCE_LANGUAGE } from '../../../domain/i18n/languages.js';
 import type { WeekRate } from '../../../domain/reporting/trend.js';
+import type { Translate } from '../../../domain/state-labels.js';
+import { translator } from '../../../i18n/translator.js';
 
 /** SVG line chart geometry for the completion-rate trend (weeks left to right, 0–100 % bottom to top). */
 
@@ -21,16 +24,17 @@ export interface LineChartGeometry {
   xTicks: Array<{ x: number; label: string }>;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const round = (v: number) => Math.round(v * 10) / 10;
 export const pct = (r: number) => `${Math.round(r * 100)}%`;
 
 export function lineChart(
   rates: readonly WeekRate[],
-  opts: { width?: number; height?: number } = {},
+  opts: { width?: number; height?: number; t?: Translate } = {},
 ): LineChartGeometry {
   const width = opts.width ?? 640;
   const height = opts.height ?? 240;
+  // The page's language; English (the source) when a caller gives none.
+  const t: Translate = opts.t ?? ((key, values) => translator(SOURCE_LANGUAGE).t(key, values));
   const plot = { left: 44, top: 16, width: width - 44 - 16, height: height - 16 - 36 };
   const xAt = (i: number) =>
     round(plot.left + (rates.length > 1 ? (i * plot.width) / (rates.length - 1) : plot.width / 2));
@@ -47,7 +51,12 @@ export function lineChart(
     const p = {
       x: xAt(i),
       y: yAt(r.rate),
-      label: `Week of ${r.week}: ${pct(r.rate)} (${r.completed} of ${r.assigned})`,
+      label: t('hr.dashboard.trend.point', {
+        week: r.week,
+        rate: pct(r.rate),
+        completed: r.completed,
+        assigned: r.assigned,
+      }),
     };
     segments.push(`${drawing ? 'L' : 'M'}${p.x} ${p.y}`);
     points.push(p);
@@ -59,7 +68,7 @@ export function lineChart(
     const month = Number(r.week.slice(5, 7)) - 1;
     if (i === 0 || rates[i - 1]!.week.slice(5, 7) === r.week.slice(5, 7)) return;
     const year = xTicks.length === 0 || month === 0 ? ` ${r.week.slice(0, 4)}` : '';
-    xTicks.push({ x: xAt(i), label: `${MONTHS[month]}${year}` });
+    xTicks.push({ x: xAt(i), label: `${t('hr.dashboard.trend.month', { month: String(month) })}${year}` });
   });
 
   return {
