@@ -72,14 +72,26 @@ export function publishedWording(
   );
 }
 
-function fieldProblem(field: WordingField, value: string, known: readonly string[]): string | null {
-  const label = FIELD_LABELS[field];
-  if (value.trim() === '') return `Enter the clause ${label}.`;
+/** A form problem as a catalogue key ("policy.errors.*") with its values, shown in the editor's language. */
+export type PolicyFieldError = FieldError & { values?: Record<string, string | number> };
+
+const placeholderList = (names: readonly string[]) => names.map((n) => `{{${n}}}`).join(', ');
+
+function fieldProblem(field: WordingField, value: string, known: readonly string[]): PolicyFieldError | null {
+  if (value.trim() === '') return { field, message: 'policy.errors.fieldEmpty', values: { field } };
   if (value.length > CLAUSE_LIMITS[field])
-    return `The ${label} is ${value.length} characters; keep it to ${CLAUSE_LIMITS[field]}.`;
+    return {
+      field,
+      message: 'policy.errors.fieldTooLong',
+      values: { field, length: value.length, max: CLAUSE_LIMITS[field] },
+    };
   const unknown = unknownPlaceholders(value, known);
   if (unknown.length)
-    return `The ${label} uses ${unknown.map((n) => `{{${n}}}`).join(', ')}, which the organisation profile does not fill. Use one of: ${known.map((n) => `{{${n}}}`).join(', ')}.`;
+    return {
+      field,
+      message: 'policy.errors.unknownPlaceholders',
+      values: { field, unknown: placeholderList(unknown), known: placeholderList(known) },
+    };
   return null;
 }
 
@@ -88,30 +100,32 @@ export function clauseEditProblems(
   edit: { clauseId: string; wording: ClauseWording },
   published: ReadonlyMap<string, ClauseWording>,
   knownPlaceholders: readonly string[],
-): FieldError[] {
+): PolicyFieldError[] {
   const current = published.get(edit.clauseId);
-  if (!current) return [{ field: 'clauseId', message: 'There is no clause with that id in this policy.' }];
-  const errors: FieldError[] = [];
+  if (!current) return [{ field: 'clauseId', message: 'policy.errors.noSuchClause' }];
+  const errors: PolicyFieldError[] = [];
   for (const field of WORDING_FIELDS) {
-    const message = fieldProblem(field, edit.wording[field], knownPlaceholders);
-    if (message) errors.push({ field, message });
+    const problem = fieldProblem(field, edit.wording[field], knownPlaceholders);
+    if (problem) errors.push(problem);
   }
   if (errors.length === 0 && sameWording(edit.wording, current))
     errors.push({
       field: 'text',
-      message:
-        'This is the same as the published wording. Change the title, summary or text, or use "Revert" to drop the clause from the draft.',
+      message: 'policy.errors.sameAsPublished',
     });
   return errors;
 }
 
 /** The change note the approver publishes with (required, bounded). */
-export function noteProblems(note: string): FieldError[] {
-  if (note.trim() === '')
-    return [{ field: 'note', message: 'Say what changed and why; employees see this note.' }];
+export function noteProblems(note: string): PolicyFieldError[] {
+  if (note.trim() === '') return [{ field: 'note', message: 'policy.errors.noteEmpty' }];
   if (note.length > CLAUSE_LIMITS.note)
     return [
-      { field: 'note', message: `The note is ${note.length} characters; keep it to ${CLAUSE_LIMITS.note}.` },
+      {
+        field: 'note',
+        message: 'policy.errors.noteTooLong',
+        values: { length: note.length, max: CLAUSE_LIMITS.note },
+      },
     ];
   return [];
 }
@@ -168,21 +182,20 @@ export type ApprovalDecision =
 
 /** The two-person rule: an admin approves a submitted, non-empty draft that they did not edit. */
 export function canApprove(draft: PolicyDraft, approver: { id: string; role: Role }): ApprovalDecision {
-  if (approver.role !== 'admin')
-    return { ok: false, reason: 'role', message: 'Only an admin can approve and publish a policy version.' };
+  if (approver.role !== 'admin') return { ok: false, reason: 'role', message: 'policy.errors.approveRole' };
   if (Object.keys(draft.edits).length === 0)
-    return { ok: false, reason: 'empty', message: 'The draft has no clause changes to publish.' };
+    return { ok: false, reason: 'empty', message: 'policy.errors.approveEmpty' };
   if (draft.submittedAt === null)
     return {
       ok: false,
       reason: 'not-submitted',
-      message: 'The draft has not been submitted for approval yet.',
+      message: 'policy.errors.approveNotSubmitted',
     };
   if (draft.editors.includes(approver.id))
     return {
       ok: false,
       reason: 'editor',
-      message: 'You edited this draft, so another admin must approve it (two different people).',
+      message: 'policy.errors.approveOwnEdit',
     };
   return { ok: true };
 }
@@ -193,7 +206,7 @@ export function canApprove(draft: PolicyDraft, approver: { id: string; role: Rol
  */
 export class DraftChanged extends Conflict {
   constructor() {
-    super('The draft changed after you opened it: review it again, then approve.');
+    super('policy.errors.draftChanged');
   }
 }
 
@@ -240,7 +253,7 @@ export function approvalDueDate(text: string, now: Date): { dueAt: Date } | { er
   const dueAt = parseDay(text);
   if (!dueAt || dueAt < utcDay(now))
     return {
-      errors: [{ field: 'dueDate', message: 'Enter a due date (YYYY-MM-DD) that is today or later.' }],
+      errors: [{ field: 'dueDate', message: 'policy.errors.dueDate' }],
     };
   return { dueAt };
 }

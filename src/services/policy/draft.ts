@@ -36,7 +36,7 @@ export async function clauseForm(
 ): Promise<ClauseForm> {
   const template = courseTemplate(ctx, input.courseId);
   const clause = template.clauses.find((c) => c.id === input.clauseId);
-  if (!clause) throw new NotFound('There is no such clause in this policy.');
+  if (!clause) throw new NotFound('policy.errors.noSuchClause');
   const [head, draft] = await Promise.all([loadHead(ctx, input.courseId), loadDraft(ctx, input.courseId)]);
   const published = publishedWording(baselineOf(template), head.overlay).get(clause.id)!;
   const edit = draft?.edits[clause.id];
@@ -70,7 +70,7 @@ export async function editClause(
   const errors = clauseEditProblems(input, published, PLACEHOLDER_NAMES);
   if (errors.length) {
     const current = published.get(input.clauseId);
-    if (!current) throw new NotFound('There is no such clause in this policy.');
+    if (!current) throw new NotFound('policy.errors.noSuchClause');
     const number = template.clauses.find((c) => c.id === input.clauseId)!.number;
     const form = {
       clauseId: input.clauseId,
@@ -131,7 +131,7 @@ export async function revertClause(
 ): Promise<void> {
   courseTemplate(ctx, input.courseId);
   const draft = await loadDraft(ctx, input.courseId);
-  if (!draft) throw new NotFound('There is no draft to change.');
+  if (!draft) throw new NotFound('policy.errors.noDraftToChange');
   const res = await ctx.models.PolicyDraft.updateOne(
     { _id: input.courseId },
     {
@@ -141,7 +141,7 @@ export async function revertClause(
       $inc: { revision: 1 },
     },
   );
-  if (res.matchedCount === 0) throw new NotFound('There is no draft to change.');
+  if (res.matchedCount === 0) throw new NotFound('policy.errors.noDraftToChange');
   const dropped = draft.edits[input.clauseId];
   await auditDraft(ctx, input, 'policy.draft.reverted', {
     clauseId: input.clauseId,
@@ -161,8 +161,7 @@ export async function submitDraft(
   const errors = noteProblems(input.note);
   if (errors.length) return { ok: false, errors };
   const draft = await loadDraft(ctx, input.courseId);
-  if (!draft || Object.keys(draft.edits).length === 0)
-    throw new Conflict('The draft has no clause changes to submit. Edit a clause first.');
+  if (!draft || Object.keys(draft.edits).length === 0) throw new Conflict('policy.errors.nothingToSubmit');
   await ctx.models.PolicyDraft.updateOne(
     { _id: input.courseId },
     {

@@ -110,12 +110,12 @@ export async function previewDraft(ctx: ServiceContext, input: { courseId: strin
     loadDraft(ctx, input.courseId),
     currentProfile(ctx),
   ]);
-  if (!draft) throw new NotFound('There is no draft to preview.');
+  if (!draft) throw new NotFound('policy.errors.noDraftToPreview');
   const next = buildNextVersion(baselineOf(template), head, draft);
   const course = await ctx.catalogue.preview(input.courseId, {
     overlay: { n: next.n, clauses: next.overlay, publishedAt: null, note: draft.note },
   });
-  if (!course) throw new NotFound('There is no such course.');
+  if (!course) throw new NotFound('policy.errors.noCourse');
   const jurisdictions = enabledJurisdictions(profile.regions);
   return {
     course: courseForJurisdictions(course, jurisdictions),
@@ -139,7 +139,7 @@ export async function versionPage(ctx: ServiceContext, input: { courseId: string
   const doc = await ctx.models.PolicyVersion.findById(
     policyVersionKey(input.courseId, input.n),
   ).lean<PolicyVersionDoc>();
-  if (!doc) throw new NotFound('There is no such policy version.');
+  if (!doc) throw new NotFound('policy.errors.noVersion');
   const names = await namesOf(ctx, [...doc.editedBy, doc.approvedBy]);
   const numbers = new Map(template.clauses.map((c) => [c.id, c.number]));
   return {

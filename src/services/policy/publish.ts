@@ -48,21 +48,18 @@ export async function approveAndPublish(
   const template = courseTemplate(ctx, courseId);
   const head = await repairPublished(ctx, { courseId });
   const draft = await loadDraft(ctx, courseId);
-  if (!draft) throw new Conflict('There is no draft to approve: it was already published or discarded.');
+  if (!draft) throw new Conflict('policy.errors.noDraftToApprove');
   const decision = canApprove(draft, approver);
   if (!decision.ok)
     throw decision.reason === 'role' || decision.reason === 'editor'
       ? new Forbidden(decision.message)
       : new Conflict(decision.message);
   if (input.revision !== undefined && input.revision !== draft.revision) throw new DraftChanged();
-  if (draft.basedOn !== head.n)
-    throw new Conflict(
-      `Version ${head.n} was already published after this draft was started. Discard the draft and edit again.`,
-    );
+  if (draft.basedOn !== head.n) throw new Conflict('policy.errors.staleDraft', { n: head.n });
   const next = buildNextVersion(baselineOf(template), head, draft);
   const overlay: PolicyOverlay = { n: next.n, clauses: next.overlay, publishedAt: now, note: draft.note };
   const resolved = await ctx.catalogue.preview(courseId, { overlay });
-  if (!resolved) throw new NotFound('There is no such course.');
+  if (!resolved) throw new NotFound('policy.errors.noCourse');
   const version: PolicyVersionDoc = {
     _id: policyVersionKey(courseId, next.n),
     courseId,
@@ -80,9 +77,7 @@ export async function approveAndPublish(
     draftRevision: draft.revision,
   };
   if (!(await insertIfNew(ctx.models.PolicyVersion, version)))
-    throw new Conflict(
-      `Version ${next.n} was already published by another approval. Reload the policy page.`,
-    );
+    throw new Conflict('policy.errors.alreadyPublished', { n: next.n });
   const { campaignId } = await completePublish(ctx, { version, previous: head, repaired: false });
   await ctx.catalogue.refresh({ force: true });
   return { n: next.n, campaignId };

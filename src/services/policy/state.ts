@@ -13,7 +13,7 @@ import type { ServiceContext } from '../context.js';
 /** The course files (the template the overlay sits on), or NotFound. */
 export function courseTemplate(ctx: ServiceContext, courseId: string): Course {
   const template = ctx.catalogue.templates.get(courseId);
-  if (!template) throw new NotFound('There is no such course.');
+  if (!template) throw new NotFound('policy.errors.noCourse');
   return template;
 }
 

@@ -15,6 +15,11 @@ import {
   withEdit,
   withoutEdit,
 } from '../../../src/domain/policy-draft.js';
+import { translator } from '../../../src/i18n/translator.js';
+
+/** The rules give catalogue keys and values: the errors as an English reader sees them. */
+const english = (errors: { field: string; message: string; values?: Record<string, string | number> }[]) =>
+  errors.map(({ field, message, values }) => ({ field, message: translator('en').t(message, values) }));
 
 const KNOWN = ['org.name', 'contact.comms'];
 const baseline: BaselineClause[] = [
@@ -49,10 +54,8 @@ describe('clause edit validation', () => {
   });
 
   it('names each unknown placeholder in the field that holds it', () => {
-    const errors = clauseEditProblems(
-      edit({ text: 'Ask {{org.ceo}} or {{contact.legal}}.' }),
-      published,
-      KNOWN,
+    const errors = english(
+      clauseEditProblems(edit({ text: 'Ask {{org.ceo}} or {{contact.legal}}.' }), published, KNOWN),
     );
     expect(errors).toEqual([
       { field: 'text', message: expect.stringContaining('{{org.ceo}}, {{contact.legal}}') },
@@ -61,10 +64,8 @@ describe('clause edit validation', () => {
   });
 
   it('refuses empty (blank) and oversized fields', () => {
-    const errors = clauseEditProblems(
-      edit({ title: '   ', text: 'x'.repeat(CLAUSE_LIMITS.text + 1) }),
-      published,
-      KNOWN,
+    const errors = english(
+      clauseEditProblems(edit({ title: '   ', text: 'x'.repeat(CLAUSE_LIMITS.text + 1) }), published, KNOWN),
     );
     expect(errors.map((e) => e.field)).toEqual(['title', 'text']);
     expect(errors[0]!.message).toMatch(/Enter/);
@@ -72,16 +73,18 @@ describe('clause edit validation', () => {
   });
 
   it('refuses an edit identical to the published wording (after trimming) and an unknown clause', () => {
-    const same = clauseEditProblems(
-      {
-        clauseId: 'SMP-02',
-        wording: { title: 'Media ', summary: 'Ask first.', text: 'Ask {{contact.comms}}.' },
-      },
-      published,
-      KNOWN,
+    const same = english(
+      clauseEditProblems(
+        {
+          clauseId: 'SMP-02',
+          wording: { title: 'Media ', summary: 'Ask first.', text: 'Ask {{contact.comms}}.' },
+        },
+        published,
+        KNOWN,
+      ),
     );
     expect(same).toEqual([{ field: 'text', message: expect.stringContaining('same as the published') }]);
-    expect(clauseEditProblems(edit({}, 'SMP-99'), published, KNOWN)).toEqual([
+    expect(english(clauseEditProblems(edit({}, 'SMP-99'), published, KNOWN))).toEqual([
       { field: 'clauseId', message: expect.stringContaining('no clause') },
     ]);
   });
@@ -128,7 +131,7 @@ describe('the draft', () => {
     expect(canApprove(draft, { id: 'hr2', role: 'hr' })).toMatchObject({ ok: false, reason: 'role' });
     const own = canApprove(draft, { id: 'admin1', role: 'admin' });
     expect(own).toMatchObject({ ok: false, reason: 'editor' });
-    expect(!own.ok && own.message).toContain('another admin');
+    expect(!own.ok && translator('en').t(own.message)).toContain('another admin');
     expect(canApprove({ ...draft, submittedAt: null }, { id: 'admin2', role: 'admin' })).toMatchObject({
       ok: false,
       reason: 'not-submitted',
@@ -155,7 +158,7 @@ describe('the draft', () => {
   it('needs a change note of bounded length', () => {
     expect(noteProblems('Clause 5 tightened')).toEqual([]);
     expect(noteProblems('  ')[0]!.field).toBe('note');
-    expect(noteProblems('x'.repeat(1001))[0]!.message).toContain('1000');
+    expect(english(noteProblems('x'.repeat(1001)))[0]!.message).toContain('1000');
   });
 });
 

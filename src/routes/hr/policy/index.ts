@@ -4,6 +4,8 @@ import type { Static } from 'typebox';
 import { ADMIN_ROLES, HR_ROLES } from '../../../domain/access.js';
 import type { FieldError } from '../../../domain/assignment-rules.js';
 import { approvalDueDate, DraftChanged } from '../../../domain/policy-draft.js';
+import { CHANGE_KINDS } from '../../../domain/policy-version.js';
+import { localisedErrors } from '../../field-errors.js';
 import { requireUser } from '../../guards.js';
 import { clauseView } from '../../records/shared.js';
 import {
@@ -39,8 +41,8 @@ async function renderPage(
   return reply.viewAsync('hr/policy/index', {
     ...page,
     done: extra.done ?? null,
-    submitErrors: extra.submitErrors ?? [],
-    approveErrors: extra.approveErrors ?? [],
+    submitErrors: localisedErrors(request.i18n!, extra.submitErrors ?? []),
+    approveErrors: localisedErrors(request.i18n!, extra.approveErrors ?? []),
   });
 }
 
@@ -58,7 +60,12 @@ async function editClause(request: Req<Static<typeof EditBody>>, reply: FastifyR
   });
   if (result.ok) return reply.redirect(`${pageUrl(courseId)}?done=edited`, 303);
   reply.code(400);
-  return reply.viewAsync('hr/policy/edit', { courseId, form: result.form, errors: result.errors });
+  return reply.viewAsync('hr/policy/edit', {
+    courseId,
+    kinds: CHANGE_KINDS,
+    form: result.form,
+    errors: localisedErrors(request.i18n!, result.errors),
+  });
 }
 
 async function submitDraft(request: Req<Static<typeof SubmitBody>>, reply: FastifyReply) {
@@ -123,7 +130,12 @@ const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         courseId: request.params.courseId,
         clauseId: request.query.clauseId,
       });
-      return reply.viewAsync('hr/policy/edit', { courseId: request.params.courseId, form, errors: [] });
+      return reply.viewAsync('hr/policy/edit', {
+        courseId: request.params.courseId,
+        kinds: CHANGE_KINDS,
+        form,
+        errors: [],
+      });
     },
   );
   app.post(`${base}/edit`, { config: edit, schema: { params: Params, body: EditBody } }, editClause);
