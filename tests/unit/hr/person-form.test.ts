@@ -13,7 +13,7 @@ const form: PersonForm = {
   department: ' Sales ',
   managerEmail: '',
   hireDate: '2026-01-05',
-  locale: 'fr-CA',
+  locale: 'de-CH',
   role: 'employee',
   active: 'yes',
 };
@@ -29,7 +29,7 @@ describe('HR person form rules', () => {
         department: 'Sales',
         managerId: null,
         hireDate: new Date('2026-01-05T00:00:00Z'),
-        locale: 'fr-CA',
+        locale: 'de',
         active: true,
         region: null,
         role: 'employee',
