@@ -61,6 +61,13 @@ describe('HR preview of a course translation', () => {
     }
   });
 
+  it("is linked from HR's course settings, beside each translation's status", async () => {
+    const res = await hr.get(`/hr/courses/${COURSE_ID}/settings`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(`href="/hr/courses/${COURSE_ID}/translations/ar"`);
+    expect(res.body).toContain('Preview the Arabic translation');
+  });
+
   it('starts at the first translated lesson', async () => {
     const res = await hr.get(`/hr/courses/${COURSE_ID}/translations/ar`);
     expect(res.statusCode).toBe(303);

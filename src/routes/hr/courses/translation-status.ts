@@ -7,6 +7,8 @@ export interface TranslationStatusRow {
   state: LanguageFallback | 'current';
   language: Language;
   values: { language: string; source: string; count: number };
+  /** HR's read-only preview of the translation's lessons (routes/hr/courses/translations/); none when missing. */
+  previewHref: string | null;
 }
 
 /** A course's translations as HR's course pages list them (views/partials/translation-status.eta), named in the page language. */
@@ -21,5 +23,6 @@ export function translationStatus(
     state: t.fallback ?? 'current',
     language: t.language,
     values: { language: names.of(t.language) ?? t.language, source, count: t.lessons },
+    previewHref: t.fallback === 'missing' ? null : `/hr/courses/${courseId}/translations/${t.language}`,
   }));
 }
