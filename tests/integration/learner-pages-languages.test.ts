@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Course } from '../../src/domain/course.js';
 import { COURSE_ID } from '../factories.js';
-import { createTestApp, type Session, type TestApp } from '../helpers/app.js';
+import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { answerForm, htmlText, loadAttempt, newLearner, start } from './quiz-support.js';
 
 // The learner's pages in the language the browser asks for (issue #26): a lesson, My training, the
@@ -126,5 +126,24 @@ describe('with no language asked for', () => {
     const res = await session.get(attemptUrl);
     expect(res.body).toContain('lang="en"');
     expect(htmlText(res.body)).toContain('Submit answers');
+  });
+});
+
+describe("a manager's team page", () => {
+  it('is in the language asked for, with the states and days translated', async () => {
+    const manager = await createUser(t.app, { email: 'polyglot-manager@example.com' });
+    await createUser(t.app, { email: 'polyglot-report@example.com', managerId: manager._id });
+    const boss = await loginAs(t.app, 'polyglot-manager@example.com');
+    const es = htmlText((await boss.get('/team', { 'accept-language': 'es' })).body);
+    expect(es).toContain('Mi equipo');
+    expect(es).toContain('polyglot-report@example.com');
+    expect(es).not.toContain('Training status of the');
+    const de = htmlText((await boss.get('/team', { 'accept-language': 'de' })).body);
+    expect(de).toContain('Mein Team');
+    const nobody = await (await loginAs(t.app, 'polyglot-report@example.com')).get('/team', {
+      'accept-language': 'de',
+    });
+    expect(nobody.statusCode).toBe(403);
+    expect(htmlText(nobody.body)).toContain('Zu meinen Schulungen');
   });
 });

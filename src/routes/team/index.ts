@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { STATE_LABELS } from '../../domain/state-labels.js';
 import { requireUser } from '../guards.js';
 
 /**
@@ -19,7 +18,6 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       members,
       truncated,
       courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),
-      stateLabels: STATE_LABELS,
     });
   });
 };
