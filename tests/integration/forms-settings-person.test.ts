@@ -117,7 +117,7 @@ describe('the person form (shared partials)', () => {
     expectLinkedError(res.body, 'email', 'Enter a valid email address, like name@example.com.');
     expectLinkedError(res.body, 'name', 'Enter the person’s name.');
     expectLinkedError(res.body, 'hireDate', 'Enter the hire date as YYYY-MM-DD.');
-    expectLinkedError(res.body, 'locale', 'Enter a language code such as en or fr-CA.');
+    expectLinkedError(res.body, 'locale', 'Choose one of the listed languages, or leave it not set.');
     expectLinkedError(res.body, 'managerEmail', 'Nobody has that email address. Add the manager first.');
   });
 
