@@ -86,6 +86,20 @@ const PAGES: Array<[string, () => string, string[], string[], string[]]> = [
     ['Training dashboard', 'People by state', 'Completion rate by department', 'Apply filters'],
   ],
   [
+    'policy feedback',
+    () => '/hr/feedback?status=open',
+    ['Rückmeldungen zur Richtlinie', 'Offene Einträge', 'Als bearbeitet markieren'],
+    ['Comentarios sobre la política', 'Elementos abiertos', 'Marcar como atendido'],
+    ['Policy feedback', 'Open items', 'Mark handled'],
+  ],
+  [
+    'outbox',
+    () => '/hr/outbox/failed',
+    ['E-Mails, die nicht gesendet werden konnten', 'In den letzten'],
+    ['Correo que no se pudo enviar', 'en los últimos'],
+    ['Mail that failed to send', 'Outbox'],
+  ],
+  [
     'reports',
     () => '/hr/reports',
     ['Berichte', 'Compliance-Bericht (PDF)', 'Schulungsstand (CSV)', 'CSV herunterladen'],
