@@ -113,8 +113,11 @@ export async function buildScoFiles(given: Course, options: ScormBuildOptions): 
     treeNodes: treeNodesInOrder(course),
     exampleCards: course.examples.map((example) => postCard(example)),
     clauseTitles: Object.fromEntries(course.clauses.map((c) => [c.id, `${c.number} ${c.title}`])),
-    verdicts: verdictChoices(),
-    verdictLabels: POST_VERDICT_LABELS,
+    // The verdict names learners see on the web app's example pages (learn.verdict.*), in the course's language.
+    verdicts: verdictChoices().map((v) => ({ ...v, label: text.t(`learn.verdict.${v.value}.label`) })),
+    verdictLabels: Object.fromEntries(
+      Object.keys(POST_VERDICT_LABELS).map((v) => [v, text.t(`learn.verdict.${v}.label`)]),
+    ),
     t: scoText(course),
   });
   const script = `${await runtimeBundle()}\nScoRuntime.start(${JSON.stringify(scoConfig(course, options))});\n`;

@@ -145,6 +145,7 @@ describe('scorm:export --lang', () => {
     expect(page).toContain('Haz una pausa antes de publicar');
     expect(page).not.toContain('Pause before you post');
     expect(page).toContain('Guardar y salir');
+    expect(page).toContain(`data-verdict="unacceptable" aria-pressed="false">No aceptable<`);
   });
 
   it('refuses a partial, unknown or source-only language with a clear message', async () => {
