@@ -100,6 +100,13 @@ const PAGES: Array<[string, () => string, string[], string[], string[]]> = [
     ['Mail that failed to send', 'Outbox'],
   ],
   [
+    'assignments',
+    () => '/hr/assignments',
+    ['Kurs zuweisen', 'Wer muss ihn absolvieren?', 'Fälligkeitsdatum verlängern'],
+    ['Asignar un curso', '¿Quién debe hacerlo?', 'Ampliar una fecha límite'],
+    ['Assign a course', 'Who must take it?', 'Extend a due date'],
+  ],
+  [
     'reports',
     () => '/hr/reports',
     ['Berichte', 'Compliance-Bericht (PDF)', 'Schulungsstand (CSV)', 'CSV herunterladen'],
