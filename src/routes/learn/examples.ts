@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { type Course, type ExamplePost, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
-import { postCard, postLabel } from '../../domain/post-card.js';
+import { type PostCardView, postCard } from '../../domain/post-card.js';
 import { POST_VERDICT_TONES, verdictChoices } from '../../domain/verdict-labels.js';
 import type { Translator } from '../../i18n/translator.js';
 import { formBody } from '../form-schema.js';
@@ -23,6 +23,16 @@ function wantsJson(request: FastifyRequest): boolean {
 }
 
 const examplePath = (courseId: string, exampleId: string) => `/learn/${courseId}/examples/${exampleId}`;
+
+/** "LinkedIn post by Priya Shah" in the page's language: page titles, links and the card's accessible name. */
+function postLabel(post: ExamplePost, i18n: Translator): string {
+  const card = postCard(post);
+  return i18n.t('learn.post.label', { platform: card.platformName, name: card.persona.name });
+}
+
+function cardOf(post: ExamplePost, i18n: Translator): PostCardView {
+  return postCard(post, postLabel(post, i18n));
+}
 
 /** Everything the reveal shows after the learner answered: verdict, reasons, clauses, better version. */
 function revealData(
@@ -56,7 +66,7 @@ function revealData(
           i18n.t(example.verdict === 'ask-first' ? 'learn.reveal.noCheckLabel' : 'learn.reveal.betterLabel'),
         )
       : null,
-    next: next ? { href: examplePath(course.id, next.id), label: postLabel(next) } : null,
+    next: next ? { href: examplePath(course.id, next.id), label: postLabel(next, i18n) } : null,
     gallery: `/learn/${course.id}/examples`,
     decide: `/learn/${course.id}/decide`,
   };
@@ -71,16 +81,17 @@ function renderExample(
 ) {
   const prev = course.examples[index - 1];
   const next = course.examples[index + 1];
+  const i18n = reply.request.i18n!;
   return reply.viewAsync('learn/example', {
     ...LEARN_ASSETS,
     course: { id: course.id, title: course.title },
-    example: { id: example.id, label: postLabel(example), card: postCard(example) },
+    example: { id: example.id, label: postLabel(example, i18n), card: cardOf(example, i18n) },
     n: index + 1,
     total: course.examples.length,
     action: `${examplePath(course.id, example.id)}/classify`,
     verdicts: verdictChoices(),
-    prev: prev ? { href: examplePath(course.id, prev.id), label: postLabel(prev) } : null,
-    next: next ? { href: examplePath(course.id, next.id), label: postLabel(next) } : null,
+    prev: prev ? { href: examplePath(course.id, prev.id), label: postLabel(prev, i18n) } : null,
+    next: next ? { href: examplePath(course.id, next.id), label: postLabel(next, i18n) } : null,
     gallery: `/learn/${course.id}/examples`,
     reveal: extra.reveal ?? null,
     errors: extra.errors ?? [],
@@ -101,9 +112,9 @@ async function showGallery(request: GalleryRequest, reply: FastifyReply) {
   const answers = await request.server.services.learning.recordedAnswers({ userId: learner.id, course });
   const examples = course.examples.map((example, i) => ({
     n: i + 1,
-    label: postLabel(example),
+    label: postLabel(example, request.i18n!),
     href: examplePath(course.id, example.id),
-    card: postCard(example),
+    card: cardOf(example, request.i18n!),
     answered: answers.get(example.id)?.correct ?? null,
   }));
   return reply.viewAsync('learn/examples', {
