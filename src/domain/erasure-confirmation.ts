@@ -14,13 +14,17 @@ export function erasureConfirmationErrors(input: {
   personName: string;
   typedName: string;
   confirmed: boolean;
-}): FieldError[] {
-  const errors: FieldError[] = [];
+}): (FieldError & { values?: Record<string, string> })[] {
+  const errors: (FieldError & { values?: Record<string, string> })[] = [];
   if (comparable(input.typedName) !== comparable(input.personName)) {
-    errors.push({ field: 'typedName', message: `Type the person's name, ${input.personName}, to confirm.` });
+    errors.push({
+      field: 'typedName',
+      message: 'privacy.errors.typeName',
+      values: { name: input.personName },
+    });
   }
   if (!input.confirmed) {
-    errors.push({ field: 'confirm', message: 'Tick the box to confirm that the erasure cannot be undone.' });
+    errors.push({ field: 'confirm', message: 'privacy.errors.tickConfirm' });
   }
   return errors;
 }

@@ -52,7 +52,15 @@ export interface ErasureSubject {
  */
 export type ErasureDuty =
   | { kind: 'none' }
-  | { kind: 'keep'; rule: 'records-after-leaving'; years: number; until: Date | null; reason: string };
+  | {
+      kind: 'keep';
+      rule: 'records-after-leaving';
+      years: number;
+      until: Date | null;
+      /** Why, as a catalogue key ("privacy.duty.*") with `values`. */
+      reason: string;
+      values: { years: number; until?: string };
+    };
 
 /** Calendar arithmetic in UTC: `months` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb). */
 export function addUtcMonths(from: Date, months: number): Date {
@@ -92,10 +100,6 @@ export function leaverExpired(leftAt: Date | null, settings: RetentionSettings, 
   return leftAt !== null && recordsKeptUntil(leftAt, settings).getTime() <= now.getTime();
 }
 
-function yearsText(n: number): string {
-  return n === 1 ? '1 year' : `${n} years`;
-}
-
 /**
  * Whether erasing this person now would break a retention duty (GDPR Art. 17(3)(b): records kept to
  * comply with a legal obligation). Someone without training records may always be erased; someone
@@ -111,7 +115,8 @@ export function erasureDuty(subject: ErasureSubject, settings: RetentionSettings
       rule,
       years,
       until: null,
-      reason: `Training records are kept for ${yearsText(years)} after a person leaves, and this person has not left.`,
+      reason: 'privacy.duty.notLeft',
+      values: { years },
     };
   }
   const until = recordsKeptUntil(subject.leftAt, settings);
@@ -121,7 +126,8 @@ export function erasureDuty(subject: ErasureSubject, settings: RetentionSettings
     rule,
     years,
     until,
-    reason: `Training records are kept for ${yearsText(years)} after a person leaves: until ${until.toISOString().slice(0, 10)}.`,
+    reason: 'privacy.duty.until',
+    values: { years, until: until.toISOString().slice(0, 10) },
   };
 }
 

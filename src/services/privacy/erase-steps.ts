@@ -33,7 +33,7 @@ async function pseudonymisePerson(models: Models, user: UserDoc, p: Pseudonym, n
     },
     { returnDocument: 'after', timestamps: false },
   ).lean<UserDoc>();
-  if (!after) throw new NotFound('There is no such person.');
+  if (!after) throw new NotFound('privacy.errors.noPerson');
   peopleDirectory(models).put(after);
   return after;
 }
@@ -115,9 +115,9 @@ async function erasePersonalAuditParts(models: Models, userId: string, now: Date
 export async function erasePersonNow(ctx: ServiceContext, input: ErasePersonInput): Promise<ErasureResult> {
   const { models } = ctx;
   const user = await models.User.findById(input.userId).lean<UserDoc>();
-  if (!user) throw new NotFound('There is no such person.');
+  if (!user) throw new NotFound('privacy.errors.noPerson');
   if (user.erasedAt)
-    throw new Conflict(`This person was already erased on ${user.erasedAt.toISOString().slice(0, 10)}.`);
+    throw new Conflict('privacy.errors.alreadyErased', { day: user.erasedAt.toISOString().slice(0, 10) });
   const pseudonym = pseudonymFor(user._id);
   // The person's own document last: `erasedAt` marks the erasure done, so a run that stopped
   // half-way (a crash) is simply run again; every step before it can be repeated.

@@ -40,7 +40,7 @@ export async function erasureDutyFor(
   input: { userId: string; now: Date },
 ): Promise<ErasureDuty> {
   const subject = await loadErasureSubject(ctx, input.userId);
-  if (!subject) throw new NotFound('There is no such person.');
+  if (!subject) throw new NotFound('privacy.errors.noPerson');
   return erasureDuty(subject, await loadRetentionSettings(ctx), input.now);
 }
 
@@ -53,7 +53,7 @@ export async function erasureDutyFor(
 export async function erasePerson(ctx: ServiceContext, input: ErasePersonInput): Promise<ErasureResult> {
   if (input.reason === 'request') {
     const duty = await erasureDutyFor(ctx, input);
-    if (duty.kind === 'keep') throw new Conflict(duty.reason);
+    if (duty.kind === 'keep') throw new Conflict(duty.reason, duty.values);
   }
   const result = await erasePersonNow(ctx, input);
   // Also outside the database, so that restoring an older archive erases this person again

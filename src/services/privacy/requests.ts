@@ -43,14 +43,14 @@ async function heldCounts(ctx: ServiceContext, user: UserDoc) {
       models.AuditEvent.countDocuments({ $or: [{ subjectId: user._id }, { actorId: user._id }] }),
     ]);
   return [
-    { label: 'Courses assigned', n: assignments },
-    { label: 'Training cycles', n: cycles },
-    { label: 'Quiz attempts', n: attempts },
-    { label: 'Policy attestations', n: attestations },
-    { label: 'Certificates', n: certificates },
-    { label: 'Questions and suggestions', n: feedback },
-    { label: 'E-mails in the outbox', n: mails },
-    { label: 'Audit events', n: audit },
+    { label: 'privacy.held.assignments', n: assignments },
+    { label: 'privacy.held.cycles', n: cycles },
+    { label: 'privacy.held.attempts', n: attempts },
+    { label: 'privacy.held.attestations', n: attestations },
+    { label: 'privacy.held.certificates', n: certificates },
+    { label: 'privacy.held.feedback', n: feedback },
+    { label: 'privacy.held.mails', n: mails },
+    { label: 'privacy.held.audit', n: audit },
   ];
 }
 
@@ -62,7 +62,7 @@ export async function privacyPage(
     ctx.models.User.findById(input.userId, { passwordHash: 0 }).lean<UserDoc>(),
     ctx.models.User.findById(input.actorId, { role: 1 }).lean<Pick<UserDoc, 'role'>>(),
   ]);
-  if (!user) throw new NotFound('There is no such person.');
+  if (!user) throw new NotFound('privacy.errors.noPerson');
   return {
     person: {
       id: user._id,
@@ -117,7 +117,7 @@ export type EraseRequestOutcome =
   | { kind: 'erased'; result: ErasureResult }
   | { kind: 'invalid'; errors: FieldError[] }
   /** A retention duty applies (the message names the rule and until when) or the person is already erased. */
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; message: string; values?: Record<string, string | number | Date> };
 
 /**
  * Erasure on the person's request (GDPR Art. 17), after the confirmation step. HR cannot erase
@@ -128,20 +128,24 @@ export async function eraseOnRequest(
   ctx: ServiceContext,
   input: { userId: string; actorId: string; typedName: string; confirmed: boolean; now: Date },
 ): Promise<EraseRequestOutcome> {
-  if (input.actorId === input.userId) throw new Forbidden('You cannot erase your own account.');
+  if (input.actorId === input.userId) throw new Forbidden('privacy.errors.eraseSelf');
   const [user, actor] = await Promise.all([
     ctx.models.User.findById(input.userId, { name: 1, erasedAt: 1, role: 1 }).lean<
       Pick<UserDoc, 'name' | 'erasedAt' | 'role'>
     >(),
     ctx.models.User.findById(input.actorId, { role: 1 }).lean<Pick<UserDoc, 'role'>>(),
   ]);
-  if (!user) throw new NotFound('There is no such person.');
+  if (!user) throw new NotFound('privacy.errors.noPerson');
   // Erasing an account that can change the system is an administrator's call, not HR's.
   if (user.role === 'admin' && actor?.role !== 'admin') {
-    throw new Forbidden('Only an administrator can erase an administrator account.');
+    throw new Forbidden('privacy.errors.adminOnly');
   }
   if (user.erasedAt) {
-    return { kind: 'refused', message: `This person was already erased on ${formatDay(user.erasedAt)}.` };
+    return {
+      kind: 'refused',
+      message: 'privacy.errors.alreadyErased',
+      values: { day: formatDay(user.erasedAt) },
+    };
   }
   const errors = erasureConfirmationErrors({
     personName: user.name,
@@ -158,7 +162,7 @@ export async function eraseOnRequest(
     });
     return { kind: 'erased', result };
   } catch (err) {
-    if (err instanceof Conflict) return { kind: 'refused', message: err.message };
+    if (err instanceof Conflict) return { kind: 'refused', message: err.message, values: err.values };
     throw err;
   }
 }

@@ -139,7 +139,7 @@ export async function collectSubjectData(
   const { models } = ctx;
   const { userId } = input;
   const user = await models.User.findById(userId).lean<UserDoc>();
-  if (!user) throw new NotFound('There is no such person.');
+  if (!user) throw new NotFound('privacy.errors.noPerson');
   const mine = { userId };
   const byId = { _id: 1 } as const;
   const [assignments, cycles, lessonProgress, lessonViews, quizAttempts, quizResults] = await Promise.all([

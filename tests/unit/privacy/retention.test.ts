@@ -11,6 +11,7 @@ import {
   sessionStartedAt,
   withRetentionDefaults,
 } from '../../../src/domain/retention.js';
+import { translator } from '../../../src/i18n/translator.js';
 
 const d = (iso: string) => new Date(iso);
 
@@ -81,7 +82,9 @@ describe('erasureDuty', () => {
       now,
     );
     expect(duty).toMatchObject({ kind: 'keep', rule: 'records-after-leaving', years: 6, until: null });
-    expect(duty.kind === 'keep' && duty.reason).toMatch(/6 years after a person leaves.*has not left/);
+    expect(duty.kind === 'keep' && translator('en').t(duty.reason, duty.values)).toMatch(
+      /6 years after a person leaves.*has not left/,
+    );
   });
 
   it('keeps a recent leaver until six years after they left, and names the day', () => {
@@ -91,7 +94,9 @@ describe('erasureDuty', () => {
       now,
     );
     expect(duty).toMatchObject({ kind: 'keep', until: d('2030-05-10T10:00:00Z') });
-    expect(duty.kind === 'keep' && duty.reason).toContain('until 2030-05-10');
+    expect(duty.kind === 'keep' && translator('en').t(duty.reason, duty.values)).toContain(
+      'until 2030-05-10',
+    );
   });
 
   it('lets a leaver be erased once the period has run out', () => {

@@ -16,7 +16,7 @@ describe('erasureConfirmationErrors', () => {
       confirmed: false,
     });
     expect(errors.map((e) => e.field)).toEqual(['typedName', 'confirm']);
-    expect(errors[0]!.message).toContain(name);
+    expect(errors[0]).toMatchObject({ message: 'privacy.errors.typeName', values: { name } });
   });
   it('refuses an empty name', () => {
     expect(erasureConfirmationErrors({ personName: name, typedName: '', confirmed: true })).toHaveLength(1);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
-import type { FieldError } from '../../../domain/assignment-rules.js';
+import { type KeyedFieldError, localisedErrors } from '../../field-errors.js';
 import { formBody } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
 
@@ -25,12 +25,12 @@ const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function showPage(
     reply: FastifyReply,
     input: { userId: string; actorId: string },
-    extra: { errors?: FieldError[]; typedName?: string; refusal?: string; erasedNow?: boolean } = {},
+    extra: { errors?: KeyedFieldError[]; typedName?: string; refusal?: string; erasedNow?: boolean } = {},
   ) {
     const view = await app.services.privacy.privacyPage({ ...input, now: app.clock.now() });
     return reply.viewAsync('hr/privacy/show', {
       ...view,
-      errors: extra.errors ?? [],
+      errors: localisedErrors(reply.request.i18n!, extra.errors ?? []),
       typedName: extra.typedName ?? '',
       refusal: extra.refusal ?? null,
       erasedNow: extra.erasedNow ?? false,
@@ -88,7 +88,9 @@ const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return showPage(reply, ids, { errors: outcome.errors, typedName: request.body.typedName });
       }
       reply.code(409);
-      return showPage(reply, ids, { refusal: outcome.message });
+      const i18n = request.i18n!;
+      const refusal = i18n.has(outcome.message) ? i18n.t(outcome.message, outcome.values) : outcome.message;
+      return showPage(reply, ids, { refusal });
     },
   );
 };
