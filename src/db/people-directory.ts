@@ -7,9 +7,18 @@ import { readAhead } from './read-ahead.js';
 export type DirectoryEntry = Pick<
   UserDoc,
   '_id' | 'name' | 'email' | 'employeeId' | 'department' | 'role' | 'active'
-> & { managerId?: string | null };
+> & { managerId?: string | null; locale?: string };
 
-const FIELDS = { name: 1, email: 1, employeeId: 1, department: 1, role: 1, active: 1, managerId: 1 } as const;
+const FIELDS = {
+  name: 1,
+  email: 1,
+  employeeId: 1,
+  department: 1,
+  role: 1,
+  active: 1,
+  managerId: 1,
+  locale: 1,
+} as const;
 
 /** A person held, with their searchable text (HR's filtered people list matches on it). */
 export interface Held {
@@ -29,6 +38,8 @@ function held(p: DirectoryEntry): Held {
     role: p.role,
     active: p.active,
     managerId: p.managerId ?? null,
+    // The language the person chose ('' = none): HR's list shows and filters it.
+    locale: p.locale ?? '',
   };
   const text = [entry.name, entry.email, entry.employeeId ?? '', entry.department].join('\n').toLowerCase();
   return { entry, text };

@@ -1,7 +1,8 @@
 import { formatFingerprint } from '../domain/audit-anchor.js';
-import { formatDay } from '../domain/display-dates.js';
+import { type Language, SOURCE_LANGUAGE, shippedLanguage } from '../domain/i18n/languages.js';
 import type { OrgProfile } from '../domain/org-profile.js';
 import type { ReminderKind } from '../domain/reminders.js';
+import { type Translator, translator } from '../i18n/translator.js';
 
 /** Every message has a plain-text part and an HTML part, and links straight to the training. */
 export interface MessageBody {
@@ -17,8 +18,8 @@ function escapeHtml(s: string): string {
   );
 }
 
-function dueText(d: Date | null): string {
-  return d ? formatDay(d) : 'no fixed date';
+function dueText(t: Translator, d: Date | null): string {
+  return d ? t.day(d) : t.t('mail.noDate');
 }
 
 /** Who sends the training's e-mails, and whom to ask about them: from the organisation profile. */
@@ -27,31 +28,52 @@ export interface MailOrganisation {
   /** The HR contact's name and channel; empty before an admin saves a profile. */
   hrName: string;
   hrChannel: string;
+  /** The language of people who chose none (the profile's default language); English without one. */
+  defaultLanguage?: Language;
 }
 
 export function mailOrganisation(profile: OrgProfile): MailOrganisation {
-  return { name: profile.name, hrName: profile.contacts.hr.name, hrChannel: profile.contacts.hr.channel };
+  const defaultLanguage = shippedLanguage(profile.defaultLanguage);
+  return {
+    name: profile.name,
+    hrName: profile.contacts.hr.name,
+    hrChannel: profile.contacts.hr.channel,
+    ...(defaultLanguage ? { defaultLanguage } : {}),
+  };
+}
+
+/**
+ * The language of a message to a person: the one they chose (the person's `locale`; '' = none),
+ * else the organisation's default, else English. No browser is there to ask.
+ */
+export function recipientLanguage(
+  person: { locale?: string | null } | null,
+  org: MailOrganisation,
+): Language {
+  return shippedLanguage(person?.locale) ?? org.defaultLanguage ?? SOURCE_LANGUAGE;
 }
 
 /** The closing line every message has: whom to ask, then the organisation's name as the signature. */
-function askLine(org: MailOrganisation): string {
-  if (org.hrName && org.hrChannel) return `Questions? Ask ${org.hrName} at ${org.hrChannel}.`;
-  return org.hrName ? `Questions? Ask ${org.hrName}.` : 'Questions? Ask your HR team.';
+function askLine(t: Translator, org: MailOrganisation): string {
+  if (org.hrName && org.hrChannel)
+    return t.t('mail.ask.channel', { name: org.hrName, channel: org.hrChannel });
+  return org.hrName ? t.t('mail.ask.name', { name: org.hrName }) : t.t('mail.ask.hr');
 }
 
 function render(
+  t: Translator,
   subject: string,
   paragraphs: string[],
   link: { href: string; label: string },
   org: MailOrganisation,
 ): MessageBody {
-  const ask = askLine(org);
+  const ask = askLine(t, org);
   const text = [...paragraphs, `${link.label}: ${link.href}`, ask, '', `— ${org.name}`].join('\n\n');
   const html = [
-    '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">',
+    `<!doctype html><html lang="${t.lang}" dir="${t.dir}"><body style="font-family:sans-serif;line-height:1.5">`,
     ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
     `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>`,
-    `<p style="color:#555">If the link does not work, copy this address into your browser: ${escapeHtml(link.href)}</p>`,
+    `<p style="color:#555">${escapeHtml(t.t('mail.linkFallback', { href: link.href }))}</p>`,
     `<p>${escapeHtml(ask)}</p>`,
     `<p>— ${escapeHtml(org.name)}</p></body></html>`,
   ].join('\n');
@@ -75,85 +97,93 @@ export interface ReminderContext {
   org: MailOrganisation;
   /** Spaced refresher: the clauses most due for review (their titles), and the practice's address. */
   spaced?: { clauseTitles: string[]; link: string } | null;
+  /** The recipient's language (recipientLanguage); English when absent. */
+  lang?: Language;
 }
 
 /**
  * What a re-attestation asks, said in every reminder of an attest-only cycle: the policy changed
  * (which version), only a re-read of what changed and an attestation are needed, and by when.
  */
-function reattestLines(c: ReminderContext, due: string): string[] {
-  const version = c.policyVersion ? ` (version ${c.policyVersion})` : '';
+function reattestLines(t: Translator, c: ReminderContext, due: string): string[] {
+  const course = c.courseTitle;
   return [
-    `The policy in "${c.courseTitle}" has changed${version}.`,
-    `You only need to read what changed and attest again, without retaking the course or the quiz: it takes a few minutes. It is due by ${due}.`,
+    c.policyVersion
+      ? t.t('mail.reattest.changedVersion', { course, version: c.policyVersion })
+      : t.t('mail.reattest.changed', { course }),
+    t.t('mail.reattest.only', { due }),
   ];
 }
 
-export function reminderMessage(c: ReminderContext): MessageBody {
-  const due = dueText(c.dueAt);
-  const reattest = c.requirement === 'attest-only';
-  const what = reattest ? 're-read and confirm' : c.cycleNo > 1 ? 'renew' : 'complete';
-  const link = { href: c.link, label: `Open ${c.courseTitle}` };
-  const hello = `Hello ${c.personName},`;
-  const ask = (plain: string) => (reattest ? reattestLines(c, due) : [plain]);
+/** What a reminder asks of its learner: complete a first cycle, renew a later one, or re-read and confirm. */
+type Ask = 'complete' | 'renew' | 'reattest';
+
+/** The subject and paragraphs of a reminder to the learner (every kind but the manager's escalation). */
+function learnerReminder(t: Translator, c: ReminderContext, ask: Ask, due: string): [string, string[]] {
+  const course = c.courseTitle;
+  const hello = t.t('mail.hello', { name: c.personName });
+  const reattest = ask === 'reattest' ? reattestLines(t, c, due) : [];
+  const please = ask === 'reattest' ? reattest : [t.t(`mail.please.${ask}`, { course, due })];
   switch (c.kind) {
     case 'assigned':
-      return render(
-        c.cycleNo > 1 ? `Time to ${what}: ${c.courseTitle}` : `New training: ${c.courseTitle}`,
-        [hello, ...ask(`Please ${what} "${c.courseTitle}" by ${due}.`)],
-        link,
-        c.org,
-      );
+      return [
+        t.t(c.cycleNo > 1 ? `mail.assigned.${ask}` : 'mail.assigned.new', { course }),
+        [hello, ...please],
+      ];
     case 'before-due':
-      return render(
-        `Reminder: ${c.courseTitle} is due on ${due}`,
-        [hello, ...ask(`Please ${what} "${c.courseTitle}" by ${due}.`)],
-        link,
-        c.org,
-      );
+      return [t.t('mail.beforeDue.subject', { course, due }), [hello, ...please]];
     case 'due-today':
-      return render(
-        `Due today: ${c.courseTitle}`,
-        [hello, `"${c.courseTitle}" is due today (${due}).`, ...(reattest ? reattestLines(c, due) : [])],
-        link,
-        c.org,
-      );
+      return [
+        t.t('mail.dueToday.subject', { course }),
+        [hello, t.t('mail.dueToday.body', { course, due }), ...reattest],
+      ];
     case 'overdue':
-      return render(
-        `Overdue: ${c.courseTitle}`,
+      return [
+        t.t('mail.overdue.subject', { course }),
         [
           hello,
-          `"${c.courseTitle}" was due on ${due} and is not done yet. Please ${what} it as soon as you can.`,
-          ...(reattest ? reattestLines(c, due) : []),
-          ...(c.managerName ? [`Your manager, ${c.managerName}, receives a copy of this reminder.`] : []),
+          t.t(`mail.overdue.${ask}`, { course, due }),
+          ...reattest,
+          ...(c.managerName ? [t.t('mail.overdue.managerCopy', { manager: c.managerName })] : []),
         ],
-        link,
-        c.org,
-      );
-    case 'spaced':
-      return render(
-        `Five minutes to keep "${c.courseTitle}" fresh`,
+      ];
+    default:
+      return [
+        t.t('mail.spaced.subject', { course }),
         [
           hello,
-          'Here is a short practice: a few example posts and questions on the parts of the policy you are most likely to have forgotten by now.',
-          ...(c.spaced?.clauseTitles.length ? [`This time: ${c.spaced.clauseTitles.join('; ')}.`] : []),
-          'It takes about five minutes. Nothing is due and there is nothing to sign.',
+          t.t('mail.spaced.intro'),
+          ...(c.spaced?.clauseTitles.length
+            ? [t.t('mail.spaced.thisTime', { clauses: c.spaced.clauseTitles.join('; ') })]
+            : []),
+          t.t('mail.spaced.time'),
         ],
-        { href: c.spaced?.link ?? c.link, label: 'Start the practice' },
-        c.org,
-      );
-    case 'escalation':
-      return render(
-        `Overdue in your team: ${c.personName} · ${c.courseTitle}`,
-        [
-          `Hello ${c.managerName ?? ''},`.replace(' ,', ','),
-          `${c.personName} has not yet completed "${c.courseTitle}", which was due on ${due}.`,
-          'Please remind them to finish it. They have received reminders of their own.',
-        ],
-        link,
-        c.org,
-      );
+      ];
   }
+}
+
+export function reminderMessage(c: ReminderContext): MessageBody {
+  const t = translator(c.lang ?? SOURCE_LANGUAGE);
+  const due = dueText(t, c.dueAt);
+  const ask: Ask = c.requirement === 'attest-only' ? 'reattest' : c.cycleNo > 1 ? 'renew' : 'complete';
+  const link = { href: c.link, label: t.t('mail.open', { course: c.courseTitle }) };
+  if (c.kind === 'escalation') {
+    return render(
+      t,
+      t.t('mail.escalation.subject', { person: c.personName, course: c.courseTitle }),
+      [
+        c.managerName ? t.t('mail.hello', { name: c.managerName }) : t.t('mail.helloNoName'),
+        t.t('mail.escalation.body', { person: c.personName, course: c.courseTitle, due }),
+        t.t('mail.escalation.ask'),
+      ],
+      link,
+      c.org,
+    );
+  }
+  const [subject, paragraphs] = learnerReminder(t, c, ask, due);
+  const practice =
+    c.kind === 'spaced' ? { href: c.spaced?.link ?? c.link, label: t.t('mail.spaced.start') } : link;
+  return render(t, subject, paragraphs, practice, c.org);
 }
 
 export interface DigestCourseLine {
@@ -199,6 +229,7 @@ export function digestMessage(
       'this one was changed or removed.',
   );
   return render(
+    translator(SOURCE_LANGUAGE),
     `Weekly training digest · ${week}`,
     paragraphs,
     { href: dashboardLink, label: 'Open the HR dashboard' },
@@ -219,6 +250,7 @@ export function failedSignInsMessage(c: {
   org: MailOrganisation;
 }): MessageBody {
   return render(
+    translator(SOURCE_LANGUAGE),
     'Failed sign-ins to your Policy Training account',
     [
       `Hello ${c.personName},`,

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { Language } from '../../domain/i18n/languages.js';
 
 /**
  * Proof records. Each is written once by an insert whose `_id` is the natural key, so a
@@ -38,6 +39,11 @@ export interface AttestationDoc {
   typedName: string;
   /** The statement they ticked, stored verbatim in case its wording changes later. */
   statement: string;
+  /**
+   * The language of the text signed (issue #26): its version and kept text are that language's.
+   * Absent on attestations stored before languages: English.
+   */
+  language?: Language;
   at: Date;
   ip: string;
   userAgent: string;
@@ -59,6 +65,7 @@ export const attestationSchema = new Schema<AttestationDoc>(
     jurisdictions: { type: [String], default: undefined },
     typedName: { type: String, required: true },
     statement: { type: String, required: true },
+    language: { type: String },
     at: { type: Date, required: true },
     ip: { type: String, default: '' },
     userAgent: { type: String, default: '' },
@@ -105,6 +112,8 @@ export interface CertificateDoc {
    * Absent on certificates issued before it was kept: they show the profile's name now.
    */
   issuerName?: string;
+  /** The language it is written in: the attestation's (absent on older certificates: English). */
+  language?: Language;
   score: number | null;
   completedAt: Date;
   expiresAt: Date | null;
@@ -129,6 +138,7 @@ export const certificateSchema = new Schema<CertificateDoc>(
     policyVersion: { type: Number },
     replacesVersion: { type: Number, default: null },
     issuerName: { type: String },
+    language: { type: String },
     score: { type: Number, default: null },
     completedAt: { type: Date, required: true },
     expiresAt: { type: Date, default: null },
@@ -198,6 +208,8 @@ export interface PolicyTextDoc {
   clauses: PolicyTextClause[];
   /** The jurisdictions whose notices this text shows (absent on texts kept before notices). */
   jurisdictions?: string[];
+  /** The language of the text (absent on texts kept before languages: English). */
+  language?: Language;
   keptAt: Date;
 }
 
@@ -230,6 +242,7 @@ export const policyTextSchema = new Schema<PolicyTextDoc>(
     policyTitle: { type: String, required: true },
     clauses: { type: [policyTextClauseSchema], required: true },
     jurisdictions: { type: [String], default: undefined },
+    language: { type: String },
     keptAt: { type: Date, required: true },
   },
   { collection: 'policy_texts', versionKey: false },

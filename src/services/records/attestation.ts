@@ -6,17 +6,26 @@ import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import { type CompletionStatus, canAttest, completionStatus } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
+import type { Language } from '../../domain/i18n/languages.js';
 import type { Region } from '../../domain/org-profile.js';
 import { attestedVersions } from '../../domain/reattestation.js';
 import { normaliseName } from '../../domain/roles.js';
+import { translator } from '../../i18n/translator.js';
 import { ensureEnrolled, type Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { courseForLearner } from '../learning/jurisdictions.js';
 import { cycleCompletionStatus, evaluateCompletion } from './completion.js';
+import { recordLanguage } from './evidence-language.js';
 import { keepPolicyText, shownTextKey } from './policy-text.js';
 import { previousAttestation, type Reattestation, reattestationFor } from './reattestation.js';
 
+/** The statement in English (the source language); the stored one is in the language of the text signed. */
 export const ATTESTATION_STATEMENT = 'I have read, understood and will follow this policy.';
+
+/** The statement a learner ticks, in the language of the text they sign. */
+export function attestationStatement(lang: Language): string {
+  return translator(lang).t('certificate.statement');
+}
 
 export type AttestationField = 'typedName' | 'agreed';
 
@@ -89,6 +98,8 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
   // Kept per distinct text.
   const policyTextId = await keepPolicyText(ctx, { ...shown, now });
   const replaced = await previousAttestation(models, cycle);
+  // The language of the words signed: a translated course is served whole in one language.
+  const language = recordLanguage(course);
   const proposed: AttestationDoc = {
     _id: cycle._id,
     cycleId: cycle._id,
@@ -103,7 +114,8 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
     policyTextId,
     jurisdictions: shown.jurisdictions,
     typedName: input.typedName.trim().replace(/\s+/g, ' '),
-    statement: ATTESTATION_STATEMENT,
+    statement: attestationStatement(language),
+    language,
     at: now,
     ip: input.ip.slice(0, 100),
     userAgent: input.userAgent.slice(0, 500),
@@ -124,6 +136,7 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
           contentVersion: course.version,
           policyVersion: proposed.policyVersion,
           replacesVersion: proposed.replacesVersion,
+          language,
           ip: proposed.ip,
         },
       },

@@ -2,8 +2,9 @@ import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { CertificateDoc } from '../../db/models/records.js';
 import { certificateValidity } from '../../domain/completion.js';
-import { formatDay } from '../../domain/display-dates.js';
-import { versionLine } from '../../domain/reattestation.js';
+import { attestedVersions, isReattestation } from '../../domain/reattestation.js';
+import { type Translator, translator } from '../../i18n/translator.js';
+import { pdfLanguageOptions, recordLanguage } from './evidence-language.js';
 
 /** The first 12 hex digits identify a content version for people; the full hash is in the evidence pack. */
 export function shortVersion(version: string): string {
@@ -42,20 +43,23 @@ export interface PdfOptions {
   compress?: boolean;
 }
 
+/** The certificate's wording: the translator of its language and the options its lines are drawn with. */
+interface Wording {
+  t: Translator;
+  center: PDFKit.Mixins.TextOptions;
+}
+
 /**
  * A revoked certificate is still served to its holder and HR (it is part of the record), but stamped
  * across the page so a printed copy cannot pass for a valid one; the verify link says the same.
  */
-function stampRevoked(doc: PDFKit.PDFDocument, revokedAt: Date, width: number) {
+function stampRevoked(doc: PDFKit.PDFDocument, revokedAt: Date, { t, center }: Wording) {
   doc
     .moveDown(1)
     .font('bold')
     .fillColor('#a00000')
     .fontSize(13)
-    .text(`REVOKED on ${formatDay(revokedAt)}: this certificate is no longer valid.`, {
-      align: 'center',
-      width,
-    });
+    .text(t.t('certificate.revokedOn', { date: t.day(revokedAt) }), center);
   const { width: pageWidth, height: pageHeight } = doc.page;
   doc.save();
   doc.rotate(-25, { origin: [pageWidth / 2, pageHeight / 2] });
@@ -64,22 +68,40 @@ function stampRevoked(doc: PDFKit.PDFDocument, revokedAt: Date, width: number) {
     .fontSize(110)
     .fillColor('#a00000')
     .fillOpacity(0.18)
-    .text('REVOKED', 0, pageHeight / 2 - 70, { align: 'center', width: pageWidth, lineBreak: false });
+    .text(t.t('certificate.revokedStamp'), 0, pageHeight / 2 - 70, {
+      ...center,
+      width: pageWidth,
+      lineBreak: false,
+    });
   doc.restore();
 }
 
+/** "Policy version 2" or "Policy: re-attested version 3, replacing version 2", in the certificate's language. */
+export function certificateVersionLine(
+  t: Translator,
+  cert: Pick<CertificateDoc, 'policyVersion' | 'replacesVersion'>,
+) {
+  const v = attestedVersions(cert);
+  return isReattestation(cert)
+    ? t.t('certificate.reattested', { version: v.policyVersion, replaced: v.replacesVersion })
+    : t.t('certificate.policyVersion', { version: v.policyVersion });
+}
+
 /**
- * Draws the certificate: holder, course and version, dates, score and the verification code with
- * the public URL that confirms it. No network is needed: the fonts come from node_modules.
+ * Draws the certificate in its language (the attestation's): holder, course and version, dates,
+ * score and the verification code with the public URL that confirms it. No network is needed: the
+ * fonts come from node_modules (DejaVu Sans has Latin, Greek, Cyrillic and Arabic glyphs).
  */
 export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Promise<Buffer> {
+  const t = translator(recordLanguage(cert));
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
     margin: 56,
     compress: opts.compress ?? true,
+    lang: t.lang,
     info: {
-      Title: `Certificate of completion: ${cert.courseTitle}`,
+      Title: t.t('certificate.pdfTitle', { course: cert.courseTitle }),
       Author: opts.issuer ?? 'Policy Training',
       Subject: cert._id,
     },
@@ -88,6 +110,9 @@ export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Pr
   const done = pdfBytes(doc);
 
   const width = doc.page.width - 112;
+  const { wordSpacing } = pdfLanguageOptions(t.lang);
+  const wording: Wording = { t, center: { align: 'center', width, ...(wordSpacing ? { wordSpacing } : {}) } };
+  const { center } = wording;
   doc
     .lineWidth(3)
     .strokeColor('#1f4e79')
@@ -95,51 +120,53 @@ export function renderCertificatePdf(cert: CertificateDoc, opts: PdfOptions): Pr
     .stroke();
   // Start lower so the text sits near the middle of the landscape page.
   doc.moveDown(5);
-  doc
-    .font('regular')
-    .fontSize(14)
-    .fillColor('#444444')
-    .text('Certificate of completion', { align: 'center', width });
+  doc.font('regular').fontSize(14).fillColor('#444444').text(t.t('certificate.title'), center);
   doc.moveDown(1);
-  doc.font('bold').fontSize(32).fillColor('#000000').text(cert.name, { align: 'center', width });
+  doc.font('bold').fontSize(32).fillColor('#000000').text(cert.name, center);
   doc.moveDown(0.5);
-  doc.font('regular').fontSize(14).text('has completed the training', { align: 'center', width });
+  doc.font('regular').fontSize(14).text(t.t('certificate.hasCompleted'), center);
   doc.moveDown(0.5);
-  doc.font('bold').fontSize(22).text(cert.courseTitle, { align: 'center', width });
+  doc.font('bold').fontSize(22).text(cert.courseTitle, center);
   doc
     .font('regular')
     .fontSize(11)
     .fillColor('#444444')
-    .text(`${versionLine(cert)} · content ${shortVersion(cert.contentVersion)}`, {
-      align: 'center',
-      width,
-    });
-  if (opts.issuer) doc.text(`Issued by ${opts.issuer}`, { align: 'center', width });
+    .text(
+      t.t('certificate.content', {
+        policy: certificateVersionLine(t, cert),
+        version: shortVersion(cert.contentVersion),
+      }),
+      center,
+    );
+  if (opts.issuer) doc.text(t.t('certificate.issuedBy', { issuer: opts.issuer }), center);
   doc.moveDown(1.5);
 
   const lines = [
-    `Completed: ${formatDay(cert.completedAt)}`,
-    cert.expiresAt ? `Expires: ${formatDay(cert.expiresAt)}` : 'Does not expire',
-    cert.score === null ? 'Score: not applicable (attestation only)' : `Score: ${cert.score}%`,
+    t.t('certificate.completed', { date: t.day(cert.completedAt) }),
+    cert.expiresAt
+      ? t.t('certificate.expires', { date: t.day(cert.expiresAt) })
+      : t.t('certificate.noExpiry'),
+    cert.score === null
+      ? t.t('certificate.scoreNone')
+      : t.t('certificate.score', { score: String(cert.score) }),
   ];
   doc.fillColor('#000000').fontSize(13);
-  for (const line of lines) doc.text(line, { align: 'center', width });
+  for (const line of lines) doc.text(line, center);
   doc.moveDown(1.5);
-  doc.font('bold').fontSize(13).text(`Verification code: ${cert._id}`, { align: 'center', width });
-  doc.font('regular').fontSize(11).fillColor('#1f4e79').text(`Check it at ${opts.verifyUrl}`, {
-    align: 'center',
-    width,
-    link: opts.verifyUrl,
-  });
+  doc
+    .font('bold')
+    .fontSize(13)
+    .text(t.t('certificate.code', { code: cert._id }), center);
+  doc
+    .font('regular')
+    .fontSize(11)
+    .fillColor('#1f4e79')
+    .text(t.t('certificate.checkAt', { url: opts.verifyUrl }), { ...center, link: opts.verifyUrl });
   const validity = certificateValidity(cert, opts.now);
   if (validity === 'expired') {
-    doc
-      .moveDown(1)
-      .fillColor('#a00000')
-      .fontSize(12)
-      .text('This certificate has expired.', { align: 'center', width });
+    doc.moveDown(1).fillColor('#a00000').fontSize(12).text(t.t('certificate.expired'), center);
   }
-  if (validity === 'revoked' && cert.revokedAt) stampRevoked(doc, cert.revokedAt, width);
+  if (validity === 'revoked' && cert.revokedAt) stampRevoked(doc, cert.revokedAt, wording);
   doc.end();
   return done;
 }

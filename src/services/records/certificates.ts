@@ -6,6 +6,7 @@ import type {
   CertificateByCycleDoc,
   CertificateDoc,
   CertificateRevocationDoc,
+  PolicyTextDoc,
 } from '../../db/models/records.js';
 import type { CycleDoc } from '../../db/models/training.js';
 import { trainingRepository } from '../../db/repositories/training.js';
@@ -24,6 +25,7 @@ import {
 import { type CertificateValidity, certificateValidity } from '../../domain/completion.js';
 import type { Course } from '../../domain/course.js';
 import { Invalid, NotFound } from '../../domain/errors.js';
+import type { Language } from '../../domain/i18n/languages.js';
 import { attestedVersions, versionLine } from '../../domain/reattestation.js';
 import { cycleState } from '../../domain/recertification.js';
 import type { Role } from '../../domain/roles.js';
@@ -32,6 +34,7 @@ import { newCycle, openedCycleFields } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { currentProfile } from '../organisation/profile.js';
 import { renderCertificatePdf } from './certificate-pdf.js';
+import { recordLanguage } from './evidence-language.js';
 
 export function newCertificateCode(): string {
   return formatCertificateCode(randomBytes(CODE_BYTES));
@@ -78,6 +81,7 @@ export async function issueCertificate(
   // The certificate names the policy version signed, and for a re-attestation the one it replaced.
   const attestation = await models.Attestation.findById(cycle._id).lean<AttestationDoc>();
   const versions = attestedVersions(attestation ?? { policyVersion: course.policyVersion });
+  const written = await writtenIn(ctx, course, attestation);
   // The issuer as named today: a later rename of the organisation must not rewrite this certificate.
   const issuerName = (await currentProfile(ctx)).name;
   const certificate = await insertOnce<CertificateDoc>(models.Certificate, {
@@ -87,7 +91,8 @@ export async function issueCertificate(
     userId: cycle.userId,
     courseId: cycle.courseId,
     name: input.holderName,
-    courseTitle: course.title,
+    courseTitle: written.courseTitle,
+    language: written.language,
     contentVersion: cycle.attestedVersion ?? course.version,
     policyVersion: versions.policyVersion,
     replacesVersion: versions.replacesVersion,
@@ -98,6 +103,24 @@ export async function issueCertificate(
     issuedAt: input.now,
   });
   return { certificate, created };
+}
+
+/**
+ * The language a certificate is written in, and the course's title in it: those of the text the
+ * holder attested (the kept text has the title as shown). Without an attestation, the course's.
+ */
+async function writtenIn(
+  ctx: ServiceContext,
+  course: Course,
+  attestation: AttestationDoc | null,
+): Promise<{ language: Language; courseTitle: string }> {
+  const language = attestation ? recordLanguage(attestation) : recordLanguage(course);
+  if (language === recordLanguage(course) || !attestation?.policyTextId)
+    return { language, courseTitle: course.title };
+  const kept = await ctx.models.PolicyText.findById(attestation.policyTextId, { courseTitle: 1 }).lean<
+    Pick<PolicyTextDoc, 'courseTitle'>
+  >();
+  return { language, courseTitle: kept?.courseTitle ?? course.title };
 }
 
 /** The organisation named on a certificate: kept at issue; the profile's name now for older ones. */
@@ -138,6 +161,8 @@ export interface CertificateCheck {
     /** The issuing organisation as named when it was issued (the profile's name now for older ones). */
     issuer: string;
     courseTitle: string;
+    /** The language the certificate is written in (English for those issued before languages). */
+    language: Language;
     /** "Policy version N" (or "re-attested version N, replacing version M") and the content hash. */
     versionLine: string;
     contentVersion: string;
@@ -164,6 +189,7 @@ export async function verifyCertificate(
       name: cert.name,
       issuer: await issuerOf(ctx, cert),
       courseTitle: cert.courseTitle,
+      language: recordLanguage(cert),
       versionLine: versionLine(cert),
       contentVersion: cert.contentVersion,
       completedAt: cert.completedAt,

@@ -10,9 +10,11 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import { certificateValidity } from '../../domain/completion.js';
 import type { Course, Question } from '../../domain/course.js';
 import { NotFound } from '../../domain/errors.js';
+import { LANGUAGE_NAMES } from '../../domain/i18n/languages.js';
 import { lessonsToStudy, shortPathStudy } from '../../domain/mastery/refresher-path.js';
 import { attestedVersions, versionsSince } from '../../domain/reattestation.js';
 import type { ServiceContext } from '../context.js';
+import { recordLanguage } from './evidence-language.js';
 
 export const EVIDENCE_FORMAT = 'policy-training-evidence/1';
 
@@ -227,6 +229,9 @@ function attestationEvidence(attestation: AttestationDoc) {
   return {
     typedName: attestation.typedName,
     statement: attestation.statement,
+    // The language of the text signed (English for attestations stored before languages).
+    language: recordLanguage(attestation),
+    languageName: LANGUAGE_NAMES[recordLanguage(attestation)],
     contentVersion: attestation.contentVersion,
     ...attestedVersions(attestation),
     policyTitle: attestation.policyTitle,
@@ -246,6 +251,7 @@ function certificateEvidence(certificate: CertificateDoc) {
     completedAt: certificate.completedAt,
     expiresAt: certificate.expiresAt,
     score: certificate.score,
+    language: recordLanguage(certificate),
     contentVersion: certificate.contentVersion,
     policyVersion: attestedVersions(certificate).policyVersion,
     replacesVersion: attestedVersions(certificate).replacesVersion,

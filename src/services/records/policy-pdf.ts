@@ -1,7 +1,10 @@
 import PDFDocument from 'pdfkit';
 import type { PolicyTextClause, PolicyTextNotice } from '../../db/models/records.js';
+import type { Language } from '../../domain/i18n/languages.js';
 import { jurisdictionNames } from '../../domain/jurisdictions.js';
+import { type Translator, translator } from '../../i18n/translator.js';
 import { pdfBytes, registerPdfFonts, shortVersion } from './certificate-pdf.js';
+import { pdfLanguageOptions, recordLanguage, regionNames } from './evidence-language.js';
 
 /** A policy's wording as one content version states it. */
 export interface PolicyText {
@@ -11,6 +14,8 @@ export interface PolicyText {
   clauses: PolicyTextClause[];
   /** The jurisdictions whose notices the text shows (absent on texts kept before notices). */
   jurisdictions?: string[];
+  /** The language of the text (absent on texts kept before languages: English). */
+  language?: Language;
 }
 
 /** Clause text is plain text; a blank line starts a new paragraph. */
@@ -22,25 +27,28 @@ export function paragraphsOf(text: string): string[] {
 }
 
 /** A clause's jurisdiction notice: who it is for, in bold, then its paragraphs, indented. */
-function writeNotice(doc: PDFKit.PDFDocument, notice: PolicyTextNotice, width: number) {
+function writeNotice(doc: PDFKit.PDFDocument, notice: PolicyTextNotice, width: number, t: Translator) {
   const indent = 12;
+  const options = { width: width - indent, ...pdfLanguageOptions(t.lang) };
   doc
     .font('bold')
     .fontSize(10)
-    .text(noticeHeading(notice.jurisdictions), 56 + indent, doc.y, {
-      width: width - indent,
-    });
+    .text(noticeHeading(notice.jurisdictions, t), 56 + indent, doc.y, options);
   doc.font('regular').fontSize(10.5);
   for (const paragraph of paragraphsOf(notice.text)) {
-    doc.text(paragraph, 56 + indent, doc.y, { width: width - indent });
+    doc.text(paragraph, 56 + indent, doc.y, options);
     doc.moveDown(0.4);
   }
   doc.x = 56;
 }
 
-/** "Notice for staff in the United States": the heading of a clause notice, on the page and in the PDF. */
-export function noticeHeading(jurisdictions: readonly string[]): string {
-  return `Notice for staff in ${jurisdictionNames(jurisdictions)}`;
+/**
+ * "Notice for staff in the United States": the heading of a clause notice, on the page and in the
+ * PDF; in the text's language when given its translator (English wording otherwise).
+ */
+export function noticeHeading(jurisdictions: readonly string[], t?: Translator): string {
+  if (!t) return `Notice for staff in ${jurisdictionNames(jurisdictions)}`;
+  return t.t('certificate.policy.noticeFor', { regions: regionNames(t, jurisdictions) });
 }
 
 /**
@@ -48,45 +56,50 @@ export function noticeHeading(jurisdictions: readonly string[]): string {
  * bind to) and every clause in full, in order. Same fonts as the certificate (DejaVu, embedded).
  */
 export function renderPolicyPdf(policy: PolicyText, opts: { compress?: boolean } = {}): Promise<Buffer> {
+  const t = translator(recordLanguage(policy));
+  const version = shortVersion(policy.version);
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,
     compress: opts.compress ?? true,
+    lang: t.lang,
     info: {
-      Title: `${policy.policyTitle} (version ${shortVersion(policy.version)})`,
+      Title: t.t('certificate.policy.pdfTitle', { title: policy.policyTitle, version }),
       Author: 'Policy Training',
       Subject: policy.courseTitle,
     },
   });
   registerPdfFonts(doc);
   const done = pdfBytes(doc);
-  const width = doc.page.width - 112;
+  const box = { width: doc.page.width - 112, ...pdfLanguageOptions(t.lang) };
 
-  doc.font('bold').fontSize(20).fillColor('#000000').text(policy.policyTitle, { width });
+  doc.font('bold').fontSize(20).fillColor('#000000').text(policy.policyTitle, box);
   doc.moveDown(0.3);
   doc
     .font('regular')
     .fontSize(9)
     .fillColor('#444444')
-    .text(`Version ${shortVersion(policy.version)}; the full version hash:`, { width })
-    .text(policy.version, { width });
-  doc.text(`The full text presented for attestation in the training "${policy.courseTitle}".`, { width });
+    .text(t.t('certificate.policy.version', { version }), box)
+    .text(policy.version, { width: box.width });
+  doc.text(t.t('certificate.policy.presented', { course: policy.courseTitle }), box);
   if (policy.jurisdictions) {
-    const names =
-      policy.jurisdictions.length > 0 ? jurisdictionNames(policy.jurisdictions) : 'no jurisdiction';
-    doc.text(`With the jurisdiction notices for staff in ${names}.`, { width });
+    const regions =
+      policy.jurisdictions.length > 0
+        ? regionNames(t, policy.jurisdictions)
+        : t.t('certificate.policy.noRegion');
+    doc.text(t.t('certificate.policy.notices', { regions }), box);
   }
   for (const clause of policy.clauses) {
     doc.moveDown(1);
-    doc.font('bold').fontSize(12).fillColor('#000000').text(`${clause.number}. ${clause.title}`, { width });
-    doc.font('regular').fontSize(9).fillColor('#444444').text(clause.summary, { width });
+    doc.font('bold').fontSize(12).fillColor('#000000').text(`${clause.number}. ${clause.title}`, box);
+    doc.font('regular').fontSize(9).fillColor('#444444').text(clause.summary, box);
     doc.moveDown(0.3);
     doc.fontSize(10.5).fillColor('#000000');
     for (const paragraph of paragraphsOf(clause.text)) {
-      doc.text(paragraph, { width });
+      doc.text(paragraph, box);
       doc.moveDown(0.4);
     }
-    for (const notice of clause.notices ?? []) writeNotice(doc, notice, width);
+    for (const notice of clause.notices ?? []) writeNotice(doc, notice, box.width, t);
   }
   doc.end();
   return done;

@@ -7,12 +7,14 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import { HR_ROLES } from '../../domain/access.js';
 import type { Course } from '../../domain/course.js';
 import { NotFound } from '../../domain/errors.js';
+import type { Language } from '../../domain/i18n/languages.js';
 import { courseForJurisdictions } from '../../domain/jurisdictions.js';
 import type { Region } from '../../domain/org-profile.js';
 import type { Role } from '../../domain/roles.js';
 import type { ServiceContext } from '../context.js';
 import { courseForLearner } from '../learning/jurisdictions.js';
 import { shortVersion } from './certificate-pdf.js';
+import { recordLanguage } from './evidence-language.js';
 import { type PolicyText, renderPolicyPdf } from './policy-pdf.js';
 
 /**
@@ -35,6 +37,7 @@ export function policyTextOf(course: Course, jurisdictions?: readonly string[]):
         : {}),
     })),
     ...(jurisdictions ? { jurisdictions: [...jurisdictions] } : {}),
+    language: recordLanguage(course),
   };
 }
 
@@ -112,6 +115,8 @@ export interface AttestedTextTarget {
 export interface AttestedText {
   person: { id: string; name: string };
   attestation: AttestationDoc;
+  /** The language of the text signed (English for attestations stored before languages). */
+  language: Language;
   /** The clauses as signed; null when the attestation predates kept texts and its version is gone. */
   policy: PolicyText | null;
   /** The course's version today, when it differs from the one signed. */
@@ -140,6 +145,8 @@ export async function attestedText(ctx: ServiceContext, target: AttestedTextTarg
   // Without a kept copy (signed before copies were kept) the current course stands in while its
   // version is the one signed, with the notices of the jurisdictions recorded (none before notices).
   const signed = attestation.jurisdictions ?? [];
+  const language = recordLanguage(attestation);
+  const current = courseIn(ctx, course, language);
   const policy = kept
     ? {
         courseTitle: kept.courseTitle,
@@ -147,16 +154,28 @@ export async function attestedText(ctx: ServiceContext, target: AttestedTextTarg
         version: kept.version,
         clauses: kept.clauses,
         ...(kept.jurisdictions ? { jurisdictions: kept.jurisdictions } : {}),
+        language: recordLanguage(kept),
       }
-    : attestation.contentVersion === course.version
-      ? policyTextOf(courseForJurisdictions(course, signed as Region[]), attestation.jurisdictions)
+    : attestation.contentVersion === current.version
+      ? policyTextOf(courseForJurisdictions(current, signed as Region[]), attestation.jurisdictions)
       : null;
   return {
     person: { id: person._id, name: person.name },
     attestation,
+    language,
     policy,
-    changedSince: attestation.contentVersion === course.version ? null : course.version,
+    changedSince: attestation.contentVersion === current.version ? null : current.version,
   };
+}
+
+/**
+ * The course as served today in the language of an attestation, to tell whether the text signed is
+ * still the current one: the translation when it is served (complete and current), else the source
+ * course (a translation that fell back reads as changed, which it is for that learner).
+ */
+function courseIn(ctx: ServiceContext, course: Course, language: Language): Course {
+  if (recordLanguage(course) === language) return course;
+  return ctx.catalogue.inLanguage(course.id, language).course ?? course;
 }
 
 /** The attested text as a PDF (NotFound when that version's wording was not kept). */

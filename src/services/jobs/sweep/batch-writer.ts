@@ -11,6 +11,7 @@ import { SPACED_CLAUSE_COUNT } from '../../../domain/mastery/spaced.js';
 import { inPool } from '../../../domain/pool.js';
 import type { MailOrganisation } from '../../../mail/templates.js';
 import type { OutgoingMail } from '../../../mail/transport.js';
+import type { Catalogue } from '../../courses/catalogue.js';
 import type { PeopleCache } from './people-cache.js';
 import { type BatchWork, type PendingReminder, peopleToLookUp, reminderMail } from './plan.js';
 
@@ -40,6 +41,8 @@ export interface WriterSite {
   baseUrl: string;
   /** Who the reminders come from and whom they say to ask (the organisation profile). */
   org: MailOrganisation;
+  /** The courses in each served language, for reminders in the recipient's language. */
+  catalogue?: Pick<Catalogue, 'inLanguage'>;
 }
 
 /**

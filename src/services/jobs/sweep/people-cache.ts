@@ -5,8 +5,8 @@ import { LOOKUP_CONCURRENCY } from '../../../db/repositories/by-id.js';
 import { inPool } from '../../../domain/pool.js';
 import type { ListName } from '../../reporting/lists.js';
 
-export type Person = Pick<UserDoc, '_id' | 'email' | 'name' | 'active'>;
-const PERSON_FIELDS = { email: 1, name: 1, active: 1 } as const;
+export type Person = Pick<UserDoc, '_id' | 'email' | 'name' | 'active'> & Partial<Pick<UserDoc, 'locale'>>;
+const PERSON_FIELDS = { email: 1, name: 1, active: 1, locale: 1 } as const;
 
 /**
  * People read during one sweep: each at most once, by `_id` (never `$in`, which scans), whichever

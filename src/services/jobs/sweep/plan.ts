@@ -3,15 +3,17 @@ import { reminderKey } from '../../../db/keys.js';
 import type { CourseSettingsDoc, ReminderDoc } from '../../../db/models/hr.js';
 import type { AssignmentDoc, CycleDoc } from '../../../db/models/training.js';
 import type { Course } from '../../../domain/course.js';
+import { type Language, SOURCE_LANGUAGE } from '../../../domain/i18n/languages.js';
 import { spacedRefresherDue } from '../../../domain/mastery/spaced.js';
 import { hasPersonCopy } from '../../../domain/person-copy.js';
 import { type CycleFacts, type CycleStatus, cycleState } from '../../../domain/recertification.js';
 import { type PlannedReminder, planReminders, type ReminderFacts } from '../../../domain/reminders.js';
 import type { TalliedAssignment } from '../../../domain/reporting.js';
-import { type MailOrganisation, reminderMessage } from '../../../mail/templates.js';
+import { type MailOrganisation, recipientLanguage, reminderMessage } from '../../../mail/templates.js';
 import type { OutgoingMail } from '../../../mail/transport.js';
 import { policyOf } from '../../assignments/course-settings.js';
 import { newCycle, openedCycleFields } from '../../assignments/enrollment.js';
+import type { Catalogue } from '../../courses/catalogue.js';
 import { SUMMARY_FIELDS } from '../../reporting/summaries.js';
 import type { Person } from './people-cache.js';
 
@@ -264,11 +266,12 @@ function spacedDue(
 }
 
 /**
- * Whom a reminder needs read: the manager it copies, and the learner only when the assignment
- * predates the copied name and e-mail. (A learner's assignment is active, or no reminder is planned.)
+ * Whom a reminder needs read: the learner (their chosen language is on the person, where the
+ * switcher and HR write it, not on the assignment's copy) and the manager it copies. One `_id` read
+ * per person per sweep (the PeopleCache), for the reminders claimed only.
  */
 export function peopleToLookUp(p: PendingReminder): string[] {
-  const ids = hasPersonCopy(p.a) ? [] : [p.a.userId];
+  const ids = [p.a.userId];
   if (p.plan.toManager && p.a.managerId) ids.push(p.a.managerId);
   return ids;
 }
@@ -280,16 +283,32 @@ export interface PeopleLookup {
 
 function learnerOf(p: PendingReminder, people: PeopleLookup): Person | null {
   const a = p.a;
+  const person = people.get(a.userId);
   return hasPersonCopy(a)
-    ? { _id: a.userId, name: a.name, email: a.email, active: a.active }
-    : people.get(a.userId);
+    ? { _id: a.userId, name: a.name, email: a.email, active: a.active, locale: person?.locale ?? '' }
+    : person;
+}
+
+/** What a reminder's message needs of the site: the courses (and in each language), the address, the sender. */
+export interface ReminderSite {
+  courses: Map<string, Course>;
+  baseUrl: string;
+  org: MailOrganisation;
+  /** The course served in a language (the catalogue): its title in the recipient's language. */
+  catalogue?: Pick<Catalogue, 'inLanguage'>;
+}
+
+/** The course as the recipient would read it: its served translation in their language, else the source. */
+function courseFor(site: ReminderSite, course: Course, lang: Language): Course {
+  if (lang === SOURCE_LANGUAGE || !site.catalogue) return course;
+  return site.catalogue.inLanguage(course.id, lang).course ?? course;
 }
 
 /** The message for one claimed reminder, or null when nobody active can receive it. */
 export function reminderMail(
   p: PendingReminder,
   people: PeopleLookup,
-  site: { courses: Map<string, Course>; baseUrl: string; org: MailOrganisation },
+  site: ReminderSite,
   spacedClauses: readonly string[] = [],
 ): OutgoingMail | null {
   const learner = learnerOf(p, people);
@@ -297,8 +316,11 @@ export function reminderMail(
   const manager = p.plan.toManager ? people.get(p.a.managerId) : null;
   const managerOk = manager?.active ? manager : null;
   if (p.plan.kind === 'escalation' && !managerOk) return null;
-  const course = site.courses.get(p.a.courseId)!;
+  // In the language of whom it is addressed to: the manager for an escalation, else the learner.
+  const lang = recipientLanguage(p.plan.kind === 'escalation' ? managerOk : learner, site.org);
+  const course = courseFor(site, site.courses.get(p.a.courseId)!, lang);
   const body = reminderMessage({
+    lang,
     kind: p.plan.kind,
     personName: learner.name,
     courseTitle: course.title,
