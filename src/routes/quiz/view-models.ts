@@ -19,6 +19,18 @@ import {
 } from '../../services/quiz/index.js';
 import { formatDateTime, formatScore } from './format.js';
 
+/** A post card named in the page's language ("Publicación de LinkedIn de …") for screen readers. */
+function namedCard<C extends { platformName: string; persona: { name: string } } | null>(
+  card: C,
+  i18n: Translator,
+): C {
+  if (!card) return card;
+  return {
+    ...card,
+    label: i18n.t('learn.post.label', { platform: card.platformName, name: card.persona.name }),
+  };
+}
+
 export function quizBase(courseId: string): string {
   return `/learn/${courseId}/quiz`;
 }
@@ -80,12 +92,8 @@ export function attemptView(
   const questions = attempt.draw.flatMap((drawn, i) => {
     const question = questionsById.get(drawn.questionId);
     if (!question) return [];
-    return [
-      {
-        ...presentQuestion(question, drawn, tokens[i] ?? [], i + 1, answers[drawn.questionId]),
-        missing: missing.has(question.id),
-      },
-    ];
+    const presented = presentQuestion(question, drawn, tokens[i] ?? [], i + 1, answers[drawn.questionId]);
+    return [{ ...presented, card: namedCard(presented.card, i18n), missing: missing.has(question.id) }];
   });
   const firstField = (q: (typeof questions)[number]) =>
     q.type === 'classify' ? `${q.key}-verdict-acceptable` : `${q.key}-${q.choices[0]?.token ?? ''}`;
@@ -133,6 +141,12 @@ export function resultView(
     attemptsLeft: ctx.status.left,
     cooldown: s.kind === 'cooldown' ? formatDateTime(s.availableAt, i18n) : null,
     weakClauses: level === 'scoreOnly' ? [] : weakClauses(course, result.clauses),
-    review: level === 'full' ? fullReview(questionsById, attempt.draw, result.answers, result.questions) : [],
+    review:
+      level === 'full'
+        ? fullReview(questionsById, attempt.draw, result.answers, result.questions).map((r) => ({
+            ...r,
+            card: namedCard(r.card, i18n),
+          }))
+        : [],
   };
 }
