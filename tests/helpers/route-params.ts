@@ -69,7 +69,16 @@ export const fixtures = {
       const { jobId } = await ctx.app.services.people.previewBulk({
         actorId: (await ctx.user('hr')).id,
         action: 'export',
-        filters: { q: '', department: '', manager: '', state: '', course: '', active: 'all', sort: 'name' },
+        filters: {
+          q: '',
+          department: '',
+          manager: '',
+          state: '',
+          course: '',
+          active: 'all',
+          sort: 'name',
+          language: '',
+        },
         ids: [(await ctx.user('employee')).id],
         now: ctx.app.clock.now(),
       });

@@ -26,6 +26,10 @@ beforeAll(async () => {
   const es = t.app.catalogue.inLanguage(COURSE_ID, 'es');
   if (!es.course) throw new Error(`the Spanish course is not served: ${es.fallback}`);
   spanish = es.course;
+  // HR's list reads a directory loaded once per process: these people exist before anything reads it.
+  await createUser(t.app, { email: 'hans@lang.test', name: 'Hans Hinz', locale: 'de' });
+  await createUser(t.app, { email: 'nell@lang.test', name: 'Nell Noset', locale: '' });
+  await createUser(t.app, { email: 'hr@lang.test', name: 'Hana HR', role: 'hr' });
 });
 afterAll(async () => t.close());
 
@@ -170,5 +174,22 @@ describe('e-mails in the recipient language', () => {
     });
     const org = await assignedMail('olga@lang.test', '');
     expect(org[0]!.text).toContain('Hola, Greta Graf:');
+  });
+});
+
+describe('HR sees and filters by language', () => {
+  it('lists each person with their language and filters the list by it', async () => {
+    const hr = await loginAs(t.app, 'hr@lang.test');
+    const en = { 'accept-language': 'en' };
+    const german = await hr.get('/hr/people?language=de', en);
+    expect(german.statusCode).toBe(200);
+    expect(german.body).toContain('Hans Hinz');
+    expect(german.body).toContain('<td lang="de">Deutsch</td>');
+    expect(german.body).not.toContain('Nell Noset');
+    const none = await hr.get('/hr/people?language=none', en);
+    expect(none.body).toContain('Nell Noset');
+    expect(none.body).not.toContain('Hans Hinz');
+    expect(none.body).toContain('Not set');
+    expect((await hr.get('/hr/people')).body).toContain('Hans Hinz');
   });
 });

@@ -11,6 +11,7 @@ export type LanguageFilter = Language | typeof LANGUAGE_NOT_SET | '';
 
 /** The filter from a query value: an unknown value means "anyone". */
 export function languageFilterFrom(value: string | undefined): LanguageFilter {
+  if (!value) return '';
   if (value === LANGUAGE_NOT_SET) return LANGUAGE_NOT_SET;
   return shippedLanguage(value) === value ? (value as Language) : '';
 }

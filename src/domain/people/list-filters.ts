@@ -1,6 +1,7 @@
 import { formatDay } from '../display-dates.js';
 import type { CycleState } from '../recertification.js';
 import { STATE_LABEL_KEYS, STATE_LABELS } from '../state-labels.js';
+import { type LanguageFilter, languageFilterFrom, languageMatches } from './language.js';
 
 /**
  * The HR people list as a working view: which people a set of filters selects, how they sort, and
@@ -42,6 +43,8 @@ export interface PeopleFilters {
   course: string;
   active: ActiveChoice;
   sort: PeopleSort;
+  /** The person's chosen language: a shipped one, 'none' (not set) or '' (anyone). */
+  language: LanguageFilter;
 }
 
 /** The department filter's reserved value for people with no department (HR home's "No department" row). */
@@ -55,6 +58,7 @@ export const NO_FILTERS: PeopleFilters = {
   course: '',
   active: 'all',
   sort: 'name',
+  language: '',
 };
 
 const isOneOf = <T extends string>(list: readonly T[], v: unknown): v is T =>
@@ -70,6 +74,7 @@ export function filtersFrom(query: Partial<Record<keyof PeopleFilters, string>>)
     course: query.course ?? '',
     active: isOneOf(ACTIVE_CHOICES, query.active) ? query.active : 'all',
     sort: isOneOf(PEOPLE_SORTS, query.sort) ? query.sort : 'name',
+    language: languageFilterFrom(query.language),
   };
 }
 
@@ -77,7 +82,7 @@ export function filtersFrom(query: Partial<Record<keyof PeopleFilters, string>>)
 export function filterQuery(f: PeopleFilters, extra: { page?: number; sort?: PeopleSort } = {}): string {
   const params = new URLSearchParams();
   const sort = extra.sort ?? f.sort;
-  for (const key of ['q', 'department', 'manager', 'state', 'course'] as const) {
+  for (const key of ['q', 'department', 'manager', 'state', 'course', 'language'] as const) {
     if (f[key]) params.set(key, f[key]);
   }
   if (f.active !== 'all') params.set('active', f.active);
@@ -99,6 +104,8 @@ export interface ListedPerson {
   managerId: string | null;
   role: string;
   active: boolean;
+  /** The language the person chose ('' or absent: none). */
+  locale?: string;
 }
 
 /** One assignment's summary, as the list reads it. */
@@ -120,6 +127,7 @@ export function personMatches(f: PeopleFilters, p: ListedPerson, text: string): 
   if (f.manager && p.managerId !== f.manager) return false;
   if (f.active === 'yes' && !p.active) return false;
   if (f.active === 'no' && p.active) return false;
+  if (!languageMatches(f.language, p.locale)) return false;
   return true;
 }
 

@@ -5,7 +5,6 @@ import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import { type Held, peopleDirectory } from '../../db/people-directory.js';
 import { findManyById, LOOKUP_CONCURRENCY } from '../../db/repositories/by-id.js';
 import { expiringWindow, isExpiringCompletion } from '../../domain/expiring.js';
-import { type LanguageFilter, languageMatches } from '../../domain/people/language.js';
 import {
   comparePeople,
   earliestDue,
@@ -81,7 +80,7 @@ const listed = (h: Held): ListedPerson => ({
 /** The people the filters select, sorted; `training` is present when the filters needed it. */
 export async function selectPeople(
   ctx: Pick<ServiceContext, 'models'>,
-  input: { filters: PeopleFilters; now: Date; language?: LanguageFilter },
+  input: { filters: PeopleFilters; now: Date },
 ): Promise<{ people: ListedPerson[]; training: Map<string, TrainingSummary[]> | null }> {
   const f = input.filters;
   const everyone = await peopleDirectory(ctx.models).everyone(input.now.getTime(), DIRECTORY_MAX_AGE_MS);
@@ -94,7 +93,6 @@ export async function selectPeople(
   for (const h of everyone) {
     const p = listed(h);
     if (!personMatches(f, p, h.text)) continue;
-    if (!languageMatches(input.language ?? '', h.entry.locale)) continue;
     if (training && !trainingMatches(f, training.get(p._id) ?? [])) continue;
     if (expiring && !expiring.has(p._id)) continue;
     people.push(p);

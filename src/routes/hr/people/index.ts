@@ -3,8 +3,10 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { EXPIRING_WITHIN_DAYS } from '../../../domain/expiring.js';
+import { LANGUAGE_NAMES, LANGUAGES } from '../../../domain/i18n/languages.js';
 import { enabledJurisdictions } from '../../../domain/jurisdictions.js';
 import { REGION_LABELS, REGIONS, type Region } from '../../../domain/org-profile.js';
+import { chosenLanguage, LANGUAGE_NOT_SET } from '../../../domain/people/language.js';
 import {
   filterQuery,
   isFiltered,
@@ -74,6 +76,15 @@ function listChoices(
       { value: 'expiring', label: t('people.list.expiringState', { days: EXPIRING_WITHIN_DAYS }) },
     ],
     courseChoices: [...courses.values()].map((c) => ({ value: c.id, label: c.title })),
+    // Each language by its own name (as the switcher lists them), then people with none chosen.
+    languageChoices: [
+      ...LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] })),
+      { value: LANGUAGE_NOT_SET, label: t('certificate.language.notSet') },
+    ],
+    languageName: (locale: string | undefined) => {
+      const chosen = chosenLanguage(locale);
+      return chosen ? { lang: chosen, name: LANGUAGE_NAMES[chosen] } : null;
+    },
     sorts: PEOPLE_SORTS.map((s) => ({ value: s, label: t(SORT_KEYS[s]), current: s === filters.sort })),
     hiddenFilters: [...new URLSearchParams(filterQuery(filters)).entries()],
     filtered: isFiltered(filters),

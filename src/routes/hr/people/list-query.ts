@@ -1,4 +1,6 @@
 import { Type } from 'typebox';
+import { LANGUAGES } from '../../../domain/i18n/languages.js';
+import { LANGUAGE_NOT_SET } from '../../../domain/people/language.js';
 import {
   ACTIVE_CHOICES,
   filtersFrom,
@@ -25,6 +27,7 @@ export const FilterFields = {
   course: anyOr(Slug),
   active: Type.Optional(oneOf(ACTIVE_CHOICES)),
   sort: Type.Optional(oneOf(PEOPLE_SORTS)),
+  language: Type.Optional(Type.Union([Type.Literal(''), oneOf([...LANGUAGES, LANGUAGE_NOT_SET])])),
 };
 
 export const ListQuery = Type.Object(
