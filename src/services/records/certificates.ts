@@ -143,7 +143,7 @@ export async function certificatePdf(
 ): Promise<{ pdf: Buffer; fileName: string }> {
   const cert = await findCertificate(ctx, input);
   if (!cert || (cert.userId !== input.viewer.id && !HR_ROLES.includes(input.viewer.role)))
-    throw new NotFound('There is no certificate at this address.');
+    throw new NotFound('records.errors.noCertificate');
   const pdf = await renderCertificatePdf(cert, {
     verifyUrl: verifyUrl(ctx.baseUrl, cert._id),
     now: input.now,
@@ -225,11 +225,11 @@ export async function revokeCertificate(
   const { now } = input;
   const reason = revocationReason(input.reason);
   if (!reason)
-    throw new Invalid(`Give a reason of ${REASON_MIN} to ${REASON_MAX} characters for the revocation.`);
+    throw new Invalid('records.errors.revocationReason', { min: REASON_MIN, max: REASON_MAX });
   const cert = await findCertificate(ctx, input);
   // Another person's certificate answers like a missing one: the URL names its holder.
   if (!cert || cert.userId !== input.userId)
-    throw new NotFound('This person has no certificate with that code.');
+    throw new NotFound('records.errors.noCertificateForPerson');
 
   const proposed: CertificateRevocationDoc = {
     _id: cert._id,

@@ -385,15 +385,15 @@ export interface EvidenceTarget {
 /** The pack of an existing cycle and its cycle number, or NotFound (the same for every missing part). */
 async function packFor(ctx: ServiceContext, target: EvidenceTarget) {
   const n = target.n ?? (await currentCycleNo(ctx, target));
-  if (!ctx.courses.has(target.courseId)) throw new NotFound('There is no course at this address.');
+  if (!ctx.courses.has(target.courseId)) throw new NotFound('records.errors.noCourse');
   const pack = await buildEvidencePack(ctx, { userId: target.userId, courseId: target.courseId, n });
-  if (!pack) throw new NotFound('There is no training record at this address.');
+  if (!pack) throw new NotFound('records.errors.noRecord');
   return { n, pack, ...serialiseEvidence(pack) };
 }
 
 async function currentCycleNo(ctx: ServiceContext, target: EvidenceTarget): Promise<number> {
   const assignment = await trainingRepository(ctx.models).findAssignment(target.userId, target.courseId);
-  if (!assignment) throw new NotFound('You have no training record for this course yet.');
+  if (!assignment) throw new NotFound('records.errors.noRecordYet');
   return assignment.cycleNo;
 }
 

@@ -97,7 +97,7 @@ export async function policyPdf(
   // whose notices it prints. HR without one gets those of every region the profile enables.
   const assignment = await trainingRepository(ctx.models).findAssignment(viewer.id, course.id);
   if (!assignment && !HR_ROLES.includes(viewer.role))
-    throw new NotFound('This course is not assigned to you.');
+    throw new NotFound('records.errors.notAssigned');
   const shown = await courseForLearner(ctx, { region: assignment?.region, course });
   return {
     pdf: await renderPolicyPdf(policyTextOf(shown.course, shown.jurisdictions)),
@@ -131,14 +131,14 @@ export interface AttestedText {
  */
 export async function attestedText(ctx: ServiceContext, target: AttestedTextTarget): Promise<AttestedText> {
   const course = ctx.courses.get(target.courseId);
-  if (!course) throw new NotFound('There is no course at this address.');
+  if (!course) throw new NotFound('records.errors.noCourse');
   const n =
     target.n ?? (await trainingRepository(ctx.models).findAssignment(target.userId, course.id))?.cycleNo;
   const [attestation, person] = await Promise.all([
     n ? ctx.models.Attestation.findById(cycleKey(target.userId, course.id, n)).lean<AttestationDoc>() : null,
     ctx.models.User.findById(target.userId, { name: 1 }).lean<Pick<UserDoc, '_id' | 'name'>>(),
   ]);
-  if (!attestation || !person) throw new NotFound('There is no attestation at this address.');
+  if (!attestation || !person) throw new NotFound('records.errors.noAttestation');
   const kept = await ctx.models.PolicyText.findById(
     attestation.policyTextId ?? policyTextKey(course.id, attestation.contentVersion),
   ).lean<PolicyTextDoc>();
@@ -184,6 +184,6 @@ export async function attestedPolicyPdf(
   target: AttestedTextTarget,
 ): Promise<{ pdf: Buffer; fileName: string }> {
   const { policy } = await attestedText(ctx, target);
-  if (!policy) throw new NotFound('The wording of this policy version was not kept.');
+  if (!policy) throw new NotFound('records.errors.notKept');
   return { pdf: await renderPolicyPdf(policy), fileName: pdfName(target.courseId, policy.version) };
 }
