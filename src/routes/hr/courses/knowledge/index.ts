@@ -21,7 +21,7 @@ const knowledgeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         courseId: request.params.courseId,
         now: app.clock.now(),
       });
-      return reply.viewAsync('hr/courses/knowledge', presentKnowledge(page));
+      return reply.viewAsync('hr/courses/knowledge', presentKnowledge(page, request.i18n!));
     },
   );
 };

@@ -1,14 +1,15 @@
 import { HEAT_BANDS, type KnowledgeRow } from '../../../../domain/mastery/knowledge.js';
+import type { Translator } from '../../../../i18n/translator.js';
 import type { KnowledgePage } from '../../../../services/reporting/knowledge.js';
 
 const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
 
 /** Change in percentage points, in words as well as a sign (never colour or an arrow alone). */
-function points(change: number | null): string {
+function points(change: number | null, t: Translator['t']): string {
   if (change === null) return '—';
   const p = Math.round(change * 100);
-  if (p === 0) return 'no change';
-  return p > 0 ? `up ${p} points` : `down ${-p} points`;
+  if (p === 0) return t('courses.knowledge.noChange');
+  return p > 0 ? t('courses.knowledge.up', { points: p }) : t('courses.knowledge.down', { points: -p });
 }
 
 /** The heatmap shows the largest departments; the table below always has them all. */
@@ -27,7 +28,7 @@ const shorten = (text: string, max: number) => (text.length > max ? `${text.slic
  * cell (the percentage is always printed in the cell), a legend of the bands, and a description
  * that names the weakest cell for screen readers (the table holds every figure).
  */
-function heatmap(page: KnowledgePage, clauseLabel: Map<string, string>) {
+function heatmap(page: KnowledgePage, clauseLabel: Map<string, string>, t: Translator['t']) {
   const learnersIn = (dept: string) =>
     page.table.rows.reduce((n, r) => n + (r.cells.find((c) => c.department === dept)?.learners ?? 0), 0);
   const shown = [...page.table.departments]
@@ -68,13 +69,25 @@ function heatmap(page: KnowledgePage, clauseLabel: Map<string, string>) {
       label: shorten(clauseLabel.get(r.clauseId) ?? r.clauseId, 30),
     })),
     cells,
-    legend: HEAT_BANDS.map((b, i) => ({ x: 8 + i * LEGEND_STEP, y: legendY, fill: b.fill, label: b.label })),
-    weakest: weakest ? `${weakest.clause} in ${weakest.dept}, ${percent(weakest.mean)}` : null,
+    legend: HEAT_BANDS.map((b, i) => ({
+      x: 8 + i * LEGEND_STEP,
+      y: legendY,
+      fill: b.fill,
+      label: t(`courses.knowledge.band${i}`),
+    })),
+    weakest: weakest
+      ? t('courses.knowledge.heatmapWeakest', {
+          clause: weakest.clause,
+          department: weakest.dept,
+          mean: percent(weakest.mean),
+        })
+      : null,
   };
 }
 
 /** The knowledge page's view model: figures as text, the heatmap's geometry, changes in words. */
-export function presentKnowledge(page: KnowledgePage) {
+export function presentKnowledge(page: KnowledgePage, i18n: Translator) {
+  const t = i18n.t.bind(i18n);
   const clauseLabel = new Map(page.clauses.map((c) => [c.id, `${c.number}. ${c.title}`]));
   const clause = (id: string) => ({ id, label: clauseLabel.get(id) ?? id });
   return {
@@ -83,7 +96,7 @@ export function presentKnowledge(page: KnowledgePage) {
     asOf: page.asOf
       ? {
           iso: page.asOf.toISOString(),
-          text: `${page.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+          text: i18n.dateTime(page.asOf),
         }
       : null,
     departments: page.table.departments,
@@ -92,40 +105,49 @@ export function presentKnowledge(page: KnowledgePage) {
       cells: r.cells.map((c) => ({ department: c.department, mean: percent(c.mean), learners: c.learners })),
       overall: { mean: percent(r.overall.mean), learners: r.overall.learners },
     })),
-    heatmap: heatmap(page, clauseLabel),
+    heatmap: heatmap(page, clauseLabel, t),
     change: {
       quarters: page.change.quarters,
       rows: page.change.rows.map((r) => ({
         ...clause(r.clauseId),
         means: r.means.map(percent),
-        change: points(r.change),
+        change: points(r.change, t),
       })),
     },
     refresherLists: REFRESHER_LISTS.map((list) => ({
-      ...list,
+      id: list.id,
+      title: t(list.title),
+      column: t(list.column),
+      empty: t(list.empty),
       rows: page[list.key].map((r) => ({ ...clause(r.clauseId), count: r.count, of: r.of })),
     })),
   };
 }
 
-const NONE_DECIDED = 'No refresher pre-assessments decided yet.';
+const NONE_DECIDED = 'courses.knowledge.noneDecided';
 
-/** The three refresher rankings, each with what to say when it is empty. */
+/** The three refresher rankings (message keys), each with what to say when it is empty. */
 const REFRESHER_LISTS = [
   {
     key: 'testedOut',
     id: 'tested-out',
-    title: 'Most often tested out of',
-    word: 'tested out',
+    title: 'courses.knowledge.testedOutTitle',
+    column: 'courses.knowledge.testedOutColumn',
     empty: NONE_DECIDED,
   },
-  { key: 'studied', id: 'studied', title: 'Most often studied', word: 'studied', empty: NONE_DECIDED },
+  {
+    key: 'studied',
+    id: 'studied',
+    title: 'courses.knowledge.studiedTitle',
+    column: 'courses.knowledge.studiedColumn',
+    empty: NONE_DECIDED,
+  },
   {
     key: 'changed',
     id: 'changed',
-    title: 'Most often studied because the clause changed',
-    word: 'changed',
+    title: 'courses.knowledge.changedTitle',
+    column: 'courses.knowledge.changedColumn',
     // Decided refreshers may exist with no changed clause: "none decided" would be false here.
-    empty: 'No clause was studied because a new policy version changed it.',
+    empty: 'courses.knowledge.noneChanged',
   },
 ] as const;

@@ -19,7 +19,7 @@ const itemStatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config, schema: { params: Params, querystring: NoQuery } },
     async (request, reply) => {
       const page = await app.services.reporting.itemStatsPage({ courseId: request.params.courseId });
-      return reply.viewAsync('hr/courses/questions', presentItemStats(page));
+      return reply.viewAsync('hr/courses/questions', presentItemStats(page, request.i18n!));
     },
   );
 

@@ -1,11 +1,42 @@
+import {
+  MIN_ANSWERS_FOR_DISTRACTOR_FLAG,
+  MIN_ANSWERS_FOR_FLAGS,
+  TOO_EASY_ABOVE,
+  TOO_HARD_BELOW,
+} from '../../../../domain/quiz/item-stats.js';
+import type { Translator } from '../../../../i18n/translator.js';
 import type { ItemStatsPage } from '../../../../services/reporting/item-stats.js';
-import { FLAG_NOTE } from '../../../../services/reporting/item-stats-rows.js';
+import type { ItemStatsRow } from '../../../../services/reporting/item-stats-rows.js';
 
 const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
 const decimal = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
 
+/**
+ * Each flag in a sentence HR can act on, in the reader's language. The distractors nobody picks
+ * are the row's wrong choices with no pick (the same list the nightly job flagged).
+ */
+function flagWords(row: ItemStatsRow, t: Translator['t']): string[] {
+  return row.flags.map((flag) => {
+    switch (flag) {
+      case 'too-easy':
+        return t('courses.questions.tooEasy', { share: percent(TOO_EASY_ABOVE) });
+      case 'too-hard':
+        return t('courses.questions.tooHard', { share: percent(TOO_HARD_BELOW) });
+      case 'negative-discrimination':
+        return t('courses.questions.negative');
+      case 'unpicked-distractor': {
+        const unpicked = row.picks.filter((p) => !p.correct && p.n === 0);
+        const choices = unpicked.map((p) => `“${p.label}”`).join(', ');
+        return t('courses.questions.unpicked', { choices, drawn: row.drawn });
+      }
+    }
+    return flag;
+  });
+}
+
 /** The item statistics page's view model: figures as text, flags in words. */
-export function presentItemStats(page: ItemStatsPage) {
+export function presentItemStats(page: ItemStatsPage, i18n: Translator) {
+  const t = i18n.t.bind(i18n);
   return {
     course: page.course,
     computedAt: page.computedAt
@@ -15,9 +46,13 @@ export function presentItemStats(page: ItemStatsPage) {
         }
       : null,
     flagged: page.rows.filter((r) => r.flags.length > 0).length,
-    flagNote: FLAG_NOTE,
+    flagNote: t('courses.questions.flagNote', {
+      minFlags: MIN_ANSWERS_FOR_FLAGS,
+      minDistractor: MIN_ANSWERS_FOR_DISTRACTOR_FLAG,
+    }),
     rows: page.rows.map((r) => ({
       ...r,
+      flagWords: flagWords(r, t),
       shareCorrect: percent(r.shareCorrect),
       meanPoints: decimal(r.meanPoints, 2),
       discrimination: decimal(r.discrimination, 2),
