@@ -2,6 +2,11 @@ import { dueProblem, type FieldError } from '../assignment-rules.js';
 import { parseDay, utcDay } from '../dates.js';
 import type { ReminderKind } from '../reminders.js';
 
+/** The page's wording (its translator): every sentence below is a people.bulk.* catalogue key. */
+export interface BulkWording {
+  t(key: string, values?: Record<string, string | number>): string;
+}
+
 /**
  * Bulk actions on the people HR selected in the people list: what each one is called, what its
  * confirm form must say, and which reminder a "remind now" sends. Pure.
@@ -32,20 +37,12 @@ export function isInterrupted(
 }
 
 /** The sentence of the preview: "This will <what> for N people". */
-export function bulkWhat(action: BulkAction): string {
-  switch (action) {
-    case 'assign':
-      return 'assign a course';
-    case 'remind':
-      return 'send a reminder now';
-    case 'extend':
-      return 'extend the due date';
-    case 'export':
-      return 'export a CSV';
-  }
-}
+export const bulkWhat = (action: BulkAction, w: BulkWording) => w.t(`people.bulk.what.${action}`);
 
-export const peopleCount = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'person' : 'people'}`;
+/** The action as a heading ("Assign a course"). */
+export const bulkHeading = (action: BulkAction, w: BulkWording) => w.t(`people.bulk.heading.${action}`);
+
+export const peopleCount = (n: number, w: BulkWording) => w.t('people.bulk.people', { count: n });
 
 /** The confirm form's fields (the ones an action does not use are ignored). */
 export interface BulkForm {
@@ -64,7 +61,7 @@ export interface BulkParams {
 /**
  * Reads the confirm form of an action: a course for assign and extend (remind: optional, every
  * open course otherwise), a due day not in the past for assign and extend, a reason for extend.
- * The messages are the assignments page's own.
+ * The messages are people.bulk.errors.* catalogue keys.
  */
 export function parseBulkForm(
   action: BulkAction,
@@ -75,22 +72,21 @@ export function parseBulkForm(
   const courseId = form.courseId?.trim() || null;
   const needsCourse = action === 'assign' || action === 'extend';
   if ((needsCourse || courseId) && (!courseId || !ctx.courseExists(courseId)))
-    errors.push({ field: 'courseId', message: 'Choose a course.' });
+    errors.push({ field: 'courseId', message: 'people.bulk.errors.course' });
   let dueAt: Date | null = null;
   if (action === 'assign' || action === 'extend') {
     dueAt = parseDay(form.dueDate ?? '');
-    if (!dueAt) errors.push({ field: 'dueDate', message: 'Enter the due date as YYYY-MM-DD.' });
+    if (!dueAt) errors.push({ field: 'dueDate', message: 'people.bulk.errors.dueDate' });
     else
       errors.push(
         ...dueProblem({ kind: 'fixed', date: dueAt }, ctx.now).map((e) => ({
           ...e,
-          message: 'The due date cannot be in the past.',
+          message: 'people.bulk.errors.duePast',
         })),
       );
   }
   const reason = (form.reason ?? '').trim();
-  if (action === 'extend' && !reason)
-    errors.push({ field: 'reason', message: 'Give a reason; it is kept in the audit log.' });
+  if (action === 'extend' && !reason) errors.push({ field: 'reason', message: 'people.bulk.errors.reason' });
   if (errors.length) return { errors };
   return { params: { courseId, dueAt: dueAt && utcDay(dueAt), reason } };
 }
@@ -108,19 +104,8 @@ export function reminderKindFor(state: string, dueAt?: Date | null, now?: Date):
 }
 
 /** What a finished run did, in words ("3 reminded; 1 already reminded today or with nothing to remind"). */
-export function bulkOutcome(action: BulkAction, changed: number, skipped: number): string {
-  const skip = (why: string) => (skipped ? `; ${skipped.toLocaleString('en-GB')} ${why}` : '');
-  const n = changed.toLocaleString('en-GB');
-  switch (action) {
-    case 'assign':
-      return `${n} assigned${skip('already had the course or have left')}`;
-    case 'remind':
-      return `${n} reminded${skip('already reminded today or with nothing to remind')}`;
-    case 'extend':
-      return `${n} extended${skip('skipped: no open assignment, or the new date is not later than theirs')}`;
-    case 'export':
-      return `${n} exported`;
-  }
+export function bulkOutcome(action: BulkAction, changed: number, skipped: number, w: BulkWording): string {
+  return w.t(`people.bulk.outcome.${action}`, { changed, skipped });
 }
 
 /**
@@ -148,6 +133,7 @@ export function bulkCourseChoices(
   action: BulkAction,
   courses: readonly { id: string; title: string; assigned: number; open: number; counted?: boolean }[],
   chosen: string | undefined,
+  w: BulkWording,
 ): BulkCourseChoice[] {
   const counted = courses.every((c) => c.counted !== false);
   const items: BulkCourseChoice[] = courses.map((c) => ({
@@ -156,8 +142,8 @@ export function bulkCourseChoices(
     hint: !counted
       ? ''
       : action === 'assign'
-        ? `${peopleCount(c.assigned)} already ${c.assigned === 1 ? 'has' : 'have'} it`
-        : `${peopleCount(c.open)} with it still open`,
+        ? w.t('people.bulk.choice.alreadyHave', { people: peopleCount(c.assigned, w), count: c.assigned })
+        : w.t('people.bulk.choice.stillOpen', { people: peopleCount(c.open, w) }),
     checked: chosen === c.id || (!chosen && action !== 'remind' && courses.length === 1),
   }));
   if (action !== 'remind') return items;
@@ -165,8 +151,8 @@ export function bulkCourseChoices(
   return [
     {
       value: '',
-      label: 'Every course they have open',
-      hint: counted ? `${open.toLocaleString('en-GB')} open assignments` : '',
+      label: w.t('people.bulk.choice.every'),
+      hint: counted ? w.t('people.bulk.choice.openAssignments', { count: open }) : '',
       checked: !chosen,
     },
     ...items,

@@ -108,7 +108,7 @@ export async function bulkJob(
   input: { jobId: string; now?: Date },
 ): Promise<BulkJobView> {
   const job = await ctx.models.BulkJob.findById(input.jobId, { userIds: 0 }).lean<BulkJobView>();
-  if (!job) throw new NotFound('There is no such bulk action.');
+  if (!job) throw new NotFound('people.bulk.errors.noJob');
   return { ...job, interrupted: !!input.now && isInterrupted(job, input.now) };
 }
 
@@ -155,7 +155,8 @@ async function run(
       {
         $set: {
           status: 'failed',
-          error: 'The action stopped part way; start it again to finish it (nobody is acted on twice).',
+          // A catalogue key: the page shows it in the reader's language.
+          error: 'people.bulk.errors.stopped',
         },
       },
     );
@@ -177,7 +178,7 @@ export async function confirmBulk(
   input: { jobId: string; actorId: string; form: BulkForm; now: Date; onBackgroundError?: OnError },
 ): Promise<ConfirmResult> {
   const job = await ctx.models.BulkJob.findById(input.jobId).lean<BulkJobDoc>();
-  if (!job) throw new NotFound('There is no such bulk action.');
+  if (!job) throw new NotFound('people.bulk.errors.noJob');
   const action = job.action as BulkAction;
   if (job.status !== 'preview') return restartBulk(ctx, job, input);
   // A form without a course choice (not the form's own "every course") means the list's course.

@@ -14,6 +14,7 @@ import {
   trainingCell,
   trainingMatches,
 } from '../../../src/domain/people/list-filters.js';
+import { translator } from '../../../src/i18n/translator.js';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const course = { courseExists: (id: string) => id === 'c1', now: NOW };
@@ -59,16 +60,18 @@ describe('people list filters', () => {
   });
 });
 
+const en = translator('en');
+
 describe('bulk action forms', () => {
   it('asks assign for a course and a due day not in the past, extend also for a reason', () => {
     expect(parseBulkForm('assign', { dueDate: '2026-03-01' }, course)).toEqual({
       errors: [
-        { field: 'courseId', message: 'Choose a course.' },
-        { field: 'dueDate', message: 'The due date cannot be in the past.' },
+        { field: 'courseId', message: 'people.bulk.errors.course' },
+        { field: 'dueDate', message: 'people.bulk.errors.duePast' },
       ],
     });
     expect(parseBulkForm('extend', { courseId: 'c1', dueDate: '2026-04-01', reason: ' ' }, course)).toEqual({
-      errors: [{ field: 'reason', message: 'Give a reason; it is kept in the audit log.' }],
+      errors: [{ field: 'reason', message: 'people.bulk.errors.reason' }],
     });
     expect(parseBulkForm('remind', {}, course)).toEqual({
       params: { courseId: null, dueAt: null, reason: '' },
@@ -82,7 +85,7 @@ describe('bulk action forms', () => {
     const due = new Date('2026-03-02T00:00:00Z');
     expect(reminderKindFor('due-soon', due, new Date('2026-03-02T17:00:00Z'))).toBe('due-today');
     expect(reminderKindFor('due-soon', due, new Date('2026-03-01T17:00:00Z'))).toBe('before-due');
-    expect(bulkOutcome('remind', 3, 1)).toBe(
+    expect(bulkOutcome('remind', 3, 1, en)).toBe(
       '3 reminded; 1 already reminded today or with nothing to remind',
     );
   });
@@ -92,6 +95,7 @@ describe('bulk action forms', () => {
       'remind',
       [{ id: 'c1', title: 'Course', assigned: 5, open: 4 }],
       undefined,
+      en,
     );
     expect(items.map((i) => [i.value, i.checked, i.hint])).toEqual([
       ['', true, '4 open assignments'],

@@ -10,12 +10,14 @@ import {
   type BulkAction,
   type BulkForm,
   bulkCourseChoices,
+  bulkHeading,
   bulkOutcome,
   bulkWhat,
   listCourseOf,
   peopleCount,
 } from '../../../domain/people/bulk.js';
 import type { BulkJobView } from '../../../services/people/bulk.js';
+import { localisedErrors } from '../../field-errors.js';
 import { formBody, ObjectIdString, Text } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
 import { FilterFields, filtersOf } from './list-query.js';
@@ -50,6 +52,7 @@ async function renderJob(
   const app = reply.server;
   const { job } = data;
   const action = job.action as BulkAction;
+  const i18n = reply.request.i18n!;
   const titles = new Map([...app.courses.values()].map((c) => [c.id, c.title]));
   const courses = job.courses.flatMap((c) => {
     const title = titles.get(c.courseId);
@@ -57,11 +60,19 @@ async function renderJob(
   });
   return reply.viewAsync('hr/people/bulk', {
     ...data,
+    errors: localisedErrors(i18n, data.errors),
     action,
-    what: bulkWhat(action),
-    people: peopleCount(job.total),
-    courseItems: bulkCourseChoices(action, courses, data.form.courseId ?? listCourseOf(job.filterQuery)),
-    outcome: bulkOutcome(action, job.changed, job.skipped),
+    what: bulkWhat(action, i18n),
+    heading: bulkHeading(action, i18n),
+    people: peopleCount(job.total, i18n),
+    courseItems: bulkCourseChoices(
+      action,
+      courses,
+      data.form.courseId ?? listCourseOf(job.filterQuery),
+      i18n,
+    ),
+    outcome: bulkOutcome(action, job.changed, job.skipped, i18n),
+    failure: job.error && i18n.has(job.error) ? i18n.t(job.error) : job.error,
     listUrl: `/hr/people${job.filterQuery ? `?${job.filterQuery}` : ''}`,
     today: utcDay(app.clock.now()).toISOString().slice(0, 10),
     refreshSeconds: job.status === 'running' && !job.interrupted && !data.refreshOff ? REFRESH_SECONDS : 0,
