@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Course } from '../domain/course.js';
+import { SOURCE_LANGUAGE } from '../domain/i18n/languages.js';
 import { courseForJurisdictions } from '../domain/jurisdictions.js';
 import { postCard } from '../domain/post-card.js';
 import { POST_VERDICT_LABELS, verdictChoices } from '../domain/verdict-labels.js';
@@ -11,6 +12,7 @@ import { buildManifest, SCHEMA_FILES } from './manifest.js';
 import type { ScoConfig } from './runtime/model.js';
 import { encodeData } from './runtime/obfuscate.js';
 import { runtimeBundle } from './runtime-bundle.js';
+import { scoMessages } from './runtime-messages.js';
 import { logoFileName, type ScormBuildOptions, type ScormFormat } from './types.js';
 import { zipFiles } from './zip.js';
 
@@ -54,7 +56,9 @@ export function packageKey(course: Course, options: ScormBuildOptions): string {
     ? `:${options.branding.organisation}:${options.branding.logo?.sha256 ?? ''}:${options.branding.jurisdictions?.join(',') ?? '*'}`
     : '';
   return createHash('sha256')
-    .update(`${course.version}:${options.format}:${options.failStatus}${brand}`)
+    .update(
+      `${course.version}:${course.language ?? SOURCE_LANGUAGE}:${options.format}:${options.failStatus}${brand}`,
+    )
     .digest('base64url')
     .slice(0, 24);
 }
@@ -80,6 +84,7 @@ function scoConfig(course: Course, options: ScormBuildOptions): ScoConfig {
     exampleCount: course.examples.length,
     bank: encodeData(buildScoBank(course, cardOrg(options)), key),
     key,
+    messages: scoMessages(course, scoTranslator(course)),
   };
 }
 
@@ -152,5 +157,6 @@ export async function buildScormPackage(course: Course, options: ScormBuildOptio
 /** A download name such as `social-media-policy-scorm12-1a2b3c4d.zip`. */
 export function packageFileName(course: Course, options: ScormBuildOptions): string {
   const fail = options.failStatus === 'incomplete' ? '-failincomplete' : '';
-  return `${course.id}-${options.format}${fail}-${course.version.slice(0, 8)}.zip`;
+  const lang = course.language && course.language !== SOURCE_LANGUAGE ? `-${course.language}` : '';
+  return `${course.id}-${options.format}${fail}${lang}-${course.version.slice(0, 8)}.zip`;
 }

@@ -1,5 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { Course } from '../domain/course.js';
+import { SOURCE_LANGUAGE } from '../domain/i18n/languages.js';
 import type { ScormBuildOptions, ScormFormat } from './types.js';
 
 /** The single launchable file of the SCO. */
@@ -10,6 +11,20 @@ export const LAUNCH_FILE = 'index.html';
  * the packaged copies and refuse a package without them): the ones `xsi:schemaLocation` names, plus
  * what those import or include. Copies of the official files in `xsd/<set>/` (see xsd/SOURCES.md).
  */
+const LOM_FILES = [
+  'lom.xsd',
+  'common/anyElement.xsd',
+  'common/dataTypes.xsd',
+  'common/elementNames.xsd',
+  'common/elementTypes.xsd',
+  'common/rootElement.xsd',
+  'common/vocabTypes.xsd',
+  'common/vocabValues.xsd',
+  'unique/strict.xsd',
+  'vocab/strict.xsd',
+  'extend/strict.xsd',
+];
+
 export const SCHEMA_FILES: Record<ScormFormat, { set: string; files: readonly string[] }> = {
   scorm12: {
     set: 'scorm12',
@@ -33,6 +48,8 @@ export const SCHEMA_FILES: Record<ScormFormat, { set: string; files: readonly st
       'imsss_v1p0rollup.xsd',
       'imsss_v1p0seqrule.xsd',
       'imsss_v1p0util.xsd',
+      // The LOM metadata (the package's language) and what lom.xsd includes and imports.
+      ...LOM_FILES,
     ],
   },
 };
@@ -44,6 +61,11 @@ export const SCHEMA_FILES: Record<ScormFormat, { set: string; files: readonly st
 export function packageTitle(course: Course, options: ScormBuildOptions): string {
   const organisation = options.branding ? ` · ${options.branding.organisation}` : '';
   return `${course.title}${organisation} · policy version ${course.policyVersion}`;
+}
+
+/** The package's language (issue #26): LOM general/language in the manifest metadata, which both editions allow. */
+function languageOf(course: Course): string {
+  return course.language ?? SOURCE_LANGUAGE;
 }
 
 function identifiers(course: Course, format: ScormFormat) {
@@ -79,7 +101,18 @@ function scorm12Manifest(course: Course, options: ScormBuildOptions, files: stri
         'http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd',
     },
   );
-  doc.ele('metadata').ele('schema').txt('ADL SCORM').up().ele('schemaversion').txt('1.2');
+  doc
+    .ele('metadata')
+    .ele('schema')
+    .txt('ADL SCORM')
+    .up()
+    .ele('schemaversion')
+    .txt('1.2')
+    .up()
+    .ele('http://www.imsglobal.org/xsd/imsmd_rootv1p2p1', 'lom')
+    .ele('general')
+    .ele('language')
+    .txt(languageOf(course));
   const item = doc
     .ele('organizations', { default: id.organization })
     .ele('organization', { identifier: id.organization })
@@ -121,10 +154,22 @@ function scorm2004Manifest(course: Course, options: ScormBuildOptions, files: st
         'http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd ' +
         'http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd ' +
         'http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd ' +
-        'http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd',
+        'http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd ' +
+        'http://ltsc.ieee.org/xsd/LOM lom.xsd',
     },
   );
-  doc.ele('metadata').ele('schema').txt('ADL SCORM').up().ele('schemaversion').txt('2004 4th Edition');
+  doc
+    .ele('metadata')
+    .ele('schema')
+    .txt('ADL SCORM')
+    .up()
+    .ele('schemaversion')
+    .txt('2004 4th Edition')
+    .up()
+    .ele('http://ltsc.ieee.org/xsd/LOM', 'lom')
+    .ele('general')
+    .ele('language')
+    .txt(languageOf(course));
   const organization = doc
     .ele('organizations', { default: id.organization })
     .ele('organization', { identifier: id.organization });

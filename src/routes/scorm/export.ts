@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { attachmentDisposition } from '../../domain/download-name.js';
+import { SOURCE_LANGUAGE } from '../../domain/i18n/languages.js';
 import { FORMAT_LABELS, packageFileName, SCORM_FORMATS } from '../../scorm/index.js';
 import { requireCourse } from '../guards.js';
 import { HR_ACCESS } from './access.js';
 import type { createPackageCache } from './package-cache.js';
+import { courseForPackage, packageLanguages } from './package-language.js';
 import { CourseParams, PackageQuery } from './schemas.js';
 
 /** HR's SCORM page for a course, and the package download. */
@@ -19,6 +21,7 @@ const scormExportRoutes: FastifyPluginAsyncTypebox<{ cache: ReturnType<typeof cr
       return reply.viewAsync('scorm/export', {
         course,
         formats: SCORM_FORMATS.map((id) => ({ id, label: FORMAT_LABELS[id] })),
+        languages: packageLanguages(app, course.id),
       });
     },
   );
@@ -27,7 +30,7 @@ const scormExportRoutes: FastifyPluginAsyncTypebox<{ cache: ReturnType<typeof cr
     '/hr/courses/:courseId/scorm/download',
     { config: { access: HR_ACCESS }, schema: { params: CourseParams, querystring: PackageQuery } },
     async (request, reply) => {
-      const course = requireCourse(app, request.params.courseId);
+      const course = courseForPackage(app, requireCourse(app, request.params.courseId), request.query.lang);
       const options = {
         format: request.query.format,
         failStatus: request.query.failStatus ?? 'failed',
@@ -40,7 +43,12 @@ const scormExportRoutes: FastifyPluginAsyncTypebox<{ cache: ReturnType<typeof cr
           action: 'scorm.export',
           targetType: 'course',
           targetId: course.id,
-          details: { ...options, version: course.version, policyVersion: course.policyVersion },
+          details: {
+            ...options,
+            lang: course.language ?? SOURCE_LANGUAGE,
+            version: course.version,
+            policyVersion: course.policyVersion,
+          },
         },
         app.clock.now(),
       );

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { LANGUAGES } from '../../domain/i18n/languages.js';
 import { FAIL_STATUSES, SCORM_FORMATS } from '../../scorm/index.js';
 import { Slug } from '../form-schema.js';
 
@@ -8,7 +9,12 @@ export const FailStatusParam = Type.Union(FAIL_STATUSES.map((f) => Type.Literal(
 export const CourseParams = Type.Object({ courseId: Slug }, { additionalProperties: false });
 
 export const PackageQuery = Type.Object(
-  { format: Format, failStatus: Type.Optional(FailStatusParam) },
+  {
+    format: Format,
+    failStatus: Type.Optional(FailStatusParam),
+    // The package's language; the route refuses one whose translation is not complete and current.
+    lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)))),
+  },
   { additionalProperties: false },
 );
 

@@ -6,6 +6,7 @@ import { pointsFor } from './answer-key.js';
 import { byId } from './dom.js';
 import { interactionFor } from './interactions.js';
 import { connectLms, type LmsHealth, type LmsSession } from './lms.js';
+import { say, useMessages } from './messages.js';
 import type { ScoBank, ScoConfig, ScoQuestion } from './model.js';
 import { decodeData } from './obfuscate.js';
 import { isComplete, readAnswer, renderQuestion } from './quiz-ui.js';
@@ -32,6 +33,7 @@ type Show = (view: string, focus?: boolean) => void;
 
 /** Entry point of the SCO: called once by the package's script with its build-time configuration. */
 export function start(config: ScoConfig): void {
+  useMessages(config.messages);
   const sco = openSco(config);
   const show = wireViews(sco);
   wireExamples(sco);
@@ -196,7 +198,7 @@ function revealExample(article: HTMLElement, chosen: PostVerdict): void {
     button.setAttribute('aria-pressed', String(button.dataset.verdict === chosen));
   }
   const outcome = article.querySelector<HTMLElement>('.example-outcome')!;
-  outcome.textContent = chosen === actual ? 'You got it right.' : 'Not quite: have a look at why.';
+  outcome.textContent = say(chosen === actual ? 'example.right' : 'example.notQuite');
   outcome.className = `example-outcome notice ${chosen === actual ? 'notice-ok' : 'notice-bad'}`;
   article.querySelector<HTMLElement>('.example-reveal')!.hidden = false;
 }
@@ -287,7 +289,7 @@ function showMissing(missing: number[]): void {
       const item = document.createElement('li');
       const link = document.createElement('a');
       link.href = `#question-${i}`;
-      link.textContent = `Question ${i + 1} needs an answer`;
+      link.textContent = say('quiz.needsAnswer', { pos: i + 1 });
       item.append(link);
       return item;
     }),
@@ -371,9 +373,7 @@ function wireLeaving(sco: Sco): void {
     // Never claim a save the LMS did not confirm.
     if (!saved) {
       notice.className = 'notice notice-warn';
-      notice.textContent = sco.lms.connected
-        ? 'Your LMS did not confirm that it saved your progress, so your latest progress and results may not be recorded. You can close this window.'
-        : 'Your LMS is not recording this session, so nothing was saved. You can close this window.';
+      notice.textContent = say(sco.lms.connected ? 'saving.unconfirmed' : 'saving.notRecording');
     }
     closeCourse();
   };

@@ -1,5 +1,6 @@
 import type { ReviewLevel } from '../../domain/course.js';
 import type { ScoAnswerKey } from './answer-key.js';
+import type { ScoMessages } from './messages.js';
 
 /**
  * What the builder hands the SCO runtime (shared by both sides so they cannot drift).
@@ -20,6 +21,8 @@ export interface ScoConfig {
   bank: string;
   /** Per-package key for the bank. */
   key: string;
+  /** The runtime's words in the package's language (runtime/messages.ts). */
+  messages: ScoMessages;
 }
 
 /** A choice as the SCO sees it: what the learner reads, never whether it is right. */

@@ -1,7 +1,8 @@
 import type { PostVerdict } from '../../domain/course.js';
+import { POST_VERDICTS } from '../../domain/course.js';
 import type { DrawnQuestion } from '../../domain/quiz/draw.js';
-import { verdictChoices } from '../../domain/verdict-labels.js';
 import { el } from './dom.js';
+import { say, verdictName } from './messages.js';
 import type { ScoQuestion } from './model.js';
 import type { ScoAnswer } from './state.js';
 
@@ -37,8 +38,8 @@ function inOrder<T extends { id: string }>(items: T[], order: string[]): T[] {
   return order.map((id) => items.find((item) => item.id === id)!).filter(Boolean);
 }
 
-/** The three verdicts, in the web app's order and words. */
-const VERDICT_CHOICES = verdictChoices().map(({ value, label }) => ({ id: value, text: label }));
+/** The three verdicts, in the web app's order and the package's words. */
+const verdictChoices = () => POST_VERDICTS.map((id) => ({ id, text: verdictName(id) }));
 
 /** Draws one served question as a fieldset. Choice ids (never correctness) are the input values. */
 export function renderQuestion(
@@ -53,7 +54,7 @@ export function renderQuestion(
   const box = el(
     'fieldset',
     { class: 'quiz-question', 'data-pos': String(pos), 'data-question': q.id, id: `question-${pos}` },
-    el('legend', {}, `Question ${pos + 1} of ${total}`),
+    el('legend', {}, say('question.counter', { pos: pos + 1, total })),
     el('p', { class: 'quiz-prompt' }, q.prompt),
   );
   if (q.postHtml) box.append(postCard(q.postHtml));
@@ -64,13 +65,13 @@ export function renderQuestion(
       break;
     case 'multiple':
       box.append(
-        el('p', { class: 'hint' }, 'Select all that apply.'),
+        el('p', { class: 'hint' }, say('question.selectAll')),
         choiceList(name, 'checkbox', inOrder(q.options, drawn.choiceIds), chosenIds),
       );
       break;
     case 'spot':
       box.append(
-        el('p', { class: 'hint' }, 'Choose the part of the post that breaks the policy.'),
+        el('p', { class: 'hint' }, say('question.spotHint')),
         choiceList(name, 'radio', inOrder(q.segments, drawn.choiceIds), chosenIds),
       );
       break;
@@ -79,13 +80,13 @@ export function renderQuestion(
         el(
           'fieldset',
           { class: 'quiz-sub' },
-          el('legend', {}, 'Verdict'),
-          choiceList(`${name}-verdict`, 'radio', VERDICT_CHOICES, verdict ? [verdict] : []),
+          el('legend', {}, say('question.verdict')),
+          choiceList(`${name}-verdict`, 'radio', verdictChoices(), verdict ? [verdict] : []),
         ),
         el(
           'fieldset',
           { class: 'quiz-sub' },
-          el('legend', {}, 'What is the main reason?'),
+          el('legend', {}, say('question.mainReason')),
           choiceList(name, 'radio', inOrder(q.reasons, drawn.choiceIds), chosenIds),
         ),
       );

@@ -1,7 +1,7 @@
 import type { PostVerdict, ReviewLevel } from '../../domain/course.js';
 import type { AttemptGrade, GivenAnswer } from '../../domain/quiz/grading.js';
-import { POST_VERDICT_LABELS } from '../../domain/verdict-labels.js';
 import { el } from './dom.js';
+import { say, tryAgain, verdictName } from './messages.js';
 import type { ScoChoice, ScoQuestion } from './model.js';
 
 export interface ResultView {
@@ -25,14 +25,14 @@ function choicesOf(q: ScoQuestion): ScoChoice[] {
   }
 }
 
-const verdictText = (v: PostVerdict | undefined) => (v ? POST_VERDICT_LABELS[v] : 'No verdict');
+const verdictText = (v: PostVerdict | undefined) => (v ? verdictName(v) : say('result.noVerdict'));
 
 function answerSummary(q: ScoQuestion, given: GivenAnswer | undefined): string {
   const picked = choicesOf(q)
     .filter((c) => given?.choiceIds.includes(c.id))
     .map((c) => c.text);
   const parts = q.type === 'classify' ? [verdictText(given?.verdict), ...picked] : picked;
-  return parts.join('; ') || 'No answer';
+  return parts.join('; ') || say('result.noAnswer');
 }
 
 function fullReview(view: ResultView): HTMLElement {
@@ -41,34 +41,33 @@ function fullReview(view: ResultView): HTMLElement {
     const points = view.grade.questions[i]?.points ?? 0;
     const badge =
       points === 1
-        ? el('span', { class: 'badge badge-ok' }, 'Correct')
+        ? el('span', { class: 'badge badge-ok' }, say('result.correct'))
         : points > 0
-          ? el('span', { class: 'badge badge-warn' }, 'Partly right')
-          : el('span', { class: 'badge badge-bad' }, 'Incorrect');
+          ? el('span', { class: 'badge badge-warn' }, say('result.partly'))
+          : el('span', { class: 'badge badge-bad' }, say('result.incorrect'));
     list.append(
       el(
         'li',
         { class: 'card review-item' },
         el('p', { class: 'quiz-prompt' }, q.prompt, ' ', badge),
-        el('p', {}, el('strong', {}, 'Your answer: '), answerSummary(q, view.answers[i])),
+        el('p', {}, el('strong', {}, `${say('result.yourAnswer')} `), answerSummary(q, view.answers[i])),
         // No "right answer" line: the package does not know it (see answer-key.ts).
         ...(q.explanation ? [el('p', { class: 'muted' }, q.explanation)] : []),
       ),
     );
   });
-  return el('div', {}, el('h2', {}, 'Your answers'), list);
+  return el('div', {}, el('h2', {}, say('result.yourAnswers')), list);
 }
 
 function weakClauses(view: ResultView): HTMLElement {
   const weak = Object.entries(view.grade.clauses)
     .filter(([, s]) => s.correct < s.total)
     .map(([id]) => view.clauseTitles[id] ?? id);
-  if (weak.length === 0)
-    return el('p', {}, 'No single part of the policy stood out; read the lessons again.');
+  if (weak.length === 0) return el('p', {}, say('result.nothingStoodOut'));
   return el(
     'div',
     {},
-    el('h2', {}, 'Parts of the policy to revisit'),
+    el('h2', {}, say('result.revisit')),
     el('ul', {}, ...weak.map((title) => el('li', {}, title))),
   );
 }
@@ -82,8 +81,8 @@ export function renderResult(container: HTMLElement, view: ResultView): void {
         el(
           'p',
           {},
-          el('strong', {}, `You passed with ${grade.score}%.`),
-          ` The pass mark is ${view.passingScore}%.`,
+          el('strong', {}, say('result.passed', { score: grade.score })),
+          ` ${say('result.passMark', { pass: view.passingScore })}`,
         ),
       )
     : el(
@@ -92,16 +91,10 @@ export function renderResult(container: HTMLElement, view: ResultView): void {
         el(
           'p',
           {},
-          el('strong', {}, `You scored ${grade.score}%.`),
-          ` The pass mark is ${view.passingScore}%.`,
+          el('strong', {}, say('result.scored', { score: grade.score })),
+          ` ${say('result.passMark', { pass: view.passingScore })}`,
         ),
-        el(
-          'p',
-          {},
-          view.attemptsLeft > 0
-            ? `You can try again (${view.attemptsLeft} attempt${view.attemptsLeft === 1 ? '' : 's'} left).`
-            : 'You have used all your attempts. Please contact HR.',
-        ),
+        el('p', {}, view.attemptsLeft > 0 ? tryAgain(view.attemptsLeft) : say('result.noAttempts')),
       );
   container.replaceChildren(summary);
   if (view.level === 'full') container.append(fullReview(view));

@@ -85,12 +85,14 @@ describe.each(['scorm12', 'scorm2004'] as const)('%s package', (format) => {
   it('packages every schema the manifest names in xsi:schemaLocation, and what those import', async () => {
     const files = await unzip(await buildScormPackage(course, { format, failStatus: 'failed' }));
     const named = schemaLocations(files.get('imsmanifest.xml')!.toString()).map(([, file]) => file);
-    expect(named).toHaveLength(format === 'scorm12' ? 3 : 5);
+    expect(named).toHaveLength(format === 'scorm12' ? 3 : 6);
     for (const file of named) expect([...files.keys()]).toContain(file);
     for (const [name, bytes] of files) {
       if (!name.endsWith('.xsd')) continue;
+      // Commented-out alternatives (lom.xsd lists loose/custom variants in comments) are not references.
       for (const [, ref] of bytes
         .toString()
+        .replace(/<!--[\s\S]*?-->/g, '')
         .matchAll(/<xs[d]?:(?:import|include)[^>]*schemaLocation\s*=\s*"([^"]+)"/g)) {
         expect([...files.keys()], `${name} refers to ${ref}`).toContain(ref);
       }
@@ -100,6 +102,17 @@ describe.each(['scorm12', 'scorm2004'] as const)('%s package', (format) => {
   it('validates against the schema files inside the package alone (no network, no catalog)', async () => {
     const files = await unzip(await buildScormPackage(course, { format, failStatus: 'incomplete' }));
     expect(validateInPackage(files)).toBe('valid');
+  });
+
+  it('states the package language in the manifest LOM metadata, and still validates (#26)', async () => {
+    const spanish: Course = { ...course, language: 'es' };
+    const files = await unzip(await buildScormPackage(spanish, { format, failStatus: 'failed' }));
+    const manifest = files.get('imsmanifest.xml')!;
+    expect(manifest.toString()).toMatch(/<(lom:)?general>\s*<(lom:)?language>es<\/(lom:)?language>/);
+    expect(validate(manifest, format)).toBe('valid');
+    expect(validateInPackage(files)).toBe('valid');
+    const english = await unzip(await buildScormPackage(course, { format, failStatus: 'failed' }));
+    expect(english.get('imsmanifest.xml')!.toString()).toMatch(/<(lom:)?language>en<\/(lom:)?language>/);
   });
 
   it('lists every file it contains, with exact paths, and launches index.html', async () => {
