@@ -297,6 +297,19 @@ describe('the export (Art. 15)', () => {
     expect(text).toContain('Audit events');
     expect((await eventsOf('person.exported', ava.id)).map((e) => e.details.format)).toEqual(['json', 'pdf']);
   });
+
+  it('the PDF is in the language of the HR person who downloads it (Spanish; Arabic with its glyphs)', async () => {
+    const es = await pdfFlowedText(
+      (await hr.get(`${page(ava.id)}/export.pdf`, { 'accept-language': 'es' })).rawPayload,
+    );
+    expect(es).toContain(`Datos personales que se conservan sobre ${ava.name}`);
+    expect(es).toContain('Certificados');
+    expect(es).toContain(avaCode);
+    expect(es).not.toContain('Personal data held about');
+    const ar = await hr.get(`${page(ava.id)}/export.pdf`, { 'accept-language': 'ar' });
+    expect(ar.statusCode).toBe(200);
+    expect(await pdfFlowedText(ar.rawPayload)).not.toContain('Personal data held about');
+  });
 });
 
 describe('erasure (Art. 17)', () => {

@@ -4,7 +4,9 @@ import { formatDay } from '../../domain/display-dates.js';
 import { attachmentDisposition, safeFileName } from '../../domain/download-name.js';
 import { erasureConfirmationErrors } from '../../domain/erasure-confirmation.js';
 import { Conflict, Forbidden, NotFound } from '../../domain/errors.js';
+import { type Language, SOURCE_LANGUAGE } from '../../domain/i18n/languages.js';
 import type { ErasureDuty } from '../../domain/retention.js';
+import { translator } from '../../i18n/translator.js';
 import type { ServiceContext } from '../context.js';
 import { currentProfile } from '../organisation/profile.js';
 import { type ErasureResult, erasePerson, erasureDutyFor } from './erase.js';
@@ -86,13 +88,18 @@ export type ExportFormat = 'json' | 'pdf';
 /** One download of the export, audited (format only: the event itself holds no personal data). */
 export async function exportSubject(
   ctx: ServiceContext,
-  input: { userId: string; actorId: string; format: ExportFormat; now: Date },
+  input: { userId: string; actorId: string; format: ExportFormat; now: Date; language?: Language },
 ): Promise<{ body: Buffer | string; contentType: string; disposition: string }> {
   const { user, data } = await collectSubjectData(ctx, input);
   const body =
     input.format === 'json'
       ? JSON.stringify(data, null, 2)
-      : await renderSubjectExportPdf(data, { name: user.name, issuer: (await currentProfile(ctx)).name });
+      : await renderSubjectExportPdf(data, {
+          name: user.name,
+          issuer: (await currentProfile(ctx)).name,
+          // The PDF reads in the language of the HR person who downloads it.
+          i18n: translator(input.language ?? SOURCE_LANGUAGE),
+        });
   await ctx.audit.append(
     {
       actorId: input.actorId,

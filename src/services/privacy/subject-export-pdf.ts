@@ -1,27 +1,9 @@
 import PDFDocument from 'pdfkit';
-import { formatDateTime, formatDay } from '../../domain/display-dates.js';
+import { formatDateTime } from '../../domain/display-dates.js';
+import type { Translator } from '../../i18n/translator.js';
 import { pdfBytes, registerPdfFonts } from '../records/certificate-pdf.js';
+import { pdfLanguageOptions } from '../records/evidence-language.js';
 import { EXPORT_SECTIONS, type SubjectExport } from './subject-export.js';
-
-/** What each part of the export is called for the person reading it. */
-const SECTION_TITLES: Record<(typeof EXPORT_SECTIONS)[number], string> = {
-  profile: 'Profile',
-  assignments: 'Courses assigned',
-  cycles: 'Training cycles',
-  lessonProgress: 'Lesson progress',
-  lessonViews: 'Lessons opened',
-  quizAttempts: 'Quiz attempts (with the answers given)',
-  quizResults: 'Quiz results',
-  attestations: 'Policy attestations',
-  certificates: 'Certificates',
-  certificateRevocations: 'Certificate revocations',
-  feedback: 'Questions and suggestions sent',
-  learningActivity: 'Learning activity (examples, practice, memory)',
-  reminders: 'Reminders',
-  mails: 'E-mails sent to this person',
-  sessions: 'Sign-in sessions',
-  auditEvents: 'Audit events',
-};
 
 /** Mail bodies are kept as text; the HTML copy says the same and would only double the report. */
 const LEFT_OUT = new Set(['html']);
@@ -65,10 +47,16 @@ function sectionRecords(data: SubjectExport, key: (typeof EXPORT_SECTIONS)[numbe
   return data[key] as unknown[];
 }
 
-function drawSection(doc: PDFKit.PDFDocument, title: string, records: unknown[]) {
-  doc.moveDown(1).font('bold').fontSize(13).fillColor('#000').text(`${title} (${records.length})`);
+function drawSection(doc: PDFKit.PDFDocument, i18n: Translator, title: string, records: unknown[]) {
+  const options = pdfLanguageOptions(i18n.lang);
+  doc
+    .moveDown(1)
+    .font('bold')
+    .fontSize(13)
+    .fillColor('#000')
+    .text(`${title} (${i18n.number(records.length)})`, options);
   if (records.length === 0) {
-    doc.font('regular').fontSize(9).fillColor('#555').text('Nothing held.');
+    doc.font('regular').fontSize(9).fillColor('#555').text(i18n.t('privacy.pdf.nothing'), options);
     return;
   }
   records.forEach((record, i) => {
@@ -85,27 +73,36 @@ function drawSection(doc: PDFKit.PDFDocument, title: string, records: unknown[])
 
 /**
  * The readable copy of the export: a cover paragraph saying what it is, then every section with
- * each record's fields. Same content as the JSON (mail HTML left out, very long texts cut).
+ * each record's fields. Same content as the JSON (mail HTML left out, very long texts cut). The
+ * headings and the cover are in the language of the HR person who downloads it (DejaVu Sans has
+ * the Arabic glyphs); the records' field names stay those of the JSON export, and it says so.
  */
 export function renderSubjectExportPdf(
   data: SubjectExport,
-  opts: { name: string; issuer: string; compress?: boolean },
+  opts: { name: string; issuer: string; i18n: Translator; compress?: boolean },
 ): Promise<Buffer> {
+  const { i18n } = opts;
+  const options = pdfLanguageOptions(i18n.lang);
   const doc = new PDFDocument({ size: 'A4', margin: 50, compress: opts.compress ?? true });
   registerPdfFonts(doc);
   const bytes = pdfBytes(doc);
-  doc.info.Title = `Personal data held about ${opts.name}`;
-  doc.font('bold').fontSize(18).text(`Personal data held about ${opts.name}`);
+  const title = i18n.t('privacy.pdf.title', { name: opts.name });
+  doc.info.Title = title;
+  doc.font('bold').fontSize(18).text(title, options);
+  const intro = i18n.t('privacy.pdf.intro', {
+    issuer: opts.issuer,
+    day: i18n.day(data.generatedAt),
+    generated: i18n.dateTime(data.generatedAt),
+  });
+  // In English the field names read as words; in another language, say they are the JSON's.
+  const note = i18n.lang === 'en' ? '' : ` ${i18n.t('privacy.pdf.fieldsNote')}`;
   doc
     .moveDown(0.5)
     .font('regular')
     .fontSize(10)
-    .text(
-      `Everything ${opts.issuer}'s training records system holds about this person on ${formatDay(data.generatedAt)} ` +
-        `(generated ${formatDateTime(data.generatedAt)}), under Article 15 of the GDPR. ` +
-        'The same content is available as JSON for reuse. Passwords and session keys are never included.',
-    );
-  for (const key of EXPORT_SECTIONS) drawSection(doc, SECTION_TITLES[key], sectionRecords(data, key));
+    .text(intro + note, options);
+  for (const key of EXPORT_SECTIONS)
+    drawSection(doc, i18n, i18n.t(`privacy.pdf.section.${key}`), sectionRecords(data, key));
   doc.end();
   return bytes;
 }

@@ -59,6 +59,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actorId: requireUser(request).id,
           format,
           now: app.clock.now(),
+          language: request.i18n!.lang,
         });
         return reply
           .type(file.contentType)
