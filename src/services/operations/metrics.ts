@@ -33,12 +33,14 @@ export function createMetrics(readers: MetricsReaders) {
 
   const requests = new Counter({
     name: 'lms_http_requests_total',
+    // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'HTTP requests answered, by method, route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
     registers,
   });
   const requestSeconds = new Histogram({
     name: 'lms_http_request_duration_seconds',
+    // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'Time to answer an HTTP request, by method, route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: REQUEST_BUCKETS,
@@ -46,6 +48,7 @@ export function createMetrics(readers: MetricsReaders) {
   });
   const commandSeconds = new Histogram({
     name: 'lms_db_command_duration_seconds',
+    // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'Database command round trips by command name (find, insert, update, aggregate, …) and outcome',
     labelNames: ['command', 'outcome'] as const,
     buckets: COMMAND_BUCKETS,
@@ -53,6 +56,7 @@ export function createMetrics(readers: MetricsReaders) {
   });
   const jobSeconds = new Histogram({
     name: 'lms_job_duration_seconds',
+    // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'Scheduled job runs (sweep, nightly, backup) by job and result',
     labelNames: ['job', 'result'] as const,
     buckets: JOB_BUCKETS,
@@ -60,17 +64,20 @@ export function createMetrics(readers: MetricsReaders) {
   });
   const jobLastRun = new Gauge({
     name: 'lms_job_last_run_timestamp_seconds',
+    // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'When each job last ended with each result (Unix time): alert when the last ok is too old',
     labelNames: ['job', 'result'] as const,
     registers,
   });
   const remindersSent = new Counter({
     name: 'lms_reminders_sent_total',
+    // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'Reminder e-mails the refresher sweep sent (or put in the outbox)',
     registers,
   });
   new Gauge({
     name: 'lms_outbox_messages',
+    // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'Messages in the outbox (mail kept for /hr/outbox when no SMTP server is set), read on scrape',
     registers,
     async collect() {
@@ -79,6 +86,7 @@ export function createMetrics(readers: MetricsReaders) {
   });
   new Counter({
     name: 'lms_embedded_database_restarts_total',
+    // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'Times the embedded FerretDB died and was restarted by the app (0 with MONGODB_URI)',
     registers,
     collect() {

@@ -9,6 +9,7 @@ import { MANIFEST_NAME, type Manifest, parseManifest } from './manifest.js';
 
 /** A refusal that names the archive and what is wrong with it; nothing was changed. */
 export function refused(file: string, problem: string): Invalid {
+  // i18n-ignore: told by the restore CLI command to the operator, never shown in a page
   return new Invalid(`Refused ${file}: ${problem}. Nothing was restored.`);
 }
 

@@ -111,6 +111,7 @@ export async function restoreBackup({ db, file, replace }: RestoreInput): Promis
     const listed = occupied
       .map((c) => `${c.name}: ${c.count} document${c.count === 1 ? '' : 's'}`)
       .join(', ');
+    // i18n-ignore: told by the restore CLI command to the operator, never shown in a page
     throw new Conflict(
       `Refused ${file}: the database "${db.databaseName}" is not empty (${listed}${occupied.length === 5 ? ', …' : ''}). ` +
         'Restore into an empty database, or add --replace to drop its collections first. Nothing was restored.',
