@@ -25,8 +25,15 @@ declare module 'fastify' {
   }
 }
 
-/** Learner pages: every course they show comes in the page language when a current translation exists. */
+/**
+ * Learner pages: every course they show comes in the page language when a current translation exists.
+ * Everything under `/learn/`, and any other route marked `config: { courseLanguage: true }`.
+ */
 const LEARNER_PAGES = '/learn/';
+
+function isLearnerPage(request: FastifyRequest): boolean {
+  return request.url.startsWith(LEARNER_PAGES) || request.routeOptions.config?.courseLanguage === true;
+}
 
 export default fp(
   async function courses(
@@ -40,7 +47,7 @@ export default fp(
     app.decorate('courseTranslations', translations);
 
     app.addHook('onRequest', (request, _reply, done) => {
-      if (!request.url.startsWith(LEARNER_PAGES)) return done();
+      if (!isLearnerPage(request)) return done();
       const scope: CourseLanguageScope = { language: () => request.i18n?.lang, fallbacks: new Map() };
       request.courseLanguage = scope;
       runInCourseLanguage(scope, done);

@@ -41,6 +41,11 @@ declare module 'fastify' {
     csrf?: boolean;
     /** Set true only where a redirect must leave the site: to the identity provider (routes/auth/oidc.ts). */
     offSiteRedirect?: boolean;
+    /**
+     * Set true on a learner-facing page outside `/learn/` that shows courses (My training, My team): its
+     * course lookups answer in the page language, with the fallback notice (plugins/courses.ts).
+     */
+    courseLanguage?: boolean;
   }
   interface Session {
     user?: SessionUser;

@@ -93,6 +93,20 @@ describe('a course in the learner’s language', () => {
     expect(lesson.body).toContain('لم تُترجم هذه الدورة إلى اللغة العربية إلا جزئيًا');
   });
 
+  it('My training (/) shows the course in the page language; an Arabic page the source title with the notice', async () => {
+    const es = await learnerIn('es');
+    const home = await es.get('/');
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('Publicar en');
+    expect(home.body).toContain('Un curso diminuto para las pruebas.');
+    expect(home.body).not.toContain('Posting at');
+    const ar = await learnerIn('ar');
+    const arHome = await ar.get('/');
+    expect(arHome.body).toContain('Posting at');
+    expect(arHome.body).not.toContain('النشر في');
+    expect(arHome.body).toContain('لم تُترجم هذه الدورة إلى اللغة العربية إلا جزئيًا');
+  });
+
   it('after a policy version is published the Spanish learner reads the source with a notice; HR sees it out of date', async () => {
     expect(t.app.catalogue.translationsOf(ID)).toEqual([
       { language: 'ar', fallback: 'partial', lessons: 1 },

@@ -15,7 +15,7 @@ function nextStep(overview: string, resume: string, started: boolean, completed:
 const myTrainingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
-    { config: { access: 'authenticated' }, schema: { querystring: NoQuery } },
+    { config: { access: 'authenticated', courseLanguage: true }, schema: { querystring: NoQuery } },
     async (request, reply) => {
       const learner = requireUser(request);
       const summaries = await app.services.learning.myTraining({ userId: learner.id });
@@ -28,6 +28,7 @@ const myTrainingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           title: course.title,
           summary: course.summary,
           minutes: course.estimatedMinutes,
+          language: course.language,
           href: `/learn/${course.id}`,
           action: reattest
             ? { labelKey: 'learn.myTraining.reattestAction', href: `/learn/${course.id}` }

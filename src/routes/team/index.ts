@@ -6,7 +6,7 @@ import { requireUser } from '../guards.js';
  * person may ask; only people with direct reports see anything, and only their own reports.
  */
 const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/team', { config: { access: 'authenticated' } }, async (request, reply) => {
+  app.get('/team', { config: { access: 'authenticated', courseLanguage: true } }, async (request, reply) => {
     const { members, truncated } = await app.services.reporting.teamStatus({
       managerId: requireUser(request).id,
     });
@@ -17,7 +17,8 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.viewAsync('team/index', {
       members,
       truncated,
-      courses: [...app.courses.values()].map((c) => ({ id: c.id, title: c.title })),
+      // Each course through `get`: the page language's title (the Map's own values() are the source).
+      courses: [...app.courses.keys()].map((id) => ({ id, title: app.courses.get(id)!.title })),
     });
   });
 };

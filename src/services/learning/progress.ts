@@ -165,7 +165,9 @@ export async function myTraining(ctx: ServiceContext, input: { userId: string })
   const training = trainingRepository(ctx.models);
   const progressRepo = progressRepository(ctx.models);
   return Promise.all(
-    [...ctx.courses.values()].map(async (course): Promise<TrainingSummary> => {
+    // Each course through `get`, which answers in the learner's page language (values() is the source).
+    [...ctx.courses.keys()].map(async (id): Promise<TrainingSummary> => {
+      const course = ctx.courses.get(id)!;
       const assignment = await training.findAssignment(userId, course.id);
       if (!assignment) {
         return {
