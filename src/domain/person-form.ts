@@ -33,9 +33,11 @@ export type PersonForm = {
   active?: 'yes';
 };
 
+/** A form problem: `message` is a people.form.errors.* catalogue key, filled in with `values`. */
 export interface FieldError {
   field: string;
   message: string;
+  values?: Record<string, string | number>;
 }
 
 /** The form filled in from a person (or empty for a new one). */
@@ -70,16 +72,17 @@ export function formFromPerson(
 /** Only an administrator may grant or take away the administrator role. */
 export function adminRoleErrors(actorRole: string, wanted: string, current: string | null): FieldError[] {
   if (actorRole === 'admin' || (wanted !== 'admin' && current !== 'admin')) return [];
-  return [{ field: 'role', message: 'Only an administrator can grant or remove the administrator role.' }];
+  return [{ field: 'role', message: 'people.form.errors.adminRole' }];
 }
 
 /** The region error: a region the organisation profile does not enable names the ones it does. */
-function regionMessage(notEnabled: Region | undefined, regions: readonly Region[]): string {
-  if (!notEnabled) return 'Choose one of the listed regions.';
-  return (
-    `The organisation profile does not enable ${jurisdictionNames([notEnabled])}. ` +
-    `Choose one of its regions (${jurisdictionNames(regions, 'or')}), or leave it not set.`
-  );
+function regionError(notEnabled: Region | undefined, regions: readonly Region[]): FieldError {
+  if (!notEnabled) return { field: 'region', message: 'people.form.errors.region' };
+  return {
+    field: 'region',
+    message: 'people.form.errors.regionNotEnabled',
+    values: { region: jurisdictionNames([notEnabled]), regions: jurisdictionNames(regions, 'or') },
+  };
 }
 
 /**
@@ -94,31 +97,26 @@ export function validatePersonForm(
 ): { input: PlannedPerson & { role: Role } } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
   const email = normaliseEmail(form.email);
-  if (!isValidEmail(email))
-    errors.push({ field: 'email', message: 'Enter a valid email address, like name@example.com.' });
+  if (!isValidEmail(email)) errors.push({ field: 'email', message: 'people.form.errors.email' });
   const name = form.name.trim().replace(/\s+/g, ' ');
-  if (!name) errors.push({ field: 'name', message: 'Enter the person’s name.' });
+  if (!name) errors.push({ field: 'name', message: 'people.form.errors.name' });
   const employeeId = form.employeeId.trim();
   if (employeeId && !isValidEmployeeId(employeeId)) {
-    errors.push({
-      field: 'employeeId',
-      message: 'Employee ID may use letters, digits, ".", "/", "_" and "-".',
-    });
+    errors.push({ field: 'employeeId', message: 'people.form.errors.employeeId' });
   }
   const hireDate = form.hireDate.trim() ? parseDay(form.hireDate) : null;
   if (form.hireDate.trim() && !hireDate)
-    errors.push({ field: 'hireDate', message: 'Enter the hire date as YYYY-MM-DD.' });
+    errors.push({ field: 'hireDate', message: 'people.form.errors.hireDate' });
   // The form offers the shipped languages and "not set"; anything else was not chosen from it.
   const language = parseLanguage(form.locale);
-  if ('error' in language)
-    errors.push({ field: 'locale', message: 'Choose one of the listed languages, or leave it not set.' });
+  if ('error' in language) errors.push({ field: 'locale', message: 'people.form.errors.language' });
   const region = parseRegion(form.region ?? '', regions);
-  if ('error' in region) errors.push({ field: 'region', message: regionMessage(region.notEnabled, regions) });
+  if ('error' in region) errors.push(regionError(region.notEnabled, regions));
   const managerEmail = normaliseEmail(form.managerEmail);
   if (managerEmail && !isValidEmail(managerEmail)) {
-    errors.push({ field: 'managerEmail', message: 'Enter a valid email address for the manager.' });
+    errors.push({ field: 'managerEmail', message: 'people.form.errors.managerEmail' });
   } else if (managerEmail && !manager.found) {
-    errors.push({ field: 'managerEmail', message: 'Nobody has that email address. Add the manager first.' });
+    errors.push({ field: 'managerEmail', message: 'people.form.errors.managerUnknown' });
   }
   if (errors.length || 'error' in region || 'error' in language) return { errors };
   return {

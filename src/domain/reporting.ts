@@ -189,7 +189,7 @@ export function parseReportQuery(
   let course: Course | undefined;
   if (query.course) {
     course = courses.get(query.course);
-    if (!course) throw new Invalid(`There is no course "${query.course}". Pick one from the list.`);
+    if (!course) throw new Invalid('reports.errors.noCourseNamed', { course: query.course });
   } else if (defaultCourse) {
     course = courses.values().next().value;
   }
@@ -199,7 +199,7 @@ export function parseReportQuery(
   if (query.from) filter.fromMonth = query.from;
   if (query.to) filter.toMonth = query.to;
   if (filter.fromMonth && filter.toMonth && filter.fromMonth > filter.toMonth) {
-    throw new Invalid('The "due from" month is after the "due to" month.');
+    throw new Invalid('reports.errors.monthOrder');
   }
   return { course, filter };
 }

@@ -253,7 +253,7 @@ export async function retireRule(
 ): Promise<void> {
   const { actorId, ruleId, now } = input;
   const res = await ctx.models.AssignmentRule.updateOne({ _id: ruleId }, { $set: { active: false } });
-  if (res.matchedCount === 0) throw new NotFound('There is no such assignment rule.');
+  if (res.matchedCount === 0) throw new NotFound('hr.assign.errors.noRule');
   await ctx.audit.append(
     { actorId, action: 'assignment.rule.retired', targetType: 'assignment-rule', targetId: ruleId },
     now,
@@ -274,16 +274,14 @@ export async function extendDueDate(
   const a = await models.Assignment.findById(
     assignmentKey(input.userId, input.courseId),
   ).lean<AssignmentDoc>();
-  if (!course || !a) throw new NotFound('This person has no assignment for that course.');
+  if (!course || !a) throw new NotFound('hr.assign.errors.noAssignment');
   const cycleId = cycleKey(a.userId, a.courseId, a.cycleNo);
   const cycle = await models.Cycle.findById(cycleId).lean<CycleDoc>();
-  if (!cycle) throw new NotFound('This assignment has no open cycle.');
-  if (cycle.completedAt)
-    throw new Conflict('The current cycle is already complete; there is nothing to extend.');
+  if (!cycle) throw new NotFound('hr.assign.errors.noCycle');
+  if (cycle.completedAt) throw new Conflict('hr.assign.errors.cycleComplete');
   const dueAt = utcDay(input.dueAt);
-  if (dueAt < utcDay(now)) throw new Invalid('The new due date cannot be in the past.');
-  if (a.dueAt && dueAt <= utcDay(a.dueAt))
-    throw new Invalid('The new due date must be later than the current one.');
+  if (dueAt < utcDay(now)) throw new Invalid('hr.assign.errors.duePast');
+  if (a.dueAt && dueAt <= utcDay(a.dueAt)) throw new Invalid('hr.assign.errors.dueNotLater');
 
   const previous =
     a.cycleNo > 1

@@ -85,7 +85,7 @@ export async function loadAllSettings(
 
 function settingsCourse(ctx: ServiceContext, courseId: string): Course {
   const course = ctx.courses.get(courseId);
-  if (!course) throw new NotFound('There is no such course.');
+  if (!course) throw new NotFound('hr.assign.errors.noCourse');
   return course;
 }
 

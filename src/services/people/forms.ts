@@ -35,14 +35,14 @@ async function enabledRegions(ctx: PeopleContext): Promise<Region[]> {
 
 async function findPerson(models: Models, userId: string): Promise<Person> {
   const person = await usersRepository(models).findById(userId);
-  if (!person) throw new NotFound('There is no such person.');
+  if (!person) throw new NotFound('people.form.errors.noPerson');
   return person;
 }
 
 /** A taken e-mail or employee ID, as an error next to its field. */
 function duplicateErrors(err: unknown): FieldError[] {
   if (!(err instanceof DuplicateUserError)) throw err;
-  return [{ field: err.field, message: err.message }];
+  return [{ field: err.field, message: `people.form.errors.duplicate.${err.field}` }];
 }
 
 /** The edit form of a person, filled in. */
@@ -104,7 +104,7 @@ export async function editPerson(
     ...adminRoleErrors(actor.role, form.role, person.role),
   ];
   if (manager.id === person._id)
-    errors.push({ field: 'managerEmail', message: 'A person cannot be their own manager.' });
+    errors.push({ field: 'managerEmail', message: 'people.form.errors.ownManager' });
   if ('errors' in checked || errors.length) return { person, errors };
   try {
     const updated = await updatePerson(ctx, {

@@ -169,16 +169,19 @@ const ECHOED_CSV_CHARS = 200_000;
 export async function previewPastedImport(
   ctx: Pick<ServiceContext, 'models'>,
   input: { csv: string; fileName?: string; deactivateMissing: boolean; actorId: string; now: Date },
-): Promise<{ previewId: string } | { errors: Array<{ field: 'csv'; message: string }>; csv: string }> {
+): Promise<
+  | { previewId: string }
+  | { errors: Array<{ field: 'csv'; message: string; values?: Record<string, string> }>; csv: string }
+> {
   if (!input.csv.trim())
-    return { errors: [{ field: 'csv', message: 'Paste the CSV, including its header row.' }], csv: '' };
+    return { errors: [{ field: 'csv', message: 'people.import.errors.empty' }], csv: '' };
   try {
     const preview = await previewImport(ctx, { ...input, fileName: input.fileName ?? 'pasted CSV' });
     return { previewId: preview._id };
   } catch (err) {
     if (!(err instanceof CsvFormatError)) throw err;
     return {
-      errors: [{ field: 'csv', message: `Nothing was imported. ${err.message}` }],
+      errors: [{ field: 'csv', message: 'people.import.errors.unreadable', values: { reason: err.message } }],
       csv: input.csv.length <= ECHOED_CSV_CHARS ? input.csv : '',
     };
   }
@@ -186,7 +189,7 @@ export async function previewPastedImport(
 
 async function findPreview(models: Models, id: string): Promise<ImportPreviewDoc> {
   const preview = await models.ImportPreview.findById(id).lean<ImportPreviewDoc>();
-  if (!preview) throw new NotFound('That import preview does not exist.');
+  if (!preview) throw new NotFound('people.import.errors.noPreview');
   return preview;
 }
 

@@ -25,17 +25,16 @@ export async function linkSsoSubject(
     );
     matched = res.matchedCount;
   } catch (err) {
-    if (isDuplicateKey(err) || uniqueIndexRefused(err))
-      throw new Conflict('This sign-in account is already linked to another person.');
+    if (isDuplicateKey(err) || uniqueIndexRefused(err)) throw new Conflict('people.errors.ssoTaken');
     throw err;
   }
   if (matched === 0) {
     const person = await models.User.findById(input.userId, { ssoSubject: 1 }).lean<
       Pick<UserDoc, 'ssoSubject'>
     >();
-    if (!person) throw new NotFound('No such person.');
+    if (!person) throw new NotFound('people.form.errors.noPerson');
     if (person.ssoSubject === input.subject) return false;
-    throw new Conflict('This person is already linked to another sign-in account.');
+    throw new Conflict('people.errors.ssoOther');
   }
   await ctx.audit.append(
     {

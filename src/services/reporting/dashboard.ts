@@ -54,6 +54,6 @@ export async function refreshDashboard(
   ctx: SummaryContext,
   input: { courseId: string; now: Date; onBackgroundError: BackgroundErrors },
 ): Promise<void> {
-  if (!ctx.courses.has(input.courseId)) throw new NotFound('There is no such course.');
+  if (!ctx.courses.has(input.courseId)) throw new NotFound('reports.errors.noCourse');
   refreshSummaries(ctx, input.now).catch(input.onBackgroundError);
 }

@@ -44,7 +44,7 @@ export async function markFeedbackHandled(
 ): Promise<MarkHandledOutcome> {
   const feedback = feedbackRepository(ctx.models);
   const item = await feedback.findById(input.id);
-  if (!item) throw new NotFound('That feedback item does not exist.');
+  if (!item) throw new NotFound('reports.errors.noFeedback');
   if (item.status === 'handled') return 'already-handled';
   await feedback.markHandled(input.id, input.actorId, input.now);
   await ctx.audit.append(

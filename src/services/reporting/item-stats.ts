@@ -127,7 +127,7 @@ export interface ItemStatsPage {
 
 function courseOf(ctx: Pick<ServiceContext, 'courses'>, courseId: string): Course {
   const course = ctx.courses.get(courseId);
-  if (!course) throw new NotFound('There is no course at this address.');
+  if (!course) throw new NotFound('reports.errors.noCourseHere');
   return course;
 }
 

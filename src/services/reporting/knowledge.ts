@@ -188,7 +188,7 @@ export async function knowledgePage(
   { courseId, now }: { courseId: string; now: Date },
 ): Promise<KnowledgePage> {
   const course = ctx.courses.get(courseId);
-  if (!course) throw new NotFound('There is no course at this address.');
+  if (!course) throw new NotFound('reports.errors.noCourseHere');
   const quarters = lastQuarters(now, KNOWLEDGE_QUARTERS);
   const docs = await findManyById<MasterySnapshotDoc>(
     ctx.models.MasterySnapshot,

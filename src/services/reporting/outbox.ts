@@ -28,6 +28,6 @@ export async function outboxMessage(
   input: { id: string },
 ): Promise<OutboxMessage> {
   const message = await ctx.models.Outbox.findById(input.id).lean<OutboxDoc>();
-  if (!message) throw new NotFound('There is no such message.');
+  if (!message) throw new NotFound('reports.errors.noMessage');
   return message;
 }

@@ -5,6 +5,8 @@ import {
   type PersonForm,
   validatePersonForm,
 } from '../../../src/domain/person-form.js';
+import { translator } from '../../../src/i18n/translator.js';
+import { localisedErrors } from '../../../src/routes/field-errors.js';
 
 const form: PersonForm = {
   email: ' Ann@Example.com ',
@@ -46,7 +48,7 @@ describe('HR person form rules', () => {
 
   it('refuses a region the organisation profile does not enable, naming the ones it does; any while it names none', () => {
     const refused = validatePersonForm({ ...form, region: 'us' }, { id: null, found: true }, ['uk', 'eu']);
-    expect('errors' in refused && refused.errors).toEqual([
+    expect('errors' in refused && localisedErrors(translator('en'), refused.errors)).toEqual([
       {
         field: 'region',
         message:

@@ -28,7 +28,7 @@ type ExtendRequest = FastifyRequest<{ Body: Static<typeof ExtendBody> }>;
 /** `GET /hr/assignments`: the page, with a notice after a change. */
 async function showAssignments(request: ListRequest, reply: FastifyReply) {
   const { done = null, n = null } = request.query;
-  return reply.viewAsync('hr/assignments/index', await page(request.server, { done, n }));
+  return reply.viewAsync('hr/assignments/index', await page(request.server, request.i18n!, { done, n }));
 }
 
 /**
@@ -38,7 +38,7 @@ async function showAssignments(request: ListRequest, reply: FastifyReply) {
 async function createRule(request: RuleRequest, reply: FastifyReply) {
   const app = request.server;
   if (request.body.intent === 'search')
-    return reply.viewAsync('hr/assignments/index', await page(app, { form: request.body }));
+    return reply.viewAsync('hr/assignments/index', await page(app, request.i18n!, { form: request.body }));
   const result = await app.services.assignments.createRuleFromForm({
     actorId: requireUser(request).id,
     form: request.body,
@@ -48,7 +48,7 @@ async function createRule(request: RuleRequest, reply: FastifyReply) {
   reply.code(400);
   return reply.viewAsync(
     'hr/assignments/index',
-    await page(app, { form: request.body, errors: result.errors }),
+    await page(app, request.i18n!, { form: request.body, errors: result.errors }),
   );
 }
 
@@ -70,7 +70,7 @@ async function retireRule(request: RetireRequest, reply: FastifyReply) {
 async function extendDueDate(request: ExtendRequest, reply: FastifyReply) {
   const app = request.server;
   if (request.body.intent === 'search')
-    return reply.viewAsync('hr/assignments/index', await page(app, { extend: request.body }));
+    return reply.viewAsync('hr/assignments/index', await page(app, request.i18n!, { extend: request.body }));
   const result = await app.services.assignments.extendDueDateFromForm({
     actorId: requireUser(request).id,
     form: request.body,
@@ -80,7 +80,7 @@ async function extendDueDate(request: ExtendRequest, reply: FastifyReply) {
   reply.code(400);
   return reply.viewAsync(
     'hr/assignments/index',
-    await page(app, { extend: request.body, extendErrors: result.errors }),
+    await page(app, request.i18n!, { extend: request.body, extendErrors: result.errors }),
   );
 }
 

@@ -4,8 +4,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { describeDue, describeTarget, type FieldError } from '../../../domain/assignment-rules.js';
+import type { FieldError, RuleDue, RuleTarget } from '../../../domain/assignment-rules.js';
+import type { Translator } from '../../../i18n/translator.js';
 import type { PersonMatch } from '../../../services/people/search.js';
+import { localisedErrors } from '../../field-errors.js';
 import { formBody, Slug, Text } from '../../form-schema.js';
 
 /** A field of checkboxes: absent (none ticked), one value, or several. */
@@ -83,15 +85,29 @@ interface Picker {
   status: string;
 }
 
-function searchStatus(query: string, found: number, more: boolean): string {
-  if (!query.trim()) return 'Type part of a name, email or employee ID, then search.';
-  if (!found) return `Nobody matches “${query.trim()}”.`;
-  const count = found === 1 ? '1 person matches.' : `${found} people match.`;
-  return more ? `${count} Only the first ${found} are shown: type more of the name to narrow it.` : count;
+function searchStatus(i18n: Translator, query: string, found: number, more: boolean): string {
+  if (!query.trim()) return i18n.t('hr.assign.picker.empty');
+  if (!found) return i18n.t('hr.assign.picker.nobody', { query: query.trim() });
+  return i18n.t('hr.assign.picker.found', { count: found, more: more ? 'yes' : 'no' });
+}
+
+/** Who a rule catches, in the reader's language (department names are data). */
+function whoText(i18n: Translator, target: RuleTarget): string {
+  if (target.kind === 'individuals') return i18n.t('hr.assign.rule.people', { count: target.userIds.length });
+  if (target.kind === 'everyone') return i18n.t('hr.assign.rule.everyone');
+  return i18n.t('hr.assign.rule.departments', { departments: target.departments.join(', ') });
+}
+
+/** When a rule's assignments fall due, in the reader's language. */
+function dueText(i18n: Translator, due: RuleDue): string {
+  if (due.kind === 'fixed') return i18n.t('hr.assign.rule.dueFixed', { day: i18n.day(due.date) });
+  const key = due.kind === 'after-assignment' ? 'dueAfterAssignment' : 'dueAfterHire';
+  return i18n.t(`hr.assign.rule.${key}`, { days: due.days });
 }
 
 async function picker(
   app: FastifyInstance,
+  i18n: Translator,
   emails: string[],
   query: string,
   search: boolean,
@@ -102,18 +118,18 @@ async function picker(
   const result = await app.services.people.searchPeople({ q: query, now });
   const isPicked = new Set(picked.map((p) => p.email));
   const found = result.people.filter((p) => !isPicked.has(p.email));
-  return { query, picked, found, status: searchStatus(query, result.people.length, result.more) };
+  return { query, picked, found, status: searchStatus(i18n, query, result.people.length, result.more) };
 }
 
 /** Everything the page shows. */
-export async function assignmentsPage(app: FastifyInstance, data: PageData) {
+export async function assignmentsPage(app: FastifyInstance, i18n: Translator, data: PageData) {
   const form = data.form ?? EMPTY_RULE;
   const extend = data.extend ?? EMPTY_EXTEND;
   const [rules, departments, people, extendPeople] = await Promise.all([
     app.services.assignments.listRules(),
     app.services.people.departmentNames({ now: app.clock.now() }),
-    picker(app, listed(form.emails), form.peopleQuery ?? '', form.intent === 'search'),
-    picker(app, listed(extend.email), extend.extendQuery ?? '', extend.intent === 'search'),
+    picker(app, i18n, listed(form.emails), form.peopleQuery ?? '', form.intent === 'search'),
+    picker(app, i18n, listed(extend.email), extend.extendQuery ?? '', extend.intent === 'search'),
   ]);
   const ticked = [form.department ?? []].flat();
   return {
@@ -121,9 +137,8 @@ export async function assignmentsPage(app: FastifyInstance, data: PageData) {
     rules: rules.map((r) => ({
       ...r,
       courseTitle: app.courses.get(r.courseId)?.title ?? r.courseId,
-      whoText:
-        r.target.kind === 'individuals' ? `${r.target.userIds.length} people` : describeTarget(r.target),
-      dueText: describeDue(r.due),
+      whoText: whoText(i18n, r.target),
+      dueText: dueText(i18n, r.due),
     })),
     form,
     // A ticked department nobody is in any more stays offered (and ticked) rather than vanishing.
@@ -132,10 +147,10 @@ export async function assignmentsPage(app: FastifyInstance, data: PageData) {
       checked: ticked.includes(name),
     })),
     people,
-    errors: data.errors ?? [],
+    errors: localisedErrors(i18n, data.errors ?? []),
     extend,
     extendPeople,
-    extendErrors: data.extendErrors ?? [],
+    extendErrors: localisedErrors(i18n, data.extendErrors ?? []),
     done: data.done ?? null,
     n: data.n ?? null,
   };

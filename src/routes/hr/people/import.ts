@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../../domain/people-csv.js';
+import { localisedErrors } from '../../field-errors.js';
 import { formBody, Text } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
 
@@ -46,7 +47,11 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       if ('previewId' in outcome) return reply.redirect(`/hr/people/import/${outcome.previewId}`, 303);
       reply.code(400);
-      return reply.viewAsync('hr/people/import', { errors: outcome.errors, csv: outcome.csv, limits });
+      return reply.viewAsync('hr/people/import', {
+        errors: localisedErrors(request.i18n!, outcome.errors),
+        csv: outcome.csv,
+        limits,
+      });
     },
   );
 

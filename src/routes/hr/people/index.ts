@@ -20,6 +20,7 @@ import {
 import { type FieldError, formFromPerson, type PersonForm } from '../../../domain/person-form.js';
 import { stateLabels, type Translate } from '../../../domain/state-labels.js';
 import type { Person } from '../../../services/people/people.js';
+import { localisedErrors } from '../../field-errors.js';
 import { ObjectIdString } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
 import bulkRoutes from './bulk.js';
@@ -39,6 +40,7 @@ async function renderForm(
   const profile = await reply.server.services.organisation.currentProfile();
   return reply.viewAsync('hr/people/form', {
     ...data,
+    errors: localisedErrors(reply.request.i18n!, data.errors),
     regions: regionChoices(profile.regions, data.form.region),
   });
 }
