@@ -132,6 +132,22 @@ describe('compliance report PDF', () => {
     expect(text).toContain(`Fingerprint: ${fingerprint}`);
   });
 
+  it("is written in the requesting HR person's language: Spanish words and days, Arabic in an Arabic-capable font", async () => {
+    const query = `from=2026-01-01&to=2026-03-31&department=${encodeURIComponent(DESK)}`;
+    const es = await pdfFlowedText(
+      (await hr.get(`/hr/reports/compliance.pdf?${query}`, { 'accept-language': 'es' })).rawPayload,
+    );
+    expect(es).toContain('Informe de cumplimiento');
+    expect(es).toContain('del 1 de enero de 2026 al 31 de marzo de 2026');
+    expect(es).toMatch(/Asignadas \(2\) .*Ada Auditor ada@desk\.test Audit Desk 5 de enero de 2026/);
+    expect(es).toContain('Intentos adicionales de cuestionario: 2 Exam room fire alarm');
+    expect(es).not.toContain('Compliance report');
+    const ar = await hr.get(`/hr/reports/compliance.pdf?${query}`, { 'accept-language': 'ar' });
+    expect(ar.statusCode).toBe(200);
+    expect(ar.rawPayload.toString('latin1')).toContain('/Lang (ar)');
+    expect(ar.rawPayload.toString('latin1')).toContain('DejaVuSans');
+  });
+
   it('defaults to last quarter and all departments with one click, and audits the download', async () => {
     const res = await hr.get('/hr/reports/compliance.pdf');
     expect(res.statusCode).toBe(200);

@@ -1,9 +1,11 @@
 import PDFDocument from 'pdfkit';
 import type { CertificateDoc } from '../../db/models/records.js';
-import { formatDateTime, formatDay } from '../../domain/display-dates.js';
+import type { Language } from '../../domain/i18n/languages.js';
 import type { ReportPeriod } from '../../domain/reporting/period.js';
+import { type Translator, translator } from '../../i18n/translator.js';
 import type { ChainReport } from '../audit/verify.js';
 import { pdfBytes, registerPdfFonts, shortVersion } from '../records/certificate-pdf.js';
+import { pdfLanguageOptions } from '../records/evidence-language.js';
 
 interface PersonRow {
   courseId: string;
@@ -16,7 +18,8 @@ interface PersonRow {
 }
 
 /** A person's name, marked when they have left since (or during) the period. */
-const nameOf = (p: PersonRow) => (p.leftAt ? `${p.name} (left ${formatDay(p.leftAt)})` : p.name);
+const nameOf = (p: PersonRow, t: Translator) =>
+  p.leftAt ? t.t('reports.pdf.left', { name: p.name, day: t.day(p.leftAt) }) : p.name;
 
 export interface ComplianceReport {
   period: ReportPeriod;
@@ -53,8 +56,18 @@ interface Column {
   width: number;
 }
 
+/**
+ * The document and its language: the requesting HR person's (reports.pdf.* messages, days in that
+ * language). Arabic is drawn right-aligned, word by word, in DejaVu Sans (see pdfLanguageOptions).
+ */
+interface Pdf {
+  doc: Doc;
+  t: Translator;
+  text: { wordSpacing?: number; align?: 'right' };
+}
+
 /** A table that carries on over pages, repeating its header row on each. */
-function table(doc: Doc, columns: readonly Column[], rows: readonly string[][]): void {
+function table({ doc, text }: Pdf, columns: readonly Column[], rows: readonly string[][]): void {
   const bottom = doc.page.height - MARGIN;
   const drawRow = (cells: readonly string[], font: 'regular' | 'bold') => {
     doc.font(font).fontSize(8.5);
@@ -66,7 +79,7 @@ function table(doc: Doc, columns: readonly Column[], rows: readonly string[][]):
     }
     let x = MARGIN;
     cells.forEach((cell, i) => {
-      doc.text(cell, x, y, { width: columns[i]!.width - 6 });
+      doc.text(cell, x, y, { ...text, width: columns[i]!.width - 6 });
       x += columns[i]!.width;
     });
     doc.x = MARGIN;
@@ -80,152 +93,154 @@ function table(doc: Doc, columns: readonly Column[], rows: readonly string[][]):
   doc.moveDown(0.6);
 }
 
-function heading(doc: Doc, text: string, size: number): void {
+function heading({ doc, text }: Pdf, line: string, size: number): void {
   if (doc.y > doc.page.height - MARGIN - 80) doc.addPage();
-  doc.font('bold').fontSize(size).fillColor('#000000').text(text, MARGIN, doc.y);
+  doc.font('bold').fontSize(size).fillColor('#000000').text(line, MARGIN, doc.y, text);
   doc.moveDown(0.3);
 }
 
-function note(doc: Doc, text: string): void {
-  doc.font('regular').fontSize(9).fillColor('#444444').text(text, MARGIN, doc.y).fillColor('#000000');
+function note({ doc, text }: Pdf, line: string): void {
+  doc.font('regular').fontSize(9).fillColor('#444444').text(line, MARGIN, doc.y, text).fillColor('#000000');
   doc.moveDown(0.3);
 }
 
-function exceptionText(action: string, details: Record<string, unknown>): string {
+function exceptionText(t: Translator, action: string, details: Record<string, unknown>): string {
   if (action === 'assignment.extended') {
-    const from = details.from ? formatDay(details.from as string) : 'no due date';
-    return `Due date extended from ${from} to ${formatDay(details.to as string)}`;
+    const from = details.from ? t.day(details.from as string) : t.t('reports.pdf.noDueDate');
+    return t.t('reports.pdf.extended', { from, to: t.day(details.to as string) });
   }
-  return `Extra quiz attempts: ${details.count}`;
+  return t.t('reports.pdf.extraAttempts', { count: String(details.count) });
 }
 
-function auditSection(doc: Doc, audit: ComplianceReport['audit']): void {
-  heading(doc, 'Audit log', 13);
-  const anchors = `${audit.anchors.signed} signed hourly anchors, ${audit.anchors.unsigned} unsigned from before signing`;
+function auditSection(pdf: Pdf, audit: ComplianceReport['audit']): void {
+  const { doc, t, text } = pdf;
+  heading(pdf, t.t('reports.pdf.auditLog'), 13);
+  const anchors = t.t('reports.pdf.anchors', {
+    signed: audit.anchors.signed,
+    unsigned: audit.anchors.unsigned,
+  });
   if (audit.ok)
-    doc.font('bold').fontSize(10).text(`Audit log verified: intact (${audit.count} events; ${anchors}).`);
+    doc
+      .font('bold')
+      .fontSize(10)
+      .text(t.t('reports.pdf.auditOk', { count: audit.count, anchors }), text);
   else {
     doc
       .font('bold')
       .fontSize(10)
       .fillColor('#a00000')
-      .text(`Audit log verification FAILED (${audit.count} events linked intact; ${anchors}).`);
+      .text(t.t('reports.pdf.auditFailed', { count: audit.count, anchors }), text);
     doc.font('regular').fontSize(9);
     for (const f of audit.failures) doc.text(`• ${f}`);
     doc.fillColor('#000000');
   }
-  doc.font('regular').fontSize(10).text(`Fingerprint: ${audit.fingerprint}`);
-  note(
-    doc,
-    'The fingerprint is the last event\u2019s number and the start of its hash. Keep it with this report: ' +
-      '`lms audit:verify --fingerprint <fingerprint>` shows later that no event up to it was changed or removed.',
-  );
+  doc
+    .font('regular')
+    .fontSize(10)
+    .text(t.t('reports.pdf.fingerprint', { fingerprint: audit.fingerprint }), text);
+  note(pdf, t.t('reports.pdf.fingerprintNote'));
   doc.moveDown(0.5);
 }
 
-function courseSection(doc: Doc, course: ComplianceReport['courses'][number], overdueWhen: string): void {
-  heading(doc, course.title, 14);
-  const none = (rows: readonly unknown[]) => rows.length === 0 && note(doc, 'None.');
-  heading(doc, `Assigned (${course.assigned.length})`, 11);
-  note(doc, 'Everyone whose assignment started before the end of the period and is still active.');
+function courseSection(pdf: Pdf, course: ComplianceReport['courses'][number], overdueWhen: string): void {
+  const { t } = pdf;
+  const col = (key: string, width: number) => ({ header: t.t(`reports.pdf.col.${key}`), width });
+  const noDepartment = t.t('reports.pdf.noDepartment');
+  heading(pdf, course.title, 14);
+  const none = (rows: readonly unknown[]) => rows.length === 0 && note(pdf, t.t('reports.pdf.none'));
+  heading(pdf, t.t('reports.pdf.assigned', { count: course.assigned.length }), 11);
+  note(pdf, t.t('reports.pdf.assignedNote'));
   none(course.assigned);
   if (course.assigned.length)
     table(
-      doc,
-      [
-        { header: 'Name', width: 140 },
-        { header: 'E-mail', width: 160 },
-        { header: 'Department', width: 110 },
-        { header: 'Assigned on', width: 89 },
-      ],
-      course.assigned.map((p) => [nameOf(p), p.email, p.department || '(none)', formatDay(p.assignedAt)]),
+      pdf,
+      [col('name', 140), col('email', 160), col('department', 110), col('assignedOn', 89)],
+      course.assigned.map((p) => [nameOf(p, t), p.email, p.department || noDepartment, t.day(p.assignedAt)]),
     );
-  heading(doc, `Completed (${course.completed.length})`, 11);
+  heading(pdf, t.t('reports.pdf.completed', { count: course.completed.length }), 11);
   none(course.completed);
   if (course.completed.length)
     table(
-      doc,
-      [
-        { header: 'Name', width: 120 },
-        { header: 'E-mail', width: 140 },
-        { header: 'Completed', width: 80 },
-        { header: 'Version', width: 70 },
-        { header: 'Certificate', width: 89 },
-      ],
+      pdf,
+      [col('name', 120), col('email', 140), col('completed', 80), col('version', 70), col('certificate', 89)],
       course.completed.map(({ certificate: c, ...p }) => [
-        nameOf(p),
+        nameOf(p, t),
         p.email,
-        formatDay(c.completedAt),
-        `Policy version ${c.policyVersion ?? 1}`,
-        `${c._id}${c.revokedAt ? ` (revoked ${formatDay(c.revokedAt)})` : ''} content ${shortVersion(c.contentVersion)}`,
+        t.day(c.completedAt),
+        t.t('reports.pdf.policyVersion', { version: c.policyVersion ?? 1 }),
+        t.t('reports.pdf.certificate', {
+          code: c._id,
+          revoked: c.revokedAt ? 'yes' : 'no',
+          day: c.revokedAt ? t.day(c.revokedAt) : '',
+          content: shortVersion(c.contentVersion),
+        }),
       ]),
     );
-  heading(doc, `Overdue ${overdueWhen} (${course.overdue.length})`, 11);
+  heading(pdf, t.t('reports.pdf.overdue', { when: overdueWhen, count: course.overdue.length }), 11);
   none(course.overdue);
   if (course.overdue.length)
     table(
-      doc,
-      [
-        { header: 'Name', width: 140 },
-        { header: 'E-mail', width: 160 },
-        { header: 'Department', width: 110 },
-        { header: 'Due date then', width: 89 },
-      ],
-      course.overdue.map((p) => [nameOf(p), p.email, p.department || '(none)', `due ${formatDay(p.dueAt)}`]),
+      pdf,
+      [col('name', 140), col('email', 160), col('department', 110), col('dueThen', 89)],
+      course.overdue.map((p) => [
+        nameOf(p, t),
+        p.email,
+        p.department || noDepartment,
+        t.t('reports.pdf.due', { day: t.day(p.dueAt) }),
+      ]),
     );
-  heading(doc, `Exceptions granted (${course.exceptions.length})`, 11);
-  note(
-    doc,
-    'Due-date extensions and extra quiz attempts, each with the reason HR gave. The app records no other exemptions.',
-  );
+  heading(pdf, t.t('reports.pdf.exceptions', { count: course.exceptions.length }), 11);
+  note(pdf, t.t('reports.pdf.exceptionsNote'));
   none(course.exceptions);
   if (course.exceptions.length)
     table(
-      doc,
-      [
-        { header: 'Date', width: 75 },
-        { header: 'Person', width: 90 },
-        { header: 'Exception', width: 140 },
-        { header: 'Reason', width: 124 },
-        { header: 'Granted by', width: 70 },
-      ],
+      pdf,
+      [col('date', 75), col('person', 90), col('exception', 140), col('reason', 124), col('grantedBy', 70)],
       course.exceptions.map((e) => [
-        formatDay(e.at),
-        nameOf(e),
-        exceptionText(e.action, e.details),
-        e.reason || '(erased)',
-        e.grantedBy,
+        t.day(e.at),
+        nameOf(e, t),
+        exceptionText(t, e.action, e.details),
+        e.reason || t.t('reports.pdf.erased'),
+        e.grantedBy || t.t('reports.pdf.system'),
       ]),
     );
 }
 
-/** The auditor's document: the period, the audit check, then per course who was assigned, completed, overdue and excused. */
+/**
+ * The auditor's document, in the language of the HR person who asked for it: the period, the audit
+ * check, then per course who was assigned, completed, overdue and excused.
+ */
 export function renderComplianceReportPdf(
   report: ComplianceReport,
-  opts: { issuer?: string; compress?: boolean } = {},
+  opts: { issuer?: string; compress?: boolean; lang?: Language } = {},
 ): Promise<Buffer> {
-  const range = `${formatDay(report.period.from)} to ${formatDay(report.period.to)}`;
+  const t = translator(opts.lang ?? 'en');
+  const range = t.t('reports.pdf.range', { from: t.day(report.period.from), to: t.day(report.period.to) });
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
     compress: opts.compress ?? true,
-    info: { Title: `Compliance report, ${range}`, Author: opts.issuer ?? 'Policy Training' },
+    lang: t.lang,
+    info: { Title: t.t('reports.pdf.docTitle', { range }), Author: opts.issuer ?? 'Policy Training' },
   });
   registerPdfFonts(doc);
   const done = pdfBytes(doc);
-  doc.font('bold').fontSize(20).text('Compliance report');
-  if (opts.issuer) doc.font('regular').fontSize(11).text(opts.issuer);
-  doc.font('regular').fontSize(11).text(`Period: ${range} (UTC days, both included)`);
-  doc.text(`Department: ${report.department ?? 'all departments'}`);
-  doc.text(`Generated: ${formatDateTime(report.generatedAt)}`);
+  const text = pdfLanguageOptions(t.lang);
+  const pdf: Pdf = { doc, t, text };
+  doc.font('bold').fontSize(20).text(t.t('reports.pdf.title'), text);
+  if (opts.issuer) doc.font('regular').fontSize(11).text(opts.issuer, text);
+  doc.font('regular').fontSize(11).text(t.t('reports.pdf.period', { range }), text);
+  const department = report.department ?? t.t('reports.pdf.allDepartments');
+  doc.text(t.t('reports.pdf.department', { department }), text);
+  doc.text(t.t('reports.pdf.generated', { at: t.dateTime(report.generatedAt) }), text);
   doc.moveDown(1);
-  auditSection(doc, report.audit);
-  if (report.courses.length === 0) note(doc, 'Nobody was assigned training in this period.');
+  auditSection(pdf, report.audit);
+  if (report.courses.length === 0) note(pdf, t.t('reports.pdf.nobody'));
   // Overdue at the end of the last day (records up to midnight), or now for a period still running.
   const overdueWhen = report.periodEnded
-    ? `at the end of ${formatDay(report.period.to)}`
-    : `on ${formatDateTime(report.overdueAsAt)}`;
-  for (const course of report.courses) courseSection(doc, course, overdueWhen);
+    ? t.t('reports.pdf.overdueAtEnd', { day: t.day(report.period.to) })
+    : t.t('reports.pdf.overdueOn', { at: t.dateTime(report.overdueAsAt) });
+  for (const course of report.courses) courseSection(pdf, course, overdueWhen);
   doc.end();
   return done;
 }

@@ -6,6 +6,7 @@ import type { CertificateDoc } from '../../db/models/records.js';
 import type { AssignmentDoc, CycleDoc } from '../../db/models/training.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { formatFingerprint } from '../../domain/audit-anchor.js';
+import type { Language } from '../../domain/i18n/languages.js';
 import { dueDateOn, type Extension, overdueOn } from '../../domain/reporting/compliance.js';
 import { periodEnd, type ReportPeriod } from '../../domain/reporting/period.js';
 import { verifyAuditChain } from '../audit/verify.js';
@@ -203,7 +204,8 @@ async function exceptionRows(models: Models, byKey: Map<string, Person>, events:
       action: e.action,
       details: e.details,
       reason: typeof personal.reason === 'string' ? personal.reason : String(e.details.reason ?? ''),
-      grantedBy: e.actorId ? (actorName.get(e.actorId) ?? e.actorId) : 'the system',
+      // Empty: the system granted it (the PDF says so in its language).
+      grantedBy: e.actorId ? (actorName.get(e.actorId) ?? e.actorId) : '',
     };
   });
 }
@@ -218,11 +220,17 @@ export async function complianceReportPdf(
     publicKey: KeyObject | null;
     now: Date;
     compress?: boolean;
+    /** The requesting HR person's language: the PDF is written in it (English when absent). */
+    lang?: Language;
   },
 ): Promise<Buffer> {
   const report = await complianceReportData(ctx, input);
   const issuer = (await currentProfile(ctx)).name;
-  const pdf = await renderComplianceReportPdf(report, { issuer, compress: input.compress });
+  const pdf = await renderComplianceReportPdf(report, {
+    issuer,
+    compress: input.compress,
+    ...(input.lang ? { lang: input.lang } : {}),
+  });
   await ctx.audit.append(
     {
       actorId: input.actorId,

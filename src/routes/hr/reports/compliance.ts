@@ -48,6 +48,7 @@ const complianceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         department,
         publicKey: pem ? parseSigningKey(pem) : null,
         now,
+        lang: request.i18n!.lang,
       });
       const scope = department?.replace(/\s+/g, '-') ?? 'all-departments';
       const name = `compliance-report-${dayKey(parsed.period.from)}-to-${dayKey(parsed.period.to)}-${scope}.pdf`;
