@@ -33,6 +33,22 @@ export class Invalid extends DomainError {
   override readonly name = 'Invalid';
 }
 
+/** One problem of a form: a message key (or older English text) and its values. */
+export interface Problem {
+  message: string;
+  values?: ErrorValues;
+}
+
+/**
+ * Several problems with one form, told together (each translated, then joined). Its own message
+ * is the first problem, so a page that knows only `Invalid` still says something true.
+ */
+export class InvalidAll extends Invalid {
+  constructor(readonly problems: readonly Problem[]) {
+    super(problems[0]?.message ?? '', problems[0]?.values);
+  }
+}
+
 /** Signed in, but this person may not do this. */
 export class Forbidden extends DomainError {
   override readonly name = 'Forbidden';

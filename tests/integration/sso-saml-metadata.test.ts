@@ -2,6 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { InvalidAll } from '../../src/domain/errors.js';
+import { translator } from '../../src/i18n/translator.js';
 import { createTestApp, Session, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
 import {
@@ -41,12 +43,15 @@ async function serve(handle: (req: IncomingMessage, res: ServerResponse, base: s
 
 const form = (metadataUrl: string) => samlConnectionForm({ metadataUrl });
 
+/** Saves the connection; a refusal is rethrown as the English the admin page shows (its messages are keys). */
 const save = (metadataUrl: string) =>
-  t.app.services.identity.saveSamlConnection({
-    actorId: adminId,
-    form: form(metadataUrl),
-    now: t.clock.now(),
-  });
+  t.app.services.identity
+    .saveSamlConnection({ actorId: adminId, form: form(metadataUrl), now: t.clock.now() })
+    .catch((err: unknown) => {
+      if (!(err instanceof InvalidAll)) throw err;
+      const en = translator('en');
+      throw new Error(err.problems.map((p) => en.t(p.message, p.values)).join(' '));
+    });
 
 async function events(action: string) {
   return t.app.db.models.AuditEvent.find({ action }).sort({ seq: 1 }).lean();

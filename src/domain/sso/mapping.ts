@@ -85,9 +85,11 @@ export function mapClaims(
   return mapped;
 }
 
+/** A problem on one line: `message` is a key of the admin catalogue, filled in with `values`. */
 export interface LineError {
   line: number;
   message: string;
+  values?: Record<string, string | number>;
 }
 
 /** Parses "group = value" lines (the admin form's text areas); blank lines are skipped. */
@@ -100,7 +102,8 @@ export function parsePairs(textValue: string): { pairs: Array<[string, string]>;
     const eq = line.lastIndexOf('=');
     const left = eq > 0 ? line.slice(0, eq).trim() : '';
     const right = eq > 0 ? line.slice(eq + 1).trim() : '';
-    if (!left || !right) errors.push({ line: i + 1, message: `Line ${i + 1}: write "group = value".` });
+    if (!left || !right)
+      errors.push({ line: i + 1, message: 'admin.sso.errors.linePair', values: { line: i + 1 } });
     else pairs.push([left, right]);
   });
   return { pairs, errors };
@@ -114,7 +117,12 @@ export function parseRoleGroups(textValue: string): {
   const value: ClaimMapping['roleByGroup'] = [];
   for (const [group, role] of pairs) {
     if ((ROLES as readonly string[]).includes(role)) value.push({ group, role: role as Role });
-    else errors.push({ line: 0, message: `"${role}" is not a role: use one of ${ROLES.join(', ')}.` });
+    else
+      errors.push({
+        line: 0,
+        message: 'admin.sso.errors.notRole',
+        values: { role, roles: ROLES.join(', ') },
+      });
   }
   return { value, errors };
 }

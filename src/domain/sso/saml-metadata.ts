@@ -11,11 +11,13 @@ export interface IdpDetails {
   certificates: string[];
 }
 
-export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
+/** A read, or why not: `error` is a message key of the admin catalogue, filled in with `values`. */
+export type Read<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: string; values?: Record<string, string | number> };
 
 const REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
-export const NOT_METADATA =
-  'This is not SAML metadata: paste the identity provider’s federation metadata XML.';
+export const NOT_METADATA = 'admin.sso.errors.notMetadata';
 
 const select = xpath.useNamespaces({
   md: 'urn:oasis:names:tc:SAML:2.0:metadata',
@@ -75,11 +77,10 @@ export function parseCertificates(text: string): Read<string[]> {
     .split(/\n\s*\n|\r?\n(?=MII)/)
     .filter((b) => b.trim());
   const blocks = [...(text.match(PEM) ?? []), ...bare];
-  if (!blocks.length) return { ok: false, error: 'Enter the identity provider’s signing certificate.' };
+  if (!blocks.length) return { ok: false, error: 'admin.sso.errors.certMissing' };
   const pems = blocks.map(toPem);
   const bad = pems.indexOf(null);
-  if (bad >= 0)
-    return { ok: false, error: `Certificate ${bad + 1} is not an X.509 certificate (PEM or base64).` };
+  if (bad >= 0) return { ok: false, error: 'admin.sso.errors.certBad', values: { n: bad + 1 } };
   return { ok: true, value: pems as string[] };
 }
 
@@ -105,23 +106,21 @@ export function readIdpMetadata(xml: string): Read<IdpDetails> {
   const idp = entity && (select('md:IDPSSODescriptor', entity, true) as Element | undefined);
   if (!entity || !idp) return { ok: false, error: NOT_METADATA };
   const entityId = entity.getAttribute('entityID')?.trim() ?? '';
-  if (!entityId) return { ok: false, error: 'The metadata has no entityID.' };
+  if (!entityId) return { ok: false, error: 'admin.sso.errors.noEntityId' };
   const sso = select(`md:SingleSignOnService[@Binding='${REDIRECT_BINDING}']`, idp, true) as
     | Element
     | undefined;
-  if (!sso)
-    return { ok: false, error: 'The metadata has no single sign-on URL for the HTTP-Redirect binding.' };
+  if (!sso) return { ok: false, error: 'admin.sso.errors.noSsoUrl' };
   const ssoUrl = sso.getAttribute('Location')?.trim() ?? '';
-  if (!isHttpUrl(ssoUrl)) return { ok: false, error: 'The metadata’s SSO URL is not an http(s) URL.' };
+  if (!isHttpUrl(ssoUrl)) return { ok: false, error: 'admin.sso.errors.ssoUrlNotHttp' };
   const nodes = select(
     "md:KeyDescriptor[not(@use) or @use='' or @use='signing']//ds:X509Certificate",
     idp,
   ) as Node[];
   const texts = nodes.map((n) => n.textContent ?? '').filter((t) => t.trim());
-  if (!texts.length) return { ok: false, error: 'The metadata has no signing certificate.' };
+  if (!texts.length) return { ok: false, error: 'admin.sso.errors.noSigningCert' };
   const certificates = texts.map(toPem);
-  if (certificates.some((c) => c === null))
-    return { ok: false, error: 'A signing certificate in the metadata is not an X.509 certificate.' };
+  if (certificates.some((c) => c === null)) return { ok: false, error: 'admin.sso.errors.signingCertBad' };
   return { ok: true, value: { entityId, ssoUrl, certificates: [...new Set(certificates as string[])] } };
 }
 

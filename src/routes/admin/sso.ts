@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ADMIN_ROLES } from '../../domain/access.js';
-import { Invalid } from '../../domain/errors.js';
+import { Invalid, InvalidAll } from '../../domain/errors.js';
 import { failureMessage, failureStatus, SsoFailure } from '../../domain/sso/failure.js';
 import { formatPairs } from '../../domain/sso/mapping.js';
 import { formBody, Text } from '../form-schema.js';
@@ -98,7 +98,11 @@ async function saveThen(
   } catch (err) {
     if (!(err instanceof Invalid)) throw err;
     reply.code(400);
-    const error = request.i18n!.has(err.message) ? request.i18n!.t(err.message, err.values) : err.message;
+    const i18n = request.i18n!;
+    const problems = err instanceof InvalidAll ? err.problems : [err];
+    const error = problems
+      .map((p) => (i18n.has(p.message) ? i18n.t(p.message, p.values) : p.message))
+      .join(' ');
     return showPage(request, reply, { error, ...(field ? { field } : {}) });
   }
   return reply.redirect(`/admin/sso?saved=${section}`, 303);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { insertIfNew } from '../../../db/insert-once.js';
 import { SSO_CONFIG_ID } from '../../../db/models/sso.js';
-import { Invalid } from '../../../domain/errors.js';
+import { Invalid, InvalidAll, type Problem } from '../../../domain/errors.js';
 import { SsoFailure } from '../../../domain/sso/failure.js';
 import {
   certificateFingerprints,
@@ -13,6 +13,7 @@ import {
   type Read,
   readIdpMetadata,
 } from '../../../domain/sso/saml-metadata.js';
+import { translator } from '../../../i18n/translator.js';
 import { type SsoContext, writeSection } from './settings.js';
 
 /** Metadata documents are a few kilobytes (Entra's with several keys ~ 30 KB); more is not metadata. */
@@ -22,7 +23,7 @@ const FETCH_TIMEOUT_MS = 5_000;
 const MAX_REDIRECTS = 3;
 const TLS_ERROR = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/;
 
-type Refuse = (why: string) => Read<string>;
+type Refuse = (key: string, values?: Record<string, string | number>) => Read<string>;
 
 /** The body, read as it streams with a size cap, so an endless answer cannot fill the memory. */
 async function readCapped(body: ReadableStream<Uint8Array>, refuse: Refuse): Promise<Read<string>> {
@@ -33,7 +34,7 @@ async function readCapped(body: ReadableStream<Uint8Array>, refuse: Refuse): Pro
     size += part.value.byteLength;
     if (size > METADATA_MAX_BYTES) {
       await reader.cancel();
-      return refuse(`answered with more than ${METADATA_MAX_BYTES / 1024} KB`);
+      return refuse('admin.sso.errors.urlTooLarge', { kb: METADATA_MAX_BYTES / 1024 });
     }
     chunks.push(part.value);
   }
@@ -41,12 +42,13 @@ async function readCapped(body: ReadableStream<Uint8Array>, refuse: Refuse): Pro
 }
 
 /** Why the request failed, in words an admin can act on (timeout, TLS, or no connection). */
-function networkError(err: unknown, signal: AbortSignal): string {
-  if (signal.aborted) return `did not answer within ${FETCH_TIMEOUT_MS / 1000} seconds`;
+function networkError(err: unknown, signal: AbortSignal): Read<string> {
+  if (signal.aborted)
+    return { ok: false, error: 'admin.sso.errors.urlTimeout', values: { seconds: FETCH_TIMEOUT_MS / 1000 } };
   const cause = (err as { cause?: { code?: string } }).cause;
   const code = cause?.code ?? (err as Error).name;
-  if (TLS_ERROR.test(code)) return `has a TLS certificate this server does not trust (${code})`;
-  return `could not connect (${code})`;
+  if (TLS_ERROR.test(code)) return { ok: false, error: 'admin.sso.errors.urlTls', values: { code } };
+  return { ok: false, error: 'admin.sso.errors.urlConnect', values: { code } };
 }
 
 /**
@@ -55,9 +57,8 @@ function networkError(err: unknown, signal: AbortSignal): string {
  * refused, naming where it goes, so the admin can give that address), and a size cap.
  */
 export async function fetchMetadata(url: string): Promise<Read<string>> {
-  const refuse: Refuse = (why) => ({ ok: false, error: `The metadata URL ${why}.` });
-  if (!isMetadataUrl(url))
-    return refuse('must start with https:// (http:// only for 127.0.0.1, ::1 or localhost)');
+  const refuse: Refuse = (error, values) => ({ ok: false, error, ...(values ? { values } : {}) });
+  if (!isMetadataUrl(url)) return refuse('admin.sso.errors.urlHttps');
   const origin = new URL(url).origin;
   const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
   const headers = { accept: 'application/samlmetadata+xml, application/xml, text/xml' };
@@ -66,18 +67,20 @@ export async function fetchMetadata(url: string): Promise<Read<string>> {
     for (let hop = 0; ; hop++) {
       const res = await fetch(at, { signal, headers, redirect: 'manual' });
       if (res.status < 300 || res.status >= 400) {
-        if (!res.ok || !res.body) return refuse(`answered HTTP ${res.status}`);
+        if (!res.ok || !res.body) return refuse('admin.sso.errors.urlStatus', { status: res.status });
         return await readCapped(res.body, refuse);
       }
       const location = res.headers.get('location');
       const next = location ? new URL(location, at) : null;
       if (!next || next.origin !== origin)
-        return refuse(`redirects to another address (${next?.origin ?? 'none'}): give that address instead`);
-      if (hop >= MAX_REDIRECTS) return refuse(`redirects more than ${MAX_REDIRECTS} times`);
+        return next
+          ? refuse('admin.sso.errors.urlElsewhere', { origin: next.origin })
+          : refuse('admin.sso.errors.urlNowhere');
+      if (hop >= MAX_REDIRECTS) return refuse('admin.sso.errors.urlRedirects', { max: MAX_REDIRECTS });
       at = next.href;
     }
   } catch (err) {
-    return refuse(networkError(err, signal));
+    return networkError(err, signal);
   }
 }
 
@@ -86,7 +89,7 @@ function metadataFrom(text: Read<string>): Read<IdpDetails> {
   if (!text.ok) return text;
   const read = readIdpMetadata(text.value);
   if (read.ok || read.error !== NOT_METADATA) return read;
-  return { ok: false, error: 'The metadata URL answered with something that is not SAML metadata.' };
+  return { ok: false, error: 'admin.sso.errors.urlNotMetadata' };
 }
 
 const fetched = new Map<string, { idp: IdpDetails; at: number }>();
@@ -108,7 +111,8 @@ export async function metadataAt(url: string): Promise<IdpDetails> {
   if (down && Date.now() - down.at < FAILURE_TTL_MS) throw down.failure;
   const read = metadataFrom(await fetchMetadata(url));
   if (!read.ok) {
-    const failure = new SsoFailure('provider_unreachable', read.error);
+    // The log's detail in English (the refusal is a message key).
+    const failure = new SsoFailure('provider_unreachable', translator('en').t(read.error, read.values));
     failed.set(url, { failure, at: Date.now() });
     throw failure;
   }
@@ -209,30 +213,29 @@ export interface SamlConnectionForm {
 
 /** The IdP from whichever the admin gave: metadata XML (pasted or uploaded), a metadata URL, or by hand. */
 async function idpFrom(f: SamlConnectionForm): Promise<IdpDetails & { metadataUrl: string }> {
-  const fail = (error: string): never => {
-    throw new Invalid(error);
+  const fail = (problems: Problem[]): never => {
+    throw new InvalidAll(problems);
   };
   const fromXml = (xml: string) => {
     const read = readIdpMetadata(xml);
-    return read.ok ? read.value : fail(read.error);
+    return read.ok ? read.value : fail([{ message: read.error, values: read.values }]);
   };
   if (f.metadataXml.trim()) return { ...fromXml(f.metadataXml), metadataUrl: '' };
   const url = f.metadataUrl.trim();
   if (url) {
     const read = metadataFrom(await fetchMetadata(url));
-    if (!read.ok) return fail(read.error);
+    if (!read.ok) return fail([{ message: read.error, values: read.values }]);
     // The next sign-in reads the URL afresh, not what an earlier save left for the hour.
     fetched.delete(url);
     failed.delete(url);
     return { ...read.value, metadataUrl: url };
   }
-  const errors: string[] = [];
-  if (!f.entityId.trim()) errors.push('Give the IdP metadata, or enter the IdP entity ID.');
-  if (!isHttpUrl(f.ssoUrl.trim()))
-    errors.push('Enter the IdP SSO URL (HTTP-Redirect), starting with https://.');
+  const errors: Problem[] = [];
+  if (!f.entityId.trim()) errors.push({ message: 'admin.sso.errors.entityId' });
+  if (!isHttpUrl(f.ssoUrl.trim())) errors.push({ message: 'admin.sso.errors.ssoUrl' });
   const certs = parseCertificates(f.certificates);
-  if (!certs.ok) errors.push(certs.error);
-  if (errors.length || !certs.ok) return fail(errors.join(' '));
+  if (!certs.ok) errors.push({ message: certs.error, values: certs.values });
+  if (errors.length || !certs.ok) return fail(errors);
   return { entityId: f.entityId.trim(), ssoUrl: f.ssoUrl.trim(), certificates: certs.value, metadataUrl: '' };
 }
 

@@ -1,7 +1,7 @@
 import { insertIfNew } from '../../../db/insert-once.js';
 import { SSO_CONFIG_ID, type SsoConfigDoc } from '../../../db/models/sso.js';
 import { usersRepository } from '../../../db/repositories/users.js';
-import { Invalid } from '../../../domain/errors.js';
+import { Invalid, InvalidAll, type Problem } from '../../../domain/errors.js';
 import { SsoFailure } from '../../../domain/sso/failure.js';
 import {
   type ClaimMapping,
@@ -227,15 +227,14 @@ export async function saveSsoConnection(
 ): Promise<void> {
   const f = input.form;
   if (ctx.sso?.oidc || ctx.sso?.saml) throw new Invalid('admin.sso.errors.fixedByEnvironment');
-  const errors: string[] = [];
-  if (!/^https?:\/\/[^\s]+$/.test(f.issuer.trim()))
-    errors.push('Enter the issuer URL, starting with https://.');
-  if (!f.clientId.trim()) errors.push('Enter the client ID.');
-  if (!/(^|\s)openid(\s|$)/.test(f.scopes)) errors.push('The scopes must include openid.');
+  const errors: Problem[] = [];
+  if (!/^https?:\/\/[^\s]+$/.test(f.issuer.trim())) errors.push({ message: 'admin.sso.errors.issuer' });
+  if (!f.clientId.trim()) errors.push({ message: 'admin.sso.errors.clientId' });
+  if (!/(^|\s)openid(\s|$)/.test(f.scopes)) errors.push({ message: 'admin.sso.errors.scopes' });
   const current = await storedDoc(ctx);
   if (f.enabled && !f.clientSecret && !current?.oidc.clientSecretSealed)
-    errors.push('Enter the client secret.');
-  if (errors.length) throw new Invalid(errors.join(' '));
+    errors.push({ message: 'admin.sso.errors.clientSecret' });
+  if (errors.length) throw new InvalidAll(errors);
   const set: Record<string, unknown> = {
     providerName: f.providerName.trim() || 'single sign-on',
     // Saving a connection makes it the one in use: one connection at a time.
@@ -279,7 +278,7 @@ export async function saveSsoMapping(
   const roles = parseRoleGroups(f.roleGroups);
   const departments = parsePairs(f.departmentGroups);
   const errors = [...roles.errors, ...departments.errors];
-  if (errors.length) throw new Invalid(errors.map((e) => e.message).join(' '));
+  if (errors.length) throw new InvalidAll(errors);
   const mapping: ClaimMapping = {
     groupsClaim: f.groupsClaim.trim(),
     departmentClaim: f.departmentClaim.trim(),
