@@ -1,5 +1,6 @@
 import type { Lesson, LessonSection } from '../domain/course.js';
 import type { ContentIssue } from './issues.js';
+import type { LessonLabels } from './lesson-labels.js';
 import { countWords, type RenderedSection, renderLessonSections, splitFrontMatter } from './markdown.js';
 import { checkClauseRefs, type KnownClauses, reportDuplicateIds } from './rules.js';
 import { checkSchema } from './schema-issues.js';
@@ -18,6 +19,8 @@ export interface LessonsInput {
   courseSource: YamlSource;
   known: KnownClauses;
   display: (relativePath: string) => string;
+  /** The words we add around scenarios and notices, in the course's language (markdown.ts). */
+  labels?: LessonLabels;
 }
 
 export function parseLessons(input: LessonsInput, issues: ContentIssue[]): Lesson[] {
@@ -58,7 +61,13 @@ export function parseLessons(input: LessonsInput, issues: ContentIssue[]): Lesso
       issues.push(courseSource.issue(['lessons', index], `no lesson file lessons/NN-${id}.md`));
       return;
     }
-    const lesson = parseLessonFile(id, texts.get(relative) ?? '', display(relative), known, issues);
+    const file = display(relative);
+    const lesson = parseLessonFile(
+      id,
+      texts.get(relative) ?? '',
+      { file, known, labels: input.labels },
+      issues,
+    );
     if (lesson) lessons.push(lesson);
   });
   return lessons;
@@ -67,10 +76,10 @@ export function parseLessons(input: LessonsInput, issues: ContentIssue[]): Lesso
 function parseLessonFile(
   id: string,
   text: string,
-  file: string,
-  known: KnownClauses,
+  where: { file: string; known: KnownClauses; labels: LessonLabels | undefined },
   issues: ContentIssue[],
 ): Lesson | undefined {
+  const { file, known } = where;
   const split = splitFrontMatter(text);
   if (!split) {
     issues.push({
@@ -95,6 +104,7 @@ function parseLessonFile(
     firstLine: split.bodyFirstLine,
     lessonId: id,
     issues,
+    labels: where.labels,
   });
   const sections = lessonSections(rendered, front.clauses, known, file, issues);
   return {

@@ -16,6 +16,7 @@ import { BASELINE_POLICY_VERSION } from '../domain/policy-version.js';
 import { type CourseFiles, CourseFolderError, readCourseFiles } from './course-files.js';
 import { parseDecisionTree } from './decision-tree.js';
 import { ContentError, type ContentIssue } from './issues.js';
+import type { LessonLabels } from './lesson-labels.js';
 import { parseLessons } from './lessons.js';
 import { type LoadedCourse, lessonTexts } from './loaded-course.js';
 import { collectPlaceholders, type PlaceholderCollector } from './placeholder-check.js';
@@ -166,6 +167,8 @@ export function buildCourse(
   folderName: string,
   display: (relative: string) => string,
   issues: ContentIssue[],
+  /** A translation's: the words around scenarios and notices in its language (default English). */
+  labels?: LessonLabels,
 ): LoadedCourse | undefined {
   const { texts } = files;
   reportUnexpectedFiles(texts, display, issues);
@@ -200,7 +203,10 @@ export function buildCourse(
   if (courseFile.id !== folderName) {
     issues.push(courseSource.issue(['id'], `must equal the folder name "${folderName}"`));
   }
-  const lessons = parseLessons({ texts, listed: courseFile.lessons, courseSource, known, display }, issues);
+  const lessons = parseLessons(
+    { texts, listed: courseFile.lessons, courseSource, known, display, labels },
+    issues,
+  );
   for (const lesson of lessonTexts(texts, display)) placeholders.lesson(lesson.file, lesson.text);
   // An attempt draws at most one recall question: the others cannot fill its places. Questions marked
   // for some jurisdictions are extra: an attempt must fill up without them.

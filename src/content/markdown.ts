@@ -2,6 +2,7 @@ import MarkdownIt from 'markdown-it';
 import container from 'markdown-it-container';
 import sanitizeHtml from 'sanitize-html';
 import type { ContentIssue } from './issues.js';
+import { type LessonLabels, SOURCE_LESSON_LABELS } from './lesson-labels.js';
 import { clauseTagPlugin, type HeadingMeta, headingSlug, withoutClauseTag } from './lesson-sections.js';
 import { NOTICE_INFO, noticeCodes, renderNotice } from './notice-blocks.js';
 import { parseScenario } from './scenario.js';
@@ -103,11 +104,12 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 const sanitize = (html: string) => sanitizeHtml(html, SANITIZE_OPTIONS);
 
 /** Scenario fields go through the same Markdown and sanitiser as the rest of the lesson. */
-const SCENARIO_TEXT: ScenarioText = {
+const scenarioText = (labels: LessonLabels): ScenarioText => ({
   block: (source) => sanitize(markdown.render(source)),
   inline: (source) => sanitize(markdown.renderInline(source)),
   escape: (text) => markdown.utils.escapeHtml(text),
-};
+  labels,
+});
 
 /** Where a lesson body comes from, so a scenario block's problems name the file and line. */
 export interface LessonRenderContext {
@@ -116,6 +118,8 @@ export interface LessonRenderContext {
   firstLine: number;
   lessonId: string;
   issues: ContentIssue[];
+  /** The words we add around scenarios and notice blocks, in the course's language (default: the source's). */
+  labels?: LessonLabels;
 }
 
 const SCENARIO_INFO = 'scenario';
@@ -161,6 +165,7 @@ export function renderLessonSections(
 ): RenderedSection[] {
   const tokens = markdown.parse(source, {});
   const lines = source.split('\n');
+  const labels = context.labels ?? SOURCE_LESSON_LABELS;
   const sections: RenderedSection[] = [{ id: '', heading: '', line: context.firstLine, html: '' }];
   const slugs = new Set<string>();
   const ids = new Set<string>();
@@ -202,7 +207,7 @@ export function renderLessonSections(
       return;
     }
     if (token.type === `container_${NOTICE_INFO}_close` && token.level === 0 && notice) {
-      emit(renderNotice(notice.codes, render(start, index)));
+      emit(renderNotice(notice.codes, render(start, index), { labels, escape: markdown.utils.escapeHtml }));
       start = index + 1;
       notice = null;
       return;
@@ -222,7 +227,9 @@ export function renderLessonSections(
       return;
     }
     ids.add(scenario.id);
-    emit(renderScenario(scenario, { lessonId: context.lessonId, level: headingLevel + 1 }, SCENARIO_TEXT));
+    emit(
+      renderScenario(scenario, { lessonId: context.lessonId, level: headingLevel + 1 }, scenarioText(labels)),
+    );
   });
   flush(tokens.length);
   // The text before the first heading is a section only when there is some.

@@ -1,5 +1,6 @@
-import { jurisdictionNames, NOTICE_CLOSE_MARKER, noticeOpenMarker } from '../domain/jurisdictions.js';
+import { NOTICE_CLOSE_MARKER, noticeOpenMarker } from '../domain/jurisdictions.js';
 import { REGIONS } from '../domain/org-profile.js';
+import type { LessonLabels } from './lesson-labels.js';
 
 /**
  * Lesson notice blocks: a section that applies only in some jurisdictions, written
@@ -47,11 +48,19 @@ export function noticeCodes(
   return codes.filter((code) => known.includes(code));
 }
 
-/** The block as a marked section: a line saying whom it is for, then the sanitised Markdown. */
-export function renderNotice(codes: readonly string[], innerHtml: string): string {
-  const forWhom = `For staff in ${jurisdictionNames(codes)}`;
+/**
+ * The block as a marked section: a line saying whom it is for (in the course's language), then the
+ * sanitised Markdown. `escape` makes the catalogue's words safe HTML.
+ */
+export function renderNotice(
+  codes: readonly string[],
+  innerHtml: string,
+  words: { labels: LessonLabels; escape: (text: string) => string },
+): string {
+  const forWhom = words.labels.noticeFor(codes);
+  const label = words.escape(words.labels.noticeLabel(forWhom));
   return (
-    `${noticeOpenMarker(codes)}<section class="jurisdiction-notice" aria-label="Notice: ${forWhom}">` +
-    `<p class="notice-for">${forWhom}</p>${innerHtml}</section>${NOTICE_CLOSE_MARKER}`
+    `${noticeOpenMarker(codes)}<section class="jurisdiction-notice" aria-label="${label}">` +
+    `<p class="notice-for">${words.escape(forWhom)}</p>${innerHtml}</section>${NOTICE_CLOSE_MARKER}`
   );
 }

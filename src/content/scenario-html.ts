@@ -1,3 +1,4 @@
+import type { LessonLabels } from './lesson-labels.js';
 import type { Scenario, ScenarioChoice, ScenarioStep } from './scenario.js';
 
 /** How the scenario's author-written text becomes safe HTML (markdown.ts passes its sanitised renderers). */
@@ -8,13 +9,9 @@ export interface ScenarioText {
   inline(markdown: string): string;
   /** Plain text → escaped HTML. */
   escape(text: string): string;
+  /** Our own words around the author's text, in the course's language. */
+  labels: LessonLabels;
 }
-
-const OUTCOME_LABELS: Record<NonNullable<ScenarioChoice['outcome']>, string> = {
-  good: 'Good choice',
-  mixed: 'Partly right',
-  poor: 'Poor choice',
-};
 
 /**
  * A scenario as HTML that works without JavaScript, on the web lesson page and in the SCORM package
@@ -49,8 +46,8 @@ interface StepContext {
   stepTag: string;
 }
 
-function stepHeading(step: ScenarioStep, index: number): string {
-  return step.title ? `Step ${index + 1}: ${step.title}` : `Step ${index + 1}`;
+function stepHeading(step: ScenarioStep, index: number, labels: LessonLabels): string {
+  return labels.step(index + 1, step.title);
 }
 
 function renderStep(step: ScenarioStep, index: number, ctx: StepContext, text: ScenarioText): string {
@@ -62,7 +59,7 @@ function renderStep(step: ScenarioStep, index: number, ctx: StepContext, text: S
   );
   return [
     `<section class="scenario-step" id="${id}" aria-labelledby="${id}-title">`,
-    `<${ctx.stepTag} id="${id}-title">${text.escape(stepHeading(step, index))}</${ctx.stepTag}>`,
+    `<${ctx.stepTag} id="${id}-title">${text.escape(stepHeading(step, index, text.labels))}</${ctx.stepTag}>`,
     text.block(step.prompt),
     `<ul class="scenario-choices">`,
     ...choices,
@@ -72,14 +69,15 @@ function renderStep(step: ScenarioStep, index: number, ctx: StepContext, text: S
 }
 
 function renderConsequence(choice: ScenarioChoice, ctx: StepContext, text: ScenarioText): string {
+  const { labels } = text;
   const outcome = choice.outcome
-    ? `<p class="scenario-outcome scenario-outcome-${choice.outcome}"><strong>${OUTCOME_LABELS[choice.outcome]}.</strong></p>`
+    ? `<p class="scenario-outcome scenario-outcome-${choice.outcome}"><strong>${text.escape(labels.outcome(choice.outcome))}.</strong></p>`
     : '';
   const steps = ctx.scenario.steps;
   const nextIndex = steps.findIndex((s) => s.id === choice.next);
   const next = steps[nextIndex];
   const onward = next
-    ? `<p class="scenario-next"><a href="#${ctx.base}-${next.id}">Go to ${text.escape(stepHeading(next, nextIndex))}</a></p>`
-    : `<p class="scenario-end">End of the scenario. <a href="#${ctx.base}-${steps[0]!.id}">Try it again from step 1</a></p>`;
+    ? `<p class="scenario-next"><a href="#${ctx.base}-${next.id}">${text.escape(labels.goTo(stepHeading(next, nextIndex, labels)))}</a></p>`
+    : `<p class="scenario-end">${text.escape(labels.scenarioEnd)} <a href="#${ctx.base}-${steps[0]!.id}">${text.escape(labels.tryAgain)}</a></p>`;
   return `${outcome}${text.block(choice.consequence)}${onward}`;
 }

@@ -45,6 +45,16 @@ describe('SCORM export in a language', () => {
     expect(en.get('index.html')!.toString()).toContain('<html lang="en"');
   });
 
+  it('the Spanish package’s lessons carry their scenario and notice words in Spanish', async () => {
+    const hr = await loginAs(t.app, 'hr@demo.test');
+    const files = await unzip((await hr.get(download('es'))).rawPayload);
+    const page = files.get('index.html')!.toString();
+    for (const english of ['Step 1', 'Good choice', 'Poor choice', 'For staff in', 'Go to Step']) {
+      expect(page, english).not.toContain(english);
+    }
+    expect(page).toContain('Paso 1');
+  });
+
   it('refuses a language whose translation is partial with a clear 400 message', async () => {
     const hr = await loginAs(t.app, 'hr@demo.test');
     const res = await hr.get(download('ar'));

@@ -11,6 +11,7 @@ import {
 import { isLanguage, LANGUAGES, type Language, SOURCE_LANGUAGE } from '../../domain/i18n/languages.js';
 import { type CourseFiles, readCourseFiles, TRANSLATIONS_FOLDER } from '../course-files.js';
 import type { ContentIssue, DataPath } from '../issues.js';
+import { lessonLabels } from '../lesson-labels.js';
 import { buildCourse, displayIn } from '../load-course.js';
 import { checkSchema } from '../schema-issues.js';
 import { parseYaml } from '../yaml-source.js';
@@ -260,9 +261,10 @@ function buildTranslatedCourse(
     .digest('hex');
   // Its own list: buildCourse gives up when the list it is handed holds any issue, even another language's.
   const own: ContentIssue[] = [];
-  const loaded = buildCourse({ dir: files.dir, texts, version }, folderName, display, own);
+  const language = (files.dir.split(path.sep).at(-1) ?? '') as Language;
+  const labels = lessonLabels(language);
+  const loaded = buildCourse({ dir: files.dir, texts, version }, folderName, display, own, labels);
   issues.push(...own);
   if (!loaded) return undefined;
-  const language = (files.dir.split(path.sep).at(-1) ?? '') as Language;
   return { ...loaded.course, language };
 }

@@ -111,4 +111,34 @@ describe('course translations (courses/<id>/i18n/<lang>/)', () => {
       ['es', 'complete', 8, 'es'],
     ]);
   });
+
+  it('renders scenario and notice chrome in the translation’s language (no English steps, outcomes, "For staff in")', async () => {
+    const { translations } = await readTranslations(path.join(defaultCoursesDir, 'social-media-policy'));
+    const ENGLISH = [
+      'Step 1',
+      'Good choice',
+      'Partly right',
+      'Poor choice',
+      'Go to ',
+      'End of the scenario',
+      'For staff in',
+      'Notice: ',
+    ];
+    const expected = {
+      es: ['Paso 1', 'Para el personal de', 'Ir al Paso 2'],
+      de: ['Schritt 1', 'Für Beschäftigte in', 'Weiter zu Schritt 2'],
+    };
+    for (const lang of ['es', 'de'] as const) {
+      const html = translations
+        .find((t) => t.language === lang)!
+        .course!.lessons.map((l) => l.html)
+        .join('\n');
+      for (const english of ENGLISH) expect(html, `${lang}: ${english}`).not.toContain(english);
+      for (const phrase of expected[lang]) expect(html, lang).toContain(phrase);
+    }
+    const source = await loadCourse(path.join(defaultCoursesDir, 'social-media-policy'));
+    const sourceHtml = source.lessons.map((l) => l.html).join('\n');
+    for (const english of ['Step 1: ', 'Good choice', 'For staff in the United States'])
+      expect(sourceHtml).toContain(english);
+  });
 });
