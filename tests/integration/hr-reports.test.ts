@@ -185,6 +185,7 @@ describe('status CSV export', () => {
       department: '+Ops',
       employeeId: '@E9',
       managerId: sales[0]!.managerId,
+      locale: 'de',
     });
     await t.app.db.models.Assignment.create(
       assignment(evil, 'completed', { cycleNo: 2, completedAt: new Date('2026-02-20T12:00:00Z') }),
@@ -211,6 +212,7 @@ describe('status CSV export', () => {
       'completed',
       'expires',
       'score',
+      'language',
     ]);
     expect(rows).toHaveLength(1 + 8);
     const row = rows.find((r) => r[2] === 'evil@example.com');
@@ -227,7 +229,10 @@ describe('status CSV export', () => {
       '2026-02-20',
       '2027-02-01',
       '92.5',
+      'de',
     ]);
+    // A person who chose no language: the column is empty.
+    expect(rows.find((r) => r[2] === sales[0]!.email)?.at(-1)).toBe('');
     for (const r of rows) for (const cell of r) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
 

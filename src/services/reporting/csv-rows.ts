@@ -16,6 +16,7 @@ export const STATUS_CSV_COLUMNS = [
   'completed',
   'expires',
   'score',
+  'language',
 ] as const;
 
 /**
@@ -47,6 +48,8 @@ export interface StatusRowInput {
   completedAt: Date | null;
   expiresAt: Date | null;
   score: number | null;
+  /** The person's language code (es, de, …); '' when they chose none. */
+  language: string;
 }
 
 const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
@@ -65,5 +68,6 @@ export function statusCsvRow(r: StatusRowInput): string[] {
     isoDay(r.completedAt),
     isoDay(r.expiresAt),
     r.score === null ? '' : String(r.score),
+    r.language,
   ].map(neutraliseCell);
 }

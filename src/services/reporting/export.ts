@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { cycleKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
+import { shippedLanguage } from '../../domain/i18n/languages.js';
 import type { ReportFilter } from '../../domain/reporting.js';
 import type { ServiceContext } from '../context.js';
 import { STATUS_CSV_COLUMNS, statusCsvRow } from './csv-rows.js';
@@ -13,6 +14,8 @@ interface Person {
   name: string;
   email: string;
   employeeId?: string;
+  /** The person's chosen language (shipped code), '' when none. */
+  language: string;
 }
 
 /**
@@ -22,10 +25,13 @@ interface Person {
  */
 async function loadPeople(models: Models): Promise<Map<string, Person>> {
   const people = new Map<string, Person>();
-  const cursor = models.User.find({}, { name: 1, email: 1, employeeId: 1 })
+  const cursor = models.User.find({}, { name: 1, email: 1, employeeId: 1, locale: 1 })
     .lean()
     .cursor({ batchSize: BATCH });
-  for await (const u of cursor) people.set(u._id, { name: u.name, email: u.email, employeeId: u.employeeId });
+  for await (const u of cursor) {
+    const language = shippedLanguage(u.locale) ?? '';
+    people.set(u._id, { name: u.name, email: u.email, employeeId: u.employeeId, language });
+  }
   return people;
 }
 
@@ -60,6 +66,7 @@ async function* statusRecords(models: Models, courseId: string | undefined, filt
       completedAt: a.completedAt ?? null,
       expiresAt: a.expiresAt ?? null,
       score: scores.get(cycleKey(a.userId, a.courseId, a.cycleNo)) ?? null,
+      language: person?.language ?? '',
     });
   }
 }

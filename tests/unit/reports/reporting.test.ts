@@ -141,6 +141,7 @@ describe('CSV cells', () => {
       completedAt: null,
       expiresAt: null,
       score: null,
+      language: 'es',
     });
     expect(row).toEqual([
       'E1',
@@ -155,6 +156,7 @@ describe('CSV cells', () => {
       '',
       '',
       '',
+      'es',
     ]);
   });
 });
