@@ -12,7 +12,9 @@ export interface CheckedLogo {
 /** Checks an uploaded logo by its content: a PNG, or an SVG that passes the sanitiser; ≤ 200 KB. */
 export function checkLogo(
   upload: Buffer,
-): { ok: true; logo: CheckedLogo } | { ok: false; message: string; values?: Record<string, number> } {
+):
+  | { ok: true; logo: CheckedLogo }
+  | { ok: false; message: string; values?: Record<string, string | number> } {
   if (upload.length === 0) return { ok: false, message: 'admin.org.errors.logoEmpty' };
   if (upload.length > MAX_LOGO_BYTES)
     return { ok: false, message: 'admin.org.errors.logoTooLarge', values: { kb: MAX_LOGO_BYTES / 1024 } };
@@ -21,7 +23,7 @@ export function checkLogo(
   let data = upload;
   if (kind === 'svg') {
     const checked = sanitiseSvgLogo(upload.toString('utf8'));
-    if (!checked.ok) return { ok: false, message: checked.message };
+    if (!checked.ok) return { ok: false, message: checked.message, values: checked.values };
     data = Buffer.from(checked.svg, 'utf8');
   }
   const contentType = kind === 'png' ? 'image/png' : 'image/svg+xml';

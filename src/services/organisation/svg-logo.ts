@@ -11,7 +11,13 @@ import type { DOMWindow } from 'jsdom';
  *    hand-written allow-list; it also drops editor metadata. The served file carries a CSP that
  *    forbids scripts, so a gap in either step is not enough on its own to run code.
  */
-export type SvgCheck = { ok: true; svg: string } | { ok: false; message: string };
+/** Why a logo is refused: a key of the admin catalogue and its values, told in the admin's language. */
+export interface Refusal {
+  message: string;
+  values?: Record<string, string>;
+}
+
+export type SvgCheck = { ok: true; svg: string } | ({ ok: false } & Refusal);
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -44,17 +50,18 @@ const PURIFY_CONFIG = {
   RETURN_DOM: true as const,
 } satisfies Config;
 
-const SCRIPT = 'The SVG contains a script. Logos may not contain scripts: export it again without them.';
-const IMAGE = 'The SVG embeds an image. Use a PNG logo or export the SVG as plain shapes.';
-const ANIMATION = 'The SVG contains animation. Export a still logo.';
-const REFUSED_ELEMENTS: Record<string, string> = {
+const refusal = (key: string): Refusal => ({ message: `admin.org.errors.${key}` });
+const SCRIPT = refusal('svgScript');
+const IMAGE = refusal('svgImage');
+const ANIMATION = refusal('svgAnimation');
+const REFUSED_ELEMENTS: Record<string, Refusal> = {
   script: SCRIPT,
   handler: SCRIPT,
-  foreignobject: 'The SVG contains a foreignObject (embedded HTML). Export the logo as plain shapes instead.',
-  iframe: 'The SVG embeds another page. Export the logo as plain shapes instead.',
+  foreignobject: refusal('svgForeignObject'),
+  iframe: refusal('svgIframe'),
   image: IMAGE,
   feimage: IMAGE,
-  a: 'The SVG contains a link. Logos may not link anywhere: remove the link.',
+  a: refusal('svgLink'),
   animate: ANIMATION,
   set: ANIMATION,
   animatetransform: ANIMATION,
@@ -62,8 +69,7 @@ const REFUSED_ELEMENTS: Record<string, string> = {
   animatecolor: ANIMATION,
   discard: ANIMATION,
 };
-const EXTERNAL =
-  'The SVG refers to something outside the file (an external link or url()). Logos must be self-contained: only references to #ids in the same file are allowed.';
+const EXTERNAL = refusal('svgExternal');
 
 /** Undoes CSS escapes (`u\72l(` is `url(`) so the checks below see what the browser sees. */
 function cssUnescape(css: string): string {
@@ -84,12 +90,12 @@ function cssIsLocal(raw: string): boolean {
 }
 
 /** Checks one element and its attributes; returns a refusal message, or null when it may stay. */
-function checkElement(el: Element): string | null {
+function checkElement(el: Element): Refusal | null {
   const refused = REFUSED_ELEMENTS[el.localName.toLowerCase()];
   if (refused) return refused;
   for (const { localName, value } of Array.from(el.attributes)) {
     if (/^on/i.test(localName))
-      return `The SVG has an event handler (${localName}). Logos may not contain scripts: remove it.`;
+      return { message: 'admin.org.errors.svgHandler', values: { handler: localName } };
     if (localName.toLowerCase() === 'href' && !value.trim().startsWith('#')) return EXTERNAL;
     if (/url\s*\(|@import|javascript:|\\/i.test(value) && !cssIsLocal(value)) return EXTERNAL;
   }
@@ -98,7 +104,7 @@ function checkElement(el: Element): string | null {
 }
 
 /** The first refusal message for the root or any element under it, or null. */
-function firstRefusal(root: Element): string | null {
+function firstRefusal(root: Element): Refusal | null {
   for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) {
     const refusal = checkElement(el);
     if (refusal) return refusal;
@@ -107,8 +113,8 @@ function firstRefusal(root: Element): string | null {
 }
 
 /** Parses the text as XML; the root `<svg>` element, or a refusal message. */
-function parseSvg(window: DOMWindow, text: string): Element | string {
-  if (/<!ENTITY/i.test(text)) return 'The SVG declares entities. Export it again as plain SVG.';
+function parseSvg(window: DOMWindow, text: string): Element | Refusal {
+  if (/<!ENTITY/i.test(text)) return refusal('svgEntities');
   const root = parseXmlRoot(window, text);
   // Hand-written files often leave out xmlns; declaring it puts every element in the SVG namespace.
   if (root?.localName === 'svg' && root.namespaceURI === null)
@@ -122,12 +128,12 @@ function parseXmlRoot(window: DOMWindow, text: string): Element | null {
 }
 
 /** The root when it is a readable <svg> in the SVG namespace, else the message saying why not. */
-function checkRoot(root: Element | null): Element | string {
+function checkRoot(root: Element | null): Element | Refusal {
   if (!root || root.getElementsByTagName('parsererror').length > 0 || root.localName === 'parsererror')
-    return 'The SVG file could not be read.';
-  if (root.localName !== 'svg') return 'The file is not an SVG image (its top element must be <svg>).';
+    return refusal('svgUnreadable');
+  if (root.localName !== 'svg') return refusal('svgNotSvg');
   if (root.namespaceURI !== SVG_NS)
-    return `The file is not an SVG image (its <svg> element needs xmlns="${SVG_NS}"). Export it again as plain SVG.`;
+    return { message: 'admin.org.errors.svgNamespace', values: { ns: SVG_NS } };
   return root;
 }
 
@@ -144,9 +150,9 @@ function cdataToText(window: DOMWindow, root: Element): void {
 export function sanitiseSvgLogo(text: string): SvgCheck {
   const { window, purify } = sanitiserTools();
   const root = parseSvg(window, text);
-  if (typeof root === 'string') return { ok: false, message: root };
-  const refusal = firstRefusal(root);
-  if (refusal) return { ok: false, message: refusal };
+  if (!('localName' in root)) return { ok: false, ...root };
+  const refused = firstRefusal(root);
+  if (refused) return { ok: false, ...refused };
   cdataToText(window, root);
   const clean = purify.sanitize(root, PURIFY_CONFIG).firstElementChild;
   if (clean?.localName !== 'svg') return { ok: false, message: 'admin.org.errors.svgUnreadable' };
