@@ -10,7 +10,7 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import { certificateValidity } from '../../domain/completion.js';
 import type { Course, Question } from '../../domain/course.js';
 import { NotFound } from '../../domain/errors.js';
-import { LANGUAGE_NAMES } from '../../domain/i18n/languages.js';
+import { LANGUAGE_NAMES, LANGUAGES } from '../../domain/i18n/languages.js';
 import { lessonsToStudy, shortPathStudy } from '../../domain/mastery/refresher-path.js';
 import { attestedVersions, versionsSince } from '../../domain/reattestation.js';
 import type { ServiceContext } from '../context.js';
@@ -25,6 +25,19 @@ function choiceTexts(q: Question | undefined): Map<string, string> {
   if (!q) return new Map();
   const list = q.type === 'classify' ? q.reasons : q.type === 'spot' ? q.segments : q.options;
   return new Map(list.map((c) => [c.id, c.text]));
+}
+
+/**
+ * The course whose wording an attempt was served: the one (source or a translation, as served now)
+ * whose version is the attempt's stored content version; the source course when none is (content changed since).
+ */
+function courseServedFor(ctx: ServiceContext, source: Course, contentVersion: string): Course {
+  if (contentVersion === source.version) return source;
+  for (const lang of LANGUAGES) {
+    const translated = ctx.catalogue.inLanguage(source.id, lang).course;
+    if (translated?.version === contentVersion) return translated;
+  }
+  return source;
 }
 
 function attemptEvidence(course: Course, attempt: AttemptDoc, result: AttemptResultDoc | null) {
@@ -159,9 +172,14 @@ export async function buildEvidencePack(
       })),
     lessonsTotal: course.lessons.length,
     ...refresherShape(course, cycle),
-    attempts: attempts.map(({ attempt, result }) => attemptEvidence(course, attempt, result)),
+    attempts: attempts.map(({ attempt, result }) =>
+      attemptEvidence(courseServedFor(ctx, course, attempt.contentVersion), attempt, result),
+    ),
     pretest: pretest?.[0]
-      ? { ...attemptEvidence(course, pretest[0], pretest[1]), purpose: 'pretest' as const }
+      ? {
+          ...attemptEvidence(courseServedFor(ctx, course, pretest[0].contentVersion), pretest[0], pretest[1]),
+          purpose: 'pretest' as const,
+        }
       : null,
     attestation: attestation ? { ...attestationEvidence(attestation), noticesShown: notices } : null,
     attestations,
