@@ -1,5 +1,6 @@
 import { Busboy } from '@fastify/busboy';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Invalid } from '../../domain/errors.js';
 
 /**
  * A `multipart/form-data` body parser for one encapsulated route plugin: text fields become strings
@@ -27,7 +28,8 @@ export function multipartForm(
       failed = true;
       payload.unpipe();
       payload.resume();
-      done(Object.assign(new Error(message), { statusCode: 400 }), undefined);
+      // A domain refusal (400), so the error page says it in the admin's language.
+      done(new Invalid(message), undefined);
     };
     let parser: ReturnType<typeof Busboy>;
     try {
@@ -42,7 +44,7 @@ export function multipartForm(
         },
       });
     } catch {
-      return done(Object.assign(new Error('The form could not be read.'), { statusCode: 400 }), undefined);
+      return done(new Invalid('admin.form.unreadable'), undefined);
     }
     const add = (name: string, value: string) => {
       const prior = body[name];
@@ -51,7 +53,7 @@ export function multipartForm(
       else if (Array.isArray(prior)) prior.push(value);
     };
     parser.on('field', (name, value, _nameTruncated, valueTruncated) => {
-      if (valueTruncated) return fail('A form field is too long.');
+      if (valueTruncated) return fail('admin.form.fieldTooLong');
       add(name, value);
     });
     parser.on('file', (name, stream) => {
@@ -66,8 +68,8 @@ export function multipartForm(
       });
     });
     for (const limit of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const)
-      parser.on(limit, () => fail('The form has too many fields.'));
-    parser.on('error', () => fail('The form could not be read.'));
+      parser.on(limit, () => fail('admin.form.tooManyFields'));
+    parser.on('error', () => fail('admin.form.unreadable'));
     parser.on('finish', () => {
       if (!failed) done(null, body);
     });
