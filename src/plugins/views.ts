@@ -5,6 +5,7 @@ import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { courseTextLanguage } from '../domain/course-text-language.js';
 import { LANGUAGE_NAMES, LANGUAGES } from '../domain/i18n/languages.js';
 import { postCardOrg } from '../domain/post-card.js';
 import type { MessageValues } from '../i18n/translator.js';
@@ -57,6 +58,8 @@ export default fp(
         i18n,
         lang: i18n.lang,
         dir: i18n.dir,
+        // The language and direction of a course's text, which may differ from the page's (a fallback).
+        courseText: courseTextLanguage,
         // Every signed-in page carries a logout form, so it needs a token.
         csrfToken,
         // A token made on demand, for forms an anonymous page may carry (the language switcher):

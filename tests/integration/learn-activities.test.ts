@@ -213,7 +213,7 @@ describe('"Can I share this?" decision tree', () => {
     expect(outcome.kind).toBe('outcome');
     if (outcome.kind !== 'outcome') return;
     const html = decodeHtml(res.body);
-    expect(html).toContain(`<h1>${outcome.title}</h1>`);
+    expect(html).toContain(`<h1 lang="en" dir="ltr">${outcome.title}</h1>`);
     expect(html).toContain(outcome.text);
     for (const id of outcome.clauses) expect(html).toContain(course.clauses.find((c) => c.id === id)!.title);
     expect(html).toMatch(/class="badge badge-(ok|bad|warn)">/);

@@ -19,7 +19,7 @@ const lessonUrl = (i: number) => `/learn/${COURSE_ID}/lessons/${course.lessons[i
 /** Lesson titles marked done / not done on the course overview. */
 function doneMarks(html: string): Map<string, boolean> {
   const marks = new Map<string, boolean>();
-  for (const m of html.matchAll(/<li class="is-(done|todo)">[\s\S]*?<a href="[^"]+">([^<]+)<\/a>/g)) {
+  for (const m of html.matchAll(/<li class="is-(done|todo)">[\s\S]*?<a href="[^"]+"[^>]*>([^<]+)<\/a>/g)) {
     marks.set(
       m[2]!.replaceAll('&#39;', "'").replaceAll('&amp;', '&').replaceAll('&quot;', '"'),
       m[1] === 'done',
@@ -75,7 +75,7 @@ describe('lesson pages', () => {
     const res = await s.get(lessonUrl(1));
     expect(res.statusCode).toBe(200);
     const lesson = course.lessons[1]!;
-    expect(res.body).toContain(`<h1 id="lesson-title">${lesson.title}</h1>`);
+    expect(res.body).toContain(`<h1 id="lesson-title" lang="en" dir="ltr">${lesson.title}</h1>`);
     expect(res.body).toContain('Lesson 2 of 8');
     expect(res.body).toContain(lesson.html);
     expect(res.body).toContain(`href="${lessonUrl(0)}" rel="prev"`);

@@ -64,7 +64,7 @@ function choiceTextsByQuestion(html: string): string[][] {
     .map((block) =>
       [
         ...block.matchAll(
-          /<input type="(?:radio|checkbox)" id="q\d+-[^"]+" name="answers\[[^\]]+\]"[^>]*>\s*<label for="[^"]+">([^<]*)<\/label>/g,
+          /<input type="(?:radio|checkbox)" id="q\d+-[^"]+" name="answers\[[^\]]+\]"[^>]*>\s*<label for="[^"]+"[^>]*>([^<]*)<\/label>/g,
         ),
       ].map((m) => htmlText(m[1]!)),
     );

@@ -14,7 +14,11 @@ const VERDICTS = {
 function renderNode(reply: FastifyReply, course: Course, nodeId: string) {
   const node = findNode(course, nodeId);
   const base = `/learn/${course.id}/decide`;
-  const common = { ...LEARN_ASSETS, course: { id: course.id, title: course.title }, startHref: base };
+  const common = {
+    ...LEARN_ASSETS,
+    course: { id: course.id, title: course.title, language: course.language },
+    startHref: base,
+  };
   if (node.kind === 'question') {
     return reply.viewAsync('learn/decide', {
       ...common,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { type Course, type ExamplePost, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
+import { courseTextLanguage } from '../../domain/course-text-language.js';
 import { type PostCardView, postCard } from '../../domain/post-card.js';
 import { POST_VERDICT_TONES, verdictChoices } from '../../domain/verdict-labels.js';
 import type { Translator } from '../../i18n/translator.js';
@@ -54,6 +55,8 @@ function revealData(
     headline: i18n.t(`learn.verdict.${example.verdict}.headline`),
     reasons: example.reasons,
     clauses: clauseList(course, example.clauses),
+    // The reasons and clauses are course text, in the course's language (maybe not the page's).
+    textLang: courseTextLanguage(course),
     // An ask-first post's rewrite is one that needs no check (the client left out, say).
     better: example.betterVersion
       ? postCard(
@@ -84,7 +87,7 @@ function renderExample(
   const i18n = reply.request.i18n!;
   return reply.viewAsync('learn/example', {
     ...LEARN_ASSETS,
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     example: { id: example.id, label: postLabel(example, i18n), card: cardOf(example, i18n) },
     n: index + 1,
     total: course.examples.length,
@@ -119,7 +122,7 @@ async function showGallery(request: GalleryRequest, reply: FastifyReply) {
   }));
   return reply.viewAsync('learn/examples', {
     ...LEARN_ASSETS,
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     examples,
     answeredCount: answers.size,
   });

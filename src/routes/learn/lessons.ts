@@ -62,7 +62,7 @@ function renderLesson(
     ...LEARN_ASSETS,
     // Lessons may hold branching scenarios (src/content/scenario-html.ts); the SCO packages this file too.
     styles: [...LEARN_ASSETS.styles, '/static/css/scenario.css'],
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     lesson: {
       id: lesson.id,
       title: lesson.title,

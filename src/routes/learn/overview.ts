@@ -79,6 +79,7 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           title: course.title,
           summary: course.summary,
           minutes: course.estimatedMinutes,
+          language: course.language,
         },
         lessons,
         viewedCount: listed.filter((l) => standing.viewed.has(l.id)).length,

@@ -105,7 +105,7 @@ function render(
   const total = state.session.items.length;
   return reply.viewAsync('learn/practice', {
     ...LEARN_ASSETS,
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     clauses: clauseList(course, state.session.clauses),
     total,
     n: index === null ? null : index + 1,

@@ -59,7 +59,7 @@ function pretestView(
   const firstField = (q: (typeof shown)[number]) =>
     q.type === 'classify' ? `${q.key}-verdict-acceptable` : `${q.key}-${q.choices[0]?.token ?? ''}`;
   return {
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     base: pretestUrl(course.id),
     questions: shown,
     errors: shown
@@ -79,7 +79,7 @@ function decisionView(
 ) {
   const toRead = lessonsToStudy(course, refresher.study);
   return {
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     score: result.score,
     testedOut: clauseList(course, refresher.testedOut),
     study: clauseList(course, refresher.study).map((c) => ({
@@ -104,7 +104,7 @@ async function showOffer(request: CourseRequest, reply: FastifyReply) {
   if (!standing) return reply.redirect(`/learn/${courseId}`, 303);
   return reply.viewAsync('learn/refresher', {
     ...LEARN_ASSETS,
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     offer: { ...standing, base: refresherBase(courseId) },
   });
 }

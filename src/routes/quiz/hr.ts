@@ -13,7 +13,7 @@ function personView(data: PersonAttempts, i18n: Translator) {
   const { person, course, cycle } = data;
   return {
     person: { id: person._id, name: person.name, email: person.email, department: person.department },
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     action: `/hr/people/${person._id}/courses/${course.id}/attempts/grant`,
     cycleNo: cycle.n,
     allowed: data.allowed,

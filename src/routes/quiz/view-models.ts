@@ -41,7 +41,7 @@ export function introView(ctx: QuizContext, now: Date, i18n: Translator) {
   const s = status.state;
   const byId = new Map(ctx.results.map((r) => [r._id, r]));
   return {
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     base: quizBase(course.id),
     rules: {
       // A refresher's short path asks fewer questions, on the clauses left to study.
@@ -98,7 +98,7 @@ export function attemptView(
   const firstField = (q: (typeof questions)[number]) =>
     q.type === 'classify' ? `${q.key}-verdict-acceptable` : `${q.key}-${q.choices[0]?.token ?? ''}`;
   return {
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     base: `${quizBase(course.id)}/attempts/${attempt.n}`,
     n: attempt.n,
     allowed: status.allowed,
@@ -128,7 +128,7 @@ export function resultView(
   const level = reviewLevelFor(course.quiz, result.passed, isFinal);
   const s = ctx.status.state;
   return {
-    course: { id: course.id, title: course.title },
+    course: { id: course.id, title: course.title, language: course.language },
     base: quizBase(course.id),
     n: result.n,
     score: formatScore(result.score),

@@ -1,10 +1,11 @@
 import type { Course } from '../../domain/course.js';
+import { courseTextLanguage } from '../../domain/course-text-language.js';
 import { versionLine } from '../../domain/reattestation.js';
 import type { SessionUser } from '../../domain/roles.js';
 import {
-  ATTESTATION_STATEMENT,
   type AttestationField,
   type AttestationPage,
+  attestationStatement,
 } from '../../services/records/attestation.js';
 import { shortVersion } from '../../services/records/certificate-pdf.js';
 import { paragraphsOf } from '../../services/records/policy-pdf.js';
@@ -39,7 +40,8 @@ function formView(user: SessionUser, course: Course, form: AttestForm) {
     fmt,
     course,
     profileName: user.name,
-    statement: ATTESTATION_STATEMENT,
+    // The statement is signed with the text, so it is in the text's language (what the record stores).
+    statement: attestationStatement(courseTextLanguage(course).lang),
     typedName: form.typedName,
     // The text this page shows, carried by the form: signing refuses it once it is no longer served.
     contentVersion: course.version,
