@@ -199,10 +199,11 @@ export interface DigestAuditEnd {
 }
 
 /**
- * The weekly HR digest. `auditEnd` is the end of the audit chain that night, as signed in the
- * hour's anchor. Its fingerprint, kept in HR's mailboxes outside the database and the signing key,
- * lets an auditor check later (`audit:verify --fingerprint`) that no event up to it was changed or
- * removed, even by someone holding both.
+ * The weekly HR digest, in the recipient's language (English without one). `auditEnd` is the end
+ * of the audit chain that night, as signed in the hour's anchor. Its fingerprint, kept in HR's
+ * mailboxes outside the database and the signing key, lets an auditor check later
+ * (`audit:verify --fingerprint`) that no event up to it was changed or removed, even by someone
+ * holding both.
  */
 export function digestMessage(
   week: string,
@@ -210,36 +211,46 @@ export function digestMessage(
   dashboardLink: string,
   auditEnd: DigestAuditEnd,
   org: MailOrganisation,
+  lang: Language = SOURCE_LANGUAGE,
 ): MessageBody {
-  const paragraphs = [`Training status for the week of ${week}.`];
+  const t = translator(lang);
+  const paragraphs = [t.t('mail.digest.week', { week })];
   for (const l of lines) {
     const c = (k: string) => l.counts[k] ?? 0;
     paragraphs.push(
-      `${l.title}: ${c('completed')} completed, ${c('due-soon')} due soon, ${c('overdue')} overdue, ${c('expired')} expired, ` +
-        `${c('in-progress')} in progress, ${c('not-started')} not started.`,
+      t.t('mail.digest.course', {
+        title: l.title,
+        completed: c('completed'),
+        dueSoon: c('due-soon'),
+        overdue: c('overdue'),
+        expired: c('expired'),
+        inProgress: c('in-progress'),
+        notStarted: c('not-started'),
+      }),
     );
   }
-  if (lines.length === 0) paragraphs.push('No active courses.');
+  if (lines.length === 0) paragraphs.push(t.t('mail.digest.noCourses'));
   const fingerprint = formatFingerprint(auditEnd);
-  const signed = auditEnd.keyId ? `, anchored with signing key ${auditEnd.keyId}` : '';
+  // The sequence number as digits, never grouped: it is the fingerprint's first part.
+  const audit = { seq: String(auditEnd.seq), fingerprint };
   paragraphs.push(
-    `Audit log: ${auditEnd.seq} events${signed}. Fingerprint: ${fingerprint}`,
-    "Keep this e-mail: it is a copy of the log's fingerprint outside the app. " +
-      `"npm run lms -- audit:verify --fingerprint ${fingerprint}" shows later that no event up to ` +
-      'this one was changed or removed.',
+    auditEnd.keyId
+      ? t.t('mail.digest.auditSigned', { ...audit, keyId: auditEnd.keyId })
+      : t.t('mail.digest.audit', audit),
+    t.t('mail.digest.keep', { command: `npm run lms -- audit:verify --fingerprint ${fingerprint}` }),
   );
   return render(
-    translator(SOURCE_LANGUAGE),
-    `Weekly training digest · ${week}`,
+    t,
+    t.t('mail.digest.subject', { week }),
     paragraphs,
-    { href: dashboardLink, label: 'Open the HR dashboard' },
+    { href: dashboardLink, label: t.t('mail.digest.open') },
     org,
   );
 }
 
 /**
- * To an account's owner when it sees many failed sign-ins in a short time (OWASP): says what
- * happened and what to do, and nothing an attacker who reads it could use.
+ * To an account's owner when it sees many failed sign-ins in a short time (OWASP), in their
+ * language: says what happened and what to do, and nothing an attacker who reads it could use.
  */
 export function failedSignInsMessage(c: {
   personName: string;
@@ -248,18 +259,19 @@ export function failedSignInsMessage(c: {
   /** `${BASE_URL}/login` */
   link: string;
   org: MailOrganisation;
+  /** The recipient's language (recipientLanguage); English when absent. */
+  lang?: Language;
 }): MessageBody {
+  const t = translator(c.lang ?? SOURCE_LANGUAGE);
   return render(
-    translator(SOURCE_LANGUAGE),
-    'Failed sign-ins to your Policy Training account',
+    t,
+    t.t('mail.loginAlert.subject'),
     [
-      `Hello ${c.personName},`,
-      `Someone tried to sign in to your Policy Training account with a wrong password ${c.failures} times in ${c.minutes} minutes.`,
-      'If it was you, there is nothing to do: you can still sign in with your password from your usual device. ' +
-        'If it was not you, your account is safe while your password is strong; further attempts are being slowed down. ' +
-        'Tell your administrator if this keeps happening.',
+      t.t('mail.hello', { name: c.personName }),
+      t.t('mail.loginAlert.tried', { failures: c.failures, minutes: c.minutes }),
+      t.t('mail.loginAlert.advice'),
     ],
-    { href: c.link, label: 'Sign in to Policy Training' },
+    { href: c.link, label: t.t('mail.loginAlert.signIn') },
     c.org,
   );
 }

@@ -9,13 +9,13 @@ import type { SessionUser } from '../domain/roles.js';
  * page if a route's declaration is ever wrong.
  */
 export function requireUser(request: FastifyRequest): SessionUser {
-  if (!request.user) throw new NotFound('There is nothing at this address.');
+  if (!request.user) throw new NotFound('errors.route.nothingHere');
   return request.user;
 }
 
 /** The course a URL names, or a 404. */
 export function requireCourse(app: FastifyInstance, courseId: string): Course {
   const course = app.courses.get(courseId);
-  if (!course) throw new NotFound('There is no course at this address.');
+  if (!course) throw new NotFound('errors.route.noCourse');
   return course;
 }

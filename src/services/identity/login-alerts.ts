@@ -1,5 +1,5 @@
 import { usersRepository } from '../../db/repositories/users.js';
-import { failedSignInsMessage, mailOrganisation } from '../../mail/templates.js';
+import { failedSignInsMessage, mailOrganisation, recipientLanguage } from '../../mail/templates.js';
 import type { ServiceContext } from '../context.js';
 import { currentProfile } from '../organisation/profile.js';
 
@@ -17,12 +17,14 @@ export async function sendLoginAlert(
   if (!user?.active) return;
   // One message per account and window: the outbox refuses a second one with the same id.
   const id = `login-alert:${user._id}:${windowStart.toISOString()}`;
+  const org = mailOrganisation(await currentProfile(ctx));
   const body = failedSignInsMessage({
     personName: user.name,
     failures,
     minutes: input.windowMinutes,
     link: `${ctx.baseUrl}/login`,
-    org: mailOrganisation(await currentProfile(ctx)),
+    org,
+    lang: recipientLanguage(user, org),
   });
   await ctx.mailer.send(
     { id, to: [user.email], cc: [], ...body, kind: 'login-alert', reminderId: null },

@@ -9,13 +9,16 @@ import { findManyById } from '../../db/repositories/by-id.js';
 import { sessionsRepository } from '../../db/session-store.js';
 import { catchesLater, matchesTarget } from '../../domain/assignment-rules.js';
 import { dayKey, utcDay } from '../../domain/dates.js';
+import type { Language } from '../../domain/i18n/languages.js';
 import { digestWeek } from '../../domain/reminders.js';
 import { countByState } from '../../domain/reporting.js';
 import {
   type DigestAuditEnd,
   type DigestCourseLine,
   digestMessage,
+  type MessageBody,
   mailOrganisation,
+  recipientLanguage,
 } from '../../mail/templates.js';
 import { type AssignPerson, activeRules, applyRulesTo } from '../assignments/assignments.js';
 import { loadAllSettings } from '../assignments/course-settings.js';
@@ -73,6 +76,8 @@ interface PersonRow extends AssignPerson {
   name: string;
   email: string;
   role: string;
+  /** The person's language ('' = not chosen): the digest's language. */
+  locale?: string;
 }
 
 /** What the one pass over the people found. */
@@ -82,8 +87,8 @@ interface PeoplePass {
   candidates: AssignPerson[];
   /** Current names of the people in the stored action lists. */
   names: Map<string, { name: string; email: string }>;
-  /** Active HR and admin people (the digest's recipients). */
-  hr: Array<{ _id: string; email: string }>;
+  /** Active HR and admin people (the digest's recipients), with their chosen language. */
+  hr: Array<{ _id: string; email: string; locale?: string }>;
 }
 
 /**
@@ -262,6 +267,7 @@ async function passOverPeople(
         hireDate: 1,
         managerId: 1,
         region: 1,
+        locale: 1,
       },
       batchSize: BATCH,
     },
@@ -282,7 +288,8 @@ function notePerson(
   pass.scanned += 1;
   if (listed.has(person._id)) pass.names.set(person._id, { name: person.name, email: person.email });
   if (!person.active) return;
-  if (person.role === 'hr' || person.role === 'admin') pass.hr.push({ _id: person._id, email: person.email });
+  if (person.role === 'hr' || person.role === 'admin')
+    pass.hr.push({ _id: person._id, email: person.email, locale: person.locale ?? '' });
   if (rules.some((r) => matchesTarget(r.target, person) && catchesLater(r.newHireWithinDays, person, now)))
     pass.candidates.push({
       _id: person._id,
@@ -372,9 +379,19 @@ async function sendWeeklyDigest(
   const week = digestWeek(now);
   if (!(await claim(ctx.models, 'digest', week, now))) return 0;
   const org = mailOrganisation(await currentProfile(ctx));
-  const body = digestMessage(week, lines, `${ctx.baseUrl}/hr/dashboard`, auditEnd, org);
+  // One body per language: each recipient reads the digest in theirs (recipientLanguage).
+  const bodies = new Map<string, MessageBody>();
+  const bodyIn = (lang: Language) => {
+    let body = bodies.get(lang);
+    if (!body) {
+      body = digestMessage(week, lines, `${ctx.baseUrl}/hr/dashboard`, auditEnd, org, lang);
+      bodies.set(lang, body);
+    }
+    return body;
+  };
   let sent = 0;
   for (const person of hr) {
+    const body = bodyIn(recipientLanguage(person, org));
     const id = reminderKey(person._id, 'all', 0, { kind: 'digest', day: week });
     const claimed = await insertManyOnce(ctx.models.Reminder, [
       { _id: id, userId: person._id, courseId: 'all', cycleNo: 0, kind: 'digest', day: week, createdAt: now },
