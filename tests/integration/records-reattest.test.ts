@@ -231,6 +231,19 @@ describe('re-attesting a new policy version', () => {
     const old = text((await s.get(`/verify/${v1Code}`)).body);
     expect(old).toContain('Policy version 1');
     expect(old).toContain(v1Hash.slice(0, 12));
+    // The version line in the page's language (#26).
+    const de = { 'accept-language': 'de' };
+    expect(text((await s.get(`/verify/${code}`, de)).body)).toContain(
+      'Richtlinie: Version 2 erneut bestätigt, ersetzt Version 1',
+    );
+    expect(text((await s.get(`/verify/${v1Code}`, de)).body)).toContain('Richtlinienversion 1');
+  });
+
+  it('the attested page says the language of the text signed, and the version in the page language', async () => {
+    const page = await s.get(`${LEARN}/attested`, { 'accept-language': 'de' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<dt>Sprache<\/dt><dd lang="en">English<\/dd>/);
+    expect(text(page.body)).toContain('Richtlinie: Version 2 erneut bestätigt, ersetzt Version 1');
   });
 
   it('the attested pages show the version, its hash and the version replaced', async () => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CODE_PATTERN } from '../../domain/certificate-code.js';
 import { attachmentDisposition } from '../../domain/download-name.js';
+import { certificateVersionLine } from '../../services/records/certificate-pdf.js';
 import { requireUser } from '../guards.js';
 import { fmt } from './shared.js';
 
@@ -53,7 +54,14 @@ const certificateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         reply.code(404);
         return reply.viewAsync('records/verify', { found: false, fmt });
       }
-      return reply.viewAsync('records/verify', { found: true, fmt, ...check });
+      // The version line in the page's language, like the rest of the page.
+      const versionLine = certificateVersionLine(request.i18n!, check.certificate);
+      return reply.viewAsync('records/verify', {
+        found: true,
+        fmt,
+        ...check,
+        certificate: { ...check.certificate, versionLine },
+      });
     },
   );
 };

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { attachmentDisposition } from '../../domain/download-name.js';
-import { versionLine } from '../../domain/reattestation.js';
-import { shortVersion } from '../../services/records/certificate-pdf.js';
+import { LANGUAGE_NAMES } from '../../domain/i18n/languages.js';
+import { certificateVersionLine, shortVersion } from '../../services/records/certificate-pdf.js';
 import type { AttestedTextTarget } from '../../services/records/policy-text.js';
 import { ObjectIdString, Slug } from '../form-schema.js';
 import { requireCourse, requireUser } from '../guards.js';
@@ -34,7 +34,8 @@ async function sendAttestedPage(
   target: AttestedTextTarget,
   view: { own: boolean; pdfHref: string },
 ) {
-  const { person, attestation, policy, changedSince } = await app.services.records.attestedText(target);
+  const { person, attestation, language, policy, changedSince } =
+    await app.services.records.attestedText(target);
   return reply.viewAsync('records/attested', {
     styles: ['/static/css/records.css'],
     fmt,
@@ -43,7 +44,9 @@ async function sendAttestedPage(
     person,
     attestation,
     signedVersion: shortVersion(attestation.contentVersion),
-    versionLine: versionLine(attestation),
+    // Said in the page's language; the text signed keeps its own, named beside it.
+    versionLine: certificateVersionLine(reply.request.i18n!, attestation),
+    signedLanguage: { code: language, name: LANGUAGE_NAMES[language] },
     currentVersion: changedSince ? shortVersion(changedSince) : null,
     policy: policy && {
       ...policy,

@@ -165,6 +165,9 @@ export interface CertificateCheck {
     language: Language;
     /** "Policy version N" (or "re-attested version N, replacing version M") and the content hash. */
     versionLine: string;
+    /** The versions that line names, for saying it in the page's language (certificateVersionLine). */
+    policyVersion?: number;
+    replacesVersion?: number | null;
     contentVersion: string;
     completedAt: Date;
     expiresAt: Date | null;
@@ -191,6 +194,8 @@ export async function verifyCertificate(
       courseTitle: cert.courseTitle,
       language: recordLanguage(cert),
       versionLine: versionLine(cert),
+      ...(cert.policyVersion === undefined ? {} : { policyVersion: cert.policyVersion }),
+      replacesVersion: cert.replacesVersion ?? null,
       contentVersion: cert.contentVersion,
       completedAt: cert.completedAt,
       expiresAt: cert.expiresAt,
@@ -224,12 +229,10 @@ export async function revokeCertificate(
   const { models, audit } = ctx;
   const { now } = input;
   const reason = revocationReason(input.reason);
-  if (!reason)
-    throw new Invalid('records.errors.revocationReason', { min: REASON_MIN, max: REASON_MAX });
+  if (!reason) throw new Invalid('records.errors.revocationReason', { min: REASON_MIN, max: REASON_MAX });
   const cert = await findCertificate(ctx, input);
   // Another person's certificate answers like a missing one: the URL names its holder.
-  if (!cert || cert.userId !== input.userId)
-    throw new NotFound('records.errors.noCertificateForPerson');
+  if (!cert || cert.userId !== input.userId) throw new NotFound('records.errors.noCertificateForPerson');
 
   const proposed: CertificateRevocationDoc = {
     _id: cert._id,
