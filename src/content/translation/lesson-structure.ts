@@ -36,14 +36,26 @@ export function compareLesson(pair: LessonPair, issues: ContentIssue[]): void {
   const front = parseYaml(translated.frontMatter, pair.file, issues, 1);
   if (sourceFront && front) compareYaml({ source: sourceFront, translation: front }, issues);
 
-  const sourceLines = pair.sourceText.split('\n');
-  const lines = pair.text.split('\n');
-  const sourceMarks = marksOf(sourceLines, source.bodyFirstLine);
-  const marks = marksOf(lines, translated.bodyFirstLine);
-  compareMarks(pair, sourceMarks, marks, issues);
-  compareScenarios(pair, sourceLines, sourceMarks, lines, marks, issues);
-  compareSectionPlaceholders(pair, sourceLines, sourceMarks, lines, marks, issues);
+  const sourceSide = sideOf(pair.sourceText, source.bodyFirstLine);
+  const translatedSide = sideOf(pair.text, translated.bodyFirstLine);
+  compareMarks(pair, sourceSide.marks, translatedSide.marks, issues);
+  compareScenarios(pair, sourceSide, translatedSide, issues);
+  compareSectionPlaceholders(pair, sourceSide, translatedSide, issues);
 }
+
+/** One side of the comparison: the file's lines, where its body starts and its marks. */
+interface Side {
+  lines: string[];
+  bodyFirstLine: number;
+  marks: Mark[];
+}
+
+function sideOf(text: string, bodyFirstLine: number): Side {
+  const lines = text.split('\n');
+  return { lines, bodyFirstLine, marks: marksOf(lines, bodyFirstLine) };
+}
+
+const marksOfKind = (side: Side, kind: Mark['kind']) => side.marks.filter((m) => m.kind === kind);
 
 function marksOf(lines: string[], firstBodyLine: number): Mark[] {
   const marks: Mark[] = [];
@@ -107,52 +119,54 @@ function compareMarks(pair: LessonPair, source: Mark[], translated: Mark[], issu
 }
 
 /** Fenced blocks with YAML inside (```scenario): ids, outcomes and links identical, text translated. */
-function compareScenarios(
-  pair: LessonPair,
-  sourceLines: string[],
-  sourceMarks: Mark[],
-  lines: string[],
-  marks: Mark[],
-  issues: ContentIssue[],
-): void {
-  const fences = (m: Mark[]) => m.filter((x) => x.kind === 'fence');
-  const sourceFences = fences(sourceMarks);
-  const translatedFences = fences(marks);
+function compareScenarios(pair: LessonPair, source: Side, translated: Side, issues: ContentIssue[]): void {
+  const sourceFences = marksOfKind(source, 'fence');
+  const translatedFences = marksOfKind(translated, 'fence');
+  const body = (all: string[], from: Mark, to: Mark) => all.slice(from.line, to.line - 1).join('\n');
   for (let i = 0; i + 1 < Math.min(sourceFences.length, translatedFences.length); i += 2) {
     const open = translatedFences[i]!;
     if (open.shape !== sourceFences[i]!.shape || open.shape === '```') continue;
-    const body = (all: string[], from: Mark, to: Mark) => all.slice(from.line, to.line - 1).join('\n');
     const sink: ContentIssue[] = [];
-    const source = parseYaml(
-      body(sourceLines, sourceFences[i]!, sourceFences[i + 1]!),
+    const sourceYaml = parseYaml(
+      body(source.lines, sourceFences[i]!, sourceFences[i + 1]!),
       pair.sourceFile,
       sink,
     );
-    const translated = parseYaml(body(lines, open, translatedFences[i + 1]!), pair.file, issues, open.line);
-    if (source && translated) compareYaml({ source, translation: translated }, issues);
+    const translatedYaml = parseYaml(
+      body(translated.lines, open, translatedFences[i + 1]!),
+      pair.file,
+      issues,
+      open.line,
+    );
+    if (sourceYaml && translatedYaml)
+      compareYaml({ source: sourceYaml, translation: translatedYaml }, issues);
   }
 }
 
-/** Each section (text between headings) uses the same placeholders as the source's section. */
+/**
+ * The lesson's sections: the text before the first heading (section 0, from the body's first line),
+ * then each heading and what follows, up to the next.
+ */
+function sectionsOf(side: Side): { line: number; text: string }[] {
+  const headings = marksOfKind(side, 'heading');
+  const starts = [side.bodyFirstLine, ...headings.map((h) => h.line)];
+  return starts.map((line, i) => ({
+    line,
+    text: side.lines.slice(line - 1, (starts[i + 1] ?? side.lines.length + 1) - 1).join('\n'),
+  }));
+}
+
+/** Each section (the intro, then the text between headings) uses the same placeholders as the source's. */
 function compareSectionPlaceholders(
   pair: LessonPair,
-  sourceLines: string[],
-  sourceMarks: Mark[],
-  lines: string[],
-  marks: Mark[],
+  source: Side,
+  translated: Side,
   issues: ContentIssue[],
 ): void {
-  const headings = (m: Mark[]) => m.filter((x) => x.kind === 'heading');
-  const sourceHeadings = headings(sourceMarks);
-  const translatedHeadings = headings(marks);
-  if (sourceHeadings.length !== translatedHeadings.length) return; // already reported
-  const sections = (all: string[], hs: Mark[]) =>
-    hs.map((h, i) => ({
-      line: h.line,
-      text: all.slice(h.line - 1, (hs[i + 1]?.line ?? all.length + 1) - 1).join('\n'),
-    }));
-  const sourceSections = sections(sourceLines, sourceHeadings);
-  sections(lines, translatedHeadings).forEach((section, i) => {
+  const sourceSections = sectionsOf(source);
+  const translatedSections = sectionsOf(translated);
+  if (sourceSections.length !== translatedSections.length) return; // already reported
+  translatedSections.forEach((section, i) => {
     const problem = placeholderDifference(sourceSections[i]!.text, section.text);
     if (problem)
       issues.push({ file: pair.file, line: section.line, field: '', message: `this section's ${problem}` });

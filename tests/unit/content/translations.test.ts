@@ -80,6 +80,18 @@ describe('course translations (courses/<id>/i18n/<lang>/)', () => {
     ]);
   });
 
+  it("compares the text before a lesson's first heading as a section of its own", async () => {
+    temp = await TempCourse.copyOf('translated');
+    await temp.edit(
+      'i18n/es/lessons/01-basics.md',
+      '---\n\n# Piensa primero',
+      '---\n\nPregunta al equipo de {{org.name}} si dudas.\n\n# Piensa primero',
+    );
+    expect(await problemsOf(temp.dir)).toEqual([
+      "translated/i18n/es/lessons/01-basics.md:7: this section's placeholders differ from the source: {{org.name}} is not in the source",
+    ]);
+  });
+
   it('lets a partial translation leave out what its lessons do not need, but not what they cite', async () => {
     temp = await TempCourse.copyOf('translated');
     await temp.edit('i18n/ar/translation.yaml', 'lessons: [basics]', 'lessons: [basics, sharing]');
