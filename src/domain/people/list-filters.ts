@@ -189,12 +189,14 @@ const DUE_KEYS: Partial<Record<string, string>> = {
 export function trainingCell(
   a: Pick<TrainingSummary, 'state' | 'dueAt' | 'expiresAt' | 'active'> | null,
 ): TrainingCell {
+  // i18n-ignore: `label` is the CSV export's English cell (machine format); pages use `key`
   if (!a?.active) return { state: 'none', label: 'Not assigned', key: 'states.notAssigned', day: null };
   const name = STATE_LABELS[a.state as CycleState] ?? a.state;
   const key = STATE_LABEL_KEYS[a.state as CycleState] ?? 'states.notAssigned';
   if (a.state === 'completed' && a.expiresAt)
     return {
       state: a.state,
+      // i18n-ignore: the CSV export's English cell (machine format); pages use `key` and `day`
       label: `Completed until ${formatDay(a.expiresAt)}`,
       key: 'states.completedUntil',
       day: new Date(a.expiresAt),
@@ -202,6 +204,7 @@ export function trainingCell(
   if (a.state === 'expired' && a.expiresAt)
     return {
       state: a.state,
+      // i18n-ignore: the CSV export's English cell (machine format); pages use `key` and `day`
       label: `Expired on ${formatDay(a.expiresAt)}`,
       key: 'states.expiredOn',
       day: new Date(a.expiresAt),
