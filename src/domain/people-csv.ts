@@ -10,6 +10,19 @@ import { isValidEmail, normaliseEmail } from './roles.js';
  * parses the file and passes a snapshot of existing people.
  */
 
+/**
+ * Why a row is rejected: a people.import.reason.* catalogue key with its values, so the preview
+ * (and the CLI) words it in the reader's language. The CSV's column names stay English (machine format).
+ */
+export interface RowReason {
+  key: string;
+  values?: Record<string, string | number>;
+}
+const reason = (name: string, values?: RowReason['values']): RowReason => ({
+  key: `people.import.reason.${name}`,
+  ...(values ? { values } : {}),
+});
+
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 20_000;
 
@@ -98,17 +111,17 @@ export function isValidEmployeeId(employeeId: string): boolean {
 export function parseRegion(
   text: string,
   enabled: readonly Region[] = [],
-): { region: Region | null } | { error: string; notEnabled?: Region } {
+): { region: Region | null } | { error: RowReason; notEnabled?: Region } {
   const code = text.trim().toLowerCase();
   if (code === '') return { region: null };
   const shown = text.trim().slice(0, 20);
   if (!(REGIONS as readonly string[]).includes(code))
-    return { error: `Region "${shown}" is not one of ${REGIONS.join(', ')}.` };
+    return { error: reason('regionUnknown', { text: shown, regions: REGIONS.join(', ') }) };
   const region = code as Region;
   if (enabled.length === 0 || enabled.includes(region)) return { region };
   const named = REGIONS.filter((r) => enabled.includes(r)).map((r) => `${r} (${jurisdictionNames([r])})`);
   return {
-    error: `Region "${shown}" is not enabled in the organisation profile, which enables only ${named.join(', ')}.`,
+    error: reason('regionNotEnabled', { text: shown, regions: named.join(', ') }),
     notEnabled: region,
   };
 }
@@ -118,14 +131,12 @@ export function parseRegion(
  * or the organisation's default applies) or a language the product ships, in any case; a regional
  * code of a shipped language ("es-MX") is that language.
  */
-export function parseLanguage(text: string): { language: Language | '' } | { error: string } {
+export function parseLanguage(text: string): { language: Language | '' } | { error: RowReason } {
   const code = text.trim();
   if (code === '') return { language: '' };
   const language = shippedLanguage(code);
   if (language) return { language };
-  return {
-    error: `Language "${code.slice(0, 20)}" is not one the product ships: use ${LANGUAGES.join(', ')}, or leave it empty.`,
-  };
+  return { error: reason('language', { code: code.slice(0, 20), languages: LANGUAGES.join(', ') }) };
 }
 const TRUE = new Set(['', 'yes', 'y', 'true', '1', 'active']);
 const FALSE = new Set(['no', 'n', 'false', '0', 'inactive']);
@@ -134,34 +145,33 @@ const FALSE = new Set(['no', 'n', 'false', '0', 'inactive']);
 export function validateRow(
   cells: Partial<Record<Column, string>>,
   regions: readonly Region[] = [],
-): { row: ImportRow } | { reasons: string[] } {
+): { row: ImportRow } | { reasons: RowReason[] } {
   const get = (c: Column) => (cells[c] ?? '').trim();
-  const reasons: string[] = [];
+  const reasons: RowReason[] = [];
   const email = normaliseEmail(get('email'));
-  if (!email) reasons.push('Email is missing.');
-  else if (!isValidEmail(email)) reasons.push(`"${email.slice(0, 80)}" is not a valid email address.`);
+  if (!email) reasons.push(reason('emailMissing'));
+  else if (!isValidEmail(email)) reasons.push(reason('emailInvalid', { email: email.slice(0, 80) }));
   const name = get('name').replace(/\s+/g, ' ');
-  if (!name) reasons.push('Name is missing.');
-  else if (name.length > 200) reasons.push('Name is longer than 200 characters.');
+  if (!name) reasons.push(reason('nameMissing'));
+  else if (name.length > 200) reasons.push(reason('nameLong'));
   const employeeId = get('employeeId');
   if (employeeId && !isValidEmployeeId(employeeId)) {
-    reasons.push('Employee ID may use letters, digits, ".", "/", "_" and "-" (at most 40).');
+    reasons.push(reason('employeeId'));
   }
   const department = get('department').replace(/\s+/g, ' ');
-  if (department.length > 100) reasons.push('Department is longer than 100 characters.');
+  if (department.length > 100) reasons.push(reason('departmentLong'));
   const managerEmail = normaliseEmail(get('managerEmail'));
   if (managerEmail && !isValidEmail(managerEmail))
-    reasons.push(`Manager email "${managerEmail.slice(0, 80)}" is not valid.`);
-  if (managerEmail && managerEmail === email) reasons.push('A person cannot be their own manager.');
+    reasons.push(reason('managerInvalid', { email: managerEmail.slice(0, 80) }));
+  if (managerEmail && managerEmail === email) reasons.push(reason('ownManager'));
   const hireText = get('hireDate');
   const hireDate = hireText ? parseDay(hireText) : null;
-  if (hireText && !hireDate)
-    reasons.push(`Hire date "${hireText.slice(0, 20)}" is not a real date in the form YYYY-MM-DD.`);
+  if (hireText && !hireDate) reasons.push(reason('hireDate', { text: hireText.slice(0, 20) }));
   const language = cells.locale === undefined ? undefined : parseLanguage(cells.locale);
   if (language && 'error' in language) reasons.push(language.error);
   const activeText = get('active').toLowerCase();
   if (!TRUE.has(activeText) && !FALSE.has(activeText))
-    reasons.push(`Active must be yes or no, not "${activeText.slice(0, 20)}".`);
+    reasons.push(reason('active', { text: activeText.slice(0, 20) }));
   const region = cells.region === undefined ? undefined : parseRegion(cells.region, regions);
   if (region && 'error' in region) reasons.push(region.error);
   if (reasons.length) return { reasons };
@@ -219,7 +229,7 @@ export interface PlanChange {
 export interface ImportPlan {
   changes: PlanChange[];
   unchanged: number;
-  rejected: Array<{ line: number; email: string; reasons: string[] }>;
+  rejected: Array<{ line: number; email: string; reasons: RowReason[] }>;
   deactivate: Array<{ userId: string; email: string; name: string }>;
 }
 
@@ -287,13 +297,11 @@ function checkRows(
       continue;
     }
     const { row } = result;
-    const reasons: string[] = [];
+    const reasons: RowReason[] = [];
     const dupEmail = firstLineOfEmail.get(row.email);
-    if (dupEmail !== undefined)
-      reasons.push(`Duplicate in the file: this email is also on line ${dupEmail}.`);
+    if (dupEmail !== undefined) reasons.push(reason('duplicateEmail', { line: dupEmail }));
     const dupId = row.employeeId ? firstLineOfEmployeeId.get(row.employeeId) : undefined;
-    if (dupId !== undefined)
-      reasons.push(`Duplicate in the file: this employee ID is also on line ${dupId}.`);
+    if (dupId !== undefined) reasons.push(reason('duplicateEmployeeId', { line: dupId }));
     if (!firstLineOfEmail.has(row.email)) firstLineOfEmail.set(row.email, line);
     if (row.employeeId && !firstLineOfEmployeeId.has(row.employeeId))
       firstLineOfEmployeeId.set(row.employeeId, line);
@@ -302,9 +310,7 @@ function checkRows(
     const emailHolder = known.byEmail.get(row.email) ?? null;
     const match = byId ?? emailHolder;
     if (byId && emailHolder && emailHolder._id !== byId._id) {
-      reasons.push(
-        `The email belongs to another person (${emailHolder.name}) than employee ID ${row.employeeId}.`,
-      );
+      reasons.push(reason('emailOtherPerson', { name: emailHolder.name, employeeId: row.employeeId ?? '' }));
     }
     if (reasons.length) rejected.push({ line, email: row.email, reasons });
     else valid.push({ line, row, match });
@@ -331,7 +337,7 @@ function withKnownManagers(
       rejected.push({
         line: v.line,
         email: v.row.email,
-        reasons: [`Unknown manager: nobody has the email ${m}.`],
+        reasons: [reason('unknownManager', { email: m })],
       });
       return false;
     });

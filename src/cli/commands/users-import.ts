@@ -1,7 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
+import type { RowReason } from '../../domain/people-csv.js';
 import { MAX_IMPORT_BYTES } from '../../domain/people-csv.js';
+import { translator } from '../../i18n/translator.js';
 import { CsvFormatError } from '../../services/people/import.js';
 import { type CliArgs, type CliCommand, type CliContext, CliUsageError } from '../types.js';
+
+/** The CLI speaks English (an operator's tool): a row's reason worded from its catalogue key. */
+const ENGLISH = translator('en');
+const inEnglish = (r: RowReason | string) => (typeof r === 'string' ? r : ENGLISH.t(r.key, r.values));
 
 /** Previews the file, prints the preview, and applies it when asked. Returns the exit code. */
 async function importFile(cli: CliContext, file: string, args: CliArgs): Promise<number> {
@@ -29,7 +35,7 @@ async function importFile(cli: CliContext, file: string, args: CliArgs): Promise
   cli.out(`  deactivate  ${preview.deactivate.length}`);
   cli.out(`  rejected    ${preview.rejected.length}`);
   for (const r of preview.rejected.slice(0, 50))
-    cli.out(`    line ${r.line} ${r.email}: ${r.reasons.join(' ')}`);
+    cli.out(`    line ${r.line} ${r.email}: ${r.reasons.map(inEnglish).join(' ')}`);
   if (preview.rejected.length > 50) cli.out(`    … and ${preview.rejected.length - 50} more`);
   if (args.flags.apply !== true) {
     cli.out('Dry run only: add --apply to write these changes.');

@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import type { RuleDue, RuleTarget } from '../../domain/assignment-rules.js';
-import type { PlannedPerson } from '../../domain/people-csv.js';
+import type { PlannedPerson, RowReason } from '../../domain/people-csv.js';
 
 export type { RuleDue, RuleTarget };
 
@@ -202,7 +202,8 @@ export interface ImportPreviewDoc {
   deactivateMissing: boolean;
   changes: ImportChange[];
   unchanged: number;
-  rejected: Array<{ line: number; email: string; reasons: string[] }>;
+  /** Reasons are catalogue keys with values; a preview stored before that holds English text. */
+  rejected: Array<{ line: number; email: string; reasons: Array<RowReason | string> }>;
   deactivate: Array<{ userId: string; email: string; name: string }>;
   appliedAt: Date | null;
 }

@@ -2,6 +2,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../domain/errors.js';
 import { ERROR_SCHEMA } from '../../domain/scim/discovery.js';
 import { ScimProblem } from '../../domain/scim/errors.js';
+import { translator } from '../../i18n/translator.js';
+
+const ENGLISH = translator('en');
 
 export const SCIM_TYPE = 'application/scim+json; charset=utf-8';
 
@@ -17,7 +20,13 @@ export function sendScimError(reply: FastifyReply, status: number, detail: strin
 export function scimErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof ScimProblem)
     return sendScimError(reply, err.scimType === 'uniqueness' ? 409 : 400, err.message, err.scimType);
-  if (err instanceof NotFound) return sendScimError(reply, 404, err.message);
+  // SCIM details are English (protocol text); a domain message that is a catalogue key is worded in it.
+  if (err instanceof NotFound)
+    return sendScimError(
+      reply,
+      404,
+      ENGLISH.has(err.message) ? ENGLISH.t(err.message, err.values) : err.message,
+    );
   if (err.validation)
     return sendScimError(reply, 400, `The request is not valid: ${err.message}`, 'invalidSyntax');
   if (err.statusCode === 413) return sendScimError(reply, 413, 'The request body is too large.');

@@ -23,7 +23,7 @@ import {
   changePerson,
   insertPerson,
   type PeopleContext,
-  personErased,
+  personErasedReason,
 } from './people.js';
 
 export { CsvFormatError };
@@ -119,7 +119,7 @@ async function refuseErasedPeople(models: Models, plan: ImportPlan): Promise<Imp
   const rejected = [...plan.rejected];
   const changes = plan.changes.filter((c) => {
     const at = erased.get(c.userId);
-    if (at) rejected.push({ line: c.line, email: c.person.email, reasons: [personErased(at).message] });
+    if (at) rejected.push({ line: c.line, email: c.person.email, reasons: [personErasedReason(at)] });
     return !at;
   });
   rejected.sort((a, b) => a.line - b.line);

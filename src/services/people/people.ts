@@ -114,10 +114,15 @@ export async function createPerson(
  * the CSV import, SCIM, sign-in), because writing a name or e-mail back would undo the erasure.
  */
 export function personErased(erasedAt: Date): Conflict {
-  return new Conflict(
-    `This person was erased on ${erasedAt.toISOString().slice(0, 10)}: their record can no longer be changed.`,
-  );
+  const { key, values } = personErasedReason(erasedAt);
+  return new Conflict(key, values);
 }
+
+/** The same refusal as a CSV row's reason (the day stays YYYY-MM-DD, as in the audit log). */
+export const personErasedReason = (erasedAt: Date) => ({
+  key: 'people.errors.erased',
+  values: { day: erasedAt.toISOString().slice(0, 10) },
+});
 
 export interface PersonChange {
   userId: string;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RowReason } from '../../../src/domain/people-csv.js';
 import {
   CsvFormatError,
   type ExistingPerson,
@@ -6,6 +7,11 @@ import {
   planImport,
   validateRow,
 } from '../../../src/domain/people-csv.js';
+import { translator } from '../../../src/i18n/translator.js';
+
+/** A row's reasons as the English preview words them. */
+const en = translator('en');
+const words = (reasons: readonly RowReason[]) => reasons.map((r) => en.t(r.key, r.values));
 
 describe('mapHeader', () => {
   it('accepts the usual spellings in any order', () => {
@@ -64,13 +70,14 @@ describe('validateRow', () => {
     });
     expect(validateRow({ email: 'a@x.test', name: 'A', locale: ' ' })).toMatchObject({ row: { locale: '' } });
     expect(validateRow({ email: 'a@x.test', name: 'A' })).not.toHaveProperty('row.locale');
-    expect(validateRow({ email: 'a@x.test', name: 'A', locale: 'fr-CA' })).toEqual({
-      reasons: ['Language "fr-CA" is not one the product ships: use en, es, de, ar, or leave it empty.'],
-    });
+    const fr = validateRow({ email: 'a@x.test', name: 'A', locale: 'fr-CA' });
+    expect('reasons' in fr && words(fr.reasons)).toEqual([
+      'Language "fr-CA" is not one the product ships: use en, es, de, ar, or leave it empty.',
+    ]);
   });
   it('rejects being one’s own manager', () => {
     const r = validateRow({ email: 'a@x.test', name: 'A', managerEmail: 'A@x.test' });
-    expect('reasons' in r && r.reasons[0]).toMatch(/own manager/);
+    expect('reasons' in r && words(r.reasons)[0]).toMatch(/own manager/);
   });
 });
 
@@ -141,7 +148,7 @@ describe('planImport', () => {
       { deactivateMissing: false, newId },
     );
     expect(plan.rejected.map((r) => r.line)).toEqual([3, 4, 5]);
-    expect(plan.rejected[2]!.reasons[0]).toMatch(/Unknown manager/);
+    expect(words(plan.rejected[2]!.reasons)[0]).toMatch(/Unknown manager/);
     const created = plan.changes.filter((c) => c.action === 'create');
     expect(created.map((c) => c.person.email)).toEqual(['a@x.test', 'new@x.test']);
     expect(created[1]!.person.managerId).toBe(created[0]!.userId);
@@ -152,7 +159,7 @@ describe('planImport', () => {
       deactivateMissing: false,
       newId,
     });
-    expect(plan.rejected[0]!.reasons[0]).toMatch(/belongs to another person/);
+    expect(words(plan.rejected[0]!.reasons)[0]).toMatch(/belongs to another person/);
   });
 
   it('rejects a region the organisation profile does not enable, naming the ones it does; any while it names none', () => {
@@ -162,7 +169,7 @@ describe('planImport', () => {
       row(4, { email: 'none@x.test', name: 'None', region: '' }),
     ];
     const plan = planImport(rows, existing, { deactivateMissing: false, newId, regions: ['uk'] });
-    expect(plan.rejected).toEqual([
+    expect(plan.rejected.map((r) => ({ ...r, reasons: words(r.reasons) }))).toEqual([
       {
         line: 2,
         email: 'us@x.test',

@@ -60,7 +60,13 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: { access: HR_ROLES }, schema: { params: PreviewParams, querystring: PreviewQuery } },
     async (request, reply) => {
       const view = await app.services.people.importPreview({ previewId: request.params.id });
-      return reply.viewAsync('hr/people/preview', view);
+      const i18n = request.i18n!;
+      // Each rejected row's reasons in the reader's language (a preview stored earlier holds English).
+      const rejected = view.rejected.map((r) => ({
+        ...r,
+        reasons: r.reasons.map((x) => (typeof x === 'string' ? x : i18n.t(x.key, x.values))),
+      }));
+      return reply.viewAsync('hr/people/preview', { ...view, rejected });
     },
   );
 
