@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { migrateLegacyLocales } from './legacy-locales.js';
 import { defineModels, ensureIndexes, type Models } from './models/index.js';
 import { ensureQueryIndexes, type QueryIndexMode } from './query-indexes.js';
 
@@ -41,6 +42,8 @@ export async function openDb(
   const models = defineModels(conn);
   await ensureIndexes(models);
   await ensureQueryIndexes(models, queryIndexes);
+  // Data written before a change of meaning, fixed once per database (each marks itself as done).
+  await migrateLegacyLocales(models);
 
   return {
     conn,

@@ -101,6 +101,17 @@ export class PeopleDirectory {
     return this.sorted;
   }
 
+  /**
+   * A person's own language choice ('' = none) as held, for the page language of their every
+   * request (a change by HR or on another device applies at their next page); undefined for someone
+   * the copy does not hold yet. Loads and reloads as `page` does, without sorting.
+   */
+  async localeOf(id: string, nowMs: number, maxAgeMs: number): Promise<string | undefined> {
+    if (!this.byId) await this.load(nowMs);
+    else if (nowMs - this.loadedAt > maxAgeMs) this.load(nowMs).catch(() => {});
+    return this.byId?.get(id)?.entry.locale;
+  }
+
   /** A person this process has just created or changed. */
   put(person: DirectoryEntry): void {
     const h = held(person);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { courseTextLanguage } from '../domain/course-text-language.js';
 import { LANGUAGE_NAMES, LANGUAGES } from '../domain/i18n/languages.js';
@@ -30,6 +30,21 @@ function lazyCsrf(reply: FastifyReply, known: string | undefined): () => string 
   };
 }
 
+/** Whether this visitor's session holds a CSRF secret (@fastify/csrf-protection's `_csrf` key) already. */
+function hasCsrfSecret(request: FastifyRequest): boolean {
+  return Boolean((request.session as unknown as Record<string, unknown> | undefined)?._csrf);
+}
+
+/** The longest `next` the switcher posts (routes/language); past it, the page's path will do. */
+const RETURN_TO_MAX = 2000;
+
+/** Where the language switcher sends the browser back to: this page, or its path after a POST. */
+function returnTo(method: string, url: string): string {
+  const path = url.split('?')[0]!;
+  const back = method === 'GET' && url.length <= RETURN_TO_MAX ? url : path;
+  return back.length <= RETURN_TO_MAX ? back : '/';
+}
+
 /** Eta views with layouts and partials, static assets, and per-request template locals. */
 export default fp(
   async function views(app: FastifyInstance) {
@@ -50,6 +65,7 @@ export default fp(
       const i18n = request.i18n ?? requestTranslator(request);
       const org = await app.services.organisation.currentProfile().catch(() => undefined);
       const csrfToken = user ? reply.generateCsrf() : undefined;
+      const csrf = lazyCsrf(reply, csrfToken);
       reply.locals = {
         user,
         // Every template's messages (it.t('learn.lesson.next')), dates (it.i18n.day(d)) and the
@@ -64,10 +80,13 @@ export default fp(
         csrfToken,
         // A token made on demand, for forms an anonymous page may carry (the language switcher):
         // it starts a session, so only pages that show such a form make one.
-        csrf: lazyCsrf(reply, csrfToken),
+        csrf,
+        // The switcher's token only where a session exists already (signed in, or a sign-in form
+        // made one): for any other visitor it is a GET form that only sets the preference cookie, so
+        // viewing a page (a 404, /verify) stores no session.
+        switcherCsrf: () => (user || hasCsrfSecret(request) ? csrf() : undefined),
         currentPath: request.url.split('?')[0],
-        // Where the language switcher sends the browser back to: this page, or its path after a POST.
-        returnTo: request.method === 'GET' ? request.url : request.url.split('?')[0],
+        returnTo: returnTo(request.method, request.url),
         languages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
         // The organisation's name, logo and colour for the header (kept in memory by the service).
         org,

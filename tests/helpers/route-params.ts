@@ -291,7 +291,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/login': {},
   '/logout': {},
   // The language switcher (#26): anyone; a signed-in person changes only their own language.
-  '/language': { body: () => ({ lang: 'es', next: '/' }) },
+  '/language': { body: () => ({ lang: 'es', next: '/' }), query: 'lang=es&next=%2F' },
   // single sign-on (#24): the sign-in flow is public; without SSO set up both go back to /login.
   '/auth/oidc/start': {},
   '/auth/oidc/callback': {},

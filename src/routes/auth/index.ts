@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { safeRedirectPath } from '../../domain/redirect-target.js';
 import type { MessageValues } from '../../i18n/translator.js';
+import { LANGUAGE_COOKIE } from '../../plugins/i18n.js';
 import { formBody, Text } from '../form-schema.js';
 import { loginThrottle } from './login-throttle.js';
 
@@ -127,6 +128,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ? await app.services.identity.ssoLogoutUrl({ idToken, now: app.clock.now() })
         : null;
       await request.session.destroy();
+      // The switcher's choice is a preference of whoever used this browser: not the next person's.
+      reply.clearCookie(LANGUAGE_COOKIE, { path: '/' });
       if (!providerLogout) return reply.redirect('/login', 303);
       // A link, not a redirect: the CSP's form-action 'self' stops a form's redirect to another site.
       return reply.viewAsync('auth/signed-out', providerLogout);
