@@ -1,4 +1,4 @@
-import type { Course } from '../../domain/course.js';
+import type { Course, Lesson } from '../../domain/course.js';
 import type { CycleState } from '../../domain/recertification.js';
 import type { Translator } from '../../i18n/translator.js';
 
@@ -60,6 +60,27 @@ export function clauseList(course: Course, ids: readonly string[]) {
     .map((id) => course.clauses.find((c) => c.id === id))
     .filter((c) => c !== undefined)
     .map((c) => ({ id: c.id, number: c.number, title: c.title, summary: c.summary }));
+}
+
+/**
+ * The lesson as views/learn/lesson.eta shows it: the learner's lesson page and HR's translation preview.
+ * `html` replaces the lesson's own (a study path's sections); `wholeHref` offers the whole lesson then.
+ */
+export function lessonView(
+  course: Course,
+  lesson: Lesson,
+  page: { html?: string; wholeHref: string | null; action: string },
+) {
+  return {
+    id: lesson.id,
+    title: lesson.title,
+    objectives: lesson.objectives,
+    minutes: lesson.minutes ?? null,
+    html: page.html ?? lesson.html,
+    clauses: clauseList(course, lesson.clauses),
+    wholeHref: page.wholeHref,
+    action: page.action,
+  };
 }
 
 /** Pages of the learner area share these assets (the layout links them). */

@@ -10,7 +10,7 @@ import type { Region } from '../../domain/org-profile.js';
 import { FEEDBACK_KINDS, lessonPath } from '../../services/learning/index.js';
 import { formBody } from '../form-schema.js';
 import { requireUser } from '../guards.js';
-import { clauseList, LEARN_ASSETS } from './format.js';
+import { LEARN_ASSETS, lessonView } from './format.js';
 import { findCourse, findLesson } from './lookup.js';
 import { LessonParams } from './schemas.js';
 
@@ -63,17 +63,12 @@ function renderLesson(
     // Lessons may hold branching scenarios (src/content/scenario-html.ts); the SCO packages this file too.
     styles: [...LEARN_ASSETS.styles, '/static/css/scenario.css'],
     course: { id: course.id, title: course.title, language: course.language },
-    lesson: {
-      id: lesson.id,
-      title: lesson.title,
-      objectives: lesson.objectives,
-      minutes: lesson.minutes ?? null,
-      html: path?.html ?? lesson.html,
-      clauses: clauseList(course, lesson.clauses),
+    lesson: lessonView(course, lesson, {
+      html: path?.html ?? undefined,
       // Only the study sections: say so, and offer the rest.
       wholeHref: path?.html ? `${lessonPath(course.id, lesson.id)}?whole=1` : null,
       action: `${lessonPath(course.id, lesson.id)}/feedback`,
-    },
+    }),
     n: index + 1,
     total: course.lessons.length,
     prev: prev ? { title: prev.title, href: lessonPath(course.id, prev.id) } : null,

@@ -6,7 +6,7 @@ import { LANGUAGES, SOURCE_LANGUAGE } from '../../../../domain/i18n/languages.js
 import type { MessageValues } from '../../../../i18n/translator.js';
 import { translator } from '../../../../i18n/translator.js';
 import { Slug } from '../../../form-schema.js';
-import { clauseList, LEARN_ASSETS } from '../../../learn/format.js';
+import { LEARN_ASSETS, lessonView } from '../../../learn/format.js';
 import { ContentId, NoQuery } from '../../../learn/schemas.js';
 
 const TRANSLATED = LANGUAGES.filter((l) => l !== SOURCE_LANGUAGE);
@@ -56,16 +56,7 @@ async function showPreview(request: PreviewRequest, reply: FastifyReply) {
       translated: lessons.length,
     },
     course: { id: course.id, title: course.title },
-    lesson: {
-      id: lesson.id,
-      title: lesson.title,
-      objectives: lesson.objectives,
-      minutes: lesson.minutes ?? null,
-      html: lesson.html,
-      clauses: clauseList(course, lesson.clauses),
-      wholeHref: null,
-      action: '',
-    },
+    lesson: lessonView(course, lesson, { wholeHref: null, action: '' }),
     n: course.lessons.indexOf(lesson) + 1,
     total: course.lessons.length,
     prev: prev ? { title: prev.title, href: previewPath(courseId, lang, prev.id) } : null,
