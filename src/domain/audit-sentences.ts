@@ -277,6 +277,15 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
     (e, w) => w.t(`${K}versionPublished`, { n: num(e, 'n') ?? '' }).replace('  ', ' '),
     policyLink,
   ),
+  'policy.translation.saved': withLink(
+    (e, w) =>
+      w.t('policyTranslation.audit.saved', {
+        language: str(e, 'language'),
+        clauseId: str(e, 'clauseId'),
+        n: num(e, 'n') ?? '',
+      }),
+    policyLink,
+  ),
   'org.profile.changed': plain('orgProfileChanged'),
 };
 

@@ -25,16 +25,21 @@ export type LanguageFallback = 'missing' | 'partial' | 'outdated';
 
 /**
  * Whether a translation can be served for a source course as it is served now. Out of date when the
- * source files changed since it was translated, or when an in-app policy version was published (its
- * new clause wordings exist only in the source language).
+ * source files changed since it was translated, or when an in-app policy version was published and
+ * HR has not yet saved the translation of every clause it changed (services/policy/translation.ts).
  */
 export function translationFallback(
   translation: CourseTranslation | undefined,
-  source: { filesVersion: string; policyVersion: number },
+  source: {
+    filesVersion: string;
+    policyVersion: number;
+    /** Every clause the published versions changed has HR's translation for its current English (domain/policy-translation.ts). */
+    overlayTranslated?: boolean;
+  },
 ): LanguageFallback | undefined {
   if (!translation) return 'missing';
   if (translation.status !== 'complete' || !translation.course) return 'partial';
   if (translation.translatedFrom !== source.filesVersion) return 'outdated';
-  if (source.policyVersion !== BASELINE_POLICY_VERSION) return 'outdated';
+  if (source.policyVersion !== BASELINE_POLICY_VERSION && !source.overlayTranslated) return 'outdated';
   return undefined;
 }

@@ -494,6 +494,11 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
     params: (ctx) => ({ ...courseId(ctx), n: '1' }),
     note: 'version 1 (the course files): publishing one here would change the course the other samples are served',
   },
+  // HR's translations of the clauses a published version changed (#26 finding 6): HR and admin.
+  '/hr/courses/:courseId/policy/translations/:lang': {
+    params: (ctx) => ({ ...courseId(ctx), lang: 'es' }),
+    note: 'no version is published here, so the page lists nothing and a save is refused (400)',
+  },
   // SCIM (#24): a bearer-token API; sessions never open it (tests/integration/scim-api.test.ts has the tokens).
   ...Object.fromEntries(
     [

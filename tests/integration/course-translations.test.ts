@@ -136,6 +136,7 @@ describe('a course in the learner’s language', () => {
         language: 'es',
         fallback: 'outdated',
         lessons: 2,
+        clausesToTranslate: 2, // HR can translate the changed clause in the app (policy-translations.test.ts)
       });
     } finally {
       await t.app.db.models.PolicyHead.deleteOne({ _id: ID });

@@ -49,6 +49,7 @@ import {
   policyHeadSchema,
   policyVersionSchema,
 } from './policy.js';
+import { type PolicyClauseTranslationDoc, policyClauseTranslationSchema } from './policy-translation.js';
 import {
   type ClauseAnswerDoc,
   clauseAnswerSchema,
@@ -148,6 +149,10 @@ export function defineModels(conn: Connection) {
     PolicyVersion: conn.model<PolicyVersionDoc>('PolicyVersion', policyVersionSchema),
     PolicyHead: conn.model<PolicyHeadDoc>('PolicyHead', policyHeadSchema),
     PolicyDraft: conn.model<PolicyDraftDoc>('PolicyDraft', policyDraftSchema),
+    PolicyClauseTranslation: conn.model<PolicyClauseTranslationDoc>(
+      'PolicyClauseTranslation',
+      policyClauseTranslationSchema,
+    ),
     ScimToken: conn.model<ScimTokenDoc>('ScimToken', scimTokenSchema),
     ScimGroup: conn.model<ScimGroupDoc>('ScimGroup', scimGroupSchema),
     ScimDeleted: conn.model<ScimDeletedDoc>('ScimDeleted', scimDeletedSchema),

@@ -14,6 +14,7 @@ import { DEFAULT_PROFILE } from '../../domain/org-profile.js';
 import { BASELINE_OVERLAY, type PolicyOverlay } from '../../domain/policy-version.js';
 import { profileFromDoc } from '../organisation/profile.js';
 import { answerInScopeLanguage } from './course-language.js';
+import { type ClauseTranslations, overlayInLanguage, readClauseTranslations } from './policy-translations.js';
 
 /**
  * The courses as served. `templates` are the course files as loaded (placeholders unfilled); the
@@ -46,6 +47,8 @@ export interface Catalogue {
   inLanguage(courseId: string, lang: Language): { course?: Course; fallback?: LanguageFallback };
   /** Every translation of a course with its state now (for HR: which are out of date or partial). */
   translationsOf(courseId: string): TranslationState[];
+  /** A course's translation as loaded (its files: placeholders unfilled, no overlay). */
+  translationOf(courseId: string, lang: Language): CourseTranslation | undefined;
 }
 
 export interface TranslationState {
@@ -53,11 +56,15 @@ export interface TranslationState {
   /** undefined: complete and current, served to learners in that language. */
   fallback: LanguageFallback | undefined;
   lessons: number;
+  /** Out of date only because the published policy version n changed clauses HR has not translated yet. */
+  clausesToTranslate?: number;
 }
 
 interface State {
   values: ReadonlyMap<string, string>;
   overlays: Map<string, PolicyOverlay>;
+  /** HR's translations of the clauses the published versions changed (services/policy/translation.ts). */
+  clauseTranslations: ClauseTranslations;
   /** The values and overlays as one string: an unchanged read re-resolves nothing. */
   key: string;
 }
@@ -67,14 +74,20 @@ function overlayFromHead(head: PolicyHeadDoc): PolicyOverlay {
 }
 
 async function readState(models: Models): Promise<State> {
-  const [doc, heads] = await Promise.all([
+  const [doc, heads, clauseTranslations] = await Promise.all([
     models.OrgProfile.findOne({ _id: ORG_PROFILE_ID }).lean(),
     models.PolicyHead.find({}).lean<PolicyHeadDoc[]>(),
+    readClauseTranslations(models),
   ]);
   const values = servedPlaceholderValues(doc ? profileFromDoc(doc) : DEFAULT_PROFILE);
   const overlays = new Map(heads.map((h) => [h._id, overlayFromHead(h)]));
   const sortedHeads = heads.map((h) => [h._id, h.n, h.overlay]).sort();
-  return { values, overlays, key: JSON.stringify([[...values], sortedHeads]) };
+  return {
+    values,
+    overlays,
+    clauseTranslations: clauseTranslations.byCourse,
+    key: JSON.stringify([[...values], sortedHeads, clauseTranslations.key]),
+  };
 }
 
 /**
@@ -99,12 +112,24 @@ export function createCatalogue(deps: {
   const currentValues = () => state?.values ?? servedPlaceholderValues(DEFAULT_PROFILE);
   /** Translated courses resolved with the current values, made when first asked for after each change. */
   const translated = new Map<string, Course>();
+  /** The published overlay in the translation's language; undefined while a changed clause is untranslated. */
+  const overlayIn = (courseId: string, translation: CourseTranslation | undefined) => {
+    const template = templates.get(courseId);
+    if (!template || !translation) return undefined;
+    return overlayInLanguage(
+      template,
+      translation,
+      overlayOf(courseId),
+      state?.clauseTranslations ?? new Map(),
+    );
+  };
   const fallbackOf = (courseId: string, translation: CourseTranslation | undefined) => {
     const template = templates.get(courseId);
     if (!template) return 'missing' as const;
     return translationFallback(translation, {
       filesVersion: template.version,
       policyVersion: overlayOf(courseId).n,
+      overlayTranslated: overlayIn(courseId, translation) !== undefined,
     });
   };
   const inLanguage = (courseId: string, lang: Language) => {
@@ -114,8 +139,9 @@ export function createCatalogue(deps: {
     const key = `${courseId}\n${lang}`;
     let course = translated.get(key);
     if (!course) {
-      // A current translation is of the baseline policy only (fallbackOf): no overlay to apply.
-      course = resolveCourse(translation.course, { values: currentValues(), overlay: BASELINE_OVERLAY });
+      // Current (fallbackOf): the published overlay with HR's translations of the clauses it changed.
+      const overlay = overlayIn(courseId, translation) ?? BASELINE_OVERLAY;
+      course = resolveCourse(translation.course, { values: currentValues(), overlay });
       translated.set(key, course);
     }
     return { course };
@@ -147,11 +173,18 @@ export function createCatalogue(deps: {
     values: currentValues,
     inLanguage,
     translationsOf: (courseId) =>
-      (translations.get(courseId) ?? []).map((t) => ({
-        language: t.language,
-        fallback: fallbackOf(courseId, t),
-        lessons: t.lessons.length,
-      })),
+      (translations.get(courseId) ?? []).map((t) => {
+        const fallback = fallbackOf(courseId, t);
+        const clausesOnly =
+          fallback === 'outdated' && t.course && t.translatedFrom === templates.get(courseId)?.version;
+        return {
+          language: t.language,
+          fallback,
+          lessons: t.lessons.length,
+          ...(clausesOnly ? { clausesToTranslate: overlayOf(courseId).n } : {}),
+        };
+      }),
+    translationOf: (courseId, lang) => translations.get(courseId)?.find((t) => t.language === lang),
     async refresh(options = {}) {
       // The test clock may be moved back: any distance from the last read beyond the TTL is stale.
       const fresh = Math.abs(clock.now().getTime() - readAt) < REFRESH_MS;

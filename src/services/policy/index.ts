@@ -1,6 +1,7 @@
 import { clauseForm, discardDraft, editClause, revertClause, submitDraft } from './draft.js';
 import { policyPage, previewDraft, versionPage } from './pages.js';
 import { approveAndPublish } from './publish.js';
+import { saveClauseTranslation, translationForm } from './translation.js';
 
 /**
  * The policy area's commands, bound in services/index.ts: HR's draft of clause wording (edit one
@@ -17,4 +18,6 @@ export const policyCommands = {
   previewDraft,
   approveAndPublish,
   versionPage,
+  translationForm,
+  saveClauseTranslation,
 };

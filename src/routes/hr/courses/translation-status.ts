@@ -3,10 +3,15 @@ import type { LanguageFallback } from '../../../domain/course-translation.js';
 import { type Language, SOURCE_LANGUAGE } from '../../../domain/i18n/languages.js';
 
 export interface TranslationStatusRow {
-  /** current: learners in that language get it; otherwise they get the source course. */
-  state: LanguageFallback | 'current';
+  /**
+   * current: learners in that language get it; otherwise they get the source course. clauses: out of
+   * date only because a published policy version changed clauses HR can translate in the app.
+   */
+  state: LanguageFallback | 'current' | 'clauses';
   language: Language;
-  values: { language: string; source: string; count: number };
+  values: { language: string; source: string; count: number; n: number };
+  /** HR's form for the changed clauses (routes/hr/policy/translations.ts), when state is 'clauses'. */
+  clausesHref: string | null;
   /** HR's read-only preview of the translation's lessons (routes/hr/courses/translations/); none when missing. */
   previewHref: string | null;
 }
@@ -20,9 +25,15 @@ export function translationStatus(
   const names = new Intl.DisplayNames([pageLang], { type: 'language' });
   const source = names.of(SOURCE_LANGUAGE) ?? SOURCE_LANGUAGE;
   return app.catalogue.translationsOf(courseId).map((t) => ({
-    state: t.fallback ?? 'current',
+    state: t.clausesToTranslate ? 'clauses' : (t.fallback ?? 'current'),
     language: t.language,
-    values: { language: names.of(t.language) ?? t.language, source, count: t.lessons },
+    values: {
+      language: names.of(t.language) ?? t.language,
+      source,
+      count: t.lessons,
+      n: t.clausesToTranslate ?? 0,
+    },
+    clausesHref: t.clausesToTranslate ? `/hr/courses/${courseId}/policy/translations/${t.language}` : null,
     previewHref: t.fallback === 'missing' ? null : `/hr/courses/${courseId}/translations/${t.language}`,
   }));
 }

@@ -19,6 +19,7 @@ import {
   SubmitBody,
   VersionParams,
 } from './schemas.js';
+import { policyTranslationRoutes } from './translations.js';
 
 type P = Static<typeof Params>;
 type Req<Body = unknown, Query = unknown> = FastifyRequest<{ Params: P; Body: Body; Querystring: Query }>;
@@ -187,6 +188,7 @@ const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.viewAsync('hr/policy/version', page);
     },
   );
+  await app.register(policyTranslationRoutes);
 };
 
 export default policyRoutes;
