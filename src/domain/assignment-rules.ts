@@ -69,7 +69,9 @@ export function describeDue(due: RuleDue): string {
 /** A form field and what to tell HR about it. */
 export interface FieldError {
   field: string;
+  /** A catalogue key (hr.assign.errors.*), worded in the page's language with `values`. */
   message: string;
+  values?: Record<string, string | number>;
 }
 
 /** A rule as `createRule` takes it: who, which course, when due, and whether it catches only new hires. */
@@ -82,13 +84,13 @@ export interface RuleInput {
 
 /** The course must exist (the one check on `courseId`, for the form and for `createRule`). */
 export function courseProblem(courseExists: boolean): FieldError[] {
-  return courseExists ? [] : [{ field: 'courseId', message: 'Choose a course.' }];
+  return courseExists ? [] : [{ field: 'courseId', message: 'hr.assign.errors.course' }];
 }
 
 /** A fixed due date cannot be in the past (the one check on `due`, for the form and for `createRule`). */
 export function dueProblem(due: RuleDue, now: Date): FieldError[] {
   return due.kind === 'fixed' && utcDay(due.date) < utcDay(now)
-    ? [{ field: 'dueDate', message: 'A fixed due date cannot be in the past.' }]
+    ? [{ field: 'dueDate', message: 'hr.assign.errors.fixedPast' }]
     : [];
 }
 
@@ -152,19 +154,20 @@ function parseTarget(
   if (form.targetKind === 'departments') {
     const picked = listOf(form.department, /\n/);
     const departments = [...new Set([...picked, ...listOf(form.departments, /[\n,]/)])];
-    if (!departments.length) errors.push({ field: 'departments', message: 'Enter at least one department.' });
+    if (!departments.length) errors.push({ field: 'departments', message: 'hr.assign.errors.departments' });
     return { kind: 'departments', departments };
   }
   if (form.targetKind !== 'individuals') return { kind: 'everyone' };
   const emails = ruleFormEmails(form);
   if (!emails.length || emails.length > MAX_EMAILS)
-    errors.push({ field: 'emails', message: `Enter between 1 and ${MAX_EMAILS} email addresses.` });
+    errors.push({ field: 'emails', message: 'hr.assign.errors.emailCount', values: { max: MAX_EMAILS } });
   const found = emails.slice(0, MAX_EMAILS).map(userIdOf);
   const unknown = emails.filter((_, i) => !found[i]);
   if (unknown.length)
     errors.push({
       field: 'emails',
-      message: `Nobody has these email addresses: ${unknown.slice(0, 10).join(', ')}.`,
+      message: 'hr.assign.errors.unknownEmails',
+      values: { emails: unknown.slice(0, 10).join(', ') },
     });
   return { kind: 'individuals', userIds: found.filter((id): id is string => !!id) };
 }
@@ -173,12 +176,12 @@ function parseDue(form: RuleForm, errors: FieldError[]): RuleDue | null {
   if (form.dueKind === 'fixed') {
     const date = parseDay(form.dueDate);
     if (date) return { kind: 'fixed', date };
-    errors.push({ field: 'dueDate', message: 'Enter the due date as YYYY-MM-DD.' });
+    errors.push({ field: 'dueDate', message: 'hr.assign.errors.dueDate' });
     return null;
   }
   const days = wholeNumber(form.dueDays, 3650);
   if (days !== null) return { kind: form.dueKind, days };
-  errors.push({ field: 'dueDays', message: 'Enter a number of days between 0 and 3650.' });
+  errors.push({ field: 'dueDays', message: 'hr.assign.errors.dueDays' });
   return null;
 }
 
@@ -197,7 +200,7 @@ export function parseRuleForm(
   const hireText = form.newHireWithinDays.trim();
   const newHireWithinDays = hireText ? wholeNumber(hireText, 3650) : null;
   if (hireText && newHireWithinDays === null)
-    errors.push({ field: 'newHireWithinDays', message: 'Enter a number of days, or leave it empty.' });
+    errors.push({ field: 'newHireWithinDays', message: 'hr.assign.errors.newHireDays' });
   if (!errors.length && due) errors.push(...dueProblem(due, facts.now));
   if (errors.length || !due) return { errors };
   return { rule: { courseId: form.courseId, target, due, newHireWithinDays } };
@@ -220,11 +223,10 @@ export function parseExtendForm(
   | { extension: { userId: string; courseId: string; dueAt: Date; reason: string } }
   | { errors: FieldError[] } {
   const errors: FieldError[] = [];
-  if (!personId) errors.push({ field: 'extend-email', message: 'Nobody has that email address.' });
+  if (!personId) errors.push({ field: 'extend-email', message: 'hr.assign.errors.unknownEmail' });
   const dueAt = parseDay(form.dueDate);
-  if (!dueAt) errors.push({ field: 'extend-dueDate', message: 'Enter the new due date as YYYY-MM-DD.' });
-  if (!form.reason.trim())
-    errors.push({ field: 'extend-reason', message: 'Give a reason; it is kept in the audit log.' });
+  if (!dueAt) errors.push({ field: 'extend-dueDate', message: 'hr.assign.errors.newDueDate' });
+  if (!form.reason.trim()) errors.push({ field: 'extend-reason', message: 'hr.assign.errors.reason' });
   if (errors.length || !personId || !dueAt) return { errors };
   return { extension: { userId: personId, courseId: form.courseId, dueAt, reason: form.reason.trim() } };
 }

@@ -152,7 +152,7 @@ export async function createRule(
 ): Promise<{ rule: AssignmentRuleDoc; assigned: number }> {
   const { actorId, now, courseId, target, due, newHireWithinDays } = input;
   const [problem] = ruleProblems(input, { courseExists: ctx.courses.has(courseId), now });
-  if (problem) throw new Invalid(problem.message);
+  if (problem) throw new Invalid(problem.message, problem.values);
   const rule: AssignmentRuleDoc = {
     _id: randomBytes(12).toString('hex'),
     courseId,

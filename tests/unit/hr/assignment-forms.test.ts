@@ -8,6 +8,19 @@ import {
 } from '../../../src/domain/assignment-rules.js';
 import { parseRenewalForm, parseSettingsForm } from '../../../src/domain/course-settings.js';
 
+import { translator } from '../../../src/i18n/translator.js';
+import { localisedErrors } from '../../../src/routes/field-errors.js';
+
+/** The domain's errors as the English page words them (their messages are catalogue keys). */
+const en = translator('en');
+// biome-ignore lint/suspicious/noExplicitAny: a parse result or a list of errors, worded alike
+const worded = (r: any): any =>
+  Array.isArray(r)
+    ? localisedErrors(en, r)
+    : r && 'errors' in r
+      ? { ...r, errors: localisedErrors(en, r.errors) }
+      : r;
+
 const NOW = new Date('2026-03-02T09:00:00Z');
 const FORM: RuleForm = {
   courseId: 'social-media-policy',
@@ -40,7 +53,7 @@ describe('the assignment rule form', () => {
       { ...FORM, targetKind: 'departments', dueKind: 'fixed', dueDate: '2026-02-30', newHireWithinDays: 'x' },
       { ...facts, courseExists: false },
     );
-    expect(parsed).toEqual({
+    expect(worded(parsed)).toEqual({
       errors: [
         { field: 'courseId', message: 'Choose a course.' },
         { field: 'departments', message: 'Enter at least one department.' },
@@ -54,7 +67,7 @@ describe('the assignment rule form', () => {
     const form = { ...FORM, targetKind: 'individuals' as const, emails: 'A@x.test; b@x.test a@x.test' };
     expect(ruleFormEmails(form)).toEqual(['a@x.test', 'b@x.test']);
     const ids = new Map([['a@x.test', 'u1']]);
-    expect(parseRuleForm(form, { ...facts, userIdOf: (e) => ids.get(e) })).toEqual({
+    expect(worded(parseRuleForm(form, { ...facts, userIdOf: (e) => ids.get(e) }))).toEqual({
       errors: [{ field: 'emails', message: 'Nobody has these email addresses: b@x.test.' }],
     });
     expect(
@@ -67,14 +80,14 @@ describe('the assignment rule form', () => {
   it('refuses a fixed due date in the past, the same check createRule makes', () => {
     const form = { ...FORM, dueKind: 'fixed' as const, dueDate: '2026-03-01' };
     const problem = { field: 'dueDate', message: 'A fixed due date cannot be in the past.' };
-    expect(parseRuleForm(form, facts)).toEqual({ errors: [problem] });
+    expect(worded(parseRuleForm(form, facts))).toEqual({ errors: [problem] });
     const rule = {
       courseId: 'c',
       target: { kind: 'everyone' as const },
       due: { kind: 'fixed' as const, date: new Date('2026-03-01') },
       newHireWithinDays: null,
     };
-    expect(ruleProblems(rule, { courseExists: true, now: NOW })).toEqual([problem]);
+    expect(worded(ruleProblems(rule, { courseExists: true, now: NOW }))).toEqual([problem]);
     expect(parseRuleForm({ ...form, dueDate: '2026-03-02' }, facts)).toHaveProperty('rule');
   });
 });
@@ -87,7 +100,7 @@ describe('the extension form', () => {
     });
   });
   it('lists what is missing', () => {
-    expect(parseExtendForm({ ...form, dueDate: 'soon', reason: ' ' }, null)).toEqual({
+    expect(worded(parseExtendForm({ ...form, dueDate: 'soon', reason: ' ' }, null))).toEqual({
       errors: [
         { field: 'extend-email', message: 'Nobody has that email address.' },
         { field: 'extend-dueDate', message: 'Enter the new due date as YYYY-MM-DD.' },

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseExtendForm, parseRuleForm, type RuleForm } from '../../../src/domain/assignment-rules.js';
 
+import { translator } from '../../../src/i18n/translator.js';
+import { localisedErrors } from '../../../src/routes/field-errors.js';
+
+/** The domain's errors as the English page words them (their messages are catalogue keys). */
+const en = translator('en');
+// biome-ignore lint/suspicious/noExplicitAny: a parse result or a list of errors, worded alike
+const worded = (r: any): any =>
+  Array.isArray(r)
+    ? localisedErrors(en, r)
+    : r && 'errors' in r
+      ? { ...r, errors: localisedErrors(en, r.errors) }
+      : r;
+
 const NOW = new Date('2026-03-02T09:00:00Z');
 const FORM: RuleForm = {
   courseId: 'social-media-policy',
@@ -37,7 +50,9 @@ describe('picked departments and people', () => {
   });
 
   it('asks for a department when none is ticked, with the same message', () => {
-    expect(targetOf(FORM)).toEqual([{ field: 'departments', message: 'Enter at least one department.' }]);
+    expect(worded(targetOf(FORM))).toEqual([
+      { field: 'departments', message: 'Enter at least one department.' },
+    ]);
   });
 
   it('reads the ticked people, and asks for one when none is ticked', () => {
@@ -46,13 +61,13 @@ describe('picked departments and people', () => {
       kind: 'individuals',
       userIds: ['id:a@x.test', 'id:b@x.test'],
     });
-    expect(targetOf(people)).toEqual([
+    expect(worded(targetOf(people))).toEqual([
       { field: 'emails', message: 'Enter between 1 and 500 email addresses.' },
     ]);
   });
 
   it('reads an extension with nobody picked as "nobody has that address"', () => {
-    expect(parseExtendForm({ courseId: 'c', dueDate: '2026-04-01', reason: 'Leave' }, null)).toEqual({
+    expect(worded(parseExtendForm({ courseId: 'c', dueDate: '2026-04-01', reason: 'Leave' }, null))).toEqual({
       errors: [{ field: 'extend-email', message: 'Nobody has that email address.' }],
     });
   });
