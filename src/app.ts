@@ -50,6 +50,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger ?? { level: opts.config.LOG_LEVEL, redact: REDACTED_LOG_PATHS },
     trustProxy: trustedProxies(opts.config.TRUST_PROXY),
     bodyLimit: 256 * 1024,
+    // Loading the courses checks them (bank linter, guessing simulation) and their translations:
+    // seconds on a busy machine, past fastify's 10-second default for one plugin.
+    pluginTimeout: 60_000,
     // Quiz forms and CSV uploads never need deep nesting or prototype keys.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
