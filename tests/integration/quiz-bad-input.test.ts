@@ -24,13 +24,13 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 /** Posts a raw urlencoded body (so keys like `answers[q][$gt]` arrive exactly as written). */
-async function postRaw(path: string, body: string) {
+async function postRaw(path: string, body: string, headers: Record<string, string> = {}) {
   const csrf = await session.csrf(base);
   return session.request({
     method: 'POST',
     url: `${base}/${path}`,
     payload: `${body}&_csrf=${encodeURIComponent(csrf)}`,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
   });
 }
 
@@ -98,6 +98,15 @@ describe('bad answer input changes nothing', () => {
   it('names the problem in the message', async () => {
     const res = await postRaw('answers', `${encodeURIComponent('answers[q99]')}=1`);
     expect(res.body).toContain('Question &quot;q99&quot; is not part of this attempt.');
+  });
+
+  it('names the problem in the page language', async () => {
+    const field = `${encodeURIComponent('answers[q99]')}=1`;
+    const es = await postRaw('answers', field, { 'accept-language': 'es' });
+    expect(es.statusCode).toBe(400);
+    expect(es.body).toContain('La pregunta &quot;q99&quot; no forma parte de este intento.');
+    const de = await postRaw('answers', field, { 'accept-language': 'de' });
+    expect(de.body).toContain('Die Frage „q99&quot; gehört nicht zu diesem Versuch.');
   });
 
   it('answers 413 for a 1 MB body and writes nothing', async () => {

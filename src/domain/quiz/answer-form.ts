@@ -1,4 +1,5 @@
 import { POST_VERDICTS, type PostVerdict, type Question } from '../course.js';
+import type { Problem } from '../errors.js';
 import type { Draw, DrawnQuestion } from './draw.js';
 import type { Answers, GivenAnswer } from './grading.js';
 
@@ -35,7 +36,7 @@ export interface AnswerFormResult {
   /** Keyed by course question id, as stored and graded. */
   answers: Answers;
   /** Tampered or impossible input (not something the page lets a person do): the whole form is refused. */
-  invalid: string[];
+  invalid: Problem[];
   /** Course question ids with no (complete) answer, in draw order. */
   unanswered: string[];
 }
@@ -50,34 +51,35 @@ function isVerdict(value: string): value is PostVerdict {
   return (POST_VERDICTS as readonly string[]).includes(value);
 }
 
-/** Reads one question's fields; returns an answer, 'blank', or an error message. */
+/** Reads one question's fields; returns an answer, 'blank', or the problem (a quiz catalogue key and its values). */
 function readQuestion(
   question: Question,
   drawn: DrawnQuestion,
   offered: readonly string[],
   index: number,
   form: AnswerForm,
-): GivenAnswer | 'blank' | string {
+): GivenAnswer | 'blank' | Problem {
   const key = questionKey(index);
-  const label = `Question ${index + 1}`;
+  const n = index + 1;
   const tokens = asList(form[`answers[${key}]`]);
   const verdicts = asList(form[`verdicts[${key}]`]);
   const multiple = question.type === 'multiple';
-  if (!multiple && tokens.length > 1) return `${label} takes one answer, but several were sent.`;
-  if (new Set(tokens).size !== tokens.length) return `${label} has a repeated answer.`;
+  if (!multiple && tokens.length > 1) return { message: 'quiz.errors.form.oneAnswer', values: { n } };
+  if (new Set(tokens).size !== tokens.length) return { message: 'quiz.errors.form.repeated', values: { n } };
   const choiceIds: string[] = [];
   for (const token of tokens) {
     const id = choiceIdForToken(drawn, offered, token);
-    if (!id) return `"${token}" is not one of the choices of question ${index + 1}.`;
+    if (!id) return { message: 'quiz.errors.form.notChoice', values: { token, n } };
     choiceIds.push(id);
   }
   if (question.type !== 'classify') {
-    if (verdicts.length > 0) return `${label} does not take a verdict.`;
+    if (verdicts.length > 0) return { message: 'quiz.errors.form.noVerdict', values: { n } };
     return choiceIds.length === 0 ? 'blank' : { choiceIds };
   }
-  if (verdicts.length > 1) return `${label} takes one verdict, but several were sent.`;
+  if (verdicts.length > 1) return { message: 'quiz.errors.form.oneVerdict', values: { n } };
   const verdict = verdicts[0];
-  if (verdict !== undefined && !isVerdict(verdict)) return `"${verdict}" is not a verdict.`;
+  if (verdict !== undefined && !isVerdict(verdict))
+    return { message: 'quiz.errors.form.notVerdict', values: { verdict } };
   // Half an answer is kept when saving, and counts as unanswered when submitting.
   if (verdict === undefined && choiceIds.length === 0) return 'blank';
   return verdict === undefined ? { choiceIds } : { choiceIds, verdict };
@@ -98,13 +100,14 @@ export function readAnswerForm(
   tokens: ChoiceTokens,
   form: AnswerForm,
 ): AnswerFormResult {
-  const invalid: string[] = [];
+  const invalid: Problem[] = [];
   const keys = new Set(draw.map((_, i) => questionKey(i)));
   for (const key of Object.keys(form)) {
     if (key === '_csrf') continue;
     const match = FIELD.exec(key);
-    if (!match) invalid.push(`"${key}" is not a field of this quiz.`);
-    else if (!keys.has(match[2]!)) invalid.push(`Question "${match[2]}" is not part of this attempt.`);
+    if (!match) invalid.push({ message: 'quiz.errors.form.notField', values: { field: key } });
+    else if (!keys.has(match[2]!))
+      invalid.push({ message: 'quiz.errors.form.notInAttempt', values: { key: match[2]! } });
   }
   const answers: Answers = {};
   const unanswered: string[] = [];
@@ -114,7 +117,7 @@ export function readAnswerForm(
     if (!question) return;
     const read = readQuestion(question, drawn, tokens[index] ?? [], index, form);
     if (read === 'blank') unanswered.push(drawn.questionId);
-    else if (typeof read === 'string') invalid.push(read);
+    else if ('message' in read) invalid.push(read);
     else {
       answers[drawn.questionId] = read;
       if (!isComplete(question, read)) unanswered.push(drawn.questionId);

@@ -4,7 +4,7 @@ import type { AttemptDoc, AttemptResultDoc } from '../../db/models/quiz.js';
 import type { CycleDoc } from '../../db/models/training.js';
 import { attemptsRepository } from '../../db/repositories/attempts.js';
 import { trainingRepository } from '../../db/repositories/training.js';
-import { Conflict, Invalid, NotFound } from '../../domain/errors.js';
+import { Conflict, InvalidAll, NotFound } from '../../domain/errors.js';
 import { courseForJurisdictions } from '../../domain/jurisdictions.js';
 import { isStaleShortPath, quizDrawPlan } from '../../domain/mastery/refresher-path.js';
 import type { Region } from '../../domain/org-profile.js';
@@ -167,7 +167,7 @@ export async function findLearnerAttempt(ctx: ServiceContext, input: AttemptRef)
 
 function readAnswers(quiz: QuizContext, attempt: AttemptDoc, form: AnswerForm) {
   const read = readAnswerForm(questionMap(quiz.course), attempt.draw, choiceTokensFor(attempt), form);
-  if (read.invalid.length > 0) throw new Invalid(read.invalid.join(' '));
+  if (read.invalid.length > 0) throw new InvalidAll(read.invalid);
   return read;
 }
 

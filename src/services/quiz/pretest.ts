@@ -6,7 +6,7 @@ import type { CycleDoc, RefresherRecord } from '../../db/models/training.js';
 import { attemptsRepository } from '../../db/repositories/attempts.js';
 import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course } from '../../domain/course.js';
-import { Conflict, Invalid } from '../../domain/errors.js';
+import { Conflict, InvalidAll } from '../../domain/errors.js';
 import { courseForJurisdictions } from '../../domain/jurisdictions.js';
 import { drawPretest, type LastAttempt, pretestPlan } from '../../domain/mastery/refresher-path.js';
 import { type AnswerForm, readAnswerForm, seededRng } from '../../domain/quiz/index.js';
@@ -169,7 +169,7 @@ async function pretestToAnswer(
 
 function readAnswers(course: Course, attempt: AttemptDoc, form: AnswerForm) {
   const read = readAnswerForm(questionMap(course), attempt.draw, choiceTokensFor(attempt), form);
-  if (read.invalid.length > 0) throw new Invalid(read.invalid.join(' '));
+  if (read.invalid.length > 0) throw new InvalidAll(read.invalid);
   return read;
 }
 

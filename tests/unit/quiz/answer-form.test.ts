@@ -6,6 +6,7 @@ import {
   presentQuestion,
   readAnswerForm,
 } from '../../../src/domain/quiz/index.js';
+import { translator } from '../../../src/i18n/translator.js';
 import { classify, multiple, single, spot } from './fixtures.js';
 
 const questions: Question[] = [single(), multiple(true), classify(), spot()];
@@ -72,7 +73,9 @@ describe('readAnswerForm', () => {
     ];
     for (const [form, message] of cases) {
       const read = readAnswerForm(byId, draw, tokens, form);
-      expect(read.invalid.join(' '), JSON.stringify(form)).toMatch(message);
+      // Problems are catalogue keys with values; the English message says what was wrong.
+      const said = read.invalid.map((p) => translator('en').t(p.message, p.values)).join(' ');
+      expect(said, JSON.stringify(form)).toMatch(message);
     }
   });
 });
