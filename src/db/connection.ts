@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { copyLocalesToAssignments } from './assignment-locales.js';
 import { migrateLegacyLocales } from './legacy-locales.js';
 import { defineModels, ensureIndexes, type Models } from './models/index.js';
 import { ensureQueryIndexes, type QueryIndexMode } from './query-indexes.js';
@@ -44,6 +45,8 @@ export async function openDb(
   await ensureQueryIndexes(models, queryIndexes);
   // Data written before a change of meaning, fixed once per database (each marks itself as done).
   await migrateLegacyLocales(models);
+  // After it: the cleared and normalised languages are the ones copied.
+  await copyLocalesToAssignments(models);
 
   return {
     conn,

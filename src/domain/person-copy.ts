@@ -6,9 +6,12 @@ import type { Region } from './org-profile.js';
  * the person) and every reader that falls back to the person for assignments written before the
  * name and e-mail were copied. Adding a field means adding it here (and to the assignment schema).
  * The region (issue #22) is copied so the learner's pages, which read the assignment anyway, know
- * which jurisdiction notices to show without reading the person.
+ * which jurisdiction notices to show without reading the person. The language the person chose
+ * (`locale`, issue #26; '' = none) is copied so the sweep writes each reminder in the recipient's
+ * language without reading the person; assignments from before the copy are filled once at start
+ * (db/assignment-locales.ts).
  */
-export const COPIED_PERSON_FIELDS = ['department', 'managerId', 'name', 'email', 'region'] as const;
+export const COPIED_PERSON_FIELDS = ['department', 'managerId', 'name', 'email', 'region', 'locale'] as const;
 
 export type CopiedPersonField = (typeof COPIED_PERSON_FIELDS)[number];
 
@@ -23,6 +26,8 @@ export interface PersonCopy {
    * copy are new in the same release, so no person had a region while assignments lacked the copy.
    */
   region: Region | null;
+  /** The language the person chose ('' = none: the organisation's default, else English). */
+  locale: string;
 }
 
 /**
@@ -35,6 +40,8 @@ export interface CopySource {
   name: string;
   email: string;
   region?: Region | null;
+  /** The person's chosen language; a writer that leaves it out copies "none" (''). */
+  locale?: string | null;
 }
 
 /** The copy of a person's fields that an assignment stores. */
@@ -45,6 +52,7 @@ export function personCopy(person: CopySource): PersonCopy {
     name: person.name,
     email: person.email,
     region: person.region ?? null,
+    locale: person.locale ?? '',
   };
 }
 

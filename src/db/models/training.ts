@@ -32,6 +32,12 @@ export interface AssignmentDoc {
    * the person's region (domain/person-copy.ts).
    */
   region?: Region | null;
+  /**
+   * The language the person chose (`locale`, '' = none), copied like the name: the sweep's
+   * reminders are written in it without reading the person. Filled once at start on assignments
+   * written before the copy (db/assignment-locales.ts); absent reads as none.
+   */
+  locale?: string;
   source: AssignmentSource;
   ruleId: string | null;
   assignedAt: Date;
@@ -64,6 +70,7 @@ export const assignmentSchema = new Schema<AssignmentDoc>(
     name: { type: String, default: '' },
     email: { type: String, default: '' },
     region: { type: String, enum: [...REGIONS, null], default: null },
+    locale: { type: String, default: '' },
     source: { type: String, required: true },
     ruleId: { type: String, default: null },
     assignedAt: { type: Date, required: true },

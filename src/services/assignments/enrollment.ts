@@ -30,6 +30,7 @@ export async function ensureEnrolled(
       name: 1,
       email: 1,
       region: 1,
+      locale: 1,
     }).lean();
     assignment = await repo.ensureAssignment({
       _id: assignmentKey(learner.id, course.id),
@@ -41,6 +42,7 @@ export async function ensureEnrolled(
         name: person?.name ?? '',
         email: person?.email ?? '',
         region: person?.region ?? null,
+        locale: person?.locale ?? '',
       }),
       source: 'self',
       ruleId: null,

@@ -22,6 +22,10 @@ describe('person copy on assignments', () => {
     expect(copy.managerId).toBeNull();
     expect(copy.region).toBeNull();
     expect(personCopy({ ...person, region: 'eu' }).region).toBe('eu');
+    // The chosen language: none ('') when the person chose none or the writer left it out.
+    expect(copy.locale).toBe('');
+    expect(personCopy({ ...person, locale: 'de' }).locale).toBe('de');
+    expect(personCopy({ ...person, locale: null }).locale).toBe('');
   });
 
   it('sees a change in a copied field or the active flag, and nothing else', () => {
@@ -31,6 +35,8 @@ describe('person copy on assignments', () => {
     expect(personCopyChanged(person, { ...person, managerId: 'm1' })).toBe(true);
     expect(personCopyChanged(person, { ...person, region: null })).toBe(false);
     expect(personCopyChanged(person, { ...person, region: 'uk' })).toBe(true);
+    expect(personCopyChanged(person, { ...person, locale: '' })).toBe(false);
+    expect(personCopyChanged(person, { ...person, locale: 'es' })).toBe(true);
     expect(personCopyChanged(person, { ...person, active: false })).toBe(true);
   });
 

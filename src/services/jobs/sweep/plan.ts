@@ -30,6 +30,8 @@ export const PROJECTION = {
   completedAt: 1,
   expiresAt: 1,
   requirement: 1,
+  // The recipient's language, copied from the person: the reminder's language without a read.
+  locale: 1,
 } as const;
 
 export type SweepAssignment = Pick<
@@ -39,6 +41,7 @@ export type SweepAssignment = Pick<
   | 'courseId'
   | 'name'
   | 'email'
+  | 'locale'
   | 'department'
   | 'managerId'
   | 'active'
@@ -266,12 +269,13 @@ function spacedDue(
 }
 
 /**
- * Whom a reminder needs read: the learner (their chosen language is on the person, where the
- * switcher and HR write it, not on the assignment's copy) and the manager it copies. One `_id` read
- * per person per sweep (the PeopleCache), for the reminders claimed only.
+ * Whom a reminder needs read: the manager it copies, and the learner only when the assignment
+ * predates the copied name and e-mail (their chosen language travels in the same copy). One `_id`
+ * read per person per sweep (the PeopleCache), for the reminders claimed only. (A learner's
+ * assignment is active, or no reminder is planned.)
  */
 export function peopleToLookUp(p: PendingReminder): string[] {
-  const ids = [p.a.userId];
+  const ids = hasPersonCopy(p.a) ? [] : [p.a.userId];
   if (p.plan.toManager && p.a.managerId) ids.push(p.a.managerId);
   return ids;
 }
@@ -283,10 +287,9 @@ export interface PeopleLookup {
 
 function learnerOf(p: PendingReminder, people: PeopleLookup): Person | null {
   const a = p.a;
-  const person = people.get(a.userId);
   return hasPersonCopy(a)
-    ? { _id: a.userId, name: a.name, email: a.email, active: a.active, locale: person?.locale ?? '' }
-    : person;
+    ? { _id: a.userId, name: a.name, email: a.email, active: a.active, locale: a.locale ?? '' }
+    : people.get(a.userId);
 }
 
 /** What a reminder's message needs of the site: the courses (and in each language), the address, the sender. */
