@@ -54,11 +54,12 @@ export const SETTINGS_LIMITS = {
 } as const;
 type LimitedField = keyof typeof SETTINGS_LIMITS;
 
-function int(errors: FieldError[], field: LimitedField, text: string, label: string): number {
+// Messages are keys of the `courses` catalogue; the route words them in the reader's language.
+function int(errors: FieldError[], field: LimitedField, text: string): number {
   const { min, max } = SETTINGS_LIMITS[field];
   const n = /^\d{1,4}$/.test(text.trim()) ? Number(text) : Number.NaN;
   if (!(n >= min && n <= max))
-    errors.push({ field, message: `${label} must be a whole number from ${min} to ${max}.` });
+    errors.push({ field, message: 'courses.settingsErrors.wholeNumber', values: { field, min, max } });
   return n;
 }
 
@@ -69,30 +70,30 @@ function int(errors: FieldError[], field: LimitedField, text: string, label: str
 export function parseSettingsForm(f: SettingsForm): { settings: CourseSettingsInput; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const calendar = f.cycleKind === 'calendar';
-  const month = calendar ? int(errors, 'calendarMonth', f.calendarMonth, 'Month') : null;
-  const day = calendar ? int(errors, 'calendarDay', f.calendarDay, 'Day') : null;
+  const month = calendar ? int(errors, 'calendarMonth', f.calendarMonth) : null;
+  const day = calendar ? int(errors, 'calendarDay', f.calendarDay) : null;
   // A leap year, so 29 February is a valid calendar day.
   if (calendar && month && day && day > daysInMonth(2028, month - 1))
-    errors.push({ field: 'calendarDay', message: 'That month has no such day.' });
+    errors.push({ field: 'calendarDay', message: 'courses.settingsErrors.noSuchDay' });
   const settings: CourseSettingsInput = {
-    validityMonths: int(errors, 'validityMonths', f.validityMonths, 'Validity'),
-    windowDays: int(errors, 'windowDays', f.windowDays, 'Window'),
-    graceDays: int(errors, 'graceDays', f.graceDays, 'Grace period'),
+    validityMonths: int(errors, 'validityMonths', f.validityMonths),
+    windowDays: int(errors, 'windowDays', f.windowDays),
+    graceDays: int(errors, 'graceDays', f.graceDays),
     expiryBasis: f.expiryBasis,
     cycleKind: f.cycleKind,
     calendarMonth: month,
     calendarDay: day,
     reminders: {
       onAssignment: f.onAssignment === 'yes',
-      daysBeforeDue: int(errors, 'daysBeforeDue', f.daysBeforeDue, 'Days before due'),
+      daysBeforeDue: int(errors, 'daysBeforeDue', f.daysBeforeDue),
       onDueDate: f.onDueDate === 'yes',
-      overdueEveryDays: int(errors, 'overdueEveryDays', f.overdueEveryDays, 'Overdue repeat'),
-      escalateAfterDays: int(errors, 'escalateAfterDays', f.escalateAfterDays, 'Escalation'),
+      overdueEveryDays: int(errors, 'overdueEveryDays', f.overdueEveryDays),
+      escalateAfterDays: int(errors, 'escalateAfterDays', f.escalateAfterDays),
     },
     retired: f.retired === 'yes',
     testOut: f.testOut === 'yes',
     spacedEveryMonths: f.spacedEveryMonths?.trim()
-      ? int(errors, 'spacedEveryMonths', f.spacedEveryMonths, 'Spaced refreshers')
+      ? int(errors, 'spacedEveryMonths', f.spacedEveryMonths)
       : 0,
   };
   return { settings, errors };
@@ -118,11 +119,10 @@ export function parseRenewalForm(
   if (!dueAt || dueAt < parseDay(now.toISOString().slice(0, 10))!) {
     errors.push({
       field: 'renewal-dueDate',
-      message: 'Enter a due date (YYYY-MM-DD) that is today or later.',
+      message: 'courses.settingsErrors.dueDate',
     });
   }
-  if (!form.reason.trim())
-    errors.push({ field: 'renewal-reason', message: 'Say what changed; it is kept in the audit log.' });
+  if (!form.reason.trim()) errors.push({ field: 'renewal-reason', message: 'courses.settingsErrors.reason' });
   if (errors.length || !dueAt) return { errors };
   return { renewal: { requirement: form.requirement, dueAt, reason: form.reason.trim() } };
 }

@@ -108,9 +108,3 @@ export function printI18nReport(
   }
   return broken === 0 && (!options.englishFails || report.english.length === 0);
 }
-
-/**
- * Whether English left in templates and code fails `content:check` (it only prints a count until
- * every area is translated).
- */
-export const ENGLISH_LEFT_FAILS_CONTENT_CHECK = false;

@@ -93,3 +93,11 @@ describe('the report', () => {
     );
   });
 });
+
+describe('the shipped product', () => {
+  it('has complete catalogues and no person-visible English left in its templates and code', () => {
+    const report = runI18nCheck();
+    expect(report.english.map((i) => `${i.file}:${i.line}: ${i.message}`)).toEqual([]);
+    expect(printI18nReport(report, () => {}, { detailed: false, englishFails: true })).toBe(true);
+  });
+});

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { HR_ROLES } from '../../../../domain/access.js';
 import { SETTINGS_LIMITS } from '../../../../domain/course-settings.js';
+import { localisedErrors } from '../../../field-errors.js';
 import { formBody, Slug, Text } from '../../../form-schema.js';
 import { requireUser } from '../../../guards.js';
 import { translationStatus } from '../translation-status.js';
@@ -75,7 +76,7 @@ async function saveSettings(request: SettingsRequest, reply: FastifyReply) {
     limits: SETTINGS_LIMITS,
     course: result.course,
     s: { ...result.settings, form: request.body },
-    errors: result.errors,
+    errors: localisedErrors(request.i18n!, result.errors),
     renewalErrors: [],
     saved: null,
     translations: translationStatus(app, request.params.courseId, request.i18n!.lang),
@@ -99,7 +100,7 @@ async function requestRenewal(request: RenewalRequest, reply: FastifyReply) {
     course: result.course,
     s: result.settings,
     errors: [],
-    renewalErrors: result.errors,
+    renewalErrors: localisedErrors(request.i18n!, result.errors),
     saved: null,
     translations: translationStatus(app, request.params.courseId, request.i18n!.lang),
   });
