@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { courseTextLanguage } from '../../domain/course-text-language.js';
 import { attachmentDisposition } from '../../domain/download-name.js';
 import { LANGUAGE_NAMES } from '../../domain/i18n/languages.js';
 import { certificateVersionLine, shortVersion } from '../../services/records/certificate-pdf.js';
@@ -52,6 +53,8 @@ async function sendAttestedPage(
       ...policy,
       clauses: policy.clauses.map(clauseView),
     },
+    // The words signed (statement, clauses) keep the language they were signed in.
+    textLang: courseTextLanguage({ language }),
   });
 }
 

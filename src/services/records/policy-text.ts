@@ -96,8 +96,7 @@ export async function policyPdf(
   // The viewer's assignment: whether a learner may have the PDF, and (its copy of their region)
   // whose notices it prints. HR without one gets those of every region the profile enables.
   const assignment = await trainingRepository(ctx.models).findAssignment(viewer.id, course.id);
-  if (!assignment && !HR_ROLES.includes(viewer.role))
-    throw new NotFound('records.errors.notAssigned');
+  if (!assignment && !HR_ROLES.includes(viewer.role)) throw new NotFound('records.errors.notAssigned');
   const shown = await courseForLearner(ctx, { region: assignment?.region, course });
   return {
     pdf: await renderPolicyPdf(policyTextOf(shown.course, shown.jurisdictions)),
