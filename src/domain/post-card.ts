@@ -19,21 +19,35 @@ export const PLATFORM_NAMES: Record<Platform, string> = {
   bluesky: 'Bluesky',
 };
 
-/** Where a post appears when the author did not say: cards of these platforms always show a place. */
-const DEFAULT_PLACES: Partial<Record<Platform, string>> = {
-  'internal-chat': '#general',
-  slack: '#general',
-  teams: 'General',
-  reddit: 'r/AskUK',
-  whatsapp: 'Group chat',
-  github: 'team/handbook',
+/**
+ * A piece of card text: data shown as it is (`text`: a name, the post's own place), or words of the
+ * interface as a catalogue key with values, which the partial translates into the page's (or the
+ * SCORM package's) language. The domain names the words; it never holds a translation.
+ */
+export type CardText = { text: string } | { key: string; values: Record<string, string> };
+
+const say = (text: string): CardText => ({ text });
+const message = (key: string, values: Record<string, string> = {}): CardText => ({ key, values });
+
+/**
+ * Where a post appears when the author did not say: cards of these platforms always show a place.
+ * Channel, subreddit and repository names are data (kept as written); the Teams channel and the
+ * WhatsApp group are named in the reader's language, as the apps do.
+ */
+const DEFAULT_PLACES: Partial<Record<Platform, CardText>> = {
+  'internal-chat': say('#general'),
+  slack: say('#general'),
+  teams: message('learn.post.place.teamsGeneral'),
+  reddit: say('r/AskUK'),
+  whatsapp: message('learn.post.place.groupChat'),
+  github: say('team/handbook'),
 };
 
 /** Platforms whose card is all picture: it shows this when the post describes no image. */
-const MEDIA_PLACEHOLDERS: Partial<Record<Platform, string>> = {
-  tiktok: 'Short video',
-  youtube: 'Video',
-  instagram: 'Photo',
+const MEDIA_PLACEHOLDERS: Partial<Record<Platform, CardText>> = {
+  tiktok: message('learn.post.media.shortVideo'),
+  youtube: message('learn.post.video'),
+  instagram: message('learn.post.photo'),
 };
 
 /** Platforms drawn as a chat message in a channel rather than as a feed post. */
@@ -70,13 +84,13 @@ export function postCardOrg(
 export interface PostCardView {
   platform: Platform;
   platformName: string;
-  /** Accessible name of the card. */
-  label: string;
+  /** Accessible name of the card: "<Platform> post by <name>" (learn.post.label) unless given. */
+  label: CardText;
   /**
-   * The subreddit, channel, group or repository shown; '' where the platform shows none. A Glassdoor
+   * The subreddit, channel, group or repository shown; null where the platform shows none. A Glassdoor
    * card without one shows the organisation's name (the partial's `org`).
    */
-  where: string;
+  where: CardText | null;
   /** Drawn as a chat message (internal chat, Slack). */
   chatLike: boolean;
   persona: Persona;
@@ -89,15 +103,18 @@ export interface PostCardView {
   text: string;
   /** The attached image's description, or null. */
   image: string | null;
-  /** The description a video or photo card shows: the image's, else a placeholder ('' elsewhere). */
-  media: string;
-  /** The audience line of a LinkedIn-style card (Facebook posts go to friends). */
-  audience: string;
+  /** The description a video or photo card shows: the image's, else a placeholder (null elsewhere). */
+  media: CardText | null;
+  /** The audience line of a LinkedIn-style card, "2h · Public" (Facebook posts go to friends). */
+  audience: CardText;
 }
 
-/** "LinkedIn post by Priya Shah": a post's name for screen readers, page titles and links. */
-export function postLabel(post: SocialPost): string {
-  return `${PLATFORM_NAMES[post.platform] ?? post.platform} post by ${post.persona.name}`;
+/** "LinkedIn post by Priya Shah" (learn.post.label): a post's name for screen readers. */
+function postLabel(post: SocialPost): CardText {
+  return message('learn.post.label', {
+    platform: PLATFORM_NAMES[post.platform] ?? post.platform,
+    name: post.persona.name,
+  });
 }
 
 function initialsOf(name: string): string {
@@ -127,15 +144,15 @@ function toneOf(name: string): string {
 /**
  * A post as its card shows it. Built field by field from the post (never spread), so whatever else
  * the object carries (an example's verdict, a question's key) cannot reach the page.
- * `label` replaces the default accessible name ("<Platform> post by <name>") when not empty.
+ * `label` (already in the page's language) replaces the default accessible name when not empty.
  */
 export function postCard(post: SocialPost, label?: string): PostCardView {
   const { name, role } = post.persona;
   return {
     platform: post.platform,
     platformName: PLATFORM_NAMES[post.platform] ?? post.platform,
-    label: label || postLabel(post),
-    where: post.where || DEFAULT_PLACES[post.platform] || '',
+    label: label ? say(label) : postLabel(post),
+    where: post.where ? say(post.where) : (DEFAULT_PLACES[post.platform] ?? null),
     chatLike: CHAT_PLATFORMS.has(post.platform),
     persona: { name, role },
     initials: initialsOf(name),
@@ -143,7 +160,9 @@ export function postCard(post: SocialPost, label?: string): PostCardView {
     tone: toneOf(name),
     text: post.text,
     image: post.image || null,
-    media: post.image || MEDIA_PLACEHOLDERS[post.platform] || '',
-    audience: post.platform === 'facebook' ? '2 h · Friends' : '2h · Public',
+    media: post.image ? say(post.image) : (MEDIA_PLACEHOLDERS[post.platform] ?? null),
+    audience: message(
+      post.platform === 'facebook' ? 'learn.post.audience.friends' : 'learn.post.audience.public',
+    ),
   };
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cycleKey } from '../../src/db/keys.js';
 import type { Course } from '../../src/domain/course.js';
-import { COURSE_ID } from '../factories.js';
+import { defaultSettings } from '../../src/services/assignments/course-settings.js';
+import { buildAssignment, buildCycle, COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { answerForm, htmlText, loadAttempt, newLearner, start } from './quiz-support.js';
 
@@ -145,5 +147,56 @@ describe("a manager's team page", () => {
     });
     expect(nobody.statusCode).toBe(403);
     expect(htmlText(nobody.body)).toContain('Zu meinen Schulungen');
+  });
+});
+
+/** A learner who completed cycle 1 on 10 January with spaced refreshers on: today's practice is open. */
+async function practisingLearner(completedAt: Date) {
+  await t.app.db.models.CourseSettings.deleteOne({ _id: COURSE_ID });
+  await t.app.db.models.CourseSettings.create({
+    ...defaultSettings(course, completedAt),
+    spacedEveryMonths: 3,
+  });
+  const person = await createUser(t.app, {
+    email: 'polyglot-practice@example.com',
+    name: 'Polyglot Practice',
+  });
+  const a = buildAssignment(
+    { ...person, _id: person._id },
+    { state: 'completed', completedAt, expiresAt: new Date('2027-01-10T00:00:00Z'), dueAt: null },
+  );
+  await t.app.db.models.Assignment.create(a);
+  await t.app.db.models.Cycle.create(
+    buildCycle(a, 1, { completedAt, expiresAt: a.expiresAt, startedAt: completedAt }),
+  );
+  const eventId = `attempt:${cycleKey(person._id, COURSE_ID, 1)}:1`;
+  const reviews = course.clauses.map((c, i) => ({
+    eventId,
+    clauseId: c.id,
+    at: completedAt,
+    score: i === 2 ? 0 : 1,
+    source: 'quiz' as const,
+  }));
+  await t.app.services.learning.recordClauseReviews({
+    userId: person._id,
+    courseId: COURSE_ID,
+    eventId,
+    reviews,
+    now: completedAt,
+  });
+  return loginAs(t.app, person.email);
+}
+
+describe('the practice page in Spanish', () => {
+  it("names its post card and draws the card's audience and places in Spanish", async () => {
+    const learner = await practisingLearner(new Date('2026-01-10T15:30:00Z'));
+    t.clock.set('2026-04-10T08:00:00Z');
+    const res = await learner.get(`${base}/practice`, { 'accept-language': 'es' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('class="post-card');
+    const label = /class="post-card[^"]*" aria-label="([^"]+)"/.exec(res.body)?.[1] ?? '';
+    expect(label).toMatch(/^Publicación de .+ de /);
+    expect(res.body).not.toMatch(/aria-label="[^"]* post by /);
+    expect(htmlText(res.body)).not.toMatch(/· (Public|Friends)\b|Group chat|Short video/);
   });
 });

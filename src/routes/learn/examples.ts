@@ -31,8 +31,9 @@ function postLabel(post: ExamplePost, i18n: Translator): string {
   return i18n.t('learn.post.label', { platform: card.platformName, name: card.persona.name });
 }
 
-function cardOf(post: ExamplePost, i18n: Translator): PostCardView {
-  return postCard(post, postLabel(post, i18n));
+function cardOf(post: ExamplePost): PostCardView {
+  // The card names itself in the page's language (learn.post.label, worded by the partial).
+  return postCard(post);
 }
 
 /** Everything the reveal shows after the learner answered: verdict, reasons, clauses, better version. */
@@ -88,7 +89,7 @@ function renderExample(
   return reply.viewAsync('learn/example', {
     ...LEARN_ASSETS,
     course: { id: course.id, title: course.title, language: course.language },
-    example: { id: example.id, label: postLabel(example, i18n), card: cardOf(example, i18n) },
+    example: { id: example.id, label: postLabel(example, i18n), card: cardOf(example) },
     n: index + 1,
     total: course.examples.length,
     action: `${examplePath(course.id, example.id)}/classify`,
@@ -117,7 +118,7 @@ async function showGallery(request: GalleryRequest, reply: FastifyReply) {
     n: i + 1,
     label: postLabel(example, request.i18n!),
     href: examplePath(course.id, example.id),
-    card: cardOf(example, request.i18n!),
+    card: cardOf(example),
     answered: answers.get(example.id)?.correct ?? null,
   }));
   return reply.viewAsync('learn/examples', {

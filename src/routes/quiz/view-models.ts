@@ -19,18 +19,6 @@ import {
 } from '../../services/quiz/index.js';
 import { formatDateTime, formatScore } from './format.js';
 
-/** A post card named in the page's language ("Publicación de LinkedIn de …") for screen readers. */
-function namedCard<C extends { platformName: string; persona: { name: string } } | null>(
-  card: C,
-  i18n: Translator,
-): C {
-  if (!card) return card;
-  return {
-    ...card,
-    label: i18n.t('learn.post.label', { platform: card.platformName, name: card.persona.name }),
-  };
-}
-
 export function quizBase(courseId: string): string {
   return `/learn/${courseId}/quiz`;
 }
@@ -93,7 +81,7 @@ export function attemptView(
     const question = questionsById.get(drawn.questionId);
     if (!question) return [];
     const presented = presentQuestion(question, drawn, tokens[i] ?? [], i + 1, answers[drawn.questionId]);
-    return [{ ...presented, card: namedCard(presented.card, i18n), missing: missing.has(question.id) }];
+    return [{ ...presented, card: presented.card, missing: missing.has(question.id) }];
   });
   const firstField = (q: (typeof questions)[number]) =>
     q.type === 'classify' ? `${q.key}-verdict-acceptable` : `${q.key}-${q.choices[0]?.token ?? ''}`;
@@ -145,7 +133,7 @@ export function resultView(
       level === 'full'
         ? fullReview(questionsById, attempt.draw, result.answers, result.questions).map((r) => ({
             ...r,
-            card: namedCard(r.card, i18n),
+            card: r.card,
           }))
         : [],
   };

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { PLATFORMS, type SocialPost } from '../../../src/domain/course.js';
-import { PLATFORM_NAMES, postCard } from '../../../src/domain/post-card.js';
+import { type CardText, PLATFORM_NAMES, postCard } from '../../../src/domain/post-card.js';
+import { translator } from '../../../src/i18n/translator.js';
 
-// What a post card shows, worked out once in code so the partial only prints it.
+// What a post card shows, worked out once in code so the partial only prints it: data as written,
+// interface words as learn.post.* keys the partial words in the page's language (here English).
+const en = translator('en');
+const words = (m: CardText | null): string => (!m ? '' : 'key' in m ? en.t(m.key, m.values) : m.text);
 
 const post = (over: Partial<SocialPost> = {}): SocialPost => ({
   platform: 'linkedin',
@@ -44,19 +48,21 @@ describe('postCard', () => {
       expect(PLATFORM_NAMES[platform], platform).toMatch(/\S/);
       expect(postCard(post({ platform })).platformName).toBe(PLATFORM_NAMES[platform]);
     }
-    expect(postCard(post({ platform: 'teams' })).label).toBe('Microsoft Teams post by Priya Shah');
-    expect(postCard(post(), 'A better version of the post').label).toBe('A better version of the post');
-    expect(postCard(post(), '').label).toBe('LinkedIn post by Priya Shah');
+    expect(words(postCard(post({ platform: 'teams' })).label)).toBe('Microsoft Teams post by Priya Shah');
+    expect(words(postCard(post(), 'A better version of the post').label)).toBe(
+      'A better version of the post',
+    );
+    expect(words(postCard(post(), '').label)).toBe('LinkedIn post by Priya Shah');
   });
 
   it('places a post where it says, else where its platform usually shows one, else nowhere', () => {
-    expect(postCard(post({ platform: 'reddit', where: 'r/DataEngineering' })).where).toBe(
+    expect(words(postCard(post({ platform: 'reddit', where: 'r/DataEngineering' })).where)).toBe(
       'r/DataEngineering',
     );
-    expect(postCard(post({ platform: 'reddit' })).where).toBe('r/AskUK');
-    expect(postCard(post({ platform: 'slack' })).where).toBe('#general');
-    expect(postCard(post({ platform: 'teams' })).where).toBe('General');
-    expect(postCard(post()).where).toBe('');
+    expect(words(postCard(post({ platform: 'reddit' })).where)).toBe('r/AskUK');
+    expect(words(postCard(post({ platform: 'slack' })).where)).toBe('#general');
+    expect(words(postCard(post({ platform: 'teams' })).where)).toBe('General');
+    expect(words(postCard(post()).where)).toBe('');
   });
 
   it('draws internal chat and Slack as chat, the rest not', () => {
@@ -68,12 +74,15 @@ describe('postCard', () => {
     const card = postCard({ ...post({ platform: 'tiktok' }), verdict: 'unacceptable' } as SocialPost);
     expect(card).not.toHaveProperty('verdict');
     expect(card.image).toBeNull();
-    expect(card.media).toBe('Short video');
-    expect(postCard(post({ platform: 'youtube' })).media).toBe('Video');
-    expect(postCard(post({ platform: 'instagram', image: 'A team photo' })).media).toBe('A team photo');
+    expect(words(card.media)).toBe('Short video');
+    expect(words(postCard(post({ platform: 'youtube' })).media)).toBe('Video');
+    expect(words(postCard(post({ platform: 'instagram', image: 'A team photo' })).media)).toBe(
+      'A team photo',
+    );
     expect(card.persona).toEqual({ name: 'Priya Shah', role: 'Account manager' });
     expect(card.text).toBe('Great kick-off today.');
-    expect(postCard(post({ platform: 'facebook' })).audience).toBe('2 h · Friends');
-    expect(postCard(post()).audience).toBe('2h · Public');
+    expect(words(postCard(post({ platform: 'facebook' })).audience)).toBe('2 h · Friends');
+    expect(words(postCard(post()).audience)).toBe('2h · Public');
+    expect(translator('es').t('learn.post.audience.public')).toBe('2 h · Público');
   });
 });
