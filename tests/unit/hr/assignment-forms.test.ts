@@ -131,18 +131,20 @@ describe('the course settings forms', () => {
       calendarDay: 30,
       reminders: { onAssignment: false, onDueDate: true },
     });
-    expect(errors).toEqual([
+    expect(worded(errors)).toEqual([
       { field: 'calendarDay', message: 'That month has no such day.' },
       { field: 'escalateAfterDays', message: 'Escalation must be a whole number from 0 to 365.' },
     ]);
   });
   it('asks for a renewal day today or later, and a reason', () => {
-    expect(parseRenewalForm({ requirement: 'full', dueDate: '2026-03-01', reason: '' }, NOW)).toEqual({
-      errors: [
-        { field: 'renewal-dueDate', message: 'Enter a due date (YYYY-MM-DD) that is today or later.' },
-        { field: 'renewal-reason', message: 'Say what changed; it is kept in the audit log.' },
-      ],
-    });
+    expect(worded(parseRenewalForm({ requirement: 'full', dueDate: '2026-03-01', reason: '' }, NOW))).toEqual(
+      {
+        errors: [
+          { field: 'renewal-dueDate', message: 'Enter a due date (YYYY-MM-DD) that is today or later.' },
+          { field: 'renewal-reason', message: 'Say what changed; it is kept in the audit log.' },
+        ],
+      },
+    );
     expect(
       parseRenewalForm({ requirement: 'full', dueDate: '2026-03-02', reason: ' New clause ' }, NOW),
     ).toEqual({
