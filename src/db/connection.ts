@@ -43,10 +43,6 @@ export async function openDb(
   const models = defineModels(conn);
   await ensureIndexes(models);
   await ensureQueryIndexes(models, queryIndexes);
-  // Data written before a change of meaning, fixed once per database (each marks itself as done).
-  await migrateLegacyLocales(models);
-  // After it: the cleared and normalised languages are the ones copied.
-  await copyLocalesToAssignments(models);
 
   return {
     conn,
@@ -113,4 +109,15 @@ export async function upsertRacing<T>(upsert: () => Promise<T>): Promise<T> {
     if (!isDuplicateKey(err)) throw err;
     return upsert();
   }
+}
+
+/**
+ * Data written before a change of meaning, fixed once per database (each marks itself as done).
+ * Run by the app at start, not by every command-line tool: `lms restore` must find an empty
+ * database empty, and restoring an older backup is migrated at the app's next start.
+ */
+export async function migrateData(models: Models): Promise<void> {
+  await migrateLegacyLocales(models);
+  // After it: the cleared and normalised languages are the ones copied.
+  await copyLocalesToAssignments(models);
 }

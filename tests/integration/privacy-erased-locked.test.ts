@@ -108,7 +108,8 @@ describe('an erased person cannot be brought back', () => {
         actorId: other._id,
         now: t.clock.now(),
       }),
-    ).rejects.toThrow(/was erased/);
+      // The refusal is a catalogue key, worded in the reader's language by the page.
+    ).rejects.toThrow('people.errors.erased');
     await expectStillErased();
   });
 });

@@ -11,9 +11,17 @@ const BATCH_BYTES = 8 * 1024 * 1024;
 const IN_FLIGHT = 3;
 
 /** Each collection of the target holding documents, with its count (the first few). */
+/**
+ * The app's data-migration markers (db/connection.ts `migrateData`), written by any start even on an
+ * empty database, are not data: a database holding only them is empty. Restore drops them with every
+ * other collection, so the archive's markers (or none, for an older archive: migrated at next start) decide.
+ */
+const NOT_DATA = new Set(['migrations']);
+
 async function collectionsWithData(db: mongo.Db): Promise<Array<{ name: string; count: number }>> {
   const found: Array<{ name: string; count: number }> = [];
   for (const name of await collectionNames(db)) {
+    if (NOT_DATA.has(name)) continue;
     if (!(await db.collection(name).findOne({}, { projection: { _id: 1 } }))) continue;
     found.push({ name, count: await db.collection(name).countDocuments({}) });
     if (found.length === 5) break;
