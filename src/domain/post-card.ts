@@ -1,33 +1,53 @@
 import type { Persona, Platform, SocialPost } from './course.js';
 
-/** What each platform is called on every page and in the SCORM package: one definition. */
-export const PLATFORM_NAMES: Record<Platform, string> = {
-  linkedin: 'LinkedIn',
-  x: 'X',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  tiktok: 'TikTok',
-  youtube: 'YouTube',
-  'internal-chat': 'Internal chat',
-  reddit: 'Reddit',
-  glassdoor: 'Glassdoor',
-  whatsapp: 'WhatsApp',
-  slack: 'Slack',
-  teams: 'Microsoft Teams',
-  github: 'GitHub',
-  threads: 'Threads',
-  bluesky: 'Bluesky',
-};
-
 /**
  * A piece of card text: data shown as it is (`text`: a name, the post's own place), or words of the
  * interface as a catalogue key with values, which the partial translates into the page's (or the
  * SCORM package's) language. The domain names the words; it never holds a translation.
  */
-export type CardText = { text: string } | { key: string; values: Record<string, string> };
+export type CardText = { text: string } | { key: string; values: Record<string, CardValue> };
+/** A value put into a message: data as written, or itself words of the interface (a platform's name). */
+export type CardValue = string | CardText;
+
+/**
+ * Card text in words, given the page's translate function: what the partial's `say` does, for code
+ * that words a card outside the partial (page titles, tests).
+ */
+export function wordCard(
+  m: CardValue | null,
+  t: (key: string, values: Record<string, string>) => string,
+): string {
+  if (!m) return '';
+  if (typeof m === 'string') return m;
+  if (!('key' in m)) return m.text;
+  return t(m.key, Object.fromEntries(Object.entries(m.values).map(([k, v]) => [k, wordCard(v, t)])));
+}
 
 const say = (text: string): CardText => ({ text });
-const message = (key: string, values: Record<string, string> = {}): CardText => ({ key, values });
+const message = (key: string, values: Record<string, CardValue> = {}): CardText => ({ key, values });
+
+/**
+ * What each platform is called on every page and in the SCORM package: one definition. Brand names
+ * are the same in every language; a platform named by a description (internal chat) is a
+ * learn.post.platform.* key the partial words in the page's language.
+ */
+export const PLATFORM_NAMES: Record<Platform, CardText> = {
+  linkedin: say('LinkedIn'),
+  x: say('X'),
+  facebook: say('Facebook'),
+  instagram: say('Instagram'),
+  tiktok: say('TikTok'),
+  youtube: say('YouTube'),
+  'internal-chat': message('learn.post.platform.internalChat'),
+  reddit: say('Reddit'),
+  glassdoor: say('Glassdoor'),
+  whatsapp: say('WhatsApp'),
+  slack: say('Slack'),
+  teams: say('Microsoft Teams'),
+  github: say('GitHub'),
+  threads: say('Threads'),
+  bluesky: say('Bluesky'),
+};
 
 /**
  * Where a post appears when the author did not say: cards of these platforms always show a place.
@@ -83,7 +103,8 @@ export function postCardOrg(
 /** Everything views/partials/post-card.eta prints, so the partial holds no logic. */
 export interface PostCardView {
   platform: Platform;
-  platformName: string;
+  /** "LinkedIn" as written; "Internal chat" in the page's language (learn.post.platform.*). */
+  platformName: CardText;
   /** Accessible name of the card: "<Platform> post by <name>" (learn.post.label) unless given. */
   label: CardText;
   /**
@@ -112,7 +133,7 @@ export interface PostCardView {
 /** "LinkedIn post by Priya Shah" (learn.post.label): a post's name for screen readers. */
 function postLabel(post: SocialPost): CardText {
   return message('learn.post.label', {
-    platform: PLATFORM_NAMES[post.platform] ?? post.platform,
+    platform: PLATFORM_NAMES[post.platform] ?? say(post.platform),
     name: post.persona.name,
   });
 }
@@ -150,7 +171,7 @@ export function postCard(post: SocialPost, label?: string): PostCardView {
   const { name, role } = post.persona;
   return {
     platform: post.platform,
-    platformName: PLATFORM_NAMES[post.platform] ?? post.platform,
+    platformName: PLATFORM_NAMES[post.platform] ?? say(post.platform),
     label: label ? say(label) : postLabel(post),
     where: post.where ? say(post.where) : (DEFAULT_PLACES[post.platform] ?? null),
     chatLike: CHAT_PLATFORMS.has(post.platform),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS, type Platform } from '../../src/domain/course.js';
-import { PLATFORM_NAMES as NAMES } from '../../src/domain/post-card.js';
+import { PLATFORM_NAMES, wordCard } from '../../src/domain/post-card.js';
+import { translator } from '../../src/i18n/translator.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 
@@ -9,6 +10,12 @@ import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app
 // partial. The shipped course has an example on every platform (content test), so both pages show all.
 // The names are the one list in src/domain/post-card.ts: what is checked here is that every card,
 // web and SCORM, prints it as text and in its accessible name.
+
+// These pages are English: each name as an English page words it ("Internal chat" is a catalogue key).
+const en = translator('en');
+const NAMES = Object.fromEntries(
+  Object.entries(PLATFORM_NAMES).map(([platform, name]) => [platform, wordCard(name, (k, v) => en.t(k, v))]),
+) as Record<Platform, string>;
 
 let t: TestApp;
 beforeAll(async () => {

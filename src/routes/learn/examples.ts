@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { type Course, type ExamplePost, POST_VERDICTS, type PostVerdict } from '../../domain/course.js';
 import { courseTextLanguage } from '../../domain/course-text-language.js';
-import { type PostCardView, postCard } from '../../domain/post-card.js';
+import { type PostCardView, postCard, wordCard } from '../../domain/post-card.js';
 import { POST_VERDICT_TONES, verdictChoices } from '../../domain/verdict-labels.js';
 import type { Translator } from '../../i18n/translator.js';
 import { formBody } from '../form-schema.js';
@@ -27,8 +27,7 @@ const examplePath = (courseId: string, exampleId: string) => `/learn/${courseId}
 
 /** "LinkedIn post by Priya Shah" in the page's language: page titles, links and the card's accessible name. */
 function postLabel(post: ExamplePost, i18n: Translator): string {
-  const card = postCard(post);
-  return i18n.t('learn.post.label', { platform: card.platformName, name: card.persona.name });
+  return wordCard(postCard(post).label, (key, values) => i18n.t(key, values));
 }
 
 function cardOf(post: ExamplePost): PostCardView {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { PLATFORMS, type SocialPost } from '../../../src/domain/course.js';
-import { type CardText, PLATFORM_NAMES, postCard } from '../../../src/domain/post-card.js';
+import { type CardText, PLATFORM_NAMES, postCard, wordCard } from '../../../src/domain/post-card.js';
 import { translator } from '../../../src/i18n/translator.js';
 
 // What a post card shows, worked out once in code so the partial only prints it: data as written,
 // interface words as learn.post.* keys the partial words in the page's language (here English).
 const en = translator('en');
-const words = (m: CardText | null): string => (!m ? '' : 'key' in m ? en.t(m.key, m.values) : m.text);
+const words = (m: CardText | null): string => wordCard(m, (key, values) => en.t(key, values));
 
 const post = (over: Partial<SocialPost> = {}): SocialPost => ({
   platform: 'linkedin',
@@ -45,9 +45,17 @@ describe('postCard', () => {
 
   it('names every platform, and labels the card by platform and author unless given a label', () => {
     for (const platform of PLATFORMS) {
-      expect(PLATFORM_NAMES[platform], platform).toMatch(/\S/);
+      expect(words(PLATFORM_NAMES[platform]), platform).toMatch(/\S/);
       expect(postCard(post({ platform })).platformName).toBe(PLATFORM_NAMES[platform]);
     }
+    // A description, not a brand: worded in the page's language, also inside the accessible name.
+    expect(PLATFORM_NAMES['internal-chat']).toEqual({ key: 'learn.post.platform.internalChat', values: {} });
+    const es = translator('es');
+    const chat = postCard(post({ platform: 'internal-chat' }));
+    expect(wordCard(chat.platformName, (key, values) => es.t(key, values))).toBe('Chat interno');
+    expect(wordCard(chat.label, (key, values) => es.t(key, values))).toBe(
+      'Publicación de Chat interno de Priya Shah',
+    );
     expect(words(postCard(post({ platform: 'teams' })).label)).toBe('Microsoft Teams post by Priya Shah');
     expect(words(postCard(post(), 'A better version of the post').label)).toBe(
       'A better version of the post',
