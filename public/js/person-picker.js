@@ -10,11 +10,15 @@ document.addEventListener('DOMContentLoaded', () => {
 
 const DEBOUNCE_MS = 250;
 
-/** The same words the server writes (src/routes/hr/assignments/page.ts searchStatus). */
-function statusText(query, found, more) {
-  if (!found) return `Nobody matches “${query}”.`;
-  const count = found === 1 ? '1 person matches.' : `${found} people match.`;
-  return more ? `${count} Only the first ${found} are shown: type more of the name to narrow it.` : count;
+/**
+ * The same words the server writes (src/routes/hr/assignments/page.ts searchStatus), in the page's
+ * language: the page renders every status this can show into the status line's data-status-* attributes.
+ */
+function statusText(words, query, found, more) {
+  if (!found) return words.statusNobody.replace('{query}', () => query);
+  if (more) return words.statusMore;
+  const counts = JSON.parse(words.statusFound);
+  return counts[Math.min(found, counts.length) - 1];
 }
 
 function enhance(root) {
@@ -87,12 +91,12 @@ function enhance(root) {
         headers: { accept: 'application/json' },
         credentials: 'same-origin',
       });
-      if (!res.ok) throw new Error(`search answered ${res.status}`);
+      if (!res.ok) throw new Error(String(res.status));
       answer = await res.json();
     } catch {
       if (ticket !== latest) return;
       failed = true;
-      status.textContent = 'The search did not answer. Press Search to try again.';
+      status.textContent = status.dataset.statusFailed;
       return;
     }
     // An older answer arriving after a newer search is dropped.
@@ -101,7 +105,7 @@ function enhance(root) {
     keepPicks();
     const already = new Set([...picked.querySelectorAll('input')].map((input) => input.value));
     found.replaceChildren(...answer.people.filter((p) => !already.has(p.email)).map(item));
-    status.textContent = statusText(query, answer.people.length, answer.more);
+    status.textContent = statusText(status.dataset, query, answer.people.length, answer.more);
   }
 
   box.addEventListener('input', () => {

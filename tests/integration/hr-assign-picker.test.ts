@@ -208,3 +208,27 @@ describe('the extend form', () => {
     expect(a?.dueAt?.toISOString()).toBe('2026-06-30T00:00:00.000Z');
   });
 });
+
+describe('the picker script speaks the page language (issue #26)', () => {
+  const attr = (html: string, name: string) =>
+    new RegExp(`${name}="([^"]*)"`).exec(html)?.[1]?.replaceAll('&quot;', '"').replaceAll('&#39;', "'");
+
+  it('gives the script its status words in the page language, as data attributes', async () => {
+    const html = (await hr.get('/hr/assignments', { 'accept-language': 'de' })).body;
+    expect(attr(html, 'data-status-nobody')).toBe('Niemand entspricht „{query}“.');
+    expect(attr(html, 'data-status-failed')).toMatch(/Suche/);
+    const found = JSON.parse(attr(html, 'data-status-found') ?? '[]') as string[];
+    expect(found[0]).toBe('1 Person entspricht.');
+    expect(found[4]).toBe('5 Personen entsprechen.');
+    expect(found).toHaveLength(20);
+    expect(attr(html, 'data-status-more')).toMatch(/^20 Personen entsprechen\. Nur die ersten 20/);
+  });
+
+  it('leaves no English words in the script', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const script = await readFile(new URL('../../public/js/person-picker.js', import.meta.url), 'utf8');
+    // The code, without its comments (which are for developers, in English).
+    const code = script.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    expect(code).not.toMatch(/\bmatch(es)?\b|did not answer|Only the first/i);
+  });
+});

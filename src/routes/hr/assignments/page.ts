@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { FieldError, RuleDue, RuleTarget } from '../../../domain/assignment-rules.js';
 import type { Translator } from '../../../i18n/translator.js';
-import type { PersonMatch } from '../../../services/people/search.js';
+import { PERSON_SEARCH_LIMIT, type PersonMatch } from '../../../services/people/search.js';
 import { localisedErrors } from '../../field-errors.js';
 import { formBody, Slug, Text } from '../../form-schema.js';
 
@@ -83,6 +83,30 @@ interface Picker {
   found: PersonMatch[] | null;
   /** What the search found, in words (the status line; the script writes the same). */
   status: string;
+  /** The script's status words in the reader's language (public/js/person-picker.js reads them). */
+  words: PickerWords;
+}
+
+interface PickerWords {
+  /** "Nobody matches", with `{query}` for the script to fill. */
+  nobody: string;
+  failed: string;
+  /** The status for 1…PERSON_SEARCH_LIMIT matches (index = count − 1): plurals are the catalogue's. */
+  found: string[];
+  /** The status when the search stopped at the limit with more to find. */
+  more: string;
+}
+
+/** Every status the script can show, rendered here so plural rules stay in the catalogue. */
+function pickerWords(i18n: Translator): PickerWords {
+  const found = (count: number, more: boolean) =>
+    i18n.t('hr.assign.picker.found', { count, more: more ? 'yes' : 'no' });
+  return {
+    nobody: i18n.t('hr.assign.picker.nobody', { query: '{query}' }),
+    failed: i18n.t('hr.assign.picker.failed'),
+    found: Array.from({ length: PERSON_SEARCH_LIMIT }, (_, i) => found(i + 1, false)),
+    more: found(PERSON_SEARCH_LIMIT, true),
+  };
 }
 
 function searchStatus(i18n: Translator, query: string, found: number, more: boolean): string {
@@ -114,11 +138,13 @@ async function picker(
 ): Promise<Picker> {
   const now = app.clock.now();
   const picked = await app.services.people.pickedPeople({ emails, now });
-  if (!search) return { query, picked, found: null, status: '' };
+  const words = pickerWords(i18n);
+  if (!search) return { query, picked, found: null, status: '', words };
   const result = await app.services.people.searchPeople({ q: query, now });
   const isPicked = new Set(picked.map((p) => p.email));
   const found = result.people.filter((p) => !isPicked.has(p.email));
-  return { query, picked, found, status: searchStatus(i18n, query, result.people.length, result.more) };
+  const status = searchStatus(i18n, query, result.people.length, result.more);
+  return { query, picked, found, status, words };
 }
 
 /** Everything the page shows. */
