@@ -100,7 +100,9 @@ describe('people CSV import', () => {
     const previews = await t.app.db.models.ImportPreview.countDocuments();
     const broken = await preview(`${HEADER}\n"unterminated,quote,,,,,,\n`);
     expect(broken.statusCode).toBe(400);
-    expect(broken.body).toContain('Nothing was imported. The CSV could not be read');
+    // The parser's own words are English: the page says it in the catalogue's, with the line as data.
+    expect(broken.body).toContain('Nothing was imported: the CSV could not be read near line 2.');
+    expect(broken.body).not.toContain('Quote Not Closed');
     const noHeader = await preview('foo,bar\n1,2');
     expect(noHeader.statusCode).toBe(400);
     expect(noHeader.body).toContain('Unknown column');
@@ -288,5 +290,21 @@ describe('demo training data', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it('says in words, not catalogue keys, why a row could not be applied (issue #26)', async () => {
+    const person = await createUser(t.app, { email: 'erased.between@demo.test', name: 'Erased Between' });
+    const res = await preview(`${HEADER}\nerased.between@demo.test,Erased Renamed,,,,,,yes\n`);
+    expect(res.statusCode).toBe(303);
+    await t.app.services.privacy.erasePerson({
+      userId: person._id,
+      actorId: null,
+      reason: 'request',
+      now: t.clock.now(),
+    });
+    const applied = await hr.post(`${res.headers.location}/apply`, {}, res.headers.location as string);
+    expect(applied.statusCode).toBe(200);
+    expect(applied.body).toContain('their record can no longer be changed.');
+    expect(applied.body).not.toContain('people.errors.erased');
   });
 });

@@ -45,7 +45,8 @@ async function importFile(cli: CliContext, file: string, args: CliArgs): Promise
   cli.out(
     `Applied: ${result.created} created, ${result.updated} updated, ${result.deactivated} deactivated.`,
   );
-  for (const f of result.failed) cli.out(`  not applied: line ${f.line} ${f.email}: ${f.reason}`);
+  for (const f of result.failed)
+    cli.out(`  not applied: line ${f.line} ${f.email}: ${ENGLISH.t(f.reason.key, f.reason.values)}`);
   return result.failed.length ? 1 : 0;
 }
 

@@ -4,7 +4,7 @@ import type { ImportPreviewDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { DuplicateUserError, newUserId } from '../../db/repositories/users.js';
-import { Conflict, NotFound } from '../../domain/errors.js';
+import { Conflict, type ErrorValues, NotFound } from '../../domain/errors.js';
 import {
   type Column,
   CsvFormatError,
@@ -27,6 +27,19 @@ import {
 } from './people.js';
 
 export { CsvFormatError };
+
+/**
+ * The CSV parser refused the text. Its message stays English (the command line prints it); the page
+ * shows the catalogue's words, with the line it stopped at as data.
+ */
+export class CsvUnreadableError extends CsvFormatError {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Parses the CSV text into rows keyed by column. Everything that makes the whole file unusable
@@ -56,8 +69,9 @@ export function parsePeopleCsv(
   } catch (err) {
     const e = err as { message?: string; lines?: number };
     const where = e.lines ? ` near line ${e.lines}` : '';
-    throw new CsvFormatError(
+    throw new CsvUnreadableError(
       `The CSV could not be read${where}: ${String(e.message ?? 'invalid format').slice(0, 200)}`,
+      e.lines,
     );
   }
   if (records.length === 0) throw new CsvFormatError('The file is empty.');
@@ -181,10 +195,19 @@ export async function previewPastedImport(
   } catch (err) {
     if (!(err instanceof CsvFormatError)) throw err;
     return {
-      errors: [{ field: 'csv', message: 'people.import.errors.unreadable', values: { reason: err.message } }],
+      errors: [unreadable(err)],
       csv: input.csv.length <= ECHOED_CSV_CHARS ? input.csv : '',
     };
   }
+}
+
+/** Why the pasted CSV was refused: a catalogue key for the parser's refusal, the file's own check else. */
+function unreadable(err: CsvFormatError): { field: 'csv'; message: string; values?: Record<string, string> } {
+  if (!(err instanceof CsvUnreadableError))
+    return { field: 'csv', message: 'people.import.errors.unreadable', values: { reason: err.message } };
+  if (err.line)
+    return { field: 'csv', message: 'people.import.errors.unreadableAt', values: { line: String(err.line) } };
+  return { field: 'csv', message: 'people.import.errors.unreadableCsv' };
 }
 
 async function findPreview(models: Models, id: string): Promise<ImportPreviewDoc> {
@@ -222,7 +245,8 @@ export interface ApplyResult {
   created: number;
   updated: number;
   deactivated: number;
-  failed: Array<{ line: number; email: string; reason: string }>;
+  /** Rows refused at apply time, each with its reason as a catalogue key and values. */
+  failed: Array<{ line: number; email: string; reason: { key: string; values?: ErrorValues } }>;
 }
 
 /**
@@ -270,6 +294,12 @@ export async function applyImport(
   return { preview, result };
 }
 
+/** Why a row could not be written, as a catalogue key (a Conflict's message already is one). */
+function applyFailure(err: DuplicateUserError | Conflict): { key: string; values?: ErrorValues } {
+  if (err instanceof DuplicateUserError) return { key: `people.form.errors.duplicate.${err.field}` };
+  return { key: err.message, ...(err.values ? { values: err.values } : {}) };
+}
+
 /** Creates first, so reports' manager ids exist before anyone points at them. */
 async function applyCreates(models: Models, preview: ImportPreviewDoc, result: ApplyResult): Promise<void> {
   const creates = preview.changes.filter((c) => c.action === 'create');
@@ -280,7 +310,7 @@ async function applyCreates(models: Models, preview: ImportPreviewDoc, result: A
     } catch (err) {
       if (!(err instanceof DuplicateUserError)) throw err;
       if (await models.User.exists({ _id: c.userId })) return; // created by an earlier apply
-      result.failed.push({ line: c.line, email: c.person.email, reason: err.message });
+      result.failed.push({ line: c.line, email: c.person.email, reason: applyFailure(err) });
     }
   });
 }
@@ -306,7 +336,7 @@ async function applyUpdates(
       result.updated += 1;
     } catch (err) {
       if (!(err instanceof DuplicateUserError || err instanceof Conflict)) throw err;
-      result.failed.push({ line: c.line, email: c.person.email, reason: err.message });
+      result.failed.push({ line: c.line, email: c.person.email, reason: applyFailure(err) });
     }
   });
   await inPool(preview.deactivate, 8, async (d) => {

@@ -79,7 +79,13 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         actorId: requireUser(request).id,
         now: app.clock.now(),
       });
-      return reply.viewAsync('hr/people/applied', applied);
+      const i18n = request.i18n!;
+      // Each row refused at apply time, its reason in the reader's language.
+      const failed = applied.result.failed.map((f) => ({
+        ...f,
+        reason: i18n.t(f.reason.key, f.reason.values),
+      }));
+      return reply.viewAsync('hr/people/applied', { ...applied, result: { ...applied.result, failed } });
     },
   );
 };
