@@ -54,18 +54,6 @@ export function dueDateFor(due: RuleDue, person: RulePerson, assignedAt: Date): 
   return day.getTime() < assignedDay.getTime() ? assignedDay : day;
 }
 
-export function describeTarget(target: RuleTarget, names: (id: string) => string = (id) => id): string {
-  if (target.kind === 'everyone') return 'Everyone';
-  if (target.kind === 'departments') return `Departments: ${target.departments.join(', ')}`;
-  return `People: ${target.userIds.map(names).join(', ')}`;
-}
-
-export function describeDue(due: RuleDue): string {
-  if (due.kind === 'fixed') return `Due ${due.date.toISOString().slice(0, 10)}`;
-  if (due.kind === 'after-assignment') return `Due ${due.days} days after assignment`;
-  return `Due ${due.days} days after hire date`;
-}
-
 /** A form field and what to tell HR about it. */
 export interface FieldError {
   field: string;

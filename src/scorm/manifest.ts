@@ -63,9 +63,27 @@ export function packageTitle(course: Course, options: ScormBuildOptions): string
   return `${course.title}${organisation} · policy version ${course.policyVersion}`;
 }
 
-/** The package's language (issue #26): LOM general/language in the manifest metadata, which both editions allow. */
-function languageOf(course: Course): string {
-  return course.language ?? SOURCE_LANGUAGE;
+/**
+ * The manifest's metadata: the edition, and the package's language (issue #26) as LOM
+ * general/language, which both editions allow, each in its own LOM namespace.
+ */
+function addMetadata(
+  doc: ReturnType<typeof create>,
+  course: Course,
+  edition: { schemaVersion: string; lomNamespace: string },
+): void {
+  doc
+    .ele('metadata')
+    .ele('schema')
+    .txt('ADL SCORM')
+    .up()
+    .ele('schemaversion')
+    .txt(edition.schemaVersion)
+    .up()
+    .ele(edition.lomNamespace, 'lom')
+    .ele('general')
+    .ele('language')
+    .txt(course.language ?? SOURCE_LANGUAGE);
 }
 
 function identifiers(course: Course, format: ScormFormat) {
@@ -101,18 +119,10 @@ function scorm12Manifest(course: Course, options: ScormBuildOptions, files: stri
         'http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd',
     },
   );
-  doc
-    .ele('metadata')
-    .ele('schema')
-    .txt('ADL SCORM')
-    .up()
-    .ele('schemaversion')
-    .txt('1.2')
-    .up()
-    .ele('http://www.imsglobal.org/xsd/imsmd_rootv1p2p1', 'lom')
-    .ele('general')
-    .ele('language')
-    .txt(languageOf(course));
+  addMetadata(doc, course, {
+    schemaVersion: '1.2',
+    lomNamespace: 'http://www.imsglobal.org/xsd/imsmd_rootv1p2p1',
+  });
   const item = doc
     .ele('organizations', { default: id.organization })
     .ele('organization', { identifier: id.organization })
@@ -158,18 +168,10 @@ function scorm2004Manifest(course: Course, options: ScormBuildOptions, files: st
         'http://ltsc.ieee.org/xsd/LOM lom.xsd',
     },
   );
-  doc
-    .ele('metadata')
-    .ele('schema')
-    .txt('ADL SCORM')
-    .up()
-    .ele('schemaversion')
-    .txt('2004 4th Edition')
-    .up()
-    .ele('http://ltsc.ieee.org/xsd/LOM', 'lom')
-    .ele('general')
-    .ele('language')
-    .txt(languageOf(course));
+  addMetadata(doc, course, {
+    schemaVersion: '2004 4th Edition',
+    lomNamespace: 'http://ltsc.ieee.org/xsd/LOM',
+  });
   const organization = doc
     .ele('organizations', { default: id.organization })
     .ele('organization', { identifier: id.organization });

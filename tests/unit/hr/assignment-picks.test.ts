@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExtendForm, parseRuleForm, type RuleForm } from '../../../src/domain/assignment-rules.js';
 
-import { translator } from '../../../src/i18n/translator.js';
-import { localisedErrors } from '../../../src/routes/field-errors.js';
-
-/** The domain's errors as the English page words them (their messages are catalogue keys). */
-const en = translator('en');
-// biome-ignore lint/suspicious/noExplicitAny: a parse result or a list of errors, worded alike
-const worded = (r: any): any =>
-  Array.isArray(r)
-    ? localisedErrors(en, r)
-    : r && 'errors' in r
-      ? { ...r, errors: localisedErrors(en, r.errors) }
-      : r;
+import { worded } from '../../helpers/worded.js';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const FORM: RuleForm = {
