@@ -10,6 +10,8 @@ interface EventBase {
   userId: string;
   courseId: string;
   at: Date;
+  /** The assignment cycle the record belongs to, when known: the statement's registration. */
+  cycleId?: string;
 }
 
 export type LearningEvent =
