@@ -63,7 +63,13 @@ export interface XapiStatement {
   actor: { objectType: 'Agent'; name?: string; mbox?: string; account?: { homePage: string; name: string } };
   verb: { id: string; display: LanguageMap };
   object: Activity;
-  result?: { score?: { scaled: number }; success?: boolean; completion?: boolean; response?: string };
+  result?: {
+    score?: { scaled: number };
+    success?: boolean;
+    completion?: boolean;
+    response?: string;
+    extensions?: Record<string, string>;
+  };
   context?: { registration?: string; language?: string; contextActivities?: ContextActivities };
   timestamp: string;
 }
@@ -74,8 +80,9 @@ function verb(id: string, display: string) {
 
 /** The activity ids, one pattern per thing a learner meets; each path segment URI-encoded. */
 export function activityIds(baseUrl: string) {
-  const root = `${baseUrl.replace(/\/+$/, '')}/xapi/activities`;
-  const at = (...segments: string[]) => `${root}/${segments.map(encodeURIComponent).join('/')}`;
+  const origin = baseUrl.replace(/\/+$/, '');
+  const at = (...segments: string[]) =>
+    `${origin}/xapi/activities/${segments.map(encodeURIComponent).join('/')}`;
   return {
     course: (courseId: string) => at('course', courseId),
     lesson: (courseId: string, lessonId: string) => at('lesson', courseId, lessonId),
@@ -84,6 +91,9 @@ export function activityIds(baseUrl: string) {
     attempt: (attemptId: string) => at('attempt', attemptId),
     policy: (courseId: string, policyVersion: string) => at('policy', courseId, policyVersion),
     certificate: (courseId: string) => at('certificate', courseId),
+    /** The public page confirming one certificate (services/records verifyUrl). */
+    verifyPage: (code: string) => `${origin}/verify/${encodeURIComponent(code)}`,
+    extension: (name: string) => `${origin}/xapi/extensions/${name}`,
   };
 }
 
@@ -186,7 +196,9 @@ function describe(
     }
     case 'certificateEarned': {
       const object = activity(ids.certificate(event.courseId), ACTIVITY_TYPES.certificate, course?.title);
-      return { verb: VERBS.earned, object, contextActivities: inCourse };
+      // The holder's own certificate is the public page that confirms it (printed on the PDF).
+      const result = { extensions: { [ids.extension('verify-url')]: ids.verifyPage(event.certificateCode) } };
+      return { verb: VERBS.earned, object, result, contextActivities: inCourse };
     }
   }
 }

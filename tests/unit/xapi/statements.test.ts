@@ -175,11 +175,15 @@ describe('statementFor', () => {
     expect(example?.result).toEqual({ success: false, response: 'ask-first' });
   });
 
-  it('reports score, success and completion for a graded quiz, completion for a lesson', () => {
+  it('reports score, success and completion for a graded quiz, completion for a lesson, the verify page for a certificate', () => {
     const [, lesson, , , passed, failed] = everyKind(course).map((e) => statementFor(e, options));
     expect(passed?.result).toEqual({ score: { scaled: 0.875 }, success: true, completion: true });
     expect(failed?.result).toEqual({ score: { scaled: 0.5 }, success: false, completion: true });
     expect(lesson?.result).toEqual({ completion: true });
+    const certificate = statementFor(everyKind(course)[7]!, options);
+    expect(certificate.result).toEqual({
+      extensions: { [`${BASE}/xapi/extensions/verify-url`]: `${BASE}/verify/CERT-7Q2K` },
+    });
   });
 
   it('carries the cycle as registration, the language and the event time', () => {
