@@ -24,6 +24,8 @@ export interface ServiceContext {
   erasureLedger?: string;
   /** Single sign-on settings from the environment and where its encryption key is (identity/sso). */
   sso?: SsoEnvironment;
+  /** Where a command that must not fail its caller reports what went wrong (the app's logger). */
+  log?: { error(details: object, message: string): void };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a command may take any input; Bound keeps its real type

@@ -15,6 +15,7 @@ import { privacyCommands } from './privacy/index.js';
 import { quizCommands } from './quiz/index.js';
 import { recordsCommands } from './records/index.js';
 import { reportingCommands } from './reporting/index.js';
+import { xapiCommands } from './xapi/index.js';
 
 /**
  * The one place services are wired: every area's commands bound to one context. The app builds it
@@ -39,6 +40,7 @@ export function createServices(ctx: ServiceContext) {
     metrics: bindCommands(ctx, metricsCommands),
     privacy: bindCommands(ctx, privacyCommands),
     backup: bindCommands(ctx, backupCommands),
+    xapi: bindCommands(ctx, xapiCommands),
   };
 }
 

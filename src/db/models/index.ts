@@ -101,6 +101,7 @@ import {
   progressSchema,
 } from './training.js';
 import { type LoginKeyDoc, loginKeySchema, type UserDoc, userSchema } from './user.js';
+import { type XapiConfigDoc, type XapiOutboxDoc, xapiConfigSchema, xapiOutboxSchema } from './xapi.js';
 
 /** Every model, defined on one connection (never on the global mongoose instance). */
 export function defineModels(conn: Connection) {
@@ -162,6 +163,8 @@ export function defineModels(conn: Connection) {
     ClauseAnswer: conn.model<ClauseAnswerDoc>('ClauseAnswer', clauseAnswerSchema),
     PracticeSession: conn.model<PracticeSessionDoc>('PracticeSession', practiceSessionSchema),
     BulkJob: conn.model<BulkJobDoc>('BulkJob', bulkJobSchema),
+    XapiConfig: conn.model<XapiConfigDoc>('XapiConfig', xapiConfigSchema),
+    XapiOutbox: conn.model<XapiOutboxDoc>('XapiOutbox', xapiOutboxSchema),
   };
 }
 
