@@ -1,4 +1,5 @@
 import type { Clause, Course, Lesson, Question } from './course.js';
+import { type KeyWords, keyWords, type ListWords } from './i18n/words.js';
 import { REGIONS, type Region } from './org-profile.js';
 
 /**
@@ -46,21 +47,15 @@ export function appliesTo(marked: readonly string[] | undefined, shown: readonly
   return !marked || marked.length === 0 || marked.some((code) => (shown as readonly string[]).includes(code));
 }
 
-/** A region as the end of "for staff in …". */
-const IN_WORDS: Record<Region, string> = {
-  us: 'the United States',
-  uk: 'the United Kingdom',
-  eu: 'the EU and EEA',
-  ca: 'Canada',
-  au: 'Australia',
-  other: 'other countries',
-};
+/** A region's name as the end of "for staff in …" (`course.notice.region.*`), for the page to word. */
+export const regionWords = (code: Region): KeyWords => keyWords(`course.notice.region.${code}`);
 
-/** "the United States and the United Kingdom": who a notice is for, in words ("or" for a choice). */
-export function jurisdictionNames(codes: readonly string[], joiner: 'and' | 'or' = 'and'): string {
-  const names = ordered(codes).map((r) => IN_WORDS[r]);
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} ${joiner} ${names[names.length - 1]}`;
+/**
+ * Who a notice is for, "the United States and the United Kingdom" ("or" for a choice), as words the
+ * page puts in its own language (domain/i18n/words.ts).
+ */
+export function jurisdictionWords(codes: readonly string[], join: 'and' | 'or' = 'and'): ListWords {
+  return { list: ordered(codes).map(regionWords), join };
 }
 
 // ------------------------------------------------------------------------- lesson notice markers

@@ -1,6 +1,7 @@
 import { parseDay } from './dates.js';
 import { LANGUAGES, type Language, shippedLanguage } from './i18n/languages.js';
-import { jurisdictionNames } from './jurisdictions.js';
+import { keyWords, type WordValues } from './i18n/words.js';
+import { regionWords } from './jurisdictions.js';
 import { REGIONS, type Region } from './org-profile.js';
 import { isValidEmail, normaliseEmail } from './roles.js';
 
@@ -16,7 +17,8 @@ import { isValidEmail, normaliseEmail } from './roles.js';
  */
 export interface RowReason {
   key: string;
-  values?: Record<string, string | number>;
+  /** Its values; a region's name is a catalogue key the page words (domain/i18n/words.ts). */
+  values?: WordValues;
 }
 const reason = (name: string, values?: RowReason['values']): RowReason => ({
   key: `people.import.reason.${name}`,
@@ -58,7 +60,18 @@ const HEADER_ALIASES: Record<string, Column> = {
   country: 'region',
 };
 
-export class CsvFormatError extends Error {}
+/**
+ * Why a whole file is refused, as a catalogue key (`people.import.file.*`) with its values: HR's
+ * page words it in the reader's language, the command line in English. The message is the key.
+ */
+export class CsvFormatError extends Error {
+  constructor(
+    readonly key: string,
+    readonly values?: WordValues,
+  ) {
+    super(key);
+  }
+}
 
 /** Maps header cells to columns; unknown or repeated headers and missing email/name are errors. */
 export function mapHeader(cells: string[]): Column[] {
@@ -69,14 +82,16 @@ export function mapHeader(cells: string[]): Column[] {
       .toLowerCase()
       .replace(/[\s_-]+/g, '');
     const column = HEADER_ALIASES[key];
-    if (!column) throw new CsvFormatError(`Unknown column "${cell.trim().slice(0, 40)}" in the header row.`);
+    if (!column)
+      throw new CsvFormatError('people.import.file.unknownColumn', { column: cell.trim().slice(0, 40) });
     if (seen.has(column))
-      throw new CsvFormatError(`The column "${cell.trim()}" appears twice in the header row.`);
+      throw new CsvFormatError('people.import.file.repeatedColumn', { column: cell.trim().slice(0, 40) });
     seen.add(column);
     return column;
   });
   for (const required of ['email', 'name'] as const) {
-    if (!seen.has(required)) throw new CsvFormatError(`The header row has no "${required}" column.`);
+    if (!seen.has(required))
+      throw new CsvFormatError('people.import.file.missingColumn', { column: required });
   }
   return columns;
 }
@@ -119,9 +134,12 @@ export function parseRegion(
     return { error: reason('regionUnknown', { text: shown, regions: REGIONS.join(', ') }) };
   const region = code as Region;
   if (enabled.length === 0 || enabled.includes(region)) return { region };
-  const named = REGIONS.filter((r) => enabled.includes(r)).map((r) => `${r} (${jurisdictionNames([r])})`);
+  // "uk (the United Kingdom), eu (the EU and EEA)": the code the file needs, then its name.
+  const named = REGIONS.filter((r) => enabled.includes(r)).map((r) =>
+    keyWords('people.import.reason.regionCode', { code: r, name: regionWords(r) }),
+  );
   return {
-    error: reason('regionNotEnabled', { text: shown, regions: named.join(', ') }),
+    error: reason('regionNotEnabled', { text: shown, regions: { list: named, join: 'comma' } }),
     notEnabled: region,
   };
 }

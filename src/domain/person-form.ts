@@ -1,5 +1,6 @@
 import { dayKey, parseDay } from './dates.js';
-import { jurisdictionNames } from './jurisdictions.js';
+import type { WordValues } from './i18n/words.js';
+import { jurisdictionWords, regionWords } from './jurisdictions.js';
 import type { Region } from './org-profile.js';
 import { isValidEmployeeId, type PlannedPerson, parseLanguage, parseRegion } from './people-csv.js';
 import { isValidEmail, normaliseEmail, type Role } from './roles.js';
@@ -33,11 +34,14 @@ export type PersonForm = {
   active?: 'yes';
 };
 
-/** A form problem: `message` is a people.form.errors.* catalogue key, filled in with `values`. */
+/**
+ * A form problem: `message` is a people.form.errors.* catalogue key, filled in with `values` (a
+ * region's name among them is a catalogue key too, worded by the page).
+ */
 export interface FieldError {
   field: string;
   message: string;
-  values?: Record<string, string | number>;
+  values?: WordValues;
 }
 
 /** The form filled in from a person (or empty for a new one). */
@@ -81,7 +85,7 @@ function regionError(notEnabled: Region | undefined, regions: readonly Region[])
   return {
     field: 'region',
     message: 'people.form.errors.regionNotEnabled',
-    values: { region: jurisdictionNames([notEnabled]), regions: jurisdictionNames(regions, 'or') },
+    values: { region: regionWords(notEnabled), regions: jurisdictionWords(regions, 'or') },
   };
 }
 

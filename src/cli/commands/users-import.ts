@@ -2,12 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import type { RowReason } from '../../domain/people-csv.js';
 import { MAX_IMPORT_BYTES } from '../../domain/people-csv.js';
 import { translator } from '../../i18n/translator.js';
-import { CsvFormatError } from '../../services/people/import.js';
+import { wordMessage } from '../../i18n/words.js';
+import { CsvFormatError, CsvUnreadableError } from '../../services/people/import.js';
 import { type CliArgs, type CliCommand, type CliContext, CliUsageError } from '../types.js';
 
 /** The CLI speaks English (an operator's tool): a row's reason worded from its catalogue key. */
 const ENGLISH = translator('en');
-const inEnglish = (r: RowReason | string) => (typeof r === 'string' ? r : ENGLISH.t(r.key, r.values));
+const inEnglish = (r: RowReason | string) =>
+  typeof r === 'string' ? r : wordMessage(ENGLISH, r.key, r.values);
 
 /** Previews the file, prints the preview, and applies it when asked. Returns the exit code. */
 async function importFile(cli: CliContext, file: string, args: CliArgs): Promise<number> {
@@ -24,7 +26,9 @@ async function importFile(cli: CliContext, file: string, args: CliArgs): Promise
     });
   } catch (err) {
     if (!(err instanceof CsvFormatError)) throw err;
-    cli.out(`Nothing imported: ${err.message}`);
+    // The parser's own words say more to an operator than the page's catalogue message.
+    const why = err instanceof CsvUnreadableError ? err.detail : wordMessage(ENGLISH, err.key, err.values);
+    cli.out(`Nothing imported: ${why}`);
     return 1;
   }
   const creates = preview.changes.filter((c) => c.action === 'create').length;
@@ -59,7 +63,7 @@ export const command: CliCommand = {
     const size = (await stat(file).catch(() => null))?.size;
     if (size === undefined) throw new CliUsageError(`cannot read ${file}`);
     if (size > MAX_IMPORT_BYTES) {
-      ctx.out(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files.`);
+      ctx.out(ENGLISH.t('people.import.file.tooLarge', { mb: MAX_IMPORT_BYTES / 1024 / 1024 }));
       return 1;
     }
     return importFile(ctx, file, args);

@@ -5,6 +5,7 @@ import type { Models } from '../../db/models/index.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { DuplicateUserError, newUserId } from '../../db/repositories/users.js';
 import { Conflict, type ErrorValues, NotFound } from '../../domain/errors.js';
+import { keyWords, type WordValues } from '../../domain/i18n/words.js';
 import {
   type Column,
   CsvFormatError,
@@ -29,15 +30,18 @@ import {
 export { CsvFormatError };
 
 /**
- * The CSV parser refused the text. Its message stays English (the command line prints it); the page
- * shows the catalogue's words, with the line it stopped at as data.
+ * The CSV parser refused the text. Its own words (`detail`) stay English, for the command line;
+ * the page shows the catalogue's, with the line it stopped at as data.
  */
 export class CsvUnreadableError extends CsvFormatError {
   constructor(
-    message: string,
+    readonly detail: string,
     readonly line?: number,
   ) {
-    super(message);
+    super(
+      line ? 'people.import.errors.unreadableAt' : 'people.import.errors.unreadableCsv',
+      line ? { line: String(line) } : undefined,
+    );
   }
 }
 
@@ -48,13 +52,9 @@ export class CsvUnreadableError extends CsvFormatError {
 export function parsePeopleCsv(
   text: string,
 ): Array<{ line: number; cells: Partial<Record<Column, string>> }> {
-  if (Buffer.byteLength(text, 'utf8') > MAX_IMPORT_BYTES) {
-    throw new CsvFormatError(
-      `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files.`,
-    );
-  }
-  if (text.includes('\u0000'))
-    throw new CsvFormatError('This is not a text CSV file (it contains binary data).');
+  if (Buffer.byteLength(text, 'utf8') > MAX_IMPORT_BYTES)
+    throw new CsvFormatError('people.import.file.tooLarge', { mb: MAX_IMPORT_BYTES / 1024 / 1024 });
+  if (text.includes('\u0000')) throw new CsvFormatError('people.import.file.binary');
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(text, {
@@ -74,15 +74,12 @@ export function parsePeopleCsv(
       e.lines,
     );
   }
-  if (records.length === 0) throw new CsvFormatError('The file is empty.');
-  if (records.length - 1 > MAX_IMPORT_ROWS) {
-    throw new CsvFormatError(
-      `The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows. Split it into smaller files.`,
-    );
-  }
+  if (records.length === 0) throw new CsvFormatError('people.import.file.empty');
+  if (records.length - 1 > MAX_IMPORT_ROWS)
+    throw new CsvFormatError('people.import.file.tooManyRows', { rows: MAX_IMPORT_ROWS });
   const [header, ...data] = records;
   const columns = mapHeader(header!.record);
-  if (data.length === 0) throw new CsvFormatError('The file has a header row but no people.');
+  if (data.length === 0) throw new CsvFormatError('people.import.file.noPeople');
   return data.map(({ record, info }) => {
     const cells: Partial<Record<Column, string>> = {};
     columns.forEach((c, i) => {
@@ -173,6 +170,13 @@ export async function previewImport(
   return doc;
 }
 
+/** Why a pasted CSV was refused: a catalogue key and its values (domain/i18n/words.ts). */
+export interface PastedCsvError {
+  field: 'csv';
+  message: string;
+  values?: WordValues;
+}
+
 /** Pasted CSV longer than this is not shown again with an error. */
 const ECHOED_CSV_CHARS = 200_000;
 
@@ -183,10 +187,7 @@ const ECHOED_CSV_CHARS = 200_000;
 export async function previewPastedImport(
   ctx: Pick<ServiceContext, 'models'>,
   input: { csv: string; fileName?: string; deactivateMissing: boolean; actorId: string; now: Date },
-): Promise<
-  | { previewId: string }
-  | { errors: Array<{ field: 'csv'; message: string; values?: Record<string, string> }>; csv: string }
-> {
+): Promise<{ previewId: string } | { errors: PastedCsvError[]; csv: string }> {
   if (!input.csv.trim())
     return { errors: [{ field: 'csv', message: 'people.import.errors.empty' }], csv: '' };
   try {
@@ -201,13 +202,18 @@ export async function previewPastedImport(
   }
 }
 
-/** Why the pasted CSV was refused: a catalogue key for the parser's refusal, the file's own check else. */
-function unreadable(err: CsvFormatError): { field: 'csv'; message: string; values?: Record<string, string> } {
-  if (!(err instanceof CsvUnreadableError))
-    return { field: 'csv', message: 'people.import.errors.unreadable', values: { reason: err.message } };
-  if (err.line)
-    return { field: 'csv', message: 'people.import.errors.unreadableAt', values: { line: String(err.line) } };
-  return { field: 'csv', message: 'people.import.errors.unreadableCsv' };
+/**
+ * Why the pasted CSV was refused, worded by the page: the parser's refusal is a message of its own,
+ * the file's own checks a reason after "Nothing was imported."
+ */
+function unreadable(err: CsvFormatError): PastedCsvError {
+  if (err instanceof CsvUnreadableError)
+    return { field: 'csv', message: err.key, ...(err.values ? { values: err.values } : {}) };
+  return {
+    field: 'csv',
+    message: 'people.import.errors.unreadable',
+    values: { reason: keyWords(err.key, err.values) },
+  };
 }
 
 async function findPreview(models: Models, id: string): Promise<ImportPreviewDoc> {

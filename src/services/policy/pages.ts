@@ -6,7 +6,7 @@ import { NotFound } from '../../domain/errors.js';
 import {
   courseForJurisdictions,
   enabledJurisdictions,
-  jurisdictionNames,
+  jurisdictionWords,
 } from '../../domain/jurisdictions.js';
 import {
   type ApprovalDecision,
@@ -121,8 +121,8 @@ export async function previewDraft(ctx: ServiceContext, input: { courseId: strin
     course: courseForJurisdictions(course, jurisdictions),
     n: next.n,
     changed: new Set(next.changes.map((c) => c.clauseId)),
-    /** Whose notices are shown: null while the profile names no region (every region's). */
-    noticesFor: profile.regions.length > 0 ? jurisdictionNames(jurisdictions) : null,
+    /** Whose notices are shown, for the page to word: null while the profile names no region (every region's). */
+    noticesFor: profile.regions.length > 0 ? jurisdictionWords(jurisdictions) : null,
   };
 }
 

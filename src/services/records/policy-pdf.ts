@@ -1,7 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { PolicyTextClause, PolicyTextNotice } from '../../db/models/records.js';
 import type { Language } from '../../domain/i18n/languages.js';
-import { jurisdictionNames } from '../../domain/jurisdictions.js';
 import { type Translator, translator } from '../../i18n/translator.js';
 import { pdfBytes, registerPdfFonts, shortVersion } from './certificate-pdf.js';
 import { pdfLanguageOptions, recordLanguage, regionNames } from './evidence-language.js';
@@ -46,8 +45,7 @@ function writeNotice(doc: PDFKit.PDFDocument, notice: PolicyTextNotice, width: n
  * "Notice for staff in the United States": the heading of a clause notice, on the page and in the
  * PDF; in the text's language when given its translator (English wording otherwise).
  */
-export function noticeHeading(jurisdictions: readonly string[], t?: Translator): string {
-  if (!t) return `Notice for staff in ${jurisdictionNames(jurisdictions)}`;
+export function noticeHeading(jurisdictions: readonly string[], t: Translator = translator('en')): string {
   return t.t('certificate.policy.noticeFor', { regions: regionNames(t, jurisdictions) });
 }
 

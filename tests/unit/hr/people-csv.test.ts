@@ -8,10 +8,22 @@ import {
   validateRow,
 } from '../../../src/domain/people-csv.js';
 import { translator } from '../../../src/i18n/translator.js';
+import { wordMessage } from '../../../src/i18n/words.js';
 
-/** A row's reasons as the English preview words them. */
+/** A row's reasons as the preview words them (English unless told). */
 const en = translator('en');
-const words = (reasons: readonly RowReason[]) => reasons.map((r) => en.t(r.key, r.values));
+const words = (reasons: readonly RowReason[], t = en) => reasons.map((r) => wordMessage(t, r.key, r.values));
+
+/** Why mapHeader refused a header, as the import page words it in `lang`. */
+function refusal(cells: string[], lang: 'en' | 'es' | 'de' = 'en'): string {
+  try {
+    mapHeader(cells);
+  } catch (err) {
+    if (!(err instanceof CsvFormatError)) throw err;
+    return wordMessage(translator(lang), err.key, err.values);
+  }
+  throw new Error('the header was accepted');
+}
 
 describe('mapHeader', () => {
   it('accepts the usual spellings in any order', () => {
@@ -26,8 +38,18 @@ describe('mapHeader', () => {
   });
   it('rejects unknown, repeated and missing required columns', () => {
     expect(() => mapHeader(['email', 'name', 'salary'])).toThrow(CsvFormatError);
-    expect(() => mapHeader(['email', 'name', 'E-mail'])).toThrow(/twice/);
-    expect(() => mapHeader(['email', 'department'])).toThrow(/no "name" column/);
+    expect(refusal(['email', 'name', 'salary'])).toBe('Unknown column "salary" in the header row.');
+    expect(refusal(['email', 'name', 'E-mail'])).toMatch(/twice/);
+    expect(refusal(['email', 'department'])).toMatch(/no "name" column/);
+  });
+  it('says why in the reader language: a catalogue key with the column as a value', () => {
+    expect(refusal(['email', 'name', 'salary'], 'es')).toBe(
+      'La columna "salary" de la fila de encabezados no es ninguna de las conocidas.',
+    );
+    expect(refusal(['email', 'name', 'salary'], 'de')).toBe(
+      'Die Spalte "salary" in der Kopfzeile ist unbekannt.',
+    );
+    expect(refusal(['email', 'department'], 'de')).toBe('Der Kopfzeile fehlt die Spalte "name".');
   });
 });
 
@@ -177,6 +199,12 @@ describe('planImport', () => {
           'Region "US" is not enabled in the organisation profile, which enables only uk (the United Kingdom).',
         ],
       },
+    ]);
+    expect(words(plan.rejected[0]!.reasons, translator('es'))).toEqual([
+      'La región "US" no está activada en el perfil de la organización, que solo activa uk (el Reino Unido).',
+    ]);
+    expect(words(plan.rejected[0]!.reasons, translator('de'))).toEqual([
+      'Die Region "US" ist im Organisationsprofil nicht aktiviert; aktiviert sind nur die Regionen für Beschäftigte in uk (dem Vereinigten Königreich).',
     ]);
     expect(plan.changes.map((c) => c.person.region)).toEqual(['uk', null]);
     const open = planImport(rows, existing, { deactivateMissing: false, newId, regions: [] });

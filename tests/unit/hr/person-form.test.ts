@@ -55,6 +55,13 @@ describe('HR person form rules', () => {
           'The organisation profile does not enable the United States. Choose one of its regions (the United Kingdom or the EU and EEA), or leave it not set.',
       },
     ]);
+    // In the page's language: the domain gives region codes, the page words their names.
+    expect('errors' in refused && localisedErrors(translator('es'), refused.errors)[0]?.message).toBe(
+      'El perfil de la organización no activa Estados Unidos. Elige una de sus regiones (el Reino Unido o la UE y el EEE), o déjala sin indicar.',
+    );
+    expect('errors' in refused && localisedErrors(translator('de'), refused.errors)[0]?.message).toBe(
+      'Das Organisationsprofil aktiviert keine Hinweise für Beschäftigte in den Vereinigten Staaten. Wählen Sie eine seiner Regionen (für Beschäftigte in dem Vereinigten Königreich oder der EU und dem EWR) oder lassen Sie das Feld leer.',
+    );
     const ok = validatePersonForm({ ...form, region: 'EU' }, { id: null, found: true }, ['uk', 'eu']);
     expect('input' in ok && ok.input.region).toBe('eu');
     const unset = validatePersonForm({ ...form, region: '' }, { id: null, found: true }, ['uk']);

@@ -5,7 +5,6 @@ import { CODE_PATTERN, normaliseCertificateCode } from '../../../domain/certific
 import { REASON_MAX, REASON_MIN, RETAKE_DAYS } from '../../../domain/certificate-revocation.js';
 import { attachmentDisposition } from '../../../domain/download-name.js';
 import { Conflict } from '../../../domain/errors.js';
-import { REGION_LABELS } from '../../../domain/org-profile.js';
 import { stateLabels } from '../../../domain/state-labels.js';
 import { formBody } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
@@ -44,7 +43,9 @@ const employeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...history,
         stateLabels: stateLabels((key, values) => request.i18n!.t(key, values)),
         // Which legal notices the person sees: their region narrows the organisation's regions.
-        regionLabel: history.person.region ? REGION_LABELS[history.person.region] : null,
+        regionLabel: history.person.region
+          ? request.i18n!.t(`admin.org.region.${history.person.region}`)
+          : null,
         revokedNow: request.query.revoked ?? null,
         revocation: { min: REASON_MIN, max: REASON_MAX, retakeDays: RETAKE_DAYS },
       });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HR_ROLES } from '../../../domain/access.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../../domain/people-csv.js';
+import { wordMessage } from '../../../i18n/words.js';
 import { localisedErrors } from '../../field-errors.js';
 import { formBody, Text } from '../../form-schema.js';
 import { requireUser } from '../../guards.js';
@@ -64,7 +65,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Each rejected row's reasons in the reader's language (a preview stored earlier holds English).
       const rejected = view.rejected.map((r) => ({
         ...r,
-        reasons: r.reasons.map((x) => (typeof x === 'string' ? x : i18n.t(x.key, x.values))),
+        reasons: r.reasons.map((x) => (typeof x === 'string' ? x : wordMessage(i18n, x.key, x.values))),
       }));
       return reply.viewAsync('hr/people/preview', { ...view, rejected });
     },

@@ -5,7 +5,7 @@ import { HR_ROLES } from '../../../domain/access.js';
 import { EXPIRING_WITHIN_DAYS } from '../../../domain/expiring.js';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../../domain/i18n/languages.js';
 import { enabledJurisdictions } from '../../../domain/jurisdictions.js';
-import { REGION_LABELS, REGIONS, type Region } from '../../../domain/org-profile.js';
+import { REGIONS, type Region } from '../../../domain/org-profile.js';
 import { chosenLanguage, LANGUAGE_NOT_SET } from '../../../domain/people/language.js';
 import {
   filterQuery,
@@ -19,6 +19,7 @@ import {
 } from '../../../domain/people/list-filters.js';
 import { type FieldError, formFromPerson, type PersonForm } from '../../../domain/person-form.js';
 import { stateLabels, type Translate } from '../../../domain/state-labels.js';
+import type { Translator } from '../../../i18n/translator.js';
 import type { Person } from '../../../services/people/people.js';
 import { localisedErrors } from '../../field-errors.js';
 import { ObjectIdString } from '../../form-schema.js';
@@ -41,7 +42,7 @@ async function renderForm(
   return reply.viewAsync('hr/people/form', {
     ...data,
     errors: localisedErrors(reply.request.i18n!, data.errors),
-    regions: regionChoices(profile.regions, data.form.region),
+    regions: regionChoices(reply.request.i18n!, profile.regions, data.form.region),
   });
 }
 
@@ -50,10 +51,11 @@ async function renderForm(
  * while it names none), and the person's current region if the profile no longer enables it, so the
  * form shows it and its error rather than silently changing it.
  */
-function regionChoices(profileRegions: readonly Region[], current: string | undefined) {
+function regionChoices(i18n: Translator, profileRegions: readonly Region[], current: string | undefined) {
   const enabled = enabledJurisdictions(profileRegions);
   const codes = REGIONS.filter((r) => enabled.includes(r) || r === current);
-  return codes.map((code) => ({ code, label: REGION_LABELS[code] }));
+  // The organisation profile's names for the regions ("United Kingdom"), in the page's language.
+  return codes.map((code) => ({ code, label: i18n.t(`admin.org.region.${code}`) }));
 }
 
 /** After a save: back to the list, which says it was saved. */

@@ -5,6 +5,7 @@ import { ADMIN_ROLES, HR_ROLES } from '../../../domain/access.js';
 import type { FieldError } from '../../../domain/assignment-rules.js';
 import { approvalDueDate, DraftChanged } from '../../../domain/policy-draft.js';
 import { CHANGE_KINDS } from '../../../domain/policy-version.js';
+import { wordValue } from '../../../i18n/words.js';
 import { localisedErrors } from '../../field-errors.js';
 import { requireUser } from '../../guards.js';
 import { clauseView } from '../../records/shared.js';
@@ -170,7 +171,14 @@ const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const preview = await app.services.policy.previewDraft({ courseId: request.params.courseId });
     // The learner's attest page's clause view (paragraphs and jurisdiction notices), every clause open.
     const clauses = preview.course.clauses.map(clauseView);
-    return reply.viewAsync('hr/policy/preview', { ...preview, clauses, changed: [...preview.changed] });
+    // Whose notices are shown, in the page's language ("the United Kingdom and the EU and EEA").
+    const noticesFor = preview.noticesFor ? wordValue(request.i18n!, preview.noticesFor) : null;
+    return reply.viewAsync('hr/policy/preview', {
+      ...preview,
+      noticesFor,
+      clauses,
+      changed: [...preview.changed],
+    });
   });
   app.post(
     `${base}/approve`,
