@@ -72,6 +72,8 @@ export interface Cmi5Launch {
 export interface LmsRequest {
   method: string;
   path: string;
+  /** The query parameters, decoded. */
+  query: Record<string, string>;
   status: number;
   /** The launch session the request's token (or fetch key) belongs to. */
   session?: string;
@@ -371,7 +373,12 @@ class LmsState {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.origin);
     const method = req.method ?? 'GET';
-    const entry: LmsRequest = { method, path: url.pathname, status: 0 };
+    const entry: LmsRequest = {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+    };
     this.log.push(entry);
     const answer = (status: number, body: unknown = '', headers: Record<string, string> = {}) => {
       entry.status = status;
