@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { isKeyLike, isProseLiteral, isVisibleEnglish } from './english-text.js';
-import { excerpt, type I18nIssue, ignoredLines, lineAt } from './issue.js';
+import { excerpt, type I18nIssue, ignoredLines, lineAt, SHOWN_ERROR_CLASS } from './issue.js';
 
 /** A quoted or back-quoted literal whose quote is capture group `n` and text group `n + 1`. */
 const literal = (n: number) => `(['"\x60])((?:\\\\.|(?!\\${n})[^\\\\])*)\\${n}`;
 
-// A domain error (its message is shown to the person) thrown with English instead of a key.
-const ERROR_WITH_TEXT = new RegExp(
-  String.raw`\bnew\s+(?:NotFound|Conflict|Invalid|Forbidden|TooManyAttempts|DomainError)\(\s*${literal(1)}`,
-  'g',
-);
+// A domain error, or another error a person reads (issue.ts), thrown with English instead of a key.
+const ERROR_WITH_TEXT = new RegExp(String.raw`\bnew\s+${SHOWN_ERROR_CLASS}\(\s*${literal(1)}`, 'g');
 
 // A property that ends up on a page, in a notice or an e-mail: `title: 'My training'`.
 const VISIBLE_PROPERTY = new RegExp(

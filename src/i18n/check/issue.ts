@@ -12,6 +12,13 @@ export function formatI18nIssue(issue: I18nIssue, root: string): string {
   return `${shown}:${issue.line}: ${issue.message}`;
 }
 
+/**
+ * The classes whose first argument a person reads: the domain's errors (src/domain/errors.ts) and
+ * any error class of the app's own (`CsvFormatError`: the CSV import's file checks). JavaScript's
+ * own (`TypeError`…) and a plain `Error` are internal faults, never shown.
+ */
+export const SHOWN_ERROR_CLASS = String.raw`(?:NotFound|Conflict|Invalid|Forbidden|TooManyAttempts|DomainError|(?!(?:Type|Range|Syntax|Reference|Eval|URI|Aggregate)Error\b)[A-Z]\w*Error)`;
+
 /** The 1-based line of character `index` in `text`. */
 export function lineAt(text: string, index: number): number {
   let line = 1;

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { type I18nIssue, ignoredLines, lineAt } from './issue.js';
+import { type I18nIssue, ignoredLines, lineAt, SHOWN_ERROR_CLASS } from './issue.js';
 
 // `t('ns.key'`, `it.t("ns.key"`, `request.i18n!.t('ns.key'`, and a domain error thrown with a key:
-// `new Invalid('quiz.errors.closed'`. A key is dotted words without spaces.
+// `new Invalid('quiz.errors.closed'` (or any error class a person reads, issue.ts). A key is dotted words without spaces.
 const KEY_CALL = /(?<![\w$])t\(\s*(['"`])([A-Za-z][\w-]*(?:\.[\w-]+)+)\1/g;
-const ERROR_KEY =
-  /\bnew\s+(?:NotFound|Conflict|Invalid|Forbidden|TooManyAttempts|DomainError)\(\s*(['"`])([a-z][\w-]*(?:\.[\w-]+)+)\1/g;
+const ERROR_KEY = new RegExp(
+  String.raw`\bnew\s+${SHOWN_ERROR_CLASS}\(\s*(['"\x60])([a-z][\w-]*(?:\.[\w-]+)+)\1`,
+  'g',
+);
 
 /** Whether the match is on a `//` or `*` comment line (an example in a comment is no use). */
 function inComment(text: string, index: number): boolean {

@@ -69,6 +69,7 @@ export function parsePeopleCsv(
   } catch (err) {
     const e = err as { message?: string; lines?: number };
     const where = e.lines ? ` near line ${e.lines}` : '';
+    // i18n-ignore: the parser's English, for the command line; the page words err.key instead
     throw new CsvUnreadableError(
       `The CSV could not be read${where}: ${String(e.message ?? 'invalid format').slice(0, 200)}`,
       e.lines,

@@ -35,6 +35,7 @@ describe('the key check', () => {
     expect(shown(issues)).toEqual([
       'keys/views/keys.eta:2: unknown message key "common.nowhere" (not in src/i18n/messages/en/)',
       'keys/code.ts.txt:1: unknown message key "errors.unknownKey" (not in src/i18n/messages/en/)',
+      'keys/code.ts.txt:4: unknown message key "people.import.file.nowhere" (not in src/i18n/messages/en/)',
     ]);
   });
 });
@@ -68,6 +69,9 @@ describe('English left in code', () => {
       'code/english-left.ts.txt:6: English title: "My training"',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: as above
       'code/english-left.ts.txt:6: English heading: "Week of ${1}"',
+      // An error class of the app's own (the CSV import's file checks were English so), not TypeError or Error.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: as above
+      'code/english-left.ts.txt:11: domain error with English, not a message key: "The file is larger than ${5} MB."',
     ]);
   });
 });
