@@ -21,11 +21,13 @@ export const DEMO_PROFILE: OrgProfileValues = {
   regions: ['us', 'uk', 'eu'],
 };
 
-/** A kestrel's wing over a sun disc, drawn by hand: plain shapes only. */
+/**
+ * A kestrel's wing over a sun disc, drawn by hand: plain shapes only. Written exactly as the SVG
+ * sanitiser outputs it (no trailing newline), so the demo seed can store it as it is.
+ */
 export const DEMO_LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img" aria-label="Kestrel Works">
   <circle cx="32" cy="32" r="30" fill="#f4a259"/>
   <path d="M8 38 C20 22 34 18 56 14 C46 24 40 30 36 40 C30 36 20 36 8 38 Z" fill="#ffffff"/>
   <path d="M36 40 L44 52 L30 44 Z" fill="#ffffff"/>
   <circle cx="47" cy="19" r="2" fill="#1d4e5f"/>
-</svg>
-`;
+</svg>`;
