@@ -1,5 +1,6 @@
 import { command as auditVerify } from './commands/audit-verify.js';
 import { command as backup } from './commands/backup.js';
+import { command as cmi5Export } from './commands/cmi5-export.js';
 import { command as contentCheck } from './commands/content-check.js';
 import { command as i18nCheck } from './commands/i18n-check.js';
 import { command as jobsRun } from './commands/jobs-run.js';
@@ -19,6 +20,7 @@ export const commands: CliCommand[] = [
   i18nCheck,
   auditVerify,
   scormExport,
+  cmi5Export,
   usersImport,
   jobsRun,
   scimToken,

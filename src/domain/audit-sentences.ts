@@ -170,6 +170,7 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
     w.t(`${K}ssoChanged`, { section: w.t(K + (SSO_SECTIONS[str(e, 'section')] ?? 'sso.settings')) }),
   ),
   'sso.config.refreshed': plain('ssoRefreshed'),
+  'xapi.config.changed': say((_e, w) => w.t('admin.xapi.auditChanged')),
   'sso.config.refresh_refused': plain('ssoRefreshRefused'),
   // Directory (SCIM) and people
   'scim.user.deleted': plain('scimUserDeleted'),
@@ -220,6 +221,7 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
     courseSettingsLink,
   ),
   'scorm.export': say((e, w) => w.t(`${K}scormExport`, { format: str(e, 'format') || 'SCORM' })),
+  'cmi5.export': say((_e, w) => w.t(`${K}scormExport`, { format: 'cmi5' })),
   // Learning
   'lesson.viewed': (e, names, w) => {
     const title = names.lessonTitle?.(str(e, 'courseId'), str(e, 'lessonId'));

@@ -13,7 +13,7 @@ import type { ScoConfig } from './runtime/model.js';
 import { encodeData } from './runtime/obfuscate.js';
 import { runtimeBundle } from './runtime-bundle.js';
 import { scoMessages } from './runtime-messages.js';
-import { logoFileName, type ScormBuildOptions, type ScormFormat } from './types.js';
+import { logoFileName, type ScoBuildOptions, type ScormBuildOptions, type ScormFormat } from './types.js';
 import { zipFiles } from './zip.js';
 
 /** The web app's stylesheets first (same look, same post cards, lesson scenarios), then the SCO's own layout. */
@@ -51,7 +51,7 @@ function packagedSchemas(format: ScormFormat): Promise<Array<[string, Buffer]>> 
  * A key per course version, option set and branding: stable for the same content, so builds stay
  * byte-identical. The course version already covers the profile values the course text uses.
  */
-export function packageKey(course: Course, options: ScormBuildOptions): string {
+export function packageKey(course: Course, options: ScoBuildOptions): string {
   const brand = options.branding
     ? `:${options.branding.organisation}:${options.branding.logo?.sha256 ?? ''}:${options.branding.jurisdictions?.join(',') ?? '*'}`
     : '';
@@ -64,13 +64,13 @@ export function packageKey(course: Course, options: ScormBuildOptions): string {
 }
 
 /** The organisation post cards name in a branded package, with the packaged logo's path. */
-function cardOrg(options: ScormBuildOptions): ScoCardOrg | null {
+function cardOrg(options: ScoBuildOptions): ScoCardOrg | null {
   const { branding } = options;
   if (!branding) return null;
   return { name: branding.organisation, logoUrl: branding.logo ? logoFileName(branding.logo) : null };
 }
 
-function scoConfig(course: Course, options: ScormBuildOptions): ScoConfig {
+function scoConfig(course: Course, options: ScoBuildOptions): ScoConfig {
   const key = packageKey(course, options);
   return {
     format: options.format,
@@ -94,7 +94,7 @@ function treeNodesInOrder(course: Course) {
 }
 
 /** The course with only the jurisdiction notices and questions of the branding's regions (the draw runs on its bank). */
-function packagedCourse(course: Course, options: ScormBuildOptions): Course {
+function packagedCourse(course: Course, options: ScoBuildOptions): Course {
   const regions = options.branding?.jurisdictions;
   return regions ? courseForJurisdictions(course, regions) : course;
 }
@@ -103,7 +103,7 @@ function packagedCourse(course: Course, options: ScormBuildOptions): Course {
  * Every file of the SCO except the manifest, by path: one page, one script, one stylesheet.
  * The preview player serves these from memory; the zip adds the manifest.
  */
-export async function buildScoFiles(given: Course, options: ScormBuildOptions): Promise<Map<string, Buffer>> {
+export async function buildScoFiles(given: Course, options: ScoBuildOptions): Promise<Map<string, Buffer>> {
   const course = packagedCourse(given, options);
   const logo = options.branding?.logo ?? null;
   // The package speaks the course's language: a translated course (i18n/<lang>/) gives a package in it.
@@ -125,7 +125,9 @@ export async function buildScoFiles(given: Course, options: ScormBuildOptions): 
     ),
     t: scoText(course),
   });
-  const script = `${await runtimeBundle()}\nScoRuntime.start(${JSON.stringify(scoConfig(course, options))});\n`;
+  // A cmi5 AU carries the cmi5 runtime (its xAPI library), a SCORM SCO the SCORM one.
+  const entry = options.format === 'cmi5' ? 'cmi5' : 'scorm';
+  const script = `${await runtimeBundle(entry)}\nScoRuntime.start(${JSON.stringify(scoConfig(course, options))});\n`;
   const files = new Map<string, Buffer>([
     ['index.html', Buffer.from(html)],
     ['sco.css', Buffer.from(await stylesheet())],

@@ -58,7 +58,7 @@ export const SCHEMA_FILES: Record<ScormFormat, { set: string; files: readonly st
  * The package's title as an LMS lists it: the course, the organisation it is branded for and the
  * published policy version it was built from (the item inside keeps the plain course title).
  */
-export function packageTitle(course: Course, options: ScormBuildOptions): string {
+export function packageTitle(course: Course, options: Pick<ScormBuildOptions, 'branding'>): string {
   const organisation = options.branding ? ` · ${options.branding.organisation}` : '';
   return `${course.title}${organisation} · policy version ${course.policyVersion}`;
 }

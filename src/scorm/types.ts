@@ -29,11 +29,19 @@ export interface ScormBranding {
   jurisdictions?: Region[];
 }
 
+/** Every package the SCO builder makes: the two SCORM editions and cmi5 (issue #27). */
+export type PackageFormat = ScormFormat | 'cmi5';
+
 export interface ScormBuildOptions {
   format: ScormFormat;
   failStatus: FailStatus;
   /** Without it the package is unbranded (the product's name, no logo). */
   branding?: ScormBranding;
+}
+
+/** What the SCO's files are built from, whichever package carries them. */
+export interface ScoBuildOptions extends Omit<ScormBuildOptions, 'format'> {
+  format: PackageFormat;
 }
 
 /** The package path of a packaged logo. */

@@ -442,6 +442,7 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   // SCORM (#7): HR only.
   '/hr/courses/:courseId/scorm': { params: courseId },
   '/hr/courses/:courseId/scorm/download': { params: courseId, query: 'format=scorm12' },
+  '/hr/courses/:courseId/cmi5/download': { params: courseId },
   '/hr/courses/:courseId/scorm/preview': { params: courseId, query: 'format=scorm12' },
   '/hr/courses/:courseId/scorm/preview/:format/:failStatus/files/*': {
     params: ({ course }) => ({
@@ -461,6 +462,9 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   '/admin/sso/test': {},
   // Retention and personal data (#25): admin only.
   '/admin/retention': {},
+  // Learning records sent to an LRS (#27): admin only.
+  '/admin/xapi': {},
+  '/admin/xapi/test': {},
   '/admin/organisation/preview/:id': { params: orgDraft },
   '/admin/organisation/preview/:id/logo': { params: orgDraft },
   '/admin/organisation/preview/:id/brand.css': { params: orgDraft },

@@ -12,7 +12,8 @@ import {
 import { runInCourseLanguage } from '../../services/courses/course-language.js';
 import { type CliCommand, type CliContext, CliUsageError, requireFlag, stringFlag } from '../types.js';
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+/** A flag's value checked against its allowed values (cmi5:export reads --lang the same way). */
+export function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if (!(allowed as readonly string[]).includes(value)) {
     throw new CliUsageError(`--${flag} must be one of: ${allowed.join(', ')}`);
   }
@@ -60,7 +61,7 @@ const WHY_NOT: Record<LanguageFallback, string> = {
 };
 
 /** The course as served in `lang`: looked up as a learner's page does, refused when not complete and current. */
-function courseIn(ctx: CliContext, courseId: string, lang: Language): Course {
+export function courseIn(ctx: CliContext, courseId: string, lang: Language): Course {
   const scope = { language: () => lang, fallbacks: new Map<string, LanguageFallback>() };
   const course = runInCourseLanguage(scope, () => ctx.courses.get(courseId))!;
   const fallback = scope.fallbacks.get(courseId);

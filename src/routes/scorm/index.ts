@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import cmi5ExportRoutes from './cmi5.js';
 import scormExportRoutes from './export.js';
 import { createPackageCache } from './package-cache.js';
 import scormPreviewRoutes from './preview.js';
@@ -7,6 +8,7 @@ import scormPreviewRoutes from './preview.js';
 const scormRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const cache = createPackageCache();
   await app.register(scormExportRoutes, { cache });
+  await app.register(cmi5ExportRoutes, { cache });
   await app.register(scormPreviewRoutes, { cache });
 };
 

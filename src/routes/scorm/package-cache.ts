@@ -1,4 +1,5 @@
 import type { Course } from '../../domain/course.js';
+import { buildCmi5Package, type Cmi5BuildOptions } from '../../scorm/cmi5/index.js';
 import { buildScormFiles, buildScormPackage, packageKey, type ScormBuildOptions } from '../../scorm/index.js';
 
 /** Builds kept per kind (zip, files): the options an HR team uses for the current version and a few before. */
@@ -28,5 +29,12 @@ export function createPackageCache() {
       remember(zips, keyOf(course, o), () => buildScormPackage(course, o)),
     files: (course: Course, o: ScormBuildOptions) =>
       remember(files, keyOf(course, o), () => buildScormFiles(course, o)),
+    // The cmi5 AU: the same key parts, plus the activity base its IRIs are built from.
+    cmi5: (course: Course, o: Cmi5BuildOptions) =>
+      remember(
+        zips,
+        `${keyOf(course, { format: 'scorm2004', failStatus: 'failed', ...o })}:cmi5:${o.activityBase}`,
+        () => buildCmi5Package(course, o),
+      ),
   };
 }

@@ -33,3 +33,9 @@ export const PlayerParams = Type.Object(
   { build: Type.Union([Type.Literal('scorm12.min.js'), Type.Literal('scorm2004.min.js')]) },
   { additionalProperties: false },
 );
+
+/** The cmi5 download: only the package's language (cmi5 has one format and no fail-status variant). */
+export const Cmi5Query = Type.Object(
+  { lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)))) },
+  { additionalProperties: false },
+);

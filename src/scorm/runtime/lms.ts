@@ -18,7 +18,7 @@ export interface LmsSession {
    * Initialize, then read the bookmark and whether the LMS already holds a pass (which stands even
    * when the bookmark was lost). Marks a first launch as incomplete.
    */
-  start(): LmsBoot;
+  start(): LmsBoot | Promise<LmsBoot>;
   /** Stores the bookmark (SetValue only; commits happen at meaningful points). */
   saveBookmark(location: string, suspendData: string): void;
   /** Commits now: a meaningful point (lesson completed, quiz submitted, leaving). */
@@ -30,7 +30,7 @@ export interface LmsSession {
    * Sets exit and session time, then Terminate / LMSFinish. Safe to call twice. True only when the
    * LMS accepted everything: the learner is told "saved" only then.
    */
-  end(finished: boolean, elapsedMs: number): boolean;
+  end(finished: boolean, elapsedMs: number): boolean | Promise<boolean>;
 }
 
 /** What the LMS hands the SCO at start-up. */
@@ -39,6 +39,12 @@ export interface LmsBoot {
   location: string;
   /** The LMS's stored status says passed (1.2 lesson_status, 2004 success_status). */
   passed: boolean;
+  /** cmi5: the LMS's masteryScore as a percent, which overrides the course's pass mark. */
+  passingScore?: number;
+  /** cmi5 launchMode: `browse` and `review` record no result; `review` starts no attempt. Absent: normal. */
+  mode?: 'normal' | 'browse' | 'review';
+  /** cmi5 returnURL: where the window goes once the session is terminated. */
+  returnUrl?: string;
 }
 
 export interface QuizResult {
@@ -48,6 +54,8 @@ export interface QuizResult {
   failStatus: 'failed' | 'incomplete';
   interactions: InteractionRecord[];
   at: Date;
+  /** No attempt is left after this one. */
+  finalAttempt?: boolean;
 }
 
 /** The calls of either version, by their version-neutral role. */
@@ -121,7 +129,7 @@ export function findApi(win: Window, name: 'API' | 'API_1484_11', maxLevels: num
 }
 
 /** The session when there is no LMS to talk to: the course works, nothing is recorded. */
-function offlineSession(): LmsSession {
+export function offlineSession(): LmsSession {
   return {
     connected: false,
     health: 'not-recording',

@@ -5,7 +5,7 @@ import { seededRng } from '../../domain/quiz/random.js';
 import { pointsFor } from './answer-key.js';
 import { byId } from './dom.js';
 import { interactionFor } from './interactions.js';
-import { connectLms, type LmsHealth, type LmsSession } from './lms.js';
+import { connectLms, type LmsBoot, type LmsHealth, type LmsSession } from './lms.js';
 import { say, useMessages } from './messages.js';
 import type { ScoBank, ScoConfig, ScoQuestion } from './model.js';
 import { decodeData } from './obfuscate.js';
@@ -26,15 +26,35 @@ interface Sco {
   startedAt: number;
   /** Set once the session is terminated: nothing is saved after. */
   ended: boolean;
+  /** cmi5 launchMode (normal for SCORM): review starts no attempt. */
+  mode: NonNullable<LmsBoot['mode']>;
+  /** cmi5 returnURL: where the window goes once the session is terminated and everything is saved. */
+  returnUrl: string | undefined;
 }
 
 /** Shows a view (a lesson, the quiz, the result), optionally moving focus to its heading. */
 type Show = (view: string, focus?: boolean) => void;
 
-/** Entry point of the SCO: called once by the package's script with its build-time configuration. */
+/** Entry point of the SCORM SCO: called once by the package's script with its build-time configuration. */
 export function start(config: ScoConfig): void {
+  runSco(config, connectLms(window, config.format === 'scorm12' ? 'scorm12' : 'scorm2004'));
+}
+
+/**
+ * Runs the course over `lms` once its start has answered: at once for SCORM's JavaScript API, after
+ * the launch sequence's requests for cmi5 (runtime/cmi5-main.ts).
+ */
+export function runSco(config: ScoConfig, lms: LmsSession): void {
   useMessages(config.messages);
-  const sco = openSco(config);
+  lms.onHealthChange = showLmsHealth;
+  const boot = lms.start();
+  if (boot instanceof Promise) void boot.then((b) => begin(config, lms, b));
+  else begin(config, lms, boot);
+}
+
+function begin(config: ScoConfig, lms: LmsSession, boot: LmsBoot): void {
+  showLmsHealth(lms.health);
+  const sco = openSco(config, lms, boot);
   const show = wireViews(sco);
   wireExamples(sco);
   wireDecisionTree(byId('decision-tree'));
@@ -45,20 +65,29 @@ export function start(config: ScoConfig): void {
 
 // ---------------------------------------------------------------- session and quiz model
 
-/** Decodes the bank, connects to the LMS and resumes the learner's saved state (or starts afresh). */
-function openSco(config: ScoConfig): Sco {
+/** Decodes the bank and resumes the learner's saved state (or starts afresh). */
+function openSco(given: ScoConfig, lms: LmsSession, boot: LmsBoot): Sco {
+  // A cmi5 LMS's masteryScore overrides the course's pass mark (cmi5 10.2.4), so Passed meets it.
+  const config = boot.passingScore === undefined ? given : { ...given, passingScore: boot.passingScore };
   const bank = decodeData<ScoBank>(config.bank, config.key);
   const questionsById = new Map<string, ScoQuestion>(bank.questions.map((q) => [q.id, q]));
   const lessonCount = config.lessonIds.length;
   const startedAt = Date.now();
-  const lms = connectLms(window, config.format);
-  lms.onHealthChange = showLmsHealth;
-  const boot = lms.start();
-  showLmsHealth(lms.health);
   const state: ScoState =
     decodeState(boot.suspendData, lessonCount, config.exampleCount) ??
     initialState(lessonCount, config.exampleCount);
-  return { config, bank, questionsById, lms, state, passedInLms: boot.passed, startedAt, ended: false };
+  return {
+    config,
+    bank,
+    questionsById,
+    lms,
+    state,
+    passedInLms: boot.passed,
+    startedAt,
+    ended: false,
+    mode: boot.mode ?? 'normal',
+    returnUrl: boot.returnUrl,
+  };
 }
 
 /** Tells the learner plainly when the LMS is not recording or not saving their progress. */
@@ -128,7 +157,8 @@ function grade(sco: Sco, draw: Draw): AttemptGrade {
  */
 function mayStartAttempt(sco: Sco): boolean {
   const { state, config } = sco;
-  if (sco.ended || sco.passedInLms || state.attempt >= config.maxAttempts) return false;
+  if (sco.ended || sco.passedInLms || sco.mode === 'review' || state.attempt >= config.maxAttempts)
+    return false;
   if (state.attempt === 0) return true;
   return state.submitted && !grade(sco, currentDraw(sco)).passed;
 }
@@ -307,7 +337,12 @@ function submitAttempt(sco: Sco, draw: Draw, show: Show): void {
   const result = grade(sco, draw);
   const given = givenAnswers(sco, draw);
   const interactions = draw.map((d, i) =>
-    interactionFor(config.format, question(sco, d.questionId), given[i], result.questions[i]!.points),
+    interactionFor(
+      config.format === 'scorm12' ? 'scorm12' : 'scorm2004',
+      question(sco, d.questionId),
+      given[i],
+      result.questions[i]!.points,
+    ),
   );
   state.submitted = true;
   lms.saveBookmark('result', encodeState({ ...state, view: 'result' }));
@@ -317,6 +352,7 @@ function submitAttempt(sco: Sco, draw: Draw, show: Show): void {
     failStatus: config.failStatus,
     interactions,
     at: new Date(),
+    finalAttempt: state.attempt >= config.maxAttempts,
   });
   show('result');
 }
@@ -362,6 +398,34 @@ function closeCourse(): void {
   notice.focus();
 }
 
+/** Never claims a save the LMS did not confirm. */
+function warnNotSaved(sco: Sco): void {
+  const notice = byId('sco-ended');
+  notice.className = 'notice notice-warn';
+  notice.textContent = say(sco.lms.connected ? 'saving.unconfirmed' : 'saving.notRecording');
+}
+
+/**
+ * cmi5: the course closes at once, the learner is asked to keep the window open while the last
+ * statements are on their way (retried until the LRS takes them), then told it is saved and sent to
+ * the LMS's returnURL.
+ */
+function whenSaved(sco: Sco, saved: Promise<boolean>): void {
+  const notice = byId('sco-ended');
+  const done = notice.textContent ?? '';
+  if (sco.lms.connected) {
+    notice.className = 'notice notice-warn';
+    notice.textContent = say('saving.pending');
+  }
+  closeCourse();
+  void saved.then((ok) => {
+    if (!ok) return warnNotSaved(sco);
+    notice.className = 'notice notice-ok';
+    notice.textContent = done;
+    if (sco.returnUrl) window.location.assign(sco.returnUrl);
+  });
+}
+
 /** Finishing, saving and exiting, and leaving the page: the session ends once. */
 function wireLeaving(sco: Sco): void {
   const finish = () => {
@@ -369,12 +433,11 @@ function wireLeaving(sco: Sco): void {
     save(sco, false);
     const saved = sco.lms.end(isFinished(sco), Date.now() - sco.startedAt);
     sco.ended = true;
-    const notice = byId('sco-ended');
-    // Never claim a save the LMS did not confirm.
-    if (!saved) {
-      notice.className = 'notice notice-warn';
-      notice.textContent = say(sco.lms.connected ? 'saving.unconfirmed' : 'saving.notRecording');
+    if (saved instanceof Promise) {
+      whenSaved(sco, saved);
+      return;
     }
+    if (!saved) warnNotSaved(sco);
     closeCourse();
   };
   byId('sco-finish').addEventListener('click', finish);
@@ -387,7 +450,7 @@ function wireLeaving(sco: Sco): void {
   window.addEventListener('pagehide', () => {
     if (sco.ended) return;
     sco.lms.saveBookmark(sco.state.view, encodeState(sco.state));
-    sco.lms.end(isFinished(sco), Date.now() - sco.startedAt);
+    void sco.lms.end(isFinished(sco), Date.now() - sco.startedAt);
     sco.ended = true;
   });
 }

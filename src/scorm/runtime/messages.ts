@@ -30,6 +30,7 @@ export const SCO_MESSAGE_KEYS = [
   'result.revisit',
   'saving.unconfirmed',
   'saving.notRecording',
+  'saving.pending',
 ] as const;
 export type ScoMessageKey = (typeof SCO_MESSAGE_KEYS)[number];
 

@@ -8,7 +8,8 @@ import type { ScoMessages } from './messages.js';
  * carries no correct flags: answers are checked against salted digests (see answer-key.ts).
  */
 export interface ScoConfig {
-  format: 'scorm12' | 'scorm2004';
+  /** The package it ships in: a SCORM edition, or a cmi5 AU (issue #27). */
+  format: 'scorm12' | 'scorm2004' | 'cmi5';
   failStatus: 'failed' | 'incomplete';
   courseId: string;
   passingScore: number;
