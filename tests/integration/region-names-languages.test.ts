@@ -17,6 +17,7 @@ import { localisedErrors } from '../../src/routes/field-errors.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { cliContext } from '../helpers/cli.js';
+import { takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
 let hr: Session;
@@ -242,5 +243,25 @@ describe("the CSV import's file checks in the page language", () => {
       '    line 2 b@x.test: Region "us" is not enabled in the organisation profile, which enables only uk (the United Kingdom).',
     );
     await rm(dir, { recursive: true });
+  });
+});
+
+describe("a clause notice's heading on the attestation page, in the text's language", () => {
+  it('a Spanish learner reads "Aviso para el personal de Estados Unidos", not English', async () => {
+    await setRegions([]);
+    const user = await createUser(t.app, {
+      email: 'sofia.notice@demo.test',
+      name: 'Sofía Aviso',
+      locale: 'es',
+    });
+    const learner = { id: user._id, name: user.name, department: user.department };
+    await viewAllLessons(t.app, learner);
+    expect((await takeQuiz(t.app, learner, true)).passed).toBe(true);
+    const sofia = await loginAs(t.app, 'sofia.notice@demo.test');
+    const page = await sofia.get(`/learn/${COURSE_ID}/attest`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('lang="es"');
+    expect(flat(page.body)).toContain('Aviso para el personal de Estados Unidos');
+    expect(page.body).not.toContain('Notice for staff in');
   });
 });

@@ -65,7 +65,7 @@ function attestView(user: SessionUser, course: Course, page: AttestationPage, fo
     currentVersion: shortVersion(course.version),
     // Every clause in full: what the signature binds to is the text on this page (and in the PDF).
     // `course` is the learner's view of it (learning.courseForLearner): only their notices.
-    clauses: course.clauses.map(clauseView),
+    clauses: course.clauses.map((c) => clauseView(c, courseTextLanguage(course).lang)),
     policyPdfHref: `/learn/${course.id}/policy.pdf`,
     attestedHref: page.attestation ? `/learn/${course.id}/attested?cycle=${page.attestation.cycleNo}` : null,
     certificateCode: page.certificateCode,
@@ -89,7 +89,10 @@ function reattestView(user: SessionUser, course: Course, r: Reattestation, form:
     notes: r.changes.notes.filter((n) => n.note.trim() !== ''),
     clauses: r.clauses.map((c) => {
       // The clause as this learner is shown it: with the notices of their jurisdictions only.
-      const shown = clauseView(course.clauses.find((x) => x.id === c.clauseId) ?? c.now);
+      const shown = clauseView(
+        course.clauses.find((x) => x.id === c.clauseId) ?? c.now,
+        courseTextLanguage(course).lang,
+      );
       return {
         ...shown,
         before: { title: c.before.title, paragraphs: paragraphsOf(c.before.text) },

@@ -51,7 +51,7 @@ async function sendAttestedPage(
     currentVersion: changedSince ? shortVersion(changedSince) : null,
     policy: policy && {
       ...policy,
-      clauses: policy.clauses.map(clauseView),
+      clauses: policy.clauses.map((c) => clauseView(c, language)),
     },
     // The words signed (statement, clauses) keep the language they were signed in.
     textLang: courseTextLanguage({ language }),

@@ -170,7 +170,7 @@ const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(`${base}/preview`, { config: read, schema: { params: Params } }, async (request, reply) => {
     const preview = await app.services.policy.previewDraft({ courseId: request.params.courseId });
     // The learner's attest page's clause view (paragraphs and jurisdiction notices), every clause open.
-    const clauses = preview.course.clauses.map(clauseView);
+    const clauses = preview.course.clauses.map((c) => clauseView(c));
     // Whose notices are shown, in the page's language ("the United Kingdom and the EU and EEA").
     const noticesFor = preview.noticesFor ? wordValue(request.i18n!, preview.noticesFor) : null;
     return reply.viewAsync('hr/policy/preview', {
