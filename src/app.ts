@@ -3,7 +3,7 @@ import { type Config, trustedProxies } from './config.js';
 import type { DatabaseStatus } from './db/database-server.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { Course } from './domain/course.js';
-import type { CourseTranslation } from './domain/course-translation.js';
+import type { BrokenTranslation, CourseTranslation } from './domain/course-translation.js';
 import { readableRequestId } from './domain/request-id.js';
 import authPlugin from './plugins/auth.js';
 import coursesPlugin from './plugins/courses.js';
@@ -27,6 +27,8 @@ export interface AppOptions {
   courses?: Map<string, Course>;
   /** Their translations (content/translation/); by default none with given courses, else courses/'s. */
   translations?: Map<string, CourseTranslation[]>;
+  /** Those that fail the structural check, shown to HR as broken; by default none with given courses. */
+  brokenTranslations?: Map<string, BrokenTranslation[]>;
   logger?: FastifyServerOptions['logger'];
   /** The embedded database's supervision (server.ts passes openDatabaseServer's); default: none. */
   databaseStatus?: DatabaseStatus;
@@ -76,7 +78,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
-  await app.register(coursesPlugin, { courses: opts.courses, translations: opts.translations });
+  await app.register(coursesPlugin, {
+    courses: opts.courses,
+    translations: opts.translations,
+    brokenTranslations: opts.brokenTranslations,
+  });
   await app.register(dbPlugin, { mongoUri: opts.mongoUri });
   await app.register(servicesPlugin);
   await app.register(metricsPlugin, { databaseStatus: app.databaseStatus });

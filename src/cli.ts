@@ -44,10 +44,16 @@ async function openBackend(config: Config, courses: Map<string, Course>): Promis
   const audit = createAuditLog(db.models, signerFromKey(config.AUDIT_SIGNING_KEY));
   const mailer = createMailer(config, db.models);
   // The translations learners get are the ones scorm:export --lang may package.
-  const translations = await servableTranslations(defaultCoursesDir, courses.keys(), (problems) =>
+  const { translations, broken } = await servableTranslations(defaultCoursesDir, courses.keys(), (problems) =>
     console.error(`course translations left out:\n${problems.join('\n')}`),
   );
-  const catalogue = createCatalogue({ models: db.models, served: courses, clock: systemClock, translations });
+  const catalogue = createCatalogue({
+    models: db.models,
+    served: courses,
+    clock: systemClock,
+    translations,
+    broken,
+  });
   const services = createServices({
     models: db.models,
     courses,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { translationFallback } from '../domain/course-translation.js';
+import { type CourseTranslation, translationState } from '../domain/course-translation.js';
 import { DEMO_PROFILE } from '../domain/demo-organisation.js';
 import { placeholderValues } from '../domain/org-profile.js';
 import { BASELINE_POLICY_VERSION } from '../domain/policy-version.js';
@@ -53,28 +53,30 @@ export async function checkContent(
 
 /**
  * Each translation's structure against the source (file:line per difference; fails the check), then
- * its state: current, partial, or out of date (printed, not a failure: learners get the source
+ * its state: current, partial, out of date, or both (printed, not a failure: learners get the source
  * course with a notice until a translator updates it and its translatedFrom).
  */
 async function checkTranslations(dir: string, loaded: LoadedCourse, out: (line: string) => void) {
   const { translations, issues } = await readTranslations(dir);
   for (const issue of sortIssues(issues)) out(formatIssue(issue));
   const { id, version } = loaded.course;
-  for (const t of translations) {
-    const fallback = translationFallback(t, {
-      filesVersion: version,
-      policyVersion: BASELINE_POLICY_VERSION,
-    });
-    if (fallback === undefined) out(`✓ ${id} [${t.language}]: complete and current`);
-    else if (fallback === 'partial')
-      out(`  ${id} [${t.language}]: partial (lessons ${t.lessons.join(', ')}); learners get the source`);
-    else
-      out(
-        `! ${id} [${t.language}]: out of date (translated from ${t.translatedFrom.slice(0, 16)}…, the source is now ${version}); learners get the source`,
-      );
-  }
+  for (const t of translations) out(translationLine(id, version, t));
   if (issues.length > 0) out(`✗ ${id}: ${issues.length} translation problem${plural(issues.length)}`);
   return issues.length === 0;
+}
+
+/** content:check's line for one translation of course `id` (files `version`): both flags, a partial one can be out of date too. */
+export function translationLine(id: string, version: string, t: CourseTranslation): string {
+  const { complete, current } = translationState(t, {
+    filesVersion: version,
+    policyVersion: BASELINE_POLICY_VERSION,
+  });
+  if (complete && current) return `✓ ${id} [${t.language}]: complete and current`;
+  const partial = complete ? [] : [`partial (lessons ${t.lessons.join(', ')})`];
+  const outdated = current
+    ? []
+    : [`out of date (translated from ${t.translatedFrom.slice(0, 16)}…, the source is now ${version})`];
+  return `${current ? ' ' : '!'} ${id} [${t.language}]: ${[...partial, ...outdated].join(', ')}; learners get the source`;
 }
 
 function summaryOf({ course }: LoadedCourse): string {

@@ -20,26 +20,51 @@ export interface CourseTranslation {
   course?: Course;
 }
 
+/**
+ * A translation folder that fails the structural check: never served (learners get the source course
+ * as if there were no translation), kept so HR can tell "broken" from "missing".
+ */
+export interface BrokenTranslation {
+  language: Language;
+  /** What content:check reports for it, one `file:line …` message each. */
+  problems: string[];
+}
+
 /** Why a learner gets the source course instead of their language's. */
 export type LanguageFallback = 'missing' | 'partial' | 'outdated';
 
+/** The source course as served now, which a translation is compared with. */
+export interface TranslationSource {
+  filesVersion: string;
+  policyVersion: number;
+  /** Every clause the published versions changed has HR's translation for its current English (domain/policy-translation.ts). */
+  overlayTranslated?: boolean;
+}
+
 /**
- * Whether a translation can be served for a source course as it is served now. Out of date when the
- * source files changed since it was translated, or when an in-app policy version was published and
- * HR has not yet saved the translation of every clause it changed (services/policy/translation.ts).
+ * A translation's state as two independent flags: a partial translation can be out of date too.
+ * Out of date when the source files changed since it was translated, or when an in-app policy version
+ * was published and HR has not yet saved the translation of every clause it changed
+ * (services/policy/translation.ts; only a complete translation can have those).
  */
+export function translationState(
+  translation: CourseTranslation,
+  source: TranslationSource,
+): { complete: boolean; current: boolean } {
+  const complete = translation.status === 'complete' && translation.course !== undefined;
+  const filesCurrent = translation.translatedFrom === source.filesVersion;
+  const policyCurrent = source.policyVersion === BASELINE_POLICY_VERSION || source.overlayTranslated === true;
+  return { complete, current: filesCurrent && policyCurrent };
+}
+
+/** Whether a translation can be served to learners: only when complete AND current; else why not. */
 export function translationFallback(
   translation: CourseTranslation | undefined,
-  source: {
-    filesVersion: string;
-    policyVersion: number;
-    /** Every clause the published versions changed has HR's translation for its current English (domain/policy-translation.ts). */
-    overlayTranslated?: boolean;
-  },
+  source: TranslationSource,
 ): LanguageFallback | undefined {
   if (!translation) return 'missing';
-  if (translation.status !== 'complete' || !translation.course) return 'partial';
-  if (translation.translatedFrom !== source.filesVersion) return 'outdated';
-  if (source.policyVersion !== BASELINE_POLICY_VERSION && !source.overlayTranslated) return 'outdated';
+  const { complete, current } = translationState(translation, source);
+  if (!complete) return 'partial';
+  if (!current) return 'outdated';
   return undefined;
 }

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { defaultCoursesDir, loadCourses } from '../content/index.js';
 import { servableTranslations } from '../content/translation/index.js';
 import type { Course } from '../domain/course.js';
-import type { CourseTranslation, LanguageFallback } from '../domain/course-translation.js';
+import type { BrokenTranslation, CourseTranslation, LanguageFallback } from '../domain/course-translation.js';
 import { SOURCE_LANGUAGE } from '../domain/i18n/languages.js';
 import { type CourseLanguageScope, runInCourseLanguage } from '../services/courses/course-language.js';
 
@@ -18,6 +18,8 @@ declare module 'fastify' {
     courses: Map<string, Course>;
     /** Course id → its translations that passed the structural check (content/translation/). */
     courseTranslations: Map<string, CourseTranslation[]>;
+    /** Course id → its translations that fail the check: never served, listed to HR as broken. */
+    brokenTranslations: Map<string, BrokenTranslation[]>;
   }
   interface FastifyRequest {
     /** Set on learner pages: the page language for course lookups and the fallbacks made. */
@@ -38,13 +40,19 @@ function isLearnerPage(request: FastifyRequest): boolean {
 export default fp(
   async function courses(
     app: FastifyInstance,
-    opts: { courses?: Map<string, Course>; translations?: Map<string, CourseTranslation[]> },
+    opts: {
+      courses?: Map<string, Course>;
+      translations?: Map<string, CourseTranslation[]>;
+      brokenTranslations?: Map<string, BrokenTranslation[]>;
+    },
   ) {
     const courses = opts.courses ?? (await loadCourses(defaultCoursesDir));
     app.decorate('courses', courses);
-    const translations =
-      opts.translations ?? (opts.courses ? new Map() : await shippedTranslations(app, courses));
-    app.decorate('courseTranslations', translations);
+    const shipped = opts.courses
+      ? { translations: new Map(), broken: new Map() }
+      : await shippedTranslations(app, courses);
+    app.decorate('courseTranslations', opts.translations ?? shipped.translations);
+    app.decorate('brokenTranslations', opts.brokenTranslations ?? shipped.broken);
 
     app.addHook('onRequest', (request, _reply, done) => {
       if (!isLearnerPage(request)) return done();
@@ -61,7 +69,7 @@ export default fp(
   { name: 'courses' },
 );
 
-/** The translations under courses/ that pass the structural check (a broken one is logged and left out). */
+/** The translations under courses/: those that pass the structural check, and those that fail it (logged too). */
 function shippedTranslations(app: FastifyInstance, courses: Map<string, Course>) {
   return servableTranslations(defaultCoursesDir, courses.keys(), (problems) =>
     app.log.warn({ problems: problems.slice(0, 20) }, 'course translations left out'),

@@ -28,6 +28,7 @@ export default fp(
       served: app.courses,
       clock: app.clock,
       translations: app.courseTranslations,
+      broken: app.brokenTranslations,
     });
     app.decorate('catalogue', catalogue);
     app.decorate(

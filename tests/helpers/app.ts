@@ -10,7 +10,7 @@ import type { DatabaseStatus } from '../../src/db/database-server.js';
 import type { NewUser } from '../../src/db/repositories/users.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
 import type { Course } from '../../src/domain/course.js';
-import type { CourseTranslation } from '../../src/domain/course-translation.js';
+import type { BrokenTranslation, CourseTranslation } from '../../src/domain/course-translation.js';
 import { hashPassword } from '../../src/services/identity/passwords.js';
 import { TestClock } from './clock.js';
 
@@ -68,6 +68,8 @@ export async function createTestApp(
     courses?: Map<string, Course>;
     /** Translations of those courses (content/translation/ readTranslations). */
     translations?: Map<string, CourseTranslation[]>;
+    /** Translations of those courses that fail the structural check (readTranslations' `broken`). */
+    brokenTranslations?: Map<string, BrokenTranslation[]>;
     /** The embedded database's supervision state (server.ts passes openDatabaseServer's), for /readyz and /metrics. */
     databaseStatus?: DatabaseStatus;
   } = {},
@@ -85,6 +87,7 @@ export async function createTestApp(
     logger,
     courses: opts.courses,
     translations: opts.translations,
+    brokenTranslations: opts.brokenTranslations,
     databaseStatus: opts.databaseStatus,
   });
   opts.extend?.(app);

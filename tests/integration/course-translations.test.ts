@@ -108,14 +108,17 @@ describe('a course in the learner’s language', () => {
   });
 
   it('after a policy version is published the Spanish learner reads the source with a notice; HR sees it out of date', async () => {
+    const flags = { broken: false, current: true };
     expect(t.app.catalogue.translationsOf(ID)).toEqual([
-      { language: 'ar', fallback: 'partial', lessons: 1 },
-      { language: 'es', fallback: undefined, lessons: 2 },
+      { language: 'ar', ...flags, complete: false, fallback: 'partial', lessons: 1 },
+      { language: 'es', ...flags, complete: true, fallback: undefined, lessons: 2 },
     ]);
     const hr = await loginAs(t.app, 'hr@demo.test');
     const before = await hr.get(`/hr/courses/${ID}/settings`);
-    expect(before.body).toContain('Spanish: up to date; learners who use Spanish get it.');
-    expect(before.body).toContain('Arabic: partial (1 lesson); learners who use Arabic get English.');
+    expect(before.body).toContain('Spanish: complete · up to date; learners who use Spanish get it.');
+    expect(before.body).toContain(
+      'Arabic: partial (1 lesson) · up to date; learners who use Arabic get English.',
+    );
     await t.app.db.models.PolicyHead.create({
       _id: ID,
       n: 2,
@@ -134,6 +137,9 @@ describe('a course in the learner’s language', () => {
       expect(lesson.body).toContain(SPANISH_NOTICE_OUTDATED);
       expect(t.app.catalogue.translationsOf(ID)[1]).toEqual({
         language: 'es',
+        broken: false,
+        complete: true,
+        current: false,
         fallback: 'outdated',
         lessons: 2,
         clausesToTranslate: 2, // HR can translate the changed clause in the app (policy-translations.test.ts)

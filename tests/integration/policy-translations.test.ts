@@ -148,7 +148,7 @@ describe('translating the clauses a published policy version changed', () => {
     );
     expect(served.version).not.toBe(t.app.courses.get(ID)!.version);
     const settings = await hr.get(`/hr/courses/${ID}/settings`);
-    expect(settings.body).toContain('Spanish: up to date; learners who use Spanish get it.');
+    expect(settings.body).toContain('Spanish: complete · up to date; learners who use Spanish get it.');
     const event = await t.app.db.models.AuditEvent.findOne({ action: 'policy.translation.saved' }).lean();
     expect(event?.details).toMatchObject({ courseId: ID, language: 'es', clauseId: 'MP-01' });
     const sentence = auditSentence(event!, {}, translator('en'));

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { Type } from 'typebox';
 import type { Course } from '../../domain/course.js';
 import {
+  type BrokenTranslation,
   type CourseTranslation,
   TRANSLATION_STATUSES,
   type TranslationStatus,
 } from '../../domain/course-translation.js';
 import { isLanguage, LANGUAGES, type Language, SOURCE_LANGUAGE } from '../../domain/i18n/languages.js';
 import { type CourseFiles, readCourseFiles, TRANSLATIONS_FOLDER } from '../course-files.js';
-import type { ContentIssue, DataPath } from '../issues.js';
+import { type ContentIssue, type DataPath, formatIssue, sortIssues } from '../issues.js';
 import { lessonLabels } from '../lesson-labels.js';
 import { buildCourse, displayIn } from '../load-course.js';
 import { checkSchema } from '../schema-issues.js';
@@ -43,7 +44,10 @@ interface TranslationFile {
 }
 
 export interface TranslationsRead {
+  /** The translations that pass the check: the ones that may be served. */
   translations: CourseTranslation[];
+  /** The language folders that fail it, each with its own problems (kept for HR, never served). */
+  broken: BrokenTranslation[];
   issues: ContentIssue[];
 }
 
@@ -64,15 +68,19 @@ export async function readTranslations(dir: string, source?: CourseFiles): Promi
         .sort(),
     () => [] as string[],
   );
-  if (folders.length === 0) return { translations: [], issues: [] };
+  if (folders.length === 0) return { translations: [], broken: [], issues: [] };
   const sourceFiles = source ?? (await readCourseFiles(absoluteDir));
   const translations: CourseTranslation[] = [];
+  const broken: BrokenTranslation[] = [];
   const issues: ContentIssue[] = [];
   for (const folder of folders) {
+    const before = issues.length;
     const translation = await readTranslation(absoluteDir, folder, sourceFiles, issues);
     if (translation) translations.push(translation);
+    else if (isLanguage(folder) && folder !== SOURCE_LANGUAGE && issues.length > before)
+      broken.push({ language: folder, problems: sortIssues(issues.slice(before)).map(formatIssue) });
   }
-  return { translations, issues };
+  return { translations, broken, issues };
 }
 
 async function readTranslation(

@@ -5,9 +5,11 @@ import type { Clock } from '../../domain/clock.js';
 import type { Course } from '../../domain/course.js';
 import { resolveCourse, servedPlaceholderValues } from '../../domain/course-resolve.js';
 import {
+  type BrokenTranslation,
   type CourseTranslation,
   type LanguageFallback,
   translationFallback,
+  translationState,
 } from '../../domain/course-translation.js';
 import type { Language } from '../../domain/i18n/languages.js';
 import { DEFAULT_PROFILE } from '../../domain/org-profile.js';
@@ -45,19 +47,36 @@ export interface Catalogue {
    * placeholder values), or the fallback saying why the learner gets the source course.
    */
   inLanguage(courseId: string, lang: Language): { course?: Course; fallback?: LanguageFallback };
-  /** Every translation of a course with its state now (for HR: which are out of date or partial). */
+  /** Every translation of a course with its state now, by language (for HR: partial, out of date, broken). */
   translationsOf(courseId: string): TranslationState[];
   /** A course's translation as loaded (its files: placeholders unfilled, no overlay). */
   translationOf(courseId: string, lang: Language): CourseTranslation | undefined;
 }
 
-export interface TranslationState {
+/** A translation as HR's course pages list it: checked (two flags) or broken (never served). */
+export type TranslationState = CheckedTranslationState | BrokenTranslationState;
+
+export interface CheckedTranslationState {
   language: Language;
+  broken: false;
+  /** Every lesson translated (else partial). */
+  complete: boolean;
+  /** Made from the source as served now (else out of date); a partial one can be out of date too. */
+  current: boolean;
   /** undefined: complete and current, served to learners in that language. */
   fallback: LanguageFallback | undefined;
   lessons: number;
   /** Out of date only because the published policy version n changed clauses HR has not translated yet. */
   clausesToTranslate?: number;
+}
+
+export interface BrokenTranslationState {
+  language: Language;
+  broken: true;
+  /** content:check's `file:line …` messages for it. */
+  problems: readonly string[];
+  /** Learners get the source course, as if there were no translation. */
+  fallback: 'missing';
 }
 
 interface State {
@@ -90,70 +109,109 @@ async function readState(models: Models): Promise<State> {
   };
 }
 
-/**
- * The catalogue over `served` (whose entries, as given, become the templates). Until the first
- * refresh the served Map holds the templates as they are.
- */
-export function createCatalogue(deps: {
+interface CatalogueDeps {
   models: Models;
   served: Map<string, Course>;
   clock: Clock;
   /** Course id → its translations (content/translation/); none by default. */
   translations?: ReadonlyMap<string, readonly CourseTranslation[]>;
-}): Catalogue {
-  const { models, served, clock } = deps;
-  const translations = deps.translations ?? new Map<string, readonly CourseTranslation[]>();
-  const templates: ReadonlyMap<string, Course> = new Map(served);
-  let state: State | null = null;
-  let readAt = Number.NEGATIVE_INFINITY;
-  let inFlight: Promise<void> | null = null;
+  /** Course id → its translations that fail the structural check, listed to HR; none by default. */
+  broken?: ReadonlyMap<string, readonly BrokenTranslation[]>;
+}
 
-  const overlayOf = (courseId: string) => state?.overlays.get(courseId) ?? BASELINE_OVERLAY;
-  const currentValues = () => state?.values ?? servedPlaceholderValues(DEFAULT_PROFILE);
+/** What the language helpers read of the catalogue's current state. */
+interface Current {
+  templates: ReadonlyMap<string, Course>;
+  overlayOf(courseId: string): PolicyOverlay;
+  values(): ReadonlyMap<string, string>;
+  clauseTranslations(): ClauseTranslations;
+}
+
+type LanguageView = Pick<Catalogue, 'inLanguage' | 'translationsOf' | 'translationOf'> & {
+  /** Forgets the translated courses resolved so far (the values or overlays changed). */
+  clear(): void;
+};
+
+/** The courses in other languages: served translations resolved on demand, and their states for HR. */
+function languageView(
+  current: Current,
+  translations: ReadonlyMap<string, readonly CourseTranslation[]>,
+  broken: ReadonlyMap<string, readonly BrokenTranslation[]>,
+): LanguageView {
+  const { templates, overlayOf } = current;
   /** Translated courses resolved with the current values, made when first asked for after each change. */
   const translated = new Map<string, Course>();
   /** The published overlay in the translation's language; undefined while a changed clause is untranslated. */
-  const overlayIn = (courseId: string, translation: CourseTranslation | undefined) => {
+  const overlayIn = (courseId: string, translation: CourseTranslation) => {
     const template = templates.get(courseId);
-    if (!template || !translation) return undefined;
-    return overlayInLanguage(
-      template,
-      translation,
-      overlayOf(courseId),
-      state?.clauseTranslations ?? new Map(),
-    );
+    if (!template) return undefined;
+    return overlayInLanguage(template, translation, overlayOf(courseId), current.clauseTranslations());
   };
-  const fallbackOf = (courseId: string, translation: CourseTranslation | undefined) => {
-    const template = templates.get(courseId);
-    if (!template) return 'missing' as const;
-    return translationFallback(translation, {
-      filesVersion: template.version,
-      policyVersion: overlayOf(courseId).n,
-      overlayTranslated: overlayIn(courseId, translation) !== undefined,
-    });
-  };
+  const sourceOf = (courseId: string, translation: CourseTranslation, template: Course) => ({
+    filesVersion: template.version,
+    policyVersion: overlayOf(courseId).n,
+    overlayTranslated: overlayIn(courseId, translation) !== undefined,
+  });
   const inLanguage = (courseId: string, lang: Language) => {
     const translation = translations.get(courseId)?.find((t) => t.language === lang);
-    const fallback = fallbackOf(courseId, translation);
-    if (fallback || !translation?.course) return { fallback: fallback ?? 'missing' };
+    const template = templates.get(courseId);
+    if (!translation || !template) return { fallback: 'missing' as const };
+    const fallback = translationFallback(translation, sourceOf(courseId, translation, template));
+    if (fallback || !translation.course) return { fallback: fallback ?? 'missing' };
     const key = `${courseId}\n${lang}`;
     let course = translated.get(key);
     if (!course) {
-      // Current (fallbackOf): the published overlay with HR's translations of the clauses it changed.
+      // Current (translationFallback): the published overlay with HR's translations of the clauses it changed.
       const overlay = overlayIn(courseId, translation) ?? BASELINE_OVERLAY;
-      course = resolveCourse(translation.course, { values: currentValues(), overlay });
+      course = resolveCourse(translation.course, { values: current.values(), overlay });
       translated.set(key, course);
     }
     return { course };
   };
-  answerInScopeLanguage(served, inLanguage);
-  const apply = (next: State) => {
-    if (state?.key === next.key) return;
-    state = next;
-    translated.clear();
-    for (const [id, template] of templates)
-      served.set(id, resolveCourse(template, { values: next.values, overlay: overlayOf(id) }));
+  const checkedState = (courseId: string, t: CourseTranslation): CheckedTranslationState => {
+    const template = templates.get(courseId);
+    const source = template
+      ? sourceOf(courseId, t, template)
+      : { filesVersion: '', policyVersion: overlayOf(courseId).n };
+    const { complete, current: isCurrent } = translationState(t, source);
+    const fallback = template ? translationFallback(t, source) : 'missing';
+    const clausesOnly = fallback === 'outdated' && t.course && t.translatedFrom === template?.version;
+    return {
+      language: t.language,
+      broken: false,
+      complete,
+      current: isCurrent,
+      fallback,
+      lessons: t.lessons.length,
+      ...(clausesOnly ? { clausesToTranslate: overlayOf(courseId).n } : {}),
+    };
   };
+  return {
+    inLanguage,
+    translationsOf: (courseId) =>
+      [
+        ...(translations.get(courseId) ?? []).map((t) => checkedState(courseId, t)),
+        ...(broken.get(courseId) ?? []).map(
+          (b): BrokenTranslationState => ({
+            language: b.language,
+            broken: true,
+            problems: b.problems,
+            fallback: 'missing',
+          }),
+        ),
+      ].sort((a, b) => a.language.localeCompare(b.language)),
+    translationOf: (courseId, lang) => translations.get(courseId)?.find((t) => t.language === lang),
+    clear: () => translated.clear(),
+  };
+}
+
+/**
+ * Re-reads the state at most every REFRESH_MS (or at once when forced), one read at a time, and
+ * hands each read to `apply`.
+ */
+function refresher(models: Models, clock: Clock, apply: (next: State) => void): Catalogue['refresh'] {
+  let readAt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<void> | null = null;
   const reread = () => {
     inFlight ??= (async () => {
       try {
@@ -166,36 +224,58 @@ export function createCatalogue(deps: {
     })();
     return inFlight;
   };
+  return async (options = {}) => {
+    // The test clock may be moved back: any distance from the last read beyond the TTL is stale.
+    const fresh = Math.abs(clock.now().getTime() - readAt) < REFRESH_MS;
+    if (fresh && !options.force) return;
+    if (options.force && inFlight) await inFlight; // a read already under way may predate the change
+    await reread();
+  };
+}
+
+/**
+ * The catalogue over `served` (whose entries, as given, become the templates). Until the first
+ * refresh the served Map holds the templates as they are.
+ */
+export function createCatalogue(deps: CatalogueDeps): Catalogue {
+  const { models, served, clock } = deps;
+  const templates: ReadonlyMap<string, Course> = new Map(served);
+  let state: State | null = null;
+
+  const overlayOf = (courseId: string) => state?.overlays.get(courseId) ?? BASELINE_OVERLAY;
+  const currentValues = () => state?.values ?? servedPlaceholderValues(DEFAULT_PROFILE);
+  const languages = languageView(
+    {
+      templates,
+      overlayOf,
+      values: currentValues,
+      clauseTranslations: () => state?.clauseTranslations ?? new Map(),
+    },
+    deps.translations ?? new Map(),
+    deps.broken ?? new Map(),
+  );
+  answerInScopeLanguage(served, languages.inLanguage);
+  const apply = (next: State) => {
+    if (state?.key === next.key) return;
+    state = next;
+    languages.clear();
+    for (const [id, template] of templates)
+      served.set(id, resolveCourse(template, { values: next.values, overlay: overlayOf(id) }));
+  };
+  const refresh = refresher(models, clock, apply);
 
   return {
     templates,
     overlayOf,
     values: currentValues,
-    inLanguage,
-    translationsOf: (courseId) =>
-      (translations.get(courseId) ?? []).map((t) => {
-        const fallback = fallbackOf(courseId, t);
-        const clausesOnly =
-          fallback === 'outdated' && t.course && t.translatedFrom === templates.get(courseId)?.version;
-        return {
-          language: t.language,
-          fallback,
-          lessons: t.lessons.length,
-          ...(clausesOnly ? { clausesToTranslate: overlayOf(courseId).n } : {}),
-        };
-      }),
-    translationOf: (courseId, lang) => translations.get(courseId)?.find((t) => t.language === lang),
-    async refresh(options = {}) {
-      // The test clock may be moved back: any distance from the last read beyond the TTL is stale.
-      const fresh = Math.abs(clock.now().getTime() - readAt) < REFRESH_MS;
-      if (fresh && !options.force) return;
-      if (options.force && inFlight) await inFlight; // a read already under way may predate the change
-      await reread();
-    },
+    inLanguage: languages.inLanguage,
+    translationsOf: languages.translationsOf,
+    translationOf: languages.translationOf,
+    refresh,
     async preview(courseId, options) {
       const template = templates.get(courseId);
       if (!template) return undefined;
-      await this.refresh();
+      await refresh();
       const values = options.values ?? state?.values ?? servedPlaceholderValues(DEFAULT_PROFILE);
       return resolveCourse(template, { values, overlay: options.overlay ?? overlayOf(courseId) });
     },

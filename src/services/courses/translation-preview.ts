@@ -69,3 +69,24 @@ export async function translationPreview(
     state: fallback === undefined ? 'complete' : fallback === 'partial' ? 'partial' : 'outdated',
   };
 }
+
+/** A translation left out because it fails the structure check: what HR's preview shows instead of its lessons. */
+export interface BrokenPreview {
+  course: { id: string; title: string };
+  /** content:check's `file:line …` messages for it. */
+  problems: readonly string[];
+}
+
+/** The course's translation into `lang` if it is broken (kept by the catalogue for HR); else undefined. */
+export function brokenTranslation(
+  ctx: ServiceContext,
+  input: { courseId: string; lang: Language },
+): BrokenPreview | undefined {
+  const course = ctx.catalogue.templates.get(input.courseId);
+  const state = ctx.catalogue.translationsOf(input.courseId).find((t) => t.language === input.lang);
+  if (!course || !state?.broken) return undefined;
+  return {
+    course: { id: course.id, title: ctx.courses.get(course.id)?.title ?? course.title },
+    problems: state.problems,
+  };
+}

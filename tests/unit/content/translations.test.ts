@@ -66,6 +66,21 @@ describe('course translations (courses/<id>/i18n/<lang>/)', () => {
     ]);
   });
 
+  it('keeps a translation that fails the check as broken, with its problems (for HR), never as servable', async () => {
+    const { translations, broken } = await readTranslations(path.join(fixturesDir, 'translation-broken'));
+    expect(translations).toEqual([]);
+    expect(broken.map((b) => b.language)).toEqual(['es']);
+    const problems = broken[0]!.problems.map((p) => p.replace(/^.*?\/(?=[^/]+\/i18n\/)/, ''));
+    expect(problems).toHaveLength(12);
+    expect(problems[0]).toBe(
+      'translation-broken/i18n/es/decision-tree.yaml:2 nodes: tree node "ask" is missing (the source has it)',
+    );
+    expect(problems).toContain(
+      'translation-broken/i18n/es/lessons/03-extra.md: file is extra (not in the source)',
+    );
+    expect((await readTranslations(path.join(fixturesDir, 'translated'))).broken).toEqual([]);
+  });
+
   it('checks placeholders per lesson section and the translation.yaml itself', async () => {
     temp = await TempCourse.copyOf('translated');
     await temp.edit(

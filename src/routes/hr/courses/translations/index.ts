@@ -35,8 +35,23 @@ const LESSON_CHROME = /^learn\.(lesson\.(step|aboutMinutes|objectives|clauses|pa
 export const previewPath = (courseId: string, lang: string, lessonId: string) =>
   `/hr/courses/${courseId}/translations/${lang}/lessons/${lessonId}`;
 
+/** A broken translation has no lessons to show: the page says so and lists its problems (file:line). */
+function showBroken(request: TranslationRequest, reply: FastifyReply): Promise<string> | undefined {
+  const { courseId, lang } = request.params;
+  const broken = request.server.services.courses.brokenTranslation({ courseId, lang });
+  if (!broken) return undefined;
+  return reply.viewAsync('hr/courses/translation-broken', {
+    course: broken.course,
+    problems: broken.problems,
+    language: request.i18n!.t(`preview.language.${lang}`),
+    source: new Intl.DisplayNames([request.i18n!.lang], { type: 'language' }).of(SOURCE_LANGUAGE),
+  });
+}
+
 /** `GET /hr/courses/:courseId/translations/:lang/lessons/:lessonId`: a translated lesson, read-only. */
 async function showPreview(request: PreviewRequest, reply: FastifyReply) {
+  const broken = showBroken(request, reply);
+  if (broken) return broken;
   const { courseId, lang, lessonId } = request.params;
   const p = await request.server.services.courses.translationPreview({ courseId, lang, lessonId });
   const { course, lesson, lessons, index } = p;
@@ -66,8 +81,10 @@ async function showPreview(request: PreviewRequest, reply: FastifyReply) {
   });
 }
 
-/** `GET /hr/courses/:courseId/translations/:lang`: the preview starts at the first translated lesson. */
+/** `GET /hr/courses/:courseId/translations/:lang`: the preview starts at the first translated lesson (or the problems of a broken one). */
 async function startPreview(request: TranslationRequest, reply: FastifyReply) {
+  const broken = showBroken(request, reply);
+  if (broken) return broken;
   const { courseId, lang } = request.params;
   const { lesson } = await request.server.services.courses.translationPreview({ courseId, lang });
   return reply.redirect(previewPath(courseId, lang, lesson.id), 303);
