@@ -17,7 +17,7 @@ import {
 import { answerQuiz, servedQuestions } from './scorm-harness.js';
 import { allButOneRight } from './scorm-run.js';
 
-const run = useCmi5Lms();
+const run = useCmi5Lms('cmi5-au');
 
 /** The same verbs in any order (the spec orders only Initialized first and Terminated last). */
 const sameVerbs = (verbs: string[]) => expect.arrayContaining(verbs);

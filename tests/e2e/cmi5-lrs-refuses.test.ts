@@ -11,7 +11,7 @@ import type { Cmi5Lms } from '../helpers/cmi5-lms.js';
 import { openAu, sessionVerbs, statementsKeepingTheRules, takeQuiz, useCmi5Lms } from './cmi5-run.js';
 import { allButOneRight } from './scorm-run.js';
 
-const run = useCmi5Lms();
+const run = useCmi5Lms('cmi5-lrs-refuses');
 
 const english = (namespace: string) =>
   JSON.parse(readFileSync(`src/i18n/messages/en/${namespace}.json`, 'utf8')) as Record<string, string>;

@@ -1,15 +1,21 @@
 /**
- * Shared setup for the cmi5 browser tests (#27): the real course exported as a cmi5 package (the same
- * builder as `cmi5:export`), unzipped into the LMS stand-in, a real LRS (Ralph) behind it, Chromium in
+ * Shared setup for the cmi5 browser tests (#27): the real course exported by `cmi5:export` (run on a
+ * test app, as `npm run lms` runs it), unzipped into the LMS stand-in, a real LRS (Ralph) behind it, Chromium in
  * front. Tests launch the AU as an LMS would, drive it through its page, and read the statements
  * back from Ralph.
  */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { defaultCoursesDir, loadCourse } from '../../src/content/index.js';
+import { command as cmi5Export } from '../../src/cli/commands/cmi5-export.js';
+import { courseIn } from '../../src/cli/commands/scorm-export.js';
 import type { Course, Question } from '../../src/domain/course.js';
-import { buildCmi5Package } from '../../src/scorm/cmi5/index.js';
+import { COURSE_ID } from '../factories.js';
+import { createTestApp } from '../helpers/app.js';
 import { launchChromium } from '../helpers/browser.js';
+import { cliContext } from '../helpers/cli.js';
 import { type Cmi5Launch, type Cmi5Lms, type LaunchOptions, startCmi5Lms } from '../helpers/cmi5-lms.js';
 import { cmi5Violations, verbName, type XapiStatement } from '../helpers/cmi5-rules.js';
 import { type Ralph, startRalph } from '../helpers/ralph.js';
@@ -23,17 +29,30 @@ export interface Cmi5Run {
   lms: Cmi5Lms;
 }
 
-/** Where the package's own IRIs live, as `cmi5:export` would write them for an app at this address. */
-const ACTIVITY_BASE = 'https://training.example.test/xapi/activities';
+/** `npm run lms -- cmi5:export social-media-policy --out …` on a test app: the package and its course. */
+async function exportPackage(label: string): Promise<{ course: Course; files: Map<string, Buffer> }> {
+  const t = await createTestApp({ label });
+  const dir = await mkdtemp(join(tmpdir(), 'cmi5-e2e-'));
+  try {
+    const out = join(dir, 'au.zip');
+    const { ctx, lines } = cliContext(t);
+    const code = await cmi5Export.run(ctx, { positionals: [COURSE_ID], flags: { out } });
+    if (code !== 0) throw new Error(`cmi5:export failed: ${lines.join('\n')}`);
+    return { course: courseIn(ctx, COURSE_ID, 'en'), files: await unzip(await readFile(out)) };
+  } finally {
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
-/** The file's hooks: one course, package, Ralph, stand-in and Chromium for all its tests. */
-export function useCmi5Lms(): Cmi5Run {
+/** The file's hooks: one exported package, Ralph, stand-in and Chromium for all its tests. */
+export function useCmi5Lms(label: string): Cmi5Run {
   const run = {} as Cmi5Run;
   beforeAll(async () => {
-    run.course = await loadCourse(`${defaultCoursesDir}/social-media-policy`);
-    const files = await unzip(await buildCmi5Package(run.course, { activityBase: ACTIVITY_BASE }));
+    const exported = await exportPackage(label);
+    run.course = exported.course;
     [run.ralph, run.browser] = await Promise.all([startRalph(), launchChromium()]);
-    run.lms = await startCmi5Lms(files, run.ralph);
+    run.lms = await startCmi5Lms(exported.files, run.ralph);
   });
   afterAll(async () => {
     await run.browser?.close();
