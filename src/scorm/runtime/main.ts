@@ -48,11 +48,21 @@ export function runSco(config: ScoConfig, lms: LmsSession): void {
   useMessages(config.messages);
   lms.onHealthChange = showLmsHealth;
   const boot = lms.start();
-  if (boot instanceof Promise) void boot.then((b) => begin(config, lms, b));
-  else begin(config, lms, boot);
+  if (!(boot instanceof Promise)) return begin(config, lms, boot);
+  // Until the LMS has answered, nothing the learner does could be recorded: the course waits, inert.
+  const layout = document.querySelector<HTMLElement>('.sco-layout')!;
+  layout.inert = true;
+  layout.setAttribute('aria-busy', 'true');
+  void boot.then((b) => {
+    layout.inert = false;
+    layout.removeAttribute('aria-busy');
+    begin(config, lms, b);
+  });
 }
 
 function begin(config: ScoConfig, lms: LmsSession, boot: LmsBoot): void {
+  // Tests and LMS wrappers can tell the course is live.
+  document.documentElement.dataset.scoReady = 'true';
   showLmsHealth(lms.health);
   const sco = openSco(config, lms, boot);
   const show = wireViews(sco);
