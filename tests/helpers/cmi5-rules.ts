@@ -149,13 +149,18 @@ function isDefined(s: XapiStatement): boolean {
   return categories(s).includes(CMI5_IRI.category);
 }
 
-/** Statements in spec order: by timestamp, ties in the order given (a stable sort). */
+/**
+ * Statements in spec order: by timestamp, ties in the order given (a stable sort). A statement without a
+ * valid timestamp (itself a violation) stays after the one given before it, so it cannot reorder the rest.
+ */
 export function inSpecOrder(statements: XapiStatement[]): XapiStatement[] {
-  const time = (s: XapiStatement) => (s.timestamp ? Date.parse(s.timestamp) : Number.NaN);
-  return statements
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => (time(a.s) || 0) - (time(b.s) || 0) || a.i - b.i)
-    .map((x) => x.s);
+  let previous = Number.NEGATIVE_INFINITY;
+  const keyed = statements.map((s, i) => {
+    const t = s.timestamp ? Date.parse(s.timestamp) : Number.NaN;
+    if (!Number.isNaN(t)) previous = t;
+    return { s, i, t: Number.isNaN(t) ? previous : t };
+  });
+  return keyed.sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.s);
 }
 
 /** Every cmi5 rule the statements break, for one learner's registration of one AU. */

@@ -188,6 +188,14 @@ describe('cmi5 rules', () => {
     expect(rules(session(launch(), ['initialized', 'terminated']))).toEqual(['no-launched']);
   });
 
+  it('refuses a statement id that is not a UUID, a missing timestamp, and a Launched that does not say how', () => {
+    const list = session(launch(), ['launched', 'initialized', 'terminated']);
+    delete list[0]!.context!.extensions![CMI5_IRI.launchMode];
+    list[1]!.id = 'statement-1';
+    list[2]!.timestamp = 'yesterday';
+    expect(rules(list)).toEqual(['launched-context', 'statement-id', 'timestamp']);
+  });
+
   it('refuses the wrong actor, object, moveOn category, result and a missing duration', () => {
     const list = session(launch(), ['launched', 'initialized', 'completed', 'terminated']);
     list[1]!.actor = { objectType: 'Agent', mbox: 'mailto:learner@example.com' };
