@@ -5,6 +5,7 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import type { Course, ExamplePost, PostVerdict } from '../../domain/course.js';
 import type { Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
+import { xapiHooks } from '../xapi/hooks.js';
 import { recordClauseAnswer } from './mastery.js';
 
 export interface ClassifyResult {
@@ -38,6 +39,7 @@ export async function classifyExample(
     clauses: [...example.clauses],
     at: now,
   });
+  await xapiHooks.exampleClassified(ctx, first, now);
   // Clause memory (issue #23): the first answer to this example in each cycle is a review (before
   // any assignment, in the cycle 1 that enrolment will open).
   await recordClauseAnswer(ctx, {

@@ -7,6 +7,7 @@ import type { Course, Lesson } from '../../domain/course.js';
 import { ensureEnrolled, type Learner, markCycleStarted } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { evaluateCompletion } from '../records/completion.js';
+import { xapiHooks } from '../xapi/hooks.js';
 
 export { viewedLessons };
 
@@ -62,15 +63,12 @@ export async function recordLessonView(
   }
 
   // Not listed: a first view, or an entry that a racing write dropped from the summary.
-  const firstView = await progressRepo.insertLessonView({
-    _id: lessonViewKey(cycleId, lesson.id),
-    cycleId,
-    ...owner,
-    lessonId: lesson.id,
-    at: now,
-  });
+  const view = { _id: lessonViewKey(cycleId, lesson.id), cycleId, ...owner, lessonId: lesson.id, at: now };
+  const firstView = await progressRepo.insertLessonView(view);
   const viewed = { [lesson.id]: now };
   await progressRepo.save(cycleId, owner, { lastLocation: location, viewed }, now);
+  // Not listed in the summary: also a repeat after a crash, which names the same statement.
+  await xapiHooks.lessonCompleted(ctx, view, now);
   const progress: ProgressDoc = {
     _id: cycleId,
     ...owner,
@@ -93,6 +91,7 @@ export async function recordLessonView(
     // Read after the lesson was recorded: a pass or attestation written later re-checks completion
     // itself, so a cycle that lacks them here cannot be complete and needs no lesson reads.
     const cycle = await markCycleStarted(models, cycleId, now);
+    if (cycle && !stored) await xapiHooks.cycleLaunched(ctx, cycle, course, now);
     if (cycle && couldComplete(course, cycle)) await evaluateCompletion(ctx, { cycleId, now });
   }
   return { cycleId, progress, firstView, assignment };

@@ -22,6 +22,7 @@ import type { Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { jurisdictionsOf } from '../learning/jurisdictions.js';
 import { refreshForPolicyVersion } from '../learning/refresher.js';
+import { xapiHooks } from '../xapi/hooks.js';
 import { choiceTokensFor, newChoiceKey } from './choice-tokens.js';
 import { questionMap } from './course.js';
 import { loadQuizContext, type QuizContext } from './overview.js';
@@ -141,7 +142,10 @@ export async function startAttempt(
     now,
   );
   // Read at the start of this request: started already (a lesson view, an earlier attempt), or started now.
-  if (!cycle.startedAt) await trainingRepository(ctx.models).startCycle(cycle, quiz.assignment, now);
+  if (!cycle.startedAt) {
+    await trainingRepository(ctx.models).startCycle(cycle, quiz.assignment, now);
+    await xapiHooks.cycleLaunched(ctx, cycle, course, now);
+  }
   return n;
 }
 

@@ -15,6 +15,7 @@ import type { ServiceContext } from '../context.js';
 import { jurisdictionsOf } from '../learning/jurisdictions.js';
 import { practiceQuestionsSeen } from '../learning/practice.js';
 import { changedClausesFor, pretestEligibility } from '../learning/refresher.js';
+import { xapiHooks } from '../xapi/hooks.js';
 import { choiceTokensFor, newChoiceKey } from './choice-tokens.js';
 import { questionMap, quizCourse } from './course.js';
 import { applyResult, gradeAndRecord } from './record-result.js';
@@ -127,7 +128,10 @@ export async function startPretest(
     },
     now,
   );
-  if (!cycle.startedAt) await training.startCycle(cycle, assignment, now);
+  if (!cycle.startedAt) {
+    await training.startCycle(cycle, assignment, now);
+    await xapiHooks.cycleLaunched(ctx, cycle, course, now);
+  }
 }
 
 export interface LearnerPretest {

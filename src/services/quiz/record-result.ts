@@ -10,6 +10,7 @@ import { markCycleStarted } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { recordQuizResult } from '../learning/mastery.js';
 import { evaluateCompletion } from '../records/completion.js';
+import { xapiHooks } from '../xapi/hooks.js';
 import { questionMap } from './course.js';
 import { recordPretestOutcome } from './pretest-outcome.js';
 
@@ -42,12 +43,16 @@ export async function applyResult(
     result.purpose === 'pretest'
       ? await recordPretestOutcome(ctx, { course, cycle, result, now, announce: input.created === true })
       : await recordOutcome(ctx.models, course, cycle, result, now);
+  await xapiHooks.quizGraded(ctx, result, now);
   // Clause memory (issue #23), for every purpose (quiz or pre-assessment); once per result. After
   // the outcome, so a failure here never keeps a pass from being recorded.
   await recordQuizResult(ctx, { result, now });
   if (!after) return;
   // The first attempt started the cycle; this covers a crash between that attempt's insert and its start.
-  if (!after.startedAt) await markCycleStarted(ctx.models, after._id, now);
+  if (!after.startedAt) {
+    await markCycleStarted(ctx.models, after._id, now);
+    await xapiHooks.cycleLaunched(ctx, after, course, now);
+  }
   // Completion also needs the attestation, which can only follow the pass and re-checks completion
   // itself: so the lessons are read only when this cycle already has everything else.
   if (couldComplete(course, after)) await evaluateCompletion(ctx, { cycleId: after._id, now });

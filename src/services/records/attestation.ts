@@ -14,6 +14,7 @@ import { translator } from '../../i18n/translator.js';
 import { ensureEnrolled, type Learner } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { courseForLearner } from '../learning/jurisdictions.js';
+import { xapiHooks } from '../xapi/hooks.js';
 import { cycleCompletionStatus, evaluateCompletion } from './completion.js';
 import { recordLanguage } from './evidence-language.js';
 import { keepPolicyText, shownTextKey } from './policy-text.js';
@@ -154,6 +155,7 @@ export async function attest(ctx: ServiceContext, input: AttestInput): Promise<A
         attestedVersion: record.contentVersion,
       });
     }
+    await xapiHooks.attested(ctx, record, now);
     const { completed } = await evaluateCompletion(ctx, { cycleId: cycle._id, now });
     return { ok: true, attestation: record, created: wasCreated, completed };
   }

@@ -33,6 +33,7 @@ import { recertificationPolicy } from '../assignments/course-settings.js';
 import { newCycle, openedCycleFields } from '../assignments/enrollment.js';
 import type { ServiceContext } from '../context.js';
 import { currentProfile } from '../organisation/profile.js';
+import { xapiHooks } from '../xapi/hooks.js';
 import { renderCertificatePdf } from './certificate-pdf.js';
 import { recordLanguage } from './evidence-language.js';
 
@@ -102,6 +103,7 @@ export async function issueCertificate(
     expiresAt: stored.expiresAt,
     issuedAt: input.now,
   });
+  await xapiHooks.certificateEarned(ctx, certificate, input.now);
   return { certificate, created };
 }
 

@@ -1,4 +1,4 @@
-import { insertIfNew } from '../../db/insert-once.js';
+import { insertManyOnce } from '../../db/insert-once.js';
 import type { UserDoc } from '../../db/models/user.js';
 import { XAPI_CONFIG_ID, type XapiConfigDoc, type XapiOutboxDoc } from '../../db/models/xapi.js';
 import type { LearningEvent } from '../../domain/xapi/events.js';
@@ -13,45 +13,75 @@ export function recordFailures(ctx: ServiceContext): number {
 }
 
 /**
+ * The LRS setting as this process last read it, per app (its models), with the request time it
+ * was read at. The hooks run on learners' hot requests, so "off" must cost no database command:
+ * saveSettings forgets it at once; another process sees a change within CONFIG_KEPT_MS.
+ */
+const configs = new WeakMap<object, { config: XapiConfigDoc | null; readAt: number }>();
+const CONFIG_KEPT_MS = 60_000;
+
+export function forgetXapiConfig(ctx: ServiceContext): void {
+  configs.delete(ctx.models);
+}
+
+async function currentConfig(ctx: ServiceContext, now: Date): Promise<XapiConfigDoc | null> {
+  const kept = configs.get(ctx.models);
+  if (kept && now.getTime() - kept.readAt >= 0 && now.getTime() - kept.readAt < CONFIG_KEPT_MS)
+    return kept.config;
+  const config = await ctx.models.XapiConfig.findById(XAPI_CONFIG_ID).lean<XapiConfigDoc>();
+  configs.set(ctx.models, { config, readAt: now.getTime() });
+  return config;
+}
+
+/**
  * Queues the xAPI statement for a learning event (#27): nothing when sending is off; else the
  * statement (domain/xapi/statements.ts) goes into `xapi_outbox` under its own id, inserted once,
  * so a repeated request or a replayed hook adds nothing. No network here: the sender job posts
  * it later, so an unreachable LRS never slows or fails the learner's page. Never throws: a failed
  * insert is logged and counted, and the learner's action stands.
  */
-export async function recordLearningEvent(
+export function recordLearningEvent(ctx: ServiceContext, event: LearningEvent, now: Date): Promise<void> {
+  return recordLearningEvents(ctx, [event], now);
+}
+
+/** Several events of one request (a graded attempt's answers and result): one person read, one write. */
+export async function recordLearningEvents(
   ctx: ServiceContext,
-  event: LearningEvent,
+  events: readonly LearningEvent[],
   now: Date,
 ): Promise<void> {
   try {
-    const config = await ctx.models.XapiConfig.findById(XAPI_CONFIG_ID).lean<XapiConfigDoc>();
-    if (!config?.enabled) return;
-    const person = await ctx.models.User.findById(event.userId, { email: 1, name: 1 }).lean<
-      Pick<UserDoc, '_id' | 'email' | 'name'>
-    >();
-    const statement = statementFor(event, {
-      baseUrl: ctx.baseUrl,
-      actor: config.actor,
-      person: { id: event.userId, email: person?.email, name: person?.name },
-      course: ctx.courses.get(event.courseId),
+    const config = await currentConfig(ctx, now);
+    if (!config?.enabled || events.length === 0) return;
+    const people = new Map<string, Pick<UserDoc, '_id' | 'email' | 'name'> | null>();
+    for (const userId of new Set(events.map((e) => e.userId)))
+      people.set(userId, await ctx.models.User.findById(userId, { email: 1, name: 1 }).lean());
+    const rows = events.map((event): XapiOutboxDoc => {
+      const person = people.get(event.userId);
+      const statement = statementFor(event, {
+        baseUrl: ctx.baseUrl,
+        actor: config.actor,
+        person: { id: event.userId, email: person?.email, name: person?.name },
+        course: ctx.courses.get(event.courseId),
+      });
+      return {
+        _id: statement.id,
+        statement: statement as unknown as Record<string, unknown>,
+        userId: event.userId,
+        kind: event.kind,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+        sentAt: null,
+        lastError: '',
+        rejection: null,
+      };
     });
-    const row: XapiOutboxDoc = {
-      _id: statement.id,
-      statement: statement as unknown as Record<string, unknown>,
-      userId: event.userId,
-      kind: event.kind,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-      sentAt: null,
-      lastError: '',
-      rejection: null,
-    };
-    await insertIfNew(ctx.models.XapiOutbox, row);
+    await insertManyOnce(ctx.models.XapiOutbox, rows);
   } catch (err) {
-    failures.set(ctx.models, recordFailures(ctx) + 1);
-    ctx.log?.error({ err, event: { kind: event.kind, key: event.key } }, 'xAPI statement not queued');
+    failures.set(ctx.models, recordFailures(ctx) + events.length);
+    const kinds = events.map((e) => ({ kind: e.kind, key: e.key }));
+    ctx.log?.error({ err, events: kinds }, 'xAPI statement not queued');
   }
 }

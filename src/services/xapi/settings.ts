@@ -3,6 +3,7 @@ import { XAPI_CONFIG_ID, type XapiConfigDoc } from '../../db/models/xapi.js';
 import { normaliseEndpoint } from '../../domain/xapi/delivery.js';
 import type { ServiceContext } from '../context.js';
 import { open, resolveSsoKey, seal } from '../identity/sso/secret-box.js';
+import { forgetXapiConfig } from './record.js';
 
 /** The LRS settings as the admin page shows them: never the secret, only whether one is kept. */
 export interface XapiSettings {
@@ -110,6 +111,7 @@ export async function saveSettings(
   // Insert the defaults once, then $set: no upsert (FerretDB v1 has no $setOnInsert).
   await insertIfNew(ctx.models.XapiConfig, emptyConfig(input.now));
   await ctx.models.XapiConfig.updateOne({ _id: XAPI_CONFIG_ID }, { $set: set });
+  forgetXapiConfig(ctx);
   const { secret: _secret, ...shown } = f;
   await ctx.audit.append(
     {
