@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Course } from '../../src/domain/course.js';
 import { activityIds, VERBS } from '../../src/domain/xapi/statements.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { attestFormFields } from '../helpers/attest-form.js';
+import { commandsDuring, monitoredUri } from '../helpers/db-commands.js';
 import { type Ralph, startRalph, type XapiStatement } from '../helpers/ralph.js';
 import { statementProblems } from '../helpers/xapi-statement.js';
 import { answerForm, loadAttempt, newLearner, start } from './quiz-support.js';
@@ -19,7 +20,7 @@ let course: Course;
 
 beforeAll(async () => {
   ralph = await startRalph();
-  t = await createTestApp({ label: 'xapi-journey' });
+  t = await createTestApp({ label: 'xapi-journey', mongoUri: monitoredUri(inject('mongoUri')) });
   course = t.app.courses.get(COURSE_ID)!;
 }, 60_000);
 afterAll(async () => {
@@ -123,6 +124,30 @@ describe('xAPI statements from a learner journey', () => {
       completion: true,
     });
   }, 120_000);
+
+  it('queues a graded attempt with one person read and one outbox write, by _id', async () => {
+    await useLrs('account');
+    const learner = await newLearner(t.app, 'xapi-budget');
+    const base = `/learn/${COURSE_ID}/quiz`;
+    const n = await start(learner.session, COURSE_ID);
+    const attempt = await loadAttempt(t.app, learner.id, COURSE_ID, n);
+    const form = {
+      ...answerForm(course, attempt),
+      _csrf: await learner.session.csrf(`${base}/attempts/${n}`),
+    };
+    const scans: string[] = [];
+    const commands = await commandsDuring(
+      t.app,
+      () => learner.session.post(`${base}/attempts/${n}/submit`, form),
+      scans,
+    );
+    const xapi = commands.filter((c) => / (users|xapi_config|xapi_outbox)$/.test(c));
+    expect(xapi).toEqual(['find users', 'insert xapi_outbox']);
+    expect(scans).toEqual([]);
+    expect(await t.app.db.models.XapiOutbox.countDocuments({ userId: learner.id })).toBe(
+      attempt.draw.length + 2,
+    );
+  }, 60_000);
 
   it('identifies the learner by e-mail when the admin chooses mbox', async () => {
     await useLrs('mbox');
