@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Course } from '../../src/domain/course.js';
 import { runInCourseLanguage } from '../../src/services/courses/course-language.js';
 import { COURSE_ID } from '../factories.js';
-import { createTestApp, createUser, type TestApp } from '../helpers/app.js';
+import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
+import { htmlText } from './quiz-support.js';
 import { cycleOf, takeQuiz } from './records-helpers.js';
 
 /**
@@ -40,5 +41,34 @@ describe('the evidence pack of a Spanish attempt', () => {
     expect(attempt.questionTextFromSameVersion).toBe(true);
     const first = attempt.questions[0]!;
     expect(first.prompt).toBe(spanish.questions.find((q) => q.id === first.questionId)!.prompt);
+    expect(attempt.language).toBe('es');
+  });
+
+  it('words the verdicts given in the attempt’s language, also on an English page', async () => {
+    const lucia = await t.app.db.models.User.findOne({ email: 'lucia@lang.test' }).lean();
+    await createUser(t.app, { email: 'hr@lang.test', role: 'hr', locale: 'en' });
+    const hr = await loginAs(t.app, 'hr@lang.test');
+    const page = await hr.get(`/hr/people/${lucia!._id}/evidence/${COURSE_ID}/1`);
+    expect(page.statusCode).toBe(200);
+    const text = htmlText(page.body);
+    const pack = await t.app.services.records.buildEvidencePack({
+      userId: lucia!._id,
+      courseId: COURSE_ID,
+      n: 1,
+    });
+    const classify = pack!.attempts[0]!.questions.find((q) => q.answer?.verdict);
+    if (!classify?.answer?.verdict) throw new Error('the attempt answered no verdict');
+    const reasons = classify.answer.choiceIds.map(
+      (id) => classify.choicesShown.find((c) => c.id === id)!.text,
+    );
+    const spanishLabel = {
+      acceptable: 'Aceptable',
+      'ask-first': 'Preguntar antes',
+      unacceptable: 'No aceptable',
+    };
+    expect(text).toContain(
+      `<td lang="es" dir="ltr">${spanishLabel[classify.answer.verdict]}: ${reasons.join('; ')}</td>`,
+    );
+    expect(text).not.toMatch(/<td[^>]*>(Acceptable|Ask first|Not acceptable): /);
   });
 });

@@ -1,6 +1,5 @@
 import type { Course, PostVerdict, Question, QuizSettings, ReviewLevel } from '../course.js';
 import { type PostCardView, postCard } from '../post-card.js';
-import { POST_VERDICT_LABELS } from '../verdict-labels.js';
 import type { Draw } from './draw.js';
 import type { Answers, ClauseScore, QuestionGrade } from './grading.js';
 
@@ -55,12 +54,10 @@ export interface ReviewQuestion {
   points: number;
   correct: boolean;
   answered: boolean;
-  /** Classify only: the verdicts given and right, with their display labels. */
+  /** Classify only: the verdicts given and right (pages word them: learn.verdict.<verdict>.label). */
   verdict: {
     given: PostVerdict | null;
     right: PostVerdict;
-    givenLabel: string | null;
-    rightLabel: string;
   } | null;
   choices: ReviewChoice[];
   explanation: string;
@@ -99,8 +96,6 @@ export function fullReview(
             ? {
                 given: answer?.verdict ?? null,
                 right: question.verdict,
-                givenLabel: answer?.verdict ? POST_VERDICT_LABELS[answer.verdict] : null,
-                rightLabel: POST_VERDICT_LABELS[question.verdict],
               }
             : null,
         choices: drawn.choiceIds.flatMap((id) => {

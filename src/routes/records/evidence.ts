@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { attachmentDisposition } from '../../domain/download-name.js';
+import type { Language } from '../../domain/i18n/languages.js';
 import { versionLine } from '../../domain/reattestation.js';
+import { translator } from '../../i18n/translator.js';
 import { shortVersion } from '../../services/records/certificate-pdf.js';
 import type { EvidenceTarget } from '../../services/records/evidence.js';
 import { answerGivenText } from '../../services/records/evidence-answer.js';
@@ -34,7 +36,9 @@ async function sendPage(app: FastifyInstance, reply: FastifyReply, target: Evide
     fmt,
     shortVersion,
     versionLine,
-    answerGivenText,
+    // In the attempt's language, the language of its choice texts (may differ from the page's).
+    answerGivenText: (lang: Language, q: Parameters<typeof answerGivenText>[1]) =>
+      answerGivenText(translator(lang), q),
     certificateStatus,
     generatedAt: now,
   });

@@ -10,7 +10,7 @@ import { trainingRepository } from '../../db/repositories/training.js';
 import { certificateValidity } from '../../domain/completion.js';
 import type { Course, Question } from '../../domain/course.js';
 import { NotFound } from '../../domain/errors.js';
-import { LANGUAGE_NAMES, LANGUAGES } from '../../domain/i18n/languages.js';
+import { LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE } from '../../domain/i18n/languages.js';
 import { lessonsToStudy, shortPathStudy } from '../../domain/mastery/refresher-path.js';
 import { attestedVersions, versionsSince } from '../../domain/reattestation.js';
 import type { ServiceContext } from '../context.js';
@@ -52,6 +52,8 @@ function attemptEvidence(course: Course, attempt: AttemptDoc, result: AttemptRes
     id: attempt._id,
     n: attempt.n,
     contentVersion: attempt.contentVersion,
+    // The language of the wording below (the course served in the attempt's language, else the source).
+    language: course.language ?? SOURCE_LANGUAGE,
     questionTextFromSameVersion: sameVersion,
     startedAt: attempt.startedAt,
     deadline: attempt.deadline,

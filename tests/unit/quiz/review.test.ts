@@ -60,8 +60,9 @@ describe('fullReview', () => {
       number: 1,
       points: 0.5,
       answered: true,
-      verdict: { given: 'unacceptable', right: 'unacceptable' },
     });
+    // Verdict codes only: pages word them in their language (learn.verdict.*.label), so the review carries no English label.
+    expect(review[0]!.verdict).toEqual({ given: 'unacceptable', right: 'unacceptable' });
     expect(review[0]!.choices).toEqual([
       { text: 'Option r3', chosen: false, right: false, feedback: 'fb r3' },
       { text: 'Option r2', chosen: false, right: true, feedback: 'fb r2' },
