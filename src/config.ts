@@ -74,6 +74,11 @@ export const EnvSchema = Type.Object({
    */
   NIGHTLY_SCHEDULE: Type.String({ default: '30 2 * * *' }),
   /**
+   * Cron expression (UTC) for sending the xAPI outbox to the LRS (#27; nothing is sent while the
+   * admin has not turned the LRS on); "off" disables it in this process (`jobs:run --job xapi`).
+   */
+  XAPI_SCHEDULE: Type.String({ default: '* * * * *' }),
+  /**
    * Bearer token for GET /metrics on the app's port (Prometheus `authorization: {credentials: …}`).
    * Unset: /metrics answers 404 there.
    */

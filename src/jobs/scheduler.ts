@@ -8,7 +8,7 @@ import { backupDirectory, backupSchedule, ledgerFile } from '../services/operati
  */
 function recordJob(app: FastifyInstance, key: string, report: object | null, startedMs: number): void {
   const metrics = app.metrics;
-  if (!metrics || (key !== 'sweep' && key !== 'nightly' && key !== 'backup')) return;
+  if (!metrics || (key !== 'sweep' && key !== 'nightly' && key !== 'backup' && key !== 'xapi')) return;
   const seconds = (performance.now() - startedMs) / 1000;
   const result = report === null ? 'failed' : 'ran' in report && report.ran === false ? 'skipped' : 'ok';
   metrics.observeJob(key, result, seconds, app.clock.now());
@@ -18,7 +18,8 @@ function recordJob(app: FastifyInstance, key: string, report: object | null, sta
 
 /**
  * Runs the refresher sweep on `config.SWEEP_SCHEDULE`, the nightly job on
- * `config.NIGHTLY_SCHEDULE` and the nightly backup on `BACKUP_SCHEDULE` ("off" disables any).
+ * `config.NIGHTLY_SCHEDULE`, the nightly backup on `BACKUP_SCHEDULE` and the xAPI sender on
+ * `XAPI_SCHEDULE` ("off" disables any).
  * Several app instances may each run them: the sweep is
  * idempotent, every reminder is claimed by a unique insert, and the nightly job by a day
  * marker, so overlapping runs never double-send. Within one process the two jobs take turns (a
@@ -26,9 +27,10 @@ function recordJob(app: FastifyInstance, key: string, report: object | null, sta
  * while the same job is still busy or waiting its turn. The jobs are app.services' commands.
  */
 export function startScheduler(app: FastifyInstance): Cron[] {
-  const { SWEEP_SCHEDULE, NIGHTLY_SCHEDULE } = app.config;
+  const { SWEEP_SCHEDULE, NIGHTLY_SCHEDULE, XAPI_SCHEDULE } = app.config;
   const BACKUP_SCHEDULE = backupSchedule(app.config);
-  if (SWEEP_SCHEDULE === 'off' && NIGHTLY_SCHEDULE === 'off' && BACKUP_SCHEDULE === 'off') return [];
+  const patterns = [SWEEP_SCHEDULE, NIGHTLY_SCHEDULE, BACKUP_SCHEDULE, XAPI_SCHEDULE];
+  if (patterns.every((p) => p === 'off')) return [];
   let turn: Promise<void> = Promise.resolve();
   const inTurn = (key: string, name: string, run: () => Promise<object>) => () => {
     const mine = turn.then(async () => {
@@ -61,6 +63,11 @@ export function startScheduler(app: FastifyInstance): Cron[] {
   };
   schedule(BACKUP_SCHEDULE, 'backup', 'nightly backup', () =>
     app.services.backup.runScheduledBackup({ ...backup, now: app.clock.now() }),
+  );
+  // The xAPI outbox (#27): a run reads nothing while the LRS is off, and sends at most
+  // MAX_BATCHES_PER_RUN batches, so it never holds the other jobs' turn for long.
+  schedule(XAPI_SCHEDULE, 'xapi', 'xAPI sender', () =>
+    app.services.xapi.sendXapiBatch({ now: app.clock.now() }),
   );
   // The jobs' mailer is app.services' own, closed with the app.
   app.addHook('onClose', async () => {

@@ -30,6 +30,13 @@ export default fp(
     const m = createMetrics({
       outboxBacklog: () => app.services.metrics.outboxBacklog({}),
       databaseRestarts: () => opts.databaseStatus.restarts(),
+      xapiBacklog: async () => {
+        const b = await app.services.xapi.xapiBacklog({});
+        const waited = b.oldestPendingAt
+          ? (app.clock.now().getTime() - b.oldestPendingAt.getTime()) / 1000
+          : 0;
+        return { pending: b.pending, rejected: b.rejected, oldestPendingSeconds: Math.max(0, waited) };
+      },
     });
     app.decorate('metrics', m);
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import organisationRoutes from './admin/organisation.js';
 import retentionRoutes from './admin/retention.js';
 import ssoAdminRoutes from './admin/sso.js';
+import xapiAdminRoutes from './admin/xapi.js';
 import authRoutes from './auth/index.js';
 import oidcRoutes from './auth/oidc.js';
 import samlRoutes from './auth/saml.js';
@@ -55,5 +56,6 @@ export default async function routes(app: FastifyInstance) {
   await app.register(organisationRoutes);
   await app.register(ssoAdminRoutes);
   await app.register(retentionRoutes);
+  await app.register(xapiAdminRoutes);
   await app.register(scimRoutes, { prefix: '/scim/v2' });
 }

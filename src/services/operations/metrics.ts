@@ -7,10 +7,12 @@ export interface MetricsReaders {
   outboxBacklog(): Promise<number>;
   /** How often the embedded database was restarted by its supervisor (0 for MONGODB_URI). */
   databaseRestarts(): number;
+  /** The xAPI outbox (#27): statements waiting and refused, and how long the oldest has waited. */
+  xapiBacklog?(): Promise<{ pending: number; rejected: number; oldestPendingSeconds: number }>;
 }
 
 /** The scheduled jobs (jobs/scheduler.ts): refresher sweep, nightly job, nightly backup. */
-export type JobName = 'sweep' | 'nightly' | 'backup';
+export type JobName = 'sweep' | 'nightly' | 'backup' | 'xapi';
 /** `skipped`: the nightly job found today's work done already (another instance, an earlier run). */
 export type JobResult = 'ok' | 'failed' | 'skipped';
 
@@ -84,6 +86,38 @@ export function createMetrics(readers: MetricsReaders) {
       this.set(await readers.outboxBacklog());
     },
   });
+  const xapiReader = readers.xapiBacklog;
+  if (xapiReader) {
+    // One read of the outbox per scrape feeds both gauges.
+    let latest: Promise<{ pending: number; rejected: number; oldestPendingSeconds: number }> | null = null;
+    const read = () => {
+      latest ??= xapiReader().finally(() => {
+        latest = null;
+      });
+      return latest;
+    };
+    new Gauge({
+      name: 'lms_xapi_outbox_statements',
+      // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
+      help: 'xAPI statements waiting for the LRS (pending) or refused by it (rejected), read on scrape',
+      labelNames: ['status'] as const,
+      registers,
+      async collect() {
+        const backlog = await read();
+        this.set({ status: 'pending' }, backlog.pending);
+        this.set({ status: 'rejected' }, backlog.rejected);
+      },
+    });
+    new Gauge({
+      name: 'lms_xapi_outbox_oldest_pending_seconds',
+      // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
+      help: 'How long the oldest xAPI statement not yet accepted by the LRS has waited (0: none waits)',
+      registers,
+      async collect() {
+        this.set((await read()).oldestPendingSeconds);
+      },
+    });
+  }
   new Counter({
     name: 'lms_embedded_database_restarts_total',
     // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
