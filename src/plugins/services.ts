@@ -42,6 +42,7 @@ export default fp(
         baseUrl: app.config.BASE_URL,
         sso: ssoEnvironment(app.config),
         erasureLedger: ledgerFile(app.config.DATA_DIR, app.config.DB_NAME),
+        log: app.log,
       }),
     );
     app.addHook('onReady', async () => catalogue.refresh({ force: true }));
