@@ -192,6 +192,11 @@ describe('statementFor', () => {
     expect(attested?.context?.registration).toBe(launched?.context?.registration);
     expect(launched?.context?.language).toBe('en');
     expect(attested?.context?.language).toBe('es');
+    const lesson = statementFor(everyKind(course)[1]!, options);
+    expect(lesson.context?.language).toBe(course.language ?? 'en');
+    expect(
+      statementFor(everyKind(course)[1]!, { ...options, course: undefined }).context?.language,
+    ).toBeUndefined();
     expect(launched?.timestamp).toBe('2026-03-02T09:30:00.000Z');
     const [first] = everyKind(course);
     if (!first) throw new Error('no events');
