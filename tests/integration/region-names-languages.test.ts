@@ -83,7 +83,7 @@ describe("HR's person form names regions in the page's language", () => {
     ],
     [
       'de',
-      'Das Organisationsprofil aktiviert keine Hinweise für Beschäftigte in den Vereinigten Staaten. Wählen Sie eine seiner Regionen (für Beschäftigte in dem Vereinigten Königreich oder der EU und dem EWR) oder lassen Sie das Feld leer.',
+      'Das Organisationsprofil aktiviert keine Hinweise für Beschäftigte in den Vereinigten Staaten. Wählen Sie eine seiner Regionen (für Beschäftigte im Vereinigten Königreich oder in der EU und im EWR) oder lassen Sie das Feld leer.',
       ['<option value="uk">Vereinigtes Königreich</option>', '<option value="eu">EU/EWR</option>'],
     ],
   ];
@@ -126,7 +126,7 @@ describe('the CSV preview names regions in the page language', () => {
       'La región "US" no está activada en el perfil de la organización, que solo activa uk (el Reino Unido), eu (la UE y el EEE).',
     );
     expect(await page('de')).toContain(
-      'Die Region "US" ist im Organisationsprofil nicht aktiviert; aktiviert sind nur die Regionen für Beschäftigte in uk (dem Vereinigten Königreich), eu (der EU und dem EWR).',
+      'Die Region "US" ist im Organisationsprofil nicht aktiviert; aktiviert sind nur uk (für Beschäftigte im Vereinigten Königreich), eu (für Beschäftigte in der EU und im EWR).',
     );
   });
 });
@@ -147,7 +147,7 @@ describe("the policy preview's notices line names regions in the page language",
     expect(await page('en')).toContain('those for staff in the United Kingdom and the EU and EEA,');
     expect(await page('es')).toContain('los del personal en el Reino Unido y la UE y el EEE,');
     expect(await page('de')).toContain(
-      'die für Beschäftigte in dem Vereinigten Königreich und der EU und dem EWR,',
+      'die für Beschäftigte im Vereinigten Königreich und in der EU und im EWR (die Regionen, die das Organisationsprofil aktiviert).',
     );
   });
 });
@@ -247,7 +247,7 @@ describe("the CSV import's file checks in the page language", () => {
 });
 
 describe("a clause notice's heading on the attestation page, in the text's language", () => {
-  it('a Spanish learner reads "Aviso para el personal de Estados Unidos", not English', async () => {
+  it('a Spanish learner reads "Aviso para el personal en Estados Unidos", not English', async () => {
     await setRegions([]);
     const user = await createUser(t.app, {
       email: 'sofia.notice@demo.test',
@@ -261,7 +261,7 @@ describe("a clause notice's heading on the attestation page, in the text's langu
     const page = await sofia.get(`/learn/${COURSE_ID}/attest`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('lang="es"');
-    expect(flat(page.body)).toContain('Aviso para el personal de Estados Unidos');
+    expect(flat(page.body)).toContain('Aviso para el personal en Estados Unidos');
     expect(page.body).not.toContain('Notice for staff in');
   });
 });

@@ -152,8 +152,18 @@ describe('course translations (courses/<id>/i18n/<lang>/)', () => {
       'Notice: ',
     ];
     const expected = {
-      es: ['Paso 1', 'Para el personal de', 'Ir al Paso 2'],
-      de: ['Schritt 1', 'Für Beschäftigte in', 'Weiter zu Schritt 2'],
+      es: [
+        'Paso 1',
+        'Para el personal en Estados Unidos',
+        'Para el personal en el Reino Unido y la UE y el EEE',
+        'Ir al Paso 2',
+      ],
+      de: [
+        'Schritt 1',
+        'Für Beschäftigte in den Vereinigten Staaten',
+        'Für Beschäftigte im Vereinigten Königreich und in der EU und im EWR',
+        'Weiter zu Schritt 2',
+      ],
     };
     for (const lang of ['es', 'de'] as const) {
       const html = translations

@@ -204,7 +204,7 @@ describe('planImport', () => {
       'La región "US" no está activada en el perfil de la organización, que solo activa uk (el Reino Unido).',
     ]);
     expect(words(plan.rejected[0]!.reasons, translator('de'))).toEqual([
-      'Die Region "US" ist im Organisationsprofil nicht aktiviert; aktiviert sind nur die Regionen für Beschäftigte in uk (dem Vereinigten Königreich).',
+      'Die Region "US" ist im Organisationsprofil nicht aktiviert; aktiviert sind nur uk (für Beschäftigte im Vereinigten Königreich).',
     ]);
     expect(plan.changes.map((c) => c.person.region)).toEqual(['uk', null]);
     const open = planImport(rows, existing, { deactivateMissing: false, newId, regions: [] });

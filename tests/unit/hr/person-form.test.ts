@@ -60,7 +60,7 @@ describe('HR person form rules', () => {
       'El perfil de la organización no activa Estados Unidos. Elige una de sus regiones (el Reino Unido o la UE y el EEE), o déjala sin indicar.',
     );
     expect('errors' in refused && localisedErrors(translator('de'), refused.errors)[0]?.message).toBe(
-      'Das Organisationsprofil aktiviert keine Hinweise für Beschäftigte in den Vereinigten Staaten. Wählen Sie eine seiner Regionen (für Beschäftigte in dem Vereinigten Königreich oder der EU und dem EWR) oder lassen Sie das Feld leer.',
+      'Das Organisationsprofil aktiviert keine Hinweise für Beschäftigte in den Vereinigten Staaten. Wählen Sie eine seiner Regionen (für Beschäftigte im Vereinigten Königreich oder in der EU und im EWR) oder lassen Sie das Feld leer.',
     );
     const ok = validatePersonForm({ ...form, region: 'EU' }, { id: null, found: true }, ['uk', 'eu']);
     expect('input' in ok && ok.input.region).toBe('eu');
