@@ -1,4 +1,4 @@
-import { connectCmi5 } from './cmi5-session.js';
+import { connectCmi5 } from './cmi5-connect.js';
 import { offlineSession } from './lms.js';
 import { runSco } from './main.js';
 import type { ScoConfig } from './model.js';

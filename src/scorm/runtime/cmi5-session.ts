@@ -1,4 +1,6 @@
-import Cmi5Package, { type LaunchData } from '@xapi/cmi5';
+// Types only: the library itself is loaded by cmi5-connect.ts, so the session's rules test without it.
+import type Cmi5Package from '@xapi/cmi5';
+import type { LaunchData } from '@xapi/cmi5';
 import { Outbox, type OutboxJob } from './cmi5-outbox.js';
 import type { LmsBoot, LmsHealth, LmsSession, QuizResult } from './lms.js';
 
@@ -28,29 +30,26 @@ interface LaunchMemory {
   terminated: boolean;
 }
 
-type StatementJob = Extract<OutboxJob, { kind: 'statement' }>;
+/** The library's class (its typings read as CommonJS under NodeNext: the class is under `.default`). */
+type Cmi5 = InstanceType<typeof Cmi5Package.default>;
 
 /**
- * The library's class. Its typings read as CommonJS under NodeNext (the class under `.default`)
- * while esbuild bundles its ES module (the class itself): take it either way.
+ * What the session uses of the library: the launch, the statement builders and the xAPI client.
+ * The session takes this rather than the class so its rules can be unit-tested without an LMS.
  */
-const Cmi5 = ((Cmi5Package as unknown as { default?: unknown }).default ??
-  Cmi5Package) as typeof Cmi5Package.default;
-type Cmi5 = InstanceType<typeof Cmi5>;
-
-/** The library, with every statement it builds going through the outbox instead of straight to the LRS. */
-class QueuedCmi5 extends Cmi5 {
-  outbox: Outbox | undefined;
-
-  override sendXapiStatement(
-    statement: Parameters<Cmi5['sendXapiStatement']>[0],
-    options?: Parameters<Cmi5['sendXapiStatement']>[1],
-  ): ReturnType<Cmi5['sendXapiStatement']> {
-    const built = options?.transform ? options.transform(statement) : statement;
-    this.outbox!.push({ kind: 'statement', statement: built as unknown as StatementJob['statement'] });
-    return Promise.resolve({ data: [built.id] }) as unknown as ReturnType<Cmi5['sendXapiStatement']>;
-  }
-}
+export type Cmi5Api = Pick<
+  Cmi5,
+  | 'launchParameters'
+  | 'launchData'
+  | 'xapi'
+  | 'initialize'
+  | 'getAuthToken'
+  | 'getInitializedDate'
+  | 'complete'
+  | 'pass'
+  | 'fail'
+  | 'terminate'
+> & { outbox: Outbox | undefined };
 
 function httpStatus(error: unknown): number | undefined {
   return (error as { response?: { status?: number } })?.response?.status;
@@ -82,7 +81,7 @@ export class Cmi5Session implements LmsSession {
   connected = true;
   health: LmsHealth = 'recording';
   onHealthChange: (health: LmsHealth) => void = () => {};
-  private readonly cmi5: QueuedCmi5;
+  private readonly cmi5: Cmi5Api;
   private readonly outbox: Outbox;
   private readonly memoryKey: string;
   private memory: LaunchMemory | null = null;
@@ -97,7 +96,7 @@ export class Cmi5Session implements LmsSession {
   /** The page is going away: requests still queued must go out as keepalive requests. */
   private unloading = false;
 
-  constructor(cmi5: QueuedCmi5) {
+  constructor(cmi5: Cmi5Api) {
     this.cmi5 = cmi5;
     this.memoryKey = `cmi5:${cmi5.launchParameters!.fetch}`;
     this.outbox = new Outbox(
@@ -287,7 +286,7 @@ export class Cmi5Session implements LmsSession {
     if (this.pendingFail && this.normal && !this.state.passed && !this.memory!.judged) {
       this.judge(this.pendingFail, false);
     }
-    this.dirty = true;
+    // The last bookmark, if it changed, goes before Terminated.
     this.commit();
     void this.cmi5.terminate();
     this.ended = true;
@@ -334,16 +333,5 @@ export class Cmi5Session implements LmsSession {
   /** Returns the URL to go to once terminated (LMS.LaunchData returnURL), if any. */
   get returnUrl(): string | undefined {
     return this.launch?.returnURL;
-  }
-}
-
-/** The cmi5 session when the page was launched with the five launch parameters; else null. */
-export function connectCmi5(): Cmi5Session | null {
-  if (!Cmi5.isCmiAvailable) return null;
-  try {
-    return new Cmi5Session(new QueuedCmi5());
-  } catch (error) {
-    console.error('cmi5 launch parameters unusable:', error);
-    return null;
   }
 }
