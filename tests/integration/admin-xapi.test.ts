@@ -7,6 +7,7 @@ import { startScheduler } from '../../src/jobs/scheduler.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
 import { type Ralph, startRalph } from '../helpers/ralph.js';
+import { newLearner } from './quiz-support.js';
 
 /**
  * The admin's LRS page (#27): settings (CSRF, validation, admin only, the secret never shown
@@ -160,6 +161,34 @@ describe('/admin/xapi', () => {
     expect((await t.app.services.xapi.xapiBacklog({})).pending).toBe(0);
     const after = await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(after.body).toMatch(/^lms_job_last_run_timestamp_seconds\{job="xapi",result="ok"\} \d+/m);
+  });
+
+  it('with the LRS down, a learner’s pages answer as usual and what they did waits in the outbox', async () => {
+    await ralph.stop();
+    try {
+      await models().XapiOutbox.deleteMany({});
+      const learner = await newLearner(t.app, 'xapi-down');
+      const course = t.app.courses.get(COURSE_ID)!;
+      for (const lesson of course.lessons.slice(0, 2)) {
+        const page = await learner.session.get(`/learn/${COURSE_ID}/lessons/${lesson.id}`);
+        expect(page.statusCode).toBe(200);
+      }
+      const queued = await models().XapiOutbox.find({ userId: learner.id }).lean();
+      expect(queued.length).toBeGreaterThanOrEqual(2);
+      expect(queued.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
+
+      // Erasing the person removes the statements that name them.
+      const result = await t.app.services.privacy.erasePerson({
+        userId: learner.id,
+        actorId: null,
+        reason: 'retention',
+        now: t.clock.now(),
+      });
+      expect(result.counts.xapi_outbox).toBe(queued.length);
+      expect(await models().XapiOutbox.countDocuments({ userId: learner.id })).toBe(0);
+    } finally {
+      await ralph.restart();
+    }
   });
 
   it('deletes sent rows after the outbox retention period, never pending ones', async () => {

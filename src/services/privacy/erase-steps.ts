@@ -58,15 +58,18 @@ async function stripRecords(ctx: ServiceContext, user: UserDoc, p: Pseudonym, no
     ),
     models.Outbox.deleteMany({ $or: [{ to: user.email }, { cc: user.email }] }).then(deleted),
   ]);
-  const [classification, clause, practice, memory, feedback, loginKeys, externalIds] = await Promise.all([
-    models.ClassificationAnswer.deleteMany({ userId }).then(deleted),
-    models.ClauseAnswer.deleteMany({ userId }).then(deleted),
-    models.PracticeSession.deleteMany({ userId }).then(deleted),
-    models.ClauseMemory.deleteMany({ userId }).then(deleted),
-    models.PolicyFeedback.deleteMany({ userId }).then(deleted),
-    models.LoginKey.deleteMany({ userId }).then(deleted),
-    models.ScimExternalId.deleteMany({ userId }).then(deleted),
-  ]);
+  const [classification, clause, practice, memory, feedback, loginKeys, externalIds, xapi] =
+    await Promise.all([
+      models.ClassificationAnswer.deleteMany({ userId }).then(deleted),
+      models.ClauseAnswer.deleteMany({ userId }).then(deleted),
+      models.PracticeSession.deleteMany({ userId }).then(deleted),
+      models.ClauseMemory.deleteMany({ userId }).then(deleted),
+      models.PolicyFeedback.deleteMany({ userId }).then(deleted),
+      models.LoginKey.deleteMany({ userId }).then(deleted),
+      models.ScimExternalId.deleteMany({ userId }).then(deleted),
+      // xAPI statements naming the person (#27), sent or not: the LRS's copies are the customer's to erase.
+      models.XapiOutbox.deleteMany({ userId }).then(deleted),
+    ]);
   return {
     users: 1,
     login_keys: loginKeys,
@@ -81,6 +84,7 @@ async function stripRecords(ctx: ServiceContext, user: UserDoc, p: Pseudonym, no
     clause_memory: memory,
     policy_feedback: feedback,
     scim_external_ids: externalIds,
+    xapi_outbox: xapi,
     outbox,
     sessions: await sessionsRepository(models).endSessionsOf(userId),
     ...(await eraseCopies(models, user, p)),
