@@ -48,7 +48,10 @@ export function runSco(config: ScoConfig, lms: LmsSession): void {
   useMessages(config.messages);
   lms.onHealthChange = showLmsHealth;
   const boot = lms.start();
-  if (!(boot instanceof Promise)) return begin(config, lms, boot);
+  if (!(boot instanceof Promise)) {
+    begin(config, lms, boot);
+    return;
+  }
   // Until the LMS has answered, nothing the learner does could be recorded: the course waits, inert.
   const layout = document.querySelector<HTMLElement>('.sco-layout')!;
   layout.inert = true;

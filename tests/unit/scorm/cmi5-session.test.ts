@@ -3,7 +3,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type Cmi5Api, Cmi5Session, STATE_ID } from '../../../src/scorm/runtime/cmi5-session.js';
 import type { QuizResult } from '../../../src/scorm/runtime/lms.js';
 
-
 /**
  * The session's cmi5 rules, over a stand-in for @xapi/cmi5 that records which defined statements the
  * session asks for (the library builds them; the browser tests check the built statements in a real LRS).
