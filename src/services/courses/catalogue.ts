@@ -11,11 +11,12 @@ import {
   translationFallback,
   translationState,
 } from '../../domain/course-translation.js';
-import type { Language } from '../../domain/i18n/languages.js';
-import { DEFAULT_PROFILE } from '../../domain/org-profile.js';
+import { type Language, SOURCE_LANGUAGE } from '../../domain/i18n/languages.js';
+import { DEFAULT_PROFILE, type Region } from '../../domain/org-profile.js';
 import { BASELINE_OVERLAY, type PolicyOverlay } from '../../domain/policy-version.js';
 import { profileFromDoc } from '../organisation/profile.js';
 import { answerInScopeLanguage } from './course-language.js';
+import { placeholderValuesIn } from './placeholder-language.js';
 import { type ClauseTranslations, overlayInLanguage, readClauseTranslations } from './policy-translations.js';
 
 /**
@@ -40,8 +41,11 @@ export interface Catalogue {
   ): Promise<Course | undefined>;
   /** The overlay a course is served with now (the baseline before any publish). */
   overlayOf(courseId: string): PolicyOverlay;
-  /** The placeholder values the courses are served with now (the fallbacks before the first read). */
-  values(): ReadonlyMap<string, string>;
+  /**
+   * The placeholder values the courses are served with now (the fallbacks before the first read);
+   * with `lang`, those a course in that language is filled with (`{{org.regions}}` in its words).
+   */
+  values(lang?: Language): ReadonlyMap<string, string>;
   /**
    * The course as served in `lang`: its complete, current translation resolved like the source (same
    * placeholder values), or the fallback saying why the learner gets the source course.
@@ -81,6 +85,8 @@ export interface BrokenTranslationState {
 
 interface State {
   values: ReadonlyMap<string, string>;
+  /** The profile's regions, which `{{org.regions}}` names in a translated course's language. */
+  regions: readonly Region[];
   overlays: Map<string, PolicyOverlay>;
   /** HR's translations of the clauses the published versions changed (services/policy/translation.ts). */
   clauseTranslations: ClauseTranslations;
@@ -98,11 +104,13 @@ async function readState(models: Models): Promise<State> {
     models.PolicyHead.find({}).lean<PolicyHeadDoc[]>(),
     readClauseTranslations(models),
   ]);
-  const values = servedPlaceholderValues(doc ? profileFromDoc(doc) : DEFAULT_PROFILE);
+  const profile = doc ? profileFromDoc(doc) : DEFAULT_PROFILE;
+  const values = servedPlaceholderValues(profile);
   const overlays = new Map(heads.map((h) => [h._id, overlayFromHead(h)]));
   const sortedHeads = heads.map((h) => [h._id, h.n, h.overlay]).sort();
   return {
     values,
+    regions: profile.regions,
     overlays,
     clauseTranslations: clauseTranslations.byCourse,
     key: JSON.stringify([[...values], sortedHeads, clauseTranslations.key]),
@@ -123,7 +131,7 @@ interface CatalogueDeps {
 interface Current {
   templates: ReadonlyMap<string, Course>;
   overlayOf(courseId: string): PolicyOverlay;
-  values(): ReadonlyMap<string, string>;
+  values(lang: Language): ReadonlyMap<string, string>;
   clauseTranslations(): ClauseTranslations;
 }
 
@@ -163,7 +171,7 @@ function languageView(
     if (!course) {
       // Current (translationFallback): the published overlay with HR's translations of the clauses it changed.
       const overlay = overlayIn(courseId, translation) ?? BASELINE_OVERLAY;
-      course = resolveCourse(translation.course, { values: current.values(), overlay });
+      course = resolveCourse(translation.course, { values: current.values(lang), overlay });
       translated.set(key, course);
     }
     return { course };
@@ -243,7 +251,12 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
   let state: State | null = null;
 
   const overlayOf = (courseId: string) => state?.overlays.get(courseId) ?? BASELINE_OVERLAY;
-  const currentValues = () => state?.values ?? servedPlaceholderValues(DEFAULT_PROFILE);
+  const currentValues = (lang: Language = SOURCE_LANGUAGE) =>
+    placeholderValuesIn(
+      state?.values ?? servedPlaceholderValues(DEFAULT_PROFILE),
+      state?.regions ?? DEFAULT_PROFILE.regions,
+      lang,
+    );
   const languages = languageView(
     {
       templates,
