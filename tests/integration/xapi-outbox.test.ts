@@ -3,6 +3,7 @@ import type { XapiOutboxDoc } from '../../src/db/models/xapi.js';
 import type { LearningEvent } from '../../src/domain/xapi/events.js';
 import { buildPerson, COURSE_ID } from '../factories.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { cliContext } from '../helpers/cli.js';
 import { type Ralph, startRalph } from '../helpers/ralph.js';
 
 /**
@@ -208,6 +209,23 @@ describe('xAPI outbox', () => {
     // Never resent on its own.
     t.clock.advanceMinutes(120);
     expect(await services().sendXapiBatch({ now: t.clock.now() })).toMatchObject({ attempted: 0 });
+  });
+
+  it('jobs:run --job xapi sends what is due, and says so when sending is off', async () => {
+    const { command } = await import('../../src/cli/commands/jobs-run.js');
+    const { ctx, lines } = cliContext(t);
+    await useRalph();
+    await record([lessonEvent(), lessonEvent()]);
+    expect(await command.run(ctx, { positionals: [], flags: { job: 'xapi' } })).toBe(0);
+    const out = lines.join('\n');
+    expect(out).toContain('xAPI sender at');
+    expect(out).toMatch(/sent\s+2/);
+    expect(out).not.toContain('Sweep at');
+    expect((await rows()).every((r) => r.status === 'sent')).toBe(true);
+    lines.length = 0;
+    await useRalph(false);
+    expect(await command.run(ctx, { positionals: [], flags: { job: 'xapi' } })).toBe(0);
+    expect(lines.join('\n')).toContain('sending to an LRS is off');
   });
 
   it('a failure to queue never reaches the learner: it is counted instead', async () => {
