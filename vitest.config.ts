@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Three projects: fast pure unit tests, integration tests through the real app and a real
-// FerretDB (started once per run by the global setup, one database per test file), and
+// FerretDB (started once per run by the global setup, one database per test file; the shipped
+// courses are loaded and checked once per run too, tests/helpers/global-content.ts), and
 // browser tests in Debian's Chromium.
 export default defineConfig({
   test: {
@@ -16,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
-          globalSetup: ['tests/helpers/global-ferretdb.ts'],
+          globalSetup: ['tests/helpers/global-ferretdb.ts', 'tests/helpers/global-content.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
@@ -26,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
-          globalSetup: ['tests/helpers/global-ferretdb.ts'],
+          globalSetup: ['tests/helpers/global-ferretdb.ts', 'tests/helpers/global-content.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: 'forks',

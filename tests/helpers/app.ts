@@ -13,6 +13,7 @@ import type { Course } from '../../src/domain/course.js';
 import type { BrokenTranslation, CourseTranslation } from '../../src/domain/course-translation.js';
 import { hashPassword } from '../../src/services/identity/passwords.js';
 import { TestClock } from './clock.js';
+import { shippedContent } from './shipped-content.js';
 
 export const TEST_PASSWORD = 'demo-password';
 
@@ -64,6 +65,12 @@ export async function createTestApp(
     onErrorLog?: (line: string) => void;
     /** Adds test-only routes (or hooks) to the app before it is ready. */
     extend?: (app: FastifyInstance) => void;
+    /**
+     * Where the courses come from: by default courses/ as loaded and checked once for the run by the
+     * global setup (tests/helpers/global-content.ts); 'disk' lets the app load and check courses/
+     * itself, as server.ts does (seconds per app: for the tests of that start-up path).
+     */
+    contentFrom?: 'run' | 'disk';
     /** The course templates to serve instead of courses/ (the app resolves them with the saved profile). */
     courses?: Map<string, Course>;
     /** Translations of those courses (content/translation/ readTranslations). */
@@ -85,9 +92,7 @@ export async function createTestApp(
     mongoUri: opts.mongoUri ?? inject('mongoUri'),
     clock,
     logger,
-    courses: opts.courses,
-    translations: opts.translations,
-    brokenTranslations: opts.brokenTranslations,
+    ...contentFor(opts),
     databaseStatus: opts.databaseStatus,
   });
   opts.extend?.(app);
@@ -104,7 +109,35 @@ export async function createTestApp(
   };
 }
 
+/**
+ * The courses and translations a test app gets: those given, else the run's shared copy of courses/
+ * (none with `contentFrom: 'disk'` or outside a run that provides it: the app loads courses/ itself).
+ */
+function contentFor(opts: {
+  contentFrom?: 'run' | 'disk';
+  courses?: Map<string, Course>;
+  translations?: Map<string, CourseTranslation[]>;
+  brokenTranslations?: Map<string, BrokenTranslation[]>;
+}) {
+  const given = { translations: opts.translations, brokenTranslations: opts.brokenTranslations };
+  if (opts.courses) return { courses: opts.courses, ...given };
+  const shipped = opts.contentFrom === 'disk' ? undefined : shippedContent();
+  if (!shipped) return given;
+  return {
+    courses: shipped.courses,
+    translations: given.translations ?? shipped.translations,
+    brokenTranslations: given.brokenTranslations ?? shipped.broken,
+  };
+}
+
+/**
+ * TEST_PASSWORD hashed once per test file, at the production cost: every test user shares it (argon2
+ * takes a few hundred milliseconds a hash, paid once rather than once a user).
+ */
+let testPasswordHash: Promise<string> | undefined;
+
 export async function createUser(app: FastifyInstance, input: Partial<NewUser> & { email: string }) {
+  testPasswordHash ??= hashPassword(TEST_PASSWORD);
   return usersRepository(app.db.models).insert({
     name: input.name ?? input.email.split('@')[0]!,
     department: 'Sales',
@@ -113,7 +146,7 @@ export async function createUser(app: FastifyInstance, input: Partial<NewUser> &
     locale: '',
     managerId: null,
     hireDate: null,
-    passwordHash: await hashPassword(TEST_PASSWORD),
+    passwordHash: await testPasswordHash,
     ...input,
   });
 }

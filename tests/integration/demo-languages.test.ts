@@ -10,7 +10,9 @@ import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp({ label: 'demo-languages' });
+  // The app loads and checks courses/ and its translations itself, as server.ts does (every other
+  // test app gets the run's copy loaded once by the global setup, tests/helpers/global-content.ts).
+  t = await createTestApp({ label: 'demo-languages', contentFrom: 'disk' });
   await t.app.services.demo.seedDemoTraining({ now: t.clock.now() });
 });
 afterAll(async () => t.close());
