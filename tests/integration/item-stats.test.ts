@@ -153,6 +153,32 @@ describe('item statistics', () => {
     expect(lines[1]).toContain(',10,0.400,0.400,-0.210,');
   });
 
+  it("words question types and verdict picks in the page's language (the CSV keeps English)", async () => {
+    const hr = await signIn(t.app, 'hr@demo.test');
+    const page = await hr.get(`/hr/courses/${STATS_COURSE}/questions`, { 'accept-language': 'es' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('lang="es"');
+    const english = [
+      'Single choice',
+      'True or false',
+      'Multiple response',
+      'Classify a post',
+      'Spot the problem',
+    ];
+    // The type is the first thing in each row's meta line (the prompts are the English course's own text).
+    const types = [...page.body.matchAll(/<span class="item-meta">([^<·]+) · /g)].map((m) => m[1]!.trim());
+    expect(types).toHaveLength(4);
+    for (const type of types) expect(english).not.toContain(type);
+    expect(page.body).not.toContain('Verdict: ');
+    if (course.questions.some((q) => q.type === 'classify')) {
+      expect(page.body).toContain('Clasificar una publicación');
+      expect(page.body).toContain('Veredicto: No aceptable');
+    }
+    const csv = await hr.get(`/hr/courses/${STATS_COURSE}/questions.csv`, { 'accept-language': 'es' });
+    if (course.questions.some((q) => q.type === 'classify'))
+      expect(csv.body).toContain('Verdict: Not acceptable');
+  });
+
   it('is for HR and admins only, and a 404 for an unknown course', async () => {
     const learner = await signIn(t.app, 'employee@demo.test');
     expect((await learner.get(`/hr/courses/${STATS_COURSE}/questions`)).statusCode).toBe(403);

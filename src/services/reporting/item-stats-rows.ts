@@ -3,7 +3,7 @@
  * Pure: the page and the CSV export both present these.
  */
 import type { ItemStatsDoc } from '../../db/models/item-stats.js';
-import type { Question, QuestionType } from '../../domain/course.js';
+import { POST_VERDICTS, type PostVerdict, type Question, type QuestionType } from '../../domain/course.js';
 import {
   type ItemFlag,
   MIN_ANSWERS_FOR_DISTRACTOR_FLAG,
@@ -27,6 +27,8 @@ export interface PickRow {
   label: string;
   /** Earns the point (the right option, reason, segment or verdict). */
   correct: boolean;
+  /** A verdict pick: its code, for a page to word in its language (`label` is the CSV's English). */
+  verdict?: PostVerdict;
   n: number;
   /** n / drawn; null when never drawn. */
   share: number | null;
@@ -35,7 +37,9 @@ export interface PickRow {
 export interface ItemStatsRow {
   questionId: string;
   prompt: string;
+  /** The type in English, for the CSV; `questionType` for a page to word. */
   type: string;
+  questionType: QuestionType;
   clauses: string[];
   /** `quiz.yaml:412`, or '' when the loader did not record it. */
   source: string;
@@ -59,6 +63,10 @@ export function shorten(text: string, max: number): string {
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/** A verdict pick's code, when the stored id is one. */
+const verdictOf = (id: string): { verdict?: PostVerdict } =>
+  (POST_VERDICTS as readonly string[]).includes(id) ? { verdict: id as PostVerdict } : {};
 
 function choiceTexts(q: Question): Map<string, string> {
   const list = q.type === 'classify' ? q.reasons : q.type === 'spot' ? q.segments : q.options;
@@ -106,6 +114,7 @@ export function itemStatsRow(q: Question, doc: ItemStatsDoc): ItemStatsRow {
     questionId: q.id,
     prompt: shorten(q.prompt, 120),
     type: QUESTION_TYPE_LABELS[q.type],
+    questionType: q.type,
     clauses: q.clauses,
     source: q.source ? `${q.source.file}:${q.source.line}` : '',
     drawn: doc.drawn,
@@ -113,7 +122,7 @@ export function itemStatsRow(q: Question, doc: ItemStatsDoc): ItemStatsRow {
     meanPoints: doc.meanPoints,
     discrimination: doc.discrimination,
     picks: [
-      ...doc.verdicts.map((v) => pick(v, labels.get(v.id) ?? v.id)),
+      ...doc.verdicts.map((v) => ({ ...pick(v, labels.get(v.id) ?? v.id), ...verdictOf(v.id) })),
       ...doc.picks.map((c) => pick(c, labels.get(c.id) ?? c.id)),
     ],
     flags: doc.flags,

@@ -34,6 +34,25 @@ function flagWords(row: ItemStatsRow, t: Translator['t']): string[] {
   });
 }
 
+/**
+ * A row's words in the reader's language: its question type, and its verdict picks by the names the
+ * learner saw ("Veredicto: No aceptable"); option texts stay as the course wrote them.
+ */
+function inLanguage(row: ItemStatsRow, t: Translator['t']): ItemStatsRow {
+  return {
+    ...row,
+    type: t(`courses.questions.type.${row.questionType}`),
+    picks: row.picks.map((p) =>
+      p.verdict
+        ? {
+            ...p,
+            label: t('courses.questions.verdictPick', { verdict: t(`learn.verdict.${p.verdict}.label`) }),
+          }
+        : p,
+    ),
+  };
+}
+
 /** The item statistics page's view model: figures as text, flags in words. */
 export function presentItemStats(page: ItemStatsPage, i18n: Translator) {
   const t = i18n.t.bind(i18n);
@@ -50,13 +69,15 @@ export function presentItemStats(page: ItemStatsPage, i18n: Translator) {
       minFlags: MIN_ANSWERS_FOR_FLAGS,
       minDistractor: MIN_ANSWERS_FOR_DISTRACTOR_FLAG,
     }),
-    rows: page.rows.map((r) => ({
-      ...r,
-      flagWords: flagWords(r, t),
-      shareCorrect: percent(r.shareCorrect),
-      meanPoints: decimal(r.meanPoints, 2),
-      discrimination: decimal(r.discrimination, 2),
-      picks: r.picks.map((p) => ({ ...p, share: percent(p.share) })),
-    })),
+    rows: page.rows
+      .map((row) => inLanguage(row, t))
+      .map((r) => ({
+        ...r,
+        flagWords: flagWords(r, t),
+        shareCorrect: percent(r.shareCorrect),
+        meanPoints: decimal(r.meanPoints, 2),
+        discrimination: decimal(r.discrimination, 2),
+        picks: r.picks.map((p) => ({ ...p, share: percent(p.share) })),
+      })),
   };
 }
