@@ -208,14 +208,12 @@ describe('/admin/xapi', () => {
     });
     const old = new Date(t.clock.now().getTime() - 100 * 86_400_000);
     const recent = new Date(t.clock.now().getTime() - 10 * 86_400_000);
-    await models().XapiOutbox.create([
-      row('old-sent', 'sent', old),
-      row('old-pending', 'pending', old),
-      row('recent-sent', 'sent', recent),
-    ]);
+    await models().XapiSent.deleteMany({});
+    await models().XapiSent.create([row('old-sent', 'sent', old), row('recent-sent', 'sent', recent)]);
+    await models().XapiOutbox.create([row('old-pending', 'pending', old)]);
     const report = await t.app.services.privacy.applyRetention({ now: t.clock.now() });
     expect(report.rules.outbox.xapi_outbox).toBe(1);
-    const left = (await models().XapiOutbox.find({}).lean()).map((r) => r._id).sort();
-    expect(left).toEqual(['old-pending', 'recent-sent']);
+    expect((await models().XapiSent.find({}).lean()).map((r) => r._id)).toEqual(['recent-sent']);
+    expect((await models().XapiOutbox.find({}).lean()).map((r) => r._id)).toEqual(['old-pending']);
   });
 });

@@ -31,6 +31,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await t.app.db.models.XapiOutbox.deleteMany({});
+  await t.app.db.models.XapiSent.deleteMany({});
 });
 
 const models = () => t.app.db.models;
@@ -67,7 +68,12 @@ async function useRalph(enabled = true) {
   expect(result).toEqual({ ok: true });
 }
 
-const rows = () => models().XapiOutbox.find({}).sort({ _id: 1 }).lean<XapiOutboxDoc[]>();
+/** Every row, waiting (xapi_outbox) or sent (xapi_sent), by id. */
+async function rows(): Promise<XapiOutboxDoc[]> {
+  const waiting = await models().XapiOutbox.find({}).lean<XapiOutboxDoc[]>();
+  const sent = await models().XapiSent.find({}).lean<XapiOutboxDoc[]>();
+  return [...waiting, ...sent].sort((a, b) => a._id.localeCompare(b._id));
+}
 async function storedIds(): Promise<string[]> {
   return (await ralph.statements()).map((s) => s.id).sort();
 }
@@ -165,8 +171,9 @@ describe('xAPI outbox', () => {
     await record([lessonEvent(), lessonEvent(), lessonEvent()]);
     await services().sendXapiBatch({ now: t.clock.now() });
     const [first] = await rows();
-    // As if the process died after the POST and before marking the row: it is sent again.
-    await models().XapiOutbox.updateOne({ _id: first!._id }, { $set: { status: 'pending', sentAt: null } });
+    // As if the process died after the POST and before moving the row: it is sent again.
+    await models().XapiSent.deleteOne({ _id: first!._id });
+    await models().XapiOutbox.create({ ...first!, status: 'pending', sentAt: null });
     await record([lessonEvent()]);
     const report = await services().sendXapiBatch({ now: t.clock.now() });
     expect(report).toMatchObject({ attempted: 2, sent: 2, rejected: 0 });

@@ -101,7 +101,13 @@ import {
   progressSchema,
 } from './training.js';
 import { type LoginKeyDoc, loginKeySchema, type UserDoc, userSchema } from './user.js';
-import { type XapiConfigDoc, type XapiOutboxDoc, xapiConfigSchema, xapiOutboxSchema } from './xapi.js';
+import {
+  type XapiConfigDoc,
+  type XapiOutboxDoc,
+  xapiConfigSchema,
+  xapiOutboxSchema,
+  xapiSentSchema,
+} from './xapi.js';
 
 /** Every model, defined on one connection (never on the global mongoose instance). */
 export function defineModels(conn: Connection) {
@@ -165,6 +171,7 @@ export function defineModels(conn: Connection) {
     BulkJob: conn.model<BulkJobDoc>('BulkJob', bulkJobSchema),
     XapiConfig: conn.model<XapiConfigDoc>('XapiConfig', xapiConfigSchema),
     XapiOutbox: conn.model<XapiOutboxDoc>('XapiOutbox', xapiOutboxSchema),
+    XapiSent: conn.model<XapiOutboxDoc>('XapiSent', xapiSentSchema),
   };
 }
 

@@ -41,7 +41,7 @@ export type XapiOutboxStatus = 'pending' | 'sent' | 'rejected';
 /**
  * One statement waiting for, or done with, the LRS. `_id` is the statement id (derived from the
  * event's natural key), so recording the same event twice inserts nothing the second time.
- * Sent rows are kept for the mail outbox's retention period (privacy/retention.ts), then deleted.
+ * Sent rows move to `xapi_sent` (below).
  */
 export interface XapiOutboxDoc {
   _id: string;
@@ -61,20 +61,35 @@ export interface XapiOutboxDoc {
   rejection: { status: number; body: string } | null;
 }
 
-export const xapiOutboxSchema = new Schema<XapiOutboxDoc>(
-  {
-    _id: { type: String, required: true },
-    statement: { type: Schema.Types.Mixed, required: true },
-    userId: { type: String, required: true },
-    kind: { type: String, required: true },
-    status: { type: String, enum: ['pending', 'sent', 'rejected'], required: true },
-    attempts: { type: Number, default: 0 },
-    nextAttemptAt: { type: Date, required: true },
-    createdAt: { type: Date, required: true },
-    sentAt: { type: Date, default: null },
-    lastError: { type: String, default: '' },
-    rejection: { type: Schema.Types.Mixed, default: null },
-  },
-  { collection: 'xapi_outbox', versionKey: false, minimize: false },
-);
+const outboxFields = {
+  _id: { type: String, required: true },
+  statement: { type: Schema.Types.Mixed, required: true },
+  userId: { type: String, required: true },
+  kind: { type: String, required: true },
+  status: { type: String, enum: ['pending', 'sent', 'rejected'], required: true },
+  attempts: { type: Number, default: 0 },
+  nextAttemptAt: { type: Date, required: true },
+  createdAt: { type: Date, required: true },
+  sentAt: { type: Date, default: null },
+  lastError: { type: String, default: '' },
+  rejection: { type: Schema.Types.Mixed, default: null },
+} as const;
+
+export const xapiOutboxSchema = new Schema<XapiOutboxDoc>(outboxFields, {
+  collection: 'xapi_outbox',
+  versionKey: false,
+  minimize: false,
+});
 xapiOutboxSchema.index({ status: 1, nextAttemptAt: 1 });
+
+/**
+ * Statements the LRS took, moved out of `xapi_outbox` when sent (same shape, status 'sent'): the
+ * sender and the backlog read only what waits or was refused, and FerretDB scans what it reads, so
+ * a year of sent statements must not sit in the collection read every minute and every scrape.
+ * Kept for the mail outbox's retention period (privacy/retention.ts), then deleted.
+ */
+export const xapiSentSchema = new Schema<XapiOutboxDoc>(outboxFields, {
+  collection: 'xapi_sent',
+  versionKey: false,
+  minimize: false,
+});

@@ -68,7 +68,9 @@ async function stripRecords(ctx: ServiceContext, user: UserDoc, p: Pseudonym, no
       models.LoginKey.deleteMany({ userId }).then(deleted),
       models.ScimExternalId.deleteMany({ userId }).then(deleted),
       // xAPI statements naming the person (#27), sent or not: the LRS's copies are the customer's to erase.
-      models.XapiOutbox.deleteMany({ userId }).then(deleted),
+      Promise.all([models.XapiOutbox.deleteMany({ userId }), models.XapiSent.deleteMany({ userId })]).then(
+        ([waiting, sent]) => waiting.deletedCount + sent.deletedCount,
+      ),
     ]);
   return {
     users: 1,

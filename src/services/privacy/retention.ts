@@ -135,10 +135,9 @@ export async function applyRetention(ctx: ServiceContext, input: { now: Date }):
     sessions: await deleteOldSessions(ctx, cut, now),
     outbox: {
       outbox: (await ctx.models.Outbox.deleteMany({ createdAt: { $lt: cut.outboxBefore } })).deletedCount,
-      // xAPI statements the LRS took (#27): they name the learner; pending and rejected ones stay.
-      xapi_outbox: (
-        await ctx.models.XapiOutbox.deleteMany({ status: 'sent', sentAt: { $lt: cut.outboxBefore } })
-      ).deletedCount,
+      // xAPI statements the LRS took (#27): they name the learner. Pending and rejected ones
+      // (xapi_outbox) stay until sent, or until the person is erased.
+      xapi_outbox: (await ctx.models.XapiSent.deleteMany({ sentAt: { $lt: cut.outboxBefore } })).deletedCount,
     },
   };
   const auditSeq = await ctx.audit.append(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { insertManyOnce } from '../../db/insert-once.js';
 import type { XapiOutboxDoc } from '../../db/models/xapi.js';
 import { type DeliveryOutcome, deliveryOutcome, nextAttemptAt } from '../../domain/xapi/delivery.js';
 import type { ServiceContext } from '../context.js';
@@ -47,31 +48,33 @@ async function post(conn: LrsConnection, body: unknown): Promise<Answer> {
   }
 }
 
-type Row = Pick<XapiOutboxDoc, '_id' | 'statement' | 'attempts'>;
+type Row = XapiOutboxDoc;
 
-/** Writes one delivery's outcome onto the rows it covered. */
+/**
+ * Writes one delivery's outcome onto the rows it covered, one command per row by `_id` (FerretDB
+ * narrows nothing else, not even `_id: {$in}`: a scan of the outbox per batch).
+ */
 async function settle(ctx: ServiceContext, rows: Row[], outcome: DeliveryOutcome, answer: Answer, now: Date) {
-  const ids = rows.map((r) => r._id);
+  const outbox = ctx.models.XapiOutbox;
   if (outcome === 'sent') {
-    await ctx.models.XapiOutbox.updateMany(
-      { _id: { $in: ids } },
-      { $set: { status: 'sent', sentAt: now, lastError: '' } },
-    );
+    // Copied to xapi_sent, then removed from the outbox: a crash between the two leaves the row
+    // pending, resent, answered 409 and moved again (the copy's insert is once per id).
+    const sent = rows.map((r) => ({ ...r, status: 'sent' as const, sentAt: now, lastError: '' }));
+    await insertManyOnce(ctx.models.XapiSent, sent);
+    for (const row of rows) await outbox.deleteOne({ _id: row._id });
     return;
   }
   if (outcome === 'rejected') {
     const rejection = { status: answer.status ?? 0, body: answer.body };
-    await ctx.models.XapiOutbox.updateMany(
-      { _id: { $in: ids } },
-      { $set: { status: 'rejected', rejection } },
-    );
+    for (const row of rows)
+      await outbox.updateOne({ _id: row._id }, { $set: { status: 'rejected', rejection } });
     return;
   }
   const lastError =
     answer.status === null ? answer.body : `${answer.status} ${answer.body}`.slice(0, ANSWER_KEPT);
   for (const row of rows) {
     const attempts = row.attempts + 1;
-    await ctx.models.XapiOutbox.updateOne(
+    await outbox.updateOne(
       { _id: row._id },
       { $set: { attempts, nextAttemptAt: nextAttemptAt(attempts, now), lastError } },
     );
@@ -79,69 +82,73 @@ async function settle(ctx: ServiceContext, rows: Row[], outcome: DeliveryOutcome
 }
 
 /**
- * A batch the LRS refused as a whole (one statement it already has: 409; one it will not take:
- * 4xx) is sent again one statement at a time, so each gets its own outcome. Stops at the first
- * statement to retry (the LRS went away): the rest keep their turn for the next run.
+ * The due rows in POSTs: fresh ones up to BATCH_SIZE together; a row that has failed twice goes
+ * alone, so a statement the LRS keeps refusing (a 403 for it, a 5xx on its content) never holds
+ * back the statements queued with it.
  */
-async function oneByOne(
+export function batchesOf(rows: Row[]): Row[][] {
+  const batches: Row[][] = [];
+  let fresh: Row[] = [];
+  for (const row of rows) {
+    if (row.attempts >= 2) {
+      batches.push([row]);
+      continue;
+    }
+    fresh.push(row);
+    if (fresh.length === BATCH_SIZE) {
+      batches.push(fresh);
+      fresh = [];
+    }
+  }
+  if (fresh.length) batches.push(fresh);
+  return batches;
+}
+
+/** Sends one batch and settles it; false when the LRS should not be asked again this run. */
+async function sendBatch(
   ctx: ServiceContext,
   conn: LrsConnection,
   rows: Row[],
   now: Date,
   report: XapiSendReport,
-) {
-  for (const [i, row] of rows.entries()) {
-    const answer = await post(conn, [row.statement]);
-    const outcome = deliveryOutcome(answer.status);
-    await settle(ctx, [row], outcome, answer, now);
-    if (outcome === 'retry') {
-      report.retrying += rows.length - i;
-      return false;
-    }
-    report[outcome === 'sent' ? 'sent' : 'rejected'] += 1;
+): Promise<boolean> {
+  report.batches += 1;
+  report.attempted += rows.length;
+  const answer = await post(
+    conn,
+    rows.map((r) => r.statement),
+  );
+  const outcome = deliveryOutcome(answer.status);
+  // Refused as a whole (one statement it already has: 409; one it will not take: 4xx): again one
+  // statement at a time, so each gets its own outcome.
+  if (rows.length > 1 && (answer.status === 409 || outcome === 'rejected')) {
+    report.batches -= 1;
+    report.attempted -= rows.length;
+    for (const row of rows) if (!(await sendBatch(ctx, conn, [row], now, report))) return false;
+    return true;
   }
-  return true;
+  await settle(ctx, rows, outcome, answer, now);
+  report[outcome === 'sent' ? 'sent' : outcome === 'rejected' ? 'rejected' : 'retrying'] += rows.length;
+  return outcome !== 'retry';
 }
 
 /**
  * Sends the outbox's due statements to the LRS (#27), oldest first, in POSTs of up to BATCH_SIZE.
- * Stored: the rows are marked sent. Unreachable, 5xx, throttled or credentials refused: every row
- * of the batch waits longer (domain/xapi/delivery.ts) and the run stops, so a down LRS gets one
- * request a run. Runs on XAPI_SCHEDULE and with `jobs:run --job xapi`.
+ * The due rows are read once per run (the outbox holds only what waits or was refused: sent rows
+ * move to xapi_sent). Stored: the rows move to xapi_sent. Unreachable, 5xx, throttled or
+ * credentials refused: the batch's rows wait longer (domain/xapi/delivery.ts) and the run stops,
+ * so a down LRS gets one request a run. Runs on XAPI_SCHEDULE and with `jobs:run --job xapi`.
  */
 export async function sendXapiBatch(ctx: ServiceContext, input: { now: Date }): Promise<XapiSendReport> {
   const report: XapiSendReport = { ran: false, batches: 0, attempted: 0, sent: 0, rejected: 0, retrying: 0 };
   const conn = await lrsConnection(ctx);
   if (!conn) return report;
   report.ran = true;
-  for (let b = 0; b < MAX_BATCHES_PER_RUN; b++) {
-    const rows = await ctx.models.XapiOutbox.find(
-      { status: 'pending', nextAttemptAt: { $lte: input.now } },
-      { statement: 1, attempts: 1 },
-    )
-      .sort({ nextAttemptAt: 1, _id: 1 })
-      .limit(BATCH_SIZE)
-      .lean<Row[]>();
-    if (rows.length === 0) break;
-    report.batches += 1;
-    report.attempted += rows.length;
-    const answer = await post(
-      conn,
-      rows.map((r) => r.statement),
-    );
-    const outcome = deliveryOutcome(answer.status);
-    if (outcome === 'retry') {
-      await settle(ctx, rows, outcome, answer, input.now);
-      report.retrying += rows.length;
-      break;
-    }
-    if (answer.status === 409 || (outcome === 'rejected' && rows.length > 1)) {
-      if (!(await oneByOne(ctx, conn, rows, input.now, report))) break;
-      continue;
-    }
-    await settle(ctx, rows, outcome, answer, input.now);
-    report[outcome === 'sent' ? 'sent' : 'rejected'] += rows.length;
-  }
+  const due = await ctx.models.XapiOutbox.find({ status: 'pending', nextAttemptAt: { $lte: input.now } })
+    .sort({ nextAttemptAt: 1, _id: 1 })
+    .limit(BATCH_SIZE * MAX_BATCHES_PER_RUN)
+    .lean<Row[]>();
+  for (const rows of batchesOf(due)) if (!(await sendBatch(ctx, conn, rows, input.now, report))) break;
   return report;
 }
 
