@@ -3,6 +3,7 @@ import type { Course } from '../domain/course.js';
 import type { Mailer } from '../mail/transport.js';
 import type { AuditLog } from './audit/log.js';
 import type { Catalogue } from './courses/catalogue.js';
+import type { PasswordHashCost } from './identity/passwords.js';
 import type { SsoEnvironment } from './identity/sso/settings.js';
 
 /**
@@ -24,6 +25,10 @@ export interface ServiceContext {
   erasureLedger?: string;
   /** Single sign-on settings from the environment and where its encryption key is (identity/sso). */
   sso?: SsoEnvironment;
+  /** The argon2 cost for passwords the app hashes; unset: production's (config passwordHashCost, tests only). */
+  passwordHashCost?: PasswordHashCost;
+  /** XAPI_ALLOWED_HOSTS: LRS hosts that may be http or private (domain/xapi/lrs-address.ts); unset: none. */
+  xapiAllowedHosts?: readonly string[];
   /** Where a command that must not fail its caller reports what went wrong (the app's logger). */
   log?: { error(details: object, message: string): void };
 }

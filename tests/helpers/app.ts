@@ -31,12 +31,20 @@ function testDataFolder(): string {
   return testDataDir;
 }
 
+/**
+ * argon2id at its smallest useful cost: a sign-in checks the hash in a millisecond instead of half a
+ * second, hundreds of times a run. tests/integration/password-hash-cost.test.ts proves every other
+ * path (a real start, the CLI) hashes at the production cost.
+ */
+export const TEST_HASH_COST = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...readEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SWEEP_SCHEDULE: 'off' }),
     DATA_DIR: testDataFolder(),
     SESSION_SECRET: 'test-secret-'.padEnd(48, 'x'),
     BASE_URL: 'http://localhost:3000',
+    passwordHashCost: TEST_HASH_COST,
     ...overrides,
   };
 }
@@ -130,14 +138,19 @@ function contentFor(opts: {
   };
 }
 
-/**
- * TEST_PASSWORD hashed once per test file, at the production cost: every test user shares it (argon2
- * takes a few hundred milliseconds a hash, paid once rather than once a user).
- */
-let testPasswordHash: Promise<string> | undefined;
+/** TEST_PASSWORD hashed once per test file and cost (the app's config): every test user shares it. */
+const testPasswordHashes = new Map<string, Promise<string>>();
+function testPasswordHash(app: FastifyInstance): Promise<string> {
+  const cost = app.config.passwordHashCost;
+  const key = JSON.stringify(cost ?? 'production');
+  const known = testPasswordHashes.get(key);
+  if (known) return known;
+  const hash = hashPassword(TEST_PASSWORD, cost);
+  testPasswordHashes.set(key, hash);
+  return hash;
+}
 
 export async function createUser(app: FastifyInstance, input: Partial<NewUser> & { email: string }) {
-  testPasswordHash ??= hashPassword(TEST_PASSWORD);
   return usersRepository(app.db.models).insert({
     name: input.name ?? input.email.split('@')[0]!,
     department: 'Sales',
@@ -146,7 +159,7 @@ export async function createUser(app: FastifyInstance, input: Partial<NewUser> &
     locale: '',
     managerId: null,
     hireDate: null,
-    passwordHash: await testPasswordHash,
+    passwordHash: await testPasswordHash(app),
     ...input,
   });
 }

@@ -159,7 +159,7 @@ export function demoPeople(hireDateBase: Date): DemoPerson[] {
 export async function seedDemo(ctx: ServiceContext, { now }: { now: Date }): Promise<boolean> {
   const users = usersRepository(ctx.models);
   if ((await users.count()) > 0) return false;
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = await hashPassword(DEMO_PASSWORD, ctx.passwordHashCost);
   const hireDate = new Date(Date.UTC(now.getUTCFullYear() - 1, 0, 15));
   const people = demoPeople(hireDate);
   for (const person of people) {

@@ -1,10 +1,27 @@
 import argon2 from 'argon2';
 import { normalisePassword, type PasswordProblem, passwordProblem } from '../../domain/password-policy.js';
 
-// argon2id with the library defaults (m=64 MiB, t=3, p=4), as OWASP recommends.
+/** argon2id's cost: memory in KiB, passes, lanes. A hash records its own, so verifying needs none. */
+export interface PasswordHashCost {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** The library defaults (m=64 MiB, t=3, p=4), as OWASP recommends: every real deployment's cost. */
+export const PRODUCTION_HASH_COST: Readonly<PasswordHashCost> = {
+  memoryCost: 65536,
+  timeCost: 3,
+  parallelism: 4,
+};
+
+// argon2id at PRODUCTION_HASH_COST unless told otherwise (only tests are: config passwordHashCost).
 // The password is NFKC-normalised first (NIST SP 800-63B), at hashing and at every check.
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(normalisePassword(password), { type: argon2.argon2id });
+export function hashPassword(
+  password: string,
+  cost: PasswordHashCost = PRODUCTION_HASH_COST,
+): Promise<string> {
+  return argon2.hash(normalisePassword(password), { type: argon2.argon2id, ...cost });
 }
 
 // Verifying against a real hash when the account does not exist keeps the timing of a
