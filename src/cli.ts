@@ -1,7 +1,7 @@
 import { parseArgs } from './cli/parse-args.js';
 import { commands } from './cli/registry.js';
 import { type CliCommand, type CliContext, CliUsageError } from './cli/types.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig, xapiAllowedHosts } from './config.js';
 import { ContentError, defaultCoursesDir, loadCourses } from './content/index.js';
 import { servableTranslations } from './content/translation/index.js';
 import { openDb } from './db/connection.js';
@@ -61,6 +61,7 @@ async function openBackend(config: Config, courses: Map<string, Course>): Promis
     audit,
     mailer,
     baseUrl: config.BASE_URL,
+    xapiAllowedHosts: xapiAllowedHosts(config.XAPI_ALLOWED_HOSTS),
     erasureLedger: ledgerFile(config.DATA_DIR, config.DB_NAME),
   });
   // The run's courses as served: the saved profile's values and the published policy versions.

@@ -9,6 +9,7 @@ import { parseSigningKey } from './domain/audit-anchor.js';
 import { decodeKey32 } from './domain/sso/key.js';
 import { parseEmailList } from './domain/sso/password-policy.js';
 import { isMetadataUrl, parseCertificates } from './domain/sso/saml-metadata.js';
+import { parseAllowedHosts } from './domain/xapi/lrs-address.js';
 
 /** The one environment schema; the Config type is derived from it. */
 export const EnvSchema = Type.Object({
@@ -78,6 +79,12 @@ export const EnvSchema = Type.Object({
    * admin has not turned the LRS on); "off" disables it in this process (`jobs:run --job xapi`).
    */
   XAPI_SCHEDULE: Type.String({ default: '* * * * *' }),
+  /**
+   * LRS hosts the admin may point xAPI at over http or on a private address (#27): comma-separated
+   * `host` or `host:port` (IPv6 in brackets), e.g. `lrs.internal:8443,10.0.4.2`. Any other LRS
+   * endpoint must be https to a public address, checked at save and on every connection.
+   */
+  XAPI_ALLOWED_HOSTS: Type.String({ maxLength: 2000, default: '' }),
   /**
    * Bearer token for GET /metrics on the app's port (Prometheus `authorization: {credentials: …}`).
    * Unset: /metrics answers 404 there.
@@ -180,6 +187,7 @@ export function readEnv(source: NodeJS.ProcessEnv | Record<string, unknown> = pr
   }
   trustedProxies(env.TRUST_PROXY);
   checkSsoEnv(env);
+  xapiAllowedHosts(env.XAPI_ALLOWED_HOSTS);
   if (env.METRICS_HOST === undefined)
     env.METRICS_HOST = env.METRICS_TOKEN === undefined ? '127.0.0.1' : env.HOST;
   if (env.AUDIT_SIGNING_KEY !== undefined) {
@@ -251,6 +259,16 @@ function isAddressOrRange(entry: string): boolean {
   if (bits === undefined) return true;
   const n = Number(bits);
   return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+/** XAPI_ALLOWED_HOSTS as a list (domain/xapi/lrs-address.ts); a malformed value stops start-up. */
+export function xapiAllowedHosts(value: string): string[] {
+  const hosts = parseAllowedHosts(value);
+  if (hosts) return hosts;
+  throw new ConfigError(
+    'Invalid configuration: XAPI_ALLOWED_HOSTS must be a comma-separated list of host or host:port ' +
+      `entries, IPv6 addresses in brackets (got "${value.slice(0, 100)}")`,
+  );
 }
 
 export type TrustProxy = false | string[] | ((address: string, hop: number) => boolean);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { xapiAllowedHosts } from '../config.js';
 import { createMailer } from '../mail/transport.js';
 import { type Catalogue, createCatalogue } from '../services/courses/index.js';
 import { ssoEnvironment } from '../services/identity/sso/environment.js';
@@ -41,6 +42,7 @@ export default fp(
         mailer,
         baseUrl: app.config.BASE_URL,
         sso: ssoEnvironment(app.config),
+        xapiAllowedHosts: xapiAllowedHosts(app.config.XAPI_ALLOWED_HOSTS),
         erasureLedger: ledgerFile(app.config.DATA_DIR, app.config.DB_NAME),
         passwordHashCost: app.config.passwordHashCost,
         log: app.log,

@@ -27,6 +27,8 @@ export interface ServiceContext {
   sso?: SsoEnvironment;
   /** The argon2 cost for passwords the app hashes; unset: production's (config passwordHashCost, tests only). */
   passwordHashCost?: PasswordHashCost;
+  /** XAPI_ALLOWED_HOSTS: LRS hosts that may be http or private (domain/xapi/lrs-address.ts); unset: none. */
+  xapiAllowedHosts?: readonly string[];
   /** Where a command that must not fail its caller reports what went wrong (the app's logger). */
   log?: { error(details: object, message: string): void };
 }

@@ -19,7 +19,7 @@ let keys = 0;
 
 beforeAll(async () => {
   ralph = await startRalph();
-  t = await createTestApp({ label: 'xapi-outbox', seed: false });
+  t = await createTestApp({ label: 'xapi-outbox', seed: false, config: { XAPI_ALLOWED_HOSTS: '127.0.0.1' } });
   const learner = buildPerson({ name: 'Outbox Learner' });
   await t.app.db.models.User.create(learner);
   learnerId = learner._id;

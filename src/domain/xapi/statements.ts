@@ -100,7 +100,7 @@ export function activityIds(baseUrl: string) {
 export function statementFor(event: LearningEvent, options: StatementOptions): XapiStatement {
   const base = options.baseUrl.replace(/\/+$/, '');
   const ids = activityIds(base);
-  const what = describe(event, options.course, ids);
+  const what = describe(event, options.course, ids, options.actor === 'mbox');
   const registration = event.cycleId ? uuidv5(`${base}|cycle|${event.cycleId}`, ID_NAMESPACE) : undefined;
   const language =
     event.kind === 'launched' || event.kind === 'attested' ? event.language : options.course?.language;
@@ -120,12 +120,18 @@ export function statementFor(event: LearningEvent, options: StatementOptions): X
   };
 }
 
+/**
+ * By account (the default) the LRS gets an opaque user id and nothing that names the learner: no
+ * name, no link to a page showing it. The name goes only with the e-mail, when the admin chose
+ * to identify learners by it.
+ */
 function actorFor(base: string, options: StatementOptions): XapiStatement['actor'] {
   const { person } = options;
-  const name = person.name ? { name: person.name } : {};
-  if (options.actor === 'mbox' && person.email)
+  if (options.actor === 'mbox' && person.email) {
+    const name = person.name ? { name: person.name } : {};
     return { objectType: 'Agent', ...name, mbox: `mailto:${person.email}` };
-  return { objectType: 'Agent', ...name, account: { homePage: base, name: person.id } };
+  }
+  return { objectType: 'Agent', account: { homePage: base, name: person.id } };
 }
 
 interface Described {
@@ -139,6 +145,7 @@ function describe(
   event: LearningEvent,
   course: Course | undefined,
   ids: ReturnType<typeof activityIds>,
+  identified: boolean,
 ): Described {
   const lang = course?.language ?? 'en';
   const named = (text: string | undefined) => (text ? { name: { [lang]: text } } : {});
@@ -196,7 +203,9 @@ function describe(
     }
     case 'certificateEarned': {
       const object = activity(ids.certificate(event.courseId), ACTIVITY_TYPES.certificate, course?.title);
-      // The holder's own certificate is the public page that confirms it (printed on the PDF).
+      // The holder's own certificate is the public page that confirms it (printed on the PDF). That
+      // page shows the holder's name, so it goes only where the learner is identified by e-mail.
+      if (!identified) return { verb: VERBS.earned, object, contextActivities: inCourse };
       const result = { extensions: { [ids.extension('verify-url')]: ids.verifyPage(event.certificateCode) } };
       return { verb: VERBS.earned, object, result, contextActivities: inCourse };
     }

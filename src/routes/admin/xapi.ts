@@ -24,7 +24,34 @@ interface PageExtra {
   saved?: boolean;
   form?: { enabled: boolean; endpoint: string; key: string; actor: string };
   errors?: KeyedFieldError[];
-  test?: { status: number | null; body: string; configured: boolean };
+  test?: TestOutcome;
+}
+
+/**
+ * What the page says about a test statement: the HTTP status and a generic reason, never the LRS's
+ * answer or the connection error (review 27-4: the button must not read out what an address says).
+ */
+interface TestOutcome {
+  configured: boolean;
+  status: number | null;
+  /** A catalogue key (admin.xapi.testReason.*) for a refusal; null otherwise. */
+  reason: string | null;
+}
+
+function testOutcome(result: { configured: boolean; status: number | null }): TestOutcome {
+  const { configured, status } = result;
+  if (status === null || (status >= 200 && status < 300)) return { configured, status, reason: null };
+  const reason =
+    status === 401 || status === 403
+      ? 'credentials'
+      : status === 404
+        ? 'notFound'
+        : status === 429
+          ? 'throttled'
+          : status >= 500
+            ? 'server'
+            : 'other';
+  return { configured, status, reason: `admin.xapi.testReason.${reason}` };
 }
 
 async function showPage(request: FastifyRequest, reply: FastifyReply, extra: PageExtra) {
@@ -72,11 +99,11 @@ const xapiAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/admin/xapi/test', { config: admin, schema: { body: formBody({}) } }, async (request, reply) => {
-    const test = await app.services.xapi.sendTestStatement({
+    const result = await app.services.xapi.sendTestStatement({
       actorId: requireUser(request).id,
       now: app.clock.now(),
     });
-    return showPage(request, reply, { test });
+    return showPage(request, reply, { test: testOutcome(result) });
   });
 };
 

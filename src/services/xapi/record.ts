@@ -14,11 +14,15 @@ export function recordFailures(ctx: ServiceContext): number {
 
 /**
  * The LRS setting as this process last read it, per app (its models), with the request time it
- * was read at. The hooks run on learners' hot requests, so "off" must cost no database command:
- * saveSettings forgets it at once; another process sees a change within CONFIG_KEPT_MS.
+ * was read at. The hooks run on learners' hot requests, so "off" must cost almost no database
+ * command: saveSettings forgets it at once in this process. Another process sees sending turned
+ * on within OFF_KEPT_MS (events in between are not queued, so that wait is kept short: one read
+ * per 5 s) and a change to an "on" setting within ON_KEPT_MS (nothing is lost meanwhile: the
+ * sender reads the setting itself; only the actor form may lag).
  */
 const configs = new WeakMap<object, { config: XapiConfigDoc | null; readAt: number }>();
-const CONFIG_KEPT_MS = 60_000;
+export const OFF_KEPT_MS = 5_000;
+export const ON_KEPT_MS = 60_000;
 
 export function forgetXapiConfig(ctx: ServiceContext): void {
   configs.delete(ctx.models);
@@ -26,8 +30,8 @@ export function forgetXapiConfig(ctx: ServiceContext): void {
 
 async function currentConfig(ctx: ServiceContext, now: Date): Promise<XapiConfigDoc | null> {
   const kept = configs.get(ctx.models);
-  if (kept && now.getTime() - kept.readAt >= 0 && now.getTime() - kept.readAt < CONFIG_KEPT_MS)
-    return kept.config;
+  const keptFor = kept?.config?.enabled ? ON_KEPT_MS : OFF_KEPT_MS;
+  if (kept && now.getTime() - kept.readAt >= 0 && now.getTime() - kept.readAt < keptFor) return kept.config;
   const config = await ctx.models.XapiConfig.findById(XAPI_CONFIG_ID).lean<XapiConfigDoc>();
   configs.set(ctx.models, { config, readAt: now.getTime() });
   return config;
@@ -44,7 +48,10 @@ export function recordLearningEvent(ctx: ServiceContext, event: LearningEvent, n
   return recordLearningEvents(ctx, [event], now);
 }
 
-/** Several events of one request (a graded attempt's answers and result): one person read, one write. */
+/**
+ * Several events of one request (a graded attempt's answers and result): one write, and one person
+ * read only when learners are identified by e-mail (by account the statement needs the id alone).
+ */
 export async function recordLearningEvents(
   ctx: ServiceContext,
   events: readonly LearningEvent[],
@@ -54,8 +61,9 @@ export async function recordLearningEvents(
     const config = await currentConfig(ctx, now);
     if (!config?.enabled || events.length === 0) return;
     const people = new Map<string, Pick<UserDoc, '_id' | 'email' | 'name'> | null>();
-    for (const userId of new Set(events.map((e) => e.userId)))
-      people.set(userId, await ctx.models.User.findById(userId, { email: 1, name: 1 }).lean());
+    if (config.actor === 'mbox')
+      for (const userId of new Set(events.map((e) => e.userId)))
+        people.set(userId, await ctx.models.User.findById(userId, { email: 1, name: 1 }).lean());
     const rows = events.map((event): XapiOutboxDoc => {
       const person = people.get(event.userId);
       const statement = statementFor(event, {

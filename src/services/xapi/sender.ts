@@ -40,7 +40,11 @@ async function post(conn: LrsConnection, body: unknown): Promise<Answer> {
       },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
+      // Never to another address than the checked one (a redirect would carry the secret), and only
+      // over connections the address rule allows, checked after DNS (services/xapi/lrs-guard.ts).
+      redirect: 'error',
+      dispatcher: conn.dispatcher,
+    } as RequestInit); // Node's fetch takes an undici dispatcher; the DOM RequestInit type has no such field.
     return { status: res.status, body: (await res.text()).slice(0, ANSWER_KEPT) };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, readEnv, trustedProxies } from '../../../src/config.js';
+import { ConfigError, loadConfig, readEnv, trustedProxies, xapiAllowedHosts } from '../../../src/config.js';
 import { sqliteUrl } from '../../../src/db/ferretdb/launcher.js';
 
 describe('config', () => {
@@ -58,5 +58,16 @@ describe('TRUST_PROXY', () => {
   it('names the variable for a bad value', () => {
     for (const bad of ['0', '11', '10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/2', '-1'])
       expect(() => readEnv({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe('XAPI_ALLOWED_HOSTS', () => {
+  it('allows no host by default, reads a host[:port] list, and names the variable for a bad value', () => {
+    expect(xapiAllowedHosts(readEnv({}).XAPI_ALLOWED_HOSTS)).toEqual([]);
+    expect(
+      xapiAllowedHosts(readEnv({ XAPI_ALLOWED_HOSTS: 'lrs.internal:8443, 10.0.4.2' }).XAPI_ALLOWED_HOSTS),
+    ).toEqual(['lrs.internal:8443', '10.0.4.2']);
+    for (const bad of ['https://lrs.internal', 'lrs.internal/xAPI', '*'])
+      expect(() => readEnv({ XAPI_ALLOWED_HOSTS: bad }), bad).toThrow(/XAPI_ALLOWED_HOSTS/);
   });
 });

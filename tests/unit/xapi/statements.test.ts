@@ -110,12 +110,12 @@ describe('statementFor', () => {
     expect(statementFor(launched, { ...options, baseUrl: 'https://other.example.com' }).id).not.toBe(id);
   });
 
-  it('identifies the learner by account on the app by default, by mbox only when asked', () => {
+  it('identifies the learner by account on the app by default (no name), by mbox only when asked', () => {
     const [launched] = everyKind(course);
     if (!launched) throw new Error('no events');
+    // By account the LRS learns an opaque id only: the name stays in the app (review 27-3).
     expect(statementFor(launched, options).actor).toEqual({
       objectType: 'Agent',
-      name: 'Ana',
       account: { homePage: BASE, name: 'u-1' },
     });
     expect(statementFor(launched, { ...options, actor: 'mbox' }).actor).toEqual({
@@ -175,13 +175,17 @@ describe('statementFor', () => {
     expect(example?.result).toEqual({ success: false, response: 'ask-first' });
   });
 
-  it('reports score, success and completion for a graded quiz, completion for a lesson, the verify page for a certificate', () => {
+  it('reports score, success and completion for a graded quiz, completion for a lesson, the verify page for a certificate only by e-mail', () => {
     const [, lesson, , , passed, failed] = everyKind(course).map((e) => statementFor(e, options));
     expect(passed?.result).toEqual({ score: { scaled: 0.875 }, success: true, completion: true });
     expect(failed?.result).toEqual({ score: { scaled: 0.5 }, success: false, completion: true });
     expect(lesson?.result).toEqual({ completion: true });
+    // The verify page shows the holder's name: sent only when the admin chose to identify by e-mail.
     const certificate = statementFor(everyKind(course)[7]!, options);
-    expect(certificate.result).toEqual({
+    expect(certificate.result).toBeUndefined();
+    expect(JSON.stringify(certificate)).not.toContain('/verify/');
+    const byMail = statementFor(everyKind(course)[7]!, { ...options, actor: 'mbox' });
+    expect(byMail.result).toEqual({
       extensions: { [`${BASE}/xapi/extensions/verify-url`]: `${BASE}/verify/CERT-7Q2K` },
     });
   });
