@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 /**
- * A real LRS for the tests (#27): Ralph (`ralph-malph`, pinned in `.ci/run`) with its file-system
- * backend in a temporary folder, on a free loopback port, with one HTTP Basic user. `.ci/run`
- * installs it into `.cache/ralph-venv`; `RALPH_BIN` may name another `ralph` executable (its
- * virtual environment's `python` runs the server).
+ * A real LRS for the tests (#27): Ralph (`ralph-malph`, every package pinned in
+ * `.ci/ralph-constraints.txt`) with its file-system backend in a temporary folder, on a free
+ * loopback port, with one HTTP Basic user. The tests' global setup (global-ralph.ts) installs it
+ * into `.cache/ralph-venv`; `RALPH_BIN` may name another `ralph` executable (its virtual
+ * environment's `python` runs the server).
  *
  * Why uvicorn and not `ralph runserver`: runserver starts uvicorn with its file-watching reloader
  * (a second process watching the working folder), which a test cannot stop cleanly; and see
@@ -54,7 +55,7 @@ export function ralphBinary(): string {
   return process.env.RALPH_BIN ?? resolve('.cache/ralph-venv/bin/ralph');
 }
 
-/** Whether Ralph is installed where the tests look for it (run `.ci/run`, or see README). */
+/** Whether Ralph is installed where the tests look for it (the global setup installs it). */
 export function ralphInstalled(): boolean {
   return existsSync(ralphBinary()) && existsSync(join(dirname(ralphBinary()), 'python'));
 }
@@ -71,8 +72,8 @@ async function freePort(): Promise<number> {
 export async function startRalph(): Promise<Ralph> {
   if (!ralphInstalled())
     throw new Error(
-      `Ralph is not installed at ${ralphBinary()}: run .ci/run's Ralph step ` +
-        `(python3 -m venv .cache/ralph-venv && .cache/ralph-venv/bin/pip install 'ralph-malph[cli,lrs]==5.1.0' requests==2.32.3) or set RALPH_BIN`,
+      `Ralph is not installed at ${ralphBinary()}: the integration and e2e projects' global setup ` +
+        'installs it (tests/helpers/global-ralph.ts), or set RALPH_BIN',
     );
   const dir = await mkdtemp(join(tmpdir(), 'ralph-'));
   await mkdir(join(dir, 'data'));
