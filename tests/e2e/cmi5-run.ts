@@ -69,11 +69,13 @@ export function useCmi5Lms(label: string): Cmi5Run {
 export async function openAu(
   run: Cmi5Run,
   options: LaunchOptions = {},
+  /** The learner's browser profile (its localStorage) from an earlier launch; a new one by default. */
+  sameBrowserAs?: Page,
 ): Promise<{ page: Page; launch: Cmi5Launch }> {
   const launch = await run.lms.launch(options);
   // Routed per context, not per page: requests a closing page leaves behind (keepalive) still go out.
   // The contexts close with the browser.
-  const context = await run.browser.newContext();
+  const context = sameBrowserAs?.context() ?? (await run.browser.newContext());
   const page = await context.newPage();
   await context.route('**/*', (route) => {
     const to = route.request().url();

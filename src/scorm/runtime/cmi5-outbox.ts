@@ -18,6 +18,35 @@ export const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 10_000];
 /** Failures in a row before the learner is told their progress is not being saved. */
 export const FAILURES_BEFORE_NOTICE = 3;
 
+/** What the owner of an outbox hears about besides health. */
+export interface OutboxHooks {
+  /** A job the LRS took (or already held). */
+  onSent?: (job: OutboxJob) => void;
+  /** The jobs still to send changed (kept in the browser so a closed window loses none of them). */
+  onChange?: (jobs: readonly OutboxJob[]) => void;
+}
+
+/**
+ * Reads until the LRS answers: `read` is retried after each of `delays` (the outbox's back-off),
+ * unless `final(error)` says the answer is one (a 404 is). The last error is thrown once the delays
+ * are used up.
+ */
+export async function withRetries<T>(
+  read: () => Promise<T>,
+  delays: readonly number[] = RETRY_DELAYS_MS,
+  final: (error: unknown) => boolean = () => false,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (final(error) || attempt >= delays.length) throw error;
+      console.error('LRS read failed, will retry:', error);
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
+    }
+  }
+}
+
 /**
  * Sends jobs one at a time, in order, and never drops one: a failed send is retried with back-off
  * until the LRS takes it, and later jobs wait (Terminated must stay last, Passed must follow the
@@ -36,16 +65,37 @@ export class Outbox {
     private readonly send: (job: OutboxJob) => Promise<void>,
     private readonly onHealth: (health: LmsHealth) => void,
     private readonly delays: readonly number[] = RETRY_DELAYS_MS,
+    private readonly hooks: OutboxHooks = {},
   ) {}
+
+  /** Jobs pushed while capturing are handed back instead of queued (to put a state write first). */
+  private captured: OutboxJob[] | null = null;
+
+  /** Runs `build` and returns the jobs it pushed, unqueued; the caller pushes them in its own order. */
+  capture(build: () => void): OutboxJob[] {
+    const jobs: OutboxJob[] = [];
+    this.captured = jobs;
+    try {
+      build();
+    } finally {
+      this.captured = null;
+    }
+    return jobs;
+  }
 
   get pending(): readonly OutboxJob[] {
     return this.jobs;
   }
 
   push(job: OutboxJob): void {
+    if (this.captured) {
+      this.captured.push(job);
+      return;
+    }
     const waiting = job.kind === 'state' ? this.waitingStateWrite() : undefined;
     if (waiting && job.kind === 'state') waiting.document = job.document;
     else this.jobs.push(job);
+    this.hooks.onChange?.(this.jobs);
     this.pump();
   }
 
@@ -78,8 +128,10 @@ export class Outbox {
   private settled(sent: boolean): void {
     this.sending = false;
     if (sent) {
-      this.jobs.shift();
+      const done = this.jobs.shift()!;
       this.failures = 0;
+      this.hooks.onChange?.(this.jobs);
+      this.hooks.onSent?.(done);
       if (this.jobs.length === 0) this.onHealth('recording');
       this.pump();
       return;

@@ -1,7 +1,7 @@
 // Types only: the library itself is loaded by cmi5-connect.ts, so the session's rules test without it.
 import type Cmi5Package from '@xapi/cmi5';
 import type { LaunchData } from '@xapi/cmi5';
-import { Outbox, type OutboxJob } from './cmi5-outbox.js';
+import { Outbox, type OutboxJob, RETRY_DELAYS_MS, withRetries } from './cmi5-outbox.js';
 import type { LmsBoot, LmsHealth, LmsSession, QuizResult } from './lms.js';
 
 /**
@@ -10,12 +10,48 @@ import type { LmsBoot, LmsHealth, LmsSession, QuizResult } from './lms.js';
  * second Completed or Passed, nor a Failed after a Passed (cmi5 9.3 verb rules per registration).
  */
 export const STATE_ID = 'bookmark';
+
+/**
+ * The Passed or Failed this registration was given, kept until the LRS confirmed it: a window closed
+ * while the LRS refused statements must not lose a pass, and a later launch must not send a second.
+ */
+export interface Verdict {
+  passed: boolean;
+  /** Percent, as the learner was told. */
+  score: number;
+  /** The Passed or Failed statement's id, and the Completed's queued before it, if one was. */
+  id: string;
+  completedId?: string;
+  /** The LRS took the verdict (and so the Completed before it: the outbox sends in order). */
+  acked: boolean;
+}
+
 interface AuState {
   v: 1;
   location: string;
   suspendData: string;
   passed: boolean;
   completed: boolean;
+  verdict?: Verdict;
+  /** When the document was queued; decides between the LRS's copy and one left in the browser. */
+  savedAt?: string;
+}
+
+/** The jobs a closed window left unsent, kept in localStorage for the next launch of the registration. */
+interface Unsent {
+  jobs: OutboxJob[];
+}
+
+type MoveOn = LaunchData['moveOn'];
+
+/**
+ * Whether a fail should come with Completed: when moveOn asks for Completed (alone or as an
+ * alternative to Passed), the learner who has been through the content and taken the quiz has
+ * completed it, pass or not. Under CompletedAndPassed and Passed a fail completes nothing the LMS
+ * needs until the last attempt.
+ */
+export function failCompletes(moveOn: MoveOn | undefined, finalAttempt: boolean): boolean {
+  return finalAttempt || moveOn === 'Completed' || moveOn === 'CompletedOrPassed';
 }
 
 /**
@@ -55,6 +91,73 @@ function httpStatus(error: unknown): number | undefined {
   return (error as { response?: { status?: number } })?.response?.status;
 }
 
+/** An answer that retrying will not change (a 4xx other than timeout / too many requests). */
+function settledAnswer(error: unknown): boolean {
+  const status = httpStatus(error) ?? 0;
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/**
+ * The library reads LMS.LaunchData once, right after spending the one-time token: a passing network
+ * failure would leave the whole launch unrecorded. Its (private) read is retried with back-off.
+ */
+function retryLaunchDataRead(cmi5: object, delays: readonly number[]): void {
+  const lib = cmi5 as { getLaunchDataFromLMS?: () => Promise<LaunchData> };
+  const read = lib.getLaunchDataFromLMS;
+  if (typeof read !== 'function') return;
+  lib.getLaunchDataFromLMS = () => withRetries(() => read.call(cmi5), delays, settledAnswer);
+}
+
+function readUnsent(key: string): OutboxJob[] {
+  try {
+    const text = window.localStorage.getItem(key);
+    return text ? (JSON.parse(text) as Unsent).jobs : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeUnsent(key: string, jobs: readonly OutboxJob[]): void {
+  try {
+    if (jobs.length === 0) window.localStorage.removeItem(key);
+    else window.localStorage.setItem(key, JSON.stringify({ jobs: [...jobs] } satisfies Unsent));
+  } catch {
+    // Storage refused or full: the LRS check of the verdict at the next launch still holds.
+  }
+}
+
+const VERDICT_VERBS = ['completed', 'passed', 'failed'];
+
+/** The newest state write among `jobs` (no Array#findLast: the bundle targets ES2017 browsers). */
+function lastState(jobs: readonly OutboxJob[]): Extract<OutboxJob, { kind: 'state' }> | undefined {
+  return [...jobs]
+    .reverse()
+    .find((job): job is Extract<OutboxJob, { kind: 'state' }> => job.kind === 'state');
+}
+
+function statementId(job: OutboxJob): string | undefined {
+  return job.kind === 'statement' ? job.statement.id : undefined;
+}
+
+/**
+ * The AU's state from the LRS and the one a closed window left in this browser: the newer one, with
+ * a pass or a completion from either kept, and a verdict the LRS confirmed in either confirmed.
+ */
+function mergeStates(stored: AuState, left: AuState | undefined): AuState {
+  if (!left) return stored;
+  const [older, newer] = (left.savedAt ?? '') >= (stored.savedAt ?? '') ? [stored, left] : [left, stored];
+  const verdict =
+    newer.verdict && older.verdict?.id === newer.verdict.id
+      ? { ...newer.verdict, acked: newer.verdict.acked || older.verdict.acked }
+      : newer.verdict;
+  return {
+    ...newer,
+    passed: newer.passed || older.passed,
+    completed: newer.completed || older.completed,
+    ...(verdict ? { verdict } : {}),
+  };
+}
+
 function readMemory(key: string): LaunchMemory | null {
   try {
     const text = window.sessionStorage.getItem(key);
@@ -75,7 +178,7 @@ function writeMemory(key: string, memory: LaunchMemory): void {
 /**
  * An `LmsSession` over cmi5 (issue #27): the launch sequence (launch parameters, one POST to the
  * fetch URL, LMS.LaunchData), the defined statements built by @xapi/cmi5 and sent in order through
- * the outbox, the bookmark in the State API.
+ * the outbox, the bookmark and the registration's verdict in the State API.
  */
 export class Cmi5Session implements LmsSession {
   connected = true;
@@ -83,7 +186,14 @@ export class Cmi5Session implements LmsSession {
   onHealthChange: (health: LmsHealth) => void = () => {};
   private readonly cmi5: Cmi5Api;
   private readonly outbox: Outbox;
+  private readonly delays: readonly number[];
   private readonly memoryKey: string;
+  /** localStorage key of the registration's unsent jobs (per learner, AU and registration). */
+  private readonly unsentKey: string;
+  /** What an earlier page of this registration left unsent, read before this one overwrites it. */
+  private readonly leftUnsent: OutboxJob[];
+  /** Those jobs, kept in storage with this page's own until they are queued again. */
+  private carried: OutboxJob[];
   private memory: LaunchMemory | null = null;
   private launch: LaunchData | undefined;
   private state: AuState = { v: 1, location: '', suspendData: '', passed: false, completed: false };
@@ -96,14 +206,25 @@ export class Cmi5Session implements LmsSession {
   /** The page is going away: requests still queued must go out as keepalive requests. */
   private unloading = false;
 
-  constructor(cmi5: Cmi5Api) {
+  constructor(cmi5: Cmi5Api, options: { delays?: readonly number[] } = {}) {
     this.cmi5 = cmi5;
-    this.memoryKey = `cmi5:${cmi5.launchParameters!.fetch}`;
+    this.delays = options.delays ?? RETRY_DELAYS_MS;
+    const { fetch, actor, activityId, registration } = cmi5.launchParameters!;
+    this.memoryKey = `cmi5:${fetch}`;
+    this.unsentKey = `cmi5-unsent:${JSON.stringify([activityId, registration, actor])}`;
+    this.leftUnsent = readUnsent(this.unsentKey);
+    this.carried = this.leftUnsent;
     this.outbox = new Outbox(
       (job) => this.sendJob(job),
       (health) => this.setHealth(health),
+      this.delays,
+      {
+        onSent: (job) => this.confirmed(job),
+        onChange: (jobs) => writeUnsent(this.unsentKey, [...this.carried, ...jobs]),
+      },
     );
     cmi5.outbox = this.outbox;
+    retryLaunchDataRead(cmi5, this.delays);
     // Registered before the course's own pagehide handler (which ends the session), so end() knows.
     window.addEventListener('pagehide', () => {
       this.unloading = true;
@@ -140,13 +261,23 @@ export class Cmi5Session implements LmsSession {
     }
   }
 
+  /** The LRS took a job: once it is the verdict, the state document says so (even after Terminated). */
+  private confirmed(job: OutboxJob): void {
+    const verdict = this.state.verdict;
+    if (!verdict || verdict.acked || statementId(job) !== verdict.id) return;
+    this.state = { ...this.state, verdict: { ...verdict, acked: true } };
+    this.queueState();
+  }
+
   async start(): Promise<LmsBoot> {
     try {
       await this.initialize();
       this.launch = this.cmi5.launchData;
-      this.state = { ...this.state, ...(await this.readState()) };
+      await this.resume();
     } catch (error) {
       console.error('cmi5 launch failed; the course runs without recording:', error);
+      // Initialized may be queued already: the session still ends properly.
+      if (this.memory && !this.memory.terminated) this.terminate();
       return this.offline();
     }
     const mastery = this.launch.masteryScore;
@@ -185,27 +316,84 @@ export class Cmi5Session implements LmsSession {
     writeMemory(this.memoryKey, this.memory);
   }
 
-  /** The AU's state document; none yet (404) is a first launch. Read errors are retried a few times. */
+  /**
+   * The registration's state: the LRS's document merged with what a closed window left in this
+   * browser, whose unsent jobs go out again (a verdict since replaced is dropped); then a verdict
+   * the LRS never confirmed is looked up, and sent again in this session if the LRS does not hold it.
+   */
+  private async resume(): Promise<void> {
+    const stored = { ...this.state, ...(await this.readState()) };
+    const leftState = lastState(this.leftUnsent);
+    this.state = mergeStates(stored, leftState?.document as AuState | undefined);
+    const owed = new Set([this.state.verdict?.id, this.state.verdict?.completedId]);
+    const resent = this.leftUnsent.filter(
+      (job) =>
+        job.kind === 'statement' &&
+        (!VERDICT_VERBS.includes(job.statement.verb?.id.split('/').pop() ?? '') ||
+          owed.has(job.statement.id)),
+    );
+    this.carried = [];
+    if (leftState) this.queueState();
+    for (const job of resent) this.outbox.push(job);
+    const verdict = this.state.verdict;
+    if (!verdict || verdict.acked || !this.normal) return;
+    if (resent.some((job) => statementId(job) === verdict.id)) return; // acked once it goes through
+    await this.settleVerdict(verdict);
+  }
+
+  /** Asks the LRS for an unconfirmed verdict; when it is not there, the verdict is sent again. */
+  private async settleVerdict(verdict: Verdict): Promise<void> {
+    let held: { verdict: boolean; completed: boolean };
+    try {
+      held = {
+        verdict: await this.lrsHolds(verdict.id),
+        completed: verdict.completedId !== undefined && (await this.lrsHolds(verdict.completedId)),
+      };
+    } catch (error) {
+      // Unknown: sending again could make a second Passed. The next launch asks again.
+      console.error('could not ask the LRS for the verdict:', error);
+      return;
+    }
+    if (held.verdict) {
+      this.state = { ...this.state, verdict: { ...verdict, acked: true } };
+      this.queueState();
+      return;
+    }
+    const withCompleted = verdict.completedId !== undefined && !held.completed;
+    this.judge({ score: verdict.score, passed: verdict.passed }, withCompleted);
+  }
+
+  /**
+   * Whether the LRS holds the statement. Some LRSs (Ralph 5) answer an unknown id with 200 and an
+   * empty list instead of 404: only the statement itself counts.
+   */
+  private async lrsHolds(id: string): Promise<boolean> {
+    try {
+      const read = () => this.cmi5.xapi!.getStatement({ statementId: id });
+      const answer = await withRetries(read, this.delays, settledAnswer);
+      return (answer.data as { id?: string } | undefined)?.id === id;
+    } catch (error) {
+      if (httpStatus(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  /** The AU's state document; none yet (404) is a first launch. Read errors are retried with back-off. */
   private async readState(): Promise<Partial<AuState>> {
     const { actor, activityId, registration } = this.cmi5.launchParameters!;
-    for (const delay of [0, 500, 1500]) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      try {
-        const answer = await this.cmi5.xapi!.getState({
-          agent: actor,
-          activityId,
-          registration,
-          stateId: STATE_ID,
-        });
-        const doc = answer.data as unknown as Partial<AuState> | undefined;
-        return doc && typeof doc === 'object' ? doc : {};
-      } catch (error) {
-        if (httpStatus(error) === 404) return {};
-        console.error('reading the AU state failed:', error);
-      }
+    try {
+      const answer = await withRetries(
+        () => this.cmi5.xapi!.getState({ agent: actor, activityId, registration, stateId: STATE_ID }),
+        this.delays,
+        settledAnswer,
+      );
+      const doc = answer.data as unknown as Partial<AuState> | undefined;
+      return doc && typeof doc === 'object' ? doc : {};
+    } catch (error) {
+      if (httpStatus(error) === 404) return {};
+      // Unknown prior state could mean a second Passed: better not to record than to break the rules.
+      throw error;
     }
-    // Unknown prior state could mean a second Passed: better not to record than to break the rules.
-    throw new Error('the AU state could not be read');
   }
 
   private offline(): LmsBoot {
@@ -229,9 +417,15 @@ export class Cmi5Session implements LmsSession {
 
   commit(): void {
     if (!this.live || !this.dirty || !this.normal) return;
+    this.queueState();
+  }
+
+  /** Queues the state document now (a write still waiting takes the newer document). */
+  private queueState(): void {
     clearTimeout(this.soonTimer);
     this.soonTimer = undefined;
     this.dirty = false;
+    this.state = { ...this.state, savedAt: new Date().toISOString() };
     this.outbox.push({ kind: 'state', document: { ...this.state } });
   }
 
@@ -256,51 +450,88 @@ export class Cmi5Session implements LmsSession {
       return;
     }
     this.pendingFail = null;
-    if (result.passed) this.state = { ...this.state, passed: true };
-    this.judge(result, true);
+    this.judge(result, !this.state.completed);
   }
 
-  /** Records the flags first (so a crash after cannot lead to a repeat), then the statements. */
-  private judge(result: QuizResult, complete: boolean): void {
-    const sendCompleted = complete && !this.state.completed;
-    if (sendCompleted) this.state = { ...this.state, completed: true };
-    this.dirty = true;
-    this.commit();
+  /**
+   * Builds Completed (when asked) and Passed or Failed, then queues the state document naming them
+   * ahead of them: a later launch then knows what was owed, and asks the LRS whether it arrived.
+   */
+  private judge(result: Pick<QuizResult, 'score' | 'passed'>, withCompleted: boolean): void {
+    const score = this.reportedScore(result);
+    let jobs: OutboxJob[];
+    try {
+      jobs = this.outbox.capture(() => {
+        if (withCompleted) void this.cmi5.complete();
+        if (result.passed) void this.cmi5.pass(score);
+        else void this.cmi5.fail(score);
+      });
+    } catch (error) {
+      // The library checks the score against masteryScore and throws; the course must carry on.
+      console.error('the cmi5 library would not build the result statements:', error);
+      return;
+    }
+    const verdict: Verdict = {
+      passed: result.passed,
+      score: result.score,
+      id: statementId(jobs.at(-1)!)!,
+      ...(withCompleted ? { completedId: statementId(jobs[0]!)! } : {}),
+      acked: false,
+    };
+    this.state = {
+      ...this.state,
+      passed: this.state.passed || result.passed,
+      completed: this.state.completed || withCompleted,
+      verdict,
+    };
+    this.queueState();
     this.memory = { ...this.memory!, judged: true };
     writeMemory(this.memoryKey, this.memory);
-    if (sendCompleted) void this.cmi5.complete();
-    const scaled = Math.round(result.score * 10) / 1000;
-    const score = { scaled, raw: result.score, min: 0, max: 100 };
-    if (result.passed) void this.cmi5.pass(score);
-    else void this.cmi5.fail({ ...score, scaled: this.belowMastery(scaled) });
+    for (const job of jobs) this.outbox.push(job);
   }
 
-  /** A Failed statement's scaled score must be below masteryScore (cmi5 9.3.5), whatever rounding did. */
-  private belowMastery(scaled: number): number {
+  /**
+   * The score as cmi5 wants it: scaled is the percent / 100, unrounded. The percent itself is
+   * rounded to one decimal for the learner, so it can land on the wrong side of an LMS masteryScore
+   * with more decimals (0.8333): a Passed is never below it, a Failed never at or above it (9.3.4-5).
+   */
+  private reportedScore(result: Pick<QuizResult, 'score' | 'passed'>) {
     const mastery = this.launch?.masteryScore;
-    return typeof mastery === 'number' && scaled >= mastery ? Math.max(0, mastery - 0.001) : scaled;
+    let scaled = result.score / 100;
+    if (typeof mastery === 'number') {
+      if (result.passed && scaled < mastery) scaled = mastery;
+      if (!result.passed && scaled >= mastery) scaled = Math.max(0, mastery - 0.0001);
+    }
+    return { scaled, raw: result.score, min: 0, max: 100 };
   }
 
   async end(_finished: boolean, _elapsedMs: number): Promise<boolean> {
     if (!this.live) return false;
     if (this.pendingFail && this.normal && !this.state.passed && !this.memory!.judged) {
-      this.judge(this.pendingFail, false);
+      const completes = failCompletes(this.launch?.moveOn, false) && !this.state.completed;
+      this.judge(this.pendingFail, completes);
     }
     // The last bookmark, if it changed, goes before Terminated.
     this.commit();
-    void this.cmi5.terminate();
+    this.terminate();
     this.ended = true;
-    this.memory = { ...this.memory!, terminated: true };
-    writeMemory(this.memoryKey, this.memory);
     if (this.unloading) this.sendOnUnload();
     await this.outbox.drained();
     return true;
   }
 
+  private terminate(): void {
+    void this.cmi5.terminate();
+    this.memory = { ...this.memory!, terminated: true };
+    writeMemory(this.memoryKey, this.memory);
+  }
+
   /**
-   * The page is closing with statements still queued: they go out as keepalive requests, which the
-   * browser finishes after the page is gone. They may arrive in any order; cmi5 orders by timestamp,
-   * and a statement that also arrives by the outbox has the same id, so it is stored once.
+   * The page is closing with jobs still queued: the state document, then ONE POST with every queued
+   * statement as an array, as keepalive requests the browser finishes after the page is gone. The
+   * LRS stores an array whole or not at all, so Terminated cannot arrive without the Passed before
+   * it; the jobs also stay in localStorage, and the next launch sends them again (same ids) or asks
+   * the LRS for the verdict.
    */
   private sendOnUnload(): void {
     const { endpoint, actor, activityId, registration } = this.cmi5.launchParameters!;
@@ -316,18 +547,13 @@ export class Cmi5Session implements LmsSession {
       registration,
       stateId: STATE_ID,
     });
-    for (const job of this.outbox.pending) {
-      const request =
-        job.kind === 'statement'
-          ? { url: `${base}statements`, method: 'POST', body: job.statement }
-          : { url: `${base}activities/state?${stateQuery}`, method: 'PUT', body: job.document };
-      void fetch(request.url, {
-        method: request.method,
-        keepalive: true,
-        headers,
-        body: JSON.stringify(request.body),
-      }).catch(() => {});
-    }
+    const pending = this.outbox.pending;
+    const stateWrite = lastState(pending);
+    const statements = pending.flatMap((job) => (job.kind === 'statement' ? [job.statement] : []));
+    const send = (url: string, method: string, body: unknown) =>
+      void fetch(url, { method, keepalive: true, headers, body: JSON.stringify(body) }).catch(() => {});
+    if (stateWrite) send(`${base}activities/state?${stateQuery}`, 'PUT', stateWrite.document);
+    if (statements.length > 0) send(`${base}statements`, 'POST', statements);
   }
 
   /** Returns the URL to go to once terminated (LMS.LaunchData returnURL), if any. */

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FAILURES_BEFORE_NOTICE, Outbox, type OutboxJob } from '../../../src/scorm/runtime/cmi5-outbox.js';
+import {
+  FAILURES_BEFORE_NOTICE,
+  Outbox,
+  type OutboxJob,
+  withRetries,
+} from '../../../src/scorm/runtime/cmi5-outbox.js';
 import type { LmsHealth } from '../../../src/scorm/runtime/lms.js';
 
 /** An LRS stand-in: every send waits for the test to answer it, so order and retries are visible. */
@@ -97,5 +102,73 @@ describe('the cmi5 AU outbox', () => {
     await lrs.answer('ok');
     expect(ids(lrs.sent)).toEqual(['state:{"n":1}', 'state:{"n":3}', 'passed']);
     expect(outbox.pending).toHaveLength(0);
+  });
+
+  it('tells its owner what the LRS took and what is still to send (kept in the browser), in order', async () => {
+    const lrs = fakeLrs();
+    const taken: string[] = [];
+    const kept: Array<Array<string | undefined>> = [];
+    const outbox = new Outbox(lrs.send, () => {}, [100], {
+      onSent: (job) => taken.push(ids([job])[0]!),
+      onChange: (jobs) => kept.push(ids([...jobs])),
+    });
+    outbox.push(statement('completed'));
+    outbox.push(statement('passed'));
+    await lrs.answer(503);
+    expect(taken).toEqual([]);
+    await vi.advanceTimersByTimeAsync(100);
+    await lrs.answer('ok');
+    await lrs.answer(409);
+    expect(taken).toEqual(['completed', 'passed']);
+    expect(kept).toEqual([['completed'], ['completed', 'passed'], ['passed'], []]);
+  });
+
+  it('captures the jobs a builder pushes, unqueued, so the caller can put a state write first', async () => {
+    const lrs = fakeLrs();
+    const outbox = new Outbox(lrs.send, () => {});
+    const built = outbox.capture(() => {
+      outbox.push(statement('completed'));
+      outbox.push(statement('passed'));
+    });
+    expect(lrs.sent).toEqual([]);
+    outbox.push({ kind: 'state', document: { verdict: 'passed' } });
+    for (const job of built) outbox.push(job);
+    await lrs.answer('ok');
+    await lrs.answer('ok');
+    expect(ids(lrs.sent)).toEqual(['state:{"verdict":"passed"}', 'completed', 'passed']);
+    // A builder that throws leaves nothing behind, and the outbox queues again afterwards.
+    expect(() =>
+      outbox.capture(() => {
+        outbox.push(statement('failed'));
+        throw new Error('score below masteryScore');
+      }),
+    ).toThrow();
+    outbox.push(statement('terminated'));
+    await lrs.answer('ok');
+    expect(ids(lrs.sent).slice(3)).toEqual(['terminated']);
+  });
+
+  it('retries a read with the back-off until it is answered; a final answer (404) is not retried', async () => {
+    let calls = 0;
+    const flaky = withRetries(async () => {
+      calls += 1;
+      if (calls < 4) throw { response: { status: 503 } };
+      return 'launch data';
+    }, [100, 200, 400, 800]);
+    await vi.advanceTimersByTimeAsync(700);
+    await expect(flaky).resolves.toBe('launch data');
+    expect(calls).toBe(4);
+
+    let reads = 0;
+    const missing = withRetries(
+      async () => {
+        reads += 1;
+        throw { response: { status: 404 } };
+      },
+      [100],
+      (e) => (e as { response: { status: number } }).response.status === 404,
+    );
+    await expect(missing).rejects.toEqual({ response: { status: 404 } });
+    expect(reads).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Cmi5Api, Cmi5Session, STATE_ID } from '../../../src/scorm/runtime/cmi5-session.js';
 import type { QuizResult } from '../../../src/scorm/runtime/lms.js';
 
@@ -10,6 +10,7 @@ import type { QuizResult } from '../../../src/scorm/runtime/lms.js';
 class FakeCmi5 {
   outbox: Cmi5Api['outbox'];
   sent: string[] = [];
+  sentIds: string[] = [];
   states: Array<Record<string, unknown>> = [];
   scores: Array<{ verb: string; scaled: number }> = [];
   launchParameters = {
@@ -23,18 +24,38 @@ class FakeCmi5 {
   stored: Record<string, unknown> | null;
   fetches = 0;
   xapi = {
-    sendStatement: async ({ statement }: { statement: { verb: { id: string } } }) => {
+    sendStatement: async ({ statement }: { statement: { id: string; verb: { id: string } } }) => {
       this.sent.push(statement.verb.id);
+      this.sentIds.push(statement.id);
     },
     setState: async ({ stateId, state }: { stateId: string; state: Record<string, unknown> }) => {
       expect(stateId).toBe(STATE_ID);
       this.states.push(state);
     },
     getState: async () => {
+      if (this.stateFailures > 0) {
+        this.stateFailures -= 1;
+        throw { response: { status: 503 } };
+      }
       if (!this.stored) throw { response: { status: 404 } };
       return { data: this.stored };
     },
+    getStatement: async ({ statementId }: { statementId: string }) => {
+      this.looked.push(statementId);
+      if (!this.lrsHolds.includes(statementId)) throw { response: { status: 404 } };
+      return { data: { id: statementId } };
+    },
   };
+  /** State reads that fail (503) before one is answered. */
+  stateFailures = 0;
+  /** LMS.LaunchData reads that fail (503) before one is answered, and how many were made. */
+  launchDataFailures = 0;
+  launchDataReads = 0;
+  /** Statement ids the LRS holds (GET statements?statementId=…), and the ids asked for. */
+  lrsHolds: string[] = [];
+  looked: string[] = [];
+  /** Statement ids in the order the session queued them. */
+  ids: string[] = [];
 
   constructor(launchData: Record<string, unknown>, stored: Record<string, unknown> | null = null) {
     this.launchData = {
@@ -47,13 +68,22 @@ class FakeCmi5 {
   }
   private queue(verb: string, scaled?: number) {
     if (scaled !== undefined) this.scores.push({ verb, scaled });
-    this.outbox!.push({
-      kind: 'statement',
-      statement: { id: `${verb}-${this.sent.length}`, verb: { id: verb } },
-    });
+    const id = `${verb}-${this.ids.length}`;
+    this.ids.push(id);
+    this.outbox!.push({ kind: 'statement', statement: { id, verb: { id: verb } } });
     return Promise.resolve({ data: [] });
   }
+  /** As the library's (private) read, which the session wraps with retries. */
+  async getLaunchDataFromLMS() {
+    this.launchDataReads += 1;
+    if (this.launchDataFailures > 0) {
+      this.launchDataFailures -= 1;
+      throw { response: { status: 503 } };
+    }
+    return this.launchData;
+  }
   async initialize(session?: unknown) {
+    this.launchData = await this.getLaunchDataFromLMS();
     if (!session) {
       this.fetches += 1;
       await this.queue('initialized');
@@ -62,7 +92,12 @@ class FakeCmi5 {
   getAuthToken = () => 'token';
   getInitializedDate = () => new Date('2026-12-06T10:00:00Z');
   complete = () => this.queue('completed');
-  pass = (score: { scaled: number }) => this.queue('passed', score.scaled);
+  /** As @xapi/cmi5: a Passed below the LMS's masteryScore is refused, synchronously. */
+  pass = (score: { scaled: number }) => {
+    const mastery = this.launchData.masteryScore as number | undefined;
+    if (mastery !== undefined && score.scaled < mastery) throw new Error('score below masteryScore');
+    return this.queue('passed', score.scaled);
+  };
   fail = (score: { scaled: number }) => this.queue('failed', score.scaled);
   terminate = () => this.queue('terminated');
 }
@@ -76,14 +111,18 @@ const result = (score: number, passed: boolean, finalAttempt = false): QuizResul
   finalAttempt,
 });
 
+/** Retries at once: the back-off's length is the outbox's concern (cmi5-outbox.test.ts). */
+const QUICK = [1, 1, 1, 1, 1, 1];
+
 async function open(fake: FakeCmi5) {
-  const session = new Cmi5Session(fake as unknown as Cmi5Api);
+  const session = new Cmi5Session(fake as unknown as Cmi5Api, { delays: QUICK });
   const boot = await session.start();
   return { session, boot };
 }
 
 beforeEach(() => {
   window.sessionStorage.clear();
+  window.localStorage.clear();
 });
 
 describe('the cmi5 session', () => {
@@ -116,7 +155,7 @@ describe('the cmi5 session', () => {
     session.recordResult(result(80, false));
     await session.end(false, 1000);
     expect(fake.sent).toEqual(['initialized', 'failed', 'terminated']);
-    expect(fake.scores).toEqual([{ verb: 'failed', scaled: 0.799 }]);
+    expect(fake.scores).toEqual([{ verb: 'failed', scaled: 0.7999 }]);
   });
 
   it('never a second Passed, nor a Failed after Passed, in a registration that already passed', async () => {
@@ -175,5 +214,124 @@ describe('the cmi5 session', () => {
     expect(closed.session.connected).toBe(false);
     expect(closed.session.health).toBe('not-recording');
     expect(reopened.sent).toEqual([]);
+  });
+
+  it('a pass the learner was shown as 83.3 % against an LMS masteryScore of 0.8333 goes as Passed, at least 0.8333', async () => {
+    const fake = new FakeCmi5({ masteryScore: 0.8333 });
+    const { session } = await open(fake);
+    session.recordResult(result(83.3, true));
+    await session.end(true, 1000);
+    expect(fake.sent).toEqual(['initialized', 'completed', 'passed', 'terminated']);
+    expect(fake.scores).toEqual([{ verb: 'passed', scaled: 0.8333 }]);
+  });
+
+  it('the library refusing to build Passed does not break the course: nothing judged, the session still ends', async () => {
+    const fake = new FakeCmi5({ masteryScore: 0.8 });
+    fake.pass = () => {
+      throw new Error('score below masteryScore');
+    };
+    const { session } = await open(fake);
+    expect(() => session.recordResult(result(90, true))).not.toThrow();
+    expect(await session.end(true, 1000)).toBe(true);
+    expect(fake.sent).toEqual(['initialized', 'terminated']);
+    expect(fake.states.some((s) => s.passed === true)).toBe(false);
+  });
+
+  it('retries reading LMS.LaunchData and the AU state (the one-time token is spent) instead of giving up', async () => {
+    const fake = new FakeCmi5({ masteryScore: 0.8 });
+    fake.launchDataFailures = 2;
+    fake.stateFailures = 4;
+    const { session, boot } = await open(fake);
+    expect(session.connected).toBe(true);
+    expect(boot.mode).toBe('normal');
+    expect(fake.launchDataReads).toBe(3);
+    expect(fake.fetches).toBe(1);
+  });
+
+  it('a launch that cannot read its state after Initialized still sends Terminated, and runs offline', async () => {
+    const fake = new FakeCmi5({});
+    fake.stateFailures = 1000;
+    const { session } = await open(fake);
+    expect(session.connected).toBe(false);
+    await vi.waitFor(() => expect(fake.sent).toEqual(['initialized', 'terminated']));
+  });
+
+  it('moveOn decides whether a fail with attempts left completes the AU', async () => {
+    const expected: Record<string, string[]> = {
+      CompletedAndPassed: ['initialized', 'failed', 'terminated'],
+      Passed: ['initialized', 'failed', 'terminated'],
+      NotApplicable: ['initialized', 'failed', 'terminated'],
+      Completed: ['initialized', 'completed', 'failed', 'terminated'],
+      CompletedOrPassed: ['initialized', 'completed', 'failed', 'terminated'],
+    };
+    for (const [moveOn, verbs] of Object.entries(expected)) {
+      const fake = new FakeCmi5({ masteryScore: 0.8, moveOn });
+      const { session } = await open(fake);
+      session.recordResult(result(50, false));
+      await session.end(false, 1000);
+      expect({ moveOn, sent: fake.sent }).toEqual({ moveOn, sent: verbs });
+    }
+  });
+
+  it('a pass the LRS never confirmed: the next launch asks the LRS, and sends Completed and Passed again only if absent', async () => {
+    const owed = {
+      v: 1,
+      location: 'result',
+      suspendData: 'x',
+      passed: true,
+      completed: true,
+      verdict: { passed: true, score: 90, id: 'passed-1', completedId: 'completed-0', acked: false },
+    };
+    const absent = new FakeCmi5({ masteryScore: 0.8 }, owed);
+    const first = await open(absent);
+    expect(first.boot.passed).toBe(true);
+    await first.session.end(true, 1000);
+    expect(absent.looked).toEqual(['passed-1', 'completed-0']);
+    expect(absent.sent).toEqual(['initialized', 'completed', 'passed', 'terminated']);
+    expect(absent.states.at(-1)).toMatchObject({ verdict: { id: 'passed-2', acked: true } });
+
+    const arrived = new FakeCmi5({ masteryScore: 0.8 }, owed);
+    arrived.lrsHolds = ['passed-1', 'completed-0'];
+    const second = await open(arrived);
+    await second.session.end(true, 1000);
+    expect(arrived.sent).toEqual(['initialized', 'terminated']);
+    expect(arrived.states[0]).toMatchObject({ verdict: { id: 'passed-1', acked: true } });
+  });
+
+  it('what a closed window left unsent in this browser goes out at the next launch, a replaced verdict excepted', async () => {
+    const fake = new FakeCmi5({ masteryScore: 0.8 });
+    const { activityId, registration, actor } = fake.launchParameters;
+    const statement = (id: string, verb: string) => ({
+      kind: 'statement',
+      statement: { id, verb: { id: verb } },
+    });
+    const verdict = { passed: true, score: 90, id: 'old-passed', completedId: 'old-completed', acked: false };
+    const left = [
+      statement('stale-passed', 'passed'),
+      {
+        kind: 'state',
+        document: { v: 1, location: 'result', suspendData: 'y', passed: true, completed: true, verdict },
+      },
+      statement('old-completed', 'completed'),
+      statement('old-passed', 'passed'),
+      statement('old-terminated', 'terminated'),
+    ];
+    window.localStorage.setItem(
+      `cmi5-unsent:${JSON.stringify([activityId, registration, actor])}`,
+      JSON.stringify({ jobs: left }),
+    );
+    const { session, boot } = await open(fake);
+    expect(boot).toMatchObject({ passed: true, location: 'result', suspendData: 'y' });
+    await session.end(true, 1000);
+    expect(fake.sentIds).toEqual([
+      'initialized-0',
+      'old-completed',
+      'old-passed',
+      'old-terminated',
+      'terminated-1',
+    ]);
+    expect(fake.looked).toEqual([]);
+    expect(fake.states.at(-1)).toMatchObject({ verdict: { id: 'old-passed', acked: true } });
+    expect(window.localStorage.length).toBe(0);
   });
 });
