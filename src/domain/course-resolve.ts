@@ -14,7 +14,23 @@ export interface ResolveInput {
   /** Placeholder name → plain-text value (`servedPlaceholderValues`). */
   values: ReadonlyMap<string, string>;
   overlay: PolicyOverlay;
+  /**
+   * A translated course's stand-ins for the placeholders the profile leaves empty (its translation.yaml
+   * `placeholders:`), fitted to the word before them; their values hold the plain phrase.
+   */
+  standIns?: StandIns;
 }
+
+/**
+ * What a placeholder says in a translation's language while the profile has no value for it: a
+ * phrase, and the form it takes after particular words (German "bei Ihrer Organisation", dative,
+ * where the phrase is "Ihre Organisation"). Keys of `after` are lower case.
+ */
+export interface StandIn {
+  phrase: string;
+  after?: Readonly<Record<string, string>>;
+}
+export type StandIns = ReadonlyMap<string, StandIn>;
 
 /**
  * The HTML escape the content layer uses for text inside lesson HTML (markdown-it's `escapeHtml`:
@@ -62,13 +78,22 @@ const NAME_PLACEHOLDERS = ['org.name', 'org.shortName', 'org.tag'];
  */
 export function servedPlaceholderValues(profile: OrgProfile): ReadonlyMap<string, string> {
   const values = new Map(placeholderValues(profile));
-  const unsaved = profile.updatedAt === null;
-  for (const [name, value] of values) {
-    const fallback = PLACEHOLDER_FALLBACKS.get(name);
-    const unsavedName = unsaved && NAME_PLACEHOLDERS.includes(name);
-    if (fallback !== undefined && (value.trim() === '' || unsavedName)) values.set(name, fallback);
-  }
+  for (const name of standingIn(profile)) values.set(name, PLACEHOLDER_FALLBACKS.get(name)!);
   return values;
+}
+
+/**
+ * The placeholders the profile has no value for, which a course fills with a stand-in (English:
+ * PLACEHOLDER_FALLBACKS; a translation: its own): empty fields, and the name before a first save.
+ */
+export function standingIn(profile: OrgProfile): ReadonlySet<string> {
+  const out = new Set<string>();
+  const unsaved = profile.updatedAt === null;
+  for (const [name, value] of placeholderValues(profile)) {
+    const unsavedName = unsaved && NAME_PLACEHOLDERS.includes(name);
+    if (PLACEHOLDER_FALLBACKS.has(name) && (value.trim() === '' || unsavedName)) out.add(name);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -101,29 +126,61 @@ function fitted(value: string, before: string): string {
 }
 
 /**
- * Replaces every known placeholder in `text` with `encode(value)`; unknown names stay as written
- * (content:check refuses them). A fallback phrase is fitted to its place in the sentence.
+ * SENTENCE_START for a translation's stand-in: not after a colon (Spanish and German go on in lower
+ * case there), and after the opening marks those languages use (¿ ¡ „ «).
  */
-function fill(text: string, values: ReadonlyMap<string, string>, encode: (v: string) => string): string {
+const TRANSLATED_SENTENCE_START =
+  /(?:^|[.!?]["”’“»)]?\s+|>\s*|\n\s*\n\s*|\n\s*[-*]\s+|^["“‘„«¿¡]|\s["“‘„«¿¡])$/;
+/** The last word before a placeholder, lower case ("bei" in "Niemand bei {{org.name}}"). */
+const WORD_BEFORE = /(\p{L}+)\s*$/u;
+
+/**
+ * A translation's stand-in fitted to the text before it: its form after that word if it has one,
+ * with a capital at a sentence's start (a no-op in scripts without case).
+ */
+function fittedStandIn(standIn: StandIn, before: string): string {
+  const tail = before.slice(-200).replace(INLINE_TAG, '');
+  const word = WORD_BEFORE.exec(tail)?.[1]?.toLowerCase();
+  const phrase = (word !== undefined && standIn.after?.[word]) || standIn.phrase;
+  return TRANSLATED_SENTENCE_START.test(tail) ? phrase.charAt(0).toUpperCase() + phrase.slice(1) : phrase;
+}
+
+/**
+ * Replaces every known placeholder in `text` with `encode(value)`; unknown names stay as written
+ * (content:check refuses them). A fallback or stand-in phrase is fitted to its place in the sentence.
+ */
+function fill(
+  text: string,
+  values: ReadonlyMap<string, string>,
+  encode: (v: string) => string,
+  standIns?: StandIns,
+): string {
   if (!text.includes('{{')) return text;
   let out = '';
   let at = 0;
   for (const use of placeholdersIn(text)) {
     const end = text.indexOf('}}', use.index) + 2;
     const value = values.get(use.name);
+    const standIn = standIns?.get(use.name);
     out += text.slice(at, use.index);
-    out += value === undefined ? text.slice(use.index, end) : encode(fitted(value, out));
+    if (value === undefined) out += text.slice(use.index, end);
+    else out += encode(standIn ? fittedStandIn(standIn, out) : fitted(value, out));
     at = end;
   }
   return out + text.slice(at);
 }
 
 /**
- * Plain text filled as the served course's plain-text fields are (values as typed, fallbacks
- * fitted): for words kept outside the course, such as a published version's recorded changes.
+ * Plain text filled as the served course's plain-text fields are (values as typed, fallbacks and a
+ * translation's stand-ins fitted): for words kept outside the course, such as a published version's
+ * recorded changes.
  */
-export function fillPlainText(text: string, values: ReadonlyMap<string, string>): string {
-  return fill(text, values, (v) => v);
+export function fillPlainText(
+  text: string,
+  values: ReadonlyMap<string, string>,
+  standIns?: StandIns,
+): string {
+  return fill(text, values, (v) => v, standIns);
 }
 
 /** markdown-it percent-encodes a link target, so `[list]({{org.clientListUrl}})` reaches the HTML like this. */
@@ -138,25 +195,27 @@ function linkTarget(value: string): string {
   return '#';
 }
 
-function fillHtml(html: string, values: ReadonlyMap<string, string>): string {
+function fillHtml(html: string, values: ReadonlyMap<string, string>, standIns?: StandIns): string {
   const linked = html.replace(ENCODED_IN_HREF, (whole, name: string) => {
     const value = values.get(name);
     return value === undefined ? whole : linkTarget(value);
   });
-  return fill(linked, values, escapeHtmlText);
+  return fill(linked, values, escapeHtmlText, standIns);
 }
 
 /** Fields whose strings are HTML (escaped values); every other string is plain text the templates escape. */
 const isHtmlField = (key: string) => key === 'html' || key.endsWith('Html');
 
 /** Every string in a course value filled (a deep copy). Ids never contain braces, so they come out as they went in. */
-function fillDeep(value: unknown, values: ReadonlyMap<string, string>, html: boolean): unknown {
-  if (typeof value === 'string') return html ? fillHtml(value, values) : fillPlainText(value, values);
-  if (Array.isArray(value)) return value.map((item) => fillDeep(item, values, html));
+function fillDeep(value: unknown, input: ResolveInput, html: boolean): unknown {
+  if (typeof value === 'string')
+    return html
+      ? fillHtml(value, input.values, input.standIns)
+      : fillPlainText(value, input.values, input.standIns);
+  if (Array.isArray(value)) return value.map((item) => fillDeep(item, input, html));
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value))
-    out[key] = fillDeep(item, values, html || isHtmlField(key));
+  for (const [key, item] of Object.entries(value)) out[key] = fillDeep(item, input, html || isHtmlField(key));
   return out;
 }
 
@@ -195,10 +254,15 @@ export function servedVersion(template: Course, input: ResolveInput, used: Reado
       input.overlay.clauses[id]!.summary,
       input.overlay.clauses[id]!.text,
     ]);
+  // A translation's stand-in forms are hashed with it; a course without them hashes as it always did.
+  const standIns = [...(input.standIns ?? [])]
+    .filter(([name]) => used.has(name))
+    .sort(([a], [b]) => a.localeCompare(b));
   const payload = JSON.stringify({
     files: template.version,
     values,
     overlay: { n: input.overlay.n, clauses },
+    ...(standIns.length > 0 ? { standIns } : {}),
   });
   return createHash('sha256').update(payload).digest('hex');
 }
@@ -213,6 +277,6 @@ export function resolveCourse(template: Course, input: ResolveInput): Course {
   const baseline =
     input.overlay.n === BASELINE_POLICY_VERSION && Object.keys(input.overlay.clauses).length === 0;
   if (used.size === 0 && baseline) return overlaid;
-  const filled = fillDeep(overlaid, input.values, false) as Course;
+  const filled = fillDeep(overlaid, input, false) as Course;
   return { ...filled, id: template.id, version: servedVersion(template, input, used) };
 }

@@ -1,4 +1,5 @@
 import type { Course } from './course.js';
+import type { StandIn } from './course-resolve.js';
 import type { Language } from './i18n/languages.js';
 import { BASELINE_POLICY_VERSION } from './policy-version.js';
 
@@ -18,6 +19,8 @@ export interface CourseTranslation {
   lessons: string[];
   /** A complete translation as a course template (placeholders unfilled, no overlay); absent when partial. */
   course?: Course;
+  /** Placeholder name → what it says in this language while the profile has no value for it (translation.yaml). */
+  standIns?: Readonly<Record<string, StandIn>>;
 }
 
 /**

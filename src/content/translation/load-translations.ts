@@ -17,6 +17,7 @@ import { buildCourse, displayIn } from '../load-course.js';
 import { checkSchema } from '../schema-issues.js';
 import { parseYaml } from '../yaml-source.js';
 import { compareLesson } from './lesson-structure.js';
+import { checkStandIns, type StandInsFile, StandInsSchema, standInsOf } from './stand-ins.js';
 import { compareYaml, type MayOmit } from './structure.js';
 
 /** The translation's own description: language, status and the source version it was made from. */
@@ -33,6 +34,8 @@ const TranslationFileSchema = Type.Object(
     status: Type.Enum([...TRANSLATION_STATUSES]),
     translatedFrom: Type.String({ pattern: '^[0-9a-f]{64}$' }),
     lessons: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
+    /** What each placeholder says in this language while the profile has no value for it. */
+    placeholders: Type.Optional(StandInsSchema),
   },
   { additionalProperties: false },
 );
@@ -41,6 +44,7 @@ interface TranslationFile {
   status: TranslationStatus;
   translatedFrom: string;
   lessons?: string[];
+  placeholders?: StandInsFile;
 }
 
 export interface TranslationsRead {
@@ -134,6 +138,7 @@ async function readTranslation(
     status: meta.status,
     translatedFrom: meta.translatedFrom,
     lessons: [...lessons.keys()],
+    standIns: standInsOf(meta.placeholders),
   };
   if (meta.status === 'complete') {
     const course = buildTranslatedCourse(files, source, path.basename(courseDir), display, issues);
@@ -172,6 +177,10 @@ function readMeta(
   if (meta.status === 'partial' && (meta.lessons ?? []).length === 0) {
     issues.push(yaml.issue(['status'], 'a partial translation lists its translated lesson ids in `lessons`'));
   }
+  const texts = [...files.texts]
+    .filter(([relative]) => relative !== TRANSLATION_FILE)
+    .map(([, text]) => text);
+  checkStandIns(yaml, meta.placeholders, texts, issues);
   return meta;
 }
 

@@ -3,7 +3,7 @@ import type { Models } from '../../db/models/index.js';
 import type { PolicyHeadDoc } from '../../db/models/policy.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Course } from '../../domain/course.js';
-import { resolveCourse, servedPlaceholderValues } from '../../domain/course-resolve.js';
+import { resolveCourse, servedPlaceholderValues, standingIn } from '../../domain/course-resolve.js';
 import {
   type BrokenTranslation,
   type CourseTranslation,
@@ -16,7 +16,7 @@ import { DEFAULT_PROFILE, type Region } from '../../domain/org-profile.js';
 import { BASELINE_OVERLAY, type PolicyOverlay } from '../../domain/policy-version.js';
 import { profileFromDoc } from '../organisation/profile.js';
 import { answerInScopeLanguage } from './course-language.js';
-import { placeholderValuesIn } from './placeholder-language.js';
+import { type PlaceholderFill, placeholderValuesIn, translationFill } from './placeholder-language.js';
 import { type ClauseTranslations, overlayInLanguage, readClauseTranslations } from './policy-translations.js';
 
 /**
@@ -46,6 +46,11 @@ export interface Catalogue {
    * with `lang`, those a course in that language is filled with (`{{org.regions}}` in its words).
    */
   values(lang?: Language): ReadonlyMap<string, string>;
+  /**
+   * What a course in `lang` is filled with: `values(lang)` and, for a translation, its own stand-ins
+   * for the placeholders the profile leaves empty (translation.yaml `placeholders:`).
+   */
+  fillFor(courseId: string, lang: Language): PlaceholderFill;
   /**
    * The course as served in `lang`: its complete, current translation resolved like the source (same
    * placeholder values), or the fallback saying why the learner gets the source course.
@@ -87,6 +92,8 @@ interface State {
   values: ReadonlyMap<string, string>;
   /** The profile's regions, which `{{org.regions}}` names in a translated course's language. */
   regions: readonly Region[];
+  /** The placeholders the profile has no value for: a translation says its own stand-in for them. */
+  standingIn: ReadonlySet<string>;
   overlays: Map<string, PolicyOverlay>;
   /** HR's translations of the clauses the published versions changed (services/policy/translation.ts). */
   clauseTranslations: ClauseTranslations;
@@ -111,6 +118,7 @@ async function readState(models: Models): Promise<State> {
   return {
     values,
     regions: profile.regions,
+    standingIn: standingIn(profile),
     overlays,
     clauseTranslations: clauseTranslations.byCourse,
     key: JSON.stringify([[...values], sortedHeads, clauseTranslations.key]),
@@ -132,10 +140,11 @@ interface Current {
   templates: ReadonlyMap<string, Course>;
   overlayOf(courseId: string): PolicyOverlay;
   values(lang: Language): ReadonlyMap<string, string>;
+  standingIn(): ReadonlySet<string>;
   clauseTranslations(): ClauseTranslations;
 }
 
-type LanguageView = Pick<Catalogue, 'inLanguage' | 'translationsOf' | 'translationOf'> & {
+type LanguageView = Pick<Catalogue, 'inLanguage' | 'translationsOf' | 'translationOf' | 'fillFor'> & {
   /** Forgets the translated courses resolved so far (the values or overlays changed). */
   clear(): void;
 };
@@ -147,6 +156,10 @@ function languageView(
   broken: ReadonlyMap<string, readonly BrokenTranslation[]>,
 ): LanguageView {
   const { templates, overlayOf } = current;
+  const translationOf = (courseId: string, lang: Language) =>
+    translations.get(courseId)?.find((t) => t.language === lang);
+  const fillFor = (courseId: string, lang: Language) =>
+    translationFill(current.values(lang), current.standingIn(), translationOf(courseId, lang));
   /** Translated courses resolved with the current values, made when first asked for after each change. */
   const translated = new Map<string, Course>();
   /** The published overlay in the translation's language; undefined while a changed clause is untranslated. */
@@ -171,7 +184,7 @@ function languageView(
     if (!course) {
       // Current (translationFallback): the published overlay with HR's translations of the clauses it changed.
       const overlay = overlayIn(courseId, translation) ?? BASELINE_OVERLAY;
-      course = resolveCourse(translation.course, { values: current.values(lang), overlay });
+      course = resolveCourse(translation.course, { ...fillFor(courseId, lang), overlay });
       translated.set(key, course);
     }
     return { course };
@@ -208,7 +221,9 @@ function languageView(
           }),
         ),
       ].sort((a, b) => a.language.localeCompare(b.language)),
-    translationOf: (courseId, lang) => translations.get(courseId)?.find((t) => t.language === lang),
+    translationOf,
+    fillFor: (courseId, lang) =>
+      lang === SOURCE_LANGUAGE ? { values: current.values(lang) } : fillFor(courseId, lang),
     clear: () => translated.clear(),
   };
 }
@@ -262,6 +277,7 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
       templates,
       overlayOf,
       values: currentValues,
+      standingIn: () => state?.standingIn ?? standingIn(DEFAULT_PROFILE),
       clauseTranslations: () => state?.clauseTranslations ?? new Map(),
     },
     deps.translations ?? new Map(),
@@ -284,6 +300,7 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
     inLanguage: languages.inLanguage,
     translationsOf: languages.translationsOf,
     translationOf: languages.translationOf,
+    fillFor: languages.fillFor,
     refresh,
     async preview(courseId, options) {
       const template = templates.get(courseId);

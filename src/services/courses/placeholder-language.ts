@@ -1,3 +1,5 @@
+import type { StandIns } from '../../domain/course-resolve.js';
+import type { CourseTranslation } from '../../domain/course-translation.js';
 import { type Language, SOURCE_LANGUAGE } from '../../domain/i18n/languages.js';
 import { keyWords } from '../../domain/i18n/words.js';
 import { REGIONS, type Region } from '../../domain/org-profile.js';
@@ -25,4 +27,30 @@ export function placeholderValuesIn(
       ? wordValue(t, { list: named.map((r) => keyWords(`admin.org.region.${r}`)), join: 'and' })
       : t.t('course.placeholder.orgRegionsNone');
   return new Map([...values, ['org.regions', String(words)]]);
+}
+
+/** The values a course is filled with, and a translation's stand-ins for the placeholders the profile leaves empty. */
+export interface PlaceholderFill {
+  values: ReadonlyMap<string, string>;
+  standIns?: StandIns;
+}
+
+/**
+ * The fill of a translation: `values` (already in its language, `placeholderValuesIn`) with each
+ * placeholder the profile has no value for (`standingIn`) said by the translation's own stand-in
+ * (translation.yaml `placeholders:`, checked by content:check), fitted to its sentence when filled.
+ * The value holds the stand-in's phrase, so the course version covers it.
+ */
+export function translationFill(
+  values: ReadonlyMap<string, string>,
+  standingIn: ReadonlySet<string>,
+  translation: Pick<CourseTranslation, 'standIns'> | undefined,
+): PlaceholderFill {
+  const standIns = new Map(
+    Object.entries(translation?.standIns ?? {}).filter(([name]) => standingIn.has(name)),
+  );
+  if (standIns.size === 0) return { values };
+  const filled = new Map(values);
+  for (const [name, standIn] of standIns) filled.set(name, standIn.phrase);
+  return { values: filled, standIns };
 }

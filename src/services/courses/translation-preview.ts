@@ -52,8 +52,8 @@ export async function translationPreview(
   const template = ctx.catalogue.templates.get(input.courseId);
   const found = template ? await previewOf(ctx, input.courseId, input.lang) : undefined;
   if (!template || !found) throw new NotFound('errors.notFound');
-  const values = ctx.catalogue.values(input.lang);
-  const course = resolveCourse(found.course, { values, overlay: BASELINE_OVERLAY });
+  const fill = ctx.catalogue.fillFor(input.courseId, input.lang);
+  const course = resolveCourse(found.course, { ...fill, overlay: BASELINE_OVERLAY });
   const translated = new Set(found.translation.lessons);
   const lessons = course.lessons.filter((l) => translated.has(l.id));
   const index = input.lessonId === undefined ? 0 : lessons.findIndex((l) => l.id === input.lessonId);
