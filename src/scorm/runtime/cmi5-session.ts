@@ -256,6 +256,12 @@ export class Cmi5Session implements LmsSession {
           state: job.document,
         });
     } catch (error) {
+      // Some LMSs close the launch's credentials at Terminated: a state write (the verdict's ack)
+      // refused then is dropped rather than holding the learner; the next launch asks the LRS.
+      if (job.kind === 'state' && this.ended && settledAnswer(error)) {
+        console.error('LMS refused the state write after Terminated; left to the next launch:', error);
+        return;
+      }
       console.error('LRS refused or unreachable, will retry:', error);
       throw { status: httpStatus(error) };
     }

@@ -334,4 +334,22 @@ describe('the cmi5 session', () => {
     expect(fake.states.at(-1)).toMatchObject({ verdict: { id: 'old-passed', acked: true } });
     expect(window.localStorage.length).toBe(0);
   });
+
+  it('an LMS that refuses state writes after Terminated does not hold the learner: the ack is left to the next launch', async () => {
+    const fake = new FakeCmi5({ masteryScore: 0.8 });
+    const { session } = await open(fake);
+    const setState = fake.xapi.setState;
+    let terminatedSent = false;
+    fake.xapi.sendStatement = async ({ statement }) => {
+      fake.sent.push(statement.verb.id);
+      terminatedSent ||= statement.verb.id === 'terminated';
+    };
+    fake.xapi.setState = async (args) => {
+      if (terminatedSent) throw { response: { status: 401 } };
+      return setState(args);
+    };
+    session.recordResult(result(90, true));
+    expect(await session.end(true, 1000)).toBe(true);
+    expect(fake.sent).toEqual(['initialized', 'completed', 'passed', 'terminated']);
+  });
 });
