@@ -80,6 +80,13 @@ export const EnvSchema = Type.Object({
    */
   XAPI_SCHEDULE: Type.String({ default: '* * * * *' }),
   /**
+   * Seconds a scheduled job's lease lasts (issue #30: one instance runs each job at a time). The
+   * running instance renews it every third of this; if it dies, another instance takes the job over
+   * after at most this long. Longer than a database pause you want to ride out, short enough that a
+   * dead leader's job resumes soon.
+   */
+  JOB_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+  /**
    * LRS hosts the admin may point xAPI at over http or on a private address (#27): comma-separated
    * `host` or `host:port` (IPv6 in brackets), e.g. `lrs.internal:8443,10.0.4.2`. Any other LRS
    * endpoint must be https to a public address, checked at save and on every connection.

@@ -118,6 +118,28 @@ export async function createTestApp(
 }
 
 /**
+ * A second app instance on `first`'s database (issue #30: several instances behind a load balancer):
+ * its own connection pool, caches and holder id, the same config and courses; the clock is
+ * `first`'s unless given. close() closes this app only (the first one drops the database).
+ */
+export async function createSecondApp(
+  first: TestApp,
+  opts: { clock?: TestClock; config?: Partial<Config> } = {},
+): Promise<TestApp> {
+  const clock = opts.clock ?? first.clock;
+  const config = { ...first.config, ...opts.config };
+  const app = await buildApp({
+    config,
+    mongoUri: inject('mongoUri'),
+    clock,
+    logger: false,
+    ...contentFor({}),
+  });
+  await app.ready();
+  return { app, clock, config, close: () => app.close() };
+}
+
+/**
  * The courses and translations a test app gets: those given, else the run's shared copy of courses/
  * (none with `contentFrom: 'disk'` or outside a run that provides it: the app loads courses/ itself).
  */

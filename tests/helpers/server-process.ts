@@ -40,7 +40,8 @@ export async function startServer(
   child.stderr!.on('data', collect);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`server exited early:\n${output}`);
     const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
       (r) => r.status === 200,
       () => false,

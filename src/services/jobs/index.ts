@@ -1,8 +1,10 @@
 import type { ServiceContext } from '../context.js';
 import { repairPublishedCourses } from '../policy/publish.js';
+import { runUnderLease } from './lease.js';
 import { runNightly } from './nightly.js';
 import { runSweep } from './sweep/index.js';
 
+export type { HeldLease, LeasedRun } from './lease.js';
 export type { NightlyReport } from './nightly.js';
 export type { SweepReport } from './sweep/index.js';
 
@@ -22,9 +24,11 @@ function withCoursesRefreshed<I, R>(job: (ctx: ServiceContext, input: I) => Prom
 
 /**
  * The jobs area's commands, bound to the service context in services/index.ts: the refresher
- * sweep (every 15 minutes) and the nightly job (once per UTC day), run by the scheduler and `jobs:run`.
+ * sweep (every 15 minutes) and the nightly job (once per UTC day), run by the scheduler and `jobs:run`,
+ * each under its job lease (`runUnderLease`: one instance at a time).
  */
 export const jobsCommands = {
   runSweep: withCoursesRefreshed(runSweep),
   runNightly: withCoursesRefreshed(runNightly),
+  runUnderLease,
 };

@@ -60,6 +60,8 @@ export class BatchWriter {
   constructor(
     private readonly site: WriterSite,
     private readonly people: PeopleCache,
+    /** Throws once the sweep lost its job lease (issue #30): checked before each batch's writes. */
+    private readonly checkLease: () => void = () => {},
   ) {}
 
   /** Queues a batch's writes behind the batches before it. */
@@ -68,6 +70,7 @@ export class BatchWriter {
     this.chain = this.chain
       .then(async () => {
         if (this.failure) return;
+        this.checkLease();
         const [opened, claimed] = await Promise.all([
           writeCyclesThenStates(this.site.models, work),
           claimReminders(this.site, work.reminders, this.people),

@@ -54,16 +54,26 @@ const BATCH = 1000;
  */
 export async function runSweep(
   ctx: ServiceContext,
-  { now, batchSize = BATCH }: { now: Date; batchSize?: number },
+  {
+    now,
+    batchSize = BATCH,
+    checkLease = () => {},
+  }: {
+    now: Date;
+    batchSize?: number;
+    /** The job lease's check (services/jobs/lease.ts): throws once this sweep may no longer write. */
+    checkLease?: () => void;
+  },
 ): Promise<SweepReport> {
   const started = Date.now();
   const anchor = await ctx.audit.anchor(now); // 1.
   const people = new PeopleCache(ctx.models);
-  const pass = await passOverAssignments(ctx, people, { now, batchSize }); // 2.
+  const pass = await passOverAssignments(ctx, people, { now, batchSize, checkLease }); // 2.
   const passMs = Date.now() - started;
   const { stored, written } = await finishWrites(ctx, pass, people); // 3.
   await ctx.mailer.sendMany(written.mails, now); // 4.
   const writeMs = Date.now() - started - passMs;
+  checkLease();
   const summary = await summarise(ctx, pass, people, { stored, now, started }); // 5.
   const ms = Date.now() - started;
   return {
@@ -98,14 +108,14 @@ interface Pass {
 async function passOverAssignments(
   ctx: ServiceContext,
   people: PeopleCache,
-  { now, batchSize }: { now: Date; batchSize: number },
+  { now, batchSize, checkLease }: { now: Date; batchSize: number; checkLease: () => void },
 ): Promise<Pass> {
   const rules = { courses: ctx.courses, settings: await loadAllSettings(ctx.models, ctx.courses, now) };
   const pass: Pass = {
     assignments: 0,
     stateChanges: 0,
     tally: new SummaryTally(ctx.courses.keys()),
-    writer: new BatchWriter({ ...ctx, org: mailOrganisation(await currentProfile(ctx)) }, people),
+    writer: new BatchWriter({ ...ctx, org: mailOrganisation(await currentProfile(ctx)) }, people, checkLease),
   };
   const cursor = driverCollection(ctx.models.Assignment).find<SweepAssignment>(
     {},

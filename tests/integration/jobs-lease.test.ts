@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobLeases } from '../../src/db/job-leases.js';
+import { LeaseLostError } from '../../src/domain/lease.js';
+import { jobHolder, runLeasedJob } from '../../src/jobs/scheduler.js';
+import { createSecondApp, createTestApp, type TestApp } from '../helpers/app.js';
+
+// Two app instances on one database (issue #30): the job lease lets one of them run a job at a time.
+let a: TestApp;
+let b: TestApp;
+
+beforeAll(async () => {
+  a = await createTestApp({
+    label: 'job_lease',
+    config: { JOB_LEASE_SECONDS: 1, METRICS_TOKEN: 'metrics-token-'.padEnd(32, 'x') },
+  });
+  b = await createSecondApp(a);
+  await a.app.services.demo.seedDemoTraining({ now: a.clock.now() });
+  a.clock.advanceDays(60); // every demo assignment overdue: the sweep has reminders to send
+});
+
+afterAll(async () => {
+  await b?.close();
+  await a?.close();
+});
+
+const leaderGauge = async (t: TestApp) =>
+  (await t.app.metrics!.registry.getSingleMetricAsString('lms_job_leader')).match(
+    /lms_job_leader\{job="sweep"\} (\d)/,
+  )?.[1];
+
+describe('one scheduler across instances', () => {
+  it('runs a job in one instance at a time: the other is refused with the holder named', async () => {
+    const models = a.app.db.models;
+    const gauges: Array<string | undefined> = [];
+    const sweep = (t: TestApp) =>
+      runLeasedJob(t.app, 'sweep', async (lease) => {
+        gauges.push(await leaderGauge(t), await leaderGauge(t === a ? b : a));
+        return t.app.services.jobs.runSweep({ now: t.clock.now(), checkLease: lease.check });
+      });
+    const runs = await Promise.all([sweep(a), sweep(b)]);
+
+    const ran = runs.filter((r) => r.ran);
+    expect(ran).toHaveLength(1);
+    const refused = runs.find((r) => !r.ran)!;
+    const winner = runs[0]!.ran ? a : b;
+    expect(refused).toMatchObject({ ran: false, heldBy: jobHolder(winner.app) });
+    expect(gauges).toEqual(['1', '0']); // the leader shows 1 while it runs, the other 0
+    const sent = await models.Outbox.countDocuments({ reminderId: { $ne: null } });
+    expect(sent).toBeGreaterThan(0);
+
+    // Released at the end: the other instance runs next, and finds nothing left to send.
+    expect(await jobLeases(models).findOne({ _id: 'sweep' })).toBeNull();
+    expect(await leaderGauge(winner)).toBe('0');
+    const next = await sweep(winner === a ? b : a);
+    expect(next).toMatchObject({ ran: true, report: { remindersSent: 0 } });
+    expect(await models.Outbox.countDocuments({ reminderId: { $ne: null } })).toBe(sent);
+  });
+
+  it('a holder whose lease was taken over stops before its next write batch', async () => {
+    const models = a.app.db.models;
+    a.clock.advanceDays(30); // a month on: new reminders are due again
+    const reminders = await models.Reminder.countDocuments();
+    const run = runLeasedJob(a.app, 'sweep', async (lease) => {
+      // What another instance's takeover does once it judged the lease expired (a paused holder).
+      await jobLeases(models).updateOne({ _id: 'sweep' }, { $set: { holder: 'other-host:1:takeover' } });
+      const state = () => {
+        try {
+          lease.check();
+          return 'held';
+        } catch (err) {
+          return err instanceof LeaseLostError ? 'lost' : String(err);
+        }
+      };
+      // Its next renewal (every third of the 1 s lease) finds the lease gone.
+      await expect.poll(state, { timeout: 2000, interval: 50 }).toBe('lost');
+      return a.app.services.jobs.runSweep({ now: a.clock.now(), checkLease: lease.check });
+    });
+    await expect(run).rejects.toThrow(LeaseLostError);
+    expect(await models.Reminder.countDocuments()).toBe(reminders);
+    // The new holder's lease is left alone by the one that lost it.
+    expect(await jobLeases(models).findOne({ _id: 'sweep' })).toMatchObject({
+      holder: 'other-host:1:takeover',
+    });
+  });
+});
