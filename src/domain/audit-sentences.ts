@@ -171,6 +171,8 @@ export const AUDIT_SENTENCES: Readonly<Record<string, Phrase>> = {
   ),
   'sso.config.refreshed': plain('ssoRefreshed'),
   'xapi.config.changed': say((_e, w) => w.t('admin.xapi.auditChanged')),
+  'xapi.statement.requeued': say((_e, w) => w.t('admin.xapi.auditRequeued')),
+  'xapi.statement.discarded': say((_e, w) => w.t('admin.xapi.auditDiscarded')),
   'sso.config.refresh_refused': plain('ssoRefreshRefused'),
   // Directory (SCIM) and people
   'scim.user.deleted': plain('scimUserDeleted'),

@@ -31,11 +31,16 @@ export default fp(
       outboxBacklog: () => app.services.metrics.outboxBacklog({}),
       databaseRestarts: () => opts.databaseStatus.restarts(),
       xapiBacklog: async () => {
-        const b = await app.services.xapi.xapiBacklog({});
-        const waited = b.oldestPendingAt
-          ? (app.clock.now().getTime() - b.oldestPendingAt.getTime()) / 1000
-          : 0;
-        return { pending: b.pending, rejected: b.rejected, oldestPendingSeconds: Math.max(0, waited) };
+        const now = app.clock.now();
+        const b = await app.services.xapi.xapiBacklog({ now });
+        const waited = b.oldestPendingAt ? (now.getTime() - b.oldestPendingAt.getTime()) / 1000 : 0;
+        return {
+          pending: b.pending,
+          rejected: b.rejected,
+          oldestPendingSeconds: Math.max(0, waited),
+          sentToday: b.sentToday,
+          sentLast7Days: b.sentLast7Days,
+        };
       },
     });
     app.decorate('metrics', m);

@@ -225,6 +225,25 @@ export interface RouteSample {
   crossSitePost?: true;
 }
 
+/** A statement the LRS refused (#27), put back before each use: requeue and discard take it away. */
+async function refusedStatement(ctx: SampleContext) {
+  const id = 'matrix-refused-statement';
+  const now = ctx.app.clock.now();
+  await ctx.app.db.models.XapiOutbox.deleteOne({ _id: id });
+  await ctx.app.db.models.XapiOutbox.create({
+    _id: id,
+    statement: { id },
+    userId: 'matrix-user',
+    kind: 'lessonCompleted',
+    status: 'rejected',
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+    lastError: '',
+    rejection: { status: 400, body: 'sample' },
+  });
+  return { id };
+}
 const courseId = ({ course }: SampleContext) => ({ courseId: course.id });
 const lessonParams = ({ course }: SampleContext) => ({
   courseId: course.id,
@@ -465,6 +484,8 @@ export const ROUTE_SAMPLES: Record<string, RouteSample> = {
   // Learning records sent to an LRS (#27): admin only.
   '/admin/xapi': {},
   '/admin/xapi/test': {},
+  '/admin/xapi/rejected/:id/requeue': { params: refusedStatement },
+  '/admin/xapi/rejected/:id/discard': { params: refusedStatement },
   '/admin/organisation/preview/:id': { params: orgDraft },
   '/admin/organisation/preview/:id/logo': { params: orgDraft },
   '/admin/organisation/preview/:id/brand.css': { params: orgDraft },

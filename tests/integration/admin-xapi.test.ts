@@ -53,6 +53,21 @@ const form = (over: Record<string, string | null> = {}) => ({
   ...over,
 });
 
+function outboxRow(id: string, status: 'pending' | 'rejected', createdAt: Date) {
+  return {
+    _id: id,
+    statement: { id },
+    userId: 'u-outbox',
+    kind: 'lessonCompleted',
+    status,
+    attempts: 0,
+    nextAttemptAt: createdAt,
+    createdAt,
+    lastError: '',
+    rejection: status === 'rejected' ? { status: 400, body: 'bad actor' } : null,
+  };
+}
+
 describe('/admin/xapi', () => {
   it('is for admins only', async () => {
     for (const email of ['hr@demo.test', 'employee@demo.test']) {
@@ -137,6 +152,8 @@ describe('/admin/xapi', () => {
 
   it('shows the backlog on the page and in /metrics, and sends it with the scheduled job', async () => {
     const admin = await loginAs(t.app, 'admin@demo.test');
+    // By account (an earlier test chose e-mail, and Ralph refuses the demo's reserved .test domain).
+    expect((await admin.post('/admin/xapi', form(), '/admin/xapi')).statusCode).toBe(303);
     await models().XapiOutbox.deleteMany({});
     const user = (await models().User.findOne({ email: 'employee@demo.test' }).lean())!;
     const lessonId = t.app.courses.get(COURSE_ID)!.lessons[0]!.id;
@@ -160,10 +177,20 @@ describe('/admin/xapi', () => {
     expect(scrape.body).toMatch(/^lms_xapi_outbox_oldest_pending_seconds 0$/m);
 
     const xapiJob = scheduled.find((job) => job.getPattern() === '0 0 1 1 *')!;
+    await models().XapiMark.deleteMany({});
     await xapiJob.trigger();
-    expect((await t.app.services.xapi.xapiBacklog({})).pending).toBe(0);
+    expect(await t.app.services.xapi.xapiBacklog({ now: t.clock.now() })).toMatchObject({
+      pending: 0,
+      rejected: 0,
+    });
     const after = await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(after.body).toMatch(/^lms_job_last_run_timestamp_seconds\{job="xapi",result="ok"\} \d+/m);
+    // What the LRS took is counted per day (the rows themselves are deleted).
+    expect(after.body).toMatch(/^lms_xapi_sent_statements\{period="today"\} 3$/m);
+    expect(after.body).toMatch(/^lms_xapi_sent_statements\{period="7d"\} 3$/m);
+    const sentPage = await admin.get('/admin/xapi');
+    expect(sentPage.body).toMatch(/data-backlog="sent-today"[^>]*>\s*3\s*</);
+    expect(sentPage.body).toMatch(/data-backlog="sent-7d"[^>]*>\s*3\s*</);
   });
 
   it('with the LRS down, a learner’s pages answer as usual and what they did waits in the outbox', async () => {
@@ -194,29 +221,67 @@ describe('/admin/xapi', () => {
     }
   });
 
-  it('deletes sent rows after the outbox retention period, never pending ones', async () => {
+  it('deletes waiting and refused rows after the outbox retention period', async () => {
     await models().XapiOutbox.deleteMany({});
-    const row = (id: string, status: 'sent' | 'pending', createdAt: Date) => ({
-      _id: id,
-      statement: { id },
-      userId: 'u-retention',
-      kind: 'lessonCompleted',
-      status,
-      attempts: 0,
-      nextAttemptAt: createdAt,
-      createdAt,
-      sentAt: status === 'sent' ? createdAt : null,
-      lastError: '',
-      rejection: null,
-    });
     const old = new Date(t.clock.now().getTime() - 100 * 86_400_000);
     const recent = new Date(t.clock.now().getTime() - 10 * 86_400_000);
-    await models().XapiSent.deleteMany({});
-    await models().XapiSent.create([row('old-sent', 'sent', old), row('recent-sent', 'sent', recent)]);
-    await models().XapiOutbox.create([row('old-pending', 'pending', old)]);
+    await models().XapiOutbox.create([
+      outboxRow('old-pending', 'pending', old),
+      outboxRow('old-rejected', 'rejected', old),
+      outboxRow('recent-pending', 'pending', recent),
+      outboxRow('recent-rejected', 'rejected', recent),
+    ]);
     const report = await t.app.services.privacy.applyRetention({ now: t.clock.now() });
-    expect(report.rules.outbox.xapi_outbox).toBe(1);
-    expect((await models().XapiSent.find({}).lean()).map((r) => r._id)).toEqual(['recent-sent']);
-    expect((await models().XapiOutbox.find({}).lean()).map((r) => r._id)).toEqual(['old-pending']);
+    expect(report.rules.outbox.xapi_outbox).toBe(2);
+    const left = (await models().XapiOutbox.find({}).lean()).map((r) => r._id).sort();
+    expect(left).toEqual(['recent-pending', 'recent-rejected']);
+  });
+
+  it('requeues or discards a refused statement: admin only, CSRF, audited', async () => {
+    await models().XapiOutbox.deleteMany({});
+    const refused = { ...outboxRow('r-again', 'rejected', t.clock.now()), attempts: 3 };
+    await models().XapiOutbox.create([refused, outboxRow('r-drop', 'rejected', t.clock.now())]);
+    await models().XapiOutbox.create(outboxRow('p-waiting', 'pending', t.clock.now()));
+    const requeue = (id: string) => `/admin/xapi/rejected/${id}/requeue`;
+    const discard = (id: string) => `/admin/xapi/rejected/${id}/discard`;
+    for (const email of ['hr@demo.test', 'employee@demo.test']) {
+      const s = await loginAs(t.app, email);
+      expect((await s.post(requeue('r-again'), {}, '/')).statusCode).toBe(403);
+      expect((await s.post(discard('r-drop'), {}, '/')).statusCode).toBe(403);
+    }
+    const admin = await loginAs(t.app, 'admin@demo.test');
+    expect((await admin.post(requeue('r-again'), { _csrf: 'forged' })).statusCode).toBe(403);
+    const page = await admin.get('/admin/xapi');
+    expect(page.body).toContain(`action="${requeue('r-again')}"`);
+    expect(page.body).toContain(`action="${discard('r-drop')}"`);
+
+    const again = await admin.post(requeue('r-again'), {}, '/admin/xapi');
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toBe('/admin/xapi?requeued=1');
+    expect(await models().XapiOutbox.findById('r-again').lean()).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      rejection: null,
+      nextAttemptAt: t.clock.now(),
+    });
+    expect((await admin.post(discard('r-drop'), {}, '/admin/xapi')).headers.location).toBe(
+      '/admin/xapi?discarded=1',
+    );
+    expect(await models().XapiOutbox.findById('r-drop').lean()).toBeNull();
+    // Only a refused statement: a waiting one, or one that is gone, is left alone.
+    expect((await admin.post(discard('p-waiting'), {}, '/admin/xapi')).statusCode).toBe(404);
+    expect((await admin.post(requeue('r-drop'), {}, '/admin/xapi')).statusCode).toBe(404);
+    expect(await models().XapiOutbox.findById('p-waiting').lean()).not.toBeNull();
+    const actions = (
+      await models()
+        .AuditEvent.find({ action: /^xapi\.statement\./ })
+        .lean<AuditEventDoc[]>()
+    )
+      .map((e) => [e.action, e.details?.statementId])
+      .sort();
+    expect(actions).toEqual([
+      ['xapi.statement.discarded', 'r-drop'],
+      ['xapi.statement.requeued', 'r-again'],
+    ]);
   });
 });

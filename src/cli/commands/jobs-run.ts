@@ -33,7 +33,8 @@ export const command: CliCommand = {
     if (job === 'all' || job === 'xapi') {
       const report = await ctx.services.xapi.sendXapiBatch({ now });
       print('xAPI sender', report);
-      if (!report.ran) ctx.out('  (sending to an LRS is off: /admin/xapi)');
+      if (report.busy) ctx.out('  (another xAPI sender is running, e.g. the scheduler: it sends these)');
+      else if (!report.ran) ctx.out('  (sending to an LRS is off: /admin/xapi)');
     }
     return 0;
   },

@@ -103,10 +103,11 @@ import {
 import { type LoginKeyDoc, loginKeySchema, type UserDoc, userSchema } from './user.js';
 import {
   type XapiConfigDoc,
+  type XapiMarkDoc,
   type XapiOutboxDoc,
   xapiConfigSchema,
+  xapiMarkSchema,
   xapiOutboxSchema,
-  xapiSentSchema,
 } from './xapi.js';
 
 /** Every model, defined on one connection (never on the global mongoose instance). */
@@ -171,7 +172,7 @@ export function defineModels(conn: Connection) {
     BulkJob: conn.model<BulkJobDoc>('BulkJob', bulkJobSchema),
     XapiConfig: conn.model<XapiConfigDoc>('XapiConfig', xapiConfigSchema),
     XapiOutbox: conn.model<XapiOutboxDoc>('XapiOutbox', xapiOutboxSchema),
-    XapiSent: conn.model<XapiOutboxDoc>('XapiSent', xapiSentSchema),
+    XapiMark: conn.model<XapiMarkDoc>('XapiMark', xapiMarkSchema),
   };
 }
 

@@ -36,12 +36,15 @@ export const xapiConfigSchema = new Schema<XapiConfigDoc>(
   { collection: 'xapi_config', versionKey: false, minimize: false },
 );
 
-export type XapiOutboxStatus = 'pending' | 'sent' | 'rejected';
+export type XapiOutboxStatus = 'pending' | 'rejected';
 
 /**
- * One statement waiting for, or done with, the LRS. `_id` is the statement id (derived from the
- * event's natural key), so recording the same event twice inserts nothing the second time.
- * Sent rows move to `xapi_sent` (below).
+ * One statement waiting for the LRS, or refused by it. `_id` is the statement id (derived from the
+ * event's natural key), so recording the same event twice inserts nothing the second time. A row
+ * the LRS took is deleted (the LRS holds the statement; the day's `xapi_sent:<day>` mark counts it),
+ * so the collection stays small: FerretDB v1 scans whatever is not read by `_id`, and the sender and
+ * the backlog read it every minute and every scrape. Rejected and long-waiting rows are deleted
+ * after the outbox retention period (privacy/retention.ts).
  */
 export interface XapiOutboxDoc {
   _id: string;
@@ -54,42 +57,48 @@ export interface XapiOutboxDoc {
   attempts: number;
   nextAttemptAt: Date;
   createdAt: Date;
-  sentAt: Date | null;
   /** Why the last delivery failed ('' when none did). */
   lastError: string;
   /** What the LRS answered when it refused the statement for good (4xx). */
   rejection: { status: number; body: string } | null;
 }
 
-const outboxFields = {
-  _id: { type: String, required: true },
-  statement: { type: Schema.Types.Mixed, required: true },
-  userId: { type: String, required: true },
-  kind: { type: String, required: true },
-  status: { type: String, enum: ['pending', 'sent', 'rejected'], required: true },
-  attempts: { type: Number, default: 0 },
-  nextAttemptAt: { type: Date, required: true },
-  createdAt: { type: Date, required: true },
-  sentAt: { type: Date, default: null },
-  lastError: { type: String, default: '' },
-  rejection: { type: Schema.Types.Mixed, default: null },
-} as const;
-
-export const xapiOutboxSchema = new Schema<XapiOutboxDoc>(outboxFields, {
-  collection: 'xapi_outbox',
-  versionKey: false,
-  minimize: false,
-});
+export const xapiOutboxSchema = new Schema<XapiOutboxDoc>(
+  {
+    _id: { type: String, required: true },
+    statement: { type: Schema.Types.Mixed, required: true },
+    userId: { type: String, required: true },
+    kind: { type: String, required: true },
+    status: { type: String, enum: ['pending', 'rejected'], required: true },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: { type: Date, required: true },
+    createdAt: { type: Date, required: true },
+    lastError: { type: String, default: '' },
+    rejection: { type: Schema.Types.Mixed, default: null },
+  },
+  { collection: 'xapi_outbox', versionKey: false, minimize: false },
+);
 xapiOutboxSchema.index({ status: 1, nextAttemptAt: 1 });
 
 /**
- * Statements the LRS took, moved out of `xapi_outbox` when sent (same shape, status 'sent'): the
- * sender and the backlog read only what waits or was refused, and FerretDB scans what it reads, so
- * a year of sent statements must not sit in the collection read every minute and every scrape.
- * Kept for the mail outbox's retention period (privacy/retention.ts), then deleted.
+ * The sender's small documents, each read and written by `_id` alone (no personal data):
+ *  - `xapi_sent:<YYYY-MM-DD>`: how many statements the LRS took that UTC day (`$inc` per batch),
+ *    for the admin page and /metrics;
+ *  - `xapi-run:<YYYY-MM-DDTHH:MM>`: the run lease, inserted once by the run that starts in that
+ *    minute and deleted when it ends (services/xapi/run-lease.ts).
  */
-export const xapiSentSchema = new Schema<XapiOutboxDoc>(outboxFields, {
-  collection: 'xapi_sent',
-  versionKey: false,
-  minimize: false,
-});
+export interface XapiMarkDoc {
+  _id: string;
+  at: Date;
+  /** Sent statements (day marks only). */
+  sent?: number;
+}
+
+export const xapiMarkSchema = new Schema<XapiMarkDoc>(
+  {
+    _id: { type: String, required: true },
+    at: { type: Date, required: true },
+    sent: { type: Number },
+  },
+  { collection: 'xapi_marks', versionKey: false },
+);

@@ -15,13 +15,25 @@ const SettingsBody = formBody({
   secret: Text(2000),
   actor: Type.Union([Type.Literal('account'), Type.Literal('mbox')]),
 });
-const PageQuery = Type.Object({ saved: Type.Optional(Type.Literal('1')) }, { additionalProperties: false });
+const PageQuery = Type.Object(
+  {
+    saved: Type.Optional(Type.Literal('1')),
+    requeued: Type.Optional(Type.Literal('1')),
+    discarded: Type.Optional(Type.Literal('1')),
+  },
+  { additionalProperties: false },
+);
+/** A refused statement's id (a UUID, or any outbox key): read by `_id` only. */
+const RefusedParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+/** The notice after requeue/discard (PRG): a catalogue key. */
+type Done = 'requeued' | 'discarded';
 
 /** How many refused statements the page lists (the newest). */
 const REJECTED_SHOWN = 20;
 
 interface PageExtra {
   saved?: boolean;
+  done?: Done;
   form?: { enabled: boolean; endpoint: string; key: string; actor: string };
   errors?: KeyedFieldError[];
   test?: TestOutcome;
@@ -58,7 +70,7 @@ async function showPage(request: FastifyRequest, reply: FastifyReply, extra: Pag
   const { xapi } = request.server.services;
   const settings = await xapi.xapiSettings({});
   const now = request.server.clock.now();
-  const backlog = await xapi.xapiBacklog({});
+  const backlog = await xapi.xapiBacklog({ now });
   const oldestMinutes = backlog.oldestPendingAt
     ? Math.floor((now.getTime() - backlog.oldestPendingAt.getTime()) / 60_000)
     : null;
@@ -72,6 +84,7 @@ async function showPage(request: FastifyRequest, reply: FastifyReply, extra: Pag
     test: extra.test ?? null,
     errors: localisedErrors(request.i18n!, extra.errors ?? []),
     saved: extra.saved ?? false,
+    done: extra.done ?? null,
     csrfToken: reply.generateCsrf(),
   });
 }
@@ -81,8 +94,31 @@ const xapiAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const admin = { access: ADMIN_ROLES };
 
   app.get('/admin/xapi', { config: admin, schema: { querystring: PageQuery } }, async (request, reply) =>
-    showPage(request, reply, { saved: request.query.saved === '1' }),
+    showPage(request, reply, {
+      saved: request.query.saved === '1',
+      done: request.query.requeued ? 'requeued' : request.query.discarded ? 'discarded' : undefined,
+    }),
   );
+
+  // A statement the LRS refused: sent again (pending, due now) or dropped (review 27-10).
+  for (const [done, command] of [
+    ['requeued', 'requeueRefused'],
+    ['discarded', 'discardRefused'],
+  ] as const) {
+    const action = done === 'requeued' ? 'requeue' : 'discard';
+    app.post(
+      `/admin/xapi/rejected/:id/${action}`,
+      { config: admin, schema: { params: RefusedParams, body: formBody({}) } },
+      async (request, reply) => {
+        await app.services.xapi[command]({
+          id: request.params.id,
+          actorId: requireUser(request).id,
+          now: app.clock.now(),
+        });
+        return reply.redirect(`/admin/xapi?${done}=1`, 303);
+      },
+    );
+  }
 
   app.post('/admin/xapi', { config: admin, schema: { body: SettingsBody } }, async (request, reply) => {
     const { _csrf, enabled, ...fields } = request.body;

@@ -8,10 +8,19 @@ export interface MetricsReaders {
   /** How often the embedded database was restarted by its supervisor (0 for MONGODB_URI). */
   databaseRestarts(): number;
   /** The xAPI outbox (#27): statements waiting and refused, and how long the oldest has waited. */
-  xapiBacklog?(): Promise<{ pending: number; rejected: number; oldestPendingSeconds: number }>;
+  xapiBacklog?(): Promise<XapiGaugeValues>;
 }
 
 /** The scheduled jobs (jobs/scheduler.ts): refresher sweep, nightly job, nightly backup. */
+/** The xAPI outbox's gauges (#27), from one read per scrape. */
+export interface XapiGaugeValues {
+  pending: number;
+  rejected: number;
+  oldestPendingSeconds: number;
+  sentToday: number;
+  sentLast7Days: number;
+}
+
 export type JobName = 'sweep' | 'nightly' | 'backup' | 'xapi';
 /** `skipped`: the nightly job found today's work done already (another instance, an earlier run). */
 export type JobResult = 'ok' | 'failed' | 'skipped';
@@ -89,7 +98,7 @@ export function createMetrics(readers: MetricsReaders) {
   const xapiReader = readers.xapiBacklog;
   if (xapiReader) {
     // One read of the outbox per scrape feeds both gauges.
-    let latest: Promise<{ pending: number; rejected: number; oldestPendingSeconds: number }> | null = null;
+    let latest: Promise<XapiGaugeValues> | null = null;
     const read = () => {
       latest ??= xapiReader().finally(() => {
         latest = null;
@@ -115,6 +124,18 @@ export function createMetrics(readers: MetricsReaders) {
       registers,
       async collect() {
         this.set((await read()).oldestPendingSeconds);
+      },
+    });
+    new Gauge({
+      name: 'lms_xapi_sent_statements',
+      // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
+      help: 'xAPI statements the LRS took today (UTC) and in the last 7 days (from the per-day counts)',
+      labelNames: ['period'] as const,
+      registers,
+      async collect() {
+        const values = await read();
+        this.set({ period: 'today' }, values.sentToday);
+        this.set({ period: '7d' }, values.sentLast7Days);
       },
     });
   }

@@ -67,10 +67,9 @@ async function stripRecords(ctx: ServiceContext, user: UserDoc, p: Pseudonym, no
       models.PolicyFeedback.deleteMany({ userId }).then(deleted),
       models.LoginKey.deleteMany({ userId }).then(deleted),
       models.ScimExternalId.deleteMany({ userId }).then(deleted),
-      // xAPI statements naming the person (#27), sent or not: the LRS's copies are the customer's to erase.
-      Promise.all([models.XapiOutbox.deleteMany({ userId }), models.XapiSent.deleteMany({ userId })]).then(
-        ([waiting, sent]) => waiting.deletedCount + sent.deletedCount,
-      ),
+      // xAPI statements naming the person (#27) not yet sent or refused (sent ones are deleted at
+      // once): the LRS's copies are the customer's to erase.
+      models.XapiOutbox.deleteMany({ userId }).then(deleted),
     ]);
   return {
     users: 1,

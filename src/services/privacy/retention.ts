@@ -135,9 +135,12 @@ export async function applyRetention(ctx: ServiceContext, input: { now: Date }):
     sessions: await deleteOldSessions(ctx, cut, now),
     outbox: {
       outbox: (await ctx.models.Outbox.deleteMany({ createdAt: { $lt: cut.outboxBefore } })).deletedCount,
-      // xAPI statements the LRS took (#27): they name the learner. Pending and rejected ones
-      // (xapi_outbox) stay until sent, or until the person is erased.
-      xapi_outbox: (await ctx.models.XapiSent.deleteMany({ sentAt: { $lt: cut.outboxBefore } })).deletedCount,
+      // xAPI statements (#27) name the learner. The outbox holds only what waits for the LRS or
+      // was refused by it (a statement the LRS took is deleted at once): a refused one the admin
+      // neither requeued nor discarded, or one still waiting (sending turned off, an LRS gone for
+      // months), goes after the outbox period too. A small collection: the scan is cheap.
+      xapi_outbox: (await ctx.models.XapiOutbox.deleteMany({ createdAt: { $lt: cut.outboxBefore } }))
+        .deletedCount,
     },
   };
   const auditSeq = await ctx.audit.append(

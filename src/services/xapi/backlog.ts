@@ -9,23 +9,50 @@ export interface XapiBacklog {
   oldestPendingAt: Date | null;
   /** Statements that could not be queued since the app started (logged each time). */
   notQueued: number;
+  /** Statements the LRS took this UTC day, and in the 7 days ending today (the day marks). */
+  sentToday: number;
+  sentLast7Days: number;
 }
 
-/** What waits in the xAPI outbox, for the admin page and the /metrics gauges. */
-export async function xapiBacklog(
-  ctx: ServiceContext,
-  _input: Record<string, never> = {},
-): Promise<XapiBacklog> {
-  const outbox = ctx.models.XapiOutbox;
-  const [pending, rejected, oldest] = await Promise.all([
-    outbox.countDocuments({ status: 'pending' }),
-    outbox.countDocuments({ status: 'rejected' }),
-    outbox
-      .findOne({ status: 'pending' }, { createdAt: 1 })
-      .sort({ createdAt: 1 })
-      .lean<Pick<XapiOutboxDoc, 'createdAt'>>(),
+const DAY_MS = 86_400_000;
+
+/**
+ * What waits in the xAPI outbox, and what the LRS took lately, for the admin page and the
+ * /metrics gauges: one read of the outbox (it holds only waiting and refused rows, so it stays
+ * small however much was sent) and one of the week's day marks.
+ */
+export async function xapiBacklog(ctx: ServiceContext, input: { now: Date }): Promise<XapiBacklog> {
+  const days = Array.from({ length: 7 }, (_, i) =>
+    new Date(input.now.getTime() - i * DAY_MS).toISOString().slice(0, 10),
+  );
+  const [rows, marks] = await Promise.all([
+    ctx.models.XapiOutbox.find({}, { status: 1, createdAt: 1 }).lean<
+      Array<Pick<XapiOutboxDoc, 'status' | 'createdAt'>>
+    >(),
+    ctx.models.XapiMark.find({ _id: { $in: days.map((d) => `xapi_sent:${d}`) } }, { sent: 1 }).lean(),
   ]);
-  return { pending, rejected, oldestPendingAt: oldest?.createdAt ?? null, notQueued: recordFailures(ctx) };
+  const backlog: XapiBacklog = {
+    pending: 0,
+    rejected: 0,
+    oldestPendingAt: null,
+    notQueued: recordFailures(ctx),
+    sentToday: 0,
+    sentLast7Days: 0,
+  };
+  for (const row of rows) {
+    if (row.status === 'rejected') {
+      backlog.rejected += 1;
+      continue;
+    }
+    backlog.pending += 1;
+    if (!backlog.oldestPendingAt || row.createdAt < backlog.oldestPendingAt)
+      backlog.oldestPendingAt = row.createdAt;
+  }
+  for (const mark of marks) {
+    backlog.sentLast7Days += mark.sent ?? 0;
+    if (mark._id === `xapi_sent:${days[0]}`) backlog.sentToday = mark.sent ?? 0;
+  }
+  return backlog;
 }
 
 export interface RejectedStatement {

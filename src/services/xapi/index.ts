@@ -2,6 +2,7 @@ import type { LearningEvent } from '../../domain/xapi/events.js';
 import type { ServiceContext } from '../context.js';
 import { rejectedStatements, xapiBacklog } from './backlog.js';
 import { recordLearningEvent } from './record.js';
+import { discardRefused, requeueRefused } from './refused.js';
 import { sendTestStatement, sendXapiBatch } from './sender.js';
 import { saveSettings, xapiSettings } from './settings.js';
 
@@ -21,6 +22,8 @@ export const xapiCommands = {
   sendXapiBatch,
   xapiBacklog,
   rejectedStatements,
+  requeueRefused,
+  discardRefused,
   recordLearningEvent: (ctx: ServiceContext, input: { event: LearningEvent; now: Date }) =>
     recordLearningEvent(ctx, input.event, input.now),
 };

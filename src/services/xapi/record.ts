@@ -81,7 +81,6 @@ export async function recordLearningEvents(
         attempts: 0,
         nextAttemptAt: now,
         createdAt: now,
-        sentAt: null,
         lastError: '',
         rejection: null,
       };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { insertManyOnce } from '../../db/insert-once.js';
 import type { XapiOutboxDoc } from '../../db/models/xapi.js';
 import { type DeliveryOutcome, deliveryOutcome, nextAttemptAt } from '../../domain/xapi/delivery.js';
 import type { ServiceContext } from '../context.js';
+import { claimRunLease } from './run-lease.js';
 import { type LrsConnection, lrsConnection } from './settings.js';
 
 /** Statements per POST: small enough for any LRS's body limit, large enough for a busy hour. */
@@ -10,12 +10,19 @@ export const BATCH_SIZE = 50;
 /** Batches per run: a long backlog drains over several runs, in turn with the other jobs. */
 export const MAX_BATCHES_PER_RUN = 20;
 const TIMEOUT_MS = 15_000;
+/**
+ * No new POST after this long: with the POST timeout, a run ends within a minute of its start,
+ * so its lease (run-lease.ts) covers it.
+ */
+const RUN_BUDGET_MS = 40_000;
 /** How much of the LRS's answer is kept on a row for the admin. */
 const ANSWER_KEPT = 2000;
 
 export interface XapiSendReport {
-  /** False when sending is off or not set up: nothing was read. */
+  /** False when sending is off or not set up, or another run holds the lease: nothing was read. */
   ran: boolean;
+  /** Another sender (instance, or `jobs:run`) was running: this one left the rows to it. */
+  busy: boolean;
   batches: number;
   attempted: number;
   sent: number;
@@ -61,11 +68,17 @@ type Row = XapiOutboxDoc;
 async function settle(ctx: ServiceContext, rows: Row[], outcome: DeliveryOutcome, answer: Answer, now: Date) {
   const outbox = ctx.models.XapiOutbox;
   if (outcome === 'sent') {
-    // Copied to xapi_sent, then removed from the outbox: a crash between the two leaves the row
-    // pending, resent, answered 409 and moved again (the copy's insert is once per id).
-    const sent = rows.map((r) => ({ ...r, status: 'sent' as const, sentAt: now, lastError: '' }));
-    await insertManyOnce(ctx.models.XapiSent, sent);
-    for (const row of rows) await outbox.deleteOne({ _id: row._id });
+    // The LRS holds the statement now: the row goes, and the day's mark counts it. A crash before
+    // the delete leaves the row pending: resent, answered 409 (sent), deleted then.
+    let deleted = 0;
+    for (const row of rows) deleted += (await outbox.deleteOne({ _id: row._id })).deletedCount;
+    const day = now.toISOString().slice(0, 10);
+    if (deleted > 0)
+      await ctx.models.XapiMark.updateOne(
+        { _id: `xapi_sent:${day}` },
+        { $inc: { sent: deleted }, $set: { at: now } },
+        { upsert: true },
+      );
     return;
   }
   if (outcome === 'rejected') {
@@ -115,7 +128,9 @@ async function sendBatch(
   rows: Row[],
   now: Date,
   report: XapiSendReport,
+  deadline: number,
 ): Promise<boolean> {
+  if (performance.now() > deadline) return false;
   report.batches += 1;
   report.attempted += rows.length;
   const answer = await post(
@@ -128,7 +143,7 @@ async function sendBatch(
   if (rows.length > 1 && (answer.status === 409 || outcome === 'rejected')) {
     report.batches -= 1;
     report.attempted -= rows.length;
-    for (const row of rows) if (!(await sendBatch(ctx, conn, [row], now, report))) return false;
+    for (const row of rows) if (!(await sendBatch(ctx, conn, [row], now, report, deadline))) return false;
     return true;
   }
   await settle(ctx, rows, outcome, answer, now);
@@ -138,21 +153,41 @@ async function sendBatch(
 
 /**
  * Sends the outbox's due statements to the LRS (#27), oldest first, in POSTs of up to BATCH_SIZE.
- * The due rows are read once per run (the outbox holds only what waits or was refused: sent rows
- * move to xapi_sent). Stored: the rows move to xapi_sent. Unreachable, 5xx, throttled or
- * credentials refused: the batch's rows wait longer (domain/xapi/delivery.ts) and the run stops,
- * so a down LRS gets one request a run. Runs on XAPI_SCHEDULE and with `jobs:run --job xapi`.
+ * One run at a time across instances (run-lease.ts); the due rows are read once per run (the
+ * outbox holds only what waits or was refused). Stored: the row is deleted and counted in the
+ * day's `xapi_sent:<day>` mark. Unreachable, 5xx, throttled or credentials refused: the batch's
+ * rows wait longer (domain/xapi/delivery.ts) and the run stops, so a down LRS gets one request a
+ * run. Runs on XAPI_SCHEDULE and with `jobs:run --job xapi`.
  */
 export async function sendXapiBatch(ctx: ServiceContext, input: { now: Date }): Promise<XapiSendReport> {
-  const report: XapiSendReport = { ran: false, batches: 0, attempted: 0, sent: 0, rejected: 0, retrying: 0 };
+  const report: XapiSendReport = {
+    ran: false,
+    busy: false,
+    batches: 0,
+    attempted: 0,
+    sent: 0,
+    rejected: 0,
+    retrying: 0,
+  };
   const conn = await lrsConnection(ctx);
   if (!conn) return report;
-  report.ran = true;
-  const due = await ctx.models.XapiOutbox.find({ status: 'pending', nextAttemptAt: { $lte: input.now } })
-    .sort({ nextAttemptAt: 1, _id: 1 })
-    .limit(BATCH_SIZE * MAX_BATCHES_PER_RUN)
-    .lean<Row[]>();
-  for (const rows of batchesOf(due)) if (!(await sendBatch(ctx, conn, rows, input.now, report))) break;
+  const lease = await claimRunLease(ctx, input.now);
+  if (!lease) {
+    report.busy = true;
+    return report;
+  }
+  try {
+    report.ran = true;
+    const deadline = performance.now() + RUN_BUDGET_MS;
+    const due = await ctx.models.XapiOutbox.find({ status: 'pending', nextAttemptAt: { $lte: input.now } })
+      .sort({ nextAttemptAt: 1, _id: 1 })
+      .limit(BATCH_SIZE * MAX_BATCHES_PER_RUN)
+      .lean<Row[]>();
+    for (const rows of batchesOf(due))
+      if (!(await sendBatch(ctx, conn, rows, input.now, report, deadline))) break;
+  } finally {
+    await lease.release();
+  }
   return report;
 }
 
