@@ -16,14 +16,26 @@ let dataDir: string;
 let child: RunningServer | undefined;
 let killedPid: number | undefined;
 
+/** Everyone in the demo organisation assigned the first course, due in 30 days (cheaper than the demo training). */
+async function assignEveryone(t: TestApp) {
+  await t.app.services.assignments.createRule({
+    courseId: [...t.app.courses.keys()][0]!,
+    target: { kind: 'everyone' },
+    due: { kind: 'after-assignment', days: 30 },
+    newHireWithinDays: null,
+    actorId: 'system',
+    now: t.clock.now(),
+  });
+}
+
 beforeAll(async () => {
-  // The demo organisation trained 60 days ago: at the real time the server sweeps, all are overdue.
+  // The demo organisation assigned its training 60 days ago: at the real time the server sweeps, all are overdue.
   t = await createTestApp({
     label: 'lease_failover',
     clock: new TestClock(new Date(Date.now() - 60 * 86_400_000)),
     config: { JOB_LEASE_SECONDS: 1 },
   });
-  await t.app.services.demo.seedDemoTraining({ now: t.clock.now() });
+  await assignEveryone(t);
   dataDir = mkdtempSync(join(tmpdir(), 'lms-lease-'));
 });
 

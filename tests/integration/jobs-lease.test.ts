@@ -8,13 +8,25 @@ import { createSecondApp, createTestApp, type TestApp } from '../helpers/app.js'
 let a: TestApp;
 let b: TestApp;
 
+/** Everyone in the demo organisation assigned the first course, due in 30 days (cheaper than the demo training). */
+async function assignEveryone(t: TestApp) {
+  await t.app.services.assignments.createRule({
+    courseId: [...t.app.courses.keys()][0]!,
+    target: { kind: 'everyone' },
+    due: { kind: 'after-assignment', days: 30 },
+    newHireWithinDays: null,
+    actorId: 'system',
+    now: t.clock.now(),
+  });
+}
+
 beforeAll(async () => {
   a = await createTestApp({
     label: 'job_lease',
     config: { JOB_LEASE_SECONDS: 1, METRICS_TOKEN: 'metrics-token-'.padEnd(32, 'x') },
   });
   b = await createSecondApp(a);
-  await a.app.services.demo.seedDemoTraining({ now: a.clock.now() });
+  await assignEveryone(a);
   a.clock.advanceDays(60); // every demo assignment overdue: the sweep has reminders to send
 });
 
