@@ -95,7 +95,11 @@ function reattestView(user: SessionUser, course: Course, r: Reattestation, form:
       );
       return {
         ...shown,
-        before: { title: c.before.title, paragraphs: paragraphsOf(c.before.text) },
+        before: {
+          title: c.before.title,
+          paragraphs: paragraphsOf(c.before.text),
+          text: courseTextLanguage({ language: c.beforeLanguage }),
+        },
         versions: c.versions.join(', '),
       };
     }),

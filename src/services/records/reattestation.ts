@@ -4,15 +4,13 @@ import type { PolicyVersionDoc } from '../../db/models/policy.js';
 import type { AttestationDoc } from '../../db/models/records.js';
 import type { CycleDoc } from '../../db/models/training.js';
 import { type Clause, type Course, clauseById } from '../../domain/course.js';
-import {
-  attestedVersions,
-  filledChanges,
-  type RequiredChange,
-  versionsSince,
-  type WhatChanged,
-  whatChanged,
-} from '../../domain/reattestation.js';
+import { attestedVersions, versionsSince, whatChanged } from '../../domain/reattestation.js';
 import type { ServiceContext } from '../context.js';
+import {
+  changesInCourseLanguage,
+  type RequiredChangeInLanguage,
+  type WhatChangedInLanguage,
+} from './reattestation-language.js';
 
 /**
  * The person's latest attestation of the course before this cycle (null on a first one). An
@@ -32,7 +30,7 @@ export async function previousAttestation(
 }
 
 /** A clause to read again: what changed about it, and its wording now (what the learner signs). */
-export interface ClauseToReread extends RequiredChange {
+export interface ClauseToReread extends RequiredChangeInLanguage {
   now: Clause;
 }
 
@@ -42,7 +40,7 @@ export interface Reattestation {
   attested: { policyVersion: number; contentVersion: string; at: Date };
   /** The version they attest now (the course as served). */
   policyVersion: number;
-  changes: WhatChanged;
+  changes: WhatChangedInLanguage;
   clauses: ClauseToReread[];
 }
 
@@ -65,8 +63,8 @@ export async function reattestationFor(
   if (ids.length === 0) return null;
   // One query: policy_versions holds a handful of documents per course, so even a scan is small.
   const versions = await ctx.models.PolicyVersion.find({ _id: { $in: ids } }).lean<PolicyVersionDoc[]>();
-  // Filled with the values the course is served with: the learner never reads a raw placeholder.
-  const changes = filledChanges(whatChanged(versions, theirs), ctx.catalogue.values());
+  // In the course's text language, filled as it is served: the learner never reads a raw placeholder.
+  const changes = changesInCourseLanguage(ctx.catalogue, course, whatChanged(versions, theirs));
   const clauses = changes.required.flatMap((change) => {
     const now = clauseById(course, change.clauseId);
     return now ? [{ ...change, now }] : [];
