@@ -6,6 +6,7 @@ import type { Course } from './domain/course.js';
 import type { BrokenTranslation, CourseTranslation } from './domain/course-translation.js';
 import { readableRequestId } from './domain/request-id.js';
 import authPlugin from './plugins/auth.js';
+import changeFeedPlugin from './plugins/change-feed.js';
 import coursesPlugin from './plugins/courses.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin, { answerFrameworkError } from './plugins/errors.js';
@@ -84,6 +85,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     brokenTranslations: opts.brokenTranslations,
   });
   await app.register(dbPlugin, { mongoUri: opts.mongoUri });
+  await app.register(changeFeedPlugin);
   await app.register(servicesPlugin);
   await app.register(metricsPlugin, { databaseStatus: app.databaseStatus });
   await app.register(securityPlugin);

@@ -1,3 +1,4 @@
+import { changeFeed } from './change-feed.js';
 import { driverCollection } from './driver-collection.js';
 import type { Models } from './models/index.js';
 import type { UserDoc } from './models/user.js';
@@ -53,10 +54,11 @@ const byNameThenId = (a: Held, b: Held) =>
  * paged or searched list of people by decoding and sorting all of them (6.7 s a page at 100,000
  * people, measured); from memory a page is a slice, and a search a substring test per person.
  *
- * Kept current: the people service puts each person it writes (`put`, after the write) and it is
- * applied at once (also while a load runs). People written by another process (a second instance, the `lms` CLI)
- * show once the copy is older than the caller's limit: the next view reloads it in the background
- * and shows the copy it has until then. Only the first view after a start waits for a load.
+ * Kept current: the people service puts each person it writes (`personWritten`, after the write)
+ * and it is applied at once (also while a load runs). People written by another process (a second
+ * instance, the `lms` CLI) are read again when the change-feed poller sees them (within a second);
+ * as a last resort, once the copy is older than the caller's limit the next view reloads it in the
+ * background. Only the first view after a start waits for a load.
  */
 export class PeopleDirectory {
   private byId: Map<string, Held> | null = null;
@@ -119,6 +121,20 @@ export class PeopleDirectory {
     this.apply(h);
   }
 
+  /**
+   * Reads one person again (another instance changed them: the change feed). Nothing to do before
+   * the first load, which reads everyone.
+   */
+  async refresh(id: string): Promise<void> {
+    if (!this.byId && !this.loading) return;
+    const person = await driverCollection(this.models.User).findOne<DirectoryEntry>(
+      { _id: id },
+      { projection: FIELDS },
+    );
+    if (person) this.put(person);
+    else if (this.byId?.delete(id)) this.sorted = null;
+  }
+
   private apply(h: Held): void {
     if (!this.byId) return;
     this.byId.set(h.entry._id, h);
@@ -157,4 +173,13 @@ export function peopleDirectory(models: Models): PeopleDirectory {
     directories.set(models, dir);
   }
   return dir;
+}
+
+/**
+ * A person this process has just created or changed: in its own directory at once, and in the other
+ * instances' through the change feed.
+ */
+export async function personWritten(models: Models, person: DirectoryEntry): Promise<void> {
+  peopleDirectory(models).put(person);
+  await changeFeed(models).publish({ kind: 'person', userId: person._id });
 }

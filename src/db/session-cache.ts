@@ -38,10 +38,10 @@ export const SESSION_CACHE_MAX = 20_000;
  * Copies of sessions, so an authenticated request does not re-read its session from the database.
  * The database stays the truth: the store writes through it, and this cache only saves reads.
  *
- * Why a TTL: another process (a second app instance, the `lms` CLI) that ends a session cannot
- * evict this process's copy, so a session ended elsewhere is still served here for at most the
- * TTL. A session ended in this process (logout, role change, deactivation, expiry clean-up) is
- * evicted at once.
+ * A session ended in this process (logout, role change, deactivation, expiry clean-up) is evicted
+ * at once; one ended in another process (a second app instance, the `lms` CLI) is evicted when this
+ * process's change-feed poller sees it (db/change-feed-poller.ts, within a second). The TTL is a
+ * load knob and the last resort should the feed be unreadable.
  *
  * Each copy is kept as a JSON string and parsed on every hit, so no request can change an object
  * another request is given. A copy is valid while `now - cachedAt < ttl` and `now < expiresAt`.
@@ -153,6 +153,23 @@ export class SessionCache {
         if (sid !== exceptSid) this.#lru.delete(sid);
       }
     }, remove);
+  }
+
+  /**
+   * Drops one copy because the session ended in another instance (the change feed). The epoch moves,
+   * so a read that started before the end cannot put the copy back.
+   */
+  evict(sid: string): void {
+    this.#epoch += 1;
+    this.#lru.delete(sid);
+  }
+
+  /** Drops a user's copies (all but `exceptSid`): their sessions ended in another instance. */
+  evictSessionsOf(userId: string, exceptSid?: string): void {
+    this.#epoch += 1;
+    for (const sid of [...(this.#byUser.get(userId) ?? [])]) {
+      if (sid !== exceptSid) this.#lru.delete(sid);
+    }
   }
 
   /**

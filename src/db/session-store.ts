@@ -1,4 +1,5 @@
 import type { Session } from 'fastify';
+import { changeFeed } from './change-feed.js';
 import type { Models } from './models/index.js';
 import type { SessionDoc } from './models/session.js';
 import { SessionCache, type SessionRecord } from './session-cache.js';
@@ -20,6 +21,11 @@ export interface SessionStoreOptions {
   cacheSeconds?: number;
   /** Most sessions kept in memory. */
   cacheMax?: number;
+}
+
+/** The connection's session cache, if a caching store made one (the change-feed poller evicts from it). */
+export function sessionCacheOf(models: Models): SessionCache | undefined {
+  return caches.get(models.Session);
 }
 
 /** The connection's session cache, created by the first caching store on it (later ones share it). */
@@ -50,7 +56,8 @@ function recordOf(doc: Pick<SessionDoc, 'data' | 'expiresAt' | 'userId'>): Sessi
  *
  * With `cacheSeconds` > 0 the store writes through an in-process cache (db/session-cache.ts):
  * `get` serves a valid copy without a database read; `set` and `destroy` change the database and
- * the copy together. A session ended in another process is served here for at most the TTL.
+ * the copy together. A session ended in another process is dropped from the copy when the change
+ * feed says so (db/change-feed-poller.ts).
  */
 export function createSessionStore(models: Models, now: () => Date, opts: SessionStoreOptions = {}) {
   const { Session: SessionModel } = models;
@@ -103,7 +110,9 @@ export function createSessionStore(models: Models, now: () => Date, opts: Sessio
     },
     destroy(sid: string, callback: Callback) {
       const remove = async () => {
-        await SessionModel.deleteOne({ _id: sid });
+        const ended = await SessionModel.findOneAndDelete({ _id: sid }).lean();
+        // A signed-in session: the other instances drop their copies (an anonymous one is harmless).
+        if (ended?.userId) await changeFeed(models).publish({ kind: 'session', sid });
         return null;
       };
       (cache ? cache.save(sid, remove) : remove()).then(
@@ -120,12 +129,15 @@ export function sessionsRepository(models: Models) {
   return {
     /**
      * Ends every session of a user except, optionally, the current one. This process's cached
-     * copies go at once; other processes' copies live until their TTL (see db/session-cache.ts).
+     * copies go at once; other processes' when their change-feed poller reads the entry.
      */
     async endSessionsOf(userId: string, exceptSid?: string): Promise<number> {
       const filter = exceptSid ? { userId, _id: { $ne: exceptSid } } : { userId };
       const remove = async () => (await models.Session.deleteMany(filter)).deletedCount;
-      return cacheOf()?.endSessionsOf(userId, exceptSid, remove) ?? remove();
+      const ended = await (cacheOf()?.endSessionsOf(userId, exceptSid, remove) ?? remove());
+      if (ended > 0)
+        await changeFeed(models).publish({ kind: 'sessions', userId, ...(exceptSid ? { exceptSid } : {}) });
+      return ended;
     },
     async deleteExpired(now: Date): Promise<number> {
       const remove = async () => (await models.Session.deleteMany({ expiresAt: { $lte: now } })).deletedCount;

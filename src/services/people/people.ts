@@ -1,7 +1,7 @@
 import { assignmentKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { UserDoc } from '../../db/models/user.js';
-import { type DirectoryEntry, peopleDirectory } from '../../db/people-directory.js';
+import { type DirectoryEntry, peopleDirectory, personWritten } from '../../db/people-directory.js';
 import { type NewUser, usersRepository } from '../../db/repositories/users.js';
 import { sessionsRepository } from '../../db/session-store.js';
 import { Conflict } from '../../domain/errors.js';
@@ -80,7 +80,7 @@ export async function insertPerson(models: Models, input: NewPerson): Promise<Us
     ...(input._id ? { _id: input._id } : {}),
     ...(input.passwordHash ? { passwordHash: input.passwordHash } : {}),
   });
-  peopleDirectory(models).put(person);
+  await personWritten(models, person);
   return person;
 }
 
@@ -166,7 +166,7 @@ export async function changePerson(
     ...leftAtChange(before.active, full.active, now),
   });
   if (!after) return null;
-  peopleDirectory(ctx.models).put(after);
+  await personWritten(ctx.models, after);
 
   const roleChanged = before.role !== after.role;
   if (roleChanged || (before.active && !after.active)) {

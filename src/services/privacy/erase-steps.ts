@@ -2,7 +2,7 @@ import { driverCollection } from '../../db/driver-collection.js';
 import type { AuditEventDoc } from '../../db/models/audit-event.js';
 import type { Models } from '../../db/models/index.js';
 import type { UserDoc } from '../../db/models/user.js';
-import { peopleDirectory } from '../../db/people-directory.js';
+import { personWritten } from '../../db/people-directory.js';
 import { sessionsRepository } from '../../db/session-store.js';
 import { holdsPersonalDetails } from '../../domain/audit-personal.js';
 import { Conflict, NotFound } from '../../domain/errors.js';
@@ -34,7 +34,7 @@ async function pseudonymisePerson(models: Models, user: UserDoc, p: Pseudonym, n
     { returnDocument: 'after', timestamps: false },
   ).lean<UserDoc>();
   if (!after) throw new NotFound('privacy.errors.noPerson');
-  peopleDirectory(models).put(after);
+  await personWritten(models, after);
   return after;
 }
 
