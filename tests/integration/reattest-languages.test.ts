@@ -12,6 +12,7 @@ import type { Language } from '../../src/domain/i18n/languages.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
+import { postAttestForm } from '../helpers/attest-form.js';
 import { jobContext } from '../helpers/jobs.js';
 import { completeWithCertificate } from './records-helpers.js';
 
@@ -149,5 +150,20 @@ describe('re-attesting in the course-text language', () => {
     expect(page).toContain('Im Zweifel zuerst fragen');
     for (const phrase of ENGLISH) expect(page.toLowerCase()).not.toContain(phrase.toLowerCase());
     expect(before).not.toContain('Respect people');
+  });
+
+  it("a refused signature's messages are in the learner's language too", async () => {
+    for (const [lang, expected] of [
+      ['es', 'El nombre que has escrito no coincide con el de tu perfil.'],
+      ['de', 'Der eingegebene Name stimmt nicht mit dem Namen in Ihrem Profil überein.'],
+    ] as const) {
+      const session = await loginAs(t.app, learners[lang]);
+      const res = await postAttestForm(session, `/learn/${COURSE_ID}/attest`, { typedName: 'Someone Else' });
+      expect(res.statusCode).toBe(400);
+      const page = flat(res.body);
+      expect(page).toContain(expected);
+      expect(page).not.toContain('The name you typed');
+      expect(page).not.toContain('Tick the box');
+    }
   });
 });

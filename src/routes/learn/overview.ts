@@ -51,7 +51,11 @@ const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           // The assignment read for the standing carries the person's region.
           const region = standing.assignment?.region;
           const shown = await app.services.learning.courseForLearner({ region, course });
-          const view = reattestPageView(learner, shown.course, changes, { typedName: '', errors: [] });
+          const view = reattestPageView(learner, shown.course, changes, {
+            typedName: '',
+            errors: [],
+            i18n: request.i18n!,
+          });
           return reply.viewAsync(view.template, view.data);
         }
       }

@@ -2,6 +2,7 @@ import type { Course } from '../../domain/course.js';
 import { courseTextLanguage } from '../../domain/course-text-language.js';
 import { versionLine } from '../../domain/reattestation.js';
 import type { SessionUser } from '../../domain/roles.js';
+import type { Translator } from '../../i18n/translator.js';
 import {
   type AttestationField,
   type AttestationPage,
@@ -13,12 +14,12 @@ import { shownTextKey } from '../../services/records/policy-text.js';
 import type { Reattestation } from '../../services/records/reattestation.js';
 import { clauseView, fmt } from './shared.js';
 
-const MESSAGES = {
-  typedName:
-    'The name you typed does not match the name on your profile. Type your full name as shown above.',
-  agreed: 'Tick the box to confirm that you have read, understood and will follow this policy.',
-  changed: 'The policy changed while you were reading it: read the current version, then attest.',
-  unread: 'This form did not say which version of the policy you read: read the policy below, then attest.',
+/** The form's messages (records.json), in the page's language like the rest of its interface. */
+const MESSAGE_KEYS = {
+  typedName: 'records.attestForm.errors.typedName',
+  agreed: 'records.attestForm.errors.agreed',
+  changed: 'records.attestForm.errors.changed',
+  unread: 'records.attestForm.errors.unread',
 } as const;
 
 /** The attestation form as typed, with a message per failed field. */
@@ -29,6 +30,8 @@ export interface AttestForm {
    * it was served with. Either way the page is shown again as it is now.
    */
   errors: Array<AttestationField | 'changed' | 'unread'>;
+  /** The page's translator: the messages are worded in its language. */
+  i18n: Pick<Translator, 't'>;
 }
 
 /**
@@ -48,9 +51,9 @@ function formView(user: SessionUser, course: Course, form: AttestForm) {
     textKey: shownTextKey(course),
     errors: form.errors.map((field) => ({
       field: field === 'changed' || field === 'unread' ? null : field,
-      message: MESSAGES[field],
+      message: form.i18n.t(MESSAGE_KEYS[field]),
     })),
-    fieldErrors: Object.fromEntries(form.errors.map((field) => [field, MESSAGES[field]])),
+    fieldErrors: Object.fromEntries(form.errors.map((field) => [field, form.i18n.t(MESSAGE_KEYS[field])])),
   };
 }
 

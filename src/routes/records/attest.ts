@@ -44,7 +44,11 @@ const attestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       // The page carries the region from the learner's assignment: no read of the person.
       const shown = await app.services.learning.courseForLearner({ region: page.region, course });
-      const view = attestPageView(user, shown.course, page, { typedName: '', errors: [] });
+      const view = attestPageView(user, shown.course, page, {
+        typedName: '',
+        errors: [],
+        i18n: request.i18n!,
+      });
       return reply.viewAsync(view.template, view.data);
     },
   );
@@ -68,7 +72,11 @@ const attestRoutes: FastifyPluginAsyncTypebox = async (app) => {
           now: app.clock.now(),
         });
         const shown = await app.services.learning.courseForLearner({ region: page.region, course });
-        const view = attestPageView(user, shown.course, page, { typedName: '', errors: ['unread'] });
+        const view = attestPageView(user, shown.course, page, {
+          typedName: '',
+          errors: ['unread'],
+          i18n: request.i18n!,
+        });
         return reply.code(400).viewAsync(view.template, view.data);
       }
       const { contentVersion, textKey } = request.body;
@@ -91,6 +99,7 @@ const attestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const view = attestPageView(user, shown.course, result.page, {
         typedName: invalid ? request.body.typedName : '',
         errors: result.reason === 'changed' ? ['changed'] : result.fields,
+        i18n: request.i18n!,
       });
       return reply.viewAsync(view.template, view.data);
     },
