@@ -40,10 +40,10 @@ export async function xapiBacklog(ctx: ServiceContext, input: { now: Date }): Pr
     sentLast7Days: 0,
   };
   for (const row of rows) {
-    if (row.status === 'rejected') {
-      backlog.rejected += 1;
-      continue;
-    }
+    if (row.status === 'rejected') backlog.rejected += 1;
+    // Only 'pending' waits (a row marked 'sent' by the first version of #27 is not counted; the
+    // retention rule deletes it after the outbox period).
+    if (row.status !== 'pending') continue;
     backlog.pending += 1;
     if (!backlog.oldestPendingAt || row.createdAt < backlog.oldestPendingAt)
       backlog.oldestPendingAt = row.createdAt;
