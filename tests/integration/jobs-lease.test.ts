@@ -3,6 +3,7 @@ import { jobLeases } from '../../src/db/job-leases.js';
 import { LeaseLostError } from '../../src/domain/lease.js';
 import { jobHolder, runLeasedJob } from '../../src/jobs/scheduler.js';
 import { createSecondApp, createTestApp, type TestApp } from '../helpers/app.js';
+import { cliContext } from '../helpers/cli.js';
 
 // Two app instances on one database (issue #30): the job lease lets one of them run a job at a time.
 let a: TestApp;
@@ -93,5 +94,32 @@ describe('one scheduler across instances', () => {
     expect(await jobLeases(models).findOne({ _id: 'sweep' })).toMatchObject({
       holder: 'other-host:1:takeover',
     });
+  });
+
+  it('jobs:run takes the lease too: refused, it names the holder and runs nothing', async () => {
+    const models = a.app.db.models;
+    const { command } = await import('../../src/cli/commands/jobs-run.js');
+    const until = new Date(Date.now() + 60_000);
+    await jobLeases(models).deleteMany({});
+    await jobLeases(models).insertOne({
+      _id: 'sweep',
+      holder: 'web-2:4321:cafe0001',
+      expiresAt: until,
+      takenAt: new Date(),
+    });
+    const reminders = await models.Reminder.countDocuments();
+    const { ctx, lines } = cliContext(a);
+    const at = a.clock.now().toISOString();
+    expect(await command.run(ctx, { positionals: [], flags: { now: at, job: 'sweep' } })).toBe(0);
+    expect(lines.join('\n')).toContain(
+      `Sweep not run: another instance runs it now (web-2:4321:cafe0001, lease until ${until.toISOString()})`,
+    );
+    expect(await models.Reminder.countDocuments()).toBe(reminders);
+
+    // Free again: jobs:run runs it and releases the lease.
+    await jobLeases(models).deleteOne({ _id: 'sweep' });
+    expect(await command.run(ctx, { positionals: [], flags: { now: at, job: 'sweep' } })).toBe(0);
+    expect(lines.join('\n')).toContain(`Sweep at ${at}`);
+    expect(await jobLeases(models).countDocuments()).toBe(0);
   });
 });

@@ -1,4 +1,7 @@
-import { type CliCommand, CliUsageError, stringFlag } from '../types.js';
+import { hostname } from 'node:os';
+import { holderId } from '../../domain/lease.js';
+import type { HeldLease, LeasedRun } from '../../services/jobs/index.js';
+import { type CliCommand, type CliContext, CliUsageError, stringFlag } from '../types.js';
 
 const JOBS = ['all', 'sweep', 'nightly', 'xapi'] as const;
 type Job = (typeof JOBS)[number];
@@ -10,7 +13,8 @@ export const command: CliCommand = {
     '      sweep = refresher sweep (states, new cycles, reminders, report summaries);\n' +
     '      nightly = clause report, item statistics, new-hire catch-up, session clean-up, weekly digest (once per UTC day);\n' +
     '      xapi = send the xAPI statements due to the LRS (when the admin has turned it on);\n' +
-    '      all (default) = the sweep, then the nightly job, then the xAPI sender',
+    '      all (default) = the sweep, then the nightly job, then the xAPI sender;\n' +
+    '      each under its job lease: a job an app instance is running now is not run (its holder is named)',
   async run(ctx, args) {
     const at = stringFlag(args, 'now');
     const now = at ? new Date(at) : ctx.clock.now();
@@ -24,14 +28,19 @@ export const command: CliCommand = {
       for (const [k, v] of Object.entries(report)) ctx.out(`  ${k.padEnd(22)} ${v}`);
     };
     const { runSweep, runNightly } = ctx.services.jobs;
-    if (job === 'all' || job === 'sweep') print('Sweep', await runSweep({ now }));
+    const leased = underLease(ctx);
+    if (job === 'all' || job === 'sweep') {
+      const report = await leased('sweep', 'Sweep', (lease) => runSweep({ now, checkLease: lease.check }));
+      if (report) print('Sweep', report);
+    }
     if (job === 'all' || job === 'nightly') {
-      const report = await runNightly({ now });
-      print('Nightly job', report);
-      if (!report.ran) ctx.out(`  (already done for ${report.day}: it runs once per UTC day)`);
+      const report = await leased('nightly', 'Nightly job', () => runNightly({ now }));
+      if (report) print('Nightly job', report);
+      if (report && !report.ran) ctx.out(`  (already done for ${report.day}: it runs once per UTC day)`);
     }
     if (job === 'all' || job === 'xapi') {
-      const report = await ctx.services.xapi.sendXapiBatch({ now });
+      const report = await leased('xapi', 'xAPI sender', () => ctx.services.xapi.sendXapiBatch({ now }));
+      if (!report) return 0;
       print('xAPI sender', report);
       if (report.busy) ctx.out('  (another xAPI sender is running, e.g. the scheduler: it sends these)');
       else if (!report.ran) ctx.out('  (sending to an LRS is off: /admin/xapi)');
@@ -39,3 +48,19 @@ export const command: CliCommand = {
     return 0;
   },
 };
+
+/**
+ * Runs a job under its lease as the scheduler does (issue #30), so `jobs:run` never runs a job
+ * while an app instance runs it; refused, it says who holds the lease and runs nothing.
+ */
+function underLease(ctx: CliContext) {
+  const holder = holderId(hostname(), process.pid);
+  const leaseMs = ctx.config.JOB_LEASE_SECONDS * 1000;
+  return async <R>(job: string, title: string, run: (lease: HeldLease) => Promise<R>): Promise<R | null> => {
+    const result = (await ctx.services.jobs.runUnderLease({ job, holder, leaseMs, run })) as LeasedRun<R>;
+    if (result.ran) return result.report;
+    const until = result.until.toISOString();
+    ctx.out(`${title} not run: another instance runs it now (${result.heldBy}, lease until ${until})`);
+    return null;
+  };
+}
