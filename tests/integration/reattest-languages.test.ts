@@ -166,4 +166,17 @@ describe('re-attesting in the course-text language', () => {
       expect(page).not.toContain('Tick the box');
     }
   });
+
+  it('once signed, the attest page says the version attested in Spanish', async () => {
+    const session = await loginAs(t.app, learners.es);
+    const user = await t.app.db.models.User.findOne({ email: learners.es }).lean();
+    const res = await postAttestForm(session, `/learn/${COURSE_ID}/attest`, {
+      typedName: user!.name,
+      agreed: 'yes',
+    });
+    expect(res.statusCode).toBe(303);
+    const page = flat((await session.get(`/learn/${COURSE_ID}/attest`)).body);
+    expect(page).toContain('Política: versión 2 confirmada de nuevo, que sustituye a la versión 1');
+    expect(page).not.toContain('re-attested version');
+  });
 });

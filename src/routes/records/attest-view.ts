@@ -1,6 +1,5 @@
 import type { Course } from '../../domain/course.js';
 import { courseTextLanguage } from '../../domain/course-text-language.js';
-import { versionLine } from '../../domain/reattestation.js';
 import type { SessionUser } from '../../domain/roles.js';
 import type { Translator } from '../../i18n/translator.js';
 import {
@@ -8,7 +7,7 @@ import {
   type AttestationPage,
   attestationStatement,
 } from '../../services/records/attestation.js';
-import { shortVersion } from '../../services/records/certificate-pdf.js';
+import { certificateVersionLine, shortVersion } from '../../services/records/certificate-pdf.js';
 import { paragraphsOf } from '../../services/records/policy-pdf.js';
 import { shownTextKey } from '../../services/records/policy-text.js';
 import type { Reattestation } from '../../services/records/reattestation.js';
@@ -31,7 +30,7 @@ export interface AttestForm {
    */
   errors: Array<AttestationField | 'changed' | 'unread'>;
   /** The page's translator: the messages are worded in its language. */
-  i18n: Pick<Translator, 't'>;
+  i18n: Translator;
 }
 
 /**
@@ -64,7 +63,7 @@ function attestView(user: SessionUser, course: Course, page: AttestationPage, fo
     state: page.state,
     attestation: page.attestation,
     signedVersion: page.attestation ? shortVersion(page.attestation.contentVersion) : null,
-    signedVersionLine: page.attestation ? versionLine(page.attestation) : null,
+    signedVersionLine: page.attestation ? certificateVersionLine(form.i18n, page.attestation) : null,
     currentVersion: shortVersion(course.version),
     // Every clause in full: what the signature binds to is the text on this page (and in the PDF).
     // `course` is the learner's view of it (learning.courseForLearner): only their notices.
