@@ -1,34 +1,34 @@
-import { changeFeed, type FeedEntry, feedKeyAt } from './change-feed.js';
+import { changeFeed, FEED_SLOTS, type FeedEntry } from './change-feed.js';
 import type { Models } from './models/index.js';
 import { peopleDirectory } from './people-directory.js';
 import { sessionCacheOf } from './session-store.js';
 
-/** How often the head is read: a change reaches every instance within this plus one feed read. */
+/** How often the head is read: a change reaches every instance within this plus its slot's read. */
 export const FEED_POLL_MS = 250;
+/** Further behind than this (an import of thousands): drop every copy rather than read each entry. */
+const MAX_READS = Math.min(100, FEED_SLOTS);
 /**
- * Each feed read goes back this far before the last good read: an entry keyed earlier (a writer's
- * clock a little behind, a slow insert) but visible only now is still seen. Wider than any clock
- * difference between instances should be.
+ * An entry numbered but not written for this long (its writer died between its two writes) is
+ * given up: this instance starts afresh, as it cannot know what the entry said.
  */
-export const FEED_LOOKBACK_MS = 10_000;
-const PAGE = 500;
+const GAP_WAIT_MS = 2000;
 
 /**
  * Applies the other instances' changes to this instance's memory: ends their sessions in the
- * session cache, reloads their people in the people directory. Only this poller reads the feed (a
- * request never does): one `_id` lookup of the head per poll, the feed itself only when it moved.
- * A failed poll is reported and retried at the next tick; nothing it does can fail a request.
+ * session cache, reads their people again into the people directory. Only this poller reads the
+ * feed (a request never does): one `_id` lookup of the head per poll and, when it moved, one `_id`
+ * lookup per new entry. A failed poll is reported and retried at the next tick; nothing it does
+ * can fail a request. "Starting afresh" (fallen a lap behind, a lost entry, a restored database)
+ * drops every cached session (each is read again once) and reloads the people directory.
  */
 export class ChangeFeedPoller {
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
   #polling: Promise<void> | null = null;
-  /** The head's counter at the last complete read (-1: read the feed at the first poll). */
+  /** The last entry applied (-1: not known yet; the first poll that reads the head starts afresh). */
   #seq = -1;
-  /** Wall time at the start of the last complete read; the next read starts a lookback before it. */
-  #readFrom = Date.now();
-  /** Entries applied, by key, forgotten once older than the lookback window. */
-  readonly #seen = new Set<string>();
+  /** Since when the next entry is numbered but not written. */
+  #gapSince: number | null = null;
   #failing = false;
 
   constructor(
@@ -37,13 +37,23 @@ export class ChangeFeedPoller {
     private readonly intervalMs = FEED_POLL_MS,
   ) {}
 
-  /** Whether a next poll is scheduled (false once stopped). */
+  /** Whether a poll is scheduled or under way (false once stopped). */
   get scheduled(): boolean {
     return this.#timer !== null || this.#polling !== null;
   }
 
-  start(): void {
+  /**
+   * Notes where the feed stands before the app serves (so nothing this instance caches afterwards
+   * can miss an entry), then polls.
+   */
+  async start(): Promise<void> {
     this.#stopped = false;
+    this.#seq = await changeFeed(this.models)
+      .headSeq()
+      .catch((err: unknown) => {
+        this.onError(err);
+        return -1;
+      });
     this.#schedule();
   }
 
@@ -58,34 +68,44 @@ export class ChangeFeedPoller {
   /** One poll (also for tests and measurements). */
   async pollOnce(): Promise<void> {
     const feed = changeFeed(this.models);
-    const seq = await feed.headSeq();
-    if (seq === this.#seq) return;
-    const startedAt = Date.now();
-    let after = feedKeyAt(this.#readFrom - FEED_LOOKBACK_MS);
-    for (;;) {
-      const entries = await feed.since(after, PAGE);
-      for (const entry of entries) {
-        if (this.#seen.has(entry._id)) continue;
-        this.#seen.add(entry._id);
-        if (entry.origin !== feed.origin) await this.#apply(entry);
+    const head = await feed.headSeq();
+    if (head === this.#seq) return;
+    if (this.#seq < 0 || head < this.#seq || head - this.#seq > MAX_READS) return this.#startAfresh(head);
+    const entries: FeedEntry[] = [];
+    for (let n = this.#seq + 1; n <= head; n += 1) {
+      const entry = await feed.slot(n);
+      if (entry && entry.seq > n) return this.#startAfresh(head); // overwritten: a lap behind
+      if (entry?.seq !== n) {
+        this.#gapSince ??= Date.now();
+        // Its writer is between its two writes: apply those before it, wait for it.
+        if (Date.now() - this.#gapSince < GAP_WAIT_MS) break;
+        return this.#startAfresh(head);
       }
-      if (entries.length < PAGE) break;
-      after = entries[entries.length - 1]!._id;
+      this.#gapSince = null;
+      entries.push(entry);
     }
-    this.#seq = seq;
-    this.#readFrom = startedAt;
-    this.#forgetBefore(feedKeyAt(startedAt - FEED_LOOKBACK_MS));
+    await this.#apply(entries.filter((e) => e.origin !== feed.origin));
+    this.#seq += entries.length;
   }
 
-  async #apply(entry: FeedEntry): Promise<void> {
+  async #startAfresh(head: number): Promise<void> {
+    sessionCacheOf(this.models)?.evictAll();
+    await peopleDirectory(this.models).reloadAll();
+    this.#gapSince = null;
+    this.#seq = head;
+  }
+
+  /** Sessions first (the security part), then each changed person read once. */
+  async #apply(entries: FeedEntry[]): Promise<void> {
     const cache = sessionCacheOf(this.models);
-    if (entry.kind === 'session') cache?.evict(entry.sid);
-    else if (entry.kind === 'sessions') cache?.evictSessionsOf(entry.userId, entry.exceptSid);
-    else await peopleDirectory(this.models).refresh(entry.userId);
-  }
-
-  #forgetBefore(key: string): void {
-    for (const id of this.#seen) if (id < key) this.#seen.delete(id);
+    const people = new Set<string>();
+    for (const entry of entries) {
+      if (entry.kind === 'session') cache?.evict(entry.sid);
+      else if (entry.kind === 'sessions') cache?.evictSessionsOf(entry.userId, entry.exceptSid);
+      else people.add(entry.userId);
+    }
+    const directory = peopleDirectory(this.models);
+    for (const id of people) await directory.refresh(id);
   }
 
   #schedule(): void {

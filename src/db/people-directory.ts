@@ -135,6 +135,11 @@ export class PeopleDirectory {
     else if (this.byId?.delete(id)) this.sorted = null;
   }
 
+  /** Reads everyone again, if held (the change feed could not say who changed elsewhere). */
+  async reloadAll(): Promise<void> {
+    if (this.byId) await this.load(this.loadedAt);
+  }
+
   private apply(h: Held): void {
     if (!this.byId) return;
     this.byId.set(h.entry._id, h);

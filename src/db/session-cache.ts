@@ -164,6 +164,13 @@ export class SessionCache {
     this.#lru.delete(sid);
   }
 
+  /** Drops every copy (the change feed could not say which sessions ended elsewhere). */
+  evictAll(): void {
+    this.#epoch += 1;
+    this.#lru.clear();
+    this.#byUser.clear();
+  }
+
   /** Drops a user's copies (all but `exceptSid`): their sessions ended in another instance. */
   evictSessionsOf(userId: string, exceptSid?: string): void {
     this.#epoch += 1;

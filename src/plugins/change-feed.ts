@@ -13,6 +13,7 @@ export default fp(
       app.log.warn({ err }, 'change feed: poll failed; retrying (other instances’ changes wait meanwhile)'),
     );
     app.decorate('changeFeedPoller', poller);
+    // Awaited: the feed's position is known before the first request.
     app.addHook('onReady', async () => poller.start());
     app.addHook('preClose', async () => poller.stop());
   },

@@ -37,7 +37,7 @@ const isIdLookup = (filter: Record<string, unknown>) =>
  * The change-feed poller's reads (db/change-feed-poller.ts): on its own timer, never a request's, so
  * never counted. What a request writes to the feed is counted.
  */
-const POLLER_READS = new Set<DbCommand>(['find change_feed_head', 'find change_feed', 'getMore change_feed']);
+const POLLER_READS = new Set<DbCommand>(['find change_feed_head', 'find change_feed']);
 
 /**
  * Runs `fn` and returns the commands the app sent meanwhile, in order. Needs an app built with

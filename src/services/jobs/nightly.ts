@@ -1,4 +1,3 @@
-import { changeFeed } from '../../db/change-feed.js';
 import { driverCollection } from '../../db/driver-collection.js';
 import { insertManyOnce } from '../../db/insert-once.js';
 import { assignmentKey, jobMarkerKey, reminderKey } from '../../db/keys.js';
@@ -56,8 +55,6 @@ export interface NightlyReport {
   /** Action-list rows whose name or e-mail changed since they were stored. */
   listRowsRenamed: number;
   sessionsDeleted: number;
-  /** Change-feed entries past their hour (db/change-feed.ts), deleted. */
-  feedEntriesPruned: number;
   /** Used SSO authorization code records past their bound, deleted. */
   ssoCodesPruned: number;
   /** The hour this run anchored the audit chain for (null: a sweep anchored this hour already). */
@@ -133,7 +130,6 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
     assignedByRules: 0,
     listRowsRenamed: 0,
     sessionsDeleted: 0,
-    feedEntriesPruned: 0,
     ssoCodesPruned: 0,
     auditAnchor: null,
     digestsSent: 0,
@@ -188,7 +184,6 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   }
   report.listRowsRenamed = await renameListRows(models, chunks, people.names);
   report.sessionsDeleted = await sessionsRepository(models).deleteExpired(now);
-  report.feedEntriesPruned = await changeFeed(models).pruneOld();
   report.ssoCodesPruned = await pruneUsedCodes(models, now);
   const lines = [...ctx.courses.values()]
     .filter((c) => !settings.get(c.id)?.retired)
