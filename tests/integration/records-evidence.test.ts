@@ -127,6 +127,14 @@ describe("a learner's own evidence pack", () => {
     expect(res.body).toContain(`href="${OWN}.json?cycle=1"`);
   });
 
+  it('names the policy version attested in the page’s language', async () => {
+    const version = pack.attestation!.policyVersion;
+    expect((await s.get(OWN)).body).toContain(`Policy version ${version}`);
+    const spanish = await s.get(OWN, { 'accept-language': 'es' });
+    expect(spanish.body).toContain(`Versión de la política ${version}`);
+    expect(spanish.body).not.toContain('Policy version');
+  });
+
   it('answers 404 for a cycle that does not exist and 400 for malformed input', async () => {
     expect((await s.get(`${OWN}?cycle=2`)).statusCode).toBe(404);
     expect((await s.get(`${OWN}?cycle=abc`)).statusCode).toBe(400);

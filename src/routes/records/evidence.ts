@@ -3,9 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { attachmentDisposition } from '../../domain/download-name.js';
 import type { Language } from '../../domain/i18n/languages.js';
-import { versionLine } from '../../domain/reattestation.js';
 import { translator } from '../../i18n/translator.js';
-import { shortVersion } from '../../services/records/certificate-pdf.js';
+import { certificateVersionLine, shortVersion } from '../../services/records/certificate-pdf.js';
 import type { EvidenceTarget } from '../../services/records/evidence.js';
 import { answerGivenText } from '../../services/records/evidence-answer.js';
 import { ObjectIdString, Slug } from '../form-schema.js';
@@ -35,7 +34,9 @@ async function sendPage(app: FastifyInstance, reply: FastifyReply, target: Evide
     links: links(n),
     fmt,
     shortVersion,
-    versionLine,
+    // "Policy version 2" in the page's language, as the certificate and the verify page say it.
+    versionLine: (record: Parameters<typeof certificateVersionLine>[1]) =>
+      certificateVersionLine(reply.request.i18n!, record),
     // In the attempt's language, the language of its choice texts (may differ from the page's).
     answerGivenText: (lang: Language, q: Parameters<typeof answerGivenText>[1]) =>
       answerGivenText(translator(lang), q),
