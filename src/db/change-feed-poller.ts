@@ -52,6 +52,7 @@ export class ChangeFeedPoller {
       .headSeq()
       .catch((err: unknown) => {
         this.onError(err);
+        this.#failing = true;
         return -1;
       });
     this.#schedule();

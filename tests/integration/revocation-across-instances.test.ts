@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeFeed } from '../../src/db/change-feed.js';
+import { ChangeFeedPoller } from '../../src/db/change-feed-poller.js';
 import { peopleDirectory } from '../../src/db/people-directory.js';
 import {
   createSecondApp,
@@ -127,5 +128,22 @@ describe('the poller', () => {
     expect(c.app.changeFeedPoller.scheduled).toBe(true);
     await c.close();
     expect(c.app.changeFeedPoller.scheduled).toBe(false);
+  });
+
+  it('reports a database it cannot read once, keeps trying, and stops', async () => {
+    const c = await createSecondApp(a);
+    await c.app.changeFeedPoller.stop();
+    await c.app.db.conn.close();
+    const errors: unknown[] = [];
+    const poller = new ChangeFeedPoller(c.app.db.models, (err) => errors.push(err), 10);
+    await poller.start();
+    await expect.poll(() => errors.length).toBe(1);
+    // Polls go on failing (a streak is reported once) and are still scheduled.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(poller.scheduled).toBe(true);
+    await poller.stop();
+    expect(poller.scheduled).toBe(false);
+    expect(errors).toHaveLength(1);
+    await c.close();
   });
 });
