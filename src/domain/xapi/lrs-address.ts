@@ -12,12 +12,26 @@ import ipaddr from 'ipaddr.js';
 /**
  * Public unicast only: private, loopback, link-local, unique-local, multicast, carrier-grade NAT,
  * unspecified, broadcast and reserved ranges are not; an IPv4-mapped IPv6 address is judged as the
- * IPv4 address it carries; NAT64, 6to4 and Teredo (which can carry a private IPv4) are not public.
+ * IPv4 address it carries; NAT64, 6to4, Teredo and IPv4-compatible ::/96 (which can carry a private
+ * IPv4) are not public.
  */
 export function isPublicAddress(ip: string): boolean {
   const bare = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
   if (!ipaddr.isValid(bare)) return false;
+  if (ipaddr.IPv6.isValid(bare) && isIpv4Compatible(bare)) return false;
   return ipaddr.process(bare).range() === 'unicast';
+}
+
+/**
+ * ::/96, the deprecated IPv4-compatible form (::7f00:1 is ::127.0.0.1): ipaddr.js calls most of it
+ * unicast (and reads `::a.b.c.d` as IPv4-mapped), while some stacks route it to the IPv4 address it
+ * carries. Never an LRS's address. An IPv6 text with a dotted IPv4 tail counts only as `::ffff:`.
+ */
+function isIpv4Compatible(text: string): boolean {
+  if (text.includes('.')) return !/^(?:0{0,4}:){0,5}:?ffff:(?:\d{1,3}\.){3}\d{1,3}$/i.test(text);
+  return ipaddr.IPv6.parse(text)
+    .parts.slice(0, 6)
+    .every((part) => part === 0);
 }
 
 const HOST_ENTRY =

@@ -37,6 +37,11 @@ describe('LRS addresses', () => {
       expect(isPublicAddress(ip), ip).toBe(false);
   });
 
+  it('refuses IPv4-compatible IPv6 (::/96), which some stacks route to the IPv4 address it carries', () => {
+    for (const ip of ['::127.0.0.1', '[::127.0.0.1]', '::7f00:1', '::a9fe:a9fe', '::10.0.0.1', '::8.8.8.8'])
+      expect(isPublicAddress(ip), ip).toBe(false);
+  });
+
   it('reads XAPI_ALLOWED_HOSTS as host[:port] entries, and refuses anything else', () => {
     expect(parseAllowedHosts('')).toEqual([]);
     expect(parseAllowedHosts(' 127.0.0.1 , LRS.internal:8443,[::1]:9000 ')).toEqual([
