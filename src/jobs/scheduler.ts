@@ -145,8 +145,8 @@ export function startScheduler(app: FastifyInstance): Cron[] {
   );
   // The xAPI outbox (#27): a run reads nothing while the LRS is off, and sends at most
   // MAX_BATCHES_PER_RUN batches, so it never holds the other jobs' turn for long.
-  schedule(XAPI_SCHEDULE, 'xapi', 'xAPI sender', () =>
-    app.services.xapi.sendXapiBatch({ now: app.clock.now() }),
+  schedule(XAPI_SCHEDULE, 'xapi', 'xAPI sender', (lease) =>
+    app.services.xapi.sendXapiBatch({ now: app.clock.now(), checkLease: lease.check }),
   );
   // The jobs' mailer is app.services' own, closed with the app.
   app.addHook('onClose', async () => {

@@ -138,13 +138,18 @@ describe('xAPI outbox', () => {
     await useRalph();
     const before = await storedIds();
     await ralph.stop();
-    // Queueing is one insert into the outbox per event, by its statement id, and nothing else
-    // (the LRS setting is kept by the process): no request to the LRS in the learner's request.
+    // Queueing is one insert into the outbox per event, by its statement id, and the backlog
+    // summary's $inc by its _id, nothing else (the LRS setting is kept by the process): no request
+    // to the LRS in the learner's request.
+    const scans: string[] = [];
     const queueing = ofXapi(
-      await commandsDuring(t.app, () => record(Array.from({ length: 60 }, lessonEvent))),
+      await commandsDuring(t.app, () => record(Array.from({ length: 60 }, lessonEvent)), scans),
     );
-    expect(queueing.filter((c) => c !== 'find xapi_config')).toEqual(Array(60).fill('insert xapi_outbox'));
-    expect(queueing.length).toBeLessThanOrEqual(61);
+    expect(queueing.filter((c) => c !== 'find xapi_config')).toEqual(
+      Array(60).fill(['insert xapi_outbox', 'update xapi_marks']).flat(),
+    );
+    expect(queueing.length).toBeLessThanOrEqual(121);
+    expect(scans.filter((c) => / xapi_/.test(c))).toEqual([]);
 
     const down = await services().sendXapiBatch({ now: t.clock.now() });
     expect(down).toMatchObject({ batches: 1, attempted: 50, sent: 0, retrying: 50 });
@@ -251,39 +256,57 @@ describe('xAPI outbox', () => {
   });
 
   it('two senders at once (two instances, or the scheduler and jobs:run) post each statement once', async () => {
+    const { command } = await import('../../src/cli/commands/jobs-run.js');
     await useRalph();
     const before = (await storedIds()).length;
     await record(Array.from({ length: 120 }, lessonEvent));
-    const reports = await Promise.all([
-      services().sendXapiBatch({ now: t.clock.now() }),
-      services().sendXapiBatch({ now: t.clock.now() }),
-    ]);
-    // One run holds the lease and sends everything; the other reads no row and posts nothing.
-    expect(reports.map((r) => r.attempted).sort((a, b) => a - b)).toEqual([0, 120]);
-    expect(reports.filter((r) => r.busy)).toHaveLength(1);
-    expect(reports.map((r) => r.sent).reduce((a, b) => a + b)).toBe(120);
+    // Two jobs:run processes (each its own lease holder) at once: the job lease 'xapi' lets one run.
+    const [a, b] = [cliContext(t), cliContext(t)];
+    const send = (c: typeof a) => command.run(c.ctx, { positionals: [], flags: { job: 'xapi' } });
+    expect(await Promise.all([send(a), send(b)])).toEqual([0, 0]);
+    const outs = [a.lines.join('\n'), b.lines.join('\n')];
+    expect(outs.filter((o) => /sent\s+120/.test(o))).toHaveLength(1);
+    expect(
+      outs.filter((o) => /xAPI sender not run: another instance runs it now \(\S+:\d+:\w+/.test(o)),
+    ).toHaveLength(1);
     const after = await storedIds();
     expect(after.length).toBe(before + 120);
     expect(new Set(after).size).toBe(after.length);
-    // The lease is given back: the next run (same minute) runs.
+    // The lease is given back: the next run goes ahead.
     await record([lessonEvent()]);
-    expect(await services().sendXapiBatch({ now: t.clock.now() })).toMatchObject({ busy: false, sent: 1 });
+    a.lines.length = 0;
+    expect(await send(a)).toBe(0);
+    expect(a.lines.join('\n')).toMatch(/sent\s+1\b/);
   });
 
-  it('waits while the previous minute’s run still holds its lease, and not after it is given back', async () => {
+  it('waits while another instance holds the xapi job lease, and sends once it lapsed', async () => {
+    const { command } = await import('../../src/cli/commands/jobs-run.js');
     await useRalph();
     await record([lessonEvent()]);
-    const minute = new Date(t.clock.now().getTime() - 60_000).toISOString().slice(0, 16);
-    await models().XapiMark.create({ _id: `xapi-run:${minute}`, at: t.clock.now() });
-    expect(await services().sendXapiBatch({ now: t.clock.now() })).toMatchObject({
-      busy: true,
-      attempted: 0,
+    const leases = t.app.db.conn.db!.collection<{
+      _id: string;
+      holder: string;
+      expiresAt: Date;
+      takenAt: Date;
+    }>('job_leases');
+    await leases.insertOne({
+      _id: 'xapi',
+      holder: 'other-host:4242:beef',
+      expiresAt: new Date(Date.now() + 60_000),
+      takenAt: new Date(),
     });
-    expect(
-      await models().XapiMark.findById(`xapi-run:${t.clock.now().toISOString().slice(0, 16)}`),
-    ).toBeNull();
-    await models().XapiMark.deleteOne({ _id: `xapi-run:${minute}` });
-    expect(await services().sendXapiBatch({ now: t.clock.now() })).toMatchObject({ busy: false, sent: 1 });
+    const { ctx, lines } = cliContext(t);
+    expect(await command.run(ctx, { positionals: [], flags: { job: 'xapi' } })).toBe(0);
+    expect(lines.join('\n')).toContain(
+      'xAPI sender not run: another instance runs it now (other-host:4242:beef',
+    );
+    expect(await rows()).toHaveLength(1);
+    await leases.updateOne({ _id: 'xapi' }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    lines.length = 0;
+    expect(await command.run(ctx, { positionals: [], flags: { job: 'xapi' } })).toBe(0);
+    expect(lines.join('\n')).toMatch(/sent\s+1\b/);
+    expect(await rows()).toEqual([]);
+    expect(await leases.findOne({ _id: 'xapi' })).toBeNull();
   });
 
   it('sends a statement that failed twice alone, so it cannot hold back its batch', async () => {
@@ -302,22 +325,56 @@ describe('xAPI outbox', () => {
     const sending = ofXapi(
       await commandsDuring(t.app, () => services().sendXapiBatch({ now: t.clock.now() }), scans),
     );
-    // Due rows read once; each outcome written by _id; one summary update per batch; the lease.
+    // Due rows read once; each outcome written by _id; per batch one day-mark update and one
+    // backlog summary $inc; once nothing waits, the summary's oldest time is cleared.
     expect(sending.filter((c) => c === 'find xapi_outbox')).toHaveLength(1);
     expect(sending.filter((c) => c === 'delete xapi_outbox')).toHaveLength(120);
-    expect(sending.filter((c) => c === 'update xapi_marks')).toHaveLength(3);
-    expect(scans.filter((c) => / xapi_/.test(c))).toEqual(['find xapi_outbox {status, nextAttemptAt}']);
+    expect(sending.filter((c) => c === 'findAndModify xapi_marks')).toHaveLength(3);
+    expect(sending.filter((c) => c === 'update xapi_marks')).toHaveLength(4);
+    // (A filter with _id and a field reads the one document by _id on FerretDB.)
+    expect(scans.filter((c) => / xapi_/.test(c) && !c.includes('{_id'))).toEqual([
+      'find xapi_outbox {status, nextAttemptAt}',
+    ]);
     expect(await rows()).toEqual([]);
 
     const idle = ofXapi(await commandsDuring(t.app, () => services().sendXapiBatch({ now: t.clock.now() })));
     expect(idle.length, idle.join(', ')).toBeLessThanOrEqual(6);
     const reading = ofXapi(await commandsDuring(t.app, () => services().xapiBacklog({ now: t.clock.now() })));
-    expect(reading.length, reading.join(', ')).toBeLessThanOrEqual(2);
+    // The summary document by _id and the week's day marks: never the outbox.
+    expect(reading.sort()).toEqual(['find xapi_marks', 'find xapi_marks']);
     expect(reading.filter(isWrite)).toEqual([]);
     expect(await services().xapiBacklog({ now: t.clock.now() })).toMatchObject({
       pending: 0,
       sentToday: 120,
     });
+  });
+
+  it('the backlog summary follows every status change, and the nightly recount heals a drifted one', async () => {
+    await useRalph();
+    const backlog = () => services().xapiBacklog({ now: t.clock.now() });
+    const queuedAt = t.clock.now();
+    const [a, b] = [lessonEvent(), lessonEvent()];
+    await record([a, b, a]);
+    expect(await backlog()).toMatchObject({ pending: 2, rejected: 0, oldestPendingAt: queuedAt });
+    const [first] = await rows();
+    await models().XapiOutbox.updateOne({ _id: first!._id }, { $set: { 'statement.actor': {} } });
+    t.clock.advanceMinutes(1);
+    expect(await services().sendXapiBatch({ now: t.clock.now() })).toMatchObject({ sent: 1, rejected: 1 });
+    expect(await backlog()).toMatchObject({ pending: 0, rejected: 1, oldestPendingAt: null });
+    const admin = { actorId: 'admin-test', now: t.clock.now() };
+    await services().requeueRefused({ id: first!._id, ...admin });
+    expect(await backlog()).toMatchObject({ pending: 1, rejected: 0, oldestPendingAt: queuedAt });
+    await services().sendXapiBatch({ now: t.clock.now() });
+    await services().discardRefused({ id: first!._id, ...admin });
+    expect(await backlog()).toMatchObject({ pending: 0, rejected: 0, oldestPendingAt: null });
+
+    // A crash between the insert and its $inc: the row waits, the summary does not count it.
+    await record([lessonEvent()]);
+    await models().XapiMark.updateOne({ _id: 'xapi_backlog' }, { $inc: { pending: -1 } });
+    expect((await backlog()).pending).toBe(0);
+    const nightly = await t.app.services.jobs.runNightly({ now: t.clock.now() });
+    expect(nightly).toMatchObject({ xapiPending: 1, xapiRejected: 0 });
+    expect(await backlog()).toMatchObject({ pending: 1, oldestPendingAt: t.clock.now() });
   });
 
   it('a failure to queue never reaches the learner: it is counted instead', async () => {

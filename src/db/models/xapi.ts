@@ -84,14 +84,18 @@ xapiOutboxSchema.index({ status: 1, nextAttemptAt: 1 });
  * The sender's small documents, each read and written by `_id` alone (no personal data):
  *  - `xapi_sent:<YYYY-MM-DD>`: how many statements the LRS took that UTC day (`$inc` per batch),
  *    for the admin page and /metrics;
- *  - `xapi-run:<YYYY-MM-DDTHH:MM>`: the run lease, inserted once by the run that starts in that
- *    minute and deleted when it ends (services/xapi/run-lease.ts).
+ *  - `xapi_backlog`: the outbox's summary (pending, rejected, the oldest waiting row's time), moved
+ *    with `$inc` at each status change and recounted nightly (services/xapi/backlog-summary.ts).
  */
 export interface XapiMarkDoc {
   _id: string;
   at: Date;
   /** Sent statements (day marks only). */
   sent?: number;
+  /** The backlog summary's counts and oldest waiting time. */
+  pending?: number;
+  rejected?: number;
+  oldestPendingAt?: Date;
 }
 
 export const xapiMarkSchema = new Schema<XapiMarkDoc>(
@@ -99,6 +103,9 @@ export const xapiMarkSchema = new Schema<XapiMarkDoc>(
     _id: { type: String, required: true },
     at: { type: Date, required: true },
     sent: { type: Number },
+    pending: { type: Number },
+    rejected: { type: Number },
+    oldestPendingAt: { type: Date },
   },
   { collection: 'xapi_marks', versionKey: false },
 );

@@ -32,6 +32,7 @@ import { CourseItemTallies, storeItemStats } from '../reporting/item-stats.js';
 import { storeMasterySnapshots } from '../reporting/knowledge.js';
 import { readStoredLists } from '../reporting/lists.js';
 import { rollUpClauseMisses, storeClauseMisses, storedSummaries } from '../reporting/summaries.js';
+import { recountXapiBacklog } from '../xapi/backlog-summary.js';
 
 export interface NightlyReport {
   /** The UTC day the run belongs to. */
@@ -57,6 +58,9 @@ export interface NightlyReport {
   sessionsDeleted: number;
   /** Used SSO authorization code records past their bound, deleted. */
   ssoCodesPruned: number;
+  /** The xAPI outbox recounted into its summary document (heals any drift of its $inc counts). */
+  xapiPending: number;
+  xapiRejected: number;
   /** The hour this run anchored the audit chain for (null: a sweep anchored this hour already). */
   auditAnchor: { hour: string; seq: number } | null;
   digestsSent: number;
@@ -131,6 +135,8 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
     listRowsRenamed: 0,
     sessionsDeleted: 0,
     ssoCodesPruned: 0,
+    xapiPending: 0,
+    xapiRejected: 0,
     auditAnchor: null,
     digestsSent: 0,
     retention: null,
@@ -185,6 +191,10 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   report.listRowsRenamed = await renameListRows(models, chunks, people.names);
   report.sessionsDeleted = await sessionsRepository(models).deleteExpired(now);
   report.ssoCodesPruned = await pruneUsedCodes(models, now);
+  // After retention deleted old outbox rows: the one scan of the outbox a day (#27, review 27-5).
+  const xapi = await recountXapiBacklog(ctx, { now });
+  report.xapiPending = xapi.pending;
+  report.xapiRejected = xapi.rejected;
   const lines = [...ctx.courses.values()]
     .filter((c) => !settings.get(c.id)?.retired)
     .map((c) => ({ title: c.title, counts: stateCounts(summaries.find((s) => s.courseId === c.id)) }));

@@ -8,6 +8,7 @@ import { holdsPersonalDetails } from '../../domain/audit-personal.js';
 import { Conflict, NotFound } from '../../domain/errors.js';
 import { pseudonymFor } from '../../domain/retention.js';
 import type { ServiceContext } from '../context.js';
+import { recountXapiBacklog } from '../xapi/backlog-summary.js';
 import type { ErasePersonInput, ErasureResult } from './erase.js';
 import { eraseCopies } from './erase-copies.js';
 
@@ -85,7 +86,8 @@ async function stripRecords(ctx: ServiceContext, user: UserDoc, p: Pseudonym, no
     clause_memory: memory,
     policy_feedback: feedback,
     scim_external_ids: externalIds,
-    xapi_outbox: xapi,
+    // The backlog summary counted them: counted again (a scan of the small outbox, at an erasure).
+    xapi_outbox: xapi > 0 ? await recountXapiBacklog(ctx, { now }).then(() => xapi) : xapi,
     outbox,
     sessions: await sessionsRepository(models).endSessionsOf(userId),
     ...(await eraseCopies(models, user, p)),

@@ -1,5 +1,6 @@
 import type { XapiOutboxDoc } from '../../db/models/xapi.js';
 import type { ServiceContext } from '../context.js';
+import { readBacklogSummary } from './backlog-summary.js';
 import { recordFailures } from './record.js';
 
 export interface XapiBacklog {
@@ -18,36 +19,26 @@ const DAY_MS = 86_400_000;
 
 /**
  * What waits in the xAPI outbox, and what the LRS took lately, for the admin page and the
- * /metrics gauges: one read of the outbox (it holds only waiting and refused rows, so it stays
- * small however much was sent) and one of the week's day marks.
+ * /metrics gauges: the outbox's summary document and the week's day marks, never the outbox
+ * itself (it grows with every learner event while the LRS is down; backlog-summary.ts).
  */
 export async function xapiBacklog(ctx: ServiceContext, input: { now: Date }): Promise<XapiBacklog> {
   const days = Array.from({ length: 7 }, (_, i) =>
     new Date(input.now.getTime() - i * DAY_MS).toISOString().slice(0, 10),
   );
-  const [rows, marks] = await Promise.all([
-    ctx.models.XapiOutbox.find({}, { status: 1, createdAt: 1 }).lean<
-      Array<Pick<XapiOutboxDoc, 'status' | 'createdAt'>>
-    >(),
+  const [summary, marks] = await Promise.all([
+    readBacklogSummary(ctx, input.now),
     ctx.models.XapiMark.find({ _id: { $in: days.map((d) => `xapi_sent:${d}`) } }, { sent: 1 }).lean(),
   ]);
+  const pending = Math.max(0, summary.pending ?? 0);
   const backlog: XapiBacklog = {
-    pending: 0,
-    rejected: 0,
-    oldestPendingAt: null,
+    pending,
+    rejected: Math.max(0, summary.rejected ?? 0),
+    oldestPendingAt: pending > 0 ? (summary.oldestPendingAt ?? null) : null,
     notQueued: recordFailures(ctx),
     sentToday: 0,
     sentLast7Days: 0,
   };
-  for (const row of rows) {
-    if (row.status === 'rejected') backlog.rejected += 1;
-    // Only 'pending' waits (a row marked 'sent' by the first version of #27 is not counted; the
-    // retention rule deletes it after the outbox period).
-    if (row.status !== 'pending') continue;
-    backlog.pending += 1;
-    if (!backlog.oldestPendingAt || row.createdAt < backlog.oldestPendingAt)
-      backlog.oldestPendingAt = row.createdAt;
-  }
   for (const mark of marks) {
     backlog.sentLast7Days += mark.sent ?? 0;
     if (mark._id === `xapi_sent:${days[0]}`) backlog.sentToday = mark.sent ?? 0;

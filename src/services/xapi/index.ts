@@ -1,6 +1,7 @@
 import type { LearningEvent } from '../../domain/xapi/events.js';
 import type { ServiceContext } from '../context.js';
 import { rejectedStatements, xapiBacklog } from './backlog.js';
+import { recountXapiBacklog } from './backlog-summary.js';
 import { recordLearningEvent } from './record.js';
 import { discardRefused, requeueRefused } from './refused.js';
 import { sendTestStatement, sendXapiBatch } from './sender.js';
@@ -21,6 +22,7 @@ export const xapiCommands = {
   sendTestStatement,
   sendXapiBatch,
   xapiBacklog,
+  recountXapiBacklog,
   rejectedStatements,
   requeueRefused,
   discardRefused,

@@ -4,6 +4,7 @@ import { XAPI_CONFIG_ID, type XapiConfigDoc, type XapiOutboxDoc } from '../../db
 import type { LearningEvent } from '../../domain/xapi/events.js';
 import { statementFor } from '../../domain/xapi/statements.js';
 import type { ServiceContext } from '../context.js';
+import { countQueued } from './backlog-summary.js';
 
 /** Failed queueings per context (a process has one app context), for the admin page and /metrics. */
 const failures = new WeakMap<object, number>();
@@ -85,7 +86,9 @@ export async function recordLearningEvents(
         rejection: null,
       };
     });
-    await insertManyOnce(ctx.models.XapiOutbox, rows);
+    // Counted only as far as the insert really inserted (a repeated event adds nothing).
+    const inserted = await insertManyOnce(ctx.models.XapiOutbox, rows);
+    await countQueued(ctx, inserted.size, now);
   } catch (err) {
     failures.set(ctx.models, recordFailures(ctx) + events.length);
     const kinds = events.map((e) => ({ kind: e.kind, key: e.key }));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { XapiOutboxDoc } from '../../db/models/xapi.js';
 import { type DeliveryOutcome, deliveryOutcome, nextAttemptAt } from '../../domain/xapi/delivery.js';
 import type { ServiceContext } from '../context.js';
-import { claimRunLease } from './run-lease.js';
+import { countMoved } from './backlog-summary.js';
 import { type LrsConnection, lrsConnection } from './settings.js';
 
 /** Statements per POST: small enough for any LRS's body limit, large enough for a busy hour. */
@@ -11,18 +11,16 @@ export const BATCH_SIZE = 50;
 export const MAX_BATCHES_PER_RUN = 20;
 const TIMEOUT_MS = 15_000;
 /**
- * No new POST after this long: with the POST timeout, a run ends within a minute of its start,
- * so its lease (run-lease.ts) covers it.
+ * No new POST after this long: with the POST timeout a run ends within a minute, so it keeps the
+ * other jobs' turn short (the job lease, renewed while it runs, covers any length).
  */
 const RUN_BUDGET_MS = 40_000;
 /** How much of the LRS's answer is kept on a row for the admin. */
 const ANSWER_KEPT = 2000;
 
 export interface XapiSendReport {
-  /** False when sending is off or not set up, or another run holds the lease: nothing was read. */
+  /** False when sending is off or not set up: nothing was read. */
   ran: boolean;
-  /** Another sender (instance, or `jobs:run`) was running: this one left the rows to it. */
-  busy: boolean;
   batches: number;
   attempted: number;
   sent: number;
@@ -79,12 +77,20 @@ async function settle(ctx: ServiceContext, rows: Row[], outcome: DeliveryOutcome
         { $inc: { sent: deleted }, $set: { at: now } },
         { upsert: true },
       );
+    await countMoved(ctx, { pending: -deleted }, now);
     return;
   }
   if (outcome === 'rejected') {
     const rejection = { status: answer.status ?? 0, body: answer.body };
+    let moved = 0;
     for (const row of rows)
-      await outbox.updateOne({ _id: row._id }, { $set: { status: 'rejected', rejection } });
+      moved += (
+        await outbox.updateOne(
+          { _id: row._id, status: 'pending' },
+          { $set: { status: 'rejected', rejection } },
+        )
+      ).modifiedCount;
+    await countMoved(ctx, { pending: -moved, rejected: moved }, now);
     return;
   }
   const lastError =
@@ -129,8 +135,11 @@ async function sendBatch(
   now: Date,
   report: XapiSendReport,
   deadline: number,
+  checkLease: () => void,
 ): Promise<boolean> {
   if (performance.now() > deadline) return false;
+  // A run that lost its job lease (another instance took over) posts nothing more.
+  checkLease();
   report.batches += 1;
   report.attempted += rows.length;
   const answer = await post(
@@ -143,7 +152,8 @@ async function sendBatch(
   if (rows.length > 1 && (answer.status === 409 || outcome === 'rejected')) {
     report.batches -= 1;
     report.attempted -= rows.length;
-    for (const row of rows) if (!(await sendBatch(ctx, conn, [row], now, report, deadline))) return false;
+    for (const row of rows)
+      if (!(await sendBatch(ctx, conn, [row], now, report, deadline, checkLease))) return false;
     return true;
   }
   await settle(ctx, rows, outcome, answer, now);
@@ -152,42 +162,31 @@ async function sendBatch(
 }
 
 /**
- * Sends the outbox's due statements to the LRS (#27), oldest first, in POSTs of up to BATCH_SIZE.
- * One run at a time across instances (run-lease.ts); the due rows are read once per run (the
- * outbox holds only what waits or was refused). Stored: the row is deleted and counted in the
- * day's `xapi_sent:<day>` mark. Unreachable, 5xx, throttled or credentials refused: the batch's
- * rows wait longer (domain/xapi/delivery.ts) and the run stops, so a down LRS gets one request a
- * run. Runs on XAPI_SCHEDULE and with `jobs:run --job xapi`.
+ * Sends the outbox's due statements to the LRS (#27), in POSTs of up to BATCH_SIZE. Runs under the
+ * job lease 'xapi' (scheduler, `jobs:run --job xapi`: one sender at a time across instances;
+ * `checkLease` stops it before a POST once it lost the lease). The due rows are read once, with a limit and no sort, so the read
+ * stops once it has a run's worth (a sort would read and order the whole outbox, which grows while
+ * the LRS is down), and are sent in the order they were due. Stored: the row is deleted and
+ * counted in the day's `xapi_sent:<day>` mark. Unreachable, 5xx, throttled or credentials refused:
+ * the batch's rows wait longer (domain/xapi/delivery.ts) and the run stops, so a down LRS gets one
+ * request a run.
  */
-export async function sendXapiBatch(ctx: ServiceContext, input: { now: Date }): Promise<XapiSendReport> {
-  const report: XapiSendReport = {
-    ran: false,
-    busy: false,
-    batches: 0,
-    attempted: 0,
-    sent: 0,
-    rejected: 0,
-    retrying: 0,
-  };
+export async function sendXapiBatch(
+  ctx: ServiceContext,
+  input: { now: Date; checkLease?: () => void },
+): Promise<XapiSendReport> {
+  const report: XapiSendReport = { ran: false, batches: 0, attempted: 0, sent: 0, rejected: 0, retrying: 0 };
   const conn = await lrsConnection(ctx);
   if (!conn) return report;
-  const lease = await claimRunLease(ctx, input.now);
-  if (!lease) {
-    report.busy = true;
-    return report;
-  }
-  try {
-    report.ran = true;
-    const deadline = performance.now() + RUN_BUDGET_MS;
-    const due = await ctx.models.XapiOutbox.find({ status: 'pending', nextAttemptAt: { $lte: input.now } })
-      .sort({ nextAttemptAt: 1, _id: 1 })
-      .limit(BATCH_SIZE * MAX_BATCHES_PER_RUN)
-      .lean<Row[]>();
-    for (const rows of batchesOf(due))
-      if (!(await sendBatch(ctx, conn, rows, input.now, report, deadline))) break;
-  } finally {
-    await lease.release();
-  }
+  report.ran = true;
+  const checkLease = input.checkLease ?? (() => {});
+  const deadline = performance.now() + RUN_BUDGET_MS;
+  const due = await ctx.models.XapiOutbox.find({ status: 'pending', nextAttemptAt: { $lte: input.now } })
+    .limit(BATCH_SIZE * MAX_BATCHES_PER_RUN)
+    .lean<Row[]>();
+  due.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a._id.localeCompare(b._id));
+  for (const rows of batchesOf(due))
+    if (!(await sendBatch(ctx, conn, rows, input.now, report, deadline, checkLease))) break;
   return report;
 }
 

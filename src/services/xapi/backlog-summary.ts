@@ -1,0 +1,92 @@
+import type { XapiOutboxDoc } from '../../db/models/xapi.js';
+import type { ServiceContext } from '../context.js';
+
+/**
+ * The outbox's summary document (#27, review 27-5): how many statements wait and how many the LRS
+ * refused, and since when the oldest waits, kept in `xapi_marks` under one `_id` so the admin page,
+ * every /metrics scrape and the sender read it without touching the outbox (FerretDB v1 scans for
+ * anything but an exact `_id`, and the outbox grows with every learner event while the LRS is
+ * down). Moved with `$inc` by whoever changes a row's status; a crash between the row's write and
+ * the `$inc` makes it drift, so the nightly job recounts it once a day (recountXapiBacklog).
+ */
+export const BACKLOG_ID = 'xapi_backlog';
+
+export interface BacklogSummaryDoc {
+  _id: string;
+  at: Date;
+  pending?: number;
+  rejected?: number;
+  /** The oldest waiting row's createdAt, or older (a lower bound between recounts); absent when none waits. */
+  oldestPendingAt?: Date;
+}
+
+/**
+ * The summary as stored; never written yet (an outbox from before the summary, or a restored
+ * one): counted once now.
+ */
+export async function readBacklogSummary(ctx: ServiceContext, now: Date): Promise<BacklogSummaryDoc> {
+  const doc = await ctx.models.XapiMark.findById(BACKLOG_ID).lean<BacklogSummaryDoc>();
+  if (doc) return doc;
+  const counted = await recountXapiBacklog(ctx, { now });
+  return { _id: BACKLOG_ID, at: now, ...counted };
+}
+
+/** Statements newly queued (only those an insert really inserted), waiting since `queuedAt`. */
+export async function countQueued(ctx: ServiceContext, count: number, queuedAt: Date): Promise<void> {
+  if (count <= 0) return;
+  await ctx.models.XapiMark.updateOne(
+    { _id: BACKLOG_ID },
+    { $inc: { pending: count }, $min: { oldestPendingAt: queuedAt }, $set: { at: queuedAt } },
+    { upsert: true },
+  );
+}
+
+/**
+ * Rows that left a status: `pending` and `rejected` are the changes (negative: fewer). When
+ * nothing waits any more the oldest time goes (only if still nothing waits: a row queued meanwhile
+ * keeps it).
+ */
+export async function countMoved(
+  ctx: ServiceContext,
+  change: { pending?: number; rejected?: number; oldestPendingAt?: Date },
+  now: Date,
+): Promise<void> {
+  const inc = { pending: change.pending ?? 0, rejected: change.rejected ?? 0 };
+  if (inc.pending === 0 && inc.rejected === 0) return;
+  const marks = ctx.models.XapiMark;
+  const update: Record<string, unknown> = { $inc: inc, $set: { at: now } };
+  if (change.oldestPendingAt) update.$min = { oldestPendingAt: change.oldestPendingAt };
+  const after = await marks
+    .findOneAndUpdate({ _id: BACKLOG_ID }, update, { upsert: true, new: true })
+    .lean<BacklogSummaryDoc>();
+  if (inc.pending < 0 && (after?.pending ?? 0) <= 0)
+    await marks.updateOne({ _id: BACKLOG_ID, pending: { $lte: 0 } }, { $unset: { oldestPendingAt: 1 } });
+}
+
+/**
+ * Counts the outbox again and stores the exact summary: one scan, once a day by the nightly job
+ * (and after an erasure deleted rows by person). Heals any drift the `$inc`s left.
+ */
+export async function recountXapiBacklog(
+  ctx: ServiceContext,
+  input: { now: Date },
+): Promise<{ pending: number; rejected: number; oldestPendingAt?: Date }> {
+  const rows = await ctx.models.XapiOutbox.find({}, { status: 1, createdAt: 1 }).lean<
+    Array<Pick<XapiOutboxDoc, 'status' | 'createdAt'>>
+  >();
+  let pending = 0;
+  let rejected = 0;
+  let oldest: Date | null = null;
+  for (const row of rows) {
+    if (row.status === 'rejected') rejected += 1;
+    if (row.status !== 'pending') continue;
+    pending += 1;
+    if (!oldest || row.createdAt < oldest) oldest = row.createdAt;
+  }
+  await ctx.models.XapiMark.replaceOne(
+    { _id: BACKLOG_ID },
+    { _id: BACKLOG_ID, at: input.now, pending, rejected, ...(oldest ? { oldestPendingAt: oldest } : {}) },
+    { upsert: true },
+  );
+  return { pending, rejected, ...(oldest ? { oldestPendingAt: oldest } : {}) };
+}
