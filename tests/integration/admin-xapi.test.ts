@@ -1,11 +1,11 @@
 import type { Cron } from 'croner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEventDoc } from '../../src/db/models/audit-event.js';
-import type { XapiConfigDoc } from '../../src/db/models/xapi.js';
 import { translator } from '../../src/i18n/translator.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, loginAs, type TestApp } from '../helpers/app.js';
+import { lrsSettingsForm, storedLrsSettings } from '../helpers/lrs-settings.js';
 import { type Ralph, startRalph } from '../helpers/ralph.js';
 import { newLearner } from './quiz-support.js';
 
@@ -43,15 +43,8 @@ afterAll(async () => {
 });
 
 const models = () => t.app.db.models;
-const stored = () => models().XapiConfig.findById('xapi').lean<XapiConfigDoc>();
-const form = (over: Record<string, string | null> = {}) => ({
-  enabled: 'on',
-  endpoint: ralph.endpoint,
-  key: ralph.username,
-  secret: ralph.password,
-  actor: 'account',
-  ...over,
-});
+const stored = () => storedLrsSettings(t.app);
+const form = (over: Record<string, string | null> = {}) => lrsSettingsForm(ralph, over);
 
 function outboxRow(id: string, status: 'pending' | 'rejected', createdAt: Date) {
   return {

@@ -14,6 +14,8 @@ import { drawQuestions, seededRng } from '../../src/domain/quiz/index.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { postAttestForm } from '../helpers/attest-form.js';
+import { setOrgRegions } from '../helpers/org-regions.js';
+import { flatText } from '../helpers/page-text.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { course, cycleOf, takeQuiz } from './records-helpers.js';
 
@@ -34,26 +36,6 @@ async function policyPdfText(session: Session): Promise<string> {
   return (await pdfText((await session.get(POLICY_PDF)).rawPayload)).replace(/\s+/g, ' ');
 }
 
-const flat = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-
-async function setRegions(regions: Region[]) {
-  const profile = await t.app.services.organisation.currentProfile();
-  const { logo: _logo, updatedAt: _at, updatedBy: _by, ...values } = profile;
-  const admin = await usersRepository(t.app.db.models).findByEmail('admin@demo.test');
-  await t.app.services.organisation.saveProfile({
-    actorId: admin!._id,
-    values: { ...values, regions },
-    logo: null,
-    now: t.app.clock.now(),
-  });
-}
-
 async function person(email: string, region: Region | null) {
   const user = await createUser(t.app, { email, name: email.split('@')[0]!.replace('.', ' '), region });
   await t.app.services.assignments.ensureEnrolled({
@@ -71,7 +53,7 @@ let anywhere: Awaited<ReturnType<typeof person>>;
 beforeAll(async () => {
   t = await createTestApp({ label: 'jurisdiction-notices' });
   hr = await loginAs(t.app, 'hr@demo.test');
-  await setRegions(['us', 'uk', 'eu']);
+  await setOrgRegions(t.app, ['us', 'uk', 'eu']);
   us = await person('una.states@demo.test', 'us');
   uk = await person('ursula.kingdom@demo.test', 'uk');
   anywhere = await person('nora.noregion@demo.test', null);
@@ -80,7 +62,7 @@ afterAll(async () => t.close());
 
 describe('what each learner is shown', () => {
   it('a US person sees the NLRA and trade-secret notices and not the PIDA one', async () => {
-    const lesson = flat((await us.session.get(LESSON)).body);
+    const lesson = flatText((await us.session.get(LESSON)).body);
     expect(lesson).toContain(NLRA);
     expect(lesson).not.toContain(PIDA);
     const pdf = await policyPdfText(us.session);
@@ -91,7 +73,7 @@ describe('what each learner is shown', () => {
   });
 
   it('a UK person sees the PIDA and monitoring notices and no US notice', async () => {
-    const lesson = flat((await uk.session.get(LESSON)).body);
+    const lesson = flatText((await uk.session.get(LESSON)).body);
     expect(lesson).toContain(PIDA);
     expect(lesson).not.toContain(NLRA);
     const pdf = await policyPdfText(uk.session);
@@ -107,19 +89,19 @@ describe('what each learner is shown', () => {
   });
 
   it('with the profile set to the UK only, nobody sees a US notice', async () => {
-    await setRegions(['uk']);
+    await setOrgRegions(t.app, ['uk']);
     try {
       for (const who of [us, uk, anywhere]) {
-        const pages = [flat((await who.session.get(LESSON)).body), await policyPdfText(who.session)];
+        const pages = [flatText((await who.session.get(LESSON)).body), await policyPdfText(who.session)];
         for (const page of pages) {
           expect(page).not.toContain(NLRA);
           expect(page).not.toContain(DTSA);
         }
       }
       // The UK person and the person without a region still see the UK notice.
-      expect(flat((await anywhere.session.get(LESSON)).body)).toContain(PIDA);
+      expect(flatText((await anywhere.session.get(LESSON)).body)).toContain(PIDA);
     } finally {
-      await setRegions(['us', 'uk', 'eu']);
+      await setOrgRegions(t.app, ['us', 'uk', 'eu']);
     }
   });
 });
@@ -177,7 +159,7 @@ describe('the attestation keeps exactly the notices shown', () => {
     // The UK person's open attempt from the draw test is submitted by takeQuiz's own start.
     expect((await takeQuiz(t.app, learner, true)).passed).toBe(true);
     // The page signed shows the clause notices of the learner's jurisdictions only.
-    const page = flat((await who.session.get(ATTEST)).body);
+    const page = flatText((await who.session.get(ATTEST)).body);
     for (const words of sees) expect(page).toContain(words);
     for (const words of doesNotSee) expect(page).not.toContain(words);
     const res = await postAttestForm(who.session, ATTEST, { typedName: who.user.name, agreed: 'yes' });
@@ -205,10 +187,10 @@ describe('the attestation keeps exactly the notices shown', () => {
     expect(JSON.stringify(ukSigned.kept)).not.toContain(NLRA);
 
     // The pages of the text signed show the notices as signed, to the learner and to HR.
-    const own = flat((await us.session.get(`/learn/${COURSE_ID}/attested?cycle=1`)).body);
+    const own = flatText((await us.session.get(`/learn/${COURSE_ID}/attested?cycle=1`)).body);
     expect(own).toContain(NLRA);
     expect(own).not.toContain(PIDA);
-    const hrView = flat((await hr.get(`/hr/people/${uk.user._id}/attested/${COURSE_ID}/1`)).body);
+    const hrView = flatText((await hr.get(`/hr/people/${uk.user._id}/attested/${COURSE_ID}/1`)).body);
     expect(hrView).toContain(PIDA);
     expect(hrView).not.toContain(NLRA);
     const pack = await hr.get(`/hr/people/${uk.user._id}/evidence/${COURSE_ID}/1.json`);
@@ -242,7 +224,7 @@ describe('HR sets a person’s region', () => {
     expect(stored?.region).toBe('uk');
     const edit = await hr.get(`/hr/people/${stored!._id}/edit`);
     expect(edit.body).toMatch(/<option value="uk" selected>United Kingdom<\/option>/);
-    expect(flat((await hr.get(`/hr/employees/${stored!._id}`)).body)).toContain('Region United Kingdom');
+    expect(flatText((await hr.get(`/hr/employees/${stored!._id}`)).body)).toContain('Region United Kingdom');
   });
 
   it('with the CSV region column: set, refused when unknown, kept when the column is absent', async () => {
@@ -257,7 +239,7 @@ describe('HR sets a person’s region', () => {
       ),
     );
     const page = await hr.get(at);
-    expect(flat(page.body)).toContain('Region "atlantis" is not one of us, uk, eu, ca, au, other.');
+    expect(flatText(page.body)).toContain('Region "atlantis" is not one of us, uk, eu, ca, au, other.');
     await hr.post(`${at}/apply`, {}, at);
     const users = usersRepository(t.app.db.models);
     expect((await users.findByEmail('rhea.csv@demo.test'))?.region).toBe('eu');
@@ -279,7 +261,7 @@ describe('the region travels with the assignment (issue #22: no read of the pers
     try {
       const res = await session.get(LESSON);
       expect(res.statusCode).toBe(200);
-      return { page: flat(res.body), ops: ops.filter((op) => !op.startsWith('sessions.')) };
+      return { page: flatText(res.body), ops: ops.filter((op) => !op.startsWith('sessions.')) };
     } finally {
       t.app.db.conn.set('debug', false);
     }

@@ -2,11 +2,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCoursesDir, loadCourse } from '../../src/content/index.js';
 import { readTranslations } from '../../src/content/translation/index.js';
-import { usersRepository } from '../../src/db/repositories/users.js';
 import type { Course } from '../../src/domain/course.js';
 import type { CourseTranslation } from '../../src/domain/course-translation.js';
 import type { Region } from '../../src/domain/org-profile.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { setOrgRegions } from '../helpers/org-regions.js';
 
 /**
  * `{{org.regions}}` in a translated course (#26): filled with the region names in the course's own
@@ -37,20 +37,9 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
+/** The profile's regions, and the catalogue re-read so the served course fills `{{org.regions}}` anew. */
 async function setRegions(regions: Region[]) {
-  const {
-    logo: _logo,
-    updatedAt: _at,
-    updatedBy: _by,
-    ...values
-  } = await t.app.services.organisation.currentProfile();
-  const admin = await usersRepository(t.app.db.models).findByEmail('admin@demo.test');
-  await t.app.services.organisation.saveProfile({
-    actorId: admin!._id,
-    values: { ...values, regions },
-    logo: null,
-    now: t.app.clock.now(),
-  });
+  await setOrgRegions(t.app, regions);
   await t.app.catalogue.refresh({ force: true });
 }
 

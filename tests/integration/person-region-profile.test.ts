@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usersRepository } from '../../src/db/repositories/users.js';
-import type { Region } from '../../src/domain/org-profile.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { setOrgRegions } from '../helpers/org-regions.js';
+import { flatText } from '../helpers/page-text.js';
 import { course } from './records-helpers.js';
 
 let t: TestApp;
@@ -16,26 +17,6 @@ let hr: Session;
 const LESSON = `/learn/${COURSE_ID}/lessons/why-this-policy`;
 const NLRA = 'Section 7 of the National Labor Relations Act';
 const PIDA = 'Public Interest Disclosure Act 1998';
-
-const flat = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-
-async function setRegions(regions: Region[]) {
-  const profile = await t.app.services.organisation.currentProfile();
-  const { logo: _logo, updatedAt: _at, updatedBy: _by, ...values } = profile;
-  const admin = await usersRepository(t.app.db.models).findByEmail('admin@demo.test');
-  await t.app.services.organisation.saveProfile({
-    actorId: admin!._id,
-    values: { ...values, regions },
-    logo: null,
-    now: t.app.clock.now(),
-  });
-}
 
 const form = (email: string, region: string) => ({
   email,
@@ -54,7 +35,7 @@ async function importCsv(csv: string): Promise<{ page: string; at: string }> {
   const res = await hr.post('/hr/people/import', { csv }, '/hr/people/import');
   expect(res.statusCode).toBe(303);
   const at = res.headers.location as string;
-  return { page: flat((await hr.get(at)).body), at };
+  return { page: flatText((await hr.get(at)).body), at };
 }
 
 const regionOf = async (email: string) => (await usersRepository(t.app.db.models).findByEmail(email))?.region;
@@ -67,10 +48,10 @@ afterAll(async () => t.close());
 
 describe('HR sets a region the organisation profile enables', () => {
   it('the person form refuses another, naming the enabled ones, and offers only them', async () => {
-    await setRegions(['uk']);
+    await setOrgRegions(t.app, ['uk']);
     const refused = await hr.post('/hr/people/new', form('pat.us@demo.test', 'us'), '/hr/people/new');
     expect(refused.statusCode).toBe(400);
-    expect(flat(refused.body)).toContain(
+    expect(flatText(refused.body)).toContain(
       'The organisation profile does not enable the United States. Choose one of its regions (the United Kingdom), or leave it not set.',
     );
     expect(await regionOf('pat.us@demo.test')).toBeUndefined();
@@ -83,7 +64,7 @@ describe('HR sets a region the organisation profile enables', () => {
   });
 
   it('the CSV import rejects the row, naming the enabled ones', async () => {
-    await setRegions(['uk', 'eu']);
+    await setOrgRegions(t.app, ['uk', 'eu']);
     const { page, at } = await importCsv(
       ['email,name,region', 'cass.us@demo.test,Cass Us,US', 'cass.eu@demo.test,Cass Eu,eu'].join('\n'),
     );
@@ -96,7 +77,7 @@ describe('HR sets a region the organisation profile enables', () => {
   });
 
   it('while the profile names no region, any region is accepted', async () => {
-    await setRegions([]);
+    await setOrgRegions(t.app, []);
     const ok = await hr.post('/hr/people/new', form('pat.any@demo.test', 'us'), '/hr/people/new');
     expect(ok.statusCode).toBe(303);
     expect(await regionOf('pat.any@demo.test')).toBe('us');
@@ -107,15 +88,15 @@ describe('HR sets a region the organisation profile enables', () => {
 
 describe('a region the profile stopped enabling', () => {
   it("the learner sees the enabled regions' notices, not none", async () => {
-    await setRegions(['us', 'uk']);
+    await setOrgRegions(t.app, ['us', 'uk']);
     const user = await createUser(t.app, { email: 'val.us@demo.test', name: 'Val Us', region: 'us' });
     await t.app.services.assignments.ensureEnrolled({
       learner: { id: user._id, department: user.department },
       course: course(t.app),
       now: t.app.clock.now(),
     });
-    await setRegions(['uk']);
-    const page = flat((await (await loginAs(t.app, 'val.us@demo.test')).get(LESSON)).body);
+    await setOrgRegions(t.app, ['uk']);
+    const page = flatText((await (await loginAs(t.app, 'val.us@demo.test')).get(LESSON)).body);
     expect(page).toContain(PIDA);
     expect(page).not.toContain(NLRA);
   });

@@ -3,13 +3,14 @@ import { policyVersionKey } from '../../src/db/keys.js';
 import type { AuditEventDoc } from '../../src/db/models/audit-event.js';
 import type { PolicyDraftDoc, PolicyHeadDoc, PolicyVersionDoc } from '../../src/db/models/policy.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
-import type { Region } from '../../src/domain/org-profile.js';
 import { buildNextVersion } from '../../src/domain/policy-draft.js';
 import { verifyAuditChain } from '../../src/services/audit/verify.js';
 import { renewalCampaignId } from '../../src/services/policy/publish.js';
 import { baselineOf } from '../../src/services/policy/state.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { setOrgRegions } from '../helpers/org-regions.js';
+import { flatText } from '../helpers/page-text.js';
 
 /**
  * Policy versions under stress (issue #22): the draft's edits and submissions are audited, an
@@ -117,37 +118,20 @@ describe('the preview shows the notices the organisation shows', () => {
   const NLRA = 'Section 7 of the National Labor Relations Act';
   const PIDA = 'Public Interest Disclosure Act 1998';
 
-  async function setRegions(regions: Region[]) {
-    const {
-      logo: _l,
-      updatedAt: _a,
-      updatedBy: _b,
-      ...values
-    } = await t.app.services.organisation.currentProfile();
-    const adminUser = await usersRepository(t.app.db.models).findByEmail('admin@demo.test');
-    await t.app.services.organisation.saveProfile({
-      actorId: adminUser!._id,
-      values: { ...values, regions },
-      logo: null,
-      now: t.app.clock.now(),
-    });
-  }
-  const flat = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
-
   it("every region's while the profile names none; only the profile's regions once it does, saying which", async () => {
     expect((await edit(hr, 'SMP-05', { title: 'Clause five, previewed' })).statusCode).toBe(303);
-    await setRegions([]);
-    const all = flat((await hr.get(`${base}/preview`)).body);
+    await setOrgRegions(t.app, []);
+    const all = flatText((await hr.get(`${base}/preview`)).body);
     expect(all).toContain(NLRA);
     expect(all).toContain(PIDA);
     expect(all).toContain(
       'Jurisdiction notices shown: every region’s, as the organisation profile names no region',
     );
 
-    await setRegions(['uk', 'eu']);
+    await setOrgRegions(t.app, ['uk', 'eu']);
     const res = await hr.get(`${base}/preview`);
     expect(res.statusCode).toBe(200);
-    const ukEu = flat(res.body);
+    const ukEu = flatText(res.body);
     expect(ukEu).toContain(PIDA);
     expect(ukEu).not.toContain(NLRA);
     expect(ukEu).toContain(

@@ -16,6 +16,7 @@ import type { Region } from '../../src/domain/org-profile.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { postAttestForm } from '../helpers/attest-form.js';
+import { flatText } from '../helpers/page-text.js';
 import { pdfFlowedText } from '../helpers/pdf-text.js';
 import { course, cycleOf, learnerByEmail, takeQuiz } from './records-helpers.js';
 
@@ -37,16 +38,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-/** Page or PDF text with tags, entities and line breaks flattened, for "does it say this" checks. */
-const flat = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/\s+/g, ' ');
 const words = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 function expectEveryClause(pageText: string, clauses: Course['clauses']) {
@@ -62,12 +53,12 @@ describe('the attestation page before signing', () => {
     expect((await takeQuiz(t.app, erin, true)).passed).toBe(true);
     const res = await s.get(ATTEST);
     expect(res.statusCode).toBe(200);
-    expectEveryClause(flat(res.body), shown.clauses);
+    expectEveryClause(flatText(res.body), shown.clauses);
     expect(res.body.match(/<details class="clause"/g)).toHaveLength(shown.clauses.length);
     for (const clause of shown.clauses) {
       expect(res.body).toMatch(new RegExp(`<summary[^>]*>[\\s\\S]*?${clause.number}[\\s\\S]*?</summary>`));
     }
-    expect(flat(res.body)).toContain(`${shown.policyTitle}, version ${shown.version.slice(0, 12)}`);
+    expect(flatText(res.body)).toContain(`${shown.policyTitle}, version ${shown.version.slice(0, 12)}`);
     expect(res.body).toContain(`href="${POLICY_PDF}"`);
     expect(res.body).toContain('name="typedName"');
   });
@@ -165,7 +156,7 @@ describe('reopening the attested text from the records', () => {
     expect((await s.get(ATTEST)).body).toContain(`href="/learn/${COURSE_ID}/attested?cycle=1"`);
     const res = await s.get(OWN_TEXT);
     expect(res.statusCode).toBe(200);
-    const text = flat(res.body);
+    const text = flatText(res.body);
     expectEveryClause(text, shown.clauses);
     expect(text).toContain(shown.version.slice(0, 12));
     expect(text).toContain(erin.name);
@@ -176,8 +167,8 @@ describe('reopening the attested text from the records', () => {
     const hrUrl = `/hr/people/${erin.id}/attested/${COURSE_ID}/1`;
     const byHr = await hr.get(hrUrl);
     expect(byHr.statusCode).toBe(200);
-    expectEveryClause(flat(byHr.body), shown.clauses);
-    expect(flat(byHr.body)).toContain(erin.name);
+    expectEveryClause(flatText(byHr.body), shown.clauses);
+    expect(flatText(byHr.body)).toContain(erin.name);
     expect((await hr.get(`/hr/people/${erin.id}/evidence/${COURSE_ID}/1`)).body).toContain(`href="${hrUrl}"`);
     expect((await hr.get(`/hr/employees/${erin.id}`)).body).toContain(`href="${hrUrl}"`);
     expect((await hr.get(`${hrUrl}.pdf`)).statusCode).toBe(200);
@@ -202,7 +193,7 @@ describe('reopening the attested text from the records', () => {
     try {
       const res = await s.get(OWN_TEXT);
       expect(res.statusCode).toBe(200);
-      const text = flat(res.body);
+      const text = flatText(res.body);
       expectEveryClause(text, shown.clauses);
       expect(text).not.toContain('Rewritten wording');
       expect(text).toContain('The policy has changed since you signed');
@@ -216,7 +207,7 @@ describe('reopening the attested text from the records', () => {
       // A signature from before texts were kept: the version is named, and the page says plainly
       // that its wording is not on record rather than showing today's text in its place.
       await t.app.db.models.PolicyText.deleteMany({ courseId: COURSE_ID, version: shown.version });
-      const lost = flat((await s.get(OWN_TEXT)).body);
+      const lost = flatText((await s.get(OWN_TEXT)).body);
       expect(lost).toContain(shown.version.slice(0, 12));
       expect(lost).toContain('was not kept');
       expect(lost).not.toContain('Rewritten wording');

@@ -9,39 +9,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command as usersImport } from '../../src/cli/commands/users-import.js';
-import { usersRepository } from '../../src/db/repositories/users.js';
-import type { Region } from '../../src/domain/org-profile.js';
 import { MAX_IMPORT_BYTES } from '../../src/domain/people-csv.js';
 import { translator } from '../../src/i18n/translator.js';
 import { localisedErrors } from '../../src/routes/field-errors.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { cliContext } from '../helpers/cli.js';
+import { setOrgRegions } from '../helpers/org-regions.js';
+import { flatText } from '../helpers/page-text.js';
 import { takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
 let hr: Session;
 type Lang = 'en' | 'es' | 'de';
-
-const flat = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-
-async function setRegions(regions: Region[]) {
-  const profile = await t.app.services.organisation.currentProfile();
-  const { logo: _logo, updatedAt: _at, updatedBy: _by, ...values } = profile;
-  const admin = await usersRepository(t.app.db.models).findByEmail('admin@demo.test');
-  await t.app.services.organisation.saveProfile({
-    actorId: admin!._id,
-    values: { ...values, regions },
-    logo: null,
-    now: t.app.clock.now(),
-  });
-}
 
 /** Posts a form as a browser asking for `lang` (HR's own record names no language). */
 async function postIn(lang: Lang, url: string, form: Record<string, string>, csrfPage: string) {
@@ -88,7 +68,7 @@ describe("HR's person form names regions in the page's language", () => {
     ],
   ];
   it.each(cases)('in %s: the "region not enabled" error and the choices', async (lang, error, options) => {
-    await setRegions(['uk', 'eu']);
+    await setOrgRegions(t.app, ['uk', 'eu']);
     const refused = await postIn(
       lang,
       '/hr/people/new',
@@ -97,7 +77,7 @@ describe("HR's person form names regions in the page's language", () => {
     );
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain(`lang="${lang}"`);
-    expect(flat(refused.body)).toContain(error);
+    expect(flatText(refused.body)).toContain(error);
     expect(refused.body).not.toContain('United');
     const blank = await hr.get('/hr/people/new', { 'accept-language': lang });
     for (const option of options) expect(blank.body).toContain(option);
@@ -106,19 +86,19 @@ describe("HR's person form names regions in the page's language", () => {
 
   it("a person's page names their region in the page's language", async () => {
     const kim = await createUser(t.app, { email: 'kim.uk@demo.test', name: 'Kim Uk', region: 'uk' });
-    const page = flat((await hr.get(`/hr/employees/${kim._id}`, { 'accept-language': 'de' })).body);
+    const page = flatText((await hr.get(`/hr/employees/${kim._id}`, { 'accept-language': 'de' })).body);
     expect(page).toContain('Region Vereinigtes Königreich');
   });
 });
 
 describe('the CSV preview names regions in the page language', () => {
   it('in Spanish and German, the enabled regions of a "not enabled" row', async () => {
-    await setRegions(['uk', 'eu']);
+    await setOrgRegions(t.app, ['uk', 'eu']);
     const csv = ['email,name,region', 'cass.us@demo.test,Cass Us,US'].join('\n');
     const res = await hr.post('/hr/people/import', { csv }, '/hr/people/import');
     expect(res.statusCode).toBe(303);
     const at = res.headers.location as string;
-    const page = async (lang: Lang) => flat((await hr.get(at, { 'accept-language': lang })).body);
+    const page = async (lang: Lang) => flatText((await hr.get(at, { 'accept-language': lang })).body);
     expect(await page('en')).toContain(
       'Region "US" is not enabled in the organisation profile, which enables only uk (the United Kingdom), eu (the EU and EEA).',
     );
@@ -141,9 +121,9 @@ describe("the policy preview's notices line names regions in the page language",
       base,
     );
     expect(edited.statusCode).toBe(303);
-    await setRegions(['uk', 'eu']);
+    await setOrgRegions(t.app, ['uk', 'eu']);
     const page = async (lang: Lang) =>
-      flat((await hr.get(`${base}/preview`, { 'accept-language': lang })).body);
+      flatText((await hr.get(`${base}/preview`, { 'accept-language': lang })).body);
     expect(await page('en')).toContain('those for staff in the United Kingdom and the EU and EEA,');
     expect(await page('es')).toContain('los del personal en el Reino Unido y la UE y el EEE,');
     expect(await page('de')).toContain(
@@ -202,7 +182,7 @@ describe("the CSV import's file checks in the page language", () => {
       const res = await postIn(lang, '/hr/people/import', { csv }, '/hr/people/import');
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain(`lang="${lang}"`);
-      expect(flat(res.body)).toContain(reason);
+      expect(flatText(res.body)).toContain(reason);
     }
     expect(await t.app.db.models.ImportPreview.countDocuments()).toBe(previews);
   });
@@ -235,7 +215,7 @@ describe("the CSV import's file checks in the page language", () => {
     const { ctx, lines } = cliContext(t);
     expect(await usersImport.run(ctx, { positionals: [file], flags: {} })).toBe(1);
     expect(lines).toEqual(['Nothing imported: Unknown column "salary" in the header row.']);
-    await setRegions(['uk']);
+    await setOrgRegions(t.app, ['uk']);
     await writeFile(file, 'email,name,region\nb@x.test,B,us\n');
     const rejected = cliContext(t);
     expect(await usersImport.run(rejected.ctx, { positionals: [file], flags: {} })).toBe(0);
@@ -248,7 +228,7 @@ describe("the CSV import's file checks in the page language", () => {
 
 describe("a clause notice's heading on the attestation page, in the text's language", () => {
   it('a Spanish learner reads "Aviso para el personal en Estados Unidos", not English', async () => {
-    await setRegions([]);
+    await setOrgRegions(t.app, []);
     const user = await createUser(t.app, {
       email: 'sofia.notice@demo.test',
       name: 'Sofía Aviso',
@@ -261,7 +241,7 @@ describe("a clause notice's heading on the attestation page, in the text's langu
     const page = await sofia.get(`/learn/${COURSE_ID}/attest`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('lang="es"');
-    expect(flat(page.body)).toContain('Aviso para el personal en Estados Unidos');
+    expect(flatText(page.body)).toContain('Aviso para el personal en Estados Unidos');
     expect(page.body).not.toContain('Notice for staff in');
   });
 });

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { XapiConfigDoc } from '../../src/db/models/xapi.js';
 import { translator } from '../../src/i18n/translator.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
+import { lrsSettingsForm, storedLrsSettings } from '../helpers/lrs-settings.js';
 import { type Ralph, startRalph } from '../helpers/ralph.js';
 
 /**
@@ -39,15 +39,8 @@ afterAll(async () => {
 });
 
 const models = () => t.app.db.models;
-const stored = () => models().XapiConfig.findById('xapi').lean<XapiConfigDoc>();
-const form = (over: Record<string, string> = {}) => ({
-  enabled: 'on',
-  endpoint: ralph.endpoint,
-  key: ralph.username,
-  secret: ralph.password,
-  actor: 'account',
-  ...over,
-});
+const stored = () => storedLrsSettings(t.app);
+const form = (over: Record<string, string> = {}) => lrsSettingsForm(ralph, over);
 const ralphPort = () => new URL(ralph.endpoint).port;
 
 async function queueOne(key: string) {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultCoursesDir, formatIssue } from '../../../src/content/index.js';
-import { sortIssues } from '../../../src/content/issues.js';
+import { defaultCoursesDir } from '../../../src/content/index.js';
 import { readTranslations } from '../../../src/content/translation/index.js';
+import { translationProblems } from '../../helpers/translation-problems.js';
 import { TempCourse } from './temp-course.js';
 
 /**
@@ -16,9 +16,13 @@ afterEach(async () => {
   temp = undefined;
 });
 
-async function problemsOf(dir: string): Promise<string[]> {
-  const { issues } = await readTranslations(dir);
-  return sortIssues(issues).map((i) => formatIssue(i).replace(/^.*?\/(?=[^/]+\/i18n\/)/, ''));
+/** A copy of the `translated` fixture with these edits to its languages' translation.yaml. */
+async function translatedWith(
+  ...edits: [lang: string, find: string, replace: string][]
+): Promise<TempCourse> {
+  temp = await TempCourse.copyOf('translated');
+  for (const [lang, find, replace] of edits) await temp.edit(`i18n/${lang}/translation.yaml`, find, replace);
+  return temp;
 }
 
 describe('stand-ins in a translation', () => {
@@ -31,29 +35,25 @@ describe('stand-ins in a translation', () => {
   });
 
   it('names a missing stand-in, one for a name without one in the source, and one holding a placeholder', async () => {
-    temp = await TempCourse.copyOf('translated');
-    await temp.edit('i18n/es/translation.yaml', '  org.name: tu organización\n', '');
-    await temp.edit(
-      'i18n/ar/translation.yaml',
-      '  org.shortName: مؤسستك\n',
-      '  org.logo: x\n  org.shortName: "{{org.name}}"\n',
+    const course = await translatedWith(
+      ['es', '  org.name: tu organización\n', ''],
+      ['ar', '  org.shortName: مؤسستك\n', '  org.logo: x\n  org.shortName: "{{org.name}}"\n'],
     );
-    expect(await problemsOf(temp.dir)).toEqual([
+    expect(await translationProblems(course.dir)).toEqual([
       'translated/i18n/ar/translation.yaml:7 placeholders.org.logo: not a placeholder the source has a stand-in for',
       'translated/i18n/ar/translation.yaml:8 placeholders.org.shortName: a stand-in is plain text, without placeholders',
       'translated/i18n/es/translation.yaml:4 placeholders: no stand-in for {{org.name}} (the source says "your organisation" while the profile leaves it empty)',
     ]);
-    expect((await readTranslations(temp.dir)).translations.map((t) => t.language)).toEqual([]);
+    expect((await readTranslations(course.dir)).translations.map((t) => t.language)).toEqual([]);
   });
 
   it('a translation without `placeholders:` is told which it needs', async () => {
-    temp = await TempCourse.copyOf('translated');
-    await temp.edit(
-      'i18n/es/translation.yaml',
+    const course = await translatedWith([
+      'es',
       'placeholders:\n  org.name: tu organización\n  org.shortName: tu organización\n',
       '',
-    );
-    expect(await problemsOf(temp.dir)).toEqual([
+    ]);
+    expect(await translationProblems(course.dir)).toEqual([
       'translated/i18n/es/translation.yaml:1: no stand-in for {{org.name}} (the source says "your organisation" while the profile leaves it empty)',
     ]);
   });

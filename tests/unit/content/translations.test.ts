@@ -2,8 +2,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readCourseFiles } from '../../../src/content/course-files.js';
 import { defaultCoursesDir, formatIssue, loadCourse } from '../../../src/content/index.js';
-import { sortIssues } from '../../../src/content/issues.js';
 import { readTranslations } from '../../../src/content/translation/index.js';
+import { translationProblems } from '../../helpers/translation-problems.js';
 import { fixturesDir, TempCourse } from './temp-course.js';
 
 let temp: TempCourse | undefined;
@@ -11,12 +11,6 @@ afterEach(async () => {
   await temp?.cleanup();
   temp = undefined;
 });
-
-/** Issues as content:check prints them, with the temp folder cut off (…/<fixture>/i18n/…). */
-async function problemsOf(dir: string): Promise<string[]> {
-  const { issues } = await readTranslations(dir);
-  return sortIssues(issues).map((i) => formatIssue(i).replace(/^.*?\/(?=[^/]+\/i18n\/)/, ''));
-}
 
 describe('course translations (courses/<id>/i18n/<lang>/)', () => {
   it('loads a complete translation as the same course in its language, and a partial one as lessons only', async () => {
@@ -50,7 +44,7 @@ describe('course translations (courses/<id>/i18n/<lang>/)', () => {
   });
 
   it('names every structural difference with file:line', async () => {
-    expect(await problemsOf(path.join(fixturesDir, 'translation-broken'))).toEqual([
+    expect(await translationProblems(path.join(fixturesDir, 'translation-broken'))).toEqual([
       'translation-broken/i18n/es/decision-tree.yaml:2 nodes: tree node "ask" is missing (the source has it)',
       `translation-broken/i18n/es/examples.yaml:9 examples[0].clauses: is ["MP-02"] but the source has ["MP-01"] (keep the source's value)`,
       'translation-broken/i18n/es/lessons/01-basics.md:8: is a level-2 heading with {clauses: MP-01} but the source has a level-1 heading without a clause tag here (tests/fixtures/courses/translation-broken/lessons/01-basics.md:8)',
@@ -89,7 +83,7 @@ describe('course translations (courses/<id>/i18n/<lang>/)', () => {
       'publicar sobre {{org.shortName}}',
     );
     await temp.edit('i18n/ar/translation.yaml', 'lessons: [basics]', 'lessons: [basics, nowhere]');
-    expect(await problemsOf(temp.dir)).toEqual([
+    expect(await translationProblems(temp.dir)).toEqual([
       'translated/i18n/ar/translation.yaml lessons: the source has no lesson "nowhere"',
       "translated/i18n/es/lessons/01-basics.md:8: this section's placeholders differ from the source: {{org.name}} is missing, {{org.shortName}} is not in the source",
     ]);
@@ -102,7 +96,7 @@ describe('course translations (courses/<id>/i18n/<lang>/)', () => {
       '---\n\n# Piensa primero',
       '---\n\nPregunta al equipo de {{org.name}} si dudas.\n\n# Piensa primero',
     );
-    expect(await problemsOf(temp.dir)).toEqual([
+    expect(await translationProblems(temp.dir)).toEqual([
       "translated/i18n/es/lessons/01-basics.md:7: this section's placeholders differ from the source: {{org.name}} is not in the source",
     ]);
   });
@@ -110,7 +104,7 @@ describe('course translations (courses/<id>/i18n/<lang>/)', () => {
   it('lets a partial translation leave out what its lessons do not need, but not what they cite', async () => {
     temp = await TempCourse.copyOf('translated');
     await temp.edit('i18n/ar/translation.yaml', 'lessons: [basics]', 'lessons: [basics, sharing]');
-    expect(await problemsOf(temp.dir)).toEqual([
+    expect(await translationProblems(temp.dir)).toEqual([
       'translated/i18n/ar/lessons/02-sharing.md: file is missing (the source has it)',
       'translated/i18n/ar/policy.yaml:2 clauses: clause "MP-02" is missing (the source has it)',
     ]);
@@ -123,7 +117,7 @@ describe('course translations (courses/<id>/i18n/<lang>/)', () => {
       'text: Pensar, correct: true',
       'text: Pensar con calma en quién leerá la publicación y qué podría deducir de ella, correct: true',
     );
-    expect(await problemsOf(temp.dir)).toEqual([]);
+    expect(await translationProblems(temp.dir)).toEqual([]);
   });
 
   it('the shipped translations pass: Spanish and German complete, Arabic partial (lessons 1–3)', async () => {
