@@ -96,16 +96,24 @@ export class ChangeFeedPoller {
     this.#seq = head;
   }
 
-  /** Sessions first (the security part), then each changed person read once. */
+  /**
+   * Sessions first (the security part), then each changed person read once, or everyone once when
+   * a batch changed too many to list.
+   */
   async #apply(entries: FeedEntry[]): Promise<void> {
     const cache = sessionCacheOf(this.models);
     const people = new Set<string>();
+    let everyone = false;
     for (const entry of entries) {
       if (entry.kind === 'session') cache?.evict(entry.sid);
       else if (entry.kind === 'sessions') cache?.evictSessionsOf(entry.userId, entry.exceptSid);
-      else people.add(entry.userId);
+      else if (entry.kind === 'sessionsOf') for (const id of entry.userIds) cache?.evictSessionsOf(id);
+      else if (entry.kind === 'person') people.add(entry.userId);
+      else if (entry.userIds) for (const id of entry.userIds) people.add(id);
+      else everyone = true;
     }
     const directory = peopleDirectory(this.models);
+    if (everyone) return directory.reloadAll();
     for (const id of people) await directory.refresh(id);
   }
 

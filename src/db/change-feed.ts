@@ -5,12 +5,17 @@ import type { Models } from './models/index.js';
  * What one instance tells the others (issue #30, several instances on one database):
  * - `session`: that session ended (a sign-out);
  * - `sessions`: all of that person's sessions ended, but `exceptSid` (role change, deactivation, erasure);
- * - `person`: that person changed (HR, an import, SCIM, SSO, their language): read them again.
+ * - `person`: that person changed (HR, SCIM, SSO, their language): read them again;
+ * - `people`: a batch (an import) changed these people, or, without `userIds`, too many to list:
+ *   read them again, or everyone (db/feed-batch.ts: one entry for the batch, not one per row);
+ * - `sessionsOf`: every session of these people ended (a batch's deactivations and role changes).
  */
 export type FeedChange =
   | { kind: 'session'; sid: string }
   | { kind: 'sessions'; userId: string; exceptSid?: string }
-  | { kind: 'person'; userId: string };
+  | { kind: 'person'; userId: string }
+  | { kind: 'people'; userIds?: string[] }
+  | { kind: 'sessionsOf'; userIds: string[] };
 
 export type FeedEntry = FeedChange & {
   /** The slot, `slot:<seq mod FEED_SLOTS>`. */

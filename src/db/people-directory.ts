@@ -1,5 +1,6 @@
 import { changeFeed } from './change-feed.js';
 import { driverCollection } from './driver-collection.js';
+import type { FeedBatch } from './feed-batch.js';
 import type { Models } from './models/index.js';
 import type { UserDoc } from './models/user.js';
 import { readAhead } from './read-ahead.js';
@@ -182,9 +183,14 @@ export function peopleDirectory(models: Models): PeopleDirectory {
 
 /**
  * A person this process has just created or changed: in its own directory at once, and in the other
- * instances' through the change feed.
+ * instances' through the change feed (an entry of its own, or the batch's one entry when given).
  */
-export async function personWritten(models: Models, person: DirectoryEntry): Promise<void> {
+export async function personWritten(
+  models: Models,
+  person: DirectoryEntry,
+  batch?: FeedBatch,
+): Promise<void> {
   peopleDirectory(models).put(person);
-  await changeFeed(models).publish({ kind: 'person', userId: person._id });
+  if (batch) batch.personWritten(person._id);
+  else await changeFeed(models).publish({ kind: 'person', userId: person._id });
 }

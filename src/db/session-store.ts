@@ -1,5 +1,6 @@
 import type { Session } from 'fastify';
 import { changeFeed } from './change-feed.js';
+import type { FeedBatch } from './feed-batch.js';
 import type { Models } from './models/index.js';
 import type { SessionDoc } from './models/session.js';
 import { SessionCache, type SessionRecord } from './session-cache.js';
@@ -129,13 +130,15 @@ export function sessionsRepository(models: Models) {
   return {
     /**
      * Ends every session of a user except, optionally, the current one. This process's cached
-     * copies go at once; other processes' when their change-feed poller reads the entry.
+     * copies go at once; other processes' when their change-feed poller reads the entry (its own,
+     * or, for a bulk write, the batch's list of people whose sessions ended).
      */
-    async endSessionsOf(userId: string, exceptSid?: string): Promise<number> {
+    async endSessionsOf(userId: string, exceptSid?: string, batch?: FeedBatch): Promise<number> {
       const filter = exceptSid ? { userId, _id: { $ne: exceptSid } } : { userId };
       const remove = async () => (await models.Session.deleteMany(filter)).deletedCount;
       const ended = await (cacheOf()?.endSessionsOf(userId, exceptSid, remove) ?? remove());
-      if (ended > 0)
+      if (ended > 0 && batch && !exceptSid) await batch.sessionsEnded(userId);
+      else if (ended > 0)
         await changeFeed(models).publish({ kind: 'sessions', userId, ...(exceptSid ? { exceptSid } : {}) });
       return ended;
     },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
+import { FeedBatch } from '../../db/feed-batch.js';
 import type { ImportPreviewDoc } from '../../db/models/hr.js';
 import type { Models } from '../../db/models/index.js';
 import type { UserDoc } from '../../db/models/user.js';
@@ -269,8 +270,15 @@ export async function applyImport(
   const { actorId, now } = input;
   const preview = await findPreview(ctx.models, input.previewId);
   const result: ApplyResult = { created: 0, updated: 0, deactivated: 0, failed: [] };
-  await applyCreates(ctx.models, preview, result);
-  const updated = await applyUpdates(ctx, preview, result, actorId, now);
+  // One change-feed entry for the whole import, not one per row (written even if a row fails midway).
+  const batch = new FeedBatch(ctx.models);
+  let updated: Map<string, UserDoc>;
+  try {
+    await applyCreates(ctx.models, preview, result, batch);
+    updated = await applyUpdates(ctx, preview, result, { actorId, now, batch });
+  } finally {
+    await batch.flush();
+  }
   // Assignment rules catch new and moved people now rather than at the next daily pass. An updated
   // person as stored after the update: a file without the region column kept their region, and
   // their new assignments copy it.
@@ -308,11 +316,16 @@ function applyFailure(err: DuplicateUserError | Conflict): { key: string; values
 }
 
 /** Creates first, so reports' manager ids exist before anyone points at them. */
-async function applyCreates(models: Models, preview: ImportPreviewDoc, result: ApplyResult): Promise<void> {
+async function applyCreates(
+  models: Models,
+  preview: ImportPreviewDoc,
+  result: ApplyResult,
+  batch: FeedBatch,
+): Promise<void> {
   const creates = preview.changes.filter((c) => c.action === 'create');
   await inPool(creates, 8, async (c) => {
     try {
-      await insertPerson(models, { ...c.person, _id: c.userId });
+      await insertPerson(models, { ...c.person, _id: c.userId }, batch);
       result.created += 1;
     } catch (err) {
       if (!(err instanceof DuplicateUserError)) throw err;
@@ -330,15 +343,15 @@ async function applyUpdates(
   ctx: PeopleContext,
   preview: ImportPreviewDoc,
   result: ApplyResult,
-  actorId: string,
-  now: Date,
+  by: { actorId: string; now: Date; batch: FeedBatch },
 ): Promise<Map<string, UserDoc>> {
+  const { actorId, now, batch } = by;
   const updated = new Map<string, UserDoc>();
   const updates = preview.changes.filter((c) => c.action === 'update');
   await inPool(updates, 8, async (c) => {
     const changes = Object.fromEntries(c.fields.map((f) => [f, c.person[f as keyof typeof c.person]]));
     try {
-      const changed = await changePerson(ctx, { userId: c.userId, changes, actorId, now });
+      const changed = await changePerson(ctx, { userId: c.userId, changes, actorId, now, batch });
       if (changed) updated.set(c.userId, changed.after);
       result.updated += 1;
     } catch (err) {
@@ -348,7 +361,7 @@ async function applyUpdates(
   });
   await inPool(preview.deactivate, 8, async (d) => {
     try {
-      await changePerson(ctx, { userId: d.userId, changes: { active: false }, actorId, now });
+      await changePerson(ctx, { userId: d.userId, changes: { active: false }, actorId, now, batch });
       result.deactivated += 1;
     } catch (err) {
       // Erased since the preview: already inactive, and left as the erasure left them.

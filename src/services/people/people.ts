@@ -1,3 +1,4 @@
+import type { FeedBatch } from '../../db/feed-batch.js';
 import { assignmentKey } from '../../db/keys.js';
 import type { Models } from '../../db/models/index.js';
 import type { UserDoc } from '../../db/models/user.js';
@@ -71,16 +72,16 @@ function toUserFields(input: PersonInput): Partial<NewUser> & { employeeId?: str
 /**
  * Writes a new person, without an audit event (the importer audits the whole import), and puts
  * them in this process's people directory at once. Throws DuplicateUserError for a taken e-mail
- * or employee ID.
+ * or employee ID. With `batch`, the other instances hear of them in the batch's one feed entry.
  */
-export async function insertPerson(models: Models, input: NewPerson): Promise<UserDoc> {
+export async function insertPerson(models: Models, input: NewPerson, batch?: FeedBatch): Promise<UserDoc> {
   const person = await usersRepository(models).insert({
     ...(toUserFields(input) as NewUser),
     role: input.role ?? 'employee',
     ...(input._id ? { _id: input._id } : {}),
     ...(input.passwordHash ? { passwordHash: input.passwordHash } : {}),
   });
-  await personWritten(models, person);
+  await personWritten(models, person, batch);
   return person;
 }
 
@@ -130,6 +131,8 @@ export interface PersonChange {
   actorId: string | null;
   /** The acting user keeps this session when they edit themselves. */
   currentSessionId?: string;
+  /** A bulk write's feed entries (an import): the change joins them instead of an entry of its own. */
+  batch?: FeedBatch;
   now: Date;
 }
 
@@ -166,12 +169,12 @@ export async function changePerson(
     ...leftAtChange(before.active, full.active, now),
   });
   if (!after) return null;
-  await personWritten(ctx.models, after);
+  await personWritten(ctx.models, after, input.batch);
 
   const roleChanged = before.role !== after.role;
   if (roleChanged || (before.active && !after.active)) {
     const except = actorId === userId ? input.currentSessionId : undefined;
-    await sessionsRepository(ctx.models).endSessionsOf(userId, except);
+    await sessionsRepository(ctx.models).endSessionsOf(userId, except, input.batch);
   }
   if (personCopyChanged(before, after)) await syncAssignments(ctx.models, ctx.courses.keys(), after, now);
   if (roleChanged) {
