@@ -10,6 +10,7 @@ import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
 import { setOrgRegions } from '../helpers/org-regions.js';
 import { flatText } from '../helpers/page-text.js';
+import { personFormFields } from '../helpers/person-form.js';
 import { course } from './records-helpers.js';
 
 let t: TestApp;
@@ -18,18 +19,8 @@ const LESSON = `/learn/${COURSE_ID}/lessons/why-this-policy`;
 const NLRA = 'Section 7 of the National Labor Relations Act';
 const PIDA = 'Public Interest Disclosure Act 1998';
 
-const form = (email: string, region: string) => ({
-  email,
-  name: 'Pat Region',
-  employeeId: '',
-  department: 'Ops',
-  managerEmail: '',
-  hireDate: '',
-  locale: 'en',
-  role: 'employee',
-  active: 'yes',
-  region,
-});
+const form = (email: string, region: string) =>
+  personFormFields({ email, name: 'Pat Region', locale: 'en', region });
 
 async function importCsv(csv: string): Promise<{ page: string; at: string }> {
   const res = await hr.post('/hr/people/import', { csv }, '/hr/people/import');

@@ -17,6 +17,7 @@ import { createTestApp, createUser, loginAs, type Session, type TestApp } from '
 import { cliContext } from '../helpers/cli.js';
 import { setOrgRegions } from '../helpers/org-regions.js';
 import { flatText } from '../helpers/page-text.js';
+import { personFormFields } from '../helpers/person-form.js';
 import { takeQuiz, viewAllLessons } from './records-helpers.js';
 
 let t: TestApp;
@@ -34,18 +35,7 @@ async function postIn(lang: Lang, url: string, form: Record<string, string>, csr
   });
 }
 
-const personForm = (email: string, region: string) => ({
-  email,
-  name: 'Pat Region',
-  employeeId: '',
-  department: 'Ops',
-  managerEmail: '',
-  hireDate: '',
-  locale: '',
-  role: 'employee',
-  active: 'yes',
-  region,
-});
+const personForm = (email: string, region: string) => personFormFields({ email, name: 'Pat Region', region });
 
 beforeAll(async () => {
   t = await createTestApp({ label: 'region-names-languages' });
