@@ -52,11 +52,12 @@ describe('cmi5 AU with an LRS that refuses statements', () => {
     run.lms.refuseStatements(null);
     await page.waitForSelector('#lms-saving', { state: 'hidden', timeout: 30_000 });
 
-    // It refuses again (400) as the learner finishes: the page says it is still saving and stays.
-    run.lms.refuseStatements(400);
-    const before400 = run.lms.log.length;
+    // It is unavailable again as the learner finishes: the page says it is still saving and stays.
+    // (A 400 is an answer retrying cannot change: that statement is dropped, see cmi5-relaunch.)
+    run.lms.refuseStatements(503);
+    const beforeFinish = run.lms.log.length;
     await page.click('#sco-finish');
-    await refusedAfter(run.lms, before400, 400);
+    await refusedAfter(run.lms, beforeFinish, 503);
     expect(await text(page, '#sco-ended')).toBe(SAVING_PENDING.replace(/\s+/g, ' '));
     expect(page.url()).toBe(launch.url);
 

@@ -46,6 +46,11 @@ export interface LaunchOptions {
   /** The learner's account name; a new learner by default. */
   learner?: string;
   launchMode?: LaunchMode;
+  /**
+   * Leave the registration's earlier open sessions open (no Abandoned, their statements still taken),
+   * as an LMS that does not follow 9.3.6 does. By default the LMS abandons them at this launch.
+   */
+  keepEarlierSessionsOpen?: boolean;
   /** Overrides the course structure's (10.2.4: the LMS may); `null` leaves it out. */
   masteryScore?: number | null;
   moveOn?: string;
@@ -86,6 +91,9 @@ interface Session {
   fetchKey: string;
   token: string;
   preferences: LaunchOptions['learnerPreferences'];
+  launchedAt: number;
+  /** 9.3.6, 9.3.8: once Terminated was stored or the LMS recorded Abandoned, statements get 403. */
+  ended?: 'terminated' | 'abandoned';
 }
 
 interface StoredDocument {
@@ -320,10 +328,49 @@ class LmsState {
       body: Buffer.from(JSON.stringify(launchData)),
       contentType: 'application/json',
     });
+    if (!options.keepEarlierSessionsOpen) await this.abandonOpenSessions(launch);
     await this.recordLaunched(launch, { launchMode, moveOn, masteryScore, launchUrl: auUrl });
     const token = Buffer.from(`${sessionId}:${randomUUID()}`).toString('base64');
-    this.sessions.set(sessionId, { launch, fetchKey, token, preferences: options.learnerPreferences });
+    this.sessions.set(sessionId, {
+      launch,
+      fetchKey,
+      token,
+      preferences: options.learnerPreferences,
+      launchedAt: Date.now(),
+    });
     return launch;
+  }
+
+  /**
+   * 9.3.6: a new launch of the registration while an earlier session never Terminated — the LMS
+   * records Abandoned for it, and from then on refuses its statements (9.3.8).
+   */
+  private async abandonOpenSessions(next: Cmi5Launch): Promise<void> {
+    for (const session of this.sessions.values()) {
+      const { launch } = session;
+      if (session.ended || launch.registration !== next.registration) continue;
+      if (launch.actor.account.name !== next.actor.account.name) continue;
+      session.ended = 'abandoned';
+      const seconds = Math.max(0, Math.round((Date.now() - session.launchedAt) / 1000));
+      const statement = {
+        id: randomUUID(),
+        actor: launch.actor,
+        verb: { id: CMI5_VERB.abandoned, display: { 'en-US': 'abandoned' } },
+        object: { objectType: 'Activity', id: launch.activityId },
+        result: { duration: `PT${seconds}S` },
+        context: {
+          registration: launch.registration,
+          contextActivities: {
+            grouping: [{ id: this.au.publisherId }],
+            category: [{ id: CMI5_IRI.category }],
+          },
+          extensions: { [CMI5_IRI.sessionId]: launch.sessionId },
+        },
+        timestamp: new Date().toISOString(),
+      };
+      const res = await this.toLrs('POST', '', Buffer.from(JSON.stringify(statement)));
+      if (res.status >= 300) throw new Error(`the LRS refused Abandoned: ${res.status} ${res.body}`);
+    }
   }
 
   /** 9.3.1, 9.6.3: the LMS records Launched, with how it launched, before the AU starts. */
@@ -401,7 +448,7 @@ class LmsState {
     }
     entry.session = session.launch.sessionId;
     const body = await readBody(req);
-    if (resource === 'statements') return this.statements(url, method, body, entry, answer);
+    if (resource === 'statements') return this.statements(url, method, body, session, entry, answer);
     if (resource === 'activities/state') return this.state(url, method, req, body, session, answer);
     if (resource === 'agents/profile') return this.agentProfile(url, method, session, answer);
     return answer(404, { error: `no xAPI resource ${resource}` });
@@ -433,14 +480,27 @@ class LmsState {
     return [...this.sessions.values()].find((s) => s.token === token);
   }
 
-  /** Forwards statement requests to the LRS, unless told to refuse them. */
-  private async statements(url: URL, method: string, body: Buffer, entry: LmsRequest, answer: Answer) {
-    if (method === 'POST' || method === 'PUT') entry.verbs = verbsIn(body);
+  /**
+   * Forwards statement requests to the LRS, unless told to refuse them; a session that Terminated or
+   * was abandoned gets 403 (9.3.8: the LMS MUST reject statements after Terminated).
+   */
+  private async statements(
+    url: URL,
+    method: string,
+    body: Buffer,
+    session: Session,
+    entry: LmsRequest,
+    answer: Answer,
+  ) {
+    const writes = method === 'POST' || method === 'PUT';
+    if (writes) entry.verbs = verbsIn(body);
+    if (writes && session.ended) return answer(403, { error: `the session was ${session.ended}` });
     if (this.refusing !== null && method !== 'GET') {
       const why = this.refusing === 503 ? 'The LRS is unavailable.' : 'The LRS refused the statements.';
       return answer(this.refusing, { error: why });
     }
     const res = await this.toLrs(method, url.search, method === 'GET' ? undefined : body);
+    if (writes && res.status < 300 && entry.verbs?.includes('terminated')) session.ended = 'terminated';
     answer(res.status, res.body, { 'content-type': res.contentType });
   }
 

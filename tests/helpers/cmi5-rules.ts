@@ -331,7 +331,9 @@ function sessionViolations(
     });
   }
   const terminatedAt = au.findIndex((s) => s.verb?.id === CMI5_VERB.terminated);
-  if (terminatedAt === -1)
+  // 9.3.6: a session the LMS recorded as Abandoned ended without Terminated.
+  const abandoned = list.some((s) => s.verb?.id === CMI5_VERB.abandoned);
+  if (terminatedAt === -1 && !abandoned)
     found.push({ rule: 'no-terminated', where: at, message: 'the session never Terminated (7.1.2)' });
   for (const s of terminatedAt === -1 ? [] : au.slice(terminatedAt + 1)) {
     found.push({

@@ -24,6 +24,8 @@ export interface OutboxHooks {
   onSent?: (job: OutboxJob) => void;
   /** The jobs still to send changed (kept in the browser so a closed window loses none of them). */
   onChange?: (jobs: readonly OutboxJob[]) => void;
+  /** A statement the LRS refused for good (a 4xx retrying cannot change): dropped, not retried. */
+  onDropped?: (job: OutboxJob, failure: SendFailure) => void;
 }
 
 /**
@@ -48,8 +50,9 @@ export async function withRetries<T>(
 }
 
 /**
- * Sends jobs one at a time, in order, and never drops one: a failed send is retried with back-off
- * until the LRS takes it, and later jobs wait (Terminated must stay last, Passed must follow the
+ * Sends jobs one at a time, in order: a failed send is retried with back-off until the LRS takes it
+ * (only a statement refused for good, a 4xx retrying cannot change, is dropped, logged and the
+ * learner told), and later jobs wait (Terminated must stay last, Passed must follow the
  * state write that records it). After a few failures in a row the health turns `not-saving`, and back
  * to `recording` once everything is through. A state write still waiting is replaced by a newer one
  * (the newer document holds everything the older did).
@@ -60,6 +63,8 @@ export class Outbox {
   private failures = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private waiters: Array<() => void> = [];
+  /** A statement was refused for good: the learner stays told that not everything was saved. */
+  private lost = false;
 
   constructor(
     private readonly send: (job: OutboxJob) => Promise<void>,
@@ -120,19 +125,27 @@ export class Outbox {
     }
     this.sending = true;
     this.send(head).then(
-      () => this.settled(true),
-      (error: SendFailure) => this.settled(alreadyStored(head, error)),
+      () => this.settled('sent'),
+      (error: SendFailure) => {
+        if (alreadyStored(head, error)) return this.settled('sent');
+        if (!refusedForGood(head, error)) return this.settled('retry');
+        console.error('the LRS refused a statement for good; dropped:', error, head);
+        this.lost = true;
+        this.hooks.onDropped?.(head, error);
+        this.settled('dropped');
+      },
     );
   }
 
-  private settled(sent: boolean): void {
+  private settled(outcome: 'sent' | 'dropped' | 'retry'): void {
     this.sending = false;
-    if (sent) {
+    if (outcome !== 'retry') {
       const done = this.jobs.shift()!;
       this.failures = 0;
       this.hooks.onChange?.(this.jobs);
-      this.hooks.onSent?.(done);
-      if (this.jobs.length === 0) this.onHealth('recording');
+      if (outcome === 'sent') this.hooks.onSent?.(done);
+      if (this.lost) this.onHealth('not-saving');
+      else if (this.jobs.length === 0) this.onHealth('recording');
       this.pump();
       return;
     }
@@ -152,4 +165,15 @@ export class Outbox {
  */
 function alreadyStored(job: OutboxJob, error: SendFailure): boolean {
   return job.kind === 'statement' && error?.status === 409;
+}
+
+/**
+ * A statement refused with a 4xx other than 408 (timeout), 409 (held) and 429 (too many): retrying
+ * cannot change the answer (e.g. 403 for a session the LMS terminated or abandoned, 9.3.8), and
+ * waiting for it would block every later job, Terminated included. It is dropped (logged, and the
+ * learner told) rather than retried forever.
+ */
+function refusedForGood(job: OutboxJob, error: SendFailure): boolean {
+  const status = error?.status ?? 0;
+  return job.kind === 'statement' && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }

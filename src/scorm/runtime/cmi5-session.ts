@@ -126,7 +126,19 @@ function writeUnsent(key: string, jobs: readonly OutboxJob[]): void {
   }
 }
 
-const VERDICT_VERBS = ['completed', 'passed', 'failed'];
+const SESSION_ID = 'https://w3id.org/xapi/cmi5/context/extensions/sessionid';
+
+/** The session a queued statement belongs to (its cmi5 context's session id). */
+function sessionOf(job: OutboxJob): unknown {
+  if (job.kind !== 'statement') return undefined;
+  const context = job.statement.context as { extensions?: Record<string, unknown> } | undefined;
+  return context?.extensions?.[SESSION_ID];
+}
+
+/** The library's option giving a statement it builds an id of ours (an owed verdict's original id). */
+function withId(id: string | undefined) {
+  return id === undefined ? {} : { transform: (statement: object) => ({ ...statement, id }) as never };
+}
 
 /** The newest state write among `jobs` (no Array#findLast: the bundle targets ES2017 browsers). */
 function lastState(jobs: readonly OutboxJob[]): Extract<OutboxJob, { kind: 'state' }> | undefined {
@@ -202,7 +214,14 @@ export class Cmi5Session implements LmsSession {
   private soonTimer: ReturnType<typeof setTimeout> | undefined;
   /** A failed attempt with attempts left, not yet sent: a retake in this session may still pass. */
   private pendingFail: QuizResult | null = null;
+  /**
+   * A Failed an earlier session built but the LRS never confirmed: sent again (same ids) at end()
+   * only if this session passes nothing, since a retake here may still pass.
+   */
+  private owedFail: Verdict | null = null;
   private ended = false;
+  /** The LRS took this session's Terminated: the LMS may close the launch's credentials now. */
+  private terminatedAccepted = false;
   /** The page is going away: requests still queued must go out as keepalive requests. */
   private unloading = false;
 
@@ -257,8 +276,9 @@ export class Cmi5Session implements LmsSession {
         });
     } catch (error) {
       // Some LMSs close the launch's credentials at Terminated: a state write (the verdict's ack)
-      // refused then is dropped rather than holding the learner; the next launch asks the LRS.
-      if (job.kind === 'state' && this.ended && settledAnswer(error)) {
+      // refused once the LRS took Terminated is dropped rather than holding the learner; the next
+      // launch sends the unconfirmed verdict again under its ids. Refused before, it is retried.
+      if (job.kind === 'state' && this.terminatedAccepted && settledAnswer(error)) {
         console.error('LMS refused the state write after Terminated; left to the next launch:', error);
         return;
       }
@@ -269,6 +289,9 @@ export class Cmi5Session implements LmsSession {
 
   /** The LRS took a job: once it is the verdict, the state document says so (even after Terminated). */
   private confirmed(job: OutboxJob): void {
+    if (job.kind === 'statement' && job.statement.verb?.id.split('/').pop() === 'terminated') {
+      this.terminatedAccepted = true;
+    }
     const verdict = this.state.verdict;
     if (!verdict || verdict.acked || statementId(job) !== verdict.id) return;
     this.state = { ...this.state, verdict: { ...verdict, acked: true } };
@@ -323,65 +346,36 @@ export class Cmi5Session implements LmsSession {
   }
 
   /**
-   * The registration's state: the LRS's document merged with what a closed window left in this
-   * browser, whose unsent jobs go out again (a verdict since replaced is dropped); then a verdict
-   * the LRS never confirmed is looked up, and sent again in this session if the LRS does not hold it.
+   * The registration's state: the LRS's document merged with the one a closed window left in this
+   * browser. No statement of another session is sent again: the LMS abandoned that session at this
+   * launch and refuses its statements (9.3.6, 9.3.8). A verdict the LRS never confirmed is sent again
+   * in this session with its ORIGINAL ids, so the LRS stores it once whichever copy arrives first (an
+   * LRS answers a second copy with 409, which counts as stored); an owed Failed waits for end().
    */
   private async resume(): Promise<void> {
     const stored = { ...this.state, ...(await this.readState()) };
     const leftState = lastState(this.leftUnsent);
     this.state = mergeStates(stored, leftState?.document as AuState | undefined);
-    const owed = new Set([this.state.verdict?.id, this.state.verdict?.completedId]);
-    const resent = this.leftUnsent.filter(
-      (job) =>
-        job.kind === 'statement' &&
-        (!VERDICT_VERBS.includes(job.statement.verb?.id.split('/').pop() ?? '') ||
-          owed.has(job.statement.id)),
-    );
+    // A reload of this launch left its own statements: those still go (same ids, same session).
+    const sessionId = this.sessionId;
+    const own = this.leftUnsent.filter((job) => sessionId !== undefined && sessionOf(job) === sessionId);
     this.carried = [];
+    writeUnsent(this.unsentKey, this.outbox.pending);
     if (leftState) this.queueState();
-    for (const job of resent) this.outbox.push(job);
+    for (const job of own) this.outbox.push(job);
     const verdict = this.state.verdict;
     if (!verdict || verdict.acked || !this.normal) return;
-    if (resent.some((job) => statementId(job) === verdict.id)) return; // acked once it goes through
-    await this.settleVerdict(verdict);
-  }
-
-  /** Asks the LRS for an unconfirmed verdict; when it is not there, the verdict is sent again. */
-  private async settleVerdict(verdict: Verdict): Promise<void> {
-    let held: { verdict: boolean; completed: boolean };
-    try {
-      held = {
-        verdict: await this.lrsHolds(verdict.id),
-        completed: verdict.completedId !== undefined && (await this.lrsHolds(verdict.completedId)),
-      };
-    } catch (error) {
-      // Unknown: sending again could make a second Passed. The next launch asks again.
-      console.error('could not ask the LRS for the verdict:', error);
+    if (!verdict.passed) {
+      this.owedFail = verdict;
       return;
     }
-    if (held.verdict) {
-      this.state = { ...this.state, verdict: { ...verdict, acked: true } };
-      this.queueState();
-      return;
-    }
-    const withCompleted = verdict.completedId !== undefined && !held.completed;
-    this.judge({ score: verdict.score, passed: verdict.passed }, withCompleted);
+    if (own.some((job) => statementId(job) === verdict.id)) return; // acked once it goes through
+    if (!this.memory!.judged) this.judge(verdict, verdict.completedId !== undefined, verdict);
   }
 
-  /**
-   * Whether the LRS holds the statement. Some LRSs (Ralph 5) answer an unknown id with 200 and an
-   * empty list instead of 404: only the statement itself counts.
-   */
-  private async lrsHolds(id: string): Promise<boolean> {
-    try {
-      const read = () => this.cmi5.xapi!.getStatement({ statementId: id });
-      const answer = await withRetries(read, this.delays, settledAnswer);
-      return (answer.data as { id?: string } | undefined)?.id === id;
-    } catch (error) {
-      if (httpStatus(error) === 404) return false;
-      throw error;
-    }
+  /** This launch's session id, as the LMS gave it in LMS.LaunchData's context template. */
+  private get sessionId(): unknown {
+    return this.launch?.contextTemplate?.extensions?.[SESSION_ID];
   }
 
   /** The AU's state document; none yet (404) is a first launch. Read errors are retried with back-off. */
@@ -456,21 +450,36 @@ export class Cmi5Session implements LmsSession {
       return;
     }
     this.pendingFail = null;
-    this.judge(result, !this.state.completed);
+    this.judgeOver(result, !this.state.completed);
+  }
+
+  /**
+   * A verdict of this session, replacing a Failed an earlier session owes: a Completed that one
+   * carried goes with it, under its original id (the LRS may hold it already).
+   */
+  private judgeOver(result: Pick<QuizResult, 'score' | 'passed'>, withCompleted: boolean): void {
+    const owedCompleted = this.owedFail?.completedId;
+    this.owedFail = null;
+    const ids = owedCompleted !== undefined ? { completedId: owedCompleted } : {};
+    this.judge(result, withCompleted || owedCompleted !== undefined, ids);
   }
 
   /**
    * Builds Completed (when asked) and Passed or Failed, then queues the state document naming them
    * ahead of them: a later launch then knows what was owed, and asks the LRS whether it arrived.
    */
-  private judge(result: Pick<QuizResult, 'score' | 'passed'>, withCompleted: boolean): void {
+  private judge(
+    result: Pick<QuizResult, 'score' | 'passed'>,
+    withCompleted: boolean,
+    ids: { id?: string; completedId?: string } = {},
+  ): void {
     const score = this.reportedScore(result);
     let jobs: OutboxJob[];
     try {
       jobs = this.outbox.capture(() => {
-        if (withCompleted) void this.cmi5.complete();
-        if (result.passed) void this.cmi5.pass(score);
-        else void this.cmi5.fail(score);
+        if (withCompleted) void this.cmi5.complete(withId(ids.completedId));
+        if (result.passed) void this.cmi5.pass(score, withId(ids.id));
+        else void this.cmi5.fail(score, withId(ids.id));
       });
     } catch (error) {
       // The library checks the score against masteryScore and throws; the course must carry on.
@@ -513,9 +522,14 @@ export class Cmi5Session implements LmsSession {
 
   async end(_finished: boolean, _elapsedMs: number): Promise<boolean> {
     if (!this.live) return false;
-    if (this.pendingFail && this.normal && !this.state.passed && !this.memory!.judged) {
-      const completes = failCompletes(this.launch?.moveOn, false) && !this.state.completed;
-      this.judge(this.pendingFail, completes);
+    if (this.normal && !this.state.passed && !this.memory!.judged) {
+      if (this.pendingFail) {
+        const completes = failCompletes(this.launch?.moveOn, false) && !this.state.completed;
+        this.judgeOver(this.pendingFail, completes);
+      } else if (this.owedFail) {
+        // Nothing passed in this session: the earlier session's Failed goes, under its own ids.
+        this.judge(this.owedFail, this.owedFail.completedId !== undefined, this.owedFail);
+      }
     }
     // The last bookmark, if it changed, goes before Terminated.
     this.commit();
@@ -536,8 +550,8 @@ export class Cmi5Session implements LmsSession {
    * The page is closing with jobs still queued: the state document, then ONE POST with every queued
    * statement as an array, as keepalive requests the browser finishes after the page is gone. The
    * LRS stores an array whole or not at all, so Terminated cannot arrive without the Passed before
-   * it; the jobs also stay in localStorage, and the next launch sends them again (same ids) or asks
-   * the LRS for the verdict.
+   * it; the state document also stays in localStorage, and the next launch sends the verdict it
+   * names again in its own session, under the same ids.
    */
   private sendOnUnload(): void {
     const { endpoint, actor, activityId, registration } = this.cmi5.launchParameters!;

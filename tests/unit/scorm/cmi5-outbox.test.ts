@@ -66,7 +66,7 @@ describe('the cmi5 AU outbox', () => {
       drained = true;
     });
     for (let failure = 1; failure <= FAILURES_BEFORE_NOTICE; failure++) {
-      await lrs.answer(failure === 1 ? 503 : 400);
+      await lrs.answer(([503, 408, 429] as const)[failure - 1]!);
       // Nothing goes out before the back-off has passed, and Terminated never overtakes.
       expect(ids(lrs.sent)).toHaveLength(failure);
       await vi.advanceTimersByTimeAsync(400);
@@ -79,6 +79,27 @@ describe('the cmi5 AU outbox', () => {
     expect(ids(lrs.sent)).toEqual(['passed', 'passed', 'passed', 'passed', 'terminated']);
     expect(health).toEqual(['not-saving', 'recording']);
     expect(drained).toBe(true);
+  });
+
+  it('drops a statement refused for good (4xx): later jobs go on, the learner stays told', async () => {
+    const lrs = fakeLrs();
+    const health: LmsHealth[] = [];
+    const sent: unknown[] = [];
+    const dropped: unknown[] = [];
+    const outbox = new Outbox(lrs.send, (h) => health.push(h), [100], {
+      onSent: (job) => sent.push(job),
+      onDropped: (job, failure) => dropped.push([job, failure.status]),
+    });
+    const passed = statement('passed');
+    outbox.push(passed);
+    outbox.push(statement('terminated'));
+    await lrs.answer(403);
+    await lrs.answer('ok');
+    expect(ids(lrs.sent)).toEqual(['passed', 'terminated']);
+    expect(dropped).toEqual([[passed, 403]]);
+    expect(sent).toHaveLength(1);
+    expect(new Set(health)).toEqual(new Set(['not-saving']));
+    await outbox.drained();
   });
 
   it('counts a 409 for a statement as stored (an earlier try got through, its answer was lost)', async () => {

@@ -134,6 +134,10 @@ describe('cmi5 rules', () => {
     expect(rules(session(launch(), ['launched', 'initialized', 'completed']))).toEqual(['no-terminated']);
   });
 
+  it('accepts a session the LMS recorded as Abandoned (9.3.6) instead of Terminated', () => {
+    expect(rules(session(launch(), ['launched', 'initialized', 'abandoned']))).toEqual([]);
+  });
+
   it('refuses Completed, Passed or Failed in Browse and Review mode', () => {
     expect(rules(session(launch('Browse'), ['launched', 'initialized', 'completed', 'terminated']))).toEqual([
       'not-normal-mode',

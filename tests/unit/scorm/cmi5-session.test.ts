@@ -3,6 +3,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Cmi5Api, Cmi5Session, STATE_ID } from '../../../src/scorm/runtime/cmi5-session.js';
 import type { QuizResult } from '../../../src/scorm/runtime/lms.js';
 
+interface Transform {
+  transform?: (statement: { id: string; verb: { id: string } }) => { id: string; verb: { id: string } };
+}
+
 /**
  * The session's cmi5 rules, over a stand-in for @xapi/cmi5 that records which defined statements the
  * session asks for (the library builds them; the browser tests check the built statements in a real LRS).
@@ -66,11 +70,13 @@ class FakeCmi5 {
     };
     this.stored = stored;
   }
-  private queue(verb: string, scaled?: number) {
+  /** As the library: `transform` (an owed verdict's original id) applies to the built statement. */
+  private queue(verb: string, scaled?: number, options?: Transform) {
     if (scaled !== undefined) this.scores.push({ verb, scaled });
-    const id = `${verb}-${this.ids.length}`;
-    this.ids.push(id);
-    this.outbox!.push({ kind: 'statement', statement: { id, verb: { id: verb } } });
+    const built = { id: `${verb}-${this.ids.length}`, verb: { id: verb } };
+    const statement = options?.transform ? options.transform(built) : built;
+    this.ids.push(statement.id);
+    this.outbox!.push({ kind: 'statement', statement });
     return Promise.resolve({ data: [] });
   }
   /** As the library's (private) read, which the session wraps with retries. */
@@ -91,14 +97,14 @@ class FakeCmi5 {
   }
   getAuthToken = () => 'token';
   getInitializedDate = () => new Date('2026-12-06T10:00:00Z');
-  complete = () => this.queue('completed');
+  complete = (options?: Transform) => this.queue('completed', undefined, options);
   /** As @xapi/cmi5: a Passed below the LMS's masteryScore is refused, synchronously. */
-  pass = (score: { scaled: number }) => {
+  pass = (score: { scaled: number }, options?: Transform) => {
     const mastery = this.launchData.masteryScore as number | undefined;
     if (mastery !== undefined && score.scaled < mastery) throw new Error('score below masteryScore');
-    return this.queue('passed', score.scaled);
+    return this.queue('passed', score.scaled, options);
   };
-  fail = (score: { scaled: number }) => this.queue('failed', score.scaled);
+  fail = (score: { scaled: number }, options?: Transform) => this.queue('failed', score.scaled, options);
   terminate = () => this.queue('terminated');
 }
 
@@ -273,7 +279,7 @@ describe('the cmi5 session', () => {
     }
   });
 
-  it('a pass the LRS never confirmed: the next launch asks the LRS, and sends Completed and Passed again only if absent', async () => {
+  it('a pass the LRS never confirmed: the next launch sends Completed and Passed in its session under their ORIGINAL ids, no statement read', async () => {
     const owed = {
       v: 1,
       location: 'result',
@@ -282,28 +288,46 @@ describe('the cmi5 session', () => {
       completed: true,
       verdict: { passed: true, score: 90, id: 'passed-1', completedId: 'completed-0', acked: false },
     };
-    const absent = new FakeCmi5({ masteryScore: 0.8 }, owed);
-    const first = await open(absent);
+    const fake = new FakeCmi5({ masteryScore: 0.8 }, owed);
+    const first = await open(fake);
     expect(first.boot.passed).toBe(true);
+    first.session.recordResult(result(95, true));
     await first.session.end(true, 1000);
-    expect(absent.looked).toEqual(['passed-1', 'completed-0']);
-    expect(absent.sent).toEqual(['initialized', 'completed', 'passed', 'terminated']);
-    expect(absent.states.at(-1)).toMatchObject({ verdict: { id: 'passed-2', acked: true } });
-
-    const arrived = new FakeCmi5({ masteryScore: 0.8 }, owed);
-    arrived.lrsHolds = ['passed-1', 'completed-0'];
-    const second = await open(arrived);
-    await second.session.end(true, 1000);
-    expect(arrived.sent).toEqual(['initialized', 'terminated']);
-    expect(arrived.states[0]).toMatchObject({ verdict: { id: 'passed-1', acked: true } });
+    expect(fake.looked).toEqual([]);
+    expect(fake.sent).toEqual(['initialized', 'completed', 'passed', 'terminated']);
+    expect(fake.sentIds.slice(1, 3)).toEqual(['completed-0', 'passed-1']);
+    expect(fake.states.at(-1)).toMatchObject({ verdict: { id: 'passed-1', acked: true } });
   });
 
-  it('what a closed window left unsent in this browser goes out at the next launch, a replaced verdict excepted', async () => {
-    const fake = new FakeCmi5({ masteryScore: 0.8 });
+  it('a Failed owed by an earlier session waits: a retake pass here replaces it (its Completed kept), else it goes at the end under its ids', async () => {
+    const owed = {
+      v: 1,
+      location: 'quiz',
+      suspendData: 'x',
+      passed: false,
+      completed: true,
+      verdict: { passed: false, score: 40, id: 'failed-1', completedId: 'completed-0', acked: false },
+    };
+    const retake = new FakeCmi5({ masteryScore: 0.8 }, owed);
+    const passing = await open(retake);
+    passing.session.recordResult(result(90, true));
+    await passing.session.end(true, 1000);
+    expect(retake.sent).toEqual(['initialized', 'completed', 'passed', 'terminated']);
+    expect(retake.sentIds[1]).toBe('completed-0');
+
+    const idle = new FakeCmi5({ masteryScore: 0.8 }, owed);
+    const leaving = await open(idle);
+    await leaving.session.end(true, 1000);
+    expect(idle.sentIds).toEqual(['initialized-0', 'completed-0', 'failed-1', 'terminated-3']);
+  });
+
+  it('what a closed window left: only its state document and owed verdict carry over, no other session’s statement is sent again', async () => {
+    const sessionId = 'https://w3id.org/xapi/cmi5/context/extensions/sessionid';
+    const fake = new FakeCmi5({ masteryScore: 0.8, contextTemplate: { extensions: { [sessionId]: 's2' } } });
     const { activityId, registration, actor } = fake.launchParameters;
-    const statement = (id: string, verb: string) => ({
+    const statement = (id: string, verb: string, session = 's1') => ({
       kind: 'statement',
-      statement: { id, verb: { id: verb } },
+      statement: { id, verb: { id: verb }, context: { extensions: { [sessionId]: session } } },
     });
     const verdict = { passed: true, score: 90, id: 'old-passed', completedId: 'old-completed', acked: false };
     const left = [
@@ -315,6 +339,8 @@ describe('the cmi5 session', () => {
       statement('old-completed', 'completed'),
       statement('old-passed', 'passed'),
       statement('old-terminated', 'terminated'),
+      // A reload of this very launch (session s2) left one of its own: that one still goes.
+      statement('own-experienced', 'experienced', 's2'),
     ];
     window.localStorage.setItem(
       `cmi5-unsent:${JSON.stringify([activityId, registration, actor])}`,
@@ -325,10 +351,10 @@ describe('the cmi5 session', () => {
     await session.end(true, 1000);
     expect(fake.sentIds).toEqual([
       'initialized-0',
+      'own-experienced',
       'old-completed',
       'old-passed',
-      'old-terminated',
-      'terminated-1',
+      'terminated-3',
     ]);
     expect(fake.looked).toEqual([]);
     expect(fake.states.at(-1)).toMatchObject({ verdict: { id: 'old-passed', acked: true } });
@@ -351,5 +377,24 @@ describe('the cmi5 session', () => {
     session.recordResult(result(90, true));
     expect(await session.end(true, 1000)).toBe(true);
     expect(fake.sent).toEqual(['initialized', 'completed', 'passed', 'terminated']);
+  });
+
+  it('a state write refused (4xx) before the LRS took Terminated is retried, not dropped: the final bookmark arrives', async () => {
+    const fake = new FakeCmi5({ masteryScore: 0.8 });
+    const { session } = await open(fake);
+    const setState = fake.xapi.setState;
+    let refuseOnce = false;
+    fake.xapi.setState = async (args) => {
+      if (refuseOnce) {
+        refuseOnce = false;
+        throw { response: { status: 403 } };
+      }
+      return setState(args);
+    };
+    session.saveBookmark('final', 'z');
+    refuseOnce = true;
+    expect(await session.end(true, 1000)).toBe(true);
+    expect(fake.states.at(-1)).toMatchObject({ location: 'final', suspendData: 'z' });
+    expect(fake.sent).toEqual(['initialized', 'terminated']);
   });
 });
