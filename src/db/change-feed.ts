@@ -42,6 +42,14 @@ export const FEED_SLOTS = 4096;
 
 export const slotOf = (seq: number) => `slot:${seq % FEED_SLOTS}`;
 
+/**
+ * Each connection's publishes, one after another: FerretDB v1's findAndModify `$inc` is not atomic
+ * (measured: 50 at once returned 40 distinct numbers), so two at once could take the same number and
+ * the second slot write would overwrite the first's entry (a lost sign-out). Instances still race
+ * with each other (see the README's limits).
+ */
+const publishing = new WeakMap<Models, Promise<void>>();
+
 const origins = new WeakMap<Models, string>();
 /** This connection's name in the feed (one per app instance or CLI run). */
 function originOf(models: Models): string {
@@ -87,10 +95,18 @@ export function changeFeed(models: Models) {
   return {
     origin,
     /** Writes one change for the other instances: takes its number from the head, then fills its slot. */
-    async publish(change: FeedChange): Promise<void> {
-      const seq = await nextSeq();
-      const entry = { ...change, seq, origin, at: new Date() };
-      await feed.replaceOne({ _id: slotOf(seq) }, entry, { upsert: true });
+    publish(change: FeedChange): Promise<void> {
+      const write = async () => {
+        const seq = await nextSeq();
+        const entry = { ...change, seq, origin, at: new Date() };
+        await feed.replaceOne({ _id: slotOf(seq) }, entry, { upsert: true });
+      };
+      const done = (publishing.get(models) ?? Promise.resolve()).then(write, write);
+      publishing.set(
+        models,
+        done.catch(() => {}),
+      );
+      return done;
     },
     /** The number of the last entry handed out (0 before the first). */
     async headSeq(): Promise<number> {

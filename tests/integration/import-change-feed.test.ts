@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { changeFeed } from '../../src/db/change-feed.js';
 import { peopleDirectory } from '../../src/db/people-directory.js';
 import {
   createSecondApp,
@@ -108,5 +109,18 @@ describe('an import writes one change-feed entry for the whole batch', () => {
     for (const s of onB)
       await expect.poll(async () => (await s.get('/')).statusCode, WITHIN_A_SECOND).toBe(302);
     await expect.poll(() => namesInB('new'), WITHIN_A_SECOND).toBe(50);
+  });
+});
+
+describe('concurrent writers in one instance', () => {
+  it('40 entries published at once each get their own number (FerretDB’s $inc is not atomic)', async () => {
+    const feed = changeFeed(a.app.db.models);
+    const before = await feed.headSeq();
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => feed.publish({ kind: 'person', userId: `p${i}` })),
+    );
+    expect(await feed.headSeq()).toBe(before + 40);
+    const written = await Promise.all(Array.from({ length: 40 }, (_, i) => feed.slot(before + 1 + i)));
+    expect(new Set(written.map((e) => e?.kind === 'person' && e.userId)).size).toBe(40);
   });
 });
