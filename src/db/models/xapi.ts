@@ -96,6 +96,8 @@ export interface XapiMarkDoc {
   pending?: number;
   rejected?: number;
   oldestPendingAt?: Date;
+  nextDueAt?: Date;
+  dueVersion?: number;
 }
 
 export const xapiMarkSchema = new Schema<XapiMarkDoc>(
@@ -106,6 +108,8 @@ export const xapiMarkSchema = new Schema<XapiMarkDoc>(
     pending: { type: Number },
     rejected: { type: Number },
     oldestPendingAt: { type: Date },
+    nextDueAt: { type: Date },
+    dueVersion: { type: Number },
   },
   { collection: 'xapi_marks', versionKey: false },
 );

@@ -18,7 +18,17 @@ export interface BacklogSummaryDoc {
   rejected?: number;
   /** The oldest waiting row's createdAt, or older (a lower bound between recounts); absent when none waits. */
   oldestPendingAt?: Date;
+  /**
+   * No waiting row is due before this (a lower bound): the sender reads nothing before it. Set by
+   * the sender; lowered (`$min`) by every queueing or requeueing, which also moves `dueVersion`,
+   * so a sender that read the outbox before them does not raise it over their rows.
+   */
+  nextDueAt?: Date;
+  dueVersion?: number;
 }
+
+/** "Nothing waits": no row is due before the end of time, until one is queued. */
+export const NEVER = new Date('9999-12-31T00:00:00Z');
 
 /**
  * The summary as stored; never written yet (an outbox from before the summary, or a restored
@@ -36,7 +46,11 @@ export async function countQueued(ctx: ServiceContext, count: number, queuedAt: 
   if (count <= 0) return;
   await ctx.models.XapiMark.updateOne(
     { _id: BACKLOG_ID },
-    { $inc: { pending: count }, $min: { oldestPendingAt: queuedAt }, $set: { at: queuedAt } },
+    {
+      $inc: { pending: count, dueVersion: 1 },
+      $min: { oldestPendingAt: queuedAt, nextDueAt: queuedAt },
+      $set: { at: queuedAt },
+    },
     { upsert: true },
   );
 }
@@ -55,9 +69,13 @@ export async function countMoved(
   if (inc.pending === 0 && inc.rejected === 0) return;
   const marks = ctx.models.XapiMark;
   const update: Record<string, unknown> = { $inc: inc, $set: { at: now } };
-  if (change.oldestPendingAt) update.$min = { oldestPendingAt: change.oldestPendingAt };
+  // A requeued row is due now: the sender must read again.
+  if (change.oldestPendingAt) {
+    update.$min = { oldestPendingAt: change.oldestPendingAt, nextDueAt: now };
+    update.$inc = { ...inc, dueVersion: 1 };
+  }
   const after = await marks
-    .findOneAndUpdate({ _id: BACKLOG_ID }, update, { upsert: true, new: true })
+    .findOneAndUpdate({ _id: BACKLOG_ID }, update, { upsert: true, returnDocument: 'after' })
     .lean<BacklogSummaryDoc>();
   if (inc.pending < 0 && (after?.pending ?? 0) <= 0)
     await marks.updateOne({ _id: BACKLOG_ID, pending: { $lte: 0 } }, { $unset: { oldestPendingAt: 1 } });
@@ -83,10 +101,29 @@ export async function recountXapiBacklog(
     pending += 1;
     if (!oldest || row.createdAt < oldest) oldest = row.createdAt;
   }
-  await ctx.models.XapiMark.replaceOne(
+  // The next due time is left to the sender's next run (it reads the outbox once, then knows).
+  const unset: Record<string, 1> = { nextDueAt: 1 };
+  if (!oldest) unset.oldestPendingAt = 1;
+  await ctx.models.XapiMark.updateOne(
     { _id: BACKLOG_ID },
-    { _id: BACKLOG_ID, at: input.now, pending, rejected, ...(oldest ? { oldestPendingAt: oldest } : {}) },
+    {
+      $set: { at: input.now, pending, rejected, ...(oldest ? { oldestPendingAt: oldest } : {}) },
+      $unset: unset,
+    },
     { upsert: true },
   );
   return { pending, rejected, ...(oldest ? { oldestPendingAt: oldest } : {}) };
+}
+
+/**
+ * Stores when the next waiting row is due, as a run that read the outbox found it, unless a row
+ * was queued or requeued since that run read the summary (its dueVersion moved).
+ */
+export async function storeNextDue(
+  ctx: ServiceContext,
+  read: BacklogSummaryDoc,
+  nextDueAt: Date,
+): Promise<void> {
+  const version = read.dueVersion === undefined ? { $exists: false } : read.dueVersion;
+  await ctx.models.XapiMark.updateOne({ _id: BACKLOG_ID, dueVersion: version }, { $set: { nextDueAt } });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { XapiOutboxDoc } from '../../db/models/xapi.js';
 import { type DeliveryOutcome, deliveryOutcome, nextAttemptAt } from '../../domain/xapi/delivery.js';
 import type { ServiceContext } from '../context.js';
-import { countMoved } from './backlog-summary.js';
+import { countMoved, NEVER, readBacklogSummary, storeNextDue } from './backlog-summary.js';
 import { type LrsConnection, lrsConnection } from './settings.js';
 
 /** Statements per POST: small enough for any LRS's body limit, large enough for a busy hour. */
@@ -161,15 +161,24 @@ async function sendBatch(
   return outcome !== 'retry';
 }
 
+type Waiting = Pick<Row, '_id' | 'nextAttemptAt' | 'attempts'>;
+const byDue = (a: Waiting, b: Waiting) =>
+  a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a._id.localeCompare(b._id);
+
 /**
  * Sends the outbox's due statements to the LRS (#27), in POSTs of up to BATCH_SIZE. Runs under the
  * job lease 'xapi' (scheduler, `jobs:run --job xapi`: one sender at a time across instances;
- * `checkLease` stops it before a POST once it lost the lease). The due rows are read once, with a limit and no sort, so the read
- * stops once it has a run's worth (a sort would read and order the whole outbox, which grows while
- * the LRS is down), and are sent in the order they were due. Stored: the row is deleted and
- * counted in the day's `xapi_sent:<day>` mark. Unreachable, 5xx, throttled or credentials refused:
- * the batch's rows wait longer (domain/xapi/delivery.ts) and the run stops, so a down LRS gets one
- * request a run.
+ * `checkLease` stops it before a POST once it lost the lease). The outbox grows with every learner
+ * event while the LRS is down, and FerretDB scans it for anything but an `_id`, so:
+ *  - the summary document (backlog-summary.ts) says when the next row is due at the earliest; a
+ *    run before that reads nothing else (an idle minute costs one read by `_id`);
+ *  - else one read of the waiting rows' due times (small: no statement), then each batch's rows by
+ *    `_id`, so a run that stops at the first failed POST reads 50 statements, not the backlog;
+ *  - at the end the earliest due time left is stored, unless a row was queued or requeued meanwhile
+ *    (its `dueVersion` moved: the next run reads again).
+ * Stored: the row is deleted and counted in the day's `xapi_sent:<day>` mark. Unreachable, 5xx,
+ * throttled or credentials refused: the batch's rows wait longer (domain/xapi/delivery.ts) and the
+ * run stops, so a down LRS gets one request a run.
  */
 export async function sendXapiBatch(
   ctx: ServiceContext,
@@ -179,15 +188,52 @@ export async function sendXapiBatch(
   const conn = await lrsConnection(ctx);
   if (!conn) return report;
   report.ran = true;
+  const { now } = input;
+  const summary = await readBacklogSummary(ctx, now);
+  if (summary.nextDueAt && summary.nextDueAt.getTime() > now.getTime()) return report;
   const checkLease = input.checkLease ?? (() => {});
   const deadline = performance.now() + RUN_BUDGET_MS;
-  const due = await ctx.models.XapiOutbox.find({ status: 'pending', nextAttemptAt: { $lte: input.now } })
-    .limit(BATCH_SIZE * MAX_BATCHES_PER_RUN)
-    .lean<Row[]>();
-  due.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a._id.localeCompare(b._id));
-  for (const rows of batchesOf(due))
-    if (!(await sendBatch(ctx, conn, rows, input.now, report, deadline, checkLease))) break;
+  const waiting = await ctx.models.XapiOutbox.find(
+    { status: 'pending' },
+    { nextAttemptAt: 1, attempts: 1 },
+  ).lean<Waiting[]>();
+  const due = waiting.filter((r) => r.nextAttemptAt.getTime() <= now.getTime()).sort(byDue);
+  const taken = due.slice(0, BATCH_SIZE * MAX_BATCHES_PER_RUN);
+  const left = new Map(taken.map((r) => [r._id, r]));
+  for (const batch of batchesOf(taken as Row[])) {
+    const rows: Row[] = [];
+    for (const { _id } of batch) {
+      const row = await ctx.models.XapiOutbox.findById(_id).lean<Row>();
+      if (row?.status === 'pending') rows.push(row);
+      else left.delete(_id);
+    }
+    if (rows.length === 0) continue;
+    const goOn = await sendBatch(ctx, conn, rows, now, report, deadline, checkLease);
+    for (const row of rows) left.delete(row._id);
+    if (!goOn) break;
+  }
+  await storeNextDue(ctx, summary, nextDueAfter(waiting, taken, left, report, now));
   return report;
+}
+
+/**
+ * The earliest time a waiting row is due after this run: now if a due row was left unsent (the
+ * run stopped, or more were due than a run takes), else the earliest of the rows not due yet and
+ * of the back-offs this run wrote (at least a minute: delivery.ts).
+ */
+function nextDueAfter(
+  waiting: Waiting[],
+  taken: Waiting[],
+  left: Map<string, Waiting>,
+  report: XapiSendReport,
+  now: Date,
+): Date {
+  if (left.size > 0 || taken.length < waiting.filter((r) => r.nextAttemptAt <= now).length) return now;
+  let earliest = report.retrying > 0 ? nextAttemptAt(1, now).getTime() : NEVER.getTime();
+  for (const row of waiting)
+    if (row.nextAttemptAt.getTime() > now.getTime())
+      earliest = Math.min(earliest, row.nextAttemptAt.getTime());
+  return new Date(earliest);
 }
 
 /** The admin's "send a test statement": one statement straight to the LRS, and its answer. */
