@@ -5,7 +5,7 @@ import { sessionCacheOf } from './session-store.js';
 
 /** How often the head is read: a change reaches every instance within this plus its slot's read. */
 export const FEED_POLL_MS = 250;
-/** Further behind than this (an import of thousands): drop every copy rather than read each entry. */
+/** Further behind than this (a burst of single changes; an import is one entry): drop every copy rather than read each entry. */
 const MAX_READS = Math.min(100, FEED_SLOTS);
 /**
  * An entry numbered but not written for this long (its writer died between its two writes) is
