@@ -380,6 +380,25 @@ describe('xAPI outbox', () => {
     expect(await backlog()).toMatchObject({ pending: 1, oldestPendingAt: t.clock.now() });
   });
 
+  it('the oldest waiting time moves on once the oldest statement was sent while others wait', async () => {
+    await useRalph();
+    const backlog = () => services().xapiBacklog({ now: t.clock.now() });
+    const first = t.clock.now();
+    await record([lessonEvent()]);
+    t.clock.advanceMinutes(1);
+    const second = t.clock.now();
+    await record([lessonEvent()]);
+    expect((await backlog()).oldestPendingAt).toEqual(first);
+    // The second waits for a back-off (as if tried before); the first is sent.
+    const later = (await rows()).find((r) => r.createdAt.getTime() === second.getTime())!;
+    await models().XapiOutbox.updateOne(
+      { _id: later._id },
+      { $set: { nextAttemptAt: new Date(second.getTime() + 600_000) } },
+    );
+    expect(await services().sendXapiBatch({ now: t.clock.now() })).toMatchObject({ sent: 1 });
+    expect(await backlog()).toMatchObject({ pending: 1, oldestPendingAt: second });
+  });
+
   it('a failure to queue never reaches the learner: it is counted instead', async () => {
     await useRalph();
     const event = { ...lessonEvent(), kind: 'nonsense' } as unknown as LearningEvent;

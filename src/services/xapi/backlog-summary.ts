@@ -16,7 +16,10 @@ export interface BacklogSummaryDoc {
   at: Date;
   pending?: number;
   rejected?: number;
-  /** The oldest waiting row's createdAt, or older (a lower bound between recounts); absent when none waits. */
+  /**
+   * The oldest waiting row's createdAt, exact after a sender run that read the outbox; between
+   * runs a lower bound (a requeued row's $min). Absent when none waits.
+   */
   oldestPendingAt?: Date;
   /**
    * No waiting row is due before this (a lower bound): the sender reads nothing before it. Set by
@@ -116,14 +119,19 @@ export async function recountXapiBacklog(
 }
 
 /**
- * Stores when the next waiting row is due, as a run that read the outbox found it, unless a row
- * was queued or requeued since that run read the summary (its dueVersion moved).
+ * Stores when the next waiting row is due and since when the oldest waits, as a run that read the
+ * outbox found them, unless a row was queued or requeued since that run read the summary (its
+ * dueVersion moved: the lower bounds they wrote stay).
  */
 export async function storeNextDue(
   ctx: ServiceContext,
   read: BacklogSummaryDoc,
   nextDueAt: Date,
+  oldestPendingAt: Date | null,
 ): Promise<void> {
   const version = read.dueVersion === undefined ? { $exists: false } : read.dueVersion;
-  await ctx.models.XapiMark.updateOne({ _id: BACKLOG_ID, dueVersion: version }, { $set: { nextDueAt } });
+  const update = oldestPendingAt
+    ? { $set: { nextDueAt, oldestPendingAt } }
+    : { $set: { nextDueAt }, $unset: { oldestPendingAt: 1 } };
+  await ctx.models.XapiMark.updateOne({ _id: BACKLOG_ID, dueVersion: version }, update);
 }

@@ -136,6 +136,7 @@ async function sendBatch(
   report: XapiSendReport,
   deadline: number,
   checkLease: () => void,
+  gone: Set<string>,
 ): Promise<boolean> {
   if (performance.now() > deadline) return false;
   // A run that lost its job lease (another instance took over) posts nothing more.
@@ -153,15 +154,17 @@ async function sendBatch(
     report.batches -= 1;
     report.attempted -= rows.length;
     for (const row of rows)
-      if (!(await sendBatch(ctx, conn, [row], now, report, deadline, checkLease))) return false;
+      if (!(await sendBatch(ctx, conn, [row], now, report, deadline, checkLease, gone))) return false;
     return true;
   }
   await settle(ctx, rows, outcome, answer, now);
+  // Sent or refused: no longer waiting (the run's summary of what waits leaves them out).
+  if (outcome !== 'retry') for (const row of rows) gone.add(row._id);
   report[outcome === 'sent' ? 'sent' : outcome === 'rejected' ? 'rejected' : 'retrying'] += rows.length;
   return outcome !== 'retry';
 }
 
-type Waiting = Pick<Row, '_id' | 'nextAttemptAt' | 'attempts'>;
+type Waiting = Pick<Row, '_id' | 'nextAttemptAt' | 'attempts' | 'createdAt'>;
 const byDue = (a: Waiting, b: Waiting) =>
   a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a._id.localeCompare(b._id);
 
@@ -174,8 +177,8 @@ const byDue = (a: Waiting, b: Waiting) =>
  *    run before that reads nothing else (an idle minute costs one read by `_id`);
  *  - else one read of the waiting rows' due times (small: no statement), then each batch's rows by
  *    `_id`, so a run that stops at the first failed POST reads 50 statements, not the backlog;
- *  - at the end the earliest due time left is stored, unless a row was queued or requeued meanwhile
- *    (its `dueVersion` moved: the next run reads again).
+ *  - at the end the earliest due time left and the oldest waiting row's time are stored, unless a
+ *    row was queued or requeued meanwhile (its `dueVersion` moved: the next run reads again).
  * Stored: the row is deleted and counted in the day's `xapi_sent:<day>` mark. Unreachable, 5xx,
  * throttled or credentials refused: the batch's rows wait longer (domain/xapi/delivery.ts) and the
  * run stops, so a down LRS gets one request a run.
@@ -195,24 +198,31 @@ export async function sendXapiBatch(
   const deadline = performance.now() + RUN_BUDGET_MS;
   const waiting = await ctx.models.XapiOutbox.find(
     { status: 'pending' },
-    { nextAttemptAt: 1, attempts: 1 },
+    { nextAttemptAt: 1, attempts: 1, createdAt: 1 },
   ).lean<Waiting[]>();
   const due = waiting.filter((r) => r.nextAttemptAt.getTime() <= now.getTime()).sort(byDue);
   const taken = due.slice(0, BATCH_SIZE * MAX_BATCHES_PER_RUN);
   const left = new Map(taken.map((r) => [r._id, r]));
+  const gone = new Set<string>();
   for (const batch of batchesOf(taken as Row[])) {
     const rows: Row[] = [];
     for (const { _id } of batch) {
       const row = await ctx.models.XapiOutbox.findById(_id).lean<Row>();
       if (row?.status === 'pending') rows.push(row);
-      else left.delete(_id);
+      else {
+        left.delete(_id);
+        gone.add(_id);
+      }
     }
     if (rows.length === 0) continue;
-    const goOn = await sendBatch(ctx, conn, rows, now, report, deadline, checkLease);
+    const goOn = await sendBatch(ctx, conn, rows, now, report, deadline, checkLease, gone);
     for (const row of rows) left.delete(row._id);
     if (!goOn) break;
   }
-  await storeNextDue(ctx, summary, nextDueAfter(waiting, taken, left, report, now));
+  // What still waits, as this run knows it exactly: when the next is due, and the oldest.
+  const still = waiting.filter((r) => !gone.has(r._id));
+  const oldest = still.reduce<Date | null>((o, r) => (!o || r.createdAt < o ? r.createdAt : o), null);
+  await storeNextDue(ctx, summary, nextDueAfter(waiting, taken, left, report, now), oldest);
   return report;
 }
 
