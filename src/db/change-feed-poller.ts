@@ -71,6 +71,11 @@ export class ChangeFeedPoller {
     const feed = changeFeed(this.models);
     const head = await feed.headSeq();
     if (head === this.#seq) return;
+    if (head < this.#seq && this.#seq > 0 && (await feed.slot(this.#seq))?.seq === this.#seq) {
+      // A racing increment (not atomic on FerretDB v1) put the head back for a moment; the entries
+      // applied are still there, so the feed was not restored: wait for the head to move past them.
+      return;
+    }
     if (this.#seq < 0 || head < this.#seq || head - this.#seq > MAX_READS) return this.#startAfresh(head);
     const entries: FeedEntry[] = [];
     for (let n = this.#seq + 1; n <= head; n += 1) {

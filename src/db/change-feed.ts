@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isDuplicateKey } from './connection.js';
 import type { Models } from './models/index.js';
 
 /**
@@ -33,6 +34,11 @@ interface FeedHead {
   seq: number;
 }
 
+/** Who owns entry number `_id`: the one publisher whose insert of it succeeded. */
+interface FeedClaim {
+  _id: number;
+}
+
 const HEAD_ID = 'head';
 /**
  * The feed is a ring of this many slots, so it never grows and needs no pruning; a poller more
@@ -43,10 +49,15 @@ export const FEED_SLOTS = 4096;
 export const slotOf = (seq: number) => `slot:${seq % FEED_SLOTS}`;
 
 /**
- * Each connection's publishes, one after another: FerretDB v1's findAndModify `$inc` is not atomic
- * (measured: 50 at once returned 40 distinct numbers), so two at once could take the same number and
- * the second slot write would overwrite the first's entry (a lost sign-out). Instances still race
- * with each other (see the README's limits).
+ * A publisher that finds this many numbers in a row claimed by others gives up (an error, not a
+ * loop): racing instances lose a handful at most.
+ */
+const MAX_CLAIM_TRIES = 50;
+
+/**
+ * Each connection's publishes, one after another, so one instance's entries are numbered in the
+ * order it published them and its publishes do not race each other for numbers. Across instances
+ * the claims (`change_feed_claims`) make each number one publisher's.
  */
 const publishing = new WeakMap<Models, Promise<void>>();
 
@@ -62,10 +73,13 @@ function originOf(models: Models): string {
 }
 
 /**
- * The change feed: `change_feed_head` (one counter document) and `change_feed` (a ring of numbered
- * slots). Every read and write is by plain `_id`, the one lookup FerretDB answers from an index: a
+ * The change feed: `change_feed_head` (one counter document), `change_feed_claims` (who owns each
+ * recent number) and `change_feed` (a ring of numbered slots). Every read and write is by plain `_id`, the one lookup FerretDB answers from an index: a
  * range or sort on the feed is a scan (measured: 530 ms a read with 10,000 entries). A writer takes
- * the next number from the head, then writes its slot; a poller reads the head every poll and, when
+ * the next number from the head, claims it by inserting `{_id: number}` (FerretDB v1's `$inc` is
+ * not atomic: measured, 50 at once returned 40 distinct numbers, so two publishers, even in two
+ * instances, can be handed the same number; the unique `_id` makes one of them the owner and the
+ * other takes another number), then writes its slot; a poller reads the head every poll and, when
  * it moved, each new slot by `_id`. Driver collections without a mongoose model: only this file
  * reads and writes them.
  */
@@ -74,6 +88,7 @@ export function changeFeed(models: Models) {
   if (!db) throw new Error('change feed: the connection is not open');
   const feed = db.collection<FeedEntry>('change_feed');
   const head = db.collection<FeedHead>('change_feed_head');
+  const claims = db.collection<FeedClaim>('change_feed_claims');
   const origin = originOf(models);
 
   async function nextSeq(): Promise<number> {
@@ -92,14 +107,35 @@ export function changeFeed(models: Models) {
     return doc.seq;
   }
 
+  /** A number no other publisher has: taken from the head, owned once its claim is inserted. */
+  async function claimSeq(): Promise<number> {
+    for (let tries = 0; tries < MAX_CLAIM_TRIES; tries += 1) {
+      const seq = await nextSeq();
+      try {
+        await claims.insertOne({ _id: seq });
+        return seq;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    throw new Error(`change feed: ${MAX_CLAIM_TRIES} numbers in a row were claimed by others`);
+  }
+
   return {
     origin,
-    /** Writes one change for the other instances: takes its number from the head, then fills its slot. */
+    /**
+     * Writes one change for the other instances: claims a number, then fills its slot. The claim
+     * of one lap ago (a number long since written) goes at the same time, by `_id` (a range delete
+     * would scan on FerretDB), so the claims stay about FEED_SLOTS documents.
+     */
     publish(change: FeedChange): Promise<void> {
       const write = async () => {
-        const seq = await nextSeq();
+        const seq = await claimSeq();
         const entry = { ...change, seq, origin, at: new Date() };
-        await feed.replaceOne({ _id: slotOf(seq) }, entry, { upsert: true });
+        await Promise.all([
+          feed.replaceOne({ _id: slotOf(seq) }, entry, { upsert: true }),
+          seq > FEED_SLOTS ? claims.deleteOne({ _id: seq - FEED_SLOTS }) : null,
+        ]);
       };
       const done = (publishing.get(models) ?? Promise.resolve()).then(write, write);
       publishing.set(

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeFeed } from '../../src/db/change-feed.js';
+import { changeFeed, FEED_SLOTS } from '../../src/db/change-feed.js';
 import { ChangeFeedPoller } from '../../src/db/change-feed-poller.js';
 import { peopleDirectory } from '../../src/db/people-directory.js';
+import { sessionCacheOf } from '../../src/db/session-store.js';
 import {
   createSecondApp,
   createTestApp,
@@ -122,7 +123,85 @@ describe('a change in one instance reaches the other within a second', () => {
   });
 });
 
+describe('two instances publishing at once', () => {
+  it('never share a number: 40 sign-outs from each, all at once, all end in a third instance within a second', async () => {
+    const c = await createSecondApp(a);
+    try {
+      const cacheOfC = sessionCacheOf(c.app.db.models);
+      if (!cacheOfC) throw new Error('the observer caches no sessions');
+      const expiresAt = c.clock.now().getTime() + 3_600_000;
+      const cacheInC = (sid: string) =>
+        cacheOfC.load(sid, async () => ({ json: '{}', expiresAt, userId: `user-${sid}` }));
+      const sids = Array.from({ length: 80 }, (_, i) => `race-${i}`);
+      // A session nobody ends: still held at the end, so C applied each entry (no start afresh).
+      await Promise.all([...sids, 'bystander'].map(cacheInC));
+      expect(sids.every((sid) => cacheOfC.holds(sid))).toBe(true);
+
+      const feedOfA = changeFeed(a.app.db.models);
+      const feedOfB = changeFeed(b.app.db.models);
+      const before = await feedOfA.headSeq();
+      await Promise.all(sids.map((sid, i) => (i % 2 ? feedOfB : feedOfA).publish({ kind: 'session', sid })));
+
+      const numbered = await Promise.all(Array.from({ length: 80 }, (_, i) => feedOfA.slot(before + 1 + i)));
+      expect(numbered.map((e) => e?.seq)).toEqual(Array.from({ length: 80 }, (_, i) => before + 1 + i));
+      expect(new Set(numbered.map((e) => (e?.kind === 'session' ? e.sid : null)))).toEqual(new Set(sids));
+      await expect.poll(() => sids.filter((sid) => cacheOfC.holds(sid)).length, WITHIN_A_SECOND).toBe(0);
+      expect(cacheOfC.holds('bystander')).toBe(true);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('the claims', () => {
+  it('a publish deletes the claim of one lap ago, by its number', async () => {
+    const d = await createTestApp({ label: 'feed-claims', seed: false });
+    try {
+      const db = d.app.db.models.Session.db.db;
+      if (!db) throw new Error('no database');
+      const claims = db.collection<{ _id: number }>('change_feed_claims');
+      await db
+        .collection<{ _id: string; seq: number }>('change_feed_head')
+        .updateOne({ _id: 'head' }, { $set: { seq: FEED_SLOTS + 9 } }, { upsert: true });
+      await claims.insertMany([{ _id: 9 }, { _id: 10 }, { _id: 11 }]);
+      await changeFeed(d.app.db.models).publish({ kind: 'session', sid: 'lap' });
+      const left = (await claims.find({}).toArray()).map((c) => c._id).sort((x, y) => x - y);
+      expect(left).toEqual([9, 11, FEED_SLOTS + 10]);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
 describe('the poller', () => {
+  it('waits out a head put back by a racing increment instead of dropping every copy', async () => {
+    const c = await createSecondApp(a);
+    try {
+      await c.app.changeFeedPoller.stop();
+      await changeFeed(a.app.db.models).publish({ kind: 'person', userId: 'nobody' });
+      const poller = new ChangeFeedPoller(c.app.db.models, (err) => {
+        throw err;
+      });
+      await poller.start();
+      await poller.stop();
+      const cacheOfC = sessionCacheOf(c.app.db.models);
+      const expiresAt = c.clock.now().getTime() + 3_600_000;
+      await cacheOfC?.load('kept', async () => ({ json: '{}', expiresAt, userId: 'someone' }));
+      const head = c.app.db.models.Session.db.db?.collection<{ _id: string; seq: number }>(
+        'change_feed_head',
+      );
+      await head?.updateOne({ _id: 'head' }, { $inc: { seq: -1 } });
+      try {
+        await poller.pollOnce();
+      } finally {
+        await head?.updateOne({ _id: 'head' }, { $inc: { seq: 1 } });
+      }
+      expect(cacheOfC?.holds('kept')).toBe(true);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('starts with its app and leaves no timer behind when the app closes', async () => {
     const c = await createSecondApp(a);
     expect(c.app.changeFeedPoller.scheduled).toBe(true);
