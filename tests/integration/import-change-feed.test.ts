@@ -57,7 +57,7 @@ async function importOnA(csv: string, deactivateMissing = false): Promise<number
   const commands = await commandsDuring(a.app, () =>
     people.applyImport({ previewId: preview._id, actorId: 'hr', now }),
   );
-  return commands.filter((c) => isWrite(c) && / change_feed(_head)?$/.test(c)).length;
+  return commands.filter((c) => isWrite(c) && / change_feed(_head|_claims)?$/.test(c)).length;
 }
 
 const namesInB = async (prefix: string) =>
@@ -66,10 +66,10 @@ const namesInB = async (prefix: string) =>
   ).length;
 
 describe('an import writes one change-feed entry for the whole batch', () => {
-  it('150 people imported: one entry (2 feed writes), and B lists all of them within a second', async () => {
+  it('150 people imported: one entry (3 feed writes: number, claim, slot), and B lists all of them within a second', async () => {
     await namesInB('big'); // B holds its directory
     const rows = Array.from({ length: 150 }, (_, i) => ({ email: `big${i}@example.com`, name: `Big ${i}` }));
-    expect(await importOnA(csvOf(rows))).toBe(2);
+    expect(await importOnA(csvOf(rows))).toBe(3);
     await expect.poll(() => namesInB('big'), WITHIN_A_SECOND).toBe(150);
   });
 
@@ -78,10 +78,10 @@ describe('an import writes one change-feed entry for the whole batch', () => {
       email: `small${i}@example.com`,
       name: `Small ${i}`,
     }));
-    expect(await importOnA(csvOf(rows))).toBe(2);
+    expect(await importOnA(csvOf(rows))).toBe(3);
     await expect.poll(() => namesInB('small'), WITHIN_A_SECOND).toBe(20);
     const renamed = rows.map((r) => ({ ...r, name: `${r.name} Renamed` }));
-    expect(await importOnA(csvOf(renamed))).toBe(2);
+    expect(await importOnA(csvOf(renamed))).toBe(3);
     const renamedInB = async () =>
       (await peopleDirectory(b.app.db.models).everyone(b.clock.now().getTime(), 60_000)).filter((h) =>
         h.entry.name.endsWith('Renamed'),
@@ -105,7 +105,7 @@ describe('an import writes one change-feed entry for the whole batch', () => {
       ...leavers.map((email) => ({ email, name: email, active: 'no' })),
       ...Array.from({ length: 50 }, (_, i) => ({ email: `new${i}@example.com`, name: `New ${i}` })),
     ];
-    expect(await importOnA(csvOf(rows))).toBe(4);
+    expect(await importOnA(csvOf(rows))).toBe(6);
     for (const s of onB)
       await expect.poll(async () => (await s.get('/')).statusCode, WITHIN_A_SECOND).toBe(302);
     await expect.poll(() => namesInB('new'), WITHIN_A_SECOND).toBe(50);
