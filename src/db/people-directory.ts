@@ -5,6 +5,12 @@ import type { Models } from './models/index.js';
 import type { UserDoc } from './models/user.js';
 import { readAhead } from './read-ahead.js';
 
+/**
+ * The comment on the change feed's reads of people (the poller's, on its own timer): the tests that
+ * count a request's or a job's database commands leave them out (tests/helpers/db-commands.ts).
+ */
+export const CHANGE_FEED_READ = 'change-feed';
+
 /** What the HR people list shows of a person. */
 export type DirectoryEntry = Pick<
   UserDoc,
@@ -130,7 +136,7 @@ export class PeopleDirectory {
     if (!this.byId && !this.loading) return;
     const person = await driverCollection(this.models.User).findOne<DirectoryEntry>(
       { _id: id },
-      { projection: FIELDS },
+      { projection: FIELDS, comment: CHANGE_FEED_READ },
     );
     if (person) this.put(person);
     else if (this.byId?.delete(id)) this.sorted = null;
@@ -138,7 +144,7 @@ export class PeopleDirectory {
 
   /** Reads everyone again, if held (the change feed could not say who changed elsewhere). */
   async reloadAll(): Promise<void> {
-    if (this.byId) await this.load(this.loadedAt);
+    if (this.byId) await this.load(this.loadedAt, CHANGE_FEED_READ);
   }
 
   private apply(h: Held): void {
@@ -147,13 +153,13 @@ export class PeopleDirectory {
     this.sorted = null;
   }
 
-  private load(nowMs: number): Promise<void> {
+  private load(nowMs: number, comment?: string): Promise<void> {
     this.loading ??= (async () => {
       this.writtenDuringLoad = [];
       // The driver's cursor, a batch read ahead: no mongoose work per person.
       const cursor = driverCollection(this.models.User).find<DirectoryEntry>(
         {},
-        { projection: FIELDS, batchSize: 1000 },
+        { projection: FIELDS, batchSize: 1000, ...(comment ? { comment } : {}) },
       );
       const byId = new Map<string, Held>();
       for await (const batch of readAhead(cursor)) for (const p of batch) byId.set(p._id, held(p));

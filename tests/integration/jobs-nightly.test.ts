@@ -9,6 +9,7 @@ import { auditChainEnd } from '../../src/services/audit/log.js';
 import type { ServiceContext } from '../../src/services/context.js';
 import { runNightly } from '../../src/services/jobs/nightly.js';
 import { runSweep } from '../../src/services/jobs/sweep/index.js';
+import { trendSettled } from '../../src/services/reporting/trend.js';
 import { buildAttemptResult, buildCycle, buildPerson, COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type TestApp } from '../helpers/app.js';
 import { newAuditKeyPair } from '../helpers/audit-key.js';
@@ -29,6 +30,8 @@ let managerId: string;
 
 /** The database commands (e.g. "insert outbox") sent while `fn` runs, and what it returned. */
 async function commandsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
+  // A dashboard's background trend count started by an earlier test reads users too: not this job's.
+  await trendSettled(t.app.db.models);
   let result: T | undefined;
   const commands = await dbCommandsDuring(t.app, async () => {
     result = await fn();
