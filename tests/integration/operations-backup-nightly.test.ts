@@ -64,7 +64,7 @@ describe('nightly backup', () => {
   });
 
   it('is scheduled beside the other jobs, and not when off', () => {
-    const off = { SWEEP_SCHEDULE: 'off', NIGHTLY_SCHEDULE: 'off' };
+    const off = { SWEEP_SCHEDULE: 'off', NIGHTLY_SCHEDULE: 'off', XAPI_SCHEDULE: 'off' };
     const jobs = (config: object) => {
       const { services, log, clock } = t.app;
       const config_ = { ...t.config, ...off, ...config };
