@@ -19,3 +19,15 @@ export function jobContext(t: TestApp): ServiceContext {
 export function sweepAt(t: TestApp, at: string | Date) {
   return runSweep(jobContext(t), { now: new Date(at) });
 }
+
+/** Everyone in the demo organisation assigned the first course, due in 30 days (cheaper than the demo training). */
+export async function assignEveryone(t: TestApp) {
+  await t.app.services.assignments.createRule({
+    courseId: [...t.app.courses.keys()][0]!,
+    target: { kind: 'everyone' },
+    due: { kind: 'after-assignment', days: 30 },
+    newHireWithinDays: null,
+    actorId: 'system',
+    now: t.clock.now(),
+  });
+}

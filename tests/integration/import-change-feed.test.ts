@@ -13,7 +13,7 @@ import { commandsDuring, isWrite, monitoredUri } from '../helpers/db-commands.js
 
 /**
  * Issue #30 item 3, bulk writes: an import tells the other instances once for the whole batch (one
- * change-feed entry, two commands: the head's number and the slot), not once per row; a second
+ * change-feed entry, three commands: the head's number, its claim and the slot), not once per row; a second
  * instance still sees the imported people, and the sessions of people the import deactivated end
  * there, within a second.
  */

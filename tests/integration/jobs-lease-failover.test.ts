@@ -7,6 +7,7 @@ import { jobLeases } from '../../src/db/job-leases.js';
 import { runLeasedJob } from '../../src/jobs/scheduler.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
+import { assignEveryone } from '../helpers/jobs.js';
 import { type RunningServer, startServer, stopServer } from '../helpers/server-process.js';
 
 // The failover (issue #30): a real server process holding the sweep's lease is killed mid-sweep;
@@ -15,18 +16,6 @@ let t: TestApp;
 let dataDir: string;
 let child: RunningServer | undefined;
 let killedPid: number | undefined;
-
-/** Everyone in the demo organisation assigned the first course, due in 30 days (cheaper than the demo training). */
-async function assignEveryone(t: TestApp) {
-  await t.app.services.assignments.createRule({
-    courseId: [...t.app.courses.keys()][0]!,
-    target: { kind: 'everyone' },
-    due: { kind: 'after-assignment', days: 30 },
-    newHireWithinDays: null,
-    actorId: 'system',
-    now: t.clock.now(),
-  });
-}
 
 beforeAll(async () => {
   // The demo organisation assigned its training 60 days ago: at the real time the server sweeps, all are overdue.

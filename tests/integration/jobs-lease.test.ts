@@ -4,22 +4,11 @@ import { LeaseLostError } from '../../src/domain/lease.js';
 import { jobHolder, runLeasedJob } from '../../src/jobs/scheduler.js';
 import { createSecondApp, createTestApp, type TestApp } from '../helpers/app.js';
 import { cliContext } from '../helpers/cli.js';
+import { assignEveryone } from '../helpers/jobs.js';
 
 // Two app instances on one database (issue #30): the job lease lets one of them run a job at a time.
 let a: TestApp;
 let b: TestApp;
-
-/** Everyone in the demo organisation assigned the first course, due in 30 days (cheaper than the demo training). */
-async function assignEveryone(t: TestApp) {
-  await t.app.services.assignments.createRule({
-    courseId: [...t.app.courses.keys()][0]!,
-    target: { kind: 'everyone' },
-    due: { kind: 'after-assignment', days: 30 },
-    newHireWithinDays: null,
-    actorId: 'system',
-    now: t.clock.now(),
-  });
-}
 
 beforeAll(async () => {
   a = await createTestApp({
