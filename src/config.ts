@@ -5,6 +5,7 @@ import path from 'node:path';
 import { envSchema } from 'env-schema';
 import { type Static, Type } from 'typebox';
 import { AuditKeyError, resolveAuditSigningKey } from './audit-signing-key.js';
+import { MAX_WORKERS, validWorkers, WORKERS_PATTERN } from './cluster/worker-count.js';
 import { parseSigningKey } from './domain/audit-anchor.js';
 import { decodeKey32 } from './domain/sso/key.js';
 import { parseEmailList } from './domain/sso/password-policy.js';
@@ -86,6 +87,12 @@ export const EnvSchema = Type.Object({
    * dead leader's job resumes soon.
    */
   JOB_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+  /**
+   * App worker processes sharing the port (issue #30, Node's cluster module): 1 to 64, or "auto" =
+   * every available core, less one for the embedded FerretDB when there is no MONGODB_URI. 1 (the
+   * default) runs one process, no cluster.
+   */
+  WORKERS: Type.String({ pattern: WORKERS_PATTERN, default: '1' }),
   /**
    * LRS hosts the admin may point xAPI at over http or on a private address (#27): comma-separated
    * `host` or `host:port` (IPv6 in brackets), e.g. `lrs.internal:8443,10.0.4.2`. Any other LRS
@@ -195,6 +202,10 @@ export function readEnv(source: NodeJS.ProcessEnv | Record<string, unknown> = pr
   trustedProxies(env.TRUST_PROXY);
   checkSsoEnv(env);
   xapiAllowedHosts(env.XAPI_ALLOWED_HOSTS);
+  if (!validWorkers(env.WORKERS))
+    throw new ConfigError(
+      `Invalid configuration: WORKERS must be "auto" or a whole number from 1 to ${MAX_WORKERS} (got "${env.WORKERS}")`,
+    );
   if (env.METRICS_HOST === undefined)
     env.METRICS_HOST = env.METRICS_TOKEN === undefined ? '127.0.0.1' : env.HOST;
   if (env.AUDIT_SIGNING_KEY !== undefined) {
