@@ -1,4 +1,10 @@
-import { changeFeed, FEED_SLOTS, type FeedEntry } from './change-feed.js';
+import {
+  changeFeed,
+  FEED_SLOTS,
+  type FeedEntry,
+  SHARED_SETTINGS,
+  type SharedSetting,
+} from './change-feed.js';
 import type { Models } from './models/index.js';
 import { peopleDirectory } from './people-directory.js';
 import { sessionCacheOf } from './session-store.js';
@@ -13,13 +19,17 @@ const MAX_READS = Math.min(100, FEED_SLOTS);
  */
 const GAP_WAIT_MS = 2000;
 
+/** Reads a changed setting again (services/settings-feed.ts: the layers above keep those copies). */
+export type SettingListener = (changed: readonly SharedSetting[]) => Promise<void>;
+
 /**
  * Applies the other instances' changes to this instance's memory: ends their sessions in the
- * session cache, reads their people again into the people directory. Only this poller reads the
+ * session cache, reads their people again into the people directory, and has the settings they
+ * changed read again (onSettingChanged: the catalogue, the profile, the LRS settings). Only this poller reads the
  * feed (a request never does): one `_id` lookup of the head per poll and, when it moved, one `_id`
  * lookup per new entry. A failed poll is reported and retried at the next tick; nothing it does
  * can fail a request. "Starting afresh" (fallen a lap behind, a lost entry, a restored database)
- * drops every cached session (each is read again once) and reloads the people directory.
+ * drops every cached session (each is read again once), reloads the people directory and every setting.
  */
 export class ChangeFeedPoller {
   #timer: NodeJS.Timeout | null = null;
@@ -30,6 +40,7 @@ export class ChangeFeedPoller {
   /** Since when the next entry is numbered but not written. */
   #gapSince: number | null = null;
   #failing = false;
+  #settingListeners: SettingListener[] = [];
 
   constructor(
     private readonly models: Models,
@@ -56,6 +67,14 @@ export class ChangeFeedPoller {
         return -1;
       });
     this.#schedule();
+  }
+
+  /**
+   * Called with the settings other instances changed (after the sessions and people of the same
+   * poll), and with every setting when this instance starts afresh (it may have missed one).
+   */
+  onSettingChanged(listener: SettingListener): void {
+    this.#settingListeners.push(listener);
   }
 
   /** Stops polling and waits for a poll under way, so nothing touches the connection after. */
@@ -97,6 +116,7 @@ export class ChangeFeedPoller {
   async #startAfresh(head: number): Promise<void> {
     sessionCacheOf(this.models)?.evictAll();
     await peopleDirectory(this.models).reloadAll();
+    await this.#settingsChanged(SHARED_SETTINGS);
     this.#gapSince = null;
     this.#seq = head;
   }
@@ -108,8 +128,13 @@ export class ChangeFeedPoller {
   async #apply(entries: FeedEntry[]): Promise<void> {
     const cache = sessionCacheOf(this.models);
     const people = new Set<string>();
+    const settings = new Set<SharedSetting>();
     let everyone = false;
     for (const entry of entries) {
+      if (entry.kind === 'setting') {
+        settings.add(entry.what);
+        continue;
+      }
       if (entry.kind === 'session') cache?.evict(entry.sid);
       else if (entry.kind === 'sessions') cache?.evictSessionsOf(entry.userId, entry.exceptSid);
       else if (entry.kind === 'sessionsOf') for (const id of entry.userIds) cache?.evictSessionsOf(id);
@@ -118,8 +143,13 @@ export class ChangeFeedPoller {
       else everyone = true;
     }
     const directory = peopleDirectory(this.models);
-    if (everyone) return directory.reloadAll();
-    for (const id of people) await directory.refresh(id);
+    if (everyone) await directory.reloadAll();
+    else for (const id of people) await directory.refresh(id);
+    if (settings.size) await this.#settingsChanged([...settings]);
+  }
+
+  async #settingsChanged(changed: readonly SharedSetting[]): Promise<void> {
+    for (const listener of this.#settingListeners) await listener(changed);
   }
 
   #schedule(): void {

@@ -9,14 +9,25 @@ import type { Models } from './models/index.js';
  * - `person`: that person changed (HR, SCIM, SSO, their language): read them again;
  * - `people`: a batch (an import) changed these people, or, without `userIds`, too many to list:
  *   read them again, or everyone (db/feed-batch.ts: one entry for the batch, not one per row);
- * - `sessionsOf`: every session of these people ended (a batch's deactivations and role changes).
+ * - `sessionsOf`: every session of these people ended (a batch's deactivations and role changes);
+ * - `setting`: a setting every instance keeps a copy of changed: read it again (SharedSetting).
  */
 export type FeedChange =
   | { kind: 'session'; sid: string }
   | { kind: 'sessions'; userId: string; exceptSid?: string }
   | { kind: 'person'; userId: string }
   | { kind: 'people'; userIds?: string[] }
-  | { kind: 'sessionsOf'; userIds: string[] };
+  | { kind: 'sessionsOf'; userIds: string[] }
+  | { kind: 'setting'; what: SharedSetting };
+
+/**
+ * The settings each instance keeps in memory (services/settings-feed.ts applies them):
+ * - `profile`: the organisation profile (every page; the courses' placeholders);
+ * - `policy`: the published policy versions and HR's translations of their clauses (the courses as served);
+ * - `xapi`: the LRS settings (whether learning events are queued, and how the learner is named).
+ */
+export type SharedSetting = 'profile' | 'policy' | 'xapi';
+export const SHARED_SETTINGS: readonly SharedSetting[] = ['profile', 'policy', 'xapi'];
 
 export type FeedEntry = FeedChange & {
   /** The slot, `slot:<seq mod FEED_SLOTS>`. */

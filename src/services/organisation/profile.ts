@@ -14,15 +14,22 @@ import {
   profileChanges,
 } from '../../domain/org-profile.js';
 import type { ServiceContext } from '../context.js';
+import { announceSettingChanged } from '../settings-announce.js';
 import { type CheckedLogo, checkLogo } from './logo.js';
 
 /** A preview is kept this long; saving an older one asks the admin to submit the form again. */
 export const DRAFT_MINUTES = 60;
 
-// Every page shows the profile: this process keeps it, refreshed on its own saves at once and
-// re-read after a short while so another process's save shows too.
+// Every page shows the profile: this process keeps it, refreshed on its own saves at once and on
+// another instance's within a second (the change feed: forgetProfile); the re-read after CACHE_MS
+// only covers a change feed that is failing.
 const CACHE_MS = 30_000;
 const cache = new WeakMap<Models, { profile: OrgProfile; readAt: number }>();
+
+/** Forgets this process's copy (another instance saved the profile): the next page reads it. */
+export function forgetProfile(models: Models): void {
+  cache.delete(models);
+}
 
 /** The profile a stored document holds (the neutral default when none is saved). */
 export function profileFromDoc(doc: OrgProfileDoc | null): OrgProfile {
@@ -79,6 +86,7 @@ export async function saveProfile(
   cache.set(ctx.models, { profile, readAt: performance.now() });
   // The courses as served name the organisation: this process shows the new values at once.
   await ctx.catalogue.refresh({ force: true });
+  await announceSettingChanged(ctx, 'profile');
   await ctx.audit.append(
     {
       actorId,

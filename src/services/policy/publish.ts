@@ -15,6 +15,7 @@ import type { PolicyOverlay } from '../../domain/policy-version.js';
 import type { Role } from '../../domain/roles.js';
 import { requestRenewal } from '../assignments/course-settings.js';
 import type { ServiceContext } from '../context.js';
+import { announceSettingChanged } from '../settings-announce.js';
 import { baselineOf, courseTemplate, loadDraft, loadHead, type PublishedHead } from './state.js';
 
 export interface Published {
@@ -80,6 +81,7 @@ export async function approveAndPublish(
     throw new Conflict('policy.errors.alreadyPublished', { n: next.n });
   const { campaignId } = await completePublish(ctx, { version, previous: head, repaired: false });
   await ctx.catalogue.refresh({ force: true });
+  await announceSettingChanged(ctx, 'policy');
   return { n: next.n, campaignId };
 }
 
@@ -104,7 +106,10 @@ export async function repairPublished(
     head = { n: version.n, overlay: version.overlay, publishedAt: version.publishedAt, note: version.note };
     repaired = true;
   }
-  if (repaired) await ctx.catalogue.refresh({ force: true });
+  if (repaired) {
+    await ctx.catalogue.refresh({ force: true });
+    await announceSettingChanged(ctx, 'policy');
+  }
   return head;
 }
 

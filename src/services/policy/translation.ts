@@ -5,6 +5,7 @@ import type { Language } from '../../domain/i18n/languages.js';
 import { type ClauseField, changedFields, wordingHash } from '../../domain/policy-translation.js';
 import { BASELINE_POLICY_VERSION, type ClauseWording } from '../../domain/policy-version.js';
 import type { ServiceContext } from '../context.js';
+import { announceSettingChanged } from '../settings-announce.js';
 import { courseTemplate } from './state.js';
 
 /**
@@ -161,6 +162,7 @@ export async function saveClauseTranslation(
     input.now,
   );
   await ctx.catalogue.refresh({ force: true });
+  await announceSettingChanged(ctx, 'policy');
   const saved = ctx.catalogue.translationsOf(input.courseId).find((t) => t.language === input.lang);
   return { complete: saved?.fallback === undefined };
 }

@@ -19,13 +19,16 @@ export function recordFailures(ctx: ServiceContext): number {
  * command: saveSettings forgets it at once in this process. Another process sees sending turned
  * on within OFF_KEPT_MS (events in between are not queued, so that wait is kept short: one read
  * per 5 s) and a change to an "on" setting within ON_KEPT_MS (nothing is lost meanwhile: the
- * sender reads the setting itself; only the actor form may lag).
+ * sender reads the setting itself; only the actor form may lag). Those waits only cover a failing
+ * change feed: another instance's save reaches this one within a second (saveSettings announces it,
+ * plugins/change-feed.ts forgets the copy), so sending turned off, or the learner no longer named by
+ * e-mail, stops being queued everywhere at once.
  */
 const configs = new WeakMap<object, { config: XapiConfigDoc | null; readAt: number }>();
 export const OFF_KEPT_MS = 5_000;
 export const ON_KEPT_MS = 60_000;
 
-export function forgetXapiConfig(ctx: ServiceContext): void {
+export function forgetXapiConfig(ctx: Pick<ServiceContext, 'models'>): void {
   configs.delete(ctx.models);
 }
 

@@ -5,6 +5,7 @@ import { normaliseEndpoint } from '../../domain/xapi/delivery.js';
 import { endpointProblem } from '../../domain/xapi/lrs-address.js';
 import type { ServiceContext } from '../context.js';
 import { open, resolveSsoKey, seal } from '../identity/sso/secret-box.js';
+import { announceSettingChanged } from '../settings-announce.js';
 import { lrsDispatcher, lrsEndpointProblem } from './lrs-guard.js';
 import { forgetXapiConfig } from './record.js';
 
@@ -159,6 +160,7 @@ export async function saveSettings(
   await insertIfNew(ctx.models.XapiConfig, emptyConfig(input.now));
   await ctx.models.XapiConfig.updateOne({ _id: XAPI_CONFIG_ID }, { $set: set });
   forgetXapiConfig(ctx);
+  await announceSettingChanged(ctx, 'xapi');
   const { secret: _secret, ...shown } = f;
   await ctx.audit.append(
     {
