@@ -92,7 +92,7 @@ export interface PolicyDraftDoc {
   submittedAt: Date | null;
   submittedBy: string | null;
   updatedAt: Date;
-  /** Counts every change (edit, revert, submit): an approval names the revision the admin reviewed. */
+  /** New at every change (edit, revert, submit; random: services/policy/draft.ts newRevision): an approval names the revision the admin reviewed. */
   revision: number;
 }
 

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { FieldError } from '../../domain/assignment-rules.js';
 import { Conflict, NotFound } from '../../domain/errors.js';
 import { PLACEHOLDER_NAMES } from '../../domain/org-profile.js';
@@ -15,9 +16,21 @@ import { baselineOf, courseTemplate, loadDraft, loadHead } from './state.js';
  * HR's (or an admin's) edits to the one open draft of a course. Each write touches only its own
  * clause (`edits.<clauseId>`) and adds the writer to `editors`, so two people editing different
  * clauses at once lose nothing. Any change reopens a submitted draft: the approver approves what
- * was submitted, and every change counts a revision: an admin approves the revision they reviewed.
+ * was submitted, and every change sets a new revision (newRevision): an admin approves the revision they reviewed.
  * Each change is audited (policy.draft.edited / reverted / submitted). Clause ids match ID_PATTERN (no dots or `$`), so they are safe as field names.
  */
+
+/**
+ * A draft's new revision at each change: random, not counted, so no two states of any course's
+ * drafts share one. A count started again at 1 with each new draft (an approval of a discarded
+ * draft's revision 2 approved the next draft's revision 2, unseen), and `$inc`, not atomic on
+ * FerretDB v1, gave two racing changes the same number. A FerretDB update rewrites the whole
+ * document, its revision with it, so the revision read always names the content read with it.
+ * 1 to 999,999,999 (the approve form's field); 0 stays "a draft from before revisions".
+ */
+export function newRevision(): number {
+  return randomInt(1, 1_000_000_000);
+}
 
 export interface ClauseForm {
   clauseId: string;
@@ -94,9 +107,9 @@ export async function editClause(
         submittedAt: null,
         submittedBy: null,
         updatedAt: input.now,
+        revision: newRevision(),
       },
       $addToSet: { editors: input.actorId },
-      $inc: { revision: 1 },
     },
     { upsert: true },
   );
@@ -136,9 +149,8 @@ export async function revertClause(
     { _id: input.courseId },
     {
       $unset: { [`edits.${input.clauseId}`]: '' },
-      $set: { submittedAt: null, submittedBy: null, updatedAt: input.now },
+      $set: { submittedAt: null, submittedBy: null, updatedAt: input.now, revision: newRevision() },
       $addToSet: { editors: input.actorId },
-      $inc: { revision: 1 },
     },
   );
   if (res.matchedCount === 0) throw new NotFound('policy.errors.noDraftToChange');
@@ -170,9 +182,9 @@ export async function submitDraft(
         submittedAt: input.now,
         submittedBy: input.actorId,
         updatedAt: input.now,
+        revision: newRevision(),
       },
       $addToSet: { editors: input.actorId },
-      $inc: { revision: 1 },
     },
   );
   await auditDraft(ctx, input, 'policy.draft.submitted', {

@@ -43,7 +43,7 @@ export async function loadHead(ctx: ServiceContext, courseId: string): Promise<P
 
 export interface StoredDraft extends PolicyDraft {
   updatedAt: Date;
-  /** Every change adds one (0: a draft from before revisions were counted). */
+  /** New at every change (newRevision; 0: a draft from before revisions were kept). */
   revision: number;
 }
 
