@@ -6,8 +6,10 @@ import type { ServiceContext } from '../context.js';
  * refused, and since when the oldest waits, kept in `xapi_marks` under one `_id` so the admin page,
  * every /metrics scrape and the sender read it without touching the outbox (FerretDB v1 scans for
  * anything but an exact `_id`, and the outbox grows with every learner event while the LRS is
- * down). Moved with `$inc` by whoever changes a row's status; a crash between the row's write and
- * the `$inc` makes it drift, so the nightly job recounts it once a day (recountXapiBacklog).
+ * down). Moved with `$inc` by whoever changes a row's status. It drifts: a crash between the row's
+ * write and the `$inc`, and racing learners (FerretDB v1's `$inc` is not atomic: measured, 50
+ * statements queued at once left 42 to 44 counted). So a sender run that read the waiting rows
+ * stores their exact count (storeNextDue), and the nightly job recounts everything (recountXapiBacklog).
  */
 export const BACKLOG_ID = 'xapi_backlog';
 
@@ -119,19 +121,21 @@ export async function recountXapiBacklog(
 }
 
 /**
- * Stores when the next waiting row is due and since when the oldest waits, as a run that read the
- * outbox found them, unless a row was queued or requeued since that run read the summary (its
- * dueVersion moved: the lower bounds they wrote stay).
+ * Stores when the next waiting row is due, since when the oldest waits and how many wait, as a run
+ * that read the outbox found them (heals the `$inc`s' drift within a run), unless a row was queued
+ * or requeued since that run read the summary (its dueVersion moved: their counts and lower bounds
+ * stay, and the next run stores the count).
  */
 export async function storeNextDue(
   ctx: ServiceContext,
   read: BacklogSummaryDoc,
   nextDueAt: Date,
-  oldestPendingAt: Date | null,
+  waiting: { oldestPendingAt: Date | null; pending: number },
 ): Promise<void> {
+  const { oldestPendingAt, pending } = waiting;
   const version = read.dueVersion === undefined ? { $exists: false } : read.dueVersion;
   const update = oldestPendingAt
-    ? { $set: { nextDueAt, oldestPendingAt } }
-    : { $set: { nextDueAt }, $unset: { oldestPendingAt: 1 } };
+    ? { $set: { nextDueAt, oldestPendingAt, pending } }
+    : { $set: { nextDueAt, pending }, $unset: { oldestPendingAt: 1 } };
   await ctx.models.XapiMark.updateOne({ _id: BACKLOG_ID, dueVersion: version }, update);
 }

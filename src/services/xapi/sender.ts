@@ -177,7 +177,7 @@ const byDue = (a: Waiting, b: Waiting) =>
  *    run before that reads nothing else (an idle minute costs one read by `_id`);
  *  - else one read of the waiting rows' due times (small: no statement), then each batch's rows by
  *    `_id`, so a run that stops at the first failed POST reads 50 statements, not the backlog;
- *  - at the end the earliest due time left and the oldest waiting row's time are stored, unless a
+ *  - at the end the earliest due time left, the oldest waiting row's time and how many wait are stored, unless a
  *    row was queued or requeued meanwhile (its `dueVersion` moved: the next run reads again).
  * Stored: the row is deleted and counted in the day's `xapi_sent:<day>` mark. Unreachable, 5xx,
  * throttled or credentials refused: the batch's rows wait longer (domain/xapi/delivery.ts) and the
@@ -222,7 +222,10 @@ export async function sendXapiBatch(
   // What still waits, as this run knows it exactly: when the next is due, and the oldest.
   const still = waiting.filter((r) => !gone.has(r._id));
   const oldest = still.reduce<Date | null>((o, r) => (!o || r.createdAt < o ? r.createdAt : o), null);
-  await storeNextDue(ctx, summary, nextDueAfter(waiting, taken, left, report, now), oldest);
+  await storeNextDue(ctx, summary, nextDueAfter(waiting, taken, left, report, now), {
+    oldestPendingAt: oldest,
+    pending: still.length,
+  });
   return report;
 }
 
