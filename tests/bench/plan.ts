@@ -19,6 +19,7 @@ import { measureRefresher } from './measures/refresher.js';
 import { measureScim } from './measures/scim.js';
 import { measureScormExport } from './measures/scorm-export.js';
 import { type SweepOutcome, sweepInChild, sweepRows } from './measures/sweep.js';
+import { measureWorkers, type WorkersOptions } from './measures/workers.js';
 import { generateOrg } from './synthetic-org.js';
 
 type Report = (r: MeasureResult) => void;
@@ -181,4 +182,28 @@ export async function runPlan(
   if (plan.only.has('backup')) report(await measureBackup(ctx, plan.backupSizes));
   if (plan.only.has('bulk')) report(await measureBulk(ctx, plan.bulkSizes));
   if (plan.only.has('cold')) report(await measureColdStart());
+  if (plan.only.has('workers')) report(await measureWorkers(ctx, workersOptions(plan)));
+}
+
+/** Cluster mode, 1 vs 2 workers: the web measurements' loads, one round each, on the real server. */
+function workersOptions(plan: BenchPlan): WorkersOptions {
+  return {
+    counts: plan.workerCounts,
+    employees: plan.workersOrg,
+    logLevel: plan.logLevel,
+    lesson: { connections: plan.connections, durationS: plan.loadSeconds, sessions: 50, rounds: 1 },
+    quiz: {
+      connections: plan.connections,
+      submissions: plan.quizSubmissions,
+      durationS: plan.loadSeconds,
+      drainS: plan.drainS,
+    },
+    burst: {
+      learners: plan.workersBurstLearners,
+      windowS: plan.burstWindowS,
+      thinkS: plan.burstThinkS,
+      loginSample: plan.quick ? 10 : 20,
+      deadlineS: plan.burstDeadlineS,
+    },
+  };
 }

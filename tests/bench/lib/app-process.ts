@@ -7,15 +7,29 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export type DbTally = Record<string, { n: number; ms: number }>;
 
-export interface AppProcess {
+/**
+ * What the web measurements (lesson page, quiz, exam day) need from the app they load: its URL and
+ * the processes whose CPU it uses. The bench's own child (below) also has a bare baseline server and
+ * counts database commands; the real `src/server.ts` (lib/server-target.ts) has neither.
+ */
+export interface AppUnderTest {
   /** `http://127.0.0.1:<port>` of the real app. */
   url: string;
-  /** `http://127.0.0.1:<port>` of the bare fastify server in the same process. */
+  /** The app's processes now (one, or a cluster's primary and workers), for the CPU split. */
+  cpuPids(): Promise<number[]>;
+  /** `http://127.0.0.1:<port>` of a bare fastify server in the same process, when there is one. */
+  bareUrl?: string;
+  /** Makes the bare server answer `GET /` with these bytes. */
+  setBareHtml?(html: string): Promise<void>;
+  /** Database commands the app sent since the last call, by command and collection (then resets). */
+  dbTally?(): Promise<DbTally>;
+  close(): Promise<void>;
+}
+
+export interface AppProcess extends AppUnderTest {
   bareUrl: string;
   pid: number;
-  /** Makes the bare server answer `GET /` with these bytes. */
   setBareHtml(html: string): Promise<void>;
-  /** Database commands the app sent since the last call, by command and collection (then resets). */
   dbTally(): Promise<DbTally>;
   /** The child's peak RSS so far (kB, from process.resourceUsage()). */
   usage(): Promise<{ maxRssKb: number; rss: number }>;
@@ -80,6 +94,7 @@ export async function startAppProcess(opts: {
     url: `http://127.0.0.1:${ready.appPort}`,
     bareUrl: `http://127.0.0.1:${ready.barePort}`,
     pid: child.pid!,
+    cpuPids: async () => [child.pid!],
     async setBareHtml(html) {
       const done = nextMessage(child, 'bare-set', 10_000);
       child.send({ type: 'bare', html });

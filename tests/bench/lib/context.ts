@@ -4,7 +4,7 @@ import type { Course } from '../../../src/domain/course.js';
 import { hashPassword } from '../../../src/services/identity/passwords.js';
 import { COURSE_ID } from '../../factories.js';
 import { generateOrg, type OrgSummary } from '../synthetic-org.js';
-import { type AppProcess, startAppProcess } from './app-process.js';
+import { type AppUnderTest, startAppProcess } from './app-process.js';
 import { benchDbName } from './ferret.js';
 
 export const BENCH_PASSWORD = 'bench-password';
@@ -38,13 +38,23 @@ export interface OrgFixture {
   dbName: string;
   db: Db;
   org: OrgSummary;
-  app: AppProcess;
+  app: AppUnderTest;
   close(opts?: { drop?: boolean }): Promise<void>;
 }
 
 export async function openOrgFixture(
   ctx: BenchContext,
-  opts: { label: string; employees: number; audit?: boolean; dbName?: string; logLevel?: string },
+  opts: {
+    label: string;
+    employees: number;
+    audit?: boolean;
+    dbName?: string;
+    logLevel?: string;
+    /** The organisation's "today" (the same for organisations meant to be alike). */
+    now?: Date;
+    /** Serves the database another way than the bench's app child (e.g. the real src/server.ts). */
+    startApp?: (dbName: string) => Promise<AppUnderTest>;
+  },
 ): Promise<OrgFixture> {
   const dbName = opts.dbName ?? benchDbName(opts.label);
   // openDb creates the app's indexes, as the app does on start.
@@ -53,13 +63,15 @@ export async function openOrgFixture(
   const org = await generateOrg(db.models, {
     employees: opts.employees,
     course: ctx.course,
-    now: new Date(),
+    now: opts.now ?? new Date(),
     passwordHash: ctx.passwordHash,
     audit: opts.audit ?? true,
     sessionShare: 0.3,
   });
   ctx.log(`  generated in ${(org.ms / 1000).toFixed(1)} s: ${JSON.stringify(org.counts)}`);
-  const app = await startAppProcess({ mongoUri: ctx.mongoUri, dbName, logLevel: opts.logLevel ?? 'warn' });
+  const app = opts.startApp
+    ? await opts.startApp(dbName)
+    : await startAppProcess({ mongoUri: ctx.mongoUri, dbName, logLevel: opts.logLevel ?? 'warn' });
   return {
     ctx,
     dbName,

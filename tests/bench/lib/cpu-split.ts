@@ -2,8 +2,12 @@ import { cpuMsOf } from './proc.js';
 
 export interface CpuSplit {
   wallMs: number;
-  /** CPU the app process used, ms (null without /proc). */
+  /** CPU the app process used, ms (null without /proc); a cluster's primary and workers summed. */
   appCpuMs: number | null;
+  /** The same per app process (pid → ms), e.g. a cluster's primary apart from its workers. */
+  appByPid: Record<number, number | null>;
+  /** CPU this process (the load generator: autocannon, the learners' client) used, ms. */
+  loadCpuMs: number;
   /** CPU FerretDB used, ms. */
   dbCpuMs: number | null;
 }
@@ -12,16 +16,32 @@ export interface CpuSplit {
  * Where the machine's time went during one load run: the app process or the database. With two
  * cores, a database near 100 % of a core while the app idles says the bottleneck is the data layer.
  */
-export async function startCpuSplit(appPid: number, dbPid: number | null): Promise<() => Promise<CpuSplit>> {
+export async function startCpuSplit(
+  app: number | number[],
+  dbPid: number | null,
+): Promise<() => Promise<CpuSplit>> {
+  const appPids = [app].flat();
   const t0 = performance.now();
-  const app0 = await cpuMsOf(appPid);
+  const load0 = process.cpuUsage();
+  const app0 = await Promise.all(appPids.map((pid) => cpuMsOf(pid)));
   const db0 = dbPid ? await cpuMsOf(dbPid) : null;
   return async () => {
-    const app1 = await cpuMsOf(appPid);
+    const app1 = await Promise.all(appPids.map((pid) => cpuMsOf(pid)));
     const db1 = dbPid ? await cpuMsOf(dbPid) : null;
+    const load = process.cpuUsage(load0);
+    const appByPid = Object.fromEntries(
+      appPids.map((pid, i) => {
+        const [a, b] = [app0[i], app1[i]];
+        return [pid, a != null && b != null ? b - a : null];
+      }),
+    );
+    // A process that is gone (a cluster worker replaced meanwhile) makes the sum unknown.
+    const each = Object.values(appByPid);
     return {
       wallMs: performance.now() - t0,
-      appCpuMs: app0 !== null && app1 !== null ? app1 - app0 : null,
+      appCpuMs: each.includes(null) ? null : (each as number[]).reduce((a, b) => a + b, 0),
+      appByPid,
+      loadCpuMs: (load.user + load.system) / 1000,
       dbCpuMs: db0 !== null && db1 !== null ? db1 - db0 : null,
     };
   };
@@ -29,7 +49,9 @@ export async function startCpuSplit(appPid: number, dbPid: number | null): Promi
 
 export function describeSplit(s: CpuSplit): string {
   const pct = (ms: number | null) => (ms === null ? '?' : `${Math.round((ms / s.wallMs) * 100)}%`);
-  return `CPU during load: app ${pct(s.appCpuMs)}, FerretDB ${pct(s.dbCpuMs)} of one core`;
+  const processes = Object.keys(s.appByPid).length;
+  const app = processes > 1 ? `app ${pct(s.appCpuMs)} (${processes} processes)` : `app ${pct(s.appCpuMs)}`;
+  return `CPU during load: ${app}, FerretDB ${pct(s.dbCpuMs)}, load generator ${pct(s.loadCpuMs)} of one core`;
 }
 
 /** Waits until `count()` stops changing for `quietMs` (the app has drained its backlog), at most `maxMs`. */

@@ -15,6 +15,7 @@ export const MEASURES = [
   'refresher',
   'backup',
   'bulk',
+  'workers',
 ] as const;
 export type MeasureId = (typeof MEASURES)[number];
 
@@ -55,6 +56,12 @@ export interface BenchPlan {
   backupSizes: number[];
   /** Organisation sizes for the people list and bulk actions (issue #28: 10k selected). */
   bulkSizes: number[];
+  /** WORKERS values the cluster measurement runs `src/server.ts` with, in order (`--workers=1,2`). */
+  workerCounts: number[];
+  /** Employees in each of the cluster measurement's organisations (one per WORKERS value). */
+  workersOrg: number;
+  /** Exam-day learners in the cluster measurement. */
+  workersBurstLearners: number;
   logLevel: string;
 }
 
@@ -67,6 +74,7 @@ export function planFromArgs(argv: string[]): BenchPlan {
       sizes: { type: 'string' },
       'log-level': { type: 'string' },
       'web-audit': { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
@@ -105,6 +113,15 @@ export function planFromArgs(argv: string[]): BenchPlan {
     refresherSizes: quick ? [1000, 10_000] : [10_000, 100_000],
     backupSizes: values.sizes ? sweepSizes : quick ? [1000, 10_000] : [10_000, 100_000],
     bulkSizes: values.sizes ? sweepSizes : quick ? [1000] : [10_000],
+    workerCounts: values.workers
+      ? values.workers
+          .split(',')
+          .map(Number)
+          .filter((n) => Number.isInteger(n) && n > 0)
+      : [1, 2],
+    // Sized so `--only=workers` finishes in about ten minutes on 2 cores (two organisations, two servers).
+    workersOrg: quick ? 500 : 5000,
+    workersBurstLearners: quick ? 300 : 1500,
     logLevel: values['log-level'] ?? 'info',
   };
 }
