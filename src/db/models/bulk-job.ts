@@ -32,6 +32,8 @@ export interface BulkJobDoc {
   progressAt?: Date | null;
   finishedAt: Date | null;
   error: string | null;
+  /** How many times it was started (confirm, then each restart): run n is claimed once (db/bulk-job-claims.ts). Absent: never started. */
+  runs?: number;
 }
 
 export const bulkJobSchema = new Schema<BulkJobDoc>(
@@ -54,6 +56,7 @@ export const bulkJobSchema = new Schema<BulkJobDoc>(
     progressAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
     error: { type: String, default: null },
+    runs: { type: Number, default: 0 },
   },
   { collection: 'bulk_jobs', versionKey: false, minimize: false },
 );

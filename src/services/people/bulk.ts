@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { claimBulkStart } from '../../db/bulk-job-claims.js';
 import type { BulkJobDoc } from '../../db/models/bulk-job.js';
 import { peopleDirectory } from '../../db/people-directory.js';
 import type { FieldError } from '../../domain/assignment-rules.js';
@@ -191,11 +192,20 @@ export async function confirmBulk(
     const { userIds: _, ...view } = job;
     return { ok: false, errors: parsed.errors, job: view };
   }
-  const claim = await ctx.models.BulkJob.updateOne(
-    { _id: job._id, status: 'preview' },
-    { $set: { status: 'running', params: parsed.params, startedAt: input.now, progressAt: input.now } },
+  // Claimed by a unique insert: a second confirm, even racing in another instance, changes nothing.
+  if (!(await claimBulkStart(ctx.models, job._id, 1, input.now))) return { ok: true };
+  await ctx.models.BulkJob.updateOne(
+    { _id: job._id },
+    {
+      $set: {
+        status: 'running',
+        params: parsed.params,
+        startedAt: input.now,
+        progressAt: input.now,
+        runs: 1,
+      },
+    },
   );
-  if (claim.modifiedCount === 0) return { ok: true };
   if (action === 'export') {
     const csv = await exportCsv(ctx, {
       jobId: job._id,
@@ -249,10 +259,14 @@ async function restartBulk(
 ): Promise<ConfirmResult> {
   const stopped = job.status === 'failed' || isInterrupted(job, input.now);
   if (!stopped || !job.params || job.action === 'export') return { ok: true };
-  const claim = await ctx.models.BulkJob.updateOne(
-    { _id: job._id, status: job.status, progressAt: job.progressAt ?? null },
+  // The next run after the one read: racing restarts claim the same number, one inserts it.
+  const run = (job.runs || 1) + 1;
+  if (!(await claimBulkStart(ctx.models, job._id, run, input.now))) return { ok: true };
+  await ctx.models.BulkJob.updateOne(
+    { _id: job._id },
     {
       $set: {
+        runs: run,
         status: 'running',
         startedAt: input.now,
         progressAt: input.now,
@@ -263,7 +277,6 @@ async function restartBulk(
       },
     },
   );
-  if (claim.modifiedCount === 0) return { ok: true };
   return start(
     ctx,
     job,
