@@ -35,19 +35,19 @@ async function renderLogin(
 
 /**
  * Failed sign-ins are slowed per (account, address) and capped per address; many failures on one
- * account e-mail its owner and never lock them out (domain/login-throttle.ts). The alert is sent
- * off the request path; closing the app waits for alerts under way.
+ * account e-mail its owner and never lock them out (domain/login-throttle.ts), counted in the
+ * database across workers and instances. The alert is sent off the request path; closing the app
+ * waits for alerts under way.
  */
 function signInThrottle(app: FastifyInstance) {
   const alerts = new Set<Promise<void>>();
   app.addHook('onClose', async () => {
     await Promise.allSettled([...alerts]);
   });
-  return loginThrottle({
-    now: () => app.clock.now(),
-    onRepeatedFailures: (account, failures, windowStart, windowMinutes) => {
+  return loginThrottle(app, {
+    onRepeatedFailures: (failures) => {
       const alert = app.services.identity
-        .sendLoginAlert({ account, failures, windowStart, windowMinutes, now: app.clock.now() })
+        .sendLoginAlert({ ...failures, now: app.clock.now() })
         .catch((err: unknown) => app.log.error({ err }, 'failed sign-ins alert not sent'));
       alerts.add(alert);
       void alert.finally(() => alerts.delete(alert));
@@ -77,7 +77,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const attempt = throttle.begin(email, request.ip);
+      const attempt = await throttle.begin(email, request.ip);
       if (!attempt.allowed) {
         reply.code(429).header('retry-after', String(attempt.retryAfterSeconds));
         return renderLogin(reply, { next: nextPath(request.body.next), email, error: attempt.message });
@@ -92,22 +92,22 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         now: app.clock.now(),
       });
       if (!gate.allowed) {
-        throttle.failed(attempt.attempt);
+        await throttle.failed(attempt.attempt);
         reply.code(401);
         return renderLogin(reply, { next, email, error: { key: WRONG_PASSWORD } });
       }
       const user = await app.services.identity
         .login({ email, password, ip: request.ip, now: app.clock.now() })
-        .catch((err: unknown) => {
-          throttle.unfinished(attempt.attempt);
+        .catch(async (err: unknown) => {
+          await throttle.unfinished(attempt.attempt);
           throw err;
         });
       if (!user) {
-        throttle.failed(attempt.attempt);
+        await throttle.failed(attempt.attempt);
         reply.code(401);
         return renderLogin(reply, { next, email, error: { key: WRONG_PASSWORD } });
       }
-      throttle.succeeded(attempt.attempt);
+      await throttle.succeeded(attempt.attempt);
       // A fresh session id at login blocks session fixation.
       await request.session.regenerate();
       request.session.user = user;

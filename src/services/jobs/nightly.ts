@@ -24,6 +24,7 @@ import { type AssignPerson, activeRules, applyRulesTo } from '../assignments/ass
 import { loadAllSettings } from '../assignments/course-settings.js';
 import { auditChainEnd } from '../audit/log.js';
 import type { ServiceContext } from '../context.js';
+import { pruneSignInThrottle } from '../identity/login-throttle.js';
 import { pruneUsedCodes } from '../identity/sso/used-codes.js';
 import { RecentEvents, repairClauseMemories } from '../learning/mastery-repair.js';
 import { currentProfile } from '../organisation/profile.js';
@@ -58,6 +59,8 @@ export interface NightlyReport {
   sessionsDeleted: number;
   /** Used SSO authorization code records past their bound, deleted. */
   ssoCodesPruned: number;
+  /** Sign-in throttle records whose window or forget period had passed, deleted. */
+  throttleRecordsPruned: number;
   /** The xAPI outbox recounted into its summary document (heals any drift of its $inc counts). */
   xapiPending: number;
   xapiRejected: number;
@@ -109,8 +112,9 @@ interface PeoplePass {
  *    recently); HR forms and imports apply rules at once, this is the safety net and the clock
  *    for "new hires within N days";
  *  - current names in the stored action lists (the sweep reuses them and looks up only newcomers);
- *  - expired sessions deleted (the session store already refuses them), and used SSO
- *    authorization codes older than a day (identity/sso/used-codes.ts);
+ *  - expired sessions deleted (the session store already refuses them), used SSO
+ *    authorization codes older than a day (identity/sso/used-codes.ts), and sign-in throttle
+ *    records that no longer count (identity/login-throttle.ts);
  *  - the hour's signed audit anchor, if the sweep has not written it (services/audit/log.ts);
  *  - the weekly HR digest, from the summaries the sweep keeps current, with that anchor's
  *    fingerprint (a copy outside the database and the key).
@@ -135,6 +139,7 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
     listRowsRenamed: 0,
     sessionsDeleted: 0,
     ssoCodesPruned: 0,
+    throttleRecordsPruned: 0,
     xapiPending: 0,
     xapiRejected: 0,
     auditAnchor: null,
@@ -191,6 +196,7 @@ export async function runNightly(ctx: ServiceContext, { now }: { now: Date }): P
   report.listRowsRenamed = await renameListRows(models, chunks, people.names);
   report.sessionsDeleted = await sessionsRepository(models).deleteExpired(now);
   report.ssoCodesPruned = await pruneUsedCodes(models, now);
+  report.throttleRecordsPruned = await pruneSignInThrottle(ctx, { now });
   // After retention deleted old outbox rows: the one scan of the outbox a day (#27, review 27-5).
   const xapi = await recountXapiBacklog(ctx, { now });
   report.xapiPending = xapi.pending;

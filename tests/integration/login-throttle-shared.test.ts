@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { ACTOR_EMAILS, ClientSession } from '../helpers/actors.js';
+import { createSecondApp, createTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
+import { commandsDuring, type DbCommand, isWrite, monitoredUri } from '../helpers/db-commands.js';
+
+/**
+ * Issue #30: the sign-in throttle's records live in the database, so its limits hold across app
+ * workers and instances (before, each process counted on its own: WORKERS=8 gave an attacker 8×
+ * the attempts). Two apps on one database, one clock.
+ */
+let a: TestApp;
+let b: TestApp;
+beforeAll(async () => {
+  a = await createTestApp({ label: 'login-throttle-shared', mongoUri: monitoredUri(inject('mongoUri')) });
+  b = await createSecondApp(a);
+});
+afterAll(async () => {
+  await b?.close();
+  await a?.close();
+});
+
+const errorOf = (html: string) => /<p class="field-error"[^>]*>([^<]+)</.exec(html)?.[1];
+
+function signIn(app: FastifyInstance, email: string, password: string, ip: string) {
+  return new ClientSession(app, ip).post('/login', { email, password }, '/login');
+}
+
+async function failIn(app: FastifyInstance, email: string, ips: string[]) {
+  const statuses: number[] = [];
+  for (const ip of ips) statuses.push((await signIn(app, email, 'wrong-password-1', ip)).statusCode);
+  return statuses;
+}
+
+const ips = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}.${i + 1}`);
+const throttleRecords = () => a.app.db.conn.db!.collection('login_throttle');
+
+describe('the limits hold across two instances', () => {
+  it('one account from one address: failures through A and B add up to the five free ones', async () => {
+    const email = ACTOR_EMAILS.manager;
+    const ip = '10.40.0.1';
+    expect(await failIn(a.app, email, [ip, ip, ip])).toEqual([401, 401, 401]);
+    expect(await failIn(b.app, email, [ip, ip])).toEqual([401, 401]);
+    const early = await signIn(a.app, email, TEST_PASSWORD, ip);
+    expect(early.statusCode).toBe(429);
+    expect(early.headers['retry-after']).toBe('30');
+    expect((await signIn(b.app, email, TEST_PASSWORD, ip)).statusCode).toBe(429);
+    a.clock.advance(30_000);
+    // A correct password through B clears the pair for A too.
+    expect((await signIn(b.app, email, TEST_PASSWORD, ip)).statusCode).toBe(303);
+    expect(await failIn(a.app, email, Array(5).fill(ip))).toEqual(Array(5).fill(401));
+    expect((await signIn(a.app, email, TEST_PASSWORD, ip)).statusCode).toBe(429);
+    a.clock.advance(30_000);
+  });
+
+  it('one address spraying many accounts: 15 through A and 15 through B use up the 30', async () => {
+    const ip = '10.41.0.1';
+    for (let i = 0; i < 15; i += 1) {
+      expect((await signIn(a.app, `spray-a-${i}@example.com`, 'Summer2026!', ip)).statusCode).toBe(401);
+      expect((await signIn(b.app, `spray-b-${i}@example.com`, 'Summer2026!', ip)).statusCode).toBe(401);
+    }
+    const refused = await signIn(a.app, ACTOR_EMAILS.employee, TEST_PASSWORD, ip);
+    expect(refused.statusCode).toBe(429);
+    expect(errorOf(refused.body)).toMatch(/from your network\. Please try again in 15 minutes\./);
+    expect((await signIn(b.app, 'spray-c@example.com', 'Summer2026!', ip)).statusCode).toBe(429);
+    a.clock.advance(15 * 60_000);
+  });
+
+  it('one account from many addresses: the owner gets exactly one e-mail for 5 + 5 failures through A and B', async () => {
+    const email = 'ben.bauer@demo.test';
+    const alerts = () => a.app.db.models.Outbox.countDocuments({ kind: 'login-alert', to: email });
+    await failIn(a.app, email, ips('10.42.0', 5));
+    await failIn(b.app, email, ips('10.42.1', 4));
+    expect(await alerts()).toBe(0);
+    await failIn(b.app, email, ['10.42.2.1']);
+    await vi.waitFor(async () => expect(await alerts()).toBe(1), { timeout: 5000 });
+    await failIn(a.app, email, ips('10.42.3', 3));
+    await failIn(b.app, email, ips('10.42.4', 3));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await alerts()).toBe(1);
+    a.clock.advance(15 * 60_000);
+  });
+});
+
+describe('concurrent bursts across two instances lose no attempt', () => {
+  it('40 parallel wrong passwords for one account from one address: exactly 5 checked, 35 refused', async () => {
+    const email = ACTOR_EMAILS.otherEmployee;
+    const ip = '10.43.0.1';
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => signIn(i % 2 ? b.app : a.app, email, 'wrong-password-1', ip)),
+    );
+    const statuses = responses.map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(35).fill(429)]);
+    // Five failures recorded, none lost: after the 30 s wait one more attempt, then a 60 s wait.
+    a.clock.advance(30_000);
+    expect((await signIn(b.app, email, 'wrong-password-1', ip)).statusCode).toBe(401);
+    expect((await signIn(a.app, email, TEST_PASSWORD, ip)).headers['retry-after']).toBe('60');
+    a.clock.advance(60_000);
+    expect((await signIn(a.app, email, TEST_PASSWORD, ip)).statusCode).toBe(303);
+  });
+
+  it('40 parallel wrong passwords from one address to 40 accounts: exactly 30 checked, 10 refused', async () => {
+    const ip = '10.44.0.1';
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        signIn(i % 2 ? b.app : a.app, `burst-${i}@example.com`, 'wrong-password-1', ip),
+      ),
+    );
+    const statuses = responses.map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([...Array(30).fill(401), ...Array(10).fill(429)]);
+    a.clock.advance(15 * 60_000);
+  });
+});
+
+describe('what is stored', () => {
+  it('keys are sha256 hashes: neither the typed address nor the IP is stored in clear', async () => {
+    const email = 'clear.text@example.com';
+    const ip = '10.45.0.1';
+    await failIn(a.app, email, [ip]);
+    const pairId = createHash('sha256').update(`pair\n${email}\n${ip}`).digest('hex');
+    const stored = await throttleRecords().findOne({ _id: pairId as never });
+    expect(stored).toMatchObject({ v: 1 });
+    const all = JSON.stringify(await throttleRecords().find({}).toArray());
+    expect(all).not.toContain(email);
+    expect(all).not.toContain(ip);
+    // A record's hint (<hash>) and its versions (<hash>:<n>).
+    for (const doc of await throttleRecords().find({}).toArray())
+      expect(doc._id).toMatch(/^[0-9a-f]{64}(:\d+)?$/);
+  });
+
+  it('the nightly job deletes the records whose window has passed and keeps the live ones', async () => {
+    await failIn(a.app, 'old.record@example.com', ['10.46.0.1']);
+    a.clock.advance(26 * 60 * 60_000);
+    await failIn(a.app, 'fresh.record@example.com', ['10.46.0.2']);
+    const before = await throttleRecords().countDocuments({});
+    const report = await a.app.services.jobs.runNightly({ now: a.clock.now() });
+    expect(report.throttleRecordsPruned).toBeGreaterThanOrEqual(3);
+    const left = await throttleRecords().find({}).toArray();
+    expect(left.length).toBe(before - report.throttleRecordsPruned);
+    // What is left: the fresh failure's pair, address and account records (hint and version 1), all live.
+    expect(left).toHaveLength(6);
+    for (const doc of left)
+      expect((doc.expiresAt as Date).getTime()).toBeGreaterThan(a.clock.now().getTime());
+  });
+});
+
+describe('what a sign-in costs in the database', () => {
+  it('the throttle reads and writes its records by _id only: a few commands per sign-in', async () => {
+    const throttle = (cs: DbCommand[]) => cs.filter((c) => c.endsWith(' login_throttle'));
+    const scans: string[] = [];
+    const failed = await commandsDuring(
+      a.app,
+      () => signIn(a.app, 'cost.check@example.com', 'wrong-password-1', '10.47.0.1'),
+      scans,
+    );
+    const signedIn = await commandsDuring(
+      a.app,
+      () => signIn(a.app, ACTOR_EMAILS.employee, TEST_PASSWORD, '10.47.0.2'),
+      scans,
+    );
+    // The only filter beyond a plain {_id}: the compare-and-swap's version, on the one document.
+    for (const scan of scans.filter((s) => s.includes('login_throttle')))
+      expect(scan).toBe('update login_throttle {_id, v}'); // the hint, moved on only
+    // A wrong password, first in its windows: for the pair, the address and then the account, read
+    // the hint and the next version (none), insert version 1 and move the hint.
+    expect(throttle(failed)).toHaveLength(12);
+    expect(throttle(failed).filter(isWrite)).toHaveLength(6);
+    // A correct password: the same for the pair and the address, then from the versions written,
+    // read on (none), insert the cleared pair and the address given back, move both hints.
+    expect(throttle(signedIn)).toHaveLength(14);
+    expect(throttle(signedIn).filter(isWrite)).toHaveLength(8);
+    console.log(
+      `sign-in throttle: wrong password ${throttle(failed).length} of ${failed.length} commands, ` +
+        `right password ${throttle(signedIn).length} of ${signedIn.length}`,
+    );
+  });
+});
