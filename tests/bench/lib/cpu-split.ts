@@ -1,4 +1,4 @@
-import { cpuMsOf } from './proc.js';
+import { cpuMsOf, machineBusyMs } from './proc.js';
 
 export interface CpuSplit {
   wallMs: number;
@@ -8,6 +8,8 @@ export interface CpuSplit {
   appByPid: Record<number, number | null>;
   /** CPU this process (the load generator: autocannon, the learners' client) used, ms. */
   loadCpuMs: number;
+  /** CPU every process on the machine used (all cores), ms; null without /proc. */
+  machineCpuMs: number | null;
   /** CPU FerretDB used, ms. */
   dbCpuMs: number | null;
 }
@@ -23,12 +25,14 @@ export async function startCpuSplit(
   const appPids = [app].flat();
   const t0 = performance.now();
   const load0 = process.cpuUsage();
+  const machine0 = await machineBusyMs();
   const app0 = await Promise.all(appPids.map((pid) => cpuMsOf(pid)));
   const db0 = dbPid ? await cpuMsOf(dbPid) : null;
   return async () => {
     const app1 = await Promise.all(appPids.map((pid) => cpuMsOf(pid)));
     const db1 = dbPid ? await cpuMsOf(dbPid) : null;
     const load = process.cpuUsage(load0);
+    const machine1 = await machineBusyMs();
     const appByPid = Object.fromEntries(
       appPids.map((pid, i) => {
         const [a, b] = [app0[i], app1[i]];
@@ -42,6 +46,7 @@ export async function startCpuSplit(
       appCpuMs: each.includes(null) ? null : (each as number[]).reduce((a, b) => a + b, 0),
       appByPid,
       loadCpuMs: (load.user + load.system) / 1000,
+      machineCpuMs: machine0 !== null && machine1 !== null ? machine1 - machine0 : null,
       dbCpuMs: db0 !== null && db1 !== null ? db1 - db0 : null,
     };
   };

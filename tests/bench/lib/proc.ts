@@ -42,6 +42,19 @@ export async function cpuMsOf(pid: number): Promise<number | null> {
   return (ticks * 1000) / CLOCK_TICKS;
 }
 
+/**
+ * CPU time every process on the machine has used so far (all cores, idle and I/O wait left out), in
+ * ms; null without /proc. On a shared machine this shows how much of the cores others took.
+ */
+export async function machineBusyMs(): Promise<number | null> {
+  const stat = await readFile('/proc/stat', 'utf8').catch(() => null);
+  const fields = stat?.split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number);
+  if (!fields || fields.length < 5) return null;
+  // user nice system idle iowait irq softirq steal …: busy is everything but idle and iowait.
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  return ((total - fields[3]! - fields[4]!) * 1000) / CLOCK_TICKS;
+}
+
 /** USER_HZ: 100 on every Linux build this runs on (`getconf CLK_TCK`). */
 const CLOCK_TICKS = 100;
 

@@ -147,7 +147,11 @@ export function describeCpu(s: CpuSplit | null): string {
           .map((ms) => pct(ms, s))
           .join(' + ')})`
       : '';
-  return `CPU: app ${pct(s.appCpuMs, s)}${parts}, FerretDB ${pct(s.dbCpuMs, s)}, load generator ${pct(s.loadCpuMs, s)} of one core`;
+  // What the rest of the machine took meanwhile (other users of a shared machine), if /proc says.
+  const ours = (s.appCpuMs ?? 0) + (s.dbCpuMs ?? 0) + s.loadCpuMs;
+  const others =
+    s.machineCpuMs === null ? '' : `, everything else ${pct(Math.max(0, s.machineCpuMs - ours), s)}`;
+  return `CPU: app ${pct(s.appCpuMs, s)}${parts}, FerretDB ${pct(s.dbCpuMs, s)}, load generator ${pct(s.loadCpuMs, s)}${others} (of one core; ${os.availableParallelism()} cores = ${os.availableParallelism() * 100}%)`;
 }
 
 /** One row per WORKERS value and figure; every value after the first carries the first as its baseline. */
