@@ -25,7 +25,9 @@ import { type ClauseTranslations, overlayInLanguage, readClauseTranslations } fr
  * PLACE from them whenever the organisation profile or a published policy version (`policy_heads`)
  * changes. Every process re-reads both at most every REFRESH_MS (the `onRequest` hook, the jobs and
  * the CLI call `refresh()`; a fresh catalogue costs no database read), and at once after its own
- * profile save or policy publish (`refresh({ force: true })`). Another process follows within REFRESH_MS.
+ * profile save or policy publish (`refresh({ force: true })`). Another instance follows within a
+ * second (the change feed's `setting` entry: plugins/change-feed.ts forces its refresh); REFRESH_MS
+ * only bounds how long it lags while its change feed is failing.
  */
 export const REFRESH_MS = 5_000;
 
