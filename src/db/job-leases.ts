@@ -56,11 +56,7 @@ export async function claimLease(
     // Its own lease still running: nobody else may take it. Expired (even its own): claimed first.
     const expired = lease.expiresAt.getTime() <= now.getTime();
     if (expired && !(await claimTakeover(models, lease, now))) continue; // another took it over
-    await leases.replaceOne(
-      { _id: job },
-      { _id: job, holder, expiresAt: until, takenAt: now },
-      { upsert: true },
-    );
+    await leases.replaceOne({ _id: job }, { holder, expiresAt: until, takenAt: now }, { upsert: true });
     return { taken: true, until };
   }
   const lease = await leases.findOne({ _id: job });
