@@ -1,22 +1,42 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import closeWithGrace from 'close-with-grace';
-import { buildApp } from './app.js';
-import { ConfigError, loadConfig, startupWarnings } from './config.js';
+import { CLUSTER_DATABASE_URI } from './cluster/messages.js';
+import { ClusterError, runPrimary } from './cluster/primary.js';
+import { buildServedApp, startServing } from './cluster/serve-app.js';
+import { runWorker } from './cluster/worker.js';
+import { workerCount } from './cluster/worker-count.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { ContentError } from './content/index.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { MissingGoError } from './db/ferretdb/build.js';
-import { startScheduler } from './jobs/scheduler.js';
-import { LISTEN_BACKLOG } from './listen.js';
 import { startMetricsServer } from './plugins/metrics.js';
 import { demoLoginLines } from './services/demo/index.js';
 
-/** The only file that listens: config, database, app, signals, graceful close. */
+const log = (line: string) => console.log(line);
+
+/**
+ * The entry: config, then one of three roles. WORKERS=1: one process with the database, the app,
+ * signals and graceful close (below). WORKERS>1: this process is the cluster's primary
+ * (cluster/primary.ts) and forks the workers, which run this file again as cluster/worker.ts.
+ */
 async function main(): Promise<void> {
   const config = await loadConfig();
-  const log = (line: string) => console.log(line);
+  const workerUri = process.env[CLUSTER_DATABASE_URI];
+  if (cluster.isWorker && workerUri) return runWorker(config, workerUri);
+  const workers = workerCount(config.WORKERS, {
+    cores: availableParallelism(),
+    embeddedDatabase: !config.MONGODB_URI,
+  });
+  if (workers > 1) return runPrimary(config, workers, log);
+  return runSingleProcess(config);
+}
+
+/** WORKERS=1: database, app, signals, graceful close, all in this process. */
+async function runSingleProcess(config: Config): Promise<void> {
   const database = await openDatabaseServer(config, log);
-  const app = await buildApp({ config, mongoUri: database.uri, databaseStatus: database.status });
-  for (const warning of startupWarnings(config)) app.log.warn(warning);
+  const app = await buildServedApp(config, { uri: database.uri, status: database.status });
 
   // Stop within 10 s on SIGTERM/SIGINT: server, database connection, then the FerretDB child.
   let metricsServer: Server | undefined;
@@ -28,16 +48,7 @@ async function main(): Promise<void> {
     await database.stop();
   });
 
-  if (config.DEMO_DATA && config.NODE_ENV !== 'production') {
-    const { demo } = app.services;
-    if (await demo.seedDemo({ now: app.clock.now() })) {
-      await demo.seedDemoTraining({ now: app.clock.now() });
-      app.log.info('created the demo organisation');
-    }
-  }
-  // The refresher sweep (stopped by app.close through its onClose hook).
-  startScheduler(app);
-  await app.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG });
+  await startServing(app);
   if (config.METRICS_PORT !== undefined) {
     const where = { port: config.METRICS_PORT, host: config.METRICS_HOST ?? config.HOST };
     metricsServer = await startMetricsServer(app, where);
@@ -52,7 +63,11 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   // Known refusals (bad settings, no Go, course content that fails its checks) are messages for the
   // operator, not stack traces.
-  const known = err instanceof ConfigError || err instanceof MissingGoError || err instanceof ContentError;
+  const known =
+    err instanceof ConfigError ||
+    err instanceof ClusterError ||
+    err instanceof MissingGoError ||
+    err instanceof ContentError;
   console.error(known ? (err as Error).message : err);
   process.exit(1);
 });

@@ -65,6 +65,12 @@ export default fp(
   { name: 'metrics', dependencies: ['db', 'services'] },
 );
 
+/** Where a metrics listener reads the exposition: one app's registry, or the cluster's aggregate. */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  contentType: string;
+}
+
 /**
  * METRICS_PORT: a listener that serves GET /metrics and nothing else (the app's own port then has
  * no /metrics), asking for METRICS_TOKEN too when it is set. Plain node:http: no sessions, pages
@@ -76,16 +82,28 @@ export async function startMetricsServer(
 ): Promise<Server> {
   const metrics = app.metrics;
   if (!metrics) throw new Error('metrics are off: set METRICS_PORT or METRICS_TOKEN');
-  const token = app.config.METRICS_TOKEN;
+  return serveMetrics(metrics.registry, where, {
+    token: app.config.METRICS_TOKEN,
+    onError: (err) => app.log.error({ err }, 'metrics scrape failed'),
+  });
+}
+
+/** The METRICS_PORT listener over any source (cluster mode: the primary's aggregate of its workers). */
+export async function serveMetrics(
+  source: MetricsSource,
+  where: { port: number; host: string },
+  opts: { token: string | undefined; onError: (err: unknown) => void },
+): Promise<Server> {
+  const { token } = opts;
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'GET' || path !== '/metrics') return void res.writeHead(404).end('Not found\n');
     if (token !== undefined && !bearerMatches(req.headers.authorization, token))
       return void res.writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"' }).end('Unauthorized\n');
-    metrics.registry.metrics().then(
-      (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
+    source.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': source.contentType }).end(body),
       (err: unknown) => {
-        app.log.error({ err }, 'metrics scrape failed');
+        opts.onError(err);
         res.writeHead(500).end('metrics unavailable\n');
       },
     );

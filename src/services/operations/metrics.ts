@@ -34,7 +34,11 @@ const JOB_BUCKETS = [0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
 
 /**
  * One Prometheus registry per app (never prom-client's global one), so tests and the CLI can build
- * several apps in one process. Names start with `lms_`; Node's own process metrics keep their
+ * several apps in one process. In cluster mode (WORKERS > 1) the primary adds up the workers'
+ * registries (cluster/cluster-metrics.ts); `aggregator` keeps what must not be added: gauges every
+ * worker reads from the same database take the first worker's value ('first'), and the database's
+ * restarts and a job's last run the latest ('max'). Names start with `lms_`; Node's own process
+ * metrics keep their
  * standard names (`process_*`, `nodejs_*`).
  */
 export function createMetrics(readers: MetricsReaders) {
@@ -78,6 +82,7 @@ export function createMetrics(readers: MetricsReaders) {
     // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'When each job last ended with each result (Unix time): alert when the last ok is too old',
     labelNames: ['job', 'result'] as const,
+    aggregator: 'max',
     registers,
   });
   const remindersSent = new Counter({
@@ -90,6 +95,7 @@ export function createMetrics(readers: MetricsReaders) {
     name: 'lms_outbox_messages',
     // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'Messages in the outbox (mail kept for /hr/outbox when no SMTP server is set), read on scrape',
+    aggregator: 'first',
     registers,
     async collect() {
       this.set(await readers.outboxBacklog());
@@ -110,6 +116,7 @@ export function createMetrics(readers: MetricsReaders) {
       // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
       help: 'xAPI statements waiting for the LRS (pending) or refused by it (rejected), read on scrape',
       labelNames: ['status'] as const,
+      aggregator: 'first',
       registers,
       async collect() {
         const backlog = await read();
@@ -121,6 +128,7 @@ export function createMetrics(readers: MetricsReaders) {
       name: 'lms_xapi_outbox_oldest_pending_seconds',
       // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
       help: 'How long the oldest xAPI statement not yet accepted by the LRS has waited (0: none waits)',
+      aggregator: 'first',
       registers,
       async collect() {
         this.set((await read()).oldestPendingSeconds);
@@ -131,6 +139,7 @@ export function createMetrics(readers: MetricsReaders) {
       // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
       help: 'xAPI statements the LRS took today (UTC) and in the last 7 days (from the per-day counts)',
       labelNames: ['period'] as const,
+      aggregator: 'first',
       registers,
       async collect() {
         const values = await read();
@@ -143,6 +152,7 @@ export function createMetrics(readers: MetricsReaders) {
     name: 'lms_embedded_database_restarts_total',
     // i18n-ignore: Prometheus HELP text for operators' monitoring, not shown in a page
     help: 'Times the embedded FerretDB died and was restarted by the app (0 with MONGODB_URI)',
+    aggregator: 'max',
     registers,
     collect() {
       // The supervisor keeps the count; the counter mirrors it at each scrape.
