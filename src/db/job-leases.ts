@@ -1,41 +1,46 @@
 import type { mongo } from 'mongoose';
-import { canTake, type Lease, leaseUntil } from '../domain/lease.js';
+import { checkClaim, heldBy, type Lease, leaseKey, leaseUntil, planClaim } from '../domain/lease.js';
 import { isDuplicateKey } from './connection.js';
 import type { Models } from './models/index.js';
 
 /**
- * The `job_leases` collection (issue #30): one document per scheduled job, `_id` = its key. Read
- * and written with the driver only, every command by `_id` (plus the holder's fields on that one
- * document), which FerretDB v1 answers without a scan. No mongoose model: nothing else reads it.
+ * The `job_leases` collection (issue #30): one document per lease generation (`_id`
+ * `<job>:<gen>`, see domain/lease.ts), each written only by its holder. Claimed by a unique
+ * insert, never by a filtered update (FerretDB v1 does not make one atomic). No mongoose model:
+ * nothing else reads it.
  */
 export function jobLeases(models: Models): mongo.Collection<Lease> {
   return models.Assignment.db.collection<Lease>('job_leases');
 }
 
-export type Claim = { taken: true; until: Date } | { taken: false; lease: Lease };
-
 /**
- * The takeover of one expired lease, as read (its holder and expiry), claimed by inserting that
- * name into `job_lease_takeovers`: of racing takeovers exactly one inserts. Not a filtered update
- * on the lease (`{_id, holder, expiresAt}`): FerretDB v1 does not make it atomic (measured: of 3
- * racing on one document, more than one matched in 51 of 200 rounds: two leaders). One small
- * document per takeover (a holder that died), never read.
+ * The job's stored generations, with the earlier version's single `_id` `<job>` document as
+ * generation 0. Between claims a job has one document (its last, released generation), during a
+ * takeover two or three: a read of a handful of rows (0.5-1 ms on FerretDB).
  */
-async function claimTakeover(models: Models, lease: Lease, now: Date): Promise<boolean> {
-  const takeovers = models.Assignment.db.collection<{ _id: string; at: Date }>('job_lease_takeovers');
-  try {
-    await takeovers.insertOne({ _id: `${lease._id}:${lease.holder}:${lease.expiresAt.getTime()}`, at: now });
-    return true;
-  } catch (err) {
-    if (isDuplicateKey(err)) return false;
-    throw err;
-  }
+async function generations(models: Models, job: string): Promise<Lease[]> {
+  const stored = await jobLeases(models)
+    .find({ $or: [{ _id: job }, { job }] })
+    .toArray();
+  return stored.map((lease) => ({ ...lease, job, gen: lease.gen ?? 0 }));
 }
 
+/** The job's newest lease generation (live, released or lapsed), or null if never leased. */
+export async function latestLease(models: Models, job: string): Promise<Lease | null> {
+  const stored = await generations(models, job);
+  return stored.reduce<Lease | null>((top, l) => (!top || (l.gen ?? 0) > (top.gen ?? 0) ? l : top), null);
+}
+
+export type Claim = { taken: true; until: Date } | { taken: false; lease: Lease };
+
+const ATTEMPTS = 5;
+
 /**
- * Takes the job's lease for `holder` at `now`: by inserting it (a unique `_id`: of two racing
- * claims exactly one inserts), or, when the stored one has expired, by claiming its takeover
- * (claimTakeover: of racing takeovers exactly one) and then writing the lease as its own.
+ * Takes the job's lease for `holder` at `now` (planClaim / checkClaim): inserts the next
+ * generation (a unique `_id`: of racing claims exactly one inserts it; a loser reads again), then
+ * reads again and keeps it only if none is newer and no other holder's lives (an old holder's
+ * renewal that raced it keeps the lease: this claim deletes its own document and is refused).
+ * The winner deletes the generations it superseded, each by `_id`.
  */
 export async function claimLease(
   models: Models,
@@ -43,40 +48,65 @@ export async function claimLease(
 ): Promise<Claim> {
   const leases = jobLeases(models);
   const until = leaseUntil(now, leaseMs);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const plan = planClaim(await generations(models, job), holder, now);
+    if (!plan.claim) return { taken: false, lease: plan.lease };
+    const mine: Lease = {
+      _id: leaseKey(job, plan.gen),
+      job,
+      gen: plan.gen,
+      holder,
+      expiresAt: until,
+      takenAt: now,
+    };
     try {
-      await leases.insertOne({ _id: job, holder, expiresAt: until, takenAt: now });
-      return { taken: true, until };
+      await leases.insertOne(mine);
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+      if (isDuplicateKey(err)) continue; // another claim inserted this generation first: read again
+      throw err;
     }
-    const lease = await leases.findOne({ _id: job });
-    if (!lease) continue; // released between the insert and the read: insert again
-    if (!canTake(lease, holder, now)) return { taken: false, lease };
-    // Its own lease still running: nobody else may take it. Expired (even its own): claimed first.
-    const expired = lease.expiresAt.getTime() <= now.getTime();
-    if (expired && !(await claimTakeover(models, lease, now))) continue; // another took it over
-    await leases.replaceOne({ _id: job }, { holder, expiresAt: until, takenAt: now }, { upsert: true });
+    const check = checkClaim(await generations(models, job), mine, now);
+    if (!check.won) {
+      await leases.deleteOne({ _id: mine._id });
+      return { taken: false, lease: check.lease };
+    }
+    if (check.superseded.length > 0) await leases.deleteMany({ _id: { $in: check.superseded } });
     return { taken: true, until };
   }
-  const lease = await leases.findOne({ _id: job });
-  if (lease) return { taken: false, lease };
   throw new Error(`the ${job} lease kept changing while it was claimed: try again`);
 }
 
-/** Moves the expiry on while `holder` still holds the lease; false: another instance took it over. */
+/**
+ * Moves the expiry of `holder`'s own generation on, and says whether it still leads: false when a
+ * newer generation exists (another instance took over), read again after the write so a takeover
+ * racing this renewal is seen (that claim, reading after its insert, yields to the renewal or this
+ * renewal yields to it; at worst both: then this renewal marks its generation released, and the
+ * next tick claims again).
+ */
 export async function renewLease(
   models: Models,
   { job, holder, now, leaseMs }: { job: string; holder: string; now: Date; leaseMs: number },
 ): Promise<boolean> {
+  const mine = heldBy(await generations(models, job), holder);
+  if (!mine) return false;
   const result = await jobLeases(models).updateOne(
-    { _id: job, holder },
+    { _id: mine._id },
     { $set: { expiresAt: leaseUntil(now, leaseMs) } },
   );
-  return result.matchedCount === 1;
+  if (result.matchedCount !== 1) return false;
+  if (heldBy(await generations(models, job), holder)?._id === mine._id) return true;
+  // Lost to a racing takeover: the expiry just written must not hold the job off if that claim
+  // yielded to it too.
+  await jobLeases(models).updateOne({ _id: mine._id }, { $set: { releasedAt: new Date() } });
+  return false;
 }
 
-/** Gives the lease up, unless another instance holds it by now (then it is theirs to keep). */
+/**
+ * Marks `holder`'s own generation released: the job is free from now. Left in place (the newest
+ * generation is never deleted, only superseded) and written by `_id`, so it never touches another
+ * instance's lease; nothing to do if another instance took over already.
+ */
 export async function releaseLease(models: Models, { job, holder }: { job: string; holder: string }) {
-  await jobLeases(models).deleteOne({ _id: job, holder });
+  const mine = heldBy(await generations(models, job), holder);
+  if (mine) await jobLeases(models).updateOne({ _id: mine._id }, { $set: { releasedAt: new Date() } });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/db/ferretdb/launcher.js';
-import { jobLeases } from '../../src/db/job-leases.js';
+import { latestLease } from '../../src/db/job-leases.js';
 import { runLeasedJob } from '../../src/jobs/scheduler.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
@@ -38,7 +38,7 @@ afterAll(async () => {
 /** The pid in the sweep lease's holder (`host:pid:random`), once a process other than this one holds it. */
 async function sweepHolderPid(deadline: number): Promise<number> {
   while (Date.now() < deadline) {
-    const lease = await jobLeases(t.app.db.models).findOne({ _id: 'sweep' });
+    const lease = await latestLease(t.app.db.models, 'sweep');
     const pid = lease ? Number(lease.holder.split(':').at(-2)) : 0;
     if (pid && pid !== process.pid) return pid;
     await new Promise((r) => setTimeout(r, 5));
@@ -69,7 +69,7 @@ describe('scheduler failover', () => {
     killedPid = await sweepHolderPid(Date.now() + 30_000);
     process.kill(killedPid, 'SIGKILL');
     await starting;
-    const orphan = await jobLeases(models).findOne({ _id: 'sweep' });
+    const orphan = await latestLease(models, 'sweep');
     expect(orphan?.holder).toContain(`:${killedPid}:`); // it died holding the lease, mid-sweep
 
     // Refused while the dead holder's lease lives, taken over when it has expired.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobLeases } from '../../src/db/job-leases.js';
-import { LeaseLostError } from '../../src/domain/lease.js';
+import { jobLeases, latestLease } from '../../src/db/job-leases.js';
+import { LeaseLostError, leaseKey } from '../../src/domain/lease.js';
 import { jobHolder, runLeasedJob } from '../../src/jobs/scheduler.js';
 import { createSecondApp, createTestApp, type TestApp } from '../helpers/app.js';
 import { cliContext } from '../helpers/cli.js';
@@ -50,8 +50,10 @@ describe('one scheduler across instances', () => {
     const sent = await models.Outbox.countDocuments({ reminderId: { $ne: null } });
     expect(sent).toBeGreaterThan(0);
 
-    // Released at the end: the other instance runs next, and finds nothing left to send.
-    expect(await jobLeases(models).findOne({ _id: 'sweep' })).toBeNull();
+    // Released at the end (its generation marked, left as the newest): the other instance runs
+    // next, and finds nothing left to send.
+    expect(await latestLease(models, 'sweep')).toMatchObject({ holder: jobHolder(winner.app) });
+    expect((await latestLease(models, 'sweep'))?.releasedAt).toBeInstanceOf(Date);
     expect(await leaderGauge(winner)).toBe('0');
     const next = await sweep(winner === a ? b : a);
     expect(next).toMatchObject({ ran: true, report: { remindersSent: 0 } });
@@ -63,8 +65,18 @@ describe('one scheduler across instances', () => {
     a.clock.advanceDays(30); // a month on: new reminders are due again
     const reminders = await models.Reminder.countDocuments();
     const run = runLeasedJob(a.app, 'sweep', async (lease) => {
-      // What another instance's takeover does once it judged the lease expired (a paused holder).
-      await jobLeases(models).updateOne({ _id: 'sweep' }, { $set: { holder: 'other-host:1:takeover' } });
+      // What another instance's takeover does once it judged the lease expired (a paused holder):
+      // it inserts the next generation.
+      const held = (await latestLease(models, 'sweep'))!;
+      const gen = held.gen! + 1;
+      await jobLeases(models).insertOne({
+        _id: leaseKey('sweep', gen),
+        job: 'sweep',
+        gen,
+        holder: 'other-host:1:takeover',
+        expiresAt: new Date(Date.now() + 60_000),
+        takenAt: new Date(),
+      });
       const state = () => {
         try {
           lease.check();
@@ -79,10 +91,10 @@ describe('one scheduler across instances', () => {
     });
     await expect(run).rejects.toThrow(LeaseLostError);
     expect(await models.Reminder.countDocuments()).toBe(reminders);
-    // The new holder's lease is left alone by the one that lost it.
-    expect(await jobLeases(models).findOne({ _id: 'sweep' })).toMatchObject({
-      holder: 'other-host:1:takeover',
-    });
+    // The new holder's lease is left alone by the one that lost it (not released, not deleted).
+    const taken = await latestLease(models, 'sweep');
+    expect(taken).toMatchObject({ holder: 'other-host:1:takeover' });
+    expect(taken?.releasedAt).toBeUndefined();
   });
 
   it('jobs:run takes the lease too: refused, it names the holder and runs nothing', async () => {
@@ -90,6 +102,7 @@ describe('one scheduler across instances', () => {
     const { command } = await import('../../src/cli/commands/jobs-run.js');
     const until = new Date(Date.now() + 60_000);
     await jobLeases(models).deleteMany({});
+    // The single lease document the earlier version wrote (a rolling upgrade): read as generation 0.
     await jobLeases(models).insertOne({
       _id: 'sweep',
       holder: 'web-2:4321:cafe0001',
@@ -109,6 +122,8 @@ describe('one scheduler across instances', () => {
     await jobLeases(models).deleteOne({ _id: 'sweep' });
     expect(await command.run(ctx, { positionals: [], flags: { now: at, job: 'sweep' } })).toBe(0);
     expect(lines.join('\n')).toContain(`Sweep at ${at}`);
-    expect(await jobLeases(models).countDocuments()).toBe(0);
+    // The earlier version's document superseded (deleted), the new generation released.
+    expect(await jobLeases(models).findOne({ _id: 'sweep' })).toBeNull();
+    expect((await latestLease(models, 'sweep'))?.releasedAt).toBeInstanceOf(Date);
   });
 });

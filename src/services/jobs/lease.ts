@@ -37,8 +37,14 @@ export async function runUnderLease<R>(
   let renewing = false;
   const renew = async () => {
     if (renewing || lost) return;
-    renewing = true;
     const at = wall();
+    // Past the last confirmed expiry another instance may have taken over already: a late
+    // renewal would only race that takeover, so the lease counts as lost.
+    if (!stillHeld(confirmedUntil, at)) {
+      lost = true;
+      return;
+    }
+    renewing = true;
     try {
       if (await renewLease(ctx.models, { job, holder, now: at, leaseMs }))
         confirmedUntil = new Date(at.getTime() + leaseMs);
