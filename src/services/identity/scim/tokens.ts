@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { claimOnce } from '../../../db/once-claims.js';
 import type { ServiceContext } from '../../context.js';
 
 /** A token is `scim_<id>.<secret>`: the id finds the stored hash by `_id`, the secret is checked. */
@@ -47,6 +48,9 @@ export async function revokeScimToken(
     { $set: { revokedAt: input.now } },
   );
   if (res.modifiedCount === 0) return false;
+  // Racing revocations may all "modify" it on FerretDB v1 (a filtered update is not atomic there):
+  // the claim lets one of them report and audit it.
+  if (!(await claimOnce(ctx.models, `scim-token-revoked:${input.id}`, input.now))) return false;
   await ctx.audit.append(
     {
       actorId: null,
