@@ -17,6 +17,7 @@ import { refresherAt, refresherRows, spacedSweepAt, spacedSweepRows } from '../b
 import { scimProvisioningAt, scimRows } from '../bench/measures/scim.js';
 import { measureScormExport } from '../bench/measures/scorm-export.js';
 import { sweepInChild, sweepRows } from '../bench/measures/sweep.js';
+import { workerRows, workersRunAt } from '../bench/measures/workers.js';
 import { generateOrg } from '../bench/synthetic-org.js';
 
 /**
@@ -170,6 +171,35 @@ describe.concurrent('bench smoke', () => {
     expect(timing.restore.documents).toBe(timing.documents);
     expect(timing.backup.peakMb).toBeGreaterThan(0);
     expectRows({ id: 'backup', title: 'Backup', rows: backupRows([timing, timing]) }, ['backup peak RSS']);
+  });
+
+  it('runs the cluster measurement: the real src/server.ts with WORKERS=2 through the three web loads', async () => {
+    // One server only (each start costs seconds); the rows compare the run with itself.
+    const run = await workersRunAt(
+      ctx,
+      2,
+      {
+        counts: [2],
+        employees: 20,
+        lesson: { connections: 4, durationS: 1, sessions: 3, rounds: 1, maxRequests: 20 },
+        quiz: { connections: 2, submissions: 4, durationS: 2, drainS: 10 },
+        burst: { learners: 6, windowS: 0.3, thinkS: 0.2, loginSample: 1, deadlineS: 20, soloLearners: 1 },
+      },
+      new Date(),
+    );
+    // The primary and two workers, all counted in the CPU split.
+    expect(run.processes).toBe(3);
+    expect(Object.keys(run.lesson.cpu?.appByPid ?? {})).toHaveLength(3);
+    expect(run.lesson.cpu?.appCpuMs).toBeGreaterThan(0);
+    expect(run.lesson.failures).toBe(0);
+    expect(run.quiz.graded).toBe(4);
+    expect(run.quiz.stored).toBe(4);
+    expect(run.burst.errors).toBe(0);
+    expect(run.burst.toStart.p99).toBeGreaterThan(0);
+    expectRows({ id: 'workers', title: '', rows: workerRows([{ ...run, workers: 1 }, run]) }, [
+      'lesson page req/s',
+      'learners admitted/s',
+    ]);
   });
 
   it('runs the cold-start measurement', async () => {
