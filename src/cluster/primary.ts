@@ -8,6 +8,7 @@ import { demoLoginLines } from '../services/demo/index.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { CLUSTER_DATABASE_URI, isToPrimary, type ToWorker } from './messages.js';
 import { nextRestart, type RestartState } from './restart-backoff.js';
+import { onShutdownSignals } from './signals.js';
 import { type WorkerEvent, type WorkerRow, workersAfter } from './worker-table.js';
 
 /** How long workers get to finish their requests in flight on SIGTERM before they are killed. */
@@ -46,17 +47,27 @@ export async function runPrimary(config: Config, count: number, log: (line: stri
   };
   let metricsServer: Server | undefined;
   const poll = watchDatabaseStatus(p);
-  closeWithGrace({ delay: DRAIN_MS + 10_000 }, async ({ signal, err }) => {
-    if (err) log(`[cluster] shutting down after an error: ${(err as Error).message}`);
-    else log(`[cluster] ${signal}: draining the workers (${Object.keys(cluster.workers ?? {}).length})`);
-    p.phase = 'stopping';
-    for (const timer of p.pendingForks) clearTimeout(timer);
-    metricsServer?.close();
-    await drainWorkers(p);
-    clearInterval(poll);
-    await database.stop();
-    log('[cluster] stopped');
-  });
+  // Signals are handled by onShutdownSignals: closeWithGrace's second signal always exits at once.
+  let stopSignal: NodeJS.Signals | undefined;
+  const graceful = closeWithGrace(
+    { delay: DRAIN_MS + 10_000, skip: ['SIGINT', 'SIGTERM'] },
+    async ({ err }) => {
+      if (err) log(`[cluster] shutting down after an error: ${(err as Error).message}`);
+      else
+        log(`[cluster] ${stopSignal}: draining the workers (${Object.keys(cluster.workers ?? {}).length})`);
+      p.phase = 'stopping';
+      for (const timer of p.pendingForks) clearTimeout(timer);
+      metricsServer?.close();
+      await drainWorkers(p);
+      clearInterval(poll);
+      await database.stop();
+      log('[cluster] stopped');
+    },
+  );
+  onShutdownSignals((signal) => {
+    stopSignal = signal;
+    void graceful.close();
+  }, log);
   cluster.on('exit', (worker, code, signal) => onWorkerExit(p, worker, code, signal));
 
   try {
