@@ -45,6 +45,7 @@ export default fp(
         xapiAllowedHosts: xapiAllowedHosts(app.config.XAPI_ALLOWED_HOSTS),
         erasureLedger: ledgerFile(app.config.DATA_DIR, app.config.DB_NAME),
         passwordHashCost: app.config.passwordHashCost,
+        throttleKey: app.config.SESSION_SECRET,
         log: app.log,
       }),
     );

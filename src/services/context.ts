@@ -29,6 +29,12 @@ export interface ServiceContext {
   passwordHashCost?: PasswordHashCost;
   /** XAPI_ALLOWED_HOSTS: LRS hosts that may be http or private (domain/xapi/lrs-address.ts); unset: none. */
   xapiAllowedHosts?: readonly string[];
+  /**
+   * Keys the sign-in throttle's record ids (HMAC-SHA256; the app passes SESSION_SECRET, which every
+   * instance shares), so a copy of the database cannot be searched for an IP address or an e-mail
+   * address, as a plain hash of the few billion IPv4 addresses could. Unset (the CLI): no sign-in.
+   */
+  throttleKey?: string;
   /** Where a command that must not fail its caller reports what went wrong (the app's logger). */
   log?: { error(details: object, message: string): void };
 }

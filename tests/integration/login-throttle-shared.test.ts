@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ACTOR_EMAILS, ClientSession } from '../helpers/actors.js';
@@ -114,13 +114,16 @@ describe('concurrent bursts across two instances lose no attempt', () => {
 });
 
 describe('what is stored', () => {
-  it('keys are sha256 hashes: neither the typed address nor the IP is stored in clear', async () => {
+  it('keys are HMACs under the session secret: neither the typed address nor the IP is stored, nor its plain hash', async () => {
     const email = 'clear.text@example.com';
     const ip = '10.45.0.1';
     await failIn(a.app, email, [ip]);
-    const pairId = createHash('sha256').update(`pair\n${email}\n${ip}`).digest('hex');
+    const key = a.app.config.SESSION_SECRET;
+    const pairId = createHmac('sha256', key).update(`pair\n${email}\n${ip}`).digest('hex');
     const stored = await throttleRecords().findOne({ _id: pairId as never });
     expect(stored).toMatchObject({ v: 1 });
+    const plainIp = createHash('sha256').update(`address\n${ip}`).digest('hex');
+    expect(await throttleRecords().countDocuments({ _id: plainIp as never })).toBe(0);
     const all = JSON.stringify(await throttleRecords().find({}).toArray());
     expect(all).not.toContain(email);
     expect(all).not.toContain(ip);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import {
   pruneThrottleRecords,
   readThrottleRecord,
@@ -28,7 +28,7 @@ import type { ServiceContext } from '../context.js';
  * nothing here reveals which accounts exist.
  */
 
-/** The stored ids of one attempt's records: sha256 of kind and key (no address or IP in clear). */
+/** The stored ids of one attempt's records: HMAC-SHA256 of kind and key (no address or IP in clear). */
 export interface SignInAttempt {
   /** The typed address, normalised: whom a repeated-failures alert is for. */
   account: string;
@@ -62,7 +62,8 @@ const MAX_ROUNDS = 60;
 /** Versions are kept this long after they stop counting (a writer may be between a version and its hint). */
 const PRUNE_GRACE_MS = 60 * 60_000;
 
-const hashed = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex');
+const hashed = (key: string, ...parts: string[]) =>
+  createHmac('sha256', key).update(parts.join('\n')).digest('hex');
 
 /**
  * When a version stops counting, never earlier than the version before it (the nightly prune then
@@ -105,16 +106,18 @@ const BUSY: SignInGate = { allowed: false, reason: 'pair', retryAfterMs: 1000 };
  * address gets this attempt back and both are decided again.
  */
 export async function beginSignIn(
-  ctx: Pick<ServiceContext, 'models'>,
+  ctx: Pick<ServiceContext, 'models' | 'throttleKey'>,
   input: { email: string; address: string; now: Date; policy?: LoginThrottlePolicy },
 ): Promise<SignInGate> {
   const p = input.policy ?? LOGIN_THROTTLE_POLICY;
   const account = normaliseEmail(input.email).slice(0, 254);
+  if (!ctx.throttleKey) throw new Error('sign-in throttle: no throttleKey in the service context');
+  const key = ctx.throttleKey;
   const attempt: SignInAttempt = {
     account,
-    pairId: hashed('pair', account, input.address),
-    addressId: hashed('address', input.address),
-    accountId: hashed('account', account),
+    pairId: hashed(key, 'pair', account, input.address),
+    addressId: hashed(key, 'address', input.address),
+    accountId: hashed(key, 'account', account),
   };
   const now = input.now.getTime();
   let pair: ThrottleVersion<PairRecord> | undefined;
