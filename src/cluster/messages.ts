@@ -10,11 +10,15 @@ export type ToWorker =
   /** Stop accepting, finish the requests in flight, close the app, exit 0. */
   | { lms: 'drain' }
   /** Send this worker's metrics (prom-client's JSON form) for the primary to aggregate. */
-  | { lms: 'metrics?'; ask: number };
+  | { lms: 'metrics?'; ask: number }
+  /** The cluster's metrics as Prometheus text (null: they could not be read), for this worker's /metrics. */
+  | { lms: 'cluster-metrics'; ask: number; text: string | null };
 
 export type ToPrimary =
   | { lms: 'state'; state: WorkerState }
-  | { lms: 'metrics'; ask: number; metrics: object[] | null };
+  | { lms: 'metrics'; ask: number; metrics: object[] | null }
+  /** GET /metrics on the app's port (METRICS_TOKEN): this worker asks for the whole cluster's. */
+  | { lms: 'cluster-metrics?'; ask: number };
 
 function tagged(message: unknown): message is { lms: string } {
   return (
@@ -23,11 +27,11 @@ function tagged(message: unknown): message is { lms: string } {
 }
 
 export function isToWorker(message: unknown): message is ToWorker {
-  return tagged(message) && ['cluster', 'drain', 'metrics?'].includes(message.lms);
+  return tagged(message) && ['cluster', 'drain', 'metrics?', 'cluster-metrics'].includes(message.lms);
 }
 
 export function isToPrimary(message: unknown): message is ToPrimary {
-  return tagged(message) && ['state', 'metrics'].includes(message.lms);
+  return tagged(message) && ['state', 'metrics', 'cluster-metrics?'].includes(message.lms);
 }
 
 /** The environment variable carrying the database address to workers (not MONGODB_URI: that means "external"). */

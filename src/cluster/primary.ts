@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import closeWithGrace from 'close-with-grace';
 import type { Config } from '../config.js';
 import { type DatabaseServer, openDatabaseServer } from '../db/database-server.js';
-import { serveMetrics } from '../plugins/metrics.js';
+import { type MetricsSource, serveMetrics } from '../plugins/metrics.js';
 import { demoLoginLines } from '../services/demo/index.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { CLUSTER_DATABASE_URI, isToPrimary, type ToWorker } from './messages.js';
@@ -29,6 +29,8 @@ interface Primary {
   forkedAt: Map<number, number>;
   restart: RestartState;
   pendingForks: Set<NodeJS.Timeout>;
+  /** Every worker's metrics, aggregated (METRICS_PORT, and each worker's /metrics). */
+  metrics: MetricsSource;
   announced: boolean;
 }
 
@@ -44,6 +46,9 @@ export async function runPrimary(config: Config, count: number, log: (line: stri
   const p: Primary = {
     ...{ config, count, database, log, phase: 'starting', table: [], forkedAt: new Map() },
     ...{ restart: { quickDeaths: 0 }, pendingForks: new Set(), announced: false },
+    metrics: clusterMetricsSource(() =>
+      Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined),
+    ),
   };
   let metricsServer: Server | undefined;
   const poll = watchDatabaseStatus(p);
@@ -81,8 +86,7 @@ export async function runPrimary(config: Config, count: number, log: (line: stri
   for (let i = 1; i < count; i++) fork(p);
   if (config.METRICS_PORT !== undefined) {
     const where = { port: config.METRICS_PORT, host: config.METRICS_HOST ?? config.HOST };
-    const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-    metricsServer = await serveMetrics(clusterMetricsSource(live), where, {
+    metricsServer = await serveMetrics(p.metrics, where, {
       token: config.METRICS_TOKEN,
       onError: (e) => log(`[cluster] metrics scrape failed: ${(e as Error).message}`),
     });
@@ -95,6 +99,8 @@ function fork(p: Primary): Worker {
   p.forkedAt.set(worker.id, Date.now());
   update(p, { kind: 'forked', id: worker.id, pid: worker.process.pid ?? 0 });
   worker.on('message', (message: unknown) => {
+    if (isToPrimary(message) && message.lms === 'cluster-metrics?')
+      return answerMetrics(p, worker, message.ask);
     if (!isToPrimary(message) || message.lms !== 'state') return;
     update(p, { kind: 'reported', id: worker.id, state: message.state });
     // A worker still loading its code when the drain was sent had no listener yet and missed it.
@@ -102,6 +108,17 @@ function fork(p: Primary): Worker {
       worker.send({ lms: 'drain' } satisfies ToWorker);
   });
   return worker;
+}
+
+/** A worker's /metrics (METRICS_TOKEN on the app's port) gets the same cluster-wide text as METRICS_PORT. */
+function answerMetrics(p: Primary, worker: Worker, ask: number): void {
+  const reply = (text: string | null) => {
+    if (worker.isConnected()) worker.send({ lms: 'cluster-metrics', ask, text } satisfies ToWorker);
+  };
+  p.metrics.metrics().then(reply, (err: unknown) => {
+    p.log(`[cluster] metrics scrape failed: ${(err as Error).message}`);
+    reply(null);
+  });
 }
 
 /** Applies a change to the worker table and sends the new table to every worker. */

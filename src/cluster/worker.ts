@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { DatabaseStatus } from '../db/database-server.js';
 import { updateMembership } from './membership.js';
 import { isToWorker, type ToPrimary } from './messages.js';
+import { metricsAsker } from './metrics-asker.js';
 import { buildServedApp, startServing } from './serve-app.js';
 import type { WorkerState } from './worker-table.js';
 
@@ -24,6 +25,7 @@ export async function runWorker(config: Config, databaseUri: string): Promise<vo
   let app: FastifyInstance | undefined;
   let draining: Promise<void> | undefined;
   let serving: Promise<void> | undefined;
+  const asker = metricsAsker(tell);
 
   const report = (state: WorkerState) => {
     updateMembership({ worker, state });
@@ -52,7 +54,8 @@ export async function runWorker(config: Config, databaseUri: string): Promise<vo
     else if (message.lms === 'cluster') {
       Object.assign(database, message.database);
       updateMembership({ worker, workers: message.workers });
-    } else if (message.lms === 'metrics?') {
+    } else if (message.lms === 'cluster-metrics') asker.answered(message.ask, message.text);
+    else if (message.lms === 'metrics?') {
       const registry = app?.metrics?.registry;
       (registry ? registry.getMetricsAsJSON() : Promise.resolve(null)).then(
         (metrics) => tell({ lms: 'metrics', ask: message.ask, metrics }),
@@ -63,6 +66,8 @@ export async function runWorker(config: Config, databaseUri: string): Promise<vo
 
   report('starting');
   app = await buildServedApp(config, { uri: databaseUri, status });
+  // GET /metrics (METRICS_TOKEN) answers for the whole cluster, like the primary's METRICS_PORT.
+  if (app.metrics) app.metrics.exposition = asker.ask;
   if (draining) return; // told to stop while building: closeAndExit has the app now
   serving = startServing(app);
   await serving.catch((err: unknown) => {

@@ -23,26 +23,30 @@ interface Readyz {
 
 let dataDir: string;
 let run: RunningServer;
-let metricsPort: number;
+const token = 'cluster-metrics-token-0123456789';
 
 /** One request on a connection of its own, so the primary hands each to the next worker in turn. */
-function get(port: number, urlPath: string, body?: string): Promise<{ status: number; text: string }> {
+function get(
+  port: number,
+  urlPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: urlPath, agent: false, method: body === undefined ? 'GET' : 'POST' },
-      (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => {
-          text += d.toString();
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
+    const req = request({ host: '127.0.0.1', port, path: urlPath, agent: false, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => {
+        text += d.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
     req.on('error', reject);
     req.setTimeout(10_000, () => req.destroy(new Error(`${urlPath}: no answer in 10 s`)));
-    req.end(body);
+    req.end();
   });
 }
+
+/** GET /metrics on the app's port: whichever worker answers, it gives the whole cluster's metrics. */
+const scrape = () => get(run.port, '/metrics', { authorization: `Bearer ${token}` });
 
 async function readyz(): Promise<{ status: number; body: Readyz }> {
   const res = await get(run.port, '/readyz');
@@ -93,10 +97,9 @@ function series(text: string, name: string, labelPart = ''): number | undefined 
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'cluster-'));
-  metricsPort = await freePort();
   run = await startServer(await freePort(), dataDir, {
     WORKERS: '2',
-    METRICS_PORT: String(metricsPort),
+    METRICS_TOKEN: token,
     LOG_LEVEL: 'info',
   });
 }, 90_000);
@@ -125,11 +128,11 @@ describe('WORKERS=2', () => {
     expect(ferretdbPids()).toHaveLength(1); // one database for both
   });
 
-  it('serves the metrics of every worker on METRICS_PORT, summing counters but not database gauges', async () => {
-    const before = await get(metricsPort, '/metrics');
+  it("answers /metrics with every worker's metrics, summing counters but not database gauges", async () => {
+    const before = await scrape();
     const counted = series(before.text, 'lms_http_requests_total', 'route="/healthz"') ?? 0;
     for (let i = 0; i < 6; i++) expect((await get(run.port, '/healthz')).status).toBe(200);
-    const after = await get(metricsPort, '/metrics');
+    const after = await scrape();
     expect(after.status).toBe(200);
     expect(series(after.text, 'lms_http_requests_total', 'route="/healthz"')).toBe(counted + 6);
 
@@ -140,7 +143,7 @@ describe('WORKERS=2', () => {
     const deadline = Date.now() + 30_000;
     let restarts: number | undefined;
     while (Date.now() < deadline) {
-      restarts = series((await get(metricsPort, '/metrics')).text, 'lms_embedded_database_restarts_total');
+      restarts = series((await scrape()).text, 'lms_embedded_database_restarts_total');
       if (restarts === 1) break; // no series while the database is down: the gauges cannot be read
       await new Promise((r) => setTimeout(r, 50));
     }

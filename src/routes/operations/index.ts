@@ -20,7 +20,7 @@ const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .type('text/plain; charset=utf-8')
         .send('Unauthorized: a bearer token is required');
     }
-    const body = await metrics.registry.metrics();
+    const body = await metrics.exposition();
     return reply.type(metrics.registry.contentType).send(body);
   });
 };

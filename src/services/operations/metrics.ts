@@ -163,6 +163,11 @@ export function createMetrics(readers: MetricsReaders) {
 
   return {
     registry,
+    /**
+     * The text GET /metrics answers with: this registry's, or in a cluster worker the whole
+     * cluster's (cluster/worker.ts replaces it with a question to the primary).
+     */
+    exposition: (): Promise<string> => registry.metrics(),
     observeRequest(method: string, route: string, status: number, seconds: number) {
       const labels = { method, route, status: String(status) };
       requests.inc(labels);
