@@ -1,5 +1,6 @@
 import { insertIfNew } from '../../db/insert-once.js';
 import type { PolicyClauseTranslationDoc } from '../../db/models/policy-translation.js';
+import { claimedAt, claimOnce } from '../../db/once-claims.js';
 import { Conflict, Invalid } from '../../domain/errors.js';
 import type { Language } from '../../domain/i18n/languages.js';
 import { type ClauseField, changedFields, wordingHash } from '../../domain/policy-translation.js';
@@ -142,7 +143,8 @@ export async function saveClauseTranslation(
   const written =
     input.rev === 0
       ? await insertIfNew(ctx.models.PolicyClauseTranslation, doc)
-      : (await ctx.models.PolicyClauseTranslation.replaceOne({ _id: id, rev: input.rev }, doc))
+      : (await claimRevision(ctx, id, input.rev, input.now)) &&
+        (await ctx.models.PolicyClauseTranslation.replaceOne({ _id: id, rev: input.rev }, doc))
           .matchedCount === 1;
   if (!written) throw new Conflict('policyTranslation.errors.staleForm');
   await ctx.audit.append(
@@ -165,4 +167,25 @@ export async function saveClauseTranslation(
   await announceSettingChanged(ctx, 'policy');
   const saved = ctx.catalogue.translationsOf(input.courseId).find((t) => t.language === input.lang);
   return { complete: saved?.fallback === undefined };
+}
+
+/** A claim older than this whose save never followed is taken for a claimant that died. */
+const ABANDONED_MS = 60_000;
+
+/**
+ * Claims save `rev + 1` of a clause translation by a unique insert: of editors saving from the same
+ * form revision exactly one goes on (the others get the stale-form conflict). The replace's own
+ * filter on `rev` is no such claim on FerretDB v1, where racing filtered writes can all match. A
+ * claim still not followed by its save a minute later (its process died in between) is given up
+ * for the next key, so the clause never stays unsavable; savers from an older form still conflict.
+ */
+async function claimRevision(ctx: ServiceContext, id: string, rev: number, now: Date): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    const key = `policy-translation:${id}:${rev + 1}${attempt ? `~${attempt}` : ''}`;
+    if (await claimOnce(ctx.models, key, now)) return true;
+    const at = await claimedAt(ctx.models, key);
+    if (!at || now.getTime() - at.getTime() < ABANDONED_MS) return false;
+    const stored = await ctx.models.PolicyClauseTranslation.findById(id, { rev: 1 }).lean<{ rev: number }>();
+    if (stored?.rev !== rev) return false;
+  }
 }
