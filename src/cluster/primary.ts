@@ -4,8 +4,8 @@ import closeWithGrace from 'close-with-grace';
 import type { Config } from '../config.js';
 import { type DatabaseServer, openDatabaseServer } from '../db/database-server.js';
 import { type MetricsSource, serveMetrics } from '../plugins/metrics.js';
-import { demoLoginLines } from '../services/demo/index.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
+import { ClusterError } from './errors.js';
 import { CLUSTER_DATABASE_URI, isToPrimary, type ToWorker } from './messages.js';
 import { nextRestart, type RestartState } from './restart-backoff.js';
 import { onShutdownSignals } from './signals.js';
@@ -15,9 +15,6 @@ import { type WorkerEvent, type WorkerRow, workersAfter } from './worker-table.j
 export const DRAIN_MS = 10_000;
 /** How often the primary looks at the embedded database's supervision to tell the workers of a change. */
 const STATUS_POLL_MS = 200;
-
-/** The cluster could not start (its first worker died): a message for the operator, not a stack trace. */
-export class ClusterError extends Error {}
 
 interface Primary {
   config: Config;
@@ -129,10 +126,6 @@ function update(p: Primary, event: WorkerEvent): void {
   if (p.phase === 'running' && !p.announced && ready === p.count) {
     p.announced = true;
     p.log(`[cluster] ${ready} workers ready (pids ${p.table.map((w) => w.pid).join(', ')})`);
-    if (p.config.NODE_ENV !== 'production') {
-      p.log(`\nPolicy Training is running at ${p.config.BASE_URL}`);
-      for (const line of demoLoginLines()) p.log(line);
-    }
   }
 }
 

@@ -4,6 +4,7 @@ import { type Config, startupWarnings } from '../config.js';
 import type { DatabaseStatus } from '../db/database-server.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { LISTEN_BACKLOG } from '../listen.js';
+import { demoLoginLines } from '../services/demo/index.js';
 
 /**
  * What one app process does, alone (WORKERS=1) or as a cluster worker, in two steps so the caller
@@ -37,4 +38,11 @@ export async function startServing(app: FastifyInstance): Promise<void> {
   // In a cluster worker the primary holds the listening socket (with this backlog) and hands each
   // new connection to the next worker in turn.
   await app.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG });
+}
+
+/** The address and demo sign-ins, printed once the app listens (not in production). */
+export function announce(config: Config, log: (line: string) => void): void {
+  if (config.NODE_ENV === 'production') return;
+  log(`\nPolicy Training is running at ${config.BASE_URL}`);
+  for (const line of demoLoginLines()) log(line);
 }

@@ -5,7 +5,7 @@ import type { DatabaseStatus } from '../db/database-server.js';
 import { updateMembership } from './membership.js';
 import { isToWorker, type ToPrimary } from './messages.js';
 import { metricsAsker } from './metrics-asker.js';
-import { buildServedApp, startServing } from './serve-app.js';
+import { announce, buildServedApp, startServing } from './serve-app.js';
 import type { WorkerState } from './worker-table.js';
 
 function tell(message: ToPrimary): void {
@@ -73,5 +73,8 @@ export async function runWorker(config: Config, databaseUri: string): Promise<vo
   await serving.catch((err: unknown) => {
     if (!draining) throw err; // otherwise closeAndExit is closing
   });
-  if (!draining) report('ready');
+  if (draining) return;
+  report('ready');
+  // The first worker is the one that opens the service (a replacement has a new id).
+  if (worker.id === 1) announce(config, (line) => console.log(line));
 }
