@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { insertIfNew } from '../../db/insert-once.js';
 import { policyVersionKey } from '../../db/keys.js';
 import type { PolicyVersionDoc } from '../../db/models/policy.js';
+import { claimOnce } from '../../db/once-claims.js';
 import { Conflict, Forbidden, NotFound } from '../../domain/errors.js';
 import {
   buildNextVersion,
@@ -121,8 +122,10 @@ export async function repairPublishedCourses(ctx: ServiceContext): Promise<void>
 /**
  * Everything a publish does after inserting the version, each step safe to repeat: the campaign
  * (named after the version, asked once), the head moved from the previous version to this one
- * (compare-and-set on n, so a late repair never moves it back), then, by whoever moved it, the
- * published draft revision deleted and the publish audited.
+ * (compare-and-set on n, so a late repair never moves it back), then, by whoever moved it and
+ * claimed the version (once_claims), the published draft revision deleted and the publish audited.
+ * The claim is what makes that once: FerretDB v1 does not make the head's filtered update atomic,
+ * so a publish and repairs racing (other pages, jobs, instances) can each see it "move".
  */
 async function completePublish(
   ctx: ServiceContext,
@@ -132,7 +135,7 @@ async function completePublish(
   const courseId = version.courseId;
   const campaignId = await askForRenewal(ctx, version);
   const moved = await moveHead(ctx, version, previous.n);
-  if (moved) {
+  if (moved && (await claimOnce(ctx.models, publishedClaimKey(version), version.publishedAt))) {
     await ctx.models.PolicyDraft.deleteOne({
       _id: courseId,
       basedOn: previous.n,
@@ -162,10 +165,17 @@ async function completePublish(
   return { moved, campaignId };
 }
 
+/** The version's one-time "published" effects (draft deleted, audit); publishedAt tells a re-created version apart. */
+const publishedClaimKey = (version: PolicyVersionDoc) =>
+  `policy-published:${version._id}:${new Date(version.publishedAt).toISOString()}`;
+
 const renewalOf = (version: PolicyVersionDoc) =>
   renewalFor(strongestKind(version.changes.map((c) => c.kind)));
 
-/** The head moves from version `from` to `version` only if it is still at `from`; true if this call moved it. */
+/**
+ * The head moves from version `from` to `version` only if it is still at `from`; true if this call
+ * moved it (on FerretDB v1 racing calls can all be true: completePublish claims the effects).
+ */
 async function moveHead(ctx: ServiceContext, version: PolicyVersionDoc, from: number): Promise<boolean> {
   const fields = {
     n: version.n,
