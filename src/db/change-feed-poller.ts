@@ -148,8 +148,22 @@ export class ChangeFeedPoller {
     if (settings.size) await this.#settingsChanged([...settings]);
   }
 
+  /**
+   * Each listener on its own: one that fails (a course version that does not resolve, a read
+   * error) is reported and the poll goes on, so the entries still count as applied. Retrying them
+   * would apply every entry again at each poll and, once behind, start afresh at each poll (every
+   * session dropped, everyone read again); the copy is left to the layer's own periodic re-read.
+   */
   async #settingsChanged(changed: readonly SharedSetting[]): Promise<void> {
-    for (const listener of this.#settingListeners) await listener(changed);
+    for (const listener of this.#settingListeners) {
+      await listener(changed).catch((cause: unknown) =>
+        this.onError(
+          new Error(`change feed: reading the changed ${changed.join(', ')} settings again failed`, {
+            cause,
+          }),
+        ),
+      );
+    }
   }
 
   #schedule(): void {
