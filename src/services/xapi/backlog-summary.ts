@@ -1,3 +1,4 @@
+import { insertIfNew } from '../../db/insert-once.js';
 import type { XapiOutboxDoc } from '../../db/models/xapi.js';
 import type { ServiceContext } from '../context.js';
 
@@ -24,13 +25,26 @@ export interface BacklogSummaryDoc {
    */
   oldestPendingAt?: Date;
   /**
-   * No waiting row is due before this (a lower bound): the sender reads nothing before it. Set by
-   * the sender; lowered (`$min`) by every queueing or requeueing, which also moves `dueVersion`,
-   * so a sender that read the outbox before them does not raise it over their rows.
+   * No waiting row is due before this, but for rows that left the QUEUED_ID mark: the sender reads
+   * nothing before it unless the mark is there. Set by the sender; lowered (`$min`) by every
+   * queueing or requeueing, which also moves `dueVersion`, so a sender that read the outbox before
+   * them usually leaves it (FerretDB v1's filtered update can still overwrite it: the mark covers that).
    */
   nextDueAt?: Date;
   dueVersion?: number;
 }
+
+/**
+ * The "queued since the last run" mark (review 31-1): inserted under this `_id` by every queueing
+ * or requeueing after its row is written (a duplicate when it is there already), deleted by a
+ * sender run before it reads the outbox, and read by `_id` by a run the summary would skip. The
+ * summary's nextDueAt is a filtered update's result, and FerretDB v1 reads then writes those, so a
+ * run's "never" can overwrite a learner's `$min` that landed in between; a unique insert and a
+ * delete by `_id` cannot be lost that way. A row written before a run's delete is in that run's
+ * read of the outbox; a row written after it leaves a mark the next run sees. So a queued
+ * statement waits at most one run, whatever the summary says.
+ */
+export const QUEUED_ID = 'xapi_queued';
 
 /** "Nothing waits": no row is due before the end of time, until one is queued. */
 export const NEVER = new Date('9999-12-31T00:00:00Z');
@@ -46,9 +60,24 @@ export async function readBacklogSummary(ctx: ServiceContext, now: Date): Promis
   return { _id: BACKLOG_ID, at: now, ...counted };
 }
 
+async function markQueued(ctx: ServiceContext, at: Date): Promise<void> {
+  await insertIfNew(ctx.models.XapiMark, { _id: QUEUED_ID, at });
+}
+
+/** Whether a row was queued or requeued since the last sender run took the mark (one read by `_id`). */
+export async function queuedSinceLastRun(ctx: ServiceContext): Promise<boolean> {
+  return (await ctx.models.XapiMark.findById(QUEUED_ID, { _id: 1 }).lean()) !== null;
+}
+
+/** A sender run takes the mark before it reads the outbox: rows queued from now on leave a new one. */
+export async function takeQueuedMark(ctx: ServiceContext): Promise<void> {
+  await ctx.models.XapiMark.deleteOne({ _id: QUEUED_ID });
+}
+
 /** Statements newly queued (only those an insert really inserted), waiting since `queuedAt`. */
 export async function countQueued(ctx: ServiceContext, count: number, queuedAt: Date): Promise<void> {
   if (count <= 0) return;
+  await markQueued(ctx, queuedAt);
   await ctx.models.XapiMark.updateOne(
     { _id: BACKLOG_ID },
     {
@@ -76,6 +105,7 @@ export async function countMoved(
   const update: Record<string, unknown> = { $inc: inc, $set: { at: now } };
   // A requeued row is due now: the sender must read again.
   if (change.oldestPendingAt) {
+    await markQueued(ctx, now);
     update.$min = { oldestPendingAt: change.oldestPendingAt, nextDueAt: now };
     update.$inc = { ...inc, dueVersion: 1 };
   }
@@ -124,7 +154,10 @@ export async function recountXapiBacklog(
  * Stores when the next waiting row is due, since when the oldest waits and how many wait, as a run
  * that read the outbox found them (heals the `$inc`s' drift within a run), unless a row was queued
  * or requeued since that run read the summary (its dueVersion moved: their counts and lower bounds
- * stay, and the next run stores the count).
+ * stay, and the next run stores the count). That guard is a filtered update, not atomic on
+ * FerretDB v1: a queueing in between can be overwritten (the summary then says none waits until
+ * the next run). Only the counts rely on it; the queued row's own mark (QUEUED_ID) makes the next
+ * run read the outbox.
  */
 export async function storeNextDue(
   ctx: ServiceContext,

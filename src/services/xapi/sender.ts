@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { XapiOutboxDoc } from '../../db/models/xapi.js';
 import { type DeliveryOutcome, deliveryOutcome, nextAttemptAt } from '../../domain/xapi/delivery.js';
 import type { ServiceContext } from '../context.js';
-import { countMoved, NEVER, readBacklogSummary, storeNextDue } from './backlog-summary.js';
+import {
+  countMoved,
+  NEVER,
+  queuedSinceLastRun,
+  readBacklogSummary,
+  storeNextDue,
+  takeQueuedMark,
+} from './backlog-summary.js';
 import { type LrsConnection, lrsConnection } from './settings.js';
 
 /** Statements per POST: small enough for any LRS's body limit, large enough for a busy hour. */
@@ -174,11 +181,14 @@ const byDue = (a: Waiting, b: Waiting) =>
  * `checkLease` stops it before a POST once it lost the lease). The outbox grows with every learner
  * event while the LRS is down, and FerretDB scans it for anything but an `_id`, so:
  *  - the summary document (backlog-summary.ts) says when the next row is due at the earliest; a
- *    run before that reads nothing else (an idle minute costs one read by `_id`);
+ *    run before that reads only the "queued since the last run" mark by `_id` (an idle minute costs
+ *    two reads by `_id`), and reads the outbox if it is there (the summary's due time is a filtered
+ *    update's, which a racing queueing can lose on FerretDB v1; the mark is a unique insert);
  *  - else one read of the waiting rows' due times (small: no statement), then each batch's rows by
  *    `_id`, so a run that stops at the first failed POST reads 50 statements, not the backlog;
  *  - at the end the earliest due time left, the oldest waiting row's time and how many wait are stored, unless a
- *    row was queued or requeued meanwhile (its `dueVersion` moved: the next run reads again).
+ *    row was queued or requeued meanwhile (its `dueVersion` moved, and in any case it left the mark:
+ *    the next run reads again).
  * Stored: the row is deleted and counted in the day's `xapi_sent:<day>` mark. Unreachable, 5xx,
  * throttled or credentials refused: the batch's rows wait longer (domain/xapi/delivery.ts) and the
  * run stops, so a down LRS gets one request a run.
@@ -193,7 +203,10 @@ export async function sendXapiBatch(
   report.ran = true;
   const { now } = input;
   const summary = await readBacklogSummary(ctx, now);
-  if (summary.nextDueAt && summary.nextDueAt.getTime() > now.getTime()) return report;
+  const dueBySummary = !summary.nextDueAt || summary.nextDueAt.getTime() <= now.getTime();
+  if (!dueBySummary && !(await queuedSinceLastRun(ctx))) return report;
+  // Before the outbox is read: a row queued after this leaves a new mark for the next run.
+  await takeQueuedMark(ctx);
   const checkLease = input.checkLease ?? (() => {});
   const deadline = performance.now() + RUN_BUDGET_MS;
   const waiting = await ctx.models.XapiOutbox.find(
