@@ -1,4 +1,5 @@
 import type { Model, mongo } from 'mongoose';
+import type { Models } from './models/index.js';
 
 /**
  * A model's collection as the driver sees it, typed with the model's documents (string `_id`s).
@@ -7,4 +8,17 @@ import type { Model, mongo } from 'mongoose';
  */
 export function driverCollection<T extends { _id: string }>(model: Model<T>): mongo.Collection<T> {
   return model.collection as unknown as mongo.Collection<T>;
+}
+
+/**
+ * A collection with no mongoose model, on the models' connection: small documents that one file
+ * in db/ alone writes and reads by `_id` (once_claims, job_leases, login_throttle), where a unique
+ * insert is the point and a schema would add nothing. Every model shares the one connection; which
+ * model reaches it does not matter.
+ */
+export function modellessCollection<T extends { _id: string }>(
+  models: Models,
+  name: string,
+): mongo.Collection<T> {
+  return models.Session.db.collection<T>(name) as unknown as mongo.Collection<T>;
 }

@@ -1,6 +1,7 @@
 import type { mongo } from 'mongoose';
 import { checkClaim, heldBy, type Lease, leaseKey, leaseUntil, planClaim } from '../domain/lease.js';
 import { isDuplicateKey } from './connection.js';
+import { modellessCollection } from './driver-collection.js';
 import type { Models } from './models/index.js';
 
 /**
@@ -10,7 +11,7 @@ import type { Models } from './models/index.js';
  * nothing else reads it.
  */
 export function jobLeases(models: Models): mongo.Collection<Lease> {
-  return models.Assignment.db.collection<Lease>('job_leases');
+  return modellessCollection<Lease>(models, 'job_leases');
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { mongo } from 'mongoose';
 import { isDuplicateKey } from './connection.js';
+import { modellessCollection } from './driver-collection.js';
 import type { Models } from './models/index.js';
 
 /**
@@ -31,7 +32,7 @@ interface StoredVersion {
 }
 
 function versions(models: Models): mongo.Collection<StoredVersion> {
-  return models.Assignment.db.collection<StoredVersion>('login_throttle');
+  return modellessCollection<StoredVersion>(models, 'login_throttle');
 }
 
 const versionId = (id: string, v: number) => `${id}:${v}`;

@@ -32,7 +32,7 @@ export interface BulkJobDoc {
   progressAt?: Date | null;
   finishedAt: Date | null;
   error: string | null;
-  /** How many times it was started (confirm, then each restart): run n is claimed once (db/bulk-job-claims.ts). Absent: never started. */
+  /** How many times it was started (confirm, then each restart): run n is claimed once (db/once-claims.ts, `bulk-job:<id>:<n>`). Absent: never started. */
   runs?: number;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { claimBulkStart } from '../../db/bulk-job-claims.js';
 import type { BulkJobDoc } from '../../db/models/bulk-job.js';
+import { claimOnce } from '../../db/once-claims.js';
 import { peopleDirectory } from '../../db/people-directory.js';
 import type { FieldError } from '../../domain/assignment-rules.js';
 import { NotFound } from '../../domain/errors.js';
@@ -193,7 +193,7 @@ export async function confirmBulk(
     return { ok: false, errors: parsed.errors, job: view };
   }
   // Claimed by a unique insert: a second confirm, even racing in another instance, changes nothing.
-  if (!(await claimBulkStart(ctx.models, job._id, 1, input.now))) return { ok: true };
+  if (!(await claimOnce(ctx.models, `bulk-job:${job._id}:1`, input.now))) return { ok: true };
   await ctx.models.BulkJob.updateOne(
     { _id: job._id },
     {
@@ -261,7 +261,7 @@ async function restartBulk(
   if (!stopped || !job.params || job.action === 'export') return { ok: true };
   // The next run after the one read: racing restarts claim the same number, one inserts it.
   const run = (job.runs || 1) + 1;
-  if (!(await claimBulkStart(ctx.models, job._id, run, input.now))) return { ok: true };
+  if (!(await claimOnce(ctx.models, `bulk-job:${job._id}:${run}`, input.now))) return { ok: true };
   await ctx.models.BulkJob.updateOne(
     { _id: job._id },
     {
