@@ -14,7 +14,8 @@ import { forgetXapiConfig } from '../services/xapi/record.js';
 export default fp(
   async function changeFeed(app: FastifyInstance) {
     const poller = new ChangeFeedPoller(app.db.models, (err) =>
-      app.log.warn({ err }, 'change feed: poll failed; retrying (other instances’ changes wait meanwhile)'),
+      // A failed poll (its error) or a failed settings listener (the poll went on: an error whose cause is the listener's).
+      app.log.warn({ err }, 'change feed: a poll or a change listener failed (polling goes on)'),
     );
     app.decorate('changeFeedPoller', poller);
     // Awaited: the feed's position is known before the first request.
