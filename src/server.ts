@@ -29,21 +29,32 @@ async function main(): Promise<void> {
 
 /** WORKERS=1: database, app, signals, graceful close, all in this process. */
 async function runSingleProcess(config: Config): Promise<void> {
-  const { default: closeWithGrace } = await import('close-with-grace');
+  const { shutdownGracefully } = await import('./cluster/shutdown.js');
   const { openDatabaseServer } = await import('./db/database-server.js');
   const { announce, buildServedApp, startServing } = await import('./cluster/serve-app.js');
   const { startMetricsServer } = await import('./plugins/metrics.js');
   const database = await openDatabaseServer(config, log);
   const app = await buildServedApp(config, { uri: database.uri, status: database.status });
 
-  // Stop within 10 s on SIGTERM/SIGINT: server, database connection, then the FerretDB child.
+  // SIGTERM/SIGINT (one Ctrl-C under npm start arrives twice: still one drain) or a crash: stop
+  // accepting, finish the requests in flight, close the app (scheduler, leases, database
+  // connection), then the FerretDB child; exit 1 after a crash or past 10 s.
   let metricsServer: Server | undefined;
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'shutting down after an error');
-    else app.log.info({ signal }, 'shutting down');
-    metricsServer?.close();
-    await app.close().catch((e: unknown) => app.log.error({ err: e }, 'app close failed'));
-    await database.stop();
+  let closing: Promise<void> | undefined;
+  shutdownGracefully({
+    boundMs: 10_000,
+    signals: true,
+    log: (line) => app.log.error(line),
+    logCrash: (err) => app.log.error({ err }, 'shutting down after an error'),
+    close: ({ signal }) => {
+      if (signal) app.log.info({ signal }, 'shutting down');
+      closing ??= (async () => {
+        metricsServer?.close();
+        await app.close().catch((e: unknown) => app.log.error({ err: e }, 'app close failed'));
+        await database.stop();
+      })();
+      return closing;
+    },
   });
 
   await startServing(app);

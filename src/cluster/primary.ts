@@ -1,18 +1,15 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
-import closeWithGrace from 'close-with-grace';
 import type { Config } from '../config.js';
 import { type DatabaseServer, openDatabaseServer } from '../db/database-server.js';
-import { type MetricsSource, serveMetrics } from '../plugins/metrics.js';
+import { serveMetrics } from '../plugins/metrics.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { ClusterError } from './errors.js';
 import { CLUSTER_DATABASE_URI, isToPrimary, type ToWorker } from './messages.js';
 import { nextRestart, type RestartState } from './restart-backoff.js';
-import { onShutdownSignals } from './signals.js';
+import { DRAIN_MS, shutdownGracefully } from './shutdown.js';
 import { type WorkerEvent, type WorkerRow, workersAfter } from './worker-table.js';
 
-/** How long workers get to finish their requests in flight on SIGTERM before they are killed. */
-export const DRAIN_MS = 10_000;
 /** How often the primary looks at the embedded database's supervision to tell the workers of a change. */
 const STATUS_POLL_MS = 200;
 
@@ -23,11 +20,12 @@ interface Primary {
   log: (line: string) => void;
   phase: 'starting' | 'running' | 'stopping';
   table: WorkerRow[];
-  forkedAt: Map<number, number>;
+  /** When each worker (by id) last reported ready: the back-off asks how long it served. */
+  readyAt: Map<number, number>;
   restart: RestartState;
   pendingForks: Set<NodeJS.Timeout>;
   /** Every worker's metrics, aggregated (METRICS_PORT, and each worker's /metrics). */
-  metrics: MetricsSource;
+  metrics: ReturnType<typeof clusterMetricsSource>;
   announced: boolean;
 }
 
@@ -41,41 +39,42 @@ interface Primary {
 export async function runPrimary(config: Config, count: number, log: (line: string) => void): Promise<void> {
   const database = await openDatabaseServer(config, log);
   const p: Primary = {
-    ...{ config, count, database, log, phase: 'starting', table: [], forkedAt: new Map() },
-    ...{ restart: { quickDeaths: 0 }, pendingForks: new Set(), announced: false },
+    ...{ config, count, database, log, phase: 'starting', table: [], readyAt: new Map() },
+    ...{ restart: { quickDeaths: 0, lastQuickDeathAt: null }, pendingForks: new Set(), announced: false },
     metrics: clusterMetricsSource(() =>
       Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined),
     ),
   };
   let metricsServer: Server | undefined;
   const poll = watchDatabaseStatus(p);
-  // Signals are handled by onShutdownSignals: closeWithGrace's second signal always exits at once.
-  let stopSignal: NodeJS.Signals | undefined;
-  const graceful = closeWithGrace(
-    { delay: DRAIN_MS + 10_000, skip: ['SIGINT', 'SIGTERM'] },
-    async ({ err }) => {
-      if (err) log(`[cluster] shutting down after an error: ${(err as Error).message}`);
-      else
-        log(`[cluster] ${stopSignal}: draining the workers (${Object.keys(cluster.workers ?? {}).length})`);
-      p.phase = 'stopping';
-      for (const timer of p.pendingForks) clearTimeout(timer);
-      metricsServer?.close();
-      await drainWorkers(p);
-      clearInterval(poll);
-      await database.stop();
-      log('[cluster] stopped');
+  // One drain per cause (a Ctrl-C relayed by npm start, a crash here): see shutdown.ts.
+  let stopping: Promise<void> | undefined;
+  shutdownGracefully({
+    boundMs: DRAIN_MS + 10_000,
+    signals: true,
+    log: (line) => log(`[cluster] ${line}`),
+    logCrash: (err) => log(`[cluster] shutting down after an error: ${(err as Error).message}`),
+    close: ({ signal }) => {
+      stopping ??= (async () => {
+        if (signal)
+          log(`[cluster] ${signal}: draining the workers (${Object.keys(cluster.workers ?? {}).length})`);
+        p.phase = 'stopping';
+        for (const timer of p.pendingForks) clearTimeout(timer);
+        metricsServer?.close();
+        await drainWorkers(p);
+        clearInterval(poll);
+        await database.stop();
+        log('[cluster] stopped');
+      })();
+      return stopping;
     },
-  );
-  onShutdownSignals((signal) => {
-    stopSignal = signal;
-    void graceful.close();
-  }, log);
+  });
   cluster.on('exit', (worker, code, signal) => onWorkerExit(p, worker, code, signal));
 
   try {
     await readyOrExit(fork(p));
   } catch (err) {
-    if (p.phase === 'stopping') return; // a signal came during start: closeWithGrace is closing
+    if (p.phase === 'stopping') return; // a signal came during start: shutdownGracefully is closing
     await database.stop();
     throw err;
   }
@@ -93,13 +92,13 @@ export async function runPrimary(config: Config, count: number, log: (line: stri
 
 function fork(p: Primary): Worker {
   const worker = cluster.fork({ [CLUSTER_DATABASE_URI]: p.database.uri });
-  p.forkedAt.set(worker.id, Date.now());
   update(p, { kind: 'forked', id: worker.id, pid: worker.process.pid ?? 0 });
   worker.on('message', (message: unknown) => {
     if (isToPrimary(message) && message.lms === 'cluster-metrics?')
       return answerMetrics(p, worker, message.ask);
     if (!isToPrimary(message) || message.lms !== 'state') return;
     update(p, { kind: 'reported', id: worker.id, state: message.state });
+    if (message.state === 'ready') p.readyAt.set(worker.id, Date.now());
     // A worker still loading its code when the drain was sent had no listener yet and missed it.
     if (p.phase === 'stopping' && message.state !== 'draining')
       worker.send({ lms: 'drain' } satisfies ToWorker);
@@ -175,18 +174,25 @@ function how(code: number | null, signal: string | null): string {
 function onWorkerExit(p: Primary, worker: Worker, code: number | null, signal: string | null): void {
   const pid = worker.process.pid;
   update(p, { kind: 'exited', id: worker.id });
-  const uptimeMs = Date.now() - (p.forkedAt.get(worker.id) ?? Date.now());
-  p.forkedAt.delete(worker.id);
+  p.metrics.workerExited(worker.id);
+  const now = Date.now();
+  const readyAt = p.readyAt.get(worker.id);
+  p.readyAt.delete(worker.id);
   if (p.phase !== 'running') return;
-  const next = nextRestart(p.restart, uptimeMs);
-  p.restart = { quickDeaths: next.quickDeaths };
+  const { delayMs, ...restart } = nextRestart(p.restart, {
+    at: now,
+    readyForMs: readyAt === undefined ? null : now - readyAt,
+  });
+  p.restart = restart;
   const wait =
-    next.delayMs === 0 ? '' : ` in ${next.delayMs / 1000} s (${next.quickDeaths} died within 10 s of start)`;
+    delayMs === 0
+      ? ''
+      : ` in ${delayMs / 1000} s (${restart.quickDeaths} in a row died before serving a minute)`;
   p.log(`[cluster] worker ${worker.id} (pid ${pid}) died (${how(code, signal)}); replacing it${wait}`);
   const timer = setTimeout(() => {
     p.pendingForks.delete(timer);
     if (p.phase === 'running') fork(p);
-  }, next.delayMs);
+  }, delayMs);
   p.pendingForks.add(timer);
 }
 

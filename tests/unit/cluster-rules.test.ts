@@ -1,5 +1,7 @@
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { nextRestart, RESTART_RULES } from '../../src/cluster/restart-backoff.js';
+import { carriedOver } from '../../src/cluster/cluster-metrics.js';
+import { nextRestart, RESTART_RULES, type RestartState } from '../../src/cluster/restart-backoff.js';
 import { workerCount } from '../../src/cluster/worker-count.js';
 import { type WorkerRow, workersAfter } from '../../src/cluster/worker-table.js';
 import { readEnv } from '../../src/config.js';
@@ -35,21 +37,43 @@ describe('WORKERS', () => {
 });
 
 describe('replacing a worker that died', () => {
-  it('replaces at once a worker that had been running a while', () => {
-    expect(nextRestart({ quickDeaths: 0 }, 60_000)).toEqual({ delayMs: 0, quickDeaths: 0 });
-    // A long life forgets earlier quick deaths.
-    expect(nextRestart({ quickDeaths: 5 }, RESTART_RULES.quickMs)).toEqual({ delayMs: 0, quickDeaths: 0 });
+  const fresh: RestartState = { quickDeaths: 0, lastQuickDeathAt: null };
+  const minute = 60_000;
+  /** Replays deaths (`readyForMs` null: it never became ready) and returns each replacement's wait. */
+  function waits(deaths: { at: number; readyForMs: number | null }[], state = fresh): number[] {
+    return deaths.map((death) => {
+      const next = nextRestart(state, death);
+      state = next;
+      return next.delayMs;
+    });
+  }
+
+  it('replaces at once a worker that had served for a while', () => {
+    expect(nextRestart(fresh, { at: 0, readyForMs: 5 * minute })).toMatchObject({ delayMs: 0 });
+    expect(nextRestart(fresh, { at: 0, readyForMs: RESTART_RULES.stableMs })).toMatchObject({ delayMs: 0 });
   });
 
-  it('backs off when workers keep dying right after start: 1 s, 2 s, 4 s … capped at 30 s', () => {
-    let state = { quickDeaths: 0 };
-    const delays: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      const next = nextRestart(state, 500);
-      delays.push(next.delayMs);
-      state = next;
-    }
-    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+  it('backs off when workers keep dying before they have served a minute: 1 s, 2 s, 4 s … capped at 30 s', () => {
+    const deaths = Array.from({ length: 8 }, (_, i) => ({ at: i * 40_000, readyForMs: null }));
+    expect(waits(deaths)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+  });
+
+  it('backs off too when each worker dies soon after it became ready (the first request, the first job tick)', () => {
+    // Ready at ~8 s, dead at 11 s: counted as a crash loop, not replaced at once for ever.
+    const deaths = Array.from({ length: 4 }, (_, i) => ({ at: i * 20_000, readyForMs: 3_000 }));
+    expect(waits(deaths)).toEqual([1_000, 2_000, 4_000, 8_000]);
+  });
+
+  it('forgets an earlier burst once the workers have run a while without dying young', () => {
+    const burst = [0, 2_000, 5_000].map((at) => ({ at, readyForMs: null }));
+    // A replacement then served for an hour; later another worker dies 2 s after start.
+    expect(waits([...burst, { at: 5_000 + 60 * minute, readyForMs: null }])).toEqual([
+      1_000, 2_000, 4_000, 1_000,
+    ]);
+    // A worker that served a while and died clears the count as well.
+    expect(
+      waits([...burst, { at: 9 * minute, readyForMs: 5 * minute }, { at: 9 * minute + 1, readyForMs: null }]),
+    ).toEqual([1_000, 2_000, 4_000, 0, 1_000]);
   });
 });
 
@@ -81,5 +105,38 @@ describe('the worker table', () => {
     const table = workersAfter(given, { kind: 'forked', id: 2, pid: 102 });
     expect(table.map((w) => w.id)).toEqual([2, 3]);
     expect(given).toHaveLength(1);
+  });
+});
+
+describe("an exited worker's metrics", () => {
+  async function workerRegistry(requests: number, backlog: number) {
+    const registry = new Registry();
+    const counter = new Counter({ name: 'requests_total', help: 'h', registers: [registry] });
+    const histogram = new Histogram({ name: 'seconds', help: 'h', buckets: [1], registers: [registry] });
+    const fromDatabase = new Gauge({
+      name: 'backlog',
+      help: 'h',
+      aggregator: 'first',
+      registers: [registry],
+    });
+    const own = new Gauge({ name: 'open_connections', help: 'h', registers: [registry] });
+    counter.inc(requests);
+    for (let i = 0; i < requests; i++) histogram.observe(0.5);
+    fromDatabase.set(backlog);
+    own.set(requests);
+    return registry.getMetricsAsJSON();
+  }
+  const value = async (metrics: object[][], name: string) =>
+    (await AggregatorRegistry.aggregate(metrics).getSingleMetric(name)?.get())?.values[0]?.value;
+
+  it('keeps its summed counters and histograms in the cluster totals, not its gauges', async () => {
+    const [a, b] = [await workerRegistry(3, 7), await workerRegistry(5, 7)];
+    expect(await value([a, b], 'requests_total')).toBe(8);
+    // b exits; a's next answer counts one more request.
+    const later = [await workerRegistry(4, 7), carriedOver(b)];
+    expect(await value(later, 'requests_total')).toBe(9);
+    expect(await value(later, 'seconds')).toBe(9); // the first series: bucket le=1
+    expect(await value(later, 'backlog')).toBe(7); // read once, not added
+    expect(await value(later, 'open_connections')).toBe(4); // the living worker's own state only
   });
 });
