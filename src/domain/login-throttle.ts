@@ -12,8 +12,13 @@
  *   machines, which is the attack this design removes. Guessing from many addresses is bounded
  *   by the two limits above and by the password rules (12+ characters, not on a breach list).
  *
- * Attempts are counted when they START (pessimistically, and given back on success), so a burst of
- * concurrent requests cannot all pass the check before the first failure is recorded.
+ * Attempts are counted when they START, so a burst of concurrent requests cannot all pass the check
+ * before the first failure is recorded: a pair counts each attempt as a failure until it succeeds;
+ * an address keeps its attempts still IN FLIGHT apart from its completed failures, and allows a new
+ * one only while failures + in flight < the cap. When only in-flight attempts fill the cap (an
+ * office behind one NAT signing in at once, nobody failing), the refusal is "busy" for a moment,
+ * not the window's end; an in-flight attempt whose request died stops counting after
+ * `inFlightExpiryMs`.
  */
 
 export interface LoginThrottlePolicy {
@@ -30,6 +35,10 @@ export interface LoginThrottlePolicy {
   /** Failures on one account (from anywhere) per window that make us e-mail its owner. */
   accountAlertFailures: number;
   accountWindowMs: number;
+  /** An address's attempt still without a verdict after this long (its request died) stops counting. */
+  inFlightExpiryMs: number;
+  /** The wait told when only attempts in flight fill the address cap. */
+  busyRetryMs: number;
 }
 
 export const LOGIN_THROTTLE_POLICY: LoginThrottlePolicy = {
@@ -41,6 +50,8 @@ export const LOGIN_THROTTLE_POLICY: LoginThrottlePolicy = {
   addressWindowMs: 15 * 60_000,
   accountAlertFailures: 10,
   accountWindowMs: 15 * 60_000,
+  inFlightExpiryMs: 30_000,
+  busyRetryMs: 2_000,
 };
 
 /** One (account, address) pair: failures in a row and when the last attempt began (ms since epoch). */
@@ -49,11 +60,21 @@ export interface PairRecord {
   lastAt: number;
 }
 
-/** A fixed window of failures (address or account); `alerted` marks the owner e-mail as sent. */
+/** A fixed window of failures (an account's); `alerted` marks the owner e-mail as sent. */
 export interface WindowRecord {
   start: number;
   failures: number;
   alerted: boolean;
+}
+
+/**
+ * One address: its window of completed failures, and when each attempt still in flight began (at
+ * most the cap's worth; records from before in-flight tracking have none).
+ */
+export interface AddressRecord {
+  start: number;
+  failures: number;
+  inFlight?: number[];
 }
 
 /** The wait a pair has earned after `failures` failures in a row (0 while within the free ones). */
@@ -71,38 +92,64 @@ function liveWindow(r: WindowRecord | undefined, windowMs: number, now: number):
   return r && now - r.start < windowMs ? r : undefined;
 }
 
+/**
+ * The address as it counts at `now`: the live window (or a fresh one) with only the in-flight
+ * attempts not yet expired, carried over into a new window so a window's end frees no burst.
+ */
+function liveAddress(r: AddressRecord | undefined, p: LoginThrottlePolicy, now: number) {
+  const inFlight = (r?.inFlight ?? []).filter((at) => now - at < p.inFlightExpiryMs);
+  if (r && now - r.start < p.addressWindowMs) return { start: r.start, failures: r.failures, inFlight };
+  return { start: now, failures: 0, inFlight };
+}
+
 export type AttemptDecision =
-  | { allowed: true; pair: PairRecord; address: WindowRecord }
-  | { allowed: false; reason: 'pair' | 'address'; retryAfterMs: number };
+  | { allowed: true; pair: PairRecord; address: AddressRecord }
+  | { allowed: false; reason: 'pair' | 'address' | 'busy'; retryAfterMs: number };
 
 /**
- * Whether a sign-in may be tried now; if so, the records with this attempt already counted as a
- * failure (store them; after a correct password the pair is cleared and the address given its attempt back).
+ * Whether a sign-in may be tried now; if so, the records with this attempt counted (store them):
+ * a failure for the pair (cleared after a correct password), in flight for the address until its
+ * verdict (endAddressAttempt). Refusals: `address` when completed failures fill the window (until
+ * it ends), `pair` while the pair's wait runs, `busy` when attempts in flight fill the rest.
  */
 export function beginAttempt(
-  records: { pair?: PairRecord; address?: WindowRecord },
+  records: { pair?: PairRecord; address?: AddressRecord },
   p: LoginThrottlePolicy,
   now: number,
 ): AttemptDecision {
-  const address = liveWindow(records.address, p.addressWindowMs, now);
-  if (address && address.failures >= p.addressMaxFailures) {
+  const address = liveAddress(records.address, p, now);
+  if (address.failures >= p.addressMaxFailures) {
     return { allowed: false, reason: 'address', retryAfterMs: address.start + p.addressWindowMs - now };
   }
   const pair = livePair(records.pair, p, now);
   const waitUntil = pair ? pair.lastAt + pairDelayMs(pair.failures, p) : now;
   if (waitUntil > now) return { allowed: false, reason: 'pair', retryAfterMs: waitUntil - now };
+  if (address.failures + address.inFlight.length >= p.addressMaxFailures) {
+    return { allowed: false, reason: 'busy', retryAfterMs: p.busyRetryMs };
+  }
   return {
     allowed: true,
     pair: { failures: (pair?.failures ?? 0) + 1, lastAt: now },
-    address: address
-      ? { ...address, failures: address.failures + 1 }
-      : { start: now, failures: 1, alerted: false },
+    address: { ...address, inFlight: [...address.inFlight, now] },
   };
 }
 
-/** After a correct password (or no verdict): the address gets its attempt back. */
-export function giveAddressAttemptBack(address: WindowRecord | undefined): WindowRecord | undefined {
-  return address && { ...address, failures: Math.max(0, address.failures - 1) };
+/**
+ * An address attempt's verdict: it leaves the in-flight list (one entry begun at `startedAt`, if
+ * not expired meanwhile) and, when the password was wrong, counts as a completed failure. Undefined
+ * when there is nothing to store (no record and no failure).
+ */
+export function endAddressAttempt(
+  address: AddressRecord | undefined,
+  attempt: { startedAt: number; failed: boolean },
+  p: LoginThrottlePolicy,
+  now: number,
+): AddressRecord | undefined {
+  if (!address && !attempt.failed) return undefined;
+  const live = liveAddress(address, p, now);
+  const mine = live.inFlight.indexOf(attempt.startedAt);
+  const inFlight = mine < 0 ? live.inFlight : live.inFlight.filter((_, i) => i !== mine);
+  return { ...live, failures: live.failures + (attempt.failed ? 1 : 0), inFlight };
 }
 
 /** An attempt that never reached a verdict (the database failed): the pair gets it back. */

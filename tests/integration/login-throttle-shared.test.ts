@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ACTOR_EMAILS, ClientSession } from '../helpers/actors.js';
-import { createSecondApp, createTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
+import { createSecondApp, createTestApp, createUser, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 import { commandsDuring, type DbCommand, isWrite, monitoredUri } from '../helpers/db-commands.js';
 
 /**
@@ -113,6 +113,66 @@ describe('concurrent bursts across two instances lose no attempt', () => {
   });
 });
 
+describe('an office behind one address (or TRUST_PROXY unset): many correct sign-ins at once', () => {
+  it('40 sign-ins begun at once from one address, none finished: 30 go ahead, 10 told "busy" for seconds, not 15 minutes', async () => {
+    const now = a.clock.now();
+    const begin = (app: FastifyInstance, i: number) =>
+      app.services.identity.beginSignIn({ email: `inflight-${i}@example.com`, address: '10.49.0.1', now });
+    const gates = await Promise.all(Array.from({ length: 40 }, (_, i) => begin(i % 2 ? b.app : a.app, i)));
+    const allowed = gates.flatMap((g) => (g.allowed ? [g.attempt] : []));
+    expect(allowed).toHaveLength(30);
+    for (const g of gates.filter((g) => !g.allowed))
+      expect(g).toEqual({ allowed: false, reason: 'busy', retryAfterMs: 2000 });
+    // Every one of them correct: the address has its whole allowance again.
+    await Promise.all(
+      allowed.map((attempt) => a.app.services.identity.endSignIn({ attempt, outcome: 'succeeded', now })),
+    );
+    expect(await begin(b.app, 40)).toMatchObject({ allowed: true });
+    a.clock.advance(15 * 60_000);
+  });
+
+  it('60 parallel correct sign-ins of different accounts across A and B: nobody is told to wait minutes, all get in', async () => {
+    const ip = '10.48.0.1';
+    const emails = Array.from({ length: 60 }, (_, i) => `office-${i}@example.com`);
+    for (const email of emails) await createUser(a.app, { email });
+    const started = Date.now();
+    let waiting = emails;
+    const refusals: { retryAfter: number; message: string | undefined }[] = [];
+    const rounds: string[] = [];
+    for (let round = 0; round < 5 && waiting.length > 0; round += 1) {
+      const roundStart = Date.now();
+      const responses = await Promise.all(
+        waiting.map((email, i) => signIn(i % 2 ? b.app : a.app, email, TEST_PASSWORD, ip)),
+      );
+      const refused = responses.flatMap((r, i) => (r.statusCode === 303 ? [] : [{ r, email: waiting[i]! }]));
+      for (const { r } of refused) {
+        expect(r.statusCode).toBe(429);
+        refusals.push({ retryAfter: Number(r.headers['retry-after']), message: errorOf(r.body) });
+      }
+      waiting = refused.map(({ email }) => email);
+      rounds.push(`${responses.length} in ${Date.now() - roundStart} ms → ${refused.length} refused`);
+    }
+    const waits = [...new Set(refusals.map((r) => r.retryAfter))].join('/');
+    console.log(
+      `60 parallel correct sign-ins from one address: ${Date.now() - started} ms in all; ${rounds.join('; ')}; retry-after ${waits || '-'} s`,
+    );
+    expect(waiting).toEqual([]);
+    for (const refusal of refusals) {
+      expect(refusal.retryAfter).toBeLessThanOrEqual(5);
+      expect(refusal.message).toMatch(/^Many people are signing in from your network right now\./);
+    }
+    // Nothing was counted against the address: a wrong-password burst from it still gets all 30.
+    const wrong = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        signIn(i % 2 ? b.app : a.app, `office-w${i}@example.com`, 'wrong-1', ip),
+      ),
+    );
+    const statuses = wrong.map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([...Array(30).fill(401), ...Array(10).fill(429)]);
+    a.clock.advance(15 * 60_000);
+  });
+});
+
 describe('what is stored', () => {
   it('keys are HMACs under the session secret: neither the typed address nor the IP is stored, nor its plain hash', async () => {
     const email = 'clear.text@example.com';
@@ -141,8 +201,9 @@ describe('what is stored', () => {
     expect(report.throttleRecordsPruned).toBeGreaterThanOrEqual(3);
     const left = await throttleRecords().find({}).toArray();
     expect(left.length).toBe(before - report.throttleRecordsPruned);
-    // What is left: the fresh failure's pair, address and account records (hint and version 1), all live.
-    expect(left).toHaveLength(6);
+    // What is left: the fresh failure's pair and account records (hint and version 1) and its address
+    // record (hint, version 1: in flight, version 2: failed), all live.
+    expect(left).toHaveLength(7);
     for (const doc of left)
       expect((doc.expiresAt as Date).getTime()).toBeGreaterThan(a.clock.now().getTime());
   });
@@ -164,9 +225,10 @@ describe('what a sign-in costs in the database', () => {
     );
     expect(scans.filter((s) => s.includes('login_throttle'))).toEqual([]);
     // A wrong password, first in its windows: for the pair, the address and then the account, read
-    // the hint and the next version (none), insert version 1 and move the hint.
-    expect(throttle(failed)).toHaveLength(12);
-    expect(throttle(failed).filter(isWrite)).toHaveLength(6);
+    // the hint and the next version (none), insert version 1 and move the hint; then for the address,
+    // from version 1, read on (none), insert version 2 (failed, no longer in flight), move the hint.
+    expect(throttle(failed)).toHaveLength(15);
+    expect(throttle(failed).filter(isWrite)).toHaveLength(8);
     // A correct password: the same for the pair and the address, then from the versions written,
     // read on (none), insert the cleared pair and the address given back, move both hints.
     expect(throttle(signedIn)).toHaveLength(14);

@@ -13,9 +13,16 @@ export type AttemptResult =
 
 /** Why a sign-in is refused for now: a catalogue key and the wait, told in the visitor's language. */
 export interface RefusalMessage {
-  key: 'auth.throttle.pair' | 'auth.throttle.network';
+  key: 'auth.throttle.pair' | 'auth.throttle.network' | 'auth.throttle.busy';
   values: { wait: number; unit: 'second' | 'minute' };
 }
+
+/** "busy": attempts still in flight (or a flood of writes) fill the address for a moment, nobody failed. */
+const REFUSAL_KEYS = {
+  pair: 'auth.throttle.pair',
+  address: 'auth.throttle.network',
+  busy: 'auth.throttle.busy',
+} as const satisfies Record<string, RefusalMessage['key']>;
 
 export function loginThrottle(
   app: FastifyInstance,
@@ -46,7 +53,7 @@ export function loginThrottle(
         allowed: false,
         retryAfterSeconds: Math.ceil(gate.retryAfterMs / 1000),
         message: {
-          key: gate.reason === 'pair' ? 'auth.throttle.pair' : 'auth.throttle.network',
+          key: REFUSAL_KEYS[gate.reason],
           values: describeWait(gate.retryAfterMs),
         },
       };

@@ -7,9 +7,10 @@ import {
 } from '../../db/login-throttle-store.js';
 import type { Models } from '../../db/models/index.js';
 import {
+  type AddressRecord,
   afterAccountFailure,
   beginAttempt,
-  giveAddressAttemptBack,
+  endAddressAttempt,
   givePairAttemptBack,
   LOGIN_THROTTLE_POLICY,
   type LoginThrottlePolicy,
@@ -35,14 +36,16 @@ export interface SignInAttempt {
   pairId: string;
   addressId: string;
   accountId: string;
+  /** When it began (ms): its entry in the address's in-flight list. */
+  startedAt: number;
   /** The versions this attempt wrote: the end of the attempt reads on from them (no hint read). */
   pair?: ThrottleVersion<PairRecord>;
-  address?: ThrottleVersion<WindowRecord>;
+  address?: ThrottleVersion<AddressRecord>;
 }
 
 export type SignInGate =
   | { allowed: true; attempt: SignInAttempt }
-  | { allowed: false; reason: 'pair' | 'address'; retryAfterMs: number };
+  | { allowed: false; reason: 'pair' | 'address' | 'busy'; retryAfterMs: number };
 
 /** An account that just reached the alert threshold (once per window, across instances). */
 export interface RepeatedFailures {
@@ -72,7 +75,7 @@ const hashed = (key: string, ...parts: string[]) =>
  */
 const pairExpiry = (r: PairRecord | null, p: LoginThrottlePolicy, now: number) =>
   new Date((r?.lastAt ?? now) + p.pairForgetMs);
-const windowExpiry = (r: WindowRecord, windowMs: number) => new Date(r.start + windowMs);
+const windowExpiry = (r: { start: number }, windowMs: number) => new Date(r.start + windowMs);
 
 /** A short random pause after a lost race, so racing requests do not all read again at once. */
 const jitter = (round: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** round, 20)));
@@ -98,12 +101,16 @@ async function changeRecord<R>(
 }
 
 /** A refusal when the records cannot be written (a flood on one key): fail closed, try again soon. */
-const BUSY: SignInGate = { allowed: false, reason: 'pair', retryAfterMs: 1000 };
+const busy = (p: LoginThrottlePolicy): SignInGate => ({
+  allowed: false,
+  reason: 'busy',
+  retryAfterMs: p.busyRetryMs,
+});
 
 /**
  * Before the password is checked: refuses, or counts the attempt as a failure (until it succeeds)
- * for the pair and the address. The address is written first; if the pair then lost a race, the
- * address gets this attempt back and both are decided again.
+ * for the pair and as in flight for the address. The address is written first; if the pair then
+ * lost a race, the address takes this attempt out of its in-flight list and both are decided again.
  */
 export async function beginSignIn(
   ctx: Pick<ServiceContext, 'models' | 'throttleKey'>,
@@ -118,10 +125,11 @@ export async function beginSignIn(
     pairId: hashed(key, 'pair', account, input.address),
     addressId: hashed(key, 'address', input.address),
     accountId: hashed(key, 'account', account),
+    startedAt: input.now.getTime(),
   };
-  const now = input.now.getTime();
+  const now = attempt.startedAt;
   let pair: ThrottleVersion<PairRecord> | undefined;
-  let address: ThrottleVersion<WindowRecord> | undefined;
+  let address: ThrottleVersion<AddressRecord> | undefined;
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     [pair, address] = await Promise.all([
       readThrottleRecord(ctx.models, attempt.pairId, pair),
@@ -143,32 +151,34 @@ export async function beginSignIn(
         };
         return { allowed: true, attempt: { ...attempt, ...written } };
       }
-      await giveAddressBack(ctx.models, attempt.addressId, p);
+      await endAddress(ctx.models, attempt, false, p, now);
       address = undefined;
     }
     await jitter(round);
   }
-  return BUSY;
+  return busy(p);
 }
 
-function giveAddressBack(
+/** The address's side of a verdict: the attempt leaves the in-flight list, a wrong password counts. */
+function endAddress(
   models: Models,
-  id: string,
+  attempt: SignInAttempt,
+  failed: boolean,
   p: LoginThrottlePolicy,
-  known?: ThrottleVersion<WindowRecord>,
+  now: number,
 ) {
-  const change: Change<WindowRecord> = (current) => {
-    const next = giveAddressAttemptBack(current);
+  const change: Change<AddressRecord> = (current) => {
+    const next = endAddressAttempt(current, { startedAt: attempt.startedAt, failed }, p, now);
     return next ? { record: next, expiresAt: windowExpiry(next, p.addressWindowMs) } : null;
   };
-  return changeRecord(models, id, change, known);
+  return changeRecord(models, attempt.addressId, change, attempt.address);
 }
 
 /**
- * After the check: a correct password clears the pair and gives the address its attempt back; an
- * unfinished check (the database failed) gives both back; a wrong password (already counted for
- * the pair and the address) counts for the account, and returns the alert to send when this
- * failure is the one that reaches the threshold (one writer takes that version: one alert).
+ * After the check: the attempt leaves the address's in-flight list; a correct password clears the
+ * pair; an unfinished check (the database failed) gives the pair its attempt back; a wrong password
+ * (already counted for the pair) counts for the address and the account, and returns the alert to
+ * send when this failure is the one that reaches the threshold (one writer takes that version: one alert).
  */
 export async function endSignIn(
   ctx: Pick<ServiceContext, 'models'>,
@@ -194,16 +204,19 @@ export async function endSignIn(
         },
         attempt.pair,
       ),
-      giveAddressBack(ctx.models, attempt.addressId, p, attempt.address),
+      endAddress(ctx.models, attempt, false, p, now),
     ]);
     return null;
   }
   let alert = false;
-  const account = await changeRecord<WindowRecord>(ctx.models, attempt.accountId, (current) => {
-    const next = afterAccountFailure(current, p, now);
-    alert = next.alert;
-    return { record: next.account, expiresAt: windowExpiry(next.account, p.accountWindowMs) };
-  });
+  const [account] = await Promise.all([
+    changeRecord<WindowRecord>(ctx.models, attempt.accountId, (current) => {
+      const next = afterAccountFailure(current, p, now);
+      alert = next.alert;
+      return { record: next.account, expiresAt: windowExpiry(next.account, p.accountWindowMs) };
+    }),
+    endAddress(ctx.models, attempt, true, p, now),
+  ]);
   if (!alert || !account) return null;
   return {
     account: attempt.account,

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type AddressRecord,
   afterAccountFailure,
   beginAttempt,
   describeWait,
+  endAddressAttempt,
   LOGIN_THROTTLE_POLICY as P,
   pairDelayMs,
   type WindowRecord,
@@ -36,7 +38,7 @@ describe('login throttle policy', () => {
   });
 
   it('addresses: 30 failures per 15-minute window, refused until it ends', () => {
-    const address = { start: T0, failures: 30, alerted: false };
+    const address = { start: T0, failures: 30 };
     expect(beginAttempt({ address }, P, T0 + 60_000)).toEqual({
       allowed: false,
       reason: 'address',
@@ -78,5 +80,86 @@ describe('login throttle policy', () => {
       '2 minutes',
       '15 minutes',
     ]);
+  });
+
+  it('attempts still in flight fill the address allowance only for a moment: "busy", seconds not the window', () => {
+    let address: AddressRecord | undefined;
+    const started: number[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const d = beginAttempt({ address }, P, T0 + i);
+      if (!d.allowed) {
+        expect(d).toEqual({ allowed: false, reason: 'busy', retryAfterMs: P.busyRetryMs });
+        continue;
+      }
+      address = d.address;
+      started.push(T0 + i);
+    }
+    // A parallel burst still gets exactly the 30 the window allows.
+    expect(started).toHaveLength(30);
+    expect(P.busyRetryMs).toBeLessThanOrEqual(5000);
+    // All 30 were correct: the address is free again and nothing counts against it.
+    for (const at of started)
+      address = endAddressAttempt(address, { startedAt: at, failed: false }, P, T0 + 500);
+    expect(address).toMatchObject({ failures: 0, inFlight: [] });
+    expect(beginAttempt({ address }, P, T0 + 600)).toMatchObject({ allowed: true });
+  });
+
+  it('completed failures still count for the window: 30 wrong of 30 in flight → refused as "address" until it ends', () => {
+    let address: AddressRecord | undefined;
+    for (let i = 0; i < 30; i += 1) {
+      const d = beginAttempt({ address }, P, T0);
+      if (!d.allowed) throw new Error('refused too early');
+      address = d.address;
+    }
+    for (let i = 0; i < 29; i += 1)
+      address = endAddressAttempt(address, { startedAt: T0, failed: true }, P, T0 + 1000);
+    expect(address).toMatchObject({ failures: 29, inFlight: [T0] });
+    expect(beginAttempt({ address }, P, T0 + 1000)).toMatchObject({ allowed: false, reason: 'busy' });
+    address = endAddressAttempt(address, { startedAt: T0, failed: true }, P, T0 + 1000);
+    expect(beginAttempt({ address }, P, T0 + 2000)).toEqual({
+      allowed: false,
+      reason: 'address',
+      retryAfterMs: 15 * 60_000 - 2000,
+    });
+  });
+
+  it('an attempt whose request died stops counting after inFlightExpiryMs', () => {
+    const address: AddressRecord = { start: T0, failures: 10, inFlight: Array(20).fill(T0) };
+    expect(beginAttempt({ address }, P, T0 + P.inFlightExpiryMs - 1)).toMatchObject({ reason: 'busy' });
+    const later = beginAttempt({ address }, P, T0 + P.inFlightExpiryMs);
+    expect(later).toMatchObject({
+      allowed: true,
+      address: { failures: 10, inFlight: [T0 + P.inFlightExpiryMs] },
+    });
+    // Its late verdict still counts a failure, and finds no entry to take back.
+    expect(endAddressAttempt(address, { startedAt: T0, failed: true }, P, T0 + P.inFlightExpiryMs)).toEqual({
+      start: T0,
+      failures: 11,
+      inFlight: [],
+    });
+  });
+
+  it('a new window keeps the attempts still in flight from the last one', () => {
+    const address: AddressRecord = { start: T0, failures: 30, inFlight: [T0 + P.addressWindowMs - 1000] };
+    const d = beginAttempt({ address }, P, T0 + P.addressWindowMs);
+    expect(d).toMatchObject({
+      allowed: true,
+      address: {
+        start: T0 + P.addressWindowMs,
+        failures: 0,
+        inFlight: [T0 + P.addressWindowMs - 1000, T0 + P.addressWindowMs],
+      },
+    });
+  });
+
+  it('the contention refusal has its own wording in every language', () => {
+    for (const locale of ['en', 'es', 'de', 'ar'] as const) {
+      const busy = translator(locale).t('auth.throttle.busy', describeWait(2000));
+      expect(busy).not.toBe('auth.throttle.busy');
+      expect(busy).not.toBe(translator(locale).t('auth.throttle.pair', describeWait(2000)));
+    }
+    expect(translator('en').t('auth.throttle.busy', describeWait(2000))).toBe(
+      'Many people are signing in from your network right now. Please try again in 2 seconds.',
+    );
   });
 });
