@@ -3,7 +3,7 @@ import { AggregatorRegistry, Registry } from 'prom-client';
 import type { MetricsSource } from '../plugins/metrics.js';
 import { isToPrimary, type ToWorker } from './messages.js';
 
-/** A worker that does not answer a scrape within this is left out of it (the scrape still answers). */
+/** A worker that does not answer a scrape within this counts with its last answer (the scrape still answers). */
 const ASK_TIMEOUT_MS = 5_000;
 
 /** A metric as prom-client's `getMetricsAsJSON()` gives it (only what the carry-over reads). */
@@ -35,6 +35,10 @@ export function carriedOver(metrics: object[]): object[] {
  * Prometheus would otherwise read the drop as a counter reset and count the survivors' whole totals
  * again in `rate()`/`increase()`. What the worker counted after its last scrape is lost, as it would
  * be in any process that dies.
+ *
+ * For the same reason a live worker that misses a scrape (its event loop blocked past 5 s, a lost
+ * message) counts with the summed counters of its last answer: stale, never lower. Its gauges are
+ * left out of that scrape; a worker that never answered adds nothing.
  */
 export function clusterMetricsSource(
   workers: () => Worker[],
@@ -81,9 +85,16 @@ export function clusterMetricsSource(
   return {
     contentType: Registry.PROMETHEUS_CONTENT_TYPE,
     async metrics() {
-      const answers = await Promise.all(workers().map(ask));
-      const registries = answers.filter((m): m is object[] => m !== null);
+      const live = workers();
+      const answered = await Promise.all(live.map(async (worker) => (await ask(worker)) !== null));
       await fold();
+      // Read lastSeen only now, with retired, in one synchronous step: a worker that exited meanwhile
+      // is in retired and no longer in lastSeen, so it counts once.
+      const registries = live.flatMap((worker, i) => {
+        const last = lastSeen.get(worker.id);
+        if (!last) return [];
+        return [answered[i] ? last : carriedOver(last)];
+      });
       // The live workers first: AggregatorRegistry takes each metric's aggregator from the first.
       return AggregatorRegistry.aggregate([...registries, ...retired]).metrics();
     },
