@@ -21,6 +21,8 @@ export interface ShutdownOptions {
  * How every role ends (single process, cluster primary, cluster worker), on close-with-grace:
  * - SIGINT/SIGTERM (if `signals`): `close`, then exit 0. A copy of the signal relayed by `npm start`
  *   within a second is the same press; a later one exits 1 at once (signals.ts).
+ * - Any other ending signal close-with-grace listens for (SIGHUP when the terminal closes, SIGQUIT,
+ *   SIGUSR2, …), in every role: the same drain, with `why.signal` naming it; a second one exits 1.
  * - An uncaught exception or unhandled rejection: logged once, `close` (requests in flight finish,
  *   job leases are released), then exit 1 (a cluster's primary replaces the worker). Another error
  *   meanwhile is one line, not a stack trace.
@@ -36,10 +38,11 @@ export function shutdownGracefully(o: ShutdownOptions): { close: () => void } {
       logger: { error: (e: unknown) => o.log(`shutdown failed: ${message(e)}`) },
       onSecondError: (e: unknown) => o.log(`another error while shutting down (${message(e)}): exiting`),
       onTimeout: () => o.log(`still shutting down after ${o.boundMs / 1000} s: exiting`),
+      onSecondSignal: (s: NodeJS.Signals) => o.log(`second ${s}: exiting without finishing the drain`),
     },
-    async ({ err }) => {
+    async ({ err, signal: caught }) => {
       if (err !== undefined) o.logCrash(err);
-      await o.close({ signal, err });
+      await o.close({ signal: signal ?? caught, err });
     },
   );
   if (o.signals)

@@ -63,7 +63,8 @@ export async function runWorker(config: Config, databaseUri: string): Promise<vo
       app
         ? app.log.error({ err, worker: worker.id }, 'worker crashed: draining, then exiting')
         : console.error(`[cluster] worker ${worker.id} crashed while starting: ${(err as Error).message}`),
-    close: () => closeApp('crashed'),
+    // A signal of its own (SIGHUP: the terminal closed) drains as a stop, not as a crash.
+    close: ({ signal, err }) => closeApp(signal ?? (err === undefined ? 'exiting' : 'crashed')),
   });
   const drain = (why: string) => {
     if (closing) return;
