@@ -86,6 +86,25 @@ describe('a statement queued while a sender run stores the next due time', () =>
     expect(await a.app.services.xapi.xapiBacklog({ now })).toMatchObject({ pending: 1 });
   });
 
+  it('is sent by the next run when a run took the queued mark and then failed (review 31b-2)', async () => {
+    const now = a.clock.now();
+    await freshOutbox(now);
+    await b.app.services.xapi.recordLearningEvent({ event: lessonEvent(now), now });
+    await a.app.db.models.XapiMark.updateOne({ _id: BACKLOG_ID }, { $set: { nextDueAt: NEVER, pending: 0 } });
+    // The run takes the mark, reads the outbox, then loses its lease before the POST: no due time stored.
+    const lostLease = () => {
+      throw new Error('lease lost');
+    };
+    const failed = a.app.services.xapi.sendXapiBatch({
+      now: new Date(now.getTime() + MINUTE),
+      checkLease: lostLease,
+    });
+    await expect(failed).rejects.toThrow('lease lost');
+
+    const next = await a.app.services.xapi.sendXapiBatch({ now: new Date(now.getTime() + 2 * MINUTE) });
+    expect(next).toMatchObject({ ran: true, attempted: 1, retrying: 1 });
+  });
+
   it('in every round of the real race, across two instances', async () => {
     const ctxA = { models: a.app.db.models } as ServiceContext;
     const lost: string[] = [];

@@ -60,7 +60,11 @@ export async function readBacklogSummary(ctx: ServiceContext, now: Date): Promis
   return { _id: BACKLOG_ID, at: now, ...counted };
 }
 
-async function markQueued(ctx: ServiceContext, at: Date): Promise<void> {
+/**
+ * Leaves the "queued since the last run" mark (a unique insert: a mark already there is fine). Also
+ * how a sender run that failed after taking the mark gives it back (review 31b-2).
+ */
+export async function markQueued(ctx: ServiceContext, at: Date): Promise<void> {
   await insertIfNew(ctx.models.XapiMark, { _id: QUEUED_ID, at });
 }
 

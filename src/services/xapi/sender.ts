@@ -3,7 +3,9 @@ import type { XapiOutboxDoc } from '../../db/models/xapi.js';
 import { type DeliveryOutcome, deliveryOutcome, nextAttemptAt } from '../../domain/xapi/delivery.js';
 import type { ServiceContext } from '../context.js';
 import {
+  type BacklogSummaryDoc,
   countMoved,
+  markQueued,
   NEVER,
   queuedSinceLastRun,
   readBacklogSummary,
@@ -188,7 +190,7 @@ const byDue = (a: Waiting, b: Waiting) =>
  *    `_id`, so a run that stops at the first failed POST reads 50 statements, not the backlog;
  *  - at the end the earliest due time left, the oldest waiting row's time and how many wait are stored, unless a
  *    row was queued or requeued meanwhile (its `dueVersion` moved, and in any case it left the mark:
- *    the next run reads again).
+ *    the next run reads again); a run that fails before that puts the mark back.
  * Stored: the row is deleted and counted in the day's `xapi_sent:<day>` mark. Unreachable, 5xx,
  * throttled or credentials refused: the batch's rows wait longer (domain/xapi/delivery.ts) and the
  * run stops, so a down LRS gets one request a run.
@@ -207,7 +209,27 @@ export async function sendXapiBatch(
   if (!dueBySummary && !(await queuedSinceLastRun(ctx))) return report;
   // Before the outbox is read: a row queued after this leaves a new mark for the next run.
   await takeQueuedMark(ctx);
-  const checkLease = input.checkLease ?? (() => {});
+  try {
+    await sendDue(ctx, conn, summary, now, input.checkLease ?? (() => {}), report);
+  } catch (err) {
+    // No due time was stored (a lost lease, a database error): with the mark gone, a summary that
+    // says "never" (the lost update the mark is for) would strand what waits until the nightly
+    // recount. Given back, the next run reads the outbox.
+    await markQueued(ctx, now).catch(() => {});
+    throw err;
+  }
+  return report;
+}
+
+/** The run after the mark is taken: the due rows in batches, then the next due time stored. */
+async function sendDue(
+  ctx: ServiceContext,
+  conn: LrsConnection,
+  summary: BacklogSummaryDoc,
+  now: Date,
+  checkLease: () => void,
+  report: XapiSendReport,
+): Promise<void> {
   const deadline = performance.now() + RUN_BUDGET_MS;
   const waiting = await ctx.models.XapiOutbox.find(
     { status: 'pending' },
@@ -239,7 +261,6 @@ export async function sendXapiBatch(
     oldestPendingAt: oldest,
     pending: still.length,
   });
-  return report;
 }
 
 /**
