@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulkJobDoc } from '../../src/db/models/bulk-job.js';
+import { claimOnce } from '../../src/db/once-claims.js';
 import { NO_FILTERS } from '../../src/domain/people/list-filters.js';
 import { buildPerson, COURSE_ID } from '../factories.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -40,5 +41,57 @@ describe('a bulk job confirmed three times at once', () => {
       counted.push(job!.done);
     }
     expect(counted).toEqual(counted.map(() => people.length));
+  });
+});
+
+/**
+ * Review 31b-3: a claimant that died between its run claim and the job's status write left the job
+ * as it was, and every later confirm or restart found the claim taken and did nothing, for good.
+ * A claim an hour old with the job unchanged is taken for a dead claimant's.
+ */
+describe('a bulk job whose run claim was taken by a process that died before the status write', () => {
+  const HOUR = 3_600_000;
+  const dueDateOf = (now: Date) => new Date(now.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const preview = (now: Date) =>
+    t.app.services.people.previewBulk({
+      actorId: 'hr-claim-race',
+      action: 'assign',
+      filters: NO_FILTERS,
+      ids: people.map((p) => p._id),
+      now,
+    });
+  const confirm = (jobId: string, now: Date) =>
+    t.app.services.people.confirmBulk({
+      jobId,
+      actorId: 'hr-claim-race',
+      form: { courseId: COURSE_ID, dueDate: dueDateOf(now) },
+      now,
+    });
+  const jobOf = async (jobId: string) => (await t.app.db.models.BulkJob.findById(jobId).lean<BulkJobDoc>())!;
+
+  it('runs when confirmed: the first run claim was taken an hour ago', async () => {
+    const now = t.clock.now();
+    const { jobId } = await preview(now);
+    await claimOnce(t.app.db.models, `bulk-job:${jobId}:1`, new Date(now.getTime() - HOUR));
+    await confirm(jobId, now);
+    expect(await jobOf(jobId)).toMatchObject({ status: 'done', runs: 1, done: people.length });
+  });
+
+  it('restarts a failed job: the next run claim was taken an hour ago', async () => {
+    const now = t.clock.now();
+    const { jobId } = await preview(now);
+    await confirm(jobId, now);
+    await t.app.db.models.BulkJob.updateOne({ _id: jobId }, { $set: { status: 'failed', error: 'cut off' } });
+    await claimOnce(t.app.db.models, `bulk-job:${jobId}:2`, new Date(now.getTime() - HOUR));
+    await confirm(jobId, now);
+    expect(await jobOf(jobId)).toMatchObject({ status: 'done', runs: 2, done: people.length });
+  });
+
+  it('does nothing while the claim is fresh: its claimant may still be writing', async () => {
+    const now = t.clock.now();
+    const { jobId } = await preview(now);
+    await claimOnce(t.app.db.models, `bulk-job:${jobId}:1`, new Date(now.getTime() - 1_000));
+    await confirm(jobId, now);
+    expect(await jobOf(jobId)).toMatchObject({ status: 'preview' });
   });
 });

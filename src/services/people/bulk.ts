@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BulkJobDoc } from '../../db/models/bulk-job.js';
-import { claimOnce } from '../../db/once-claims.js';
+import { claimedAt, claimOnce } from '../../db/once-claims.js';
 import { peopleDirectory } from '../../db/people-directory.js';
 import type { FieldError } from '../../domain/assignment-rules.js';
 import { NotFound } from '../../domain/errors.js';
@@ -193,7 +193,7 @@ export async function confirmBulk(
     return { ok: false, errors: parsed.errors, job: view };
   }
   // Claimed by a unique insert: a second confirm, even racing in another instance, changes nothing.
-  if (!(await claimOnce(ctx.models, `bulk-job:${job._id}:1`, input.now))) return { ok: true };
+  if (!(await claimRun(ctx, job._id, 1, input.now))) return { ok: true };
   await ctx.models.BulkJob.updateOne(
     { _id: job._id },
     {
@@ -225,6 +225,27 @@ export async function confirmBulk(
     { actorId: input.actorId, params: parsed.params, now: input.now },
     input.onBackgroundError,
   );
+}
+
+/** A run claim older than this whose job still shows the run before it is taken for a claimant that died. */
+const ABANDONED_CLAIM_MS = 60_000;
+
+/**
+ * Claims run `run` of a job by a unique insert (`bulk-job:<id>:<run>`): of racing confirms or
+ * restarts exactly one goes on. Its claimant writes the job's `runs` right after; a claim still
+ * not followed by that write a minute later (the process died, or the write threw) is given up for
+ * the next key (`~1`, `~2`…, again a unique insert, so racing takeovers also run it once). Without
+ * this the job stayed in preview or stopped for good, and every confirm did nothing (review 31b-3).
+ */
+async function claimRun(ctx: ServiceContext, jobId: string, run: number, now: Date): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    const key = `bulk-job:${jobId}:${run}${attempt ? `~${attempt}` : ''}`;
+    if (await claimOnce(ctx.models, key, now)) return true;
+    const at = await claimedAt(ctx.models, key);
+    if (!at || now.getTime() - at.getTime() < ABANDONED_CLAIM_MS) return false;
+    const stored = await ctx.models.BulkJob.findById(jobId, { runs: 1 }).lean<Pick<BulkJobDoc, 'runs'>>();
+    if (!stored || (stored.runs ?? 0) >= run) return false;
+  }
 }
 
 type OnError = (err: unknown, jobId: string) => void;
@@ -261,7 +282,7 @@ async function restartBulk(
   if (!stopped || !job.params || job.action === 'export') return { ok: true };
   // The next run after the one read: racing restarts claim the same number, one inserts it.
   const run = (job.runs || 1) + 1;
-  if (!(await claimOnce(ctx.models, `bulk-job:${job._id}:${run}`, input.now))) return { ok: true };
+  if (!(await claimRun(ctx, job._id, run, input.now))) return { ok: true };
   await ctx.models.BulkJob.updateOne(
     { _id: job._id },
     {
