@@ -17,8 +17,9 @@
  * an address keeps its attempts still IN FLIGHT apart from its completed failures, and allows a new
  * one only while failures + in flight < the cap. When only in-flight attempts fill the cap (an
  * office behind one NAT signing in at once, nobody failing), the refusal is "busy" for a moment,
- * not the window's end; an in-flight attempt whose request died stops counting after
- * `inFlightExpiryMs`.
+ * not the window's end. An attempt still without a verdict after `inFlightExpiryMs` (its request
+ * died, or the check is that slow) becomes a failure: were it just dropped, checks slower than the
+ * expiry would free their slots, and one address would get 30 new checks every 30 s (review 31b #1).
  */
 
 export interface LoginThrottlePolicy {
@@ -35,7 +36,7 @@ export interface LoginThrottlePolicy {
   /** Failures on one account (from anywhere) per window that make us e-mail its owner. */
   accountAlertFailures: number;
   accountWindowMs: number;
-  /** An address's attempt still without a verdict after this long (its request died) stops counting. */
+  /** An address's attempt still without a verdict after this long (its request died, or is that slow) counts as a failure. */
   inFlightExpiryMs: number;
   /** The wait told when only attempts in flight fill the address cap. */
   busyRetryMs: number;
@@ -68,13 +69,16 @@ export interface WindowRecord {
 }
 
 /**
- * One address: its window of completed failures, and when each attempt still in flight began (at
- * most the cap's worth; records from before in-flight tracking have none).
+ * One address: its window of failures, and when each attempt still in flight began (at most the
+ * cap's worth; records from before in-flight tracking have none). `expired`: when each attempt that
+ * outlived `inFlightExpiryMs` in this window began; each is one of the failures, and its late
+ * verdict finds it there, so that verdict is not counted twice (a correct one gives it back).
  */
 export interface AddressRecord {
   start: number;
   failures: number;
   inFlight?: number[];
+  expired?: number[];
 }
 
 /** The wait a pair has earned after `failures` failures in a row (0 while within the free ones). */
@@ -93,14 +97,20 @@ function liveWindow(r: WindowRecord | undefined, windowMs: number, now: number):
 }
 
 /**
- * The address as it counts at `now`: the live window (or a fresh one) with only the in-flight
- * attempts not yet expired, carried over into a new window so a window's end frees no burst.
+ * The address as it counts at `now`: the live window (or a fresh one), where the in-flight attempts
+ * that have expired are failures; those not yet expired are carried over into a new window so a
+ * window's end frees no burst (the expired ones belonged to the window that ended).
  */
 function liveAddress(r: AddressRecord | undefined, p: LoginThrottlePolicy, now: number) {
-  const inFlight = (r?.inFlight ?? []).filter((at) => now - at < p.inFlightExpiryMs);
-  if (r && now - r.start < p.addressWindowMs) return { start: r.start, failures: r.failures, inFlight };
-  return { start: now, failures: 0, inFlight };
+  const all = r?.inFlight ?? [];
+  const inFlight = all.filter((at) => now - at < p.inFlightExpiryMs);
+  if (!r || now - r.start >= p.addressWindowMs) return { start: now, failures: 0, inFlight, expired: [] };
+  const lapsed = all.filter((at) => now - at >= p.inFlightExpiryMs);
+  const expired = [...(r.expired ?? []), ...lapsed];
+  return { start: r.start, failures: r.failures + lapsed.length, inFlight, expired };
 }
+
+const withoutOne = (list: number[], i: number) => list.filter((_, j) => j !== i);
 
 export type AttemptDecision =
   | { allowed: true; pair: PairRecord; address: AddressRecord }
@@ -135,9 +145,11 @@ export function beginAttempt(
 }
 
 /**
- * An address attempt's verdict: it leaves the in-flight list (one entry begun at `startedAt`, if
- * not expired meanwhile) and, when the password was wrong, counts as a completed failure. Undefined
- * when there is nothing to store (no record and no failure).
+ * An address attempt's verdict: it leaves the in-flight list (one entry begun at `startedAt`) and,
+ * when the password was wrong, counts as a failure. If it expired meanwhile it is already a failure:
+ * a wrong password adds nothing, a correct one (or an unfinished check) gives that failure back,
+ * once. With no entry at all (it expired in a window that has ended), a wrong password counts in
+ * this window. Undefined when there is nothing to store (no record and no failure).
  */
 export function endAddressAttempt(
   address: AddressRecord | undefined,
@@ -147,9 +159,14 @@ export function endAddressAttempt(
 ): AddressRecord | undefined {
   if (!address && !attempt.failed) return undefined;
   const live = liveAddress(address, p, now);
+  const failure = attempt.failed ? 1 : 0;
   const mine = live.inFlight.indexOf(attempt.startedAt);
-  const inFlight = mine < 0 ? live.inFlight : live.inFlight.filter((_, i) => i !== mine);
-  return { ...live, failures: live.failures + (attempt.failed ? 1 : 0), inFlight };
+  if (mine >= 0)
+    return { ...live, failures: live.failures + failure, inFlight: withoutOne(live.inFlight, mine) };
+  const lapsed = live.expired.indexOf(attempt.startedAt);
+  if (lapsed < 0) return { ...live, failures: live.failures + failure };
+  const failures = attempt.failed ? live.failures : Math.max(0, live.failures - 1);
+  return { ...live, failures, expired: withoutOne(live.expired, lapsed) };
 }
 
 /** An attempt that never reached a verdict (the database failed): the pair gets it back. */

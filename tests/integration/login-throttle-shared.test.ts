@@ -135,6 +135,36 @@ describe('an office behind one address (or TRUST_PROXY unset): many correct sign
     a.clock.advance(15 * 60_000);
   });
 
+  it('checks slower than 30 s: three waves of 40 begun 30 001 ms apart across A and B, none finished, get 30 checks in all', async () => {
+    const start = a.clock.now().getTime();
+    const at = (wave: number) => new Date(start + wave * 30_001);
+    const begin = (app: FastifyInstance, i: number, now: Date) =>
+      app.services.identity.beginSignIn({ email: `slow-${i}@example.com`, address: '10.50.0.1', now });
+    const allowed = [];
+    for (const wave of [0, 1, 2]) {
+      const gates = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => begin(i % 2 ? b.app : a.app, i, at(wave))),
+      );
+      allowed.push(...gates.flatMap((g) => (g.allowed ? [g.attempt] : [])));
+      if (wave > 0) for (const g of gates) expect(g).toMatchObject({ allowed: false, reason: 'address' });
+    }
+    expect(allowed).toHaveLength(30);
+    // The verdicts land late: wrong passwords add nothing (each counted when it expired)...
+    const late = at(3);
+    await Promise.all(
+      allowed
+        .slice(1)
+        .map((attempt) => a.app.services.identity.endSignIn({ attempt, outcome: 'failed', now: late })),
+    );
+    expect(await begin(b.app, 50, late)).toMatchObject({ allowed: false, reason: 'address' });
+    // ...and a correct one gives its failure back, once: one more check, then refused again.
+    for (let i = 0; i < 2; i += 1)
+      await b.app.services.identity.endSignIn({ attempt: allowed[0]!, outcome: 'succeeded', now: late });
+    expect(await begin(a.app, 51, late)).toMatchObject({ allowed: true });
+    expect(await begin(b.app, 52, late)).toMatchObject({ allowed: false, reason: 'busy' });
+    a.clock.advance(15 * 60_000);
+  });
+
   it('60 parallel correct sign-ins of different accounts across A and B: nobody is told to wait minutes, all get in', async () => {
     const ip = '10.48.0.1';
     const emails = office;

@@ -165,7 +165,11 @@ export async function beginSignIn(
   return busy(p);
 }
 
-/** The address's side of a verdict: the attempt leaves the in-flight list, a wrong password counts. */
+/**
+ * The address's side of a verdict: the attempt leaves the in-flight list, a wrong password counts.
+ * A verdict later than the in-flight expiry finds its attempt already counted as a failure
+ * (domain endAddressAttempt): a wrong password adds nothing, a correct one gives it back once.
+ */
 function endAddress(
   models: Models,
   attempt: SignInAttempt,

@@ -123,19 +123,61 @@ describe('login throttle policy', () => {
     });
   });
 
-  it('an attempt whose request died stops counting after inFlightExpiryMs', () => {
+  it('checks slower than inFlightExpiryMs cannot free their slots: three waves 30 001 ms apart get 30 checks, not 90', () => {
+    let address: AddressRecord | undefined;
+    const started: number[] = [];
+    for (const wave of [0, 1, 2]) {
+      const now = T0 + wave * (P.inFlightExpiryMs + 1);
+      for (let i = 0; i < 40; i += 1) {
+        const d = beginAttempt({ address }, P, now);
+        if (!d.allowed) continue;
+        address = d.address;
+        started.push(now);
+      }
+    }
+    expect(started).toHaveLength(P.addressMaxFailures);
+    // The next waves are refused for the window, not "busy": the expired attempts are failures.
+    expect(beginAttempt({ address }, P, T0 + 2 * (P.inFlightExpiryMs + 1))).toMatchObject({
+      reason: 'address',
+    });
+    // The late verdicts add nothing: each was counted when it expired.
+    for (const at of started)
+      address = endAddressAttempt(
+        address,
+        { startedAt: at, failed: true },
+        P,
+        T0 + 3 * (P.inFlightExpiryMs + 1),
+      );
+    expect(address).toMatchObject({ failures: P.addressMaxFailures, inFlight: [] });
+  });
+
+  it('an attempt without a verdict after inFlightExpiryMs counts as a failure; its late verdict adds nothing', () => {
     const address: AddressRecord = { start: T0, failures: 10, inFlight: Array(20).fill(T0) };
     expect(beginAttempt({ address }, P, T0 + P.inFlightExpiryMs - 1)).toMatchObject({ reason: 'busy' });
-    const later = beginAttempt({ address }, P, T0 + P.inFlightExpiryMs);
-    expect(later).toMatchObject({
-      allowed: true,
-      address: { failures: 10, inFlight: [T0 + P.inFlightExpiryMs] },
+    const later = T0 + P.inFlightExpiryMs;
+    expect(beginAttempt({ address }, P, later)).toEqual({
+      allowed: false,
+      reason: 'address',
+      retryAfterMs: P.addressWindowMs - P.inFlightExpiryMs,
     });
-    // Its late verdict still counts a failure, and finds no entry to take back.
-    expect(endAddressAttempt(address, { startedAt: T0, failed: true }, P, T0 + P.inFlightExpiryMs)).toEqual({
-      start: T0,
-      failures: 11,
-      inFlight: [],
+    const failed = endAddressAttempt(address, { startedAt: T0, failed: true }, P, later);
+    expect(failed).toMatchObject({ start: T0, failures: 30, inFlight: [] });
+    expect(failed?.expired).toHaveLength(19);
+  });
+
+  it('a late correct password gives back its expired failure once, and only its own', () => {
+    const address: AddressRecord = { start: T0, failures: 29, inFlight: [T0 + 5] };
+    const at = T0 + 5 + P.inFlightExpiryMs;
+    expect(beginAttempt({ address }, P, at)).toMatchObject({ reason: 'address' });
+    const back = endAddressAttempt(address, { startedAt: T0 + 5, failed: false }, P, at);
+    expect(back).toMatchObject({ failures: 29, inFlight: [], expired: [] });
+    expect(beginAttempt({ address: back }, P, at)).toMatchObject({ allowed: true });
+    // The same verdict again (or another attempt's with no entry) gives nothing more back.
+    expect(endAddressAttempt(back, { startedAt: T0 + 5, failed: false }, P, at)).toMatchObject({
+      failures: 29,
+    });
+    expect(endAddressAttempt(back, { startedAt: T0 + 7, failed: false }, P, at)).toMatchObject({
+      failures: 29,
     });
   });
 
