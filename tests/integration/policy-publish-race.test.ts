@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { policyVersionKey } from '../../src/db/keys.js';
-import type { PolicyDraftDoc, PolicyHeadDoc, PolicyVersionDoc } from '../../src/db/models/policy.js';
+import type { PolicyHeadDoc } from '../../src/db/models/policy.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
-import { buildNextVersion } from '../../src/domain/policy-draft.js';
-import { baselineOf } from '../../src/services/policy/state.js';
 import { COURSE_ID } from '../factories.js';
 import { createSecondApp, createTestApp, type TestApp } from '../helpers/app.js';
+import { insertVersionOnly } from '../helpers/cut-short-publish.js';
 
 /**
  * A publish cut short after its version insert is completed by whoever gets there first: the
@@ -45,35 +43,6 @@ async function submitDraft(text: string) {
   });
 }
 
-/** What approveAndPublish writes first, and all a process that died next would have written. */
-async function insertVersionOnly(): Promise<PolicyVersionDoc> {
-  const models = a.app.db.models;
-  const template = a.app.catalogue.templates.get(COURSE_ID)!;
-  const head = (await models.PolicyHead.findById(COURSE_ID).lean<PolicyHeadDoc>())!;
-  const draft = (await models.PolicyDraft.findById(COURSE_ID).lean<PolicyDraftDoc>())!;
-  const next = buildNextVersion(baselineOf(template), head, draft);
-  const now = a.clock.now();
-  const overlay = { n: next.n, clauses: next.overlay, publishedAt: now, note: draft.note };
-  const version: PolicyVersionDoc = {
-    _id: policyVersionKey(COURSE_ID, next.n),
-    courseId: COURSE_ID,
-    n: next.n,
-    overlay: next.overlay,
-    changes: next.changes,
-    note: draft.note,
-    contentHash: (await a.app.catalogue.preview(COURSE_ID, { overlay }))!.version,
-    baseVersion: template.version,
-    editedBy: draft.editors,
-    approvedBy: adminId,
-    publishedAt: now,
-    campaignId: null,
-    renewalDueAt: null,
-    draftRevision: draft.revision,
-  };
-  await models.PolicyVersion.create(version);
-  return version;
-}
-
 const publishedAudits = (n: number) =>
   a.app.db.models.AuditEvent.countDocuments({
     action: 'policy.version.published',
@@ -94,7 +63,7 @@ describe('a cut-short publish completed by six policy pages at once on two insta
     const twice: string[] = [];
     for (let round = 0; round < 25; round++) {
       await submitDraft(`Clause three, round ${round}.`);
-      const version = await insertVersionOnly();
+      const version = await insertVersionOnly(a.app, { approvedBy: adminId, renewalDueAt: null });
       const viewer = { id: adminId, role: 'admin' as const };
       await Promise.all(
         [a, b, a, b, a, b].map((t) =>

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyVersionKey } from '../../src/db/keys.js';
 import type { AuditEventDoc } from '../../src/db/models/audit-event.js';
-import type { PolicyDraftDoc, PolicyHeadDoc, PolicyVersionDoc } from '../../src/db/models/policy.js';
+import type { PolicyHeadDoc, PolicyVersionDoc } from '../../src/db/models/policy.js';
 import { usersRepository } from '../../src/db/repositories/users.js';
-import { buildNextVersion } from '../../src/domain/policy-draft.js';
 import { verifyAuditChain } from '../../src/services/audit/verify.js';
 import { renewalCampaignId } from '../../src/services/policy/publish.js';
-import { baselineOf } from '../../src/services/policy/state.js';
 import { COURSE_ID } from '../factories.js';
 import { createTestApp, createUser, loginAs, type Session, type TestApp } from '../helpers/app.js';
+import { insertVersionOnly } from '../helpers/cut-short-publish.js';
 import { setOrgRegions } from '../helpers/org-regions.js';
 import { flatText } from '../helpers/page-text.js';
 
@@ -140,37 +139,8 @@ describe('the preview shows the notices the organisation shows', () => {
   });
 });
 
-/**
- * What approveAndPublish writes first, and all a process that died next would have written: the
- * version document of the submitted draft (no campaign yet). policy_heads is not moved.
- */
-async function insertVersionOnly(dueAt: string) {
-  const models = t.app.db.models;
-  const template = t.app.catalogue.templates.get(COURSE_ID)!;
-  const head = (await models.PolicyHead.findById(COURSE_ID).lean<PolicyHeadDoc>())!;
-  const draft = (await models.PolicyDraft.findById(COURSE_ID).lean<PolicyDraftDoc>())!;
-  const next = buildNextVersion(baselineOf(template), head, draft);
-  const now = t.app.clock.now();
-  const overlay = { n: next.n, clauses: next.overlay, publishedAt: now, note: draft.note };
-  const version: PolicyVersionDoc = {
-    _id: policyVersionKey(COURSE_ID, next.n),
-    courseId: COURSE_ID,
-    n: next.n,
-    overlay: next.overlay,
-    changes: next.changes,
-    note: draft.note,
-    contentHash: (await t.app.catalogue.preview(COURSE_ID, { overlay }))!.version,
-    baseVersion: template.version,
-    editedBy: draft.editors,
-    approvedBy: (await usersRepository(models).findByEmail('admin2@demo.test'))!._id,
-    publishedAt: now,
-    campaignId: null,
-    renewalDueAt: new Date(dueAt),
-    draftRevision: draft.revision,
-  };
-  await models.PolicyVersion.create(version);
-  return version;
-}
+/** The admin (admin2) who approved the cut-short versions below. */
+const adminId = async () => (await usersRepository(t.app.db.models).findByEmail('admin2@demo.test'))!._id;
 
 describe('a publish cut short between the version insert and the head move heals itself', () => {
   const head = async () => (await t.app.db.models.PolicyHead.findById(COURSE_ID).lean<PolicyHeadDoc>())!.n;
@@ -185,7 +155,10 @@ describe('a publish cut short between the version insert and the head move heals
     expect((await edit(hr, 'SMP-06', { text: 'Clause six, re-attest.' }, 're-attest')).statusCode).toBe(303);
     expect((await submit(hr, 'Clause six')).statusCode).toBe(303);
     const requestsBefore = await renewalRequests();
-    const v3 = await insertVersionOnly('2026-03-25');
+    const v3 = await insertVersionOnly(t.app, {
+      approvedBy: await adminId(),
+      renewalDueAt: new Date('2026-03-25'),
+    });
     expect(v3.n).toBe(3);
     expect(await head()).toBe(2);
 
@@ -225,7 +198,10 @@ describe('a publish cut short between the version insert and the head move heals
     );
     expect((await submit(hr, 'Clause seven')).statusCode).toBe(303);
     const { revision, _csrf } = await openedRevision(admin2);
-    const v4 = await insertVersionOnly('2026-03-26');
+    const v4 = await insertVersionOnly(t.app, {
+      approvedBy: await adminId(),
+      renewalDueAt: new Date('2026-03-26'),
+    });
     // The process died after asking for the campaign but before recording it on the version.
     const requestsBefore = await renewalRequests();
     await t.app.services.assignments.requestRenewal({
@@ -258,7 +234,10 @@ describe('the sweep completes a publish cut short before it runs', () => {
       303,
     );
     expect((await submit(hr, 'Clause eight')).statusCode).toBe(303);
-    const v5 = await insertVersionOnly('2026-03-27');
+    const v5 = await insertVersionOnly(t.app, {
+      approvedBy: await adminId(),
+      renewalDueAt: new Date('2026-03-27'),
+    });
     await t.app.services.jobs.runSweep({ now: new Date('2026-03-06T09:15:00Z') });
     expect(t.app.courses.get(COURSE_ID)!.policyVersion).toBe(5);
     const settings = await t.app.db.models.CourseSettings.findById(COURSE_ID).lean<{
