@@ -27,3 +27,24 @@ export async function claimOnce(models: Models, key: string, now: Date): Promise
 export async function claimedAt(models: Models, key: string): Promise<Date | null> {
   return (await onceClaims(models).findOne({ _id: key }))?.at ?? null;
 }
+
+/**
+ * Claims `key` once, and takes over a claim whose claimant died: a claim older than
+ * `abandonedAfterMs` whose effect `stillUndone()` says never followed is given up for the next key
+ * (`<key>~1`, `<key>~2`…, again unique inserts, so racing takeovers also go on once). Without the
+ * takeover, a process dying between its claim and its write would block the effect for good.
+ */
+export async function claimOnceOrTakeOver(
+  models: Models,
+  key: string,
+  now: Date,
+  opts: { abandonedAfterMs: number; stillUndone: () => Promise<boolean> },
+): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    const next = attempt ? `${key}~${attempt}` : key;
+    if (await claimOnce(models, next, now)) return true;
+    const at = await claimedAt(models, next);
+    if (!at || now.getTime() - at.getTime() < opts.abandonedAfterMs) return false;
+    if (!(await opts.stillUndone())) return false;
+  }
+}

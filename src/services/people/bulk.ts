@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BulkJobDoc } from '../../db/models/bulk-job.js';
-import { claimedAt, claimOnce } from '../../db/once-claims.js';
+import { claimOnceOrTakeOver } from '../../db/once-claims.js';
 import { peopleDirectory } from '../../db/people-directory.js';
 import type { FieldError } from '../../domain/assignment-rules.js';
 import { NotFound } from '../../domain/errors.js';
@@ -231,21 +231,19 @@ export async function confirmBulk(
 const ABANDONED_CLAIM_MS = 60_000;
 
 /**
- * Claims run `run` of a job by a unique insert (`bulk-job:<id>:<run>`): of racing confirms or
- * restarts exactly one goes on. Its claimant writes the job's `runs` right after; a claim still
- * not followed by that write a minute later (the process died, or the write threw) is given up for
- * the next key (`~1`, `~2`…, again a unique insert, so racing takeovers also run it once). Without
- * this the job stayed in preview or stopped for good, and every confirm did nothing (review 31b-3).
+ * Claims run `run` of a job (`bulk-job:<id>:<run>`): of racing confirms or restarts exactly one
+ * goes on. Its claimant writes the job's `runs` right after; a claim still not followed by that
+ * write a minute later (the process died, or the write threw) is taken over. Without this the job
+ * stayed in preview or stopped for good, and every confirm did nothing (review 31b-3).
  */
-async function claimRun(ctx: ServiceContext, jobId: string, run: number, now: Date): Promise<boolean> {
-  for (let attempt = 0; ; attempt++) {
-    const key = `bulk-job:${jobId}:${run}${attempt ? `~${attempt}` : ''}`;
-    if (await claimOnce(ctx.models, key, now)) return true;
-    const at = await claimedAt(ctx.models, key);
-    if (!at || now.getTime() - at.getTime() < ABANDONED_CLAIM_MS) return false;
-    const stored = await ctx.models.BulkJob.findById(jobId, { runs: 1 }).lean<Pick<BulkJobDoc, 'runs'>>();
-    if (!stored || (stored.runs ?? 0) >= run) return false;
-  }
+function claimRun(ctx: ServiceContext, jobId: string, run: number, now: Date): Promise<boolean> {
+  return claimOnceOrTakeOver(ctx.models, `bulk-job:${jobId}:${run}`, now, {
+    abandonedAfterMs: ABANDONED_CLAIM_MS,
+    stillUndone: async () => {
+      const stored = await ctx.models.BulkJob.findById(jobId, { runs: 1 }).lean<Pick<BulkJobDoc, 'runs'>>();
+      return stored !== null && (stored.runs ?? 0) < run;
+    },
+  });
 }
 
 type OnError = (err: unknown, jobId: string) => void;

@@ -1,6 +1,6 @@
 import { insertIfNew } from '../../db/insert-once.js';
 import type { PolicyClauseTranslationDoc } from '../../db/models/policy-translation.js';
-import { claimedAt, claimOnce } from '../../db/once-claims.js';
+import { claimOnceOrTakeOver } from '../../db/once-claims.js';
 import { Conflict, Invalid } from '../../domain/errors.js';
 import type { Language } from '../../domain/i18n/languages.js';
 import { type ClauseField, changedFields, wordingHash } from '../../domain/policy-translation.js';
@@ -173,19 +173,20 @@ export async function saveClauseTranslation(
 const ABANDONED_MS = 60_000;
 
 /**
- * Claims save `rev + 1` of a clause translation by a unique insert: of editors saving from the same
- * form revision exactly one goes on (the others get the stale-form conflict). The replace's own
- * filter on `rev` is no such claim on FerretDB v1, where racing filtered writes can all match. A
- * claim still not followed by its save a minute later (its process died in between) is given up
- * for the next key, so the clause never stays unsavable; savers from an older form still conflict.
+ * Claims save `rev + 1` of a clause translation: of editors saving from the same form revision
+ * exactly one goes on (the others get the stale-form conflict). The replace's own filter on `rev`
+ * is no such claim on FerretDB v1, where racing filtered writes can all match. A claim still not
+ * followed by its save a minute later (its process died in between) is taken over, so the clause
+ * never stays unsavable; savers from an older form still conflict.
  */
-async function claimRevision(ctx: ServiceContext, id: string, rev: number, now: Date): Promise<boolean> {
-  for (let attempt = 0; ; attempt++) {
-    const key = `policy-translation:${id}:${rev + 1}${attempt ? `~${attempt}` : ''}`;
-    if (await claimOnce(ctx.models, key, now)) return true;
-    const at = await claimedAt(ctx.models, key);
-    if (!at || now.getTime() - at.getTime() < ABANDONED_MS) return false;
-    const stored = await ctx.models.PolicyClauseTranslation.findById(id, { rev: 1 }).lean<{ rev: number }>();
-    if (stored?.rev !== rev) return false;
-  }
+function claimRevision(ctx: ServiceContext, id: string, rev: number, now: Date): Promise<boolean> {
+  return claimOnceOrTakeOver(ctx.models, `policy-translation:${id}:${rev + 1}`, now, {
+    abandonedAfterMs: ABANDONED_MS,
+    stillUndone: async () => {
+      const stored = await ctx.models.PolicyClauseTranslation.findById(id, { rev: 1 }).lean<{
+        rev: number;
+      }>();
+      return stored?.rev === rev;
+    },
+  });
 }
